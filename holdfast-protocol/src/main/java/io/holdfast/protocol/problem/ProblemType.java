@@ -1,0 +1,63 @@
+package io.holdfast.protocol.problem;
+
+/**
+ * Every condition the API reports, each with its own RFC 9457 problem type and HTTP status.
+ * One condition, one type: a client can branch on {@link #uri()} without reading prose.
+ */
+public enum ProblemType {
+  MALFORMED_JSON("malformed-json", 400, "Malformed JSON"),
+  DUPLICATE_KEY("duplicate-key", 400, "Duplicate JSON member"),
+  NESTING_TOO_DEEP("nesting-too-deep", 400, "JSON nesting too deep"),
+  DOCUMENT_TOO_LARGE("document-too-large", 413, "Document too large"),
+  INVALID_NAME("invalid-name", 400, "Invalid name or id"),
+  UNKNOWN_FIELD("unknown-field", 400, "Unknown or read-only field"),
+  INVALID_REQUEST("invalid-request", 400, "Invalid request"),
+  INVALID_PRECONDITION("invalid-precondition", 400, "Malformed conditional header"),
+  MALFORMED_REQUEST("malformed-request", 400, "Malformed HTTP request"),
+  HEADERS_TOO_LARGE("headers-too-large", 431, "Request header fields too large"),
+  UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type"),
+  UNAUTHENTICATED("unauthenticated", 401, "Authentication required"),
+  FORBIDDEN("forbidden", 403, "Not permitted for this role"),
+  INSTANCE_NOT_FOUND("instance-not-found", 404, "Unknown instance"),
+  NAMESPACE_NOT_FOUND("namespace-not-found", 404, "Unknown namespace"),
+  RING_NOT_FOUND("ring-not-found", 404, "Unknown ring"),
+  REVISION_NOT_FOUND("revision-not-found", 404, "Unknown revision"),
+  CREDENTIAL_NOT_FOUND("credential-not-found", 404, "Unknown credential"),
+  ROUTE_NOT_FOUND("not-found", 404, "No such resource"),
+  METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed"),
+  ALREADY_EXISTS("already-exists", 409, "Already exists"),
+  NO_PENDING_CHANGES("no-pending-changes", 409, "Nothing to publish"),
+  STORE_UNAVAILABLE("store-unavailable", 503, "Store unavailable"),
+  NOT_READY("not-ready", 503, "Replica not ready"),
+  INTERNAL_ERROR("internal-error", 500, "Internal error");
+
+  /** The prefix of every Holdfast problem type URI. */
+  public static final String URI_PREFIX = "urn:holdfast:problem:";
+
+  private final String slug;
+  private final int status;
+  private final String title;
+
+  ProblemType(String slug, int status, String title) {
+    this.slug = slug;
+    this.status = status;
+    this.title = title;
+  }
+
+  public String slug() {
+    return slug;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  /** The {@code type} member of the problem document. */
+  public String uri() {
+    return URI_PREFIX + slug;
+  }
+}

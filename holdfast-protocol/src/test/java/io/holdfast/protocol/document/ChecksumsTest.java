@@ -1,0 +1,184 @@
+package io.holdfast.protocol.document;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.holdfast.protocol.http.ContentHash;
+import io.holdfast.protocol.json.JsonInputException;
+import io.holdfast.protocol.json.StrictJson;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ChecksumsTest {
+
+  private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+  private static final StrictJson JSON = new StrictJson(1 << 16, 16);
+
+  private static Checksums.Entry entry(long revision, String body) {
+    ContentHash hash = ContentHash.of(body.getBytes(StandardCharsets.UTF_8));
+    return new Checksums.Entry(revision, hash.entityTag().toHeaderValue(), hash.reprDigest());
+  }
+
+  private static Checksums sample() {
+    Map<String, Checksums.Entry> namespaces = new LinkedHashMap<>();
+    namespaces.put("flags", entry(3, "{\"f\":true}"));
+    namespaces.put("core", entry(12, "{\"c\":1}"));
+    return new Checksums("inst-1", 15, new TreeMap<>(namespaces));
+  }
+
+  private static JsonInputException.Kind rejectionKind(String text) {
+    JsonInputException e = catchThrowableOfType(JsonInputException.class,
+        () -> Checksums.parse(text.getBytes(StandardCharsets.UTF_8), JSON));
+    assertThat(e).as("expected rejection of %s", text).isNotNull();
+    return e.kind();
+  }
+
+  private static ObjectNode sampleTree() throws Exception {
+    return (ObjectNode) MAPPER.readTree(sample().toBytes());
+  }
+
+  @Test
+  void parse_roundTripsToBytes() throws Exception {
+    Checksums original = sample();
+
+    Checksums parsed = Checksums.parse(original.toBytes(), JSON);
+
+    assertThat(parsed).isEqualTo(original);
+    assertThat(parsed.namespaces()).containsOnlyKeys("core", "flags");
+    assertThat(parsed.namespaces().get("core")).isEqualTo(original.namespaces().get("core"));
+    assertThat(parsed.toBytes()).isEqualTo(original.toBytes());
+  }
+
+  @Test
+  void parse_roundTripsEmptyNamespaceMap() throws Exception {
+    Checksums empty = new Checksums("i", 1, new TreeMap<>());
+
+    assertThat(Checksums.parse(empty.toBytes(), JSON)).isEqualTo(empty);
+  }
+
+  @Test
+  void toBytes_isCanonicalAndIndependentOfInsertionOrder() throws Exception {
+    Map<String, Checksums.Entry> reversed = new HashMap<>();
+    reversed.put("core", entry(12, "{\"c\":1}"));
+    reversed.put("flags", entry(3, "{\"f\":true}"));
+    Checksums other = new Checksums("inst-1", 15, new TreeMap<>(reversed));
+
+    assertThat(other.toBytes()).isEqualTo(sample().toBytes());
+    String text = new String(sample().toBytes(), StandardCharsets.UTF_8);
+    assertThat(text).startsWith("{\"format\":\"holdfast-checksums-1\",\"instance\":\"inst-1\",\"namespaces\":{\"core\":{\"digest\":");
+    assertThat(text).doesNotContain(" ", "\n");
+  }
+
+  @Test
+  void namespaces_areImmutableAndCopied() {
+    TreeMap<String, Checksums.Entry> source = new TreeMap<>();
+    source.put("core", entry(1, "x"));
+    Checksums checksums = new Checksums("i", 1, source);
+    source.put("late", entry(2, "y"));
+
+    assertThat(checksums.namespaces()).containsOnlyKeys("core");
+    assertThatThrownBy(() -> checksums.namespaces().put("x", entry(1, "z")))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"revision", "etag", "digest"})
+  void parse_entryMissingAMember_isRejectedAsIncomplete(String member) throws Exception {
+    ObjectNode tree = sampleTree();
+    ((ObjectNode) tree.get("namespaces").get("core")).remove(member);
+
+    JsonInputException e = catchThrowableOfType(JsonInputException.class,
+        () -> Checksums.parse(tree.toString().getBytes(StandardCharsets.UTF_8), JSON));
+
+    assertThat(e.kind()).isEqualTo(JsonInputException.Kind.MALFORMED);
+    assertThat(e.getMessage()).contains("core").contains("incomplete");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"revision\":\"3\"}", "{\"etag\":3}", "{\"digest\":null}", "{\"revision\":true}"})
+  void parse_entryWithWrongTypes_isRejected(String override) throws Exception {
+    ObjectNode tree = sampleTree();
+    ObjectNode core = (ObjectNode) tree.get("namespaces").get("core");
+    MAPPER.readTree(override).properties().forEach(e -> core.set(e.getKey(), e.getValue()));
+
+    assertThat(rejectionKind(tree.toString())).isEqualTo(JsonInputException.Kind.MALFORMED);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"revision\":2.9}", "{\"revision\":-1}", "{\"revision\":0}", "{\"revision\":1e3}"})
+  void parse_entryRevisionThatIsNotAPositiveWholeNumber_isRejectedNotTruncated(String override) throws Exception {
+    ObjectNode tree = sampleTree();
+    ObjectNode core = (ObjectNode) tree.get("namespaces").get("core");
+    MAPPER.readTree(override).properties().forEach(e -> core.set(e.getKey(), e.getValue()));
+
+    assertThat(rejectionKind(tree.toString())).isEqualTo(JsonInputException.Kind.MALFORMED);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\"x\"", "1", "[]", "null"})
+  void parse_entryThatIsNotAnObject_isRejected(String entry) throws Exception {
+    ObjectNode tree = sampleTree();
+    ((ObjectNode) tree.get("namespaces")).set("core", MAPPER.readTree(entry));
+
+    assertThat(rejectionKind(tree.toString())).isEqualTo(JsonInputException.Kind.MALFORMED);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"format", "instance", "revision", "namespaces"})
+  void parse_missingTopLevelMember_isRejected(String member) throws Exception {
+    ObjectNode tree = sampleTree();
+    tree.remove(member);
+
+    assertThat(rejectionKind(tree.toString())).isEqualTo(JsonInputException.Kind.MALFORMED);
+  }
+
+  @Test
+  void parse_envelopeFormat_isRejected() throws Exception {
+    ObjectNode tree = sampleTree();
+    tree.put("format", "holdfast-envelope-1");
+
+    assertThat(rejectionKind(tree.toString())).isEqualTo(JsonInputException.Kind.MALFORMED);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"[]", "\"x\"", "{}", "{\"format\":\"holdfast-checksums-1\",\"instance\":1,\"revision\":1,\"namespaces\":{}}",
+      "{\"format\":\"holdfast-checksums-1\",\"instance\":\"i\",\"revision\":1,\"namespaces\":[]}"})
+  void parse_wrongShape_isRejected(String text) {
+    assertThat(rejectionKind(text)).isEqualTo(JsonInputException.Kind.MALFORMED);
+  }
+
+  @Test
+  void parse_duplicateNamespace_isRejectedAsDuplicateKey() {
+    String text = new String(sample().toBytes(), StandardCharsets.UTF_8)
+        .replace("\"namespaces\":{", "\"namespaces\":{\"core\":{\"revision\":1,\"etag\":\"x\",\"digest\":\"y\"},");
+
+    assertThat(rejectionKind(text)).isEqualTo(JsonInputException.Kind.DUPLICATE_KEY);
+  }
+
+  @Test
+  void entry_rejectsNulls() {
+    assertThatThrownBy(() -> new Checksums.Entry(1, null, "d")).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new Checksums.Entry(1, "e", null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new Checksums(null, 1, new TreeMap<>())).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void entriesCarryTheValidatorsOfTheirDocument() throws Exception {
+    JsonNode core = sampleTree().get("namespaces").get("core");
+
+    assertThat(core.get("etag").asText()).isEqualTo(ContentHash.of(
+        "{\"c\":1}".getBytes(StandardCharsets.UTF_8)).entityTag().toHeaderValue());
+    assertThat(core.get("revision").asLong()).isEqualTo(12);
+  }
+}
