@@ -1,0 +1,165 @@
+package io.holdfast.server;
+
+import io.helidon.webserver.WebServer;
+import io.holdfast.protocol.signature.DocumentSigner;
+import io.holdfast.protocol.signature.VerificationKey;
+import io.holdfast.server.auth.CredentialTokens;
+import io.holdfast.server.config.ServerConfig;
+import io.holdfast.server.datadir.AtomicFiles;
+import io.holdfast.server.datadir.DataDirectoryLock;
+import io.holdfast.server.http.HttpApi;
+import io.holdfast.server.model.Role;
+import io.holdfast.server.signing.SigningKeyFile;
+import io.holdfast.server.snapshot.SnapshotBuilder;
+import io.holdfast.server.snapshot.SnapshotHolder;
+import io.holdfast.server.store.ConfigStore;
+import io.holdfast.server.store.Database;
+import io.holdfast.server.store.JdbcConfigStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Holdfast replica: store, snapshot, signer and HTTP server, started together and stopped
+ * together.
+ *
+ * <p>Start-up holds the data directory's lock while it migrates the schema, loads or creates the
+ * signing key and registers the bootstrap admin credential, so replicas sharing a directory
+ * initialise it exactly once. {@link #close()} stops accepting requests, lets those in flight
+ * finish (up to the grace period), then stops polling and closes the database.
+ */
+public final class HoldfastServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HoldfastServer.class);
+
+  /** The name of the admin credential taken from configuration. */
+  public static final String BOOTSTRAP_CREDENTIAL = "bootstrap";
+
+  private final ServerConfig config;
+  private final ConfigStore store;
+  private final SnapshotHolder snapshots;
+  private final WebServer web;
+  private final VerificationKey verificationKey;
+  private final String adminToken;
+
+  private HoldfastServer(ServerConfig config, ConfigStore store, SnapshotHolder snapshots, WebServer web,
+      VerificationKey verificationKey, String adminToken) {
+    this.config = config;
+    this.store = store;
+    this.snapshots = snapshots;
+    this.web = web;
+    this.verificationKey = verificationKey;
+    this.adminToken = adminToken;
+  }
+
+  /** Starts a replica with the system clock. */
+  public static HoldfastServer start(ServerConfig config) {
+    return start(config, Clock.systemUTC());
+  }
+
+  /** Starts a replica; returns once it listens and serves its first snapshot. */
+  public static HoldfastServer start(ServerConfig config, Clock clock) {
+    return start(config, clock, UnaryOperator.identity());
+  }
+
+  /**
+   * Starts a replica whose store is wrapped by {@code storeDecorator}: the failpoint through
+   * which fault tests make a real store fail on demand (FAULTS.md A13, A18).
+   */
+  @SuppressWarnings("try") // the lock is held for the block's duration, never referenced
+  public static HoldfastServer start(ServerConfig config, Clock clock, UnaryOperator<ConfigStore> storeDecorator) {
+    CredentialTokens tokens = new CredentialTokens(new SecureRandom());
+    ConfigStore store = null;
+    SnapshotHolder snapshots = null;
+    try {
+      DocumentSigner signer;
+      String adminToken;
+      try (DataDirectoryLock lock = DataDirectoryLock.acquire(config.dataDirectory())) {
+        store = storeDecorator.apply(new JdbcConfigStore(Database.open(config.jdbcUrl(), config.storeTimeout()), clock));
+        signer = SigningKeyFile.loadOrCreate(config.signingKey());
+        adminToken = bootstrapToken(config, tokens);
+        store.ensureAdminCredential(BOOTSTRAP_CREDENTIAL, Role.ADMIN, CredentialTokens.hash(adminToken));
+      }
+      snapshots = new SnapshotHolder(store, new SnapshotBuilder(signer, clock), clock);
+      snapshots.refresh();
+      snapshots.start(config.refreshInterval());
+      WebServer web = HttpApi.build(config, store, snapshots, List.of(signer.verificationKey()), tokens).start();
+      LOG.info("Holdfast replica listening on http://{}:{} (store {}, signing key {})",
+          config.host(), web.port(), config.jdbcUrl(), signer.verificationKey().keyId());
+      return new HoldfastServer(config, store, snapshots, web, signer.verificationKey(), adminToken);
+    } catch (RuntimeException e) {
+      if (snapshots != null) {
+        snapshots.close();
+      }
+      if (store != null) {
+        store.close();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The configured admin token, or the one kept in {@code <data-dir>/admin-token}, generated on
+   * first start.
+   */
+  private static String bootstrapToken(ServerConfig config, CredentialTokens tokens) {
+    if (config.adminToken() != null) {
+      return config.adminToken();
+    }
+    Path file = config.dataDirectory().resolve("admin-token");
+    try {
+      if (Files.exists(file)) {
+        return Files.readString(file, StandardCharsets.UTF_8).strip();
+      }
+      String token = tokens.newAdminToken();
+      AtomicFiles.writeOwnerOnly(file, (token + "\n").getBytes(StandardCharsets.UTF_8));
+      LOG.info("generated the bootstrap admin token into {}", file);
+      return token;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or write the admin token file " + file, e);
+    }
+  }
+
+  /** The port the replica listens on. */
+  public int port() {
+    return web.port();
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  /** The bootstrap admin token in effect. */
+  public String adminToken() {
+    return adminToken;
+  }
+
+  /** The public key that verifies this replica's signatures. */
+  public VerificationKey verificationKey() {
+    return verificationKey;
+  }
+
+  /** The snapshot machinery, for tests and health. */
+  public SnapshotHolder snapshots() {
+    return snapshots;
+  }
+
+  @Override
+  public void close() {
+    try {
+      web.stop();
+    } finally {
+      snapshots.close();
+      store.close();
+      LOG.info("Holdfast replica on port {} stopped", config.port());
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package io.holdfast.server.auth;
+
+import io.holdfast.server.model.Role;
+
+/** Who made a request: an instance, or an admin credential with a role. */
+public sealed interface Principal permits Principal.InstancePrincipal, Principal.AdminPrincipal {
+
+  /** The name recorded as the actor of writes. */
+  String actor();
+
+  /** An instance credential: reads its own instance and nothing else. */
+  record InstancePrincipal(String instanceId) implements Principal {
+    @Override
+    public String actor() {
+      return "instance:" + instanceId;
+    }
+  }
+
+  /** An admin credential. */
+  record AdminPrincipal(String name, Role role) implements Principal {
+    @Override
+    public String actor() {
+      return "admin:" + name;
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package io.holdfast.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Typed, validated configuration of one replica. Build it with {@link #builder(Path)} or load
+ * it from file, environment and flags with {@link ServerConfigLoader}. Immutable.
+ *
+ * @param host address to bind; default {@code 127.0.0.1}
+ * @param port TCP port; default 7070, 0 picks a free one
+ * @param dataDirectory holds the SQLite database, the signing key and the bootstrap token
+ * @param jdbcUrl database; default {@code jdbc:sqlite:<data-dir>/holdfast.db}
+ * @param signingKey Ed25519 key file; default {@code <data-dir>/signing-key.pem}
+ * @param adminToken bootstrap admin token; if absent one is generated into
+ *     {@code <data-dir>/admin-token}
+ * @param maxBodyBytes largest accepted request body; default 1 MiB
+ * @param maxDepth deepest accepted JSON nesting; default 32
+ * @param refreshInterval how often the store is polled for other replicas' writes; default 250 ms
+ * @param storeTimeout how long a store call waits for a lock or connection; default 5 s
+ */
+public record ServerConfig(
+    String host,
+    int port,
+    Path dataDirectory,
+    String jdbcUrl,
+    Path signingKey,
+    String adminToken,
+    int maxBodyBytes,
+    int maxDepth,
+    Duration refreshInterval,
+    Duration storeTimeout) {
+
+  public ServerConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(dataDirectory, "dataDirectory");
+    Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+    Objects.requireNonNull(signingKey, "signingKey");
+    Objects.requireNonNull(refreshInterval, "refreshInterval");
+    Objects.requireNonNull(storeTimeout, "storeTimeout");
+    require(port >= 0 && port <= 65535, "port must be between 0 and 65535, was " + port);
+    require(maxBodyBytes >= 1024 && maxBodyBytes <= 64 * 1024 * 1024,
+        "max-body-bytes must be between 1024 and 67108864, was " + maxBodyBytes);
+    require(maxDepth >= 2 && maxDepth <= 1000, "max-depth must be between 2 and 1000, was " + maxDepth);
+    // compareTo, not toMillis()/toMinutes(): those truncate (10m59s passed as 10 minutes) or overflow.
+    require(refreshInterval.compareTo(Duration.ofMillis(10)) >= 0 && refreshInterval.compareTo(Duration.ofMinutes(10)) <= 0,
+        "refresh-interval must be between 10ms and 10m, was " + refreshInterval);
+    require(storeTimeout.compareTo(Duration.ofMillis(100)) >= 0, "store-timeout must be at least 100ms, was " + storeTimeout);
+    require(adminToken == null || adminToken.length() >= 16,
+        "admin-token must be at least 16 characters long");
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new ConfigException(message);
+    }
+  }
+
+  /** A builder with every default, for the given data directory. */
+  public static Builder builder(Path dataDirectory) {
+    return new Builder(dataDirectory);
+  }
+
+  /** Mutable builder; {@link #build()} validates. Not thread-safe. */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int port = 7070;
+    private Path dataDirectory;
+    private String jdbcUrl;
+    private Path signingKey;
+    private String adminToken;
+    private int maxBodyBytes = 1024 * 1024;
+    private int maxDepth = 32;
+    private Duration refreshInterval = Duration.ofMillis(250);
+    private Duration storeTimeout = Duration.ofSeconds(5);
+
+    private Builder(Path dataDirectory) {
+      this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
+    }
+
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder dataDirectory(Path dataDirectory) {
+      this.dataDirectory = dataDirectory;
+      return this;
+    }
+
+    public Builder jdbcUrl(String jdbcUrl) {
+      this.jdbcUrl = jdbcUrl;
+      return this;
+    }
+
+    public Builder signingKey(Path signingKey) {
+      this.signingKey = signingKey;
+      return this;
+    }
+
+    public Builder adminToken(String adminToken) {
+      this.adminToken = adminToken;
+      return this;
+    }
+
+    public Builder maxBodyBytes(int maxBodyBytes) {
+      this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    public Builder maxDepth(int maxDepth) {
+      this.maxDepth = maxDepth;
+      return this;
+    }
+
+    public Builder refreshInterval(Duration refreshInterval) {
+      this.refreshInterval = refreshInterval;
+      return this;
+    }
+
+    public Builder storeTimeout(Duration storeTimeout) {
+      this.storeTimeout = storeTimeout;
+      return this;
+    }
+
+    public ServerConfig build() {
+      Path dir = dataDirectory.toAbsolutePath().normalize();
+      String url = jdbcUrl != null ? jdbcUrl : "jdbc:sqlite:" + dir.resolve("holdfast.db");
+      Path key = signingKey != null ? signingKey : dir.resolve("signing-key.pem");
+      return new ServerConfig(host, port, dir, url, key, adminToken, maxBodyBytes, maxDepth, refreshInterval, storeTimeout);
+    }
+  }
+}

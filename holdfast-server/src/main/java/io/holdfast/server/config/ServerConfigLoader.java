@@ -1,0 +1,133 @@
+package io.holdfast.server.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Reads {@link ServerConfig} from three sources, later ones winning: a properties file, the
+ * environment ({@code HOLDFAST_<KEY>} with dashes as underscores, for example
+ * {@code HOLDFAST_DATA_DIR}), and command-line flags. Unknown keys in the file are an error, so
+ * a typo never silently falls back to a default.
+ *
+ * <p>Keys: {@code host, port, data-dir, jdbc-url, signing-key, admin-token, max-body-bytes,
+ * max-depth, refresh-interval, store-timeout}. Durations take {@code 250ms}, {@code 5s},
+ * {@code 2m} or ISO-8601 ({@code PT5S}).
+ */
+public final class ServerConfigLoader {
+
+  /** Every accepted key. */
+  public static final Set<String> KEYS = Set.of("host", "port", "data-dir", "jdbc-url", "signing-key",
+      "admin-token", "max-body-bytes", "max-depth", "refresh-interval", "store-timeout");
+
+  private ServerConfigLoader() {}
+
+  /**
+   * @param file properties file, or {@code null} for none
+   * @param environment the process environment (only {@code HOLDFAST_*} entries are read)
+   * @param flags values given on the command line, by key
+   * @throws ConfigException naming the bad key and value
+   */
+  public static ServerConfig load(Path file, Map<String, String> environment, Map<String, String> flags) {
+    Map<String, String> values = new HashMap<>();
+    if (file != null) {
+      values.putAll(readFile(file));
+    }
+    for (String key : KEYS) {
+      String env = environment.get("HOLDFAST_" + key.toUpperCase(Locale.ROOT).replace('-', '_'));
+      if (env != null && !env.isBlank()) {
+        values.put(key, env);
+      }
+    }
+    for (Map.Entry<String, String> flag : flags.entrySet()) {
+      if (!KEYS.contains(flag.getKey())) {
+        throw new ConfigException("unknown configuration key '" + flag.getKey() + "'");
+      }
+      if (flag.getValue() != null) {
+        values.put(flag.getKey(), flag.getValue());
+      }
+    }
+    ServerConfig.Builder builder = ServerConfig.builder(Path.of(values.getOrDefault("data-dir", "holdfast-data")));
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      String v = e.getValue().strip();
+      switch (e.getKey()) {
+        case "host" -> builder.host(v);
+        case "port" -> builder.port(integer(e.getKey(), v));
+        case "data-dir" -> { }
+        case "jdbc-url" -> builder.jdbcUrl(v);
+        case "signing-key" -> builder.signingKey(Path.of(v));
+        case "admin-token" -> builder.adminToken(v);
+        case "max-body-bytes" -> builder.maxBodyBytes(integer(e.getKey(), v));
+        case "max-depth" -> builder.maxDepth(integer(e.getKey(), v));
+        case "refresh-interval" -> builder.refreshInterval(duration(e.getKey(), v));
+        case "store-timeout" -> builder.storeTimeout(duration(e.getKey(), v));
+        default -> throw new ConfigException("unknown configuration key '" + e.getKey() + "'");
+      }
+    }
+    return builder.build();
+  }
+
+  private static Map<String, String> readFile(Path file) {
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      properties.load(reader);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage(), e);
+    }
+    Map<String, String> values = new HashMap<>();
+    for (String key : properties.stringPropertyNames()) {
+      if (!KEYS.contains(key)) {
+        throw new ConfigException("unknown configuration key '" + key + "' in " + file + "; known keys: "
+            + new java.util.TreeSet<>(KEYS));
+      }
+      values.put(key, properties.getProperty(key));
+    }
+    return values;
+  }
+
+  static int integer(String key, String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key + " must be a whole number, was '" + value + "'", e);
+    }
+  }
+
+  /** Parses {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h} or ISO-8601. */
+  public static Duration duration(String key, String value) {
+    String v = value.strip().toLowerCase(Locale.ROOT);
+    try {
+      Duration duration;
+      if (v.startsWith("p")) {
+        duration = Duration.parse(v.toUpperCase(Locale.ROOT));
+      } else if (v.endsWith("ms")) {
+        duration = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+      } else {
+        long amount = Long.parseLong(v.substring(0, v.length() - 1));
+        duration = switch (v.charAt(v.length() - 1)) {
+          case 's' -> Duration.ofSeconds(amount);
+          case 'm' -> Duration.ofMinutes(amount);
+          case 'h' -> Duration.ofHours(amount);
+          case 'd' -> Duration.ofDays(amount);
+          default -> throw new ConfigException(key + " needs a unit (ms, s, m, h, d), was '" + value + "'");
+        };
+      }
+      // Every consumer works in milliseconds; a duration they cannot express is out of range.
+      duration.toMillis();
+      return duration;
+    } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
+      throw new ConfigException(key + " must be a duration such as 250ms, 5s, 2m or PT5S, was '" + value + "'", e);
+    } catch (ArithmeticException e) {
+      throw new ConfigException(key + " is too large, was '" + value + "'", e);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.holdfast.server.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import io.holdfast.protocol.json.CanonicalJson;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One JSON line per request on the {@code holdfast.access} logger: method, path, status, bytes,
+ * microseconds and remote address. Query strings and headers are left out: they may carry
+ * tokens.
+ */
+final class AccessLog implements Filter {
+
+  private static final Logger LOG = LoggerFactory.getLogger("holdfast.access");
+
+  @Override
+  public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+    long start = System.nanoTime();
+    try {
+      chain.proceed();
+    } finally {
+      if (LOG.isInfoEnabled()) {
+        ObjectNode line = JsonViews.object();
+        line.put("method", req.prologue().method().text());
+        line.put("path", req.path().path());
+        line.put("status", res.status().code());
+        line.put("bytes", res.bytesWritten());
+        line.put("micros", (System.nanoTime() - start) / 1000);
+        line.put("remote", req.remotePeer().host());
+        LOG.info(new String(CanonicalJson.toBytes(line), StandardCharsets.UTF_8));
+      }
+    }
+  }
+}

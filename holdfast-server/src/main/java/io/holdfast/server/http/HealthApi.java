@@ -1,0 +1,57 @@
+package io.holdfast.server.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.holdfast.server.snapshot.EffectiveSnapshot;
+import io.holdfast.server.snapshot.SnapshotHolder;
+
+/**
+ * {@code /health/live} and {@code /health/ready}. A replica is ready once it holds a snapshot,
+ * even if its database is down since: it then serves reads and says it is degraded.
+ */
+final class HealthApi implements HttpService {
+
+  private final SnapshotHolder snapshots;
+
+  HealthApi(SnapshotHolder snapshots) {
+    this.snapshots = snapshots;
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.get("/live", this::live)
+        .any("/live", Routes.methodNotAllowed("GET"))
+        .get("/ready", this::ready)
+        .any("/ready", Routes.methodNotAllowed("GET"));
+  }
+
+  private void live(ServerRequest req, ServerResponse res) {
+    ObjectNode body = JsonViews.object();
+    body.put("status", "up");
+    JsonViews.send(res, Status.OK_200, body);
+  }
+
+  private void ready(ServerRequest req, ServerResponse res) {
+    EffectiveSnapshot snapshot = snapshots.current();
+    ObjectNode body = JsonViews.object();
+    String storeError = snapshots.lastStoreError();
+    body.put("status", snapshot == null ? "not-ready" : storeError == null ? "ready" : "degraded");
+    if (snapshot != null) {
+      body.put("revision", snapshot.revision());
+      body.put("snapshotBuiltAt", snapshot.builtAt().toString());
+    }
+    ObjectNode store = body.putObject("store");
+    store.put("healthy", storeError == null);
+    if (snapshots.lastStoreSuccess() != null) {
+      store.put("lastSuccess", snapshots.lastStoreSuccess().toString());
+    }
+    if (storeError != null) {
+      store.put("error", storeError);
+    }
+    JsonViews.send(res, snapshot == null ? Status.SERVICE_UNAVAILABLE_503 : Status.OK_200, body);
+  }
+}

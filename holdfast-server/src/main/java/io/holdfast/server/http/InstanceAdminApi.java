@@ -1,0 +1,120 @@
+package io.holdfast.server.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.holdfast.protocol.problem.ProblemType;
+import io.holdfast.server.ProblemException;
+import io.holdfast.server.auth.CredentialTokens;
+import io.holdfast.server.auth.Principal;
+import io.holdfast.server.model.Labels;
+import io.holdfast.server.model.Names;
+import io.holdfast.server.model.Role;
+import io.holdfast.server.store.Instance;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code /v1/admin/instances}: list and read (viewer), create and update (editor), rotate the
+ * credential (admin). A new credential is shown exactly once, in the response that creates it.
+ */
+final class InstanceAdminApi implements HttpService {
+
+  private final AdminContext ctx;
+
+  InstanceAdminApi(AdminContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.get("/", this::list)
+        .post("/", this::create)
+        .any("/", Routes.methodNotAllowed("GET, POST"))
+        .post("/{id}/credential", this::rotate)
+        .any("/{id}/credential", Routes.methodNotAllowed("POST"))
+        .get("/{id}", this::get)
+        .patch("/{id}", this::update)
+        .any("/{id}", Routes.methodNotAllowed("GET, PATCH"));
+  }
+
+  private void list(ServerRequest req, ServerResponse res) {
+    ctx.guard().admin(req, Role.VIEWER);
+    JsonViews.send(res, Status.OK_200, JsonViews.list("instances", ctx.store().listInstances(), JsonViews::instance));
+  }
+
+  private void get(ServerRequest req, ServerResponse res) {
+    ctx.guard().admin(req, Role.VIEWER);
+    JsonViews.send(res, Status.OK_200, JsonViews.instance(find(req.path().pathParameters().get("id"))));
+  }
+
+  private void create(ServerRequest req, ServerResponse res) {
+    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.EDITOR);
+    JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), Set.of("id", "ring", "labels"));
+    String id = Names.require("instance id", body.requiredString("id"));
+    String ring = Names.require("ring name", body.requiredString("ring"));
+    Map<String, String> labels = labels(body);
+    String token = ctx.tokens().newInstanceToken();
+    Instance instance = ctx.store().createInstance(id, ring, labels == null ? Map.of() : labels,
+        CredentialTokens.hash(token), admin.actor());
+    ctx.afterWrite();
+    ObjectNode view = JsonViews.object();
+    view.set("instance", JsonViews.instance(instance));
+    view.put("credential", token);
+    res.header(HeaderNames.LOCATION, "/v1/admin/instances/" + id);
+    JsonViews.send(res, Status.CREATED_201, view);
+  }
+
+  private void update(ServerRequest req, ServerResponse res) {
+    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.EDITOR);
+    String id = req.path().pathParameters().get("id");
+    find(id);
+    JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), Set.of("ring", "labels"));
+    String ring = body.optionalString("ring");
+    if (ring != null) {
+      Names.require("ring name", ring);
+    }
+    Map<String, String> labels = labels(body);
+    if (ring == null && labels == null) {
+      throw new ProblemException(ProblemType.INVALID_REQUEST, "send 'ring', 'labels' or both");
+    }
+    Instance instance = ctx.store().updateInstance(id, ring, labels, admin.actor());
+    ctx.afterWrite();
+    JsonViews.send(res, Status.OK_200, JsonViews.instance(instance));
+  }
+
+  private void rotate(ServerRequest req, ServerResponse res) {
+    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.ADMIN);
+    String id = req.path().pathParameters().get("id");
+    Instance instance = find(id);
+    String token = ctx.tokens().newInstanceToken();
+    ctx.store().replaceInstanceCredential(instance.id(), CredentialTokens.hash(token), admin.actor());
+    ctx.afterWrite();
+    ObjectNode view = JsonViews.object();
+    view.put("instance", instance.id());
+    view.put("credential", token);
+    JsonViews.send(res, Status.OK_200, view);
+  }
+
+  private Instance find(String id) {
+    Names.require("instance id", id);
+    return ctx.store().findInstance(id)
+        .orElseThrow(() -> new ProblemException(ProblemType.INSTANCE_NOT_FOUND, "instance '" + id + "' does not exist"));
+  }
+
+  private static Map<String, String> labels(JsonObjectReader body) {
+    Map<String, String> labels = body.optionalStringMap("labels");
+    if (labels == null) {
+      return null;
+    }
+    try {
+      return Labels.validate(labels);
+    } catch (IllegalArgumentException e) {
+      throw new ProblemException(ProblemType.INVALID_REQUEST, e.getMessage());
+    }
+  }
+}

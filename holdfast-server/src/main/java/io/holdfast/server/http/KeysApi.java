@@ -1,0 +1,61 @@
+package io.holdfast.server.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.holdfast.protocol.http.ContentHash;
+import io.holdfast.protocol.http.EntityTag;
+import io.holdfast.protocol.json.CanonicalJson;
+import io.holdfast.protocol.signature.VerificationKey;
+import java.util.List;
+
+/**
+ * {@code GET /v1/keys}: the public keys that verify document signatures, by key id. Public and
+ * unauthenticated: a public key is no secret, and clients pin the ids they trust out of band.
+ */
+final class KeysApi implements HttpService {
+
+  private final byte[] body;
+  private final EntityTag etag;
+
+  KeysApi(List<VerificationKey> keys) {
+    ObjectNode node = JsonViews.object();
+    ArrayNode array = node.putArray("keys");
+    for (VerificationKey key : keys) {
+      ObjectNode entry = array.addObject();
+      entry.put("keyId", key.keyId());
+      entry.put("algorithm", "ed25519");
+      entry.put("publicKey", key.toBase64());
+    }
+    this.body = CanonicalJson.toBytes(node);
+    this.etag = ContentHash.of(body).entityTag();
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.get("/", this::keys).head("/", this::keys).any("/", Routes.methodNotAllowed("GET, HEAD"));
+  }
+
+  private void keys(ServerRequest req, ServerResponse res) {
+    boolean notModified = Conditions.notModified(req, etag);
+    res.header(HeaderNames.ETAG, etag.toHeaderValue());
+    res.header(HeaderNames.CACHE_CONTROL, "public, max-age=300");
+    if (notModified) {
+      res.status(Status.NOT_MODIFIED_304);
+      res.send();
+    } else if (req.prologue().method() == Method.HEAD) {
+      res.header(HeaderNames.CONTENT_TYPE, "application/json");
+      res.contentLength(body.length);
+      res.send();
+    } else {
+      res.header(HeaderNames.CONTENT_TYPE, "application/json");
+      res.send(body);
+    }
+  }
+}

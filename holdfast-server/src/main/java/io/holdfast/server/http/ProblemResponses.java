@@ -1,0 +1,56 @@
+package io.holdfast.server.http;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.holdfast.protocol.http.HoldfastHeaders;
+import io.holdfast.protocol.problem.Problem;
+import io.holdfast.protocol.problem.ProblemType;
+import io.holdfast.server.ProblemException;
+import io.holdfast.server.model.InvalidNameException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where failures become RFC 9457 responses. Each {@link ProblemType} has one
+ * status; unexpected exceptions become {@code internal-error} without their message (which might
+ * carry internals) and are logged in full.
+ */
+final class ProblemResponses {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProblemResponses.class);
+
+  private ProblemResponses() {}
+
+  static void send(ServerRequest req, ServerResponse res, Throwable failure) {
+    if (res.isSent()) {
+      return;
+    }
+    Problem problem;
+    if (failure instanceof ProblemException p) {
+      problem = new Problem(p.type(), p.getMessage(), req.path().absolute().path());
+      if (p.type() == ProblemType.STORE_UNAVAILABLE) {
+        LOG.warn("store unavailable for {} {}: {}", req.prologue().method().text(), req.path().absolute().path(), p.getMessage());
+      }
+    } else if (failure instanceof InvalidNameException e) {
+      problem = new Problem(ProblemType.INVALID_NAME, e.getMessage(), req.path().absolute().path());
+    } else {
+      LOG.error("unexpected failure on {} {}", req.prologue().method().text(), req.path().absolute().path(), failure);
+      problem = new Problem(ProblemType.INTERNAL_ERROR, "the server failed unexpectedly; see its log", req.path().absolute().path());
+    }
+    send(res, problem);
+  }
+
+  static void send(ServerResponse res, Problem problem) {
+    res.status(Status.create(problem.type().status()));
+    res.header(HeaderNames.CONTENT_TYPE, HoldfastHeaders.PROBLEM_MEDIA_TYPE);
+    res.header(HeaderNames.CACHE_CONTROL, "no-store");
+    switch (problem.type()) {
+      case UNAUTHENTICATED -> res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"holdfast\"");
+      case STORE_UNAVAILABLE, NOT_READY -> res.header(HeaderNames.RETRY_AFTER, "5");
+      default -> { }
+    }
+    res.send(problem.toBytes());
+  }
+}

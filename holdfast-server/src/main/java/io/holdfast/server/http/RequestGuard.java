@@ -1,0 +1,52 @@
+package io.holdfast.server.http;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.holdfast.protocol.problem.ProblemType;
+import io.holdfast.server.ProblemException;
+import io.holdfast.server.auth.Authenticator;
+import io.holdfast.server.auth.Principal;
+import io.holdfast.server.model.Role;
+import io.holdfast.server.snapshot.EffectiveSnapshot;
+import io.holdfast.server.snapshot.SnapshotHolder;
+import java.util.List;
+
+/**
+ * Authenticates requests against the current snapshot. Thread-safe.
+ */
+final class RequestGuard {
+
+  private final SnapshotHolder snapshots;
+  private final Authenticator authenticator;
+
+  RequestGuard(SnapshotHolder snapshots, Authenticator authenticator) {
+    this.snapshots = snapshots;
+    this.authenticator = authenticator;
+  }
+
+  /** The snapshot being served; 503 before the first load. */
+  EffectiveSnapshot snapshot() {
+    EffectiveSnapshot snapshot = snapshots.current();
+    if (snapshot == null) {
+      throw new ProblemException(ProblemType.NOT_READY, "this replica has not loaded its first snapshot yet");
+    }
+    return snapshot;
+  }
+
+  /** When the store started failing, or {@code null} while it answers. */
+  java.time.Instant storeFailingSince() {
+    return snapshots.storeFailingSince();
+  }
+
+  Principal principal(ServerRequest req, EffectiveSnapshot snapshot) {
+    List<String> authorization = req.headers().find(HeaderNames.AUTHORIZATION)
+        .map(h -> h.allValues(false))
+        .orElse(List.of());
+    return authenticator.authenticate(authorization, snapshot);
+  }
+
+  /** Authenticates an admin credential with at least {@code role}. */
+  Principal.AdminPrincipal admin(ServerRequest req, Role role) {
+    return Authenticator.requireRole(principal(req, snapshot()), role);
+  }
+}

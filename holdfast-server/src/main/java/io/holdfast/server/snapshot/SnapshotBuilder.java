@@ -1,0 +1,114 @@
+package io.holdfast.server.snapshot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.holdfast.protocol.document.Checksums;
+import io.holdfast.protocol.document.Envelope;
+import io.holdfast.protocol.json.MergePatch;
+import io.holdfast.protocol.signature.DocumentSigner;
+import io.holdfast.server.model.Scope;
+import io.holdfast.server.store.AdminCredential;
+import io.holdfast.server.store.Instance;
+import io.holdfast.server.store.LayerVersion;
+import io.holdfast.server.store.Namespace;
+import io.holdfast.server.store.StoreState;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Builds an {@link EffectiveSnapshot} from a {@link StoreState}: for every instance and
+ * namespace, merges {@code default ← ring:<ring> ← instance:<id>} with JSON Merge Patch, wraps
+ * the result in an envelope, and hashes and signs it.
+ *
+ * <p>The effective revision of a document is the highest revision among the namespace's
+ * creation, the instance's ring assignment and its three layers (removals included). Any change
+ * to what an instance receives therefore raises its revision, and an unchanged revision means
+ * unchanged content, which lets a rebuild reuse the previous snapshot's signed documents.
+ * Thread-safe: holds only the signer and the clock.
+ */
+public final class SnapshotBuilder {
+
+  private final DocumentSigner signer;
+  private final Clock clock;
+
+  public SnapshotBuilder(DocumentSigner signer, Clock clock) {
+    this.signer = signer;
+    this.clock = clock;
+  }
+
+  /**
+   * Builds the snapshot for {@code state}, reusing documents of {@code previous} (may be
+   * {@code null}) whose instance, namespace and revision are unchanged.
+   */
+  public EffectiveSnapshot build(StoreState state, EffectiveSnapshot previous) {
+    Map<String, LayerVersion> layers = new HashMap<>();
+    for (LayerVersion layer : state.latestLayers()) {
+      layers.put(layer.namespace() + "\u0000" + layer.scope().key(), layer);
+    }
+    Map<String, InstanceView> views = new HashMap<>();
+    Map<String, String> byCredential = new HashMap<>();
+    for (Instance instance : state.instances()) {
+      InstanceView old = previous == null ? null : previous.instance(instance.id());
+      Map<String, ServedDocument> documents = new TreeMap<>();
+      TreeMap<String, Checksums.Entry> checksums = new TreeMap<>();
+      long maxRevision = instance.assignmentRevision();
+      for (Namespace namespace : state.namespaces()) {
+        LayerVersion base = layers.get(namespace.name() + "\u0000" + Scope.DEFAULT.key());
+        LayerVersion ring = layers.get(namespace.name() + "\u0000" + "ring:" + instance.ring());
+        LayerVersion own = layers.get(namespace.name() + "\u0000" + "instance:" + instance.id());
+        long revision = Math.max(namespace.revision(), instance.assignmentRevision());
+        revision = Math.max(revision, revisionOf(base));
+        revision = Math.max(revision, revisionOf(ring));
+        revision = Math.max(revision, revisionOf(own));
+        ServedDocument reused = old == null ? null : old.document(namespace.name());
+        ServedDocument document = reused != null && reused.revision() == revision
+            ? reused
+            : render(instance.id(), namespace.name(), revision, state.revisionTimes().get(revision), base, ring, own);
+        documents.put(namespace.name(), document);
+        checksums.put(namespace.name(), new Checksums.Entry(revision, document.etag().toHeaderValue(), document.reprDigest()));
+        maxRevision = Math.max(maxRevision, revision);
+      }
+      ServedDocument checksumDocument = old != null && old.checksums().revision() == maxRevision
+          && old.documents().keySet().equals(documents.keySet())
+          ? old.checksums()
+          : ServedDocument.of(new Checksums(instance.id(), maxRevision, checksums).toBytes(), maxRevision,
+              state.revisionTimes().getOrDefault(maxRevision, Instant.EPOCH), signer);
+      views.put(instance.id(), new InstanceView(instance.id(), instance.ring(), Map.copyOf(documents), checksumDocument));
+      byCredential.put(instance.credentialHash(), instance.id());
+    }
+    Map<String, AdminCredential> admins = new HashMap<>();
+    for (AdminCredential credential : state.adminCredentials()) {
+      admins.put(credential.tokenHash(), credential);
+    }
+    return new EffectiveSnapshot(state.revision(), clock.instant(), Map.copyOf(views), Map.copyOf(byCredential),
+        Map.copyOf(admins));
+  }
+
+  /** The effective content of one namespace for one instance, without envelope. */
+  public static JsonNode merge(LayerVersion base, LayerVersion ring, LayerVersion own) {
+    JsonNode document = JsonNodeFactory.instance.objectNode();
+    for (LayerVersion layer : new LayerVersion[] {base, ring, own}) {
+      if (layer != null && !layer.removed()) {
+        document = MergePatch.apply(document, layer.content());
+      }
+    }
+    return document;
+  }
+
+  private ServedDocument render(
+      String instance, String namespace, long revision, Instant issuedAt,
+      LayerVersion base, LayerVersion ring, LayerVersion own) {
+    if (issuedAt == null) {
+      throw new IllegalStateException("store state lacks the time of revision " + revision);
+    }
+    Envelope envelope = new Envelope(instance, namespace, revision, issuedAt, merge(base, ring, own));
+    return ServedDocument.of(envelope.toBytes(), revision, issuedAt, signer);
+  }
+
+  private static long revisionOf(LayerVersion layer) {
+    return layer == null ? 0 : layer.revision();
+  }
+}

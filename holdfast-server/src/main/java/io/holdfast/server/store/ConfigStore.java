@@ -1,0 +1,88 @@
+package io.holdfast.server.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.holdfast.server.model.Role;
+import io.holdfast.server.model.Scope;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Durable state of Holdfast: rings, instances, namespaces, layers and their immutable versions,
+ * admin credentials, and the global revision log.
+ *
+ * <p>Every write is one transaction: it either happens completely or not at all. Every write
+ * that can change what replicas serve or who may read it (everything but staging a draft)
+ * appends exactly one revision to the log in that transaction. Writes that refer to something missing throw a
+ * {@link io.holdfast.server.ProblemException} of the matching type; an unreachable or failing
+ * database throws {@link StoreUnavailableException}. Implementations are thread-safe and are
+ * proven by the same contract suite ({@code ConfigStoreContract}).
+ */
+public interface ConfigStore extends AutoCloseable {
+
+  /** The newest revision; cheap, polled by replicas to notice changes made elsewhere. */
+  long currentRevision();
+
+  /** Everything needed to build a snapshot, read consistently. */
+  StoreState loadState();
+
+  List<Ring> listRings();
+
+  Ring createRing(String name, int position, Duration bakeTime, String actor);
+
+  List<Instance> listInstances();
+
+  Optional<Instance> findInstance(String id);
+
+  Instance createInstance(String id, String ring, Map<String, String> labels, String credentialHash, String actor);
+
+  /** Changes the ring and/or labels; a {@code null} argument leaves that field as it is. */
+  Instance updateInstance(String id, String ring, Map<String, String> labels, String actor);
+
+  void replaceInstanceCredential(String id, String credentialHash, String actor);
+
+  List<Namespace> listNamespaces();
+
+  Optional<Namespace> findNamespace(String name);
+
+  Namespace createNamespace(String name, String description, String actor);
+
+  /** Stages new content for a layer; {@code content == null} stages its removal. */
+  Draft putDraft(String namespace, Scope scope, JsonNode content, String actor);
+
+  List<Draft> listDrafts(String namespace);
+
+  /** The newest version of every layer of the namespace, removals included. */
+  List<LayerVersion> latestLayers(String namespace);
+
+  /** The version of a layer in force at {@code revision}, if the layer existed then. */
+  Optional<LayerVersion> layerAt(String namespace, Scope scope, long revision);
+
+  /**
+   * Publishes the drafts of a namespace as one new revision and discards them.
+   *
+   * @param scopes the drafts to publish; empty publishes all of them
+   */
+  PublishResult publish(String namespace, Set<Scope> scopes, String message, String actor);
+
+  /** Revisions that touched the namespace, newest first. */
+  List<HistoryEntry> history(String namespace, int limit);
+
+  Optional<RevisionEntry> findRevision(long revision);
+
+  List<AdminCredential> listAdminCredentials();
+
+  AdminCredential createAdminCredential(String name, Role role, String tokenHash, String actor);
+
+  /**
+   * Makes sure the named admin credential exists with this hash and role, for the bootstrap
+   * credential from the server's configuration. Does nothing if it already matches. Another
+   * credential holding the same token hash is replaced, since one token names one credential.
+   */
+  void ensureAdminCredential(String name, Role role, String tokenHash);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,115 @@
+package io.holdfast.server.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The connection pools for one database, and its schema migrations.
+ *
+ * <p>SQLite allows one writer at a time, so writes go through a one-connection pool whose
+ * transactions start {@code IMMEDIATE} (taking the write lock up front instead of failing on
+ * upgrade), while reads use a separate pool of deferred transactions that WAL lets run beside
+ * the writer. Thread-safe.
+ */
+public final class Database implements AutoCloseable {
+
+  private final String jdbcUrl;
+  private final HikariDataSource writer;
+  private final HikariDataSource reader;
+
+  private Database(String jdbcUrl, HikariDataSource writer, HikariDataSource reader) {
+    this.jdbcUrl = jdbcUrl;
+    this.writer = writer;
+    this.reader = reader;
+  }
+
+  /**
+   * Opens the pools and brings the schema up to date.
+   *
+   * @throws IllegalArgumentException if the URL names a database Holdfast does not support
+   */
+  public static Database open(String jdbcUrl, Duration busyTimeout) {
+    if (!jdbcUrl.startsWith("jdbc:sqlite:")) {
+      throw new IllegalArgumentException("unsupported JDBC URL (jdbc:sqlite:<file> is supported): " + jdbcUrl);
+    }
+    createParentDirectory(jdbcUrl);
+    HikariDataSource writer = sqlitePool(jdbcUrl, "holdfast-store-writer", 1, "IMMEDIATE", busyTimeout);
+    HikariDataSource reader = null;
+    try {
+      Flyway.configure()
+          .dataSource(writer)
+          .locations("classpath:db/migration/sqlite")
+          .load()
+          .migrate();
+      reader = sqlitePool(jdbcUrl, "holdfast-store-reader", 4, "DEFERRED", busyTimeout);
+      return new Database(jdbcUrl, writer, reader);
+    } catch (RuntimeException e) {
+      writer.close();
+      if (reader != null) {
+        reader.close();
+      }
+      throw e;
+    }
+  }
+
+  private static HikariDataSource sqlitePool(
+      String jdbcUrl, String name, int size, String transactionMode, Duration busyTimeout) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName(name);
+    config.setJdbcUrl(jdbcUrl);
+    config.setMaximumPoolSize(size);
+    config.setMinimumIdle(1);
+    config.setConnectionTimeout(Math.max(250, busyTimeout.toMillis()));
+    config.setAutoCommit(true);
+    // Pragmas that sqlite-jdbc applies to every new connection.
+    config.addDataSourceProperty("journal_mode", "WAL");
+    // FULL: a committed publish survives power loss, not only a process crash.
+    config.addDataSourceProperty("synchronous", "FULL");
+    config.addDataSourceProperty("foreign_keys", "true");
+    config.addDataSourceProperty("busy_timeout", String.valueOf(busyTimeout.toMillis()));
+    config.addDataSourceProperty("transaction_mode", transactionMode);
+    return new HikariDataSource(config);
+  }
+
+  private static void createParentDirectory(String jdbcUrl) {
+    String file = jdbcUrl.substring("jdbc:sqlite:".length());
+    int query = file.indexOf('?');
+    if (query >= 0) {
+      file = file.substring(0, query);
+    }
+    if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
+      return;
+    }
+    Path parent = Path.of(file).toAbsolutePath().getParent();
+    try {
+      Files.createDirectories(parent);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot create the database directory " + parent, e);
+    }
+  }
+
+  public String jdbcUrl() {
+    return jdbcUrl;
+  }
+
+  /** Connections for write transactions. */
+  public DataSource writer() {
+    return writer;
+  }
+
+  /** Connections for reads. */
+  public DataSource reader() {
+    return reader;
+  }
+
+  @Override
+  public void close() {
+    reader.close();
+    writer.close();
+  }
+}

@@ -1,0 +1,723 @@
+package io.holdfast.server.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.holdfast.protocol.json.CanonicalJson;
+import io.holdfast.protocol.problem.ProblemType;
+import io.holdfast.server.ProblemException;
+import io.holdfast.server.model.Role;
+import io.holdfast.server.model.Scope;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * {@link ConfigStore} over JDBC. Every write runs in one transaction on the writer pool and
+ * appends exactly one row to {@code revisions}; every failure rolls it back completely.
+ *
+ * <p>Thread-safe: it holds no mutable state of its own.
+ */
+public final class JdbcConfigStore implements ConfigStore {
+
+  private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {};
+
+  private final Database database;
+  private final Clock clock;
+  private final ObjectMapper mapper = new ObjectMapper();
+
+  public JdbcConfigStore(Database database, Clock clock) {
+    this.database = Objects.requireNonNull(database, "database");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  @FunctionalInterface
+  private interface SqlWork<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  @Override
+  public long currentRevision() {
+    return read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT max(revision) FROM revisions");
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+
+  @Override
+  public StoreState loadState() {
+    return readTransaction(c -> {
+      long revision;
+      try (PreparedStatement ps = c.prepareStatement("SELECT max(revision) FROM revisions");
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        revision = rs.getLong(1);
+      }
+      List<Ring> rings = queryRings(c);
+      List<Instance> instances = queryInstances(c, null);
+      List<Namespace> namespaces = queryNamespaces(c, null);
+      List<LayerVersion> layers = queryLatestLayers(c, null);
+      List<AdminCredential> credentials = queryAdminCredentials(c);
+      Map<Long, Instant> times = new HashMap<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT revision, created_at FROM revisions WHERE revision IN ("
+              + "SELECT assignment_revision FROM instances UNION SELECT revision FROM namespaces)");
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          times.put(rs.getLong(1), Instant.parse(rs.getString(2)));
+        }
+      }
+      for (LayerVersion layer : layers) {
+        times.put(layer.revision(), layer.publishedAt());
+      }
+      return new StoreState(revision, rings, instances, namespaces, layers, credentials, times);
+    });
+  }
+
+  @Override
+  public List<Ring> listRings() {
+    return read(JdbcConfigStore::queryRings);
+  }
+
+  @Override
+  public List<Instance> listInstances() {
+    return read(c -> queryInstances(c, null));
+  }
+
+  @Override
+  public Optional<Instance> findInstance(String id) {
+    return read(c -> queryInstances(c, id).stream().findFirst());
+  }
+
+  @Override
+  public List<Namespace> listNamespaces() {
+    return read(c -> queryNamespaces(c, null));
+  }
+
+  @Override
+  public Optional<Namespace> findNamespace(String name) {
+    return read(c -> queryNamespaces(c, name).stream().findFirst());
+  }
+
+  @Override
+  public List<Draft> listDrafts(String namespace) {
+    return read(c -> {
+      requireNamespace(c, namespace);
+      return queryDrafts(c, namespace);
+    });
+  }
+
+  @Override
+  public List<LayerVersion> latestLayers(String namespace) {
+    return read(c -> {
+      requireNamespace(c, namespace);
+      return queryLatestLayers(c, namespace);
+    });
+  }
+
+  @Override
+  public Optional<LayerVersion> layerAt(String namespace, Scope scope, long revision) {
+    return read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT lv.namespace, lv.scope, lv.revision, lv.content, r.created_at FROM layer_versions lv"
+              + " JOIN revisions r ON r.revision = lv.revision"
+              + " WHERE lv.namespace = ? AND lv.scope = ? AND lv.revision <= ?"
+              + " ORDER BY lv.revision DESC LIMIT 1")) {
+        ps.setString(1, namespace);
+        ps.setString(2, scope.key());
+        ps.setLong(3, revision);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(layerVersion(rs)) : Optional.<LayerVersion>empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public List<HistoryEntry> history(String namespace, int limit) {
+    return read(c -> {
+      requireNamespace(c, namespace);
+      List<RevisionEntry> entries = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT revision, kind, subject, actor, message, created_at FROM revisions"
+              + " WHERE subject = ? AND kind IN ('namespace', 'publish') ORDER BY revision DESC LIMIT ?")) {
+        ps.setString(1, namespace);
+        ps.setInt(2, limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            entries.add(revisionEntry(rs));
+          }
+        }
+      }
+      if (entries.isEmpty()) {
+        return List.of();
+      }
+      Map<Long, List<Scope>> scopes = new HashMap<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT revision, scope FROM layer_versions WHERE namespace = ? AND revision BETWEEN ? AND ? ORDER BY scope")) {
+        ps.setString(1, namespace);
+        ps.setLong(2, entries.get(entries.size() - 1).revision());
+        ps.setLong(3, entries.get(0).revision());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            scopes.computeIfAbsent(rs.getLong(1), r -> new ArrayList<>()).add(Scope.parse(rs.getString(2)));
+          }
+        }
+      }
+      List<HistoryEntry> history = new ArrayList<>(entries.size());
+      for (RevisionEntry entry : entries) {
+        history.add(new HistoryEntry(entry, List.copyOf(scopes.getOrDefault(entry.revision(), List.of()))));
+      }
+      return history;
+    });
+  }
+
+  @Override
+  public Optional<RevisionEntry> findRevision(long revision) {
+    return read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT revision, kind, subject, actor, message, created_at FROM revisions WHERE revision = ?")) {
+        ps.setLong(1, revision);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(revisionEntry(rs)) : Optional.<RevisionEntry>empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public List<AdminCredential> listAdminCredentials() {
+    return read(JdbcConfigStore::queryAdminCredentials);
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  @Override
+  public Ring createRing(String name, int position, Duration bakeTime, String actor) {
+    return write(c -> {
+      if (exists(c, "SELECT 1 FROM rings WHERE name = ?", name)) {
+        throw new ProblemException(ProblemType.ALREADY_EXISTS, "ring '" + name + "' already exists");
+      }
+      if (exists(c, "SELECT 1 FROM rings WHERE position = ?", position)) {
+        throw new ProblemException(ProblemType.ALREADY_EXISTS, "another ring already has position " + position);
+      }
+      Instant now = now();
+      long revision = appendRevision(c, "ring", name, actor, "create ring", now);
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO rings (name, position, bake_seconds, revision) VALUES (?, ?, ?, ?)")) {
+        ps.setString(1, name);
+        ps.setInt(2, position);
+        ps.setLong(3, bakeTime.toSeconds());
+        ps.setLong(4, revision);
+        ps.executeUpdate();
+      }
+      return new Ring(name, position, Duration.ofSeconds(bakeTime.toSeconds()), revision);
+    });
+  }
+
+  @Override
+  public Instance createInstance(
+      String id, String ring, Map<String, String> labels, String credentialHash, String actor) {
+    Map<String, String> givenLabels = labels == null ? Map.of() : labels;
+    return write(c -> {
+      if (exists(c, "SELECT 1 FROM instances WHERE id = ?", id)) {
+        throw new ProblemException(ProblemType.ALREADY_EXISTS, "instance '" + id + "' already exists");
+      }
+      requireRing(c, ring);
+      Instant now = now();
+      long revision = appendRevision(c, "instance", id, actor, "create instance in ring " + ring, now);
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO instances (id, ring, labels, credential_hash, assignment_revision, created_at, updated_at)"
+              + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        ps.setString(1, id);
+        ps.setString(2, ring);
+        ps.setString(3, json(givenLabels));
+        ps.setString(4, credentialHash);
+        ps.setLong(5, revision);
+        ps.setString(6, now.toString());
+        ps.setString(7, now.toString());
+        ps.executeUpdate();
+      }
+      return new Instance(id, ring, Map.copyOf(givenLabels), credentialHash, revision, now, now);
+    });
+  }
+
+  @Override
+  public Instance updateInstance(String id, String ring, Map<String, String> labels, String actor) {
+    return write(c -> {
+      Instance current = queryInstances(c, id).stream().findFirst()
+          .orElseThrow(() -> new ProblemException(ProblemType.INSTANCE_NOT_FOUND, "instance '" + id + "' does not exist"));
+      boolean ringChanges = ring != null && !ring.equals(current.ring());
+      if (ringChanges) {
+        requireRing(c, ring);
+      }
+      Instant now = now();
+      String message = ringChanges ? "move instance to ring " + ring : "update instance labels";
+      long revision = appendRevision(c, "instance", id, actor, message, now);
+      // Only a ring move changes the instance's documents, so only it moves the assignment revision.
+      long assignment = ringChanges ? revision : current.assignmentRevision();
+      String newRing = ringChanges ? ring : current.ring();
+      Map<String, String> newLabels = labels != null ? labels : current.labels();
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE instances SET ring = ?, labels = ?, assignment_revision = ?, updated_at = ? WHERE id = ?")) {
+        ps.setString(1, newRing);
+        ps.setString(2, json(newLabels));
+        ps.setLong(3, assignment);
+        ps.setString(4, now.toString());
+        ps.setString(5, id);
+        ps.executeUpdate();
+      }
+      return new Instance(id, newRing, Map.copyOf(newLabels), current.credentialHash(), assignment, current.createdAt(), now);
+    });
+  }
+
+  @Override
+  public void replaceInstanceCredential(String id, String credentialHash, String actor) {
+    write(c -> {
+      if (!exists(c, "SELECT 1 FROM instances WHERE id = ?", id)) {
+        throw new ProblemException(ProblemType.INSTANCE_NOT_FOUND, "instance '" + id + "' does not exist");
+      }
+      Instant now = now();
+      appendRevision(c, "credential", id, actor, "rotate instance credential", now);
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE instances SET credential_hash = ?, updated_at = ? WHERE id = ?")) {
+        ps.setString(1, credentialHash);
+        ps.setString(2, now.toString());
+        ps.setString(3, id);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Namespace createNamespace(String name, String description, String actor) {
+    return write(c -> {
+      if (exists(c, "SELECT 1 FROM namespaces WHERE name = ?", name)) {
+        throw new ProblemException(ProblemType.ALREADY_EXISTS, "namespace '" + name + "' already exists");
+      }
+      Instant now = now();
+      long revision = appendRevision(c, "namespace", name, actor, "create namespace", now);
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO namespaces (name, description, revision, created_at) VALUES (?, ?, ?, ?)")) {
+        ps.setString(1, name);
+        ps.setString(2, description);
+        ps.setLong(3, revision);
+        ps.setString(4, now.toString());
+        ps.executeUpdate();
+      }
+      return new Namespace(name, description, revision, now);
+    });
+  }
+
+  @Override
+  public Draft putDraft(String namespace, Scope scope, JsonNode content, String actor) {
+    return write(c -> {
+      requireNamespace(c, namespace);
+      requireScopeTarget(c, scope);
+      long version = 1;
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT version FROM layer_drafts WHERE namespace = ? AND scope = ?")) {
+        ps.setString(1, namespace);
+        ps.setString(2, scope.key());
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            version = rs.getLong(1) + 1;
+          }
+        }
+      }
+      Instant now = now();
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO layer_drafts (namespace, scope, content, version, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
+              + " ON CONFLICT (namespace, scope) DO UPDATE SET content = excluded.content, version = excluded.version,"
+              + " updated_by = excluded.updated_by, updated_at = excluded.updated_at")) {
+        ps.setString(1, namespace);
+        ps.setString(2, scope.key());
+        ps.setString(3, content == null ? null : CanonicalJson.toText(content));
+        ps.setLong(4, version);
+        ps.setString(5, actor);
+        ps.setString(6, now.toString());
+        ps.executeUpdate();
+      }
+      return new Draft(namespace, scope, content == null ? null : content.deepCopy(), version, actor, now);
+    });
+  }
+
+  @Override
+  public PublishResult publish(String namespace, Set<Scope> scopes, String message, String actor) {
+    return write(c -> {
+      requireNamespace(c, namespace);
+      List<Draft> drafts = new ArrayList<>();
+      for (Draft draft : queryDrafts(c, namespace)) {
+        if (scopes.isEmpty() || scopes.contains(draft.scope())) {
+          drafts.add(draft);
+        }
+      }
+      for (Scope wanted : scopes) {
+        if (drafts.stream().noneMatch(d -> d.scope().equals(wanted))) {
+          throw new ProblemException(ProblemType.NO_PENDING_CHANGES,
+              "layer " + wanted.key() + " of namespace '" + namespace + "' has no draft to publish");
+        }
+      }
+      Map<Scope, LayerVersion> latest = new HashMap<>();
+      for (LayerVersion layer : queryLatestLayers(c, namespace)) {
+        latest.put(layer.scope(), layer);
+      }
+      List<Draft> changed = new ArrayList<>();
+      for (Draft draft : drafts) {
+        LayerVersion current = latest.get(draft.scope());
+        JsonNode published = current == null ? null : current.content();
+        if (!Objects.equals(published, draft.content())) {
+          changed.add(draft);
+        }
+      }
+      if (changed.isEmpty()) {
+        throw new ProblemException(ProblemType.NO_PENDING_CHANGES, drafts.isEmpty()
+            ? "namespace '" + namespace + "' has no drafts to publish"
+            : "the drafts of namespace '" + namespace + "' match what is already published");
+      }
+      Instant now = now();
+      long revision = appendRevision(c, "publish", namespace, actor, message, now);
+      List<Scope> published = new ArrayList<>();
+      try (PreparedStatement insert = c.prepareStatement(
+              "INSERT INTO layer_versions (namespace, scope, revision, content) VALUES (?, ?, ?, ?)");
+          PreparedStatement delete = c.prepareStatement(
+              "DELETE FROM layer_drafts WHERE namespace = ? AND scope = ?")) {
+        for (Draft draft : changed) {
+          insert.setString(1, namespace);
+          insert.setString(2, draft.scope().key());
+          insert.setLong(3, revision);
+          insert.setString(4, draft.content() == null ? null : CanonicalJson.toText(draft.content()));
+          insert.executeUpdate();
+          published.add(draft.scope());
+        }
+        for (Draft draft : drafts) {
+          delete.setString(1, namespace);
+          delete.setString(2, draft.scope().key());
+          delete.executeUpdate();
+        }
+      }
+      return new PublishResult(namespace, revision, List.copyOf(published));
+    });
+  }
+
+  @Override
+  public AdminCredential createAdminCredential(String name, Role role, String tokenHash, String actor) {
+    return write(c -> {
+      if (exists(c, "SELECT 1 FROM admin_credentials WHERE name = ?", name)) {
+        throw new ProblemException(ProblemType.ALREADY_EXISTS, "credential '" + name + "' already exists");
+      }
+      Instant now = now();
+      long revision = appendRevision(c, "credential", name, actor, "create admin credential (" + role.wireName() + ")", now);
+      insertAdminCredential(c, name, role, tokenHash, now, revision);
+      return new AdminCredential(name, role, tokenHash, now);
+    });
+  }
+
+  @Override
+  public void ensureAdminCredential(String name, Role role, String tokenHash) {
+    write(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT role, token_hash FROM admin_credentials WHERE name = ?")) {
+        ps.setString(1, name);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next() && rs.getString(1).equals(role.wireName()) && rs.getString(2).equals(tokenHash)) {
+            return null;
+          }
+        }
+      }
+      Instant now = now();
+      long revision = appendRevision(c, "credential", name, "system", "bootstrap admin credential from configuration", now);
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM admin_credentials WHERE name = ? OR token_hash = ?")) {
+        ps.setString(1, name);
+        ps.setString(2, tokenHash);
+        ps.executeUpdate();
+      }
+      insertAdminCredential(c, name, role, tokenHash, now, revision);
+      return null;
+    });
+  }
+
+  @Override
+  public void close() {
+    database.close();
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static void insertAdminCredential(
+      Connection c, String name, Role role, String tokenHash, Instant now, long revision) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO admin_credentials (name, role, token_hash, created_at, revision) VALUES (?, ?, ?, ?, ?)")) {
+      ps.setString(1, name);
+      ps.setString(2, role.wireName());
+      ps.setString(3, tokenHash);
+      ps.setString(4, now.toString());
+      ps.setLong(5, revision);
+      ps.executeUpdate();
+    }
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private static long appendRevision(
+      Connection c, String kind, String subject, String actor, String message, Instant at) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO revisions (kind, subject, actor, message, created_at) VALUES (?, ?, ?, ?, ?) RETURNING revision")) {
+      ps.setString(1, kind);
+      ps.setString(2, subject);
+      ps.setString(3, actor);
+      ps.setString(4, message == null ? "" : message);
+      ps.setString(5, at.toString());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private static boolean exists(Connection c, String sql, Object key) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setObject(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private static void requireNamespace(Connection c, String namespace) throws SQLException {
+    if (!exists(c, "SELECT 1 FROM namespaces WHERE name = ?", namespace)) {
+      throw new ProblemException(ProblemType.NAMESPACE_NOT_FOUND, "namespace '" + namespace + "' does not exist");
+    }
+  }
+
+  private static void requireRing(Connection c, String ring) throws SQLException {
+    if (!exists(c, "SELECT 1 FROM rings WHERE name = ?", ring)) {
+      throw new ProblemException(ProblemType.RING_NOT_FOUND, "ring '" + ring + "' does not exist");
+    }
+  }
+
+  private static void requireScopeTarget(Connection c, Scope scope) throws SQLException {
+    switch (scope.kind()) {
+      case RING -> requireRing(c, scope.target());
+      case INSTANCE -> {
+        if (!exists(c, "SELECT 1 FROM instances WHERE id = ?", scope.target())) {
+          throw new ProblemException(ProblemType.INSTANCE_NOT_FOUND, "instance '" + scope.target() + "' does not exist");
+        }
+      }
+      case DEFAULT -> { }
+    }
+  }
+
+  private static List<Ring> queryRings(Connection c) throws SQLException {
+    List<Ring> rings = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT name, position, bake_seconds, revision FROM rings ORDER BY position");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        rings.add(new Ring(rs.getString(1), rs.getInt(2), Duration.ofSeconds(rs.getLong(3)), rs.getLong(4)));
+      }
+    }
+    return rings;
+  }
+
+  private List<Instance> queryInstances(Connection c, String id) throws SQLException {
+    List<Instance> instances = new ArrayList<>();
+    String sql = "SELECT id, ring, labels, credential_hash, assignment_revision, created_at, updated_at FROM instances"
+        + (id == null ? "" : " WHERE id = ?") + " ORDER BY id";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      if (id != null) {
+        ps.setString(1, id);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          instances.add(new Instance(rs.getString(1), rs.getString(2), labels(rs.getString(3)), rs.getString(4),
+              rs.getLong(5), Instant.parse(rs.getString(6)), Instant.parse(rs.getString(7))));
+        }
+      }
+    }
+    return instances;
+  }
+
+  private static List<Namespace> queryNamespaces(Connection c, String name) throws SQLException {
+    List<Namespace> namespaces = new ArrayList<>();
+    String sql = "SELECT name, description, revision, created_at FROM namespaces"
+        + (name == null ? "" : " WHERE name = ?") + " ORDER BY name";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      if (name != null) {
+        ps.setString(1, name);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          namespaces.add(new Namespace(rs.getString(1), rs.getString(2), rs.getLong(3), Instant.parse(rs.getString(4))));
+        }
+      }
+    }
+    return namespaces;
+  }
+
+  private List<LayerVersion> queryLatestLayers(Connection c, String namespace) throws SQLException {
+    List<LayerVersion> layers = new ArrayList<>();
+    String sql = "SELECT lv.namespace, lv.scope, lv.revision, lv.content, r.created_at FROM layer_versions lv"
+        + " JOIN revisions r ON r.revision = lv.revision"
+        + " WHERE lv.revision = (SELECT max(x.revision) FROM layer_versions x"
+        + " WHERE x.namespace = lv.namespace AND x.scope = lv.scope)"
+        + (namespace == null ? "" : " AND lv.namespace = ?")
+        + " ORDER BY lv.namespace, lv.scope";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      if (namespace != null) {
+        ps.setString(1, namespace);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          layers.add(layerVersion(rs));
+        }
+      }
+    }
+    return layers;
+  }
+
+  private List<Draft> queryDrafts(Connection c, String namespace) throws SQLException {
+    List<Draft> drafts = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT namespace, scope, content, version, updated_by, updated_at FROM layer_drafts"
+            + " WHERE namespace = ? ORDER BY scope")) {
+      ps.setString(1, namespace);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          drafts.add(new Draft(rs.getString(1), Scope.parse(rs.getString(2)), content(rs.getString(3)), rs.getLong(4),
+              rs.getString(5), Instant.parse(rs.getString(6))));
+        }
+      }
+    }
+    return drafts;
+  }
+
+  private static List<AdminCredential> queryAdminCredentials(Connection c) throws SQLException {
+    List<AdminCredential> credentials = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT name, role, token_hash, created_at FROM admin_credentials ORDER BY name");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        credentials.add(new AdminCredential(rs.getString(1), Role.fromWire(rs.getString(2)), rs.getString(3),
+            Instant.parse(rs.getString(4))));
+      }
+    }
+    return credentials;
+  }
+
+  private LayerVersion layerVersion(ResultSet rs) throws SQLException {
+    return new LayerVersion(rs.getString(1), Scope.parse(rs.getString(2)), rs.getLong(3), content(rs.getString(4)),
+        Instant.parse(rs.getString(5)));
+  }
+
+  private static RevisionEntry revisionEntry(ResultSet rs) throws SQLException {
+    return new RevisionEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+        Instant.parse(rs.getString(6)));
+  }
+
+  private JsonNode content(String text) throws SQLException {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return mapper.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new SQLException("stored layer content is not JSON", e);
+    }
+  }
+
+  private Map<String, String> labels(String text) throws SQLException {
+    try {
+      return java.util.Collections.unmodifiableMap(new TreeMap<>(mapper.readValue(text, LABELS)));
+    } catch (JsonProcessingException e) {
+      throw new SQLException("stored labels are not a JSON object", e);
+    }
+  }
+
+  private String json(Map<String, String> labels) {
+    try {
+      return mapper.writeValueAsString(new TreeMap<>(labels));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a map of strings always serialises", e);
+    }
+  }
+
+  private <T> T read(SqlWork<T> work) {
+    try (Connection c = database.reader().getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
+  private <T> T readTransaction(SqlWork<T> work) {
+    try (Connection c = database.reader().getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        return work.run(c);
+      } finally {
+        c.rollback();
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
+  private <T> T write(SqlWork<T> work) {
+    try (Connection c = database.writer().getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        try {
+          c.rollback();
+        } catch (SQLException rollbackFailure) {
+          e.addSuppressed(rollbackFailure);
+        }
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      if (isConstraintViolation(e)) {
+        throw new ProblemException(ProblemType.ALREADY_EXISTS, "a concurrent write created the same item: " + e.getMessage(), e);
+      }
+      throw unavailable(e);
+    }
+  }
+
+  private static boolean isConstraintViolation(SQLException e) {
+    String state = e.getSQLState();
+    String message = String.valueOf(e.getMessage());
+    return (state != null && state.startsWith("23")) || message.contains("SQLITE_CONSTRAINT");
+  }
+
+  private StoreUnavailableException unavailable(SQLException e) {
+    return new StoreUnavailableException("the store failed: " + e.getMessage(), e);
+  }
+}

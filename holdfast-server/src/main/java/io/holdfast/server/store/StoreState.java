@@ -1,0 +1,22 @@
+package io.holdfast.server.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a replica needs to build its snapshot, read in one consistent transaction.
+ *
+ * @param revision the newest revision in the store when this state was read
+ * @param latestLayers the newest version of every layer, including removals
+ * @param revisionTimes publish time of every revision a document's revision can take: namespace
+ *     creations, ring assignments and layer versions
+ */
+public record StoreState(
+    long revision,
+    List<Ring> rings,
+    List<Instance> instances,
+    List<Namespace> namespaces,
+    List<LayerVersion> latestLayers,
+    List<AdminCredential> adminCredentials,
+    Map<Long, Instant> revisionTimes) {}

@@ -1,0 +1,68 @@
+package io.holdfast.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.holdfast.server.model.Role;
+import io.holdfast.server.model.Scope;
+import io.holdfast.server.store.AdminCredential;
+import io.holdfast.server.store.ConfigStore;
+import io.holdfast.server.store.Draft;
+import io.holdfast.server.store.HistoryEntry;
+import io.holdfast.server.store.Instance;
+import io.holdfast.server.store.LayerVersion;
+import io.holdfast.server.store.Namespace;
+import io.holdfast.server.store.PublishResult;
+import io.holdfast.server.store.RevisionEntry;
+import io.holdfast.server.store.Ring;
+import io.holdfast.server.store.StoreState;
+import io.holdfast.server.store.StoreUnavailableException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A failpoint around a real store: while {@link #down} is set, every call fails as an
+ * unreachable database does. Used for faults a live SQLite file cannot be made to produce on
+ * demand (FAULTS.md A13, A18).
+ */
+public final class FailingStore implements ConfigStore {
+
+  private final ConfigStore delegate;
+  public final AtomicBoolean down = new AtomicBoolean();
+
+  public FailingStore(ConfigStore delegate) {
+    this.delegate = delegate;
+  }
+
+  private void check() {
+    if (down.get()) {
+      throw new StoreUnavailableException("injected failure: store.down", new java.sql.SQLException("injected"));
+    }
+  }
+
+  @Override public long currentRevision() { check(); return delegate.currentRevision(); }
+  @Override public StoreState loadState() { check(); return delegate.loadState(); }
+  @Override public List<Ring> listRings() { check(); return delegate.listRings(); }
+  @Override public Ring createRing(String name, int position, Duration bakeTime, String actor) { check(); return delegate.createRing(name, position, bakeTime, actor); }
+  @Override public List<Instance> listInstances() { check(); return delegate.listInstances(); }
+  @Override public Optional<Instance> findInstance(String id) { check(); return delegate.findInstance(id); }
+  @Override public Instance createInstance(String id, String ring, Map<String, String> labels, String credentialHash, String actor) { check(); return delegate.createInstance(id, ring, labels, credentialHash, actor); }
+  @Override public Instance updateInstance(String id, String ring, Map<String, String> labels, String actor) { check(); return delegate.updateInstance(id, ring, labels, actor); }
+  @Override public void replaceInstanceCredential(String id, String credentialHash, String actor) { check(); delegate.replaceInstanceCredential(id, credentialHash, actor); }
+  @Override public List<Namespace> listNamespaces() { check(); return delegate.listNamespaces(); }
+  @Override public Optional<Namespace> findNamespace(String name) { check(); return delegate.findNamespace(name); }
+  @Override public Namespace createNamespace(String name, String description, String actor) { check(); return delegate.createNamespace(name, description, actor); }
+  @Override public Draft putDraft(String namespace, Scope scope, JsonNode content, String actor) { check(); return delegate.putDraft(namespace, scope, content, actor); }
+  @Override public List<Draft> listDrafts(String namespace) { check(); return delegate.listDrafts(namespace); }
+  @Override public List<LayerVersion> latestLayers(String namespace) { check(); return delegate.latestLayers(namespace); }
+  @Override public Optional<LayerVersion> layerAt(String namespace, Scope scope, long revision) { check(); return delegate.layerAt(namespace, scope, revision); }
+  @Override public PublishResult publish(String namespace, Set<Scope> scopes, String message, String actor) { check(); return delegate.publish(namespace, scopes, message, actor); }
+  @Override public List<HistoryEntry> history(String namespace, int limit) { check(); return delegate.history(namespace, limit); }
+  @Override public Optional<RevisionEntry> findRevision(long revision) { check(); return delegate.findRevision(revision); }
+  @Override public List<AdminCredential> listAdminCredentials() { check(); return delegate.listAdminCredentials(); }
+  @Override public AdminCredential createAdminCredential(String name, Role role, String tokenHash, String actor) { check(); return delegate.createAdminCredential(name, role, tokenHash, actor); }
+  @Override public void ensureAdminCredential(String name, Role role, String tokenHash) { check(); delegate.ensureAdminCredential(name, role, tokenHash); }
+  @Override public void close() { delegate.close(); }
+}

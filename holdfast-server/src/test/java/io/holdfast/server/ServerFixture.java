@@ -1,0 +1,130 @@
+package io.holdfast.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.holdfast.server.config.ServerConfig;
+import io.holdfast.server.store.ConfigStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+
+/**
+ * A real replica on a loopback port over a real SQLite file, with a small HTTP client for tests.
+ * Close it to stop the server.
+ */
+public final class ServerFixture implements AutoCloseable {
+
+  public static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HoldfastServer server;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private ServerFixture(HoldfastServer server) {
+    this.server = server;
+  }
+
+  /** A replica on a free port over {@code dataDir}. */
+  public static ServerFixture start(Path dataDir) {
+    return start(dataDir, UnaryOperator.identity());
+  }
+
+  /** A replica whose store is wrapped, for fault injection. */
+  public static ServerFixture start(Path dataDir, UnaryOperator<ConfigStore> storeDecorator) {
+    ServerConfig config = ServerConfig.builder(dataDir).port(0).refreshInterval(Duration.ofMillis(50)).build();
+    return new ServerFixture(HoldfastServer.start(config, Clock.systemUTC(), storeDecorator));
+  }
+
+  public HoldfastServer server() {
+    return server;
+  }
+
+  public String adminToken() {
+    return server.adminToken();
+  }
+
+  public URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + server.port() + path);
+  }
+
+  /** Sends a request; {@code headers} are name/value pairs. */
+  public HttpResponse<byte[]> send(String method, String path, String token, byte[] body, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public HttpResponse<byte[]> get(String path, String token, String... headers) {
+    return send("GET", path, token, null, headers);
+  }
+
+  /** Sends JSON text with {@code Content-Type: application/json}. */
+  public HttpResponse<byte[]> sendJson(String method, String path, String token, String json) {
+    return send(method, path, token, json.getBytes(StandardCharsets.UTF_8), "Content-Type", "application/json");
+  }
+
+  /** Sends JSON as the bootstrap admin and requires a 2xx answer. */
+  public JsonNode admin(String method, String path, String json) {
+    HttpResponse<byte[]> response = json == null
+        ? send(method, path, adminToken(), null)
+        : sendJson(method, path, adminToken(), json);
+    if (response.statusCode() >= 300) {
+      throw new AssertionError(method + " " + path + " answered " + response.statusCode() + ": "
+          + new String(response.body(), StandardCharsets.UTF_8));
+    }
+    return json(response);
+  }
+
+  public static JsonNode json(HttpResponse<byte[]> response) {
+    try {
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Creates a namespace. */
+  public void createNamespace(String name) {
+    admin("POST", "/v1/admin/namespaces", "{\"name\":\"" + name + "\"}");
+  }
+
+  /** Creates an instance and returns its credential. */
+  public String createInstance(String id, String ring) {
+    return admin("POST", "/v1/admin/instances", "{\"id\":\"" + id + "\",\"ring\":\"" + ring + "\"}").get("credential").asText();
+  }
+
+  /** Stages a layer and publishes it; returns the new revision. */
+  public long publishLayer(String namespace, String scope, String json) {
+    admin("PUT", "/v1/admin/namespaces/" + namespace + "/layers/" + scope, json);
+    return admin("POST", "/v1/admin/namespaces/" + namespace + "/publish", "{\"message\":\"test\"}").get("revision").asLong();
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.close();
+    } finally {
+      http.close();
+    }
+  }
+}

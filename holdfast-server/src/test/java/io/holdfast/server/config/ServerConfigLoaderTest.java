@@ -1,0 +1,312 @@
+package io.holdfast.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ServerConfigLoaderTest {
+
+  @TempDir
+  Path directory;
+
+  private Path file(String... lines) throws IOException {
+    Path file = directory.resolve("holdfast.properties");
+    Files.writeString(file, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+    return file;
+  }
+
+  private ServerConfig load(Map<String, String> flags) {
+    Map<String, String> withDataDir = new HashMap<>(flags);
+    withDataDir.putIfAbsent("data-dir", directory.toString());
+    return ServerConfigLoader.load(null, Map.of(), withDataDir);
+  }
+
+  private static Map<String, String> flag(String key, String value) {
+    return Map.of(key, value);
+  }
+
+  // ------------------------------------------------------------------ defaults
+
+  @Test
+  void defaults_deriveTheJdbcUrlAndSigningKeyFromTheDataDirectory() {
+    Path data = directory.resolve("data");
+
+    ServerConfig config = ServerConfigLoader.load(null, Map.of("HOLDFAST_DATA_DIR", data.toString()), Map.of());
+
+    Path absolute = data.toAbsolutePath().normalize();
+    assertThat(config.dataDirectory()).isEqualTo(absolute);
+    assertThat(config.jdbcUrl()).isEqualTo("jdbc:sqlite:" + absolute.resolve("holdfast.db"));
+    assertThat(config.signingKey()).isEqualTo(absolute.resolve("signing-key.pem"));
+    assertThat(config.host()).isEqualTo("127.0.0.1");
+    assertThat(config.port()).isEqualTo(7070);
+    assertThat(config.adminToken()).isNull();
+    assertThat(config.maxBodyBytes()).isEqualTo(1024 * 1024);
+    assertThat(config.maxDepth()).isEqualTo(32);
+    assertThat(config.refreshInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(config.storeTimeout()).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void withoutAnySource_theDataDirectoryIsHoldfastDataInTheWorkingDirectory() {
+    ServerConfig config = ServerConfigLoader.load(null, Map.of(), Map.of());
+
+    assertThat(config.dataDirectory()).isEqualTo(Path.of("holdfast-data").toAbsolutePath().normalize());
+    assertThat(config.dataDirectory()).isAbsolute();
+  }
+
+  @Test
+  void relativeDataDirectory_isMadeAbsoluteAndNormalised() {
+    ServerConfig config = ServerConfigLoader.load(null, Map.of(), flag("data-dir", "a/./b/../c"));
+
+    assertThat(config.dataDirectory()).isEqualTo(Path.of("a/c").toAbsolutePath());
+    assertThat(config.jdbcUrl()).isEqualTo("jdbc:sqlite:" + Path.of("a/c").toAbsolutePath().resolve("holdfast.db"));
+  }
+
+  @Test
+  void explicitJdbcUrlAndSigningKey_replaceTheDerivedOnes() {
+    ServerConfig config = load(Map.of("jdbc-url", "jdbc:sqlite:/srv/shared.db", "signing-key", "/etc/holdfast/key.pem"));
+
+    assertThat(config.jdbcUrl()).isEqualTo("jdbc:sqlite:/srv/shared.db");
+    assertThat(config.signingKey()).isEqualTo(Path.of("/etc/holdfast/key.pem"));
+  }
+
+  // ------------------------------------------------------------------ precedence
+
+  @Test
+  void precedence_fileThenEnvironmentThenFlags() throws IOException {
+    Path file = file(
+        "host = file-host",
+        "port = 1111",
+        "max-depth = 10",
+        "data-dir = " + directory.resolve("from-file"),
+        "store-timeout = 7s");
+    Map<String, String> environment = Map.of(
+        "HOLDFAST_HOST", "env-host",
+        "HOLDFAST_PORT", "2222",
+        "HOLDFAST_DATA_DIR", directory.resolve("from-env").toString());
+    Map<String, String> flags = Map.of("port", "3333");
+
+    ServerConfig config = ServerConfigLoader.load(file, environment, flags);
+
+    assertThat(config.port()).as("a flag beats the environment and the file").isEqualTo(3333);
+    assertThat(config.host()).as("the environment beats the file").isEqualTo("env-host");
+    assertThat(config.dataDirectory()).isEqualTo(directory.resolve("from-env").toAbsolutePath().normalize());
+    assertThat(config.jdbcUrl()).as("derived from the winning data directory")
+        .isEqualTo("jdbc:sqlite:" + directory.resolve("from-env").toAbsolutePath().normalize().resolve("holdfast.db"));
+    assertThat(config.maxDepth()).as("the file fills in what nothing else sets").isEqualTo(10);
+    assertThat(config.storeTimeout()).isEqualTo(Duration.ofSeconds(7));
+  }
+
+  @Test
+  void environmentNames_areUpperCaseWithUnderscores_andOthersAreIgnored() {
+    Map<String, String> environment = Map.of(
+        "HOLDFAST_MAX_BODY_BYTES", "2048",
+        "HOLDFAST_REFRESH_INTERVAL", "1s",
+        "HOLDFAST_ADMIN_TOKEN", "0123456789abcdef",
+        "HOLDFAST_BOGUS", "ignored",
+        "holdfast_port", "1",
+        "PATH", "/usr/bin");
+
+    ServerConfig config = ServerConfigLoader.load(null, environment, flag("data-dir", directory.toString()));
+
+    assertThat(config.maxBodyBytes()).isEqualTo(2048);
+    assertThat(config.refreshInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.adminToken()).isEqualTo("0123456789abcdef");
+    assertThat(config.port()).isEqualTo(7070);
+  }
+
+  @Test
+  void blankEnvironmentValue_doesNotOverrideTheFile() throws IOException {
+    Path file = file("port = 1111");
+
+    ServerConfig config = ServerConfigLoader.load(file, Map.of("HOLDFAST_PORT", "  "), Map.of("data-dir", directory.toString()));
+
+    assertThat(config.port()).isEqualTo(1111);
+  }
+
+  @Test
+  void nullFlag_doesNotOverrideTheEnvironment() {
+    Map<String, String> flags = new HashMap<>();
+    flags.put("port", null);
+    flags.put("data-dir", directory.toString());
+
+    ServerConfig config = ServerConfigLoader.load(null, Map.of("HOLDFAST_PORT", "2222"), flags);
+
+    assertThat(config.port()).isEqualTo(2222);
+  }
+
+  @Test
+  void valuesAreTrimmed() {
+    assertThat(load(flag("port", " 8080 ")).port()).isEqualTo(8080);
+    assertThat(load(flag("host", " 0.0.0.0\t")).host()).isEqualTo("0.0.0.0");
+  }
+
+  // ------------------------------------------------------------------ unknown keys
+
+  @Test
+  void unknownKeyInFile_isRejectedNamingItAndTheFile() throws IOException {
+    Path file = file("port = 8080", "prot = 8081");
+
+    assertThatThrownBy(() -> ServerConfigLoader.load(file, Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("unknown configuration key 'prot' in " + file)
+        .hasMessageContaining("port");
+  }
+
+  @Test
+  void unknownFlag_isRejectedNamingIt() {
+    assertThatThrownBy(() -> ServerConfigLoader.load(null, Map.of(), Map.of("max-body", "5")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("unknown configuration key 'max-body'");
+  }
+
+  @Test
+  void missingFile_isAConfigExceptionNamingIt() {
+    Path missing = directory.resolve("nope.properties");
+
+    assertThatThrownBy(() -> ServerConfigLoader.load(missing, Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("cannot read configuration file " + missing);
+  }
+
+  // ------------------------------------------------------------------ bad values
+
+  @Test
+  void nonNumericPort_isRejectedQuotingTheValue() {
+    assertThatThrownBy(() -> load(flag("port", "http")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("port must be a whole number, was 'http'");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {-1, 65536, 70000})
+  void portOutOfRange_isRejected(int port) {
+    assertThatThrownBy(() -> load(flag("port", String.valueOf(port))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("port must be between 0 and 65535, was " + port);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 65535})
+  void portsAtTheEdges_areAccepted(int port) {
+    assertThat(load(flag("port", String.valueOf(port))).port()).isEqualTo(port);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "250ms, PT0.25S",
+      "5s, PT5S",
+      "2m, PT2M",
+      "1h, PT1H",
+      "1d, PT24H",
+      "PT5S, PT5S",
+      "pt1m30s, PT1M30S",
+      "' 7S ', PT7S"})
+  void durations_acceptUnitsAndIso8601(String text, String expected) {
+    assertThat(ServerConfigLoader.duration("store-timeout", text)).isEqualTo(Duration.parse(expected));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "5", "ms", "fast", "5 s", "1.5s", "PTfoo", "P", "s5"})
+  void malformedDuration_isRejectedNamingTheKeyAndQuotingTheValue(String text) {
+    assertThatThrownBy(() -> load(flag("refresh-interval", text)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("refresh-interval must be a duration such as 250ms, 5s, 2m or PT5S, was '" + text.strip() + "'");
+  }
+
+  @Test
+  void durationWithAnUnknownUnit_asksForAUnit() {
+    assertThatThrownBy(() -> load(flag("store-timeout", "5w")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("store-timeout needs a unit (ms, s, m, h, d), was '5w'");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "store-timeout, 999999999999999d",
+      "store-timeout, 99999999999999d",
+      "refresh-interval, 9999999999999999h",
+      "store-timeout, PT9999999999999H"})
+  void durationTooLargeToRepresent_isAConfigExceptionNamingTheKeyAndValue(String key, String text) {
+    assertThatThrownBy(() -> load(flag(key, text)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(key + " is too large, was '" + text + "'");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"9ms", "0s", "-1s", "11m", "PT10M0.001S", "1h"})
+  void refreshIntervalOutsideTenMillisecondsToTenMinutes_isRejected(String text) {
+    assertThatThrownBy(() -> load(flag("refresh-interval", text)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("refresh-interval must be between 10ms and 10m, was ");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"10ms", "10m", "PT9M59.999S"})
+  void refreshIntervalAtTheEdges_isAccepted(String text) {
+    assertThat(load(flag("refresh-interval", text)).refreshInterval())
+        .isEqualTo(ServerConfigLoader.duration("refresh-interval", text));
+  }
+
+  @Test
+  void storeTimeoutBelowOneHundredMilliseconds_isRejected() {
+    assertThatThrownBy(() -> load(flag("store-timeout", "99ms")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("store-timeout must be at least 100ms, was PT0.099S");
+    assertThat(load(flag("store-timeout", "100ms")).storeTimeout()).isEqualTo(Duration.ofMillis(100));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"1023, 1023", "67108865, 67108865"})
+  void maxBodyBytesOutOfRange_isRejected(String value, String shown) {
+    assertThatThrownBy(() -> load(flag("max-body-bytes", value)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("max-body-bytes must be between 1024 and 67108864, was " + shown);
+  }
+
+  @Test
+  void maxBodyBytesThatIsNoNumber_isRejected() {
+    assertThatThrownBy(() -> load(flag("max-body-bytes", "1MiB")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("max-body-bytes must be a whole number, was '1MiB'");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 1001})
+  void maxDepthOutOfRange_isRejected(int depth) {
+    assertThatThrownBy(() -> load(flag("max-depth", String.valueOf(depth))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("max-depth must be between 2 and 1000, was " + depth);
+  }
+
+  @Test
+  void shortAdminToken_isRejectedWithoutRepeatingTheSecret() {
+    String secret = "short-secret";
+
+    assertThatThrownBy(() -> load(flag("admin-token", secret)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("admin-token must be at least 16 characters long")
+        .hasMessageNotContaining(secret);
+  }
+
+  @Test
+  void badValueInFile_isReportedLikeAnyOther() throws IOException {
+    Path file = file("port = eighty", "data-dir = " + directory);
+
+    assertThatThrownBy(() -> ServerConfigLoader.load(file, Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("port must be a whole number, was 'eighty'");
+  }
+}

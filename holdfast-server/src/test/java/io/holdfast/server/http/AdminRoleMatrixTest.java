@@ -1,0 +1,174 @@
+package io.holdfast.server.http;
+
+import static io.holdfast.server.http.HttpTestSupport.assertProblem;
+import static io.holdfast.server.http.HttpTestSupport.json;
+import static io.holdfast.server.http.HttpTestSupport.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.holdfast.protocol.problem.ProblemType;
+import io.holdfast.server.ServerFixture;
+import io.holdfast.server.auth.CredentialTokens;
+import io.holdfast.server.model.Role;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.IntConsumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Function-level authorisation of the admin API: every role against every operation (FAULTS
+ * D6). Roles are ordered viewer &lt; editor &lt; publisher &lt; admin; an allowed cell succeeds, a
+ * denied one answers 403 {@code forbidden} and changes nothing.
+ */
+class AdminRoleMatrixTest {
+
+  @TempDir
+  static Path dataDir;
+
+  private static ServerFixture server;
+  private static final Map<Role, String> TOKENS = new EnumMap<>(Role.class);
+  private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+  @BeforeAll
+  static void start() {
+    server = ServerFixture.start(dataDir);
+    server.createNamespace("core");
+    server.createInstance("matrix-base", "live");
+    for (Role role : Role.values()) {
+      TOKENS.put(role, HttpTestSupport.createCredential(server, "as-" + role.wireName(), role.wireName()));
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** One admin operation: the least role it needs, and how to perform it with a token. */
+  enum Operation {
+    LIST_RINGS(Role.VIEWER, (token, n) -> server.get("/v1/admin/rings", token)),
+    LIST_INSTANCES(Role.VIEWER, (token, n) -> server.get("/v1/admin/instances", token)),
+    GET_INSTANCE(Role.VIEWER, (token, n) -> server.get("/v1/admin/instances/matrix-base", token)),
+    LIST_NAMESPACES(Role.VIEWER, (token, n) -> server.get("/v1/admin/namespaces", token)),
+    GET_LAYERS(Role.VIEWER, (token, n) -> server.get("/v1/admin/namespaces/core/layers", token)),
+    GET_HISTORY(Role.VIEWER, (token, n) -> server.get("/v1/admin/namespaces/core/history", token)),
+    GET_EFFECTIVE(Role.VIEWER, (token, n) -> server.get("/v1/admin/namespaces/core/effective/matrix-base", token)),
+    CREATE_INSTANCE(Role.EDITOR, (token, n) ->
+        server.sendJson("POST", "/v1/admin/instances", token, "{\"id\":\"inst-" + n + "\",\"ring\":\"live\"}")),
+    UPDATE_INSTANCE(Role.EDITOR, (token, n) ->
+        server.sendJson("PATCH", "/v1/admin/instances/matrix-base", token, "{\"labels\":{\"n\":\"" + n + "\"}}")),
+    CREATE_NAMESPACE(Role.EDITOR, (token, n) ->
+        server.sendJson("POST", "/v1/admin/namespaces", token, "{\"name\":\"ns-" + n + "\"}")),
+    PUT_DRAFT(Role.EDITOR, (token, n) ->
+        server.sendJson("PUT", "/v1/admin/namespaces/core/layers/default", token, "{\"n\":" + n + "}")),
+    STAGE_REMOVAL(Role.EDITOR, (token, n) ->
+        server.send("DELETE", "/v1/admin/namespaces/core/layers/instance:matrix-base", token, null)),
+    PUBLISH(Role.PUBLISHER, n -> HttpTestSupport.stage(server, "core", "ring:live", "{\"published\":" + n + "}"),
+        (token, n) -> server.sendJson("POST", "/v1/admin/namespaces/core/publish", token,
+            "{\"message\":\"matrix " + n + "\",\"scopes\":[\"ring:live\"]}")),
+    LIST_CREDENTIALS(Role.ADMIN, (token, n) -> server.get("/v1/admin/credentials", token)),
+    CREATE_RING(Role.ADMIN, (token, n) ->
+        server.sendJson("POST", "/v1/admin/rings", token, "{\"name\":\"ring-" + n + "\",\"position\":" + (100 + n) + "}")),
+    CREATE_CREDENTIAL(Role.ADMIN, (token, n) ->
+        server.sendJson("POST", "/v1/admin/credentials", token, "{\"name\":\"cred-" + n + "\",\"role\":\"viewer\"}")),
+    ROTATE_INSTANCE_CREDENTIAL(Role.ADMIN, (token, n) ->
+        server.send("POST", "/v1/admin/instances/matrix-base/credential", token, null));
+
+    final Role least;
+    /** Done as the bootstrap admin before the request, for example staging what to publish. */
+    final IntConsumer setup;
+    final BiFunction<String, Integer, HttpResponse<byte[]>> request;
+
+    Operation(Role least, BiFunction<String, Integer, HttpResponse<byte[]>> request) {
+      this(least, n -> { }, request);
+    }
+
+    Operation(Role least, IntConsumer setup, BiFunction<String, Integer, HttpResponse<byte[]>> request) {
+      this.least = least;
+      this.setup = setup;
+      this.request = request;
+    }
+
+    HttpResponse<byte[]> perform(Role role, int n) {
+      setup.accept(n);
+      return request.apply(TOKENS.get(role), n);
+    }
+  }
+
+  static Stream<Arguments> matrix() {
+    return Stream.of(Role.values()).flatMap(role -> Stream.of(Operation.values())
+        .map(op -> Arguments.of(role, op, role.includes(op.least))));
+  }
+
+  @ParameterizedTest(name = "[{index}] {0} {1} allowed={2}")
+  @MethodSource("matrix")
+  void D6_roleMatrix(Role role, Operation operation, boolean allowed) {
+    int n = SEQUENCE.incrementAndGet();
+    operation.setup.accept(n);
+    String before = HttpTestSupport.fingerprint(server, "core");
+    HttpResponse<byte[]> response = operation.request.apply(TOKENS.get(role), n);
+    if (allowed) {
+      assertThat(response.statusCode()).as("%s by %s: %s", operation, role, text(response)).isBetween(200, 201);
+      assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    } else {
+      JsonNode problem = assertProblem(response, ProblemType.FORBIDDEN);
+      assertThat(problem.get("detail").asText()).contains(operation.least.wireName());
+      assertThat(HttpTestSupport.fingerprint(server, "core")).as("a denied request changes nothing").isEqualTo(before);
+    }
+  }
+
+  @Test
+  void D6_allowedWrites_takeEffect() {
+    int n = SEQUENCE.incrementAndGet();
+    assertThat(Operation.CREATE_INSTANCE.perform(Role.EDITOR, n).statusCode()).isEqualTo(201);
+    assertThat(server.get("/v1/admin/instances/inst-" + n, TOKENS.get(Role.VIEWER)).statusCode()).isEqualTo(200);
+
+    assertThat(Operation.CREATE_NAMESPACE.perform(Role.EDITOR, n).statusCode()).isEqualTo(201);
+    assertThat(server.get("/v1/admin/namespaces/ns-" + n, TOKENS.get(Role.VIEWER)).statusCode()).isEqualTo(200);
+
+    HttpResponse<byte[]> published = Operation.PUBLISH.perform(Role.PUBLISHER, n);
+    assertThat(published.statusCode()).isEqualTo(200);
+    long revision = json(published).get("revision").asLong();
+    JsonNode history = server.admin("GET", "/v1/admin/namespaces/core/history", null).get("history");
+    assertThat(history.get(0).get("revision").asLong()).isEqualTo(revision);
+    assertThat(history.get(0).get("actor").asText()).as("the write is attributed to its credential")
+        .isEqualTo("admin:as-publisher");
+
+    HttpResponse<byte[]> credential = Operation.CREATE_CREDENTIAL.perform(Role.ADMIN, n);
+    assertThat(credential.statusCode()).isEqualTo(201);
+    String newToken = json(credential).get("token").asText();
+    assertThat(server.get("/v1/admin/rings", newToken).statusCode()).as("the new viewer token works").isEqualTo(200);
+    assertThat(server.sendJson("POST", "/v1/admin/namespaces", newToken, "{\"name\":\"nope-" + n + "\"}").statusCode())
+        .as("and is only a viewer").isEqualTo(403);
+  }
+
+  @Test
+  void credentialList_neverShowsTokensOrTheirHashes() {
+    HttpResponse<byte[]> list = server.get("/v1/admin/credentials", TOKENS.get(Role.ADMIN));
+    assertThat(list.statusCode()).isEqualTo(200);
+    String body = text(list);
+    for (Map.Entry<Role, String> entry : TOKENS.entrySet()) {
+      assertThat(body).doesNotContain(entry.getValue()).doesNotContain(CredentialTokens.hash(entry.getValue()));
+    }
+    assertThat(body).doesNotContain(server.adminToken()).doesNotContain(CredentialTokens.hash(server.adminToken()));
+    for (JsonNode credential : json(list).get("credentials")) {
+      assertThat(credential.has("token")).isFalse();
+      assertThat(credential.has("tokenHash")).isFalse();
+    }
+    assertThat(body.toLowerCase(Locale.ROOT)).doesNotContain("hash");
+  }
+}

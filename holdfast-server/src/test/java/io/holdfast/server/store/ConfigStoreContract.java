@@ -1,0 +1,1010 @@
+package io.holdfast.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.holdfast.protocol.problem.ProblemType;
+import io.holdfast.server.ProblemException;
+import io.holdfast.server.model.Role;
+import io.holdfast.server.model.Scope;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.stream.LongStream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link ConfigStore} must have, whatever database is behind it. An
+ * implementation proves itself by extending this class (as {@code SqliteConfigStoreTest} does)
+ * and providing {@link #newStore()} and {@link #reopen()}.
+ *
+ * <p>The suite only uses the {@link ConfigStore} interface. It expects a fresh store to hold the
+ * default rings {@code test, dev, beta, live} and nothing else, and each test to get its own
+ * fresh store. Revision numbers are only assumed to increase: an implementation may leave gaps
+ * (a PostgreSQL sequence does after a rollback), so "exactly one revision" is checked by counting
+ * the entries {@link ConfigStore#findRevision} knows.
+ */
+public abstract class ConfigStoreContract {
+
+  protected static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The store under test; replaced by {@link #restart()}. */
+  protected ConfigStore store;
+
+  /** A new store with only the default rings, shared with no other test. */
+  protected abstract ConfigStore newStore();
+
+  /**
+   * A store over the same durable data as the one {@link #newStore()} returned last, which the
+   * suite has closed before calling this: what a restarted replica sees.
+   */
+  protected abstract ConfigStore reopen();
+
+  @BeforeEach
+  void openStore() {
+    store = newStore();
+  }
+
+  @AfterEach
+  void closeStore() {
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  /** Closes the store and opens it again over the same data. */
+  protected final void restart() {
+    ConfigStore old = store;
+    store = null;
+    old.close();
+    store = reopen();
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  protected static JsonNode json(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  protected final Namespace namespace(String name) {
+    return store.createNamespace(name, "the " + name + " namespace", "alice");
+  }
+
+  protected final Instance instance(String id, String ring) {
+    return store.createInstance(id, ring, Map.of("team", "payments"), "hash-" + id, "alice");
+  }
+
+  /** Stages one layer and publishes it alone. */
+  protected final PublishResult publishLayer(String namespace, Scope scope, String content) {
+    store.putDraft(namespace, scope, content == null ? null : json(content), "alice");
+    return store.publish(namespace, Set.of(scope), "set " + scope, "bob");
+  }
+
+  /** Asserts that the call fails with a problem of this type, and returns it. */
+  protected static ProblemException problem(ProblemType type, ThrowingCallable call) {
+    Throwable thrown = catchThrowable(call);
+    assertThat(thrown).as("the call should fail with %s", type).isInstanceOf(ProblemException.class);
+    ProblemException problem = (ProblemException) thrown;
+    assertThat(problem.type()).as("problem type of: %s", problem.getMessage()).isEqualTo(type);
+    return problem;
+  }
+
+  /** Everything observable about the store's data, for before/after comparisons. */
+  protected final List<Object> everything() {
+    StoreState state = store.loadState();
+    Map<String, List<Draft>> drafts = new TreeMap<>();
+    Map<String, List<HistoryEntry>> history = new TreeMap<>();
+    for (Namespace namespace : state.namespaces()) {
+      drafts.put(namespace.name(), store.listDrafts(namespace.name()));
+      history.put(namespace.name(), store.history(namespace.name(), 1000));
+    }
+    return List.of(store.currentRevision(), state, store.listRings(), store.listInstances(),
+        store.listNamespaces(), store.listAdminCredentials(), drafts, history);
+  }
+
+  /** Asserts that the call fails with {@code type} and leaves no trace: no revision, no change. */
+  protected final ProblemException assertRejectedAndUnchanged(ProblemType type, ThrowingCallable call) {
+    List<Object> before = everything();
+    long revision = store.currentRevision();
+    ProblemException problem = problem(type, call);
+    assertThat(store.currentRevision()).as("revision after a rejected write").isEqualTo(revision);
+    assertThat(store.findRevision(revision + 1)).as("log entry after a rejected write").isEmpty();
+    assertThat(everything()).as("state after a rejected write").isEqualTo(before);
+    return problem;
+  }
+
+  /** How many revision-log entries exist in {@code (after, upTo]}. */
+  protected final long revisionsAppended(long after, long upTo) {
+    return LongStream.rangeClosed(after + 1, upTo).filter(r -> store.findRevision(r).isPresent()).count();
+  }
+
+  private static Optional<LayerVersion> layer(List<LayerVersion> layers, Scope scope) {
+    return layers.stream().filter(l -> l.scope().equals(scope)).findFirst();
+  }
+
+  // ------------------------------------------------------------------ suites
+
+  @Nested
+  class Revisions {
+
+    @Test
+    void freshStore_hasARevisionAndTheDefaultRingsInOrder() {
+      assertThat(store.currentRevision()).isPositive();
+      assertThat(store.listRings()).extracting(Ring::name).containsExactly("test", "dev", "beta", "live");
+      assertThat(store.listRings()).extracting(Ring::bakeTime)
+          .containsExactly(Duration.ZERO, Duration.ofHours(24), Duration.ofHours(48), Duration.ZERO);
+      assertThat(store.listInstances()).isEmpty();
+      assertThat(store.listNamespaces()).isEmpty();
+      assertThat(store.listAdminCredentials()).isEmpty();
+    }
+
+    private record Write(String what, String actor, LongSupplier run) {}
+
+    @Test
+    void everyKindOfWrite_appendsExactlyOneRevisionAndReportsIt() {
+      namespace("core");
+      instance("acme-prod", "live");
+      List<Write> writes = List.of(
+          new Write("create ring", "alice", () -> store.createRing("canary", 10, Duration.ofHours(1), "alice").revision()),
+          new Write("create namespace", "alice", () -> store.createNamespace("features", "", "alice").revision()),
+          new Write("create instance", "alice",
+              () -> store.createInstance("beta-co", "beta", Map.of(), "hash-beta-co", "alice").assignmentRevision()),
+          new Write("move instance", "alice", () -> store.updateInstance("acme-prod", "dev", null, "alice").assignmentRevision()),
+          new Write("relabel instance", "alice", () -> {
+            store.updateInstance("acme-prod", null, Map.of("tier", "gold"), "alice");
+            return -1;
+          }),
+          new Write("rotate instance credential", "alice", () -> {
+            store.replaceInstanceCredential("acme-prod", "hash-rotated", "alice");
+            return -1;
+          }),
+          new Write("publish", "bob", () -> {
+            store.putDraft("core", Scope.DEFAULT, json("{\"a\":1}"), "alice");
+            return store.publish("core", Set.of(), "first", "bob").revision();
+          }),
+          new Write("create admin credential", "alice", () -> {
+            store.createAdminCredential("ops", Role.EDITOR, "hash-ops", "alice");
+            return -1;
+          }),
+          new Write("bootstrap admin credential", null, () -> {
+            store.ensureAdminCredential("bootstrap", Role.ADMIN, "hash-bootstrap");
+            return -1;
+          }));
+      List<Long> revisions = new ArrayList<>();
+      for (Write write : writes) {
+        long before = store.currentRevision();
+        long reported = write.run().getAsLong();
+        long after = store.currentRevision();
+        assertThat(after).as("revision after %s", write.what()).isGreaterThan(before);
+        assertThat(revisionsAppended(before, after)).as("log entries appended by %s", write.what()).isEqualTo(1);
+        if (reported >= 0) {
+          assertThat(reported).as("revision reported by %s", write.what()).isEqualTo(after);
+        }
+        RevisionEntry entry = store.findRevision(after).orElseThrow();
+        assertThat(entry.revision()).isEqualTo(after);
+        if (write.actor() != null) {
+          assertThat(entry.actor()).as("actor of %s", write.what()).isEqualTo(write.actor());
+        }
+        revisions.add(after);
+      }
+      assertThat(revisions).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
+    void reads_doNotAdvanceTheRevision() {
+      namespace("core");
+      instance("acme-prod", "live");
+      publishLayer("core", Scope.DEFAULT, "{\"a\":1}");
+      store.putDraft("core", Scope.ring("live"), json("{\"b\":2}"), "alice");
+      long revision = store.currentRevision();
+
+      store.loadState();
+      store.listRings();
+      store.listInstances();
+      store.findInstance("acme-prod");
+      store.findInstance("nobody");
+      store.listNamespaces();
+      store.findNamespace("core");
+      store.listDrafts("core");
+      store.latestLayers("core");
+      store.layerAt("core", Scope.DEFAULT, revision);
+      store.history("core", 10);
+      store.findRevision(revision);
+      store.listAdminCredentials();
+
+      assertThat(store.currentRevision()).isEqualTo(revision);
+      assertThat(store.findRevision(revision + 1)).isEmpty();
+    }
+
+    @Test
+    void stagingADraft_doesNotAdvanceTheRevision_becauseReplicasDoNotServeDrafts() {
+      namespace("core");
+      long revision = store.currentRevision();
+
+      store.putDraft("core", Scope.DEFAULT, json("{\"a\":1}"), "alice");
+      store.putDraft("core", Scope.DEFAULT, null, "alice");
+
+      assertThat(store.currentRevision()).isEqualTo(revision);
+      assertThat(store.loadState().revision()).isEqualTo(revision);
+    }
+
+    @Test
+    void findRevision_describesWhoChangedWhatAndWhy() {
+      namespace("core");
+      store.putDraft("core", Scope.DEFAULT, json("{\"limit\":5}"), "alice");
+      PublishResult result = store.publish("core", Set.of(), "raise the limit", "bob");
+
+      RevisionEntry entry = store.findRevision(result.revision()).orElseThrow();
+
+      assertThat(entry.subject()).isEqualTo("core");
+      assertThat(entry.actor()).isEqualTo("bob");
+      assertThat(entry.message()).isEqualTo("raise the limit");
+      assertThat(entry.createdAt()).isNotNull();
+      assertThat(store.findRevision(result.revision() + 1000)).isEmpty();
+    }
+  }
+
+  @Nested
+  class Rings {
+
+    @Test
+    void createdRing_isListedInPositionOrder() {
+      Ring ring = store.createRing("canary", -1, Duration.ofHours(6), "alice");
+
+      assertThat(ring.name()).isEqualTo("canary");
+      assertThat(ring.bakeTime()).isEqualTo(Duration.ofHours(6));
+      assertThat(store.listRings()).extracting(Ring::name).containsExactly("canary", "test", "dev", "beta", "live");
+      assertThat(store.listRings().get(0)).isEqualTo(ring);
+    }
+
+    @Test
+    void duplicateRingName_isAlreadyExistsAndWritesNothing() {
+      assertRejectedAndUnchanged(ProblemType.ALREADY_EXISTS,
+          () -> store.createRing("live", 99, Duration.ZERO, "alice"));
+    }
+
+    @Test
+    void takenRingPosition_isAlreadyExistsAndWritesNothing() {
+      assertRejectedAndUnchanged(ProblemType.ALREADY_EXISTS,
+          () -> store.createRing("canary", 0, Duration.ZERO, "alice"));
+    }
+  }
+
+  @Nested
+  class Instances {
+
+    @Test
+    void createdInstance_isFoundWithItsRingLabelsAndCredentialHash() {
+      Instance created = store.createInstance("acme-prod", "live", Map.of("team", "payments", "region", "eu"),
+          "hash-acme", "alice");
+
+      assertThat(created.id()).isEqualTo("acme-prod");
+      assertThat(created.ring()).isEqualTo("live");
+      assertThat(created.labels()).isEqualTo(Map.of("team", "payments", "region", "eu"));
+      assertThat(created.credentialHash()).isEqualTo("hash-acme");
+      assertThat(created.assignmentRevision()).isEqualTo(store.currentRevision());
+      assertThat(store.findInstance("acme-prod")).contains(created);
+      assertThat(store.listInstances()).containsExactly(created);
+    }
+
+    @Test
+    void unknownInstance_isNotFound() {
+      instance("acme-prod", "live");
+
+      assertThat(store.findInstance("acme-test")).isEmpty();
+    }
+
+    @Test
+    void listInstances_listsEveryInstance() {
+      instance("acme-prod", "live");
+      instance("beta-co", "beta");
+      instance("zeta", "test");
+
+      assertThat(store.listInstances()).extracting(Instance::id)
+          .containsExactlyInAnyOrder("acme-prod", "beta-co", "zeta");
+    }
+
+    @Test
+    void createInstance_inUnknownRing_isRingNotFoundAndWritesNothing() {
+      assertRejectedAndUnchanged(ProblemType.RING_NOT_FOUND,
+          () -> store.createInstance("acme-prod", "canary", Map.of(), "hash-acme", "alice"));
+
+      assertThat(store.findInstance("acme-prod")).isEmpty();
+    }
+
+    @Test
+    void createInstance_withDuplicateId_isAlreadyExistsAndKeepsTheOriginal() {
+      Instance original = instance("acme-prod", "live");
+
+      assertRejectedAndUnchanged(ProblemType.ALREADY_EXISTS,
+          () -> store.createInstance("acme-prod", "beta", Map.of(), "hash-other", "mallory"));
+
+      assertThat(store.findInstance("acme-prod")).contains(original);
+    }
+
+    @Test
+    void createInstance_withACredentialHashInUse_isAlreadyExistsAndWritesNothing() {
+      instance("acme-prod", "live");
+
+      assertRejectedAndUnchanged(ProblemType.ALREADY_EXISTS,
+          () -> store.createInstance("beta-co", "beta", Map.of(), "hash-acme-prod", "alice"));
+
+      assertThat(store.findInstance("beta-co")).isEmpty();
+    }
+
+    @Test
+    void ringMove_raisesTheAssignmentRevisionToTheNewRevision() {
+      Instance before = instance("acme-prod", "beta");
+      namespace("core");
+
+      Instance moved = store.updateInstance("acme-prod", "live", null, "alice");
+
+      assertThat(moved.ring()).isEqualTo("live");
+      assertThat(moved.assignmentRevision()).isGreaterThan(before.assignmentRevision())
+          .isEqualTo(store.currentRevision());
+      assertThat(moved.labels()).isEqualTo(before.labels());
+      assertThat(store.findInstance("acme-prod")).contains(moved);
+    }
+
+    @Test
+    void labelsOnlyUpdate_replacesLabelsButKeepsTheAssignmentRevision() {
+      Instance before = instance("acme-prod", "live");
+      namespace("core");
+      long revision = store.currentRevision();
+
+      Instance updated = store.updateInstance("acme-prod", null, Map.of("tier", "gold"), "alice");
+
+      assertThat(updated.labels()).isEqualTo(Map.of("tier", "gold"));
+      assertThat(updated.ring()).isEqualTo("live");
+      assertThat(updated.assignmentRevision()).isEqualTo(before.assignmentRevision());
+      assertThat(store.currentRevision()).isGreaterThan(revision);
+      assertThat(store.findInstance("acme-prod")).contains(updated);
+    }
+
+    @Test
+    void updateNamingTheCurrentRing_isNotAMove() {
+      Instance before = instance("acme-prod", "live");
+      namespace("core");
+
+      Instance updated = store.updateInstance("acme-prod", "live", Map.of("tier", "gold"), "alice");
+
+      assertThat(updated.assignmentRevision()).isEqualTo(before.assignmentRevision());
+    }
+
+    @Test
+    void updateInstance_toUnknownRing_isRingNotFoundAndWritesNothing() {
+      instance("acme-prod", "live");
+
+      assertRejectedAndUnchanged(ProblemType.RING_NOT_FOUND,
+          () -> store.updateInstance("acme-prod", "canary", Map.of("x", "y"), "alice"));
+    }
+
+    @Test
+    void updateInstance_ofUnknownInstance_isInstanceNotFoundAndWritesNothing() {
+      instance("acme-prod", "live");
+
+      assertRejectedAndUnchanged(ProblemType.INSTANCE_NOT_FOUND,
+          () -> store.updateInstance("acme-test", "beta", null, "alice"));
+    }
+
+    @Test
+    void replaceInstanceCredential_replacesOnlyTheHash() {
+      Instance before = instance("acme-prod", "live");
+
+      store.replaceInstanceCredential("acme-prod", "hash-rotated", "alice");
+
+      Instance after = store.findInstance("acme-prod").orElseThrow();
+      assertThat(after.credentialHash()).isEqualTo("hash-rotated");
+      assertThat(after.ring()).isEqualTo(before.ring());
+      assertThat(after.labels()).isEqualTo(before.labels());
+      assertThat(after.assignmentRevision()).isEqualTo(before.assignmentRevision());
+    }
+
+    @Test
+    void replaceInstanceCredential_ofUnknownInstance_isInstanceNotFoundAndWritesNothing() {
+      assertRejectedAndUnchanged(ProblemType.INSTANCE_NOT_FOUND,
+          () -> store.replaceInstanceCredential("acme-prod", "hash-rotated", "alice"));
+    }
+
+    @Test
+    void replaceInstanceCredential_withAnotherInstancesHash_isAlreadyExistsAndWritesNothing() {
+      instance("acme-prod", "live");
+      instance("beta-co", "beta");
+
+      assertRejectedAndUnchanged(ProblemType.ALREADY_EXISTS,
+          () -> store.replaceInstanceCredential("acme-prod", "hash-beta-co", "alice"));
+    }
+  }
+
+  @Nested
+  class Namespaces {
+
+    @Test
+    void createdNamespace_isFoundAndListed() {
+      Namespace created = store.createNamespace("core", "core settings", "alice");
+
+      assertThat(created.name()).isEqualTo("core");
+      assertThat(created.description()).isEqualTo("core settings");
+      assertThat(created.revision()).isEqualTo(store.currentRevision());
+      assertThat(store.findNamespace("core")).contains(created);
+      assertThat(store.listNamespaces()).containsExactly(created);
+    }
+
+    @Test
+    void newNamespace_hasNoLayersAndNoDrafts() {
+      namespace("core");
+
+      assertThat(store.latestLayers("core")).isEmpty();
+      assertThat(store.listDrafts("core")).isEmpty();
+      assertThat(store.layerAt("core", Scope.DEFAULT, store.currentRevision())).isEmpty();
+    }
+
+    @Test
+    void duplicateNamespace_isAlreadyExistsAndKeepsTheOriginal() {
+      Namespace original = namespace("core");
+
+      assertRejectedAndUnchanged(ProblemType.ALREADY_EXISTS, () -> store.createNamespace("core", "other", "mallory"));
+
+      assertThat(store.findNamespace("core")).contains(original);
+    }
+
+    @Test
+    void unknownNamespace_isNotFoundByEveryCallThatNamesIt() {
+      namespace("core");
+
+      assertThat(store.findNamespace("features")).isEmpty();
+      problem(ProblemType.NAMESPACE_NOT_FOUND, () -> store.latestLayers("features"));
+      problem(ProblemType.NAMESPACE_NOT_FOUND, () -> store.listDrafts("features"));
+      problem(ProblemType.NAMESPACE_NOT_FOUND, () -> store.history("features", 10));
+      assertRejectedAndUnchanged(ProblemType.NAMESPACE_NOT_FOUND,
+          () -> store.putDraft("features", Scope.DEFAULT, json("{}"), "alice"));
+      assertRejectedAndUnchanged(ProblemType.NAMESPACE_NOT_FOUND,
+          () -> store.publish("features", Set.of(), "nothing", "bob"));
+    }
+  }
+
+  @Nested
+  class Layers {
+
+    @BeforeEach
+    void namespaceAndInstance() {
+      namespace("core");
+      instance("acme-prod", "live");
+    }
+
+    @Test
+    void putDraft_stagesContentWithoutPublishingIt() {
+      Draft draft = store.putDraft("core", Scope.DEFAULT, json("{\"limit\":5}"), "alice");
+
+      assertThat(draft.namespace()).isEqualTo("core");
+      assertThat(draft.scope()).isEqualTo(Scope.DEFAULT);
+      assertThat(draft.content()).isEqualTo(json("{\"limit\":5}"));
+      assertThat(draft.version()).isEqualTo(1);
+      assertThat(draft.updatedBy()).isEqualTo("alice");
+      assertThat(store.listDrafts("core")).containsExactly(draft);
+      assertThat(store.latestLayers("core")).isEmpty();
+      assertThat(store.loadState().latestLayers()).isEmpty();
+    }
+
+    @Test
+    void putDraftAgain_replacesTheContentAndCountsTheEdit() {
+      store.putDraft("core", Scope.DEFAULT, json("{\"limit\":5}"), "alice");
+
+      Draft second = store.putDraft("core", Scope.DEFAULT, json("{\"limit\":6}"), "carol");
+
+      assertThat(second.version()).isEqualTo(2);
+      assertThat(store.listDrafts("core")).singleElement().satisfies(d -> {
+        assertThat(d.content()).isEqualTo(json("{\"limit\":6}"));
+        assertThat(d.version()).isEqualTo(2);
+        assertThat(d.updatedBy()).isEqualTo("carol");
+      });
+    }
+
+    @Test
+    void putDraft_keepsItsOwnCopyOfTheContent() {
+      ObjectNode content = (ObjectNode) json("{\"limit\":5}");
+      store.putDraft("core", Scope.DEFAULT, content, "alice");
+
+      content.put("limit", 500);
+
+      assertThat(store.listDrafts("core").get(0).content()).isEqualTo(json("{\"limit\":5}"));
+    }
+
+    @Test
+    void putDraft_forUnknownRing_isRingNotFoundAndWritesNothing() {
+      assertRejectedAndUnchanged(ProblemType.RING_NOT_FOUND,
+          () -> store.putDraft("core", Scope.ring("canary"), json("{\"a\":1}"), "alice"));
+    }
+
+    @Test
+    void putDraft_forUnknownInstance_isInstanceNotFoundAndWritesNothing() {
+      assertRejectedAndUnchanged(ProblemType.INSTANCE_NOT_FOUND,
+          () -> store.putDraft("core", Scope.instance("acme-test"), json("{\"a\":1}"), "alice"));
+    }
+
+    @Test
+    void publish_turnsDraftsIntoVersionsAtOneNewRevisionAndDiscardsThem() {
+      store.putDraft("core", Scope.DEFAULT, json("{\"limit\":5,\"name\":\"x\"}"), "alice");
+      store.putDraft("core", Scope.ring("live"), json("{\"limit\":7}"), "alice");
+      store.putDraft("core", Scope.instance("acme-prod"), json("{\"name\":\"acme\"}"), "alice");
+      long before = store.currentRevision();
+
+      PublishResult result = store.publish("core", Set.of(), "first rollout", "bob");
+
+      assertThat(result.namespace()).isEqualTo("core");
+      assertThat(result.revision()).isEqualTo(store.currentRevision()).isGreaterThan(before);
+      assertThat(revisionsAppended(before, result.revision())).isEqualTo(1);
+      assertThat(result.scopes()).containsExactlyInAnyOrder(
+          Scope.DEFAULT, Scope.ring("live"), Scope.instance("acme-prod"));
+      assertThat(store.listDrafts("core")).isEmpty();
+      List<LayerVersion> layers = store.latestLayers("core");
+      assertThat(layers).hasSize(3).allSatisfy(layer -> {
+        assertThat(layer.namespace()).isEqualTo("core");
+        assertThat(layer.revision()).isEqualTo(result.revision());
+        assertThat(layer.removed()).isFalse();
+        assertThat(layer.publishedAt()).isEqualTo(store.findRevision(result.revision()).orElseThrow().createdAt());
+      });
+      assertThat(layer(layers, Scope.DEFAULT).orElseThrow().content()).isEqualTo(json("{\"limit\":5,\"name\":\"x\"}"));
+      assertThat(layer(layers, Scope.ring("live")).orElseThrow().content()).isEqualTo(json("{\"limit\":7}"));
+      assertThat(layer(layers, Scope.instance("acme-prod")).orElseThrow().content())
+          .isEqualTo(json("{\"name\":\"acme\"}"));
+    }
+
+    @Test
+    void publishedContent_roundTripsExactly_includingNullMembersThatRemoveInTheMerge() {
+      String content = "{\"n\":null,\"nested\":{\"list\":[1,\"two\",{\"three\":3.5}],\"flag\":false},"
+          + "\"big\":12345678901234,\"text\":\"gr\u00fc\u00df \u2603 \\\"quoted\\\"\"}";
+
+      PublishResult result = publishLayer("core", Scope.DEFAULT, content);
+
+      assertThat(store.latestLayers("core").get(0).content()).isEqualTo(json(content));
+      assertThat(store.layerAt("core", Scope.DEFAULT, result.revision()).orElseThrow().content()).isEqualTo(json(content));
+    }
+
+    @Test
+    void publishWithoutDrafts_isRejectedAndWritesNothing() {
+      assertRejectedAndUnchanged(ProblemType.NO_PENDING_CHANGES, () -> store.publish("core", Set.of(), "empty", "bob"));
+    }
+
+    @Test
+    void publishingDraftsEqualToThePublishedContent_isRejectedAndWritesNothing() {
+      publishLayer("core", Scope.DEFAULT, "{\"a\":1,\"b\":{\"c\":2}}");
+      store.putDraft("core", Scope.DEFAULT, json("{\"b\":{\"c\":2},\"a\":1}"), "alice");
+
+      assertRejectedAndUnchanged(ProblemType.NO_PENDING_CHANGES, () -> store.publish("core", Set.of(), "same", "bob"));
+    }
+
+    @Test
+    void publishNamingAScopeWithoutDraft_isRejectedAndKeepsEveryDraft() {
+      store.putDraft("core", Scope.DEFAULT, json("{\"a\":1}"), "alice");
+
+      assertRejectedAndUnchanged(ProblemType.NO_PENDING_CHANGES,
+          () -> store.publish("core", Set.of(Scope.DEFAULT, Scope.ring("live")), "two", "bob"));
+
+      assertThat(store.listDrafts("core")).extracting(Draft::scope).containsExactly(Scope.DEFAULT);
+    }
+
+    @Test
+    void publishOfSelectedScopes_leavesTheOtherDraftsStaged() {
+      store.putDraft("core", Scope.DEFAULT, json("{\"a\":1}"), "alice");
+      store.putDraft("core", Scope.ring("live"), json("{\"b\":2}"), "alice");
+
+      PublishResult result = store.publish("core", Set.of(Scope.DEFAULT), "default only", "bob");
+
+      assertThat(result.scopes()).containsExactly(Scope.DEFAULT);
+      assertThat(store.latestLayers("core")).extracting(LayerVersion::scope).containsExactly(Scope.DEFAULT);
+      assertThat(store.listDrafts("core")).singleElement().satisfies(d -> {
+        assertThat(d.scope()).isEqualTo(Scope.ring("live"));
+        assertThat(d.content()).isEqualTo(json("{\"b\":2}"));
+      });
+    }
+
+    @Test
+    void publish_versionsOnlyChangedDraftsButDiscardsAllPublishedOnes() {
+      PublishResult first = publishLayer("core", Scope.DEFAULT, "{\"a\":1}");
+      store.putDraft("core", Scope.DEFAULT, json("{\"a\":1}"), "alice");
+      store.putDraft("core", Scope.ring("live"), json("{\"b\":2}"), "alice");
+
+      PublishResult second = store.publish("core", Set.of(), "ring only", "bob");
+
+      assertThat(second.scopes()).containsExactly(Scope.ring("live"));
+      List<LayerVersion> layers = store.latestLayers("core");
+      assertThat(layer(layers, Scope.DEFAULT).orElseThrow().revision()).isEqualTo(first.revision());
+      assertThat(layer(layers, Scope.ring("live")).orElseThrow().revision()).isEqualTo(second.revision());
+      assertThat(store.listDrafts("core")).isEmpty();
+    }
+
+    @Test
+    void stagedRemoval_publishesAVersionWithoutContent() {
+      publishLayer("core", Scope.ring("live"), "{\"b\":2}");
+
+      Draft removal = store.putDraft("core", Scope.ring("live"), null, "alice");
+      assertThat(removal.content()).isNull();
+      assertThat(store.listDrafts("core")).singleElement().satisfies(d -> assertThat(d.content()).isNull());
+      PublishResult result = store.publish("core", Set.of(), "remove the ring layer", "bob");
+
+      assertThat(result.scopes()).containsExactly(Scope.ring("live"));
+      LayerVersion latest = store.latestLayers("core").get(0);
+      assertThat(latest.removed()).isTrue();
+      assertThat(latest.content()).isNull();
+      assertThat(latest.revision()).isEqualTo(result.revision());
+      assertThat(store.layerAt("core", Scope.ring("live"), result.revision())).hasValueSatisfying(
+          v -> assertThat(v.removed()).isTrue());
+      assertThat(store.loadState().latestLayers()).singleElement().satisfies(l -> assertThat(l.removed()).isTrue());
+    }
+
+    @Test
+    void removalOfALayerThatWasNeverPublished_hasNothingToPublish() {
+      store.putDraft("core", Scope.ring("live"), null, "alice");
+
+      assertRejectedAndUnchanged(ProblemType.NO_PENDING_CHANGES, () -> store.publish("core", Set.of(), "noop", "bob"));
+    }
+
+    @Test
+    void layerAt_returnsTheVersionInForceAtEachRevision() {
+      long beforeFirst = store.currentRevision();
+      long r1 = publishLayer("core", Scope.DEFAULT, "{\"v\":1}").revision();
+      instance("filler", "test");
+      long r2 = publishLayer("core", Scope.DEFAULT, "{\"v\":2}").revision();
+      long r3 = publishLayer("core", Scope.DEFAULT, null).revision();
+      long r4 = publishLayer("core", Scope.DEFAULT, "{\"v\":4}").revision();
+
+      assertThat(store.layerAt("core", Scope.DEFAULT, beforeFirst)).isEmpty();
+      assertThat(store.layerAt("core", Scope.DEFAULT, r1).orElseThrow().content()).isEqualTo(json("{\"v\":1}"));
+      assertThat(store.layerAt("core", Scope.DEFAULT, r2 - 1).orElseThrow().revision()).isEqualTo(r1);
+      assertThat(store.layerAt("core", Scope.DEFAULT, r2).orElseThrow().content()).isEqualTo(json("{\"v\":2}"));
+      assertThat(store.layerAt("core", Scope.DEFAULT, r3).orElseThrow().removed()).isTrue();
+      assertThat(store.layerAt("core", Scope.DEFAULT, r4).orElseThrow().content()).isEqualTo(json("{\"v\":4}"));
+      assertThat(store.layerAt("core", Scope.DEFAULT, r4 + 100).orElseThrow().revision()).isEqualTo(r4);
+      assertThat(store.layerAt("core", Scope.ring("live"), r4)).isEmpty();
+    }
+
+    @Test
+    void publishedVersions_neverChange() {
+      long r1 = publishLayer("core", Scope.DEFAULT, "{\"v\":1}").revision();
+      LayerVersion original = store.layerAt("core", Scope.DEFAULT, r1).orElseThrow();
+      ((ObjectNode) original.content()).put("v", 999);
+
+      publishLayer("core", Scope.DEFAULT, "{\"v\":2}");
+      publishLayer("core", Scope.DEFAULT, null);
+
+      LayerVersion again = store.layerAt("core", Scope.DEFAULT, r1).orElseThrow();
+      assertThat(again.revision()).isEqualTo(r1);
+      assertThat(again.content()).isEqualTo(json("{\"v\":1}"));
+      assertThat(again.publishedAt()).isEqualTo(original.publishedAt());
+    }
+
+    @Test
+    void latestLayers_listsTheNewestVersionOfEachLayerOfThatNamespaceOnly() {
+      namespace("features");
+      publishLayer("core", Scope.DEFAULT, "{\"v\":1}");
+      long r2 = publishLayer("core", Scope.DEFAULT, "{\"v\":2}").revision();
+      long r3 = publishLayer("core", Scope.instance("acme-prod"), "{\"i\":1}").revision();
+      publishLayer("features", Scope.DEFAULT, "{\"f\":true}");
+
+      List<LayerVersion> layers = store.latestLayers("core");
+
+      assertThat(layers).hasSize(2).allSatisfy(l -> assertThat(l.namespace()).isEqualTo("core"));
+      assertThat(layer(layers, Scope.DEFAULT).orElseThrow().revision()).isEqualTo(r2);
+      assertThat(layer(layers, Scope.instance("acme-prod")).orElseThrow().revision()).isEqualTo(r3);
+    }
+  }
+
+  @Nested
+  class History {
+
+    @BeforeEach
+    void namespaces() {
+      namespace("core");
+      namespace("features");
+      instance("acme-prod", "live");
+    }
+
+    @Test
+    void history_listsPublishesNewestFirstWithTheirScopes_endingWithTheCreation() {
+      long created = store.findNamespace("core").orElseThrow().revision();
+      long r1 = publishLayer("core", Scope.DEFAULT, "{\"v\":1}").revision();
+      store.putDraft("core", Scope.ring("live"), json("{\"r\":1}"), "alice");
+      store.putDraft("core", Scope.instance("acme-prod"), json("{\"i\":1}"), "alice");
+      long r2 = store.publish("core", Set.of(), "two layers", "carol").revision();
+      long r3 = publishLayer("core", Scope.DEFAULT, null).revision();
+
+      List<HistoryEntry> history = store.history("core", 10);
+
+      assertThat(history).extracting(h -> h.revision().revision()).containsExactly(r3, r2, r1, created);
+      assertThat(history.get(0).scopes()).containsExactly(Scope.DEFAULT);
+      assertThat(history.get(1).scopes()).containsExactlyInAnyOrder(Scope.ring("live"), Scope.instance("acme-prod"));
+      assertThat(history.get(1).revision().actor()).isEqualTo("carol");
+      assertThat(history.get(1).revision().message()).isEqualTo("two layers");
+      assertThat(history.get(2).scopes()).containsExactly(Scope.DEFAULT);
+      assertThat(history.get(3).scopes()).isEmpty();
+      assertThat(history).allSatisfy(h -> assertThat(h.revision().subject()).isEqualTo("core"));
+    }
+
+    @Test
+    void history_returnsAtMostTheLimitNewestEntries() {
+      publishLayer("core", Scope.DEFAULT, "{\"v\":1}");
+      long r2 = publishLayer("core", Scope.DEFAULT, "{\"v\":2}").revision();
+      long r3 = publishLayer("core", Scope.DEFAULT, "{\"v\":3}").revision();
+
+      assertThat(store.history("core", 2)).extracting(h -> h.revision().revision()).containsExactly(r3, r2);
+    }
+
+    @Test
+    void history_ofOneNamespace_leavesOutOtherNamespacesAndOtherWrites() {
+      long r1 = publishLayer("core", Scope.DEFAULT, "{\"v\":1}").revision();
+      publishLayer("features", Scope.DEFAULT, "{\"f\":1}");
+      store.updateInstance("acme-prod", "beta", null, "alice");
+      store.createAdminCredential("ops", Role.VIEWER, "hash-ops", "alice");
+
+      List<HistoryEntry> history = store.history("core", 10);
+
+      assertThat(history).extracting(h -> h.revision().revision())
+          .containsExactly(r1, store.findNamespace("core").orElseThrow().revision());
+      assertThat(store.history("features", 10)).hasSize(2);
+    }
+  }
+
+  @Nested
+  class AdminCredentials {
+
+    @Test
+    void createdCredential_isListedWithRoleAndHash() {
+      AdminCredential created = store.createAdminCredential("ops", Role.PUBLISHER, "hash-ops", "alice");
+
+      assertThat(created.name()).isEqualTo("ops");
+      assertThat(created.role()).isEqualTo(Role.PUBLISHER);
+      assertThat(created.tokenHash()).isEqualTo("hash-ops");
+      assertThat(store.listAdminCredentials()).containsExactly(created);
+    }
+
+    @Test
+    void duplicateCredentialName_isAlreadyExistsAndWritesNothing() {
+      store.createAdminCredential("ops", Role.VIEWER, "hash-ops", "alice");
+
+      assertRejectedAndUnchanged(ProblemType.ALREADY_EXISTS,
+          () -> store.createAdminCredential("ops", Role.ADMIN, "hash-other", "mallory"));
+    }
+
+    @Test
+    void duplicateTokenHash_isAlreadyExistsAndWritesNothing() {
+      store.createAdminCredential("ops", Role.VIEWER, "hash-ops", "alice");
+
+      assertRejectedAndUnchanged(ProblemType.ALREADY_EXISTS,
+          () -> store.createAdminCredential("ops2", Role.ADMIN, "hash-ops", "mallory"));
+    }
+
+    @Test
+    void ensureAdminCredential_createsAMissingCredentialWithOneRevision() {
+      long before = store.currentRevision();
+
+      store.ensureAdminCredential("bootstrap", Role.ADMIN, "hash-1");
+
+      assertThat(revisionsAppended(before, store.currentRevision())).isEqualTo(1);
+      assertThat(store.listAdminCredentials()).singleElement().satisfies(c -> {
+        assertThat(c.name()).isEqualTo("bootstrap");
+        assertThat(c.role()).isEqualTo(Role.ADMIN);
+        assertThat(c.tokenHash()).isEqualTo("hash-1");
+      });
+    }
+
+    @Test
+    void ensureAdminCredential_isIdempotentWhenNothingChanged() {
+      store.ensureAdminCredential("bootstrap", Role.ADMIN, "hash-1");
+      List<Object> before = everything();
+
+      store.ensureAdminCredential("bootstrap", Role.ADMIN, "hash-1");
+      store.ensureAdminCredential("bootstrap", Role.ADMIN, "hash-1");
+
+      assertThat(everything()).isEqualTo(before);
+    }
+
+    @Test
+    void ensureAdminCredential_replacesAChangedHash() {
+      store.ensureAdminCredential("bootstrap", Role.ADMIN, "hash-1");
+      store.createAdminCredential("ops", Role.VIEWER, "hash-ops", "alice");
+      long before = store.currentRevision();
+
+      store.ensureAdminCredential("bootstrap", Role.ADMIN, "hash-2");
+
+      assertThat(revisionsAppended(before, store.currentRevision())).isEqualTo(1);
+      assertThat(store.listAdminCredentials()).extracting(AdminCredential::name, AdminCredential::tokenHash)
+          .containsExactlyInAnyOrder(
+              org.assertj.core.groups.Tuple.tuple("bootstrap", "hash-2"),
+              org.assertj.core.groups.Tuple.tuple("ops", "hash-ops"));
+    }
+
+    @Test
+    void ensureAdminCredential_replacesAChangedRole() {
+      store.ensureAdminCredential("bootstrap", Role.VIEWER, "hash-1");
+      long before = store.currentRevision();
+
+      store.ensureAdminCredential("bootstrap", Role.ADMIN, "hash-1");
+
+      assertThat(store.currentRevision()).isGreaterThan(before);
+      assertThat(store.listAdminCredentials()).singleElement().satisfies(c -> {
+        assertThat(c.role()).isEqualTo(Role.ADMIN);
+        assertThat(c.tokenHash()).isEqualTo("hash-1");
+      });
+    }
+  }
+
+  @Nested
+  class LoadState {
+
+    @Test
+    void loadState_holdsTheLatestOfEverythingAtTheCurrentRevision() {
+      namespace("core");
+      namespace("features");
+      Instance acme = instance("acme-prod", "live");
+      instance("beta-co", "beta");
+      publishLayer("core", Scope.DEFAULT, "{\"v\":1}");
+      long r2 = publishLayer("core", Scope.DEFAULT, "{\"v\":2}").revision();
+      publishLayer("core", Scope.ring("live"), "{\"r\":1}");
+      long r4 = publishLayer("core", Scope.ring("live"), null).revision();
+      long r5 = publishLayer("features", Scope.instance("acme-prod"), "{\"f\":1}").revision();
+      store.putDraft("core", Scope.DEFAULT, json("{\"draft\":true}"), "alice");
+      store.createAdminCredential("ops", Role.EDITOR, "hash-ops", "alice");
+      Instance moved = store.updateInstance("beta-co", "dev", null, "alice");
+
+      StoreState state = store.loadState();
+
+      assertThat(state.revision()).isEqualTo(store.currentRevision());
+      assertThat(state.rings()).isEqualTo(store.listRings());
+      assertThat(state.instances()).containsExactlyInAnyOrder(acme, moved);
+      assertThat(state.namespaces()).containsExactlyInAnyOrderElementsOf(store.listNamespaces());
+      assertThat(state.adminCredentials()).containsExactlyInAnyOrderElementsOf(store.listAdminCredentials());
+      assertThat(state.latestLayers())
+          .extracting(l -> l.namespace() + " " + l.scope() + " @" + l.revision() + (l.removed() ? " removed" : ""))
+          .containsExactlyInAnyOrder(
+              "core default @" + r2,
+              "core ring:live @" + r4 + " removed",
+              "features instance:acme-prod @" + r5);
+      assertThat(layer(state.latestLayers(), Scope.DEFAULT).orElseThrow().content()).isEqualTo(json("{\"v\":2}"));
+    }
+
+    @Test
+    void loadState_knowsThePublishTimeOfEveryRevisionItReferences() {
+      namespace("core");
+      instance("acme-prod", "live");
+      instance("beta-co", "beta");
+      publishLayer("core", Scope.DEFAULT, "{\"v\":1}");
+      publishLayer("core", Scope.ring("beta"), "{\"r\":1}");
+      store.updateInstance("beta-co", "dev", null, "alice");
+      publishLayer("core", Scope.ring("beta"), null);
+
+      StoreState state = store.loadState();
+
+      Set<Long> referenced = new HashSet<>();
+      state.instances().forEach(i -> referenced.add(i.assignmentRevision()));
+      state.namespaces().forEach(n -> referenced.add(n.revision()));
+      state.latestLayers().forEach(l -> referenced.add(l.revision()));
+      assertThat(state.revisionTimes()).containsKeys(referenced.toArray(Long[]::new));
+      for (long revision : referenced) {
+        assertThat(state.revisionTimes().get(revision)).as("time of revision %d", revision)
+            .isEqualTo(store.findRevision(revision).orElseThrow().createdAt());
+      }
+    }
+  }
+
+  @Nested
+  class Atomicity {
+
+    @Test
+    void aRejectedWriteLeavesTheStoreAsItWas_andTheNextWriteSucceeds() {
+      namespace("core");
+      instance("acme-prod", "live");
+      store.putDraft("core", Scope.DEFAULT, json("{\"a\":1}"), "alice");
+
+      assertRejectedAndUnchanged(ProblemType.ALREADY_EXISTS,
+          () -> store.createInstance("beta-co", "beta", Map.of(), "hash-acme-prod", "alice"));
+      assertRejectedAndUnchanged(ProblemType.RING_NOT_FOUND,
+          () -> store.createInstance("beta-co", "canary", Map.of(), "hash-beta-co", "alice"));
+      assertRejectedAndUnchanged(ProblemType.NO_PENDING_CHANGES,
+          () -> store.publish("core", Set.of(Scope.ring("live")), "none", "bob"));
+
+      long before = store.currentRevision();
+      Instance created = store.createInstance("beta-co", "beta", Map.of(), "hash-beta-co", "alice");
+      assertThat(created.assignmentRevision()).isGreaterThan(before);
+      assertThat(revisionsAppended(before, created.assignmentRevision())).isEqualTo(1);
+      assertThat(store.publish("core", Set.of(), "go", "bob").scopes()).containsExactly(Scope.DEFAULT);
+    }
+
+    @Test
+    void concurrentWritesThroughOneStore_allSucceedWithDistinctRevisions() throws Exception {
+      int threads = 4;
+      int writesPerThread = 10;
+      long base = store.currentRevision();
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<List<Long>>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          int thread = t;
+          futures.add(pool.submit(() -> {
+            start.await();
+            List<Long> revisions = new ArrayList<>();
+            for (int i = 0; i < writesPerThread; i++) {
+              revisions.add(store.createNamespace("ns-" + thread + "-" + i, "", "writer-" + thread).revision());
+            }
+            return revisions;
+          }));
+        }
+        start.countDown();
+        List<Long> all = new ArrayList<>();
+        for (Future<List<Long>> future : futures) {
+          List<Long> revisions = future.get(60, TimeUnit.SECONDS);
+          assertThat(revisions).as("one writer's revisions").isSorted();
+          all.addAll(revisions);
+        }
+        assertThat(all).hasSize(threads * writesPerThread).doesNotHaveDuplicates()
+            .allSatisfy(r -> assertThat(r).isGreaterThan(base));
+        assertThat(store.currentRevision()).isEqualTo(all.stream().mapToLong(Long::longValue).max().orElseThrow());
+        assertThat(store.listNamespaces()).hasSize(threads * writesPerThread);
+      } finally {
+        pool.shutdownNow();
+        assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+      }
+    }
+  }
+
+  @Nested
+  class Durability {
+
+    @Test
+    void committedWrites_surviveClosingAndReopeningTheStore() {
+      store.createRing("canary", -1, Duration.ofHours(2), "alice");
+      namespace("core");
+      instance("acme-prod", "canary");
+      publishLayer("core", Scope.DEFAULT, "{\"v\":1,\"nested\":{\"x\":[1,2]}}");
+      publishLayer("core", Scope.ring("canary"), "{\"c\":true}");
+      publishLayer("core", Scope.ring("canary"), null);
+      store.putDraft("core", Scope.instance("acme-prod"), json("{\"draft\":1}"), "alice");
+      store.createAdminCredential("ops", Role.EDITOR, "hash-ops", "alice");
+      store.ensureAdminCredential("bootstrap", Role.ADMIN, "hash-bootstrap");
+      List<Object> before = everything();
+      long revision = store.currentRevision();
+
+      restart();
+
+      assertThat(everything()).isEqualTo(before);
+      assertThat(store.findRevision(revision)).isPresent();
+    }
+
+    @Test
+    void revisionsContinueAfterReopening_neverReusingANumber() {
+      namespace("core");
+      long before = publishLayer("core", Scope.DEFAULT, "{\"v\":1}").revision();
+
+      restart();
+      long after = publishLayer("core", Scope.DEFAULT, "{\"v\":2}").revision();
+
+      assertThat(after).isGreaterThan(before);
+      assertThat(store.layerAt("core", Scope.DEFAULT, before).orElseThrow().content()).isEqualTo(json("{\"v\":1}"));
+    }
+  }
+}
