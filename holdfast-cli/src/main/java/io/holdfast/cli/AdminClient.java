@@ -1,0 +1,111 @@
+package io.holdfast.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * A small client of the admin API for the CLI. A problem response becomes
+ * {@link RefusedException} with the problem's title and detail; a connection failure becomes
+ * {@link UnreachableException}. Thread-safe.
+ */
+public final class AdminClient {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final URI base;
+  private final String token;
+  private final HttpClient http;
+
+  public AdminClient(URI base, String token) {
+    this.base = base;
+    this.token = token;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  /** The server refused the request. */
+  public static final class RefusedException extends RuntimeException {
+    private final int status;
+
+    RefusedException(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+
+    public int status() {
+      return status;
+    }
+  }
+
+  /** The server could not be reached. */
+  public static final class UnreachableException extends RuntimeException {
+    UnreachableException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  public JsonNode get(String path) {
+    return send("GET", path, null);
+  }
+
+  public JsonNode post(String path, JsonNode body) {
+    return send("POST", path, body);
+  }
+
+  public JsonNode put(String path, JsonNode body) {
+    return send("PUT", path, body);
+  }
+
+  public JsonNode patch(String path, JsonNode body) {
+    return send("PATCH", path, body);
+  }
+
+  public JsonNode delete(String path) {
+    return send("DELETE", path, null);
+  }
+
+  /** Encodes one path segment or query value. */
+  public static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private JsonNode send(String method, String path, JsonNode body) {
+    if (token == null || token.isBlank()) {
+      throw new IllegalArgumentException("no admin token: pass --token or set HOLDFAST_TOKEN");
+    }
+    URI uri = base.resolve(path);
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+        .timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + token)
+        .header("Accept", "application/json");
+    try {
+      if (body == null) {
+        request.method(method, HttpRequest.BodyPublishers.noBody());
+      } else {
+        request.header("Content-Type", "application/json");
+        request.method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+      }
+      HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      JsonNode node = response.body().length == 0 ? JSON.nullNode() : JSON.readTree(response.body());
+      if (response.statusCode() >= 400) {
+        String title = node.path("title").asText("HTTP " + response.statusCode());
+        String detail = node.path("detail").asText("");
+        throw new RefusedException(response.statusCode(), title + (detail.isEmpty() ? "" : ": " + detail)
+            + " (" + response.statusCode() + ")");
+      }
+      return node;
+    } catch (IOException e) {
+      throw new UnreachableException("cannot reach " + base + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnreachableException("interrupted while calling " + uri, e);
+    }
+  }
+}

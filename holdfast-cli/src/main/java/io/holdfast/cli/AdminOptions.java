@@ -1,0 +1,35 @@
+package io.holdfast.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+import java.net.URI;
+import picocli.CommandLine.Option;
+
+/** Options every admin verb takes: where the server is and which token to use. */
+final class AdminOptions {
+
+  private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Option(names = "--server", paramLabel = "URL", defaultValue = "${env:HOLDFAST_URL:-http://127.0.0.1:7070}",
+      description = "Holdfast replica to talk to (env HOLDFAST_URL; default ${DEFAULT-VALUE}).")
+  URI server;
+
+  @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:HOLDFAST_TOKEN}",
+      description = "Admin token (env HOLDFAST_TOKEN).")
+  String token;
+
+  AdminClient client() {
+    return new AdminClient(server, token);
+  }
+
+  static void print(PrintWriter out, JsonNode node) {
+    try {
+      out.println(PRETTY.writeValueAsString(node));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a parsed tree always serialises", e);
+    }
+    out.flush();
+  }
+}

@@ -1,0 +1,97 @@
+package io.holdfast.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.holdfast.server.HoldfastServer;
+import io.holdfast.server.config.ServerConfig;
+import io.holdfast.server.datadir.AtomicFiles;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code holdfast demo}: two replicas on one embedded SQLite store, seeded with sample
+ * instances in different rings and the namespaces {@code core} and {@code features}. The admin
+ * token and instance credentials go to {@code <data-dir>/demo-credentials.json}.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Start two replicas on the embedded store with sample data, and print what to try.")
+final class DemoCommand implements Callable<Integer> {
+
+  static final String CREDENTIALS_FILE = "demo-credentials.json";
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--data-dir", defaultValue = "holdfast-demo", description = "Data directory (default ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--port", defaultValue = "7070", description = "First replica's port (default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--second-port", defaultValue = "7071", description = "Second replica's port (default ${DEFAULT-VALUE}).")
+  int secondPort;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default ${DEFAULT-VALUE}).")
+  String host;
+
+  @Override
+  public Integer call() throws Exception {
+    HoldfastServer first = HoldfastServer.start(ServerConfig.builder(dataDir).host(host).port(port).build());
+    HoldfastServer second;
+    try {
+      second = HoldfastServer.start(ServerConfig.builder(dataDir).host(host).port(secondPort).build());
+    } catch (RuntimeException e) {
+      first.close();
+      throw e;
+    }
+    URI a = URI.create("http://" + host + ":" + first.port());
+    URI b = URI.create("http://" + host + ":" + second.port());
+    Path credentials = dataDir.toAbsolutePath().resolve(CREDENTIALS_FILE);
+    if (!Files.exists(credentials)) {
+      ObjectNode seeded = DemoData.seed(new AdminClient(a, first.adminToken()));
+      seeded.put("adminToken", first.adminToken());
+      seeded.putArray("replicas").add(a.toString()).add(b.toString());
+      AtomicFiles.writeOwnerOnly(credentials, JSON.writeValueAsBytes(seeded));
+    }
+    printTour(spec.commandLine().getOut(), a, b, credentials);
+    ServerCommand.awaitShutdown(second, first);
+    return 0;
+  }
+
+  private static void printTour(PrintWriter out, URI a, URI b, Path credentials) throws IOException {
+    JsonNode saved = JSON.readTree(Files.readAllBytes(credentials));
+    String instanceToken = saved.path("instances").path("acme-prod").asText();
+    out.printf("""
+
+        Holdfast demo: two replicas on one SQLite store
+          replica A  %s
+          replica B  %s
+          credentials %s
+
+        Try:
+          export HOLDFAST_TOKEN=%s   # admin
+          TOKEN=%s                   # instance acme-prod
+          curl -si -H "Authorization: Bearer $TOKEN" %s/v1/instances/acme-prod/config/core
+          curl -si -H "Authorization: Bearer $TOKEN" %s/v1/instances/acme-prod/config/core   # same ETag
+          curl -si -H "Authorization: Bearer $TOKEN" -H 'If-None-Match: "<etag>"' %s/v1/instances/acme-prod/config/core
+          ./holdfast ns effective core acme-prod
+          ./holdfast ns set-layer core default --json '{"sessionTimeoutMinutes": 20}'
+          ./holdfast ns publish core -m "shorter sessions"
+
+        Ctrl-C stops both replicas.
+        """, a, b, credentials, saved.path("adminToken").asText(), instanceToken, a, b, a);
+    out.flush();
+  }
+}

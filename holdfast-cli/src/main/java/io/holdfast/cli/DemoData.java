@@ -1,0 +1,74 @@
+package io.holdfast.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** The demo's sample fleet, created through the admin API like any operator would. */
+final class DemoData {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final String[][] INSTANCES = {
+    {"acme-prod", "live", "eu", "enterprise"},
+    {"globex-beta", "beta", "us", "business"},
+    {"initech-dev", "dev", "us", "team"},
+    {"umbrella-test", "test", "eu", "team"},
+  };
+
+  private DemoData() {}
+
+  /** Creates the sample data and returns {@code {"instances": {id: credential}}}. */
+  static ObjectNode seed(AdminClient client) {
+    namespace(client, "core", "Core settings of every instance");
+    namespace(client, "features", "Feature flags");
+    ObjectNode result = JsonNodeFactory.instance.objectNode();
+    ObjectNode credentials = result.putObject("instances");
+    for (String[] i : INSTANCES) {
+      ObjectNode body = JsonNodeFactory.instance.objectNode();
+      body.put("id", i[0]);
+      body.put("ring", i[1]);
+      body.putObject("labels").put("region", i[2]).put("plan", i[3]);
+      credentials.put(i[0], client.post("/v1/admin/instances", body).path("credential").asText());
+    }
+    layer(client, "core", "default", """
+        {"sessionTimeoutMinutes": 30, "maxUploadMb": 25, "maintenance": {"enabled": false},
+         "support": {"email": "support@example.com", "hours": "24x7"}}""");
+    layer(client, "core", "ring:beta", "{\"sessionTimeoutMinutes\": 45}");
+    layer(client, "core", "instance:acme-prod", "{\"maxUploadMb\": 100, \"support\": {\"email\": \"acme-support@example.com\"}}");
+    publish(client, "core", "demo: initial core settings");
+    layer(client, "features", "default", "{\"newDashboard\": false, \"bulkExport\": true, \"aiAssist\": {\"enabled\": false, \"model\": \"small\"}}");
+    layer(client, "features", "ring:test", "{\"newDashboard\": true, \"aiAssist\": {\"enabled\": true}}");
+    layer(client, "features", "ring:dev", "{\"newDashboard\": true}");
+    publish(client, "features", "demo: initial feature flags");
+    return result;
+  }
+
+  private static void namespace(AdminClient client, String name, String description) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("name", name);
+    body.put("description", description);
+    client.post("/v1/admin/namespaces", body);
+  }
+
+  private static void layer(AdminClient client, String ns, String scope, String json) {
+    client.put("/v1/admin/namespaces/" + ns + "/layers/" + AdminClient.encode(scope), parse(json));
+  }
+
+  private static void publish(AdminClient client, String ns, String message) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("message", message);
+    client.post("/v1/admin/namespaces/" + ns + "/publish", body);
+  }
+
+  private static JsonNode parse(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

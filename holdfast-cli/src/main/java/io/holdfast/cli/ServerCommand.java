@@ -1,0 +1,81 @@
+package io.holdfast.cli;
+
+import io.holdfast.server.HoldfastServer;
+import io.holdfast.server.config.ServerConfig;
+import io.holdfast.server.config.ServerConfigLoader;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code holdfast server}: runs one replica until SIGINT or SIGTERM, then shuts it down
+ * gracefully. Configuration comes from {@code --config FILE}, then {@code HOLDFAST_*}
+ * environment variables, then flags, later ones winning.
+ */
+@Command(name = "server", mixinStandardHelpOptions = true, description = "Run a Holdfast replica.")
+final class ServerCommand implements Callable<Integer> {
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Properties file with any of the keys below.")
+  Path configFile;
+
+  @Option(names = "--host", description = "Address to bind (default 127.0.0.1).")
+  String host;
+
+  @Option(names = "--port", description = "Port (default 7070; 0 picks a free one).")
+  String port;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default ./holdfast-data).")
+  String dataDir;
+
+  @Option(names = "--jdbc-url", paramLabel = "URL", description = "Database (default jdbc:sqlite:<data-dir>/holdfast.db).")
+  String jdbcUrl;
+
+  @Option(names = "--signing-key", paramLabel = "FILE", description = "Ed25519 key file (default <data-dir>/signing-key.pem).")
+  String signingKey;
+
+  @Option(names = "--max-body-bytes", description = "Largest accepted request body (default 1048576).")
+  String maxBodyBytes;
+
+  @Option(names = "--max-depth", description = "Deepest accepted JSON nesting (default 32).")
+  String maxDepth;
+
+  @Option(names = "--refresh-interval", description = "How often to look for other replicas' writes (default 250ms).")
+  String refreshInterval;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Map<String, String> flags = new HashMap<>();
+    flags.put("host", host);
+    flags.put("port", port);
+    flags.put("data-dir", dataDir);
+    flags.put("jdbc-url", jdbcUrl);
+    flags.put("signing-key", signingKey);
+    flags.put("max-body-bytes", maxBodyBytes);
+    flags.put("max-depth", maxDepth);
+    flags.put("refresh-interval", refreshInterval);
+    ServerConfig config = ServerConfigLoader.load(configFile, System.getenv(), flags);
+    HoldfastServer server = HoldfastServer.start(config);
+    awaitShutdown(server);
+    return 0;
+  }
+
+  /** Blocks until the JVM is asked to stop, then closes {@code servers} in order. */
+  static void awaitShutdown(AutoCloseable... servers) throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      for (AutoCloseable server : servers) {
+        try {
+          server.close();
+        } catch (Exception e) {
+          System.err.println("error while stopping: " + e);
+        }
+      }
+      stopped.countDown();
+    }, "holdfast-shutdown"));
+    stopped.await();
+  }
+}
