@@ -13,11 +13,17 @@ import org.slf4j.LoggerFactory;
 /**
  * One JSON line per request on the {@code holdfast.access} logger: method, path, status, bytes,
  * microseconds and remote address. Query strings and headers are left out: they may carry
- * tokens.
+ * tokens. Installed only if the logger is enabled when the server starts
+ * ({@code HOLDFAST_ACCESS_LOG=INFO}, the default).
  */
 final class AccessLog implements Filter {
 
   private static final Logger LOG = LoggerFactory.getLogger("holdfast.access");
+
+  /** Whether the access logger is on; decided when the server is built. */
+  static boolean enabled() {
+    return LOG.isInfoEnabled();
+  }
 
   @Override
   public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
@@ -28,7 +34,7 @@ final class AccessLog implements Filter {
       if (LOG.isInfoEnabled()) {
         ObjectNode line = JsonViews.object();
         line.put("method", req.prologue().method().text());
-        line.put("path", req.path().path());
+        line.put("path", req.path().absolute().path());
         line.put("status", res.status().code());
         line.put("bytes", res.bytesWritten());
         line.put("micros", (System.nanoTime() - start) / 1000);

@@ -37,8 +37,12 @@ public final class HttpApi {
     RequestGuard guard = new RequestGuard(snapshots, new Authenticator());
     RequestBodies bodies = new RequestBodies(new StrictJson(config.maxBodyBytes(), config.maxDepth()));
     AdminContext admin = new AdminContext(store, guard, bodies, tokens, snapshots);
-    HttpRouting.Builder routing = HttpRouting.builder()
-        .addFilter(new AccessLog())
+    HttpRouting.Builder routing = HttpRouting.builder();
+    if (AccessLog.enabled()) {
+      // Only when it would write: a filter costs every request even when its logger is off.
+      routing.addFilter(new AccessLog());
+    }
+    routing
         .register("/v1/instances", new InstanceApi(guard))
         .register("/v1/keys", new KeysApi(keys))
         .register("/v1/admin/rings", new RingAdminApi(admin))
