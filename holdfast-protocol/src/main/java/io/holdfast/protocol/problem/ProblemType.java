@@ -23,12 +23,14 @@ public enum ProblemType {
   RING_NOT_FOUND("ring-not-found", 404, "Unknown ring"),
   REVISION_NOT_FOUND("revision-not-found", 404, "Unknown revision"),
   CREDENTIAL_NOT_FOUND("credential-not-found", 404, "Unknown credential"),
+  HEARTBEAT_NOT_FOUND("heartbeat-not-found", 404, "No heartbeat yet"),
   ROUTE_NOT_FOUND("not-found", 404, "No such resource"),
   METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed"),
   ALREADY_EXISTS("already-exists", 409, "Already exists"),
   NO_PENDING_CHANGES("no-pending-changes", 409, "Nothing to publish"),
   STORE_UNAVAILABLE("store-unavailable", 503, "Store unavailable"),
   NOT_READY("not-ready", 503, "Replica not ready"),
+  TOO_MANY_WATCHERS("too-many-watchers", 503, "Too many watchers"),
   INTERNAL_ERROR("internal-error", 500, "Internal error");
 
   /** The prefix of every Holdfast problem type URI. */
