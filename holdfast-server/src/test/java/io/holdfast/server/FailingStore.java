@@ -6,6 +6,7 @@ import io.holdfast.server.model.Scope;
 import io.holdfast.server.store.AdminCredential;
 import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.store.Draft;
+import io.holdfast.server.store.Heartbeat;
 import io.holdfast.server.store.HistoryEntry;
 import io.holdfast.server.store.Instance;
 import io.holdfast.server.store.LayerVersion;
@@ -16,6 +17,7 @@ import io.holdfast.server.store.Ring;
 import io.holdfast.server.store.StoreState;
 import io.holdfast.server.store.StoreUnavailableException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,5 +66,7 @@ public final class FailingStore implements ConfigStore {
   @Override public List<AdminCredential> listAdminCredentials() { check(); return delegate.listAdminCredentials(); }
   @Override public AdminCredential createAdminCredential(String name, Role role, String tokenHash, String actor) { check(); return delegate.createAdminCredential(name, role, tokenHash, actor); }
   @Override public void ensureAdminCredential(String name, Role role, String tokenHash) { check(); delegate.ensureAdminCredential(name, role, tokenHash); }
+  @Override public void recordHeartbeat(String instance, JsonNode heartbeat, Instant receivedAt) { check(); delegate.recordHeartbeat(instance, heartbeat, receivedAt); }
+  @Override public Optional<Heartbeat> lastHeartbeat(String instance) { check(); return delegate.lastHeartbeat(instance); }
   @Override public void close() { delegate.close(); }
 }

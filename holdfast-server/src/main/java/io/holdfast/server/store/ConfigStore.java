@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.holdfast.server.model.Role;
 import io.holdfast.server.model.Scope;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,11 +12,12 @@ import java.util.Set;
 
 /**
  * Durable state of Holdfast: rings, instances, namespaces, layers and their immutable versions,
- * admin credentials, and the global revision log.
+ * admin credentials, the global revision log, and the latest heartbeat of each instance.
  *
  * <p>Every write is one transaction: it either happens completely or not at all. Every write
  * that can change what replicas serve or who may read it (everything but staging a draft)
- * appends exactly one revision to the log in that transaction. Writes that refer to something missing throw a
+ * appends exactly one revision to the log in that transaction; recording a heartbeat changes
+ * neither, so it appends none. Writes that refer to something missing throw a
  * {@link io.holdfast.server.ProblemException} of the matching type; an unreachable or failing
  * database throws {@link StoreUnavailableException}. Implementations are thread-safe and are
  * proven by the same contract suite ({@code ConfigStoreContract}).
@@ -82,6 +84,19 @@ public interface ConfigStore extends AutoCloseable {
    * credential holding the same token hash is replaced, since one token names one credential.
    */
   void ensureAdminCredential(String name, Role role, String tokenHash);
+
+  /**
+   * Stores {@code heartbeat} as the instance's latest, replacing the one before. Appends no
+   * revision. The store keeps its own copy.
+   *
+   * @param receivedAt when the replica received it; kept to the millisecond
+   * @throws io.holdfast.server.ProblemException {@code INSTANCE_NOT_FOUND} if there is no such
+   *     instance
+   */
+  void recordHeartbeat(String instance, JsonNode heartbeat, Instant receivedAt);
+
+  /** The instance's latest heartbeat, if it has sent one (empty for an unknown instance too). */
+  Optional<Heartbeat> lastHeartbeat(String instance);
 
   @Override
   void close();

@@ -28,7 +28,8 @@ import java.util.TreeMap;
 
 /**
  * {@link ConfigStore} over JDBC. Every write runs in one transaction on the writer pool and
- * appends exactly one row to {@code revisions}; every failure rolls it back completely.
+ * appends exactly one row to {@code revisions} (except a heartbeat, which is not a revision);
+ * every failure rolls it back completely.
  *
  * <p>Thread-safe: it holds no mutable state of its own.
  */
@@ -454,6 +455,43 @@ public final class JdbcConfigStore implements ConfigStore {
       }
       insertAdminCredential(c, name, role, tokenHash, now, revision);
       return null;
+    });
+  }
+
+  @Override
+  public void recordHeartbeat(String instance, JsonNode heartbeat, Instant receivedAt) {
+    String body = CanonicalJson.toText(heartbeat);
+    Instant at = receivedAt.truncatedTo(ChronoUnit.MILLIS);
+    write(c -> {
+      if (!exists(c, "SELECT 1 FROM instances WHERE id = ?", instance)) {
+        throw new ProblemException(ProblemType.INSTANCE_NOT_FOUND, "instance '" + instance + "' does not exist");
+      }
+      // No revision: a heartbeat changes nothing that replicas serve.
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO heartbeats (instance, received_at, body) VALUES (?, ?, ?)"
+              + " ON CONFLICT (instance) DO UPDATE SET received_at = excluded.received_at, body = excluded.body")) {
+        ps.setString(1, instance);
+        ps.setString(2, at.toString());
+        ps.setString(3, body);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<Heartbeat> lastHeartbeat(String instance) {
+    return read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT instance, received_at, body FROM heartbeats WHERE instance = ?")) {
+        ps.setString(1, instance);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.<Heartbeat>empty();
+          }
+          return Optional.of(new Heartbeat(rs.getString(1), Instant.parse(rs.getString(2)), content(rs.getString(3))));
+        }
+      }
     });
   }
 

@@ -13,6 +13,7 @@ import io.holdfast.server.model.Role;
 import io.holdfast.server.model.Scope;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -1005,6 +1006,107 @@ public abstract class ConfigStoreContract {
 
       assertThat(after).isGreaterThan(before);
       assertThat(store.layerAt("core", Scope.DEFAULT, before).orElseThrow().content()).isEqualTo(json("{\"v\":1}"));
+    }
+  }
+
+  @Nested
+  class Heartbeats {
+
+    private static final Instant RECEIVED = Instant.parse("2026-03-01T12:00:05.250Z");
+
+    @BeforeEach
+    void instances() {
+      instance("acme-prod", "live");
+      instance("beta-co", "beta");
+    }
+
+    private JsonNode report(String sdkVersion) {
+      return json("{\"sdkVersion\":\"" + sdkVersion + "\",\"sentAt\":\"2026-03-01T12:00:05Z\","
+          + "\"namespaces\":{\"core\":{\"revision\":7,\"etag\":\"\\\"abc\\\"\",\"status\":\"FRESH\","
+          + "\"since\":\"2026-03-01T11:00:00Z\",\"reason\":null}},\"lastError\":null}");
+    }
+
+    @Test
+    void recordedHeartbeat_isReadBackWithItsBodyAndReceiveTime() {
+      store.recordHeartbeat("acme-prod", report("1.0.0"), RECEIVED);
+
+      Heartbeat heartbeat = store.lastHeartbeat("acme-prod").orElseThrow();
+
+      assertThat(heartbeat.instance()).isEqualTo("acme-prod");
+      assertThat(heartbeat.receivedAt()).isEqualTo(RECEIVED);
+      assertThat(heartbeat.body()).isEqualTo(report("1.0.0"));
+      assertThat(store.lastHeartbeat("beta-co")).as("another instance's heartbeat").isEmpty();
+    }
+
+    @Test
+    void laterHeartbeat_replacesTheEarlierOne() {
+      store.recordHeartbeat("acme-prod", report("1.0.0"), RECEIVED);
+      store.recordHeartbeat("beta-co", report("0.9.0"), RECEIVED);
+
+      store.recordHeartbeat("acme-prod", report("1.0.1"), RECEIVED.plusSeconds(30));
+
+      Heartbeat latest = store.lastHeartbeat("acme-prod").orElseThrow();
+      assertThat(latest.body()).isEqualTo(report("1.0.1"));
+      assertThat(latest.receivedAt()).isEqualTo(RECEIVED.plusSeconds(30));
+      assertThat(store.lastHeartbeat("beta-co").orElseThrow().body()).isEqualTo(report("0.9.0"));
+    }
+
+    @Test
+    void recordingAHeartbeat_appendsNoRevisionAndChangesNothingElse() {
+      namespace("core");
+      publishLayer("core", Scope.DEFAULT, "{\"a\":1}");
+      List<Object> before = everything();
+      long revision = store.currentRevision();
+
+      store.recordHeartbeat("acme-prod", report("1.0.0"), RECEIVED);
+      store.recordHeartbeat("acme-prod", report("1.0.1"), RECEIVED.plusSeconds(1));
+
+      assertThat(store.currentRevision()).isEqualTo(revision);
+      assertThat(store.findRevision(revision + 1)).isEmpty();
+      assertThat(everything()).isEqualTo(before);
+    }
+
+    @Test
+    void heartbeatOfAnUnknownInstance_isInstanceNotFoundAndWritesNothing() {
+      assertRejectedAndUnchanged(ProblemType.INSTANCE_NOT_FOUND,
+          () -> store.recordHeartbeat("acme-test", report("1.0.0"), RECEIVED));
+
+      assertThat(store.lastHeartbeat("acme-test")).isEmpty();
+    }
+
+    @Test
+    void instanceThatNeverSentOne_hasNoHeartbeat() {
+      assertThat(store.lastHeartbeat("acme-prod")).isEmpty();
+      assertThat(store.lastHeartbeat("nobody")).isEmpty();
+    }
+
+    @Test
+    void receiveTime_isKeptToTheMillisecond() {
+      store.recordHeartbeat("acme-prod", report("1.0.0"), RECEIVED.plusNanos(999_999));
+
+      assertThat(store.lastHeartbeat("acme-prod").orElseThrow().receivedAt()).isEqualTo(RECEIVED);
+    }
+
+    @Test
+    void recordHeartbeat_keepsItsOwnCopyOfTheBody() {
+      ObjectNode body = (ObjectNode) report("1.0.0");
+      store.recordHeartbeat("acme-prod", body, RECEIVED);
+
+      body.put("sdkVersion", "tampered");
+
+      assertThat(store.lastHeartbeat("acme-prod").orElseThrow().body()).isEqualTo(report("1.0.0"));
+    }
+
+    @Test
+    void heartbeat_survivesReopening() {
+      store.recordHeartbeat("acme-prod", report("1.0.0"), RECEIVED);
+
+      restart();
+
+      assertThat(store.lastHeartbeat("acme-prod")).hasValueSatisfying(h -> {
+        assertThat(h.body()).isEqualTo(report("1.0.0"));
+        assertThat(h.receivedAt()).isEqualTo(RECEIVED);
+      });
     }
   }
 }
