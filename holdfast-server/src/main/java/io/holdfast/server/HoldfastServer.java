@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Start-up holds the data directory's lock while it migrates the schema, loads or creates the
  * signing key and registers the bootstrap admin credential, so replicas sharing a directory
- * initialise it exactly once. {@link #close()} stops accepting requests, lets those in flight
- * finish (up to the grace period), then stops polling and closes the database.
+ * initialise it exactly once. {@link #close()} stops polling and releases long-polling watchers,
+ * stops accepting requests, lets those in flight finish (up to the grace period), then closes the
+ * database.
  */
 public final class HoldfastServer implements AutoCloseable {
 
@@ -155,11 +156,16 @@ public final class HoldfastServer implements AutoCloseable {
   @Override
   public void close() {
     try {
-      web.stop();
-    } finally {
+      // First, so that long-polling watchers answer at once instead of holding the web server's
+      // stop for its whole grace period; requests in flight are still served from the snapshot.
       snapshots.close();
-      store.close();
-      LOG.info("Holdfast replica on port {} stopped", config.port());
+    } finally {
+      try {
+        web.stop();
+      } finally {
+        store.close();
+        LOG.info("Holdfast replica on port {} stopped", config.port());
+      }
     }
   }
 }

@@ -42,6 +42,16 @@ public final class ServerFixture implements AutoCloseable {
     return new ServerFixture(HoldfastServer.start(config, Clock.systemUTC(), storeDecorator));
   }
 
+  /**
+   * A replica over {@code dataDir} with its configuration adjusted by {@code configure}, for
+   * example a lower {@code max-watchers}.
+   */
+  public static ServerFixture startConfigured(Path dataDir, UnaryOperator<ServerConfig.Builder> configure) {
+    ServerConfig config = configure.apply(ServerConfig.builder(dataDir).port(0).refreshInterval(Duration.ofMillis(50)))
+        .build();
+    return new ServerFixture(HoldfastServer.start(config, Clock.systemUTC(), UnaryOperator.identity()));
+  }
+
   public HoldfastServer server() {
     return server;
   }

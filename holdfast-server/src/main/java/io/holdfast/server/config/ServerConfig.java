@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param maxDepth deepest accepted JSON nesting; default 32
  * @param refreshInterval how often the store is polled for other replicas' writes; default 250 ms
  * @param storeTimeout how long a store call waits for a lock or connection; default 5 s
+ * @param maxWatchers most long-polling watch requests waiting at once on this replica; default
+ *     20000, beyond which a watch answers 503 {@code too-many-watchers}
  */
 public record ServerConfig(
     String host,
@@ -30,7 +32,8 @@ public record ServerConfig(
     int maxBodyBytes,
     int maxDepth,
     Duration refreshInterval,
-    Duration storeTimeout) {
+    Duration storeTimeout,
+    int maxWatchers) {
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -47,6 +50,8 @@ public record ServerConfig(
     require(refreshInterval.compareTo(Duration.ofMillis(10)) >= 0 && refreshInterval.compareTo(Duration.ofMinutes(10)) <= 0,
         "refresh-interval must be between 10ms and 10m, was " + refreshInterval);
     require(storeTimeout.compareTo(Duration.ofMillis(100)) >= 0, "store-timeout must be at least 100ms, was " + storeTimeout);
+    require(maxWatchers >= 1 && maxWatchers <= 1_000_000,
+        "max-watchers must be between 1 and 1000000, was " + maxWatchers);
     require(adminToken == null || adminToken.length() >= 16,
         "admin-token must be at least 16 characters long");
   }
@@ -74,6 +79,7 @@ public record ServerConfig(
     private int maxDepth = 32;
     private Duration refreshInterval = Duration.ofMillis(250);
     private Duration storeTimeout = Duration.ofSeconds(5);
+    private int maxWatchers = 20_000;
 
     private Builder(Path dataDirectory) {
       this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -129,11 +135,17 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder maxWatchers(int maxWatchers) {
+      this.maxWatchers = maxWatchers;
+      return this;
+    }
+
     public ServerConfig build() {
       Path dir = dataDirectory.toAbsolutePath().normalize();
       String url = jdbcUrl != null ? jdbcUrl : "jdbc:sqlite:" + dir.resolve("holdfast.db");
       Path key = signingKey != null ? signingKey : dir.resolve("signing-key.pem");
-      return new ServerConfig(host, port, dir, url, key, adminToken, maxBodyBytes, maxDepth, refreshInterval, storeTimeout);
+      return new ServerConfig(host, port, dir, url, key, adminToken, maxBodyBytes, maxDepth, refreshInterval, storeTimeout,
+          maxWatchers);
     }
   }
 }

@@ -20,14 +20,14 @@ import java.util.Set;
  * a typo never silently falls back to a default.
  *
  * <p>Keys: {@code host, port, data-dir, jdbc-url, signing-key, admin-token, max-body-bytes,
- * max-depth, refresh-interval, store-timeout}. Durations take {@code 250ms}, {@code 5s},
+ * max-depth, refresh-interval, store-timeout, max-watchers}. Durations take {@code 250ms}, {@code 5s},
  * {@code 2m} or ISO-8601 ({@code PT5S}).
  */
 public final class ServerConfigLoader {
 
   /** Every accepted key. */
   public static final Set<String> KEYS = Set.of("host", "port", "data-dir", "jdbc-url", "signing-key",
-      "admin-token", "max-body-bytes", "max-depth", "refresh-interval", "store-timeout");
+      "admin-token", "max-body-bytes", "max-depth", "refresh-interval", "store-timeout", "max-watchers");
 
   private ServerConfigLoader() {}
 
@@ -70,6 +70,7 @@ public final class ServerConfigLoader {
         case "max-depth" -> builder.maxDepth(integer(e.getKey(), v));
         case "refresh-interval" -> builder.refreshInterval(duration(e.getKey(), v));
         case "store-timeout" -> builder.storeTimeout(duration(e.getKey(), v));
+        case "max-watchers" -> builder.maxWatchers(integer(e.getKey(), v));
         default -> throw new ConfigException("unknown configuration key '" + e.getKey() + "'");
       }
     }

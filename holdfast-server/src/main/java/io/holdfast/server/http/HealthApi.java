@@ -11,14 +11,17 @@ import io.holdfast.server.snapshot.SnapshotHolder;
 
 /**
  * {@code /health/live} and {@code /health/ready}. A replica is ready once it holds a snapshot,
- * even if its database is down since: it then serves reads and says it is degraded.
+ * even if its database is down since: it then serves reads and says it is degraded. Readiness
+ * also shows how many watch requests are waiting, against {@code max-watchers}.
  */
 final class HealthApi implements HttpService {
 
   private final SnapshotHolder snapshots;
+  private final WatchLimit watchers;
 
-  HealthApi(SnapshotHolder snapshots) {
+  HealthApi(SnapshotHolder snapshots, WatchLimit watchers) {
     this.snapshots = snapshots;
+    this.watchers = watchers;
   }
 
   @Override
@@ -52,6 +55,9 @@ final class HealthApi implements HttpService {
     if (storeError != null) {
       store.put("error", storeError);
     }
+    ObjectNode watching = body.putObject("watchers");
+    watching.put("waiting", watchers.waiting());
+    watching.put("max", watchers.max());
     JsonViews.send(res, snapshot == null ? Status.SERVICE_UNAVAILABLE_503 : Status.OK_200, body);
   }
 }

@@ -36,6 +36,7 @@ public final class HttpApi {
       ServerConfig config, ConfigStore store, SnapshotHolder snapshots, List<VerificationKey> keys, CredentialTokens tokens) {
     RequestGuard guard = new RequestGuard(snapshots, new Authenticator());
     RequestBodies bodies = new RequestBodies(new StrictJson(config.maxBodyBytes(), config.maxDepth()));
+    WatchLimit watchers = new WatchLimit(config.maxWatchers());
     AdminContext admin = new AdminContext(store, guard, bodies, tokens, snapshots);
     HttpRouting.Builder routing = HttpRouting.builder();
     if (AccessLog.enabled()) {
@@ -43,13 +44,13 @@ public final class HttpApi {
       routing.addFilter(new AccessLog());
     }
     routing
-        .register("/v1/instances", new InstanceApi(guard))
+        .register("/v1/instances", new InstanceApi(guard, snapshots, watchers))
         .register("/v1/keys", new KeysApi(keys))
         .register("/v1/admin/rings", new RingAdminApi(admin))
         .register("/v1/admin/instances", new InstanceAdminApi(admin))
         .register("/v1/admin/namespaces", new NamespaceAdminApi(admin))
         .register("/v1/admin/credentials", new CredentialAdminApi(admin))
-        .register("/health", new HealthApi(snapshots))
+        .register("/health", new HealthApi(snapshots, watchers))
         .any(Routes.notFound())
         .error(Throwable.class, ProblemResponses::send);
     return WebServer.builder()

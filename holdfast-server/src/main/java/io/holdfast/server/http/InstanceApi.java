@@ -10,21 +10,41 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.holdfast.protocol.http.EntityTag;
 import io.holdfast.protocol.http.HoldfastHeaders;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
 import io.holdfast.server.auth.Principal;
+import io.holdfast.server.config.ServerConfigLoader;
 import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.snapshot.InstanceView;
 import io.holdfast.server.snapshot.ServedDocument;
+import io.holdfast.server.snapshot.SnapshotHolder;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The instance-facing read API: effective documents and checksums, with RFC 9110 conditional
- * requests. Served from the snapshot alone; never touches the database.
+ * requests, and the long-polling watch on the checksums. Served from the snapshot alone; never
+ * touches the database.
  *
  * <p>Tenant wall: an instance credential that asks for another instance gets exactly the answer
  * an unknown instance gets (404), so it cannot even learn which ids exist.
+ *
+ * <p>Watch: {@code GET /{id}/watch?etag=<checksums ETag>&timeout=30s} answers with the checksums
+ * document as soon as its ETag differs from {@code etag}: at once if it already does, else when
+ * a snapshot swap changes it ({@link SnapshotHolder#nextAfter}; the handler's virtual thread
+ * parks on that future, nothing polls). At the timeout it answers 304 with the unchanged tag. A
+ * swap that leaves this instance's checksums as they were (a publish for another ring, say)
+ * wakes the watcher, which waits again for the time left. At most {@code max-watchers} requests
+ * wait at once ({@link WatchLimit}); one more answers 503 {@code too-many-watchers} at once. The
+ * credential is checked again after each wake, so a watch does not outlive its rotation. When
+ * the replica stops, waiting watchers answer at once, as at their timeout.
  */
 final class InstanceApi implements HttpService {
 
@@ -41,10 +61,19 @@ final class InstanceApi implements HttpService {
   private static final HeaderName SIGNATURE = HeaderNames.create(HoldfastHeaders.SIGNATURE);
   private static final HeaderName STORE_UNREACHABLE_SINCE = HeaderNames.create(HoldfastHeaders.STORE_UNREACHABLE_SINCE);
 
-  private final RequestGuard guard;
+  /** Longest and shortest wait a watch may ask for, and the wait when it does not say. */
+  static final Duration MAX_WATCH_TIMEOUT = Duration.ofSeconds(60);
+  static final Duration MIN_WATCH_TIMEOUT = Duration.ofSeconds(1);
+  static final Duration DEFAULT_WATCH_TIMEOUT = Duration.ofSeconds(30);
 
-  InstanceApi(RequestGuard guard) {
+  private final RequestGuard guard;
+  private final SnapshotHolder snapshots;
+  private final WatchLimit watchers;
+
+  InstanceApi(RequestGuard guard, SnapshotHolder snapshots, WatchLimit watchers) {
     this.guard = guard;
+    this.snapshots = snapshots;
+    this.watchers = watchers;
   }
 
   @Override
@@ -54,7 +83,9 @@ final class InstanceApi implements HttpService {
         .any("/{instance}/config/{namespace}", Routes.methodNotAllowed("GET, HEAD"))
         .get("/{instance}/checksums", this::checksums)
         .head("/{instance}/checksums", this::checksums)
-        .any("/{instance}/checksums", Routes.methodNotAllowed("GET, HEAD"));
+        .any("/{instance}/checksums", Routes.methodNotAllowed("GET, HEAD"))
+        .get("/{instance}/watch", this::watch)
+        .any("/{instance}/watch", Routes.methodNotAllowed("GET"));
   }
 
   private void document(ServerRequest req, ServerResponse res) {
@@ -71,8 +102,98 @@ final class InstanceApi implements HttpService {
     serve(req, res, authorisedInstance(req).checksums());
   }
 
-  private InstanceView authorisedInstance(ServerRequest req) {
+  private void watch(ServerRequest req, ServerResponse res) {
     EffectiveSnapshot snapshot = guard.snapshot();
+    InstanceView view = authorisedInstance(req, snapshot);
+    EntityTag known = watchedTag(req);
+    Duration timeout = watchTimeout(req);
+    if (known == null || !view.checksums().etag().weaklyMatches(known)) {
+      send(req, res, view.checksums(), false);
+      return;
+    }
+    if (!watchers.tryEnter()) {
+      throw new ProblemException(ProblemType.TOO_MANY_WATCHERS,
+          "this replica has as many watchers as it allows; poll the checksums or watch again later");
+    }
+    try {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (true) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+          break;
+        }
+        try {
+          snapshot = snapshots.nextAfter(snapshot).get(remaining, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+          break;
+        } catch (ExecutionException | CancellationException e) {
+          // The holder closed: the replica is stopping. Answer now, from what it serves.
+          break;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+        view = authorisedInstance(req, snapshot);
+        if (!view.checksums().etag().weaklyMatches(known)) {
+          send(req, res, view.checksums(), false);
+          return;
+        }
+      }
+    } finally {
+      watchers.exit();
+    }
+    // Timed out, or stopped early: answer from the snapshot served now, 304 if still unchanged.
+    view = authorisedInstance(req, guard.snapshot());
+    send(req, res, view.checksums(), view.checksums().etag().weaklyMatches(known));
+  }
+
+  /** The {@code etag} parameter, quoted or not, or {@code null} if absent. */
+  private static EntityTag watchedTag(ServerRequest req) {
+    List<String> values = req.query().all("etag", List::of);
+    if (values.isEmpty()) {
+      return null;
+    }
+    if (values.size() > 1) {
+      throw new ProblemException(ProblemType.INVALID_PRECONDITION, "send one 'etag' parameter, not " + values.size());
+    }
+    String value = values.get(0).strip();
+    if (value.isEmpty()) {
+      throw new ProblemException(ProblemType.INVALID_PRECONDITION, "'etag' is empty; leave it out to get the checksums at once");
+    }
+    try {
+      return value.startsWith("\"") || value.startsWith("W/") ? EntityTag.parse(value) : EntityTag.strong(value);
+    } catch (IllegalArgumentException e) {
+      throw new ProblemException(ProblemType.INVALID_PRECONDITION, "'etag' must be an entity tag such as \"abc\" or abc: "
+          + e.getMessage());
+    }
+  }
+
+  /** The {@code timeout} parameter, {@link #DEFAULT_WATCH_TIMEOUT} if absent. */
+  private static Duration watchTimeout(ServerRequest req) {
+    List<String> values = req.query().all("timeout", List::of);
+    if (values.isEmpty()) {
+      return DEFAULT_WATCH_TIMEOUT;
+    }
+    if (values.size() > 1) {
+      throw new ProblemException(ProblemType.INVALID_REQUEST, "send one 'timeout' parameter, not " + values.size());
+    }
+    Duration timeout;
+    try {
+      timeout = ServerConfigLoader.duration("timeout", values.get(0));
+    } catch (IllegalArgumentException e) {
+      throw new ProblemException(ProblemType.INVALID_REQUEST, "'timeout' must be a duration such as 1s, 30s, 1m or PT30S");
+    }
+    if (timeout.compareTo(MIN_WATCH_TIMEOUT) < 0 || timeout.compareTo(MAX_WATCH_TIMEOUT) > 0) {
+      throw new ProblemException(ProblemType.INVALID_REQUEST, "'timeout' must be between 1s and 60s, was " + timeout);
+    }
+    return timeout;
+  }
+
+  private InstanceView authorisedInstance(ServerRequest req) {
+    return authorisedInstance(req, guard.snapshot());
+  }
+
+  private InstanceView authorisedInstance(ServerRequest req, EffectiveSnapshot snapshot) {
     Principal principal = guard.principal(req, snapshot);
     String id = req.path().pathParameters().get("instance");
     InstanceView view = snapshot.instance(id);
@@ -86,7 +207,11 @@ final class InstanceApi implements HttpService {
 
   /** Sends the document, or 304 if the request's If-None-Match matches it. */
   private void serve(ServerRequest req, ServerResponse res, ServedDocument document) {
-    boolean notModified = Conditions.notModified(req, document.etag());
+    send(req, res, document, Conditions.notModified(req, document.etag()));
+  }
+
+  /** Sends the document with all its validators, or a 304 with those a 304 must repeat. */
+  private void send(ServerRequest req, ServerResponse res, ServedDocument document, boolean notModified) {
     // Headers a 304 must repeat (RFC 9110 §15.4.5) are the same as on the 200.
     res.header(HeaderNames.ETAG, document.etagHeaderValue());
     res.header(CACHE_CONTROL_HEADER);

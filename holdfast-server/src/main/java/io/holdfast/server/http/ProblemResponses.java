@@ -48,7 +48,7 @@ final class ProblemResponses {
     res.header(HeaderNames.CACHE_CONTROL, "no-store");
     switch (problem.type()) {
       case UNAUTHENTICATED -> res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"holdfast\"");
-      case STORE_UNAVAILABLE, NOT_READY -> res.header(HeaderNames.RETRY_AFTER, "5");
+      case STORE_UNAVAILABLE, NOT_READY, TOO_MANY_WATCHERS -> res.header(HeaderNames.RETRY_AFTER, "5");
       default -> { }
     }
     res.send(problem.toBytes());

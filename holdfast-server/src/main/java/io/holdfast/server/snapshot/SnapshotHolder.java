@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,16 @@ import org.slf4j.LoggerFactory;
  * so its own writes are visible at once. If the store fails, the last snapshot keeps being
  * served and the failure is recorded for the readiness probe; the next poll retries.
  *
+ * <p>Change signal, for long-polling watchers: {@code changed} holds a future that the next swap
+ * completes with the new snapshot and replaces with a fresh one, in that order, after the new
+ * snapshot is already visible through {@link #current()}. A watcher takes the future
+ * <em>before</em> it looks at the current snapshot ({@link #nextAfter}), so a swap between the two
+ * steps is never missed, and it waits on the future with its own timeout: nothing polls, and an
+ * idle watcher costs one parked virtual thread. Every swap wakes every watcher; each decides
+ * whether the change concerns it and, if not, waits again on the next future. {@link #close()}
+ * replaces the future with one that has failed, for good, so waiting watchers return at once and
+ * later ones do not wait at all: shutdown never waits out its grace period for them.
+ *
  * <p>Thread-safe. {@link #current()} is a volatile read and never blocks; refreshes are
  * serialised so two callers never build the same snapshot twice.
  */
@@ -33,6 +44,11 @@ public final class SnapshotHolder implements AutoCloseable {
   private final SnapshotBuilder builder;
   private final Clock clock;
   private final AtomicReference<EffectiveSnapshot> current = new AtomicReference<>();
+  /** Completed with the snapshot of the next swap; see the class comment. */
+  private final AtomicReference<CompletableFuture<EffectiveSnapshot>> changed =
+      new AtomicReference<>(new CompletableFuture<>());
+  /** Put in place of {@link #changed}'s future by {@link #close()}; failed, never replaced. */
+  private final CompletableFuture<EffectiveSnapshot> closedSignal = new CompletableFuture<>();
   private final Object refreshLock = new Object();
   private volatile Instant lastStoreSuccess;
   private volatile String lastStoreError;
@@ -43,11 +59,29 @@ public final class SnapshotHolder implements AutoCloseable {
     this.store = Objects.requireNonNull(store, "store");
     this.builder = Objects.requireNonNull(builder, "builder");
     this.clock = Objects.requireNonNull(clock, "clock");
+    closedSignal.completeExceptionally(new IllegalStateException("the snapshot holder is closed"));
   }
 
   /** The snapshot being served, or {@code null} before the first successful load. */
   public EffectiveSnapshot current() {
     return current.get();
+  }
+
+  /**
+   * A future that completes with the first snapshot served after {@code seen}: at once if
+   * {@link #current()} is already another one, else at the next swap. It fails (with an
+   * {@link IllegalStateException} as cause) once the holder is closed, so that waiters return.
+   * Wait on it with a timeout; never complete or cancel it: it is shared by every watcher (a copy
+   * per caller would stay attached to it until the next swap, however long the caller waited).
+   */
+  public CompletableFuture<EffectiveSnapshot> nextAfter(EffectiveSnapshot seen) {
+    // Future first, snapshot second: a swap in between shows up as a changed snapshot.
+    CompletableFuture<EffectiveSnapshot> next = changed.get();
+    EffectiveSnapshot now = current.get();
+    if (now != seen && next != closedSignal) {
+      return CompletableFuture.completedFuture(now);
+    }
+    return next;
   }
 
   /**
@@ -66,7 +100,7 @@ public final class SnapshotHolder implements AutoCloseable {
         }
         StoreState state = store.loadState();
         EffectiveSnapshot next = builder.build(state, previous);
-        current.set(next);
+        swap(next);
         markStoreHealthy();
         if (previous == null) {
           LOG.info("first snapshot at revision {} with {} instances", next.revision(), next.instances().size());
@@ -87,6 +121,16 @@ public final class SnapshotHolder implements AutoCloseable {
         lastStoreError = message;
         throw e;
       }
+    }
+  }
+
+  /** Serves {@code next}, then wakes the watchers waiting for a change. */
+  private void swap(EffectiveSnapshot next) {
+    current.set(next);
+    // The update function only allocates, so a retry under contention (with close()) is harmless.
+    CompletableFuture<EffectiveSnapshot> fired = changed.getAndUpdate(f -> f == closedSignal ? f : new CompletableFuture<>());
+    if (fired != closedSignal) {
+      fired.complete(next);
     }
   }
 
@@ -135,8 +179,14 @@ public final class SnapshotHolder implements AutoCloseable {
     return lastStoreError;
   }
 
+  /**
+   * Stops polling and releases every watcher waiting in {@link #nextAfter}: their futures fail at
+   * once, and so do those of later calls. {@link #current()} and {@link #refresh()} keep working,
+   * so requests still in flight are answered. Idempotent.
+   */
   @Override
   public synchronized void close() {
+    changed.getAndSet(closedSignal).completeExceptionally(new IllegalStateException("the snapshot holder is closed"));
     if (poller != null) {
       poller.shutdownNow();
       try {

@@ -56,6 +56,7 @@ class ServerConfigLoaderTest {
     assertThat(config.maxDepth()).isEqualTo(32);
     assertThat(config.refreshInterval()).isEqualTo(Duration.ofMillis(250));
     assertThat(config.storeTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.maxWatchers()).isEqualTo(20_000);
   }
 
   @Test
@@ -289,6 +290,22 @@ class ServerConfigLoaderTest {
     assertThatThrownBy(() -> load(flag("max-depth", String.valueOf(depth))))
         .isInstanceOf(ConfigException.class)
         .hasMessage("max-depth must be between 2 and 1000, was " + depth);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, -1, 1_000_001})
+  void maxWatchersOutOfRange_isRejected(int watchers) {
+    assertThatThrownBy(() -> load(flag("max-watchers", String.valueOf(watchers))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("max-watchers must be between 1 and 1000000, was " + watchers);
+  }
+
+  @Test
+  void maxWatchers_isReadFromTheEnvironment() {
+    ServerConfig config = ServerConfigLoader.load(null,
+        Map.of("HOLDFAST_DATA_DIR", directory.toString(), "HOLDFAST_MAX_WATCHERS", "1"), Map.of());
+
+    assertThat(config.maxWatchers()).isEqualTo(1);
   }
 
   @Test

@@ -18,6 +18,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,5 +109,62 @@ class SnapshotHolderTest {
     EffectiveSnapshot recovered = holder.refresh();
     assertThat(recovered.revision()).isGreaterThan(served.revision());
     assertThat(holder.lastStoreError()).isNull();
+  }
+
+  // ------------------------------------------------------------------ change signal (watch)
+
+  @Test
+  void nextAfterTheCurrentSnapshot_completesAtTheNextSwap_withTheNewSnapshot() throws Exception {
+    EffectiveSnapshot first = holder.refresh();
+    CompletableFuture<EffectiveSnapshot> next = holder.nextAfter(first);
+    assertThat(next).isNotDone();
+
+    holder.refresh();
+    assertThat(next).as("a refresh without a new revision swaps nothing").isNotDone();
+    publish("{\"a\":1}");
+    EffectiveSnapshot second = holder.refresh();
+
+    assertThat(next).isCompletedWithValue(second);
+    assertThat(holder.nextAfter(second)).as("a fresh future for the next change").isNotDone();
+  }
+
+  @Test
+  void nextAfterAnOlderSnapshot_isCompleteAtOnce_withTheCurrentOne() throws Exception {
+    EffectiveSnapshot first = holder.refresh();
+    publish("{\"a\":1}");
+    EffectiveSnapshot second = holder.refresh();
+
+    assertThat(holder.nextAfter(first)).isCompletedWithValue(second);
+    assertThat(holder.nextAfter(null)).isCompletedWithValue(second);
+  }
+
+  @Test
+  void failedRefresh_doesNotWakeWatchers() throws Exception {
+    EffectiveSnapshot served = holder.refresh();
+    CompletableFuture<EffectiveSnapshot> next = holder.nextAfter(served);
+    publish("{\"a\":1}");
+    store.down.set(true);
+
+    assertThatThrownBy(holder::refresh).isInstanceOf(StoreUnavailableException.class);
+
+    assertThat(next).isNotDone();
+  }
+
+  @Test
+  void close_failsTheWaitingFuture_andEveryLaterOne_soWatchersReturnAtOnce() throws Exception {
+    EffectiveSnapshot served = holder.refresh();
+    CompletableFuture<EffectiveSnapshot> waiting = holder.nextAfter(served);
+
+    holder.close();
+
+    assertThat(waiting).isCompletedExceptionally();
+    assertThatThrownBy(() -> waiting.get(1, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(IllegalStateException.class);
+    assertThat(holder.nextAfter(served)).isCompletedExceptionally();
+    publish("{\"a\":1}");
+    EffectiveSnapshot after = holder.refresh();
+    assertThat(holder.current()).as("reads still work after close").isSameAs(after);
+    assertThat(holder.nextAfter(served)).as("a swap after close does not re-arm the signal").isCompletedExceptionally();
+    assertThat(holder.nextAfter(after)).isCompletedExceptionally();
   }
 }
