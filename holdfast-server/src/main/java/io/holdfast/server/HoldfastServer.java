@@ -92,7 +92,7 @@ public final class HoldfastServer implements AutoCloseable {
       snapshots = new SnapshotHolder(store, new SnapshotBuilder(signer, clock), clock);
       snapshots.refresh();
       snapshots.start(config.refreshInterval());
-      WebServer web = HttpApi.build(config, store, snapshots, List.of(signer.verificationKey()), tokens).start();
+      WebServer web = HttpApi.build(config, store, snapshots, List.of(signer.verificationKey()), tokens, clock).start();
       LOG.info("Holdfast replica listening on http://{}:{} (store {}, signing key {})",
           config.host(), web.port(), config.jdbcUrl(), signer.verificationKey().keyId());
       return new HoldfastServer(config, store, snapshots, web, signer.verificationKey(), adminToken);

@@ -13,6 +13,7 @@ import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.config.ServerConfig;
 import io.holdfast.server.snapshot.SnapshotHolder;
 import io.holdfast.server.store.ConfigStore;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -31,12 +32,15 @@ public final class HttpApi {
 
   private HttpApi() {}
 
-  /** Builds (does not start) the server. */
+  /** Builds (does not start) the server; {@code clock} stamps the heartbeats it receives. */
   public static WebServer build(
-      ServerConfig config, ConfigStore store, SnapshotHolder snapshots, List<VerificationKey> keys, CredentialTokens tokens) {
+      ServerConfig config, ConfigStore store, SnapshotHolder snapshots, List<VerificationKey> keys, CredentialTokens tokens,
+      Clock clock) {
     RequestGuard guard = new RequestGuard(snapshots, new Authenticator());
     RequestBodies bodies = new RequestBodies(new StrictJson(config.maxBodyBytes(), config.maxDepth()));
     WatchLimit watchers = new WatchLimit(config.maxWatchers());
+    RequestBodies heartbeatBodies = new RequestBodies(new StrictJson(
+        Math.min(HeartbeatBody.MAX_BYTES, config.maxBodyBytes()), Math.min(HeartbeatBody.MAX_DEPTH, config.maxDepth())));
     AdminContext admin = new AdminContext(store, guard, bodies, tokens, snapshots);
     HttpRouting.Builder routing = HttpRouting.builder();
     if (AccessLog.enabled()) {
@@ -44,7 +48,8 @@ public final class HttpApi {
       routing.addFilter(new AccessLog());
     }
     routing
-        .register("/v1/instances", new InstanceApi(guard, snapshots, watchers))
+        .register("/v1/instances", new InstanceApi(guard, snapshots, watchers),
+            new HeartbeatApi(guard, store, heartbeatBodies, clock))
         .register("/v1/keys", new KeysApi(keys))
         .register("/v1/admin/rings", new RingAdminApi(admin))
         .register("/v1/admin/instances", new InstanceAdminApi(admin))

@@ -14,13 +14,14 @@ import io.holdfast.server.auth.Principal;
 import io.holdfast.server.model.Labels;
 import io.holdfast.server.model.Names;
 import io.holdfast.server.model.Role;
+import io.holdfast.server.store.Heartbeat;
 import io.holdfast.server.store.Instance;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code /v1/admin/instances}: list and read (viewer), create and update (editor), rotate the
- * credential (admin). A new credential is shown exactly once, in the response that creates it.
+ * {@code /v1/admin/instances}: list and read, with the latest heartbeat (viewer), create and
+ * update (editor), rotate the credential (admin). A new credential is shown exactly once, in the response that creates it.
  */
 final class InstanceAdminApi implements HttpService {
 
@@ -37,6 +38,8 @@ final class InstanceAdminApi implements HttpService {
         .any("/", Routes.methodNotAllowed("GET, POST"))
         .post("/{id}/credential", this::rotate)
         .any("/{id}/credential", Routes.methodNotAllowed("POST"))
+        .get("/{id}/heartbeat", this::heartbeat)
+        .any("/{id}/heartbeat", Routes.methodNotAllowed("GET"))
         .get("/{id}", this::get)
         .patch("/{id}", this::update)
         .any("/{id}", Routes.methodNotAllowed("GET, PATCH"));
@@ -97,6 +100,19 @@ final class InstanceAdminApi implements HttpService {
     ObjectNode view = JsonViews.object();
     view.put("instance", instance.id());
     view.put("credential", token);
+    JsonViews.send(res, Status.OK_200, view);
+  }
+
+  private void heartbeat(ServerRequest req, ServerResponse res) {
+    ctx.guard().admin(req, Role.VIEWER);
+    Instance instance = find(req.path().pathParameters().get("id"));
+    Heartbeat heartbeat = ctx.store().lastHeartbeat(instance.id())
+        .orElseThrow(() -> new ProblemException(ProblemType.HEARTBEAT_NOT_FOUND,
+            "instance '" + instance.id() + "' has not sent a heartbeat yet"));
+    ObjectNode view = JsonViews.object();
+    view.put("instance", heartbeat.instance());
+    view.put("receivedAt", heartbeat.receivedAt().toString());
+    view.set("heartbeat", heartbeat.body());
     JsonViews.send(res, Status.OK_200, view);
   }
 

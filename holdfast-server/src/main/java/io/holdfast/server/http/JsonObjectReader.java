@@ -6,10 +6,14 @@ import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
 import io.holdfast.server.config.ServerConfigLoader;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Typed access to a request object, with a precise error for every mistake: an unknown or
@@ -18,10 +22,17 @@ import java.util.TreeSet;
  */
 final class JsonObjectReader {
 
-  private final ObjectNode node;
+  /** RFC 3339 §5.6 {@code date-time}: full date, T, full time with seconds, Z or a numeric offset. */
+  private static final Pattern RFC_3339 =
+      Pattern.compile("\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})");
 
-  private JsonObjectReader(ObjectNode node) {
+  private final ObjectNode node;
+  /** Where {@code node} sits in the body, for messages: empty at the top, else ending in a dot. */
+  private final String path;
+
+  private JsonObjectReader(ObjectNode node, String path) {
     this.node = node;
+    this.path = path;
   }
 
   /**
@@ -30,21 +41,32 @@ final class JsonObjectReader {
    * @throws ProblemException {@code UNKNOWN_FIELD} naming the first unknown member
    */
   static JsonObjectReader of(ObjectNode node, Set<String> allowed) {
+    return of(node, allowed, "");
+  }
+
+  /**
+   * Wraps {@code node}, found at {@code path} (such as {@code namespaces.core}) in the body,
+   * rejecting any member not in {@code allowed}; messages name members by their full path.
+   *
+   * @throws ProblemException {@code UNKNOWN_FIELD} naming the first unknown member
+   */
+  static JsonObjectReader of(ObjectNode node, Set<String> allowed, String path) {
+    String prefix = path.isEmpty() ? "" : path + ".";
     TreeSet<String> names = new TreeSet<>();
     node.properties().forEach(e -> names.add(e.getKey()));
     for (String name : names) {
       if (!allowed.contains(name)) {
-        throw new ProblemException(ProblemType.UNKNOWN_FIELD, "member '" + Routes.abbreviate(name)
+        throw new ProblemException(ProblemType.UNKNOWN_FIELD, "member '" + Routes.abbreviate(prefix + name)
             + "' is unknown or read-only here; allowed: " + new TreeSet<>(allowed));
       }
     }
-    return new JsonObjectReader(node);
+    return new JsonObjectReader(node, prefix);
   }
 
   String requiredString(String name) {
     String value = optionalString(name);
     if (value == null) {
-      throw invalid("member '" + name + "' is required");
+      throw invalid("member '" + path + name + "' is required");
     }
     return value;
   }
@@ -55,9 +77,75 @@ final class JsonObjectReader {
       return null;
     }
     if (!value.isTextual()) {
-      throw invalid("member '" + name + "' must be a string");
+      throw invalid("member '" + path + name + "' must be a string");
     }
     return value.asText();
+  }
+
+  /** A string of at most {@code maxLength} characters, or {@code null} if absent or null. */
+  String optionalString(String name, int maxLength) {
+    String value = optionalString(name);
+    if (value != null && value.length() > maxLength) {
+      throw invalid("member '" + path + name + "' must be at most " + maxLength + " characters long");
+    }
+    return value;
+  }
+
+  /** A present, non-null string of at most {@code maxLength} characters. */
+  String requiredString(String name, int maxLength) {
+    requiredString(name);
+    return optionalString(name, maxLength);
+  }
+
+  /** A present whole number that fits a {@code long} and is not negative. */
+  long requiredNonNegativeLong(String name) {
+    JsonNode value = node.get(name);
+    if (value == null || value.isNull()) {
+      throw invalid("member '" + path + name + "' is required");
+    }
+    if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0) {
+      throw invalid("member '" + path + name + "' must be a whole number from 0 to " + Long.MAX_VALUE);
+    }
+    return value.asLong();
+  }
+
+  /** A present RFC 3339 date-time string, such as {@code 2026-11-25T18:19:15.516Z}. */
+  OffsetDateTime requiredTimestamp(String name) {
+    requiredString(name);
+    return optionalTimestamp(name);
+  }
+
+  /** An RFC 3339 date-time string, or {@code null} if absent or null. */
+  OffsetDateTime optionalTimestamp(String name) {
+    String value = optionalString(name, 64);
+    if (value == null) {
+      return null;
+    }
+    if (RFC_3339.matcher(value).matches()) {
+      try {
+        return OffsetDateTime.parse(value.toUpperCase(Locale.ROOT));
+      } catch (DateTimeParseException e) {
+        // Matches the shape but names no real time (month 13, 25 o'clock): reported below.
+      }
+    }
+    throw invalid("member '" + path + name + "' must be an RFC 3339 date-time such as 2026-11-25T18:19:15.516Z");
+  }
+
+  /** An object member, or {@code null} if absent or null. */
+  ObjectNode optionalObject(String name) {
+    JsonNode value = node.get(name);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isObject()) {
+      throw invalid("member '" + path + name + "' must be an object");
+    }
+    return (ObjectNode) value;
+  }
+
+  /** The full path of a member of this object, for messages. */
+  String pathOf(String name) {
+    return path + name;
   }
 
   Integer optionalInt(String name) {
@@ -66,7 +154,7 @@ final class JsonObjectReader {
       return null;
     }
     if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-      throw invalid("member '" + name + "' must be a whole number");
+      throw invalid("member '" + path + name + "' must be a whole number");
     }
     return value.asInt();
   }
@@ -79,7 +167,7 @@ final class JsonObjectReader {
     try {
       Duration duration = ServerConfigLoader.duration(name, value);
       if (duration.isNegative()) {
-        throw invalid("member '" + name + "' must not be negative");
+        throw invalid("member '" + path + name + "' must not be negative");
       }
       return duration;
     } catch (IllegalArgumentException e) {
@@ -93,12 +181,12 @@ final class JsonObjectReader {
       return null;
     }
     if (!value.isObject()) {
-      throw invalid("member '" + name + "' must be an object of strings");
+      throw invalid("member '" + path + name + "' must be an object of strings");
     }
     Map<String, String> map = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : value.properties()) {
       if (!e.getValue().isTextual()) {
-        throw invalid("member '" + name + "." + Routes.abbreviate(e.getKey()) + "' must be a string");
+        throw invalid("member '" + path + name + "." + Routes.abbreviate(e.getKey()) + "' must be a string");
       }
       map.put(e.getKey(), e.getValue().asText());
     }
@@ -109,7 +197,7 @@ final class JsonObjectReader {
     return node.get(name);
   }
 
-  private static ProblemException invalid(String message) {
+  static ProblemException invalid(String message) {
     return new ProblemException(ProblemType.INVALID_REQUEST, message);
   }
 }
