@@ -1,0 +1,516 @@
+package io.holdfast.client;
+
+import io.holdfast.client.internal.DiskCache;
+import io.holdfast.client.internal.DocumentVerifier;
+import io.holdfast.client.internal.Heartbeats;
+import io.holdfast.client.internal.JsonPaths;
+import io.holdfast.client.internal.Listeners;
+import io.holdfast.client.internal.NamespaceTracker;
+import io.holdfast.client.internal.Rejection;
+import io.holdfast.client.internal.Replicas;
+import io.holdfast.client.internal.SyncLoop;
+import io.holdfast.client.internal.SyncSettings;
+import io.holdfast.client.internal.Transport;
+import io.holdfast.client.internal.VerifiedDocument;
+import io.holdfast.protocol.json.StrictJson;
+import io.holdfast.protocol.signature.VerificationKey;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * The Holdfast client: keeps an application's configuration current from a set of replicas, and
+ * keeps serving the last-known-good copy, from memory and from disk, whatever the replicas do.
+ *
+ * <pre>{@code
+ * try (HoldfastClient client = HoldfastClient.builder()
+ *     .replicas(URI.create("https://config-a.example"), URI.create("https://config-b.example"))
+ *     .instance("acme-prod", System.getenv("HOLDFAST_CREDENTIAL"))
+ *     .trustedKey(VerificationKey.fromBase64(PINNED_KEY))
+ *     .namespaces("core", "features")
+ *     .cacheDirectory(Path.of("/var/cache/holdfast"))
+ *     .build()) {
+ *   client.start();
+ *   int timeout = client.snapshot("core").getInt("sessionTimeoutMinutes", 30);
+ * }
+ * }</pre>
+ *
+ * <p>Reads ({@link #snapshot}, {@link #status}) never block on I/O and never throw for missing
+ * values; every document they return passed verification. No thread starts before
+ * {@link #start()}; {@link #close()} stops them. Thread-safe.
+ */
+public final class HoldfastClient implements AutoCloseable {
+
+  /** The SDK version reported in heartbeats. */
+  public static final String VERSION = "0.1.0";
+
+  private static final System.Logger LOG = System.getLogger("io.holdfast.client");
+  private static final Pattern NAME = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
+
+  private final Builder config;
+  private final Map<String, NamespaceTracker> trackers = new LinkedHashMap<>();
+  private final JsonPaths paths = new JsonPaths();
+  private final Listeners listeners = new Listeners(LOG);
+  private final Object freshnessMonitor = new Object();
+  private Transport transport;
+  private final DocumentVerifier verifier;
+  private final Replicas replicas;
+  private DiskCache cache;
+  private SyncLoop loop;
+  private Thread loopThread;
+  private Heartbeats heartbeats;
+  private boolean started;
+  private boolean closed;
+
+  private HoldfastClient(Builder config) {
+    this.config = config;
+    for (String namespace : config.namespaces) {
+      trackers.put(namespace, new NamespaceTracker(namespace, config.gracePeriod, config.staleAfter, config.expiredPolicy,
+          config.ticker, config.clock, paths, LOG));
+    }
+    this.verifier = new DocumentVerifier(config.trustedKeys, config.instance,
+        new StrictJson(config.maxDocumentBytes, 64));
+    this.replicas = new Replicas(config.replicas, config.ticker);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Loads the last-known-good copies from disk, starts the background threads, and waits up to
+   * the start-up timeout for every namespace to be confirmed by a replica. Afterwards, a
+   * namespace with neither a replica's document nor a disk copy makes this throw
+   * {@link HoldfastUnavailableException} when {@link Builder#failWhenUnavailable(boolean)} is
+   * set (the default); otherwise it stays INITIALIZING and reads return defaults.
+   *
+   * @throws IllegalStateException if already started or closed
+   */
+  public void start() {
+    synchronized (this) {
+      if (started || closed) {
+        throw new IllegalStateException(closed ? "the client is closed" : "the client is already started");
+      }
+      started = true;
+      // Created here, not in the constructor: the JDK's HTTP client starts a thread.
+      transport = new Transport(config.connectTimeout, config.credential, config.maxDocumentBytes,
+          "holdfast-java/" + VERSION);
+      cache = config.cacheDirectory == null ? null : DiskCache.open(config.cacheDirectory, config.instance, LOG);
+      restoreFromDisk();
+      loop = new SyncLoop(config.instance, config.namespaces, trackers, transport, verifier, replicas,
+          cache, listeners, config.sync(),
+          config.ticker, config.clock, config.random, LOG, this::signalCycle);
+      loopThread = new Thread(loop, "holdfast-client-sync");
+      loopThread.setDaemon(true);
+      loopThread.start();
+      heartbeats = new Heartbeats(config.instance, trackers, replicas, transport, loop, config.heartbeatInterval,
+          config.requestTimeout, config.clock, config.random, VERSION, config.seatsInUse, LOG);
+      if (!config.heartbeatInterval.isZero()) {
+        heartbeats.start();
+      }
+    }
+    awaitFresh(config.startupTimeout);
+    List<String> missing = new ArrayList<>();
+    for (NamespaceTracker tracker : trackers.values()) {
+      if (tracker.read().status() == Status.INITIALIZING) {
+        missing.add(tracker.namespace() + " (" + tracker.read().freshness().reason() + ")");
+      }
+    }
+    if (!missing.isEmpty() && config.failWhenUnavailable) {
+      close();
+      throw new HoldfastUnavailableException("no replica could be verified within " + config.startupTimeout
+          + " and there is no last-known-good copy for: " + String.join(", ", missing));
+    }
+  }
+
+  private void restoreFromDisk() {
+    if (cache == null) {
+      return;
+    }
+    for (NamespaceTracker tracker : trackers.values()) {
+      cache.load(tracker.namespace()).ifPresent(stored -> {
+        try {
+          VerifiedDocument document = verifier.stored(stored.body(), stored.reprDigest(), stored.signature(), tracker.namespace());
+          listeners.dispatch(tracker.restore(document, stored.verifiedAt(), stored.graceConsumed()));
+        } catch (Rejection rejection) {
+          cache.quarantine(tracker.namespace(), "failed verification: " + rejection.getMessage());
+        }
+      });
+    }
+  }
+
+  /**
+   * The namespace's current snapshot. Never blocks on I/O and never throws for a configured
+   * namespace.
+   *
+   * @throws IllegalArgumentException if the namespace was not configured
+   */
+  public ConfigSnapshot snapshot(String namespace) {
+    NamespaceTracker tracker = trackers.get(namespace);
+    if (tracker == null) {
+      throw new IllegalArgumentException("namespace '" + namespace + "' is not configured; configured: " + trackers.keySet());
+    }
+    return tracker.read();
+  }
+
+  /** The namespace's freshness: status, since when, and why. */
+  public Freshness status(String namespace) {
+    return snapshot(namespace).freshness();
+  }
+
+  /** Every configured namespace's freshness, in configuration order. */
+  public Map<String, Freshness> statuses() {
+    Map<String, Freshness> statuses = new LinkedHashMap<>();
+    trackers.forEach((name, tracker) -> statuses.put(name, tracker.read().freshness()));
+    return statuses;
+  }
+
+  public void addChangeListener(ChangeListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  public void addStatusListener(StatusListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Waits until every namespace is FRESH.
+   *
+   * @return {@code true} if they all are, {@code false} if the timeout passed first
+   */
+  public boolean awaitFresh(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (freshnessMonitor) {
+      while (!allFresh()) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0 || closed) {
+          return false;
+        }
+        try {
+          freshnessMonitor.wait(Math.max(1, remaining / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  private boolean allFresh() {
+    for (NamespaceTracker tracker : trackers.values()) {
+      if (tracker.read().status() != Status.FRESH) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void signalCycle() {
+    synchronized (freshnessMonitor) {
+      freshnessMonitor.notifyAll();
+    }
+  }
+
+  /** Stops the background threads and releases the cache directory. Idempotent. */
+  @Override
+  public void close() {
+    Thread thread;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      thread = loopThread;
+      if (loop != null) {
+        loop.stop();
+      }
+      if (heartbeats != null) {
+        heartbeats.close();
+      }
+    }
+    signalCycle();
+    if (thread != null) {
+      // A watch may hold a request open for its whole timeout: interrupting the loop abandons it.
+      thread.interrupt();
+      try {
+        thread.join(Duration.ofSeconds(5).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    listeners.close();
+    if (transport != null) {
+      transport.close();
+    }
+    if (cache != null) {
+      cache.close();
+    }
+  }
+
+  /**
+   * Configuration of a client. Every setter validates its argument and names a bad one;
+   * {@link #build()} checks that the required values are present. Not thread-safe.
+   */
+  public static final class Builder {
+    private static final Duration MAX_DURATION = Duration.ofDays(3650);
+
+    private final List<URI> replicas = new ArrayList<>();
+    private String instance;
+    private String credential;
+    private final Map<String, VerificationKey> trustedKeys = new LinkedHashMap<>();
+    private final List<String> namespaces = new ArrayList<>();
+    private Path cacheDirectory;
+    private Duration gracePeriod = Duration.ofHours(8);
+    private Duration staleAfter = Duration.ofMinutes(5);
+    private Duration connectTimeout = Duration.ofSeconds(1);
+    private Duration requestTimeout = Duration.ofSeconds(1);
+    private Duration watchTimeout = Duration.ofSeconds(30);
+    private Duration pollInterval = Duration.ofMinutes(1);
+    private Duration persistInterval = Duration.ofMinutes(1);
+    private Duration heartbeatInterval = Duration.ofMinutes(1);
+    private Duration backoffBase = Duration.ofMillis(200);
+    private Duration backoffCap = Duration.ofMinutes(1);
+    private Duration maxRetryAfter = Duration.ofMinutes(5);
+    private Duration startupTimeout = Duration.ofSeconds(10);
+    private boolean failWhenUnavailable = true;
+    private boolean watch = true;
+    private int maxDocumentBytes = 4 * 1024 * 1024;
+    private ExpiredPolicy expiredPolicy = ExpiredPolicy.SERVE_LAST_KNOWN_GOOD;
+    private Ticker ticker = Ticker.system();
+    private Clock clock = Clock.systemUTC();
+    private Random random = new SecureRandom();
+    private Supplier<Map<String, Long>> seatsInUse = Map::of;
+
+    private Builder() {}
+
+    /** Replicas in order of preference; at least one, http or https. */
+    public Builder replicas(URI... uris) {
+      return replicas(List.of(uris));
+    }
+
+    public Builder replicas(List<URI> uris) {
+      for (URI uri : uris) {
+        Objects.requireNonNull(uri, "replica");
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+          throw new IllegalArgumentException("replica must be an http or https URL with a host, was " + uri);
+        }
+        URI base = URI.create(uri.getScheme() + "://" + uri.getRawAuthority() + "/");
+        if (replicas.contains(base)) {
+          throw new IllegalArgumentException("replica listed twice: " + uri);
+        }
+        replicas.add(base);
+      }
+      return this;
+    }
+
+    /** The instance id and its credential. */
+    public Builder instance(String id, String credential) {
+      if (id == null || !NAME.matcher(id).matches()) {
+        throw new IllegalArgumentException("instance id must be 1-63 lower-case letters, digits and inner hyphens, was " + id);
+      }
+      if (credential == null || credential.isBlank() || credential.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+        throw new IllegalArgumentException("credential must be a non-empty token of printable ASCII characters");
+      }
+      this.instance = id;
+      this.credential = credential;
+      return this;
+    }
+
+    /** A public key whose signatures are trusted, pinned by its key id. */
+    public Builder trustedKey(VerificationKey key) {
+      Objects.requireNonNull(key, "trusted key");
+      trustedKeys.put(key.keyId(), key);
+      return this;
+    }
+
+    /** The namespaces to keep; at least one. */
+    public Builder namespaces(String... names) {
+      Set<String> seen = new LinkedHashSet<>(namespaces);
+      for (String name : names) {
+        if (name == null || !NAME.matcher(name).matches()) {
+          throw new IllegalArgumentException("namespace must be 1-63 lower-case letters, digits and inner hyphens, was " + name);
+        }
+        if (!seen.add(name)) {
+          throw new IllegalArgumentException("namespace listed twice: " + name);
+        }
+        namespaces.add(name);
+      }
+      return this;
+    }
+
+    /** Where last-known-good copies are kept; without one the client keeps them in memory only. */
+    public Builder cacheDirectory(Path directory) {
+      this.cacheDirectory = Objects.requireNonNull(directory, "cache directory");
+      return this;
+    }
+
+    /** How long after the last successful verification the LKG is served as STALE; default 8 h. */
+    public Builder gracePeriod(Duration grace) {
+      this.gracePeriod = positive("grace period", grace);
+      return this;
+    }
+
+    /** A FRESH namespace not confirmed for this long becomes STALE even without a failure; default 5 min. */
+    public Builder staleAfter(Duration staleAfter) {
+      this.staleAfter = positive("stale-after", staleAfter);
+      return this;
+    }
+
+    /** Default 1 s. */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positive("connect timeout", timeout);
+      return this;
+    }
+
+    /** Deadline of one request, body included; default 1 s (a blackholed replica costs at most this). */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = positive("request timeout", timeout);
+      return this;
+    }
+
+    /** How long the server may hold a watch open; default 30 s. */
+    public Builder watchTimeout(Duration timeout) {
+      this.watchTimeout = positive("watch timeout", timeout);
+      return this;
+    }
+
+    /** The safety-net full poll of the checksums, and the poll interval without a watch; default 1 min. */
+    public Builder pollInterval(Duration interval) {
+      this.pollInterval = positive("poll interval", interval);
+      return this;
+    }
+
+    /** Whether to use the long-poll watch; default true. */
+    public Builder watch(boolean watch) {
+      this.watch = watch;
+      return this;
+    }
+
+    /** Heartbeats to the server; default every minute, {@link Duration#ZERO} for none. */
+    public Builder heartbeatInterval(Duration interval) {
+      Objects.requireNonNull(interval, "heartbeat interval");
+      if (interval.isNegative() || interval.compareTo(MAX_DURATION) > 0) {
+        throw new IllegalArgumentException("heartbeat interval must be between 0 and " + MAX_DURATION.toDays() + " days, was " + interval);
+      }
+      this.heartbeatInterval = interval;
+      return this;
+    }
+
+    /** Backoff after every replica failed: full jitter up to {@code base·2ⁿ}, capped; default 200 ms, 1 min. */
+    public Builder backoff(Duration base, Duration cap) {
+      this.backoffBase = positive("backoff base", base);
+      this.backoffCap = positive("backoff cap", cap);
+      if (cap.compareTo(base) < 0) {
+        throw new IllegalArgumentException("backoff cap " + cap + " is below its base " + base);
+      }
+      return this;
+    }
+
+    /** How long to wait at start for every namespace to be confirmed; default 10 s, zero to not wait. */
+    public Builder startupTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "startup timeout");
+      if (timeout.isNegative() || timeout.compareTo(MAX_DURATION) > 0) {
+        throw new IllegalArgumentException("startup timeout must be between 0 and " + MAX_DURATION.toDays() + " days, was " + timeout);
+      }
+      this.startupTimeout = timeout;
+      return this;
+    }
+
+    /** Whether {@link #start()} fails when a namespace has neither a replica's nor a disk copy; default true. */
+    public Builder failWhenUnavailable(boolean fail) {
+      this.failWhenUnavailable = fail;
+      return this;
+    }
+
+    /** What reads return once EXPIRED; default {@link ExpiredPolicy#SERVE_LAST_KNOWN_GOOD}. */
+    public Builder expiredPolicy(ExpiredPolicy policy) {
+      this.expiredPolicy = Objects.requireNonNull(policy, "expired policy");
+      return this;
+    }
+
+    /** Largest accepted document; default 4 MiB. */
+    public Builder maxDocumentBytes(int bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("max document bytes must be at least 1024, was " + bytes);
+      }
+      this.maxDocumentBytes = bytes;
+      return this;
+    }
+
+    /** The monotonic clock grace is measured on; for tests. */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /** The wall clock for reported times; for tests. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The source of jitter; for tests. */
+    public Builder random(Random random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /** Seats in use per application, reported in heartbeats. */
+    public Builder seatsInUse(Supplier<Map<String, Long>> seats) {
+      this.seatsInUse = Objects.requireNonNull(seats, "seats in use");
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException naming the first missing required value
+     */
+    public HoldfastClient build() {
+      if (replicas.isEmpty()) {
+        throw new IllegalStateException("no replicas: call replicas(...)");
+      }
+      if (instance == null) {
+        throw new IllegalStateException("no instance: call instance(id, credential)");
+      }
+      if (trustedKeys.isEmpty()) {
+        throw new IllegalStateException("no trusted key: call trustedKey(...); documents can only be verified against pinned keys");
+      }
+      if (namespaces.isEmpty()) {
+        throw new IllegalStateException("no namespaces: call namespaces(...)");
+      }
+      if (staleAfter.compareTo(gracePeriod) > 0) {
+        throw new IllegalStateException("stale-after " + staleAfter + " exceeds the grace period " + gracePeriod);
+      }
+      return new HoldfastClient(this);
+    }
+
+    SyncSettings sync() {
+      return new SyncSettings(requestTimeout, watchTimeout, pollInterval, persistInterval, backoffBase, backoffCap,
+          maxRetryAfter, watch);
+    }
+
+    private static Duration positive(String what, Duration value) {
+      Objects.requireNonNull(value, what);
+      if (value.isZero() || value.isNegative()) {
+        throw new IllegalArgumentException(what + " must be positive, was " + value);
+      }
+      // Far beyond any sensible setting, and far below where nanosecond arithmetic overflows.
+      if (value.compareTo(MAX_DURATION) > 0) {
+        throw new IllegalArgumentException(what + " must be at most " + MAX_DURATION.toDays() + " days, was " + value);
+      }
+      return value;
+    }
+  }
+}

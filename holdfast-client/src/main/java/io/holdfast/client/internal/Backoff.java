@@ -1,0 +1,63 @@
+package io.holdfast.client.internal;
+
+import java.time.Duration;
+import java.util.Random;
+
+/**
+ * Capped exponential backoff with full jitter (a uniformly random wait between zero and the
+ * exponential bound), so that a fleet that lost its replicas together does not come back
+ * together. A server's {@code Retry-After} is honoured up to {@code maxRetryAfter}. Not
+ * thread-safe: one per sync loop.
+ */
+public final class Backoff {
+
+  private final Duration base;
+  private final Duration cap;
+  private final Duration maxRetryAfter;
+  private final Random random;
+  private int attempt;
+
+  public Backoff(Duration base, Duration cap, Duration maxRetryAfter, Random random) {
+    this.base = base;
+    this.cap = cap;
+    this.maxRetryAfter = maxRetryAfter;
+    this.random = random;
+  }
+
+  /** The wait before the next attempt; {@code retryAfter} may be {@code null}. */
+  public Duration next(Duration retryAfter) {
+    int shift = Math.min(attempt, 30);
+    long capNanos = cap.toNanos();
+    // Compared before shifting: base·2ⁿ can overflow a long and wrap to a small positive bound.
+    long bound = base.toNanos() > (capNanos >> shift) ? capNanos : base.toNanos() << shift;
+    if (attempt < 31) {
+      attempt++;
+    }
+    long jittered = (long) (random.nextDouble() * bound);
+    Duration wait = Duration.ofNanos(jittered);
+    if (retryAfter != null) {
+      Duration honoured = retryAfter.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : retryAfter;
+      if (honoured.compareTo(wait) > 0) {
+        wait = honoured;
+      }
+    }
+    return wait;
+  }
+
+  public void reset() {
+    attempt = 0;
+  }
+
+  /** Parses {@code Retry-After} as delay-seconds; an HTTP-date or garbage gives {@code null}. */
+  public static Duration parseRetryAfter(String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      long seconds = Long.parseLong(value.strip());
+      return seconds < 0 ? null : Duration.ofSeconds(Math.min(seconds, 86_400));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,238 @@
+package io.holdfast.client.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.holdfast.protocol.http.ContentHash;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The last-known-good copies on disk: one file per namespace holding the exact signed bytes and
+ * headers, and when they were last verified.
+ *
+ * <p>Design: a crash must never leave a torn file, and a bad file must never be trusted.
+ * Writes go to a temporary file that is fsynced, renamed over the old one and the directory
+ * fsynced; the caller re-verifies every loaded copy (digest, signature, binding) exactly as if
+ * it came from a replica. File names are the SHA-256 of instance and namespace, so no name can
+ * escape the directory or collide between tenants. One process writes a directory at a time
+ * (an OS file lock); another process sharing it only reads. A full disk or an unwritable
+ * directory is logged and counted, never thrown: the client then runs from memory.
+ *
+ * <p>Thread-safe: writes are serialised on this object.
+ */
+public final class DiskCache implements AutoCloseable {
+
+  /** What is kept for one namespace. */
+  public record Stored(byte[] body, String reprDigest, String signature, Instant verifiedAt, Duration graceConsumed) {}
+
+  private static final String FORMAT = "holdfast-lkg-1";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Directories this JVM holds the lock of. OS file locks belong to the process, and closing any
+   * channel of the lock file drops them, so a second cache on the same directory in this JVM must
+   * not even open the lock file: its close would free the directory for another process.
+   */
+  private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
+  private final Path directory;
+  private final String instance;
+  private final Logger log;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final Path held;
+  private long writeFailures;
+  private boolean closed;
+
+  private DiskCache(Path directory, String instance, Logger log, FileChannel lockChannel, FileLock lock, Path held) {
+    this.directory = directory;
+    this.instance = instance;
+    this.log = log;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+    this.held = held;
+  }
+
+  /** Opens the directory, creating it if needed; never fails: an unusable directory gives a read-only cache. */
+  public static DiskCache open(Path directory, String instance, Logger log) {
+    FileChannel channel = null;
+    FileLock lock = null;
+    Path claimed = null;
+    try {
+      Files.createDirectories(directory);
+      Path real = directory.toRealPath();
+      if (!HELD.add(real)) {
+        log.log(Level.WARNING, "cache directory {0} is written by another client in this process; this client will only read it",
+            directory);
+      } else {
+        claimed = real;
+        channel = FileChannel.open(directory.resolve(".holdfast.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        lock = channel.tryLock();
+        if (lock == null) {
+          log.log(Level.WARNING, "cache directory {0} is written by another process; this client will only read it", directory);
+        }
+      }
+    } catch (IOException | OverlappingFileLockException e) {
+      log.log(Level.WARNING, "cache directory {0} is not writable ({1}); running from memory", directory, e.toString());
+    }
+    if (lock == null && claimed != null) {
+      HELD.remove(claimed);
+      claimed = null;
+    }
+    DiskCache cache = new DiskCache(directory, instance, log, channel, lock, claimed);
+    if (lock != null) {
+      cache.removeTemporaryFiles();
+    }
+    return cache;
+  }
+
+  /** Whether this process may write the directory. */
+  public boolean writable() {
+    return lock != null;
+  }
+
+  /** Failed writes so far. */
+  public synchronized long writeFailures() {
+    return writeFailures;
+  }
+
+  /**
+   * The stored copy of a namespace, if a readable one exists. An unparsable file is moved aside
+   * as {@code *.corrupt} (when writable) and reported; the caller still verifies what it gets.
+   */
+  public Optional<Stored> load(String namespace) {
+    Path file = file(namespace);
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    try {
+      JsonNode node = JSON.readTree(Files.readAllBytes(file));
+      if (!FORMAT.equals(node.path("format").asText()) || !instance.equals(node.path("instance").asText())
+          || !namespace.equals(node.path("namespace").asText())) {
+        throw new IOException("not a cache file of instance " + instance + " namespace " + namespace);
+      }
+      return Optional.of(new Stored(
+          Base64.getDecoder().decode(node.path("body").asText()),
+          node.path("reprDigest").asText(null),
+          node.path("signature").asText(null),
+          Instant.parse(node.path("verifiedAt").asText()),
+          Duration.ofMillis(Math.max(0, node.path("graceConsumedMillis").asLong()))));
+    } catch (IOException | RuntimeException e) {
+      quarantine(file, e.toString());
+      return Optional.empty();
+    }
+  }
+
+  /** Moves a file that failed verification aside, so it is never tried again. */
+  public void quarantine(String namespace, String reason) {
+    quarantine(file(namespace), reason);
+  }
+
+  /** Writes a namespace's copy atomically; failures are logged and counted, not thrown. */
+  public synchronized void save(String namespace, VerifiedDocument document, Instant verifiedAt, Duration graceConsumed) {
+    if (lock == null) {
+      return;
+    }
+    ObjectNode node = JSON.createObjectNode();
+    node.put("format", FORMAT);
+    node.put("instance", instance);
+    node.put("namespace", namespace);
+    node.put("body", Base64.getEncoder().encodeToString(document.body()));
+    node.put("reprDigest", document.reprDigest());
+    node.put("signature", document.signature());
+    node.put("verifiedAt", verifiedAt.toString());
+    node.put("graceConsumedMillis", graceConsumed.toMillis());
+    Path target = file(namespace);
+    Path temp = directory.resolve(target.getFileName() + ".tmp");
+    try {
+      byte[] bytes = JSON.writeValueAsBytes(node);
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING)) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        channel.force(true);
+      }
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+        dir.force(true);
+      } catch (IOException e) {
+        // Not every file system can fsync a directory; the rename has happened.
+      }
+    } catch (IOException | RuntimeException e) {
+      writeFailures++;
+      log.log(Level.WARNING, "cannot write the last-known-good copy of {0} ({1}); keeping it in memory", namespace, e.toString());
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException ignored) {
+        // The temporary file is removed at the next start.
+      }
+    }
+  }
+
+  private Path file(String namespace) {
+    return directory.resolve(ContentHash.of((instance + "\n" + namespace).getBytes(StandardCharsets.UTF_8)).hex() + ".lkg");
+  }
+
+  private void quarantine(Path file, String reason) {
+    log.log(Level.WARNING, "ignoring cache file {0}: {1}", file.getFileName(), reason);
+    if (lock == null) {
+      return;
+    }
+    try {
+      Files.move(file, file.resolveSibling(file.getFileName() + ".corrupt"), StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      log.log(Level.WARNING, "cannot move {0} aside: {1}", file.getFileName(), e.toString());
+    }
+  }
+
+  private void removeTemporaryFiles() {
+    try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(directory, "*.tmp")) {
+      for (Path leftover : leftovers) {
+        Files.deleteIfExists(leftover);
+      }
+    } catch (IOException e) {
+      log.log(Level.DEBUG, "cannot list {0}: {1}", directory, e.toString());
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (lock != null) {
+        lock.release();
+      }
+      if (lockChannel != null) {
+        lockChannel.close();
+      }
+    } catch (IOException e) {
+      log.log(Level.DEBUG, "cannot release the cache lock: {0}", e.toString());
+    } finally {
+      if (held != null) {
+        HELD.remove(held);
+      }
+    }
+  }
+}

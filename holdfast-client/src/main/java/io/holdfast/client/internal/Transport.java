@@ -1,0 +1,159 @@
+package io.holdfast.client.internal;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * HTTP for the client, with the deadlines that keep a broken replica from holding it: a
+ * connect timeout, and a deadline for the whole exchange, body included, so that a replica
+ * trickling one byte at a time is abandoned (FAULTS A4). Bodies larger than the limit are
+ * abandoned as they arrive, never buffered whole. Thread-safe.
+ */
+public final class Transport {
+
+  /** An HTTP answer of any status. */
+  public record Response(int status, HttpHeaders headers, byte[] body) {
+    public String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+  }
+
+  /** The exchange failed: no connection, a timeout, a reset, an oversized or truncated body. */
+  public static final class TransportException extends Exception {
+    public TransportException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private final HttpClient http;
+  private final String bearer;
+  private final int maxBodyBytes;
+  private final String userAgent;
+
+  public Transport(Duration connectTimeout, String credential, int maxBodyBytes, String userAgent) {
+    this.http = HttpClient.newBuilder()
+        .connectTimeout(connectTimeout)
+        .version(HttpClient.Version.HTTP_1_1)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
+    this.bearer = "Bearer " + credential;
+    this.maxBodyBytes = maxBodyBytes;
+    this.userAgent = userAgent;
+  }
+
+  /** Releases the HTTP client's thread where the runtime allows it (Java 21+). */
+  public void close() {
+    if (http instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        // Nothing is left to do with a client that fails to close.
+      }
+    }
+  }
+
+  /** GET with extra headers as name/value pairs, abandoned after {@code deadline}. */
+  public Response get(URI uri, Duration deadline, String... headers) throws TransportException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return send(request, deadline);
+  }
+
+  /** POST of a JSON body, abandoned after {@code deadline}. */
+  public Response postJson(URI uri, byte[] body, Duration deadline) throws TransportException {
+    return send(HttpRequest.newBuilder(uri)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)), deadline);
+  }
+
+  private Response send(HttpRequest.Builder builder, Duration deadline) throws TransportException {
+    HttpRequest request = builder
+        .timeout(deadline)
+        .header("Authorization", bearer)
+        .header("User-Agent", userAgent)
+        .build();
+    CompletableFuture<HttpResponse<byte[]>> future =
+        http.sendAsync(request, info -> new LimitedBody(maxBodyBytes));
+    try {
+      HttpResponse<byte[]> response = future.get(deadline.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+      return new Response(response.statusCode(), response.headers(), response.body());
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw new TransportException("no complete answer within " + deadline.toMillis() + " ms", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new TransportException(describe(cause), cause);
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new TransportException("interrupted", e);
+    }
+  }
+
+  private static String describe(Throwable cause) {
+    String message = cause.getMessage();
+    String kind = cause.getClass().getSimpleName();
+    return message == null || message.isBlank() ? kind : kind + ": " + message;
+  }
+
+  /** Collects a body, failing as soon as it grows past the limit. */
+  private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+    private final int limit;
+    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    private Flow.Subscription subscription;
+
+    LimitedBody(int limit) {
+      this.limit = limit;
+    }
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+      return result;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      this.subscription = subscription;
+      subscription.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> items) {
+      for (ByteBuffer item : items) {
+        if (bytes.size() + item.remaining() > limit) {
+          subscription.cancel();
+          result.completeExceptionally(new IOException("response body exceeds " + limit + " bytes"));
+          return;
+        }
+        byte[] chunk = new byte[item.remaining()];
+        item.get(chunk);
+        bytes.write(chunk, 0, chunk.length);
+      }
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+      result.completeExceptionally(throwable);
+    }
+
+    @Override
+    public void onComplete() {
+      result.complete(bytes.toByteArray());
+    }
+  }
+}

@@ -1,0 +1,563 @@
+package io.holdfast.testkit;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * An HTTP/1.1 fault proxy on 127.0.0.1, in front of a real Holdfast replica, in the spirit of
+ * Toxiproxy: point the client under test at {@link #uri()} instead of the replica, then make the
+ * "replica" misbehave with {@link #fault(Fault)}.
+ *
+ * <pre>{@code
+ * try (FaultyReplica replica = FaultyReplica.start(realReplica)) {
+ *   // build the client with replica.uri()
+ *   replica.fault("/checksums", Fault.status(503, "5"));
+ *   replica.fault(Fault.refuseConnections());
+ *   replica.clear();                     // healthy again, same port
+ * }
+ * }</pre>
+ *
+ * <p><b>How it works.</b> Each accepted connection gets a platform daemon thread named {@code
+ * holdfast-faulty-replica-<port>-<n>}, which reads one request, picks a fault by the rules, and
+ * either answers on its own or forwards the request to the replica with {@link HttpClient} and
+ * writes the answer back over the raw socket, tampered with. Every answer carries {@code
+ * Connection: close} and the socket is closed after it; HTTP clients simply reconnect. At most
+ * 256 connections are served at once; the ones beyond are closed at once.
+ *
+ * <p><b>Rules.</b> {@link #fault(String, Fault)} adds a rule for requests whose request-target
+ * (path and query, as sent) contains a string; {@link #fault(Fault)} adds one for every request.
+ * The most recently added matching rule wins; requests no rule matches are forwarded untouched.
+ * {@link #clear()} removes every rule, ends the blackholes and trickles in progress, and listens
+ * again if connections were refused.
+ *
+ * <p><b>Forwarding.</b> The method, request-target, body and headers are forwarded, except
+ * hop-by-hop headers, {@code Host}, {@code Content-Length} and {@code Expect}, and any header the
+ * JDK's {@link HttpClient} will not send. Responses are buffered whole before they are written,
+ * so streaming responses are not supported; hop-by-hop headers are dropped and {@code
+ * Content-Length} is recomputed. If the replica cannot be reached, the proxy answers {@code 502}.
+ *
+ * <p><b>Limits.</b> Requests must use the origin form ({@code /path?query}), fit in 1 MiB of
+ * head and 16 MiB of body, and state their body's length with {@code Content-Length} (chunked
+ * request bodies are answered {@code 411}). A request-target that is not a valid URI is answered
+ * {@code 400}. Closing the listener to refuse connections frees the port for a moment; in the
+ * unlikely event another process takes it, re-opening fails with an {@link
+ * UncheckedIOException}.
+ *
+ * <p><b>Thread safety.</b> Safe for use from any number of threads; rule changes apply to
+ * requests whose head is read after the change.
+ */
+public final class FaultyReplica implements AutoCloseable {
+
+  private static final int MAX_CONNECTIONS = 256;
+  private static final int READ_TIMEOUT_MILLIS = 30_000;
+  private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  /** Request headers not forwarded: hop-by-hop, and those the proxy's client sets itself. */
+  private static final Set<String> NOT_FORWARDED = notForwarded();
+
+  private final URI upstream;
+  private final String upstreamBase;
+  private final int port;
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
+
+  private final Object lock = new Object();
+  private ServerSocket listener; // guarded by lock; null while refusing connections or closed
+  private Thread acceptor; // guarded by lock; the thread accepting on listener
+  private volatile boolean closed;
+
+  /** Rules, the most recently added first. */
+  private final CopyOnWriteArrayList<Rule> rules = new CopyOnWriteArrayList<>();
+
+  /** Counted down (and replaced) by {@link #clear()}, and counted down by {@link #close()}. */
+  private volatile CountDownLatch cleared = new CountDownLatch(1);
+
+  private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger threadIds = new AtomicInteger();
+  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+
+  private record Rule(String pathContains, Fault fault) {}
+
+  private FaultyReplica(URI upstream, ServerSocket listener) {
+    this.upstream = upstream;
+    String base = upstream.toString();
+    this.upstreamBase = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    this.port = listener.getLocalPort();
+    this.listener = listener;
+  }
+
+  /**
+   * Starts a proxy on 127.0.0.1, on an ephemeral port, in front of {@code upstream}.
+   *
+   * @param upstream the real replica: an {@code http} or {@code https} URI without query or
+   *     fragment, such as {@code http://127.0.0.1:8080}; a path, if any, prefixes every
+   *     forwarded request-target
+   * @throws IOException if no port can be bound
+   */
+  public static FaultyReplica start(URI upstream) throws IOException {
+    Objects.requireNonNull(upstream, "upstream");
+    String scheme = upstream.getScheme();
+    if (!("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
+        || upstream.getHost() == null
+        || upstream.getRawQuery() != null
+        || upstream.getRawFragment() != null) {
+      throw new IllegalArgumentException(
+          "upstream must be an http(s) URI without query or fragment: " + upstream);
+    }
+    FaultyReplica replica = new FaultyReplica(upstream, bind(0));
+    synchronized (replica.lock) {
+      replica.startAccepting(replica.listener);
+    }
+    return replica;
+  }
+
+  /** Where clients reach the proxy: {@code http://127.0.0.1:<port>}. */
+  public URI uri() {
+    return URI.create("http://127.0.0.1:" + port);
+  }
+
+  /** The real replica requests are forwarded to. */
+  public URI upstream() {
+    return upstream;
+  }
+
+  /**
+   * How many requests the proxy has read since it started or since {@link #resetCount()},
+   * faulted or not. Connections refused, or closed before a whole request head arrived, do not
+   * count.
+   */
+  public int requests() {
+    return requests.get();
+  }
+
+  /** Sets {@link #requests()} back to zero. */
+  public void resetCount() {
+    requests.set(0);
+  }
+
+  /**
+   * Waits until {@link #requests()} reaches {@code count}: for example until a blackholed
+   * request has arrived, before clearing the rule. A request counts once its fault has been
+   * chosen, so rules changed afterwards no longer apply to it, and a {@link #clear()} ends it as
+   * described there.
+   *
+   * @param count the count to wait for
+   * @param timeout how long to wait at most
+   * @return whether the count was reached in time
+   * @throws InterruptedException if the thread is interrupted while waiting
+   */
+  public boolean awaitRequests(int count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (requests) {
+      for (long left = timeout.toNanos(); requests.get() < count; ) {
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(requests, left);
+        left = deadline - System.nanoTime();
+      }
+      return true;
+    }
+  }
+
+  /**
+   * Applies {@code fault} to every request, taking precedence over the rules added before.
+   *
+   * @throws UncheckedIOException if the port must be listened on again and cannot be
+   */
+  public void fault(Fault fault) {
+    fault("", fault);
+  }
+
+  /**
+   * Applies {@code fault} to the requests whose request-target (path and query, as sent)
+   * contains {@code pathContains}, taking precedence over the rules added before. Rules for
+   * other paths stay in force.
+   *
+   * @param pathContains a substring of the request-target; empty for every request
+   * @param fault the fault; {@link Fault#refuseConnections()} only with an empty {@code
+   *     pathContains}, since it acts before any path is known
+   * @throws UncheckedIOException if the port must be listened on again and cannot be
+   */
+  public void fault(String pathContains, Fault fault) {
+    Objects.requireNonNull(pathContains, "pathContains");
+    Objects.requireNonNull(fault, "fault");
+    if (fault.refusesConnections() && !pathContains.isEmpty()) {
+      throw new IllegalArgumentException("refuseConnections() applies to every path");
+    }
+    synchronized (lock) {
+      rules.add(0, new Rule(pathContains, fault));
+      listenAsRulesSay();
+    }
+  }
+
+  /**
+   * Removes every rule: requests are forwarded untouched again, connections held by {@link
+   * Fault#blackhole()} are closed unanswered, {@link Fault#trickle(Duration)} sends the rest of
+   * its body at once, {@link Fault#delay(Duration)} stops waiting, and refused connections are
+   * accepted again on the same port.
+   *
+   * @throws UncheckedIOException if the port cannot be listened on again
+   */
+  public void clear() {
+    synchronized (lock) {
+      rules.clear();
+      CountDownLatch old = cleared;
+      cleared = new CountDownLatch(1);
+      old.countDown();
+      listenAsRulesSay();
+    }
+  }
+
+  /**
+   * Records the replica's current answer to {@code GET path}, to serve it later with {@link
+   * Fault#replay(Recorded)}: for example an older, validly signed document once the replica has
+   * moved on.
+   *
+   * @param path the request-target, such as {@code /v1/instances/acme-prod/config/core}
+   * @param headers request headers as name, value pairs, such as {@code "Authorization",
+   *     "Bearer hfi_..."}
+   * @throws IOException if the replica cannot be reached or the thread is interrupted
+   */
+  public Recorded record(String path, String... headers) throws IOException {
+    Objects.requireNonNull(path, "path");
+    if (!path.startsWith("/")) {
+      throw new IllegalArgumentException("path must start with /: " + path);
+    }
+    if (headers.length % 2 != 0) {
+      throw new IllegalArgumentException("headers must come as name, value pairs");
+    }
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(upstreamBase + path)).GET();
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    try {
+      HttpResponse<byte[]> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      return new Recorded(path, response.statusCode(), response.headers(), response.body());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while recording " + path);
+    }
+  }
+
+  /**
+   * Stops the proxy: closes the listener and every connection, ends its threads (waiting up to
+   * two seconds for them), and answers nothing more. Idempotent.
+   */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      stopAccepting();
+    }
+    cleared.countDown();
+    for (Socket socket : sockets) {
+      closeQuietly(socket);
+    }
+    for (Thread thread : threads) {
+      thread.interrupt();
+    }
+    long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+    for (Thread thread : threads) {
+      joinUninterruptibly(thread, deadline - System.nanoTime());
+    }
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public String toString() {
+    return "FaultyReplica[" + uri() + " -> " + upstream + ", rules=" + rules + "]";
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** Opens or closes the listener as the highest-precedence rule for every path says. */
+  private void listenAsRulesSay() {
+    if (closed) {
+      return;
+    }
+    boolean refuse = false;
+    for (Rule rule : rules) {
+      if (rule.pathContains().isEmpty()) {
+        refuse = rule.fault().refusesConnections();
+        break;
+      }
+    }
+    if (refuse && listener != null) {
+      stopAccepting();
+    } else if (!refuse && listener == null) {
+      try {
+        listener = bind(port);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port + " again", e);
+      }
+      startAccepting(listener);
+    }
+  }
+
+  private static ServerSocket bind(int port) throws IOException {
+    ServerSocket server = new ServerSocket();
+    try {
+      server.setReuseAddress(true);
+      server.bind(
+          new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), 50);
+      return server;
+    } catch (IOException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  private void startAccepting(ServerSocket server) {
+    acceptor = startThread(() -> accept(server), "accept");
+  }
+
+  /**
+   * Closes the listener and waits for its thread to leave {@code accept}: only then is the socket
+   * really closed (the JDK defers it), and the port free to be listened on again.
+   */
+  private void stopAccepting() {
+    closeQuietly(listener);
+    listener = null;
+    joinUninterruptibly(acceptor, CLOSE_WAIT_NANOS);
+    acceptor = null;
+  }
+
+  private static void joinUninterruptibly(Thread thread, long nanos) {
+    if (thread == null || thread == Thread.currentThread()) {
+      return;
+    }
+    boolean interrupted = false;
+    long deadline = System.nanoTime() + nanos;
+    for (long left = nanos; left > 0 && thread.isAlive(); left = deadline - System.nanoTime()) {
+      try {
+        TimeUnit.NANOSECONDS.timedJoin(thread, left);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Thread startThread(Runnable task, String role) {
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                task.run();
+              } finally {
+                threads.remove(Thread.currentThread());
+              }
+            },
+            "holdfast-faulty-replica-" + port + "-" + role);
+    thread.setDaemon(true);
+    threads.add(thread);
+    thread.start();
+    return thread;
+  }
+
+  private void accept(ServerSocket server) {
+    while (!server.isClosed()) {
+      Socket socket;
+      try {
+        socket = server.accept();
+      } catch (IOException e) {
+        if (!server.isClosed()) {
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // e.g. out of descriptors
+        }
+        continue;
+      }
+      if (sockets.size() >= MAX_CONNECTIONS) {
+        closeQuietly(socket);
+        continue;
+      }
+      sockets.add(socket);
+      if (closed) { // close() may have swept the sockets before this one was added
+        sockets.remove(socket);
+        closeQuietly(socket);
+        return;
+      }
+      startThread(() -> serve(socket), Integer.toString(threadIds.incrementAndGet()));
+    }
+  }
+
+  private void serve(Socket socket) {
+    try (socket) {
+      socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+      socket.setTcpNoDelay(true);
+      OutputStream out = new BufferedOutputStream(socket.getOutputStream());
+      Exchange.Request request;
+      try {
+        request = Exchange.read(new BufferedInputStream(socket.getInputStream()), out);
+      } catch (Exchange.Refused e) {
+        Response refusal = Response.problem(e.status, null, e.getMessage());
+        out.write(refusal.head());
+        out.write(refusal.body());
+        out.flush();
+        return;
+      }
+      if (request == null) {
+        return;
+      }
+      CountDownLatch clearedAtStart = cleared; // read before the rules: a clear() ends the fault
+      Fault fault = faultFor(request.target());
+      synchronized (requests) { // counted once its fault is chosen, for awaitRequests()
+        requests.incrementAndGet();
+        requests.notifyAll();
+      }
+      Exchange exchange = new Exchange(this, request, out, clearedAtStart);
+      if (fault == null) {
+        exchange.send(exchange.forward());
+      } else {
+        fault.action().apply(exchange);
+      }
+      socket.shutdownOutput();
+    } catch (IOException e) {
+      // The client went away, the proxy closed, or a fault cut the connection: nothing to do.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // close() ends the thread
+    } finally {
+      sockets.remove(socket);
+    }
+  }
+
+  private Fault faultFor(String target) {
+    for (Rule rule : rules) {
+      if (!rule.fault().refusesConnections() && target.contains(rule.pathContains())) {
+        return rule.fault();
+      }
+    }
+    return null;
+  }
+
+  /** Sends {@code request} to the replica; answers {@code 502} if it cannot be reached. */
+  Response forward(Exchange.Request request) throws IOException, InterruptedException {
+    URI target;
+    try {
+      target = URI.create(upstreamBase + request.target());
+    } catch (IllegalArgumentException e) {
+      return Response.problem(400, null, "FaultyReplica cannot forward this request-target.");
+    }
+    HttpRequest.Builder builder = HttpRequest.newBuilder(target);
+    for (String[] header : request.headers()) {
+      if (!NOT_FORWARDED.contains(header[0].toLowerCase(Locale.ROOT))) {
+        try {
+          builder.header(header[0], header[1]);
+        } catch (IllegalArgumentException e) {
+          // A header the JDK client refuses to send: it is not forwarded.
+        }
+      }
+    }
+    byte[] body = request.body();
+    builder.method(
+        request.method(),
+        body.length == 0
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpResponse<byte[]> response;
+    try {
+      response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException | IllegalArgumentException e) {
+      return Response.problem(502, null, "FaultyReplica could not reach the replica.");
+    }
+    return Response.from(
+        response.statusCode(),
+        response.headers(),
+        response.body(),
+        request.method().equals("HEAD"));
+  }
+
+  private static Set<String> notForwarded() {
+    Set<String> names = new java.util.HashSet<>(Response.HOP_BY_HOP);
+    names.addAll(Set.of("host", "content-length", "expect", "http2-settings"));
+    return Set.copyOf(names);
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    if (closeable == null) {
+      return;
+    }
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      // closing anyway
+    }
+  }
+
+  /**
+   * A response recorded from the replica by {@link FaultyReplica#record(String, String...)}, to
+   * be served again by {@link Fault#replay(Recorded)}.
+   *
+   * <p><b>Thread safety.</b> Immutable; share freely.
+   */
+  public static final class Recorded {
+    private final String path;
+    private final int status;
+    private final HttpHeaders headers;
+    private final byte[] body;
+
+    private Recorded(String path, int status, HttpHeaders headers, byte[] body) {
+      this.path = path;
+      this.status = status;
+      this.headers = headers;
+      this.body = body.clone();
+    }
+
+    /** The status the replica answered. */
+    public int status() {
+      return status;
+    }
+
+    /** The headers the replica answered, as received. */
+    public HttpHeaders headers() {
+      return headers;
+    }
+
+    /** A copy of the body the replica answered. */
+    public byte[] body() {
+      return body.clone();
+    }
+
+    @Override
+    public String toString() {
+      return "Recorded[GET " + path + " -> " + status + ", " + body.length + " bytes]";
+    }
+  }
+}
