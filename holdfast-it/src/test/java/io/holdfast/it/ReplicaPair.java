@@ -1,0 +1,128 @@
+package io.holdfast.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.holdfast.protocol.signature.VerificationKey;
+import io.holdfast.server.HoldfastServer;
+import io.holdfast.server.config.ServerConfig;
+import io.holdfast.testkit.FaultyReplica;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Two real replicas on one SQLite store, each behind a fault-injecting proxy, with a small admin
+ * client to publish through replica A. Close it to stop everything.
+ */
+public final class ReplicaPair implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HoldfastServer a;
+  private final HoldfastServer b;
+  private final FaultyReplica proxyA;
+  private final FaultyReplica proxyB;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private ReplicaPair(HoldfastServer a, HoldfastServer b, FaultyReplica proxyA, FaultyReplica proxyB) {
+    this.a = a;
+    this.b = b;
+    this.proxyA = proxyA;
+    this.proxyB = proxyB;
+  }
+
+  public static ReplicaPair start(Path dataDir) {
+    HoldfastServer a = HoldfastServer.start(config(dataDir));
+    HoldfastServer b = HoldfastServer.start(config(dataDir));
+    try {
+      return new ReplicaPair(a, b,
+          FaultyReplica.start(URI.create("http://127.0.0.1:" + a.port())),
+          FaultyReplica.start(URI.create("http://127.0.0.1:" + b.port())));
+    } catch (IOException e) {
+      a.close();
+      b.close();
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static ServerConfig config(Path dataDir) {
+    return ServerConfig.builder(dataDir).port(0).refreshInterval(Duration.ofMillis(50)).build();
+  }
+
+  /** The proxies' URIs, replica A first: what clients are given. */
+  public List<URI> replicas() {
+    return List.of(proxyA.uri(), proxyB.uri());
+  }
+
+  public FaultyReplica proxyA() {
+    return proxyA;
+  }
+
+  public FaultyReplica proxyB() {
+    return proxyB;
+  }
+
+  public HoldfastServer serverA() {
+    return a;
+  }
+
+  public HoldfastServer serverB() {
+    return b;
+  }
+
+  public VerificationKey key() {
+    return a.verificationKey();
+  }
+
+  /** Creates a namespace through replica A. */
+  public void createNamespace(String name) {
+    admin("POST", "/v1/admin/namespaces", "{\"name\":\"" + name + "\"}");
+  }
+
+  /** Creates an instance through replica A and returns its credential. */
+  public String createInstance(String id, String ring) {
+    return admin("POST", "/v1/admin/instances", "{\"id\":\"" + id + "\",\"ring\":\"" + ring + "\"}").get("credential").asText();
+  }
+
+  /** Stages and publishes one layer through replica A; returns the revision. */
+  public long publish(String namespace, String scope, String json) {
+    admin("PUT", "/v1/admin/namespaces/" + namespace + "/layers/" + scope, json);
+    return admin("POST", "/v1/admin/namespaces/" + namespace + "/publish", "{\"message\":\"test\"}").get("revision").asLong();
+  }
+
+  private JsonNode admin(String method, String path, String body) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port() + path))
+        .header("Authorization", "Bearer " + a.adminToken())
+        .header("Content-Type", "application/json")
+        .method(method, HttpRequest.BodyPublishers.ofString(body))
+        .build();
+    try {
+      HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      if (response.statusCode() >= 300) {
+        throw new AssertionError(method + " " + path + ": " + new String(response.body(), StandardCharsets.UTF_8));
+      }
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    proxyA.close();
+    proxyB.close();
+    b.close();
+    a.close();
+    http.close();
+  }
+}
