@@ -46,6 +46,9 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--refresh-interval", description = "How often to look for other replicas' writes (default 250ms).")
   String refreshInterval;
 
+  @Option(names = "--max-watchers", description = "Most concurrent long-poll watchers (default 20000).")
+  String maxWatchers;
+
   @Override
   public Integer call() throws InterruptedException {
     Map<String, String> flags = new HashMap<>();
@@ -57,6 +60,7 @@ final class ServerCommand implements Callable<Integer> {
     flags.put("max-body-bytes", maxBodyBytes);
     flags.put("max-depth", maxDepth);
     flags.put("refresh-interval", refreshInterval);
+    flags.put("max-watchers", maxWatchers);
     ServerConfig config = ServerConfigLoader.load(configFile, System.getenv(), flags);
     HoldfastServer server = HoldfastServer.start(config);
     awaitShutdown(server);
