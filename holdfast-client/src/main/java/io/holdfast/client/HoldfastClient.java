@@ -242,9 +242,11 @@ public final class HoldfastClient implements AutoCloseable {
       }
     }
     signalCycle();
+    if (transport != null) {
+      // Abandons a watch the server may hold open for its whole timeout, so the loop ends now.
+      transport.close();
+    }
     if (thread != null) {
-      // A watch may hold a request open for its whole timeout: interrupting the loop abandons it.
-      thread.interrupt();
       try {
         thread.join(Duration.ofSeconds(5).toMillis());
       } catch (InterruptedException e) {
@@ -252,9 +254,6 @@ public final class HoldfastClient implements AutoCloseable {
       }
     }
     listeners.close();
-    if (transport != null) {
-      transport.close();
-    }
     if (cache != null) {
       cache.close();
     }

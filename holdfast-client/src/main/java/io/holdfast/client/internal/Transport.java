@@ -38,6 +38,7 @@ public final class Transport {
   }
 
   private final HttpClient http;
+  private final java.util.Set<CompletableFuture<?>> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final String bearer;
   private final int maxBodyBytes;
   private final String userAgent;
@@ -53,8 +54,14 @@ public final class Transport {
     this.userAgent = userAgent;
   }
 
-  /** Releases the HTTP client's thread where the runtime allows it (Java 21+). */
+  /**
+   * Abandons every exchange in flight (a watch may be held open for its whole timeout), then
+   * releases the HTTP client's thread where the runtime allows it (Java 21+).
+   */
   public void close() {
+    for (CompletableFuture<?> exchange : inFlight) {
+      exchange.cancel(true);
+    }
     if (http instanceof AutoCloseable closeable) {
       try {
         closeable.close();
@@ -88,6 +95,7 @@ public final class Transport {
         .build();
     CompletableFuture<HttpResponse<byte[]>> future =
         http.sendAsync(request, info -> new LimitedBody(maxBodyBytes));
+    inFlight.add(future);
     try {
       HttpResponse<byte[]> response = future.get(deadline.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
       return new Response(response.statusCode(), response.headers(), response.body());
@@ -97,10 +105,14 @@ public final class Transport {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new TransportException(describe(cause), cause);
+    } catch (java.util.concurrent.CancellationException e) {
+      throw new TransportException("abandoned: the client is closing", e);
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
       throw new TransportException("interrupted", e);
+    } finally {
+      inFlight.remove(future);
     }
   }
 
