@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Client SDK benchmarks: JMH for the read path (snapshot and typed get, with allocation per
+# operation from -prof gc, against a plain Jackson tree lookup as the reference), then the
+# failover and cold-start harness. Usage: bench/client.sh
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+"$root/holdfast" --version >/dev/null   # builds if needed
+jdk=$("$root/bin/find-jdk")
+cp="$root/holdfast-bench/target/holdfast-bench-0.1.0-SNAPSHOT.jar:$root/holdfast-bench/target/lib/*"
+export HOLDFAST_LOG_LEVEL=WARN HOLDFAST_ACCESS_LOG=WARN
+echo "== JMH: read path (ns/op; gc.alloc.rate.norm is bytes allocated per operation)"
+"$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main SnapshotReadBenchmark -prof gc \
+  | grep -E "^Benchmark|SnapshotReadBenchmark\.[a-zA-Z]+ |gc.alloc.rate.norm "
+echo "== failover and cold start (default client settings)"
+"$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" io.holdfast.bench.ClientFailoverBenchmark "${1:-15}"
