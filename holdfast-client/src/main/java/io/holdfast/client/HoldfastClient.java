@@ -143,6 +143,11 @@ public final class HoldfastClient implements AutoCloseable {
       cache.load(tracker.namespace()).ifPresent(stored -> {
         try {
           VerifiedDocument document = verifier.stored(stored.body(), stored.reprDigest(), stored.signature(), tracker.namespace());
+          long highWater = cache.highWaterMark(tracker.namespace());
+          if (document.revision() < highWater) {
+            throw new Rejection("revision " + document.revision() + " is older than revision " + highWater
+                + ", which this cache held before (rollback)");
+          }
           listeners.dispatch(tracker.restore(document, stored.verifiedAt(), stored.graceConsumed()));
         } catch (Rejection rejection) {
           cache.quarantine(tracker.namespace(), "failed verification: " + rejection.getMessage());

@@ -159,10 +159,36 @@ public final class DiskCache implements AutoCloseable {
     node.put("signature", document.signature());
     node.put("verifiedAt", verifiedAt.toString());
     node.put("graceConsumedMillis", graceConsumed.toMillis());
-    Path target = file(namespace);
+    try {
+      writeAtomically(file(namespace), JSON.writeValueAsBytes(node));
+      if (document.revision() > highWaterMark(namespace)) {
+        writeAtomically(highWaterFile(namespace), Long.toString(document.revision()).getBytes(StandardCharsets.US_ASCII));
+      }
+    } catch (IOException | RuntimeException e) {
+      writeFailures++;
+      log.log(Level.WARNING, "cannot write the last-known-good copy of {0} ({1}); keeping it in memory", namespace, e.toString());
+    }
+  }
+
+  /**
+   * The highest revision of the namespace this directory has held, kept in a file of its own:
+   * a copy older than that was put back by someone (an old backup, FAULTS B4) and is refused.
+   * Whoever can write the directory can also lower the mark; it guards against accidents, not
+   * against an attacker with write access (documented in docs/client.md). Zero if none.
+   */
+  public long highWaterMark(String namespace) {
+    Path file = highWaterFile(namespace);
+    try {
+      return Files.exists(file) ? Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip()) : 0;
+    } catch (IOException | NumberFormatException e) {
+      log.log(Level.WARNING, "ignoring unreadable high-water mark {0}: {1}", file.getFileName(), e.toString());
+      return 0;
+    }
+  }
+
+  private void writeAtomically(Path target, byte[] bytes) throws IOException {
     Path temp = directory.resolve(target.getFileName() + ".tmp");
     try {
-      byte[] bytes = JSON.writeValueAsBytes(node);
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
@@ -177,15 +203,13 @@ public final class DiskCache implements AutoCloseable {
       } catch (IOException e) {
         // Not every file system can fsync a directory; the rename has happened.
       }
-    } catch (IOException | RuntimeException e) {
-      writeFailures++;
-      log.log(Level.WARNING, "cannot write the last-known-good copy of {0} ({1}); keeping it in memory", namespace, e.toString());
-      try {
-        Files.deleteIfExists(temp);
-      } catch (IOException ignored) {
-        // The temporary file is removed at the next start.
-      }
+    } finally {
+      Files.deleteIfExists(temp);
     }
+  }
+
+  private Path highWaterFile(String namespace) {
+    return directory.resolve(ContentHash.of((instance + "\n" + namespace).getBytes(StandardCharsets.UTF_8)).hex() + ".hwm");
   }
 
   private Path file(String namespace) {
