@@ -24,9 +24,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,48 +39,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * schedule) is a {@link ManualTime} that stands still unless a test moves it; request deadlines
  * and backoff waits are real and short.
  */
-class ConfigServiceFaultsTest {
+class ConfigServiceFaultsTest extends FaultScenarios {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  @TempDir
-  static Path dir;
-
-  private static FaultFixture fx;
-
-  @BeforeAll
-  static void startReplicas() {
-    fx = FaultFixture.start(dir.resolve("store"));
-  }
-
-  @AfterAll
-  static void stopReplicas() {
-    if (fx != null) {
-      fx.close();
-    }
-  }
-
-  @AfterEach
-  void heal() {
-    fx.heal();
-  }
-
-  private static String doc(int version) {
-    return "{\"seats\":25,\"v\":" + version + "}";
-  }
-
-  /** Builds and starts a client, probed from its first load, and checks it came up FRESH. */
-  private static Probe startFresh(HoldfastClient.Builder builder) {
-    return startFresh(builder, ExpiredPolicy.SERVE_LAST_KNOWN_GOOD);
-  }
-
-  private static Probe startFresh(HoldfastClient.Builder builder, ExpiredPolicy policy) {
-    HoldfastClient client = fx.build(builder.expiredPolicy(policy));
-    Probe probe = Probe.on(client, policy);
-    client.start();
-    assertThat(probe.status()).as("status after start").isEqualTo(Status.FRESH);
-    return probe;
-  }
 
   /** The LKG is exactly what was published at {@code version}: the entitlement floor (I2). */
   private static void assertServes(Probe probe, long revision, int version) {
