@@ -134,8 +134,8 @@ done
 ref_etag=$(curl -fs -D - -o /dev/null "http://127.0.0.1:$((ng_port + 1))/doc" | tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][Gg]: //p')
 
 echo "document: $size bytes; holdfast ETag $hf_etag; nginx ETag $ng_etag; $duration s per run after a 3 s warm-up; wrk -t2"
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)"
-echo "java: $("$jdk/bin/java" -version 2>&1 | head -n 1); nginx: $("$NGINX" -v 2>&1 | sed 's/.*nginx\///')"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
+echo "java: $("$jdk/bin/java" -version 2>&1 | sed -n 1p); nginx: $("$NGINX" -v 2>&1 | sed 's/.*nginx\///')"
 printf '%-5s %-5s %-12s | %9s %9s %11s | %8s %9s\n' kind conns server "req/s" "p99 ms" "req/cpu-s" "vs nginx" "cpu ratio"
 for kind in 200 304; do
   for conns in 50 500; do
