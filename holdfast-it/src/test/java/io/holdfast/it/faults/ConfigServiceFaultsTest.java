@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.holdfast.client.ConfigSnapshot;
 import io.holdfast.client.ExpiredPolicy;
-import io.holdfast.client.HoldfastClient;
 import io.holdfast.client.Status;
 import io.holdfast.testkit.Fault;
 import io.holdfast.testkit.FaultyReplica;
