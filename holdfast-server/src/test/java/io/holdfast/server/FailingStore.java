@@ -1,8 +1,16 @@
 package io.holdfast.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.holdfast.server.audit.AuditEntry;
+import io.holdfast.server.audit.AuditQuery;
+import io.holdfast.server.audit.AuditVerification;
 import io.holdfast.server.model.Role;
 import io.holdfast.server.model.Scope;
+import io.holdfast.server.subscription.Application;
+import io.holdfast.server.subscription.NewSubscription;
+import io.holdfast.server.subscription.Subscription;
+import io.holdfast.server.subscription.SubscriptionChange;
+import io.holdfast.server.subscription.SubscriptionFilter;
 import io.holdfast.server.store.AdminCredential;
 import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.store.Draft;
@@ -68,5 +76,16 @@ public final class FailingStore implements ConfigStore {
   @Override public void ensureAdminCredential(String name, Role role, String tokenHash) { check(); delegate.ensureAdminCredential(name, role, tokenHash); }
   @Override public void recordHeartbeat(String instance, JsonNode heartbeat, Instant receivedAt) { check(); delegate.recordHeartbeat(instance, heartbeat, receivedAt); }
   @Override public Optional<Heartbeat> lastHeartbeat(String instance) { check(); return delegate.lastHeartbeat(instance); }
+  @Override public List<Heartbeat> latestHeartbeats() { check(); return delegate.latestHeartbeats(); }
+  @Override public List<Application> listApplications() { check(); return delegate.listApplications(); }
+  @Override public Optional<Application> findApplication(String name) { check(); return delegate.findApplication(name); }
+  @Override public Application createApplication(String name, String displayName, String actor) { check(); return delegate.createApplication(name, displayName, actor); }
+  @Override public Application updateApplication(String name, String displayName, String actor) { check(); return delegate.updateApplication(name, displayName, actor); }
+  @Override public List<Subscription> listSubscriptions(SubscriptionFilter filter) { check(); return delegate.listSubscriptions(filter); }
+  @Override public Optional<Subscription> findSubscription(String id) { check(); return delegate.findSubscription(id); }
+  @Override public Subscription createSubscription(NewSubscription subscription, String actor) { check(); return delegate.createSubscription(subscription, actor); }
+  @Override public Subscription changeSubscription(String id, SubscriptionChange change, String actor) { check(); return delegate.changeSubscription(id, change, actor); }
+  @Override public List<AuditEntry> auditLog(AuditQuery query) { check(); return delegate.auditLog(query); }
+  @Override public AuditVerification verifyAuditLog() { check(); return delegate.verifyAuditLog(); }
   @Override public void close() { delegate.close(); }
 }

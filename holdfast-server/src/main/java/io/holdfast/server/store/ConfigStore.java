@@ -1,8 +1,16 @@
 package io.holdfast.server.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.holdfast.server.audit.AuditEntry;
+import io.holdfast.server.audit.AuditQuery;
+import io.holdfast.server.audit.AuditVerification;
 import io.holdfast.server.model.Role;
 import io.holdfast.server.model.Scope;
+import io.holdfast.server.subscription.Application;
+import io.holdfast.server.subscription.NewSubscription;
+import io.holdfast.server.subscription.Subscription;
+import io.holdfast.server.subscription.SubscriptionChange;
+import io.holdfast.server.subscription.SubscriptionFilter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -12,12 +20,15 @@ import java.util.Set;
 
 /**
  * Durable state of Holdfast: rings, instances, namespaces, layers and their immutable versions,
- * admin credentials, the global revision log, and the latest heartbeat of each instance.
+ * admin credentials, the applications catalogue and subscriptions, the global revision log, the
+ * hash-chained audit log, and the latest heartbeat of each instance.
  *
  * <p>Every write is one transaction: it either happens completely or not at all. Every write
  * that can change what replicas serve or who may read it (everything but staging a draft)
  * appends exactly one revision to the log in that transaction; recording a heartbeat changes
- * neither, so it appends none. Writes that refer to something missing throw a
+ * neither, so it appends none. Writes to applications and subscriptions also append exactly one
+ * audit row in the same transaction, so a rejected write leaves neither revision nor audit row.
+ * Writes that refer to something missing throw a
  * {@link io.holdfast.server.ProblemException} of the matching type; an unreachable or failing
  * database throws {@link StoreUnavailableException}. Implementations are thread-safe and are
  * proven by the same contract suite ({@code ConfigStoreContract}).
@@ -97,6 +108,53 @@ public interface ConfigStore extends AutoCloseable {
 
   /** The instance's latest heartbeat, if it has sent one (empty for an unknown instance too). */
   Optional<Heartbeat> lastHeartbeat(String instance);
+
+  /** The latest heartbeat of every instance that has sent one, by instance id. */
+  List<Heartbeat> latestHeartbeats();
+
+  // ---------------------------------------------------------------- applications and subscriptions
+
+  List<Application> listApplications();
+
+  Optional<Application> findApplication(String name);
+
+  /** @throws io.holdfast.server.ProblemException {@code ALREADY_EXISTS} */
+  Application createApplication(String name, String displayName, String actor);
+
+  /** @throws io.holdfast.server.ProblemException {@code APPLICATION_NOT_FOUND} */
+  Application updateApplication(String name, String displayName, String actor);
+
+  /** Subscriptions matching the filter, by instance, application, start of period and id. */
+  List<Subscription> listSubscriptions(SubscriptionFilter filter);
+
+  Optional<Subscription> findSubscription(String id);
+
+  /**
+   * Creates an active subscription with a new id.
+   *
+   * @throws io.holdfast.server.ProblemException {@code INSTANCE_NOT_FOUND},
+   *     {@code APPLICATION_NOT_FOUND}, or {@code SUBSCRIPTION_OVERLAP} if its period overlaps
+   *     another subscription of the instance and application that is not cancelled
+   */
+  Subscription createSubscription(NewSubscription subscription, String actor);
+
+  /**
+   * Changes a subscription; cancelling is a change of status. A cancelled subscription cannot
+   * change any more.
+   *
+   * @throws io.holdfast.server.ProblemException {@code SUBSCRIPTION_NOT_FOUND},
+   *     {@code SUBSCRIPTION_ENDED}, {@code INVALID_REQUEST} (the change makes the period empty or
+   *     a count negative) or {@code SUBSCRIPTION_OVERLAP}
+   */
+  Subscription changeSubscription(String id, SubscriptionChange change, String actor);
+
+  // ---------------------------------------------------------------- audit
+
+  /** Audit rows matching the query, newest first. */
+  List<AuditEntry> auditLog(AuditQuery query);
+
+  /** Walks the whole audit chain from the first row and reports the first broken link. */
+  AuditVerification verifyAuditLog();
 
   @Override
   void close();

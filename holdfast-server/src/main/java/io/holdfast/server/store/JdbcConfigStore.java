@@ -7,8 +7,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.holdfast.protocol.json.CanonicalJson;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
+import io.holdfast.server.audit.AuditEntry;
+import io.holdfast.server.audit.AuditQuery;
+import io.holdfast.server.audit.AuditVerification;
 import io.holdfast.server.model.Role;
 import io.holdfast.server.model.Scope;
+import io.holdfast.server.subscription.Application;
+import io.holdfast.server.subscription.NewSubscription;
+import io.holdfast.server.subscription.Subscription;
+import io.holdfast.server.subscription.SubscriptionChange;
+import io.holdfast.server.subscription.SubscriptionFilter;
+import io.holdfast.server.subscription.SubscriptionJson;
+import io.holdfast.server.subscription.SubscriptionRules;
+import io.holdfast.server.subscription.SubscriptionStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,6 +36,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 
 /**
  * {@link ConfigStore} over JDBC. Every write runs in one transaction on the writer pool and
@@ -81,7 +93,8 @@ public final class JdbcConfigStore implements ConfigStore {
       Map<Long, Instant> times = new HashMap<>();
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT revision, created_at FROM revisions WHERE revision IN ("
-              + "SELECT assignment_revision FROM instances UNION SELECT revision FROM namespaces)");
+              + "SELECT assignment_revision FROM instances UNION SELECT revision FROM namespaces"
+              + " UNION SELECT revision FROM subscriptions)");
           ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           times.put(rs.getLong(1), Instant.parse(rs.getString(2)));
@@ -90,7 +103,8 @@ public final class JdbcConfigStore implements ConfigStore {
       for (LayerVersion layer : layers) {
         times.put(layer.revision(), layer.publishedAt());
       }
-      return new StoreState(revision, rings, instances, namespaces, layers, credentials, times);
+      List<Subscription> subscriptions = SubscriptionTables.subscriptions(c, SubscriptionFilter.ALL);
+      return new StoreState(revision, rings, instances, namespaces, layers, credentials, times, subscriptions);
     });
   }
 
@@ -486,13 +500,137 @@ public final class JdbcConfigStore implements ConfigStore {
           "SELECT instance, received_at, body FROM heartbeats WHERE instance = ?")) {
         ps.setString(1, instance);
         try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            return Optional.<Heartbeat>empty();
-          }
-          return Optional.of(new Heartbeat(rs.getString(1), Instant.parse(rs.getString(2)), content(rs.getString(3))));
+          return rs.next() ? Optional.of(heartbeat(rs)) : Optional.<Heartbeat>empty();
         }
       }
     });
+  }
+
+  @Override
+  public List<Heartbeat> latestHeartbeats() {
+    return read(c -> {
+      List<Heartbeat> heartbeats = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT instance, received_at, body FROM heartbeats ORDER BY instance");
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          heartbeats.add(heartbeat(rs));
+        }
+      }
+      return heartbeats;
+    });
+  }
+
+  // ---------------------------------------------------------------- applications and subscriptions
+
+  @Override
+  public List<Application> listApplications() {
+    return read(c -> SubscriptionTables.applications(c, null));
+  }
+
+  @Override
+  public Optional<Application> findApplication(String name) {
+    return read(c -> SubscriptionTables.applications(c, name).stream().findFirst());
+  }
+
+  @Override
+  public Application createApplication(String name, String displayName, String actor) {
+    return write(c -> {
+      if (exists(c, "SELECT 1 FROM applications WHERE name = ?", name)) {
+        throw new ProblemException(ProblemType.ALREADY_EXISTS, "application '" + name + "' already exists");
+      }
+      Instant now = now();
+      long revision = appendRevision(c, "application", name, actor, "create application", now);
+      Application application = new Application(name, displayName, revision, now, now);
+      SubscriptionTables.insertApplication(c, application);
+      AuditTable.append(c, now, actor, "application.create", "application:" + name, null,
+          SubscriptionJson.application(application));
+      return application;
+    });
+  }
+
+  @Override
+  public Application updateApplication(String name, String displayName, String actor) {
+    return write(c -> {
+      Application current = requireApplication(c, name);
+      Instant now = now();
+      long revision = appendRevision(c, "application", name, actor, "update application", now);
+      Application updated = new Application(name, displayName, revision, current.createdAt(), now);
+      SubscriptionTables.updateApplication(c, updated);
+      AuditTable.append(c, now, actor, "application.update", "application:" + name,
+          SubscriptionJson.application(current), SubscriptionJson.application(updated));
+      return updated;
+    });
+  }
+
+  @Override
+  public List<Subscription> listSubscriptions(SubscriptionFilter filter) {
+    return read(c -> SubscriptionTables.subscriptions(c, filter));
+  }
+
+  @Override
+  public Optional<Subscription> findSubscription(String id) {
+    return read(c -> SubscriptionTables.subscription(c, id).stream().findFirst());
+  }
+
+  @Override
+  public Subscription createSubscription(NewSubscription wanted, String actor) {
+    return write(c -> {
+      if (!exists(c, "SELECT 1 FROM instances WHERE id = ?", wanted.instance())) {
+        throw new ProblemException(ProblemType.INSTANCE_NOT_FOUND, "instance '" + wanted.instance() + "' does not exist");
+      }
+      requireApplication(c, wanted.application());
+      Instant now = now();
+      Subscription draft = new Subscription(UUID.randomUUID().toString(), wanted.instance(), wanted.application(),
+          wanted.quantity(), wanted.overage(), wanted.seatModel(), SubscriptionStatus.ACTIVE, wanted.validFrom(),
+          wanted.validUntil(), wanted.plan(), wanted.notes(), 0, now, now);
+      SubscriptionRules.requireNoOverlap(draft, siblings(c, draft));
+      long revision = appendRevision(c, "subscription", wanted.instance(), actor,
+          "create subscription " + draft.id() + " to " + wanted.application(), now);
+      Subscription created = draft.atRevision(revision);
+      SubscriptionTables.insertSubscription(c, created);
+      AuditTable.append(c, now, actor, "subscription.create", "subscription:" + created.id(), null,
+          SubscriptionJson.subscription(created));
+      return created;
+    });
+  }
+
+  @Override
+  public Subscription changeSubscription(String id, SubscriptionChange change, String actor) {
+    return write(c -> {
+      Subscription current = SubscriptionTables.subscription(c, id).stream().findFirst()
+          .orElseThrow(() -> new ProblemException(ProblemType.SUBSCRIPTION_NOT_FOUND,
+              "subscription '" + id + "' does not exist"));
+      if (current.status() == SubscriptionStatus.CANCELLED) {
+        throw new ProblemException(ProblemType.SUBSCRIPTION_ENDED,
+            "subscription '" + id + "' is cancelled and cannot change; create a new one instead");
+      }
+      Instant now = now();
+      Subscription changed = change.applyTo(current, current.revision(), now);
+      SubscriptionRules.requireCounts(changed.quantity(), changed.overage());
+      SubscriptionRules.requirePeriod(changed.validFrom(), changed.validUntil());
+      SubscriptionRules.requireNoOverlap(changed, siblings(c, changed));
+      boolean cancels = changed.status() == SubscriptionStatus.CANCELLED;
+      long revision = appendRevision(c, "subscription", current.instance(), actor,
+          (cancels ? "cancel subscription " : "change subscription ") + id, now);
+      Subscription stored = change.applyTo(current, revision, now);
+      SubscriptionTables.updateSubscription(c, stored);
+      AuditTable.append(c, now, actor, cancels ? "subscription.cancel" : "subscription.change",
+          "subscription:" + id, SubscriptionJson.subscription(current), SubscriptionJson.subscription(stored));
+      return stored;
+    });
+  }
+
+  // ---------------------------------------------------------------- audit
+
+  @Override
+  public List<AuditEntry> auditLog(AuditQuery query) {
+    return read(c -> AuditTable.query(c, query));
+  }
+
+  @Override
+  public AuditVerification verifyAuditLog() {
+    return readTransaction(AuditTable::verify);
   }
 
   @Override
@@ -548,6 +686,17 @@ public final class JdbcConfigStore implements ConfigStore {
     if (!exists(c, "SELECT 1 FROM namespaces WHERE name = ?", namespace)) {
       throw new ProblemException(ProblemType.NAMESPACE_NOT_FOUND, "namespace '" + namespace + "' does not exist");
     }
+  }
+
+  private static Application requireApplication(Connection c, String name) throws SQLException {
+    return SubscriptionTables.applications(c, name).stream().findFirst()
+        .orElseThrow(() -> new ProblemException(ProblemType.APPLICATION_NOT_FOUND,
+            "application '" + name + "' does not exist"));
+  }
+
+  private static List<Subscription> siblings(Connection c, Subscription subscription) throws SQLException {
+    return SubscriptionTables.subscriptions(c,
+        new SubscriptionFilter(subscription.instance(), subscription.application(), null));
   }
 
   private static void requireRing(Connection c, String ring) throws SQLException {
@@ -663,6 +812,10 @@ public final class JdbcConfigStore implements ConfigStore {
       }
     }
     return credentials;
+  }
+
+  private Heartbeat heartbeat(ResultSet rs) throws SQLException {
+    return new Heartbeat(rs.getString(1), Instant.parse(rs.getString(2)), content(rs.getString(3)));
   }
 
   private LayerVersion layerVersion(ResultSet rs) throws SQLException {

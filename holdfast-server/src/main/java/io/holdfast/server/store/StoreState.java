@@ -1,5 +1,6 @@
 package io.holdfast.server.store;
 
+import io.holdfast.server.subscription.Subscription;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,8 @@ import java.util.Map;
  * @param revision the newest revision in the store when this state was read
  * @param latestLayers the newest version of every layer, including removals
  * @param revisionTimes publish time of every revision a document's revision can take: namespace
- *     creations, ring assignments and layer versions
+ *     creations, ring assignments, layer versions and subscription changes
+ * @param subscriptions every subscription of every instance
  */
 public record StoreState(
     long revision,
@@ -19,4 +21,18 @@ public record StoreState(
     List<Namespace> namespaces,
     List<LayerVersion> latestLayers,
     List<AdminCredential> adminCredentials,
-    Map<Long, Instant> revisionTimes) {}
+    Map<Long, Instant> revisionTimes,
+    List<Subscription> subscriptions) {
+
+  /** A state without subscriptions. */
+  public StoreState(
+      long revision,
+      List<Ring> rings,
+      List<Instance> instances,
+      List<Namespace> namespaces,
+      List<LayerVersion> latestLayers,
+      List<AdminCredential> adminCredentials,
+      Map<Long, Instant> revisionTimes) {
+    this(revision, rings, instances, namespaces, latestLayers, adminCredentials, revisionTimes, List.of());
+  }
+}

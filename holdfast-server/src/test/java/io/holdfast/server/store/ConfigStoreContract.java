@@ -9,8 +9,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
+import io.holdfast.server.audit.AuditEntry;
+import io.holdfast.server.audit.AuditHash;
+import io.holdfast.server.audit.AuditQuery;
+import io.holdfast.server.audit.AuditVerification;
 import io.holdfast.server.model.Role;
 import io.holdfast.server.model.Scope;
+import io.holdfast.server.subscription.Application;
+import io.holdfast.server.subscription.NewSubscription;
+import io.holdfast.server.subscription.SeatModel;
+import io.holdfast.server.subscription.Subscription;
+import io.holdfast.server.subscription.SubscriptionChange;
+import io.holdfast.server.subscription.SubscriptionFilter;
+import io.holdfast.server.subscription.SubscriptionStatus;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -124,7 +135,9 @@ public abstract class ConfigStoreContract {
       history.put(namespace.name(), store.history(namespace.name(), 1000));
     }
     return List.of(store.currentRevision(), state, store.listRings(), store.listInstances(),
-        store.listNamespaces(), store.listAdminCredentials(), drafts, history);
+        store.listNamespaces(), store.listAdminCredentials(), drafts, history, store.listApplications(),
+        store.listSubscriptions(SubscriptionFilter.ALL), store.auditLog(AuditQuery.latest(10_000)),
+        store.verifyAuditLog());
   }
 
   /** Asserts that the call fails with {@code type} and leaves no trace: no revision, no change. */
@@ -912,6 +925,358 @@ public abstract class ConfigStoreContract {
     }
   }
 
+  // ------------------------------------------------------------------ applications, subscriptions, audit
+
+  protected static final Instant JAN_2026 = Instant.parse("2026-01-01T00:00:00Z");
+  protected static final Instant JUL_2026 = Instant.parse("2026-07-01T00:00:00Z");
+  protected static final Instant JAN_2027 = Instant.parse("2027-01-01T00:00:00Z");
+
+  /** A subscription of 25 named seats to {@code application} for {@code [from, until)}. */
+  protected static NewSubscription seats(String instance, String application, Instant from, Instant until) {
+    return new NewSubscription(instance, application, 25, 0, SeatModel.NAMED, from, until, "enterprise", "signed by Jo");
+  }
+
+  private static SubscriptionChange quantity(long quantity) {
+    return new SubscriptionChange(quantity, null, null, false, null, null, null);
+  }
+
+  @Nested
+  class Applications {
+
+    @Test
+    void createdApplication_isListedAndFoundWithItsOwnRevision() {
+      long before = store.currentRevision();
+      Application crm = store.createApplication("crm", "CRM", "alice");
+      store.createApplication("billing", "Billing", "alice");
+
+      assertThat(crm.revision()).isGreaterThan(before);
+      assertThat(revisionsAppended(before, crm.revision())).isEqualTo(1);
+      assertThat(store.findApplication("crm")).contains(crm);
+      assertThat(store.findApplication("hr")).isEmpty();
+      assertThat(store.listApplications()).extracting(Application::name).containsExactly("billing", "crm");
+    }
+
+    @Test
+    void duplicateApplication_isAlreadyExistsAndWritesNothing() {
+      store.createApplication("crm", "CRM", "alice");
+
+      assertRejectedAndUnchanged(ProblemType.ALREADY_EXISTS, () -> store.createApplication("crm", "Other", "bob"));
+    }
+
+    @Test
+    void updateApplication_changesTheDisplayNameOnly() {
+      Application created = store.createApplication("crm", "CRM", "alice");
+
+      Application updated = store.updateApplication("crm", "Customer relations", "bob");
+
+      assertThat(updated.displayName()).isEqualTo("Customer relations");
+      assertThat(updated.createdAt()).isEqualTo(created.createdAt());
+      assertThat(updated.revision()).isGreaterThan(created.revision());
+      assertThat(store.findApplication("crm")).contains(updated);
+    }
+
+    @Test
+    void updateOfAnUnknownApplication_isApplicationNotFoundAndWritesNothing() {
+      assertRejectedAndUnchanged(ProblemType.APPLICATION_NOT_FOUND,
+          () -> store.updateApplication("crm", "CRM", "alice"));
+    }
+  }
+
+  @Nested
+  class Subscriptions {
+
+    @BeforeEach
+    void catalogue() {
+      instance("acme-prod", "live");
+      instance("beta-co", "beta");
+      store.createApplication("crm", "CRM", "alice");
+      store.createApplication("billing", "Billing", "alice");
+    }
+
+    @Test
+    void createdSubscription_isActiveWithANewIdAndExactlyOneNewRevision() {
+      long before = store.currentRevision();
+
+      Subscription created = store.createSubscription(seats("acme-prod", "crm", JAN_2026, JAN_2027), "alice");
+
+      assertThat(created.id()).isNotBlank();
+      assertThat(created.status()).isEqualTo(SubscriptionStatus.ACTIVE);
+      assertThat(created).extracting(Subscription::instance, Subscription::application, Subscription::quantity,
+              Subscription::overage, Subscription::seatModel, Subscription::validFrom, Subscription::validUntil,
+              Subscription::plan, Subscription::notes)
+          .containsExactly("acme-prod", "crm", 25L, 0L, SeatModel.NAMED, JAN_2026, JAN_2027, "enterprise", "signed by Jo");
+      assertThat(created.revision()).isGreaterThan(before);
+      assertThat(revisionsAppended(before, store.currentRevision())).isEqualTo(1);
+      assertThat(store.findRevision(created.revision()).orElseThrow().actor()).isEqualTo("alice");
+      assertThat(store.findSubscription(created.id())).contains(created);
+    }
+
+    @Test
+    void twoSubscriptions_getDistinctIds() {
+      Subscription first = store.createSubscription(seats("acme-prod", "crm", JAN_2026, JAN_2027), "alice");
+      Subscription second = store.createSubscription(seats("beta-co", "crm", JAN_2026, JAN_2027), "alice");
+
+      assertThat(first.id()).isNotEqualTo(second.id());
+    }
+
+    @Test
+    void subscriptionOfAnUnknownInstance_isInstanceNotFoundAndWritesNothing() {
+      assertRejectedAndUnchanged(ProblemType.INSTANCE_NOT_FOUND,
+          () -> store.createSubscription(seats("nobody", "crm", JAN_2026, null), "alice"));
+    }
+
+    @Test
+    void subscriptionToAnUnknownApplication_isApplicationNotFoundAndWritesNothing() {
+      assertRejectedAndUnchanged(ProblemType.APPLICATION_NOT_FOUND,
+          () -> store.createSubscription(seats("acme-prod", "hr", JAN_2026, null), "alice"));
+    }
+
+    @Test
+    void overlappingPeriodForTheSameInstanceAndApplication_isRejectedAndWritesNothing() {
+      Subscription existing = store.createSubscription(seats("acme-prod", "crm", JAN_2026, JAN_2027), "alice");
+
+      ProblemException overlap = assertRejectedAndUnchanged(ProblemType.SUBSCRIPTION_OVERLAP,
+          () -> store.createSubscription(seats("acme-prod", "crm", JUL_2026, null), "alice"));
+      assertThat(overlap.getMessage()).contains(existing.id());
+      assertRejectedAndUnchanged(ProblemType.SUBSCRIPTION_OVERLAP,
+          () -> store.createSubscription(seats("acme-prod", "crm", Instant.parse("2025-01-01T00:00:00Z"), JUL_2026),
+              "alice"));
+    }
+
+    @Test
+    void openEndedSubscription_overlapsEveryLaterPeriod() {
+      store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "alice");
+
+      assertRejectedAndUnchanged(ProblemType.SUBSCRIPTION_OVERLAP,
+          () -> store.createSubscription(seats("acme-prod", "crm", Instant.parse("2030-01-01T00:00:00Z"), null),
+              "alice"));
+    }
+
+    @Test
+    void adjacentPeriods_otherApplicationsAndOtherInstances_doNotOverlap() {
+      store.createSubscription(seats("acme-prod", "crm", JAN_2026, JUL_2026), "alice");
+
+      store.createSubscription(seats("acme-prod", "crm", JUL_2026, JAN_2027), "alice");
+      store.createSubscription(seats("acme-prod", "billing", JAN_2026, null), "alice");
+      store.createSubscription(seats("beta-co", "crm", JAN_2026, null), "alice");
+
+      assertThat(store.listSubscriptions(SubscriptionFilter.ALL)).hasSize(4);
+    }
+
+    @Test
+    void cancelledSubscription_leavesItsPeriodFreeForANewOne() {
+      Subscription old = store.createSubscription(seats("acme-prod", "crm", JAN_2026, JAN_2027), "alice");
+      store.changeSubscription(old.id(), SubscriptionChange.cancel(), "alice");
+
+      Subscription replacement = store.createSubscription(seats("acme-prod", "crm", JAN_2026, JAN_2027), "alice");
+
+      assertThat(store.listSubscriptions(SubscriptionFilter.ofInstance("acme-prod")))
+          .extracting(Subscription::id, Subscription::status)
+          .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(old.id(), SubscriptionStatus.CANCELLED),
+              org.assertj.core.groups.Tuple.tuple(replacement.id(), SubscriptionStatus.ACTIVE));
+    }
+
+    @Test
+    void change_setsOnlyTheNamedFields_andTakesANewRevision() {
+      Subscription created = store.createSubscription(seats("acme-prod", "crm", JAN_2026, JAN_2027), "alice");
+
+      Subscription changed = store.changeSubscription(created.id(),
+          new SubscriptionChange(40L, 5L, null, true, "premium", "upsold", SubscriptionStatus.SUSPENDED), "bob");
+
+      assertThat(changed).extracting(Subscription::quantity, Subscription::overage, Subscription::validUntil,
+              Subscription::plan, Subscription::notes, Subscription::status)
+          .containsExactly(40L, 5L, null, "premium", "upsold", SubscriptionStatus.SUSPENDED);
+      assertThat(changed).extracting(Subscription::id, Subscription::instance, Subscription::application,
+              Subscription::validFrom, Subscription::createdAt)
+          .containsExactly(created.id(), "acme-prod", "crm", JAN_2026, created.createdAt());
+      assertThat(changed.revision()).isGreaterThan(created.revision());
+      assertThat(store.findSubscription(created.id())).contains(changed);
+
+      Subscription requantified = store.changeSubscription(created.id(), quantity(10), "bob");
+      assertThat(requantified.plan()).isEqualTo("premium");
+      assertThat(requantified.quantity()).isEqualTo(10);
+    }
+
+    @Test
+    void changeThatEndsThePeriodBeforeItStarts_isInvalidAndWritesNothing() {
+      Subscription created = store.createSubscription(seats("acme-prod", "crm", JUL_2026, JAN_2027), "alice");
+
+      assertRejectedAndUnchanged(ProblemType.INVALID_REQUEST, () -> store.changeSubscription(created.id(),
+          new SubscriptionChange(null, null, JUL_2026, false, null, null, null), "bob"));
+      assertRejectedAndUnchanged(ProblemType.INVALID_REQUEST, () -> store.changeSubscription(created.id(),
+          new SubscriptionChange(null, null, JAN_2026, false, null, null, null), "bob"));
+    }
+
+    @Test
+    void changeThatExtendsIntoTheNextPeriod_isAnOverlapAndWritesNothing() {
+      Subscription first = store.createSubscription(seats("acme-prod", "crm", JAN_2026, JUL_2026), "alice");
+      store.createSubscription(seats("acme-prod", "crm", JUL_2026, JAN_2027), "alice");
+
+      assertRejectedAndUnchanged(ProblemType.SUBSCRIPTION_OVERLAP, () -> store.changeSubscription(first.id(),
+          new SubscriptionChange(null, null, null, true, null, null, null), "bob"));
+    }
+
+    @Test
+    void negativeCounts_areInvalidAndWriteNothing() {
+      Subscription created = store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "alice");
+
+      assertRejectedAndUnchanged(ProblemType.INVALID_REQUEST, () -> store.changeSubscription(created.id(), quantity(-1), "bob"));
+      assertRejectedAndUnchanged(ProblemType.INVALID_REQUEST, () -> store.changeSubscription(created.id(),
+          new SubscriptionChange(null, -2L, null, false, null, null, null), "bob"));
+    }
+
+    @Test
+    void cancelledSubscription_cannotChangeAnyMore() {
+      Subscription created = store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "alice");
+      store.changeSubscription(created.id(), SubscriptionChange.cancel(), "alice");
+
+      assertRejectedAndUnchanged(ProblemType.SUBSCRIPTION_ENDED,
+          () -> store.changeSubscription(created.id(), quantity(5), "bob"));
+      assertRejectedAndUnchanged(ProblemType.SUBSCRIPTION_ENDED,
+          () -> store.changeSubscription(created.id(), SubscriptionChange.cancel(), "bob"));
+    }
+
+    @Test
+    void changeOfAnUnknownSubscription_isSubscriptionNotFoundAndWritesNothing() {
+      assertRejectedAndUnchanged(ProblemType.SUBSCRIPTION_NOT_FOUND,
+          () -> store.changeSubscription("no-such-id", quantity(5), "bob"));
+    }
+
+    @Test
+    void listSubscriptions_filtersByInstanceApplicationAndStatus() {
+      Subscription acmeCrm = store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "alice");
+      Subscription acmeBilling = store.createSubscription(seats("acme-prod", "billing", JAN_2026, null), "alice");
+      Subscription betaCrm = store.createSubscription(seats("beta-co", "crm", JAN_2026, null), "alice");
+      store.changeSubscription(betaCrm.id(), SubscriptionChange.cancel(), "alice");
+
+      assertThat(store.listSubscriptions(SubscriptionFilter.ofInstance("acme-prod")))
+          .extracting(Subscription::id).containsExactly(acmeBilling.id(), acmeCrm.id());
+      assertThat(store.listSubscriptions(new SubscriptionFilter(null, "crm", null)))
+          .extracting(Subscription::id).containsExactly(acmeCrm.id(), betaCrm.id());
+      assertThat(store.listSubscriptions(new SubscriptionFilter(null, null, SubscriptionStatus.CANCELLED)))
+          .extracting(Subscription::id).containsExactly(betaCrm.id());
+      assertThat(store.listSubscriptions(new SubscriptionFilter("beta-co", "billing", null))).isEmpty();
+    }
+
+    @Test
+    void loadState_holdsEverySubscriptionAndTheTimeOfItsRevision() {
+      Subscription created = store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "alice");
+      Subscription changed = store.changeSubscription(created.id(), quantity(30), "alice");
+
+      StoreState state = store.loadState();
+
+      assertThat(state.subscriptions()).containsExactly(changed);
+      assertThat(state.revisionTimes()).containsKey(changed.revision());
+      assertThat(state.revision()).isEqualTo(changed.revision());
+    }
+
+    @Test
+    void subscriptions_surviveReopening() {
+      Subscription created = store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "alice");
+      List<Object> before = everything();
+
+      restart();
+
+      assertThat(everything()).isEqualTo(before);
+      assertThat(store.findSubscription(created.id())).contains(created);
+    }
+  }
+
+  @Nested
+  class Audit {
+
+    @BeforeEach
+    void catalogue() {
+      instance("acme-prod", "live");
+    }
+
+    @Test
+    void freshStore_hasAnEmptyIntactChain() {
+      AuditVerification verification = store.verifyAuditLog();
+
+      assertThat(verification.intact()).isTrue();
+      assertThat(verification.lastHash()).isEqualTo(AuditHash.GENESIS);
+    }
+
+    @Test
+    void everyApplicationAndSubscriptionWrite_appendsOneAuditRowWithWhoWhatBeforeAndAfter() {
+      store.createApplication("crm", "CRM", "alice");
+      Subscription created = store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "bob");
+      store.changeSubscription(created.id(), quantity(30), "carol");
+      store.changeSubscription(created.id(), SubscriptionChange.cancel(), "dave");
+      store.updateApplication("crm", "Customer relations", "erin");
+
+      List<AuditEntry> log = store.auditLog(AuditQuery.latest(100));
+
+      assertThat(log).extracting(AuditEntry::action).containsExactly("application.update", "subscription.cancel",
+          "subscription.change", "subscription.create", "application.create");
+      assertThat(log).extracting(AuditEntry::actor).containsExactly("erin", "dave", "carol", "bob", "alice");
+      assertThat(log).extracting(AuditEntry::target).containsExactly("application:crm",
+          "subscription:" + created.id(), "subscription:" + created.id(), "subscription:" + created.id(),
+          "application:crm");
+      AuditEntry change = log.get(2);
+      assertThat(change.before().path("quantity").asLong()).isEqualTo(25);
+      assertThat(change.after().path("quantity").asLong()).isEqualTo(30);
+      assertThat(change.after().path("notes").asText()).as("the audit keeps what operators see").isEqualTo("signed by Jo");
+      assertThat(log.get(3).before()).isNull();
+      assertThat(log.get(1).after().path("status").asText()).isEqualTo("cancelled");
+    }
+
+    @Test
+    void rowsAreChained_eachNamingTheHashOfTheOneBefore() {
+      store.createApplication("crm", "CRM", "alice");
+      store.createApplication("billing", "Billing", "alice");
+      store.updateApplication("crm", "CRM 2", "alice");
+
+      List<AuditEntry> log = store.auditLog(AuditQuery.latest(100));
+
+      assertThat(log).extracting(AuditEntry::seq).containsExactly(3L, 2L, 1L);
+      assertThat(log.get(2).prevHash()).isEqualTo(AuditHash.GENESIS);
+      assertThat(log.get(1).prevHash()).isEqualTo(log.get(2).hash());
+      assertThat(log.get(0).prevHash()).isEqualTo(log.get(1).hash());
+      AuditVerification verification = store.verifyAuditLog();
+      assertThat(verification.intact()).as("%s", verification).isTrue();
+      assertThat(verification.checked()).isEqualTo(3);
+      assertThat(verification.lastHash()).isEqualTo(log.get(0).hash());
+    }
+
+    @Test
+    void auditLog_filtersByActionTargetActorAndTime_newestFirstUpToTheLimit() {
+      store.createApplication("crm", "CRM", "alice");
+      store.createApplication("billing", "Billing", "bob");
+      Subscription created = store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "bob");
+      store.changeSubscription(created.id(), quantity(30), "alice");
+
+      assertThat(store.auditLog(new AuditQuery("application.create", null, null, null, 10)))
+          .extracting(AuditEntry::target).containsExactly("application:billing", "application:crm");
+      assertThat(store.auditLog(new AuditQuery(null, "subscription:" + created.id(), null, null, 10)))
+          .extracting(AuditEntry::action).containsExactly("subscription.change", "subscription.create");
+      assertThat(store.auditLog(new AuditQuery(null, "application:", null, null, 10))).hasSize(2);
+      assertThat(store.auditLog(new AuditQuery(null, null, "bob", null, 10)))
+          .extracting(AuditEntry::action).containsExactly("subscription.create", "application.create");
+      assertThat(store.auditLog(AuditQuery.latest(1))).extracting(AuditEntry::action)
+          .containsExactly("subscription.change");
+      List<AuditEntry> all = store.auditLog(AuditQuery.latest(10));
+      Instant newest = all.get(0).at();
+      assertThat(store.auditLog(new AuditQuery(null, null, null, newest.plusMillis(1), 10))).isEmpty();
+      assertThat(store.auditLog(new AuditQuery(null, null, null, all.get(3).at(), 10))).hasSize(4);
+    }
+
+    @Test
+    void writesThatFailAfterTheirChecks_leaveNoAuditRow() {
+      store.createApplication("crm", "CRM", "alice");
+      store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "alice");
+      long rows = store.verifyAuditLog().checked();
+
+      problem(ProblemType.SUBSCRIPTION_OVERLAP,
+          () -> store.createSubscription(seats("acme-prod", "crm", JUL_2026, null), "alice"));
+      problem(ProblemType.ALREADY_EXISTS, () -> store.createApplication("crm", "CRM", "alice"));
+
+      assertThat(store.verifyAuditLog().checked()).isEqualTo(rows);
+      assertThat(store.verifyAuditLog().intact()).isTrue();
+    }
+  }
+
   @Nested
   class Atomicity {
 
@@ -1049,6 +1414,8 @@ public abstract class ConfigStoreContract {
       assertThat(latest.body()).isEqualTo(report("1.0.1"));
       assertThat(latest.receivedAt()).isEqualTo(RECEIVED.plusSeconds(30));
       assertThat(store.lastHeartbeat("beta-co").orElseThrow().body()).isEqualTo(report("0.9.0"));
+      assertThat(store.latestHeartbeats()).as("the latest of every instance, by id")
+          .containsExactly(latest, store.lastHeartbeat("beta-co").orElseThrow());
     }
 
     @Test

@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.holdfast.protocol.problem.ProblemType;
+import io.holdfast.server.audit.AuditVerification;
 import io.holdfast.server.model.Scope;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -156,6 +161,71 @@ class SqliteConfigStoreTest extends ConfigStoreContract {
       Namespace next = namespace("core");
 
       assertThat(next.revision()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void auditRowEditedInTheDatabase_isReportedAsTheFirstBrokenLink() throws SQLException {
+      auditedHistory();
+
+      executeSql("UPDATE audit_log SET after = replace(after, '\"quantity\":25', '\"quantity\":2500') WHERE seq = 3");
+
+      AuditVerification verification = store.verifyAuditLog();
+      assertThat(verification.intact()).isFalse();
+      assertThat(verification.firstBrokenSeq()).isEqualTo(3);
+      assertThat(verification.problem()).contains("changed after it was written");
+      assertThat(verification.checked()).isEqualTo(4);
+    }
+
+    @Test
+    void auditRowDeletedFromTheDatabase_breaksTheChainAtTheGap() throws SQLException {
+      auditedHistory();
+
+      executeSql("DELETE FROM audit_log WHERE seq = 2");
+
+      AuditVerification verification = store.verifyAuditLog();
+      assertThat(verification.firstBrokenSeq()).isEqualTo(3);
+      assertThat(verification.problem()).contains("missing");
+    }
+
+    @Test
+    void auditRowRewrittenWithAFreshHash_breaksTheLinkOfTheRowAfterIt() throws SQLException {
+      auditedHistory();
+
+      // A forger who recomputes the edited row's own hash still breaks the next row's prevHash.
+      executeSql("UPDATE audit_log SET actor = 'mallory', hash = 'f' || substr(hash, 2) WHERE seq = 2");
+
+      assertThat(store.verifyAuditLog().firstBrokenSeq()).isEqualTo(2);
+      executeSql("UPDATE audit_log SET prev_hash = (SELECT hash FROM audit_log WHERE seq = 2) WHERE seq = 3");
+      assertThat(store.verifyAuditLog().firstBrokenSeq()).isEqualTo(2);
+    }
+
+    @Test
+    void databaseConstraints_refuseNegativeCountsAndUnknownSeatModels_evenPastTheStore() throws SQLException {
+      auditedHistory();
+
+      assertThatThrownBy(() -> executeSql("UPDATE subscriptions SET quantity = -1")).isInstanceOf(SQLException.class);
+      assertThatThrownBy(() -> executeSql("UPDATE subscriptions SET overage = -1")).isInstanceOf(SQLException.class);
+      assertThatThrownBy(() -> executeSql("UPDATE subscriptions SET seat_model = 'concurrent'"))
+          .isInstanceOf(SQLException.class);
+    }
+
+    /** Four audit rows: two applications, a subscription and a change of it. */
+    private void auditedHistory() {
+      instance("acme-prod", "live");
+      store.createApplication("crm", "CRM", "alice");
+      store.createApplication("billing", "Billing", "alice");
+      var created = store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "alice");
+      store.changeSubscription(created.id(), new io.holdfast.server.subscription.SubscriptionChange(
+          30L, null, null, false, null, null, null), "bob");
+      assertThat(store.verifyAuditLog().intact()).isTrue();
+    }
+
+    private void executeSql(String sql) throws SQLException {
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+          Statement statement = c.createStatement()) {
+        statement.execute("PRAGMA busy_timeout = 5000");
+        statement.executeUpdate(sql);
+      }
     }
 
     @Test

@@ -1,0 +1,82 @@
+package io.holdfast.server.subscription;
+
+import io.holdfast.protocol.problem.ProblemType;
+import io.holdfast.server.ProblemException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The rules every subscription obeys, checked by the admin API before the store is called and
+ * again by the store inside its transaction (which alone can see the other subscriptions).
+ * Stateless.
+ */
+public final class SubscriptionRules {
+
+  /** Longest plan name; a plan is a label such as {@code enterprise}, not prose. */
+  public static final int MAX_PLAN_LENGTH = 100;
+  public static final int MAX_NOTES_LENGTH = 2000;
+
+  private SubscriptionRules() {}
+
+  /**
+   * The period is {@code [validFrom, validUntil)}, in whole seconds (what the instance's document
+   * shows), and not empty.
+   *
+   * @throws ProblemException {@code INVALID_REQUEST}
+   */
+  public static void requirePeriod(Instant validFrom, Instant validUntil) {
+    requireWholeSeconds("validFrom", validFrom);
+    if (validUntil != null) {
+      requireWholeSeconds("validUntil", validUntil);
+      if (!validUntil.isAfter(validFrom)) {
+        throw new ProblemException(ProblemType.INVALID_REQUEST,
+            "validUntil (" + validUntil + ") must be after validFrom (" + validFrom + ")");
+      }
+    }
+  }
+
+  /** @throws ProblemException {@code INVALID_REQUEST} for a negative quantity or overage */
+  public static void requireCounts(long quantity, long overage) {
+    if (quantity < 0) {
+      throw new ProblemException(ProblemType.INVALID_REQUEST, "quantity must be 0 or more, was " + quantity);
+    }
+    if (overage < 0) {
+      throw new ProblemException(ProblemType.INVALID_REQUEST, "overage must be 0 or more, was " + overage);
+    }
+  }
+
+  /**
+   * Among the subscriptions of one instance and application that are not cancelled, no two
+   * periods share an instant: at any moment at most one subscription says how many seats there
+   * are. A cancelled subscription (or one being cancelled) conflicts with nothing.
+   *
+   * @param candidate the new or changed subscription
+   * @param siblings the other subscriptions of the same instance and application
+   * @throws ProblemException {@code SUBSCRIPTION_OVERLAP} naming the subscription in the way
+   */
+  public static void requireNoOverlap(Subscription candidate, List<Subscription> siblings) {
+    if (candidate.status() == SubscriptionStatus.CANCELLED) {
+      return;
+    }
+    for (Subscription other : siblings) {
+      if (!other.id().equals(candidate.id()) && other.status() != SubscriptionStatus.CANCELLED
+          && other.overlaps(candidate.validFrom(), candidate.validUntil())) {
+        throw new ProblemException(ProblemType.SUBSCRIPTION_OVERLAP, "the period " + period(candidate)
+            + " overlaps subscription " + other.id() + " (" + period(other) + ", " + other.status().wireName()
+            + ") of instance '" + candidate.instance() + "' for application '" + candidate.application()
+            + "'; end or cancel that one first");
+      }
+    }
+  }
+
+  private static String period(Subscription s) {
+    return s.validFrom() + " to " + (s.validUntil() == null ? "open end" : s.validUntil().toString());
+  }
+
+  private static void requireWholeSeconds(String name, Instant value) {
+    if (value.getNano() != 0) {
+      throw new ProblemException(ProblemType.INVALID_REQUEST,
+          name + " must be in whole seconds, such as 2026-01-01T00:00:00Z; was " + value);
+    }
+  }
+}
