@@ -12,9 +12,13 @@ import io.holdfast.server.store.Instance;
 import io.holdfast.server.store.LayerVersion;
 import io.holdfast.server.store.Namespace;
 import io.holdfast.server.store.StoreState;
+import io.holdfast.server.subscription.Subscription;
+import io.holdfast.server.subscription.SubscriptionsDocument;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -27,6 +31,12 @@ import java.util.TreeMap;
  * creation, the instance's ring assignment and its three layers (removals included). Any change
  * to what an instance receives therefore raises its revision, and an unchanged revision means
  * unchanged content, which lets a rebuild reuse the previous snapshot's signed documents.
+ *
+ * <p>Every instance also gets the reserved namespace {@code subscriptions}, built from its
+ * subscriptions rather than from layers ({@link SubscriptionsDocument}) but signed and served
+ * like any other. Its revision is the highest of the instance's ring assignment and the
+ * revisions of its subscriptions' latest changes, so a change to any of them raises it. A stored
+ * namespace of that name (which the admin API refuses to create) is ignored.
  * Thread-safe: holds only the signer and the clock.
  */
 public final class SnapshotBuilder {
@@ -50,12 +60,19 @@ public final class SnapshotBuilder {
     }
     Map<String, InstanceView> views = new HashMap<>();
     Map<String, String> byCredential = new HashMap<>();
+    Map<String, List<Subscription>> subscriptions = new HashMap<>();
+    for (Subscription subscription : state.subscriptions()) {
+      subscriptions.computeIfAbsent(subscription.instance(), i -> new ArrayList<>()).add(subscription);
+    }
     for (Instance instance : state.instances()) {
       InstanceView old = previous == null ? null : previous.instance(instance.id());
       Map<String, ServedDocument> documents = new TreeMap<>();
       TreeMap<String, Checksums.Entry> checksums = new TreeMap<>();
       long maxRevision = instance.assignmentRevision();
       for (Namespace namespace : state.namespaces()) {
+        if (namespace.name().equals(SubscriptionsDocument.NAMESPACE)) {
+          continue;
+        }
         LayerVersion base = layers.get(namespace.name() + "\u0000" + Scope.DEFAULT.key());
         LayerVersion ring = layers.get(namespace.name() + "\u0000" + "ring:" + instance.ring());
         LayerVersion own = layers.get(namespace.name() + "\u0000" + "instance:" + instance.id());
@@ -71,6 +88,12 @@ public final class SnapshotBuilder {
         checksums.put(namespace.name(), new Checksums.Entry(revision, document.etag().toHeaderValue(), document.reprDigest()));
         maxRevision = Math.max(maxRevision, revision);
       }
+      List<Subscription> own = subscriptions.getOrDefault(instance.id(), List.of());
+      ServedDocument entitlements = subscriptionsDocument(instance, own, old, state.revisionTimes());
+      documents.put(SubscriptionsDocument.NAMESPACE, entitlements);
+      checksums.put(SubscriptionsDocument.NAMESPACE,
+          new Checksums.Entry(entitlements.revision(), entitlements.etag().toHeaderValue(), entitlements.reprDigest()));
+      maxRevision = Math.max(maxRevision, entitlements.revision());
       ServedDocument checksumDocument = old != null && old.checksums().revision() == maxRevision
           && old.documents().keySet().equals(documents.keySet())
           ? old.checksums()
@@ -105,6 +128,25 @@ public final class SnapshotBuilder {
       throw new IllegalStateException("store state lacks the time of revision " + revision);
     }
     Envelope envelope = new Envelope(instance, namespace, revision, issuedAt, merge(base, ring, own));
+    return ServedDocument.of(envelope.toBytes(), revision, issuedAt, signer);
+  }
+
+  private ServedDocument subscriptionsDocument(
+      Instance instance, List<Subscription> subscriptions, InstanceView old, Map<Long, Instant> revisionTimes) {
+    long revision = instance.assignmentRevision();
+    for (Subscription subscription : subscriptions) {
+      revision = Math.max(revision, subscription.revision());
+    }
+    ServedDocument reused = old == null ? null : old.document(SubscriptionsDocument.NAMESPACE);
+    if (reused != null && reused.revision() == revision) {
+      return reused;
+    }
+    Instant issuedAt = revisionTimes.get(revision);
+    if (issuedAt == null) {
+      throw new IllegalStateException("store state lacks the time of revision " + revision);
+    }
+    Envelope envelope = new Envelope(instance.id(), SubscriptionsDocument.NAMESPACE, revision, issuedAt,
+        SubscriptionsDocument.content(subscriptions));
     return ServedDocument.of(envelope.toBytes(), revision, issuedAt, signer);
   }
 

@@ -22,17 +22,4 @@ public record StoreState(
     List<LayerVersion> latestLayers,
     List<AdminCredential> adminCredentials,
     Map<Long, Instant> revisionTimes,
-    List<Subscription> subscriptions) {
-
-  /** A state without subscriptions. */
-  public StoreState(
-      long revision,
-      List<Ring> rings,
-      List<Instance> instances,
-      List<Namespace> namespaces,
-      List<LayerVersion> latestLayers,
-      List<AdminCredential> adminCredentials,
-      Map<Long, Instant> revisionTimes) {
-    this(revision, rings, instances, namespaces, latestLayers, adminCredentials, revisionTimes, List.of());
-  }
-}
+    List<Subscription> subscriptions) {}

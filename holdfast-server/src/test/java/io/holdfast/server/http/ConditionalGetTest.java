@@ -335,7 +335,7 @@ class ConditionalGetTest {
 
     Checksums checksums = Checksums.parse(body, HttpTestSupport.STRICT);
     assertThat(checksums.instance()).isEqualTo("acme-prod");
-    assertThat(checksums.namespaces()).containsOnlyKeys("core", "features");
+    assertThat(checksums.namespaces()).containsOnlyKeys("core", "features", "subscriptions");
     HttpResponse<byte[]> core = get(CONFIG);
     assertThat(checksums.namespaces().get("core").etag()).isEqualTo(header(core, "ETag"));
     assertThat(checksums.namespaces().get("core").digest()).isEqualTo(header(core, "Repr-Digest"));

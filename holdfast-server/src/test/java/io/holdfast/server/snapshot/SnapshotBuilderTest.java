@@ -21,6 +21,9 @@ import io.holdfast.server.store.LayerVersion;
 import io.holdfast.server.store.Namespace;
 import io.holdfast.server.store.Ring;
 import io.holdfast.server.store.StoreState;
+import io.holdfast.server.subscription.SeatModel;
+import io.holdfast.server.subscription.Subscription;
+import io.holdfast.server.subscription.SubscriptionStatus;
 import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -39,6 +42,7 @@ import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class SnapshotBuilderTest {
@@ -101,7 +105,7 @@ class SnapshotBuilderTest {
         .flatMap(Function.identity()).mapToLong(Long::longValue).max().orElse(1);
     Map<Long, Instant> times = LongStream.rangeClosed(1, revision).boxed()
         .collect(Collectors.toMap(r -> r, SnapshotBuilderTest::at));
-    return new StoreState(revision, RINGS, instances, namespaces, layers, admins, times);
+    return new StoreState(revision, RINGS, instances, namespaces, layers, admins, times, List.of());
   }
 
   private static StoreState state(List<Instance> instances, List<Namespace> namespaces, List<LayerVersion> layers) {
@@ -281,7 +285,7 @@ class SnapshotBuilderTest {
   void checksumsDocument_listsEveryNamespacesEtagDigestAndRevision_andIsSigned() throws Exception {
     StoreState state = state(
         List.of(instance("acme-prod", "live", 2)),
-        List.of(namespace("core", 3), namespace("features", 4), namespace("subscriptions", 5)),
+        List.of(namespace("core", 3), namespace("features", 4), namespace("quiet", 5)),
         List.of(layer("core", "default", 6, "{\"a\":1}"), layer("features", "ring:live", 9, "{\"f\":true}")));
 
     InstanceView view = builder.build(state, null).instance("acme-prod");
@@ -292,13 +296,14 @@ class SnapshotBuilderTest {
     assertThat(checksums.revision()).isEqualTo(9);
     assertThat(checksumDocument.revision()).isEqualTo(9);
     assertThat(checksumDocument.issuedAt()).isEqualTo(at(9));
-    assertThat(checksums.namespaces()).containsOnlyKeys("core", "features", "subscriptions");
-    for (String namespace : List.of("core", "features", "subscriptions")) {
+    assertThat(checksums.namespaces()).containsOnlyKeys("core", "features", "quiet", "subscriptions");
+    for (String namespace : List.of("core", "features", "quiet", "subscriptions")) {
       ServedDocument document = view.document(namespace);
       assertThat(checksums.namespaces().get(namespace)).isEqualTo(
           new Checksums.Entry(document.revision(), document.etag().toHeaderValue(), document.reprDigest()));
     }
-    assertThat(checksums.namespaces().get("subscriptions").revision()).isEqualTo(5);
+    assertThat(checksums.namespaces().get("quiet").revision()).isEqualTo(5);
+    assertThat(checksums.namespaces().get("subscriptions").revision()).as("no subscriptions: the assignment").isEqualTo(2);
     assertThat(checksumDocument.etag()).isEqualTo(ContentHash.of(checksumDocument.body()).entityTag());
     assertThat(signer.verificationKey().verifies(checksumDocument.body(),
         SignatureHeader.parse(checksumDocument.signature()))).isTrue();
@@ -310,7 +315,7 @@ class SnapshotBuilderTest {
 
     assertThat(snapshot.instance("acme-prod").document("features")).isNull();
     assertThat(snapshot.instance("nobody")).isNull();
-    assertThat(snapshot.instance("acme-prod").documents()).containsOnlyKeys("core");
+    assertThat(snapshot.instance("acme-prod").documents()).containsOnlyKeys("core", "subscriptions");
   }
 
   // ------------------------------------------------------------------ reuse and determinism
@@ -368,7 +373,7 @@ class SnapshotBuilderTest {
     EffectiveSnapshot second = builder.build(later, first);
 
     Checksums checksums = Checksums.parse(second.instance("acme-prod").checksums().body(), STRICT);
-    assertThat(checksums.namespaces()).containsOnlyKeys("core", "features");
+    assertThat(checksums.namespaces()).containsOnlyKeys("core", "features", "subscriptions");
   }
 
   @Test
@@ -383,7 +388,7 @@ class SnapshotBuilderTest {
     List<Instance> instances = new ArrayList<>(state.instances());
     Collections.reverse(instances);
     StoreState sameData = new StoreState(state.revision(), state.rings(), instances, state.namespaces(), shuffled,
-        state.adminCredentials(), state.revisionTimes());
+        state.adminCredentials(), state.revisionTimes(), state.subscriptions());
     SnapshotBuilder otherReplica = new SnapshotBuilder(new DocumentSigner(keyPair),
         Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"), ZoneOffset.UTC));
 
@@ -418,6 +423,133 @@ class SnapshotBuilderTest {
     return reversed;
   }
 
+  // ------------------------------------------------------------------ the subscriptions document
+
+  @Nested
+  class SubscriptionsDocument {
+
+    private static final String NAMESPACE = "subscriptions";
+
+    private static Subscription subscription(
+        String id, String instance, String application, SubscriptionStatus status, String from, String until,
+        long revision) {
+      return new Subscription(id, instance, application, 25, 2, SeatModel.NAMED, status, Instant.parse(from),
+          until == null ? null : Instant.parse(until), "enterprise", "renewal agreed with Jo", revision, at(revision),
+          at(revision));
+    }
+
+    /** {@code base} plus subscriptions, with the state's revision and times extended to cover them. */
+    private static StoreState with(StoreState base, Subscription... subscriptions) {
+      long revision = Math.max(base.revision(),
+          Stream.of(subscriptions).mapToLong(Subscription::revision).max().orElse(0));
+      Map<Long, Instant> times = LongStream.rangeClosed(1, revision).boxed()
+          .collect(Collectors.toMap(r -> r, SnapshotBuilderTest::at));
+      return new StoreState(revision, base.rings(), base.instances(), base.namespaces(), base.latestLayers(),
+          base.adminCredentials(), times, List.of(subscriptions));
+    }
+
+    private static String content(ServedDocument document) throws JsonInputException {
+      return new String(io.holdfast.protocol.json.CanonicalJson.toBytes(envelope(document).content()),
+          java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void everyInstance_getsTheReservedNamespace_emptyWithoutSubscriptions() throws Exception {
+      EffectiveSnapshot snapshot = builder.build(fleet(), null);
+
+      ServedDocument document = snapshot.instance("beta-co").document(NAMESPACE);
+      Envelope envelope = envelope(document);
+      assertThat(envelope.instance()).isEqualTo("beta-co");
+      assertThat(envelope.namespace()).isEqualTo(NAMESPACE);
+      assertThat(content(document)).isEqualTo("{\"applications\":{}}");
+      assertThat(document.revision()).as("the instance's assignment revision").isEqualTo(3);
+      assertThat(envelope.issuedAt()).isEqualTo(at(3));
+      assertThat(signer.verificationKey().verifies(document.body(), SignatureHeader.parse(document.signature())))
+          .isTrue();
+    }
+
+    @Test
+    void content_listsEveryStatusAndPeriodPerApplication_sortedByStart_withoutNotes() throws Exception {
+      StoreState state = with(fleet(),
+          subscription("s-later", "acme-prod", "crm", SubscriptionStatus.ACTIVE, "2027-01-01T00:00:00Z", null, 11),
+          subscription("s-now", "acme-prod", "crm", SubscriptionStatus.SUSPENDED, "2026-01-01T00:00:00Z",
+              "2027-01-01T00:00:00Z", 10),
+          subscription("s-gone", "acme-prod", "billing", SubscriptionStatus.CANCELLED, "2025-01-01T00:00:00Z",
+              "2026-01-01T00:00:00Z", 9),
+          subscription("s-other", "beta-co", "crm", SubscriptionStatus.ACTIVE, "2026-01-01T00:00:00Z", null, 12));
+
+      EffectiveSnapshot snapshot = builder.build(state, null);
+
+      assertThat(content(snapshot.instance("acme-prod").document(NAMESPACE))).isEqualTo("{\"applications\":{"
+          + "\"billing\":[{\"id\":\"s-gone\",\"overage\":2,\"plan\":\"enterprise\",\"quantity\":25,\"seatModel\":\"named\","
+          + "\"status\":\"cancelled\",\"validFrom\":\"2025-01-01T00:00:00Z\",\"validUntil\":\"2026-01-01T00:00:00Z\"}],"
+          + "\"crm\":[{\"id\":\"s-now\",\"overage\":2,\"plan\":\"enterprise\",\"quantity\":25,\"seatModel\":\"named\","
+          + "\"status\":\"suspended\",\"validFrom\":\"2026-01-01T00:00:00Z\",\"validUntil\":\"2027-01-01T00:00:00Z\"},"
+          + "{\"id\":\"s-later\",\"overage\":2,\"plan\":\"enterprise\",\"quantity\":25,\"seatModel\":\"named\","
+          + "\"status\":\"active\",\"validFrom\":\"2027-01-01T00:00:00Z\",\"validUntil\":null}]}}");
+      assertThat(new String(snapshot.instance("acme-prod").document(NAMESPACE).body(),
+          java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("renewal agreed");
+      assertThat(content(snapshot.instance("beta-co").document(NAMESPACE))).contains("s-other").doesNotContain("s-now");
+    }
+
+    @Test
+    void revision_isTheHighestOfTheInstancesSubscriptions_andRisesWithAnyChange() throws Exception {
+      Subscription crm = subscription("s-1", "acme-prod", "crm", SubscriptionStatus.ACTIVE, "2026-01-01T00:00:00Z",
+          null, 10);
+      Subscription other = subscription("s-2", "beta-co", "crm", SubscriptionStatus.ACTIVE, "2026-01-01T00:00:00Z",
+          null, 11);
+      EffectiveSnapshot first = builder.build(with(fleet(), crm, other), null);
+      ServedDocument before = first.instance("acme-prod").document(NAMESPACE);
+      assertThat(before.revision()).isEqualTo(10);
+      assertThat(envelope(before).issuedAt()).isEqualTo(at(10));
+
+      Subscription suspended = new Subscription(crm.id(), crm.instance(), crm.application(), crm.quantity(),
+          crm.overage(), crm.seatModel(), SubscriptionStatus.SUSPENDED, crm.validFrom(), crm.validUntil(), crm.plan(),
+          crm.notes(), 12, crm.createdAt(), at(12));
+      EffectiveSnapshot second = builder.build(with(fleet(), suspended, other), first);
+
+      ServedDocument after = second.instance("acme-prod").document(NAMESPACE);
+      assertThat(after.revision()).isEqualTo(12);
+      assertThat(after.etag()).isNotEqualTo(before.etag());
+      assertThat(content(after)).contains("\"status\":\"suspended\"");
+      assertThat(Checksums.parse(second.instance("acme-prod").checksums().body(), STRICT).namespaces().get(NAMESPACE)
+          .etag()).isEqualTo(after.etag().toHeaderValue());
+      assertThat(second.instance("beta-co").document(NAMESPACE))
+          .as("an instance whose subscriptions did not change keeps its signed document")
+          .isSameAs(first.instance("beta-co").document(NAMESPACE));
+    }
+
+    @Test
+    void twoBuilders_produceIdenticalBytesForTheSameSubscriptions_inAnyOrder() {
+      Subscription a = subscription("s-a", "acme-prod", "crm", SubscriptionStatus.ACTIVE, "2026-01-01T00:00:00Z",
+          "2026-07-01T00:00:00Z", 10);
+      Subscription b = subscription("s-b", "acme-prod", "crm", SubscriptionStatus.ACTIVE, "2026-07-01T00:00:00Z",
+          null, 11);
+      SnapshotBuilder otherReplica = new SnapshotBuilder(new DocumentSigner(keyPair),
+          Clock.fixed(Instant.parse("2031-01-01T00:00:00Z"), ZoneOffset.UTC));
+
+      ServedDocument one = builder.build(with(fleet(), a, b), null).instance("acme-prod").document(NAMESPACE);
+      ServedDocument two = otherReplica.build(with(fleet(), b, a), null).instance("acme-prod").document(NAMESPACE);
+
+      assertThat(two.body()).isEqualTo(one.body());
+      assertThat(two.etag()).isEqualTo(one.etag());
+      assertThat(two.signature()).isEqualTo(one.signature());
+    }
+
+    @Test
+    void aStoredNamespaceOfTheReservedName_isIgnored() throws Exception {
+      StoreState base = fleet();
+      List<Namespace> namespaces = new ArrayList<>(base.namespaces());
+      namespaces.add(namespace(NAMESPACE, 8));
+      List<LayerVersion> layers = new ArrayList<>(base.latestLayers());
+      layers.add(layer(NAMESPACE, "default", 8, "{\"applications\":{\"forged\":[]}}"));
+
+      EffectiveSnapshot snapshot = builder.build(state(base.instances(), namespaces, layers), null);
+
+      assertThat(content(snapshot.instance("acme-prod").document(NAMESPACE))).isEqualTo("{\"applications\":{}}");
+    }
+  }
+
   // ------------------------------------------------------------------ snapshot metadata
 
   @Test
@@ -449,7 +581,7 @@ class SnapshotBuilderTest {
     Map<Long, Instant> times = new java.util.HashMap<>(complete.revisionTimes());
     times.remove(8L);
     StoreState incomplete = new StoreState(complete.revision(), complete.rings(), complete.instances(),
-        complete.namespaces(), complete.latestLayers(), complete.adminCredentials(), times);
+        complete.namespaces(), complete.latestLayers(), complete.adminCredentials(), times, List.of());
 
     assertThatThrownBy(() -> builder.build(incomplete, null))
         .isInstanceOf(IllegalStateException.class)
