@@ -1,5 +1,6 @@
 package io.holdfast.client;
 
+import io.holdfast.client.internal.ClockSkew;
 import io.holdfast.client.internal.DiskCache;
 import io.holdfast.client.internal.DocumentVerifier;
 import io.holdfast.client.internal.Heartbeats;
@@ -25,10 +26,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * The Holdfast client: keeps an application's configuration current from a set of replicas, and
@@ -57,6 +60,8 @@ public final class HoldfastClient implements AutoCloseable {
   public static final String VERSION = "0.1.0";
 
   private static final System.Logger LOG = System.getLogger("io.holdfast.client");
+  /** Beyond this, a replica's clock is reported as skewed (Kerberos tolerates as much). */
+  private static final Duration CLOCK_SKEW_WARNING = Duration.ofMinutes(5);
   private static final Pattern NAME = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
 
   private final Builder config;
@@ -67,6 +72,7 @@ public final class HoldfastClient implements AutoCloseable {
   private Transport transport;
   private final DocumentVerifier verifier;
   private final Replicas replicas;
+  private final ClockSkew skew;
   private DiskCache cache;
   private SyncLoop loop;
   private Thread loopThread;
@@ -83,6 +89,7 @@ public final class HoldfastClient implements AutoCloseable {
     this.verifier = new DocumentVerifier(config.trustedKeys, config.instance,
         new StrictJson(config.maxDocumentBytes, 64));
     this.replicas = new Replicas(config.replicas, config.ticker);
+    this.skew = new ClockSkew(config.clock, CLOCK_SKEW_WARNING, LOG);
   }
 
   public static Builder builder() {
@@ -106,7 +113,7 @@ public final class HoldfastClient implements AutoCloseable {
       started = true;
       // Created here, not in the constructor: the JDK's HTTP client starts a thread.
       transport = new Transport(config.connectTimeout, config.credential, config.maxDocumentBytes,
-          "holdfast-java/" + VERSION);
+          "holdfast-java/" + VERSION, config.sslContext, skew);
       cache = config.cacheDirectory == null ? null : DiskCache.open(config.cacheDirectory, config.instance, LOG);
       restoreFromDisk();
       loop = new SyncLoop(config.instance, config.namespaces, trackers, transport, verifier, replicas,
@@ -180,6 +187,15 @@ public final class HoldfastClient implements AutoCloseable {
     Map<String, Freshness> statuses = new LinkedHashMap<>();
     trackers.forEach((name, tracker) -> statuses.put(name, tracker.read().freshness()));
     return statuses;
+  }
+
+  /**
+   * How far the replicas' clocks are from this host's (replica minus local), from the
+   * {@code Date} of their last answer; empty before any answer. Informational: grace runs on the
+   * monotonic clock, so no skew can shorten or extend it. Beyond 5 minutes a warning is logged.
+   */
+  public Optional<Duration> clockSkew() {
+    return skew.estimate();
   }
 
   public void addChangeListener(ChangeListener listener) {
@@ -297,6 +313,7 @@ public final class HoldfastClient implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Random random = new SecureRandom();
     private Supplier<Map<String, Long>> seatsInUse = Map::of;
+    private SSLContext sslContext;
 
     private Builder() {}
 
@@ -317,6 +334,15 @@ public final class HoldfastClient implements AutoCloseable {
         }
         replicas.add(base);
       }
+      return this;
+    }
+
+    /**
+     * The trust for https replicas (a private CA, say); default the JDK's trust store. There is
+     * deliberately no way to turn certificate or host-name checks off.
+     */
+    public Builder sslContext(SSLContext context) {
+      this.sslContext = Objects.requireNonNull(context, "SSL context");
       return this;
     }
 

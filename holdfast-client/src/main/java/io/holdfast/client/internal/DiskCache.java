@@ -14,9 +14,11 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -44,6 +46,7 @@ public final class DiskCache implements AutoCloseable {
   public record Stored(byte[] body, String reprDigest, String signature, Instant verifiedAt, Duration graceConsumed) {}
 
   private static final String FORMAT = "holdfast-lkg-1";
+  private static final String LOCK_FILE = ".holdfast.lock";
   private static final ObjectMapper JSON = new ObjectMapper();
   /**
    * Directories this JVM holds the lock of. OS file locks belong to the process, and closing any
@@ -55,56 +58,129 @@ public final class DiskCache implements AutoCloseable {
   private final Path directory;
   private final String instance;
   private final Logger log;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
-  private final Path held;
+  private FileChannel lockChannel;
+  private FileLock lock;
+  private Path held;
+  /** Another client or process writes the directory: this one only reads, and never retries. */
+  private boolean ownedElsewhere;
+  /** The last write failed; the next failure is logged at DEBUG only (no log storm). */
+  private boolean failing;
   private long writeFailures;
   private boolean closed;
 
-  private DiskCache(Path directory, String instance, Logger log, FileChannel lockChannel, FileLock lock, Path held) {
+  private DiskCache(Path directory, String instance, Logger log) {
     this.directory = directory;
     this.instance = instance;
     this.log = log;
-    this.lockChannel = lockChannel;
-    this.lock = lock;
-    this.held = held;
   }
 
-  /** Opens the directory, creating it if needed; never fails: an unusable directory gives a read-only cache. */
+  /**
+   * Opens the directory, creating it (owner-only) if needed; never fails. A directory another
+   * client writes gives a read-only cache; a directory that cannot be used now (read-only mount,
+   * wrong owner) gives a memory-only client that tries again at each write (FAULTS B14).
+   */
   public static DiskCache open(Path directory, String instance, Logger log) {
-    FileChannel channel = null;
-    FileLock lock = null;
-    Path claimed = null;
-    try {
-      Files.createDirectories(directory);
-      Path real = directory.toRealPath();
-      if (!HELD.add(real)) {
-        log.log(Level.WARNING, "cache directory {0} is written by another client in this process; this client will only read it",
-            directory);
-      } else {
-        claimed = real;
-        channel = FileChannel.open(directory.resolve(".holdfast.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        lock = channel.tryLock();
-        if (lock == null) {
-          log.log(Level.WARNING, "cache directory {0} is written by another process; this client will only read it", directory);
-        }
-      }
-    } catch (IOException | OverlappingFileLockException e) {
-      log.log(Level.WARNING, "cache directory {0} is not writable ({1}); running from memory", directory, e.toString());
-    }
-    if (lock == null && claimed != null) {
-      HELD.remove(claimed);
-      claimed = null;
-    }
-    DiskCache cache = new DiskCache(directory, instance, log, channel, lock, claimed);
-    if (lock != null) {
-      cache.removeTemporaryFiles();
+    DiskCache cache = new DiskCache(directory, instance, log);
+    synchronized (cache) {
+      cache.acquire();
     }
     return cache;
   }
 
+  /** Tries to become the directory's one writer; true if it is. */
+  private boolean acquire() {
+    Path claimed = null;
+    FileChannel channel = null;
+    try {
+      createDirectories(directory);
+      Path real = directory.toRealPath();
+      if (!HELD.add(real)) {
+        ownedElsewhere = true;
+        log.log(Level.WARNING, "cache directory {0} is written by another client in this process; this client will only read it",
+            directory);
+        return false;
+      }
+      claimed = real;
+      channel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock acquired = channel.tryLock();
+      if (acquired == null) {
+        ownedElsewhere = true;
+        log.log(Level.WARNING, "cache directory {0} is written by another process; this client will only read it", directory);
+        channel.close();
+        HELD.remove(real);
+        return false;
+      }
+      lockChannel = channel;
+      lock = acquired;
+      held = real;
+      removeTemporaryFiles();
+      if (failing) {
+        log.log(Level.INFO, "cache directory {0} is usable again", directory);
+        failing = false;
+      }
+      return true;
+    } catch (IOException | OverlappingFileLockException e) {
+      closeQuietly(channel);
+      if (claimed != null) {
+        HELD.remove(claimed);
+      }
+      log.log(failing ? Level.DEBUG : Level.WARNING,
+          "cache directory {0} is not writable ({1}); running from memory and trying again at the next write",
+          directory, e.toString());
+      failing = true;
+      return false;
+    }
+  }
+
+  /**
+   * Whether the lock still guards the directory this cache writes: a directory deleted or
+   * replaced while running (FAULTS B14) has taken the lock file with it.
+   */
+  private boolean stillHeld() {
+    return lock != null && lock.isValid() && Files.isRegularFile(directory.resolve(LOCK_FILE), LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private void release() {
+    try {
+      if (lock != null && lock.isValid()) {
+        lock.release();
+      }
+    } catch (IOException e) {
+      log.log(Level.DEBUG, "cannot release the cache lock: {0}", e.toString());
+    }
+    closeQuietly(lockChannel);
+    if (held != null) {
+      HELD.remove(held);
+    }
+    lock = null;
+    lockChannel = null;
+    held = null;
+  }
+
+  private void closeQuietly(FileChannel channel) {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        log.log(Level.DEBUG, "cannot close {0}: {1}", LOCK_FILE, e.toString());
+      }
+    }
+  }
+
+  /** Creates missing directories readable by their owner only: the cache holds entitlements. */
+  private static void createDirectories(Path directory) throws IOException {
+    if (Files.isDirectory(directory)) {
+      return;
+    }
+    if (directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } else {
+      Files.createDirectories(directory);
+    }
+  }
+
   /** Whether this process may write the directory. */
-  public boolean writable() {
+  public synchronized boolean writable() {
     return lock != null;
   }
 
@@ -147,8 +223,15 @@ public final class DiskCache implements AutoCloseable {
 
   /** Writes a namespace's copy atomically; failures are logged and counted, not thrown. */
   public synchronized void save(String namespace, VerifiedDocument document, Instant verifiedAt, Duration graceConsumed) {
-    if (lock == null) {
+    if (closed || ownedElsewhere) {
       return;
+    }
+    if (!stillHeld()) {
+      release();
+      if (!acquire()) {
+        writeFailures++;
+        return;
+      }
     }
     ObjectNode node = JSON.createObjectNode();
     node.put("format", FORMAT);
@@ -166,7 +249,14 @@ public final class DiskCache implements AutoCloseable {
       }
     } catch (IOException | RuntimeException e) {
       writeFailures++;
-      log.log(Level.WARNING, "cannot write the last-known-good copy of {0} ({1}); keeping it in memory", namespace, e.toString());
+      log.log(failing ? Level.DEBUG : Level.WARNING, "cannot write the last-known-good copy of {0} ({1}); keeping it in memory",
+          namespace, e.toString());
+      failing = true;
+      return;
+    }
+    if (failing) {
+      log.log(Level.INFO, "the last-known-good copy of {0} is written again", namespace);
+      failing = false;
     }
   }
 
@@ -216,7 +306,7 @@ public final class DiskCache implements AutoCloseable {
     return directory.resolve(ContentHash.of((instance + "\n" + namespace).getBytes(StandardCharsets.UTF_8)).hex() + ".lkg");
   }
 
-  private void quarantine(Path file, String reason) {
+  private synchronized void quarantine(Path file, String reason) {
     log.log(Level.WARNING, "ignoring cache file {0}: {1}", file.getFileName(), reason);
     if (lock == null) {
       return;
@@ -244,19 +334,6 @@ public final class DiskCache implements AutoCloseable {
       return;
     }
     closed = true;
-    try {
-      if (lock != null) {
-        lock.release();
-      }
-      if (lockChannel != null) {
-        lockChannel.close();
-      }
-    } catch (IOException e) {
-      log.log(Level.DEBUG, "cannot release the cache lock: {0}", e.toString());
-    } finally {
-      if (held != null) {
-        HELD.remove(held);
-      }
-    }
+    release();
   }
 }

@@ -60,6 +60,8 @@ public final class SyncLoop implements Runnable {
   private final Map<String, Long> lastSaved = new HashMap<>();
 
   private String checksumsEtag;
+  /** The last watch came back early with nothing new: do not ask again at once. */
+  private boolean watchAnsweredEarly;
   private long lastFullPoll = Long.MIN_VALUE;
   private boolean watchSupported;
   private volatile String lastError;
@@ -174,7 +176,8 @@ public final class SyncLoop implements Runnable {
         lastError = null;
       }
       // With a usable watch the next request itself waits for a change; otherwise poll.
-      return watchSupported && checksumsEtag != null ? Duration.ZERO : jittered(settings.pollInterval());
+      boolean watchNext = watchSupported && checksumsEtag != null && !watchAnsweredEarly;
+      return watchNext ? Duration.ZERO : jittered(settings.pollInterval());
     }
     if (stopped.getCount() == 0) {
       // Closing interrupted the requests: that is no replica's failure.
@@ -195,18 +198,30 @@ public final class SyncLoop implements Runnable {
     boolean allHeld = pending.stream().allMatch(ns -> trackers.get(ns).etag() != null);
     boolean pollDue = lastFullPoll == Long.MIN_VALUE || ticker.read() - lastFullPoll >= settings.pollInterval().toNanos();
     boolean useWatch = watchSupported && checksumsEtag != null && allHeld && !pollDue;
+    String watchedEtag = useWatch ? checksumsEtag : null;
+    long watchStarted = System.nanoTime();
+    watchAnsweredEarly = false;
     Transport.Response response = null;
     try {
       if (useWatch) {
         URI watch = replica.resolve("/v1/instances/" + instance + "/watch?etag=" + encode(checksumsEtag)
             + "&timeout=" + settings.watchTimeout().toMillis() + "ms");
         response = transport.get(watch, settings.watchTimeout().plus(settings.requestTimeout()));
+        // A replica holds a watch until something changes or the timeout passes. One that
+        // answers "nothing new" at once (a replayed or duplicated event, FAULTS A22, or a
+        // middlebox, A23) must not turn the loop into a hot loop. Real time on purpose: this
+        // paces requests, it measures no grace.
+        boolean early = System.nanoTime() - watchStarted < settings.watchTimeout().toNanos() / 2;
         if (response.status() == 404 && isRouteMissing(response)) {
           log.log(Level.INFO, "replica {0} has no watch endpoint; polling checksums instead", replica);
           watchSupported = false;
           useWatch = false;
+        } else if (response.status() == 200 && early
+            && weaklyEqual(ContentHash.of(response.body()).entityTag().toHeaderValue(), watchedEtag)) {
+          watchAnsweredEarly = true;
         } else if (response.status() == 304) {
           if (weaklyEqual(response.header("ETag"), checksumsEtag)) {
+            watchAnsweredEarly = early;
             for (String namespace : List.copyOf(pending)) {
               confirm(namespace, replica);
               pending.remove(namespace);
@@ -241,7 +256,7 @@ public final class SyncLoop implements Runnable {
       lastError = problem;
       checksumsEtag = null;
       for (String namespace : List.copyOf(pending)) {
-        fetch(replica, namespace, pending, reasons);
+        fetch(replica, namespace, pending, reasons, false);
       }
       return;
     }
@@ -263,15 +278,28 @@ public final class SyncLoop implements Runnable {
         confirm(namespace, replica);
         pending.remove(namespace);
       } else {
-        fetch(replica, namespace, pending, reasons);
+        fetch(replica, namespace, pending, reasons, true);
       }
     }
-    if (pending.isEmpty()) {
+    // Kept only if what is held now is what these checksums list: checksums that disagree with
+    // the documents (a replica serving old checksums, FAULTS A16, A22) would make the next watch
+    // return at once, forever.
+    Map<String, Checksums.Entry> listed = checksums.namespaces();
+    boolean consistent = namespaces.stream().allMatch(ns -> listed.get(ns) != null
+        && weaklyEqual(listed.get(ns).etag(), trackers.get(ns).etag()));
+    if (pending.isEmpty() && consistent) {
       checksumsEtag = etag;
     }
   }
 
-  private void fetch(URI replica, String namespace, Set<String> pending, Map<String, String> reasons) throws ReplicaFailure {
+  /**
+   * Fetches one namespace. {@code replicaHealthy} says the replica just served verified
+   * checksums: a request that then fails for this namespace alone is this namespace's problem,
+   * and the others are still fetched (FAULTS A25); otherwise the replica as a whole is failing
+   * and the next one is tried at once.
+   */
+  private void fetch(URI replica, String namespace, Set<String> pending, Map<String, String> reasons,
+      boolean replicaHealthy) throws ReplicaFailure {
     NamespaceTracker tracker = trackers.get(namespace);
     URI uri = replica.resolve("/v1/instances/" + instance + "/config/" + namespace);
     String held = tracker.etag();
@@ -290,6 +318,10 @@ public final class SyncLoop implements Runnable {
         response = transport.get(uri, settings.requestTimeout(), "Cache-Control", "no-cache");
       }
     } catch (Transport.TransportException e) {
+      if (replicaHealthy) {
+        addReason(reasons, namespace, replica + ": fetching the document failed: " + e.getMessage());
+        return;
+      }
       throw new ReplicaFailure("unreachable: " + e.getMessage(), null);
     }
     requireAvailable(response);
@@ -342,7 +374,7 @@ public final class SyncLoop implements Runnable {
    */
   private void persistIfDue(NamespaceTracker tracker, boolean changed) {
     VerifiedDocument document = tracker.lastKnownGood();
-    if (document == null || cache == null || !cache.writable()) {
+    if (document == null || cache == null) {
       return;
     }
     long now = ticker.read();

@@ -42,9 +42,22 @@ public final class Transport {
   private final String bearer;
   private final int maxBodyBytes;
   private final String userAgent;
+  private final ClockSkew skew;
 
-  public Transport(Duration connectTimeout, String credential, int maxBodyBytes, String userAgent) {
-    this.http = HttpClient.newBuilder()
+  /**
+   * @param sslContext trust for https replicas, or {@code null} for the JDK's default trust store.
+   *     Certificates and host names are always verified: a replica failing TLS is a failed
+   *     replica (FAULTS A24), never a reason to fall back to plain HTTP.
+   * @param skew told the {@code Date} of every answer, or {@code null}
+   */
+  public Transport(Duration connectTimeout, String credential, int maxBodyBytes, String userAgent,
+      javax.net.ssl.SSLContext sslContext, ClockSkew skew) {
+    this.skew = skew;
+    HttpClient.Builder builder = HttpClient.newBuilder();
+    if (sslContext != null) {
+      builder.sslContext(sslContext);
+    }
+    this.http = builder
         .connectTimeout(connectTimeout)
         .version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NEVER)
@@ -98,6 +111,9 @@ public final class Transport {
     inFlight.add(future);
     try {
       HttpResponse<byte[]> response = future.get(deadline.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+      if (skew != null) {
+        skew.observe(response.headers().firstValue("Date").orElse(null), request.uri().getRawAuthority());
+      }
       return new Response(response.statusCode(), response.headers(), response.body());
     } catch (TimeoutException e) {
       future.cancel(true);

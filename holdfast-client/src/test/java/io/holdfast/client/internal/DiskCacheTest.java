@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -322,7 +323,60 @@ class DiskCacheTest {
 
       assertThat(cache.writeFailures()).isEqualTo(1);
       assertThat(Files.readString(dir())).isEqualTo("not a directory");
-      assertThat(log.lines()).anyMatch(l -> l.message().contains("cannot write the last-known-good copy of core"));
+      assertThat(log.lines()).anyMatch(l -> l.message().contains("not writable"));
+    }
+  }
+
+  @Test
+  void B14_directoryDeletedWhileRunning_isRecreatedOwnerOnly_atTheNextWrite() throws IOException {
+    try (DiskCache cache = open(TestDocuments.INSTANCE)) {
+      cache.save("core", core, VERIFIED_AT, CONSUMED);
+      try (Stream<Path> files = Files.list(dir())) {
+        for (Path file : files.collect(Collectors.toList())) {
+          Files.delete(file);
+        }
+      }
+      Files.delete(dir());
+
+      cache.save("core", core, VERIFIED_AT, CONSUMED);
+
+      assertThat(cache.writeFailures()).isZero();
+      assertThat(cache.writable()).isTrue();
+      assertThat(cache.load("core")).isPresent();
+      assertThat(Files.getPosixFilePermissions(dir())).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    }
+  }
+
+  @Test
+  void B14_directoryUnusableAtStart_runsFromMemory_thenWritesOnceItCanBeCreated() throws IOException {
+    Files.writeString(dir(), "not a directory");
+    try (DiskCache cache = open(TestDocuments.INSTANCE)) {
+      assertThat(cache.writable()).isFalse();
+      cache.save("core", core, VERIFIED_AT, CONSUMED);
+      cache.save("core", core, VERIFIED_AT, CONSUMED);
+      assertThat(cache.writeFailures()).isEqualTo(2);
+      assertThat(log.lines()).filteredOn(l -> l.message().contains("not writable") && l.level() == System.Logger.Level.WARNING)
+          .as("warned once, not at every attempt").hasSize(1);
+
+      Files.delete(dir());
+      cache.save("core", core, VERIFIED_AT, CONSUMED);
+
+      assertThat(cache.writable()).isTrue();
+      assertThat(cache.writeFailures()).isEqualTo(2);
+      assertThat(cache.load("core")).isPresent();
+      assertThat(log.lines()).anyMatch(l -> l.message().contains("usable again"));
+    }
+  }
+
+  @Test
+  void B15_aReadOnlySecondCache_neverTakesTheDirectoryOver_evenWhenWritingIsAttempted() throws IOException {
+    try (DiskCache writer = open(TestDocuments.INSTANCE); DiskCache reader = open(TestDocuments.INSTANCE)) {
+      reader.save("core", core, VERIFIED_AT, CONSUMED);
+      assertThat(reader.writable()).isFalse();
+      assertThat(reader.writeFailures()).isZero();
+      assertThat(reader.load("core")).as("nothing written by the reader").isEmpty();
+      writer.save("core", core, VERIFIED_AT, CONSUMED);
+      assertThat(writer.load("core")).isPresent();
     }
   }
 

@@ -36,7 +36,7 @@ class HeartbeatsTest {
     trackers.put("core", new NamespaceTracker("core", Duration.ofHours(8), Duration.ofMinutes(5),
         ExpiredPolicy.SERVE_LAST_KNOWN_GOOD, time.ticker(), time.clock(), new JsonPaths(), log));
     Replicas replicas = new Replicas(List.of(closedReplica()), time.ticker());
-    Transport transport = new Transport(Duration.ofSeconds(1), "token", 1 << 20, "test");
+    Transport transport = new Transport(Duration.ofSeconds(1), "token", 1 << 20, "test", null, null);
     SyncLoop loop = new SyncLoop(TestDocuments.INSTANCE, List.of("core"), trackers, transport, DOCS.verifier(), replicas,
         null, new Listeners(log), new SyncSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
             Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofSeconds(1), Duration.ofSeconds(1), false),
