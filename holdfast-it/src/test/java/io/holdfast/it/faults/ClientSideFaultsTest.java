@@ -12,6 +12,7 @@ import io.holdfast.client.Freshness;
 import io.holdfast.client.HoldfastClient;
 import io.holdfast.client.HoldfastUnavailableException;
 import io.holdfast.client.Status;
+import io.holdfast.protocol.http.HoldfastHeaders;
 import io.holdfast.testkit.Fault;
 import io.holdfast.testkit.ManualTime;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -326,6 +328,114 @@ class ClientSideFaultsTest extends FaultScenarios {
     eventually().untilAsserted(() -> assertThat(probe.events()).extracting(Probe.Event::to)
         .as("every status a read saw is announced, once")
         .containsExactly(Status.FRESH, Status.STALE, Status.EXPIRED, Status.FRESH));
+    probe.assertHeld();
+  }
+
+  /** Answers that come from a "recovered" replica but verify nothing (FAULTS B8). */
+  enum Unverifiable {
+    /** A captive portal's page instead of the document. */
+    HTML_PAGE,
+    /** A 200 that looks like an envelope but carries no signature. */
+    UNSIGNED_ENVELOPE,
+    /** The connection is accepted and closed without an answer. */
+    BARE_CONNECTION;
+
+    Fault fault() {
+      return switch (this) {
+        case HTML_PAGE -> Fault.html();
+        case UNSIGNED_ENVELOPE -> {
+          byte[] body = ("{\"instance\":\"b8-flapping\",\"namespace\":\"core\",\"revision\":999,"
+              + "\"content\":{\"seats\":1}}").getBytes(StandardCharsets.UTF_8);
+          String head = "HTTP/1.1 200 OK\r\nContent-Type: " + HoldfastHeaders.ENVELOPE_MEDIA_TYPE + "\r\n"
+              + "Repr-Digest: sha-256=:" + Base64.getEncoder().encodeToString(sha256(body)) + ":\r\n"
+              + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
+          byte[] response = Arrays.copyOf(head.getBytes(StandardCharsets.US_ASCII), head.length() + body.length);
+          System.arraycopy(body, 0, response, head.length(), body.length);
+          yield Fault.rawResponse(response);
+        }
+        case BARE_CONNECTION -> Fault.rawResponse(new byte[0]);
+      };
+    }
+  }
+
+  @Test
+  void B8_unverifiableAnswersBetweenFailures_neverResetGrace_onlyAVerifiedConfirmationDoes() {
+    String id = "b8-flapping";
+    long r1 = fx.instance(id, doc(1));
+    ManualTime time = new ManualTime();
+    Probe probe = startFresh(fx.builder(id, time));
+
+    fx.refuseBoth();
+    eventually().until(() -> probe.status() == Status.STALE);
+    Duration remaining = Duration.ofHours(8);
+    for (Unverifiable answer : Unverifiable.values()) {
+      time.advance(Duration.ofHours(1));
+      remaining = remaining.minusHours(1);
+      // The replicas "come back" with this answer for a while, then fail again.
+      fx.faultBoth("", answer.fault());
+      fx.resetCounts();
+      eventually().until(() -> fx.requests() >= 4);
+      fx.refuseBoth();
+      Duration expected = remaining;
+      eventually().until(() -> probe.read().freshness().graceRemaining().equals(expected));
+      assertThat(probe.status()).as("after %s", answer).isEqualTo(Status.STALE);
+      assertThat(probe.read().freshness().lastVerifiedAt()).isEqualTo(ManualTime.DEFAULT_START);
+      assertThat(probe.revision()).isEqualTo(r1);
+    }
+    assertThat(probe.read().getInt("seats", -1)).isEqualTo(25);
+
+    // A verified confirmation (signed checksums listing the held tag) resets grace; the next
+    // failure counts from there.
+    fx.clearFaults();
+    eventually().until(() -> probe.status() == Status.FRESH);
+    fx.refuseBoth();
+    eventually().until(() -> probe.status() == Status.STALE);
+    time.advance(Duration.ofHours(1));
+    eventually().until(() -> probe.read().freshness().graceRemaining().equals(Duration.ofHours(7)));
+    assertThat(probe.events()).extracting(Probe.Event::to)
+        .containsExactly(Status.FRESH, Status.STALE, Status.FRESH, Status.STALE);
+    assertThat(probe.changedRevisions()).containsExactly(r1);
+    probe.assertHeld();
+  }
+
+  @Test
+  void B14_cacheDirectoryDeletedWhileRunning_clientCarriesOn_andRecreatesItOwnerOnly(@TempDir Path root)
+      throws IOException {
+    String id = "b14-deleted";
+    fx.instance(id, doc(1));
+    Path cache = root.resolve("cache");
+    Probe probe = startFresh(fx.builder(id, new ManualTime()).cacheDirectory(cache));
+    assertThat(files(cache, ".lkg")).hasSize(1);
+    try (Stream<Path> files = Files.list(cache)) {
+      for (Path file : files.toList()) {
+        Files.delete(file);
+      }
+    }
+    Files.delete(cache);
+
+    long r2 = fx.publish(id, doc(2));
+    eventually().until(() -> probe.revision() == r2);
+    assertThat(probe.status()).isEqualTo(Status.FRESH);
+    eventually().until(() -> Files.isDirectory(cache) && files(cache, ".lkg").size() == 1);
+    assertThat(Files.getPosixFilePermissions(cache)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    probe.assertHeld();
+  }
+
+  @Test
+  void B14_cacheDirectoryUnusableAtStart_runsFromMemory_andWritesOnceItCan(@TempDir Path root) throws IOException {
+    String id = "b14-unusable";
+    fx.instance(id, doc(1));
+    Path cache = root.resolve("cache");
+    // Root ignores permission bits: a file where the directory should be makes it unusable.
+    Files.writeString(cache, "not a directory");
+    Probe probe = startFresh(fx.builder(id, new ManualTime()).cacheDirectory(cache));
+    assertThat(probe.read().getInt("v", -1)).isEqualTo(1);
+
+    Files.delete(cache);
+    long r2 = fx.publish(id, doc(2));
+    eventually().until(() -> probe.revision() == r2);
+    eventually().until(() -> Files.isDirectory(cache) && files(cache, ".lkg").size() == 1);
+    assertThat(probe.status()).isEqualTo(Status.FRESH);
     probe.assertHeld();
   }
 

@@ -7,6 +7,7 @@ import io.holdfast.it.ReplicaPair;
 import io.holdfast.testkit.Fault;
 import io.holdfast.testkit.FaultyReplica;
 import io.holdfast.testkit.ManualTime;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,7 +76,12 @@ final class FaultFixture implements AutoCloseable {
    * far B lags behind; returns the revision.
    */
   long publish(String id, String content) {
-    long revision = pair.publish(NAMESPACE, "instance:" + id, content);
+    return publish(NAMESPACE, id, content);
+  }
+
+  /** {@link #publish(String, String)} to another namespace. */
+  long publish(String namespace, String id, String content) {
+    long revision = pair.publish(namespace, "instance:" + id, content);
     eventually().until(() -> pair.serverB().snapshots().current().revision() >= revision);
     return revision;
   }
@@ -92,11 +98,21 @@ final class FaultFixture implements AutoCloseable {
    * fast loop, no heartbeats.
    */
   HoldfastClient.Builder builder(String id, ManualTime time) {
+    return builder(id, time, NAMESPACE);
+  }
+
+  /** {@link #builder(String, ManualTime)} for these namespaces, in this order. */
+  HoldfastClient.Builder builder(String id, ManualTime time, String... namespaces) {
+    return builder(pair.replicas(), id, time, namespaces);
+  }
+
+  /** {@link #builder(String, ManualTime, String...)} with other replica URIs, such as a TLS front. */
+  HoldfastClient.Builder builder(List<URI> replicas, String id, ManualTime time, String... namespaces) {
     return HoldfastClient.builder()
-        .replicas(pair.replicas())
+        .replicas(replicas)
         .instance(id, token(id))
         .trustedKey(pair.key())
-        .namespaces(NAMESPACE)
+        .namespaces(namespaces)
         .ticker(time.ticker())
         .clock(time.clock())
         .requestTimeout(Duration.ofSeconds(1))
