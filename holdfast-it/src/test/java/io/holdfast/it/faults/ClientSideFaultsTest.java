@@ -439,6 +439,53 @@ class ClientSideFaultsTest extends FaultScenarios {
     probe.assertHeld();
   }
 
+  @Test
+  void B15_twoClientsShareOneCacheDirectory_oneWrites_noTornFileEverRead_newestRevisionOnDisk(@TempDir Path cache)
+      throws Exception {
+    String id = "b15-shared";
+    fx.instance(id, doc(1));
+    Probe writer = startFresh(fx.builder(id, new ManualTime()).cacheDirectory(cache));
+    Probe reader = startFresh(fx.builder(id, new ManualTime()).cacheDirectory(cache));
+    Path file = files(cache, ".lkg").get(0);
+
+    AtomicBoolean reading = new AtomicBoolean(true);
+    Queue<String> torn = new ConcurrentLinkedQueue<>();
+    AtomicLong reads = new AtomicLong();
+    Thread third = new Thread(() -> {
+      // A third party reading the file the whole time, as another process starting up would.
+      while (reading.get()) {
+        try {
+          JsonNode stored = JSON.readTree(Files.readAllBytes(file));
+          Base64.getDecoder().decode(stored.get("body").asText());
+          reads.incrementAndGet();
+        } catch (IOException | RuntimeException e) {
+          torn.add(e.toString());
+        }
+      }
+    }, "b15-reader");
+    third.start();
+    long last = 0;
+    try {
+      for (int v = 2; v <= 8; v++) {
+        long revision = fx.publish(id, doc(v));
+        eventually().until(() -> writer.revision() == revision && reader.revision() == revision);
+        last = revision;
+      }
+    } finally {
+      reading.set(false);
+      third.join();
+    }
+
+    assertThat(torn).as("torn or unreadable cache files seen").isEmpty();
+    assertThat(reads.get()).isPositive();
+    assertThat(files(cache, ".tmp")).isEmpty();
+    JsonNode stored = JSON.readTree(Files.readAllBytes(file));
+    JsonNode envelope = JSON.readTree(Base64.getDecoder().decode(stored.get("body").asText()));
+    assertThat(envelope.get("revision").asLong()).isEqualTo(last);
+    writer.assertHeld();
+    reader.assertHeld();
+  }
+
   // ---------------------------------------------------------------------------------------------
   // B12, B13: listeners and concurrent reads
 
