@@ -32,7 +32,10 @@ public final class HttpApi {
 
   private HttpApi() {}
 
-  /** Builds (does not start) the server; {@code clock} stamps the heartbeats it receives. */
+  /**
+   * Builds (does not start) the server; {@code clock} stamps the heartbeats it receives and says
+   * which subscription is in force now.
+   */
   public static WebServer build(
       ServerConfig config, ConfigStore store, SnapshotHolder snapshots, List<VerificationKey> keys, CredentialTokens tokens,
       Clock clock) {
@@ -55,6 +58,11 @@ public final class HttpApi {
         .register("/v1/admin/instances", new InstanceAdminApi(admin))
         .register("/v1/admin/namespaces", new NamespaceAdminApi(admin))
         .register("/v1/admin/credentials", new CredentialAdminApi(admin))
+        .register("/v1/admin/applications", new ApplicationAdminApi(admin))
+        // Before the subscriptions API, whose /{id} would otherwise take "usage" for an id.
+        .register("/v1/admin", new SubscriptionUsageApi(admin, clock))
+        .register("/v1/admin/subscriptions", new SubscriptionAdminApi(admin))
+        .register("/v1/admin/audit", new AuditAdminApi(admin))
         .register("/health", new HealthApi(snapshots, watchers))
         .any(Routes.notFound())
         .error(Throwable.class, ProblemResponses::send);

@@ -99,14 +99,28 @@ final class JsonObjectReader {
 
   /** A present whole number that fits a {@code long} and is not negative. */
   long requiredNonNegativeLong(String name) {
+    Long value = optionalNonNegativeLong(name);
+    if (value == null) {
+      throw invalid("member '" + path + name + "' is required");
+    }
+    return value;
+  }
+
+  /** A whole number that fits a {@code long} and is not negative, or {@code null} if absent or null. */
+  Long optionalNonNegativeLong(String name) {
     JsonNode value = node.get(name);
     if (value == null || value.isNull()) {
-      throw invalid("member '" + path + name + "' is required");
+      return null;
     }
     if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0) {
       throw invalid("member '" + path + name + "' must be a whole number from 0 to " + Long.MAX_VALUE);
     }
     return value.asLong();
+  }
+
+  /** Whether the member is present, even as {@code null}. */
+  boolean has(String name) {
+    return node.has(name);
   }
 
   /** A present RFC 3339 date-time string, such as {@code 2026-11-25T18:19:15.516Z}. */

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.IntConsumer;
@@ -40,12 +41,18 @@ class AdminRoleMatrixTest {
   private static ServerFixture server;
   private static final Map<Role, String> TOKENS = new EnumMap<>(Role.class);
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
+  /** Subscriptions created by a setup, by sequence number, for the operation that ends them. */
+  private static final Map<Integer, String> SUBSCRIPTIONS = new ConcurrentHashMap<>();
+  private static String standingSubscription;
 
   @BeforeAll
   static void start() {
     server = ServerFixture.start(dataDir);
     server.createNamespace("core");
     server.createInstance("matrix-base", "live");
+    SubscriptionTestSupport.application(server, "crm");
+    standingSubscription = SubscriptionTestSupport.subscribe(server, "matrix-base", "crm", 10, "2000-01-01T00:00:00Z",
+        "2001-01-01T00:00:00Z").get("id").asText();
     for (Role role : Role.values()) {
       TOKENS.put(role, HttpTestSupport.createCredential(server, "as-" + role.wireName(), role.wireName()));
     }
@@ -86,7 +93,26 @@ class AdminRoleMatrixTest {
     CREATE_CREDENTIAL(Role.ADMIN, (token, n) ->
         server.sendJson("POST", "/v1/admin/credentials", token, "{\"name\":\"cred-" + n + "\",\"role\":\"viewer\"}")),
     ROTATE_INSTANCE_CREDENTIAL(Role.ADMIN, (token, n) ->
-        server.send("POST", "/v1/admin/instances/matrix-base/credential", token, null));
+        server.send("POST", "/v1/admin/instances/matrix-base/credential", token, null)),
+    LIST_APPLICATIONS(Role.VIEWER, (token, n) -> server.get("/v1/admin/applications", token)),
+    GET_APPLICATION(Role.VIEWER, (token, n) -> server.get("/v1/admin/applications/crm", token)),
+    LIST_SUBSCRIPTIONS(Role.VIEWER, (token, n) -> server.get("/v1/admin/subscriptions?instance=matrix-base", token)),
+    GET_SUBSCRIPTION(Role.VIEWER, (token, n) -> server.get("/v1/admin/subscriptions/" + standingSubscription, token)),
+    INSTANCE_USAGE(Role.VIEWER, (token, n) -> server.get("/v1/admin/instances/matrix-base/subscriptions/usage", token)),
+    FLEET_USAGE(Role.VIEWER, (token, n) -> server.get("/v1/admin/subscriptions/usage?overAllocated=true", token)),
+    CREATE_APPLICATION(Role.EDITOR, (token, n) ->
+        server.sendJson("POST", "/v1/admin/applications", token, "{\"name\":\"app-" + n + "\"}")),
+    RENAME_APPLICATION(Role.EDITOR, (token, n) ->
+        server.sendJson("PATCH", "/v1/admin/applications/crm", token, "{\"displayName\":\"CRM " + n + "\"}")),
+    CREATE_SUBSCRIPTION(Role.PUBLISHER, (token, n) -> server.sendJson("POST", "/v1/admin/subscriptions", token,
+        subscriptionBody(n))),
+    CHANGE_SUBSCRIPTION(Role.PUBLISHER, (token, n) -> server.sendJson("PATCH",
+        "/v1/admin/subscriptions/" + standingSubscription, token, "{\"notes\":\"matrix " + n + "\"}")),
+    END_SUBSCRIPTION(Role.PUBLISHER,
+        n -> SUBSCRIPTIONS.put(n, server.admin("POST", "/v1/admin/subscriptions", subscriptionBody(n)).get("id").asText()),
+        (token, n) -> server.send("POST", "/v1/admin/subscriptions/" + SUBSCRIPTIONS.get(n) + "/end", token, null)),
+    READ_AUDIT(Role.ADMIN, (token, n) -> server.get("/v1/admin/audit?limit=5", token)),
+    VERIFY_AUDIT(Role.ADMIN, (token, n) -> server.get("/v1/admin/audit/verify", token));
 
     final Role least;
     /** Done as the bootstrap admin before the request, for example staging what to publish. */
@@ -107,6 +133,12 @@ class AdminRoleMatrixTest {
       setup.accept(n);
       return request.apply(TOKENS.get(role), n);
     }
+  }
+
+  /** A subscription of matrix-base to crm in a year of its own, so that no two overlap. */
+  private static String subscriptionBody(int n) {
+    return "{\"instance\":\"matrix-base\",\"application\":\"crm\",\"quantity\":1,\"plan\":\"p\","
+        + "\"validFrom\":\"" + (2100 + n) + "-01-01T00:00:00Z\",\"validUntil\":\"" + (2101 + n) + "-01-01T00:00:00Z\"}";
   }
 
   static Stream<Arguments> matrix() {
