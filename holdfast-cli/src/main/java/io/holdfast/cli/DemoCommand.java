@@ -20,7 +20,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code holdfast demo}: two replicas on one embedded SQLite store, seeded with sample
- * instances in different rings and the namespaces {@code core} and {@code features}. The admin
+ * instances in different rings, the namespaces {@code core} and {@code features}, and
+ * applications with subscriptions. The admin
  * token and instance credentials go to {@code <data-dir>/demo-credentials.json}.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -89,9 +90,13 @@ final class DemoCommand implements Callable<Integer> {
           ./holdfast ns effective core acme-prod
           ./holdfast ns set-layer core default --json '{"sessionTimeoutMinutes": 20}'
           ./holdfast ns publish core -m "shorter sessions"
+          curl -s -H "Authorization: Bearer $TOKEN" %s/v1/instances/acme-prod/config/subscriptions
+          ./holdfast subscription list --instance acme-prod
+          ./holdfast subscription usage
+          ./holdfast audit verify
 
         Ctrl-C stops both replicas.
-        """, a, b, credentials, saved.path("adminToken").asText(), instanceToken, a, b, a);
+        """, a, b, credentials, saved.path("adminToken").asText(), instanceToken, a, b, a, b);
     out.flush();
   }
 }

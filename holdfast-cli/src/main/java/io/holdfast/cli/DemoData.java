@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** The demo's sample fleet, created through the admin API like any operator would. */
+/**
+ * The demo's sample fleet, created through the admin API like any operator would: instances,
+ * namespaces with layers, an applications catalogue and subscriptions.
+ */
 final class DemoData {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,7 +47,38 @@ final class DemoData {
     layer(client, "features", "ring:test", "{\"newDashboard\": true, \"aiAssist\": {\"enabled\": true}}");
     layer(client, "features", "ring:dev", "{\"newDashboard\": true}");
     publish(client, "features", "demo: initial feature flags");
+    application(client, "crm", "Customer relations");
+    application(client, "billing", "Billing");
+    application(client, "helpdesk", "Helpdesk");
+    subscription(client, "acme-prod", "crm", 250, 10, "2026-01-01T00:00:00Z", null, "enterprise");
+    subscription(client, "acme-prod", "billing", 20, 0, "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z", "enterprise");
+    subscription(client, "globex-beta", "crm", 50, 5, "2026-01-01T00:00:00Z", null, "business");
+    subscription(client, "globex-beta", "helpdesk", 15, 0, "2026-06-01T00:00:00Z", null, "business");
+    subscription(client, "initech-dev", "crm", 10, 0, "2026-01-01T00:00:00Z", null, "team");
     return result;
+  }
+
+  private static void application(AdminClient client, String name, String displayName) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("name", name);
+    body.put("displayName", displayName);
+    client.post("/v1/admin/applications", body);
+  }
+
+  private static void subscription(AdminClient client, String instance, String application, long quantity, long overage,
+      String validFrom, String validUntil, String plan) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("instance", instance);
+    body.put("application", application);
+    body.put("quantity", quantity);
+    body.put("overage", overage);
+    body.put("validFrom", validFrom);
+    if (validUntil != null) {
+      body.put("validUntil", validUntil);
+    }
+    body.put("plan", plan);
+    body.put("notes", "demo data");
+    client.post("/v1/admin/subscriptions", body);
   }
 
   private static void namespace(AdminClient client, String name, String description) {

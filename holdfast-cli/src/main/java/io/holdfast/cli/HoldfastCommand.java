@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code holdfast} command. Exit codes: 0 success, 1 the server refused the request (its
- * problem is printed), 2 the command line is wrong, 3 the server could not be reached.
+ * problem is printed), 2 the command line is wrong, 3 the server could not be reached, 4 the
+ * audit chain is broken ({@code audit verify}).
  */
 @Command(
     name = "holdfast",
@@ -20,6 +21,9 @@ import picocli.CommandLine.Command;
       NamespaceCommand.class,
       RingCommand.class,
       CredentialCommand.class,
+      ApplicationCommand.class,
+      SubscriptionCommand.class,
+      AuditCommand.class,
       AutoComplete.GenerateCompletion.class
     })
 public final class HoldfastCommand implements Runnable {
@@ -28,6 +32,8 @@ public final class HoldfastCommand implements Runnable {
   public static final int EXIT_REFUSED = 1;
   /** The server could not be reached. */
   public static final int EXIT_UNREACHABLE = 3;
+  /** {@code audit verify} found a broken link in the audit chain. */
+  public static final int EXIT_AUDIT_BROKEN = 4;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
