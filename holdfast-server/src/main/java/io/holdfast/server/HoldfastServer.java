@@ -8,6 +8,7 @@ import io.holdfast.server.config.ServerConfig;
 import io.holdfast.server.datadir.AtomicFiles;
 import io.holdfast.server.datadir.DataDirectoryLock;
 import io.holdfast.server.http.HttpApi;
+import io.holdfast.server.metrics.ServerMetrics;
 import io.holdfast.server.model.Role;
 import io.holdfast.server.signing.SigningKeyFile;
 import io.holdfast.server.snapshot.SnapshotBuilder;
@@ -50,9 +51,11 @@ public final class HoldfastServer implements AutoCloseable {
   private final WebServer web;
   private final VerificationKey verificationKey;
   private final String adminToken;
+  private final ServerMetrics metrics;
 
   private HoldfastServer(ServerConfig config, ConfigStore store, SnapshotHolder snapshots, WebServer web,
-      VerificationKey verificationKey, String adminToken) {
+      VerificationKey verificationKey, String adminToken, ServerMetrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.store = store;
     this.snapshots = snapshots;
@@ -80,6 +83,7 @@ public final class HoldfastServer implements AutoCloseable {
     CredentialTokens tokens = new CredentialTokens(new SecureRandom());
     ConfigStore store = null;
     SnapshotHolder snapshots = null;
+    ServerMetrics metrics = new ServerMetrics(clock);
     try {
       DocumentSigner signer;
       String adminToken;
@@ -92,11 +96,14 @@ public final class HoldfastServer implements AutoCloseable {
       snapshots = new SnapshotHolder(store, new SnapshotBuilder(signer, clock), clock);
       snapshots.refresh();
       snapshots.start(config.refreshInterval());
-      WebServer web = HttpApi.build(config, store, snapshots, List.of(signer.verificationKey()), tokens, clock).start();
+      metrics.bindSnapshots(snapshots);
+      WebServer web = HttpApi.build(config, store, snapshots, List.of(signer.verificationKey()), tokens, clock, metrics)
+          .start();
       LOG.info("Holdfast replica listening on http://{}:{} (store {}, signing key {})",
           config.host(), web.port(), config.jdbcUrl(), signer.verificationKey().keyId());
-      return new HoldfastServer(config, store, snapshots, web, signer.verificationKey(), adminToken);
+      return new HoldfastServer(config, store, snapshots, web, signer.verificationKey(), adminToken, metrics);
     } catch (RuntimeException e) {
+      metrics.close();
       if (snapshots != null) {
         snapshots.close();
       }
@@ -148,6 +155,11 @@ public final class HoldfastServer implements AutoCloseable {
     return verificationKey;
   }
 
+  /** The replica's metrics registry. */
+  public ServerMetrics metrics() {
+    return metrics;
+  }
+
   /** The snapshot machinery, for tests and health. */
   public SnapshotHolder snapshots() {
     return snapshots;
@@ -164,6 +176,7 @@ public final class HoldfastServer implements AutoCloseable {
         web.stop();
       } finally {
         store.close();
+        metrics.close();
         LOG.info("Holdfast replica on port {} stopped", config.port());
       }
     }

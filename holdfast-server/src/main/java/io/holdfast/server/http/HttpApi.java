@@ -11,6 +11,9 @@ import io.holdfast.protocol.signature.VerificationKey;
 import io.holdfast.server.auth.Authenticator;
 import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.config.ServerConfig;
+import io.holdfast.server.metrics.MetricsApi;
+import io.holdfast.server.metrics.RequestMetrics;
+import io.holdfast.server.metrics.ServerMetrics;
 import io.holdfast.server.snapshot.SnapshotHolder;
 import io.holdfast.server.store.ConfigStore;
 import java.time.Clock;
@@ -38,14 +41,16 @@ public final class HttpApi {
    */
   public static WebServer build(
       ServerConfig config, ConfigStore store, SnapshotHolder snapshots, List<VerificationKey> keys, CredentialTokens tokens,
-      Clock clock) {
+      Clock clock, ServerMetrics metrics) {
     RequestGuard guard = new RequestGuard(snapshots, new Authenticator());
     RequestBodies bodies = new RequestBodies(new StrictJson(config.maxBodyBytes(), config.maxDepth()));
     WatchLimit watchers = new WatchLimit(config.maxWatchers());
     RequestBodies heartbeatBodies = new RequestBodies(new StrictJson(
         Math.min(HeartbeatBody.MAX_BYTES, config.maxBodyBytes()), Math.min(HeartbeatBody.MAX_DEPTH, config.maxDepth())));
     AdminContext admin = new AdminContext(store, guard, bodies, tokens, snapshots);
+    metrics.bindWatchers(watchers::waiting, watchers.max());
     HttpRouting.Builder routing = HttpRouting.builder();
+    routing.addFilter(new RequestMetrics(metrics.registry()));
     if (AccessLog.enabled()) {
       // Only when it would write: a filter costs every request even when its logger is off.
       routing.addFilter(new AccessLog());
@@ -64,6 +69,7 @@ public final class HttpApi {
         .register("/v1/admin/subscriptions", new SubscriptionAdminApi(admin))
         .register("/v1/admin/audit", new AuditAdminApi(admin))
         .register("/health", new HealthApi(snapshots, watchers))
+        .register("/metrics", new MetricsApi(metrics))
         .any(Routes.notFound())
         .error(Throwable.class, ProblemResponses::send);
     return WebServer.builder()

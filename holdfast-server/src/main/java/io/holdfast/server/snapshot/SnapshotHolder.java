@@ -53,6 +53,8 @@ public final class SnapshotHolder implements AutoCloseable {
   private volatile Instant lastStoreSuccess;
   private volatile String lastStoreError;
   private volatile Instant storeFailingSince;
+  /** The newest revision the store reported; -1 before it first answered. */
+  private volatile long storeRevision = -1;
   private ScheduledExecutorService poller;
 
   public SnapshotHolder(ConfigStore store, SnapshotBuilder builder, Clock clock) {
@@ -94,7 +96,9 @@ public final class SnapshotHolder implements AutoCloseable {
     synchronized (refreshLock) {
       try {
         EffectiveSnapshot previous = current.get();
-        if (previous != null && store.currentRevision() == previous.revision()) {
+        long newest = store.currentRevision();
+        storeRevision = newest;
+        if (previous != null && newest == previous.revision()) {
           markStoreHealthy();
           return previous;
         }
@@ -162,6 +166,11 @@ public final class SnapshotHolder implements AutoCloseable {
     lastStoreError = null;
     storeFailingSince = null;
     lastStoreSuccess = clock.instant();
+  }
+
+  /** The newest revision the store reported when it last answered; -1 if it never did. */
+  public long storeRevision() {
+    return storeRevision;
   }
 
   /** When the store last answered, or {@code null} if never. */

@@ -1,0 +1,114 @@
+package io.holdfast.server.metrics;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.holdfast.server.snapshot.EffectiveSnapshot;
+import io.holdfast.server.snapshot.SnapshotHolder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.IntSupplier;
+
+/**
+ * The replica's metrics, in one Micrometer registry scraped by Prometheus at {@code /metrics}.
+ *
+ * <p>Design: gauges read the live objects (snapshot holder, watch limit, probe results) when
+ * scraped, so nothing is updated on the request path except the one request timer. No label
+ * carries an instance id, a namespace or a user: label values come from small fixed sets
+ * (route templates, status codes, states), so the number of series stays bounded however large
+ * the fleet. Names follow Prometheus conventions (base units, {@code _total} counters), which
+ * {@code promtool check metrics} verifies in the tests. One per replica; thread-safe.
+ */
+public final class ServerMetrics implements AutoCloseable {
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final Clock clock;
+
+  public ServerMetrics(Clock clock) {
+    this.clock = clock;
+    // Two of Micrometer's standard meters break Prometheus naming rules (promtool check
+    // metrics): a counter in nanoseconds, and a gauge named like a histogram's count.
+    registry.config()
+        .meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"))
+        .meterFilter(new MeterFilter() {
+          @Override
+          public Meter.Id map(Meter.Id id) {
+            return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
+          }
+        });
+    new JvmMemoryMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The revision served, the store's, the lag between them, and whether the store answers. */
+  public void bindSnapshots(SnapshotHolder snapshots) {
+    Gauge.builder("holdfast.replica.revision", snapshots, s -> revision(s.current()))
+        .description("Revision of the snapshot this replica serves")
+        .register(registry);
+    Gauge.builder("holdfast.store.revision", snapshots, s -> (double) s.storeRevision())
+        .description("Newest revision this replica has seen in the store (-1 before it answered)")
+        .register(registry);
+    Gauge.builder("holdfast.replica.lag.revisions", snapshots,
+            s -> s.storeRevision() < 0 ? 0 : Math.max(0, s.storeRevision() - revision(s.current())))
+        .description("Revisions the served snapshot is behind the store")
+        .register(registry);
+    Gauge.builder("holdfast.store.up", snapshots, s -> s.storeFailingSince() == null ? 1 : 0)
+        .description("1 while the store answers, 0 while the replica serves from its snapshot alone")
+        .register(registry);
+    Gauge.builder("holdfast.store.unreachable", snapshots, s -> unreachableSeconds(s.storeFailingSince()))
+        .description("How long the store has been failing; 0 while it answers")
+        .baseUnit("seconds")
+        .register(registry);
+    Gauge.builder("holdfast.snapshot.instances", snapshots, s -> s.current() == null ? 0 : s.current().instances().size())
+        .description("Instances in the served snapshot")
+        .register(registry);
+  }
+
+  /** Long-poll watches waiting now, and the limit. */
+  public void bindWatchers(IntSupplier waiting, int max) {
+    Gauge.builder("holdfast.watchers", waiting, IntSupplier::getAsInt)
+        .description("Watch requests held open on this replica")
+        .strongReference(true) // a method reference: nothing else holds it
+        .register(registry);
+    Gauge.builder("holdfast.watchers.limit", () -> max)
+        .description("The most watch requests this replica holds at once (max-watchers)")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  private static double revision(EffectiveSnapshot snapshot) {
+    return snapshot == null ? Double.NaN : snapshot.revision();
+  }
+
+  private double unreachableSeconds(Instant failingSince) {
+    return failingSince == null ? 0 : Math.max(0, Duration.between(failingSince, clock.instant()).toMillis() / 1000.0);
+  }
+
+  @Override
+  public void close() {
+    gc.close();
+    registry.close();
+  }
+}
