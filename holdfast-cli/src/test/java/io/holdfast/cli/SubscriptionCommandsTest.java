@@ -136,6 +136,6 @@ class SubscriptionCommandsTest {
 
     CliRun broken = run("audit", "verify");
     assertThat(broken.exit()).isEqualTo(HoldfastCommand.EXIT_AUDIT_BROKEN);
-    assertThat(broken.err()).contains("audit chain is broken").contains("row 2");
+    assertThat(broken.err()).contains("audit chain is broken").contains("row 4");
   }
 }

@@ -245,7 +245,9 @@ public final class JdbcConfigStore implements ConfigStore {
         ps.setLong(4, revision);
         ps.executeUpdate();
       }
-      return new Ring(name, position, Duration.ofSeconds(bakeTime.toSeconds()), revision);
+      Ring ring = new Ring(name, position, Duration.ofSeconds(bakeTime.toSeconds()), revision);
+      AuditTable.append(c, now, actor, "ring.create", "ring:" + name, null, AuditViews.ring(ring));
+      return ring;
     });
   }
 
@@ -272,6 +274,8 @@ public final class JdbcConfigStore implements ConfigStore {
         ps.setString(7, now.toString());
         ps.executeUpdate();
       }
+      AuditTable.append(c, now, actor, "instance.create", "instance:" + id, null,
+          AuditViews.instance(id, ring, givenLabels));
       return new Instance(id, ring, Map.copyOf(givenLabels), credentialHash, revision, now, now);
     });
   }
@@ -301,6 +305,8 @@ public final class JdbcConfigStore implements ConfigStore {
         ps.setString(5, id);
         ps.executeUpdate();
       }
+      AuditTable.append(c, now, actor, "instance.update", "instance:" + id,
+          AuditViews.instance(id, current.ring(), current.labels()), AuditViews.instance(id, newRing, newLabels));
       return new Instance(id, newRing, Map.copyOf(newLabels), current.credentialHash(), assignment, current.createdAt(), now);
     });
   }
@@ -320,6 +326,7 @@ public final class JdbcConfigStore implements ConfigStore {
         ps.setString(3, id);
         ps.executeUpdate();
       }
+      AuditTable.append(c, now, actor, "instance.rotate-credential", "instance:" + id, null, null);
       return null;
     });
   }
@@ -340,6 +347,8 @@ public final class JdbcConfigStore implements ConfigStore {
         ps.setString(4, now.toString());
         ps.executeUpdate();
       }
+      AuditTable.append(c, now, actor, "namespace.create", "namespace:" + name, null,
+          AuditViews.namespace(name, description));
       return new Namespace(name, description, revision, now);
     });
   }
@@ -373,6 +382,8 @@ public final class JdbcConfigStore implements ConfigStore {
         ps.setString(6, now.toString());
         ps.executeUpdate();
       }
+      // Staging is not a revision (replicas do not serve drafts) but it is an admin action.
+      AuditTable.append(c, now, actor, "layer.stage", "namespace:" + namespace, null, AuditViews.draft(scope, content));
       return new Draft(namespace, scope, content == null ? null : content.deepCopy(), version, actor, now);
     });
   }
@@ -431,6 +442,8 @@ public final class JdbcConfigStore implements ConfigStore {
           delete.executeUpdate();
         }
       }
+      AuditTable.append(c, now, actor, "namespace.publish", "namespace:" + namespace, null,
+          AuditViews.publish(revision, message, published));
       return new PublishResult(namespace, revision, List.copyOf(published));
     });
   }
@@ -444,6 +457,8 @@ public final class JdbcConfigStore implements ConfigStore {
       Instant now = now();
       long revision = appendRevision(c, "credential", name, actor, "create admin credential (" + role.wireName() + ")", now);
       insertAdminCredential(c, name, role, tokenHash, now, revision);
+      AuditTable.append(c, now, actor, "credential.create", "credential:" + name, null,
+          AuditViews.credential(name, role));
       return new AdminCredential(name, role, tokenHash, now);
     });
   }
@@ -468,6 +483,8 @@ public final class JdbcConfigStore implements ConfigStore {
         ps.executeUpdate();
       }
       insertAdminCredential(c, name, role, tokenHash, now, revision);
+      AuditTable.append(c, now, "system", "credential.bootstrap", "credential:" + name, null,
+          AuditViews.credential(name, role));
       return null;
     });
   }

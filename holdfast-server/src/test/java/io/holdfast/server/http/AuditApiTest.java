@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The audit log through the admin API: who changed which subscription and how, filters, and the
- * chain verification that catches a row edited straight in the database.
+ * The audit log through the admin API: who changed what and how (the bootstrap credential
+ * registered at start-up is the first row), filters, and the chain verification that catches a
+ * row edited straight in the database.
  */
 class AuditApiTest {
 
@@ -52,8 +53,10 @@ class AuditApiTest {
 
     JsonNode entries = audit.get("entries");
     assertThat(entries).extracting(e -> e.get("action").asText())
-        .containsExactly("subscription.cancel", "subscription.change", "subscription.create", "application.create");
-    assertThat(entries).allSatisfy(e -> assertThat(e.get("actor").asText()).isEqualTo("admin:bootstrap"));
+        .containsExactly("subscription.cancel", "subscription.change", "subscription.create", "application.create",
+            "instance.create", "credential.bootstrap");
+    assertThat(entries).extracting(e -> e.get("actor").asText()).containsExactly("admin:bootstrap",
+        "admin:bootstrap", "admin:bootstrap", "admin:bootstrap", "admin:bootstrap", "system");
     JsonNode change = entries.get(1);
     assertThat(change.get("target").asText()).isEqualTo("subscription:" + subscription);
     assertThat(change.get("before").get("quantity").asLong()).isEqualTo(25);
@@ -61,7 +64,7 @@ class AuditApiTest {
     assertThat(change.get("prevHash").asText()).isEqualTo(entries.get(2).get("hash").asText());
     JsonNode verification = audit.get("verification");
     assertThat(verification.get("intact").asBoolean()).isTrue();
-    assertThat(verification.get("checked").asLong()).isEqualTo(4);
+    assertThat(verification.get("checked").asLong()).isEqualTo(6);
     assertThat(verification.get("lastHash").asText()).isEqualTo(entries.get(0).get("hash").asText());
   }
 
@@ -88,8 +91,8 @@ class AuditApiTest {
     JsonNode verification = server.admin("GET", "/v1/admin/audit/verify", null);
 
     assertThat(verification.get("intact").asBoolean()).isFalse();
-    assertThat(verification.get("firstBrokenSeq").asLong()).isEqualTo(3);
-    assertThat(verification.get("problem").asText()).contains("row 3");
+    assertThat(verification.get("firstBrokenSeq").asLong()).isEqualTo(5);
+    assertThat(verification.get("problem").asText()).contains("row 5");
     assertThat(server.admin("GET", "/v1/admin/audit", null).get("verification").get("intact").asBoolean()).isFalse();
   }
 

@@ -176,6 +176,16 @@ public abstract class ConfigStoreContract {
       assertThat(store.listAdminCredentials()).isEmpty();
     }
 
+    @Test
+    void freshStore_hasAnEmptyIntactAuditChain() {
+      AuditVerification verification = store.verifyAuditLog();
+
+      assertThat(verification.intact()).isTrue();
+      assertThat(verification.checked()).isZero();
+      assertThat(verification.lastHash()).isEqualTo(AuditHash.GENESIS);
+      assertThat(store.auditLog(AuditQuery.latest(10))).isEmpty();
+    }
+
     private record Write(String what, String actor, LongSupplier run) {}
 
     @Test
@@ -1191,14 +1201,6 @@ public abstract class ConfigStoreContract {
     }
 
     @Test
-    void freshStore_hasAnEmptyIntactChain() {
-      AuditVerification verification = store.verifyAuditLog();
-
-      assertThat(verification.intact()).isTrue();
-      assertThat(verification.lastHash()).isEqualTo(AuditHash.GENESIS);
-    }
-
-    @Test
     void everyApplicationAndSubscriptionWrite_appendsOneAuditRowWithWhoWhatBeforeAndAfter() {
       store.createApplication("crm", "CRM", "alice");
       Subscription created = store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "bob");
@@ -1209,11 +1211,11 @@ public abstract class ConfigStoreContract {
       List<AuditEntry> log = store.auditLog(AuditQuery.latest(100));
 
       assertThat(log).extracting(AuditEntry::action).containsExactly("application.update", "subscription.cancel",
-          "subscription.change", "subscription.create", "application.create");
-      assertThat(log).extracting(AuditEntry::actor).containsExactly("erin", "dave", "carol", "bob", "alice");
+          "subscription.change", "subscription.create", "application.create", "instance.create");
+      assertThat(log).extracting(AuditEntry::actor).containsExactly("erin", "dave", "carol", "bob", "alice", "alice");
       assertThat(log).extracting(AuditEntry::target).containsExactly("application:crm",
           "subscription:" + created.id(), "subscription:" + created.id(), "subscription:" + created.id(),
-          "application:crm");
+          "application:crm", "instance:acme-prod");
       AuditEntry change = log.get(2);
       assertThat(change.before().path("quantity").asLong()).isEqualTo(25);
       assertThat(change.after().path("quantity").asLong()).isEqualTo(30);
@@ -1230,13 +1232,14 @@ public abstract class ConfigStoreContract {
 
       List<AuditEntry> log = store.auditLog(AuditQuery.latest(100));
 
-      assertThat(log).extracting(AuditEntry::seq).containsExactly(3L, 2L, 1L);
-      assertThat(log.get(2).prevHash()).isEqualTo(AuditHash.GENESIS);
+      assertThat(log).extracting(AuditEntry::seq).containsExactly(4L, 3L, 2L, 1L);
+      assertThat(log.get(3).prevHash()).isEqualTo(AuditHash.GENESIS);
+      assertThat(log.get(2).prevHash()).isEqualTo(log.get(3).hash());
       assertThat(log.get(1).prevHash()).isEqualTo(log.get(2).hash());
       assertThat(log.get(0).prevHash()).isEqualTo(log.get(1).hash());
       AuditVerification verification = store.verifyAuditLog();
       assertThat(verification.intact()).as("%s", verification).isTrue();
-      assertThat(verification.checked()).isEqualTo(3);
+      assertThat(verification.checked()).isEqualTo(4);
       assertThat(verification.lastHash()).isEqualTo(log.get(0).hash());
     }
 
@@ -1259,7 +1262,36 @@ public abstract class ConfigStoreContract {
       List<AuditEntry> all = store.auditLog(AuditQuery.latest(10));
       Instant newest = all.get(0).at();
       assertThat(store.auditLog(new AuditQuery(null, null, null, newest.plusMillis(1), 10))).isEmpty();
-      assertThat(store.auditLog(new AuditQuery(null, null, null, all.get(3).at(), 10))).hasSize(4);
+      assertThat(store.auditLog(new AuditQuery(null, null, null, all.get(3).at(), 10)))
+          .as("everything at or after the fourth newest row").containsAll(all.subList(0, 4));
+    }
+
+    @Test
+    void everyOtherAdminWrite_isAuditedToo_withoutCredentialHashes() {
+      namespace("core");
+      store.createRing("canary", 10, Duration.ofHours(1), "alice");
+      store.updateInstance("acme-prod", "canary", Map.of("tier", "gold"), "bob");
+      store.replaceInstanceCredential("acme-prod", "hash-rotated", "bob");
+      store.putDraft("core", Scope.DEFAULT, json("{\"a\":1}"), "carol");
+      PublishResult published = store.publish("core", Set.of(), "first", "dave");
+      store.createAdminCredential("ops", Role.EDITOR, "hash-ops", "erin");
+      store.ensureAdminCredential("bootstrap", Role.ADMIN, "hash-bootstrap");
+
+      List<AuditEntry> log = store.auditLog(AuditQuery.latest(100));
+
+      assertThat(log).extracting(AuditEntry::action).containsExactly("credential.bootstrap", "credential.create",
+          "namespace.publish", "layer.stage", "instance.rotate-credential", "instance.update", "ring.create",
+          "namespace.create", "instance.create");
+      assertThat(log).extracting(AuditEntry::actor).containsExactly("system", "erin", "dave", "carol", "bob", "bob",
+          "alice", "alice", "alice");
+      assertThat(log.get(2).after().path("revision").asLong()).isEqualTo(published.revision());
+      assertThat(log.get(3).after().path("content")).isEqualTo(json("{\"a\":1}"));
+      assertThat(log.get(5).before().path("ring").asText()).isEqualTo("live");
+      assertThat(log.get(5).after().path("ring").asText()).isEqualTo("canary");
+      assertThat(log.get(1).after().path("role").asText()).isEqualTo("editor");
+      assertThat(log).extracting(e -> String.valueOf(e.before()) + e.after())
+          .noneSatisfy(text -> assertThat(text).contains("hash-"));
+      assertThat(store.verifyAuditLog().intact()).isTrue();
     }
 
     @Test

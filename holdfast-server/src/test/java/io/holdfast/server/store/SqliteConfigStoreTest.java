@@ -167,13 +167,13 @@ class SqliteConfigStoreTest extends ConfigStoreContract {
     void auditRowEditedInTheDatabase_isReportedAsTheFirstBrokenLink() throws SQLException {
       auditedHistory();
 
-      executeSql("UPDATE audit_log SET after = replace(after, '\"quantity\":25', '\"quantity\":2500') WHERE seq = 3");
+      executeSql("UPDATE audit_log SET after = replace(after, '\"quantity\":25', '\"quantity\":2500') WHERE seq = 4");
 
       AuditVerification verification = store.verifyAuditLog();
       assertThat(verification.intact()).isFalse();
-      assertThat(verification.firstBrokenSeq()).isEqualTo(3);
+      assertThat(verification.firstBrokenSeq()).isEqualTo(4);
       assertThat(verification.problem()).contains("changed after it was written");
-      assertThat(verification.checked()).isEqualTo(4);
+      assertThat(verification.checked()).isEqualTo(5);
     }
 
     @Test
@@ -209,7 +209,7 @@ class SqliteConfigStoreTest extends ConfigStoreContract {
           .isInstanceOf(SQLException.class);
     }
 
-    /** Four audit rows: two applications, a subscription and a change of it. */
+    /** Five audit rows: an instance, two applications, a subscription and a change of it. */
     private void auditedHistory() {
       instance("acme-prod", "live");
       store.createApplication("crm", "CRM", "alice");
