@@ -1,0 +1,123 @@
+package io.holdfast.server.probe;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs probe rounds: each round probes every target replica at once and records the results in
+ * {@link ProbeResults}. Rounds run every interval on one named daemon thread once {@link
+ * #start(Duration)} is called; tests call {@link #runRound()} themselves instead.
+ *
+ * <p>A round never throws out of the schedule: a periodic task that throws is never run again,
+ * so the schedule catches, logs and carries on. Each target's probe has its own deadline (see
+ * {@link CanaryProber}), so a round takes at most about three request deadlines whatever the
+ * replicas do.
+ *
+ * <p>Thread-safe. Constructing starts nothing; {@link #close()} stops the schedule and closes the
+ * prober.
+ */
+public final class SyntheticProbe implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SyntheticProbe.class);
+
+  private final CanaryProber prober;
+  private final List<URI> targets;
+  private final ProbeResults results;
+  private ScheduledExecutorService schedule; // guarded by this
+
+  public SyntheticProbe(CanaryProber prober, List<URI> targets, ProbeResults results) {
+    this.prober = Objects.requireNonNull(prober, "prober");
+    this.targets = List.copyOf(targets);
+    this.results = Objects.requireNonNull(results, "results");
+    if (this.targets.isEmpty()) {
+      throw new IllegalArgumentException("the probe needs at least one target replica");
+    }
+  }
+
+  /** Probes every target once, concurrently, records the round and returns it in target order. */
+  public List<ProbeResult> runRound() {
+    List<ProbeResult> round = new ArrayList<>(targets.size());
+    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<ProbeResult>> futures = new ArrayList<>();
+      for (URI target : targets) {
+        futures.add(executor.submit(() -> prober.probe(target)));
+      }
+      for (Future<ProbeResult> future : futures) {
+        round.add(future.get());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return List.of();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a probe failed unexpectedly", e.getCause());
+    }
+    results.record(round);
+    for (ProbeResult result : round) {
+      if (!result.passed()) {
+        LOG.warn("probe of {}: {} failed: {}", result.target(), result.failedCheck().label(), result.failure());
+      }
+    }
+    return round;
+  }
+
+  /** Runs a round every {@code interval}, the first one interval from now. */
+  public synchronized void start(Duration interval) {
+    if (schedule != null) {
+      throw new IllegalStateException("the probe is already started");
+    }
+    schedule = Executors.newSingleThreadScheduledExecutor(task -> {
+      Thread thread = new Thread(task, "holdfast-probe");
+      thread.setDaemon(true);
+      return thread;
+    });
+    long millis = interval.toMillis();
+    schedule.scheduleWithFixedDelay(this::runRoundFenced, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  private void runRoundFenced() {
+    try {
+      runRound();
+    } catch (RuntimeException e) {
+      LOG.error("probe round failed; the next one runs as scheduled", e);
+    }
+  }
+
+  /** The targets, in the order rounds report them. */
+  public List<URI> targets() {
+    return targets;
+  }
+
+  /** Where the rounds are recorded. */
+  public ProbeResults results() {
+    return results;
+  }
+
+  @Override
+  public void close() {
+    ScheduledExecutorService s;
+    synchronized (this) {
+      s = schedule;
+      schedule = null;
+    }
+    if (s != null) {
+      s.shutdownNow();
+      try {
+        s.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    prober.close();
+  }
+}
