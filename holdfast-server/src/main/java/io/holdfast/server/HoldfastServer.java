@@ -10,6 +10,7 @@ import io.holdfast.server.datadir.DataDirectoryLock;
 import io.holdfast.server.http.HttpApi;
 import io.holdfast.server.metrics.ServerMetrics;
 import io.holdfast.server.model.Role;
+import io.holdfast.server.probe.ReplicaProbe;
 import io.holdfast.server.signing.SigningKeyFile;
 import io.holdfast.server.snapshot.SnapshotBuilder;
 import io.holdfast.server.snapshot.SnapshotHolder;
@@ -52,10 +53,12 @@ public final class HoldfastServer implements AutoCloseable {
   private final VerificationKey verificationKey;
   private final String adminToken;
   private final ServerMetrics metrics;
+  private final ReplicaProbe probe;
 
   private HoldfastServer(ServerConfig config, ConfigStore store, SnapshotHolder snapshots, WebServer web,
-      VerificationKey verificationKey, String adminToken, ServerMetrics metrics) {
+      VerificationKey verificationKey, String adminToken, ReplicaProbe probe, ServerMetrics metrics) {
     this.metrics = metrics;
+    this.probe = probe;
     this.config = config;
     this.store = store;
     this.snapshots = snapshots;
@@ -83,6 +86,7 @@ public final class HoldfastServer implements AutoCloseable {
     CredentialTokens tokens = new CredentialTokens(new SecureRandom());
     ConfigStore store = null;
     SnapshotHolder snapshots = null;
+    ReplicaProbe probe = null;
     ServerMetrics metrics = new ServerMetrics(clock);
     try {
       DocumentSigner signer;
@@ -92,17 +96,23 @@ public final class HoldfastServer implements AutoCloseable {
         signer = SigningKeyFile.loadOrCreate(config.signingKey());
         adminToken = bootstrapToken(config, tokens);
         store.ensureAdminCredential(BOOTSTRAP_CREDENTIAL, Role.ADMIN, CredentialTokens.hash(adminToken));
+        probe = new ReplicaProbe(config.probe(), signer, clock);
+        probe.ensureCanary(store);
       }
       snapshots = new SnapshotHolder(store, new SnapshotBuilder(signer, clock), clock);
       snapshots.refresh();
       snapshots.start(config.refreshInterval());
       metrics.bindSnapshots(snapshots);
-      WebServer web = HttpApi.build(config, store, snapshots, List.of(signer.verificationKey()), tokens, clock, metrics)
+      WebServer web = HttpApi.build(config, store, snapshots, List.of(signer.verificationKey()), tokens, clock, probe, metrics)
           .start();
       LOG.info("Holdfast replica listening on http://{}:{} (store {}, signing key {})",
           config.host(), web.port(), config.jdbcUrl(), signer.verificationKey().keyId());
-      return new HoldfastServer(config, store, snapshots, web, signer.verificationKey(), adminToken, metrics);
+      probe.start(config.host(), web.port());
+      return new HoldfastServer(config, store, snapshots, web, signer.verificationKey(), adminToken, probe, metrics);
     } catch (RuntimeException e) {
+      if (probe != null) {
+        probe.close();
+      }
       metrics.close();
       if (snapshots != null) {
         snapshots.close();
@@ -160,6 +170,11 @@ public final class HoldfastServer implements AutoCloseable {
     return metrics;
   }
 
+  /** The synthetic probe this replica runs, and its latest results. */
+  public ReplicaProbe probe() {
+    return probe;
+  }
+
   /** The snapshot machinery, for tests and health. */
   public SnapshotHolder snapshots() {
     return snapshots;
@@ -167,6 +182,7 @@ public final class HoldfastServer implements AutoCloseable {
 
   @Override
   public void close() {
+    probe.close(); // its rounds read this replica: stop them before it stops answering
     try {
       // First, so that long-polling watchers answer at once instead of holding the web server's
       // stop for its whole grace period; requests in flight are still served from the snapshot.

@@ -71,11 +71,8 @@ public final class JdbcSeatStore implements SeatStore {
   public boolean holds(String application, String user) {
     requireName(application, "application");
     requireName(user, "user");
-    try (Connection connection = dataSource.getConnection()) {
-      return holds(connection, application, user);
-    } catch (SQLException e) {
-      throw new SeatStoreException("could not read whether '" + user + "' holds a seat for '" + application + "'", e);
-    }
+    return withConnection("could not read whether '" + user + "' holds a seat for '" + application + "'",
+        connection -> holds(connection, application, user));
   }
 
   @Override
@@ -85,16 +82,14 @@ public final class JdbcSeatStore implements SeatStore {
     if (limit < 0) {
       throw new IllegalArgumentException("limit must not be negative: " + limit);
     }
-    try (Connection connection = dataSource.getConnection()) {
+    return withConnection("could not assign '" + user + "' a seat for '" + application + "'", connection -> {
       boolean autoCommit = connection.getAutoCommit();
       try {
         return assign(connection, application, user, limit);
       } finally {
         connection.setAutoCommit(autoCommit);
       }
-    } catch (SQLException e) {
-      throw new SeatStoreException("could not assign '" + user + "' a seat for '" + application + "'", e);
-    }
+    });
   }
 
   private Assignment assign(Connection connection, String application, String user, long limit) throws SQLException {
@@ -130,43 +125,62 @@ public final class JdbcSeatStore implements SeatStore {
   public boolean release(String application, String user) {
     requireName(application, "application");
     requireName(user, "user");
-    try (Connection connection = dataSource.getConnection();
-         PreparedStatement delete = connection.prepareStatement(releaseSql)) {
-      delete.setString(1, application);
-      delete.setString(2, user);
-      return delete.executeUpdate() > 0;
-    } catch (SQLException e) {
-      throw new SeatStoreException("could not release the seat of '" + user + "' for '" + application + "'", e);
-    }
+    return withConnection("could not release the seat of '" + user + "' for '" + application + "'", connection -> {
+      try (PreparedStatement delete = connection.prepareStatement(releaseSql)) {
+        delete.setString(1, application);
+        delete.setString(2, user);
+        return delete.executeUpdate() > 0;
+      }
+    });
   }
 
   @Override
   public long count(String application) {
     requireName(application, "application");
-    try (Connection connection = dataSource.getConnection();
-         PreparedStatement query = connection.prepareStatement(countSql)) {
-      query.setString(1, application);
-      try (ResultSet rows = query.executeQuery()) {
-        rows.next();
-        return rows.getLong(1);
+    return withConnection("could not count the seats for '" + application + "'", connection -> {
+      try (PreparedStatement query = connection.prepareStatement(countSql)) {
+        query.setString(1, application);
+        try (ResultSet rows = query.executeQuery()) {
+          rows.next();
+          return rows.getLong(1);
+        }
       }
-    } catch (SQLException e) {
-      throw new SeatStoreException("could not count the seats for '" + application + "'", e);
-    }
+    });
   }
 
   @Override
   public Map<String, Long> counts() {
-    Map<String, Long> counts = new TreeMap<>();
-    try (Connection connection = dataSource.getConnection();
-         Statement query = connection.createStatement();
-         ResultSet rows = query.executeQuery(countsSql)) {
-      while (rows.next()) {
-        counts.put(rows.getString(1), rows.getLong(2));
+    return withConnection("could not count the seats", connection -> {
+      Map<String, Long> counts = new TreeMap<>();
+      try (Statement query = connection.createStatement(); ResultSet rows = query.executeQuery(countsSql)) {
+        while (rows.next()) {
+          counts.put(rows.getString(1), rows.getLong(2));
+        }
       }
       return counts;
+    });
+  }
+
+  /** One piece of work on a borrowed connection. */
+  private interface SqlWork<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  /**
+   * Borrows a connection, does the work and gives it back. A data source configured without
+   * auto-commit (as pools can be) gets its transaction committed here, so a release is durable
+   * and no read leaves a transaction open on a pooled connection.
+   */
+  private <T> T withConnection(String failure, SqlWork<T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      dialect.prepare(connection, lockTimeout);
+      T result = work.run(connection);
+      if (!connection.getAutoCommit()) {
+        connection.commit();
+      }
+      return result;
     } catch (SQLException e) {
-      throw new SeatStoreException("could not count the seats", e);
+      throw new SeatStoreException(failure, e);
     }
   }
 
@@ -239,6 +253,7 @@ public final class JdbcSeatStore implements SeatStore {
       try (Connection connection = dataSource.getConnection()) {
         SqlDialect dialect = SqlDialect.of(connection.getMetaData().getDatabaseProductName());
         JdbcSeatStore store = new JdbcSeatStore(this, dialect);
+        dialect.prepare(connection, lockTimeout);
         store.createTables(connection);
         LOG.log(System.Logger.Level.DEBUG, "seat table {0} ready ({1})", table, dialect);
         return store;

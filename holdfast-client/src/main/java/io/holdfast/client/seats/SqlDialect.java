@@ -22,11 +22,18 @@ enum SqlDialect {
    */
   SQLITE {
     @Override
+    void prepare(Connection connection, Duration lockTimeout) throws SQLException {
+      try (Statement statement = connection.createStatement()) {
+        // Per connection, so set on each: a pooled connection may have been set otherwise.
+        statement.execute("PRAGMA busy_timeout = " + lockTimeout.toMillis());
+      }
+    }
+
+    @Override
     void begin(Connection connection, Duration lockTimeout) throws SQLException {
+      // The driver must not have begun a deferred transaction of its own: ours takes the lock.
       connection.setAutoCommit(true);
       try (Statement statement = connection.createStatement()) {
-        // Per connection, so set on each: a pooled connection may come from elsewhere.
-        statement.execute("PRAGMA busy_timeout = " + lockTimeout.toMillis());
         statement.execute("BEGIN IMMEDIATE");
       }
     }
@@ -66,6 +73,11 @@ enum SqlDialect {
    */
   POSTGRESQL {
     @Override
+    void prepare(Connection connection, Duration lockTimeout) {
+      // lock_timeout is set per assignment transaction (SET LOCAL), leaving the session as it was.
+    }
+
+    @Override
     void begin(Connection connection, Duration lockTimeout) throws SQLException {
       connection.setAutoCommit(false);
       try (Statement statement = connection.createStatement()) {
@@ -102,6 +114,9 @@ enum SqlDialect {
       return "CREATE TABLE IF NOT EXISTS " + lockTable + " (application VARCHAR(255) PRIMARY KEY)";
     }
   };
+
+  /** Readies a borrowed connection for any of the store's statements. */
+  abstract void prepare(Connection connection, Duration lockTimeout) throws SQLException;
 
   /** Begins the transaction in which one seat is assigned. */
   abstract void begin(Connection connection, Duration lockTimeout) throws SQLException;

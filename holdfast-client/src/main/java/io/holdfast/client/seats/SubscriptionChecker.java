@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -58,6 +59,7 @@ public final class SubscriptionChecker {
   private final Duration clockSkew;
   private final ExpiredSeatPolicy expiredPolicy;
   private final AtomicReference<Parsed> parsed = new AtomicReference<>();
+  private final AtomicBoolean storeFailing = new AtomicBoolean();
 
   /** The document parsed from one snapshot. */
   private record Parsed(ConfigSnapshot snapshot, SubscriptionsDocument document) {}
@@ -125,14 +127,21 @@ public final class SubscriptionChecker {
 
   /**
    * Seats in use per application, for {@link HoldfastClient.Builder#seatsInUse} so heartbeats
-   * report them. A store that fails is logged and reported as no figures at all (an empty map),
-   * never as zero seats and never as an exception in the heartbeat.
+   * report them. A store that fails is reported as no figures at all (an empty map), never as
+   * zero seats and never as an exception in the heartbeat; it is logged once per outage.
    */
   public Map<String, Long> seatsInUse() {
     try {
-      return store.counts();
+      Map<String, Long> counts = store.counts();
+      if (storeFailing.compareAndSet(true, false)) {
+        LOG.log(System.Logger.Level.INFO, "seats in use are reported again");
+      }
+      return counts;
     } catch (SeatStoreException e) {
-      LOG.log(System.Logger.Level.WARNING, "seats in use are not reported: " + e.getMessage(), e);
+      // Once per outage of the store, not once per heartbeat.
+      if (storeFailing.compareAndSet(false, true)) {
+        LOG.log(System.Logger.Level.WARNING, "seats in use are not reported: " + e.getMessage(), e);
+      }
       return Map.of();
     }
   }

@@ -69,6 +69,12 @@ class PostgresSeatStoreTest extends SeatStoreContract {
     assertThat(reopened.holds("crm", "ann")).isTrue();
   }
 
+  @Test
+  void aDataSourceWithoutAutoCommit_stillCommitsEveryWrite() {
+    assertDurableWithoutAutoCommit(
+        JdbcSeatStore.builder(new WithoutAutoCommit(dataSource)).table("seats_" + TABLES.get()).build(), store);
+  }
+
   /**
    * Why the store locks: two READ COMMITTED transactions each run the conditional insert for the
    * last seat, neither sees the other's uncommitted row, and both commit.

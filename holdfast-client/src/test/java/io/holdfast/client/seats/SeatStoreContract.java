@@ -132,6 +132,21 @@ abstract class SeatStoreContract {
     assertThat(store.count("crm")).isEqualTo(assigned).isLessThanOrEqualTo(limit);
   }
 
+  /**
+   * Every write through {@code manual}, a store whose data source hands out connections without
+   * auto-commit (as a pool may be configured), is seen by {@code observer}, and nothing is left
+   * uncommitted to be rolled back when the connection is closed.
+   */
+  static void assertDurableWithoutAutoCommit(SeatStore manual, SeatStore observer) {
+    assertThat(manual.tryAssign("crm", "ann", 1)).isEqualTo(Assignment.ASSIGNED);
+    assertThat(observer.holds("crm", "ann")).isTrue();
+    assertThat(manual.tryAssign("crm", "bob", 1)).isEqualTo(Assignment.LIMIT_REACHED);
+    assertThat(manual.counts()).isEqualTo(Map.of("crm", 1L));
+    assertThat(manual.release("crm", "ann")).isTrue();
+    assertThat(observer.count("crm")).isZero();
+    assertThat(manual.tryAssign("crm", "bob", 1)).isEqualTo(Assignment.ASSIGNED);
+  }
+
   interface Login<T> {
     T run(int index) throws Exception;
   }

@@ -61,6 +61,11 @@ class SqliteSeatStoreTest extends SeatStoreContract {
   }
 
   @Test
+  void aDataSourceWithoutAutoCommit_stillCommitsEveryWrite() {
+    assertDurableWithoutAutoCommit(JdbcSeatStore.builder(new WithoutAutoCommit(dataSource)).build(), store);
+  }
+
+  @Test
   void aBadTableName_isRefusedWithTheName() {
     assertThatThrownBy(() -> JdbcSeatStore.builder(dataSource).table("seats; DROP TABLE x"))
         .isInstanceOf(IllegalArgumentException.class)

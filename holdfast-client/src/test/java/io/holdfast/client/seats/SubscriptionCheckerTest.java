@@ -349,6 +349,16 @@ class SubscriptionCheckerTest {
     }
 
     @Test
+    void aLogin_whenTheStoreFails_throwsRatherThanGuessing() {
+      serve(Status.FRESH, 1, document("crm", active("s-1", 5, 0)));
+      SubscriptionChecker broken = SubscriptionChecker.builder().subscriptions(source).seatStore(new FailingSeatStore())
+          .build();
+      assertThatThrownBy(() -> broken.admit("crm", "ann"))
+          .isInstanceOf(SeatStoreException.class)
+          .hasMessage("database down");
+    }
+
+    @Test
     void seatsInUse_whenTheStoreFails_reportsNoFiguresRatherThanThrowing() {
       SubscriptionChecker broken = SubscriptionChecker.builder().subscriptions(source).seatStore(new FailingSeatStore())
           .build();

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param storeTimeout how long a store call waits for a lock or connection; default 5 s
  * @param maxWatchers most long-polling watch requests waiting at once on this replica; default
  *     20000, beyond which a watch answers 503 {@code too-many-watchers}
+ * @param probe the synthetic probe's settings; {@link ProbeSettings#DISABLED} by default here,
+ *     enabled by default by {@link ServerConfigLoader}
  */
 public record ServerConfig(
     String host,
@@ -33,7 +35,8 @@ public record ServerConfig(
     int maxDepth,
     Duration refreshInterval,
     Duration storeTimeout,
-    int maxWatchers) {
+    int maxWatchers,
+    ProbeSettings probe) {
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -42,6 +45,7 @@ public record ServerConfig(
     Objects.requireNonNull(signingKey, "signingKey");
     Objects.requireNonNull(refreshInterval, "refreshInterval");
     Objects.requireNonNull(storeTimeout, "storeTimeout");
+    Objects.requireNonNull(probe, "probe");
     require(port >= 0 && port <= 65535, "port must be between 0 and 65535, was " + port);
     require(maxBodyBytes >= 1024 && maxBodyBytes <= 64 * 1024 * 1024,
         "max-body-bytes must be between 1024 and 67108864, was " + maxBodyBytes);
@@ -80,6 +84,10 @@ public record ServerConfig(
     private Duration refreshInterval = Duration.ofMillis(250);
     private Duration storeTimeout = Duration.ofSeconds(5);
     private int maxWatchers = 20_000;
+    private boolean probeEnabled;
+    private Duration probeInterval = ProbeSettings.DEFAULT_INTERVAL;
+    private java.util.List<java.net.URI> probeTargets = java.util.List.of();
+    private Duration probeLagTolerance = ProbeSettings.DEFAULT_LAG_TOLERANCE;
 
     private Builder(Path dataDirectory) {
       this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -140,12 +148,36 @@ public record ServerConfig(
       return this;
     }
 
+    /** Whether the replica runs the synthetic probe; default {@code false} here. */
+    public Builder probeEnabled(boolean probeEnabled) {
+      this.probeEnabled = probeEnabled;
+      return this;
+    }
+
+    /** Time between probe rounds; default 10 s. */
+    public Builder probeInterval(Duration probeInterval) {
+      this.probeInterval = probeInterval;
+      return this;
+    }
+
+    /** Replicas to probe; default none, meaning this replica only. */
+    public Builder probeTargets(java.util.List<java.net.URI> probeTargets) {
+      this.probeTargets = probeTargets;
+      return this;
+    }
+
+    /** How long a replica may be behind its peers before it counts as lagging; default 30 s. */
+    public Builder probeLagTolerance(Duration probeLagTolerance) {
+      this.probeLagTolerance = probeLagTolerance;
+      return this;
+    }
+
     public ServerConfig build() {
       Path dir = dataDirectory.toAbsolutePath().normalize();
       String url = jdbcUrl != null ? jdbcUrl : "jdbc:sqlite:" + dir.resolve("holdfast.db");
       Path key = signingKey != null ? signingKey : dir.resolve("signing-key.pem");
       return new ServerConfig(host, port, dir, url, key, adminToken, maxBodyBytes, maxDepth, refreshInterval, storeTimeout,
-          maxWatchers);
+          maxWatchers, new ProbeSettings(probeEnabled, probeInterval, probeTargets, probeLagTolerance));
     }
   }
 }

@@ -20,14 +20,16 @@ import java.util.Set;
  * a typo never silently falls back to a default.
  *
  * <p>Keys: {@code host, port, data-dir, jdbc-url, signing-key, admin-token, max-body-bytes,
- * max-depth, refresh-interval, store-timeout, max-watchers}. Durations take {@code 250ms}, {@code 5s},
- * {@code 2m} or ISO-8601 ({@code PT5S}).
+ * max-depth, refresh-interval, store-timeout, max-watchers, probe-enabled, probe-interval,
+ * probe-targets, probe-lag-tolerance}. Durations take {@code 250ms}, {@code 5s}, {@code 2m} or
+ * ISO-8601 ({@code PT5S}). The synthetic probe is on unless {@code probe-enabled=false}.
  */
 public final class ServerConfigLoader {
 
   /** Every accepted key. */
   public static final Set<String> KEYS = Set.of("host", "port", "data-dir", "jdbc-url", "signing-key",
-      "admin-token", "max-body-bytes", "max-depth", "refresh-interval", "store-timeout", "max-watchers");
+      "admin-token", "max-body-bytes", "max-depth", "refresh-interval", "store-timeout", "max-watchers",
+      "probe-enabled", "probe-interval", "probe-targets", "probe-lag-tolerance");
 
   private ServerConfigLoader() {}
 
@@ -56,6 +58,8 @@ public final class ServerConfigLoader {
         values.put(flag.getKey(), flag.getValue());
       }
     }
+    // An operator's replica probes unless told not to; embedded ones (tests, the demo) choose.
+    values.putIfAbsent("probe-enabled", "true");
     ServerConfig.Builder builder = ServerConfig.builder(Path.of(values.getOrDefault("data-dir", "holdfast-data")));
     for (Map.Entry<String, String> e : values.entrySet()) {
       String v = e.getValue().strip();
@@ -71,6 +75,10 @@ public final class ServerConfigLoader {
         case "refresh-interval" -> builder.refreshInterval(duration(e.getKey(), v));
         case "store-timeout" -> builder.storeTimeout(duration(e.getKey(), v));
         case "max-watchers" -> builder.maxWatchers(integer(e.getKey(), v));
+        case "probe-enabled" -> builder.probeEnabled(bool(e.getKey(), v));
+        case "probe-interval" -> builder.probeInterval(duration(e.getKey(), v));
+        case "probe-targets" -> builder.probeTargets(ProbeSettings.parseTargets(v));
+        case "probe-lag-tolerance" -> builder.probeLagTolerance(duration(e.getKey(), v));
         default -> throw new ConfigException("unknown configuration key '" + e.getKey() + "'");
       }
     }
@@ -101,6 +109,14 @@ public final class ServerConfigLoader {
     } catch (NumberFormatException e) {
       throw new ConfigException(key + " must be a whole number, was '" + value + "'", e);
     }
+  }
+
+  static boolean bool(String key, String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new ConfigException(key + " must be true or false, was '" + value + "'");
+    };
   }
 
   /** Parses {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h} or ISO-8601. */

@@ -11,6 +11,7 @@ import io.holdfast.protocol.signature.VerificationKey;
 import io.holdfast.server.auth.Authenticator;
 import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.config.ServerConfig;
+import io.holdfast.server.probe.ReplicaProbe;
 import io.holdfast.server.metrics.MetricsApi;
 import io.holdfast.server.metrics.RequestMetrics;
 import io.holdfast.server.metrics.ServerMetrics;
@@ -41,7 +42,7 @@ public final class HttpApi {
    */
   public static WebServer build(
       ServerConfig config, ConfigStore store, SnapshotHolder snapshots, List<VerificationKey> keys, CredentialTokens tokens,
-      Clock clock, ServerMetrics metrics) {
+      Clock clock, ReplicaProbe probe, ServerMetrics metrics) {
     RequestGuard guard = new RequestGuard(snapshots, new Authenticator());
     RequestBodies bodies = new RequestBodies(new StrictJson(config.maxBodyBytes(), config.maxDepth()));
     WatchLimit watchers = new WatchLimit(config.maxWatchers());
@@ -68,6 +69,7 @@ public final class HttpApi {
         .register("/v1/admin", new SubscriptionUsageApi(admin, clock))
         .register("/v1/admin/subscriptions", new SubscriptionAdminApi(admin))
         .register("/v1/admin/audit", new AuditAdminApi(admin))
+        .register("/v1/admin/probes", new ProbeAdminApi(admin, probe))
         .register("/health", new HealthApi(snapshots, watchers))
         .register("/metrics", new MetricsApi(metrics))
         .any(Routes.notFound())

@@ -10,11 +10,11 @@ import io.holdfast.protocol.json.JsonInputException;
 import io.holdfast.protocol.json.StrictJson;
 import io.holdfast.protocol.signature.SignatureHeader;
 import io.holdfast.protocol.signature.VerificationKey;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -289,9 +289,13 @@ public final class CanaryProber implements AutoCloseable {
       future.cancel(true);
       findings.fail(check, uri.getPath() + ": no answer within " + timeout.toMillis() + " ms");
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause() instanceof IOException io ? io : e.getCause();
-      findings.fail(check, uri.getPath() + ": unreachable (" + cause.getClass().getSimpleName()
-          + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + ")");
+      Throwable cause = e.getCause();
+      if (cause instanceof HttpTimeoutException) { // the client's own deadline, equal to ours, came first
+        findings.fail(check, uri.getPath() + ": no answer within " + timeout.toMillis() + " ms");
+      } else {
+        findings.fail(check, uri.getPath() + ": unreachable (" + cause.getClass().getSimpleName()
+            + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + ")");
+      }
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
