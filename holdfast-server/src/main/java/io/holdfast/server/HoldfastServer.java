@@ -7,6 +7,8 @@ import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.config.ServerConfig;
 import io.holdfast.server.datadir.AtomicFiles;
 import io.holdfast.server.datadir.DataDirectoryLock;
+import io.holdfast.server.fleet.Fleet;
+import io.holdfast.server.fleet.HeartbeatWriter;
 import io.holdfast.server.http.HttpApi;
 import io.holdfast.server.metrics.ServerMetrics;
 import io.holdfast.server.model.Role;
@@ -24,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -46,6 +49,13 @@ public final class HoldfastServer implements AutoCloseable {
   /** The name of the admin credential taken from configuration. */
   public static final String BOOTSTRAP_CREDENTIAL = "bootstrap";
 
+  /** Instances whose latest heartbeat may wait in memory while the store is down. */
+  private static final int MAX_BUFFERED_HEARTBEATS = 100_000;
+  private static final int HEARTBEAT_BATCH = 500;
+  private static final Duration HEARTBEAT_RETRY = Duration.ofSeconds(1);
+  /** Three missed heartbeats at the SDK's default one-minute interval. */
+  private static final Duration FLEET_SILENT_AFTER = Duration.ofMinutes(3);
+
   private final ServerConfig config;
   private final ConfigStore store;
   private final SnapshotHolder snapshots;
@@ -54,11 +64,13 @@ public final class HoldfastServer implements AutoCloseable {
   private final String adminToken;
   private final ServerMetrics metrics;
   private final ReplicaProbe probe;
+  private final HeartbeatWriter heartbeats;
 
   private HoldfastServer(ServerConfig config, ConfigStore store, SnapshotHolder snapshots, WebServer web,
-      VerificationKey verificationKey, String adminToken, ReplicaProbe probe, ServerMetrics metrics) {
+      VerificationKey verificationKey, String adminToken, ReplicaProbe probe, ServerMetrics metrics, HeartbeatWriter heartbeats) {
     this.metrics = metrics;
     this.probe = probe;
+    this.heartbeats = heartbeats;
     this.config = config;
     this.store = store;
     this.snapshots = snapshots;
@@ -88,6 +100,7 @@ public final class HoldfastServer implements AutoCloseable {
     SnapshotHolder snapshots = null;
     ReplicaProbe probe = null;
     ServerMetrics metrics = new ServerMetrics(clock);
+    HeartbeatWriter heartbeats = null;
     try {
       DocumentSigner signer;
       String adminToken;
@@ -103,15 +116,22 @@ public final class HoldfastServer implements AutoCloseable {
       snapshots.refresh();
       snapshots.start(config.refreshInterval());
       metrics.bindSnapshots(snapshots);
-      WebServer web = HttpApi.build(config, store, snapshots, List.of(signer.verificationKey()), tokens, clock, probe, metrics)
-          .start();
+      heartbeats = new HeartbeatWriter(store, MAX_BUFFERED_HEARTBEATS, HEARTBEAT_BATCH, HEARTBEAT_RETRY);
+      Fleet fleet = new Fleet(store, snapshots, clock, FLEET_SILENT_AFTER, Duration.ofSeconds(1));
+      metrics.bindFleet(fleet, heartbeats);
+      WebServer web = HttpApi.build(config, store, snapshots, List.of(signer.verificationKey()), tokens, clock, probe, metrics,
+          fleet, heartbeats).start();
       LOG.info("Holdfast replica listening on http://{}:{} (store {}, signing key {})",
           config.host(), web.port(), config.jdbcUrl(), signer.verificationKey().keyId());
       probe.start(config.host(), web.port());
-      return new HoldfastServer(config, store, snapshots, web, signer.verificationKey(), adminToken, probe, metrics);
+      return new HoldfastServer(config, store, snapshots, web, signer.verificationKey(), adminToken, probe, metrics,
+          heartbeats);
     } catch (RuntimeException e) {
       if (probe != null) {
         probe.close();
+      }
+      if (heartbeats != null) {
+        heartbeats.close();
       }
       metrics.close();
       if (snapshots != null) {
@@ -191,6 +211,7 @@ public final class HoldfastServer implements AutoCloseable {
       try {
         web.stop();
       } finally {
+        heartbeats.close(); // writes what is waiting before the store closes
         store.close();
         metrics.close();
         LOG.info("Holdfast replica on port {} stopped", config.port());

@@ -75,6 +75,7 @@ public final class FailingStore implements ConfigStore {
   @Override public AdminCredential createAdminCredential(String name, Role role, String tokenHash, String actor) { check(); return delegate.createAdminCredential(name, role, tokenHash, actor); }
   @Override public void ensureAdminCredential(String name, Role role, String tokenHash) { check(); delegate.ensureAdminCredential(name, role, tokenHash); }
   @Override public void recordHeartbeat(String instance, JsonNode heartbeat, Instant receivedAt) { check(); delegate.recordHeartbeat(instance, heartbeat, receivedAt); }
+  @Override public int recordHeartbeats(List<Heartbeat> heartbeats) { check(); return delegate.recordHeartbeats(heartbeats); }
   @Override public Optional<Heartbeat> lastHeartbeat(String instance) { check(); return delegate.lastHeartbeat(instance); }
   @Override public List<Heartbeat> latestHeartbeats() { check(); return delegate.latestHeartbeats(); }
   @Override public List<Application> listApplications() { check(); return delegate.listApplications(); }

@@ -112,6 +112,12 @@ public final class Heartbeats implements AutoCloseable {
       entry.put("since", snapshot.freshness().since().toString());
       String reason = snapshot.freshness().reason();
       entry.put("reason", reason.length() > 500 ? reason.substring(0, 500) : reason);
+      // Whole seconds: what the fleet view sorts and alerts on (InstancesNearGraceExpiry).
+      entry.put("graceRemainingSeconds", tracker.graceRemaining().toSeconds());
+      Instant verified = tracker.lastVerifiedAt();
+      if (verified != null) {
+        entry.put("lastVerifiedAt", verified.toString());
+      }
     }
     Map<String, Long> seats = seatsInUse.get();
     if (!seats.isEmpty()) {

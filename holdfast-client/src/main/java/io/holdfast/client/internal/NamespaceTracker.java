@@ -119,6 +119,15 @@ public final class NamespaceTracker {
     return lkg == null ? Duration.ZERO : Duration.ofNanos(Math.max(0, ticker.read() - lastVerifiedTick));
   }
 
+  /** The grace left now, on the monotonic clock: the whole period before the first document. */
+  public synchronized Duration graceRemaining() {
+    if (lkg == null) {
+      return grace;
+    }
+    long left = grace.toNanos() - (ticker.read() - lastVerifiedTick);
+    return left <= 0 ? Duration.ZERO : Duration.ofNanos(left);
+  }
+
   public synchronized Instant lastVerifiedAt() {
     return lastVerifiedWall;
   }

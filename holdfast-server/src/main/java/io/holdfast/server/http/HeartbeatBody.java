@@ -32,7 +32,8 @@ final class HeartbeatBody {
 
   private static final Set<String> MEMBERS =
       Set.of("sdkVersion", "sentAt", "lastSuccessAt", "lastError", "namespaces", "seatsInUse");
-  private static final Set<String> NAMESPACE_MEMBERS = Set.of("revision", "etag", "status", "since", "reason");
+  private static final Set<String> NAMESPACE_MEMBERS =
+      Set.of("revision", "etag", "status", "since", "reason", "graceRemainingSeconds", "lastVerifiedAt");
 
   private HeartbeatBody() {}
 
@@ -66,6 +67,8 @@ final class HeartbeatBody {
         }
         namespace.requiredTimestamp("since");
         namespace.optionalString("reason", MAX_REASON_LENGTH);
+        namespace.optionalNonNegativeLong("graceRemainingSeconds");
+        namespace.optionalTimestamp("lastVerifiedAt");
       }
     }
     ObjectNode seats = entries(reader, "seatsInUse");

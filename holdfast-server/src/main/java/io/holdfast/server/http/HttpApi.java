@@ -12,6 +12,9 @@ import io.holdfast.server.auth.Authenticator;
 import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.config.ServerConfig;
 import io.holdfast.server.probe.ReplicaProbe;
+import io.holdfast.server.fleet.Fleet;
+import io.holdfast.server.fleet.HeartbeatWriter;
+import io.holdfast.server.fleet.Propagation;
 import io.holdfast.server.metrics.MetricsApi;
 import io.holdfast.server.metrics.RequestMetrics;
 import io.holdfast.server.metrics.ServerMetrics;
@@ -42,7 +45,7 @@ public final class HttpApi {
    */
   public static WebServer build(
       ServerConfig config, ConfigStore store, SnapshotHolder snapshots, List<VerificationKey> keys, CredentialTokens tokens,
-      Clock clock, ReplicaProbe probe, ServerMetrics metrics) {
+      Clock clock, ReplicaProbe probe, ServerMetrics metrics, Fleet fleet, HeartbeatWriter heartbeats) {
     RequestGuard guard = new RequestGuard(snapshots, new Authenticator());
     RequestBodies bodies = new RequestBodies(new StrictJson(config.maxBodyBytes(), config.maxDepth()));
     WatchLimit watchers = new WatchLimit(config.maxWatchers());
@@ -58,7 +61,7 @@ public final class HttpApi {
     }
     routing
         .register("/v1/instances", new InstanceApi(guard, snapshots, watchers),
-            new HeartbeatApi(guard, store, heartbeatBodies, clock))
+            new HeartbeatApi(guard, heartbeatBodies, clock, heartbeats, new Propagation(metrics::recordPropagation)))
         .register("/v1/keys", new KeysApi(keys))
         .register("/v1/admin/rings", new RingAdminApi(admin))
         .register("/v1/admin/instances", new InstanceAdminApi(admin))
@@ -70,6 +73,7 @@ public final class HttpApi {
         .register("/v1/admin/subscriptions", new SubscriptionAdminApi(admin))
         .register("/v1/admin/audit", new AuditAdminApi(admin))
         .register("/v1/admin/probes", new ProbeAdminApi(admin, probe))
+        .register("/v1/admin/fleet", new FleetApi(admin, fleet))
         .register("/health", new HealthApi(snapshots, watchers))
         .register("/metrics", new MetricsApi(metrics))
         .any(Routes.notFound())

@@ -1,8 +1,10 @@
 package io.holdfast.server.metrics;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -11,6 +13,10 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.holdfast.server.fleet.Fleet;
+import io.holdfast.server.fleet.FleetState;
+import io.holdfast.server.fleet.FleetView;
+import io.holdfast.server.fleet.HeartbeatWriter;
 import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.snapshot.SnapshotHolder;
 import java.time.Clock;
@@ -33,6 +39,7 @@ public final class ServerMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final Clock clock;
+  private final Timer propagation;
 
   public ServerMetrics(Clock clock) {
     this.clock = clock;
@@ -51,6 +58,11 @@ public final class ServerMetrics implements AutoCloseable {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
+    propagation = Timer.builder("holdfast.propagation")
+        .description("From a revision's publish to an instance's first heartbeat holding it, FRESH")
+        .serviceLevelObjectives(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(30),
+            Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(1))
+        .register(registry);
   }
 
   public MeterRegistry registry() {
@@ -91,6 +103,46 @@ public final class ServerMetrics implements AutoCloseable {
         .description("The most watch requests this replica holds at once (max-watchers)")
         .strongReference(true)
         .register(registry);
+  }
+
+  /**
+   * The fleet by state, the least grace remaining, and heartbeat ingestion. The fleet gauges
+   * read a view at most a second old, so one scrape costs one store query.
+   */
+  public void bindFleet(Fleet fleet, HeartbeatWriter heartbeats) {
+    for (FleetState state : FleetState.values()) {
+      Gauge.builder("holdfast.fleet.instances", fleet, f -> {
+            FleetView view = f.recentView();
+            return view == null ? Double.NaN : view.counts().get(state);
+          })
+          .description("Instances by the state their latest heartbeat reports")
+          .tag("state", state.label())
+          .register(registry);
+    }
+    Gauge.builder("holdfast.fleet.grace.remaining.min", fleet, f -> {
+          FleetView view = f.recentView();
+          return view == null || view.minGraceRemaining() == null ? Double.NaN : view.minGraceRemaining().toSeconds();
+        })
+        .description("The least grace remaining among instances, estimated from their heartbeats")
+        .baseUnit("seconds")
+        .register(registry);
+    FunctionCounter.builder("holdfast.heartbeats.received", heartbeats, HeartbeatWriter::received)
+        .description("Heartbeats accepted by this replica")
+        .register(registry);
+    FunctionCounter.builder("holdfast.heartbeats.dropped", heartbeats, HeartbeatWriter::dropped)
+        .description("Heartbeats refused because too many were waiting for a failing store")
+        .register(registry);
+    FunctionCounter.builder("holdfast.heartbeats.batches", heartbeats, HeartbeatWriter::batches)
+        .description("Transactions that wrote heartbeats")
+        .register(registry);
+    Gauge.builder("holdfast.heartbeats.pending", heartbeats, HeartbeatWriter::pending)
+        .description("Heartbeats waiting to be written")
+        .register(registry);
+  }
+
+  /** One instance acknowledged a published revision this long after its publish. */
+  public void recordPropagation(Duration took) {
+    propagation.record(took);
   }
 
   /** The Prometheus text exposition of every metric. */

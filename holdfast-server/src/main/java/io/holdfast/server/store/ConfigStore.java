@@ -106,6 +106,15 @@ public interface ConfigStore extends AutoCloseable {
    */
   void recordHeartbeat(String instance, JsonNode heartbeat, Instant receivedAt);
 
+  /**
+   * Stores a batch of heartbeats in one transaction, each as its instance's latest unless a
+   * later one is already stored; heartbeats of instances that no longer exist are skipped.
+   * Appends no revision.
+   *
+   * @return how many were stored
+   */
+  int recordHeartbeats(List<Heartbeat> heartbeats);
+
   /** The instance's latest heartbeat, if it has sent one (empty for an unknown instance too). */
   Optional<Heartbeat> lastHeartbeat(String instance);
 

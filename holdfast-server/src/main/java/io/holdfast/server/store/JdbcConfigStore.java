@@ -47,6 +47,13 @@ import java.util.UUID;
  */
 public final class JdbcConfigStore implements ConfigStore {
 
+  /**
+   * Heartbeat times are stored fixed-width (always three fraction digits) so that comparing the
+   * text compares the times: {@link Instant#toString()} drops a zero fraction.
+   */
+  private static final java.time.format.DateTimeFormatter HEARTBEAT_TIME =
+      java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
   private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {};
 
   private final Database database;
@@ -492,7 +499,7 @@ public final class JdbcConfigStore implements ConfigStore {
   @Override
   public void recordHeartbeat(String instance, JsonNode heartbeat, Instant receivedAt) {
     String body = CanonicalJson.toText(heartbeat);
-    Instant at = receivedAt.truncatedTo(ChronoUnit.MILLIS);
+    String at = HEARTBEAT_TIME.format(receivedAt);
     write(c -> {
       if (!exists(c, "SELECT 1 FROM instances WHERE id = ?", instance)) {
         throw new ProblemException(ProblemType.INSTANCE_NOT_FOUND, "instance '" + instance + "' does not exist");
@@ -502,11 +509,39 @@ public final class JdbcConfigStore implements ConfigStore {
           "INSERT INTO heartbeats (instance, received_at, body) VALUES (?, ?, ?)"
               + " ON CONFLICT (instance) DO UPDATE SET received_at = excluded.received_at, body = excluded.body")) {
         ps.setString(1, instance);
-        ps.setString(2, at.toString());
+        ps.setString(2, at);
         ps.setString(3, body);
         ps.executeUpdate();
       }
       return null;
+    });
+  }
+
+  @Override
+  public int recordHeartbeats(List<Heartbeat> heartbeats) {
+    if (heartbeats.isEmpty()) {
+      return 0;
+    }
+    return write(c -> {
+      // One statement per heartbeat in one transaction: a batch costs one commit (one fsync).
+      // An instance deleted meanwhile matches no row in the SELECT and is skipped; an older
+      // report never replaces a newer one (batches from two replicas may interleave).
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO heartbeats (instance, received_at, body) SELECT id, ?, ? FROM instances WHERE id = ?"
+              + " ON CONFLICT (instance) DO UPDATE SET received_at = excluded.received_at, body = excluded.body"
+              + " WHERE excluded.received_at >= heartbeats.received_at")) {
+        for (Heartbeat heartbeat : heartbeats) {
+          ps.setString(1, HEARTBEAT_TIME.format(heartbeat.receivedAt()));
+          ps.setString(2, CanonicalJson.toText(heartbeat.body()));
+          ps.setString(3, heartbeat.instance());
+          ps.addBatch();
+        }
+        int stored = 0;
+        for (int count : ps.executeBatch()) {
+          stored += Math.max(0, count);
+        }
+        return stored;
+      }
     });
   }
 

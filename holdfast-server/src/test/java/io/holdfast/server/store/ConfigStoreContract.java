@@ -1474,6 +1474,33 @@ public abstract class ConfigStoreContract {
     }
 
     @Test
+    void batchOfHeartbeats_isStoredInOneGo_skippingUnknownInstances() {
+      int stored = store.recordHeartbeats(List.of(
+          new Heartbeat("acme-prod", RECEIVED, report("2.0.0")),
+          new Heartbeat("acme-test", RECEIVED, report("2.0.0")),
+          new Heartbeat("beta-co", RECEIVED.plusSeconds(1), report("2.1.0"))));
+
+      assertThat(stored).isEqualTo(2);
+      assertThat(store.lastHeartbeat("acme-prod").orElseThrow().body()).isEqualTo(report("2.0.0"));
+      assertThat(store.lastHeartbeat("beta-co").orElseThrow().receivedAt()).isEqualTo(RECEIVED.plusSeconds(1));
+      assertThat(store.lastHeartbeat("acme-test")).isEmpty();
+      assertThat(store.recordHeartbeats(List.of())).isZero();
+    }
+
+    @Test
+    void batchedHeartbeat_olderThanTheStoredOne_doesNotReplaceIt() {
+      // A whole second and times a millisecond either side: compared as times, not as text.
+      Instant whole = Instant.parse("2026-03-01T12:00:15Z");
+      store.recordHeartbeat("acme-prod", report("3.0.1"), whole);
+
+      store.recordHeartbeats(List.of(new Heartbeat("acme-prod", whole.minusMillis(1), report("3.0.0"))));
+
+      assertThat(store.lastHeartbeat("acme-prod").orElseThrow().body()).isEqualTo(report("3.0.1"));
+      store.recordHeartbeats(List.of(new Heartbeat("acme-prod", whole.plusMillis(1), report("3.0.2"))));
+      assertThat(store.lastHeartbeat("acme-prod").orElseThrow().body()).isEqualTo(report("3.0.2"));
+    }
+
+    @Test
     void instanceThatNeverSentOne_hasNoHeartbeat() {
       assertThat(store.lastHeartbeat("acme-prod")).isEmpty();
       assertThat(store.lastHeartbeat("nobody")).isEmpty();
