@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       ApplicationCommand.class,
       SubscriptionCommand.class,
       AuditCommand.class,
+      FleetCommand.class,
       AutoComplete.GenerateCompletion.class
     })
 public final class HoldfastCommand implements Runnable {
