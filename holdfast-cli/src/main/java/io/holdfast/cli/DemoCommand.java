@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,10 +50,15 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    HoldfastServer first = HoldfastServer.start(ServerConfig.builder(dataDir).host(host).port(port).build());
+    // Each replica probes both, so GET /v1/admin/probes on either shows the pair.
+    String reachable = host.equals("0.0.0.0") ? "127.0.0.1" : host;
+    List<URI> pair = List.of(URI.create("http://" + reachable + ":" + port), URI.create("http://" + reachable + ":" + secondPort));
+    HoldfastServer first = HoldfastServer.start(
+        ServerConfig.builder(dataDir).host(host).port(port).probeEnabled(true).probeTargets(pair).build());
     HoldfastServer second;
     try {
-      second = HoldfastServer.start(ServerConfig.builder(dataDir).host(host).port(secondPort).build());
+      second = HoldfastServer.start(
+          ServerConfig.builder(dataDir).host(host).port(secondPort).probeEnabled(true).probeTargets(pair).build());
     } catch (RuntimeException e) {
       first.close();
       throw e;
@@ -66,12 +72,12 @@ final class DemoCommand implements Callable<Integer> {
       seeded.putArray("replicas").add(a.toString()).add(b.toString());
       AtomicFiles.writeOwnerOnly(credentials, JSON.writeValueAsBytes(seeded));
     }
-    printTour(spec.commandLine().getOut(), a, b, credentials);
+    printTour(spec.commandLine().getOut(), a, b, credentials, first.verificationKey().keyId());
     ServerCommand.awaitShutdown(second, first);
     return 0;
   }
 
-  private static void printTour(PrintWriter out, URI a, URI b, Path credentials) throws IOException {
+  private static void printTour(PrintWriter out, URI a, URI b, Path credentials, String keyId) throws IOException {
     JsonNode saved = JSON.readTree(Files.readAllBytes(credentials));
     String instanceToken = saved.path("instances").path("acme-prod").asText();
     out.printf("""
@@ -94,9 +100,11 @@ final class DemoCommand implements Callable<Integer> {
           ./holdfast subscription list --instance acme-prod
           ./holdfast subscription usage
           ./holdfast audit verify
+          curl -s -H "Authorization: Bearer $HOLDFAST_TOKEN" %s/v1/admin/probes   # each replica probes both
+          ./holdfast probe --replica %s --replica %s --credential "$HOLDFAST_TOKEN" --pin-key-id %s
 
         Ctrl-C stops both replicas.
-        """, a, b, credentials, saved.path("adminToken").asText(), instanceToken, a, b, a, b);
+        """, a, b, credentials, saved.path("adminToken").asText(), instanceToken, a, b, a, b, a, a, b, keyId);
     out.flush();
   }
 }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       ApplicationCommand.class,
       SubscriptionCommand.class,
       AuditCommand.class,
+      ProbeCommand.class,
       FleetCommand.class,
       AutoComplete.GenerateCompletion.class
     })
