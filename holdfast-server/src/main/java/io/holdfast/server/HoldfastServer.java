@@ -124,6 +124,8 @@ public final class HoldfastServer implements AutoCloseable {
       LOG.info("Holdfast replica listening on http://{}:{} (store {}, signing key {})",
           config.host(), web.port(), config.jdbcUrl(), signer.verificationKey().keyId());
       probe.start(config.host(), web.port());
+      ReplicaProbe started = probe;
+      probe.running().ifPresent(running -> metrics.bindProbe(started.results(), running.targets()));
       return new HoldfastServer(config, store, snapshots, web, signer.verificationKey(), adminToken, probe, metrics,
           heartbeats);
     } catch (RuntimeException e) {

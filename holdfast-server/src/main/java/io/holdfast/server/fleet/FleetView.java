@@ -1,6 +1,7 @@
 package io.holdfast.server.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.holdfast.server.probe.Canary;
 import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.snapshot.InstanceView;
 import io.holdfast.server.snapshot.ServedDocument;
@@ -44,6 +45,9 @@ public final class FleetView {
     }
     List<FleetEntry> entries = new ArrayList<>();
     for (InstanceView instance : snapshot.instances().values()) {
+      if (instance.id().equals(Canary.INSTANCE)) {
+        continue; // the probe's own instance sends no heartbeats; the probe reports on it
+      }
       entries.add(entry(instance, latest.get(instance.id()), now, silentAfter));
     }
     entries.sort(Comparator.comparing(FleetEntry::instance));

@@ -17,11 +17,17 @@ import io.holdfast.server.fleet.Fleet;
 import io.holdfast.server.fleet.FleetState;
 import io.holdfast.server.fleet.FleetView;
 import io.holdfast.server.fleet.HeartbeatWriter;
+import io.holdfast.server.probe.CheckOutcome;
+import io.holdfast.server.probe.ProbeCheck;
+import io.holdfast.server.probe.ProbeResults;
+import io.holdfast.server.probe.TargetStatus;
 import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.snapshot.SnapshotHolder;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.IntSupplier;
 
 /**
@@ -138,6 +144,40 @@ public final class ServerMetrics implements AutoCloseable {
     Gauge.builder("holdfast.heartbeats.pending", heartbeats, HeartbeatWriter::pending)
         .description("Heartbeats waiting to be written")
         .register(registry);
+  }
+
+  /**
+   * The synthetic probe's latest verdict per target: one gauge per check (1 passed, 0 not), how
+   * many revisions the target serves behind the most advanced target, and whether it diverges.
+   * Targets are the configured replicas, a small fixed set.
+   */
+  public void bindProbe(ProbeResults results, List<URI> targets) {
+    for (URI target : targets) {
+      String label = target.toString();
+      for (ProbeCheck check : ProbeCheck.values()) {
+        Gauge.builder("holdfast.probe.success", results, r -> r.status(target)
+                .map(s -> s.latest().outcome(check) == CheckOutcome.PASSED ? 1.0 : 0.0).orElse(Double.NaN))
+            .description("1 when the probe's last check of the target passed, 0 when it failed or could not run")
+            .tag("target", label)
+            .tag("check", check.label())
+            .register(registry);
+      }
+      Gauge.builder("holdfast.probe.lag.revisions", results, r -> lag(r, target))
+          .description("Revisions the target serves the canary behind the most advanced target")
+          .tag("target", label)
+          .register(registry);
+      Gauge.builder("holdfast.probe.diverged", results, r -> r.status(target).map(s -> s.diverged() ? 1.0 : 0.0)
+              .orElse(Double.NaN))
+          .description("1 when the target serves another ETag than a peer for the same revision")
+          .tag("target", label)
+          .register(registry);
+    }
+  }
+
+  private static double lag(ProbeResults results, URI target) {
+    long newest = results.statuses().stream().mapToLong(TargetStatus::revision).max().orElse(0);
+    return results.status(target).map(s -> s.revision() == 0 ? Double.NaN : (double) Math.max(0, newest - s.revision()))
+        .orElse(Double.NaN);
   }
 
   /** One instance acknowledged a published revision this long after its publish. */
