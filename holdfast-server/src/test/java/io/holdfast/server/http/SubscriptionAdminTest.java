@@ -19,6 +19,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,6 +43,7 @@ class SubscriptionAdminTest {
   private static String acmeToken;
   private static String globexToken;
   private static String emptyToken;
+  private static String quietToken;
 
   @BeforeAll
   static void start() {
@@ -49,7 +52,7 @@ class SubscriptionAdminTest {
     replicaA.createNamespace("core");
     acmeToken = replicaA.createInstance("acme-prod", "live");
     globexToken = replicaA.createInstance("globex-beta", "beta");
-    replicaA.createInstance("quiet-co", "dev");
+    quietToken = replicaA.createInstance("quiet-co", "dev");
     emptyToken = replicaA.createInstance("empty-co", "test");
     application(replicaA, "crm");
     application(replicaA, "billing");
@@ -182,6 +185,29 @@ class SubscriptionAdminTest {
     assertProblem(replicaA.get(SUBSCRIPTIONS + "?instance=globex-beta", acmeToken), ProblemType.FORBIDDEN);
     assertProblem(replicaA.get("/v1/admin/instances/globex-beta/subscriptions/usage", acmeToken), ProblemType.FORBIDDEN);
     assertThat(content(document(replicaA, "globex-beta", globexToken))).contains("billing");
+  }
+
+  @Test
+  void watchOnTheOtherReplica_endsWhenTheInstancesSubscriptionsChange() {
+    application(replicaA, "watched");
+    String checksums = "/v1/instances/quiet-co/checksums";
+    // Start from a replica B that has caught up, so that only the change below can end the watch.
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() ->
+        header(replicaB.get(checksums, quietToken), "ETag").equals(header(replicaA.get(checksums, quietToken), "ETag")));
+    String etag = header(replicaB.get(checksums, quietToken), "ETag");
+    String path = "/v1/instances/quiet-co/watch?timeout=30s&etag=" + java.net.URLEncoder.encode(etag, StandardCharsets.UTF_8);
+    CompletableFuture<HttpResponse<byte[]>> watch = CompletableFuture.supplyAsync(() -> replicaB.get(path, quietToken));
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() ->
+        json(replicaB.get("/health/ready", null)).path("watchers").path("waiting").asInt() == 1);
+
+    subscribe(replicaA, "quiet-co", "watched", 3, "2026-01-01T00:00:00Z", null);
+
+    HttpResponse<byte[]> watched = watch.orTimeout(5, TimeUnit.SECONDS).join();
+    assertThat(watched.statusCode()).isEqualTo(200);
+    assertThat(header(watched, "ETag")).isNotEqualTo(etag);
+    assertThat(json(watched).get("namespaces").get("subscriptions").get("etag").asText())
+        .isEqualTo(header(document(replicaB, "quiet-co", quietToken), "ETag"));
+    assertThat(content(document(replicaB, "quiet-co", quietToken))).contains("\"watched\"");
   }
 
   @Test
