@@ -10,6 +10,8 @@ import io.holdfast.server.datadir.DataDirectoryLock;
 import io.holdfast.server.fleet.Fleet;
 import io.holdfast.server.fleet.HeartbeatWriter;
 import io.holdfast.server.http.HttpApi;
+import io.holdfast.server.subscription.SubscriptionFilter;
+import io.holdfast.server.subscription.UsageReport;
 import io.holdfast.server.metrics.ServerMetrics;
 import io.holdfast.server.model.Role;
 import io.holdfast.server.probe.ReplicaProbe;
@@ -119,6 +121,9 @@ public final class HoldfastServer implements AutoCloseable {
       heartbeats = new HeartbeatWriter(store, MAX_BUFFERED_HEARTBEATS, HEARTBEAT_BATCH, HEARTBEAT_RETRY);
       Fleet fleet = new Fleet(store, snapshots, clock, FLEET_SILENT_AFTER, Duration.ofSeconds(1));
       metrics.bindFleet(fleet, heartbeats);
+      ConfigStore usageStore = store;
+      metrics.bindSubscriptions(() -> UsageReport.of(usageStore.listSubscriptions(SubscriptionFilter.ALL),
+          usageStore.latestHeartbeats(), clock.instant()));
       WebServer web = HttpApi.build(config, store, snapshots, List.of(signer.verificationKey()), tokens, clock, probe, metrics,
           fleet, heartbeats).start();
       LOG.info("Holdfast replica listening on http://{}:{} (store {}, signing key {})",

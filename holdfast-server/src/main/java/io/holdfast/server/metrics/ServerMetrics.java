@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -23,11 +25,15 @@ import io.holdfast.server.probe.ProbeResults;
 import io.holdfast.server.probe.TargetStatus;
 import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.snapshot.SnapshotHolder;
+import io.holdfast.server.subscription.Usage;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.function.IntSupplier;
 
 /**
@@ -46,6 +52,9 @@ public final class ServerMetrics implements AutoCloseable {
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final Clock clock;
   private final Timer propagation;
+  private volatile Supplier<List<Usage>> usage;
+  private MultiGauge overAllocated;
+  private MultiGauge utilisation;
 
   public ServerMetrics(Clock clock) {
     this.clock = clock;
@@ -185,9 +194,50 @@ public final class ServerMetrics implements AutoCloseable {
     propagation.record(took);
   }
 
+  /**
+   * Subscription utilisation by application, recomputed at each scrape from the subscriptions in
+   * force and the seats the instances last reported: how many instances are over-allocated, and
+   * the highest utilisation among them. Applications are a catalogue, a bounded set.
+   */
+  public void bindSubscriptions(Supplier<List<Usage>> usage) {
+    this.usage = usage;
+    this.overAllocated = MultiGauge.builder("holdfast.subscription.over.allocated.instances")
+        .description("Instances using more seats of the application than quantity plus overage")
+        .register(registry);
+    this.utilisation = MultiGauge.builder("holdfast.subscription.utilisation")
+        .description("The highest seats-in-use to quantity ratio among instances, per application")
+        .baseUnit("ratio")
+        .register(registry);
+  }
+
   /** The Prometheus text exposition of every metric. */
   public String scrape() {
+    refreshSubscriptions();
     return registry.scrape();
+  }
+
+  private void refreshSubscriptions() {
+    if (usage == null) {
+      return;
+    }
+    List<Usage> rows;
+    try {
+      rows = usage.get();
+    } catch (RuntimeException e) {
+      return; // the store is down: the last figures stay, and holdfast_store_up says why
+    }
+    Map<String, Long> over = new TreeMap<>();
+    Map<String, Double> highest = new TreeMap<>();
+    for (Usage row : rows) {
+      over.merge(row.application(), row.overAllocated() ? 1L : 0L, Long::sum);
+      if (row.utilisation() != null) {
+        highest.merge(row.application(), row.utilisation(), Math::max);
+      }
+    }
+    overAllocated.register(over.entrySet().stream()
+        .map(e -> MultiGauge.Row.of(Tags.of("application", e.getKey()), e.getValue())).toList(), true);
+    utilisation.register(highest.entrySet().stream()
+        .map(e -> MultiGauge.Row.of(Tags.of("application", e.getKey()), e.getValue())).toList(), true);
   }
 
   private static double revision(EffectiveSnapshot snapshot) {
