@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Client SDK benchmarks: JMH for the read path (snapshot and typed get, with allocation per
 # operation from -prof gc, against a plain Jackson tree lookup as the reference), then the
-# failover and cold-start harness. Usage: bench/client.sh
+# failover and cold-start harness; between them the seat checker's admission (issue 4).
+# Usage: bench/client.sh
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/holdfast" --version >/dev/null   # builds if needed
@@ -11,5 +12,8 @@ export HOLDFAST_LOG_LEVEL=WARN HOLDFAST_ACCESS_LOG=WARN
 echo "== JMH: read path (ns/op; gc.alloc.rate.norm is bytes allocated per operation)"
 "$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main SnapshotReadBenchmark -prof gc \
   | grep -E "^Benchmark|SnapshotReadBenchmark\.[a-zA-Z]+ |gc.alloc.rate.norm "
+echo "== JMH: seat admission, in memory and on SQLite (ns/op; B/op as above)"
+"$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main SeatAdmitBenchmark -prof gc \
+  | grep -E "^Benchmark|SeatAdmitBenchmark\.[a-zA-Z]+ |gc.alloc.rate.norm "
 echo "== failover and cold start (default client settings)"
 "$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" io.holdfast.bench.ClientFailoverBenchmark "${1:-15}"

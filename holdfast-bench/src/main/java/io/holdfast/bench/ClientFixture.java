@@ -75,6 +75,11 @@ final class ClientFixture implements AutoCloseable {
     return response.body();
   }
 
+  /** An admin call to the replica as its bootstrap admin; returns the response body. */
+  String admin(String method, String path, String body) throws IOException, InterruptedException {
+    return admin(HttpClient.newHttpClient(), server, method, path, body);
+  }
+
   String token() {
     return token;
   }
