@@ -207,6 +207,15 @@ public final class HoldfastClient implements AutoCloseable {
   }
 
   /**
+   * Registers a listener told of every request to a replica and its outcome (see
+   * {@link FetchEvent}), for metrics; {@code holdfast-client-micrometer} is one. May be called
+   * before or after {@link #start()}. Without any, the client builds no events.
+   */
+  public void addFetchListener(FetchListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
    * Waits until every namespace is FRESH.
    *
    * @return {@code true} if they all are, {@code false} if the timeout passed first

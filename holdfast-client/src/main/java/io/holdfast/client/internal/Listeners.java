@@ -2,6 +2,8 @@ package io.holdfast.client.internal;
 
 import io.holdfast.client.ChangeListener;
 import io.holdfast.client.ConfigSnapshot;
+import io.holdfast.client.FetchEvent;
+import io.holdfast.client.FetchListener;
 import io.holdfast.client.StatusListener;
 import java.lang.System.Logger.Level;
 import java.util.List;
@@ -10,16 +12,33 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Delivers transitions to application listeners on one dedicated daemon thread, in order, each
  * call fenced: a listener that throws is logged and the others still run; a listener that blocks
  * delays only later notifications, never the sync loop or reads (FAULTS B12). Thread-safe.
+ *
+ * <p>Fetch events share the thread rather than being called on the sync loop: a metrics
+ * listener is usually fast, but one that logs to a slow appender must not make the client stale,
+ * and on one thread a status change is delivered after the failed fetches that caused it. They
+ * come after every request, though, so unlike the rare transitions they are bounded: beyond
+ * {@link #MAX_QUEUED_FETCH_EVENTS} waiting, new ones are dropped and counted, with one warning
+ * per streak.
  */
 public final class Listeners implements AutoCloseable {
 
+  static final int MAX_QUEUED_FETCH_EVENTS = 1000;
+
   private final List<ChangeListener> changes = new CopyOnWriteArrayList<>();
   private final List<StatusListener> statuses = new CopyOnWriteArrayList<>();
+  private final List<FetchListener> fetches = new CopyOnWriteArrayList<>();
+  private final AtomicInteger queuedFetchEvents = new AtomicInteger();
+  private final AtomicLong droppedFetchEvents = new AtomicLong();
+  /** Dropping since the queue was last empty: one warning per streak, not one per event. */
+  private final AtomicBoolean dropping = new AtomicBoolean();
   private final System.Logger log;
   private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "holdfast-client-listeners");
@@ -37,6 +56,51 @@ public final class Listeners implements AutoCloseable {
 
   public void add(StatusListener listener) {
     statuses.add(listener);
+  }
+
+  public void add(FetchListener listener) {
+    fetches.add(listener);
+  }
+
+  /** Whether any fetch listener is registered: without one, no event is even built. */
+  public boolean hasFetchListeners() {
+    return !fetches.isEmpty();
+  }
+
+  /** Queues a fetch event for the fetch listeners; returns at once. */
+  public void dispatch(FetchEvent event) {
+    if (queuedFetchEvents.incrementAndGet() > MAX_QUEUED_FETCH_EVENTS) {
+      queuedFetchEvents.decrementAndGet();
+      droppedFetchEvents.incrementAndGet();
+      if (dropping.compareAndSet(false, true)) {
+        log.log(Level.WARNING, "fetch listeners are not keeping up; dropping fetch events until they do");
+      }
+      return;
+    }
+    try {
+      executor.execute(() -> deliver(event));
+    } catch (RejectedExecutionException e) {
+      // Closed: nobody is listening any more.
+      queuedFetchEvents.decrementAndGet();
+    }
+  }
+
+  /** Fetch events dropped because listeners were not keeping up. */
+  long droppedFetchEvents() {
+    return droppedFetchEvents.get();
+  }
+
+  private void deliver(FetchEvent event) {
+    if (queuedFetchEvents.decrementAndGet() == 0 && dropping.compareAndSet(true, false)) {
+      log.log(Level.INFO, "fetch listeners caught up; {0} fetch events dropped so far", droppedFetchEvents.get());
+    }
+    for (FetchListener listener : fetches) {
+      try {
+        listener.onFetch(event);
+      } catch (RuntimeException e) {
+        log.log(Level.WARNING, "a fetch listener failed on " + event.kind() + " from " + event.replica(), e);
+      }
+    }
   }
 
   /** Queues the notifications a transition calls for; returns at once. */

@@ -3,6 +3,8 @@ package io.holdfast.client.internal;
 import io.holdfast.protocol.document.Checksums;
 import io.holdfast.protocol.http.ContentHash;
 import io.holdfast.protocol.http.EntityTag;
+import io.holdfast.client.FetchEvent.Kind;
+import io.holdfast.client.FetchEvent.Outcome;
 import io.holdfast.client.Ticker;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -49,6 +51,7 @@ public final class SyncLoop implements Runnable {
   private final Replicas replicas;
   private final DiskCache cache; // null: memory only
   private final Listeners listeners;
+  private final FetchReporter events;
   private final SyncSettings settings;
   private final Ticker ticker;
   private final Clock clock;
@@ -79,6 +82,7 @@ public final class SyncLoop implements Runnable {
     this.replicas = replicas;
     this.cache = cache;
     this.listeners = listeners;
+    this.events = new FetchReporter(listeners);
     this.settings = settings;
     this.ticker = ticker;
     this.clock = clock;
@@ -200,6 +204,7 @@ public final class SyncLoop implements Runnable {
     boolean useWatch = watchSupported && checksumsEtag != null && allHeld && !pollDue;
     String watchedEtag = useWatch ? checksumsEtag : null;
     long watchStarted = System.nanoTime();
+    long started = events.start();
     watchAnsweredEarly = false;
     Transport.Response response = null;
     try {
@@ -214,6 +219,7 @@ public final class SyncLoop implements Runnable {
         boolean early = System.nanoTime() - watchStarted < settings.watchTimeout().toNanos() / 2;
         if (response.status() == 404 && isRouteMissing(response)) {
           log.log(Level.INFO, "replica {0} has no watch endpoint; polling checksums instead", replica);
+          events.report(replica, null, Kind.WATCH, Outcome.REJECTED, "no watch endpoint", started);
           watchSupported = false;
           useWatch = false;
         } else if (response.status() == 200 && early
@@ -221,6 +227,7 @@ public final class SyncLoop implements Runnable {
           watchAnsweredEarly = true;
         } else if (response.status() == 304) {
           if (weaklyEqual(response.header("ETag"), checksumsEtag)) {
+            events.report(replica, null, Kind.WATCH, Outcome.NOT_MODIFIED, "the held checksums are current", started);
             watchAnsweredEarly = early;
             for (String namespace : List.copyOf(pending)) {
               confirm(namespace, replica);
@@ -230,22 +237,27 @@ public final class SyncLoop implements Runnable {
           }
           // A 304 for a tag the client does not hold confirms nothing (FAULTS A12), but an
           // intermediary rewriting tags (A11, A23) must not fail the replica: ask in full.
+          events.report(replica, null, Kind.WATCH, Outcome.REJECTED, "304 for checksums not held", started);
           useWatch = false;
         }
       }
       if (!useWatch) {
+        started = events.start();
         response = transport.get(replica.resolve("/v1/instances/" + instance + "/checksums"), settings.requestTimeout());
         lastFullPoll = ticker.read();
       }
     } catch (Transport.TransportException e) {
+      events.report(replica, null, useWatch ? Kind.WATCH : Kind.CHECKSUMS, Outcome.UNREACHABLE, e.getMessage(), started);
       throw new ReplicaFailure("unreachable: " + e.getMessage(), null);
     }
+    Kind kind = useWatch ? Kind.WATCH : Kind.CHECKSUMS;
     Checksums checksums = null;
     String problem = null;
     try {
       checksums = verifier.checksums(response);
     } catch (Rejection rejection) {
       problem = "checksums from " + replica + " unusable: " + rejection.getMessage();
+      events.reportUnusable(replica, null, kind, response.status(), rejection.getMessage(), started);
     }
     if (checksums == null) {
       // The incident (FAULTS A9): without checksum data, fetch each document conditionally.
@@ -263,6 +275,13 @@ public final class SyncLoop implements Runnable {
     if (lastChecksumsProblem != null) {
       log.log(Level.INFO, "checksums from {0} are usable again", replica);
       lastChecksumsProblem = null;
+    }
+    if (events.active()) {
+      Map<String, Checksums.Entry> entries = checksums.namespaces();
+      boolean current = pending.stream().allMatch(ns -> entries.get(ns) != null
+          && weaklyEqual(entries.get(ns).etag(), trackers.get(ns).etag()));
+      events.report(replica, null, kind, current ? Outcome.CONFIRMED : Outcome.ADOPTED,
+          current ? "every held document is current" : "a document changed", started);
     }
     String etag = ContentHash.of(response.body()).entityTag().toHeaderValue();
     // Kept only once every namespace matches these checksums: a watch on them waits for the next
@@ -303,6 +322,7 @@ public final class SyncLoop implements Runnable {
     NamespaceTracker tracker = trackers.get(namespace);
     URI uri = replica.resolve("/v1/instances/" + instance + "/config/" + namespace);
     String held = tracker.etag();
+    long started = events.start();
     Transport.Response response;
     try {
       response = held == null
@@ -310,35 +330,48 @@ public final class SyncLoop implements Runnable {
           : transport.get(uri, settings.requestTimeout(), "If-None-Match", held);
       if (response.status() == 304) {
         if (held != null && weaklyEqual(response.header("ETag"), held)) {
+          events.report(replica, namespace, Kind.DOCUMENT, Outcome.NOT_MODIFIED, "the held document is current", started);
           confirm(namespace, replica);
           pending.remove(namespace);
           return;
         }
         // A 304 the client cannot match confirms nothing (FAULTS A12): ask again unconditionally.
+        events.report(replica, namespace, Kind.DOCUMENT, Outcome.REJECTED, "304 for a document not held", started);
+        started = events.start();
         response = transport.get(uri, settings.requestTimeout(), "Cache-Control", "no-cache");
       }
     } catch (Transport.TransportException e) {
+      events.report(replica, namespace, Kind.DOCUMENT, Outcome.UNREACHABLE, e.getMessage(), started);
       if (replicaHealthy) {
         addReason(reasons, namespace, replica + ": fetching the document failed: " + e.getMessage());
         return;
       }
       throw new ReplicaFailure("unreachable: " + e.getMessage(), null);
     }
-    requireAvailable(response);
+    try {
+      requireAvailable(response);
+    } catch (ReplicaFailure failure) {
+      events.reportUnusable(replica, namespace, Kind.DOCUMENT, response.status(), failure.getMessage(), started);
+      throw failure;
+    }
     try {
       VerifiedDocument document = verifier.envelope(response, namespace);
       String refusal = tracker.refusal(document);
       if (refusal != null) {
+        events.report(replica, namespace, Kind.DOCUMENT, Outcome.REFUSED, refusal, started);
         addReason(reasons, namespace, replica + ": " + refusal);
         log.log(Level.WARNING, "namespace {0}: refused a document from {1}: {2}", namespace, replica, refusal);
         return;
       }
       NamespaceTracker.Transition adopted = tracker.adopt(document, replica.toString());
+      events.report(replica, namespace, Kind.DOCUMENT, adopted.contentChanged() ? Outcome.ADOPTED : Outcome.CONFIRMED,
+          adopted.contentChanged() ? "a new document" : "the held document again", started);
       listeners.dispatch(adopted);
       // The same bytes fetched again (a tag rewritten on the way, FAULTS A11) are no reason to write.
       persistIfDue(tracker, adopted.contentChanged());
       pending.remove(namespace);
     } catch (Rejection rejection) {
+      events.reportUnusable(replica, namespace, Kind.DOCUMENT, response.status(), rejection.getMessage(), started);
       addReason(reasons, namespace, replica + ": " + rejection.getMessage());
     }
   }

@@ -1,0 +1,99 @@
+package io.holdfast.client;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.holdfast.client.internal.TestDocuments;
+import io.holdfast.protocol.document.Checksums;
+import io.holdfast.protocol.http.HoldfastHeaders;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * A replica of one instance with one namespace, {@code core}, on the JDK's HTTP server, for
+ * client tests that need real requests but no real server: it serves signed checksums listing
+ * the document it serves, and that document, with {@code If-None-Match} answered by 304. The
+ * test swaps what it serves, or makes the checksums fail with a status. No watch endpoint.
+ * Thread-safe.
+ */
+final class InProcessReplica implements AutoCloseable {
+
+  private static final String BASE = "/v1/instances/" + TestDocuments.INSTANCE;
+
+  private final TestDocuments docs;
+  private final HttpServer server;
+  private volatile TestDocuments.Signed document;
+  private volatile int checksumsStatus = 200;
+
+  InProcessReplica(TestDocuments docs, TestDocuments.Signed document) {
+    this.docs = docs;
+    this.document = document;
+    try {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    server.createContext(BASE + "/checksums", this::checksums);
+    server.createContext(BASE + "/config/core", this::document);
+    server.start();
+  }
+
+  URI uri() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+  }
+
+  /** Serves this as {@code core} from now on, and lists it in the checksums. */
+  void serve(TestDocuments.Signed next) {
+    this.document = next;
+  }
+
+  /** Answers the checksums with this status and no body; 200 serves them again. */
+  void checksumsStatus(int status) {
+    this.checksumsStatus = status;
+  }
+
+  private void checksums(HttpExchange exchange) throws IOException {
+    int status = checksumsStatus;
+    if (status != 200) {
+      send(exchange, status, Map.of(), new byte[0]);
+      return;
+    }
+    TestDocuments.Signed served = document;
+    TestDocuments.Signed signed = docs.checksums(TestDocuments.INSTANCE,
+        Map.of("core", new Checksums.Entry(1, served.etag(), served.reprDigest())));
+    send(exchange, 200, signedHeaders(signed), signed.body());
+  }
+
+  private void document(HttpExchange exchange) throws IOException {
+    TestDocuments.Signed served = document;
+    String ifNoneMatch = exchange.getRequestHeaders().getFirst("If-None-Match");
+    if (served.etag().equals(ifNoneMatch)) {
+      send(exchange, 304, Map.of("ETag", served.etag()), new byte[0]);
+      return;
+    }
+    send(exchange, 200, signedHeaders(served), served.body());
+  }
+
+  private static Map<String, String> signedHeaders(TestDocuments.Signed signed) {
+    return Map.of("Content-Type", HoldfastHeaders.ENVELOPE_MEDIA_TYPE, HoldfastHeaders.REPR_DIGEST, signed.reprDigest(),
+        HoldfastHeaders.SIGNATURE, signed.signature(), "ETag", signed.etag());
+  }
+
+  private static void send(HttpExchange exchange, int status, Map<String, String> headers, byte[] body) throws IOException {
+    try (exchange) {
+      headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+      exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+      if (body.length > 0) {
+        exchange.getResponseBody().write(body);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
