@@ -105,8 +105,12 @@ public final class SubscriptionChecker {
     }
     long limit = entitlement.subscription().limit();
     Assignment assignment = store.tryAssign(application, user, limit);
-    if (assignment != Assignment.LIMIT_REACHED) {
+    if (assignment == Assignment.ASSIGNED) {
       return decision(application, user, Outcome.ADMITTED, "seat assigned under " + entitlement.reason(), snapshot);
+    }
+    if (assignment == Assignment.ALREADY_HELD) {
+      // Another login of the same user assigned it between the holder check and this one.
+      return decision(application, user, Outcome.ADMITTED, HOLDS_A_SEAT, snapshot);
     }
     if (status == Status.EXPIRED) {
       return decision(application, user, Outcome.DENIED_UNVERIFIED, "licensing service unreachable ("

@@ -9,9 +9,12 @@ import static io.holdfast.client.seats.SubscriptionSnapshots.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.holdfast.client.HoldfastClient;
 import io.holdfast.client.Status;
 import io.holdfast.client.internal.ManualTime;
+import io.holdfast.client.internal.TestDocuments;
 import io.holdfast.client.seats.Admission.Outcome;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -381,6 +384,20 @@ class SubscriptionCheckerTest {
       assertThatThrownBy(() -> SubscriptionChecker.builder().seatStore(store).build())
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("subscriptions source");
+    }
+
+    @Test
+    void fromAClientWithoutTheSubscriptionsNamespace_isRefused() {
+      try (HoldfastClient client = HoldfastClient.builder()
+          .replicas(URI.create("http://127.0.0.1:7001"))
+          .instance("acme-prod", "token")
+          .trustedKey(new TestDocuments().key())
+          .namespaces("core")
+          .build()) {
+        assertThatThrownBy(() -> SubscriptionChecker.builder().client(client))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("'subscriptions' is not configured");
+      }
     }
 
     @Test
