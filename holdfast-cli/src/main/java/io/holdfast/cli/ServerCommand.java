@@ -49,6 +49,20 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--max-watchers", description = "Most concurrent long-poll watchers (default 20000).")
   String maxWatchers;
 
+  @Option(names = "--probe-enabled", paramLabel = "true|false", description = "Run the synthetic probe (default true).")
+  String probeEnabled;
+
+  @Option(names = "--probe-interval", paramLabel = "DURATION", description = "Time between probe rounds (default 10s).")
+  String probeInterval;
+
+  @Option(names = "--probe-targets", paramLabel = "URL,URL",
+      description = "Replicas to probe, this one included (default this replica only).")
+  String probeTargets;
+
+  @Option(names = "--probe-lag-tolerance", paramLabel = "DURATION",
+      description = "How long a replica may be behind its peers before it counts as lagging (default 30s).")
+  String probeLagTolerance;
+
   @Override
   public Integer call() throws InterruptedException {
     Map<String, String> flags = new HashMap<>();
@@ -61,6 +75,10 @@ final class ServerCommand implements Callable<Integer> {
     flags.put("max-depth", maxDepth);
     flags.put("refresh-interval", refreshInterval);
     flags.put("max-watchers", maxWatchers);
+    flags.put("probe-enabled", probeEnabled);
+    flags.put("probe-interval", probeInterval);
+    flags.put("probe-targets", probeTargets);
+    flags.put("probe-lag-tolerance", probeLagTolerance);
     ServerConfig config = ServerConfigLoader.load(configFile, System.getenv(), flags);
     HoldfastServer server = HoldfastServer.start(config);
     awaitShutdown(server);

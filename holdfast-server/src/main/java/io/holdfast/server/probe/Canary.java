@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>Its credential is derived from the signing key, which every replica shares, so every
  * replica can probe every other without extra configuration: the Ed25519 signature of a fixed
  * message (deterministic, RFC 8032) hashed with SHA-256. Only the key holder can compute it, and
- * only its hash is stored, as for any instance. Rotating the signing key rotates the credential
- * at the next start. Stateless.
+ * only its hash is stored, as for any instance. No response ever reveals that signature: replicas
+ * sign only canonical JSON documents, which never equal the message. Rotating the signing key
+ * rotates the credential at the next start. Stateless.
  */
 public final class Canary {
 
