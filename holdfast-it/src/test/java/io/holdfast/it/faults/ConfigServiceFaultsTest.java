@@ -268,7 +268,7 @@ class ConfigServiceFaultsTest extends FaultScenarios {
 
   @Test
   void A7_truncatedBody_rejected_staleWithLkg() {
-    rejectedOnBothReplicas("a7-truncated-both", Fault.truncate(20), "unreachable");
+    rejectedOnBothReplicas("a7-truncated-both", Fault.truncate(20), "fetching the document failed");
   }
 
   @Test
