@@ -17,8 +17,8 @@ public final class ProbeReport {
   private ProbeReport() {}
 
   /**
-   * {@code {"lastRound","healthy","targets":[…]}}; {@code lastRound} is {@code null} before the
-   * first round.
+   * {@code {"lastRound","healthy","targets":[…]}}; {@code lastRound} is {@code null} and {@code
+   * healthy} false before the first round.
    */
   public static ObjectNode toJson(List<TargetStatus> statuses, Instant lastRound) {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
@@ -27,7 +27,8 @@ public final class ProbeReport {
     } else {
       root.put("lastRound", lastRound.toString());
     }
-    root.put("healthy", statuses.stream().allMatch(TargetStatus::healthy));
+    // No round, no evidence: "healthy" must never be the answer of a probe that has not looked.
+    root.put("healthy", lastRound != null && !statuses.isEmpty() && statuses.stream().allMatch(TargetStatus::healthy));
     ArrayNode targets = root.putArray("targets");
     for (TargetStatus status : statuses) {
       targets.add(toJson(status));

@@ -108,6 +108,11 @@ public final class ProbeResults {
     return Optional.ofNullable(state.lastRound());
   }
 
+  /** The clock rounds and verdicts are judged by. */
+  Clock clock() {
+    return clock;
+  }
+
   /** How long a replica may be behind before it counts as lagging. */
   public Duration lagTolerance() {
     return lagTolerance;

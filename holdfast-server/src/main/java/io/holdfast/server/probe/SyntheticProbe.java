@@ -51,7 +51,7 @@ public final class SyntheticProbe implements AutoCloseable {
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<ProbeResult>> futures = new ArrayList<>();
       for (URI target : targets) {
-        futures.add(executor.submit(() -> prober.probe(target)));
+        futures.add(executor.submit(() -> probeFenced(target)));
       }
       for (Future<ProbeResult> future : futures) {
         round.add(future.get());
@@ -60,7 +60,7 @@ public final class SyntheticProbe implements AutoCloseable {
       Thread.currentThread().interrupt();
       return List.of();
     } catch (ExecutionException e) {
-      throw new IllegalStateException("a probe failed unexpectedly", e.getCause());
+      throw new IllegalStateException("probeFenced never throws", e.getCause());
     }
     results.record(round);
     for (ProbeResult result : round) {
@@ -69,6 +69,20 @@ public final class SyntheticProbe implements AutoCloseable {
       }
     }
     return round;
+  }
+
+  /**
+   * Probes one target; a bug in the prober becomes that target's failed result instead of
+   * costing the other targets their round.
+   */
+  private ProbeResult probeFenced(URI target) {
+    try {
+      return prober.probe(target);
+    } catch (RuntimeException e) {
+      LOG.error("probing {} failed unexpectedly", target, e);
+      return new ProbeResult(target, results.clock().instant(), java.util.Map.of(ProbeCheck.CONTENT, CheckOutcome.FAILED),
+          false, false, 0, null, 0, null, Duration.ZERO, ProbeCheck.CONTENT, "the probe itself failed: " + e);
+    }
   }
 
   /** Runs a round every {@code interval}, the first one interval from now. */

@@ -78,6 +78,7 @@ class ProbeInReplicaTest {
       JsonNode report = server.admin("GET", "/v1/admin/probes", null);
 
       assertThat(report.path("enabled").asBoolean()).isFalse();
+      assertThat(report.path("healthy").asBoolean()).as("no round, no evidence").isFalse();
       assertThat(report.path("targets")).isEmpty();
       assertThat(report.path("lastRound").isNull()).isTrue();
       assertThat(server.get("/v1/admin/instances/" + Canary.INSTANCE, server.adminToken()).statusCode()).isEqualTo(404);
