@@ -41,6 +41,11 @@ public final class FailingStore implements ConfigStore {
 
   private final ConfigStore delegate;
   public final AtomicBoolean down = new AtomicBoolean();
+  /**
+   * FPT {@code store.afterCommit}: a publish commits, then the call fails as if the replica died
+   * before acknowledging it (FAULTS A19).
+   */
+  public final AtomicBoolean failAfterPublishCommit = new AtomicBoolean();
 
   public FailingStore(ConfigStore delegate) {
     this.delegate = delegate;
@@ -68,7 +73,14 @@ public final class FailingStore implements ConfigStore {
   @Override public List<Draft> listDrafts(String namespace) { check(); return delegate.listDrafts(namespace); }
   @Override public List<LayerVersion> latestLayers(String namespace) { check(); return delegate.latestLayers(namespace); }
   @Override public Optional<LayerVersion> layerAt(String namespace, Scope scope, long revision) { check(); return delegate.layerAt(namespace, scope, revision); }
-  @Override public PublishResult publish(String namespace, Set<Scope> scopes, String message, String actor) { check(); return delegate.publish(namespace, scopes, message, actor); }
+  @Override public PublishResult publish(String namespace, Set<Scope> scopes, String message, String actor) {
+    check();
+    PublishResult committed = delegate.publish(namespace, scopes, message, actor);
+    if (failAfterPublishCommit.get()) {
+      throw new StoreUnavailableException("injected failure: store.afterCommit", new java.sql.SQLException("injected"));
+    }
+    return committed;
+  }
   @Override public List<HistoryEntry> history(String namespace, int limit) { check(); return delegate.history(namespace, limit); }
   @Override public Optional<RevisionEntry> findRevision(long revision) { check(); return delegate.findRevision(revision); }
   @Override public List<AdminCredential> listAdminCredentials() { check(); return delegate.listAdminCredentials(); }
