@@ -205,6 +205,7 @@ public final class SubscriptionChecker {
     }
     SubscriptionsDocument document = SubscriptionsDocument.parse(snapshot.content());
     if (snapshot.status() == Status.EXPIRED && document.applications().isEmpty() && !document.problems().isEmpty()) {
+      // ExpiredPolicy.USE_DEFAULTS: the client serves no content once expired.
       return SubscriptionsDocument.unknown("licensing service unreachable (" + snapshot.freshness().reason()
           + ") and the last-known subscriptions are not served");
     }

@@ -30,31 +30,37 @@ import java.util.Set;
 final class SubscriptionsDocument {
 
   private final String problem;
+  /** Whether {@link #problem} is the content's fault (logged), not the namespace's status. */
+  private final boolean contentProblem;
   private final Map<String, Listing> applications;
 
   /** One application's subscriptions, or why they cannot be read. */
   private record Listing(List<Subscription> subscriptions, String problem) {}
 
-  private SubscriptionsDocument(String problem, Map<String, Listing> applications) {
+  private SubscriptionsDocument(String problem, boolean contentProblem, Map<String, Listing> applications) {
     this.problem = problem;
+    this.contentProblem = contentProblem;
     this.applications = applications;
   }
 
-  /** A document that says nothing: every application is unknown, for the reason given. */
+  /**
+   * No document to read (none yet, or none served once expired): every application is unknown,
+   * for the reason given. Not a problem of any content, so not among {@link #problems()}.
+   */
   static SubscriptionsDocument unknown(String reason) {
-    return new SubscriptionsDocument(reason, Map.of());
+    return new SubscriptionsDocument(reason, false, Map.of());
   }
 
   static SubscriptionsDocument parse(JsonNode content) {
     JsonNode applications = content == null ? null : content.get("applications");
     if (applications == null || !applications.isObject()) {
-      return unknown("the subscriptions document has no 'applications' object");
+      return new SubscriptionsDocument("the subscriptions document has no 'applications' object", true, Map.of());
     }
     Map<String, Listing> listings = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> field : applications.properties()) {
       listings.put(field.getKey(), listing(field.getKey(), field.getValue()));
     }
-    return new SubscriptionsDocument(null, Collections.unmodifiableMap(listings));
+    return new SubscriptionsDocument(null, false, Collections.unmodifiableMap(listings));
   }
 
   /** The applications the document names, readable or not; empty if it is unknown. */
@@ -62,10 +68,10 @@ final class SubscriptionsDocument {
     return applications.keySet();
   }
 
-  /** Why the document or some of its applications cannot be read; empty if all can. */
+  /** Why the content or some of its applications cannot be read; empty if all can. */
   List<String> problems() {
     List<String> problems = new ArrayList<>();
-    if (problem != null) {
+    if (contentProblem) {
       problems.add(problem);
     }
     applications.values().stream().filter(l -> l.problem() != null).forEach(l -> problems.add(l.problem()));

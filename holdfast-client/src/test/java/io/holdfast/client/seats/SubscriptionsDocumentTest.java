@@ -95,6 +95,13 @@ class SubscriptionsDocumentTest {
   }
 
   @Test
+  void noDocumentAtAll_isUnknown_butNotAProblemOfAnyContent() {
+    SubscriptionsDocument none = SubscriptionsDocument.unknown("no subscriptions document yet");
+    assertThat(none.entitlement("crm", NOW, SKEW)).isEqualTo(Entitlement.unknown("no subscriptions document yet"));
+    assertThat(none.problems()).isEmpty();
+  }
+
+  @Test
   void unknownMembers_areIgnored_soTheServerCanAddSome() {
     String extended = "{\"applications\":{\"crm\":[" + GOOD.replace("\"plan\"", "\"notes\":\"x\",\"plan\"") + "]},\"v\":2}";
     assertThat(parse(extended).entitlement("crm", NOW, SKEW).kind()).isEqualTo(Entitlement.Kind.IN_FORCE);
