@@ -3,14 +3,16 @@ package io.holdfast.server.probe;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,11 +64,11 @@ public final class SyntheticProbe implements AutoCloseable {
     } catch (ExecutionException e) {
       throw new IllegalStateException("probeFenced never throws", e.getCause());
     }
+    Map<URI, ProbeResult> before = new HashMap<>();
+    results.latest().forEach(r -> before.put(r.target(), r));
     results.record(round);
     for (ProbeResult result : round) {
-      if (!result.passed()) {
-        LOG.warn("probe of {}: {} failed: {}", result.target(), result.failedCheck().label(), result.failure());
-      }
+      logChange(before.get(result.target()), result);
     }
     return round;
   }
@@ -80,8 +82,22 @@ public final class SyntheticProbe implements AutoCloseable {
       return prober.probe(target);
     } catch (RuntimeException e) {
       LOG.error("probing {} failed unexpectedly", target, e);
-      return new ProbeResult(target, results.clock().instant(), java.util.Map.of(ProbeCheck.CONTENT, CheckOutcome.FAILED),
+      return new ProbeResult(target, results.clock().instant(), Map.of(ProbeCheck.CONTENT, CheckOutcome.FAILED),
           false, false, 0, null, 0, null, Duration.ZERO, ProbeCheck.CONTENT, "the probe itself failed: " + e);
+    }
+  }
+
+  /**
+   * Logs a target's failure when it starts or its reason changes, and its recovery, not every
+   * round: a replica down for an hour is one line, not 360.
+   */
+  private static void logChange(ProbeResult previous, ProbeResult result) {
+    if (!result.passed()) {
+      if (previous == null || previous.passed() || !previous.failure().equals(result.failure())) {
+        LOG.warn("probe of {}: {} failed: {}", result.target(), result.failedCheck().label(), result.failure());
+      }
+    } else if (previous != null && !previous.passed()) {
+      LOG.info("probe of {}: every check passes again", result.target());
     }
   }
 

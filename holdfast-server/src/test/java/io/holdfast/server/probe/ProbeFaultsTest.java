@@ -1,8 +1,13 @@
 package io.holdfast.server.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.holdfast.server.ServerFixture;
 import io.holdfast.testkit.Fault;
 import io.holdfast.testkit.FaultyReplica;
@@ -15,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The probe against two real replicas on one SQLite store, each behind a fault proxy: every check
@@ -164,6 +170,32 @@ class ProbeFaultsTest {
     assertThat(resultB.failure()).isEqualTo("no ETag header");
     assertThat(resultB.outcome(ProbeCheck.NOT_MODIFIED)).isEqualTo(CheckOutcome.NOT_RUN);
     assertThat(resultB.contentAvailable()).as("the document itself still verifies").isTrue();
+  }
+
+  @Test
+  void aLastingFault_isLoggedOnceWhenItStarts_andOnceWhenItEnds() {
+    Logger logger = (Logger) LoggerFactory.getLogger(SyntheticProbe.class);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    Level level = logger.getLevel();
+    logger.setLevel(Level.INFO); // the test configuration logs warnings only
+    try {
+      proxyB.fault("/checksums", Fault.status(503));
+      probe.runRound();
+      probe.runRound();
+      probe.runRound();
+      proxyB.clear();
+      probe.runRound();
+      probe.runRound();
+    } finally {
+      logger.setLevel(level);
+      logger.detachAppender(appender);
+    }
+
+    assertThat(appender.list).extracting(ILoggingEvent::getLevel, ILoggingEvent::getFormattedMessage).containsExactly(
+        tuple(Level.WARN, "probe of " + proxyB.uri() + ": checksums failed: checksums: HTTP 503"),
+        tuple(Level.INFO, "probe of " + proxyB.uri() + ": every check passes again"));
   }
 
   @Test
