@@ -2,10 +2,12 @@ package io.holdfast.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.holdfast.client.HoldfastClient;
 import io.holdfast.protocol.signature.VerificationKey;
 import io.holdfast.server.HoldfastServer;
 import io.holdfast.server.config.ServerConfig;
 import io.holdfast.testkit.FaultyReplica;
+import io.holdfast.testkit.ManualTime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -79,6 +81,30 @@ public final class ReplicaPair implements AutoCloseable {
 
   public VerificationKey key() {
     return a.verificationKey();
+  }
+
+  /**
+   * A client of an instance through both proxies, in the style of the system tests: time driven
+   * by {@code time} (grace, staleness, demotion and the poll schedule), short real-time request
+   * deadlines, a fast loop, no heartbeats. Add the namespaces, then build.
+   */
+  public HoldfastClient.Builder clientBuilder(String instance, String credential, ManualTime time) {
+    return clientBuilder(replicas(), instance, credential, time);
+  }
+
+  /** {@link #clientBuilder(String, String, ManualTime)} with other replica URIs, such as a TLS front. */
+  public HoldfastClient.Builder clientBuilder(List<URI> replicas, String instance, String credential, ManualTime time) {
+    return HoldfastClient.builder()
+        .replicas(replicas)
+        .instance(instance, credential)
+        .trustedKey(key())
+        .ticker(time.ticker())
+        .clock(time.clock())
+        .requestTimeout(Duration.ofSeconds(1))
+        .watchTimeout(Duration.ofSeconds(1))
+        .pollInterval(Duration.ofMillis(100))
+        .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
+        .heartbeatInterval(Duration.ZERO);
   }
 
   /** Creates a namespace through replica A. */

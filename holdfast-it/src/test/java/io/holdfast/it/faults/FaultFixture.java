@@ -108,18 +108,7 @@ final class FaultFixture implements AutoCloseable {
 
   /** {@link #builder(String, ManualTime, String...)} with other replica URIs, such as a TLS front. */
   HoldfastClient.Builder builder(List<URI> replicas, String id, ManualTime time, String... namespaces) {
-    return HoldfastClient.builder()
-        .replicas(replicas)
-        .instance(id, token(id))
-        .trustedKey(pair.key())
-        .namespaces(namespaces)
-        .ticker(time.ticker())
-        .clock(time.clock())
-        .requestTimeout(Duration.ofSeconds(1))
-        .watchTimeout(Duration.ofSeconds(1))
-        .pollInterval(Duration.ofMillis(100))
-        .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
-        .heartbeatInterval(Duration.ZERO);
+    return pair.clientBuilder(replicas, id, token(id), time).namespaces(namespaces);
   }
 
   /** Builds a client that {@link #heal()} will close. */
