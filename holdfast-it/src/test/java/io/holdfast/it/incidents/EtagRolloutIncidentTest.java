@@ -167,19 +167,9 @@ class EtagRolloutIncidentTest {
     private final HoldfastClient client;
 
     HoldfastSeatReader(ReplicaPair pair, String token, ManualTime time, Path cache) {
-      client = HoldfastClient.builder()
-          .replicas(pair.replicas())
-          .instance(INSTANCE, token)
-          .trustedKey(pair.key())
+      client = pair.clientBuilder(INSTANCE, token, time)
           .namespaces("core")
           .cacheDirectory(cache)
-          .ticker(time.ticker())
-          .clock(time.clock())
-          .requestTimeout(Duration.ofSeconds(1))
-          .watchTimeout(Duration.ofSeconds(1))
-          .pollInterval(Duration.ofMillis(100))
-          .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
-          .heartbeatInterval(Duration.ZERO)
           .build();
       client.start();
     }

@@ -72,17 +72,8 @@ class SeatCheckerSystemTest {
     String id = pair.admin("POST", "/v1/admin/subscriptions", "{\"instance\":\"" + instance + "\",\"application\":\""
         + APPLICATION + "\",\"quantity\":" + quantity + ",\"validFrom\":\"" + time.clock().instant().minus(Duration.ofDays(30)) + "\",\"validUntil\":null,"
         + "\"plan\":\"enterprise\"}").get("id").asText();
-    client = HoldfastClient.builder()
-        .replicas(pair.replicas())
-        .instance(instance, token)
-        .trustedKey(pair.key())
+    client = pair.clientBuilder(instance, token, time)
         .namespaces(SubscriptionChecker.NAMESPACE)
-        .ticker(time.ticker())
-        .clock(time.clock())
-        .requestTimeout(Duration.ofSeconds(1))
-        .watchTimeout(Duration.ofSeconds(1))
-        .pollInterval(Duration.ofMillis(100))
-        .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
         .heartbeatInterval(Duration.ofMillis(100))
         .seatsInUse(seats::counts)
         .build();
