@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -59,7 +58,7 @@ public final class SubscriptionChecker {
   private final Duration clockSkew;
   private final ExpiredSeatPolicy expiredPolicy;
   private final AtomicReference<Parsed> parsed = new AtomicReference<>();
-  private final AtomicBoolean storeFailing = new AtomicBoolean();
+  private final SeatsInUse seatsInUse;
 
   /** The document parsed from one snapshot. */
   private record Parsed(ConfigSnapshot snapshot, SubscriptionsDocument document) {}
@@ -70,6 +69,7 @@ public final class SubscriptionChecker {
     this.clock = builder.clock;
     this.clockSkew = builder.clockSkew;
     this.expiredPolicy = builder.expiredPolicy;
+    this.seatsInUse = new SeatsInUse(store);
   }
 
   public static Builder builder() {
@@ -130,24 +130,11 @@ public final class SubscriptionChecker {
   }
 
   /**
-   * Seats in use per application, for {@link HoldfastClient.Builder#seatsInUse} so heartbeats
-   * report them. A store that fails is reported as no figures at all (an empty map), never as
-   * zero seats and never as an exception in the heartbeat; it is logged once per outage.
+   * Seats in use per application, as {@link SeatsInUse} reports them (never throwing). Give the
+   * client a {@code new SeatsInUse(store)}: it exists before the client, the checker after.
    */
   public Map<String, Long> seatsInUse() {
-    try {
-      Map<String, Long> counts = store.counts();
-      if (storeFailing.compareAndSet(true, false)) {
-        LOG.log(System.Logger.Level.INFO, "seats in use are reported again");
-      }
-      return counts;
-    } catch (SeatStoreException e) {
-      // Once per outage of the store, not once per heartbeat.
-      if (storeFailing.compareAndSet(false, true)) {
-        LOG.log(System.Logger.Level.WARNING, "seats in use are not reported: " + e.getMessage(), e);
-      }
-      return Map.of();
-    }
+    return seatsInUse.get();
   }
 
   /** One application's seats in use against what the held document grants now. */

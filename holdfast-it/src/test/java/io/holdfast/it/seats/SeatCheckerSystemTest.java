@@ -7,6 +7,7 @@ import io.holdfast.client.HoldfastClient;
 import io.holdfast.client.Status;
 import io.holdfast.client.seats.Admission.Outcome;
 import io.holdfast.client.seats.InMemorySeatStore;
+import io.holdfast.client.seats.SeatsInUse;
 import io.holdfast.client.seats.SubscriptionChecker;
 import io.holdfast.it.ReplicaPair;
 import io.holdfast.testkit.Fault;
@@ -75,7 +76,7 @@ class SeatCheckerSystemTest {
     client = pair.clientBuilder(instance, token, time)
         .namespaces(SubscriptionChecker.NAMESPACE)
         .heartbeatInterval(Duration.ofMillis(100))
-        .seatsInUse(seats::counts)
+        .seatsInUse(new SeatsInUse(seats))
         .build();
     client.start();
     checker = SubscriptionChecker.builder().client(client).seatStore(seats).clock(time.clock()).build();
