@@ -33,7 +33,7 @@ class FetchListenerTest {
         .watch(false)
         .pollInterval(Duration.ofMillis(50))
         .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
-        .startupTimeout(Duration.ofSeconds(10))
+        .startupTimeout(Duration.ZERO)   // the tests wait for the events themselves
         .failWhenUnavailable(false)
         .heartbeatInterval(Duration.ZERO)
         .build();
