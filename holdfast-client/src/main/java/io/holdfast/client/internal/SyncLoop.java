@@ -247,7 +247,9 @@ public final class SyncLoop implements Runnable {
         lastFullPoll = ticker.read();
       }
     } catch (Transport.TransportException e) {
-      events.report(replica, null, useWatch ? Kind.WATCH : Kind.CHECKSUMS, Outcome.UNREACHABLE, e.getMessage(), started);
+      if (stopped.getCount() > 0) { // closing abandons the requests: no replica's failure, nothing to count
+        events.report(replica, null, useWatch ? Kind.WATCH : Kind.CHECKSUMS, Outcome.UNREACHABLE, e.getMessage(), started);
+      }
       throw new ReplicaFailure("unreachable: " + e.getMessage(), null);
     }
     Kind kind = useWatch ? Kind.WATCH : Kind.CHECKSUMS;
@@ -341,7 +343,9 @@ public final class SyncLoop implements Runnable {
         response = transport.get(uri, settings.requestTimeout(), "Cache-Control", "no-cache");
       }
     } catch (Transport.TransportException e) {
-      events.report(replica, namespace, Kind.DOCUMENT, Outcome.UNREACHABLE, e.getMessage(), started);
+      if (stopped.getCount() > 0) {
+        events.report(replica, namespace, Kind.DOCUMENT, Outcome.UNREACHABLE, e.getMessage(), started);
+      }
       if (replicaHealthy) {
         addReason(reasons, namespace, replica + ": fetching the document failed: " + e.getMessage());
         return;
