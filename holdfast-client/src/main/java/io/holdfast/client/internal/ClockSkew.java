@@ -26,7 +26,8 @@ public final class ClockSkew {
   private final Duration threshold;
   private final Logger log;
   private volatile Duration estimate;
-  private boolean warned;
+  /** Replicas whose skew was last reported as too large; per replica, so failover is no flapping. */
+  private final java.util.Set<String> warned = new java.util.HashSet<>();
 
   public ClockSkew(Clock clock, Duration threshold, Logger log) {
     this.clock = clock;
@@ -36,7 +37,15 @@ public final class ClockSkew {
 
   /** Takes one answer's {@code Date} header; absent or malformed headers are ignored. */
   public void observe(String dateHeader, Object replica) {
-    if (dateHeader == null) {
+    observe(dateHeader, null, replica);
+  }
+
+  /**
+   * As {@link #observe(String, Object)}, for an answer with an {@code Age}: a cache's copy
+   * carries the origin's {@code Date}, so it says nothing about anyone's clock and is skipped.
+   */
+  public void observe(String dateHeader, String ageHeader, Object replica) {
+    if (dateHeader == null || ageHeader != null) {
       return;
     }
     Instant server;
@@ -48,15 +57,22 @@ public final class ClockSkew {
     Duration skew = Duration.between(clock.instant(), server);
     estimate = skew;
     boolean over = skew.abs().compareTo(threshold) > 0;
+    String key = String.valueOf(replica);
     synchronized (this) {
-      if (over && !warned) {
+      boolean wasOver = warned.contains(key);
+      if (over && !wasOver) {
         log.log(Level.WARNING, "the clock of replica {0} is {1} s away from this host''s clock (more than {2} s); "
             + "check NTP on both: grace is unaffected, certificates and contract dates are not", replica,
             skew.toSeconds(), threshold.toSeconds());
-      } else if (!over && warned) {
-        log.log(Level.INFO, "replica clocks agree with this host again (offset {0} s)", skew.toSeconds());
+      } else if (!over && wasOver) {
+        log.log(Level.INFO, "the clock of replica {0} agrees with this host again (offset {1} s)", replica,
+            skew.toSeconds());
       }
-      warned = over;
+      if (over) {
+        warned.add(key);
+      } else {
+        warned.remove(key);
+      }
     }
   }
 

@@ -18,6 +18,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +62,7 @@ public final class DiskCache implements AutoCloseable {
   private FileChannel lockChannel;
   private FileLock lock;
   private Path held;
+  private Object lockKey;
   /** Another client or process writes the directory: this one only reads, and never retries. */
   private boolean ownedElsewhere;
   /** The last write failed; the next failure is logged at DEBUG only (no log storm). */
@@ -113,6 +115,7 @@ public final class DiskCache implements AutoCloseable {
       lockChannel = channel;
       lock = acquired;
       held = real;
+      lockKey = fileKey(directory.resolve(LOCK_FILE));
       removeTemporaryFiles();
       if (failing) {
         log.log(Level.INFO, "cache directory {0} is usable again", directory);
@@ -137,7 +140,25 @@ public final class DiskCache implements AutoCloseable {
    * replaced while running (FAULTS B14) has taken the lock file with it.
    */
   private boolean stillHeld() {
-    return lock != null && lock.isValid() && Files.isRegularFile(directory.resolve(LOCK_FILE), LinkOption.NOFOLLOW_LINKS);
+    if (lock == null || !lock.isValid()) {
+      return false;
+    }
+    // The same file, not just a file of that name: a directory restored from a backup brings a
+    // lock file of its own, which another process may lock while this one keeps writing.
+    Path file = directory.resolve(LOCK_FILE);
+    if (lockKey == null) { // a file system without file identities: the name is all there is
+      return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS);
+    }
+    return lockKey.equals(fileKey(file));
+  }
+
+  /** The file's identity (device and inode on POSIX), or {@code null} if it is gone or has none. */
+  private static Object fileKey(Path file) {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   private void release() {
@@ -155,6 +176,7 @@ public final class DiskCache implements AutoCloseable {
     lock = null;
     lockChannel = null;
     held = null;
+    lockKey = null;
   }
 
   private void closeQuietly(FileChannel channel) {

@@ -270,6 +270,9 @@ public final class SyncLoop implements Runnable {
       lastError = problem;
       checksumsEtag = null;
       for (String namespace : List.copyOf(pending)) {
+        if (stopped.getCount() == 0) {
+          return;
+        }
         fetch(replica, namespace, pending, reasons, false);
       }
       return;
@@ -291,6 +294,9 @@ public final class SyncLoop implements Runnable {
     // A7) must leave none, or the next replica would "confirm" documents that are behind.
     checksumsEtag = null;
     for (String namespace : List.copyOf(pending)) {
+      if (stopped.getCount() == 0) {
+        return;
+      }
       Checksums.Entry entry = checksums.namespaces().get(namespace);
       NamespaceTracker tracker = trackers.get(namespace);
       if (entry == null) {
@@ -346,11 +352,19 @@ public final class SyncLoop implements Runnable {
       if (stopped.getCount() > 0) {
         events.report(replica, namespace, Kind.DOCUMENT, Outcome.UNREACHABLE, e.getMessage(), started);
       }
-      if (replicaHealthy) {
+      if (replicaHealthy && stopped.getCount() > 0) {
         addReason(reasons, namespace, replica + ": fetching the document failed: " + e.getMessage());
         return;
       }
+      // Closing abandons the request: no further namespace is fetched, so close() stays prompt.
       throw new ReplicaFailure("unreachable: " + e.getMessage(), null);
+    }
+    if (replicaHealthy && isDocumentError(response.status())) {
+      // The replica is up (its checksums verified) but this document errs: the others may not
+      // (a bad publish of one namespace must not starve the rest, FAULTS A25).
+      events.reportUnusable(replica, namespace, Kind.DOCUMENT, response.status(), "HTTP " + response.status(), started);
+      addReason(reasons, namespace, replica + ": HTTP " + response.status() + " for the document");
+      return;
     }
     try {
       requireAvailable(response);
@@ -392,6 +406,14 @@ public final class SyncLoop implements Runnable {
     NamespaceTracker tracker = trackers.get(namespace);
     listeners.dispatch(tracker.confirm(replica.toString()));
     persistIfDue(tracker, false);
+  }
+
+  /**
+   * An error that concerns the document, not the replica: 500, 502, 504. Overload (429, 503)
+   * and refused credentials (401, 403) concern the replica as a whole.
+   */
+  private static boolean isDocumentError(int status) {
+    return status == 500 || status == 502 || status == 504;
   }
 
   /** 429 and 5xx mean the replica as a whole cannot serve now: fail over, honouring Retry-After. */

@@ -112,7 +112,8 @@ public final class Transport {
     try {
       HttpResponse<byte[]> response = future.get(deadline.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
       if (skew != null) {
-        skew.observe(response.headers().firstValue("Date").orElse(null), request.uri().getRawAuthority());
+        skew.observe(response.headers().firstValue("Date").orElse(null), response.headers().firstValue("Age").orElse(null),
+            request.uri().getRawAuthority());
       }
       return new Response(response.statusCode(), response.headers(), response.body());
     } catch (TimeoutException e) {

@@ -29,9 +29,25 @@ class ClockSkewTest {
     }
     assertThat(log.count(Level.WARNING, "away from this host")).isEqualTo(1);
     skew.observe("Sun, 01 Mar 2026 12:00:01 GMT", "r1");
-    assertThat(log.count(Level.INFO, "agree with this host again")).isEqualTo(1);
+    assertThat(log.count(Level.INFO, "agrees with this host again")).isEqualTo(1);
     skew.observe("Sun, 01 Mar 2026 12:10:00 GMT", "r1");
     assertThat(log.count(Level.WARNING, "away from this host")).isEqualTo(2);
+  }
+
+  @Test
+  void oneSkewedReplicaAmongGoodOnes_warnsOnce_notAtEveryFailover() {
+    for (int i = 0; i < 5; i++) {
+      skew.observe("Mon, 02 Mar 2026 00:00:00 GMT", "skewed");
+      skew.observe("Sun, 01 Mar 2026 12:00:00 GMT", "good");
+    }
+    assertThat(log.count(Level.WARNING, "away from this host")).isEqualTo(1);
+    assertThat(log.count(Level.INFO, "agrees with this host again")).isZero();
+  }
+
+  @Test
+  void cachedAnswer_withAnAge_isNoClockReading() {
+    skew.observe("Mon, 02 Mar 2026 00:00:00 GMT", "120", "r1");
+    assertThat(skew.estimate()).isEmpty();
   }
 
   @Test

@@ -348,6 +348,29 @@ class DiskCacheTest {
   }
 
   @Test
+  void B15_directoryRestoredWithALockFileOfItsOwn_isLockedAgainBeforeTheNextWrite()
+      throws IOException, InterruptedException {
+    try (DiskCache cache = open(TestDocuments.INSTANCE)) {
+      cache.save("core", core, VERIFIED_AT, CONSUMED);
+      try (Stream<Path> files = Files.list(dir())) {
+        for (Path file : files.collect(Collectors.toList())) {
+          Files.delete(file);
+        }
+      }
+      Files.delete(dir());
+      Files.createDirectories(dir());
+      Files.writeString(dir().resolve(".holdfast.lock"), ""); // as a restored backup would bring
+
+      cache.save("core", core, VERIFIED_AT, CONSUMED);
+
+      assertThat(cache.writeFailures()).isZero();
+      assertThat(cache.load("core")).isPresent();
+      assertThat(LockProbe.probe(dir().resolve(".holdfast.lock")))
+          .as("another process cannot take the restored directory over").isEqualTo(LockProbe.LOCKED_BY_OTHER);
+    }
+  }
+
+  @Test
   void B14_directoryUnusableAtStart_runsFromMemory_thenWritesOnceItCanBeCreated() throws IOException {
     Files.writeString(dir(), "not a directory");
     try (DiskCache cache = open(TestDocuments.INSTANCE)) {

@@ -74,6 +74,7 @@ class ClockFaultsTest extends FaultScenarios {
 
     fx.clearFaults();
     eventually().until(() -> probe.status() == Status.FRESH);
+    eventually().until(() -> probe.changedRevisions().contains(r2));
     assertThat(probe.changedRevisions()).containsExactly(r1, r2);
     probe.assertHeld();
   }

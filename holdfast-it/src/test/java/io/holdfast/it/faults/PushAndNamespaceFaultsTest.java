@@ -64,6 +64,8 @@ class PushAndNamespaceFaultsTest extends FaultScenarios {
     long r2 = fx.publish(id, doc(2));
     Probe probe = startFresh(fx.builder(id, new ManualTime()));
     FaultyReplica.Recorded current = fx.proxyA().record("/v1/instances/" + id + "/checksums", "Authorization", auth(id));
+    // Listeners run on their own thread: the first load's event may still be on its way.
+    eventually().until(() -> probe.changedRevisions().contains(r2));
     int changes = probe.changes().size();
 
     // Every watch is answered at once with the event the client already applied.
@@ -85,6 +87,8 @@ class PushAndNamespaceFaultsTest extends FaultScenarios {
     FaultyReplica.Recorded old = fx.proxyA().record("/v1/instances/" + id + "/checksums", "Authorization", auth(id));
     long r2 = fx.publish(id, doc(2));
     Probe probe = startFresh(fx.builder(id, new ManualTime()));
+    // Listeners run on their own thread: the first load's event may still be on its way.
+    eventually().until(() -> probe.changedRevisions().contains(r2));
     int changes = probe.changes().size();
 
     // Both the watch and the full poll hand out the old event, as a reconnect that resumes from
@@ -136,6 +140,27 @@ class PushAndNamespaceFaultsTest extends FaultScenarios {
     assertThat(client.status(extra).status()).isEqualTo(Status.FRESH);
     assertThat(client.snapshot(extra).getInt("flag", -1)).isEqualTo(2);
     assertThat(client.snapshot(core).revision()).isEqualTo(r2);
+  }
+
+  @Test
+  void A25_oneNamespaceAnswers500Everywhere_theOthersStillUpdateFromTheSameReplica() {
+    String id = "a25-error";
+    String broken = "a25-broken";
+    fx.pair().createNamespace(broken);
+    fx.instance(id, doc(1));
+    fx.publish(broken, id, "{\"flag\":1}");
+    HoldfastClient client = fx.build(fx.builder(id, new ManualTime(), broken, FaultFixture.NAMESPACE));
+    client.start();
+
+    fx.faultBoth("/config/" + broken, Fault.status(500));
+    long r2 = fx.publish(id, doc(2));
+    fx.publish(broken, id, "{\"flag\":2}");
+    eventually().until(() -> client.snapshot(FaultFixture.NAMESPACE).revision() == r2);
+    eventually().until(() -> client.status(broken).status() == Status.STALE);
+
+    assertThat(client.status(FaultFixture.NAMESPACE).status()).isEqualTo(Status.FRESH);
+    assertThat(client.snapshot(broken).getInt("flag", -1)).isEqualTo(1);
+    assertThat(client.status(broken).reason()).contains("HTTP 500");
   }
 
   @Test
@@ -201,6 +226,7 @@ class PushAndNamespaceFaultsTest extends FaultScenarios {
 
     assertThat(fx.requests()).as("the held watch answers, one fetch, one new watch: no burst")
         .isLessThanOrEqualTo(4);
+    eventually().until(() -> probe.changedRevisions().contains(r2));
     assertThat(probe.changedRevisions()).as("applied once each").containsExactly(r1, r2);
     assertThat(probe.events()).extracting(Probe.Event::to).containsExactly(Status.FRESH);
     eventually().until(() -> probe.read().freshness().graceRemaining().equals(Duration.ofHours(8)));

@@ -18,7 +18,11 @@ public final class Fleet {
   private final Clock clock;
   private final Duration silentAfter;
   private final Duration maxAge;
+  /** How long a view may stand in for one the store cannot give. */
+  static final Duration STALE_VIEW_LIMIT = Duration.ofSeconds(30);
+
   private FleetView cached;
+  private Instant lastAttempt;
 
   public Fleet(ConfigStore store, SnapshotHolder snapshots, Clock clock, Duration silentAfter, Duration maxAge) {
     this.store = store;
@@ -37,21 +41,28 @@ public final class Fleet {
     return view;
   }
 
-  /** A view at most {@code maxAge} old; the last one if the store cannot be read now, or {@code null}. */
-  public FleetView recentView() {
-    synchronized (this) {
-      Instant now = clock.instant();
-      if (cached != null && Duration.between(cached.at(), now).compareTo(maxAge) < 0) {
-        return cached;
+
+  /**
+   * For metric scrapes: a view at most {@code maxAge} old, computed by one caller at a time. A
+   * failed read is remembered for {@code maxAge} too, so a scrape during a store outage costs at
+   * most one query, not one per gauge. While the store fails the last view is served for up to
+   * {@link #STALE_VIEW_LIMIT}, then {@code null}: frozen figures must not look current.
+   */
+  public synchronized FleetView recentView() {
+    Instant now = clock.instant();
+    boolean recent = lastAttempt != null && Duration.between(lastAttempt, now).compareTo(maxAge) < 0;
+    if (!recent) {
+      lastAttempt = now;
+      try {
+        return view();
+      } catch (RuntimeException e) {
+        // Counted by the store health gauges; the fleet figures go blank below.
       }
     }
-    try {
-      return view();
-    } catch (RuntimeException e) {
-      synchronized (this) {
-        return cached;
-      }
+    if (cached == null || Duration.between(cached.at(), now).compareTo(STALE_VIEW_LIMIT) > 0) {
+      return null;
     }
+    return cached;
   }
 
   public Duration silentAfter() {

@@ -72,6 +72,10 @@ public final class HeartbeatWriter implements AutoCloseable {
   public CompletableFuture<Outcome> submit(Heartbeat heartbeat) {
     CompletableFuture<Outcome> outcome = new CompletableFuture<>();
     synchronized (pending) {
+      if (closed) {
+        outcome.complete(Outcome.DROPPED);
+        return outcome;
+      }
       received.incrementAndGet();
       Waiting earlier = pending.get(heartbeat.instance());
       if (earlier == null && pending.size() >= maxPending) {
@@ -82,14 +86,16 @@ public final class HeartbeatWriter implements AutoCloseable {
       List<CompletableFuture<Outcome>> waiters = new ArrayList<>(2);
       if (earlier != null) {
         // The older report will never be written; its sender learns the fate of this one.
-        waiters.addAll(earlier.waiters());
+        earlier.waiters().stream().filter(f -> !f.isDone()).forEach(waiters::add);
       }
       waiters.add(outcome);
       pending.put(heartbeat.instance(), new Waiting(heartbeat, waiters));
       if (failing) {
+        // The writer is waiting out its retry interval: waking it would retry at every report.
         outcome.complete(Outcome.BUFFERED);
+      } else {
+        pending.notifyAll();
       }
-      pending.notifyAll();
     }
     return outcome;
   }
@@ -142,7 +148,8 @@ public final class HeartbeatWriter implements AutoCloseable {
           failing = false;
         }
         batch.forEach(w -> w.waiters().forEach(f -> f.complete(Outcome.STORED)));
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // Even an Error: a writer thread that died would leave every later report unwritten.
         if (!requeue(batch, e)) {
           return;
         }
@@ -151,7 +158,7 @@ public final class HeartbeatWriter implements AutoCloseable {
   }
 
   /** Puts a failed batch back; false if the writer is closing and should give up. */
-  private boolean requeue(List<Waiting> batch, RuntimeException cause) {
+  private boolean requeue(List<Waiting> batch, Throwable cause) {
     synchronized (pending) {
       if (!failing) {
         LOG.warn("cannot write heartbeats ({}); keeping up to {} instances' latest reports in memory", cause.getMessage(),
@@ -167,7 +174,11 @@ public final class HeartbeatWriter implements AutoCloseable {
         LOG.warn("stopping with {} instances' heartbeats unwritten: the store is failing", pending.size());
         return false;
       }
-      waitQuietly(retryInterval.toMillis());
+      long deadline = System.nanoTime() + retryInterval.toNanos();
+      for (long left = retryInterval.toMillis(); left > 0 && !closed;
+          left = (deadline - System.nanoTime()) / 1_000_000) {
+        waitQuietly(left);
+      }
       return !closed;
     }
   }

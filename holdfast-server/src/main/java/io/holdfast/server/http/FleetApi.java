@@ -16,6 +16,7 @@ import io.holdfast.server.fleet.FleetState;
 import io.holdfast.server.fleet.FleetView;
 import io.holdfast.server.model.Names;
 import io.holdfast.server.model.Role;
+import io.holdfast.server.snapshot.InstanceView;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -74,8 +75,10 @@ final class FleetApi implements HttpService {
     ctx.store().lastHeartbeat(id).ifPresentOrElse(h -> body.set("heartbeat", h.body().deepCopy()),
         () -> body.putNull("heartbeat"));
     ObjectNode served = body.putObject("served");
-    ctx.snapshots().current().instance(id).documents()
-        .forEach((namespace, document) -> served.put(namespace, document.revision()));
+    InstanceView instance = ctx.snapshots().current().instance(id);
+    if (instance != null) { // null only if it went away since the view was built
+      instance.documents().forEach((namespace, document) -> served.put(namespace, document.revision()));
+    }
     JsonViews.send(res, Status.OK_200, body);
   }
 

@@ -52,7 +52,10 @@ public final class ServerMetrics implements AutoCloseable {
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final Clock clock;
   private final Timer propagation;
+  private static final Duration USAGE_REFRESH = Duration.ofSeconds(5);
+
   private volatile Supplier<List<Usage>> usage;
+  private Instant lastUsageRefresh;
   private MultiGauge overAllocated;
   private MultiGauge utilisation;
 
@@ -216,10 +219,17 @@ public final class ServerMetrics implements AutoCloseable {
     return registry.scrape();
   }
 
-  private void refreshSubscriptions() {
-    if (usage == null) {
+  /**
+   * At most once per {@link #USAGE_REFRESH}, one scrape at a time: a scrape during a store outage
+   * must not wait on a failing query each time (Prometheus would time it out and lose
+   * {@code holdfast_store_up} with it).
+   */
+  private synchronized void refreshSubscriptions() {
+    Instant now = clock.instant();
+    if (usage == null || (lastUsageRefresh != null && Duration.between(lastUsageRefresh, now).compareTo(USAGE_REFRESH) < 0)) {
       return;
     }
+    lastUsageRefresh = now;
     List<Usage> rows;
     try {
       rows = usage.get();
