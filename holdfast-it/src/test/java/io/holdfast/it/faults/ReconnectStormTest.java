@@ -36,7 +36,9 @@ class ReconnectStormTest extends FaultScenarios {
     ManualTime time = new ManualTime();
     List<HoldfastClient> fleet = new ArrayList<>();
     for (int i = 0; i < CLIENTS; i++) {
-      fleet.add(fx.build(fx.builder(id, time).backoff(Duration.ofMillis(200), Duration.ofSeconds(3))));
+      // Deadlines for a loaded machine: 150 clients share two cores with the replicas.
+      fleet.add(fx.build(fx.builder(id, time).backoff(Duration.ofMillis(200), Duration.ofSeconds(3))
+          .requestTimeout(Duration.ofSeconds(3))));
     }
     try (ExecutorService starter = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<?>> started = new ArrayList<>();
@@ -47,7 +49,7 @@ class ReconnectStormTest extends FaultScenarios {
         start.get();
       }
     }
-    assertThat(fleet).allMatch(c -> c.status(FaultFixture.NAMESPACE).status() == Status.FRESH);
+    eventually().until(() -> fleet.stream().allMatch(c -> c.status(FaultFixture.NAMESPACE).status() == Status.FRESH));
 
     fx.refuseBoth();
     eventually().until(() -> fleet.stream().allMatch(c -> c.status(FaultFixture.NAMESPACE).status() == Status.STALE));
