@@ -63,6 +63,11 @@ public final class AdminClient {
     return send("PUT", path, body);
   }
 
+  /** PUT with request headers as name, value pairs (such as {@code If-Match}). */
+  public JsonNode put(String path, JsonNode body, String... headers) {
+    return send("PUT", path, body, headers);
+  }
+
   public JsonNode patch(String path, JsonNode body) {
     return send("PATCH", path, body);
   }
@@ -76,7 +81,7 @@ public final class AdminClient {
     return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  private JsonNode send(String method, String path, JsonNode body) {
+  private JsonNode send(String method, String path, JsonNode body, String... headers) {
     if (token == null || token.isBlank()) {
       throw new IllegalArgumentException("no admin token: pass --token or set HOLDFAST_TOKEN");
     }
@@ -85,6 +90,9 @@ public final class AdminClient {
         .timeout(Duration.ofSeconds(30))
         .header("Authorization", "Bearer " + token)
         .header("Accept", "application/json");
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
     try {
       if (body == null) {
         request.method(method, HttpRequest.BodyPublishers.noBody());

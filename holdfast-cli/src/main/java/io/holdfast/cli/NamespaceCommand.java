@@ -65,14 +65,19 @@ final class NamespaceCommand {
       @Mixin AdminOptions admin,
       @Parameters(index = "0", paramLabel = "NS") String ns,
       @Parameters(index = "1", paramLabel = "SCOPE") String scope,
-      @ArgGroup(exclusive = true, multiplicity = "1") Content content) {
+      @ArgGroup(exclusive = true, multiplicity = "1") Content content,
+      @Option(names = "--if-version", paramLabel = "N",
+          description = "Stage only if the draft is still at version N (0: no draft yet), as ns layers shows it; "
+              + "refused if someone else staged since.") Long ifVersion) {
     JsonNode body;
     try {
       body = content.file != null ? JSON.readTree(Files.readAllBytes(content.file)) : JSON.readTree(content.json);
     } catch (IOException e) {
       throw new IllegalArgumentException("layer content is not readable JSON: " + e.getMessage(), e);
     }
-    print(admin.client().put(base(ns) + "/layers/" + AdminClient.encode(scope), body));
+    String path = base(ns) + "/layers/" + AdminClient.encode(scope);
+    print(ifVersion == null ? admin.client().put(path, body)
+        : admin.client().put(path, body, "If-Match", "\"draft-" + ifVersion + "\""));
     return 0;
   }
 

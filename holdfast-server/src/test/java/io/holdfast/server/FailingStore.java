@@ -69,7 +69,7 @@ public final class FailingStore implements ConfigStore {
   @Override public List<Namespace> listNamespaces() { check(); return delegate.listNamespaces(); }
   @Override public Optional<Namespace> findNamespace(String name) { check(); return delegate.findNamespace(name); }
   @Override public Namespace createNamespace(String name, String description, String actor) { check(); return delegate.createNamespace(name, description, actor); }
-  @Override public Draft putDraft(String namespace, Scope scope, JsonNode content, String actor) { check(); return delegate.putDraft(namespace, scope, content, actor); }
+  @Override public Draft putDraft(String namespace, Scope scope, JsonNode content, String actor, Long expectedVersion) { check(); return delegate.putDraft(namespace, scope, content, actor, expectedVersion); }
   @Override public List<Draft> listDrafts(String namespace) { check(); return delegate.listDrafts(namespace); }
   @Override public List<LayerVersion> latestLayers(String namespace) { check(); return delegate.latestLayers(namespace); }
   @Override public Optional<LayerVersion> layerAt(String namespace, Scope scope, long revision) { check(); return delegate.layerAt(namespace, scope, revision); }

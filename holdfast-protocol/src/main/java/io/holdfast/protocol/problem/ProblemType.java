@@ -32,6 +32,7 @@ public enum ProblemType {
   NO_PENDING_CHANGES("no-pending-changes", 409, "Nothing to publish"),
   SUBSCRIPTION_OVERLAP("subscription-overlap", 409, "Overlapping subscription periods"),
   SUBSCRIPTION_ENDED("subscription-ended", 409, "Subscription already cancelled"),
+  PRECONDITION_FAILED("precondition-failed", 412, "Changed since you read it"),
   STORE_UNAVAILABLE("store-unavailable", 503, "Store unavailable"),
   NOT_READY("not-ready", 503, "Replica not ready"),
   TOO_MANY_WATCHERS("too-many-watchers", 503, "Too many watchers"),

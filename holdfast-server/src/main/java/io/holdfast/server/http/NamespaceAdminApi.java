@@ -9,6 +9,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.holdfast.protocol.http.EntityTag;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
 import io.holdfast.server.auth.Principal;
@@ -111,9 +112,36 @@ final class NamespaceAdminApi implements HttpService {
     view.put("scope", scope.key());
     ctx.store().latestLayers(ns).stream().filter(l -> l.scope().equals(scope)).findFirst()
         .ifPresentOrElse(l -> view.set("published", JsonViews.layer(l)), () -> view.putNull("published"));
-    ctx.store().listDrafts(ns).stream().filter(d -> d.scope().equals(scope)).findFirst()
-        .ifPresentOrElse(d -> view.set("draft", JsonViews.draft(d)), () -> view.putNull("draft"));
+    Optional<Draft> draft = ctx.store().listDrafts(ns).stream().filter(d -> d.scope().equals(scope)).findFirst();
+    draft.ifPresentOrElse(d -> view.set("draft", JsonViews.draft(d)), () -> view.putNull("draft"));
+    res.header(HeaderNames.ETAG, draftTag(draft.map(Draft::version).orElse(0L)));
     JsonViews.send(res, Status.OK_200, view);
+  }
+
+  /**
+   * The layer's draft version as an entity tag, for {@code If-Match} on the next PUT or DELETE:
+   * an editor who staged from version 3 is told (412) if someone else staged since.
+   */
+  private static String draftTag(long version) {
+    return EntityTag.strong("draft-" + version).toHeaderValue();
+  }
+
+  /** The draft version an {@code If-Match} requires, or {@code null} without one. */
+  private static Long expectedDraftVersion(ServerRequest req) {
+    Optional<String> ifMatch = req.headers().first(HeaderNames.IF_MATCH);
+    if (ifMatch.isEmpty()) {
+      return null;
+    }
+    try {
+      EntityTag tag = EntityTag.parse(ifMatch.get().strip());
+      if (!tag.weak() && tag.opaque().startsWith("draft-")) {
+        return Long.parseLong(tag.opaque().substring("draft-".length()));
+      }
+    } catch (IllegalArgumentException e) {
+      // Reported below, with the form expected.
+    }
+    throw new ProblemException(ProblemType.INVALID_PRECONDITION,
+        "If-Match must be one draft tag as sent in the layer's ETag, such as \"draft-3\"");
   }
 
   private void putDraft(ServerRequest req, ServerResponse res) {
@@ -124,7 +152,8 @@ final class NamespaceAdminApi implements HttpService {
     if (!content.isObject()) {
       throw new ProblemException(ProblemType.INVALID_REQUEST, "a layer must be a JSON object");
     }
-    Draft draft = ctx.store().putDraft(ns, scope, content, admin.actor());
+    Draft draft = ctx.store().putDraft(ns, scope, content, admin.actor(), expectedDraftVersion(req));
+    res.header(HeaderNames.ETAG, draftTag(draft.version()));
     JsonViews.send(res, Status.OK_200, JsonViews.draft(draft));
   }
 
@@ -132,7 +161,8 @@ final class NamespaceAdminApi implements HttpService {
     Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.EDITOR);
     String ns = namespace(req).name();
     Scope scope = scope(req);
-    Draft draft = ctx.store().putDraft(ns, scope, null, admin.actor());
+    Draft draft = ctx.store().putDraft(ns, scope, null, admin.actor(), expectedDraftVersion(req));
+    res.header(HeaderNames.ETAG, draftTag(draft.version()));
     JsonViews.send(res, Status.OK_200, JsonViews.draft(draft));
   }
 

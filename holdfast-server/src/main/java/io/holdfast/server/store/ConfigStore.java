@@ -63,7 +63,12 @@ public interface ConfigStore extends AutoCloseable {
   Namespace createNamespace(String name, String description, String actor);
 
   /** Stages new content for a layer; {@code content == null} stages its removal. */
-  Draft putDraft(String namespace, Scope scope, JsonNode content, String actor);
+  Draft putDraft(String namespace, Scope scope, JsonNode content, String actor, Long expectedVersion);
+
+  /** {@link #putDraft(String, Scope, JsonNode, String, Long)} without a version check. */
+  default Draft putDraft(String namespace, Scope scope, JsonNode content, String actor) {
+    return putDraft(namespace, scope, content, actor, null);
+  }
 
   List<Draft> listDrafts(String namespace);
 

@@ -361,21 +361,28 @@ public final class JdbcConfigStore implements ConfigStore {
   }
 
   @Override
-  public Draft putDraft(String namespace, Scope scope, JsonNode content, String actor) {
+  public Draft putDraft(String namespace, Scope scope, JsonNode content, String actor, Long expectedVersion) {
     return write(c -> {
       requireNamespace(c, namespace);
       requireScopeTarget(c, scope);
-      long version = 1;
+      long current = 0;
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT version FROM layer_drafts WHERE namespace = ? AND scope = ?")) {
         ps.setString(1, namespace);
         ps.setString(2, scope.key());
         try (ResultSet rs = ps.executeQuery()) {
           if (rs.next()) {
-            version = rs.getLong(1) + 1;
+            current = rs.getLong(1);
           }
         }
       }
+      // Checked in the writing transaction: two editors who read version 3 cannot both write 4.
+      if (expectedVersion != null && expectedVersion != current) {
+        throw new ProblemException(ProblemType.PRECONDITION_FAILED, "the draft of layer " + scope.key() + " in namespace '"
+            + namespace + "' is at version " + current + ", not " + expectedVersion + ": someone else staged it since;"
+            + " read it again and reapply your edit");
+      }
+      long version = current + 1;
       Instant now = now();
       try (PreparedStatement ps = c.prepareStatement(
           "INSERT INTO layer_drafts (namespace, scope, content, version, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)"

@@ -535,6 +535,21 @@ public abstract class ConfigStoreContract {
     }
 
     @Test
+    void putDraft_withTheVersionItWasReadAt_succeeds_andAStaleVersion_isPreconditionFailedAndChangesNothing() {
+      Draft first = store.putDraft("core", Scope.DEFAULT, json("{\"limit\":5}"), "alice", 0L);
+      assertThat(first.version()).isEqualTo(1);
+
+      // Bob read version 0 too, before Alice staged: his edit must not silently replace hers.
+      ProblemException refused = assertRejectedAndUnchanged(ProblemType.PRECONDITION_FAILED,
+          () -> store.putDraft("core", Scope.DEFAULT, json("{\"limit\":9}"), "bob", 0L));
+
+      assertThat(refused.getMessage()).contains("version 1, not 0");
+      assertThat(store.listDrafts("core")).containsExactly(first);
+      Draft second = store.putDraft("core", Scope.DEFAULT, json("{\"limit\":9}"), "bob", 1L);
+      assertThat(second.version()).isEqualTo(2);
+    }
+
+    @Test
     void putDraftAgain_replacesTheContentAndCountsTheEdit() {
       store.putDraft("core", Scope.DEFAULT, json("{\"limit\":5}"), "alice");
 
