@@ -4,27 +4,36 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A JVM or other program started by a test: its output goes to a log file (read for a ready
- * line), and closing it stops the process (SIGTERM, then SIGKILL after five seconds).
+ * A JVM or other program started by a test: a reader thread copies its output to a log file and
+ * completes whoever waits for a line with a given prefix (no polling of the file), and closing
+ * it stops the process (SIGTERM, then SIGKILL after five seconds).
  */
 public final class JavaProcess implements AutoCloseable {
 
   private final Process process;
   private final Path log;
+  private final List<String> lines = new ArrayList<>();
+  private final Map<String, CompletableFuture<String>> awaited = new ConcurrentHashMap<>();
+  private boolean ended;
 
   private JavaProcess(Process process, Path log) {
     this.process = process;
     this.log = log;
+    Thread.ofVirtual().name("process-output").start(this::copyOutput);
   }
 
   /** Runs a class of the test classpath in a new JVM of the same runtime. */
@@ -45,36 +54,62 @@ public final class JavaProcess implements AutoCloseable {
   public static JavaProcess start(List<String> command, Path log) {
     try {
       Files.createDirectories(log.getParent());
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      return new JavaProcess(process, log);
+      return new JavaProcess(new ProcessBuilder(command).redirectErrorStream(true).start(), log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  private void copyOutput() {
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        Writer out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        out.write(line);
+        out.write('\n');
+        out.flush();
+        synchronized (this) {
+          lines.add(line);
+          String seen = line;
+          awaited.forEach((prefix, waiter) -> {
+            if (seen.startsWith(prefix)) {
+              waiter.complete(seen);
+            }
+          });
+        }
+      }
+    } catch (IOException e) {
+      // The process went away with its pipe; whoever waits learns it below.
+    } finally {
+      synchronized (this) {
+        ended = true;
+        awaited.values().forEach(w -> w.completeExceptionally(
+            new IllegalStateException("the process ended before printing the line; see " + log)));
+      }
+    }
+  }
+
   /** Waits for a line of output starting with {@code prefix}; returns it. */
   public String awaitLine(String prefix, long timeoutSeconds) throws TimeoutException, InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-    while (System.nanoTime() < deadline) {
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(log),
-          StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = reader.readLine()) != null) {
-          if (line.startsWith(prefix)) {
-            return line;
-          }
+    CompletableFuture<String> waiter;
+    synchronized (this) {
+      for (String line : lines) {
+        if (line.startsWith(prefix)) {
+          return line;
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
       }
-      if (!process.isAlive()) {
-        throw new IllegalStateException("the process ended (exit " + process.exitValue() + ") before printing '"
-            + prefix + "'; see " + log);
+      if (ended) {
+        throw new IllegalStateException("the process ended before printing '" + prefix + "'; see " + log);
       }
-      // Polling a log file for a ready line: the process has no other way to tell us.
-      CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS)).join();
+      waiter = awaited.computeIfAbsent(prefix, p -> new CompletableFuture<>());
     }
-    throw new TimeoutException("no '" + prefix + "' line within " + timeoutSeconds + " s; see " + log);
+    try {
+      return waiter.get(timeoutSeconds, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new TimeoutException("no '" + prefix + "' line within " + timeoutSeconds + " s; see " + log);
+    }
   }
 
   public boolean alive() {

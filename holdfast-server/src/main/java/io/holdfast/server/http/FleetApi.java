@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
+import io.holdfast.server.config.ServerConfigLoader;
 import io.holdfast.server.fleet.Fleet;
 import io.holdfast.server.fleet.FleetEntry;
 import io.holdfast.server.fleet.FleetQuery;
@@ -18,7 +19,6 @@ import io.holdfast.server.model.Names;
 import io.holdfast.server.model.Role;
 import io.holdfast.server.snapshot.InstanceView;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -138,31 +138,21 @@ final class FleetApi implements HttpService {
     return new FleetQuery(state, ring, minLag, duration(params, "silentFor"), duration(params, "graceBelow"));
   }
 
-  /** An ISO-8601 duration ({@code PT5M}) or a number with a unit: {@code 90s}, {@code 5m}, {@code 8h}. */
+  /** A duration as the configuration takes them: {@code 90s}, {@code 5m}, {@code 8h} or ISO-8601. */
   private static Duration duration(Map<String, String> params, String name) {
     String value = params.get(name);
     if (value == null) {
       return null;
     }
+    Duration parsed;
     try {
-      Duration parsed;
-      if (value.matches("\\d{1,9}[smhd]")) {
-        long amount = Long.parseLong(value.substring(0, value.length() - 1));
-        parsed = switch (value.charAt(value.length() - 1)) {
-          case 's' -> Duration.ofSeconds(amount);
-          case 'm' -> Duration.ofMinutes(amount);
-          case 'h' -> Duration.ofHours(amount);
-          default -> Duration.ofDays(amount);
-        };
-      } else {
-        parsed = Duration.parse(value);
-      }
-      if (parsed.isNegative()) {
-        throw new DateTimeParseException("negative", value, 0);
-      }
-      return parsed;
-    } catch (DateTimeParseException e) {
+      parsed = ServerConfigLoader.duration(name, value);
+    } catch (IllegalArgumentException e) {
+      parsed = null;
+    }
+    if (parsed == null || parsed.isNegative()) {
       throw new ProblemException(ProblemType.INVALID_REQUEST, name + " must be a duration such as 90s, 5m, 8h or PT5M");
     }
+    return parsed;
   }
 }
