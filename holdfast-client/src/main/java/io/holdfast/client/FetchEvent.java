@@ -53,7 +53,10 @@ public record FetchEvent(URI replica, String namespace, Kind kind, Outcome outco
      * namespace, an unexpected status or media type, a 304 for a tag not held, a refused credential.
      */
     REJECTED,
-    /** Verified, but older than the held revision (rollback) or other content under the same one (equivocation). */
+    /**
+     * Verified, but older than the held revision (rollback), other content under the same one
+     * (equivocation), or rejected by the application's {@link DocumentValidator}.
+     */
     REFUSED,
     /** The replica answered 429 or 5xx: it cannot serve now. */
     UNAVAILABLE,

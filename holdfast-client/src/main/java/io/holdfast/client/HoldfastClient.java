@@ -12,6 +12,7 @@ import io.holdfast.client.internal.Replicas;
 import io.holdfast.client.internal.SyncLoop;
 import io.holdfast.client.internal.SyncSettings;
 import io.holdfast.client.internal.Transport;
+import io.holdfast.client.internal.Validators;
 import io.holdfast.client.internal.VerifiedDocument;
 import io.holdfast.protocol.json.StrictJson;
 import io.holdfast.protocol.signature.VerificationKey;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,6 +31,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -73,10 +76,13 @@ public final class HoldfastClient implements AutoCloseable {
   private final DocumentVerifier verifier;
   private final Replicas replicas;
   private final ClockSkew skew;
+  private final Validators validators;
+  private final AtomicReference<ApplicationHealth> applicationHealth = new AtomicReference<>();
   private DiskCache cache;
   private SyncLoop loop;
   private Thread loopThread;
-  private Heartbeats heartbeats;
+  /** Volatile: read without the lock by health reports, which must never wait for start(). */
+  private volatile Heartbeats heartbeats;
   private boolean started;
   private boolean closed;
 
@@ -90,6 +96,7 @@ public final class HoldfastClient implements AutoCloseable {
         new StrictJson(config.maxDocumentBytes, 64));
     this.replicas = new Replicas(config.replicas, config.ticker);
     this.skew = new ClockSkew(config.clock, CLOCK_SKEW_WARNING, LOG);
+    this.validators = new Validators(config.validators, LOG);
   }
 
   public static Builder builder() {
@@ -116,16 +123,22 @@ public final class HoldfastClient implements AutoCloseable {
           "holdfast-java/" + VERSION, config.sslContext, skew);
       cache = config.cacheDirectory == null ? null : DiskCache.open(config.cacheDirectory, config.instance, LOG);
       restoreFromDisk();
-      loop = new SyncLoop(config.instance, config.namespaces, trackers, transport, verifier, replicas,
-          cache, listeners, config.sync(),
-          config.ticker, config.clock, config.random, LOG, this::signalCycle);
+      loop = new SyncLoop(config.instance, config.namespaces, trackers, transport, verifier,
+          validators, replicas, cache, listeners, config.sync(),
+          config.ticker, config.clock, config.random, LOG, this::signalCycle, this::heartbeatSoon);
+      // Before the loop runs: a document rejected in its first cycle is reported at once.
+      Heartbeats beats = new Heartbeats(config.instance, trackers, replicas, transport, loop, config.heartbeatInterval,
+          config.requestTimeout, config.clock, config.random, VERSION, config.seatsInUse, applicationHealth::get, LOG);
+      if (!config.heartbeatInterval.isZero()) {
+        beats.start();
+      }
+      heartbeats = beats;
       loopThread = new Thread(loop, "holdfast-client-sync");
       loopThread.setDaemon(true);
       loopThread.start();
-      heartbeats = new Heartbeats(config.instance, trackers, replicas, transport, loop, config.heartbeatInterval,
-          config.requestTimeout, config.clock, config.random, VERSION, config.seatsInUse, LOG);
-      if (!config.heartbeatInterval.isZero()) {
-        heartbeats.start();
+      if (applicationHealth.get() != null) {
+        // Reported before start: the server hears of it now, not a heartbeat interval later.
+        beats.sendSoon();
       }
     }
     awaitFresh(config.startupTimeout);
@@ -213,6 +226,40 @@ public final class HoldfastClient implements AutoCloseable {
    */
   public void addFetchListener(FetchListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Tells the client how the application is doing; every heartbeat from now on carries it (none
+   * does before the first report). When the status differs from the last one reported, a
+   * heartbeat is sent at once, so a staged rollout's health gate on the server hears of it
+   * within seconds (at most one such extra heartbeat a second, however often the status
+   * flips); the same status with another reason goes with the next regular heartbeat. The
+   * client stamps {@link ApplicationHealth#since()} from its clock when the status changes.
+   *
+   * <p>Never blocks and never does I/O on the caller's thread. May be called before {@link
+   * #start()}, and from any thread; without heartbeats ({@link Builder#heartbeatInterval}
+   * zero) the report is only kept.
+   */
+  public void reportApplicationHealth(ApplicationHealth health) {
+    Objects.requireNonNull(health, "health");
+    Instant now = config.clock.instant();
+    ApplicationHealth previous = applicationHealth.getAndUpdate(held ->
+        health.withSince(held != null && held.status() == health.status() ? held.since() : now));
+    if (previous == null || previous.status() != health.status()) {
+      heartbeatSoon();
+    }
+  }
+
+  /** The application's health as last reported, with since when; empty before the first report. */
+  public Optional<ApplicationHealth> applicationHealth() {
+    return Optional.ofNullable(applicationHealth.get());
+  }
+
+  private void heartbeatSoon() {
+    Heartbeats beats = heartbeats;
+    if (beats != null) {
+      beats.sendSoon();
+    }
   }
 
   /**
@@ -322,6 +369,7 @@ public final class HoldfastClient implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Random random = new SecureRandom();
     private Supplier<Map<String, Long>> seatsInUse = Map::of;
+    private final Map<String, DocumentValidator> validators = new LinkedHashMap<>();
     private SSLContext sslContext;
 
     private Builder() {}
@@ -387,6 +435,22 @@ public final class HoldfastClient implements AutoCloseable {
         }
         namespaces.add(name);
       }
+      return this;
+    }
+
+    /**
+     * The application's own check of the namespace's documents, run after every check of the
+     * client's and before a document replaces the last-known-good one; see {@link
+     * DocumentValidator}. At most one per namespace, which must be one of {@link
+     * #namespaces(String...)} (checked by {@link #build()}). Default: none.
+     */
+    public Builder validator(String namespace, DocumentValidator validator) {
+      Objects.requireNonNull(namespace, "namespace");
+      Objects.requireNonNull(validator, "validator");
+      if (validators.containsKey(namespace)) {
+        throw new IllegalStateException("a validator for namespace '" + namespace + "' was already set");
+      }
+      validators.put(namespace, validator);
       return this;
     }
 
@@ -531,6 +595,12 @@ public final class HoldfastClient implements AutoCloseable {
       }
       if (staleAfter.compareTo(gracePeriod) > 0) {
         throw new IllegalStateException("stale-after " + staleAfter + " exceeds the grace period " + gracePeriod);
+      }
+      for (String namespace : validators.keySet()) {
+        if (!namespaces.contains(namespace)) {
+          throw new IllegalStateException("a validator is set for namespace '" + namespace
+              + "', which is not configured; configured: " + namespaces);
+        }
       }
       return new HoldfastClient(this);
     }

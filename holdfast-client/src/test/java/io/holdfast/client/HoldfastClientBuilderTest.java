@@ -199,4 +199,43 @@ class HoldfastClientBuilderTest {
     HoldfastClient client = complete().gracePeriod(Duration.ofMinutes(10)).staleAfter(Duration.ofMinutes(10)).build();
     client.close();
   }
+
+  @Test
+  void validatorForANamespaceNotConfigured_isRefusedAtBuild_namingIt() {
+    HoldfastClient.Builder builder = complete().validator("billing", content -> { });
+
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("a validator is set for namespace 'billing', which is not configured; configured: [core]");
+  }
+
+  @Test
+  void validatorSetBeforeItsNamespace_isAccepted() {
+    assertThatCode(() -> HoldfastClient.builder()
+        .validator("features", content -> { })
+        .replicas(REPLICA)
+        .instance("acme-prod", "s3cr3t-token")
+        .trustedKey(KEY)
+        .namespaces("core", "features")
+        .build()
+        .close())
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void secondValidatorForTheSameNamespace_isRefused() {
+    HoldfastClient.Builder builder = complete().validator("core", content -> { });
+
+    assertThatThrownBy(() -> builder.validator("core", content -> { }))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("a validator for namespace 'core' was already set");
+  }
+
+  @Test
+  void nullValidatorOrNamespace_isRejected() {
+    assertThatThrownBy(() -> complete().validator("core", null)).isInstanceOf(NullPointerException.class)
+        .hasMessage("validator");
+    assertThatThrownBy(() -> complete().validator(null, content -> { })).isInstanceOf(NullPointerException.class)
+        .hasMessage("namespace");
+  }
 }

@@ -1,5 +1,7 @@
 package io.holdfast.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.holdfast.client.internal.TestDocuments;
@@ -10,13 +12,21 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * A replica of one instance with one namespace, {@code core}, on the JDK's HTTP server, for
  * client tests that need real requests but no real server: it serves signed checksums listing
  * the document it serves, and that document, with {@code If-None-Match} answered by 304. The
- * test swaps what it serves, or makes the checksums fail with a status. No watch endpoint.
+ * test swaps what it serves, or makes the checksums fail with a status. It counts the document
+ * bodies it sent, and keeps the heartbeats it receives (answering 204). Its watch never holds a
+ * request: it answers 304 at once when the checksums are those named, else 200 with them.
  * Thread-safe.
  */
 final class InProcessReplica implements AutoCloseable {
@@ -27,6 +37,9 @@ final class InProcessReplica implements AutoCloseable {
   private final HttpServer server;
   private volatile TestDocuments.Signed document;
   private volatile int checksumsStatus = 200;
+  private final AtomicInteger documentsSent = new AtomicInteger();
+  private final BlockingQueue<JsonNode> heartbeats = new LinkedBlockingQueue<>();
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   InProcessReplica(TestDocuments docs, TestDocuments.Signed document) {
     this.docs = docs;
@@ -38,6 +51,8 @@ final class InProcessReplica implements AutoCloseable {
     }
     server.createContext(BASE + "/checksums", this::checksums);
     server.createContext(BASE + "/config/core", this::document);
+    server.createContext(BASE + "/heartbeat", this::heartbeat);
+    server.createContext(BASE + "/watch", this::watch);
     server.start();
   }
 
@@ -55,15 +70,57 @@ final class InProcessReplica implements AutoCloseable {
     this.checksumsStatus = status;
   }
 
+  /** How many times the document was sent with its body (a 200, not a 304). */
+  int documentsSent() {
+    return documentsSent.get();
+  }
+
+  /**
+   * The next heartbeat received that matches, skipping others.
+   *
+   * @throws AssertionError if none arrives within the timeout
+   */
+  JsonNode nextHeartbeat(Predicate<JsonNode> wanted, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (long left = timeout.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+      JsonNode heartbeat = heartbeats.poll(left, TimeUnit.NANOSECONDS);
+      if (heartbeat != null && wanted.test(heartbeat)) {
+        return heartbeat;
+      }
+    }
+    throw new AssertionError("no matching heartbeat within " + timeout);
+  }
+
+  private void heartbeat(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      heartbeats.add(JSON.readTree(exchange.getRequestBody().readAllBytes()));
+      exchange.sendResponseHeaders(204, -1);
+    }
+  }
+
   private void checksums(HttpExchange exchange) throws IOException {
     int status = checksumsStatus;
     if (status != 200) {
       send(exchange, status, Map.of(), new byte[0]);
       return;
     }
+    TestDocuments.Signed signed = signedChecksums();
+    send(exchange, 200, signedHeaders(signed), signed.body());
+  }
+
+  private TestDocuments.Signed signedChecksums() {
     TestDocuments.Signed served = document;
-    TestDocuments.Signed signed = docs.checksums(TestDocuments.INSTANCE,
-        Map.of("core", new Checksums.Entry(1, served.etag(), served.reprDigest())));
+    return docs.checksums(TestDocuments.INSTANCE, Map.of("core", new Checksums.Entry(1, served.etag(), served.reprDigest())));
+  }
+
+  private void watch(HttpExchange exchange) throws IOException {
+    TestDocuments.Signed signed = signedChecksums();
+    String query = exchange.getRequestURI().getQuery();
+    String named = query.substring(query.indexOf("etag=") + 5, query.indexOf("&timeout="));
+    if (named.equals(signed.etag())) {
+      send(exchange, 304, Map.of("ETag", signed.etag()), new byte[0]);
+      return;
+    }
     send(exchange, 200, signedHeaders(signed), signed.body());
   }
 
@@ -74,6 +131,7 @@ final class InProcessReplica implements AutoCloseable {
       send(exchange, 304, Map.of("ETag", served.etag()), new byte[0]);
       return;
     }
+    documentsSent.incrementAndGet();
     send(exchange, 200, signedHeaders(served), served.body());
   }
 

@@ -2,6 +2,7 @@ package io.holdfast.client.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.holdfast.client.ApplicationHealth;
 import io.holdfast.client.ConfigSnapshot;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -11,19 +12,28 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
  * Reports this instance's state to its most preferred replica every interval, jittered by ±20 %
  * so a fleet started together does not report together: per namespace the revision, ETag,
- * status and since when, plus the last success and the last error. A failed report is dropped;
- * the next one carries the current state anyway. Runs on its own daemon thread.
+ * status and since when, plus the last success and the last error, the seats in use and the
+ * application's health once it reported any. A failed report is dropped; the next one carries
+ * the current state anyway. {@link #sendSoon()} adds one report at once, for news a server-side
+ * rollout gate should not wait a whole interval for; those are paced to one per {@link
+ * #MIN_PROMPT_SPACING} of real time, so an application whose health flaps cannot flood the
+ * server. Runs on its own daemon thread; thread-safe.
  */
 public final class Heartbeats implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The least real time between a report sent at once and the report before it. */
+  static final Duration MIN_PROMPT_SPACING = Duration.ofSeconds(1);
 
   private final String instance;
   private final Map<String, NamespaceTracker> trackers;
@@ -37,6 +47,13 @@ public final class Heartbeats implements AutoCloseable {
   private final String sdkVersion;
   private final System.Logger log;
   private final Supplier<Map<String, Long>> seatsInUse;
+  private final Supplier<ApplicationHealth> applicationHealth;
+  /** A report is queued by {@link #sendSoon()} and has not started yet: more news joins it. */
+  private final AtomicBoolean promptQueued = new AtomicBoolean();
+  private volatile boolean started;
+  /** {@link System#nanoTime()} when the last report started; meaningful once {@code sentAny}. */
+  private volatile long lastSent;
+  private volatile boolean sentAny;
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "holdfast-client-heartbeat");
     t.setDaemon(true);
@@ -45,7 +62,7 @@ public final class Heartbeats implements AutoCloseable {
 
   public Heartbeats(String instance, Map<String, NamespaceTracker> trackers, Replicas replicas, Transport transport,
       SyncLoop loop, Duration interval, Duration requestTimeout, Clock clock, Random random, String sdkVersion,
-      Supplier<Map<String, Long>> seatsInUse, System.Logger log) {
+      Supplier<Map<String, Long>> seatsInUse, Supplier<ApplicationHealth> applicationHealth, System.Logger log) {
     this.instance = instance;
     this.trackers = trackers;
     this.replicas = replicas;
@@ -57,10 +74,12 @@ public final class Heartbeats implements AutoCloseable {
     this.random = random;
     this.sdkVersion = sdkVersion;
     this.seatsInUse = seatsInUse;
+    this.applicationHealth = applicationHealth;
     this.log = log;
   }
 
   public void start() {
+    started = true;
     schedule();
   }
 
@@ -68,16 +87,44 @@ public final class Heartbeats implements AutoCloseable {
     long nanos = (long) (interval.toNanos() * (0.8 + 0.4 * random.nextDouble()));
     try {
       executor.schedule(() -> {
-        try {
-          send();
-        } catch (RuntimeException e) {
-          // An exception would end the scheduled chain: no heartbeat ever again, silently.
-          log.log(Level.WARNING, "heartbeat not sent: {0}", e.toString());
-        }
+        beat();
         schedule();
       }, nanos, TimeUnit.NANOSECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       // Closed.
+    }
+  }
+
+  /**
+   * Sends a report as soon as the pacing allows, besides the regular ones; several calls before
+   * it starts make one report, built when it starts. Returns at once; does nothing before
+   * {@link #start()} or after {@link #close()}.
+   */
+  public void sendSoon() {
+    if (!started || !promptQueued.compareAndSet(false, true)) {
+      return;
+    }
+    // Real time, like the executor's delays: this paces requests, it measures no grace.
+    long wait = sentAny ? Math.max(0, MIN_PROMPT_SPACING.toNanos() - (System.nanoTime() - lastSent)) : 0;
+    try {
+      executor.schedule(() -> {
+        // Cleared first: news arriving while this report is on its way gets a report of its own.
+        promptQueued.set(false);
+        beat();
+      }, wait, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      promptQueued.set(false); // closed
+    }
+  }
+
+  private void beat() {
+    lastSent = System.nanoTime();
+    sentAny = true;
+    try {
+      send();
+    } catch (RuntimeException e) {
+      // An exception would end the scheduled chain: no heartbeat ever again, silently.
+      log.log(Level.WARNING, "heartbeat not sent: {0}", e.toString());
     }
   }
 
@@ -96,7 +143,7 @@ public final class Heartbeats implements AutoCloseable {
     if (error == null) {
       body.putNull("lastError");
     } else {
-      body.put("lastError", error.length() > 1000 ? error.substring(0, 1000) : error);
+      body.put("lastError", cut(error, 1000));
     }
     ObjectNode namespaces = body.putObject("namespaces");
     for (NamespaceTracker tracker : trackers.values()) {
@@ -111,7 +158,8 @@ public final class Heartbeats implements AutoCloseable {
       entry.put("status", snapshot.status().name());
       entry.put("since", snapshot.freshness().since().toString());
       String reason = snapshot.freshness().reason();
-      entry.put("reason", reason.length() > 500 ? reason.substring(0, 500) : reason);
+      // The application's validator may now write this reason: any text, of any length.
+      entry.put("reason", cut(reason, 500));
       // Whole seconds: what the fleet view sorts and alerts on (InstancesNearGraceExpiry).
       entry.put("graceRemainingSeconds", tracker.graceRemaining().toSeconds());
       Instant verified = tracker.lastVerifiedAt();
@@ -124,7 +172,25 @@ public final class Heartbeats implements AutoCloseable {
       ObjectNode node = body.putObject("seatsInUse");
       seats.forEach(node::put);
     }
+    ApplicationHealth health = applicationHealth.get();
+    if (health != null) {
+      ObjectNode node = body.putObject("application");
+      node.put("status", health.status().name());
+      node.put("reason", health.reason());
+      node.put("since", health.since().toString());
+    }
     return body;
+  }
+
+  /**
+   * At most {@code max} characters, never ending in half a surrogate pair: the server's strict
+   * JSON parser refuses a lone surrogate, and with it the whole report.
+   */
+  static String cut(String text, int max) {
+    if (text.length() <= max) {
+      return text;
+    }
+    return text.substring(0, Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max);
   }
 
   private void send() {

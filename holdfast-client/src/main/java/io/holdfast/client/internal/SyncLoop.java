@@ -39,6 +39,16 @@ import java.util.concurrent.TimeUnit;
  * every replica failed it in a cycle, so a failover that works costs no staleness (A1). Every
  * failure keeps the last-known-good document; only a verified, not older document replaces it.
  *
+ * <p>A document that passed every check then goes to the application's validator, if the
+ * namespace has one. One it rejects is not adopted; the namespace fails with the application's
+ * reason, but the replica did its job, so it is neither demoted nor retried in a backoff loop.
+ * The rejected ETag is remembered: while the replica still lists it, the namespace stays failed
+ * without downloading the document again before the poll interval has passed (then it is tried
+ * once more, in case the validator's verdict depends on something that changed), and a watch on
+ * those checksums may wait for the next change. Any other document is fetched at once, and
+ * adopting or confirming any document ends the rejection. Nothing about a rejected revision is
+ * recorded for the rollback check, so a fix published as a newer revision is adopted.
+ *
  * <p>Runs on one daemon thread; {@link #stop()} ends it promptly.
  */
 public final class SyncLoop implements Runnable {
@@ -61,6 +71,11 @@ public final class SyncLoop implements Runnable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Runnable onCycle;
   private final Map<String, Long> lastSaved = new HashMap<>();
+  private final Validators validators;
+  /** Told when the application rejects a document it had not rejected before; must not block. */
+  private final Runnable onRejection;
+  /** Per namespace, the document the application rejected, while no other was adopted or confirmed. */
+  private final Map<String, RejectedDocument> rejected = new HashMap<>();
 
   private String checksumsEtag;
   /** The last watch came back early with nothing new: do not ask again at once. */
@@ -71,14 +86,24 @@ public final class SyncLoop implements Runnable {
   private volatile Instant lastSuccess;
   private String lastChecksumsProblem;
 
+  /** A document the application rejected: its ETag, the reason, and when (on the ticker). */
+  private record RejectedDocument(String etag, String reason, long at) {}
+
+  /**
+   * @param onRejection told, on the loop's thread, when the application rejects a document it
+   *     had not rejected before; must not block
+   */
   public SyncLoop(String instance, List<String> namespaces, Map<String, NamespaceTracker> trackers, Transport transport,
-      DocumentVerifier verifier, Replicas replicas, DiskCache cache, Listeners listeners, SyncSettings settings,
-      Ticker ticker, Clock clock, Random random, System.Logger log, Runnable onCycle) {
+      DocumentVerifier verifier, Validators validators, Replicas replicas, DiskCache cache, Listeners listeners,
+      SyncSettings settings, Ticker ticker, Clock clock, Random random, System.Logger log, Runnable onCycle,
+      Runnable onRejection) {
     this.instance = instance;
     this.namespaces = List.copyOf(namespaces);
     this.trackers = trackers;
     this.transport = transport;
     this.verifier = verifier;
+    this.validators = validators;
+    this.onRejection = onRejection;
     this.replicas = replicas;
     this.cache = cache;
     this.listeners = listeners;
@@ -230,7 +255,13 @@ public final class SyncLoop implements Runnable {
             events.report(replica, null, Kind.WATCH, Outcome.NOT_MODIFIED, "the held checksums are current", started);
             watchAnsweredEarly = early;
             for (String namespace : List.copyOf(pending)) {
-              confirm(namespace, replica);
+              RejectedDocument standing = rejected.get(namespace);
+              if (standing == null) {
+                confirm(namespace, replica);
+              } else {
+                // The checksums watched list the rejected document (see "consistent" below).
+                listeners.dispatch(trackers.get(namespace).fail(standing.reason()));
+              }
               pending.remove(namespace);
             }
             return;
@@ -304,6 +335,9 @@ public final class SyncLoop implements Runnable {
       } else if (weaklyEqual(entry.etag(), tracker.etag())) {
         confirm(namespace, replica);
         pending.remove(namespace);
+      } else if (rejectedRecently(namespace, entry.etag())) {
+        listeners.dispatch(tracker.fail(rejected.get(namespace).reason()));
+        pending.remove(namespace);
       } else {
         fetch(replica, namespace, pending, reasons, true);
       }
@@ -313,7 +347,7 @@ public final class SyncLoop implements Runnable {
     // return at once, forever.
     Map<String, Checksums.Entry> listed = checksums.namespaces();
     boolean consistent = namespaces.stream().allMatch(ns -> listed.get(ns) != null
-        && weaklyEqual(listed.get(ns).etag(), trackers.get(ns).etag()));
+        && (weaklyEqual(listed.get(ns).etag(), trackers.get(ns).etag()) || isRejected(ns, listed.get(ns).etag())));
     if (pending.isEmpty() && consistent) {
       checksumsEtag = etag;
     }
@@ -381,6 +415,17 @@ public final class SyncLoop implements Runnable {
         log.log(Level.WARNING, "namespace {0}: refused a document from {1}: {2}", namespace, replica, refusal);
         return;
       }
+      // The held document fetched again was validated when it was adopted.
+      String rejection = document.etag().equals(tracker.etag()) ? null : validators.rejection(namespace, document);
+      if (rejection != null) {
+        events.report(replica, namespace, Kind.DOCUMENT, Outcome.REFUSED, rejection, started);
+        rejectedByApplication(namespace, document, rejection);
+        // Settled for this cycle: another replica would serve the same document, and a
+        // rejection is no failure of this replica's.
+        pending.remove(namespace);
+        return;
+      }
+      rejected.remove(namespace);
       NamespaceTracker.Transition adopted = tracker.adopt(document, replica.toString());
       events.report(replica, namespace, Kind.DOCUMENT, adopted.contentChanged() ? Outcome.ADOPTED : Outcome.CONFIRMED,
           adopted.contentChanged() ? "a new document" : "the held document again", started);
@@ -402,8 +447,33 @@ public final class SyncLoop implements Runnable {
     reasons.merge(namespace, reason, (earlier, later) -> earlier + "; " + later);
   }
 
+  private void rejectedByApplication(String namespace, VerifiedDocument document, String reason) {
+    NamespaceTracker tracker = trackers.get(namespace);
+    RejectedDocument previous = rejected.put(namespace, new RejectedDocument(document.etag(), reason, ticker.read()));
+    listeners.dispatch(tracker.fail(reason));
+    if (previous == null || !previous.etag().equals(document.etag())) {
+      VerifiedDocument held = tracker.lastKnownGood();
+      log.log(Level.WARNING, "namespace {0}: {1}; keeping {2}", namespace, reason,
+          held == null ? "no document" : "revision " + held.revision());
+      // After the status changed: a heartbeat sent now reports the rejection.
+      onRejection.run();
+    }
+  }
+
+  /** Whether the application rejected this ETag of the namespace and no other document was taken since. */
+  private boolean isRejected(String namespace, String etag) {
+    RejectedDocument standing = rejected.get(namespace);
+    return standing != null && weaklyEqual(standing.etag(), etag);
+  }
+
+  /** {@link #isRejected}, less than a poll interval ago: not worth downloading again yet. */
+  private boolean rejectedRecently(String namespace, String etag) {
+    return isRejected(namespace, etag) && ticker.read() - rejected.get(namespace).at() < settings.pollInterval().toNanos();
+  }
+
   private void confirm(String namespace, URI replica) {
     NamespaceTracker tracker = trackers.get(namespace);
+    rejected.remove(namespace);
     listeners.dispatch(tracker.confirm(replica.toString()));
     persistIfDue(tracker, false);
   }

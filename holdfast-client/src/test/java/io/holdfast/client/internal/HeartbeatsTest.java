@@ -3,7 +3,9 @@ package io.holdfast.client.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.holdfast.client.ApplicationHealth;
 import io.holdfast.client.ExpiredPolicy;
+import io.holdfast.client.HoldfastClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,6 +17,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +28,7 @@ class HeartbeatsTest {
   private final ManualTime time = new ManualTime();
   private final RecordingLogger log = new RecordingLogger();
   private final Map<String, NamespaceTracker> trackers = new LinkedHashMap<>();
+  private final AtomicReference<ApplicationHealth> applicationHealth = new AtomicReference<>();
 
   private static URI closedReplica() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -37,12 +41,13 @@ class HeartbeatsTest {
         ExpiredPolicy.SERVE_LAST_KNOWN_GOOD, time.ticker(), time.clock(), new JsonPaths(), log));
     Replicas replicas = new Replicas(List.of(closedReplica()), time.ticker());
     Transport transport = new Transport(Duration.ofSeconds(1), "token", 1 << 20, "test", null, null);
-    SyncLoop loop = new SyncLoop(TestDocuments.INSTANCE, List.of("core"), trackers, transport, DOCS.verifier(), replicas,
-        null, new Listeners(log), new SyncSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
+    SyncLoop loop = new SyncLoop(TestDocuments.INSTANCE, List.of("core"), trackers, transport, DOCS.verifier(),
+        new Validators(Map.of(), log), replicas, null, new Listeners(log),
+        new SyncSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
             Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofSeconds(1), Duration.ofSeconds(1), false),
-        time.ticker(), time.clock(), new Random(1), log, () -> { });
+        time.ticker(), time.clock(), new Random(1), log, () -> { }, () -> { });
     return new Heartbeats(TestDocuments.INSTANCE, trackers, replicas, transport, loop, interval, Duration.ofSeconds(1),
-        time.clock(), new Random(1), "0.1.0", seats, log);
+        time.clock(), new Random(1), "0.1.0", seats, applicationHealth::get, log);
   }
 
   @Test
@@ -83,5 +88,54 @@ class HeartbeatsTest {
     } finally {
       heartbeats.close();
     }
+  }
+
+  /** The value as the client holds it once told: stamped with the time of the change. */
+  private ApplicationHealth reported(ApplicationHealth health) {
+    try (HoldfastClient client = HoldfastClient.builder().replicas(URI.create("http://127.0.0.1:9"))
+        .instance(TestDocuments.INSTANCE, "token").trustedKey(DOCS.key()).namespaces("core").clock(time.clock()).build()) {
+      client.reportApplicationHealth(health);
+      return client.applicationHealth().orElseThrow();
+    }
+  }
+
+  @Test
+  void report_hasNoApplicationMember_untilTheApplicationReportsItsHealth() throws Exception {
+    Heartbeats heartbeats = heartbeats(Duration.ofMinutes(1), Map::of);
+    try {
+      assertThat(heartbeats.report().has("application")).isFalse();
+
+      applicationHealth.set(reported(ApplicationHealth.failing("checkout error rate 12 %")));
+
+      ObjectNode application = (ObjectNode) heartbeats.report().get("application");
+      assertThat(application.path("status").asText()).isEqualTo("FAILING");
+      assertThat(application.path("reason").asText()).isEqualTo("checkout error rate 12 %");
+      assertThat(application.path("since").asText()).isEqualTo(time.now().toString());
+      assertThat(application.size()).isEqualTo(3);
+    } finally {
+      heartbeats.close();
+    }
+  }
+
+  @Test
+  void report_withoutAReason_sendsNull() throws Exception {
+    Heartbeats heartbeats = heartbeats(Duration.ofMinutes(1), Map::of);
+    try {
+      applicationHealth.set(reported(ApplicationHealth.ok()));
+
+      ObjectNode application = (ObjectNode) heartbeats.report().get("application");
+      assertThat(application.path("status").asText()).isEqualTo("OK");
+      assertThat(application.get("reason").isNull()).isTrue();
+    } finally {
+      heartbeats.close();
+    }
+  }
+
+  @Test
+  void cut_keepsAtMostTheLimit_andNeverHalfASurrogatePair() {
+    assertThat(Heartbeats.cut("abc", 3)).isEqualTo("abc");
+    assertThat(Heartbeats.cut("abcd", 3)).isEqualTo("abc");
+    assertThat(Heartbeats.cut("ab\uD83D\uDE00", 3)).isEqualTo("ab");
+    assertThat(Heartbeats.cut("a\uD83D\uDE00b", 3)).isEqualTo("a\uD83D\uDE00");
   }
 }

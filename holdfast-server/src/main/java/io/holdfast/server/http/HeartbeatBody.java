@@ -9,9 +9,10 @@ import java.util.Set;
 /**
  * What a heartbeat body may hold, checked member by member before anything is stored: an
  * instance reports its SDK version, when it sent the report, its last success and error, the
- * state of each namespace it reads, and the seats in use per application. Unknown members are
- * rejected, at every level, so the stored report holds nothing the server did not check.
- * Stateless.
+ * state of each namespace it reads, the seats in use per application, and, once the
+ * application reported any, its own health (which a staged rollout's health gate reads).
+ * Unknown members are rejected, at every level, so the stored report holds nothing the server
+ * did not check. Stateless.
  */
 final class HeartbeatBody {
 
@@ -30,10 +31,14 @@ final class HeartbeatBody {
   /** The freshness states of the client SDK. */
   static final Set<String> STATUSES = Set.of("INITIALIZING", "FRESH", "STALE", "EXPIRED");
 
+  /** What an application may say of its own health. */
+  static final Set<String> APPLICATION_STATUSES = Set.of("OK", "DEGRADED", "FAILING");
+
   private static final Set<String> MEMBERS =
-      Set.of("sdkVersion", "sentAt", "lastSuccessAt", "lastError", "namespaces", "seatsInUse");
+      Set.of("sdkVersion", "sentAt", "lastSuccessAt", "lastError", "namespaces", "seatsInUse", "application");
   private static final Set<String> NAMESPACE_MEMBERS =
       Set.of("revision", "etag", "status", "since", "reason", "graceRemainingSeconds", "lastVerifiedAt");
+  private static final Set<String> APPLICATION_MEMBERS = Set.of("status", "reason", "since");
 
   private HeartbeatBody() {}
 
@@ -81,6 +86,15 @@ final class HeartbeatBody {
               + Long.MAX_VALUE);
         }
       }
+    }
+    ObjectNode application = reader.optionalObject("application");
+    if (application != null) {
+      JsonObjectReader health = JsonObjectReader.of(application, APPLICATION_MEMBERS, "application");
+      if (!APPLICATION_STATUSES.contains(health.requiredString("status"))) {
+        throw JsonObjectReader.invalid("member '" + health.pathOf("status") + "' must be one of OK, DEGRADED, FAILING");
+      }
+      health.optionalString("reason", MAX_REASON_LENGTH);
+      health.requiredTimestamp("since");
     }
     return body;
   }

@@ -346,6 +346,61 @@ class HeartbeatTest {
     assertProblem(response, ProblemType.UNSUPPORTED_MEDIA_TYPE);
   }
 
+  // ------------------------------------------------------------------ the application's health
+
+  private static final String APPLICATION_BASE = "{\"sdkVersion\":\"1\",\"sentAt\":\"2026-11-25T18:19:15Z\",\"application\":";
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {
+      "{\"status\":\"FAILING\",\"reason\":\"checkout error rate 12 %\",\"since\":\"2026-11-25T18:19:00.125Z\"}",
+      "{\"status\":\"DEGRADED\",\"since\":\"2026-11-25T19:19:00+01:00\"}",
+      "{\"status\":\"OK\",\"reason\":null,\"since\":\"2026-11-25T18:19:00Z\"}",
+  })
+  void applicationHealth_isAccepted_andStoredAsSent(String application) {
+    String body = APPLICATION_BASE + application + "}";
+
+    assertThat(beat(HEARTBEAT, token, body).statusCode()).isEqualTo(204);
+
+    assertThat(json(adminRead()).get("heartbeat").get("application")).isEqualTo(json(application));
+  }
+
+  @Test
+  void applicationHealth_withAnUnknownMember_is400UnknownField_namingIt() {
+    JsonNode problem = assertProblem(beat(HEARTBEAT, token, APPLICATION_BASE
+        + "{\"status\":\"OK\",\"since\":\"2026-11-25T18:19:00Z\",\"revision\":4}}"), ProblemType.UNKNOWN_FIELD);
+
+    assertThat(problem.get("detail").asText()).contains("application.revision");
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {
+      "\"FAILING\"",
+      "[]",
+      "{\"since\":\"2026-11-25T18:19:00Z\"}",
+      "{\"status\":null,\"since\":\"2026-11-25T18:19:00Z\"}",
+      "{\"status\":\"failing\",\"since\":\"2026-11-25T18:19:00Z\"}",
+      "{\"status\":\"UNKNOWN\",\"since\":\"2026-11-25T18:19:00Z\"}",
+      "{\"status\":\"FRESH\",\"since\":\"2026-11-25T18:19:00Z\"}",
+      "{\"status\":2,\"since\":\"2026-11-25T18:19:00Z\"}",
+      "{\"status\":\"OK\"}",
+      "{\"status\":\"OK\",\"since\":null}",
+      "{\"status\":\"OK\",\"since\":\"a minute ago\"}",
+      "{\"status\":\"OK\",\"since\":1764094755}",
+      "{\"status\":\"OK\",\"since\":\"2026-11-25T18:19:00Z\",\"reason\":42}",
+      "{\"status\":\"OK\",\"since\":\"2026-11-25T18:19:00Z\",\"reason\":{}}",
+  })
+  void applicationHealth_malformedOrMistyped_is400InvalidRequest(String application) {
+    assertProblem(beat(HEARTBEAT, token, APPLICATION_BASE + application + "}"), ProblemType.INVALID_REQUEST);
+  }
+
+  @Test
+  void applicationReason_over500Characters_is400InvalidRequest_and500AreAccepted() {
+    String template = APPLICATION_BASE + "{\"status\":\"FAILING\",\"reason\":\"%s\",\"since\":\"2026-11-25T18:19:00Z\"}}";
+
+    assertThat(beat(HEARTBEAT, token, template.formatted("x".repeat(500))).statusCode()).isEqualTo(204);
+    assertProblem(beat(HEARTBEAT, token, template.formatted("x".repeat(501))), ProblemType.INVALID_REQUEST);
+  }
+
   // ------------------------------------------------------------------ store outage
 
   @Test
