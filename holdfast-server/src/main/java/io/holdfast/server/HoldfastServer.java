@@ -21,6 +21,10 @@ import io.holdfast.server.snapshot.SnapshotHolder;
 import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.store.Database;
 import io.holdfast.server.store.JdbcConfigStore;
+import io.holdfast.server.store.JdbcRolloutStore;
+import io.holdfast.server.rollout.Changes;
+import io.holdfast.server.rollout.RolloutEngine;
+import io.holdfast.server.rollout.RolloutStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -67,9 +71,12 @@ public final class HoldfastServer implements AutoCloseable {
   private final ServerMetrics metrics;
   private final ReplicaProbe probe;
   private final HeartbeatWriter heartbeats;
+  private final RolloutEngine engine;
 
   private HoldfastServer(ServerConfig config, ConfigStore store, SnapshotHolder snapshots, WebServer web,
-      VerificationKey verificationKey, String adminToken, ReplicaProbe probe, ServerMetrics metrics, HeartbeatWriter heartbeats) {
+      VerificationKey verificationKey, String adminToken, ReplicaProbe probe, ServerMetrics metrics, HeartbeatWriter heartbeats,
+      RolloutEngine engine) {
+    this.engine = engine;
     this.metrics = metrics;
     this.probe = probe;
     this.heartbeats = heartbeats;
@@ -103,11 +110,15 @@ public final class HoldfastServer implements AutoCloseable {
     ReplicaProbe probe = null;
     ServerMetrics metrics = new ServerMetrics(clock);
     HeartbeatWriter heartbeats = null;
+    RolloutStore rollouts = null;
+    RolloutEngine engine = null;
     try {
       DocumentSigner signer;
       String adminToken;
       try (DataDirectoryLock lock = DataDirectoryLock.acquire(config.dataDirectory())) {
-        store = storeDecorator.apply(new JdbcConfigStore(Database.open(config.jdbcUrl(), config.storeTimeout()), clock));
+        Database database = Database.open(config.jdbcUrl(), config.storeTimeout());
+        store = storeDecorator.apply(new JdbcConfigStore(database, clock));
+        rollouts = new JdbcRolloutStore(database, clock);
         signer = SigningKeyFile.loadOrCreate(config.signingKey());
         adminToken = bootstrapToken(config, tokens);
         store.ensureAdminCredential(BOOTSTRAP_CREDENTIAL, Role.ADMIN, CredentialTokens.hash(adminToken));
@@ -124,16 +135,27 @@ public final class HoldfastServer implements AutoCloseable {
       ConfigStore usageStore = store;
       metrics.bindSubscriptions(() -> UsageReport.of(usageStore.listSubscriptions(SubscriptionFilter.ALL),
           usageStore.latestHeartbeats(), clock.instant()));
+      SnapshotHolder refreshed = snapshots;
+      Changes changes = new Changes(store, rollouts, config.rollouts().requiredApprovals(), clock, metrics::recordBackout);
       WebServer web = HttpApi.build(config, store, snapshots, List.of(signer.verificationKey()), tokens, clock, probe, metrics,
-          fleet, heartbeats).start();
+          fleet, heartbeats, changes).start();
+      engine = new RolloutEngine(rollouts, store, clock, replicaName(config, web.port()), config.rollouts().leaseTtl(),
+          () -> refreshQuietly(refreshed), metrics::recordBackout);
+      metrics.bindRollouts(engine);
+      if (config.rollouts().engineEnabled()) {
+        engine.start(config.rollouts().tickInterval());
+      }
       LOG.info("Holdfast replica listening on http://{}:{} (store {}, signing key {})",
           config.host(), web.port(), config.jdbcUrl(), signer.verificationKey().keyId());
       probe.start(config.host(), web.port());
       ReplicaProbe started = probe;
       probe.running().ifPresent(running -> metrics.bindProbe(started.results(), running.targets()));
       return new HoldfastServer(config, store, snapshots, web, signer.verificationKey(), adminToken, probe, metrics,
-          heartbeats);
+          heartbeats, engine);
     } catch (RuntimeException e) {
+      if (engine != null) {
+        engine.close();
+      }
       if (probe != null) {
         probe.close();
       }
@@ -148,6 +170,21 @@ public final class HoldfastServer implements AutoCloseable {
         store.close();
       }
       throw e;
+    }
+  }
+
+  /** A name for this replica's rollout lease: its address, and a nonce that tells restarts apart. */
+  private static String replicaName(ServerConfig config, int port) {
+    byte[] nonce = new byte[4];
+    new SecureRandom().nextBytes(nonce);
+    return config.host() + ":" + port + "/" + java.util.HexFormat.of().formatHex(nonce);
+  }
+
+  private static void refreshQuietly(SnapshotHolder snapshots) {
+    try {
+      snapshots.refresh();
+    } catch (RuntimeException e) {
+      LOG.warn("rollout transition committed but the snapshot could not be refreshed yet: {}", e.getMessage());
     }
   }
 
@@ -202,6 +239,11 @@ public final class HoldfastServer implements AutoCloseable {
     return probe;
   }
 
+  /** This replica's rollout engine; tests drive its ticks when the timer is off. */
+  public RolloutEngine rolloutEngine() {
+    return engine;
+  }
+
   /** The snapshot machinery, for tests and health. */
   public SnapshotHolder snapshots() {
     return snapshots;
@@ -209,6 +251,7 @@ public final class HoldfastServer implements AutoCloseable {
 
   @Override
   public void close() {
+    engine.close(); // first, so the lease passes to another replica at once
     probe.close(); // its rounds read this replica: stop them before it stops answering
     try {
       // First, so that long-polling watchers answer at once instead of holding the web server's

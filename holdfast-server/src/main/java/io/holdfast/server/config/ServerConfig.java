@@ -36,7 +36,8 @@ public record ServerConfig(
     Duration refreshInterval,
     Duration storeTimeout,
     int maxWatchers,
-    ProbeSettings probe) {
+    ProbeSettings probe,
+    RolloutSettings rollouts) {
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -46,6 +47,7 @@ public record ServerConfig(
     Objects.requireNonNull(refreshInterval, "refreshInterval");
     Objects.requireNonNull(storeTimeout, "storeTimeout");
     Objects.requireNonNull(probe, "probe");
+    Objects.requireNonNull(rollouts, "rollouts");
     require(port >= 0 && port <= 65535, "port must be between 0 and 65535, was " + port);
     require(maxBodyBytes >= 1024 && maxBodyBytes <= 64 * 1024 * 1024,
         "max-body-bytes must be between 1024 and 67108864, was " + maxBodyBytes);
@@ -88,6 +90,10 @@ public record ServerConfig(
     private Duration probeInterval = ProbeSettings.DEFAULT_INTERVAL;
     private java.util.List<java.net.URI> probeTargets = java.util.List.of();
     private Duration probeLagTolerance = ProbeSettings.DEFAULT_LAG_TOLERANCE;
+    private boolean rolloutEngineEnabled;
+    private int rolloutApprovals = 1;
+    private Duration rolloutTick = RolloutSettings.DEFAULT_TICK;
+    private Duration rolloutLeaseTtl = RolloutSettings.DEFAULT_LEASE_TTL;
 
     private Builder(Path dataDirectory) {
       this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -172,12 +178,37 @@ public record ServerConfig(
       return this;
     }
 
+    /** Whether the rollout engine runs on a timer; default {@code false} here. */
+    public Builder rolloutEngineEnabled(boolean enabled) {
+      this.rolloutEngineEnabled = enabled;
+      return this;
+    }
+
+    /** Approvals a change needs before it rolls out: 0, 1 or 2; default 1. */
+    public Builder rolloutApprovals(int approvals) {
+      this.rolloutApprovals = approvals;
+      return this;
+    }
+
+    /** Time between the rollout engine's passes; default 5 s. */
+    public Builder rolloutTick(Duration tick) {
+      this.rolloutTick = tick;
+      return this;
+    }
+
+    /** How long the rollout leader's lease lasts unrenewed; default 30 s. */
+    public Builder rolloutLeaseTtl(Duration ttl) {
+      this.rolloutLeaseTtl = ttl;
+      return this;
+    }
+
     public ServerConfig build() {
       Path dir = dataDirectory.toAbsolutePath().normalize();
       String url = jdbcUrl != null ? jdbcUrl : "jdbc:sqlite:" + dir.resolve("holdfast.db");
       Path key = signingKey != null ? signingKey : dir.resolve("signing-key.pem");
       return new ServerConfig(host, port, dir, url, key, adminToken, maxBodyBytes, maxDepth, refreshInterval, storeTimeout,
-          maxWatchers, new ProbeSettings(probeEnabled, probeInterval, probeTargets, probeLagTolerance));
+          maxWatchers, new ProbeSettings(probeEnabled, probeInterval, probeTargets, probeLagTolerance),
+          new RolloutSettings(rolloutEngineEnabled, rolloutApprovals, rolloutTick, rolloutLeaseTtl));
     }
   }
 }

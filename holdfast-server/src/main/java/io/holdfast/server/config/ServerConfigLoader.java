@@ -21,15 +21,17 @@ import java.util.Set;
  *
  * <p>Keys: {@code host, port, data-dir, jdbc-url, signing-key, admin-token, max-body-bytes,
  * max-depth, refresh-interval, store-timeout, max-watchers, probe-enabled, probe-interval,
- * probe-targets, probe-lag-tolerance}. Durations take {@code 250ms}, {@code 5s}, {@code 2m} or
- * ISO-8601 ({@code PT5S}). The synthetic probe is on unless {@code probe-enabled=false}.
+ * probe-targets, probe-lag-tolerance, rollout-engine, rollout-approvals, rollout-tick,
+ * rollout-lease-ttl}. Durations take {@code 250ms}, {@code 5s}, {@code 2m} or ISO-8601
+ * ({@code PT5S}). The synthetic probe and the rollout engine are on unless turned off.
  */
 public final class ServerConfigLoader {
 
   /** Every accepted key. */
   public static final Set<String> KEYS = Set.of("host", "port", "data-dir", "jdbc-url", "signing-key",
       "admin-token", "max-body-bytes", "max-depth", "refresh-interval", "store-timeout", "max-watchers",
-      "probe-enabled", "probe-interval", "probe-targets", "probe-lag-tolerance");
+      "probe-enabled", "probe-interval", "probe-targets", "probe-lag-tolerance", "rollout-engine", "rollout-approvals",
+      "rollout-tick", "rollout-lease-ttl");
 
   private ServerConfigLoader() {}
 
@@ -60,6 +62,7 @@ public final class ServerConfigLoader {
     }
     // An operator's replica probes unless told not to; embedded ones (tests, the demo) choose.
     values.putIfAbsent("probe-enabled", "true");
+    values.putIfAbsent("rollout-engine", "true");
     ServerConfig.Builder builder = ServerConfig.builder(Path.of(values.getOrDefault("data-dir", "holdfast-data")));
     for (Map.Entry<String, String> e : values.entrySet()) {
       String v = e.getValue().strip();
@@ -79,6 +82,10 @@ public final class ServerConfigLoader {
         case "probe-interval" -> builder.probeInterval(duration(e.getKey(), v));
         case "probe-targets" -> builder.probeTargets(ProbeSettings.parseTargets(v));
         case "probe-lag-tolerance" -> builder.probeLagTolerance(duration(e.getKey(), v));
+        case "rollout-engine" -> builder.rolloutEngineEnabled(bool(e.getKey(), v));
+        case "rollout-approvals" -> builder.rolloutApprovals(integer(e.getKey(), v));
+        case "rollout-tick" -> builder.rolloutTick(duration(e.getKey(), v));
+        case "rollout-lease-ttl" -> builder.rolloutLeaseTtl(duration(e.getKey(), v));
         default -> throw new ConfigException("unknown configuration key '" + e.getKey() + "'");
       }
     }

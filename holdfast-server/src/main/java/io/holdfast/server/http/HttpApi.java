@@ -12,6 +12,7 @@ import io.holdfast.server.auth.Authenticator;
 import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.config.ServerConfig;
 import io.holdfast.server.probe.ReplicaProbe;
+import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.fleet.Fleet;
 import io.holdfast.server.fleet.HeartbeatWriter;
 import io.holdfast.server.fleet.Propagation;
@@ -45,7 +46,7 @@ public final class HttpApi {
    */
   public static WebServer build(
       ServerConfig config, ConfigStore store, SnapshotHolder snapshots, List<VerificationKey> keys, CredentialTokens tokens,
-      Clock clock, ReplicaProbe probe, ServerMetrics metrics, Fleet fleet, HeartbeatWriter heartbeats) {
+      Clock clock, ReplicaProbe probe, ServerMetrics metrics, Fleet fleet, HeartbeatWriter heartbeats, Changes changes) {
     RequestGuard guard = new RequestGuard(snapshots, new Authenticator());
     RequestBodies bodies = new RequestBodies(new StrictJson(config.maxBodyBytes(), config.maxDepth()));
     WatchLimit watchers = new WatchLimit(config.maxWatchers());
@@ -63,9 +64,11 @@ public final class HttpApi {
         .register("/v1/instances", new InstanceApi(guard, snapshots, watchers),
             new HeartbeatApi(guard, heartbeatBodies, clock, heartbeats, new Propagation(metrics::recordPropagation)))
         .register("/v1/keys", new KeysApi(keys))
-        .register("/v1/admin/rings", new RingAdminApi(admin))
+        .register("/v1/admin/rings", new RingAdminApi(admin, changes))
+        .register("/v1/admin/changes", new ChangeAdminApi(admin, changes))
+        .register("/v1/admin/rollouts", new RolloutAdminApi(admin, changes))
         .register("/v1/admin/instances", new InstanceAdminApi(admin))
-        .register("/v1/admin/namespaces", new NamespaceAdminApi(admin))
+        .register("/v1/admin/namespaces", new NamespaceAdminApi(admin, changes))
         .register("/v1/admin/credentials", new CredentialAdminApi(admin))
         .register("/v1/admin/applications", new ApplicationAdminApi(admin))
         // Before the subscriptions API, whose /{id} would otherwise take "usage" for an id.

@@ -189,6 +189,18 @@ final class JsonObjectReader {
     }
   }
 
+  /** A number from 0 to 1, or {@code null} if absent. */
+  Double optionalRatio(String name) {
+    JsonNode value = node.get(name);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isNumber() || value.asDouble() < 0 || value.asDouble() > 1) {
+      throw invalid("member '" + path + name + "' must be a number from 0 to 1");
+    }
+    return value.asDouble();
+  }
+
   Map<String, String> optionalStringMap(String name) {
     JsonNode value = node.get(name);
     if (value == null || value.isNull()) {

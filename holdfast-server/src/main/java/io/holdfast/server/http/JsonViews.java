@@ -15,7 +15,6 @@ import io.holdfast.server.store.HistoryEntry;
 import io.holdfast.server.store.Instance;
 import io.holdfast.server.store.LayerVersion;
 import io.holdfast.server.store.Namespace;
-import io.holdfast.server.store.Ring;
 import java.util.List;
 import java.util.Map;
 
@@ -38,14 +37,6 @@ final class JsonViews {
     res.header(HeaderNames.CONTENT_TYPE, "application/json");
     res.header(HeaderNames.CACHE_CONTROL, "no-store");
     res.send(CanonicalJson.toBytes(body));
-  }
-
-  static ObjectNode ring(Ring ring) {
-    ObjectNode node = object();
-    node.put("name", ring.name());
-    node.put("position", ring.position());
-    node.put("bakeTime", ring.bakeTime().toString());
-    return node;
   }
 
   static ObjectNode instance(Instance instance) {

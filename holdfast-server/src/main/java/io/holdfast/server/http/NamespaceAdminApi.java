@@ -17,14 +17,24 @@ import io.holdfast.server.model.JsonDiff;
 import io.holdfast.server.model.Names;
 import io.holdfast.server.model.Role;
 import io.holdfast.server.model.Scope;
+import io.holdfast.server.rollout.ChangeEdit;
+import io.holdfast.server.rollout.ChangeRequest;
+import io.holdfast.server.rollout.ChangeState;
+import io.holdfast.server.rollout.Changes;
+import io.holdfast.server.rollout.DryRun;
+import io.holdfast.server.rollout.NamespaceSchema;
 import io.holdfast.server.snapshot.SnapshotBuilder;
 import io.holdfast.server.store.Draft;
 import io.holdfast.server.store.Instance;
 import io.holdfast.server.store.LayerVersion;
 import io.holdfast.server.store.Namespace;
 import io.holdfast.server.store.PublishResult;
+import io.holdfast.server.store.RingLayer;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -40,9 +50,11 @@ final class NamespaceAdminApi implements HttpService {
   private static final int MAX_HISTORY = 500;
 
   private final AdminContext ctx;
+  private final Changes changes;
 
-  NamespaceAdminApi(AdminContext ctx) {
+  NamespaceAdminApi(AdminContext ctx, Changes changes) {
     this.ctx = ctx;
+    this.changes = changes;
   }
 
   @Override
@@ -64,6 +76,10 @@ final class NamespaceAdminApi implements HttpService {
         .any("/{ns}/diff", Routes.methodNotAllowed("GET"))
         .get("/{ns}/effective/{instance}", this::effective)
         .any("/{ns}/effective/{instance}", Routes.methodNotAllowed("GET"))
+        .get("/{ns}/schema", this::schema)
+        .put("/{ns}/schema", this::setSchema)
+        .delete("/{ns}/schema", this::removeSchema)
+        .any("/{ns}/schema", Routes.methodNotAllowed("GET, PUT, DELETE"))
         .get("/{ns}", this::get)
         .any("/{ns}", Routes.methodNotAllowed("GET"));
   }
@@ -144,6 +160,45 @@ final class NamespaceAdminApi implements HttpService {
         "If-Match must be one draft tag as sent in the layer's ETag, such as \"draft-3\"");
   }
 
+  private void schema(ServerRequest req, ServerResponse res) {
+    ctx.guard().admin(req, Role.VIEWER);
+    String ns = namespace(req).name();
+    JsonNode schema = changes.store().namespaceSchema(ns).orElseThrow(() -> new ProblemException(
+        ProblemType.ROUTE_NOT_FOUND, "namespace '" + ns + "' has no JSON Schema"));
+    JsonViews.send(res, Status.OK_200, schema);
+  }
+
+  /** Sets the schema, refusing one that what is published now already breaks. */
+  private void setSchema(ServerRequest req, ServerResponse res) {
+    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.ADMIN);
+    String ns = namespace(req).name();
+    JsonNode schema = ctx.bodies().value(req);
+    NamespaceSchema compiled = NamespaceSchema.of(schema);
+    List<String> violations = DryRun.violations(ns, compiled, List.of(), ctx.store());
+    if (!violations.isEmpty()) {
+      throw new ProblemException(ProblemType.SCHEMA_VIOLATION, "what namespace '" + ns
+          + "' serves now breaks this schema; fix the documents first: " + String.join("; ", violations));
+    }
+    // Approved and rolling-out changes were checked against the old schema (or none); they must
+    // not complete into documents the new one forbids.
+    for (ChangeRequest change : changes.store().listChanges(List.of(ChangeState.APPROVED, ChangeState.ROLLING_OUT),
+        1000)) {
+      List<String> broken = DryRun.violations(ns, compiled, change.edits(), ctx.store());
+      if (!broken.isEmpty()) {
+        throw new ProblemException(ProblemType.SCHEMA_VIOLATION, "change " + change.id() + " (" + change.state().wireName()
+            + ") would break this schema; back it out or cancel it first: " + String.join("; ", broken));
+      }
+    }
+    changes.store().setNamespaceSchema(ns, schema, admin.actor());
+    JsonViews.send(res, Status.OK_200, schema);
+  }
+
+  private void removeSchema(ServerRequest req, ServerResponse res) {
+    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.ADMIN);
+    changes.store().setNamespaceSchema(namespace(req).name(), null, admin.actor());
+    res.status(Status.NO_CONTENT_204).send();
+  }
+
   private void putDraft(ServerRequest req, ServerResponse res) {
     Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.EDITOR);
     String ns = namespace(req).name();
@@ -185,6 +240,22 @@ final class NamespaceAdminApi implements HttpService {
           throw new ProblemException(ProblemType.INVALID_REQUEST, "member 'scopes' must be an array of scope strings");
         }
         scopes.add(Scope.parse(element.asText()));
+      }
+    }
+    // A direct publish answers to the namespace's schema as a change request does. The check
+    // reads the drafts before the publishing transaction; a draft staged in between is checked
+    // by no one, which the If-Match on drafts makes a deliberate act.
+    List<ChangeEdit> staged = new ArrayList<>();
+    for (Draft draft : ctx.store().listDrafts(ns)) {
+      if (scopes.isEmpty() || scopes.contains(draft.scope())) {
+        staged.add(new ChangeEdit(ns, draft.scope(), draft.content(), null));
+      }
+    }
+    if (!staged.isEmpty()) {
+      List<String> violations = changes.dryRun(staged, List.of()).violations();
+      if (!violations.isEmpty()) {
+        throw new ProblemException(ProblemType.SCHEMA_VIOLATION,
+            "publishing would break the namespace's JSON Schema; nothing was published: " + String.join("; ", violations));
       }
     }
     PublishResult result = ctx.store().publish(ns, scopes, message, admin.actor());
@@ -239,7 +310,8 @@ final class NamespaceAdminApi implements HttpService {
           .orElseThrow(() -> new ProblemException(ProblemType.INSTANCE_NOT_FOUND,
               "instance '" + instanceParam.get() + "' does not exist"));
       view.put("instance", instance.id());
-      view.set("changes", JsonViews.changes(JsonDiff.between(effective(ns, instance, from), effective(ns, instance, to))));
+      view.set("changes", JsonViews.changes(JsonDiff.between(effective(ns, instance, from, false),
+          effective(ns, instance, to, false))));
     } else if (scopeParam.isPresent()) {
       Scope scope = Scope.parse(scopeParam.get());
       JsonNode before = content(ctx.store().layerAt(ns, scope, from));
@@ -280,15 +352,32 @@ final class NamespaceAdminApi implements HttpService {
     view.put("instance", id);
     view.put("ring", instance.ring());
     view.put("atRevision", at);
-    view.set("content", effective(ns, instance, at));
+    view.set("content", effective(ns, instance, at, at == current));
     JsonViews.send(res, Status.OK_200, view);
   }
 
-  private JsonNode effective(String ns, Instance instance, long revision) {
+  /**
+   * The published layers in force at {@code revision}; at the current revision, also the layers a
+   * rolling-out change serves the instance's ring, as the instance is served them. (History holds
+   * published versions only: a rollout's content before it completes is in its change request.)
+   */
+  private JsonNode effective(String ns, Instance instance, long revision, boolean current) {
+    Map<Scope, LayerVersion> rollout = new HashMap<>();
+    if (current) {
+      for (RingLayer layer : changes.store().ringLayers()) {
+        if (layer.ring().equals(instance.ring()) && layer.layer().namespace().equals(ns)) {
+          rollout.put(layer.layer().scope(), layer.layer());
+        }
+      }
+    }
     return SnapshotBuilder.merge(
-        ctx.store().layerAt(ns, Scope.DEFAULT, revision).orElse(null),
-        ctx.store().layerAt(ns, Scope.ring(instance.ring()), revision).orElse(null),
-        ctx.store().layerAt(ns, Scope.instance(instance.id()), revision).orElse(null));
+        layer(ns, Scope.DEFAULT, revision, rollout),
+        layer(ns, Scope.ring(instance.ring()), revision, rollout),
+        layer(ns, Scope.instance(instance.id()), revision, rollout));
+  }
+
+  private LayerVersion layer(String ns, Scope scope, long revision, Map<Scope, LayerVersion> rollout) {
+    return rollout.containsKey(scope) ? rollout.get(scope) : ctx.store().layerAt(ns, scope, revision).orElse(null);
   }
 
   private static JsonNode content(Optional<LayerVersion> layer) {

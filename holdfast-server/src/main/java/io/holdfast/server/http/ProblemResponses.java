@@ -1,5 +1,6 @@
 package io.holdfast.server.http;
 
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -35,6 +36,11 @@ final class ProblemResponses {
       }
     } else if (failure instanceof InvalidNameException e) {
       problem = new Problem(ProblemType.INVALID_NAME, e.getMessage(), req.path().absolute().path());
+    } else if (failure instanceof DataReader.InsufficientDataAvailableException) {
+      // The client closed the connection before sending the whole body: nobody is waiting for
+      // an answer, and it is not a fault of this server.
+      LOG.debug("client went away during {} {}", req.prologue().method().text(), req.path().absolute().path());
+      return;
     } else {
       LOG.error("unexpected failure on {} {}", req.prologue().method().text(), req.path().absolute().path(), failure);
       problem = new Problem(ProblemType.INTERNAL_ERROR, "the server failed unexpectedly; see its log", req.path().absolute().path());

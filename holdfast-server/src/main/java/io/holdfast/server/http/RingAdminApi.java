@@ -12,29 +12,75 @@ import io.holdfast.server.ProblemException;
 import io.holdfast.server.auth.Principal;
 import io.holdfast.server.model.Names;
 import io.holdfast.server.model.Role;
+import io.holdfast.server.rollout.Changes;
+import io.holdfast.server.rollout.RingGate;
+import io.holdfast.server.rollout.RingPolicy;
 import io.holdfast.server.store.Ring;
 import java.time.Duration;
 import java.util.Set;
 
-/** {@code /v1/admin/rings}: list (viewer) and create (admin). */
+/**
+ * {@code /v1/admin/rings}: list (viewer), create (admin), and change a ring's bake time and
+ * health gate (admin) with {@code PATCH /v1/admin/rings/{name}}.
+ */
 final class RingAdminApi implements HttpService {
 
   private final AdminContext ctx;
+  private final Changes changes;
 
-  RingAdminApi(AdminContext ctx) {
+  RingAdminApi(AdminContext ctx, Changes changes) {
     this.ctx = ctx;
+    this.changes = changes;
   }
 
   @Override
   public void routing(HttpRules rules) {
     rules.get("/", this::list)
         .post("/", this::create)
-        .any("/", Routes.methodNotAllowed("GET, POST"));
+        .any("/", Routes.methodNotAllowed("GET, POST"))
+        .patch("/{name}", this::update)
+        .any("/{name}", Routes.methodNotAllowed("PATCH"));
   }
 
   private void list(ServerRequest req, ServerResponse res) {
     ctx.guard().admin(req, Role.VIEWER);
-    JsonViews.send(res, Status.OK_200, JsonViews.list("rings", ctx.store().listRings(), JsonViews::ring));
+    JsonViews.send(res, Status.OK_200, JsonViews.list("rings", changes.store().ringPolicies(), RolloutAdminApi::ring));
+  }
+
+  private void update(ServerRequest req, ServerResponse res) {
+    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.ADMIN);
+    String name = Names.require("ring name", req.path().pathParameters().get("name"));
+    JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), Set.of("bakeTime", "gate"));
+    if (!body.has("bakeTime") && !body.has("gate")) {
+      throw new ProblemException(ProblemType.INVALID_REQUEST, "send at least one of 'bakeTime' and 'gate'");
+    }
+    Duration bake = body.optionalDuration("bakeTime");
+    if (bake != null && bake.getNano() != 0) {
+      throw new ProblemException(ProblemType.INVALID_REQUEST, "member 'bakeTime' must be whole seconds");
+    }
+    RingGate gate = null;
+    ObjectNode gateNode = body.optionalObject("gate");
+    if (gateNode != null) {
+      RingPolicy current = changes.store().ringPolicies().stream().filter(r -> r.ring().equals(name)).findFirst()
+          .orElseThrow(() -> new ProblemException(ProblemType.RING_NOT_FOUND, "ring '" + name + "' does not exist"));
+      JsonObjectReader g = JsonObjectReader.of(gateNode,
+          Set.of("minAckRatio", "ackDeadline", "maxFailingRatio", "maxErrorRatio"), "gate.");
+      Double minAck = g.optionalRatio("minAckRatio");
+      Duration deadline = g.optionalDuration("ackDeadline");
+      Double maxFailing = g.optionalRatio("maxFailingRatio");
+      Double maxError = g.optionalRatio("maxErrorRatio");
+      RingGate was = current.gate();
+      try {
+        gate = new RingGate(minAck == null ? was.minAckRatio() : minAck,
+            deadline == null ? was.ackDeadline() : deadline,
+            maxFailing == null ? was.maxFailingRatio() : maxFailing,
+            maxError == null ? was.maxErrorRatio() : maxError);
+      } catch (IllegalArgumentException e) {
+        throw new ProblemException(ProblemType.INVALID_REQUEST, "member 'gate': " + e.getMessage());
+      }
+    }
+    RingPolicy updated = changes.store().updateRing(name, bake, gate, admin.actor());
+    JsonViews.send(res, Status.OK_200, RolloutAdminApi.ring(updated));
   }
 
   private void create(ServerRequest req, ServerResponse res) {
@@ -49,7 +95,8 @@ final class RingAdminApi implements HttpService {
     Ring ring = ctx.store().createRing(name, position, bake == null ? Duration.ZERO : bake, admin.actor());
     ctx.afterWrite();
     res.header(HeaderNames.LOCATION, "/v1/admin/rings/" + ring.name());
-    ObjectNode view = JsonViews.ring(ring);
-    JsonViews.send(res, Status.CREATED_201, view);
+    RingPolicy created = changes.store().ringPolicies().stream().filter(r -> r.ring().equals(ring.name())).findFirst()
+        .orElseThrow();
+    JsonViews.send(res, Status.CREATED_201, RolloutAdminApi.ring(created));
   }
 }

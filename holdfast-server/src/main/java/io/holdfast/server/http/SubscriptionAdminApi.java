@@ -32,9 +32,9 @@ import java.util.Set;
  */
 final class SubscriptionAdminApi implements HttpService {
 
-  private static final Set<String> CREATE_MEMBERS = Set.of(
+  static final Set<String> CREATE_MEMBERS = Set.of(
       "instance", "application", "quantity", "overage", "seatModel", "validFrom", "validUntil", "plan", "notes");
-  private static final Set<String> CHANGE_MEMBERS = Set.of("quantity", "overage", "validUntil", "plan", "notes", "status");
+  static final Set<String> CHANGE_MEMBERS = Set.of("quantity", "overage", "validUntil", "plan", "notes", "status");
 
   private final AdminContext ctx;
 
@@ -74,18 +74,7 @@ final class SubscriptionAdminApi implements HttpService {
 
   private void create(ServerRequest req, ServerResponse res) {
     Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.PUBLISHER);
-    JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), CREATE_MEMBERS);
-    String instance = Names.require("instance id", body.requiredString("instance"));
-    String application = Names.require("application name", body.requiredString("application"));
-    long quantity = body.requiredNonNegativeLong("quantity");
-    Long overage = body.optionalNonNegativeLong("overage");
-    String seatModel = body.optionalString("seatModel");
-    Instant validFrom = body.requiredTimestamp("validFrom").toInstant();
-    OffsetDateTime validUntil = body.optionalTimestamp("validUntil");
-    String notes = body.optionalString("notes", SubscriptionRules.MAX_NOTES_LENGTH);
-    NewSubscription wanted = new NewSubscription(instance, application, quantity, overage == null ? 0 : overage,
-        seatModel == null ? SeatModel.NAMED : seatModel(seatModel), validFrom,
-        validUntil == null ? null : validUntil.toInstant(), plan(body, true), notes == null ? "" : notes);
+    NewSubscription wanted = newSubscription(JsonObjectReader.of(ctx.bodies().object(req), CREATE_MEMBERS));
     Subscription created = ctx.store().createSubscription(wanted, admin.actor());
     ctx.afterWrite();
     res.header(HeaderNames.LOCATION, "/v1/admin/subscriptions/" + created.id());
@@ -95,21 +84,7 @@ final class SubscriptionAdminApi implements HttpService {
   private void change(ServerRequest req, ServerResponse res) {
     Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.PUBLISHER);
     Subscription current = find(req);
-    JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), CHANGE_MEMBERS);
-    OffsetDateTime validUntil = body.optionalTimestamp("validUntil");
-    String status = body.optionalString("status");
-    SubscriptionChange change = new SubscriptionChange(
-        body.optionalNonNegativeLong("quantity"),
-        body.optionalNonNegativeLong("overage"),
-        validUntil == null ? null : validUntil.toInstant(),
-        // Present but null: the period becomes open-ended; absent: the end stays as it is.
-        body.has("validUntil") && validUntil == null,
-        plan(body, false),
-        body.optionalString("notes", SubscriptionRules.MAX_NOTES_LENGTH),
-        status == null ? null : status(status));
-    if (change.isEmpty()) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST, "send at least one of " + CHANGE_MEMBERS);
-    }
+    SubscriptionChange change = subscriptionChange(JsonObjectReader.of(ctx.bodies().object(req), CHANGE_MEMBERS));
     Subscription changed = ctx.store().changeSubscription(current.id(), change, admin.actor());
     ctx.afterWrite();
     JsonViews.send(res, Status.OK_200, SubscriptionJson.subscription(changed));
@@ -129,6 +104,40 @@ final class SubscriptionAdminApi implements HttpService {
     return ctx.store().findSubscription(id)
         .orElseThrow(() -> new ProblemException(ProblemType.SUBSCRIPTION_NOT_FOUND,
             "subscription '" + Routes.abbreviate(id) + "' does not exist"));
+  }
+
+  /** A new subscription from a body of {@link #CREATE_MEMBERS}, checked for shape. */
+  static NewSubscription newSubscription(JsonObjectReader body) {
+    String instance = Names.require("instance id", body.requiredString("instance"));
+    String application = Names.require("application name", body.requiredString("application"));
+    long quantity = body.requiredNonNegativeLong("quantity");
+    Long overage = body.optionalNonNegativeLong("overage");
+    String seatModel = body.optionalString("seatModel");
+    Instant validFrom = body.requiredTimestamp("validFrom").toInstant();
+    OffsetDateTime validUntil = body.optionalTimestamp("validUntil");
+    String notes = body.optionalString("notes", SubscriptionRules.MAX_NOTES_LENGTH);
+    return new NewSubscription(instance, application, quantity, overage == null ? 0 : overage,
+        seatModel == null ? SeatModel.NAMED : seatModel(seatModel), validFrom,
+        validUntil == null ? null : validUntil.toInstant(), plan(body, true), notes == null ? "" : notes);
+  }
+
+  /** A change from a body of {@link #CHANGE_MEMBERS}: at least one of them. */
+  static SubscriptionChange subscriptionChange(JsonObjectReader body) {
+    OffsetDateTime validUntil = body.optionalTimestamp("validUntil");
+    String status = body.optionalString("status");
+    SubscriptionChange change = new SubscriptionChange(
+        body.optionalNonNegativeLong("quantity"),
+        body.optionalNonNegativeLong("overage"),
+        validUntil == null ? null : validUntil.toInstant(),
+        // Present but null: the period becomes open-ended; absent: the end stays as it is.
+        body.has("validUntil") && validUntil == null,
+        plan(body, false),
+        body.optionalString("notes", SubscriptionRules.MAX_NOTES_LENGTH),
+        status == null ? null : status(status));
+    if (change.isEmpty()) {
+      throw new ProblemException(ProblemType.INVALID_REQUEST, "send at least one of " + new java.util.TreeSet<>(CHANGE_MEMBERS));
+    }
+    return change;
   }
 
   private static String plan(JsonObjectReader body, boolean required) {

@@ -1,5 +1,6 @@
 package io.holdfast.server.metrics;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -19,6 +20,7 @@ import io.holdfast.server.fleet.Fleet;
 import io.holdfast.server.fleet.FleetState;
 import io.holdfast.server.fleet.FleetView;
 import io.holdfast.server.fleet.HeartbeatWriter;
+import io.holdfast.server.rollout.RolloutEngine;
 import io.holdfast.server.probe.CheckOutcome;
 import io.holdfast.server.probe.ProbeCheck;
 import io.holdfast.server.probe.ProbeResults;
@@ -190,6 +192,33 @@ public final class ServerMetrics implements AutoCloseable {
     long newest = results.statuses().stream().mapToLong(TargetStatus::revision).max().orElse(0);
     return results.status(target).map(s -> s.revision() == 0 ? Double.NaN : (double) Math.max(0, newest - s.revision()))
         .orElse(Double.NaN);
+  }
+
+  /**
+   * A change was backed out on this replica: by the health gate ({@code gate}) or by an operator
+   * ({@code operator}). The alert fires on gate back-outs.
+   */
+  public void recordBackout(String trigger) {
+    Counter.builder("holdfast.rollout.backouts")
+        .description("Changes backed out, by what triggered it")
+        .tag("trigger", trigger)
+        .register(registry)
+        .increment();
+  }
+
+  /** Whether this replica leads rollouts, and how many changes were rolling out when it last led. */
+  public void bindRollouts(RolloutEngine engine) {
+    Gauge.builder("holdfast.rollout.leader", engine, e -> e.leader() ? 1 : 0)
+        .description("1 while this replica holds the rollout lease and drives rollouts")
+        .register(registry);
+    Gauge.builder("holdfast.rollouts.active", engine, e -> e.leader() ? e.active() : 0)
+        .description("Changes rolling out, as seen by the leading replica (0 elsewhere)")
+        .register(registry);
+    // Both triggers exist from the start, so a back-out shows as an increase from 0.
+    Counter.builder("holdfast.rollout.backouts").description("Changes backed out, by what triggered it")
+        .tag("trigger", "gate").register(registry);
+    Counter.builder("holdfast.rollout.backouts").description("Changes backed out, by what triggered it")
+        .tag("trigger", "operator").register(registry);
   }
 
   /** One instance acknowledged a published revision this long after its publish. */

@@ -11,6 +11,7 @@ import io.holdfast.server.store.AdminCredential;
 import io.holdfast.server.store.Instance;
 import io.holdfast.server.store.LayerVersion;
 import io.holdfast.server.store.Namespace;
+import io.holdfast.server.store.RingLayer;
 import io.holdfast.server.store.StoreState;
 import io.holdfast.server.subscription.Subscription;
 import io.holdfast.server.subscription.SubscriptionsDocument;
@@ -31,6 +32,10 @@ import java.util.TreeMap;
  * creation, the instance's ring assignment and its three layers (removals included). Any change
  * to what an instance receives therefore raises its revision, and an unchanged revision means
  * unchanged content, which lets a rebuild reuse the previous snapshot's signed documents.
+ *
+ * <p>A change that is rolling out replaces the layers it edits, for the instances of the rings it
+ * has reached, with its own content stamped with the revision of that ring's release; the other
+ * rings keep the published layers.
  *
  * <p>Every instance also gets the reserved namespace {@code subscriptions}, built from its
  * subscriptions rather than from layers ({@link SubscriptionsDocument}) but signed and served
@@ -58,11 +63,23 @@ public final class SnapshotBuilder {
     for (LayerVersion layer : state.latestLayers()) {
       layers.put(layer.namespace() + "\u0000" + layer.scope().key(), layer);
     }
+    Map<String, Map<String, LayerVersion>> ringLayers = new HashMap<>();
+    for (RingLayer layer : state.ringLayers()) {
+      ringLayers.computeIfAbsent(layer.ring(), r -> new HashMap<>())
+          .put(layer.layer().namespace() + "\u0000" + layer.layer().scope().key(), layer.layer());
+    }
     Map<String, InstanceView> views = new HashMap<>();
     Map<String, String> byCredential = new HashMap<>();
     Map<String, List<Subscription>> subscriptions = new HashMap<>();
     for (Subscription subscription : state.subscriptions()) {
       subscriptions.computeIfAbsent(subscription.instance(), i -> new ArrayList<>()).add(subscription);
+    }
+    // A rolling-out change's subscription edits replace (or add to) the stored ones of instances
+    // whose ring it has reached.
+    for (Subscription edited : state.ringSubscriptions()) {
+      List<Subscription> own = subscriptions.computeIfAbsent(edited.instance(), i -> new ArrayList<>());
+      own.removeIf(s -> s.id().equals(edited.id()));
+      own.add(edited);
     }
     for (Instance instance : state.instances()) {
       InstanceView old = previous == null ? null : previous.instance(instance.id());
@@ -73,9 +90,10 @@ public final class SnapshotBuilder {
         if (namespace.name().equals(SubscriptionsDocument.NAMESPACE)) {
           continue;
         }
-        LayerVersion base = layers.get(namespace.name() + "\u0000" + Scope.DEFAULT.key());
-        LayerVersion ring = layers.get(namespace.name() + "\u0000" + "ring:" + instance.ring());
-        LayerVersion own = layers.get(namespace.name() + "\u0000" + "instance:" + instance.id());
+        Map<String, LayerVersion> rollout = ringLayers.getOrDefault(instance.ring(), Map.of());
+        LayerVersion base = layer(layers, rollout, namespace.name() + "\u0000" + Scope.DEFAULT.key());
+        LayerVersion ring = layer(layers, rollout, namespace.name() + "\u0000" + "ring:" + instance.ring());
+        LayerVersion own = layer(layers, rollout, namespace.name() + "\u0000" + "instance:" + instance.id());
         long revision = Math.max(namespace.revision(), instance.assignmentRevision());
         revision = Math.max(revision, revisionOf(base));
         revision = Math.max(revision, revisionOf(ring));
@@ -148,6 +166,12 @@ public final class SnapshotBuilder {
     Envelope envelope = new Envelope(instance.id(), SubscriptionsDocument.NAMESPACE, revision, issuedAt,
         SubscriptionsDocument.content(subscriptions));
     return ServedDocument.of(envelope.toBytes(), revision, issuedAt, signer);
+  }
+
+  /** A rolling-out change's layer for the instance's ring wins over the published one. */
+  private static LayerVersion layer(Map<String, LayerVersion> published, Map<String, LayerVersion> rollout, String key) {
+    LayerVersion candidate = rollout.get(key);
+    return candidate != null ? candidate : published.get(key);
   }
 
   private static long revisionOf(LayerVersion layer) {

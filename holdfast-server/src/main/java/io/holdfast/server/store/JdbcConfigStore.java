@@ -57,17 +57,14 @@ public final class JdbcConfigStore implements ConfigStore {
   private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {};
 
   private final Database database;
+  private final Transactions transactions;
   private final Clock clock;
   private final ObjectMapper mapper = new ObjectMapper();
 
   public JdbcConfigStore(Database database, Clock clock) {
     this.database = Objects.requireNonNull(database, "database");
     this.clock = Objects.requireNonNull(clock, "clock");
-  }
-
-  @FunctionalInterface
-  private interface SqlWork<T> {
-    T run(Connection connection) throws SQLException;
+    this.transactions = new Transactions(database);
   }
 
   // ---------------------------------------------------------------- reads
@@ -110,8 +107,17 @@ public final class JdbcConfigStore implements ConfigStore {
       for (LayerVersion layer : layers) {
         times.put(layer.revision(), layer.publishedAt());
       }
+      List<RingLayer> ringLayers = JdbcRolloutStore.ringLayers(c, mapper);
+      for (RingLayer layer : ringLayers) {
+        times.put(layer.layer().revision(), layer.layer().publishedAt());
+      }
       List<Subscription> subscriptions = SubscriptionTables.subscriptions(c, SubscriptionFilter.ALL);
-      return new StoreState(revision, rings, instances, namespaces, layers, credentials, times, subscriptions);
+      List<Subscription> ringSubscriptions = JdbcRolloutStore.ringSubscriptions(c, mapper);
+      for (Subscription subscription : ringSubscriptions) {
+        times.put(subscription.revision(), subscription.updatedAt());
+      }
+      return new StoreState(revision, rings, instances, namespaces, layers, credentials, times, subscriptions,
+          ringLayers, ringSubscriptions);
     });
   }
 
@@ -181,9 +187,13 @@ public final class JdbcConfigStore implements ConfigStore {
       List<RevisionEntry> entries = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT revision, kind, subject, actor, message, created_at FROM revisions"
-              + " WHERE subject = ? AND kind IN ('namespace', 'publish') ORDER BY revision DESC LIMIT ?")) {
+              + " WHERE (subject = ? AND kind = 'namespace')"
+              // Publishes, and the completions and back-outs of change requests, all write layer versions.
+              + " OR revision IN (SELECT revision FROM layer_versions WHERE namespace = ?)"
+              + " ORDER BY revision DESC LIMIT ?")) {
         ps.setString(1, namespace);
-        ps.setInt(2, limit);
+        ps.setString(2, namespace);
+        ps.setInt(3, limit);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             entries.add(revisionEntry(rs));
@@ -430,6 +440,15 @@ public final class JdbcConfigStore implements ConfigStore {
           changed.add(draft);
         }
       }
+      for (Draft draft : changed) {
+        // A change request owns the layer until it ends: publishing around it would be undone by
+        // its completion or back-out, and the rollout's health gates would judge the wrong content.
+        Optional<Long> holder = JdbcRolloutStore.holderOf(c, namespace, draft.scope());
+        if (holder.isPresent()) {
+          throw new ProblemException(ProblemType.LAYER_HELD, "layer " + draft.scope().key() + " of namespace '" + namespace
+              + "' is held by change " + holder.get() + " until it completes or is backed out; nothing was published");
+        }
+      }
       if (changed.isEmpty()) {
         throw new ProblemException(ProblemType.NO_PENDING_CHANGES, drafts.isEmpty()
             ? "namespace '" + namespace + "' has no drafts to publish"
@@ -639,6 +658,7 @@ public final class JdbcConfigStore implements ConfigStore {
         throw new ProblemException(ProblemType.INSTANCE_NOT_FOUND, "instance '" + wanted.instance() + "' does not exist");
       }
       requireApplication(c, wanted.application());
+      requireNotHeld(c, wanted.instance(), wanted.application());
       Instant now = now();
       Subscription draft = new Subscription(UUID.randomUUID().toString(), wanted.instance(), wanted.application(),
           wanted.quantity(), wanted.overage(), wanted.seatModel(), SubscriptionStatus.ACTIVE, wanted.validFrom(),
@@ -664,6 +684,7 @@ public final class JdbcConfigStore implements ConfigStore {
         throw new ProblemException(ProblemType.SUBSCRIPTION_ENDED,
             "subscription '" + id + "' is cancelled and cannot change; create a new one instead");
       }
+      requireNotHeld(c, current.instance(), current.application());
       Instant now = now();
       Subscription changed = change.applyTo(current, current.revision(), now);
       SubscriptionRules.requireCounts(changed.quantity(), changed.overage());
@@ -718,18 +739,7 @@ public final class JdbcConfigStore implements ConfigStore {
 
   private static long appendRevision(
       Connection c, String kind, String subject, String actor, String message, Instant at) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO revisions (kind, subject, actor, message, created_at) VALUES (?, ?, ?, ?, ?) RETURNING revision")) {
-      ps.setString(1, kind);
-      ps.setString(2, subject);
-      ps.setString(3, actor);
-      ps.setString(4, message == null ? "" : message);
-      ps.setString(5, at.toString());
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+    return RevisionLog.append(c, kind, subject, actor, message, at);
   }
 
   private static boolean exists(Connection c, String sql, Object key) throws SQLException {
@@ -751,6 +761,16 @@ public final class JdbcConfigStore implements ConfigStore {
     return SubscriptionTables.applications(c, name).stream().findFirst()
         .orElseThrow(() -> new ProblemException(ProblemType.APPLICATION_NOT_FOUND,
             "application '" + name + "' does not exist"));
+  }
+
+  /** Refuses a direct write to subscriptions an approved or rolling-out change is about to change. */
+  private static void requireNotHeld(Connection c, String instance, String application) throws SQLException {
+    Optional<Long> holder = JdbcRolloutStore.subscriptionHolderOf(c, instance, application);
+    if (holder.isPresent()) {
+      throw new ProblemException(ProblemType.LAYER_HELD, "the subscriptions of instance '" + instance + "' to '"
+          + application + "' are held by change " + holder.get() + " until it completes or is backed out;"
+          + " nothing was changed");
+    }
   }
 
   private static List<Subscription> siblings(Connection c, Subscription subscription) throws SQLException {
@@ -914,60 +934,15 @@ public final class JdbcConfigStore implements ConfigStore {
     }
   }
 
-  private <T> T read(SqlWork<T> work) {
-    try (Connection c = database.reader().getConnection()) {
-      return work.run(c);
-    } catch (SQLException e) {
-      throw unavailable(e);
-    }
+  private <T> T read(Transactions.SqlWork<T> work) {
+    return transactions.read(work);
   }
 
-  private <T> T readTransaction(SqlWork<T> work) {
-    try (Connection c = database.reader().getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        return work.run(c);
-      } finally {
-        c.rollback();
-        c.setAutoCommit(true);
-      }
-    } catch (SQLException e) {
-      throw unavailable(e);
-    }
+  private <T> T readTransaction(Transactions.SqlWork<T> work) {
+    return transactions.readTransaction(work);
   }
 
-  private <T> T write(SqlWork<T> work) {
-    try (Connection c = database.writer().getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        try {
-          c.rollback();
-        } catch (SQLException rollbackFailure) {
-          e.addSuppressed(rollbackFailure);
-        }
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
-    } catch (SQLException e) {
-      if (isConstraintViolation(e)) {
-        throw new ProblemException(ProblemType.ALREADY_EXISTS, "a concurrent write created the same item: " + e.getMessage(), e);
-      }
-      throw unavailable(e);
-    }
-  }
-
-  private static boolean isConstraintViolation(SQLException e) {
-    String state = e.getSQLState();
-    String message = String.valueOf(e.getMessage());
-    return (state != null && state.startsWith("23")) || message.contains("SQLITE_CONSTRAINT");
-  }
-
-  private StoreUnavailableException unavailable(SQLException e) {
-    return new StoreUnavailableException("the store failed: " + e.getMessage(), e);
+  private <T> T write(Transactions.SqlWork<T> work) {
+    return transactions.write(work);
   }
 }

@@ -105,7 +105,7 @@ class SnapshotBuilderTest {
         .flatMap(Function.identity()).mapToLong(Long::longValue).max().orElse(1);
     Map<Long, Instant> times = LongStream.rangeClosed(1, revision).boxed()
         .collect(Collectors.toMap(r -> r, SnapshotBuilderTest::at));
-    return new StoreState(revision, RINGS, instances, namespaces, layers, admins, times, List.of());
+    return new StoreState(revision, RINGS, instances, namespaces, layers, admins, times, List.of(), List.of(), List.of());
   }
 
   private static StoreState state(List<Instance> instances, List<Namespace> namespaces, List<LayerVersion> layers) {
@@ -388,7 +388,7 @@ class SnapshotBuilderTest {
     List<Instance> instances = new ArrayList<>(state.instances());
     Collections.reverse(instances);
     StoreState sameData = new StoreState(state.revision(), state.rings(), instances, state.namespaces(), shuffled,
-        state.adminCredentials(), state.revisionTimes(), state.subscriptions());
+        state.adminCredentials(), state.revisionTimes(), state.subscriptions(), state.ringLayers(), state.ringSubscriptions());
     SnapshotBuilder otherReplica = new SnapshotBuilder(new DocumentSigner(keyPair),
         Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"), ZoneOffset.UTC));
 
@@ -445,7 +445,7 @@ class SnapshotBuilderTest {
       Map<Long, Instant> times = LongStream.rangeClosed(1, revision).boxed()
           .collect(Collectors.toMap(r -> r, SnapshotBuilderTest::at));
       return new StoreState(revision, base.rings(), base.instances(), base.namespaces(), base.latestLayers(),
-          base.adminCredentials(), times, List.of(subscriptions));
+          base.adminCredentials(), times, List.of(subscriptions), List.of(), List.of());
     }
 
     private static String content(ServedDocument document) throws JsonInputException {
@@ -581,7 +581,7 @@ class SnapshotBuilderTest {
     Map<Long, Instant> times = new java.util.HashMap<>(complete.revisionTimes());
     times.remove(8L);
     StoreState incomplete = new StoreState(complete.revision(), complete.rings(), complete.instances(),
-        complete.namespaces(), complete.latestLayers(), complete.adminCredentials(), times, List.of());
+        complete.namespaces(), complete.latestLayers(), complete.adminCredentials(), times, List.of(), List.of(), List.of());
 
     assertThatThrownBy(() -> builder.build(incomplete, null))
         .isInstanceOf(IllegalStateException.class)

@@ -1,0 +1,194 @@
+package io.holdfast.it.rollouts;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.holdfast.client.ApplicationHealth;
+import io.holdfast.client.DocumentRejectedException;
+import io.holdfast.client.HoldfastClient;
+import io.holdfast.server.HoldfastServer;
+import io.holdfast.server.config.ServerConfig;
+import io.holdfast.testkit.ManualTime;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A time-compressed fleet for rollout tests: two real replicas over one SQLite file whose clock
+ * the test drives (so a 24-hour bake passes in a call), and real SDK clients in every ring that
+ * heartbeat every 100 ms of real time. The replicas' engine timers are off; the test ticks them.
+ *
+ * <p>Each client runs one of three application builds, as a fleet mid-upgrade does: one that
+ * accepts any {@code core} document, one whose validator rejects a {@code maxUsers} that is not
+ * a whole number, and one that accepts it but then reports itself FAILING.
+ */
+final class RolloutFleet implements AutoCloseable {
+
+  /** How an instance's application treats the {@code core} document. */
+  enum Build { LENIENT, STRICT, CRASHES_ON_TEXT }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  final ManualTime serverTime = new ManualTime(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+  private final ManualTime clientTime = new ManualTime(serverTime.clock().instant());
+  private final Path dataDir;
+  private final List<HoldfastServer> servers = new ArrayList<>();
+  private final Map<String, HoldfastClient> clients = new ConcurrentHashMap<>();
+  private final Map<String, String> rings = new ConcurrentHashMap<>();
+  /** Every {@code maxUsers} value each instance's application was handed. */
+  final Map<String, List<JsonNode>> seen = new ConcurrentHashMap<>();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  RolloutFleet(Path dataDir) {
+    this.dataDir = dataDir;
+    servers.add(startReplica());
+    servers.add(startReplica());
+    admin("POST", "/v1/admin/namespaces", "{\"name\":\"core\"}");
+    admin("PUT", "/v1/admin/namespaces/core/layers/default", "{\"maxUsers\":10}");
+    admin("POST", "/v1/admin/namespaces/core/publish", "{\"message\":\"first\"}");
+  }
+
+  HoldfastServer startReplica() {
+    return HoldfastServer.start(ServerConfig.builder(dataDir).port(0).refreshInterval(Duration.ofMillis(50))
+        .rolloutApprovals(0).build(), serverTime.clock());
+  }
+
+  HoldfastServer replica(int index) {
+    return servers.get(index);
+  }
+
+  /** Replaces a replica by a new process-like start on the same data directory (a restart). */
+  HoldfastServer restart(int index) {
+    servers.get(index).close();
+    HoldfastServer restarted = startReplica();
+    servers.set(index, restarted);
+    return restarted;
+  }
+
+  /** Starts {@code count} instances in {@code ring}, each with a client of the given build. */
+  void instances(String ring, int count, Build build) {
+    for (int i = 0; i < count; i++) {
+      String id = ring + "-" + build.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-" + i;
+      String credential = admin("POST", "/v1/admin/instances", "{\"id\":\"" + id + "\",\"ring\":\"" + ring + "\"}")
+          .get("credential").asText();
+      List<URI> replicas = servers.stream().map(s -> URI.create("http://127.0.0.1:" + s.port())).toList();
+      HoldfastClient.Builder builder = HoldfastClient.builder()
+          .replicas(replicas)
+          .instance(id, credential)
+          .trustedKey(servers.get(0).verificationKey())
+          .namespaces("core", "subscriptions")
+          .ticker(clientTime.ticker())
+          .clock(clientTime.clock())
+          .requestTimeout(Duration.ofSeconds(1))
+          .watchTimeout(Duration.ofSeconds(1))
+          .pollInterval(Duration.ofMillis(100))
+          .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
+          .heartbeatInterval(Duration.ofMillis(100));
+      if (build == Build.STRICT) {
+        builder.validator("core", content -> {
+          if (!content.path("maxUsers").canConvertToInt() || !content.path("maxUsers").isIntegralNumber()) {
+            throw new DocumentRejectedException("maxUsers must be a whole number, was " + content.path("maxUsers"));
+          }
+        });
+      }
+      HoldfastClient client = builder.build();
+      List<JsonNode> values = new CopyOnWriteArrayList<>();
+      seen.put(id, values);
+      client.addChangeListener((previous, current) -> {
+        if (!current.namespace().equals("core")) {
+          return;
+        }
+        JsonNode value = current.content().path("maxUsers");
+        values.add(value);
+        if (build == Build.CRASHES_ON_TEXT) {
+          client.reportApplicationHealth(value.isIntegralNumber()
+              ? ApplicationHealth.ok() : ApplicationHealth.failing("cannot parse maxUsers " + value));
+        }
+      });
+      client.start();
+      clients.put(id, client);
+      rings.put(id, ring);
+    }
+  }
+
+  List<HoldfastClient> clientsIn(String ring) {
+    return clients.entrySet().stream().filter(e -> rings.get(e.getKey()).equals(ring)).map(Map.Entry::getValue).toList();
+  }
+
+  List<String> instancesIn(String ring) {
+    return rings.entrySet().stream().filter(e -> e.getValue().equals(ring)).map(Map.Entry::getKey).sorted().toList();
+  }
+
+  /** Creates a change setting {@code core/default} to {@code content}; returns its id. */
+  long change(String description, String content) {
+    return admin("POST", "/v1/admin/changes", "{\"description\":\"" + description
+        + "\",\"edits\":[{\"namespace\":\"core\",\"scope\":\"default\",\"content\":" + content + "}]}").get("id").asLong();
+  }
+
+  /** Creates application {@code crm} if needed and a subscription of the instance; returns its id. */
+  String subscribe(String instance, long quantity) {
+    if (admin("GET", "/v1/admin/applications", null).get("applications").findValues("name").stream()
+        .noneMatch(n -> n.asText().equals("crm"))) {
+      admin("POST", "/v1/admin/applications", "{\"name\":\"crm\",\"displayName\":\"CRM\"}");
+    }
+    return admin("POST", "/v1/admin/subscriptions", "{\"instance\":\"" + instance + "\",\"application\":\"crm\","
+        + "\"quantity\":" + quantity + ",\"validFrom\":\"2026-01-01T00:00:00Z\",\"plan\":\"enterprise\"}")
+        .get("id").asText();
+  }
+
+  /** The quantity of the instance's first {@code crm} subscription, as its client holds it. */
+  long quantityHeldBy(String instance) {
+    return clients.get(instance).snapshot("subscriptions").content().path("applications").path("crm").path(0)
+        .path("quantity").asLong(-1);
+  }
+
+  JsonNode changeView(long id) {
+    return admin("GET", "/v1/admin/changes/" + id, null);
+  }
+
+  List<String> releasedRings(long id) {
+    List<String> released = new ArrayList<>();
+    changeView(id).get("releases").forEach(r -> released.add(r.get("ring").asText()));
+    return released;
+  }
+
+  /** Any admin call through the first replica; fails the test on a status of 300 or more. */
+  JsonNode admin(String method, String path, String body) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + servers.get(0).port() + path))
+        .header("Authorization", "Bearer " + servers.get(0).adminToken())
+        .header("Content-Type", "application/json")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+        .build();
+    try {
+      HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      if (response.statusCode() >= 300) {
+        throw new AssertionError(method + " " + path + ": " + new String(response.body(), StandardCharsets.UTF_8));
+      }
+      return response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    clients.values().forEach(HoldfastClient::close);
+    servers.forEach(HoldfastServer::close);
+    http.close();
+  }
+}

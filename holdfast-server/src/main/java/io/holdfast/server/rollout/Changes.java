@@ -1,0 +1,167 @@
+package io.holdfast.server.rollout;
+
+import io.holdfast.protocol.problem.ProblemType;
+import io.holdfast.server.ProblemException;
+import io.holdfast.server.store.ConfigStore;
+import io.holdfast.server.store.Heartbeat;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * What operators do with change requests, checked before the store is asked: a change must
+ * change something and satisfy every schema before it is stored and again before it is
+ * approved (a schema may have been set in between). Manual controls act on whichever replica
+ * receives them; the store's compare-and-set keeps them and the engine from both moving a change
+ * from the same state. Thread-safe.
+ */
+public final class Changes {
+
+  private final ConfigStore store;
+  private final RolloutStore rollouts;
+  private final int requiredApprovals;
+  private final Clock clock;
+  private final Consumer<String> backOuts;
+
+  /**
+   * @param requiredApprovals approvals a change needs before it rolls out: 0, 1 or 2
+   * @param backOuts told of each operator back-out, as the engine tells of its own
+   */
+  public Changes(ConfigStore store, RolloutStore rollouts, int requiredApprovals, Clock clock, Consumer<String> backOuts) {
+    if (requiredApprovals < 0 || requiredApprovals > 2) {
+      throw new IllegalArgumentException("required approvals must be 0, 1 or 2, was " + requiredApprovals);
+    }
+    this.store = store;
+    this.rollouts = rollouts;
+    this.requiredApprovals = requiredApprovals;
+    this.clock = clock;
+    this.backOuts = backOuts;
+  }
+
+  public RolloutStore store() {
+    return rollouts;
+  }
+
+  public int requiredApprovals() {
+    return requiredApprovals;
+  }
+
+  public DryRun.Report dryRun(List<ChangeEdit> edits, List<SubscriptionEdit> subscriptionEdits) {
+    return DryRun.of(edits, subscriptionEdits, store, rollouts);
+  }
+
+  /**
+   * @throws ProblemException {@code NO_PENDING_CHANGES} if no effective document would change,
+   *     {@code SCHEMA_VIOLATION} listing what would break a schema
+   */
+  public ChangeRequest create(String description, List<ChangeEdit> edits, List<SubscriptionEdit> subscriptionEdits,
+      String actor) {
+    check(dryRun(edits, subscriptionEdits));
+    return rollouts.createChange(description, edits, subscriptionEdits, requiredApprovals, actor);
+  }
+
+  public ChangeRequest approve(long id, String approver, String comment) {
+    ChangeRequest change = require(id);
+    if (change.state() == ChangeState.DRAFT) {
+      List<String> violations = dryRun(change.edits(), change.subscriptionEdits()).violations();
+      if (!violations.isEmpty()) {
+        throw schemaViolation(violations);
+      }
+    }
+    return rollouts.approve(id, approver, comment);
+  }
+
+  /**
+   * Releases the next ring now, bake and gate notwithstanding; completes after the last ring.
+   *
+   * @param expectedVersion the version the operator saw, or {@code null} for whatever is current;
+   *     with it, a change the engine moved meanwhile is not promoted a second ring by mistake
+   */
+  public ChangeRequest promote(long id, Long expectedVersion, String actor) {
+    ChangeRequest change = require(id, expectedVersion);
+    if (change.state() == ChangeState.ROLLING_OUT
+        && rollouts.ringPolicies().stream().allMatch(r -> change.releasedTo(r.ring()))) {
+      if (rollouts.freeze().isPresent()) {
+        throw new ProblemException(ProblemType.ROLLOUTS_FROZEN, "rollouts are frozen: " + rollouts.freeze().get().reason());
+      }
+      return rollouts.complete(id, change.version(), "completed early by " + actor, actor, null);
+    }
+    return rollouts.releaseNext(id, change.version(), ReleaseMode.MANUAL, actor, null);
+  }
+
+  public ChangeRequest pause(long id, Long expectedVersion, String actor) {
+    return rollouts.setPaused(id, require(id, expectedVersion).version(), true, actor);
+  }
+
+  public ChangeRequest resume(long id, Long expectedVersion, String actor) {
+    return rollouts.setPaused(id, require(id, expectedVersion).version(), false, actor);
+  }
+
+  public ChangeRequest backOut(long id, Long expectedVersion, String reason, String actor) {
+    ChangeRequest backedOut = rollouts.backOut(id, require(id, expectedVersion).version(), reason, actor, null);
+    backOuts.accept("operator");
+    return backedOut;
+  }
+
+  public ChangeRequest hotfix(long id, Long expectedVersion, String reason, String actor) {
+    return rollouts.hotfix(id, require(id, expectedVersion).version(), reason, actor);
+  }
+
+  public ChangeRequest cancel(long id, String reason, String actor) {
+    return rollouts.cancel(id, reason, actor);
+  }
+
+  /** The gate's verdict on the change right now, if it is rolling out. */
+  public Optional<GateVerdict> gate(ChangeRequest change) {
+    if (change.state() != ChangeState.ROLLING_OUT) {
+      return Optional.empty();
+    }
+    Optional<RingPolicy> ring = rollouts.ringPolicies().stream().filter(r -> r.ring().equals(change.currentRing())).findFirst();
+    if (ring.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, Heartbeat> heartbeats = new HashMap<>();
+    for (Heartbeat heartbeat : store.latestHeartbeats()) {
+      heartbeats.put(heartbeat.instance(), heartbeat);
+    }
+    return Optional.of(HealthGate.evaluate(ring.get(), change, store.listInstances(), heartbeats, clock.instant()));
+  }
+
+  public ChangeRequest require(long id) {
+    return rollouts.findChange(id).orElseThrow(
+        () -> new ProblemException(ProblemType.CHANGE_NOT_FOUND, "change " + id + " does not exist"));
+  }
+
+  /**
+   * The change, which must be at {@code expectedVersion} if one is given.
+   *
+   * @throws ProblemException {@code PRECONDITION_FAILED} if it has moved on since
+   */
+  private ChangeRequest require(long id, Long expectedVersion) {
+    ChangeRequest change = require(id);
+    if (expectedVersion != null && change.version() != expectedVersion) {
+      throw new ProblemException(ProblemType.PRECONDITION_FAILED, "change " + id + " is at version " + change.version()
+          + " (" + change.state().wireName() + (change.currentRing() == null ? "" : " in ring " + change.currentRing())
+          + "), not " + expectedVersion + ": it moved since you read it; read it again and decide again");
+    }
+    return change;
+  }
+
+  private static void check(DryRun.Report report) {
+    if (!report.changesAnything()) {
+      throw new ProblemException(ProblemType.NO_PENDING_CHANGES,
+          "the change leaves every effective document as it is; nothing to roll out");
+    }
+    if (!report.violations().isEmpty()) {
+      throw schemaViolation(report.violations());
+    }
+  }
+
+  private static ProblemException schemaViolation(List<String> violations) {
+    return new ProblemException(ProblemType.SCHEMA_VIOLATION,
+        "the change would break the namespace's JSON Schema: " + String.join("; ", violations));
+  }
+}

@@ -1,0 +1,161 @@
+package io.holdfast.server.rollout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.holdfast.server.store.Heartbeat;
+import io.holdfast.server.store.Instance;
+import io.holdfast.server.subscription.SubscriptionsDocument;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Judges a change baking in a ring from its instances' latest heartbeats. An instance is watched
+ * if the change alters one of its documents (a {@code default} edit, an edit of its ring's layer
+ * or of its own instance layer) and it reports reading that namespace. Only heartbeats the
+ * replicas received after the ring's release count as evidence about the change; a watched
+ * instance that has not reported since is not yet acknowledged. The verdict:
+ *
+ * <ol>
+ *   <li>FAIL if more than the gate's share of watched instances report a changed namespace STALE
+ *       or EXPIRED (a client that rejects or cannot verify the new document keeps its old copy
+ *       and says STALE), or report their application FAILING;
+ *   <li>FAIL if the acknowledgement deadline has passed and too few have confirmed the release;
+ *   <li>PASS once enough have confirmed it and the ring's bake time is over;
+ *   <li>WAIT otherwise.
+ * </ol>
+ *
+ * A ring without watched instances has nothing to judge: it passes once baked. Stateless.
+ */
+public final class HealthGate {
+
+  private HealthGate() {}
+
+  public static GateVerdict evaluate(RingPolicy ring, ChangeRequest change, List<Instance> instances,
+      Map<String, Heartbeat> heartbeats, Instant now) {
+    Instant releasedAt = change.releasedAt();
+    long releaseRevision = change.releaseRevision();
+    int watched = 0;
+    int acknowledged = 0;
+    int failing = 0;
+    int erroring = 0;
+    String example = null;
+    for (Instance instance : instances) {
+      if (!instance.ring().equals(ring.ring())) {
+        continue;
+      }
+      // Only what the change alters for this instance can be confirmed: an instance layer of
+      // another instance, or another ring's layer, leaves its documents as they were.
+      Set<String> namespaces = affected(change, instance);
+      Heartbeat heartbeat = heartbeats.get(instance.id());
+      if (namespaces.isEmpty() || heartbeat == null || !readsAny(heartbeat.body(), namespaces)) {
+        continue;
+      }
+      watched++;
+      if (heartbeat.receivedAt().isBefore(releasedAt)) {
+        continue; // silent since the release: not acknowledged, and no evidence against it
+      }
+      JsonNode reported = heartbeat.body().path("namespaces");
+      boolean confirmed = true;
+      boolean unhealthy = false;
+      for (String namespace : namespaces) {
+        JsonNode state = reported.get(namespace);
+        if (state == null) {
+          continue;
+        }
+        String status = state.path("status").asText();
+        if (status.equals("STALE") || status.equals("EXPIRED")) {
+          unhealthy = true;
+          if (example == null) {
+            example = instance.id() + " reports " + namespace + " " + status
+                + (state.hasNonNull("reason") ? " (" + state.get("reason").asText() + ")" : "");
+          }
+        }
+        if (!status.equals("FRESH") || state.path("revision").asLong() < releaseRevision) {
+          confirmed = false;
+        }
+      }
+      JsonNode application = heartbeat.body().path("application");
+      if (application.path("status").asText().equals("FAILING")) {
+        erroring++;
+        if (example == null) {
+          example = instance.id() + "'s application reports FAILING"
+              + (application.hasNonNull("reason") ? " (" + application.get("reason").asText() + ")" : "");
+        }
+      }
+      if (unhealthy) {
+        failing++;
+      }
+      if (confirmed && !unhealthy) {
+        acknowledged++;
+      }
+    }
+    RingGate gate = ring.gate();
+    String counts = acknowledged + " of " + watched + " instances in ring " + ring.ring() + " confirmed revision "
+        + releaseRevision;
+    if (watched > 0 && (double) failing / watched > gate.maxFailingRatio()) {
+      return new GateVerdict(GateVerdict.Decision.FAIL, watched, acknowledged, failing, erroring,
+          failing + " of " + watched + " instances in ring " + ring.ring() + " report a changed namespace STALE or EXPIRED"
+              + " (more than " + percent(gate.maxFailingRatio()) + "); for example " + example);
+    }
+    if (watched > 0 && (double) erroring / watched > gate.maxErrorRatio()) {
+      return new GateVerdict(GateVerdict.Decision.FAIL, watched, acknowledged, failing, erroring,
+          erroring + " of " + watched + " instances in ring " + ring.ring() + " report their application FAILING"
+              + " (more than " + percent(gate.maxErrorRatio()) + "); for example " + example);
+    }
+    boolean enoughAcks = watched == 0 || (double) acknowledged / watched >= gate.minAckRatio();
+    Duration since = Duration.between(releasedAt, now);
+    if (!enoughAcks) {
+      if (since.compareTo(gate.ackDeadline()) >= 0) {
+        return new GateVerdict(GateVerdict.Decision.FAIL, watched, acknowledged, failing, erroring,
+            "only " + counts + " within " + gate.ackDeadline() + " (needs " + percent(gate.minAckRatio()) + ")");
+      }
+      return new GateVerdict(GateVerdict.Decision.WAIT, watched, acknowledged, failing, erroring,
+          "waiting for acknowledgements: " + counts + " (needs " + percent(gate.minAckRatio()) + " by "
+              + releasedAt.plus(gate.ackDeadline()) + ")");
+    }
+    if (since.compareTo(ring.bakeTime()) < 0) {
+      return new GateVerdict(GateVerdict.Decision.WAIT, watched, acknowledged, failing, erroring,
+          "baking until " + releasedAt.plus(ring.bakeTime()) + "; " + counts);
+    }
+    return new GateVerdict(GateVerdict.Decision.PASS, watched, acknowledged, failing, erroring,
+        "healthy and baked: " + counts);
+  }
+
+  /** The namespaces whose effective document for {@code instance} the change edits. */
+  static Set<String> affected(ChangeRequest change, Instance instance) {
+    Set<String> namespaces = new TreeSet<>();
+    for (ChangeEdit edit : change.edits()) {
+      boolean applies = switch (edit.scope().kind()) {
+        case DEFAULT -> true;
+        case RING -> edit.scope().target().equals(instance.ring());
+        case INSTANCE -> edit.scope().target().equals(instance.id());
+      };
+      if (applies) {
+        namespaces.add(edit.namespace());
+      }
+    }
+    for (SubscriptionEdit edit : change.subscriptionEdits()) {
+      if (edit.instance().equals(instance.id())) {
+        namespaces.add(SubscriptionsDocument.NAMESPACE);
+      }
+    }
+    return namespaces;
+  }
+
+  private static boolean readsAny(JsonNode heartbeat, Set<String> namespaces) {
+    JsonNode reported = heartbeat.path("namespaces");
+    for (String namespace : namespaces) {
+      if (reported.has(namespace)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String percent(double ratio) {
+    return Math.round(ratio * 1000) / 10.0 + "%";
+  }
+}

@@ -1,0 +1,248 @@
+package io.holdfast.server.rollout;
+
+import io.holdfast.server.ProblemException;
+import io.holdfast.server.store.ConfigStore;
+import io.holdfast.server.store.Heartbeat;
+import io.holdfast.server.store.Instance;
+import io.holdfast.server.store.StoreUnavailableException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives rollouts: starts approved changes, judges each rolling-out change with its current ring's
+ * {@link HealthGate}, promotes it when the gate passes, and backs it out when it fails.
+ *
+ * <p>Every replica runs an engine, but only the one holding the {@link #LEASE} lease in the store
+ * acts; the others keep trying to take it, and one does once the holder stops renewing it (it
+ * died, or lost the store). All the engine's state is in the store: the ring a change bakes in
+ * and when it was released. A restarted or newly leading engine therefore resumes exactly where
+ * the last one stopped, and every transition it makes is fenced by its lease token and
+ * compare-and-set on the change's version, so no ring is released twice or skipped even if two
+ * engines briefly both believe they lead.
+ *
+ * <p>A {@link #tick()} is one pass over the changes; {@link #start(Duration)} runs ticks on a
+ * daemon thread, and tests call it directly with a driven clock. Thread-safe: ticks are
+ * serialised.
+ */
+public final class RolloutEngine implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RolloutEngine.class);
+
+  /** The name of the leader lease. */
+  public static final String LEASE = "rollouts";
+
+  private static final int MAX_CHANGES_PER_TICK = 1000;
+
+  private final RolloutStore rollouts;
+  private final ConfigStore store;
+  private final Clock clock;
+  private final String holder;
+  private final Duration leaseTtl;
+  private final Runnable afterWrite;
+  private final Consumer<String> backOuts;
+  private ScheduledExecutorService schedule;
+  private volatile boolean leader;
+  private volatile int active;
+
+  /**
+   * @param holder this replica's name in the lease; unique among replicas
+   * @param afterWrite run after every transition, to serve it from this replica at once
+   * @param backOuts told of each back-out with its trigger ({@code gate} or {@code operator})
+   */
+  public RolloutEngine(RolloutStore rollouts, ConfigStore store, Clock clock, String holder, Duration leaseTtl,
+      Runnable afterWrite, Consumer<String> backOuts) {
+    this.rollouts = rollouts;
+    this.store = store;
+    this.clock = clock;
+    this.holder = holder;
+    this.leaseTtl = leaseTtl;
+    this.afterWrite = afterWrite;
+    this.backOuts = backOuts;
+  }
+
+  /** The name this engine takes the lease under. */
+  public String holder() {
+    return holder;
+  }
+
+  /** Whether this engine held the lease at its last tick. */
+  public boolean leader() {
+    return leader;
+  }
+
+  /** Changes rolling out at the last tick this engine led. */
+  public int active() {
+    return active;
+  }
+
+  /** Runs a tick every {@code interval} until closed. */
+  public synchronized void start(Duration interval) {
+    if (schedule != null) {
+      throw new IllegalStateException("already started");
+    }
+    schedule = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "holdfast-rollout-engine");
+      t.setDaemon(true);
+      return t;
+    });
+    schedule.scheduleWithFixedDelay(this::tickQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void tickQuietly() {
+    try {
+      tick();
+    } catch (RuntimeException e) {
+      LOG.warn("rollout engine tick failed; retrying at the next one", e);
+    }
+  }
+
+  /**
+   * One pass: take or renew the lease, then act on every rolling-out change and start approved
+   * ones. Returns what it did, one line per transition, for logs and tests.
+   */
+  public synchronized List<String> tick() {
+    Optional<Lease> held;
+    try {
+      held = rollouts.acquireLease(LEASE, holder, leaseTtl);
+    } catch (StoreUnavailableException e) {
+      leader = false;
+      LOG.warn("rollout engine cannot reach the store: {}", e.getMessage());
+      return List.of();
+    }
+    if (held.isEmpty()) {
+      if (leader) {
+        LOG.info("rollout engine {} no longer leads", holder);
+      }
+      leader = false;
+      return List.of();
+    }
+    if (!leader) {
+      LOG.info("rollout engine {} leads (lease token {})", holder, held.get().token());
+    }
+    leader = true;
+    Lease lease = held.get();
+    List<String> actions = new ArrayList<>();
+    try {
+      drive(lease, actions);
+    } catch (LeaseLostException e) {
+      leader = false;
+      LOG.warn("rollout engine {} lost its lease mid-tick: {}", holder, e.getMessage());
+    } finally {
+      if (!actions.isEmpty()) {
+        afterWrite.run();
+      }
+    }
+    return actions;
+  }
+
+  private void drive(Lease lease, List<String> actions) {
+    boolean frozen = rollouts.freeze().isPresent();
+    Map<String, RingPolicy> rings = new HashMap<>();
+    List<RingPolicy> order = rollouts.ringPolicies();
+    for (RingPolicy ring : order) {
+      rings.put(ring.ring(), ring);
+    }
+    List<ChangeRequest> rolling = oldestFirst(ChangeState.ROLLING_OUT);
+    active = rolling.size();
+    if (!rolling.isEmpty()) {
+      List<Instance> instances = store.listInstances();
+      Map<String, Heartbeat> heartbeats = new HashMap<>();
+      for (Heartbeat heartbeat : store.latestHeartbeats()) {
+        heartbeats.put(heartbeat.instance(), heartbeat);
+      }
+      for (ChangeRequest change : rolling) {
+        RingPolicy ring = rings.get(change.currentRing());
+        GateVerdict verdict = HealthGate.evaluate(ring, change, instances, heartbeats, clock.instant());
+        act(change, verdict, order, frozen, lease, actions);
+      }
+    }
+    if (!frozen) {
+      for (ChangeRequest change : oldestFirst(ChangeState.APPROVED)) {
+        if (!change.paused()) {
+          transition(actions, change, "started in ring " + order.get(0).ring(),
+              () -> rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, actor(), lease));
+        }
+      }
+    }
+  }
+
+  private void act(ChangeRequest change, GateVerdict verdict, List<RingPolicy> order, boolean frozen, Lease lease,
+      List<String> actions) {
+    switch (verdict.decision()) {
+      case FAIL -> {
+        // Backing out is never held by a pause or a freeze: it is what a freeze is waiting for.
+        String reason = "automatic back-out in ring " + change.currentRing() + ": " + verdict.reason();
+        if (transition(actions, change, "backed out: " + verdict.reason(),
+            () -> rollouts.backOut(change.id(), change.version(), reason, actor(), lease))) {
+          backOuts.accept("gate");
+        }
+      }
+      case PASS -> {
+        if (change.paused() || frozen) {
+          return;
+        }
+        Optional<RingPolicy> next = order.stream().filter(r -> !change.releasedTo(r.ring())).findFirst();
+        if (next.isPresent()) {
+          transition(actions, change, "promoted to ring " + next.get().ring() + ": " + verdict.reason(),
+              () -> rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, actor(), lease));
+        } else {
+          transition(actions, change, "completed: " + verdict.reason(),
+              () -> rollouts.complete(change.id(), change.version(), "completed: " + verdict.reason(), actor(), lease));
+        }
+      }
+      case WAIT -> { }
+    }
+  }
+
+  /** Runs one transition; a change an operator moved meanwhile is left for the next tick. */
+  private boolean transition(List<String> actions, ChangeRequest change, String what, Runnable write) {
+    try {
+      write.run();
+      String line = "change " + change.id() + " " + what;
+      LOG.info("rollout: {}", line);
+      actions.add(line);
+      return true;
+    } catch (ProblemException e) {
+      LOG.info("rollout: change {} not moved ({}); will look again", change.id(), e.getMessage());
+      return false;
+    }
+  }
+
+  private List<ChangeRequest> oldestFirst(ChangeState state) {
+    List<ChangeRequest> changes = new ArrayList<>(rollouts.listChanges(List.of(state), MAX_CHANGES_PER_TICK));
+    Collections.reverse(changes);
+    return changes;
+  }
+
+  private String actor() {
+    return "rollout-engine@" + holder;
+  }
+
+  /** Stops ticking and gives up the lease so another replica takes over without waiting it out. */
+  @Override
+  public synchronized void close() {
+    if (schedule != null) {
+      schedule.shutdownNow();
+    }
+    if (leader) {
+      try {
+        rollouts.releaseLease(LEASE, holder);
+      } catch (RuntimeException e) {
+        LOG.warn("could not give up the rollout lease; it expires on its own: {}", e.getMessage());
+      }
+      leader = false;
+    }
+  }
+}

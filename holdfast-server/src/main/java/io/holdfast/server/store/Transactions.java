@@ -1,0 +1,85 @@
+package io.holdfast.server.store;
+
+import io.holdfast.protocol.problem.ProblemType;
+import io.holdfast.server.ProblemException;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * The transaction discipline every JDBC store in this package follows: reads on the reader
+ * pool, writes in one transaction on the writer pool that commits completely or rolls back
+ * completely. A failing database becomes {@link StoreUnavailableException}; a unique or check
+ * constraint that a concurrent writer tripped becomes {@code ALREADY_EXISTS}. Thread-safe.
+ */
+final class Transactions {
+
+  /** Work on a connection; the transaction around it is the caller's. */
+  @FunctionalInterface
+  interface SqlWork<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  private final Database database;
+
+  Transactions(Database database) {
+    this.database = database;
+  }
+
+  <T> T read(SqlWork<T> work) {
+    try (Connection c = database.reader().getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
+  /** A read that must see one consistent state across several queries. */
+  <T> T readTransaction(SqlWork<T> work) {
+    try (Connection c = database.reader().getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        return work.run(c);
+      } finally {
+        c.rollback();
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
+  <T> T write(SqlWork<T> work) {
+    try (Connection c = database.writer().getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        try {
+          c.rollback();
+        } catch (SQLException rollbackFailure) {
+          e.addSuppressed(rollbackFailure);
+        }
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      if (isConstraintViolation(e)) {
+        throw new ProblemException(ProblemType.ALREADY_EXISTS, "a concurrent write created the same item: " + e.getMessage(), e);
+      }
+      throw unavailable(e);
+    }
+  }
+
+  private static boolean isConstraintViolation(SQLException e) {
+    String state = e.getSQLState();
+    String message = String.valueOf(e.getMessage());
+    return (state != null && state.startsWith("23")) || message.contains("SQLITE_CONSTRAINT");
+  }
+
+  private static StoreUnavailableException unavailable(SQLException e) {
+    return new StoreUnavailableException("the store failed: " + e.getMessage(), e);
+  }
+}
