@@ -59,6 +59,11 @@ public final class AdminClient {
     return send("POST", path, body);
   }
 
+  /** POST with request headers as name, value pairs (such as {@code If-Match}). */
+  public JsonNode post(String path, JsonNode body, String... headers) {
+    return send("POST", path, body, headers);
+  }
+
   public JsonNode put(String path, JsonNode body) {
     return send("PUT", path, body);
   }

@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,17 +49,26 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default ${DEFAULT-VALUE}).")
   String host;
 
+  /**
+   * A demo replica probes both replicas and runs the rollout engine on a one-second tick, so a
+   * change moves while you watch; it needs no SDK clients to pass its gates.
+   */
+  private static ServerConfig demo(ServerConfig.Builder builder, List<URI> pair) {
+    return builder.probeEnabled(true).probeTargets(pair).rolloutEngineEnabled(true)
+        .rolloutTick(Duration.ofSeconds(1)).rolloutLeaseTtl(Duration.ofSeconds(5)).build();
+  }
+
   @Override
   public Integer call() throws Exception {
     // Each replica probes both, so GET /v1/admin/probes on either shows the pair.
     String reachable = host.equals("0.0.0.0") ? "127.0.0.1" : host;
     List<URI> pair = List.of(URI.create("http://" + reachable + ":" + port), URI.create("http://" + reachable + ":" + secondPort));
     HoldfastServer first = HoldfastServer.start(
-        ServerConfig.builder(dataDir).host(host).port(port).probeEnabled(true).probeTargets(pair).build());
+        demo(ServerConfig.builder(dataDir).host(host).port(port), pair));
     HoldfastServer second;
     try {
       second = HoldfastServer.start(
-          ServerConfig.builder(dataDir).host(host).port(secondPort).probeEnabled(true).probeTargets(pair).build());
+          demo(ServerConfig.builder(dataDir).host(host).port(secondPort), pair));
     } catch (RuntimeException e) {
       first.close();
       throw e;

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       InstanceCommand.class,
       NamespaceCommand.class,
       RingCommand.class,
+      ChangeCommand.class,
       CredentialCommand.class,
       ApplicationCommand.class,
       SubscriptionCommand.class,

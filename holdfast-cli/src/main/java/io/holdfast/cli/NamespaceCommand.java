@@ -19,7 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code holdfast ns …}: namespaces, layers, publishing, history and diff. */
 @Command(name = "ns", mixinStandardHelpOptions = true,
-    description = "Namespaces: edit layers, publish, and read history and diffs.")
+    description = "Namespaces: edit layers, publish, read history and diffs, and set a JSON Schema.",
+    subcommands = NamespaceCommand.SchemaCommand.class)
 final class NamespaceCommand {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -146,6 +147,43 @@ final class NamespaceCommand {
     print(admin.client().get(base(ns) + "/effective/" + AdminClient.encode(instance)
         + (revision == null ? "" : "?revision=" + revision)));
     return 0;
+  }
+
+  /**
+   * {@code holdfast ns schema …}: the JSON Schema every effective document of a namespace must
+   * satisfy. Setting one is refused while what the namespace serves breaks it; afterwards a
+   * change or publish that would break it is refused.
+   */
+  @Command(name = "schema", mixinStandardHelpOptions = true,
+      description = "Set, show or remove a namespace's JSON Schema (setting and removing need an admin).")
+  static final class SchemaCommand {
+
+    @Spec
+    CommandSpec spec;
+
+    @Command(name = "set", description = "Set the namespace's JSON Schema from FILE ('-' for standard input).")
+    int set(
+        @Mixin AdminOptions admin,
+        @Parameters(index = "0", paramLabel = "NS") String ns,
+        @Parameters(index = "1", paramLabel = "FILE") String file) {
+      JsonNode schema = JsonFiles.readObject(file, "JSON Schema", System.in);
+      AdminOptions.print(spec.commandLine().getOut(), admin.client().put(base(ns) + "/schema", schema));
+      return 0;
+    }
+
+    @Command(name = "show", description = "Print the namespace's JSON Schema.")
+    int show(@Mixin AdminOptions admin, @Parameters(paramLabel = "NS") String ns) {
+      AdminOptions.print(spec.commandLine().getOut(), admin.client().get(base(ns) + "/schema"));
+      return 0;
+    }
+
+    @Command(name = "remove", description = "Remove the namespace's JSON Schema.")
+    int remove(@Mixin AdminOptions admin, @Parameters(paramLabel = "NS") String ns) {
+      admin.client().delete(base(ns) + "/schema");
+      spec.commandLine().getOut().println("namespace " + ns + " has no JSON Schema now");
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
   }
 
   private static String base(String ns) {

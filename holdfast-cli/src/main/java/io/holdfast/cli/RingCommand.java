@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code holdfast ring …}: rollout rings. */
-@Command(name = "ring", mixinStandardHelpOptions = true, description = "List and create rollout rings.")
+@Command(name = "ring", mixinStandardHelpOptions = true,
+    description = "List and create rollout rings; change their bake times and health gates.")
 final class RingCommand {
 
   @Spec
@@ -34,5 +35,55 @@ final class RingCommand {
     body.put("bakeTime", bake);
     AdminOptions.print(spec.commandLine().getOut(), admin.client().post("/v1/admin/rings", body));
     return 0;
+  }
+
+  @Command(name = "update", description = "Change a ring's bake time and health gate (admin); options not given "
+      + "stay as they are.")
+  int update(
+      @Mixin AdminOptions admin,
+      @Parameters(paramLabel = "NAME") String name,
+      @Option(names = "--bake-time", paramLabel = "DURATION",
+          description = "How long a change bakes in the ring before the gate may promote it, e.g. 24h.") String bakeTime,
+      @Option(names = "--min-ack-ratio", paramLabel = "RATIO",
+          description = "Share of the ring's watching instances that must confirm the release, 0 to 1.") Double minAckRatio,
+      @Option(names = "--ack-deadline", paramLabel = "DURATION",
+          description = "How long after the release they have to confirm it, e.g. 15m.") String ackDeadline,
+      @Option(names = "--max-failing-ratio", paramLabel = "RATIO",
+          description = "Largest tolerated share reporting a changed namespace stale or expired, 0 to 1.")
+          Double maxFailingRatio,
+      @Option(names = "--max-error-ratio", paramLabel = "RATIO",
+          description = "Largest tolerated share whose application reports itself failing, 0 to 1.")
+          Double maxErrorRatio) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    if (bakeTime != null) {
+      body.put("bakeTime", bakeTime);
+    }
+    ObjectNode gate = JsonNodeFactory.instance.objectNode();
+    putRatio(gate, "minAckRatio", "--min-ack-ratio", minAckRatio);
+    if (ackDeadline != null) {
+      gate.put("ackDeadline", ackDeadline);
+    }
+    putRatio(gate, "maxFailingRatio", "--max-failing-ratio", maxFailingRatio);
+    putRatio(gate, "maxErrorRatio", "--max-error-ratio", maxErrorRatio);
+    if (!gate.isEmpty()) {
+      body.set("gate", gate);
+    }
+    if (body.isEmpty()) {
+      throw new IllegalArgumentException("nothing to change: give --bake-time, --min-ack-ratio, --ack-deadline, "
+          + "--max-failing-ratio or --max-error-ratio");
+    }
+    AdminOptions.print(spec.commandLine().getOut(),
+        admin.client().patch("/v1/admin/rings/" + AdminClient.encode(name), body));
+    return 0;
+  }
+
+  private static void putRatio(ObjectNode gate, String member, String option, Double value) {
+    if (value == null) {
+      return;
+    }
+    if (!(value >= 0 && value <= 1)) {
+      throw new IllegalArgumentException(option + " must be a ratio from 0 to 1, was " + value);
+    }
+    gate.put(member, value);
   }
 }
