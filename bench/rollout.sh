@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# What one pass of the rollout engine costs as the fleet grows (issue 6): a change baking in
+# ring dev with every instance of the fleet in that ring and a heartbeat each on a real SQLite
+# file, RolloutEngine.tick() timed, against the same store reads on their own and the health
+# gate on data in memory. Usage: bench/rollout.sh [fleet sizes...] (default 1000 10000).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+"$root/holdfast" --version >/dev/null   # builds if needed
+jdk=$("$root/bin/find-jdk")
+cp="$root/holdfast-bench/target/holdfast-bench-0.1.0-SNAPSHOT.jar:$root/holdfast-bench/target/lib/*"
+export HOLDFAST_LOG_LEVEL=WARN HOLDFAST_ACCESS_LOG=WARN
+echo "== rollout engine tick by fleet size ($(nproc) cores, $(uname -m))"
+"$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" io.holdfast.bench.RolloutGateBenchmark "$@"
