@@ -22,6 +22,7 @@ import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.store.Database;
 import io.holdfast.server.store.JdbcConfigStore;
 import io.holdfast.server.store.JdbcRolloutStore;
+import io.holdfast.server.store.RevisionNotifications;
 import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.rollout.RolloutEngine;
 import io.holdfast.server.rollout.RolloutStore;
@@ -72,11 +73,14 @@ public final class HoldfastServer implements AutoCloseable {
   private final ReplicaProbe probe;
   private final HeartbeatWriter heartbeats;
   private final RolloutEngine engine;
+  /** On PostgreSQL, wakes the snapshot at once on other replicas' writes; {@code null} on SQLite. */
+  private final RevisionNotifications notifications;
 
   private HoldfastServer(ServerConfig config, ConfigStore store, SnapshotHolder snapshots, WebServer web,
       VerificationKey verificationKey, String adminToken, ReplicaProbe probe, ServerMetrics metrics, HeartbeatWriter heartbeats,
-      RolloutEngine engine) {
+      RolloutEngine engine, RevisionNotifications notifications) {
     this.engine = engine;
+    this.notifications = notifications;
     this.metrics = metrics;
     this.probe = probe;
     this.heartbeats = heartbeats;
@@ -112,11 +116,14 @@ public final class HoldfastServer implements AutoCloseable {
     HeartbeatWriter heartbeats = null;
     RolloutStore rollouts = null;
     RolloutEngine engine = null;
+    RevisionNotifications notifications = null;
+    Database.Dialect dialect = null;
     try {
       DocumentSigner signer;
       String adminToken;
       try (DataDirectoryLock lock = DataDirectoryLock.acquire(config.dataDirectory())) {
         Database database = Database.open(config.jdbcUrl(), config.storeTimeout());
+        dialect = database.dialect();
         store = storeDecorator.apply(new JdbcConfigStore(database, clock));
         rollouts = new JdbcRolloutStore(database, clock);
         signer = SigningKeyFile.loadOrCreate(config.signingKey());
@@ -128,6 +135,11 @@ public final class HoldfastServer implements AutoCloseable {
       snapshots = new SnapshotHolder(store, new SnapshotBuilder(signer, clock), clock);
       snapshots.refresh();
       snapshots.start(config.refreshInterval());
+      if (dialect == Database.Dialect.POSTGRESQL) {
+        SnapshotHolder listening = snapshots;
+        notifications = RevisionNotifications.start(config.jdbcUrl(), config.storeTimeout(),
+            () -> refreshQuietly(listening));
+      }
       metrics.bindSnapshots(snapshots);
       heartbeats = new HeartbeatWriter(store, MAX_BUFFERED_HEARTBEATS, HEARTBEAT_BATCH, HEARTBEAT_RETRY);
       Fleet fleet = new Fleet(store, snapshots, clock, FLEET_SILENT_AFTER, Duration.ofSeconds(1));
@@ -151,10 +163,13 @@ public final class HoldfastServer implements AutoCloseable {
       ReplicaProbe started = probe;
       probe.running().ifPresent(running -> metrics.bindProbe(started.results(), running.targets()));
       return new HoldfastServer(config, store, snapshots, web, signer.verificationKey(), adminToken, probe, metrics,
-          heartbeats, engine);
+          heartbeats, engine, notifications);
     } catch (RuntimeException e) {
       if (engine != null) {
         engine.close();
+      }
+      if (notifications != null) {
+        notifications.close();
       }
       if (probe != null) {
         probe.close();
@@ -252,6 +267,9 @@ public final class HoldfastServer implements AutoCloseable {
   @Override
   public void close() {
     engine.close(); // first, so the lease passes to another replica at once
+    if (notifications != null) {
+      notifications.close();
+    }
     probe.close(); // its rounds read this replica: stop them before it stops answering
     try {
       // First, so that long-polling watchers answer at once instead of holding the web server's

@@ -70,7 +70,7 @@ final class AuditTable {
     if (query.target() != null) {
       if (query.target().endsWith(":")) {
         // A prefix names a kind of target; substr avoids LIKE's wildcards in the value.
-        sql.append(" AND substr(target, 1, ?) = ?");
+        sql.append(" AND substr(target, 1, CAST(? AS INTEGER)) = ?");
         parameters.add(Integer.toString(query.target().length()));
       } else {
         sql.append(" AND target = ?");

@@ -14,16 +14,28 @@ import org.flywaydb.core.Flyway;
  * <p>SQLite allows one writer at a time, so writes go through a one-connection pool whose
  * transactions start {@code IMMEDIATE} (taking the write lock up front instead of failing on
  * upgrade), while reads use a separate pool of deferred transactions that WAL lets run beside
- * the writer. Thread-safe.
+ * the writer.
+ *
+ * <p>PostgreSQL is shared by replicas on many hosts. Writes there are serialised across all of
+ * them by a transaction-scoped advisory lock ({@link Transactions}), which gives the same
+ * guarantees SQLite's single writer gives: revisions commit in order, the audit chain never
+ * forks, overlap checks see every earlier write. Reads run beside them. Connections time out
+ * after the store timeout, so a database that stops answering fails requests instead of holding
+ * them. Thread-safe.
  */
 public final class Database implements AutoCloseable {
 
+  /** The SQL dialects Holdfast speaks. */
+  public enum Dialect { SQLITE, POSTGRESQL }
+
   private final String jdbcUrl;
+  private final Dialect dialect;
   private final HikariDataSource writer;
   private final HikariDataSource reader;
 
-  private Database(String jdbcUrl, HikariDataSource writer, HikariDataSource reader) {
+  private Database(String jdbcUrl, Dialect dialect, HikariDataSource writer, HikariDataSource reader) {
     this.jdbcUrl = jdbcUrl;
+    this.dialect = dialect;
     this.writer = writer;
     this.reader = reader;
   }
@@ -34,8 +46,12 @@ public final class Database implements AutoCloseable {
    * @throws IllegalArgumentException if the URL names a database Holdfast does not support
    */
   public static Database open(String jdbcUrl, Duration busyTimeout) {
+    if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+      return openPostgres(jdbcUrl, busyTimeout);
+    }
     if (!jdbcUrl.startsWith("jdbc:sqlite:")) {
-      throw new IllegalArgumentException("unsupported JDBC URL (jdbc:sqlite:<file> is supported): " + jdbcUrl);
+      throw new IllegalArgumentException("unsupported JDBC URL (jdbc:sqlite:<file> and jdbc:postgresql://host/db are"
+          + " supported): " + jdbcUrl);
     }
     createParentDirectory(jdbcUrl);
     HikariDataSource writer = sqlitePool(jdbcUrl, "holdfast-store-writer", 1, "IMMEDIATE", busyTimeout);
@@ -47,7 +63,7 @@ public final class Database implements AutoCloseable {
           .load()
           .migrate();
       reader = sqlitePool(jdbcUrl, "holdfast-store-reader", 4, "DEFERRED", busyTimeout);
-      return new Database(jdbcUrl, writer, reader);
+      return new Database(jdbcUrl, Dialect.SQLITE, writer, reader);
     } catch (RuntimeException e) {
       writer.close();
       if (reader != null) {
@@ -55,6 +71,47 @@ public final class Database implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  private static Database openPostgres(String jdbcUrl, Duration timeout) {
+    HikariDataSource writer = postgresPool(jdbcUrl, "holdfast-store-writer", 4, timeout);
+    HikariDataSource reader = null;
+    try {
+      Flyway.configure()
+          .dataSource(writer)
+          .locations("classpath:db/migration/postgresql")
+          .load()
+          .migrate();
+      reader = postgresPool(jdbcUrl, "holdfast-store-reader", 8, timeout);
+      return new Database(jdbcUrl, Dialect.POSTGRESQL, writer, reader);
+    } catch (RuntimeException e) {
+      writer.close();
+      if (reader != null) {
+        reader.close();
+      }
+      throw e;
+    }
+  }
+
+  private static HikariDataSource postgresPool(String jdbcUrl, String name, int size, Duration timeout) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName(name);
+    config.setJdbcUrl(jdbcUrl);
+    config.setMaximumPoolSize(size);
+    config.setMinimumIdle(1);
+    config.setConnectionTimeout(Math.max(250, timeout.toMillis()));
+    config.setAutoCommit(true);
+    // Seconds, as pgjdbc takes them: a host that does not answer fails the connection attempt,
+    // and a query the server never answers fails too (twice the store timeout: long enough for
+    // a write queued behind the advisory lock).
+    long seconds = Math.max(1, timeout.toSeconds());
+    config.addDataSourceProperty("connectTimeout", String.valueOf(seconds));
+    config.addDataSourceProperty("socketTimeout", String.valueOf(2 * seconds + 1));
+    config.addDataSourceProperty("tcpKeepAlive", "true");
+    config.addDataSourceProperty("ApplicationName", "holdfast");
+    // Fail start-up at once if the database is unreachable, with the driver's own message.
+    config.setInitializationFailTimeout(1);
+    return new HikariDataSource(config);
   }
 
   private static HikariDataSource sqlitePool(
@@ -95,6 +152,10 @@ public final class Database implements AutoCloseable {
 
   public String jdbcUrl() {
     return jdbcUrl;
+  }
+
+  public Dialect dialect() {
+    return dialect;
   }
 
   /** Connections for write transactions. */

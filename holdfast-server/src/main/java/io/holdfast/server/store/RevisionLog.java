@@ -5,8 +5,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import org.postgresql.PGConnection;
 
-/** Appends to the global revision log, inside the caller's transaction. Stateless. */
+/**
+ * Appends to the global revision log, inside the caller's transaction; on PostgreSQL it also
+ * notifies the replicas listening on {@link RevisionNotifications#CHANNEL}. Stateless.
+ */
 final class RevisionLog {
 
   private RevisionLog() {}
@@ -21,10 +25,20 @@ final class RevisionLog {
       ps.setString(3, actor);
       ps.setString(4, message == null ? "" : message);
       ps.setString(5, at.toString());
+      long revision;
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return rs.getLong(1);
+        revision = rs.getLong(1);
       }
+      if (c.isWrapperFor(PGConnection.class)) {
+        // Delivered to every listening replica when (and only if) the transaction commits.
+        try (PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+          notify.setString(1, RevisionNotifications.CHANNEL);
+          notify.setString(2, Long.toString(revision));
+          notify.execute();
+        }
+      }
+      return revision;
     }
   }
 }

@@ -19,6 +19,12 @@ final class Transactions {
     T run(Connection connection) throws SQLException;
   }
 
+  /**
+   * The key of the advisory lock every PostgreSQL write transaction takes first: one lock for
+   * all writes of every replica, as SQLite has one writer. ("HOLDFAST" in ASCII, as a number.)
+   */
+  static final long WRITE_LOCK = 0x484F4C4446415354L;
+
   private final Database database;
 
   Transactions(Database database) {
@@ -52,6 +58,12 @@ final class Transactions {
     try (Connection c = database.writer().getConnection()) {
       c.setAutoCommit(false);
       try {
+        if (database.dialect() == Database.Dialect.POSTGRESQL) {
+          try (java.sql.PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            lock.setLong(1, WRITE_LOCK);
+            lock.execute();
+          }
+        }
         T result = work.run(c);
         c.commit();
         return result;

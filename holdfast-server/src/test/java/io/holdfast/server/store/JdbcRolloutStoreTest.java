@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The rollout store on a real SQLite file: change lifecycle, what each ring is served, fix-forward
+ * The rollout store on a real SQLite file (and, through {@code PostgresRolloutStoreTest}, on the
+ * real PostgreSQL): change lifecycle, what each ring is served, fix-forward
  * back-outs, layer holds, compare-and-set transitions and lease fencing.
  */
 class JdbcRolloutStoreTest {
@@ -55,9 +56,14 @@ class JdbcRolloutStoreTest {
   private JdbcConfigStore store;
   private JdbcRolloutStore rollouts;
 
+  /** A new, empty database: here a SQLite file; {@code PostgresRolloutStoreTest} overrides it. */
+  Database openDatabase() {
+    return Database.open("jdbc:sqlite:" + directory.resolve("holdfast.db"), Duration.ofSeconds(5));
+  }
+
   @BeforeEach
   void open() {
-    database = Database.open("jdbc:sqlite:" + directory.resolve("holdfast.db"), Duration.ofSeconds(5));
+    database = openDatabase();
     store = new JdbcConfigStore(database, clock);
     rollouts = new JdbcRolloutStore(database, clock);
     store.createNamespace("core", "core settings", "alice");
