@@ -49,6 +49,12 @@ final class ChangeCommand {
 
     @Option(names = "--remove", paramLabel = "NS:SCOPE", description = "Remove a layer, e.g. core:instance:acme-prod.")
     String remove;
+
+    @Option(names = "--subscription", paramLabel = "FILE",
+        description = "A subscription edit from the JSON object in FILE: {\"id\": ..., \"quantity\": 150} changes "
+            + "that subscription (the fields 'subscription change' takes); {\"instance\": ..., \"application\": ..., ...} "
+            + "creates one (the fields 'subscription create' takes). It reaches the instance with its ring.")
+    String subscription;
   }
 
   /** A layer named on the command line: {@code file} is the content's file, or null for a removal. */
@@ -135,7 +141,15 @@ final class ChangeCommand {
     Set<String> merges = new HashSet<>();
     Set<String> seen = new HashSet<>();
     int fromStdin = 0;
+    List<String> subscriptionFiles = new ArrayList<>();
     for (EditOption option : options) {
+      if (option.subscription != null) {
+        if (JsonFiles.STDIN.equals(option.subscription) && ++fromStdin > 1) {
+          throw new IllegalArgumentException("only one edit can read standard input ('-')");
+        }
+        subscriptionFiles.add(option.subscription);
+        continue;
+      }
       boolean set = option.set != null || option.merge != null;
       LayerArgument layer = LayerArgument.parse(
           option.set != null ? option.set : option.merge != null ? option.merge : option.remove, set);
@@ -160,7 +174,13 @@ final class ChangeCommand {
         edit.set("content", JsonFiles.readObject(layer.file(), "layer content for " + layer.layer(), System.in));
       }
     }
+    for (String file : subscriptionFiles) {
+      edits.addObject().set("subscription", JsonFiles.readObject(file, "subscription edit", System.in));
+    }
     for (JsonNode edit : edits) {
+      if (edit.has("subscription")) {
+        continue;
+      }
       String layer = edit.path("namespace").asText() + ":" + edit.path("scope").asText();
       if (merges.contains(layer)) {
         // Only now, with every local input checked, ask the server for what is published.

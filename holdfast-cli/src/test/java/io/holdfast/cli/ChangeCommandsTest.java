@@ -390,4 +390,31 @@ class ChangeCommandsTest {
     assertThat(stale.err()).contains("moved since you read it").contains("(412)");
     assertThat(run("change", "status", id).out()).contains("rolling_out in ring dev");
   }
+
+  @Test
+  void aSubscriptionEdit_rollsOutWithTheInstancesRing() throws Exception {
+    assertThat(run("instance", "create", "acme-prod", "--ring", "test").exit()).isZero();
+    assertThat(run("application", "create", "crm", "--display-name", "CRM").exit()).isZero();
+    CliRun subscribed = run("subscription", "create", "--instance", "acme-prod", "--application", "crm", "--quantity",
+        "25", "--valid-from", "2026-01-01T00:00:00Z", "--plan", "enterprise");
+    assertThat(subscribed.exit()).as(subscribed.err()).isZero();
+    String id = subscribed.json().path("id").asText();
+
+    CliRun created = run("change", "create", "--description", "more seats", "--subscription",
+        file("seats.json", "{\"id\": \"" + id + "\", \"quantity\": 40}"));
+    assertThat(created.exit()).as(created.err()).isZero();
+    assertThat(created.out()).contains("subscription " + id + " of acme-prod: change").contains("\"quantity\":40");
+    CliRun diff = run("change", "diff", "1");
+    assertThat(diff.out()).contains("subscriptions for instance:acme-prod").contains("25").contains("40");
+
+    assertThat(runAsPublisher("change", "approve", "1").exit()).isZero();
+    server.rolloutEngine().tick();
+    assertThat(run("subscription", "show", id).json().path("quantity").asLong()).isEqualTo(25);
+    CliRun direct = run("subscription", "change", id, "--quantity", "99");
+    assertThat(direct.exit()).isEqualTo(HoldfastCommand.EXIT_REFUSED);
+    assertThat(direct.err()).contains("held by change 1");
+    CliRun fixed = run("change", "hotfix", "1", "--reason", "customer waiting");
+    assertThat(fixed.exit()).as(fixed.err()).isZero();
+    assertThat(run("subscription", "show", id).json().path("quantity").asLong()).isEqualTo(40);
+  }
 }
