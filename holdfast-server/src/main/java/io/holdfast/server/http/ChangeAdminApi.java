@@ -69,7 +69,7 @@ final class ChangeAdminApi implements HttpService {
         .post("/{id}/hotfix", (req, res) -> act(req, res, Role.ADMIN, true,
             (id, version, actor, reason) -> changes.hotfix(id, version, reason, actor)))
         .post("/{id}/cancel", (req, res) -> act(req, res, Role.EDITOR, true,
-            (id, version, actor, reason) -> changes.cancel(id, reason, actor)))
+            (id, version, actor, reason) -> changes.cancel(id, version, reason, actor)))
         .any("/{id}/{action}", Routes.methodNotAllowed("POST"))
         .get("/{id}", this::get)
         .any("/{id}", Routes.methodNotAllowed("GET"));

@@ -18,8 +18,6 @@ import io.holdfast.server.model.Names;
 import io.holdfast.server.model.Role;
 import io.holdfast.server.model.Scope;
 import io.holdfast.server.rollout.ChangeEdit;
-import io.holdfast.server.rollout.ChangeRequest;
-import io.holdfast.server.rollout.ChangeState;
 import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.rollout.DryRun;
 import io.holdfast.server.rollout.NamespaceSchema;
@@ -181,13 +179,10 @@ final class NamespaceAdminApi implements HttpService {
     }
     // Approved and rolling-out changes were checked against the old schema (or none); they must
     // not complete into documents the new one forbids.
-    for (ChangeRequest change : changes.store().listChanges(List.of(ChangeState.APPROVED, ChangeState.ROLLING_OUT),
-        1000)) {
-      List<String> broken = DryRun.violations(ns, compiled, change.edits(), ctx.store());
-      if (!broken.isEmpty()) {
-        throw new ProblemException(ProblemType.SCHEMA_VIOLATION, "change " + change.id() + " (" + change.state().wireName()
-            + ") would break this schema; back it out or cancel it first: " + String.join("; ", broken));
-      }
+    List<String> inFlight = DryRun.violations(ns, compiled, DryRun.withInFlight(List.of(), changes.store()), ctx.store());
+    if (!inFlight.isEmpty()) {
+      throw new ProblemException(ProblemType.SCHEMA_VIOLATION, "approved or rolling-out changes would break this"
+          + " schema once they complete; back them out or cancel them first: " + String.join("; ", inFlight));
     }
     changes.store().setNamespaceSchema(ns, schema, admin.actor());
     JsonViews.send(res, Status.OK_200, schema);

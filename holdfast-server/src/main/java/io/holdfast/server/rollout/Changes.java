@@ -110,7 +110,8 @@ public final class Changes {
     return rollouts.hotfix(id, require(id, expectedVersion).version(), reason, actor);
   }
 
-  public ChangeRequest cancel(long id, String reason, String actor) {
+  public ChangeRequest cancel(long id, Long expectedVersion, String reason, String actor) {
+    require(id, expectedVersion);
     return rollouts.cancel(id, reason, actor);
   }
 

@@ -133,7 +133,7 @@ public final class DryRun {
         }
       }
       Optional<NamespaceSchema> schema = rollouts.namespaceSchema(namespace).map(NamespaceSchema::of);
-      schema.ifPresent(s -> violations.addAll(violations(namespace, s, edits, store)));
+      schema.ifPresent(s -> violations.addAll(violations(namespace, s, withInFlight(edits, rollouts), store)));
       for (Ring ring : rings) {
         JsonNode was = SnapshotBuilder.merge(before.get(Scope.DEFAULT), before.get(Scope.ring(ring.name())), null);
         JsonNode will = SnapshotBuilder.merge(after.get(Scope.DEFAULT), after.get(Scope.ring(ring.name())), null);
@@ -154,6 +154,20 @@ public final class DryRun {
     }
     changesAnything |= subscriptionPreviews(subscriptionEdits, store, previews);
     return new Report(List.copyOf(previews), List.copyOf(violations), changesAnything);
+  }
+
+  /**
+   * The edits of every approved and rolling-out change, then {@code edits}: what the namespace
+   * will serve once they have all completed. Schemas are checked against that, so two changes
+   * that pass alone cannot complete into a document that breaks the schema together.
+   */
+  public static List<ChangeEdit> withInFlight(List<ChangeEdit> edits, RolloutStore rollouts) {
+    List<ChangeEdit> all = new ArrayList<>();
+    for (ChangeRequest change : rollouts.listChanges(List.of(ChangeState.APPROVED, ChangeState.ROLLING_OUT), 1000)) {
+      all.addAll(change.edits());
+    }
+    all.addAll(edits);
+    return all;
   }
 
   /** Each edited instance's {@code subscriptions} document before and after; whether any differs. */

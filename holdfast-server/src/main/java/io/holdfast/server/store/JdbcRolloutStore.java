@@ -560,6 +560,8 @@ public final class JdbcRolloutStore implements RolloutStore {
             + "' to '" + application + "' are held by change " + holder.get() + " until it ends");
       }
     }
+    // A draft holds nothing: what others wrote since it was created must still leave it valid.
+    requireSubscriptionEditsValid(c, change.subscriptionEdits(), now);
     try (PreparedStatement ps = c.prepareStatement(
         "UPDATE changes SET state = 'approved', version = version + 1, updated_at = ? WHERE id = ? AND version = ?")) {
       ps.setString(1, now.toString());
@@ -598,17 +600,14 @@ public final class JdbcRolloutStore implements RolloutStore {
   }
 
   /**
-   * Checks each subscription edit against the store as {@code createSubscription} and
-   * {@code changeSubscription} would, and pins it: a new subscription gets its id, a change its
-   * instance and base revision.
+   * Pins each subscription edit (a new subscription gets its id, a change its instance and base
+   * revision), then checks them all as {@code createSubscription} and {@code changeSubscription}
+   * would.
    */
   private static List<SubscriptionEdit> pinSubscriptionEdits(Connection c, List<SubscriptionEdit> edits, Instant now)
       throws SQLException {
     List<SubscriptionEdit> pinned = new ArrayList<>();
-    List<Subscription> candidates = new ArrayList<>();
     for (SubscriptionEdit edit : edits) {
-      SubscriptionEdit ready;
-      Subscription candidate;
       if (edit.create() != null) {
         NewSubscription wanted = edit.create();
         if (!exists(c, "SELECT 1 FROM instances WHERE id = ?", wanted.instance())) {
@@ -618,25 +617,45 @@ public final class JdbcRolloutStore implements RolloutStore {
           throw new ProblemException(ProblemType.APPLICATION_NOT_FOUND,
               "application '" + wanted.application() + "' does not exist");
         }
-        ready = new SubscriptionEdit(UUID.randomUUID().toString(), wanted.instance(), wanted, null, 0L);
-        candidate = ready.applyTo(null, 0, now);
+        pinned.add(new SubscriptionEdit(UUID.randomUUID().toString(), wanted.instance(), wanted, null, 0L));
       } else {
         Subscription current = SubscriptionTables.subscription(c, edit.subscriptionId()).stream().findFirst()
             .orElseThrow(() -> new ProblemException(ProblemType.SUBSCRIPTION_NOT_FOUND,
                 "subscription '" + edit.subscriptionId() + "' does not exist"));
+        if (pinned.stream().anyMatch(p -> p.subscriptionId().equals(current.id()))) {
+          throw new ProblemException(ProblemType.INVALID_REQUEST,
+              "subscription " + current.id() + " is edited twice; one edit per subscription");
+        }
+        pinned.add(new SubscriptionEdit(current.id(), current.instance(), null, edit.change(),
+            edit.baseRevision() != null ? edit.baseRevision() : current.revision()));
+      }
+    }
+    requireSubscriptionEditsValid(c, pinned, now);
+    return pinned;
+  }
+
+  /**
+   * The pinned edits, applied to the subscriptions as they are now, break no rule: nothing
+   * cancelled changes, counts and periods are valid, and no two subscriptions of an instance and
+   * application overlap (counting the edits' own results). Run when a change is written and
+   * again when it is approved, since a draft holds nothing and others may write meanwhile.
+   */
+  private static void requireSubscriptionEditsValid(Connection c, List<SubscriptionEdit> edits, Instant now)
+      throws SQLException {
+    List<Subscription> candidates = new ArrayList<>();
+    for (SubscriptionEdit edit : edits) {
+      Subscription candidate;
+      if (edit.create() != null) {
+        candidate = edit.applyTo(null, 0, now);
+      } else {
+        Subscription current = SubscriptionTables.subscription(c, edit.subscriptionId()).get(0);
         if (current.status() == SubscriptionStatus.CANCELLED) {
           throw new ProblemException(ProblemType.SUBSCRIPTION_ENDED,
               "subscription '" + current.id() + "' is cancelled and cannot change; create a new one instead");
         }
-        ready = new SubscriptionEdit(current.id(), current.instance(), null, edit.change(),
-            edit.baseRevision() != null ? edit.baseRevision() : current.revision());
-        candidate = ready.applyTo(current, current.revision(), now);
+        candidate = edit.applyTo(current, current.revision(), now);
         SubscriptionRules.requireCounts(candidate.quantity(), candidate.overage());
         SubscriptionRules.requirePeriod(candidate.validFrom(), candidate.validUntil());
-      }
-      if (pinned.stream().anyMatch(p -> p.subscriptionId().equals(candidate.id()))) {
-        throw new ProblemException(ProblemType.INVALID_REQUEST,
-            "subscription " + candidate.id() + " is edited twice; one edit per subscription");
       }
       List<Subscription> siblings = new ArrayList<>(SubscriptionTables.subscriptions(c,
           new SubscriptionFilter(candidate.instance(), candidate.application(), null)));
@@ -648,9 +667,7 @@ public final class JdbcRolloutStore implements RolloutStore {
       }
       SubscriptionRules.requireNoOverlap(candidate, siblings);
       candidates.add(candidate);
-      pinned.add(ready);
     }
-    return pinned;
   }
 
   /** The edits become the stored subscriptions at {@code revision}, checked once more. */

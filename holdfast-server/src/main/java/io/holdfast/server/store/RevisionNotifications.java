@@ -29,6 +29,7 @@ public final class RevisionNotifications implements AutoCloseable {
   public static final String CHANNEL = "holdfast_revisions";
 
   private static final int WAIT_MILLIS = 1000;
+  private static final Duration PING_AFTER = Duration.ofSeconds(10);
   private static final Duration MAX_PAUSE = Duration.ofSeconds(10);
 
   private final String jdbcUrl;
@@ -68,10 +69,19 @@ public final class RevisionNotifications implements AutoCloseable {
         pause = Duration.ofMillis(250);
         onRevision.run(); // whatever was committed while not listening
         PGConnection pg = c.unwrap(PGConnection.class);
+        long quietSince = System.nanoTime();
         while (!closed) {
           PGNotification[] notifications = pg.getNotifications(WAIT_MILLIS);
           if (notifications != null && notifications.length > 0) {
             onRevision.run();
+            quietSince = System.nanoTime();
+          } else if (System.nanoTime() - quietSince > PING_AFTER.toNanos()) {
+            // getNotifications treats its own wait running out as "nothing yet", so a connection
+            // that died without a reset would look quiet forever: ask the server something.
+            try (Statement ping = c.createStatement()) {
+              ping.execute("SELECT 1");
+            }
+            quietSince = System.nanoTime();
           }
         }
       } catch (SQLException | RuntimeException e) {
@@ -98,8 +108,7 @@ public final class RevisionNotifications implements AutoCloseable {
     Properties properties = new Properties();
     long seconds = Math.max(1, timeout.toSeconds());
     properties.setProperty("connectTimeout", String.valueOf(seconds));
-    // getNotifications waits up to WAIT_MILLIS client-side; a dead server shows up as a read
-    // timeout well after that.
+    // A dead server shows up as this read timeout on the periodic ping.
     properties.setProperty("socketTimeout", String.valueOf(2 * seconds + 5));
     properties.setProperty("tcpKeepAlive", "true");
     properties.setProperty("ApplicationName", "holdfast-listener");

@@ -39,14 +39,28 @@ final class Transactions {
     }
   }
 
-  /** A read that must see one consistent state across several queries. */
+  /**
+   * A read that must see one consistent state across several queries. SQLite's deferred read
+   * transaction gives that by itself; PostgreSQL's default (READ COMMITTED) gives each statement
+   * its own view, so there the transaction is REPEATABLE READ: a snapshot built from layers of
+   * one moment and rollouts of the next could serve a lower revision than before.
+   */
   <T> T readTransaction(SqlWork<T> work) {
     try (Connection c = database.reader().getConnection()) {
+      boolean postgres = database.dialect() == Database.Dialect.POSTGRESQL;
       c.setAutoCommit(false);
+      if (postgres) {
+        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        c.setReadOnly(true);
+      }
       try {
         return work.run(c);
       } finally {
         c.rollback();
+        if (postgres) {
+          c.setReadOnly(false);
+          c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        }
         c.setAutoCommit(true);
       }
     } catch (SQLException e) {

@@ -159,4 +159,15 @@ class ChangeSubscriptionEditTest {
       assertThat(p.get("diff").toString()).contains("quantity").contains("25").contains("40");
     });
   }
+
+  @Test
+  void twoChangesThatPassTheSchemaAlone_butBreakItTogether_areRefused() {
+    server.admin("PUT", "/v1/admin/namespaces/core/schema", "{\"not\":{\"required\":[\"a\",\"b\"]}}");
+    json(server.sendJson("POST", CHANGES, server.adminToken(), body("a", RolloutTestSupport.edit("core", "default",
+        "{\"a\":1}"))));
+    String before = fingerprint(server, "core");
+    assertProblem(server.sendJson("POST", CHANGES, server.adminToken(), body("b", RolloutTestSupport.edit("core",
+        "ring:test", "{\"b\":1}"))), ProblemType.SCHEMA_VIOLATION);
+    assertThat(fingerprint(server, "core")).isEqualTo(before);
+  }
 }

@@ -359,6 +359,20 @@ class JdbcRolloutStoreTest {
         ProblemType.SUBSCRIPTION_OVERLAP);
   }
 
+  @Test
+  void approval_rechecksSubscriptionOverlaps_writtenSinceTheDraft() {
+    subscription("in-live", 100);
+    Subscription ending = store.createSubscription(new NewSubscription("in-test", "crm", 10, 0, SeatModel.NAMED,
+        START.minus(Duration.ofDays(30)), START.plus(Duration.ofDays(30)), "std", ""), "alice");
+    ChangeRequest draft = rollouts.createChange("successor", List.of(), List.of(SubscriptionEdit.creating(
+        new NewSubscription("in-test", "crm", 20, 0, SeatModel.NAMED, START.plus(Duration.ofDays(30)), null, "std", ""))),
+        1, "alice");
+    // Nothing holds a draft's subscriptions: someone extends the old one over the successor's period.
+    store.changeSubscription(ending.id(), new SubscriptionChange(null, null, null, true, null, null, null), "dave");
+    assertProblem(() -> rollouts.approve(draft.id(), "bob", ""), ProblemType.SUBSCRIPTION_OVERLAP);
+    assertThat(rollouts.findChange(draft.id()).orElseThrow().state()).isEqualTo(ChangeState.DRAFT);
+  }
+
   private Subscription subscription(String instance, long quantity) {
     if (store.findApplication("crm").isEmpty()) {
       store.createApplication("crm", "CRM", "alice");
