@@ -1,0 +1,97 @@
+package io.holdfast.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.holdfast.protocol.signature.DocumentSigner;
+import io.holdfast.server.model.Scope;
+import io.holdfast.server.signing.SigningKeyFile;
+import io.holdfast.server.snapshot.EffectiveSnapshot;
+import io.holdfast.server.snapshot.SnapshotBuilder;
+import io.holdfast.server.store.Database;
+import io.holdfast.server.store.JdbcConfigStore;
+import io.holdfast.server.store.StoreState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a publish of a layer every instance reads costs a replica: rebuilding its snapshot, which
+ * re-renders and re-signs each instance's document and checksums. Times
+ * {@code SnapshotBuilder.build(after, before)} for a fleet on a real SQLite file, built one
+ * instance at a time (the reference) and in parallel, and as the floor, the same number of bare
+ * Ed25519 signatures on one thread. Arguments: fleet sizes (default 1000 5000).
+ */
+public final class SnapshotBuildBenchmark {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int RUNS = 7;
+
+  private SnapshotBuildBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int[] sizes = args.length == 0 ? new int[] {1_000, 5_000} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+    System.out.printf("%-8s %-44s %10s %14s%n", "fleet", "operation", "median ms", "µs/instance");
+    for (int size : sizes) {
+      run(size);
+    }
+  }
+
+  private static void run(int size) throws Exception {
+    Path dir = Files.createTempDirectory("holdfast-snapshot-bench");
+    Clock clock = Clock.systemUTC();
+    DocumentSigner signer = SigningKeyFile.loadOrCreate(dir.resolve("signing-key.pem"));
+    try (JdbcConfigStore store = new JdbcConfigStore(Database.open("jdbc:sqlite:" + dir.resolve("holdfast.db"),
+        Duration.ofSeconds(30)), clock)) {
+      store.createNamespace("core", "bench", "bench");
+      store.createNamespace("features", "bench", "bench");
+      publish(store, "core", "{\"maxUsers\":10,\"region\":\"eu\",\"support\":{\"email\":\"support@example.com\"}}");
+      publish(store, "features", "{\"newEditor\":false,\"beta\":{\"search\":true}}");
+      for (int i = 0; i < size; i++) {
+        store.createInstance("i-" + i, "live", Map.of(), "hash-" + i, "bench");
+      }
+      StoreState before = store.loadState();
+      EffectiveSnapshot previous = new SnapshotBuilder(signer, clock, false).build(before, null);
+      publish(store, "core", "{\"maxUsers\":11,\"region\":\"eu\",\"support\":{\"email\":\"support@example.com\"}}");
+      StoreState after = store.loadState();
+
+      double sequential = median(() -> new SnapshotBuilder(signer, clock, false).build(after, previous));
+      report(size, "rebuild after a publish, one instance at a time", sequential);
+      double parallel = median(() -> new SnapshotBuilder(signer, clock, true).build(after, previous));
+      report(size, "rebuild after a publish, in parallel", parallel);
+      byte[] document = previous.instance("i-0").document("core").body();
+      // Two signatures per instance change: the document and its checksums.
+      double signatures = median(() -> {
+        for (int i = 0; i < 2 * size; i++) {
+          signer.sign(document);
+        }
+        return null;
+      });
+      report(size, "reference: " + 2 * size + " bare signatures, one thread", signatures);
+    }
+  }
+
+  private static void publish(JdbcConfigStore store, String namespace, String content) throws Exception {
+    store.putDraft(namespace, Scope.DEFAULT, JSON.readTree(content), "bench");
+    store.publish(namespace, Set.of(), "bench", "bench");
+  }
+
+  private static double median(java.util.function.Supplier<?> work) {
+    work.get(); // warm-up
+    work.get();
+    long[] nanos = new long[RUNS];
+    for (int i = 0; i < RUNS; i++) {
+      long start = System.nanoTime();
+      work.get();
+      nanos[i] = System.nanoTime() - start;
+    }
+    Arrays.sort(nanos);
+    return nanos[RUNS / 2] / 1e6;
+  }
+
+  private static void report(int size, String operation, double millis) {
+    System.out.printf("%-8d %-44s %10.1f %14.1f%n", size, operation, millis, millis * 1000 / size);
+  }
+}
