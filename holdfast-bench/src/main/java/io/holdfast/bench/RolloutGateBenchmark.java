@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -87,8 +86,7 @@ public final class RolloutGateBenchmark {
       });
       report(size, "reference: instances + heartbeats", () -> List.of(store.listInstances(), store.latestHeartbeats()));
       List<Instance> instances = store.listInstances();
-      Map<String, Heartbeat> byInstance = new HashMap<>();
-      store.latestHeartbeats().forEach(h -> byInstance.put(h.instance(), h));
+      Map<String, Heartbeat> byInstance = HealthGate.byInstance(store.latestHeartbeats());
       RingPolicy dev = rollouts.ringPolicies().get(1);
       ChangeRequest baking = rollouts.findChange(change.id()).orElseThrow();
       GateVerdict verdict = HealthGate.evaluate(dev, baking, instances, byInstance, clock.instant());

@@ -247,7 +247,7 @@ final class NamespaceAdminApi implements HttpService {
       }
     }
     if (!staged.isEmpty()) {
-      List<String> violations = changes.dryRun(staged, List.of()).violations();
+      List<String> violations = changes.schemaViolations(staged);
       if (!violations.isEmpty()) {
         throw new ProblemException(ProblemType.SCHEMA_VIOLATION,
             "publishing would break the namespace's JSON Schema; nothing was published: " + String.join("; ", violations));

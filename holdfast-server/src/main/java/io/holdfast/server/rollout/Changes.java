@@ -5,7 +5,6 @@ import io.holdfast.server.ProblemException;
 import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.store.Heartbeat;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,6 +52,11 @@ public final class Changes {
     return DryRun.of(edits, subscriptionEdits, store, rollouts);
   }
 
+  /** How {@code edits}, with every change in flight, would break their namespaces' schemas. */
+  public List<String> schemaViolations(List<ChangeEdit> edits) {
+    return DryRun.schemaViolations(edits, store, rollouts);
+  }
+
   /**
    * @throws ProblemException {@code NO_PENDING_CHANGES} if no effective document would change,
    *     {@code SCHEMA_VIOLATION} listing what would break a schema
@@ -66,7 +70,7 @@ public final class Changes {
   public ChangeRequest approve(long id, String approver, String comment) {
     ChangeRequest change = require(id);
     if (change.state() == ChangeState.DRAFT) {
-      List<String> violations = dryRun(change.edits(), change.subscriptionEdits()).violations();
+      List<String> violations = schemaViolations(change.edits());
       if (!violations.isEmpty()) {
         throw schemaViolation(violations);
       }
@@ -124,10 +128,7 @@ public final class Changes {
     if (ring.isEmpty()) {
       return Optional.empty();
     }
-    Map<String, Heartbeat> heartbeats = new HashMap<>();
-    for (Heartbeat heartbeat : store.latestHeartbeats()) {
-      heartbeats.put(heartbeat.instance(), heartbeat);
-    }
+    Map<String, Heartbeat> heartbeats = HealthGate.byInstance(store.latestHeartbeats());
     return Optional.of(HealthGate.evaluate(ring.get(), change, store.listInstances(), heartbeats, clock.instant()));
   }
 

@@ -132,8 +132,6 @@ public final class DryRun {
           editedInstances.add(edit.scope().target());
         }
       }
-      Optional<NamespaceSchema> schema = rollouts.namespaceSchema(namespace).map(NamespaceSchema::of);
-      schema.ifPresent(s -> violations.addAll(violations(namespace, s, withInFlight(edits, rollouts), store)));
       for (Ring ring : rings) {
         JsonNode was = SnapshotBuilder.merge(before.get(Scope.DEFAULT), before.get(Scope.ring(ring.name())), null);
         JsonNode will = SnapshotBuilder.merge(after.get(Scope.DEFAULT), after.get(Scope.ring(ring.name())), null);
@@ -153,7 +151,28 @@ public final class DryRun {
       }
     }
     changesAnything |= subscriptionPreviews(subscriptionEdits, store, previews);
+    violations.addAll(schemaViolations(edits, store, rollouts));
     return new Report(List.copyOf(previews), List.copyOf(violations), changesAnything);
+  }
+
+  /**
+   * How the edits, together with every change in flight ({@link #withInFlight}), would break
+   * the schemas of the namespaces they touch; empty when those namespaces have none. Reads only
+   * what a namespace with a schema needs, unlike a whole dry run.
+   */
+  public static List<String> schemaViolations(List<ChangeEdit> edits, ConfigStore store, RolloutStore rollouts) {
+    TreeSet<String> namespaces = new TreeSet<>();
+    edits.forEach(edit -> namespaces.add(edit.namespace()));
+    List<String> violations = new ArrayList<>();
+    List<ChangeEdit> all = null;
+    for (String namespace : namespaces) {
+      Optional<JsonNode> schema = rollouts.namespaceSchema(namespace);
+      if (schema.isPresent()) {
+        all = all == null ? withInFlight(edits, rollouts) : all;
+        violations.addAll(violations(namespace, NamespaceSchema.of(schema.get()), all, store));
+      }
+    }
+    return violations;
   }
 
   /**

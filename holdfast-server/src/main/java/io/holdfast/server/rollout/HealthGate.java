@@ -6,6 +6,7 @@ import io.holdfast.server.store.Instance;
 import io.holdfast.server.subscription.SubscriptionsDocument;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -122,6 +123,15 @@ public final class HealthGate {
     }
     return new GateVerdict(GateVerdict.Decision.PASS, watched, acknowledged, failing, erroring,
         "healthy and baked: " + counts);
+  }
+
+  /** The latest heartbeats keyed by instance, as {@link #evaluate} takes them. */
+  public static Map<String, Heartbeat> byInstance(List<Heartbeat> heartbeats) {
+    Map<String, Heartbeat> byInstance = new HashMap<>();
+    for (Heartbeat heartbeat : heartbeats) {
+      byInstance.put(heartbeat.instance(), heartbeat);
+    }
+    return byInstance;
   }
 
   /** The namespaces whose effective document for {@code instance} the change edits. */

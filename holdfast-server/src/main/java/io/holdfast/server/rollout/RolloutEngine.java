@@ -158,10 +158,7 @@ public final class RolloutEngine implements AutoCloseable {
     active = rolling.size();
     if (!rolling.isEmpty()) {
       List<Instance> instances = store.listInstances();
-      Map<String, Heartbeat> heartbeats = new HashMap<>();
-      for (Heartbeat heartbeat : store.latestHeartbeats()) {
-        heartbeats.put(heartbeat.instance(), heartbeat);
-      }
+      Map<String, Heartbeat> heartbeats = HealthGate.byInstance(store.latestHeartbeats());
       for (ChangeRequest change : rolling) {
         RingPolicy ring = rings.get(change.currentRing());
         GateVerdict verdict = HealthGate.evaluate(ring, change, instances, heartbeats, clock.instant());

@@ -742,7 +742,7 @@ public final class JdbcConfigStore implements ConfigStore {
     return RevisionLog.append(c, kind, subject, actor, message, at);
   }
 
-  private static boolean exists(Connection c, String sql, Object key) throws SQLException {
+  static boolean exists(Connection c, String sql, Object key) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setObject(1, key);
       try (ResultSet rs = ps.executeQuery()) {
@@ -784,7 +784,8 @@ public final class JdbcConfigStore implements ConfigStore {
     }
   }
 
-  private static void requireScopeTarget(Connection c, Scope scope) throws SQLException {
+  /** @throws ProblemException {@code RING_NOT_FOUND} or {@code INSTANCE_NOT_FOUND} for a scope naming nothing */
+  static void requireScopeTarget(Connection c, Scope scope) throws SQLException {
     switch (scope.kind()) {
       case RING -> requireRing(c, scope.target());
       case INSTANCE -> {

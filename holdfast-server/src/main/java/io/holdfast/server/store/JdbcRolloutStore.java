@@ -131,10 +131,10 @@ public final class JdbcRolloutStore implements RolloutStore {
       List<SubscriptionEdit> pinnedSubscriptions = pinSubscriptionEdits(c, subscriptionEdits, now);
       List<ChangeEdit> pinned = new ArrayList<>();
       for (ChangeEdit edit : edits) {
-        if (!exists(c, "SELECT 1 FROM namespaces WHERE name = ?", edit.namespace())) {
+        if (!JdbcConfigStore.exists(c, "SELECT 1 FROM namespaces WHERE name = ?", edit.namespace())) {
           throw new ProblemException(ProblemType.NAMESPACE_NOT_FOUND, "namespace '" + edit.namespace() + "' does not exist");
         }
-        requireScopeTarget(c, edit.scope());
+        JdbcConfigStore.requireScopeTarget(c, edit.scope());
         long base = edit.baseRevision() != null ? edit.baseRevision() : publishedRevision(c, edit.namespace(), edit.scope());
         pinned.add(new ChangeEdit(edit.namespace(), edit.scope(), edit.content(), base));
       }
@@ -330,16 +330,11 @@ public final class JdbcRolloutStore implements RolloutStore {
       }
       long revision = RevisionLog.append(c, "backout", target(id), actor, "change " + id + " backed out: " + reason, now);
       // Fix forward: the layers' previous content again, at a revision above every release.
-      try (PreparedStatement insert = c.prepareStatement(
-          "INSERT INTO layer_versions (namespace, scope, revision, content) VALUES (?, ?, ?, ?)")) {
-        for (ChangeEdit edit : change.edits()) {
-          insert.setString(1, edit.namespace());
-          insert.setString(2, edit.scope().key());
-          insert.setLong(3, revision);
-          insert.setString(4, publishedContent(c, edit.namespace(), edit.scope()));
-          insert.executeUpdate();
-        }
+      List<String> previous = new ArrayList<>();
+      for (ChangeEdit edit : change.edits()) {
+        previous.add(publishedContent(c, edit.namespace(), edit.scope()));
       }
+      insertLayerVersions(c, change.edits(), previous, revision);
       // The subscriptions never changed, but instances that were served the edits must see their
       // document's revision rise: the same bump a ring move makes.
       try (PreparedStatement bump = c.prepareStatement("UPDATE instances SET assignment_revision = ? WHERE id = ?")) {
@@ -610,10 +605,10 @@ public final class JdbcRolloutStore implements RolloutStore {
     for (SubscriptionEdit edit : edits) {
       if (edit.create() != null) {
         NewSubscription wanted = edit.create();
-        if (!exists(c, "SELECT 1 FROM instances WHERE id = ?", wanted.instance())) {
+        if (!JdbcConfigStore.exists(c, "SELECT 1 FROM instances WHERE id = ?", wanted.instance())) {
           throw new ProblemException(ProblemType.INSTANCE_NOT_FOUND, "instance '" + wanted.instance() + "' does not exist");
         }
-        if (!exists(c, "SELECT 1 FROM applications WHERE name = ?", wanted.application())) {
+        if (!JdbcConfigStore.exists(c, "SELECT 1 FROM applications WHERE name = ?", wanted.application())) {
           throw new ProblemException(ProblemType.APPLICATION_NOT_FOUND,
               "application '" + wanted.application() + "' does not exist");
         }
@@ -735,13 +730,23 @@ public final class JdbcRolloutStore implements RolloutStore {
 
   /** The change's edits as published layer versions at {@code revision}. */
   private static void publishEdits(Connection c, ChangeRequest change, long revision) throws SQLException {
+    List<String> contents = new ArrayList<>();
+    for (ChangeEdit edit : change.edits()) {
+      contents.add(edit.removes() ? null : CanonicalJson.toText(edit.content()));
+    }
+    insertLayerVersions(c, change.edits(), contents, revision);
+  }
+
+  /** One layer version per edited layer at {@code revision}; {@code contents} in edit order, null removes. */
+  private static void insertLayerVersions(Connection c, List<ChangeEdit> edits, List<String> contents, long revision)
+      throws SQLException {
     try (PreparedStatement insert = c.prepareStatement(
         "INSERT INTO layer_versions (namespace, scope, revision, content) VALUES (?, ?, ?, ?)")) {
-      for (ChangeEdit edit : change.edits()) {
-        insert.setString(1, edit.namespace());
-        insert.setString(2, edit.scope().key());
+      for (int i = 0; i < edits.size(); i++) {
+        insert.setString(1, edits.get(i).namespace());
+        insert.setString(2, edits.get(i).scope().key());
         insert.setLong(3, revision);
-        insert.setString(4, edit.removes() ? null : CanonicalJson.toText(edit.content()));
+        insert.setString(4, contents.get(i));
         insert.executeUpdate();
       }
     }
@@ -861,31 +866,6 @@ public final class JdbcRolloutStore implements RolloutStore {
         }
         String text = rs.getString(1);
         return text == null ? null : parse(mapper, text);
-      }
-    }
-  }
-
-  private static void requireScopeTarget(Connection c, Scope scope) throws SQLException {
-    switch (scope.kind()) {
-      case RING -> {
-        if (!exists(c, "SELECT 1 FROM rings WHERE name = ?", scope.target())) {
-          throw new ProblemException(ProblemType.RING_NOT_FOUND, "ring '" + scope.target() + "' does not exist");
-        }
-      }
-      case INSTANCE -> {
-        if (!exists(c, "SELECT 1 FROM instances WHERE id = ?", scope.target())) {
-          throw new ProblemException(ProblemType.INSTANCE_NOT_FOUND, "instance '" + scope.target() + "' does not exist");
-        }
-      }
-      case DEFAULT -> { }
-    }
-  }
-
-  private static boolean exists(Connection c, String sql, String key) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, key);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next();
       }
     }
   }
