@@ -59,17 +59,30 @@ public final class VerificationKey {
   }
 
   /**
-   * Whether {@code header} is a valid Ed25519 signature by this key over {@code bytes}. Any
-   * other algorithm or key id is simply not valid.
+   * Whether {@code header} makes {@code bytes} authentic under this key: an {@code ed25519}
+   * signature over the bytes themselves, or an {@code ed25519-tree} signature over a tree root
+   * that the header's proof leads to from the bytes ({@link SignatureTree}). Any other algorithm
+   * or key id, a proof on a plain signature, or a malformed proof is simply not valid.
    */
   public boolean verifies(byte[] bytes, SignatureHeader header) {
-    if (!SignatureHeader.ED25519.equals(header.algorithm()) || !keyId.equals(header.keyId())) {
+    if (!keyId.equals(header.keyId())) {
+      return false;
+    }
+    byte[] message;
+    if (SignatureHeader.ED25519.equals(header.algorithm())) {
+      message = header.proof().length == 0 ? bytes : null;
+    } else if (SignatureHeader.ED25519_TREE.equals(header.algorithm())) {
+      message = SignatureTree.signedMessageFor(bytes, header.proof());
+    } else {
+      message = null;
+    }
+    if (message == null) {
       return false;
     }
     try {
       Signature signature = Signature.getInstance("Ed25519");
       signature.initVerify(publicKey);
-      signature.update(bytes);
+      signature.update(message);
       return signature.verify(header.signature());
     } catch (GeneralSecurityException e) {
       return false;

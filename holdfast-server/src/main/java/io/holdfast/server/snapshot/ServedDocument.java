@@ -9,7 +9,10 @@ import java.util.Objects;
 /**
  * A document ready to send: its exact bytes and every validator derived from them, computed
  * once when the snapshot is built so the read path only copies bytes and strings to the socket.
- * Immutable; the body array must not be modified.
+ *
+ * <p>A document built for a snapshot starts unsigned ({@link #unsigned}) and gets its signature
+ * from the {@link SignatureBatch} that signs every new document of the rebuild together, before
+ * the snapshot is published; from then on it is immutable. The body array must not be modified.
  */
 public final class ServedDocument {
 
@@ -17,7 +20,9 @@ public final class ServedDocument {
   private final EntityTag etag;
   private final String etagHeaderValue;
   private final String reprDigest;
-  private final String signature;
+  /** Set once, before the snapshot that holds this document is published. */
+  private String signature;
+  private final byte[] sha256;
   private final long revision;
   private final String revisionHeaderValue;
   private final Instant issuedAt;
@@ -26,21 +31,38 @@ public final class ServedDocument {
    * @param signature the {@code Holdfast-Signature} value
    * @param revision the document's revision, sent in {@code Holdfast-Revision}
    */
-  public ServedDocument(byte[] body, EntityTag etag, String reprDigest, String signature, long revision, Instant issuedAt) {
+  private ServedDocument(byte[] body, ContentHash hash, String signature, long revision, Instant issuedAt) {
     this.body = Objects.requireNonNull(body, "body");
-    this.etag = Objects.requireNonNull(etag, "etag");
+    this.sha256 = hash.sha256();
+    this.etag = hash.entityTag();
     this.etagHeaderValue = etag.toHeaderValue();
-    this.reprDigest = Objects.requireNonNull(reprDigest, "reprDigest");
-    this.signature = Objects.requireNonNull(signature, "signature");
+    this.reprDigest = hash.reprDigest();
+    this.signature = signature;
     this.revision = revision;
     this.revisionHeaderValue = Long.toString(revision);
     this.issuedAt = Objects.requireNonNull(issuedAt, "issuedAt");
   }
 
-  /** Hashes and signs the bytes. */
+  /** Hashes and signs the bytes on their own, with a plain {@code ed25519} signature. */
   public static ServedDocument of(byte[] body, long revision, Instant issuedAt, DocumentSigner signer) {
-    ContentHash hash = ContentHash.of(body);
-    return new ServedDocument(body, hash.entityTag(), hash.reprDigest(), signer.sign(body).toHeaderValue(), revision, issuedAt);
+    return new ServedDocument(body, ContentHash.of(body), signer.sign(body).toHeaderValue(), revision, issuedAt);
+  }
+
+  /** Hashes the bytes; {@link SignatureBatch#sign} gives the signature. */
+  static ServedDocument unsigned(byte[] body, long revision, Instant issuedAt) {
+    return new ServedDocument(body, ContentHash.of(body), null, revision, issuedAt);
+  }
+
+  /** The SHA-256 of the body (not a copy: callers must not modify it). */
+  byte[] sha256() {
+    return sha256;
+  }
+
+  void sign(String signatureHeaderValue) {
+    if (signature != null) {
+      throw new IllegalStateException("the document is already signed");
+    }
+    signature = Objects.requireNonNull(signatureHeaderValue, "signatureHeaderValue");
   }
 
   /** The exact bytes sent (not a copy: callers must not modify it). */
@@ -61,7 +83,11 @@ public final class ServedDocument {
     return reprDigest;
   }
 
+  /** The {@code Holdfast-Signature} field value. */
   public String signature() {
+    if (signature == null) {
+      throw new IllegalStateException("the document was never signed");
+    }
     return signature;
   }
 

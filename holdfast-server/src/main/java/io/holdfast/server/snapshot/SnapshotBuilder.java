@@ -26,7 +26,8 @@ import java.util.TreeMap;
 /**
  * Builds an {@link EffectiveSnapshot} from a {@link StoreState}: for every instance and
  * namespace, merges {@code default ← ring:<ring> ← instance:<id>} with JSON Merge Patch, wraps
- * the result in an envelope, and hashes and signs it.
+ * the result in an envelope, and hashes it. Every document the build creates is then signed
+ * with one signature for all ({@link SignatureBatch}).
  *
  * <p>The effective revision of a document is the highest revision among the namespace's
  * creation, the instance's ring assignment and its three layers (removals included). Any change
@@ -89,13 +90,14 @@ public final class SnapshotBuilder {
       own.removeIf(s -> s.id().equals(edited.id()));
       own.add(edited);
     }
-    Context context = new Context(state, previous, layers, ringLayers, subscriptions);
+    Context context = new Context(state, previous, layers, ringLayers, subscriptions, new SignatureBatch());
     // Each instance's documents depend only on the state and the previous snapshot, so instances
-    // are built in parallel: re-signing every document after a publish of a widely read layer is
-    // the expensive part, and it is CPU-bound.
+    // are built in parallel: rendering and hashing every document after a publish of a widely
+    // read layer is CPU-bound. Their signature comes after, one for all of them.
     List<InstanceView> built = (parallel ? state.instances().parallelStream() : state.instances().stream())
         .map(instance -> view(instance, context))
         .toList();
+    context.batch().sign(signer);
     for (int i = 0; i < built.size(); i++) {
       Instance instance = state.instances().get(i);
       views.put(instance.id(), built.get(i));
@@ -111,7 +113,8 @@ public final class SnapshotBuilder {
 
   /** What {@link #build} prepared once for every instance. */
   private record Context(StoreState state, EffectiveSnapshot previous, Map<String, LayerVersion> layers,
-      Map<String, Map<String, LayerVersion>> ringLayers, Map<String, List<Subscription>> subscriptions) {}
+      Map<String, Map<String, LayerVersion>> ringLayers, Map<String, List<Subscription>> subscriptions,
+      SignatureBatch batch) {}
 
   /** One instance's documents and checksums, reusing the previous snapshot's where unchanged. */
   private InstanceView view(Instance instance, Context c) {
@@ -134,13 +137,13 @@ public final class SnapshotBuilder {
       ServedDocument reused = old == null ? null : old.document(namespace.name());
       ServedDocument document = reused != null && reused.revision() == revision
           ? reused
-          : render(instance.id(), namespace.name(), revision, c.state().revisionTimes().get(revision), base, ring, own);
+          : render(c.batch(), instance.id(), namespace.name(), revision, c.state().revisionTimes().get(revision), base, ring, own);
       documents.put(namespace.name(), document);
       checksums.put(namespace.name(), new Checksums.Entry(revision, document.etag().toHeaderValue(), document.reprDigest()));
       maxRevision = Math.max(maxRevision, revision);
     }
     List<Subscription> own = c.subscriptions().getOrDefault(instance.id(), List.of());
-    ServedDocument entitlements = subscriptionsDocument(instance, own, old, c.state().revisionTimes());
+    ServedDocument entitlements = subscriptionsDocument(c.batch(), instance, own, old, c.state().revisionTimes());
     documents.put(SubscriptionsDocument.NAMESPACE, entitlements);
     checksums.put(SubscriptionsDocument.NAMESPACE,
         new Checksums.Entry(entitlements.revision(), entitlements.etag().toHeaderValue(), entitlements.reprDigest()));
@@ -148,9 +151,9 @@ public final class SnapshotBuilder {
     ServedDocument checksumDocument = old != null && old.checksums().revision() == maxRevision
         && old.documents().keySet().equals(documents.keySet())
         ? old.checksums()
-        : ServedDocument.of(new Checksums(instance.id(), maxRevision, checksums).toBytes(), maxRevision,
-            c.state().revisionTimes().getOrDefault(maxRevision, Instant.EPOCH), signer);
-    return new InstanceView(instance.id(), instance.ring(), Map.copyOf(documents), checksumDocument);
+        : c.batch().add(new Checksums(instance.id(), maxRevision, checksums).toBytes(), maxRevision,
+            c.state().revisionTimes().getOrDefault(maxRevision, Instant.EPOCH));
+    return new InstanceView(instance.id(), instance.ring(), Map.copyOf(documents), checksumDocument, instance.credentialHash());
   }
 
   /** The effective content of one namespace for one instance, without envelope. */
@@ -164,18 +167,18 @@ public final class SnapshotBuilder {
     return document;
   }
 
-  private ServedDocument render(
-      String instance, String namespace, long revision, Instant issuedAt,
+  private static ServedDocument render(
+      SignatureBatch batch, String instance, String namespace, long revision, Instant issuedAt,
       LayerVersion base, LayerVersion ring, LayerVersion own) {
     if (issuedAt == null) {
       throw new IllegalStateException("store state lacks the time of revision " + revision);
     }
     Envelope envelope = new Envelope(instance, namespace, revision, issuedAt, merge(base, ring, own));
-    return ServedDocument.of(envelope.toBytes(), revision, issuedAt, signer);
+    return batch.add(envelope.toBytes(), revision, issuedAt);
   }
 
-  private ServedDocument subscriptionsDocument(
-      Instance instance, List<Subscription> subscriptions, InstanceView old, Map<Long, Instant> revisionTimes) {
+  private static ServedDocument subscriptionsDocument(
+      SignatureBatch batch, Instance instance, List<Subscription> subscriptions, InstanceView old, Map<Long, Instant> revisionTimes) {
     long revision = instance.assignmentRevision();
     for (Subscription subscription : subscriptions) {
       revision = Math.max(revision, subscription.revision());
@@ -190,7 +193,7 @@ public final class SnapshotBuilder {
     }
     Envelope envelope = new Envelope(instance.id(), SubscriptionsDocument.NAMESPACE, revision, issuedAt,
         SubscriptionsDocument.content(subscriptions));
-    return ServedDocument.of(envelope.toBytes(), revision, issuedAt, signer);
+    return batch.add(envelope.toBytes(), revision, issuedAt);
   }
 
   /** A rolling-out change's layer for the instance's ring wins over the published one. */

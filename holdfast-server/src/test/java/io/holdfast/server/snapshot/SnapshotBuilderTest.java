@@ -423,6 +423,91 @@ class SnapshotBuilderTest {
     return reversed;
   }
 
+  // ------------------------------------------------------------------ one signature per build
+
+  /** Every document of the instance: its namespaces' documents and its checksums. */
+  private static List<ServedDocument> documentsOf(InstanceView view) {
+    List<ServedDocument> documents = new ArrayList<>(view.documents().values());
+    documents.add(view.checksums());
+    return documents;
+  }
+
+  @Test
+  void buildFromScratch_signsEveryDocumentWithOneTreeSignature_thatVerifiesOverEachBody() {
+    EffectiveSnapshot snapshot = builder.build(fleet(), null);
+    List<ServedDocument> documents = new ArrayList<>();
+    for (InstanceView view : snapshot.instances().values()) {
+      documents.addAll(documentsOf(view));
+    }
+    assertThat(documents).as("core, subscriptions and checksums of two instances").hasSize(6);
+
+    byte[] signature = SignatureHeader.parse(documents.get(0).signature()).signature();
+    for (ServedDocument document : documents) {
+      SignatureHeader header = SignatureHeader.parse(document.signature());
+      assertThat(header.algorithm()).isEqualTo(SignatureHeader.ED25519_TREE);
+      assertThat(header.keyId()).isEqualTo(signer.verificationKey().keyId());
+      assertThat(header.signature()).as("one signature for the build").isEqualTo(signature);
+      assertThat(signer.verificationKey().verifies(document.body(), header)).isTrue();
+    }
+  }
+
+  @Test
+  void rebuildAfterAPublishReadBySeveralInstances_signsEveryNewDocumentWithOneSignature_andReusedOnesKeepTheirs()
+      throws Exception {
+    List<Instance> instances = List.of(instance("acme-prod", "live", 2), instance("globex", "live", 3),
+        instance("initech", "live", 4), instance("beta-co", "beta", 5));
+    List<LayerVersion> layers = List.of(
+        layer("core", "default", 7, "{\"a\":1}"),
+        layer("core", "ring:live", 8, "{\"live\":1}"),
+        layer("core", "ring:beta", 9, "{\"beta\":1}"));
+    StoreState before = state(instances, List.of(namespace("core", 6)), layers);
+    EffectiveSnapshot first = builder.build(before, null);
+    List<LayerVersion> republished = new ArrayList<>(layers);
+    republished.removeIf(l -> l.scope().equals(Scope.ring("live")));
+    republished.add(layer("core", "ring:live", 15, "{\"live\":2}"));
+    StoreState after = state(instances, before.namespaces(), republished);
+
+    EffectiveSnapshot second = builder.build(after, first);
+
+    List<ServedDocument> created = new ArrayList<>();
+    for (String id : List.of("acme-prod", "globex", "initech")) {
+      InstanceView view = second.instance(id);
+      assertThat(view.document("core")).isNotSameAs(first.instance(id).document("core"));
+      assertThat(envelope(view.document("core")).content()).isEqualTo(json("{\"a\":1,\"live\":2}"));
+      assertThat(view.checksums()).isNotSameAs(first.instance(id).checksums());
+      created.add(view.document("core"));
+      created.add(view.checksums());
+    }
+    byte[] rebuildSignature = SignatureHeader.parse(created.get(0).signature()).signature();
+    byte[] firstSignature = SignatureHeader.parse(first.instance("beta-co").checksums().signature()).signature();
+    assertThat(rebuildSignature).as("the rebuild signs anew").isNotEqualTo(firstSignature);
+    for (ServedDocument document : created) {
+      SignatureHeader header = SignatureHeader.parse(document.signature());
+      assertThat(header.algorithm()).isEqualTo(SignatureHeader.ED25519_TREE);
+      assertThat(header.keyId()).isEqualTo(signer.verificationKey().keyId());
+      assertThat(header.signature()).as("one signature for every document the rebuild created")
+          .isEqualTo(rebuildSignature);
+      assertThat(signer.verificationKey().verifies(document.body(), header)).isTrue();
+    }
+    assertThat(signer.verificationKey().verifies(created.get(1).body(), SignatureHeader.parse(created.get(0).signature())))
+        .as("each proof leads from its own body only").isFalse();
+
+    // Reused: beta-co reads no live layer, and nobody's subscriptions changed.
+    record Kept(String what, ServedDocument before, ServedDocument after) {}
+    List<Kept> kept = new ArrayList<>(List.of(
+        new Kept("beta-co/core", first.instance("beta-co").document("core"), second.instance("beta-co").document("core")),
+        new Kept("beta-co/checksums", first.instance("beta-co").checksums(), second.instance("beta-co").checksums())));
+    for (String id : List.of("acme-prod", "globex", "initech", "beta-co")) {
+      kept.add(new Kept(id + "/subscriptions", first.instance(id).document("subscriptions"),
+          second.instance(id).document("subscriptions")));
+    }
+    for (Kept k : kept) {
+      assertThat(k.after()).as(k.what()).isSameAs(k.before());
+      assertThat(k.after().signature()).as("%s keeps its header", k.what()).isEqualTo(k.before().signature());
+      assertThat(SignatureHeader.parse(k.after().signature()).signature()).as(k.what()).isEqualTo(firstSignature);
+    }
+  }
+
   // ------------------------------------------------------------------ the subscriptions document
 
   @Nested
