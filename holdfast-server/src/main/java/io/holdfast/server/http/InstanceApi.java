@@ -38,13 +38,14 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Watch: {@code GET /{id}/watch?etag=<checksums ETag>&timeout=30s} answers with the checksums
  * document as soon as its ETag differs from {@code etag}: at once if it already does, else when
- * a snapshot swap changes it ({@link SnapshotHolder#nextAfter}; the handler's virtual thread
+ * a snapshot swap changes it ({@link SnapshotHolder#nextChangeFor}; the handler's virtual thread
  * parks on that future, nothing polls). At the timeout it answers 304 with the unchanged tag. A
- * swap that leaves this instance's checksums as they were (a publish for another ring, say)
- * wakes the watcher, which waits again for the time left. At most {@code max-watchers} requests
- * wait at once ({@link WatchLimit}); one more answers 503 {@code too-many-watchers} at once. The
- * credential is checked again after each wake, so a watch does not outlive its rotation. When
- * the replica stops, waiting watchers answer at once, as at their timeout.
+ * swap that leaves this instance's checksums and credential as they were (a publish for another
+ * ring, say) does not wake the watcher at all. At most {@code max-watchers} requests wait at
+ * once ({@link WatchLimit}); one more answers 503 {@code too-many-watchers} at once. A rotation
+ * of the instance's credential wakes its watchers, which check the credential again, so a watch
+ * does not outlive its rotation. When the replica stops, waiting watchers answer at once, as at
+ * their timeout.
  */
 final class InstanceApi implements HttpService {
 
@@ -123,7 +124,7 @@ final class InstanceApi implements HttpService {
           break;
         }
         try {
-          snapshot = snapshots.nextAfter(snapshot).get(remaining, TimeUnit.NANOSECONDS);
+          snapshot = snapshots.nextChangeFor(view.id(), snapshot).get(remaining, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
           break;
         } catch (ExecutionException | CancellationException e) {

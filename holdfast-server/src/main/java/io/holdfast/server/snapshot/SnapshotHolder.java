@@ -5,8 +5,10 @@ import io.holdfast.server.store.StoreState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +35,15 @@ import org.slf4j.LoggerFactory;
  * replaces the future with one that has failed, for good, so waiting watchers return at once and
  * later ones do not wait at all: shutdown never waits out its grace period for them.
  *
+ * <p>Instance watchers, the many: {@link #nextChangeFor} keeps one future per watched instance,
+ * and a swap completes only those of the instances whose checksums or credential it changed
+ * ({@link InstanceView#changed}). A publish that concerns one tenant wakes that tenant's
+ * watchers and nobody else's, so a busy tenant costs the others nothing, and ten thousand idle
+ * watchers cost a swap one map walk with a comparison each, not ten thousand wake-ups. A burst of
+ * publishes coalesces: the swaps are serialised, a woken watcher answers from the newest
+ * snapshot it sees, and a watcher that is busy answering when more swaps land sees them all at
+ * once on its next look.
+ *
  * <p>Thread-safe. {@link #current()} is a volatile read and never blocks; refreshes are
  * serialised so two callers never build the same snapshot twice.
  */
@@ -47,6 +58,9 @@ public final class SnapshotHolder implements AutoCloseable {
   /** Completed with the snapshot of the next swap; see the class comment. */
   private final AtomicReference<CompletableFuture<EffectiveSnapshot>> changed =
       new AtomicReference<>(new CompletableFuture<>());
+  /** One future per watched instance, completed by the swap that changes it; see the class comment. */
+  private final ConcurrentHashMap<String, CompletableFuture<EffectiveSnapshot>> instanceChanged = new ConcurrentHashMap<>();
+  private volatile boolean closed;
   /** Put in place of {@link #changed}'s future by {@link #close()}; failed, never replaced. */
   private final CompletableFuture<EffectiveSnapshot> closedSignal = new CompletableFuture<>();
   private final Object refreshLock = new Object();
@@ -84,6 +98,38 @@ public final class SnapshotHolder implements AutoCloseable {
       return CompletableFuture.completedFuture(now);
     }
     return next;
+  }
+
+  /**
+   * A future that completes with the first snapshot in which instance {@code instance} differs
+   * from {@code seen} as a watcher sees it ({@link InstanceView#changed}): at once if
+   * {@link #current()} already does, else at the swap that makes it so; swaps that leave the
+   * instance alone do not complete it. It fails once the holder is closed. The same rules as
+   * {@link #nextAfter}: wait with a timeout, never complete or cancel it (watchers of the same
+   * instance share it).
+   */
+  public CompletableFuture<EffectiveSnapshot> nextChangeFor(String instance, EffectiveSnapshot seen) {
+    if (closed) {
+      return closedSignal;
+    }
+    // Future first, snapshot second, as in nextAfter: a swap in between either finds this future
+    // registered or is visible in the snapshot read next.
+    CompletableFuture<EffectiveSnapshot> next = instanceChanged.computeIfAbsent(instance, i -> new CompletableFuture<>());
+    EffectiveSnapshot now = current.get();
+    if (now != seen && InstanceView.changed(seen == null ? null : seen.instance(instance), now.instance(instance))) {
+      return CompletableFuture.completedFuture(now);
+    }
+    // close() may have run after the first check and missed this future.
+    return closed ? closedSignal : next;
+  }
+
+  /**
+   * How many instances have a future from {@link #nextChangeFor}: watched since their last
+   * change, whether or not a watcher still waits (a watcher that timed out leaves it for the
+   * next). At most one per instance, and a deleted instance's goes at the swap that removes it.
+   */
+  public int watchedInstances() {
+    return instanceChanged.size();
   }
 
   /**
@@ -130,7 +176,14 @@ public final class SnapshotHolder implements AutoCloseable {
 
   /** Serves {@code next}, then wakes the watchers waiting for a change. */
   private void swap(EffectiveSnapshot next) {
-    current.set(next);
+    EffectiveSnapshot previous = current.getAndSet(next);
+    for (Map.Entry<String, CompletableFuture<EffectiveSnapshot>> waiting : instanceChanged.entrySet()) {
+      String instance = waiting.getKey();
+      if (InstanceView.changed(previous == null ? null : previous.instance(instance), next.instance(instance))
+          && instanceChanged.remove(instance, waiting.getValue())) {
+        waiting.getValue().complete(next);
+      }
+    }
     // The update function only allocates, so a retry under contention (with close()) is harmless.
     CompletableFuture<EffectiveSnapshot> fired = changed.getAndUpdate(f -> f == closedSignal ? f : new CompletableFuture<>());
     if (fired != closedSignal) {
@@ -195,7 +248,14 @@ public final class SnapshotHolder implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
+    closed = true;
     changed.getAndSet(closedSignal).completeExceptionally(new IllegalStateException("the snapshot holder is closed"));
+    for (String instance : instanceChanged.keySet()) {
+      CompletableFuture<EffectiveSnapshot> waiting = instanceChanged.remove(instance);
+      if (waiting != null) {
+        waiting.completeExceptionally(new IllegalStateException("the snapshot holder is closed"));
+      }
+    }
     if (poller != null) {
       poller.shutdownNow();
       try {

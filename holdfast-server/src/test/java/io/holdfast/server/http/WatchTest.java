@@ -217,6 +217,52 @@ class WatchTest {
   }
 
   @Test
+  void watch_isNotAnsweredByAPublishToAnotherInstancesLayer_whileThatInstancesWatcherIsAnsweredAtOnce() {
+    String etag = checksumsEtag(replicaA);
+    String betaEtag = header(replicaA.get("/v1/instances/beta-co/checksums", betaToken), "ETag");
+    CompletableFuture<HttpResponse<byte[]>> acme = watchAsync(replicaA, watchPath("acme-prod", etag, "1s"));
+    CompletableFuture<HttpResponse<byte[]>> beta = CompletableFuture.supplyAsync(
+        () -> replicaA.get(watchPath("beta-co", betaEtag, "60s"), betaToken), clients);
+    awaitWaiting(replicaA, 2);
+
+    HttpTestSupport.stage(replicaA, "core", "instance:beta-co", "{\"own\":" + SEQUENCE.incrementAndGet() + "}");
+    long revision = HttpTestSupport.publish(replicaA, "core");
+
+    HttpResponse<byte[]> betaWatched = beta.orTimeout(AT_ONCE.toSeconds(), TimeUnit.SECONDS).join();
+    assertThat(betaWatched.statusCode()).isEqualTo(200);
+    assertThat(header(betaWatched, "ETag")).isNotEqualTo(betaEtag)
+        .isEqualTo(header(replicaA.get("/v1/instances/beta-co/checksums", betaToken), "ETag"));
+    assertThat(Long.parseLong(header(betaWatched, "Holdfast-Revision"))).isEqualTo(revision);
+    HttpResponse<byte[]> acmeWatched = acme.orTimeout(AT_ONCE.toSeconds(), TimeUnit.SECONDS).join();
+    assertThat(acmeWatched.statusCode()).isEqualTo(304);
+    assertThat(header(acmeWatched, "ETag")).isEqualTo(etag).isEqualTo(checksumsEtag(replicaA));
+    awaitWaiting(replicaA, 0);
+  }
+
+  @Test
+  void watch_whoseCredentialIsRotatedWhileItWaits_endsPromptlyWith401_notAtItsTimeout(@TempDir Path dir) {
+    // A replica of its own: the rotation must not touch the shared instances, and closing it
+    // releases the watch even if the rotation did not.
+    try (ServerFixture server = ServerFixture.start(dir)) {
+      server.createNamespace("core");
+      String own = server.createInstance("acme-prod", "live");
+      String etag = header(server.get(CHECKSUMS, own), "ETag");
+      CompletableFuture<HttpResponse<byte[]>> watch =
+          CompletableFuture.supplyAsync(() -> server.get(watchPath("acme-prod", etag, "60s"), own), clients);
+      awaitWaiting(server, 1);
+
+      String rotated = server.admin("POST", "/v1/admin/instances/acme-prod/credential", null).get("credential").asText();
+
+      HttpResponse<byte[]> ended = watch.orTimeout(AT_ONCE.toSeconds(), TimeUnit.SECONDS).join();
+      assertProblem(ended, ProblemType.UNAUTHENTICATED);
+      awaitWaiting(server, 0);
+      HttpResponse<byte[]> withNewCredential = server.get(CHECKSUMS, rotated);
+      assertThat(withNewCredential.statusCode()).isEqualTo(200);
+      assertThat(header(withNewCredential, "ETag")).as("the rotation changed nothing the instance reads").isEqualTo(etag);
+    }
+  }
+
+  @Test
   void watch_timeout_answers304WithTheSameValidatorsAsThe200_andNoContentLength() {
     RawHttp.Response ok = RawHttp.request(replicaA.server().port(), "GET", CHECKSUMS, "Authorization: Bearer " + token);
     String etag = ok.first("ETag").orElseThrow();

@@ -7,9 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.holdfast.protocol.signature.DocumentSigner;
 import io.holdfast.server.FailingStore;
 import io.holdfast.server.model.Scope;
+import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.store.Database;
 import io.holdfast.server.store.JdbcConfigStore;
+import io.holdfast.server.store.StoreState;
 import io.holdfast.server.store.StoreUnavailableException;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.time.Clock;
@@ -19,6 +24,7 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -35,6 +41,7 @@ class SnapshotHolderTest {
   Path directory;
 
   private FailingStore store;
+  private SnapshotBuilder builder;
   private SnapshotHolder holder;
 
   @BeforeEach
@@ -43,7 +50,8 @@ class SnapshotHolderTest {
         Database.open("jdbc:sqlite:" + directory.resolve("holdfast.db"), Duration.ofSeconds(5)), CLOCK);
     store = new FailingStore(jdbc);
     DocumentSigner signer = new DocumentSigner(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
-    holder = new SnapshotHolder(store, new SnapshotBuilder(signer, CLOCK), CLOCK);
+    builder = new SnapshotBuilder(signer, CLOCK);
+    holder = new SnapshotHolder(store, builder, CLOCK);
     store.createNamespace("core", "", "alice");
     store.createInstance("acme-prod", "live", Map.of(), "hash-acme", "alice");
   }
@@ -55,8 +63,37 @@ class SnapshotHolderTest {
   }
 
   private void publish(String content) throws Exception {
-    store.putDraft("core", Scope.DEFAULT, new ObjectMapper().readTree(content), "alice");
+    publish(Scope.DEFAULT, content);
+  }
+
+  private void publish(Scope scope, String content) throws Exception {
+    store.putDraft("core", scope, new ObjectMapper().readTree(content), "alice");
     store.publish("core", Set.of(), "change", "bob");
+  }
+
+  /**
+   * The store, except that {@link ConfigStore#loadState} leaves out the instances in
+   * {@code hidden}, as if they had been deleted (the store has no way to delete one).
+   */
+  private static ConfigStore hiding(ConfigStore store, Set<String> hidden) {
+    InvocationHandler handler = (proxy, method, args) -> {
+      Object result;
+      try {
+        result = method.invoke(store, args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
+      if (!method.getName().equals("loadState")) {
+        return result;
+      }
+      StoreState state = (StoreState) result;
+      return new StoreState(state.revision(), state.rings(),
+          state.instances().stream().filter(i -> !hidden.contains(i.id())).toList(), state.namespaces(),
+          state.latestLayers(), state.adminCredentials(), state.revisionTimes(), state.subscriptions(),
+          state.ringLayers(), state.ringSubscriptions());
+    };
+    return (ConfigStore) Proxy.newProxyInstance(
+        ConfigStore.class.getClassLoader(), new Class<?>[] {ConfigStore.class}, handler);
   }
 
   @Test
@@ -166,5 +203,133 @@ class SnapshotHolderTest {
     assertThat(holder.current()).as("reads still work after close").isSameAs(after);
     assertThat(holder.nextAfter(served)).as("a swap after close does not re-arm the signal").isCompletedExceptionally();
     assertThat(holder.nextAfter(after)).isCompletedExceptionally();
+  }
+
+  // ------------------------------------------------------------------ per-instance change signal (watch)
+
+  @Test
+  void nextChangeFor_aSwapThatChangesOnlyAnotherInstance_leavesTheFutureIncomplete() throws Exception {
+    store.createInstance("beta-co", "beta", Map.of(), "hash-beta", "alice");
+    EffectiveSnapshot first = holder.refresh();
+    CompletableFuture<EffectiveSnapshot> acme = holder.nextChangeFor("acme-prod", first);
+    CompletableFuture<EffectiveSnapshot> anySwap = holder.nextAfter(first);
+
+    publish(Scope.instance("beta-co"), "{\"b\":1}");
+    EffectiveSnapshot second = holder.refresh();
+
+    assertThat(anySwap).as("the swap happened").isCompletedWithValue(second);
+    assertThat(second.instance("beta-co").checksums().etag()).isNotEqualTo(first.instance("beta-co").checksums().etag());
+    assertThat(second.instance("acme-prod").checksums().etag()).isEqualTo(first.instance("acme-prod").checksums().etag());
+    assertThat(acme).isNotDone();
+  }
+
+  @Test
+  void nextChangeFor_aSwapThatChangesThisInstancesChecksums_completesWithTheNewSnapshot() throws Exception {
+    EffectiveSnapshot first = holder.refresh();
+    CompletableFuture<EffectiveSnapshot> acme = holder.nextChangeFor("acme-prod", first);
+    assertThat(acme).isNotDone();
+
+    publish(Scope.instance("acme-prod"), "{\"a\":1}");
+    EffectiveSnapshot second = holder.refresh();
+
+    assertThat(second.instance("acme-prod").checksums().etag()).isNotEqualTo(first.instance("acme-prod").checksums().etag());
+    assertThat(acme).isCompletedWithValue(second);
+    assertThat(holder.nextChangeFor("acme-prod", second)).as("a fresh future for the next change").isNotDone();
+  }
+
+  @Test
+  void nextChangeFor_aSwapThatOnlyRotatesThisInstancesCredential_completesIt() {
+    EffectiveSnapshot first = holder.refresh();
+    CompletableFuture<EffectiveSnapshot> acme = holder.nextChangeFor("acme-prod", first);
+
+    store.replaceInstanceCredential("acme-prod", "hash-acme-rotated", "alice");
+    EffectiveSnapshot second = holder.refresh();
+
+    assertThat(second.instance("acme-prod").checksums()).as("nothing it reads changed")
+        .isSameAs(first.instance("acme-prod").checksums());
+    assertThat(second.instance("acme-prod").credentialHash()).isEqualTo("hash-acme-rotated");
+    assertThat(acme).as("its watchers must check their credential again").isCompletedWithValue(second);
+  }
+
+  @Test
+  void nextChangeFor_anInstanceThatIsDeleted_completesIt() {
+    Set<String> hidden = ConcurrentHashMap.newKeySet();
+    try (SnapshotHolder deleting = new SnapshotHolder(hiding(store, hidden), builder, CLOCK)) {
+      EffectiveSnapshot first = deleting.refresh();
+      CompletableFuture<EffectiveSnapshot> acme = deleting.nextChangeFor("acme-prod", first);
+
+      hidden.add("acme-prod");
+      store.createInstance("bystander", "beta", Map.of(), "hash-bystander", "alice");
+      EffectiveSnapshot second = deleting.refresh();
+
+      assertThat(second.instance("acme-prod")).isNull();
+      assertThat(acme).isCompletedWithValue(second);
+    }
+  }
+
+  @Test
+  void nextChangeFor_anInstanceThatAppears_completesIt() {
+    EffectiveSnapshot first = holder.refresh();
+    CompletableFuture<EffectiveSnapshot> newcomer = holder.nextChangeFor("newcomer", first);
+    assertThat(newcomer).as("no such instance yet").isNotDone();
+
+    store.createInstance("newcomer", "beta", Map.of(), "hash-newcomer", "alice");
+    EffectiveSnapshot second = holder.refresh();
+
+    assertThat(newcomer).isCompletedWithValue(second);
+  }
+
+  @Test
+  void nextChangeFor_aSeenSnapshotOlderThanTheCurrentOne_isCompleteAtOnceOnlyIfThisInstanceDiffers() throws Exception {
+    store.createInstance("beta-co", "beta", Map.of(), "hash-beta", "alice");
+    EffectiveSnapshot first = holder.refresh();
+    publish(Scope.instance("acme-prod"), "{\"a\":1}");
+    EffectiveSnapshot second = holder.refresh();
+
+    assertThat(holder.nextChangeFor("acme-prod", first)).isCompletedWithValue(second);
+    assertThat(holder.nextChangeFor("acme-prod", null)).as("nothing seen yet").isCompletedWithValue(second);
+    assertThat(holder.nextChangeFor("beta-co", first)).as("beta-co is as it was in the older snapshot").isNotDone();
+  }
+
+  @Test
+  void close_failsPendingInstanceFutures_andLaterOnesFailAtOnce() throws Exception {
+    EffectiveSnapshot served = holder.refresh();
+    CompletableFuture<EffectiveSnapshot> waiting = holder.nextChangeFor("acme-prod", served);
+
+    holder.close();
+
+    assertThat(waiting).isCompletedExceptionally();
+    assertThatThrownBy(() -> waiting.get(1, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(IllegalStateException.class);
+    assertThat(holder.watchedInstances()).isZero();
+    assertThat(holder.nextChangeFor("acme-prod", served)).isCompletedExceptionally();
+    publish(Scope.instance("acme-prod"), "{\"a\":1}");
+    EffectiveSnapshot after = holder.refresh();
+    assertThat(holder.nextChangeFor("acme-prod", after)).as("a swap after close does not re-arm it")
+        .isCompletedExceptionally();
+    assertThat(holder.nextChangeFor("acme-prod", served)).isCompletedExceptionally();
+    assertThat(holder.watchedInstances()).isZero();
+  }
+
+  @Test
+  void watchedInstances_countsInstancesWaiting_andDropsBackAfterTheCompletingSwap() throws Exception {
+    store.createInstance("beta-co", "beta", Map.of(), "hash-beta", "alice");
+    EffectiveSnapshot first = holder.refresh();
+    assertThat(holder.watchedInstances()).isZero();
+
+    CompletableFuture<EffectiveSnapshot> acme = holder.nextChangeFor("acme-prod", first);
+    assertThat(holder.nextChangeFor("acme-prod", first)).as("watchers of one instance share its future").isSameAs(acme);
+    CompletableFuture<EffectiveSnapshot> beta = holder.nextChangeFor("beta-co", first);
+    assertThat(holder.watchedInstances()).isEqualTo(2);
+
+    publish(Scope.instance("beta-co"), "{\"b\":1}");
+    EffectiveSnapshot second = holder.refresh();
+    assertThat(beta).isCompletedWithValue(second);
+    assertThat(holder.watchedInstances()).isEqualTo(1);
+
+    publish(Scope.instance("acme-prod"), "{\"a\":1}");
+    EffectiveSnapshot third = holder.refresh();
+    assertThat(acme).isCompletedWithValue(third);
+    assertThat(holder.watchedInstances()).isZero();
   }
 }
