@@ -49,6 +49,10 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--max-watchers", description = "Most concurrent long-poll watchers (default 20000).")
   String maxWatchers;
 
+  @Option(names = "--max-concurrent-requests",
+      description = "Most instance requests served at once; more wait briefly, then get 503 overloaded (default 256).")
+  String maxConcurrentRequests;
+
   @Option(names = "--probe-enabled", paramLabel = "true|false", description = "Run the synthetic probe (default true).")
   String probeEnabled;
 
@@ -75,6 +79,7 @@ final class ServerCommand implements Callable<Integer> {
     flags.put("max-depth", maxDepth);
     flags.put("refresh-interval", refreshInterval);
     flags.put("max-watchers", maxWatchers);
+    flags.put("max-concurrent-requests", maxConcurrentRequests);
     flags.put("probe-enabled", probeEnabled);
     flags.put("probe-interval", probeInterval);
     flags.put("probe-targets", probeTargets);

@@ -6,8 +6,10 @@ import java.util.Random;
 /**
  * Capped exponential backoff with full jitter (a uniformly random wait between zero and the
  * exponential bound), so that a fleet that lost its replicas together does not come back
- * together. A server's {@code Retry-After} is honoured up to {@code maxRetryAfter}. Not
- * thread-safe: one per sync loop.
+ * together. A server's {@code Retry-After} is honoured up to {@code maxRetryAfter}, plus a random
+ * part of up to half of it again: a replica that refuses a whole herd with the same
+ * {@code Retry-After} would otherwise meet the same herd again, all at once, that many seconds
+ * later. Not thread-safe: one per sync loop.
  */
 public final class Backoff {
 
@@ -37,8 +39,9 @@ public final class Backoff {
     Duration wait = Duration.ofNanos(jittered);
     if (retryAfter != null) {
       Duration honoured = retryAfter.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : retryAfter;
-      if (honoured.compareTo(wait) > 0) {
-        wait = honoured;
+      Duration spread = honoured.plusNanos((long) (random.nextDouble() * (honoured.toNanos() / 2)));
+      if (spread.compareTo(wait) > 0) {
+        wait = spread;
       }
     }
     return wait;

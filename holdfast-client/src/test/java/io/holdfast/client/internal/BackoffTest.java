@@ -3,6 +3,8 @@ package io.holdfast.client.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -134,16 +136,33 @@ class BackoffTest {
 
   @Test
   void A5_retryAfter_isHonoured_whenLongerThanTheJitteredWait() {
-    Backoff backoff = new Backoff(BASE, CAP, MAX_RETRY_AFTER, new Random(7));
+    Backoff backoff = new Backoff(BASE, CAP, MAX_RETRY_AFTER, fixed(0.0));
 
     assertThat(backoff.next(Duration.ofSeconds(90))).isEqualTo(Duration.ofSeconds(90));
   }
 
   @Test
   void A5_retryAfter_isCappedAtMaxRetryAfter() {
-    Backoff backoff = new Backoff(BASE, CAP, MAX_RETRY_AFTER, new Random(7));
+    Backoff backoff = new Backoff(BASE, CAP, MAX_RETRY_AFTER, fixed(0.0));
 
     assertThat(backoff.next(Duration.ofHours(6))).isEqualTo(MAX_RETRY_AFTER);
+  }
+
+  @Test
+  void B9_retryAfter_getsUpToHalfAsMuchAgainAtRandom_soARefusedHerdDoesNotReturnTogether() {
+    Duration retryAfter = Duration.ofSeconds(10);
+    List<Duration> waits = new ArrayList<>();
+    for (int client = 0; client < 1000; client++) {
+      waits.add(new Backoff(BASE, CAP, MAX_RETRY_AFTER, new Random(client)).next(retryAfter));
+    }
+
+    assertThat(waits).allSatisfy(w -> assertThat(w).isBetween(retryAfter, Duration.ofSeconds(15)));
+    // Spread over the whole five seconds: no second of it gets more than a third of the herd.
+    long[] perSecond = new long[5];
+    waits.forEach(w -> perSecond[(int) Math.min(4, w.minus(retryAfter).toMillis() / 1000)]++);
+    assertThat(perSecond).allSatisfy(n -> assertThat(n).isBetween(100L, 330L));
+    assertThat(new Backoff(BASE, CAP, MAX_RETRY_AFTER, fixed(0.999)).next(Duration.ofHours(6)))
+        .as("the cap applies before the spread").isLessThan(MAX_RETRY_AFTER.multipliedBy(3).dividedBy(2));
   }
 
   @Test

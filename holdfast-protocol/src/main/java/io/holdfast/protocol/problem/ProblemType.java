@@ -41,6 +41,7 @@ public enum ProblemType {
   STORE_UNAVAILABLE("store-unavailable", 503, "Store unavailable"),
   NOT_READY("not-ready", 503, "Replica not ready"),
   TOO_MANY_WATCHERS("too-many-watchers", 503, "Too many watchers"),
+  OVERLOADED("overloaded", 503, "Replica overloaded"),
   INTERNAL_ERROR("internal-error", 500, "Internal error");
 
   /** The prefix of every Holdfast problem type URI. */

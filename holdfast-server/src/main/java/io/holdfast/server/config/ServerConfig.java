@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param storeTimeout how long a store call waits for a lock or connection; default 5 s
  * @param maxWatchers most long-polling watch requests waiting at once on this replica; default
  *     20000, beyond which a watch answers 503 {@code too-many-watchers}
+ * @param maxConcurrentRequests most instance requests (reads and heartbeats; not waiting
+ *     watches) served at once; one more waits up to {@code AdmissionControl.QUEUE_WAIT} for a
+ *     place, then answers 503 {@code overloaded} with {@code Retry-After}; default 256
  * @param probe the synthetic probe's settings; {@link ProbeSettings#DISABLED} by default here,
  *     enabled by default by {@link ServerConfigLoader}
  */
@@ -36,6 +39,7 @@ public record ServerConfig(
     Duration refreshInterval,
     Duration storeTimeout,
     int maxWatchers,
+    int maxConcurrentRequests,
     ProbeSettings probe,
     RolloutSettings rollouts) {
 
@@ -58,6 +62,8 @@ public record ServerConfig(
     require(storeTimeout.compareTo(Duration.ofMillis(100)) >= 0, "store-timeout must be at least 100ms, was " + storeTimeout);
     require(maxWatchers >= 1 && maxWatchers <= 1_000_000,
         "max-watchers must be between 1 and 1000000, was " + maxWatchers);
+    require(maxConcurrentRequests >= 1 && maxConcurrentRequests <= 100_000,
+        "max-concurrent-requests must be between 1 and 100000, was " + maxConcurrentRequests);
     require(adminToken == null || adminToken.length() >= 16,
         "admin-token must be at least 16 characters long");
   }
@@ -86,6 +92,7 @@ public record ServerConfig(
     private Duration refreshInterval = Duration.ofMillis(250);
     private Duration storeTimeout = Duration.ofSeconds(5);
     private int maxWatchers = 20_000;
+    private int maxConcurrentRequests = 256;
     private boolean probeEnabled;
     private Duration probeInterval = ProbeSettings.DEFAULT_INTERVAL;
     private java.util.List<java.net.URI> probeTargets = java.util.List.of();
@@ -149,6 +156,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder maxConcurrentRequests(int maxConcurrentRequests) {
+      this.maxConcurrentRequests = maxConcurrentRequests;
+      return this;
+    }
+
     public Builder maxWatchers(int maxWatchers) {
       this.maxWatchers = maxWatchers;
       return this;
@@ -207,7 +219,7 @@ public record ServerConfig(
       String url = jdbcUrl != null ? jdbcUrl : "jdbc:sqlite:" + dir.resolve("holdfast.db");
       Path key = signingKey != null ? signingKey : dir.resolve("signing-key.pem");
       return new ServerConfig(host, port, dir, url, key, adminToken, maxBodyBytes, maxDepth, refreshInterval, storeTimeout,
-          maxWatchers, new ProbeSettings(probeEnabled, probeInterval, probeTargets, probeLagTolerance),
+          maxWatchers, maxConcurrentRequests, new ProbeSettings(probeEnabled, probeInterval, probeTargets, probeLagTolerance),
           new RolloutSettings(rolloutEngineEnabled, rolloutApprovals, rolloutTick, rolloutLeaseTtl));
     }
   }

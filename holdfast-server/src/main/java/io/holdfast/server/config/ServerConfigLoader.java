@@ -20,7 +20,7 @@ import java.util.Set;
  * a typo never silently falls back to a default.
  *
  * <p>Keys: {@code host, port, data-dir, jdbc-url, signing-key, admin-token, max-body-bytes,
- * max-depth, refresh-interval, store-timeout, max-watchers, probe-enabled, probe-interval,
+ * max-depth, refresh-interval, store-timeout, max-watchers, max-concurrent-requests, probe-enabled, probe-interval,
  * probe-targets, probe-lag-tolerance, rollout-engine, rollout-approvals, rollout-tick,
  * rollout-lease-ttl}. Durations take {@code 250ms}, {@code 5s}, {@code 2m} or ISO-8601
  * ({@code PT5S}). The synthetic probe and the rollout engine are on unless turned off.
@@ -30,6 +30,7 @@ public final class ServerConfigLoader {
   /** Every accepted key. */
   public static final Set<String> KEYS = Set.of("host", "port", "data-dir", "jdbc-url", "signing-key",
       "admin-token", "max-body-bytes", "max-depth", "refresh-interval", "store-timeout", "max-watchers",
+      "max-concurrent-requests",
       "probe-enabled", "probe-interval", "probe-targets", "probe-lag-tolerance", "rollout-engine", "rollout-approvals",
       "rollout-tick", "rollout-lease-ttl");
 
@@ -78,6 +79,7 @@ public final class ServerConfigLoader {
         case "refresh-interval" -> builder.refreshInterval(duration(e.getKey(), v));
         case "store-timeout" -> builder.storeTimeout(duration(e.getKey(), v));
         case "max-watchers" -> builder.maxWatchers(integer(e.getKey(), v));
+        case "max-concurrent-requests" -> builder.maxConcurrentRequests(integer(e.getKey(), v));
         case "probe-enabled" -> builder.probeEnabled(bool(e.getKey(), v));
         case "probe-interval" -> builder.probeInterval(duration(e.getKey(), v));
         case "probe-targets" -> builder.probeTargets(ProbeSettings.parseTargets(v));

@@ -22,6 +22,7 @@ import io.holdfast.server.metrics.ServerMetrics;
 import io.holdfast.server.snapshot.SnapshotHolder;
 import io.holdfast.server.store.ConfigStore;
 import java.time.Clock;
+import jdk.net.ExtendedSocketOptions;
 import java.time.Duration;
 import java.util.List;
 
@@ -34,6 +35,11 @@ import java.util.List;
  * about 40 ms (measured, DESIGN.md).
  */
 public final class HttpApi {
+
+  static final int KEEPALIVE_IDLE_SECONDS = 30;
+  static final int KEEPALIVE_INTERVAL_SECONDS = 10;
+  static final int KEEPALIVE_PROBES = 3;
+  static final int ACCEPT_BACKLOG = 8192;
 
   /** Largest request header block; far above any legitimate request, bounded against abuse. */
   static final int MAX_HEADER_BYTES = 16 * 1024;
@@ -54,8 +60,11 @@ public final class HttpApi {
         Math.min(HeartbeatBody.MAX_BYTES, config.maxBodyBytes()), Math.min(HeartbeatBody.MAX_DEPTH, config.maxDepth())));
     AdminContext admin = new AdminContext(store, guard, bodies, tokens, snapshots);
     metrics.bindWatchers(watchers::waiting, watchers.max());
+    AdmissionControl admission = new AdmissionControl(config.maxConcurrentRequests(),
+        metrics.bindAdmission(config.maxConcurrentRequests()));
     HttpRouting.Builder routing = HttpRouting.builder();
     routing.addFilter(new RequestMetrics(metrics.registry()));
+    routing.addFilter(admission);
     if (AccessLog.enabled()) {
       // Only when it would write: a filter costs every request even when its logger is off.
       routing.addFilter(new AccessLog());
@@ -84,7 +93,19 @@ public final class HttpApi {
     return WebServer.builder()
         .host(config.host())
         .port(config.port())
-        .connectionOptions(socket -> socket.tcpNoDelay(true))
+        .connectionOptions(socket -> socket
+            .tcpNoDelay(true)
+            // A client that vanished without closing (its host died, a NAT dropped the flow) is
+            // found by TCP keep-alive probes: after KEEPALIVE_IDLE of silence, every
+            // KEEPALIVE_INTERVAL, KEEPALIVE_PROBES times. A waiting watch then fails at its next
+            // write instead of tying up a place until the kernel gives up (minutes to hours).
+            .socketKeepAlive(true)
+            .putSocketOption(ExtendedSocketOptions.TCP_KEEPIDLE, KEEPALIVE_IDLE_SECONDS)
+            .putSocketOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, KEEPALIVE_INTERVAL_SECONDS)
+            .putSocketOption(ExtendedSocketOptions.TCP_KEEPCOUNT, KEEPALIVE_PROBES))
+        // A recovering replica meets the whole fleet's connects at once; the kernel caps this at
+        // net.core.somaxconn.
+        .backlog(ACCEPT_BACKLOG)
         .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
         // Helidon's own cap sits above ours so that oversized bodies reach RequestBodies and get a problem+json.
         .maxPayloadSize(config.maxBodyBytes() * 2L)

@@ -55,6 +55,7 @@ final class ProblemResponses {
     switch (problem.type()) {
       case UNAUTHENTICATED -> res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"holdfast\"");
       case STORE_UNAVAILABLE, NOT_READY, TOO_MANY_WATCHERS -> res.header(HeaderNames.RETRY_AFTER, "5");
+      case OVERLOADED -> res.header(HeaderNames.RETRY_AFTER, AdmissionControl.RETRY_AFTER_SECONDS);
       default -> { }
     }
     res.send(problem.toBytes());

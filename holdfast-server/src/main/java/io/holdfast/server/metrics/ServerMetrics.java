@@ -126,6 +126,21 @@ public final class ServerMetrics implements AutoCloseable {
   }
 
   /**
+   * Admission control's limit, and the counter of requests it refused with 503
+   * {@code overloaded}; call the returned action once per refusal.
+   */
+  public Runnable bindAdmission(int max) {
+    Counter refused = Counter.builder("holdfast.requests.refused")
+        .description("Instance requests refused with 503 overloaded by admission control (max-concurrent-requests)")
+        .register(registry);
+    Gauge.builder("holdfast.requests.concurrent.limit", () -> max)
+        .description("The most instance requests this replica serves at once (max-concurrent-requests)")
+        .strongReference(true)
+        .register(registry);
+    return refused::increment;
+  }
+
+  /**
    * The fleet by state, the least grace remaining, and heartbeat ingestion. The fleet gauges
    * read a view at most a second old, so one scrape costs one store query.
    */

@@ -1,0 +1,70 @@
+package io.holdfast.server.http;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import io.holdfast.protocol.problem.Problem;
+import io.holdfast.protocol.problem.ProblemType;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Admission control for the instance API ({@code max-concurrent-requests}): at most so many
+ * reads and heartbeats are served at once; one more waits up to {@link #QUEUE_WAIT} for a place
+ * and otherwise answers 503 {@code overloaded} with a {@code Retry-After}.
+ *
+ * <p>Why: a replica that comes back after an outage meets the whole fleet at once (FAULTS B9,
+ * E5). Serving everyone at once would stretch every answer past the clients' request timeouts,
+ * so they would retry and pile on more work; a bounded number in flight keeps answers fast, and
+ * the brief wait absorbs ordinary bursts without refusing anyone. The clients spread their
+ * retries with jitter on top of {@code Retry-After}. Waiting watches are not counted (they hold
+ * a place in {@link WatchLimit} instead and cost no CPU while they wait), nor are health,
+ * metrics and admin requests, so operators and probes still get through an overload.
+ * Thread-safe.
+ */
+final class AdmissionControl implements Filter {
+
+  /** How long a request may wait for a place before it is refused. */
+  static final Duration QUEUE_WAIT = Duration.ofMillis(500);
+  /** Seconds a refused client should wait; the client adds jitter of its own. */
+  static final String RETRY_AFTER_SECONDS = "2";
+
+  private final Semaphore places;
+  private final Runnable onRefused;
+
+  /** @param onRefused called once per refused request (the metric) */
+  AdmissionControl(int maxConcurrentRequests, Runnable onRefused) {
+    this.places = new Semaphore(maxConcurrentRequests);
+    this.onRefused = onRefused;
+  }
+
+  @Override
+  public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+    String path = req.path().path();
+    if (!path.startsWith("/v1/instances/") || path.endsWith("/watch")) {
+      chain.proceed();
+      return;
+    }
+    boolean admitted;
+    try {
+      admitted = places.tryAcquire(QUEUE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      admitted = false;
+    }
+    if (!admitted) {
+      onRefused.run();
+      ProblemResponses.send(res, new Problem(ProblemType.OVERLOADED,
+          "this replica is serving as many requests as it allows; retry after the time in Retry-After", path));
+      return;
+    }
+    try {
+      chain.proceed();
+    } finally {
+      places.release();
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.holdfast.server.http;
+
+import static io.holdfast.server.http.HttpTestSupport.assertProblem;
+import static io.holdfast.server.http.HttpTestSupport.header;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.holdfast.protocol.problem.ProblemType;
+import io.holdfast.server.ServerFixture;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Admission control on the instance API ({@code max-concurrent-requests}, FAULTS B9 and E5): a
+ * request beyond the limit waits briefly for a place, then gets 503 {@code overloaded} with a
+ * {@code Retry-After}; health, metrics, admin and waiting watches are never refused; the place
+ * comes back when the request holding it ends. A request holds its place here because its body
+ * is still on the way: a real request in flight, with no test hook in the server.
+ */
+class AdmissionControlTest {
+
+  private static final String CHECKSUMS = "/v1/instances/acme-prod/checksums";
+
+  @Test
+  void B9_aRequestBeyondTheLimit_is503OverloadedWithRetryAfter_andThePlaceComesBackWhenTheHolderEnds(@TempDir Path dir)
+      throws Exception {
+    try (ServerFixture server = ServerFixture.startConfigured(dir, config -> config.maxConcurrentRequests(1))) {
+      server.createNamespace("core");
+      String token = server.createInstance("acme-prod", "live");
+      assertThat(server.get(CHECKSUMS, token).statusCode()).as("one at a time is within the limit").isEqualTo(200);
+
+      try (Socket holder = new Socket("127.0.0.1", server.server().port())) {
+        // A heartbeat whose body has not arrived yet holds the only place while it reads.
+        OutputStream out = holder.getOutputStream();
+        out.write(("POST /v1/instances/acme-prod/heartbeat HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
+            + "\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() ->
+            server.get(CHECKSUMS, token).statusCode() == 503);
+
+        var refused = server.get(CHECKSUMS, token);
+        assertProblem(refused, ProblemType.OVERLOADED);
+        assertThat(header(refused, "Retry-After")).isEqualTo(AdmissionControl.RETRY_AFTER_SECONDS);
+        assertThat(server.get("/health/ready", null).statusCode()).as("health is never refused").isEqualTo(200);
+        assertThat(server.get("/v1/admin/instances/acme-prod", server.adminToken()).statusCode())
+            .as("operators get through an overload").isEqualTo(200);
+        assertThat(server.get("/v1/instances/acme-prod/watch?etag=%22stale%22", token).statusCode())
+            .as("watches are bounded by max-watchers instead").isEqualTo(200);
+        String metrics = new String(server.get("/metrics", null).body(), StandardCharsets.UTF_8);
+        assertThat(metrics).containsPattern("holdfast_requests_refused_total(\\{[^}]*})? [1-9]");
+        assertThat(metrics).contains("holdfast_requests_concurrent_limit 1.0");
+      }
+
+      Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() ->
+          server.get(CHECKSUMS, token).statusCode() == 200);
+    }
+  }
+}
