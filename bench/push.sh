@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Push at fleet scale (issue 8): N watchers on one replica. Publish-to-watcher latency
+# (p50/p99/max), server memory per watcher, coalescing of a publish burst, tenant fairness and
+# the recovery herd after a restart, for Holdfast and, in the same run, for a plain long-polling
+# server on the JDK's HttpServer driven by the same harness.
+# Usage: bench/push.sh [watchers] [publishes] [burst]   (default 10000 10 50)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+"$root/holdfast" --version >/dev/null   # builds if needed
+jdk=$("$root/bin/find-jdk")
+cp="$root/holdfast-bench/target/holdfast-bench-0.1.0-SNAPSHOT.jar:$root/holdfast-bench/target/lib/*"
+export HOLDFAST_LOG_LEVEL=WARN HOLDFAST_ACCESS_LOG=WARN
+# One socket per watcher on each side, in two processes: raise the open-file limit if allowed.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+echo "== push to ${1:-10000} watchers ($(nproc) cores, $(uname -m)), open files $(ulimit -n)"
+"$jdk/bin/java" --enable-native-access=ALL-UNNAMED -Xmx1g -cp "$cp" io.holdfast.bench.push.PushBenchmark "$@"
