@@ -26,7 +26,9 @@ final class ConsoleResponses {
     res.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
     res.header("X-Frame-Options", "DENY");
     res.header("X-Content-Type-Options", "nosniff");
-    res.header("Referrer-Policy", "no-referrer");
+    // same-origin rather than no-referrer: under no-referrer browsers send "Origin: null" with the
+    // console's own form posts, and ConsoleGuard could no longer tell them from a sandboxed attacker's.
+    res.header("Referrer-Policy", "same-origin");
     res.header("Cross-Origin-Opener-Policy", "same-origin");
     res.header("Cross-Origin-Resource-Policy", "same-origin");
   }

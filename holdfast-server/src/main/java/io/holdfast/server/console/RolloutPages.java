@@ -72,7 +72,8 @@ final class RolloutPages {
     boolean applies(ChangeRequest change) {
       return switch (this) {
         case APPROVE -> change.state() == ChangeState.DRAFT;
-        case PROMOTE, BACKOUT -> change.state() == ChangeState.ROLLING_OUT;
+        case PROMOTE -> change.state() == ChangeState.APPROVED || change.state() == ChangeState.ROLLING_OUT;
+        case BACKOUT -> change.state() == ChangeState.ROLLING_OUT;
         case PAUSE -> change.state() == ChangeState.ROLLING_OUT && !change.paused();
         case RESUME -> change.state() == ChangeState.ROLLING_OUT && change.paused();
         case HOTFIX -> change.state() == ChangeState.APPROVED || change.state() == ChangeState.ROLLING_OUT;

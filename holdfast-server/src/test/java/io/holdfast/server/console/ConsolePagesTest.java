@@ -73,7 +73,7 @@ class ConsolePagesTest {
           .contains("script-src 'self'").contains("frame-ancestors 'none'").doesNotContain("unsafe-inline");
       assertThat(response.headers().firstValue("X-Frame-Options")).as(page).hasValue("DENY");
       assertThat(response.headers().firstValue("X-Content-Type-Options")).as(page).hasValue("nosniff");
-      assertThat(response.headers().firstValue("Referrer-Policy")).as(page).hasValue("no-referrer");
+      assertThat(response.headers().firstValue("Referrer-Policy")).as(page).hasValue("same-origin");
       // No inline script or style for the CSP to have to allow.
       assertThat(response.body()).as(page).doesNotContain("<script>").doesNotContain("style=").doesNotContain(" onclick=");
     }
