@@ -212,8 +212,17 @@ class ConsoleBrowserTest {
     fleet.admin("PUT", "/v1/admin/rollouts/freeze", "{\"reason\":\"quarter-end release window\"}");
     logIn(0);
 
+    fleet.seats.put("acme-prod", java.util.Map.of("crm", 32L));
+    fleet.seats.put("beta-1", java.util.Map.of("crm", 7L));
+
     browser.click(By.linkText("Subscriptions"));
-    assertThat(browser.text(By.id("usage"))).contains("acme-prod").contains("beta-1").contains("crm");
+    browser.await().until(d -> {
+      d.navigate().refresh();
+      return d.findElement(By.id("over-count")).getText().equals("1 over-allocated");
+    });
+    assertThat(browser.text(By.cssSelector("#usage tr[data-over=true]"))).contains("beta-1").contains("7")
+        .contains("140 %").contains("over-allocated");
+    assertThat(browser.text(By.id("usage"))).contains("acme-prod").contains("64 %");
     browser.screenshot("14-subscriptions");
     browser.click(By.linkText("Rollouts"));
     assertThat(browser.text(By.id("freeze-status"))).contains("quarter-end release window");

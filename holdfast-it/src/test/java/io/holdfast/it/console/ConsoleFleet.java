@@ -42,6 +42,8 @@ final class ConsoleFleet implements AutoCloseable {
   private final List<HoldfastServer> servers = new ArrayList<>();
   private final FaultyReplica proxy;
   private final Map<String, HoldfastClient> clients = new ConcurrentHashMap<>();
+  /** What each instance's application reports as seats in use, by application; set by the test. */
+  final Map<String, Map<String, Long>> seats = new ConcurrentHashMap<>();
   private final HttpClient http = HttpClient.newHttpClient();
 
   ConsoleFleet(Path dataDir) throws IOException {
@@ -87,6 +89,7 @@ final class ConsoleFleet implements AutoCloseable {
         .pollInterval(Duration.ofMillis(100))
         .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
         .heartbeatInterval(Duration.ofMillis(100))
+        .seatsInUse(() -> seats.getOrDefault(id, Map.of()))
         .build();
     client.start();
     clients.put(id, client);

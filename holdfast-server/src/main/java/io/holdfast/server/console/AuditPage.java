@@ -41,12 +41,7 @@ final class AuditPage {
     input(main, "actor", "actor, e.g. admin:bootstrap", actor);
     main.element("button", "Filter", "type", "submit");
     main.close("form");
-    main.open("table", "id", "audit");
-    main.open("thead").open("tr");
-    for (String heading : List.of("#", "When", "Actor", "Action", "Target", "Before → after")) {
-      main.element("th", heading, "scope", "col");
-    }
-    main.close("tr").close("thead").open("tbody");
+    main.table(List.of("#", "When", "Actor", "Action", "Target", "Before → after"), "id", "audit");
     for (AuditEntry entry : entries) {
       main.open("tr");
       main.element("td", entry.seq(), "class", "num");
@@ -60,7 +55,7 @@ final class AuditPage {
       main.close("details").close("td");
       main.close("tr");
     }
-    main.close("tbody").close("table");
+    main.endTable();
     if (entries.isEmpty()) {
       main.element("p", "No entries match.", "class", "empty");
     } else if (entries.size() == LIMIT) {

@@ -147,7 +147,7 @@ public final class Console implements HttpService {
       } catch (RuntimeException e) {
         view = errorView(req, e);
       }
-      ConsoleResponses.html(res, view.status(), layout.page(operator.get(), view.section(), view.title(), view.main()));
+      send(res, operator.get(), view);
     };
   }
 
@@ -165,11 +165,7 @@ public final class Console implements HttpService {
       } catch (RuntimeException e) {
         view = errorView(req, e);
       }
-      if (view.redirect() != null) {
-        ConsoleResponses.redirect(res, view.redirect());
-        return;
-      }
-      ConsoleResponses.html(res, view.status(), layout.page(operator.get(), view.section(), view.title(), view.main()));
+      send(res, operator.get(), view);
     };
   }
 
@@ -205,8 +201,7 @@ public final class Console implements HttpService {
         ConsoleGuard.requireCsrf(req, operator.get(), form);
       } catch (RuntimeException e) {
         // Not a form of ours, or not from the console: show why, do nothing.
-        View view = errorView(req, e);
-        ConsoleResponses.html(res, view.status(), layout.page(operator.get(), view.section(), view.title(), view.main()));
+        send(res, operator.get(), errorView(req, e));
         return;
       }
       String next;
@@ -219,6 +214,14 @@ public final class Console implements HttpService {
       }
       ConsoleResponses.redirect(res, next);
     };
+  }
+
+  private void send(ServerResponse res, Operator operator, View view) {
+    if (view.redirect() != null) {
+      ConsoleResponses.redirect(res, view.redirect());
+    } else {
+      ConsoleResponses.html(res, view.status(), layout.page(operator, view.section(), view.title(), view.main()));
+    }
   }
 
   /** The operator, or empty after redirecting to the login page (or answering 503 before the first snapshot). */
@@ -258,9 +261,7 @@ public final class Console implements HttpService {
   private void notFound(ServerRequest req, ServerResponse res) {
     Optional<Operator> operator = operator(req, res);
     if (operator.isPresent()) {
-      ProblemException missing = new ProblemException(ProblemType.ROUTE_NOT_FOUND, "there is no console page here");
-      View view = errorView(req, missing);
-      ConsoleResponses.html(res, view.status(), layout.page(operator.get(), null, view.title(), view.main()));
+      send(res, operator.get(), errorView(req, new ProblemException(ProblemType.ROUTE_NOT_FOUND, "there is no console page here")));
     }
   }
 }

@@ -77,12 +77,7 @@ final class FleetPage {
       any = true;
       html.open("section", "class", "ring", "id", "ring-" + ring.getKey());
       html.element("h2", "Ring " + ring.getKey());
-      html.open("table", "class", "fleet");
-      html.open("thead").open("tr");
-      for (String heading : List.of("Instance", "State", "Last contact", "Revision lag", "Grace remaining", "Why")) {
-        html.element("th", heading, "scope", "col");
-      }
-      html.close("tr").close("thead").open("tbody");
+      html.table(List.of("Instance", "State", "Last contact", "Revision lag", "Grace remaining", "Why"), "class", "fleet");
       for (FleetEntry e : ring.getValue()) {
         html.open("tr", "id", "instance-" + e.instance(), "data-state", e.state().label());
         html.open("td").element("a", e.instance(), "href", "/console/instances/" + e.instance()).close("td");
@@ -94,7 +89,7 @@ final class FleetPage {
         html.element("td", e.reason(), "class", "reason");
         html.close("tr");
       }
-      html.close("tbody").close("table").close("section");
+      html.endTable().close("section");
     }
     if (!any) {
       html.element("p", filter == null ? "No instances yet." : "No instance is " + filter.label() + ".", "class", "empty");

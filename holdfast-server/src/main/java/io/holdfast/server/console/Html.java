@@ -1,5 +1,6 @@
 package io.holdfast.server.console;
 
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -36,6 +37,22 @@ final class Html {
   /** A void element such as {@code input} or {@code link}, which has no content or end tag. */
   Html empty(String tag, String... attributes) {
     return open(tag, attributes);
+  }
+
+  /**
+   * Opens a table with one header row of {@code headings} and its body; end it with
+   * {@link #endTable()}. {@code attributes} as for {@link #open}.
+   */
+  Html table(List<String> headings, String... attributes) {
+    open("table", attributes).open("thead").open("tr");
+    for (String heading : headings) {
+      element("th", heading, "scope", "col");
+    }
+    return close("tr").close("thead").open("tbody");
+  }
+
+  Html endTable() {
+    return close("tbody").close("table");
   }
 
   /** Escaped text; {@code null} writes nothing. */

@@ -111,12 +111,7 @@ final class InstancePage {
           + (body.path("application").hasNonNull("reason") ? " (" + body.path("application").get("reason").asText() + ")" : ""));
     }
     main.close("p");
-    main.open("table", "id", "heartbeat-namespaces");
-    main.open("thead").open("tr");
-    for (String heading : List.of("Namespace", "Status", "Revision", "Since", "Grace remaining", "Reason")) {
-      main.element("th", heading, "scope", "col");
-    }
-    main.close("tr").close("thead").open("tbody");
+    main.table(List.of("Namespace", "Status", "Revision", "Since", "Grace remaining", "Reason"), "id", "heartbeat-namespaces");
     for (Map.Entry<String, JsonNode> ns : body.path("namespaces").properties()) {
       JsonNode status = ns.getValue();
       main.open("tr");
@@ -130,7 +125,7 @@ final class InstancePage {
       main.element("td", status.path("reason").isNull() ? "" : status.path("reason").asText(), "class", "reason");
       main.close("tr");
     }
-    main.close("tbody").close("table");
+    main.endTable();
     main.open("details").element("summary", "The report as sent").append(PrettyJson.block(body, "heartbeat-json"))
         .close("details");
   }
@@ -149,12 +144,7 @@ final class InstancePage {
   private void history(Html main, Instance instance) {
     main.element("h2", "History");
     Set<Scope> scopes = Set.of(Scope.DEFAULT, Scope.ring(instance.ring()), Scope.instance(instance.id()));
-    main.open("table", "id", "history");
-    main.open("thead").open("tr");
-    for (String heading : List.of("Revision", "Namespace", "Layers", "When", "Who", "Message")) {
-      main.element("th", heading, "scope", "col");
-    }
-    main.close("tr").close("thead").open("tbody");
+    main.table(List.of("Revision", "Namespace", "Layers", "When", "Who", "Message"), "id", "history");
     boolean any = false;
     for (var namespace : ctx.store().listNamespaces()) {
       int shown = 0;
@@ -174,7 +164,7 @@ final class InstancePage {
         main.close("tr");
       }
     }
-    main.close("tbody").close("table");
+    main.endTable();
     if (!any) {
       main.element("p", "No published layer applies to this instance yet.", "class", "empty");
     }

@@ -43,12 +43,7 @@ final class NamespacePages {
   View list(ServerRequest req, Operator operator) {
     Html main = new Html();
     List<Namespace> namespaces = ctx.store().listNamespaces();
-    main.open("table", "id", "namespaces");
-    main.open("thead").open("tr");
-    for (String heading : List.of("Namespace", "Description", "Revision", "Created")) {
-      main.element("th", heading, "scope", "col");
-    }
-    main.close("tr").close("thead").open("tbody");
+    main.table(List.of("Namespace", "Description", "Revision", "Created"), "id", "namespaces");
     for (Namespace ns : namespaces) {
       main.open("tr");
       main.open("td").element("a", ns.name(), "href", "/console/namespaces/" + ns.name()).close("td");
@@ -57,7 +52,7 @@ final class NamespacePages {
       main.element("td", HumanTime.stamp(ns.createdAt()));
       main.close("tr");
     }
-    main.close("tbody").close("table");
+    main.endTable();
     if (namespaces.isEmpty()) {
       main.element("p", "No namespaces yet.", "class", "empty");
     }
@@ -209,12 +204,7 @@ final class NamespacePages {
         continue;
       }
       html.element("h3", preview.namespace() + " for " + preview.target());
-      html.open("table", "class", "diff");
-      html.open("thead").open("tr");
-      for (String heading : List.of("", "Path", "Before", "After")) {
-        html.element("th", heading, "scope", "col");
-      }
-      html.close("tr").close("thead").open("tbody");
+      html.table(List.of("", "Path", "Before", "After"), "class", "diff");
       for (JsonDiff.Change change : preview.diff()) {
         html.open("tr", "class", "op-" + change.op());
         html.element("td", change.op());
@@ -223,7 +213,7 @@ final class NamespacePages {
         html.open("td").element("code", change.after() == null ? "" : change.after().toString()).close("td");
         html.close("tr");
       }
-      html.close("tbody").close("table");
+      html.endTable();
     }
     return html.close("section");
   }
@@ -233,12 +223,7 @@ final class NamespacePages {
     try {
       node = ctx.json().parse(text.getBytes(StandardCharsets.UTF_8));
     } catch (JsonInputException e) {
-      throw new ProblemException(switch (e.kind()) {
-        case DUPLICATE_KEY -> ProblemType.DUPLICATE_KEY;
-        case TOO_DEEP -> ProblemType.NESTING_TOO_DEEP;
-        case TOO_LARGE -> ProblemType.DOCUMENT_TOO_LARGE;
-        case MALFORMED -> ProblemType.MALFORMED_JSON;
-      }, e.getMessage());
+      throw ProblemException.of(e);
     }
     if (!node.isObject()) {
       throw new ProblemException(ProblemType.INVALID_REQUEST,
@@ -265,12 +250,7 @@ final class NamespacePages {
 
   private void history(Html main, String ns) {
     main.element("h2", "History");
-    main.open("table", "id", "history");
-    main.open("thead").open("tr");
-    for (String heading : List.of("Revision", "Layers", "When", "Who", "Message")) {
-      main.element("th", heading, "scope", "col");
-    }
-    main.close("tr").close("thead").open("tbody");
+    main.table(List.of("Revision", "Layers", "When", "Who", "Message"), "id", "history");
     for (HistoryEntry entry : ctx.store().history(ns, HISTORY)) {
       main.open("tr");
       main.element("td", entry.revision().revision(), "class", "num");
@@ -280,7 +260,7 @@ final class NamespacePages {
       main.element("td", entry.revision().message());
       main.close("tr");
     }
-    main.close("tbody").close("table");
+    main.endTable();
   }
 
   private Optional<LayerVersion> published(String ns, Scope scope) {

@@ -47,13 +47,8 @@ final class ReplicasPage {
       main.element("p", "No results yet.", "class", "empty");
       return new View(Layout.Section.REPLICAS, "Replicas", main);
     }
-    main.open("table", "id", "probes");
-    main.open("thead").open("tr");
-    for (String heading : List.of("Replica", "Verdict", "Document revision", "Checksums revision", "Lag", "Latency",
-        "Last success", "Failure")) {
-      main.element("th", heading, "scope", "col");
-    }
-    main.close("tr").close("thead").open("tbody");
+    main.table(List.of("Replica", "Verdict", "Document revision", "Checksums revision", "Lag", "Latency",
+        "Last success", "Failure"), "id", "probes");
     for (TargetStatus status : statuses) {
       main.open("tr", "data-healthy", String.valueOf(status.healthy()));
       main.element("td", status.target().toString());
@@ -70,7 +65,7 @@ final class ReplicasPage {
           "class", "reason");
       main.close("tr");
     }
-    main.close("tbody").close("table");
+    main.endTable();
     return new View(Layout.Section.REPLICAS, "Replicas", main);
   }
 

@@ -9,6 +9,7 @@ import io.holdfast.server.rollout.Approval;
 import io.holdfast.server.rollout.ChangeEdit;
 import io.holdfast.server.rollout.ChangeRequest;
 import io.holdfast.server.rollout.ChangeState;
+import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.rollout.Freeze;
 import io.holdfast.server.rollout.GateVerdict;
 import io.holdfast.server.rollout.RingPolicy;
@@ -102,12 +103,7 @@ final class RolloutPages {
     List<RingPolicy> rings = ctx.changes().store().ringPolicies();
     List<ChangeRequest> changes = ctx.changes().store().listChanges(List.of(), RECENT);
     Html html = new Html();
-    html.open("table", "id", "changes");
-    html.open("thead").open("tr");
-    for (String heading : List.of("#", "Description", "State", "Progress by ring", "Author", "Updated")) {
-      html.element("th", heading, "scope", "col");
-    }
-    html.close("tr").close("thead").open("tbody");
+    html.table(List.of("#", "Description", "State", "Progress by ring", "Author", "Updated"), "id", "changes");
     Instant now = ctx.clock().instant();
     for (ChangeRequest change : changes) {
       html.open("tr", "id", "change-" + change.id(), "data-state", change.state().wireName());
@@ -119,7 +115,7 @@ final class RolloutPages {
       html.element("td", HumanTime.ago(change.updatedAt(), now));
       html.close("tr");
     }
-    html.close("tbody").close("table");
+    html.endTable();
     if (changes.isEmpty()) {
       html.element("p", "No change requests yet. Edit a layer on a namespace's page to propose one.", "class", "empty");
     }
@@ -256,12 +252,7 @@ final class RolloutPages {
 
   private void rings(Html main) {
     main.element("h2", "Rings");
-    main.open("table", "id", "rings");
-    main.open("thead").open("tr");
-    for (String heading : List.of("Ring", "Bake time", "Must confirm", "Within", "Max failing", "Max erroring")) {
-      main.element("th", heading, "scope", "col");
-    }
-    main.close("tr").close("thead").open("tbody");
+    main.table(List.of("Ring", "Bake time", "Must confirm", "Within", "Max failing", "Max erroring"), "id", "rings");
     for (RingPolicy ring : ctx.changes().store().ringPolicies()) {
       main.open("tr");
       main.element("td", ring.ring());
@@ -272,7 +263,7 @@ final class RolloutPages {
       main.element("td", percent(ring.gate().maxErrorRatio()), "class", "num");
       main.close("tr");
     }
-    main.close("tbody").close("table");
+    main.endTable();
     main.element("p", "Approvals required per change: " + ctx.changes().requiredApprovals(), "class", "meta");
   }
 
@@ -303,12 +294,7 @@ final class RolloutPages {
       return;
     }
     html.element("h2", "Releases");
-    html.open("table", "id", "releases");
-    html.open("thead").open("tr");
-    for (String heading : List.of("Ring", "Revision", "When", "How", "By")) {
-      html.element("th", heading, "scope", "col");
-    }
-    html.close("tr").close("thead").open("tbody");
+    html.table(List.of("Ring", "Revision", "When", "How", "By"), "id", "releases");
     for (RingRelease release : change.releases()) {
       html.open("tr");
       html.element("td", release.ring());
@@ -318,7 +304,7 @@ final class RolloutPages {
       html.element("td", release.actor());
       html.close("tr");
     }
-    html.close("tbody").close("table");
+    html.endTable();
   }
 
   /** The buttons this operator's role and the change's state allow; the server checks both again. */
@@ -406,16 +392,6 @@ final class RolloutPages {
   }
 
   private static long id(ServerRequest req) {
-    String text = req.path().pathParameters().get("id");
-    try {
-      long id = Long.parseLong(text);
-      if (id > 0) {
-        return id;
-      }
-    } catch (NumberFormatException e) {
-      // Reported below.
-    }
-    throw new ProblemException(ProblemType.CHANGE_NOT_FOUND,
-        "change ids are positive whole numbers; '" + FormBody.abbreviate(text) + "' is not one");
+    return Changes.parseId(req.path().pathParameters().get("id"));
   }
 }

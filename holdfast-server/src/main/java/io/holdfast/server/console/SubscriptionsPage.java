@@ -5,6 +5,7 @@ import io.holdfast.server.subscription.SubscriptionFilter;
 import io.holdfast.server.subscription.Usage;
 import io.holdfast.server.subscription.UsageReport;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -50,15 +51,9 @@ final class SubscriptionsPage {
   /** Usage rows as a table with utilisation bars; {@code withInstance} adds a column linking each instance. */
   static Html table(List<Usage> rows, boolean withInstance) {
     Html html = new Html();
-    html.open("table", "class", "usage", "id", "usage");
-    html.open("thead").open("tr");
-    if (withInstance) {
-      html.element("th", "Instance", "scope", "col");
-    }
-    for (String heading : List.of("Application", "Status", "Seats in use", "Granted (+ overage)", "Utilisation", "Reported")) {
-      html.element("th", heading, "scope", "col");
-    }
-    html.close("tr").close("thead").open("tbody");
+    List<String> headings = new ArrayList<>(withInstance ? List.of("Instance") : List.of());
+    headings.addAll(List.of("Application", "Status", "Seats in use", "Granted (+ overage)", "Utilisation", "Reported"));
+    html.table(headings, "class", "usage", "id", "usage");
     for (Usage row : rows) {
       html.open("tr", "class", row.overAllocated() ? "over" : null, "data-over", String.valueOf(row.overAllocated()));
       if (withInstance) {
@@ -82,7 +77,7 @@ final class SubscriptionsPage {
       html.element("td", row.reportedAt() == null ? "never" : HumanTime.stamp(row.reportedAt()));
       html.close("tr");
     }
-    return html.close("tbody").close("table");
+    return html.endTable();
   }
 
   private static String percent(double ratio) {
