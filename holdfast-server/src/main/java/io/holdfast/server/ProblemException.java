@@ -1,5 +1,6 @@
 package io.holdfast.server;
 
+import io.holdfast.protocol.json.JsonInputException;
 import io.holdfast.protocol.problem.ProblemType;
 import java.util.Objects;
 
@@ -19,6 +20,16 @@ public class ProblemException extends RuntimeException {
   public ProblemException(ProblemType type, String detail, Throwable cause) {
     super(detail, cause);
     this.type = Objects.requireNonNull(type, "type");
+  }
+
+  /** The problem a body that {@code StrictJson} refused is reported as, with its message. */
+  public static ProblemException of(JsonInputException e) {
+    return new ProblemException(switch (e.kind()) {
+      case DUPLICATE_KEY -> ProblemType.DUPLICATE_KEY;
+      case TOO_DEEP -> ProblemType.NESTING_TOO_DEEP;
+      case TOO_LARGE -> ProblemType.DOCUMENT_TOO_LARGE;
+      case MALFORMED -> ProblemType.MALFORMED_JSON;
+    }, e.getMessage(), e);
   }
 
   public ProblemType type() {

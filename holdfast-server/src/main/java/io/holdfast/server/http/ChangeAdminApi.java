@@ -277,16 +277,7 @@ final class ChangeAdminApi implements HttpService {
   }
 
   private static long id(ServerRequest req) {
-    String text = req.path().pathParameters().get("id");
-    try {
-      long id = Long.parseLong(text);
-      if (id > 0) {
-        return id;
-      }
-    } catch (NumberFormatException e) {
-      // Reported below.
-    }
-    throw new ProblemException(ProblemType.CHANGE_NOT_FOUND, "change ids are positive whole numbers; '" + text + "' is not one");
+    return Changes.parseId(req.path().pathParameters().get("id"));
   }
 
   /** {@code true} or {@code false}; anything else is refused, never read as false. */

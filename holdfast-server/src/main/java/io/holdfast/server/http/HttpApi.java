@@ -11,6 +11,7 @@ import io.holdfast.protocol.signature.VerificationKey;
 import io.holdfast.server.auth.Authenticator;
 import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.config.ServerConfig;
+import io.holdfast.server.console.Console;
 import io.holdfast.server.probe.ReplicaProbe;
 import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.fleet.Fleet;
@@ -54,7 +55,8 @@ public final class HttpApi {
       ServerConfig config, ConfigStore store, SnapshotHolder snapshots, List<VerificationKey> keys, CredentialTokens tokens,
       Clock clock, ReplicaProbe probe, ServerMetrics metrics, Fleet fleet, HeartbeatWriter heartbeats, Changes changes) {
     RequestGuard guard = new RequestGuard(snapshots, new Authenticator());
-    RequestBodies bodies = new RequestBodies(new StrictJson(config.maxBodyBytes(), config.maxDepth()));
+    StrictJson adminJson = new StrictJson(config.maxBodyBytes(), config.maxDepth());
+    RequestBodies bodies = new RequestBodies(adminJson);
     WatchLimit watchers = new WatchLimit(config.maxWatchers());
     RequestBodies heartbeatBodies = new RequestBodies(new StrictJson(
         Math.min(HeartbeatBody.MAX_BYTES, config.maxBodyBytes()), Math.min(HeartbeatBody.MAX_DEPTH, config.maxDepth())));
@@ -87,6 +89,8 @@ public final class HttpApi {
         .register("/v1/admin/probes", new ProbeAdminApi(admin, probe))
         .register("/v1/admin/fleet", new FleetApi(admin, fleet))
         .register("/health", new HealthApi(snapshots, watchers))
+        // The web console, over the same services, checks and audit as the admin API.
+        .register("/console", new Console(store, snapshots, changes, fleet, probe, clock, adminJson, admin::afterWrite))
         .register("/metrics", new MetricsApi(metrics))
         .any(Routes.notFound())
         .error(Throwable.class, ProblemResponses::send);

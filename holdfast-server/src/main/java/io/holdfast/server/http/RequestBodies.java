@@ -48,12 +48,7 @@ final class RequestBodies {
     try {
       return json.parse(bytes);
     } catch (JsonInputException e) {
-      throw new ProblemException(switch (e.kind()) {
-        case DUPLICATE_KEY -> ProblemType.DUPLICATE_KEY;
-        case TOO_DEEP -> ProblemType.NESTING_TOO_DEEP;
-        case TOO_LARGE -> ProblemType.DOCUMENT_TOO_LARGE;
-        case MALFORMED -> ProblemType.MALFORMED_JSON;
-      }, e.getMessage());
+      throw ProblemException.of(e);
     }
   }
 

@@ -132,6 +132,24 @@ public final class Changes {
     return Optional.of(HealthGate.evaluate(ring.get(), change, store.listInstances(), heartbeats, clock.instant()));
   }
 
+  /**
+   * A change id as written in a URL.
+   *
+   * @throws ProblemException {@code CHANGE_NOT_FOUND} if it is not a positive whole number
+   */
+  public static long parseId(String text) {
+    try {
+      long id = Long.parseLong(text);
+      if (id > 0) {
+        return id;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below.
+    }
+    String shown = text.length() <= 80 ? text : text.substring(0, 80) + "…";
+    throw new ProblemException(ProblemType.CHANGE_NOT_FOUND, "change ids are positive whole numbers; '" + shown + "' is not one");
+  }
+
   public ChangeRequest require(long id) {
     return rollouts.findChange(id).orElseThrow(
         () -> new ProblemException(ProblemType.CHANGE_NOT_FOUND, "change " + id + " does not exist"));

@@ -1,0 +1,267 @@
+package io.holdfast.server.console;
+
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.holdfast.protocol.json.StrictJson;
+import io.holdfast.protocol.problem.ProblemType;
+import io.holdfast.server.ProblemException;
+import io.holdfast.server.fleet.Fleet;
+import io.holdfast.server.model.InvalidNameException;
+import io.holdfast.server.probe.ReplicaProbe;
+import io.holdfast.server.rollout.Changes;
+import io.holdfast.server.snapshot.SnapshotHolder;
+import io.holdfast.server.store.ConfigStore;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The web console at {@code /console}: server-rendered HTML over the same services as the admin
+ * API, with a small script for live fragments and confirmations, on every replica.
+ *
+ * <p>Every route is one of four kinds, wrapped here so that none forgets a check:
+ * <ul>
+ *   <li>a page (GET): needs a session, else redirects to the login page; a problem becomes an
+ *       error page with the problem's title, detail and status;
+ *   <li>a live fragment (GET): needs a session, else answers 401 and the script reloads;
+ *   <li>an action (POST): needs a session and the CSRF token; on success it leaves a message and
+ *       redirects (303) to the page to show next, on a problem it leaves the problem as the
+ *       message and redirects back, having changed nothing (the services' transactions see to
+ *       that);
+ *   <li>a form page (POST that answers a page, such as a preview): needs a session and the CSRF
+ *       token, and renders its own errors.
+ * </ul>
+ * Thread-safe.
+ */
+public final class Console implements HttpService {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Console.class);
+
+  private final ConsoleContext ctx;
+  private final ConsoleGuard guard;
+  private final Layout layout;
+  private final ConsoleAssets assets;
+  private final int maxFormBytes;
+  private final LoginPage login;
+  private final FleetPage fleet;
+  private final InstancePage instance;
+  private final NamespacePages namespaces;
+  private final RolloutPages rollouts;
+  private final SubscriptionsPage subscriptions;
+  private final ReplicasPage replicas;
+  private final AuditPage audit;
+
+  @FunctionalInterface
+  interface PageHandler {
+    View render(ServerRequest req, Operator operator);
+  }
+
+  @FunctionalInterface
+  interface FormPageHandler {
+    View render(ServerRequest req, Operator operator, FormBody form);
+  }
+
+  @FunctionalInterface
+  interface FragmentHandler {
+    Html render(ServerRequest req, Operator operator);
+  }
+
+  /** An action: does it and answers where to go next. */
+  @FunctionalInterface
+  interface ActionHandler {
+    String perform(ServerRequest req, Operator operator, FormBody form);
+  }
+
+  /** Where an action's page is, to go back to when it fails. */
+  @FunctionalInterface
+  interface Back {
+    String location(ServerRequest req);
+  }
+
+  /**
+   * @param json the limits of JSON the console accepts, the admin API's
+   * @param afterWrite run after every write, as the admin API does
+   */
+  public Console(ConfigStore store, SnapshotHolder snapshots, Changes changes, Fleet fleet, ReplicaProbe probe,
+      Clock clock, StrictJson json, Runnable afterWrite) {
+    this(new ConsoleContext(store, snapshots, changes, fleet, probe, clock, json, afterWrite), ConsoleSettings.DEFAULT);
+  }
+
+  Console(ConsoleContext ctx, ConsoleSettings settings) {
+    this.ctx = ctx;
+    this.guard = new ConsoleGuard(ctx, new ConsoleSessions(settings, ctx.clock(), new SecureRandom()));
+    this.assets = ConsoleAssets.load();
+    this.layout = new Layout(assets);
+    this.maxFormBytes = ctx.json().maxBytes() * 2; // a JSON layer, URL-encoded, grows
+    this.login = new LoginPage(guard, layout, new LoginThrottle(settings, ctx.clock()));
+    this.fleet = new FleetPage(ctx);
+    this.instance = new InstancePage(ctx);
+    this.namespaces = new NamespacePages(ctx);
+    this.rollouts = new RolloutPages(ctx);
+    this.subscriptions = new SubscriptionsPage(ctx);
+    this.replicas = new ReplicasPage(ctx);
+    this.audit = new AuditPage(ctx);
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.get("/", (req, res) -> ConsoleResponses.redirect(res, "/console/fleet"))
+        .get("/assets/{name}", assets::serve)
+        .get("/login", login::form)
+        .post("/login", (req, res) -> login.submit(req, res, maxFormBytes))
+        .post("/logout", (req, res) -> login.logout(req, res, maxFormBytes))
+        .get("/fleet", page(fleet::page))
+        .get("/fleet/live", fragment(fleet::live))
+        .get("/instances/{id}", page(instance::page))
+        .get("/namespaces", page(namespaces::list))
+        .get("/namespaces/{ns}", page(namespaces::detail))
+        .get("/namespaces/{ns}/edit", page(namespaces::edit))
+        .post("/namespaces/{ns}/edit", formPage(namespaces::submit))
+        .get("/rollouts", page(rollouts::list))
+        .get("/rollouts/live", fragment(rollouts::listLive))
+        .post("/rollouts/freeze", action(rollouts::freeze, req -> "/console/rollouts"))
+        .post("/rollouts/unfreeze", action(rollouts::unfreeze, req -> "/console/rollouts"))
+        .get("/changes/{id}", page(rollouts::change))
+        .get("/changes/{id}/live", fragment(rollouts::changeLive))
+        .post("/changes/{id}/{action}", action(rollouts::act, RolloutPages::changeLocation))
+        .get("/subscriptions", page(subscriptions::page))
+        .get("/replicas", page(replicas::page))
+        .get("/audit", page(audit::page))
+        .any((req, res) -> notFound(req, res));
+  }
+
+  private io.helidon.webserver.http.Handler page(PageHandler handler) {
+    return (req, res) -> {
+      Optional<Operator> operator = operator(req, res);
+      if (operator.isEmpty()) {
+        return;
+      }
+      View view;
+      try {
+        view = handler.render(req, operator.get());
+      } catch (RuntimeException e) {
+        view = errorView(req, e);
+      }
+      send(res, operator.get(), view);
+    };
+  }
+
+  private io.helidon.webserver.http.Handler formPage(FormPageHandler handler) {
+    return (req, res) -> {
+      Optional<Operator> operator = operator(req, res);
+      if (operator.isEmpty()) {
+        return;
+      }
+      View view;
+      try {
+        FormBody form = FormBody.read(req, maxFormBytes);
+        ConsoleGuard.requireCsrf(req, operator.get(), form);
+        view = handler.render(req, operator.get(), form);
+      } catch (RuntimeException e) {
+        view = errorView(req, e);
+      }
+      send(res, operator.get(), view);
+    };
+  }
+
+  private io.helidon.webserver.http.Handler fragment(FragmentHandler handler) {
+    return (req, res) -> {
+      Optional<Operator> operator = guard.operator(req);
+      if (operator.isEmpty()) {
+        ConsoleResponses.sessionEnded(res);
+        return;
+      }
+      Html html;
+      Status status = Status.OK_200;
+      try {
+        html = handler.render(req, operator.get());
+      } catch (RuntimeException e) {
+        View error = errorView(req, e);
+        html = error.main();
+        status = error.status();
+      }
+      ConsoleResponses.html(res, status, html);
+    };
+  }
+
+  private io.helidon.webserver.http.Handler action(ActionHandler handler, Back back) {
+    return (req, res) -> {
+      Optional<Operator> operator = operator(req, res);
+      if (operator.isEmpty()) {
+        return;
+      }
+      FormBody form;
+      try {
+        form = FormBody.read(req, maxFormBytes);
+        ConsoleGuard.requireCsrf(req, operator.get(), form);
+      } catch (RuntimeException e) {
+        // Not a form of ours, or not from the console: show why, do nothing.
+        send(res, operator.get(), errorView(req, e));
+        return;
+      }
+      String next;
+      try {
+        next = handler.perform(req, operator.get(), form);
+      } catch (RuntimeException e) {
+        ProblemException problem = problem(req, e);
+        operator.get().session().flash(new ConsoleSession.Flash(true, problem.type().title(), problem.getMessage()));
+        next = back.location(req);
+      }
+      ConsoleResponses.redirect(res, next);
+    };
+  }
+
+  private void send(ServerResponse res, Operator operator, View view) {
+    if (view.redirect() != null) {
+      ConsoleResponses.redirect(res, view.redirect());
+    } else {
+      ConsoleResponses.html(res, view.status(), layout.page(operator, view.section(), view.title(), view.main()));
+    }
+  }
+
+  /** The operator, or empty after redirecting to the login page (or answering 503 before the first snapshot). */
+  private Optional<Operator> operator(ServerRequest req, ServerResponse res) {
+    Optional<Operator> operator;
+    try {
+      operator = guard.operator(req);
+    } catch (ProblemException e) {
+      ConsoleResponses.html(res, Status.create(e.type().status()),
+          layout.bare(e.type().title(), Layout.message(true, e.type().title(), e.getMessage())));
+      return Optional.empty();
+    }
+    if (operator.isEmpty()) {
+      ConsoleResponses.redirect(res, "/console/login");
+    }
+    return operator;
+  }
+
+  private View errorView(ServerRequest req, RuntimeException e) {
+    ProblemException problem = problem(req, e);
+    Html main = Layout.message(true, problem.type().title(), problem.getMessage());
+    return new View(null, problem.type().title(), main, Status.create(problem.type().status()));
+  }
+
+  /** Failures as problems, as the API's error mapping makes them; unexpected ones are logged, their message kept back. */
+  private static ProblemException problem(ServerRequest req, RuntimeException e) {
+    if (e instanceof ProblemException p) {
+      return p;
+    }
+    if (e instanceof InvalidNameException n) {
+      return new ProblemException(ProblemType.INVALID_NAME, n.getMessage());
+    }
+    LOG.error("unexpected failure on {} {}", req.prologue().method().text(), req.path().absolute().path(), e);
+    return new ProblemException(ProblemType.INTERNAL_ERROR, "the server failed unexpectedly; see its log");
+  }
+
+  private void notFound(ServerRequest req, ServerResponse res) {
+    Optional<Operator> operator = operator(req, res);
+    if (operator.isPresent()) {
+      send(res, operator.get(), errorView(req, new ProblemException(ProblemType.ROUTE_NOT_FOUND, "there is no console page here")));
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package io.holdfast.server.console;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.holdfast.protocol.problem.ProblemType;
+import io.holdfast.server.ProblemException;
+import io.holdfast.server.auth.Authenticator;
+import io.holdfast.server.auth.CredentialTokens;
+import io.holdfast.server.auth.Principal;
+import io.holdfast.server.model.Role;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Login with an admin token, and logout. The token is checked exactly as the API checks a bearer
+ * token; it is never written into a page, a log or the session, which keeps only its hash. Each
+ * login gets a new session id (an id planted before login is worthless), set in a cookie that
+ * scripts cannot read ({@code HttpOnly}), that other sites' requests do not carry
+ * ({@code SameSite=Strict}), that only the console receives ({@code Path=/console}), and that
+ * travels only over TLS when the login did ({@code Secure}).
+ */
+final class LoginPage {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LoginPage.class);
+  private static final int MAX_TOKEN_LENGTH = 200;
+
+  private final ConsoleGuard guard;
+  private final Layout layout;
+  private final LoginThrottle throttle;
+  private final Authenticator authenticator = new Authenticator();
+
+  LoginPage(ConsoleGuard guard, Layout layout, LoginThrottle throttle) {
+    this.guard = guard;
+    this.layout = layout;
+    this.throttle = throttle;
+  }
+
+  void form(ServerRequest req, ServerResponse res) {
+    if (guard.operator(req).isPresent()) {
+      ConsoleResponses.redirect(res, "/console/fleet");
+      return;
+    }
+    ConsoleResponses.html(res, Status.OK_200, page(null));
+  }
+
+  void submit(ServerRequest req, ServerResponse res, int maxFormBytes) {
+    String address = address(req);
+    Duration locked = throttle.lockedFor(address);
+    if (!locked.isZero()) {
+      res.header(HeaderNames.RETRY_AFTER, String.valueOf(Math.max(1, locked.toSeconds())));
+      ConsoleResponses.html(res, Status.TOO_MANY_REQUESTS_429, page(Layout.message(true, "Too many failed logins",
+          "logins from your address are refused for another " + HumanTime.duration(locked))));
+      return;
+    }
+    Principal.AdminPrincipal admin;
+    String hash;
+    try {
+      ConsoleGuard.requireSameOrigin(req);
+      FormBody form = FormBody.read(req, maxFormBytes);
+      String token = Optional.ofNullable(form.optional("token")).orElse("").strip();
+      if (token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+        throw new ProblemException(ProblemType.UNAUTHENTICATED, "paste an admin token (hfa_…)");
+      }
+      hash = CredentialTokens.hash(token);
+      Principal principal = authenticator.authenticate(List.of("Bearer " + token), guard.context().snapshot());
+      if (!(principal instanceof Principal.AdminPrincipal)) {
+        throw new ProblemException(ProblemType.FORBIDDEN, "instance credentials cannot use the console");
+      }
+      admin = Authenticator.requireRole(principal, Role.VIEWER);
+    } catch (ProblemException e) {
+      if (e.type() == ProblemType.UNAUTHENTICATED || e.type() == ProblemType.FORBIDDEN) {
+        throttle.failed(address);
+        LOG.info("console login refused from {}: {}", address, e.getMessage());
+      }
+      ConsoleResponses.html(res, Status.create(e.type().status()),
+          page(Layout.message(true, e.type().title(), e.getMessage())));
+      return;
+    }
+    throttle.succeeded(address);
+    req.headers().cookies().first(ConsoleGuard.COOKIE).asOptional()
+        .flatMap(guard.sessions()::find).ifPresent(guard.sessions()::end);
+    ConsoleSessions.Created created = guard.sessions().create(hash);
+    LOG.info("console login of {} ({}) from {}", admin.actor(), admin.role().wireName(), address);
+    res.header(HeaderNames.SET_COOKIE, cookie(created.id(), req.isSecure(), false));
+    ConsoleResponses.redirect(res, "/console/fleet");
+  }
+
+  void logout(ServerRequest req, ServerResponse res, int maxFormBytes) {
+    Optional<Operator> operator = guard.operator(req);
+    if (operator.isPresent()) {
+      try {
+        ConsoleGuard.requireCsrf(req, operator.get(), FormBody.read(req, maxFormBytes));
+      } catch (ProblemException e) {
+        ConsoleResponses.html(res, Status.create(e.type().status()),
+            layout.bare(e.type().title(), Layout.message(true, e.type().title(), e.getMessage())));
+        return;
+      }
+      guard.sessions().end(operator.get().session());
+      LOG.info("console logout of {}", operator.get().actor());
+    }
+    res.header(HeaderNames.SET_COOKIE, cookie("", req.isSecure(), true));
+    ConsoleResponses.redirect(res, "/console/login");
+  }
+
+  private Html page(Html message) {
+    Html main = new Html();
+    if (message != null) {
+      main.append(message);
+    }
+    main.open("form", "method", "post", "action", "/console/login", "class", "login");
+    main.element("label", "Admin token", "for", "token");
+    main.empty("input", "type", "password", "name", "token", "id", "token", "required", "required",
+        "autocomplete", "off", "maxlength", String.valueOf(MAX_TOKEN_LENGTH), "autofocus", "autofocus");
+    main.element("button", "Log in", "type", "submit", "class", "primary", "id", "login");
+    main.close("form");
+    main.element("p", "Use an admin credential (holdfast credential create NAME --role viewer|editor|publisher|admin)."
+        + " What you may do here follows its role.", "class", "hint");
+    return layout.bare("Holdfast console", main);
+  }
+
+  static String cookie(String value, boolean secure, boolean expire) {
+    return ConsoleGuard.COOKIE + "=" + value + "; Path=/console; HttpOnly; SameSite=Strict"
+        + (secure ? "; Secure" : "") + (expire ? "; Max-Age=0" : "");
+  }
+
+  private static String address(ServerRequest req) {
+    SocketAddress address = req.remotePeer().address();
+    if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+      return inet.getAddress().getHostAddress();
+    }
+    return String.valueOf(address);
+  }
+}
