@@ -21,8 +21,27 @@ public final class ContentHash {
 
   /** Hashes the exact bytes of a representation. */
   public static ContentHash of(byte[] representation) {
+    return new ContentHash(newSha256().digest(representation));
+  }
+
+  /**
+   * A fresh SHA-256 digest. Cloned from a prototype: looking the algorithm up through the
+   * security providers each time costs more than hashing a small document, and a replica
+   * hashes every document of a rebuild and every credential it is shown.
+   */
+  public static MessageDigest newSha256() {
     try {
-      return new ContentHash(MessageDigest.getInstance("SHA-256").digest(representation));
+      return (MessageDigest) SHA_256.clone();
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException("the JDK's SHA-256 is cloneable", e);
+    }
+  }
+
+  private static final MessageDigest SHA_256;
+
+  static {
+    try {
+      SHA_256 = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime provides SHA-256", e);
     }

@@ -3,7 +3,9 @@ package io.holdfast.protocol.json;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ValueNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +26,14 @@ public final class CanonicalJson {
 
   // The factory must come from a mapper: JsonGenerator.writeTree (used for scalar leaves)
   // needs an ObjectCodec, and a bare JsonFactory has none.
-  private static final JsonFactory FACTORY = JsonMapper.builder().build().getFactory();
+  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+  private static final JsonFactory FACTORY = MAPPER.getFactory();
+  /**
+   * Writes scalar leaves exactly as {@code writeTree} would (that is what it ends in), without
+   * creating a serializer provider per leaf, which was most of the cost of a rebuild. Only
+   * reads its configuration, so one instance serves every thread.
+   */
+  private static final SerializerProvider SCALARS = MAPPER.getSerializerProviderInstance();
 
   private CanonicalJson() {}
 
@@ -60,6 +69,8 @@ public final class CanonicalJson {
         write(gen, element);
       }
       gen.writeEndArray();
+    } else if (node instanceof ValueNode value) {
+      value.serialize(gen, SCALARS);
     } else {
       gen.writeTree(node);
     }

@@ -1,8 +1,8 @@
 package io.holdfast.protocol.signature;
 
+import io.holdfast.protocol.http.ContentHash;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -160,10 +160,6 @@ public final class SignatureTree {
   }
 
   private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime provides SHA-256", e);
-    }
+    return ContentHash.newSha256();
   }
 }

@@ -199,4 +199,27 @@ class EnvelopeTest {
     assertThatThrownBy(() -> new Envelope("i", "n", 1, null, content)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> new Envelope("i", "n", 1, ISSUED, null)).isInstanceOf(NullPointerException.class);
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "{}",
+      "{\"b\":1,\"a\":{\"z\":[1,2,{\"y\":null}],\"x\":\"\u00e9\u2603 \\\"quoted\\\"\"},\"seats\":12.50}",
+      "{\"content\":\"a member named like the envelope's\",\"format\":false}"})
+  void envelopeBytesFromSharedCanonicalContent_areTheCanonicalBytesOfTheWholeEnvelopeObject(String content) throws Exception {
+    JsonNode node = MAPPER.readTree(content);
+    Instant issuedAt = Instant.parse("2026-11-26T01:02:03.456Z");
+    ObjectNode whole = MAPPER.createObjectNode();
+    whole.put("revision", 42);
+    whole.put("namespace", "core");
+    whole.set("content", node);
+    whole.put("issuedAt", issuedAt.toString());
+    whole.put("instance", "acme-prod");
+    whole.put("format", Envelope.FORMAT);
+
+    byte[] shared = Envelope.toBytes("acme-prod", "core", 42, issuedAt, io.holdfast.protocol.json.CanonicalJson.toBytes(node));
+
+    assertThat(new String(shared, StandardCharsets.UTF_8))
+        .isEqualTo(io.holdfast.protocol.json.CanonicalJson.toText(whole));
+    assertThat(new Envelope("acme-prod", "core", 42, issuedAt, node).toBytes()).isEqualTo(shared);
+  }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.holdfast.protocol.document.Checksums;
 import io.holdfast.protocol.document.Envelope;
+import io.holdfast.protocol.json.CanonicalJson;
 import io.holdfast.protocol.json.MergePatch;
 import io.holdfast.protocol.signature.DocumentSigner;
 import io.holdfast.server.model.Scope;
@@ -22,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds an {@link EffectiveSnapshot} from a {@link StoreState}: for every instance and
@@ -90,7 +92,8 @@ public final class SnapshotBuilder {
       own.removeIf(s -> s.id().equals(edited.id()));
       own.add(edited);
     }
-    Context context = new Context(state, previous, layers, ringLayers, subscriptions, new SignatureBatch());
+    Context context = new Context(state, previous, layers, ringLayers, subscriptions, new SignatureBatch(),
+        new ConcurrentHashMap<>());
     // Each instance's documents depend only on the state and the previous snapshot, so instances
     // are built in parallel: rendering and hashing every document after a publish of a widely
     // read layer is CPU-bound. Their signature comes after, one for all of them.
@@ -114,7 +117,7 @@ public final class SnapshotBuilder {
   /** What {@link #build} prepared once for every instance. */
   private record Context(StoreState state, EffectiveSnapshot previous, Map<String, LayerVersion> layers,
       Map<String, Map<String, LayerVersion>> ringLayers, Map<String, List<Subscription>> subscriptions,
-      SignatureBatch batch) {}
+      SignatureBatch batch, Map<String, byte[]> sharedContent) {}
 
   /** One instance's documents and checksums, reusing the previous snapshot's where unchanged. */
   private InstanceView view(Instance instance, Context c) {
@@ -137,7 +140,7 @@ public final class SnapshotBuilder {
       ServedDocument reused = old == null ? null : old.document(namespace.name());
       ServedDocument document = reused != null && reused.revision() == revision
           ? reused
-          : render(c.batch(), instance.id(), namespace.name(), revision, c.state().revisionTimes().get(revision), base, ring, own);
+          : render(c, instance, namespace.name(), revision, base, ring, own);
       documents.put(namespace.name(), document);
       checksums.put(namespace.name(), new Checksums.Entry(revision, document.etag().toHeaderValue(), document.reprDigest()));
       maxRevision = Math.max(maxRevision, revision);
@@ -167,14 +170,23 @@ public final class SnapshotBuilder {
     return document;
   }
 
+  /**
+   * An instance's document. Instances of one ring without an instance layer share their content:
+   * it is merged and written once per build ({@link Context#sharedContent}), keyed by the
+   * revisions of the two layers it comes from, and only the envelope around it is per instance.
+   */
   private static ServedDocument render(
-      SignatureBatch batch, String instance, String namespace, long revision, Instant issuedAt,
-      LayerVersion base, LayerVersion ring, LayerVersion own) {
+      Context c, Instance instance, String namespace, long revision, LayerVersion base, LayerVersion ring, LayerVersion own) {
+    Instant issuedAt = c.state().revisionTimes().get(revision);
     if (issuedAt == null) {
       throw new IllegalStateException("store state lacks the time of revision " + revision);
     }
-    Envelope envelope = new Envelope(instance, namespace, revision, issuedAt, merge(base, ring, own));
-    return batch.add(envelope.toBytes(), revision, issuedAt);
+    byte[] content = own != null
+        ? CanonicalJson.toBytes(merge(base, ring, own))
+        : c.sharedContent().computeIfAbsent(
+            namespace + "\u0000" + instance.ring() + "\u0000" + revisionOf(base) + "\u0000" + revisionOf(ring),
+            key -> CanonicalJson.toBytes(merge(base, ring, null)));
+    return c.batch().add(Envelope.toBytes(instance.id(), namespace, revision, issuedAt, content), revision, issuedAt);
   }
 
   private static ServedDocument subscriptionsDocument(
