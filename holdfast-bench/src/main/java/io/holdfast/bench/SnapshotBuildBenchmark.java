@@ -57,6 +57,7 @@ public final class SnapshotBuildBenchmark {
       publish(store, "core", "{\"maxUsers\":11,\"region\":\"eu\",\"support\":{\"email\":\"support@example.com\"}}");
       StoreState after = store.loadState();
 
+      report(size, "store.loadState() after the publish", median(store::loadState));
       double sequential = median(() -> new SnapshotBuilder(signer, clock, false).build(after, previous));
       report(size, "rebuild after a publish, one instance at a time", sequential);
       double parallel = median(() -> new SnapshotBuilder(signer, clock, true).build(after, previous));

@@ -45,7 +45,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>the recovery herd: the server is killed and restarted; the time from its restart until
  *       every watcher is FRESH again, and the 503s on the way.
  * </ol>
- * Arguments: {@code [watchers=10000] [publishes=10] [burst=50]}.
+ * Arguments: {@code [watchers=10000] [publishes=10] [burst=50] [all|latency]}; {@code latency}
+ * runs the first two parts only, for quick comparisons while profiling.
  */
 public final class PushBenchmark {
 
@@ -65,10 +66,11 @@ public final class PushBenchmark {
     int watchers = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int publishes = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int burst = args.length > 2 ? Integer.parseInt(args[2]) : 50;
+    boolean all = args.length <= 3 || !args[3].equals("latency");
     System.out.printf("push benchmark: %d watchers, %d publishes, a burst of %d (%d cores, %s)%n",
         watchers, publishes, burst, Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
-    Report plain = run(new Plain(), watchers, publishes, burst);
-    Report holdfast = run(new Holdfast(watchers), watchers, publishes, burst);
+    Report plain = run(new Plain(), watchers, publishes, burst, all);
+    Report holdfast = run(new Holdfast(watchers), watchers, publishes, burst, all);
     print(plain, holdfast);
   }
 
@@ -91,6 +93,11 @@ public final class PushBenchmark {
 
     /** How many watches wait now, as the server counts them. */
     int waiting(HttpClient http, URI base) throws Exception;
+
+    /** The server's own timing of its last rebuild, ms by phase; empty if it has none. */
+    default double[] lastRefresh(HttpClient http, URI base) throws Exception {
+      return new double[0];
+    }
   }
 
   private static final class Plain implements Target {
@@ -196,6 +203,20 @@ public final class PushBenchmark {
           .get("watchers").get("waiting").asInt();
     }
 
+    @Override
+    public double[] lastRefresh(HttpClient http, URI base) throws Exception {
+      String metrics = send(http, HttpRequest.newBuilder(base.resolve("/metrics")).GET(), 200);
+      double[] phases = new double[3];
+      List<String> names = List.of("load", "build", "swap");
+      for (String line : metrics.split("\n")) {
+        if (line.startsWith("holdfast_snapshot_refresh_last_seconds{")) {
+          int phase = names.indexOf(line.replaceAll(".*phase=\"([a-z]+)\".*", "$1"));
+          phases[phase] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) * 1000;
+        }
+      }
+      return phases;
+    }
+
     private static HttpRequest.Builder admin(URI base, String path) {
       return HttpRequest.newBuilder(base.resolve(path))
           .header("Authorization", "Bearer " + ADMIN_TOKEN)
@@ -203,7 +224,8 @@ public final class PushBenchmark {
     }
   }
 
-  private record Report(String server, int watchers, double[] latencies, double acknowledgedP50, double rssKbPerWatcher, double heapKbPerWatcher,
+  private record Report(String server, int watchers, double[] latencies, double acknowledgedP50, double[] refresh,
+      double rssKbPerWatcher, double heapKbPerWatcher,
       int burst, double meanEvents, long maxEvents, int backwards, Fairness fairness, Herd herd) {}
 
   private record Fairness(int busyPublishes, double quietP50, double quietMax, double busyP50, double busyMax,
@@ -211,7 +233,7 @@ public final class PushBenchmark {
 
   private record Herd(double outageSeconds, double secondsToFresh, int refused, int watchers) {}
 
-  private static Report run(Target target, int size, int publishes, int burst) throws Exception {
+  private static Report run(Target target, int size, int publishes, int burst, boolean all) throws Exception {
     int port = freePort();
     URI base = URI.create("http://127.0.0.1:" + port);
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -238,18 +260,25 @@ public final class PushBenchmark {
       }
       double[] latencies = new double[publishes * size];
       double[] acknowledged = new double[publishes];
+      double[][] refresh = new double[publishes][];
       for (int p = 0; p < publishes; p++) {
         target.prepare(http, base, "core", "default", value++);
         long start = System.nanoTime();
         long revision = target.publish(http, base, "core", "default");
         acknowledged[p] = (System.nanoTime() - start) / 1e6;
         awaitReached(fleet, revision);
+        refresh[p] = target.lastRefresh(http, base);
         for (int i = 0; i < size; i++) {
           latencies[p * size + i] = (fleet.heardAt.get(i) - start) / 1e6;
         }
         awaitWaiting(target, http, base, size);
       }
 
+      if (!all) {
+        return new Report(target.name(), size, latencies, median(acknowledged), medians(refresh),
+            (loaded.rssKb() - idle.rssKb()) / (double) size, (loaded.heapKb() - idle.heapKb()) / (double) size, 0,
+            Double.NaN, 0, 0, null, null);
+      }
       fleet.resetEvents();
       long last = burst(target, base, burst);
       awaitReached(fleet, last);
@@ -264,8 +293,7 @@ public final class PushBenchmark {
 
       Fairness fairness = target instanceof Holdfast ? fairness(target, http, base, fleet) : null;
       Herd herd = herd(server, fleet, processes);
-      Arrays.sort(acknowledged);
-      return new Report(target.name(), size, latencies, acknowledged[acknowledged.length / 2],
+      return new Report(target.name(), size, latencies, median(acknowledged), medians(refresh),
           (loaded.rssKb() - idle.rssKb()) / (double) size, (loaded.heapKb() - idle.heapKb()) / (double) size, burst,
           totalEvents / (double) size, maxEvents, backwards, fairness, herd);
     } finally {
@@ -426,6 +454,25 @@ public final class PushBenchmark {
     return response.body();
   }
 
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+
+  /** The median of each column. */
+  private static double[] medians(double[][] rows) {
+    double[] medians = new double[rows[0].length];
+    for (int column = 0; column < medians.length; column++) {
+      double[] values = new double[rows.length];
+      for (int row = 0; row < rows.length; row++) {
+        values[row] = rows[row][column];
+      }
+      medians[column] = median(values);
+    }
+    return medians;
+  }
+
   private static double percentile(double[] sorted, double p) {
     int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
     return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
@@ -450,6 +497,11 @@ public final class PushBenchmark {
     row("publish acknowledged to the publisher, p50 ms", plain.acknowledgedP50(), holdfast.acknowledgedP50());
     row("server resident memory per watcher, KB", plain.rssKbPerWatcher(), holdfast.rssKbPerWatcher());
     row("server heap after GC per watcher, KB", plain.heapKbPerWatcher(), holdfast.heapKbPerWatcher());
+    System.out.printf("Holdfast's rebuild for a publish (its own timing, median): read the store %.1f ms, build %.1f ms,"
+        + " swap and wake %.1f ms%n", holdfast.refresh()[0], holdfast.refresh()[1], holdfast.refresh()[2]);
+    if (holdfast.herd() == null) {
+      return;
+    }
     row("burst of " + plain.burst() + " publishes (" + BURST_NAMESPACES.size() + " publishers): events per watcher, mean", plain.meanEvents(), holdfast.meanEvents());
     row("burst: events per watcher, max", plain.maxEvents(), holdfast.maxEvents());
     row("watchers that saw a revision go backwards", plain.backwards(), holdfast.backwards());
@@ -483,8 +535,13 @@ public final class PushBenchmark {
 
     static ServerProcess start(List<String> arguments) throws IOException {
       String java = ProcessHandle.current().info().command().orElseThrow();
-      List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-          PushBenchServer.class.getName()));
+      List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "--enable-native-access=ALL-UNNAMED"));
+      // Extra JVM options for the servers, to profile one: PUSH_BENCH_SERVER_OPTS="-XX:StartFlightRecording=…".
+      String extra = System.getenv("PUSH_BENCH_SERVER_OPTS");
+      if (extra != null && !extra.isBlank()) {
+        command.addAll(List.of(extra.strip().split("\\s+")));
+      }
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), PushBenchServer.class.getName()));
       command.addAll(arguments);
       Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

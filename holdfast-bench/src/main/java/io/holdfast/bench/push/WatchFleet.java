@@ -50,11 +50,15 @@ final class WatchFleet implements AutoCloseable {
     final Backoff backoff;
     Step step = Step.CONNECTING;
     String etag;
+    /** The request line's start and the headers after it, built once. */
+    final String instancePath;
+    String headers;
     boolean freshSinceRecount;
 
     Watcher(int index, Random random) {
       this.index = index;
       this.instance = "i-" + index;
+      this.instancePath = "GET /v1/instances/" + instance;
       this.backoff = new Backoff(BACKOFF_BASE, BACKOFF_CAP, MAX_RETRY_AFTER, random);
     }
 
@@ -71,15 +75,17 @@ final class WatchFleet implements AutoCloseable {
     }
 
     void send(LoadClient.Conn conn) {
+      if (headers == null) {
+        String auth = authorization.apply(index);
+        headers = " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (auth == null ? "" : "Authorization: Bearer " + auth + "\r\n") + "\r\n";
+      }
       String path = switch (step) {
-        case CHECKSUMS -> "/v1/instances/" + instance + "/checksums";
-        case DOCUMENT -> "/v1/instances/" + instance + "/config/core";
-        case WATCHING -> "/v1/instances/" + instance + "/watch?etag=" + unquoted(etag) + "&timeout=60s";
+        case CHECKSUMS -> "/checksums";
+        case DOCUMENT -> "/config/core";
+        case WATCHING -> "/watch?etag=" + unquoted(etag) + "&timeout=60s";
         case CONNECTING -> throw new IllegalStateException("not connected");
       };
-      String auth = authorization.apply(index);
-      conn.send("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-          + (auth == null ? "" : "Authorization: Bearer " + auth + "\r\n") + "\r\n");
+      conn.send(instancePath + path + headers);
     }
 
     @Override

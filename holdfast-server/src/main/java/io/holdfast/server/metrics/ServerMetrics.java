@@ -108,12 +108,31 @@ public final class ServerMetrics implements AutoCloseable {
         .description("How long the store has been failing; 0 while it answers")
         .baseUnit("seconds")
         .register(registry);
+    for (String phase : new String[] {"load", "build", "swap"}) {
+      Gauge.builder("holdfast.snapshot.refresh.last", snapshots, s -> refreshPhaseSeconds(s.lastRefresh(), phase))
+          .description("How long the last snapshot rebuild took, by phase: read the store, build, swap in and wake watchers")
+          .baseUnit("seconds")
+          .tag("phase", phase)
+          .register(registry);
+    }
     Gauge.builder("holdfast.snapshot.instances", snapshots, s -> s.current() == null ? 0 : s.current().instances().size())
         .description("Instances in the served snapshot")
         .register(registry);
   }
 
   /** Long-poll watches waiting now, and the limit. */
+  private static double refreshPhaseSeconds(SnapshotHolder.RefreshTimings timings, String phase) {
+    if (timings == null) {
+      return Double.NaN;
+    }
+    Duration d = switch (phase) {
+      case "load" -> timings.load();
+      case "build" -> timings.build();
+      default -> timings.swap();
+    };
+    return d.toNanos() / 1e9;
+  }
+
   public void bindWatchers(IntSupplier waiting, int max) {
     Gauge.builder("holdfast.watchers", waiting, IntSupplier::getAsInt)
         .description("Watch requests held open on this replica")

@@ -67,6 +67,7 @@ public final class SnapshotHolder implements AutoCloseable {
   private volatile Instant lastStoreSuccess;
   private volatile String lastStoreError;
   private volatile Instant storeFailingSince;
+  private volatile RefreshTimings lastRefresh;
   /** The newest revision the store reported; -1 before it first answered. */
   private volatile long storeRevision = -1;
   private ScheduledExecutorService poller;
@@ -148,9 +149,14 @@ public final class SnapshotHolder implements AutoCloseable {
           markStoreHealthy();
           return previous;
         }
+        long started = System.nanoTime();
         StoreState state = store.loadState();
+        long loaded = System.nanoTime();
         EffectiveSnapshot next = builder.build(state, previous);
+        long built = System.nanoTime();
         swap(next);
+        lastRefresh = new RefreshTimings(Duration.ofNanos(loaded - started), Duration.ofNanos(built - loaded),
+            Duration.ofNanos(System.nanoTime() - built));
         markStoreHealthy();
         if (previous == null) {
           LOG.info("first snapshot at revision {} with {} instances", next.revision(), next.instances().size());
@@ -220,6 +226,17 @@ public final class SnapshotHolder implements AutoCloseable {
     storeFailingSince = null;
     lastStoreSuccess = clock.instant();
   }
+
+  /**
+   * How long the last rebuild took, phase by phase: reading the store, building the snapshot,
+   * and swapping it in (which wakes the watchers it concerns); {@code null} before the first.
+   */
+  public RefreshTimings lastRefresh() {
+    return lastRefresh;
+  }
+
+  /** The phases of one rebuild; see {@link #lastRefresh()}. */
+  public record RefreshTimings(Duration load, Duration build, Duration swap) {}
 
   /** The newest revision the store reported when it last answered; -1 if it never did. */
   public long storeRevision() {
