@@ -18,9 +18,9 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * Debian's chromium, headless, driven through Debian's chromedriver; nothing is downloaded. The
- * browser and driver must be installed ({@code .ci/run} installs them): without them the tests
- * fail, they are never skipped. Each instance has its own fresh profile directory. Saves
+ * Debian's chromium, headless, driven through Debian's chromedriver; nothing is downloaded but
+ * Debian's packages. {@code bin/ensure-chromium} installs them when missing, so the README's test
+ * command works on a fresh machine; if it cannot, the tests fail, they are never skipped. Each instance has its own fresh profile directory. Saves
  * screenshots under {@code target/console-screenshots/} for review.
  */
 final class HeadlessChromium implements AutoCloseable {
@@ -33,10 +33,11 @@ final class HeadlessChromium implements AutoCloseable {
   private final WebDriverWait wait;
 
   HeadlessChromium(Path profile) {
+    ensureInstalled();
     for (Path required : new Path[] {CHROMIUM, CHROMEDRIVER}) {
       if (!Files.isExecutable(required)) {
-        throw new AssertionError(required + " is missing: install Debian's chromium and chromium-driver"
-            + " (apt-get install -y chromium chromium-driver), as .ci/run does");
+        throw new AssertionError(required + " is missing after bin/ensure-chromium: install Debian's chromium and"
+            + " chromium-driver (apt-get install -y chromium chromium-driver)");
       }
     }
     ChromeOptions options = new ChromeOptions();
@@ -49,6 +50,23 @@ final class HeadlessChromium implements AutoCloseable {
     driver = new ChromeDriver(service, options);
     wait = new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(100));
     wait.ignoring(StaleElementReferenceException.class).ignoring(NoSuchElementException.class);
+  }
+
+  /** Runs {@code bin/ensure-chromium} from the project's root (this module's parent). */
+  private static void ensureInstalled() {
+    Path script = Path.of("..", "bin", "ensure-chromium").toAbsolutePath().normalize();
+    try {
+      Process process = new ProcessBuilder(script.toString()).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (process.waitFor() != 0) {
+        throw new AssertionError("bin/ensure-chromium failed: " + output);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run " + script, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while installing chromium", e);
+    }
   }
 
   WebDriver driver() {
