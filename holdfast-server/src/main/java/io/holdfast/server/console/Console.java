@@ -171,7 +171,8 @@ public final class Console implements HttpService {
 
   private io.helidon.webserver.http.Handler fragment(FragmentHandler handler) {
     return (req, res) -> {
-      Optional<Operator> operator = guard.operator(req);
+      // A poll is the page's doing, not the operator's: it does not keep the session alive.
+      Optional<Operator> operator = guard.operator(req, false);
       if (operator.isEmpty()) {
         ConsoleResponses.sessionEnded(res);
         return;
@@ -253,6 +254,14 @@ public final class Console implements HttpService {
     }
     if (e instanceof InvalidNameException n) {
       return new ProblemException(ProblemType.INVALID_NAME, n.getMessage());
+    }
+    if (e instanceof io.helidon.common.buffers.DataReader.InsufficientDataAvailableException
+        || e instanceof java.io.UncheckedIOException) {
+      // The browser went away or stopped sending mid-form: not this server's fault, and nobody
+      // may be left to read the answer; as the API's mapping does, no error in the log.
+      LOG.debug("request body unreadable on {} {}: {}", req.prologue().method().text(), req.path().absolute().path(),
+          e.toString());
+      return new ProblemException(ProblemType.INVALID_REQUEST, "the request body could not be read in full");
     }
     LOG.error("unexpected failure on {} {}", req.prologue().method().text(), req.path().absolute().path(), e);
     return new ProblemException(ProblemType.INTERNAL_ERROR, "the server failed unexpectedly; see its log");

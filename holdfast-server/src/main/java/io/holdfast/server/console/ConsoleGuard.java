@@ -49,7 +49,16 @@ final class ConsoleGuard {
 
   /** The operator of a live session whose credential still exists; empty otherwise. */
   Optional<Operator> operator(ServerRequest req) {
-    Optional<ConsoleSession> session = req.headers().cookies().first(COOKIE).asOptional().flatMap(sessions::find);
+    return operator(req, true);
+  }
+
+  /**
+   * As {@link #operator(ServerRequest)}; {@code touch} false for requests that are not the
+   * operator's doing (live-fragment polls), which must not keep an idle session alive.
+   */
+  Optional<Operator> operator(ServerRequest req, boolean touch) {
+    Optional<ConsoleSession> session = req.headers().cookies().first(COOKIE).asOptional()
+        .flatMap(id -> sessions.find(id, touch));
     if (session.isEmpty()) {
       return Optional.empty();
     }

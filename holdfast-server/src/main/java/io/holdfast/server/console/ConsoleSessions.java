@@ -50,6 +50,15 @@ final class ConsoleSessions {
 
   /** The live session with this id, marked as used now; empty if there is none or it expired. */
   Optional<ConsoleSession> find(String id) {
+    return find(id, true);
+  }
+
+  /**
+   * The live session with this id; empty if there is none or it expired. {@code touch} says
+   * whether this counts as use: a page's own polling for live fragments does not, or a console
+   * left open on a desk would never reach its idle timeout.
+   */
+  Optional<ConsoleSession> find(String id, boolean touch) {
     if (id == null || id.isEmpty() || id.length() > 100) {
       return Optional.empty();
     }
@@ -62,7 +71,9 @@ final class ConsoleSessions {
       sessions.remove(session.key(), session);
       return Optional.empty();
     }
-    session.touch(now);
+    if (touch) {
+      session.touch(now);
+    }
     return Optional.of(session);
   }
 

@@ -129,8 +129,15 @@ final class NamespacePages {
     Namespace ns = namespace(req);
     requireEditable(ns.name());
     Scope scope = Scope.parse(Optional.ofNullable(form.optional("scope")).orElse(""));
+    Long baseRevision = form.optionalLong("baseRevision");
+    if (baseRevision == null || baseRevision < 0) {
+      // The edit page always sends the revision it showed; without it the change could not
+      // tell a publish it never saw from one it did.
+      throw new ProblemException(ProblemType.INVALID_REQUEST,
+          "baseRevision must be the published revision the edit was written against, a whole number of at least 0");
+    }
     EditForm edit = new EditForm(Optional.ofNullable(form.optional("content")).orElse(""),
-        Optional.ofNullable(form.optionalLong("baseRevision")).orElse(0L), "on".equals(form.optional("remove")),
+        baseRevision, "on".equals(form.optional("remove")),
         Optional.ofNullable(form.optional("description")).orElse(""));
     boolean create = "create".equals(form.optional("intent"));
     try {

@@ -177,6 +177,10 @@ class ConsoleActionsTest {
         "baseRevision", "0", "content", "{\"a\":1,\"a\":2}", "description", "broken", "intent", "create");
     HttpResponse<String> noDescription = editor.submit("/console/namespaces/core/edit", "scope", "default",
         "baseRevision", "0", "content", "{\"maxUsers\": 11}", "description", " ", "intent", "create");
+    HttpResponse<String> negativeBase = editor.submit("/console/namespaces/core/edit", "scope", "default",
+        "baseRevision", "-1", "content", "{\"maxUsers\": 11}", "description", "edit", "intent", "create");
+    HttpResponse<String> noBase = editor.submit("/console/namespaces/core/edit", "scope", "default",
+        "content", "{\"maxUsers\": 11}", "description", "edit", "intent", "create");
 
     assertThat(malformed.statusCode()).isEqualTo(400);
     assertThat(malformed.body()).contains("Malformed JSON").contains("{&quot;maxUsers&quot;: </textarea>");
@@ -184,6 +188,9 @@ class ConsoleActionsTest {
     assertThat(notAnObject.body()).contains("a layer must be a JSON object");
     assertThat(duplicate.body()).contains("Duplicate JSON member");
     assertThat(noDescription.statusCode()).isEqualTo(400);
+    assertThat(negativeBase.statusCode()).isEqualTo(400);
+    assertThat(negativeBase.body()).contains("baseRevision must be the published revision");
+    assertThat(noBase.statusCode()).isEqualTo(400);
     assertThat(server.admin("GET", "/v1/admin/changes", null).get("changes")).isEmpty();
   }
 

@@ -39,6 +39,20 @@ class ConsoleSessionsTest {
   }
 
   @Test
+  void aSession_polledByItsOpenPageOnly_stillEndsAtTheIdleTimeout() {
+    ConsoleSessions.Created left = sessions.create("a");
+
+    for (int poll = 0; poll < 29 * 30; poll++) { // every 2 s for 29 minutes
+      time.advance(Duration.ofSeconds(2));
+      assertThat(sessions.find(left.id(), false)).isPresent();
+    }
+    time.advance(Duration.ofMinutes(1));
+
+    assertThat(sessions.find(left.id(), false)).isEmpty();
+    assertThat(sessions.find(left.id())).isEmpty();
+  }
+
+  @Test
   void aSession_endsAtItsMaximumLifetime_howeverBusy() {
     ConsoleSessions.Created busy = sessions.create("a");
     Duration elapsed = Duration.ZERO;
