@@ -24,6 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 
 /**
  * Builds an {@link EffectiveSnapshot} from a {@link StoreState}: for every instance and
@@ -45,15 +48,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * like any other. Its revision is the highest of the instance's ring assignment and the
  * revisions of its subscriptions' latest changes, so a change to any of them raises it. A stored
  * namespace of that name (which the admin API refuses to create) is ignored.
- * Thread-safe: holds only the signer, the clock and a setting.
+ * Thread-safe: holds only the signer, the clock and its pool of workers.
  */
 public final class SnapshotBuilder {
 
   private final DocumentSigner signer;
   private final Clock clock;
-  private final boolean parallel;
+  /**
+   * Where instances are built in parallel; {@code null} builds them on the calling thread. A pool
+   * of its own, not the common one: the common pool has one worker fewer than there are cores,
+   * and a rebuild is usually started by a request's virtual thread, which does not lend a hand as
+   * a platform thread would, so on two cores the common pool built one instance at a time.
+   */
+  private final ForkJoinPool workers;
 
-  /** A builder that builds instances in parallel on the common fork-join pool. */
+  /** A builder that builds instances in parallel, one worker per core. */
   public SnapshotBuilder(DocumentSigner signer, Clock clock) {
     this(signer, clock, true);
   }
@@ -62,7 +71,7 @@ public final class SnapshotBuilder {
   public SnapshotBuilder(DocumentSigner signer, Clock clock, boolean parallel) {
     this.signer = signer;
     this.clock = clock;
-    this.parallel = parallel;
+    this.workers = parallel ? new ForkJoinPool(Runtime.getRuntime().availableProcessors()) : null;
   }
 
   /**
@@ -97,9 +106,9 @@ public final class SnapshotBuilder {
     // Each instance's documents depend only on the state and the previous snapshot, so instances
     // are built in parallel: rendering and hashing every document after a publish of a widely
     // read layer is CPU-bound. Their signature comes after, one for all of them.
-    List<InstanceView> built = (parallel ? state.instances().parallelStream() : state.instances().stream())
-        .map(instance -> view(instance, context))
-        .toList();
+    List<InstanceView> built = workers == null
+        ? state.instances().stream().map(instance -> view(instance, context)).toList()
+        : join(workers.submit(() -> state.instances().parallelStream().map(instance -> view(instance, context)).toList()));
     context.batch().sign(signer);
     for (int i = 0; i < built.size(); i++) {
       Instance instance = state.instances().get(i);
@@ -112,6 +121,24 @@ public final class SnapshotBuilder {
     }
     return new EffectiveSnapshot(state.revision(), clock.instant(), Map.copyOf(views), Map.copyOf(byCredential),
         Map.copyOf(admins));
+  }
+
+  /** The task's result; its own exception if it failed, as a sequential build would throw it. */
+  private static <T> T join(ForkJoinTask<T> task) {
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while building a snapshot", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException("building a snapshot failed", e.getCause());
+    }
   }
 
   /** What {@link #build} prepared once for every instance. */
