@@ -59,10 +59,19 @@ final class LoginPage {
           "logins from your address are refused for another " + HumanTime.duration(locked))));
       return;
     }
+    try {
+      ConsoleGuard.requireSameOrigin(req);
+    } catch (ProblemException e) {
+      // Not counted as a failed login: any page the operator visits could post this form, and
+      // would lock the operator's own address out.
+      LOG.info("console login from another site refused ({}): {}", address, e.getMessage());
+      ConsoleResponses.html(res, Status.create(e.type().status()),
+          page(Layout.message(true, e.type().title(), e.getMessage())));
+      return;
+    }
     Principal.AdminPrincipal admin;
     String hash;
     try {
-      ConsoleGuard.requireSameOrigin(req);
       FormBody form = FormBody.read(req, maxFormBytes);
       String token = Optional.ofNullable(form.optional("token")).orElse("").strip();
       if (token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
