@@ -113,8 +113,10 @@ final class DemoCommand implements Callable<Integer> {
           curl -s -H "Authorization: Bearer $HOLDFAST_TOKEN" %s/v1/admin/probes   # each replica probes both
           ./holdfast probe --replica %s --replica %s --credential "$HOLDFAST_TOKEN" --pin-key-id %s
 
+        Web console: %s/console (log in with the admin token above).
+
         Ctrl-C stops both replicas.
-        """, a, b, credentials, saved.path("adminToken").asText(), instanceToken, a, b, a, b, a, a, b, keyId);
+        """, a, b, credentials, saved.path("adminToken").asText(), instanceToken, a, b, a, b, a, a, b, keyId, a);
     out.flush();
   }
 }
