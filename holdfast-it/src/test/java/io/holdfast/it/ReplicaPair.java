@@ -1,7 +1,6 @@
 package io.holdfast.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.holdfast.client.HoldfastClient;
 import io.holdfast.protocol.signature.VerificationKey;
 import io.holdfast.server.HoldfastServer;
@@ -11,10 +10,6 @@ import io.holdfast.testkit.ManualTime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,13 +20,12 @@ import java.util.List;
  */
 public final class ReplicaPair implements AutoCloseable {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HoldfastServer a;
   private final HoldfastServer b;
   private final FaultyReplica proxyA;
   private final FaultyReplica proxyB;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final AdminHttp http = new AdminHttp();
 
   private ReplicaPair(HoldfastServer a, HoldfastServer b, FaultyReplica proxyA, FaultyReplica proxyB) {
     this.a = a;
@@ -128,23 +122,7 @@ public final class ReplicaPair implements AutoCloseable {
    * Fails the test on a status of 300 or more.
    */
   public JsonNode admin(String method, String path, String body) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port() + path))
-        .header("Authorization", "Bearer " + a.adminToken())
-        .header("Content-Type", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .build();
-    try {
-      HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-      if (response.statusCode() >= 300) {
-        throw new AssertionError(method + " " + path + ": " + new String(response.body(), StandardCharsets.UTF_8));
-      }
-      return JSON.readTree(response.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return http.call(a.port(), a.adminToken(), method, path, body);
   }
 
   @Override

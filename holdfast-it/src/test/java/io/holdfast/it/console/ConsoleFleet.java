@@ -1,20 +1,15 @@
 package io.holdfast.it.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.holdfast.client.HoldfastClient;
+import io.holdfast.it.AdminHttp;
 import io.holdfast.server.HoldfastServer;
 import io.holdfast.server.config.ServerConfig;
 import io.holdfast.testkit.FaultyReplica;
 import io.holdfast.testkit.ManualTime;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +30,6 @@ final class ConsoleFleet implements AutoCloseable {
 
   static final List<String> RINGS = List.of("test", "dev", "beta", "live");
 
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   final ManualTime serverTime = new ManualTime(Instant.now().truncatedTo(ChronoUnit.SECONDS));
   private final ManualTime clientTime = new ManualTime(serverTime.clock().instant());
@@ -44,7 +38,7 @@ final class ConsoleFleet implements AutoCloseable {
   private final Map<String, HoldfastClient> clients = new ConcurrentHashMap<>();
   /** What each instance's application reports as seats in use, by application; set by the test. */
   final Map<String, Map<String, Long>> seats = new ConcurrentHashMap<>();
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final AdminHttp http = new AdminHttp();
 
   ConsoleFleet(Path dataDir) throws IOException {
     int portA = freePort();
@@ -131,23 +125,7 @@ final class ConsoleFleet implements AutoCloseable {
 
   /** A call with any credential; fails the test on a status of 300 or more. */
   JsonNode call(String method, String path, String token, String body) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + servers.get(0).port() + path))
-        .header("Authorization", "Bearer " + token)
-        .header("Content-Type", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .build();
-    try {
-      HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-      if (response.statusCode() >= 300) {
-        throw new AssertionError(method + " " + path + ": " + new String(response.body(), StandardCharsets.UTF_8));
-      }
-      return response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return http.call(servers.get(0).port(), token, method, path, body);
   }
 
   private static int freePort() throws IOException {

@@ -1,20 +1,14 @@
 package io.holdfast.it.rollouts;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.holdfast.client.ApplicationHealth;
 import io.holdfast.client.DocumentRejectedException;
 import io.holdfast.client.HoldfastClient;
+import io.holdfast.it.AdminHttp;
 import io.holdfast.server.HoldfastServer;
 import io.holdfast.server.config.ServerConfig;
 import io.holdfast.testkit.ManualTime;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +33,6 @@ final class RolloutFleet implements AutoCloseable {
   /** How an instance's application treats the {@code core} document. */
   enum Build { LENIENT, STRICT, CRASHES_ON_TEXT }
 
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   final ManualTime serverTime = new ManualTime(Instant.now().truncatedTo(ChronoUnit.SECONDS));
   private final ManualTime clientTime = new ManualTime(serverTime.clock().instant());
@@ -49,7 +42,7 @@ final class RolloutFleet implements AutoCloseable {
   private final Map<String, String> rings = new ConcurrentHashMap<>();
   /** Every {@code maxUsers} value each instance's application was handed. */
   final Map<String, List<JsonNode>> seen = new ConcurrentHashMap<>();
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final AdminHttp http = new AdminHttp();
 
   RolloutFleet(Path dataDir) {
     this.dataDir = dataDir;
@@ -166,23 +159,7 @@ final class RolloutFleet implements AutoCloseable {
 
   /** Any admin call through the first replica; fails the test on a status of 300 or more. */
   JsonNode admin(String method, String path, String body) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + servers.get(0).port() + path))
-        .header("Authorization", "Bearer " + servers.get(0).adminToken())
-        .header("Content-Type", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .build();
-    try {
-      HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-      if (response.statusCode() >= 300) {
-        throw new AssertionError(method + " " + path + ": " + new String(response.body(), StandardCharsets.UTF_8));
-      }
-      return response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return http.call(servers.get(0).port(), servers.get(0).adminToken(), method, path, body);
   }
 
   @Override

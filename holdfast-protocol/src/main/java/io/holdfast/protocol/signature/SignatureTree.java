@@ -62,7 +62,7 @@ public final class SignatureTree {
     if (n == 0) {
       return List.of();
     }
-    MessageDigest sha256 = sha256();
+    MessageDigest sha256 = ContentHash.newSha256();
     byte[][] leaves = new byte[n][];
     for (int i = 0; i < n; i++) {
       leaves[i] = leaf(sha256, bodySha256s.get(i));
@@ -122,7 +122,7 @@ public final class SignatureTree {
     if (proof.length % STEP_BYTES != 0 || proof.length / STEP_BYTES > MAX_STEPS) {
       return null;
     }
-    MessageDigest sha256 = sha256();
+    MessageDigest sha256 = ContentHash.newSha256();
     byte[] hash = leaf(sha256, sha256.digest(body));
     byte[] sibling = new byte[32];
     for (int offset = 0; offset < proof.length; offset += STEP_BYTES) {
@@ -157,9 +157,5 @@ public final class SignatureTree {
     sha256.update(NODE);
     sha256.update(left);
     return sha256.digest(right);
-  }
-
-  private static MessageDigest sha256() {
-    return ContentHash.newSha256();
   }
 }

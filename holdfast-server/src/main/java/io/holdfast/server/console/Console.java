@@ -151,22 +151,13 @@ public final class Console implements HttpService {
     };
   }
 
+  /** A page drawn from a form post (a preview): the form must carry this session's CSRF token. */
   private io.helidon.webserver.http.Handler formPage(FormPageHandler handler) {
-    return (req, res) -> {
-      Optional<Operator> operator = operator(req, res);
-      if (operator.isEmpty()) {
-        return;
-      }
-      View view;
-      try {
-        FormBody form = FormBody.read(req, maxFormBytes);
-        ConsoleGuard.requireCsrf(req, operator.get(), form);
-        view = handler.render(req, operator.get(), form);
-      } catch (RuntimeException e) {
-        view = errorView(req, e);
-      }
-      send(res, operator.get(), view);
-    };
+    return page((req, operator) -> {
+      FormBody form = FormBody.read(req, maxFormBytes);
+      ConsoleGuard.requireCsrf(req, operator, form);
+      return handler.render(req, operator, form);
+    });
   }
 
   private io.helidon.webserver.http.Handler fragment(FragmentHandler handler) {
