@@ -53,6 +53,36 @@ final class ServerCommand implements Callable<Integer> {
       description = "Most instance requests served at once; more wait briefly, then get 503 overloaded (default 256).")
   String maxConcurrentRequests;
 
+  @Option(names = "--management-port",
+      description = "Port for /metrics and health, to firewall off from instances (default port + 10; 0 picks a free one).")
+  String managementPort;
+
+  @Option(names = "--idle-timeout", paramLabel = "DURATION",
+      description = "Close a kept-alive connection idle this long between requests (default 75s).")
+  String idleTimeout;
+
+  @Option(names = "--header-timeout", paramLabel = "DURATION",
+      description = "A new connection must deliver its request's headers within this (default 10s).")
+  String headerTimeout;
+
+  @Option(names = "--request-timeout", paramLabel = "DURATION",
+      description = "A request and its body must be done within this; waiting watches are exempt (default 30s).")
+  String requestTimeout;
+
+  @Option(names = "--max-connections", description = "Most open connections on the instance port (default 20000).")
+  String maxConnections;
+
+  @Option(names = "--max-connections-per-address",
+      description = "Most open connections from one remote address; raise it for a proxy in front (default 1024).")
+  String maxConnectionsPerAddress;
+
+  @Option(names = "--max-watches-per-instance", description = "Most waiting watches per instance credential (default 64).")
+  String maxWatchesPerInstance;
+
+  @Option(names = "--max-requests-per-instance",
+      description = "Most requests in flight per instance credential (default 64).")
+  String maxRequestsPerInstance;
+
   @Option(names = "--probe-enabled", paramLabel = "true|false", description = "Run the synthetic probe (default true).")
   String probeEnabled;
 
@@ -80,6 +110,14 @@ final class ServerCommand implements Callable<Integer> {
     flags.put("refresh-interval", refreshInterval);
     flags.put("max-watchers", maxWatchers);
     flags.put("max-concurrent-requests", maxConcurrentRequests);
+    flags.put("management-port", managementPort);
+    flags.put("idle-timeout", idleTimeout);
+    flags.put("header-timeout", headerTimeout);
+    flags.put("request-timeout", requestTimeout);
+    flags.put("max-connections", maxConnections);
+    flags.put("max-connections-per-address", maxConnectionsPerAddress);
+    flags.put("max-watches-per-instance", maxWatchesPerInstance);
+    flags.put("max-requests-per-instance", maxRequestsPerInstance);
     flags.put("probe-enabled", probeEnabled);
     flags.put("probe-interval", probeInterval);
     flags.put("probe-targets", probeTargets);

@@ -24,6 +24,10 @@ import java.util.Objects;
  * @param maxConcurrentRequests most instance requests (reads and heartbeats; not waiting
  *     watches) served at once; one more waits up to {@code AdmissionControl.QUEUE_WAIT} for a
  *     place, then answers 503 {@code overloaded} with {@code Retry-After}; default 256
+ * @param managementPort TCP port of the management listener ({@code /metrics} and health), on the
+ *     same host, so that operators can firewall it off from instances; default 0 here (a free
+ *     one), {@code port + 10} from {@link ServerConfigLoader}
+ * @param edge limits on connections and tenants at the network edge
  * @param probe the synthetic probe's settings; {@link ProbeSettings#DISABLED} by default here,
  *     enabled by default by {@link ServerConfigLoader}
  */
@@ -40,6 +44,8 @@ public record ServerConfig(
     Duration storeTimeout,
     int maxWatchers,
     int maxConcurrentRequests,
+    int managementPort,
+    EdgeSettings edge,
     ProbeSettings probe,
     RolloutSettings rollouts) {
 
@@ -50,6 +56,7 @@ public record ServerConfig(
     Objects.requireNonNull(signingKey, "signingKey");
     Objects.requireNonNull(refreshInterval, "refreshInterval");
     Objects.requireNonNull(storeTimeout, "storeTimeout");
+    Objects.requireNonNull(edge, "edge");
     Objects.requireNonNull(probe, "probe");
     Objects.requireNonNull(rollouts, "rollouts");
     require(port >= 0 && port <= 65535, "port must be between 0 and 65535, was " + port);
@@ -64,6 +71,9 @@ public record ServerConfig(
         "max-watchers must be between 1 and 1000000, was " + maxWatchers);
     require(maxConcurrentRequests >= 1 && maxConcurrentRequests <= 100_000,
         "max-concurrent-requests must be between 1 and 100000, was " + maxConcurrentRequests);
+    require(managementPort >= 0 && managementPort <= 65535,
+        "management-port must be between 0 and 65535, was " + managementPort);
+    require(managementPort == 0 || managementPort != port, "management-port must differ from port, both were " + port);
     require(adminToken == null || adminToken.length() >= 16,
         "admin-token must be at least 16 characters long");
   }
@@ -93,6 +103,8 @@ public record ServerConfig(
     private Duration storeTimeout = Duration.ofSeconds(5);
     private int maxWatchers = 20_000;
     private int maxConcurrentRequests = 256;
+    private int managementPort;
+    private EdgeSettings edge = EdgeSettings.DEFAULTS;
     private boolean probeEnabled;
     private Duration probeInterval = ProbeSettings.DEFAULT_INTERVAL;
     private java.util.List<java.net.URI> probeTargets = java.util.List.of();
@@ -166,6 +178,18 @@ public record ServerConfig(
       return this;
     }
 
+    /** Port of the management listener ({@code /metrics}, health); default 0, a free one. */
+    public Builder managementPort(int managementPort) {
+      this.managementPort = managementPort;
+      return this;
+    }
+
+    /** Connection and tenant limits at the edge; default {@link EdgeSettings#DEFAULTS}. */
+    public Builder edge(EdgeSettings edge) {
+      this.edge = edge;
+      return this;
+    }
+
     /** Whether the replica runs the synthetic probe; default {@code false} here. */
     public Builder probeEnabled(boolean probeEnabled) {
       this.probeEnabled = probeEnabled;
@@ -219,7 +243,7 @@ public record ServerConfig(
       String url = jdbcUrl != null ? jdbcUrl : "jdbc:sqlite:" + dir.resolve("holdfast.db");
       Path key = signingKey != null ? signingKey : dir.resolve("signing-key.pem");
       return new ServerConfig(host, port, dir, url, key, adminToken, maxBodyBytes, maxDepth, refreshInterval, storeTimeout,
-          maxWatchers, maxConcurrentRequests, new ProbeSettings(probeEnabled, probeInterval, probeTargets, probeLagTolerance),
+          maxWatchers, maxConcurrentRequests, managementPort, edge, new ProbeSettings(probeEnabled, probeInterval, probeTargets, probeLagTolerance),
           new RolloutSettings(rolloutEngineEnabled, rolloutApprovals, rolloutTick, rolloutLeaseTtl));
     }
   }

@@ -20,17 +20,22 @@ import java.util.Set;
  * a typo never silently falls back to a default.
  *
  * <p>Keys: {@code host, port, data-dir, jdbc-url, signing-key, admin-token, max-body-bytes,
- * max-depth, refresh-interval, store-timeout, max-watchers, max-concurrent-requests, probe-enabled, probe-interval,
+ * max-depth, refresh-interval, store-timeout, max-watchers, max-concurrent-requests, management-port,
+ * idle-timeout, header-timeout, request-timeout, max-connections, max-connections-per-address,
+ * max-watches-per-instance, max-requests-per-instance, probe-enabled, probe-interval,
  * probe-targets, probe-lag-tolerance, rollout-engine, rollout-approvals, rollout-tick,
  * rollout-lease-ttl}. Durations take {@code 250ms}, {@code 5s}, {@code 2m} or ISO-8601
- * ({@code PT5S}). The synthetic probe and the rollout engine are on unless turned off.
+ * ({@code PT5S}). The synthetic probe and the rollout engine are on unless turned off. The
+ * management port defaults to {@code port + 10} (7080 beside 7070), or a free one when the port
+ * is.
  */
 public final class ServerConfigLoader {
 
   /** Every accepted key. */
   public static final Set<String> KEYS = Set.of("host", "port", "data-dir", "jdbc-url", "signing-key",
       "admin-token", "max-body-bytes", "max-depth", "refresh-interval", "store-timeout", "max-watchers",
-      "max-concurrent-requests",
+      "max-concurrent-requests", "management-port", "idle-timeout", "header-timeout", "request-timeout",
+      "max-connections", "max-connections-per-address", "max-watches-per-instance", "max-requests-per-instance",
       "probe-enabled", "probe-interval", "probe-targets", "probe-lag-tolerance", "rollout-engine", "rollout-approvals",
       "rollout-tick", "rollout-lease-ttl");
 
@@ -64,7 +69,21 @@ public final class ServerConfigLoader {
     // An operator's replica probes unless told not to; embedded ones (tests, the demo) choose.
     values.putIfAbsent("probe-enabled", "true");
     values.putIfAbsent("rollout-engine", "true");
+    if (!values.containsKey("management-port")) {
+      int port = values.containsKey("port") ? integer("port", values.get("port").strip()) : 7070;
+      // Ten above the instance port, or ten below it at the top of the range.
+      int management = port == 0 ? 0 : port + 10 <= 65535 ? port + 10 : port - 10;
+      values.put("management-port", Integer.toString(management));
+    }
     ServerConfig.Builder builder = ServerConfig.builder(Path.of(values.getOrDefault("data-dir", "holdfast-data")));
+    EdgeSettings defaults = EdgeSettings.DEFAULTS;
+    java.time.Duration idleTimeout = defaults.idleTimeout();
+    java.time.Duration headerTimeout = defaults.headerTimeout();
+    java.time.Duration requestTimeout = defaults.requestTimeout();
+    int maxConnections = defaults.maxConnections();
+    int maxConnectionsPerAddress = defaults.maxConnectionsPerAddress();
+    int maxWatchesPerInstance = defaults.maxWatchesPerInstance();
+    int maxRequestsPerInstance = defaults.maxRequestsPerInstance();
     for (Map.Entry<String, String> e : values.entrySet()) {
       String v = e.getValue().strip();
       switch (e.getKey()) {
@@ -80,6 +99,14 @@ public final class ServerConfigLoader {
         case "store-timeout" -> builder.storeTimeout(duration(e.getKey(), v));
         case "max-watchers" -> builder.maxWatchers(integer(e.getKey(), v));
         case "max-concurrent-requests" -> builder.maxConcurrentRequests(integer(e.getKey(), v));
+        case "management-port" -> builder.managementPort(integer(e.getKey(), v));
+        case "idle-timeout" -> idleTimeout = duration(e.getKey(), v);
+        case "header-timeout" -> headerTimeout = duration(e.getKey(), v);
+        case "request-timeout" -> requestTimeout = duration(e.getKey(), v);
+        case "max-connections" -> maxConnections = integer(e.getKey(), v);
+        case "max-connections-per-address" -> maxConnectionsPerAddress = integer(e.getKey(), v);
+        case "max-watches-per-instance" -> maxWatchesPerInstance = integer(e.getKey(), v);
+        case "max-requests-per-instance" -> maxRequestsPerInstance = integer(e.getKey(), v);
         case "probe-enabled" -> builder.probeEnabled(bool(e.getKey(), v));
         case "probe-interval" -> builder.probeInterval(duration(e.getKey(), v));
         case "probe-targets" -> builder.probeTargets(ProbeSettings.parseTargets(v));
@@ -91,6 +118,8 @@ public final class ServerConfigLoader {
         default -> throw new ConfigException("unknown configuration key '" + e.getKey() + "'");
       }
     }
+    builder.edge(new EdgeSettings(idleTimeout, headerTimeout, requestTimeout, maxConnections, maxConnectionsPerAddress,
+        maxWatchesPerInstance, maxRequestsPerInstance));
     return builder.build();
   }
 
