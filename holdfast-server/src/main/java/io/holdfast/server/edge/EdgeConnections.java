@@ -254,7 +254,7 @@ public final class EdgeConnections {
     c.closingSince = nanoTime.getAsLong();
     c.closing = true;
     ended.get(reason).increment();
-    if (reason == Reason.HEADER_TIMEOUT) {
+    if (c.phase == Phase.NEW) {
       // Part of a request head may have arrived; Helidon would answer the end of the stream in
       // the middle of it with a 500. Closed outright, nobody is answered, as nginx does.
       closeQuietly(c.channel);

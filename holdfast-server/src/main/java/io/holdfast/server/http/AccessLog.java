@@ -13,12 +13,14 @@ import org.slf4j.LoggerFactory;
 /**
  * One JSON line per request on the {@code holdfast.access} logger: method, path, status, bytes,
  * microseconds and remote address. Query strings and headers are left out: they may carry
- * tokens. Installed only if the logger is enabled when the server starts
+ * tokens; the path is cut at {@value #MAX_PATH_CHARS} characters. Installed only if the logger is enabled when the server starts
  * ({@code HOLDFAST_ACCESS_LOG=INFO}, the default).
  */
 final class AccessLog implements Filter {
 
   private static final Logger LOG = LoggerFactory.getLogger("holdfast.access");
+  /** Longest path written; JSON escaping already keeps control characters out of the line. */
+  static final int MAX_PATH_CHARS = 256;
 
   /** Whether the access logger is on; decided when the server is built. */
   static boolean enabled() {
@@ -34,7 +36,9 @@ final class AccessLog implements Filter {
       if (LOG.isInfoEnabled()) {
         ObjectNode line = JsonViews.object();
         line.put("method", req.prologue().method().text());
-        line.put("path", req.path().absolute().path());
+        // Bounded: a client chooses its path, and a log line per request is a flood's lever.
+        String path = req.path().absolute().path();
+        line.put("path", path.length() <= MAX_PATH_CHARS ? path : path.substring(0, MAX_PATH_CHARS) + "...");
         line.put("status", res.status().code());
         line.put("bytes", res.bytesWritten());
         line.put("micros", (System.nanoTime() - start) / 1000);
