@@ -3,6 +3,7 @@ package io.holdfast.server.http;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
@@ -17,7 +18,6 @@ import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.fleet.Fleet;
 import io.holdfast.server.fleet.HeartbeatWriter;
 import io.holdfast.server.fleet.Propagation;
-import io.holdfast.server.metrics.MetricsApi;
 import io.holdfast.server.metrics.RequestMetrics;
 import io.holdfast.server.metrics.ServerMetrics;
 import io.holdfast.server.snapshot.SnapshotHolder;
@@ -64,6 +64,7 @@ public final class HttpApi {
     metrics.bindWatchers(watchers::waiting, watchers.max());
     AdmissionControl admission = new AdmissionControl(config.maxConcurrentRequests(),
         metrics.bindAdmission(config.maxConcurrentRequests()));
+    HealthApi health = new HealthApi(snapshots, watchers);
     HttpRouting.Builder routing = HttpRouting.builder();
     routing.addFilter(new RequestMetrics(metrics.registry()));
     routing.addFilter(admission);
@@ -88,13 +89,12 @@ public final class HttpApi {
         .register("/v1/admin/audit", new AuditAdminApi(admin))
         .register("/v1/admin/probes", new ProbeAdminApi(admin, probe))
         .register("/v1/admin/fleet", new FleetApi(admin, fleet))
-        .register("/health", new HealthApi(snapshots, watchers))
+        .register("/health", health)
         // The web console, over the same services, checks and audit as the admin API.
         .register("/console", new Console(store, snapshots, changes, fleet, probe, clock, adminJson, admin::afterWrite))
-        .register("/metrics", new MetricsApi(metrics))
         .any(Routes.notFound())
         .error(Throwable.class, ProblemResponses::send);
-    return WebServer.builder()
+    WebServerConfig.Builder server = WebServer.builder()
         .host(config.host())
         .port(config.port())
         .connectionOptions(socket -> socket
@@ -124,7 +124,14 @@ public final class HttpApi {
             .addHandler(DirectHandler.EventType.PAYLOAD_TOO_LARGE, new TransportProblems())
             .build())
         .shutdownGracePeriod(Duration.ofSeconds(5))
-        .routing(routing)
-        .build();
+        .routing(routing);
+    // A second socket for operators: /metrics only there, /health on both ports.
+    ManagementListener.addTo(server, config, health, metrics);
+    return server.build();
+  }
+
+  /** The port the started {@code server}'s management listener listens on. */
+  public static int managementPort(WebServer server) {
+    return server.port(ManagementListener.SOCKET);
   }
 }

@@ -8,17 +8,19 @@ import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
 
 /**
- * {@code GET /metrics}: the Prometheus text format. Open like {@code /health}: it carries no
- * ids, names or secrets, only counts; restrict it at the network if the counts are sensitive.
+ * {@code GET /metrics} on the management port: the Prometheus text format. It carries no ids,
+ * names or secrets, only counts, and is not served on the instance port at all: operators
+ * firewall the management port off from instances. A scrape is rendered at most once a second
+ * however many ask ({@link ScrapeMemo}), so a flood of scrapes costs little more than one.
  */
 public final class MetricsApi implements HttpService {
 
   private static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
 
-  private final ServerMetrics metrics;
+  private final ScrapeMemo scrapes;
 
   public MetricsApi(ServerMetrics metrics) {
-    this.metrics = metrics;
+    this.scrapes = new ScrapeMemo(() -> metrics.scrape().getBytes(StandardCharsets.UTF_8), System::nanoTime);
   }
 
   @Override
@@ -29,6 +31,6 @@ public final class MetricsApi implements HttpService {
   private void scrape(ServerRequest req, ServerResponse res) {
     res.header(HeaderNames.CONTENT_TYPE, TEXT_FORMAT);
     res.header(HeaderNames.CACHE_CONTROL, "no-store");
-    res.send(metrics.scrape().getBytes(StandardCharsets.UTF_8));
+    res.send(scrapes.get());
   }
 }
