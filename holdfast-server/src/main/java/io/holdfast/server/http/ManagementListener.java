@@ -16,7 +16,9 @@ import io.holdfast.server.metrics.ServerMetrics;
  * reaches the instance port) can flood the scrape; and the instance port's filters (admission
  * control, request metrics) never see scrapes. The instance port keeps {@code /health} for load
  * balancers. No filter runs here, and nothing here authenticates: what it serves is counts and
- * status, and the network decides who reaches it.
+ * status, and the network decides who reaches it. Content encoding (off) and the answers to
+ * requests rejected before routing ({@code TransportProblems}) are the web server's, shared with
+ * the instance port.
  */
 final class ManagementListener {
 
@@ -41,6 +43,8 @@ final class ManagementListener {
         .port(config.managementPort())
         // As on the instance port: a 150 KB scrape must not wait on Nagle and delayed ACKs.
         .connectionOptions(options -> options.tcpNoDelay(true))
+        // As on the instance port: requests Helidon rejects before routing get problem+json.
+        .errorHandling(errors -> errors.includeEntity(true))
         .routing(routing);
   }
 }

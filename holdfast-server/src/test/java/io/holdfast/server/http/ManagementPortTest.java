@@ -11,6 +11,7 @@ import io.holdfast.server.ServerFixture;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -78,6 +79,13 @@ class ManagementPortTest {
     assertThat(json(ready).get("status").asText()).isEqualTo("ready");
     assertThat(json(ready).get("revision").asLong())
         .isEqualTo(json(replica.get("/health/ready", null)).get("revision").asLong());
+  }
+
+  @Test
+  void aMalformedRequestOnTheManagementPort_getsAProblem_notAServerError() {
+    RawHttp.Response response = RawHttp.exchange(replica.server().managementPort(),
+        "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nno colon here\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    assertProblem(response, ProblemType.MALFORMED_REQUEST);
   }
 
   @Test
