@@ -3,7 +3,6 @@ package io.holdfast.server.http;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
@@ -22,7 +21,20 @@ import io.holdfast.server.metrics.RequestMetrics;
 import io.holdfast.server.metrics.ServerMetrics;
 import io.holdfast.server.snapshot.SnapshotHolder;
 import io.holdfast.server.store.ConfigStore;
+import io.helidon.common.socket.SocketOptions;
+import io.helidon.webserver.http1.Http1ConnectionSelector;
+import io.holdfast.server.config.EdgeSettings;
+import io.holdfast.server.edge.ClientMistakeLog;
+import io.holdfast.server.edge.DescriptorBudget;
+import io.holdfast.server.edge.EdgeConnections;
+import io.holdfast.server.edge.EdgeFilter;
+import io.holdfast.server.edge.EdgeServer;
+import io.holdfast.server.edge.KeyedLimit;
 import java.time.Clock;
+import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import jdk.net.ExtendedSocketOptions;
 import java.time.Duration;
 import java.util.List;
@@ -37,6 +49,8 @@ import java.util.List;
  */
 public final class HttpApi {
 
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
   static final int KEEPALIVE_IDLE_SECONDS = 30;
   static final int KEEPALIVE_INTERVAL_SECONDS = 10;
   static final int KEEPALIVE_PROBES = 3;
@@ -47,13 +61,33 @@ public final class HttpApi {
 
   private HttpApi() {}
 
+  /** Every answer Helidon gives before routing (bad framing, a later request's version) as problem+json. */
+  private static DirectHandlers transportProblems() {
+    DirectHandlers.Builder handlers = DirectHandlers.builder();
+    for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+      handlers.addHandler(type, new TransportProblems());
+    }
+    return handlers.build();
+  }
+
   /**
-   * Builds (does not start) the server; {@code clock} stamps the heartbeats it receives and says
-   * which subscription is in force now.
+   * Builds and starts the server with its edge ({@link EdgeServer}); {@code clock} stamps the
+   * heartbeats it receives and says which subscription is in force now.
    */
-  public static WebServer build(
+  public static EdgeServer start(
       ServerConfig config, ConfigStore store, SnapshotHolder snapshots, List<VerificationKey> keys, CredentialTokens tokens,
       Clock clock, ReplicaProbe probe, ServerMetrics metrics, Fleet fleet, HeartbeatWriter heartbeats, Changes changes) {
+    LongSupplier nanoTime = System::nanoTime;
+    ClientMistakeLog mistakes = new ClientMistakeLog(nanoTime);
+    DescriptorBudget descriptors = DescriptorBudget.current();
+    EdgeSettings edgeSettings = config.edge();
+    int maxConnections = descriptors.cap(edgeSettings.maxConnections());
+    if (maxConnections < edgeSettings.maxConnections()) {
+      LOG.info("max-connections lowered from {} to {}: the process may open {} files, {} are open, {} stay in reserve",
+          edgeSettings.maxConnections(), maxConnections, descriptors.limit(), descriptors.openAtStart(),
+          DescriptorBudget.RESERVE);
+    }
+    EdgeConnections connections = new EdgeConnections(edgeSettings, maxConnections, nanoTime, mistakes);
     RequestGuard guard = new RequestGuard(snapshots, new Authenticator());
     StrictJson adminJson = new StrictJson(config.maxBodyBytes(), config.maxDepth());
     RequestBodies bodies = new RequestBodies(adminJson);
@@ -63,9 +97,13 @@ public final class HttpApi {
     AdminContext admin = new AdminContext(store, guard, bodies, tokens, snapshots);
     metrics.bindWatchers(watchers::waiting, watchers.max());
     AdmissionControl admission = new AdmissionControl(config.maxConcurrentRequests(),
+        new KeyedLimit(edgeSettings.maxRequestsPerInstance()),
         metrics.bindAdmission(config.maxConcurrentRequests()));
-    HealthApi health = new HealthApi(snapshots, watchers);
+    HealthApi health = new HealthApi(snapshots, watchers, connections);
     HttpRouting.Builder routing = HttpRouting.builder();
+    // First: it times every request, closes connections that asked for it, and answers failures.
+    EdgeFilter edgeFilter = new EdgeFilter(connections, ProblemResponses::send, mistakes, nanoTime);
+    routing.addFilter(edgeFilter);
     routing.addFilter(new RequestMetrics(metrics.registry()));
     routing.addFilter(admission);
     if (AccessLog.enabled()) {
@@ -73,7 +111,8 @@ public final class HttpApi {
       routing.addFilter(new AccessLog());
     }
     routing
-        .register("/v1/instances", new InstanceApi(guard, snapshots, watchers),
+        .register("/v1/instances", new InstanceApi(guard, snapshots, watchers,
+            new KeyedLimit(edgeSettings.maxWatchesPerInstance()), connections),
             new HeartbeatApi(guard, heartbeatBodies, clock, heartbeats, new Propagation(metrics::recordPropagation)))
         .register("/v1/keys", new KeysApi(keys))
         .register("/v1/admin/rings", new RingAdminApi(admin, changes))
@@ -93,45 +132,54 @@ public final class HttpApi {
         // The web console, over the same services, checks and audit as the admin API.
         .register("/console", new Console(store, snapshots, changes, fleet, probe, clock, adminJson, admin::afterWrite))
         .any(Routes.notFound())
-        .error(Throwable.class, ProblemResponses::send);
-    WebServerConfig.Builder server = WebServer.builder()
+        .error(Throwable.class, (req, res, failure) -> ProblemResponses.send(req, res, edgeFilter.explain(req, res, failure)));
+    Http1Config http1 = Http1Config.builder()
+        .maxHeadersSize(MAX_HEADER_BYTES)
+        .maxPrologueLength(EdgeServer.MAX_REQUEST_LINE_BYTES)
+        .addSendListener(new NotModifiedLength())
+        .build();
+    Http1ConnectionSelector http1Selector = Http1ConnectionSelector.builder().config(http1).build();
+    SocketOptions socketOptions = SocketOptions.builder()
+        .tcpNoDelay(true)
+        // A client that vanished without closing (its host died, a NAT dropped the flow) is
+        // found by TCP keep-alive probes: after KEEPALIVE_IDLE of silence, every
+        // KEEPALIVE_INTERVAL, KEEPALIVE_PROBES times. A waiting watch then fails at its next
+        // write instead of tying up a place until the kernel gives up (minutes to hours).
+        .socketKeepAlive(true)
+        .putSocketOption(ExtendedSocketOptions.TCP_KEEPIDLE, KEEPALIVE_IDLE_SECONDS)
+        .putSocketOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, KEEPALIVE_INTERVAL_SECONDS)
+        .putSocketOption(ExtendedSocketOptions.TCP_KEEPCOUNT, KEEPALIVE_PROBES)
+        .build();
+    // A second socket for operators: /metrics only there, /health on both ports.
+    ManagementListener management = new ManagementListener(config, health, metrics);
+    IntFunction<WebServer> server = port -> management.addTo(WebServer.builder()
         .host(config.host())
-        .port(config.port())
-        .connectionOptions(socket -> socket
-            .tcpNoDelay(true)
-            // A client that vanished without closing (its host died, a NAT dropped the flow) is
-            // found by TCP keep-alive probes: after KEEPALIVE_IDLE of silence, every
-            // KEEPALIVE_INTERVAL, KEEPALIVE_PROBES times. A waiting watch then fails at its next
-            // write instead of tying up a place until the kernel gives up (minutes to hours).
-            .socketKeepAlive(true)
-            .putSocketOption(ExtendedSocketOptions.TCP_KEEPIDLE, KEEPALIVE_IDLE_SECONDS)
-            .putSocketOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, KEEPALIVE_INTERVAL_SECONDS)
-            .putSocketOption(ExtendedSocketOptions.TCP_KEEPCOUNT, KEEPALIVE_PROBES))
+        .port(port)
+        .connectionOptions(EdgeServer.acceptHook(socketOptions, connections))
+        // Helidon's own hard stop, above the edge's cap so that the edge refuses first with an
+        // answer; it keeps accept() from ever exhausting descriptors on connections alone.
+        .maxTcpConnections(descriptors.connections() + DescriptorBudget.RESERVE / 2)
+        .addConnectionSelector(EdgeServer.requestLineSelector(http1Selector, connections, mistakes))
         // A recovering replica meets the whole fleet's connects at once; the kernel caps this at
         // net.core.somaxconn.
         .backlog(ACCEPT_BACKLOG)
         .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
         // Helidon's own cap sits above ours so that oversized bodies reach RequestBodies and get a problem+json.
         .maxPayloadSize(config.maxBodyBytes() * 2L)
-        .addProtocol(Http1Config.builder()
-            .maxHeadersSize(MAX_HEADER_BYTES)
-            .addSendListener(new NotModifiedLength())
-            .build())
+        .addProtocol(http1)
         // Hands Helidon's message to TransportProblems, which classifies it and never echoes it.
         .errorHandling(errors -> errors.includeEntity(true))
-        .directHandlers(DirectHandlers.builder()
-            .addHandler(DirectHandler.EventType.BAD_REQUEST, new TransportProblems())
-            .addHandler(DirectHandler.EventType.PAYLOAD_TOO_LARGE, new TransportProblems())
-            .build())
+        .directHandlers(transportProblems())
         .shutdownGracePeriod(Duration.ofSeconds(5))
-        .routing(routing);
-    // A second socket for operators: /metrics only there, /health on both ports.
-    ManagementListener.addTo(server, config, health, metrics);
-    return server.build();
+        .routing(routing))
+        .build();
+    EdgeServer edge = EdgeServer.start(server, config.host(), config.port(), connections);
+    management.started(edge.web());
+    return edge;
   }
 
-  /** The port the started {@code server}'s management listener listens on. */
-  public static int managementPort(WebServer server) {
-    return server.port(ManagementListener.SOCKET);
+  /** The port the management listener of {@code server} listens on. */
+  public static int managementPort(EdgeServer server) {
+    return server.web().port(ManagementListener.SOCKET);
   }
 }
