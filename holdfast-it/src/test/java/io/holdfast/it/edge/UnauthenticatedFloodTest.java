@@ -63,11 +63,12 @@ class UnauthenticatedFloodTest {
   private static final Duration P99_SLACK = Duration.ofMillis(25);
   /**
    * How much worse the reads' p99 may be under a flood of health, keys and login pages than under
-   * as large a flood of instance reads (measured: about the same, 10–15 ms, as both take their
-   * share of two cores).
+   * as large a flood of instance reads (measured: 10–13 ms against 6–8 ms, as both take their share
+   * of two cores); an endpoint that did real work per request (a store query, a key derivation)
+   * would cost far more.
    */
   private static final double FLOOD_FACTOR = 2;
-  private static final Duration FLOOD_SLACK = Duration.ofMillis(15);
+  private static final Duration FLOOD_SLACK = Duration.ofMillis(25);
   /** A replica in service scrapes to about 150 KB (measured), mostly request histograms by route and status. */
   private static final long MIN_PAGE_BYTES = 100_000;
   /** Admin, instance and public reads, asked as the admin, as the instance and as nobody. */
