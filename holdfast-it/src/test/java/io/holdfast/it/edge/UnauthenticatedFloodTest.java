@@ -64,8 +64,7 @@ class UnauthenticatedFloodTest {
   /**
    * How much worse the reads' p99 may be under a flood of health, keys and login pages than under
    * as large a flood of instance reads (measured: 10–13 ms against 6–8 ms, as both take their share
-   * of two cores); an endpoint that did real work per request (a store query, a key derivation)
-   * would cost far more.
+   * of two cores). It holds if each of them costs about what a read from memory does.
    */
   private static final double FLOOD_FACTOR = 2;
   private static final Duration FLOOD_SLACK = Duration.ofMillis(25);
