@@ -64,17 +64,19 @@ final class DemoCommand implements Callable<Integer> {
     String reachable = host.equals("0.0.0.0") ? "127.0.0.1" : host;
     List<URI> pair = List.of(URI.create("http://" + reachable + ":" + port), URI.create("http://" + reachable + ":" + secondPort));
     HoldfastServer first = HoldfastServer.start(
-        demo(ServerConfig.builder(dataDir).host(host).port(port), pair));
+        demo(ServerConfig.builder(dataDir).host(host).port(port).managementPort(managementPort(port)), pair));
     HoldfastServer second;
     try {
       second = HoldfastServer.start(
-          demo(ServerConfig.builder(dataDir).host(host).port(secondPort), pair));
+          demo(ServerConfig.builder(dataDir).host(host).port(secondPort).managementPort(managementPort(secondPort)), pair));
     } catch (RuntimeException e) {
       first.close();
       throw e;
     }
     URI a = URI.create("http://" + host + ":" + first.port());
     URI b = URI.create("http://" + host + ":" + second.port());
+    URI managementA = URI.create("http://" + host + ":" + first.managementPort());
+    URI managementB = URI.create("http://" + host + ":" + second.managementPort());
     Path credentials = dataDir.toAbsolutePath().resolve(CREDENTIALS_FILE);
     if (!Files.exists(credentials)) {
       ObjectNode seeded = DemoData.seed(new AdminClient(a, first.adminToken()));
@@ -82,19 +84,25 @@ final class DemoCommand implements Callable<Integer> {
       seeded.putArray("replicas").add(a.toString()).add(b.toString());
       AtomicFiles.writeOwnerOnly(credentials, JSON.writeValueAsBytes(seeded));
     }
-    printTour(spec.commandLine().getOut(), a, b, credentials, first.verificationKey().keyId());
+    printTour(spec.commandLine().getOut(), a, b, managementA, managementB, credentials, first.verificationKey().keyId());
     ServerCommand.awaitShutdown(second, first);
     return 0;
   }
 
-  private static void printTour(PrintWriter out, URI a, URI b, Path credentials, String keyId) throws IOException {
+  /** As {@code holdfast server} does: ten above the instance port (7080 beside 7070), or a free one. */
+  private static int managementPort(int port) {
+    return port == 0 ? 0 : port + 10 <= 65535 ? port + 10 : port - 10;
+  }
+
+  private static void printTour(PrintWriter out, URI a, URI b, URI managementA, URI managementB, Path credentials,
+      String keyId) throws IOException {
     JsonNode saved = JSON.readTree(Files.readAllBytes(credentials));
     String instanceToken = saved.path("instances").path("acme-prod").asText();
     out.printf("""
 
         Holdfast demo: two replicas on one SQLite store
-          replica A  %s
-          replica B  %s
+          replica A  %s   (metrics and health: %s)
+          replica B  %s   (metrics and health: %s)
           credentials %s
 
         Try:
@@ -112,11 +120,13 @@ final class DemoCommand implements Callable<Integer> {
           ./holdfast audit verify
           curl -s -H "Authorization: Bearer $HOLDFAST_TOKEN" %s/v1/admin/probes   # each replica probes both
           ./holdfast probe --replica %s --replica %s --credential "$HOLDFAST_TOKEN" --pin-key-id %s
+          curl -s %s/metrics | grep -E '^holdfast_(probe_success|replica_revision)'   # management port
 
         Web console: %s/console (log in with the admin token above).
 
         Ctrl-C stops both replicas.
-        """, a, b, credentials, saved.path("adminToken").asText(), instanceToken, a, b, a, b, a, a, b, keyId, a);
+        """, a, managementA, b, managementB, credentials, saved.path("adminToken").asText(), instanceToken, a, b, a, b, a, a,
+        b, keyId, managementA, a);
     out.flush();
   }
 }

@@ -159,8 +159,9 @@ public final class HoldfastServer implements AutoCloseable {
       if (config.rollouts().engineEnabled()) {
         engine.start(config.rollouts().tickInterval());
       }
-      LOG.info("Holdfast replica listening on http://{}:{} (store {}, signing key {})",
-          config.host(), web.port(), config.jdbcUrl(), signer.verificationKey().keyId());
+      LOG.info("Holdfast replica listening on http://{}:{} for instances and http://{}:{} for /metrics and health "
+          + "(store {}, signing key {})", config.host(), web.port(), config.host(), HttpApi.managementPort(web),
+          config.jdbcUrl(), signer.verificationKey().keyId());
       probe.start(config.host(), web.port());
       ReplicaProbe started = probe;
       probe.running().ifPresent(running -> metrics.bindProbe(started.results(), running.targets()));
@@ -230,9 +231,14 @@ public final class HoldfastServer implements AutoCloseable {
     }
   }
 
-  /** The port the replica listens on. */
+  /** The port the replica listens on for instances, admin calls and the console. */
   public int port() {
     return web.port();
+  }
+
+  /** The management port: {@code /metrics}, {@code /health/live}, {@code /health/ready}. */
+  public int managementPort() {
+    return HttpApi.managementPort(web);
   }
 
   public ServerConfig config() {

@@ -64,9 +64,35 @@ public final class ServerFixture implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + server.port() + path);
   }
 
+  /** An address on the management port ({@code /metrics}, {@code /health/...}). */
+  public URI managementUri(String path) {
+    return URI.create("http://127.0.0.1:" + server.managementPort() + path);
+  }
+
+  /** A GET on the management port. */
+  public HttpResponse<byte[]> getManagement(String path) {
+    return send(managementUri(path), "GET", null, null);
+  }
+
+  /**
+   * The Prometheus exposition from the management port, asserted to be a 200. A scrape may be up
+   * to a second old ({@code ScrapeMemo}): tests that look for a change wait for it with Awaitility.
+   */
+  public String scrapeMetrics() {
+    HttpResponse<byte[]> response = getManagement("/metrics");
+    if (response.statusCode() != 200) {
+      throw new AssertionError("GET /metrics on the management port answered " + response.statusCode());
+    }
+    return new String(response.body(), StandardCharsets.UTF_8);
+  }
+
   /** Sends a request; {@code headers} are name/value pairs. */
   public HttpResponse<byte[]> send(String method, String path, String token, byte[] body, String... headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
+    return send(uri(path), method, token, body, headers);
+  }
+
+  private HttpResponse<byte[]> send(URI uri, String method, String token, byte[] body, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }

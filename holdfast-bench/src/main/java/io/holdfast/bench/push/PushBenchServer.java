@@ -22,8 +22,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * The server side of the push benchmark, in a process of its own so that its memory can be read
  * from the operating system and it can be killed for the recovery herd:
  * <ul>
- *   <li>{@code holdfast DATA_DIR PORT ADMIN_TOKEN [MAX_CONCURRENT_REQUESTS]}: a Holdfast replica on
- *       a data directory the benchmark prepared;
+ *   <li>{@code holdfast DATA_DIR PORT ADMIN_TOKEN MANAGEMENT_PORT [MAX_CONCURRENT_REQUESTS]}: a
+ *       Holdfast replica on a data directory the benchmark prepared, with {@code /metrics} on
+ *       {@code MANAGEMENT_PORT};
  *   <li>{@code plain PORT}: the baseline, the JDK's own HttpServer on virtual threads doing the
  *       same long poll with none of Holdfast's work (no store, no authentication, no signing, no
  *       snapshot): {@code GET /v1/instances/ID/checksums|config/core|watch?etag=…&timeout=…},
@@ -42,9 +43,10 @@ public final class PushBenchServer {
             .host("127.0.0.1")
             .port(Integer.parseInt(args[2]))
             .adminToken(args[3])
+            .managementPort(Integer.parseInt(args[4]))
             .maxWatchers(20_000);
-        if (args.length > 4) {
-          config.maxConcurrentRequests(Integer.parseInt(args[4]));
+        if (args.length > 5) {
+          config.maxConcurrentRequests(Integer.parseInt(args[5]));
         }
         HoldfastServer server = HoldfastServer.start(config.build());
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));

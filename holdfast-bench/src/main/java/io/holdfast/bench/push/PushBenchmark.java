@@ -85,7 +85,7 @@ public final class PushBenchmark {
   private interface Target {
     String name();
 
-    List<String> serverArguments(int port);
+    List<String> serverArguments(int port) throws IOException;
 
     String token(int watcher);
 
@@ -101,8 +101,8 @@ public final class PushBenchmark {
     /** How many watches wait now, as the server counts them. */
     int waiting(HttpClient http, URI base) throws Exception;
 
-    /** The server's own timing of its last rebuild, ms by phase; empty if it has none. */
-    default double[] lastRefresh(HttpClient http, URI base) throws Exception {
+    /** The server's own timing of its rebuild for {@code revision}, ms by phase; empty if it has none. */
+    default double[] lastRefresh(HttpClient http, URI base, long revision) throws Exception {
       return new double[0];
     }
   }
@@ -147,6 +147,8 @@ public final class PushBenchmark {
 
   private static final class Holdfast implements Target {
     private final Path dataDir;
+    /** Where the server process serves /metrics; chosen with its arguments, kept across its restart. */
+    private int managementPort;
     private final String[] tokens;
 
     Holdfast(int watchers) throws Exception {
@@ -177,8 +179,18 @@ public final class PushBenchmark {
     }
 
     @Override
-    public List<String> serverArguments(int port) {
-      return List.of("holdfast", dataDir.toString(), Integer.toString(port), ADMIN_TOKEN);
+    public List<String> serverArguments(int port) throws IOException {
+      managementPort = freePort();
+      return List.of("holdfast", dataDir.toString(), Integer.toString(port), ADMIN_TOKEN, Integer.toString(managementPort));
+    }
+
+    private static long servedRevision(String metrics) {
+      for (String line : metrics.split("\n")) {
+        if (line.startsWith("holdfast_replica_revision ")) {
+          return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      return -1;
     }
 
     @Override
@@ -211,8 +223,15 @@ public final class PushBenchmark {
     }
 
     @Override
-    public double[] lastRefresh(HttpClient http, URI base) throws Exception {
-      String metrics = send(http, HttpRequest.newBuilder(base.resolve("/metrics")).GET(), 200);
+    public double[] lastRefresh(HttpClient http, URI base, long revision) throws Exception {
+      // /metrics is on the management port, and a page may be up to a second old: read until it
+      // shows the revision, so the timings are this publish's rebuild.
+      URI metricsUri = URI.create("http://127.0.0.1:" + managementPort + "/metrics");
+      String metrics = send(http, HttpRequest.newBuilder(metricsUri).GET(), 200);
+      while (servedRevision(metrics) < revision) {
+        WatchFleet.sleepQuietly(Duration.ofMillis(100));
+        metrics = send(http, HttpRequest.newBuilder(metricsUri).GET(), 200);
+      }
       double[] phases = new double[3];
       List<String> names = List.of("load", "build", "swap");
       for (String line : metrics.split("\n")) {
@@ -274,7 +293,7 @@ public final class PushBenchmark {
         long revision = target.publish(http, base, "core", "default");
         acknowledged[p] = (System.nanoTime() - start) / 1e6;
         awaitReached(fleet, revision);
-        refresh[p] = target.lastRefresh(http, base);
+        refresh[p] = target.lastRefresh(http, base, revision);
         for (int i = 0; i < size; i++) {
           latencies[p * size + i] = (fleet.heardAt.get(i) - start) / 1e6;
         }

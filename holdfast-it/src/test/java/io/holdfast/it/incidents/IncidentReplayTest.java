@@ -47,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * clear, everything is FRESH again and the alerts resolve, with no manual step.
  *
  * <p>The faults sit in fault proxies on the public path in front of each replica process, where
- * the clients and the probes reach them; {@code /metrics} and the admin API are read directly.
+ * the clients and the probes reach them; the admin API is read directly, and {@code /metrics} on
+ * each replica's management port.
  */
 class IncidentReplayTest {
 
@@ -96,8 +97,10 @@ class IncidentReplayTest {
       String[] probeTargets = {proxyA.uri().toString(), proxyB.uri().toString()};
       try (JavaProcess replicaA = replica(dir, "a", portA, probeTargets);
           JavaProcess replicaB = replica(dir, "b", portB, probeTargets);
+          // Prometheus scrapes the replicas' management ports, as operators configure it.
           PrometheusProcess prometheus = PrometheusProcess.start(root, dir.resolve("prometheus"),
-              List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB))) {
+              List.of("127.0.0.1:" + ReplicaMain.Ready.of(replicaA, 0).managementPort(),
+                  "127.0.0.1:" + ReplicaMain.Ready.of(replicaB, 0).managementPort()))) {
         VerificationKey key = VerificationKey.fromBase64(
             admin(portA, "GET", "/v1/keys", null).path("keys").get(0).path("publicKey").asText());
         List<String> credentials = seed(portA);
@@ -216,7 +219,7 @@ class IncidentReplayTest {
     args.addAll(List.of(probeTargets));
     JavaProcess process = JavaProcess.java(dir.resolve("replica-" + name + ".log"), ReplicaMain.class.getName(),
         args.toArray(String[]::new));
-    process.awaitLine("READY", 60);
+    ReplicaMain.Ready.of(process, 60);
     return process;
   }
 

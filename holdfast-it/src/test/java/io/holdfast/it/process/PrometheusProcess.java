@@ -33,7 +33,7 @@ public final class PrometheusProcess implements AutoCloseable {
     this.api = api;
   }
 
-  /** @param targets host:port of each replica's /metrics */
+  /** @param targets host:port of each replica's management port, which serves /metrics */
   public static PrometheusProcess start(Path root, Path work, List<String> targets) throws Exception {
     Path binary = Path.of(ensurePromtool(root)).resolveSibling("prometheus");
     int port;

@@ -8,15 +8,28 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A replica in a process of its own, for system tests that need real separate processes:
  * {@code ReplicaMain <data-dir> <port> <admin-token> <probe-interval-ms> [probe-target …]}.
- * Prints {@code READY <port>} once it serves, and runs until the process is stopped.
+ * Its management port ({@code /metrics}, health) is a free one. Prints
+ * {@code READY <port> <management-port>} once it serves ({@link Ready#of} reads it), and runs
+ * until the process is stopped.
  */
 public final class ReplicaMain {
 
   private ReplicaMain() {}
+
+  /** The ports a started replica process announced. */
+  public record Ready(int port, int managementPort) {
+
+    /** Waits for the process's {@code READY} line and reads its ports. */
+    public static Ready of(JavaProcess process, long timeoutSeconds) throws TimeoutException, InterruptedException {
+      String[] words = process.awaitLine("READY ", timeoutSeconds).strip().split(" ");
+      return new Ready(Integer.parseInt(words[1]), Integer.parseInt(words[2]));
+    }
+  }
 
   public static void main(String[] args) throws InterruptedException {
     List<URI> targets = Arrays.stream(args).skip(4).map(URI::create).toList();
@@ -30,7 +43,7 @@ public final class ReplicaMain {
         .build();
     HoldfastServer server = HoldfastServer.start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-    System.out.println("READY " + server.port());
+    System.out.println("READY " + server.port() + " " + server.managementPort());
     System.out.flush();
     new CountDownLatch(1).await();
   }

@@ -17,7 +17,6 @@ import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.fleet.Fleet;
 import io.holdfast.server.fleet.HeartbeatWriter;
 import io.holdfast.server.fleet.Propagation;
-import io.holdfast.server.metrics.MetricsApi;
 import io.holdfast.server.metrics.RequestMetrics;
 import io.holdfast.server.metrics.ServerMetrics;
 import io.holdfast.server.snapshot.SnapshotHolder;
@@ -100,6 +99,7 @@ public final class HttpApi {
     AdmissionControl admission = new AdmissionControl(config.maxConcurrentRequests(),
         new KeyedLimit(edgeSettings.maxRequestsPerInstance()),
         metrics.bindAdmission(config.maxConcurrentRequests()));
+    HealthApi health = new HealthApi(snapshots, watchers, connections);
     HttpRouting.Builder routing = HttpRouting.builder();
     // First: it times every request, closes connections that asked for it, and answers failures.
     EdgeFilter edgeFilter = new EdgeFilter(connections, ProblemResponses::send, mistakes, nanoTime);
@@ -128,10 +128,9 @@ public final class HttpApi {
         .register("/v1/admin/audit", new AuditAdminApi(admin))
         .register("/v1/admin/probes", new ProbeAdminApi(admin, probe))
         .register("/v1/admin/fleet", new FleetApi(admin, fleet))
-        .register("/health", new HealthApi(snapshots, watchers, connections))
+        .register("/health", health)
         // The web console, over the same services, checks and audit as the admin API.
         .register("/console", new Console(store, snapshots, changes, fleet, probe, clock, adminJson, admin::afterWrite))
-        .register("/metrics", new MetricsApi(metrics))
         .any(Routes.notFound())
         .error(Throwable.class, (req, res, failure) -> ProblemResponses.send(req, res, edgeFilter.explain(req, res, failure)));
     Http1Config http1 = Http1Config.builder()
@@ -151,7 +150,9 @@ public final class HttpApi {
         .putSocketOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, KEEPALIVE_INTERVAL_SECONDS)
         .putSocketOption(ExtendedSocketOptions.TCP_KEEPCOUNT, KEEPALIVE_PROBES)
         .build();
-    IntFunction<WebServer> server = port -> WebServer.builder()
+    // A second socket for operators: /metrics only there, /health on both ports.
+    ManagementListener management = new ManagementListener(config, health, metrics);
+    IntFunction<WebServer> server = port -> management.addTo(WebServer.builder()
         .host(config.host())
         .port(port)
         .connectionOptions(EdgeServer.acceptHook(socketOptions, connections))
@@ -170,8 +171,15 @@ public final class HttpApi {
         .errorHandling(errors -> errors.includeEntity(true))
         .directHandlers(transportProblems())
         .shutdownGracePeriod(Duration.ofSeconds(5))
-        .routing(routing)
+        .routing(routing))
         .build();
-    return EdgeServer.start(server, config.host(), config.port(), connections);
+    EdgeServer edge = EdgeServer.start(server, config.host(), config.port(), connections);
+    management.started(edge.web());
+    return edge;
+  }
+
+  /** The port the management listener of {@code server} listens on. */
+  public static int managementPort(EdgeServer server) {
+    return server.web().port(ManagementListener.SOCKET);
   }
 }

@@ -51,7 +51,7 @@ class AdmissionControlTest {
             .as("operators get through an overload").isEqualTo(200);
         assertThat(server.get("/v1/instances/acme-prod/watch?etag=%22stale%22", token).statusCode())
             .as("watches are bounded by max-watchers instead").isEqualTo(200);
-        String metrics = new String(server.get("/metrics", null).body(), StandardCharsets.UTF_8);
+        String metrics = server.scrapeMetrics();
         assertThat(metrics).containsPattern("holdfast_requests_refused_total(\\{[^}]*})? [1-9]");
         assertThat(metrics).contains("holdfast_requests_concurrent_limit 1.0");
       }

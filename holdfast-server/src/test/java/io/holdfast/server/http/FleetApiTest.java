@@ -131,7 +131,7 @@ class FleetApiTest {
 
   @Test
   void metrics_countTheFleetByState_andTheLeastGraceRemaining() {
-    String text = new String(server.get("/metrics", null).body(), StandardCharsets.UTF_8);
+    String text = server.scrapeMetrics();
     assertThat(text).contains("holdfast_fleet_instances{state=\"stale\"} 1.0");
     assertThat(text).contains("holdfast_fleet_instances{state=\"fresh\"} 1.0");
     assertThat(text).containsPattern("holdfast_fleet_grace_remaining_min_seconds 7[0-9]{3}\\.0");

@@ -3,7 +3,6 @@ package io.holdfast.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.holdfast.server.ServerFixture;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,7 +46,7 @@ class SubscriptionMetricsTest {
 
   @Test
   void overAllocatedInstancesAndHighestUtilisation_perApplication() {
-    String text = new String(server.get("/metrics", null).body(), StandardCharsets.UTF_8);
+    String text = server.scrapeMetrics();
 
     assertThat(text).contains("holdfast_subscription_over_allocated_instances{application=\"crm\"} 1.0");
     assertThat(text).contains("holdfast_subscription_over_allocated_instances{application=\"hr\"} 0.0");

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shipped monitoring: {@code deploy/prometheus/alerts.yml} is valid and passes its unit
- * tests, and every query of the Grafana dashboard parses, all checked by Prometheus's own
+ * tests, the example scrape configuration is valid and scrapes management ports, and every query of the Grafana dashboard parses, all checked by Prometheus's own
  * {@code promtool}.
  */
 class MetricsRulesTest {
@@ -23,6 +23,7 @@ class MetricsRulesTest {
   private static final Path ALERTS = Promtool.ROOT.resolve("deploy/prometheus/alerts.yml");
   private static final Path ALERT_TESTS = Promtool.ROOT.resolve("deploy/prometheus/alerts.test.yml");
   private static final Path DASHBOARD = Promtool.ROOT.resolve("deploy/grafana/holdfast-dashboard.json");
+  private static final Path SCRAPE_CONFIG = Promtool.ROOT.resolve("deploy/prometheus/prometheus.yml");
 
   @Test
   void alertRules_areValid() {
@@ -36,6 +37,14 @@ class MetricsRulesTest {
     Promtool.Result result = Promtool.run(new byte[0], "test", "rules", ALERT_TESTS.toString());
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).contains("SUCCESS");
+  }
+
+  @Test
+  void theExampleScrapeConfig_isValid_andScrapesManagementPorts() throws IOException {
+    Promtool.Result result = Promtool.run(new byte[0], "check", "config", SCRAPE_CONFIG.toString());
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.output()).contains("SUCCESS: 8 rules found");
+    assertThat(Files.readString(SCRAPE_CONFIG, StandardCharsets.UTF_8)).contains(":7080'").doesNotContain(":7070");
   }
 
   @Test

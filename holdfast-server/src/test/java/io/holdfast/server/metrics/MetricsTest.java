@@ -6,15 +6,18 @@ import io.holdfast.server.ServerFixture;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code /metrics} on a real replica: request counts by route template and status (the 304
+ * {@code /metrics} on a real replica's management port: request counts by route template and status (the 304
  * ratio comes from these), the served revision and store health, bounded label values, and a
  * clean bill from {@code promtool check metrics}.
  */
@@ -44,10 +47,19 @@ class MetricsTest {
   }
 
   private static String scrape() {
-    HttpResponse<byte[]> response = replica.get("/metrics", null);
+    HttpResponse<byte[]> response = replica.getManagement("/metrics");
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
     return new String(response.body(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Scrapes until {@code expectations} hold: the tests share one replica, and a page rendered for
+   * an earlier test is served for up to a second (ScrapeMemo).
+   */
+  private static void scrapeUntil(Consumer<String> expectations) {
+    Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+        .untilAsserted(() -> expectations.accept(scrape()));
   }
 
   /** The value of the first sample whose line starts with {@code name} and contains every fragment. */
@@ -67,12 +79,13 @@ class MetricsTest {
       assertThat(replica.get(CONFIG, token, "If-None-Match", etag).statusCode()).isEqualTo(304);
     }
 
-    String text = scrape();
     String name = "holdfast_http_server_requests_seconds_count";
-    assertThat(sample(text, name, "status=\"304\"", "config")).as(text).hasValueSatisfying(v -> assertThat(v).isEqualTo(3.0));
-    assertThat(sample(text, name, "status=\"200\"", "config")).hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(1.0));
-    assertThat(text).contains("route=\"/v1/instances/{instance}/config/{namespace}\"");
-    assertThat(sample(text, "holdfast_http_server_requests_seconds_bucket", "status=\"304\"", "le=\"+Inf\"")).isPresent();
+    scrapeUntil(text -> {
+      assertThat(sample(text, name, "status=\"304\"", "config")).as(text).hasValueSatisfying(v -> assertThat(v).isEqualTo(3.0));
+      assertThat(sample(text, name, "status=\"200\"", "config")).hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(1.0));
+      assertThat(text).contains("route=\"/v1/instances/{instance}/config/{namespace}\"");
+      assertThat(sample(text, "holdfast_http_server_requests_seconds_bucket", "status=\"304\"", "le=\"+Inf\"")).isPresent();
+    });
   }
 
   @Test
@@ -81,10 +94,11 @@ class MetricsTest {
       replica.get("/v1/instances/nobody-" + i + "/config/core", token);
       replica.get("/no/such/route/" + i, null);
     }
-    String text = scrape();
-    assertThat(text).doesNotContain("nobody-").doesNotContain("/no/such/route");
-    assertThat(sample(text, "holdfast_http_server_requests_seconds_count", "route=\"unmatched\"", "status=\"404\""))
-        .hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(20.0));
+    scrapeUntil(text -> {
+      assertThat(text).doesNotContain("nobody-").doesNotContain("/no/such/route");
+      assertThat(sample(text, "holdfast_http_server_requests_seconds_count", "route=\"unmatched\"", "status=\"404\""))
+          .hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(20.0));
+    });
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.holdfast.server.probe.SyntheticProbe;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,18 +38,21 @@ class ProbeMetricsTest {
   }
 
   private static String scrape() {
-    return new String(replica.get("/metrics", null).body(), StandardCharsets.UTF_8);
+    return replica.scrapeMetrics();
   }
 
   @Test
   void beforeTheFirstRound_theGaugesSayNothing_andAfterAHealthyRound_everyCheckIsOne() {
     SyntheticProbe probe = replica.server().probe().running().orElseThrow();
     String target = probe.targets().get(0).toString();
-    assertThat(scrape()).contains("holdfast_probe_success{check=\"checksums\",target=\"" + target + "\"} NaN");
+    String unknown = "holdfast_probe_success{check=\"checksums\",target=\"" + target + "\"} NaN";
+    assertThat(scrape()).contains(unknown);
 
     probe.runRound();
 
-    String text = scrape();
+    // The page before the round may still be served for up to a second (ScrapeMemo).
+    String text = Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+        .until(ProbeMetricsTest::scrape, t -> !t.contains(unknown));
     for (ProbeCheck check : ProbeCheck.values()) {
       assertThat(text).contains("holdfast_probe_success{check=\"" + check.label() + "\",target=\"" + target + "\"} 1.0");
     }
