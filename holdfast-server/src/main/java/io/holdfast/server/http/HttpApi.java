@@ -66,6 +66,8 @@ public final class HttpApi {
         metrics.bindAdmission(config.maxConcurrentRequests()));
     HttpRouting.Builder routing = HttpRouting.builder();
     routing.addFilter(new RequestMetrics(metrics.registry()));
+    // Before admission control, so that its 503 carries the Vary too.
+    routing.addFilter(new CredentialVary());
     routing.addFilter(admission);
     if (AccessLog.enabled()) {
       // Only when it would write: a filter costs every request even when its logger is off.

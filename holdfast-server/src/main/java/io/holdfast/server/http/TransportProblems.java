@@ -2,6 +2,7 @@ package io.holdfast.server.http;
 
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
 import io.holdfast.protocol.http.HoldfastHeaders;
@@ -26,6 +27,8 @@ final class TransportProblems implements DirectHandler {
         .headers(headers)
         .header(HeaderNames.CONTENT_TYPE, HoldfastHeaders.PROBLEM_MEDIA_TYPE)
         .header(HeaderNames.CACHE_CONTROL, "no-store")
+        // The problem quotes the request's path: a browser must never sniff it into HTML.
+        .header(HeaderValues.X_CONTENT_TYPE_OPTIONS_NOSNIFF)
         .entity(body)
         .build();
   }
