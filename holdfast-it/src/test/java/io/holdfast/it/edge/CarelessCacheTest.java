@@ -44,7 +44,7 @@ class CarelessCacheTest {
   static void start() throws Exception {
     replicas = TwoTenantReplicas.start(dir);
     Path nginxDir = dir.resolve("nginx");
-    nginx = Nginx.start(nginxDir, replicas.upstream("holdfast") + """
+    nginx = Nginx.start(nginxDir, replicas.upstream("holdfast", "") + """
 
         proxy_cache_path %s/cache levels=1:2 keys_zone=careless:1m inactive=10m;
         server {

@@ -1,49 +1,16 @@
 package io.holdfast.it.edge;
 
-import static io.holdfast.it.edge.TwoTenantReplicas.SECRET_A;
-import static io.holdfast.it.edge.TwoTenantReplicas.SECRET_B;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 /**
- * Debian's nginx with its default upstream settings (a plain {@code proxy_pass} to an upstream of
- * two real replica processes; so HTTP/1.0 to the replicas, a 60 s {@code proxy_read_timeout}, a
- * replica marked down after one failure) in front of two tenants: documents, 304s and watches
- * work through it, the tenant walls hold, and a watch at its maximum timeout is answered before
- * nginx gives up on it (FAULTS F7).
+ * nginx with its default upstream settings: what an operator writes first, a plain
+ * {@code proxy_pass} to an upstream of the two replicas. nginx then speaks HTTP/1.0 to them
+ * ({@code Connection: close}, a new connection per request), waits 60 s for an answer
+ * ({@code proxy_read_timeout}) and marks a replica down after one failure (FAULTS F4, F7).
  */
-@Timeout(value = 4, unit = TimeUnit.MINUTES)
-class NginxDefaultsTest {
+class NginxDefaultsTest extends NginxFrontTests {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  @TempDir
-  static Path dir;
-
-  private static TwoTenantReplicas replicas;
-  private static Nginx nginx;
-  private static EdgeClient client;
-
-  @BeforeAll
-  static void start() throws Exception {
-    replicas = TwoTenantReplicas.start(dir);
-    // What an operator writes first: nothing but the upstream and proxy_pass.
-    nginx = Nginx.start(dir.resolve("nginx"), replicas.upstream("holdfast") + """
+  @Override
+  String httpBlock(TwoTenantReplicas replicas) {
+    return replicas.upstream("holdfast", "") + """
 
         server {
           listen LISTEN;
@@ -51,109 +18,6 @@ class NginxDefaultsTest {
             proxy_pass http://holdfast;
           }
         }
-        """);
-    client = new EdgeClient();
-  }
-
-  @AfterAll
-  static void stop() {
-    try {
-      if (client != null) {
-        client.close();
-      }
-      if (nginx != null) {
-        nginx.close();
-      }
-    } finally {
-      if (replicas != null) {
-        replicas.close();
-      }
-    }
-  }
-
-  @Test
-  void F7_documentsAndTheir304s_workThroughNginx_onEitherReplica() {
-    URI document = nginx.uri("/v1/instances/tenant-a/config/core");
-    HttpResponse<String> first = client.get(document, replicas.tokenA());
-    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
-    String etag = first.headers().firstValue("ETag").orElseThrow();
-
-    // nginx takes turns between the replicas: four requests reach both of them.
-    for (int i = 0; i < 4; i++) {
-      HttpResponse<String> full = client.get(document, replicas.tokenA());
-      assertThat(full.statusCode()).as(full.body()).isEqualTo(200);
-      assertThat(full.body()).contains(SECRET_A).doesNotContain(SECRET_B);
-      assertThat(full.headers().firstValue("ETag")).contains(etag);
-      assertThat(full.headers().firstValue("Holdfast-Signature")).isPresent();
-      assertThat(full.headers().allValues("Vary")).containsExactly("Authorization");
-
-      HttpResponse<String> notModified = client.get(document, replicas.tokenA(), "If-None-Match", etag);
-      assertThat(notModified.statusCode()).isEqualTo(304);
-      assertThat(notModified.body()).isEmpty();
-      assertThat(notModified.headers().firstValue("ETag")).contains(etag);
-      assertThat(notModified.headers().allValues("Vary")).containsExactly("Authorization");
-    }
-  }
-
-  @Test
-  void F7_tenantWalls_holdThroughNginx() {
-    HttpResponse<String> crossTenant = client.get(nginx.uri("/v1/instances/tenant-b/config/core"), replicas.tokenA());
-    HttpResponse<String> own = client.get(nginx.uri("/v1/instances/tenant-b/config/core"), replicas.tokenB());
-    HttpResponse<String> anonymous = client.get(nginx.uri("/v1/instances/tenant-b/config/core"), null);
-
-    assertThat(crossTenant.statusCode()).isEqualTo(404);
-    assertThat(crossTenant.body()).doesNotContain(SECRET_B);
-    assertThat(own.statusCode()).isEqualTo(200);
-    assertThat(own.body()).contains(SECRET_B).doesNotContain(SECRET_A);
-    assertThat(anonymous.statusCode()).isEqualTo(401);
-    assertThat(anonymous.body()).doesNotContain(SECRET_B);
-  }
-
-  @Test
-  void F7_aWatch_isWokenThroughNginx_byAPublish() throws Exception {
-    String etag = checksumsEtag();
-    CompletableFuture<HttpResponse<String>> watch = CompletableFuture.supplyAsync(
-        () -> client.get(watchUri(etag, "30s"), replicas.tokenA(), Duration.ofSeconds(45)));
-
-    replicas.admin("PUT", "/v1/admin/namespaces/core/layers/default", "{\"plan\":\"woken-" + System.nanoTime() + "\"}");
-    long published = replicas.publishCore();
-
-    HttpResponse<String> woken = watch.get(40, TimeUnit.SECONDS);
-    assertThat(woken.statusCode()).as(woken.body()).isEqualTo(200);
-    JsonNode checksums = JSON.readTree(woken.body());
-    assertThat(checksums.get("instance").asText()).isEqualTo("tenant-a");
-    assertThat(checksums.get("revision").asLong()).isEqualTo(published);
-    assertThat(woken.headers().firstValue("ETag")).isPresent().isNotEqualTo(java.util.Optional.of(etag));
-  }
-
-  @Test
-  void F7_aWatchAtItsMaximumTimeout_isAnsweredBeforeNginxsDefaultReadTimeout_neverA504() {
-    String etag = checksumsEtag();
-    long start = System.nanoTime();
-
-    // 60s was the documented maximum and is what nginx's proxy_read_timeout allows in total.
-    HttpResponse<String> watch = client.get(watchUri(etag, "60s"), replicas.tokenA(), Duration.ofSeconds(90));
-
-    Duration waited = Duration.ofNanos(System.nanoTime() - start);
-    assertThat(watch.statusCode()).as("after %s: %s", waited, watch.body()).isEqualTo(304);
-    assertThat(watch.headers().firstValue("ETag")).contains(etag);
-    assertThat(waited).isLessThan(Duration.ofSeconds(60)).isGreaterThanOrEqualTo(Duration.ofSeconds(45));
-    assertThat(nginx.errorLog()).doesNotContain("upstream timed out").doesNotContain("no live upstreams");
-    // Neither replica was marked down: both keep answering through nginx.
-    for (int i = 0; i < 4; i++) {
-      assertThat(client.get(nginx.uri("/v1/instances/tenant-a/checksums"), replicas.tokenA()).statusCode()).isEqualTo(200);
-    }
-    assertThat(replicas.alive()).isTrue();
-  }
-
-  private static String checksumsEtag() {
-    HttpResponse<String> checksums = client.get(nginx.uri("/v1/instances/tenant-a/checksums"), replicas.tokenA());
-    assertThat(checksums.statusCode()).as(checksums.body()).isEqualTo(200);
-    return checksums.headers().firstValue("ETag").orElseThrow();
-  }
-
-  private static URI watchUri(String etag, String timeout) {
-    return nginx.uri("/v1/instances/tenant-a/watch?etag=" + URLEncoder.encode(etag, StandardCharsets.UTF_8)
-        + "&timeout=" + timeout);
+        """;
   }
 }

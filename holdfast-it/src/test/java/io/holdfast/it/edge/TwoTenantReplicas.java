@@ -133,9 +133,9 @@ final class TwoTenantReplicas implements AutoCloseable {
     return replicaA.alive() && replicaB.alive();
   }
 
-  /** The {@code upstream} block for nginx: both replicas, nginx's defaults otherwise. */
-  String upstream(String name) {
-    return "upstream " + name + " { server 127.0.0.1:" + portA + "; server 127.0.0.1:" + portB + "; }";
+  /** The {@code upstream} block for nginx: both replicas, then {@code extra} directives. */
+  String upstream(String name, String extra) {
+    return "upstream " + name + " { server 127.0.0.1:" + portA + "; server 127.0.0.1:" + portB + "; " + extra + " }";
   }
 
   @Override
