@@ -19,18 +19,29 @@ import io.helidon.webserver.http.RoutingResponse;
  * credential and never serves tenant A's document, A's 404 or an admin listing to tenant B or to
  * an anonymous caller. A 304 must carry the same {@code Vary} as its 200 (FAULTS I11), which one
  * filter gives for free. Set before the handler runs so that the problem mapping, which keeps the
- * headers already set, repeats it on errors too. Stateless.
+ * headers already set, repeats it on errors too. Console pages, whose credential is the session
+ * cookie, carry {@code Vary: Cookie} for the same reason. Stateless.
  */
 final class CredentialVary implements Filter {
 
   static final Header VARY_AUTHORIZATION = HeaderValues.createCached(HeaderNames.VARY, "Authorization");
+  /** The console's credential is its session cookie. */
+  static final Header VARY_COOKIE = HeaderValues.createCached(HeaderNames.VARY, "Cookie");
 
   @Override
   public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-    if (authenticated(req.path().path())) {
+    String path = req.path().path();
+    if (authenticated(path)) {
       res.header(VARY_AUTHORIZATION);
+    } else if (consolePage(path)) {
+      res.header(VARY_COOKIE);
     }
     chain.proceed();
+  }
+
+  /** Console pages, which depend on the session cookie; its static assets do not. */
+  static boolean consolePage(String path) {
+    return (path.equals("/console") || path.startsWith("/console/")) && !path.startsWith("/console/assets/");
   }
 
   /** Whether the answers under {@code path} depend on the request's credential. */

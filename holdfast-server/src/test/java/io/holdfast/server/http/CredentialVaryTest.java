@@ -163,6 +163,14 @@ class CredentialVaryTest {
   }
 
   @Test
+  void F6_consolePages_varyByTheSessionCookie() {
+    for (String path : new String[] {"/console/login", "/console/fleet", "/console/audit", "/console/no-such-page"}) {
+      HttpResponse<byte[]> page = server.get(path, null);
+      assertThat(page.headers().allValues("Vary")).as("Vary of %s (%d)", path, page.statusCode()).containsExactly("Cookie");
+    }
+  }
+
+  @Test
   void unauthenticatedRoutes_doNotVary_soTheirAnswersStayShareable() {
     assertThat(server.get("/v1/keys", null).headers().allValues("Vary")).isEmpty();
   }
