@@ -106,7 +106,7 @@ final class Nginx implements AutoCloseable {
       return found;
     }
     try {
-      run(List.of("apt-get", "update", "-qq"));
+      run(List.of("apt-get", "update", "-qq", "-o", "DPkg::Lock::Timeout=300"));
       run(List.of("apt-get", "install", "-y", "-qq", "-o", "DPkg::Lock::Timeout=300", "nginx-light"));
     } catch (IOException e) {
       throw new IllegalStateException("nginx is missing and apt-get could not be run to install it", e);

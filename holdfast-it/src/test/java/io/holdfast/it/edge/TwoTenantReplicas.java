@@ -105,10 +105,6 @@ final class TwoTenantReplicas implements AutoCloseable {
     return admin.call(portA, ADMIN_TOKEN, method, path, body);
   }
 
-  List<Integer> ports() {
-    return List.of(portA, portB);
-  }
-
   String tokenA() {
     return tokenA;
   }
