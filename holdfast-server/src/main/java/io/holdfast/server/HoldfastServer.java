@@ -1,12 +1,12 @@
 package io.holdfast.server;
 
-import io.helidon.webserver.WebServer;
 import io.holdfast.protocol.signature.DocumentSigner;
 import io.holdfast.protocol.signature.VerificationKey;
 import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.config.ServerConfig;
 import io.holdfast.server.datadir.AtomicFiles;
 import io.holdfast.server.datadir.DataDirectoryLock;
+import io.holdfast.server.edge.EdgeServer;
 import io.holdfast.server.fleet.Fleet;
 import io.holdfast.server.fleet.HeartbeatWriter;
 import io.holdfast.server.http.HttpApi;
@@ -66,7 +66,7 @@ public final class HoldfastServer implements AutoCloseable {
   private final ServerConfig config;
   private final ConfigStore store;
   private final SnapshotHolder snapshots;
-  private final WebServer web;
+  private final EdgeServer web;
   private final VerificationKey verificationKey;
   private final String adminToken;
   private final ServerMetrics metrics;
@@ -76,7 +76,7 @@ public final class HoldfastServer implements AutoCloseable {
   /** On PostgreSQL, wakes the snapshot at once on other replicas' writes; {@code null} on SQLite. */
   private final RevisionNotifications notifications;
 
-  private HoldfastServer(ServerConfig config, ConfigStore store, SnapshotHolder snapshots, WebServer web,
+  private HoldfastServer(ServerConfig config, ConfigStore store, SnapshotHolder snapshots, EdgeServer web,
       VerificationKey verificationKey, String adminToken, ReplicaProbe probe, ServerMetrics metrics, HeartbeatWriter heartbeats,
       RolloutEngine engine, RevisionNotifications notifications) {
     this.engine = engine;
@@ -117,6 +117,7 @@ public final class HoldfastServer implements AutoCloseable {
     RolloutStore rollouts = null;
     RolloutEngine engine = null;
     RevisionNotifications notifications = null;
+    EdgeServer web = null;
     Database.Dialect dialect = null;
     try {
       DocumentSigner signer;
@@ -149,8 +150,9 @@ public final class HoldfastServer implements AutoCloseable {
           usageStore.latestHeartbeats(), clock.instant()));
       SnapshotHolder refreshed = snapshots;
       Changes changes = new Changes(store, rollouts, config.rollouts().requiredApprovals(), clock, metrics::recordBackout);
-      WebServer web = HttpApi.build(config, store, snapshots, List.of(signer.verificationKey()), tokens, clock, probe, metrics,
-          fleet, heartbeats, changes).start();
+      web = HttpApi.start(config, store, snapshots, List.of(signer.verificationKey()), tokens, clock, probe, metrics,
+          fleet, heartbeats, changes);
+      metrics.bindEdge(web);
       engine = new RolloutEngine(rollouts, store, clock, replicaName(config, web.port()), config.rollouts().leaseTtl(),
           () -> refreshQuietly(refreshed), metrics::recordBackout);
       metrics.bindRollouts(engine);
@@ -165,6 +167,9 @@ public final class HoldfastServer implements AutoCloseable {
       return new HoldfastServer(config, store, snapshots, web, signer.verificationKey(), adminToken, probe, metrics,
           heartbeats, engine, notifications);
     } catch (RuntimeException e) {
+      if (web != null) {
+        web.close();
+      }
       if (engine != null) {
         engine.close();
       }
@@ -277,7 +282,7 @@ public final class HoldfastServer implements AutoCloseable {
       snapshots.close();
     } finally {
       try {
-        web.stop();
+        web.close();
       } finally {
         heartbeats.close(); // writes what is waiting before the store closes
         store.close();

@@ -38,6 +38,11 @@ public final class JavaProcess implements AutoCloseable {
 
   /** Runs a class of the test classpath in a new JVM of the same runtime. */
   public static JavaProcess java(Path log, String mainClass, String... args) {
+    return start(javaCommand(mainClass, args), log);
+  }
+
+  /** The command line that {@link #java} runs, for a test that wraps it (in a shell with limits, say). */
+  public static List<String> javaCommand(String mainClass, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
@@ -47,7 +52,25 @@ public final class JavaProcess implements AutoCloseable {
     command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
     command.add(mainClass);
     command.addAll(List.of(args));
-    return start(command, log);
+    return command;
+  }
+
+  /** Writes one line to the process's standard input. */
+  public void send(String line) {
+    try {
+      Writer in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+      in.write(line + "\n");
+      in.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The output so far (it is also copied to the log file). */
+  public List<String> output() {
+    synchronized (this) {
+      return List.copyOf(lines);
+    }
   }
 
   /** Runs any program. */

@@ -15,6 +15,10 @@ public enum ProblemType {
   INVALID_PRECONDITION("invalid-precondition", 400, "Malformed conditional header"),
   MALFORMED_REQUEST("malformed-request", 400, "Malformed HTTP request"),
   HEADERS_TOO_LARGE("headers-too-large", 431, "Request header fields too large"),
+  URI_TOO_LONG("uri-too-long", 414, "Request line too long"),
+  REQUEST_TIMEOUT("request-timeout", 408, "Request not received in time"),
+  METHOD_NOT_IMPLEMENTED("method-not-implemented", 501, "Method not implemented"),
+  HTTP_VERSION_NOT_SUPPORTED("http-version-not-supported", 505, "HTTP version not supported"),
   UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type"),
   UNAUTHENTICATED("unauthenticated", 401, "Authentication required"),
   FORBIDDEN("forbidden", 403, "Not permitted for this role"),
@@ -42,6 +46,8 @@ public enum ProblemType {
   NOT_READY("not-ready", 503, "Replica not ready"),
   TOO_MANY_WATCHERS("too-many-watchers", 503, "Too many watchers"),
   OVERLOADED("overloaded", 503, "Replica overloaded"),
+  TOO_MANY_REQUESTS("too-many-requests", 429, "Too many requests from this instance"),
+  TOO_MANY_CONNECTIONS("too-many-connections", 503, "Too many connections"),
   INTERNAL_ERROR("internal-error", 500, "Internal error");
 
   /** The prefix of every Holdfast problem type URI. */

@@ -3,10 +3,8 @@ package io.holdfast.server.console;
 import io.helidon.http.HttpMediaType;
 import io.helidon.webserver.http.ServerRequest;
 import io.holdfast.protocol.problem.ProblemType;
+import io.holdfast.server.edge.RequestBody;
 import io.holdfast.server.ProblemException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -33,12 +31,7 @@ final class FormBody {
     if (!form) {
       throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "send the form as application/x-www-form-urlencoded");
     }
-    byte[] bytes;
-    try (InputStream in = req.content().inputStream()) {
-      bytes = in.readNBytes(maxBytes + 1);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the form", e);
-    }
+    byte[] bytes = RequestBody.readAtMost(req, maxBytes);
     if (bytes.length > maxBytes) {
       throw new ProblemException(ProblemType.DOCUMENT_TOO_LARGE, "the form is larger than " + maxBytes + " bytes");
     }

@@ -7,6 +7,7 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.holdfast.protocol.problem.Problem;
 import io.holdfast.protocol.problem.ProblemType;
+import io.holdfast.server.edge.KeyedLimit;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -33,11 +34,18 @@ final class AdmissionControl implements Filter {
   static final String RETRY_AFTER_SECONDS = "2";
 
   private final Semaphore places;
+  private final KeyedLimit perCredential;
   private final Runnable onRefused;
 
-  /** @param onRefused called once per refused request (the metric) */
-  AdmissionControl(int maxConcurrentRequests, Runnable onRefused) {
+  /**
+   * @param perCredential places per credential ({@code max-requests-per-instance}), taken before a
+   *     place of the whole, so one tenant's burst is turned away (429) without queueing in front
+   *     of the others
+   * @param onRefused called once per refused request (the metric)
+   */
+  AdmissionControl(int maxConcurrentRequests, KeyedLimit perCredential, Runnable onRefused) {
     this.places = new Semaphore(maxConcurrentRequests);
+    this.perCredential = perCredential;
     this.onRefused = onRefused;
   }
 
@@ -48,6 +56,22 @@ final class AdmissionControl implements Filter {
       chain.proceed();
       return;
     }
+    // The credential as sent: a flood of wrong or other tokens never uses a real tenant's share.
+    String credential = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+    if (!perCredential.tryEnter(credential)) {
+      onRefused.run();
+      ProblemResponses.send(res, new Problem(ProblemType.TOO_MANY_REQUESTS, "this credential already has "
+          + perCredential.max() + " requests in flight on this replica; retry after the time in Retry-After", path));
+      return;
+    }
+    try {
+      admitAndProceed(chain, res, path);
+    } finally {
+      perCredential.exit(credential);
+    }
+  }
+
+  private void admitAndProceed(FilterChain chain, RoutingResponse res, String path) {
     boolean admitted;
     try {
       admitted = places.tryAcquire(QUEUE_WAIT.toNanos(), TimeUnit.NANOSECONDS);

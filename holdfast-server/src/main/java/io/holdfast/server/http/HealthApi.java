@@ -6,6 +6,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.holdfast.server.edge.EdgeConnections;
 import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.snapshot.SnapshotHolder;
 
@@ -18,10 +19,12 @@ final class HealthApi implements HttpService {
 
   private final SnapshotHolder snapshots;
   private final WatchLimit watchers;
+  private final EdgeConnections connections;
 
-  HealthApi(SnapshotHolder snapshots, WatchLimit watchers) {
+  HealthApi(SnapshotHolder snapshots, WatchLimit watchers, EdgeConnections connections) {
     this.snapshots = snapshots;
     this.watchers = watchers;
+    this.connections = connections;
   }
 
   @Override
@@ -42,7 +45,11 @@ final class HealthApi implements HttpService {
     EffectiveSnapshot snapshot = snapshots.current();
     ObjectNode body = JsonViews.object();
     String storeError = snapshots.lastStoreError();
-    body.put("status", snapshot == null ? "not-ready" : storeError == null ? "ready" : "degraded");
+    // Not ready while the instance listener refuses new connections (dead, or at its cap): a load
+    // balancer should send new clients elsewhere until it takes them again (FAULTS F1).
+    boolean accepting = connections.accepting();
+    boolean ready = snapshot != null && accepting;
+    body.put("status", !ready ? "not-ready" : storeError == null ? "ready" : "degraded");
     if (snapshot != null) {
       body.put("revision", snapshot.revision());
       body.put("snapshotBuiltAt", snapshot.builtAt().toString());
@@ -58,6 +65,10 @@ final class HealthApi implements HttpService {
     ObjectNode watching = body.putObject("watchers");
     watching.put("waiting", watchers.waiting());
     watching.put("max", watchers.max());
-    JsonViews.send(res, snapshot == null ? Status.SERVICE_UNAVAILABLE_503 : Status.OK_200, body);
+    ObjectNode edge = body.putObject("connections");
+    edge.put("accepting", accepting);
+    edge.put("open", connections.open());
+    edge.put("max", connections.maxConnections());
+    JsonViews.send(res, ready ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, body);
   }
 }

@@ -22,7 +22,20 @@ import io.holdfast.server.metrics.RequestMetrics;
 import io.holdfast.server.metrics.ServerMetrics;
 import io.holdfast.server.snapshot.SnapshotHolder;
 import io.holdfast.server.store.ConfigStore;
+import io.helidon.common.socket.SocketOptions;
+import io.helidon.webserver.http1.Http1ConnectionSelector;
+import io.holdfast.server.config.EdgeSettings;
+import io.holdfast.server.edge.ClientMistakeLog;
+import io.holdfast.server.edge.DescriptorBudget;
+import io.holdfast.server.edge.EdgeConnections;
+import io.holdfast.server.edge.EdgeFilter;
+import io.holdfast.server.edge.EdgeServer;
+import io.holdfast.server.edge.KeyedLimit;
 import java.time.Clock;
+import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import jdk.net.ExtendedSocketOptions;
 import java.time.Duration;
 import java.util.List;
@@ -37,6 +50,8 @@ import java.util.List;
  */
 public final class HttpApi {
 
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
   static final int KEEPALIVE_IDLE_SECONDS = 30;
   static final int KEEPALIVE_INTERVAL_SECONDS = 10;
   static final int KEEPALIVE_PROBES = 3;
@@ -47,13 +62,33 @@ public final class HttpApi {
 
   private HttpApi() {}
 
+  /** Every answer Helidon gives before routing (bad framing, a later request's version) as problem+json. */
+  private static DirectHandlers transportProblems() {
+    DirectHandlers.Builder handlers = DirectHandlers.builder();
+    for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+      handlers.addHandler(type, new TransportProblems());
+    }
+    return handlers.build();
+  }
+
   /**
-   * Builds (does not start) the server; {@code clock} stamps the heartbeats it receives and says
-   * which subscription is in force now.
+   * Builds and starts the server with its edge ({@link EdgeServer}); {@code clock} stamps the
+   * heartbeats it receives and says which subscription is in force now.
    */
-  public static WebServer build(
+  public static EdgeServer start(
       ServerConfig config, ConfigStore store, SnapshotHolder snapshots, List<VerificationKey> keys, CredentialTokens tokens,
       Clock clock, ReplicaProbe probe, ServerMetrics metrics, Fleet fleet, HeartbeatWriter heartbeats, Changes changes) {
+    LongSupplier nanoTime = System::nanoTime;
+    ClientMistakeLog mistakes = new ClientMistakeLog(nanoTime);
+    DescriptorBudget descriptors = DescriptorBudget.current();
+    EdgeSettings edgeSettings = config.edge();
+    int maxConnections = descriptors.cap(edgeSettings.maxConnections());
+    if (maxConnections < edgeSettings.maxConnections()) {
+      LOG.info("max-connections lowered from {} to {}: the process may open {} files, {} are open, {} stay in reserve",
+          edgeSettings.maxConnections(), maxConnections, descriptors.limit(), descriptors.openAtStart(),
+          DescriptorBudget.RESERVE);
+    }
+    EdgeConnections connections = new EdgeConnections(edgeSettings, maxConnections, nanoTime, mistakes);
     RequestGuard guard = new RequestGuard(snapshots, new Authenticator());
     StrictJson adminJson = new StrictJson(config.maxBodyBytes(), config.maxDepth());
     RequestBodies bodies = new RequestBodies(adminJson);
@@ -63,8 +98,12 @@ public final class HttpApi {
     AdminContext admin = new AdminContext(store, guard, bodies, tokens, snapshots);
     metrics.bindWatchers(watchers::waiting, watchers.max());
     AdmissionControl admission = new AdmissionControl(config.maxConcurrentRequests(),
+        new KeyedLimit(edgeSettings.maxRequestsPerInstance()),
         metrics.bindAdmission(config.maxConcurrentRequests()));
     HttpRouting.Builder routing = HttpRouting.builder();
+    // First: it times every request, closes connections that asked for it, and answers failures.
+    EdgeFilter edgeFilter = new EdgeFilter(connections, ProblemResponses::send, mistakes, nanoTime);
+    routing.addFilter(edgeFilter);
     routing.addFilter(new RequestMetrics(metrics.registry()));
     // Before admission control, so that its 503 carries the Vary too.
     routing.addFilter(new CredentialVary());
@@ -74,7 +113,8 @@ public final class HttpApi {
       routing.addFilter(new AccessLog());
     }
     routing
-        .register("/v1/instances", new InstanceApi(guard, snapshots, watchers),
+        .register("/v1/instances", new InstanceApi(guard, snapshots, watchers,
+            new KeyedLimit(edgeSettings.maxWatchesPerInstance()), connections),
             new HeartbeatApi(guard, heartbeatBodies, clock, heartbeats, new Propagation(metrics::recordPropagation)))
         .register("/v1/keys", new KeysApi(keys))
         .register("/v1/admin/rings", new RingAdminApi(admin, changes))
@@ -90,43 +130,50 @@ public final class HttpApi {
         .register("/v1/admin/audit", new AuditAdminApi(admin))
         .register("/v1/admin/probes", new ProbeAdminApi(admin, probe))
         .register("/v1/admin/fleet", new FleetApi(admin, fleet))
-        .register("/health", new HealthApi(snapshots, watchers))
+        .register("/health", new HealthApi(snapshots, watchers, connections))
         // The web console, over the same services, checks and audit as the admin API.
         .register("/console", new Console(store, snapshots, changes, fleet, probe, clock, adminJson, admin::afterWrite))
         .register("/metrics", new MetricsApi(metrics))
         .any(Routes.notFound())
-        .error(Throwable.class, ProblemResponses::send);
-    return WebServer.builder()
+        .error(Throwable.class, (req, res, failure) -> ProblemResponses.send(req, res, edgeFilter.explain(req, res, failure)));
+    Http1Config http1 = Http1Config.builder()
+        .maxHeadersSize(MAX_HEADER_BYTES)
+        .maxPrologueLength(EdgeServer.MAX_REQUEST_LINE_BYTES)
+        .addSendListener(new NotModifiedLength())
+        .build();
+    Http1ConnectionSelector http1Selector = Http1ConnectionSelector.builder().config(http1).build();
+    SocketOptions socketOptions = SocketOptions.builder()
+        .tcpNoDelay(true)
+        // A client that vanished without closing (its host died, a NAT dropped the flow) is
+        // found by TCP keep-alive probes: after KEEPALIVE_IDLE of silence, every
+        // KEEPALIVE_INTERVAL, KEEPALIVE_PROBES times. A waiting watch then fails at its next
+        // write instead of tying up a place until the kernel gives up (minutes to hours).
+        .socketKeepAlive(true)
+        .putSocketOption(ExtendedSocketOptions.TCP_KEEPIDLE, KEEPALIVE_IDLE_SECONDS)
+        .putSocketOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, KEEPALIVE_INTERVAL_SECONDS)
+        .putSocketOption(ExtendedSocketOptions.TCP_KEEPCOUNT, KEEPALIVE_PROBES)
+        .build();
+    IntFunction<WebServer> server = port -> WebServer.builder()
         .host(config.host())
-        .port(config.port())
-        .connectionOptions(socket -> socket
-            .tcpNoDelay(true)
-            // A client that vanished without closing (its host died, a NAT dropped the flow) is
-            // found by TCP keep-alive probes: after KEEPALIVE_IDLE of silence, every
-            // KEEPALIVE_INTERVAL, KEEPALIVE_PROBES times. A waiting watch then fails at its next
-            // write instead of tying up a place until the kernel gives up (minutes to hours).
-            .socketKeepAlive(true)
-            .putSocketOption(ExtendedSocketOptions.TCP_KEEPIDLE, KEEPALIVE_IDLE_SECONDS)
-            .putSocketOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, KEEPALIVE_INTERVAL_SECONDS)
-            .putSocketOption(ExtendedSocketOptions.TCP_KEEPCOUNT, KEEPALIVE_PROBES))
+        .port(port)
+        .connectionOptions(EdgeServer.acceptHook(socketOptions, connections))
+        // Helidon's own hard stop, above the edge's cap so that the edge refuses first with an
+        // answer; it keeps accept() from ever exhausting descriptors on connections alone.
+        .maxTcpConnections(descriptors.connections() + DescriptorBudget.RESERVE / 2)
+        .addConnectionSelector(EdgeServer.requestLineSelector(http1Selector, connections, mistakes))
         // A recovering replica meets the whole fleet's connects at once; the kernel caps this at
         // net.core.somaxconn.
         .backlog(ACCEPT_BACKLOG)
         .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
         // Helidon's own cap sits above ours so that oversized bodies reach RequestBodies and get a problem+json.
         .maxPayloadSize(config.maxBodyBytes() * 2L)
-        .addProtocol(Http1Config.builder()
-            .maxHeadersSize(MAX_HEADER_BYTES)
-            .addSendListener(new NotModifiedLength())
-            .build())
+        .addProtocol(http1)
         // Hands Helidon's message to TransportProblems, which classifies it and never echoes it.
         .errorHandling(errors -> errors.includeEntity(true))
-        .directHandlers(DirectHandlers.builder()
-            .addHandler(DirectHandler.EventType.BAD_REQUEST, new TransportProblems())
-            .addHandler(DirectHandler.EventType.PAYLOAD_TOO_LARGE, new TransportProblems())
-            .build())
+        .directHandlers(transportProblems())
         .shutdownGracePeriod(Duration.ofSeconds(5))
         .routing(routing)
         .build();
+    return EdgeServer.start(server, config.host(), config.port(), connections);
   }
 }

@@ -13,6 +13,8 @@ import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.protocol.http.EntityTag;
 import io.holdfast.protocol.http.HoldfastHeaders;
 import io.holdfast.protocol.problem.ProblemType;
+import io.holdfast.server.edge.EdgeConnections;
+import io.holdfast.server.edge.KeyedLimit;
 import io.holdfast.server.ProblemException;
 import io.holdfast.server.auth.Principal;
 import io.holdfast.server.config.ServerConfigLoader;
@@ -20,6 +22,7 @@ import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.snapshot.InstanceView;
 import io.holdfast.server.snapshot.ServedDocument;
 import io.holdfast.server.snapshot.SnapshotHolder;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -73,14 +76,22 @@ final class InstanceApi implements HttpService {
   static final Duration MIN_WATCH_TIMEOUT = Duration.ofSeconds(1);
   static final Duration DEFAULT_WATCH_TIMEOUT = Duration.ofSeconds(30);
 
+  /** How often a waiting watch looks whether its client is still there. */
+  static final Duration PEER_CHECK_INTERVAL = Duration.ofSeconds(1);
+
   private final RequestGuard guard;
   private final SnapshotHolder snapshots;
   private final WatchLimit watchers;
+  private final KeyedLimit watchesPerInstance;
+  private final EdgeConnections connections;
 
-  InstanceApi(RequestGuard guard, SnapshotHolder snapshots, WatchLimit watchers) {
+  InstanceApi(RequestGuard guard, SnapshotHolder snapshots, WatchLimit watchers, KeyedLimit watchesPerInstance,
+      EdgeConnections connections) {
     this.guard = guard;
     this.snapshots = snapshots;
     this.watchers = watchers;
+    this.watchesPerInstance = watchesPerInstance;
+    this.connections = connections;
   }
 
   @Override
@@ -118,10 +129,18 @@ final class InstanceApi implements HttpService {
       send(req, res, view.checksums(), false);
       return;
     }
+    String instance = view.id();
+    if (!watchesPerInstance.tryEnter(instance)) {
+      throw new ProblemException(ProblemType.TOO_MANY_REQUESTS, "instance '" + instance + "' already holds "
+          + watchesPerInstance.max() + " waiting watches on this replica; one watch per client is enough");
+    }
     if (!watchers.tryEnter()) {
+      watchesPerInstance.exit(instance);
       throw new ProblemException(ProblemType.TOO_MANY_WATCHERS,
           "this replica has as many watchers as it allows; poll the checksums or watch again later");
     }
+    SocketAddress remote = req.remotePeer().address();
+    connections.watching(remote);
     try {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (true) {
@@ -130,9 +149,16 @@ final class InstanceApi implements HttpService {
           break;
         }
         try {
-          snapshot = snapshots.nextChangeFor(view.id(), snapshot).get(remaining, TimeUnit.NANOSECONDS);
+          // In slices, so that a client that went away frees its places now, not at the timeout.
+          snapshot = snapshots.nextChangeFor(view.id(), snapshot)
+              .get(Math.min(remaining, PEER_CHECK_INTERVAL.toNanos()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-          break;
+          if (connections.peerGone(remote)) {
+            // Gone, or it half-closed and still reads: answer now either way (an early "nothing
+            // changed" is a valid answer; a write to a gone client fails quietly).
+            break;
+          }
+          continue;
         } catch (ExecutionException | CancellationException e) {
           // The holder closed: the replica is stopping. Answer now, from what it serves.
           break;
@@ -148,6 +174,7 @@ final class InstanceApi implements HttpService {
       }
     } finally {
       watchers.exit();
+      watchesPerInstance.exit(instance);
     }
     // Timed out, or stopped early: answer from the snapshot served now, 304 if still unchanged.
     view = authorisedInstance(req, guard.snapshot());

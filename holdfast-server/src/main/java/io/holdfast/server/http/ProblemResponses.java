@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.protocol.http.HoldfastHeaders;
 import io.holdfast.protocol.problem.Problem;
 import io.holdfast.protocol.problem.ProblemType;
+import io.holdfast.server.edge.EdgeFilter;
 import io.holdfast.server.ProblemException;
 import io.holdfast.server.model.InvalidNameException;
 import org.slf4j.Logger;
@@ -35,6 +36,8 @@ final class ProblemResponses {
       if (p.type() == ProblemType.STORE_UNAVAILABLE) {
         LOG.warn("store unavailable for {} {}: {}", req.prologue().method().text(), req.path().absolute().path(), p.getMessage());
       }
+    } else if (failure instanceof EdgeFilter.UnimplementedMethodException e) {
+      problem = e.problem(req.path().absolute().path());
     } else if (failure instanceof InvalidNameException e) {
       problem = new Problem(ProblemType.INVALID_NAME, e.getMessage(), req.path().absolute().path());
     } else if (failure instanceof DataReader.InsufficientDataAvailableException) {
@@ -58,7 +61,7 @@ final class ProblemResponses {
     switch (problem.type()) {
       case UNAUTHENTICATED -> res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"holdfast\"");
       case STORE_UNAVAILABLE, NOT_READY, TOO_MANY_WATCHERS -> res.header(HeaderNames.RETRY_AFTER, "5");
-      case OVERLOADED -> res.header(HeaderNames.RETRY_AFTER, AdmissionControl.RETRY_AFTER_SECONDS);
+      case OVERLOADED, TOO_MANY_REQUESTS -> res.header(HeaderNames.RETRY_AFTER, AdmissionControl.RETRY_AFTER_SECONDS);
       default -> { }
     }
     res.send(problem.toBytes());

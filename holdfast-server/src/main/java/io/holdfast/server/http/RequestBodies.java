@@ -7,10 +7,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.holdfast.protocol.json.JsonInputException;
 import io.holdfast.protocol.json.StrictJson;
 import io.holdfast.protocol.problem.ProblemType;
+import io.holdfast.server.edge.RequestBody;
 import io.holdfast.server.ProblemException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Optional;
 
 /**
@@ -54,15 +52,11 @@ final class RequestBodies {
 
   private byte[] readBounded(ServerRequest req) {
     int limit = json.maxBytes();
-    try (InputStream in = req.content().inputStream()) {
-      byte[] bytes = in.readNBytes(limit + 1);
-      if (bytes.length > limit) {
-        throw tooLarge(-1);
-      }
-      return bytes;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the request body", e);
+    byte[] bytes = RequestBody.readAtMost(req, limit);
+    if (bytes.length > limit) {
+      throw tooLarge(-1);
     }
+    return bytes;
   }
 
   private ProblemException tooLarge(long length) {

@@ -2,7 +2,6 @@ package io.holdfast.server.http;
 
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
 import io.holdfast.protocol.http.HoldfastHeaders;
@@ -27,8 +26,7 @@ final class TransportProblems implements DirectHandler {
         .headers(headers)
         .header(HeaderNames.CONTENT_TYPE, HoldfastHeaders.PROBLEM_MEDIA_TYPE)
         .header(HeaderNames.CACHE_CONTROL, "no-store")
-        // The problem quotes the request's path: a browser must never sniff it into HTML.
-        .header(HeaderValues.X_CONTENT_TYPE_OPTIONS_NOSNIFF)
+        .header(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff")
         .entity(body)
         .build();
   }
@@ -41,6 +39,12 @@ final class TransportProblems implements DirectHandler {
     if (status.code() == 431 || (m.contains("header") && (m.contains("size") || m.contains("large") || m.contains("long")))) {
       return ProblemType.HEADERS_TOO_LARGE;
     }
+    if (status.code() == 505) {
+      return ProblemType.HTTP_VERSION_NOT_SUPPORTED;
+    }
+    if (status.code() == 414) {
+      return ProblemType.URI_TOO_LONG;
+    }
     if (eventType == EventType.INTERNAL_ERROR || status.code() >= 500) {
       return ProblemType.INTERNAL_ERROR;
     }
@@ -51,6 +55,8 @@ final class TransportProblems implements DirectHandler {
     return switch (type) {
       case DOCUMENT_TOO_LARGE -> "the request body is larger than this server accepts";
       case HEADERS_TOO_LARGE -> "the request's header block is larger than " + HttpApi.MAX_HEADER_BYTES + " bytes";
+      case HTTP_VERSION_NOT_SUPPORTED -> "this server speaks HTTP/1.1 (and answers HTTP/1.0 on a connection of its own)";
+      case URI_TOO_LONG -> "the request line is too long";
       case INTERNAL_ERROR -> "the server failed unexpectedly; see its log";
       default -> "the request is not well-formed HTTP/1.1";
     };

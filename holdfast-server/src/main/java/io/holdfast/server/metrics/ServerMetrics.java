@@ -16,6 +16,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.holdfast.server.edge.EdgeConnections;
+import io.holdfast.server.edge.EdgeServer;
 import io.holdfast.server.fleet.Fleet;
 import io.holdfast.server.fleet.FleetState;
 import io.holdfast.server.fleet.FleetView;
@@ -141,6 +143,43 @@ public final class ServerMetrics implements AutoCloseable {
     Gauge.builder("holdfast.watchers.limit", () -> max)
         .description("The most watch requests this replica holds at once (max-watchers)")
         .strongReference(true)
+        .register(registry);
+  }
+
+  /**
+   * The network edge: open connections against their cap, connections refused by a cap, ended by
+   * a deadline or evicted, listener restarts and descriptor-exhaustion episodes (FAULTS F1, F2).
+   */
+  public void bindEdge(EdgeServer edge) {
+    EdgeConnections connections = edge.connections();
+    Gauge.builder("holdfast.connections", connections, EdgeConnections::open)
+        .description("Connections open on the instance port")
+        .register(registry);
+    Gauge.builder("holdfast.connections.limit", connections, EdgeConnections::maxConnections)
+        .description("The most connections the instance port holds (max-connections, lowered to the descriptor budget)")
+        .register(registry);
+    FunctionCounter.builder("holdfast.connections.refused", connections, EdgeConnections::refusedAtCapacity)
+        .description("Connections refused because max-connections was reached and no idle one could be evicted")
+        .tag("cap", "total")
+        .register(registry);
+    FunctionCounter.builder("holdfast.connections.refused", connections, EdgeConnections::refusedPerAddress)
+        .description("Connections refused because their address held max-connections-per-address")
+        .tag("cap", "per-address")
+        .register(registry);
+    for (EdgeConnections.Reason reason : EdgeConnections.Reason.values()) {
+      FunctionCounter.builder("holdfast.connections.ended", connections, c -> c.ended(reason))
+          .description("Connections the edge ended: past a deadline, or evicted to make room")
+          .tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+          .register(registry);
+    }
+    FunctionCounter.builder("holdfast.listener.restarts", edge, EdgeServer::restarts)
+        .description("Times the instance listener was found dead (accept failed) and started again")
+        .register(registry);
+    FunctionCounter.builder("holdfast.descriptors.exhausted", edge, EdgeServer::exhaustionEpisodes)
+        .description("Episodes in which the process ran out of file descriptors")
+        .register(registry);
+    Gauge.builder("holdfast.listener.accepting", edge, e -> e.accepting() ? 1 : 0)
+        .description("1 while the instance listener takes new connections (alive and under its cap)")
         .register(registry);
   }
 
