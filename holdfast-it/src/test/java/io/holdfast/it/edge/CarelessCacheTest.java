@@ -24,9 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code Vary: Authorization}, which nginx keys its cache by (FAULTS F6, I7).
  *
  * <p>Every test reads its own URLs (a query parameter the replicas ignore), so one test's cached
- * answers cannot decide another's. The upstream is spoken to in HTTP/1.1, as docs/operations.md
- * recommends: this test is about caching; {@link NginxDefaultsTest} covers nginx's HTTP/1.0
- * default. Without {@code Vary} every test here fails (checked by taking the filter out).
+ * answers cannot decide another's. Apart from the cache, nginx keeps its defaults (HTTP/1.0 to
+ * the replicas), as a careless operator would. Without {@code Vary} every test here fails
+ * (checked by taking the filter out).
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class CarelessCacheTest {
@@ -51,7 +51,6 @@ class CarelessCacheTest {
           listen LISTEN;
           location / {
             proxy_pass http://holdfast;
-            proxy_http_version 1.1;
             proxy_cache careless;
             proxy_ignore_headers Cache-Control Expires Set-Cookie;
             proxy_cache_valid 200 304 401 404 10m;
