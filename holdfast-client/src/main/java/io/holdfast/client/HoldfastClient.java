@@ -484,7 +484,10 @@ public final class HoldfastClient implements AutoCloseable {
       return this;
     }
 
-    /** How long the server may hold a watch open; default 30 s. */
+    /**
+     * How long the server may hold a watch open; default 30 s. A replica answers within 50 s
+     * whatever is asked, before the 60 s read timeouts of common proxies.
+     */
     public Builder watchTimeout(Duration timeout) {
       this.watchTimeout = positive("watch timeout", timeout);
       return this;

@@ -100,5 +100,6 @@ public final class FailingStore implements ConfigStore {
   @Override public Subscription changeSubscription(String id, SubscriptionChange change, String actor) { check(); return delegate.changeSubscription(id, change, actor); }
   @Override public List<AuditEntry> auditLog(AuditQuery query) { check(); return delegate.auditLog(query); }
   @Override public AuditVerification verifyAuditLog() { check(); return delegate.verifyAuditLog(); }
+  @Override public AuditVerification checkAuditLog() { check(); return delegate.checkAuditLog(); }
   @Override public void close() { delegate.close(); }
 }

@@ -28,7 +28,7 @@ final class AuditPage {
     String target = filter(req, "target");
     String actor = filter(req, "actor");
     List<AuditEntry> entries = ctx.store().auditLog(new AuditQuery(action, target, actor, null, LIMIT));
-    AuditVerification verification = ctx.store().verifyAuditLog();
+    AuditVerification verification = ctx.store().checkAuditLog();
     Html main = new Html();
     main.open("p", "class", "meta", "id", "audit-verification");
     main.element("span", verification.intact() ? "chain intact" : "chain broken at " + verification.firstBrokenSeq(),

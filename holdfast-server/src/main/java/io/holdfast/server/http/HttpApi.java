@@ -105,6 +105,8 @@ public final class HttpApi {
     EdgeFilter edgeFilter = new EdgeFilter(connections, ProblemResponses::send, mistakes, nanoTime);
     routing.addFilter(edgeFilter);
     routing.addFilter(new RequestMetrics(metrics.registry()));
+    // Before admission control, so that its 503 carries the Vary too.
+    routing.addFilter(new CredentialVary());
     routing.addFilter(admission);
     if (AccessLog.enabled()) {
       // Only when it would write: a filter costs every request even when its logger is off.

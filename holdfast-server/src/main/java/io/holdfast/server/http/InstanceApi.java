@@ -65,8 +65,14 @@ final class InstanceApi implements HttpService {
   private static final HeaderName SIGNATURE = HeaderNames.create(HoldfastHeaders.SIGNATURE);
   private static final HeaderName STORE_UNREACHABLE_SINCE = HeaderNames.create(HoldfastHeaders.STORE_UNREACHABLE_SINCE);
 
-  /** Longest and shortest wait a watch may ask for, and the wait when it does not say. */
-  static final Duration MAX_WATCH_TIMEOUT = Duration.ofSeconds(60);
+  /**
+   * Longest a watch waits, and the shortest and default waits. Longer requests are clamped to the
+   * maximum, not refused, so clients that ask for the former maximum of 60 s keep working. 50 s
+   * answers well before the 60 s read timeouts of common proxies in front (nginx's
+   * proxy_read_timeout, Varnish's between_bytes_timeout, HAProxy's usual timeout server): a
+   * watch that outlived them would turn into a 504 and get the replica marked down (FAULTS F7).
+   */
+  static final Duration MAX_WATCH_TIMEOUT = Duration.ofSeconds(50);
   static final Duration MIN_WATCH_TIMEOUT = Duration.ofSeconds(1);
   static final Duration DEFAULT_WATCH_TIMEOUT = Duration.ofSeconds(30);
 
@@ -196,7 +202,7 @@ final class InstanceApi implements HttpService {
     }
   }
 
-  /** The {@code timeout} parameter, {@link #DEFAULT_WATCH_TIMEOUT} if absent. */
+  /** The {@code timeout} parameter, at most {@link #MAX_WATCH_TIMEOUT}; {@link #DEFAULT_WATCH_TIMEOUT} if absent. */
   private static Duration watchTimeout(ServerRequest req) {
     List<String> values = req.query().all("timeout", List::of);
     if (values.isEmpty()) {
@@ -205,16 +211,21 @@ final class InstanceApi implements HttpService {
     if (values.size() > 1) {
       throw new ProblemException(ProblemType.INVALID_REQUEST, "send one 'timeout' parameter, not " + values.size());
     }
+    return watchTimeout(values.get(0));
+  }
+
+  /** A {@code timeout} parameter's value, at most {@link #MAX_WATCH_TIMEOUT}. */
+  static Duration watchTimeout(String value) {
     Duration timeout;
     try {
-      timeout = ServerConfigLoader.duration("timeout", values.get(0));
+      timeout = ServerConfigLoader.duration("timeout", value);
     } catch (IllegalArgumentException e) {
       throw new ProblemException(ProblemType.INVALID_REQUEST, "'timeout' must be a duration such as 1s, 30s, 1m or PT30S");
     }
-    if (timeout.compareTo(MIN_WATCH_TIMEOUT) < 0 || timeout.compareTo(MAX_WATCH_TIMEOUT) > 0) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST, "'timeout' must be between 1s and 60s, was " + timeout);
+    if (timeout.compareTo(MIN_WATCH_TIMEOUT) < 0) {
+      throw new ProblemException(ProblemType.INVALID_REQUEST, "'timeout' must be at least 1s, was " + timeout);
     }
-    return timeout;
+    return timeout.compareTo(MAX_WATCH_TIMEOUT) > 0 ? MAX_WATCH_TIMEOUT : timeout;
   }
 
   private InstanceView authorisedInstance(ServerRequest req) {

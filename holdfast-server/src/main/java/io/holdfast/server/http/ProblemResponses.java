@@ -2,6 +2,7 @@ package io.holdfast.server.http;
 
 import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -55,6 +56,8 @@ final class ProblemResponses {
     res.status(Status.create(problem.type().status()));
     res.header(HeaderNames.CONTENT_TYPE, HoldfastHeaders.PROBLEM_MEDIA_TYPE);
     res.header(HeaderNames.CACHE_CONTROL, "no-store");
+    // A problem quotes the request's path: a browser must never sniff it into HTML.
+    res.header(HeaderValues.X_CONTENT_TYPE_OPTIONS_NOSNIFF);
     switch (problem.type()) {
       case UNAUTHENTICATED -> res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"holdfast\"");
       case STORE_UNAVAILABLE, NOT_READY, TOO_MANY_WATCHERS -> res.header(HeaderNames.RETRY_AFTER, "5");

@@ -101,12 +101,14 @@ final class AuditTable {
     return entries;
   }
 
-  static AuditVerification verify(Connection c) throws SQLException {
-    AuditChainVerifier verifier = new AuditChainVerifier();
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM audit_log ORDER BY seq");
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        verifier.accept(entry(rs), rs.getString(6), rs.getString(7));
+  /** Feeds {@code verifier} the rows from its first one on, in order; the primary key finds the first. */
+  static AuditVerification walk(Connection c, AuditChainVerifier verifier) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM audit_log WHERE seq >= ? ORDER BY seq")) {
+      ps.setLong(1, verifier.firstSeq());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          verifier.accept(entry(rs), rs.getString(6), rs.getString(7));
+        }
       }
     }
     return verifier.result();

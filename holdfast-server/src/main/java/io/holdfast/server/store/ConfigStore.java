@@ -170,6 +170,15 @@ public interface ConfigStore extends AutoCloseable {
   /** Walks the whole audit chain from the first row and reports the first broken link. */
   AuditVerification verifyAuditLog();
 
+  /**
+   * Checks the audit chain from the last row this store found intact (its checkpoint) to the
+   * end, for the check shown beside a listing: it reads only the rows written since (and the
+   * checkpoint row again), so a listing costs the same however long the log. A row changed,
+   * removed or inserted at or after the checkpoint is reported as by {@link #verifyAuditLog};
+   * tampering before it is found only by that full walk.
+   */
+  AuditVerification checkAuditLog();
+
   @Override
   void close();
 }

@@ -97,6 +97,29 @@ class AuditApiTest {
   }
 
   @Test
+  void listing_checksOnlyTheRowsSinceItsLastCheck_whileVerifyWalksThemAll() throws SQLException {
+    assertThat(server.admin("GET", "/v1/admin/audit", null).get("verification").get("read").asLong()).isEqualTo(6);
+    application(server, "billing");
+
+    JsonNode listed = server.admin("GET", "/v1/admin/audit?limit=1", null).get("verification");
+    assertThat(listed.get("read").asLong()).as("the checkpoint row and the new one").isEqualTo(2);
+    assertThat(listed.get("checked").asLong()).isEqualTo(7);
+    assertThat(listed.get("intact").asBoolean()).isTrue();
+    assertThat(server.admin("GET", "/v1/admin/audit/verify", null).get("read").asLong()).isEqualTo(7);
+
+    application(server, "search");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("holdfast.db"));
+        Statement statement = c.createStatement()) {
+      statement.execute("PRAGMA busy_timeout = 5000");
+      statement.executeUpdate("UPDATE audit_log SET actor = 'admin:mallory' WHERE seq = 8");
+    }
+
+    JsonNode tampered = server.admin("GET", "/v1/admin/audit", null).get("verification");
+    assertThat(tampered.get("intact").asBoolean()).isFalse();
+    assertThat(tampered.get("firstBrokenSeq").asLong()).isEqualTo(8);
+  }
+
+  @Test
   void auditLog_isForAdminsOnly() {
     String publisher = HttpTestSupport.createCredential(server, "pub", "publisher");
 

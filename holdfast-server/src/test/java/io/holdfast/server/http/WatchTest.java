@@ -158,8 +158,8 @@ class WatchTest {
   }
 
   @ParameterizedTest(name = "[{index}] timeout={0}")
-  @ValueSource(strings = {"1s", "1000ms", "1m", "60s", "PT5S", "pt1m"})
-  void watch_acceptsTimeoutsFromOneSecondToOneMinute_inShortOrIsoForm(String timeout) {
+  @ValueSource(strings = {"1s", "1000ms", "1m", "60s", "PT5S", "pt1m", "61s", "2m", "1h"})
+  void watch_acceptsTimeoutsFromOneSecondUp_inShortOrIsoForm(String timeout) {
     HttpResponse<byte[]> watched = replicaA.get(watchPath("acme-prod", "\"out-of-date\"", timeout), token);
 
     assertThat(watched.statusCode()).as(HttpTestSupport.text(watched)).isEqualTo(200);
@@ -353,9 +353,23 @@ class WatchTest {
   }
 
   @ParameterizedTest(name = "[{index}] timeout={0}")
-  @ValueSource(strings = {"", "0s", "999ms", "250ms", "61s", "2m", "-5s", "PT0S", "soon", "5", "1h", "9999999999999999999s"})
-  void watch_withATimeoutThatIsMalformedOrOutsideOneSecondToOneMinute_is400InvalidRequest(String timeout) {
+  @ValueSource(strings = {"", "0s", "999ms", "250ms", "-5s", "PT0S", "soon", "5", "9999999999999999999s"})
+  void watch_withATimeoutThatIsMalformedOrUnderOneSecond_is400InvalidRequest(String timeout) {
     assertProblem(replicaA.get(watchPath("acme-prod", "\"out-of-date\"", timeout), token), ProblemType.INVALID_REQUEST);
+  }
+
+  @ParameterizedTest(name = "[{index}] timeout={0}")
+  @ValueSource(strings = {"51s", "60s", "1m", "PT60S", "2m", "1h", "365d"})
+  void F7_watchTimeoutsAboveFiftySeconds_areClampedToFifty_beforeCommonProxyTimeoutsOfSixty(String timeout) {
+    assertThat(InstanceApi.watchTimeout(timeout)).isEqualTo(Duration.ofSeconds(50));
+    assertThat(InstanceApi.MAX_WATCH_TIMEOUT).isLessThan(Duration.ofSeconds(60));
+  }
+
+  @ParameterizedTest(name = "[{index}] timeout={0}")
+  @ValueSource(strings = {"1s", "30s", "50s", "PT45S", "49999ms"})
+  void watchTimeoutsUpToFiftySeconds_areKeptAsAsked(String timeout) {
+    Duration asked = io.holdfast.server.config.ServerConfigLoader.duration("timeout", timeout);
+    assertThat(InstanceApi.watchTimeout(timeout)).isEqualTo(asked);
   }
 
   @Test

@@ -72,6 +72,12 @@ public abstract class ConfigStoreContract {
    */
   protected abstract ConfigStore reopen();
 
+  /**
+   * Runs one SQL statement on the store's database behind its back, as someone with access to
+   * the database would: for the tampering tests.
+   */
+  protected abstract void executeSql(String sql) throws java.sql.SQLException;
+
   @BeforeEach
   void openStore() {
     store = newStore();
@@ -1321,6 +1327,140 @@ public abstract class ConfigStoreContract {
 
       assertThat(store.verifyAuditLog().checked()).isEqualTo(rows);
       assertThat(store.verifyAuditLog().intact()).isTrue();
+    }
+  }
+
+  /**
+   * The check beside every audit listing ({@link ConfigStore#checkAuditLog}) reads only the rows
+   * since this store's checkpoint, and still finds tampering from the checkpoint on.
+   */
+  @Nested
+  class AuditCheckpoint {
+
+    @Test
+    void theFirstCheckReadsTheWholeLog_theNextOnlyTheCheckpointRowAndWhatCameAfter() {
+      auditRows(40);
+
+      AuditVerification first = store.checkAuditLog();
+      assertThat(first.intact()).as("%s", first).isTrue();
+      assertThat(first.read()).isEqualTo(40);
+
+      auditRows(3);
+      AuditVerification next = store.checkAuditLog();
+      assertThat(next.intact()).as("%s", next).isTrue();
+      assertThat(next.read()).as("rows read").isEqualTo(4);
+      assertThat(next.checked()).isEqualTo(43);
+      assertThat(next.lastHash()).isEqualTo(store.auditLog(AuditQuery.latest(1)).get(0).hash());
+
+      AuditVerification unchanged = store.checkAuditLog();
+      assertThat(unchanged.read()).isEqualTo(1);
+      assertThat(unchanged.checked()).isEqualTo(43);
+    }
+
+    @Test
+    void aFullVerificationMovesTheCheckpointToo() {
+      auditRows(25);
+
+      assertThat(store.verifyAuditLog().read()).isEqualTo(25);
+      assertThat(store.checkAuditLog().read()).isEqualTo(1);
+      assertThat(store.verifyAuditLog().read()).as("the full walk always reads everything").isEqualTo(25);
+    }
+
+    @Test
+    void aRowChangedAfterTheCheckpoint_isFound_andFoundAgainOnEveryCheck() throws Exception {
+      auditRows(10);
+      assertThat(store.checkAuditLog().intact()).isTrue();
+      auditRows(5);
+
+      executeSql("UPDATE audit_log SET actor = 'mallory' WHERE seq = 13");
+
+      AuditVerification check = store.checkAuditLog();
+      assertThat(check.firstBrokenSeq()).as("%s", check).isEqualTo(13);
+      assertThat(check.problem()).contains("changed after it was written");
+      assertThat(store.checkAuditLog().firstBrokenSeq()).as("the checkpoint does not pass the break").isEqualTo(13);
+      assertThat(store.verifyAuditLog().firstBrokenSeq()).isEqualTo(13);
+    }
+
+    @Test
+    void theCheckpointRowItselfRewrittenWithAFreshHash_isFound() throws Exception {
+      auditRows(10);
+      assertThat(store.checkAuditLog().intact()).isTrue();
+
+      // Consistent on its own (content and hash agree) but not the row that was verified.
+      AuditEntry row = store.auditLog(AuditQuery.latest(1)).get(0);
+      String forged = AuditHash.of(row.seq(), row.at(), "admin:mallory", row.action(), row.target(),
+          AuditHash.text(row.before()), AuditHash.text(row.after()), row.prevHash());
+      executeSql("UPDATE audit_log SET actor = 'admin:mallory', hash = '" + forged + "' WHERE seq = 10");
+
+      AuditVerification check = store.checkAuditLog();
+      assertThat(check.firstBrokenSeq()).as("%s", check).isEqualTo(10);
+      assertThat(check.problem()).contains("rewritten since");
+    }
+
+    @Test
+    void rowsRemovedFromTheEnd_pastTheCheckpoint_areFound() throws Exception {
+      auditRows(10);
+      assertThat(store.checkAuditLog().intact()).isTrue();
+
+      executeSql("DELETE FROM audit_log WHERE seq >= 9");
+
+      AuditVerification check = store.checkAuditLog();
+      assertThat(check.firstBrokenSeq()).as("%s", check).isEqualTo(10);
+      assertThat(check.problem()).contains("removed");
+    }
+
+    @Test
+    void aRowDeletedAfterTheCheckpoint_isFoundAtTheGap() throws Exception {
+      auditRows(10);
+      assertThat(store.checkAuditLog().intact()).isTrue();
+      auditRows(4);
+
+      executeSql("DELETE FROM audit_log WHERE seq = 12");
+
+      AuditVerification check = store.checkAuditLog();
+      assertThat(check.firstBrokenSeq()).as("%s", check).isEqualTo(13);
+      assertThat(check.problem()).contains("missing");
+    }
+
+    @Test
+    void tamperingBeforeTheCheckpoint_isLeftToTheFullVerification() throws Exception {
+      auditRows(20);
+      assertThat(store.checkAuditLog().intact()).isTrue();
+
+      executeSql("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2");
+
+      AuditVerification check = store.checkAuditLog();
+      assertThat(check.intact()).as("the listing's check does not read row 2 again").isTrue();
+      assertThat(check.read()).isEqualTo(1);
+      assertThat(store.verifyAuditLog().firstBrokenSeq()).isEqualTo(2);
+    }
+
+    @Test
+    void aRestartedStore_startsFromRowOneOnce() {
+      auditRows(12);
+      assertThat(store.checkAuditLog().read()).isEqualTo(12);
+
+      restart();
+
+      assertThat(store.checkAuditLog().read()).isEqualTo(12);
+      assertThat(store.checkAuditLog().read()).isEqualTo(1);
+    }
+
+    @Test
+    void anEmptyLog_isIntact() {
+      AuditVerification check = store.checkAuditLog();
+
+      assertThat(check.intact()).isTrue();
+      assertThat(check.read()).isZero();
+      assertThat(check.lastHash()).isEqualTo(AuditHash.GENESIS);
+    }
+
+    /** Appends {@code count} audit rows, one application each. */
+    private void auditRows(int count) {
+      long before = store.auditLog(AuditQuery.latest(1)).stream().mapToLong(AuditEntry::seq).findFirst().orElse(0);
+      for (int i = 1; i <= count; i++) {
+        store.createApplication("app-" + (before + i), "App " + (before + i), "alice");
+      }
     }
   }
 

@@ -73,6 +73,13 @@ class PostgresConfigStoreTest extends ConfigStoreContract {
     return new JdbcConfigStore(Database.open(url(current), Duration.ofSeconds(5)), clock);
   }
 
+  @Override
+  protected void executeSql(String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url(current)); Statement statement = c.createStatement()) {
+      statement.executeUpdate(sql);
+    }
+  }
+
   @Test
   void theUrlSelectsPostgres_withItsOwnMigrations() {
     Database database = Database.open(url(current), Duration.ofSeconds(5));

@@ -52,6 +52,15 @@ class SqliteConfigStoreTest extends ConfigStoreContract {
     return open(file);
   }
 
+  @Override
+  protected void executeSql(String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement statement = c.createStatement()) {
+      statement.execute("PRAGMA busy_timeout = 5000");
+      statement.executeUpdate(sql);
+    }
+  }
+
   private JdbcConfigStore open(Path database) {
     return new JdbcConfigStore(Database.open("jdbc:sqlite:" + database, Duration.ofSeconds(5)), clock);
   }
@@ -218,14 +227,6 @@ class SqliteConfigStoreTest extends ConfigStoreContract {
       store.changeSubscription(created.id(), new io.holdfast.server.subscription.SubscriptionChange(
           30L, null, null, false, null, null, null), "bob");
       assertThat(store.verifyAuditLog().intact()).isTrue();
-    }
-
-    private void executeSql(String sql) throws SQLException {
-      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
-          Statement statement = c.createStatement()) {
-        statement.execute("PRAGMA busy_timeout = 5000");
-        statement.executeUpdate(sql);
-      }
     }
 
     @Test
