@@ -43,7 +43,8 @@ token=$("$root/holdfast" instance create edge-1 --ring live | sed -n 's/.*"crede
 "$root/holdfast" ns publish core -m "edge benchmark" >/dev/null
 # Some audit history to list.
 for i in $(seq 1 200); do
-  "$root/holdfast" ns set-layer core default --json "{\"maxUsers\": $i}" >/dev/null
+  curl -fs -X PUT -H "Authorization: Bearer $admin_token" -H 'Content-Type: application/json' \
+    -d "{\"maxUsers\": $i}" "http://127.0.0.1:$port/v1/admin/namespaces/core/layers/default" >/dev/null
 done
 
 echo "== the edge under attack ($(nproc) cores, $(uname -m)), ${seconds}s per phase, open files $(ulimit -n)"

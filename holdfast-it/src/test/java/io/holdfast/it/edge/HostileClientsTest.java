@@ -224,6 +224,32 @@ class HostileClientsTest {
     await().atMost(Duration.ofSeconds(4)).until(() -> replica.read("acme", replica.acme) == 200);
   }
 
+  @Test
+  void F8_controlCharactersAndHugeValuesInEveryField_leaveShortPrintableLogLines() {
+    String escape = "\u001b[2J\u001b[31mFORGED\r\nINFO fake line";
+    Duration wait = Duration.ofSeconds(3);
+    int before = replica.process.output().size();
+    // A raw escape in the request line, a megabyte header, a huge path, a hostile form field.
+    RawHttp.exchange(replica.port, "GET /v1/" + escape + " HTTP/1.1\r\nHost: x\r\n\r\n", wait);
+    RawHttp.Exchange huge = RawHttp.exchange(replica.port, "GET /v1/keys HTTP/1.1\r\nHost: x\r\nX-Big: "
+        + "\u001b".repeat(1024 * 1024) + "\r\n\r\n", wait);
+    assertThat(huge.statuses()).containsExactly(431);
+    RawHttp.exchange(replica.port, "GET /v1/" + "%1b".repeat(1300) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        wait);
+    String form = "token=" + "%1b%5b31m".repeat(100);
+    RawHttp.exchange(replica.port, "POST /console/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded"
+        + "\r\nContent-Length: " + form.length() + "\r\nConnection: close\r\n\r\n" + form, wait);
+    RawHttp.exchange(replica.port, "G\u001bT /v1/keys HTTP/1.1\r\nHost: x\r\n\r\n", wait);
+    List<String> lines = replica.process.output();
+    List<String> written = lines.subList(before, lines.size());
+    assertThat(written).as("the replica said something about these requests").isNotEmpty();
+    for (String line : written) {
+      assertThat(line.length()).as(line).isLessThan(600);
+      assertThat(line).doesNotContain("\u001b").doesNotStartWith("INFO fake line");
+    }
+    assertThat(written).noneMatch(l -> l.contains("Exception") || l.startsWith("\tat "));
+  }
+
   private static String checksumsEtag() {
     RawHttp.Exchange seen = RawHttp.exchange(replica.port, "GET /v1/instances/acme/checksums HTTP/1.1\r\nHost: x\r\n"
         + "Authorization: Bearer " + replica.acme + "\r\nConnection: close\r\n\r\n", Duration.ofSeconds(3));

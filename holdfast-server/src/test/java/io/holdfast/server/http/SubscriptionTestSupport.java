@@ -30,6 +30,13 @@ final class SubscriptionTestSupport {
     return "revision=" + HttpTestSupport.storeRevision(server, ns) + "\n"
         + server.admin("GET", "/v1/admin/applications", null) + "\n"
         + server.admin("GET", SUBSCRIPTIONS, null) + "\n"
-        + server.admin("GET", "/v1/admin/audit?limit=1000", null) + "\n";
+        + auditWithoutReadCount(server) + "\n";
+  }
+
+  /** The audit listing, less how many rows this listing's chain check read (it depends on the checkpoint). */
+  private static String auditWithoutReadCount(ServerFixture server) {
+    com.fasterxml.jackson.databind.JsonNode audit = server.admin("GET", "/v1/admin/audit?limit=1000", null);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) audit.get("verification")).remove("read");
+    return audit.toString();
   }
 }
