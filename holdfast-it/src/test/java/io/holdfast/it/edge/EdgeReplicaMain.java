@@ -44,6 +44,11 @@ public final class EdgeReplicaMain {
   }
 
   public static void main(String[] args) throws IOException {
+    // The suite reads what the edge and the access log say about hostile clients (FAULTS F8);
+    // the test logging configuration keeps everything else at WARN.
+    for (String name : new String[] {"holdfast.edge", "holdfast.access"}) {
+      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name)).setLevel(ch.qos.logback.classic.Level.INFO);
+    }
     EdgeSettings edge = new EdgeSettings(Duration.ofMillis(Long.parseLong(args[2])),
         Duration.ofMillis(Long.parseLong(args[3])), Duration.ofMillis(Long.parseLong(args[4])),
         Integer.parseInt(args[5]), Integer.parseInt(args[6]), Integer.parseInt(args[7]), Integer.parseInt(args[8]));

@@ -63,10 +63,15 @@ public final class ClientMistakeLog {
    * {@value #EXCERPT_CHARS} characters are kept.
    */
   public static String excerpt(CharSequence text) {
+    return excerpt(text, EXCERPT_CHARS);
+  }
+
+  /** As {@link #excerpt(CharSequence)}, keeping at most {@code maxChars}. */
+  public static String excerpt(CharSequence text, int maxChars) {
     if (text == null) {
       return "";
     }
-    int n = Math.min(text.length(), EXCERPT_CHARS);
+    int n = Math.min(text.length(), maxChars);
     StringBuilder out = new StringBuilder(n + 3);
     for (int i = 0; i < n; i++) {
       char c = text.charAt(i);

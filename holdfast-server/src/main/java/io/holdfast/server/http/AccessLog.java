@@ -5,6 +5,7 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import io.holdfast.server.edge.ClientMistakeLog;
 import io.holdfast.protocol.json.CanonicalJson;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
 final class AccessLog implements Filter {
 
   private static final Logger LOG = LoggerFactory.getLogger("holdfast.access");
-  /** Longest path written; JSON escaping already keeps control characters out of the line. */
+  /** Longest path written; control characters in it are written as {@code ?}. */
   static final int MAX_PATH_CHARS = 256;
 
   /** Whether the access logger is on; decided when the server is built. */
@@ -36,9 +37,8 @@ final class AccessLog implements Filter {
       if (LOG.isInfoEnabled()) {
         ObjectNode line = JsonViews.object();
         line.put("method", req.prologue().method().text());
-        // Bounded: a client chooses its path, and a log line per request is a flood's lever.
-        String path = req.path().absolute().path();
-        line.put("path", path.length() <= MAX_PATH_CHARS ? path : path.substring(0, MAX_PATH_CHARS) + "...");
+        // Bounded and printable: a client chooses its path, and a line per request is a flood's lever.
+        line.put("path", ClientMistakeLog.excerpt(req.path().absolute().path(), MAX_PATH_CHARS));
         line.put("status", res.status().code());
         line.put("bytes", res.bytesWritten());
         line.put("micros", (System.nanoTime() - start) / 1000);

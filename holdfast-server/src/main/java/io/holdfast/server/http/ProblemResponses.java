@@ -41,10 +41,13 @@ final class ProblemResponses {
     } else if (failure instanceof InvalidNameException e) {
       problem = new Problem(ProblemType.INVALID_NAME, e.getMessage(), req.path().absolute().path());
     } else if (failure instanceof DataReader.InsufficientDataAvailableException) {
-      // The client closed the connection before sending the whole body: nobody is waiting for
-      // an answer, and it is not a fault of this server.
+      // The client closed its side before sending the whole body: not a fault of this server.
+      // It is answered all the same (a client that only half-closed still reads), and a gone
+      // client's write fails quietly.
       LOG.debug("client went away during {} {}", req.prologue().method().text(), req.path().absolute().path());
-      return;
+      res.header(HeaderNames.CONNECTION, "close");
+      problem = new Problem(ProblemType.MALFORMED_REQUEST, "the request body ended before its declared length",
+          req.path().absolute().path());
     } else {
       LOG.error("unexpected failure on {} {}", req.prologue().method().text(), req.path().absolute().path(), failure);
       problem = new Problem(ProblemType.INTERNAL_ERROR, "the server failed unexpectedly; see its log", req.path().absolute().path());
