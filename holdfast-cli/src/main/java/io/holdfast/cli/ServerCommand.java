@@ -83,6 +83,10 @@ final class ServerCommand implements Callable<Integer> {
       description = "Most requests in flight per instance credential (default 64).")
   String maxRequestsPerInstance;
 
+  @Option(names = "--max-admin-requests",
+      description = "Most admin and console requests served at once; more wait their turn (default half the cores).")
+  String maxAdminRequests;
+
   @Option(names = "--probe-enabled", paramLabel = "true|false", description = "Run the synthetic probe (default true).")
   String probeEnabled;
 
@@ -118,6 +122,7 @@ final class ServerCommand implements Callable<Integer> {
     flags.put("max-connections-per-address", maxConnectionsPerAddress);
     flags.put("max-watches-per-instance", maxWatchesPerInstance);
     flags.put("max-requests-per-instance", maxRequestsPerInstance);
+    flags.put("max-admin-requests", maxAdminRequests);
     flags.put("probe-enabled", probeEnabled);
     flags.put("probe-interval", probeInterval);
     flags.put("probe-targets", probeTargets);

@@ -133,7 +133,7 @@ public final class EdgeBenchmark {
     String etag = http.send(HttpRequest.newBuilder(checksums).header("Authorization", "Bearer " + token).build(),
         HttpResponse.BodyHandlers.discarding()).headers().firstValue("ETag").orElseThrow().replace("\"", "");
     URI waiting = URI.create(watch.toString().replace("etag=x", "etag=" + etag));
-    long[] reads = underLoad(8, client -> {
+    long[] reads = underLoad(100, client -> {
       HttpRequest request = HttpRequest.newBuilder(waiting).header("Authorization", "Bearer " + token)
           .timeout(Duration.ofMillis(200)).build();
       try {

@@ -51,7 +51,8 @@ public final class EdgeReplicaMain {
     }
     EdgeSettings edge = new EdgeSettings(Duration.ofMillis(Long.parseLong(args[2])),
         Duration.ofMillis(Long.parseLong(args[3])), Duration.ofMillis(Long.parseLong(args[4])),
-        Integer.parseInt(args[5]), Integer.parseInt(args[6]), Integer.parseInt(args[7]), Integer.parseInt(args[8]));
+        Integer.parseInt(args[5]), Integer.parseInt(args[6]), Integer.parseInt(args[7]), Integer.parseInt(args[8]),
+        EdgeSettings.DEFAULT_MAX_ADMIN_REQUESTS);
     ServerConfig config = ServerConfig.builder(Path.of(args[0]))
         .port(0)
         .adminToken(args[1])

@@ -23,6 +23,9 @@ import java.util.Objects;
  *     default 64, 1 to 100,000
  * @param maxRequestsPerInstance most requests (reads and heartbeats, not waiting watches) one
  *     instance credential may have in flight at once; default 64, 1 to 100,000
+ * @param maxAdminRequests most admin API and console requests served at once; more wait their
+ *     turn (up to 10 s, then 503), so that operators' work, however much of it, leaves the other
+ *     cores to instance reads; default half the cores, at least 1; 1 to 1,000
  */
 public record EdgeSettings(
     Duration idleTimeout,
@@ -31,7 +34,8 @@ public record EdgeSettings(
     int maxConnections,
     int maxConnectionsPerAddress,
     int maxWatchesPerInstance,
-    int maxRequestsPerInstance) {
+    int maxRequestsPerInstance,
+    int maxAdminRequests) {
 
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(75);
   public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
@@ -40,11 +44,13 @@ public record EdgeSettings(
   public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1_024;
   public static final int DEFAULT_MAX_WATCHES_PER_INSTANCE = 64;
   public static final int DEFAULT_MAX_REQUESTS_PER_INSTANCE = 64;
+  /** Half the cores, at least one: admin work never takes every core from instance reads. */
+  public static final int DEFAULT_MAX_ADMIN_REQUESTS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
 
   /** Every default. */
   public static final EdgeSettings DEFAULTS = new EdgeSettings(DEFAULT_IDLE_TIMEOUT, DEFAULT_HEADER_TIMEOUT,
       DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
-      DEFAULT_MAX_WATCHES_PER_INSTANCE, DEFAULT_MAX_REQUESTS_PER_INSTANCE);
+      DEFAULT_MAX_WATCHES_PER_INSTANCE, DEFAULT_MAX_REQUESTS_PER_INSTANCE, DEFAULT_MAX_ADMIN_REQUESTS);
 
   public EdgeSettings {
     Objects.requireNonNull(idleTimeout, "idleTimeout");
@@ -57,6 +63,7 @@ public record EdgeSettings(
     requireBetween("max-connections-per-address", maxConnectionsPerAddress, 1, 1_000_000);
     requireBetween("max-watches-per-instance", maxWatchesPerInstance, 1, 100_000);
     requireBetween("max-requests-per-instance", maxRequestsPerInstance, 1, 100_000);
+    requireBetween("max-admin-requests", maxAdminRequests, 1, 1_000);
   }
 
   private static void requireBetween(String key, Duration value, Duration min, Duration max) {

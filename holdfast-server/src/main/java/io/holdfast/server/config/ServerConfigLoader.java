@@ -22,7 +22,7 @@ import java.util.Set;
  * <p>Keys: {@code host, port, data-dir, jdbc-url, signing-key, admin-token, max-body-bytes,
  * max-depth, refresh-interval, store-timeout, max-watchers, max-concurrent-requests, management-port,
  * idle-timeout, header-timeout, request-timeout, max-connections, max-connections-per-address,
- * max-watches-per-instance, max-requests-per-instance, probe-enabled, probe-interval,
+ * max-watches-per-instance, max-requests-per-instance, max-admin-requests, probe-enabled, probe-interval,
  * probe-targets, probe-lag-tolerance, rollout-engine, rollout-approvals, rollout-tick,
  * rollout-lease-ttl}. Durations take {@code 250ms}, {@code 5s}, {@code 2m} or ISO-8601
  * ({@code PT5S}). The synthetic probe and the rollout engine are on unless turned off. The
@@ -35,7 +35,7 @@ public final class ServerConfigLoader {
   public static final Set<String> KEYS = Set.of("host", "port", "data-dir", "jdbc-url", "signing-key",
       "admin-token", "max-body-bytes", "max-depth", "refresh-interval", "store-timeout", "max-watchers",
       "max-concurrent-requests", "management-port", "idle-timeout", "header-timeout", "request-timeout",
-      "max-connections", "max-connections-per-address", "max-watches-per-instance", "max-requests-per-instance",
+      "max-connections", "max-connections-per-address", "max-watches-per-instance", "max-requests-per-instance", "max-admin-requests",
       "probe-enabled", "probe-interval", "probe-targets", "probe-lag-tolerance", "rollout-engine", "rollout-approvals",
       "rollout-tick", "rollout-lease-ttl");
 
@@ -84,6 +84,7 @@ public final class ServerConfigLoader {
     int maxConnectionsPerAddress = defaults.maxConnectionsPerAddress();
     int maxWatchesPerInstance = defaults.maxWatchesPerInstance();
     int maxRequestsPerInstance = defaults.maxRequestsPerInstance();
+    int maxAdminRequests = defaults.maxAdminRequests();
     for (Map.Entry<String, String> e : values.entrySet()) {
       String v = e.getValue().strip();
       switch (e.getKey()) {
@@ -107,6 +108,7 @@ public final class ServerConfigLoader {
         case "max-connections-per-address" -> maxConnectionsPerAddress = integer(e.getKey(), v);
         case "max-watches-per-instance" -> maxWatchesPerInstance = integer(e.getKey(), v);
         case "max-requests-per-instance" -> maxRequestsPerInstance = integer(e.getKey(), v);
+        case "max-admin-requests" -> maxAdminRequests = integer(e.getKey(), v);
         case "probe-enabled" -> builder.probeEnabled(bool(e.getKey(), v));
         case "probe-interval" -> builder.probeInterval(duration(e.getKey(), v));
         case "probe-targets" -> builder.probeTargets(ProbeSettings.parseTargets(v));
@@ -119,7 +121,7 @@ public final class ServerConfigLoader {
       }
     }
     builder.edge(new EdgeSettings(idleTimeout, headerTimeout, requestTimeout, maxConnections, maxConnectionsPerAddress,
-        maxWatchesPerInstance, maxRequestsPerInstance));
+        maxWatchesPerInstance, maxRequestsPerInstance, maxAdminRequests));
     return builder.build();
   }
 

@@ -22,8 +22,9 @@ import java.util.concurrent.TimeUnit;
  * so they would retry and pile on more work; a bounded number in flight keeps answers fast, and
  * the brief wait absorbs ordinary bursts without refusing anyone. The clients spread their
  * retries with jitter on top of {@code Retry-After}. Waiting watches are not counted (they hold
- * a place in {@link WatchLimit} instead and cost no CPU while they wait), nor are health,
- * metrics and admin requests, so operators and probes still get through an overload.
+ * a place in {@link WatchLimit} instead and cost no CPU while they wait), nor are health and
+ * admin requests, so operators and probes still get through an overload. Admin and console
+ * requests have a lane of their own ({@link #admitAdmin}).
  * Thread-safe.
  */
 final class AdmissionControl implements Filter {
@@ -33,8 +34,13 @@ final class AdmissionControl implements Filter {
   /** Seconds a refused client should wait; the client adds jitter of its own. */
   static final String RETRY_AFTER_SECONDS = "2";
 
+  /** How long an admin or console request may wait for its turn before it is refused. */
+  static final Duration ADMIN_QUEUE_WAIT = Duration.ofSeconds(10);
+
   private final Semaphore places;
   private final KeyedLimit perCredential;
+  /** Admin and console requests in flight; fair, so operators are served in arrival order. */
+  private final Semaphore adminPlaces;
   private final Runnable onRefused;
 
   /**
@@ -43,15 +49,20 @@ final class AdmissionControl implements Filter {
    *     of the others
    * @param onRefused called once per refused request (the metric)
    */
-  AdmissionControl(int maxConcurrentRequests, KeyedLimit perCredential, Runnable onRefused) {
+  AdmissionControl(int maxConcurrentRequests, KeyedLimit perCredential, int maxAdminRequests, Runnable onRefused) {
     this.places = new Semaphore(maxConcurrentRequests);
     this.perCredential = perCredential;
+    this.adminPlaces = new Semaphore(maxAdminRequests, true);
     this.onRefused = onRefused;
   }
 
   @Override
   public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
     String path = req.path().path();
+    if (isAdminWork(path)) {
+      admitAdmin(chain, res, path);
+      return;
+    }
     if (!path.startsWith("/v1/instances/") || path.endsWith("/watch")) {
       chain.proceed();
       return;
@@ -68,6 +79,38 @@ final class AdmissionControl implements Filter {
       admitAndProceed(chain, res, path);
     } finally {
       perCredential.exit(credential);
+    }
+  }
+
+  /** The admin API and console pages (not their static assets): operators' work. */
+  private static boolean isAdminWork(String path) {
+    return path.startsWith("/v1/admin") || (path.startsWith("/console") && !path.startsWith("/console/assets"));
+  }
+
+  /**
+   * Admin and console requests take turns ({@code max-admin-requests} at once, default half the
+   * cores): twenty operators, or a script, listing the audit log in a loop then use at most
+   * those cores, and instance reads keep the rest (FAULTS F3). A turn not given within
+   * {@link #ADMIN_QUEUE_WAIT} is 503 {@code overloaded}.
+   */
+  private void admitAdmin(FilterChain chain, RoutingResponse res, String path) {
+    boolean admitted;
+    try {
+      admitted = adminPlaces.tryAcquire(ADMIN_QUEUE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      admitted = false;
+    }
+    if (!admitted) {
+      onRefused.run();
+      ProblemResponses.send(res, new Problem(ProblemType.OVERLOADED,
+          "this replica is serving as many admin requests as it allows; retry after the time in Retry-After", path));
+      return;
+    }
+    try {
+      chain.proceed();
+    } finally {
+      adminPlaces.release();
     }
   }
 

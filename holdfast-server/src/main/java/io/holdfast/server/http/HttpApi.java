@@ -97,7 +97,7 @@ public final class HttpApi {
     AdminContext admin = new AdminContext(store, guard, bodies, tokens, snapshots);
     metrics.bindWatchers(watchers::waiting, watchers.max());
     AdmissionControl admission = new AdmissionControl(config.maxConcurrentRequests(),
-        new KeyedLimit(edgeSettings.maxRequestsPerInstance()),
+        new KeyedLimit(edgeSettings.maxRequestsPerInstance()), edgeSettings.maxAdminRequests(),
         metrics.bindAdmission(config.maxConcurrentRequests()));
     HealthApi health = new HealthApi(snapshots, watchers, connections);
     HttpRouting.Builder routing = HttpRouting.builder();

@@ -45,7 +45,7 @@ class EdgeConnectionsTest {
 
   private EdgeConnections connections(int max, int perAddress) throws IOException {
     listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    EdgeSettings settings = new EdgeSettings(IDLE, HEADER, REQUEST, max, perAddress, 4, 4);
+    EdgeSettings settings = new EdgeSettings(IDLE, HEADER, REQUEST, max, perAddress, 4, 4, 1);
     return new EdgeConnections(settings, max, now::get, new ClientMistakeLog(now::get));
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ServerFixture;
+import io.holdfast.server.config.EdgeSettings;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +59,35 @@ class AdmissionControlTest {
 
       Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() ->
           server.get(CHECKSUMS, token).statusCode() == 200);
+    }
+  }
+
+  @Test
+  void F3_adminRequestsTakeTurns_soInstanceReadsKeepTheirCores_andTheNextAdminWaitsNotFails(@TempDir Path dir)
+      throws Exception {
+    EdgeSettings oneAdmin = new EdgeSettings(EdgeSettings.DEFAULT_IDLE_TIMEOUT, EdgeSettings.DEFAULT_HEADER_TIMEOUT,
+        EdgeSettings.DEFAULT_REQUEST_TIMEOUT, EdgeSettings.DEFAULT_MAX_CONNECTIONS,
+        EdgeSettings.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, EdgeSettings.DEFAULT_MAX_WATCHES_PER_INSTANCE,
+        EdgeSettings.DEFAULT_MAX_REQUESTS_PER_INSTANCE, 1);
+    try (ServerFixture server = ServerFixture.startConfigured(dir, config -> config.edge(oneAdmin))) {
+      server.createNamespace("core");
+      String token = server.createInstance("acme-prod", "live");
+      java.util.concurrent.CompletableFuture<Integer> second;
+      try (Socket holder = new Socket("127.0.0.1", server.server().port())) {
+        // An admin write whose body has not arrived yet holds the only admin turn.
+        OutputStream out = holder.getOutputStream();
+        out.write(("POST /v1/admin/namespaces HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+            + server.adminToken() + "\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{")
+            .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        second = java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> server.get("/v1/admin/instances/acme-prod", server.adminToken()).statusCode());
+        Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !second.isDone());
+        assertThat(server.get(CHECKSUMS, token).statusCode()).as("instance reads do not wait for operators")
+            .isEqualTo(200);
+      }
+      // The holder is gone: its turn passes to the waiting request, which is served, not refused.
+      assertThat(second.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
     }
   }
 }
