@@ -48,4 +48,18 @@ public final class KeyedLimit {
   public int max() {
     return max;
   }
+
+  /** How long a request refused for its tenant's share waits before its answer. */
+  public static final java.time.Duration REFUSAL_DELAY = java.time.Duration.ofSeconds(1);
+
+  /**
+   * Waits {@link #REFUSAL_DELAY} before a refusal is sent. A client looping on its refusals
+   * would otherwise turn them into a flood that takes the cores from every other tenant; waiting
+   * costs a parked virtual thread and no CPU, and bounds such a client to one request per
+   * connection per second (its connections are bounded per address). A well-behaved client
+   * waits longer anyway: the answer's {@code Retry-After}.
+   */
+  public static void delayRefusal() {
+    java.util.concurrent.locks.LockSupport.parkNanos(REFUSAL_DELAY.toNanos());
+  }
 }

@@ -71,6 +71,7 @@ final class AdmissionControl implements Filter {
     String credential = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
     if (!perCredential.tryEnter(credential)) {
       onRefused.run();
+      KeyedLimit.delayRefusal();
       ProblemResponses.send(res, new Problem(ProblemType.TOO_MANY_REQUESTS, "this credential already has "
           + perCredential.max() + " requests in flight on this replica; retry after the time in Retry-After", path));
       return;

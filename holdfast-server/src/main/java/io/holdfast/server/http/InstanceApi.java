@@ -131,6 +131,7 @@ final class InstanceApi implements HttpService {
     }
     String instance = view.id();
     if (!watchesPerInstance.tryEnter(instance)) {
+      KeyedLimit.delayRefusal();
       throw new ProblemException(ProblemType.TOO_MANY_REQUESTS, "instance '" + instance + "' already holds "
           + watchesPerInstance.max() + " waiting watches on this replica; one watch per client is enough");
     }
