@@ -9,6 +9,7 @@ import io.helidon.webserver.http1.Http1Config;
 import io.holdfast.protocol.json.StrictJson;
 import io.holdfast.protocol.signature.VerificationKey;
 import io.holdfast.server.auth.Authenticator;
+import io.holdfast.server.auth.CredentialUse;
 import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.config.ServerConfig;
 import io.holdfast.server.console.Console;
@@ -53,8 +54,10 @@ public final class HttpApi {
    */
   public static WebServer build(
       ServerConfig config, ConfigStore store, SnapshotHolder snapshots, List<VerificationKey> keys, CredentialTokens tokens,
-      Clock clock, ReplicaProbe probe, ServerMetrics metrics, Fleet fleet, HeartbeatWriter heartbeats, Changes changes) {
-    RequestGuard guard = new RequestGuard(snapshots, new Authenticator());
+      Clock clock, ReplicaProbe probe, ServerMetrics metrics, Fleet fleet, HeartbeatWriter heartbeats, Changes changes,
+      CredentialUse credentialUse) {
+    Authenticator authenticator = new Authenticator(clock, credentialUse);
+    RequestGuard guard = new RequestGuard(snapshots, authenticator);
     StrictJson adminJson = new StrictJson(config.maxBodyBytes(), config.maxDepth());
     RequestBodies bodies = new RequestBodies(adminJson);
     WatchLimit watchers = new WatchLimit(config.maxWatchers());
@@ -80,7 +83,7 @@ public final class HttpApi {
         .register("/v1/admin/rollouts", new RolloutAdminApi(admin, changes))
         .register("/v1/admin/instances", new InstanceAdminApi(admin))
         .register("/v1/admin/namespaces", new NamespaceAdminApi(admin, changes))
-        .register("/v1/admin/credentials", new CredentialAdminApi(admin))
+        .register("/v1/admin/credentials", new CredentialAdminApi(admin, clock, credentialUse))
         .register("/v1/admin/applications", new ApplicationAdminApi(admin))
         // Before the subscriptions API, whose /{id} would otherwise take "usage" for an id.
         .register("/v1/admin", new SubscriptionUsageApi(admin, clock))
@@ -90,7 +93,8 @@ public final class HttpApi {
         .register("/v1/admin/fleet", new FleetApi(admin, fleet))
         .register("/health", new HealthApi(snapshots, watchers))
         // The web console, over the same services, checks and audit as the admin API.
-        .register("/console", new Console(store, snapshots, changes, fleet, probe, clock, adminJson, admin::afterWrite))
+        .register("/console", new Console(store, snapshots, changes, fleet, probe, clock, adminJson, admin::afterWrite,
+            authenticator, config.trustedProxies()))
         .register("/metrics", new MetricsApi(metrics))
         .any(Routes.notFound())
         .error(Throwable.class, ProblemResponses::send);

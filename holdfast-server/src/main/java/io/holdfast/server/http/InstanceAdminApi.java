@@ -21,7 +21,8 @@ import java.util.Set;
 
 /**
  * {@code /v1/admin/instances}: list and read, with the latest heartbeat (viewer), create and
- * update (editor), rotate the credential (admin). A new credential is shown exactly once, in the response that creates it.
+ * change labels (editor), move to another ring (publisher: it changes what the instance is
+ * served, as a publish does), rotate the credential (admin). A new credential is shown exactly once, in the response that creates it.
  */
 final class InstanceAdminApi implements HttpService {
 
@@ -75,11 +76,18 @@ final class InstanceAdminApi implements HttpService {
   private void update(ServerRequest req, ServerResponse res) {
     Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.EDITOR);
     String id = req.path().pathParameters().get("id");
-    find(id);
+    Instance current = find(id);
     JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), Set.of("ring", "labels"));
     String ring = body.optionalString("ring");
     if (ring != null) {
       Names.require("ring name", ring);
+      if (!ring.equals(current.ring()) && !admin.role().includes(Role.PUBLISHER)) {
+        // A ring move changes every document the instance is served, at once: a publish in all
+        // but name, so it takes the publisher role, as a publish does.
+        throw new ProblemException(ProblemType.FORBIDDEN, "moving an instance to another ring changes what it is"
+            + " served and needs the publisher role; credential '" + admin.name() + "' has " + admin.role().wireName()
+            + " (labels alone are an editor's)");
+      }
     }
     Map<String, String> labels = labels(body);
     if (ring == null && labels == null) {

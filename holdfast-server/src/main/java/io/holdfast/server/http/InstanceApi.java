@@ -117,14 +117,19 @@ final class InstanceApi implements HttpService {
           "this replica has as many watchers as it allows; poll the checksums or watch again later");
     }
     try {
-      long deadline = System.nanoTime() + timeout.toNanos();
+      Principal principal = guard.principal(req, snapshot);
+      boolean admin = principal instanceof Principal.AdminPrincipal;
+      long deadline = System.nanoTime() + guard.cappedByExpiry(principal, timeout).toNanos();
       while (true) {
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
           break;
         }
         try {
-          snapshot = snapshots.nextChangeFor(view.id(), snapshot).get(remaining, TimeUnit.NANOSECONDS);
+          // An admin token is not the instance's credential, so the instance's own wake-ups do not
+          // cover its revocation: an admin watch wakes at every swap and checks its token again.
+          snapshot = (admin ? snapshots.nextAfter(snapshot) : snapshots.nextChangeFor(view.id(), snapshot))
+              .get(remaining, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
           break;
         } catch (ExecutionException | CancellationException e) {

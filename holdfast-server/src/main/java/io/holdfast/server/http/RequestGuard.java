@@ -45,6 +45,14 @@ final class RequestGuard {
     return authenticator.authenticate(authorization, snapshot);
   }
 
+  /**
+   * {@code wait}, shortened to end when the principal's credential expires, so that a long wait
+   * (a watch) held with it ends then and checks it again.
+   */
+  java.time.Duration cappedByExpiry(Principal principal, java.time.Duration wait) {
+    return authenticator.cappedByExpiry(principal, wait);
+  }
+
   /** Authenticates an admin credential with at least {@code role}. */
   Principal.AdminPrincipal admin(ServerRequest req, Role role) {
     return Authenticator.requireRole(principal(req, snapshot()), role);
