@@ -80,7 +80,7 @@ public final class Authenticator {
     if (admin == null || !admin.usableAt(now)) {
       return Optional.empty();
     }
-    use.used(admin.name(), now);
+    use.used(admin.name(), now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
     return Optional.of(admin);
   }
 

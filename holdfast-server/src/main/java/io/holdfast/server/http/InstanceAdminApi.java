@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
+import io.holdfast.server.auth.Authenticator;
 import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.auth.Principal;
 import io.holdfast.server.model.Labels;
@@ -74,7 +75,8 @@ final class InstanceAdminApi implements HttpService {
   }
 
   private void update(ServerRequest req, ServerResponse res) {
-    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.EDITOR);
+    // The role this needs depends on what the body changes; any admin role may be told which.
+    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.VIEWER);
     String id = req.path().pathParameters().get("id");
     Instance current = find(id);
     JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), Set.of("ring", "labels"));
@@ -89,6 +91,7 @@ final class InstanceAdminApi implements HttpService {
             + " (labels alone are an editor's)");
       }
     }
+    Authenticator.requireRole(admin, Role.EDITOR);
     Map<String, String> labels = labels(body);
     if (ring == null && labels == null) {
       throw new ProblemException(ProblemType.INVALID_REQUEST, "send 'ring', 'labels' or both");
