@@ -18,8 +18,12 @@ public final class TrustedProxies {
   /** Trusts nobody: the direct peer is the client. */
   public static final TrustedProxies NONE = new TrustedProxies(List.of(), List.of());
 
-  /** Literal addresses only, so that parsing never resolves a host name. */
-  private static final Pattern LITERAL = Pattern.compile("[0-9a-fA-F:.]+");
+  /**
+   * Literal addresses only, so that parsing never resolves a host name; IPv4 in full dotted
+   * quads (the JDK would take {@code 10.0.0} for {@code 10.0.0.0}).
+   */
+  static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+  static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
 
   private record Block(byte[] network, int prefix) {
     boolean contains(byte[] address) {
@@ -111,7 +115,7 @@ public final class TrustedProxies {
   }
 
   private static byte[] literal(String address, String raw) {
-    if (!LITERAL.matcher(address).matches() || (!address.contains(":") && !address.contains("."))) {
+    if (!(IPV4.matcher(address).matches() || IPV6.matcher(address).matches())) {
       throw new ConfigException("trusted-proxies: '" + raw + "' is not a CIDR block such as 10.0.0.0/8 or ::1/128");
     }
     try {
