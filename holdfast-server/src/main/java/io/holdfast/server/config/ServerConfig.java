@@ -82,6 +82,17 @@ public record ServerConfig(
         "admin-token must be at least 16 characters long");
   }
 
+  /** Every setting but the admin token's value: a configuration may be logged or shown (FAULTS D14). */
+  @Override
+  public String toString() {
+    return "ServerConfig[host=" + host + ", port=" + port + ", dataDirectory=" + dataDirectory + ", jdbcUrl=" + jdbcUrl
+        + ", signingKey=" + signingKey + ", adminToken=" + (adminToken == null ? "(admin-token file)" : "(redacted)")
+        + ", maxBodyBytes=" + maxBodyBytes + ", maxDepth=" + maxDepth + ", refreshInterval=" + refreshInterval
+        + ", storeTimeout=" + storeTimeout + ", maxWatchers=" + maxWatchers + ", maxConcurrentRequests="
+        + maxConcurrentRequests + ", managementPort=" + managementPort + ", edge=" + edge + ", probe=" + probe
+        + ", rollouts=" + rollouts + ", trustedProxies=" + trustedProxies + "]";
+  }
+
   private static void require(boolean condition, String message) {
     if (!condition) {
       throw new ConfigException(message);

@@ -272,6 +272,42 @@ class CredentialLifecycleTest {
     }
   }
 
+  /**
+   * The bootstrap credential rotates like any other; its old token (the admin-token file's, or
+   * the configured one) is then dead, and a restart with the same token does not revive it. A
+   * new token in its place (here: the file deleted, so a new one is generated) resets it: the way
+   * back in for an operator who holds the data directory.
+   */
+  @Test
+  void theBootstrapCredential_rotates_andARestartDoesNotReviveItsOldToken(@TempDir Path ownDir) throws Exception {
+    String original;
+    String rotated;
+    try (ServerFixture replica = ServerFixture.start(ownDir)) {
+      original = replica.adminToken();
+      rotated = replica.admin("POST", "/v1/admin/credentials/bootstrap/rotate", null).get("token").asText();
+      assertRefused(replica, original);
+      assertThat(works(replica, rotated)).isTrue();
+    }
+    assertThat(java.nio.file.Files.readString(ownDir.resolve("admin-token")).strip())
+        .as("the file still holds the retired token").isEqualTo(original);
+
+    try (ServerFixture restarted = ServerFixture.start(ownDir)) {
+      assertRefused(restarted, original);
+      assertThat(works(restarted, rotated)).isTrue();
+    }
+
+    java.nio.file.Files.delete(ownDir.resolve("admin-token"));
+    try (ServerFixture reset = ServerFixture.start(ownDir)) {
+      String generated = reset.adminToken();
+      assertThat(generated).isNotEqualTo(original);
+      assertThat(works(reset, generated)).isTrue();
+      assertRefused(reset, rotated);
+      JsonNode audit = reset.admin("GET", "/v1/admin/audit?target=credential:bootstrap", null).get("entries");
+      assertThat(audit).extracting(e -> e.get("action").asText())
+          .containsExactly("credential.bootstrap", "credential.rotate", "credential.bootstrap");
+    }
+  }
+
   private static JsonNode listed(ServerFixture replica, String name) {
     return replica.admin("GET", "/v1/admin/credentials/" + name, null);
   }
