@@ -44,8 +44,10 @@ import java.util.concurrent.TimeoutException;
  * ring, say) does not wake the watcher at all. At most {@code max-watchers} requests wait at
  * once ({@link WatchLimit}); one more answers 503 {@code too-many-watchers} at once. A rotation
  * of the instance's credential wakes its watchers, which check the credential again, so a watch
- * does not outlive its rotation. When the replica stops, waiting watchers answer at once, as at
- * their timeout.
+ * does not outlive its rotation. A watch held with an admin token (few: support and probes) wakes
+ * at every swap instead and checks its token again, so it does not outlive a revocation or
+ * rotation of that token either; it ends at its credential's expiry at the latest. When the
+ * replica stops, waiting watchers answer at once, as at their timeout.
  */
 final class InstanceApi implements HttpService {
 
