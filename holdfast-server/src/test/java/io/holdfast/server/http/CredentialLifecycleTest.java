@@ -148,6 +148,22 @@ class CredentialLifecycleTest {
     assertThat(onB.get(PROPAGATION.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(401);
   }
 
+  /** Real time here: the watch's own deadline is what is tested, and it runs on the replica's wall clock. */
+  @Test
+  void aWatchHeldWithAnExpiringCredential_endsAtItsExpiry_notAtItsTimeout() throws Exception {
+    String name = "expiring-" + SEQUENCE.incrementAndGet();
+    String token = replicaA.admin("POST", "/v1/admin/credentials", "{\"name\":\"" + name
+        + "\",\"role\":\"viewer\",\"expiresAt\":\"" + Instant.now().plusSeconds(3) + "\"}").get("token").asText();
+    String etag = HttpTestSupport.header(replicaA.get("/v1/instances/watched/checksums", token), "ETag");
+    long started = System.nanoTime();
+
+    HttpResponse<String> ended = watch(replicaA, token, etag).get(20, TimeUnit.SECONDS);
+
+    assertThat(ended.statusCode()).isEqualTo(401);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).as("well before the 30 s timeout")
+        .isLessThan(Duration.ofSeconds(15));
+  }
+
   @Test
   void theLastAdmin_cannotBeRevokedOrDemoted_409LastAdmin() throws Exception {
     // Every other admin credential of this pair is a viewer, editor or publisher, or revoked.
