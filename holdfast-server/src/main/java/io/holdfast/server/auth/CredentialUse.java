@@ -93,11 +93,15 @@ public final class CredentialUse implements AutoCloseable {
 
   /** Stops the timer and writes what is pending, if the store takes it. */
   @Override
-  public synchronized void close() {
-    if (flusher != null) {
-      flusher.shutdownNow();
+  public void close() {
+    ScheduledExecutorService stopping;
+    synchronized (this) {
+      stopping = flusher;
       flusher = null;
     }
-    flushQuietly();
+    if (stopping != null) {
+      stopping.shutdownNow();
+    }
+    flushQuietly(); // outside the lock: it writes to the store
   }
 }
