@@ -6,7 +6,9 @@ import io.holdfast.server.model.Role;
 import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.store.AdminCredential;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
@@ -62,10 +64,10 @@ public final class Authenticator {
   }
 
   /** {@code wait}, shortened to end when the principal's credential expires. */
-  public java.time.Duration cappedByExpiry(Principal principal, java.time.Duration wait) {
+  public Duration cappedByExpiry(Principal principal, Duration wait) {
     if (principal instanceof Principal.AdminPrincipal admin && admin.expiresAt() != null) {
-      java.time.Duration left = java.time.Duration.between(clock.instant(), admin.expiresAt());
-      return left.compareTo(wait) < 0 ? (left.isNegative() ? java.time.Duration.ZERO : left) : wait;
+      Duration left = Duration.between(clock.instant(), admin.expiresAt());
+      return left.compareTo(wait) < 0 ? (left.isNegative() ? Duration.ZERO : left) : wait;
     }
     return wait;
   }
@@ -80,7 +82,7 @@ public final class Authenticator {
     if (admin == null || !admin.usableAt(now)) {
       return Optional.empty();
     }
-    use.used(admin.name(), now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+    use.used(admin.name(), now.truncatedTo(ChronoUnit.MILLIS));
     return Optional.of(admin);
   }
 

@@ -1,5 +1,7 @@
 package io.holdfast.server.console;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -11,8 +13,6 @@ import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.auth.Principal;
 import io.holdfast.server.model.Role;
 import io.holdfast.server.store.AdminCredential;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -80,7 +80,8 @@ final class LoginPage {
         throw new ProblemException(ProblemType.UNAUTHENTICATED, "paste an admin token (hfa_…)");
       }
       hash = CredentialTokens.hash(token);
-      Principal principal = guard.context().authenticator().authenticate(List.of("Bearer " + token), guard.context().snapshot());
+      Principal principal = guard.context().authenticator()
+          .authenticate(List.of("Bearer " + token), guard.context().snapshot());
       if (!(principal instanceof Principal.AdminPrincipal)) {
         throw new ProblemException(ProblemType.FORBIDDEN, "instance credentials cannot use the console");
       }

@@ -9,6 +9,7 @@ import io.holdfast.server.auth.Principal;
 import io.holdfast.server.model.Role;
 import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.snapshot.SnapshotHolder;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -49,7 +50,7 @@ final class RequestGuard {
    * {@code wait}, shortened to end when the principal's credential expires, so that a long wait
    * (a watch) held with it ends then and checks it again.
    */
-  java.time.Duration cappedByExpiry(Principal principal, java.time.Duration wait) {
+  Duration cappedByExpiry(Principal principal, Duration wait) {
     return authenticator.cappedByExpiry(principal, wait);
   }
 
