@@ -10,6 +10,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
 import io.holdfast.server.auth.Authenticator;
+import io.holdfast.server.auth.ChangeControl;
 import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.auth.Principal;
 import io.holdfast.server.model.Labels;
@@ -83,15 +84,14 @@ final class InstanceAdminApi implements HttpService {
     String ring = body.optionalString("ring");
     if (ring != null) {
       Names.require("ring name", ring);
-      if (!ring.equals(current.ring()) && !admin.role().includes(Role.PUBLISHER)) {
-        // A ring move changes every document the instance is served, at once: a publish in all
-        // but name, so it takes the publisher role, as a publish does.
-        throw new ProblemException(ProblemType.FORBIDDEN, "moving an instance to another ring changes what it is"
-            + " served and needs the publisher role; credential '" + admin.name() + "' has " + admin.role().wireName()
-            + " (labels alone are an editor's)");
-      }
     }
-    Authenticator.requireRole(admin, Role.EDITOR);
+    Role needed = ChangeControl.toEditInstance(current.ring(), ring);
+    if (needed == Role.PUBLISHER && !admin.role().includes(needed)) {
+      throw new ProblemException(ProblemType.FORBIDDEN, "moving an instance to another ring changes what it is"
+          + " served and needs the publisher role; credential '" + admin.name() + "' has " + admin.role().wireName()
+          + " (labels alone are an editor's)");
+    }
+    Authenticator.requireRole(admin, needed);
     Map<String, String> labels = labels(body);
     if (ring == null && labels == null) {
       throw new ProblemException(ProblemType.INVALID_REQUEST, "send 'ring', 'labels' or both");
