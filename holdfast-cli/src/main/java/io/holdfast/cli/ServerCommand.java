@@ -3,13 +3,16 @@ package io.holdfast.cli;
 import io.holdfast.server.HoldfastServer;
 import io.holdfast.server.config.ServerConfig;
 import io.holdfast.server.config.ServerConfigLoader;
+import io.holdfast.server.datadir.UnsafePermissionsException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code holdfast server}: runs one replica until SIGINT or SIGTERM, then shuts it down
@@ -18,6 +21,12 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "server", mixinStandardHelpOptions = true, description = "Run a Holdfast replica.")
 final class ServerCommand implements Callable<Integer> {
+
+  /** Exit status when the replica refuses to start because a secret file is open to others. */
+  static final int EXIT_UNSAFE_FILES = 5;
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--config", paramLabel = "FILE", description = "Properties file with any of the keys below.")
   Path configFile;
@@ -87,6 +96,10 @@ final class ServerCommand implements Callable<Integer> {
       description = "Most admin and console requests served at once; more wait their turn (default half the cores).")
   String maxAdminRequests;
 
+  @Option(names = "--trusted-proxies", paramLabel = "CIDR,CIDR",
+      description = "Proxies whose X-Forwarded-For / Forwarded client address the console believes (default none).")
+  String trustedProxies;
+
   @Option(names = "--probe-enabled", paramLabel = "true|false", description = "Run the synthetic probe (default true).")
   String probeEnabled;
 
@@ -123,12 +136,20 @@ final class ServerCommand implements Callable<Integer> {
     flags.put("max-watches-per-instance", maxWatchesPerInstance);
     flags.put("max-requests-per-instance", maxRequestsPerInstance);
     flags.put("max-admin-requests", maxAdminRequests);
+    flags.put("trusted-proxies", trustedProxies);
     flags.put("probe-enabled", probeEnabled);
     flags.put("probe-interval", probeInterval);
     flags.put("probe-targets", probeTargets);
     flags.put("probe-lag-tolerance", probeLagTolerance);
     ServerConfig config = ServerConfigLoader.load(configFile, System.getenv(), flags);
-    HoldfastServer server = HoldfastServer.start(config);
+    HoldfastServer server;
+    try {
+      server = HoldfastServer.start(config);
+    } catch (UnsafePermissionsException e) {
+      // A refusal to start, not a crash: one clear line and a non-zero exit, no stack trace.
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return EXIT_UNSAFE_FILES;
+    }
     awaitShutdown(server);
     return 0;
   }

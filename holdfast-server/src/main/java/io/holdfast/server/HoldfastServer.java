@@ -3,6 +3,7 @@ package io.holdfast.server;
 import io.holdfast.protocol.signature.DocumentSigner;
 import io.holdfast.protocol.signature.VerificationKey;
 import io.holdfast.server.auth.CredentialTokens;
+import io.holdfast.server.auth.CredentialUse;
 import io.holdfast.server.config.ServerConfig;
 import io.holdfast.server.datadir.AtomicFiles;
 import io.holdfast.server.datadir.DataDirectoryLock;
@@ -73,13 +74,15 @@ public final class HoldfastServer implements AutoCloseable {
   private final ReplicaProbe probe;
   private final HeartbeatWriter heartbeats;
   private final RolloutEngine engine;
+  private final CredentialUse credentialUse;
   /** On PostgreSQL, wakes the snapshot at once on other replicas' writes; {@code null} on SQLite. */
   private final RevisionNotifications notifications;
 
   private HoldfastServer(ServerConfig config, ConfigStore store, SnapshotHolder snapshots, EdgeServer web,
       VerificationKey verificationKey, String adminToken, ReplicaProbe probe, ServerMetrics metrics, HeartbeatWriter heartbeats,
-      RolloutEngine engine, RevisionNotifications notifications) {
+      RolloutEngine engine, RevisionNotifications notifications, CredentialUse credentialUse) {
     this.engine = engine;
+    this.credentialUse = credentialUse;
     this.notifications = notifications;
     this.metrics = metrics;
     this.probe = probe;
@@ -118,6 +121,7 @@ public final class HoldfastServer implements AutoCloseable {
     RolloutEngine engine = null;
     RevisionNotifications notifications = null;
     EdgeServer web = null;
+    CredentialUse credentialUse = null;
     Database.Dialect dialect = null;
     try {
       DocumentSigner signer;
@@ -150,8 +154,10 @@ public final class HoldfastServer implements AutoCloseable {
           usageStore.latestHeartbeats(), clock.instant()));
       SnapshotHolder refreshed = snapshots;
       Changes changes = new Changes(store, rollouts, config.rollouts().requiredApprovals(), clock, metrics::recordBackout);
+      credentialUse = new CredentialUse(store);
+      credentialUse.start(CredentialUse.FLUSH_INTERVAL);
       web = HttpApi.start(config, store, snapshots, List.of(signer.verificationKey()), tokens, clock, probe, metrics,
-          fleet, heartbeats, changes);
+          fleet, heartbeats, changes, credentialUse);
       metrics.bindEdge(web);
       engine = new RolloutEngine(rollouts, store, clock, replicaName(config, web.port()), config.rollouts().leaseTtl(),
           () -> refreshQuietly(refreshed), metrics::recordBackout);
@@ -166,10 +172,13 @@ public final class HoldfastServer implements AutoCloseable {
       ReplicaProbe started = probe;
       probe.running().ifPresent(running -> metrics.bindProbe(started.results(), running.targets()));
       return new HoldfastServer(config, store, snapshots, web, signer.verificationKey(), adminToken, probe, metrics,
-          heartbeats, engine, notifications);
+          heartbeats, engine, notifications, credentialUse);
     } catch (RuntimeException e) {
       if (web != null) {
         web.close();
+      }
+      if (credentialUse != null) {
+        credentialUse.close();
       }
       if (engine != null) {
         engine.close();
@@ -245,7 +254,16 @@ public final class HoldfastServer implements AutoCloseable {
     return config;
   }
 
-  /** The bootstrap admin token in effect. */
+  /** When this replica's admin credentials were last used, not yet written; tests flush it. */
+  public CredentialUse credentialUse() {
+    return credentialUse;
+  }
+
+  /**
+   * The bootstrap admin token this replica was started with: configured, or read from (or
+   * generated into) the admin-token file. Once the bootstrap credential is rotated or revoked
+   * through the API it no longer works, and a restart with the same token does not revive it.
+   */
   public String adminToken() {
     return adminToken;
   }
@@ -291,6 +309,7 @@ public final class HoldfastServer implements AutoCloseable {
         web.close();
       } finally {
         heartbeats.close(); // writes what is waiting before the store closes
+        credentialUse.close(); // the same for when admin credentials were last used
         store.close();
         metrics.close();
         LOG.info("Holdfast replica on port {} stopped", config.port());

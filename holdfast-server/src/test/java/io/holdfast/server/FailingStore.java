@@ -84,7 +84,12 @@ public final class FailingStore implements ConfigStore {
   @Override public List<HistoryEntry> history(String namespace, int limit) { check(); return delegate.history(namespace, limit); }
   @Override public Optional<RevisionEntry> findRevision(long revision) { check(); return delegate.findRevision(revision); }
   @Override public List<AdminCredential> listAdminCredentials() { check(); return delegate.listAdminCredentials(); }
-  @Override public AdminCredential createAdminCredential(String name, Role role, String tokenHash, String actor) { check(); return delegate.createAdminCredential(name, role, tokenHash, actor); }
+  @Override public AdminCredential createAdminCredential(String name, Role role, String tokenHash, Instant expiresAt, String actor) { check(); return delegate.createAdminCredential(name, role, tokenHash, expiresAt, actor); }
+  @Override public AdminCredential revokeAdminCredential(String name, String actor) { check(); return delegate.revokeAdminCredential(name, actor); }
+  @Override public AdminCredential rotateAdminCredential(String name, String tokenHash, String actor) { check(); return delegate.rotateAdminCredential(name, tokenHash, actor); }
+  @Override public AdminCredential updateAdminCredential(String name, io.holdfast.server.store.CredentialUpdate update, String actor) { check(); return delegate.updateAdminCredential(name, update, actor); }
+  @Override public void recordAdminCredentialUse(Map<String, Instant> lastUsed) { check(); delegate.recordAdminCredentialUse(lastUsed); }
+  @Override public void recordAuditEvent(String actor, String action, String target, JsonNode details) { check(); delegate.recordAuditEvent(actor, action, target, details); }
   @Override public void ensureAdminCredential(String name, Role role, String tokenHash) { check(); delegate.ensureAdminCredential(name, role, tokenHash); }
   @Override public void recordHeartbeat(String instance, JsonNode heartbeat, Instant receivedAt) { check(); delegate.recordHeartbeat(instance, heartbeat, receivedAt); }
   @Override public int recordHeartbeats(List<Heartbeat> heartbeats) { check(); return delegate.recordHeartbeats(heartbeats); }

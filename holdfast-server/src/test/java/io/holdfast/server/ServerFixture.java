@@ -42,6 +42,12 @@ public final class ServerFixture implements AutoCloseable {
     return new ServerFixture(HoldfastServer.start(config, Clock.systemUTC(), storeDecorator));
   }
 
+  /** A replica that tells time by {@code clock}, for tests that drive it (credential expiry). */
+  public static ServerFixture startWithClock(Path dataDir, Clock clock) {
+    ServerConfig config = ServerConfig.builder(dataDir).port(0).refreshInterval(Duration.ofMillis(50)).build();
+    return new ServerFixture(HoldfastServer.start(config, clock, UnaryOperator.identity()));
+  }
+
   /**
    * A replica over {@code dataDir} with its configuration adjusted by {@code configure}, for
    * example a lower {@code max-watchers}.

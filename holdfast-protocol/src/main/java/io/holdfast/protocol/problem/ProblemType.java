@@ -40,6 +40,8 @@ public enum ProblemType {
   CHANGE_CONFLICT("change-conflict", 409, "Change request cannot move that way now"),
   LAYER_HELD("layer-held", 409, "Layer held by a change request"),
   ROLLOUTS_FROZEN("rollouts-frozen", 409, "Rollouts are frozen"),
+  LAST_ADMIN("last-admin", 409, "Last admin credential"),
+  CREDENTIAL_REVOKED("credential-revoked", 409, "Credential revoked"),
   SCHEMA_VIOLATION("schema-violation", 422, "Violates the namespace's JSON Schema"),
   PRECONDITION_FAILED("precondition-failed", 412, "Changed since you read it"),
   STORE_UNAVAILABLE("store-unavailable", 503, "Store unavailable"),

@@ -5,16 +5,35 @@ import io.holdfast.server.ProblemException;
 import io.holdfast.server.model.Role;
 import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.store.AdminCredential;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Resolves a bearer token to a {@link Principal} using the snapshot only, so authentication,
- * like reads, keeps working while the database is down. Stateless and thread-safe.
+ * like reads, keeps working while the database is down. Thread-safe.
+ *
+ * <p>An admin credential that is revoked or has expired (by the injected clock) is refused
+ * exactly as an unknown token is: the answer does not tell a holder of a dead token anything.
+ * A revocation or rotation reaches every replica with the snapshot that carries it: at once on
+ * the replica that made it, within one {@code refresh-interval} on the others. Each accepted
+ * admin token is noted in {@link CredentialUse}, which writes last-use times in batches.
  */
 public final class Authenticator {
 
   /** Longest Authorization value looked at; tokens are far shorter. */
   private static final int MAX_AUTHORIZATION_LENGTH = 512;
+
+  private final Clock clock;
+  private final CredentialUse use;
+
+  public Authenticator(Clock clock, CredentialUse use) {
+    this.clock = clock;
+    this.use = use;
+  }
 
   /**
    * @param authorization every {@code Authorization} header value of the request
@@ -37,11 +56,43 @@ public final class Authenticator {
     if (instance != null) {
       return new Principal.InstancePrincipal(instance);
     }
-    AdminCredential admin = snapshot.adminsByCredential().get(hash);
-    if (admin != null) {
-      return new Principal.AdminPrincipal(admin.name(), admin.role());
+    Optional<AdminCredential> admin = liveAdmin(snapshot, hash);
+    if (admin.isPresent()) {
+      return new Principal.AdminPrincipal(admin.get().name(), admin.get().role(), admin.get().expiresAt());
     }
     throw new ProblemException(ProblemType.UNAUTHENTICATED, "the bearer token is not valid");
+  }
+
+  /** {@code wait}, shortened to end when the principal's credential expires. */
+  public Duration cappedByExpiry(Principal principal, Duration wait) {
+    if (principal instanceof Principal.AdminPrincipal admin && admin.expiresAt() != null) {
+      Duration left = Duration.between(clock.instant(), admin.expiresAt());
+      return left.compareTo(wait) < 0 ? (left.isNegative() ? Duration.ZERO : left) : wait;
+    }
+    return wait;
+  }
+
+  /**
+   * The admin credential whose token has this hash, if it is usable now (neither revoked nor
+   * expired); its use is noted. The console checks its sessions through this too.
+   */
+  public Optional<AdminCredential> liveAdmin(EffectiveSnapshot snapshot, String tokenHash) {
+    AdminCredential admin = snapshot.adminsByCredential().get(tokenHash);
+    Instant now = clock.instant();
+    if (admin == null || !admin.usableAt(now)) {
+      return Optional.empty();
+    }
+    use.used(admin.name(), now.truncatedTo(ChronoUnit.MILLIS));
+    return Optional.of(admin);
+  }
+
+  /**
+   * The admin credential whose token has this hash but which no longer works (revoked or
+   * expired), for the audit log of a refused login; empty for a live or unknown token.
+   */
+  public Optional<AdminCredential> deadAdmin(EffectiveSnapshot snapshot, String tokenHash) {
+    AdminCredential admin = snapshot.adminsByCredential().get(tokenHash);
+    return admin == null || admin.usableAt(clock.instant()) ? Optional.empty() : Optional.of(admin);
   }
 
   /**

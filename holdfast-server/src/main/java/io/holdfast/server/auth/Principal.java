@@ -1,6 +1,7 @@
 package io.holdfast.server.auth;
 
 import io.holdfast.server.model.Role;
+import java.time.Instant;
 
 /** Who made a request: an instance, or an admin credential with a role. */
 public sealed interface Principal permits Principal.InstancePrincipal, Principal.AdminPrincipal {
@@ -16,8 +17,18 @@ public sealed interface Principal permits Principal.InstancePrincipal, Principal
     }
   }
 
-  /** An admin credential. */
-  record AdminPrincipal(String name, Role role) implements Principal {
+  /**
+   * An admin credential.
+   *
+   * @param expiresAt when the credential stops working, or {@code null} for never; a long wait
+   *     (a watch) ends there
+   */
+  record AdminPrincipal(String name, Role role, Instant expiresAt) implements Principal {
+
+    public AdminPrincipal(String name, Role role) {
+      this(name, role, null);
+    }
+
     @Override
     public String actor() {
       return "admin:" + name;

@@ -30,6 +30,8 @@ import java.util.Objects;
  * @param edge limits on connections and tenants at the network edge
  * @param probe the synthetic probe's settings; {@link ProbeSettings#DISABLED} by default here,
  *     enabled by default by {@link ServerConfigLoader}
+ * @param trustedProxies proxies whose forwarded client address the console's login throttle and
+ *     audit believe; none by default
  */
 public record ServerConfig(
     String host,
@@ -47,7 +49,8 @@ public record ServerConfig(
     int managementPort,
     EdgeSettings edge,
     ProbeSettings probe,
-    RolloutSettings rollouts) {
+    RolloutSettings rollouts,
+    TrustedProxies trustedProxies) {
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -59,6 +62,7 @@ public record ServerConfig(
     Objects.requireNonNull(edge, "edge");
     Objects.requireNonNull(probe, "probe");
     Objects.requireNonNull(rollouts, "rollouts");
+    Objects.requireNonNull(trustedProxies, "trustedProxies");
     require(port >= 0 && port <= 65535, "port must be between 0 and 65535, was " + port);
     require(maxBodyBytes >= 1024 && maxBodyBytes <= 64 * 1024 * 1024,
         "max-body-bytes must be between 1024 and 67108864, was " + maxBodyBytes);
@@ -76,6 +80,17 @@ public record ServerConfig(
     require(managementPort == 0 || managementPort != port, "management-port must differ from port, both were " + port);
     require(adminToken == null || adminToken.length() >= 16,
         "admin-token must be at least 16 characters long");
+  }
+
+  /** Every setting but the admin token's value: a configuration may be logged or shown (FAULTS D14). */
+  @Override
+  public String toString() {
+    return "ServerConfig[host=" + host + ", port=" + port + ", dataDirectory=" + dataDirectory + ", jdbcUrl=" + jdbcUrl
+        + ", signingKey=" + signingKey + ", adminToken=" + (adminToken == null ? "(admin-token file)" : "(redacted)")
+        + ", maxBodyBytes=" + maxBodyBytes + ", maxDepth=" + maxDepth + ", refreshInterval=" + refreshInterval
+        + ", storeTimeout=" + storeTimeout + ", maxWatchers=" + maxWatchers + ", maxConcurrentRequests="
+        + maxConcurrentRequests + ", managementPort=" + managementPort + ", edge=" + edge + ", probe=" + probe
+        + ", rollouts=" + rollouts + ", trustedProxies=" + trustedProxies + "]";
   }
 
   private static void require(boolean condition, String message) {
@@ -113,6 +128,7 @@ public record ServerConfig(
     private int rolloutApprovals = 1;
     private Duration rolloutTick = RolloutSettings.DEFAULT_TICK;
     private Duration rolloutLeaseTtl = RolloutSettings.DEFAULT_LEASE_TTL;
+    private TrustedProxies trustedProxies = TrustedProxies.NONE;
 
     private Builder(Path dataDirectory) {
       this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -238,13 +254,19 @@ public record ServerConfig(
       return this;
     }
 
+    /** Proxies whose forwarded client address is believed; default none. */
+    public Builder trustedProxies(TrustedProxies trustedProxies) {
+      this.trustedProxies = trustedProxies;
+      return this;
+    }
+
     public ServerConfig build() {
       Path dir = dataDirectory.toAbsolutePath().normalize();
       String url = jdbcUrl != null ? jdbcUrl : "jdbc:sqlite:" + dir.resolve("holdfast.db");
       Path key = signingKey != null ? signingKey : dir.resolve("signing-key.pem");
       return new ServerConfig(host, port, dir, url, key, adminToken, maxBodyBytes, maxDepth, refreshInterval, storeTimeout,
           maxWatchers, maxConcurrentRequests, managementPort, edge, new ProbeSettings(probeEnabled, probeInterval, probeTargets, probeLagTolerance),
-          new RolloutSettings(rolloutEngineEnabled, rolloutApprovals, rolloutTick, rolloutLeaseTtl));
+          new RolloutSettings(rolloutEngineEnabled, rolloutApprovals, rolloutTick, rolloutLeaseTtl), trustedProxies);
     }
   }
 }

@@ -24,7 +24,7 @@ import java.util.Set;
  * idle-timeout, header-timeout, request-timeout, max-connections, max-connections-per-address,
  * max-watches-per-instance, max-requests-per-instance, max-admin-requests, probe-enabled, probe-interval,
  * probe-targets, probe-lag-tolerance, rollout-engine, rollout-approvals, rollout-tick,
- * rollout-lease-ttl}. Durations take {@code 250ms}, {@code 5s}, {@code 2m} or ISO-8601
+ * rollout-lease-ttl, trusted-proxies}. Durations take {@code 250ms}, {@code 5s}, {@code 2m} or ISO-8601
  * ({@code PT5S}). The synthetic probe and the rollout engine are on unless turned off. The
  * management port defaults to {@code port + 10} (7080 beside 7070), or a free one when the port
  * is.
@@ -37,7 +37,7 @@ public final class ServerConfigLoader {
       "max-concurrent-requests", "management-port", "idle-timeout", "header-timeout", "request-timeout",
       "max-connections", "max-connections-per-address", "max-watches-per-instance", "max-requests-per-instance", "max-admin-requests",
       "probe-enabled", "probe-interval", "probe-targets", "probe-lag-tolerance", "rollout-engine", "rollout-approvals",
-      "rollout-tick", "rollout-lease-ttl");
+      "rollout-tick", "rollout-lease-ttl", "trusted-proxies");
 
   private ServerConfigLoader() {}
 
@@ -117,6 +117,7 @@ public final class ServerConfigLoader {
         case "rollout-approvals" -> builder.rolloutApprovals(integer(e.getKey(), v));
         case "rollout-tick" -> builder.rolloutTick(duration(e.getKey(), v));
         case "rollout-lease-ttl" -> builder.rolloutLeaseTtl(duration(e.getKey(), v));
+        case "trusted-proxies" -> builder.trustedProxies(TrustedProxies.of(java.util.List.of(v.split(","))));
         default -> throw new ConfigException("unknown configuration key '" + e.getKey() + "'");
       }
     }

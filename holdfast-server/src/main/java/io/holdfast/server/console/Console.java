@@ -8,6 +8,8 @@ import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.protocol.json.StrictJson;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
+import io.holdfast.server.auth.Authenticator;
+import io.holdfast.server.config.TrustedProxies;
 import io.holdfast.server.fleet.Fleet;
 import io.holdfast.server.model.InvalidNameException;
 import io.holdfast.server.probe.ReplicaProbe;
@@ -86,19 +88,23 @@ public final class Console implements HttpService {
   /**
    * @param json the limits of JSON the console accepts, the admin API's
    * @param afterWrite run after every write, as the admin API does
+   * @param authenticator the admin API's, so a session's credential is judged as a bearer token is
+   * @param trustedProxies whose forwarded client address the login throttle believes
    */
   public Console(ConfigStore store, SnapshotHolder snapshots, Changes changes, Fleet fleet, ReplicaProbe probe,
-      Clock clock, StrictJson json, Runnable afterWrite) {
-    this(new ConsoleContext(store, snapshots, changes, fleet, probe, clock, json, afterWrite), ConsoleSettings.DEFAULT);
+      Clock clock, StrictJson json, Runnable afterWrite, Authenticator authenticator, TrustedProxies trustedProxies) {
+    this(new ConsoleContext(store, snapshots, changes, fleet, probe, clock, json, afterWrite, authenticator),
+        ConsoleSettings.DEFAULT, trustedProxies);
   }
 
-  Console(ConsoleContext ctx, ConsoleSettings settings) {
+  Console(ConsoleContext ctx, ConsoleSettings settings, TrustedProxies trustedProxies) {
     this.ctx = ctx;
     this.guard = new ConsoleGuard(ctx, new ConsoleSessions(settings, ctx.clock(), new SecureRandom()));
     this.assets = ConsoleAssets.load();
     this.layout = new Layout(assets);
     this.maxFormBytes = ctx.json().maxBytes() * 2; // a JSON layer, URL-encoded, grows
-    this.login = new LoginPage(guard, layout, new LoginThrottle(settings, ctx.clock()));
+    this.login = new LoginPage(guard, layout, new LoginThrottle(settings, ctx.clock()),
+        new ClientAddress(trustedProxies));
     this.fleet = new FleetPage(ctx);
     this.instance = new InstancePage(ctx);
     this.namespaces = new NamespacePages(ctx);

@@ -9,6 +9,7 @@ import io.holdfast.server.snapshot.SnapshotHolder;
 import io.holdfast.server.store.ConfigStore;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
+import io.holdfast.server.auth.Authenticator;
 import java.time.Clock;
 
 /**
@@ -18,7 +19,7 @@ import java.time.Clock;
  */
 record ConsoleContext(
     ConfigStore store, SnapshotHolder snapshots, Changes changes, Fleet fleet, ReplicaProbe probe, Clock clock,
-    StrictJson json, Runnable afterWrite) {
+    StrictJson json, Runnable afterWrite, Authenticator authenticator) {
 
   /** The snapshot being served; 503 before the first load, as in the API. */
   EffectiveSnapshot snapshot() {

@@ -17,7 +17,8 @@ import java.util.Optional;
  *
  * <p>A session is worth only as much as the credential that opened it: on every request the
  * credential is looked up again in the snapshot (as the API looks up a bearer token), so its
- * current role applies and a credential that was removed or given a new token ends the session.
+ * current role applies and a credential that was revoked, expired or given a new token ends the
+ * session.
  *
  * <p>Every POST carries the session's synchronizer token in a hidden field ({@link #CSRF_FIELD}),
  * compared in constant time. Browsers also say where a request comes from; when they do
@@ -62,12 +63,14 @@ final class ConsoleGuard {
     if (session.isEmpty()) {
       return Optional.empty();
     }
-    AdminCredential credential = ctx.snapshot().adminsByCredential().get(session.get().credentialHash());
-    if (credential == null) {
+    Optional<AdminCredential> credential = ctx.authenticator().liveAdmin(ctx.snapshot(), session.get().credentialHash());
+    if (credential.isEmpty()) {
+      // Revoked, expired, rotated or gone: the session ends with it, on every replica that has it.
       sessions.end(session.get());
       return Optional.empty();
     }
-    return Optional.of(new Operator(new Principal.AdminPrincipal(credential.name(), credential.role()), session.get()));
+    AdminCredential live = credential.get();
+    return Optional.of(new Operator(new Principal.AdminPrincipal(live.name(), live.role(), live.expiresAt()), session.get()));
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.holdfast.server.console;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -10,8 +12,7 @@ import io.holdfast.server.auth.Authenticator;
 import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.auth.Principal;
 import io.holdfast.server.model.Role;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
+import io.holdfast.server.store.AdminCredential;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -34,12 +35,13 @@ final class LoginPage {
   private final ConsoleGuard guard;
   private final Layout layout;
   private final LoginThrottle throttle;
-  private final Authenticator authenticator = new Authenticator();
+  private final ClientAddress addresses;
 
-  LoginPage(ConsoleGuard guard, Layout layout, LoginThrottle throttle) {
+  LoginPage(ConsoleGuard guard, Layout layout, LoginThrottle throttle, ClientAddress addresses) {
     this.guard = guard;
     this.layout = layout;
     this.throttle = throttle;
+    this.addresses = addresses;
   }
 
   void form(ServerRequest req, ServerResponse res) {
@@ -51,7 +53,7 @@ final class LoginPage {
   }
 
   void submit(ServerRequest req, ServerResponse res, int maxFormBytes) {
-    String address = address(req);
+    String address = addresses.of(req);
     Duration locked = throttle.lockedFor(address);
     if (!locked.isZero()) {
       res.header(HeaderNames.RETRY_AFTER, String.valueOf(Math.max(1, locked.toSeconds())));
@@ -70,7 +72,7 @@ final class LoginPage {
       return;
     }
     Principal.AdminPrincipal admin;
-    String hash;
+    String hash = null;
     try {
       FormBody form = FormBody.read(req, maxFormBytes);
       String token = Optional.ofNullable(form.optional("token")).orElse("").strip();
@@ -78,7 +80,8 @@ final class LoginPage {
         throw new ProblemException(ProblemType.UNAUTHENTICATED, "paste an admin token (hfa_…)");
       }
       hash = CredentialTokens.hash(token);
-      Principal principal = authenticator.authenticate(List.of("Bearer " + token), guard.context().snapshot());
+      Principal principal = guard.context().authenticator()
+          .authenticate(List.of("Bearer " + token), guard.context().snapshot());
       if (!(principal instanceof Principal.AdminPrincipal)) {
         throw new ProblemException(ProblemType.FORBIDDEN, "instance credentials cannot use the console");
       }
@@ -87,6 +90,7 @@ final class LoginPage {
       if (e.type() == ProblemType.UNAUTHENTICATED || e.type() == ProblemType.FORBIDDEN) {
         throttle.failed(address);
         LOG.info("console login refused from {}: {}", address, e.getMessage());
+        auditFailure(address, hash, e.getMessage());
       }
       ConsoleResponses.html(res, Status.create(e.type().status()),
           page(Layout.message(true, e.type().title(), e.getMessage())));
@@ -139,11 +143,24 @@ final class LoginPage {
         + (secure ? "; Secure" : "") + (expire ? "; Max-Age=0" : "");
   }
 
-  private static String address(ServerRequest req) {
-    SocketAddress address = req.remotePeer().address();
-    if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-      return inet.getAddress().getHostAddress();
+  /**
+   * Records a refused login in the audit log: the actor is unknown, the target names the
+   * credential if the token was one that is revoked or expired, never the token. A store that
+   * cannot take the row does not change the answer; the log line above stands in for it.
+   */
+  private void auditFailure(String address, String hash, String reason) {
+    ConsoleContext ctx = guard.context();
+    Optional<AdminCredential> dead = hash == null ? Optional.empty()
+        : ctx.authenticator().deadAdmin(ctx.snapshot(), hash);
+    ObjectNode details = JsonNodeFactory.instance.objectNode();
+    details.put("address", address);
+    details.put("reason", reason);
+    dead.ifPresent(credential -> details.put("credential", credential.name()));
+    try {
+      ctx.store().recordAuditEvent("unknown", "console.login-failed",
+          dead.map(credential -> "credential:" + credential.name()).orElse("console"), details);
+    } catch (RuntimeException e) {
+      LOG.warn("cannot audit the refused console login from {}: {}", address, e.getMessage());
     }
-    return String.valueOf(address);
   }
 }

@@ -20,7 +20,7 @@ public final class AtomicFiles {
   /** Writes {@code bytes} to {@code path} atomically, readable by the owner only. */
   public static void writeOwnerOnly(Path path, byte[] bytes) throws IOException {
     Path dir = path.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
+    OwnerOnlyFiles.createDirectories(dir);
     Path temp = Files.createTempFile(dir, ".tmp-", ".part");
     try {
       try {

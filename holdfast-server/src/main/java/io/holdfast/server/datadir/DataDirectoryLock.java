@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -26,9 +25,10 @@ public final class DataDirectoryLock implements AutoCloseable {
   /** Blocks until the lock on {@code directory} is held. */
   public static DataDirectoryLock acquire(Path directory) {
     try {
-      Files.createDirectories(directory);
-      FileChannel channel = FileChannel.open(directory.resolve(".init.lock"),
-          StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      OwnerOnlyFiles.createDirectories(directory);
+      Path lockFile = directory.resolve(".init.lock");
+      OwnerOnlyFiles.createFile(lockFile);
+      FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
       try {
         return new DataDirectoryLock(channel, channel.lock());
       } catch (IOException | RuntimeException e) {

@@ -9,6 +9,7 @@ import io.helidon.webserver.http1.Http1Config;
 import io.holdfast.protocol.json.StrictJson;
 import io.holdfast.protocol.signature.VerificationKey;
 import io.holdfast.server.auth.Authenticator;
+import io.holdfast.server.auth.CredentialUse;
 import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.config.ServerConfig;
 import io.holdfast.server.console.Console;
@@ -76,7 +77,8 @@ public final class HttpApi {
    */
   public static EdgeServer start(
       ServerConfig config, ConfigStore store, SnapshotHolder snapshots, List<VerificationKey> keys, CredentialTokens tokens,
-      Clock clock, ReplicaProbe probe, ServerMetrics metrics, Fleet fleet, HeartbeatWriter heartbeats, Changes changes) {
+      Clock clock, ReplicaProbe probe, ServerMetrics metrics, Fleet fleet, HeartbeatWriter heartbeats, Changes changes,
+      CredentialUse credentialUse) {
     LongSupplier nanoTime = System::nanoTime;
     ClientMistakeLog mistakes = new ClientMistakeLog(nanoTime);
     DescriptorBudget descriptors = DescriptorBudget.current();
@@ -88,7 +90,8 @@ public final class HttpApi {
           DescriptorBudget.RESERVE);
     }
     EdgeConnections connections = new EdgeConnections(edgeSettings, maxConnections, nanoTime, mistakes);
-    RequestGuard guard = new RequestGuard(snapshots, new Authenticator());
+    Authenticator authenticator = new Authenticator(clock, credentialUse);
+    RequestGuard guard = new RequestGuard(snapshots, authenticator);
     StrictJson adminJson = new StrictJson(config.maxBodyBytes(), config.maxDepth());
     RequestBodies bodies = new RequestBodies(adminJson);
     WatchLimit watchers = new WatchLimit(config.maxWatchers());
@@ -122,7 +125,7 @@ public final class HttpApi {
         .register("/v1/admin/rollouts", new RolloutAdminApi(admin, changes))
         .register("/v1/admin/instances", new InstanceAdminApi(admin))
         .register("/v1/admin/namespaces", new NamespaceAdminApi(admin, changes))
-        .register("/v1/admin/credentials", new CredentialAdminApi(admin))
+        .register("/v1/admin/credentials", new CredentialAdminApi(admin, clock, credentialUse))
         .register("/v1/admin/applications", new ApplicationAdminApi(admin))
         // Before the subscriptions API, whose /{id} would otherwise take "usage" for an id.
         .register("/v1/admin", new SubscriptionUsageApi(admin, clock))
@@ -132,7 +135,8 @@ public final class HttpApi {
         .register("/v1/admin/fleet", new FleetApi(admin, fleet))
         .register("/health", health)
         // The web console, over the same services, checks and audit as the admin API.
-        .register("/console", new Console(store, snapshots, changes, fleet, probe, clock, adminJson, admin::afterWrite))
+        .register("/console", new Console(store, snapshots, changes, fleet, probe, clock, adminJson, admin::afterWrite,
+            authenticator, config.trustedProxies()))
         .any(Routes.notFound())
         .error(Throwable.class, (req, res, failure) -> ProblemResponses.send(req, res, edgeFilter.explain(req, res, failure)));
     Http1Config http1 = Http1Config.builder()

@@ -9,6 +9,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
+import io.holdfast.server.auth.Authenticator;
+import io.holdfast.server.auth.ChangeControl;
 import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.auth.Principal;
 import io.holdfast.server.model.Labels;
@@ -21,7 +23,8 @@ import java.util.Set;
 
 /**
  * {@code /v1/admin/instances}: list and read, with the latest heartbeat (viewer), create and
- * update (editor), rotate the credential (admin). A new credential is shown exactly once, in the response that creates it.
+ * change labels (editor), move to another ring (publisher: it changes what the instance is
+ * served, as a publish does), rotate the credential (admin). A new credential is shown exactly once, in the response that creates it.
  */
 final class InstanceAdminApi implements HttpService {
 
@@ -73,14 +76,22 @@ final class InstanceAdminApi implements HttpService {
   }
 
   private void update(ServerRequest req, ServerResponse res) {
-    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.EDITOR);
+    // The role this needs depends on what the body changes; any admin role may be told which.
+    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.VIEWER);
     String id = req.path().pathParameters().get("id");
-    find(id);
+    Instance current = find(id);
     JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), Set.of("ring", "labels"));
     String ring = body.optionalString("ring");
     if (ring != null) {
       Names.require("ring name", ring);
     }
+    Role needed = ChangeControl.toEditInstance(current.ring(), ring);
+    if (needed == Role.PUBLISHER && !admin.role().includes(needed)) {
+      throw new ProblemException(ProblemType.FORBIDDEN, "moving an instance to another ring changes what it is"
+          + " served and needs the publisher role; credential '" + admin.name() + "' has " + admin.role().wireName()
+          + " (labels alone are an editor's)");
+    }
+    Authenticator.requireRole(admin, needed);
     Map<String, String> labels = labels(body);
     if (ring == null && labels == null) {
       throw new ProblemException(ProblemType.INVALID_REQUEST, "send 'ring', 'labels' or both");

@@ -47,8 +47,10 @@ import java.util.concurrent.TimeoutException;
  * ring, say) does not wake the watcher at all. At most {@code max-watchers} requests wait at
  * once ({@link WatchLimit}); one more answers 503 {@code too-many-watchers} at once. A rotation
  * of the instance's credential wakes its watchers, which check the credential again, so a watch
- * does not outlive its rotation. When the replica stops, waiting watchers answer at once, as at
- * their timeout.
+ * does not outlive its rotation. A watch held with an admin token (few: support and probes) wakes
+ * at every swap instead and checks its token again, so it does not outlive a revocation or
+ * rotation of that token either; it ends at its credential's expiry at the latest. When the
+ * replica stops, waiting watchers answer at once, as at their timeout.
  */
 final class InstanceApi implements HttpService {
 
@@ -143,7 +145,9 @@ final class InstanceApi implements HttpService {
     SocketAddress remote = req.remotePeer().address();
     connections.watching(remote);
     try {
-      long deadline = System.nanoTime() + timeout.toNanos();
+      Principal principal = guard.principal(req, snapshot);
+      boolean admin = principal instanceof Principal.AdminPrincipal;
+      long deadline = System.nanoTime() + guard.cappedByExpiry(principal, timeout).toNanos();
       while (true) {
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
@@ -151,7 +155,9 @@ final class InstanceApi implements HttpService {
         }
         try {
           // In slices, so that a client that went away frees its places now, not at the timeout.
-          snapshot = snapshots.nextChangeFor(view.id(), snapshot)
+          // An admin token is not the instance's credential, so the instance's own wake-ups do not
+          // cover its revocation: an admin watch wakes at every swap and checks its token again.
+          snapshot = (admin ? snapshots.nextAfter(snapshot) : snapshots.nextChangeFor(view.id(), snapshot))
               .get(Math.min(remaining, PEER_CHECK_INTERVAL.toNanos()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
           if (connections.peerGone(remote)) {

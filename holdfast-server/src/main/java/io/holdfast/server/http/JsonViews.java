@@ -94,12 +94,21 @@ final class JsonViews {
     return node;
   }
 
-  static ObjectNode credential(AdminCredential credential) {
+  /** A credential as of {@code now}; never its token or the token's hash. */
+  static ObjectNode credential(AdminCredential credential, java.time.Instant now) {
     ObjectNode node = object();
     node.put("name", credential.name());
     node.put("role", credential.role().wireName());
+    node.put("state", credential.stateAt(now));
     node.put("createdAt", credential.createdAt().toString());
+    node.put("expiresAt", text(credential.expiresAt()));
+    node.put("revokedAt", text(credential.revokedAt()));
+    node.put("lastUsedAt", text(credential.lastUsedAt()));
     return node;
+  }
+
+  private static String text(java.time.Instant instant) {
+    return instant == null ? null : instant.toString();
   }
 
   static ArrayNode changes(List<JsonDiff.Change> changes) {

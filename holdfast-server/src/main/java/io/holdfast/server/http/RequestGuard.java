@@ -9,6 +9,7 @@ import io.holdfast.server.auth.Principal;
 import io.holdfast.server.model.Role;
 import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.snapshot.SnapshotHolder;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -43,6 +44,14 @@ final class RequestGuard {
         .map(h -> h.allValues(false))
         .orElse(List.of());
     return authenticator.authenticate(authorization, snapshot);
+  }
+
+  /**
+   * {@code wait}, shortened to end when the principal's credential expires, so that a long wait
+   * (a watch) held with it ends then and checks it again.
+   */
+  Duration cappedByExpiry(Principal principal, Duration wait) {
+    return authenticator.cappedByExpiry(principal, wait);
   }
 
   /** Authenticates an admin credential with at least {@code role}. */

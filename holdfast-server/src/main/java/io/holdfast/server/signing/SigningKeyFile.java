@@ -1,6 +1,7 @@
 package io.holdfast.server.signing;
 
 import io.holdfast.server.datadir.AtomicFiles;
+import io.holdfast.server.datadir.OwnerOnlyFiles;
 import io.holdfast.protocol.signature.DocumentSigner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,12 +34,18 @@ public final class SigningKeyFile {
 
   private SigningKeyFile() {}
 
-  /** Loads the key at {@code path}, creating it first if the file does not exist. */
+  /**
+   * Loads the key at {@code path}, creating it first if the file does not exist.
+   *
+   * @throws io.holdfast.server.datadir.UnsafePermissionsException if other users may read it: a
+   *     key others can read signs for anyone, so the replica does not start with it
+   */
   public static DocumentSigner loadOrCreate(Path path) {
     try {
       if (!Files.exists(path)) {
         create(path);
       }
+      OwnerOnlyFiles.requirePrivate(path, "the signing key");
       return new DocumentSigner(read(path));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or create the signing key " + path, e);

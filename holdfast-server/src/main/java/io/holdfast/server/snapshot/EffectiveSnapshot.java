@@ -14,7 +14,8 @@ import java.util.Map;
  *
  * @param revision the store revision this snapshot reflects
  * @param instancesByCredential instance id by the hash of its credential
- * @param adminsByCredential admin credential by the hash of its token
+ * @param adminsByCredential admin credential by the hash of its token, revoked and expired ones
+ *     included: only {@link io.holdfast.server.auth.Authenticator} decides whether one still works
  */
 public record EffectiveSnapshot(
     long revision,

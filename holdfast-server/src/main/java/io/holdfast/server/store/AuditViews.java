@@ -64,4 +64,12 @@ final class AuditViews {
     node.put("role", role.wireName());
     return node;
   }
+
+  /** An admin credential as the audit log keeps it: never its token or the token's hash. */
+  static ObjectNode credential(AdminCredential credential, java.time.Instant now) {
+    ObjectNode node = credential(credential.name(), credential.role());
+    node.put("expiresAt", credential.expiresAt() == null ? null : credential.expiresAt().toString());
+    node.put("state", credential.stateAt(now));
+    return node;
+  }
 }

@@ -92,11 +92,66 @@ public interface ConfigStore extends AutoCloseable {
 
   List<AdminCredential> listAdminCredentials();
 
-  AdminCredential createAdminCredential(String name, Role role, String tokenHash, String actor);
+  /** {@link #createAdminCredential(String, Role, String, Instant, String)} without an expiry. */
+  default AdminCredential createAdminCredential(String name, Role role, String tokenHash, String actor) {
+    return createAdminCredential(name, role, tokenHash, null, actor);
+  }
 
   /**
-   * Makes sure the named admin credential exists with this hash and role, for the bootstrap
-   * credential from the server's configuration. Does nothing if it already matches. Another
+   * Creates an admin credential; a revoked credential's name may be taken again.
+   *
+   * @param expiresAt when it stops working, {@code null} for never; must be in the future
+   * @throws io.holdfast.server.ProblemException {@code ALREADY_EXISTS} if a credential of that
+   *     name is not revoked
+   */
+  AdminCredential createAdminCredential(String name, Role role, String tokenHash, Instant expiresAt, String actor);
+
+  /**
+   * Revokes a credential for good: its token stops working on every replica at the revision
+   * this appends. The row stays, so that the token is still recognised as a revoked one.
+   *
+   * @throws io.holdfast.server.ProblemException {@code CREDENTIAL_NOT_FOUND},
+   *     {@code CREDENTIAL_REVOKED} if it already is, or {@code LAST_ADMIN} if it is the last
+   *     usable admin credential
+   */
+  AdminCredential revokeAdminCredential(String name, String actor);
+
+  /**
+   * Gives a credential a new token hash; the old token stops working at the revision this
+   * appends. Role, expiry and creation time stay.
+   *
+   * @throws io.holdfast.server.ProblemException {@code CREDENTIAL_NOT_FOUND} or
+   *     {@code CREDENTIAL_REVOKED}
+   */
+  AdminCredential rotateAdminCredential(String name, String tokenHash, String actor);
+
+  /**
+   * Changes a credential's role and/or expiry.
+   *
+   * @throws io.holdfast.server.ProblemException {@code CREDENTIAL_NOT_FOUND},
+   *     {@code CREDENTIAL_REVOKED}, {@code INVALID_REQUEST} for an expiry not in the future, or
+   *     {@code LAST_ADMIN} if it would demote the last usable admin or give it an expiry
+   */
+  AdminCredential updateAdminCredential(String name, CredentialUpdate update, String actor);
+
+  /**
+   * Moves the named credentials' last-use times forward (never back); unknown names are skipped.
+   * Appends neither revision nor audit row: replicas call it in batches, at most once a minute.
+   */
+  void recordAdminCredentialUse(Map<String, Instant> lastUsed);
+
+  /**
+   * Appends one audit row for an event that changes nothing else, such as a failed console
+   * login; no revision.
+   */
+  void recordAuditEvent(String actor, String action, String target, JsonNode details);
+
+  /**
+   * Makes sure the named admin credential was set from this configured token, for the bootstrap
+   * credential from the server's configuration. Does nothing if it was set from the same token
+   * before, even if it has since been rotated, demoted or revoked: a restart must not bring back
+   * a token an operator retired. A different configured token resets the credential to it, with
+   * this role, live and without expiry (the way back in for an operator locked out). Another
    * credential holding the same token hash is replaced, since one token names one credential.
    */
   void ensureAdminCredential(String name, Role role, String tokenHash);

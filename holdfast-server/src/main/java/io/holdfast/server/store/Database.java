@@ -3,6 +3,7 @@ package io.holdfast.server.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
+import io.holdfast.server.datadir.OwnerOnlyFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -144,9 +145,12 @@ public final class Database implements AutoCloseable {
     }
     Path parent = Path.of(file).toAbsolutePath().getParent();
     try {
-      Files.createDirectories(parent);
+      OwnerOnlyFiles.createDirectories(parent);
+      // Created owner-only before SQLite opens it: SQLite gives the -wal and -shm files the
+      // database file's mode, so all three stay private.
+      OwnerOnlyFiles.createFile(Path.of(file));
     } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot create the database directory " + parent, e);
+      throw new java.io.UncheckedIOException("cannot create the database file " + file, e);
     }
   }
 

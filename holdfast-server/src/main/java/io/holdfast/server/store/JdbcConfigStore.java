@@ -94,7 +94,7 @@ public final class JdbcConfigStore implements ConfigStore {
       List<Instance> instances = queryInstances(c, null);
       List<Namespace> namespaces = queryNamespaces(c, null);
       List<LayerVersion> layers = queryLatestLayers(c, null);
-      List<AdminCredential> credentials = queryAdminCredentials(c);
+      List<AdminCredential> credentials = AdminCredentialTables.all(c);
       Map<Long, Instant> times = new HashMap<>();
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT revision, created_at FROM revisions WHERE revision IN ("
@@ -239,7 +239,7 @@ public final class JdbcConfigStore implements ConfigStore {
 
   @Override
   public List<AdminCredential> listAdminCredentials() {
-    return read(JdbcConfigStore::queryAdminCredentials);
+    return read(AdminCredentialTables::all);
   }
 
   // ---------------------------------------------------------------- writes
@@ -483,40 +483,116 @@ public final class JdbcConfigStore implements ConfigStore {
   }
 
   @Override
-  public AdminCredential createAdminCredential(String name, Role role, String tokenHash, String actor) {
+  public AdminCredential createAdminCredential(String name, Role role, String tokenHash, Instant expiresAt, String actor) {
     return write(c -> {
-      if (exists(c, "SELECT 1 FROM admin_credentials WHERE name = ?", name)) {
+      Instant now = now();
+      Optional<AdminCredential> existing = AdminCredentialTables.find(c, name);
+      if (existing.isPresent() && !existing.get().revoked()) {
         throw new ProblemException(ProblemType.ALREADY_EXISTS, "credential '" + name + "' already exists");
       }
-      Instant now = now();
+      if (expiresAt != null && !expiresAt.isAfter(now)) {
+        throw new ProblemException(ProblemType.INVALID_REQUEST, "'expiresAt' must be in the future, was " + expiresAt);
+      }
       long revision = appendRevision(c, "credential", name, actor, "create admin credential (" + role.wireName() + ")", now);
-      insertAdminCredential(c, name, role, tokenHash, now, revision);
-      AuditTable.append(c, now, actor, "credential.create", "credential:" + name, null,
-          AuditViews.credential(name, role));
-      return new AdminCredential(name, role, tokenHash, now);
+      if (existing.isPresent()) {
+        // A revoked name may be given to a new credential; the audit log keeps the old one's story.
+        AdminCredentialTables.delete(c, name);
+      }
+      AdminCredentialTables.insert(c, name, role, tokenHash, now, expiresAt, revision, null);
+      AdminCredential created = new AdminCredential(name, role, tokenHash, now, expiresAt, null, null);
+      AuditTable.append(c, now, actor, "credential.create", "credential:" + name,
+          existing.map(old -> AuditViews.credential(old, now)).orElse(null), AuditViews.credential(created, now));
+      return created;
     });
+  }
+
+  @Override
+  public AdminCredential revokeAdminCredential(String name, String actor) {
+    return write(c -> {
+      Instant now = now();
+      AdminCredential credential = AdminCredentialTables.requireLive(c, name);
+      if (credential.role() == Role.ADMIN) {
+        AdminCredentialTables.requireAnotherAdmin(c, name, now, "revoke");
+      }
+      long revision = appendRevision(c, "credential", name, actor, "revoke admin credential", now);
+      AdminCredentialTables.revoke(c, name, now, revision);
+      AdminCredential revoked = new AdminCredential(name, credential.role(), credential.tokenHash(),
+          credential.createdAt(), credential.expiresAt(), now, credential.lastUsedAt());
+      AuditTable.append(c, now, actor, "credential.revoke", "credential:" + name,
+          AuditViews.credential(credential, now), AuditViews.credential(revoked, now));
+      return revoked;
+    });
+  }
+
+  @Override
+  public AdminCredential rotateAdminCredential(String name, String tokenHash, String actor) {
+    return write(c -> {
+      Instant now = now();
+      AdminCredential credential = AdminCredentialTables.requireLive(c, name);
+      long revision = appendRevision(c, "credential", name, actor, "rotate admin credential", now);
+      AdminCredentialTables.replaceToken(c, name, tokenHash, revision);
+      // Neither view holds a hash: the row says that the token changed, by whom and when.
+      AuditTable.append(c, now, actor, "credential.rotate", "credential:" + name,
+          AuditViews.credential(credential, now), AuditViews.credential(credential, now));
+      return new AdminCredential(name, credential.role(), tokenHash, credential.createdAt(), credential.expiresAt(),
+          null, credential.lastUsedAt());
+    });
+  }
+
+  @Override
+  public AdminCredential updateAdminCredential(String name, CredentialUpdate update, String actor) {
+    return write(c -> {
+      Instant now = now();
+      AdminCredential credential = AdminCredentialTables.requireLive(c, name);
+      Role role = update.role() == null ? credential.role() : update.role();
+      Instant expiresAt = update.changesExpiry() ? update.expiresAt() : credential.expiresAt();
+      if (update.changesExpiry() && expiresAt != null && !expiresAt.isAfter(now)) {
+        throw new ProblemException(ProblemType.INVALID_REQUEST, "'expiresAt' must be in the future, was " + expiresAt);
+      }
+      if (credential.role() == Role.ADMIN && role != Role.ADMIN) {
+        AdminCredentialTables.requireAnotherAdmin(c, name, now, "demote");
+      }
+      if (role == Role.ADMIN && expiresAt != null && credential.expiresAt() == null) {
+        AdminCredentialTables.requireAnotherAdmin(c, name, now, "set an expiry on");
+      }
+      long revision = appendRevision(c, "credential", name, actor,
+          "update admin credential (" + role.wireName() + ", expires " + (expiresAt == null ? "never" : expiresAt) + ")", now);
+      AdminCredentialTables.change(c, name, role, expiresAt, revision);
+      AdminCredential updated = new AdminCredential(name, role, credential.tokenHash(), credential.createdAt(), expiresAt,
+          null, credential.lastUsedAt());
+      AuditTable.append(c, now, actor, "credential.update", "credential:" + name,
+          AuditViews.credential(credential, now), AuditViews.credential(updated, now));
+      return updated;
+    });
+  }
+
+  @Override
+  public void recordAdminCredentialUse(Map<String, Instant> lastUsed) {
+    if (lastUsed.isEmpty()) {
+      return;
+    }
+    // No revision: when a credential was last used changes nothing any replica serves.
+    write(c -> AdminCredentialTables.recordUse(c, lastUsed));
+  }
+
+  @Override
+  public void recordAuditEvent(String actor, String action, String target, JsonNode details) {
+    write(c -> AuditTable.append(c, now(), actor, action, target, null, details));
   }
 
   @Override
   public void ensureAdminCredential(String name, Role role, String tokenHash) {
     write(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT role, token_hash FROM admin_credentials WHERE name = ?")) {
-        ps.setString(1, name);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next() && rs.getString(1).equals(role.wireName()) && rs.getString(2).equals(tokenHash)) {
-            return null;
-          }
-        }
+      if (AdminCredentialTables.configuredHash(c, name).filter(tokenHash::equals).isPresent()) {
+        // Set from this very token before: whatever was done to the credential since (rotated,
+        // demoted, revoked) stands. Only a new configured token resets it.
+        return null;
       }
       Instant now = now();
       long revision = appendRevision(c, "credential", name, "system", "bootstrap admin credential from configuration", now);
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM admin_credentials WHERE name = ? OR token_hash = ?")) {
-        ps.setString(1, name);
-        ps.setString(2, tokenHash);
-        ps.executeUpdate();
-      }
-      insertAdminCredential(c, name, role, tokenHash, now, revision);
+      AdminCredentialTables.delete(c, name);
+      AdminCredentialTables.deleteHolderOf(c, tokenHash);
+      AdminCredentialTables.insert(c, name, role, tokenHash, now, null, revision, tokenHash);
       AuditTable.append(c, now, "system", "credential.bootstrap", "credential:" + name, null,
           AuditViews.credential(name, role));
       return null;
@@ -726,19 +802,6 @@ public final class JdbcConfigStore implements ConfigStore {
 
   // ---------------------------------------------------------------- helpers
 
-  private static void insertAdminCredential(
-      Connection c, String name, Role role, String tokenHash, Instant now, long revision) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO admin_credentials (name, role, token_hash, created_at, revision) VALUES (?, ?, ?, ?, ?)")) {
-      ps.setString(1, name);
-      ps.setString(2, role.wireName());
-      ps.setString(3, tokenHash);
-      ps.setString(4, now.toString());
-      ps.setLong(5, revision);
-      ps.executeUpdate();
-    }
-  }
-
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
@@ -885,19 +948,6 @@ public final class JdbcConfigStore implements ConfigStore {
       }
     }
     return drafts;
-  }
-
-  private static List<AdminCredential> queryAdminCredentials(Connection c) throws SQLException {
-    List<AdminCredential> credentials = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT name, role, token_hash, created_at FROM admin_credentials ORDER BY name");
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        credentials.add(new AdminCredential(rs.getString(1), Role.fromWire(rs.getString(2)), rs.getString(3),
-            Instant.parse(rs.getString(4))));
-      }
-    }
-    return credentials;
   }
 
   private Heartbeat heartbeat(ResultSet rs) throws SQLException {

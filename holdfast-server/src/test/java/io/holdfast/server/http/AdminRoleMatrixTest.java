@@ -50,6 +50,7 @@ class AdminRoleMatrixTest {
     server = ServerFixture.start(dataDir);
     server.createNamespace("core");
     server.createInstance("matrix-base", "live");
+    server.createInstance("matrix-mover", "live");
     SubscriptionTestSupport.application(server, "crm");
     standingSubscription = SubscriptionTestSupport.subscribe(server, "matrix-base", "crm", 10, "2000-01-01T00:00:00Z",
         "2001-01-01T00:00:00Z").get("id").asText();
@@ -78,6 +79,9 @@ class AdminRoleMatrixTest {
         server.sendJson("POST", "/v1/admin/instances", token, "{\"id\":\"inst-" + n + "\",\"ring\":\"live\"}")),
     UPDATE_INSTANCE(Role.EDITOR, (token, n) ->
         server.sendJson("PATCH", "/v1/admin/instances/matrix-base", token, "{\"labels\":{\"n\":\"" + n + "\"}}")),
+    MOVE_INSTANCE_RING(Role.PUBLISHER,
+        n -> server.admin("PATCH", "/v1/admin/instances/matrix-mover", "{\"ring\":\"beta\"}"),
+        (token, n) -> server.sendJson("PATCH", "/v1/admin/instances/matrix-mover", token, "{\"ring\":\"live\"}")),
     CREATE_NAMESPACE(Role.EDITOR, (token, n) ->
         server.sendJson("POST", "/v1/admin/namespaces", token, "{\"name\":\"ns-" + n + "\"}")),
     PUT_DRAFT(Role.EDITOR, (token, n) ->
@@ -92,6 +96,13 @@ class AdminRoleMatrixTest {
         server.sendJson("POST", "/v1/admin/rings", token, "{\"name\":\"ring-" + n + "\",\"position\":" + (100 + n) + "}")),
     CREATE_CREDENTIAL(Role.ADMIN, (token, n) ->
         server.sendJson("POST", "/v1/admin/credentials", token, "{\"name\":\"cred-" + n + "\",\"role\":\"viewer\"}")),
+    GET_CREDENTIAL(Role.ADMIN, (token, n) -> server.get("/v1/admin/credentials/as-viewer", token)),
+    UPDATE_CREDENTIAL(Role.ADMIN, n -> victim(n),
+        (token, n) -> server.sendJson("PATCH", "/v1/admin/credentials/victim-" + n, token, "{\"role\":\"editor\"}")),
+    ROTATE_CREDENTIAL(Role.ADMIN, n -> victim(n),
+        (token, n) -> server.send("POST", "/v1/admin/credentials/victim-" + n + "/rotate", token, null)),
+    REVOKE_CREDENTIAL(Role.ADMIN, n -> victim(n),
+        (token, n) -> server.send("POST", "/v1/admin/credentials/victim-" + n + "/revoke", token, null)),
     ROTATE_INSTANCE_CREDENTIAL(Role.ADMIN, (token, n) ->
         server.send("POST", "/v1/admin/instances/matrix-base/credential", token, null)),
     LIST_APPLICATIONS(Role.VIEWER, (token, n) -> server.get("/v1/admin/applications", token)),
@@ -133,6 +144,11 @@ class AdminRoleMatrixTest {
       setup.accept(n);
       return request.apply(TOKENS.get(role), n);
     }
+  }
+
+  /** A viewer credential for an operation on credentials to act on. */
+  private static void victim(int n) {
+    server.admin("POST", "/v1/admin/credentials", "{\"name\":\"victim-" + n + "\",\"role\":\"viewer\"}");
   }
 
   /** A subscription of matrix-base to crm in a year of its own, so that no two overlap. */
@@ -186,6 +202,46 @@ class AdminRoleMatrixTest {
     assertThat(server.get("/v1/admin/rings", newToken).statusCode()).as("the new viewer token works").isEqualTo(200);
     assertThat(server.sendJson("POST", "/v1/admin/namespaces", newToken, "{\"name\":\"nope-" + n + "\"}").statusCode())
         .as("and is only a viewer").isEqualTo(403);
+  }
+
+  /**
+   * The side door of issue 17: an editor moved an instance to another ring and its documents
+   * changed at once, past the publisher role, approvals and gates. A ring move is a publisher's;
+   * labels, which no document reads, stay an editor's and change nothing served.
+   */
+  @Test
+  void D6_anEditorCannotMoveAnInstanceBetweenRings_norChangeWhatItIsServed() {
+    String instanceToken = server.createInstance("side-door", "live");
+    server.createNamespace("features");
+    HttpTestSupport.stage(server, "features", "ring:live", "{\"aiAssist\":{\"enabled\":false}}");
+    HttpTestSupport.stage(server, "features", "ring:test", "{\"aiAssist\":{\"enabled\":true}}");
+    HttpTestSupport.publish(server, "features");
+    HttpResponse<byte[]> before = server.get("/v1/instances/side-door/config/features", instanceToken);
+    assertThat(before.statusCode()).isEqualTo(200);
+
+    HttpResponse<byte[]> moved = server.sendJson("PATCH", "/v1/admin/instances/side-door", TOKENS.get(Role.EDITOR),
+        "{\"ring\":\"test\"}");
+    JsonNode problem = assertProblem(moved, ProblemType.FORBIDDEN);
+    assertThat(problem.get("detail").asText()).contains("publisher");
+    HttpResponse<byte[]> labelsAndRing = server.sendJson("PATCH", "/v1/admin/instances/side-door",
+        TOKENS.get(Role.EDITOR), "{\"ring\":\"test\",\"labels\":{\"team\":\"x\"}}");
+    assertProblem(labelsAndRing, ProblemType.FORBIDDEN);
+    assertThat(server.admin("GET", "/v1/admin/instances/side-door", null).get("labels").size())
+        .as("a refused request changes nothing, its labels included").isZero();
+
+    HttpResponse<byte[]> labels = server.sendJson("PATCH", "/v1/admin/instances/side-door", TOKENS.get(Role.EDITOR),
+        "{\"labels\":{\"team\":\"payments\"},\"ring\":\"live\"}");
+    assertThat(labels.statusCode()).as("labels, and naming the ring it is in, are an editor's").isEqualTo(200);
+    HttpResponse<byte[]> after = server.get("/v1/instances/side-door/config/features", instanceToken);
+    assertThat(HttpTestSupport.header(after, "ETag")).as("what the instance is served did not change")
+        .isEqualTo(HttpTestSupport.header(before, "ETag"));
+    assertThat(HttpTestSupport.envelope(after.body()).content().at("/aiAssist/enabled").asBoolean()).isFalse();
+
+    HttpResponse<byte[]> published = server.sendJson("PATCH", "/v1/admin/instances/side-door",
+        TOKENS.get(Role.PUBLISHER), "{\"ring\":\"test\"}");
+    assertThat(published.statusCode()).as("a publisher may move it").isEqualTo(200);
+    HttpResponse<byte[]> moves = server.get("/v1/instances/side-door/config/features", instanceToken);
+    assertThat(HttpTestSupport.envelope(moves.body()).content().at("/aiAssist/enabled").asBoolean()).isTrue();
   }
 
   @Test

@@ -143,7 +143,12 @@ final class HttpTestSupport {
     for (String path : new String[] {
         "/v1/admin/rings", "/v1/admin/instances", "/v1/admin/namespaces", "/v1/admin/credentials",
         "/v1/admin/namespaces/" + namespace + "/layers", "/v1/admin/namespaces/" + namespace + "/history"}) {
-      sb.append(path).append(" = ").append(server.admin("GET", path, null)).append('\n');
+      JsonNode answer = server.admin("GET", path, null);
+      if (path.equals("/v1/admin/credentials")) {
+        // When a credential was last used is bookkeeping, moved by the very requests compared.
+        answer.get("credentials").forEach(c -> ((com.fasterxml.jackson.databind.node.ObjectNode) c).remove("lastUsedAt"));
+      }
+      sb.append(path).append(" = ").append(answer).append('\n');
     }
     return sb.toString();
   }

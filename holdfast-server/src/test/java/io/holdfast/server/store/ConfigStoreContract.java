@@ -884,17 +884,177 @@ public abstract class ConfigStoreContract {
     }
 
     @Test
-    void ensureAdminCredential_replacesAChangedRole() {
-      store.ensureAdminCredential("bootstrap", Role.VIEWER, "hash-1");
+    void ensureAdminCredential_withTheSameConfiguredToken_leavesARotatedOrDemotedBootstrapAlone() {
+      store.ensureAdminCredential("bootstrap", Role.ADMIN, "hash-1");
+      store.createAdminCredential("ops", Role.ADMIN, "hash-ops", "alice");
+      store.rotateAdminCredential("bootstrap", "hash-rotated", "admin:ops");
+      store.updateAdminCredential("bootstrap", new CredentialUpdate(Role.VIEWER, false, null), "admin:ops");
       long before = store.currentRevision();
 
-      store.ensureAdminCredential("bootstrap", Role.ADMIN, "hash-1");
+      store.ensureAdminCredential("bootstrap", Role.ADMIN, "hash-1"); // a restart with the same token
 
-      assertThat(store.currentRevision()).isGreaterThan(before);
-      assertThat(store.listAdminCredentials()).singleElement().satisfies(c -> {
-        assertThat(c.role()).isEqualTo(Role.ADMIN);
-        assertThat(c.tokenHash()).isEqualTo("hash-1");
-      });
+      assertThat(store.currentRevision()).as("nothing written").isEqualTo(before);
+      AdminCredential bootstrap = credential("bootstrap");
+      assertThat(bootstrap.tokenHash()).as("the retired token stays retired").isEqualTo("hash-rotated");
+      assertThat(bootstrap.role()).isEqualTo(Role.VIEWER);
+    }
+
+    @Test
+    void ensureAdminCredential_withANewConfiguredToken_resetsARevokedBootstrap() {
+      store.ensureAdminCredential("bootstrap", Role.ADMIN, "hash-1");
+      store.createAdminCredential("ops", Role.ADMIN, "hash-ops", "alice");
+      store.revokeAdminCredential("bootstrap", "admin:ops");
+
+      store.ensureAdminCredential("bootstrap", Role.ADMIN, "hash-2");
+
+      AdminCredential bootstrap = credential("bootstrap");
+      assertThat(bootstrap.tokenHash()).isEqualTo("hash-2");
+      assertThat(bootstrap.role()).isEqualTo(Role.ADMIN);
+      assertThat(bootstrap.revoked()).isFalse();
+    }
+  }
+
+  private AdminCredential credential(String name) {
+    return store.listAdminCredentials().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  /** Revoke, rotate, change role and expiry, last use; the last admin stays; every change audited. */
+  @Nested
+  class AdminCredentialLifecycle {
+
+    private static final Instant FAR = Instant.parse("2100-01-01T00:00:00Z");
+
+    @BeforeEach
+    void twoAdmins() {
+      store.createAdminCredential("root", Role.ADMIN, "hash-root", "system");
+      store.createAdminCredential("ops", Role.ADMIN, "hash-ops", "admin:root");
+    }
+
+    @Test
+    void revoke_keepsTheRowMarkedRevoked_withOneRevisionAndOneAuditRow() {
+      long before = store.currentRevision();
+      int audited = store.auditLog(AuditQuery.latest(1000)).size();
+
+      AdminCredential revoked = store.revokeAdminCredential("ops", "admin:root");
+
+      assertThat(revisionsAppended(before, store.currentRevision())).isEqualTo(1);
+      assertThat(revoked.revokedAt()).isNotNull();
+      assertThat(credential("ops").revoked()).isTrue();
+      assertThat(credential("ops").tokenHash()).as("still recognisable").isEqualTo("hash-ops");
+      List<io.holdfast.server.audit.AuditEntry> log = store.auditLog(AuditQuery.latest(1000));
+      assertThat(log).hasSize(audited + 1);
+      assertThat(log.get(0).action()).isEqualTo("credential.revoke");
+      assertThat(log.get(0).actor()).isEqualTo("admin:root");
+      assertThat(log.get(0).target()).isEqualTo("credential:ops");
+      assertThat(log.get(0).after().get("state").asText()).isEqualTo("revoked");
+      assertThat(log.get(0).before().get("state").asText()).isEqualTo("active");
+    }
+
+    @Test
+    void revoke_twice_isACredentialRevokedProblem_andChangesNothing() {
+      store.revokeAdminCredential("ops", "admin:root");
+      long before = store.currentRevision();
+
+      problem(ProblemType.CREDENTIAL_REVOKED, () -> store.revokeAdminCredential("ops", "admin:root"));
+      problem(ProblemType.CREDENTIAL_REVOKED, () -> store.rotateAdminCredential("ops", "hash-new", "admin:root"));
+      problem(ProblemType.CREDENTIAL_NOT_FOUND, () -> store.revokeAdminCredential("nobody", "admin:root"));
+
+      assertThat(store.currentRevision()).isEqualTo(before);
+    }
+
+    @Test
+    void theLastUsableAdmin_cannotBeRevokedDemotedOrGivenAnExpiry() {
+      store.revokeAdminCredential("ops", "admin:root");
+      store.createAdminCredential("viewer", Role.VIEWER, "hash-viewer", "admin:root");
+      long before = store.currentRevision();
+
+      problem(ProblemType.LAST_ADMIN, () -> store.revokeAdminCredential("root", "admin:root"));
+      problem(ProblemType.LAST_ADMIN, () ->
+          store.updateAdminCredential("root", new CredentialUpdate(Role.PUBLISHER, false, null), "admin:root"));
+      problem(ProblemType.LAST_ADMIN, () ->
+          store.updateAdminCredential("root", new CredentialUpdate(null, true, FAR), "admin:root"));
+
+      assertThat(store.currentRevision()).isEqualTo(before);
+      assertThat(credential("root").usableAt(FAR)).isTrue();
+      // A non-admin can always be revoked, and with a second admin the first can go.
+      store.revokeAdminCredential("viewer", "admin:root");
+      store.createAdminCredential("ops", Role.ADMIN, "hash-ops-2", "admin:root");
+      store.revokeAdminCredential("root", "admin:ops");
+      assertThat(credential("root").revoked()).isTrue();
+    }
+
+    @Test
+    void rotate_replacesOnlyTheHash() {
+      store.updateAdminCredential("ops", new CredentialUpdate(Role.EDITOR, true, FAR), "admin:root");
+      long before = store.currentRevision();
+
+      AdminCredential rotated = store.rotateAdminCredential("ops", "hash-ops-new", "admin:root");
+
+      assertThat(revisionsAppended(before, store.currentRevision())).isEqualTo(1);
+      assertThat(rotated.tokenHash()).isEqualTo("hash-ops-new");
+      assertThat(credential("ops")).extracting(AdminCredential::tokenHash, AdminCredential::role,
+          AdminCredential::expiresAt).containsExactly("hash-ops-new", Role.EDITOR, FAR);
+      assertThat(store.auditLog(AuditQuery.latest(1000)).get(0).action()).isEqualTo("credential.rotate");
+      assertThat(store.auditLog(AuditQuery.latest(1000)).toString()).doesNotContain("hash-ops");
+    }
+
+    @Test
+    void update_changesRoleAndExpiry_andAnExpiryCanBeCleared() {
+      store.updateAdminCredential("ops", new CredentialUpdate(Role.VIEWER, true, FAR), "admin:root");
+      assertThat(credential("ops")).extracting(AdminCredential::role, AdminCredential::expiresAt)
+          .containsExactly(Role.VIEWER, FAR);
+
+      store.updateAdminCredential("ops", new CredentialUpdate(null, true, null), "admin:root");
+      assertThat(credential("ops")).extracting(AdminCredential::role, AdminCredential::expiresAt)
+          .containsExactly(Role.VIEWER, null);
+      assertThat(store.auditLog(AuditQuery.latest(1000)).get(0).action()).isEqualTo("credential.update");
+    }
+
+    @Test
+    void anExpiryInThePast_isInvalid() {
+      Instant past = Instant.parse("2000-01-01T00:00:00Z");
+      problem(ProblemType.INVALID_REQUEST, () ->
+          store.updateAdminCredential("ops", new CredentialUpdate(null, true, past), "admin:root"));
+      problem(ProblemType.INVALID_REQUEST, () -> store.createAdminCredential("late", Role.VIEWER, "hash-late", past, "x"));
+      assertThat(credential("ops").expiresAt()).isNull();
+    }
+
+    @Test
+    void aRevokedName_canBeTakenByANewCredential() {
+      store.revokeAdminCredential("ops", "admin:root");
+
+      store.createAdminCredential("ops", Role.VIEWER, "hash-ops-again", "admin:root");
+
+      assertThat(credential("ops")).extracting(AdminCredential::role, AdminCredential::tokenHash, AdminCredential::revoked)
+          .containsExactly(Role.VIEWER, "hash-ops-again", false);
+      problem(ProblemType.ALREADY_EXISTS, () -> store.createAdminCredential("ops", Role.VIEWER, "hash-x", "admin:root"));
+    }
+
+    @Test
+    void recordUse_movesLastUseForwardOnly_withoutARevision() {
+      Instant first = Instant.parse("2030-01-01T00:00:00Z");
+      long before = store.currentRevision();
+
+      store.recordAdminCredentialUse(Map.of("ops", first, "gone", first));
+      store.recordAdminCredentialUse(Map.of("ops", first.minusSeconds(60)));
+
+      assertThat(store.currentRevision()).as("bookkeeping, not a change").isEqualTo(before);
+      assertThat(credential("ops").lastUsedAt()).isEqualTo(first);
+      store.recordAdminCredentialUse(Map.of("ops", first.plusSeconds(60)));
+      assertThat(credential("ops").lastUsedAt()).isEqualTo(first.plusSeconds(60));
+    }
+
+    @Test
+    void recordAuditEvent_appendsOneRow_withoutARevision() {
+      long before = store.currentRevision();
+
+      store.recordAuditEvent("unknown", "console.login-failed", "console", json("{\"address\":\"192.0.2.1\"}"));
+
+      assertThat(store.currentRevision()).isEqualTo(before);
+      io.holdfast.server.audit.AuditEntry entry = store.auditLog(AuditQuery.latest(1000)).get(0);
+      assertThat(entry.actor()).isEqualTo("unknown");
+      assertThat(entry.after().get("address").asText()).isEqualTo("192.0.2.1");
+      assertThat(store.verifyAuditLog().intact()).isTrue();
     }
   }
 
