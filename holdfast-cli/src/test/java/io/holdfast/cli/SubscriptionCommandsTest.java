@@ -103,6 +103,27 @@ class SubscriptionCommandsTest {
     assertThat(overlap.out()).isEmpty();
   }
 
+  /** The CLI checks no bounds of its own: the server's maximum holds on this path too, on both sides. */
+  @Test
+  void quantityAndOverage_atTheMaximumAreAccepted_andOneMoreIsRefused() throws Exception {
+    CliRun tooMany = run("subscription", "create", "--instance", "acme-prod", "--application", "crm", "--quantity",
+        "1000000001", "--valid-from", "2026-01-01T00:00:00Z", "--plan", "p");
+    assertThat(tooMany.exit()).isEqualTo(HoldfastCommand.EXIT_REFUSED);
+    assertThat(tooMany.err()).contains("Invalid request").contains("quantity").contains("1000000000").contains("400");
+    CliRun longMax = run("subscription", "create", "--instance", "acme-prod", "--application", "crm", "--quantity",
+        "9223372036854775807", "--overage", "9223372036854775807", "--valid-from", "2026-01-01T00:00:00Z", "--plan", "p");
+    assertThat(longMax.exit()).isEqualTo(HoldfastCommand.EXIT_REFUSED);
+    assertThat(run("subscription", "list").json().path("subscriptions")).isEmpty();
+
+    CliRun max = run("subscription", "create", "--instance", "acme-prod", "--application", "crm", "--quantity",
+        "1000000000", "--overage", "1000000000", "--valid-from", "2026-01-01T00:00:00Z", "--plan", "p");
+    assertThat(max.exit()).as(max.err()).isZero();
+    assertThat(max.json().path("quantity").asLong()).isEqualTo(1_000_000_000L);
+    CliRun overageTooMany = run("subscription", "change", max.json().path("id").asText(), "--overage", "1000000001");
+    assertThat(overageTooMany.exit()).isEqualTo(HoldfastCommand.EXIT_REFUSED);
+    assertThat(overageTooMany.err()).contains("overage");
+  }
+
   @Test
   void changeWithoutAnyOption_orConflictingEnds_isAUsageError() throws Exception {
     String id = subscribe("2026-01-01T00:00:00Z", null).json().path("id").asText();

@@ -137,6 +137,14 @@ final class SubscriptionAdminApi implements HttpService {
     if (change.isEmpty()) {
       throw new ProblemException(ProblemType.INVALID_REQUEST, "send at least one of " + new java.util.TreeSet<>(CHANGE_MEMBERS));
     }
+    // Checked here as well as by the store, so that a change request cannot be stored with a
+    // count that no completion could ever apply.
+    if (change.quantity() != null) {
+      SubscriptionRules.requireCount("quantity", change.quantity());
+    }
+    if (change.overage() != null) {
+      SubscriptionRules.requireCount("overage", change.overage());
+    }
     return change;
   }
 

@@ -15,6 +15,14 @@ public final class SubscriptionRules {
   /** Longest plan name; a plan is a label such as {@code enterprise}, not prose. */
   public static final int MAX_PLAN_LENGTH = 100;
   public static final int MAX_NOTES_LENGTH = 2000;
+  /**
+   * Most seats a subscription may grant, and most overage beyond them: one billion each. Every
+   * reader of the signed document can then hold the numbers exactly and add them: the SDK refuses
+   * a subscription whose quantity plus overage overflows a {@code long} (it would make the whole
+   * application unreadable), and a JavaScript reader (the console, another SDK) loses whole
+   * numbers above 2^53. A billion seats is beyond any real contract.
+   */
+  public static final long MAX_SEATS = 1_000_000_000L;
 
   private SubscriptionRules() {}
 
@@ -35,13 +43,20 @@ public final class SubscriptionRules {
     }
   }
 
-  /** @throws ProblemException {@code INVALID_REQUEST} for a negative quantity or overage */
+  /**
+   * @throws ProblemException {@code INVALID_REQUEST} for a quantity or overage below 0 or above
+   *     {@link #MAX_SEATS}
+   */
   public static void requireCounts(long quantity, long overage) {
-    if (quantity < 0) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST, "quantity must be 0 or more, was " + quantity);
-    }
-    if (overage < 0) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST, "overage must be 0 or more, was " + overage);
+    requireCount("quantity", quantity);
+    requireCount("overage", overage);
+  }
+
+  /** @throws ProblemException {@code INVALID_REQUEST} for a count below 0 or above {@link #MAX_SEATS} */
+  public static void requireCount(String name, long value) {
+    if (value < 0 || value > MAX_SEATS) {
+      throw new ProblemException(ProblemType.INVALID_REQUEST,
+          name + " must be a whole number from 0 to " + MAX_SEATS + ", was " + value);
     }
   }
 
