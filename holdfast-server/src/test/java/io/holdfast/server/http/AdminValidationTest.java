@@ -301,7 +301,34 @@ class AdminValidationTest {
         named("xml", new Case("POST", "/v1/admin/instances", "application/xml", body, unsupported)),
         named("jsonx", new Case("POST", "/v1/admin/instances", "application/jsonx", body, unsupported)),
         named("layer as text/plain", new Case("PUT", LAYER, "text/plain", "{\"seats\":1}".getBytes(StandardCharsets.UTF_8),
-            unsupported)));
+            unsupported)),
+        named("charset=iso-8859-1", new Case("PUT", LAYER, "application/json; charset=iso-8859-1",
+            "{\"city\":\"K\u00f6ln\"}".getBytes(StandardCharsets.ISO_8859_1), unsupported)),
+        named("charset=utf-16 with a UTF-16 body", new Case("PUT", LAYER, "application/json; charset=utf-16",
+            "{\"seats\":1}".getBytes(StandardCharsets.UTF_16), unsupported)),
+        named("charset=\"UTF-16LE\", quoted, upper case", new Case("POST", "/v1/admin/instances",
+            "application/json;Charset=\"UTF-16LE\"", "{\"id\":\"typed\",\"ring\":\"live\"}".getBytes(StandardCharsets.UTF_16LE),
+            unsupported)),
+        named("charset=us-ascii", new Case("POST", "/v1/admin/instances", "application/json; charset=us-ascii", body,
+            unsupported)),
+        named("UTF-16LE body without a charset", new Case("PUT", LAYER, "application/json",
+            "{\"seats\":1}".getBytes(StandardCharsets.UTF_16LE), unsupported)),
+        named("UTF-16BE body without a charset", new Case("PUT", LAYER, "application/json",
+            "{\"seats\":1}".getBytes(StandardCharsets.UTF_16BE), unsupported)),
+        named("UTF-16 body with its byte order mark", new Case("PUT", LAYER, "application/json",
+            "{\"seats\":1}".getBytes(StandardCharsets.UTF_16), unsupported)),
+        named("UTF-32 body", new Case("PUT", LAYER, "application/json",
+            "{\"seats\":1}".getBytes(java.nio.charset.Charset.forName("UTF-32")), unsupported)));
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "application/json; charset=utf-8", "application/json;charset=UTF-8", "application/json; charset=\"utf-8\""})
+  void aBodyDeclaredUtf8_isAccepted(String contentType) {
+    HttpResponse<byte[]> response = server.send("PUT", "/v1/admin/namespaces/scratch/layers/default", server.adminToken(),
+        "{\"city\":\"K\u00f6ln\"}".getBytes(StandardCharsets.UTF_8), "Content-Type", contentType);
+    assertThat(response.statusCode()).as(text(response)).isEqualTo(200);
+    assertThat(HttpTestSupport.json(response).path("content").path("city").asText()).isEqualTo("K\u00f6ln");
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
