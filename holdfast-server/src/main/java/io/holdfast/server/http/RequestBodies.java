@@ -2,6 +2,7 @@ package io.holdfast.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HttpMediaType;
 import io.helidon.webserver.http.ServerRequest;
 import io.holdfast.protocol.json.JsonInputException;
@@ -10,7 +11,6 @@ import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Optional;
 
@@ -38,7 +38,15 @@ final class RequestBodies {
 
   /** The body as any JSON value. */
   JsonNode value(ServerRequest req) {
-    Optional<HttpMediaType> type = req.headers().contentType();
+    Optional<HttpMediaType> type;
+    try {
+      type = req.headers().contentType();
+    } catch (RuntimeException e) {
+      // Helidon parses the header lazily, and a malformed one (";;;", "charset" without "=")
+      // fails as BadRequestException or worse. Its message is not ours to echo.
+      throw new ProblemException(ProblemType.MALFORMED_REQUEST, "the Content-Type header cannot be parsed;"
+          + " send application/json");
+    }
     if (type.isEmpty() || !isJson(type.get())) {
       throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
     }
@@ -63,8 +71,13 @@ final class RequestBodies {
         throw tooLarge(-1);
       }
       return bytes;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the request body", e);
+    } catch (ProblemException | DataReader.InsufficientDataAvailableException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      // The transport failed to decode the body: a chunk size that is not hexadecimal, a
+      // connection reset mid-body. The client's framing, not a fault of this server.
+      throw new ProblemException(ProblemType.MALFORMED_REQUEST,
+          "the request body cannot be read: its framing (Content-Length or chunked encoding) is malformed");
     }
   }
 
