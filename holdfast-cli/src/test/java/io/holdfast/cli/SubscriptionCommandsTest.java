@@ -124,6 +124,23 @@ class SubscriptionCommandsTest {
     assertThat(overageTooMany.err()).contains("overage");
   }
 
+  /** FAULTS C3 through the CLI: a cut to 0 is refused until {@code --force} says why. */
+  @Test
+  void C3_cuttingSeatsTo0_isRefusedWithoutForce_andAppliedWithAReason() throws Exception {
+    String id = subscribe("2026-01-01T00:00:00Z", null).json().path("id").asText();
+
+    CliRun refused = run("subscription", "change", id, "--quantity", "0");
+    assertThat(refused.exit()).isEqualTo(HoldfastCommand.EXIT_REFUSED);
+    assertThat(refused.err()).contains("force").contains("409");
+    assertThat(run("subscription", "show", id).json().path("quantity").asLong()).isEqualTo(25);
+
+    CliRun forced = run("subscription", "change", id, "--quantity", "0", "--force", "contract ended, ticket 42");
+    assertThat(forced.exit()).as(forced.err()).isZero();
+    assertThat(forced.json().path("quantity").asLong()).isZero();
+    assertThat(run("audit", "list", "--target", "subscription:" + id).json().path("entries").get(0)
+        .path("after").path("forceReason").asText()).isEqualTo("contract ended, ticket 42");
+  }
+
   @Test
   void changeWithoutAnyOption_orConflictingEnds_isAUsageError() throws Exception {
     String id = subscribe("2026-01-01T00:00:00Z", null).json().path("id").asText();

@@ -61,6 +61,26 @@ public final class SubscriptionRules {
   }
 
   /**
+   * A change that cuts a subscription's seats (quantity plus overage) to 0, or by more than half,
+   * is refused unless it carries a reason to force it (FAULTS C3: a fat-fingered {@code 500 -> 0}
+   * takes seats from a whole customer at once). The reason goes to the audit log with the change.
+   * Raising seats back is never forced, so undoing a cut is one ordinary change.
+   *
+   * @throws ProblemException {@code FORCE_REQUIRED} for a deep cut without a reason
+   */
+  public static void requireForceForDeepCut(Subscription current, Subscription changed, String forceReason) {
+    long before = current.quantity() + current.overage();
+    long after = changed.quantity() + changed.overage();
+    boolean deep = after < before && (after == 0 || before - after > before / 2);
+    if (deep && forceReason == null) {
+      throw new ProblemException(ProblemType.FORCE_REQUIRED, "this cuts subscription " + current.id() + " of instance '"
+          + current.instance() + "' for application '" + current.application() + "' from " + before + " to " + after
+          + " seats (quantity + overage), to 0 or by more than half; if that is meant, send it again with \"force\""
+          + " set to the reason, which the audit log keeps");
+    }
+  }
+
+  /**
    * Among the subscriptions of one instance and application that are not cancelled, no two
    * periods share an instant: at any moment at most one subscription says how many seats there
    * are. A cancelled subscription (or one being cancelled) conflicts with nothing.
