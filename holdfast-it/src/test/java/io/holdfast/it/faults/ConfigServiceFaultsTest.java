@@ -286,6 +286,34 @@ class ConfigServiceFaultsTest extends FaultScenarios {
     genuineDocumentFromOtherReplica("a8-flipped-one", Fault.flipByte());
   }
 
+  /**
+   * FAULTS C13, client side: a malicious replica answers with a gzip body that would inflate a
+   * thousandfold (64 KiB to 64 MiB). The SDK never inflates it: the answer is refused for its
+   * Content-Encoding before any parser runs, and the last-known-good document stays.
+   */
+  @Test
+  void C13_gzipBombFromBothReplicas_isRefusedWithoutInflating_lkgKept() throws IOException {
+    java.io.ByteArrayOutputStream compressed = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(compressed)) {
+      gzip.write("{\"content\":{\"pad\":\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      byte[] run = new byte[64 * 1024];
+      java.util.Arrays.fill(run, (byte) 'x');
+      for (int i = 0; i < 1024; i++) {
+        gzip.write(run);
+      }
+      gzip.write("\"}}".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+    byte[] body = compressed.toByteArray();
+    assertThat(body.length).as("a thousandfold bomb").isLessThan(64 * 1024 * 1024 / 500);
+    byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: " + io.holdfast.protocol.http.HoldfastHeaders.ENVELOPE_MEDIA_TYPE
+        + "\r\nContent-Encoding: gzip\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] response = java.util.Arrays.copyOf(head, head.length + body.length);
+    System.arraycopy(body, 0, response, head.length, body.length);
+
+    rejectedOnBothReplicas("c13-gzip-bomb", Fault.rawResponse(response), "Content-Encoding gzip");
+  }
+
   @ParameterizedTest(name = "HTTP {0}")
   @ValueSource(ints = {404, 500})
   void A9_checksumsAndWatchMissing_documentsFetchedDirectly_newPublishArrives_fresh(int status) {

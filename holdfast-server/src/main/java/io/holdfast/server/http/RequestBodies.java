@@ -3,6 +3,7 @@ package io.holdfast.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.common.buffers.DataReader;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaType;
 import io.helidon.webserver.http.ServerRequest;
 import io.holdfast.protocol.json.JsonInputException;
@@ -11,6 +12,7 @@ import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -51,6 +53,7 @@ final class RequestBodies {
       throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
     }
     requireUtf8(type.get());
+    requireIdentityEncoding(req);
     if (req.headers().contentLength().orElse(0) > json.maxBytes()) {
       throw tooLarge(req.headers().contentLength().getAsLong());
     }
@@ -84,6 +87,24 @@ final class RequestBodies {
   private ProblemException tooLarge(long length) {
     return new ProblemException(ProblemType.DOCUMENT_TOO_LARGE, (length >= 0 ? "the body is " + length + " bytes; " : "")
         + "the limit is " + json.maxBytes() + " bytes");
+  }
+
+  /**
+   * A compressed body is refused, never inflated: inflating would let a small body grow a
+   * thousandfold past every limit (FAULTS C13). While content coding is off (HttpApi) Helidon
+   * refuses any Content-Encoding before routing (TransportProblems words it); this holds the line
+   * should it ever be turned on. The refusal comes before a byte of the body is read.
+   */
+  private static void requireIdentityEncoding(ServerRequest req) {
+    for (String value : req.headers().all(HeaderNames.CONTENT_ENCODING, List::of)) {
+      for (String encoding : value.split(",")) {
+        String coding = encoding.strip();
+        if (!coding.isEmpty() && !coding.equalsIgnoreCase("identity")) {
+          throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Content-Encoding " + Routes.abbreviate(coding)
+              + " is not accepted; send the body uncompressed");
+        }
+      }
+    }
   }
 
   /**

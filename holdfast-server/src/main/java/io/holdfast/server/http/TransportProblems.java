@@ -38,6 +38,11 @@ final class TransportProblems implements DirectHandler {
     if (status.code() == 431 || (m.contains("header") && (m.contains("size") || m.contains("large") || m.contains("long")))) {
       return ProblemType.HEADERS_TOO_LARGE;
     }
+    if (m.contains("content encoding") || m.contains("content-encoding")) {
+      // Content coding is off (HttpApi): Helidon refuses any Content-Encoding before a byte of
+      // the body is read, so a compressed body is never inflated (FAULTS C13).
+      return ProblemType.UNSUPPORTED_MEDIA_TYPE;
+    }
     if (eventType == EventType.INTERNAL_ERROR || status.code() >= 500) {
       return ProblemType.INTERNAL_ERROR;
     }
@@ -49,6 +54,7 @@ final class TransportProblems implements DirectHandler {
       case DOCUMENT_TOO_LARGE -> "the request body is larger than this server accepts";
       case HEADERS_TOO_LARGE -> "the request's header block is larger than " + HttpApi.MAX_HEADER_BYTES + " bytes";
       case INTERNAL_ERROR -> "the server failed unexpectedly; see its log";
+      case UNSUPPORTED_MEDIA_TYPE -> "a body with a Content-Encoding is not accepted; send it uncompressed";
       default -> "the request is not well-formed HTTP/1.1";
     };
   }

@@ -401,6 +401,77 @@ class AdminValidationTest {
     assertThat(response.statusCode()).as(text(response)).isEqualTo(200);
   }
 
+  // ------------------------------------------------------------------ huge strings and keys (C7)
+
+  @Test
+  void C7_aFiftyMegabyteString_isRefused413_beforeTheBodyIsRead() {
+    byte[] body = paddedObject(50 * 1000 * 1000);
+    HttpResponse<byte[]> response = assertTimeout(Duration.ofSeconds(10), () -> sendOversized(LAYER, body, false));
+    assertProblem(response, ProblemType.DOCUMENT_TOO_LARGE);
+    assertNothingChanged();
+  }
+
+  @Test
+  void C7_aOneMegabyteKey_isRefused400ByTheNameLimit() {
+    String key = "k".repeat(1_000_000);
+    HttpResponse<byte[]> response = server.sendJson("PUT", LAYER, server.adminToken(), "{\"" + key + "\":1}");
+    JsonNode problem = assertProblem(response, ProblemType.MALFORMED_JSON);
+    assertThat(problem.get("detail").asText()).startsWith("a member name is longer than 50000 characters")
+        .hasSizeLessThan(200);
+    assertNothingChanged();
+  }
+
+  @Test
+  void C7_aMillionKeys_areRefused413ByTheDocumentLimit() {
+    StringBuilder keys = new StringBuilder("{");
+    for (int i = 0; i < 1_000_000; i++) {
+      keys.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":0");
+    }
+    byte[] body = keys.append('}').toString().getBytes(StandardCharsets.UTF_8);
+    HttpResponse<byte[]> response = assertTimeout(Duration.ofSeconds(10), () -> sendOversized(LAYER, body, false));
+    assertProblem(response, ProblemType.DOCUMENT_TOO_LARGE);
+    assertNothingChanged();
+  }
+
+  // ------------------------------------------------------------------ compressed bodies (C13)
+
+  private static byte[] bomb;
+
+  /** {@code {"pad":"xxx…"}} of {@code megabytes} MiB, gzip-compressed: about a thousandfold. */
+  private static byte[] gzipBomb(int megabytes) {
+    java.io.ByteArrayOutputStream compressed = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(compressed)) {
+      gzip.write("{\"pad\":\"".getBytes(StandardCharsets.US_ASCII));
+      byte[] run = new byte[1024 * 1024];
+      Arrays.fill(run, (byte) 'x');
+      for (int i = 0; i < megabytes; i++) {
+        gzip.write(run);
+      }
+      gzip.write("\"}".getBytes(StandardCharsets.US_ASCII));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return compressed.toByteArray();
+  }
+
+  @ParameterizedTest(name = "Content-Encoding: {0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"gzip", "GZIP", "x-gzip", "deflate", "br", "identity, gzip",
+      "identity"})
+  void C13_aCompressedBody_isRefused415_neverInflated(String encoding) {
+    if (bomb == null) {
+      bomb = gzipBomb(256);
+    }
+    assertThat(bomb.length).as("inflates a thousandfold, to 256 MiB").isLessThan(1024 * 1024);
+
+    HttpResponse<byte[]> response = assertTimeout(Duration.ofSeconds(5), () -> server.send("PUT", LAYER,
+        server.adminToken(), bomb, "Content-Type", "application/json", "Content-Encoding", encoding));
+
+    JsonNode problem = assertProblem(response, ProblemType.UNSUPPORTED_MEDIA_TYPE);
+    assertThat(problem.get("detail").asText()).contains("Content-Encoding").contains("uncompressed");
+    assertThat(response.headers().firstValue("Content-Encoding")).isEmpty();
+    assertNothingChanged();
+  }
+
   // ------------------------------------------------------------------ routing
 
   @ParameterizedTest(name = "[{index}] {0} {1}")
