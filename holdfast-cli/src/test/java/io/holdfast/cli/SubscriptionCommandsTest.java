@@ -111,7 +111,8 @@ class SubscriptionCommandsTest {
     assertThat(tooMany.exit()).isEqualTo(HoldfastCommand.EXIT_REFUSED);
     assertThat(tooMany.err()).contains("Invalid request").contains("quantity").contains("1000000000").contains("400");
     CliRun longMax = run("subscription", "create", "--instance", "acme-prod", "--application", "crm", "--quantity",
-        "9223372036854775807", "--overage", "9223372036854775807", "--valid-from", "2026-01-01T00:00:00Z", "--plan", "p");
+        "9223372036854775807", "--overage", "9223372036854775807", "--valid-from", "2026-01-01T00:00:00Z",
+        "--plan", "p");
     assertThat(longMax.exit()).isEqualTo(HoldfastCommand.EXIT_REFUSED);
     assertThat(run("subscription", "list").json().path("subscriptions")).isEmpty();
 

@@ -9,20 +9,25 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.holdfast.client.ConfigSnapshot;
 import io.holdfast.client.ExpiredPolicy;
 import io.holdfast.client.Status;
+import io.holdfast.protocol.http.HoldfastHeaders;
 import io.holdfast.testkit.Fault;
 import io.holdfast.testkit.FaultyReplica;
 import io.holdfast.testkit.ManualTime;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -293,22 +298,22 @@ class ConfigServiceFaultsTest extends FaultScenarios {
    */
   @Test
   void C13_gzipBombFromBothReplicas_isRefusedWithoutInflating_lkgKept() throws IOException {
-    java.io.ByteArrayOutputStream compressed = new java.io.ByteArrayOutputStream();
-    try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(compressed)) {
-      gzip.write("{\"content\":{\"pad\":\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(compressed)) {
+      gzip.write("{\"content\":{\"pad\":\"".getBytes(StandardCharsets.US_ASCII));
       byte[] run = new byte[64 * 1024];
-      java.util.Arrays.fill(run, (byte) 'x');
+      Arrays.fill(run, (byte) 'x');
       for (int i = 0; i < 1024; i++) {
         gzip.write(run);
       }
-      gzip.write("\"}}".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      gzip.write("\"}}".getBytes(StandardCharsets.US_ASCII));
     }
     byte[] body = compressed.toByteArray();
     assertThat(body.length).as("a thousandfold bomb").isLessThan(64 * 1024 * 1024 / 500);
-    byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: " + io.holdfast.protocol.http.HoldfastHeaders.ENVELOPE_MEDIA_TYPE
+    byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: " + HoldfastHeaders.ENVELOPE_MEDIA_TYPE
         + "\r\nContent-Encoding: gzip\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
-        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    byte[] response = java.util.Arrays.copyOf(head, head.length + body.length);
+        .getBytes(StandardCharsets.US_ASCII);
+    byte[] response = Arrays.copyOf(head, head.length + body.length);
     System.arraycopy(body, 0, response, head.length, body.length);
 
     rejectedOnBothReplicas("c13-gzip-bomb", Fault.rawResponse(response), "Content-Encoding gzip");

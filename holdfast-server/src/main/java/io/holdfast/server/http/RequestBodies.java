@@ -17,9 +17,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads request bodies within the limits: JSON media type in UTF-8, at most {@code maxBytes}, nesting at
- * most {@code maxDepth}, no duplicate members. The body is read into memory only up to the limit
- * plus one byte, so an oversized upload costs bounded memory. Thread-safe.
+ * Reads request bodies within the limits: JSON media type in UTF-8, uncompressed, at most
+ * {@code maxBytes}, nesting at most {@code maxDepth}, no duplicate members. The body is read into
+ * memory only up to the limit plus one byte, so an oversized upload costs bounded memory.
+ * Thread-safe.
  */
 final class RequestBodies {
 
