@@ -10,6 +10,7 @@ import io.holdfast.client.seats.InMemorySeatStore;
 import io.holdfast.client.seats.SeatsInUse;
 import io.holdfast.client.seats.SubscriptionChecker;
 import io.holdfast.it.ReplicaPair;
+import io.holdfast.server.subscription.SubscriptionRules;
 import io.holdfast.testkit.Fault;
 import io.holdfast.testkit.ManualTime;
 import java.nio.file.Path;
@@ -123,7 +124,7 @@ class SeatCheckerSystemTest {
    */
   @Test
   void theMaximumQuantityAndOverage_areReadByTheSdk() {
-    long max = io.holdfast.server.subscription.SubscriptionRules.MAX_SEATS;
+    long max = SubscriptionRules.MAX_SEATS;
     subscribedInstance("seats-maximum", max, max);
     EVENTUALLY.until(() -> checker.usage(APPLICATION).known());
 

@@ -1,7 +1,6 @@
 package io.holdfast.server.http;
 
 import static io.holdfast.server.http.HttpTestSupport.assertProblem;
-import static io.holdfast.server.http.HttpTestSupport.json;
 import static io.holdfast.server.http.HttpTestSupport.text;
 import static io.holdfast.server.http.RolloutTestSupport.CHANGES;
 import static io.holdfast.server.http.RolloutTestSupport.body;

@@ -127,6 +127,28 @@ class ProblemTextTest {
             request(target[0], target[1], target[2], body, json)));
       }
     }
+    String[][] shaped = {
+      {"POST", "/v1/admin/rings", "{\"name\":\"r1\",\"position\":5,\"bakeTime\":\"99999999999999999d\"}"},
+      {"POST", "/v1/admin/rings", "{\"name\":\"r2\",\"position\":\"first\",\"bakeTime\":\"\"}"},
+      {"POST", "/v1/admin/rings", "{\"name\":\"r3\",\"position\":1e400,\"bakeTime\":\"PT\"}"},
+      {"PATCH", "/v1/admin/rings/live", "{\"gate\":{\"minAckRatio\":\"most\",\"ackDeadline\":\"-5s\"}}"},
+      {"PATCH", "/v1/admin/rings/live", "{\"gate\":[1,2]}"},
+      {"POST", "/v1/admin/instances", "{\"id\":\"x1\",\"ring\":\"live\",\"labels\":{\"bad key!\":\"v\"}}"},
+      {"POST", "/v1/admin/instances", "{\"id\":\"x2\",\"ring\":\"live\",\"labels\":{\"k\":7}}"},
+      {"POST", "/v1/admin/credentials", "{\"name\":\"c1\",\"role\":\"root\"}"},
+      {"POST", "/v1/admin/changes", "{\"description\":\"d\",\"edits\":[{\"namespace\":7}]}"},
+      {"POST", "/v1/admin/changes", "{\"description\":\"d\",\"edits\":[{\"subscription\":{\"id\":[]}}]}"},
+      {"POST", "/v1/admin/changes", "{\"description\":\"d\",\"edits\":{}}"},
+      {"POST", "/v1/admin/namespaces/core/publish", "{\"message\":\"m\",\"scopes\":[\"ring:\",\"instance:../x\"]}"},
+      {"POST", "/v1/admin/subscriptions", "{\"instance\":\"acme-prod\",\"application\":\"crm\",\"quantity\":1,"
+          + "\"validFrom\":\"2026-02-30T25:00:00Z\",\"plan\":\"p\"}"},
+      {"PUT", "/v1/admin/namespaces/core/schema", "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/x\"}}}"},
+      {"PUT", "/v1/admin/namespaces/core/schema", "{\"properties\":{\"a\":{\"pattern\":\"[\"}}}"},
+      {"PUT", "/v1/admin/namespaces/core/schema", "{\"$schema\":\"http://json-schema.org/draft-07/schema#\","
+          + "\"type\":\"thing\",\"minimum\":\"x\"}"}};
+    for (String[] c : shaped) {
+      attempts.add(new Attempt(c[0] + " " + c[1] + " with " + c[2], request(c[0], c[1], admin, utf8(c[2]), json)));
+    }
     String layer = "/v1/admin/namespaces/core/layers/default";
     byte[] ok = utf8("{\"seats\":2}");
     String[] contentTypes = {

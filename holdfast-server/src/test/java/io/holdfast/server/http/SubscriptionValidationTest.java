@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ServerFixture;
+import io.holdfast.server.subscription.SubscriptionRules;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -160,7 +161,7 @@ class SubscriptionValidationTest {
 
   @Test
   void theMaximumQuantityAndOverage_areAccepted_andOneMoreIsRefusedWithTheMaximumNamed() {
-    long max = io.holdfast.server.subscription.SubscriptionRules.MAX_SEATS;
+    long max = SubscriptionRules.MAX_SEATS;
     assertThat(max).isEqualTo(1_000_000_000L);
     JsonNode problem = assertProblem(server.sendJson("POST", SUBSCRIPTIONS, server.adminToken(),
         create("quantity", String.valueOf(max + 1))), ProblemType.INVALID_REQUEST);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -46,7 +47,7 @@ class BoundedRegexTest {
     assertThat(BoundedRegex.refusal(pattern)).isNull();
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void matchingOnABudget_stops_whateverThePattern() {
     var regex = BoundedRegex.INSTANCE.getRegularExpression("(.*a){12}");
     String value = "a".repeat(11) + "x".repeat(3000);
