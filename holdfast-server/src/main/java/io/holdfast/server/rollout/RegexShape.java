@@ -9,9 +9,11 @@ import java.util.Deque;
  * separator, such as {@code (a+)+}, {@code (\d+)*} or {@code (\w+\s?)+}. The latter is the
  * textbook catastrophic backtracking: the JDK since 9 happens to memoise the simplest cases, but
  * JavaScript, .NET or an older JDK reading the same schema do not, and a schema outlives the
- * engine it was tried on. A repeated group is fine when each repetition must contain a fixed
- * character that its repeated parts cannot ({@code (\.[a-z]+)*}): the scan takes any mandatory
- * literal character as such a separator. Stateless.
+ * engine it was tried on. A repeated group is fine when each repetition must contain one fixed
+ * character or character class ({@code (\.[a-z]+)*}, {@code (\s\w+)*}): the scan takes any
+ * mandatory single-character atom (not {@code .}) as such a separator, without checking that the
+ * repeated parts cannot match it; the probes of {@link BoundedRegex} and the budget of every
+ * check cover what this lets through. Stateless.
  */
 final class RegexShape {
 
@@ -21,9 +23,9 @@ final class RegexShape {
   private static final class Group {
     /** Some part repeats a variable number of times. */
     boolean repeats;
-    /** Every alternative finished so far holds a mandatory literal character. */
+    /** Every alternative finished so far holds a mandatory single-character atom. */
     boolean separatedSoFar = true;
-    /** The current alternative holds a mandatory literal character. */
+    /** The current alternative holds a mandatory single-character atom. */
     boolean separated;
 
     boolean separatedAtEnd() {
@@ -38,7 +40,8 @@ final class RegexShape {
     int i = 0;
     while (i < regex.length()) {
       char c = regex.charAt(i);
-      boolean literal = false;
+      // The atom matches exactly one character (a literal, an escape such as \s, a class).
+      boolean oneCharacter = false;
       boolean groupRepeats = false;
       boolean groupSeparated = false;
       boolean atom = true;
@@ -49,14 +52,15 @@ final class RegexShape {
         }
         if (next == 'Q') {
           int end = regex.indexOf("\\E", i + 2);
-          literal = end != i + 2;
+          oneCharacter = end != i + 2;
           i = end < 0 ? regex.length() : end + 2;
         } else {
-          literal = !Character.isLetterOrDigit(next);
+          oneCharacter = "bBAzZG".indexOf(next) < 0;
           i += (next == 'p' || next == 'P') && i + 2 < regex.length() && regex.charAt(i + 2) == '{'
               ? regex.indexOf('}', i) + 1 : 2;
         }
       } else if (c == '[') {
+        oneCharacter = true;
         i = endOfClass(regex, i);
       } else if (c == '(') {
         if (regex.startsWith("(?", i) && !isGroupOpening(regex, i)) {
@@ -82,7 +86,7 @@ final class RegexShape {
         atom = false;
         i++;
       } else {
-        literal = c != '.';
+        oneCharacter = c != '.';
         i++;
       }
       if (!atom) {
@@ -96,7 +100,7 @@ final class RegexShape {
             + " (as in (a+)+), which backtracks catastrophically";
       }
       current.repeats |= groupRepeats || (q.variable() && q.max() > 1);
-      if (q.min() >= 1 && !q.variable() && (literal || groupSeparated)) {
+      if (q.min() >= 1 && !q.variable() && (oneCharacter || groupSeparated)) {
         current.separated = true;
       }
     }

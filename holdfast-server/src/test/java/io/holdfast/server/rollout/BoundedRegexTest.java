@@ -27,7 +27,12 @@ class BoundedRegexTest {
       "^(ab|cd)*$",
       "^\\p{L}+$",
       "^[\\[\\]()]+$",
-      "^x-[a-z]+$"})
+      "^x-[a-z]+$",
+      "^(\\w+)(\\s\\w+)*$",
+      "^([a-z0-9-]+,)*[a-z0-9-]+$",
+      "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)"
+          + "(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$",
+      "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"})
   void everydayPatterns_areAccepted(String pattern) {
     assertThat(BoundedRegex.refusal(pattern)).isNull();
   }
