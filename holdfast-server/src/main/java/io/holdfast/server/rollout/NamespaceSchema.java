@@ -65,7 +65,13 @@ public final class NamespaceSchema {
     }
     checkReferences(node, "");
     SchemaBounds.check(node);
-    List<String> problems = messages(REGISTRY.getSchema(SchemaLocation.of(metaSchema)).validate(node));
+    Schema meta = REGISTRY.getSchema(SchemaLocation.of(metaSchema));
+    List<String> problems;
+    try {
+      problems = BoundedRegex.within(BoundedRegex.VALIDATION_STEPS, () -> messages(meta.validate(node)));
+    } catch (BoundedRegex.TooSlowException e) {
+      throw invalid("the JSON Schema cannot be checked against its draft within bounds; make its strings shorter");
+    }
     if (!problems.isEmpty()) {
       throw invalid("not a valid JSON Schema: " + String.join("; ", problems));
     }
