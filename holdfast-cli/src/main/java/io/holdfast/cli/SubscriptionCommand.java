@@ -92,7 +92,10 @@ final class SubscriptionCommand {
       @ArgGroup(exclusive = true) End end,
       @Option(names = "--plan") String plan,
       @Option(names = "--notes") String notes,
-      @Option(names = "--status", description = "active, suspended or cancelled.") String status) {
+      @Option(names = "--status", description = "active, suspended or cancelled.") String status,
+      @Option(names = "--force", paramLabel = "REASON", description = "Why a cut of the seats (quantity + overage)"
+          + " to 0 or by more than half is meant; without it such a cut is refused. Kept in the audit log.")
+      String force) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     if (quantity != null) {
       body.put("quantity", quantity);
@@ -117,6 +120,9 @@ final class SubscriptionCommand {
     if (body.isEmpty()) {
       throw new IllegalArgumentException(
           "nothing to change: give --quantity, --overage, --valid-until, --open-ended, --plan, --notes or --status");
+    }
+    if (force != null) {
+      body.put("force", force);
     }
     AdminOptions.print(spec.commandLine().getOut(), admin.client().patch(BASE + "/" + AdminClient.encode(id), body));
     return 0;

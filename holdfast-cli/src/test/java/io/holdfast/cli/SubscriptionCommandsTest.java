@@ -103,6 +103,45 @@ class SubscriptionCommandsTest {
     assertThat(overlap.out()).isEmpty();
   }
 
+  /** The CLI checks no bounds of its own: the server's maximum holds on this path too, on both sides. */
+  @Test
+  void quantityAndOverage_atTheMaximumAreAccepted_andOneMoreIsRefused() throws Exception {
+    CliRun tooMany = run("subscription", "create", "--instance", "acme-prod", "--application", "crm", "--quantity",
+        "1000000001", "--valid-from", "2026-01-01T00:00:00Z", "--plan", "p");
+    assertThat(tooMany.exit()).isEqualTo(HoldfastCommand.EXIT_REFUSED);
+    assertThat(tooMany.err()).contains("Invalid request").contains("quantity").contains("1000000000").contains("400");
+    CliRun longMax = run("subscription", "create", "--instance", "acme-prod", "--application", "crm", "--quantity",
+        "9223372036854775807", "--overage", "9223372036854775807", "--valid-from", "2026-01-01T00:00:00Z",
+        "--plan", "p");
+    assertThat(longMax.exit()).isEqualTo(HoldfastCommand.EXIT_REFUSED);
+    assertThat(run("subscription", "list").json().path("subscriptions")).isEmpty();
+
+    CliRun max = run("subscription", "create", "--instance", "acme-prod", "--application", "crm", "--quantity",
+        "1000000000", "--overage", "1000000000", "--valid-from", "2026-01-01T00:00:00Z", "--plan", "p");
+    assertThat(max.exit()).as(max.err()).isZero();
+    assertThat(max.json().path("quantity").asLong()).isEqualTo(1_000_000_000L);
+    CliRun overageTooMany = run("subscription", "change", max.json().path("id").asText(), "--overage", "1000000001");
+    assertThat(overageTooMany.exit()).isEqualTo(HoldfastCommand.EXIT_REFUSED);
+    assertThat(overageTooMany.err()).contains("overage");
+  }
+
+  /** FAULTS C3 through the CLI: a cut to 0 is refused until {@code --force} says why. */
+  @Test
+  void C3_cuttingSeatsTo0_isRefusedWithoutForce_andAppliedWithAReason() throws Exception {
+    String id = subscribe("2026-01-01T00:00:00Z", null).json().path("id").asText();
+
+    CliRun refused = run("subscription", "change", id, "--quantity", "0");
+    assertThat(refused.exit()).isEqualTo(HoldfastCommand.EXIT_REFUSED);
+    assertThat(refused.err()).contains("force").contains("409");
+    assertThat(run("subscription", "show", id).json().path("quantity").asLong()).isEqualTo(25);
+
+    CliRun forced = run("subscription", "change", id, "--quantity", "0", "--force", "contract ended, ticket 42");
+    assertThat(forced.exit()).as(forced.err()).isZero();
+    assertThat(forced.json().path("quantity").asLong()).isZero();
+    assertThat(run("audit", "list", "--target", "subscription:" + id).json().path("entries").get(0)
+        .path("after").path("forceReason").asText()).isEqualTo("contract ended, ticket 42");
+  }
+
   @Test
   void changeWithoutAnyOption_orConflictingEnds_isAUsageError() throws Exception {
     String id = subscribe("2026-01-01T00:00:00Z", null).json().path("id").asText();

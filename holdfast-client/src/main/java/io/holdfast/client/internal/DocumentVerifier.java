@@ -80,6 +80,13 @@ public final class DocumentVerifier {
     if (type == null || !type.toLowerCase(Locale.ROOT).startsWith(HoldfastHeaders.ENVELOPE_MEDIA_TYPE)) {
       throw new Rejection("unexpected Content-Type " + type + " (a proxy or captive portal?)");
     }
+    String encoding = response.header("Content-Encoding");
+    if (encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity")) {
+      // Never inflated (FAULTS C13): a replica or proxy that compresses sends what the SDK did not
+      // ask for, and a small body could inflate without bound. The digest covers identity bytes.
+      String shown = encoding.length() <= 40 ? encoding : encoding.substring(0, 40) + "…";
+      throw new Rejection("a compressed answer (Content-Encoding " + shown + "); the SDK never inflates one");
+    }
     if (response.body().length == 0) {
       throw new Rejection("empty body");
     }

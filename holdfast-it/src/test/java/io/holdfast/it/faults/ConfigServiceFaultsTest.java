@@ -9,20 +9,25 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.holdfast.client.ConfigSnapshot;
 import io.holdfast.client.ExpiredPolicy;
 import io.holdfast.client.Status;
+import io.holdfast.protocol.http.HoldfastHeaders;
 import io.holdfast.testkit.Fault;
 import io.holdfast.testkit.FaultyReplica;
 import io.holdfast.testkit.ManualTime;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -284,6 +289,34 @@ class ConfigServiceFaultsTest extends FaultScenarios {
   @Test
   void A8_flippedByteOnOneReplica_genuineDocumentAdoptedFromTheOther() {
     genuineDocumentFromOtherReplica("a8-flipped-one", Fault.flipByte());
+  }
+
+  /**
+   * FAULTS C13, client side: a malicious replica answers with a gzip body that would inflate a
+   * thousandfold (64 KiB to 64 MiB). The SDK never inflates it: the answer is refused for its
+   * Content-Encoding before any parser runs, and the last-known-good document stays.
+   */
+  @Test
+  void C13_gzipBombFromBothReplicas_isRefusedWithoutInflating_lkgKept() throws IOException {
+    ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(compressed)) {
+      gzip.write("{\"content\":{\"pad\":\"".getBytes(StandardCharsets.US_ASCII));
+      byte[] run = new byte[64 * 1024];
+      Arrays.fill(run, (byte) 'x');
+      for (int i = 0; i < 1024; i++) {
+        gzip.write(run);
+      }
+      gzip.write("\"}}".getBytes(StandardCharsets.US_ASCII));
+    }
+    byte[] body = compressed.toByteArray();
+    assertThat(body.length).as("a thousandfold bomb").isLessThan(64 * 1024 * 1024 / 500);
+    byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: " + HoldfastHeaders.ENVELOPE_MEDIA_TYPE
+        + "\r\nContent-Encoding: gzip\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
+    byte[] response = Arrays.copyOf(head, head.length + body.length);
+    System.arraycopy(body, 0, response, head.length, body.length);
+
+    rejectedOnBothReplicas("c13-gzip-bomb", Fault.rawResponse(response), "Content-Encoding gzip");
   }
 
   @ParameterizedTest(name = "HTTP {0}")

@@ -219,9 +219,10 @@ class StagedRolloutSystemTest {
     EVENTUALLY.until(() -> fleet.quantityHeldBy(inLive) == 100 && fleet.quantityHeldBy(inTest) == 100);
 
     long change = fleet.admin("POST", "/v1/admin/changes", "{\"description\":\"seat cut\",\"edits\":["
-        + "{\"subscription\":{\"id\":\"" + testSubscription + "\",\"quantity\":5}},"
-        + "{\"subscription\":{\"id\":\"" + devSubscription + "\",\"quantity\":5}},"
-        + "{\"subscription\":{\"id\":\"" + liveSubscription + "\",\"quantity\":5}}]}").get("id").asLong();
+        + "{\"subscription\":{\"id\":\"" + testSubscription + "\",\"quantity\":5,\"force\":\"a deliberate cut\"}},"
+        + "{\"subscription\":{\"id\":\"" + devSubscription + "\",\"quantity\":5,\"force\":\"a deliberate cut\"}},"
+        + "{\"subscription\":{\"id\":\"" + liveSubscription + "\",\"quantity\":5,\"force\":\"a deliberate cut\"}}]}")
+        .get("id").asLong();
     tickUntil(engine, change, "rolling_out", "dev");
     EVENTUALLY.until(() -> fleet.quantityHeldBy(inTest) == 5 && fleet.quantityHeldBy(inDev) == 5);
     assertThat(fleet.quantityHeldBy(inLive)).isEqualTo(100);

@@ -10,6 +10,7 @@ import io.holdfast.client.seats.InMemorySeatStore;
 import io.holdfast.client.seats.SeatsInUse;
 import io.holdfast.client.seats.SubscriptionChecker;
 import io.holdfast.it.ReplicaPair;
+import io.holdfast.server.subscription.SubscriptionRules;
 import io.holdfast.testkit.Fault;
 import io.holdfast.testkit.ManualTime;
 import java.nio.file.Path;
@@ -69,9 +70,13 @@ class SeatCheckerSystemTest {
 
   /** An instance with one subscription of {@code quantity} seats; returns the subscription's id. */
   private String subscribedInstance(String instance, long quantity) {
+    return subscribedInstance(instance, quantity, 0);
+  }
+
+  private String subscribedInstance(String instance, long quantity, long overage) {
     String token = pair.createInstance(instance, "live");
     String id = pair.admin("POST", "/v1/admin/subscriptions", "{\"instance\":\"" + instance + "\",\"application\":\""
-        + APPLICATION + "\",\"quantity\":" + quantity + ",\"validFrom\":\"" + time.clock().instant().minus(Duration.ofDays(30)) + "\",\"validUntil\":null,"
+        + APPLICATION + "\",\"quantity\":" + quantity + ",\"overage\":" + overage + ",\"validFrom\":\"" + time.clock().instant().minus(Duration.ofDays(30)) + "\",\"validUntil\":null,"
         + "\"plan\":\"enterprise\"}").get("id").asText();
     client = pair.clientBuilder(instance, token, time)
         .namespaces(SubscriptionChecker.NAMESPACE)
@@ -109,6 +114,24 @@ class SeatCheckerSystemTest {
     EVENTUALLY.until(() -> admit("ann") == Outcome.DENIED_NOT_SUBSCRIBED);
     assertThat(checker.admit(APPLICATION, "bob").reason()).contains("suspended");
     assertThat(seats.count(APPLICATION)).isEqualTo(2);
+  }
+
+  /**
+   * The largest subscription the admin API accepts is one the SDK reads: quantity and overage at
+   * the documented maximum arrive in the signed document, verified, in force and admitting, not
+   * "unknown". (Before the maximum, Long.MAX_VALUE for both was accepted and served, and the SDK
+   * found the application unreadable because quantity plus overage overflows.)
+   */
+  @Test
+  void theMaximumQuantityAndOverage_areReadByTheSdk() {
+    long max = SubscriptionRules.MAX_SEATS;
+    subscribedInstance("seats-maximum", max, max);
+    EVENTUALLY.until(() -> checker.usage(APPLICATION).known());
+
+    assertThat(client.status(SubscriptionChecker.NAMESPACE).status()).isEqualTo(Status.FRESH);
+    assertThat(checker.usage(APPLICATION).quantity()).isEqualTo(max);
+    assertThat(checker.usage(APPLICATION).overage()).isEqualTo(max);
+    assertThat(admit("ann")).isEqualTo(Outcome.ADMITTED);
   }
 
   @Test

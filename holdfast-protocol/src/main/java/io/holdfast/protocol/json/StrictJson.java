@@ -7,8 +7,11 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 
@@ -158,18 +161,78 @@ public final class StrictJson {
     while (cause.getCause() instanceof JacksonException inner) {
       cause = inner;
     }
-    String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    String message = cause instanceof JacksonException j && j.getOriginalMessage() != null
+        ? j.getOriginalMessage() : String.valueOf(cause.getMessage());
     // Only the nesting constraint means TOO_DEEP; Jackson's other stream constraints (number,
     // name and string length) are reported as MALFORMED with their own message.
     if (cause instanceof StreamConstraintsException && message.contains("nesting depth")) {
       return new JsonInputException(JsonInputException.Kind.TOO_DEEP,
           "the document nests deeper than the limit of " + maxDepth);
     }
+    if (cause instanceof StreamConstraintsException) {
+      return new JsonInputException(JsonInputException.Kind.MALFORMED, constraint(message) + where(cause));
+    }
     // Jackson reports duplicates only through the message of a StreamReadException.
     if (cause instanceof StreamReadException && message.startsWith("Duplicate field")) {
-      return new JsonInputException(JsonInputException.Kind.DUPLICATE_KEY, firstLine(message));
+      return new JsonInputException(JsonInputException.Kind.DUPLICATE_KEY, withoutJavaNames(firstLine(message)));
     }
-    return new JsonInputException(JsonInputException.Kind.MALFORMED, firstLine(message));
+    if (cause instanceof UnrecognizedPropertyException unknown) {
+      return new JsonInputException(JsonInputException.Kind.MALFORMED, "member '"
+          + abbreviate(unknown.getPropertyName()) + "' is unknown here");
+    }
+    if (cause instanceof MismatchedInputException mismatch && !(cause instanceof StreamReadException)) {
+      return new JsonInputException(JsonInputException.Kind.MALFORMED, "member '" + path(mismatch)
+          + "' is missing, or of the wrong type");
+    }
+    return new JsonInputException(JsonInputException.Kind.MALFORMED, withoutJavaNames(firstLine(message)) + where(cause));
+  }
+
+  /** Jackson's limit messages end in the name of the Java method that sets the limit: ours say which limit. */
+  private static String constraint(String message) {
+    String limit = message.replaceAll("(?s).*maximum allowed \\((\\d+).*", "$1");
+    boolean known = !limit.equals(message);
+    if (message.startsWith("String value length")) {
+      return "a string is longer than " + (known ? limit + " characters" : "the limit");
+    }
+    if (message.startsWith("Name length")) {
+      return "a member name is longer than " + (known ? limit + " characters" : "the limit");
+    }
+    if (message.startsWith("Number value length")) {
+      return "a number has more than " + (known ? limit + " digits" : "the limit of digits");
+    }
+    return "the document exceeds a limit of the parser";
+  }
+
+  private static String where(Throwable cause) {
+    if (cause instanceof JacksonException j && j.getLocation() != null && j.getLocation().getLineNr() > 0) {
+      return " (line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")";
+    }
+    return "";
+  }
+
+  private static String path(MismatchedInputException e) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference reference : e.getPath()) {
+      if (reference.getFieldName() != null) {
+        path.append(path.length() == 0 ? "" : ".").append(reference.getFieldName());
+      } else if (reference.getIndex() >= 0) {
+        path.append('[').append(reference.getIndex()).append(']');
+      }
+    }
+    return path.length() == 0 ? "(the body)" : abbreviate(path.toString());
+  }
+
+  /**
+   * The message without names of Java types, features or methods (such as
+   * {@code `java.lang.String`} or {@code StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION}), which
+   * tell a client nothing and the attacker which library parses.
+   */
+  static String withoutJavaNames(String message) {
+    String text = message.replaceAll(" ?\\(start marker at \\[Source:[^\\]]*\\][^)]*\\)", "");
+    text = text.replaceAll("`[^`]*`", "a value");
+    text = text.replaceAll("\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)*(?:\\(\\))?", "a value");
+    text = text.replaceAll("\\b[A-Z][a-z]+[A-Z][A-Za-z]*\\.[A-Z_]{3,}\\b", "a parser setting");
+    return text;
   }
 
   private static String abbreviate(String text) {

@@ -37,6 +37,7 @@ public enum ProblemType {
   NO_PENDING_CHANGES("no-pending-changes", 409, "Nothing to publish"),
   SUBSCRIPTION_OVERLAP("subscription-overlap", 409, "Overlapping subscription periods"),
   SUBSCRIPTION_ENDED("subscription-ended", 409, "Subscription already cancelled"),
+  FORCE_REQUIRED("force-required", 409, "Dangerous change needs force"),
   CHANGE_CONFLICT("change-conflict", 409, "Change request cannot move that way now"),
   LAYER_HELD("layer-held", 409, "Layer held by a change request"),
   ROLLOUTS_FROZEN("rollouts-frozen", 409, "Rollouts are frozen"),

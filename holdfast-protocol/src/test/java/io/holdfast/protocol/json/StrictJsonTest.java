@@ -237,4 +237,38 @@ class StrictJsonTest {
     assertThat(e.kind()).isEqualTo(JsonInputException.Kind.MALFORMED);
     assertThat(e.getMessage()).contains("out of range");
   }
+
+  /**
+   * Messages reach clients as problem details: they say what is wrong, where, in words, and never
+   * name a Java type, package, method or parser setting (Jackson's own messages do).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "{\"a\":", "{\"a\":[1,2", "{\"a\":tru}", "[1,]", "{'a':1}", "{\"a\":1}}", "\"unterminated", "{\"a\":NaN}",
+      "{\"a\":01}", "{\"a\":\"\\x41\"}", "{\"a\":\"\u0001\"}"})
+  void messages_sayWhatAndWhere_withoutJavaNames(String text) {
+    StrictJson parser = new StrictJson(10_000, 8);
+    JsonInputException e = catchThrowableOfType(JsonInputException.class, () -> parser.parse(utf8(text)));
+
+    assertThat(e.getMessage()).doesNotContainPattern("(?:[a-z]+\\.){2,}[A-Z]|`|Exception|Feature|Constraints|\\[Source");
+  }
+
+  @Test
+  void limitMessages_nameTheLimit_notTheMethodThatSetsIt() {
+    StrictJson parser = new StrictJson(100_000, 4);
+    JsonInputException number = catchThrowableOfType(JsonInputException.class, () -> parser.parse(utf8("1".repeat(2_000))));
+    JsonInputException name = catchThrowableOfType(JsonInputException.class,
+        () -> parser.parse(utf8("{\"" + "k".repeat(60_000) + "\":1}")));
+
+    assertThat(number.getMessage()).startsWith("a number has more than 1000 digits").doesNotContain("StreamReadConstraints");
+    assertThat(name.getMessage()).startsWith("a member name is longer than 50000 characters").doesNotContain("`");
+  }
+
+  @Test
+  void typedParse_wrongType_namesTheMember_notTheJavaType() {
+    JsonInputException e = catchThrowableOfType(JsonInputException.class,
+        () -> json.parse(utf8("{\"x\":\"one\",\"y\":2}"), Point.class));
+
+    assertThat(e.getMessage()).isEqualTo("member 'x' is missing, or of the wrong type");
+  }
 }

@@ -14,7 +14,8 @@ import java.io.UncheckedIOException;
  * <p>Helidon parses chunked framing as the body is read and throws unchecked exceptions of the
  * JDK's own kinds ({@code NumberFormatException} for a chunk size such as
  * {@code fffffffffffffffffff1}, {@code IllegalStateException} and others for a malformed chunk),
- * which would otherwise be logged as server faults and answered 500. After such a body the rest
+ * which would otherwise be logged as server faults and answered 500; a connection reset
+ * mid-body is treated the same. After such a body the rest
  * of the connection cannot be trusted to start at a request boundary, so the answer closes it
  * ({@link BrokenFramingException}; {@link EdgeFilter} closes), and Helidon cannot send a second,
  * unsolicited answer for what follows.
@@ -34,11 +35,11 @@ public final class RequestBody {
     byte[] bytes;
     try {
       bytes = in.readNBytes(maxBytes + 1);
-    } catch (DataReader.InsufficientDataAvailableException e) {
+    } catch (DataReader.InsufficientDataAvailableException | ProblemException e) {
       throw e;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the request body", e);
-    } catch (IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException e) {
+    } catch (IOException | RuntimeException e) {
+      // A chunk size that is not hexadecimal, a malformed chunk, a connection reset mid-body:
+      // the client's framing or transport, not a fault of this server.
       // Not closed: closing would read on through the broken framing until the client gives up.
       // Marked on the request, so that EdgeFilter closes the connection after whatever answer a
       // handler makes of the exception.

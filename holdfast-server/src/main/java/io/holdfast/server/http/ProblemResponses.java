@@ -1,6 +1,7 @@
 package io.holdfast.server.http;
 
 import io.helidon.common.buffers.DataReader;
+import io.helidon.http.BadRequestException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
@@ -34,12 +35,19 @@ final class ProblemResponses {
     if (failure instanceof ProblemException p) {
       problem = new Problem(p.type(), p.getMessage(), req.path().absolute().path());
       if (p.type() == ProblemType.STORE_UNAVAILABLE) {
-        LOG.warn("store unavailable for {} {}: {}", req.prologue().method().text(), req.path().absolute().path(), p.getMessage());
+        LOG.warn("store unavailable for {} {}: {}", req.prologue().method().text(), req.path().absolute().path(),
+            p.getCause() == null ? p.getMessage() : p.getCause().toString());
       }
     } else if (failure instanceof EdgeFilter.UnimplementedMethodException e) {
       problem = e.problem(req.path().absolute().path());
     } else if (failure instanceof InvalidNameException e) {
       problem = new Problem(ProblemType.INVALID_NAME, e.getMessage(), req.path().absolute().path());
+    } else if (failure instanceof BadRequestException) {
+      // Helidon found the request malformed while a handler read it (a header it parses
+      // lazily): the client's mistake. Its message may quote the input or name its classes.
+      LOG.debug("malformed request {} {}", req.prologue().method().text(), req.path().absolute().path(), failure);
+      problem = new Problem(ProblemType.MALFORMED_REQUEST, "a header of the request cannot be parsed",
+          req.path().absolute().path());
     } else if (failure instanceof DataReader.InsufficientDataAvailableException) {
       // The client closed its side before sending the whole body: not a fault of this server.
       // It is answered all the same (a client that only half-closed still reads), and a gone

@@ -34,7 +34,10 @@ final class SubscriptionAdminApi implements HttpService {
 
   static final Set<String> CREATE_MEMBERS = Set.of(
       "instance", "application", "quantity", "overage", "seatModel", "validFrom", "validUntil", "plan", "notes");
-  static final Set<String> CHANGE_MEMBERS = Set.of("quantity", "overage", "validUntil", "plan", "notes", "status");
+  static final Set<String> CHANGE_MEMBERS =
+      Set.of("quantity", "overage", "validUntil", "plan", "notes", "status", "force");
+  /** Longest reason for forcing a change. */
+  static final int MAX_FORCE_REASON_LENGTH = 500;
 
   private final AdminContext ctx;
 
@@ -133,11 +136,30 @@ final class SubscriptionAdminApi implements HttpService {
         body.has("validUntil") && validUntil == null,
         plan(body, false),
         body.optionalString("notes", SubscriptionRules.MAX_NOTES_LENGTH),
-        status == null ? null : status(status));
+        status == null ? null : status(status),
+        forceReason(body));
     if (change.isEmpty()) {
       throw new ProblemException(ProblemType.INVALID_REQUEST, "send at least one of " + new java.util.TreeSet<>(CHANGE_MEMBERS));
     }
+    // Checked here as well as by the store, so that a change request cannot be stored with a
+    // count that no completion could ever apply.
+    if (change.quantity() != null) {
+      SubscriptionRules.requireCount("quantity", change.quantity());
+    }
+    if (change.overage() != null) {
+      SubscriptionRules.requireCount("overage", change.overage());
+    }
     return change;
+  }
+
+  /** The reason in member {@code force}, or {@code null} if it is absent. */
+  private static String forceReason(JsonObjectReader body) {
+    String reason = body.optionalString("force", MAX_FORCE_REASON_LENGTH);
+    if (reason != null && reason.isBlank()) {
+      throw new ProblemException(ProblemType.INVALID_REQUEST, "member 'force' must say why, in 1 to "
+          + MAX_FORCE_REASON_LENGTH + " characters");
+    }
+    return reason;
   }
 
   private static String plan(JsonObjectReader body, boolean required) {

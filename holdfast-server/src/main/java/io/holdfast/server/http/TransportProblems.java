@@ -45,6 +45,11 @@ final class TransportProblems implements DirectHandler {
     if (status.code() == 414) {
       return ProblemType.URI_TOO_LONG;
     }
+    if (m.contains("content encoding") || m.contains("content-encoding")) {
+      // Content coding is off (HttpApi): Helidon refuses any Content-Encoding before a byte of
+      // the body is read, so a compressed body is never inflated (FAULTS C13).
+      return ProblemType.UNSUPPORTED_MEDIA_TYPE;
+    }
     if (eventType == EventType.INTERNAL_ERROR || status.code() >= 500) {
       return ProblemType.INTERNAL_ERROR;
     }
@@ -58,6 +63,7 @@ final class TransportProblems implements DirectHandler {
       case HTTP_VERSION_NOT_SUPPORTED -> "this server speaks HTTP/1.1 (and answers HTTP/1.0 on a connection of its own)";
       case URI_TOO_LONG -> "the request line is too long";
       case INTERNAL_ERROR -> "the server failed unexpectedly; see its log";
+      case UNSUPPORTED_MEDIA_TYPE -> "a body with a Content-Encoding is not accepted; send it uncompressed";
       default -> "the request is not well-formed HTTP/1.1";
     };
   }

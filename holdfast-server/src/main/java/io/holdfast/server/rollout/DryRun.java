@@ -169,7 +169,16 @@ public final class DryRun {
       Optional<JsonNode> schema = rollouts.namespaceSchema(namespace);
       if (schema.isPresent()) {
         all = all == null ? withInFlight(edits, rollouts) : all;
-        violations.addAll(violations(namespace, NamespaceSchema.of(schema.get()), all, store));
+        NamespaceSchema compiled;
+        try {
+          compiled = NamespaceSchema.of(schema.get());
+        } catch (ProblemException e) {
+          // A schema stored before the bounds it breaks existed: no document can be shown to
+          // satisfy it, and checking one might not end.
+          violations.add(namespace + ": its JSON Schema is no longer accepted (" + e.getMessage() + "); set a new one");
+          continue;
+        }
+        violations.addAll(violations(namespace, compiled, all, store));
       }
     }
     return violations;

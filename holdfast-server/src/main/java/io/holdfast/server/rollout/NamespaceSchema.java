@@ -5,6 +5,7 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
@@ -12,22 +13,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A namespace's JSON Schema (draft 2020-12 unless it names another draft), compiled once.
  *
  * <p>A schema may only refer inside itself ({@code "$ref": "#/$defs/..."}): the server never
- * fetches a schema from a URL an admin supplied. Immutable and thread-safe.
+ * fetches a schema from a URL an admin supplied. It keeps {@link SchemaBounds} (size, no
+ * recursion, bounded expansion, probed regular expressions), so checking a document against it
+ * ends, quickly, without a StackOverflowError. This class is the one place where the admin API,
+ * change requests, dry runs, direct publishes and the console get a schema. Immutable and
+ * thread-safe.
  */
 public final class NamespaceSchema {
 
+  private static final Logger LOG = LoggerFactory.getLogger(NamespaceSchema.class);
   private static final int MAX_MESSAGES = 20;
   private static final Set<String> KNOWN_DIALECTS = Set.of(
       "https://json-schema.org/draft/2020-12/schema",
       "https://json-schema.org/draft/2019-09/schema",
       "http://json-schema.org/draft-07/schema#",
       "http://json-schema.org/draft-07/schema");
-  private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+  private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+      registry -> registry.schemaRegistryConfig(
+          SchemaRegistryConfig.builder().regularExpressionFactory(BoundedRegex.INSTANCE).build()));
 
   private final Schema schema;
 
@@ -54,20 +64,39 @@ public final class NamespaceSchema {
       metaSchema = dialect.asText();
     }
     checkReferences(node, "");
-    List<String> problems = messages(REGISTRY.getSchema(SchemaLocation.of(metaSchema)).validate(node));
+    SchemaBounds.check(node);
+    Schema meta = REGISTRY.getSchema(SchemaLocation.of(metaSchema));
+    List<String> problems;
+    try {
+      problems = BoundedRegex.within(BoundedRegex.VALIDATION_STEPS, () -> messages(meta.validate(node)));
+    } catch (BoundedRegex.TooSlowException e) {
+      throw invalid("the JSON Schema cannot be checked against its draft within bounds; make its strings shorter");
+    }
     if (!problems.isEmpty()) {
       throw invalid("not a valid JSON Schema: " + String.join("; ", problems));
     }
     try {
       return new NamespaceSchema(REGISTRY.getSchema(node));
     } catch (RuntimeException e) {
-      throw invalid("the JSON Schema does not compile: " + e.getMessage());
+      // The validator's message may name its own classes; the log has it, the client gets ours.
+      LOG.info("a JSON Schema that passed its meta-schema does not compile", e);
+      throw invalid("the JSON Schema does not compile against its draft; check its keywords");
     }
   }
 
-  /** What is wrong with {@code document}, at most twenty messages; empty when it is valid. */
+  /**
+   * What is wrong with {@code document}, at most twenty messages; empty when it is valid. All its
+   * pattern matching together has a budget ({@link BoundedRegex#VALIDATION_STEPS}); a document
+   * that needs more cannot be shown valid, and says so, rather than hold its publish.
+   */
   public List<String> violations(JsonNode document) {
-    return messages(schema.validate(document));
+    try {
+      return BoundedRegex.within(BoundedRegex.VALIDATION_STEPS, () -> messages(schema.validate(document)));
+    } catch (BoundedRegex.TooSlowException e) {
+      String pattern = e.pattern().length() <= 120 ? e.pattern() : e.pattern().substring(0, 120) + "…";
+      return List.of("$: the regular expression '" + pattern + "' needs more than " + BoundedRegex.VALIDATION_STEPS
+          + " steps on this document's values, so it cannot be shown to satisfy the schema");
+    }
   }
 
   private static List<String> messages(List<Error> errors) {
@@ -87,7 +116,7 @@ public final class NamespaceSchema {
     if (node.isObject()) {
       for (Map.Entry<String, JsonNode> member : node.properties()) {
         String key = member.getKey();
-        if ((key.equals("$ref") || key.equals("$dynamicRef")) && member.getValue().isTextual()
+        if ((key.equals("$ref") || key.equals("$dynamicRef") || key.equals("$recursiveRef")) && member.getValue().isTextual()
             && !member.getValue().asText().startsWith("#")) {
           throw invalid("'" + path + "/" + key + "' refers outside the schema (" + member.getValue().asText()
               + "); only references inside it, starting with '#', are allowed");

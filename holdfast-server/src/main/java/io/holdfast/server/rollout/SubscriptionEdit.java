@@ -83,6 +83,9 @@ public record SubscriptionEdit(
       if (change.status() != null) {
         node.put("status", change.status().wireName());
       }
+      if (change.forceReason() != null) {
+        node.put("force", change.forceReason());
+      }
     }
     return node;
   }
@@ -103,7 +106,8 @@ public record SubscriptionEdit(
         body.has("validUntil") && body.get("validUntil").isNull(),
         body.has("plan") ? body.get("plan").asText() : null,
         body.has("notes") ? body.get("notes").asText() : null,
-        body.has("status") ? SubscriptionStatus.fromWire(body.get("status").asText()) : null);
+        body.has("status") ? SubscriptionStatus.fromWire(body.get("status").asText()) : null,
+        body.has("force") ? body.get("force").asText() : null);
     return new SubscriptionEdit(id, instance, null, change, baseRevision);
   }
 

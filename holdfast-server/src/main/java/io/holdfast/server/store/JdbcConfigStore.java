@@ -3,6 +3,7 @@ package io.holdfast.server.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.holdfast.protocol.json.CanonicalJson;
 import io.holdfast.protocol.problem.ProblemType;
@@ -765,6 +766,7 @@ public final class JdbcConfigStore implements ConfigStore {
       Instant now = now();
       Subscription changed = change.applyTo(current, current.revision(), now);
       SubscriptionRules.requireCounts(changed.quantity(), changed.overage());
+      SubscriptionRules.requireForceForDeepCut(current, changed, change.forceReason());
       SubscriptionRules.requirePeriod(changed.validFrom(), changed.validUntil());
       SubscriptionRules.requireNoOverlap(changed, siblings(c, changed));
       boolean cancels = changed.status() == SubscriptionStatus.CANCELLED;
@@ -772,8 +774,12 @@ public final class JdbcConfigStore implements ConfigStore {
           (cancels ? "cancel subscription " : "change subscription ") + id, now);
       Subscription stored = change.applyTo(current, revision, now);
       SubscriptionTables.updateSubscription(c, stored);
+      ObjectNode after = SubscriptionJson.subscription(stored);
+      if (change.forceReason() != null) {
+        after.put("forceReason", change.forceReason());
+      }
       AuditTable.append(c, now, actor, cancels ? "subscription.cancel" : "subscription.change",
-          "subscription:" + id, SubscriptionJson.subscription(current), SubscriptionJson.subscription(stored));
+          "subscription:" + id, SubscriptionJson.subscription(current), after);
       return stored;
     });
   }

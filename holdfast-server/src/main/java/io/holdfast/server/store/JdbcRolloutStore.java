@@ -650,6 +650,7 @@ public final class JdbcRolloutStore implements RolloutStore {
         }
         candidate = edit.applyTo(current, current.revision(), now);
         SubscriptionRules.requireCounts(candidate.quantity(), candidate.overage());
+        SubscriptionRules.requireForceForDeepCut(current, candidate, edit.change().forceReason());
         SubscriptionRules.requirePeriod(candidate.validFrom(), candidate.validUntil());
       }
       List<Subscription> siblings = new ArrayList<>(SubscriptionTables.subscriptions(c,

@@ -93,7 +93,8 @@ final class Transactions {
       }
     } catch (SQLException e) {
       if (isConstraintViolation(e)) {
-        throw new ProblemException(ProblemType.ALREADY_EXISTS, "a concurrent write created the same item: " + e.getMessage(), e);
+        // The driver's message names tables and constraints: the log may have it, the client not.
+        throw new ProblemException(ProblemType.ALREADY_EXISTS, "a concurrent write created the same item; read it again", e);
       }
       throw unavailable(e);
     }
@@ -106,6 +107,6 @@ final class Transactions {
   }
 
   private static StoreUnavailableException unavailable(SQLException e) {
-    return new StoreUnavailableException("the store failed: " + e.getMessage(), e);
+    return new StoreUnavailableException("the store failed; nothing was written", e);
   }
 }

@@ -6,6 +6,10 @@ import java.time.Instant;
  * A change to some fields of a subscription; a {@code null} field stays as it is. The end of the
  * period has three states, so it has two fields: {@code openEnded} removes the end,
  * {@code validUntil} sets one.
+ *
+ * @param forceReason why a deep cut of seats is meant (see
+ *     {@link SubscriptionRules#requireForceForDeepCut}), or {@code null}: not a field, the
+ *     operator's explicit "yes, really", kept in the audit log
  */
 public record SubscriptionChange(
     Long quantity,
@@ -14,12 +18,19 @@ public record SubscriptionChange(
     boolean openEnded,
     String plan,
     String notes,
-    SubscriptionStatus status) {
+    SubscriptionStatus status,
+    String forceReason) {
 
   public SubscriptionChange {
     if (openEnded && validUntil != null) {
       throw new IllegalArgumentException("a change either sets validUntil or makes the period open-ended");
     }
+  }
+
+  /** A change without force. */
+  public SubscriptionChange(Long quantity, Long overage, Instant validUntil, boolean openEnded, String plan, String notes,
+      SubscriptionStatus status) {
+    this(quantity, overage, validUntil, openEnded, plan, notes, status, null);
   }
 
   /** Cancels the subscription, nothing else. */

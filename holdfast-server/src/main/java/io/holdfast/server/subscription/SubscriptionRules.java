@@ -15,6 +15,14 @@ public final class SubscriptionRules {
   /** Longest plan name; a plan is a label such as {@code enterprise}, not prose. */
   public static final int MAX_PLAN_LENGTH = 100;
   public static final int MAX_NOTES_LENGTH = 2000;
+  /**
+   * Most seats a subscription may grant, and most overage beyond them: one billion each. Every
+   * reader of the signed document can then hold the numbers exactly and add them: the SDK refuses
+   * a subscription whose quantity plus overage overflows a {@code long} (it would make the whole
+   * application unreadable), and a JavaScript reader (the console, another SDK) loses whole
+   * numbers above 2^53. A billion seats is beyond any real contract.
+   */
+  public static final long MAX_SEATS = 1_000_000_000L;
 
   private SubscriptionRules() {}
 
@@ -35,13 +43,40 @@ public final class SubscriptionRules {
     }
   }
 
-  /** @throws ProblemException {@code INVALID_REQUEST} for a negative quantity or overage */
+  /**
+   * @throws ProblemException {@code INVALID_REQUEST} for a quantity or overage below 0 or above
+   *     {@link #MAX_SEATS}
+   */
   public static void requireCounts(long quantity, long overage) {
-    if (quantity < 0) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST, "quantity must be 0 or more, was " + quantity);
+    requireCount("quantity", quantity);
+    requireCount("overage", overage);
+  }
+
+  /** @throws ProblemException {@code INVALID_REQUEST} for a count below 0 or above {@link #MAX_SEATS} */
+  public static void requireCount(String name, long value) {
+    if (value < 0 || value > MAX_SEATS) {
+      throw new ProblemException(ProblemType.INVALID_REQUEST,
+          name + " must be a whole number from 0 to " + MAX_SEATS + ", was " + value);
     }
-    if (overage < 0) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST, "overage must be 0 or more, was " + overage);
+  }
+
+  /**
+   * A change that cuts a subscription's seats (quantity plus overage) to 0, or by more than half,
+   * is refused unless it carries a reason to force it (FAULTS C3: a fat-fingered {@code 500 -> 0}
+   * takes seats from a whole customer at once). The reason goes to the audit log with the change.
+   * Raising seats back is never forced, so undoing a cut is one ordinary change.
+   *
+   * @throws ProblemException {@code FORCE_REQUIRED} for a deep cut without a reason
+   */
+  public static void requireForceForDeepCut(Subscription current, Subscription changed, String forceReason) {
+    long before = current.quantity() + current.overage();
+    long after = changed.quantity() + changed.overage();
+    boolean deep = after < before && (after == 0 || before - after > before / 2);
+    if (deep && forceReason == null) {
+      throw new ProblemException(ProblemType.FORCE_REQUIRED, "this cuts subscription " + current.id() + " of instance '"
+          + current.instance() + "' for application '" + current.application() + "' from " + before + " to " + after
+          + " seats (quantity + overage), to 0 or by more than half; if that is meant, send it again with \"force\""
+          + " set to the reason, which the audit log keeps");
     }
   }
 

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ServerFixture;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,6 +34,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Hostile and mistaken admin input (FAULTS C1, C2, C4, C5, C8, C9, C11, D7; DESIGN invariant 6):
@@ -301,7 +304,34 @@ class AdminValidationTest {
         named("xml", new Case("POST", "/v1/admin/instances", "application/xml", body, unsupported)),
         named("jsonx", new Case("POST", "/v1/admin/instances", "application/jsonx", body, unsupported)),
         named("layer as text/plain", new Case("PUT", LAYER, "text/plain", "{\"seats\":1}".getBytes(StandardCharsets.UTF_8),
-            unsupported)));
+            unsupported)),
+        named("charset=iso-8859-1", new Case("PUT", LAYER, "application/json; charset=iso-8859-1",
+            "{\"city\":\"K\u00f6ln\"}".getBytes(StandardCharsets.ISO_8859_1), unsupported)),
+        named("charset=utf-16 with a UTF-16 body", new Case("PUT", LAYER, "application/json; charset=utf-16",
+            "{\"seats\":1}".getBytes(StandardCharsets.UTF_16), unsupported)),
+        named("charset=\"UTF-16LE\", quoted, upper case", new Case("POST", "/v1/admin/instances",
+            "application/json;Charset=\"UTF-16LE\"", "{\"id\":\"typed\",\"ring\":\"live\"}".getBytes(StandardCharsets.UTF_16LE),
+            unsupported)),
+        named("charset=us-ascii", new Case("POST", "/v1/admin/instances", "application/json; charset=us-ascii", body,
+            unsupported)),
+        named("UTF-16LE body without a charset", new Case("PUT", LAYER, "application/json",
+            "{\"seats\":1}".getBytes(StandardCharsets.UTF_16LE), unsupported)),
+        named("UTF-16BE body without a charset", new Case("PUT", LAYER, "application/json",
+            "{\"seats\":1}".getBytes(StandardCharsets.UTF_16BE), unsupported)),
+        named("UTF-16 body with its byte order mark", new Case("PUT", LAYER, "application/json",
+            "{\"seats\":1}".getBytes(StandardCharsets.UTF_16), unsupported)),
+        named("UTF-32 body", new Case("PUT", LAYER, "application/json",
+            "{\"seats\":1}".getBytes(java.nio.charset.Charset.forName("UTF-32")), unsupported)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "application/json; charset=utf-8", "application/json;charset=UTF-8", "application/json; charset=\"utf-8\""})
+  void aBodyDeclaredUtf8_isAccepted(String contentType) {
+    HttpResponse<byte[]> response = server.send("PUT", "/v1/admin/namespaces/scratch/layers/default", server.adminToken(),
+        "{\"city\":\"K\u00f6ln\"}".getBytes(StandardCharsets.UTF_8), "Content-Type", contentType);
+    assertThat(response.statusCode()).as(text(response)).isEqualTo(200);
+    assertThat(HttpTestSupport.json(response).path("content").path("city").asText()).isEqualTo("K\u00f6ln");
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
@@ -374,6 +404,78 @@ class AdminValidationTest {
     assertThat(response.statusCode()).as(text(response)).isEqualTo(200);
   }
 
+  // ------------------------------------------------------------------ huge strings and keys (C7)
+
+  @Test
+  void C7_aFiftyMegabyteString_isRefused413_beforeTheBodyIsRead() {
+    byte[] body = paddedObject(50 * 1000 * 1000);
+    HttpResponse<byte[]> response = assertTimeout(Duration.ofSeconds(10), () -> sendOversized(LAYER, body, false));
+    assertProblem(response, ProblemType.DOCUMENT_TOO_LARGE);
+    assertNothingChanged();
+  }
+
+  @Test
+  void C7_aOneMegabyteKey_isRefused400ByTheNameLimit() {
+    String key = "k".repeat(1_000_000);
+    HttpResponse<byte[]> response = server.sendJson("PUT", LAYER, server.adminToken(), "{\"" + key + "\":1}");
+    JsonNode problem = assertProblem(response, ProblemType.MALFORMED_JSON);
+    assertThat(problem.get("detail").asText()).startsWith("a member name is longer than 50000 characters")
+        .hasSizeLessThan(200);
+    assertNothingChanged();
+  }
+
+  @Test
+  void C7_aMillionKeys_areRefused413ByTheDocumentLimit() {
+    StringBuilder keys = new StringBuilder("{");
+    for (int i = 0; i < 1_000_000; i++) {
+      keys.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":0");
+    }
+    byte[] body = keys.append('}').toString().getBytes(StandardCharsets.UTF_8);
+    HttpResponse<byte[]> response = assertTimeout(Duration.ofSeconds(10), () -> sendOversized(LAYER, body, false));
+    assertProblem(response, ProblemType.DOCUMENT_TOO_LARGE);
+    assertNothingChanged();
+  }
+
+  // ------------------------------------------------------------------ compressed bodies (C13)
+
+  private static byte[] bomb;
+
+  /** {@code {"pad":"xxx…"}} of {@code megabytes} MiB, gzip-compressed: about a thousandfold. */
+  private static byte[] gzipBomb(int megabytes) {
+    ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(compressed)) {
+      gzip.write("{\"pad\":\"".getBytes(StandardCharsets.US_ASCII));
+      byte[] run = new byte[1024 * 1024];
+      Arrays.fill(run, (byte) 'x');
+      for (int i = 0; i < megabytes; i++) {
+        gzip.write(run);
+      }
+      gzip.write("\"}".getBytes(StandardCharsets.US_ASCII));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return compressed.toByteArray();
+  }
+
+  @ParameterizedTest(name = "Content-Encoding: {0}")
+  @ValueSource(strings = {"gzip", "GZIP", "x-gzip", "deflate", "br", "identity, gzip",
+      "identity"})
+  void C13_aCompressedBody_isRefused415_neverInflated(String encoding) {
+    if (bomb == null) {
+      bomb = gzipBomb(256);
+    }
+    assertThat(bomb.length).as("inflates a thousandfold, to 256 MiB").isLessThan(1024 * 1024);
+
+    // A connection of its own: the replica refuses before reading the body and then closes.
+    HttpResponse<byte[]> response = assertTimeout(Duration.ofSeconds(5), () -> sendOversized(LAYER, bomb, false,
+        "Content-Encoding", encoding));
+
+    JsonNode problem = assertProblem(response, ProblemType.UNSUPPORTED_MEDIA_TYPE);
+    assertThat(problem.get("detail").asText()).contains("Content-Encoding").contains("uncompressed");
+    assertThat(response.headers().firstValue("Content-Encoding")).isEmpty();
+    assertNothingChanged();
+  }
+
   // ------------------------------------------------------------------ routing
 
   @ParameterizedTest(name = "[{index}] {0} {1}")
@@ -442,12 +544,16 @@ class AdminValidationTest {
    * bytes in flight when it closes (which could reset the connection before the answer is read).
    * With {@code chunked}, no Content-Length is sent and the server must count the bytes itself.
    */
-  private static HttpResponse<byte[]> sendOversized(String path, byte[] body, boolean chunked) {
-    HttpRequest request = HttpRequest.newBuilder(server.uri(path))
+  private static HttpResponse<byte[]> sendOversized(String path, byte[] body, boolean chunked, String... headers) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(server.uri(path))
         .timeout(Duration.ofSeconds(30))
         .expectContinue(true)
         .header("Authorization", "Bearer " + server.adminToken())
-        .header("Content-Type", "application/json")
+        .header("Content-Type", "application/json");
+    for (int i = 0; i < headers.length; i += 2) {
+      builder.header(headers[i], headers[i + 1]);
+    }
+    HttpRequest request = builder
         .PUT(chunked
             ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))
             : HttpRequest.BodyPublishers.ofByteArray(body))

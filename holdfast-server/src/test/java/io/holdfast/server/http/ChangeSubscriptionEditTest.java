@@ -128,6 +128,11 @@ class ChangeSubscriptionEditTest {
             ProblemType.SUBSCRIPTION_NOT_FOUND),
         Arguments.of("negative quantity", "{\"subscription\":{\"id\":\"%s\",\"quantity\":-1}}", ProblemType.INVALID_REQUEST),
         Arguments.of("no field to change", "{\"subscription\":{\"id\":\"%s\"}}", ProblemType.INVALID_REQUEST),
+        Arguments.of("quantity above the maximum", "{\"subscription\":{\"id\":\"%s\",\"quantity\":1000000001}}",
+            ProblemType.INVALID_REQUEST),
+        Arguments.of("new subscription with overage above the maximum", "{\"subscription\":{\"instance\":\"acme-test\","
+            + "\"application\":\"crm\",\"quantity\":5,\"overage\":9223372036854775807,\"validFrom\":\"2040-01-01T00:00:00Z\","
+            + "\"plan\":\"x\"}}", ProblemType.INVALID_REQUEST),
         Arguments.of("a create field on a change", "{\"subscription\":{\"id\":\"%s\",\"instance\":\"acme-test\"}}",
             ProblemType.UNKNOWN_FIELD),
         Arguments.of("overlapping new subscription", "{\"subscription\":{\"instance\":\"acme-test\",\"application\":\"crm\","

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ServerFixture;
+import io.holdfast.server.subscription.SubscriptionRules;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -96,6 +97,13 @@ class SubscriptionValidationTest {
     return Stream.of(
         of("negative quantity", "POST", SUBSCRIPTIONS, create("quantity", "-1"), invalid),
         of("negative overage", "POST", SUBSCRIPTIONS, create("overage", "-3"), invalid),
+        of("quantity one above the maximum", "POST", SUBSCRIPTIONS, create("quantity", "1000000001"), invalid),
+        of("overage one above the maximum", "POST", SUBSCRIPTIONS, create("overage", "1000000001"), invalid),
+        of("quantity and overage at Long.MAX_VALUE", "POST", SUBSCRIPTIONS,
+            create("quantity", "9223372036854775807,\"overage\":9223372036854775807"), invalid),
+        of("quantity beyond a long", "POST", SUBSCRIPTIONS, create("quantity", "9223372036854775808"), invalid),
+        of("change of quantity one above the maximum", "PATCH", one, "{\"quantity\":1000000001}", invalid),
+        of("change of overage to Long.MAX_VALUE", "PATCH", one, "{\"overage\":9223372036854775807}", invalid),
         of("fractional quantity", "POST", SUBSCRIPTIONS, create("quantity", "2.5"), invalid),
         of("quantity as a string", "POST", SUBSCRIPTIONS, create("quantity", "\"25\""), invalid),
         of("quantity missing", "POST", SUBSCRIPTIONS, create("quantity", null), invalid),
@@ -149,6 +157,27 @@ class SubscriptionValidationTest {
 
     assertProblem(response, expected);
     assertNothingChanged();
+  }
+
+  @Test
+  void theMaximumQuantityAndOverage_areAccepted_andOneMoreIsRefusedWithTheMaximumNamed() {
+    long max = SubscriptionRules.MAX_SEATS;
+    assertThat(max).isEqualTo(1_000_000_000L);
+    JsonNode problem = assertProblem(server.sendJson("POST", SUBSCRIPTIONS, server.adminToken(),
+        create("quantity", String.valueOf(max + 1))), ProblemType.INVALID_REQUEST);
+    assertThat(problem.get("detail").asText()).contains("quantity").contains("1000000000");
+    assertNothingChanged();
+
+    HttpResponse<byte[]> created = server.sendJson("POST", SUBSCRIPTIONS, server.adminToken(),
+        create("quantity", max + ",\"overage\":" + max).replace("2030-", "2040-").replace("2031-", "2041-"));
+    assertThat(created.statusCode()).as(HttpTestSupport.text(created)).isEqualTo(201);
+    JsonNode subscription = HttpTestSupport.json(created);
+    assertThat(subscription.get("quantity").asLong()).isEqualTo(max);
+    assertThat(subscription.get("overage").asLong()).isEqualTo(max);
+    String id = subscription.get("id").asText();
+    assertThat(server.admin("PATCH", SUBSCRIPTIONS + "/" + id, "{\"quantity\":" + max + ",\"overage\":0}")
+        .get("quantity").asLong()).isEqualTo(max);
+    server.admin("POST", SUBSCRIPTIONS + "/" + id + "/end", null);
   }
 
   @Test

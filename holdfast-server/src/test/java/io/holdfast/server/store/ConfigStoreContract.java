@@ -1283,9 +1283,22 @@ public abstract class ConfigStoreContract {
       assertThat(changed.revision()).isGreaterThan(created.revision());
       assertThat(store.findSubscription(created.id())).contains(changed);
 
-      Subscription requantified = store.changeSubscription(created.id(), quantity(10), "bob");
+      Subscription requantified = store.changeSubscription(created.id(), quantity(30), "bob");
       assertThat(requantified.plan()).isEqualTo("premium");
-      assertThat(requantified.quantity()).isEqualTo(10);
+      assertThat(requantified.quantity()).isEqualTo(30);
+    }
+
+    @Test
+    void C3_aCutTo0_needsAForceReason_andChangesNothingWithout() {
+      Subscription created = store.createSubscription(seats("acme-prod", "crm", JAN_2026, JAN_2027), "alice");
+      long revision = store.currentRevision();
+
+      assertRejectedAndUnchanged(ProblemType.FORCE_REQUIRED, () -> store.changeSubscription(created.id(), quantity(0), "bob"));
+
+      Subscription cut = store.changeSubscription(created.id(),
+          new SubscriptionChange(0L, 0L, null, false, null, null, null, "contract ended early"), "bob");
+      assertThat(cut.quantity()).isZero();
+      assertThat(store.currentRevision()).isGreaterThan(revision);
     }
 
     @Test

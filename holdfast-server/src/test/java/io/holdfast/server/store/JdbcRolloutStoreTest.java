@@ -335,7 +335,7 @@ class JdbcRolloutStoreTest {
   void backingOutASubscriptionEdit_leavesTheCountAsItWas_atARisenRevision() {
     Subscription test = subscription("in-test", 100);
     ChangeRequest change = rollouts.createChange("fewer seats", List.of(),
-        List.of(SubscriptionEdit.changing(test.id(), quantity(5))), 0, "alice");
+        List.of(SubscriptionEdit.changing(test.id(), quantity(60))), 0, "alice");
     ChangeRequest rolling = rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, "engine", null);
     ChangeRequest backedOut = rollouts.backOut(change.id(), rolling.version(), "locked users out", "bob", null);
     assertThat(store.findSubscription(test.id()).orElseThrow().quantity()).isEqualTo(100);
