@@ -6,13 +6,17 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that stands still until a test moves it, for a whole replica. Thread-safe. */
+/** A clock that stands still until a test moves it: a whole replica's, or a store's. Thread-safe. */
 public final class DrivenClock extends Clock {
 
   private volatile Instant now;
 
   public DrivenClock(Instant start) {
     this.now = start;
+  }
+
+  public void set(Instant instant) {
+    now = java.util.Objects.requireNonNull(instant, "instant");
   }
 
   public synchronized void advance(Duration step) {

@@ -64,7 +64,7 @@ final class TwoTenantReplicas implements AutoCloseable {
   }
 
   private static int port(JavaProcess replica) throws Exception {
-    return Integer.parseInt(replica.awaitLine("READY ", 60).substring("READY ".length()).strip());
+    return ReplicaMain.Ready.of(replica, 60).port();
   }
 
   private void seed() {

@@ -95,30 +95,19 @@ final class AdmissionControl implements Filter {
    * {@link #ADMIN_QUEUE_WAIT} is 503 {@code overloaded}.
    */
   private void admitAdmin(FilterChain chain, RoutingResponse res, String path) {
-    boolean admitted;
-    try {
-      admitted = adminPlaces.tryAcquire(ADMIN_QUEUE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      admitted = false;
-    }
-    if (!admitted) {
-      onRefused.run();
-      ProblemResponses.send(res, new Problem(ProblemType.OVERLOADED,
-          "this replica is serving as many admin requests as it allows; retry after the time in Retry-After", path));
-      return;
-    }
-    try {
-      chain.proceed();
-    } finally {
-      adminPlaces.release();
-    }
+    proceedWithPlace(adminPlaces, ADMIN_QUEUE_WAIT, chain, res, path, "admin requests");
   }
 
   private void admitAndProceed(FilterChain chain, RoutingResponse res, String path) {
+    proceedWithPlace(places, QUEUE_WAIT, chain, res, path, "requests");
+  }
+
+  /** Waits up to {@code wait} for a place of {@code pool}, then serves, or answers 503 overloaded. */
+  private void proceedWithPlace(Semaphore pool, Duration wait, FilterChain chain, RoutingResponse res, String path,
+      String what) {
     boolean admitted;
     try {
-      admitted = places.tryAcquire(QUEUE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+      admitted = pool.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       admitted = false;
@@ -126,13 +115,13 @@ final class AdmissionControl implements Filter {
     if (!admitted) {
       onRefused.run();
       ProblemResponses.send(res, new Problem(ProblemType.OVERLOADED,
-          "this replica is serving as many requests as it allows; retry after the time in Retry-After", path));
+          "this replica is serving as many " + what + " as it allows; retry after the time in Retry-After", path));
       return;
     }
     try {
       chain.proceed();
     } finally {
-      places.release();
+      pool.release();
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.holdfast.server.store;
 
+import io.holdfast.server.DrivenClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -51,7 +52,7 @@ class JdbcRolloutStoreTest {
   @TempDir
   Path directory;
 
-  private final MutableClock clock = new MutableClock(START);
+  private final DrivenClock clock = new DrivenClock(START);
   private Database database;
   private JdbcConfigStore store;
   private JdbcRolloutStore rollouts;

@@ -1,5 +1,6 @@
 package io.holdfast.server.store;
 
+import io.holdfast.server.DrivenClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
@@ -29,7 +30,7 @@ class PostgresConfigStoreTest extends ConfigStoreContract {
   private static final String RUN = "holdfast_store_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
   private static final List<String> CREATED = new ArrayList<>();
 
-  private final MutableClock clock = new MutableClock(START);
+  private final DrivenClock clock = new DrivenClock(START);
   private String current;
 
   @BeforeAll

@@ -1,5 +1,6 @@
 package io.holdfast.server.store;
 
+import io.holdfast.server.DrivenClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,7 +39,7 @@ class SqliteConfigStoreTest extends ConfigStoreContract {
   @TempDir
   Path directory;
 
-  private final MutableClock clock = new MutableClock(START);
+  private final DrivenClock clock = new DrivenClock(START);
   private Path file;
 
   @Override
