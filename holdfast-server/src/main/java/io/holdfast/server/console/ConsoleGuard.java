@@ -27,7 +27,6 @@ import java.util.Optional;
  */
 final class ConsoleGuard {
 
-  static final String COOKIE = "holdfast_console";
   static final String CSRF_FIELD = "csrf";
 
   private static final HeaderName SEC_FETCH_SITE = HeaderNames.create("Sec-Fetch-Site");
@@ -58,7 +57,7 @@ final class ConsoleGuard {
    * operator's doing (live-fragment polls), which must not keep an idle session alive.
    */
   Optional<Operator> operator(ServerRequest req, boolean touch) {
-    Optional<ConsoleSession> session = req.headers().cookies().first(COOKIE).asOptional()
+    Optional<ConsoleSession> session = SessionCookie.read(req)
         .flatMap(id -> sessions.find(id, touch));
     if (session.isEmpty()) {
       return Optional.empty();
