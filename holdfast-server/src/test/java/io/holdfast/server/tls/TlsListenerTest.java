@@ -153,6 +153,19 @@ class TlsListenerTest {
         "https://127.0.0.1:" + server.server().managementPort() + "/health/live")).isInstanceOf(IOException.class);
   }
 
+  @Test
+  void aClientCaBundleRenewedOnDisk_isTakenWithoutARestart() throws Exception {
+    Path bundle = Files.copy(clients.caCertificate(), dataDir.resolve("clients.pem"));
+    start(first, bundle);
+    String health = "https://127.0.0.1:" + server.server().port() + "/health/live";
+    SSLContext partner = strangers.issue("partner", "dns:acme-prod", "-1d", 30).clientContext(pki);
+    assertThatThrownBy(() -> get(partner, health)).isInstanceOf(IOException.class);
+
+    Files.copy(strangers.caCertificate(), bundle, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+    Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> get(partner, health) == 200);
+  }
+
   private static int get(SSLContext context, String uri) throws IOException, InterruptedException {
     HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
     if (context != null) {
