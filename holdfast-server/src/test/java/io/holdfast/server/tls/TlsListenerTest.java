@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.holdfast.server.ServerFixture;
+import io.holdfast.server.config.EdgeSettings;
 import io.holdfast.server.config.TlsSettings;
 import io.holdfast.testkit.TestPki;
 import java.io.IOException;
@@ -164,6 +165,31 @@ class TlsListenerTest {
     Files.copy(strangers.caCertificate(), bundle, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
     Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> get(partner, health) == 200);
+  }
+
+  /** The edge's header deadline runs from accept, so a handshake that never comes is bounded by it too. */
+  @Test
+  void F2_tlsConnectionsThatNeverHandshake_orNeverSendARequest_areClosedAtTheHeaderTimeout() throws Exception {
+    EdgeSettings edge = EdgeSettings.DEFAULTS;
+    EdgeSettings quick = new EdgeSettings(edge.idleTimeout(), Duration.ofMillis(500), edge.requestTimeout(),
+        edge.maxConnections(), edge.maxConnectionsPerAddress(), edge.maxWatchesPerInstance(),
+        edge.maxRequestsPerInstance(), edge.maxAdminRequests());
+    server = ServerFixture.startConfigured(dataDir, config -> config.edge(quick)
+        .tls(TlsSettings.of(first.certificate(), first.privateKey(), null)));
+    int port = server.server().port();
+
+    try (java.net.Socket silent = new java.net.Socket("127.0.0.1", port)) {
+      silent.setSoTimeout(10_000);
+      long started = System.nanoTime();
+      assertThat(silent.getInputStream().read()).as("closed by the replica, no byte sent").isEqualTo(-1);
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    }
+    try (SSLSocket handshaken = socket(pki.trustingContext(), port)) {
+      handshaken.startHandshake();
+      long started = System.nanoTime();
+      assertThat(handshaken.getInputStream().read()).as("closed by the replica, no request sent").isEqualTo(-1);
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    }
   }
 
   private static int get(SSLContext context, String uri) throws IOException, InterruptedException {
