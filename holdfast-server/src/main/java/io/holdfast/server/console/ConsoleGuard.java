@@ -33,10 +33,16 @@ final class ConsoleGuard {
 
   private final ConsoleContext ctx;
   private final ConsoleSessions sessions;
+  private final SessionCookie cookie;
 
-  ConsoleGuard(ConsoleContext ctx, ConsoleSessions sessions) {
+  ConsoleGuard(ConsoleContext ctx, ConsoleSessions sessions, SessionCookie cookie) {
+    this.cookie = cookie;
     this.ctx = ctx;
     this.sessions = sessions;
+  }
+
+  SessionCookie cookie() {
+    return cookie;
   }
 
   ConsoleSessions sessions() {
@@ -57,7 +63,7 @@ final class ConsoleGuard {
    * operator's doing (live-fragment polls), which must not keep an idle session alive.
    */
   Optional<Operator> operator(ServerRequest req, boolean touch) {
-    Optional<ConsoleSession> session = SessionCookie.read(req)
+    Optional<ConsoleSession> session = cookie.read(req)
         .flatMap(id -> sessions.find(id, touch));
     if (session.isEmpty()) {
       return Optional.empty();

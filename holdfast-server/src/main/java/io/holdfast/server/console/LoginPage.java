@@ -97,11 +97,11 @@ final class LoginPage {
       return;
     }
     throttle.succeeded(address);
-    SessionCookie.read(req)
+    guard.cookie().read(req)
         .flatMap(guard.sessions()::find).ifPresent(guard.sessions()::end);
     ConsoleSessions.Created created = guard.sessions().create(hash);
     LOG.info("console login of {} ({}) from {}", admin.actor(), admin.role().wireName(), address);
-    res.header(HeaderNames.SET_COOKIE, SessionCookie.header(created.id(), req.isSecure(), false));
+    res.header(HeaderNames.SET_COOKIE, guard.cookie().header(req, created.id(), false));
     ConsoleResponses.redirect(res, "/console/fleet");
   }
 
@@ -118,7 +118,7 @@ final class LoginPage {
       guard.sessions().end(operator.get().session());
       LOG.info("console logout of {}", operator.get().actor());
     }
-    res.header(HeaderNames.SET_COOKIE, SessionCookie.header("", req.isSecure(), true));
+    res.header(HeaderNames.SET_COOKIE, guard.cookie().header(req, "", true));
     ConsoleResponses.redirect(res, "/console/login");
   }
 
