@@ -132,8 +132,17 @@ public final class ReplicaTls implements AutoCloseable {
         refuse(e);
         return false;
       }
-      listeners.accept(loaded.tls());
+      // Published first: a listener the edge restarts meanwhile is built with the new one.
+      CertificateFiles.Loaded previous = current;
       current = loaded;
+      try {
+        listeners.accept(loaded.tls());
+      } catch (RuntimeException e) {
+        // Not the files' fault: take them again at the next check.
+        current = previous;
+        lastSeen = null;
+        throw e;
+      }
       reloads.increment();
       warnIfNotValidNow(loaded);
       LOG.info("TLS certificate reloaded from {} (files {}): {}", settings.certificate(), files.digest(), loaded.describe());

@@ -130,4 +130,28 @@ class ReplicaTlsTest {
       assertThat(tls.reloads()).isEqualTo(1);
     }
   }
+
+  @Test
+  void check_whenTheListenersFailToTakeIt_keepsTheOldOne_andTriesAgainAtTheNextCheck() throws Exception {
+    TestPki.Issued files = installed();
+    List<Tls> given = new ArrayList<>();
+    boolean[] failOnce = {true};
+    try (ReplicaTls tls = ReplicaTls.load(TlsSettings.of(files.certificate(), files.privateKey(), null))) {
+      tls.watch(renewed -> {
+        if (failOnce[0]) {
+          failOnce[0] = false;
+          throw new IllegalStateException("listener stopping");
+        }
+        given.add(renewed);
+      });
+      Tls started = tls.current().orElseThrow();
+      second.copyOver(files);
+
+      assertThatThrownBy(tls::check).hasMessage("listener stopping");
+      assertThat(tls.current()).containsSame(started);
+
+      assertThat(tls.check()).as("the same files, taken this time").isTrue();
+      assertThat(tls.current()).containsSame(given.get(0));
+    }
+  }
 }
