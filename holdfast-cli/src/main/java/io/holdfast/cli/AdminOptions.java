@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
+import io.holdfast.protocol.tls.CaBundle;
 import java.net.URI;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** Options every admin verb takes: where the server is and which token to use. */
+/** Options every admin verb takes: where the server is, which authorities vouch for it, and which token to use. */
 final class AdminOptions {
 
   private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -20,8 +22,13 @@ final class AdminOptions {
       description = "Admin token (env HOLDFAST_TOKEN).")
   String token;
 
+  @Option(names = "--cacert", paramLabel = "FILE", defaultValue = "${env:HOLDFAST_CACERT}",
+      description = "PEM bundle of the certificate authorities to trust for an https server, instead of the JDK's "
+          + "(env HOLDFAST_CACERT).")
+  Path caCert;
+
   AdminClient client() {
-    return new AdminClient(server, token);
+    return new AdminClient(server, token, caCert == null ? null : CaBundle.sslContext(caCert));
   }
 
   static void print(PrintWriter out, JsonNode node) {

@@ -91,6 +91,11 @@ final class ProbeCommand implements Callable<Integer> {
       description = "Deadline of each request (default ${DEFAULT-VALUE}).")
   String timeout;
 
+  @Option(names = "--cacert", paramLabel = "FILE", defaultValue = "${env:HOLDFAST_CACERT}",
+      description = "PEM bundle of the certificate authorities to trust for https replicas, instead of the JDK's "
+          + "(env HOLDFAST_CACERT).")
+  Path caCert;
+
   @Option(names = "--json", description = "Print JSON, as GET /v1/admin/probes answers.")
   boolean json;
 
@@ -103,7 +108,8 @@ final class ProbeCommand implements Callable<Integer> {
     Duration deadline = ServerConfigLoader.duration("--timeout", timeout);
     List<VerificationKey> keys = trustedKeys(deadline);
     ProbeResults results = new ProbeResults(ServerConfigLoader.duration("--lag-tolerance", lagTolerance), Clock.systemUTC());
-    CanaryProber prober = new CanaryProber(new CanaryTarget(instance, token, namespace), keys, deadline, Clock.systemUTC());
+    CanaryProber prober = new CanaryProber(new CanaryTarget(instance, token, namespace), keys, deadline, Clock.systemUTC(),
+        sslContext());
     try (SyntheticProbe probe = new SyntheticProbe(prober, replicas, results)) {
       if (interval == null) {
         probe.runRound();
@@ -116,6 +122,10 @@ final class ProbeCommand implements Callable<Integer> {
         Thread.sleep(every); // a foreground command paced by the operator; Ctrl-C ends it
       }
     }
+  }
+
+  private javax.net.ssl.SSLContext sslContext() {
+    return caCert == null ? null : io.holdfast.protocol.tls.CaBundle.sslContext(caCert);
   }
 
   /** Prints the statuses; returns the exit code they call for. */
@@ -168,7 +178,7 @@ final class ProbeCommand implements Callable<Integer> {
       throw new IllegalArgumentException("give either --trust-key or --pin-key-id");
     }
     if (pinKeyId != null) {
-      return List.of(fetchPinned(replicas.get(0), pinKeyId, deadline));
+      return List.of(fetchPinned(replicas.get(0), pinKeyId, deadline, sslContext()));
     }
     List<VerificationKey> keys = new ArrayList<>();
     for (String value : trustKeys) {
@@ -196,9 +206,14 @@ final class ProbeCommand implements Callable<Integer> {
    * The key with id {@code keyId} from the replica's {@code /v1/keys}. The id is recomputed from the
    * key itself, so a replica cannot pass off another key under the pinned id.
    */
-  private static VerificationKey fetchPinned(URI replica, String keyId, Duration deadline) throws InterruptedException {
+  private static VerificationKey fetchPinned(URI replica, String keyId, Duration deadline,
+      javax.net.ssl.SSLContext sslContext) throws InterruptedException {
     URI keysUri = URI.create(replica.toString().replaceAll("/+$", "") + "/v1/keys");
-    try (HttpClient http = HttpClient.newBuilder().connectTimeout(deadline).build()) {
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(deadline);
+    if (sslContext != null) {
+      builder.sslContext(sslContext);
+    }
+    try (HttpClient http = builder.build()) {
       HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(keysUri).timeout(deadline).GET().build(),
           HttpResponse.BodyHandlers.ofByteArray());
       if (response.statusCode() != 200) {

@@ -100,6 +100,21 @@ final class ServerCommand implements Callable<Integer> {
       description = "Proxies whose X-Forwarded-For / Forwarded client address the console believes (default none).")
   String trustedProxies;
 
+  @Option(names = "--tls-cert", paramLabel = "FILE",
+      description = "PEM certificate chain for TLS on every port, reloaded when it changes (default plain HTTP).")
+  String tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert (unencrypted).")
+  String tlsKey;
+
+  @Option(names = "--tls-client-ca", paramLabel = "FILE",
+      description = "PEM bundle of authorities whose client certificates are required (mutual TLS; default none).")
+  String tlsClientCa;
+
+  @Option(names = "--tls-reload-interval", paramLabel = "DURATION",
+      description = "How often the TLS files are checked for a renewed certificate (default 10s).")
+  String tlsReloadInterval;
+
   @Option(names = "--probe-enabled", paramLabel = "true|false", description = "Run the synthetic probe (default true).")
   String probeEnabled;
 
@@ -137,6 +152,10 @@ final class ServerCommand implements Callable<Integer> {
     flags.put("max-requests-per-instance", maxRequestsPerInstance);
     flags.put("max-admin-requests", maxAdminRequests);
     flags.put("trusted-proxies", trustedProxies);
+    flags.put("tls-cert", tlsCert);
+    flags.put("tls-key", tlsKey);
+    flags.put("tls-client-ca", tlsClientCa);
+    flags.put("tls-reload-interval", tlsReloadInterval);
     flags.put("probe-enabled", probeEnabled);
     flags.put("probe-interval", probeInterval);
     flags.put("probe-targets", probeTargets);

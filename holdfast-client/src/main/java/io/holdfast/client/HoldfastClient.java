@@ -16,6 +16,7 @@ import io.holdfast.client.internal.Validators;
 import io.holdfast.client.internal.VerifiedDocument;
 import io.holdfast.protocol.json.StrictJson;
 import io.holdfast.protocol.signature.VerificationKey;
+import io.holdfast.protocol.tls.CaBundle;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -401,6 +402,18 @@ public final class HoldfastClient implements AutoCloseable {
     public Builder sslContext(SSLContext context) {
       this.sslContext = Objects.requireNonNull(context, "SSL context");
       return this;
+    }
+
+    /**
+     * Trusts exactly the certificate authorities in a PEM bundle ({@code ca.pem}, as given to
+     * {@code curl --cacert}) for https replicas: {@link #sslContext} made from a file. Host names
+     * are still checked. The file is read here, once.
+     *
+     * @throws IllegalArgumentException naming the file when it cannot be read or holds no
+     *     certificate
+     */
+    public Builder trustedCertificates(Path pemBundle) {
+      return sslContext(CaBundle.sslContext(Objects.requireNonNull(pemBundle, "CA bundle")));
     }
 
     /** The instance id and its credential. */

@@ -19,14 +19,27 @@ public final class AdminHttp implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http;
+  private final String scheme;
+
+  /** Over plain HTTP. */
+  public AdminHttp() {
+    this.http = HttpClient.newHttpClient();
+    this.scheme = "http";
+  }
+
+  /** Over TLS, trusting {@code trust}. */
+  public AdminHttp(javax.net.ssl.SSLContext trust) {
+    this.http = HttpClient.newBuilder().sslContext(trust).build();
+    this.scheme = "https";
+  }
 
   /**
    * Calls {@code method path} on the replica at {@code port} with {@code token}; {@code body}
    * may be {@code null}. An empty answer reads as an empty object.
    */
   public JsonNode call(int port, String token, String method, String path, String body) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+    HttpRequest request = HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + port + path))
         .header("Authorization", "Bearer " + token)
         .header("Content-Type", "application/json")
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))

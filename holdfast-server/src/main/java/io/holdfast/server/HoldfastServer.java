@@ -8,6 +8,7 @@ import io.holdfast.server.config.ServerConfig;
 import io.holdfast.server.datadir.AtomicFiles;
 import io.holdfast.server.datadir.DataDirectoryLock;
 import io.holdfast.server.edge.EdgeServer;
+import io.holdfast.server.tls.ReplicaTls;
 import io.holdfast.server.fleet.Fleet;
 import io.holdfast.server.fleet.HeartbeatWriter;
 import io.holdfast.server.http.HttpApi;
@@ -75,12 +76,14 @@ public final class HoldfastServer implements AutoCloseable {
   private final HeartbeatWriter heartbeats;
   private final RolloutEngine engine;
   private final CredentialUse credentialUse;
+  private final ReplicaTls tls;
   /** On PostgreSQL, wakes the snapshot at once on other replicas' writes; {@code null} on SQLite. */
   private final RevisionNotifications notifications;
 
   private HoldfastServer(ServerConfig config, ConfigStore store, SnapshotHolder snapshots, EdgeServer web,
       VerificationKey verificationKey, String adminToken, ReplicaProbe probe, ServerMetrics metrics, HeartbeatWriter heartbeats,
-      RolloutEngine engine, RevisionNotifications notifications, CredentialUse credentialUse) {
+      RolloutEngine engine, RevisionNotifications notifications, CredentialUse credentialUse, ReplicaTls tls) {
+    this.tls = tls;
     this.engine = engine;
     this.credentialUse = credentialUse;
     this.notifications = notifications;
@@ -111,6 +114,8 @@ public final class HoldfastServer implements AutoCloseable {
    */
   @SuppressWarnings("try") // the lock is held for the block's duration, never referenced
   public static HoldfastServer start(ServerConfig config, Clock clock, UnaryOperator<ConfigStore> storeDecorator) {
+    // First: a certificate that cannot be used stops the start before anything is opened.
+    ReplicaTls tls = ReplicaTls.load(config.tls());
     CredentialTokens tokens = new CredentialTokens(new SecureRandom());
     ConfigStore store = null;
     SnapshotHolder snapshots = null;
@@ -157,7 +162,7 @@ public final class HoldfastServer implements AutoCloseable {
       credentialUse = new CredentialUse(store);
       credentialUse.start(CredentialUse.FLUSH_INTERVAL);
       web = HttpApi.start(config, store, snapshots, List.of(signer.verificationKey()), tokens, clock, probe, metrics,
-          fleet, heartbeats, changes, credentialUse);
+          fleet, heartbeats, changes, credentialUse, tls);
       metrics.bindEdge(web);
       engine = new RolloutEngine(rollouts, store, clock, replicaName(config, web.port()), config.rollouts().leaseTtl(),
           () -> refreshQuietly(refreshed), metrics::recordBackout);
@@ -165,15 +170,24 @@ public final class HoldfastServer implements AutoCloseable {
       if (config.rollouts().engineEnabled()) {
         engine.start(config.rollouts().tickInterval());
       }
-      LOG.info("Holdfast replica listening on http://{}:{} for instances and http://{}:{} for /metrics and health "
-          + "(store {}, signing key {})", config.host(), web.port(), config.host(), HttpApi.managementPort(web),
+      String scheme = tls.enabled() ? "https" : "http";
+      LOG.info("Holdfast replica listening on {}://{}:{} for instances and {}://{}:{} for /metrics and health "
+          + "(store {}, signing key {})", scheme, config.host(), web.port(), scheme, config.host(), HttpApi.managementPort(web),
           config.jdbcUrl(), signer.verificationKey().keyId());
-      probe.start(config.host(), web.port());
+      if (tls.enabled() && config.probe().enabled() && config.probe().targets().isEmpty()) {
+        // The probe's client trusts the JDK's authorities and has no client certificate; this
+        // replica's own name and CA are not known to it.
+        LOG.warn("the synthetic probe does not probe this replica over TLS by itself; set probe-targets to its https "
+            + "address (trusted by the JDK's authorities, and without tls-client-ca)");
+      } else {
+        probe.start(config.host(), web.port());
+      }
       ReplicaProbe started = probe;
       probe.running().ifPresent(running -> metrics.bindProbe(started.results(), running.targets()));
       return new HoldfastServer(config, store, snapshots, web, signer.verificationKey(), adminToken, probe, metrics,
-          heartbeats, engine, notifications, credentialUse);
+          heartbeats, engine, notifications, credentialUse, tls);
     } catch (RuntimeException e) {
+      tls.close();
       if (web != null) {
         web.close();
       }
@@ -306,6 +320,7 @@ public final class HoldfastServer implements AutoCloseable {
       snapshots.close();
     } finally {
       try {
+        tls.close();
         web.close();
       } finally {
         heartbeats.close(); // writes what is waiting before the store closes

@@ -9,8 +9,11 @@
  *       front of a real replica, which injects one {@link io.holdfast.testkit.Fault} per request
  *       (refused connections, blackhole, slow trickle, 5xx, truncated or corrupted bodies,
  *       stripped headers, stale replays, captive portals).
+ *   <li>{@link io.holdfast.testkit.TestPki}: a throwaway certificate authority whose certificates
+ *       are written as PEM files, for replicas that speak TLS.
  * </ul>
  *
- * <p>Every public type here is safe for use from several threads.
+ * <p>Every public type here is safe for use from several threads, but {@code TestPki}, which is
+ * meant for a test's setup.
  */
 package io.holdfast.testkit;

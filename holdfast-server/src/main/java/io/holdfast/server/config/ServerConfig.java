@@ -32,6 +32,8 @@ import java.util.Objects;
  *     enabled by default by {@link ServerConfigLoader}
  * @param trustedProxies proxies whose forwarded client address the console's login throttle and
  *     audit believe; none by default
+ * @param tls certificate, key and optional client authorities for TLS on every port;
+ *     {@link TlsSettings#NONE} (plain HTTP) by default
  */
 public record ServerConfig(
     String host,
@@ -50,7 +52,8 @@ public record ServerConfig(
     EdgeSettings edge,
     ProbeSettings probe,
     RolloutSettings rollouts,
-    TrustedProxies trustedProxies) {
+    TrustedProxies trustedProxies,
+    TlsSettings tls) {
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -63,6 +66,7 @@ public record ServerConfig(
     Objects.requireNonNull(probe, "probe");
     Objects.requireNonNull(rollouts, "rollouts");
     Objects.requireNonNull(trustedProxies, "trustedProxies");
+    Objects.requireNonNull(tls, "tls");
     require(port >= 0 && port <= 65535, "port must be between 0 and 65535, was " + port);
     require(maxBodyBytes >= 1024 && maxBodyBytes <= 64 * 1024 * 1024,
         "max-body-bytes must be between 1024 and 67108864, was " + maxBodyBytes);
@@ -90,7 +94,7 @@ public record ServerConfig(
         + ", maxBodyBytes=" + maxBodyBytes + ", maxDepth=" + maxDepth + ", refreshInterval=" + refreshInterval
         + ", storeTimeout=" + storeTimeout + ", maxWatchers=" + maxWatchers + ", maxConcurrentRequests="
         + maxConcurrentRequests + ", managementPort=" + managementPort + ", edge=" + edge + ", probe=" + probe
-        + ", rollouts=" + rollouts + ", trustedProxies=" + trustedProxies + "]";
+        + ", rollouts=" + rollouts + ", trustedProxies=" + trustedProxies + ", tls=" + tls + "]";
   }
 
   private static void require(boolean condition, String message) {
@@ -129,6 +133,7 @@ public record ServerConfig(
     private Duration rolloutTick = RolloutSettings.DEFAULT_TICK;
     private Duration rolloutLeaseTtl = RolloutSettings.DEFAULT_LEASE_TTL;
     private TrustedProxies trustedProxies = TrustedProxies.NONE;
+    private TlsSettings tls = TlsSettings.NONE;
 
     private Builder(Path dataDirectory) {
       this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -260,13 +265,19 @@ public record ServerConfig(
       return this;
     }
 
+    /** TLS on every port; default {@link TlsSettings#NONE}, plain HTTP. */
+    public Builder tls(TlsSettings tls) {
+      this.tls = tls;
+      return this;
+    }
+
     public ServerConfig build() {
       Path dir = dataDirectory.toAbsolutePath().normalize();
       String url = jdbcUrl != null ? jdbcUrl : "jdbc:sqlite:" + dir.resolve("holdfast.db");
       Path key = signingKey != null ? signingKey : dir.resolve("signing-key.pem");
       return new ServerConfig(host, port, dir, url, key, adminToken, maxBodyBytes, maxDepth, refreshInterval, storeTimeout,
           maxWatchers, maxConcurrentRequests, managementPort, edge, new ProbeSettings(probeEnabled, probeInterval, probeTargets, probeLagTolerance),
-          new RolloutSettings(rolloutEngineEnabled, rolloutApprovals, rolloutTick, rolloutLeaseTtl), trustedProxies);
+          new RolloutSettings(rolloutEngineEnabled, rolloutApprovals, rolloutTick, rolloutLeaseTtl), trustedProxies, tls);
     }
   }
 }

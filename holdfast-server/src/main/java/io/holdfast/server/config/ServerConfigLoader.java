@@ -24,7 +24,7 @@ import java.util.Set;
  * idle-timeout, header-timeout, request-timeout, max-connections, max-connections-per-address,
  * max-watches-per-instance, max-requests-per-instance, max-admin-requests, probe-enabled, probe-interval,
  * probe-targets, probe-lag-tolerance, rollout-engine, rollout-approvals, rollout-tick,
- * rollout-lease-ttl, trusted-proxies}. Durations take {@code 250ms}, {@code 5s}, {@code 2m} or ISO-8601
+ * rollout-lease-ttl, trusted-proxies, tls-cert, tls-key, tls-client-ca, tls-reload-interval}. Durations take {@code 250ms}, {@code 5s}, {@code 2m} or ISO-8601
  * ({@code PT5S}). The synthetic probe and the rollout engine are on unless turned off. The
  * management port defaults to {@code port + 10} (7080 beside 7070), or a free one when the port
  * is.
@@ -37,7 +37,8 @@ public final class ServerConfigLoader {
       "max-concurrent-requests", "management-port", "idle-timeout", "header-timeout", "request-timeout",
       "max-connections", "max-connections-per-address", "max-watches-per-instance", "max-requests-per-instance", "max-admin-requests",
       "probe-enabled", "probe-interval", "probe-targets", "probe-lag-tolerance", "rollout-engine", "rollout-approvals",
-      "rollout-tick", "rollout-lease-ttl", "trusted-proxies");
+      "rollout-tick", "rollout-lease-ttl", "trusted-proxies", "tls-cert", "tls-key", "tls-client-ca",
+      "tls-reload-interval");
 
   private ServerConfigLoader() {}
 
@@ -85,6 +86,10 @@ public final class ServerConfigLoader {
     int maxWatchesPerInstance = defaults.maxWatchesPerInstance();
     int maxRequestsPerInstance = defaults.maxRequestsPerInstance();
     int maxAdminRequests = defaults.maxAdminRequests();
+    Path tlsCert = null;
+    Path tlsKey = null;
+    Path tlsClientCa = null;
+    Duration tlsReloadInterval = TlsSettings.DEFAULT_RELOAD_INTERVAL;
     for (Map.Entry<String, String> e : values.entrySet()) {
       String v = e.getValue().strip();
       switch (e.getKey()) {
@@ -118,11 +123,16 @@ public final class ServerConfigLoader {
         case "rollout-tick" -> builder.rolloutTick(duration(e.getKey(), v));
         case "rollout-lease-ttl" -> builder.rolloutLeaseTtl(duration(e.getKey(), v));
         case "trusted-proxies" -> builder.trustedProxies(TrustedProxies.of(java.util.List.of(v.split(","))));
+        case "tls-cert" -> tlsCert = path(e.getKey(), v);
+        case "tls-key" -> tlsKey = path(e.getKey(), v);
+        case "tls-client-ca" -> tlsClientCa = path(e.getKey(), v);
+        case "tls-reload-interval" -> tlsReloadInterval = duration(e.getKey(), v);
         default -> throw new ConfigException("unknown configuration key '" + e.getKey() + "'");
       }
     }
     builder.edge(new EdgeSettings(idleTimeout, headerTimeout, requestTimeout, maxConnections, maxConnectionsPerAddress,
         maxWatchesPerInstance, maxRequestsPerInstance, maxAdminRequests));
+    builder.tls(new TlsSettings(tlsCert, tlsKey, tlsClientCa, tlsReloadInterval));
     return builder.build();
   }
 
@@ -149,6 +159,18 @@ public final class ServerConfigLoader {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
       throw new ConfigException(key + " must be a whole number, was '" + value + "'", e);
+    }
+  }
+
+  /** A file named by {@code key}; that it exists is checked where it is read, at start. */
+  static Path path(String key, String value) {
+    if (value.isEmpty()) {
+      throw new ConfigException(key + " must name a file, was empty");
+    }
+    try {
+      return Path.of(value);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new ConfigException(key + " is not a valid path, was '" + value + "'", e);
     }
   }
 

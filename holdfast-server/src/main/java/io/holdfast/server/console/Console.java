@@ -99,7 +99,8 @@ public final class Console implements HttpService {
 
   Console(ConsoleContext ctx, ConsoleSettings settings, TrustedProxies trustedProxies) {
     this.ctx = ctx;
-    this.guard = new ConsoleGuard(ctx, new ConsoleSessions(settings, ctx.clock(), new SecureRandom()));
+    this.guard = new ConsoleGuard(ctx, new ConsoleSessions(settings, ctx.clock(), new SecureRandom()),
+        new SessionCookie(trustedProxies));
     this.assets = ConsoleAssets.load();
     this.layout = new Layout(assets);
     this.maxFormBytes = ctx.json().maxBytes() * 2; // a JSON layer, URL-encoded, grows

@@ -27,17 +27,22 @@ import java.util.Optional;
  */
 final class ConsoleGuard {
 
-  static final String COOKIE = "holdfast_console";
   static final String CSRF_FIELD = "csrf";
 
   private static final HeaderName SEC_FETCH_SITE = HeaderNames.create("Sec-Fetch-Site");
 
   private final ConsoleContext ctx;
   private final ConsoleSessions sessions;
+  private final SessionCookie cookie;
 
-  ConsoleGuard(ConsoleContext ctx, ConsoleSessions sessions) {
+  ConsoleGuard(ConsoleContext ctx, ConsoleSessions sessions, SessionCookie cookie) {
+    this.cookie = cookie;
     this.ctx = ctx;
     this.sessions = sessions;
+  }
+
+  SessionCookie cookie() {
+    return cookie;
   }
 
   ConsoleSessions sessions() {
@@ -58,7 +63,7 @@ final class ConsoleGuard {
    * operator's doing (live-fragment polls), which must not keep an idle session alive.
    */
   Optional<Operator> operator(ServerRequest req, boolean touch) {
-    Optional<ConsoleSession> session = req.headers().cookies().first(COOKIE).asOptional()
+    Optional<ConsoleSession> session = cookie.read(req)
         .flatMap(id -> sessions.find(id, touch));
     if (session.isEmpty()) {
       return Optional.empty();

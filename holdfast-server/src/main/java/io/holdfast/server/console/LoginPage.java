@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * token; it is never written into a page, a log or the session, which keeps only its hash. Each
  * login gets a new session id (an id planted before login is worthless), set in a cookie that
  * scripts cannot read ({@code HttpOnly}), that other sites' requests do not carry
- * ({@code SameSite=Strict}), that only the console receives ({@code Path=/console}), and that
- * travels only over TLS when the login did ({@code Secure}).
+ * ({@code SameSite=Strict}), that only the console receives ({@code Path=/console}) over plain
+ * HTTP, and that over TLS is {@code Secure} and {@code __Host-} prefixed ({@link SessionCookie}).
  */
 final class LoginPage {
 
@@ -97,11 +97,11 @@ final class LoginPage {
       return;
     }
     throttle.succeeded(address);
-    req.headers().cookies().first(ConsoleGuard.COOKIE).asOptional()
+    guard.cookie().read(req)
         .flatMap(guard.sessions()::find).ifPresent(guard.sessions()::end);
     ConsoleSessions.Created created = guard.sessions().create(hash);
     LOG.info("console login of {} ({}) from {}", admin.actor(), admin.role().wireName(), address);
-    res.header(HeaderNames.SET_COOKIE, cookie(created.id(), req.isSecure(), false));
+    res.header(HeaderNames.SET_COOKIE, guard.cookie().header(req, created.id(), false));
     ConsoleResponses.redirect(res, "/console/fleet");
   }
 
@@ -118,7 +118,7 @@ final class LoginPage {
       guard.sessions().end(operator.get().session());
       LOG.info("console logout of {}", operator.get().actor());
     }
-    res.header(HeaderNames.SET_COOKIE, cookie("", req.isSecure(), true));
+    res.header(HeaderNames.SET_COOKIE, guard.cookie().header(req, "", true));
     ConsoleResponses.redirect(res, "/console/login");
   }
 
@@ -136,11 +136,6 @@ final class LoginPage {
     main.element("p", "Use an admin credential (holdfast credential create NAME --role viewer|editor|publisher|admin)."
         + " What you may do here follows its role.", "class", "hint");
     return layout.bare("Holdfast console", main);
-  }
-
-  static String cookie(String value, boolean secure, boolean expire) {
-    return ConsoleGuard.COOKIE + "=" + value + "; Path=/console; HttpOnly; SameSite=Strict"
-        + (secure ? "; Secure" : "") + (expire ? "; Max-Age=0" : "");
   }
 
   /**

@@ -31,6 +31,7 @@ import io.holdfast.server.edge.EdgeConnections;
 import io.holdfast.server.edge.EdgeFilter;
 import io.holdfast.server.edge.EdgeServer;
 import io.holdfast.server.edge.KeyedLimit;
+import io.holdfast.server.tls.ReplicaTls;
 import java.time.Clock;
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
@@ -78,7 +79,7 @@ public final class HttpApi {
   public static EdgeServer start(
       ServerConfig config, ConfigStore store, SnapshotHolder snapshots, List<VerificationKey> keys, CredentialTokens tokens,
       Clock clock, ReplicaProbe probe, ServerMetrics metrics, Fleet fleet, HeartbeatWriter heartbeats, Changes changes,
-      CredentialUse credentialUse) {
+      CredentialUse credentialUse, ReplicaTls tls) {
     LongSupplier nanoTime = System::nanoTime;
     ClientMistakeLog mistakes = new ClientMistakeLog(nanoTime);
     DescriptorBudget descriptors = DescriptorBudget.current();
@@ -157,8 +158,8 @@ public final class HttpApi {
         .putSocketOption(ExtendedSocketOptions.TCP_KEEPCOUNT, KEEPALIVE_PROBES)
         .build();
     // A second socket for operators: /metrics only there, /health on both ports.
-    ManagementListener management = new ManagementListener(config, health, metrics);
-    IntFunction<WebServer> server = port -> management.addTo(WebServer.builder()
+    ManagementListener management = new ManagementListener(config, health, metrics, tls);
+    IntFunction<WebServer> server = port -> management.addTo(withTls(WebServer.builder(), tls)
         .host(config.host())
         .port(port)
         .connectionOptions(EdgeServer.acceptHook(socketOptions, connections))
@@ -181,7 +182,20 @@ public final class HttpApi {
         .build();
     EdgeServer edge = EdgeServer.start(server, config.host(), config.port(), connections);
     management.started(edge.web());
+    // A renewed certificate goes to both listeners of whichever web server runs now; a restarted
+    // one is built with it already (withTls).
+    tls.watch(renewed -> {
+      WebServer running = edge.web();
+      running.reloadTls(renewed);
+      running.reloadTls(ManagementListener.SOCKET, renewed);
+    });
     return edge;
+  }
+
+  /** The certificate the replica presents now, when it speaks TLS; ALPN offers HTTP/1.1 only. */
+  static <B extends io.helidon.webserver.ListenerConfig.BuilderBase<?, ?>> B withTls(B listener, ReplicaTls tls) {
+    tls.current().ifPresent(listener::tls);
+    return listener;
   }
 
   /** The port the management listener of {@code server} listens on. */

@@ -6,6 +6,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.holdfast.server.config.ServerConfig;
 import io.holdfast.server.metrics.MetricsApi;
 import io.holdfast.server.metrics.ServerMetrics;
+import io.holdfast.server.tls.ReplicaTls;
 
 /**
  * The management listener: {@code /metrics}, {@code /health/live} and {@code /health/ready} on a
@@ -28,11 +29,13 @@ final class ManagementListener {
 
   private final String host;
   private final HttpRouting.Builder routing;
+  private final ReplicaTls tls;
   /** The configured port until the first start, then the bound one, so a restart keeps it. */
   private volatile int port;
 
-  ManagementListener(ServerConfig config, HealthApi health, ServerMetrics metrics) {
+  ManagementListener(ServerConfig config, HealthApi health, ServerMetrics metrics, ReplicaTls tls) {
     this.host = config.host();
+    this.tls = tls;
     this.port = config.managementPort();
     // One routing, and so one scrape memo, for the life of the replica.
     this.routing = HttpRouting.builder()
@@ -47,7 +50,8 @@ final class ManagementListener {
    * {@code EdgeServer} builds it again when it restarts the instance listener.
    */
   WebServerConfig.Builder addTo(WebServerConfig.Builder server) {
-    return server.putSocket(SOCKET, socket -> socket.name(SOCKET)
+    // The same certificate as the instance port: metrics and health are no less worth protecting.
+    return server.putSocket(SOCKET, socket -> HttpApi.withTls(socket, tls).name(SOCKET)
         .host(host)
         .port(port)
         // As on the instance port: a 150 KB scrape must not wait on Nagle and delayed ACKs.

@@ -67,6 +67,15 @@ public final class CanaryProber implements AutoCloseable {
    * @param clock stamps each result
    */
   public CanaryProber(CanaryTarget canary, Collection<VerificationKey> trustedKeys, Duration timeout, Clock clock) {
+    this(canary, trustedKeys, timeout, clock, null);
+  }
+
+  /**
+   * As above, trusting {@code sslContext} for https replicas ({@code holdfast probe --cacert});
+   * {@code null} for the JDK's trust store.
+   */
+  public CanaryProber(CanaryTarget canary, Collection<VerificationKey> trustedKeys, Duration timeout, Clock clock,
+      javax.net.ssl.SSLContext sslContext) {
     this.canary = Objects.requireNonNull(canary, "canary");
     this.trustedKeys = trustedKeys.stream().collect(Collectors.toUnmodifiableMap(VerificationKey::keyId, Function.identity(),
         (a, b) -> a));
@@ -75,11 +84,14 @@ public final class CanaryProber implements AutoCloseable {
     }
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.http = HttpClient.newBuilder()
+    HttpClient.Builder http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(timeout)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+        .followRedirects(HttpClient.Redirect.NEVER);
+    if (sslContext != null) {
+      http.sslContext(sslContext);
+    }
+    this.http = http.build();
   }
 
   /** Probes one replica; never throws for anything the replica does. */

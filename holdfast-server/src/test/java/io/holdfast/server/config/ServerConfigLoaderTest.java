@@ -326,4 +326,28 @@ class ServerConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage("port must be a whole number, was 'eighty'");
   }
+
+  @Test
+  void tls_isOffByDefault_andReadFromItsFourKeys() {
+    assertThat(load(Map.of()).tls()).isEqualTo(TlsSettings.NONE);
+    assertThat(load(Map.of()).tls().enabled()).isFalse();
+
+    ServerConfig config = load(Map.of("tls-cert", "/etc/holdfast/tls.crt", "tls-key", "/etc/holdfast/tls.key",
+        "tls-client-ca", "/etc/holdfast/clients.pem", "tls-reload-interval", "30s"));
+
+    assertThat(config.tls()).isEqualTo(new TlsSettings(Path.of("/etc/holdfast/tls.crt"), Path.of("/etc/holdfast/tls.key"),
+        Path.of("/etc/holdfast/clients.pem"), java.time.Duration.ofSeconds(30)));
+    assertThat(config.tls().enabled()).isTrue();
+  }
+
+  @Test
+  void tls_withACertificateButNoKey_orAnEmptyPath_isAClearError() {
+    assertThatThrownBy(() -> load(Map.of("tls-cert", "/etc/holdfast/tls.crt")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("tls-cert and tls-key go together: tls-cert is set but tls-key is not");
+    assertThatThrownBy(() -> load(Map.of("tls-cert", " ", "tls-key", "/k")))
+        .isInstanceOf(ConfigException.class).hasMessage("tls-cert must name a file, was empty");
+    assertThatThrownBy(() -> load(Map.of("tls-cert", "/c", "tls-key", "/k", "tls-reload-interval", "10ms")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("tls-reload-interval must be between 100ms and 1h");
+  }
 }

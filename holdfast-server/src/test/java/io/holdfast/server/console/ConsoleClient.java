@@ -22,14 +22,19 @@ final class ConsoleClient {
 
   private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
-  private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-      .connectTimeout(Duration.ofSeconds(5)).build();
-  private final int port;
+  private final HttpClient http;
+  private final String base;
   private String cookie;
   private String csrf;
 
   ConsoleClient(int port) {
-    this.port = port;
+    this("http://127.0.0.1:" + port, HttpClient.newBuilder());
+  }
+
+  /** A client of {@code base} (such as {@code https://127.0.0.1:7070}) built from {@code http}. */
+  ConsoleClient(String base, HttpClient.Builder http) {
+    this.base = base;
+    this.http = http.followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
   }
 
   /** Logs in with {@code token}; the answer is the login's (a 303 on success). */
@@ -91,7 +96,7 @@ final class ConsoleClient {
   }
 
   private HttpRequest.Builder request(String path, String... headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
         .timeout(Duration.ofSeconds(30));
     if (cookie != null) {
       request.header("Cookie", cookie);

@@ -77,4 +77,37 @@ class ConsoleTrustedProxiesTest {
       failed.forEach(e -> assertThat(e.get("after").get("address").asText()).isEqualTo("127.0.0.1"));
     }
   }
+
+  @Test
+  void behindATrustedProxyThatTerminatedTls_theSessionCookieIsSecureAndHostPrefixed() {
+    try (ServerFixture server = behindProxy(dataDir)) {
+      ConsoleClient client = new ConsoleClient(server.server().port());
+      String cookie = client.postWithHeaders("/console/login", List.of("X-Forwarded-Proto", "https"),
+          "token", server.adminToken()).headers().firstValue("Set-Cookie").orElseThrow();
+      assertThat(cookie).startsWith("__Host-holdfast_console=").contains("; Secure").contains("; Path=/;");
+      String session = cookie.substring(0, cookie.indexOf(';'));
+      assertThat(client.get("/console/fleet", "Cookie", session, "X-Forwarded-Proto", "https").statusCode())
+          .isEqualTo(200);
+
+      String forwarded = new ConsoleClient(server.server().port()).postWithHeaders("/console/login",
+          List.of("Forwarded", "for=192.0.2.1;proto=http, for=198.51.100.7;proto=https"), "token", server.adminToken())
+          .headers().firstValue("Set-Cookie").orElseThrow();
+      assertThat(forwarded).startsWith("__Host-holdfast_console=").contains("; Secure");
+      // What a client wrote ahead of the proxy's own entry is not believed.
+      String written = new ConsoleClient(server.server().port()).postWithHeaders("/console/login",
+          List.of("X-Forwarded-Proto", "https, http"), "token", server.adminToken())
+          .headers().firstValue("Set-Cookie").orElseThrow();
+      assertThat(written).startsWith("holdfast_console=").doesNotContain("Secure");
+    }
+  }
+
+  @Test
+  void withoutTrustedProxies_aForwardedProtoDoesNotMakeTheCookieSecure() {
+    try (ServerFixture server = ServerFixture.start(dataDir)) {
+      String cookie = new ConsoleClient(server.server().port()).postWithHeaders("/console/login",
+          List.of("X-Forwarded-Proto", "https"), "token", server.adminToken()).headers().firstValue("Set-Cookie")
+          .orElseThrow();
+      assertThat(cookie).startsWith("holdfast_console=").contains("; Path=/console").doesNotContain("Secure");
+    }
+  }
 }
