@@ -65,6 +65,7 @@ public final class EdgeConnections {
   private final AtomicInteger open = new AtomicInteger();
   private volatile boolean listening = true;
   private final int maxConnections;
+  private final boolean tls;
   private final int maxPerAddress;
   private final long headerTimeoutNanos;
   private final long idleTimeoutNanos;
@@ -80,6 +81,16 @@ public final class EdgeConnections {
    *     descriptor budget allows ({@link DescriptorBudget})
    */
   public EdgeConnections(EdgeSettings settings, int maxConnections, LongSupplier nanoTime, ClientMistakeLog log) {
+    this(settings, maxConnections, nanoTime, log, false);
+  }
+
+  /**
+   * @param tls whether the port speaks TLS: a refusal is then a plain close, since the client
+   *     expects a handshake and would read an HTTP answer as a TLS error anyway
+   */
+  public EdgeConnections(EdgeSettings settings, int maxConnections, LongSupplier nanoTime, ClientMistakeLog log,
+      boolean tls) {
+    this.tls = tls;
     this.maxConnections = maxConnections;
     this.maxPerAddress = settings.maxConnectionsPerAddress();
     this.headerTimeoutNanos = settings.headerTimeout().toNanos();
@@ -166,7 +177,10 @@ public final class EdgeConnections {
     return true;
   }
 
-  private static void refuse(SocketChannel channel, String detail) {
+  private void refuse(SocketChannel channel, String detail) {
+    if (tls) {
+      throw new ConnectionRefusedException(detail);
+    }
     String body = "{\"type\":\"urn:holdfast:problem:too-many-connections\",\"title\":\"Too many connections\","
         + "\"status\":503,\"detail\":\"" + detail + "\"}";
     byte[] response = String.format(new String(REFUSAL, StandardCharsets.US_ASCII), body.length(), body)

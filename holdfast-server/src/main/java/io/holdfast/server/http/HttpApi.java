@@ -90,7 +90,7 @@ public final class HttpApi {
           edgeSettings.maxConnections(), maxConnections, descriptors.limit(), descriptors.openAtStart(),
           DescriptorBudget.RESERVE);
     }
-    EdgeConnections connections = new EdgeConnections(edgeSettings, maxConnections, nanoTime, mistakes);
+    EdgeConnections connections = new EdgeConnections(edgeSettings, maxConnections, nanoTime, mistakes, tls.enabled());
     Authenticator authenticator = new Authenticator(clock, credentialUse);
     RequestGuard guard = new RequestGuard(snapshots, authenticator);
     StrictJson adminJson = new StrictJson(config.maxBodyBytes(), config.maxDepth());
