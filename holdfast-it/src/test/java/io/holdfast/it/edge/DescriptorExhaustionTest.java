@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * FAULTS F1 against a replica process whose open-files limit is 512: more idle sockets than it
- * may open, and then its descriptors exhausted from inside the process.
+ * FAULTS F1 against a replica process with a low open-files limit: more idle and slowloris
+ * sockets than it may open, and then its descriptors exhausted from inside the process.
  */
 class DescriptorExhaustionTest {
 
@@ -23,17 +23,27 @@ class DescriptorExhaustionTest {
   @TempDir Path dir;
 
   @Test
-  void F1_moreIdleSocketsThanTheProcessMayOpen_readsKeepSucceeding_andTheSocketsAreReclaimed() throws Exception {
-    try (EdgeReplica replica = new EdgeReplica(dir, 512, IDLE.toMillis(), HEADER.toMillis(), 5_000, 20_000, 64, 64, 64)) {
+  void F1_thousandsOfIdleAndSlowlorisSockets_moreThanTheProcessMayOpen_readsKeepSucceeding_andAllAreReclaimed()
+      throws Exception {
+    try (EdgeReplica replica = new EdgeReplica(dir, 1024, IDLE.toMillis(), HEADER.toMillis(), 5_000, 20_000, 64, 64, 64)) {
       int cap = replica.ready().at("/connections/max").asInt();
-      assertThat(cap).as("max-connections lowered to what 512 descriptors allow").isLessThan(512);
+      assertThat(cap).as("max-connections lowered to what 1024 descriptors allow").isLessThan(1024);
       List<Socket> idle = new ArrayList<>();
       List<Integer> reads = new ArrayList<>();
       try {
-        // 700 sockets from 14 addresses, 50 each: under the per-address cap, far over the total.
-        for (int i = 0; i < 700; i++) {
-          idle.add(RawHttp.connect("127.0.1." + (1 + i % 14), replica.port));
-          if (i % 50 == 0) {
+        // 2,000 sockets from 40 addresses, 50 each: under the per-address cap, twice what the
+        // process may open. Every other one starts a request head and stalls (slowloris).
+        for (int i = 0; i < 2_000; i++) {
+          Socket s = RawHttp.connect("127.0.1." + (1 + i % 40), replica.port);
+          if (i % 2 == 1) {
+            try {
+              s.getOutputStream().write("GET /v1/keys HTTP/1.1\r\nX-Slow: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            } catch (java.io.IOException refused) {
+              // already answered and closed by a cap
+            }
+          }
+          idle.add(s);
+          if (i % 100 == 0) {
             reads.add(replica.read("acme", replica.acme));
           }
         }
