@@ -137,7 +137,13 @@ public final class EdgeConnections {
           "refused a connection: " + maxConnections + " connections are open");
       refuse(channel, "this replica holds as many connections as it allows");
     }
-    byRemote.put(remote, new Connection(channel, address, nanoTime.getAsLong()));
+    Connection stale = byRemote.put(remote, new Connection(channel, remote, address, nanoTime.getAsLong()));
+    if (stale != null) {
+      // The client reused the port of a connection closed since the last sweep: that one is
+      // over, and must stop counting.
+      closeQuietly(stale.channel);
+      forget(stale);
+    }
   }
 
   private void release(InetAddress address, AtomicInteger counter) {
@@ -242,18 +248,9 @@ public final class EdgeConnections {
     }
   }
 
+  /** Drops a connection from the registry (if still there) and from the counts (exactly once). */
   private void forget(Connection c) {
-    try {
-      SocketAddress remote = c.channel.getRemoteAddress();
-      if (remote != null && !byRemote.remove(remote, c)) {
-        return;
-      }
-    } catch (IOException e) {
-      // A closed channel no longer knows its peer: find the entry by identity instead.
-      if (!byRemote.values().remove(c)) {
-        return;
-      }
-    }
+    byRemote.remove(c.remote, c);
     if (c.counted.compareAndSet(true, false)) {
       open.decrementAndGet();
       AtomicInteger counter = perAddress.get(c.address);
@@ -393,6 +390,7 @@ public final class EdgeConnections {
   /** One open connection. Its phase is written by the request's thread, read by the sweeper. */
   static final class Connection {
     final SocketChannel channel;
+    final SocketAddress remote;
     final InetAddress address;
     /** Set while the connection counts against the caps; cleared exactly once when forgotten. */
     final AtomicBoolean counted = new AtomicBoolean(true);
@@ -407,8 +405,9 @@ public final class EdgeConnections {
     /** A byte arrived while a watch waited and was read by {@link #peerGone}: close after the answer. */
     volatile boolean pipelined;
 
-    Connection(SocketChannel channel, InetAddress address, long now) {
+    Connection(SocketChannel channel, SocketAddress remote, InetAddress address, long now) {
       this.channel = channel;
+      this.remote = remote;
       this.address = address;
       this.phaseSince = now;
     }

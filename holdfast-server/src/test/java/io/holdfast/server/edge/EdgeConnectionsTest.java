@@ -168,4 +168,35 @@ class EdgeConnectionsTest {
     assertThat(connections.refusedAtCapacity()).isEqualTo(1);
     assertThat(more.isConnected()).isTrue();
   }
+
+  @Test
+  void F1_aClientReusingThePortOfAConnectionClosedBeforeTheSweep_isCountedOnce() throws IOException {
+    EdgeConnections connections = connections(100, 10);
+    Socket first = new Socket();
+    first.setReuseAddress(true);
+    first.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.4"), 0));
+    int localPort = first.getLocalPort();
+    first.connect(listener.getLocalAddress());
+    SocketChannel firstServer = accept();
+    connections.accepted(firstServer);
+    // The server closes first (its side waits out TIME_WAIT, the client's does not), then the client.
+    firstServer.close();
+    closedByServer(first);
+    first.close();
+
+    Socket again = new Socket();
+    open.add(again);
+    again.setReuseAddress(true);
+    again.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.4"), localPort));
+    again.connect(listener.getLocalAddress());
+    SocketChannel againServer = accept();
+    assertThat(againServer.getRemoteAddress()).isEqualTo(new InetSocketAddress(InetAddress.getByName("127.0.0.4"), localPort));
+    connections.accepted(againServer);
+    assertThat(connections.open()).as("the closed one no longer counts, though no sweep ran").isEqualTo(1);
+    connections.sweep();
+    assertThat(connections.open()).isEqualTo(1);
+    againServer.close();
+    connections.sweep();
+    assertThat(connections.open()).isZero();
+  }
 }
