@@ -6,12 +6,19 @@
 # the server was chosen. Prints requests/s, p99 latency, requests per server CPU-second and the
 # ratio to nginx for each.
 #
-# Usage: bench/http-vs-nginx.sh [seconds-per-run]   (default 10)
+# Usage: bench/http-vs-nginx.sh [seconds-per-run] [--tls]   (default 10)
+# With --tls, Holdfast (--tls-cert/--tls-key) and nginx both terminate TLS with the same
+# throwaway ECDSA P-256 certificate, over kept-alive connections; the reference servers, which
+# have no TLS, are left out.
 # Installs nginx and wrk from Debian's packages when they are missing. Loopback only; every
 # run is bounded in time.
 set -euo pipefail
 
 duration=${1:-10}
+tls=false
+[ "${2:-}" = "--tls" ] && tls=true
+scheme=http
+$tls && scheme=https
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 work=$(mktemp -d /tmp/holdfast-bench.XXXXXX)
 hf_port=${HOLDFAST_BENCH_PORT:-7180}
@@ -27,6 +34,7 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 hf_pid=""
 ref_pids=()
+tls_args=()
 cleanup() {
   [ -n "$hf_pid" ] && kill "$hf_pid" 2>/dev/null && wait "$hf_pid" 2>/dev/null || true
   for pid in "${ref_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -35,18 +43,28 @@ cleanup() {
 }
 trap cleanup EXIT
 
+if $tls; then
+  mkdir -p "$work/tls"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 -keyout "$work/tls/key.pem" -out "$work/tls/cert.pem" 2>/dev/null
+  chmod 600 "$work/tls/key.pem"
+  tls_args=(--tls-cert "$work/tls/cert.pem" --tls-key "$work/tls/key.pem")
+  export HOLDFAST_CACERT="$work/tls/cert.pem"
+  export CURL_CA_BUNDLE="$work/tls/cert.pem"
+fi
+
 # --- Holdfast: one replica with one ~4 KiB document -------------------------------------------
 "$root/holdfast" --version >/dev/null   # builds if needed
 HOLDFAST_ACCESS_LOG=WARN HOLDFAST_LOG_LEVEL=WARN HOLDFAST_ADMIN_TOKEN="$admin_token" \
-  "$root/holdfast" server --port "$hf_port" --data-dir "$work/data" >"$work/holdfast.log" 2>&1 &
+  "$root/holdfast" server --port "$hf_port" --data-dir "$work/data" "${tls_args[@]}" >"$work/holdfast.log" 2>&1 &
 hf_pid=$!
 for _ in $(seq 1 100); do
-  curl -fs "http://127.0.0.1:$hf_port/health/ready" >/dev/null 2>&1 && break
+  curl -fs "$scheme://127.0.0.1:$hf_port/health/ready" >/dev/null 2>&1 && break
   sleep 0.2
 done
-curl -fs "http://127.0.0.1:$hf_port/health/ready" >/dev/null || { cat "$work/holdfast.log"; exit 1; }
+curl -fs "$scheme://127.0.0.1:$hf_port/health/ready" >/dev/null || { cat "$work/holdfast.log"; exit 1; }
 
-export HOLDFAST_URL="http://127.0.0.1:$hf_port" HOLDFAST_TOKEN="$admin_token"
+export HOLDFAST_URL="$scheme://127.0.0.1:$hf_port" HOLDFAST_TOKEN="$admin_token"
 "$root/holdfast" ns create bench >/dev/null
 instance_token=$("$root/holdfast" instance create bench-1 --ring live | sed -n 's/.*"credential" : "\(.*\)".*/\1/p')
 layer='{'
@@ -57,7 +75,7 @@ layer+='"owner": "bench"}'
 "$root/holdfast" ns set-layer bench default --json "$layer" >/dev/null
 "$root/holdfast" ns publish bench -m "benchmark document" >/dev/null
 
-url="http://127.0.0.1:$hf_port/v1/instances/bench-1/config/bench"
+url="$scheme://127.0.0.1:$hf_port/v1/instances/bench-1/config/bench"
 mkdir -p "$work/www"
 curl -fs -H "Authorization: Bearer $instance_token" "$url" -o "$work/www/doc.json"
 hf_etag=$(curl -fsI -H "Authorization: Bearer $instance_token" "$url" | tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][Gg]: //p')
@@ -75,7 +93,8 @@ http {
   client_body_temp_path $work/tmp; proxy_temp_path $work/tmp; fastcgi_temp_path $work/tmp;
   uwsgi_temp_path $work/tmp; scgi_temp_path $work/tmp;
   server {
-    listen 127.0.0.1:$ng_port;
+    listen 127.0.0.1:$ng_port$($tls && echo ' ssl');
+    $($tls && echo "ssl_certificate $work/tls/cert.pem; ssl_certificate_key $work/tls/key.pem; ssl_protocols TLSv1.2 TLSv1.3;")
     root $work/www;
     etag on;
   }
@@ -86,8 +105,9 @@ mkdir -p "$work/tmp"
 chmod 755 "$work" "$work/www"
 chmod 644 "$work/www/doc.json"
 "$NGINX" -c "$work/nginx.conf"
-for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$ng_port/doc.json" >/dev/null 2>&1 && break; sleep 0.1; done
-ng_url="http://127.0.0.1:$ng_port/doc.json"
+$tls && chmod 755 "$work/tls" && chmod 644 "$work/tls/key.pem"   # nginx's master reads it as root anyway
+for _ in $(seq 1 50); do curl -fs "$scheme://127.0.0.1:$ng_port/doc.json" >/dev/null 2>&1 && break; sleep 0.1; done
+ng_url="$scheme://127.0.0.1:$ng_port/doc.json"
 ng_etag=$(curl -fsI "$ng_url" | tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][Gg]: //p')
 
 cpu_ticks() { # total user+system clock ticks of the given pids
@@ -124,14 +144,21 @@ run() {
 # --- the candidate servers doing the same validator work ----------------------------------------
 jdk=$("$root/bin/find-jdk")
 bench_cp="$root/holdfast-bench/target/holdfast-bench-0.1.0-SNAPSHOT.jar:$root/holdfast-bench/target/lib/*"
-"$jdk/bin/java" -cp "$bench_cp" io.holdfast.bench.ReferenceServer helidon $((ng_port + 1)) "$work/www/doc.json" >"$work/helidon.log" 2>&1 &
-ref_pids+=($!); helidon_pid=$!
-"$jdk/bin/java" -cp "$bench_cp" io.holdfast.bench.ReferenceServer jetty $((ng_port + 2)) "$work/www/doc.json" >"$work/jetty.log" 2>&1 &
-ref_pids+=($!); jetty_pid=$!
-for port in $((ng_port + 1)) $((ng_port + 2)); do
-  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/doc" >/dev/null 2>&1 && break; sleep 0.1; done
-done
-ref_etag=$(curl -fs -D - -o /dev/null "http://127.0.0.1:$((ng_port + 1))/doc" | tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][Gg]: //p')
+ref_ports=()
+servers=(nginx holdfast)
+ref_etag=
+if ! $tls; then
+  "$jdk/bin/java" -cp "$bench_cp" io.holdfast.bench.ReferenceServer helidon $((ng_port + 1)) "$work/www/doc.json" >"$work/helidon.log" 2>&1 &
+  ref_pids+=($!); helidon_pid=$!
+  "$jdk/bin/java" -cp "$bench_cp" io.holdfast.bench.ReferenceServer jetty $((ng_port + 2)) "$work/www/doc.json" >"$work/jetty.log" 2>&1 &
+  ref_pids+=($!); jetty_pid=$!
+  for port in $((ng_port + 1)) $((ng_port + 2)); do
+    for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/doc" >/dev/null 2>&1 && break; sleep 0.1; done
+  done
+  ref_etag=$(curl -fs -D - -o /dev/null "http://127.0.0.1:$((ng_port + 1))/doc" | tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][Gg]: //p')
+  ref_ports=($((ng_port + 1)) $((ng_port + 2)))
+  servers=(nginx holdfast helidon-ref jetty-ref)
+fi
 
 # JIT warm-up of each JVM server before any cell, 200s and 304s alike: without it the first
 # cell measures the compiler (Holdfast, the larger program, took ~20 s to reach steady state).
@@ -140,12 +167,12 @@ for kind in 200 304; do
   hf_inm=(); ref_inm=()
   if [ "$kind" = 304 ]; then hf_inm=(-H "If-None-Match: $hf_etag"); ref_inm=(-H "If-None-Match: $ref_etag"); fi
   wrk -t2 -c50 -d"$((jit_warmup / 2))s" -H "Authorization: Bearer $instance_token" "${hf_inm[@]}" "$url" >/dev/null 2>&1 || true
-  for port in $((ng_port + 1)) $((ng_port + 2)); do
+  for port in "${ref_ports[@]}"; do
     wrk -t2 -c50 -d"$((jit_warmup / 2))s" "${ref_inm[@]}" "http://127.0.0.1:$port/doc" >/dev/null 2>&1 || true
   done
 done
 
-echo "document: $size bytes; holdfast ETag $hf_etag; nginx ETag $ng_etag; $duration s per run after a 3 s warm-up (JVMs: $jit_warmup s JIT warm-up first); wrk -t2"
+echo "scheme: $scheme; document: $size bytes; holdfast ETag $hf_etag; nginx ETag $ng_etag; $duration s per run after a 3 s warm-up (JVMs: $jit_warmup s JIT warm-up first); wrk -t2"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
 echo "java: $("$jdk/bin/java" -version 2>&1 | sed -n 1p); nginx: $("$NGINX" -v 2>&1 | sed 's/.*nginx\///')"
 printf '%-5s %-5s %-12s | %9s %9s %11s | %8s %9s\n' kind conns server "req/s" "p99 ms" "req/cpu-s" "vs nginx" "cpu ratio"
@@ -157,7 +184,7 @@ for kind in 200 304; do
     fi
     ng=$(run "$conns" "$ng_url" "$(nginx_pids)" "${ng_inm[@]}")
     read -r ng_rps ng_p99 ng_cpu _ <<<"$ng"
-    for server in nginx holdfast helidon-ref jetty-ref; do
+    for server in "${servers[@]}"; do
       case "$server" in
         nginx) line="$ng" ;;
         holdfast) line=$(run "$conns" "$url" "$hf_pid" "Authorization: Bearer $instance_token" "${hf_inm[@]}") ;;
