@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.holdfast.protocol.tls.CaBundle;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,6 +59,14 @@ class DemoCommandTest {
           "--token", saved.path("adminToken").asText(), "--cacert", demo.authority().toString());
       assertThat(listed.exit()).as(listed.err()).isZero();
       assertThat(listed.out()).contains("acme-prod");
+
+      StringWriter tour = new StringWriter();
+      DemoCommand.printTlsTour(new PrintWriter(tour), demo, "hf1-key");
+      assertThat(tour.toString())
+          .contains("export HOLDFAST_CACERT=" + demo.authority())
+          .contains("curl -si --cacert \"$HOLDFAST_CACERT\" -H \"Authorization: Bearer $TOKEN\" " + demo.a()
+              + "/v1/instances/acme-prod/config/core")
+          .doesNotContain("http://");
     }
     // Only the authority's certificate is left: no key store holding its private key.
     try (Stream<Path> files = Files.walk(dataDir)) {

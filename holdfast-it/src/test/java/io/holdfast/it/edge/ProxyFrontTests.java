@@ -26,9 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Documents, 304s and watches through a real proxy (nginx, HAProxy, Varnish from Debian's
  * packages) in front of two real replica processes with two tenants: they work, the tenant walls
- * hold, and a watch at its maximum timeout is answered before the proxy's read timeout (60 s by
- * default in all three) gives up on it, so there is no 504 and no replica is marked down
- * (FAULTS F7). Each subclass is one proxy with one configuration.
+ * hold, and a watch at its maximum timeout is answered before the proxy's read timeout (60 s:
+ * nginx's and Varnish's defaults, HAProxy's {@code timeout server} as documented) gives up on it,
+ * so there is no 504 and no replica is marked down (FAULTS F7). Each subclass is one proxy with
+ * one configuration.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
