@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.holdfast.protocol.tls.CaBundle;
 import io.holdfast.server.HoldfastServer;
 import io.holdfast.server.config.ServerConfig;
+import io.holdfast.server.config.TlsSettings;
 import io.holdfast.server.datadir.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,6 +27,11 @@ import picocli.CommandLine.Model.CommandSpec;
  * instances in different rings, the namespaces {@code core} and {@code features}, and
  * applications with subscriptions. The admin
  * token and instance credentials go to {@code <data-dir>/demo-credentials.json}.
+ *
+ * <p>Plain HTTP on loopback by default. With {@code --tls} both replicas speak TLS with a
+ * certificate from a throwaway authority made at every start ({@link DemoCertificates}); its
+ * certificate is {@code <data-dir>/ca.pem}, and the commands printed pass it with
+ * {@code --cacert}.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Start two replicas on the embedded store with sample data, and print what to try.")
@@ -49,6 +56,24 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default ${DEFAULT-VALUE}).")
   String host;
 
+  @Option(names = "--tls", description = "Serve both replicas over TLS, with a certificate from a throwaway certificate "
+      + "authority made at start; clients trust it with <data-dir>/ca.pem.")
+  boolean tls;
+
+  /** The two demo replicas, seeded and serving; closing stops both. */
+  record Running(HoldfastServer first, HoldfastServer second, URI a, URI b, URI managementA, URI managementB,
+      Path credentials, Path authority) implements AutoCloseable {
+
+    @Override
+    public void close() {
+      try {
+        second.close();
+      } finally {
+        first.close();
+      }
+    }
+  }
+
   /**
    * A demo replica probes both replicas and runs the rollout engine on a one-second tick, so a
    * change moves while you watch; it needs no SDK clients to pass its gates.
@@ -60,33 +85,72 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    // Each replica probes both, so GET /v1/admin/probes on either shows the pair.
+    Running running = start();
+    PrintWriter out = spec.commandLine().getOut();
+    if (running.authority() == null) {
+      printTour(out, running, running.first().verificationKey().keyId());
+    } else {
+      printTlsTour(out, running, running.first().verificationKey().keyId());
+    }
+    ServerCommand.awaitShutdown(running.second(), running.first());
+    return 0;
+  }
+
+  /** Starts both replicas and seeds the store on a first start. */
+  Running start() throws IOException {
     String reachable = host.equals("0.0.0.0") ? "127.0.0.1" : host;
-    List<URI> pair = List.of(URI.create("http://" + reachable + ":" + port), URI.create("http://" + reachable + ":" + secondPort));
-    HoldfastServer first = HoldfastServer.start(
-        demo(ServerConfig.builder(dataDir).host(host).port(port).managementPort(managementPort(port)), pair));
+    String scheme = tls ? "https" : "http";
+    TlsSettings tlsSettings = TlsSettings.NONE;
+    Path authority = null;
+    // Each plain replica probes both, so GET /v1/admin/probes on either shows the pair. Over TLS
+    // the replicas' probe trusts only the JDK's authorities, not the throwaway one: it keeps its
+    // canary for `holdfast probe --cacert` but probes nothing itself.
+    List<URI> pair = List.of();
+    if (tls) {
+      DemoCertificates certificates = DemoCertificates.create(dataDir, certificateNames(reachable));
+      tlsSettings = TlsSettings.of(certificates.certificate(), certificates.privateKey(), null);
+      authority = certificates.authority().toAbsolutePath();
+    } else {
+      pair = List.of(URI.create("http://" + reachable + ":" + port), URI.create("http://" + reachable + ":" + secondPort));
+    }
+    HoldfastServer first = HoldfastServer.start(demo(ServerConfig.builder(dataDir).host(host).port(port)
+        .managementPort(managementPort(port)).tls(tlsSettings), pair));
     HoldfastServer second;
     try {
-      second = HoldfastServer.start(
-          demo(ServerConfig.builder(dataDir).host(host).port(secondPort).managementPort(managementPort(secondPort)), pair));
+      second = HoldfastServer.start(demo(ServerConfig.builder(dataDir).host(host).port(secondPort)
+          .managementPort(managementPort(secondPort)).tls(tlsSettings), pair));
     } catch (RuntimeException e) {
       first.close();
       throw e;
     }
-    URI a = URI.create("http://" + host + ":" + first.port());
-    URI b = URI.create("http://" + host + ":" + second.port());
-    URI managementA = URI.create("http://" + host + ":" + first.managementPort());
-    URI managementB = URI.create("http://" + host + ":" + second.managementPort());
-    Path credentials = dataDir.toAbsolutePath().resolve(CREDENTIALS_FILE);
-    if (!Files.exists(credentials)) {
-      ObjectNode seeded = DemoData.seed(new AdminClient(a, first.adminToken()));
-      seeded.put("adminToken", first.adminToken());
-      seeded.putArray("replicas").add(a.toString()).add(b.toString());
-      AtomicFiles.writeOwnerOnly(credentials, JSON.writeValueAsBytes(seeded));
+    String base = scheme + "://" + (tls ? reachable : host) + ":";
+    Running running = new Running(first, second, URI.create(base + first.port()), URI.create(base + second.port()),
+        URI.create(base + first.managementPort()), URI.create(base + second.managementPort()),
+        dataDir.toAbsolutePath().resolve(CREDENTIALS_FILE), authority);
+    try {
+      if (!Files.exists(running.credentials())) {
+        AdminClient admin = new AdminClient(running.a(), first.adminToken(),
+            authority == null ? null : CaBundle.sslContext(authority));
+        ObjectNode seeded = DemoData.seed(admin);
+        seeded.put("adminToken", first.adminToken());
+        seeded.putArray("replicas").add(running.a().toString()).add(running.b().toString());
+        AtomicFiles.writeOwnerOnly(running.credentials(), JSON.writeValueAsBytes(seeded));
+      }
+    } catch (IOException | RuntimeException e) {
+      running.close();
+      throw e;
     }
-    printTour(spec.commandLine().getOut(), a, b, managementA, managementB, credentials, first.verificationKey().keyId());
-    ServerCommand.awaitShutdown(second, first);
-    return 0;
+    return running;
+  }
+
+  /** The names the demo's certificate is valid for: loopback, and the bound address when it is another. */
+  private static String certificateNames(String reachable) {
+    String names = "ip:127.0.0.1,dns:localhost";
+    if (reachable.equals("127.0.0.1") || reachable.equals("localhost")) {
+      return names;
+    }
+    boolean literal = reachable.matches("[0-9.]+") || reachable.contains(":");
+    return names + (literal ? ",ip:" : ",dns:") + reachable;
   }
 
   /** As {@code holdfast server} does: ten above the instance port (7080 beside 7070), or a free one. */
@@ -94,8 +158,12 @@ final class DemoCommand implements Callable<Integer> {
     return port == 0 ? 0 : port + 10 <= 65535 ? port + 10 : port - 10;
   }
 
-  private static void printTour(PrintWriter out, URI a, URI b, URI managementA, URI managementB, Path credentials,
-      String keyId) throws IOException {
+  private static void printTour(PrintWriter out, Running running, String keyId) throws IOException {
+    URI a = running.a();
+    URI b = running.b();
+    URI managementA = running.managementA();
+    URI managementB = running.managementB();
+    Path credentials = running.credentials();
     JsonNode saved = JSON.readTree(Files.readAllBytes(credentials));
     String instanceToken = saved.path("instances").path("acme-prod").asText();
     out.printf("""
@@ -127,6 +195,44 @@ final class DemoCommand implements Callable<Integer> {
         Ctrl-C stops both replicas.
         """, a, managementA, b, managementB, credentials, saved.path("adminToken").asText(), instanceToken, a, b, a, b, a, a,
         b, keyId, managementA, a);
+    out.flush();
+  }
+  /** What to try against the TLS demo: every command passes its CA. */
+  static void printTlsTour(PrintWriter out, Running running, String keyId) throws IOException {
+    URI a = running.a();
+    URI b = running.b();
+    JsonNode saved = JSON.readTree(Files.readAllBytes(running.credentials()));
+    String instanceToken = saved.path("instances").path("acme-prod").asText();
+    out.printf("""
+
+        Holdfast demo over TLS: two replicas on one SQLite store
+          replica A  %s   (metrics and health: %s)
+          replica B  %s   (metrics and health: %s)
+          credentials %s
+          CA          %s   (a throwaway authority made at this start; its key is already deleted)
+
+        Try:
+          export HOLDFAST_CACERT=%s HOLDFAST_URL=%s
+          export HOLDFAST_TOKEN=%s   # admin
+          TOKEN=%s                   # instance acme-prod
+          curl -si --cacert "$HOLDFAST_CACERT" -H "Authorization: Bearer $TOKEN" %s/v1/instances/acme-prod/config/core
+          curl -si --cacert "$HOLDFAST_CACERT" -H "Authorization: Bearer $TOKEN" %s/v1/instances/acme-prod/config/core   # same ETag
+          curl -si --cacert "$HOLDFAST_CACERT" -H "Authorization: Bearer $TOKEN" -H 'If-None-Match: "<etag>"' %s/v1/instances/acme-prod/config/core
+          ./holdfast ns effective core acme-prod
+          ./holdfast ns set-layer core default --json '{"sessionTimeoutMinutes": 20}'
+          ./holdfast ns publish core -m "shorter sessions"
+          ./holdfast subscription list --instance acme-prod
+          ./holdfast audit verify
+          ./holdfast probe --replica %s --replica %s --credential "$HOLDFAST_TOKEN" --pin-key-id %s
+          curl -s --cacert "$HOLDFAST_CACERT" %s/metrics | grep -E '^holdfast_replica_revision'   # management port
+
+        The CLI reads HOLDFAST_CACERT (or --cacert); without it the replicas' certificate is refused.
+        Web console: %s/console (your browser does not know this CA: import ca.pem, or accept the warning).
+
+        Ctrl-C stops both replicas.
+        """, a, running.managementA(), b, running.managementB(), running.credentials(), running.authority(),
+        running.authority(), a, saved.path("adminToken").asText(), instanceToken, a, b, a, a, b, keyId,
+        running.managementA(), a);
     out.flush();
   }
 }

@@ -12,8 +12,10 @@ import org.awaitility.Awaitility;
 /**
  * Two real replica processes over one store, with two tenants ({@code tenant-a},
  * {@code tenant-b}: one instance and one credential each, each with a secret only its own
- * document holds), a second admin and a viewer: what the edge tests put nginx in front of.
- * Close it to stop both processes.
+ * document holds), a second admin and a viewer: what the edge tests put a proxy in front of.
+ * Like replicas behind a proxy on their own host, they take the client's address from the
+ * forwarding headers of peers on 127.0.0.1 ({@code trusted-proxies}). Close it to stop both
+ * processes.
  */
 final class TwoTenantReplicas implements AutoCloseable {
 
@@ -60,7 +62,7 @@ final class TwoTenantReplicas implements AutoCloseable {
   private static JavaProcess replica(Path dir, String name) {
     // Port 0: each process takes a free port and names it in its READY line.
     return JavaProcess.java(dir.resolve("replica-" + name + ".log"), ReplicaMain.class.getName(),
-        dir.resolve("data").toString(), "0", ADMIN_TOKEN, "1000");
+        dir.resolve("data").toString(), "0", ADMIN_TOKEN, "1000", "--trusted-proxies=127.0.0.1/32");
   }
 
   private static int port(JavaProcess replica) throws Exception {
@@ -127,6 +129,11 @@ final class TwoTenantReplicas implements AutoCloseable {
 
   boolean alive() {
     return replicaA.alive() && replicaB.alive();
+  }
+
+  /** The two replicas' instance ports, A's first. */
+  List<Integer> ports() {
+    return List.of(portA, portB);
   }
 
   /** The {@code upstream} block for nginx: both replicas, then {@code extra} directives. */

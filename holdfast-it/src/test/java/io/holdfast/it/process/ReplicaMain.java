@@ -2,6 +2,7 @@ package io.holdfast.it.process;
 
 import io.holdfast.server.HoldfastServer;
 import io.holdfast.server.config.ServerConfig;
+import io.holdfast.server.config.TrustedProxies;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +13,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A replica in a process of its own, for system tests that need real separate processes:
- * {@code ReplicaMain <data-dir> <port> <admin-token> <probe-interval-ms> [probe-target …]}.
+ * {@code ReplicaMain <data-dir> <port> <admin-token> <probe-interval-ms> [probe-target …]
+ * [--trusted-proxies=CIDR,…]}.
  * Its management port ({@code /metrics}, health) is a free one. Prints
  * {@code READY <port> <management-port>} once it serves ({@link Ready#of} reads it), and runs
  * until the process is stopped.
@@ -32,7 +34,10 @@ public final class ReplicaMain {
   }
 
   public static void main(String[] args) throws InterruptedException {
-    List<URI> targets = Arrays.stream(args).skip(4).map(URI::create).toList();
+    String trusted = "--trusted-proxies=";
+    List<URI> targets = Arrays.stream(args).skip(4).filter(a -> !a.startsWith(trusted)).map(URI::create).toList();
+    List<String> proxies = Arrays.stream(args).skip(4).filter(a -> a.startsWith(trusted))
+        .flatMap(a -> Arrays.stream(a.substring(trusted.length()).split(","))).toList();
     ServerConfig config = ServerConfig.builder(Path.of(args[0]))
         .port(Integer.parseInt(args[1]))
         .adminToken(args[2])
@@ -40,6 +45,7 @@ public final class ReplicaMain {
         .probeEnabled(!targets.isEmpty())
         .probeInterval(Duration.ofMillis(Long.parseLong(args[3])))
         .probeTargets(targets)
+        .trustedProxies(TrustedProxies.of(proxies))
         .build();
     HoldfastServer server = HoldfastServer.start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));

@@ -12,63 +12,54 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Debian's nginx as a careless cache in front of two real replica processes: told to ignore
- * {@code Cache-Control}, {@code Expires} and {@code Set-Cookie} and to keep 200s, 304s, 401s and
- * 404s for ten minutes. It does cache the replicas' answers (each test first shows a HIT for the
- * caller who filled it), yet tenant B, an anonymous caller and another admin never receive tenant
- * A's document, A's 404 or 401, or an admin's listing: every authenticated answer carries
- * {@code Vary: Authorization}, which nginx keys its cache by (FAULTS F6, I7).
+ * A real proxy as a careless cache in front of two real replica processes: told to ignore
+ * {@code Cache-Control} and to keep 200s, 304s, 401s and 404s for ten minutes, whoever asked. It
+ * does cache the replicas' answers (each test first shows a HIT, in the proxy's
+ * {@code X-Cache-Status} header, for the caller who filled it), yet tenant B, an anonymous caller
+ * and another admin never receive tenant A's document, A's 404 or 401, or an admin's listing:
+ * every authenticated answer carries {@code Vary: Authorization}, which the cache keys what it
+ * stores by (FAULTS F6, I7). Each subclass is one proxy with one careless configuration.
  *
  * <p>Every test reads its own URLs (a query parameter the replicas ignore), so one test's cached
- * answers cannot decide another's. Apart from the cache, nginx keeps its defaults (HTTP/1.0 to
- * the replicas), as a careless operator would. Without {@code Vary} every test here fails
- * (checked by taking the filter out).
+ * answers cannot decide another's. Without {@code Vary} every test here fails (checked with
+ * nginx by taking the filter out).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class CarelessCacheTest {
+abstract class CarelessCacheTests {
 
   private static final AtomicInteger URLS = new AtomicInteger();
 
-  @TempDir
-  static Path dir;
+  private TwoTenantReplicas replicas;
+  private ProxyFront cache;
+  private EdgeClient client;
 
-  private static TwoTenantReplicas replicas;
-  private static Nginx nginx;
-  private static EdgeClient client;
+  /**
+   * Starts the careless cache in front of {@code replicas}, its files under {@code dir}; it adds
+   * {@code X-Cache-Status: HIT} to every answer it served from its cache.
+   */
+  abstract ProxyFront startCache(Path dir, TwoTenantReplicas replicas) throws Exception;
 
   @BeforeAll
-  static void start() throws Exception {
+  void start(@TempDir Path dir) throws Exception {
     replicas = TwoTenantReplicas.start(dir);
-    Path nginxDir = dir.resolve("nginx");
-    nginx = Nginx.start(nginxDir, replicas.upstream("holdfast", "") + """
-
-        proxy_cache_path %s/cache levels=1:2 keys_zone=careless:1m inactive=10m;
-        server {
-          listen LISTEN;
-          location / {
-            proxy_pass http://holdfast;
-            proxy_cache careless;
-            proxy_ignore_headers Cache-Control Expires Set-Cookie;
-            proxy_cache_valid 200 304 401 404 10m;
-            add_header X-Cache-Status $upstream_cache_status always;
-          }
-        }
-        """.formatted(nginxDir));
-    client = new EdgeClient();
+    cache = startCache(dir.resolve("cache"), replicas);
+    client = cache.client();
   }
 
   @AfterAll
-  static void stop() {
+  void stop() {
     try {
       if (client != null) {
         client.close();
       }
-      if (nginx != null) {
-        nginx.close();
+      if (cache != null) {
+        cache.close();
       }
     } finally {
       if (replicas != null) {
@@ -187,8 +178,8 @@ class CarelessCacheTest {
   }
 
   /** A URL of its own for each use: the replicas ignore the extra query parameter. */
-  private static URI fresh(String path) {
-    return nginx.uri(path + "?edge-test=" + URLS.incrementAndGet());
+  private URI fresh(String path) {
+    return cache.uri(path + "?edge-test=" + URLS.incrementAndGet());
   }
 
   private static String cacheStatus(HttpResponse<String> response) {
