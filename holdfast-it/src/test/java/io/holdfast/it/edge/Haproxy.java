@@ -64,6 +64,11 @@ final class Haproxy implements ProxyFront {
     return new EdgeClient(authority.trustingContext(), from);
   }
 
+  @Override
+  public javax.net.ssl.SSLContext sslContext() {
+    return authority.trustingContext();
+  }
+
   /**
    * A replica marked down ({@code Server replicas/a is DOWN}, {@code no server available}), or a
    * request HAProxy ended itself on a timeout or answered with its own 502/503/504 (termination

@@ -29,6 +29,11 @@ interface ProxyFront extends AutoCloseable {
     return client(null);
   }
 
+  /** What an SDK client needs to trust the proxy's certificate; {@code null} when it speaks plain HTTP. */
+  default javax.net.ssl.SSLContext sslContext() {
+    return null;
+  }
+
   /** As {@link #client()}, connecting from {@code from} (a loopback address; {@code null}: any). */
   EdgeClient client(InetAddress from);
 

@@ -112,6 +112,43 @@ abstract class ProxyFrontTests {
   }
 
   @Test
+  void F7_anSdkClient_throughTheProxy_isFreshOnItsOwnDocument_andSeesAPublish(@TempDir Path cache) throws Exception {
+    io.holdfast.testkit.ManualTime time = new io.holdfast.testkit.ManualTime();
+    io.holdfast.client.HoldfastClient.Builder builder = io.holdfast.client.HoldfastClient.builder()
+        .replicas(proxy.uri(""))
+        .instance("tenant-a", replicas.tokenA())
+        .trustedKey(replicas.key())
+        .namespaces("core")
+        .cacheDirectory(cache)
+        .ticker(time.ticker())
+        .clock(time.clock())
+        .requestTimeout(Duration.ofSeconds(5))
+        .watchTimeout(Duration.ofSeconds(2))
+        .pollInterval(Duration.ofMillis(100))
+        .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
+        .startupTimeout(Duration.ofSeconds(10))
+        .heartbeatInterval(Duration.ZERO);
+    if (proxy.sslContext() != null) {
+      builder.sslContext(proxy.sslContext());
+    }
+    try (io.holdfast.client.HoldfastClient sdk = builder.build()) {
+      sdk.start();
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+          .until(() -> sdk.status("core").status() == io.holdfast.client.Status.FRESH);
+      assertThat(sdk.snapshot("core").getString("secret", "")).as("its own document, verified").isEqualTo(SECRET_A);
+
+      String plan = "sdk-" + System.nanoTime();
+      replicas.admin("PUT", "/v1/admin/namespaces/core/layers/default", "{\"plan\":\"" + plan + "\"}");
+      long published = replicas.publishCore();
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+          .until(() -> sdk.snapshot("core").revision() >= published);
+      assertThat(sdk.snapshot("core").getString("plan", "")).isEqualTo(plan);
+      assertThat(sdk.snapshot("core").getString("secret", "")).isEqualTo(SECRET_A).isNotEqualTo(SECRET_B);
+      assertThat(sdk.status("core").status()).isEqualTo(io.holdfast.client.Status.FRESH);
+    }
+  }
+
+  @Test
   void F7_aWatch_isWokenThroughTheProxy_byAPublish() throws Exception {
     String etag = checksumsEtag();
     CompletableFuture<HttpResponse<String>> watch = CompletableFuture.supplyAsync(

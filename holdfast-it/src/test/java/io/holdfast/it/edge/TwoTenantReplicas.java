@@ -107,6 +107,12 @@ final class TwoTenantReplicas implements AutoCloseable {
     return admin.call(portA, ADMIN_TOKEN, method, path, body);
   }
 
+  /** The replicas' signature key, as {@code /v1/keys} publishes it. */
+  io.holdfast.protocol.signature.VerificationKey key() {
+    return io.holdfast.protocol.signature.VerificationKey.fromBase64(
+        admin("GET", "/v1/keys", null).get("keys").get(0).get("publicKey").asText());
+  }
+
   String tokenA() {
     return tokenA;
   }
