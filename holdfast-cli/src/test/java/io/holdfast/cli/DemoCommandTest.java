@@ -43,7 +43,11 @@ class DemoCommandTest {
 
       for (URI replica : new URI[] {demo.a(), demo.b()}) {
         assertThat(replica.getScheme()).isEqualTo("https");
-        HttpResponse<String> document = get(trustingTheCa, replica.resolve("/v1/instances/acme-prod/config/core"), token);
+        // Replica B learns the demo's credentials from the shared store within its refresh interval.
+        HttpResponse<String> document = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+            .pollInterval(java.time.Duration.ofMillis(100))
+            .until(() -> get(trustingTheCa, replica.resolve("/v1/instances/acme-prod/config/core"), token),
+                response -> response.statusCode() == 200);
         assertThat(document.statusCode()).as(document.body()).isEqualTo(200);
         assertThat(document.headers().firstValue("ETag")).isPresent();
         // Without the demo's CA the certificate is refused: it is not one the JDK trusts.

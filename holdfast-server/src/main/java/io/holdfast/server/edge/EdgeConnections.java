@@ -61,7 +61,8 @@ public final class EdgeConnections {
       + "Content-Length: %d\r\n\r\n%s").getBytes(StandardCharsets.US_ASCII);
 
   private final Map<SocketAddress, Connection> byRemote = new ConcurrentHashMap<>();
-  private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+  /** Connections per remote address; changed only through {@code compute}, so each change is atomic per address. */
+  private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
   private final AtomicInteger open = new AtomicInteger();
   private volatile boolean listening = true;
   private final int maxConnections;
@@ -120,10 +121,9 @@ public final class EdgeConnections {
       throw new ConnectionRefusedException("no remote address");
     }
     InetAddress address = remote.getAddress();
-    AtomicInteger fromAddress = perAddress.computeIfAbsent(address, a -> new AtomicInteger());
-    int mine = fromAddress.incrementAndGet();
+    int mine = perAddress.merge(address, 1, Integer::sum);
     if (mine > maxPerAddress) {
-      release(address, fromAddress);
+      release(address);
       refusedPerAddress.increment();
       log.mistake("connections-per-address", address.getHostAddress(),
           "refused a connection: the address already holds " + maxPerAddress);
@@ -131,7 +131,7 @@ public final class EdgeConnections {
     }
     if (open.incrementAndGet() > maxConnections && !evictForNewcomer(mine)) {
       open.decrementAndGet();
-      release(address, fromAddress);
+      release(address);
       refusedAtCapacity.increment();
       log.mistake("connections-at-capacity", address.getHostAddress(),
           "refused a connection: " + maxConnections + " connections are open");
@@ -146,10 +146,8 @@ public final class EdgeConnections {
     }
   }
 
-  private void release(InetAddress address, AtomicInteger counter) {
-    if (counter.decrementAndGet() <= 0) {
-      perAddress.remove(address, counter);
-    }
+  private void release(InetAddress address) {
+    perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
   }
 
   /**
@@ -159,8 +157,8 @@ public final class EdgeConnections {
   private boolean evictForNewcomer(int newcomersCount) {
     InetAddress heaviest = null;
     int most = newcomersCount;
-    for (Map.Entry<InetAddress, AtomicInteger> e : perAddress.entrySet()) {
-      int n = e.getValue().get();
+    for (Map.Entry<InetAddress, Integer> e : perAddress.entrySet()) {
+      int n = e.getValue();
       if (n > most) {
         most = n;
         heaviest = e.getKey();
@@ -253,10 +251,7 @@ public final class EdgeConnections {
     byRemote.remove(c.remote, c);
     if (c.counted.compareAndSet(true, false)) {
       open.decrementAndGet();
-      AtomicInteger counter = perAddress.get(c.address);
-      if (counter != null) {
-        release(c.address, counter);
-      }
+      release(c.address);
     }
   }
 
