@@ -25,6 +25,7 @@ import io.holdfast.server.store.Database;
 import io.holdfast.server.store.JdbcConfigStore;
 import io.holdfast.server.store.JdbcRolloutStore;
 import io.holdfast.server.store.RevisionNotifications;
+import io.holdfast.server.namespace.NamespaceService;
 import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.rollout.RolloutEngine;
 import io.holdfast.server.rollout.RolloutStore;
@@ -162,7 +163,7 @@ public final class HoldfastServer implements AutoCloseable {
       credentialUse = new CredentialUse(store);
       credentialUse.start(CredentialUse.FLUSH_INTERVAL);
       web = HttpApi.start(config, store, snapshots, List.of(signer.verificationKey()), tokens, clock, probe, metrics,
-          fleet, heartbeats, changes, credentialUse, tls);
+          fleet, heartbeats, changes, new NamespaceService(store, rollouts, changes), credentialUse, tls);
       metrics.bindEdge(web);
       engine = new RolloutEngine(rollouts, store, clock, replicaName(config, web.port()), config.rollouts().leaseTtl(),
           () -> refreshQuietly(refreshed), metrics::recordBackout);

@@ -1,5 +1,6 @@
 package io.holdfast.server.console;
 
+import io.holdfast.server.admin.AdminOperation;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -62,7 +63,7 @@ final class ActionForm {
       html.empty("input", "type", "hidden", "name", field[0], "value", field[1]);
     }
     if (reasonLabel != null) {
-      html.empty("input", "type", "text", "name", "reason", "required", "required", "maxlength", "1000",
+      html.empty("input", "type", "text", "name", "reason", "required", "required", "maxlength", String.valueOf(AdminOperation.MAX_TEXT),
           "placeholder", reasonLabel, "aria-label", reasonLabel, "id", id == null ? null : id + "-reason");
     }
     html.element("button", label, "type", "submit", "class", buttonClass, "id", id);

@@ -8,10 +8,13 @@ import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.protocol.json.StrictJson;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
+import io.holdfast.server.admin.AdminOperation;
+import io.holdfast.server.admin.ReadYourWrites;
 import io.holdfast.server.auth.Authenticator;
 import io.holdfast.server.config.TrustedProxies;
 import io.holdfast.server.fleet.Fleet;
 import io.holdfast.server.model.InvalidNameException;
+import io.holdfast.server.namespace.NamespaceService;
 import io.holdfast.server.probe.ReplicaProbe;
 import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.snapshot.SnapshotHolder;
@@ -31,12 +34,15 @@ import org.slf4j.LoggerFactory;
  *   <li>a page (GET): needs a session, else redirects to the login page; a problem becomes an
  *       error page with the problem's title, detail and status;
  *   <li>a live fragment (GET): needs a session, else answers 401 and the script reloads;
- *   <li>an action (POST): needs a session and the CSRF token; on success it leaves a message and
+ *   <li>an action (POST): needs a session, the CSRF token and the role the operation table
+ *       ({@link AdminOperation}) declares for it, as the API's gate does; on success it waits until
+ *       this replica serves the write, leaves a message and
  *       redirects (303) to the page to show next, on a problem it leaves the problem as the
  *       message and redirects back, having changed nothing (the services' transactions see to
  *       that);
- *   <li>a form page (POST that answers a page, such as a preview): needs a session and the CSRF
- *       token, and renders its own errors.
+ *   <li>a form page (POST that answers a page, such as a preview): needs a session, the CSRF
+ *       token and its operation's role, and renders its own errors; one that wrote redirects, and
+ *       this replica serves the write first.
  * </ul>
  * Thread-safe.
  */
@@ -79,6 +85,12 @@ public final class Console implements HttpService {
     String perform(ServerRequest req, Operator operator, FormBody form);
   }
 
+  /** Which admin operation a request is. */
+  @FunctionalInterface
+  interface OperationOf {
+    AdminOperation of(ServerRequest req);
+  }
+
   /** Where an action's page is, to go back to when it fails. */
   @FunctionalInterface
   interface Back {
@@ -87,13 +99,14 @@ public final class Console implements HttpService {
 
   /**
    * @param json the limits of JSON the console accepts, the admin API's
-   * @param afterWrite run after every write, as the admin API does
+   * @param writes run after every write, as the admin API's gate does
    * @param authenticator the admin API's, so a session's credential is judged as a bearer token is
    * @param trustedProxies whose forwarded client address the login throttle believes
    */
-  public Console(ConfigStore store, SnapshotHolder snapshots, Changes changes, Fleet fleet, ReplicaProbe probe,
-      Clock clock, StrictJson json, Runnable afterWrite, Authenticator authenticator, TrustedProxies trustedProxies) {
-    this(new ConsoleContext(store, snapshots, changes, fleet, probe, clock, json, afterWrite, authenticator),
+  public Console(ConfigStore store, SnapshotHolder snapshots, Changes changes, NamespaceService namespaces, Fleet fleet,
+      ReplicaProbe probe,
+      Clock clock, StrictJson json, ReadYourWrites writes, Authenticator authenticator, TrustedProxies trustedProxies) {
+    this(new ConsoleContext(store, snapshots, changes, namespaces, fleet, probe, clock, json, writes, authenticator),
         ConsoleSettings.DEFAULT, trustedProxies);
   }
 
@@ -127,18 +140,18 @@ public final class Console implements HttpService {
         .get("/instances/{id}", page(instance::page))
         .get("/namespaces", page(namespaces::list))
         .get("/namespaces/{ns}", page(namespaces::detail))
-        .get("/namespaces/{ns}/edit", page(namespaces::edit))
-        .post("/namespaces/{ns}/edit", formPage(namespaces::submit))
+        .get("/namespaces/{ns}/edit", page(AdminOperation.CREATE_CHANGE, namespaces::edit))
+        .post("/namespaces/{ns}/edit", formPage(AdminOperation.CREATE_CHANGE, namespaces::submit))
         .get("/rollouts", page(rollouts::list))
         .get("/rollouts/live", fragment(rollouts::listLive))
-        .post("/rollouts/freeze", action(rollouts::freeze, req -> "/console/rollouts"))
-        .post("/rollouts/unfreeze", action(rollouts::unfreeze, req -> "/console/rollouts"))
+        .post("/rollouts/freeze", action(req -> AdminOperation.FREEZE_ROLLOUTS, rollouts::freeze, req -> "/console/rollouts"))
+        .post("/rollouts/unfreeze", action(req -> AdminOperation.LIFT_FREEZE, rollouts::unfreeze, req -> "/console/rollouts"))
         .get("/changes/{id}", page(rollouts::change))
         .get("/changes/{id}/live", fragment(rollouts::changeLive))
-        .post("/changes/{id}/{action}", action(rollouts::act, RolloutPages::changeLocation))
+        .post("/changes/{id}/{action}", action(RolloutPages::operation, rollouts::act, RolloutPages::changeLocation))
         .get("/subscriptions", page(subscriptions::page))
         .get("/replicas", page(replicas::page))
-        .get("/audit", page(audit::page))
+        .get("/audit", page(AdminOperation.READ_AUDIT, audit::page))
         .any((req, res) -> notFound(req, res));
   }
 
@@ -158,12 +171,29 @@ public final class Console implements HttpService {
     };
   }
 
-  /** A page drawn from a form post (a preview): the form must carry this session's CSRF token. */
-  private io.helidon.webserver.http.Handler formPage(FormPageHandler handler) {
+  /** A page only {@code operation}'s role may see, as in the API. */
+  private io.helidon.webserver.http.Handler page(AdminOperation operation, PageHandler handler) {
+    return page((req, operator) -> {
+      operation.authorize(operator.principal());
+      return handler.render(req, operator);
+    });
+  }
+
+  /**
+   * A page drawn from a form post (a preview, or the form again with its problem): the form must
+   * carry this session's CSRF token and the operator have {@code operation}'s role. A form that
+   * wrote answers with a redirect (post, redirect, get), sent once this replica serves the write.
+   */
+  private io.helidon.webserver.http.Handler formPage(AdminOperation operation, FormPageHandler handler) {
     return page((req, operator) -> {
       FormBody form = FormBody.read(req, maxFormBytes);
       ConsoleGuard.requireCsrf(req, operator, form);
-      return handler.render(req, operator, form);
+      operation.authorize(operator.principal());
+      View view = handler.render(req, operator, form);
+      if (view.redirect() != null) {
+        ctx.writes().after(operation);
+      }
+      return view;
     });
   }
 
@@ -188,7 +218,7 @@ public final class Console implements HttpService {
     };
   }
 
-  private io.helidon.webserver.http.Handler action(ActionHandler handler, Back back) {
+  private io.helidon.webserver.http.Handler action(OperationOf operation, ActionHandler handler, Back back) {
     return (req, res) -> {
       Optional<Operator> operator = operator(req, res);
       if (operator.isEmpty()) {
@@ -205,7 +235,10 @@ public final class Console implements HttpService {
       }
       String next;
       try {
+        AdminOperation performed = operation.of(req);
+        performed.authorize(operator.get().principal());
         next = handler.perform(req, operator.get(), form);
+        ctx.writes().after(performed);
       } catch (RuntimeException e) {
         ProblemException problem = problem(req, e);
         operator.get().session().flash(new ConsoleSession.Flash(true, problem.type().title(), problem.getMessage()));

@@ -61,7 +61,7 @@ final class FleetPage {
     }
     html.close("p");
     Map<String, List<FleetEntry>> byRing = new LinkedHashMap<>();
-    for (RingPolicy ring : ctx.changes().store().ringPolicies()) {
+    for (RingPolicy ring : ctx.changes().ringPolicies()) {
       byRing.put(ring.ring(), new ArrayList<>());
     }
     for (FleetEntry entry : view.entries()) {

@@ -6,10 +6,10 @@ import io.helidon.webserver.http.ServerRequest;
 import io.holdfast.protocol.json.JsonInputException;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
+import io.holdfast.server.admin.AdminOperation;
 import io.holdfast.server.model.JsonDiff;
-import io.holdfast.server.model.Names;
-import io.holdfast.server.model.Role;
 import io.holdfast.server.model.Scope;
+import io.holdfast.server.namespace.NamespaceService;
 import io.holdfast.server.rollout.ChangeEdit;
 import io.holdfast.server.rollout.ChangeRequest;
 import io.holdfast.server.rollout.ChangeState;
@@ -18,7 +18,6 @@ import io.holdfast.server.store.Draft;
 import io.holdfast.server.store.HistoryEntry;
 import io.holdfast.server.store.LayerVersion;
 import io.holdfast.server.store.Namespace;
-import io.holdfast.server.subscription.SubscriptionsDocument;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +30,6 @@ import java.util.Optional;
  */
 final class NamespacePages {
 
-  static final int MAX_TEXT = 1000;
   private static final int HISTORY = 20;
 
   private final ConsoleContext ctx;
@@ -42,7 +40,7 @@ final class NamespacePages {
 
   View list(ServerRequest req, Operator operator) {
     Html main = new Html();
-    List<Namespace> namespaces = ctx.store().listNamespaces();
+    List<Namespace> namespaces = ctx.namespaces().list();
     main.table(List.of("Namespace", "Description", "Revision", "Created"), "id", "namespaces");
     for (Namespace ns : namespaces) {
       main.open("tr");
@@ -69,14 +67,14 @@ final class NamespacePages {
     main.element("h2", "Layers");
     main.element("p", "Layers merge default ← ring:<ring> ← instance:<id> (JSON Merge Patch); a null member removes one.",
         "class", "hint");
-    List<LayerVersion> layers = ctx.store().latestLayers(ns.name());
+    List<LayerVersion> layers = ctx.namespaces().layers(ns.name());
     for (LayerVersion layer : layers) {
       main.open("section", "class", "layer", "id", "layer-" + layer.scope().key());
       main.open("h3").element("code", layer.scope().key());
       main.text(" · revision " + layer.revision() + " · " + HumanTime.stamp(layer.publishedAt()) + (layer.removed() ? " · removed" : ""));
       main.close("h3");
       main.append(PrettyJson.block(layer.content(), "layer-content-" + layer.scope().key()));
-      if (operator.can(Role.EDITOR) && editable(ns.name())) {
+      if (operator.can(AdminOperation.CREATE_CHANGE) && NamespaceService.editable(ns.name())) {
         main.element("a", "Edit " + layer.scope().key(), "class", "button", "id", "edit-" + layer.scope().key(),
             "href", "/console/namespaces/" + ns.name() + "/edit?scope=" + layer.scope().key());
       }
@@ -85,14 +83,14 @@ final class NamespacePages {
     if (layers.isEmpty()) {
       main.element("p", "No layer published yet.", "class", "empty");
     }
-    if (operator.can(Role.EDITOR) && editable(ns.name())) {
+    if (operator.can(AdminOperation.CREATE_CHANGE) && NamespaceService.editable(ns.name())) {
       main.open("form", "method", "get", "action", "/console/namespaces/" + ns.name() + "/edit", "class", "inline");
       main.empty("input", "type", "text", "name", "scope", "required", "required", "placeholder", "ring:beta or instance:acme-prod",
           "aria-label", "scope of a new layer", "id", "new-scope");
       main.element("button", "Edit another layer", "type", "submit", "id", "edit-new");
       main.close("form");
     }
-    List<Draft> drafts = ctx.store().listDrafts(ns.name());
+    List<Draft> drafts = ctx.namespaces().drafts(ns.name());
     if (!drafts.isEmpty()) {
       main.element("h2", "Drafts staged through the API");
       main.element("p", "The console proposes changes as change requests; these drafts are published by"
@@ -103,7 +101,7 @@ final class NamespacePages {
         main.append(PrettyJson.block(draft.content(), null));
       }
     }
-    Optional<JsonNode> schema = ctx.changes().store().namespaceSchema(ns.name());
+    Optional<JsonNode> schema = ctx.namespaces().schema(ns.name());
     if (schema.isPresent()) {
       main.open("details", "id", "schema").element("summary", "JSON Schema").append(PrettyJson.block(schema.get(), null))
           .close("details");
@@ -112,22 +110,21 @@ final class NamespacePages {
     return new View(Layout.Section.NAMESPACES, "Namespace " + ns.name(), main);
   }
 
+  /** The edit form; the console let only {@code CREATE_CHANGE}'s role this far. */
   View edit(ServerRequest req, Operator operator) {
-    operator.require(Role.EDITOR);
     Namespace ns = namespace(req);
-    requireEditable(ns.name());
+    NamespaceService.requireEditable(ns.name());
     Scope scope = Scope.parse(req.query().first("scope").orElse("default"));
-    Optional<LayerVersion> layer = published(ns.name(), scope);
+    Optional<LayerVersion> layer = ctx.namespaces().layer(ns.name(), scope);
     String content = layer.filter(l -> !l.removed()).map(l -> PrettyJson.of(l.content())).orElse("{\n}");
     long base = layer.map(LayerVersion::revision).orElse(0L);
     return editView(operator, ns.name(), scope, new EditForm(content, base, false, ""), null, Status.OK_200);
   }
 
-  /** Previews the edit, or submits it as a change request. */
+  /** Previews the edit, or submits it as a change request; as {@link #edit}, behind the role check. */
   View submit(ServerRequest req, Operator operator, FormBody form) {
-    operator.require(Role.EDITOR);
     Namespace ns = namespace(req);
-    requireEditable(ns.name());
+    NamespaceService.requireEditable(ns.name());
     Scope scope = Scope.parse(Optional.ofNullable(form.optional("scope")).orElse(""));
     Long baseRevision = form.optionalLong("baseRevision");
     if (baseRevision == null || baseRevision < 0) {
@@ -147,11 +144,11 @@ final class NamespacePages {
         return editView(operator, ns.name(), scope, edit, preview(report), Status.OK_200);
       }
       String description = edit.description().strip();
-      if (description.isEmpty() || description.length() > MAX_TEXT) {
-        throw new ProblemException(ProblemType.INVALID_REQUEST, "describe the change in 1 to " + MAX_TEXT + " characters");
+      if (description.isEmpty() || description.length() > AdminOperation.MAX_TEXT) {
+        throw new ProblemException(ProblemType.INVALID_REQUEST,
+            "describe the change in 1 to " + AdminOperation.MAX_TEXT + " characters");
       }
-      ChangeRequest created = ctx.changes().create(description, List.of(change), List.of(), operator.require(Role.EDITOR).actor());
-      ctx.afterWrite().run();
+      ChangeRequest created = ctx.changes().create(description, List.of(change), List.of(), operator.actor());
       operator.session().flash(new ConsoleSession.Flash(false, "Change " + created.id() + " created",
           created.state() == ChangeState.DRAFT ? "It needs " + created.requiredApprovals()
               + " approval(s) by a publisher other than you before it rolls out." : "It rolls out ring by ring from here."));
@@ -184,7 +181,7 @@ final class NamespacePages {
     main.empty("input", "type", "checkbox", "name", "remove", "id", "remove", "checked", edit.remove() ? "checked" : null);
     main.text(" Remove this layer instead").close("label");
     main.element("label", "Why (the change request's description)", "for", "description");
-    main.empty("input", "type", "text", "name", "description", "id", "description", "maxlength", String.valueOf(MAX_TEXT),
+    main.empty("input", "type", "text", "name", "description", "id", "description", "maxlength", String.valueOf(AdminOperation.MAX_TEXT),
         "value", edit.description());
     main.open("div", "class", "buttons");
     main.element("button", "Preview diff", "type", "submit", "name", "intent", "value", "preview", "id", "preview");
@@ -240,9 +237,7 @@ final class NamespacePages {
   }
 
   private void inFlight(Html main, String ns) {
-    List<ChangeRequest> changes = ctx.changes().store().listChanges(
-        List.of(ChangeState.DRAFT, ChangeState.APPROVED, ChangeState.ROLLING_OUT), 100).stream()
-        .filter(c -> c.namespaces().contains(ns)).toList();
+    List<ChangeRequest> changes = ctx.namespaces().inFlight(ns, 100);
     if (changes.isEmpty()) {
       return;
     }
@@ -258,7 +253,7 @@ final class NamespacePages {
   private void history(Html main, String ns) {
     main.element("h2", "History");
     main.table(List.of("Revision", "Layers", "When", "Who", "Message"), "id", "history");
-    for (HistoryEntry entry : ctx.store().history(ns, HISTORY)) {
+    for (HistoryEntry entry : ctx.namespaces().history(ns, HISTORY)) {
       main.open("tr");
       main.element("td", entry.revision().revision(), "class", "num");
       main.element("td", String.join(", ", entry.scopes().stream().map(Scope::key).toList()));
@@ -270,24 +265,7 @@ final class NamespacePages {
     main.endTable();
   }
 
-  private Optional<LayerVersion> published(String ns, Scope scope) {
-    return ctx.store().latestLayers(ns).stream().filter(l -> l.scope().equals(scope)).findFirst();
-  }
-
   private Namespace namespace(ServerRequest req) {
-    String name = Names.require("namespace name", req.path().pathParameters().get("ns"));
-    return ctx.store().findNamespace(name)
-        .orElseThrow(() -> new ProblemException(ProblemType.NAMESPACE_NOT_FOUND, "namespace '" + name + "' does not exist"));
-  }
-
-  private static boolean editable(String ns) {
-    return !ns.equals(SubscriptionsDocument.NAMESPACE);
-  }
-
-  private static void requireEditable(String ns) {
-    if (!editable(ns)) {
-      throw new ProblemException(ProblemType.INVALID_NAME, "namespace '" + ns + "' is built from subscriptions;"
-          + " change subscriptions through the subscription API");
-    }
+    return ctx.namespaces().require(req.path().pathParameters().get("ns"));
   }
 }

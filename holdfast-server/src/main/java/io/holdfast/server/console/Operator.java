@@ -1,6 +1,6 @@
 package io.holdfast.server.console;
 
-import io.holdfast.server.auth.Authenticator;
+import io.holdfast.server.admin.AdminOperation;
 import io.holdfast.server.auth.Principal;
 import io.holdfast.server.model.Role;
 
@@ -10,19 +10,14 @@ import io.holdfast.server.model.Role;
  */
 record Operator(Principal.AdminPrincipal principal, ConsoleSession session) {
 
-  /** Whether the role allows {@code role}'s actions; decides which buttons a page shows. */
+  /** Whether the role allows {@code role}'s actions; decides which sections a page shows. */
   boolean can(Role role) {
     return principal.role().includes(role);
   }
 
-  /**
-   * The principal, if its role allows {@code role}: the same check, and the same refusal, as
-   * the admin API's.
-   *
-   * @throws io.holdfast.server.ProblemException {@code FORBIDDEN} otherwise
-   */
-  Principal.AdminPrincipal require(Role role) {
-    return Authenticator.requireRole(principal, role);
+  /** Whether the role allows {@code operation}; decides which buttons a page shows. */
+  boolean can(AdminOperation operation) {
+    return operation.allows(principal);
   }
 
   /** Who the audit log and revision log name for this operator's writes. */

@@ -3,8 +3,8 @@ package io.holdfast.server.console;
 import io.helidon.webserver.http.ServerRequest;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
+import io.holdfast.server.admin.AdminOperation;
 import io.holdfast.server.auth.Principal;
-import io.holdfast.server.model.Role;
 import io.holdfast.server.rollout.Approval;
 import io.holdfast.server.rollout.ChangeEdit;
 import io.holdfast.server.rollout.ChangeRequest;
@@ -31,30 +31,28 @@ final class RolloutPages {
 
   private static final int RECENT = 30;
 
-  /** An action on a change: its name in the URL, the role it needs, whether it needs a reason, its button. */
+  /** An action on a change: its operation (the role it needs, whether it needs a reason), its name in the URL, its button. */
   private enum ChangeAction {
-    APPROVE("approve", Role.PUBLISHER, false, "Approve", "primary", null),
-    PROMOTE("promote", Role.PUBLISHER, false, "Promote to the next ring", "primary",
+    APPROVE(AdminOperation.APPROVE_CHANGE, "approve", "Approve", "primary", null),
+    PROMOTE(AdminOperation.PROMOTE_CHANGE, "promote", "Promote to the next ring", "primary",
         "Release this change to the next ring now, before its bake and gate are done?"),
-    PAUSE("pause", Role.PUBLISHER, false, "Pause", "", null),
-    RESUME("resume", Role.PUBLISHER, false, "Resume", "", null),
-    BACKOUT("backout", Role.PUBLISHER, true, "Back out", "danger",
+    PAUSE(AdminOperation.PAUSE_CHANGE, "pause", "Pause", "", null),
+    RESUME(AdminOperation.RESUME_CHANGE, "resume", "Resume", "", null),
+    BACKOUT(AdminOperation.BACK_OUT_CHANGE, "backout", "Back out", "danger",
         "Back this change out? Every ring it reached gets the previous content at a new revision."),
-    HOTFIX("hotfix", Role.ADMIN, true, "Hot-fix to every ring", "danger",
+    HOTFIX(AdminOperation.HOTFIX_CHANGE, "hotfix", "Hot-fix to every ring", "danger",
         "Release this change to every remaining ring at once, ignoring bake times, gates and any freeze?"),
-    CANCEL("cancel", Role.EDITOR, true, "Cancel", "danger", "Cancel this change? It will never roll out.");
+    CANCEL(AdminOperation.CANCEL_CHANGE, "cancel", "Cancel", "danger", "Cancel this change? It will never roll out.");
 
+    final AdminOperation operation;
     final String path;
-    final Role role;
-    final boolean needsReason;
     final String label;
     final String style;
     final String confirm;
 
-    ChangeAction(String path, Role role, boolean needsReason, String label, String style, String confirm) {
+    ChangeAction(AdminOperation operation, String path, String label, String style, String confirm) {
+      this.operation = operation;
       this.path = path;
-      this.role = role;
-      this.needsReason = needsReason;
       this.label = label;
       this.style = style;
       this.confirm = confirm;
@@ -100,8 +98,8 @@ final class RolloutPages {
   }
 
   Html listLive(ServerRequest req, Operator operator) {
-    List<RingPolicy> rings = ctx.changes().store().ringPolicies();
-    List<ChangeRequest> changes = ctx.changes().store().listChanges(List.of(), RECENT);
+    List<RingPolicy> rings = ctx.changes().ringPolicies();
+    List<ChangeRequest> changes = ctx.changes().list(List.of(), RECENT);
     Html html = new Html();
     html.table(List.of("#", "Description", "State", "Progress by ring", "Author", "Updated"), "id", "changes");
     Instant now = ctx.clock().instant();
@@ -137,7 +135,7 @@ final class RolloutPages {
   Html changeLive(ServerRequest req, Operator operator) {
     ChangeRequest change = ctx.changes().require(id(req));
     Optional<GateVerdict> gate = ctx.changes().gate(change);
-    List<RingPolicy> rings = ctx.changes().store().ringPolicies();
+    List<RingPolicy> rings = ctx.changes().ringPolicies();
     Instant now = ctx.clock().instant();
     Html html = new Html();
     html.open("dl", "class", "facts");
@@ -167,16 +165,25 @@ final class RolloutPages {
     return html;
   }
 
-  /** Performs a change action, as the API's {@code POST /v1/admin/changes/{id}/{action}} does. */
+  /** The operation a change action is; the change's id is checked first, as the action does. */
+  static AdminOperation operation(ServerRequest req) {
+    id(req);
+    return ChangeAction.of(req.path().pathParameters().get("action")).operation;
+  }
+
+  /**
+   * Performs a change action, as the API's {@code POST /v1/admin/changes/{id}/{action}} does;
+   * the console's action wrapper has checked the operation's role.
+   */
   String act(ServerRequest req, Operator operator, FormBody form) {
     long id = id(req);
     ChangeAction action = ChangeAction.of(req.path().pathParameters().get("action"));
-    Principal.AdminPrincipal admin = operator.require(action.role);
+    Principal.AdminPrincipal admin = operator.principal();
     Long version = form.optionalLong("version");
     if (version == null) {
       throw new ProblemException(ProblemType.INVALID_REQUEST, "the form must say which version of the change you saw");
     }
-    String reason = action.needsReason ? form.required("reason", "The reason", NamespacePages.MAX_TEXT) : null;
+    String reason = action.operation.needsReason() ? form.required("reason", "The reason", AdminOperation.MAX_TEXT) : null;
     ChangeRequest after = switch (action) {
       case APPROVE -> {
         if (ctx.changes().require(id).version() != version) {
@@ -184,8 +191,8 @@ final class RolloutPages {
               "change " + id + " moved since you read it; read it again and decide again");
         }
         String comment = Optional.ofNullable(form.optional("comment")).orElse("").strip();
-        if (comment.length() > NamespacePages.MAX_TEXT) {
-          throw new ProblemException(ProblemType.INVALID_REQUEST, "the comment must be at most " + NamespacePages.MAX_TEXT
+        if (comment.length() > AdminOperation.MAX_TEXT) {
+          throw new ProblemException(ProblemType.INVALID_REQUEST, "the comment must be at most " + AdminOperation.MAX_TEXT
               + " characters");
         }
         yield ctx.changes().approve(id, admin.actor(), comment);
@@ -197,9 +204,6 @@ final class RolloutPages {
       case HOTFIX -> ctx.changes().hotfix(id, version, reason, admin.actor());
       case CANCEL -> ctx.changes().cancel(id, version, reason, admin.actor());
     };
-    if (action != ChangeAction.APPROVE) {
-      ctx.afterWrite().run();
-    }
     operator.session().flash(new ConsoleSession.Flash(false, action.label + ": done",
         "Change #" + after.id() + " is now " + after.state().wireName().replace('_', ' ')
             + (after.currentRing() == null || after.state().isFinal() ? "" : " in ring " + after.currentRing()) + "."));
@@ -207,16 +211,14 @@ final class RolloutPages {
   }
 
   String freeze(ServerRequest req, Operator operator, FormBody form) {
-    Principal.AdminPrincipal admin = operator.require(Role.PUBLISHER);
-    String reason = form.required("reason", "The reason", NamespacePages.MAX_TEXT);
-    ctx.changes().store().setFreeze(reason, admin.actor());
+    String reason = form.required("reason", "The reason", AdminOperation.MAX_TEXT);
+    ctx.changes().freeze(reason, operator.actor());
     operator.session().flash(new ConsoleSession.Flash(false, "Rollouts frozen", "No change is promoted until the freeze is lifted."));
     return "/console/rollouts";
   }
 
   String unfreeze(ServerRequest req, Operator operator, FormBody form) {
-    Principal.AdminPrincipal admin = operator.require(Role.ADMIN);
-    ctx.changes().store().lift(admin.actor());
+    ctx.changes().liftFreeze(operator.actor());
     operator.session().flash(new ConsoleSession.Flash(false, "Freeze lifted", "Rollouts proceed again."));
     return "/console/rollouts";
   }
@@ -230,19 +232,19 @@ final class RolloutPages {
   }
 
   private void freeze(Html main, Operator operator) {
-    Optional<Freeze> freeze = ctx.changes().store().freeze();
+    Optional<Freeze> freeze = ctx.changes().currentFreeze();
     main.open("section", "id", "freeze-status", "class", freeze.isPresent() ? "frozen" : "unfrozen");
     if (freeze.isPresent()) {
       main.append(Layout.message(true, "Rollouts are frozen", freeze.get().reason() + " (" + freeze.get().actor() + ", "
           + HumanTime.stamp(freeze.get().since()) + ")"));
-      if (operator.can(Role.ADMIN)) {
+      if (operator.can(AdminOperation.LIFT_FREEZE)) {
         main.append(ActionForm.post(operator, "/console/rollouts/unfreeze").confirm("Lift the freeze? Rollouts proceed at once.")
             .button("Lift the freeze", "primary", "unfreeze").html());
       }
     } else {
       main.element("p", "Rollouts proceed; changes are promoted as their gates pass.", "class", "meta");
     }
-    if (operator.can(Role.PUBLISHER)) {
+    if (operator.can(AdminOperation.FREEZE_ROLLOUTS)) {
       main.append(ActionForm.post(operator, "/console/rollouts/freeze").reason("why freeze (incident, release window…)")
           .confirm("Freeze every rollout?").button(freeze.isPresent() ? "Change the reason" : "Freeze rollouts", "danger", "freeze")
           .html());
@@ -253,7 +255,7 @@ final class RolloutPages {
   private void rings(Html main) {
     main.element("h2", "Rings");
     main.table(List.of("Ring", "Bake time", "Must confirm", "Within", "Max failing", "Max erroring"), "id", "rings");
-    for (RingPolicy ring : ctx.changes().store().ringPolicies()) {
+    for (RingPolicy ring : ctx.changes().ringPolicies()) {
       main.open("tr");
       main.element("td", ring.ring());
       main.element("td", HumanTime.duration(ring.bakeTime()), "class", "num");
@@ -312,7 +314,7 @@ final class RolloutPages {
     Html buttons = new Html();
     boolean any = false;
     for (ChangeAction action : ChangeAction.values()) {
-      if (!action.applies(change) || !operator.can(action.role)) {
+      if (!action.applies(change) || !operator.can(action.operation)) {
         continue;
       }
       if (action == ChangeAction.APPROVE && change.author().equals(operator.actor())) {
@@ -321,7 +323,7 @@ final class RolloutPages {
       }
       ActionForm form = ActionForm.post(operator, "/console/changes/" + change.id() + "/" + action.path)
           .hidden("version", change.version()).button(action.label, action.style, action.path).confirm(action.confirm);
-      if (action.needsReason) {
+      if (action.operation.needsReason()) {
         form.reason("reason for " + action.label.toLowerCase(java.util.Locale.ROOT));
       }
       buttons.append(form.html());

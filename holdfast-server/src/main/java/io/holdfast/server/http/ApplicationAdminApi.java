@@ -6,11 +6,11 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.holdfast.server.admin.AdminOperation;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
 import io.holdfast.server.auth.Principal;
 import io.holdfast.server.model.Names;
-import io.holdfast.server.model.Role;
 import io.holdfast.server.subscription.Application;
 import io.holdfast.server.subscription.SubscriptionJson;
 import java.util.Set;
@@ -32,22 +32,20 @@ final class ApplicationAdminApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/", this::list)
-        .post("/", this::create)
-        .any("/", Routes.methodNotAllowed("GET, POST"))
-        .get("/{name}", this::get)
-        .patch("/{name}", this::update)
-        .any("/{name}", Routes.methodNotAllowed("GET, PATCH"));
+    ctx.gate().routes(rules, "/v1/admin/applications")
+        .add(AdminOperation.LIST_APPLICATIONS, this::list)
+        .add(AdminOperation.CREATE_APPLICATION, this::create)
+        .add(AdminOperation.GET_APPLICATION, this::get)
+        .add(AdminOperation.RENAME_APPLICATION, this::update)
+        .done();
   }
 
-  private void list(ServerRequest req, ServerResponse res) {
-    ctx.guard().admin(req, Role.VIEWER);
+  private void list(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     JsonViews.send(res, Status.OK_200,
         JsonViews.list("applications", ctx.store().listApplications(), SubscriptionJson::application));
   }
 
-  private void get(ServerRequest req, ServerResponse res) {
-    ctx.guard().admin(req, Role.VIEWER);
+  private void get(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     String name = Names.require("application name", req.path().pathParameters().get("name"));
     Application application = ctx.store().findApplication(name)
         .orElseThrow(() -> new ProblemException(ProblemType.APPLICATION_NOT_FOUND,
@@ -55,20 +53,17 @@ final class ApplicationAdminApi implements HttpService {
     JsonViews.send(res, Status.OK_200, SubscriptionJson.application(application));
   }
 
-  private void create(ServerRequest req, ServerResponse res) {
-    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.EDITOR);
+  private void create(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), Set.of("name", "displayName"));
     String name = Names.require("application name", body.requiredString("name"));
     String displayName = displayName(body);
     Application application = ctx.store().createApplication(name, displayName == null ? name : displayName,
         admin.actor());
-    ctx.afterWrite();
     res.header(HeaderNames.LOCATION, "/v1/admin/applications/" + name);
     JsonViews.send(res, Status.CREATED_201, SubscriptionJson.application(application));
   }
 
-  private void update(ServerRequest req, ServerResponse res) {
-    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.EDITOR);
+  private void update(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     String name = Names.require("application name", req.path().pathParameters().get("name"));
     JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), Set.of("displayName"));
     String displayName = displayName(body);
@@ -76,7 +71,6 @@ final class ApplicationAdminApi implements HttpService {
       throw new ProblemException(ProblemType.INVALID_REQUEST, "member 'displayName' is required");
     }
     Application application = ctx.store().updateApplication(name, displayName, admin.actor());
-    ctx.afterWrite();
     JsonViews.send(res, Status.OK_200, SubscriptionJson.application(application));
   }
 

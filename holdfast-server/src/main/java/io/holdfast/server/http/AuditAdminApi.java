@@ -6,12 +6,13 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.holdfast.server.admin.AdminOperation;
+import io.holdfast.server.auth.Principal;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
 import io.holdfast.server.audit.AuditEntry;
 import io.holdfast.server.audit.AuditQuery;
 import io.holdfast.server.audit.AuditVerification;
-import io.holdfast.server.model.Role;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -37,14 +38,13 @@ final class AuditAdminApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/", this::list)
-        .any("/", Routes.methodNotAllowed("GET"))
-        .get("/verify", this::verify)
-        .any("/verify", Routes.methodNotAllowed("GET"));
+    ctx.gate().routes(rules, "/v1/admin/audit")
+        .add(AdminOperation.READ_AUDIT, this::list)
+        .add(AdminOperation.VERIFY_AUDIT, this::verify)
+        .done();
   }
 
-  private void list(ServerRequest req, ServerResponse res) {
-    ctx.guard().admin(req, Role.ADMIN);
+  private void list(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     AuditQuery query = new AuditQuery(
         filter(req, "action"), filter(req, "target"), filter(req, "actor"),
         req.query().first("since").map(AuditAdminApi::since).orElse(null),
@@ -55,8 +55,7 @@ final class AuditAdminApi implements HttpService {
     JsonViews.send(res, Status.OK_200, view);
   }
 
-  private void verify(ServerRequest req, ServerResponse res) {
-    ctx.guard().admin(req, Role.ADMIN);
+  private void verify(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     JsonViews.send(res, Status.OK_200, verification(ctx.store().verifyAuditLog()));
   }
 

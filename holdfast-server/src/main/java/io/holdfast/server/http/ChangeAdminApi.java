@@ -11,9 +11,9 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
+import io.holdfast.server.admin.AdminOperation;
 import io.holdfast.server.auth.Principal;
 import io.holdfast.server.model.Names;
-import io.holdfast.server.model.Role;
 import io.holdfast.server.model.Scope;
 import io.holdfast.server.rollout.Approval;
 import io.holdfast.server.rollout.ChangeEdit;
@@ -38,7 +38,6 @@ import java.util.Set;
 final class ChangeAdminApi implements HttpService {
 
   static final int MAX_EDITS = 100;
-  static final int MAX_TEXT = 1000;
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 500;
 
@@ -52,36 +51,36 @@ final class ChangeAdminApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/", this::list)
-        .post("/", this::create)
-        .any("/", Routes.methodNotAllowed("GET, POST"))
-        .get("/{id}/dry-run", this::dryRun)
-        .any("/{id}/dry-run", Routes.methodNotAllowed("GET"))
-        .post("/{id}/approve", this::approve)
-        .post("/{id}/promote", (req, res) -> act(req, res, Role.PUBLISHER, false,
+    ctx.gate().routes(rules, "/v1/admin/changes")
+        .add(AdminOperation.LIST_CHANGES, this::list)
+        .add(AdminOperation.CREATE_CHANGE, this::create)
+        .add(AdminOperation.DRY_RUN_CHANGE, this::dryRun)
+        .add(AdminOperation.APPROVE_CHANGE, this::approve)
+        .add(AdminOperation.PROMOTE_CHANGE, act(AdminOperation.PROMOTE_CHANGE,
             (id, version, actor, reason) -> changes.promote(id, version, actor)))
-        .post("/{id}/pause", (req, res) -> act(req, res, Role.PUBLISHER, false,
+        .add(AdminOperation.PAUSE_CHANGE, act(AdminOperation.PAUSE_CHANGE,
             (id, version, actor, reason) -> changes.pause(id, version, actor)))
-        .post("/{id}/resume", (req, res) -> act(req, res, Role.PUBLISHER, false,
+        .add(AdminOperation.RESUME_CHANGE, act(AdminOperation.RESUME_CHANGE,
             (id, version, actor, reason) -> changes.resume(id, version, actor)))
-        .post("/{id}/backout", (req, res) -> act(req, res, Role.PUBLISHER, true,
+        .add(AdminOperation.BACK_OUT_CHANGE, act(AdminOperation.BACK_OUT_CHANGE,
             (id, version, actor, reason) -> changes.backOut(id, version, reason, actor)))
-        .post("/{id}/hotfix", (req, res) -> act(req, res, Role.ADMIN, true,
+        .add(AdminOperation.HOTFIX_CHANGE, act(AdminOperation.HOTFIX_CHANGE,
             (id, version, actor, reason) -> changes.hotfix(id, version, reason, actor)))
-        .post("/{id}/cancel", (req, res) -> act(req, res, Role.EDITOR, true,
+        .add(AdminOperation.CANCEL_CHANGE, act(AdminOperation.CANCEL_CHANGE,
             (id, version, actor, reason) -> changes.cancel(id, version, reason, actor)))
-        .any("/{id}/{action}", Routes.methodNotAllowed("POST"))
-        .get("/{id}", this::get)
-        .any("/{id}", Routes.methodNotAllowed("GET"));
+        .add(AdminOperation.GET_CHANGE, this::get)
+        .done();
+    // An action that does not exist is answered as a wrong method on an action route.
+    rules.any("/{id}/{action}", Routes.methodNotAllowed("POST"));
   }
+
 
   @FunctionalInterface
   private interface Action {
     ChangeRequest apply(long id, Long expectedVersion, String actor, String reason);
   }
 
-  private void list(ServerRequest req, ServerResponse res) {
-    ctx.guard().admin(req, Role.VIEWER);
+  private void list(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     List<ChangeState> states = new ArrayList<>();
     for (String value : req.query().all("state", List::of)) {
       for (String part : value.split(",")) {
@@ -93,11 +92,10 @@ final class ChangeAdminApi implements HttpService {
       }
     }
     int limit = req.query().first("limit").map(ChangeAdminApi::limit).orElse(DEFAULT_LIMIT);
-    JsonViews.send(res, Status.OK_200, JsonViews.list("changes", changes.store().listChanges(states, limit), c -> view(c, null)));
+    JsonViews.send(res, Status.OK_200, JsonViews.list("changes", changes.list(states, limit), c -> view(c, null)));
   }
 
-  private void create(ServerRequest req, ServerResponse res) {
-    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.EDITOR);
+  private void create(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), Set.of("description", "edits"));
     String description = text(body.requiredString("description"), "description");
     JsonNode editsNode = body.optionalNode("edits");
@@ -109,45 +107,42 @@ final class ChangeAdminApi implements HttpService {
       return;
     }
     ChangeRequest change = changes.create(description, edits, subscriptionEdits, admin.actor());
-    ctx.afterWrite();
     res.header(HeaderNames.LOCATION, "/v1/admin/changes/" + change.id());
     JsonViews.send(res, Status.CREATED_201, view(change, null));
   }
 
-  private void get(ServerRequest req, ServerResponse res) {
-    ctx.guard().admin(req, Role.VIEWER);
+  private void get(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     ChangeRequest change = changes.require(id(req));
     res.header(HeaderNames.ETAG, tag(change));
     JsonViews.send(res, Status.OK_200, view(change, changes.gate(change).orElse(null)));
   }
 
-  private void dryRun(ServerRequest req, ServerResponse res) {
-    ctx.guard().admin(req, Role.VIEWER);
+  private void dryRun(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     ChangeRequest change = changes.require(id(req));
     JsonViews.send(res, Status.OK_200, report(changes.dryRun(change.edits(), change.subscriptionEdits())));
   }
 
-  private void approve(ServerRequest req, ServerResponse res) {
-    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.PUBLISHER);
+  private void approve(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     long id = id(req);
     String comment = optionalBody(req, "comment");
     ChangeRequest change = changes.approve(id, admin.actor(), comment == null ? "" : comment);
     JsonViews.send(res, Status.OK_200, view(change, null));
   }
 
-  private void act(ServerRequest req, ServerResponse res, Role role, boolean needsReason, Action action) {
-    Principal.AdminPrincipal admin = ctx.guard().admin(req, role);
-    long id = id(req);
-    String reason = optionalBody(req, "reason");
-    if (needsReason && reason == null) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST, "member 'reason' is required: say why, in 1 to "
-          + MAX_TEXT + " characters");
-    }
-    ChangeRequest change = action.apply(id, expectedVersion(req), admin.actor(), reason);
-    ctx.afterWrite();
-    res.header(HeaderNames.ETAG, tag(change));
-    JsonViews.send(res, Status.OK_200, view(change, null));
+  private AdminGate.AdminHandler act(AdminOperation operation, Action action) {
+    return (req, res, admin) -> {
+      long id = id(req);
+      String reason = optionalBody(req, "reason");
+      if (operation.needsReason() && reason == null) {
+        throw new ProblemException(ProblemType.INVALID_REQUEST, "member 'reason' is required: say why, in 1 to "
+            + AdminOperation.MAX_TEXT + " characters");
+      }
+      ChangeRequest change = action.apply(id, expectedVersion(req), admin.actor(), reason);
+      res.header(HeaderNames.ETAG, tag(change));
+      JsonViews.send(res, Status.OK_200, view(change, null));
+    };
   }
+
 
   /** The optional one-member body of an action; an absent body is an empty one. */
   private String optionalBody(ServerRequest req, String member) {
@@ -269,9 +264,9 @@ final class ChangeAdminApi implements HttpService {
   }
 
   private static String text(String value, String member) {
-    if (value.isBlank() || value.length() > MAX_TEXT) {
+    if (value.isBlank() || value.length() > AdminOperation.MAX_TEXT) {
       throw new ProblemException(ProblemType.INVALID_REQUEST,
-          "member '" + member + "' must be 1 to " + MAX_TEXT + " characters, not blank");
+          "member '" + member + "' must be 1 to " + AdminOperation.MAX_TEXT + " characters, not blank");
     }
     return value;
   }

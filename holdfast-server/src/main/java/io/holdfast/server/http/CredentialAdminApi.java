@@ -7,6 +7,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.holdfast.server.admin.AdminOperation;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
 import io.holdfast.server.auth.CredentialTokens;
@@ -51,35 +52,30 @@ final class CredentialAdminApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/", this::list)
-        .post("/", this::create)
-        .any("/", Routes.methodNotAllowed("GET, POST"))
-        .post("/{name}/rotate", this::rotate)
-        .any("/{name}/rotate", Routes.methodNotAllowed("POST"))
-        .post("/{name}/revoke", this::revoke)
-        .any("/{name}/revoke", Routes.methodNotAllowed("POST"))
-        .get("/{name}", this::get)
-        .patch("/{name}", this::update)
-        .any("/{name}", Routes.methodNotAllowed("GET, PATCH"));
+    ctx.gate().routes(rules, "/v1/admin/credentials")
+        .add(AdminOperation.LIST_CREDENTIALS, this::list)
+        .add(AdminOperation.CREATE_CREDENTIAL, this::create)
+        .add(AdminOperation.ROTATE_CREDENTIAL, this::rotate)
+        .add(AdminOperation.REVOKE_CREDENTIAL, this::revoke)
+        .add(AdminOperation.GET_CREDENTIAL, this::get)
+        .add(AdminOperation.UPDATE_CREDENTIAL, this::update)
+        .done();
   }
 
-  private void list(ServerRequest req, ServerResponse res) {
-    ctx.guard().admin(req, Role.ADMIN);
+  private void list(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     Instant now = clock.instant();
     Map<String, Instant> pending = use.pending();
     JsonViews.send(res, Status.OK_200, JsonViews.list("credentials", ctx.store().listAdminCredentials(),
         c -> JsonViews.credential(c.usedAt(pending.get(c.name())), now)));
   }
 
-  private void get(ServerRequest req, ServerResponse res) {
-    ctx.guard().admin(req, Role.ADMIN);
+  private void get(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     AdminCredential credential = find(req.path().pathParameters().get("name"));
     JsonViews.send(res, Status.OK_200,
         JsonViews.credential(credential.usedAt(use.pending().get(credential.name())), clock.instant()));
   }
 
-  private void create(ServerRequest req, ServerResponse res) {
-    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.ADMIN);
+  private void create(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), CREATE_MEMBERS);
     String name = Names.require("credential name", body.requiredString("name"));
     Role role = role(body.requiredString("role"));
@@ -87,15 +83,13 @@ final class CredentialAdminApi implements HttpService {
     String token = ctx.tokens().newAdminToken();
     AdminCredential credential = ctx.store().createAdminCredential(name, role, CredentialTokens.hash(token),
         expiresAt == null ? null : expiresAt.toInstant(), admin.actor());
-    ctx.afterWrite();
     ObjectNode view = JsonViews.credential(credential, clock.instant());
     view.put("token", token);
     res.header(HeaderNames.LOCATION, "/v1/admin/credentials/" + name);
     JsonViews.send(res, Status.CREATED_201, view);
   }
 
-  private void update(ServerRequest req, ServerResponse res) {
-    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.ADMIN);
+  private void update(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     String name = Names.require("credential name", req.path().pathParameters().get("name"));
     JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), UPDATE_MEMBERS);
     String roleName = body.optionalString("role");
@@ -106,26 +100,21 @@ final class CredentialAdminApi implements HttpService {
       throw new ProblemException(ProblemType.INVALID_REQUEST, "send 'role', 'expiresAt' (null for never) or both");
     }
     AdminCredential credential = ctx.store().updateAdminCredential(name, update, admin.actor());
-    ctx.afterWrite();
     JsonViews.send(res, Status.OK_200, JsonViews.credential(credential, clock.instant()));
   }
 
-  private void rotate(ServerRequest req, ServerResponse res) {
-    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.ADMIN);
+  private void rotate(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     String name = Names.require("credential name", req.path().pathParameters().get("name"));
     String token = ctx.tokens().newAdminToken();
     AdminCredential credential = ctx.store().rotateAdminCredential(name, CredentialTokens.hash(token), admin.actor());
-    ctx.afterWrite();
     ObjectNode view = JsonViews.credential(credential, clock.instant());
     view.put("token", token);
     JsonViews.send(res, Status.OK_200, view);
   }
 
-  private void revoke(ServerRequest req, ServerResponse res) {
-    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.ADMIN);
+  private void revoke(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     String name = Names.require("credential name", req.path().pathParameters().get("name"));
     AdminCredential credential = ctx.store().revokeAdminCredential(name, admin.actor());
-    ctx.afterWrite();
     JsonViews.send(res, Status.OK_200, JsonViews.credential(credential, clock.instant()));
   }
 

@@ -7,6 +7,8 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.holdfast.server.admin.AdminOperation;
+import io.holdfast.server.auth.Principal;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
 import io.holdfast.server.config.ServerConfigLoader;
@@ -16,7 +18,6 @@ import io.holdfast.server.fleet.FleetQuery;
 import io.holdfast.server.fleet.FleetState;
 import io.holdfast.server.fleet.FleetView;
 import io.holdfast.server.model.Names;
-import io.holdfast.server.model.Role;
 import io.holdfast.server.snapshot.InstanceView;
 import java.time.Duration;
 import java.util.Arrays;
@@ -40,14 +41,13 @@ final class FleetApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/", this::list)
-        .any("/", Routes.methodNotAllowed("GET"))
-        .get("/{id}", this::detail)
-        .any("/{id}", Routes.methodNotAllowed("GET"));
+    ctx.gate().routes(rules, "/v1/admin/fleet")
+        .add(AdminOperation.LIST_FLEET, this::list)
+        .add(AdminOperation.GET_FLEET_INSTANCE, this::detail)
+        .done();
   }
 
-  private void list(ServerRequest req, ServerResponse res) {
-    ctx.guard().admin(req, Role.VIEWER);
+  private void list(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     FleetQuery query = query(req);
     FleetView view = fleet.view();
     ObjectNode body = JsonViews.object();
@@ -65,8 +65,7 @@ final class FleetApi implements HttpService {
     JsonViews.send(res, Status.OK_200, body);
   }
 
-  private void detail(ServerRequest req, ServerResponse res) {
-    ctx.guard().admin(req, Role.VIEWER);
+  private void detail(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     String id = Names.require("instance id", req.path().pathParameters().get("id"));
     FleetView view = fleet.view();
     FleetEntry entry = view.entries().stream().filter(e -> e.instance().equals(id)).findFirst()

@@ -8,12 +8,14 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import io.holdfast.protocol.json.StrictJson;
 import io.holdfast.protocol.signature.VerificationKey;
+import io.holdfast.server.admin.ReadYourWrites;
 import io.holdfast.server.auth.Authenticator;
 import io.holdfast.server.auth.CredentialUse;
 import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.config.ServerConfig;
 import io.holdfast.server.console.Console;
 import io.holdfast.server.probe.ReplicaProbe;
+import io.holdfast.server.namespace.NamespaceService;
 import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.fleet.Fleet;
 import io.holdfast.server.fleet.HeartbeatWriter;
@@ -79,7 +81,7 @@ public final class HttpApi {
   public static EdgeServer start(
       ServerConfig config, ConfigStore store, SnapshotHolder snapshots, List<VerificationKey> keys, CredentialTokens tokens,
       Clock clock, ReplicaProbe probe, ServerMetrics metrics, Fleet fleet, HeartbeatWriter heartbeats, Changes changes,
-      CredentialUse credentialUse, ReplicaTls tls) {
+      NamespaceService namespaces, CredentialUse credentialUse, ReplicaTls tls) {
     LongSupplier nanoTime = System::nanoTime;
     ClientMistakeLog mistakes = new ClientMistakeLog(nanoTime);
     DescriptorBudget descriptors = DescriptorBudget.current();
@@ -98,7 +100,8 @@ public final class HttpApi {
     WatchLimit watchers = new WatchLimit(config.maxWatchers());
     RequestBodies heartbeatBodies = new RequestBodies(new StrictJson(
         Math.min(HeartbeatBody.MAX_BYTES, config.maxBodyBytes()), Math.min(HeartbeatBody.MAX_DEPTH, config.maxDepth())));
-    AdminContext admin = new AdminContext(store, guard, bodies, tokens, snapshots);
+    ReadYourWrites writes = new ReadYourWrites(snapshots);
+    AdminContext admin = new AdminContext(store, new AdminGate(guard, writes), bodies, tokens, snapshots);
     metrics.bindWatchers(watchers::waiting, watchers.max());
     AdmissionControl admission = new AdmissionControl(config.maxConcurrentRequests(),
         new KeyedLimit(edgeSettings.maxRequestsPerInstance()), edgeSettings.maxAdminRequests(),
@@ -125,7 +128,7 @@ public final class HttpApi {
         .register("/v1/admin/changes", new ChangeAdminApi(admin, changes))
         .register("/v1/admin/rollouts", new RolloutAdminApi(admin, changes))
         .register("/v1/admin/instances", new InstanceAdminApi(admin))
-        .register("/v1/admin/namespaces", new NamespaceAdminApi(admin, changes))
+        .register("/v1/admin/namespaces", new NamespaceAdminApi(admin, namespaces))
         .register("/v1/admin/credentials", new CredentialAdminApi(admin, clock, credentialUse))
         .register("/v1/admin/applications", new ApplicationAdminApi(admin))
         // Before the subscriptions API, whose /{id} would otherwise take "usage" for an id.
@@ -136,7 +139,7 @@ public final class HttpApi {
         .register("/v1/admin/fleet", new FleetApi(admin, fleet))
         .register("/health", health)
         // The web console, over the same services, checks and audit as the admin API.
-        .register("/console", new Console(store, snapshots, changes, fleet, probe, clock, adminJson, admin::afterWrite,
+        .register("/console", new Console(store, snapshots, changes, namespaces, fleet, probe, clock, adminJson, writes,
             authenticator, config.trustedProxies()))
         .any(Routes.notFound())
         .error(Throwable.class, (req, res, failure) -> ProblemResponses.send(req, res, edgeFilter.explain(req, res, failure)));

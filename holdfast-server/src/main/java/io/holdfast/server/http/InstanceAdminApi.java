@@ -9,15 +9,14 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
-import io.holdfast.server.auth.Authenticator;
-import io.holdfast.server.auth.ChangeControl;
+import io.holdfast.server.admin.AdminOperation;
 import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.auth.Principal;
 import io.holdfast.server.model.Labels;
 import io.holdfast.server.model.Names;
-import io.holdfast.server.model.Role;
 import io.holdfast.server.store.Heartbeat;
 import io.holdfast.server.store.Instance;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -36,30 +35,26 @@ final class InstanceAdminApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/", this::list)
-        .post("/", this::create)
-        .any("/", Routes.methodNotAllowed("GET, POST"))
-        .post("/{id}/credential", this::rotate)
-        .any("/{id}/credential", Routes.methodNotAllowed("POST"))
-        .get("/{id}/heartbeat", this::heartbeat)
-        .any("/{id}/heartbeat", Routes.methodNotAllowed("GET"))
-        .get("/{id}", this::get)
-        .patch("/{id}", this::update)
-        .any("/{id}", Routes.methodNotAllowed("GET, PATCH"));
+    ctx.gate().routes(rules, "/v1/admin/instances")
+        .add(AdminOperation.LIST_INSTANCES, this::list)
+        .add(AdminOperation.CREATE_INSTANCE, this::create)
+        .add(AdminOperation.ROTATE_INSTANCE_CREDENTIAL, this::rotate)
+        .add(AdminOperation.GET_HEARTBEAT, this::heartbeat)
+        .add(AdminOperation.GET_INSTANCE, this::get)
+        .add(List.of(AdminOperation.UPDATE_INSTANCE, AdminOperation.MOVE_INSTANCE_RING), this::update)
+        .done();
   }
 
-  private void list(ServerRequest req, ServerResponse res) {
-    ctx.guard().admin(req, Role.VIEWER);
+
+  private void list(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     JsonViews.send(res, Status.OK_200, JsonViews.list("instances", ctx.store().listInstances(), JsonViews::instance));
   }
 
-  private void get(ServerRequest req, ServerResponse res) {
-    ctx.guard().admin(req, Role.VIEWER);
+  private void get(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     JsonViews.send(res, Status.OK_200, JsonViews.instance(find(req.path().pathParameters().get("id"))));
   }
 
-  private void create(ServerRequest req, ServerResponse res) {
-    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.EDITOR);
+  private void create(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), Set.of("id", "ring", "labels"));
     String id = Names.require("instance id", body.requiredString("id"));
     String ring = Names.require("ring name", body.requiredString("ring"));
@@ -67,7 +62,6 @@ final class InstanceAdminApi implements HttpService {
     String token = ctx.tokens().newInstanceToken();
     Instance instance = ctx.store().createInstance(id, ring, labels == null ? Map.of() : labels,
         CredentialTokens.hash(token), admin.actor());
-    ctx.afterWrite();
     ObjectNode view = JsonViews.object();
     view.set("instance", JsonViews.instance(instance));
     view.put("credential", token);
@@ -75,9 +69,9 @@ final class InstanceAdminApi implements HttpService {
     JsonViews.send(res, Status.CREATED_201, view);
   }
 
-  private void update(ServerRequest req, ServerResponse res) {
-    // The role this needs depends on what the body changes; any admin role may be told which.
-    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.VIEWER);
+  private void update(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
+    // Which operation this is, and so the role it needs, depends on what the body changes; the
+    // gate let any admin role through to be told which.
     String id = req.path().pathParameters().get("id");
     Instance current = find(id);
     JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), Set.of("ring", "labels"));
@@ -85,37 +79,33 @@ final class InstanceAdminApi implements HttpService {
     if (ring != null) {
       Names.require("ring name", ring);
     }
-    Role needed = ChangeControl.toEditInstance(current.ring(), ring);
-    if (needed == Role.PUBLISHER && !admin.role().includes(needed)) {
+    AdminOperation operation = AdminOperation.toEditInstance(current.ring(), ring);
+    if (operation == AdminOperation.MOVE_INSTANCE_RING && !operation.allows(admin)) {
       throw new ProblemException(ProblemType.FORBIDDEN, "moving an instance to another ring changes what it is"
           + " served and needs the publisher role; credential '" + admin.name() + "' has " + admin.role().wireName()
           + " (labels alone are an editor's)");
     }
-    Authenticator.requireRole(admin, needed);
+    operation.authorize(admin);
     Map<String, String> labels = labels(body);
     if (ring == null && labels == null) {
       throw new ProblemException(ProblemType.INVALID_REQUEST, "send 'ring', 'labels' or both");
     }
     Instance instance = ctx.store().updateInstance(id, ring, labels, admin.actor());
-    ctx.afterWrite();
     JsonViews.send(res, Status.OK_200, JsonViews.instance(instance));
   }
 
-  private void rotate(ServerRequest req, ServerResponse res) {
-    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.ADMIN);
+  private void rotate(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     String id = req.path().pathParameters().get("id");
     Instance instance = find(id);
     String token = ctx.tokens().newInstanceToken();
     ctx.store().replaceInstanceCredential(instance.id(), CredentialTokens.hash(token), admin.actor());
-    ctx.afterWrite();
     ObjectNode view = JsonViews.object();
     view.put("instance", instance.id());
     view.put("credential", token);
     JsonViews.send(res, Status.OK_200, view);
   }
 
-  private void heartbeat(ServerRequest req, ServerResponse res) {
-    ctx.guard().admin(req, Role.VIEWER);
+  private void heartbeat(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     Instance instance = find(req.path().pathParameters().get("id"));
     Heartbeat heartbeat = ctx.store().lastHeartbeat(instance.id())
         .orElseThrow(() -> new ProblemException(ProblemType.HEARTBEAT_NOT_FOUND,

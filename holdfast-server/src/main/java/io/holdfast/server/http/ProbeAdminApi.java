@@ -1,12 +1,13 @@
 package io.holdfast.server.http;
 
+import io.holdfast.server.admin.AdminOperation;
+import io.holdfast.server.auth.Principal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.holdfast.server.model.Role;
 import io.holdfast.server.probe.ProbeReport;
 import io.holdfast.server.probe.ProbeResults;
 import io.holdfast.server.probe.ReplicaProbe;
@@ -27,11 +28,12 @@ final class ProbeAdminApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/", this::list).any("/", Routes.methodNotAllowed("GET"));
+    ctx.gate().routes(rules, "/v1/admin/probes")
+        .add(AdminOperation.LIST_PROBES, this::list)
+        .done();
   }
 
-  private void list(ServerRequest req, ServerResponse res) {
-    ctx.guard().admin(req, Role.VIEWER);
+  private void list(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     ProbeResults results = probe.results();
     ObjectNode body = ProbeReport.toJson(results.statuses(), results.lastRound().orElse(null));
     body.put("enabled", probe.enabled());

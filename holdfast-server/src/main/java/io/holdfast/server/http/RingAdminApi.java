@@ -7,11 +7,11 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.holdfast.server.admin.AdminOperation;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
 import io.holdfast.server.auth.Principal;
 import io.holdfast.server.model.Names;
-import io.holdfast.server.model.Role;
 import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.rollout.RingGate;
 import io.holdfast.server.rollout.RingPolicy;
@@ -35,20 +35,18 @@ final class RingAdminApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/", this::list)
-        .post("/", this::create)
-        .any("/", Routes.methodNotAllowed("GET, POST"))
-        .patch("/{name}", this::update)
-        .any("/{name}", Routes.methodNotAllowed("PATCH"));
+    ctx.gate().routes(rules, "/v1/admin/rings")
+        .add(AdminOperation.LIST_RINGS, this::list)
+        .add(AdminOperation.CREATE_RING, this::create)
+        .add(AdminOperation.UPDATE_RING, this::update)
+        .done();
   }
 
-  private void list(ServerRequest req, ServerResponse res) {
-    ctx.guard().admin(req, Role.VIEWER);
-    JsonViews.send(res, Status.OK_200, JsonViews.list("rings", changes.store().ringPolicies(), RolloutAdminApi::ring));
+  private void list(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
+    JsonViews.send(res, Status.OK_200, JsonViews.list("rings", changes.ringPolicies(), RolloutAdminApi::ring));
   }
 
-  private void update(ServerRequest req, ServerResponse res) {
-    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.ADMIN);
+  private void update(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     String name = Names.require("ring name", req.path().pathParameters().get("name"));
     JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), Set.of("bakeTime", "gate"));
     if (!body.has("bakeTime") && !body.has("gate")) {
@@ -61,8 +59,7 @@ final class RingAdminApi implements HttpService {
     RingGate gate = null;
     ObjectNode gateNode = body.optionalObject("gate");
     if (gateNode != null) {
-      RingPolicy current = changes.store().ringPolicies().stream().filter(r -> r.ring().equals(name)).findFirst()
-          .orElseThrow(() -> new ProblemException(ProblemType.RING_NOT_FOUND, "ring '" + name + "' does not exist"));
+      RingPolicy current = changes.ringPolicy(name);
       JsonObjectReader g = JsonObjectReader.of(gateNode,
           Set.of("minAckRatio", "ackDeadline", "maxFailingRatio", "maxErrorRatio"), "gate.");
       Double minAck = g.optionalRatio("minAckRatio");
@@ -79,12 +76,11 @@ final class RingAdminApi implements HttpService {
         throw new ProblemException(ProblemType.INVALID_REQUEST, "member 'gate': " + e.getMessage());
       }
     }
-    RingPolicy updated = changes.store().updateRing(name, bake, gate, admin.actor());
+    RingPolicy updated = changes.updateRing(name, bake, gate, admin.actor());
     JsonViews.send(res, Status.OK_200, RolloutAdminApi.ring(updated));
   }
 
-  private void create(ServerRequest req, ServerResponse res) {
-    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.ADMIN);
+  private void create(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), Set.of("name", "position", "bakeTime"));
     String name = Names.require("ring name", body.requiredString("name"));
     Integer position = body.optionalInt("position");
@@ -93,10 +89,8 @@ final class RingAdminApi implements HttpService {
     }
     Duration bake = body.optionalDuration("bakeTime");
     Ring ring = ctx.store().createRing(name, position, bake == null ? Duration.ZERO : bake, admin.actor());
-    ctx.afterWrite();
     res.header(HeaderNames.LOCATION, "/v1/admin/rings/" + ring.name());
-    RingPolicy created = changes.store().ringPolicies().stream().filter(r -> r.ring().equals(ring.name())).findFirst()
-        .orElseThrow();
+    RingPolicy created = changes.ringPolicy(ring.name());
     JsonViews.send(res, Status.CREATED_201, RolloutAdminApi.ring(created));
   }
 }

@@ -7,10 +7,10 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.holdfast.server.admin.AdminOperation;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
 import io.holdfast.server.auth.Principal;
-import io.holdfast.server.model.Role;
 import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.rollout.Freeze;
 import io.holdfast.server.rollout.RingPolicy;
@@ -34,40 +34,37 @@ final class RolloutAdminApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/", this::overview)
-        .any("/", Routes.methodNotAllowed("GET"))
-        .put("/freeze", this::freeze)
-        .delete("/freeze", this::lift)
-        .any("/freeze", Routes.methodNotAllowed("PUT, DELETE"));
+    ctx.gate().routes(rules, "/v1/admin/rollouts")
+        .add(AdminOperation.GET_ROLLOUTS, this::overview)
+        .add(AdminOperation.FREEZE_ROLLOUTS, this::freeze)
+        .add(AdminOperation.LIFT_FREEZE, this::lift)
+        .done();
   }
 
-  private void overview(ServerRequest req, ServerResponse res) {
-    ctx.guard().admin(req, Role.VIEWER);
+  private void overview(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     ObjectNode view = JsonViews.object();
-    view.set("freeze", freezeView(changes.store().freeze()));
+    view.set("freeze", freezeView(changes.currentFreeze()));
     view.put("requiredApprovals", changes.requiredApprovals());
     ArrayNode rings = view.putArray("rings");
-    for (RingPolicy ring : changes.store().ringPolicies()) {
+    for (RingPolicy ring : changes.ringPolicies()) {
       rings.add(ring(ring));
     }
     JsonViews.send(res, Status.OK_200, view);
   }
 
-  private void freeze(ServerRequest req, ServerResponse res) {
-    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.PUBLISHER);
+  private void freeze(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), Set.of("reason"));
     String reason = body.requiredString("reason");
-    if (reason.isBlank() || reason.length() > ChangeAdminApi.MAX_TEXT) {
+    if (reason.isBlank() || reason.length() > AdminOperation.MAX_TEXT) {
       throw new ProblemException(ProblemType.INVALID_REQUEST,
-          "member 'reason' must say why, in 1 to " + ChangeAdminApi.MAX_TEXT + " characters");
+          "member 'reason' must say why, in 1 to " + AdminOperation.MAX_TEXT + " characters");
     }
-    Freeze freeze = changes.store().setFreeze(reason, admin.actor());
+    Freeze freeze = changes.freeze(reason, admin.actor());
     JsonViews.send(res, Status.OK_200, freezeView(Optional.of(freeze)));
   }
 
-  private void lift(ServerRequest req, ServerResponse res) {
-    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.ADMIN);
-    changes.store().lift(admin.actor());
+  private void lift(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
+    changes.liftFreeze(admin.actor());
     res.status(Status.NO_CONTENT_204).send();
   }
 

@@ -6,11 +6,11 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.holdfast.server.admin.AdminOperation;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
 import io.holdfast.server.auth.Principal;
 import io.holdfast.server.model.Names;
-import io.holdfast.server.model.Role;
 import io.holdfast.server.subscription.NewSubscription;
 import io.holdfast.server.subscription.SeatModel;
 import io.holdfast.server.subscription.Subscription;
@@ -47,18 +47,16 @@ final class SubscriptionAdminApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/", this::list)
-        .post("/", this::create)
-        .any("/", Routes.methodNotAllowed("GET, POST"))
-        .post("/{id}/end", this::end)
-        .any("/{id}/end", Routes.methodNotAllowed("POST"))
-        .get("/{id}", this::get)
-        .patch("/{id}", this::change)
-        .any("/{id}", Routes.methodNotAllowed("GET, PATCH"));
+    ctx.gate().routes(rules, "/v1/admin/subscriptions")
+        .add(AdminOperation.LIST_SUBSCRIPTIONS, this::list)
+        .add(AdminOperation.CREATE_SUBSCRIPTION, this::create)
+        .add(AdminOperation.END_SUBSCRIPTION, this::end)
+        .add(AdminOperation.GET_SUBSCRIPTION, this::get)
+        .add(AdminOperation.CHANGE_SUBSCRIPTION, this::change)
+        .done();
   }
 
-  private void list(ServerRequest req, ServerResponse res) {
-    ctx.guard().admin(req, Role.VIEWER);
+  private void list(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     Optional<String> instance = req.query().first("instance").asOptional();
     Optional<String> application = req.query().first("application").asOptional();
     Optional<String> status = req.query().first("status").asOptional();
@@ -70,35 +68,28 @@ final class SubscriptionAdminApi implements HttpService {
         JsonViews.list("subscriptions", ctx.store().listSubscriptions(filter), SubscriptionJson::subscription));
   }
 
-  private void get(ServerRequest req, ServerResponse res) {
-    ctx.guard().admin(req, Role.VIEWER);
+  private void get(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     JsonViews.send(res, Status.OK_200, SubscriptionJson.subscription(find(req)));
   }
 
-  private void create(ServerRequest req, ServerResponse res) {
-    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.PUBLISHER);
+  private void create(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     NewSubscription wanted = newSubscription(JsonObjectReader.of(ctx.bodies().object(req), CREATE_MEMBERS));
     Subscription created = ctx.store().createSubscription(wanted, admin.actor());
-    ctx.afterWrite();
     res.header(HeaderNames.LOCATION, "/v1/admin/subscriptions/" + created.id());
     JsonViews.send(res, Status.CREATED_201, SubscriptionJson.subscription(created));
   }
 
-  private void change(ServerRequest req, ServerResponse res) {
-    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.PUBLISHER);
+  private void change(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     Subscription current = find(req);
     SubscriptionChange change = subscriptionChange(JsonObjectReader.of(ctx.bodies().object(req), CHANGE_MEMBERS));
     Subscription changed = ctx.store().changeSubscription(current.id(), change, admin.actor());
-    ctx.afterWrite();
     JsonViews.send(res, Status.OK_200, SubscriptionJson.subscription(changed));
   }
 
   /** Ends a subscription by cancelling it; it stays listed, and in the instance's document. */
-  private void end(ServerRequest req, ServerResponse res) {
-    Principal.AdminPrincipal admin = ctx.guard().admin(req, Role.PUBLISHER);
+  private void end(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     Subscription current = find(req);
     Subscription ended = ctx.store().changeSubscription(current.id(), SubscriptionChange.cancel(), admin.actor());
-    ctx.afterWrite();
     JsonViews.send(res, Status.OK_200, SubscriptionJson.subscription(ended));
   }
 

@@ -7,10 +7,11 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.holdfast.server.admin.AdminOperation;
+import io.holdfast.server.auth.Principal;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
 import io.holdfast.server.model.Names;
-import io.holdfast.server.model.Role;
 import io.holdfast.server.store.Heartbeat;
 import io.holdfast.server.subscription.SubscriptionFilter;
 import io.holdfast.server.subscription.Usage;
@@ -38,14 +39,13 @@ final class SubscriptionUsageApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/instances/{id}/subscriptions/usage", this::instance)
-        .any("/instances/{id}/subscriptions/usage", Routes.methodNotAllowed("GET"))
-        .get("/subscriptions/usage", this::fleet)
-        .any("/subscriptions/usage", Routes.methodNotAllowed("GET"));
+    ctx.gate().routes(rules, "/v1/admin")
+        .add(AdminOperation.INSTANCE_USAGE, this::instance)
+        .add(AdminOperation.FLEET_USAGE, this::fleet)
+        .done();
   }
 
-  private void instance(ServerRequest req, ServerResponse res) {
-    ctx.guard().admin(req, Role.VIEWER);
+  private void instance(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     String id = Names.require("instance id", req.path().pathParameters().get("id"));
     if (ctx.store().findInstance(id).isEmpty()) {
       throw new ProblemException(ProblemType.INSTANCE_NOT_FOUND, "instance '" + id + "' does not exist");
@@ -56,8 +56,7 @@ final class SubscriptionUsageApi implements HttpService {
         false);
   }
 
-  private void fleet(ServerRequest req, ServerResponse res) {
-    ctx.guard().admin(req, Role.VIEWER);
+  private void fleet(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     boolean onlyOver = req.query().first("overAllocated").map(SubscriptionUsageApi::flag).orElse(false);
     Instant now = clock.instant();
     send(res, now, UsageReport.of(ctx.store().listSubscriptions(SubscriptionFilter.ALL),

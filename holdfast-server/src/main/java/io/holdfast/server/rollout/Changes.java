@@ -5,6 +5,7 @@ import io.holdfast.server.ProblemException;
 import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.store.Heartbeat;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,12 +41,46 @@ public final class Changes {
     this.backOuts = backOuts;
   }
 
-  public RolloutStore store() {
-    return rollouts;
-  }
-
   public int requiredApprovals() {
     return requiredApprovals;
+  }
+
+  /** The newest {@code limit} changes in {@code states} (any state when empty), newest first. */
+  public List<ChangeRequest> list(List<ChangeState> states, int limit) {
+    return rollouts.listChanges(states, limit);
+  }
+
+  /** Every ring with its bake time and gate, in rollout order. */
+  public List<RingPolicy> ringPolicies() {
+    return rollouts.ringPolicies();
+  }
+
+  /** The ring named {@code ring}; {@code RING_NOT_FOUND} if there is none. */
+  public RingPolicy ringPolicy(String ring) {
+    return ringPolicies().stream().filter(r -> r.ring().equals(ring)).findFirst()
+        .orElseThrow(() -> new ProblemException(ProblemType.RING_NOT_FOUND, "ring '" + ring + "' does not exist"));
+  }
+
+  /**
+   * Changes a ring's bake time or gate; {@code null} leaves either as it is.
+   */
+  public RingPolicy updateRing(String ring, Duration bakeTime, RingGate gate, String actor) {
+    return rollouts.updateRing(ring, bakeTime, gate, actor);
+  }
+
+  /** The freeze in force, if rollouts are frozen. */
+  public Optional<Freeze> currentFreeze() {
+    return rollouts.freeze();
+  }
+
+  /** Freezes every rollout, or changes the reason of the freeze in force. */
+  public Freeze freeze(String reason, String actor) {
+    return rollouts.setFreeze(reason, actor);
+  }
+
+  /** Lifts the freeze; does nothing if there is none. */
+  public void liftFreeze(String actor) {
+    rollouts.lift(actor);
   }
 
   public DryRun.Report dryRun(List<ChangeEdit> edits, List<SubscriptionEdit> subscriptionEdits) {
