@@ -21,7 +21,10 @@ import io.holdfast.server.snapshot.SnapshotHolder;
 import io.holdfast.server.store.ConfigStore;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +52,12 @@ import org.slf4j.LoggerFactory;
 public final class Console implements HttpService {
 
   private static final Logger LOG = LoggerFactory.getLogger(Console.class);
+
+  /**
+   * Every admin operation the console performs, each behind the role the table declares for it,
+   * as in the API; its tests perform each of them as every role.
+   */
+  static final Set<AdminOperation> OPERATIONS = operations();
 
   private final ConsoleContext ctx;
   private final ConsoleGuard guard;
@@ -153,6 +162,13 @@ public final class Console implements HttpService {
         .get("/replicas", page(replicas::page))
         .get("/audit", page(AdminOperation.READ_AUDIT, audit::page))
         .any((req, res) -> notFound(req, res));
+  }
+
+  private static Set<AdminOperation> operations() {
+    Set<AdminOperation> operations = EnumSet.of(AdminOperation.CREATE_CHANGE, AdminOperation.FREEZE_ROLLOUTS,
+        AdminOperation.LIFT_FREEZE, AdminOperation.READ_AUDIT);
+    operations.addAll(RolloutPages.changeOperations());
+    return Collections.unmodifiableSet(operations);
   }
 
   private io.helidon.webserver.http.Handler page(PageHandler handler) {

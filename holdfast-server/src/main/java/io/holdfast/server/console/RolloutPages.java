@@ -16,6 +16,7 @@ import io.holdfast.server.rollout.RingPolicy;
 import io.holdfast.server.rollout.RingRelease;
 import io.holdfast.server.rollout.SubscriptionEdit;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -163,6 +164,11 @@ final class RolloutPages {
     releases(html, change);
     controls(html, change, operator);
     return html;
+  }
+
+  /** The operations of the console's change actions. */
+  static List<AdminOperation> changeOperations() {
+    return Arrays.stream(ChangeAction.values()).map(a -> a.operation).toList();
   }
 
   /** The operation a change action is; the change's id is checked first, as the action does. */

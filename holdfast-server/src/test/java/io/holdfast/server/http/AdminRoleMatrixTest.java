@@ -4,14 +4,17 @@ import static io.holdfast.server.http.HttpTestSupport.assertProblem;
 import static io.holdfast.server.http.HttpTestSupport.json;
 import static io.holdfast.server.http.HttpTestSupport.text;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ServerFixture;
+import io.holdfast.server.admin.AdminOperation;
 import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.model.Role;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -51,6 +54,7 @@ class AdminRoleMatrixTest {
     server.createNamespace("core");
     server.createInstance("matrix-base", "live");
     server.createInstance("matrix-mover", "live");
+    heartbeatOf(server.createInstance("matrix-beat", "live"));
     SubscriptionTestSupport.application(server, "crm");
     standingSubscription = SubscriptionTestSupport.subscribe(server, "matrix-base", "crm", 10, "2000-01-01T00:00:00Z",
         "2001-01-01T00:00:00Z").get("id").asText();
@@ -66,76 +70,88 @@ class AdminRoleMatrixTest {
     }
   }
 
-  /** One admin operation: the least role it needs, and how to perform it with a token. */
+  /**
+   * How to perform one admin operation with a token; the least role it needs is the operation
+   * table's ({@link AdminOperation}), so the matrix tests what the table declares.
+   */
   enum Operation {
-    LIST_RINGS(Role.VIEWER, (token, n) -> server.get("/v1/admin/rings", token)),
-    LIST_INSTANCES(Role.VIEWER, (token, n) -> server.get("/v1/admin/instances", token)),
-    GET_INSTANCE(Role.VIEWER, (token, n) -> server.get("/v1/admin/instances/matrix-base", token)),
-    LIST_NAMESPACES(Role.VIEWER, (token, n) -> server.get("/v1/admin/namespaces", token)),
-    GET_LAYERS(Role.VIEWER, (token, n) -> server.get("/v1/admin/namespaces/core/layers", token)),
-    GET_HISTORY(Role.VIEWER, (token, n) -> server.get("/v1/admin/namespaces/core/history", token)),
-    GET_EFFECTIVE(Role.VIEWER, (token, n) -> server.get("/v1/admin/namespaces/core/effective/matrix-base", token)),
-    CREATE_INSTANCE(Role.EDITOR, (token, n) ->
+    LIST_RINGS(AdminOperation.LIST_RINGS, (token, n) -> server.get("/v1/admin/rings", token)),
+    LIST_INSTANCES(AdminOperation.LIST_INSTANCES, (token, n) -> server.get("/v1/admin/instances", token)),
+    GET_INSTANCE(AdminOperation.GET_INSTANCE, (token, n) -> server.get("/v1/admin/instances/matrix-base", token)),
+    LIST_NAMESPACES(AdminOperation.LIST_NAMESPACES, (token, n) -> server.get("/v1/admin/namespaces", token)),
+    GET_LAYERS(AdminOperation.GET_LAYERS, (token, n) -> server.get("/v1/admin/namespaces/core/layers", token)),
+    GET_HISTORY(AdminOperation.GET_HISTORY, (token, n) -> server.get("/v1/admin/namespaces/core/history", token)),
+    GET_EFFECTIVE(AdminOperation.GET_EFFECTIVE, (token, n) -> server.get("/v1/admin/namespaces/core/effective/matrix-base", token)),
+    CREATE_INSTANCE(AdminOperation.CREATE_INSTANCE, (token, n) ->
         server.sendJson("POST", "/v1/admin/instances", token, "{\"id\":\"inst-" + n + "\",\"ring\":\"live\"}")),
-    UPDATE_INSTANCE(Role.EDITOR, (token, n) ->
+    UPDATE_INSTANCE(AdminOperation.UPDATE_INSTANCE, (token, n) ->
         server.sendJson("PATCH", "/v1/admin/instances/matrix-base", token, "{\"labels\":{\"n\":\"" + n + "\"}}")),
-    MOVE_INSTANCE_RING(Role.PUBLISHER,
+    MOVE_INSTANCE_RING(AdminOperation.MOVE_INSTANCE_RING,
         n -> server.admin("PATCH", "/v1/admin/instances/matrix-mover", "{\"ring\":\"beta\"}"),
         (token, n) -> server.sendJson("PATCH", "/v1/admin/instances/matrix-mover", token, "{\"ring\":\"live\"}")),
-    CREATE_NAMESPACE(Role.EDITOR, (token, n) ->
+    CREATE_NAMESPACE(AdminOperation.CREATE_NAMESPACE, (token, n) ->
         server.sendJson("POST", "/v1/admin/namespaces", token, "{\"name\":\"ns-" + n + "\"}")),
-    PUT_DRAFT(Role.EDITOR, (token, n) ->
+    PUT_DRAFT(AdminOperation.PUT_DRAFT, (token, n) ->
         server.sendJson("PUT", "/v1/admin/namespaces/core/layers/default", token, "{\"n\":" + n + "}")),
-    STAGE_REMOVAL(Role.EDITOR, (token, n) ->
+    STAGE_REMOVAL(AdminOperation.STAGE_REMOVAL, (token, n) ->
         server.send("DELETE", "/v1/admin/namespaces/core/layers/instance:matrix-base", token, null)),
-    PUBLISH(Role.PUBLISHER, n -> HttpTestSupport.stage(server, "core", "ring:live", "{\"published\":" + n + "}"),
+    PUBLISH(AdminOperation.PUBLISH, n -> HttpTestSupport.stage(server, "core", "ring:live", "{\"published\":" + n + "}"),
         (token, n) -> server.sendJson("POST", "/v1/admin/namespaces/core/publish", token,
             "{\"message\":\"matrix " + n + "\",\"scopes\":[\"ring:live\"]}")),
-    LIST_CREDENTIALS(Role.ADMIN, (token, n) -> server.get("/v1/admin/credentials", token)),
-    CREATE_RING(Role.ADMIN, (token, n) ->
+    LIST_CREDENTIALS(AdminOperation.LIST_CREDENTIALS, (token, n) -> server.get("/v1/admin/credentials", token)),
+    CREATE_RING(AdminOperation.CREATE_RING, (token, n) ->
         server.sendJson("POST", "/v1/admin/rings", token, "{\"name\":\"ring-" + n + "\",\"position\":" + (100 + n) + "}")),
-    CREATE_CREDENTIAL(Role.ADMIN, (token, n) ->
+    CREATE_CREDENTIAL(AdminOperation.CREATE_CREDENTIAL, (token, n) ->
         server.sendJson("POST", "/v1/admin/credentials", token, "{\"name\":\"cred-" + n + "\",\"role\":\"viewer\"}")),
-    GET_CREDENTIAL(Role.ADMIN, (token, n) -> server.get("/v1/admin/credentials/as-viewer", token)),
-    UPDATE_CREDENTIAL(Role.ADMIN, n -> victim(n),
+    GET_CREDENTIAL(AdminOperation.GET_CREDENTIAL, (token, n) -> server.get("/v1/admin/credentials/as-viewer", token)),
+    UPDATE_CREDENTIAL(AdminOperation.UPDATE_CREDENTIAL, n -> victim(n),
         (token, n) -> server.sendJson("PATCH", "/v1/admin/credentials/victim-" + n, token, "{\"role\":\"editor\"}")),
-    ROTATE_CREDENTIAL(Role.ADMIN, n -> victim(n),
+    ROTATE_CREDENTIAL(AdminOperation.ROTATE_CREDENTIAL, n -> victim(n),
         (token, n) -> server.send("POST", "/v1/admin/credentials/victim-" + n + "/rotate", token, null)),
-    REVOKE_CREDENTIAL(Role.ADMIN, n -> victim(n),
+    REVOKE_CREDENTIAL(AdminOperation.REVOKE_CREDENTIAL, n -> victim(n),
         (token, n) -> server.send("POST", "/v1/admin/credentials/victim-" + n + "/revoke", token, null)),
-    ROTATE_INSTANCE_CREDENTIAL(Role.ADMIN, (token, n) ->
+    ROTATE_INSTANCE_CREDENTIAL(AdminOperation.ROTATE_INSTANCE_CREDENTIAL, (token, n) ->
         server.send("POST", "/v1/admin/instances/matrix-base/credential", token, null)),
-    LIST_APPLICATIONS(Role.VIEWER, (token, n) -> server.get("/v1/admin/applications", token)),
-    GET_APPLICATION(Role.VIEWER, (token, n) -> server.get("/v1/admin/applications/crm", token)),
-    LIST_SUBSCRIPTIONS(Role.VIEWER, (token, n) -> server.get("/v1/admin/subscriptions?instance=matrix-base", token)),
-    GET_SUBSCRIPTION(Role.VIEWER, (token, n) -> server.get("/v1/admin/subscriptions/" + standingSubscription, token)),
-    INSTANCE_USAGE(Role.VIEWER, (token, n) -> server.get("/v1/admin/instances/matrix-base/subscriptions/usage", token)),
-    FLEET_USAGE(Role.VIEWER, (token, n) -> server.get("/v1/admin/subscriptions/usage?overAllocated=true", token)),
-    CREATE_APPLICATION(Role.EDITOR, (token, n) ->
+    LIST_APPLICATIONS(AdminOperation.LIST_APPLICATIONS, (token, n) -> server.get("/v1/admin/applications", token)),
+    GET_APPLICATION(AdminOperation.GET_APPLICATION, (token, n) -> server.get("/v1/admin/applications/crm", token)),
+    LIST_SUBSCRIPTIONS(AdminOperation.LIST_SUBSCRIPTIONS, (token, n) -> server.get("/v1/admin/subscriptions?instance=matrix-base", token)),
+    GET_SUBSCRIPTION(AdminOperation.GET_SUBSCRIPTION, (token, n) -> server.get("/v1/admin/subscriptions/" + standingSubscription, token)),
+    INSTANCE_USAGE(AdminOperation.INSTANCE_USAGE, (token, n) -> server.get("/v1/admin/instances/matrix-base/subscriptions/usage", token)),
+    FLEET_USAGE(AdminOperation.FLEET_USAGE, (token, n) -> server.get("/v1/admin/subscriptions/usage?overAllocated=true", token)),
+    CREATE_APPLICATION(AdminOperation.CREATE_APPLICATION, (token, n) ->
         server.sendJson("POST", "/v1/admin/applications", token, "{\"name\":\"app-" + n + "\"}")),
-    RENAME_APPLICATION(Role.EDITOR, (token, n) ->
+    RENAME_APPLICATION(AdminOperation.RENAME_APPLICATION, (token, n) ->
         server.sendJson("PATCH", "/v1/admin/applications/crm", token, "{\"displayName\":\"CRM " + n + "\"}")),
-    CREATE_SUBSCRIPTION(Role.PUBLISHER, (token, n) -> server.sendJson("POST", "/v1/admin/subscriptions", token,
+    CREATE_SUBSCRIPTION(AdminOperation.CREATE_SUBSCRIPTION, (token, n) -> server.sendJson("POST", "/v1/admin/subscriptions", token,
         subscriptionBody(n))),
-    CHANGE_SUBSCRIPTION(Role.PUBLISHER, (token, n) -> server.sendJson("PATCH",
+    CHANGE_SUBSCRIPTION(AdminOperation.CHANGE_SUBSCRIPTION, (token, n) -> server.sendJson("PATCH",
         "/v1/admin/subscriptions/" + standingSubscription, token, "{\"notes\":\"matrix " + n + "\"}")),
-    END_SUBSCRIPTION(Role.PUBLISHER,
+    END_SUBSCRIPTION(AdminOperation.END_SUBSCRIPTION,
         n -> SUBSCRIPTIONS.put(n, server.admin("POST", "/v1/admin/subscriptions", subscriptionBody(n)).get("id").asText()),
         (token, n) -> server.send("POST", "/v1/admin/subscriptions/" + SUBSCRIPTIONS.get(n) + "/end", token, null)),
-    READ_AUDIT(Role.ADMIN, (token, n) -> server.get("/v1/admin/audit?limit=5", token)),
-    VERIFY_AUDIT(Role.ADMIN, (token, n) -> server.get("/v1/admin/audit/verify", token));
+    GET_NAMESPACE(AdminOperation.GET_NAMESPACE, (token, n) -> server.get("/v1/admin/namespaces/core", token)),
+    GET_LAYER(AdminOperation.GET_LAYER, (token, n) -> server.get("/v1/admin/namespaces/core/layers/default", token)),
+    GET_DIFF(AdminOperation.GET_DIFF, (token, n) -> server.get("/v1/admin/namespaces/core/diff?from=1", token)),
+    GET_HEARTBEAT(AdminOperation.GET_HEARTBEAT, (token, n) -> server.get("/v1/admin/instances/matrix-beat/heartbeat", token)),
+    LIST_PROBES(AdminOperation.LIST_PROBES, (token, n) -> server.get("/v1/admin/probes", token)),
+    LIST_FLEET(AdminOperation.LIST_FLEET, (token, n) -> server.get("/v1/admin/fleet", token)),
+    GET_FLEET_INSTANCE(AdminOperation.GET_FLEET_INSTANCE, (token, n) -> server.get("/v1/admin/fleet/matrix-base", token)),
+    READ_AUDIT(AdminOperation.READ_AUDIT, (token, n) -> server.get("/v1/admin/audit?limit=5", token)),
+    VERIFY_AUDIT(AdminOperation.VERIFY_AUDIT, (token, n) -> server.get("/v1/admin/audit/verify", token));
 
+    final AdminOperation operation;
     final Role least;
     /** Done as the bootstrap admin before the request, for example staging what to publish. */
     final IntConsumer setup;
     final BiFunction<String, Integer, HttpResponse<byte[]>> request;
 
-    Operation(Role least, BiFunction<String, Integer, HttpResponse<byte[]>> request) {
-      this(least, n -> { }, request);
+    Operation(AdminOperation operation, BiFunction<String, Integer, HttpResponse<byte[]>> request) {
+      this(operation, n -> { }, request);
     }
 
-    Operation(Role least, IntConsumer setup, BiFunction<String, Integer, HttpResponse<byte[]>> request) {
-      this.least = least;
+    Operation(AdminOperation operation, IntConsumer setup, BiFunction<String, Integer, HttpResponse<byte[]>> request) {
+      this.operation = operation;
+      this.least = operation.role();
       this.setup = setup;
       this.request = request;
     }
@@ -144,6 +160,15 @@ class AdminRoleMatrixTest {
       setup.accept(n);
       return request.apply(TOKENS.get(role), n);
     }
+  }
+
+  /** A heartbeat of matrix-beat, written (the writer batches) before the matrix reads it. */
+  private static void heartbeatOf(String instanceToken) {
+    String body = "{\"sdkVersion\":\"1.0.0\",\"sentAt\":\"2026-11-25T18:19:15Z\",\"namespaces\":{}}";
+    assertThat(server.sendJson("POST", "/v1/instances/matrix-beat/heartbeat", instanceToken, body).statusCode())
+        .isLessThan(300);
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
+        assertThat(server.get("/v1/admin/instances/matrix-beat/heartbeat", server.adminToken()).statusCode()).isEqualTo(200));
   }
 
   /** A viewer credential for an operation on credentials to act on. */

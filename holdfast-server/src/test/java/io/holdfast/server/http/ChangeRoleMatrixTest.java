@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ServerFixture;
+import io.holdfast.server.admin.AdminOperation;
 import io.holdfast.server.model.Role;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -101,49 +102,54 @@ class ChangeRoleMatrixTest {
     return RolloutTestSupport.act(server, token, CHANGE.get(n), action, json);
   }
 
-  /** One operation: the least role it needs, what to prepare as the bootstrap admin, and the request. */
+  /**
+   * One operation: what to prepare as the bootstrap admin, and the request; the least role it
+   * needs is the operation table's ({@link AdminOperation}).
+   */
   enum Operation {
-    LIST_CHANGES(Role.VIEWER, (token, n) -> server.get(CHANGES + "?state=draft,approved", token)),
-    GET_CHANGE(Role.VIEWER, ChangeRoleMatrixTest::draft, (token, n) -> server.get(CHANGES + "/" + CHANGE.get(n), token)),
-    DRY_RUN_STORED_CHANGE(Role.VIEWER, ChangeRoleMatrixTest::draft,
+    LIST_CHANGES(AdminOperation.LIST_CHANGES, (token, n) -> server.get(CHANGES + "?state=draft,approved", token)),
+    GET_CHANGE(AdminOperation.GET_CHANGE, ChangeRoleMatrixTest::draft, (token, n) -> server.get(CHANGES + "/" + CHANGE.get(n), token)),
+    DRY_RUN_STORED_CHANGE(AdminOperation.DRY_RUN_CHANGE, ChangeRoleMatrixTest::draft,
         (token, n) -> server.get(CHANGES + "/" + CHANGE.get(n) + "/dry-run", token)),
-    GET_ROLLOUTS(Role.VIEWER, (token, n) -> server.get("/v1/admin/rollouts", token)),
-    GET_RINGS(Role.VIEWER, (token, n) -> server.get("/v1/admin/rings", token)),
-    GET_SCHEMA(Role.VIEWER, (token, n) -> server.get("/v1/admin/namespaces/core/schema", token)),
-    CREATE_CHANGE(Role.EDITOR, n -> server.createNamespace("m" + n), (token, n) -> server.sendJson("POST", CHANGES, token,
+    GET_ROLLOUTS(AdminOperation.GET_ROLLOUTS, (token, n) -> server.get("/v1/admin/rollouts", token)),
+    GET_RINGS(AdminOperation.LIST_RINGS, (token, n) -> server.get("/v1/admin/rings", token)),
+    GET_SCHEMA(AdminOperation.GET_SCHEMA, (token, n) -> server.get("/v1/admin/namespaces/core/schema", token)),
+    CREATE_CHANGE(AdminOperation.CREATE_CHANGE, n -> server.createNamespace("m" + n), (token, n) -> server.sendJson("POST", CHANGES, token,
         body("role matrix " + n, edit("m" + n, "default", "{\"n\":" + n + "}")))),
-    DRY_RUN_NEW_CHANGE(Role.EDITOR, (token, n) -> server.sendJson("POST", CHANGES + "?dryRun=true", token,
+    DRY_RUN_NEW_CHANGE(AdminOperation.CREATE_CHANGE, (token, n) -> server.sendJson("POST", CHANGES + "?dryRun=true", token,
         body("role matrix " + n, edit("core", "default", "{\"n\":" + n + "}")))),
-    CANCEL(Role.EDITOR, ChangeRoleMatrixTest::draft, (token, n) -> post(token, n, "cancel", reason("not needed"))),
-    APPROVE(Role.PUBLISHER, ChangeRoleMatrixTest::draft, (token, n) -> post(token, n, "approve", "{\"comment\":\"ok\"}")),
-    PROMOTE(Role.PUBLISHER, ChangeRoleMatrixTest::approved, (token, n) -> post(token, n, "promote", null)),
-    PAUSE(Role.PUBLISHER, ChangeRoleMatrixTest::approved, (token, n) -> post(token, n, "pause", null)),
-    RESUME(Role.PUBLISHER, n -> {
+    CANCEL(AdminOperation.CANCEL_CHANGE, ChangeRoleMatrixTest::draft, (token, n) -> post(token, n, "cancel", reason("not needed"))),
+    APPROVE(AdminOperation.APPROVE_CHANGE, ChangeRoleMatrixTest::draft, (token, n) -> post(token, n, "approve", "{\"comment\":\"ok\"}")),
+    PROMOTE(AdminOperation.PROMOTE_CHANGE, ChangeRoleMatrixTest::approved, (token, n) -> post(token, n, "promote", null)),
+    PAUSE(AdminOperation.PAUSE_CHANGE, ChangeRoleMatrixTest::approved, (token, n) -> post(token, n, "pause", null)),
+    RESUME(AdminOperation.RESUME_CHANGE, n -> {
       RolloutTestSupport.perform(server, server.adminToken(), approved(n), "pause", null);
     }, (token, n) -> post(token, n, "resume", null)),
-    BACK_OUT(Role.PUBLISHER, ChangeRoleMatrixTest::rollingOut, (token, n) -> post(token, n, "backout", reason("errors"))),
-    FREEZE_ROLLOUTS(Role.PUBLISHER, (token, n) -> server.sendJson("PUT", FREEZE, token, reason("incident " + n))),
-    HOTFIX(Role.ADMIN, ChangeRoleMatrixTest::approved, (token, n) -> post(token, n, "hotfix", reason("outage"))),
-    LIFT_FREEZE(Role.ADMIN, n -> server.admin("PUT", FREEZE, reason("incident " + n)),
+    BACK_OUT(AdminOperation.BACK_OUT_CHANGE, ChangeRoleMatrixTest::rollingOut, (token, n) -> post(token, n, "backout", reason("errors"))),
+    FREEZE_ROLLOUTS(AdminOperation.FREEZE_ROLLOUTS, (token, n) -> server.sendJson("PUT", FREEZE, token, reason("incident " + n))),
+    HOTFIX(AdminOperation.HOTFIX_CHANGE, ChangeRoleMatrixTest::approved, (token, n) -> post(token, n, "hotfix", reason("outage"))),
+    LIFT_FREEZE(AdminOperation.LIFT_FREEZE, n -> server.admin("PUT", FREEZE, reason("incident " + n)),
         (token, n) -> server.send("DELETE", FREEZE, token, null)),
-    PATCH_RING(Role.ADMIN, (token, n) ->
+    PATCH_RING(AdminOperation.UPDATE_RING, (token, n) ->
         server.sendJson("PATCH", "/v1/admin/rings/beta", token, "{\"bakeTime\":\"" + (48 + n) + "h\"}")),
-    PUT_SCHEMA(Role.ADMIN, (token, n) ->
+    PUT_SCHEMA(AdminOperation.SET_SCHEMA, (token, n) ->
         server.sendJson("PUT", "/v1/admin/namespaces/core/schema", token,
             "{\"type\":\"object\",\"title\":\"v" + n + "\"}")),
-    DELETE_SCHEMA(Role.ADMIN, n -> server.admin("PUT", "/v1/admin/namespaces/loose/schema", "{\"type\":\"object\"}"),
+    DELETE_SCHEMA(AdminOperation.REMOVE_SCHEMA, n -> server.admin("PUT", "/v1/admin/namespaces/loose/schema", "{\"type\":\"object\"}"),
         (token, n) -> server.send("DELETE", "/v1/admin/namespaces/loose/schema", token, null));
 
+    final AdminOperation operation;
     final Role least;
     final IntConsumer setup;
     final BiFunction<String, Integer, HttpResponse<byte[]>> request;
 
-    Operation(Role least, BiFunction<String, Integer, HttpResponse<byte[]>> request) {
-      this(least, n -> { }, request);
+    Operation(AdminOperation operation, BiFunction<String, Integer, HttpResponse<byte[]>> request) {
+      this(operation, n -> { }, request);
     }
 
-    Operation(Role least, IntConsumer setup, BiFunction<String, Integer, HttpResponse<byte[]>> request) {
-      this.least = least;
+    Operation(AdminOperation operation, IntConsumer setup, BiFunction<String, Integer, HttpResponse<byte[]>> request) {
+      this.operation = operation;
+      this.least = operation.role();
       this.setup = setup;
       this.request = request;
     }
