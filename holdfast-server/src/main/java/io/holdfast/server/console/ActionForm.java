@@ -63,7 +63,8 @@ final class ActionForm {
       html.empty("input", "type", "hidden", "name", field[0], "value", field[1]);
     }
     if (reasonLabel != null) {
-      html.empty("input", "type", "text", "name", "reason", "required", "required", "maxlength", String.valueOf(AdminOperation.MAX_TEXT),
+      html.empty("input", "type", "text", "name", "reason", "required", "required",
+          "maxlength", String.valueOf(AdminOperation.MAX_TEXT),
           "placeholder", reasonLabel, "aria-label", reasonLabel, "id", id == null ? null : id + "-reason");
     }
     html.element("button", label, "type", "submit", "class", buttonClass, "id", id);

@@ -113,8 +113,8 @@ public final class Console implements HttpService {
    * @param trustedProxies whose forwarded client address the login throttle believes
    */
   public Console(ConfigStore store, SnapshotHolder snapshots, Changes changes, NamespaceService namespaces, Fleet fleet,
-      ReplicaProbe probe,
-      Clock clock, StrictJson json, ReadYourWrites writes, Authenticator authenticator, TrustedProxies trustedProxies) {
+      ReplicaProbe probe, Clock clock, StrictJson json, ReadYourWrites writes, Authenticator authenticator,
+      TrustedProxies trustedProxies) {
     this(new ConsoleContext(store, snapshots, changes, namespaces, fleet, probe, clock, json, writes, authenticator),
         ConsoleSettings.DEFAULT, trustedProxies);
   }
@@ -153,8 +153,10 @@ public final class Console implements HttpService {
         .post("/namespaces/{ns}/edit", formPage(AdminOperation.CREATE_CHANGE, namespaces::submit))
         .get("/rollouts", page(rollouts::list))
         .get("/rollouts/live", fragment(rollouts::listLive))
-        .post("/rollouts/freeze", action(req -> AdminOperation.FREEZE_ROLLOUTS, rollouts::freeze, req -> "/console/rollouts"))
-        .post("/rollouts/unfreeze", action(req -> AdminOperation.LIFT_FREEZE, rollouts::unfreeze, req -> "/console/rollouts"))
+        .post("/rollouts/freeze",
+            action(req -> AdminOperation.FREEZE_ROLLOUTS, rollouts::freeze, req -> "/console/rollouts"))
+        .post("/rollouts/unfreeze",
+            action(req -> AdminOperation.LIFT_FREEZE, rollouts::unfreeze, req -> "/console/rollouts"))
         .get("/changes/{id}", page(rollouts::change))
         .get("/changes/{id}/live", fragment(rollouts::changeLive))
         .post("/changes/{id}/{action}", action(RolloutPages::operation, rollouts::act, RolloutPages::changeLocation))

@@ -21,8 +21,8 @@ import java.time.Clock;
  * wrappers run it, as the API's gate does).
  */
 record ConsoleContext(
-    ConfigStore store, SnapshotHolder snapshots, Changes changes, NamespaceService namespaces, Fleet fleet, ReplicaProbe probe, Clock clock,
-    StrictJson json, ReadYourWrites writes, Authenticator authenticator) {
+    ConfigStore store, SnapshotHolder snapshots, Changes changes, NamespaceService namespaces, Fleet fleet,
+    ReplicaProbe probe, Clock clock, StrictJson json, ReadYourWrites writes, Authenticator authenticator) {
 
   /** The snapshot being served; 503 before the first load, as in the API. */
   EffectiveSnapshot snapshot() {

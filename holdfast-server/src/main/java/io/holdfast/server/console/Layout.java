@@ -1,5 +1,6 @@
 package io.holdfast.server.console;
 
+import io.holdfast.server.admin.AdminOperation;
 import io.holdfast.server.model.Role;
 
 /**
@@ -16,7 +17,8 @@ final class Layout {
     NAMESPACES("Namespaces", "/console/namespaces", Role.VIEWER),
     SUBSCRIPTIONS("Subscriptions", "/console/subscriptions", Role.VIEWER),
     REPLICAS("Replicas", "/console/replicas", Role.VIEWER),
-    AUDIT("Audit log", "/console/audit", Role.ADMIN);
+    /** Shown to whoever may read the audit log, as the table says. */
+    AUDIT("Audit log", "/console/audit", AdminOperation.READ_AUDIT.role());
 
     final String label;
     final String path;

@@ -181,7 +181,8 @@ final class NamespacePages {
     main.empty("input", "type", "checkbox", "name", "remove", "id", "remove", "checked", edit.remove() ? "checked" : null);
     main.text(" Remove this layer instead").close("label");
     main.element("label", "Why (the change request's description)", "for", "description");
-    main.empty("input", "type", "text", "name", "description", "id", "description", "maxlength", String.valueOf(AdminOperation.MAX_TEXT),
+    main.empty("input", "type", "text", "name", "description", "id", "description",
+        "maxlength", String.valueOf(AdminOperation.MAX_TEXT),
         "value", edit.description());
     main.open("div", "class", "buttons");
     main.element("button", "Preview diff", "type", "submit", "name", "intent", "value", "preview", "id", "preview");

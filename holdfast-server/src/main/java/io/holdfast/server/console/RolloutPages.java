@@ -32,7 +32,10 @@ final class RolloutPages {
 
   private static final int RECENT = 30;
 
-  /** An action on a change: its operation (the role it needs, whether it needs a reason), its name in the URL, its button. */
+  /**
+   * An action on a change: its operation (the role it needs, whether it needs a reason), its name
+   * in the URL, its button.
+   */
   private enum ChangeAction {
     APPROVE(AdminOperation.APPROVE_CHANGE, "approve", "Approve", "primary", null),
     PROMOTE(AdminOperation.PROMOTE_CHANGE, "promote", "Promote to the next ring", "primary",
@@ -189,7 +192,8 @@ final class RolloutPages {
     if (version == null) {
       throw new ProblemException(ProblemType.INVALID_REQUEST, "the form must say which version of the change you saw");
     }
-    String reason = action.operation.needsReason() ? form.required("reason", "The reason", AdminOperation.MAX_TEXT) : null;
+    String reason = action.operation.needsReason()
+        ? form.required("reason", "The reason", AdminOperation.MAX_TEXT) : null;
     ChangeRequest after = switch (action) {
       case APPROVE -> {
         if (ctx.changes().require(id).version() != version) {
@@ -198,8 +202,8 @@ final class RolloutPages {
         }
         String comment = Optional.ofNullable(form.optional("comment")).orElse("").strip();
         if (comment.length() > AdminOperation.MAX_TEXT) {
-          throw new ProblemException(ProblemType.INVALID_REQUEST, "the comment must be at most " + AdminOperation.MAX_TEXT
-              + " characters");
+          throw new ProblemException(ProblemType.INVALID_REQUEST, "the comment must be at most "
+              + AdminOperation.MAX_TEXT + " characters");
         }
         yield ctx.changes().approve(id, admin.actor(), comment);
       }
