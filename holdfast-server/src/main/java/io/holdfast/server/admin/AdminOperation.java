@@ -97,6 +97,9 @@ public enum AdminOperation {
    */
   public static final int MAX_TEXT = 1000;
 
+  /** The most characters of one filter on the audit log (action, target, actor). */
+  public static final int MAX_AUDIT_FILTER = 200;
+
   /** What an operation does to the store. */
   public enum Access {
     READS,

@@ -1,6 +1,7 @@
 package io.holdfast.server.console;
 
 import io.helidon.webserver.http.ServerRequest;
+import io.holdfast.server.admin.AdminOperation;
 import io.holdfast.server.audit.AuditEntry;
 import io.holdfast.server.audit.AuditQuery;
 import io.holdfast.server.audit.AuditVerification;
@@ -13,7 +14,6 @@ import java.util.List;
 final class AuditPage {
 
   private static final int LIMIT = 200;
-  private static final int MAX_FILTER_LENGTH = 200;
 
   private final ConsoleContext ctx;
 
@@ -64,7 +64,7 @@ final class AuditPage {
 
   private static void input(Html html, String name, String placeholder, String value) {
     html.empty("input", "type", "text", "name", name, "placeholder", placeholder, "aria-label", placeholder,
-        "value", value, "maxlength", String.valueOf(MAX_FILTER_LENGTH));
+        "value", value, "maxlength", String.valueOf(AdminOperation.MAX_AUDIT_FILTER));
   }
 
   private static String filter(ServerRequest req, String name) {
@@ -72,9 +72,9 @@ final class AuditPage {
     if (value.isEmpty()) {
       return null;
     }
-    if (value.length() > MAX_FILTER_LENGTH) {
+    if (value.length() > AdminOperation.MAX_AUDIT_FILTER) {
       throw new io.holdfast.server.ProblemException(io.holdfast.protocol.problem.ProblemType.INVALID_REQUEST,
-          "filter '" + name + "' must be at most " + MAX_FILTER_LENGTH + " characters");
+          "filter '" + name + "' must be at most " + AdminOperation.MAX_AUDIT_FILTER + " characters");
     }
     return value;
   }

@@ -6,10 +6,10 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.holdfast.server.admin.AdminOperation;
-import io.holdfast.server.auth.Principal;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
+import io.holdfast.server.admin.AdminOperation;
+import io.holdfast.server.auth.Principal;
 import io.holdfast.server.audit.AuditEntry;
 import io.holdfast.server.audit.AuditQuery;
 import io.holdfast.server.audit.AuditVerification;
@@ -28,7 +28,6 @@ final class AuditAdminApi implements HttpService {
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;
   /** Longest accepted filter value; actions, targets and actors are short names. */
-  private static final int MAX_FILTER_LENGTH = 200;
 
   private final AdminContext ctx;
 
@@ -86,9 +85,9 @@ final class AuditAdminApi implements HttpService {
 
   private static String filter(ServerRequest req, String name) {
     String value = req.query().first(name).orElse(null);
-    if (value != null && (value.isEmpty() || value.length() > MAX_FILTER_LENGTH)) {
+    if (value != null && (value.isEmpty() || value.length() > AdminOperation.MAX_AUDIT_FILTER)) {
       throw new ProblemException(ProblemType.INVALID_REQUEST,
-          "query parameter '" + name + "' must be 1 to " + MAX_FILTER_LENGTH + " characters");
+          "query parameter '" + name + "' must be 1 to " + AdminOperation.MAX_AUDIT_FILTER + " characters");
     }
     return value;
   }

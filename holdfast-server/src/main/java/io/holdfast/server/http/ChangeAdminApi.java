@@ -15,6 +15,7 @@ import io.holdfast.server.admin.AdminOperation;
 import io.holdfast.server.auth.Principal;
 import io.holdfast.server.model.Names;
 import io.holdfast.server.model.Scope;
+import io.holdfast.server.namespace.NamespaceService;
 import io.holdfast.server.rollout.Approval;
 import io.holdfast.server.rollout.ChangeEdit;
 import io.holdfast.server.rollout.ChangeRequest;
@@ -24,7 +25,6 @@ import io.holdfast.server.rollout.DryRun;
 import io.holdfast.server.rollout.GateVerdict;
 import io.holdfast.server.rollout.RingRelease;
 import io.holdfast.server.rollout.SubscriptionEdit;
-import io.holdfast.server.subscription.SubscriptionsDocument;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -198,7 +198,7 @@ final class ChangeAdminApi implements HttpService {
       JsonObjectReader edit = JsonObjectReader.of((ObjectNode) node.get(i),
           Set.of("namespace", "scope", "content", "remove", "baseRevision"), path);
       String namespace = Names.require("namespace name in '" + path + "'", edit.requiredString("namespace"));
-      if (namespace.equals(SubscriptionsDocument.NAMESPACE)) {
+      if (!NamespaceService.editable(namespace)) {
         throw new ProblemException(ProblemType.INVALID_NAME, "namespace '" + namespace + "' is built from subscriptions;"
             + " change subscriptions through /v1/admin/subscriptions");
       }

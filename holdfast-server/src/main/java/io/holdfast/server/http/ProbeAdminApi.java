@@ -1,13 +1,13 @@
 package io.holdfast.server.http;
 
-import io.holdfast.server.admin.AdminOperation;
-import io.holdfast.server.auth.Principal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.holdfast.server.admin.AdminOperation;
+import io.holdfast.server.auth.Principal;
 import io.holdfast.server.probe.ProbeReport;
 import io.holdfast.server.probe.ProbeResults;
 import io.holdfast.server.probe.ReplicaProbe;
