@@ -1,6 +1,7 @@
 package io.holdfast.cli;
 
 import io.holdfast.server.HoldfastServer;
+import io.holdfast.server.ReplicaStartException;
 import io.holdfast.server.config.ServerConfig;
 import io.holdfast.server.config.ServerConfigLoader;
 import io.holdfast.server.datadir.UnsafePermissionsException;
@@ -24,6 +25,9 @@ final class ServerCommand implements Callable<Integer> {
 
   /** Exit status when the replica refuses to start because a secret file is open to others. */
   static final int EXIT_UNSAFE_FILES = 5;
+
+  /** Exit status when the replica cannot start: a port taken, the database unreachable, a bad key. */
+  static final int EXIT_START_FAILED = 6;
 
   @Spec
   CommandSpec spec;
@@ -168,6 +172,10 @@ final class ServerCommand implements Callable<Integer> {
       // A refusal to start, not a crash: one clear line and a non-zero exit, no stack trace.
       spec.commandLine().getErr().println("error: " + e.getMessage());
       return EXIT_UNSAFE_FILES;
+    } catch (ReplicaStartException e) {
+      // Everything the start had opened is stopped again, so returning ends the process at once.
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return EXIT_START_FAILED;
     }
     awaitShutdown(server);
     return 0;

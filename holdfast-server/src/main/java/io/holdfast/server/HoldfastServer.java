@@ -4,9 +4,11 @@ import io.holdfast.protocol.signature.DocumentSigner;
 import io.holdfast.protocol.signature.VerificationKey;
 import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.auth.CredentialUse;
+import io.holdfast.server.config.JdbcUrls;
 import io.holdfast.server.config.ServerConfig;
 import io.holdfast.server.datadir.AtomicFiles;
 import io.holdfast.server.datadir.DataDirectoryLock;
+import io.holdfast.server.datadir.UnsafePermissionsException;
 import io.holdfast.server.edge.EdgeServer;
 import io.holdfast.server.tls.ReplicaTls;
 import io.holdfast.server.fleet.Fleet;
@@ -17,7 +19,6 @@ import io.holdfast.server.subscription.UsageReport;
 import io.holdfast.server.metrics.ServerMetrics;
 import io.holdfast.server.model.Role;
 import io.holdfast.server.probe.ReplicaProbe;
-import io.holdfast.server.signing.SigningKeyFile;
 import io.holdfast.server.snapshot.SnapshotBuilder;
 import io.holdfast.server.snapshot.SnapshotHolder;
 import io.holdfast.server.store.ConfigStore;
@@ -112,110 +113,110 @@ public final class HoldfastServer implements AutoCloseable {
   /**
    * Starts a replica whose store is wrapped by {@code storeDecorator}: the failpoint through
    * which fault tests make a real store fail on demand (FAULTS.md A13, A18).
+   *
+   * <p>A start that fails stops everything it had started, the last first (the web server, the
+   * timers, the database pools; the data directory's lock is held only around initialisation),
+   * so that the process can exit at once and the ports, the database and the directory are free
+   * for the next attempt. The rollout engine starts only once the replica listens, so a failed
+   * start never takes the rollout lease.
+   *
+   * @throws ReplicaStartException if a port is taken, the database cannot be opened, the
+   *     signing key cannot be used, or another step fails; its message is one line for an operator
+   * @throws io.holdfast.server.datadir.UnsafePermissionsException if a secret file is open to
+   *     other users
+   * @throws io.holdfast.server.config.ConfigException if the TLS files cannot be used
    */
-  @SuppressWarnings("try") // the lock is held for the block's duration, never referenced
   public static HoldfastServer start(ServerConfig config, Clock clock, UnaryOperator<ConfigStore> storeDecorator) {
     // First: a certificate that cannot be used stops the start before anything is opened.
     ReplicaTls tls = ReplicaTls.load(config.tls());
-    CredentialTokens tokens = new CredentialTokens(new SecureRandom());
-    ConfigStore store = null;
-    SnapshotHolder snapshots = null;
-    ReplicaProbe probe = null;
-    ServerMetrics metrics = new ServerMetrics(clock);
-    HeartbeatWriter heartbeats = null;
-    RolloutStore rollouts = null;
-    RolloutEngine engine = null;
-    RevisionNotifications notifications = null;
-    EdgeServer web = null;
-    CredentialUse credentialUse = null;
-    Database.Dialect dialect = null;
+    StartedParts started = new StartedParts();
+    started.add(tls::close);
     try {
-      DocumentSigner signer;
-      String adminToken;
-      try (DataDirectoryLock lock = DataDirectoryLock.acquire(config.dataDirectory())) {
-        Database database = Database.open(config.jdbcUrl(), config.storeTimeout());
-        dialect = database.dialect();
-        store = storeDecorator.apply(new JdbcConfigStore(database, clock));
-        rollouts = new JdbcRolloutStore(database, clock);
-        signer = SigningKeyFile.loadOrCreate(config.signingKey());
-        adminToken = bootstrapToken(config, tokens);
-        store.ensureAdminCredential(BOOTSTRAP_CREDENTIAL, Role.ADMIN, CredentialTokens.hash(adminToken));
-        probe = new ReplicaProbe(config.probe(), signer, clock);
-        probe.ensureCanary(store);
-      }
-      snapshots = new SnapshotHolder(store, new SnapshotBuilder(signer, clock), clock);
-      snapshots.refresh();
-      snapshots.start(config.refreshInterval());
-      if (dialect == Database.Dialect.POSTGRESQL) {
-        SnapshotHolder listening = snapshots;
-        notifications = RevisionNotifications.start(config.jdbcUrl(), config.storeTimeout(),
-            () -> refreshQuietly(listening));
-      }
-      metrics.bindSnapshots(snapshots);
-      heartbeats = new HeartbeatWriter(store, MAX_BUFFERED_HEARTBEATS, HEARTBEAT_BATCH, HEARTBEAT_RETRY);
-      Fleet fleet = new Fleet(store, snapshots, clock, FLEET_SILENT_AFTER, Duration.ofSeconds(1));
-      metrics.bindFleet(fleet, heartbeats);
-      ConfigStore usageStore = store;
-      metrics.bindSubscriptions(() -> UsageReport.of(usageStore.listSubscriptions(SubscriptionFilter.ALL),
-          usageStore.latestHeartbeats(), clock.instant()));
-      SnapshotHolder refreshed = snapshots;
-      Changes changes = new Changes(store, rollouts, config.rollouts().requiredApprovals(), clock, metrics::recordBackout);
-      credentialUse = new CredentialUse(store);
-      credentialUse.start(CredentialUse.FLUSH_INTERVAL);
-      web = HttpApi.start(config, store, snapshots, List.of(signer.verificationKey()), tokens, clock, probe, metrics,
-          fleet, heartbeats, changes, new NamespaceService(store, rollouts, changes), credentialUse, tls);
-      metrics.bindEdge(web);
-      engine = new RolloutEngine(rollouts, store, clock, replicaName(config, web.port()), config.rollouts().leaseTtl(),
-          () -> refreshQuietly(refreshed), metrics::recordBackout);
-      metrics.bindRollouts(engine);
-      if (config.rollouts().engineEnabled()) {
-        engine.start(config.rollouts().tickInterval());
-      }
-      String scheme = tls.enabled() ? "https" : "http";
-      LOG.info("Holdfast replica listening on {}://{}:{} for instances and {}://{}:{} for /metrics and health "
-          + "(store {}, signing key {})", scheme, config.host(), web.port(), scheme, config.host(), HttpApi.managementPort(web),
-          config.jdbcUrl(), signer.verificationKey().keyId());
-      if (tls.enabled() && config.probe().enabled() && config.probe().targets().isEmpty()) {
-        // The probe's client trusts the JDK's authorities and has no client certificate; this
-        // replica's own name and CA are not known to it.
-        LOG.warn("the synthetic probe does not probe this replica over TLS by itself; set probe-targets to its https "
-            + "address (trusted by the JDK's authorities, and without tls-client-ca)");
-      } else {
-        probe.start(config.host(), web.port());
-      }
-      ReplicaProbe started = probe;
-      probe.running().ifPresent(running -> metrics.bindProbe(started.results(), running.targets()));
-      return new HoldfastServer(config, store, snapshots, web, signer.verificationKey(), adminToken, probe, metrics,
-          heartbeats, engine, notifications, credentialUse, tls);
+      return startParts(config, clock, storeDecorator, tls, started);
     } catch (RuntimeException e) {
-      tls.close();
-      if (web != null) {
-        web.close();
-      }
-      if (credentialUse != null) {
-        credentialUse.close();
-      }
-      if (engine != null) {
-        engine.close();
-      }
-      if (notifications != null) {
-        notifications.close();
-      }
-      if (probe != null) {
-        probe.close();
-      }
-      if (heartbeats != null) {
-        heartbeats.close();
-      }
-      metrics.close();
-      if (snapshots != null) {
-        snapshots.close();
-      }
-      if (store != null) {
-        store.close();
-      }
-      throw e;
+      started.stopAll(e);
+      LOG.debug("the replica did not start; everything it had started is stopped", e);
+      throw e instanceof UnsafePermissionsException || e instanceof ReplicaStartException ? e
+          : new ReplicaStartException("the replica did not start: " + StartFailures.reason(e), e);
     }
+  }
+
+  /** The steps of {@link #start(ServerConfig, Clock, UnaryOperator)}; each part started is added to {@code started}. */
+  @SuppressWarnings("try") // the lock is held for the block's duration, never referenced
+  private static HoldfastServer startParts(ServerConfig config, Clock clock, UnaryOperator<ConfigStore> storeDecorator,
+      ReplicaTls tls, StartedParts started) {
+    CredentialTokens tokens = new CredentialTokens(new SecureRandom());
+    ServerMetrics metrics = new ServerMetrics(clock);
+    started.add(metrics::close);
+    ConfigStore store;
+    RolloutStore rollouts;
+    Database.Dialect dialect;
+    DocumentSigner signer;
+    String adminToken;
+    ReplicaProbe probe;
+    try (DataDirectoryLock lock = DataDirectoryLock.acquire(config.dataDirectory())) {
+      Database database = StartFailures.openDatabase(config);
+      started.add(database::close);
+      dialect = database.dialect();
+      store = storeDecorator.apply(new JdbcConfigStore(database, clock));
+      started.add(store::close);
+      rollouts = new JdbcRolloutStore(database, clock);
+      signer = StartFailures.signer(config);
+      adminToken = bootstrapToken(config, tokens);
+      store.ensureAdminCredential(BOOTSTRAP_CREDENTIAL, Role.ADMIN, CredentialTokens.hash(adminToken));
+      probe = new ReplicaProbe(config.probe(), signer, clock);
+      started.add(probe::close);
+      probe.ensureCanary(store);
+    }
+    SnapshotHolder snapshots = new SnapshotHolder(store, new SnapshotBuilder(signer, clock), clock);
+    started.add(snapshots::close);
+    snapshots.refresh();
+    snapshots.start(config.refreshInterval());
+    RevisionNotifications notifications = null;
+    if (dialect == Database.Dialect.POSTGRESQL) {
+      notifications = RevisionNotifications.start(config.jdbcUrl(), config.storeTimeout(),
+          () -> refreshQuietly(snapshots));
+      started.add(notifications::close);
+    }
+    metrics.bindSnapshots(snapshots);
+    HeartbeatWriter heartbeats = new HeartbeatWriter(store, MAX_BUFFERED_HEARTBEATS, HEARTBEAT_BATCH, HEARTBEAT_RETRY);
+    started.add(heartbeats::close);
+    Fleet fleet = new Fleet(store, snapshots, clock, FLEET_SILENT_AFTER, Duration.ofSeconds(1));
+    metrics.bindFleet(fleet, heartbeats);
+    metrics.bindSubscriptions(() -> UsageReport.of(store.listSubscriptions(SubscriptionFilter.ALL),
+        store.latestHeartbeats(), clock.instant()));
+    Changes changes = new Changes(store, rollouts, config.rollouts().requiredApprovals(), clock, metrics::recordBackout);
+    CredentialUse credentialUse = new CredentialUse(store);
+    started.add(credentialUse::close);
+    credentialUse.start(CredentialUse.FLUSH_INTERVAL);
+    EdgeServer web = StartFailures.listen(config, () -> HttpApi.start(config, store, snapshots,
+        List.of(signer.verificationKey()), tokens, clock, probe, metrics, fleet, heartbeats, changes,
+        new NamespaceService(store, rollouts, changes), credentialUse, tls));
+    started.add(web::close);
+    metrics.bindEdge(web);
+    // Only now that the replica listens: a replica that cannot serve must not lead rollouts.
+    RolloutEngine engine = new RolloutEngine(rollouts, store, clock, replicaName(config, web.port()),
+        config.rollouts().leaseTtl(), () -> refreshQuietly(snapshots), metrics::recordBackout);
+    started.add(engine::close);
+    metrics.bindRollouts(engine);
+    if (config.rollouts().engineEnabled()) {
+      engine.start(config.rollouts().tickInterval());
+    }
+    String scheme = tls.enabled() ? "https" : "http";
+    LOG.info("Holdfast replica listening on {}://{}:{} for instances and {}://{}:{} for /metrics and health "
+        + "(store {}, signing key {})", scheme, config.host(), web.port(), scheme, config.host(), HttpApi.managementPort(web),
+        JdbcUrls.redact(config.jdbcUrl()), signer.verificationKey().keyId());
+    if (tls.enabled() && config.probe().enabled() && config.probe().targets().isEmpty()) {
+      // The probe's client trusts the JDK's authorities and has no client certificate; this
+      // replica's own name and CA are not known to it.
+      LOG.warn("the synthetic probe does not probe this replica over TLS by itself; set probe-targets to its https "
+          + "address (trusted by the JDK's authorities, and without tls-client-ca)");
+    } else {
+      probe.start(config.host(), web.port());
+    }
+    probe.running().ifPresent(running -> metrics.bindProbe(probe.results(), running.targets()));
+    return new HoldfastServer(config, store, snapshots, web, signer.verificationKey(), adminToken, probe, metrics,
+        heartbeats, engine, notifications, credentialUse, tls);
   }
 
   /** A name for this replica's rollout lease: its address, and a nonce that tells restarts apart. */

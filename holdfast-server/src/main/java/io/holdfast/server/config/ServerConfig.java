@@ -86,10 +86,15 @@ public record ServerConfig(
         "admin-token must be at least 16 characters long");
   }
 
-  /** Every setting but the admin token's value: a configuration may be logged or shown (FAULTS D14). */
+  /**
+   * Every setting but the secrets: the admin token's value and any password in the JDBC URL
+   * ({@link JdbcUrls#redact}). A configuration may be logged or shown (FAULTS D14). The TLS
+   * settings are file paths; the key in them is never read into this record.
+   */
   @Override
   public String toString() {
-    return "ServerConfig[host=" + host + ", port=" + port + ", dataDirectory=" + dataDirectory + ", jdbcUrl=" + jdbcUrl
+    return "ServerConfig[host=" + host + ", port=" + port + ", dataDirectory=" + dataDirectory + ", jdbcUrl="
+        + JdbcUrls.redact(jdbcUrl)
         + ", signingKey=" + signingKey + ", adminToken=" + (adminToken == null ? "(admin-token file)" : "(redacted)")
         + ", maxBodyBytes=" + maxBodyBytes + ", maxDepth=" + maxDepth + ", refreshInterval=" + refreshInterval
         + ", storeTimeout=" + storeTimeout + ", maxWatchers=" + maxWatchers + ", maxConcurrentRequests="

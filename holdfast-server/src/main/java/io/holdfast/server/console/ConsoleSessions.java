@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The console sessions of this replica, in memory: a login on one replica is unknown to the
@@ -19,7 +20,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Session ids are 256 random bits. Sessions are kept under the SHA-256 of their id, so a heap
  * dump does not hand out live cookies. A session ends when idle for
  * {@link ConsoleSettings#idleTimeout()}, {@link ConsoleSettings#maxLifetime()} after login, or
- * at logout. Expiry is judged when a session is read, by the injected clock. Thread-safe.
+ * at logout. Expiry is judged when a session is read, by the injected clock.
+ *
+ * <p>Thread-safe. Only {@link #create} adds sessions, and creates are serialised by
+ * {@code creating}, so making room and adding are one step: concurrent logins never take the
+ * count past {@link ConsoleSettings#maxSessions()} (reads and removals need no lock, they only
+ * shrink it). A {@link ReentrantLock}, not a monitor: logins run on virtual threads.
  */
 final class ConsoleSessions {
 
@@ -30,6 +36,7 @@ final class ConsoleSessions {
   private final Clock clock;
   private final SecureRandom random;
   private final Map<String, ConsoleSession> sessions = new ConcurrentHashMap<>();
+  private final ReentrantLock creating = new ReentrantLock();
 
   ConsoleSessions(ConsoleSettings settings, Clock clock, SecureRandom random) {
     this.settings = settings;
@@ -39,12 +46,17 @@ final class ConsoleSessions {
 
   Created create(String credentialHash) {
     Instant now = clock.instant();
-    if (sessions.size() >= settings.maxSessions()) {
-      makeRoom(now);
-    }
     String id = randomToken();
     ConsoleSession session = new ConsoleSession(CredentialTokens.hash(id), randomToken(), credentialHash, now);
-    sessions.put(session.key(), session);
+    creating.lock();
+    try {
+      if (sessions.size() >= settings.maxSessions()) {
+        makeRoom(now);
+      }
+      sessions.put(session.key(), session);
+    } finally {
+      creating.unlock();
+    }
     return new Created(id, session);
   }
 
@@ -90,8 +102,8 @@ final class ConsoleSessions {
         || !now.isBefore(session.createdAt().plus(settings.maxLifetime()));
   }
 
-  /** Drops expired sessions, then, if still full, the least recently used one. */
-  private synchronized void makeRoom(Instant now) {
+  /** Drops expired sessions, then, if still full, the least recently used one; under {@code creating}. */
+  private void makeRoom(Instant now) {
     sessions.values().removeIf(s -> expired(s, now));
     while (sessions.size() >= settings.maxSessions()) {
       sessions.values().stream().min(Comparator.comparing(ConsoleSession::lastSeen))

@@ -81,10 +81,17 @@ public final class EdgeServer implements AutoCloseable {
    */
   public static EdgeServer start(IntFunction<WebServer> factory, String host, int port, EdgeConnections connections) {
     EdgeServer server = new EdgeServer(factory, connections, probeAddress(host));
-    server.web = factory.apply(port).start();
+    try {
+      server.web = factory.apply(port).start();
+    } catch (RuntimeException e) {
+      server.timer.shutdownNow();
+      throw e;
+    }
     server.port = server.web.port();
     if (server.port < 0) {
+      // Helidon logs why (a port taken, say) and stops; it does not throw.
       server.web.stop();
+      server.timer.shutdownNow();
       throw new IllegalStateException("the web server did not start on " + host + ":" + port);
     }
     server.timer.scheduleWithFixedDelay(server::sweep, SWEEP_INTERVAL.toMillis(), SWEEP_INTERVAL.toMillis(),

@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.holdfast.server.FailureStreak;
 import io.holdfast.server.edge.EdgeConnections;
 import io.holdfast.server.edge.EdgeServer;
 import io.holdfast.server.fleet.Fleet;
@@ -37,8 +38,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.function.IntSupplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * The replica's metrics, in one Micrometer registry scraped by Prometheus at {@code /metrics}.
@@ -49,6 +52,11 @@ import java.util.function.IntSupplier;
  * (route templates, status codes, states), so the number of series stays bounded however large
  * the fleet. Names follow Prometheus conventions (base units, {@code _total} counters), which
  * {@code promtool check metrics} verifies in the tests. One per replica; thread-safe.
+ *
+ * <p>The subscription figures are recomputed from the store under a {@link ReentrantLock}, not a
+ * monitor: scrapes may run on virtual threads, and one blocked on a monitor held across a store
+ * read pins its carrier on JDK 21 to 23. A failed recomputation keeps the last figures and is
+ * logged once per streak ({@link FailureStreak}).
  */
 public final class ServerMetrics implements AutoCloseable {
 
@@ -59,12 +67,17 @@ public final class ServerMetrics implements AutoCloseable {
   private static final Duration USAGE_REFRESH = Duration.ofSeconds(5);
 
   private volatile Supplier<List<Usage>> usage;
+  private final ReentrantLock usageRefresh = new ReentrantLock();
+  private final FailureStreak usageFailures;
+  /** Guarded by {@code usageRefresh}. */
   private Instant lastUsageRefresh;
   private MultiGauge overAllocated;
   private MultiGauge utilisation;
 
   public ServerMetrics(Clock clock) {
     this.clock = clock;
+    this.usageFailures = new FailureStreak(LoggerFactory.getLogger(ServerMetrics.class),
+        "recomputing the subscription metrics", Duration.ofMinutes(1), clock);
     // Two of Micrometer's standard meters break Prometheus naming rules (promtool check
     // metrics): a counter in nanoseconds, and a gauge named like a histogram's count.
     registry.config()
@@ -326,18 +339,30 @@ public final class ServerMetrics implements AutoCloseable {
    * must not wait on a failing query each time (Prometheus would time it out and lose
    * {@code holdfast_store_up} with it).
    */
-  private synchronized void refreshSubscriptions() {
-    Instant now = clock.instant();
-    if (usage == null || (lastUsageRefresh != null && Duration.between(lastUsageRefresh, now).compareTo(USAGE_REFRESH) < 0)) {
-      return;
-    }
-    lastUsageRefresh = now;
-    List<Usage> rows;
+  private void refreshSubscriptions() {
+    usageRefresh.lock();
     try {
-      rows = usage.get();
-    } catch (RuntimeException e) {
-      return; // the store is down: the last figures stay, and holdfast_store_up says why
+      Instant now = clock.instant();
+      if (usage == null
+          || (lastUsageRefresh != null && Duration.between(lastUsageRefresh, now).compareTo(USAGE_REFRESH) < 0)) {
+        return;
+      }
+      lastUsageRefresh = now;
+      List<Usage> rows;
+      try {
+        rows = usage.get();
+        usageFailures.succeeded();
+      } catch (RuntimeException e) {
+        usageFailures.failed(e); // the last figures stay; holdfast_store_up says whether the store is down
+        return;
+      }
+      register(rows);
+    } finally {
+      usageRefresh.unlock();
     }
+  }
+
+  private void register(List<Usage> rows) {
     Map<String, Long> over = new TreeMap<>();
     Map<String, Double> highest = new TreeMap<>();
     for (Usage row : rows) {

@@ -80,10 +80,14 @@ public final class ReplicaProbe implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
-    if (running != null) {
-      running.close();
+  public void close() {
+    SyntheticProbe stopping;
+    synchronized (this) {
+      stopping = running;
       running = null;
+    }
+    if (stopping != null) {
+      stopping.close(); // outside the monitor: it waits for a round that may be probing
     }
   }
 

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +35,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A {@link #tick()} is one pass over the changes; {@link #start(Duration)} runs ticks on a
  * daemon thread, and tests call it directly with a driven clock. Thread-safe: ticks are
- * serialised.
+ * serialised by {@code ticking}.
+ *
+ * <p>Shutdown does not wait for a tick: a tick makes a dozen database calls, and a replica being
+ * stopped should hand the lease over at once. {@link #close()} sets {@code closed}; a tick looks
+ * at it between steps and stops early. Whoever is last gives up the lease: {@code close()} if no
+ * tick runs (it takes {@code ticking} without waiting), else the tick as it ends (it looks at
+ * {@code closed} again after letting go of {@code ticking}). Both look after the other's step,
+ * so the lease is always given up, and a tick never takes it once closed is seen.
  */
 public final class RolloutEngine implements AutoCloseable {
 
@@ -52,7 +60,10 @@ public final class RolloutEngine implements AutoCloseable {
   private final Duration leaseTtl;
   private final Runnable afterWrite;
   private final Consumer<String> backOuts;
+  private final ReentrantLock ticking = new ReentrantLock();
+  private final Object lifecycle = new Object();
   private ScheduledExecutorService schedule;
+  private volatile boolean closed;
   private volatile boolean leader;
   private volatile int active;
 
@@ -88,23 +99,29 @@ public final class RolloutEngine implements AutoCloseable {
   }
 
   /** Runs a tick every {@code interval} until closed. */
-  public synchronized void start(Duration interval) {
-    if (schedule != null) {
-      throw new IllegalStateException("already started");
+  public void start(Duration interval) {
+    synchronized (lifecycle) {
+      if (schedule != null || closed) {
+        throw new IllegalStateException(closed ? "closed" : "already started");
+      }
+      schedule = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "holdfast-rollout-engine");
+        t.setDaemon(true);
+        return t;
+      });
+      schedule.scheduleWithFixedDelay(this::tickQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
-    schedule = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "holdfast-rollout-engine");
-      t.setDaemon(true);
-      return t;
-    });
-    schedule.scheduleWithFixedDelay(this::tickQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void tickQuietly() {
     try {
       tick();
     } catch (RuntimeException e) {
-      LOG.warn("rollout engine tick failed; retrying at the next one", e);
+      if (closed) {
+        LOG.debug("rollout engine tick ended by shutdown", e);
+      } else {
+        LOG.warn("rollout engine tick failed; retrying at the next one", e);
+      }
     }
   }
 
@@ -112,7 +129,17 @@ public final class RolloutEngine implements AutoCloseable {
    * One pass: take or renew the lease, then act on every rolling-out change and start approved
    * ones. Returns what it did, one line per transition, for logs and tests.
    */
-  public synchronized List<String> tick() {
+  public List<String> tick() {
+    ticking.lock();
+    try {
+      return closed ? List.of() : tickHoldingLock();
+    } finally {
+      ticking.unlock();
+      releaseLeaseIfClosed();
+    }
+  }
+
+  private List<String> tickHoldingLock() {
     Optional<Lease> held;
     try {
       held = rollouts.acquireLease(LEASE, holder, leaseTtl);
@@ -160,13 +187,19 @@ public final class RolloutEngine implements AutoCloseable {
       List<Instance> instances = store.listInstances();
       Map<String, Heartbeat> heartbeats = HealthGate.byInstance(store.latestHeartbeats());
       for (ChangeRequest change : rolling) {
+        if (closed) {
+          return; // shutting down: the next leader judges what is left
+        }
         RingPolicy ring = rings.get(change.currentRing());
         GateVerdict verdict = HealthGate.evaluate(ring, change, instances, heartbeats, clock.instant());
         act(change, verdict, order, frozen, lease, actions);
       }
     }
-    if (!frozen) {
+    if (!frozen && !closed) {
       for (ChangeRequest change : oldestFirst(ChangeState.APPROVED)) {
+        if (closed) {
+          return;
+        }
         if (!change.paused()) {
           transition(actions, change, "started in ring " + order.get(0).ring(),
               () -> rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, actor(), lease));
@@ -227,19 +260,41 @@ public final class RolloutEngine implements AutoCloseable {
     return "rollout-engine@" + holder;
   }
 
-  /** Stops ticking and gives up the lease so another replica takes over without waiting it out. */
+  /**
+   * Stops ticking and gives up the lease so another replica takes over without waiting it out.
+   * Does not wait for a tick in progress: that tick stops at its next step and gives up the lease
+   * itself (see the class comment).
+   */
   @Override
-  public synchronized void close() {
-    if (schedule != null) {
-      schedule.shutdownNow();
+  public void close() {
+    closed = true;
+    ScheduledExecutorService stopping;
+    synchronized (lifecycle) {
+      stopping = schedule;
+      schedule = null;
     }
-    if (leader) {
-      try {
-        rollouts.releaseLease(LEASE, holder);
-      } catch (RuntimeException e) {
-        LOG.warn("could not give up the rollout lease; it expires on its own: {}", e.getMessage());
+    if (stopping != null) {
+      stopping.shutdown(); // no interrupt: a tick in progress ends at its next step, not inside a database call
+    }
+    releaseLeaseIfClosed();
+  }
+
+  /** Gives up the lease once closed, unless a tick runs: that tick calls this again as it ends. */
+  private void releaseLeaseIfClosed() {
+    if (!closed || !ticking.tryLock()) {
+      return;
+    }
+    try {
+      if (leader) {
+        leader = false;
+        try {
+          rollouts.releaseLease(LEASE, holder);
+        } catch (RuntimeException e) {
+          LOG.warn("could not give up the rollout lease; it expires on its own: {}", e.getMessage());
+        }
       }
-      leader = false;
+    } finally {
+      ticking.unlock();
     }
   }
 }

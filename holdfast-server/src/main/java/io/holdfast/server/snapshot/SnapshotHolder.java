@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,10 @@ import org.slf4j.LoggerFactory;
  * once on its next look.
  *
  * <p>Thread-safe. {@link #current()} is a volatile read and never blocks; refreshes are
- * serialised so two callers never build the same snapshot twice.
+ * serialised so two callers never build the same snapshot twice. They are serialised by a
+ * {@link ReentrantLock}, not a monitor: a refresh reads the store and builds in parallel (about
+ * 450 ms at 10,000 instances), on request virtual threads, and a virtual thread blocked while
+ * holding a monitor pins its carrier on JDK 21 to 23; a lock lets the waiting ones unmount.
  */
 public final class SnapshotHolder implements AutoCloseable {
 
@@ -63,7 +67,7 @@ public final class SnapshotHolder implements AutoCloseable {
   private volatile boolean closed;
   /** Put in place of {@link #changed}'s future by {@link #close()}; failed, never replaced. */
   private final CompletableFuture<EffectiveSnapshot> closedSignal = new CompletableFuture<>();
-  private final Object refreshLock = new Object();
+  private final ReentrantLock refreshLock = new ReentrantLock();
   private volatile Instant lastStoreSuccess;
   private volatile String lastStoreError;
   private volatile Instant storeFailingSince;
@@ -140,43 +144,50 @@ public final class SnapshotHolder implements AutoCloseable {
    * @throws RuntimeException if the store cannot be read; the previous snapshot stays in place
    */
   public EffectiveSnapshot refresh() {
-    synchronized (refreshLock) {
-      try {
-        EffectiveSnapshot previous = current.get();
-        long newest = store.currentRevision();
-        storeRevision = newest;
-        if (previous != null && newest == previous.revision()) {
-          markStoreHealthy();
-          return previous;
-        }
-        long started = System.nanoTime();
-        StoreState state = store.loadState();
-        long loaded = System.nanoTime();
-        EffectiveSnapshot next = builder.build(state, previous);
-        long built = System.nanoTime();
-        swap(next);
-        lastRefresh = new RefreshTimings(Duration.ofNanos(loaded - started), Duration.ofNanos(built - loaded),
-            Duration.ofNanos(System.nanoTime() - built));
+    refreshLock.lock();
+    try {
+      return refreshHoldingLock();
+    } finally {
+      refreshLock.unlock();
+    }
+  }
+
+  private EffectiveSnapshot refreshHoldingLock() {
+    try {
+      EffectiveSnapshot previous = current.get();
+      long newest = store.currentRevision();
+      storeRevision = newest;
+      if (previous != null && newest == previous.revision()) {
         markStoreHealthy();
-        if (previous == null) {
-          LOG.info("first snapshot at revision {} with {} instances", next.revision(), next.instances().size());
-        } else {
-          LOG.debug("snapshot at revision {} with {} instances", next.revision(), next.instances().size());
-        }
-        return next;
-      } catch (RuntimeException e) {
-        String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-        if (!message.equals(lastStoreError)) {
-          // Logged once per distinct failure, not once per poll.
-          LOG.warn("cannot refresh snapshot from the store; serving revision {}: {}",
-              current.get() == null ? "none" : current.get().revision(), message);
-        }
-        if (storeFailingSince == null) {
-          storeFailingSince = clock.instant();
-        }
-        lastStoreError = message;
-        throw e;
+        return previous;
       }
+      long started = System.nanoTime();
+      StoreState state = store.loadState();
+      long loaded = System.nanoTime();
+      EffectiveSnapshot next = builder.build(state, previous);
+      long built = System.nanoTime();
+      swap(next);
+      lastRefresh = new RefreshTimings(Duration.ofNanos(loaded - started), Duration.ofNanos(built - loaded),
+          Duration.ofNanos(System.nanoTime() - built));
+      markStoreHealthy();
+      if (previous == null) {
+        LOG.info("first snapshot at revision {} with {} instances", next.revision(), next.instances().size());
+      } else {
+        LOG.debug("snapshot at revision {} with {} instances", next.revision(), next.instances().size());
+      }
+      return next;
+    } catch (RuntimeException e) {
+      String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+      if (!message.equals(lastStoreError)) {
+        // Logged once per distinct failure, not once per poll.
+        LOG.warn("cannot refresh snapshot from the store; serving revision {}: {}",
+            current.get() == null ? "none" : current.get().revision(), message);
+      }
+      if (storeFailingSince == null) {
+        storeFailingSince = clock.instant();
+      }
+      lastStoreError = message;
+      throw e;
     }
   }
 
@@ -264,7 +275,7 @@ public final class SnapshotHolder implements AutoCloseable {
    * so requests still in flight are answered. Idempotent.
    */
   @Override
-  public synchronized void close() {
+  public void close() {
     closed = true;
     changed.getAndSet(closedSignal).completeExceptionally(new IllegalStateException("the snapshot holder is closed"));
     for (String instance : instanceChanged.keySet()) {
@@ -273,14 +284,19 @@ public final class SnapshotHolder implements AutoCloseable {
         waiting.completeExceptionally(new IllegalStateException("the snapshot holder is closed"));
       }
     }
-    if (poller != null) {
-      poller.shutdownNow();
+    ScheduledExecutorService stopping;
+    synchronized (this) {
+      stopping = poller;
+      poller = null;
+    }
+    if (stopping != null) {
+      // Outside the monitor: the wait is for a poll that may be reading the store.
+      stopping.shutdownNow();
       try {
-        poller.awaitTermination(5, TimeUnit.SECONDS);
+        stopping.awaitTermination(5, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      poller = null;
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.holdfast.server.store;
 
+import io.holdfast.server.config.JdbcUrls;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
@@ -52,7 +53,7 @@ public final class Database implements AutoCloseable {
     }
     if (!jdbcUrl.startsWith("jdbc:sqlite:")) {
       throw new IllegalArgumentException("unsupported JDBC URL (jdbc:sqlite:<file> and jdbc:postgresql://host/db are"
-          + " supported): " + jdbcUrl);
+          + " supported): " + JdbcUrls.redact(jdbcUrl));
     }
     createParentDirectory(jdbcUrl);
     HikariDataSource writer = sqlitePool(jdbcUrl, "holdfast-store-writer", 1, "IMMEDIATE", busyTimeout);

@@ -5,6 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.holdfast.testkit.ManualTime;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Session ids, expiry and the bound on how many sessions a replica keeps, on a driven clock. */
@@ -84,6 +92,36 @@ class ConsoleSessionsTest {
     assertThat(sessions.find(first.id())).isPresent();
     assertThat(sessions.find(third.id())).isPresent();
     assertThat(sessions.find(fourth.id())).isPresent();
+  }
+
+  @Test
+  void concurrentLogins_atTheCap_neverKeepMoreSessionsThanTheCap() throws Exception {
+    int threads = 8;
+    CountDownLatch go = new CountDownLatch(1);
+    AtomicInteger mostSeen = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> logins = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        logins.add(pool.submit(() -> {
+          go.await();
+          for (int i = 0; i < 5_000; i++) {
+            sessions.create("hash");
+            mostSeen.accumulateAndGet(sessions.size(), Math::max);
+          }
+          return null;
+        }));
+      }
+      go.countDown(); // every thread starts creating at once, into a full table
+      for (Future<?> login : logins) {
+        login.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(mostSeen.get()).isEqualTo(settings.maxSessions());
+    assertThat(sessions.size()).isEqualTo(settings.maxSessions());
   }
 
   @Test
