@@ -89,6 +89,16 @@ final class SubscriptionTables {
     return select(c, "SELECT " + SUBSCRIPTION_COLUMNS + " FROM subscriptions WHERE id = ?", List.of(id));
   }
 
+  /** The subscriptions of the same instance and application, which it must not overlap. */
+  static List<Subscription> siblings(Connection c, Subscription subscription) throws SQLException {
+    return subscriptions(c, new SubscriptionFilter(subscription.instance(), subscription.application(), null));
+  }
+
+  /** The subscriptions whose ids {@code idQuery} (a query without parameters) selects. */
+  static List<Subscription> subscriptionsIn(Connection c, String idQuery) throws SQLException {
+    return select(c, "SELECT " + SUBSCRIPTION_COLUMNS + " FROM subscriptions WHERE id IN (" + idQuery + ")", List.of());
+  }
+
   static void insertSubscription(Connection c, Subscription s) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "INSERT INTO subscriptions (" + SUBSCRIPTION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
