@@ -23,7 +23,7 @@ import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.rollout.DryRun;
 import io.holdfast.server.rollout.GateVerdict;
 import io.holdfast.server.rollout.RingRelease;
-import io.holdfast.server.rollout.SubscriptionEdit;
+import io.holdfast.server.subscription.SubscriptionEdit;
 import io.holdfast.server.subscription.SubscriptionsDocument;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -16,8 +16,8 @@ import io.holdfast.server.auth.Principal;
 import io.holdfast.server.model.Labels;
 import io.holdfast.server.model.Names;
 import io.holdfast.server.model.Role;
-import io.holdfast.server.store.Heartbeat;
-import io.holdfast.server.store.Instance;
+import io.holdfast.server.instance.Heartbeat;
+import io.holdfast.server.instance.Instance;
 import java.util.Map;
 import java.util.Set;
 

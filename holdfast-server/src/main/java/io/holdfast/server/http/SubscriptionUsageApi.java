@@ -11,7 +11,7 @@ import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
 import io.holdfast.server.model.Names;
 import io.holdfast.server.model.Role;
-import io.holdfast.server.store.Heartbeat;
+import io.holdfast.server.instance.Heartbeat;
 import io.holdfast.server.subscription.SubscriptionFilter;
 import io.holdfast.server.subscription.Usage;
 import io.holdfast.server.subscription.UsageReport;

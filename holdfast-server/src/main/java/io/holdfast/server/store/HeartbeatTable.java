@@ -1,6 +1,7 @@
 package io.holdfast.server.store;
 
 import io.holdfast.protocol.json.CanonicalJson;
+import io.holdfast.server.instance.Heartbeat;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -2,6 +2,7 @@ package io.holdfast.server.store;
 
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
+import io.holdfast.server.instance.Instance;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

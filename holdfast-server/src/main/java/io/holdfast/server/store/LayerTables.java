@@ -3,6 +3,8 @@ package io.holdfast.server.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.holdfast.protocol.json.CanonicalJson;
 import io.holdfast.server.model.Scope;
+import io.holdfast.server.namespace.Draft;
+import io.holdfast.server.namespace.LayerVersion;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

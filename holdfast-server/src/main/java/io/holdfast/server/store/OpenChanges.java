@@ -1,8 +1,9 @@
 package io.holdfast.server.store;
 
 import io.holdfast.server.model.Scope;
-import io.holdfast.server.rollout.SubscriptionEdit;
+import io.holdfast.server.namespace.LayerVersion;
 import io.holdfast.server.subscription.Subscription;
+import io.holdfast.server.subscription.SubscriptionEdit;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,7 +30,7 @@ public final class OpenChanges {
    * The layers rolling-out changes serve to the rings they have reached, each stamped with the
    * revision and time of its ring's release.
    */
-  static List<RingLayer> ringLayers(Connection c) throws SQLException {
+  public static List<RingLayer> ringLayers(Connection c) throws SQLException {
     List<RingLayer> layers = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT r.ring, e.namespace, e.scope, r.revision, e.content, r.released_at"
         + " FROM change_releases r JOIN changes ch ON ch.id = r.change_id AND ch.state = 'rolling_out'"

@@ -17,14 +17,14 @@ import org.postgresql.PGConnection;
  * (on PostgreSQL that also notifies the replicas listening on {@link
  * RevisionNotifications#CHANNEL}) and reading it. Stateless.
  */
-final class RevisionLog {
+public final class RevisionLog {
 
   private static final String COLUMNS = "revision, kind, subject, actor, message, created_at";
 
   private RevisionLog() {}
 
   /** Appends one revision and returns its number, which is higher than every earlier one. */
-  static long append(Connection c, String kind, String subject, String actor, String message, Instant at)
+  public static long append(Connection c, String kind, String subject, String actor, String message, Instant at)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "INSERT INTO revisions (kind, subject, actor, message, created_at) VALUES (?, ?, ?, ?, ?) RETURNING revision")) {

@@ -15,7 +15,7 @@ import java.util.List;
  * caller's transaction. The rollout store reads and writes the gate columns of the same rows.
  * Stateless.
  */
-public final class RingTable {
+final class RingTable {
 
   private RingTable() {}
 
@@ -53,7 +53,7 @@ public final class RingTable {
   }
 
   /** @throws ProblemException {@code RING_NOT_FOUND} */
-  public static void require(Connection c, String ring) throws SQLException {
+  static void require(Connection c, String ring) throws SQLException {
     if (!Rows.exists(c, "SELECT 1 FROM rings WHERE name = ?", ring)) {
       throw new ProblemException(ProblemType.RING_NOT_FOUND, "ring '" + ring + "' does not exist");
     }

@@ -1,7 +1,5 @@
-package io.holdfast.server.store;
+package io.holdfast.server.rollout;
 
-import io.holdfast.server.rollout.RingGate;
-import io.holdfast.server.rollout.RingPolicy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

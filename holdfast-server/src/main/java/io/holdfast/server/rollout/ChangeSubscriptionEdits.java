@@ -1,11 +1,13 @@
-package io.holdfast.server.store;
+package io.holdfast.server.rollout;
 
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
-import io.holdfast.server.rollout.ChangeRequest;
-import io.holdfast.server.rollout.SubscriptionEdit;
+import io.holdfast.server.store.AuditTable;
+import io.holdfast.server.store.InstanceTable;
+import io.holdfast.server.store.SubscriptionTables;
 import io.holdfast.server.subscription.NewSubscription;
 import io.holdfast.server.subscription.Subscription;
+import io.holdfast.server.subscription.SubscriptionEdit;
 import io.holdfast.server.subscription.SubscriptionJson;
 import io.holdfast.server.subscription.SubscriptionRules;
 import io.holdfast.server.subscription.SubscriptionStatus;

@@ -1,7 +1,5 @@
-package io.holdfast.server.store;
+package io.holdfast.server.rollout;
 
-import io.holdfast.server.rollout.Lease;
-import io.holdfast.server.rollout.LeaseLostException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

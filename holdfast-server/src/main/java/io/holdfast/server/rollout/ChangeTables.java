@@ -1,14 +1,9 @@
-package io.holdfast.server.store;
+package io.holdfast.server.rollout;
 
 import io.holdfast.protocol.json.CanonicalJson;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
-import io.holdfast.server.rollout.ChangeEdit;
-import io.holdfast.server.rollout.ChangeRequest;
-import io.holdfast.server.rollout.ChangeState;
-import io.holdfast.server.rollout.ReleaseMode;
-import io.holdfast.server.rollout.RingPolicy;
-import io.holdfast.server.rollout.SubscriptionEdit;
+import io.holdfast.server.subscription.SubscriptionEdit;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,13 +1,9 @@
-package io.holdfast.server.store;
+package io.holdfast.server.rollout;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.holdfast.server.rollout.ChangeEdit;
-import io.holdfast.server.rollout.ChangeRequest;
-import io.holdfast.server.rollout.Freeze;
-import io.holdfast.server.rollout.RingPolicy;
-import io.holdfast.server.rollout.SubscriptionEdit;
+import io.holdfast.server.subscription.SubscriptionEdit;
 
 /** What the audit log records of changes, rings and the freeze, as JSON. Stateless. */
 final class ChangeViews {

@@ -1,13 +1,8 @@
-package io.holdfast.server.store;
+package io.holdfast.server.rollout;
 
 import io.holdfast.server.model.Scope;
-import io.holdfast.server.rollout.Approval;
-import io.holdfast.server.rollout.ChangeEdit;
-import io.holdfast.server.rollout.ChangeRequest;
-import io.holdfast.server.rollout.ChangeState;
-import io.holdfast.server.rollout.ReleaseMode;
-import io.holdfast.server.rollout.RingRelease;
-import io.holdfast.server.rollout.SubscriptionEdit;
+import io.holdfast.server.store.StoredJson;
+import io.holdfast.server.subscription.SubscriptionEdit;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

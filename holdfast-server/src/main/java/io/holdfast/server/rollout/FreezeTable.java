@@ -1,6 +1,5 @@
-package io.holdfast.server.store;
+package io.holdfast.server.rollout;
 
-import io.holdfast.server.rollout.Freeze;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
