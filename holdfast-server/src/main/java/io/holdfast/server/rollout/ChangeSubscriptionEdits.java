@@ -38,7 +38,7 @@ final class ChangeSubscriptionEdits {
       if (edit.create() != null) {
         NewSubscription wanted = edit.create();
         InstanceTable.require(c, wanted.instance());
-        requireApplication(c, wanted.application());
+        SubscriptionTables.requireApplication(c, wanted.application());
         pinned.add(new SubscriptionEdit(UUID.randomUUID().toString(), wanted.instance(), wanted, null, 0L));
       } else {
         Subscription current = SubscriptionTables.subscription(c, edit.subscriptionId()).stream().findFirst()
@@ -132,12 +132,6 @@ final class ChangeSubscriptionEdits {
         AuditTable.append(c, now, actor, "subscription.change", "subscription:" + stored.id(),
             SubscriptionJson.subscription(current), SubscriptionJson.subscription(stored));
       }
-    }
-  }
-
-  private static void requireApplication(Connection c, String application) throws SQLException {
-    if (SubscriptionTables.applications(c, application).isEmpty()) {
-      throw new ProblemException(ProblemType.APPLICATION_NOT_FOUND, "application '" + application + "' does not exist");
     }
   }
 }

@@ -1,7 +1,6 @@
 package io.holdfast.server.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
 import io.holdfast.server.audit.AuditEntry;
@@ -20,11 +19,6 @@ import io.holdfast.server.subscription.NewSubscription;
 import io.holdfast.server.subscription.Subscription;
 import io.holdfast.server.subscription.SubscriptionChange;
 import io.holdfast.server.subscription.SubscriptionFilter;
-import io.holdfast.server.subscription.SubscriptionJson;
-import io.holdfast.server.subscription.SubscriptionRules;
-import io.holdfast.server.subscription.SubscriptionStatus;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +30,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * {@link ConfigStore} over JDBC. Every write runs in one transaction on the writer pool and
@@ -173,7 +166,7 @@ public final class JdbcConfigStore implements ConfigStore {
     return write(c -> {
       RingTable.requireFree(c, name, position);
       Instant now = now();
-      long revision = appendRevision(c, "ring", name, actor, "create ring", now);
+      long revision = RevisionLog.append(c, "ring", name, actor, "create ring", now);
       Ring ring = new Ring(name, position, Duration.ofSeconds(bakeTime.toSeconds()), revision);
       RingTable.insert(c, ring);
       AuditTable.append(c, now, actor, "ring.create", "ring:" + name, null, AuditViews.ring(ring));
@@ -191,7 +184,7 @@ public final class JdbcConfigStore implements ConfigStore {
       }
       RingTable.require(c, ring);
       Instant now = now();
-      long revision = appendRevision(c, "instance", id, actor, "create instance in ring " + ring, now);
+      long revision = RevisionLog.append(c, "instance", id, actor, "create instance in ring " + ring, now);
       Instance created = new Instance(id, ring, Map.copyOf(givenLabels), credentialHash, revision, now, now);
       InstanceTable.insert(c, created);
       AuditTable.append(c, now, actor, "instance.create", "instance:" + id, null,
@@ -211,7 +204,7 @@ public final class JdbcConfigStore implements ConfigStore {
       }
       Instant now = now();
       String message = ringChanges ? "move instance to ring " + ring : "update instance labels";
-      long revision = appendRevision(c, "instance", id, actor, message, now);
+      long revision = RevisionLog.append(c, "instance", id, actor, message, now);
       // Only a ring move changes the instance's documents, so only it moves the assignment revision.
       long assignment = ringChanges ? revision : current.assignmentRevision();
       String newRing = ringChanges ? ring : current.ring();
@@ -230,7 +223,7 @@ public final class JdbcConfigStore implements ConfigStore {
     write(c -> {
       InstanceTable.require(c, id);
       Instant now = now();
-      appendRevision(c, "credential", id, actor, "rotate instance credential", now);
+      RevisionLog.append(c, "credential", id, actor, "rotate instance credential", now);
       InstanceTable.replaceCredential(c, id, credentialHash, now);
       AuditTable.append(c, now, actor, "instance.rotate-credential", "instance:" + id, null, null);
       return null;
@@ -242,7 +235,7 @@ public final class JdbcConfigStore implements ConfigStore {
     return write(c -> {
       NamespaceTable.requireAbsent(c, name);
       Instant now = now();
-      long revision = appendRevision(c, "namespace", name, actor, "create namespace", now);
+      long revision = RevisionLog.append(c, "namespace", name, actor, "create namespace", now);
       Namespace created = new Namespace(name, description, revision, now);
       NamespaceTable.insert(c, created);
       AuditTable.append(c, now, actor, "namespace.create", "namespace:" + name, null,
@@ -315,7 +308,7 @@ public final class JdbcConfigStore implements ConfigStore {
             : "the drafts of namespace '" + namespace + "' match what is already published");
       }
       Instant now = now();
-      long revision = appendRevision(c, "publish", namespace, actor, message, now);
+      long revision = RevisionLog.append(c, "publish", namespace, actor, message, now);
       List<Scope> published = new ArrayList<>();
       List<StoredLayer> versions = new ArrayList<>();
       for (Draft draft : changed) {
@@ -332,86 +325,22 @@ public final class JdbcConfigStore implements ConfigStore {
 
   @Override
   public AdminCredential createAdminCredential(String name, Role role, String tokenHash, Instant expiresAt, String actor) {
-    return write(c -> {
-      Instant now = now();
-      Optional<AdminCredential> existing = AdminCredentialTables.find(c, name);
-      if (existing.isPresent() && !existing.get().revoked()) {
-        throw new ProblemException(ProblemType.ALREADY_EXISTS, "credential '" + name + "' already exists");
-      }
-      if (expiresAt != null && !expiresAt.isAfter(now)) {
-        throw new ProblemException(ProblemType.INVALID_REQUEST, "'expiresAt' must be in the future, was " + expiresAt);
-      }
-      long revision = appendRevision(c, "credential", name, actor, "create admin credential (" + role.wireName() + ")", now);
-      if (existing.isPresent()) {
-        // A revoked name may be given to a new credential; the audit log keeps the old one's story.
-        AdminCredentialTables.delete(c, name);
-      }
-      AdminCredentialTables.insert(c, name, role, tokenHash, now, expiresAt, revision, null);
-      AdminCredential created = new AdminCredential(name, role, tokenHash, now, expiresAt, null, null);
-      AuditTable.append(c, now, actor, "credential.create", "credential:" + name,
-          existing.map(old -> AuditViews.credential(old, now)).orElse(null), AuditViews.credential(created, now));
-      return created;
-    });
+    return write(c -> AdminCredentialWrites.create(c, name, role, tokenHash, expiresAt, actor, now()));
   }
 
   @Override
   public AdminCredential revokeAdminCredential(String name, String actor) {
-    return write(c -> {
-      Instant now = now();
-      AdminCredential credential = AdminCredentialTables.requireLive(c, name);
-      if (credential.role() == Role.ADMIN) {
-        AdminCredentialTables.requireAnotherAdmin(c, name, now, "revoke");
-      }
-      long revision = appendRevision(c, "credential", name, actor, "revoke admin credential", now);
-      AdminCredentialTables.revoke(c, name, now, revision);
-      AdminCredential revoked = new AdminCredential(name, credential.role(), credential.tokenHash(),
-          credential.createdAt(), credential.expiresAt(), now, credential.lastUsedAt());
-      AuditTable.append(c, now, actor, "credential.revoke", "credential:" + name,
-          AuditViews.credential(credential, now), AuditViews.credential(revoked, now));
-      return revoked;
-    });
+    return write(c -> AdminCredentialWrites.revoke(c, name, actor, now()));
   }
 
   @Override
   public AdminCredential rotateAdminCredential(String name, String tokenHash, String actor) {
-    return write(c -> {
-      Instant now = now();
-      AdminCredential credential = AdminCredentialTables.requireLive(c, name);
-      long revision = appendRevision(c, "credential", name, actor, "rotate admin credential", now);
-      AdminCredentialTables.replaceToken(c, name, tokenHash, revision);
-      // Neither view holds a hash: the row says that the token changed, by whom and when.
-      AuditTable.append(c, now, actor, "credential.rotate", "credential:" + name,
-          AuditViews.credential(credential, now), AuditViews.credential(credential, now));
-      return new AdminCredential(name, credential.role(), tokenHash, credential.createdAt(), credential.expiresAt(),
-          null, credential.lastUsedAt());
-    });
+    return write(c -> AdminCredentialWrites.rotate(c, name, tokenHash, actor, now()));
   }
 
   @Override
   public AdminCredential updateAdminCredential(String name, CredentialUpdate update, String actor) {
-    return write(c -> {
-      Instant now = now();
-      AdminCredential credential = AdminCredentialTables.requireLive(c, name);
-      Role role = update.role() == null ? credential.role() : update.role();
-      Instant expiresAt = update.changesExpiry() ? update.expiresAt() : credential.expiresAt();
-      if (update.changesExpiry() && expiresAt != null && !expiresAt.isAfter(now)) {
-        throw new ProblemException(ProblemType.INVALID_REQUEST, "'expiresAt' must be in the future, was " + expiresAt);
-      }
-      if (credential.role() == Role.ADMIN && role != Role.ADMIN) {
-        AdminCredentialTables.requireAnotherAdmin(c, name, now, "demote");
-      }
-      if (role == Role.ADMIN && expiresAt != null && credential.expiresAt() == null) {
-        AdminCredentialTables.requireAnotherAdmin(c, name, now, "set an expiry on");
-      }
-      long revision = appendRevision(c, "credential", name, actor,
-          "update admin credential (" + role.wireName() + ", expires " + (expiresAt == null ? "never" : expiresAt) + ")", now);
-      AdminCredentialTables.change(c, name, role, expiresAt, revision);
-      AdminCredential updated = new AdminCredential(name, role, credential.tokenHash(), credential.createdAt(), expiresAt,
-          null, credential.lastUsedAt());
-      AuditTable.append(c, now, actor, "credential.update", "credential:" + name,
-          AuditViews.credential(credential, now), AuditViews.credential(updated, now));
-      return updated;
-    });
+    return write(c -> AdminCredentialWrites.update(c, name, update, actor, now()));
   }
 
   @Override
@@ -431,18 +360,7 @@ public final class JdbcConfigStore implements ConfigStore {
   @Override
   public void ensureAdminCredential(String name, Role role, String tokenHash) {
     write(c -> {
-      if (AdminCredentialTables.configuredHash(c, name).filter(tokenHash::equals).isPresent()) {
-        // Set from this very token before: whatever was done to the credential since (rotated,
-        // demoted, revoked) stands. Only a new configured token resets it.
-        return null;
-      }
-      Instant now = now();
-      long revision = appendRevision(c, "credential", name, "system", "bootstrap admin credential from configuration", now);
-      AdminCredentialTables.delete(c, name);
-      AdminCredentialTables.deleteHolderOf(c, tokenHash);
-      AdminCredentialTables.insert(c, name, role, tokenHash, now, null, revision, tokenHash);
-      AuditTable.append(c, now, "system", "credential.bootstrap", "credential:" + name, null,
-          AuditViews.credential(name, role));
+      AdminCredentialWrites.ensure(c, name, role, tokenHash, now());
       return null;
     });
   }
@@ -489,32 +407,12 @@ public final class JdbcConfigStore implements ConfigStore {
 
   @Override
   public Application createApplication(String name, String displayName, String actor) {
-    return write(c -> {
-      if (!SubscriptionTables.applications(c, name).isEmpty()) {
-        throw new ProblemException(ProblemType.ALREADY_EXISTS, "application '" + name + "' already exists");
-      }
-      Instant now = now();
-      long revision = appendRevision(c, "application", name, actor, "create application", now);
-      Application application = new Application(name, displayName, revision, now, now);
-      SubscriptionTables.insertApplication(c, application);
-      AuditTable.append(c, now, actor, "application.create", "application:" + name, null,
-          SubscriptionJson.application(application));
-      return application;
-    });
+    return write(c -> SubscriptionWrites.createApplication(c, name, displayName, actor, now()));
   }
 
   @Override
   public Application updateApplication(String name, String displayName, String actor) {
-    return write(c -> {
-      Application current = requireApplication(c, name);
-      Instant now = now();
-      long revision = appendRevision(c, "application", name, actor, "update application", now);
-      Application updated = new Application(name, displayName, revision, current.createdAt(), now);
-      SubscriptionTables.updateApplication(c, updated);
-      AuditTable.append(c, now, actor, "application.update", "application:" + name,
-          SubscriptionJson.application(current), SubscriptionJson.application(updated));
-      return updated;
-    });
+    return write(c -> SubscriptionWrites.updateApplication(c, name, displayName, actor, now()));
   }
 
   @Override
@@ -529,55 +427,12 @@ public final class JdbcConfigStore implements ConfigStore {
 
   @Override
   public Subscription createSubscription(NewSubscription wanted, String actor) {
-    return write(c -> {
-      InstanceTable.require(c, wanted.instance());
-      requireApplication(c, wanted.application());
-      requireNotHeld(c, wanted.instance(), wanted.application());
-      Instant now = now();
-      Subscription draft = new Subscription(UUID.randomUUID().toString(), wanted.instance(), wanted.application(),
-          wanted.quantity(), wanted.overage(), wanted.seatModel(), SubscriptionStatus.ACTIVE, wanted.validFrom(),
-          wanted.validUntil(), wanted.plan(), wanted.notes(), 0, now, now);
-      SubscriptionRules.requireNoOverlap(draft, SubscriptionTables.siblings(c, draft));
-      long revision = appendRevision(c, "subscription", wanted.instance(), actor,
-          "create subscription " + draft.id() + " to " + wanted.application(), now);
-      Subscription created = draft.atRevision(revision);
-      SubscriptionTables.insertSubscription(c, created);
-      AuditTable.append(c, now, actor, "subscription.create", "subscription:" + created.id(), null,
-          SubscriptionJson.subscription(created));
-      return created;
-    });
+    return write(c -> SubscriptionWrites.create(c, wanted, actor, now()));
   }
 
   @Override
   public Subscription changeSubscription(String id, SubscriptionChange change, String actor) {
-    return write(c -> {
-      Subscription current = SubscriptionTables.subscription(c, id).stream().findFirst()
-          .orElseThrow(() -> new ProblemException(ProblemType.SUBSCRIPTION_NOT_FOUND,
-              "subscription '" + id + "' does not exist"));
-      if (current.status() == SubscriptionStatus.CANCELLED) {
-        throw new ProblemException(ProblemType.SUBSCRIPTION_ENDED,
-            "subscription '" + id + "' is cancelled and cannot change; create a new one instead");
-      }
-      requireNotHeld(c, current.instance(), current.application());
-      Instant now = now();
-      Subscription changed = change.applyTo(current, current.revision(), now);
-      SubscriptionRules.requireCounts(changed.quantity(), changed.overage());
-      SubscriptionRules.requireForceForDeepCut(current, changed, change.forceReason());
-      SubscriptionRules.requirePeriod(changed.validFrom(), changed.validUntil());
-      SubscriptionRules.requireNoOverlap(changed, SubscriptionTables.siblings(c, changed));
-      boolean cancels = changed.status() == SubscriptionStatus.CANCELLED;
-      long revision = appendRevision(c, "subscription", current.instance(), actor,
-          (cancels ? "cancel subscription " : "change subscription ") + id, now);
-      Subscription stored = change.applyTo(current, revision, now);
-      SubscriptionTables.updateSubscription(c, stored);
-      ObjectNode after = SubscriptionJson.subscription(stored);
-      if (change.forceReason() != null) {
-        after.put("forceReason", change.forceReason());
-      }
-      AuditTable.append(c, now, actor, cancels ? "subscription.cancel" : "subscription.change",
-          "subscription:" + id, SubscriptionJson.subscription(current), after);
-      return stored;
-    });
+    return write(c -> SubscriptionWrites.change(c, id, change, actor, now()));
   }
 
   // ---------------------------------------------------------------- audit
@@ -608,26 +463,6 @@ public final class JdbcConfigStore implements ConfigStore {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
-  private static long appendRevision(
-      Connection c, String kind, String subject, String actor, String message, Instant at) throws SQLException {
-    return RevisionLog.append(c, kind, subject, actor, message, at);
-  }
-
-  private static Application requireApplication(Connection c, String name) throws SQLException {
-    return SubscriptionTables.applications(c, name).stream().findFirst()
-        .orElseThrow(() -> new ProblemException(ProblemType.APPLICATION_NOT_FOUND,
-            "application '" + name + "' does not exist"));
-  }
-
-  /** Refuses a direct write to subscriptions an approved or rolling-out change is about to change. */
-  private static void requireNotHeld(Connection c, String instance, String application) throws SQLException {
-    Optional<Long> holder = OpenChanges.subscriptionHolder(c, instance, application);
-    if (holder.isPresent()) {
-      throw new ProblemException(ProblemType.LAYER_HELD, "the subscriptions of instance '" + instance + "' to '"
-          + application + "' are held by change " + holder.get() + " until it completes or is backed out;"
-          + " nothing was changed");
-    }
-  }
 
   private <T> T read(Transactions.SqlWork<T> work) {
     return transactions.read(work);

@@ -1,5 +1,7 @@
 package io.holdfast.server.store;
 
+import io.holdfast.protocol.problem.ProblemType;
+import io.holdfast.server.ProblemException;
 import io.holdfast.server.subscription.Application;
 import io.holdfast.server.subscription.SeatModel;
 import io.holdfast.server.subscription.Subscription;
@@ -87,6 +89,12 @@ public final class SubscriptionTables {
 
   public static List<Subscription> subscription(Connection c, String id) throws SQLException {
     return select(c, "SELECT " + SUBSCRIPTION_COLUMNS + " FROM subscriptions WHERE id = ?", List.of(id));
+  }
+
+  /** @throws ProblemException {@code APPLICATION_NOT_FOUND} */
+  public static Application requireApplication(Connection c, String name) throws SQLException {
+    return applications(c, name).stream().findFirst().orElseThrow(() -> new ProblemException(
+        ProblemType.APPLICATION_NOT_FOUND, "application '" + name + "' does not exist"));
   }
 
   /** The subscriptions of the same instance and application, which it must not overlap. */
