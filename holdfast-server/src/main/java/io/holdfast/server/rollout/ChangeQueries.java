@@ -16,10 +16,11 @@ import java.util.Optional;
 
 /**
  * Reads change requests with their edits, subscription edits, approvals and ring releases in
- * five queries however many changes are read: the changes, then each child table once for all
- * of them ({@code change_id IN} the same selection), assembled in memory. The engine lists up to
- * a thousand changes every tick, so a query per change and child table would cost it thousands.
- * Run inside a read transaction so that the five queries see one state. Stateless.
+ * five queries however many changes are read (one when none matches): the changes, then each
+ * child table once for all of them ({@code change_id IN} the same selection), assembled in
+ * memory. The engine lists up to a thousand changes every tick, so a query per change and child
+ * table would cost it thousands. Run inside a read transaction so that the five queries see one
+ * state. Stateless.
  */
 final class ChangeQueries {
 
@@ -51,6 +52,24 @@ final class ChangeQueries {
   }
 
   private static List<ChangeRequest> read(Connection c, Selection selection) throws SQLException {
+    List<ChangeRow> rows = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT " + COLUMNS + " FROM changes WHERE id IN (" + selection.idQuery() + ") ORDER BY id DESC")) {
+      bind(ps, selection);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String releasedAt = rs.getString(8);
+          rows.add(new ChangeRow(rs.getLong(1), rs.getString(2), rs.getString(3), ChangeState.fromWire(rs.getString(4)),
+              rs.getInt(5), rs.getInt(6) == 1, rs.getString(7), releasedAt == null ? null : Instant.parse(releasedAt),
+              nullableLong(rs, 9), rs.getString(10), nullableLong(rs, 11), rs.getLong(12),
+              Instant.parse(rs.getString(13)), Instant.parse(rs.getString(14))));
+        }
+      }
+    }
+    if (rows.isEmpty()) {
+      // No change matches: the engine's usual tick, with nothing approved, skips the child tables.
+      return List.of();
+    }
     Map<Long, List<ChangeEdit>> edits = new HashMap<>();
     select(c, "SELECT change_id, namespace, scope, content, base_revision FROM change_edits", selection,
         "position", rs -> edits.computeIfAbsent(rs.getLong(1), id -> new ArrayList<>()).add(new ChangeEdit(
@@ -69,25 +88,21 @@ final class ChangeQueries {
         "revision, position", rs -> releases.computeIfAbsent(rs.getLong(1), id -> new ArrayList<>())
             .add(new RingRelease(rs.getString(2), rs.getInt(3), rs.getLong(4), Instant.parse(rs.getString(5)),
                 ReleaseMode.fromWire(rs.getString(6)), rs.getString(7))));
-    List<ChangeRequest> changes = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT " + COLUMNS + " FROM changes WHERE id IN (" + selection.idQuery() + ") ORDER BY id DESC")) {
-      bind(ps, selection);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          long id = rs.getLong(1);
-          String releasedAt = rs.getString(8);
-          changes.add(new ChangeRequest(id, rs.getString(2), rs.getString(3), ChangeState.fromWire(rs.getString(4)),
-              rs.getInt(5), rs.getInt(6) == 1, rs.getString(7), releasedAt == null ? null : Instant.parse(releasedAt),
-              nullableLong(rs, 9), rs.getString(10), nullableLong(rs, 11), rs.getLong(12),
-              Instant.parse(rs.getString(13)), Instant.parse(rs.getString(14)), edits.getOrDefault(id, List.of()),
-              subscriptionEdits.getOrDefault(id, List.of()), approvals.getOrDefault(id, List.of()),
-              releases.getOrDefault(id, List.of())));
-        }
-      }
+    List<ChangeRequest> changes = new ArrayList<>(rows.size());
+    for (ChangeRow row : rows) {
+      changes.add(new ChangeRequest(row.id(), row.description(), row.author(), row.state(), row.requiredApprovals(),
+          row.paused(), row.currentRing(), row.releasedAt(), row.releaseRevision(), row.outcome(), row.finalRevision(),
+          row.version(), row.createdAt(), row.updatedAt(), edits.getOrDefault(row.id(), List.of()),
+          subscriptionEdits.getOrDefault(row.id(), List.of()), approvals.getOrDefault(row.id(), List.of()),
+          releases.getOrDefault(row.id(), List.of())));
     }
     return changes;
   }
+
+  /** The columns of one {@code changes} row, before its child rows are read. */
+  private record ChangeRow(long id, String description, String author, ChangeState state, int requiredApprovals,
+      boolean paused, String currentRing, Instant releasedAt, Long releaseRevision, String outcome, Long finalRevision,
+      long version, Instant createdAt, Instant updatedAt) {}
 
   @FunctionalInterface
   private interface RowReader {
