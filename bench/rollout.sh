@@ -2,7 +2,8 @@
 # What one pass of the rollout engine costs as the fleet grows (issue 6): a change baking in
 # ring dev with every instance of the fleet in that ring and a heartbeat each on a real SQLite
 # file, RolloutEngine.tick() timed, against the same store reads on their own and the health
-# gate on data in memory. Usage: bench/rollout.sh [fleet sizes...] (default 1000 10000).
+# gate on data in memory. Usage: bench/rollout.sh [--open-changes N] [fleet sizes...] (default
+# 1000 10000); --open-changes adds N approved, paused changes that every tick lists and skips.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/holdfast" --version >/dev/null   # builds if needed

@@ -10,10 +10,10 @@ import io.holdfast.server.rollout.ReleaseMode;
 import io.holdfast.server.rollout.RingPolicy;
 import io.holdfast.server.rollout.RolloutEngine;
 import io.holdfast.server.store.Database;
-import io.holdfast.server.store.Heartbeat;
-import io.holdfast.server.store.Instance;
+import io.holdfast.server.instance.Heartbeat;
+import io.holdfast.server.instance.Instance;
 import io.holdfast.server.store.JdbcConfigStore;
-import io.holdfast.server.store.JdbcRolloutStore;
+import io.holdfast.server.rollout.JdbcRolloutStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,7 +31,10 @@ import java.util.function.Supplier;
  * {@code dev}, every instance of the fleet in that ring with a heartbeat on a real SQLite file,
  * and {@code RolloutEngine.tick()} timed (lease renewal, the reads, the gate, no transition).
  * In the same run, as references: the two store reads a tick makes on their own, and the gate
- * on data already in memory. Prints a table; arguments are the fleet sizes.
+ * on data already in memory. Prints a table; arguments are the fleet sizes, optionally preceded by
+ * {@code --open-changes N}: N more changes, approved but paused, each holding one instance layer,
+ * which every tick lists (with their edits, approvals and releases) and leaves alone, so the tick
+ * shows what reading open change requests costs.
  */
 public final class RolloutGateBenchmark {
 
@@ -42,14 +45,20 @@ public final class RolloutGateBenchmark {
   private RolloutGateBenchmark() {}
 
   public static void main(String[] args) throws Exception {
+    int openChanges = 0;
+    if (args.length >= 2 && args[0].equals("--open-changes")) {
+      openChanges = Integer.parseInt(args[1]);
+      args = Arrays.copyOfRange(args, 2, args.length);
+    }
     int[] sizes = args.length == 0 ? new int[] {1_000, 10_000} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+    System.out.printf("open changes besides the baking one: %d%n", openChanges);
     System.out.printf("%-8s %-34s %10s %10s %10s%n", "fleet", "operation", "median ms", "p90 ms", "max ms");
     for (int size : sizes) {
-      run(size);
+      run(size, openChanges);
     }
   }
 
-  private static void run(int size) throws Exception {
+  private static void run(int size, int openChanges) throws Exception {
     Path dir = Files.createTempDirectory("holdfast-rollout-bench");
     Clock clock = Clock.systemUTC();
     Database database = Database.open("jdbc:sqlite:" + dir.resolve("holdfast.db"), Duration.ofSeconds(30));
@@ -74,6 +83,16 @@ public final class RolloutGateBenchmark {
             + "\"}},\"application\":{\"status\":\"OK\",\"since\":\"" + now + "\"}}")));
       }
       store.recordHeartbeats(heartbeats);
+      // Open changes the tick reads but does not move: approved (no approvals required) and
+      // paused, each on its own instance's layer because an approved change holds its layers.
+      if (openChanges > size) {
+        throw new IllegalArgumentException("at most one open change per instance: " + openChanges + " > " + size);
+      }
+      for (int i = 0; i < openChanges; i++) {
+        ChangeRequest open = rollouts.createChange("open " + i, List.of(new ChangeEdit("core",
+            Scope.instance("i-" + i), JSON.readTree("{\"maxUsers\":" + i + "}"), null)), List.of(), 0, "bench");
+        rollouts.setPaused(open.id(), open.version(), true, "bench");
+      }
 
       RolloutEngine engine = new RolloutEngine(rollouts, store, clock, "bench", Duration.ofMinutes(1), () -> { },
           trigger -> { });

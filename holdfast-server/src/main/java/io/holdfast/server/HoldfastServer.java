@@ -24,7 +24,7 @@ import io.holdfast.server.snapshot.SnapshotHolder;
 import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.store.Database;
 import io.holdfast.server.store.JdbcConfigStore;
-import io.holdfast.server.store.JdbcRolloutStore;
+import io.holdfast.server.rollout.JdbcRolloutStore;
 import io.holdfast.server.store.RevisionNotifications;
 import io.holdfast.server.namespace.NamespaceService;
 import io.holdfast.server.rollout.Changes;

@@ -14,7 +14,7 @@ import io.holdfast.server.rollout.Freeze;
 import io.holdfast.server.rollout.GateVerdict;
 import io.holdfast.server.rollout.RingPolicy;
 import io.holdfast.server.rollout.RingRelease;
-import io.holdfast.server.rollout.SubscriptionEdit;
+import io.holdfast.server.subscription.SubscriptionEdit;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;

@@ -5,7 +5,7 @@ import io.holdfast.server.probe.Canary;
 import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.snapshot.InstanceView;
 import io.holdfast.server.snapshot.ServedDocument;
-import io.holdfast.server.store.Heartbeat;
+import io.holdfast.server.instance.Heartbeat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

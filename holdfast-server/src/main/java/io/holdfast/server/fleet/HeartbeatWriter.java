@@ -1,7 +1,7 @@
 package io.holdfast.server.fleet;
 
 import io.holdfast.server.store.ConfigStore;
-import io.holdfast.server.store.Heartbeat;
+import io.holdfast.server.instance.Heartbeat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -12,7 +12,7 @@ import io.holdfast.server.auth.Principal;
 import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.fleet.HeartbeatWriter;
 import io.holdfast.server.fleet.Propagation;
-import io.holdfast.server.store.Heartbeat;
+import io.holdfast.server.instance.Heartbeat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -14,9 +14,10 @@ import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.auth.Principal;
 import io.holdfast.server.model.Labels;
 import io.holdfast.server.model.Names;
-import io.holdfast.server.store.Heartbeat;
-import io.holdfast.server.store.Instance;
+import io.holdfast.server.instance.Heartbeat;
+import io.holdfast.server.instance.Instance;
 import java.util.List;
+import io.holdfast.server.model.Role;
 import java.util.Map;
 import java.util.Set;
 

@@ -10,11 +10,11 @@ import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.protocol.json.CanonicalJson;
 import io.holdfast.server.model.JsonDiff;
 import io.holdfast.server.store.AdminCredential;
-import io.holdfast.server.store.Draft;
+import io.holdfast.server.namespace.Draft;
 import io.holdfast.server.store.HistoryEntry;
-import io.holdfast.server.store.Instance;
-import io.holdfast.server.store.LayerVersion;
-import io.holdfast.server.store.Namespace;
+import io.holdfast.server.instance.Instance;
+import io.holdfast.server.namespace.LayerVersion;
+import io.holdfast.server.namespace.Namespace;
 import java.util.List;
 import java.util.Map;
 

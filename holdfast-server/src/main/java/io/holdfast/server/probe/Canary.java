@@ -4,7 +4,7 @@ import io.holdfast.protocol.signature.DocumentSigner;
 import io.holdfast.server.ProblemException;
 import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.store.ConfigStore;
-import io.holdfast.server.store.Instance;
+import io.holdfast.server.instance.Instance;
 import io.holdfast.server.store.Ring;
 import io.holdfast.server.subscription.SubscriptionsDocument;
 import java.nio.charset.StandardCharsets;

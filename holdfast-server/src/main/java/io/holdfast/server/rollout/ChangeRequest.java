@@ -1,5 +1,6 @@
 package io.holdfast.server.rollout;
 
+import io.holdfast.server.subscription.SubscriptionEdit;
 import io.holdfast.server.subscription.SubscriptionsDocument;
 import java.time.Instant;
 import java.util.List;

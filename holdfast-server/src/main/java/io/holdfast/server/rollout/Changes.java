@@ -2,8 +2,9 @@ package io.holdfast.server.rollout;
 
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
+import io.holdfast.server.instance.Heartbeat;
 import io.holdfast.server.store.ConfigStore;
-import io.holdfast.server.store.Heartbeat;
+import io.holdfast.server.subscription.SubscriptionEdit;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

@@ -1,16 +1,17 @@
 package io.holdfast.server.rollout;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.holdfast.server.model.JsonDiff;
-import io.holdfast.server.model.Scope;
-import io.holdfast.server.snapshot.SnapshotBuilder;
-import io.holdfast.server.store.ConfigStore;
-import io.holdfast.server.store.Instance;
-import io.holdfast.server.store.LayerVersion;
-import io.holdfast.server.store.Ring;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.ProblemException;
+import io.holdfast.server.instance.Instance;
+import io.holdfast.server.model.JsonDiff;
+import io.holdfast.server.model.Scope;
+import io.holdfast.server.namespace.LayerVersion;
+import io.holdfast.server.snapshot.SnapshotBuilder;
+import io.holdfast.server.store.ConfigStore;
+import io.holdfast.server.store.Ring;
 import io.holdfast.server.subscription.Subscription;
+import io.holdfast.server.subscription.SubscriptionEdit;
 import io.holdfast.server.subscription.SubscriptionFilter;
 import io.holdfast.server.subscription.SubscriptionsDocument;
 import java.time.Instant;

@@ -1,8 +1,9 @@
 package io.holdfast.server.rollout;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.holdfast.server.store.Heartbeat;
-import io.holdfast.server.store.Instance;
+import io.holdfast.server.instance.Heartbeat;
+import io.holdfast.server.instance.Instance;
+import io.holdfast.server.subscription.SubscriptionEdit;
 import io.holdfast.server.subscription.SubscriptionsDocument;
 import java.time.Duration;
 import java.time.Instant;

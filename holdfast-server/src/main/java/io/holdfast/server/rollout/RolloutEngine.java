@@ -2,8 +2,8 @@ package io.holdfast.server.rollout;
 
 import io.holdfast.server.ProblemException;
 import io.holdfast.server.store.ConfigStore;
-import io.holdfast.server.store.Heartbeat;
-import io.holdfast.server.store.Instance;
+import io.holdfast.server.instance.Heartbeat;
+import io.holdfast.server.instance.Instance;
 import io.holdfast.server.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package io.holdfast.server.rollout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.holdfast.server.store.RingLayer;
+import io.holdfast.server.subscription.SubscriptionEdit;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -22,14 +22,14 @@ import java.util.List;
  * last row's hash; the writer holds the write lock for the whole transaction, and
  * {@code prev_hash} is unique, so concurrent writers cannot fork the chain. Stateless.
  */
-final class AuditTable {
+public final class AuditTable {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String COLUMNS = "seq, at, actor, action, target, before, after, prev_hash, hash";
 
   private AuditTable() {}
 
-  static AuditEntry append(
+  public static AuditEntry append(
       Connection c, Instant at, String actor, String action, String target, JsonNode before, JsonNode after)
       throws SQLException {
     long seq = 1;

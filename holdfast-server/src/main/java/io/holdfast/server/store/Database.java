@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import io.holdfast.server.datadir.OwnerOnlyFiles;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -32,14 +33,31 @@ public final class Database implements AutoCloseable {
 
   private final String jdbcUrl;
   private final Dialect dialect;
-  private final HikariDataSource writer;
-  private final HikariDataSource reader;
+  private final HikariDataSource writerPool;
+  private final HikariDataSource readerPool;
+  private final DataSource writer;
+  private final DataSource reader;
 
   private Database(String jdbcUrl, Dialect dialect, HikariDataSource writer, HikariDataSource reader) {
+    this(jdbcUrl, dialect, writer, reader, writer, reader);
+  }
+
+  private Database(String jdbcUrl, Dialect dialect, HikariDataSource writerPool, HikariDataSource readerPool,
+      DataSource writer, DataSource reader) {
     this.jdbcUrl = jdbcUrl;
     this.dialect = dialect;
+    this.writerPool = writerPool;
+    this.readerPool = readerPool;
     this.writer = writer;
     this.reader = reader;
+  }
+
+  /**
+   * The same pools with both data sources seen through {@code view}, for tests that watch the
+   * statements a store runs. Closing either database closes the pools of both.
+   */
+  Database viewedThrough(UnaryOperator<DataSource> view) {
+    return new Database(jdbcUrl, dialect, writerPool, readerPool, view.apply(writer), view.apply(reader));
   }
 
   /**
@@ -175,7 +193,7 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
-    reader.close();
-    writer.close();
+    readerPool.close();
+    writerPool.close();
   }
 }

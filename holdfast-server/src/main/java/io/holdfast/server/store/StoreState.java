@@ -1,5 +1,8 @@
 package io.holdfast.server.store;
 
+import io.holdfast.server.instance.Instance;
+import io.holdfast.server.namespace.LayerVersion;
+import io.holdfast.server.namespace.Namespace;
 import io.holdfast.server.subscription.Subscription;
 import java.time.Instant;
 import java.util.List;

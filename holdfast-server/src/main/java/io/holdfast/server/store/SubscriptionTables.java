@@ -1,5 +1,7 @@
 package io.holdfast.server.store;
 
+import io.holdfast.protocol.problem.ProblemType;
+import io.holdfast.server.ProblemException;
 import io.holdfast.server.subscription.Application;
 import io.holdfast.server.subscription.SeatModel;
 import io.holdfast.server.subscription.Subscription;
@@ -17,14 +19,14 @@ import java.util.List;
  * SQL for {@code applications} and {@code subscriptions}, run inside the caller's transaction.
  * Checks of existence and overlap belong to the caller. Stateless.
  */
-final class SubscriptionTables {
+public final class SubscriptionTables {
 
   private static final String SUBSCRIPTION_COLUMNS = "id, instance, application, quantity, overage, seat_model,"
       + " status, valid_from, valid_until, plan, notes, revision, created_at, updated_at";
 
   private SubscriptionTables() {}
 
-  static List<Application> applications(Connection c, String name) throws SQLException {
+  public static List<Application> applications(Connection c, String name) throws SQLException {
     List<Application> applications = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT name, display_name, revision, created_at, updated_at FROM applications"
@@ -66,7 +68,7 @@ final class SubscriptionTables {
   }
 
   /** Subscriptions matching {@code filter}, ordered by instance, application, start and id. */
-  static List<Subscription> subscriptions(Connection c, SubscriptionFilter filter) throws SQLException {
+  public static List<Subscription> subscriptions(Connection c, SubscriptionFilter filter) throws SQLException {
     StringBuilder sql = new StringBuilder("SELECT " + SUBSCRIPTION_COLUMNS + " FROM subscriptions WHERE 1 = 1");
     List<String> parameters = new ArrayList<>();
     if (filter.instance() != null) {
@@ -85,11 +87,27 @@ final class SubscriptionTables {
     return select(c, sql.toString(), parameters);
   }
 
-  static List<Subscription> subscription(Connection c, String id) throws SQLException {
+  public static List<Subscription> subscription(Connection c, String id) throws SQLException {
     return select(c, "SELECT " + SUBSCRIPTION_COLUMNS + " FROM subscriptions WHERE id = ?", List.of(id));
   }
 
-  static void insertSubscription(Connection c, Subscription s) throws SQLException {
+  /** @throws ProblemException {@code APPLICATION_NOT_FOUND} */
+  public static Application requireApplication(Connection c, String name) throws SQLException {
+    return applications(c, name).stream().findFirst().orElseThrow(() -> new ProblemException(
+        ProblemType.APPLICATION_NOT_FOUND, "application '" + name + "' does not exist"));
+  }
+
+  /** The subscriptions of the same instance and application, which it must not overlap. */
+  public static List<Subscription> siblings(Connection c, Subscription subscription) throws SQLException {
+    return subscriptions(c, new SubscriptionFilter(subscription.instance(), subscription.application(), null));
+  }
+
+  /** The subscriptions whose ids {@code idQuery} (a query without parameters) selects. */
+  static List<Subscription> subscriptionsIn(Connection c, String idQuery) throws SQLException {
+    return select(c, "SELECT " + SUBSCRIPTION_COLUMNS + " FROM subscriptions WHERE id IN (" + idQuery + ")", List.of());
+  }
+
+  public static void insertSubscription(Connection c, Subscription s) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "INSERT INTO subscriptions (" + SUBSCRIPTION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, s.id());
@@ -110,7 +128,7 @@ final class SubscriptionTables {
     }
   }
 
-  static void updateSubscription(Connection c, Subscription s) throws SQLException {
+  public static void updateSubscription(Connection c, Subscription s) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "UPDATE subscriptions SET quantity = ?, overage = ?, status = ?, valid_until = ?, plan = ?, notes = ?,"
             + " revision = ?, updated_at = ? WHERE id = ?")) {

@@ -6,16 +6,16 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * The transaction discipline every JDBC store in this package follows: reads on the reader
+ * The transaction discipline every JDBC store follows: reads on the reader
  * pool, writes in one transaction on the writer pool that commits completely or rolls back
  * completely. A failing database becomes {@link StoreUnavailableException}; a unique or check
  * constraint that a concurrent writer tripped becomes {@code ALREADY_EXISTS}. Thread-safe.
  */
-final class Transactions {
+public final class Transactions {
 
   /** Work on a connection; the transaction around it is the caller's. */
   @FunctionalInterface
-  interface SqlWork<T> {
+  public interface SqlWork<T> {
     T run(Connection connection) throws SQLException;
   }
 
@@ -27,11 +27,11 @@ final class Transactions {
 
   private final Database database;
 
-  Transactions(Database database) {
+  public Transactions(Database database) {
     this.database = database;
   }
 
-  <T> T read(SqlWork<T> work) {
+  public <T> T read(SqlWork<T> work) {
     try (Connection c = database.reader().getConnection()) {
       return work.run(c);
     } catch (SQLException e) {
@@ -45,7 +45,7 @@ final class Transactions {
    * its own view, so there the transaction is REPEATABLE READ: a snapshot built from layers of
    * one moment and rollouts of the next could serve a lower revision than before.
    */
-  <T> T readTransaction(SqlWork<T> work) {
+  public <T> T readTransaction(SqlWork<T> work) {
     try (Connection c = database.reader().getConnection()) {
       boolean postgres = database.dialect() == Database.Dialect.POSTGRESQL;
       c.setAutoCommit(false);
@@ -68,7 +68,7 @@ final class Transactions {
     }
   }
 
-  <T> T write(SqlWork<T> work) {
+  public <T> T write(SqlWork<T> work) {
     try (Connection c = database.writer().getConnection()) {
       c.setAutoCommit(false);
       try {

@@ -1,7 +1,7 @@
 package io.holdfast.server.subscription;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.holdfast.server.store.Heartbeat;
+import io.holdfast.server.instance.Heartbeat;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.audit.AuditVerification;
 import io.holdfast.server.model.Scope;
+import io.holdfast.server.namespace.Namespace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

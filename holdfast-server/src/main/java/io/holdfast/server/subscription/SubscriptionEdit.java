@@ -1,13 +1,8 @@
-package io.holdfast.server.rollout;
+package io.holdfast.server.subscription;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.holdfast.server.subscription.NewSubscription;
-import io.holdfast.server.subscription.SeatModel;
-import io.holdfast.server.subscription.Subscription;
-import io.holdfast.server.subscription.SubscriptionChange;
-import io.holdfast.server.subscription.SubscriptionStatus;
 import java.time.Instant;
 
 /**

@@ -1,4 +1,4 @@
-package io.holdfast.server.store;
+package io.holdfast.server.instance;
 
 import java.time.Instant;
 import java.util.Map;

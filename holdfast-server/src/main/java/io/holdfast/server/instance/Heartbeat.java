@@ -1,4 +1,4 @@
-package io.holdfast.server.store;
+package io.holdfast.server.instance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;

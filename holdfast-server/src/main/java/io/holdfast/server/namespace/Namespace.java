@@ -1,4 +1,4 @@
-package io.holdfast.server.store;
+package io.holdfast.server.namespace;
 
 import java.time.Instant;
 
