@@ -26,7 +26,7 @@ import io.holdfast.server.store.Database;
 import io.holdfast.server.store.JdbcConfigStore;
 import io.holdfast.server.rollout.JdbcRolloutStore;
 import io.holdfast.server.store.RevisionNotifications;
-import io.holdfast.server.namespace.NamespaceService;
+import io.holdfast.server.admin.NamespaceService;
 import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.rollout.RolloutEngine;
 import io.holdfast.server.rollout.RolloutStore;

@@ -147,7 +147,7 @@ public enum AdminOperation {
   /**
    * The principal, if its role allows this operation.
    *
-   * @throws io.holdfast.server.ProblemException {@code FORBIDDEN}, naming the role it needs
+   * @throws io.holdfast.server.problem.ProblemException {@code FORBIDDEN}, naming the role it needs
    */
   public Principal.AdminPrincipal authorize(Principal.AdminPrincipal principal) {
     return Authenticator.requireRole(principal, role);

@@ -1,7 +1,7 @@
 package io.holdfast.server.auth;
 
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.ProblemException;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.model.Role;
 import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.store.AdminCredential;

@@ -1,10 +1,12 @@
 package io.holdfast.server.console;
 
 import io.helidon.webserver.http.ServerRequest;
+import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.admin.AdminOperation;
 import io.holdfast.server.audit.AuditEntry;
 import io.holdfast.server.audit.AuditQuery;
 import io.holdfast.server.audit.AuditVerification;
+import io.holdfast.server.problem.ProblemException;
 import java.util.List;
 
 /**
@@ -73,7 +75,7 @@ final class AuditPage {
       return null;
     }
     if (value.length() > AdminOperation.MAX_AUDIT_FILTER) {
-      throw new io.holdfast.server.ProblemException(io.holdfast.protocol.problem.ProblemType.INVALID_REQUEST,
+      throw new ProblemException(ProblemType.INVALID_REQUEST,
           "filter '" + name + "' must be at most " + AdminOperation.MAX_AUDIT_FILTER + " characters");
     }
     return value;

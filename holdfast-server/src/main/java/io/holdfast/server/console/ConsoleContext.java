@@ -2,14 +2,14 @@ package io.holdfast.server.console;
 
 import io.holdfast.protocol.json.StrictJson;
 import io.holdfast.server.fleet.Fleet;
-import io.holdfast.server.namespace.NamespaceService;
+import io.holdfast.server.admin.NamespaceService;
 import io.holdfast.server.probe.ReplicaProbe;
 import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.snapshot.SnapshotHolder;
 import io.holdfast.server.store.ConfigStore;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.ProblemException;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.admin.ReadYourWrites;
 import io.holdfast.server.auth.Authenticator;
 import java.time.Clock;

@@ -4,7 +4,7 @@ import io.helidon.http.HttpMediaType;
 import io.helidon.webserver.http.ServerRequest;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.edge.RequestBody;
-import io.holdfast.server.ProblemException;
+import io.holdfast.server.problem.ProblemException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;

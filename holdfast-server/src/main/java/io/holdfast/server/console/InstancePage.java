@@ -5,7 +5,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.holdfast.protocol.document.Envelope;
 import io.holdfast.protocol.json.JsonInputException;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.ProblemException;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.fleet.FleetEntry;
 import io.holdfast.server.model.Names;
 import io.holdfast.server.model.Scope;

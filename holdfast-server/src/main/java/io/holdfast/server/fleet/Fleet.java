@@ -1,6 +1,6 @@
 package io.holdfast.server.fleet;
 
-import io.holdfast.server.FailureStreak;
+import io.holdfast.server.logging.FailureStreak;
 import io.holdfast.server.snapshot.SnapshotHolder;
 import io.holdfast.server.store.ConfigStore;
 import java.time.Clock;

@@ -5,7 +5,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.holdfast.protocol.http.EntityTag;
 import io.holdfast.protocol.http.IfNoneMatch;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.ProblemException;
+import io.holdfast.server.problem.ProblemException;
 import java.util.List;
 
 /** RFC 9110 §13.1.2 evaluation of {@code If-None-Match} for GET and HEAD. */

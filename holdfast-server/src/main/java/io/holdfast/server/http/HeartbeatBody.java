@@ -45,7 +45,7 @@ final class HeartbeatBody {
   /**
    * Checks {@code body} and returns it unchanged.
    *
-   * @throws io.holdfast.server.ProblemException {@code UNKNOWN_FIELD} or {@code INVALID_REQUEST}
+   * @throws io.holdfast.server.problem.ProblemException {@code UNKNOWN_FIELD} or {@code INVALID_REQUEST}
    * @throws io.holdfast.server.model.InvalidNameException for a namespace or application name
    *     that breaks the naming rule
    */

@@ -15,7 +15,7 @@ import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.config.ServerConfig;
 import io.holdfast.server.console.Console;
 import io.holdfast.server.probe.ReplicaProbe;
-import io.holdfast.server.namespace.NamespaceService;
+import io.holdfast.server.admin.NamespaceService;
 import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.fleet.Fleet;
 import io.holdfast.server.fleet.HeartbeatWriter;

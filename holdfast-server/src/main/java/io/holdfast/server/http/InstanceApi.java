@@ -15,7 +15,7 @@ import io.holdfast.protocol.http.HoldfastHeaders;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.edge.EdgeConnections;
 import io.holdfast.server.edge.KeyedLimit;
-import io.holdfast.server.ProblemException;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.auth.Principal;
 import io.holdfast.server.config.ServerConfigLoader;
 import io.holdfast.server.snapshot.EffectiveSnapshot;

@@ -3,7 +3,7 @@ package io.holdfast.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.ProblemException;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.config.ServerConfigLoader;
 import java.time.Duration;
 import java.time.OffsetDateTime;

@@ -11,7 +11,7 @@ import io.holdfast.protocol.http.HoldfastHeaders;
 import io.holdfast.protocol.problem.Problem;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.edge.EdgeFilter;
-import io.holdfast.server.ProblemException;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.model.InvalidNameException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -9,7 +9,7 @@ import io.holdfast.protocol.json.JsonInputException;
 import io.holdfast.protocol.json.StrictJson;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.edge.RequestBody;
-import io.holdfast.server.ProblemException;
+import io.holdfast.server.problem.ProblemException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

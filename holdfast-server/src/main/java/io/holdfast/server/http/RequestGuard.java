@@ -3,7 +3,7 @@ package io.holdfast.server.http;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.ProblemException;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.auth.Authenticator;
 import io.holdfast.server.auth.Principal;
 import io.holdfast.server.model.Role;

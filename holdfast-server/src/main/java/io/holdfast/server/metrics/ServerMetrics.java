@@ -16,7 +16,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.holdfast.server.FailureStreak;
+import io.holdfast.server.logging.FailureStreak;
 import io.holdfast.server.edge.EdgeConnections;
 import io.holdfast.server.edge.EdgeServer;
 import io.holdfast.server.fleet.Fleet;

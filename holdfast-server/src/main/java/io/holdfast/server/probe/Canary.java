@@ -1,7 +1,7 @@
 package io.holdfast.server.probe;
 
 import io.holdfast.protocol.signature.DocumentSigner;
-import io.holdfast.server.ProblemException;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.instance.Instance;

@@ -1,7 +1,7 @@
 package io.holdfast.server.rollout;
 
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.ProblemException;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.store.AuditTable;
 import io.holdfast.server.store.InstanceTable;
 import io.holdfast.server.store.SubscriptionTables;

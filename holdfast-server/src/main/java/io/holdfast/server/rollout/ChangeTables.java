@@ -2,7 +2,7 @@ package io.holdfast.server.rollout;
 
 import io.holdfast.protocol.json.CanonicalJson;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.ProblemException;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.subscription.SubscriptionEdit;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

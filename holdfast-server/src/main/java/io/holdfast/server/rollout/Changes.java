@@ -1,7 +1,7 @@
 package io.holdfast.server.rollout;
 
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.ProblemException;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.instance.Heartbeat;
 import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.subscription.SubscriptionEdit;

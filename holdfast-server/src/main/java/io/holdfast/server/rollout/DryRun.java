@@ -2,7 +2,7 @@ package io.holdfast.server.rollout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.ProblemException;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.instance.Instance;
 import io.holdfast.server.model.JsonDiff;
 import io.holdfast.server.model.Scope;

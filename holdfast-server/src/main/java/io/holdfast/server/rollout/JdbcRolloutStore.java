@@ -3,7 +3,7 @@ package io.holdfast.server.rollout;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.ProblemException;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.store.AuditTable;
 import io.holdfast.server.store.Database;
 import io.holdfast.server.store.InstanceTable;

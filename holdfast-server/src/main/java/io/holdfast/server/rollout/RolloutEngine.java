@@ -1,6 +1,6 @@
 package io.holdfast.server.rollout;
 
-import io.holdfast.server.ProblemException;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.instance.Heartbeat;
 import io.holdfast.server.instance.Instance;

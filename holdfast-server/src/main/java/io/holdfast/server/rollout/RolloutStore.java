@@ -27,7 +27,7 @@ public interface RolloutStore {
   /**
    * Changes a ring's bake time and gate; a {@code null} argument keeps that part.
    *
-   * @throws io.holdfast.server.ProblemException {@code RING_NOT_FOUND}
+   * @throws io.holdfast.server.problem.ProblemException {@code RING_NOT_FOUND}
    */
   RingPolicy updateRing(String ring, Duration bakeTime, RingGate gate, String actor);
 
@@ -47,7 +47,7 @@ public interface RolloutStore {
    * Subscription edits are checked as the subscription writes themselves are (counts, period,
    * no overlap, nothing cancelled changes).
    *
-   * @throws io.holdfast.server.ProblemException {@code NAMESPACE_NOT_FOUND},
+   * @throws io.holdfast.server.problem.ProblemException {@code NAMESPACE_NOT_FOUND},
    *     {@code RING_NOT_FOUND}, {@code INSTANCE_NOT_FOUND}, or {@code CHANGE_CONFLICT} when
    *     approval is immediate and a layer is stale or held by another change
    */
@@ -63,7 +63,7 @@ public interface RolloutStore {
    * Records {@code approver}'s approval of a draft; with enough approvals the change becomes
    * {@code approved}, which holds its layers.
    *
-   * @throws io.holdfast.server.ProblemException {@code CHANGE_NOT_FOUND}, {@code FORBIDDEN} for
+   * @throws io.holdfast.server.problem.ProblemException {@code CHANGE_NOT_FOUND}, {@code FORBIDDEN} for
    *     the author or a second approval by the same approver, {@code CHANGE_CONFLICT} when the
    *     change is not a draft, a layer moved on since the edit was written, or another change
    *     holds a layer
@@ -78,7 +78,7 @@ public interface RolloutStore {
    * instances are served the change from the new revision on.
    *
    * @param lease the engine's lease, or {@code null} for an operator's action
-   * @throws io.holdfast.server.ProblemException {@code CHANGE_CONFLICT} if the change moved
+   * @throws io.holdfast.server.problem.ProblemException {@code CHANGE_CONFLICT} if the change moved
    *     since {@code expectedVersion}, is not approved or rolling out, or has reached every ring
    */
   ChangeRequest releaseNext(long id, long expectedVersion, ReleaseMode mode, String actor, Lease lease);

@@ -3,7 +3,7 @@ package io.holdfast.server.rollout;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.holdfast.protocol.json.CanonicalJson;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.ProblemException;
+import io.holdfast.server.problem.ProblemException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

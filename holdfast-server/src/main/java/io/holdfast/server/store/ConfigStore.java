@@ -34,7 +34,7 @@ import java.util.Set;
  * neither, so it appends none. Writes to applications and subscriptions also append exactly one
  * audit row in the same transaction, so a rejected write leaves neither revision nor audit row.
  * Writes that refer to something missing throw a
- * {@link io.holdfast.server.ProblemException} of the matching type; an unreachable or failing
+ * {@link io.holdfast.server.problem.ProblemException} of the matching type; an unreachable or failing
  * database throws {@link StoreUnavailableException}. Implementations are thread-safe and are
  * proven by the same contract suite ({@code ConfigStoreContract}).
  */
@@ -106,7 +106,7 @@ public interface ConfigStore extends AutoCloseable {
    * Creates an admin credential; a revoked credential's name may be taken again.
    *
    * @param expiresAt when it stops working, {@code null} for never; must be in the future
-   * @throws io.holdfast.server.ProblemException {@code ALREADY_EXISTS} if a credential of that
+   * @throws io.holdfast.server.problem.ProblemException {@code ALREADY_EXISTS} if a credential of that
    *     name is not revoked
    */
   AdminCredential createAdminCredential(String name, Role role, String tokenHash, Instant expiresAt, String actor);
@@ -115,7 +115,7 @@ public interface ConfigStore extends AutoCloseable {
    * Revokes a credential for good: its token stops working on every replica at the revision
    * this appends. The row stays, so that the token is still recognised as a revoked one.
    *
-   * @throws io.holdfast.server.ProblemException {@code CREDENTIAL_NOT_FOUND},
+   * @throws io.holdfast.server.problem.ProblemException {@code CREDENTIAL_NOT_FOUND},
    *     {@code CREDENTIAL_REVOKED} if it already is, or {@code LAST_ADMIN} if it is the last
    *     usable admin credential
    */
@@ -125,7 +125,7 @@ public interface ConfigStore extends AutoCloseable {
    * Gives a credential a new token hash; the old token stops working at the revision this
    * appends. Role, expiry and creation time stay.
    *
-   * @throws io.holdfast.server.ProblemException {@code CREDENTIAL_NOT_FOUND} or
+   * @throws io.holdfast.server.problem.ProblemException {@code CREDENTIAL_NOT_FOUND} or
    *     {@code CREDENTIAL_REVOKED}
    */
   AdminCredential rotateAdminCredential(String name, String tokenHash, String actor);
@@ -133,7 +133,7 @@ public interface ConfigStore extends AutoCloseable {
   /**
    * Changes a credential's role and/or expiry.
    *
-   * @throws io.holdfast.server.ProblemException {@code CREDENTIAL_NOT_FOUND},
+   * @throws io.holdfast.server.problem.ProblemException {@code CREDENTIAL_NOT_FOUND},
    *     {@code CREDENTIAL_REVOKED}, {@code INVALID_REQUEST} for an expiry not in the future, or
    *     {@code LAST_ADMIN} if it would demote the last usable admin or give it an expiry
    */
@@ -166,7 +166,7 @@ public interface ConfigStore extends AutoCloseable {
    * revision. The store keeps its own copy.
    *
    * @param receivedAt when the replica received it; kept to the millisecond
-   * @throws io.holdfast.server.ProblemException {@code INSTANCE_NOT_FOUND} if there is no such
+   * @throws io.holdfast.server.problem.ProblemException {@code INSTANCE_NOT_FOUND} if there is no such
    *     instance
    */
   void recordHeartbeat(String instance, JsonNode heartbeat, Instant receivedAt);
@@ -192,10 +192,10 @@ public interface ConfigStore extends AutoCloseable {
 
   Optional<Application> findApplication(String name);
 
-  /** @throws io.holdfast.server.ProblemException {@code ALREADY_EXISTS} */
+  /** @throws io.holdfast.server.problem.ProblemException {@code ALREADY_EXISTS} */
   Application createApplication(String name, String displayName, String actor);
 
-  /** @throws io.holdfast.server.ProblemException {@code APPLICATION_NOT_FOUND} */
+  /** @throws io.holdfast.server.problem.ProblemException {@code APPLICATION_NOT_FOUND} */
   Application updateApplication(String name, String displayName, String actor);
 
   /** Subscriptions matching the filter, by instance, application, start of period and id. */
@@ -206,7 +206,7 @@ public interface ConfigStore extends AutoCloseable {
   /**
    * Creates an active subscription with a new id.
    *
-   * @throws io.holdfast.server.ProblemException {@code INSTANCE_NOT_FOUND},
+   * @throws io.holdfast.server.problem.ProblemException {@code INSTANCE_NOT_FOUND},
    *     {@code APPLICATION_NOT_FOUND}, or {@code SUBSCRIPTION_OVERLAP} if its period overlaps
    *     another subscription of the instance and application that is not cancelled
    */
@@ -216,7 +216,7 @@ public interface ConfigStore extends AutoCloseable {
    * Changes a subscription; cancelling is a change of status. A cancelled subscription cannot
    * change any more.
    *
-   * @throws io.holdfast.server.ProblemException {@code SUBSCRIPTION_NOT_FOUND},
+   * @throws io.holdfast.server.problem.ProblemException {@code SUBSCRIPTION_NOT_FOUND},
    *     {@code SUBSCRIPTION_ENDED}, {@code INVALID_REQUEST} (the change makes the period empty or
    *     a count negative) or {@code SUBSCRIPTION_OVERLAP}
    */

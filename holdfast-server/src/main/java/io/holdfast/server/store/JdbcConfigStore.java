@@ -2,7 +2,7 @@ package io.holdfast.server.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.ProblemException;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.audit.AuditEntry;
 import io.holdfast.server.audit.AuditQuery;
 import io.holdfast.server.audit.AuditVerification;

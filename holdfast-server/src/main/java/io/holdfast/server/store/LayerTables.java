@@ -36,7 +36,7 @@ public final class LayerTables {
   private LayerTables() {}
 
   /**
-   * @throws io.holdfast.server.ProblemException {@code RING_NOT_FOUND} or {@code
+   * @throws io.holdfast.server.problem.ProblemException {@code RING_NOT_FOUND} or {@code
    *     INSTANCE_NOT_FOUND} for a scope naming nothing
    */
   public static void requireTarget(Connection c, Scope scope) throws SQLException {

@@ -3,7 +3,7 @@ package io.holdfast.server.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.holdfast.protocol.json.CanonicalJson;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.ProblemException;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.namespace.Namespace;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,7 +1,7 @@
 package io.holdfast.server.store;
 
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.ProblemException;
+import io.holdfast.server.problem.ProblemException;
 
 /** The store could not be reached or failed; the write, if any, did not happen. */
 public final class StoreUnavailableException extends ProblemException {

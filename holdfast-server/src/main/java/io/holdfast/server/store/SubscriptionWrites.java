@@ -2,7 +2,7 @@ package io.holdfast.server.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.ProblemException;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.subscription.Application;
 import io.holdfast.server.subscription.NewSubscription;
 import io.holdfast.server.subscription.Subscription;

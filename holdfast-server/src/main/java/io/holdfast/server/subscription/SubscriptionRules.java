@@ -1,7 +1,7 @@
 package io.holdfast.server.subscription;
 
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.ProblemException;
+import io.holdfast.server.problem.ProblemException;
 import java.time.Instant;
 import java.util.List;
 

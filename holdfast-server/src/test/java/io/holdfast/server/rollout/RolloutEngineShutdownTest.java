@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.holdfast.server.HangingCall;
 import io.holdfast.server.store.Database;
 import io.holdfast.server.store.JdbcConfigStore;
-import io.holdfast.server.store.JdbcRolloutStore;
 import io.holdfast.testkit.ManualTime;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,8 +1,8 @@
-package io.holdfast.server.namespace;
+package io.holdfast.server.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.ProblemException;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.admin.AdminOperation;
 import io.holdfast.server.model.Names;
 import io.holdfast.server.model.Scope;
@@ -17,6 +17,9 @@ import io.holdfast.server.snapshot.SnapshotBuilder;
 import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.store.HistoryEntry;
 import io.holdfast.server.instance.Instance;
+import io.holdfast.server.namespace.Draft;
+import io.holdfast.server.namespace.LayerVersion;
+import io.holdfast.server.namespace.Namespace;
 import io.holdfast.server.store.PublishResult;
 import io.holdfast.server.store.RingLayer;
 import io.holdfast.server.subscription.SubscriptionsDocument;

@@ -1,4 +1,4 @@
-package io.holdfast.server;
+package io.holdfast.server.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.holdfast.server.FailingStore;
 import io.holdfast.server.fleet.Fleet;
 import io.holdfast.server.metrics.ServerMetrics;
 import io.holdfast.server.snapshot.SnapshotBuilder;

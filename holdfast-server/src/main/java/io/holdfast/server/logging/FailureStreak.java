@@ -1,4 +1,4 @@
-package io.holdfast.server;
+package io.holdfast.server.logging;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.holdfast.server;
+package io.holdfast.server.problem;
 
 import io.holdfast.protocol.json.JsonInputException;
 import io.holdfast.protocol.problem.ProblemType;
