@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
@@ -191,8 +192,9 @@ class IncidentReplayTest {
         within(Duration.ofSeconds(60)).until(() -> fleet.stream()
             .allMatch(c -> c.statuses().values().stream().allMatch(f -> f.status() == Status.FRESH)));
         within(Duration.ofSeconds(30)).until(() -> fleetCounts(portA).path("fresh").asInt() == FLEET);
-        within(Duration.ofSeconds(60)).until(() -> !prometheus.fires("ReplicaChecksumUnavailable", "target", probeTargets[0])
-            && !prometheus.fires("ReplicaContentUnavailable", "target", probeTargets[0]));
+        within(Duration.ofSeconds(60)).until(() -> prometheus.healthy() && Stream.of(probeTargets)
+            .noneMatch(target -> prometheus.fires("ReplicaChecksumUnavailable", "target", target)
+                || prometheus.fires("ReplicaContentUnavailable", "target", target)));
         watching.set(false);
         application.join();
 
@@ -201,6 +203,7 @@ class IncidentReplayTest {
         assertThat(checksumAlert).isLessThanOrEqualTo(DETECTION);
         assertThat(contentAlert).isLessThanOrEqualTo(DETECTION);
         assertThat(replicaA.alive() && replicaB.alive()).isTrue();
+        assertThat(prometheus.healthy()).as("Prometheus, which saw the alerts resolve, is still up").isTrue();
         System.out.printf("incident replay: checksum alert after %d s, content alert after %d s, %d reads%n",
             checksumAlert.toSeconds(), contentAlert.toSeconds(), reads.get());
       }
