@@ -20,18 +20,19 @@ import java.util.List;
  */
 public final class ReplicaPair implements AutoCloseable {
 
-
   private final HoldfastServer a;
   private final HoldfastServer b;
   private final FaultyReplica proxyA;
   private final FaultyReplica proxyB;
   private final AdminHttp http = new AdminHttp();
+  private final AdminApi admin;
 
   private ReplicaPair(HoldfastServer a, HoldfastServer b, FaultyReplica proxyA, FaultyReplica proxyB) {
     this.a = a;
     this.b = b;
     this.proxyA = proxyA;
     this.proxyB = proxyB;
+    this.admin = new AdminApi(http, a.port(), a.adminToken());
   }
 
   public static ReplicaPair start(Path dataDir) {
@@ -103,18 +104,17 @@ public final class ReplicaPair implements AutoCloseable {
 
   /** Creates a namespace through replica A. */
   public void createNamespace(String name) {
-    admin("POST", "/v1/admin/namespaces", "{\"name\":\"" + name + "\"}");
+    admin.createNamespace(name);
   }
 
   /** Creates an instance through replica A and returns its credential. */
   public String createInstance(String id, String ring) {
-    return admin("POST", "/v1/admin/instances", "{\"id\":\"" + id + "\",\"ring\":\"" + ring + "\"}").get("credential").asText();
+    return admin.createInstance(id, ring);
   }
 
   /** Stages and publishes one layer through replica A; returns the revision. */
   public long publish(String namespace, String scope, String json) {
-    admin("PUT", "/v1/admin/namespaces/" + namespace + "/layers/" + scope, json);
-    return admin("POST", "/v1/admin/namespaces/" + namespace + "/publish", "{\"message\":\"test\"}").get("revision").asLong();
+    return admin.publishLayer(namespace, scope, json);
   }
 
   /**
@@ -122,7 +122,7 @@ public final class ReplicaPair implements AutoCloseable {
    * Fails the test on a status of 300 or more.
    */
   public JsonNode admin(String method, String path, String body) {
-    return http.call(a.port(), a.adminToken(), method, path, body);
+    return admin.call(method, path, body);
   }
 
   @Override

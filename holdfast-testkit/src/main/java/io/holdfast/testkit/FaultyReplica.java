@@ -100,6 +100,9 @@ public final class FaultyReplica implements AutoCloseable {
   private volatile CountDownLatch cleared = new CountDownLatch(1);
 
   private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger faulted = new AtomicInteger();
+  /** Requests read per request-target since the last reset: few distinct targets in a test. */
+  private final ConcurrentHashMap<String, AtomicInteger> targets = new ConcurrentHashMap<>();
   private final AtomicInteger threadIds = new AtomicInteger();
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
@@ -158,9 +161,34 @@ public final class FaultyReplica implements AutoCloseable {
     return requests.get();
   }
 
-  /** Sets {@link #requests()} back to zero. */
+  /**
+   * How many of {@link #requests()} had their request-target contain {@code pathContains}, faulted
+   * or not: for example whether a replica was asked for a document at all.
+   *
+   * @param pathContains a substring of the request-target; empty counts every request
+   */
+  public int requests(String pathContains) {
+    Objects.requireNonNull(pathContains, "pathContains");
+    return targets.entrySet().stream()
+        .filter(e -> e.getKey().contains(pathContains))
+        .mapToInt(e -> e.getValue().get())
+        .sum();
+  }
+
+  /**
+   * How many of {@link #requests()} a rule's fault was applied to, rather than forwarded
+   * untouched: the proof that a rule still matches what a test means it to. Connections refused
+   * by {@link Fault#refuseConnections()} do not count, since no request is read.
+   */
+  public int faulted() {
+    return faulted.get();
+  }
+
+  /** Sets {@link #requests()}, {@link #requests(String)} and {@link #faulted()} back to zero. */
   public void resetCount() {
     requests.set(0);
+    faulted.set(0);
+    targets.clear();
   }
 
   /**
@@ -438,6 +466,10 @@ public final class FaultyReplica implements AutoCloseable {
       }
       CountDownLatch clearedAtStart = cleared; // read before the rules: a clear() ends the fault
       Fault fault = faultFor(request.target());
+      targets.computeIfAbsent(request.target(), t -> new AtomicInteger()).incrementAndGet();
+      if (fault != null) {
+        faulted.incrementAndGet();
+      }
       synchronized (requests) { // counted once its fault is chosen, for awaitRequests()
         requests.incrementAndGet();
         requests.notifyAll();

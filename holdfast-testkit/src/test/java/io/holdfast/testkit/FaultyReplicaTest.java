@@ -452,6 +452,26 @@ class FaultyReplicaTest {
   }
 
   @Test
+  void faultedCountsOnlyRequestsARuleMatched_requestsByPathCountsEachTarget() throws Exception {
+    replica.fault("/checksums", Fault.status(500));
+    get(PATH);
+    get(CHECKSUMS);
+    get(CHECKSUMS);
+
+    assertThat(replica.faulted()).as("the rule matched the checksums only").isEqualTo(2);
+    assertThat(replica.requests("/config/")).isEqualTo(1);
+    assertThat(replica.requests("/checksums")).isEqualTo(2);
+    assertThat(replica.requests("")).isEqualTo(3);
+
+    replica.resetCount();
+    get(PATH);
+
+    assertThat(replica.faulted()).isZero();
+    assertThat(replica.requests("/checksums")).isZero();
+    assertThat(replica.requests("/config/")).isEqualTo(1);
+  }
+
+  @Test
   void faultArguments_areValidated() {
     assertThatThrownBy(() -> Fault.status(200)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Fault.truncate(-1)).isInstanceOf(IllegalArgumentException.class);

@@ -2,6 +2,7 @@ package io.holdfast.it.edge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.holdfast.it.AdminApi;
 import io.holdfast.it.AdminHttp;
 import io.holdfast.it.process.JavaProcess;
 import java.io.IOException;
@@ -46,13 +47,12 @@ final class EdgeReplica implements AutoCloseable {
     String command = "ulimit -n " + openFiles + " && exec " + String.join(" ", java.stream().map(EdgeReplica::quote).toList());
     process = JavaProcess.start(List.of("bash", "-c", command), dir.resolve("replica.log"));
     port = Integer.parseInt(process.awaitLine("READY ", 60).substring("READY ".length()).strip());
-    admin.call(port, ADMIN, "POST", "/v1/admin/namespaces", "{\"name\":\"core\"}");
-    acme = admin.call(port, ADMIN, "POST", "/v1/admin/instances", "{\"id\":\"acme\",\"ring\":\"live\"}")
-        .get("credential").asText();
-    globex = admin.call(port, ADMIN, "POST", "/v1/admin/instances", "{\"id\":\"globex\",\"ring\":\"live\"}")
-        .get("credential").asText();
-    admin.call(port, ADMIN, "PUT", "/v1/admin/namespaces/core/layers/default", "{\"maxUsers\": 100}");
-    admin.call(port, ADMIN, "POST", "/v1/admin/namespaces/core/publish", "{\"message\":\"edge test\"}");
+    AdminApi api = new AdminApi(admin, port, ADMIN);
+    api.createNamespace("core");
+    acme = api.createInstance("acme", "live");
+    globex = api.createInstance("globex", "live");
+    api.stage("core", "default", "{\"maxUsers\": 100}");
+    api.publish("core", "edge test");
   }
 
   private static String quote(String s) {

@@ -1,6 +1,7 @@
 package io.holdfast.it.edge;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.holdfast.it.AdminApi;
 import io.holdfast.it.AdminHttp;
 import io.holdfast.it.process.JavaProcess;
 import io.holdfast.it.process.ReplicaMain;
@@ -70,22 +71,21 @@ final class TwoTenantReplicas implements AutoCloseable {
   }
 
   private void seed() {
-    admin("POST", "/v1/admin/namespaces", "{\"name\":\"core\"}");
-    tokenA = admin("POST", "/v1/admin/instances", "{\"id\":\"tenant-a\",\"ring\":\"live\"}").get("credential").asText();
-    tokenB = admin("POST", "/v1/admin/instances", "{\"id\":\"tenant-b\",\"ring\":\"live\"}").get("credential").asText();
+    api().createNamespace("core");
+    tokenA = api().createInstance("tenant-a", "live");
+    tokenB = api().createInstance("tenant-b", "live");
     secondAdmin = admin("POST", "/v1/admin/credentials", "{\"name\":\"second-admin\",\"role\":\"admin\"}")
         .get("token").asText();
     viewer = admin("POST", "/v1/admin/credentials", "{\"name\":\"looker\",\"role\":\"viewer\"}").get("token").asText();
-    admin("PUT", "/v1/admin/namespaces/core/layers/default", "{\"plan\":\"standard\"}");
-    admin("PUT", "/v1/admin/namespaces/core/layers/instance:tenant-a", "{\"secret\":\"" + SECRET_A + "\"}");
-    admin("PUT", "/v1/admin/namespaces/core/layers/instance:tenant-b", "{\"secret\":\"" + SECRET_B + "\"}");
+    api().stage("core", "default", "{\"plan\":\"standard\"}");
+    api().stage("core", "instance:tenant-a", "{\"secret\":\"" + SECRET_A + "\"}");
+    api().stage("core", "instance:tenant-b", "{\"secret\":\"" + SECRET_B + "\"}");
     revision = publishCore();
   }
 
   /** Publishes the staged core layers through replica A and waits until both replicas serve it. */
   long publishCore() {
-    long published = admin("POST", "/v1/admin/namespaces/core/publish", "{\"message\":\"edge test\"}")
-        .get("revision").asLong();
+    long published = api().publish("core", "edge test");
     for (int port : List.of(portA, portB)) {
       Awaitility.await("replica on " + port + " serves revision " + published).atMost(Duration.ofSeconds(20))
           .pollInterval(Duration.ofMillis(50))
@@ -104,7 +104,11 @@ final class TwoTenantReplicas implements AutoCloseable {
 
   /** Any admin call as the bootstrap admin, straight to replica A (not through nginx). */
   JsonNode admin(String method, String path, String body) {
-    return admin.call(portA, ADMIN_TOKEN, method, path, body);
+    return api().call(method, path, body);
+  }
+
+  private AdminApi api() {
+    return new AdminApi(admin, portA, ADMIN_TOKEN);
   }
 
   /** The replicas' signature key, as {@code /v1/keys} publishes it. */

@@ -2,6 +2,7 @@ package io.holdfast.it.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.holdfast.it.AdminApi;
 import io.holdfast.it.AdminHttp;
 import io.holdfast.it.process.JavaProcess;
 import io.holdfast.it.process.ReplicaMain;
@@ -100,10 +101,10 @@ class UnauthenticatedFloodTest {
         dir.resolve("data").toString(), Integer.toString(port), TOKEN, "3600000");
     replica = ReplicaMain.Ready.of(process, 60);
     String credential;
-    try (AdminHttp admin = new AdminHttp()) {
-      credential = seed(admin, replica.port());
-      otherAuth = "Authorization: Bearer " + admin.call(replica.port(), TOKEN, "POST", "/v1/admin/instances",
-          "{\"id\":\"globex-prod\",\"ring\":\"live\"}").path("credential").asText();
+    try (AdminHttp http = new AdminHttp()) {
+      AdminApi admin = new AdminApi(http, replica.port(), TOKEN);
+      credential = seed(admin);
+      otherAuth = "Authorization: Bearer " + admin.createInstance("globex-prod", "live");
     }
     serveEveryRoute(replica.port(), credential);
     auth = "Authorization: Bearer " + credential;
@@ -261,16 +262,15 @@ class UnauthenticatedFloodTest {
   }
 
   /** A namespace with a few kilobytes of configuration, published, and one instance; returns its credential. */
-  private static String seed(AdminHttp admin, int port) {
-    admin.call(port, TOKEN, "POST", "/v1/admin/namespaces", "{\"name\":\"core\"}");
-    String credential = admin.call(port, TOKEN, "POST", "/v1/admin/instances", "{\"id\":\"acme-prod\",\"ring\":\"live\"}")
-        .path("credential").asText();
+  private static String seed(AdminApi admin) {
+    admin.createNamespace("core");
+    String credential = admin.createInstance("acme-prod", "live");
     StringBuilder layer = new StringBuilder("{\"feature\":{\"search\":true}");
     for (int i = 0; i < 60; i++) {
       layer.append(",\"setting").append(i).append("\":\"").append("v".repeat(50)).append('"');
     }
-    admin.call(port, TOKEN, "PUT", "/v1/admin/namespaces/core/layers/default", layer.append('}').toString());
-    admin.call(port, TOKEN, "POST", "/v1/admin/namespaces/core/publish", "{\"message\":\"F3\"}");
+    admin.stage("core", "default", layer.append('}').toString());
+    admin.publish("core", "F3");
     return credential;
   }
 }

@@ -5,16 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.holdfast.client.HoldfastClient;
 import io.holdfast.client.Status;
+import io.holdfast.it.AdminApi;
+import io.holdfast.it.AdminHttp;
 import io.holdfast.server.HoldfastServer;
 import io.holdfast.server.config.ServerConfig;
 import io.holdfast.testkit.Fault;
 import io.holdfast.testkit.FaultyReplica;
 import io.holdfast.testkit.ManualTime;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,23 +81,13 @@ class EquivocationTest {
   }
 
   /** Creates the namespace and instance and publishes the seats; returns the revision. */
-  private static long seed(HoldfastServer server, int seats) throws IOException, InterruptedException {
-    admin(server, "POST", "/v1/admin/namespaces", "{\"name\":\"core\"}");
-    admin(server, "POST", "/v1/admin/instances", "{\"id\":\"acme-prod\",\"ring\":\"live\"}");
-    admin(server, "PUT", "/v1/admin/namespaces/core/layers/default", "{\"seats\":{\"crm\":" + seats + "}}");
-    String published = admin(server, "POST", "/v1/admin/namespaces/core/publish", "{\"message\":\"seed\"}");
-    return Long.parseLong(published.replaceAll(".*\"revision\":(\\d+).*", "$1"));
-  }
-
-  private static String admin(HoldfastServer server, String method, String path, String body)
-      throws IOException, InterruptedException {
-    try (HttpClient http = HttpClient.newHttpClient()) {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(server).resolve(path))
-          .header("Authorization", "Bearer " + ADMIN_TOKEN)
-          .header("Content-Type", "application/json")
-          .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isLessThan(300);
-      return response.body();
+  private static long seed(HoldfastServer server, int seats) {
+    try (AdminHttp http = new AdminHttp()) {
+      AdminApi admin = new AdminApi(http, server.port(), ADMIN_TOKEN);
+      admin.createNamespace("core");
+      admin.createInstance("acme-prod", "live");
+      admin.stage("core", "default", "{\"seats\":{\"crm\":" + seats + "}}");
+      return admin.publish("core", "seed");
     }
   }
 }

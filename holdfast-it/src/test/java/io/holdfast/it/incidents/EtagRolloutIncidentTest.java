@@ -23,6 +23,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,12 @@ import org.junit.jupiter.api.io.TempDir;
 class EtagRolloutIncidentTest {
 
   private static final String INSTANCE = "acme-prod";
+
+  /** How often the application reads: often enough to read through every phase. */
+  private static final Duration READ_PACE = Duration.ofMillis(1);
+
+  /** Reads the application makes while STALE in the content outage, before it ends. */
+  private static final int OUTAGE_READS = 100;
 
   /** What the scenario needs from a client under test. */
   interface SeatReader extends AutoCloseable {
@@ -85,10 +92,14 @@ class EtagRolloutIncidentTest {
         Queue<Integer> wrongCounts = new ConcurrentLinkedQueue<>();
         check(reader, "crm", 25, failures, wrongCounts);
         AtomicBoolean reading = new AtomicBoolean(true);
+        AtomicBoolean contentOutage = new AtomicBoolean();
         AtomicLong reads = new AtomicLong();
+        AtomicLong outageReads = new AtomicLong();
         Thread application = new Thread(() -> {
-          // Bounded: stops when the scenario ends, and after at most a million reads.
-          while (reading.get() && reads.incrementAndGet() < 1_000_000) {
+          // Reads until the scenario ends (each phase below is bounded in time), paced so that it
+          // does not take a core from the replicas and the client's own loop.
+          while (reading.get()) {
+            boolean outageBefore = contentOutage.get();
             try {
               int crm = reader.seats("crm");
               if (crm != 25) {
@@ -97,6 +108,11 @@ class EtagRolloutIncidentTest {
             } catch (RuntimeException e) {
               failures.add(e);
             }
+            reads.incrementAndGet();
+            if (outageBefore && contentOutage.get()) { // the whole read fell inside the outage
+              outageReads.incrementAndGet();
+            }
+            LockSupport.parkNanos(READ_PACE.toNanos());
           }
         }, "application-reads");
         application.start();
@@ -118,9 +134,14 @@ class EtagRolloutIncidentTest {
           for (FaultyReplica proxy : proxies) {
             proxy.fault("/config/", Fault.status(503));
           }
+          contentOutage.set(true);
           time.advance(Duration.ofMinutes(1));
           await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
               .until(() -> reader.status() == Status.STALE);
+          // The outage lasts until the application has read through it, not just sampled it.
+          long staleAt = outageReads.get();
+          await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+              .until(() -> outageReads.get() >= staleAt + OUTAGE_READS);
           String reason = reader.reason();
           check(reader, "crm", 25, failures, wrongCounts);
           check(reader, "helpdesk", 10, failures, wrongCounts);
@@ -128,6 +149,7 @@ class EtagRolloutIncidentTest {
           assertThat(reason).as("the reason names what is wrong").contains("HTTP 503");
 
           // Recovery: nobody touches the client.
+          contentOutage.set(false);
           for (FaultyReplica proxy : proxies) {
             proxy.clear();
           }
@@ -142,7 +164,9 @@ class EtagRolloutIncidentTest {
           }
         }
         check(reader, "crm", 25, failures, wrongCounts);
-        assertThat(reads.get()).as("the application kept reading").isGreaterThan(0);
+        assertThat(outageReads.get()).as("reads while the content was unavailable")
+            .isGreaterThanOrEqualTo(OUTAGE_READS);
+        assertThat(reads.get()).as("the application kept reading").isGreaterThan(outageReads.get());
         assertThat(failures).as("reads failed during the outage").isEmpty();
         assertThat(wrongCounts).as("subscription counts seen during the outage").isEmpty();
       }

@@ -3,10 +3,11 @@ package io.holdfast.it.incidents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.holdfast.client.ConfigSnapshot;
 import io.holdfast.client.HoldfastClient;
 import io.holdfast.client.Status;
+import io.holdfast.it.AdminApi;
+import io.holdfast.it.AdminHttp;
 import io.holdfast.it.process.JavaProcess;
 import io.holdfast.it.process.PrometheusProcess;
 import io.holdfast.it.process.ReplicaMain;
@@ -16,9 +17,6 @@ import io.holdfast.testkit.FaultyReplica;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
@@ -56,9 +55,8 @@ class IncidentReplayTest {
   private static final Duration OUTAGE = Duration.ofMinutes(2);
   private static final Duration DETECTION = Duration.ofSeconds(60);
   private static final String TOKEN = "hfa_incident-replay-admin-token-0123456789";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final AdminHttp http = new AdminHttp();
 
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -70,18 +68,13 @@ class IncidentReplayTest {
     return Awaitility.await().atMost(duration).pollInterval(Duration.ofMillis(250));
   }
 
-  private JsonNode admin(int port, String method, String path, String body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .header("Authorization", "Bearer " + TOKEN)
-        .header("Content-Type", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    assertThat(response.statusCode()).as("%s %s: %s", method, path, new String(response.body())).isLessThan(300);
-    return JSON.readTree(response.body());
+  /** The admin API of the replica process on {@code port}, read directly (not through a proxy). */
+  private AdminApi admin(int port) {
+    return new AdminApi(http, port, TOKEN);
   }
 
-  private JsonNode fleetCounts(int port) throws Exception {
-    return admin(port, "GET", "/v1/admin/fleet", null).path("counts");
+  private JsonNode fleetCounts(int port) {
+    return admin(port).call("GET", "/v1/admin/fleet", null).path("counts");
   }
 
   @Test
@@ -102,7 +95,7 @@ class IncidentReplayTest {
               List.of("127.0.0.1:" + ReplicaMain.Ready.of(replicaA, 0).managementPort(),
                   "127.0.0.1:" + ReplicaMain.Ready.of(replicaB, 0).managementPort()))) {
         VerificationKey key = VerificationKey.fromBase64(
-            admin(portA, "GET", "/v1/keys", null).path("keys").get(0).path("publicKey").asText());
+            admin(portA).call("GET", "/v1/keys", null).path("keys").get(0).path("publicKey").asText());
         List<String> credentials = seed(portA);
 
         for (int i = 0; i < FLEET; i++) {
@@ -162,7 +155,7 @@ class IncidentReplayTest {
         within(DETECTION).until(() -> prometheus.fires("ReplicaChecksumUnavailable", "target", probeTargets[0])
             && prometheus.fires("ReplicaChecksumUnavailable", "target", probeTargets[1]));
         Duration checksumAlert = Duration.ofNanos(System.nanoTime() - outageStart);
-        JsonNode probes = admin(portB, "GET", "/v1/admin/probes", null);
+        JsonNode probes = admin(portB).call("GET", "/v1/admin/probes", null);
         assertThat(probes.toString()).contains("checksums");
 
         // 2. Then the content too.
@@ -191,8 +184,9 @@ class IncidentReplayTest {
         within(Duration.ofSeconds(60)).until(() -> fleet.stream()
             .allMatch(c -> c.statuses().values().stream().allMatch(f -> f.status() == Status.FRESH)));
         within(Duration.ofSeconds(30)).until(() -> fleetCounts(portA).path("fresh").asInt() == FLEET);
-        within(Duration.ofSeconds(60)).until(() -> !prometheus.fires("ReplicaChecksumUnavailable", "target", probeTargets[0])
-            && !prometheus.fires("ReplicaContentUnavailable", "target", probeTargets[0]));
+        within(Duration.ofSeconds(60)).until(() -> prometheus.healthy() && Stream.of(probeTargets)
+            .noneMatch(target -> prometheus.fires("ReplicaChecksumUnavailable", "target", target)
+                || prometheus.fires("ReplicaContentUnavailable", "target", target)));
         watching.set(false);
         application.join();
 
@@ -201,6 +195,7 @@ class IncidentReplayTest {
         assertThat(checksumAlert).isLessThanOrEqualTo(DETECTION);
         assertThat(contentAlert).isLessThanOrEqualTo(DETECTION);
         assertThat(replicaA.alive() && replicaB.alive()).isTrue();
+        assertThat(prometheus.healthy()).as("Prometheus, which saw the alerts resolve, is still up").isTrue();
         System.out.printf("incident replay: checksum alert after %d s, content alert after %d s, %d reads%n",
             checksumAlert.toSeconds(), contentAlert.toSeconds(), reads.get());
       }
@@ -224,18 +219,18 @@ class IncidentReplayTest {
   }
 
   /** The fleet, its configuration and one CRM subscription of 25 seats each; returns the credentials. */
-  private List<String> seed(int port) throws Exception {
-    admin(port, "POST", "/v1/admin/namespaces", "{\"name\":\"core\"}");
-    admin(port, "POST", "/v1/admin/applications", "{\"name\":\"crm\"}");
+  private List<String> seed(int port) {
+    AdminApi admin = admin(port);
+    admin.createNamespace("core");
+    admin.call("POST", "/v1/admin/applications", "{\"name\":\"crm\"}");
     List<String> credentials = new ArrayList<>();
     for (int i = 0; i < FLEET; i++) {
-      credentials.add(admin(port, "POST", "/v1/admin/instances",
-          "{\"id\":\"" + instance(i) + "\",\"ring\":\"live\"}").path("credential").asText());
-      admin(port, "POST", "/v1/admin/subscriptions", "{\"instance\":\"" + instance(i) + "\",\"application\":\"crm\","
+      credentials.add(admin.createInstance(instance(i), "live"));
+      admin.call("POST", "/v1/admin/subscriptions", "{\"instance\":\"" + instance(i) + "\",\"application\":\"crm\","
           + "\"quantity\":25,\"validFrom\":\"2020-01-01T00:00:00Z\",\"plan\":\"enterprise\"}");
     }
-    admin(port, "PUT", "/v1/admin/namespaces/core/layers/default", "{\"feature\":{\"search\":true},\"limit\":100}");
-    admin(port, "POST", "/v1/admin/namespaces/core/publish", "{\"message\":\"incident replay\"}");
+    admin.stage("core", "default", "{\"feature\":{\"search\":true},\"limit\":100}");
+    admin.publish("core", "incident replay");
     return credentials;
   }
 }

@@ -82,6 +82,25 @@ public final class PrometheusProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether the Prometheus process is running and answers its health check: an empty {@link
+   * #firing()} proves nothing about resolved alerts unless it does.
+   */
+  public boolean healthy() {
+    if (!process.alive()) {
+      return false;
+    }
+    try {
+      return http.send(HttpRequest.newBuilder(api.resolve("/-/healthy")).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Whether {@code alert} fires for the label {@code name=value}. */
   public boolean fires(String alert, String name, String value) {
     return firing().stream().anyMatch(l -> alert.equals(l.path("alertname").asText()) && value.equals(l.path(name).asText()));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.holdfast.client.ApplicationHealth;
 import io.holdfast.client.DocumentRejectedException;
 import io.holdfast.client.HoldfastClient;
+import io.holdfast.it.AdminApi;
 import io.holdfast.it.AdminHttp;
 import io.holdfast.server.HoldfastServer;
 import io.holdfast.server.config.ServerConfig;
@@ -48,9 +49,9 @@ final class RolloutFleet implements AutoCloseable {
     this.dataDir = dataDir;
     servers.add(startReplica());
     servers.add(startReplica());
-    admin("POST", "/v1/admin/namespaces", "{\"name\":\"core\"}");
-    admin("PUT", "/v1/admin/namespaces/core/layers/default", "{\"maxUsers\":10}");
-    admin("POST", "/v1/admin/namespaces/core/publish", "{\"message\":\"first\"}");
+    api().createNamespace("core");
+    api().stage("core", "default", "{\"maxUsers\":10}");
+    api().publish("core", "first");
   }
 
   HoldfastServer startReplica() {
@@ -74,8 +75,7 @@ final class RolloutFleet implements AutoCloseable {
   void instances(String ring, int count, Build build) {
     for (int i = 0; i < count; i++) {
       String id = ring + "-" + build.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-" + i;
-      String credential = admin("POST", "/v1/admin/instances", "{\"id\":\"" + id + "\",\"ring\":\"" + ring + "\"}")
-          .get("credential").asText();
+      String credential = api().createInstance(id, ring);
       List<URI> replicas = servers.stream().map(s -> URI.create("http://127.0.0.1:" + s.port())).toList();
       HoldfastClient.Builder builder = HoldfastClient.builder()
           .replicas(replicas)
@@ -159,7 +159,12 @@ final class RolloutFleet implements AutoCloseable {
 
   /** Any admin call through the first replica; fails the test on a status of 300 or more. */
   JsonNode admin(String method, String path, String body) {
-    return http.call(servers.get(0).port(), servers.get(0).adminToken(), method, path, body);
+    return api().call(method, path, body);
+  }
+
+  /** The first replica's admin API; asked afresh, since a restart moves the replica's port. */
+  private AdminApi api() {
+    return new AdminApi(http, servers.get(0).port(), servers.get(0).adminToken());
   }
 
   @Override

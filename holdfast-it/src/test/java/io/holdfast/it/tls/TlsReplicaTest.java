@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.holdfast.client.HoldfastClient;
 import io.holdfast.client.Status;
+import io.holdfast.it.AdminApi;
 import io.holdfast.it.AdminHttp;
 import io.holdfast.server.HoldfastServer;
 import io.holdfast.server.config.ServerConfig;
@@ -58,7 +59,8 @@ class TlsReplicaTest {
   private Path certificate;
   private Path privateKey;
   private HoldfastServer server;
-  private AdminHttp admin;
+  private AdminHttp http;
+  private AdminApi admin;
 
   @BeforeAll
   static void issue() {
@@ -77,13 +79,14 @@ class TlsReplicaTest {
     privateKey = Files.copy(good.privateKey(), dir.resolve("tls.key"));
     server = HoldfastServer.start(ServerConfig.builder(dir.resolve("data")).port(0).refreshInterval(Duration.ofMillis(50))
         .tls(new TlsSettings(certificate, privateKey, null, Duration.ofMillis(100))).build());
-    admin = new AdminHttp(pki.trustingContext());
-    admin.call(server.port(), server.adminToken(), "POST", "/v1/admin/namespaces", "{\"name\":\"" + NAMESPACE + "\"}");
+    http = new AdminHttp(pki.trustingContext());
+    admin = new AdminApi(http, server.port(), server.adminToken());
+    admin.createNamespace(NAMESPACE);
   }
 
   @AfterEach
   void stop() {
-    admin.close();
+    http.close();
     server.close();
   }
 
@@ -92,15 +95,11 @@ class TlsReplicaTest {
   }
 
   private String instance(String id) {
-    return admin.call(server.port(), server.adminToken(), "POST", "/v1/admin/instances",
-        "{\"id\":\"" + id + "\",\"ring\":\"live\"}").get("credential").asText();
+    return admin.createInstance(id, "live");
   }
 
   private long publish(String id, int value) {
-    admin.call(server.port(), server.adminToken(), "PUT", "/v1/admin/namespaces/" + NAMESPACE + "/layers/instance:" + id,
-        "{\"value\":" + value + "}");
-    long revision = admin.call(server.port(), server.adminToken(), "POST", "/v1/admin/namespaces/" + NAMESPACE + "/publish",
-        "{\"message\":\"test\"}").get("revision").asLong();
+    long revision = admin.publishLayer(NAMESPACE, "instance:" + id, "{\"value\":" + value + "}");
     eventually().until(() -> server.snapshots().current().revision() >= revision);
     return revision;
   }

@@ -3,9 +3,9 @@ package io.holdfast.server.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.holdfast.server.DrivenClock;
 import io.holdfast.server.ServerFixture;
 import io.holdfast.server.auth.CredentialTokens;
+import io.holdfast.testkit.ManualTime;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,16 +114,16 @@ class ConsoleCredentialLifecycleTest {
 
   @Test
   void anExpiringCredential_endsItsSessionWhenItExpires(@TempDir Path ownDir) {
-    DrivenClock clock = new DrivenClock(Instant.now());
-    try (ServerFixture replica = ServerFixture.startWithClock(ownDir, clock)) {
-      Instant expiry = clock.instant().plus(Duration.ofMinutes(10));
+    ManualTime time = new ManualTime(Instant.now());
+    try (ServerFixture replica = ServerFixture.startWithClock(ownDir, time.clock())) {
+      Instant expiry = time.clock().instant().plus(Duration.ofMinutes(10));
       String token = replica.admin("POST", "/v1/admin/credentials",
           "{\"name\":\"temp\",\"role\":\"viewer\",\"expiresAt\":\"" + expiry + "\"}").get("token").asText();
       ConsoleClient client = new ConsoleClient(replica.server().port()).loggedIn(token);
-      clock.advance(Duration.ofMinutes(9));
+      time.advance(Duration.ofMinutes(9));
       assertThat(inSession(client)).isTrue();
 
-      clock.advance(Duration.ofMinutes(1));
+      time.advance(Duration.ofMinutes(1));
 
       assertThat(inSession(client)).isFalse();
       assertThat(new ConsoleClient(replica.server().port()).login(token).statusCode()).isEqualTo(401);

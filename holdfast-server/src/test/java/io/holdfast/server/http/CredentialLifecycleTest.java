@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.DrivenClock;
 import io.holdfast.server.ServerFixture;
 import io.holdfast.server.auth.CredentialTokens;
+import io.holdfast.testkit.ManualTime;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -267,18 +267,18 @@ class CredentialLifecycleTest {
   /** Expiry, on a replica of its own whose clock the test moves. */
   @Test
   void anExpiredCredential_isRefusedLikeARevokedOne(@TempDir Path ownDir) {
-    DrivenClock clock = new DrivenClock(Instant.now());
-    try (ServerFixture replica = ServerFixture.startWithClock(ownDir, clock)) {
-      Instant expiry = clock.instant().plus(Duration.ofHours(1));
+    ManualTime time = new ManualTime(Instant.now());
+    try (ServerFixture replica = ServerFixture.startWithClock(ownDir, time.clock())) {
+      Instant expiry = time.clock().instant().plus(Duration.ofHours(1));
       JsonNode created = replica.admin("POST", "/v1/admin/credentials",
           "{\"name\":\"temp\",\"role\":\"viewer\",\"expiresAt\":\"" + expiry + "\"}");
       String token = created.get("token").asText();
       assertThat(created.get("expiresAt").asText()).isEqualTo(expiry.toString());
       assertThat(works(replica, token)).isTrue();
 
-      clock.advance(Duration.ofMinutes(59));
+      time.advance(Duration.ofMinutes(59));
       assertThat(works(replica, token)).as("a minute before its expiry").isTrue();
-      clock.advance(Duration.ofMinutes(1));
+      time.advance(Duration.ofMinutes(1));
 
       JsonNode problem = assertProblem(replica.get("/v1/admin/instances", token), ProblemType.UNAUTHENTICATED);
       assertThat(problem.get("detail").asText()).isEqualTo("the bearer token is not valid");

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -53,6 +54,16 @@ class PostgresReplicasTest {
     try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
         Statement statement = c.createStatement()) {
       statement.execute(sql);
+    }
+  }
+
+  /** The single number that {@code sql} selects, on the maintenance database. */
+  private static int count(String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+        Statement statement = c.createStatement();
+        ResultSet result = statement.executeQuery(sql)) {
+      result.next();
+      return result.getInt(1);
     }
   }
 
@@ -107,8 +118,12 @@ class PostgresReplicasTest {
     String credential = a.createInstance("acme-prod", "live");
     SOON.until(() -> b.get("/v1/instances/acme-prod/config/core", credential).statusCode() == 200);
 
-    admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'holdfast-listener'"
-        + " AND datname = '" + database + "'");
+    String listeners = "FROM pg_stat_activity WHERE application_name = 'holdfast-listener' AND datname = '"
+        + database + "'";
+    SOON.until(() -> count("SELECT count(*) " + listeners) == 2); // one listening connection per replica
+    int terminated = count("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) AS ended " + listeners
+        + ") AS kills WHERE ended");
+    assertThat(terminated).as("listening connections terminated").isEqualTo(2);
     long revision = a.publishLayer("core", "default", "{\"maxUsers\":12}");
     SOON.until(() -> servedRevision(b, credential) == revision);
     long next = a.publishLayer("core", "default", "{\"maxUsers\":13}");

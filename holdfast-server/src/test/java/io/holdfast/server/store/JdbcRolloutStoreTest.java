@@ -1,6 +1,5 @@
 package io.holdfast.server.store;
 
-import io.holdfast.server.DrivenClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,6 +25,7 @@ import io.holdfast.server.subscription.SeatModel;
 import io.holdfast.server.subscription.Subscription;
 import io.holdfast.server.subscription.SubscriptionChange;
 import io.holdfast.server.subscription.SubscriptionEdit;
+import io.holdfast.testkit.ManualTime;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,7 +54,7 @@ class JdbcRolloutStoreTest {
   @TempDir
   Path directory;
 
-  private final DrivenClock clock = new DrivenClock(START);
+  private final ManualTime time = new ManualTime(START);
   private Database database;
   private JdbcConfigStore store;
   private JdbcRolloutStore rollouts;
@@ -67,8 +67,8 @@ class JdbcRolloutStoreTest {
   @BeforeEach
   void open() {
     database = openDatabase();
-    store = new JdbcConfigStore(database, clock);
-    rollouts = new JdbcRolloutStore(database, clock);
+    store = new JdbcConfigStore(database, time.clock());
+    rollouts = new JdbcRolloutStore(database, time.clock());
     store.createNamespace("core", "core settings", "alice");
     store.createInstance("in-test", "test", Map.of(), "hash-test", "alice");
     store.createInstance("in-live", "live", Map.of(), "hash-live", "alice");
@@ -150,7 +150,7 @@ class JdbcRolloutStoreTest {
   @Test
   void twoReplicasReleasingTheSameVersionAtOnce_releaseTheRingExactlyOnce() throws Exception {
     ChangeRequest change = create(0, "{\"maxUsers\":20}");
-    JdbcRolloutStore other = new JdbcRolloutStore(database, clock);
+    JdbcRolloutStore other = new JdbcRolloutStore(database, time.clock());
     Callable<Boolean> first = () -> tryRelease(rollouts, change);
     Callable<Boolean> second = () -> tryRelease(other, change);
     ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -256,10 +256,10 @@ class JdbcRolloutStoreTest {
   void theLease_isHeldByOneHolderUntilItExpires_andItsTokenFencesTheOldHolder() {
     Lease first = rollouts.acquireLease("rollouts", "a", Duration.ofSeconds(30)).orElseThrow();
     assertThat(rollouts.acquireLease("rollouts", "b", Duration.ofSeconds(30))).isEmpty();
-    clock.advance(Duration.ofSeconds(20));
+    time.advance(Duration.ofSeconds(20));
     Lease renewed = rollouts.acquireLease("rollouts", "a", Duration.ofSeconds(30)).orElseThrow();
     assertThat(renewed.token()).isEqualTo(first.token());
-    clock.advance(Duration.ofSeconds(31));
+    time.advance(Duration.ofSeconds(31));
     Lease taken = rollouts.acquireLease("rollouts", "b", Duration.ofSeconds(30)).orElseThrow();
     assertThat(taken.token()).isGreaterThan(first.token());
 

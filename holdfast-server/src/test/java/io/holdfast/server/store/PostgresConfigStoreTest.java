@@ -1,8 +1,8 @@
 package io.holdfast.server.store;
 
-import io.holdfast.server.DrivenClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.holdfast.testkit.ManualTime;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -30,7 +30,7 @@ class PostgresConfigStoreTest extends ConfigStoreContract {
   private static final String RUN = "holdfast_store_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
   private static final List<String> CREATED = new ArrayList<>();
 
-  private final DrivenClock clock = new DrivenClock(START);
+  private final ManualTime time = new ManualTime(START);
   private String current;
 
   @BeforeAll
@@ -71,7 +71,7 @@ class PostgresConfigStoreTest extends ConfigStoreContract {
 
   @Override
   protected ConfigStore reopen() {
-    return new JdbcConfigStore(Database.open(url(current), Duration.ofSeconds(5)), clock);
+    return new JdbcConfigStore(Database.open(url(current), Duration.ofSeconds(5)), time.clock());
   }
 
   @Override

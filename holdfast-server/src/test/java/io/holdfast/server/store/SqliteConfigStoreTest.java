@@ -1,6 +1,5 @@
 package io.holdfast.server.store;
 
-import io.holdfast.server.DrivenClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +7,7 @@ import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.audit.AuditVerification;
 import io.holdfast.server.model.Scope;
 import io.holdfast.server.namespace.Namespace;
+import io.holdfast.testkit.ManualTime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -40,7 +40,7 @@ class SqliteConfigStoreTest extends ConfigStoreContract {
   @TempDir
   Path directory;
 
-  private final DrivenClock clock = new DrivenClock(START);
+  private final ManualTime time = new ManualTime(START);
   private Path file;
 
   @Override
@@ -64,7 +64,7 @@ class SqliteConfigStoreTest extends ConfigStoreContract {
   }
 
   private JdbcConfigStore open(Path database) {
-    return new JdbcConfigStore(Database.open("jdbc:sqlite:" + database, Duration.ofSeconds(5)), clock);
+    return new JdbcConfigStore(Database.open("jdbc:sqlite:" + database, Duration.ofSeconds(5)), time.clock());
   }
 
   @Nested
@@ -78,7 +78,7 @@ class SqliteConfigStoreTest extends ConfigStoreContract {
     @Test
     void timestamps_comeFromTheInjectedClock_toTheMillisecond() {
       Namespace namespace = namespace("core");
-      clock.set(START.plusSeconds(3600).plusNanos(456_789));
+      time.advance(Duration.ofHours(1).plusNanos(456_789)); // from START
       PublishResult result = publishLayer("core", Scope.DEFAULT, "{\"a\":1}");
 
       Instant published = START.plusSeconds(3600);
