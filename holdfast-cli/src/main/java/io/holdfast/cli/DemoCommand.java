@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.holdfast.protocol.tls.CaBundle;
 import io.holdfast.server.HoldfastServer;
+import io.holdfast.server.ReplicaStartException;
+import io.holdfast.server.datadir.UnsafePermissionsException;
 import io.holdfast.server.config.ServerConfig;
 import io.holdfast.server.config.TlsSettings;
 import io.holdfast.server.datadir.AtomicFiles;
@@ -85,7 +87,17 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Running running = start();
+    Running running;
+    try {
+      running = start();
+    } catch (UnsafePermissionsException e) {
+      // As `holdfast server` refuses: one clear line and a non-zero exit, no stack trace.
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return ServerCommand.EXIT_UNSAFE_FILES;
+    } catch (ReplicaStartException e) {
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return ServerCommand.EXIT_START_FAILED;
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (running.authority() == null) {
       printTour(out, running, running.first().verificationKey().keyId());

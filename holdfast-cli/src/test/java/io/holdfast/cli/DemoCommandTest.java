@@ -9,6 +9,8 @@ import io.holdfast.protocol.tls.CaBundle;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -89,6 +91,25 @@ class DemoCommandTest {
       assertThat(health.statusCode()).isEqualTo(200);
     }
     assertThat(dataDir.resolve("ca.pem")).doesNotExist();
+  }
+
+  @Test
+  void demoWhoseSecondPortIsTaken_exitsWithOneErrorLine_andLeavesTheDataDirectoryFree() throws Exception {
+    Path dataDir = dir.resolve("taken-demo");
+
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      CliRun run = CliRun.raw("demo", "--host", "127.0.0.1", "--port", "0",
+          "--second-port", Integer.toString(taken.getLocalPort()), "--data-dir", dataDir.toString());
+
+      assertThat(run.exit()).as(run.err()).isEqualTo(ServerCommand.EXIT_START_FAILED);
+      assertThat(run.err().lines().filter(line -> line.startsWith("error: ")).toList()).singleElement()
+          .asString().contains(Integer.toString(taken.getLocalPort()));
+      assertThat(run.err()).doesNotContain("\tat ");
+    }
+    // The first replica was stopped with the failed start: the same data directory starts again.
+    try (DemoCommand.Running demo = demo("--data-dir", dataDir.toString())) {
+      assertThat(get(SSLContext.getDefault(), demo.a().resolve("/health/ready"), null).statusCode()).isEqualTo(200);
+    }
   }
 
   /** Starts the demo as {@code holdfast demo ARGS} would, on free ports. */
