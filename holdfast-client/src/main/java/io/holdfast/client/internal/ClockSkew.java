@@ -29,7 +29,7 @@ public final class ClockSkew {
   /** Replicas whose skew was last reported as too large; per replica, so failover is no flapping. */
   private final java.util.Set<String> warned = new java.util.HashSet<>();
 
-  public ClockSkew(Clock clock, Duration threshold, Logger log) {
+  ClockSkew(Clock clock, Duration threshold, Logger log) {
     this.clock = clock;
     this.threshold = threshold;
     this.log = log;

@@ -25,7 +25,7 @@ public final class DocumentVerifier {
   private final String instance;
   private final StrictJson json;
 
-  public DocumentVerifier(Map<String, VerificationKey> trustedKeys, String instance, StrictJson json) {
+  DocumentVerifier(Map<String, VerificationKey> trustedKeys, String instance, StrictJson json) {
     this.trustedKeys = Map.copyOf(trustedKeys);
     this.instance = instance;
     this.json = json;

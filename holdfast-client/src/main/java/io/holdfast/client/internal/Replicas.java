@@ -22,7 +22,7 @@ public final class Replicas {
   private final int[] failures;
   private final Ticker ticker;
 
-  public Replicas(List<URI> preferred, Ticker ticker) {
+  Replicas(List<URI> preferred, Ticker ticker) {
     this.preferred = List.copyOf(preferred);
     this.demotedUntil = new long[preferred.size()];
     this.failures = new int[preferred.size()];

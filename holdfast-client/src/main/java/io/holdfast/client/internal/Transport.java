@@ -32,7 +32,7 @@ public final class Transport {
 
   /** The exchange failed: no connection, a timeout, a reset, an oversized or truncated body. */
   public static final class TransportException extends Exception {
-    public TransportException(String message, Throwable cause) {
+    TransportException(String message, Throwable cause) {
       super(message, cause);
     }
   }
@@ -50,7 +50,7 @@ public final class Transport {
    *     replica (FAULTS A24), never a reason to fall back to plain HTTP.
    * @param skew told the {@code Date} of every answer, or {@code null}
    */
-  public Transport(Duration connectTimeout, String credential, int maxBodyBytes, String userAgent,
+  Transport(Duration connectTimeout, String credential, int maxBodyBytes, String userAgent,
       javax.net.ssl.SSLContext sslContext, ClockSkew skew) {
     this.skew = skew;
     HttpClient.Builder builder = HttpClient.newBuilder();

@@ -15,7 +15,7 @@ public final class Validators {
   private final Map<String, DocumentValidator> byNamespace;
   private final System.Logger log;
 
-  public Validators(Map<String, DocumentValidator> byNamespace, System.Logger log) {
+  Validators(Map<String, DocumentValidator> byNamespace, System.Logger log) {
     this.byNamespace = Map.copyOf(byNamespace);
     this.log = log;
   }
