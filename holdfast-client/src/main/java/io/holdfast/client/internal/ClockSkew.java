@@ -20,7 +20,7 @@ import java.util.Optional;
  * when it is back under. {@code Date} has one-second resolution, so offsets below a few seconds
  * are noise. Thread-safe.
  */
-public final class ClockSkew {
+final class ClockSkew {
 
   private final Clock clock;
   private final Duration threshold;

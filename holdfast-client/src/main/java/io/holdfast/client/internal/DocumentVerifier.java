@@ -19,7 +19,7 @@ import java.util.Map;
  * Anything else is a {@link Rejection} naming the failed check; nothing is adopted partially.
  * Thread-safe.
  */
-public final class DocumentVerifier {
+final class DocumentVerifier {
 
   private final Map<String, VerificationKey> trustedKeys;
   private final String instance;

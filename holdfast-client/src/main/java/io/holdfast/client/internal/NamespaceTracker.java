@@ -27,7 +27,7 @@ import java.time.Instant;
  * <p>Thread-safe: events are synchronized on this tracker; reads are lock-free. Listener
  * notification is returned as a {@link Transition} for the caller to dispatch outside the lock.
  */
-public final class NamespaceTracker {
+final class NamespaceTracker {
 
   private static final long NONE = Long.MIN_VALUE;
   private static final JsonNode EMPTY = JsonNodeFactory.instance.objectNode();

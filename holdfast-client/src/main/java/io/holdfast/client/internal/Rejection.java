@@ -1,7 +1,7 @@
 package io.holdfast.client.internal;
 
 /** A response or stored copy that failed verification; the message says which check failed. */
-public final class Rejection extends Exception {
+final class Rejection extends Exception {
   Rejection(String reason) {
     super(reason);
   }

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeoutException;
  * trickling one byte at a time is abandoned (FAULTS A4). Bodies larger than the limit are
  * abandoned as they arrive, never buffered whole. Thread-safe.
  */
-public final class Transport {
+final class Transport {
 
   /** An HTTP answer of any status. */
   public record Response(int status, HttpHeaders headers, byte[] body) {

@@ -10,7 +10,7 @@ import java.util.Map;
  * throws rejects the document, it never ends the sync loop. Immutable; the validators are called
  * on the sync loop's thread only.
  */
-public final class Validators {
+final class Validators {
 
   private final Map<String, DocumentValidator> byNamespace;
   private final System.Logger log;
