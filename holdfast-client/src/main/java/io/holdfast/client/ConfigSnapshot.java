@@ -23,8 +23,19 @@ public final class ConfigSnapshot {
   private final Freshness freshness;
   private final JsonPaths paths;
 
-  /** For the client's internals; applications receive snapshots, they do not make them. */
-  public ConfigSnapshot(String namespace, long revision, String etag, JsonNode content, Freshness freshness, JsonPaths paths) {
+  /**
+   * A snapshot of a document held by something other than a client: the fixed documents of
+   * {@code holdfast-testkit}'s {@code FixedConfig}, or an application's own test. The content is
+   * copied, so the caller's tree may change afterwards.
+   *
+   * @param etag the document's entity tag, or {@code null} if it has none
+   */
+  public ConfigSnapshot(String namespace, long revision, String etag, JsonNode content, Freshness freshness) {
+    this(namespace, revision, etag, Objects.requireNonNull(content, "content").deepCopy(), freshness, new JsonPaths());
+  }
+
+  /** The client's own: its snapshots share one path cache, and their content is never handed out. */
+  ConfigSnapshot(String namespace, long revision, String etag, JsonNode content, Freshness freshness, JsonPaths paths) {
     this.namespace = Objects.requireNonNull(namespace, "namespace");
     this.revision = revision;
     this.etag = etag;

@@ -1,20 +1,9 @@
 package io.holdfast.client;
 
-import io.holdfast.client.internal.ClockSkew;
-import io.holdfast.client.internal.DiskCache;
-import io.holdfast.client.internal.DocumentVerifier;
-import io.holdfast.client.internal.Heartbeats;
+import io.holdfast.client.internal.ClientRuntime;
+import io.holdfast.client.internal.ClientSettings;
 import io.holdfast.client.internal.JsonPaths;
-import io.holdfast.client.internal.Listeners;
-import io.holdfast.client.internal.NamespaceTracker;
-import io.holdfast.client.internal.Rejection;
-import io.holdfast.client.internal.Replicas;
-import io.holdfast.client.internal.SyncLoop;
 import io.holdfast.client.internal.SyncSettings;
-import io.holdfast.client.internal.Transport;
-import io.holdfast.client.internal.Validators;
-import io.holdfast.client.internal.VerifiedDocument;
-import io.holdfast.protocol.json.StrictJson;
 import io.holdfast.protocol.signature.VerificationKey;
 import io.holdfast.protocol.tls.CaBundle;
 import java.net.URI;
@@ -32,6 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -58,46 +48,24 @@ import javax.net.ssl.SSLContext;
  * values; every document they return passed verification. No thread starts before
  * {@link #start()}; {@link #close()} stops them. Thread-safe.
  */
-public final class HoldfastClient implements AutoCloseable {
+public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
 
   /** The SDK version reported in heartbeats. */
   public static final String VERSION = "0.1.0";
 
-  private static final System.Logger LOG = System.getLogger("io.holdfast.client");
-  /** Beyond this, a replica's clock is reported as skewed (Kerberos tolerates as much). */
-  private static final Duration CLOCK_SKEW_WARNING = Duration.ofMinutes(5);
   private static final Pattern NAME = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
 
-  private final Builder config;
-  private final Map<String, NamespaceTracker> trackers = new LinkedHashMap<>();
-  private final JsonPaths paths = new JsonPaths();
-  private final Listeners listeners = new Listeners(LOG);
-  private final Object freshnessMonitor = new Object();
-  private Transport transport;
-  private final DocumentVerifier verifier;
-  private final Replicas replicas;
-  private final ClockSkew skew;
-  private final Validators validators;
+  private final Clock clock;
   private final AtomicReference<ApplicationHealth> applicationHealth = new AtomicReference<>();
-  private DiskCache cache;
-  private SyncLoop loop;
-  private Thread loopThread;
-  /** Volatile: read without the lock by health reports, which must never wait for start(). */
-  private volatile Heartbeats heartbeats;
-  private boolean started;
-  private boolean closed;
+  private final ClientRuntime runtime;
 
-  private HoldfastClient(Builder config) {
-    this.config = config;
-    for (String namespace : config.namespaces) {
-      trackers.put(namespace, new NamespaceTracker(namespace, config.gracePeriod, config.staleAfter, config.expiredPolicy,
-          config.ticker, config.clock, paths, LOG));
-    }
-    this.verifier = new DocumentVerifier(config.trustedKeys, config.instance,
-        new StrictJson(config.maxDocumentBytes, 64));
-    this.replicas = new Replicas(config.replicas, config.ticker);
-    this.skew = new ClockSkew(config.clock, CLOCK_SKEW_WARNING, LOG);
-    this.validators = new Validators(config.validators, LOG);
+  private HoldfastClient(ClientSettings settings) {
+    JsonPaths paths = new JsonPaths();
+    this.clock = settings.clock();
+    this.runtime = new ClientRuntime(settings, VERSION,
+        (namespace, revision, etag, content, freshness) -> new ConfigSnapshot(namespace, revision, etag, content,
+            freshness, paths),
+        applicationHealth::get);
   }
 
   public static Builder builder() {
@@ -114,67 +82,7 @@ public final class HoldfastClient implements AutoCloseable {
    * @throws IllegalStateException if already started or closed
    */
   public void start() {
-    synchronized (this) {
-      if (started || closed) {
-        throw new IllegalStateException(closed ? "the client is closed" : "the client is already started");
-      }
-      started = true;
-      // Created here, not in the constructor: the JDK's HTTP client starts a thread.
-      transport = new Transport(config.connectTimeout, config.credential, config.maxDocumentBytes,
-          "holdfast-java/" + VERSION, config.sslContext, skew);
-      cache = config.cacheDirectory == null ? null : DiskCache.open(config.cacheDirectory, config.instance, LOG);
-      restoreFromDisk();
-      loop = new SyncLoop(config.instance, config.namespaces, trackers, transport, verifier,
-          validators, replicas, cache, listeners, config.sync(),
-          config.ticker, config.clock, config.random, LOG, this::signalCycle, this::heartbeatSoon);
-      // Before the loop runs: a document rejected in its first cycle is reported at once.
-      Heartbeats beats = new Heartbeats(config.instance, trackers, replicas, transport, loop, config.heartbeatInterval,
-          config.requestTimeout, config.clock, config.random, VERSION, config.seatsInUse, applicationHealth::get, LOG);
-      if (!config.heartbeatInterval.isZero()) {
-        beats.start();
-      }
-      heartbeats = beats;
-      loopThread = new Thread(loop, "holdfast-client-sync");
-      loopThread.setDaemon(true);
-      loopThread.start();
-      if (applicationHealth.get() != null) {
-        // Reported before start: the server hears of it now, not a heartbeat interval later.
-        beats.sendSoon();
-      }
-    }
-    awaitFresh(config.startupTimeout);
-    List<String> missing = new ArrayList<>();
-    for (NamespaceTracker tracker : trackers.values()) {
-      if (tracker.read().status() == Status.INITIALIZING) {
-        missing.add(tracker.namespace() + " (" + tracker.read().freshness().reason() + ")");
-      }
-    }
-    if (!missing.isEmpty() && config.failWhenUnavailable) {
-      close();
-      throw new HoldfastUnavailableException("no replica could be verified within " + config.startupTimeout
-          + " and there is no last-known-good copy for: " + String.join(", ", missing));
-    }
-  }
-
-  private void restoreFromDisk() {
-    if (cache == null) {
-      return;
-    }
-    for (NamespaceTracker tracker : trackers.values()) {
-      cache.load(tracker.namespace()).ifPresent(stored -> {
-        try {
-          VerifiedDocument document = verifier.stored(stored.body(), stored.reprDigest(), stored.signature(), tracker.namespace());
-          long highWater = cache.highWaterMark(tracker.namespace());
-          if (document.revision() < highWater) {
-            throw new Rejection("revision " + document.revision() + " is older than revision " + highWater
-                + ", which this cache held before (rollback)");
-          }
-          listeners.dispatch(tracker.restore(document, stored.verifiedAt(), stored.graceConsumed()));
-        } catch (Rejection rejection) {
-          cache.quarantine(tracker.namespace(), "failed verification: " + rejection.getMessage());
-        }
-      });
-    }
+    runtime.start();
   }
 
   /**
@@ -183,24 +91,26 @@ public final class HoldfastClient implements AutoCloseable {
    *
    * @throws IllegalArgumentException if the namespace was not configured
    */
+  @Override
   public ConfigSnapshot snapshot(String namespace) {
-    NamespaceTracker tracker = trackers.get(namespace);
-    if (tracker == null) {
-      throw new IllegalArgumentException("namespace '" + namespace + "' is not configured; configured: " + trackers.keySet());
+    ConfigSnapshot snapshot = runtime.read(namespace);
+    if (snapshot == null) {
+      throw new IllegalArgumentException("namespace '" + namespace + "' is not configured; configured: "
+          + runtime.namespaces());
     }
-    return tracker.read();
+    return snapshot;
   }
 
   /** The namespace's freshness: status, since when, and why. */
+  @Override
   public Freshness status(String namespace) {
     return snapshot(namespace).freshness();
   }
 
   /** Every configured namespace's freshness, in configuration order. */
+  @Override
   public Map<String, Freshness> statuses() {
-    Map<String, Freshness> statuses = new LinkedHashMap<>();
-    trackers.forEach((name, tracker) -> statuses.put(name, tracker.read().freshness()));
-    return statuses;
+    return runtime.statuses();
   }
 
   /**
@@ -209,15 +119,19 @@ public final class HoldfastClient implements AutoCloseable {
    * monotonic clock, so no skew can shorten or extend it. Beyond 5 minutes a warning is logged.
    */
   public Optional<Duration> clockSkew() {
-    return skew.estimate();
+    return runtime.clockSkew();
   }
 
+  /** See {@link HoldfastConfig#addChangeListener}; delivered on the {@link Builder#executor}. */
+  @Override
   public void addChangeListener(ChangeListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
+    runtime.addChangeListener(Objects.requireNonNull(listener, "listener"));
   }
 
+  /** See {@link HoldfastConfig#addStatusListener}; delivered on the {@link Builder#executor}. */
+  @Override
   public void addStatusListener(StatusListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
+    runtime.addStatusListener(Objects.requireNonNull(listener, "listener"));
   }
 
   /**
@@ -226,7 +140,7 @@ public final class HoldfastClient implements AutoCloseable {
    * before or after {@link #start()}. Without any, the client builds no events.
    */
   public void addFetchListener(FetchListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
+    runtime.addFetchListener(Objects.requireNonNull(listener, "listener"));
   }
 
   /**
@@ -243,11 +157,11 @@ public final class HoldfastClient implements AutoCloseable {
    */
   public void reportApplicationHealth(ApplicationHealth health) {
     Objects.requireNonNull(health, "health");
-    Instant now = config.clock.instant();
+    Instant now = clock.instant();
     ApplicationHealth previous = applicationHealth.getAndUpdate(held ->
         health.withSince(held != null && held.status() == health.status() ? held.since() : now));
     if (previous == null || previous.status() != health.status()) {
-      heartbeatSoon();
+      runtime.heartbeatSoon();
     }
   }
 
@@ -256,85 +170,19 @@ public final class HoldfastClient implements AutoCloseable {
     return Optional.ofNullable(applicationHealth.get());
   }
 
-  private void heartbeatSoon() {
-    Heartbeats beats = heartbeats;
-    if (beats != null) {
-      beats.sendSoon();
-    }
-  }
-
   /**
    * Waits until every namespace is FRESH.
    *
    * @return {@code true} if they all are, {@code false} if the timeout passed first
    */
   public boolean awaitFresh(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (freshnessMonitor) {
-      while (!allFresh()) {
-        long remaining = deadline - System.nanoTime();
-        if (remaining <= 0 || closed) {
-          return false;
-        }
-        try {
-          freshnessMonitor.wait(Math.max(1, remaining / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
-      return true;
-    }
-  }
-
-  private boolean allFresh() {
-    for (NamespaceTracker tracker : trackers.values()) {
-      if (tracker.read().status() != Status.FRESH) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private void signalCycle() {
-    synchronized (freshnessMonitor) {
-      freshnessMonitor.notifyAll();
-    }
+    return runtime.awaitFresh(timeout);
   }
 
   /** Stops the background threads and releases the cache directory. Idempotent. */
   @Override
   public void close() {
-    Thread thread;
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      thread = loopThread;
-      if (loop != null) {
-        loop.stop();
-      }
-      if (heartbeats != null) {
-        heartbeats.close();
-      }
-    }
-    signalCycle();
-    if (transport != null) {
-      // Abandons a watch the server may hold open for its whole timeout, so the loop ends now.
-      transport.close();
-    }
-    if (thread != null) {
-      try {
-        thread.join(Duration.ofSeconds(5).toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    listeners.close();
-    if (cache != null) {
-      cache.close();
-    }
+    runtime.close();
   }
 
   /**
@@ -372,6 +220,7 @@ public final class HoldfastClient implements AutoCloseable {
     private Supplier<Map<String, Long>> seatsInUse = Map::of;
     private final Map<String, DocumentValidator> validators = new LinkedHashMap<>();
     private SSLContext sslContext;
+    private Executor executor;
 
     private Builder() {}
 
@@ -594,6 +443,21 @@ public final class HoldfastClient implements AutoCloseable {
     }
 
     /**
+     * Where listeners are called and heartbeats are sent, as with Caffeine's {@code executor}:
+     * the application's own pool, or {@code Runnable::run} in tests to call listeners inline on
+     * the client's sync thread (a listener that blocks then delays the sync loop: for tests
+     * only). Listeners are still called one at a time, in order. The client never shuts the
+     * executor down. Default: the client's own two daemon threads.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Copies this configuration into a new client: changing this builder afterwards changes
+     * nothing in it, and the builder may be used again for another client.
+     *
      * @throws IllegalStateException naming the first missing required value
      */
     public HoldfastClient build() {
@@ -618,12 +482,11 @@ public final class HoldfastClient implements AutoCloseable {
               + "', which is not configured; configured: " + namespaces);
         }
       }
-      return new HoldfastClient(this);
-    }
-
-    SyncSettings sync() {
-      return new SyncSettings(requestTimeout, watchTimeout, pollInterval, persistInterval, backoffBase, backoffCap,
-          maxRetryAfter, watch);
+      return new HoldfastClient(new ClientSettings(replicas, instance, credential, trustedKeys, namespaces,
+          cacheDirectory, gracePeriod, staleAfter, connectTimeout, startupTimeout, failWhenUnavailable,
+          heartbeatInterval, maxDocumentBytes, expiredPolicy, new SyncSettings(requestTimeout, watchTimeout,
+              pollInterval, persistInterval, backoffBase, backoffCap, maxRetryAfter, watch),
+          ticker, clock, random, seatsInUse, validators, sslContext, executor));
     }
 
     private static Duration positive(String what, Duration value) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.holdfast.client.internal.JsonPaths;
 import io.holdfast.client.internal.TestDocuments;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +20,7 @@ class ConfigSnapshotTest {
       + "\"apps\":[{\"id\":\"crm\",\"seats\":25},{\"id\":\"erp\",\"seats\":5}]}";
 
   private final ConfigSnapshot snapshot = new ConfigSnapshot("core", 3, "\"etag\"", TestDocuments.json(CONTENT),
-      new Freshness(Status.FRESH, Instant.EPOCH, "verified", Instant.EPOCH, Duration.ofHours(8)), new JsonPaths());
+      new Freshness(Status.FRESH, Instant.EPOCH, "verified", Instant.EPOCH, Duration.ofHours(8)));
 
   @Test
   void typedGetters_readDottedPaths() {

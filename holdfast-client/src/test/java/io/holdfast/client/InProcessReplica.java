@@ -21,28 +21,36 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * A replica of one instance with one namespace, {@code core}, on the JDK's HTTP server, for
+ * A replica of one instance with one namespace ({@code core} unless named), on the JDK's HTTP server, for
  * client tests that need real requests but no real server: it serves signed checksums listing
  * the document it serves, and that document, with {@code If-None-Match} answered by 304. The
- * test swaps what it serves, or makes the checksums fail with a status. It counts the document
- * bodies it sent, and keeps the heartbeats it receives (answering 204). Its watch never holds a
+ * test swaps what it serves, or makes the checksums or the document fail with a status. It counts
+ * the document bodies it sent and the 304s it answered, and keeps the heartbeats it receives (answering 204). Its watch never holds a
  * request: it answers 304 at once when the checksums are those named, else 200 with them.
  * Thread-safe.
  */
-final class InProcessReplica implements AutoCloseable {
+public final class InProcessReplica implements AutoCloseable {
 
   private static final String BASE = "/v1/instances/" + TestDocuments.INSTANCE;
 
   private final TestDocuments docs;
   private final HttpServer server;
   private volatile TestDocuments.Signed document;
+  private final String namespace;
   private volatile int checksumsStatus = 200;
+  private volatile int documentStatus = 200;
   private final AtomicInteger documentsSent = new AtomicInteger();
+  private final AtomicInteger documentsNotModified = new AtomicInteger();
   private final BlockingQueue<JsonNode> heartbeats = new LinkedBlockingQueue<>();
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   InProcessReplica(TestDocuments docs, TestDocuments.Signed document) {
+    this(docs, "core", document);
+  }
+
+  public InProcessReplica(TestDocuments docs, String namespace, TestDocuments.Signed document) {
     this.docs = docs;
+    this.namespace = namespace;
     this.document = document;
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -50,28 +58,38 @@ final class InProcessReplica implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     server.createContext(BASE + "/checksums", this::checksums);
-    server.createContext(BASE + "/config/core", this::document);
+    server.createContext(BASE + "/config/" + namespace, this::document);
     server.createContext(BASE + "/heartbeat", this::heartbeat);
     server.createContext(BASE + "/watch", this::watch);
     server.start();
   }
 
-  URI uri() {
+  public URI uri() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
   }
 
   /** Serves this as {@code core} from now on, and lists it in the checksums. */
-  void serve(TestDocuments.Signed next) {
+  public void serve(TestDocuments.Signed next) {
     this.document = next;
   }
 
   /** Answers the checksums with this status and no body; 200 serves them again. */
-  void checksumsStatus(int status) {
+  public void checksumsStatus(int status) {
     this.checksumsStatus = status;
   }
 
+  /** Answers requests for the document with this status and no body; 200 serves it again. */
+  public void documentStatus(int status) {
+    this.documentStatus = status;
+  }
+
+  /** How many times a request for the document was answered 304 Not Modified. */
+  public int documentsNotModified() {
+    return documentsNotModified.get();
+  }
+
   /** How many times the document was sent with its body (a 200, not a 304). */
-  int documentsSent() {
+  public int documentsSent() {
     return documentsSent.get();
   }
 
@@ -110,7 +128,7 @@ final class InProcessReplica implements AutoCloseable {
 
   private TestDocuments.Signed signedChecksums() {
     TestDocuments.Signed served = document;
-    return docs.checksums(TestDocuments.INSTANCE, Map.of("core", new Checksums.Entry(1, served.etag(), served.reprDigest())));
+    return docs.checksums(TestDocuments.INSTANCE, Map.of(namespace, new Checksums.Entry(1, served.etag(), served.reprDigest())));
   }
 
   private void watch(HttpExchange exchange) throws IOException {
@@ -125,9 +143,15 @@ final class InProcessReplica implements AutoCloseable {
   }
 
   private void document(HttpExchange exchange) throws IOException {
+    int status = documentStatus;
+    if (status != 200) {
+      send(exchange, status, Map.of(), new byte[0]);
+      return;
+    }
     TestDocuments.Signed served = document;
     String ifNoneMatch = exchange.getRequestHeaders().getFirst("If-None-Match");
     if (served.etag().equals(ifNoneMatch)) {
+      documentsNotModified.incrementAndGet();
       send(exchange, 304, Map.of("ETag", served.etag()), new byte[0]);
       return;
     }

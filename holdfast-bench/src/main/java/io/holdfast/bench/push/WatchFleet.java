@@ -1,6 +1,6 @@
 package io.holdfast.bench.push;
 
-import io.holdfast.client.internal.Backoff;
+import io.holdfast.protocol.http.Backoff;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -20,7 +20,7 @@ import java.util.Optional;
  * when it is back under. {@code Date} has one-second resolution, so offsets below a few seconds
  * are noise. Thread-safe.
  */
-public final class ClockSkew {
+final class ClockSkew {
 
   private final Clock clock;
   private final Duration threshold;
@@ -29,7 +29,7 @@ public final class ClockSkew {
   /** Replicas whose skew was last reported as too large; per replica, so failover is no flapping. */
   private final java.util.Set<String> warned = new java.util.HashSet<>();
 
-  public ClockSkew(Clock clock, Duration threshold, Logger log) {
+  ClockSkew(Clock clock, Duration threshold, Logger log) {
     this.clock = clock;
     this.threshold = threshold;
     this.log = log;

@@ -19,13 +19,13 @@ import java.util.Map;
  * Anything else is a {@link Rejection} naming the failed check; nothing is adopted partially.
  * Thread-safe.
  */
-public final class DocumentVerifier {
+final class DocumentVerifier {
 
   private final Map<String, VerificationKey> trustedKeys;
   private final String instance;
   private final StrictJson json;
 
-  public DocumentVerifier(Map<String, VerificationKey> trustedKeys, String instance, StrictJson json) {
+  DocumentVerifier(Map<String, VerificationKey> trustedKeys, String instance, StrictJson json) {
     this.trustedKeys = Map.copyOf(trustedKeys);
     this.instance = instance;
     this.json = json;

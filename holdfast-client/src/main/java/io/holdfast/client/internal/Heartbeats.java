@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,9 +27,10 @@ import java.util.function.Supplier;
  * the current state anyway. {@link #sendSoon()} adds one report at once, for news a server-side
  * rollout gate should not wait a whole interval for; those are paced to one per {@link
  * #MIN_PROMPT_SPACING} of real time, so an application whose health flaps cannot flood the
- * server. Runs on its own daemon thread; thread-safe.
+ * server. Timed on its own daemon thread, which also sends the reports unless the application
+ * passed an executor to send them on; thread-safe.
  */
-public final class Heartbeats implements AutoCloseable {
+final class Heartbeats implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -39,7 +41,7 @@ public final class Heartbeats implements AutoCloseable {
   private final Map<String, NamespaceTracker> trackers;
   private final Replicas replicas;
   private final Transport transport;
-  private final SyncLoop loop;
+  private final SyncProgress loop;
   private final Duration interval;
   private final Duration requestTimeout;
   private final Clock clock;
@@ -48,6 +50,8 @@ public final class Heartbeats implements AutoCloseable {
   private final System.Logger log;
   private final Supplier<Map<String, Long>> seatsInUse;
   private final Supplier<ApplicationHealth> applicationHealth;
+  /** Where reports are built and sent: the application's executor, or the timer's thread. */
+  private final Executor sender;
   /** A report is queued by {@link #sendSoon()} and has not started yet: more news joins it. */
   private final AtomicBoolean promptQueued = new AtomicBoolean();
   private volatile boolean started;
@@ -60,9 +64,11 @@ public final class Heartbeats implements AutoCloseable {
     return t;
   });
 
-  public Heartbeats(String instance, Map<String, NamespaceTracker> trackers, Replicas replicas, Transport transport,
-      SyncLoop loop, Duration interval, Duration requestTimeout, Clock clock, Random random, String sdkVersion,
-      Supplier<Map<String, Long>> seatsInUse, Supplier<ApplicationHealth> applicationHealth, System.Logger log) {
+  /** @param executor where reports are sent, or {@code null} for the timer's own thread */
+  Heartbeats(String instance, Map<String, NamespaceTracker> trackers, Replicas replicas, Transport transport,
+      SyncProgress loop, Duration interval, Duration requestTimeout, Clock clock, Random random, String sdkVersion,
+      Supplier<Map<String, Long>> seatsInUse, Supplier<ApplicationHealth> applicationHealth, Executor executor,
+      System.Logger log) {
     this.instance = instance;
     this.trackers = trackers;
     this.replicas = replicas;
@@ -75,6 +81,7 @@ public final class Heartbeats implements AutoCloseable {
     this.sdkVersion = sdkVersion;
     this.seatsInUse = seatsInUse;
     this.applicationHealth = applicationHealth;
+    this.sender = executor == null ? Runnable::run : executor;
     this.log = log;
   }
 
@@ -120,6 +127,14 @@ public final class Heartbeats implements AutoCloseable {
   private void beat() {
     lastSent = System.nanoTime();
     sentAny = true;
+    try {
+      sender.execute(this::sendFenced);
+    } catch (RejectedExecutionException e) {
+      log.log(Level.WARNING, "heartbeat not sent: the executor refused it ({0})", e.toString());
+    }
+  }
+
+  private void sendFenced() {
     try {
       send();
     } catch (RuntimeException e) {

@@ -8,6 +8,7 @@ import io.holdfast.client.StatusListener;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -17,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Delivers transitions to application listeners on one dedicated daemon thread, in order, each
+ * Delivers transitions to application listeners on one dedicated daemon thread (or, if the
+ * application passed one, on its executor, one at a time), in order, each
  * call fenced: a listener that throws is logged and the others still run; a listener that blocks
  * delays only later notifications, never the sync loop or reads (FAULTS B12). Thread-safe.
  *
@@ -28,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #MAX_QUEUED_FETCH_EVENTS} waiting, new ones are dropped and counted, with one warning
  * per streak.
  */
-public final class Listeners implements AutoCloseable {
+final class Listeners implements AutoCloseable {
 
   static final int MAX_QUEUED_FETCH_EVENTS = 1000;
 
@@ -40,14 +42,31 @@ public final class Listeners implements AutoCloseable {
   /** Dropping since the queue was last empty: one warning per streak, not one per event. */
   private final AtomicBoolean dropping = new AtomicBoolean();
   private final System.Logger log;
-  private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "holdfast-client-listeners");
-    t.setDaemon(true);
-    return t;
-  });
+  /** The client's own thread, or {@code null} when the application's executor is used. */
+  private final ExecutorService ownThread;
+  private final SerialExecutor applicationExecutor;
+  private final Executor executor;
 
-  public Listeners(System.Logger log) {
+  Listeners(System.Logger log) {
+    this(log, null);
+  }
+
+  /** @param applicationExecutor where to call listeners, or {@code null} for a thread of its own */
+  Listeners(System.Logger log, Executor applicationExecutor) {
     this.log = log;
+    if (applicationExecutor == null) {
+      this.ownThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "holdfast-client-listeners");
+        t.setDaemon(true);
+        return t;
+      });
+      this.applicationExecutor = null;
+      this.executor = ownThread;
+    } else {
+      this.ownThread = null;
+      this.applicationExecutor = new SerialExecutor(applicationExecutor);
+      this.executor = this.applicationExecutor;
+    }
   }
 
   public void add(ChangeListener listener) {
@@ -145,13 +164,18 @@ public final class Listeners implements AutoCloseable {
 
   @Override
   public void close() {
-    executor.shutdown();
+    if (applicationExecutor != null) {
+      // The application's executor is the application's to shut down.
+      applicationExecutor.close();
+      return;
+    }
+    ownThread.shutdown();
     try {
-      if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
-        executor.shutdownNow();
+      if (!ownThread.awaitTermination(2, TimeUnit.SECONDS)) {
+        ownThread.shutdownNow();
       }
     } catch (InterruptedException e) {
-      executor.shutdownNow();
+      ownThread.shutdownNow();
       Thread.currentThread().interrupt();
     }
   }

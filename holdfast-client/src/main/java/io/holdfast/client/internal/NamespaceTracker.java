@@ -27,7 +27,7 @@ import java.time.Instant;
  * <p>Thread-safe: events are synchronized on this tracker; reads are lock-free. Listener
  * notification is returned as a {@link Transition} for the caller to dispatch outside the lock.
  */
-public final class NamespaceTracker {
+final class NamespaceTracker {
 
   private static final long NONE = Long.MIN_VALUE;
   private static final JsonNode EMPTY = JsonNodeFactory.instance.objectNode();
@@ -52,7 +52,7 @@ public final class NamespaceTracker {
   private final ExpiredPolicy expiredPolicy;
   private final Ticker ticker;
   private final Clock clock;
-  private final JsonPaths paths;
+  private final SnapshotFactory snapshots;
   private final System.Logger log;
 
   private VerifiedDocument lkg;
@@ -68,18 +68,18 @@ public final class NamespaceTracker {
   private volatile long staleAt = NONE;
   private volatile long expireAt = NONE;
 
-  public NamespaceTracker(String namespace, Duration grace, Duration staleAfter, ExpiredPolicy expiredPolicy,
-      Ticker ticker, Clock clock, JsonPaths paths, System.Logger log) {
+  NamespaceTracker(String namespace, Duration grace, Duration staleAfter, ExpiredPolicy expiredPolicy,
+      Ticker ticker, Clock clock, SnapshotFactory snapshots, System.Logger log) {
     this.namespace = namespace;
     this.grace = grace;
     this.staleAfter = staleAfter;
     this.expiredPolicy = expiredPolicy;
     this.ticker = ticker;
     this.clock = clock;
-    this.paths = paths;
+    this.snapshots = snapshots;
     this.log = log;
-    this.served = new ConfigSnapshot(namespace, 0, null, EMPTY,
-        new Freshness(Status.INITIALIZING, clock.instant(), problem, null, grace), paths);
+    this.served = snapshots.create(namespace, 0, null, EMPTY,
+        new Freshness(Status.INITIALIZING, clock.instant(), problem, null, grace));
     this.notified = served;
   }
 
@@ -257,8 +257,8 @@ public final class NamespaceTracker {
     JsonNode content = lkg == null || (status == Status.EXPIRED && expiredPolicy == ExpiredPolicy.USE_DEFAULTS)
         ? EMPTY
         : lkg.envelope().content();
-    served = new ConfigSnapshot(namespace, lkg == null ? 0 : lkg.revision(), lkg == null ? null : lkg.etag(),
-        content, freshness, paths);
+    served = snapshots.create(namespace, lkg == null ? 0 : lkg.revision(), lkg == null ? null : lkg.etag(),
+        content, freshness);
     if (status != before.status()) {
       // Logged once per transition, never per attempt: no log storms during an outage.
       log.log(status == Status.FRESH ? System.Logger.Level.INFO : System.Logger.Level.WARNING,

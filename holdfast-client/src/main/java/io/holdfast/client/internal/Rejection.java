@@ -1,8 +1,8 @@
 package io.holdfast.client.internal;
 
 /** A response or stored copy that failed verification; the message says which check failed. */
-public final class Rejection extends Exception {
-  public Rejection(String reason) {
+final class Rejection extends Exception {
+  Rejection(String reason) {
     super(reason);
   }
 }

@@ -12,7 +12,7 @@ import java.util.List;
  * tried after the healthy ones until its demotion ends (30 s, doubling to 5 min while it keeps
  * failing), so one dead replica costs one failed attempt, not one per cycle. Thread-safe.
  */
-public final class Replicas {
+final class Replicas {
 
   private static final Duration FIRST_DEMOTION = Duration.ofSeconds(30);
   private static final Duration MAX_DEMOTION = Duration.ofMinutes(5);
@@ -22,7 +22,7 @@ public final class Replicas {
   private final int[] failures;
   private final Ticker ticker;
 
-  public Replicas(List<URI> preferred, Ticker ticker) {
+  Replicas(List<URI> preferred, Ticker ticker) {
     this.preferred = List.copyOf(preferred);
     this.demotedUntil = new long[preferred.size()];
     this.failures = new int[preferred.size()];

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeoutException;
  * trickling one byte at a time is abandoned (FAULTS A4). Bodies larger than the limit are
  * abandoned as they arrive, never buffered whole. Thread-safe.
  */
-public final class Transport {
+final class Transport {
 
   /** An HTTP answer of any status. */
   public record Response(int status, HttpHeaders headers, byte[] body) {
@@ -32,7 +32,7 @@ public final class Transport {
 
   /** The exchange failed: no connection, a timeout, a reset, an oversized or truncated body. */
   public static final class TransportException extends Exception {
-    public TransportException(String message, Throwable cause) {
+    TransportException(String message, Throwable cause) {
       super(message, cause);
     }
   }
@@ -50,7 +50,7 @@ public final class Transport {
    *     replica (FAULTS A24), never a reason to fall back to plain HTTP.
    * @param skew told the {@code Date} of every answer, or {@code null}
    */
-  public Transport(Duration connectTimeout, String credential, int maxBodyBytes, String userAgent,
+  Transport(Duration connectTimeout, String credential, int maxBodyBytes, String userAgent,
       javax.net.ssl.SSLContext sslContext, ClockSkew skew) {
     this.skew = skew;
     HttpClient.Builder builder = HttpClient.newBuilder();

@@ -10,12 +10,12 @@ import java.util.Map;
  * throws rejects the document, it never ends the sync loop. Immutable; the validators are called
  * on the sync loop's thread only.
  */
-public final class Validators {
+final class Validators {
 
   private final Map<String, DocumentValidator> byNamespace;
   private final System.Logger log;
 
-  public Validators(Map<String, DocumentValidator> byNamespace, System.Logger log) {
+  Validators(Map<String, DocumentValidator> byNamespace, System.Logger log) {
     this.byNamespace = Map.copyOf(byNamespace);
     this.log = log;
   }

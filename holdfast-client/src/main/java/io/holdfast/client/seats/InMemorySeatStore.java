@@ -17,6 +17,9 @@ public final class InMemorySeatStore implements SeatStore {
 
   private final ConcurrentHashMap<String, Set<String>> holders = new ConcurrentHashMap<>();
 
+  /** An empty store. */
+  public InMemorySeatStore() {}
+
   @Override
   public boolean holds(String application, String user) {
     Objects.requireNonNull(user, "user");

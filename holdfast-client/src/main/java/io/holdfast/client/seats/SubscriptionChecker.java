@@ -1,7 +1,7 @@
 package io.holdfast.client.seats;
 
 import io.holdfast.client.ConfigSnapshot;
-import io.holdfast.client.HoldfastClient;
+import io.holdfast.client.HoldfastConfig;
 import io.holdfast.client.Status;
 import io.holdfast.client.seats.Admission.Outcome;
 import java.time.Clock;
@@ -211,11 +211,13 @@ public final class SubscriptionChecker {
     private Builder() {}
 
     /**
-     * Reads subscriptions from the client's {@code subscriptions} namespace.
+     * Reads subscriptions from the client's {@code subscriptions} namespace: a {@link
+     * io.holdfast.client.HoldfastClient}, or in an application's tests the testkit's fixed
+     * documents.
      *
      * @throws IllegalArgumentException if the client was not configured with that namespace
      */
-    public Builder client(HoldfastClient client) {
+    public Builder client(HoldfastConfig client) {
       Objects.requireNonNull(client, "client");
       client.snapshot(NAMESPACE);
       return subscriptions(() -> client.snapshot(NAMESPACE));

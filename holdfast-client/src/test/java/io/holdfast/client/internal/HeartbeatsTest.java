@@ -3,6 +3,7 @@ package io.holdfast.client.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.holdfast.client.ConfigSnapshot;
 import io.holdfast.client.ApplicationHealth;
 import io.holdfast.client.ExpiredPolicy;
 import io.holdfast.client.HoldfastClient;
@@ -11,6 +12,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,16 +40,23 @@ class HeartbeatsTest {
 
   private Heartbeats heartbeats(Duration interval, Supplier<Map<String, Long>> seats) throws IOException {
     trackers.put("core", new NamespaceTracker("core", Duration.ofHours(8), Duration.ofMinutes(5),
-        ExpiredPolicy.SERVE_LAST_KNOWN_GOOD, time.ticker(), time.clock(), new JsonPaths(), log));
+        ExpiredPolicy.SERVE_LAST_KNOWN_GOOD, time.ticker(), time.clock(), ConfigSnapshot::new, log));
     Replicas replicas = new Replicas(List.of(closedReplica()), time.ticker());
     Transport transport = new Transport(Duration.ofSeconds(1), "token", 1 << 20, "test", null, null);
-    SyncLoop loop = new SyncLoop(TestDocuments.INSTANCE, List.of("core"), trackers, transport, DOCS.verifier(),
-        new Validators(Map.of(), log), replicas, null, new Listeners(log),
-        new SyncSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
-            Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofSeconds(1), Duration.ofSeconds(1), false),
-        time.ticker(), time.clock(), new Random(1), log, () -> { }, () -> { });
+    // A loop that never ran: no success and no error yet.
+    SyncProgress loop = new SyncProgress() {
+      @Override
+      public String lastError() {
+        return null;
+      }
+
+      @Override
+      public Instant lastSuccess() {
+        return null;
+      }
+    };
     return new Heartbeats(TestDocuments.INSTANCE, trackers, replicas, transport, loop, interval, Duration.ofSeconds(1),
-        time.clock(), new Random(1), "0.1.0", seats, applicationHealth::get, log);
+        time.clock(), new Random(1), "0.1.0", seats, applicationHealth::get, null, log);
   }
 
   @Test

@@ -24,7 +24,7 @@ class ListenersTest {
   private final RecordingLogger log = new RecordingLogger();
   private final Listeners listeners = new Listeners(log);
   private final NamespaceTracker tracker = new NamespaceTracker("core", Duration.ofHours(8), Duration.ofMinutes(5),
-      ExpiredPolicy.SERVE_LAST_KNOWN_GOOD, time.ticker(), time.clock(), new JsonPaths(), new RecordingLogger());
+      ExpiredPolicy.SERVE_LAST_KNOWN_GOOD, time.ticker(), time.clock(), ConfigSnapshot::new, new RecordingLogger());
 
   @AfterEach
   void close() {

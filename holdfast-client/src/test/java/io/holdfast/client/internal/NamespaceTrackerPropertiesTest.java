@@ -86,7 +86,7 @@ class NamespaceTrackerPropertiesTest {
     long staleAfter = Math.max(1, (long) (grace * staleFraction));
     ManualTime time = new ManualTime();
     NamespaceTracker tracker = new NamespaceTracker("core", Duration.ofNanos(grace), Duration.ofNanos(staleAfter), policy,
-        time.ticker(), time.clock(), new JsonPaths(), new RecordingLogger());
+        time.ticker(), time.clock(), ConfigSnapshot::new, new RecordingLogger());
     Model model = new Model(grace, staleAfter, policy);
     Status notified = Status.INITIALIZING;
     Status unannounced = null;
@@ -275,7 +275,7 @@ class NamespaceTrackerPropertiesTest {
     ManualTime time = new ManualTime();
     Duration grace = Duration.ofHours(8);
     NamespaceTracker tracker = new NamespaceTracker("core", grace, Duration.ofMinutes(5), ExpiredPolicy.SERVE_LAST_KNOWN_GOOD,
-        time.ticker(), time.clock(), new JsonPaths(), new RecordingLogger());
+        time.ticker(), time.clock(), ConfigSnapshot::new, new RecordingLogger());
     Instant verifiedAt = time.now().minus(Duration.ofMinutes(verifiedMinutesAgo));
 
     tracker.restore(document(1, 3, 0), verifiedAt, Duration.ofMinutes(consumedMinutes));

@@ -23,7 +23,7 @@ class NamespaceTrackerTest {
   private final VerifiedDocument rev2 = DOCS.document("core", 2, "{\"seats\":25,\"plan\":\"gold\"}");
 
   private NamespaceTracker tracker(ExpiredPolicy policy) {
-    return new NamespaceTracker("core", GRACE, STALE_AFTER, policy, time.ticker(), time.clock(), new JsonPaths(), log);
+    return new NamespaceTracker("core", GRACE, STALE_AFTER, policy, time.ticker(), time.clock(), ConfigSnapshot::new, log);
   }
 
   private NamespaceTracker tracker() {

@@ -3,7 +3,6 @@ package io.holdfast.client.seats;
 import io.holdfast.client.ConfigSnapshot;
 import io.holdfast.client.Freshness;
 import io.holdfast.client.Status;
-import io.holdfast.client.internal.JsonPaths;
 import io.holdfast.client.internal.TestDocuments;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,13 +38,12 @@ final class SubscriptionSnapshots implements Supplier<ConfigSnapshot> {
 
   static ConfigSnapshot initializing() {
     return new ConfigSnapshot(SubscriptionChecker.NAMESPACE, 0, null, TestDocuments.json("{}"),
-        freshness(Status.INITIALIZING, "waiting for the first document"), new JsonPaths());
+        freshness(Status.INITIALIZING, "waiting for the first document"));
   }
 
   static ConfigSnapshot snapshot(Status status, long revision, String contentJson) {
     return new ConfigSnapshot(SubscriptionChecker.NAMESPACE, revision, "\"r" + revision + "\"",
-        TestDocuments.json(contentJson), freshness(status, status == Status.FRESH ? "verified" : "all 2 replicas failed"),
-        new JsonPaths());
+        TestDocuments.json(contentJson), freshness(status, status == Status.FRESH ? "verified" : "all 2 replicas failed"));
   }
 
   static Freshness freshness(Status status, String reason) {

@@ -4,56 +4,41 @@ import static io.holdfast.client.seats.SubscriptionSnapshots.active;
 import static io.holdfast.client.seats.SubscriptionSnapshots.document;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.holdfast.client.ExpiredPolicy;
+import io.holdfast.client.HoldfastClient;
+import io.holdfast.client.InProcessReplica;
 import io.holdfast.client.Status;
-import io.holdfast.client.internal.DocumentVerifier;
-import io.holdfast.client.internal.JsonPaths;
 import io.holdfast.client.internal.ManualTime;
-import io.holdfast.client.internal.NamespaceTracker;
-import io.holdfast.client.internal.Rejection;
 import io.holdfast.client.internal.TestDocuments;
 import io.holdfast.client.internal.TestDocuments.Signed;
-import io.holdfast.client.internal.VerifiedDocument;
 import io.holdfast.client.seats.Admission.Outcome;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Invariant 1 for subscriptions, through the client's own verifier and tracker (as the sync loop
- * drives them): a failed fetch, a 304, a partial body, a bad signature and an older revision
- * never change the quantity in force; only a newer verified document does.
+ * Invariant 1 for subscriptions, through a real client whose sync loop polls a replica on
+ * loopback: a failed fetch, a 304, a partial body, a bad signature and an older revision never
+ * change the quantity in force; only a newer verified document does. Each case waits for the
+ * status the loop reports after handling what the replica served (grace runs on a manual
+ * ticker, so only the replica's answers move the status).
  */
 class SubscriptionsThroughTheClientTest {
 
   private static final String NS = SubscriptionChecker.NAMESPACE;
+  private static final Duration WAIT = Duration.ofSeconds(20);
 
   private final ManualTime time = new ManualTime();
   private final TestDocuments documents = new TestDocuments();
-  private final DocumentVerifier verifier = documents.verifier();
-  private final NamespaceTracker tracker = new NamespaceTracker(NS, Duration.ofHours(8), Duration.ofMinutes(5),
-      ExpiredPolicy.SERVE_LAST_KNOWN_GOOD, time.ticker(), time.clock(), new JsonPaths(), System.getLogger("test"));
-  private final SubscriptionChecker checker = SubscriptionChecker.builder()
-      .subscriptions(tracker::read)
-      .seatStore(new InMemorySeatStore())
-      .clock(time.clock())
-      .build();
-
-  /** What the sync loop does with a replica's 200: verify, check the revision, adopt or fail. */
-  private void receive(Signed signed) {
-    try {
-      VerifiedDocument candidate = verifier.envelope(signed.response(), NS);
-      String refusal = tracker.refusal(candidate);
-      if (refusal == null) {
-        tracker.adopt(candidate, "http://a:7070");
-      } else {
-        tracker.fail(refusal);
-      }
-    } catch (Rejection rejection) {
-      tracker.fail("http://a:7070: " + rejection.getMessage());
-    }
-  }
+  private final BlockingQueue<Status> statuses = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Long> revisions = new LinkedBlockingQueue<>();
+  private InProcessReplica replica;
+  private HoldfastClient client;
+  private SubscriptionChecker checker;
 
   private Signed subscriptions(long revision, long quantity) {
     return documents.envelope(NS, revision, document("crm", active("s-1", quantity, 0)));
@@ -61,10 +46,48 @@ class SubscriptionsThroughTheClientTest {
 
   @BeforeEach
   void twoOfTwoSeatsTaken() {
-    receive(subscriptions(5, 2));
+    replica = new InProcessReplica(documents, NS, subscriptions(5, 2));
+    client = HoldfastClient.builder()
+        .replicas(replica.uri())
+        .instance(TestDocuments.INSTANCE, "token-123")
+        .trustedKey(documents.key())
+        .namespaces(NS)
+        .watch(false)
+        .pollInterval(Duration.ofMillis(20))
+        .backoff(Duration.ofMillis(5), Duration.ofMillis(20))
+        .heartbeatInterval(Duration.ZERO)
+        .ticker(time.ticker())
+        .clock(time.clock())
+        .executor(Runnable::run)
+        .build();
+    client.addStatusListener((namespace, previous, current) -> statuses.add(current.status()));
+    client.addChangeListener((previous, current) -> revisions.add(current.revision()));
+    client.start();
+    checker = SubscriptionChecker.builder()
+        .client(client)
+        .seatStore(new InMemorySeatStore())
+        .clock(time.clock())
+        .build();
     checker.admit("crm", "ann");
     checker.admit("crm", "bob");
     assertQuantityInForce(Status.FRESH);
+  }
+
+  @AfterEach
+  void close() {
+    client.close();
+    replica.close();
+  }
+
+  /** Waits until the sync loop reports the status, after whatever it reported before. */
+  private void awaitStatus(Status wanted) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    for (long left = WAIT.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+      if (statuses.poll(left, TimeUnit.NANOSECONDS) == wanted) {
+        return;
+      }
+    }
+    throw new AssertionError("the client did not become " + wanted + " within " + WAIT + "; now " + client.status(NS));
   }
 
   private void assertQuantityInForce(Status expected) {
@@ -76,56 +99,81 @@ class SubscriptionsThroughTheClientTest {
     assertThat(newcomer.revision()).isEqualTo(5);
   }
 
+  /** The replica fails as a whole: its checksums and its documents answer 503. */
+  private void replicaDown() {
+    replica.checksumsStatus(503);
+    replica.documentStatus(503);
+  }
+
   @Test
-  void aFetchFailure_neverChangesTheQuantity() {
-    tracker.fail("http://a:7070: connection refused (all 2 replicas tried)");
+  void aFetchFailure_neverChangesTheQuantity() throws InterruptedException {
+    replicaDown();
+    awaitStatus(Status.STALE);
     assertQuantityInForce(Status.STALE);
   }
 
   @Test
-  void a304_neverChangesTheQuantity() {
-    tracker.fail("http://a:7070: HTTP 503");
-    tracker.confirm("http://b:7070");
+  void a304_neverChangesTheQuantity() throws InterruptedException {
+    replicaDown();
+    awaitStatus(Status.STALE);
+    int notModifiedBefore = replica.documentsNotModified();
+    int sentBefore = replica.documentsSent();
+
+    // Checksums still failing: the loop asks for the document with If-None-Match, and the
+    // replica answers 304 for the revision held (FAULTS A9's path).
+    replica.documentStatus(200);
+    awaitStatus(Status.FRESH);
+
+    assertThat(replica.documentsNotModified()).as("304s answered").isGreaterThan(notModifiedBefore);
+    assertThat(replica.documentsSent()).as("bodies sent").isEqualTo(sentBefore);
     assertQuantityInForce(Status.FRESH);
   }
 
   @Test
-  void aPartialBody_neverChangesTheQuantity() {
+  void aPartialBody_neverChangesTheQuantity() throws InterruptedException {
     Signed larger = subscriptions(6, 100);
-    receive(new Signed(Arrays.copyOf(larger.body(), larger.body().length / 2), larger.reprDigest(), larger.signature()));
+    replica.serve(new Signed(Arrays.copyOf(larger.body(), larger.body().length / 2), larger.reprDigest(),
+        larger.signature()));
+    awaitStatus(Status.STALE);
     assertQuantityInForce(Status.STALE);
   }
 
   @Test
-  void aBadSignature_neverChangesTheQuantity() {
+  void aBadSignature_neverChangesTheQuantity() throws InterruptedException {
     Signed larger = subscriptions(6, 100);
     Signed other = subscriptions(7, 3);
-    receive(new Signed(larger.body(), larger.reprDigest(), other.signature()));
+    replica.serve(new Signed(larger.body(), larger.reprDigest(), other.signature()));
+    awaitStatus(Status.STALE);
     assertQuantityInForce(Status.STALE);
   }
 
   @Test
-  void aDocumentSignedByAnUntrustedKey_neverChangesTheQuantity() {
-    receive(new TestDocuments().envelope(NS, 6, document("crm", active("s-1", 100, 0))));
+  void aDocumentSignedByAnUntrustedKey_neverChangesTheQuantity() throws InterruptedException {
+    replica.serve(new TestDocuments().envelope(NS, 6, document("crm", active("s-1", 100, 0))));
+    awaitStatus(Status.STALE);
     assertQuantityInForce(Status.STALE);
   }
 
   @Test
-  void anOlderRevision_neverChangesTheQuantity() {
-    receive(subscriptions(4, 100));
+  void anOlderRevision_neverChangesTheQuantity() throws InterruptedException {
+    replica.serve(subscriptions(4, 100));
+    awaitStatus(Status.STALE);
     assertQuantityInForce(Status.STALE);
   }
 
   @Test
-  void onlyANewerVerifiedDocument_changesTheQuantity() {
-    receive(subscriptions(6, 3));
+  void onlyANewerVerifiedDocument_changesTheQuantity() throws InterruptedException {
+    revisions.clear();
+    replica.serve(subscriptions(6, 3));
+    assertThat(revisions.poll(WAIT.toNanos(), TimeUnit.NANOSECONDS)).as("the revision adopted").isEqualTo(6);
     assertThat(checker.usage("crm").quantity()).isEqualTo(3);
     assertThat(checker.admit("crm", "cid").outcome()).isEqualTo(Outcome.ADMITTED);
   }
 
   @Test
-  void graceRunningOut_keepsHolders_andNeverReportsALimit() {
-    tracker.fail("http://a:7070: connection refused");
+  void graceRunningOut_keepsHolders_andNeverReportsALimit() throws InterruptedException {
+    replicaDown();
+    awaitStatus(Status.STALE);
     time.advance(Duration.ofHours(8));
     assertThat(checker.admit("crm", "ann").outcome()).isEqualTo(Outcome.ADMITTED);
     Admission newcomer = checker.admit("crm", "cid");

@@ -1,4 +1,4 @@
-package io.holdfast.client.internal;
+package io.holdfast.protocol.http;
 
 import java.time.Duration;
 import java.util.Random;
@@ -9,7 +9,11 @@ import java.util.Random;
  * together. A server's {@code Retry-After} is honoured up to {@code maxRetryAfter}, plus a random
  * part of up to half of it again: a replica that refuses a whole herd with the same
  * {@code Retry-After} would otherwise meet the same herd again, all at once, that many seconds
- * later. Not thread-safe: one per sync loop.
+ * later.
+ *
+ * <p>Part of the protocol because it is the clients' side of the replicas' overload contract
+ * (shedding with 503 and {@code Retry-After} works only if clients back off like this): the SDK
+ * uses it, and so does the push benchmark's simulated fleet. Not thread-safe: one per client.
  */
 public final class Backoff {
 

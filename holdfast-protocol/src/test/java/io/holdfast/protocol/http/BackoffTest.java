@@ -1,4 +1,4 @@
-package io.holdfast.client.internal;
+package io.holdfast.protocol.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
