@@ -1,8 +1,8 @@
 /**
- * The Holdfast client SDK: {@code io.holdfast.client} (the client, its snapshots, listeners and
- * the {@link io.holdfast.client.HoldfastConfig} applications read through) and
- * {@code io.holdfast.client.seats} (seat admission against subscriptions). The implementation,
- * {@code io.holdfast.client.internal}, is not exported: it may change in any release.
+ * The Holdfast client SDK: {@code io.holdfast.client} (the client, its snapshots, listeners and the
+ * {@link io.holdfast.client.HoldfastConfig} applications read through) and {@code
+ * io.holdfast.client.seats} (seat admission against subscriptions). The implementation, {@code
+ * io.holdfast.client.internal}, is not exported: it may change in any release.
  */
 module io.holdfast.client {
   requires transitive io.holdfast.protocol;

@@ -1,7 +1,7 @@
 /**
  * Holdfast's wire types, shared by the server and the client: the signed envelope and checksums,
- * entity tags, digests and headers, strict and canonical JSON, problem details, signatures and
- * CA bundles. Every package is API: the server, the SDK and the tools all speak it.
+ * entity tags, digests and headers, strict and canonical JSON, problem details, signatures and CA
+ * bundles. Every package is API: the server, the SDK and the tools all speak it.
  */
 module io.holdfast.protocol {
   requires transitive com.fasterxml.jackson.databind;

@@ -13,10 +13,10 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * How long a client takes to its first verified document when its preferred replica is broken,
- * and to its first snapshot from the disk cache when every replica is down, with default
- * settings. The healthy case is the reference in the same run. Targets (issue 3): refused
- * ≤ 100 ms, blackholed ≤ 1.5 s, cold start from disk ≤ 100 ms.
+ * How long a client takes to its first verified document when its preferred replica is broken, and
+ * to its first snapshot from the disk cache when every replica is down, with default settings. The
+ * healthy case is the reference in the same run. Targets (issue 3): refused ≤ 100 ms, blackholed ≤
+ * 1.5 s, cold start from disk ≤ 100 ms.
  *
  * <p>Usage: {@code ClientFailoverBenchmark [runs]} (default 15). Prints p50 and max per case.
  */
@@ -31,25 +31,37 @@ public final class ClientFailoverBenchmark {
       blackhole.fault(Fault.blackhole());
       // Warm the JVM's HTTP and crypto paths so the first case is not charged for class loading.
       measureFirstFresh(fixture, 5, fixture.replica());
-      report("healthy first replica (reference)", measureFirstFresh(fixture, runs, fixture.replica()), null);
-      report("first replica refuses connections", measureFirstFresh(fixture, runs, ClientFixture.closedPort(), fixture.replica()),
+      report(
+          "healthy first replica (reference)",
+          measureFirstFresh(fixture, runs, fixture.replica()),
+          null);
+      report(
+          "first replica refuses connections",
+          measureFirstFresh(fixture, runs, ClientFixture.closedPort(), fixture.replica()),
           Duration.ofMillis(100));
-      report("first replica blackholed", measureFirstFresh(fixture, Math.min(runs, 8), blackhole.uri(), fixture.replica()),
+      report(
+          "first replica blackholed",
+          measureFirstFresh(fixture, Math.min(runs, 8), blackhole.uri(), fixture.replica()),
           Duration.ofMillis(1500));
-      report("cold start from disk, all replicas down", measureColdStart(fixture, runs), Duration.ofMillis(100));
+      report(
+          "cold start from disk, all replicas down",
+          measureColdStart(fixture, runs),
+          Duration.ofMillis(100));
     }
   }
 
-  private static List<Duration> measureFirstFresh(ClientFixture fixture, int runs, URI... replicas) {
+  private static List<Duration> measureFirstFresh(
+      ClientFixture fixture, int runs, URI... replicas) {
     List<Duration> times = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
-      HoldfastClient client = HoldfastClient.builder()
-          .replicas(replicas)
-          .instance(ClientFixture.INSTANCE, fixture.token())
-          .trustedKey(fixture.key())
-          .namespaces("core")
-          .heartbeatInterval(Duration.ZERO)
-          .build();
+      HoldfastClient client =
+          HoldfastClient.builder()
+              .replicas(replicas)
+              .instance(ClientFixture.INSTANCE, fixture.token())
+              .trustedKey(fixture.key())
+              .namespaces("core")
+              .heartbeatInterval(Duration.ZERO)
+              .build();
       long start = System.nanoTime();
       client.start();
       long elapsed = System.nanoTime() - start;
@@ -69,8 +81,12 @@ public final class ClientFailoverBenchmark {
     }
     List<Duration> times = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
-      HoldfastClient client = fixture.builder(ClientFixture.closedPort()).cacheDirectory(cache)
-          .startupTimeout(Duration.ZERO).build();
+      HoldfastClient client =
+          fixture
+              .builder(ClientFixture.closedPort())
+              .cacheDirectory(cache)
+              .startupTimeout(Duration.ZERO)
+              .build();
       long start = System.nanoTime();
       client.start();
       Status status = client.snapshot("core").status();
@@ -89,9 +105,16 @@ public final class ClientFailoverBenchmark {
     Collections.sort(sorted);
     Duration p50 = sorted.get(sorted.size() / 2);
     Duration max = sorted.get(sorted.size() - 1);
-    System.out.printf("%-42s runs %3d  p50 %8.1f ms  max %8.1f ms  %s%n", name, sorted.size(),
-        p50.toNanos() / 1e6, max.toNanos() / 1e6,
-        target == null ? "" : (max.compareTo(target) <= 0 ? "target ≤ " + target.toMillis() + " ms: met"
-            : "target ≤ " + target.toMillis() + " ms: MISSED"));
+    System.out.printf(
+        "%-42s runs %3d  p50 %8.1f ms  max %8.1f ms  %s%n",
+        name,
+        sorted.size(),
+        p50.toNanos() / 1e6,
+        max.toNanos() / 1e6,
+        target == null
+            ? ""
+            : (max.compareTo(target) <= 0
+                ? "target ≤ " + target.toMillis() + " ms: met"
+                : "target ≤ " + target.toMillis() + " ms: MISSED"));
   }
 }

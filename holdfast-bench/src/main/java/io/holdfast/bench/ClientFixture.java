@@ -18,13 +18,14 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * A real replica with one instance and namespace, and client builders pointed at it, for the
- * client benchmarks. Close it to stop everything and delete its files.
+ * A real replica with one instance and namespace, and client builders pointed at it, for the client
+ * benchmarks. Close it to stop everything and delete its files.
  */
 final class ClientFixture implements AutoCloseable {
 
   static final String INSTANCE = "bench-1";
-  static final String DOCUMENT = "{\"seats\":{\"crm\":25,\"helpdesk\":10},\"support\":{\"email\":\"x@example.com\"}}";
+  static final String DOCUMENT =
+      "{\"seats\":{\"crm\":25,\"helpdesk\":10},\"support\":{\"email\":\"x@example.com\"}}";
 
   private final Path directory;
   private final HoldfastServer server;
@@ -39,17 +40,27 @@ final class ClientFixture implements AutoCloseable {
 
   static ClientFixture start() throws IOException, InterruptedException {
     Path directory = Files.createTempDirectory("holdfast-client-bench");
-    HoldfastServer server = HoldfastServer.start(ServerConfig.builder(directory.resolve("server")).port(0).build());
+    HoldfastServer server =
+        HoldfastServer.start(ServerConfig.builder(directory.resolve("server")).port(0).build());
     HttpClient http = HttpClient.newHttpClient();
     admin(http, server, "POST", "/v1/admin/namespaces", "{\"name\":\"core\"}");
-    String created = admin(http, server, "POST", "/v1/admin/instances", "{\"id\":\"" + INSTANCE + "\",\"ring\":\"live\"}");
+    String created =
+        admin(
+            http,
+            server,
+            "POST",
+            "/v1/admin/instances",
+            "{\"id\":\"" + INSTANCE + "\",\"ring\":\"live\"}");
     String token = created.replaceAll(".*\"credential\":\"([^\"]+)\".*", "$1");
     admin(http, server, "PUT", "/v1/admin/namespaces/core/layers/default", DOCUMENT);
     admin(http, server, "POST", "/v1/admin/namespaces/core/publish", "{\"message\":\"bench\"}");
     return new ClientFixture(directory, server, token);
   }
 
-  /** A fixture whose client was filled from the replica, closed, and restarted from its disk cache alone. */
+  /**
+   * A fixture whose client was filled from the replica, closed, and restarted from its disk cache
+   * alone.
+   */
   static ClientFixture startedFromDiskCache() throws IOException, InterruptedException {
     ClientFixture fixture = start();
     try (HoldfastClient warm = fixture.builder(fixture.replica()).build()) {
@@ -63,12 +74,17 @@ final class ClientFixture implements AutoCloseable {
     return fixture;
   }
 
-  private static String admin(HttpClient http, HoldfastServer server, String method, String path, String body)
+  private static String admin(
+      HttpClient http, HoldfastServer server, String method, String path, String body)
       throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-        .header("Authorization", "Bearer " + server.adminToken())
-        .header("Content-Type", "application/json")
-        .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .header("Authorization", "Bearer " + server.adminToken())
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() >= 300) {
       throw new IllegalStateException(method + " " + path + ": " + response.body());
     }

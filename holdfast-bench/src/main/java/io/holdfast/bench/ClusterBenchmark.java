@@ -37,14 +37,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *       PostgreSQL: three replicas, told by LISTEN/NOTIFY with the same poll as safety net),
  *       against the publish's own acknowledgement (stage, publish, and the writing replica's
  *       snapshot rebuilt) as the reference;
- *   <li>heartbeat ingest: heartbeats per second that one replica accepts from many instances
- *       at once (64 senders), which its writer group-commits to the store.
+ *   <li>heartbeat ingest: heartbeats per second that one replica accepts from many instances at
+ *       once (64 senders), which its writer group-commits to the store.
  * </ul>
  *
  * The publishes run against a fleet of 100 instances (every publish of the {@code default} layer
  * re-signs each instance's document on every replica); the ingest against {@code instances}.
- * Arguments: {@code publishes seconds instances} (default 200, 10, 5000). Needs the PostgreSQL
- * on 127.0.0.1:5432 (user postgres), where it creates and drops databases of its own.
+ * Arguments: {@code publishes seconds instances} (default 200, 10, 5000). Needs the PostgreSQL on
+ * 127.0.0.1:5432 (user postgres), where it creates and drops databases of its own.
  */
 public final class ClusterBenchmark {
 
@@ -57,7 +57,8 @@ public final class ClusterBenchmark {
     int publishes = args.length > 0 ? Integer.parseInt(args[0]) : 200;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int instances = args.length > 2 ? Integer.parseInt(args[2]) : 5000;
-    System.out.printf("%-11s %-9s %-40s %10s %10s %10s%n", "store", "replicas", "figure", "p50", "p99", "max");
+    System.out.printf(
+        "%-11s %-9s %-40s %10s %10s %10s%n", "store", "replicas", "figure", "p50", "p99", "max");
     for (String store : List.of("sqlite", "postgresql")) {
       int replicas = store.equals("sqlite") ? 2 : 3;
       withStore(store, url -> publishes(store, url, replicas, publishes));
@@ -70,13 +71,18 @@ public final class ClusterBenchmark {
     void on(String url) throws Exception;
   }
 
-  /** A fresh, empty store of the kind: a SQLite file in a temporary directory, or a new database. */
+  /**
+   * A fresh, empty store of the kind: a SQLite file in a temporary directory, or a new database.
+   */
   private static void withStore(String store, Run run) throws Exception {
     if (store.equals("sqlite")) {
-      run.on("jdbc:sqlite:" + Files.createTempDirectory("holdfast-cluster-bench").resolve("holdfast.db"));
+      run.on(
+          "jdbc:sqlite:"
+              + Files.createTempDirectory("holdfast-cluster-bench").resolve("holdfast.db"));
       return;
     }
-    String database = "holdfast_bench_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    String database =
+        "holdfast_bench_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     admin("CREATE DATABASE " + database);
     try {
       run.on("jdbc:postgresql://127.0.0.1:5432/" + database + "?user=postgres");
@@ -89,24 +95,46 @@ public final class ClusterBenchmark {
     Path dir = Files.createTempDirectory("holdfast-cluster-bench");
     List<HoldfastServer> servers = new ArrayList<>();
     for (int i = 0; i < replicas; i++) {
-      servers.add(HoldfastServer.start(ServerConfig.builder(dir.resolve("r" + i)).port(0).jdbcUrl(url)
-          .signingKey(dir.resolve("signing-key.pem")).adminToken(TOKEN).build()));
+      servers.add(
+          HoldfastServer.start(
+              ServerConfig.builder(dir.resolve("r" + i))
+                  .port(0)
+                  .jdbcUrl(url)
+                  .signingKey(dir.resolve("signing-key.pem"))
+                  .adminToken(TOKEN)
+                  .build()));
     }
     return servers;
   }
 
-  private static void publishes(String store, String url, int replicas, int publishes) throws Exception {
+  private static void publishes(String store, String url, int replicas, int publishes)
+      throws Exception {
     seed(url, 100);
     List<HoldfastServer> servers = start(url, replicas);
-    try (HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build()) {
+    try (HttpClient http =
+        HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build()) {
       long[] latencies = new long[publishes];
       long[] acknowledged = new long[publishes];
       for (int i = 0; i < publishes; i++) {
         HoldfastServer through = servers.get(i % replicas);
         long start = System.nanoTime();
-        send(http, through, "PUT", "/v1/admin/namespaces/core/layers/default", "{\"maxUsers\":" + i + "}");
-        long revision = JSON.readTree(send(http, through, "POST", "/v1/admin/namespaces/core/publish",
-            "{\"message\":\"bench\"}").body()).get("revision").asLong();
+        send(
+            http,
+            through,
+            "PUT",
+            "/v1/admin/namespaces/core/layers/default",
+            "{\"maxUsers\":" + i + "}");
+        long revision =
+            JSON.readTree(
+                    send(
+                            http,
+                            through,
+                            "POST",
+                            "/v1/admin/namespaces/core/publish",
+                            "{\"message\":\"bench\"}")
+                        .body())
+                .get("revision")
+                .asLong();
         acknowledged[i] = System.nanoTime() - start;
         for (HoldfastServer server : servers) {
           while (server.snapshots().current().revision() < revision) {
@@ -117,29 +145,44 @@ public final class ClusterBenchmark {
       }
       Arrays.sort(latencies);
       Arrays.sort(acknowledged);
-      System.out.printf("%-11s %-9d %-40s %8.1fms %8.1fms %8.1fms%n", store, replicas,
-          "reference: publish acknowledged", acknowledged[publishes / 2] / 1e6,
-          acknowledged[(int) (publishes * 0.99)] / 1e6, acknowledged[publishes - 1] / 1e6);
-      System.out.printf("%-11s %-9d %-40s %8.1fms %8.1fms %8.1fms%n", store, replicas,
-          "publish until every replica serves it", latencies[publishes / 2] / 1e6,
-          latencies[(int) (publishes * 0.99)] / 1e6, latencies[publishes - 1] / 1e6);
+      System.out.printf(
+          "%-11s %-9d %-40s %8.1fms %8.1fms %8.1fms%n",
+          store,
+          replicas,
+          "reference: publish acknowledged",
+          acknowledged[publishes / 2] / 1e6,
+          acknowledged[(int) (publishes * 0.99)] / 1e6,
+          acknowledged[publishes - 1] / 1e6);
+      System.out.printf(
+          "%-11s %-9d %-40s %8.1fms %8.1fms %8.1fms%n",
+          store,
+          replicas,
+          "publish until every replica serves it",
+          latencies[publishes / 2] / 1e6,
+          latencies[(int) (publishes * 0.99)] / 1e6,
+          latencies[publishes - 1] / 1e6);
     } finally {
       servers.forEach(HoldfastServer::close);
     }
   }
 
-  /** Heartbeats from every instance to one replica, as fast as 64 senders can, for {@code seconds}. */
-  private static void ingest(String store, String url, int seconds, int instances) throws Exception {
+  /**
+   * Heartbeats from every instance to one replica, as fast as 64 senders can, for {@code seconds}.
+   */
+  private static void ingest(String store, String url, int seconds, int instances)
+      throws Exception {
     List<String> credentials = seed(url, instances);
     HoldfastServer server = start(url, 1).get(0);
-    try (HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build()) {
+    try (HttpClient http =
+        HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build()) {
       ingest(store, http, server, credentials, seconds);
     } finally {
       server.close();
     }
   }
 
-  private static void ingest(String store, HttpClient http, HoldfastServer server, List<String> credentials, int seconds)
+  private static void ingest(
+      String store, HttpClient http, HoldfastServer server, List<String> credentials, int seconds)
       throws Exception {
     AtomicLong accepted = new AtomicLong();
     AtomicLong refused = new AtomicLong();
@@ -147,32 +190,48 @@ public final class ClusterBenchmark {
     try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int s = 0; s < 64; s++) {
         int sender = s;
-        senders.submit(() -> {
-          int i = sender;
-          while (System.nanoTime() < end) {
-            int instance = i % credentials.size();
-            String body = "{\"sdkVersion\":\"bench\",\"sentAt\":\"" + Instant.now() + "\"}";
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-                    + "/v1/instances/i-" + instance + "/heartbeat"))
-                .header("Authorization", "Bearer " + credentials.get(instance))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-            (status / 100 == 2 ? accepted : refused).incrementAndGet();
-            i += 64;
-          }
-          return null;
-        });
+        senders.submit(
+            () -> {
+              int i = sender;
+              while (System.nanoTime() < end) {
+                int instance = i % credentials.size();
+                String body = "{\"sdkVersion\":\"bench\",\"sentAt\":\"" + Instant.now() + "\"}";
+                HttpRequest request =
+                    HttpRequest.newBuilder(
+                            URI.create(
+                                "http://127.0.0.1:"
+                                    + server.port()
+                                    + "/v1/instances/i-"
+                                    + instance
+                                    + "/heartbeat"))
+                        .header("Authorization", "Bearer " + credentials.get(instance))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build();
+                int status =
+                    http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                (status / 100 == 2 ? accepted : refused).incrementAndGet();
+                i += 64;
+              }
+              return null;
+            });
       }
     }
-    System.out.printf("%-11s %-9d %-40s %10s %10s %10s%n", store, 1, "heartbeats accepted per second",
-        accepted.get() / seconds, "", refused.get() == 0 ? "" : refused.get() + " refused");
+    System.out.printf(
+        "%-11s %-9d %-40s %10s %10s %10s%n",
+        store,
+        1,
+        "heartbeats accepted per second",
+        accepted.get() / seconds,
+        "",
+        refused.get() == 0 ? "" : refused.get() + " refused");
   }
 
   /** The namespace and {@code count} instances, written to the store before any replica starts. */
   private static List<String> seed(String url, int count) throws Exception {
     List<String> credentials = new ArrayList<>();
-    try (JdbcConfigStore store = new JdbcConfigStore(Database.open(url, Duration.ofSeconds(30)), Clock.systemUTC())) {
+    try (JdbcConfigStore store =
+        new JdbcConfigStore(Database.open(url, Duration.ofSeconds(30)), Clock.systemUTC())) {
       store.createNamespace("core", "bench", "bench");
       for (int i = 0; i < count; i++) {
         String token = CredentialTokens.INSTANCE_PREFIX + "bench" + i + "x".repeat(40);
@@ -183,11 +242,17 @@ public final class ClusterBenchmark {
     return credentials;
   }
 
-  private static HttpResponse<byte[]> send(HttpClient http, HoldfastServer server, String method, String path,
-      String body) throws Exception {
-    HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-        .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-        .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+  private static HttpResponse<byte[]> send(
+      HttpClient http, HoldfastServer server, String method, String path, String body)
+      throws Exception {
+    HttpResponse<byte[]> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() >= 300) {
       throw new IllegalStateException(method + " " + path + " answered " + response.statusCode());
     }
@@ -195,7 +260,8 @@ public final class ClusterBenchmark {
   }
 
   private static void admin(String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+    try (Connection c =
+            DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
         Statement statement = c.createStatement()) {
       statement.execute(sql);
     }

@@ -25,8 +25,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * A throwaway server that serves one file with Holdfast's validators (content-addressed ETag,
  * {@code If-None-Match} with weak comparison, 304) on either candidate HTTP server, so the
- * benchmark compares the servers doing the same work. Usage:
- * {@code ReferenceServer helidon|jetty PORT FILE}.
+ * benchmark compares the servers doing the same work. Usage: {@code ReferenceServer helidon|jetty
+ * PORT FILE}.
  */
 public final class ReferenceServer {
 
@@ -61,19 +61,28 @@ public final class ReferenceServer {
         .host("127.0.0.1")
         .port(port)
         .connectionOptions(socket -> socket.tcpNoDelay(true))
-        .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
-        .routing(r -> r.get("/doc", (req, res) -> {
-          res.header(HeaderNames.ETAG, tag);
-          res.header(HeaderNames.CACHE_CONTROL, "private, no-cache");
-          List<String> conditions = req.headers().find(HeaderNames.IF_NONE_MATCH).map(h -> h.allValues(false)).orElse(List.of());
-          if (notModified(conditions, etag)) {
-            res.status(Status.NOT_MODIFIED_304);
-            res.send();
-          } else {
-            res.header(HeaderNames.CONTENT_TYPE, "application/json");
-            res.send(body);
-          }
-        }))
+        .contentEncoding(
+            ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
+        .routing(
+            r ->
+                r.get(
+                    "/doc",
+                    (req, res) -> {
+                      res.header(HeaderNames.ETAG, tag);
+                      res.header(HeaderNames.CACHE_CONTROL, "private, no-cache");
+                      List<String> conditions =
+                          req.headers()
+                              .find(HeaderNames.IF_NONE_MATCH)
+                              .map(h -> h.allValues(false))
+                              .orElse(List.of());
+                      if (notModified(conditions, etag)) {
+                        res.status(Status.NOT_MODIFIED_304);
+                        res.send();
+                      } else {
+                        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                        res.send(body);
+                      }
+                    }))
         .build()
         .start();
   }
@@ -87,22 +96,23 @@ public final class ReferenceServer {
     connector.setPort(port);
     server.addConnector(connector);
     String tag = etag.toHeaderValue();
-    server.setHandler(new Handler.Abstract() {
-      @Override
-      public boolean handle(Request request, Response response, Callback callback) {
-        response.getHeaders().put(HttpHeader.ETAG, tag);
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "private, no-cache");
-        List<String> conditions = request.getHeaders().getValuesList(HttpHeader.IF_NONE_MATCH);
-        if (notModified(conditions, etag)) {
-          response.setStatus(304);
-          callback.succeeded();
-        } else {
-          response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-          response.write(true, ByteBuffer.wrap(body), callback);
-        }
-        return true;
-      }
-    });
+    server.setHandler(
+        new Handler.Abstract() {
+          @Override
+          public boolean handle(Request request, Response response, Callback callback) {
+            response.getHeaders().put(HttpHeader.ETAG, tag);
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "private, no-cache");
+            List<String> conditions = request.getHeaders().getValuesList(HttpHeader.IF_NONE_MATCH);
+            if (notModified(conditions, etag)) {
+              response.setStatus(304);
+              callback.succeeded();
+            } else {
+              response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+              response.write(true, ByteBuffer.wrap(body), callback);
+            }
+            return true;
+          }
+        });
     server.start();
   }
 }

@@ -29,11 +29,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The cost of a login by someone who already holds a seat: {@code checker.admit(app, user)}
- * through a real client holding a verified {@code subscriptions} document, with the in-memory
- * store (target, issue 4: at most 200 ns) and with the JDBC store on a SQLite file behind a
- * HikariCP pool, in the default and the WAL journal mode (reported). Also the assignment of a new seat and its release on SQLite, and the
- * client's snapshot read every admission makes, as a reference.
+ * The cost of a login by someone who already holds a seat: {@code checker.admit(app, user)} through
+ * a real client holding a verified {@code subscriptions} document, with the in-memory store
+ * (target, issue 4: at most 200 ns) and with the JDBC store on a SQLite file behind a HikariCP
+ * pool, in the default and the WAL journal mode (reported). Also the assignment of a new seat and
+ * its release on SQLite, and the client's snapshot read every admission makes, as a reference.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -88,10 +88,19 @@ public class SeatAdmitBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     fixture = ClientFixture.start();
-    fixture.admin("POST", "/v1/admin/applications", "{\"name\":\"" + APPLICATION + "\",\"displayName\":\"CRM\"}");
-    fixture.admin("POST", "/v1/admin/subscriptions", "{\"instance\":\"" + ClientFixture.INSTANCE + "\",\"application\":\""
-        + APPLICATION + "\",\"quantity\":25,\"validFrom\":\"2020-01-01T00:00:00Z\",\"validUntil\":null,"
-        + "\"plan\":\"enterprise\"}");
+    fixture.admin(
+        "POST",
+        "/v1/admin/applications",
+        "{\"name\":\"" + APPLICATION + "\",\"displayName\":\"CRM\"}");
+    fixture.admin(
+        "POST",
+        "/v1/admin/subscriptions",
+        "{\"instance\":\""
+            + ClientFixture.INSTANCE
+            + "\",\"application\":\""
+            + APPLICATION
+            + "\",\"quantity\":25,\"validFrom\":\"2020-01-01T00:00:00Z\",\"validUntil\":null,"
+            + "\"plan\":\"enterprise\"}");
     client = fixture.builder(fixture.replica()).namespaces(SubscriptionChecker.NAMESPACE).build();
     client.start();
     if (client.snapshot(SubscriptionChecker.NAMESPACE).status() != Status.FRESH) {

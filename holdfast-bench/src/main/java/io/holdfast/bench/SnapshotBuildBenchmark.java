@@ -19,10 +19,10 @@ import java.util.Set;
 
 /**
  * What a publish of a layer every instance reads costs a replica: rebuilding its snapshot, which
- * re-renders and re-signs each instance's document and checksums. Times
- * {@code SnapshotBuilder.build(after, before)} for a fleet on a real SQLite file, built one
- * instance at a time (the reference) and in parallel, and as the floor, the same number of bare
- * Ed25519 signatures on one thread. Arguments: fleet sizes (default 1000 5000).
+ * re-renders and re-signs each instance's document and checksums. Times {@code
+ * SnapshotBuilder.build(after, before)} for a fleet on a real SQLite file, built one instance at a
+ * time (the reference) and in parallel, and as the floor, the same number of bare Ed25519
+ * signatures on one thread. Arguments: fleet sizes (default 1000 5000).
  */
 public final class SnapshotBuildBenchmark {
 
@@ -32,7 +32,10 @@ public final class SnapshotBuildBenchmark {
   private SnapshotBuildBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    int[] sizes = args.length == 0 ? new int[] {1_000, 5_000} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+    int[] sizes =
+        args.length == 0
+            ? new int[] {1_000, 5_000}
+            : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
     System.out.printf("%-8s %-44s %10s %14s%n", "fleet", "operation", "median ms", "µs/instance");
     for (int size : sizes) {
       run(size);
@@ -43,18 +46,26 @@ public final class SnapshotBuildBenchmark {
     Path dir = Files.createTempDirectory("holdfast-snapshot-bench");
     Clock clock = Clock.systemUTC();
     DocumentSigner signer = SigningKeyFile.loadOrCreate(dir.resolve("signing-key.pem"));
-    try (JdbcConfigStore store = new JdbcConfigStore(Database.open("jdbc:sqlite:" + dir.resolve("holdfast.db"),
-        Duration.ofSeconds(30)), clock)) {
+    try (JdbcConfigStore store =
+        new JdbcConfigStore(
+            Database.open("jdbc:sqlite:" + dir.resolve("holdfast.db"), Duration.ofSeconds(30)),
+            clock)) {
       store.createNamespace("core", "bench", "bench");
       store.createNamespace("features", "bench", "bench");
-      publish(store, "core", "{\"maxUsers\":10,\"region\":\"eu\",\"support\":{\"email\":\"support@example.com\"}}");
+      publish(
+          store,
+          "core",
+          "{\"maxUsers\":10,\"region\":\"eu\",\"support\":{\"email\":\"support@example.com\"}}");
       publish(store, "features", "{\"newEditor\":false,\"beta\":{\"search\":true}}");
       for (int i = 0; i < size; i++) {
         store.createInstance("i-" + i, "live", Map.of(), "hash-" + i, "bench");
       }
       StoreState before = store.loadState();
       EffectiveSnapshot previous = new SnapshotBuilder(signer, clock, false).build(before, null);
-      publish(store, "core", "{\"maxUsers\":11,\"region\":\"eu\",\"support\":{\"email\":\"support@example.com\"}}");
+      publish(
+          store,
+          "core",
+          "{\"maxUsers\":11,\"region\":\"eu\",\"support\":{\"email\":\"support@example.com\"}}");
       StoreState after = store.loadState();
 
       report(size, "store.loadState() after the publish", median(store::loadState));
@@ -64,28 +75,34 @@ public final class SnapshotBuildBenchmark {
       report(size, "rebuild after a publish, one instance at a time", sequential);
       double parallel = median(() -> inParallel.build(after, previous));
       // What a replica does: the rebuild starts on a request's virtual thread.
-      double fromVirtual = median(() -> {
-        try (var virtual = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-          return virtual.submit(() -> inParallel.build(after, previous)).get();
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      double fromVirtual =
+          median(
+              () -> {
+                try (var virtual =
+                    java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                  return virtual.submit(() -> inParallel.build(after, previous)).get();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
       report(size, "rebuild after a publish, in parallel", parallel);
       report(size, "the same, started on a virtual thread", fromVirtual);
       byte[] document = previous.instance("i-0").document("core").body();
       // Two signatures per instance change: the document and its checksums.
-      double signatures = median(() -> {
-        for (int i = 0; i < 2 * size; i++) {
-          signer.sign(document);
-        }
-        return null;
-      });
+      double signatures =
+          median(
+              () -> {
+                for (int i = 0; i < 2 * size; i++) {
+                  signer.sign(document);
+                }
+                return null;
+              });
       report(size, "reference: " + 2 * size + " bare signatures, one thread", signatures);
     }
   }
 
-  private static void publish(JdbcConfigStore store, String namespace, String content) throws Exception {
+  private static void publish(JdbcConfigStore store, String namespace, String content)
+      throws Exception {
     store.putDraft(namespace, Scope.DEFAULT, JSON.readTree(content), "bench");
     store.publish(namespace, Set.of(), "bench", "bench");
   }

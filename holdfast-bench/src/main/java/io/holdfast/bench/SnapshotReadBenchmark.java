@@ -19,9 +19,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The cost of an application's read: {@code client.snapshot(ns)} and a typed get, against the
- * floor of the same lookups done directly on a Jackson tree held in a field. Target (issue 3):
- * at most 50 ns and no allocation (run with {@code -prof gc}).
+ * The cost of an application's read: {@code client.snapshot(ns)} and a typed get, against the floor
+ * of the same lookups done directly on a Jackson tree held in a field. Target (issue 3): at most 50
+ * ns and no allocation (run with {@code -prof gc}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,7 +39,10 @@ public class SnapshotReadBenchmark {
   public void setUp() throws Exception {
     fixture = ClientFixture.startedFromDiskCache();
     client = fixture.client();
-    direct = new ObjectMapper().readTree("{\"seats\":{\"crm\":25,\"helpdesk\":10},\"support\":{\"email\":\"x@example.com\"}}");
+    direct =
+        new ObjectMapper()
+            .readTree(
+                "{\"seats\":{\"crm\":25,\"helpdesk\":10},\"support\":{\"email\":\"x@example.com\"}}");
   }
 
   @TearDown(Level.Trial)

@@ -12,9 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * A small client of the admin API for the CLI. A problem response becomes
- * {@link RefusedException} with the problem's title and detail; a connection failure becomes
- * {@link UnreachableException}. Thread-safe.
+ * A small client of the admin API for the CLI. A problem response becomes {@link RefusedException}
+ * with the problem's title and detail; a connection failure becomes {@link UnreachableException}.
+ * Thread-safe.
  */
 public final class AdminClient {
 
@@ -28,7 +28,10 @@ public final class AdminClient {
     this(base, token, null);
   }
 
-  /** A client trusting {@code sslContext} for an https server; {@code null} for the JDK's trust store. */
+  /**
+   * A client trusting {@code sslContext} for an https server; {@code null} for the JDK's trust
+   * store.
+   */
   public AdminClient(URI base, String token, javax.net.ssl.SSLContext sslContext) {
     this.base = base;
     this.token = token;
@@ -100,10 +103,11 @@ public final class AdminClient {
       throw new IllegalArgumentException("no admin token: pass --token or set HOLDFAST_TOKEN");
     }
     URI uri = base.resolve(path);
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-        .timeout(Duration.ofSeconds(30))
-        .header("Authorization", "Bearer " + token)
-        .header("Accept", "application/json");
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + token)
+            .header("Accept", "application/json");
     for (int i = 0; i + 1 < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
     }
@@ -112,19 +116,28 @@ public final class AdminClient {
         request.method(method, HttpRequest.BodyPublishers.noBody());
       } else {
         request.header("Content-Type", "application/json");
-        request.method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+        request.method(
+            method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
       }
-      HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-      JsonNode node = response.body().length == 0 ? JSON.nullNode() : JSON.readTree(response.body());
+      HttpResponse<byte[]> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      JsonNode node =
+          response.body().length == 0 ? JSON.nullNode() : JSON.readTree(response.body());
       if (response.statusCode() >= 400) {
         String title = node.path("title").asText("HTTP " + response.statusCode());
         String detail = node.path("detail").asText("");
-        throw new RefusedException(response.statusCode(), title + (detail.isEmpty() ? "" : ": " + detail)
-            + " (" + response.statusCode() + ")");
+        throw new RefusedException(
+            response.statusCode(),
+            title + (detail.isEmpty() ? "" : ": " + detail) + " (" + response.statusCode() + ")");
       }
       return node;
     } catch (IOException e) {
-      throw new UnreachableException("cannot reach " + base + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+      throw new UnreachableException(
+          "cannot reach "
+              + base
+              + ": "
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new UnreachableException("interrupted while calling " + uri, e);

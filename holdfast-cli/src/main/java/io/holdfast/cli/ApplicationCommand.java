@@ -4,18 +4,19 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code holdfast application …}: the catalogue of applications instances can subscribe to. */
-@Command(name = "application", mixinStandardHelpOptions = true,
+@Command(
+    name = "application",
+    mixinStandardHelpOptions = true,
     description = "List, create and rename the applications instances can subscribe to.")
 final class ApplicationCommand {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Command(name = "list", description = "List applications.")
   int list(@Mixin AdminOptions admin) {
@@ -27,14 +28,18 @@ final class ApplicationCommand {
   int create(
       @Mixin AdminOptions admin,
       @Parameters(paramLabel = "NAME") String name,
-      @Option(names = "--display-name", paramLabel = "TEXT", description = "Name shown to people (default: NAME).")
-      String displayName) {
+      @Option(
+              names = "--display-name",
+              paramLabel = "TEXT",
+              description = "Name shown to people (default: NAME).")
+          String displayName) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("name", name);
     if (displayName != null) {
       body.put("displayName", displayName);
     }
-    AdminOptions.print(spec.commandLine().getOut(), admin.client().post("/v1/admin/applications", body));
+    AdminOptions.print(
+        spec.commandLine().getOut(), admin.client().post("/v1/admin/applications", body));
     return 0;
   }
 
@@ -45,7 +50,8 @@ final class ApplicationCommand {
       @Option(names = "--display-name", paramLabel = "TEXT", required = true) String displayName) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("displayName", displayName);
-    AdminOptions.print(spec.commandLine().getOut(),
+    AdminOptions.print(
+        spec.commandLine().getOut(),
         admin.client().patch("/v1/admin/applications/" + AdminClient.encode(name), body));
     return 0;
   }

@@ -20,11 +20,18 @@ final class ChangeText {
 
   /** One change: state, ring, approvals, edits, releases, the gate's verdict and the outcome. */
   static void change(PrintWriter out, JsonNode c) {
-    StringBuilder head = new StringBuilder("change ").append(c.path("id").asLong()).append(": ")
-        .append(c.path("state").asText());
+    StringBuilder head =
+        new StringBuilder("change ")
+            .append(c.path("id").asLong())
+            .append(": ")
+            .append(c.path("state").asText());
     if (c.hasNonNull("currentRing") && c.path("state").asText().equals("rolling_out")) {
-      head.append(" in ring ").append(c.path("currentRing").asText()).append(" since ")
-          .append(c.path("releasedAt").asText()).append(" (revision ").append(c.path("releaseRevision").asLong())
+      head.append(" in ring ")
+          .append(c.path("currentRing").asText())
+          .append(" since ")
+          .append(c.path("releasedAt").asText())
+          .append(" (revision ")
+          .append(c.path("releaseRevision").asLong())
           .append(')');
     } else if (c.hasNonNull("currentRing")) {
       head.append(" (last released to ring ").append(c.path("currentRing").asText()).append(')');
@@ -36,29 +43,61 @@ final class ChangeText {
     out.println(head);
     line(out, "description", c.path("description").asText());
     line(out, "author", c.path("author").asText());
-    line(out, "approvals", c.path("approvals").size() + " of " + c.path("requiredApprovals").asInt() + " required");
+    line(
+        out,
+        "approvals",
+        c.path("approvals").size() + " of " + c.path("requiredApprovals").asInt() + " required");
     for (JsonNode a : c.path("approvals")) {
       String comment = a.path("comment").asText("");
-      line(out, "", a.path("approver").asText() + " at " + a.path("approvedAt").asText()
-          + (comment.isEmpty() ? "" : ": " + comment));
+      line(
+          out,
+          "",
+          a.path("approver").asText()
+              + " at "
+              + a.path("approvedAt").asText()
+              + (comment.isEmpty() ? "" : ": " + comment));
     }
     String label = "edits";
     for (JsonNode e : c.path("edits")) {
       if (e.has("subscription")) {
         JsonNode fields = e.path("subscription").deepCopy();
-        String target = "subscription " + fields.path("id").asText() + " of " + fields.path("instance").asText();
+        String target =
+            "subscription "
+                + fields.path("id").asText()
+                + " of "
+                + fields.path("instance").asText();
         ((ObjectNode) fields).remove(List.of("id", "instance"));
-        line(out, label, target + ": " + e.path("kind").asText() + " " + abbreviate(fields.toString()));
+        line(
+            out,
+            label,
+            target + ": " + e.path("kind").asText() + " " + abbreviate(fields.toString()));
       } else {
-        String what = e.path("remove").asBoolean(false) ? "remove" : "set " + abbreviate(e.path("content").toString());
-        line(out, label, e.path("namespace").asText() + " " + e.path("scope").asText() + ": " + what);
+        String what =
+            e.path("remove").asBoolean(false)
+                ? "remove"
+                : "set " + abbreviate(e.path("content").toString());
+        line(
+            out,
+            label,
+            e.path("namespace").asText() + " " + e.path("scope").asText() + ": " + what);
       }
       label = "";
     }
     label = "releases";
     for (JsonNode r : c.path("releases")) {
-      line(out, label, r.path("ring").asText() + " at " + r.path("releasedAt").asText() + " (revision "
-          + r.path("revision").asLong() + ", " + r.path("mode").asText() + ", by " + r.path("actor").asText() + ")");
+      line(
+          out,
+          label,
+          r.path("ring").asText()
+              + " at "
+              + r.path("releasedAt").asText()
+              + " (revision "
+              + r.path("revision").asLong()
+              + ", "
+              + r.path("mode").asText()
+              + ", by "
+              + r.path("actor").asText()
+              + ")");
       label = "";
     }
     if (c.path("releases").isEmpty()) {
@@ -66,9 +105,20 @@ final class ChangeText {
     }
     JsonNode gate = c.path("gate");
     if (gate.isObject()) {
-      line(out, "gate", gate.path("decision").asText() + ": " + gate.path("watched").asInt() + " watched, "
-          + gate.path("acknowledged").asInt() + " acknowledged, " + gate.path("failing").asInt() + " failing, "
-          + gate.path("erroring").asInt() + " erroring; " + gate.path("reason").asText());
+      line(
+          out,
+          "gate",
+          gate.path("decision").asText()
+              + ": "
+              + gate.path("watched").asInt()
+              + " watched, "
+              + gate.path("acknowledged").asInt()
+              + " acknowledged, "
+              + gate.path("failing").asInt()
+              + " failing, "
+              + gate.path("erroring").asInt()
+              + " erroring; "
+              + gate.path("reason").asText());
     }
     if (!c.path("outcome").asText("").isEmpty()) {
       line(out, "outcome", c.path("outcome").asText());
@@ -81,11 +131,17 @@ final class ChangeText {
 
   /** A table of changes, newest first, as the API lists them. */
   static void changes(PrintWriter out, JsonNode list) {
-    out.printf("%-6s %-12s %-8s %-9s %-24s %s%n", "ID", "STATE", "RING", "APPROVED", "AUTHOR", "DESCRIPTION");
+    out.printf(
+        "%-6s %-12s %-8s %-9s %-24s %s%n",
+        "ID", "STATE", "RING", "APPROVED", "AUTHOR", "DESCRIPTION");
     for (JsonNode c : list.path("changes")) {
-      out.printf("%-6d %-12s %-8s %-9s %-24s %s%n", c.path("id").asLong(), c.path("state").asText(),
+      out.printf(
+          "%-6d %-12s %-8s %-9s %-24s %s%n",
+          c.path("id").asLong(),
+          c.path("state").asText(),
           c.hasNonNull("currentRing") ? c.path("currentRing").asText() : "-",
-          c.path("approvals").size() + "/" + c.path("requiredApprovals").asInt(), c.path("author").asText(),
+          c.path("approvals").size() + "/" + c.path("requiredApprovals").asInt(),
+          c.path("author").asText(),
           abbreviate(c.path("description").asText()));
     }
     out.flush();
@@ -103,7 +159,8 @@ final class ChangeText {
         switch (d.path("op").asText()) {
           case "add" -> out.println("  + " + path + ": " + d.path("after"));
           case "remove" -> out.println("  - " + path + ": " + d.path("before"));
-          default -> out.println("  ~ " + path + ": " + d.path("before") + " -> " + d.path("after"));
+          default ->
+              out.println("  ~ " + path + ": " + d.path("before") + " -> " + d.path("after"));
         }
       }
     }
@@ -123,13 +180,19 @@ final class ChangeText {
   static void rollouts(PrintWriter out, JsonNode overview) {
     freeze(out, overview.path("freeze"));
     out.println("approvals required: " + overview.path("requiredApprovals").asInt());
-    out.printf("%-12s %8s %8s %8s %12s %11s %9s%n", "RING", "POSITION", "BAKE", "MIN ACK", "ACK DEADLINE",
-        "MAX FAILING", "MAX ERROR");
+    out.printf(
+        "%-12s %8s %8s %8s %12s %11s %9s%n",
+        "RING", "POSITION", "BAKE", "MIN ACK", "ACK DEADLINE", "MAX FAILING", "MAX ERROR");
     for (JsonNode r : overview.path("rings")) {
       JsonNode g = r.path("gate");
-      out.printf("%-12s %8d %8s %8s %12s %11s %9s%n", r.path("name").asText(), r.path("position").asInt(),
-          duration(r.path("bakeTime").asText()), g.path("minAckRatio").asText(),
-          duration(g.path("ackDeadline").asText()), g.path("maxFailingRatio").asText(),
+      out.printf(
+          "%-12s %8d %8s %8s %12s %11s %9s%n",
+          r.path("name").asText(),
+          r.path("position").asInt(),
+          duration(r.path("bakeTime").asText()),
+          g.path("minAckRatio").asText(),
+          duration(g.path("ackDeadline").asText()),
+          g.path("maxFailingRatio").asText(),
           g.path("maxErrorRatio").asText());
     }
     out.flush();
@@ -137,8 +200,13 @@ final class ChangeText {
 
   static void freeze(PrintWriter out, JsonNode freeze) {
     if (freeze.path("frozen").asBoolean(false)) {
-      out.println("rollouts: frozen since " + freeze.path("since").asText() + " by " + freeze.path("actor").asText()
-          + ": " + freeze.path("reason").asText());
+      out.println(
+          "rollouts: frozen since "
+              + freeze.path("since").asText()
+              + " by "
+              + freeze.path("actor").asText()
+              + ": "
+              + freeze.path("reason").asText());
     } else {
       out.println("rollouts: not frozen");
     }

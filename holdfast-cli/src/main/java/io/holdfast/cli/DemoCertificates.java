@@ -21,11 +21,11 @@ import java.util.stream.Stream;
 
 /**
  * The throwaway certificates of {@code holdfast demo --tls}: a new certificate authority, and one
- * certificate it signs for the demo's replicas, made with the JDK's own {@code keytool}. Written
- * as PEM files: the authority's certificate ({@code ca.pem}, for {@code curl --cacert} and
- * {@code holdfast --cacert}), the replicas' certificate chain and its private key (owner-only).
- * The authority's private key is deleted once the certificate is signed, so {@code ca.pem}
- * vouches for this one certificate and nothing else, even if someone trusts it too widely.
+ * certificate it signs for the demo's replicas, made with the JDK's own {@code keytool}. Written as
+ * PEM files: the authority's certificate ({@code ca.pem}, for {@code curl --cacert} and {@code
+ * holdfast --cacert}), the replicas' certificate chain and its private key (owner-only). The
+ * authority's private key is deleted once the certificate is signed, so {@code ca.pem} vouches for
+ * this one certificate and nothing else, even if someone trusts it too widely.
  *
  * @param authority the authority's certificate, the file clients trust
  * @param certificate the replicas' certificate chain, their own certificate first
@@ -37,9 +37,9 @@ record DemoCertificates(Path authority, Path certificate, Path privateKey) {
   private static final int VALIDITY_DAYS = 30;
 
   /**
-   * Makes a new authority and a certificate for {@code names} (keytool's subject alternative
-   * name syntax, such as {@code ip:127.0.0.1,dns:localhost}) in {@code directory}, replacing
-   * those of an earlier start.
+   * Makes a new authority and a certificate for {@code names} (keytool's subject alternative name
+   * syntax, such as {@code ip:127.0.0.1,dns:localhost}) in {@code directory}, replacing those of an
+   * earlier start.
    */
   static DemoCertificates create(Path directory, String names) throws IOException {
     Path authority = directory.resolve("ca.pem");
@@ -55,22 +55,83 @@ record DemoCertificates(Path authority, Path certificate, Path privateKey) {
       Path request = work.resolve("replica.csr");
       Path signed = work.resolve("replica.pem");
       Path caPem = work.resolve("ca.pem");
-      keytool(password, "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
-          "-dname", "CN=Holdfast demo CA (throwaway)", "-ext", "bc:c", "-validity", Integer.toString(VALIDITY_DAYS),
-          "-keystore", caStore.toString());
-      keytool(password, "-exportcert", "-rfc", "-alias", "ca", "-keystore", caStore.toString(), "-file", caPem.toString());
-      keytool(password, "-genkeypair", "-alias", "replica", "-keyalg", "EC", "-groupname", "secp256r1",
-          "-dname", "CN=Holdfast demo replica", "-validity", Integer.toString(VALIDITY_DAYS),
-          "-keystore", replicaStore.toString());
-      keytool(password, "-certreq", "-alias", "replica", "-keystore", replicaStore.toString(), "-file", request.toString());
-      keytool(password, "-gencert", "-rfc", "-alias", "ca", "-keystore", caStore.toString(), "-infile", request.toString(),
-          "-outfile", signed.toString(), "-ext", "san=" + names, "-validity", Integer.toString(VALIDITY_DAYS));
+      keytool(
+          password,
+          "-genkeypair",
+          "-alias",
+          "ca",
+          "-keyalg",
+          "EC",
+          "-groupname",
+          "secp256r1",
+          "-dname",
+          "CN=Holdfast demo CA (throwaway)",
+          "-ext",
+          "bc:c",
+          "-validity",
+          Integer.toString(VALIDITY_DAYS),
+          "-keystore",
+          caStore.toString());
+      keytool(
+          password,
+          "-exportcert",
+          "-rfc",
+          "-alias",
+          "ca",
+          "-keystore",
+          caStore.toString(),
+          "-file",
+          caPem.toString());
+      keytool(
+          password,
+          "-genkeypair",
+          "-alias",
+          "replica",
+          "-keyalg",
+          "EC",
+          "-groupname",
+          "secp256r1",
+          "-dname",
+          "CN=Holdfast demo replica",
+          "-validity",
+          Integer.toString(VALIDITY_DAYS),
+          "-keystore",
+          replicaStore.toString());
+      keytool(
+          password,
+          "-certreq",
+          "-alias",
+          "replica",
+          "-keystore",
+          replicaStore.toString(),
+          "-file",
+          request.toString());
+      keytool(
+          password,
+          "-gencert",
+          "-rfc",
+          "-alias",
+          "ca",
+          "-keystore",
+          caStore.toString(),
+          "-infile",
+          request.toString(),
+          "-outfile",
+          signed.toString(),
+          "-ext",
+          "san=" + names,
+          "-validity",
+          Integer.toString(VALIDITY_DAYS));
 
       String caText = Files.readString(caPem, StandardCharsets.US_ASCII);
-      AtomicFiles.writeOwnerOnly(certificate,
-          (Files.readString(signed, StandardCharsets.US_ASCII) + caText).getBytes(StandardCharsets.US_ASCII));
-      AtomicFiles.writeOwnerOnly(privateKey, pem("PRIVATE KEY", privateKey(replicaStore, password))
-          .getBytes(StandardCharsets.US_ASCII));
+      AtomicFiles.writeOwnerOnly(
+          certificate,
+          (Files.readString(signed, StandardCharsets.US_ASCII) + caText)
+              .getBytes(StandardCharsets.US_ASCII));
+      AtomicFiles.writeOwnerOnly(
+          privateKey,
+          pem("PRIVATE KEY", privateKey(replicaStore, password))
+              .getBytes(StandardCharsets.US_ASCII));
       AtomicFiles.writeOwnerOnly(authority, caText.getBytes(StandardCharsets.US_ASCII));
       return new DemoCertificates(authority, certificate, privateKey);
     } finally {
@@ -96,9 +157,13 @@ record DemoCertificates(Path authority, Path certificate, Path privateKey) {
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   private static void keytool(String password, String... arguments) throws IOException {
@@ -112,7 +177,11 @@ record DemoCertificates(Path authority, Path certificate, Path privateKey) {
     try {
       if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
         process.destroyForcibly();
-        throw new IOException("keytool " + arguments[0] + " failed: " + new String(output, StandardCharsets.UTF_8).strip());
+        throw new IOException(
+            "keytool "
+                + arguments[0]
+                + " failed: "
+                + new String(output, StandardCharsets.UTF_8).strip());
       }
     } catch (InterruptedException e) {
       process.destroyForcibly();

@@ -7,10 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.holdfast.protocol.tls.CaBundle;
 import io.holdfast.server.HoldfastServer;
 import io.holdfast.server.ReplicaStartException;
-import io.holdfast.server.datadir.UnsafePermissionsException;
 import io.holdfast.server.config.ServerConfig;
 import io.holdfast.server.config.TlsSettings;
 import io.holdfast.server.datadir.AtomicFiles;
+import io.holdfast.server.datadir.UnsafePermissionsException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -20,51 +20,76 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code holdfast demo}: two replicas on one embedded SQLite store, seeded with sample
- * instances in different rings, the namespaces {@code core} and {@code features}, and
- * applications with subscriptions. The admin
- * token and instance credentials go to {@code <data-dir>/demo-credentials.json}.
+ * {@code holdfast demo}: two replicas on one embedded SQLite store, seeded with sample instances in
+ * different rings, the namespaces {@code core} and {@code features}, and applications with
+ * subscriptions. The admin token and instance credentials go to {@code
+ * <data-dir>/demo-credentials.json}.
  *
  * <p>Plain HTTP on loopback by default. With {@code --tls} both replicas speak TLS with a
  * certificate from a throwaway authority made at every start ({@link DemoCertificates}); its
- * certificate is {@code <data-dir>/ca.pem}, and the commands printed pass it with
- * {@code --cacert}.
+ * certificate is {@code <data-dir>/ca.pem}, and the commands printed pass it with {@code --cacert}.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Start two replicas on the embedded store with sample data, and print what to try.")
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Start two replicas on the embedded store with sample data, and print what to try.")
 final class DemoCommand implements Callable<Integer> {
 
   static final String CREDENTIALS_FILE = "demo-credentials.json";
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--data-dir", defaultValue = "holdfast-demo", description = "Data directory (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data-dir",
+      defaultValue = "holdfast-demo",
+      description = "Data directory (default ${DEFAULT-VALUE}).")
   Path dataDir;
 
-  @Option(names = "--port", defaultValue = "7070", description = "First replica's port (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      defaultValue = "7070",
+      description = "First replica's port (default ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--second-port", defaultValue = "7071", description = "Second replica's port (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--second-port",
+      defaultValue = "7071",
+      description = "Second replica's port (default ${DEFAULT-VALUE}).")
   int secondPort;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description = "Address to bind (default ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--tls", description = "Serve both replicas over TLS, with a certificate from a throwaway certificate "
-      + "authority made at start; clients trust it with <data-dir>/ca.pem.")
+  @Option(
+      names = "--tls",
+      description =
+          "Serve both replicas over TLS, with a certificate from a throwaway certificate "
+              + "authority made at start; clients trust it with <data-dir>/ca.pem.")
   boolean tls;
 
   /** The two demo replicas, seeded and serving; closing stops both. */
-  record Running(HoldfastServer first, HoldfastServer second, URI a, URI b, URI managementA, URI managementB,
-      Path credentials, Path authority) implements AutoCloseable {
+  record Running(
+      HoldfastServer first,
+      HoldfastServer second,
+      URI a,
+      URI b,
+      URI managementA,
+      URI managementB,
+      Path credentials,
+      Path authority)
+      implements AutoCloseable {
 
     @Override
     public void close() {
@@ -81,8 +106,13 @@ final class DemoCommand implements Callable<Integer> {
    * change moves while you watch; it needs no SDK clients to pass its gates.
    */
   private static ServerConfig demo(ServerConfig.Builder builder, List<URI> pair) {
-    return builder.probeEnabled(true).probeTargets(pair).rolloutEngineEnabled(true)
-        .rolloutTick(Duration.ofSeconds(1)).rolloutLeaseTtl(Duration.ofSeconds(5)).build();
+    return builder
+        .probeEnabled(true)
+        .probeTargets(pair)
+        .rolloutEngineEnabled(true)
+        .rolloutTick(Duration.ofSeconds(1))
+        .rolloutLeaseTtl(Duration.ofSeconds(5))
+        .build();
   }
 
   @Override
@@ -123,26 +153,53 @@ final class DemoCommand implements Callable<Integer> {
       tlsSettings = TlsSettings.of(certificates.certificate(), certificates.privateKey(), null);
       authority = certificates.authority().toAbsolutePath();
     } else {
-      pair = List.of(URI.create("http://" + reachable + ":" + port), URI.create("http://" + reachable + ":" + secondPort));
+      pair =
+          List.of(
+              URI.create("http://" + reachable + ":" + port),
+              URI.create("http://" + reachable + ":" + secondPort));
     }
-    HoldfastServer first = HoldfastServer.start(demo(ServerConfig.builder(dataDir).host(host).port(port)
-        .managementPort(managementPort(port)).tls(tlsSettings), pair));
+    HoldfastServer first =
+        HoldfastServer.start(
+            demo(
+                ServerConfig.builder(dataDir)
+                    .host(host)
+                    .port(port)
+                    .managementPort(managementPort(port))
+                    .tls(tlsSettings),
+                pair));
     HoldfastServer second;
     try {
-      second = HoldfastServer.start(demo(ServerConfig.builder(dataDir).host(host).port(secondPort)
-          .managementPort(managementPort(secondPort)).tls(tlsSettings), pair));
+      second =
+          HoldfastServer.start(
+              demo(
+                  ServerConfig.builder(dataDir)
+                      .host(host)
+                      .port(secondPort)
+                      .managementPort(managementPort(secondPort))
+                      .tls(tlsSettings),
+                  pair));
     } catch (RuntimeException e) {
       first.close();
       throw e;
     }
     String base = scheme + "://" + (tls ? reachable : host) + ":";
-    Running running = new Running(first, second, URI.create(base + first.port()), URI.create(base + second.port()),
-        URI.create(base + first.managementPort()), URI.create(base + second.managementPort()),
-        dataDir.toAbsolutePath().resolve(CREDENTIALS_FILE), authority);
+    Running running =
+        new Running(
+            first,
+            second,
+            URI.create(base + first.port()),
+            URI.create(base + second.port()),
+            URI.create(base + first.managementPort()),
+            URI.create(base + second.managementPort()),
+            dataDir.toAbsolutePath().resolve(CREDENTIALS_FILE),
+            authority);
     try {
       if (!Files.exists(running.credentials())) {
-        AdminClient admin = new AdminClient(running.a(), first.adminToken(),
-            authority == null ? null : CaBundle.sslContext(authority));
+        AdminClient admin =
+            new AdminClient(
+                running.a(),
+                first.adminToken(),
+                authority == null ? null : CaBundle.sslContext(authority));
         ObjectNode seeded = DemoData.seed(admin);
         seeded.put("adminToken", first.adminToken());
         seeded.putArray("replicas").add(running.a().toString()).add(running.b().toString());
@@ -155,7 +212,10 @@ final class DemoCommand implements Callable<Integer> {
     return running;
   }
 
-  /** The names the demo's certificate is valid for: loopback, and the bound address when it is another. */
+  /**
+   * The names the demo's certificate is valid for: loopback, and the bound address when it is
+   * another.
+   */
   private static String certificateNames(String reachable) {
     String names = "ip:127.0.0.1,dns:localhost";
     if (reachable.equals("127.0.0.1") || reachable.equals("localhost")) {
@@ -165,7 +225,9 @@ final class DemoCommand implements Callable<Integer> {
     return names + (literal ? ",ip:" : ",dns:") + reachable;
   }
 
-  /** As {@code holdfast server} does: ten above the instance port (7080 beside 7070), or a free one. */
+  /**
+   * As {@code holdfast server} does: ten above the instance port (7080 beside 7070), or a free one.
+   */
   private static int managementPort(int port) {
     return port == 0 ? 0 : port + 10 <= 65535 ? port + 10 : port - 10;
   }
@@ -178,7 +240,8 @@ final class DemoCommand implements Callable<Integer> {
     Path credentials = running.credentials();
     JsonNode saved = JSON.readTree(Files.readAllBytes(credentials));
     String instanceToken = saved.path("instances").path("acme-prod").asText();
-    out.printf("""
+    out.printf(
+        """
 
         Holdfast demo: two replicas on one SQLite store
           replica A  %s   (metrics and health: %s)
@@ -205,17 +268,35 @@ final class DemoCommand implements Callable<Integer> {
         Web console: %s/console (log in with the admin token above).
 
         Ctrl-C stops both replicas.
-        """, a, managementA, b, managementB, credentials, saved.path("adminToken").asText(), instanceToken, a, b, a, b, a, a,
-        b, keyId, managementA, a);
+        """,
+        a,
+        managementA,
+        b,
+        managementB,
+        credentials,
+        saved.path("adminToken").asText(),
+        instanceToken,
+        a,
+        b,
+        a,
+        b,
+        a,
+        a,
+        b,
+        keyId,
+        managementA,
+        a);
     out.flush();
   }
+
   /** What to try against the TLS demo: every command passes its CA. */
   static void printTlsTour(PrintWriter out, Running running, String keyId) throws IOException {
     URI a = running.a();
     URI b = running.b();
     JsonNode saved = JSON.readTree(Files.readAllBytes(running.credentials()));
     String instanceToken = saved.path("instances").path("acme-prod").asText();
-    out.printf("""
+    out.printf(
+        """
 
         Holdfast demo over TLS: two replicas on one SQLite store
           replica A  %s   (metrics and health: %s)
@@ -242,9 +323,25 @@ final class DemoCommand implements Callable<Integer> {
         Web console: %s/console (your browser does not know this CA: import ca.pem, or accept the warning).
 
         Ctrl-C stops both replicas.
-        """, a, running.managementA(), b, running.managementB(), running.credentials(), running.authority(),
-        running.authority(), a, saved.path("adminToken").asText(), instanceToken, a, b, a, a, b, keyId,
-        running.managementA(), a);
+        """,
+        a,
+        running.managementA(),
+        b,
+        running.managementB(),
+        running.credentials(),
+        running.authority(),
+        running.authority(),
+        a,
+        saved.path("adminToken").asText(),
+        instanceToken,
+        a,
+        b,
+        a,
+        a,
+        b,
+        keyId,
+        running.managementA(),
+        a);
     out.flush();
   }
 }

@@ -37,23 +37,48 @@ final class DemoData {
       body.putObject("labels").put("region", i[2]).put("plan", i[3]);
       credentials.put(i[0], client.post("/v1/admin/instances", body).path("credential").asText());
     }
-    layer(client, "core", "default", """
+    layer(
+        client,
+        "core",
+        "default",
+        """
         {"sessionTimeoutMinutes": 30, "maxUploadMb": 25, "maintenance": {"enabled": false},
          "support": {"email": "support@example.com", "hours": "24x7"}}""");
     layer(client, "core", "ring:beta", "{\"sessionTimeoutMinutes\": 45}");
-    layer(client, "core", "instance:acme-prod", "{\"maxUploadMb\": 100, \"support\": {\"email\": \"acme-support@example.com\"}}");
+    layer(
+        client,
+        "core",
+        "instance:acme-prod",
+        "{\"maxUploadMb\": 100, \"support\": {\"email\": \"acme-support@example.com\"}}");
     publish(client, "core", "demo: initial core settings");
-    layer(client, "features", "default", "{\"newDashboard\": false, \"bulkExport\": true, \"aiAssist\": {\"enabled\": false, \"model\": \"small\"}}");
-    layer(client, "features", "ring:test", "{\"newDashboard\": true, \"aiAssist\": {\"enabled\": true}}");
+    layer(
+        client,
+        "features",
+        "default",
+        "{\"newDashboard\": false, \"bulkExport\": true, \"aiAssist\": {\"enabled\": false, \"model\": \"small\"}}");
+    layer(
+        client,
+        "features",
+        "ring:test",
+        "{\"newDashboard\": true, \"aiAssist\": {\"enabled\": true}}");
     layer(client, "features", "ring:dev", "{\"newDashboard\": true}");
     publish(client, "features", "demo: initial feature flags");
     application(client, "crm", "Customer relations");
     application(client, "billing", "Billing");
     application(client, "helpdesk", "Helpdesk");
     subscription(client, "acme-prod", "crm", 250, 10, "2026-01-01T00:00:00Z", null, "enterprise");
-    subscription(client, "acme-prod", "billing", 20, 0, "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z", "enterprise");
+    subscription(
+        client,
+        "acme-prod",
+        "billing",
+        20,
+        0,
+        "2026-01-01T00:00:00Z",
+        "2027-01-01T00:00:00Z",
+        "enterprise");
     subscription(client, "globex-beta", "crm", 50, 5, "2026-01-01T00:00:00Z", null, "business");
-    subscription(client, "globex-beta", "helpdesk", 15, 0, "2026-06-01T00:00:00Z", null, "business");
+    subscription(
+        client, "globex-beta", "helpdesk", 15, 0, "2026-06-01T00:00:00Z", null, "business");
     subscription(client, "initech-dev", "crm", 10, 0, "2026-01-01T00:00:00Z", null, "team");
     return result;
   }
@@ -65,8 +90,15 @@ final class DemoData {
     client.post("/v1/admin/applications", body);
   }
 
-  private static void subscription(AdminClient client, String instance, String application, long quantity, long overage,
-      String validFrom, String validUntil, String plan) {
+  private static void subscription(
+      AdminClient client,
+      String instance,
+      String application,
+      long quantity,
+      long overage,
+      String validFrom,
+      String validUntil,
+      String plan) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("instance", instance);
     body.put("application", application);

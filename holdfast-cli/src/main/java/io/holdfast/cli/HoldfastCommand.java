@@ -6,14 +6,15 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code holdfast} command. Exit codes: 0 success, 1 the server refused the request (its
- * problem is printed), 2 the command line is wrong, 3 the server could not be reached, 4 the
- * audit chain is broken ({@code audit verify}).
+ * problem is printed), 2 the command line is wrong, 3 the server could not be reached, 4 the audit
+ * chain is broken ({@code audit verify}).
  */
 @Command(
     name = "holdfast",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Configuration and subscriptions for fleets of instances, served so that a broken config service never takes an instance down.",
+    description =
+        "Configuration and subscriptions for fleets of instances, served so that a broken config service never takes an instance down.",
     subcommands = {
       ServerCommand.class,
       DemoCommand.class,
@@ -33,13 +34,14 @@ public final class HoldfastCommand implements Runnable {
 
   /** The server answered with an error. */
   public static final int EXIT_REFUSED = 1;
+
   /** The server could not be reached. */
   public static final int EXIT_UNREACHABLE = 3;
+
   /** {@code audit verify} found a broken link in the audit chain. */
   public static final int EXIT_AUDIT_BROKEN = 4;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
@@ -48,24 +50,25 @@ public final class HoldfastCommand implements Runnable {
   /** The configured command line, shared by {@link #main} and tests. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new HoldfastCommand());
-    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      if (ex instanceof AdminClient.RefusedException refused) {
-        commandLine.getErr().println("error: " + refused.getMessage());
-        return EXIT_REFUSED;
-      }
-      if (ex instanceof AdminClient.UnreachableException unreachable) {
-        commandLine.getErr().println("error: " + unreachable.getMessage());
-        return EXIT_UNREACHABLE;
-      }
-      if (ex instanceof CommandLine.ParameterException) {
-        throw ex;
-      }
-      if (ex instanceof IllegalArgumentException) {
-        commandLine.getErr().println("error: " + ex.getMessage());
-        return CommandLine.ExitCode.USAGE;
-      }
-      throw ex;
-    });
+    cli.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          if (ex instanceof AdminClient.RefusedException refused) {
+            commandLine.getErr().println("error: " + refused.getMessage());
+            return EXIT_REFUSED;
+          }
+          if (ex instanceof AdminClient.UnreachableException unreachable) {
+            commandLine.getErr().println("error: " + unreachable.getMessage());
+            return EXIT_UNREACHABLE;
+          }
+          if (ex instanceof CommandLine.ParameterException) {
+            throw ex;
+          }
+          if (ex instanceof IllegalArgumentException) {
+            commandLine.getErr().println("error: " + ex.getMessage());
+            return CommandLine.ExitCode.USAGE;
+          }
+          throw ex;
+        });
     return cli;
   }
 

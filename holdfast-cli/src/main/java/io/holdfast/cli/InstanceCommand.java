@@ -5,17 +5,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code holdfast instance …}: customer instances. */
-@Command(name = "instance", mixinStandardHelpOptions = true, description = "List, create and change instances.")
+@Command(
+    name = "instance",
+    mixinStandardHelpOptions = true,
+    description = "List, create and change instances.")
 final class InstanceCommand {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Command(name = "list", description = "List instances.")
   int list(@Mixin AdminOptions admin) {
@@ -25,16 +27,22 @@ final class InstanceCommand {
 
   @Command(name = "get", description = "Show one instance.")
   int get(@Mixin AdminOptions admin, @Parameters(paramLabel = "ID") String id) {
-    AdminOptions.print(spec.commandLine().getOut(), admin.client().get("/v1/admin/instances/" + AdminClient.encode(id)));
+    AdminOptions.print(
+        spec.commandLine().getOut(),
+        admin.client().get("/v1/admin/instances/" + AdminClient.encode(id)));
     return 0;
   }
 
-  @Command(name = "create", description = "Create an instance; prints its credential, which is shown only once.")
+  @Command(
+      name = "create",
+      description = "Create an instance; prints its credential, which is shown only once.")
   int create(
       @Mixin AdminOptions admin,
       @Parameters(paramLabel = "ID") String id,
-      @Option(names = "--ring", required = true, description = "Ring, e.g. test, dev, beta, live.") String ring,
-      @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label; repeatable.") Map<String, String> labels) {
+      @Option(names = "--ring", required = true, description = "Ring, e.g. test, dev, beta, live.")
+          String ring,
+      @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label; repeatable.")
+          Map<String, String> labels) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("id", id);
     body.put("ring", ring);
@@ -42,16 +50,23 @@ final class InstanceCommand {
       ObjectNode node = body.putObject("labels");
       labels.forEach(node::put);
     }
-    AdminOptions.print(spec.commandLine().getOut(), admin.client().post("/v1/admin/instances", body));
+    AdminOptions.print(
+        spec.commandLine().getOut(), admin.client().post("/v1/admin/instances", body));
     return 0;
   }
 
-  @Command(name = "update", description = "Move an instance to another ring and/or replace its labels.")
+  @Command(
+      name = "update",
+      description = "Move an instance to another ring and/or replace its labels.")
   int update(
       @Mixin AdminOptions admin,
       @Parameters(paramLabel = "ID") String id,
       @Option(names = "--ring", description = "New ring.") String ring,
-      @Option(names = "--label", paramLabel = "KEY=VALUE", description = "Replaces all labels; repeatable.") Map<String, String> labels) {
+      @Option(
+              names = "--label",
+              paramLabel = "KEY=VALUE",
+              description = "Replaces all labels; repeatable.")
+          Map<String, String> labels) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     if (ring != null) {
       body.put("ring", ring);
@@ -60,15 +75,23 @@ final class InstanceCommand {
       ObjectNode node = body.putObject("labels");
       labels.forEach(node::put);
     }
-    AdminOptions.print(spec.commandLine().getOut(),
+    AdminOptions.print(
+        spec.commandLine().getOut(),
         admin.client().patch("/v1/admin/instances/" + AdminClient.encode(id), body));
     return 0;
   }
 
-  @Command(name = "rotate-credential", description = "Issue a new credential; the old one stops working.")
+  @Command(
+      name = "rotate-credential",
+      description = "Issue a new credential; the old one stops working.")
   int rotate(@Mixin AdminOptions admin, @Parameters(paramLabel = "ID") String id) {
-    AdminOptions.print(spec.commandLine().getOut(),
-        admin.client().post("/v1/admin/instances/" + AdminClient.encode(id) + "/credential", JsonNodeFactory.instance.objectNode()));
+    AdminOptions.print(
+        spec.commandLine().getOut(),
+        admin
+            .client()
+            .post(
+                "/v1/admin/instances/" + AdminClient.encode(id) + "/credential",
+                JsonNodeFactory.instance.objectNode()));
     return 0;
   }
 }

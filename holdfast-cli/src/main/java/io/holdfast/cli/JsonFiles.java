@@ -15,16 +15,17 @@ import java.util.Locale;
 
 /**
  * Reads the JSON object a command sends (a layer's content, a JSON Schema) from a file, or from
- * standard input for {@code -}, before any request is made. Every failure is an
- * {@link IllegalArgumentException} naming the file and what is wrong with it, which the command
- * line reports as a usage error. Stateless.
+ * standard input for {@code -}, before any request is made. Every failure is an {@link
+ * IllegalArgumentException} naming the file and what is wrong with it, which the command line
+ * reports as a usage error. Stateless.
  */
 final class JsonFiles {
 
   /** The file name that stands for standard input. */
   static final String STDIN = "-";
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private JsonFiles() {}
 
@@ -40,24 +41,42 @@ final class JsonFiles {
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException(what + " file " + name + " does not exist", e);
     } catch (InvalidPathException | IOException e) {
-      throw new IllegalArgumentException("cannot read " + what + " from " + name + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read " + what + " from " + name + ": " + e.getMessage(), e);
     }
     JsonNode node;
     try {
       node = JSON.readTree(bytes);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(what + " in " + name + " is not valid JSON: " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr() + ")"), e);
+      throw new IllegalArgumentException(
+          what
+              + " in "
+              + name
+              + " is not valid JSON: "
+              + e.getOriginalMessage()
+              + (e.getLocation() == null
+                  ? ""
+                  : " (line "
+                      + e.getLocation().getLineNr()
+                      + ", column "
+                      + e.getLocation().getColumnNr()
+                      + ")"),
+          e);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + what + " from " + name + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read " + what + " from " + name + ": " + e.getMessage(), e);
     }
     if (node == null || node.isMissingNode()) {
-      throw new IllegalArgumentException(what + " in " + name + " is empty; it must be a JSON object");
+      throw new IllegalArgumentException(
+          what + " in " + name + " is empty; it must be a JSON object");
     }
     if (!node.isObject()) {
-      throw new IllegalArgumentException(what + " in " + name + " must be a JSON object, not a JSON "
-          + node.getNodeType().name().toLowerCase(Locale.ROOT));
+      throw new IllegalArgumentException(
+          what
+              + " in "
+              + name
+              + " must be a JSON object, not a JSON "
+              + node.getNodeType().name().toLowerCase(Locale.ROOT));
     }
     return (ObjectNode) node;
   }

@@ -12,21 +12,23 @@ import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code holdfast ns …}: namespaces, layers, publishing, history and diff. */
-@Command(name = "ns", mixinStandardHelpOptions = true,
-    description = "Namespaces: edit layers, publish, read history and diffs, and set a JSON Schema.",
+@Command(
+    name = "ns",
+    mixinStandardHelpOptions = true,
+    description =
+        "Namespaces: edit layers, publish, read history and diffs, and set a JSON Schema.",
     subcommands = NamespaceCommand.SchemaCommand.class)
 final class NamespaceCommand {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Command(name = "list", description = "List namespaces.")
   int list(@Mixin AdminOptions admin) {
@@ -54,31 +56,46 @@ final class NamespaceCommand {
 
   /** Where a layer's new content comes from. */
   static final class Content {
-    @Option(names = "--file", paramLabel = "FILE", description = "JSON file with the layer's content.")
+    @Option(
+        names = "--file",
+        paramLabel = "FILE",
+        description = "JSON file with the layer's content.")
     Path file;
 
     @Option(names = "--json", paramLabel = "JSON", description = "The layer's content inline.")
     String json;
   }
 
-  @Command(name = "set-layer", description = "Stage new content for a layer (default, ring:NAME or instance:ID).")
+  @Command(
+      name = "set-layer",
+      description = "Stage new content for a layer (default, ring:NAME or instance:ID).")
   int setLayer(
       @Mixin AdminOptions admin,
       @Parameters(index = "0", paramLabel = "NS") String ns,
       @Parameters(index = "1", paramLabel = "SCOPE") String scope,
       @ArgGroup(exclusive = true, multiplicity = "1") Content content,
-      @Option(names = "--if-version", paramLabel = "N",
-          description = "Stage only if the draft is still at version N (0: no draft yet), as ns layers shows it; "
-              + "refused if someone else staged since.") Long ifVersion) {
+      @Option(
+              names = "--if-version",
+              paramLabel = "N",
+              description =
+                  "Stage only if the draft is still at version N (0: no draft yet), as ns layers shows it; "
+                      + "refused if someone else staged since.")
+          Long ifVersion) {
     JsonNode body;
     try {
-      body = content.file != null ? JSON.readTree(Files.readAllBytes(content.file)) : JSON.readTree(content.json);
+      body =
+          content.file != null
+              ? JSON.readTree(Files.readAllBytes(content.file))
+              : JSON.readTree(content.json);
     } catch (IOException e) {
-      throw new IllegalArgumentException("layer content is not readable JSON: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "layer content is not readable JSON: " + e.getMessage(), e);
     }
     String path = base(ns) + "/layers/" + AdminClient.encode(scope);
-    print(ifVersion == null ? admin.client().put(path, body)
-        : admin.client().put(path, body, "If-Match", "\"draft-" + ifVersion + "\""));
+    print(
+        ifVersion == null
+            ? admin.client().put(path, body)
+            : admin.client().put(path, body, "If-Match", "\"draft-" + ifVersion + "\""));
     return 0;
   }
 
@@ -95,8 +112,13 @@ final class NamespaceCommand {
   int publish(
       @Mixin AdminOptions admin,
       @Parameters(paramLabel = "NS") String ns,
-      @Option(names = {"-m", "--message"}, required = true, description = "Why.") String message,
-      @Option(names = "--scope", description = "Publish only this layer's draft; repeatable.") List<String> scopes) {
+      @Option(
+              names = {"-m", "--message"},
+              required = true,
+              description = "Why.")
+          String message,
+      @Option(names = "--scope", description = "Publish only this layer's draft; repeatable.")
+          List<String> scopes) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("message", message);
     if (scopes != null) {
@@ -116,14 +138,19 @@ final class NamespaceCommand {
     return 0;
   }
 
-  @Command(name = "diff", description = "What changed between two revisions, in a layer, an instance's document, or everywhere.")
+  @Command(
+      name = "diff",
+      description =
+          "What changed between two revisions, in a layer, an instance's document, or everywhere.")
   int diff(
       @Mixin AdminOptions admin,
       @Parameters(paramLabel = "NS") String ns,
       @Option(names = "--from", required = true, description = "Older revision.") long from,
-      @Option(names = "--to", description = "Newer revision, or 'draft' (default: newest).") String to,
+      @Option(names = "--to", description = "Newer revision, or 'draft' (default: newest).")
+          String to,
       @Option(names = "--scope", description = "One layer.") String scope,
-      @Option(names = "--instance", description = "One instance's effective document.") String instance) {
+      @Option(names = "--instance", description = "One instance's effective document.")
+          String instance) {
     StringBuilder query = new StringBuilder("?from=").append(from);
     if (to != null) {
       query.append("&to=").append(AdminClient.encode(to));
@@ -143,31 +170,43 @@ final class NamespaceCommand {
       @Mixin AdminOptions admin,
       @Parameters(index = "0", paramLabel = "NS") String ns,
       @Parameters(index = "1", paramLabel = "INSTANCE") String instance,
-      @Option(names = "--revision", description = "As of this revision (default: now).") Long revision) {
-    print(admin.client().get(base(ns) + "/effective/" + AdminClient.encode(instance)
-        + (revision == null ? "" : "?revision=" + revision)));
+      @Option(names = "--revision", description = "As of this revision (default: now).")
+          Long revision) {
+    print(
+        admin
+            .client()
+            .get(
+                base(ns)
+                    + "/effective/"
+                    + AdminClient.encode(instance)
+                    + (revision == null ? "" : "?revision=" + revision)));
     return 0;
   }
 
   /**
    * {@code holdfast ns schema …}: the JSON Schema every effective document of a namespace must
-   * satisfy. Setting one is refused while what the namespace serves breaks it; afterwards a
-   * change or publish that would break it is refused.
+   * satisfy. Setting one is refused while what the namespace serves breaks it; afterwards a change
+   * or publish that would break it is refused.
    */
-  @Command(name = "schema", mixinStandardHelpOptions = true,
-      description = "Set, show or remove a namespace's JSON Schema (setting and removing need an admin).")
+  @Command(
+      name = "schema",
+      mixinStandardHelpOptions = true,
+      description =
+          "Set, show or remove a namespace's JSON Schema (setting and removing need an admin).")
   static final class SchemaCommand {
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Command(name = "set", description = "Set the namespace's JSON Schema from FILE ('-' for standard input).")
+    @Command(
+        name = "set",
+        description = "Set the namespace's JSON Schema from FILE ('-' for standard input).")
     int set(
         @Mixin AdminOptions admin,
         @Parameters(index = "0", paramLabel = "NS") String ns,
         @Parameters(index = "1", paramLabel = "FILE") String file) {
       JsonNode schema = JsonFiles.readObject(file, "JSON Schema", System.in);
-      AdminOptions.print(spec.commandLine().getOut(), admin.client().put(base(ns) + "/schema", schema));
+      AdminOptions.print(
+          spec.commandLine().getOut(), admin.client().put(base(ns) + "/schema", schema));
       return 0;
     }
 

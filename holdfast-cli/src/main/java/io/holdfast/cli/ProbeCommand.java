@@ -30,17 +30,19 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code holdfast probe}: the synthetic probe from outside, for cron and CI. Reads one instance's
- * document and checksums from every replica through the public path, verifies them as an SDK
- * would, compares the replicas, prints a table (or the same JSON as {@code GET
- * /v1/admin/probes}), and exits {@value #EXIT_PROBE_FAILED} naming each failed check and replica.
+ * document and checksums from every replica through the public path, verifies them as an SDK would,
+ * compares the replicas, prints a table (or the same JSON as {@code GET /v1/admin/probes}), and
+ * exits {@value #EXIT_PROBE_FAILED} naming each failed check and replica.
  */
-@Command(name = "probe", mixinStandardHelpOptions = true,
+@Command(
+    name = "probe",
+    mixinStandardHelpOptions = true,
     description = "Check every replica the way an instance reads it; exit 5 naming what failed.")
 final class ProbeCommand implements Callable<Integer> {
 
@@ -48,52 +50,84 @@ final class ProbeCommand implements Callable<Integer> {
   static final int EXIT_PROBE_FAILED = 5;
 
   private static final Pattern PUBLIC_KEY_PEM =
-      Pattern.compile("-----BEGIN PUBLIC KEY-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END PUBLIC KEY-----");
+      Pattern.compile(
+          "-----BEGIN PUBLIC KEY-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END PUBLIC KEY-----");
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--replica", paramLabel = "URL", required = true,
+  @Option(
+      names = "--replica",
+      paramLabel = "URL",
+      required = true,
       description = "A replica's base URL; repeat for every replica.")
   List<URI> replicas;
 
-  @Option(names = "--instance", paramLabel = "ID", defaultValue = Canary.INSTANCE,
+  @Option(
+      names = "--instance",
+      paramLabel = "ID",
+      defaultValue = Canary.INSTANCE,
       description = "Instance to read (default ${DEFAULT-VALUE}).")
   String instance;
 
-  @Option(names = "--credential", paramLabel = "TOKEN", defaultValue = "${env:HOLDFAST_PROBE_CREDENTIAL}",
-      description = "The instance's credential, or an admin token (env HOLDFAST_PROBE_CREDENTIAL, else HOLDFAST_TOKEN).")
+  @Option(
+      names = "--credential",
+      paramLabel = "TOKEN",
+      defaultValue = "${env:HOLDFAST_PROBE_CREDENTIAL}",
+      description =
+          "The instance's credential, or an admin token (env HOLDFAST_PROBE_CREDENTIAL, else HOLDFAST_TOKEN).")
   String credential;
 
-  @Option(names = "--namespace", paramLabel = "NS", defaultValue = Canary.NAMESPACE,
+  @Option(
+      names = "--namespace",
+      paramLabel = "NS",
+      defaultValue = Canary.NAMESPACE,
       description = "Namespace to fetch (default ${DEFAULT-VALUE}).")
   String namespace;
 
-  @Option(names = "--trust-key", paramLabel = "FILE|BASE64",
-      description = "A public key to verify signatures with: a PEM file (a replica's signing-key.pem will do), "
-          + "a file with the base64 key, or the base64 itself as /v1/keys shows it; repeatable.")
+  @Option(
+      names = "--trust-key",
+      paramLabel = "FILE|BASE64",
+      description =
+          "A public key to verify signatures with: a PEM file (a replica's signing-key.pem will do), "
+              + "a file with the base64 key, or the base64 itself as /v1/keys shows it; repeatable.")
   List<String> trustKeys = new ArrayList<>();
 
-  @Option(names = "--pin-key-id", paramLabel = "KEYID",
-      description = "Instead of --trust-key: fetch /v1/keys from the first replica and trust only the key with this id.")
+  @Option(
+      names = "--pin-key-id",
+      paramLabel = "KEYID",
+      description =
+          "Instead of --trust-key: fetch /v1/keys from the first replica and trust only the key with this id.")
   String pinKeyId;
 
-  @Option(names = "--interval", paramLabel = "DURATION",
+  @Option(
+      names = "--interval",
+      paramLabel = "DURATION",
       description = "Probe every DURATION (5s, 1m) until stopped; omit to probe once and exit.")
   String interval;
 
-  @Option(names = "--lag-tolerance", paramLabel = "DURATION", defaultValue = "0s",
-      description = "How long a replica may be behind before it counts as lagging (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--lag-tolerance",
+      paramLabel = "DURATION",
+      defaultValue = "0s",
+      description =
+          "How long a replica may be behind before it counts as lagging (default ${DEFAULT-VALUE}).")
   String lagTolerance;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "3s",
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      defaultValue = "3s",
       description = "Deadline of each request (default ${DEFAULT-VALUE}).")
   String timeout;
 
-  @Option(names = "--cacert", paramLabel = "FILE", defaultValue = "${env:HOLDFAST_CACERT}",
-      description = "PEM bundle of the certificate authorities to trust for https replicas, instead of the JDK's "
-          + "(env HOLDFAST_CACERT).")
+  @Option(
+      names = "--cacert",
+      paramLabel = "FILE",
+      defaultValue = "${env:HOLDFAST_CACERT}",
+      description =
+          "PEM bundle of the certificate authorities to trust for https replicas, instead of the JDK's "
+              + "(env HOLDFAST_CACERT).")
   Path caCert;
 
   @Option(names = "--json", description = "Print JSON, as GET /v1/admin/probes answers.")
@@ -103,13 +137,21 @@ final class ProbeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     String token = credential != null ? credential : System.getenv("HOLDFAST_TOKEN");
     if (token == null || token.isBlank()) {
-      throw new IllegalArgumentException("give --credential, HOLDFAST_PROBE_CREDENTIAL or HOLDFAST_TOKEN");
+      throw new IllegalArgumentException(
+          "give --credential, HOLDFAST_PROBE_CREDENTIAL or HOLDFAST_TOKEN");
     }
     Duration deadline = ServerConfigLoader.duration("--timeout", timeout);
     List<VerificationKey> keys = trustedKeys(deadline);
-    ProbeResults results = new ProbeResults(ServerConfigLoader.duration("--lag-tolerance", lagTolerance), Clock.systemUTC());
-    CanaryProber prober = new CanaryProber(new CanaryTarget(instance, token, namespace), keys, deadline, Clock.systemUTC(),
-        sslContext());
+    ProbeResults results =
+        new ProbeResults(
+            ServerConfigLoader.duration("--lag-tolerance", lagTolerance), Clock.systemUTC());
+    CanaryProber prober =
+        new CanaryProber(
+            new CanaryTarget(instance, token, namespace),
+            keys,
+            deadline,
+            Clock.systemUTC(),
+            sslContext());
     try (SyntheticProbe probe = new SyntheticProbe(prober, replicas, results)) {
       if (interval == null) {
         probe.runRound();
@@ -142,14 +184,17 @@ final class ProbeCommand implements Callable<Integer> {
     for (TargetStatus status : statuses) {
       ProbeResult r = status.latest();
       if (!r.passed()) {
-        err.printf("probe failed: %s on %s: %s%n", r.failedCheck().label(), status.target(), r.failure());
+        err.printf(
+            "probe failed: %s on %s: %s%n", r.failedCheck().label(), status.target(), r.failure());
       }
       if (status.lagging()) {
-        err.printf("probe failed: lagging on %s: revision %d, checksums revision %d, behind its peers since %s%n",
+        err.printf(
+            "probe failed: lagging on %s: revision %d, checksums revision %d, behind its peers since %s%n",
             status.target(), status.revision(), status.checksumsRevision(), status.behindSince());
       }
       if (status.diverged()) {
-        err.printf("probe failed: diverged on %s: another replica serves different content for revision %d%n",
+        err.printf(
+            "probe failed: diverged on %s: another replica serves different content for revision %d%n",
             status.target(), status.revision());
       }
       healthy &= status.healthy();
@@ -159,16 +204,32 @@ final class ProbeCommand implements Callable<Integer> {
   }
 
   private static void printTable(PrintWriter out, List<TargetStatus> statuses) {
-    out.printf("%-32s %-8s %-9s %-6s %-6s %-7s %-9s %8s  %s%n",
-        "REPLICA", "CONTENT", "CHECKSUMS", "304", "SIG", "REV", "STATE", "LATENCY", "FIRST FAILURE");
+    out.printf(
+        "%-32s %-8s %-9s %-6s %-6s %-7s %-9s %8s  %s%n",
+        "REPLICA",
+        "CONTENT",
+        "CHECKSUMS",
+        "304",
+        "SIG",
+        "REV",
+        "STATE",
+        "LATENCY",
+        "FIRST FAILURE");
     for (TargetStatus s : statuses) {
       ProbeResult r = s.latest();
-      String state = s.diverged() ? "DIVERGED" : s.lagging() ? "LAGGING" : s.healthy() ? "ok" : "FAILING";
-      out.printf("%-32s %-8s %-9s %-6s %-6s %-7d %-9s %6d ms  %s%n",
-          s.target(), s.contentAvailable() ? "ok" : "DOWN", s.checksumsAvailable() ? "ok" : "DOWN",
+      String state =
+          s.diverged() ? "DIVERGED" : s.lagging() ? "LAGGING" : s.healthy() ? "ok" : "FAILING";
+      out.printf(
+          "%-32s %-8s %-9s %-6s %-6s %-7d %-9s %6d ms  %s%n",
+          s.target(),
+          s.contentAvailable() ? "ok" : "DOWN",
+          s.checksumsAvailable() ? "ok" : "DOWN",
           r.outcome(ProbeCheck.NOT_MODIFIED).label(),
-          r.outcome(ProbeCheck.SIGNATURE).label(), r.revision(), state,
-          r.latency().toMillis(), r.passed() ? "-" : r.failedCheck().label() + ": " + r.failure());
+          r.outcome(ProbeCheck.SIGNATURE).label(),
+          r.revision(),
+          state,
+          r.latency().toMillis(),
+          r.passed() ? "-" : r.failedCheck().label() + ": " + r.failure());
     }
     out.flush();
   }
@@ -198,26 +259,31 @@ final class ProbeCommand implements Callable<Integer> {
       Matcher pem = PUBLIC_KEY_PEM.matcher(text);
       return pem.find() ? pem.group(1).replaceAll("\\s", "") : text.strip();
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read the key file " + file + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read the key file " + file + ": " + e.getMessage(), e);
     }
   }
 
   /**
-   * The key with id {@code keyId} from the replica's {@code /v1/keys}. The id is recomputed from the
-   * key itself, so a replica cannot pass off another key under the pinned id.
+   * The key with id {@code keyId} from the replica's {@code /v1/keys}. The id is recomputed from
+   * the key itself, so a replica cannot pass off another key under the pinned id.
    */
-  private static VerificationKey fetchPinned(URI replica, String keyId, Duration deadline,
-      javax.net.ssl.SSLContext sslContext) throws InterruptedException {
+  private static VerificationKey fetchPinned(
+      URI replica, String keyId, Duration deadline, javax.net.ssl.SSLContext sslContext)
+      throws InterruptedException {
     URI keysUri = URI.create(replica.toString().replaceAll("/+$", "") + "/v1/keys");
     HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(deadline);
     if (sslContext != null) {
       builder.sslContext(sslContext);
     }
     try (HttpClient http = builder.build()) {
-      HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(keysUri).timeout(deadline).GET().build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> response =
+          http.send(
+              HttpRequest.newBuilder(keysUri).timeout(deadline).GET().build(),
+              HttpResponse.BodyHandlers.ofByteArray());
       if (response.statusCode() != 200) {
-        throw new AdminClient.UnreachableException(keysUri + " answered " + response.statusCode(), null);
+        throw new AdminClient.UnreachableException(
+            keysUri + " answered " + response.statusCode(), null);
       }
       for (JsonNode key : JSON.readTree(response.body()).path("keys")) {
         VerificationKey candidate = VerificationKey.fromBase64(key.path("publicKey").asText());
@@ -227,7 +293,8 @@ final class ProbeCommand implements Callable<Integer> {
       }
       throw new IllegalArgumentException(keysUri + " offers no key with id " + keyId);
     } catch (IOException e) {
-      throw new AdminClient.UnreachableException("cannot fetch " + keysUri + ": " + e.getMessage(), e);
+      throw new AdminClient.UnreachableException(
+          "cannot fetch " + keysUri + ": " + e.getMessage(), e);
     }
   }
 }

@@ -4,18 +4,19 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code holdfast ring …}: rollout rings. */
-@Command(name = "ring", mixinStandardHelpOptions = true,
+@Command(
+    name = "ring",
+    mixinStandardHelpOptions = true,
     description = "List and create rollout rings; change their bake times and health gates.")
 final class RingCommand {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Command(name = "list", description = "List rings in rollout order.")
   int list(@Mixin AdminOptions admin) {
@@ -27,8 +28,16 @@ final class RingCommand {
   int create(
       @Mixin AdminOptions admin,
       @Parameters(paramLabel = "NAME") String name,
-      @Option(names = "--position", required = true, description = "Place in the rollout order (0 first).") int position,
-      @Option(names = "--bake", defaultValue = "0s", description = "Bake time, e.g. 24h (default ${DEFAULT-VALUE}).") String bake) {
+      @Option(
+              names = "--position",
+              required = true,
+              description = "Place in the rollout order (0 first).")
+          int position,
+      @Option(
+              names = "--bake",
+              defaultValue = "0s",
+              description = "Bake time, e.g. 24h (default ${DEFAULT-VALUE}).")
+          String bake) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("name", name);
     body.put("position", position);
@@ -37,22 +46,42 @@ final class RingCommand {
     return 0;
   }
 
-  @Command(name = "update", description = "Change a ring's bake time and health gate (admin); options not given "
-      + "stay as they are.")
+  @Command(
+      name = "update",
+      description =
+          "Change a ring's bake time and health gate (admin); options not given "
+              + "stay as they are.")
   int update(
       @Mixin AdminOptions admin,
       @Parameters(paramLabel = "NAME") String name,
-      @Option(names = "--bake-time", paramLabel = "DURATION",
-          description = "How long a change bakes in the ring before the gate may promote it, e.g. 24h.") String bakeTime,
-      @Option(names = "--min-ack-ratio", paramLabel = "RATIO",
-          description = "Share of the ring's watching instances that must confirm the release, 0 to 1.") Double minAckRatio,
-      @Option(names = "--ack-deadline", paramLabel = "DURATION",
-          description = "How long after the release they have to confirm it, e.g. 15m.") String ackDeadline,
-      @Option(names = "--max-failing-ratio", paramLabel = "RATIO",
-          description = "Largest tolerated share reporting a changed namespace stale or expired, 0 to 1.")
+      @Option(
+              names = "--bake-time",
+              paramLabel = "DURATION",
+              description =
+                  "How long a change bakes in the ring before the gate may promote it, e.g. 24h.")
+          String bakeTime,
+      @Option(
+              names = "--min-ack-ratio",
+              paramLabel = "RATIO",
+              description =
+                  "Share of the ring's watching instances that must confirm the release, 0 to 1.")
+          Double minAckRatio,
+      @Option(
+              names = "--ack-deadline",
+              paramLabel = "DURATION",
+              description = "How long after the release they have to confirm it, e.g. 15m.")
+          String ackDeadline,
+      @Option(
+              names = "--max-failing-ratio",
+              paramLabel = "RATIO",
+              description =
+                  "Largest tolerated share reporting a changed namespace stale or expired, 0 to 1.")
           Double maxFailingRatio,
-      @Option(names = "--max-error-ratio", paramLabel = "RATIO",
-          description = "Largest tolerated share whose application reports itself failing, 0 to 1.")
+      @Option(
+              names = "--max-error-ratio",
+              paramLabel = "RATIO",
+              description =
+                  "Largest tolerated share whose application reports itself failing, 0 to 1.")
           Double maxErrorRatio) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     if (bakeTime != null) {
@@ -69,10 +98,12 @@ final class RingCommand {
       body.set("gate", gate);
     }
     if (body.isEmpty()) {
-      throw new IllegalArgumentException("nothing to change: give --bake-time, --min-ack-ratio, --ack-deadline, "
-          + "--max-failing-ratio or --max-error-ratio");
+      throw new IllegalArgumentException(
+          "nothing to change: give --bake-time, --min-ack-ratio, --ack-deadline, "
+              + "--max-failing-ratio or --max-error-ratio");
     }
-    AdminOptions.print(spec.commandLine().getOut(),
+    AdminOptions.print(
+        spec.commandLine().getOut(),
         admin.client().patch("/v1/admin/rings/" + AdminClient.encode(name), body));
     return 0;
   }

@@ -16,9 +16,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code holdfast server}: runs one replica until SIGINT or SIGTERM, then shuts it down
- * gracefully. Configuration comes from {@code --config FILE}, then {@code HOLDFAST_*}
- * environment variables, then flags, later ones winning.
+ * {@code holdfast server}: runs one replica until SIGINT or SIGTERM, then shuts it down gracefully.
+ * Configuration comes from {@code --config FILE}, then {@code HOLDFAST_*} environment variables,
+ * then flags, later ones winning.
  */
 @Command(name = "server", mixinStandardHelpOptions = true, description = "Run a Holdfast replica.")
 final class ServerCommand implements Callable<Integer> {
@@ -26,13 +26,17 @@ final class ServerCommand implements Callable<Integer> {
   /** Exit status when the replica refuses to start because a secret file is open to others. */
   static final int EXIT_UNSAFE_FILES = 5;
 
-  /** Exit status when the replica cannot start: a port taken, the database unreachable, a bad key. */
+  /**
+   * Exit status when the replica cannot start: a port taken, the database unreachable, a bad key.
+   */
   static final int EXIT_START_FAILED = 6;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "Properties file with any of the keys below.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Properties file with any of the keys below.")
   Path configFile;
 
   @Option(names = "--host", description = "Address to bind (default 127.0.0.1).")
@@ -41,96 +45,157 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--port", description = "Port (default 7070; 0 picks a free one).")
   String port;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default ./holdfast-data).")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "Data directory (default ./holdfast-data).")
   String dataDir;
 
-  @Option(names = "--jdbc-url", paramLabel = "URL", description = "Database (default jdbc:sqlite:<data-dir>/holdfast.db).")
+  @Option(
+      names = "--jdbc-url",
+      paramLabel = "URL",
+      description = "Database (default jdbc:sqlite:<data-dir>/holdfast.db).")
   String jdbcUrl;
 
-  @Option(names = "--signing-key", paramLabel = "FILE", description = "Ed25519 key file (default <data-dir>/signing-key.pem).")
+  @Option(
+      names = "--signing-key",
+      paramLabel = "FILE",
+      description = "Ed25519 key file (default <data-dir>/signing-key.pem).")
   String signingKey;
 
-  @Option(names = "--max-body-bytes", description = "Largest accepted request body (default 1048576).")
+  @Option(
+      names = "--max-body-bytes",
+      description = "Largest accepted request body (default 1048576).")
   String maxBodyBytes;
 
   @Option(names = "--max-depth", description = "Deepest accepted JSON nesting (default 32).")
   String maxDepth;
 
-  @Option(names = "--refresh-interval", description = "How often to look for other replicas' writes (default 250ms).")
+  @Option(
+      names = "--refresh-interval",
+      description = "How often to look for other replicas' writes (default 250ms).")
   String refreshInterval;
 
-  @Option(names = "--max-watchers", description = "Most concurrent long-poll watchers (default 20000).")
+  @Option(
+      names = "--max-watchers",
+      description = "Most concurrent long-poll watchers (default 20000).")
   String maxWatchers;
 
-  @Option(names = "--max-concurrent-requests",
-      description = "Most instance requests served at once; more wait briefly, then get 503 overloaded (default 256).")
+  @Option(
+      names = "--max-concurrent-requests",
+      description =
+          "Most instance requests served at once; more wait briefly, then get 503 overloaded (default 256).")
   String maxConcurrentRequests;
 
-  @Option(names = "--management-port",
-      description = "Port for /metrics and health, to firewall off from instances (default port + 10; 0 picks a free one).")
+  @Option(
+      names = "--management-port",
+      description =
+          "Port for /metrics and health, to firewall off from instances (default port + 10; 0 picks a free one).")
   String managementPort;
 
-  @Option(names = "--idle-timeout", paramLabel = "DURATION",
+  @Option(
+      names = "--idle-timeout",
+      paramLabel = "DURATION",
       description = "Close a kept-alive connection idle this long between requests (default 75s).")
   String idleTimeout;
 
-  @Option(names = "--header-timeout", paramLabel = "DURATION",
-      description = "A new connection must deliver its request's headers within this (default 10s).")
+  @Option(
+      names = "--header-timeout",
+      paramLabel = "DURATION",
+      description =
+          "A new connection must deliver its request's headers within this (default 10s).")
   String headerTimeout;
 
-  @Option(names = "--request-timeout", paramLabel = "DURATION",
-      description = "A request and its body must be done within this; waiting watches are exempt (default 30s).")
+  @Option(
+      names = "--request-timeout",
+      paramLabel = "DURATION",
+      description =
+          "A request and its body must be done within this; waiting watches are exempt (default 30s).")
   String requestTimeout;
 
-  @Option(names = "--max-connections", description = "Most open connections on the instance port (default 20000).")
+  @Option(
+      names = "--max-connections",
+      description = "Most open connections on the instance port (default 20000).")
   String maxConnections;
 
-  @Option(names = "--max-connections-per-address",
-      description = "Most open connections from one remote address; raise it for a proxy in front (default 1024).")
+  @Option(
+      names = "--max-connections-per-address",
+      description =
+          "Most open connections from one remote address; raise it for a proxy in front (default 1024).")
   String maxConnectionsPerAddress;
 
-  @Option(names = "--max-watches-per-instance", description = "Most waiting watches per instance credential (default 64).")
+  @Option(
+      names = "--max-watches-per-instance",
+      description = "Most waiting watches per instance credential (default 64).")
   String maxWatchesPerInstance;
 
-  @Option(names = "--max-requests-per-instance",
+  @Option(
+      names = "--max-requests-per-instance",
       description = "Most requests in flight per instance credential (default 64).")
   String maxRequestsPerInstance;
 
-  @Option(names = "--max-admin-requests",
-      description = "Most admin and console requests served at once; more wait their turn (default half the cores).")
+  @Option(
+      names = "--max-admin-requests",
+      description =
+          "Most admin and console requests served at once; more wait their turn (default half the cores).")
   String maxAdminRequests;
 
-  @Option(names = "--trusted-proxies", paramLabel = "CIDR,CIDR",
-      description = "Proxies whose X-Forwarded-For / Forwarded client address the console believes (default none).")
+  @Option(
+      names = "--trusted-proxies",
+      paramLabel = "CIDR,CIDR",
+      description =
+          "Proxies whose X-Forwarded-For / Forwarded client address the console believes (default none).")
   String trustedProxies;
 
-  @Option(names = "--tls-cert", paramLabel = "FILE",
-      description = "PEM certificate chain for TLS on every port, reloaded when it changes (default plain HTTP).")
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description =
+          "PEM certificate chain for TLS on every port, reloaded when it changes (default plain HTTP).")
   String tlsCert;
 
-  @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert (unencrypted).")
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      description = "PEM private key of --tls-cert (unencrypted).")
   String tlsKey;
 
-  @Option(names = "--tls-client-ca", paramLabel = "FILE",
-      description = "PEM bundle of authorities whose client certificates are required (mutual TLS; default none).")
+  @Option(
+      names = "--tls-client-ca",
+      paramLabel = "FILE",
+      description =
+          "PEM bundle of authorities whose client certificates are required (mutual TLS; default none).")
   String tlsClientCa;
 
-  @Option(names = "--tls-reload-interval", paramLabel = "DURATION",
+  @Option(
+      names = "--tls-reload-interval",
+      paramLabel = "DURATION",
       description = "How often the TLS files are checked for a renewed certificate (default 10s).")
   String tlsReloadInterval;
 
-  @Option(names = "--probe-enabled", paramLabel = "true|false", description = "Run the synthetic probe (default true).")
+  @Option(
+      names = "--probe-enabled",
+      paramLabel = "true|false",
+      description = "Run the synthetic probe (default true).")
   String probeEnabled;
 
-  @Option(names = "--probe-interval", paramLabel = "DURATION", description = "Time between probe rounds (default 10s).")
+  @Option(
+      names = "--probe-interval",
+      paramLabel = "DURATION",
+      description = "Time between probe rounds (default 10s).")
   String probeInterval;
 
-  @Option(names = "--probe-targets", paramLabel = "URL,URL",
+  @Option(
+      names = "--probe-targets",
+      paramLabel = "URL,URL",
       description = "Replicas to probe, this one included (default this replica only).")
   String probeTargets;
 
-  @Option(names = "--probe-lag-tolerance", paramLabel = "DURATION",
-      description = "How long a replica may be behind its peers before it counts as lagging (default 30s).")
+  @Option(
+      names = "--probe-lag-tolerance",
+      paramLabel = "DURATION",
+      description =
+          "How long a replica may be behind its peers before it counts as lagging (default 30s).")
   String probeLagTolerance;
 
   @Override
@@ -184,16 +249,20 @@ final class ServerCommand implements Callable<Integer> {
   /** Blocks until the JVM is asked to stop, then closes {@code servers} in order. */
   static void awaitShutdown(AutoCloseable... servers) throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      for (AutoCloseable server : servers) {
-        try {
-          server.close();
-        } catch (Exception e) {
-          System.err.println("error while stopping: " + e);
-        }
-      }
-      stopped.countDown();
-    }, "holdfast-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  for (AutoCloseable server : servers) {
+                    try {
+                      server.close();
+                    } catch (Exception e) {
+                      System.err.println("error while stopping: " + e);
+                    }
+                  }
+                  stopped.countDown();
+                },
+                "holdfast-shutdown"));
     stopped.await();
   }
 }

@@ -20,25 +20,28 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code holdfast change|ring update|ns schema} against a real replica with one required
- * approval: output, exit codes and messages. The rollout engine's timer is off; the tests drive
- * it with {@code tick()}.
+ * {@code holdfast change|ring update|ns schema} against a real replica with one required approval:
+ * output, exit codes and messages. The rollout engine's timer is off; the tests drive it with
+ * {@code tick()}.
  */
 class ChangeCommandsTest {
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
-  @TempDir
-  Path files;
+  @TempDir Path files;
 
   private HoldfastServer server;
   private String publisher;
 
   @BeforeEach
   void start() throws IOException {
-    server = HoldfastServer.start(ServerConfig.builder(dataDir).port(0).refreshInterval(Duration.ofMillis(50))
-        .rolloutApprovals(1).build());
+    server =
+        HoldfastServer.start(
+            ServerConfig.builder(dataDir)
+                .port(0)
+                .refreshInterval(Duration.ofMillis(50))
+                .rolloutApprovals(1)
+                .build());
     assertThat(run("ns", "create", "core").exit()).isZero();
     CliRun alice = run("credential", "create", "alice", "--role", "publisher");
     assertThat(alice.exit()).as(alice.err()).isZero();
@@ -76,8 +79,15 @@ class ChangeCommandsTest {
 
   /** Creates a change setting core's default layer; returns its id. */
   private long createChange(String content) throws IOException {
-    CliRun created = run("change", "create", "--description", "core limit", "--set",
-        "core:default=" + file("layer-" + System.nanoTime() + ".json", content), "--json");
+    CliRun created =
+        run(
+            "change",
+            "create",
+            "--description",
+            "core limit",
+            "--set",
+            "core:default=" + file("layer-" + System.nanoTime() + ".json", content),
+            "--json");
     assertThat(created.exit()).as(created.err()).isZero();
     return created.json().path("id").asLong();
   }
@@ -86,17 +96,27 @@ class ChangeCommandsTest {
   private String rollingChange() throws IOException {
     String id = Long.toString(createChange("{\"limit\": 9}"));
     assertThat(runAsPublisher("change", "approve", id).exit()).isZero();
-    assertThat(server.rolloutEngine().tick()).anySatisfy(line -> assertThat(line).contains("started in ring test"));
+    assertThat(server.rolloutEngine().tick())
+        .anySatisfy(line -> assertThat(line).contains("started in ring test"));
     return id;
   }
 
   @Test
   void change_createApproveStartPromotePauseAndBackOut() throws Exception {
-    CliRun created = run("change", "create", "--description", "raise the limit",
-        "--set", "core:default=" + file("limit.json", "{\"limit\": 9}"));
+    CliRun created =
+        run(
+            "change",
+            "create",
+            "--description",
+            "raise the limit",
+            "--set",
+            "core:default=" + file("limit.json", "{\"limit\": 9}"));
     assertThat(created.exit()).as(created.err()).isZero();
-    assertThat(created.out()).contains("created change 1").contains("change 1: draft")
-        .contains("core default: set {\"limit\":9}").contains("0 of 1 required");
+    assertThat(created.out())
+        .contains("created change 1")
+        .contains("change 1: draft")
+        .contains("core default: set {\"limit\":9}")
+        .contains("0 of 1 required");
     String id = "1";
 
     CliRun byAuthor = run("change", "approve", id);
@@ -106,7 +126,10 @@ class ChangeCommandsTest {
 
     CliRun approved = runAsPublisher("change", "approve", id, "--comment", "ship it");
     assertThat(approved.exit()).as(approved.err()).isZero();
-    assertThat(approved.out()).contains("change 1: approved").contains("admin:alice at").contains(": ship it");
+    assertThat(approved.out())
+        .contains("change 1: approved")
+        .contains("admin:alice at")
+        .contains(": ship it");
 
     assertThat(server.rolloutEngine().tick()).containsExactly("change 1 started in ring test");
     CliRun inTest = run("change", "status", id);
@@ -115,20 +138,27 @@ class ChangeCommandsTest {
 
     CliRun promoted = runAsPublisher("change", "promote", id);
     assertThat(promoted.exit()).as(promoted.err()).isZero();
-    assertThat(promoted.out()).contains("rolling_out in ring dev").contains("manual, by admin:alice");
+    assertThat(promoted.out())
+        .contains("rolling_out in ring dev")
+        .contains("manual, by admin:alice");
     assertThat(run("change", "status", id).out()).contains("rolling_out in ring dev");
 
-    assertThat(runAsPublisher("change", "pause", id).out()).contains("in ring dev").contains(", paused");
+    assertThat(runAsPublisher("change", "pause", id).out())
+        .contains("in ring dev")
+        .contains(", paused");
     assertThat(runAsPublisher("change", "resume", id).out()).doesNotContain("paused");
 
-    CliRun backedOut = runAsPublisher("change", "backout", id, "--reason", "latency doubled in dev");
+    CliRun backedOut =
+        runAsPublisher("change", "backout", id, "--reason", "latency doubled in dev");
     assertThat(backedOut.exit()).as(backedOut.err()).isZero();
     assertThat(backedOut.out()).contains("change 1: backed_out (last released to ring dev)");
     JsonNode status = run("change", "status", id, "--json").json();
     assertThat(status.path("state").asText()).isEqualTo("backed_out");
 
-    assertThat(run("change", "list", "--state", "backed_out,completed").out()).containsPattern("(?m)^1 +backed_out ");
-    assertThat(run("change", "list", "--state", "draft", "--json").json().path("changes")).isEmpty();
+    assertThat(run("change", "list", "--state", "backed_out,completed").out())
+        .containsPattern("(?m)^1 +backed_out ");
+    assertThat(run("change", "list", "--state", "draft", "--json").json().path("changes"))
+        .isEmpty();
   }
 
   @Test
@@ -139,7 +169,8 @@ class ChangeCommandsTest {
 
     assertThat(noReason.exit()).isEqualTo(CommandLine.ExitCode.USAGE);
     assertThat(noReason.err()).contains("--reason");
-    assertThat(run("change", "status", id, "--json").json().path("state").asText()).isEqualTo("rolling_out");
+    assertThat(run("change", "status", id, "--json").json().path("state").asText())
+        .isEqualTo("rolling_out");
   }
 
   @Test
@@ -152,7 +183,10 @@ class ChangeCommandsTest {
 
     CliRun byAdmin = run("change", "hotfix", id, "--reason", "outage: every ring now");
     assertThat(byAdmin.exit()).as(byAdmin.err()).isZero();
-    assertThat(byAdmin.out()).contains("change " + id + ": completed").contains("live at").contains("hotfix");
+    assertThat(byAdmin.out())
+        .contains("change " + id + ": completed")
+        .contains("live at")
+        .contains("hotfix");
   }
 
   @Test
@@ -161,12 +195,17 @@ class ChangeCommandsTest {
 
     CliRun frozen = runAsPublisher("change", "freeze", "--reason", "incident 42");
     assertThat(frozen.exit()).as(frozen.err()).isZero();
-    assertThat(frozen.out()).contains("rollouts: frozen since").contains("by admin:alice: incident 42");
+    assertThat(frozen.out())
+        .contains("rollouts: frozen since")
+        .contains("by admin:alice: incident 42");
     assertThat(run("change", "rings").out()).contains("frozen").contains("incident 42");
 
     CliRun refused = runAsPublisher("change", "promote", id);
     assertThat(refused.exit()).isEqualTo(HoldfastCommand.EXIT_REFUSED);
-    assertThat(refused.err()).contains("Rollouts are frozen").contains("incident 42").contains("(409)");
+    assertThat(refused.err())
+        .contains("Rollouts are frozen")
+        .contains("incident 42")
+        .contains("(409)");
     assertThat(refused.out()).isEmpty();
 
     assertThat(runAsPublisher("change", "unfreeze").err()).contains("(403)");
@@ -178,16 +217,27 @@ class ChangeCommandsTest {
 
   @Test
   void dryRun_printsTheDiffPerTarget_andCreatesNothing() throws Exception {
-    assertThat(run("ns", "set-layer", "core", "default", "--json", "{\"limit\": 5}").exit()).isZero();
+    assertThat(run("ns", "set-layer", "core", "default", "--json", "{\"limit\": 5}").exit())
+        .isZero();
     assertThat(run("ns", "publish", "core", "-m", "limit 5").exit()).isZero();
 
-    CliRun dryRun = run("change", "create", "--description", "beta limit", "--dry-run",
-        "--set", "core:ring:beta=" + file("beta.json", "{\"limit\": 9, \"beta\": true}"));
+    CliRun dryRun =
+        run(
+            "change",
+            "create",
+            "--description",
+            "beta limit",
+            "--dry-run",
+            "--set",
+            "core:ring:beta=" + file("beta.json", "{\"limit\": 9, \"beta\": true}"));
 
     assertThat(dryRun.exit()).as(dryRun.err()).isZero();
-    assertThat(dryRun.out()).contains("dry run: nothing was created")
+    assertThat(dryRun.out())
+        .contains("dry run: nothing was created")
         .contains("core for ring:test:\n  unchanged")
-        .contains("core for ring:beta:\n").contains("  ~ /limit: 5 -> 9").contains("  + /beta: true");
+        .contains("core for ring:beta:\n")
+        .contains("  ~ /limit: 5 -> 9")
+        .contains("  + /beta: true");
     assertThat(run("change", "list", "--json").json().path("changes")).isEmpty();
   }
 
@@ -205,30 +255,51 @@ class ChangeCommandsTest {
   }
 
   @Test
-  void backoutHotfixAndCancel_recordTheirReasonAsTheOutcome_andTheCallerAsTheActor() throws Exception {
+  void backoutHotfixAndCancel_recordTheirReasonAsTheOutcome_andTheCallerAsTheActor()
+      throws Exception {
     String backedOut = rollingChange();
-    JsonNode backout = runAsPublisher("change", "backout", backedOut, "--reason", "latency doubled", "--json").json();
+    JsonNode backout =
+        runAsPublisher("change", "backout", backedOut, "--reason", "latency doubled", "--json")
+            .json();
     assertThat(backout.path("outcome").asText()).contains("latency doubled");
 
     String hotfixed = rollingChange();
     JsonNode hotfix = run("change", "hotfix", hotfixed, "--reason", "outage", "--json").json();
     assertThat(hotfix.path("outcome").asText()).contains("outage");
-    assertThat(hotfix.path("releases")).extracting(r -> r.path("actor").asText()).contains("admin:bootstrap");
+    assertThat(hotfix.path("releases"))
+        .extracting(r -> r.path("actor").asText())
+        .contains("admin:bootstrap");
 
     String cancelled = Long.toString(createChange("{\"limit\": 3}"));
-    JsonNode cancel = run("change", "cancel", cancelled, "--reason", "wrong limit", "--json").json();
+    JsonNode cancel =
+        run("change", "cancel", cancelled, "--reason", "wrong limit", "--json").json();
     assertThat(cancel.path("outcome").asText()).contains("wrong limit");
 
-    assertThat(run("audit", "list", "--action", "change.backout").json().path("entries").get(0).path("actor").asText())
+    assertThat(
+            run("audit", "list", "--action", "change.backout")
+                .json()
+                .path("entries")
+                .get(0)
+                .path("actor")
+                .asText())
         .isEqualTo("admin:alice");
   }
 
   @Test
   void removeEdit_isSentAsALayerRemoval() throws Exception {
-    assertThat(run("ns", "set-layer", "core", "default", "--json", "{\"limit\": 5}").exit()).isZero();
+    assertThat(run("ns", "set-layer", "core", "default", "--json", "{\"limit\": 5}").exit())
+        .isZero();
     assertThat(run("ns", "publish", "core", "-m", "limit 5").exit()).isZero();
 
-    CliRun removal = run("change", "create", "--description", "drop the default", "--remove", "core:default", "--json");
+    CliRun removal =
+        run(
+            "change",
+            "create",
+            "--description",
+            "drop the default",
+            "--remove",
+            "core:default",
+            "--json");
 
     assertThat(removal.exit()).as(removal.err()).isZero();
     JsonNode edit = removal.json().path("edits").get(0);
@@ -241,12 +312,29 @@ class ChangeCommandsTest {
     InputStream original = System.in;
     try {
       System.setIn(new ByteArrayInputStream("{\"limit\": 4}".getBytes(StandardCharsets.UTF_8)));
-      CliRun created = run("change", "create", "--description", "from stdin", "--set", "core:ring:dev=-", "--json");
+      CliRun created =
+          run(
+              "change",
+              "create",
+              "--description",
+              "from stdin",
+              "--set",
+              "core:ring:dev=-",
+              "--json");
       assertThat(created.exit()).as(created.err()).isZero();
-      assertThat(created.json().path("edits").get(0).path("content").path("limit").asInt()).isEqualTo(4);
+      assertThat(created.json().path("edits").get(0).path("content").path("limit").asInt())
+          .isEqualTo(4);
 
-      CliRun twice = run("change", "create", "--description", "d", "--set", "core:ring:beta=-", "--set",
-          "core:ring:live=-");
+      CliRun twice =
+          run(
+              "change",
+              "create",
+              "--description",
+              "d",
+              "--set",
+              "core:ring:beta=-",
+              "--set",
+              "core:ring:live=-");
       assertThat(twice.exit()).isEqualTo(CommandLine.ExitCode.USAGE);
       assertThat(twice.err()).contains("only one --set can read standard input");
     } finally {
@@ -271,18 +359,35 @@ class ChangeCommandsTest {
       {"--set", "core:default=" + files.resolve("missing.json"), "missing.json does not exist"},
       {"--set", "core:default=" + file("bad.json", "{\"limit\": "), "bad.json is not valid JSON"},
       {"--set", "core:default=" + file("two.json", "{} {}"), "two.json is not valid JSON"},
-      {"--set", "core:default=" + file("array.json", "[1]"), "must be a JSON object, not a JSON array"},
+      {
+        "--set",
+        "core:default=" + file("array.json", "[1]"),
+        "must be a JSON object, not a JSON array"
+      },
       {"--set", "core:default=" + file("empty.json", ""), "empty.json is empty"},
       {"--remove", "core:default=" + good, "--remove takes NS:SCOPE without a file"},
     };
     for (String[] c : cases) {
-      CliRun refused = runWith(nowhere, "hfa_unused", "change", "create", "--description", "d", c[0], c[1]);
-      assertThat(refused.exit()).as(c[1] + ": " + refused.err()).isEqualTo(CommandLine.ExitCode.USAGE);
+      CliRun refused =
+          runWith(nowhere, "hfa_unused", "change", "create", "--description", "d", c[0], c[1]);
+      assertThat(refused.exit())
+          .as(c[1] + ": " + refused.err())
+          .isEqualTo(CommandLine.ExitCode.USAGE);
       assertThat(refused.err()).as(c[1]).contains(c[2]).doesNotContain("cannot reach");
     }
 
-    CliRun twice = runWith(nowhere, "hfa_unused", "change", "create", "--description", "d",
-        "--set", "core:default=" + good, "--remove", "core:default");
+    CliRun twice =
+        runWith(
+            nowhere,
+            "hfa_unused",
+            "change",
+            "create",
+            "--description",
+            "d",
+            "--set",
+            "core:default=" + good,
+            "--remove",
+            "core:default");
     assertThat(twice.exit()).isEqualTo(CommandLine.ExitCode.USAGE);
     assertThat(twice.err()).contains("layer core:default is edited twice");
 
@@ -295,22 +400,46 @@ class ChangeCommandsTest {
 
   @Test
   void schema_setShowThenABreakingChangeIsRefused_thenRemove() throws Exception {
-    String schema = file("schema.json",
-        "{\"type\": \"object\", \"properties\": {\"limit\": {\"type\": \"integer\", \"maximum\": 10}}}");
+    String schema =
+        file(
+            "schema.json",
+            "{\"type\": \"object\", \"properties\": {\"limit\": {\"type\": \"integer\", \"maximum\": 10}}}");
 
     CliRun set = run("ns", "schema", "set", "core", schema);
     assertThat(set.exit()).as(set.err()).isZero();
-    assertThat(run("ns", "schema", "show", "core").json().path("properties").path("limit").path("maximum").asInt())
+    assertThat(
+            run("ns", "schema", "show", "core")
+                .json()
+                .path("properties")
+                .path("limit")
+                .path("maximum")
+                .asInt())
         .isEqualTo(10);
 
-    CliRun breaking = run("change", "create", "--description", "too high",
-        "--set", "core:default=" + file("high.json", "{\"limit\": 50}"));
+    CliRun breaking =
+        run(
+            "change",
+            "create",
+            "--description",
+            "too high",
+            "--set",
+            "core:default=" + file("high.json", "{\"limit\": 50}"));
     assertThat(breaking.exit()).isEqualTo(HoldfastCommand.EXIT_REFUSED);
-    assertThat(breaking.err()).contains("Violates the namespace's JSON Schema").contains("limit").contains("(422)");
+    assertThat(breaking.err())
+        .contains("Violates the namespace's JSON Schema")
+        .contains("limit")
+        .contains("(422)");
     assertThat(run("change", "list", "--json").json().path("changes")).isEmpty();
 
-    CliRun dryRun = run("change", "create", "--description", "too high", "--dry-run",
-        "--set", "core:default=" + files.resolve("high.json"));
+    CliRun dryRun =
+        run(
+            "change",
+            "create",
+            "--description",
+            "too high",
+            "--dry-run",
+            "--set",
+            "core:default=" + files.resolve("high.json"));
     assertThat(dryRun.out()).contains("schema violations (the change would be refused):");
 
     CliRun removed = run("ns", "schema", "remove", "core");
@@ -334,8 +463,17 @@ class ChangeCommandsTest {
 
   @Test
   void ringUpdate_changesBakeAndGate_andRingsShowsThem() throws Exception {
-    CliRun updated = run("ring", "update", "dev", "--bake-time", "2h", "--min-ack-ratio", "0.8",
-        "--ack-deadline", "30m");
+    CliRun updated =
+        run(
+            "ring",
+            "update",
+            "dev",
+            "--bake-time",
+            "2h",
+            "--min-ack-ratio",
+            "0.8",
+            "--ack-deadline",
+            "30m");
     assertThat(updated.exit()).as(updated.err()).isZero();
     JsonNode ring = updated.json();
     assertThat(ring.path("bakeTime").asText()).isEqualTo("PT2H");
@@ -345,7 +483,9 @@ class ChangeCommandsTest {
 
     CliRun rings = run("change", "rings");
     assertThat(rings.exit()).isZero();
-    assertThat(rings.out()).contains("rollouts: not frozen").contains("approvals required: 1")
+    assertThat(rings.out())
+        .contains("rollouts: not frozen")
+        .contains("approvals required: 1")
         .containsPattern("(?m)^dev +1 +2h +0\\.8 +30m +0\\.05 +0\\.05$")
         .containsPattern("(?m)^beta +2 +2d ");
   }
@@ -367,12 +507,28 @@ class ChangeCommandsTest {
 
   @Test
   void merge_patchesThePublishedLayer_andPinsTheChangeToItsVersion() throws Exception {
-    assertThat(run("ns", "set-layer", "core", "default", "--json", "{\"limit\": 5, \"region\": \"eu\"}").exit()).isZero();
+    assertThat(
+            run(
+                    "ns",
+                    "set-layer",
+                    "core",
+                    "default",
+                    "--json",
+                    "{\"limit\": 5, \"region\": \"eu\"}")
+                .exit())
+        .isZero();
     assertThat(run("ns", "publish", "core", "-m", "first").exit()).isZero();
     long published = server.snapshots().current().revision();
 
-    CliRun created = run("change", "create", "--description", "only the limit", "--merge",
-        "core:default=" + file("patch.json", "{\"limit\": 9}"), "--json");
+    CliRun created =
+        run(
+            "change",
+            "create",
+            "--description",
+            "only the limit",
+            "--merge",
+            "core:default=" + file("patch.json", "{\"limit\": 9}"),
+            "--json");
     assertThat(created.exit()).as(created.err()).isZero();
     JsonNode edit = created.json().path("edits").get(0);
     assertThat(edit.path("content").toString()).isEqualTo("{\"limit\":9,\"region\":\"eu\"}");
@@ -383,7 +539,8 @@ class ChangeCommandsTest {
   void ifVersion_refusesAnActionOnAChangeThatMovedSinceItWasRead() throws Exception {
     String id = rollingChange();
     long seen = run("change", "status", id, "--json").json().path("version").asLong();
-    assertThat(runAsPublisher("change", "promote", id, "--if-version", Long.toString(seen)).exit()).isZero();
+    assertThat(runAsPublisher("change", "promote", id, "--if-version", Long.toString(seen)).exit())
+        .isZero();
 
     CliRun stale = runAsPublisher("change", "promote", id, "--if-version", Long.toString(seen));
     assertThat(stale.exit()).isEqualTo(HoldfastCommand.EXIT_REFUSED);
@@ -395,17 +552,40 @@ class ChangeCommandsTest {
   void aSubscriptionEdit_rollsOutWithTheInstancesRing() throws Exception {
     assertThat(run("instance", "create", "acme-prod", "--ring", "test").exit()).isZero();
     assertThat(run("application", "create", "crm", "--display-name", "CRM").exit()).isZero();
-    CliRun subscribed = run("subscription", "create", "--instance", "acme-prod", "--application", "crm", "--quantity",
-        "25", "--valid-from", "2026-01-01T00:00:00Z", "--plan", "enterprise");
+    CliRun subscribed =
+        run(
+            "subscription",
+            "create",
+            "--instance",
+            "acme-prod",
+            "--application",
+            "crm",
+            "--quantity",
+            "25",
+            "--valid-from",
+            "2026-01-01T00:00:00Z",
+            "--plan",
+            "enterprise");
     assertThat(subscribed.exit()).as(subscribed.err()).isZero();
     String id = subscribed.json().path("id").asText();
 
-    CliRun created = run("change", "create", "--description", "more seats", "--subscription",
-        file("seats.json", "{\"id\": \"" + id + "\", \"quantity\": 40}"));
+    CliRun created =
+        run(
+            "change",
+            "create",
+            "--description",
+            "more seats",
+            "--subscription",
+            file("seats.json", "{\"id\": \"" + id + "\", \"quantity\": 40}"));
     assertThat(created.exit()).as(created.err()).isZero();
-    assertThat(created.out()).contains("subscription " + id + " of acme-prod: change").contains("\"quantity\":40");
+    assertThat(created.out())
+        .contains("subscription " + id + " of acme-prod: change")
+        .contains("\"quantity\":40");
     CliRun diff = run("change", "diff", "1");
-    assertThat(diff.out()).contains("subscriptions for instance:acme-prod").contains("25").contains("40");
+    assertThat(diff.out())
+        .contains("subscriptions for instance:acme-prod")
+        .contains("25")
+        .contains("40");
 
     assertThat(runAsPublisher("change", "approve", "1").exit()).isZero();
     server.rolloutEngine().tick();

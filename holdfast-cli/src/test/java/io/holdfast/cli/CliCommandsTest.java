@@ -18,14 +18,15 @@ import picocli.CommandLine;
 /** The admin verbs against a real replica: output, exit codes and error messages. */
 class CliCommandsTest {
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
 
   private static HoldfastServer server;
 
   @BeforeAll
   static void startServer() {
-    server = HoldfastServer.start(ServerConfig.builder(dataDir).port(0).refreshInterval(Duration.ofMillis(50)).build());
+    server =
+        HoldfastServer.start(
+            ServerConfig.builder(dataDir).port(0).refreshInterval(Duration.ofMillis(50)).build());
   }
 
   @AfterAll
@@ -46,11 +47,15 @@ class CliCommandsTest {
     CliRun created = run("instance", "create", "cli-one", "--ring", "dev", "--label", "region=eu");
     assertThat(created.exit()).isZero();
     assertThat(created.json().path("credential").asText()).startsWith("hfi_");
-    assertThat(created.json().path("instance").path("labels").path("region").asText()).isEqualTo("eu");
+    assertThat(created.json().path("instance").path("labels").path("region").asText())
+        .isEqualTo("eu");
 
     CliRun listed = run("instance", "list");
     assertThat(listed.exit()).isZero();
-    assertThat(listed.out()).contains("cli-one").doesNotContain("hfi_").doesNotContain("credential");
+    assertThat(listed.out())
+        .contains("cli-one")
+        .doesNotContain("hfi_")
+        .doesNotContain("credential");
   }
 
   @Test
@@ -74,14 +79,16 @@ class CliCommandsTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    CliRun unreachable = runRaw("ring", "list", "--server", "http://127.0.0.1:" + closedPort, "--token", "hfa_x");
+    CliRun unreachable =
+        runRaw("ring", "list", "--server", "http://127.0.0.1:" + closedPort, "--token", "hfa_x");
     assertThat(unreachable.exit()).isEqualTo(HoldfastCommand.EXIT_UNREACHABLE);
     assertThat(unreachable.err()).contains("cannot reach");
   }
 
   @Test
   void missingToken_isAUsageErrorNamingTheEnvironmentVariable() {
-    CliRun noToken = runRaw("ring", "list", "--server", "http://127.0.0.1:" + server.port(), "--token", "");
+    CliRun noToken =
+        runRaw("ring", "list", "--server", "http://127.0.0.1:" + server.port(), "--token", "");
     assertThat(noToken.exit()).isEqualTo(CommandLine.ExitCode.USAGE);
     assertThat(noToken.err()).contains("HOLDFAST_TOKEN");
   }
@@ -89,13 +96,24 @@ class CliCommandsTest {
   @Test
   void stagePublishHistoryAndDiff_roundTripThroughTheCli() throws Exception {
     assertThat(run("ns", "create", "cli-ns", "--description", "from the CLI").exit()).isZero();
-    assertThat(run("ns", "set-layer", "cli-ns", "default", "--json", "{\"a\": 1, \"b\": {\"c\": true}}").exit()).isZero();
+    assertThat(
+            run(
+                    "ns",
+                    "set-layer",
+                    "cli-ns",
+                    "default",
+                    "--json",
+                    "{\"a\": 1, \"b\": {\"c\": true}}")
+                .exit())
+        .isZero();
     CliRun first = run("ns", "publish", "cli-ns", "-m", "first");
     assertThat(first.exit()).isZero();
     long from = first.json().path("revision").asLong();
 
-    Path layer = Files.writeString(dataDir.resolve("layer.json"), "{\"a\": 2, \"b\": {\"c\": true}}");
-    assertThat(run("ns", "set-layer", "cli-ns", "default", "--file", layer.toString()).exit()).isZero();
+    Path layer =
+        Files.writeString(dataDir.resolve("layer.json"), "{\"a\": 2, \"b\": {\"c\": true}}");
+    assertThat(run("ns", "set-layer", "cli-ns", "default", "--file", layer.toString()).exit())
+        .isZero();
     CliRun second = run("ns", "publish", "cli-ns", "-m", "second");
     assertThat(second.json().path("revision").asLong()).isGreaterThan(from);
 
@@ -120,7 +138,8 @@ class CliCommandsTest {
 
   @Test
   void serverWithAnInvalidPort_exitsTwoNamingTheKey() {
-    CliRun invalid = runRaw("server", "--port", "seventy", "--data-dir", dataDir.resolve("unused").toString());
+    CliRun invalid =
+        runRaw("server", "--port", "seventy", "--data-dir", dataDir.resolve("unused").toString());
     assertThat(invalid.exit()).isEqualTo(CommandLine.ExitCode.USAGE);
     assertThat(invalid.err()).contains("port").contains("seventy");
   }
@@ -129,25 +148,36 @@ class CliCommandsTest {
   void demoData_seedsFourInstancesWithWorkingCredentialsAndSubscriptions() throws Exception {
     Path other = Files.createDirectories(dataDir.resolve("demo"));
     try (HoldfastServer demo = HoldfastServer.start(ServerConfig.builder(other).port(0).build())) {
-      AdminClient client = new AdminClient(java.net.URI.create("http://127.0.0.1:" + demo.port()), demo.adminToken());
+      AdminClient client =
+          new AdminClient(
+              java.net.URI.create("http://127.0.0.1:" + demo.port()), demo.adminToken());
       JsonNode seeded = DemoData.seed(client);
       assertThat(seeded.path("instances").size()).isEqualTo(4);
       String token = seeded.path("instances").path("acme-prod").asText();
-      java.net.http.HttpResponse<String> response = instanceGet(demo, token, "/v1/instances/acme-prod/config/core");
+      java.net.http.HttpResponse<String> response =
+          instanceGet(demo, token, "/v1/instances/acme-prod/config/core");
       assertThat(response.statusCode()).isEqualTo(200);
-      assertThat(response.body()).contains("\"maxUploadMb\":100").contains("acme-support@example.com");
+      assertThat(response.body())
+          .contains("\"maxUploadMb\":100")
+          .contains("acme-support@example.com");
       java.net.http.HttpResponse<String> subscriptions =
           instanceGet(demo, token, "/v1/instances/acme-prod/config/subscriptions");
       assertThat(subscriptions.statusCode()).isEqualTo(200);
-      assertThat(subscriptions.body()).contains("\"crm\":[").contains("\"quantity\":250").doesNotContain("demo data");
+      assertThat(subscriptions.body())
+          .contains("\"crm\":[")
+          .contains("\"quantity\":250")
+          .doesNotContain("demo data");
     }
   }
 
-  private static java.net.http.HttpResponse<String> instanceGet(HoldfastServer server, String token, String path)
-      throws Exception {
-    return java.net.http.HttpClient.newHttpClient().send(
-        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port() + path))
-            .header("Authorization", "Bearer " + token).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
+  private static java.net.http.HttpResponse<String> instanceGet(
+      HoldfastServer server, String token, String path) throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + server.port() + path))
+                .header("Authorization", "Bearer " + token)
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
   }
 }

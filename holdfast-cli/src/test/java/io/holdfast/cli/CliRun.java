@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 
-/** The outcome of one {@code holdfast} command line run in-process: exit code, stdout and stderr. */
+/**
+ * The outcome of one {@code holdfast} command line run in-process: exit code, stdout and stderr.
+ */
 record CliRun(int exit, String out, String err) {
 
   private static final ObjectMapper JSON = new ObjectMapper();

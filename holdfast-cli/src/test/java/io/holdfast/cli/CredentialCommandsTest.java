@@ -15,19 +15,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code holdfast credential create|list|update|rotate|revoke} against a real replica, and
- * {@code holdfast server} refusing a signing key that others can read.
+ * {@code holdfast credential create|list|update|rotate|revoke} against a real replica, and {@code
+ * holdfast server} refusing a signing key that others can read.
  */
 class CredentialCommandsTest {
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
 
   private static HoldfastServer server;
 
   @BeforeAll
   static void startServer() {
-    server = HoldfastServer.start(ServerConfig.builder(dataDir).port(0).refreshInterval(Duration.ofMillis(50)).build());
+    server =
+        HoldfastServer.start(
+            ServerConfig.builder(dataDir).port(0).refreshInterval(Duration.ofMillis(50)).build());
   }
 
   @AfterAll
@@ -41,12 +42,22 @@ class CredentialCommandsTest {
 
   /** A read with {@code token} instead of the bootstrap one: its exit code. */
   private static int readWith(String token) {
-    return CliRun.raw("ring", "list", "--server", "http://127.0.0.1:" + server.port(), "--token", token).exit();
+    return CliRun.raw(
+            "ring", "list", "--server", "http://127.0.0.1:" + server.port(), "--token", token)
+        .exit();
   }
 
   @Test
   void lifecycle_createUpdateRotateRevoke_eachTakesEffectAtOnce() throws Exception {
-    CliRun created = run("credential", "create", "cli-ops", "--role", "viewer", "--expires", "2100-01-01T00:00:00Z");
+    CliRun created =
+        run(
+            "credential",
+            "create",
+            "cli-ops",
+            "--role",
+            "viewer",
+            "--expires",
+            "2100-01-01T00:00:00Z");
     assertThat(created.exit()).isZero();
     String token = created.json().get("token").asText();
     assertThat(created.json().get("expiresAt").asText()).isEqualTo("2100-01-01T00:00:00Z");
@@ -102,15 +113,21 @@ class CredentialCommandsTest {
   }
 
   @Test
-  void server_refusesASigningKeyOthersCanRead_withOneClearLineAndANonZeroExit(@TempDir Path other) throws Exception {
+  void server_refusesASigningKeyOthersCanRead_withOneClearLineAndANonZeroExit(@TempDir Path other)
+      throws Exception {
     HoldfastServer.start(ServerConfig.builder(other).port(0).build()).close();
     Path key = other.resolve("signing-key.pem");
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
 
-    CliRun refused = CliRun.raw("server", "--data-dir", other.toString(), "--port", "0", "--probe-enabled", "false");
+    CliRun refused =
+        CliRun.raw(
+            "server", "--data-dir", other.toString(), "--port", "0", "--probe-enabled", "false");
 
     assertThat(refused.exit()).isEqualTo(ServerCommand.EXIT_UNSAFE_FILES).isNotZero();
-    assertThat(refused.err()).startsWith("error: the signing key " + key).contains("chmod 600 " + key)
-        .doesNotContain("Exception").doesNotContain("\tat ");
+    assertThat(refused.err())
+        .startsWith("error: the signing key " + key)
+        .contains("chmod 600 " + key)
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
   }
 }

@@ -21,8 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProbeCommandTest {
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
 
   private static HoldfastServer server;
   private static FaultyReplica proxy;
@@ -30,8 +29,14 @@ class ProbeCommandTest {
   @BeforeAll
   static void start() throws Exception {
     // probeEnabled creates the canary; the rounds of the replica itself play no part here.
-    server = HoldfastServer.start(ServerConfig.builder(dataDir).port(0).refreshInterval(Duration.ofMillis(50))
-        .probeEnabled(true).probeInterval(Duration.ofHours(1)).build());
+    server =
+        HoldfastServer.start(
+            ServerConfig.builder(dataDir)
+                .port(0)
+                .refreshInterval(Duration.ofMillis(50))
+                .probeEnabled(true)
+                .probeInterval(Duration.ofHours(1))
+                .build());
     proxy = FaultyReplica.start(replica());
   }
 
@@ -46,8 +51,17 @@ class ProbeCommandTest {
   }
 
   private static CliRun probe(String... extra) {
-    String[] base = {"probe", "--replica", replica().toString(), "--replica", proxy.uri().toString(),
-        "--credential", server.probe().canaryCredential(), "--timeout", "2s"};
+    String[] base = {
+      "probe",
+      "--replica",
+      replica().toString(),
+      "--replica",
+      proxy.uri().toString(),
+      "--credential",
+      server.probe().canaryCredential(),
+      "--timeout",
+      "2s"
+    };
     String[] args = new String[base.length + extra.length];
     System.arraycopy(base, 0, args, 0, base.length);
     System.arraycopy(extra, 0, args, base.length, extra.length);
@@ -61,7 +75,10 @@ class ProbeCommandTest {
     CliRun run = probe("--trust-key", server.verificationKey().toBase64());
 
     assertThat(run.exit()).as(run.err()).isZero();
-    assertThat(run.out()).contains("REPLICA").contains(replica().toString()).contains(proxy.uri().toString());
+    assertThat(run.out())
+        .contains("REPLICA")
+        .contains(replica().toString())
+        .contains(proxy.uri().toString());
     assertThat(run.err()).isEmpty();
   }
 
@@ -69,21 +86,30 @@ class ProbeCommandTest {
   void signingKeyFileAsTrustKey_andAdminTokenAsCredential_work() {
     proxy.clear();
 
-    CliRun run = CliRun.raw("probe", "--replica", replica().toString(), "--credential", server.adminToken(),
-        "--trust-key", dataDir.resolve("signing-key.pem").toString());
+    CliRun run =
+        CliRun.raw(
+            "probe",
+            "--replica",
+            replica().toString(),
+            "--credential",
+            server.adminToken(),
+            "--trust-key",
+            dataDir.resolve("signing-key.pem").toString());
 
     assertThat(run.exit()).as(run.err()).isZero();
   }
 
   @Test
-  void A9_checksumsUnavailableOnOneReplica_exitsFive_namingTheCheckAndTheReplica() throws Exception {
+  void A9_checksumsUnavailableOnOneReplica_exitsFive_namingTheCheckAndTheReplica()
+      throws Exception {
     proxy.clear();
     proxy.fault("/checksums", Fault.status(503, "5"));
 
     CliRun run = probe("--pin-key-id", server.verificationKey().keyId(), "--json");
 
     assertThat(run.exit()).isEqualTo(ProbeCommand.EXIT_PROBE_FAILED);
-    assertThat(run.err()).contains("probe failed: checksums on " + proxy.uri() + ": checksums: HTTP 503")
+    assertThat(run.err())
+        .contains("probe failed: checksums on " + proxy.uri() + ": checksums: HTTP 503")
         .doesNotContain(replica().toString());
     JsonNode report = run.json();
     assertThat(report.path("healthy").asBoolean()).isFalse();
@@ -100,20 +126,29 @@ class ProbeCommandTest {
     CliRun run = probe("--trust-key", server.verificationKey().toBase64());
 
     assertThat(run.exit()).isEqualTo(ProbeCommand.EXIT_PROBE_FAILED);
-    assertThat(run.err()).contains("probe failed: digest on " + proxy.uri() + ": Repr-Digest does not match the body");
+    assertThat(run.err())
+        .contains(
+            "probe failed: digest on " + proxy.uri() + ": Repr-Digest does not match the body");
     assertThat(run.out()).contains("DOWN");
   }
 
   @Test
   void untrustedKey_failsTheSignatureCheck() throws Exception {
     proxy.clear();
-    String otherKey = java.util.Base64.getEncoder().encodeToString(
-        java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic().getEncoded());
+    String otherKey =
+        java.util.Base64.getEncoder()
+            .encodeToString(
+                java.security.KeyPairGenerator.getInstance("Ed25519")
+                    .generateKeyPair()
+                    .getPublic()
+                    .getEncoded());
 
     CliRun run = probe("--trust-key", otherKey);
 
     assertThat(run.exit()).isEqualTo(ProbeCommand.EXIT_PROBE_FAILED);
-    assertThat(run.err()).contains("probe failed: signature on " + replica()).contains("which is not trusted");
+    assertThat(run.err())
+        .contains("probe failed: signature on " + replica())
+        .contains("which is not trusted");
   }
 
   @Test

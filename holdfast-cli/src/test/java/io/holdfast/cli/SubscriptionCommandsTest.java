@@ -16,19 +16,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code holdfast application|subscription|audit} against a real replica: output, exit codes, messages. */
+/**
+ * {@code holdfast application|subscription|audit} against a real replica: output, exit codes,
+ * messages.
+ */
 class SubscriptionCommandsTest {
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private HoldfastServer server;
 
   @BeforeEach
   void start() {
-    server = HoldfastServer.start(ServerConfig.builder(dataDir).port(0).refreshInterval(Duration.ofMillis(50)).build());
+    server =
+        HoldfastServer.start(
+            ServerConfig.builder(dataDir).port(0).refreshInterval(Duration.ofMillis(50)).build());
     assertThat(run("instance", "create", "acme-prod", "--ring", "live").exit()).isZero();
-    assertThat(run("application", "create", "crm", "--display-name", "Customer relations").exit()).isZero();
+    assertThat(run("application", "create", "crm", "--display-name", "Customer relations").exit())
+        .isZero();
   }
 
   @AfterEach
@@ -42,10 +47,38 @@ class SubscriptionCommandsTest {
 
   private CliRun subscribe(String from, String until) {
     return until == null
-        ? run("subscription", "create", "--instance", "acme-prod", "--application", "crm", "--quantity", "25",
-            "--valid-from", from, "--plan", "enterprise", "--notes", "deal 42")
-        : run("subscription", "create", "--instance", "acme-prod", "--application", "crm", "--quantity", "25",
-            "--valid-from", from, "--valid-until", until, "--plan", "enterprise", "--notes", "deal 42");
+        ? run(
+            "subscription",
+            "create",
+            "--instance",
+            "acme-prod",
+            "--application",
+            "crm",
+            "--quantity",
+            "25",
+            "--valid-from",
+            from,
+            "--plan",
+            "enterprise",
+            "--notes",
+            "deal 42")
+        : run(
+            "subscription",
+            "create",
+            "--instance",
+            "acme-prod",
+            "--application",
+            "crm",
+            "--quantity",
+            "25",
+            "--valid-from",
+            from,
+            "--valid-until",
+            until,
+            "--plan",
+            "enterprise",
+            "--notes",
+            "deal 42");
   }
 
   @Test
@@ -53,7 +86,8 @@ class SubscriptionCommandsTest {
     CliRun listed = run("application", "list");
 
     assertThat(listed.exit()).isZero();
-    assertThat(listed.json().path("applications").get(0).path("displayName").asText()).isEqualTo("Customer relations");
+    assertThat(listed.json().path("applications").get(0).path("displayName").asText())
+        .isEqualTo("Customer relations");
   }
 
   @Test
@@ -62,39 +96,86 @@ class SubscriptionCommandsTest {
     assertThat(created.exit()).as(created.err()).isZero();
     String id = created.json().path("id").asText();
 
-    assertThat(run("subscription", "list", "--instance", "acme-prod").json().path("subscriptions").get(0)
-        .path("id").asText()).isEqualTo(id);
+    assertThat(
+            run("subscription", "list", "--instance", "acme-prod")
+                .json()
+                .path("subscriptions")
+                .get(0)
+                .path("id")
+                .asText())
+        .isEqualTo(id);
     assertThat(run("subscription", "show", id).json().path("notes").asText()).isEqualTo("deal 42");
 
-    CliRun changed = run("subscription", "change", id, "--quantity", "30", "--overage", "2", "--valid-until",
-        "2999-01-01T00:00:00Z", "--plan", "premium");
+    CliRun changed =
+        run(
+            "subscription",
+            "change",
+            id,
+            "--quantity",
+            "30",
+            "--overage",
+            "2",
+            "--valid-until",
+            "2999-01-01T00:00:00Z",
+            "--plan",
+            "premium");
     assertThat(changed.exit()).as(changed.err()).isZero();
     JsonNode after = changed.json();
     assertThat(after.path("quantity").asLong()).isEqualTo(30);
     assertThat(after.path("overage").asLong()).isEqualTo(2);
     assertThat(after.path("validUntil").asText()).isEqualTo("2999-01-01T00:00:00Z");
-    assertThat(run("subscription", "change", id, "--open-ended").json().path("validUntil").isNull()).isTrue();
+    assertThat(run("subscription", "change", id, "--open-ended").json().path("validUntil").isNull())
+        .isTrue();
 
-    JsonNode usage = run("subscription", "usage", "--instance", "acme-prod").json().path("usage").get(0);
+    JsonNode usage =
+        run("subscription", "usage", "--instance", "acme-prod").json().path("usage").get(0);
     assertThat(usage.path("quantity").asLong()).isEqualTo(30);
     assertThat(run("subscription", "usage", "--over-allocated").json().path("usage")).isEmpty();
 
     CliRun ended = run("subscription", "end", id);
     assertThat(ended.json().path("status").asText()).isEqualTo("cancelled");
-    assertThat(run("subscription", "list", "--status", "active").json().path("subscriptions")).isEmpty();
+    assertThat(run("subscription", "list", "--status", "active").json().path("subscriptions"))
+        .isEmpty();
   }
 
   @Test
   void refusedSubscriptions_exitOneWithTheProblemOnStderr() {
-    CliRun negative = run("subscription", "create", "--instance", "acme-prod", "--application", "crm", "--quantity",
-        "-5", "--valid-from", "2026-01-01T00:00:00Z", "--plan", "p");
+    CliRun negative =
+        run(
+            "subscription",
+            "create",
+            "--instance",
+            "acme-prod",
+            "--application",
+            "crm",
+            "--quantity",
+            "-5",
+            "--valid-from",
+            "2026-01-01T00:00:00Z",
+            "--plan",
+            "p");
     assertThat(negative.exit()).isEqualTo(HoldfastCommand.EXIT_REFUSED);
     assertThat(negative.err()).contains("Invalid request").contains("quantity").contains("400");
 
-    CliRun unknownApplication = run("subscription", "create", "--instance", "acme-prod", "--application", "payroll",
-        "--quantity", "5", "--valid-from", "2026-01-01T00:00:00Z", "--plan", "p");
+    CliRun unknownApplication =
+        run(
+            "subscription",
+            "create",
+            "--instance",
+            "acme-prod",
+            "--application",
+            "payroll",
+            "--quantity",
+            "5",
+            "--valid-from",
+            "2026-01-01T00:00:00Z",
+            "--plan",
+            "p");
     assertThat(unknownApplication.exit()).isEqualTo(HoldfastCommand.EXIT_REFUSED);
-    assertThat(unknownApplication.err()).contains("Unknown application").contains("payroll").contains("404");
+    assertThat(unknownApplication.err())
+        .contains("Unknown application")
+        .contains("payroll")
+        .contains("404");
 
     assertThat(subscribe("2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z").exit()).isZero();
     CliRun overlap = subscribe("2026-06-01T00:00:00Z", null);
@@ -103,24 +184,71 @@ class SubscriptionCommandsTest {
     assertThat(overlap.out()).isEmpty();
   }
 
-  /** The CLI checks no bounds of its own: the server's maximum holds on this path too, on both sides. */
+  /**
+   * The CLI checks no bounds of its own: the server's maximum holds on this path too, on both
+   * sides.
+   */
   @Test
   void quantityAndOverage_atTheMaximumAreAccepted_andOneMoreIsRefused() throws Exception {
-    CliRun tooMany = run("subscription", "create", "--instance", "acme-prod", "--application", "crm", "--quantity",
-        "1000000001", "--valid-from", "2026-01-01T00:00:00Z", "--plan", "p");
+    CliRun tooMany =
+        run(
+            "subscription",
+            "create",
+            "--instance",
+            "acme-prod",
+            "--application",
+            "crm",
+            "--quantity",
+            "1000000001",
+            "--valid-from",
+            "2026-01-01T00:00:00Z",
+            "--plan",
+            "p");
     assertThat(tooMany.exit()).isEqualTo(HoldfastCommand.EXIT_REFUSED);
-    assertThat(tooMany.err()).contains("Invalid request").contains("quantity").contains("1000000000").contains("400");
-    CliRun longMax = run("subscription", "create", "--instance", "acme-prod", "--application", "crm", "--quantity",
-        "9223372036854775807", "--overage", "9223372036854775807", "--valid-from", "2026-01-01T00:00:00Z",
-        "--plan", "p");
+    assertThat(tooMany.err())
+        .contains("Invalid request")
+        .contains("quantity")
+        .contains("1000000000")
+        .contains("400");
+    CliRun longMax =
+        run(
+            "subscription",
+            "create",
+            "--instance",
+            "acme-prod",
+            "--application",
+            "crm",
+            "--quantity",
+            "9223372036854775807",
+            "--overage",
+            "9223372036854775807",
+            "--valid-from",
+            "2026-01-01T00:00:00Z",
+            "--plan",
+            "p");
     assertThat(longMax.exit()).isEqualTo(HoldfastCommand.EXIT_REFUSED);
     assertThat(run("subscription", "list").json().path("subscriptions")).isEmpty();
 
-    CliRun max = run("subscription", "create", "--instance", "acme-prod", "--application", "crm", "--quantity",
-        "1000000000", "--overage", "1000000000", "--valid-from", "2026-01-01T00:00:00Z", "--plan", "p");
+    CliRun max =
+        run(
+            "subscription",
+            "create",
+            "--instance",
+            "acme-prod",
+            "--application",
+            "crm",
+            "--quantity",
+            "1000000000",
+            "--overage",
+            "1000000000",
+            "--valid-from",
+            "2026-01-01T00:00:00Z",
+            "--plan",
+            "p");
     assertThat(max.exit()).as(max.err()).isZero();
     assertThat(max.json().path("quantity").asLong()).isEqualTo(1_000_000_000L);
-    CliRun overageTooMany = run("subscription", "change", max.json().path("id").asText(), "--overage", "1000000001");
+    CliRun overageTooMany =
+        run("subscription", "change", max.json().path("id").asText(), "--overage", "1000000001");
     assertThat(overageTooMany.exit()).isEqualTo(HoldfastCommand.EXIT_REFUSED);
     assertThat(overageTooMany.err()).contains("overage");
   }
@@ -135,11 +263,26 @@ class SubscriptionCommandsTest {
     assertThat(refused.err()).contains("force").contains("409");
     assertThat(run("subscription", "show", id).json().path("quantity").asLong()).isEqualTo(25);
 
-    CliRun forced = run("subscription", "change", id, "--quantity", "0", "--force", "contract ended, ticket 42");
+    CliRun forced =
+        run(
+            "subscription",
+            "change",
+            id,
+            "--quantity",
+            "0",
+            "--force",
+            "contract ended, ticket 42");
     assertThat(forced.exit()).as(forced.err()).isZero();
     assertThat(forced.json().path("quantity").asLong()).isZero();
-    assertThat(run("audit", "list", "--target", "subscription:" + id).json().path("entries").get(0)
-        .path("after").path("forceReason").asText()).isEqualTo("contract ended, ticket 42");
+    assertThat(
+            run("audit", "list", "--target", "subscription:" + id)
+                .json()
+                .path("entries")
+                .get(0)
+                .path("after")
+                .path("forceReason")
+                .asText())
+        .isEqualTo("contract ended, ticket 42");
   }
 
   @Test
@@ -150,7 +293,8 @@ class SubscriptionCommandsTest {
     assertThat(nothing.exit()).isEqualTo(CommandLine.ExitCode.USAGE);
     assertThat(nothing.err()).contains("nothing to change");
 
-    CliRun both = run("subscription", "change", id, "--open-ended", "--valid-until", "2027-01-01T00:00:00Z");
+    CliRun both =
+        run("subscription", "change", id, "--open-ended", "--valid-until", "2027-01-01T00:00:00Z");
     assertThat(both.exit()).isEqualTo(CommandLine.ExitCode.USAGE);
     assertThat(both.err()).contains("mutually exclusive");
   }
@@ -161,16 +305,19 @@ class SubscriptionCommandsTest {
     run("subscription", "change", id, "--quantity", "40");
 
     CliRun listed = run("audit", "list", "--target", "subscription:" + id);
-    assertThat(listed.json().path("entries")).extracting(e -> e.path("action").asText())
+    assertThat(listed.json().path("entries"))
+        .extracting(e -> e.path("action").asText())
         .containsExactly("subscription.change", "subscription.create");
     CliRun intact = run("audit", "verify");
     assertThat(intact.exit()).isZero();
     assertThat(intact.json().path("intact").asBoolean()).isTrue();
 
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("holdfast.db"));
+    try (Connection c =
+            DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("holdfast.db"));
         Statement statement = c.createStatement()) {
       statement.execute("PRAGMA busy_timeout = 5000");
-      statement.executeUpdate("UPDATE audit_log SET actor = 'admin:nobody' WHERE action = 'subscription.create'");
+      statement.executeUpdate(
+          "UPDATE audit_log SET actor = 'admin:nobody' WHERE action = 'subscription.create'");
     }
 
     CliRun broken = run("audit", "verify");

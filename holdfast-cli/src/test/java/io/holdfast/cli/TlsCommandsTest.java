@@ -13,11 +13,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The admin verbs and {@code holdfast probe} against a replica that speaks TLS, and its start-up errors. */
+/**
+ * The admin verbs and {@code holdfast probe} against a replica that speaks TLS, and its start-up
+ * errors.
+ */
 class TlsCommandsTest {
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   private static TestPki pki;
   private static TestPki.Issued certificate;
@@ -28,9 +30,15 @@ class TlsCommandsTest {
     pki = TestPki.create(dir, "cli");
     certificate = pki.server("replica");
     // probeEnabled creates the canary that `holdfast probe` reads.
-    server = HoldfastServer.start(ServerConfig.builder(dir.resolve("data")).port(0).refreshInterval(Duration.ofMillis(50))
-        .probeEnabled(true).probeInterval(Duration.ofHours(1))
-        .tls(TlsSettings.of(certificate.certificate(), certificate.privateKey(), null)).build());
+    server =
+        HoldfastServer.start(
+            ServerConfig.builder(dir.resolve("data"))
+                .port(0)
+                .refreshInterval(Duration.ofMillis(50))
+                .probeEnabled(true)
+                .probeInterval(Duration.ofHours(1))
+                .tls(TlsSettings.of(certificate.certificate(), certificate.privateKey(), null))
+                .build());
   }
 
   @AfterAll
@@ -44,8 +52,16 @@ class TlsCommandsTest {
 
   @Test
   void adminVerb_withCacert_talksTls() {
-    CliRun run = CliRun.raw("ring", "list", "--server", https(), "--token", server.adminToken(),
-        "--cacert", pki.caCertificate().toString());
+    CliRun run =
+        CliRun.raw(
+            "ring",
+            "list",
+            "--server",
+            https(),
+            "--token",
+            server.adminToken(),
+            "--cacert",
+            pki.caCertificate().toString());
 
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.out()).contains("live");
@@ -62,8 +78,16 @@ class TlsCommandsTest {
   @Test
   void adminVerb_withAnUnreadableCacert_saysWhichFile() {
     Path missing = dir.resolve("no-such-ca.pem");
-    CliRun run = CliRun.raw("ring", "list", "--server", https(), "--token", server.adminToken(),
-        "--cacert", missing.toString());
+    CliRun run =
+        CliRun.raw(
+            "ring",
+            "list",
+            "--server",
+            https(),
+            "--token",
+            server.adminToken(),
+            "--cacert",
+            missing.toString());
 
     assertThat(run.exit()).isEqualTo(picocli.CommandLine.ExitCode.USAGE);
     assertThat(run.err()).contains("cannot read the CA bundle " + missing).doesNotContain("\tat ");
@@ -71,8 +95,17 @@ class TlsCommandsTest {
 
   @Test
   void probe_withCacert_passes_andWithoutFails() {
-    String[] probe = {"probe", "--replica", https(), "--credential", server.probe().canaryCredential(),
-        "--trust-key", server.verificationKey().toBase64(), "--timeout", "3s"};
+    String[] probe = {
+      "probe",
+      "--replica",
+      https(),
+      "--credential",
+      server.probe().canaryCredential(),
+      "--trust-key",
+      server.verificationKey().toBase64(),
+      "--timeout",
+      "3s"
+    };
 
     CliRun trusted = CliRun.raw(concat(probe, "--cacert", pki.caCertificate().toString()));
     assertThat(trusted.exit()).as(trusted.err()).isZero();
@@ -86,11 +119,23 @@ class TlsCommandsTest {
   @Test
   void server_withAMissingCertificate_refusesToStart_withOneClearLine() {
     Path missing = dir.resolve("missing.crt");
-    CliRun refused = CliRun.raw("server", "--data-dir", dir.resolve("other").toString(), "--port", "0",
-        "--probe-enabled", "false", "--tls-cert", missing.toString(), "--tls-key", certificate.privateKey().toString());
+    CliRun refused =
+        CliRun.raw(
+            "server",
+            "--data-dir",
+            dir.resolve("other").toString(),
+            "--port",
+            "0",
+            "--probe-enabled",
+            "false",
+            "--tls-cert",
+            missing.toString(),
+            "--tls-key",
+            certificate.privateKey().toString());
 
     assertThat(refused.exit()).isEqualTo(picocli.CommandLine.ExitCode.USAGE);
-    assertThat(refused.err()).isEqualTo("error: tls-cert " + missing + " does not exist" + System.lineSeparator());
+    assertThat(refused.err())
+        .isEqualTo("error: tls-cert " + missing + " does not exist" + System.lineSeparator());
   }
 
   private static String[] concat(String[] first, String... rest) {

@@ -13,8 +13,8 @@ import java.util.Objects;
  * client.reportApplicationHealth(ApplicationHealth.ok());
  * }</pre>
  *
- * <p>{@link #since()} is set by the client, from its clock, when it is told of a status other
- * than the previous one; a report of the same status with another reason keeps it.
+ * <p>{@link #since()} is set by the client, from its clock, when it is told of a status other than
+ * the previous one; a report of the same status with another reason keeps it.
  */
 public final class ApplicationHealth {
 
@@ -45,17 +45,23 @@ public final class ApplicationHealth {
     return new ApplicationHealth(Status.OK, null, null);
   }
 
-  /** @param reason why, or {@code null}; cut to {@value #MAX_REASON_LENGTH} characters */
+  /**
+   * @param reason why, or {@code null}; cut to {@value #MAX_REASON_LENGTH} characters
+   */
   public static ApplicationHealth degraded(String reason) {
     return new ApplicationHealth(Status.DEGRADED, reason, null);
   }
 
-  /** @param reason why, or {@code null}; cut to {@value #MAX_REASON_LENGTH} characters */
+  /**
+   * @param reason why, or {@code null}; cut to {@value #MAX_REASON_LENGTH} characters
+   */
   public static ApplicationHealth failing(String reason) {
     return new ApplicationHealth(Status.FAILING, reason, null);
   }
 
-  /** @param reason why, or {@code null}; cut to {@value #MAX_REASON_LENGTH} characters */
+  /**
+   * @param reason why, or {@code null}; cut to {@value #MAX_REASON_LENGTH} characters
+   */
   public static ApplicationHealth of(Status status, String reason) {
     return new ApplicationHealth(status, reason, null);
   }
@@ -70,8 +76,8 @@ public final class ApplicationHealth {
   }
 
   /**
-   * Since when the application has had this status, by the client's clock; {@code null} on a
-   * value the client has not been told of yet (one made by the factories).
+   * Since when the application has had this status, by the client's clock; {@code null} on a value
+   * the client has not been told of yet (one made by the factories).
    */
   public Instant since() {
     return since;
@@ -93,7 +99,9 @@ public final class ApplicationHealth {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof ApplicationHealth that && status == that.status && Objects.equals(reason, that.reason)
+    return other instanceof ApplicationHealth that
+        && status == that.status
+        && Objects.equals(reason, that.reason)
         && Objects.equals(since, that.since);
   }
 
@@ -104,7 +112,10 @@ public final class ApplicationHealth {
 
   @Override
   public String toString() {
-    return "ApplicationHealth[" + status + (reason == null ? "" : ": " + reason)
-        + (since == null ? "" : " since " + since) + "]";
+    return "ApplicationHealth["
+        + status
+        + (reason == null ? "" : ": " + reason)
+        + (since == null ? "" : " since " + since)
+        + "]";
   }
 }

@@ -2,8 +2,8 @@ package io.holdfast.client;
 
 /**
  * Told when a namespace's document changes to a newer verified revision. Runs on the client's
- * listener thread, never under a lock; an exception it throws is logged and does not affect
- * other listeners or the client.
+ * listener thread, never under a lock; an exception it throws is logged and does not affect other
+ * listeners or the client.
  */
 @FunctionalInterface
 public interface ChangeListener {

@@ -11,8 +11,8 @@ import java.util.Optional;
  * One namespace's document as the client holds it, with its freshness. Immutable; reads never
  * block, never do I/O and never throw for a missing or mistyped value: they return the default.
  *
- * <p>Paths are dotted member names ({@code "support.email"}) or JSON Pointers
- * ({@code "/support/email"}) when a member name itself contains a dot.
+ * <p>Paths are dotted member names ({@code "support.email"}) or JSON Pointers ({@code
+ * "/support/email"}) when a member name itself contains a dot.
  */
 public final class ConfigSnapshot {
 
@@ -24,18 +24,33 @@ public final class ConfigSnapshot {
   private final JsonPaths paths;
 
   /**
-   * A snapshot of a document held by something other than a client: the fixed documents of
-   * {@code holdfast-testkit}'s {@code FixedConfig}, or an application's own test. The content is
-   * copied, so the caller's tree may change afterwards.
+   * A snapshot of a document held by something other than a client: the fixed documents of {@code
+   * holdfast-testkit}'s {@code FixedConfig}, or an application's own test. The content is copied,
+   * so the caller's tree may change afterwards.
    *
    * @param etag the document's entity tag, or {@code null} if it has none
    */
-  public ConfigSnapshot(String namespace, long revision, String etag, JsonNode content, Freshness freshness) {
-    this(namespace, revision, etag, Objects.requireNonNull(content, "content").deepCopy(), freshness, new JsonPaths());
+  public ConfigSnapshot(
+      String namespace, long revision, String etag, JsonNode content, Freshness freshness) {
+    this(
+        namespace,
+        revision,
+        etag,
+        Objects.requireNonNull(content, "content").deepCopy(),
+        freshness,
+        new JsonPaths());
   }
 
-  /** The client's own: its snapshots share one path cache, and their content is never handed out. */
-  ConfigSnapshot(String namespace, long revision, String etag, JsonNode content, Freshness freshness, JsonPaths paths) {
+  /**
+   * The client's own: its snapshots share one path cache, and their content is never handed out.
+   */
+  ConfigSnapshot(
+      String namespace,
+      long revision,
+      String etag,
+      JsonNode content,
+      Freshness freshness,
+      JsonPaths paths) {
     this.namespace = Objects.requireNonNull(namespace, "namespace");
     this.revision = revision;
     this.etag = etag;
@@ -84,12 +99,16 @@ public final class ConfigSnapshot {
 
   public long getLong(String path, long defaultValue) {
     JsonNode node = paths.resolve(content, path);
-    return node != null && node.isIntegralNumber() && node.canConvertToLong() ? node.longValue() : defaultValue;
+    return node != null && node.isIntegralNumber() && node.canConvertToLong()
+        ? node.longValue()
+        : defaultValue;
   }
 
   public int getInt(String path, int defaultValue) {
     JsonNode node = paths.resolve(content, path);
-    return node != null && node.isIntegralNumber() && node.canConvertToInt() ? node.intValue() : defaultValue;
+    return node != null && node.isIntegralNumber() && node.canConvertToInt()
+        ? node.intValue()
+        : defaultValue;
   }
 
   public double getDouble(String path, double defaultValue) {

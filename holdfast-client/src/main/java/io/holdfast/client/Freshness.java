@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param lastVerifiedAt when a replica last confirmed the document (wall clock), or {@code null}
  * @param graceRemaining how much of the grace period is left; zero once EXPIRED
  */
-public record Freshness(Status status, Instant since, String reason, Instant lastVerifiedAt, Duration graceRemaining) {
+public record Freshness(
+    Status status, Instant since, String reason, Instant lastVerifiedAt, Duration graceRemaining) {
 
   public Freshness {
     Objects.requireNonNull(status, "status");

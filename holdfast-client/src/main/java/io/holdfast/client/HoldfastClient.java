@@ -45,8 +45,8 @@ import javax.net.ssl.SSLContext;
  * }</pre>
  *
  * <p>Reads ({@link #snapshot}, {@link #status}) never block on I/O and never throw for missing
- * values; every document they return passed verification. No thread starts before
- * {@link #start()}; {@link #close()} stops them. Thread-safe.
+ * values; every document they return passed verification. No thread starts before {@link #start()};
+ * {@link #close()} stops them. Thread-safe.
  */
 public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
 
@@ -62,10 +62,13 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
   private HoldfastClient(ClientSettings settings) {
     JsonPaths paths = new JsonPaths();
     this.clock = settings.clock();
-    this.runtime = new ClientRuntime(settings, VERSION,
-        (namespace, revision, etag, content, freshness) -> new ConfigSnapshot(namespace, revision, etag, content,
-            freshness, paths),
-        applicationHealth::get);
+    this.runtime =
+        new ClientRuntime(
+            settings,
+            VERSION,
+            (namespace, revision, etag, content, freshness) ->
+                new ConfigSnapshot(namespace, revision, etag, content, freshness, paths),
+            applicationHealth::get);
   }
 
   public static Builder builder() {
@@ -73,11 +76,11 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
   }
 
   /**
-   * Loads the last-known-good copies from disk, starts the background threads, and waits up to
-   * the start-up timeout for every namespace to be confirmed by a replica. Afterwards, a
-   * namespace with neither a replica's document nor a disk copy makes this throw
-   * {@link HoldfastUnavailableException} when {@link Builder#failWhenUnavailable(boolean)} is
-   * set (the default); otherwise it stays INITIALIZING and reads return defaults.
+   * Loads the last-known-good copies from disk, starts the background threads, and waits up to the
+   * start-up timeout for every namespace to be confirmed by a replica. Afterwards, a namespace with
+   * neither a replica's document nor a disk copy makes this throw {@link
+   * HoldfastUnavailableException} when {@link Builder#failWhenUnavailable(boolean)} is set (the
+   * default); otherwise it stays INITIALIZING and reads return defaults.
    *
    * @throws IllegalStateException if already started or closed
    */
@@ -95,8 +98,8 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
   public ConfigSnapshot snapshot(String namespace) {
     ConfigSnapshot snapshot = runtime.read(namespace);
     if (snapshot == null) {
-      throw new IllegalArgumentException("namespace '" + namespace + "' is not configured; configured: "
-          + runtime.namespaces());
+      throw new IllegalArgumentException(
+          "namespace '" + namespace + "' is not configured; configured: " + runtime.namespaces());
     }
     return snapshot;
   }
@@ -114,9 +117,9 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
   }
 
   /**
-   * How far the replicas' clocks are from this host's (replica minus local), from the
-   * {@code Date} of their last answer; empty before any answer. Informational: grace runs on the
-   * monotonic clock, so no skew can shorten or extend it. Beyond 5 minutes a warning is logged.
+   * How far the replicas' clocks are from this host's (replica minus local), from the {@code Date}
+   * of their last answer; empty before any answer. Informational: grace runs on the monotonic
+   * clock, so no skew can shorten or extend it. Beyond 5 minutes a warning is logged.
    */
   public Optional<Duration> clockSkew() {
     return runtime.clockSkew();
@@ -135,9 +138,9 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
   }
 
   /**
-   * Registers a listener told of every request to a replica and its outcome (see
-   * {@link FetchEvent}), for metrics; {@code holdfast-client-micrometer} is one. May be called
-   * before or after {@link #start()}. Without any, the client builds no events.
+   * Registers a listener told of every request to a replica and its outcome (see {@link
+   * FetchEvent}), for metrics; {@code holdfast-client-micrometer} is one. May be called before or
+   * after {@link #start()}. Without any, the client builds no events.
    */
   public void addFetchListener(FetchListener listener) {
     runtime.addFetchListener(Objects.requireNonNull(listener, "listener"));
@@ -145,21 +148,24 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
 
   /**
    * Tells the client how the application is doing; every heartbeat from now on carries it (none
-   * does before the first report). When the status differs from the last one reported, a
-   * heartbeat is sent at once, so a staged rollout's health gate on the server hears of it
-   * within seconds (at most one such extra heartbeat a second, however often the status
-   * flips); the same status with another reason goes with the next regular heartbeat. The
-   * client stamps {@link ApplicationHealth#since()} from its clock when the status changes.
+   * does before the first report). When the status differs from the last one reported, a heartbeat
+   * is sent at once, so a staged rollout's health gate on the server hears of it within seconds (at
+   * most one such extra heartbeat a second, however often the status flips); the same status with
+   * another reason goes with the next regular heartbeat. The client stamps {@link
+   * ApplicationHealth#since()} from its clock when the status changes.
    *
    * <p>Never blocks and never does I/O on the caller's thread. May be called before {@link
-   * #start()}, and from any thread; without heartbeats ({@link Builder#heartbeatInterval}
-   * zero) the report is only kept.
+   * #start()}, and from any thread; without heartbeats ({@link Builder#heartbeatInterval} zero) the
+   * report is only kept.
    */
   public void reportApplicationHealth(ApplicationHealth health) {
     Objects.requireNonNull(health, "health");
     Instant now = clock.instant();
-    ApplicationHealth previous = applicationHealth.getAndUpdate(held ->
-        health.withSince(held != null && held.status() == health.status() ? held.since() : now));
+    ApplicationHealth previous =
+        applicationHealth.getAndUpdate(
+            held ->
+                health.withSince(
+                    held != null && held.status() == health.status() ? held.since() : now));
     if (previous == null || previous.status() != health.status()) {
       runtime.heartbeatSoon();
     }
@@ -186,8 +192,8 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
   }
 
   /**
-   * Configuration of a client. Every setter validates its argument and names a bad one;
-   * {@link #build()} checks that the required values are present. Not thread-safe.
+   * Configuration of a client. Every setter validates its argument and names a bad one; {@link
+   * #build()} checks that the required values are present. Not thread-safe.
    */
   public static final class Builder {
     private static final Duration MAX_DURATION = Duration.ofDays(3650);
@@ -232,8 +238,10 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
     public Builder replicas(List<URI> uris) {
       for (URI uri : uris) {
         Objects.requireNonNull(uri, "replica");
-        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-          throw new IllegalArgumentException("replica must be an http or https URL with a host, was " + uri);
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())
+            || uri.getHost() == null) {
+          throw new IllegalArgumentException(
+              "replica must be an http or https URL with a host, was " + uri);
         }
         URI base = URI.create(uri.getScheme() + "://" + uri.getRawAuthority() + "/");
         if (replicas.contains(base)) {
@@ -268,10 +276,14 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
     /** The instance id and its credential. */
     public Builder instance(String id, String credential) {
       if (id == null || !NAME.matcher(id).matches()) {
-        throw new IllegalArgumentException("instance id must be 1-63 lower-case letters, digits and inner hyphens, was " + id);
+        throw new IllegalArgumentException(
+            "instance id must be 1-63 lower-case letters, digits and inner hyphens, was " + id);
       }
-      if (credential == null || credential.isBlank() || credential.chars().anyMatch(c -> c <= ' ' || c > '~')) {
-        throw new IllegalArgumentException("credential must be a non-empty token of printable ASCII characters");
+      if (credential == null
+          || credential.isBlank()
+          || credential.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+        throw new IllegalArgumentException(
+            "credential must be a non-empty token of printable ASCII characters");
       }
       this.instance = id;
       this.credential = credential;
@@ -290,7 +302,8 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
       Set<String> seen = new LinkedHashSet<>(namespaces);
       for (String name : names) {
         if (name == null || !NAME.matcher(name).matches()) {
-          throw new IllegalArgumentException("namespace must be 1-63 lower-case letters, digits and inner hyphens, was " + name);
+          throw new IllegalArgumentException(
+              "namespace must be 1-63 lower-case letters, digits and inner hyphens, was " + name);
         }
         if (!seen.add(name)) {
           throw new IllegalArgumentException("namespace listed twice: " + name);
@@ -310,7 +323,8 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
       Objects.requireNonNull(namespace, "namespace");
       Objects.requireNonNull(validator, "validator");
       if (validators.containsKey(namespace)) {
-        throw new IllegalStateException("a validator for namespace '" + namespace + "' was already set");
+        throw new IllegalStateException(
+            "a validator for namespace '" + namespace + "' was already set");
       }
       validators.put(namespace, validator);
       return this;
@@ -328,7 +342,10 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
       return this;
     }
 
-    /** A FRESH namespace not confirmed for this long becomes STALE even without a failure; default 5 min. */
+    /**
+     * A FRESH namespace not confirmed for this long becomes STALE even without a failure; default 5
+     * min.
+     */
     public Builder staleAfter(Duration staleAfter) {
       this.staleAfter = positive("stale-after", staleAfter);
       return this;
@@ -340,7 +357,10 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
       return this;
     }
 
-    /** Deadline of one request, body included; default 1 s (a blackholed replica costs at most this). */
+    /**
+     * Deadline of one request, body included; default 1 s (a blackholed replica costs at most
+     * this).
+     */
     public Builder requestTimeout(Duration timeout) {
       this.requestTimeout = positive("request timeout", timeout);
       return this;
@@ -355,7 +375,10 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
       return this;
     }
 
-    /** The safety-net full poll of the checksums, and the poll interval without a watch; default 1 min. */
+    /**
+     * The safety-net full poll of the checksums, and the poll interval without a watch; default 1
+     * min.
+     */
     public Builder pollInterval(Duration interval) {
       this.pollInterval = positive("poll interval", interval);
       return this;
@@ -371,13 +394,20 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
     public Builder heartbeatInterval(Duration interval) {
       Objects.requireNonNull(interval, "heartbeat interval");
       if (interval.isNegative() || interval.compareTo(MAX_DURATION) > 0) {
-        throw new IllegalArgumentException("heartbeat interval must be between 0 and " + MAX_DURATION.toDays() + " days, was " + interval);
+        throw new IllegalArgumentException(
+            "heartbeat interval must be between 0 and "
+                + MAX_DURATION.toDays()
+                + " days, was "
+                + interval);
       }
       this.heartbeatInterval = interval;
       return this;
     }
 
-    /** Backoff after every replica failed: full jitter up to {@code base·2ⁿ}, capped; default 200 ms, 1 min. */
+    /**
+     * Backoff after every replica failed: full jitter up to {@code base·2ⁿ}, capped; default 200
+     * ms, 1 min.
+     */
     public Builder backoff(Duration base, Duration cap) {
       this.backoffBase = positive("backoff base", base);
       this.backoffCap = positive("backoff cap", cap);
@@ -387,17 +417,27 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
       return this;
     }
 
-    /** How long to wait at start for every namespace to be confirmed; default 10 s, zero to not wait. */
+    /**
+     * How long to wait at start for every namespace to be confirmed; default 10 s, zero to not
+     * wait.
+     */
     public Builder startupTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "startup timeout");
       if (timeout.isNegative() || timeout.compareTo(MAX_DURATION) > 0) {
-        throw new IllegalArgumentException("startup timeout must be between 0 and " + MAX_DURATION.toDays() + " days, was " + timeout);
+        throw new IllegalArgumentException(
+            "startup timeout must be between 0 and "
+                + MAX_DURATION.toDays()
+                + " days, was "
+                + timeout);
       }
       this.startupTimeout = timeout;
       return this;
     }
 
-    /** Whether {@link #start()} fails when a namespace has neither a replica's nor a disk copy; default true. */
+    /**
+     * Whether {@link #start()} fails when a namespace has neither a replica's nor a disk copy;
+     * default true.
+     */
     public Builder failWhenUnavailable(boolean fail) {
       this.failWhenUnavailable = fail;
       return this;
@@ -412,7 +452,8 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
     /** Largest accepted document; default 4 MiB. */
     public Builder maxDocumentBytes(int bytes) {
       if (bytes < 1024) {
-        throw new IllegalArgumentException("max document bytes must be at least 1024, was " + bytes);
+        throw new IllegalArgumentException(
+            "max document bytes must be at least 1024, was " + bytes);
       }
       this.maxDocumentBytes = bytes;
       return this;
@@ -443,11 +484,11 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
     }
 
     /**
-     * Where listeners are called and heartbeats are sent, as with Caffeine's {@code executor}:
-     * the application's own pool, or {@code Runnable::run} in tests to call listeners inline on
-     * the client's sync thread (a listener that blocks then delays the sync loop: for tests
-     * only). Listeners are still called one at a time, in order. The client never shuts the
-     * executor down. Default: the client's own two daemon threads.
+     * Where listeners are called and heartbeats are sent, as with Caffeine's {@code executor}: the
+     * application's own pool, or {@code Runnable::run} in tests to call listeners inline on the
+     * client's sync thread (a listener that blocks then delays the sync loop: for tests only).
+     * Listeners are still called one at a time, in order. The client never shuts the executor down.
+     * Default: the client's own two daemon threads.
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
@@ -455,8 +496,8 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
     }
 
     /**
-     * Copies this configuration into a new client: changing this builder afterwards changes
-     * nothing in it, and the builder may be used again for another client.
+     * Copies this configuration into a new client: changing this builder afterwards changes nothing
+     * in it, and the builder may be used again for another client.
      *
      * @throws IllegalStateException naming the first missing required value
      */
@@ -468,25 +509,57 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
         throw new IllegalStateException("no instance: call instance(id, credential)");
       }
       if (trustedKeys.isEmpty()) {
-        throw new IllegalStateException("no trusted key: call trustedKey(...); documents can only be verified against pinned keys");
+        throw new IllegalStateException(
+            "no trusted key: call trustedKey(...); documents can only be verified against pinned keys");
       }
       if (namespaces.isEmpty()) {
         throw new IllegalStateException("no namespaces: call namespaces(...)");
       }
       if (staleAfter.compareTo(gracePeriod) > 0) {
-        throw new IllegalStateException("stale-after " + staleAfter + " exceeds the grace period " + gracePeriod);
+        throw new IllegalStateException(
+            "stale-after " + staleAfter + " exceeds the grace period " + gracePeriod);
       }
       for (String namespace : validators.keySet()) {
         if (!namespaces.contains(namespace)) {
-          throw new IllegalStateException("a validator is set for namespace '" + namespace
-              + "', which is not configured; configured: " + namespaces);
+          throw new IllegalStateException(
+              "a validator is set for namespace '"
+                  + namespace
+                  + "', which is not configured; configured: "
+                  + namespaces);
         }
       }
-      return new HoldfastClient(new ClientSettings(replicas, instance, credential, trustedKeys, namespaces,
-          cacheDirectory, gracePeriod, staleAfter, connectTimeout, startupTimeout, failWhenUnavailable,
-          heartbeatInterval, maxDocumentBytes, expiredPolicy, new SyncSettings(requestTimeout, watchTimeout,
-              pollInterval, persistInterval, backoffBase, backoffCap, maxRetryAfter, watch),
-          ticker, clock, random, seatsInUse, validators, sslContext, executor));
+      return new HoldfastClient(
+          new ClientSettings(
+              replicas,
+              instance,
+              credential,
+              trustedKeys,
+              namespaces,
+              cacheDirectory,
+              gracePeriod,
+              staleAfter,
+              connectTimeout,
+              startupTimeout,
+              failWhenUnavailable,
+              heartbeatInterval,
+              maxDocumentBytes,
+              expiredPolicy,
+              new SyncSettings(
+                  requestTimeout,
+                  watchTimeout,
+                  pollInterval,
+                  persistInterval,
+                  backoffBase,
+                  backoffCap,
+                  maxRetryAfter,
+                  watch),
+              ticker,
+              clock,
+              random,
+              seatsInUse,
+              validators,
+              sslContext,
+              executor));
     }
 
     private static Duration positive(String what, Duration value) {
@@ -496,7 +569,8 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
       }
       // Far beyond any sensible setting, and far below where nanosecond arithmetic overflows.
       if (value.compareTo(MAX_DURATION) > 0) {
-        throw new IllegalArgumentException(what + " must be at most " + MAX_DURATION.toDays() + " days, was " + value);
+        throw new IllegalArgumentException(
+            what + " must be at most " + MAX_DURATION.toDays() + " days, was " + value);
       }
       return value;
     }

@@ -3,10 +3,10 @@ package io.holdfast.client;
 import java.util.Map;
 
 /**
- * What an application reads its configuration through: {@link HoldfastClient} in production,
- * and {@code holdfast-testkit}'s {@code FixedConfig}, which serves fixed documents, in the
- * application's own unit tests. Code that depends on this type, rather than on the client,
- * can be tested without a replica.
+ * What an application reads its configuration through: {@link HoldfastClient} in production, and
+ * {@code holdfast-testkit}'s {@code FixedConfig}, which serves fixed documents, in the
+ * application's own unit tests. Code that depends on this type, rather than on the client, can be
+ * tested without a replica.
  *
  * <p>Reads never block on I/O and never throw for a configured namespace. Implementations are
  * thread-safe.

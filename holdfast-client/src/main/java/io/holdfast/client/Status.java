@@ -15,6 +15,8 @@ public enum Status {
   FRESH,
   /** Serving the last-known-good document, inside the grace period, because confirmation failed. */
   STALE,
-  /** The grace period since the last successful verification is used up; the expiry policy applies. */
+  /**
+   * The grace period since the last successful verification is used up; the expiry policy applies.
+   */
   EXPIRED
 }

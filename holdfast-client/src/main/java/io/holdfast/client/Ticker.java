@@ -1,9 +1,9 @@
 package io.holdfast.client;
 
 /**
- * A monotonic time source in nanoseconds, like {@link System#nanoTime()}: only differences
- * between readings mean anything. The grace period is measured on it, so wall-clock jumps can
- * neither shorten nor extend it. Tests inject a manual one and drive time explicitly.
+ * A monotonic time source in nanoseconds, like {@link System#nanoTime()}: only differences between
+ * readings mean anything. The grace period is measured on it, so wall-clock jumps can neither
+ * shorten nor extend it. Tests inject a manual one and drive time explicitly.
  */
 @FunctionalInterface
 public interface Ticker {

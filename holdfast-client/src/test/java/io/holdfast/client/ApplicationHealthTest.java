@@ -43,7 +43,8 @@ class ApplicationHealthTest {
   void factories_setStatusAndReason_andLeaveSinceToTheClient() {
     assertThat(ApplicationHealth.ok().status()).isEqualTo(ApplicationHealth.Status.OK);
     assertThat(ApplicationHealth.ok().reason()).isNull();
-    assertThat(ApplicationHealth.degraded("slow database").status()).isEqualTo(ApplicationHealth.Status.DEGRADED);
+    assertThat(ApplicationHealth.degraded("slow database").status())
+        .isEqualTo(ApplicationHealth.Status.DEGRADED);
     assertThat(ApplicationHealth.failing(null).reason()).isNull();
     assertThat(ApplicationHealth.of(ApplicationHealth.Status.FAILING, "checkout errors"))
         .isEqualTo(ApplicationHealth.failing("checkout errors"));
@@ -83,13 +84,15 @@ class ApplicationHealthTest {
 
   @Test
   void statusChange_sendsAHeartbeatAtOnce_carryingTheApplicationMember() throws Exception {
-    try (InProcessReplica replica = new InProcessReplica(DOCS, DOCS.envelope("core", 2, "{\"seats\":10}"));
+    try (InProcessReplica replica =
+            new InProcessReplica(DOCS, DOCS.envelope("core", 2, "{\"seats\":10}"));
         HoldfastClient client = builder(replica.uri()).build()) {
       client.start();
 
       client.reportApplicationHealth(ApplicationHealth.failing("checkout error rate 12 %"));
 
-      JsonNode failing = replica.nextHeartbeat(h -> applicationIs(h, "FAILING"), WAIT).path("application");
+      JsonNode failing =
+          replica.nextHeartbeat(h -> applicationIs(h, "FAILING"), WAIT).path("application");
       assertThat(failing.path("reason").asText()).isEqualTo("checkout error rate 12 %");
       assertThat(failing.path("since").asText()).isEqualTo(time.now().toString());
       assertThat(failing.size()).isEqualTo(3);
@@ -105,7 +108,8 @@ class ApplicationHealthTest {
 
   @Test
   void healthReportedBeforeStart_isSentAsSoonAsTheClientStarts() throws Exception {
-    try (InProcessReplica replica = new InProcessReplica(DOCS, DOCS.envelope("core", 2, "{\"seats\":10}"));
+    try (InProcessReplica replica =
+            new InProcessReplica(DOCS, DOCS.envelope("core", 2, "{\"seats\":10}"));
         HoldfastClient client = builder(replica.uri()).build()) {
       client.reportApplicationHealth(ApplicationHealth.degraded("warming caches"));
 

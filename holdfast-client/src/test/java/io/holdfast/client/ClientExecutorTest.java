@@ -36,22 +36,35 @@ class ClientExecutorTest {
   }
 
   private static boolean threadAlive(String name) {
-    return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
+    return Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().equals(name) && t.isAlive());
   }
 
   @Test
-  void anInlineExecutor_callsListenersOnTheSyncThread_andTheClientStartsNoListenerThread() throws Exception {
+  void anInlineExecutor_callsListenersOnTheSyncThread_andTheClientStartsNoListenerThread()
+      throws Exception {
     BlockingQueue<String> listenerThreads = new LinkedBlockingQueue<>();
-    try (InProcessReplica replica = new InProcessReplica(DOCS, DOCS.envelope("core", 1, "{\"seats\":10}"));
-         HoldfastClient client = builder(replica.uri()).heartbeatInterval(Duration.ZERO).executor(Runnable::run).build()) {
-      client.addChangeListener((previous, current) -> listenerThreads.add(Thread.currentThread().getName()));
-      client.addStatusListener((namespace, previous, current) -> listenerThreads.add(Thread.currentThread().getName()));
+    try (InProcessReplica replica =
+            new InProcessReplica(DOCS, DOCS.envelope("core", 1, "{\"seats\":10}"));
+        HoldfastClient client =
+            builder(replica.uri())
+                .heartbeatInterval(Duration.ZERO)
+                .executor(Runnable::run)
+                .build()) {
+      client.addChangeListener(
+          (previous, current) -> listenerThreads.add(Thread.currentThread().getName()));
+      client.addStatusListener(
+          (namespace, previous, current) -> listenerThreads.add(Thread.currentThread().getName()));
       client.start();
 
       replica.serve(DOCS.envelope("core", 2, "{\"seats\":20}"));
-      assertThat(listenerThreads.poll(WAIT.toNanos(), TimeUnit.NANOSECONDS)).isEqualTo("holdfast-client-sync");
-      assertThat(listenerThreads.poll(WAIT.toNanos(), TimeUnit.NANOSECONDS)).isEqualTo("holdfast-client-sync");
-      assertThat(threadAlive("holdfast-client-listeners")).as("the client's own listener thread").isFalse();
+      assertThat(listenerThreads.poll(WAIT.toNanos(), TimeUnit.NANOSECONDS))
+          .isEqualTo("holdfast-client-sync");
+      assertThat(listenerThreads.poll(WAIT.toNanos(), TimeUnit.NANOSECONDS))
+          .isEqualTo("holdfast-client-sync");
+      assertThat(threadAlive("holdfast-client-listeners"))
+          .as("the client's own listener thread")
+          .isFalse();
     }
   }
 
@@ -62,19 +75,23 @@ class ClientExecutorTest {
     BlockingQueue<Long> revisions = new LinkedBlockingQueue<>();
     List<Long> delivered = new CopyOnWriteArrayList<>();
     BlockingQueue<String> listenerThreads = new LinkedBlockingQueue<>();
-    try (InProcessReplica replica = new InProcessReplica(DOCS, DOCS.envelope("core", 1, "{\"seats\":10}"));
-         HoldfastClient client = builder(replica.uri())
-             .heartbeatInterval(Duration.ofMillis(50))
-             .executor(task -> {
-               handedOverBy.add(Thread.currentThread().getName());
-               pool.execute(task);
-             })
-             .build()) {
-      client.addChangeListener((previous, current) -> {
-        listenerThreads.add(Thread.currentThread().getName());
-        delivered.add(current.revision());
-        revisions.add(current.revision());
-      });
+    try (InProcessReplica replica =
+            new InProcessReplica(DOCS, DOCS.envelope("core", 1, "{\"seats\":10}"));
+        HoldfastClient client =
+            builder(replica.uri())
+                .heartbeatInterval(Duration.ofMillis(50))
+                .executor(
+                    task -> {
+                      handedOverBy.add(Thread.currentThread().getName());
+                      pool.execute(task);
+                    })
+                .build()) {
+      client.addChangeListener(
+          (previous, current) -> {
+            listenerThreads.add(Thread.currentThread().getName());
+            delivered.add(current.revision());
+            revisions.add(current.revision());
+          });
       client.start();
       for (long revision = 2; revision <= 6; revision++) {
         replica.serve(DOCS.envelope("core", revision, "{\"seats\":" + revision + "}"));
@@ -88,9 +105,12 @@ class ClientExecutorTest {
 
       assertThat(delivered).as("changes, in the order they happened").isSorted().contains(1L, 6L);
       assertThat(listenerThreads).isNotEmpty().allMatch("application-pool"::equals);
-      assertThat(handedOverBy).as("threads that handed work to the executor")
+      assertThat(handedOverBy)
+          .as("threads that handed work to the executor")
           .contains("holdfast-client-sync", "holdfast-client-heartbeat");
-      assertThat(threadAlive("holdfast-client-listeners")).as("the client's own listener thread").isFalse();
+      assertThat(threadAlive("holdfast-client-listeners"))
+          .as("the client's own listener thread")
+          .isFalse();
     } finally {
       pool.shutdownNow();
     }

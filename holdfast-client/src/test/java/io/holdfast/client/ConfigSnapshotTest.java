@@ -11,16 +11,23 @@ import org.junit.jupiter.api.Test;
 
 class ConfigSnapshotTest {
 
-  private static final String CONTENT = "{"
-      + "\"name\":\"acme\",\"seats\":40,\"big\":1099511627776,\"huge\":92233720368547758070,"
-      + "\"ratio\":0.75,\"enabled\":true,\"nothing\":null,"
-      + "\"timeout\":\"PT30S\",\"delayMillis\":1500,\"badDuration\":\"soon\",\"fractionalMillis\":1.5,"
-      + "\"support\":{\"email\":\"help@acme.example\",\"hours\":[9,17]},"
-      + "\"a.b\":{\"c\":\"dotted\"},\"x/y\":{\"t~u\":\"escaped\"},"
-      + "\"apps\":[{\"id\":\"crm\",\"seats\":25},{\"id\":\"erp\",\"seats\":5}]}";
+  private static final String CONTENT =
+      "{"
+          + "\"name\":\"acme\",\"seats\":40,\"big\":1099511627776,\"huge\":92233720368547758070,"
+          + "\"ratio\":0.75,\"enabled\":true,\"nothing\":null,"
+          + "\"timeout\":\"PT30S\",\"delayMillis\":1500,\"badDuration\":\"soon\",\"fractionalMillis\":1.5,"
+          + "\"support\":{\"email\":\"help@acme.example\",\"hours\":[9,17]},"
+          + "\"a.b\":{\"c\":\"dotted\"},\"x/y\":{\"t~u\":\"escaped\"},"
+          + "\"apps\":[{\"id\":\"crm\",\"seats\":25},{\"id\":\"erp\",\"seats\":5}]}";
 
-  private final ConfigSnapshot snapshot = new ConfigSnapshot("core", 3, "\"etag\"", TestDocuments.json(CONTENT),
-      new Freshness(Status.FRESH, Instant.EPOCH, "verified", Instant.EPOCH, Duration.ofHours(8)));
+  private final ConfigSnapshot snapshot =
+      new ConfigSnapshot(
+          "core",
+          3,
+          "\"etag\"",
+          TestDocuments.json(CONTENT),
+          new Freshness(
+              Status.FRESH, Instant.EPOCH, "verified", Instant.EPOCH, Duration.ofHours(8)));
 
   @Test
   void typedGetters_readDottedPaths() {
@@ -61,7 +68,8 @@ class ConfigSnapshotTest {
     assertThat(snapshot.getInt("support.missing.deeper", 9)).isEqualTo(9);
     assertThat(snapshot.getString("nothing", "dflt")).isEqualTo("dflt");
     assertThat(snapshot.getInt("apps.7.seats", 3)).isEqualTo(3);
-    assertThat(snapshot.getDuration("missing", Duration.ofSeconds(4))).isEqualTo(Duration.ofSeconds(4));
+    assertThat(snapshot.getDuration("missing", Duration.ofSeconds(4)))
+        .isEqualTo(Duration.ofSeconds(4));
     assertThat(snapshot.getNode("missing")).isEmpty();
     assertThat(snapshot.getNode("nothing")).isEmpty();
     assertThat(snapshot.has("nothing")).isFalse();

@@ -49,7 +49,7 @@ class DiskRollbackTest {
   @Test
   void B4_olderSignedCopyPutBack_isRefusedAndSetAside(@TempDir Path cache) throws IOException {
     store(cache, 7, "{\"seats\":25}");
-    store(cache, 3, "{\"seats\":0}");   // an old copy restored over the newer one
+    store(cache, 3, "{\"seats\":0}"); // an old copy restored over the newer one
 
     try (HoldfastClient client = client(cache)) {
       client.start();
@@ -58,7 +58,8 @@ class DiskRollbackTest {
       assertThat(core.getInt("seats", -1)).isEqualTo(-1);
     }
     try (Stream<Path> files = Files.list(cache)) {
-      assertThat(files.map(f -> f.getFileName().toString())).anyMatch(name -> name.endsWith(".lkg.corrupt"));
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .anyMatch(name -> name.endsWith(".lkg.corrupt"));
     }
   }
 

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Application validators, through the real client against an in-process replica: a rejected
- * document never replaces the last-known-good one, is reported, is not downloaded again in a
- * loop, and blocks no later fix. Grace and the retry of a rejected document run on manual time;
- * the loop itself polls every 50 ms of real time, and the tests wait for its events.
+ * document never replaces the last-known-good one, is reported, is not downloaded again in a loop,
+ * and blocks no later fix. Grace and the retry of a rejected document run on manual time; the loop
+ * itself polls every 50 ms of real time, and the tests wait for its events.
  */
 class DocumentValidatorTest {
 
@@ -37,6 +37,7 @@ class DocumentValidatorTest {
 
   private static final TestDocuments.Signed GOOD = DOCS.envelope("core", 2, "{\"seats\":10}");
   private static final TestDocuments.Signed BAD = DOCS.envelope("core", 3, "{\"seats\":0}");
+
   /** The back-out: the good content again, published as a newer revision. */
   private static final TestDocuments.Signed BACK_OUT = DOCS.envelope("core", 4, "{\"seats\":10}");
 
@@ -46,12 +47,13 @@ class DocumentValidatorTest {
   private final AtomicInteger validations = new AtomicInteger();
 
   /** Rejects a document whose seat count is not positive. */
-  private final DocumentValidator seatsMustBePositive = content -> {
-    validations.incrementAndGet();
-    if (content.path("seats").asInt(0) <= 0) {
-      throw new DocumentRejectedException("seats must be positive");
-    }
-  };
+  private final DocumentValidator seatsMustBePositive =
+      content -> {
+        validations.incrementAndGet();
+        if (content.path("seats").asInt(0) <= 0) {
+          throw new DocumentRejectedException("seats must be positive");
+        }
+      };
 
   private HoldfastClient.Builder builder(URI replica, DocumentValidator validator) {
     return HoldfastClient.builder()
@@ -94,9 +96,9 @@ class DocumentValidatorTest {
   }
 
   /**
-   * Waits for this many more sync cycles (each begins with the checksums) and returns the
-   * document requests seen meanwhile. Listeners are told in order, so once a cycle's checksums
-   * event arrives, every event of the cycles before it has too.
+   * Waits for this many more sync cycles (each begins with the checksums) and returns the document
+   * requests seen meanwhile. Listeners are told in order, so once a cycle's checksums event
+   * arrives, every event of the cycles before it has too.
    */
   private List<FetchEvent> documentRequestsDuringCycles(int cycles) throws InterruptedException {
     List<FetchEvent> documents = new CopyOnWriteArrayList<>();
@@ -116,7 +118,8 @@ class DocumentValidatorTest {
   }
 
   @Test
-  void rejectedRevision_keepsTheLastKnownGoodDocument_andGoesStaleWithTheApplicationsReason() throws Exception {
+  void rejectedRevision_keepsTheLastKnownGoodDocument_andGoesStaleWithTheApplicationsReason()
+      throws Exception {
     try (InProcessReplica replica = new InProcessReplica(DOCS, GOOD);
         HoldfastClient client = started(builder(replica.uri(), seatsMustBePositive))) {
       assertThat(client.status("core").status()).isEqualTo(Status.FRESH);
@@ -135,20 +138,24 @@ class DocumentValidatorTest {
       assertThat(core.getInt("seats", -1)).isEqualTo(10);
       assertThat(changes).extracting(ConfigSnapshot::revision).containsExactly(2L);
       JsonNode heartbeat = replica.nextHeartbeat(h -> coreIs(h, "STALE"), WAIT);
-      assertThat(heartbeat.path("namespaces").path("core").path("reason").asText()).isEqualTo(reason);
+      assertThat(heartbeat.path("namespaces").path("core").path("reason").asText())
+          .isEqualTo(reason);
       assertThat(heartbeat.path("namespaces").path("core").path("revision").asLong()).isEqualTo(2);
     }
   }
 
   @Test
-  void rejectedEtag_isNotDownloadedAgainEveryCycle_butOnceMoreAfterThePollInterval() throws Exception {
+  void rejectedEtag_isNotDownloadedAgainEveryCycle_butOnceMoreAfterThePollInterval()
+      throws Exception {
     try (InProcessReplica replica = new InProcessReplica(DOCS, GOOD);
         HoldfastClient client = started(builder(replica.uri(), seatsMustBePositive))) {
       replica.serve(BAD);
       next(Kind.DOCUMENT, Outcome.REFUSED);
       int downloads = replica.documentsSent();
 
-      assertThat(documentRequestsDuringCycles(5)).as("five cycles with the rejected ETag listed").isEmpty();
+      assertThat(documentRequestsDuringCycles(5))
+          .as("five cycles with the rejected ETag listed")
+          .isEmpty();
       assertThat(replica.documentsSent()).isEqualTo(downloads);
       assertThat(validations).hasValue(2); // the good document, then the rejected one, once
 
@@ -163,7 +170,8 @@ class DocumentValidatorTest {
   }
 
   @Test
-  void watchAnsweringNotModified_whileTheRejectedDocumentIsServed_keepsTheNamespaceStale() throws Exception {
+  void watchAnsweringNotModified_whileTheRejectedDocumentIsServed_keepsTheNamespaceStale()
+      throws Exception {
     try (InProcessReplica replica = new InProcessReplica(DOCS, GOOD);
         HoldfastClient client = started(builder(replica.uri(), seatsMustBePositive).watch(true))) {
       next(Kind.WATCH, Outcome.NOT_MODIFIED);
@@ -176,8 +184,11 @@ class DocumentValidatorTest {
       }
 
       Freshness core = client.status("core");
-      assertThat(core.status()).as("a 304 for the rejected checksums confirms nothing").isEqualTo(Status.STALE);
-      assertThat(core.reason()).isEqualTo("rejected by the application: seats must be positive (revision 3)");
+      assertThat(core.status())
+          .as("a 304 for the rejected checksums confirms nothing")
+          .isEqualTo(Status.STALE);
+      assertThat(core.reason())
+          .isEqualTo("rejected by the application: seats must be positive (revision 3)");
       assertThat(replica.documentsSent()).isEqualTo(downloads);
 
       replica.serve(BACK_OUT);
@@ -187,7 +198,8 @@ class DocumentValidatorTest {
   }
 
   @Test
-  void fixForward_aNewerRevisionThatPasses_isAdopted_andTheNamespaceIsFreshAgain() throws Exception {
+  void fixForward_aNewerRevisionThatPasses_isAdopted_andTheNamespaceIsFreshAgain()
+      throws Exception {
     try (InProcessReplica replica = new InProcessReplica(DOCS, GOOD);
         HoldfastClient client = started(builder(replica.uri(), seatsMustBePositive))) {
       replica.serve(BAD);
@@ -207,12 +219,14 @@ class DocumentValidatorTest {
   }
 
   @Test
-  void throwingValidator_countsAsARejection_withTheExceptionsMessage_andTheClientCarriesOn() throws Exception {
-    DocumentValidator broken = content -> {
-      if (content.path("seats").asInt() == 0) {
-        throw new IllegalStateException("no seat table for 0 seats");
-      }
-    };
+  void throwingValidator_countsAsARejection_withTheExceptionsMessage_andTheClientCarriesOn()
+      throws Exception {
+    DocumentValidator broken =
+        content -> {
+          if (content.path("seats").asInt() == 0) {
+            throw new IllegalStateException("no seat table for 0 seats");
+          }
+        };
     try (InProcessReplica replica = new InProcessReplica(DOCS, GOOD);
         HoldfastClient client = started(builder(replica.uri(), broken))) {
       replica.serve(BAD);
@@ -232,8 +246,11 @@ class DocumentValidatorTest {
   @Test
   void firstDocumentRejected_leavesTheNamespaceInitializing_withTheReason() throws Exception {
     try (InProcessReplica replica = new InProcessReplica(DOCS, BAD);
-        HoldfastClient client = started(builder(replica.uri(), seatsMustBePositive)
-            .startupTimeout(Duration.ZERO).failWhenUnavailable(false))) {
+        HoldfastClient client =
+            started(
+                builder(replica.uri(), seatsMustBePositive)
+                    .startupTimeout(Duration.ZERO)
+                    .failWhenUnavailable(false))) {
       next(Kind.DOCUMENT, Outcome.REFUSED);
       documentRequestsDuringCycles(2);
 
@@ -241,7 +258,8 @@ class DocumentValidatorTest {
       assertThat(core.status()).isEqualTo(Status.INITIALIZING);
       assertThat(core.revision()).isZero();
       assertThat(core.getInt("seats", -1)).isEqualTo(-1);
-      assertThat(core.freshness().reason()).isEqualTo("rejected by the application: seats must be positive (revision 3)");
+      assertThat(core.freshness().reason())
+          .isEqualTo("rejected by the application: seats must be positive (revision 3)");
     }
   }
 
@@ -262,23 +280,29 @@ class DocumentValidatorTest {
   }
 
   @Test
-  void rejectedRevision_isNotWrittenToDisk_andAColdStartServesTheCachedCopyWithoutValidatingIt(@TempDir Path cache)
-      throws Exception {
+  void rejectedRevision_isNotWrittenToDisk_andAColdStartServesTheCachedCopyWithoutValidatingIt(
+      @TempDir Path cache) throws Exception {
     try (InProcessReplica replica = new InProcessReplica(DOCS, GOOD);
-        HoldfastClient client = started(builder(replica.uri(), seatsMustBePositive).cacheDirectory(cache))) {
+        HoldfastClient client =
+            started(builder(replica.uri(), seatsMustBePositive).cacheDirectory(cache))) {
       replica.serve(BAD);
       next(Kind.DOCUMENT, Outcome.REFUSED);
       documentRequestsDuringCycles(2);
       assertThat(client.snapshot("core").revision()).isEqualTo(2);
     }
     AtomicInteger calls = new AtomicInteger();
-    DocumentValidator rejectsEverything = content -> {
-      calls.incrementAndGet();
-      throw new DocumentRejectedException("nothing is good enough");
-    };
+    DocumentValidator rejectsEverything =
+        content -> {
+          calls.incrementAndGet();
+          throw new DocumentRejectedException("nothing is good enough");
+        };
 
-    try (HoldfastClient restarted = builder(closedReplica(), rejectsEverything).cacheDirectory(cache)
-        .startupTimeout(Duration.ZERO).heartbeatInterval(Duration.ZERO).build()) {
+    try (HoldfastClient restarted =
+        builder(closedReplica(), rejectsEverything)
+            .cacheDirectory(cache)
+            .startupTimeout(Duration.ZERO)
+            .heartbeatInterval(Duration.ZERO)
+            .build()) {
       restarted.start();
 
       ConfigSnapshot core = restarted.snapshot("core");

@@ -33,7 +33,7 @@ class FetchListenerTest {
         .watch(false)
         .pollInterval(Duration.ofMillis(50))
         .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
-        .startupTimeout(Duration.ZERO)   // the tests wait for the events themselves
+        .startupTimeout(Duration.ZERO) // the tests wait for the events themselves
         .failWhenUnavailable(false)
         .heartbeatInterval(Duration.ZERO)
         .build();
@@ -57,7 +57,8 @@ class FetchListenerTest {
 
   @Test
   void firstSync_reportsChecksumsAndDocumentAdopted_thenPollsConfirm() throws InterruptedException {
-    try (InProcessReplica replica = new InProcessReplica(DOCS, DOCS.envelope("core", 2, "{\"seats\":10}"));
+    try (InProcessReplica replica =
+            new InProcessReplica(DOCS, DOCS.envelope("core", 2, "{\"seats\":10}"));
         HoldfastClient client = client(replica.uri())) {
       client.addFetchListener(events::add);
       client.start();
@@ -72,13 +73,16 @@ class FetchListenerTest {
       assertThat(document.outcome()).isEqualTo(Outcome.ADOPTED);
       assertThat(document.namespace()).isEqualTo("core");
       assertThat(document.duration()).isPositive();
-      assertThat(next(Kind.CHECKSUMS, Outcome.CONFIRMED).reason()).isEqualTo("every held document is current");
+      assertThat(next(Kind.CHECKSUMS, Outcome.CONFIRMED).reason())
+          .isEqualTo("every held document is current");
     }
   }
 
   @Test
-  void A9_checksumsUnavailable_reportsUnavailable_andTheDocumentNotModified() throws InterruptedException {
-    try (InProcessReplica replica = new InProcessReplica(DOCS, DOCS.envelope("core", 2, "{\"seats\":10}"));
+  void A9_checksumsUnavailable_reportsUnavailable_andTheDocumentNotModified()
+      throws InterruptedException {
+    try (InProcessReplica replica =
+            new InProcessReplica(DOCS, DOCS.envelope("core", 2, "{\"seats\":10}"));
         HoldfastClient client = client(replica.uri())) {
       client.addFetchListener(events::add);
       client.start();
@@ -104,7 +108,8 @@ class FetchListenerTest {
       next(Kind.DOCUMENT, Outcome.ADOPTED);
 
       TestDocuments.Signed genuine = DOCS.envelope("core", 3, "{\"seats\":0}");
-      replica.serve(new TestDocuments.Signed(genuine.body(), genuine.reprDigest(), held.signature()));
+      replica.serve(
+          new TestDocuments.Signed(genuine.body(), genuine.reprDigest(), held.signature()));
       FetchEvent rejected = next(Kind.DOCUMENT, Outcome.REJECTED);
       assertThat(rejected.reason()).contains("signature");
       assertThat(rejected.outcome().succeeded()).isFalse();
@@ -132,12 +137,15 @@ class FetchListenerTest {
   }
 
   @Test
-  void B12_aThrowingFetchListener_isFenced_andTheOthersAndTheClientCarryOn() throws InterruptedException {
-    try (InProcessReplica replica = new InProcessReplica(DOCS, DOCS.envelope("core", 2, "{\"seats\":10}"));
+  void B12_aThrowingFetchListener_isFenced_andTheOthersAndTheClientCarryOn()
+      throws InterruptedException {
+    try (InProcessReplica replica =
+            new InProcessReplica(DOCS, DOCS.envelope("core", 2, "{\"seats\":10}"));
         HoldfastClient client = client(replica.uri())) {
-      client.addFetchListener(event -> {
-        throw new IllegalStateException("a broken metrics backend");
-      });
+      client.addFetchListener(
+          event -> {
+            throw new IllegalStateException("a broken metrics backend");
+          });
       client.addFetchListener(events::add);
       client.start();
 

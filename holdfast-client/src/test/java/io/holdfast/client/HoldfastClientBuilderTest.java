@@ -29,7 +29,8 @@ class HoldfastClientBuilderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ftp://127.0.0.1/", "file:///etc/passwd", "localhost:7001", "http:///nohost"})
+  @ValueSource(
+      strings = {"ftp://127.0.0.1/", "file:///etc/passwd", "localhost:7001", "http:///nohost"})
   void badReplica_isRejected_namingIt(String uri) {
     assertThatThrownBy(() -> HoldfastClient.builder().replicas(URI.create(uri)))
         .isInstanceOf(IllegalArgumentException.class)
@@ -39,14 +40,26 @@ class HoldfastClientBuilderTest {
 
   @Test
   void duplicateReplica_isRejected_evenWithAnotherPath() {
-    assertThatThrownBy(() -> HoldfastClient.builder().replicas(REPLICA, URI.create("http://127.0.0.1:7001/v1")))
+    assertThatThrownBy(
+            () ->
+                HoldfastClient.builder().replicas(REPLICA, URI.create("http://127.0.0.1:7001/v1")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("replica listed twice: http://127.0.0.1:7001/v1");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "Acme", "acme_prod", "-acme", "acme-", "../acme", "acme prod", "acme\u202eprod",
-      "a234567890123456789012345678901234567890123456789012345678901234"})
+  @ValueSource(
+      strings = {
+        "",
+        "Acme",
+        "acme_prod",
+        "-acme",
+        "acme-",
+        "../acme",
+        "acme prod",
+        "acme\u202eprod",
+        "a234567890123456789012345678901234567890123456789012345678901234"
+      })
   void badInstanceId_isRejected_namingIt(String id) {
     assertThatThrownBy(() -> HoldfastClient.builder().instance(id, "token"))
         .isInstanceOf(IllegalArgumentException.class)
@@ -97,19 +110,38 @@ class HoldfastClientBuilderTest {
 
   static Stream<Arguments> durationSetters() {
     return Stream.of(
-        Arguments.of("grace period", (Function<Duration, Object>) d -> HoldfastClient.builder().gracePeriod(d)),
-        Arguments.of("stale-after", (Function<Duration, Object>) d -> HoldfastClient.builder().staleAfter(d)),
-        Arguments.of("connect timeout", (Function<Duration, Object>) d -> HoldfastClient.builder().connectTimeout(d)),
-        Arguments.of("request timeout", (Function<Duration, Object>) d -> HoldfastClient.builder().requestTimeout(d)),
-        Arguments.of("watch timeout", (Function<Duration, Object>) d -> HoldfastClient.builder().watchTimeout(d)),
-        Arguments.of("poll interval", (Function<Duration, Object>) d -> HoldfastClient.builder().pollInterval(d)),
-        Arguments.of("backoff base", (Function<Duration, Object>) d -> HoldfastClient.builder().backoff(d, Duration.ofMinutes(1))),
-        Arguments.of("backoff cap", (Function<Duration, Object>) d -> HoldfastClient.builder().backoff(Duration.ofMillis(1), d)));
+        Arguments.of(
+            "grace period",
+            (Function<Duration, Object>) d -> HoldfastClient.builder().gracePeriod(d)),
+        Arguments.of(
+            "stale-after",
+            (Function<Duration, Object>) d -> HoldfastClient.builder().staleAfter(d)),
+        Arguments.of(
+            "connect timeout",
+            (Function<Duration, Object>) d -> HoldfastClient.builder().connectTimeout(d)),
+        Arguments.of(
+            "request timeout",
+            (Function<Duration, Object>) d -> HoldfastClient.builder().requestTimeout(d)),
+        Arguments.of(
+            "watch timeout",
+            (Function<Duration, Object>) d -> HoldfastClient.builder().watchTimeout(d)),
+        Arguments.of(
+            "poll interval",
+            (Function<Duration, Object>) d -> HoldfastClient.builder().pollInterval(d)),
+        Arguments.of(
+            "backoff base",
+            (Function<Duration, Object>)
+                d -> HoldfastClient.builder().backoff(d, Duration.ofMinutes(1))),
+        Arguments.of(
+            "backoff cap",
+            (Function<Duration, Object>)
+                d -> HoldfastClient.builder().backoff(Duration.ofMillis(1), d)));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("durationSetters")
-  void zeroOrNegativeDuration_isRejected_namingTheSetting(String name, Function<Duration, Object> setter) {
+  void zeroOrNegativeDuration_isRejected_namingTheSetting(
+      String name, Function<Duration, Object> setter) {
     assertThatThrownBy(() -> setter.apply(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(name + " must be positive, was PT0S");
@@ -120,7 +152,8 @@ class HoldfastClientBuilderTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("durationSetters")
-  void durationBeyondTenYears_isRejected_soNanosecondArithmeticCannotOverflow(String name, Function<Duration, Object> setter) {
+  void durationBeyondTenYears_isRejected_soNanosecondArithmeticCannotOverflow(
+      String name, Function<Duration, Object> setter) {
     assertThatThrownBy(() -> setter.apply(Duration.ofDays(3651)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(name + " must be at most 3650 days, was PT87624H");
@@ -140,13 +173,18 @@ class HoldfastClientBuilderTest {
     assertThatThrownBy(() -> HoldfastClient.builder().startupTimeout(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("startup timeout");
-    assertThatCode(() -> HoldfastClient.builder().heartbeatInterval(Duration.ZERO).startupTimeout(Duration.ZERO))
+    assertThatCode(
+            () ->
+                HoldfastClient.builder()
+                    .heartbeatInterval(Duration.ZERO)
+                    .startupTimeout(Duration.ZERO))
         .doesNotThrowAnyException();
   }
 
   @Test
   void backoffCapBelowBase_isRejected_namingBoth() {
-    assertThatThrownBy(() -> HoldfastClient.builder().backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+    assertThatThrownBy(
+            () -> HoldfastClient.builder().backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("backoff cap PT1S is below its base PT2S");
   }
@@ -156,86 +194,122 @@ class HoldfastClientBuilderTest {
     assertThatThrownBy(() -> HoldfastClient.builder().maxDocumentBytes(1023))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("max document bytes must be at least 1024, was 1023");
-    assertThatCode(() -> HoldfastClient.builder().maxDocumentBytes(1024)).doesNotThrowAnyException();
+    assertThatCode(() -> HoldfastClient.builder().maxDocumentBytes(1024))
+        .doesNotThrowAnyException();
   }
 
   @Test
   void build_withoutReplicas_namesThem() {
-    assertThatThrownBy(() -> HoldfastClient.builder().instance("acme-prod", "t").trustedKey(KEY).namespaces("core").build())
+    assertThatThrownBy(
+            () ->
+                HoldfastClient.builder()
+                    .instance("acme-prod", "t")
+                    .trustedKey(KEY)
+                    .namespaces("core")
+                    .build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no replicas");
   }
 
   @Test
   void build_withoutInstance_namesIt() {
-    assertThatThrownBy(() -> HoldfastClient.builder().replicas(REPLICA).trustedKey(KEY).namespaces("core").build())
+    assertThatThrownBy(
+            () ->
+                HoldfastClient.builder()
+                    .replicas(REPLICA)
+                    .trustedKey(KEY)
+                    .namespaces("core")
+                    .build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no instance");
   }
 
   @Test
   void build_withoutTrustedKey_namesIt() {
-    assertThatThrownBy(() -> HoldfastClient.builder().replicas(REPLICA).instance("acme-prod", "t").namespaces("core").build())
+    assertThatThrownBy(
+            () ->
+                HoldfastClient.builder()
+                    .replicas(REPLICA)
+                    .instance("acme-prod", "t")
+                    .namespaces("core")
+                    .build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no trusted key");
   }
 
   @Test
   void build_withoutNamespaces_namesThem() {
-    assertThatThrownBy(() -> HoldfastClient.builder().replicas(REPLICA).instance("acme-prod", "t").trustedKey(KEY).build())
+    assertThatThrownBy(
+            () ->
+                HoldfastClient.builder()
+                    .replicas(REPLICA)
+                    .instance("acme-prod", "t")
+                    .trustedKey(KEY)
+                    .build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no namespaces");
   }
 
   @Test
   void build_withStaleAfterBeyondGrace_isRejected() {
-    assertThatThrownBy(() -> complete().gracePeriod(Duration.ofMinutes(10)).staleAfter(Duration.ofMinutes(11)).build())
+    assertThatThrownBy(
+            () ->
+                complete()
+                    .gracePeriod(Duration.ofMinutes(10))
+                    .staleAfter(Duration.ofMinutes(11))
+                    .build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("stale-after PT11M exceeds the grace period PT10M");
   }
 
   @Test
   void build_withStaleAfterEqualToGrace_isAccepted() {
-    HoldfastClient client = complete().gracePeriod(Duration.ofMinutes(10)).staleAfter(Duration.ofMinutes(10)).build();
+    HoldfastClient client =
+        complete().gracePeriod(Duration.ofMinutes(10)).staleAfter(Duration.ofMinutes(10)).build();
     client.close();
   }
 
   @Test
   void validatorForANamespaceNotConfigured_isRefusedAtBuild_namingIt() {
-    HoldfastClient.Builder builder = complete().validator("billing", content -> { });
+    HoldfastClient.Builder builder = complete().validator("billing", content -> {});
 
     assertThatThrownBy(builder::build)
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("a validator is set for namespace 'billing', which is not configured; configured: [core]");
+        .hasMessage(
+            "a validator is set for namespace 'billing', which is not configured; configured: [core]");
   }
 
   @Test
   void validatorSetBeforeItsNamespace_isAccepted() {
-    assertThatCode(() -> HoldfastClient.builder()
-        .validator("features", content -> { })
-        .replicas(REPLICA)
-        .instance("acme-prod", "s3cr3t-token")
-        .trustedKey(KEY)
-        .namespaces("core", "features")
-        .build()
-        .close())
+    assertThatCode(
+            () ->
+                HoldfastClient.builder()
+                    .validator("features", content -> {})
+                    .replicas(REPLICA)
+                    .instance("acme-prod", "s3cr3t-token")
+                    .trustedKey(KEY)
+                    .namespaces("core", "features")
+                    .build()
+                    .close())
         .doesNotThrowAnyException();
   }
 
   @Test
   void secondValidatorForTheSameNamespace_isRefused() {
-    HoldfastClient.Builder builder = complete().validator("core", content -> { });
+    HoldfastClient.Builder builder = complete().validator("core", content -> {});
 
-    assertThatThrownBy(() -> builder.validator("core", content -> { }))
+    assertThatThrownBy(() -> builder.validator("core", content -> {}))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("a validator for namespace 'core' was already set");
   }
 
   @Test
   void nullValidatorOrNamespace_isRejected() {
-    assertThatThrownBy(() -> complete().validator("core", null)).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> complete().validator("core", null))
+        .isInstanceOf(NullPointerException.class)
         .hasMessage("validator");
-    assertThatThrownBy(() -> complete().validator(null, content -> { })).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> complete().validator(null, content -> {}))
+        .isInstanceOf(NullPointerException.class)
         .hasMessage("namespace");
   }
 }

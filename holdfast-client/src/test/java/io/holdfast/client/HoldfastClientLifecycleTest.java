@@ -79,7 +79,8 @@ class HoldfastClientLifecycleTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("'billing'")
           .hasMessageContaining("[core, features]");
-      assertThatThrownBy(() -> client.status("billing")).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> client.status("billing"))
+          .isInstanceOf(IllegalArgumentException.class);
     } finally {
       client.close();
     }
@@ -102,15 +103,24 @@ class HoldfastClientLifecycleTest {
       thread.join(Duration.ofSeconds(10).toMillis());
     }
     assertThat(started).noneMatch(Thread::isAlive);
-    assertThat(clientThreads()).noneMatch(t -> t.getName().equals("holdfast-client-sync") && !before.contains(t));
-    // The failed start closed the client: it cannot be started again, and closing again is harmless.
-    assertThatThrownBy(client::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    assertThat(clientThreads())
+        .noneMatch(t -> t.getName().equals("holdfast-client-sync") && !before.contains(t));
+    // The failed start closed the client: it cannot be started again, and closing again is
+    // harmless.
+    assertThatThrownBy(client::start)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
     assertThatCode(client::close).doesNotThrowAnyException();
   }
 
   @Test
-  void B6_coldStartAllowedToRunUnavailable_isInitializing_andReadsReturnDefaults() throws IOException {
-    HoldfastClient client = builder(closedReplica()).failWhenUnavailable(false).heartbeatInterval(Duration.ZERO).build();
+  void B6_coldStartAllowedToRunUnavailable_isInitializing_andReadsReturnDefaults()
+      throws IOException {
+    HoldfastClient client =
+        builder(closedReplica())
+            .failWhenUnavailable(false)
+            .heartbeatInterval(Duration.ZERO)
+            .build();
     try {
       client.start();
 
@@ -125,7 +135,9 @@ class HoldfastClientLifecycleTest {
       assertThat(client.statuses()).containsOnlyKeys("core", "features");
       assertThat(client.statuses().values()).allMatch(f -> f.status() == Status.INITIALIZING);
       assertThat(client.awaitFresh(Duration.ofMillis(1))).isFalse();
-      assertThatThrownBy(client::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("already started");
+      assertThatThrownBy(client::start)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("already started");
     } finally {
       client.close();
     }
@@ -138,10 +150,13 @@ class HoldfastClientLifecycleTest {
     assertThatCode(unstarted::close).doesNotThrowAnyException();
     assertThatThrownBy(unstarted::start).isInstanceOf(IllegalStateException.class);
 
-    HoldfastClient started = builder(closedReplica()).failWhenUnavailable(false).startupTimeout(Duration.ZERO).build();
+    HoldfastClient started =
+        builder(closedReplica()).failWhenUnavailable(false).startupTimeout(Duration.ZERO).build();
     started.start();
     started.close();
     assertThatCode(started::close).doesNotThrowAnyException();
-    assertThat(started.snapshot("core").status()).as("reads still work after close").isEqualTo(Status.INITIALIZING);
+    assertThat(started.snapshot("core").status())
+        .as("reads still work after close")
+        .isEqualTo(Status.INITIALIZING);
   }
 }

@@ -21,13 +21,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * A replica of one instance with one namespace ({@code core} unless named), on the JDK's HTTP server, for
- * client tests that need real requests but no real server: it serves signed checksums listing
- * the document it serves, and that document, with {@code If-None-Match} answered by 304. The
- * test swaps what it serves, or makes the checksums or the document fail with a status. It counts
- * the document bodies it sent and the 304s it answered, and keeps the heartbeats it receives (answering 204). Its watch never holds a
- * request: it answers 304 at once when the checksums are those named, else 200 with them.
- * Thread-safe.
+ * A replica of one instance with one namespace ({@code core} unless named), on the JDK's HTTP
+ * server, for client tests that need real requests but no real server: it serves signed checksums
+ * listing the document it serves, and that document, with {@code If-None-Match} answered by 304.
+ * The test swaps what it serves, or makes the checksums or the document fail with a status. It
+ * counts the document bodies it sent and the 304s it answered, and keeps the heartbeats it receives
+ * (answering 204). Its watch never holds a request: it answers 304 at once when the checksums are
+ * those named, else 200 with them. Thread-safe.
  */
 public final class InProcessReplica implements AutoCloseable {
 
@@ -128,7 +128,9 @@ public final class InProcessReplica implements AutoCloseable {
 
   private TestDocuments.Signed signedChecksums() {
     TestDocuments.Signed served = document;
-    return docs.checksums(TestDocuments.INSTANCE, Map.of(namespace, new Checksums.Entry(1, served.etag(), served.reprDigest())));
+    return docs.checksums(
+        TestDocuments.INSTANCE,
+        Map.of(namespace, new Checksums.Entry(1, served.etag(), served.reprDigest())));
   }
 
   private void watch(HttpExchange exchange) throws IOException {
@@ -160,11 +162,20 @@ public final class InProcessReplica implements AutoCloseable {
   }
 
   private static Map<String, String> signedHeaders(TestDocuments.Signed signed) {
-    return Map.of("Content-Type", HoldfastHeaders.ENVELOPE_MEDIA_TYPE, HoldfastHeaders.REPR_DIGEST, signed.reprDigest(),
-        HoldfastHeaders.SIGNATURE, signed.signature(), "ETag", signed.etag());
+    return Map.of(
+        "Content-Type",
+        HoldfastHeaders.ENVELOPE_MEDIA_TYPE,
+        HoldfastHeaders.REPR_DIGEST,
+        signed.reprDigest(),
+        HoldfastHeaders.SIGNATURE,
+        signed.signature(),
+        "ETag",
+        signed.etag());
   }
 
-  private static void send(HttpExchange exchange, int status, Map<String, String> headers, byte[] body) throws IOException {
+  private static void send(
+      HttpExchange exchange, int status, Map<String, String> headers, byte[] body)
+      throws IOException {
     try (exchange) {
       headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
       exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 /** The SDK is sealed: applications see the API packages, never the implementation. */
 class ModuleDescriptorTest {
 
-  /** The compiled descriptor: the module's own when the tests run on the module path, else the class file. */
+  /**
+   * The compiled descriptor: the module's own when the tests run on the module path, else the class
+   * file.
+   */
   static ModuleDescriptor descriptor(Class<?> type) throws IOException {
     if (type.getModule().isNamed()) {
       return type.getModule().getDescriptor();
@@ -27,7 +30,8 @@ class ModuleDescriptorTest {
     ModuleDescriptor module = descriptor(HoldfastClient.class);
 
     assertThat(module.name()).isEqualTo("io.holdfast.client");
-    assertThat(module.exports()).allMatch(e -> !e.isQualified(), "unqualified")
+    assertThat(module.exports())
+        .allMatch(e -> !e.isQualified(), "unqualified")
         .extracting(ModuleDescriptor.Exports::source)
         .containsExactlyInAnyOrder("io.holdfast.client", "io.holdfast.client.seats");
     assertThat(module.packages()).contains("io.holdfast.client.internal");
@@ -39,10 +43,11 @@ class ModuleDescriptorTest {
   void whatTheApiExposes_isReadableByApplications_throughTransitiveRequires() throws IOException {
     ModuleDescriptor module = descriptor(HoldfastClient.class);
 
-    assertThat(module.requires().stream()
-        .filter(r -> r.modifiers().contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE))
-        .map(ModuleDescriptor.Requires::name)
-        .collect(Collectors.toSet()))
+    assertThat(
+            module.requires().stream()
+                .filter(r -> r.modifiers().contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE))
+                .map(ModuleDescriptor.Requires::name)
+                .collect(Collectors.toSet()))
         .contains("io.holdfast.protocol", "com.fasterxml.jackson.databind", "java.sql");
   }
 }

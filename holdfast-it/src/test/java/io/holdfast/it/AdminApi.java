@@ -31,7 +31,8 @@ public record AdminApi(AdminHttp http, int port, String token) {
   /** Creates an instance in {@code ring}; returns its credential. */
   public String createInstance(String id, String ring) {
     return call("POST", "/v1/admin/instances", "{\"id\":\"" + id + "\",\"ring\":\"" + ring + "\"}")
-        .path("credential").asText();
+        .path("credential")
+        .asText();
   }
 
   /** Stages {@code json} as the layer {@code scope} ({@code default}, {@code instance:<id>}...). */
@@ -41,8 +42,12 @@ public record AdminApi(AdminHttp http, int port, String token) {
 
   /** Publishes what is staged in {@code namespace}; returns the new revision. */
   public long publish(String namespace, String message) {
-    return call("POST", "/v1/admin/namespaces/" + namespace + "/publish", "{\"message\":\"" + message + "\"}")
-        .path("revision").asLong();
+    return call(
+            "POST",
+            "/v1/admin/namespaces/" + namespace + "/publish",
+            "{\"message\":\"" + message + "\"}")
+        .path("revision")
+        .asLong();
   }
 
   /** {@link #stage} and {@link #publish} one layer; returns the new revision. */

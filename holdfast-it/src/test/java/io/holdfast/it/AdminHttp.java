@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Admin API calls for the system tests' fixtures (replica pairs, rollout fleets, console fleets):
- * JSON in, JSON out, and any status of 300 or more fails the test with the server's answer.
- * One HTTP client, closed with it.
+ * JSON in, JSON out, and any status of 300 or more fails the test with the server's answer. One
+ * HTTP client, closed with it.
  */
 public final class AdminHttp implements AutoCloseable {
 
@@ -35,19 +35,25 @@ public final class AdminHttp implements AutoCloseable {
   }
 
   /**
-   * Calls {@code method path} on the replica at {@code port} with {@code token}; {@code body}
-   * may be {@code null}. An empty answer reads as an empty object.
+   * Calls {@code method path} on the replica at {@code port} with {@code token}; {@code body} may
+   * be {@code null}. An empty answer reads as an empty object.
    */
   public JsonNode call(int port, String token, String method, String path, String body) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + port + path))
-        .header("Authorization", "Bearer " + token)
-        .header("Content-Type", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + port + path))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .build();
     try {
       HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
       if (response.statusCode() >= 300) {
-        throw new AssertionError(method + " " + path + ": " + new String(response.body(), StandardCharsets.UTF_8));
+        throw new AssertionError(
+            method + " " + path + ": " + new String(response.body(), StandardCharsets.UTF_8));
       }
       return response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
     } catch (IOException e) {

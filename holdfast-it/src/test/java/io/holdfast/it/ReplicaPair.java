@@ -27,7 +27,8 @@ public final class ReplicaPair implements AutoCloseable {
   private final AdminHttp http = new AdminHttp();
   private final AdminApi admin;
 
-  private ReplicaPair(HoldfastServer a, HoldfastServer b, FaultyReplica proxyA, FaultyReplica proxyB) {
+  private ReplicaPair(
+      HoldfastServer a, HoldfastServer b, FaultyReplica proxyA, FaultyReplica proxyB) {
     this.a = a;
     this.b = b;
     this.proxyA = proxyA;
@@ -39,7 +40,9 @@ public final class ReplicaPair implements AutoCloseable {
     HoldfastServer a = HoldfastServer.start(config(dataDir));
     HoldfastServer b = HoldfastServer.start(config(dataDir));
     try {
-      return new ReplicaPair(a, b,
+      return new ReplicaPair(
+          a,
+          b,
           FaultyReplica.start(URI.create("http://127.0.0.1:" + a.port())),
           FaultyReplica.start(URI.create("http://127.0.0.1:" + b.port())));
     } catch (IOException e) {
@@ -79,16 +82,20 @@ public final class ReplicaPair implements AutoCloseable {
   }
 
   /**
-   * A client of an instance through both proxies, in the style of the system tests: time driven
-   * by {@code time} (grace, staleness, demotion and the poll schedule), short real-time request
+   * A client of an instance through both proxies, in the style of the system tests: time driven by
+   * {@code time} (grace, staleness, demotion and the poll schedule), short real-time request
    * deadlines, a fast loop, no heartbeats. Add the namespaces, then build.
    */
   public HoldfastClient.Builder clientBuilder(String instance, String credential, ManualTime time) {
     return clientBuilder(replicas(), instance, credential, time);
   }
 
-  /** {@link #clientBuilder(String, String, ManualTime)} with other replica URIs, such as a TLS front. */
-  public HoldfastClient.Builder clientBuilder(List<URI> replicas, String instance, String credential, ManualTime time) {
+  /**
+   * {@link #clientBuilder(String, String, ManualTime)} with other replica URIs, such as a TLS
+   * front.
+   */
+  public HoldfastClient.Builder clientBuilder(
+      List<URI> replicas, String instance, String credential, ManualTime time) {
     return HoldfastClient.builder()
         .replicas(replicas)
         .instance(instance, credential)

@@ -8,7 +8,9 @@ import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
 import org.junit.jupiter.api.Test;
 
-/** The protocol module exports every package it has, each deliberately: all of them are wire types. */
+/**
+ * The protocol module exports every package it has, each deliberately: all of them are wire types.
+ */
 class ModuleDescriptorTest {
 
   private static ModuleDescriptor descriptor() throws IOException {
@@ -26,10 +28,15 @@ class ModuleDescriptorTest {
     ModuleDescriptor module = descriptor();
 
     assertThat(module.name()).isEqualTo("io.holdfast.protocol");
-    assertThat(module.exports()).allMatch(e -> !e.isQualified(), "unqualified")
+    assertThat(module.exports())
+        .allMatch(e -> !e.isQualified(), "unqualified")
         .extracting(ModuleDescriptor.Exports::source)
-        .containsExactlyInAnyOrder("io.holdfast.protocol.document", "io.holdfast.protocol.http",
-            "io.holdfast.protocol.json", "io.holdfast.protocol.problem", "io.holdfast.protocol.signature",
+        .containsExactlyInAnyOrder(
+            "io.holdfast.protocol.document",
+            "io.holdfast.protocol.http",
+            "io.holdfast.protocol.json",
+            "io.holdfast.protocol.problem",
+            "io.holdfast.protocol.signature",
             "io.holdfast.protocol.tls");
     assertThat(module.opens()).isEmpty();
   }

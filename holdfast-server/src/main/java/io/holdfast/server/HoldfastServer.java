@@ -2,6 +2,7 @@ package io.holdfast.server;
 
 import io.holdfast.protocol.signature.DocumentSigner;
 import io.holdfast.protocol.signature.VerificationKey;
+import io.holdfast.server.admin.NamespaceService;
 import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.auth.CredentialUse;
 import io.holdfast.server.config.JdbcUrls;
@@ -10,26 +11,25 @@ import io.holdfast.server.datadir.AtomicFiles;
 import io.holdfast.server.datadir.DataDirectoryLock;
 import io.holdfast.server.datadir.UnsafePermissionsException;
 import io.holdfast.server.edge.EdgeServer;
-import io.holdfast.server.tls.ReplicaTls;
 import io.holdfast.server.fleet.Fleet;
 import io.holdfast.server.fleet.HeartbeatWriter;
 import io.holdfast.server.http.HttpApi;
-import io.holdfast.server.subscription.SubscriptionFilter;
-import io.holdfast.server.subscription.UsageReport;
 import io.holdfast.server.metrics.ServerMetrics;
 import io.holdfast.server.model.Role;
 import io.holdfast.server.probe.ReplicaProbe;
+import io.holdfast.server.rollout.Changes;
+import io.holdfast.server.rollout.JdbcRolloutStore;
+import io.holdfast.server.rollout.RolloutEngine;
+import io.holdfast.server.rollout.RolloutStore;
 import io.holdfast.server.snapshot.SnapshotBuilder;
 import io.holdfast.server.snapshot.SnapshotHolder;
 import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.store.Database;
 import io.holdfast.server.store.JdbcConfigStore;
-import io.holdfast.server.rollout.JdbcRolloutStore;
 import io.holdfast.server.store.RevisionNotifications;
-import io.holdfast.server.admin.NamespaceService;
-import io.holdfast.server.rollout.Changes;
-import io.holdfast.server.rollout.RolloutEngine;
-import io.holdfast.server.rollout.RolloutStore;
+import io.holdfast.server.subscription.SubscriptionFilter;
+import io.holdfast.server.subscription.UsageReport;
+import io.holdfast.server.tls.ReplicaTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -62,8 +62,10 @@ public final class HoldfastServer implements AutoCloseable {
 
   /** Instances whose latest heartbeat may wait in memory while the store is down. */
   private static final int MAX_BUFFERED_HEARTBEATS = 100_000;
+
   private static final int HEARTBEAT_BATCH = 500;
   private static final Duration HEARTBEAT_RETRY = Duration.ofSeconds(1);
+
   /** Three missed heartbeats at the SDK's default one-minute interval. */
   private static final Duration FLEET_SILENT_AFTER = Duration.ofMinutes(3);
 
@@ -79,12 +81,26 @@ public final class HoldfastServer implements AutoCloseable {
   private final RolloutEngine engine;
   private final CredentialUse credentialUse;
   private final ReplicaTls tls;
-  /** On PostgreSQL, wakes the snapshot at once on other replicas' writes; {@code null} on SQLite. */
+
+  /**
+   * On PostgreSQL, wakes the snapshot at once on other replicas' writes; {@code null} on SQLite.
+   */
   private final RevisionNotifications notifications;
 
-  private HoldfastServer(ServerConfig config, ConfigStore store, SnapshotHolder snapshots, EdgeServer web,
-      VerificationKey verificationKey, String adminToken, ReplicaProbe probe, ServerMetrics metrics, HeartbeatWriter heartbeats,
-      RolloutEngine engine, RevisionNotifications notifications, CredentialUse credentialUse, ReplicaTls tls) {
+  private HoldfastServer(
+      ServerConfig config,
+      ConfigStore store,
+      SnapshotHolder snapshots,
+      EdgeServer web,
+      VerificationKey verificationKey,
+      String adminToken,
+      ReplicaProbe probe,
+      ServerMetrics metrics,
+      HeartbeatWriter heartbeats,
+      RolloutEngine engine,
+      RevisionNotifications notifications,
+      CredentialUse credentialUse,
+      ReplicaTls tls) {
     this.tls = tls;
     this.engine = engine;
     this.credentialUse = credentialUse;
@@ -111,22 +127,23 @@ public final class HoldfastServer implements AutoCloseable {
   }
 
   /**
-   * Starts a replica whose store is wrapped by {@code storeDecorator}: the failpoint through
-   * which fault tests make a real store fail on demand (FAULTS.md A13, A18).
+   * Starts a replica whose store is wrapped by {@code storeDecorator}: the failpoint through which
+   * fault tests make a real store fail on demand (FAULTS.md A13, A18).
    *
    * <p>A start that fails stops everything it had started, the last first (the web server, the
-   * timers, the database pools; the data directory's lock is held only around initialisation),
-   * so that the process can exit at once and the ports, the database and the directory are free
-   * for the next attempt. The rollout engine starts only once the replica listens, so a failed
-   * start never takes the rollout lease.
+   * timers, the database pools; the data directory's lock is held only around initialisation), so
+   * that the process can exit at once and the ports, the database and the directory are free for
+   * the next attempt. The rollout engine starts only once the replica listens, so a failed start
+   * never takes the rollout lease.
    *
-   * @throws ReplicaStartException if a port is taken, the database cannot be opened, the
-   *     signing key cannot be used, or another step fails; its message is one line for an operator
-   * @throws io.holdfast.server.datadir.UnsafePermissionsException if a secret file is open to
-   *     other users
+   * @throws ReplicaStartException if a port is taken, the database cannot be opened, the signing
+   *     key cannot be used, or another step fails; its message is one line for an operator
+   * @throws io.holdfast.server.datadir.UnsafePermissionsException if a secret file is open to other
+   *     users
    * @throws io.holdfast.server.config.ConfigException if the TLS files cannot be used
    */
-  public static HoldfastServer start(ServerConfig config, Clock clock, UnaryOperator<ConfigStore> storeDecorator) {
+  public static HoldfastServer start(
+      ServerConfig config, Clock clock, UnaryOperator<ConfigStore> storeDecorator) {
     // First: a certificate that cannot be used stops the start before anything is opened.
     ReplicaTls tls = ReplicaTls.load(config.tls());
     StartedParts started = new StartedParts();
@@ -136,15 +153,23 @@ public final class HoldfastServer implements AutoCloseable {
     } catch (RuntimeException e) {
       started.stopAll(e);
       LOG.debug("the replica did not start; everything it had started is stopped", e);
-      throw e instanceof UnsafePermissionsException || e instanceof ReplicaStartException ? e
+      throw e instanceof UnsafePermissionsException || e instanceof ReplicaStartException
+          ? e
           : new ReplicaStartException("the replica did not start: " + StartFailures.reason(e), e);
     }
   }
 
-  /** The steps of {@link #start(ServerConfig, Clock, UnaryOperator)}; each part started is added to {@code started}. */
+  /**
+   * The steps of {@link #start(ServerConfig, Clock, UnaryOperator)}; each part started is added to
+   * {@code started}.
+   */
   @SuppressWarnings("try") // the lock is held for the block's duration, never referenced
-  private static HoldfastServer startParts(ServerConfig config, Clock clock, UnaryOperator<ConfigStore> storeDecorator,
-      ReplicaTls tls, StartedParts started) {
+  private static HoldfastServer startParts(
+      ServerConfig config,
+      Clock clock,
+      UnaryOperator<ConfigStore> storeDecorator,
+      ReplicaTls tls,
+      StartedParts started) {
     CredentialTokens tokens = new CredentialTokens(new SecureRandom());
     ServerMetrics metrics = new ServerMetrics(clock);
     started.add(metrics::close);
@@ -163,7 +188,8 @@ public final class HoldfastServer implements AutoCloseable {
       rollouts = new JdbcRolloutStore(database, clock);
       signer = StartFailures.signer(config);
       adminToken = bootstrapToken(config, tokens);
-      store.ensureAdminCredential(BOOTSTRAP_CREDENTIAL, Role.ADMIN, CredentialTokens.hash(adminToken));
+      store.ensureAdminCredential(
+          BOOTSTRAP_CREDENTIAL, Role.ADMIN, CredentialTokens.hash(adminToken));
       probe = new ReplicaProbe(config.probe(), signer, clock);
       started.add(probe::close);
       probe.ensureCanary(store);
@@ -174,52 +200,106 @@ public final class HoldfastServer implements AutoCloseable {
     snapshots.start(config.refreshInterval());
     RevisionNotifications notifications = null;
     if (dialect == Database.Dialect.POSTGRESQL) {
-      notifications = RevisionNotifications.start(config.jdbcUrl(), config.storeTimeout(),
-          () -> refreshQuietly(snapshots));
+      notifications =
+          RevisionNotifications.start(
+              config.jdbcUrl(), config.storeTimeout(), () -> refreshQuietly(snapshots));
       started.add(notifications::close);
     }
     metrics.bindSnapshots(snapshots);
-    HeartbeatWriter heartbeats = new HeartbeatWriter(store, MAX_BUFFERED_HEARTBEATS, HEARTBEAT_BATCH, HEARTBEAT_RETRY);
+    HeartbeatWriter heartbeats =
+        new HeartbeatWriter(store, MAX_BUFFERED_HEARTBEATS, HEARTBEAT_BATCH, HEARTBEAT_RETRY);
     started.add(heartbeats::close);
     Fleet fleet = new Fleet(store, snapshots, clock, FLEET_SILENT_AFTER, Duration.ofSeconds(1));
     metrics.bindFleet(fleet, heartbeats);
-    metrics.bindSubscriptions(() -> UsageReport.of(store.listSubscriptions(SubscriptionFilter.ALL),
-        store.latestHeartbeats(), clock.instant()));
-    Changes changes = new Changes(store, rollouts, config.rollouts().requiredApprovals(), clock, metrics::recordBackout);
+    metrics.bindSubscriptions(
+        () ->
+            UsageReport.of(
+                store.listSubscriptions(SubscriptionFilter.ALL),
+                store.latestHeartbeats(),
+                clock.instant()));
+    Changes changes =
+        new Changes(
+            store, rollouts, config.rollouts().requiredApprovals(), clock, metrics::recordBackout);
     CredentialUse credentialUse = new CredentialUse(store);
     started.add(credentialUse::close);
     credentialUse.start(CredentialUse.FLUSH_INTERVAL);
-    EdgeServer web = StartFailures.listen(config, () -> HttpApi.start(config, store, snapshots,
-        List.of(signer.verificationKey()), tokens, clock, probe, metrics, fleet, heartbeats, changes,
-        new NamespaceService(store, rollouts, changes), credentialUse, tls));
+    EdgeServer web =
+        StartFailures.listen(
+            config,
+            () ->
+                HttpApi.start(
+                    config,
+                    store,
+                    snapshots,
+                    List.of(signer.verificationKey()),
+                    tokens,
+                    clock,
+                    probe,
+                    metrics,
+                    fleet,
+                    heartbeats,
+                    changes,
+                    new NamespaceService(store, rollouts, changes),
+                    credentialUse,
+                    tls));
     started.add(web::close);
     metrics.bindEdge(web);
     // Only now that the replica listens: a replica that cannot serve must not lead rollouts.
-    RolloutEngine engine = new RolloutEngine(rollouts, store, clock, replicaName(config, web.port()),
-        config.rollouts().leaseTtl(), () -> refreshQuietly(snapshots), metrics::recordBackout);
+    RolloutEngine engine =
+        new RolloutEngine(
+            rollouts,
+            store,
+            clock,
+            replicaName(config, web.port()),
+            config.rollouts().leaseTtl(),
+            () -> refreshQuietly(snapshots),
+            metrics::recordBackout);
     started.add(engine::close);
     metrics.bindRollouts(engine);
     if (config.rollouts().engineEnabled()) {
       engine.start(config.rollouts().tickInterval());
     }
     String scheme = tls.enabled() ? "https" : "http";
-    LOG.info("Holdfast replica listening on {}://{}:{} for instances and {}://{}:{} for /metrics and health "
-        + "(store {}, signing key {})", scheme, config.host(), web.port(), scheme, config.host(), HttpApi.managementPort(web),
-        JdbcUrls.redact(config.jdbcUrl()), signer.verificationKey().keyId());
+    LOG.info(
+        "Holdfast replica listening on {}://{}:{} for instances and {}://{}:{} for /metrics and health "
+            + "(store {}, signing key {})",
+        scheme,
+        config.host(),
+        web.port(),
+        scheme,
+        config.host(),
+        HttpApi.managementPort(web),
+        JdbcUrls.redact(config.jdbcUrl()),
+        signer.verificationKey().keyId());
     if (tls.enabled() && config.probe().enabled() && config.probe().targets().isEmpty()) {
       // The probe's client trusts the JDK's authorities and has no client certificate; this
       // replica's own name and CA are not known to it.
-      LOG.warn("the synthetic probe does not probe this replica over TLS by itself; set probe-targets to its https "
-          + "address (trusted by the JDK's authorities, and without tls-client-ca)");
+      LOG.warn(
+          "the synthetic probe does not probe this replica over TLS by itself; set probe-targets to its https "
+              + "address (trusted by the JDK's authorities, and without tls-client-ca)");
     } else {
       probe.start(config.host(), web.port());
     }
     probe.running().ifPresent(running -> metrics.bindProbe(probe.results(), running.targets()));
-    return new HoldfastServer(config, store, snapshots, web, signer.verificationKey(), adminToken, probe, metrics,
-        heartbeats, engine, notifications, credentialUse, tls);
+    return new HoldfastServer(
+        config,
+        store,
+        snapshots,
+        web,
+        signer.verificationKey(),
+        adminToken,
+        probe,
+        metrics,
+        heartbeats,
+        engine,
+        notifications,
+        credentialUse,
+        tls);
   }
 
-  /** A name for this replica's rollout lease: its address, and a nonce that tells restarts apart. */
+  /**
+   * A name for this replica's rollout lease: its address, and a nonce that tells restarts apart.
+   */
   private static String replicaName(ServerConfig config, int port) {
     byte[] nonce = new byte[4];
     new SecureRandom().nextBytes(nonce);
@@ -230,7 +310,9 @@ public final class HoldfastServer implements AutoCloseable {
     try {
       snapshots.refresh();
     } catch (RuntimeException e) {
-      LOG.warn("rollout transition committed but the snapshot could not be refreshed yet: {}", e.getMessage());
+      LOG.warn(
+          "rollout transition committed but the snapshot could not be refreshed yet: {}",
+          e.getMessage());
     }
   }
 
@@ -276,9 +358,9 @@ public final class HoldfastServer implements AutoCloseable {
   }
 
   /**
-   * The bootstrap admin token this replica was started with: configured, or read from (or
-   * generated into) the admin-token file. Once the bootstrap credential is rotated or revoked
-   * through the API it no longer works, and a restart with the same token does not revive it.
+   * The bootstrap admin token this replica was started with: configured, or read from (or generated
+   * into) the admin-token file. Once the bootstrap credential is rotated or revoked through the API
+   * it no longer works, and a restart with the same token does not revive it.
    */
   public String adminToken() {
     return adminToken;

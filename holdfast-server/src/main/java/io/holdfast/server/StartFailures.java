@@ -27,7 +27,8 @@ final class StartFailures {
     try {
       return Database.open(config.jdbcUrl(), config.storeTimeout());
     } catch (RuntimeException e) {
-      throw new ReplicaStartException("cannot open the database " + JdbcUrls.redact(config.jdbcUrl()) + ": " + reason(e), e);
+      throw new ReplicaStartException(
+          "cannot open the database " + JdbcUrls.redact(config.jdbcUrl()) + ": " + reason(e), e);
     }
   }
 
@@ -42,7 +43,8 @@ final class StartFailures {
       while (innermost.getCause() != null) {
         innermost = innermost.getCause();
       }
-      throw new ReplicaStartException("cannot use the signing key " + config.signingKey() + ": " + reason(innermost), e);
+      throw new ReplicaStartException(
+          "cannot use the signing key " + config.signingKey() + ": " + reason(innermost), e);
     }
   }
 
@@ -71,16 +73,24 @@ final class StartFailures {
       taken.add(config.host() + ":" + config.managementPort() + " (management-port)");
     }
     if (!taken.isEmpty()) {
-      throw new ReplicaStartException(cannotListen(config) + "already in use: " + String.join(", ", taken), cause);
+      throw new ReplicaStartException(
+          cannotListen(config) + "already in use: " + String.join(", ", taken), cause);
     }
   }
 
   private static String cannotListen(ServerConfig config) {
-    return "cannot listen on " + config.host() + ":" + config.port() + " and management port " + config.managementPort()
+    return "cannot listen on "
+        + config.host()
+        + ":"
+        + config.port()
+        + " and management port "
+        + config.managementPort()
         + ": ";
   }
 
-  /** Whether another process holds {@code port} now (a free port is bound for a moment and let go). */
+  /**
+   * Whether another process holds {@code port} now (a free port is bound for a moment and let go).
+   */
   @SuppressWarnings("try") // the socket is only bound and closed
   private static boolean taken(String host, int port) {
     if (port == 0) {
@@ -93,7 +103,9 @@ final class StartFailures {
     }
   }
 
-  /** The first line of the failure's message (or its cause's, or its type), with secrets redacted. */
+  /**
+   * The first line of the failure's message (or its cause's, or its type), with secrets redacted.
+   */
   static String reason(Throwable failure) {
     Throwable t = failure;
     while (t.getMessage() == null && t.getCause() != null) {

@@ -23,7 +23,9 @@ final class StartedParts {
     parts.push(part);
   }
 
-  /** Stops every part, the last started first; failures are added to {@code failure} as suppressed. */
+  /**
+   * Stops every part, the last started first; failures are added to {@code failure} as suppressed.
+   */
   void stopAll(Throwable failure) {
     while (!parts.isEmpty()) {
       try {

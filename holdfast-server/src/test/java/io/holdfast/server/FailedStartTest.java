@@ -31,23 +31,32 @@ class FailedStartTest {
 
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private ServerConfig.Builder config(int port, int managementPort) {
-    return ServerConfig.builder(dataDir).port(port).managementPort(managementPort).adminToken("hfa_failed-start-test-token");
+    return ServerConfig.builder(dataDir)
+        .port(port)
+        .managementPort(managementPort)
+        .adminToken("hfa_failed-start-test-token");
   }
 
   @Test
-  void instancePortTaken_failsNamingIt_andFreesTheManagementPortThePoolAndTheDirectory() throws Exception {
+  void instancePortTaken_failsNamingIt_andFreesTheManagementPortThePoolAndTheDirectory()
+      throws Exception {
     int management = freePort();
     try (ServerSocket taken = new ServerSocket(0, 1, LOOPBACK)) {
       ServerConfig config = config(taken.getLocalPort(), management).build();
 
       assertThatThrownBy(() -> HoldfastServer.start(config))
           .isInstanceOf(ReplicaStartException.class)
-          .hasMessage("cannot listen on 127.0.0.1:" + taken.getLocalPort() + " and management port " + management
-              + ": already in use: 127.0.0.1:" + taken.getLocalPort() + " (port)");
+          .hasMessage(
+              "cannot listen on 127.0.0.1:"
+                  + taken.getLocalPort()
+                  + " and management port "
+                  + management
+                  + ": already in use: 127.0.0.1:"
+                  + taken.getLocalPort()
+                  + " (port)");
 
       assertBindable(management);
       assertEverythingElseReleased();
@@ -62,7 +71,8 @@ class FailedStartTest {
 
       assertThatThrownBy(() -> HoldfastServer.start(config))
           .isInstanceOf(ReplicaStartException.class)
-          .hasMessageEndingWith("already in use: 127.0.0.1:" + taken.getLocalPort() + " (management-port)");
+          .hasMessageEndingWith(
+              "already in use: 127.0.0.1:" + taken.getLocalPort() + " (management-port)");
 
       assertBindable(port);
       assertEverythingElseReleased();
@@ -71,19 +81,30 @@ class FailedStartTest {
 
   @Test
   void storeFailingAtTheFirstSnapshot_failsSayingSo_andTheNextStartSucceeds() throws Exception {
-    UnaryOperator<ConfigStore> firstSnapshotFails = store -> (ConfigStore) Proxy.newProxyInstance(
-        ConfigStore.class.getClassLoader(), new Class<?>[] {ConfigStore.class}, (self, method, args) -> {
-          if (method.getName().equals("currentRevision")) { // after initialisation, the first snapshot's read
-            throw new StoreUnavailableException("injected: the store failed", new SQLException("injected"));
-          }
-          try {
-            return method.invoke(store, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    UnaryOperator<ConfigStore> firstSnapshotFails =
+        store ->
+            (ConfigStore)
+                Proxy.newProxyInstance(
+                    ConfigStore.class.getClassLoader(),
+                    new Class<?>[] {ConfigStore.class},
+                    (self, method, args) -> {
+                      if (method
+                          .getName()
+                          .equals(
+                              "currentRevision")) { // after initialisation, the first snapshot's
+                        // read
+                        throw new StoreUnavailableException(
+                            "injected: the store failed", new SQLException("injected"));
+                      }
+                      try {
+                        return method.invoke(store, args);
+                      } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                      }
+                    });
 
-    assertThatThrownBy(() -> HoldfastServer.start(config(0, 0).build(), Clock.systemUTC(), firstSnapshotFails))
+    assertThatThrownBy(
+            () -> HoldfastServer.start(config(0, 0).build(), Clock.systemUTC(), firstSnapshotFails))
         .isInstanceOf(ReplicaStartException.class)
         .hasMessage("the replica did not start: injected: the store failed");
 
@@ -95,7 +116,8 @@ class FailedStartTest {
     Path key = dataDir.resolve("signing-key.pem");
     Files.createDirectories(dataDir);
     Files.writeString(key, "not a key\n", StandardCharsets.US_ASCII);
-    Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    Files.setPosixFilePermissions(
+        key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     ServerConfig config = config(freePort(), freePort()).build();
 
     assertThatThrownBy(() -> HoldfastServer.start(config))
@@ -109,22 +131,29 @@ class FailedStartTest {
 
   @Test
   void unreachableDatabase_failsNamingItWithoutItsPassword_andFreesTheDirectory() {
-    String url = "jdbc:postgresql://127.0.0.1:1/holdfast?user=postgres&password=hunter2-not-for-logs";
+    String url =
+        "jdbc:postgresql://127.0.0.1:1/holdfast?user=postgres&password=hunter2-not-for-logs";
     ServerConfig config = config(0, 0).jdbcUrl(url).build();
 
     assertThatThrownBy(() -> HoldfastServer.start(config))
         .isInstanceOf(ReplicaStartException.class)
-        .hasMessageStartingWith("cannot open the database jdbc:postgresql://127.0.0.1:1/holdfast?user=postgres&password=***: ")
+        .hasMessageStartingWith(
+            "cannot open the database jdbc:postgresql://127.0.0.1:1/holdfast?user=postgres&password=***: ")
         .hasMessageNotContaining("hunter2")
         .hasMessageNotContaining("\n");
 
     assertDirectoryLockFree();
   }
 
-  /** The pools are closed (no write-ahead log left behind), the directory's lock is free, and a new start works. */
+  /**
+   * The pools are closed (no write-ahead log left behind), the directory's lock is free, and a new
+   * start works.
+   */
   private void assertEverythingElseReleased() throws IOException {
     assertThat(dataDir.resolve("holdfast.db")).exists();
-    assertThat(dataDir.resolve("holdfast.db-wal")).as("every database connection closed").doesNotExist();
+    assertThat(dataDir.resolve("holdfast.db-wal"))
+        .as("every database connection closed")
+        .doesNotExist();
     assertDirectoryLockFree();
     try (HoldfastServer again = HoldfastServer.start(config(0, 0).build(), Clock.systemUTC())) {
       assertThat(again.port()).isPositive();

@@ -5,10 +5,10 @@ import java.lang.reflect.Proxy;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * A real component wrapped so that calls of one method hang until the test lets them go: a
- * database call that does not answer, at a chosen step. {@link #entered} opens when the first
- * such call is waiting; {@link #release()} lets every call through, now and later. A proxy rather
- * than a hand-written wrapper, so that it follows the interface as it changes.
+ * A real component wrapped so that calls of one method hang until the test lets them go: a database
+ * call that does not answer, at a chosen step. {@link #entered} opens when the first such call is
+ * waiting; {@link #release()} lets every call through, now and later. A proxy rather than a
+ * hand-written wrapper, so that it follows the interface as it changes.
  */
 public final class HangingCall {
 
@@ -22,17 +22,21 @@ public final class HangingCall {
 
   /** {@code delegate}, with calls of the method named at construction hanging until released. */
   public <T> T around(Class<T> type, T delegate) {
-    Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (self, called, args) -> {
-      if (called.getName().equals(method)) {
-        entered.countDown();
-        released.await();
-      }
-      try {
-        return called.invoke(delegate, args);
-      } catch (InvocationTargetException e) {
-        throw e.getCause();
-      }
-    });
+    Object proxy =
+        Proxy.newProxyInstance(
+            type.getClassLoader(),
+            new Class<?>[] {type},
+            (self, called, args) -> {
+              if (called.getName().equals(method)) {
+                entered.countDown();
+                released.await();
+              }
+              try {
+                return called.invoke(delegate, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
     return type.cast(proxy);
   }
 

@@ -31,8 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LongWorkLocksTest {
 
-  @TempDir
-  Path directory;
+  @TempDir Path directory;
 
   private final ManualTime time = new ManualTime();
   private ConfigStore store;
@@ -40,10 +39,14 @@ class LongWorkLocksTest {
 
   @BeforeEach
   void open() throws Exception {
-    store = new JdbcConfigStore(Database.open("jdbc:sqlite:" + directory.resolve("holdfast.db"), Duration.ofSeconds(5)),
-        time.clock());
-    builder = new SnapshotBuilder(new DocumentSigner(KeyPairGenerator.getInstance("Ed25519").generateKeyPair()),
-        time.clock());
+    store =
+        new JdbcConfigStore(
+            Database.open("jdbc:sqlite:" + directory.resolve("holdfast.db"), Duration.ofSeconds(5)),
+            time.clock());
+    builder =
+        new SnapshotBuilder(
+            new DocumentSigner(KeyPairGenerator.getInstance("Ed25519").generateKeyPair()),
+            time.clock());
   }
 
   @AfterEach
@@ -52,9 +55,11 @@ class LongWorkLocksTest {
   }
 
   @Test
-  void snapshotRefresh_whileAnotherWaitsOnTheStore_parksInsteadOfHoldingAMonitor() throws Exception {
+  void snapshotRefresh_whileAnotherWaitsOnTheStore_parksInsteadOfHoldingAMonitor()
+      throws Exception {
     HangingCall revision = new HangingCall("currentRevision");
-    SnapshotHolder holder = new SnapshotHolder(revision.around(ConfigStore.class, store), builder, time.clock());
+    SnapshotHolder holder =
+        new SnapshotHolder(revision.around(ConfigStore.class, store), builder, time.clock());
 
     assertSecondCallerParks(revision, holder::refresh);
 
@@ -62,12 +67,18 @@ class LongWorkLocksTest {
   }
 
   @Test
-  void fleetRecentView_whileAnotherWaitsOnTheStore_parksInsteadOfHoldingAMonitor() throws Exception {
+  void fleetRecentView_whileAnotherWaitsOnTheStore_parksInsteadOfHoldingAMonitor()
+      throws Exception {
     SnapshotHolder holder = new SnapshotHolder(store, builder, time.clock());
     holder.refresh();
     HangingCall heartbeats = new HangingCall("latestHeartbeats");
-    Fleet fleet = new Fleet(heartbeats.around(ConfigStore.class, store), holder, time.clock(), Duration.ofMinutes(3),
-        Duration.ofSeconds(1));
+    Fleet fleet =
+        new Fleet(
+            heartbeats.around(ConfigStore.class, store),
+            holder,
+            time.clock(),
+            Duration.ofMinutes(3),
+            Duration.ofSeconds(1));
 
     assertSecondCallerParks(heartbeats, fleet::recentView);
 
@@ -75,15 +86,17 @@ class LongWorkLocksTest {
   }
 
   @Test
-  void metricsScrape_whileAnotherWaitsOnTheSubscriptionFigures_parksInsteadOfHoldingAMonitor() throws Exception {
+  void metricsScrape_whileAnotherWaitsOnTheSubscriptionFigures_parksInsteadOfHoldingAMonitor()
+      throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch released = new CountDownLatch(1);
     try (ServerMetrics metrics = new ServerMetrics(time.clock())) {
-      metrics.bindSubscriptions(() -> {
-        entered.countDown();
-        await(released);
-        return List.<Usage>of();
-      });
+      metrics.bindSubscriptions(
+          () -> {
+            entered.countDown();
+            await(released);
+            return List.<Usage>of();
+          });
       Thread first = Thread.ofVirtual().start(metrics::scrape);
       entered.await();
       Thread second = Thread.ofVirtual().start(metrics::scrape);
@@ -96,8 +109,12 @@ class LongWorkLocksTest {
     }
   }
 
-  /** One caller hangs in {@code call}'s store method; a second one must park, and both finish once it answers. */
-  private static void assertSecondCallerParks(HangingCall call, Runnable work) throws InterruptedException {
+  /**
+   * One caller hangs in {@code call}'s store method; a second one must park, and both finish once
+   * it answers.
+   */
+  private static void assertSecondCallerParks(HangingCall call, Runnable work)
+      throws InterruptedException {
     Thread first = Thread.ofVirtual().start(work);
     call.awaitEntered();
     Thread second = Thread.ofVirtual().start(work);

@@ -21,15 +21,16 @@ import java.util.spi.ToolProvider;
 import org.junit.jupiter.api.Test;
 
 /**
- * The server's packages form no cycle: a feature package that imports another must not be
- * imported back, so each can be read, changed and tested from the ones below it. The graph is
- * the JDK's own {@code jdeps} reading of the compiled classes, so an import, a field type or a
- * fully qualified name in code all count.
+ * The server's packages form no cycle: a feature package that imports another must not be imported
+ * back, so each can be read, changed and tested from the ones below it. The graph is the JDK's own
+ * {@code jdeps} reading of the compiled classes, so an import, a field type or a fully qualified
+ * name in code all count.
  */
 class PackageCyclesTest {
 
   private static final Pattern EDGE =
-      Pattern.compile("^\\s+(io\\.holdfast\\.server[\\w.]*)\\s+->\\s+(io\\.holdfast\\.server[\\w.]*)\\s");
+      Pattern.compile(
+          "^\\s+(io\\.holdfast\\.server[\\w.]*)\\s+->\\s+(io\\.holdfast\\.server[\\w.]*)\\s");
 
   @Test
   void serverPackages_importEachOther_withoutCycles() throws URISyntaxException {
@@ -41,11 +42,17 @@ class PackageCyclesTest {
   }
 
   private static Map<String, Set<String>> packageGraph() throws URISyntaxException {
-    Path classes = Path.of(HoldfastServer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path classes =
+        Path.of(HoldfastServer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow();
     StringWriter out = new StringWriter();
-    int status = jdeps.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
-        "-verbose:package", "-filter:none", classes.toString());
+    int status =
+        jdeps.run(
+            new PrintWriter(out),
+            new PrintWriter(new StringWriter()),
+            "-verbose:package",
+            "-filter:none",
+            classes.toString());
     assertThat(status).as("jdeps exit status").isZero();
     Map<String, Set<String>> graph = new TreeMap<>();
     for (String line : out.toString().split("\n")) {
@@ -71,8 +78,13 @@ class PackageCyclesTest {
     return found;
   }
 
-  private static void visit(String node, Map<String, Set<String>> graph, Map<String, Integer> index,
-      Map<String, Integer> low, Deque<String> stack, List<Set<String>> found) {
+  private static void visit(
+      String node,
+      Map<String, Set<String>> graph,
+      Map<String, Integer> index,
+      Map<String, Integer> low,
+      Deque<String> stack,
+      List<Set<String>> found) {
     index.put(node, index.size());
     low.put(node, index.get(node));
     stack.push(node);

@@ -25,7 +25,8 @@ public final class ServerFixture implements AutoCloseable {
   public static final ObjectMapper JSON = new ObjectMapper();
 
   private final HoldfastServer server;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private ServerFixture(HoldfastServer server) {
     this.server = server;
@@ -38,13 +39,15 @@ public final class ServerFixture implements AutoCloseable {
 
   /** A replica whose store is wrapped, for fault injection. */
   public static ServerFixture start(Path dataDir, UnaryOperator<ConfigStore> storeDecorator) {
-    ServerConfig config = ServerConfig.builder(dataDir).port(0).refreshInterval(Duration.ofMillis(50)).build();
+    ServerConfig config =
+        ServerConfig.builder(dataDir).port(0).refreshInterval(Duration.ofMillis(50)).build();
     return new ServerFixture(HoldfastServer.start(config, Clock.systemUTC(), storeDecorator));
   }
 
   /** A replica that tells time by {@code clock}, for tests that drive it (credential expiry). */
   public static ServerFixture startWithClock(Path dataDir, Clock clock) {
-    ServerConfig config = ServerConfig.builder(dataDir).port(0).refreshInterval(Duration.ofMillis(50)).build();
+    ServerConfig config =
+        ServerConfig.builder(dataDir).port(0).refreshInterval(Duration.ofMillis(50)).build();
     return new ServerFixture(HoldfastServer.start(config, clock, UnaryOperator.identity()));
   }
 
@@ -52,10 +55,14 @@ public final class ServerFixture implements AutoCloseable {
    * A replica over {@code dataDir} with its configuration adjusted by {@code configure}, for
    * example a lower {@code max-watchers}.
    */
-  public static ServerFixture startConfigured(Path dataDir, UnaryOperator<ServerConfig.Builder> configure) {
-    ServerConfig config = configure.apply(ServerConfig.builder(dataDir).port(0).refreshInterval(Duration.ofMillis(50)))
-        .build();
-    return new ServerFixture(HoldfastServer.start(config, Clock.systemUTC(), UnaryOperator.identity()));
+  public static ServerFixture startConfigured(
+      Path dataDir, UnaryOperator<ServerConfig.Builder> configure) {
+    ServerConfig config =
+        configure
+            .apply(ServerConfig.builder(dataDir).port(0).refreshInterval(Duration.ofMillis(50)))
+            .build();
+    return new ServerFixture(
+        HoldfastServer.start(config, Clock.systemUTC(), UnaryOperator.identity()));
   }
 
   public HoldfastServer server() {
@@ -81,23 +88,26 @@ public final class ServerFixture implements AutoCloseable {
   }
 
   /**
-   * The Prometheus exposition from the management port, asserted to be a 200. A scrape may be up
-   * to a second old ({@code ScrapeMemo}): tests that look for a change wait for it with Awaitility.
+   * The Prometheus exposition from the management port, asserted to be a 200. A scrape may be up to
+   * a second old ({@code ScrapeMemo}): tests that look for a change wait for it with Awaitility.
    */
   public String scrapeMetrics() {
     HttpResponse<byte[]> response = getManagement("/metrics");
     if (response.statusCode() != 200) {
-      throw new AssertionError("GET /metrics on the management port answered " + response.statusCode());
+      throw new AssertionError(
+          "GET /metrics on the management port answered " + response.statusCode());
     }
     return new String(response.body(), StandardCharsets.UTF_8);
   }
 
   /** Sends a request; {@code headers} are name/value pairs. */
-  public HttpResponse<byte[]> send(String method, String path, String token, byte[] body, String... headers) {
+  public HttpResponse<byte[]> send(
+      String method, String path, String token, byte[] body, String... headers) {
     return send(uri(path), method, token, body, headers);
   }
 
-  private HttpResponse<byte[]> send(URI uri, String method, String token, byte[] body, String... headers) {
+  private HttpResponse<byte[]> send(
+      URI uri, String method, String token, byte[] body, String... headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
@@ -105,7 +115,11 @@ public final class ServerFixture implements AutoCloseable {
     for (int i = 0; i < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
     }
-    request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    request.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body));
     try {
       return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
@@ -122,17 +136,30 @@ public final class ServerFixture implements AutoCloseable {
 
   /** Sends JSON text with {@code Content-Type: application/json}. */
   public HttpResponse<byte[]> sendJson(String method, String path, String token, String json) {
-    return send(method, path, token, json.getBytes(StandardCharsets.UTF_8), "Content-Type", "application/json");
+    return send(
+        method,
+        path,
+        token,
+        json.getBytes(StandardCharsets.UTF_8),
+        "Content-Type",
+        "application/json");
   }
 
   /** Sends JSON as the bootstrap admin and requires a 2xx answer. */
   public JsonNode admin(String method, String path, String json) {
-    HttpResponse<byte[]> response = json == null
-        ? send(method, path, adminToken(), null)
-        : sendJson(method, path, adminToken(), json);
+    HttpResponse<byte[]> response =
+        json == null
+            ? send(method, path, adminToken(), null)
+            : sendJson(method, path, adminToken(), json);
     if (response.statusCode() >= 300) {
-      throw new AssertionError(method + " " + path + " answered " + response.statusCode() + ": "
-          + new String(response.body(), StandardCharsets.UTF_8));
+      throw new AssertionError(
+          method
+              + " "
+              + path
+              + " answered "
+              + response.statusCode()
+              + ": "
+              + new String(response.body(), StandardCharsets.UTF_8));
     }
     return json(response);
   }
@@ -152,13 +179,17 @@ public final class ServerFixture implements AutoCloseable {
 
   /** Creates an instance and returns its credential. */
   public String createInstance(String id, String ring) {
-    return admin("POST", "/v1/admin/instances", "{\"id\":\"" + id + "\",\"ring\":\"" + ring + "\"}").get("credential").asText();
+    return admin("POST", "/v1/admin/instances", "{\"id\":\"" + id + "\",\"ring\":\"" + ring + "\"}")
+        .get("credential")
+        .asText();
   }
 
   /** Stages a layer and publishes it; returns the new revision. */
   public long publishLayer(String namespace, String scope, String json) {
     admin("PUT", "/v1/admin/namespaces/" + namespace + "/layers/" + scope, json);
-    return admin("POST", "/v1/admin/namespaces/" + namespace + "/publish", "{\"message\":\"test\"}").get("revision").asLong();
+    return admin("POST", "/v1/admin/namespaces/" + namespace + "/publish", "{\"message\":\"test\"}")
+        .get("revision")
+        .asLong();
   }
 
   @Override

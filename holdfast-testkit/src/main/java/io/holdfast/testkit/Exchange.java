@@ -69,7 +69,9 @@ final class Exchange {
       return null;
     }
     String[] parts = requestLine.split(" ", -1);
-    if (parts.length != 3 || parts[0].isEmpty() || !parts[1].startsWith("/")
+    if (parts.length != 3
+        || parts[0].isEmpty()
+        || !parts[1].startsWith("/")
         || !parts[2].startsWith("HTTP/1.")) {
       throw new Refused(400, "malformed request line");
     }

@@ -7,10 +7,10 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One way for a {@link FaultyReplica} to misbehave, applied to each request a rule matches.
- * Faults that "forward" send the request to the real replica and tamper with its answer; the
- * others answer on their own and never contact it. Every connection is answered with
- * {@code Connection: close} and then closed.
+ * One way for a {@link FaultyReplica} to misbehave, applied to each request a rule matches. Faults
+ * that "forward" send the request to the real replica and tamper with its answer; the others answer
+ * on their own and never contact it. Every connection is answered with {@code Connection: close}
+ * and then closed.
  *
  * <p>Only one fault applies to a request; they do not compose.
  *
@@ -42,17 +42,17 @@ public final class Fault {
   }
 
   /**
-   * The port refuses connections, as when the replica's process is down: the proxy stops
-   * listening until a later rule or {@link FaultyReplica#clear()} opens it again on the same
-   * port. Connections already accepted carry on. Only as a rule for every path.
+   * The port refuses connections, as when the replica's process is down: the proxy stops listening
+   * until a later rule or {@link FaultyReplica#clear()} opens it again on the same port.
+   * Connections already accepted carry on. Only as a rule for every path.
    */
   public static Fault refuseConnections() {
     return REFUSE;
   }
 
   /**
-   * Accepts the connection and reads the request, then never answers: the connection stays open
-   * and silent until the rule is cleared or the proxy closed, and is then closed unanswered.
+   * Accepts the connection and reads the request, then never answers: the connection stays open and
+   * silent until the rule is cleared or the proxy closed, and is then closed unanswered.
    */
   public static Fault blackhole() {
     return new Fault("blackhole()", Exchange::holdUntilCleared);
@@ -88,8 +88,8 @@ public final class Fault {
   }
 
   /**
-   * Answers {@code code} with a small {@code application/problem+json} body, without contacting
-   * the replica.
+   * Answers {@code code} with a small {@code application/problem+json} body, without contacting the
+   * replica.
    *
    * @param code a status from 400 to 599
    */
@@ -118,8 +118,8 @@ public final class Fault {
   }
 
   /**
-   * Forwards, then answers the replica's status and headers with {@code Content-Length: 0} and
-   * no body.
+   * Forwards, then answers the replica's status and headers with {@code Content-Length: 0} and no
+   * body.
    */
   public static Fault emptyBody() {
     return new Fault(
@@ -128,8 +128,8 @@ public final class Fault {
 
   /**
    * Forwards, then sends the replica's headers with the full {@code Content-Length} but only the
-   * first {@code bytes} bytes of the body, and closes: the client sees the connection end early.
-   * A body no longer than {@code bytes} goes out whole.
+   * first {@code bytes} bytes of the body, and closes: the client sees the connection end early. A
+   * body no longer than {@code bytes} goes out whole.
    *
    * @param bytes how many body bytes to send; zero or more
    */
@@ -159,8 +159,8 @@ public final class Fault {
   }
 
   /**
-   * Forwards, then removes every header called {@code name} (any case) from the answer.
-   * Removing {@code Content-Length} leaves the body delimited by the connection's close.
+   * Forwards, then removes every header called {@code name} (any case) from the answer. Removing
+   * {@code Content-Length} leaves the body delimited by the connection's close.
    *
    * @param name the header to remove; not {@code Connection}
    */
@@ -176,8 +176,8 @@ public final class Fault {
   }
 
   /**
-   * Forwards, then sets header {@code name} to {@code value} in the answer, replacing any
-   * header of that name (any case) or adding it.
+   * Forwards, then sets header {@code name} to {@code value} in the answer, replacing any header of
+   * that name (any case) or adding it.
    *
    * @param name the header; not {@code Connection}
    * @param value its value as sent
@@ -220,8 +220,8 @@ public final class Fault {
   }
 
   /**
-   * Answers {@code 200} with a {@code text/html} captive-portal sign-in page, as hotel and
-   * airport networks do, without contacting the replica.
+   * Answers {@code 200} with a {@code text/html} captive-portal sign-in page, as hotel and airport
+   * networks do, without contacting the replica.
    */
   public static Fault html() {
     return new Fault(
@@ -231,9 +231,9 @@ public final class Fault {
   }
 
   /**
-   * Writes exactly these bytes as the whole answer (status line, headers and body, as given),
-   * then closes, without contacting the replica: for malformed responses such as a chunked body
-   * without its last chunk or a {@code 304} with a body.
+   * Writes exactly these bytes as the whole answer (status line, headers and body, as given), then
+   * closes, without contacting the replica: for malformed responses such as a chunked body without
+   * its last chunk or a {@code 304} with a body.
    *
    * @param response the bytes to write
    */

@@ -44,8 +44,8 @@ import java.util.concurrent.locks.LockSupport;
  * holdfast-faulty-replica-<port>-<n>}, which reads one request, picks a fault by the rules, and
  * either answers on its own or forwards the request to the replica with {@link HttpClient} and
  * writes the answer back over the raw socket, tampered with. Every answer carries {@code
- * Connection: close} and the socket is closed after it; HTTP clients simply reconnect. At most
- * 256 connections are served at once; the ones beyond are closed at once.
+ * Connection: close} and the socket is closed after it; HTTP clients simply reconnect. At most 256
+ * connections are served at once; the ones beyond are closed at once.
  *
  * <p><b>Rules.</b> {@link #fault(String, Fault)} adds a rule for requests whose request-target
  * (path and query, as sent) contains a string; {@link #fault(Fault)} adds one for every request.
@@ -55,19 +55,18 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p><b>Forwarding.</b> The method, request-target, body and headers are forwarded, except
  * hop-by-hop headers, {@code Host}, {@code Content-Length} and {@code Expect}, and any header the
- * JDK's {@link HttpClient} will not send. Responses are buffered whole before they are written,
- * so streaming responses are not supported; hop-by-hop headers are dropped and {@code
- * Content-Length} is recomputed. If the replica cannot be reached, the proxy answers {@code 502}.
+ * JDK's {@link HttpClient} will not send. Responses are buffered whole before they are written, so
+ * streaming responses are not supported; hop-by-hop headers are dropped and {@code Content-Length}
+ * is recomputed. If the replica cannot be reached, the proxy answers {@code 502}.
  *
- * <p><b>Limits.</b> Requests must use the origin form ({@code /path?query}), fit in 1 MiB of
- * head and 16 MiB of body, and state their body's length with {@code Content-Length} (chunked
- * request bodies are answered {@code 411}). A request-target that is not a valid URI is answered
- * {@code 400}. Closing the listener to refuse connections frees the port for a moment; in the
- * unlikely event another process takes it, re-opening fails with an {@link
- * UncheckedIOException}.
+ * <p><b>Limits.</b> Requests must use the origin form ({@code /path?query}), fit in 1 MiB of head
+ * and 16 MiB of body, and state their body's length with {@code Content-Length} (chunked request
+ * bodies are answered {@code 411}). A request-target that is not a valid URI is answered {@code
+ * 400}. Closing the listener to refuse connections frees the port for a moment; in the unlikely
+ * event another process takes it, re-opening fails with an {@link UncheckedIOException}.
  *
- * <p><b>Thread safety.</b> Safe for use from any number of threads; rule changes apply to
- * requests whose head is read after the change.
+ * <p><b>Thread safety.</b> Safe for use from any number of threads; rule changes apply to requests
+ * whose head is read after the change.
  */
 public final class FaultyReplica implements AutoCloseable {
 
@@ -101,8 +100,10 @@ public final class FaultyReplica implements AutoCloseable {
 
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger faulted = new AtomicInteger();
+
   /** Requests read per request-target since the last reset: few distinct targets in a test. */
   private final ConcurrentHashMap<String, AtomicInteger> targets = new ConcurrentHashMap<>();
+
   private final AtomicInteger threadIds = new AtomicInteger();
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
@@ -121,8 +122,8 @@ public final class FaultyReplica implements AutoCloseable {
    * Starts a proxy on 127.0.0.1, on an ephemeral port, in front of {@code upstream}.
    *
    * @param upstream the real replica: an {@code http} or {@code https} URI without query or
-   *     fragment, such as {@code http://127.0.0.1:8080}; a path, if any, prefixes every
-   *     forwarded request-target
+   *     fragment, such as {@code http://127.0.0.1:8080}; a path, if any, prefixes every forwarded
+   *     request-target
    * @throws IOException if no port can be bound
    */
   public static FaultyReplica start(URI upstream) throws IOException {
@@ -153,9 +154,8 @@ public final class FaultyReplica implements AutoCloseable {
   }
 
   /**
-   * How many requests the proxy has read since it started or since {@link #resetCount()},
-   * faulted or not. Connections refused, or closed before a whole request head arrived, do not
-   * count.
+   * How many requests the proxy has read since it started or since {@link #resetCount()}, faulted
+   * or not. Connections refused, or closed before a whole request head arrived, do not count.
    */
   public int requests() {
     return requests.get();
@@ -176,9 +176,9 @@ public final class FaultyReplica implements AutoCloseable {
   }
 
   /**
-   * How many of {@link #requests()} a rule's fault was applied to, rather than forwarded
-   * untouched: the proof that a rule still matches what a test means it to. Connections refused
-   * by {@link Fault#refuseConnections()} do not count, since no request is read.
+   * How many of {@link #requests()} a rule's fault was applied to, rather than forwarded untouched:
+   * the proof that a rule still matches what a test means it to. Connections refused by {@link
+   * Fault#refuseConnections()} do not count, since no request is read.
    */
   public int faulted() {
     return faulted.get();
@@ -192,10 +192,10 @@ public final class FaultyReplica implements AutoCloseable {
   }
 
   /**
-   * Waits until {@link #requests()} reaches {@code count}: for example until a blackholed
-   * request has arrived, before clearing the rule. A request counts once its fault has been
-   * chosen, so rules changed afterwards no longer apply to it, and a {@link #clear()} ends it as
-   * described there.
+   * Waits until {@link #requests()} reaches {@code count}: for example until a blackholed request
+   * has arrived, before clearing the rule. A request counts once its fault has been chosen, so
+   * rules changed afterwards no longer apply to it, and a {@link #clear()} ends it as described
+   * there.
    *
    * @param count the count to wait for
    * @param timeout how long to wait at most
@@ -226,9 +226,9 @@ public final class FaultyReplica implements AutoCloseable {
   }
 
   /**
-   * Applies {@code fault} to the requests whose request-target (path and query, as sent)
-   * contains {@code pathContains}, taking precedence over the rules added before. Rules for
-   * other paths stay in force.
+   * Applies {@code fault} to the requests whose request-target (path and query, as sent) contains
+   * {@code pathContains}, taking precedence over the rules added before. Rules for other paths stay
+   * in force.
    *
    * @param pathContains a substring of the request-target; empty for every request
    * @param fault the fault; {@link Fault#refuseConnections()} only with an empty {@code
@@ -249,9 +249,9 @@ public final class FaultyReplica implements AutoCloseable {
 
   /**
    * Removes every rule: requests are forwarded untouched again, connections held by {@link
-   * Fault#blackhole()} are closed unanswered, {@link Fault#trickle(Duration)} sends the rest of
-   * its body at once, {@link Fault#delay(Duration)} stops waiting, and refused connections are
-   * accepted again on the same port.
+   * Fault#blackhole()} are closed unanswered, {@link Fault#trickle(Duration)} sends the rest of its
+   * body at once, {@link Fault#delay(Duration)} stops waiting, and refused connections are accepted
+   * again on the same port.
    *
    * @throws UncheckedIOException if the port cannot be listened on again
    */
@@ -271,8 +271,8 @@ public final class FaultyReplica implements AutoCloseable {
    * moved on.
    *
    * @param path the request-target, such as {@code /v1/instances/acme-prod/config/core}
-   * @param headers request headers as name, value pairs, such as {@code "Authorization",
-   *     "Bearer hfi_..."}
+   * @param headers request headers as name, value pairs, such as {@code "Authorization", "Bearer
+   *     hfi_..."}
    * @throws IOException if the replica cannot be reached or the thread is interrupted
    */
   public Recorded record(String path, String... headers) throws IOException {
@@ -298,8 +298,8 @@ public final class FaultyReplica implements AutoCloseable {
   }
 
   /**
-   * Stops the proxy: closes the listener and every connection, ends its threads (waiting up to
-   * two seconds for them), and answers nothing more. Idempotent.
+   * Stops the proxy: closes the listener and every connection, ends its threads (waiting up to two
+   * seconds for them), and answers nothing more. Idempotent.
    */
   @Override
   public void close() {
@@ -554,8 +554,8 @@ public final class FaultyReplica implements AutoCloseable {
   }
 
   /**
-   * A response recorded from the replica by {@link FaultyReplica#record(String, String...)}, to
-   * be served again by {@link Fault#replay(Recorded)}.
+   * A response recorded from the replica by {@link FaultyReplica#record(String, String...)}, to be
+   * served again by {@link Fault#replay(Recorded)}.
    *
    * <p><b>Thread safety.</b> Immutable; share freely.
    */

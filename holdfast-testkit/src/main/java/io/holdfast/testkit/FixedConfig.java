@@ -32,10 +32,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * config.status("core", Status.STALE, "replicas unreachable");
  * }</pre>
  *
- * <p>Every namespace starts FRESH at revision 1. {@link #publish} serves a new document at the
- * next revision and {@link #status} changes a namespace's freshness while keeping its document,
- * as the client does when its replicas fail; listeners are called on the calling thread, before
- * the method returns, in registration order. A {@code subscriptions} namespace feeds a {@link
+ * <p>Every namespace starts FRESH at revision 1. {@link #publish} serves a new document at the next
+ * revision and {@link #status} changes a namespace's freshness while keeping its document, as the
+ * client does when its replicas fail; listeners are called on the calling thread, before the method
+ * returns, in registration order. A {@code subscriptions} namespace feeds a {@link
  * io.holdfast.client.seats.SubscriptionChecker} like the client's. Thread-safe.
  */
 public final class FixedConfig implements HoldfastConfig {
@@ -52,9 +52,21 @@ public final class FixedConfig implements HoldfastConfig {
     this.clock = builder.clock;
     this.gracePeriod = builder.gracePeriod;
     this.snapshots = new LinkedHashMap<>();
-    builder.documents.forEach((namespace, content) -> snapshots.put(namespace, new ConfigSnapshot(namespace, 1,
-        etag(namespace, 1), content, new Freshness(Status.FRESH, clock.instant(), "fixed document", clock.instant(),
-            gracePeriod))));
+    builder.documents.forEach(
+        (namespace, content) ->
+            snapshots.put(
+                namespace,
+                new ConfigSnapshot(
+                    namespace,
+                    1,
+                    etag(namespace, 1),
+                    content,
+                    new Freshness(
+                        Status.FRESH,
+                        clock.instant(),
+                        "fixed document",
+                        clock.instant(),
+                        gracePeriod))));
   }
 
   public static Builder builder() {
@@ -65,8 +77,8 @@ public final class FixedConfig implements HoldfastConfig {
   public synchronized ConfigSnapshot snapshot(String namespace) {
     ConfigSnapshot snapshot = snapshots.get(namespace);
     if (snapshot == null) {
-      throw new IllegalArgumentException("namespace '" + namespace + "' is not configured; configured: "
-          + snapshots.keySet());
+      throw new IllegalArgumentException(
+          "namespace '" + namespace + "' is not configured; configured: " + snapshots.keySet());
     }
     return snapshot;
   }
@@ -89,10 +101,11 @@ public final class FixedConfig implements HoldfastConfig {
   }
 
   /**
-   * Serves a new document (a JSON object) for the namespace, at the next revision, FRESH; tells
-   * the change listeners, and the status listeners if it was not FRESH before.
+   * Serves a new document (a JSON object) for the namespace, at the next revision, FRESH; tells the
+   * change listeners, and the status listeners if it was not FRESH before.
    *
-   * @throws IllegalArgumentException if the namespace is not configured or the text is no JSON object
+   * @throws IllegalArgumentException if the namespace is not configured or the text is no JSON
+   *     object
    */
   public void publish(String namespace, String json) {
     publish(namespace, parse(namespace, json));
@@ -102,9 +115,18 @@ public final class FixedConfig implements HoldfastConfig {
   public synchronized void publish(String namespace, JsonNode content) {
     ConfigSnapshot previous = snapshot(namespace);
     long revision = previous.revision() + 1;
-    ConfigSnapshot current = new ConfigSnapshot(namespace, revision, etag(namespace, revision), requireObject(namespace,
-        content), new Freshness(Status.FRESH, previous.status() == Status.FRESH ? previous.freshness().since()
-            : clock.instant(), "fixed document", clock.instant(), gracePeriod));
+    ConfigSnapshot current =
+        new ConfigSnapshot(
+            namespace,
+            revision,
+            etag(namespace, revision),
+            requireObject(namespace, content),
+            new Freshness(
+                Status.FRESH,
+                previous.status() == Status.FRESH ? previous.freshness().since() : clock.instant(),
+                "fixed document",
+                clock.instant(),
+                gracePeriod));
     snapshots.put(namespace, current);
     for (ChangeListener listener : changeListeners) {
       listener.onChange(previous, current);
@@ -113,23 +135,33 @@ public final class FixedConfig implements HoldfastConfig {
   }
 
   /**
-   * Gives the namespace this status and reason, keeping its document, as the client does when
-   * its replicas fail (STALE, EXPIRED) or recover (FRESH); tells the status listeners if either
+   * Gives the namespace this status and reason, keeping its document, as the client does when its
+   * replicas fail (STALE, EXPIRED) or recover (FRESH); tells the status listeners if either
    * changed. Grace remaining is the grace period while FRESH or STALE, and zero once EXPIRED.
    *
-   * @throws IllegalArgumentException if the namespace is not configured, or the status is INITIALIZING
+   * @throws IllegalArgumentException if the namespace is not configured, or the status is
+   *     INITIALIZING
    */
   public synchronized void status(String namespace, Status status, String reason) {
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(reason, "reason");
     if (status == Status.INITIALIZING) {
-      throw new IllegalArgumentException("a fixed namespace always has a document; INITIALIZING cannot be set");
+      throw new IllegalArgumentException(
+          "a fixed namespace always has a document; INITIALIZING cannot be set");
     }
     ConfigSnapshot previous = snapshot(namespace);
     Freshness was = previous.freshness();
-    Freshness now = new Freshness(status, status == was.status() ? was.since() : clock.instant(), reason,
-        was.lastVerifiedAt(), status == Status.EXPIRED ? Duration.ZERO : gracePeriod);
-    snapshots.put(namespace, new ConfigSnapshot(namespace, previous.revision(), previous.etag(), previous.content(), now));
+    Freshness now =
+        new Freshness(
+            status,
+            status == was.status() ? was.since() : clock.instant(),
+            reason,
+            was.lastVerifiedAt(),
+            status == Status.EXPIRED ? Duration.ZERO : gracePeriod);
+    snapshots.put(
+        namespace,
+        new ConfigSnapshot(
+            namespace, previous.revision(), previous.etag(), previous.content(), now));
     announce(namespace, was, now);
   }
 
@@ -151,14 +183,16 @@ public final class FixedConfig implements HoldfastConfig {
     try {
       return requireObject(namespace, JSON.readTree(json));
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("the document for namespace '" + namespace + "' is not JSON: "
-          + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "the document for namespace '" + namespace + "' is not JSON: " + e.getOriginalMessage(),
+          e);
     }
   }
 
   private static JsonNode requireObject(String namespace, JsonNode content) {
     if (content == null || !content.isObject()) {
-      throw new IllegalArgumentException("the document for namespace '" + namespace + "' must be a JSON object");
+      throw new IllegalArgumentException(
+          "the document for namespace '" + namespace + "' must be a JSON object");
     }
     return content;
   }
@@ -175,7 +209,8 @@ public final class FixedConfig implements HoldfastConfig {
     /**
      * A namespace and its document, a JSON object.
      *
-     * @throws IllegalArgumentException if the namespace was given already or the text is no JSON object
+     * @throws IllegalArgumentException if the namespace was given already or the text is no JSON
+     *     object
      */
     public Builder namespace(String namespace, String json) {
       return namespace(namespace, parse(namespace, json));
@@ -191,19 +226,25 @@ public final class FixedConfig implements HoldfastConfig {
       return this;
     }
 
-    /** The clock freshness times are read from; {@link ManualTime#clock()} in tests that move time. */
+    /**
+     * The clock freshness times are read from; {@link ManualTime#clock()} in tests that move time.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** What freshness reports as grace remaining while not EXPIRED; default 8 h, as the client's. */
+    /**
+     * What freshness reports as grace remaining while not EXPIRED; default 8 h, as the client's.
+     */
     public Builder gracePeriod(Duration gracePeriod) {
       this.gracePeriod = Objects.requireNonNull(gracePeriod, "grace period");
       return this;
     }
 
-    /** @throws IllegalStateException if no namespace was given */
+    /**
+     * @throws IllegalStateException if no namespace was given
+     */
     public FixedConfig build() {
       if (documents.isEmpty()) {
         throw new IllegalStateException("no namespaces: call namespace(name, json)");

@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * that only move when the test says so.
  *
  * <p>{@link #advance(Duration)} lets time pass: it moves both. {@link #jumpWall(Duration)} moves
- * only the wall clock, in either direction, as an NTP step or an operator changing the date
- * would; the ticker does not notice. Hand {@link #ticker()} and {@link #clock()} to the code
- * under test in place of {@link Ticker#system()} and {@link Clock#systemUTC()}.
+ * only the wall clock, in either direction, as an NTP step or an operator changing the date would;
+ * the ticker does not notice. Hand {@link #ticker()} and {@link #clock()} to the code under test in
+ * place of {@link Ticker#system()} and {@link Clock#systemUTC()}.
  *
  * <pre>{@code
  * ManualTime time = new ManualTime();
@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * time.jumpWall(Duration.ofDays(-1));
  * }</pre>
  *
- * <p><b>Thread safety.</b> Safe for use from any number of threads. Each reading and each move
- * is atomic; {@link #advance(Duration)} moves the ticker and then the wall clock, so a reader on
+ * <p><b>Thread safety.</b> Safe for use from any number of threads. Each reading and each move is
+ * atomic; {@link #advance(Duration)} moves the ticker and then the wall clock, so a reader on
  * another thread may briefly see one moved and not yet the other.
  */
 public final class ManualTime {
@@ -68,8 +68,8 @@ public final class ManualTime {
    * Lets time pass: moves the ticker and the wall clock forward by {@code amount}.
    *
    * @param amount how much time passes; zero or positive
-   * @throws IllegalArgumentException if {@code amount} is negative (monotonic time never goes
-   *     back; use {@link #jumpWall(Duration)} to set the wall clock back)
+   * @throws IllegalArgumentException if {@code amount} is negative (monotonic time never goes back;
+   *     use {@link #jumpWall(Duration)} to set the wall clock back)
    */
   public void advance(Duration amount) {
     Objects.requireNonNull(amount, "amount");
@@ -81,8 +81,8 @@ public final class ManualTime {
   }
 
   /**
-   * Steps only the wall clock, as an NTP correction or a changed system date would; the ticker
-   * does not move.
+   * Steps only the wall clock, as an NTP correction or a changed system date would; the ticker does
+   * not move.
    *
    * @param amount the step; negative sets the wall clock back
    */

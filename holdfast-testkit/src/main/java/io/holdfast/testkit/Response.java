@@ -36,8 +36,8 @@ final class Response {
   /**
    * The replica's answer, re-framed: hop-by-hop headers dropped and {@code Content-Length} set to
    * the body's length, except where the body is absent by definition ({@code 1xx}, {@code 204},
-   * {@code 304}, or {@code headOnly} for the answer to a {@code HEAD}): there the replica's
-   * {@code Content-Length}, if any, is kept.
+   * {@code 304}, or {@code headOnly} for the answer to a {@code HEAD}): there the replica's {@code
+   * Content-Length}, if any, is kept.
    */
   static Response from(int status, HttpHeaders from, byte[] body, boolean headOnly) {
     Response response = new Response(status, body);

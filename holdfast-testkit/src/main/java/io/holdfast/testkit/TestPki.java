@@ -21,9 +21,9 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A throwaway certificate authority for TLS tests, made with the JDK's own {@code keytool}, and
- * certificates it signs written as the PEM files a replica is configured with: a certificate
- * chain and a PKCS#8 private key. Expired certificates, wrong names and unknown authorities are
- * real, so the JDK's real checks refuse them. For one thread, a test's setup.
+ * certificates it signs written as the PEM files a replica is configured with: a certificate chain
+ * and a PKCS#8 private key. Expired certificates, wrong names and unknown authorities are real, so
+ * the JDK's real checks refuse them. For one thread, a test's setup.
  */
 public final class TestPki {
 
@@ -61,9 +61,31 @@ public final class TestPki {
   /** Creates an authority named {@code name} with its files in {@code directory}. */
   public static TestPki create(Path directory, String name) {
     TestPki pki = new TestPki(directory, name);
-    pki.keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
-        "-dname", "CN=" + name + " Test CA", "-ext", "bc:c", "-validity", "30", "-keystore", pki.store.toString());
-    pki.keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", pki.store.toString(), "-file", pki.caPem.toString());
+    pki.keytool(
+        "-genkeypair",
+        "-alias",
+        "ca",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=" + name + " Test CA",
+        "-ext",
+        "bc:c",
+        "-validity",
+        "30",
+        "-keystore",
+        pki.store.toString());
+    pki.keytool(
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "ca",
+        "-keystore",
+        pki.store.toString(),
+        "-file",
+        pki.caPem.toString());
     return pki;
   }
 
@@ -88,22 +110,71 @@ public final class TestPki {
     Path keys = directory.resolve(name + ".p12");
     Path request = directory.resolve(name + ".csr");
     Path signed = directory.resolve(name + "-signed.pem");
-    keytool("-genkeypair", "-alias", "key", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name,
-        "-validity", "30", "-keystore", keys.toString());
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "key",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=" + name,
+        "-validity",
+        "30",
+        "-keystore",
+        keys.toString());
     keytool("-certreq", "-alias", "key", "-keystore", keys.toString(), "-file", request.toString());
-    keytool("-gencert", "-rfc", "-alias", "ca", "-keystore", store.toString(), "-infile", request.toString(),
-        "-outfile", signed.toString(), "-ext", "san=" + subjectAltName, "-startdate", startDate,
-        "-validity", Integer.toString(days));
-    keytool("-importcert", "-noprompt", "-alias", "ca", "-keystore", keys.toString(), "-file", caPem.toString());
-    keytool("-importcert", "-alias", "key", "-keystore", keys.toString(), "-file", signed.toString());
+    keytool(
+        "-gencert",
+        "-rfc",
+        "-alias",
+        "ca",
+        "-keystore",
+        store.toString(),
+        "-infile",
+        request.toString(),
+        "-outfile",
+        signed.toString(),
+        "-ext",
+        "san=" + subjectAltName,
+        "-startdate",
+        startDate,
+        "-validity",
+        Integer.toString(days));
+    keytool(
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "ca",
+        "-keystore",
+        keys.toString(),
+        "-file",
+        caPem.toString());
+    keytool(
+        "-importcert", "-alias", "key", "-keystore", keys.toString(), "-file", signed.toString());
     return writePem(name, keys);
   }
 
   /** A certificate that signed itself: no authority vouches for it. */
   public Issued selfSigned(String name) {
     Path keys = directory.resolve(name + ".p12");
-    keytool("-genkeypair", "-alias", "key", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name,
-        "-ext", "san=ip:127.0.0.1,dns:localhost", "-validity", "30", "-keystore", keys.toString());
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "key",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=" + name,
+        "-ext",
+        "san=ip:127.0.0.1,dns:localhost",
+        "-validity",
+        "30",
+        "-keystore",
+        keys.toString());
     return writePem(name, keys);
   }
 
@@ -133,9 +204,13 @@ public final class TestPki {
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   private static SSLContext context(Path keys, TestPki authority) {
@@ -143,9 +218,12 @@ public final class TestPki {
       KeyStore trust = KeyStore.getInstance("PKCS12");
       trust.load(null, null);
       try (InputStream in = Files.newInputStream(authority.caPem)) {
-        trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        trust.setCertificateEntry(
+            "ca",
+            java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
       }
-      TrustManagerFactory trustFactory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory trustFactory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       trustFactory.init(trust);
       KeyManagerFactory keyFactory = null;
       if (keys != null) {
@@ -153,7 +231,10 @@ public final class TestPki {
         keyFactory.init(load(keys), PASSWORD.toCharArray());
       }
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keyFactory == null ? null : keyFactory.getKeyManagers(), trustFactory.getTrustManagers(), null);
+      context.init(
+          keyFactory == null ? null : keyFactory.getKeyManagers(),
+          trustFactory.getTrustManagers(),
+          null);
       return context;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -180,8 +261,11 @@ public final class TestPki {
       process.getOutputStream().close();
       byte[] output = process.getInputStream().readAllBytes();
       if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        throw new IllegalStateException("keytool " + String.join(" ", arguments) + " failed: "
-            + new String(output, StandardCharsets.UTF_8));
+        throw new IllegalStateException(
+            "keytool "
+                + String.join(" ", arguments)
+                + " failed: "
+                + new String(output, StandardCharsets.UTF_8));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -33,10 +33,7 @@ class FaultyReplicaTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private final HttpClient client =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(TIMEOUT)
-          .build();
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
   private Upstream upstream;
   private FaultyReplica replica;
 
@@ -321,15 +318,16 @@ class FaultyReplicaTest {
     HttpResponse<byte[]> response = get(PATH);
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-        type -> assertThat(type).startsWith("text/html"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
     assertThat(new String(response.body(), UTF_8)).contains("<html>");
   }
 
   @Test
   void rawResponse_writesTheBytesVerbatim_forMalformedFraming() {
     byte[] chunkedWithoutLastChunk =
-        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n").getBytes(US_ASCII);
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n")
+            .getBytes(US_ASCII);
     replica.fault(Fault.rawResponse(chunkedWithoutLastChunk));
 
     assertThatThrownBy(() -> get(PATH)).isInstanceOf(IOException.class);
@@ -509,9 +507,10 @@ class FaultyReplicaTest {
 
   private HttpResponse<byte[]> send(URI base, HttpRequest.Builder request) throws Exception {
     HttpRequest built = request.build();
-    HttpRequest direct = HttpRequest.newBuilder(built, (name, value) -> true)
-        .uri(base.resolve(built.uri().getRawPath()))
-        .build();
+    HttpRequest direct =
+        HttpRequest.newBuilder(built, (name, value) -> true)
+            .uri(base.resolve(built.uri().getRawPath()))
+            .build();
     return client.send(direct, HttpResponse.BodyHandlers.ofByteArray());
   }
 

@@ -19,7 +19,10 @@ class FixedConfigTest {
 
   private final ManualTime time = new ManualTime();
 
-  /** What an application writes: it reads through the interface, so a test can hand it fixed documents. */
+  /**
+   * What an application writes: it reads through the interface, so a test can hand it fixed
+   * documents.
+   */
   private static final class SessionPolicy {
     private final HoldfastConfig config;
 
@@ -34,7 +37,9 @@ class FixedConfigTest {
 
   private FixedConfig config() {
     return FixedConfig.builder()
-        .namespace("core", "{\"sessionTimeoutMinutes\": 12, \"support\": {\"email\": \"help@example.com\"}}")
+        .namespace(
+            "core",
+            "{\"sessionTimeoutMinutes\": 12, \"support\": {\"email\": \"help@example.com\"}}")
         .namespace("features", "{\"checkout\": true}")
         .clock(time.clock())
         .build();
@@ -61,8 +66,14 @@ class FixedConfigTest {
   void publish_servesTheNextRevision_andTellsChangeListenersBeforeReturning() {
     FixedConfig config = config();
     List<String> heard = new ArrayList<>();
-    config.addChangeListener((previous, current) ->
-        heard.add(previous.revision() + "->" + current.revision() + ":" + current.getInt("sessionTimeoutMinutes", -1)));
+    config.addChangeListener(
+        (previous, current) ->
+            heard.add(
+                previous.revision()
+                    + "->"
+                    + current.revision()
+                    + ":"
+                    + current.getInt("sessionTimeoutMinutes", -1)));
 
     config.publish("core", "{\"sessionTimeoutMinutes\": 5}");
 
@@ -75,8 +86,17 @@ class FixedConfigTest {
   void status_keepsTheDocument_tellsStatusListeners_andPublishMakesItFreshAgain() {
     FixedConfig config = config();
     List<String> heard = new ArrayList<>();
-    config.addStatusListener((namespace, previous, current) ->
-        heard.add(namespace + ":" + previous.status() + "->" + current.status() + " (" + current.reason() + ")"));
+    config.addStatusListener(
+        (namespace, previous, current) ->
+            heard.add(
+                namespace
+                    + ":"
+                    + previous.status()
+                    + "->"
+                    + current.status()
+                    + " ("
+                    + current.reason()
+                    + ")"));
 
     time.advance(Duration.ofMinutes(1));
     config.status("core", Status.STALE, "replicas unreachable");
@@ -85,13 +105,16 @@ class FixedConfigTest {
     Freshness expired = config.status("core");
     assertThat(expired.graceRemaining()).isZero();
     assertThat(expired.since()).isEqualTo(ManualTime.DEFAULT_START.plus(Duration.ofMinutes(1)));
-    assertThat(new SessionPolicy(config).timeout()).as("the document is kept").isEqualTo(Duration.ofMinutes(12));
+    assertThat(new SessionPolicy(config).timeout())
+        .as("the document is kept")
+        .isEqualTo(Duration.ofMinutes(12));
 
     config.publish("core", "{\"sessionTimeoutMinutes\": 7}");
-    assertThat(heard).containsExactly(
-        "core:FRESH->STALE (replicas unreachable)",
-        "core:STALE->EXPIRED (grace period over)",
-        "core:EXPIRED->FRESH (fixed document)");
+    assertThat(heard)
+        .containsExactly(
+            "core:FRESH->STALE (replicas unreachable)",
+            "core:STALE->EXPIRED (grace period over)",
+            "core:EXPIRED->FRESH (fixed document)");
     assertThatThrownBy(() -> config.status("core", Status.INITIALIZING, "x"))
         .isInstanceOf(IllegalArgumentException.class);
   }
@@ -105,27 +128,35 @@ class FixedConfigTest {
 
     assertThat(config.snapshot("core").getInt("limit", -1)).isEqualTo(1);
     assertThatThrownBy(() -> FixedConfig.builder().namespace("core", "[1, 2]"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("JSON object");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("JSON object");
     assertThatThrownBy(() -> FixedConfig.builder().namespace("core", "{"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not JSON");
-    assertThatThrownBy(() -> FixedConfig.builder().build()).isInstanceOf(IllegalStateException.class);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not JSON");
+    assertThatThrownBy(() -> FixedConfig.builder().build())
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
   void aSubscriptionsNamespace_feedsTheSeatChecker_likeTheClientsDoes() {
-    FixedConfig config = FixedConfig.builder()
-        .namespace(SubscriptionChecker.NAMESPACE, "{\"applications\": {\"crm\": [{\"id\": \"s-1\", \"quantity\": 1,"
-            + " \"overage\": 0, \"seatModel\": \"named\", \"status\": \"active\","
-            + " \"validFrom\": \"2025-01-01T00:00:00Z\", \"validUntil\": null, \"plan\": \"enterprise\"}]}}")
-        .clock(time.clock())
-        .build();
-    SubscriptionChecker checker = SubscriptionChecker.builder()
-        .client(config)
-        .seatStore(new InMemorySeatStore())
-        .clock(time.clock())
-        .build();
+    FixedConfig config =
+        FixedConfig.builder()
+            .namespace(
+                SubscriptionChecker.NAMESPACE,
+                "{\"applications\": {\"crm\": [{\"id\": \"s-1\", \"quantity\": 1,"
+                    + " \"overage\": 0, \"seatModel\": \"named\", \"status\": \"active\","
+                    + " \"validFrom\": \"2025-01-01T00:00:00Z\", \"validUntil\": null, \"plan\": \"enterprise\"}]}}")
+            .clock(time.clock())
+            .build();
+    SubscriptionChecker checker =
+        SubscriptionChecker.builder()
+            .client(config)
+            .seatStore(new InMemorySeatStore())
+            .clock(time.clock())
+            .build();
 
     assertThat(checker.admit("crm", "ann").outcome()).isEqualTo(Admission.Outcome.ADMITTED);
-    assertThat(checker.admit("crm", "bob").outcome()).isEqualTo(Admission.Outcome.DENIED_LIMIT_REACHED);
+    assertThat(checker.admit("crm", "bob").outcome())
+        .isEqualTo(Admission.Outcome.DENIED_LIMIT_REACHED);
   }
 }

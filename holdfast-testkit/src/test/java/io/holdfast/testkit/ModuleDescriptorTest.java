@@ -24,10 +24,14 @@ class ModuleDescriptorTest {
     ModuleDescriptor module = descriptor();
 
     assertThat(module.name()).isEqualTo("io.holdfast.testkit");
-    assertThat(module.exports()).allMatch(e -> !e.isQualified(), "unqualified")
+    assertThat(module.exports())
+        .allMatch(e -> !e.isQualified(), "unqualified")
         .extracting(ModuleDescriptor.Exports::source)
         .containsExactly("io.holdfast.testkit");
-    assertThat(module.requires()).anyMatch(r -> r.name().equals("io.holdfast.client")
-        && r.modifiers().contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE));
+    assertThat(module.requires())
+        .anyMatch(
+            r ->
+                r.name().equals("io.holdfast.client")
+                    && r.modifiers().contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE));
   }
 }

@@ -17,13 +17,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Many HTTP/1.1 keep-alive connections driven by one selector thread: the load side of the push
- * benchmark. Ten thousand waiting watches as ten thousand threads (or JDK HttpClients) would
- * cost the benchmark more than the server it measures, on the same two cores; one selector
- * thread costs a few microseconds per response.
+ * benchmark. Ten thousand waiting watches as ten thousand threads (or JDK HttpClients) would cost
+ * the benchmark more than the server it measures, on the same two cores; one selector thread costs
+ * a few microseconds per response.
  *
- * <p>Deliberately small: one request in flight per connection, responses framed by
- * {@code Content-Length} only (both servers under test send it), no TLS. Everything about a
- * connection happens on the loop thread; other threads hand work over with {@link #execute}.
+ * <p>Deliberately small: one request in flight per connection, responses framed by {@code
+ * Content-Length} only (both servers under test send it), no TLS. Everything about a connection
+ * happens on the loop thread; other threads hand work over with {@link #execute}.
  */
 final class LoadClient implements AutoCloseable {
 
@@ -70,7 +70,10 @@ final class LoadClient implements AutoCloseable {
       try {
         channel.write(out);
         SelectionKey key = channel.keyFor(selector);
-        key.interestOps(out.hasRemaining() ? SelectionKey.OP_WRITE | SelectionKey.OP_READ : SelectionKey.OP_READ);
+        key.interestOps(
+            out.hasRemaining()
+                ? SelectionKey.OP_WRITE | SelectionKey.OP_READ
+                : SelectionKey.OP_READ);
       } catch (IOException e) {
         close("write failed: " + e.getMessage());
       }
@@ -98,8 +101,12 @@ final class LoadClient implements AutoCloseable {
 
   private final Selector selector;
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-  private final PriorityQueue<Timer> timers = new PriorityQueue<>(
-      (a, b) -> a.dueNanos != b.dueNanos ? Long.compare(a.dueNanos, b.dueNanos) : Long.compare(a.sequence, b.sequence));
+  private final PriorityQueue<Timer> timers =
+      new PriorityQueue<>(
+          (a, b) ->
+              a.dueNanos != b.dueNanos
+                  ? Long.compare(a.dueNanos, b.dueNanos)
+                  : Long.compare(a.sequence, b.sequence));
   private long timerSequence;
   private final Thread loop;
   private volatile boolean running = true;
@@ -216,12 +223,14 @@ final class LoadClient implements AutoCloseable {
   }
 
   /** The headers the benchmark reads; the others are skipped without being decoded. */
-  private static final String[] WANTED = {"content-length", "etag", "holdfast-revision", "retry-after"};
+  private static final String[] WANTED = {
+    "content-length", "etag", "holdfast-revision", "retry-after"
+  };
 
   /**
    * One whole response from the start of {@code in}, consumed; {@code null} if incomplete. Scans
-   * bytes and decodes only the few headers wanted: this thread serves every connection, so its
-   * cost per response bounds the whole fleet's.
+   * bytes and decodes only the few headers wanted: this thread serves every connection, so its cost
+   * per response bounds the whole fleet's.
    */
   private static Response parse(ByteBuffer in) {
     byte[] data = in.array();

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The server side of the push benchmark, in a process of its own so that its memory can be read
  * from the operating system and it can be killed for the recovery herd:
+ *
  * <ul>
  *   <li>{@code holdfast DATA_DIR PORT ADMIN_TOKEN MANAGEMENT_PORT [MAX_CONCURRENT_REQUESTS]}: a
  *       Holdfast replica on a data directory the benchmark prepared, with {@code /metrics} on
@@ -30,6 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *       snapshot): {@code GET /v1/instances/ID/checksums|config/core|watch?etag=…&timeout=…},
  *       {@code POST /publish} and {@code GET /health}.
  * </ul>
+ *
  * Prints {@code READY <port>} once it serves.
  */
 public final class PushBenchServer {
@@ -39,12 +41,13 @@ public final class PushBenchServer {
   public static void main(String[] args) throws Exception {
     switch (args[0]) {
       case "holdfast" -> {
-        ServerConfig.Builder config = ServerConfig.builder(Path.of(args[1]))
-            .host("127.0.0.1")
-            .port(Integer.parseInt(args[2]))
-            .adminToken(args[3])
-            .managementPort(Integer.parseInt(args[4]))
-            .maxWatchers(20_000);
+        ServerConfig.Builder config =
+            ServerConfig.builder(Path.of(args[1]))
+                .host("127.0.0.1")
+                .port(Integer.parseInt(args[2]))
+                .adminToken(args[3])
+                .managementPort(Integer.parseInt(args[4]))
+                .maxWatchers(20_000);
         if (args.length > 5) {
           config.maxConcurrentRequests(Integer.parseInt(args[5]));
         }
@@ -70,7 +73,8 @@ public final class PushBenchServer {
   static final class PlainWatchServer {
 
     private final HttpServer server;
-    private final AtomicReference<CompletableFuture<Long>> changed = new AtomicReference<>(new CompletableFuture<>());
+    private final AtomicReference<CompletableFuture<Long>> changed =
+        new AtomicReference<>(new CompletableFuture<>());
     private volatile long revision = 1;
     private final AtomicInteger waiting = new AtomicInteger();
 
@@ -83,7 +87,8 @@ public final class PushBenchServer {
       server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
       server.createContext("/v1/instances/", this::instance);
       server.createContext("/publish", this::publish);
-      server.createContext("/health", exchange -> send(exchange, 200, null, "{\"waiting\":" + waiting.get() + "}"));
+      server.createContext(
+          "/health", exchange -> send(exchange, 200, null, "{\"waiting\":" + waiting.get() + "}"));
       server.start();
     }
 
@@ -132,10 +137,16 @@ public final class PushBenchServer {
 
     /** About the size of a Holdfast checksums document with two namespaces. */
     private static String document(String instance, long revision) {
-      return "{\"format\":\"holdfast-checksums-1\",\"instance\":\"" + instance + "\",\"namespaces\":{"
-          + "\"core\":{\"digest\":\"sha-256=:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=:\",\"etag\":\"\\\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\\\"\",\"revision\":" + revision + "},"
+      return "{\"format\":\"holdfast-checksums-1\",\"instance\":\""
+          + instance
+          + "\",\"namespaces\":{"
+          + "\"core\":{\"digest\":\"sha-256=:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=:\",\"etag\":\"\\\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\\\"\",\"revision\":"
+          + revision
+          + "},"
           + "\"subscriptions\":{\"digest\":\"sha-256=:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=:\",\"etag\":\"\\\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\\\"\",\"revision\":1}},"
-          + "\"revision\":" + revision + "}";
+          + "\"revision\":"
+          + revision
+          + "}";
     }
 
     private static String tag(long revision) {
@@ -155,12 +166,15 @@ public final class PushBenchServer {
       return null;
     }
 
-    private static void send(HttpExchange exchange, int status, String etag, String body) throws IOException {
+    private static void send(HttpExchange exchange, int status, String etag, String body)
+        throws IOException {
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "application/json");
       if (etag != null) {
         exchange.getResponseHeaders().set("ETag", etag);
-        exchange.getResponseHeaders().set("Holdfast-Revision", etag.substring(2, etag.length() - 1));
+        exchange
+            .getResponseHeaders()
+            .set("Holdfast-Revision", etag.substring(2, etag.length() - 1));
       }
       exchange.sendResponseHeaders(status, bytes.length);
       try (OutputStream out = exchange.getResponseBody()) {

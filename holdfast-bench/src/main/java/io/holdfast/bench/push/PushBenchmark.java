@@ -1,11 +1,11 @@
 package io.holdfast.bench.push;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.config.ServerConfig;
 import io.holdfast.server.model.Scope;
 import io.holdfast.server.store.Database;
 import io.holdfast.server.store.JdbcConfigStore;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -30,40 +30,47 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Push at fleet scale (issue 8): N watchers on one replica, in a process of its own, held by
- * {@link WatchFleet} over one selector thread. For Holdfast and, in the same run, for a plain
- * long-polling server on the JDK's HttpServer ({@link PushBenchServer}) with the same harness:
+ * Push at fleet scale (issue 8): N watchers on one replica, in a process of its own, held by {@link
+ * WatchFleet} over one selector thread. For Holdfast and, in the same run, for a plain long-polling
+ * server on the JDK's HttpServer ({@link PushBenchServer}) with the same harness:
+ *
  * <ol>
- *   <li>publish latency: from sending a publish to each watcher's answer, p50/p99/max over
- *       several publishes, one at a time;
+ *   <li>publish latency: from sending a publish to each watcher's answer, p50/p99/max over several
+ *       publishes, one at a time;
  *   <li>server memory per watcher: the server's resident set and its heap after a full GC, with
  *       every watcher waiting, against the same server idle;
- *   <li>coalescing: a burst of publishes back to back; events per watcher, and whether any
- *       watcher ever saw a revision go backwards;
+ *   <li>coalescing: a burst of publishes back to back; events per watcher, and whether any watcher
+ *       ever saw a revision go backwards;
  *   <li>fairness (Holdfast): one tenant publishing its instance layer as fast as it can while
  *       another publishes now and then; the other's latency, and how many uninvolved watchers woke;
  *   <li>the recovery herd: the server is killed and restarted; the time from its restart until
  *       every watcher is FRESH again, and the 503s on the way.
  * </ol>
- * Arguments: {@code [watchers=10000] [publishes=10] [burst=50] [all|latency]}; {@code latency}
- * runs the first two parts only, for quick comparisons while profiling.
+ *
+ * Arguments: {@code [watchers=10000] [publishes=10] [burst=50] [all|latency]}; {@code latency} runs
+ * the first two parts only, for quick comparisons while profiling.
  */
 public final class PushBenchmark {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ADMIN_TOKEN = "push-benchmark-admin-token";
   private static final Duration WAIT = Duration.ofSeconds(120);
+
   /** A burst comes from this many publishers at once, each to a namespace of its own. */
-  private static final List<String> BURST_NAMESPACES = List.of("burst-1", "burst-2", "burst-3", "burst-4");
+  private static final List<String> BURST_NAMESPACES =
+      List.of("burst-1", "burst-2", "burst-3", "burst-4");
+
   /** How long the replica is down before the recovery herd: about the same for both servers. */
   private static final Duration OUTAGE = Duration.ofSeconds(10);
+
   /**
    * Both servers' heap, with the default collector (G1). Ten thousand waiting connections hold
-   * about 330 MB of heap in either server, and young collections take 35 to 110 ms during a
-   * publish (-Xlog:gc). Tried on this 2-core VM: 3 GB made them longer (up to 235 ms, p99 worse),
-   * and ZGC's concurrent threads took the cores from the answers (p99 2.5 s); 1 GB did best.
+   * about 330 MB of heap in either server, and young collections take 35 to 110 ms during a publish
+   * (-Xlog:gc). Tried on this 2-core VM: 3 GB made them longer (up to 235 ms, p99 worse), and ZGC's
+   * concurrent threads took the cores from the answers (p99 2.5 s); 1 GB did best.
    */
   private static final String SERVER_HEAP = "1g";
+
   /** Part of the outage left for the server's own start-up. */
   private static final Duration STARTUP_ALLOWANCE = Duration.ofSeconds(3);
 
@@ -74,8 +81,13 @@ public final class PushBenchmark {
     int publishes = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int burst = args.length > 2 ? Integer.parseInt(args[2]) : 50;
     boolean all = args.length <= 3 || !args[3].equals("latency");
-    System.out.printf("push benchmark: %d watchers, %d publishes, a burst of %d (%d cores, %s)%n",
-        watchers, publishes, burst, Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
+    System.out.printf(
+        "push benchmark: %d watchers, %d publishes, a burst of %d (%d cores, %s)%n",
+        watchers,
+        publishes,
+        burst,
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.arch"));
     Report plain = run(new Plain(), watchers, publishes, burst, all);
     Report holdfast = run(new Holdfast(watchers), watchers, publishes, burst, all);
     print(plain, holdfast);
@@ -90,9 +102,13 @@ public final class PushBenchmark {
     String token(int watcher);
 
     /** Prepares the next publish (a draft), so the timed part is the publish alone. */
-    void prepare(HttpClient http, URI base, String namespace, String scope, int value) throws Exception;
+    void prepare(HttpClient http, URI base, String namespace, String scope, int value)
+        throws Exception;
 
-    /** Publishes the draft of {@code scope} of {@code namespace}, only that one; returns the revision. */
+    /**
+     * Publishes the draft of {@code scope} of {@code namespace}, only that one; returns the
+     * revision.
+     */
     long publish(HttpClient http, URI base, String namespace, String scope) throws Exception;
 
     /** The namespaces a concurrent burst publishes to, one per publisher. */
@@ -101,7 +117,10 @@ public final class PushBenchmark {
     /** How many watches wait now, as the server counts them. */
     int waiting(HttpClient http, URI base) throws Exception;
 
-    /** The server's own timing of its rebuild for {@code revision}, ms by phase; empty if it has none. */
+    /**
+     * The server's own timing of its rebuild for {@code revision}, ms by phase; empty if it has
+     * none.
+     */
     default double[] lastRefresh(HttpClient http, URI base, long revision) throws Exception {
       return new double[0];
     }
@@ -129,9 +148,16 @@ public final class PushBenchmark {
     }
 
     @Override
-    public long publish(HttpClient http, URI base, String namespace, String scope) throws Exception {
-      return JSON.readTree(send(http, HttpRequest.newBuilder(base.resolve("/publish"))
-          .POST(HttpRequest.BodyPublishers.noBody()), 200)).get("revision").asLong();
+    public long publish(HttpClient http, URI base, String namespace, String scope)
+        throws Exception {
+      return JSON.readTree(
+              send(
+                  http,
+                  HttpRequest.newBuilder(base.resolve("/publish"))
+                      .POST(HttpRequest.BodyPublishers.noBody()),
+                  200))
+          .get("revision")
+          .asLong();
     }
 
     @Override
@@ -141,14 +167,20 @@ public final class PushBenchmark {
 
     @Override
     public int waiting(HttpClient http, URI base) throws Exception {
-      return JSON.readTree(send(http, HttpRequest.newBuilder(base.resolve("/health")).GET(), 200)).get("waiting").asInt();
+      return JSON.readTree(send(http, HttpRequest.newBuilder(base.resolve("/health")).GET(), 200))
+          .get("waiting")
+          .asInt();
     }
   }
 
   private static final class Holdfast implements Target {
     private final Path dataDir;
-    /** Where the server process serves /metrics; chosen with its arguments, kept across its restart. */
+
+    /**
+     * Where the server process serves /metrics; chosen with its arguments, kept across its restart.
+     */
     private int managementPort;
+
     private final String[] tokens;
 
     Holdfast(int watchers) throws Exception {
@@ -156,10 +188,12 @@ public final class PushBenchmark {
       tokens = new String[watchers];
       ServerConfig config = ServerConfig.builder(dataDir).build();
       CredentialTokens credentials = new CredentialTokens(new java.security.SecureRandom());
-      try (JdbcConfigStore store = new JdbcConfigStore(Database.open(config.jdbcUrl(), Duration.ofSeconds(30)),
-          Clock.systemUTC())) {
+      try (JdbcConfigStore store =
+          new JdbcConfigStore(
+              Database.open(config.jdbcUrl(), Duration.ofSeconds(30)), Clock.systemUTC())) {
         store.createNamespace("core", "bench", "bench");
-        store.putDraft("core", Scope.DEFAULT, JSON.readTree("{\"maxUsers\":10,\"region\":\"eu\"}"), "bench");
+        store.putDraft(
+            "core", Scope.DEFAULT, JSON.readTree("{\"maxUsers\":10,\"region\":\"eu\"}"), "bench");
         store.publish("core", Set.of(), "bench", "bench");
         for (String namespace : BURST_NAMESPACES) {
           store.createNamespace(namespace, "bench", "bench");
@@ -168,7 +202,8 @@ public final class PushBenchmark {
         }
         for (int i = 0; i < watchers; i++) {
           tokens[i] = credentials.newInstanceToken();
-          store.createInstance("i-" + i, "live", Map.of(), CredentialTokens.hash(tokens[i]), "bench");
+          store.createInstance(
+              "i-" + i, "live", Map.of(), CredentialTokens.hash(tokens[i]), "bench");
         }
       }
     }
@@ -181,7 +216,12 @@ public final class PushBenchmark {
     @Override
     public List<String> serverArguments(int port) throws IOException {
       managementPort = freePort();
-      return List.of("holdfast", dataDir.toString(), Integer.toString(port), ADMIN_TOKEN, Integer.toString(managementPort));
+      return List.of(
+          "holdfast",
+          dataDir.toString(),
+          Integer.toString(port),
+          ADMIN_TOKEN,
+          Integer.toString(managementPort));
     }
 
     private static long servedRevision(String metrics) {
@@ -199,16 +239,30 @@ public final class PushBenchmark {
     }
 
     @Override
-    public void prepare(HttpClient http, URI base, String namespace, String scope, int value) throws Exception {
-      send(http, admin(base, "/v1/admin/namespaces/" + namespace + "/layers/" + scope)
-          .PUT(HttpRequest.BodyPublishers.ofString("{\"maxUsers\":" + value + ",\"region\":\"eu\"}")), 200);
+    public void prepare(HttpClient http, URI base, String namespace, String scope, int value)
+        throws Exception {
+      send(
+          http,
+          admin(base, "/v1/admin/namespaces/" + namespace + "/layers/" + scope)
+              .PUT(
+                  HttpRequest.BodyPublishers.ofString(
+                      "{\"maxUsers\":" + value + ",\"region\":\"eu\"}")),
+          200);
     }
 
     @Override
-    public long publish(HttpClient http, URI base, String namespace, String scope) throws Exception {
-      return JSON.readTree(send(http, admin(base, "/v1/admin/namespaces/" + namespace + "/publish")
-          .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"bench\",\"scopes\":[\"" + scope + "\"]}")), 200))
-          .get("revision").asLong();
+    public long publish(HttpClient http, URI base, String namespace, String scope)
+        throws Exception {
+      return JSON.readTree(
+              send(
+                  http,
+                  admin(base, "/v1/admin/namespaces/" + namespace + "/publish")
+                      .POST(
+                          HttpRequest.BodyPublishers.ofString(
+                              "{\"message\":\"bench\",\"scopes\":[\"" + scope + "\"]}")),
+                  200))
+          .get("revision")
+          .asLong();
     }
 
     @Override
@@ -218,8 +272,11 @@ public final class PushBenchmark {
 
     @Override
     public int waiting(HttpClient http, URI base) throws Exception {
-      return JSON.readTree(send(http, HttpRequest.newBuilder(base.resolve("/health/ready")).GET(), 200))
-          .get("watchers").get("waiting").asInt();
+      return JSON.readTree(
+              send(http, HttpRequest.newBuilder(base.resolve("/health/ready")).GET(), 200))
+          .get("watchers")
+          .get("waiting")
+          .asInt();
     }
 
     @Override
@@ -250,23 +307,41 @@ public final class PushBenchmark {
     }
   }
 
-  private record Report(String server, int watchers, double[] latencies, double acknowledgedP50, double[] refresh,
-      double rssKbPerWatcher, double heapKbPerWatcher,
-      int burst, double meanEvents, long maxEvents, int backwards, Fairness fairness, Herd herd) {}
+  private record Report(
+      String server,
+      int watchers,
+      double[] latencies,
+      double acknowledgedP50,
+      double[] refresh,
+      double rssKbPerWatcher,
+      double heapKbPerWatcher,
+      int burst,
+      double meanEvents,
+      long maxEvents,
+      int backwards,
+      Fairness fairness,
+      Herd herd) {}
 
-  private record Fairness(int busyPublishes, double quietP50, double quietMax, double busyP50, double busyMax,
+  private record Fairness(
+      int busyPublishes,
+      double quietP50,
+      double quietMax,
+      double busyP50,
+      double busyMax,
       long othersWoken) {}
 
   private record Herd(double outageSeconds, double secondsToFresh, int refused, int watchers) {}
 
-  private static Report run(Target target, int size, int publishes, int burst, boolean all) throws Exception {
+  private static Report run(Target target, int size, int publishes, int burst, boolean all)
+      throws Exception {
     int port = freePort();
     URI base = URI.create("http://127.0.0.1:" + port);
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     List<ServerProcess> processes = new ArrayList<>();
     ServerProcess server = ServerProcess.start(target.serverArguments(port));
     processes.add(server);
-    try (WatchFleet fleet = new WatchFleet(new InetSocketAddress("127.0.0.1", port), size, target::token, 42)) {
+    try (WatchFleet fleet =
+        new WatchFleet(new InetSocketAddress("127.0.0.1", port), size, target::token, 42)) {
       // Idle footprint first: the same server, warmed by a few requests, with nobody watching.
       for (int i = 0; i < 200; i++) {
         target.waiting(http, base);
@@ -301,9 +376,20 @@ public final class PushBenchmark {
       }
 
       if (!all) {
-        return new Report(target.name(), size, latencies, median(acknowledged), medians(refresh),
-            (loaded.rssKb() - idle.rssKb()) / (double) size, (loaded.heapKb() - idle.heapKb()) / (double) size, 0,
-            Double.NaN, 0, 0, null, null);
+        return new Report(
+            target.name(),
+            size,
+            latencies,
+            median(acknowledged),
+            medians(refresh),
+            (loaded.rssKb() - idle.rssKb()) / (double) size,
+            (loaded.heapKb() - idle.heapKb()) / (double) size,
+            0,
+            Double.NaN,
+            0,
+            0,
+            null,
+            null);
       }
       fleet.resetEvents();
       long last = burst(target, base, burst);
@@ -319,9 +405,20 @@ public final class PushBenchmark {
 
       Fairness fairness = target instanceof Holdfast ? fairness(target, http, base, fleet) : null;
       Herd herd = herd(server, fleet, processes);
-      return new Report(target.name(), size, latencies, median(acknowledged), medians(refresh),
-          (loaded.rssKb() - idle.rssKb()) / (double) size, (loaded.heapKb() - idle.heapKb()) / (double) size, burst,
-          totalEvents / (double) size, maxEvents, backwards, fairness, herd);
+      return new Report(
+          target.name(),
+          size,
+          latencies,
+          median(acknowledged),
+          medians(refresh),
+          (loaded.rssKb() - idle.rssKb()) / (double) size,
+          (loaded.heapKb() - idle.heapKb()) / (double) size,
+          burst,
+          totalEvents / (double) size,
+          maxEvents,
+          backwards,
+          fairness,
+          herd);
     } finally {
       for (ServerProcess process : processes) {
         process.close();
@@ -330,9 +427,9 @@ public final class PushBenchmark {
   }
 
   /**
-   * {@code publishes} publishes from {@link Target#burstNamespaces} publishers at once, each to
-   * its own namespace's default layer, as fast as the server acknowledges them; returns the
-   * highest revision.
+   * {@code publishes} publishes from {@link Target#burstNamespaces} publishers at once, each to its
+   * own namespace's default layer, as fast as the server acknowledges them; returns the highest
+   * revision.
    */
   private static long burst(Target target, URI base, int publishes) throws Exception {
     List<String> namespaces = target.burstNamespaces();
@@ -342,17 +439,21 @@ public final class PushBenchmark {
     List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     for (String namespace : namespaces) {
       HttpClient own = HttpClient.newHttpClient();
-      publishers.add(Thread.ofPlatform().start(() -> {
-        try {
-          int v;
-          while ((v = left.decrementAndGet()) >= 0) {
-            target.prepare(own, base, namespace, "default", 1000 + v);
-            highest.accumulateAndGet(target.publish(own, base, namespace, "default"), Math::max);
-          }
-        } catch (Exception e) {
-          failures.add(e);
-        }
-      }));
+      publishers.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      int v;
+                      while ((v = left.decrementAndGet()) >= 0) {
+                        target.prepare(own, base, namespace, "default", 1000 + v);
+                        highest.accumulateAndGet(
+                            target.publish(own, base, namespace, "default"), Math::max);
+                      }
+                    } catch (Exception e) {
+                      failures.add(e);
+                    }
+                  }));
     }
     for (Thread publisher : publishers) {
       publisher.join();
@@ -365,10 +466,11 @@ public final class PushBenchmark {
 
   /**
    * Tenant {@code i-0} publishes its instance layer back to back on a thread of its own; tenant
-   * {@code i-1} publishes its own every 200 ms. Latency of i-1's publishes, quiet and busy, and
-   * how many of the other watchers heard anything meanwhile (they should not).
+   * {@code i-1} publishes its own every 200 ms. Latency of i-1's publishes, quiet and busy, and how
+   * many of the other watchers heard anything meanwhile (they should not).
    */
-  private static Fairness fairness(Target target, HttpClient http, URI base, WatchFleet fleet) throws Exception {
+  private static Fairness fairness(Target target, HttpClient http, URI base, WatchFleet fleet)
+      throws Exception {
     int rounds = 10;
     double[] quiet = tenantLatencies(target, http, base, fleet, rounds, 0);
     fleet.resetEvents();
@@ -376,18 +478,21 @@ public final class PushBenchmark {
     AtomicInteger busyPublishes = new AtomicInteger();
     AtomicLong busyFailure = new AtomicLong();
     HttpClient busyHttp = HttpClient.newHttpClient();
-    Thread noisy = Thread.ofPlatform().start(() -> {
-      int v = 0;
-      while (busy.get()) {
-        try {
-          target.prepare(busyHttp, base, "core", "instance:i-0", v++);
-          target.publish(busyHttp, base, "core", "instance:i-0");
-          busyPublishes.incrementAndGet();
-        } catch (Exception e) {
-          busyFailure.incrementAndGet();
-        }
-      }
-    });
+    Thread noisy =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  int v = 0;
+                  while (busy.get()) {
+                    try {
+                      target.prepare(busyHttp, base, "core", "instance:i-0", v++);
+                      target.publish(busyHttp, base, "core", "instance:i-0");
+                      busyPublishes.incrementAndGet();
+                    } catch (Exception e) {
+                      busyFailure.incrementAndGet();
+                    }
+                  }
+                });
     double[] loaded;
     try {
       loaded = tenantLatencies(target, http, base, fleet, rounds, rounds);
@@ -401,12 +506,18 @@ public final class PushBenchmark {
     }
     Arrays.sort(quiet);
     Arrays.sort(loaded);
-    return new Fairness(busyPublishes.get(), percentile(quiet, 50), quiet[quiet.length - 1], percentile(loaded, 50),
-        loaded[loaded.length - 1], othersWoken);
+    return new Fairness(
+        busyPublishes.get(),
+        percentile(quiet, 50),
+        quiet[quiet.length - 1],
+        percentile(loaded, 50),
+        loaded[loaded.length - 1],
+        othersWoken);
   }
 
-  private static double[] tenantLatencies(Target target, HttpClient http, URI base, WatchFleet fleet, int rounds,
-      int firstValue) throws Exception {
+  private static double[] tenantLatencies(
+      Target target, HttpClient http, URI base, WatchFleet fleet, int rounds, int firstValue)
+      throws Exception {
     double[] latencies = new double[rounds];
     for (int r = 0; r < rounds; r++) {
       target.prepare(http, base, "core", "instance:i-1", firstValue + r);
@@ -426,10 +537,11 @@ public final class PushBenchmark {
   }
 
   /**
-   * Kills the server, restarts it on the same port (adding the new process to
-   * {@code processes}), and times the fleet's return to FRESH.
+   * Kills the server, restarts it on the same port (adding the new process to {@code processes}),
+   * and times the fleet's return to FRESH.
    */
-  private static Herd herd(ServerProcess server, WatchFleet fleet, List<ServerProcess> processes) throws Exception {
+  private static Herd herd(ServerProcess server, WatchFleet fleet, List<ServerProcess> processes)
+      throws Exception {
     int refusedBefore = fleet.refused.get();
     fleet.recountFresh();
     long killed = System.nanoTime();
@@ -443,24 +555,35 @@ public final class PushBenchmark {
     long deadline = ready + WAIT.toNanos();
     while (fleet.fresh.get() < fleet.size()) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("only " + fleet.fresh.get() + " of " + fleet.size() + " watchers FRESH again");
+        throw new IllegalStateException(
+            "only " + fleet.fresh.get() + " of " + fleet.size() + " watchers FRESH again");
       }
       WatchFleet.sleepQuietly(Duration.ofMillis(5));
     }
-    return new Herd(outage, (System.nanoTime() - ready) / 1e9, fleet.refused.get() - refusedBefore, fleet.size());
+    return new Herd(
+        outage,
+        (System.nanoTime() - ready) / 1e9,
+        fleet.refused.get() - refusedBefore,
+        fleet.size());
   }
 
   private static void awaitReached(WatchFleet fleet, long revision) {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (fleet.reached(revision) < fleet.size()) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(fleet.reached(revision) + " of " + fleet.size() + " watchers reached revision " + revision);
+        throw new IllegalStateException(
+            fleet.reached(revision)
+                + " of "
+                + fleet.size()
+                + " watchers reached revision "
+                + revision);
       }
       java.util.concurrent.locks.LockSupport.parkNanos(200_000);
     }
   }
 
-  private static void awaitWaiting(Target target, HttpClient http, URI base, int size) throws Exception {
+  private static void awaitWaiting(Target target, HttpClient http, URI base, int size)
+      throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
     int waiting;
     while ((waiting = target.waiting(http, base)) < size) {
@@ -471,11 +594,14 @@ public final class PushBenchmark {
     }
   }
 
-  private static String send(HttpClient http, HttpRequest.Builder request, int expected) throws Exception {
-    HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
-        HttpResponse.BodyHandlers.ofString());
+  private static String send(HttpClient http, HttpRequest.Builder request, int expected)
+      throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != expected) {
-      throw new IllegalStateException(response.request().uri() + " answered " + response.statusCode() + ": " + response.body());
+      throw new IllegalStateException(
+          response.request().uri() + " answered " + response.statusCode() + ": " + response.body());
     }
     return response.body();
   }
@@ -516,34 +642,68 @@ public final class PushBenchmark {
     for (Report r : List.of(plain, holdfast)) {
       Arrays.sort(r.latencies());
     }
-    row("publish to every watcher, p50 ms", percentile(plain.latencies(), 50), percentile(holdfast.latencies(), 50));
-    row("publish to every watcher, p99 ms", percentile(plain.latencies(), 99), percentile(holdfast.latencies(), 99));
-    row("publish to every watcher, max ms", plain.latencies()[plain.latencies().length - 1],
+    row(
+        "publish to every watcher, p50 ms",
+        percentile(plain.latencies(), 50),
+        percentile(holdfast.latencies(), 50));
+    row(
+        "publish to every watcher, p99 ms",
+        percentile(plain.latencies(), 99),
+        percentile(holdfast.latencies(), 99));
+    row(
+        "publish to every watcher, max ms",
+        plain.latencies()[plain.latencies().length - 1],
         holdfast.latencies()[holdfast.latencies().length - 1]);
-    row("publish acknowledged to the publisher, p50 ms", plain.acknowledgedP50(), holdfast.acknowledgedP50());
-    row("server resident memory per watcher, KB", plain.rssKbPerWatcher(), holdfast.rssKbPerWatcher());
-    row("server heap after GC per watcher, KB", plain.heapKbPerWatcher(), holdfast.heapKbPerWatcher());
-    System.out.printf("Holdfast's rebuild for a publish (its own timing, median): read the store %.1f ms, build %.1f ms,"
-        + " swap and wake %.1f ms%n", holdfast.refresh()[0], holdfast.refresh()[1], holdfast.refresh()[2]);
+    row(
+        "publish acknowledged to the publisher, p50 ms",
+        plain.acknowledgedP50(),
+        holdfast.acknowledgedP50());
+    row(
+        "server resident memory per watcher, KB",
+        plain.rssKbPerWatcher(),
+        holdfast.rssKbPerWatcher());
+    row(
+        "server heap after GC per watcher, KB",
+        plain.heapKbPerWatcher(),
+        holdfast.heapKbPerWatcher());
+    System.out.printf(
+        "Holdfast's rebuild for a publish (its own timing, median): read the store %.1f ms, build %.1f ms,"
+            + " swap and wake %.1f ms%n",
+        holdfast.refresh()[0], holdfast.refresh()[1], holdfast.refresh()[2]);
     if (holdfast.herd() == null) {
       return;
     }
-    row("burst of " + plain.burst() + " publishes (" + BURST_NAMESPACES.size() + " publishers): events per watcher, mean", plain.meanEvents(), holdfast.meanEvents());
+    row(
+        "burst of "
+            + plain.burst()
+            + " publishes ("
+            + BURST_NAMESPACES.size()
+            + " publishers): events per watcher, mean",
+        plain.meanEvents(),
+        holdfast.meanEvents());
     row("burst: events per watcher, max", plain.maxEvents(), holdfast.maxEvents());
     row("watchers that saw a revision go backwards", plain.backwards(), holdfast.backwards());
-    row("recovery herd: outage, s (kill to ready)", plain.herd().outageSeconds(), holdfast.herd().outageSeconds());
-    row("recovery herd: s from ready to every watcher FRESH", plain.herd().secondsToFresh(), holdfast.herd().secondsToFresh());
+    row(
+        "recovery herd: outage, s (kill to ready)",
+        plain.herd().outageSeconds(),
+        holdfast.herd().outageSeconds());
+    row(
+        "recovery herd: s from ready to every watcher FRESH",
+        plain.herd().secondsToFresh(),
+        holdfast.herd().secondsToFresh());
     row("recovery herd: 503s", plain.herd().refused(), holdfast.herd().refused());
     Fairness f = holdfast.fairness();
     System.out.println();
-    System.out.printf("fairness (Holdfast): tenant i-1's publish to its watcher, quiet p50 %.1f ms (max %.1f);"
-        + " while tenant i-0 published %d times back to back, p50 %.1f ms (max %.1f); other watchers woken: %d%n",
+    System.out.printf(
+        "fairness (Holdfast): tenant i-1's publish to its watcher, quiet p50 %.1f ms (max %.1f);"
+            + " while tenant i-0 published %d times back to back, p50 %.1f ms (max %.1f); other watchers woken: %d%n",
         f.quietP50(), f.quietMax(), f.busyPublishes(), f.busyP50(), f.busyMax(), f.othersWoken());
   }
 
   private static void row(String label, double plain, double holdfast) {
-    System.out.printf("%-44s %16.1f %16.1f %8s%n", label, plain, holdfast,
-        plain == 0 ? "-" : String.format("%.2f", holdfast / plain));
+    System.out.printf(
+        "%-44s %16.1f %16.1f %8s%n",
+        label, plain, holdfast, plain == 0 ? "-" : String.format("%.2f", holdfast / plain));
   }
 
   /** Resident set and heap-after-GC of a server process, in KB. */
@@ -561,32 +721,43 @@ public final class PushBenchmark {
 
     static ServerProcess start(List<String> arguments) throws IOException {
       String java = ProcessHandle.current().info().command().orElseThrow();
-      List<String> command = new ArrayList<>(List.of(java, "-Xmx" + SERVER_HEAP, "--enable-native-access=ALL-UNNAMED"));
-      // Extra JVM options for the servers, to profile one: PUSH_BENCH_SERVER_OPTS="-XX:StartFlightRecording=…".
+      List<String> command =
+          new ArrayList<>(
+              List.of(java, "-Xmx" + SERVER_HEAP, "--enable-native-access=ALL-UNNAMED"));
+      // Extra JVM options for the servers, to profile one:
+      // PUSH_BENCH_SERVER_OPTS="-XX:StartFlightRecording=…".
       String extra = System.getenv("PUSH_BENCH_SERVER_OPTS");
       if (extra != null && !extra.isBlank()) {
         command.addAll(List.of(extra.strip().split("\\s+")));
       }
-      command.addAll(List.of("-cp", System.getProperty("java.class.path"), PushBenchServer.class.getName()));
+      command.addAll(
+          List.of("-cp", System.getProperty("java.class.path"), PushBenchServer.class.getName()));
       command.addAll(arguments);
-      Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      Process process =
+          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       String line;
       while ((line = out.readLine()) != null && !line.startsWith("READY")) {
         // Start-up chatter.
       }
       if (line == null) {
-        throw new IllegalStateException("the server process ended before it was ready: " + arguments);
+        throw new IllegalStateException(
+            "the server process ended before it was ready: " + arguments);
       }
-      Thread.ofPlatform().daemon().start(() -> {
-        try {
-          while (out.readLine() != null) {
-            // Drained so the child never blocks on a full pipe.
-          }
-        } catch (IOException e) {
-          // The child ended.
-        }
-      });
+      Thread.ofPlatform()
+          .daemon()
+          .start(
+              () -> {
+                try {
+                  while (out.readLine() != null) {
+                    // Drained so the child never blocks on a full pipe.
+                  }
+                } catch (IOException e) {
+                  // The child ended.
+                }
+              });
       return new ServerProcess(process, arguments);
     }
 
@@ -595,7 +766,10 @@ public final class PushBenchmark {
     }
 
     Memory memory() throws Exception {
-      String jcmd = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd").toString();
+      String jcmd =
+          Path.of(ProcessHandle.current().info().command().orElseThrow())
+              .resolveSibling("jcmd")
+              .toString();
       run(jcmd, Long.toString(process.pid()), "GC.run");
       String heap = run(jcmd, Long.toString(process.pid()), "GC.heap_info");
       long heapKb = -1;

@@ -10,14 +10,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntFunction;
 
 /**
- * A fleet of simulated instances, each doing what the SDK does on one keep-alive connection:
- * fetch the checksums, fetch its {@code core} document (now it is FRESH), then watch the
- * checksums again and again. A refused request ({@code 503}) waits for {@code Retry-After} with
- * the SDK's own jitter, and a lost connection reconnects with the SDK's own full-jitter backoff
- * and defaults ({@link Backoff}), so the recovery herd here is the one real clients make.
+ * A fleet of simulated instances, each doing what the SDK does on one keep-alive connection: fetch
+ * the checksums, fetch its {@code core} document (now it is FRESH), then watch the checksums again
+ * and again. A refused request ({@code 503}) waits for {@code Retry-After} with the SDK's own
+ * jitter, and a lost connection reconnects with the SDK's own full-jitter backoff and defaults
+ * ({@link Backoff}), so the recovery herd here is the one real clients make.
  *
- * <p>Every watcher's newest revision and the moment it arrived are readable from any thread;
- * the rest belongs to the load client's loop thread.
+ * <p>Every watcher's newest revision and the moment it arrived are readable from any thread; the
+ * rest belongs to the load client's loop thread.
  */
 final class WatchFleet implements AutoCloseable {
 
@@ -25,22 +25,32 @@ final class WatchFleet implements AutoCloseable {
   private static final Duration BACKOFF_CAP = Duration.ofMinutes(1);
   private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
 
-  private enum Step { CONNECTING, CHECKSUMS, DOCUMENT, WATCHING }
+  private enum Step {
+    CONNECTING,
+    CHECKSUMS,
+    DOCUMENT,
+    WATCHING
+  }
 
   private final LoadClient client;
   private final InetSocketAddress address;
   private final int size;
   private final IntFunction<String> authorization;
   private final Watcher[] watchers;
+
   /** Newest revision each watcher has heard of, and when (System.nanoTime) it heard it. */
   final AtomicLongArray revision;
+
   final AtomicLongArray heardAt;
+
   /** Checksums answers with a new revision, per watcher; reset by the benchmark. */
   final AtomicLongArray events;
+
   final AtomicInteger fresh = new AtomicInteger();
   final AtomicInteger refused = new AtomicInteger();
   final AtomicInteger failures = new AtomicInteger();
   final AtomicInteger wentBackwards = new AtomicInteger();
+
   /** Set by the benchmark: from then on {@link #fresh} counts watchers FRESH again. */
   private volatile boolean recounting;
 
@@ -50,8 +60,10 @@ final class WatchFleet implements AutoCloseable {
     final Backoff backoff;
     Step step = Step.CONNECTING;
     String etag;
+
     /** The request line's start and the headers after it, built once. */
     final String instancePath;
+
     String headers;
     boolean freshSinceRecount;
 
@@ -77,14 +89,18 @@ final class WatchFleet implements AutoCloseable {
     void send(LoadClient.Conn conn) {
       if (headers == null) {
         String auth = authorization.apply(index);
-        headers = " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (auth == null ? "" : "Authorization: Bearer " + auth + "\r\n") + "\r\n";
+        headers =
+            " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + (auth == null ? "" : "Authorization: Bearer " + auth + "\r\n")
+                + "\r\n";
       }
-      String path = switch (step) {
-        case CHECKSUMS -> "/checksums";
-        case DOCUMENT -> "/config/core";
-        case WATCHING -> "/watch?etag=" + unquoted(etag) + "&timeout=60s";
-        case CONNECTING -> throw new IllegalStateException("not connected");
-      };
+      String path =
+          switch (step) {
+            case CHECKSUMS -> "/checksums";
+            case DOCUMENT -> "/config/core";
+            case WATCHING -> "/watch?etag=" + unquoted(etag) + "&timeout=60s";
+            case CONNECTING -> throw new IllegalStateException("not connected");
+          };
       conn.send(instancePath + path + headers);
     }
 
@@ -152,7 +168,8 @@ final class WatchFleet implements AutoCloseable {
   /**
    * @param authorization the bearer token of watcher {@code i}, or {@code null} for none
    */
-  WatchFleet(InetSocketAddress address, int size, IntFunction<String> authorization, long seed) throws IOException {
+  WatchFleet(InetSocketAddress address, int size, IntFunction<String> authorization, long seed)
+      throws IOException {
     this.client = new LoadClient();
     this.address = address;
     this.size = size;
@@ -172,24 +189,26 @@ final class WatchFleet implements AutoCloseable {
     for (int first = 0; first < size; first += perBatch) {
       int from = first;
       int to = Math.min(size, first + perBatch);
-      client.execute(() -> {
-        for (int i = from; i < to; i++) {
-          watchers[i].connect();
-        }
-      });
+      client.execute(
+          () -> {
+            for (int i = from; i < to; i++) {
+              watchers[i].connect();
+            }
+          });
       sleepQuietly(Duration.ofMillis(20));
     }
   }
 
   /** From now on, {@link #fresh} counts the watchers that have been FRESH since. */
   void recountFresh() {
-    client.execute(() -> {
-      recounting = true;
-      fresh.set(0);
-      for (Watcher watcher : watchers) {
-        watcher.freshSinceRecount = false;
-      }
-    });
+    client.execute(
+        () -> {
+          recounting = true;
+          fresh.set(0);
+          for (Watcher watcher : watchers) {
+            watcher.freshSinceRecount = false;
+          }
+        });
   }
 
   int size() {
@@ -214,7 +233,9 @@ final class WatchFleet implements AutoCloseable {
   }
 
   private static String unquoted(String etag) {
-    return etag.length() >= 2 && etag.startsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
+    return etag.length() >= 2 && etag.startsWith("\"")
+        ? etag.substring(1, etag.length() - 1)
+        : etag;
   }
 
   static void sleepQuietly(Duration duration) {

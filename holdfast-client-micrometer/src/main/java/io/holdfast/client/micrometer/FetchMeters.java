@@ -30,29 +30,40 @@ final class FetchMeters implements FetchListener {
 
   @Override
   public void onFetch(FetchEvent event) {
-    Meters m = meters.computeIfAbsent(new Key(event.kind(), event.outcome(), event.replica()), this::register);
+    Meters m =
+        meters.computeIfAbsent(
+            new Key(event.kind(), event.outcome(), event.replica()), this::register);
     m.count().increment();
     m.duration().record(event.duration());
   }
 
   private Meters register(Key key) {
-    Tags tags = Tags.of("kind", key.kind().name().toLowerCase(Locale.ROOT),
-        "outcome", key.outcome().name().toLowerCase(Locale.ROOT),
-        "replica", hostAndPort(key.replica()));
+    Tags tags =
+        Tags.of(
+            "kind",
+            key.kind().name().toLowerCase(Locale.ROOT),
+            "outcome",
+            key.outcome().name().toLowerCase(Locale.ROOT),
+            "replica",
+            hostAndPort(key.replica()));
     return new Meters(
         Counter.builder("holdfast.client.fetches")
             .description("Requests to replicas, by what was asked for and what came of it")
             .tags(tags)
             .register(registry),
         Timer.builder("holdfast.client.fetch.duration")
-            .description("How long requests to replicas took; a watch lasts as long as the replica held it")
+            .description(
+                "How long requests to replicas took; a watch lasts as long as the replica held it")
             .tags(tags)
             .register(registry));
   }
 
   /** The replica's host and port: the scheme's default port when none is given. */
   static String hostAndPort(URI replica) {
-    int port = replica.getPort() != -1 ? replica.getPort() : "https".equals(replica.getScheme()) ? 443 : 80;
+    int port =
+        replica.getPort() != -1
+            ? replica.getPort()
+            : "https".equals(replica.getScheme()) ? 443 : 80;
     return replica.getHost() + ":" + port;
   }
 }

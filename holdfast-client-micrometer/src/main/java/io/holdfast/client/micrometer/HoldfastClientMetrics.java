@@ -52,8 +52,8 @@ public final class HoldfastClientMetrics implements MeterBinder {
   }
 
   /**
-   * @param clock the wall clock the verification age is measured on: the client's, if one was
-   *     given to its builder
+   * @param clock the wall clock the verification age is measured on: the client's, if one was given
+   *     to its builder
    */
   public HoldfastClientMetrics(HoldfastClient client, Clock clock) {
     this.client = Objects.requireNonNull(client, "client");
@@ -66,7 +66,8 @@ public final class HoldfastClientMetrics implements MeterBinder {
     for (String namespace : namespaces) {
       for (Status status : Status.values()) {
         gauge("holdfast.client.status", namespace, f -> f.status() == status ? 1 : 0)
-            .description("1 for the namespace's current status (INITIALIZING, FRESH, STALE, EXPIRED), 0 for the others")
+            .description(
+                "1 for the namespace's current status (INITIALIZING, FRESH, STALE, EXPIRED), 0 for the others")
             .tag("status", status.name().toLowerCase(Locale.ROOT))
             .register(registry);
       }
@@ -75,7 +76,8 @@ public final class HoldfastClientMetrics implements MeterBinder {
           .baseUnit("seconds")
           .register(registry);
       gauge("holdfast.client.verification.age", namespace, this::verificationAge)
-          .description("Time since a replica last confirmed the namespace's document; NaN before any")
+          .description(
+              "Time since a replica last confirmed the namespace's document; NaN before any")
           .baseUnit("seconds")
           .register(registry);
     }
@@ -91,7 +93,9 @@ public final class HoldfastClientMetrics implements MeterBinder {
 
   private double verificationAge(Freshness freshness) {
     Instant verified = freshness.lastVerifiedAt();
-    return verified == null ? Double.NaN : Math.max(0, seconds(Duration.between(verified, clock.instant())));
+    return verified == null
+        ? Double.NaN
+        : Math.max(0, seconds(Duration.between(verified, clock.instant())));
   }
 
   private static double seconds(Duration duration) {

@@ -31,7 +31,9 @@ class HoldfastClientMetricsTest {
     return HoldfastClient.builder()
         .replicas(replica)
         .instance("acme-prod", "token-123")
-        .trustedKey(VerificationKey.of(KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic()))
+        .trustedKey(
+            VerificationKey.of(
+                KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic()))
         .namespaces("core", "features")
         .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
         .startupTimeout(Duration.ZERO)
@@ -50,14 +52,17 @@ class HoldfastClientMetricsTest {
       new HoldfastClientMetrics(client).bindTo(registry);
 
       for (String namespace : new String[] {"core", "features"}) {
-        assertThat(gauge("holdfast.client.status", namespace, "status", "initializing")).isEqualTo(1);
+        assertThat(gauge("holdfast.client.status", namespace, "status", "initializing"))
+            .isEqualTo(1);
         assertThat(gauge("holdfast.client.status", namespace, "status", "fresh")).isZero();
         assertThat(gauge("holdfast.client.status", namespace, "status", "stale")).isZero();
         assertThat(gauge("holdfast.client.status", namespace, "status", "expired")).isZero();
-        assertThat(gauge("holdfast.client.grace.remaining", namespace)).isEqualTo(Duration.ofHours(8).toSeconds());
+        assertThat(gauge("holdfast.client.grace.remaining", namespace))
+            .isEqualTo(Duration.ofHours(8).toSeconds());
         assertThat(gauge("holdfast.client.verification.age", namespace)).isNaN();
       }
-      assertThat(registry.get("holdfast.client.grace.remaining").gauge().getId().getBaseUnit()).isEqualTo("seconds");
+      assertThat(registry.get("holdfast.client.grace.remaining").gauge().getId().getBaseUnit())
+          .isEqualTo("seconds");
     }
   }
 
@@ -69,20 +74,34 @@ class HoldfastClientMetricsTest {
       client.start();
 
       String hostPort = "127.0.0.1:" + replica.getPort();
-      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
-        Counter counter = registry.find("holdfast.client.fetches")
-            .tags("kind", "checksums", "outcome", "unreachable", "replica", hostPort).counter();
-        return counter != null && counter.count() >= 2;
-      });
-      assertThat(registry.get("holdfast.client.fetch.duration")
-          .tags("kind", "checksums", "outcome", "unreachable", "replica", hostPort).timer().count()).isPositive();
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                Counter counter =
+                    registry
+                        .find("holdfast.client.fetches")
+                        .tags("kind", "checksums", "outcome", "unreachable", "replica", hostPort)
+                        .counter();
+                return counter != null && counter.count() >= 2;
+              });
+      assertThat(
+              registry
+                  .get("holdfast.client.fetch.duration")
+                  .tags("kind", "checksums", "outcome", "unreachable", "replica", hostPort)
+                  .timer()
+                  .count())
+          .isPositive();
     }
   }
 
   @Test
   void replicaTag_isHostAndPort_withTheSchemesDefaultPort() {
-    assertThat(FetchMeters.hostAndPort(URI.create("https://config-a.example/"))).isEqualTo("config-a.example:443");
-    assertThat(FetchMeters.hostAndPort(URI.create("http://config-b.example/"))).isEqualTo("config-b.example:80");
-    assertThat(FetchMeters.hostAndPort(URI.create("http://10.0.0.7:7070/"))).isEqualTo("10.0.0.7:7070");
+    assertThat(FetchMeters.hostAndPort(URI.create("https://config-a.example/")))
+        .isEqualTo("config-a.example:443");
+    assertThat(FetchMeters.hostAndPort(URI.create("http://config-b.example/")))
+        .isEqualTo("config-b.example:80");
+    assertThat(FetchMeters.hostAndPort(URI.create("http://10.0.0.7:7070/")))
+        .isEqualTo("10.0.0.7:7070");
   }
 }

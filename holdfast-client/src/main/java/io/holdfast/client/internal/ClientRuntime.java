@@ -20,13 +20,13 @@ import java.util.function.Supplier;
 
 /**
  * Everything behind a {@code HoldfastClient}: the namespaces' trackers, and the background work
- * that keeps them current (transport, disk cache, sync loop, heartbeats, listener delivery),
- * from {@link #start()} to {@link #close()}. The client's one entry into this package.
- * Thread-safe.
+ * that keeps them current (transport, disk cache, sync loop, heartbeats, listener delivery), from
+ * {@link #start()} to {@link #close()}. The client's one entry into this package. Thread-safe.
  */
 public final class ClientRuntime implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger("io.holdfast.client");
+
   /** Beyond this, a replica's clock is reported as skewed (Kerberos tolerates as much). */
   private static final Duration CLOCK_SKEW_WARNING = Duration.ofMinutes(5);
 
@@ -44,32 +44,49 @@ public final class ClientRuntime implements AutoCloseable {
   private DiskCache cache;
   private SyncLoop loop;
   private Thread loopThread;
+
   /** Volatile: read without the lock by health reports, which must never wait for start(). */
   private volatile Heartbeats heartbeats;
+
   private boolean started;
   private volatile boolean closed;
 
   /**
-   * Starts no thread: the JDK's HTTP client, the listeners' and the heartbeats' threads are made
-   * by {@link #start()}.
+   * Starts no thread: the JDK's HTTP client, the listeners' and the heartbeats' threads are made by
+   * {@link #start()}.
    *
-   * @param applicationHealth what the application last reported, or {@code null}: heartbeats
-   *     carry it
+   * @param applicationHealth what the application last reported, or {@code null}: heartbeats carry
+   *     it
    */
-  public ClientRuntime(ClientSettings settings, String sdkVersion, SnapshotFactory snapshots,
+  public ClientRuntime(
+      ClientSettings settings,
+      String sdkVersion,
+      SnapshotFactory snapshots,
       Supplier<ApplicationHealth> applicationHealth) {
     this.settings = settings;
     this.applicationHealth = applicationHealth;
     this.sdkVersion = sdkVersion;
     Map<String, NamespaceTracker> byName = new LinkedHashMap<>();
     for (String namespace : settings.namespaces()) {
-      byName.put(namespace, new NamespaceTracker(namespace, settings.gracePeriod(), settings.staleAfter(),
-          settings.expiredPolicy(), settings.ticker(), settings.clock(), snapshots, LOG));
+      byName.put(
+          namespace,
+          new NamespaceTracker(
+              namespace,
+              settings.gracePeriod(),
+              settings.staleAfter(),
+              settings.expiredPolicy(),
+              settings.ticker(),
+              settings.clock(),
+              snapshots,
+              LOG));
     }
     this.trackers = Collections.unmodifiableMap(byName);
     this.listeners = new Listeners(LOG, settings.executor());
-    this.verifier = new DocumentVerifier(settings.trustedKeys(), settings.instance(),
-        new StrictJson(settings.maxDocumentBytes(), 64));
+    this.verifier =
+        new DocumentVerifier(
+            settings.trustedKeys(),
+            settings.instance(),
+            new StrictJson(settings.maxDocumentBytes(), 64));
     this.replicas = new Replicas(settings.replicas(), settings.ticker());
     this.skew = new ClockSkew(settings.clock(), CLOCK_SKEW_WARNING, LOG);
     this.validators = new Validators(settings.validators(), LOG);
@@ -79,21 +96,54 @@ public final class ClientRuntime implements AutoCloseable {
   public void start() {
     synchronized (this) {
       if (started || closed) {
-        throw new IllegalStateException(closed ? "the client is closed" : "the client is already started");
+        throw new IllegalStateException(
+            closed ? "the client is closed" : "the client is already started");
       }
       started = true;
       // Created here, not in the constructor: the JDK's HTTP client starts a thread.
-      transport = new Transport(settings.connectTimeout(), settings.credential(), settings.maxDocumentBytes(),
-          "holdfast-java/" + sdkVersion, settings.sslContext(), skew);
-      cache = settings.cacheDirectory() == null ? null
-          : DiskCache.open(settings.cacheDirectory(), settings.instance(), LOG);
+      transport =
+          new Transport(
+              settings.connectTimeout(),
+              settings.credential(),
+              settings.maxDocumentBytes(),
+              "holdfast-java/" + sdkVersion,
+              settings.sslContext(),
+              skew);
+      cache =
+          settings.cacheDirectory() == null
+              ? null
+              : DiskCache.open(settings.cacheDirectory(), settings.instance(), LOG);
       restoreFromDisk();
-      loop = SyncLoop.create(settings, trackers, transport, verifier, validators, replicas, cache, listeners, LOG,
-          this::signalCycle, this::heartbeatSoon);
+      loop =
+          SyncLoop.create(
+              settings,
+              trackers,
+              transport,
+              verifier,
+              validators,
+              replicas,
+              cache,
+              listeners,
+              LOG,
+              this::signalCycle,
+              this::heartbeatSoon);
       // Before the loop runs: a document rejected in its first cycle is reported at once.
-      Heartbeats beats = new Heartbeats(settings.instance(), trackers, replicas, transport, loop,
-          settings.heartbeatInterval(), settings.sync().requestTimeout(), settings.clock(), settings.random(),
-          sdkVersion, settings.seatsInUse(), applicationHealth, settings.executor(), LOG);
+      Heartbeats beats =
+          new Heartbeats(
+              settings.instance(),
+              trackers,
+              replicas,
+              transport,
+              loop,
+              settings.heartbeatInterval(),
+              settings.sync().requestTimeout(),
+              settings.clock(),
+              settings.random(),
+              sdkVersion,
+              settings.seatsInUse(),
+              applicationHealth,
+              settings.executor(),
+              LOG);
       if (!settings.heartbeatInterval().isZero()) {
         beats.start();
       }
@@ -115,8 +165,11 @@ public final class ClientRuntime implements AutoCloseable {
     }
     if (!missing.isEmpty() && settings.failWhenUnavailable()) {
       close();
-      throw new HoldfastUnavailableException("no replica could be verified within " + settings.startupTimeout()
-          + " and there is no last-known-good copy for: " + String.join(", ", missing));
+      throw new HoldfastUnavailableException(
+          "no replica could be verified within "
+              + settings.startupTimeout()
+              + " and there is no last-known-good copy for: "
+              + String.join(", ", missing));
     }
   }
 
@@ -125,19 +178,33 @@ public final class ClientRuntime implements AutoCloseable {
       return;
     }
     for (NamespaceTracker tracker : trackers.values()) {
-      cache.load(tracker.namespace()).ifPresent(stored -> {
-        try {
-          VerifiedDocument document = verifier.stored(stored.body(), stored.reprDigest(), stored.signature(), tracker.namespace());
-          long highWater = cache.highWaterMark(tracker.namespace());
-          if (document.revision() < highWater) {
-            throw new Rejection("revision " + document.revision() + " is older than revision " + highWater
-                + ", which this cache held before (rollback)");
-          }
-          listeners.dispatch(tracker.restore(document, stored.verifiedAt(), stored.graceConsumed()));
-        } catch (Rejection rejection) {
-          cache.quarantine(tracker.namespace(), "failed verification: " + rejection.getMessage());
-        }
-      });
+      cache
+          .load(tracker.namespace())
+          .ifPresent(
+              stored -> {
+                try {
+                  VerifiedDocument document =
+                      verifier.stored(
+                          stored.body(),
+                          stored.reprDigest(),
+                          stored.signature(),
+                          tracker.namespace());
+                  long highWater = cache.highWaterMark(tracker.namespace());
+                  if (document.revision() < highWater) {
+                    throw new Rejection(
+                        "revision "
+                            + document.revision()
+                            + " is older than revision "
+                            + highWater
+                            + ", which this cache held before (rollback)");
+                  }
+                  listeners.dispatch(
+                      tracker.restore(document, stored.verifiedAt(), stored.graceConsumed()));
+                } catch (Rejection rejection) {
+                  cache.quarantine(
+                      tracker.namespace(), "failed verification: " + rejection.getMessage());
+                }
+              });
     }
   }
 

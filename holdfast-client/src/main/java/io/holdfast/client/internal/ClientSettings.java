@@ -19,9 +19,9 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A client's configuration, copied out of its builder by {@code build()}: the builder may be
- * changed or reused afterwards without touching a client built from it. Immutable (the
- * collections are copies; ticker, clock, random, suppliers and executor are the application's
- * own objects). Validated by the builder.
+ * changed or reused afterwards without touching a client built from it. Immutable (the collections
+ * are copies; ticker, clock, random, suppliers and executor are the application's own objects).
+ * Validated by the builder.
  *
  * @param cacheDirectory {@code null}: last-known-good copies in memory only
  * @param sslContext {@code null}: the JDK's default trust store
@@ -66,7 +66,12 @@ public record ClientSettings(
   /** Without the credential: a configuration may be logged, its secret may not. */
   @Override
   public String toString() {
-    return "ClientSettings[instance=" + instance + ", replicas=" + replicas + ", namespaces=" + namespaces
+    return "ClientSettings[instance="
+        + instance
+        + ", replicas="
+        + replicas
+        + ", namespaces="
+        + namespaces
         + ", credential=(redacted)]";
   }
 }

@@ -15,10 +15,10 @@ import java.util.Optional;
  *
  * <p>Nothing the client decides depends on it: grace runs on the monotonic clock and documents
  * carry no expiry, so a skewed clock on either side cannot lock an instance out. It is reported
- * because a skewed host clock breaks other things (certificates, logs, contract dates) and is
- * worth an operator's look: a warning when the offset crosses the threshold, once, and a note
- * when it is back under. {@code Date} has one-second resolution, so offsets below a few seconds
- * are noise. Thread-safe.
+ * because a skewed host clock breaks other things (certificates, logs, contract dates) and is worth
+ * an operator's look: a warning when the offset crosses the threshold, once, and a note when it is
+ * back under. {@code Date} has one-second resolution, so offsets below a few seconds are noise.
+ * Thread-safe.
  */
 final class ClockSkew {
 
@@ -26,7 +26,10 @@ final class ClockSkew {
   private final Duration threshold;
   private final Logger log;
   private volatile Duration estimate;
-  /** Replicas whose skew was last reported as too large; per replica, so failover is no flapping. */
+
+  /**
+   * Replicas whose skew was last reported as too large; per replica, so failover is no flapping.
+   */
   private final java.util.Set<String> warned = new java.util.HashSet<>();
 
   ClockSkew(Clock clock, Duration threshold, Logger log) {
@@ -41,8 +44,8 @@ final class ClockSkew {
   }
 
   /**
-   * As {@link #observe(String, Object)}, for an answer with an {@code Age}: a cache's copy
-   * carries the origin's {@code Date}, so it says nothing about anyone's clock and is skipped.
+   * As {@link #observe(String, Object)}, for an answer with an {@code Age}: a cache's copy carries
+   * the origin's {@code Date}, so it says nothing about anyone's clock and is skipped.
    */
   public void observe(String dateHeader, String ageHeader, Object replica) {
     if (dateHeader == null || ageHeader != null) {
@@ -61,11 +64,18 @@ final class ClockSkew {
     synchronized (this) {
       boolean wasOver = warned.contains(key);
       if (over && !wasOver) {
-        log.log(Level.WARNING, "the clock of replica {0} is {1} s away from this host''s clock (more than {2} s); "
-            + "check NTP on both: grace is unaffected, certificates and contract dates are not", replica,
-            skew.toSeconds(), threshold.toSeconds());
+        log.log(
+            Level.WARNING,
+            "the clock of replica {0} is {1} s away from this host''s clock (more than {2} s); "
+                + "check NTP on both: grace is unaffected, certificates and contract dates are not",
+            replica,
+            skew.toSeconds(),
+            threshold.toSeconds());
       } else if (!over && wasOver) {
-        log.log(Level.INFO, "the clock of replica {0} agrees with this host again (offset {1} s)", replica,
+        log.log(
+            Level.INFO,
+            "the clock of replica {0} agrees with this host again (offset {1} s)",
+            replica,
             skew.toSeconds());
       }
       if (over) {

@@ -31,24 +31,30 @@ import java.util.concurrent.ConcurrentHashMap;
  * The last-known-good copies on disk: one file per namespace holding the exact signed bytes and
  * headers, and when they were last verified.
  *
- * <p>Design: a crash must never leave a torn file, and a bad file must never be trusted.
- * Writes go to a temporary file that is fsynced, renamed over the old one and the directory
- * fsynced; the caller re-verifies every loaded copy (digest, signature, binding) exactly as if
- * it came from a replica. File names are the SHA-256 of instance and namespace, so no name can
- * escape the directory or collide between tenants. One process writes a directory at a time
- * (an OS file lock); another process sharing it only reads. A full disk or an unwritable
- * directory is logged and counted, never thrown: the client then runs from memory.
+ * <p>Design: a crash must never leave a torn file, and a bad file must never be trusted. Writes go
+ * to a temporary file that is fsynced, renamed over the old one and the directory fsynced; the
+ * caller re-verifies every loaded copy (digest, signature, binding) exactly as if it came from a
+ * replica. File names are the SHA-256 of instance and namespace, so no name can escape the
+ * directory or collide between tenants. One process writes a directory at a time (an OS file lock);
+ * another process sharing it only reads. A full disk or an unwritable directory is logged and
+ * counted, never thrown: the client then runs from memory.
  *
  * <p>Thread-safe: writes are serialised on this object.
  */
 public final class DiskCache implements AutoCloseable {
 
   /** What is kept for one namespace. */
-  public record Stored(byte[] body, String reprDigest, String signature, Instant verifiedAt, Duration graceConsumed) {}
+  public record Stored(
+      byte[] body,
+      String reprDigest,
+      String signature,
+      Instant verifiedAt,
+      Duration graceConsumed) {}
 
   private static final String FORMAT = "holdfast-lkg-1";
   private static final String LOCK_FILE = ".holdfast.lock";
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /**
    * Directories this JVM holds the lock of. OS file locks belong to the process, and closing any
    * channel of the lock file drops them, so a second cache on the same directory in this JVM must
@@ -63,10 +69,13 @@ public final class DiskCache implements AutoCloseable {
   private FileLock lock;
   private Path held;
   private Object lockKey;
+
   /** Another client or process writes the directory: this one only reads, and never retries. */
   private boolean ownedElsewhere;
+
   /** The last write failed; the next failure is logged at DEBUG only (no log storm). */
   private boolean failing;
+
   private long writeFailures;
   private boolean closed;
 
@@ -98,16 +107,23 @@ public final class DiskCache implements AutoCloseable {
       Path real = directory.toRealPath();
       if (!HELD.add(real)) {
         ownedElsewhere = true;
-        log.log(Level.WARNING, "cache directory {0} is written by another client in this process; this client will only read it",
+        log.log(
+            Level.WARNING,
+            "cache directory {0} is written by another client in this process; this client will only read it",
             directory);
         return false;
       }
       claimed = real;
-      channel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      channel =
+          FileChannel.open(
+              directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock acquired = channel.tryLock();
       if (acquired == null) {
         ownedElsewhere = true;
-        log.log(Level.WARNING, "cache directory {0} is written by another process; this client will only read it", directory);
+        log.log(
+            Level.WARNING,
+            "cache directory {0} is written by another process; this client will only read it",
+            directory);
         channel.close();
         HELD.remove(real);
         return false;
@@ -127,17 +143,19 @@ public final class DiskCache implements AutoCloseable {
       if (claimed != null) {
         HELD.remove(claimed);
       }
-      log.log(failing ? Level.DEBUG : Level.WARNING,
+      log.log(
+          failing ? Level.DEBUG : Level.WARNING,
           "cache directory {0} is not writable ({1}); running from memory and trying again at the next write",
-          directory, e.toString());
+          directory,
+          e.toString());
       failing = true;
       return false;
     }
   }
 
   /**
-   * Whether the lock still guards the directory this cache writes: a directory deleted or
-   * replaced while running (FAULTS B14) has taken the lock file with it.
+   * Whether the lock still guards the directory this cache writes: a directory deleted or replaced
+   * while running (FAULTS B14) has taken the lock file with it.
    */
   private boolean stillHeld() {
     if (lock == null || !lock.isValid()) {
@@ -155,7 +173,8 @@ public final class DiskCache implements AutoCloseable {
   /** The file's identity (device and inode on POSIX), or {@code null} if it is gone or has none. */
   private static Object fileKey(Path file) {
     try {
-      return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+      return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+          .fileKey();
     } catch (IOException e) {
       return null;
     }
@@ -195,7 +214,9 @@ public final class DiskCache implements AutoCloseable {
       return;
     }
     if (directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Files.createDirectories(
+          directory,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     } else {
       Files.createDirectories(directory);
     }
@@ -212,8 +233,8 @@ public final class DiskCache implements AutoCloseable {
   }
 
   /**
-   * The stored copy of a namespace, if a readable one exists. An unparsable file is moved aside
-   * as {@code *.corrupt} (when writable) and reported; the caller still verifies what it gets.
+   * The stored copy of a namespace, if a readable one exists. An unparsable file is moved aside as
+   * {@code *.corrupt} (when writable) and reported; the caller still verifies what it gets.
    */
   public Optional<Stored> load(String namespace) {
     Path file = file(namespace);
@@ -222,16 +243,19 @@ public final class DiskCache implements AutoCloseable {
     }
     try {
       JsonNode node = JSON.readTree(Files.readAllBytes(file));
-      if (!FORMAT.equals(node.path("format").asText()) || !instance.equals(node.path("instance").asText())
+      if (!FORMAT.equals(node.path("format").asText())
+          || !instance.equals(node.path("instance").asText())
           || !namespace.equals(node.path("namespace").asText())) {
-        throw new IOException("not a cache file of instance " + instance + " namespace " + namespace);
+        throw new IOException(
+            "not a cache file of instance " + instance + " namespace " + namespace);
       }
-      return Optional.of(new Stored(
-          Base64.getDecoder().decode(node.path("body").asText()),
-          node.path("reprDigest").asText(null),
-          node.path("signature").asText(null),
-          Instant.parse(node.path("verifiedAt").asText()),
-          Duration.ofMillis(Math.max(0, node.path("graceConsumedMillis").asLong()))));
+      return Optional.of(
+          new Stored(
+              Base64.getDecoder().decode(node.path("body").asText()),
+              node.path("reprDigest").asText(null),
+              node.path("signature").asText(null),
+              Instant.parse(node.path("verifiedAt").asText()),
+              Duration.ofMillis(Math.max(0, node.path("graceConsumedMillis").asLong()))));
     } catch (IOException | RuntimeException e) {
       quarantine(file, e.toString());
       return Optional.empty();
@@ -244,7 +268,8 @@ public final class DiskCache implements AutoCloseable {
   }
 
   /** Writes a namespace's copy atomically; failures are logged and counted, not thrown. */
-  public synchronized void save(String namespace, VerifiedDocument document, Instant verifiedAt, Duration graceConsumed) {
+  public synchronized void save(
+      String namespace, VerifiedDocument document, Instant verifiedAt, Duration graceConsumed) {
     if (closed || ownedElsewhere) {
       return;
     }
@@ -267,12 +292,17 @@ public final class DiskCache implements AutoCloseable {
     try {
       writeAtomically(file(namespace), JSON.writeValueAsBytes(node));
       if (document.revision() > highWaterMark(namespace)) {
-        writeAtomically(highWaterFile(namespace), Long.toString(document.revision()).getBytes(StandardCharsets.US_ASCII));
+        writeAtomically(
+            highWaterFile(namespace),
+            Long.toString(document.revision()).getBytes(StandardCharsets.US_ASCII));
       }
     } catch (IOException | RuntimeException e) {
       writeFailures++;
-      log.log(failing ? Level.DEBUG : Level.WARNING, "cannot write the last-known-good copy of {0} ({1}); keeping it in memory",
-          namespace, e.toString());
+      log.log(
+          failing ? Level.DEBUG : Level.WARNING,
+          "cannot write the last-known-good copy of {0} ({1}); keeping it in memory",
+          namespace,
+          e.toString());
       failing = true;
       return;
     }
@@ -283,17 +313,23 @@ public final class DiskCache implements AutoCloseable {
   }
 
   /**
-   * The highest revision of the namespace this directory has held, kept in a file of its own:
-   * a copy older than that was put back by someone (an old backup, FAULTS B4) and is refused.
-   * Whoever can write the directory can also lower the mark; it guards against accidents, not
-   * against an attacker with write access (documented in docs/client.md). Zero if none.
+   * The highest revision of the namespace this directory has held, kept in a file of its own: a
+   * copy older than that was put back by someone (an old backup, FAULTS B4) and is refused. Whoever
+   * can write the directory can also lower the mark; it guards against accidents, not against an
+   * attacker with write access (documented in docs/client.md). Zero if none.
    */
   public long highWaterMark(String namespace) {
     Path file = highWaterFile(namespace);
     try {
-      return Files.exists(file) ? Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip()) : 0;
+      return Files.exists(file)
+          ? Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip())
+          : 0;
     } catch (IOException | NumberFormatException e) {
-      log.log(Level.WARNING, "ignoring unreadable high-water mark {0}: {1}", file.getFileName(), e.toString());
+      log.log(
+          Level.WARNING,
+          "ignoring unreadable high-water mark {0}: {1}",
+          file.getFileName(),
+          e.toString());
       return 0;
     }
   }
@@ -301,8 +337,12 @@ public final class DiskCache implements AutoCloseable {
   private void writeAtomically(Path target, byte[] bytes) throws IOException {
     Path temp = directory.resolve(target.getFileName() + ".tmp");
     try {
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel channel =
+          FileChannel.open(
+              temp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) {
           channel.write(buffer);
@@ -321,11 +361,15 @@ public final class DiskCache implements AutoCloseable {
   }
 
   private Path highWaterFile(String namespace) {
-    return directory.resolve(ContentHash.of((instance + "\n" + namespace).getBytes(StandardCharsets.UTF_8)).hex() + ".hwm");
+    return directory.resolve(
+        ContentHash.of((instance + "\n" + namespace).getBytes(StandardCharsets.UTF_8)).hex()
+            + ".hwm");
   }
 
   private Path file(String namespace) {
-    return directory.resolve(ContentHash.of((instance + "\n" + namespace).getBytes(StandardCharsets.UTF_8)).hex() + ".lkg");
+    return directory.resolve(
+        ContentHash.of((instance + "\n" + namespace).getBytes(StandardCharsets.UTF_8)).hex()
+            + ".lkg");
   }
 
   private synchronized void quarantine(Path file, String reason) {
@@ -334,7 +378,10 @@ public final class DiskCache implements AutoCloseable {
       return;
     }
     try {
-      Files.move(file, file.resolveSibling(file.getFileName() + ".corrupt"), StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          file,
+          file.resolveSibling(file.getFileName() + ".corrupt"),
+          StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       log.log(Level.WARNING, "cannot move {0} aside: {1}", file.getFileName(), e.toString());
     }

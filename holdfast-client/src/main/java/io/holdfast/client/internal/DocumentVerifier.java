@@ -14,10 +14,9 @@ import java.util.Map;
 
 /**
  * Verify before trust (DESIGN invariant 4): every document the client adopts, from a replica or
- * from its own disk, must carry a matching {@code Repr-Digest}, an Ed25519 signature over its
- * exact bytes by a pinned key, and an envelope naming this instance and the namespace asked for.
- * Anything else is a {@link Rejection} naming the failed check; nothing is adopted partially.
- * Thread-safe.
+ * from its own disk, must carry a matching {@code Repr-Digest}, an Ed25519 signature over its exact
+ * bytes by a pinned key, and an envelope naming this instance and the namespace asked for. Anything
+ * else is a {@link Rejection} naming the failed check; nothing is adopted partially. Thread-safe.
  */
 final class DocumentVerifier {
 
@@ -34,12 +33,18 @@ final class DocumentVerifier {
   /** Verifies a 200 carrying a namespace's envelope. */
   public VerifiedDocument envelope(Transport.Response response, String namespace) throws Rejection {
     requireEnvelopeResponse(response);
-    return stored(response.body(), response.header(HoldfastHeaders.REPR_DIGEST),
-        response.header(HoldfastHeaders.SIGNATURE), namespace);
+    return stored(
+        response.body(),
+        response.header(HoldfastHeaders.REPR_DIGEST),
+        response.header(HoldfastHeaders.SIGNATURE),
+        namespace);
   }
 
-  /** Verifies a document's bytes with the headers kept beside them (from a response or from disk). */
-  public VerifiedDocument stored(byte[] body, String reprDigest, String signature, String namespace) throws Rejection {
+  /**
+   * Verifies a document's bytes with the headers kept beside them (from a response or from disk).
+   */
+  public VerifiedDocument stored(byte[] body, String reprDigest, String signature, String namespace)
+      throws Rejection {
     verifyIntegrity(body, reprDigest, signature);
     Envelope envelope;
     try {
@@ -48,18 +53,24 @@ final class DocumentVerifier {
       throw new Rejection("not a valid envelope: " + e.getMessage());
     }
     if (!instance.equals(envelope.instance())) {
-      throw new Rejection("the document is for instance '" + envelope.instance() + "', not '" + instance + "'");
+      throw new Rejection(
+          "the document is for instance '" + envelope.instance() + "', not '" + instance + "'");
     }
     if (!namespace.equals(envelope.namespace())) {
-      throw new Rejection("the document is for namespace '" + envelope.namespace() + "', not '" + namespace + "'");
+      throw new Rejection(
+          "the document is for namespace '" + envelope.namespace() + "', not '" + namespace + "'");
     }
-    return new VerifiedDocument(envelope, body, ContentHash.of(body).entityTag().toHeaderValue(), reprDigest, signature);
+    return new VerifiedDocument(
+        envelope, body, ContentHash.of(body).entityTag().toHeaderValue(), reprDigest, signature);
   }
 
   /** Verifies a 200 carrying this instance's checksums document. */
   public Checksums checksums(Transport.Response response) throws Rejection {
     requireEnvelopeResponse(response);
-    verifyIntegrity(response.body(), response.header(HoldfastHeaders.REPR_DIGEST), response.header(HoldfastHeaders.SIGNATURE));
+    verifyIntegrity(
+        response.body(),
+        response.header(HoldfastHeaders.REPR_DIGEST),
+        response.header(HoldfastHeaders.SIGNATURE));
     Checksums checksums;
     try {
       checksums = Checksums.parse(response.body(), json);
@@ -67,7 +78,8 @@ final class DocumentVerifier {
       throw new Rejection("not a valid checksums document: " + e.getMessage());
     }
     if (!instance.equals(checksums.instance())) {
-      throw new Rejection("the checksums are for instance '" + checksums.instance() + "', not '" + instance + "'");
+      throw new Rejection(
+          "the checksums are for instance '" + checksums.instance() + "', not '" + instance + "'");
     }
     return checksums;
   }
@@ -77,7 +89,8 @@ final class DocumentVerifier {
       throw new Rejection("HTTP " + response.status());
     }
     String type = response.header("Content-Type");
-    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith(HoldfastHeaders.ENVELOPE_MEDIA_TYPE)) {
+    if (type == null
+        || !type.toLowerCase(Locale.ROOT).startsWith(HoldfastHeaders.ENVELOPE_MEDIA_TYPE)) {
       throw new Rejection("unexpected Content-Type " + type + " (a proxy or captive portal?)");
     }
     String encoding = response.header("Content-Encoding");
@@ -85,7 +98,8 @@ final class DocumentVerifier {
       // Never inflated (FAULTS C13): a replica or proxy that compresses sends what the SDK did not
       // ask for, and a small body could inflate without bound. The digest covers identity bytes.
       String shown = encoding.length() <= 40 ? encoding : encoding.substring(0, 40) + "…";
-      throw new Rejection("a compressed answer (Content-Encoding " + shown + "); the SDK never inflates one");
+      throw new Rejection(
+          "a compressed answer (Content-Encoding " + shown + "); the SDK never inflates one");
     }
     if (response.body().length == 0) {
       throw new Rejection("empty body");

@@ -20,15 +20,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * Reports this instance's state to its most preferred replica every interval, jittered by ±20 %
- * so a fleet started together does not report together: per namespace the revision, ETag,
- * status and since when, plus the last success and the last error, the seats in use and the
- * application's health once it reported any. A failed report is dropped; the next one carries
- * the current state anyway. {@link #sendSoon()} adds one report at once, for news a server-side
- * rollout gate should not wait a whole interval for; those are paced to one per {@link
- * #MIN_PROMPT_SPACING} of real time, so an application whose health flaps cannot flood the
- * server. Timed on its own daemon thread, which also sends the reports unless the application
- * passed an executor to send them on; thread-safe.
+ * Reports this instance's state to its most preferred replica every interval, jittered by ±20 % so
+ * a fleet started together does not report together: per namespace the revision, ETag, status and
+ * since when, plus the last success and the last error, the seats in use and the application's
+ * health once it reported any. A failed report is dropped; the next one carries the current state
+ * anyway. {@link #sendSoon()} adds one report at once, for news a server-side rollout gate should
+ * not wait a whole interval for; those are paced to one per {@link #MIN_PROMPT_SPACING} of real
+ * time, so an application whose health flaps cannot flood the server. Timed on its own daemon
+ * thread, which also sends the reports unless the application passed an executor to send them on;
+ * thread-safe.
  */
 final class Heartbeats implements AutoCloseable {
 
@@ -50,24 +50,44 @@ final class Heartbeats implements AutoCloseable {
   private final System.Logger log;
   private final Supplier<Map<String, Long>> seatsInUse;
   private final Supplier<ApplicationHealth> applicationHealth;
+
   /** Where reports are built and sent: the application's executor, or the timer's thread. */
   private final Executor sender;
+
   /** A report is queued by {@link #sendSoon()} and has not started yet: more news joins it. */
   private final AtomicBoolean promptQueued = new AtomicBoolean();
+
   private volatile boolean started;
+
   /** {@link System#nanoTime()} when the last report started; meaningful once {@code sentAny}. */
   private volatile long lastSent;
-  private volatile boolean sentAny;
-  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "holdfast-client-heartbeat");
-    t.setDaemon(true);
-    return t;
-  });
 
-  /** @param executor where reports are sent, or {@code null} for the timer's own thread */
-  Heartbeats(String instance, Map<String, NamespaceTracker> trackers, Replicas replicas, Transport transport,
-      SyncProgress loop, Duration interval, Duration requestTimeout, Clock clock, Random random, String sdkVersion,
-      Supplier<Map<String, Long>> seatsInUse, Supplier<ApplicationHealth> applicationHealth, Executor executor,
+  private volatile boolean sentAny;
+  private final ScheduledExecutorService executor =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "holdfast-client-heartbeat");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /**
+   * @param executor where reports are sent, or {@code null} for the timer's own thread
+   */
+  Heartbeats(
+      String instance,
+      Map<String, NamespaceTracker> trackers,
+      Replicas replicas,
+      Transport transport,
+      SyncProgress loop,
+      Duration interval,
+      Duration requestTimeout,
+      Clock clock,
+      Random random,
+      String sdkVersion,
+      Supplier<Map<String, Long>> seatsInUse,
+      Supplier<ApplicationHealth> applicationHealth,
+      Executor executor,
       System.Logger log) {
     this.instance = instance;
     this.trackers = trackers;
@@ -93,32 +113,40 @@ final class Heartbeats implements AutoCloseable {
   private void schedule() {
     long nanos = (long) (interval.toNanos() * (0.8 + 0.4 * random.nextDouble()));
     try {
-      executor.schedule(() -> {
-        beat();
-        schedule();
-      }, nanos, TimeUnit.NANOSECONDS);
+      executor.schedule(
+          () -> {
+            beat();
+            schedule();
+          },
+          nanos,
+          TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       // Closed.
     }
   }
 
   /**
-   * Sends a report as soon as the pacing allows, besides the regular ones; several calls before
-   * it starts make one report, built when it starts. Returns at once; does nothing before
-   * {@link #start()} or after {@link #close()}.
+   * Sends a report as soon as the pacing allows, besides the regular ones; several calls before it
+   * starts make one report, built when it starts. Returns at once; does nothing before {@link
+   * #start()} or after {@link #close()}.
    */
   public void sendSoon() {
     if (!started || !promptQueued.compareAndSet(false, true)) {
       return;
     }
     // Real time, like the executor's delays: this paces requests, it measures no grace.
-    long wait = sentAny ? Math.max(0, MIN_PROMPT_SPACING.toNanos() - (System.nanoTime() - lastSent)) : 0;
+    long wait =
+        sentAny ? Math.max(0, MIN_PROMPT_SPACING.toNanos() - (System.nanoTime() - lastSent)) : 0;
     try {
-      executor.schedule(() -> {
-        // Cleared first: news arriving while this report is on its way gets a report of its own.
-        promptQueued.set(false);
-        beat();
-      }, wait, TimeUnit.NANOSECONDS);
+      executor.schedule(
+          () -> {
+            // Cleared first: news arriving while this report is on its way gets a report of its
+            // own.
+            promptQueued.set(false);
+            beat();
+          },
+          wait,
+          TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       promptQueued.set(false); // closed
     }
@@ -198,8 +226,8 @@ final class Heartbeats implements AutoCloseable {
   }
 
   /**
-   * At most {@code max} characters, never ending in half a surrogate pair: the server's strict
-   * JSON parser refuses a lone surrogate, and with it the whole report.
+   * At most {@code max} characters, never ending in half a surrogate pair: the server's strict JSON
+   * parser refuses a lone surrogate, and with it the whole report.
    */
   static String cut(String text, int max) {
     if (text.length() <= max) {
@@ -211,8 +239,11 @@ final class Heartbeats implements AutoCloseable {
   private void send() {
     URI replica = replicas.order().get(0);
     try {
-      Transport.Response response = transport.postJson(replica.resolve("/v1/instances/" + instance + "/heartbeat"),
-          JSON.writeValueAsBytes(report()), requestTimeout);
+      Transport.Response response =
+          transport.postJson(
+              replica.resolve("/v1/instances/" + instance + "/heartbeat"),
+              JSON.writeValueAsBytes(report()),
+              requestTimeout);
       if (response.status() >= 300) {
         log.log(Level.DEBUG, "heartbeat to {0} answered HTTP {1}", replica, response.status());
       }

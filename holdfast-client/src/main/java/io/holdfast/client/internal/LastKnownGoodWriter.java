@@ -8,10 +8,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Writes the trackers' last-known-good copies to the disk cache: at once when a document
- * changed, and otherwise at most once per persist interval, so confirmations every few seconds
- * do not turn into disk writes (FAULTS E6). Without a cache it writes nothing. Used by the sync
- * loop's thread only.
+ * Writes the trackers' last-known-good copies to the disk cache: at once when a document changed,
+ * and otherwise at most once per persist interval, so confirmations every few seconds do not turn
+ * into disk writes (FAULTS E6). Without a cache it writes nothing. Used by the sync loop's thread
+ * only.
  */
 final class LastKnownGoodWriter {
 
@@ -39,7 +39,11 @@ final class LastKnownGoodWriter {
       return;
     }
     Instant verifiedAt = tracker.lastVerifiedAt();
-    cache.save(tracker.namespace(), document, verifiedAt == null ? clock.instant() : verifiedAt, tracker.graceConsumed());
+    cache.save(
+        tracker.namespace(),
+        document,
+        verifiedAt == null ? clock.instant() : verifiedAt,
+        tracker.graceConsumed());
     lastSaved.put(tracker.namespace(), now);
   }
 }

@@ -19,16 +19,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Delivers transitions to application listeners on one dedicated daemon thread (or, if the
- * application passed one, on its executor, one at a time), in order, each
- * call fenced: a listener that throws is logged and the others still run; a listener that blocks
- * delays only later notifications, never the sync loop or reads (FAULTS B12). Thread-safe.
+ * application passed one, on its executor, one at a time), in order, each call fenced: a listener
+ * that throws is logged and the others still run; a listener that blocks delays only later
+ * notifications, never the sync loop or reads (FAULTS B12). Thread-safe.
  *
- * <p>Fetch events share the thread rather than being called on the sync loop: a metrics
- * listener is usually fast, but one that logs to a slow appender must not make the client stale,
- * and on one thread a status change is delivered after the failed fetches that caused it. They
- * come after every request, though, so unlike the rare transitions they are bounded: beyond
- * {@link #MAX_QUEUED_FETCH_EVENTS} waiting, new ones are dropped and counted, with one warning
- * per streak.
+ * <p>Fetch events share the thread rather than being called on the sync loop: a metrics listener is
+ * usually fast, but one that logs to a slow appender must not make the client stale, and on one
+ * thread a status change is delivered after the failed fetches that caused it. They come after
+ * every request, though, so unlike the rare transitions they are bounded: beyond {@link
+ * #MAX_QUEUED_FETCH_EVENTS} waiting, new ones are dropped and counted, with one warning per streak.
  */
 final class Listeners implements AutoCloseable {
 
@@ -39,11 +38,15 @@ final class Listeners implements AutoCloseable {
   private final List<FetchListener> fetches = new CopyOnWriteArrayList<>();
   private final AtomicInteger queuedFetchEvents = new AtomicInteger();
   private final AtomicLong droppedFetchEvents = new AtomicLong();
+
   /** Dropping since the queue was last empty: one warning per streak, not one per event. */
   private final AtomicBoolean dropping = new AtomicBoolean();
+
   private final System.Logger log;
+
   /** The client's own thread, or {@code null} when the application's executor is used. */
   private final ExecutorService ownThread;
+
   private final SerialExecutor applicationExecutor;
   private final Executor executor;
 
@@ -51,15 +54,19 @@ final class Listeners implements AutoCloseable {
     this(log, null);
   }
 
-  /** @param applicationExecutor where to call listeners, or {@code null} for a thread of its own */
+  /**
+   * @param applicationExecutor where to call listeners, or {@code null} for a thread of its own
+   */
   Listeners(System.Logger log, Executor applicationExecutor) {
     this.log = log;
     if (applicationExecutor == null) {
-      this.ownThread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "holdfast-client-listeners");
-        t.setDaemon(true);
-        return t;
-      });
+      this.ownThread =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "holdfast-client-listeners");
+                t.setDaemon(true);
+                return t;
+              });
       this.applicationExecutor = null;
       this.executor = ownThread;
     } else {
@@ -92,7 +99,9 @@ final class Listeners implements AutoCloseable {
       queuedFetchEvents.decrementAndGet();
       droppedFetchEvents.incrementAndGet();
       if (dropping.compareAndSet(false, true)) {
-        log.log(Level.WARNING, "fetch listeners are not keeping up; dropping fetch events until they do");
+        log.log(
+            Level.WARNING,
+            "fetch listeners are not keeping up; dropping fetch events until they do");
       }
       return;
     }
@@ -111,20 +120,28 @@ final class Listeners implements AutoCloseable {
 
   private void deliver(FetchEvent event) {
     if (queuedFetchEvents.decrementAndGet() == 0 && dropping.compareAndSet(true, false)) {
-      log.log(Level.INFO, "fetch listeners caught up; {0} fetch events dropped so far", droppedFetchEvents.get());
+      log.log(
+          Level.INFO,
+          "fetch listeners caught up; {0} fetch events dropped so far",
+          droppedFetchEvents.get());
     }
     for (FetchListener listener : fetches) {
       try {
         listener.onFetch(event);
       } catch (RuntimeException e) {
-        log.log(Level.WARNING, "a fetch listener failed on " + event.kind() + " from " + event.replica(), e);
+        log.log(
+            Level.WARNING,
+            "a fetch listener failed on " + event.kind() + " from " + event.replica(),
+            e);
       }
     }
   }
 
   /** Queues the notifications a transition calls for; returns at once. */
   public void dispatch(NamespaceTracker.Transition transition) {
-    if (!transition.contentChanged() && !transition.statusChanged() && transition.passedThrough() == null) {
+    if (!transition.contentChanged()
+        && !transition.statusChanged()
+        && transition.passedThrough() == null) {
       return;
     }
     try {
@@ -140,7 +157,8 @@ final class Listeners implements AutoCloseable {
         try {
           listener.onChange(t.previous().revision() == 0 ? null : t.previous(), t.current());
         } catch (RuntimeException e) {
-          log.log(Level.WARNING, "a change listener failed on namespace " + t.current().namespace(), e);
+          log.log(
+              Level.WARNING, "a change listener failed on namespace " + t.current().namespace(), e);
         }
       }
     }

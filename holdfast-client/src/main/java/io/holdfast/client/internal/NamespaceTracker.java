@@ -15,14 +15,13 @@ import java.time.Instant;
  * One namespace's last-known-good document and its freshness: the state machine of the client.
  *
  * <p>Design memo. The last-known-good (LKG) document is replaced only by a newer (or equal)
- * verified document: a failure of any kind changes the status and the reason, never the
- * content (DESIGN invariant 1). The grace period counts on the monotonic {@link Ticker} from the
- * last successful verification, so wall-clock jumps cannot shorten or extend it; after a
- * restart it continues from what the disk copy recorded instead of starting again. Status is
- * re-evaluated by every event and, for the passage of time alone, on read: a read compares the
- * ticker with two precomputed deadlines (stale-at and expire-at) and only takes the lock when
- * one has passed, so the common read is two volatile loads and a ticker read, with no
- * allocation (invariant I6).
+ * verified document: a failure of any kind changes the status and the reason, never the content
+ * (DESIGN invariant 1). The grace period counts on the monotonic {@link Ticker} from the last
+ * successful verification, so wall-clock jumps cannot shorten or extend it; after a restart it
+ * continues from what the disk copy recorded instead of starting again. Status is re-evaluated by
+ * every event and, for the passage of time alone, on read: a read compares the ticker with two
+ * precomputed deadlines (stale-at and expire-at) and only takes the lock when one has passed, so
+ * the common read is two volatile loads and a ticker read, with no allocation (invariant I6).
  *
  * <p>Thread-safe: events are synchronized on this tracker; reads are lock-free. Listener
  * notification is returned as a {@link Transition} for the caller to dispatch outside the lock.
@@ -33,15 +32,23 @@ final class NamespaceTracker {
   private static final JsonNode EMPTY = JsonNodeFactory.instance.objectNode();
 
   /**
-   * What an event changed, for listeners; both halves may be unchanged. {@code passedThrough},
-   * if not {@code null}, is a status that reads already saw between {@code previous} and {@code
+   * What an event changed, for listeners; both halves may be unchanged. {@code passedThrough}, if
+   * not {@code null}, is a status that reads already saw between {@code previous} and {@code
    * current} (a deadline passed on a read, then an event moved on before the loop announced it):
    * listeners are told of it first, so that no status served goes unannounced (I5, I12).
    */
-  public record Transition(ConfigSnapshot previous, ConfigSnapshot current, boolean contentChanged, boolean statusChanged,
+  public record Transition(
+      ConfigSnapshot previous,
+      ConfigSnapshot current,
+      boolean contentChanged,
+      boolean statusChanged,
       ConfigSnapshot passedThrough) {
 
-    public Transition(ConfigSnapshot previous, ConfigSnapshot current, boolean contentChanged, boolean statusChanged) {
+    public Transition(
+        ConfigSnapshot previous,
+        ConfigSnapshot current,
+        boolean contentChanged,
+        boolean statusChanged) {
       this(previous, current, contentChanged, statusChanged, null);
     }
   }
@@ -61,15 +68,25 @@ final class NamespaceTracker {
   private String problem = "waiting for the first document";
   private boolean unconfirmedSinceRestart;
   private volatile ConfigSnapshot served;
+
   /** The snapshot listeners were last told about; reads may move {@code served} past it. */
   private ConfigSnapshot notified;
+
   /** A status change made by a read and not announced yet, or {@code null}. */
   private ConfigSnapshot unannounced;
+
   private volatile long staleAt = NONE;
   private volatile long expireAt = NONE;
 
-  NamespaceTracker(String namespace, Duration grace, Duration staleAfter, ExpiredPolicy expiredPolicy,
-      Ticker ticker, Clock clock, SnapshotFactory snapshots, System.Logger log) {
+  NamespaceTracker(
+      String namespace,
+      Duration grace,
+      Duration staleAfter,
+      ExpiredPolicy expiredPolicy,
+      Ticker ticker,
+      Clock clock,
+      SnapshotFactory snapshots,
+      System.Logger log) {
     this.namespace = namespace;
     this.grace = grace;
     this.staleAfter = staleAfter;
@@ -78,8 +95,13 @@ final class NamespaceTracker {
     this.clock = clock;
     this.snapshots = snapshots;
     this.log = log;
-    this.served = snapshots.create(namespace, 0, null, EMPTY,
-        new Freshness(Status.INITIALIZING, clock.instant(), problem, null, grace));
+    this.served =
+        snapshots.create(
+            namespace,
+            0,
+            null,
+            EMPTY,
+            new Freshness(Status.INITIALIZING, clock.instant(), problem, null, grace));
     this.notified = served;
   }
 
@@ -116,7 +138,9 @@ final class NamespaceTracker {
 
   /** How much of the grace period is used, on the monotonic clock; zero without a document. */
   public synchronized Duration graceConsumed() {
-    return lkg == null ? Duration.ZERO : Duration.ofNanos(Math.max(0, ticker.read() - lastVerifiedTick));
+    return lkg == null
+        ? Duration.ZERO
+        : Duration.ofNanos(Math.max(0, ticker.read() - lastVerifiedTick));
   }
 
   /** The grace left now, on the monotonic clock: the whole period before the first document. */
@@ -143,10 +167,16 @@ final class NamespaceTracker {
       return null;
     }
     if (candidate.revision() < lkg.revision()) {
-      return "revision " + candidate.revision() + " is older than the held revision " + lkg.revision() + " (rollback)";
+      return "revision "
+          + candidate.revision()
+          + " is older than the held revision "
+          + lkg.revision()
+          + " (rollback)";
     }
     if (candidate.revision() == lkg.revision() && !candidate.etag().equals(lkg.etag())) {
-      return "revision " + candidate.revision() + " was served with different content (equivocation)";
+      return "revision "
+          + candidate.revision()
+          + " was served with different content (equivocation)";
     }
     return null;
   }
@@ -181,13 +211,15 @@ final class NamespaceTracker {
   }
 
   /**
-   * Restores a verified copy from disk at start-up. Grace continues from what was used when it
-   * was written, or from the wall-clock time since its last verification if that is more; a
-   * wall clock set backwards cannot give grace back.
+   * Restores a verified copy from disk at start-up. Grace continues from what was used when it was
+   * written, or from the wall-clock time since its last verification if that is more; a wall clock
+   * set backwards cannot give grace back.
    */
-  public synchronized Transition restore(VerifiedDocument document, Instant verifiedAt, Duration consumedWhenSaved) {
+  public synchronized Transition restore(
+      VerifiedDocument document, Instant verifiedAt, Duration consumedWhenSaved) {
     Duration sinceVerified = Duration.between(verifiedAt, clock.instant());
-    Duration consumed = sinceVerified.compareTo(consumedWhenSaved) > 0 ? sinceVerified : consumedWhenSaved;
+    Duration consumed =
+        sinceVerified.compareTo(consumedWhenSaved) > 0 ? sinceVerified : consumedWhenSaved;
     // Neither value is signed: a damaged cache file may hold any time. Past the grace period all
     // values mean EXPIRED (and would overflow toNanos()); below zero none may give grace back.
     if (consumed.compareTo(grace) > 0) {
@@ -206,11 +238,16 @@ final class NamespaceTracker {
 
   private Transition transition(boolean contentChanged) {
     ConfigSnapshot before = notified;
-    ConfigSnapshot passed = unannounced != null && unannounced.status() != before.status()
-        && unannounced.status() != served.status() ? unannounced : null;
+    ConfigSnapshot passed =
+        unannounced != null
+                && unannounced.status() != before.status()
+                && unannounced.status() != served.status()
+            ? unannounced
+            : null;
     unannounced = null;
     notified = served;
-    return new Transition(before, served, contentChanged, before.status() != served.status(), passed);
+    return new Transition(
+        before, served, contentChanged, before.status() != served.status(), passed);
   }
 
   private void verified(String source) {
@@ -236,12 +273,19 @@ final class NamespaceTracker {
       remaining = Duration.ofNanos(Math.max(0, grace.toNanos() - consumed));
       if (consumed >= grace.toNanos()) {
         status = Status.EXPIRED;
-        reason = "grace period of " + grace + " used up; last problem: " + (problem == null ? "none" : problem);
+        reason =
+            "grace period of "
+                + grace
+                + " used up; last problem: "
+                + (problem == null ? "none" : problem);
         staleAt = NONE;
         expireAt = NONE;
       } else if (problem != null || unconfirmedSinceRestart || consumed >= staleAfter.toNanos()) {
         status = Status.STALE;
-        reason = problem != null ? problem : "not confirmed for " + Duration.ofNanos(consumed).toSeconds() + " s";
+        reason =
+            problem != null
+                ? problem
+                : "not confirmed for " + Duration.ofNanos(consumed).toSeconds() + " s";
         staleAt = NONE;
         expireAt = lastVerifiedTick + grace.toNanos();
       } else {
@@ -251,20 +295,33 @@ final class NamespaceTracker {
         expireAt = lastVerifiedTick + grace.toNanos();
       }
     }
-    boolean statusChanged = status != before.status() || !reason.equals(before.freshness().reason());
+    boolean statusChanged =
+        status != before.status() || !reason.equals(before.freshness().reason());
     Instant since = status != before.status() ? clock.instant() : before.freshness().since();
     Freshness freshness = new Freshness(status, since, reason, lastVerifiedWall, remaining);
-    JsonNode content = lkg == null || (status == Status.EXPIRED && expiredPolicy == ExpiredPolicy.USE_DEFAULTS)
-        ? EMPTY
-        : lkg.envelope().content();
-    served = snapshots.create(namespace, lkg == null ? 0 : lkg.revision(), lkg == null ? null : lkg.etag(),
-        content, freshness);
+    JsonNode content =
+        lkg == null || (status == Status.EXPIRED && expiredPolicy == ExpiredPolicy.USE_DEFAULTS)
+            ? EMPTY
+            : lkg.envelope().content();
+    served =
+        snapshots.create(
+            namespace,
+            lkg == null ? 0 : lkg.revision(),
+            lkg == null ? null : lkg.etag(),
+            content,
+            freshness);
     if (status != before.status()) {
       // Logged once per transition, never per attempt: no log storms during an outage.
-      log.log(status == Status.FRESH ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
-          "namespace {0}: {1} -> {2} ({3})", namespace, before.status(), status, reason);
+      log.log(
+          status == Status.FRESH ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+          "namespace {0}: {1} -> {2} ({3})",
+          namespace,
+          before.status(),
+          status,
+          reason);
     } else if (statusChanged && status != Status.FRESH) {
-      log.log(System.Logger.Level.DEBUG, "namespace {0}: still {1} ({2})", namespace, status, reason);
+      log.log(
+          System.Logger.Level.DEBUG, "namespace {0}: still {1} ({2})", namespace, status, reason);
     }
     return served;
   }

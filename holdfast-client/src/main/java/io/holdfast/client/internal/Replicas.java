@@ -8,9 +8,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The replicas in order of preference, with health-based demotion: a replica that failed is
- * tried after the healthy ones until its demotion ends (30 s, doubling to 5 min while it keeps
- * failing), so one dead replica costs one failed attempt, not one per cycle. Thread-safe.
+ * The replicas in order of preference, with health-based demotion: a replica that failed is tried
+ * after the healthy ones until its demotion ends (30 s, doubling to 5 min while it keeps failing),
+ * so one dead replica costs one failed attempt, not one per cycle. Thread-safe.
  */
 final class Replicas {
 

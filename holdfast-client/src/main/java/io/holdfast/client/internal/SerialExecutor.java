@@ -6,9 +6,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Runs tasks one at a time, in the order given, on an application's executor, which may run
- * them on any of its threads (or inline): listeners must hear of transitions in order however
- * the application's pool schedules. After {@link #close()} tasks are refused. Thread-safe.
+ * Runs tasks one at a time, in the order given, on an application's executor, which may run them on
+ * any of its threads (or inline): listeners must hear of transitions in order however the
+ * application's pool schedules. After {@link #close()} tasks are refused. Thread-safe.
  */
 final class SerialExecutor implements Executor {
 

@@ -17,29 +17,29 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The client's one background loop: asks replicas whether anything changed, fetches what did,
- * verifies it and hands it to the trackers; fails over between replicas; backs off with jitter
- * when all of them fail.
+ * verifies it and hands it to the trackers; fails over between replicas; backs off with jitter when
+ * all of them fail.
  *
  * <p>Design memo. A cycle walks the replicas in preference order until every namespace has been
  * confirmed or adopted. It first asks for the instance's signed checksums, through the long-poll
- * watch when the checksums are already known (the server answers 304 after the watch timeout
- * if nothing changed), or through a plain GET at least every poll interval, so a watch that
- * silently stalls can never leave the client stale for longer than that (FAULTS A21). Namespaces
- * whose ETag differs are fetched with {@code If-None-Match}. If the checksums cannot be had or
- * verified (the incident: FAULTS A9), each namespace is fetched conditionally instead: the
- * configuration keeps flowing and the problem is reported. A namespace becomes STALE only when
- * every replica failed it in a cycle, so a failover that works costs no staleness (A1). Every
- * failure keeps the last-known-good document; only a verified, not older document replaces it.
+ * watch when the checksums are already known (the server answers 304 after the watch timeout if
+ * nothing changed), or through a plain GET at least every poll interval, so a watch that silently
+ * stalls can never leave the client stale for longer than that (FAULTS A21). Namespaces whose ETag
+ * differs are fetched with {@code If-None-Match}. If the checksums cannot be had or verified (the
+ * incident: FAULTS A9), each namespace is fetched conditionally instead: the configuration keeps
+ * flowing and the problem is reported. A namespace becomes STALE only when every replica failed it
+ * in a cycle, so a failover that works costs no staleness (A1). Every failure keeps the
+ * last-known-good document; only a verified, not older document replaces it.
  *
- * <p>A document that passed every check then goes to the application's validator, if the
- * namespace has one. One it rejects is not adopted; the namespace fails with the application's
- * reason, but the replica did its job, so it is neither demoted nor retried in a backoff loop.
- * The rejected ETag is remembered: while the replica still lists it, the namespace stays failed
- * without downloading the document again before the poll interval has passed (then it is tried
- * once more, in case the validator's verdict depends on something that changed), and a watch on
- * those checksums may wait for the next change. Any other document is fetched at once, and
- * adopting or confirming any document ends the rejection. Nothing about a rejected revision is
- * recorded for the rollback check, so a fix published as a newer revision is adopted.
+ * <p>A document that passed every check then goes to the application's validator, if the namespace
+ * has one. One it rejects is not adopted; the namespace fails with the application's reason, but
+ * the replica did its job, so it is neither demoted nor retried in a backoff loop. The rejected
+ * ETag is remembered: while the replica still lists it, the namespace stays failed without
+ * downloading the document again before the poll interval has passed (then it is tried once more,
+ * in case the validator's verdict depends on something that changed), and a watch on those
+ * checksums may wait for the next change. Any other document is fetched at once, and adopting or
+ * confirming any document ends the rejection. Nothing about a rejected revision is recorded for the
+ * rollback check, so a fix published as a newer revision is adopted.
  *
  * <p>This class is the scheduling and the failover: which replica to ask in a cycle, how long to
  * wait before the next, backoff, and what a failed cycle does to the namespaces; the work with one
@@ -65,16 +65,27 @@ final class SyncLoop implements Runnable, SyncProgress {
   private volatile String lastError;
   private volatile Instant lastSuccess;
 
-  private SyncLoop(ReplicaSync sync, Map<String, NamespaceTracker> trackers, Replicas replicas, Listeners listeners,
-      LastKnownGoodWriter writer, SyncSettings settings, Clock clock, Random random, System.Logger log,
-      CountDownLatch stopped, Runnable onCycle) {
+  private SyncLoop(
+      ReplicaSync sync,
+      Map<String, NamespaceTracker> trackers,
+      Replicas replicas,
+      Listeners listeners,
+      LastKnownGoodWriter writer,
+      SyncSettings settings,
+      Clock clock,
+      Random random,
+      System.Logger log,
+      CountDownLatch stopped,
+      Runnable onCycle) {
     this.sync = sync;
     this.trackers = trackers;
     this.replicas = replicas;
     this.listeners = listeners;
     this.writer = writer;
     this.pollInterval = settings.pollInterval();
-    this.backoff = new Backoff(settings.backoffBase(), settings.backoffCap(), settings.maxRetryAfter(), random);
+    this.backoff =
+        new Backoff(
+            settings.backoffBase(), settings.backoffCap(), settings.maxRetryAfter(), random);
     this.clock = clock;
     this.random = random;
     this.log = log;
@@ -87,20 +98,52 @@ final class SyncLoop implements Runnable, SyncProgress {
    *
    * @param cache where last-known-good copies are written, or {@code null}
    * @param onCycle told, on the loop's thread, after every cycle; must not block
-   * @param onRejection told, on the loop's thread, when the application rejects a document it
-   *     had not rejected before; must not block
+   * @param onRejection told, on the loop's thread, when the application rejects a document it had
+   *     not rejected before; must not block
    */
-  static SyncLoop create(ClientSettings settings, Map<String, NamespaceTracker> trackers, Transport transport,
-      DocumentVerifier verifier, Validators validators, Replicas replicas, DiskCache cache, Listeners listeners,
-      System.Logger log, Runnable onCycle, Runnable onRejection) {
+  static SyncLoop create(
+      ClientSettings settings,
+      Map<String, NamespaceTracker> trackers,
+      Transport transport,
+      DocumentVerifier verifier,
+      Validators validators,
+      Replicas replicas,
+      DiskCache cache,
+      Listeners listeners,
+      System.Logger log,
+      Runnable onCycle,
+      Runnable onRejection) {
     CountDownLatch stopped = new CountDownLatch(1);
     SyncSettings timings = settings.sync();
-    LastKnownGoodWriter writer = new LastKnownGoodWriter(cache, timings.persistInterval(), settings.ticker(),
-        settings.clock());
-    ReplicaSync sync = new ReplicaSync(settings.instance(), trackers, transport, verifier, validators, listeners,
-        writer, timings, settings.ticker(), log, stopped, onRejection);
-    return new SyncLoop(sync, trackers, replicas, listeners, writer, timings, settings.clock(), settings.random(), log,
-        stopped, onCycle);
+    LastKnownGoodWriter writer =
+        new LastKnownGoodWriter(
+            cache, timings.persistInterval(), settings.ticker(), settings.clock());
+    ReplicaSync sync =
+        new ReplicaSync(
+            settings.instance(),
+            trackers,
+            transport,
+            verifier,
+            validators,
+            listeners,
+            writer,
+            timings,
+            settings.ticker(),
+            log,
+            stopped,
+            onRejection);
+    return new SyncLoop(
+        sync,
+        trackers,
+        replicas,
+        listeners,
+        writer,
+        timings,
+        settings.clock(),
+        settings.random(),
+        log,
+        stopped,
+        onCycle);
   }
 
   @Override
@@ -192,13 +235,20 @@ final class SyncLoop implements Runnable, SyncProgress {
     }
     for (String namespace : pending) {
       String reason = reasons.getOrDefault(namespace, "no replica answered");
-      listeners.dispatch(trackers.get(namespace).fail(reason + (order.size() > 1 ? " (all " + order.size() + " replicas tried)" : "")));
+      listeners.dispatch(
+          trackers
+              .get(namespace)
+              .fail(
+                  reason + (order.size() > 1 ? " (all " + order.size() + " replicas tried)" : "")));
       lastError = reason;
     }
     return backoff.next(retryAfter);
   }
 
-  /** Unusable checksums are reported as the last error even when the documents still flow (FAULTS A9). */
+  /**
+   * Unusable checksums are reported as the last error even when the documents still flow (FAULTS
+   * A9).
+   */
   private void noteChecksumsProblem() {
     String problem = sync.checksumsProblem();
     if (problem != null) {

@@ -16,10 +16,10 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeoutException;
 
 /**
- * HTTP for the client, with the deadlines that keep a broken replica from holding it: a
- * connect timeout, and a deadline for the whole exchange, body included, so that a replica
- * trickling one byte at a time is abandoned (FAULTS A4). Bodies larger than the limit are
- * abandoned as they arrive, never buffered whole. Thread-safe.
+ * HTTP for the client, with the deadlines that keep a broken replica from holding it: a connect
+ * timeout, and a deadline for the whole exchange, body included, so that a replica trickling one
+ * byte at a time is abandoned (FAULTS A4). Bodies larger than the limit are abandoned as they
+ * arrive, never buffered whole. Thread-safe.
  */
 final class Transport {
 
@@ -38,7 +38,8 @@ final class Transport {
   }
 
   private final HttpClient http;
-  private final java.util.Set<CompletableFuture<?>> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<CompletableFuture<?>> inFlight =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final String bearer;
   private final int maxBodyBytes;
   private final String userAgent;
@@ -46,22 +47,28 @@ final class Transport {
 
   /**
    * @param sslContext trust for https replicas, or {@code null} for the JDK's default trust store.
-   *     Certificates and host names are always verified: a replica failing TLS is a failed
-   *     replica (FAULTS A24), never a reason to fall back to plain HTTP.
+   *     Certificates and host names are always verified: a replica failing TLS is a failed replica
+   *     (FAULTS A24), never a reason to fall back to plain HTTP.
    * @param skew told the {@code Date} of every answer, or {@code null}
    */
-  Transport(Duration connectTimeout, String credential, int maxBodyBytes, String userAgent,
-      javax.net.ssl.SSLContext sslContext, ClockSkew skew) {
+  Transport(
+      Duration connectTimeout,
+      String credential,
+      int maxBodyBytes,
+      String userAgent,
+      javax.net.ssl.SSLContext sslContext,
+      ClockSkew skew) {
     this.skew = skew;
     HttpClient.Builder builder = HttpClient.newBuilder();
     if (sslContext != null) {
       builder.sslContext(sslContext);
     }
-    this.http = builder
-        .connectTimeout(connectTimeout)
-        .version(HttpClient.Version.HTTP_1_1)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+    this.http =
+        builder
+            .connectTimeout(connectTimeout)
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
     this.bearer = "Bearer " + credential;
     this.maxBodyBytes = maxBodyBytes;
     this.userAgent = userAgent;
@@ -95,24 +102,30 @@ final class Transport {
 
   /** POST of a JSON body, abandoned after {@code deadline}. */
   public Response postJson(URI uri, byte[] body, Duration deadline) throws TransportException {
-    return send(HttpRequest.newBuilder(uri)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)), deadline);
+    return send(
+        HttpRequest.newBuilder(uri)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)),
+        deadline);
   }
 
   private Response send(HttpRequest.Builder builder, Duration deadline) throws TransportException {
-    HttpRequest request = builder
-        .timeout(deadline)
-        .header("Authorization", bearer)
-        .header("User-Agent", userAgent)
-        .build();
+    HttpRequest request =
+        builder
+            .timeout(deadline)
+            .header("Authorization", bearer)
+            .header("User-Agent", userAgent)
+            .build();
     CompletableFuture<HttpResponse<byte[]>> future =
         http.sendAsync(request, info -> new LimitedBody(maxBodyBytes));
     inFlight.add(future);
     try {
-      HttpResponse<byte[]> response = future.get(deadline.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+      HttpResponse<byte[]> response =
+          future.get(deadline.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
       if (skew != null) {
-        skew.observe(response.headers().firstValue("Date").orElse(null), response.headers().firstValue("Age").orElse(null),
+        skew.observe(
+            response.headers().firstValue("Date").orElse(null),
+            response.headers().firstValue("Age").orElse(null),
             request.uri().getRawAuthority());
       }
       return new Response(response.statusCode(), response.headers(), response.body());
@@ -166,7 +179,8 @@ final class Transport {
       for (ByteBuffer item : items) {
         if (bytes.size() + item.remaining() > limit) {
           subscription.cancel();
-          result.completeExceptionally(new IOException("response body exceeds " + limit + " bytes"));
+          result.completeExceptionally(
+              new IOException("response body exceeds " + limit + " bytes"));
           return;
         }
         byte[] chunk = new byte[item.remaining()];

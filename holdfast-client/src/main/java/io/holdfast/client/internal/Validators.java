@@ -6,9 +6,9 @@ import java.lang.System.Logger.Level;
 import java.util.Map;
 
 /**
- * The application's document validators, by namespace, each call fenced: a validator that
- * throws rejects the document, it never ends the sync loop. Immutable; the validators are called
- * on the sync loop's thread only.
+ * The application's document validators, by namespace, each call fenced: a validator that throws
+ * rejects the document, it never ends the sync loop. Immutable; the validators are called on the
+ * sync loop's thread only.
  */
 final class Validators {
 
@@ -21,8 +21,7 @@ final class Validators {
   }
 
   /**
-   * Asks the namespace's validator, if it has one, about a document that passed every other
-   * check.
+   * Asks the namespace's validator, if it has one, about a document that passed every other check.
    *
    * @return why the application rejected it, or {@code null} if it accepts it
    */
@@ -39,9 +38,16 @@ final class Validators {
     } catch (DocumentRejectedException e) {
       reason = e.getMessage();
     } catch (RuntimeException e) {
-      // Documented as a rejection; logged with its trace, as it is more likely a bug than a verdict.
-      log.log(Level.WARNING, "the validator of namespace " + namespace + " threw on revision " + document.revision()
-          + "; the document counts as rejected", e);
+      // Documented as a rejection; logged with its trace, as it is more likely a bug than a
+      // verdict.
+      log.log(
+          Level.WARNING,
+          "the validator of namespace "
+              + namespace
+              + " threw on revision "
+              + document.revision()
+              + "; the document counts as rejected",
+          e);
       reason = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
     }
     return "rejected by the application: " + reason + " (revision " + document.revision() + ")";

@@ -7,7 +7,8 @@ import io.holdfast.protocol.document.Envelope;
  * instance and namespace. Holds the exact signed bytes and headers, so it can be written to disk
  * and verified again on load. Immutable; the body must not be modified.
  */
-record VerifiedDocument(Envelope envelope, byte[] body, String etag, String reprDigest, String signature) {
+record VerifiedDocument(
+    Envelope envelope, byte[] body, String etag, String reprDigest, String signature) {
 
   public long revision() {
     return envelope.revision();

@@ -14,7 +14,12 @@ import java.util.Objects;
  * @param freshness the {@code subscriptions} namespace's freshness when it was decided
  * @param revision the {@code subscriptions} document's revision it was decided under; 0 if none
  */
-public record Admission(String application, String user, Outcome outcome, String reason, Freshness freshness,
+public record Admission(
+    String application,
+    String user,
+    Outcome outcome,
+    String reason,
+    Freshness freshness,
     long revision) {
 
   /** The four answers a login can get. */
@@ -24,13 +29,13 @@ public record Admission(String application, String user, Outcome outcome, String
     /** A verified subscription is in force and all its seats (quantity plus overage) are taken. */
     DENIED_LIMIT_REACHED,
     /**
-     * The held document says the application is not subscribed now: absent, no period covering
-     * now, suspended or cancelled.
+     * The held document says the application is not subscribed now: absent, no period covering now,
+     * suspended or cancelled.
      */
     DENIED_NOT_SUBSCRIBED,
     /**
-     * Nothing trustworthy is known: no document yet, an unreadable entry, or the grace period
-     * used up. Never reported as a limit: the count is unknown, not zero.
+     * Nothing trustworthy is known: no document yet, an unreadable entry, or the grace period used
+     * up. Never reported as a limit: the count is unknown, not zero.
      */
     DENIED_UNVERIFIED
   }

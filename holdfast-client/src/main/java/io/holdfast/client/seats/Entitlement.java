@@ -6,13 +6,16 @@ import java.util.Objects;
  * What the held {@code subscriptions} document says about one application at one moment.
  *
  * @param kind the verdict
- * @param subscription the subscription in force ({@code IN_FORCE}) or stopped ({@code STOPPED}), else {@code null}
+ * @param subscription the subscription in force ({@code IN_FORCE}) or stopped ({@code STOPPED}),
+ *     else {@code null}
  * @param reason the verdict in words, for admissions and logs
  */
 record Entitlement(Kind kind, Subscription subscription, String reason) {
 
   enum Kind {
-    /** No document, or the application's entries cannot be read: nothing is known, not even zero. */
+    /**
+     * No document, or the application's entries cannot be read: nothing is known, not even zero.
+     */
     UNKNOWN,
     /** The document lists no subscription covering now for the application: not subscribed. */
     NONE,

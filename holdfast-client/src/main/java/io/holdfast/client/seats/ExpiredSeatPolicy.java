@@ -1,15 +1,15 @@
 package io.holdfast.client.seats;
 
 /**
- * Whether new seats are assigned once the {@code subscriptions} namespace is
- * {@link io.holdfast.client.Status#EXPIRED EXPIRED} (its grace period used up). Whoever holds a
- * seat keeps working under either policy; inside the grace period (STALE) new seats are always
- * assigned up to the last-known quantity.
+ * Whether new seats are assigned once the {@code subscriptions} namespace is {@link
+ * io.holdfast.client.Status#EXPIRED EXPIRED} (its grace period used up). Whoever holds a seat keeps
+ * working under either policy; inside the grace period (STALE) new seats are always assigned up to
+ * the last-known quantity.
  */
 public enum ExpiredSeatPolicy {
   /**
-   * The default: new users are refused with {@link Admission.Outcome#DENIED_UNVERIFIED}
-   * ("licensing service unreachable") until a replica verifies the document again.
+   * The default: new users are refused with {@link Admission.Outcome#DENIED_UNVERIFIED} ("licensing
+   * service unreachable") until a replica verifies the document again.
    */
   DENY_NEW_SEATS,
   /**

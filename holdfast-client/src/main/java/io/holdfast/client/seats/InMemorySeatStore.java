@@ -9,9 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Seats held in memory: for tests, demos and single-process applications that persist nothing.
  *
- * <p>Thread-safe. {@link #holds} takes no lock (a concurrent set lookup), so admitting someone
- * who holds a seat is cheap; assignment and release lock only their own application's set, which
- * makes the count-then-add of {@link #tryAssign} atomic.
+ * <p>Thread-safe. {@link #holds} takes no lock (a concurrent set lookup), so admitting someone who
+ * holds a seat is cheap; assignment and release lock only their own application's set, which makes
+ * the count-then-add of {@link #tryAssign} atomic.
  */
 public final class InMemorySeatStore implements SeatStore {
 
@@ -33,8 +33,10 @@ public final class InMemorySeatStore implements SeatStore {
     if (limit < 0) {
       throw new IllegalArgumentException("limit must not be negative: " + limit);
     }
-    Set<String> users = holders.computeIfAbsent(Objects.requireNonNull(application, "application"),
-        key -> ConcurrentHashMap.newKeySet());
+    Set<String> users =
+        holders.computeIfAbsent(
+            Objects.requireNonNull(application, "application"),
+            key -> ConcurrentHashMap.newKeySet());
     synchronized (users) {
       if (users.contains(user)) {
         return Assignment.ALREADY_HELD;
@@ -68,12 +70,13 @@ public final class InMemorySeatStore implements SeatStore {
   @Override
   public Map<String, Long> counts() {
     Map<String, Long> counts = new TreeMap<>();
-    holders.forEach((application, users) -> {
-      int size = users.size();
-      if (size > 0) {
-        counts.put(application, (long) size);
-      }
-    });
+    holders.forEach(
+        (application, users) -> {
+          int size = users.size();
+          if (size > 0) {
+            counts.put(application, (long) size);
+          }
+        });
     return counts;
   }
 }

@@ -18,14 +18,14 @@ import javax.sql.DataSource;
  *
  * <p>One row per seat in a table (default {@code holdfast_seats}) keyed by application and user,
  * created if absent when the store is built. {@link #tryAssign} runs in one transaction that is
- * serialised with every other assignment for the same application (see {@link SqlDialect} for
- * how on each database), and inserts with a conditional insert
- * ({@code INSERT ... SELECT ... WHERE (SELECT count(*) ...) < limit}) under the primary key, so
- * the count and the insert are one statement as well. There is no check-then-insert anywhere.
+ * serialised with every other assignment for the same application (see {@link SqlDialect} for how
+ * on each database), and inserts with a conditional insert ({@code INSERT ... SELECT ... WHERE
+ * (SELECT count(*) ...) < limit}) under the primary key, so the count and the insert are one
+ * statement as well. There is no check-then-insert anywhere.
  *
- * <p>Thread-safe: each call borrows its own connection from the data source and gives it back.
- * A database error or a lock wait longer than {@code lockTimeout} throws
- * {@link SeatStoreException}, with nothing assigned.
+ * <p>Thread-safe: each call borrows its own connection from the data source and gives it back. A
+ * database error or a lock wait longer than {@code lockTimeout} throws {@link SeatStoreException},
+ * with nothing assigned.
  */
 public final class JdbcSeatStore implements SeatStore {
 
@@ -55,9 +55,14 @@ public final class JdbcSeatStore implements SeatStore {
     this.table = builder.table;
     this.lockTable = table + "_applications";
     this.holdsSql = "SELECT 1 FROM " + table + " WHERE application = ? AND user_id = ?";
-    this.assignSql = "INSERT INTO " + table + " (application, user_id, assigned_at) SELECT ?, ?, ?"
-        + " WHERE (SELECT COUNT(*) FROM " + table + " WHERE application = ?) < ?"
-        + " ON CONFLICT (application, user_id) DO NOTHING";
+    this.assignSql =
+        "INSERT INTO "
+            + table
+            + " (application, user_id, assigned_at) SELECT ?, ?, ?"
+            + " WHERE (SELECT COUNT(*) FROM "
+            + table
+            + " WHERE application = ?) < ?"
+            + " ON CONFLICT (application, user_id) DO NOTHING";
     this.releaseSql = "DELETE FROM " + table + " WHERE application = ? AND user_id = ?";
     this.countSql = "SELECT COUNT(*) FROM " + table + " WHERE application = ?";
     this.countsSql = "SELECT application, COUNT(*) FROM " + table + " GROUP BY application";
@@ -71,7 +76,8 @@ public final class JdbcSeatStore implements SeatStore {
   public boolean holds(String application, String user) {
     requireName(application, "application");
     requireName(user, "user");
-    return withConnection("could not read whether '" + user + "' holds a seat for '" + application + "'",
+    return withConnection(
+        "could not read whether '" + user + "' holds a seat for '" + application + "'",
         connection -> holds(connection, application, user));
   }
 
@@ -82,17 +88,20 @@ public final class JdbcSeatStore implements SeatStore {
     if (limit < 0) {
       throw new IllegalArgumentException("limit must not be negative: " + limit);
     }
-    return withConnection("could not assign '" + user + "' a seat for '" + application + "'", connection -> {
-      boolean autoCommit = connection.getAutoCommit();
-      try {
-        return assign(connection, application, user, limit);
-      } finally {
-        connection.setAutoCommit(autoCommit);
-      }
-    });
+    return withConnection(
+        "could not assign '" + user + "' a seat for '" + application + "'",
+        connection -> {
+          boolean autoCommit = connection.getAutoCommit();
+          try {
+            return assign(connection, application, user, limit);
+          } finally {
+            connection.setAutoCommit(autoCommit);
+          }
+        });
   }
 
-  private Assignment assign(Connection connection, String application, String user, long limit) throws SQLException {
+  private Assignment assign(Connection connection, String application, String user, long limit)
+      throws SQLException {
     dialect.begin(connection, lockTimeout);
     try {
       dialect.lockApplication(connection, lockTable, application);
@@ -125,40 +134,47 @@ public final class JdbcSeatStore implements SeatStore {
   public boolean release(String application, String user) {
     requireName(application, "application");
     requireName(user, "user");
-    return withConnection("could not release the seat of '" + user + "' for '" + application + "'", connection -> {
-      try (PreparedStatement delete = connection.prepareStatement(releaseSql)) {
-        delete.setString(1, application);
-        delete.setString(2, user);
-        return delete.executeUpdate() > 0;
-      }
-    });
+    return withConnection(
+        "could not release the seat of '" + user + "' for '" + application + "'",
+        connection -> {
+          try (PreparedStatement delete = connection.prepareStatement(releaseSql)) {
+            delete.setString(1, application);
+            delete.setString(2, user);
+            return delete.executeUpdate() > 0;
+          }
+        });
   }
 
   @Override
   public long count(String application) {
     requireName(application, "application");
-    return withConnection("could not count the seats for '" + application + "'", connection -> {
-      try (PreparedStatement query = connection.prepareStatement(countSql)) {
-        query.setString(1, application);
-        try (ResultSet rows = query.executeQuery()) {
-          rows.next();
-          return rows.getLong(1);
-        }
-      }
-    });
+    return withConnection(
+        "could not count the seats for '" + application + "'",
+        connection -> {
+          try (PreparedStatement query = connection.prepareStatement(countSql)) {
+            query.setString(1, application);
+            try (ResultSet rows = query.executeQuery()) {
+              rows.next();
+              return rows.getLong(1);
+            }
+          }
+        });
   }
 
   @Override
   public Map<String, Long> counts() {
-    return withConnection("could not count the seats", connection -> {
-      Map<String, Long> counts = new TreeMap<>();
-      try (Statement query = connection.createStatement(); ResultSet rows = query.executeQuery(countsSql)) {
-        while (rows.next()) {
-          counts.put(rows.getString(1), rows.getLong(2));
-        }
-      }
-      return counts;
-    });
+    return withConnection(
+        "could not count the seats",
+        connection -> {
+          Map<String, Long> counts = new TreeMap<>();
+          try (Statement query = connection.createStatement();
+              ResultSet rows = query.executeQuery(countsSql)) {
+            while (rows.next()) {
+              counts.put(rows.getString(1), rows.getLong(2));
+            }
+          }
+          return counts;
+        });
   }
 
   /** One piece of work on a borrowed connection. */
@@ -168,8 +184,8 @@ public final class JdbcSeatStore implements SeatStore {
 
   /**
    * Borrows a connection, does the work and gives it back. A data source configured without
-   * auto-commit (as pools can be) gets its transaction committed here, so a release is durable
-   * and no read leaves a transaction open on a pooled connection.
+   * auto-commit (as pools can be) gets its transaction committed here, so a release is durable and
+   * no read leaves a transaction open on a pooled connection.
    */
   private <T> T withConnection(String failure, SqlWork<T> work) {
     try (Connection connection = dataSource.getConnection()) {
@@ -184,7 +200,8 @@ public final class JdbcSeatStore implements SeatStore {
     }
   }
 
-  private boolean holds(Connection connection, String application, String user) throws SQLException {
+  private boolean holds(Connection connection, String application, String user)
+      throws SQLException {
     try (PreparedStatement query = connection.prepareStatement(holdsSql)) {
       query.setString(1, application);
       query.setString(2, user);
@@ -197,8 +214,13 @@ public final class JdbcSeatStore implements SeatStore {
   private static void requireName(String value, String what) {
     Objects.requireNonNull(value, what);
     if (value.length() > MAX_NAME_LENGTH) {
-      throw new IllegalArgumentException(what + " is longer than " + MAX_NAME_LENGTH + " characters: '"
-          + value.substring(0, 40) + "...'");
+      throw new IllegalArgumentException(
+          what
+              + " is longer than "
+              + MAX_NAME_LENGTH
+              + " characters: '"
+              + value.substring(0, 40)
+              + "...'");
     }
   }
 
@@ -214,11 +236,15 @@ public final class JdbcSeatStore implements SeatStore {
       this.dataSource = Objects.requireNonNull(dataSource, "data source");
     }
 
-    /** The seat table's name (default {@code holdfast_seats}); the lock table adds {@code _applications}. */
+    /**
+     * The seat table's name (default {@code holdfast_seats}); the lock table adds {@code
+     * _applications}.
+     */
     public Builder table(String name) {
       Objects.requireNonNull(name, "table");
       if (!TABLE.matcher(name).matches()) {
-        throw new IllegalArgumentException("table must match " + TABLE.pattern() + ": '" + name + "'");
+        throw new IllegalArgumentException(
+            "table must match " + TABLE.pattern() + ": '" + name + "'");
       }
       this.table = name;
       return this;
@@ -231,7 +257,8 @@ public final class JdbcSeatStore implements SeatStore {
     public Builder lockTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "lock timeout");
       if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("lock timeout must be positive and under 24 days: " + timeout);
+        throw new IllegalArgumentException(
+            "lock timeout must be positive and under 24 days: " + timeout);
       }
       this.lockTimeout = timeout;
       return this;
@@ -265,9 +292,11 @@ public final class JdbcSeatStore implements SeatStore {
 
   private void createTables(Connection connection) throws SQLException {
     try (Statement statement = connection.createStatement()) {
-      statement.execute("CREATE TABLE IF NOT EXISTS " + table
-          + " (application VARCHAR(255) NOT NULL, user_id VARCHAR(255) NOT NULL, assigned_at BIGINT NOT NULL,"
-          + " PRIMARY KEY (application, user_id))");
+      statement.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + table
+              + " (application VARCHAR(255) NOT NULL, user_id VARCHAR(255) NOT NULL, assigned_at BIGINT NOT NULL,"
+              + " PRIMARY KEY (application, user_id))");
       String lockDdl = dialect.lockTableDdl(lockTable);
       if (lockDdl != null) {
         statement.execute(lockDdl);

@@ -6,8 +6,8 @@ import java.util.Map;
  * Where a tenant keeps its named seat assignments: in its own database, so that whoever holds a
  * seat keeps it whatever the configuration service is doing.
  *
- * <p>Implementations are thread-safe. {@link #tryAssign} is atomic: two callers racing for the
- * last seat never both get it, and no implementation may check the count and then insert in two
+ * <p>Implementations are thread-safe. {@link #tryAssign} is atomic: two callers racing for the last
+ * seat never both get it, and no implementation may check the count and then insert in two
  * unguarded steps. Failures of the underlying storage surface as {@link SeatStoreException}.
  */
 public interface SeatStore {

@@ -17,7 +17,13 @@ import java.util.Objects;
  * @param basis what the figures come from, in words (the subscription, or why none)
  * @param freshness the {@code subscriptions} namespace's freshness
  */
-public record SeatUsage(String application, long inUse, boolean known, long quantity, long overage, String basis,
+public record SeatUsage(
+    String application,
+    long inUse,
+    boolean known,
+    long quantity,
+    long overage,
+    String basis,
     Freshness freshness) {
 
   public SeatUsage {
@@ -27,9 +33,9 @@ public record SeatUsage(String application, long inUse, boolean known, long quan
   }
 
   /**
-   * More seats are held than the document grants (after a verified lower quantity, a suspension,
-   * a cancellation or the end of the contract): nobody was evicted, and no new seat is assigned
-   * until enough are released. Never true when nothing is known.
+   * More seats are held than the document grants (after a verified lower quantity, a suspension, a
+   * cancellation or the end of the contract): nobody was evicted, and no new seat is assigned until
+   * enough are released. Never true when nothing is known.
    */
   public boolean overAllocated() {
     return known && inUse > quantity + overage;

@@ -6,13 +6,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * Seats in use per application from a {@link SeatStore}, for
- * {@link io.holdfast.client.HoldfastClient.Builder#seatsInUse} so heartbeats report them:
- * {@code .seatsInUse(new SeatsInUse(store))}. It can be made before the client and the checker.
+ * Seats in use per application from a {@link SeatStore}, for {@link
+ * io.holdfast.client.HoldfastClient.Builder#seatsInUse} so heartbeats report them: {@code
+ * .seatsInUse(new SeatsInUse(store))}. It can be made before the client and the checker.
  *
- * <p>Never throws: a store that fails gives no figures at all (an empty map), never zero seats,
- * and the heartbeat still reports everything else. The failure is logged once per outage of the
- * store, not once per heartbeat. Thread-safe.
+ * <p>Never throws: a store that fails gives no figures at all (an empty map), never zero seats, and
+ * the heartbeat still reports everything else. The failure is logged once per outage of the store,
+ * not once per heartbeat. Thread-safe.
  */
 public final class SeatsInUse implements Supplier<Map<String, Long>> {
 

@@ -9,16 +9,15 @@ import java.util.Locale;
 
 /**
  * What differs between the databases {@link JdbcSeatStore} supports: how a transaction that will
- * assign a seat begins, and how it serialises with others assigning seats for the same
- * application. The seat table itself and the conditional insert are the same on both.
+ * assign a seat begins, and how it serialises with others assigning seats for the same application.
+ * The seat table itself and the conditional insert are the same on both.
  */
 enum SqlDialect {
 
   /**
    * SQLite has one writer at a time. {@code BEGIN IMMEDIATE} takes the write lock before the
-   * transaction reads anything, so the holder check, the count and the insert all see the state
-   * no other writer can change until commit; waiting for the lock is bounded by
-   * {@code busy_timeout}.
+   * transaction reads anything, so the holder check, the count and the insert all see the state no
+   * other writer can change until commit; waiting for the lock is bounded by {@code busy_timeout}.
    */
   SQLITE {
     @Override
@@ -64,12 +63,12 @@ enum SqlDialect {
   },
 
   /**
-   * Under READ COMMITTED two transactions can both count N - 1 seats and both insert, since
-   * neither sees the other's uncommitted row: the conditional insert alone overshoots. So each
-   * assignment first locks its application's row in a lock table ({@code SELECT ... FOR UPDATE});
-   * the next assigner for that application waits for the commit, then counts afresh (each READ
-   * COMMITTED statement takes a new snapshot). Other applications are not blocked. Waiting is
-   * bounded by {@code lock_timeout}.
+   * Under READ COMMITTED two transactions can both count N - 1 seats and both insert, since neither
+   * sees the other's uncommitted row: the conditional insert alone overshoots. So each assignment
+   * first locks its application's row in a lock table ({@code SELECT ... FOR UPDATE}); the next
+   * assigner for that application waits for the commit, then counts afresh (each READ COMMITTED
+   * statement takes a new snapshot). Other applications are not blocked. Waiting is bounded by
+   * {@code lock_timeout}.
    */
   POSTGRESQL {
     @Override
@@ -86,14 +85,19 @@ enum SqlDialect {
     }
 
     @Override
-    void lockApplication(Connection connection, String lockTable, String application) throws SQLException {
-      try (PreparedStatement insert = connection.prepareStatement(
-          "INSERT INTO " + lockTable + " (application) VALUES (?) ON CONFLICT (application) DO NOTHING")) {
+    void lockApplication(Connection connection, String lockTable, String application)
+        throws SQLException {
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              "INSERT INTO "
+                  + lockTable
+                  + " (application) VALUES (?) ON CONFLICT (application) DO NOTHING")) {
         insert.setString(1, application);
         insert.executeUpdate();
       }
-      try (PreparedStatement lock = connection.prepareStatement(
-          "SELECT application FROM " + lockTable + " WHERE application = ? FOR UPDATE")) {
+      try (PreparedStatement lock =
+          connection.prepareStatement(
+              "SELECT application FROM " + lockTable + " WHERE application = ? FOR UPDATE")) {
         lock.setString(1, application);
         lock.executeQuery().close();
       }
@@ -122,7 +126,8 @@ enum SqlDialect {
   abstract void begin(Connection connection, Duration lockTimeout) throws SQLException;
 
   /** Serialises this transaction with others assigning seats for the same application. */
-  abstract void lockApplication(Connection connection, String lockTable, String application) throws SQLException;
+  abstract void lockApplication(Connection connection, String lockTable, String application)
+      throws SQLException;
 
   abstract void commit(Connection connection) throws SQLException;
 
@@ -140,6 +145,9 @@ enum SqlDialect {
     if (name.equals("postgresql")) {
       return POSTGRESQL;
     }
-    throw new IllegalArgumentException("unsupported database '" + productName + "': the seat store supports SQLite and PostgreSQL");
+    throw new IllegalArgumentException(
+        "unsupported database '"
+            + productName
+            + "': the seat store supports SQLite and PostgreSQL");
   }
 }

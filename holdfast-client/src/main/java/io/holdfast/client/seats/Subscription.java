@@ -17,8 +17,15 @@ import java.util.Objects;
  * @param validUntil when it ends (exclusive), or {@code null} if it is open-ended
  * @param plan the commercial plan's name
  */
-public record Subscription(String id, long quantity, long overage, String seatModel, SubscriptionStatus status,
-    Instant validFrom, Instant validUntil, String plan) {
+public record Subscription(
+    String id,
+    long quantity,
+    long overage,
+    String seatModel,
+    SubscriptionStatus status,
+    Instant validFrom,
+    Instant validUntil,
+    String plan) {
 
   public Subscription {
     Objects.requireNonNull(id, "id");
@@ -27,14 +34,26 @@ public record Subscription(String id, long quantity, long overage, String seatMo
     Objects.requireNonNull(validFrom, "validFrom");
     Objects.requireNonNull(plan, "plan");
     if (quantity < 0 || overage < 0) {
-      throw new IllegalArgumentException("subscription " + id + ": quantity and overage must not be negative: "
-          + quantity + ", " + overage);
+      throw new IllegalArgumentException(
+          "subscription "
+              + id
+              + ": quantity and overage must not be negative: "
+              + quantity
+              + ", "
+              + overage);
     }
     if (quantity > Long.MAX_VALUE - overage) {
-      throw new IllegalArgumentException("subscription " + id + ": quantity + overage overflows: " + quantity + " + " + overage);
+      throw new IllegalArgumentException(
+          "subscription " + id + ": quantity + overage overflows: " + quantity + " + " + overage);
     }
     if (validUntil != null && !validUntil.isAfter(validFrom)) {
-      throw new IllegalArgumentException("subscription " + id + ": validUntil " + validUntil + " is not after validFrom " + validFrom);
+      throw new IllegalArgumentException(
+          "subscription "
+              + id
+              + ": validUntil "
+              + validUntil
+              + " is not after validFrom "
+              + validFrom);
     }
   }
 
@@ -45,6 +64,7 @@ public record Subscription(String id, long quantity, long overage, String seatMo
 
   /** Whether {@code now} lies in [validFrom - skew, validUntil + skew). */
   boolean covers(Instant now, Duration skew) {
-    return !now.isBefore(validFrom.minus(skew)) && (validUntil == null || now.isBefore(validUntil.plus(skew)));
+    return !now.isBefore(validFrom.minus(skew))
+        && (validUntil == null || now.isBefore(validUntil.plus(skew)));
   }
 }

@@ -8,7 +8,9 @@ public enum SubscriptionStatus {
   ACTIVE,
   /** Paused by the vendor: nobody uses the application, holders included, until it is lifted. */
   SUSPENDED,
-  /** Ended by the vendor before or during its period: nobody uses the application, holders included. */
+  /**
+   * Ended by the vendor before or during its period: nobody uses the application, holders included.
+   */
   CANCELLED;
 
   /** The name used in the document ({@code "active"}). */

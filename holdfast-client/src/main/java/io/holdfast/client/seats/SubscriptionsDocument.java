@@ -16,36 +16,40 @@ import java.util.Set;
  * The parsed content of the {@code subscriptions} namespace:
  *
  * <pre>{"applications": {"crm": [{"id": "s-1", "quantity": 25, "overage": 0, "seatModel": "named",
- *   "status": "active", "validFrom": "2026-01-01T00:00:00Z", "validUntil": null, "plan": "enterprise"}]}}</pre>
+ *   "status": "active", "validFrom": "2026-01-01T00:00:00Z", "validUntil": null, "plan": "enterprise"}]}}
+ * </pre>
  *
  * <p>Parsing is strict and per application: an entry that is not exactly as above (a missing or
  * mistyped member, a negative or fractional quantity, an unknown status or seat model, an
  * unparseable instant, an empty period, a duplicate id, two non-cancelled periods that overlap)
- * makes its application {@link Entitlement.Kind#UNKNOWN unknown}, never zero, and leaves the
- * others readable. A content without an {@code applications} object makes every application
- * unknown. Members the SDK does not know are ignored, so the server can add some.
+ * makes its application {@link Entitlement.Kind#UNKNOWN unknown}, never zero, and leaves the others
+ * readable. A content without an {@code applications} object makes every application unknown.
+ * Members the SDK does not know are ignored, so the server can add some.
  *
  * <p>Immutable, thread-safe.
  */
 final class SubscriptionsDocument {
 
   private final String problem;
+
   /** Whether {@link #problem} is the content's fault (logged), not the namespace's status. */
   private final boolean contentProblem;
+
   private final Map<String, Listing> applications;
 
   /** One application's subscriptions, or why they cannot be read. */
   private record Listing(List<Subscription> subscriptions, String problem) {}
 
-  private SubscriptionsDocument(String problem, boolean contentProblem, Map<String, Listing> applications) {
+  private SubscriptionsDocument(
+      String problem, boolean contentProblem, Map<String, Listing> applications) {
     this.problem = problem;
     this.contentProblem = contentProblem;
     this.applications = applications;
   }
 
   /**
-   * No document to read (none yet, or none served once expired): every application is unknown,
-   * for the reason given. Not a problem of any content, so not among {@link #problems()}.
+   * No document to read (none yet, or none served once expired): every application is unknown, for
+   * the reason given. Not a problem of any content, so not among {@link #problems()}.
    */
   static SubscriptionsDocument unknown(String reason) {
     return new SubscriptionsDocument(reason, false, Map.of());
@@ -54,7 +58,8 @@ final class SubscriptionsDocument {
   static SubscriptionsDocument parse(JsonNode content) {
     JsonNode applications = content == null ? null : content.get("applications");
     if (applications == null || !applications.isObject()) {
-      return new SubscriptionsDocument("the subscriptions document has no 'applications' object", true, Map.of());
+      return new SubscriptionsDocument(
+          "the subscriptions document has no 'applications' object", true, Map.of());
     }
     Map<String, Listing> listings = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> field : applications.properties()) {
@@ -74,14 +79,16 @@ final class SubscriptionsDocument {
     if (contentProblem) {
       problems.add(problem);
     }
-    applications.values().stream().filter(l -> l.problem() != null).forEach(l -> problems.add(l.problem()));
+    applications.values().stream()
+        .filter(l -> l.problem() != null)
+        .forEach(l -> problems.add(l.problem()));
     return problems;
   }
 
   /**
-   * What the document says about the application at {@code now}, with {@code skew} of tolerance
-   * at both ends of every period (in the customer's favour: a contract starts {@code skew} early
-   * and ends {@code skew} late).
+   * What the document says about the application at {@code now}, with {@code skew} of tolerance at
+   * both ends of every period (in the customer's favour: a contract starts {@code skew} early and
+   * ends {@code skew} late).
    */
   Entitlement entitlement(String application, Instant now, Duration skew) {
     if (problem != null) {
@@ -100,15 +107,25 @@ final class SubscriptionsDocument {
     }
     String name = "subscription " + chosen.id() + " for '" + application + "'";
     if (chosen.status() != SubscriptionStatus.ACTIVE) {
-      return new Entitlement(Entitlement.Kind.STOPPED, chosen, name + " is " + chosen.status().wireName());
+      return new Entitlement(
+          Entitlement.Kind.STOPPED, chosen, name + " is " + chosen.status().wireName());
     }
-    return new Entitlement(Entitlement.Kind.IN_FORCE, chosen, name + " (plan " + chosen.plan() + "): "
-        + chosen.quantity() + " seats + " + chosen.overage() + " overage");
+    return new Entitlement(
+        Entitlement.Kind.IN_FORCE,
+        chosen,
+        name
+            + " (plan "
+            + chosen.plan()
+            + "): "
+            + chosen.quantity()
+            + " seats + "
+            + chosen.overage()
+            + " overage");
   }
 
   /**
-   * The subscription that rules the application at {@code now} (active, suspended or cancelled),
-   * or {@code null} if none does or nothing can be read. Allocates nothing: the path that admits
+   * The subscription that rules the application at {@code now} (active, suspended or cancelled), or
+   * {@code null} if none does or nothing can be read. Allocates nothing: the path that admits
    * someone who holds a seat asks only this.
    */
   Subscription ruling(String application, Instant now, Duration skew) {
@@ -144,7 +161,8 @@ final class SubscriptionsDocument {
     return candidate.covers(now, Duration.ZERO) && !current.covers(now, Duration.ZERO);
   }
 
-  private static String notInForce(String application, List<Subscription> subscriptions, Instant now, Duration skew) {
+  private static String notInForce(
+      String application, List<Subscription> subscriptions, Instant now, Duration skew) {
     Subscription next = null;
     Subscription last = null;
     for (Subscription s : subscriptions) {
@@ -152,7 +170,8 @@ final class SubscriptionsDocument {
         if (next == null || s.validFrom().isBefore(next.validFrom())) {
           next = s;
         }
-      } else if (s.validUntil() != null && (last == null || s.validUntil().isAfter(last.validUntil()))) {
+      } else if (s.validUntil() != null
+          && (last == null || s.validUntil().isAfter(last.validUntil()))) {
         last = s;
       }
     }
@@ -185,7 +204,8 @@ final class SubscriptionsDocument {
       }
       for (Subscription other : subscriptions) {
         if (overlap(subscription, other)) {
-          return new Listing(List.of(), prefix + other.id() + " and " + subscription.id() + " overlap");
+          return new Listing(
+              List.of(), prefix + other.id() + " and " + subscription.id() + " overlap");
         }
       }
       subscriptions.add(subscription);
@@ -213,7 +233,8 @@ final class SubscriptionsDocument {
     }
     String seatModel = text(entry, "seatModel");
     if (!seatModel.equals("named")) {
-      throw new IllegalArgumentException(id + ": seat model '" + seatModel + "' is not supported (only 'named')");
+      throw new IllegalArgumentException(
+          id + ": seat model '" + seatModel + "' is not supported (only 'named')");
     }
     String statusName = text(entry, "status");
     SubscriptionStatus status = SubscriptionStatus.fromWireName(statusName);
@@ -224,8 +245,14 @@ final class SubscriptionsDocument {
     if (until == null) {
       throw new IllegalArgumentException(id + ": validUntil is missing (null means open-ended)");
     }
-    return new Subscription(id, count(entry, "quantity", id), count(entry, "overage", id), seatModel, status,
-        instant(entry.get("validFrom"), "validFrom", id), until.isNull() ? null : instant(until, "validUntil", id),
+    return new Subscription(
+        id,
+        count(entry, "quantity", id),
+        count(entry, "overage", id),
+        seatModel,
+        status,
+        instant(entry.get("validFrom"), "validFrom", id),
+        until.isNull() ? null : instant(until, "validUntil", id),
         text(entry, "plan"));
   }
 
@@ -239,8 +266,12 @@ final class SubscriptionsDocument {
 
   private static long count(JsonNode entry, String member, String id) {
     JsonNode node = entry.get(member);
-    if (node == null || !node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < 0) {
-      throw new IllegalArgumentException(id + ": " + member + " is missing or not a non-negative integer: " + node);
+    if (node == null
+        || !node.isIntegralNumber()
+        || !node.canConvertToLong()
+        || node.longValue() < 0) {
+      throw new IllegalArgumentException(
+          id + ": " + member + " is missing or not a non-negative integer: " + node);
     }
     return node.longValue();
   }
@@ -252,7 +283,8 @@ final class SubscriptionsDocument {
     try {
       return Instant.parse(node.textValue());
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(id + ": " + member + " is not an instant: '" + node.textValue() + "'");
+      throw new IllegalArgumentException(
+          id + ": " + member + " is not an instant: '" + node.textValue() + "'");
     }
   }
 }

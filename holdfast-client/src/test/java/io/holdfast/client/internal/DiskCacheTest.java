@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,8 +24,7 @@ class DiskCacheTest {
   private static final Instant VERIFIED_AT = Instant.parse("2026-02-03T04:05:06.789123456Z");
   private static final Duration CONSUMED = Duration.ofMinutes(95).plusMillis(7);
 
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   private final RecordingLogger log = new RecordingLogger();
   private final VerifiedDocument core = DOCS.document("core", 4, "{\"seats\":12}");
@@ -46,7 +45,8 @@ class DiskCacheTest {
 
   /** The one cache file (not the lock file) in the directory. */
   private Path onlyCacheFile() throws IOException {
-    List<String> lkg = names(dir()).stream().filter(n -> n.endsWith(".lkg")).collect(Collectors.toList());
+    List<String> lkg =
+        names(dir()).stream().filter(n -> n.endsWith(".lkg")).collect(Collectors.toList());
     assertThat(lkg).hasSize(1);
     return dir().resolve(lkg.get(0));
   }
@@ -75,7 +75,8 @@ class DiskCacheTest {
     }
     try (DiskCache reopened = open(TestDocuments.INSTANCE)) {
       DiskCache.Stored stored = reopened.load("core").orElseThrow();
-      VerifiedDocument again = DOCS.verifier().stored(stored.body(), stored.reprDigest(), stored.signature(), "core");
+      VerifiedDocument again =
+          DOCS.verifier().stored(stored.body(), stored.reprDigest(), stored.signature(), "core");
       assertThat(again.etag()).isEqualTo(core.etag());
       assertThat(again.envelope().content()).isEqualTo(core.envelope().content());
     }
@@ -110,10 +111,14 @@ class DiskCacheTest {
       cache.save("../x", dotted, VERIFIED_AT, CONSUMED);
       cache.save("../../etc/passwd", dotted, VERIFIED_AT, CONSUMED);
 
-      List<String> files = names(dir()).stream().filter(n -> !n.equals(".holdfast.lock")).collect(Collectors.toList());
+      List<String> files =
+          names(dir()).stream()
+              .filter(n -> !n.equals(".holdfast.lock"))
+              .collect(Collectors.toList());
       // A copy and a high-water mark per namespace, every name a hash.
       assertThat(files).hasSize(6).allMatch(n -> n.matches("[0-9a-f]{64}\\.(lkg|hwm)"));
-      assertThat(files).noneMatch(n -> n.contains("core") || n.contains("x") || n.contains("passwd"));
+      assertThat(files)
+          .noneMatch(n -> n.contains("core") || n.contains("x") || n.contains("passwd"));
       assertThat(names(root)).containsExactly("cache");
       assertThat(cache.load("../x").orElseThrow().body()).isEqualTo(dotted.body());
     }
@@ -141,7 +146,8 @@ class DiskCacheTest {
     assertThat(loaded).isEmpty();
     assertThat(file).doesNotExist();
     assertThat(file.resolveSibling(file.getFileName() + ".corrupt")).exists();
-    assertThat(log.lines()).anyMatch(l -> l.message().contains("ignoring cache file " + file.getFileName()));
+    assertThat(log.lines())
+        .anyMatch(l -> l.message().contains("ignoring cache file " + file.getFileName()));
     // Once moved aside it is never tried again.
     assertThat(cache.load(namespace)).isEmpty();
   }
@@ -186,7 +192,11 @@ class DiskCacheTest {
     Path foreignDir = root.resolve("foreign");
     Path foreignFile;
     try (DiskCache foreign = DiskCache.open(foreignDir, "globex-prod", log)) {
-      foreign.save("core", new TestDocuments().document("core", 50, "{\"seats\":500}"), VERIFIED_AT, Duration.ZERO);
+      foreign.save(
+          "core",
+          new TestDocuments().document("core", 50, "{\"seats\":500}"),
+          VERIFIED_AT,
+          Duration.ZERO);
       try (Stream<Path> files = Files.list(foreignDir)) {
         foreignFile = files.filter(p -> p.toString().endsWith(".lkg")).findFirst().orElseThrow();
       }
@@ -203,12 +213,17 @@ class DiskCacheTest {
   @Test
   void B3_fileOfAnotherNamespace_copiedOverThisOne_isQuarantined() throws IOException {
     try (DiskCache cache = open(TestDocuments.INSTANCE)) {
-      cache.save("features", DOCS.document("features", 2, "{\"beta\":true}"), VERIFIED_AT, CONSUMED);
+      cache.save(
+          "features", DOCS.document("features", 2, "{\"beta\":true}"), VERIFIED_AT, CONSUMED);
       Path features = onlyCacheFile();
       cache.save("core", core, VERIFIED_AT, CONSUMED);
       Path coreFile;
       try (Stream<Path> files = Files.list(dir())) {
-        coreFile = files.filter(p -> p.toString().endsWith(".lkg") && !p.equals(features)).findFirst().orElseThrow();
+        coreFile =
+            files
+                .filter(p -> p.toString().endsWith(".lkg") && !p.equals(features))
+                .findFirst()
+                .orElseThrow();
       }
       Files.copy(features, coreFile, StandardCopyOption.REPLACE_EXISTING);
 
@@ -242,7 +257,9 @@ class DiskCacheTest {
 
       try (DiskCache second = open(TestDocuments.INSTANCE)) {
         assertThat(second.writable()).isFalse();
-        assertThat(dir().resolve("stray.tmp")).as("a reader does not clean up the writer's directory").exists();
+        assertThat(dir().resolve("stray.tmp"))
+            .as("a reader does not clean up the writer's directory")
+            .exists();
         second.save("core", DOCS.document("core", 9, "{\"seats\":1}"), VERIFIED_AT, Duration.ZERO);
         second.save("features", DOCS.document("features", 1, "{}"), VERIFIED_AT, Duration.ZERO);
 
@@ -262,16 +279,22 @@ class DiskCacheTest {
     Path lockFile = dir().resolve(".holdfast.lock");
     try (DiskCache writer = open(TestDocuments.INSTANCE)) {
       assertThat(writer.writable()).isTrue();
-      assertThat(LockProbe.probe(lockFile)).as("another process while the writer runs").isEqualTo(LockProbe.LOCKED_BY_OTHER);
+      assertThat(LockProbe.probe(lockFile))
+          .as("another process while the writer runs")
+          .isEqualTo(LockProbe.LOCKED_BY_OTHER);
 
       DiskCache reader = open(TestDocuments.INSTANCE);
       assertThat(reader.writable()).isFalse();
       reader.close();
 
       // OS locks belong to the process: closing any channel of the lock file would have freed it.
-      assertThat(LockProbe.probe(lockFile)).as("another process after the reader closed").isEqualTo(LockProbe.LOCKED_BY_OTHER);
+      assertThat(LockProbe.probe(lockFile))
+          .as("another process after the reader closed")
+          .isEqualTo(LockProbe.LOCKED_BY_OTHER);
     }
-    assertThat(LockProbe.probe(lockFile)).as("another process once the writer closed").isEqualTo(LockProbe.GOT_LOCK);
+    assertThat(LockProbe.probe(lockFile))
+        .as("another process once the writer closed")
+        .isEqualTo(LockProbe.GOT_LOCK);
     try (DiskCache next = open(TestDocuments.INSTANCE)) {
       assertThat(next.writable()).as("the directory is free again in this process too").isTrue();
     }
@@ -292,13 +315,15 @@ class DiskCacheTest {
 
   @Test
   void B14_cachePathIsARegularFile_givesANonWritableCache_thatNeverThrows() throws IOException {
-    // Root ignores permission bits, so an unusable directory is made by putting a file where it should be.
+    // Root ignores permission bits, so an unusable directory is made by putting a file where it
+    // should be.
     Files.writeString(dir(), "not a directory");
 
     DiskCache cache = open(TestDocuments.INSTANCE);
     try {
       assertThat(cache.writable()).isFalse();
-      assertThatCode(() -> cache.save("core", core, VERIFIED_AT, CONSUMED)).doesNotThrowAnyException();
+      assertThatCode(() -> cache.save("core", core, VERIFIED_AT, CONSUMED))
+          .doesNotThrowAnyException();
       assertThat(cache.load("core")).isEmpty();
       assertThat(Files.readString(dir())).isEqualTo("not a directory");
       assertThat(names(root)).containsExactly("cache");
@@ -309,7 +334,9 @@ class DiskCacheTest {
   }
 
   @Test
-  void B1_B14_directoryReplacedWhileRunning_saveCountsAFailure_neverThrows_andLeavesNoTemporaryFile() throws IOException {
+  void
+      B1_B14_directoryReplacedWhileRunning_saveCountsAFailure_neverThrows_andLeavesNoTemporaryFile()
+          throws IOException {
     try (DiskCache cache = open(TestDocuments.INSTANCE)) {
       try (Stream<Path> files = Files.list(dir())) {
         for (Path file : files.collect(Collectors.toList())) {
@@ -319,7 +346,8 @@ class DiskCacheTest {
       Files.delete(dir());
       Files.writeString(dir(), "not a directory");
 
-      assertThatCode(() -> cache.save("core", core, VERIFIED_AT, CONSUMED)).doesNotThrowAnyException();
+      assertThatCode(() -> cache.save("core", core, VERIFIED_AT, CONSUMED))
+          .doesNotThrowAnyException();
 
       assertThat(cache.writeFailures()).isEqualTo(1);
       assertThat(Files.readString(dir())).isEqualTo("not a directory");
@@ -343,7 +371,8 @@ class DiskCacheTest {
       assertThat(cache.writeFailures()).isZero();
       assertThat(cache.writable()).isTrue();
       assertThat(cache.load("core")).isPresent();
-      assertThat(Files.getPosixFilePermissions(dir())).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+      assertThat(Files.getPosixFilePermissions(dir()))
+          .isEqualTo(PosixFilePermissions.fromString("rwx------"));
     }
   }
 
@@ -366,20 +395,25 @@ class DiskCacheTest {
       assertThat(cache.writeFailures()).isZero();
       assertThat(cache.load("core")).isPresent();
       assertThat(LockProbe.probe(dir().resolve(".holdfast.lock")))
-          .as("another process cannot take the restored directory over").isEqualTo(LockProbe.LOCKED_BY_OTHER);
+          .as("another process cannot take the restored directory over")
+          .isEqualTo(LockProbe.LOCKED_BY_OTHER);
     }
   }
 
   @Test
-  void B14_directoryUnusableAtStart_runsFromMemory_thenWritesOnceItCanBeCreated() throws IOException {
+  void B14_directoryUnusableAtStart_runsFromMemory_thenWritesOnceItCanBeCreated()
+      throws IOException {
     Files.writeString(dir(), "not a directory");
     try (DiskCache cache = open(TestDocuments.INSTANCE)) {
       assertThat(cache.writable()).isFalse();
       cache.save("core", core, VERIFIED_AT, CONSUMED);
       cache.save("core", core, VERIFIED_AT, CONSUMED);
       assertThat(cache.writeFailures()).isEqualTo(2);
-      assertThat(log.lines()).filteredOn(l -> l.message().contains("not writable") && l.level() == System.Logger.Level.WARNING)
-          .as("warned once, not at every attempt").hasSize(1);
+      assertThat(log.lines())
+          .filteredOn(
+              l -> l.message().contains("not writable") && l.level() == System.Logger.Level.WARNING)
+          .as("warned once, not at every attempt")
+          .hasSize(1);
 
       Files.delete(dir());
       cache.save("core", core, VERIFIED_AT, CONSUMED);
@@ -392,8 +426,10 @@ class DiskCacheTest {
   }
 
   @Test
-  void B15_aReadOnlySecondCache_neverTakesTheDirectoryOver_evenWhenWritingIsAttempted() throws IOException {
-    try (DiskCache writer = open(TestDocuments.INSTANCE); DiskCache reader = open(TestDocuments.INSTANCE)) {
+  void B15_aReadOnlySecondCache_neverTakesTheDirectoryOver_evenWhenWritingIsAttempted()
+      throws IOException {
+    try (DiskCache writer = open(TestDocuments.INSTANCE);
+        DiskCache reader = open(TestDocuments.INSTANCE)) {
       reader.save("core", core, VERIFIED_AT, CONSUMED);
       assertThat(reader.writable()).isFalse();
       assertThat(reader.writeFailures()).isZero();

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class DocumentVerifierTest {
 
   private static final TestDocuments DOCS = new TestDocuments();
-  private static final String CONTENT = "{\"seats\":{\"crm\":40},\"support\":{\"email\":\"help@acme.example\"}}";
+  private static final String CONTENT =
+      "{\"seats\":{\"crm\":40},\"support\":{\"email\":\"help@acme.example\"}}";
 
   private final DocumentVerifier verifier = DOCS.verifier();
   private final TestDocuments.Signed genuine = DOCS.envelope("core", 12, CONTENT);
@@ -55,14 +56,16 @@ class DocumentVerifierTest {
     assertThat(document.envelope().namespace()).isEqualTo("core");
     assertThat(document.envelope().content()).isEqualTo(TestDocuments.json(CONTENT));
     assertThat(document.body()).isEqualTo(genuine.body());
-    assertThat(document.etag()).isEqualTo(ContentHash.of(genuine.body()).entityTag().toHeaderValue());
+    assertThat(document.etag())
+        .isEqualTo(ContentHash.of(genuine.body()).entityTag().toHeaderValue());
     assertThat(document.reprDigest()).isEqualTo(genuine.reprDigest());
     assertThat(document.signature()).isEqualTo(genuine.signature());
   }
 
   @Test
   void contentTypeWithParameters_isAccepted() throws Rejection {
-    Transport.Response response = with(genuine, "Content-Type", HoldfastHeaders.ENVELOPE_MEDIA_TYPE + "; charset=utf-8");
+    Transport.Response response =
+        with(genuine, "Content-Type", HoldfastHeaders.ENVELOPE_MEDIA_TYPE + "; charset=utf-8");
 
     assertThat(verifier.envelope(response, "core").revision()).isEqualTo(12);
   }
@@ -90,14 +93,16 @@ class DocumentVerifierTest {
     Map<String, String> headers = headersOf(genuine);
     headers.put(HoldfastHeaders.REPR_DIGEST, ContentHash.of(tampered).reprDigest());
 
-    assertRejected(TestDocuments.response(200, headers, tampered), "core", "the signature does not verify");
+    assertRejected(
+        TestDocuments.response(200, headers, tampered), "core", "the signature does not verify");
   }
 
   @Test
   void A10_md5OnlyDigest_isRejectedAsUnverifiable() {
     String md5 = "md5=:" + Base64.getEncoder().encodeToString(new byte[16]) + ":";
 
-    assertThatThrownBy(() -> verifier.envelope(with(genuine, HoldfastHeaders.REPR_DIGEST, md5), "core"))
+    assertThatThrownBy(
+            () -> verifier.envelope(with(genuine, HoldfastHeaders.REPR_DIGEST, md5), "core"))
         .isInstanceOf(Rejection.class)
         .hasMessageStartingWith("unverifiable Repr-Digest: ")
         .hasMessageContaining("no accepted algorithm")
@@ -106,7 +111,10 @@ class DocumentVerifierTest {
 
   @Test
   void malformedDigest_isRejectedAsUnverifiable() {
-    assertThatThrownBy(() -> verifier.envelope(with(genuine, HoldfastHeaders.REPR_DIGEST, "sha-256=abc"), "core"))
+    assertThatThrownBy(
+            () ->
+                verifier.envelope(
+                    with(genuine, HoldfastHeaders.REPR_DIGEST, "sha-256=abc"), "core"))
         .isInstanceOf(Rejection.class)
         .hasMessageStartingWith("unverifiable Repr-Digest: ");
   }
@@ -118,7 +126,9 @@ class DocumentVerifierTest {
 
   @Test
   void malformedSignature_isRejected() {
-    assertThatThrownBy(() -> verifier.envelope(with(genuine, HoldfastHeaders.SIGNATURE, "keyid=\"x\""), "core"))
+    assertThatThrownBy(
+            () ->
+                verifier.envelope(with(genuine, HoldfastHeaders.SIGNATURE, "keyid=\"x\""), "core"))
         .isInstanceOf(Rejection.class)
         .hasMessageStartingWith("malformed Holdfast-Signature: ")
         .hasMessageContaining("keyid, alg and sig");
@@ -129,7 +139,9 @@ class DocumentVerifierTest {
     DocumentSigner stranger = new DocumentSigner(TestDocuments.newKeyPair());
     String signature = stranger.sign(genuine.body()).toHeaderValue();
 
-    assertRejected(with(genuine, HoldfastHeaders.SIGNATURE, signature), "core",
+    assertRejected(
+        with(genuine, HoldfastHeaders.SIGNATURE, signature),
+        "core",
         "signed by key '" + stranger.verificationKey().keyId() + "', which is not trusted");
   }
 
@@ -137,7 +149,10 @@ class DocumentVerifierTest {
   void signatureOverOtherBytes_byTheTrustedKey_doesNotVerify() {
     String signature = DOCS.signer().sign("{}".getBytes(StandardCharsets.UTF_8)).toHeaderValue();
 
-    assertRejected(with(genuine, HoldfastHeaders.SIGNATURE, signature), "core", "the signature does not verify");
+    assertRejected(
+        with(genuine, HoldfastHeaders.SIGNATURE, signature),
+        "core",
+        "the signature does not verify");
   }
 
   @Test
@@ -145,18 +160,26 @@ class DocumentVerifierTest {
     SignatureHeader real = SignatureHeader.parse(genuine.signature());
     String downgraded = new SignatureHeader(real.keyId(), "none", real.signature()).toHeaderValue();
 
-    assertRejected(with(genuine, HoldfastHeaders.SIGNATURE, downgraded), "core", "the signature does not verify");
+    assertRejected(
+        with(genuine, HoldfastHeaders.SIGNATURE, downgraded),
+        "core",
+        "the signature does not verify");
   }
 
   @Test
   void C14_htmlContentType_isRejectedBeforeParsing() {
-    assertRejected(with(genuine, "Content-Type", "text/html; charset=utf-8"), "core",
+    assertRejected(
+        with(genuine, "Content-Type", "text/html; charset=utf-8"),
+        "core",
         "unexpected Content-Type text/html; charset=utf-8 (a proxy or captive portal?)");
   }
 
   @Test
   void C14_missingContentType_isRejected() {
-    assertRejected(with(genuine, "Content-Type", null), "core", "unexpected Content-Type null (a proxy or captive portal?)");
+    assertRejected(
+        with(genuine, "Content-Type", null),
+        "core",
+        "unexpected Content-Type null (a proxy or captive portal?)");
   }
 
   @Test
@@ -175,21 +198,25 @@ class DocumentVerifierTest {
 
   @Test
   void B3_envelopeForAnotherInstance_isRejected_evenThoughGenuinelySigned() {
-    TestDocuments.Signed foreign = DOCS.envelope("globex-prod", "core", 12, TestDocuments.json(CONTENT));
+    TestDocuments.Signed foreign =
+        DOCS.envelope("globex-prod", "core", 12, TestDocuments.json(CONTENT));
 
-    assertRejected(foreign.response(), "core", "the document is for instance 'globex-prod', not 'acme-prod'");
+    assertRejected(
+        foreign.response(), "core", "the document is for instance 'globex-prod', not 'acme-prod'");
   }
 
   @Test
   void envelopeForAnotherNamespace_isRejected() {
     TestDocuments.Signed features = DOCS.envelope("features", 12, CONTENT);
 
-    assertRejected(features.response(), "core", "the document is for namespace 'features', not 'core'");
+    assertRejected(
+        features.response(), "core", "the document is for namespace 'features', not 'core'");
   }
 
   @Test
   void malformedEnvelopeJson_signedAndDigested_isRejectedAsNotAnEnvelope() {
-    TestDocuments.Signed garbage = DOCS.sign("{\"format\":\"holdfast-envelope-1\",".getBytes(StandardCharsets.UTF_8));
+    TestDocuments.Signed garbage =
+        DOCS.sign("{\"format\":\"holdfast-envelope-1\",".getBytes(StandardCharsets.UTF_8));
 
     assertThatThrownBy(() -> verifier.envelope(garbage.response(), "core"))
         .isInstanceOf(Rejection.class)
@@ -198,7 +225,9 @@ class DocumentVerifierTest {
 
   @Test
   void C8_duplicateKeysInASignedEnvelope_areRejected() {
-    String body = new String(genuine.body(), StandardCharsets.UTF_8).replace("{\"seats\":{\"crm\":40}", "{\"seats\":{\"crm\":40,\"crm\":0}");
+    String body =
+        new String(genuine.body(), StandardCharsets.UTF_8)
+            .replace("{\"seats\":{\"crm\":40}", "{\"seats\":{\"crm\":40,\"crm\":0}");
     TestDocuments.Signed duplicated = DOCS.sign(body.getBytes(StandardCharsets.UTF_8));
 
     assertThatThrownBy(() -> verifier.envelope(duplicated.response(), "core"))
@@ -208,7 +237,8 @@ class DocumentVerifierTest {
 
   @Test
   void otherJsonShape_signed_isRejectedAsNotAnEnvelope() {
-    TestDocuments.Signed other = DOCS.sign("{\"error\":\"maintenance\"}".getBytes(StandardCharsets.UTF_8));
+    TestDocuments.Signed other =
+        DOCS.sign("{\"error\":\"maintenance\"}".getBytes(StandardCharsets.UTF_8));
 
     assertThatThrownBy(() -> verifier.envelope(other.response(), "core"))
         .isInstanceOf(Rejection.class)
@@ -217,10 +247,14 @@ class DocumentVerifierTest {
 
   @Test
   void stored_verifiesBytesAndHeadersFromDisk_likeAResponse() throws Rejection {
-    VerifiedDocument document = verifier.stored(genuine.body(), genuine.reprDigest(), genuine.signature(), "core");
+    VerifiedDocument document =
+        verifier.stored(genuine.body(), genuine.reprDigest(), genuine.signature(), "core");
 
     assertThat(document.revision()).isEqualTo(12);
-    assertThatThrownBy(() -> verifier.stored(genuine.body(), genuine.reprDigest(), genuine.signature(), "features"))
+    assertThatThrownBy(
+            () ->
+                verifier.stored(
+                    genuine.body(), genuine.reprDigest(), genuine.signature(), "features"))
         .isInstanceOf(Rejection.class)
         .hasMessageContaining("namespace 'core'");
   }
@@ -252,11 +286,15 @@ class DocumentVerifierTest {
     TestDocuments.Signed signed = DOCS.checksums(TestDocuments.INSTANCE, Map.of("core", entry));
 
     assertThatThrownBy(() -> verifier.checksums(with(signed, HoldfastHeaders.REPR_DIGEST, null)))
-        .isInstanceOf(Rejection.class).hasMessage("no Repr-Digest");
+        .isInstanceOf(Rejection.class)
+        .hasMessage("no Repr-Digest");
     assertThatThrownBy(() -> verifier.checksums(with(signed, HoldfastHeaders.SIGNATURE, null)))
-        .isInstanceOf(Rejection.class).hasMessage("no Holdfast-Signature");
-    assertThatThrownBy(() -> verifier.checksums(TestDocuments.response(404, headersOf(signed), signed.body())))
-        .isInstanceOf(Rejection.class).hasMessage("HTTP 404");
+        .isInstanceOf(Rejection.class)
+        .hasMessage("no Holdfast-Signature");
+    assertThatThrownBy(
+            () -> verifier.checksums(TestDocuments.response(404, headersOf(signed), signed.body())))
+        .isInstanceOf(Rejection.class)
+        .hasMessage("HTTP 404");
   }
 
   @Test

@@ -40,11 +40,18 @@ class FetchReporterTest {
       FetchReporter reporter = new FetchReporter(listeners);
 
       for (int status : new int[] {429, 500, 503, 401, 404}) {
-        reporter.reportUnusable(REPLICA, "core", Kind.DOCUMENT, status, "HTTP " + status, reporter.start());
+        reporter.reportUnusable(
+            REPLICA, "core", Kind.DOCUMENT, status, "HTTP " + status, reporter.start());
       }
 
-      for (Outcome expected : new Outcome[] {Outcome.UNAVAILABLE, Outcome.UNAVAILABLE, Outcome.UNAVAILABLE,
-          Outcome.REJECTED, Outcome.REJECTED}) {
+      for (Outcome expected :
+          new Outcome[] {
+            Outcome.UNAVAILABLE,
+            Outcome.UNAVAILABLE,
+            Outcome.UNAVAILABLE,
+            Outcome.REJECTED,
+            Outcome.REJECTED
+          }) {
         FetchEvent event = events.poll(10, TimeUnit.SECONDS);
         assertThat(event).isNotNull();
         assertThat(event.outcome()).as(event.reason()).isEqualTo(expected);
@@ -54,21 +61,24 @@ class FetchReporterTest {
   }
 
   @Test
-  void B12_aListenerThatBlocks_boundsTheQueue_dropsTheRest_andWarnsOnce() throws InterruptedException {
+  void B12_aListenerThatBlocks_boundsTheQueue_dropsTheRest_andWarnsOnce()
+      throws InterruptedException {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger delivered = new AtomicInteger();
     try (Listeners listeners = new Listeners(log)) {
-      listeners.add(event -> {
-        entered.countDown();
-        delivered.incrementAndGet();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
-      FetchEvent event = new FetchEvent(REPLICA, null, Kind.WATCH, Outcome.NOT_MODIFIED, "current", Duration.ZERO);
+      listeners.add(
+          event -> {
+            entered.countDown();
+            delivered.incrementAndGet();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
+      FetchEvent event =
+          new FetchEvent(REPLICA, null, Kind.WATCH, Outcome.NOT_MODIFIED, "current", Duration.ZERO);
       listeners.dispatch(event);
       assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 

@@ -3,8 +3,8 @@ package io.holdfast.client.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.holdfast.client.ConfigSnapshot;
 import io.holdfast.client.ApplicationHealth;
+import io.holdfast.client.ConfigSnapshot;
 import io.holdfast.client.ExpiredPolicy;
 import io.holdfast.client.HoldfastClient;
 import java.io.IOException;
@@ -38,40 +38,73 @@ class HeartbeatsTest {
     }
   }
 
-  private Heartbeats heartbeats(Duration interval, Supplier<Map<String, Long>> seats) throws IOException {
-    trackers.put("core", new NamespaceTracker("core", Duration.ofHours(8), Duration.ofMinutes(5),
-        ExpiredPolicy.SERVE_LAST_KNOWN_GOOD, time.ticker(), time.clock(), ConfigSnapshot::new, log));
+  private Heartbeats heartbeats(Duration interval, Supplier<Map<String, Long>> seats)
+      throws IOException {
+    trackers.put(
+        "core",
+        new NamespaceTracker(
+            "core",
+            Duration.ofHours(8),
+            Duration.ofMinutes(5),
+            ExpiredPolicy.SERVE_LAST_KNOWN_GOOD,
+            time.ticker(),
+            time.clock(),
+            ConfigSnapshot::new,
+            log));
     Replicas replicas = new Replicas(List.of(closedReplica()), time.ticker());
-    Transport transport = new Transport(Duration.ofSeconds(1), "token", 1 << 20, "test", null, null);
+    Transport transport =
+        new Transport(Duration.ofSeconds(1), "token", 1 << 20, "test", null, null);
     // A loop that never ran: no success and no error yet.
-    SyncProgress loop = new SyncProgress() {
-      @Override
-      public String lastError() {
-        return null;
-      }
+    SyncProgress loop =
+        new SyncProgress() {
+          @Override
+          public String lastError() {
+            return null;
+          }
 
-      @Override
-      public Instant lastSuccess() {
-        return null;
-      }
-    };
-    return new Heartbeats(TestDocuments.INSTANCE, trackers, replicas, transport, loop, interval, Duration.ofSeconds(1),
-        time.clock(), new Random(1), "0.1.0", seats, applicationHealth::get, null, log);
+          @Override
+          public Instant lastSuccess() {
+            return null;
+          }
+        };
+    return new Heartbeats(
+        TestDocuments.INSTANCE,
+        trackers,
+        replicas,
+        transport,
+        loop,
+        interval,
+        Duration.ofSeconds(1),
+        time.clock(),
+        new Random(1),
+        "0.1.0",
+        seats,
+        applicationHealth::get,
+        null,
+        log);
   }
 
   @Test
   void B12_aThrowingSeatsSupplier_doesNotEndTheHeartbeats() throws Exception {
     CountDownLatch beats = new CountDownLatch(3);
-    Heartbeats heartbeats = heartbeats(Duration.ofMillis(20), () -> {
-      beats.countDown();
-      throw new IllegalStateException("seat counter unavailable");
-    });
+    Heartbeats heartbeats =
+        heartbeats(
+            Duration.ofMillis(20),
+            () -> {
+              beats.countDown();
+              throw new IllegalStateException("seat counter unavailable");
+            });
     try {
       heartbeats.start();
 
-      assertThat(beats.await(20, TimeUnit.SECONDS)).as("three beats despite the failing supplier").isTrue();
-      assertThat(log.lines()).anyMatch(l -> l.message().contains("heartbeat not sent")
-          && l.message().contains("seat counter unavailable"));
+      assertThat(beats.await(20, TimeUnit.SECONDS))
+          .as("three beats despite the failing supplier")
+          .isTrue();
+      assertThat(log.lines())
+          .anyMatch(
+              l ->
+                  l.message().contains("heartbeat not sent")
+                      && l.message().contains("seat counter unavailable"));
     } finally {
       heartbeats.close();
     }
@@ -90,9 +123,11 @@ class HeartbeatsTest {
       assertThat(report.path("sdkVersion").asText()).isEqualTo("0.1.0");
       assertThat(report.path("sentAt").asText()).isEqualTo(time.now().toString());
       assertThat(report.path("namespaces").path("core").path("revision").asLong()).isEqualTo(5);
-      assertThat(report.path("namespaces").path("core").path("etag").asText()).isEqualTo(document.etag());
+      assertThat(report.path("namespaces").path("core").path("etag").asText())
+          .isEqualTo(document.etag());
       assertThat(report.path("namespaces").path("core").path("status").asText()).isEqualTo("STALE");
-      assertThat(report.path("namespaces").path("core").path("reason").asText()).isEqualTo("replica-a: unreachable");
+      assertThat(report.path("namespaces").path("core").path("reason").asText())
+          .isEqualTo("replica-a: unreachable");
       assertThat(report.path("seatsInUse").path("crm").asLong()).isEqualTo(12);
     } finally {
       heartbeats.close();
@@ -101,8 +136,14 @@ class HeartbeatsTest {
 
   /** The value as the client holds it once told: stamped with the time of the change. */
   private ApplicationHealth reported(ApplicationHealth health) {
-    try (HoldfastClient client = HoldfastClient.builder().replicas(URI.create("http://127.0.0.1:9"))
-        .instance(TestDocuments.INSTANCE, "token").trustedKey(DOCS.key()).namespaces("core").clock(time.clock()).build()) {
+    try (HoldfastClient client =
+        HoldfastClient.builder()
+            .replicas(URI.create("http://127.0.0.1:9"))
+            .instance(TestDocuments.INSTANCE, "token")
+            .trustedKey(DOCS.key())
+            .namespaces("core")
+            .clock(time.clock())
+            .build()) {
       client.reportApplicationHealth(health);
       return client.applicationHealth().orElseThrow();
     }

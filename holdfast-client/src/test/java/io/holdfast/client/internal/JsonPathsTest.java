@@ -7,9 +7,10 @@ import org.junit.jupiter.api.Test;
 
 class JsonPathsTest {
 
-  private static final JsonNode DOC = TestDocuments.json(
-      "{\"support\":{\"email\":\"help@acme.example\"},\"a.b\":{\"c\":1},\"x/y\":{\"t~u\":2},\"~1\":3,"
-          + "\"items\":[{\"name\":\"first\"},{\"name\":\"second\"}],\"0\":\"zero-key\",\"\":\"empty-key\"}");
+  private static final JsonNode DOC =
+      TestDocuments.json(
+          "{\"support\":{\"email\":\"help@acme.example\"},\"a.b\":{\"c\":1},\"x/y\":{\"t~u\":2},\"~1\":3,"
+              + "\"items\":[{\"name\":\"first\"},{\"name\":\"second\"}],\"0\":\"zero-key\",\"\":\"empty-key\"}");
 
   private final JsonPaths paths = new JsonPaths();
 

@@ -23,8 +23,16 @@ class ListenersTest {
   private final ManualTime time = new ManualTime();
   private final RecordingLogger log = new RecordingLogger();
   private final Listeners listeners = new Listeners(log);
-  private final NamespaceTracker tracker = new NamespaceTracker("core", Duration.ofHours(8), Duration.ofMinutes(5),
-      ExpiredPolicy.SERVE_LAST_KNOWN_GOOD, time.ticker(), time.clock(), ConfigSnapshot::new, new RecordingLogger());
+  private final NamespaceTracker tracker =
+      new NamespaceTracker(
+          "core",
+          Duration.ofHours(8),
+          Duration.ofMinutes(5),
+          ExpiredPolicy.SERVE_LAST_KNOWN_GOOD,
+          time.ticker(),
+          time.clock(),
+          ConfigSnapshot::new,
+          new RecordingLogger());
 
   @AfterEach
   void close() {
@@ -36,14 +44,16 @@ class ListenersTest {
     CountDownLatch called = new CountDownLatch(1);
     AtomicReference<ConfigSnapshot> previous = new AtomicReference<>();
     AtomicReference<ConfigSnapshot> current = new AtomicReference<>();
-    listeners.add((before, after) -> {
-      throw new IllegalStateException("application bug");
-    });
-    listeners.add((before, after) -> {
-      previous.set(before);
-      current.set(after);
-      called.countDown();
-    });
+    listeners.add(
+        (before, after) -> {
+          throw new IllegalStateException("application bug");
+        });
+    listeners.add(
+        (before, after) -> {
+          previous.set(before);
+          current.set(after);
+          called.countDown();
+        });
 
     listeners.dispatch(tracker.adopt(DOCS.document("core", 3, "{\"seats\":7}"), "replica-a"));
 
@@ -51,22 +61,28 @@ class ListenersTest {
     assertThat(previous.get()).as("no previous document: null, not an empty snapshot").isNull();
     assertThat(current.get().revision()).isEqualTo(3);
     assertThat(current.get().getInt("seats", -1)).isEqualTo(7);
-    assertThat(log.lines()).anyMatch(l -> l.level() == Level.WARNING
-        && l.message().contains("a change listener failed on namespace core")
-        && l.thrown() instanceof IllegalStateException);
+    assertThat(log.lines())
+        .anyMatch(
+            l ->
+                l.level() == Level.WARNING
+                    && l.message().contains("a change listener failed on namespace core")
+                    && l.thrown() instanceof IllegalStateException);
   }
 
   @Test
-  void B12_aThrowingStatusListener_doesNotStopTheNextOne_norLaterNotifications() throws InterruptedException {
+  void B12_aThrowingStatusListener_doesNotStopTheNextOne_norLaterNotifications()
+      throws InterruptedException {
     CountDownLatch twoChanges = new CountDownLatch(2);
     List<Status> seen = new CopyOnWriteArrayList<>();
-    listeners.add((String ns, Freshness before, Freshness after) -> {
-      throw new IllegalStateException("application bug");
-    });
-    listeners.add((String ns, Freshness before, Freshness after) -> {
-      seen.add(after.status());
-      twoChanges.countDown();
-    });
+    listeners.add(
+        (String ns, Freshness before, Freshness after) -> {
+          throw new IllegalStateException("application bug");
+        });
+    listeners.add(
+        (String ns, Freshness before, Freshness after) -> {
+          seen.add(after.status());
+          twoChanges.countDown();
+        });
     tracker.adopt(DOCS.document("core", 3, "{\"seats\":7}"), "replica-a");
 
     listeners.dispatch(tracker.fail("replica-a: unreachable"));
@@ -80,10 +96,11 @@ class ListenersTest {
   void changeListener_receivesThePreviousDocument_onAnUpdate() throws InterruptedException {
     CountDownLatch updated = new CountDownLatch(2);
     List<Long> previousRevisions = new CopyOnWriteArrayList<>();
-    listeners.add((before, after) -> {
-      previousRevisions.add(before == null ? -1 : before.revision());
-      updated.countDown();
-    });
+    listeners.add(
+        (before, after) -> {
+          previousRevisions.add(before == null ? -1 : before.revision());
+          updated.countDown();
+        });
 
     listeners.dispatch(tracker.adopt(DOCS.document("core", 3, "{\"seats\":7}"), "replica-a"));
     listeners.dispatch(tracker.adopt(DOCS.document("core", 4, "{\"seats\":9}"), "replica-a"));
@@ -96,10 +113,11 @@ class ListenersTest {
   void I5_aStatusOnlyReadsSaw_isAnnouncedBeforeTheNextOne() throws InterruptedException {
     CountDownLatch both = new CountDownLatch(2);
     List<String> seen = new CopyOnWriteArrayList<>();
-    listeners.add((String ns, Freshness before, Freshness after) -> {
-      seen.add(before.status() + "->" + after.status());
-      both.countDown();
-    });
+    listeners.add(
+        (String ns, Freshness before, Freshness after) -> {
+          seen.add(before.status() + "->" + after.status());
+          both.countDown();
+        });
     tracker.adopt(DOCS.document("core", 3, "{\"seats\":7}"), "replica-a");
     time.advance(Duration.ofMinutes(5));
     assertThat(tracker.read().status()).isEqualTo(Status.STALE);
@@ -115,12 +133,13 @@ class ListenersTest {
     List<String> calls = new CopyOnWriteArrayList<>();
     CountDownLatch marker = new CountDownLatch(1);
     listeners.add((before, after) -> calls.add("change r" + after.revision()));
-    listeners.add((String ns, Freshness before, Freshness after) -> {
-      calls.add("status " + after.status());
-      if (after.status() == Status.STALE) {
-        marker.countDown();
-      }
-    });
+    listeners.add(
+        (String ns, Freshness before, Freshness after) -> {
+          calls.add("status " + after.status());
+          if (after.status() == Status.STALE) {
+            marker.countDown();
+          }
+        });
     VerifiedDocument document = DOCS.document("core", 3, "{\"seats\":7}");
     listeners.dispatch(tracker.adopt(document, "replica-a"));
 

@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Time the test drives: a monotonic ticker (an {@link AtomicLong}) and a wall clock that only
- * move when told. {@link #advance} moves both; {@link #jumpWall} moves only the wall clock, as
- * an NTP step would.
+ * Time the test drives: a monotonic ticker (an {@link AtomicLong}) and a wall clock that only move
+ * when told. {@link #advance} moves both; {@link #jumpWall} moves only the wall clock, as an NTP
+ * step would.
  */
 public final class ManualTime {
 

@@ -19,16 +19,28 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 
 /**
- * The tracker against an independent model, over random histories of verified adoptions,
- * refused rollbacks and equivocations, failures, confirmations, reads, and monotonic and wall
- * time moving independently (FAULTS I1, I2, I4, I12).
+ * The tracker against an independent model, over random histories of verified adoptions, refused
+ * rollbacks and equivocations, failures, confirmations, reads, and monotonic and wall time moving
+ * independently (FAULTS I1, I2, I4, I12).
  */
 class NamespaceTrackerPropertiesTest {
 
   private static final TestDocuments DOCS = new TestDocuments();
   private static final long HOUR = Duration.ofHours(1).toNanos();
 
-  enum Kind { ADOPT_NEWER, ADOPT_SAME, ADOPT_OLDER, ADOPT_EQUIVOCATING, FAIL, CONFIRM, TICK, READ, ADVANCE, ADVANCE_TO_EDGE, JUMP_WALL }
+  enum Kind {
+    ADOPT_NEWER,
+    ADOPT_SAME,
+    ADOPT_OLDER,
+    ADOPT_EQUIVOCATING,
+    FAIL,
+    CONFIRM,
+    TICK,
+    READ,
+    ADVANCE,
+    ADVANCE_TO_EDGE,
+    JUMP_WALL
+  }
 
   /** One step; {@code amount} is a duration in nanoseconds or a content seed, by kind. */
   record Event(Kind kind, long amount) {}
@@ -85,8 +97,16 @@ class NamespaceTrackerPropertiesTest {
     long grace = Duration.ofMinutes(graceMinutes).toNanos();
     long staleAfter = Math.max(1, (long) (grace * staleFraction));
     ManualTime time = new ManualTime();
-    NamespaceTracker tracker = new NamespaceTracker("core", Duration.ofNanos(grace), Duration.ofNanos(staleAfter), policy,
-        time.ticker(), time.clock(), ConfigSnapshot::new, new RecordingLogger());
+    NamespaceTracker tracker =
+        new NamespaceTracker(
+            "core",
+            Duration.ofNanos(grace),
+            Duration.ofNanos(staleAfter),
+            policy,
+            time.ticker(),
+            time.clock(),
+            ConfigSnapshot::new,
+            new RecordingLogger());
     Model model = new Model(grace, staleAfter, policy);
     Status notified = Status.INITIALIZING;
     Status unannounced = null;
@@ -97,50 +117,62 @@ class NamespaceTrackerPropertiesTest {
       NamespaceTracker.Transition transition = null;
       boolean expectContentChange = false;
       switch (event.kind()) {
-        case ADOPT_NEWER: {
-          VerifiedDocument doc = document(model.maxRevision + 1 + (event.amount() & 3), event.amount(), nonce++);
-          assertThat(tracker.refusal(doc)).isNull();
-          expectContentChange = model.held == null || !model.held.etag().equals(doc.etag());
-          transition = tracker.adopt(doc, "replica");
-          model.held = doc;
-          model.maxRevision = doc.revision();
-          model.verified(time.tick());
-          break;
-        }
-        case ADOPT_SAME: {
-          if (model.held == null) {
-            continue;
+        case ADOPT_NEWER:
+          {
+            VerifiedDocument doc =
+                document(model.maxRevision + 1 + (event.amount() & 3), event.amount(), nonce++);
+            assertThat(tracker.refusal(doc)).isNull();
+            expectContentChange = model.held == null || !model.held.etag().equals(doc.etag());
+            transition = tracker.adopt(doc, "replica");
+            model.held = doc;
+            model.maxRevision = doc.revision();
+            model.verified(time.tick());
+            break;
           }
-          // The same bytes again, as another replica would serve them.
-          VerifiedDocument same = new VerifiedDocument(model.held.envelope(), model.held.body().clone(), model.held.etag(),
-              model.held.reprDigest(), model.held.signature());
-          assertThat(tracker.refusal(same)).isNull();
-          transition = tracker.adopt(same, "replica");
-          model.verified(time.tick());
-          break;
-        }
+        case ADOPT_SAME:
+          {
+            if (model.held == null) {
+              continue;
+            }
+            // The same bytes again, as another replica would serve them.
+            VerifiedDocument same =
+                new VerifiedDocument(
+                    model.held.envelope(),
+                    model.held.body().clone(),
+                    model.held.etag(),
+                    model.held.reprDigest(),
+                    model.held.signature());
+            assertThat(tracker.refusal(same)).isNull();
+            transition = tracker.adopt(same, "replica");
+            model.verified(time.tick());
+            break;
+          }
         case ADOPT_OLDER:
-        case ADOPT_EQUIVOCATING: {
-          if (model.held == null || (event.kind() == Kind.ADOPT_OLDER && model.maxRevision < 2)) {
-            continue;
+        case ADOPT_EQUIVOCATING:
+          {
+            if (model.held == null || (event.kind() == Kind.ADOPT_OLDER && model.maxRevision < 2)) {
+              continue;
+            }
+            long revision =
+                event.kind() == Kind.ADOPT_OLDER
+                    ? 1 + Math.floorMod(event.amount(), model.maxRevision - 1)
+                    : model.maxRevision;
+            VerifiedDocument attack = document(revision, event.amount(), nonce++);
+            String refusal = tracker.refusal(attack);
+            assertThat(refusal)
+                .contains(event.kind() == Kind.ADOPT_OLDER ? "rollback" : "equivocation");
+            if (refusal == null) {
+              transition = tracker.adopt(attack, "replica");
+            }
+            break;
           }
-          long revision = event.kind() == Kind.ADOPT_OLDER
-              ? 1 + Math.floorMod(event.amount(), model.maxRevision - 1)
-              : model.maxRevision;
-          VerifiedDocument attack = document(revision, event.amount(), nonce++);
-          String refusal = tracker.refusal(attack);
-          assertThat(refusal).contains(event.kind() == Kind.ADOPT_OLDER ? "rollback" : "equivocation");
-          if (refusal == null) {
-            transition = tracker.adopt(attack, "replica");
+        case FAIL:
+          {
+            String reason = "failure #" + event.amount();
+            transition = tracker.fail(reason);
+            model.lastFailure = reason;
+            break;
           }
-          break;
-        }
-        case FAIL: {
-          String reason = "failure #" + event.amount();
-          transition = tracker.fail(reason);
-          model.lastFailure = reason;
-          break;
-        }
         case CONFIRM:
           transition = tracker.confirm("replica");
           model.verified(time.tick());
@@ -154,17 +186,21 @@ class NamespaceTrackerPropertiesTest {
         case ADVANCE:
           time.advanceNanos(event.amount());
           break;
-        case ADVANCE_TO_EDGE: {
-          // Land exactly on, or one nanosecond before, the stale or the expiry deadline.
-          if (model.held == null) {
-            continue;
+        case ADVANCE_TO_EDGE:
+          {
+            // Land exactly on, or one nanosecond before, the stale or the expiry deadline.
+            if (model.held == null) {
+              continue;
+            }
+            long deadline =
+                model.lastVerifiedTick
+                    + ((event.amount() & 2) == 0 ? staleAfter : grace)
+                    - (event.amount() & 1);
+            if (deadline - time.tick() > 0) {
+              time.advanceNanos(deadline - time.tick());
+            }
+            break;
           }
-          long deadline = model.lastVerifiedTick + ((event.amount() & 2) == 0 ? staleAfter : grace) - (event.amount() & 1);
-          if (deadline - time.tick() > 0) {
-            time.advanceNanos(deadline - time.tick());
-          }
-          break;
-        }
         case JUMP_WALL:
           time.jumpWall(Duration.ofNanos(event.amount()));
           break;
@@ -182,8 +218,12 @@ class NamespaceTrackerPropertiesTest {
         assertThat(transition.statusChanged()).isEqualTo(notified != expected);
         assertThat(transition.contentChanged()).isEqualTo(expectContentChange);
         // A status only reads saw since the last announcement is announced on the way (I5).
-        Status passed = unannounced != null && unannounced != notified && unannounced != expected ? unannounced : null;
-        assertThat(transition.passedThrough() == null ? null : transition.passedThrough().status()).isEqualTo(passed);
+        Status passed =
+            unannounced != null && unannounced != notified && unannounced != expected
+                ? unannounced
+                : null;
+        assertThat(transition.passedThrough() == null ? null : transition.passedThrough().status())
+            .isEqualTo(passed);
         notified = expected;
         unannounced = null;
       } else if (current.status() != previous.status()) {
@@ -202,7 +242,8 @@ class NamespaceTrackerPropertiesTest {
         if (transition != null || expected == Status.EXPIRED) {
           assertThat(current.freshness().graceRemaining()).isEqualTo(remaining);
         } else {
-          assertThat(current.freshness().graceRemaining()).isBetween(remaining, Duration.ofNanos(grace));
+          assertThat(current.freshness().graceRemaining())
+              .isBetween(remaining, Duration.ofNanos(grace));
         }
         if (expected == Status.STALE && model.lastFailure != null) {
           assertThat(current.freshness().reason()).isEqualTo(model.lastFailure);
@@ -247,24 +288,27 @@ class NamespaceTrackerPropertiesTest {
 
   @Provide
   Arbitrary<List<Event>> histories() {
-    Arbitrary<Long> durations = Arbitraries.oneOf(
-        Arbitraries.longs().between(0, 1_000),
-        Arbitraries.longs().between(0, Duration.ofMinutes(10).toNanos()),
-        Arbitraries.longs().between(0, 10 * HOUR));
+    Arbitrary<Long> durations =
+        Arbitraries.oneOf(
+            Arbitraries.longs().between(0, 1_000),
+            Arbitraries.longs().between(0, Duration.ofMinutes(10).toNanos()),
+            Arbitraries.longs().between(0, 10 * HOUR));
     Arbitrary<Long> wallJumps = Arbitraries.longs().between(-48 * HOUR, 48 * HOUR);
     Arbitrary<Long> seeds = Arbitraries.longs().between(0, 1_000_000);
-    Arbitrary<Event> events = Arbitraries.frequencyOf(
-        Tuple.of(5, seeds.map(s -> new Event(Kind.ADOPT_NEWER, s))),
-        Tuple.of(2, seeds.map(s -> new Event(Kind.ADOPT_SAME, s))),
-        Tuple.of(3, seeds.map(s -> new Event(Kind.ADOPT_OLDER, s))),
-        Tuple.of(3, seeds.map(s -> new Event(Kind.ADOPT_EQUIVOCATING, s))),
-        Tuple.of(6, seeds.map(s -> new Event(Kind.FAIL, s))),
-        Tuple.of(4, Arbitraries.just(new Event(Kind.CONFIRM, 0))),
-        Tuple.of(4, Arbitraries.just(new Event(Kind.TICK, 0))),
-        Tuple.of(3, Arbitraries.just(new Event(Kind.READ, 0))),
-        Tuple.of(8, durations.map(d -> new Event(Kind.ADVANCE, d))),
-        Tuple.of(4, Arbitraries.longs().between(0, 3).map(d -> new Event(Kind.ADVANCE_TO_EDGE, d))),
-        Tuple.of(3, wallJumps.map(d -> new Event(Kind.JUMP_WALL, d))));
+    Arbitrary<Event> events =
+        Arbitraries.frequencyOf(
+            Tuple.of(5, seeds.map(s -> new Event(Kind.ADOPT_NEWER, s))),
+            Tuple.of(2, seeds.map(s -> new Event(Kind.ADOPT_SAME, s))),
+            Tuple.of(3, seeds.map(s -> new Event(Kind.ADOPT_OLDER, s))),
+            Tuple.of(3, seeds.map(s -> new Event(Kind.ADOPT_EQUIVOCATING, s))),
+            Tuple.of(6, seeds.map(s -> new Event(Kind.FAIL, s))),
+            Tuple.of(4, Arbitraries.just(new Event(Kind.CONFIRM, 0))),
+            Tuple.of(4, Arbitraries.just(new Event(Kind.TICK, 0))),
+            Tuple.of(3, Arbitraries.just(new Event(Kind.READ, 0))),
+            Tuple.of(8, durations.map(d -> new Event(Kind.ADVANCE, d))),
+            Tuple.of(
+                4, Arbitraries.longs().between(0, 3).map(d -> new Event(Kind.ADVANCE_TO_EDGE, d))),
+            Tuple.of(3, wallJumps.map(d -> new Event(Kind.JUMP_WALL, d))));
     return events.list().ofMinSize(1).ofMaxSize(60);
   }
 
@@ -274,16 +318,26 @@ class NamespaceTrackerPropertiesTest {
       @ForAll("wallOffsetMinutes") Long verifiedMinutesAgo) {
     ManualTime time = new ManualTime();
     Duration grace = Duration.ofHours(8);
-    NamespaceTracker tracker = new NamespaceTracker("core", grace, Duration.ofMinutes(5), ExpiredPolicy.SERVE_LAST_KNOWN_GOOD,
-        time.ticker(), time.clock(), ConfigSnapshot::new, new RecordingLogger());
+    NamespaceTracker tracker =
+        new NamespaceTracker(
+            "core",
+            grace,
+            Duration.ofMinutes(5),
+            ExpiredPolicy.SERVE_LAST_KNOWN_GOOD,
+            time.ticker(),
+            time.clock(),
+            ConfigSnapshot::new,
+            new RecordingLogger());
     Instant verifiedAt = time.now().minus(Duration.ofMinutes(verifiedMinutesAgo));
 
     tracker.restore(document(1, 3, 0), verifiedAt, Duration.ofMinutes(consumedMinutes));
 
-    long used = Math.min(grace.toMinutes(), Math.max(0, Math.max(consumedMinutes, verifiedMinutesAgo)));
+    long used =
+        Math.min(grace.toMinutes(), Math.max(0, Math.max(consumedMinutes, verifiedMinutesAgo)));
     ConfigSnapshot snapshot = tracker.read();
     assertThat(snapshot.freshness().graceRemaining()).isEqualTo(grace.minusMinutes(used));
-    assertThat(snapshot.status()).isEqualTo(used >= grace.toMinutes() ? Status.EXPIRED : Status.STALE);
+    assertThat(snapshot.status())
+        .isEqualTo(used >= grace.toMinutes() ? Status.EXPIRED : Status.STALE);
     assertThat(snapshot.getLong("seats", -1)).isEqualTo(3);
   }
 

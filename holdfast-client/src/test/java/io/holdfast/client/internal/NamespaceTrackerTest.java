@@ -19,11 +19,14 @@ class NamespaceTrackerTest {
 
   private final ManualTime time = new ManualTime();
   private final RecordingLogger log = new RecordingLogger();
-  private final VerifiedDocument rev1 = DOCS.document("core", 1, "{\"seats\":10,\"plan\":\"gold\"}");
-  private final VerifiedDocument rev2 = DOCS.document("core", 2, "{\"seats\":25,\"plan\":\"gold\"}");
+  private final VerifiedDocument rev1 =
+      DOCS.document("core", 1, "{\"seats\":10,\"plan\":\"gold\"}");
+  private final VerifiedDocument rev2 =
+      DOCS.document("core", 2, "{\"seats\":25,\"plan\":\"gold\"}");
 
   private NamespaceTracker tracker(ExpiredPolicy policy) {
-    return new NamespaceTracker("core", GRACE, STALE_AFTER, policy, time.ticker(), time.clock(), ConfigSnapshot::new, log);
+    return new NamespaceTracker(
+        "core", GRACE, STALE_AFTER, policy, time.ticker(), time.clock(), ConfigSnapshot::new, log);
   }
 
   private NamespaceTracker tracker() {
@@ -146,7 +149,9 @@ class NamespaceTrackerTest {
     assertThat(tickedJustBefore.freshness().graceRemaining()).isEqualTo(Duration.ofNanos(1));
     assertThat(atGrace.status()).isEqualTo(Status.EXPIRED);
     assertThat(atGrace.freshness().graceRemaining()).isZero();
-    assertThat(atGrace.freshness().reason()).contains("grace period of PT8H used up").contains("all replicas down");
+    assertThat(atGrace.freshness().reason())
+        .contains("grace period of PT8H used up")
+        .contains("all replicas down");
     assertThat(atGrace.freshness().since()).isEqualTo(time.now());
     assertThat(atGrace.getInt("seats", -1)).isEqualTo(10);
   }
@@ -164,7 +169,8 @@ class NamespaceTrackerTest {
     time.advanceNanos(GRACE.toNanos() - 1);
     time.jumpWall(Duration.ofDays(-2));
     assertThat(tracker.read().status()).isEqualTo(Status.STALE);
-    assertThat(tracker.tick().current().freshness().graceRemaining()).isEqualTo(Duration.ofNanos(1));
+    assertThat(tracker.tick().current().freshness().graceRemaining())
+        .isEqualTo(Duration.ofNanos(1));
 
     time.advanceNanos(1);
     time.jumpWall(Duration.ofDays(-1));
@@ -259,7 +265,8 @@ class NamespaceTrackerTest {
     NamespaceTracker tracker = tracker();
     tracker.adopt(rev2, "replica-a");
 
-    assertThat(tracker.refusal(rev1)).isEqualTo("revision 1 is older than the held revision 2 (rollback)");
+    assertThat(tracker.refusal(rev1))
+        .isEqualTo("revision 1 is older than the held revision 2 (rollback)");
   }
 
   @Test
@@ -268,7 +275,8 @@ class NamespaceTrackerTest {
     tracker.adopt(rev2, "replica-a");
     VerifiedDocument other = DOCS.document("core", 2, "{\"seats\":0}");
 
-    assertThat(tracker.refusal(other)).isEqualTo("revision 2 was served with different content (equivocation)");
+    assertThat(tracker.refusal(other))
+        .isEqualTo("revision 2 was served with different content (equivocation)");
   }
 
   @Test
@@ -277,7 +285,8 @@ class NamespaceTrackerTest {
     assertThat(tracker.refusal(rev2)).isNull();
     tracker.adopt(rev1, "replica-a");
 
-    assertThat(tracker.refusal(DOCS.document("core", 1, "{\"seats\":10,\"plan\":\"gold\"}"))).isNull();
+    assertThat(tracker.refusal(DOCS.document("core", 1, "{\"seats\":10,\"plan\":\"gold\"}")))
+        .isNull();
     assertThat(tracker.refusal(rev2)).isNull();
   }
 
@@ -287,7 +296,8 @@ class NamespaceTrackerTest {
     tracker.adopt(rev1, "replica-a");
     tracker.fail("replica-a: timeout");
 
-    NamespaceTracker.Transition t = tracker.adopt(DOCS.document("core", 1, "{\"seats\":10,\"plan\":\"gold\"}"), "replica-b");
+    NamespaceTracker.Transition t =
+        tracker.adopt(DOCS.document("core", 1, "{\"seats\":10,\"plan\":\"gold\"}"), "replica-b");
 
     assertThat(t.contentChanged()).isFalse();
     assertThat(t.statusChanged()).isTrue();
@@ -320,7 +330,8 @@ class NamespaceTrackerTest {
     assertThat(t.statusChanged()).isTrue();
     ConfigSnapshot snapshot = tracker.read();
     assertThat(snapshot.status()).isEqualTo(Status.STALE);
-    assertThat(snapshot.freshness().reason()).isEqualTo("loaded from the disk cache; not yet confirmed by a replica");
+    assertThat(snapshot.freshness().reason())
+        .isEqualTo("loaded from the disk cache; not yet confirmed by a replica");
     assertThat(snapshot.freshness().lastVerifiedAt()).isEqualTo(verifiedAt);
     assertThat(snapshot.freshness().graceRemaining()).isEqualTo(Duration.ofHours(6));
     assertThat(snapshot.getInt("seats", -1)).isEqualTo(10);
@@ -357,7 +368,8 @@ class NamespaceTrackerTest {
 
   @Test
   void B2_restore_withAbsurdTimesFromADamagedCacheFile_isExpired_neverThrows() {
-    // verifiedAt and graceConsumed are not covered by the signature: a flipped digit must not break start-up.
+    // verifiedAt and graceConsumed are not covered by the signature: a flipped digit must not break
+    // start-up.
     NamespaceTracker ancient = tracker();
     ancient.restore(rev1, Instant.parse("0026-01-01T00:00:00Z"), Duration.ZERO);
     NamespaceTracker huge = tracker();
@@ -427,7 +439,9 @@ class NamespaceTrackerTest {
     assertThat(log.count(Level.INFO, "INITIALIZING -> FRESH")).isEqualTo(1);
     assertThat(log.count(Level.WARNING, "FRESH -> STALE")).isEqualTo(1);
     assertThat(log.count(Level.WARNING, "STALE -> EXPIRED")).isEqualTo(1);
-    assertThat(log.lines()).filteredOn(l -> l.level() == Level.WARNING || l.level() == Level.INFO).hasSize(3);
+    assertThat(log.lines())
+        .filteredOn(l -> l.level() == Level.WARNING || l.level() == Level.INFO)
+        .hasSize(3);
   }
 
   @Test

@@ -38,6 +38,10 @@ public final class RecordingLogger implements System.Logger {
 
   @Override
   public void log(Level level, ResourceBundle bundle, String format, Object... params) {
-    lines.add(new Line(level, params == null || params.length == 0 ? format : MessageFormat.format(format, params), null));
+    lines.add(
+        new Line(
+            level,
+            params == null || params.length == 0 ? format : MessageFormat.format(format, params),
+            null));
   }
 }

@@ -79,7 +79,8 @@ public final class TestDocuments {
 
   /** Signs arbitrary bytes, with the digest of the same bytes. */
   public Signed sign(byte[] body) {
-    return new Signed(body.clone(), ContentHash.of(body).reprDigest(), signer.sign(body).toHeaderValue());
+    return new Signed(
+        body.clone(), ContentHash.of(body).reprDigest(), signer.sign(body).toHeaderValue());
   }
 
   public Signed envelope(String instance, String namespace, long revision, JsonNode content) {

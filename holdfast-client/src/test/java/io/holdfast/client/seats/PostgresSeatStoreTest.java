@@ -17,8 +17,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The JDBC store on a real PostgreSQL at 127.0.0.1:5432 (user {@code postgres}, trust auth), in a
- * database created for this run and dropped after it. An unreachable server fails these tests;
- * it never skips them.
+ * database created for this run and dropped after it. An unreachable server fails these tests; it
+ * never skips them.
  */
 class PostgresSeatStoreTest extends SeatStoreContract {
 
@@ -28,8 +28,10 @@ class PostgresSeatStoreTest extends SeatStoreContract {
 
   @BeforeAll
   static void createDatabase() throws SQLException {
-    database = "holdfast_seats_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-    try (Connection admin = source("postgres").getConnection(); Statement statement = admin.createStatement()) {
+    database =
+        "holdfast_seats_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+    try (Connection admin = source("postgres").getConnection();
+        Statement statement = admin.createStatement()) {
       statement.execute("CREATE DATABASE " + database);
     }
     dataSource = source(database);
@@ -38,7 +40,8 @@ class PostgresSeatStoreTest extends SeatStoreContract {
   @AfterAll
   static void dropDatabase() throws SQLException {
     if (database != null) {
-      try (Connection admin = source("postgres").getConnection(); Statement statement = admin.createStatement()) {
+      try (Connection admin = source("postgres").getConnection();
+          Statement statement = admin.createStatement()) {
         statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
       }
     }
@@ -72,7 +75,10 @@ class PostgresSeatStoreTest extends SeatStoreContract {
   @Test
   void aDataSourceWithoutAutoCommit_stillCommitsEveryWrite() {
     assertDurableWithoutAutoCommit(
-        JdbcSeatStore.builder(new WithoutAutoCommit(dataSource)).table("seats_" + TABLES.get()).build(), store);
+        JdbcSeatStore.builder(new WithoutAutoCommit(dataSource))
+            .table("seats_" + TABLES.get())
+            .build(),
+        store);
   }
 
   /**
@@ -80,12 +86,20 @@ class PostgresSeatStoreTest extends SeatStoreContract {
    * last seat, neither sees the other's uncommitted row, and both commit.
    */
   @Test
-  void aBareConditionalInsert_overshootsUnderReadCommitted_whichIsWhyTheStoreLocks() throws SQLException {
+  void aBareConditionalInsert_overshootsUnderReadCommitted_whichIsWhyTheStoreLocks()
+      throws SQLException {
     String table = "seats_" + TABLES.get();
-    String insert = "INSERT INTO " + table + " (application, user_id, assigned_at) SELECT 'crm', '%s', 0"
-        + " WHERE (SELECT COUNT(*) FROM " + table + " WHERE application = 'crm') < 1";
-    try (Connection first = dataSource.getConnection(); Connection second = dataSource.getConnection();
-         Statement one = first.createStatement(); Statement two = second.createStatement()) {
+    String insert =
+        "INSERT INTO "
+            + table
+            + " (application, user_id, assigned_at) SELECT 'crm', '%s', 0"
+            + " WHERE (SELECT COUNT(*) FROM "
+            + table
+            + " WHERE application = 'crm') < 1";
+    try (Connection first = dataSource.getConnection();
+        Connection second = dataSource.getConnection();
+        Statement one = first.createStatement();
+        Statement two = second.createStatement()) {
       first.setAutoCommit(false);
       second.setAutoCommit(false);
       assertThat(one.executeUpdate(String.format(insert, "ann"))).isEqualTo(1);
@@ -99,13 +113,22 @@ class PostgresSeatStoreTest extends SeatStoreContract {
   @Test
   void anAssignmentWaitsForTheApplicationsLock_ratherThanCountingAroundIt() throws SQLException {
     String table = "seats_" + TABLES.get();
-    SeatStore impatient = JdbcSeatStore.builder(dataSource).table(table).lockTimeout(Duration.ofMillis(200)).build();
-    try (Connection holder = dataSource.getConnection(); Statement statement = holder.createStatement()) {
+    SeatStore impatient =
+        JdbcSeatStore.builder(dataSource).table(table).lockTimeout(Duration.ofMillis(200)).build();
+    try (Connection holder = dataSource.getConnection();
+        Statement statement = holder.createStatement()) {
       holder.setAutoCommit(false);
       // Another assigner, mid-transaction: it holds crm's lock row and has inserted, not committed.
-      statement.execute("INSERT INTO " + table + "_applications (application) VALUES ('crm') ON CONFLICT DO NOTHING");
-      statement.execute("SELECT application FROM " + table + "_applications WHERE application = 'crm' FOR UPDATE");
-      statement.execute("INSERT INTO " + table + " (application, user_id, assigned_at) VALUES ('crm', 'ann', 0)");
+      statement.execute(
+          "INSERT INTO "
+              + table
+              + "_applications (application) VALUES ('crm') ON CONFLICT DO NOTHING");
+      statement.execute(
+          "SELECT application FROM "
+              + table
+              + "_applications WHERE application = 'crm' FOR UPDATE");
+      statement.execute(
+          "INSERT INTO " + table + " (application, user_id, assigned_at) VALUES ('crm', 'ann', 0)");
       assertThatThrownBy(() -> impatient.tryAssign("crm", "bob", 1))
           .isInstanceOf(SeatStoreException.class)
           .hasMessageContaining("bob");
@@ -120,6 +143,9 @@ class PostgresSeatStoreTest extends SeatStoreContract {
   void concurrentLoginsAcrossApplications_eachStopAtTheirOwnLimit() throws Exception {
     var outcomes = race(150, i -> store.tryAssign("app-" + i % 3, "user-" + i, 10 + i % 3));
     assertThat(outcomes).filteredOn(a -> a == Assignment.ASSIGNED).hasSize(10 + 11 + 12);
-    assertThat(store.counts()).containsEntry("app-0", 10L).containsEntry("app-1", 11L).containsEntry("app-2", 12L);
+    assertThat(store.counts())
+        .containsEntry("app-0", 10L)
+        .containsEntry("app-1", 11L)
+        .containsEntry("app-2", 12L);
   }
 }

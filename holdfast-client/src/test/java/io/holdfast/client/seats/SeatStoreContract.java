@@ -123,9 +123,13 @@ abstract class SeatStoreContract {
     }
     // Half the threads release the early holders while the others log new users in: every
     // new seat must come from a released one.
-    List<Object> outcomes = race(2 * limit + 40, i -> i < limit
-        ? store.release("crm", "early-" + i)
-        : store.tryAssign("crm", "late-" + i, limit));
+    List<Object> outcomes =
+        race(
+            2 * limit + 40,
+            i ->
+                i < limit
+                    ? store.release("crm", "early-" + i)
+                    : store.tryAssign("crm", "late-" + i, limit));
     assertThat(outcomes).filteredOn(Boolean.TRUE::equals).hasSize(limit);
     long assigned = outcomes.stream().filter(o -> o == Assignment.ASSIGNED).count();
     assertThat(assigned).isLessThanOrEqualTo(limit);
@@ -159,10 +163,11 @@ abstract class SeatStoreContract {
       List<Future<T>> futures = new ArrayList<>();
       for (int i = 0; i < count; i++) {
         int index = i;
-        Callable<T> task = () -> {
-          start.await();
-          return login.run(index);
-        };
+        Callable<T> task =
+            () -> {
+              start.await();
+              return login.run(index);
+            };
         futures.add(pool.submit(task));
       }
       start.countDown();

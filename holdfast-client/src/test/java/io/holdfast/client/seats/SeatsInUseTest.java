@@ -18,7 +18,8 @@ class SeatsInUseTest {
     @Override
     public Map<String, Long> counts() {
       if (down) {
-        throw new SeatStoreException("database down", new java.sql.SQLException("connection refused"));
+        throw new SeatStoreException(
+            "database down", new java.sql.SQLException("connection refused"));
       }
       return super.counts();
     }

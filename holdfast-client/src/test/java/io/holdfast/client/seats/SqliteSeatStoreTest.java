@@ -18,8 +18,7 @@ import org.sqlite.SQLiteDataSource;
  */
 class SqliteSeatStoreTest extends SeatStoreContract {
 
-  @TempDir
-  Path directory;
+  @TempDir Path directory;
 
   SQLiteDataSource dataSource;
 
@@ -48,8 +47,10 @@ class SqliteSeatStoreTest extends SeatStoreContract {
 
   @Test
   void aWriteLockHeldLongerThanTheTimeout_failsTheAssignment_assigningNothing() throws Exception {
-    SeatStore impatient = JdbcSeatStore.builder(dataSource).lockTimeout(Duration.ofMillis(50)).build();
-    try (Connection blocker = dataSource.getConnection(); Statement statement = blocker.createStatement()) {
+    SeatStore impatient =
+        JdbcSeatStore.builder(dataSource).lockTimeout(Duration.ofMillis(50)).build();
+    try (Connection blocker = dataSource.getConnection();
+        Statement statement = blocker.createStatement()) {
       statement.execute("BEGIN IMMEDIATE");
       assertThatThrownBy(() -> impatient.tryAssign("crm", "ann", 1))
           .isInstanceOf(SeatStoreException.class)
@@ -62,7 +63,8 @@ class SqliteSeatStoreTest extends SeatStoreContract {
 
   @Test
   void aDataSourceWithoutAutoCommit_stillCommitsEveryWrite() {
-    assertDurableWithoutAutoCommit(JdbcSeatStore.builder(new WithoutAutoCommit(dataSource)).build(), store);
+    assertDurableWithoutAutoCommit(
+        JdbcSeatStore.builder(new WithoutAutoCommit(dataSource)).build(), store);
   }
 
   @Test

@@ -20,13 +20,14 @@ import org.sqlite.SQLiteDataSource;
  */
 class SubscriptionCheckerConcurrencyTest {
 
-  @TempDir
-  Path directory;
+  @TempDir Path directory;
 
   private static List<Outcome> race(SeatStore store) throws Exception {
     SubscriptionSnapshots source = new SubscriptionSnapshots();
-    source.serve(SubscriptionSnapshots.snapshot(Status.FRESH, 1, document("crm", active("s-1", 10, 2))));
-    SubscriptionChecker checker = SubscriptionChecker.builder().subscriptions(source).seatStore(store).build();
+    source.serve(
+        SubscriptionSnapshots.snapshot(Status.FRESH, 1, document("crm", active("s-1", 10, 2))));
+    SubscriptionChecker checker =
+        SubscriptionChecker.builder().subscriptions(source).seatStore(store).build();
     return SeatStoreContract.race(120, i -> checker.admit("crm", "user-" + i % 100).outcome());
   }
 
@@ -34,8 +35,10 @@ class SubscriptionCheckerConcurrencyTest {
     assertThat(store.count("crm")).isEqualTo(12);
     assertThat(outcomes).containsOnly(Outcome.ADMITTED, Outcome.DENIED_LIMIT_REACHED);
     // Users 0-19 log in twice: the second login is admitted exactly when they won a seat.
-    long twiceAndHolding = IntStream.range(0, 20).filter(i -> store.holds("crm", "user-" + i)).count();
-    assertThat(outcomes.stream().filter(o -> o == Outcome.ADMITTED).count()).isEqualTo(12 + twiceAndHolding);
+    long twiceAndHolding =
+        IntStream.range(0, 20).filter(i -> store.holds("crm", "user-" + i)).count();
+    assertThat(outcomes.stream().filter(o -> o == Outcome.ADMITTED).count())
+        .isEqualTo(12 + twiceAndHolding);
   }
 
   @Test

@@ -27,10 +27,10 @@ import net.jqwik.api.Tuple;
  *
  * <ul>
  *   <li>a new seat is only ever assigned while at most quantity + overage are then held, from a
- *       readable, active subscription, and not once EXPIRED under DENY_NEW_SEATS;</li>
- *   <li>a holder is never denied, unless the held document suspends or cancels the application;</li>
+ *       readable, active subscription, and not once EXPIRED under DENY_NEW_SEATS;
+ *   <li>a holder is never denied, unless the held document suspends or cancels the application;
  *   <li>an unverified state (no document, EXPIRED, an unreadable entry) never yields
- *       DENIED_LIMIT_REACHED, and "limit reached" means the seats really are all taken.</li>
+ *       DENIED_LIMIT_REACHED, and "limit reached" means the seats really are all taken.
  * </ul>
  *
  * A verified lower quantity keeps its holders, so the bound is on new admissions: the count may
@@ -41,9 +41,24 @@ class SubscriptionCheckerPropertiesTest {
   private static final Duration SKEW = Duration.ofMinutes(5);
   private static final int USERS = 8;
 
-  enum Kind { PUBLISH, GO_STALE, EXPIRE, CONFIRM, ADMIT, RELEASE, ADVANCE }
+  enum Kind {
+    PUBLISH,
+    GO_STALE,
+    EXPIRE,
+    CONFIRM,
+    ADMIT,
+    RELEASE,
+    ADVANCE
+  }
 
-  enum Variant { ACTIVE, ACTIVE_ENDING, SUSPENDED, CANCELLED, APPLICATION_MISSING, UNREADABLE }
+  enum Variant {
+    ACTIVE,
+    ACTIVE_ENDING,
+    SUSPENDED,
+    CANCELLED,
+    APPLICATION_MISSING,
+    UNREADABLE
+  }
 
   /** One step: {@code a} and {@code b} are a quantity and overage, a user, or minutes, by kind. */
   record Event(Kind kind, Variant variant, int a, int b) {}
@@ -72,7 +87,10 @@ class SubscriptionCheckerPropertiesTest {
         case APPLICATION_MISSING:
           return document("erp", entry("s-1", quantity, overage, "active", FROM, null));
         case UNREADABLE:
-          return document("crm", entry("s-1", quantity, overage, "active", FROM, null).replace("\"named\"", "\"floating\""));
+          return document(
+              "crm",
+              entry("s-1", quantity, overage, "active", FROM, null)
+                  .replace("\"named\"", "\"floating\""));
         case SUSPENDED:
           return document("crm", entry("s-1", quantity, overage, "suspended", FROM, end));
         case CANCELLED:
@@ -85,13 +103,22 @@ class SubscriptionCheckerPropertiesTest {
 
   @Provide
   Arbitrary<List<Event>> histories() {
-    Arbitrary<Event> event = Combinators.combine(
-        // Mostly logins, so that limits are reached and seats change hands between documents.
-        Arbitraries.frequency(Tuple.of(6, Kind.ADMIT), Tuple.of(2, Kind.RELEASE), Tuple.of(2, Kind.PUBLISH),
-            Tuple.of(1, Kind.GO_STALE), Tuple.of(1, Kind.EXPIRE), Tuple.of(1, Kind.CONFIRM), Tuple.of(1, Kind.ADVANCE)),
-        Arbitraries.of(Variant.class),
-        Arbitraries.integers().between(0, 6),
-        Arbitraries.integers().between(0, 2)).as(Event::new);
+    Arbitrary<Event> event =
+        Combinators.combine(
+                // Mostly logins, so that limits are reached and seats change hands between
+                // documents.
+                Arbitraries.frequency(
+                    Tuple.of(6, Kind.ADMIT),
+                    Tuple.of(2, Kind.RELEASE),
+                    Tuple.of(2, Kind.PUBLISH),
+                    Tuple.of(1, Kind.GO_STALE),
+                    Tuple.of(1, Kind.EXPIRE),
+                    Tuple.of(1, Kind.CONFIRM),
+                    Tuple.of(1, Kind.ADVANCE)),
+                Arbitraries.of(Variant.class),
+                Arbitraries.integers().between(0, 6),
+                Arbitraries.integers().between(0, 2))
+            .as(Event::new);
     return event.list().ofMinSize(1).ofMaxSize(80);
   }
 
@@ -101,8 +128,14 @@ class SubscriptionCheckerPropertiesTest {
     ManualTime time = new ManualTime();
     SubscriptionSnapshots source = new SubscriptionSnapshots();
     InMemorySeatStore store = new InMemorySeatStore();
-    SubscriptionChecker checker = SubscriptionChecker.builder().subscriptions(source).seatStore(store)
-        .clock(time.clock()).clockSkew(SKEW).expiredPolicy(policy).build();
+    SubscriptionChecker checker =
+        SubscriptionChecker.builder()
+            .subscriptions(source)
+            .seatStore(store)
+            .clock(time.clock())
+            .clockSkew(SKEW)
+            .expiredPolicy(policy)
+            .build();
     Published held = null;
     Status status = Status.INITIALIZING;
     long revision = 0;
@@ -110,7 +143,10 @@ class SubscriptionCheckerPropertiesTest {
     for (Event event : history) {
       switch (event.kind()) {
         case PUBLISH:
-          Instant end = event.variant() == Variant.ACTIVE_ENDING ? time.now().plus(Duration.ofMinutes(30)) : null;
+          Instant end =
+              event.variant() == Variant.ACTIVE_ENDING
+                  ? time.now().plus(Duration.ofMinutes(30))
+                  : null;
           held = new Published(event.variant(), event.a(), event.b(), end);
           status = Status.FRESH;
           source.serve(SubscriptionSnapshots.snapshot(status, ++revision, held.content()));
@@ -119,7 +155,10 @@ class SubscriptionCheckerPropertiesTest {
         case EXPIRE:
         case CONFIRM:
           if (held != null) {
-            status = event.kind() == Kind.GO_STALE ? Status.STALE : event.kind() == Kind.EXPIRE ? Status.EXPIRED : Status.FRESH;
+            status =
+                event.kind() == Kind.GO_STALE
+                    ? Status.STALE
+                    : event.kind() == Kind.EXPIRE ? Status.EXPIRED : Status.FRESH;
             source.becomes(status);
           }
           break;
@@ -130,16 +169,31 @@ class SubscriptionCheckerPropertiesTest {
           time.advance(Duration.ofMinutes(10L * event.a()));
           break;
         default:
-          login(checker, store, "user-" + (event.a() + event.b() * 7) % USERS, held, status, policy, time.now());
+          login(
+              checker,
+              store,
+              "user-" + (event.a() + event.b() * 7) % USERS,
+              held,
+              status,
+              policy,
+              time.now());
       }
       if (held != null && held.readable() && held.inForce(time.now())) {
-        assertThat(checker.usage("crm").quantity()).as("the quantity is the held document's").isEqualTo(held.quantity());
+        assertThat(checker.usage("crm").quantity())
+            .as("the quantity is the held document's")
+            .isEqualTo(held.quantity());
       }
     }
   }
 
-  private static void login(SubscriptionChecker checker, SeatStore store, String user, Published held, Status status,
-      ExpiredSeatPolicy policy, Instant now) {
+  private static void login(
+      SubscriptionChecker checker,
+      SeatStore store,
+      String user,
+      Published held,
+      Status status,
+      ExpiredSeatPolicy policy,
+      Instant now) {
     boolean holder = store.holds("crm", user);
     long before = store.count("crm");
     Admission admission = checker.admit("crm", user);
@@ -153,25 +207,40 @@ class SubscriptionCheckerPropertiesTest {
     }
     if (holder) {
       boolean stopped = held != null && held.stopped(now);
-      assertThat(outcome).as("a holder").isEqualTo(stopped ? Outcome.DENIED_NOT_SUBSCRIBED : Outcome.ADMITTED);
+      assertThat(outcome)
+          .as("a holder")
+          .isEqualTo(stopped ? Outcome.DENIED_NOT_SUBSCRIBED : Outcome.ADMITTED);
       assertThat(after).isEqualTo(before);
       return;
     }
     if (outcome == Outcome.ADMITTED) {
       assertThat(held).as("a document was held").isNotNull();
-      assertThat(held.readable() && held.inForce(now)).as("an active subscription is in force").isTrue();
-      assertThat(status == Status.EXPIRED && policy == ExpiredSeatPolicy.DENY_NEW_SEATS).as("expired, deny").isFalse();
-      assertThat(after).as("a new seat within quantity + overage").isEqualTo(before + 1)
+      assertThat(held.readable() && held.inForce(now))
+          .as("an active subscription is in force")
+          .isTrue();
+      assertThat(status == Status.EXPIRED && policy == ExpiredSeatPolicy.DENY_NEW_SEATS)
+          .as("expired, deny")
+          .isFalse();
+      assertThat(after)
+          .as("a new seat within quantity + overage")
+          .isEqualTo(before + 1)
           .isLessThanOrEqualTo(held.quantity() + held.overage());
     } else {
       assertThat(after).as("a refusal assigns nothing").isEqualTo(before);
     }
     if (outcome == Outcome.DENIED_LIMIT_REACHED) {
-      assertThat(before).as("the seats really are all taken").isGreaterThanOrEqualTo(held.quantity() + held.overage());
+      assertThat(before)
+          .as("the seats really are all taken")
+          .isGreaterThanOrEqualTo(held.quantity() + held.overage());
     }
-    if (held != null && held.readable() && held.inForce(now) && status != Status.EXPIRED
+    if (held != null
+        && held.readable()
+        && held.inForce(now)
+        && status != Status.EXPIRED
         && before < held.quantity() + held.overage()) {
-      assertThat(outcome).as("a free seat under a verified subscription is granted").isEqualTo(Outcome.ADMITTED);
+      assertThat(outcome)
+          .as("a free seat under a verified subscription is granted")
+          .isEqualTo(Outcome.ADMITTED);
     }
   }
 }

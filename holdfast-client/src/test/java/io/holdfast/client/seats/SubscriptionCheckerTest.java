@@ -186,8 +186,13 @@ class SubscriptionCheckerTest {
   @Test
   void aCancelledRenewal_doesNotCutShortThePeriodBeforeIt() {
     Instant renewal = time.now().plus(Duration.ofMinutes(1));
-    serve(Status.FRESH, 1, document("crm", entry("s-1", 5, 0, "active", FROM, renewal),
-        entry("s-2", 5, 0, "cancelled", renewal, UNTIL)));
+    serve(
+        Status.FRESH,
+        1,
+        document(
+            "crm",
+            entry("s-1", 5, 0, "active", FROM, renewal),
+            entry("s-2", 5, 0, "cancelled", renewal, UNTIL)));
     assertThat(admit("ann")).isEqualTo(Outcome.ADMITTED);
     time.advance(Duration.ofMinutes(2));
     // Inside s-1's skew tolerance, s-1 still rules over the cancelled s-2.
@@ -202,8 +207,13 @@ class SubscriptionCheckerTest {
   @Test
   void atABoundaryBetweenPeriods_theNextRulesOnceItHasBegun() {
     Instant boundary = time.now().plus(Duration.ofMinutes(1));
-    serve(Status.FRESH, 1, document("crm", entry("s-1", 1, 0, "active", FROM, boundary),
-        entry("s-2", 3, 0, "active", boundary, UNTIL)));
+    serve(
+        Status.FRESH,
+        1,
+        document(
+            "crm",
+            entry("s-1", 1, 0, "active", FROM, boundary),
+            entry("s-2", 3, 0, "active", boundary, UNTIL)));
     assertThat(checker.usage("crm").quantity()).isEqualTo(1);
     time.advance(Duration.ofMinutes(1));
     assertThat(checker.usage("crm").quantity()).isEqualTo(3);
@@ -260,8 +270,13 @@ class SubscriptionCheckerTest {
     void theSkewToleranceIsConfigurable_zeroMeansExact() {
       Instant end = time.now().plus(Duration.ofHours(1));
       serve(Status.FRESH, 1, document("crm", entry("s-1", 5, 0, "active", FROM, end)));
-      SubscriptionChecker exact = SubscriptionChecker.builder().subscriptions(source).seatStore(store)
-          .clock(time.clock()).clockSkew(Duration.ZERO).build();
+      SubscriptionChecker exact =
+          SubscriptionChecker.builder()
+              .subscriptions(source)
+              .seatStore(store)
+              .clock(time.clock())
+              .clockSkew(Duration.ZERO)
+              .build();
       time.advance(Duration.ofHours(1));
       assertThat(exact.admit("crm", "ann").outcome()).isEqualTo(Outcome.DENIED_NOT_SUBSCRIBED);
       assertThat(admit("ann")).isEqualTo(Outcome.ADMITTED);
@@ -310,7 +325,8 @@ class SubscriptionCheckerTest {
       assertThat(lenient.admit("crm", "ann").outcome()).isEqualTo(Outcome.ADMITTED);
       Admission full = lenient.admit("crm", "bob");
       assertThat(full.outcome()).isEqualTo(Outcome.DENIED_UNVERIFIED);
-      assertThat(full.reason()).contains("licensing service unreachable", "last-known 1 seats are taken");
+      assertThat(full.reason())
+          .contains("licensing service unreachable", "last-known 1 seats are taken");
     }
 
     @Test
@@ -339,13 +355,16 @@ class SubscriptionCheckerTest {
 
     @Test
     void listsTheDocumentsApplications_andTheStores() {
-      serve(Status.FRESH, 1, "{\"applications\":{\"crm\":[" + active("s-1", 5, 1) + "],\"erp\":[]}}");
+      serve(
+          Status.FRESH, 1, "{\"applications\":{\"crm\":[" + active("s-1", 5, 1) + "],\"erp\":[]}}");
       admit("ann");
       store.tryAssign("legacy", "bob", 1);
       Map<String, SeatUsage> usage = checker.usage();
       assertThat(usage).containsOnlyKeys("crm", "erp", "legacy");
-      assertThat(usage.get("crm")).extracting(SeatUsage::inUse, SeatUsage::quantity, SeatUsage::overage,
-          SeatUsage::overAllocated).containsExactly(1L, 5L, 1L, false);
+      assertThat(usage.get("crm"))
+          .extracting(
+              SeatUsage::inUse, SeatUsage::quantity, SeatUsage::overage, SeatUsage::overAllocated)
+          .containsExactly(1L, 5L, 1L, false);
       assertThat(usage.get("erp").inUse()).isZero();
       assertThat(usage.get("legacy").overAllocated()).isTrue();
       assertThat(usage.get("legacy").basis()).contains("not in the subscriptions document");
@@ -354,8 +373,11 @@ class SubscriptionCheckerTest {
     @Test
     void aLogin_whenTheStoreFails_throwsRatherThanGuessing() {
       serve(Status.FRESH, 1, document("crm", active("s-1", 5, 0)));
-      SubscriptionChecker broken = SubscriptionChecker.builder().subscriptions(source).seatStore(new FailingSeatStore())
-          .build();
+      SubscriptionChecker broken =
+          SubscriptionChecker.builder()
+              .subscriptions(source)
+              .seatStore(new FailingSeatStore())
+              .build();
       assertThatThrownBy(() -> broken.admit("crm", "ann"))
           .isInstanceOf(SeatStoreException.class)
           .hasMessage("database down");
@@ -363,8 +385,11 @@ class SubscriptionCheckerTest {
 
     @Test
     void seatsInUse_whenTheStoreFails_reportsNoFiguresRatherThanThrowing() {
-      SubscriptionChecker broken = SubscriptionChecker.builder().subscriptions(source).seatStore(new FailingSeatStore())
-          .build();
+      SubscriptionChecker broken =
+          SubscriptionChecker.builder()
+              .subscriptions(source)
+              .seatStore(new FailingSeatStore())
+              .build();
       assertThat(broken.seatsInUse()).isEmpty();
     }
   }
@@ -388,12 +413,13 @@ class SubscriptionCheckerTest {
 
     @Test
     void fromAClientWithoutTheSubscriptionsNamespace_isRefused() {
-      try (HoldfastClient client = HoldfastClient.builder()
-          .replicas(URI.create("http://127.0.0.1:7001"))
-          .instance("acme-prod", "token")
-          .trustedKey(new TestDocuments().key())
-          .namespaces("core")
-          .build()) {
+      try (HoldfastClient client =
+          HoldfastClient.builder()
+              .replicas(URI.create("http://127.0.0.1:7001"))
+              .instance("acme-prod", "token")
+              .trustedKey(new TestDocuments().key())
+              .namespaces("core")
+              .build()) {
         assertThatThrownBy(() -> SubscriptionChecker.builder().client(client))
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("'subscriptions' is not configured");
@@ -414,7 +440,8 @@ class SubscriptionCheckerTest {
   /** A store whose database is down. */
   private static final class FailingSeatStore implements SeatStore {
     private static SeatStoreException down() {
-      return new SeatStoreException("database down", new java.sql.SQLException("connection refused"));
+      return new SeatStoreException(
+          "database down", new java.sql.SQLException("connection refused"));
     }
 
     @Override

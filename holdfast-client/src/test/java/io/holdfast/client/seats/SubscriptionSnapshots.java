@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * Snapshots of the {@code subscriptions} namespace as the client would serve them, and a source
- * the test switches between them, as the client's tracker would.
+ * Snapshots of the {@code subscriptions} namespace as the client would serve them, and a source the
+ * test switches between them, as the client's tracker would.
  */
 final class SubscriptionSnapshots implements Supplier<ConfigSnapshot> {
 
@@ -30,24 +30,39 @@ final class SubscriptionSnapshots implements Supplier<ConfigSnapshot> {
     current.set(snapshot);
   }
 
-  /** Serves the same document with another status, as the tracker does when a fetch fails or grace ends. */
+  /**
+   * Serves the same document with another status, as the tracker does when a fetch fails or grace
+   * ends.
+   */
   void becomes(Status status) {
     ConfigSnapshot held = current.get();
     current.set(snapshot(status, held.revision(), held.content().toString()));
   }
 
   static ConfigSnapshot initializing() {
-    return new ConfigSnapshot(SubscriptionChecker.NAMESPACE, 0, null, TestDocuments.json("{}"),
+    return new ConfigSnapshot(
+        SubscriptionChecker.NAMESPACE,
+        0,
+        null,
+        TestDocuments.json("{}"),
         freshness(Status.INITIALIZING, "waiting for the first document"));
   }
 
   static ConfigSnapshot snapshot(Status status, long revision, String contentJson) {
-    return new ConfigSnapshot(SubscriptionChecker.NAMESPACE, revision, "\"r" + revision + "\"",
-        TestDocuments.json(contentJson), freshness(status, status == Status.FRESH ? "verified" : "all 2 replicas failed"));
+    return new ConfigSnapshot(
+        SubscriptionChecker.NAMESPACE,
+        revision,
+        "\"r" + revision + "\"",
+        TestDocuments.json(contentJson),
+        freshness(status, status == Status.FRESH ? "verified" : "all 2 replicas failed"));
   }
 
   static Freshness freshness(Status status, String reason) {
-    return new Freshness(status, FROM, reason, status == Status.INITIALIZING ? null : FROM,
+    return new Freshness(
+        status,
+        FROM,
+        reason,
+        status == Status.INITIALIZING ? null : FROM,
         status == Status.EXPIRED ? Duration.ZERO : Duration.ofHours(8));
   }
 
@@ -61,9 +76,20 @@ final class SubscriptionSnapshots implements Supplier<ConfigSnapshot> {
     return entry(id, quantity, overage, "active", FROM, UNTIL);
   }
 
-  static String entry(String id, long quantity, long overage, String status, Instant from, Instant until) {
-    return "{\"id\":\"" + id + "\",\"quantity\":" + quantity + ",\"overage\":" + overage
-        + ",\"seatModel\":\"named\",\"status\":\"" + status + "\",\"validFrom\":\"" + from + "\",\"validUntil\":"
-        + (until == null ? "null" : "\"" + until + "\"") + ",\"plan\":\"enterprise\"}";
+  static String entry(
+      String id, long quantity, long overage, String status, Instant from, Instant until) {
+    return "{\"id\":\""
+        + id
+        + "\",\"quantity\":"
+        + quantity
+        + ",\"overage\":"
+        + overage
+        + ",\"seatModel\":\"named\",\"status\":\""
+        + status
+        + "\",\"validFrom\":\""
+        + from
+        + "\",\"validUntil\":"
+        + (until == null ? "null" : "\"" + until + "\"")
+        + ",\"plan\":\"enterprise\"}";
   }
 }

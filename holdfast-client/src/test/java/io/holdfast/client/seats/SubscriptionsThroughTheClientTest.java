@@ -21,11 +21,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Invariant 1 for subscriptions, through a real client whose sync loop polls a replica on
- * loopback: a failed fetch, a 304, a partial body, a bad signature and an older revision never
- * change the quantity in force; only a newer verified document does. Each case waits for the
- * status the loop reports after handling what the replica served (grace runs on a manual
- * ticker, so only the replica's answers move the status).
+ * Invariant 1 for subscriptions, through a real client whose sync loop polls a replica on loopback:
+ * a failed fetch, a 304, a partial body, a bad signature and an older revision never change the
+ * quantity in force; only a newer verified document does. Each case waits for the status the loop
+ * reports after handling what the replica served (grace runs on a manual ticker, so only the
+ * replica's answers move the status).
  */
 class SubscriptionsThroughTheClientTest {
 
@@ -47,27 +47,29 @@ class SubscriptionsThroughTheClientTest {
   @BeforeEach
   void twoOfTwoSeatsTaken() {
     replica = new InProcessReplica(documents, NS, subscriptions(5, 2));
-    client = HoldfastClient.builder()
-        .replicas(replica.uri())
-        .instance(TestDocuments.INSTANCE, "token-123")
-        .trustedKey(documents.key())
-        .namespaces(NS)
-        .watch(false)
-        .pollInterval(Duration.ofMillis(20))
-        .backoff(Duration.ofMillis(5), Duration.ofMillis(20))
-        .heartbeatInterval(Duration.ZERO)
-        .ticker(time.ticker())
-        .clock(time.clock())
-        .executor(Runnable::run)
-        .build();
+    client =
+        HoldfastClient.builder()
+            .replicas(replica.uri())
+            .instance(TestDocuments.INSTANCE, "token-123")
+            .trustedKey(documents.key())
+            .namespaces(NS)
+            .watch(false)
+            .pollInterval(Duration.ofMillis(20))
+            .backoff(Duration.ofMillis(5), Duration.ofMillis(20))
+            .heartbeatInterval(Duration.ZERO)
+            .ticker(time.ticker())
+            .clock(time.clock())
+            .executor(Runnable::run)
+            .build();
     client.addStatusListener((namespace, previous, current) -> statuses.add(current.status()));
     client.addChangeListener((previous, current) -> revisions.add(current.revision()));
     client.start();
-    checker = SubscriptionChecker.builder()
-        .client(client)
-        .seatStore(new InMemorySeatStore())
-        .clock(time.clock())
-        .build();
+    checker =
+        SubscriptionChecker.builder()
+            .client(client)
+            .seatStore(new InMemorySeatStore())
+            .clock(time.clock())
+            .build();
     checker.admit("crm", "ann");
     checker.admit("crm", "bob");
     assertQuantityInForce(Status.FRESH);
@@ -87,7 +89,8 @@ class SubscriptionsThroughTheClientTest {
         return;
       }
     }
-    throw new AssertionError("the client did not become " + wanted + " within " + WAIT + "; now " + client.status(NS));
+    throw new AssertionError(
+        "the client did not become " + wanted + " within " + WAIT + "; now " + client.status(NS));
   }
 
   private void assertQuantityInForce(Status expected) {
@@ -132,8 +135,11 @@ class SubscriptionsThroughTheClientTest {
   @Test
   void aPartialBody_neverChangesTheQuantity() throws InterruptedException {
     Signed larger = subscriptions(6, 100);
-    replica.serve(new Signed(Arrays.copyOf(larger.body(), larger.body().length / 2), larger.reprDigest(),
-        larger.signature()));
+    replica.serve(
+        new Signed(
+            Arrays.copyOf(larger.body(), larger.body().length / 2),
+            larger.reprDigest(),
+            larger.signature()));
     awaitStatus(Status.STALE);
     assertQuantityInForce(Status.STALE);
   }
@@ -165,7 +171,9 @@ class SubscriptionsThroughTheClientTest {
   void onlyANewerVerifiedDocument_changesTheQuantity() throws InterruptedException {
     revisions.clear();
     replica.serve(subscriptions(6, 3));
-    assertThat(revisions.poll(WAIT.toNanos(), TimeUnit.NANOSECONDS)).as("the revision adopted").isEqualTo(6);
+    assertThat(revisions.poll(WAIT.toNanos(), TimeUnit.NANOSECONDS))
+        .as("the revision adopted")
+        .isEqualTo(6);
     assertThat(checker.usage("crm").quantity()).isEqualTo(3);
     assertThat(checker.admit("crm", "cid").outcome()).isEqualTo(Outcome.ADMITTED);
   }

@@ -7,7 +7,10 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
-/** A data source whose connections come without auto-commit, as a pool may be configured to hand them out. */
+/**
+ * A data source whose connections come without auto-commit, as a pool may be configured to hand
+ * them out.
+ */
 final class WithoutAutoCommit implements DataSource {
 
   private final DataSource delegate;

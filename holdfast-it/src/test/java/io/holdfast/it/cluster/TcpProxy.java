@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP proxy in front of a real server (PostgreSQL here) that a test can cut: {@link #block()}
- * drops every open connection and refuses new ones, as a database that went down does, until
- * {@link #restore()}. Thread-safe.
+ * drops every open connection and refuses new ones, as a database that went down does, until {@link
+ * #restore()}. Thread-safe.
  */
 final class TcpProxy implements AutoCloseable {
 
@@ -32,7 +32,9 @@ final class TcpProxy implements AutoCloseable {
 
   static TcpProxy start(String host, int port) {
     try {
-      return new TcpProxy(new InetSocketAddress(host, port), new ServerSocket(0, 128, InetAddress.getLoopbackAddress()));
+      return new TcpProxy(
+          new InetSocketAddress(host, port),
+          new ServerSocket(0, 128, InetAddress.getLoopbackAddress()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -92,7 +94,8 @@ final class TcpProxy implements AutoCloseable {
 
   private void pump(Socket from, Socket to) {
     byte[] buffer = new byte[16 * 1024];
-    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+    try (InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream()) {
       int read;
       while ((read = in.read(buffer)) >= 0) {
         out.write(buffer, 0, read);

@@ -20,10 +20,10 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 
 /**
- * The console in real headless Chromium against two real replicas and real SDK clients: an
- * operator logs in and sees the fleet, edits a namespace and rolls the change out ring by ring,
- * watches an instance turn STALE live when the replica it reads from breaks, and backs a rollout
- * out. Every page visited is saved as a screenshot under {@code target/console-screenshots/}.
+ * The console in real headless Chromium against two real replicas and real SDK clients: an operator
+ * logs in and sees the fleet, edits a namespace and rolls the change out ring by ring, watches an
+ * instance turn STALE live when the replica it reads from breaks, and backs a rollout out. Every
+ * page visited is saved as a screenshot under {@code target/console-screenshots/}.
  */
 @Timeout(180)
 class ConsoleBrowserTest {
@@ -31,11 +31,9 @@ class ConsoleBrowserTest {
   private static final ConditionFactory EVENTUALLY =
       Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50));
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
-  @TempDir
-  Path profile;
+  @TempDir Path profile;
 
   private ConsoleFleet fleet;
   private HeadlessChromium browser;
@@ -44,7 +42,10 @@ class ConsoleBrowserTest {
   void start() throws Exception {
     fleet = new ConsoleFleet(dataDir);
     fleet.instances();
-    EVENTUALLY.until(() -> fleet.clients().values().stream().allMatch(c -> c.status("core").status() == Status.FRESH));
+    EVENTUALLY.until(
+        () ->
+            fleet.clients().values().stream()
+                .allMatch(c -> c.status("core").status() == Status.FRESH));
     browser = new HeadlessChromium(profile);
   }
 
@@ -66,7 +67,9 @@ class ConsoleBrowserTest {
   }
 
   private String state(String instance) {
-    return browser.await().until(d -> d.findElement(By.id("instance-" + instance)).getDomAttribute("data-state"));
+    return browser
+        .await()
+        .until(d -> d.findElement(By.id("instance-" + instance)).getDomAttribute("data-state"));
   }
 
   @Test
@@ -105,7 +108,10 @@ class ConsoleBrowserTest {
     content.sendKeys("{\"maxUsers\": 42, \"theme\": \"light\"}");
     browser.driver().findElement(By.id("description")).sendKeys("raise the user cap");
     browser.click(By.id("preview"));
-    assertThat(browser.text(By.id("preview-result"))).contains("/maxUsers").contains("42").contains("ring:live");
+    assertThat(browser.text(By.id("preview-result")))
+        .contains("/maxUsers")
+        .contains("42")
+        .contains("ring:live");
     browser.screenshot("05-namespace-edit-preview");
 
     browser.click(By.id("create-change"));
@@ -116,7 +122,13 @@ class ConsoleBrowserTest {
 
     for (String ring : ConsoleFleet.RINGS) {
       browser.clickAndConfirm(By.id("promote"));
-      browser.await().until(d -> d.findElement(By.cssSelector("#change-live li.ring-current")).getText().equals(ring));
+      browser
+          .await()
+          .until(
+              d ->
+                  d.findElement(By.cssSelector("#change-live li.ring-current"))
+                      .getText()
+                      .equals(ring));
       if (ring.equals("dev")) {
         browser.screenshot("06-change-rolling-out");
       }
@@ -125,12 +137,17 @@ class ConsoleBrowserTest {
     browser.await().until(d -> browser.text(By.id("change-state")).equals("completed"));
     browser.screenshot("07-change-completed");
 
-    EVENTUALLY.untilAsserted(() -> {
-      for (HoldfastClient client : fleet.clients().values()) {
-        assertThat(client.snapshot("core").getInt("maxUsers", -1)).isEqualTo(42);
-      }
-    });
-    assertThat(fleet.admin("GET", "/v1/admin/changes/" + change, null).get("releases").findValuesAsText("actor"))
+    EVENTUALLY.untilAsserted(
+        () -> {
+          for (HoldfastClient client : fleet.clients().values()) {
+            assertThat(client.snapshot("core").getInt("maxUsers", -1)).isEqualTo(42);
+          }
+        });
+    assertThat(
+            fleet
+                .admin("GET", "/v1/admin/changes/" + change, null)
+                .get("releases")
+                .findValuesAsText("actor"))
         .containsOnly("admin:bootstrap");
     browser.click(By.linkText("Rollouts"));
     assertThat(browser.text(By.cssSelector("#change-" + change))).contains("completed");
@@ -148,11 +165,16 @@ class ConsoleBrowserTest {
     fleet.proxy().fault("/watch", Fault.status(503));
 
     browser.await().until(d -> state("acme-prod").equals("stale"));
-    assertThat(((JavascriptExecutor) browser.driver()).executeScript("return window.notReloaded === true;")).isEqualTo(true);
+    assertThat(
+            ((JavascriptExecutor) browser.driver())
+                .executeScript("return window.notReloaded === true;"))
+        .isEqualTo(true);
     assertThat(browser.text(By.cssSelector("#instance-acme-prod .reason"))).startsWith("core:");
     assertThat(browser.text(By.id("count-stale"))).startsWith("1");
     for (String ring : ConsoleFleet.RINGS) {
-      assertThat(state(ring + "-1")).as("%s-1 reads from both replicas directly", ring).isEqualTo("fresh");
+      assertThat(state(ring + "-1"))
+          .as("%s-1 reads from both replicas directly", ring)
+          .isEqualTo("fresh");
     }
     browser.screenshot("09-fleet-instance-stale");
 
@@ -164,22 +186,36 @@ class ConsoleBrowserTest {
     browser.screenshot("10-instance-stale");
 
     browser.click(By.linkText("Replicas"));
-    browser.await().until(d -> {
-      d.navigate().refresh();
-      return d.findElement(By.id("probes")).getText().contains(fleet.proxy().uri().toString())
-          && d.findElements(By.cssSelector("#probes tr[data-healthy=false]")).size() == 1;
-    });
-    assertThat(browser.text(By.cssSelector("#probes tr[data-healthy=false]"))).contains(fleet.proxy().uri().toString());
+    browser
+        .await()
+        .until(
+            d -> {
+              d.navigate().refresh();
+              return d.findElement(By.id("probes"))
+                      .getText()
+                      .contains(fleet.proxy().uri().toString())
+                  && d.findElements(By.cssSelector("#probes tr[data-healthy=false]")).size() == 1;
+            });
+    assertThat(browser.text(By.cssSelector("#probes tr[data-healthy=false]")))
+        .contains(fleet.proxy().uri().toString());
     browser.screenshot("11-replicas-one-failing");
   }
 
   @Test
   void backingOutARollout_fromTheConsole_givesTheReachedRingsThePreviousContentBack() {
-    long change = fleet.admin("POST", "/v1/admin/changes", "{\"description\":\"maxUsers as text\",\"edits\":[{"
-        + "\"namespace\":\"core\",\"scope\":\"default\",\"content\":{\"maxUsers\":\"ten\"}}]}").get("id").asLong();
+    long change =
+        fleet
+            .admin(
+                "POST",
+                "/v1/admin/changes",
+                "{\"description\":\"maxUsers as text\",\"edits\":[{"
+                    + "\"namespace\":\"core\",\"scope\":\"default\",\"content\":{\"maxUsers\":\"ten\"}}]}")
+            .get("id")
+            .asLong();
     fleet.admin("POST", "/v1/admin/changes/" + change + "/promote", null);
     fleet.admin("POST", "/v1/admin/changes/" + change + "/promote", null);
-    EVENTUALLY.until(() -> fleet.client("dev-1").snapshot("core").content().path("maxUsers").isTextual());
+    EVENTUALLY.until(
+        () -> fleet.client("dev-1").snapshot("core").content().path("maxUsers").isTextual());
     logIn(1);
 
     browser.driver().get(fleet.console(1) + "/changes/" + change);
@@ -192,23 +228,36 @@ class ConsoleBrowserTest {
     assertThat(browser.text(By.id("outcome"))).contains("clients cannot parse maxUsers");
     assertThat(browser.driver().findElements(By.id("promote"))).isEmpty();
     browser.screenshot("13-change-backed-out");
-    EVENTUALLY.untilAsserted(() -> {
-      for (String id : List.of("test-1", "dev-1")) {
-        assertThat(fleet.client(id).snapshot("core").getInt("maxUsers", -1)).as(id).isEqualTo(10);
-      }
-    });
+    EVENTUALLY.untilAsserted(
+        () -> {
+          for (String id : List.of("test-1", "dev-1")) {
+            assertThat(fleet.client(id).snapshot("core").getInt("maxUsers", -1))
+                .as(id)
+                .isEqualTo(10);
+          }
+        });
     assertThat(fleet.client("live-1").snapshot("core").getInt("maxUsers", -1)).isEqualTo(10);
-    assertThat(fleet.admin("GET", "/v1/admin/audit?action=change.backout", null).get("entries").findValuesAsText("actor"))
+    assertThat(
+            fleet
+                .admin("GET", "/v1/admin/audit?action=change.backout", null)
+                .get("entries")
+                .findValuesAsText("actor"))
         .containsExactly("admin:bootstrap");
   }
 
   @Test
   void theOtherPages_renderInTheBrowser_forReview() {
     fleet.admin("POST", "/v1/admin/applications", "{\"name\":\"crm\",\"displayName\":\"CRM\"}");
-    fleet.admin("POST", "/v1/admin/subscriptions", "{\"instance\":\"acme-prod\",\"application\":\"crm\",\"quantity\":50,"
-        + "\"validFrom\":\"2026-01-01T00:00:00Z\",\"plan\":\"enterprise\"}");
-    fleet.admin("POST", "/v1/admin/subscriptions", "{\"instance\":\"beta-1\",\"application\":\"crm\",\"quantity\":5,"
-        + "\"overage\":1,\"validFrom\":\"2026-01-01T00:00:00Z\",\"plan\":\"starter\"}");
+    fleet.admin(
+        "POST",
+        "/v1/admin/subscriptions",
+        "{\"instance\":\"acme-prod\",\"application\":\"crm\",\"quantity\":50,"
+            + "\"validFrom\":\"2026-01-01T00:00:00Z\",\"plan\":\"enterprise\"}");
+    fleet.admin(
+        "POST",
+        "/v1/admin/subscriptions",
+        "{\"instance\":\"beta-1\",\"application\":\"crm\",\"quantity\":5,"
+            + "\"overage\":1,\"validFrom\":\"2026-01-01T00:00:00Z\",\"plan\":\"starter\"}");
     fleet.admin("PUT", "/v1/admin/rollouts/freeze", "{\"reason\":\"quarter-end release window\"}");
     logIn(0);
 
@@ -216,12 +265,18 @@ class ConsoleBrowserTest {
     fleet.seats.put("beta-1", java.util.Map.of("crm", 7L));
 
     browser.click(By.linkText("Subscriptions"));
-    browser.await().until(d -> {
-      d.navigate().refresh();
-      return d.findElement(By.id("over-count")).getText().equals("1 over-allocated");
-    });
-    assertThat(browser.text(By.cssSelector("#usage tr[data-over=true]"))).contains("beta-1").contains("7")
-        .contains("140 %").contains("over-allocated");
+    browser
+        .await()
+        .until(
+            d -> {
+              d.navigate().refresh();
+              return d.findElement(By.id("over-count")).getText().equals("1 over-allocated");
+            });
+    assertThat(browser.text(By.cssSelector("#usage tr[data-over=true]")))
+        .contains("beta-1")
+        .contains("7")
+        .contains("140 %")
+        .contains("over-allocated");
     assertThat(browser.text(By.id("usage"))).contains("acme-prod").contains("64 %");
     browser.screenshot("14-subscriptions");
     browser.click(By.linkText("Rollouts"));

@@ -21,8 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the console tests look at: two real replicas over one SQLite file, with a driven clock and
- * the rollout engines' timers off (operators move changes from the console), no approvals needed;
- * a fault proxy in front of replica A that one instance, {@code acme-prod}, reads exclusively
+ * the rollout engines' timers off (operators move changes from the console), no approvals needed; a
+ * fault proxy in front of replica A that one instance, {@code acme-prod}, reads exclusively
  * through; real SDK clients in every ring heartbeating every 100 ms; replica A's synthetic probe
  * watching both replicas and the proxy.
  */
@@ -30,14 +30,15 @@ final class ConsoleFleet implements AutoCloseable {
 
   static final List<String> RINGS = List.of("test", "dev", "beta", "live");
 
-
   final ManualTime serverTime = new ManualTime(Instant.now().truncatedTo(ChronoUnit.SECONDS));
   private final ManualTime clientTime = new ManualTime(serverTime.clock().instant());
   private final List<HoldfastServer> servers = new ArrayList<>();
   private final FaultyReplica proxy;
   private final Map<String, HoldfastClient> clients = new ConcurrentHashMap<>();
+
   /** What each instance's application reports as seats in use, by application; set by the test. */
   final Map<String, Map<String, Long>> seats = new ConcurrentHashMap<>();
+
   private final AdminHttp http = new AdminHttp();
 
   ConsoleFleet(Path dataDir) throws IOException {
@@ -48,19 +49,33 @@ final class ConsoleFleet implements AutoCloseable {
     proxy = FaultyReplica.start(a);
     servers.add(start(dataDir, portA, List.of(a, b, proxy.uri()), true));
     servers.add(start(dataDir, portB, List.of(), false));
-    admin("POST", "/v1/admin/namespaces", "{\"name\":\"core\",\"description\":\"what every instance reads first\"}");
-    admin("PUT", "/v1/admin/namespaces/core/layers/default", "{\"maxUsers\":10,\"theme\":\"light\"}");
+    admin(
+        "POST",
+        "/v1/admin/namespaces",
+        "{\"name\":\"core\",\"description\":\"what every instance reads first\"}");
+    admin(
+        "PUT", "/v1/admin/namespaces/core/layers/default", "{\"maxUsers\":10,\"theme\":\"light\"}");
     admin("POST", "/v1/admin/namespaces/core/publish", "{\"message\":\"first\"}");
   }
 
   private HoldfastServer start(Path dataDir, int port, List<URI> probeTargets, boolean probe) {
-    return HoldfastServer.start(ServerConfig.builder(dataDir).port(port).refreshInterval(Duration.ofMillis(50))
-        .rolloutApprovals(0).rolloutEngineEnabled(false)
-        .probeEnabled(probe).probeTargets(probeTargets).probeInterval(Duration.ofSeconds(1))
-        .build(), serverTime.clock());
+    return HoldfastServer.start(
+        ServerConfig.builder(dataDir)
+            .port(port)
+            .refreshInterval(Duration.ofMillis(50))
+            .rolloutApprovals(0)
+            .rolloutEngineEnabled(false)
+            .probeEnabled(probe)
+            .probeTargets(probeTargets)
+            .probeInterval(Duration.ofSeconds(1))
+            .build(),
+        serverTime.clock());
   }
 
-  /** One instance per ring reading from both replicas, and {@code acme-prod} (live) reading through the proxy only. */
+  /**
+   * One instance per ring reading from both replicas, and {@code acme-prod} (live) reading through
+   * the proxy only.
+   */
   void instances() {
     for (String ring : RINGS) {
       client(ring + "-1", ring, List.of(uri(0), uri(1)));
@@ -69,22 +84,33 @@ final class ConsoleFleet implements AutoCloseable {
   }
 
   private void client(String id, String ring, List<URI> replicas) {
-    String credential = admin("POST", "/v1/admin/instances", "{\"id\":\"" + id + "\",\"ring\":\"" + ring + "\","
-        + "\"labels\":{\"region\":\"eu-west\"}}").get("credential").asText();
-    HoldfastClient client = HoldfastClient.builder()
-        .replicas(replicas)
-        .instance(id, credential)
-        .trustedKey(servers.get(0).verificationKey())
-        .namespaces("core", "subscriptions")
-        .ticker(clientTime.ticker())
-        .clock(clientTime.clock())
-        .requestTimeout(Duration.ofSeconds(1))
-        .watchTimeout(Duration.ofSeconds(1))
-        .pollInterval(Duration.ofMillis(100))
-        .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
-        .heartbeatInterval(Duration.ofMillis(100))
-        .seatsInUse(() -> seats.getOrDefault(id, Map.of()))
-        .build();
+    String credential =
+        admin(
+                "POST",
+                "/v1/admin/instances",
+                "{\"id\":\""
+                    + id
+                    + "\",\"ring\":\""
+                    + ring
+                    + "\","
+                    + "\"labels\":{\"region\":\"eu-west\"}}")
+            .get("credential")
+            .asText();
+    HoldfastClient client =
+        HoldfastClient.builder()
+            .replicas(replicas)
+            .instance(id, credential)
+            .trustedKey(servers.get(0).verificationKey())
+            .namespaces("core", "subscriptions")
+            .ticker(clientTime.ticker())
+            .clock(clientTime.clock())
+            .requestTimeout(Duration.ofSeconds(1))
+            .watchTimeout(Duration.ofSeconds(1))
+            .pollInterval(Duration.ofMillis(100))
+            .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
+            .heartbeatInterval(Duration.ofMillis(100))
+            .seatsInUse(() -> seats.getOrDefault(id, Map.of()))
+            .build();
     client.start();
     clients.put(id, client);
   }

@@ -20,8 +20,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * Debian's chromium, headless, driven through Debian's chromedriver; nothing is downloaded but
  * Debian's packages. {@code bin/ensure-chromium} installs them when missing, so the README's test
- * command works on a fresh machine; if it cannot, the tests fail, they are never skipped. Each instance has its own fresh profile directory. Saves
- * screenshots under {@code target/console-screenshots/} for review.
+ * command works on a fresh machine; if it cannot, the tests fail, they are never skipped. Each
+ * instance has its own fresh profile directory. Saves screenshots under {@code
+ * target/console-screenshots/} for review.
  */
 final class HeadlessChromium implements AutoCloseable {
 
@@ -36,17 +37,31 @@ final class HeadlessChromium implements AutoCloseable {
     ensureInstalled();
     for (Path required : new Path[] {CHROMIUM, CHROMEDRIVER}) {
       if (!Files.isExecutable(required)) {
-        throw new AssertionError(required + " is missing after bin/ensure-chromium: install Debian's chromium and"
-            + " chromium-driver (apt-get install -y chromium chromium-driver)");
+        throw new AssertionError(
+            required
+                + " is missing after bin/ensure-chromium: install Debian's chromium and"
+                + " chromium-driver (apt-get install -y chromium chromium-driver)");
       }
     }
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-        "--window-size=1400,1000", "--user-data-dir=" + profile.toAbsolutePath());
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
+    options.addArguments(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,1000",
+        "--user-data-dir=" + profile.toAbsolutePath());
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+            .usingAnyFreePort()
+            .build();
     driver = new ChromeDriver(service, options);
     wait = new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(100));
     wait.ignoring(StaleElementReferenceException.class).ignoring(NoSuchElementException.class);
@@ -57,7 +72,9 @@ final class HeadlessChromium implements AutoCloseable {
     Path script = Path.of("..", "bin", "ensure-chromium").toAbsolutePath().normalize();
     try {
       Process process = new ProcessBuilder(script.toString()).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String output =
+          new String(
+              process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       if (process.waitFor() != 0) {
         throw new AssertionError("bin/ensure-chromium failed: " + output);
       }
@@ -77,17 +94,20 @@ final class HeadlessChromium implements AutoCloseable {
     return wait;
   }
 
-  /** The text of the element now; the live fragments replace elements, so it is looked up afresh. */
+  /**
+   * The text of the element now; the live fragments replace elements, so it is looked up afresh.
+   */
   String text(By by) {
     return wait.until(d -> d.findElement(by).getText());
   }
 
   /** Clicks the element, looking it up again if a live refresh replaced it meanwhile. */
   void click(By by) {
-    wait.until(d -> {
-      d.findElement(by).click();
-      return true;
-    });
+    wait.until(
+        d -> {
+          d.findElement(by).click();
+          return true;
+        });
   }
 
   /** Clicks a button whose form asks for confirmation, and confirms. */

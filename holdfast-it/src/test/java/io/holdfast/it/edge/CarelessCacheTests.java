@@ -17,17 +17,17 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real proxy as a careless cache in front of two real replica processes: told to ignore
- * {@code Cache-Control} and to keep 200s, 304s, 401s and 404s for ten minutes, whoever asked. It
- * does cache the replicas' answers (each test first shows a HIT, in the proxy's
- * {@code X-Cache-Status} header, for the caller who filled it), yet tenant B, an anonymous caller
- * and another admin never receive tenant A's document, A's 404 or 401, or an admin's listing:
- * every authenticated answer carries {@code Vary: Authorization}, which the cache keys what it
- * stores by (FAULTS F6, I7). Each subclass is one proxy with one careless configuration.
+ * A real proxy as a careless cache in front of two real replica processes: told to ignore {@code
+ * Cache-Control} and to keep 200s, 304s, 401s and 404s for ten minutes, whoever asked. It does
+ * cache the replicas' answers (each test first shows a HIT, in the proxy's {@code X-Cache-Status}
+ * header, for the caller who filled it), yet tenant B, an anonymous caller and another admin never
+ * receive tenant A's document, A's 404 or 401, or an admin's listing: every authenticated answer
+ * carries {@code Vary: Authorization}, which the cache keys what it stores by (FAULTS F6, I7). Each
+ * subclass is one proxy with one careless configuration.
  *
  * <p>Every test reads its own URLs (a query parameter the replicas ignore), so one test's cached
- * answers cannot decide another's. Without {@code Vary} every test here fails (checked with
- * nginx by taking the filter out).
+ * answers cannot decide another's. Without {@code Vary} every test here fails (checked with nginx
+ * by taking the filter out).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -93,8 +93,10 @@ abstract class CarelessCacheTests {
   @Test
   void F6_tenantAs304_isNotAnOracleForTenantB() {
     URI document = fresh("/v1/instances/tenant-a/config/core");
-    String etag = client.get(document, replicas.tokenA()).headers().firstValue("ETag").orElseThrow();
-    HttpResponse<String> notModified = client.get(document, replicas.tokenA(), "If-None-Match", etag);
+    String etag =
+        client.get(document, replicas.tokenA()).headers().firstValue("ETag").orElseThrow();
+    HttpResponse<String> notModified =
+        client.get(document, replicas.tokenA(), "If-None-Match", etag);
     assertThat(notModified.statusCode()).isEqualTo(304);
     assertThat(notModified.headers().allValues("Vary")).containsExactly("Authorization");
 
@@ -142,7 +144,8 @@ abstract class CarelessCacheTests {
     HttpResponse<String> filled = client.get(credentials, TwoTenantReplicas.ADMIN_TOKEN);
     assertThat(filled.statusCode()).isEqualTo(200);
     assertThat(filled.body()).contains("second-admin");
-    assertThat(cacheStatus(client.get(credentials, TwoTenantReplicas.ADMIN_TOKEN))).isEqualTo("HIT");
+    assertThat(cacheStatus(client.get(credentials, TwoTenantReplicas.ADMIN_TOKEN)))
+        .isEqualTo("HIT");
 
     HttpResponse<String> viewer = client.get(credentials, replicas.viewer());
     HttpResponse<String> tenantA = client.get(credentials, replicas.tokenA());

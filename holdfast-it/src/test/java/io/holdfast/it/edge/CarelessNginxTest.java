@@ -11,7 +11,10 @@ class CarelessNginxTest extends CarelessCacheTests {
 
   @Override
   ProxyFront startCache(Path dir, TwoTenantReplicas replicas) throws Exception {
-    return Nginx.start(dir, replicas.upstream("holdfast", "") + """
+    return Nginx.start(
+        dir,
+        replicas.upstream("holdfast", "")
+            + """
 
         proxy_cache_path %s/cache levels=1:2 keys_zone=careless:1m inactive=10m;
         server {
@@ -24,6 +27,7 @@ class CarelessNginxTest extends CarelessCacheTests {
             add_header X-Cache-Status $upstream_cache_status always;
           }
         }
-        """.formatted(dir));
+        """
+                .formatted(dir));
   }
 }

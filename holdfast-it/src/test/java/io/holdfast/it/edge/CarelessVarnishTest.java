@@ -3,15 +3,15 @@ package io.holdfast.it.edge;
 import java.nio.file.Path;
 
 /**
- * Debian's Varnish as a careless cache: every request is looked up in the cache, credentials or
- * not (its built-in rule that passes requests with {@code Authorization} is skipped), and every
- * answer is kept for ten minutes whatever its {@code Cache-Control} says. Varnish still keys what
- * it stores by the headers {@code Vary} names, which is all that keeps tenants apart here
- * (FAULTS F6).
+ * Debian's Varnish as a careless cache: every request is looked up in the cache, credentials or not
+ * (its built-in rule that passes requests with {@code Authorization} is skipped), and every answer
+ * is kept for ten minutes whatever its {@code Cache-Control} says. Varnish still keys what it
+ * stores by the headers {@code Vary} names, which is all that keeps tenants apart here (FAULTS F6).
  */
 class CarelessVarnishTest extends CarelessCacheTests {
 
-  private static final String VCL = """
+  private static final String VCL =
+      """
       vcl 4.1;
       import directors;
 

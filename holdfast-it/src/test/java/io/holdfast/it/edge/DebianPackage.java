@@ -8,9 +8,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A program from Debian's packages that an edge test runs (nginx, HAProxy, Varnish): found on the
- * {@code PATH} or in {@code /usr/sbin}, installed with {@code apt-get} when missing, as
- * {@code bench/http-vs-nginx.sh} does. If it can be neither found nor installed the test fails;
- * it is never skipped.
+ * {@code PATH} or in {@code /usr/sbin}, installed with {@code apt-get} when missing, as {@code
+ * bench/http-vs-nginx.sh} does. If it can be neither found nor installed the test fails; it is
+ * never skipped.
  */
 final class DebianPackage {
 
@@ -24,14 +24,18 @@ final class DebianPackage {
     }
     try {
       run(List.of("apt-get", "update", "-qq", "-o", "DPkg::Lock::Timeout=300"), program);
-      run(List.of("apt-get", "install", "-y", "-qq", "-o", "DPkg::Lock::Timeout=300", debianPackage), program);
+      run(
+          List.of(
+              "apt-get", "install", "-y", "-qq", "-o", "DPkg::Lock::Timeout=300", debianPackage),
+          program);
     } catch (IOException e) {
-      throw new IllegalStateException(program + " is missing and apt-get could not be run to install it", e);
+      throw new IllegalStateException(
+          program + " is missing and apt-get could not be run to install it", e);
     }
     found = find(program);
     if (found == null) {
-      throw new IllegalStateException(program + " is missing and installing Debian's " + debianPackage
-          + " did not provide it");
+      throw new IllegalStateException(
+          program + " is missing and installing Debian's " + debianPackage + " did not provide it");
     }
     return found;
   }
@@ -51,8 +55,10 @@ final class DebianPackage {
   }
 
   private static void run(List<String> command, String program) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
     Process process = builder.start();
     try {

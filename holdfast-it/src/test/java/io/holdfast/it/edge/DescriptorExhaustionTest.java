@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * FAULTS F1 against a replica process with a low open-files limit: more idle and slowloris
- * sockets than it may open, and then its descriptors exhausted from inside the process.
+ * FAULTS F1 against a replica process with a low open-files limit: more idle and slowloris sockets
+ * than it may open, and then its descriptors exhausted from inside the process.
  */
 class DescriptorExhaustionTest {
 
@@ -23,9 +23,11 @@ class DescriptorExhaustionTest {
   @TempDir Path dir;
 
   @Test
-  void F1_thousandsOfIdleAndSlowlorisSockets_moreThanTheProcessMayOpen_readsKeepSucceeding_andAllAreReclaimed()
-      throws Exception {
-    try (EdgeReplica replica = new EdgeReplica(dir, 1024, IDLE.toMillis(), HEADER.toMillis(), 5_000, 20_000, 64, 64, 64)) {
+  void
+      F1_thousandsOfIdleAndSlowlorisSockets_moreThanTheProcessMayOpen_readsKeepSucceeding_andAllAreReclaimed()
+          throws Exception {
+    try (EdgeReplica replica =
+        new EdgeReplica(dir, 1024, IDLE.toMillis(), HEADER.toMillis(), 5_000, 20_000, 64, 64, 64)) {
       int cap = replica.ready().at("/connections/max").asInt();
       assertThat(cap).as("max-connections lowered to what 1024 descriptors allow").isLessThan(1024);
       List<Socket> idle = new ArrayList<>();
@@ -37,7 +39,10 @@ class DescriptorExhaustionTest {
           Socket s = RawHttp.connect("127.0.1." + (1 + i % 40), replica.port);
           if (i % 2 == 1) {
             try {
-              s.getOutputStream().write("GET /v1/keys HTTP/1.1\r\nX-Slow: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+              s.getOutputStream()
+                  .write(
+                      "GET /v1/keys HTTP/1.1\r\nX-Slow: "
+                          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             } catch (java.io.IOException refused) {
               // already answered and closed by a cap
             }
@@ -53,7 +58,9 @@ class DescriptorExhaustionTest {
         assertThat(reads).as("instance reads through the flood").containsOnly(200);
         for (Socket s : idle) {
           RawHttp.Exchange seen = RawHttp.readUntilClosed(s, HEADER.plusSeconds(3));
-          assertThat(seen.closed()).as("every idle socket is closed: refused, evicted or timed out").isTrue();
+          assertThat(seen.closed())
+              .as("every idle socket is closed: refused, evicted or timed out")
+              .isTrue();
           assertThat(seen.statuses()).isSubsetOf(503);
         }
       } finally {
@@ -67,11 +74,15 @@ class DescriptorExhaustionTest {
     }
   }
 
-  /** Whether a new connection goes unanswered: refused, or accepted by the kernel and never served. */
+  /**
+   * Whether a new connection goes unanswered: refused, or accepted by the kernel and never served.
+   */
   private static boolean notServed(EdgeReplica replica) {
     try {
-      return RawHttp.exchange(replica.port, "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n", Duration.ofSeconds(2))
-          .statuses().isEmpty();
+      return RawHttp.exchange(
+              replica.port, "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n", Duration.ofSeconds(2))
+          .statuses()
+          .isEmpty();
     } catch (java.io.UncheckedIOException refused) {
       return true;
     }
@@ -79,7 +90,8 @@ class DescriptorExhaustionTest {
 
   @Test
   void F1_descriptorsExhaustedInsideTheProcess_theListenerComesBack() throws Exception {
-    try (EdgeReplica replica = new EdgeReplica(dir, 512, IDLE.toMillis(), HEADER.toMillis(), 5_000, 20_000, 64, 64, 64)) {
+    try (EdgeReplica replica =
+        new EdgeReplica(dir, 512, IDLE.toMillis(), HEADER.toMillis(), 5_000, 20_000, 64, 64, 64)) {
       assertThat(replica.read("acme", replica.acme)).isEqualTo(200);
       replica.process.send("HOG");
       String hogged = replica.process.awaitLine("HOGGED ", 30);
@@ -87,16 +99,24 @@ class DescriptorExhaustionTest {
       // A connection now makes accept() fail with "Too many open files", which ends Helidon's
       // accept loop for good unless something brings it back.
       await().atMost(Duration.ofSeconds(20)).until(() -> notServed(replica));
-      await().atMost(Duration.ofSeconds(10)).until(() -> !replica.logLines("run out of file descriptors").isEmpty());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> !replica.logLines("run out of file descriptors").isEmpty());
 
       replica.process.send("FREE");
       replica.process.awaitLine("FREED", 30);
-      await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .pollInterval(Duration.ofMillis(200))
           .until(() -> replica.read("acme", replica.acme) == 200);
       assertThat(replica.read("globex", replica.globex)).isEqualTo(200);
-      assertThat(replica.logLines("stopped accepting")).as("the listener died, and the watchdog saw it").isNotEmpty();
+      assertThat(replica.logLines("stopped accepting"))
+          .as("the listener died, and the watchdog saw it")
+          .isNotEmpty();
       assertThat(replica.logLines("accepts connections again")).isNotEmpty();
-      assertThat(replica.logLines("run out of file descriptors")).as("one line per episode").hasSize(1);
+      assertThat(replica.logLines("run out of file descriptors"))
+          .as("one line per episode")
+          .hasSize(1);
       assertThat(replica.logLines("\tat ")).as("no stack trace").isEmpty();
     }
   }

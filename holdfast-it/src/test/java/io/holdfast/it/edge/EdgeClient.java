@@ -33,13 +33,14 @@ final class EdgeClient implements AutoCloseable {
   }
 
   /**
-   * As above, its connections coming from {@code localAddress} (such as {@code 127.0.0.2}, so
-   * that the proxy sees a client address of its own; {@code null}: any).
+   * As above, its connections coming from {@code localAddress} (such as {@code 127.0.0.2}, so that
+   * the proxy sees a client address of its own; {@code null}: any).
    */
   EdgeClient(SSLContext tls, InetAddress localAddress) {
-    HttpClient.Builder builder = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5));
+    HttpClient.Builder builder =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5));
     if (tls != null) {
       builder.sslContext(tls);
     }
@@ -50,8 +51,8 @@ final class EdgeClient implements AutoCloseable {
   }
 
   /**
-   * {@code GET uri} with {@code token} as bearer credential ({@code null}: none) and extra
-   * header name/value pairs; waits at most {@code deadline} for the answer.
+   * {@code GET uri} with {@code token} as bearer credential ({@code null}: none) and extra header
+   * name/value pairs; waits at most {@code deadline} for the answer.
    */
   HttpResponse<String> get(URI uri, String token, Duration deadline, String... headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(deadline).GET();
@@ -75,14 +76,24 @@ final class EdgeClient implements AutoCloseable {
     }
   }
 
-  /** {@code POST uri} of an HTML form's fields ({@code application/x-www-form-urlencoded}), with extra headers. */
+  /**
+   * {@code POST uri} of an HTML form's fields ({@code application/x-www-form-urlencoded}), with
+   * extra headers.
+   */
   HttpResponse<String> postForm(URI uri, Map<String, String> fields, String... headers) {
-    String body = fields.entrySet().stream()
-        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-        .collect(Collectors.joining("&"));
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+    String body =
+        fields.entrySet().stream()
+            .map(
+                e ->
+                    URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                        + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&"));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     for (int i = 0; i < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
     }

@@ -31,20 +31,27 @@ final class EdgeReplica implements AutoCloseable {
   final String acme;
   final String globex;
   private final AdminHttp admin = new AdminHttp();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /**
    * @param openFiles the process's open-files limit (soft and hard)
    * @param settings {@code idle-ms header-ms request-ms max-connections per-address
    *     watches-per-instance requests-per-instance}
    */
-  EdgeReplica(Path dir, int openFiles, long... settings) throws TimeoutException, InterruptedException {
+  EdgeReplica(Path dir, int openFiles, long... settings)
+      throws TimeoutException, InterruptedException {
     List<String> args = new ArrayList<>(List.of(dir.resolve("data").toString(), ADMIN));
     for (long s : settings) {
       args.add(Long.toString(s));
     }
-    List<String> java = JavaProcess.javaCommand(EdgeReplicaMain.class.getName(), args.toArray(String[]::new));
-    String command = "ulimit -n " + openFiles + " && exec " + String.join(" ", java.stream().map(EdgeReplica::quote).toList());
+    List<String> java =
+        JavaProcess.javaCommand(EdgeReplicaMain.class.getName(), args.toArray(String[]::new));
+    String command =
+        "ulimit -n "
+            + openFiles
+            + " && exec "
+            + String.join(" ", java.stream().map(EdgeReplica::quote).toList());
     process = JavaProcess.start(List.of("bash", "-c", command), dir.resolve("replica.log"));
     port = Integer.parseInt(process.awaitLine("READY ", 60).substring("READY ".length()).strip());
     AdminApi api = new AdminApi(admin, port, ADMIN);
@@ -59,13 +66,18 @@ final class EdgeReplica implements AutoCloseable {
     return "'" + s.replace("'", "'\\''") + "'";
   }
 
-  /** Reads {@code core} as {@code instance}; returns the status, or -1 if the request failed outright. */
+  /**
+   * Reads {@code core} as {@code instance}; returns the status, or -1 if the request failed
+   * outright.
+   */
   int read(String instance, String token) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/instances/" + instance
-            + "/config/core"))
-        .header("Authorization", "Bearer " + token)
-        .timeout(Duration.ofSeconds(5))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:" + port + "/v1/instances/" + instance + "/config/core"))
+            .header("Authorization", "Bearer " + token)
+            .timeout(Duration.ofSeconds(5))
+            .build();
     try {
       return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
@@ -78,8 +90,10 @@ final class EdgeReplica implements AutoCloseable {
 
   /** {@code /health/ready} as JSON (whatever its status). */
   JsonNode ready() {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-        .timeout(Duration.ofSeconds(5)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
     try {
       return JSON.readTree(http.send(request, HttpResponse.BodyHandlers.ofByteArray()).body());
     } catch (IOException e) {

@@ -12,9 +12,9 @@ import java.util.List;
 
 /**
  * Debian's HAProxy in front of replicas, terminating TLS with a certificate from a throwaway
- * authority ({@link TestPki}): a process of its own in the foreground ({@code -db}), logging to
- * its standard output, with a configuration written by the test. Installed from Debian's
- * packages when it is missing ({@link DebianPackage}). Close it to stop HAProxy.
+ * authority ({@link TestPki}): a process of its own in the foreground ({@code -db}), logging to its
+ * standard output, with a configuration written by the test. Installed from Debian's packages when
+ * it is missing ({@link DebianPackage}). Close it to stop HAProxy.
  */
 final class Haproxy implements ProxyFront {
 
@@ -31,9 +31,9 @@ final class Haproxy implements ProxyFront {
   }
 
   /**
-   * Starts HAProxy on a free loopback port with {@code config}, in which {@code LISTEN} stands
-   * for that address and port and {@code CERTIFICATE} for a PEM file of a certificate for
-   * {@code 127.0.0.1} followed by its key, signed by a new authority.
+   * Starts HAProxy on a free loopback port with {@code config}, in which {@code LISTEN} stands for
+   * that address and port and {@code CERTIFICATE} for a PEM file of a certificate for {@code
+   * 127.0.0.1} followed by its key, signed by a new authority.
    */
   static Haproxy start(Path dir, String config) throws IOException {
     Path binary = DebianPackage.binary("haproxy", "haproxy");
@@ -42,14 +42,21 @@ final class Haproxy implements ProxyFront {
     TestPki.Issued issued = authority.server("haproxy");
     // HAProxy reads the certificate chain and its key from one file.
     Path certificate = dir.resolve("haproxy.pem");
-    Files.writeString(certificate, Files.readString(issued.certificate()) + Files.readString(issued.privateKey()),
+    Files.writeString(
+        certificate,
+        Files.readString(issued.certificate()) + Files.readString(issued.privateKey()),
         StandardCharsets.US_ASCII);
     int port = ProxyFront.freePort();
     Path configFile = dir.resolve("haproxy.cfg");
-    Files.writeString(configFile, config.replace("LISTEN", "127.0.0.1:" + port)
-        .replace("CERTIFICATE", certificate.toString()), StandardCharsets.UTF_8);
+    Files.writeString(
+        configFile,
+        config
+            .replace("LISTEN", "127.0.0.1:" + port)
+            .replace("CERTIFICATE", certificate.toString()),
+        StandardCharsets.UTF_8);
     Path log = dir.resolve("haproxy.log");
-    JavaProcess process = JavaProcess.start(List.of(binary.toString(), "-db", "-f", configFile.toString()), log);
+    JavaProcess process =
+        JavaProcess.start(List.of(binary.toString(), "-db", "-f", configFile.toString()), log);
     ProxyFront.awaitListening("haproxy", process, port, log);
     return new Haproxy(process, log, port, authority);
   }
@@ -76,9 +83,15 @@ final class Haproxy implements ProxyFront {
    */
   @Override
   public List<String> gaveUp() {
-    return log().lines().filter(line -> line.contains(" is DOWN") || line.contains("no server available")
-        || line.matches(".* [sS][RQCHDLT][-A-Za-z]{2} .*")
-        || line.matches(".* -?\\d+/-?\\d+/-?\\d+/-?\\d+/\\+?\\d+ 50[234] .*")).toList();
+    return log()
+        .lines()
+        .filter(
+            line ->
+                line.contains(" is DOWN")
+                    || line.contains("no server available")
+                    || line.matches(".* [sS][RQCHDLT][-A-Za-z]{2} .*")
+                    || line.matches(".* -?\\d+/-?\\d+/-?\\d+/-?\\d+/\\+?\\d+ 50[234] .*"))
+        .toList();
   }
 
   @Override

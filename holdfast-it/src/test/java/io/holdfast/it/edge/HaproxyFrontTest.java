@@ -7,16 +7,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * HAProxy as docs/operations.md recommends it (section "HAProxy in front"): TLS terminated at
- * HAProxy, HTTP/1.1 with kept-alive connections to the replicas, {@code timeout server} above
- * the 50 s watch maximum, health checks on {@code /health/ready}, the client's address forwarded
- * in {@code X-Forwarded-For} (FAULTS F7).
+ * HAProxy, HTTP/1.1 with kept-alive connections to the replicas, {@code timeout server} above the
+ * 50 s watch maximum, health checks on {@code /health/ready}, the client's address forwarded in
+ * {@code X-Forwarded-For} (FAULTS F7).
  */
 class HaproxyFrontTest extends ProxyFrontTests {
 
   @Override
   ProxyFront startProxy(Path dir, TwoTenantReplicas replicas) throws Exception {
     // The configuration as docs/operations.md shows it, with the test's addresses and files.
-    return Haproxy.start(dir, """
+    return Haproxy.start(
+        dir,
+        """
         global
             log stdout format raw local0 info
             maxconn 1024
@@ -43,11 +45,14 @@ class HaproxyFrontTest extends ProxyFrontTests {
             http-check expect status 200
             server a 127.0.0.1:%d check inter 2s
             server b 127.0.0.1:%d check inter 2s
-        """.formatted(replicas.ports().get(0), replicas.ports().get(1)));
+        """
+            .formatted(replicas.ports().get(0), replicas.ports().get(1)));
   }
 
   @Test
-  void theClientsAddress_reachesTheReplicas_inXForwardedFor_andAnAddressTheClientWroteIsNotBelieved() throws Exception {
+  void
+      theClientsAddress_reachesTheReplicas_inXForwardedFor_andAnAddressTheClientWroteIsNotBelieved()
+          throws Exception {
     assertThat(auditedLoginAddress("127.0.0.2", null)).isEqualTo("127.0.0.2");
     assertThat(auditedLoginAddress("127.0.0.3", "203.0.113.9")).isEqualTo("127.0.0.3");
   }

@@ -20,19 +20,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * FAULTS section F against a real replica process: clients that hold sockets, trickle bytes,
- * break framing, hoard watches or flood one tenant's share. Each test asserts that the replica
- * answers what it must, ends what it must, and keeps serving the other tenant.
+ * FAULTS section F against a real replica process: clients that hold sockets, trickle bytes, break
+ * framing, hoard watches or flood one tenant's share. Each test asserts that the replica answers
+ * what it must, ends what it must, and keeps serving the other tenant.
  *
- * <p>Edge settings of the replica: idle 3 s, header 1.5 s, request 2 s, 64 connections per
- * address, 4 watches and 4 requests per instance. Attackers connect from other loopback
- * addresses (127.0.0.2 and up), as other hosts would.
+ * <p>Edge settings of the replica: idle 3 s, header 1.5 s, request 2 s, 64 connections per address,
+ * 4 watches and 4 requests per instance. Attackers connect from other loopback addresses (127.0.0.2
+ * and up), as other hosts would.
  */
 class HostileClientsTest {
 
   static final Duration IDLE = Duration.ofSeconds(3);
   static final Duration HEADER = Duration.ofMillis(1500);
   static final Duration REQUEST = Duration.ofSeconds(2);
+
   /** Deadlines are checked every 250 ms; a socket is closed within this of its deadline. */
   static final Duration SLACK = Duration.ofSeconds(2);
 
@@ -41,7 +42,9 @@ class HostileClientsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    replica = new EdgeReplica(dir, 4096, IDLE.toMillis(), HEADER.toMillis(), REQUEST.toMillis(), 20_000, 64, 4, 4);
+    replica =
+        new EdgeReplica(
+            dir, 4096, IDLE.toMillis(), HEADER.toMillis(), REQUEST.toMillis(), 20_000, 64, 4, 4);
   }
 
   @AfterAll
@@ -75,7 +78,8 @@ class HostileClientsTest {
       assertThat(seen.text()).as("nobody is answered a half-sent head").isEmpty();
       s.close();
     }
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(HEADER.plus(SLACK).plusSeconds(5));
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .isLessThan(HEADER.plus(SLACK).plusSeconds(5));
     assertOneShortLinePerKind();
   }
 
@@ -84,9 +88,12 @@ class HostileClientsTest {
     List<Socket> stalled = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       Socket s = RawHttp.connect("127.0.0.6", replica.port);
-      s.getOutputStream().write(("POST /v1/admin/namespaces HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-          + EdgeReplica.ADMIN + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
-          .getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write(
+              ("POST /v1/admin/namespaces HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                      + EdgeReplica.ADMIN
+                      + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+                  .getBytes(StandardCharsets.US_ASCII));
       stalled.add(s);
     }
     assertThat(replica.read("acme", replica.acme)).isEqualTo(200);
@@ -101,7 +108,9 @@ class HostileClientsTest {
   @Test
   void F2_idleKeptAliveConnections_areClosedAfterTheIdleTimeout() throws Exception {
     try (Socket s = RawHttp.connect("127.0.0.7", replica.port)) {
-      s.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write(
+              "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       RawHttp.Exchange seen = RawHttp.readUntilClosed(s, IDLE.plus(SLACK));
       assertThat(seen.statuses()).containsExactly(200);
       assertThat(seen.closed()).as("closed by the idle timeout").isTrue();
@@ -116,14 +125,17 @@ class HostileClientsTest {
         held.add(RawHttp.connect("127.0.0.8", replica.port));
       }
       // The 65th from the same address: answered 503 and closed at once; another address is served.
-      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-        try (Socket extra = RawHttp.connect("127.0.0.8", replica.port)) {
-          RawHttp.Exchange seen = RawHttp.readUntilClosed(extra, Duration.ofSeconds(2));
-          assertThat(seen.statuses()).containsExactly(503);
-          assertThat(seen.text()).contains("too-many-connections").contains("Retry-After");
-          assertThat(seen.closed()).isTrue();
-        }
-      });
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () -> {
+                try (Socket extra = RawHttp.connect("127.0.0.8", replica.port)) {
+                  RawHttp.Exchange seen = RawHttp.readUntilClosed(extra, Duration.ofSeconds(2));
+                  assertThat(seen.statuses()).containsExactly(503);
+                  assertThat(seen.text()).contains("too-many-connections").contains("Retry-After");
+                  assertThat(seen.closed()).isTrue();
+                }
+              });
       assertThat(replica.read("globex", replica.globex)).isEqualTo(200);
     } finally {
       for (Socket s : held) {
@@ -138,29 +150,52 @@ class HostileClientsTest {
     Duration wait = Duration.ofSeconds(3);
     RawHttp.Exchange http10 = RawHttp.exchange(port, "GET /health/live HTTP/1.0\r\n\r\n", wait);
     assertThat(http10.statuses()).containsExactly(200);
-    assertThat(http10.text()).contains("Connection: close").contains("Content-Length:").doesNotContain("chunked");
+    assertThat(http10.text())
+        .contains("Connection: close")
+        .contains("Content-Length:")
+        .doesNotContain("chunked");
     assertThat(http10.closed()).as("HTTP/1.0 without keep-alive closes after the answer").isTrue();
 
-    RawHttp.Exchange http10Read = RawHttp.exchange(port, "GET /v1/instances/acme/config/core HTTP/1.0\r\n"
-        + "Authorization: Bearer " + replica.acme + "\r\n\r\n", wait);
+    RawHttp.Exchange http10Read =
+        RawHttp.exchange(
+            port,
+            "GET /v1/instances/acme/config/core HTTP/1.0\r\n"
+                + "Authorization: Bearer "
+                + replica.acme
+                + "\r\n\r\n",
+            wait);
     assertThat(http10Read.statuses()).containsExactly(200);
     assertThat(http10Read.text()).contains("ETag: \"").contains("Holdfast-Signature");
 
-    RawHttp.Exchange close = RawHttp.exchange(port, "GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", wait);
+    RawHttp.Exchange close =
+        RawHttp.exchange(
+            port, "GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", wait);
     assertThat(close.statuses()).containsExactly(200);
     assertThat(close.closed()).as("Connection: close closes").isTrue();
 
-    assertOneAnswer(RawHttp.exchange(port, "GET /health/live HTTP/2.0\r\nHost: x\r\n\r\n", wait), 505);
+    assertOneAnswer(
+        RawHttp.exchange(port, "GET /health/live HTTP/2.0\r\nHost: x\r\n\r\n", wait), 505);
     assertOneAnswer(RawHttp.exchange(port, "GET /health/live HTTP/1.1\nHost: x\n\n", wait), 400);
-    assertOneAnswer(RawHttp.exchange(port, "G\0T /health/live HTTP/1.1\r\nHost: x\r\n\r\n", wait), 400);
-    assertOneAnswer(RawHttp.exchange(port, "GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: x\r\n\r\n", wait), 414);
+    assertOneAnswer(
+        RawHttp.exchange(port, "G\0T /health/live HTTP/1.1\r\nHost: x\r\n\r\n", wait), 400);
+    assertOneAnswer(
+        RawHttp.exchange(port, "GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: x\r\n\r\n", wait),
+        414);
     assertOneAnswer(RawHttp.exchange(port, "garbage\r\n\r\n", wait), 400);
     // Two requests after a bad chunked body: one answer, then the connection closes.
-    assertOneAnswer(RawHttp.exchange(port, "POST /v1/admin/namespaces HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-        + EdgeReplica.ADMIN + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-        + "fffffffffffffffffff1\r\nabc\r\n0\r\n\r\nGET /health/live HTTP/1.1\r\nHost: x\r\n\r\n", wait), 400);
+    assertOneAnswer(
+        RawHttp.exchange(
+            port,
+            "POST /v1/admin/namespaces HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                + EdgeReplica.ADMIN
+                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "fffffffffffffffffff1\r\nabc\r\n0\r\n\r\nGET /health/live HTTP/1.1\r\nHost: x\r\n\r\n",
+            wait),
+        400);
 
-    RawHttp.Exchange unknown = RawHttp.exchange(port, "FOO /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", wait);
+    RawHttp.Exchange unknown =
+        RawHttp.exchange(
+            port, "FOO /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", wait);
     assertThat(unknown.statuses()).containsExactly(501);
     assertThat(unknown.text()).contains("Allow: ");
     assertThat(replica.logLines("Exception")).as("no stack trace for a client's mistake").isEmpty();
@@ -170,8 +205,13 @@ class HostileClientsTest {
   @Test
   void F5_abandonedWatches_freeTheirPlacesAtOnce_andOneInstanceCannotHoldMore() throws Exception {
     String etag = checksumsEtag();
-    String watch = "GET /v1/instances/acme/watch?etag=" + etag + "&timeout=30s HTTP/1.1\r\nHost: x\r\n"
-        + "Authorization: Bearer " + replica.acme + "\r\n\r\n";
+    String watch =
+        "GET /v1/instances/acme/watch?etag="
+            + etag
+            + "&timeout=30s HTTP/1.1\r\nHost: x\r\n"
+            + "Authorization: Bearer "
+            + replica.acme
+            + "\r\n\r\n";
     for (int round = 0; round < 2; round++) {
       List<Socket> watches = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
@@ -179,18 +219,29 @@ class HostileClientsTest {
         s.getOutputStream().write(watch.getBytes(StandardCharsets.US_ASCII));
         watches.add(s);
       }
-      await().atMost(Duration.ofSeconds(5)).until(() -> replica.ready().at("/watchers/waiting").asInt() == 4);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> replica.ready().at("/watchers/waiting").asInt() == 4);
       RawHttp.Exchange fifth = RawHttp.exchange(replica.port, watch, Duration.ofSeconds(3));
       assertThat(fifth.statuses()).as("the instance's fifth watch").containsExactly(429);
       assertThat(fifth.text()).contains("Retry-After");
-      RawHttp.Exchange other = RawHttp.exchange(replica.port, "GET /v1/instances/globex/watch?timeout=1s HTTP/1.1\r\n"
-          + "Host: x\r\nAuthorization: Bearer " + replica.globex + "\r\nConnection: close\r\n\r\n", Duration.ofSeconds(5));
+      RawHttp.Exchange other =
+          RawHttp.exchange(
+              replica.port,
+              "GET /v1/instances/globex/watch?timeout=1s HTTP/1.1\r\n"
+                  + "Host: x\r\nAuthorization: Bearer "
+                  + replica.globex
+                  + "\r\nConnection: close\r\n\r\n",
+              Duration.ofSeconds(5));
       assertThat(other.statuses()).as("another instance still watches").containsExactly(200);
       for (Socket s : watches) {
         s.close();
       }
-      // Their clients are gone: the places are free within a check interval, not at the 30 s timeout.
-      await().atMost(Duration.ofSeconds(4)).until(() -> replica.ready().at("/watchers/waiting").asInt() == 0);
+      // Their clients are gone: the places are free within a check interval, not at the 30 s
+      // timeout.
+      await()
+          .atMost(Duration.ofSeconds(4))
+          .until(() -> replica.ready().at("/watchers/waiting").asInt() == 0);
     }
   }
 
@@ -201,9 +252,12 @@ class HostileClientsTest {
     try {
       for (int i = 0; i < 4; i++) {
         Socket s = RawHttp.connect("127.0.0.10", replica.port);
-        s.getOutputStream().write(("POST /v1/instances/acme/heartbeat HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-            + replica.acme + "\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{")
-            .getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream()
+            .write(
+                ("POST /v1/instances/acme/heartbeat HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                        + replica.acme
+                        + "\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{")
+                    .getBytes(StandardCharsets.US_ASCII));
         held.add(s);
       }
       // Four requests of acme's are in flight (their bodies stalled): the fifth is refused at once.
@@ -231,14 +285,27 @@ class HostileClientsTest {
     int before = replica.process.output().size();
     // A raw escape in the request line, a megabyte header, a huge path, a hostile form field.
     RawHttp.exchange(replica.port, "GET /v1/" + escape + " HTTP/1.1\r\nHost: x\r\n\r\n", wait);
-    RawHttp.Exchange huge = RawHttp.exchange(replica.port, "GET /v1/keys HTTP/1.1\r\nHost: x\r\nX-Big: "
-        + "\u001b".repeat(1024 * 1024) + "\r\n\r\n", wait);
+    RawHttp.Exchange huge =
+        RawHttp.exchange(
+            replica.port,
+            "GET /v1/keys HTTP/1.1\r\nHost: x\r\nX-Big: "
+                + "\u001b".repeat(1024 * 1024)
+                + "\r\n\r\n",
+            wait);
     assertThat(huge.statuses()).containsExactly(431);
-    RawHttp.exchange(replica.port, "GET /v1/" + "%1b".repeat(1300) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    RawHttp.exchange(
+        replica.port,
+        "GET /v1/" + "%1b".repeat(1300) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
         wait);
     String form = "token=" + "%1b%5b31m".repeat(100);
-    RawHttp.exchange(replica.port, "POST /console/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded"
-        + "\r\nContent-Length: " + form.length() + "\r\nConnection: close\r\n\r\n" + form, wait);
+    RawHttp.exchange(
+        replica.port,
+        "POST /console/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded"
+            + "\r\nContent-Length: "
+            + form.length()
+            + "\r\nConnection: close\r\n\r\n"
+            + form,
+        wait);
     RawHttp.exchange(replica.port, "G\u001bT /v1/keys HTTP/1.1\r\nHost: x\r\n\r\n", wait);
     List<String> lines = replica.process.output();
     List<String> written = lines.subList(before, lines.size());
@@ -251,8 +318,14 @@ class HostileClientsTest {
   }
 
   private static String checksumsEtag() {
-    RawHttp.Exchange seen = RawHttp.exchange(replica.port, "GET /v1/instances/acme/checksums HTTP/1.1\r\nHost: x\r\n"
-        + "Authorization: Bearer " + replica.acme + "\r\nConnection: close\r\n\r\n", Duration.ofSeconds(3));
+    RawHttp.Exchange seen =
+        RawHttp.exchange(
+            replica.port,
+            "GET /v1/instances/acme/checksums HTTP/1.1\r\nHost: x\r\n"
+                + "Authorization: Bearer "
+                + replica.acme
+                + "\r\nConnection: close\r\n\r\n",
+            Duration.ofSeconds(3));
     String text = seen.text();
     int at = text.indexOf("ETag: \"") + "ETag: \"".length();
     return text.substring(at, text.indexOf('"', at));

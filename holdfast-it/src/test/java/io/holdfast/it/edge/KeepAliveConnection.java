@@ -10,10 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * One kept-alive HTTP/1.1 connection that sends GETs and reads each answer's status and
- * {@code Content-Length} body, discarding the body. Cheap on the client side, so that a flood
- * test spends the shared cores on the server rather than on an HTTP client library, and so that
- * "twenty connections" means exactly twenty sockets. Not thread-safe: one per thread.
+ * One kept-alive HTTP/1.1 connection that sends GETs and reads each answer's status and {@code
+ * Content-Length} body, discarding the body. Cheap on the client side, so that a flood test spends
+ * the shared cores on the server rather than on an HTTP client library, and so that "twenty
+ * connections" means exactly twenty sockets. Not thread-safe: one per thread.
  */
 final class KeepAliveConnection implements AutoCloseable {
 
@@ -32,9 +32,12 @@ final class KeepAliveConnection implements AutoCloseable {
     out = socket.getOutputStream();
   }
 
-  /** Sends {@code GET path} with the given header lines ({@code Name: value}); returns the status. */
+  /**
+   * Sends {@code GET path} with the given header lines ({@code Name: value}); returns the status.
+   */
   int get(String path, String... headerLines) throws IOException {
-    StringBuilder head = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    StringBuilder head =
+        new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
     for (String line : headerLines) {
       head.append(line).append("\r\n");
     }
@@ -44,7 +47,8 @@ final class KeepAliveConnection implements AutoCloseable {
     long length = -1;
     for (String header = line(); !header.isEmpty(); header = line()) {
       int colon = header.indexOf(':');
-      if (colon > 0 && header.substring(0, colon).strip().toLowerCase(Locale.ROOT).equals("content-length")) {
+      if (colon > 0
+          && header.substring(0, colon).strip().toLowerCase(Locale.ROOT).equals("content-length")) {
         length = Long.parseLong(header.substring(colon + 1).strip());
       }
     }

@@ -10,11 +10,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Debian's nginx in front of replicas, as an operator would put it there: a process of its own,
- * in the foreground, with a configuration written by the test (the {@code http} block's
- * contents) and everything else (pid, logs, temporary files, cache) under one directory.
- * Installed from Debian's packages ({@code nginx-light}) when it is missing ({@link
- * DebianPackage}). Close it to stop nginx.
+ * Debian's nginx in front of replicas, as an operator would put it there: a process of its own, in
+ * the foreground, with a configuration written by the test (the {@code http} block's contents) and
+ * everything else (pid, logs, temporary files, cache) under one directory. Installed from Debian's
+ * packages ({@code nginx-light}) when it is missing ({@link DebianPackage}). Close it to stop
+ * nginx.
  */
 final class Nginx implements ProxyFront {
 
@@ -40,7 +40,8 @@ final class Nginx implements ProxyFront {
     int port = ProxyFront.freePort();
     // Started as root, nginx's workers would drop to "nobody", who cannot enter the test's
     // private temporary directory: they stay the user who runs the test (a notice otherwise).
-    String conf = """
+    String conf =
+        """
         user %3$s;
         pid %1$s/nginx.pid;
         error_log %1$s/error.log info;
@@ -52,13 +53,24 @@ final class Nginx implements ProxyFront {
           proxy_temp_path %1$s/proxy-temp;
         %2$s
         }
-        """.formatted(dir, httpBlock.replace("listen LISTEN;", "listen 127.0.0.1:" + port + ";"),
-        System.getProperty("user.name"));
+        """
+            .formatted(
+                dir,
+                httpBlock.replace("listen LISTEN;", "listen 127.0.0.1:" + port + ";"),
+                System.getProperty("user.name"));
     Path confFile = dir.resolve("nginx.conf");
     Files.writeString(confFile, conf, StandardCharsets.UTF_8);
-    JavaProcess process = JavaProcess.start(
-        List.of(binary.toString(), "-p", dir.toString(), "-c", confFile.toString(), "-g", "daemon off;"),
-        dir.resolve("nginx.out"));
+    JavaProcess process =
+        JavaProcess.start(
+            List.of(
+                binary.toString(),
+                "-p",
+                dir.toString(),
+                "-c",
+                confFile.toString(),
+                "-g",
+                "daemon off;"),
+            dir.resolve("nginx.out"));
     ProxyFront.awaitListening("nginx", process, port, dir.resolve("error.log"));
     return new Nginx(process, dir, port);
   }
@@ -76,7 +88,9 @@ final class Nginx implements ProxyFront {
   /** Upstream timeouts and replicas marked down, from nginx's error log. */
   @Override
   public List<String> gaveUp() {
-    return log().lines().filter(line -> line.contains("upstream timed out") || line.contains("no live upstreams"))
+    return log()
+        .lines()
+        .filter(line -> line.contains("upstream timed out") || line.contains("no live upstreams"))
         .toList();
   }
 

@@ -9,7 +9,8 @@ class NginxRecommendedTest extends NginxFrontTests {
   @Override
   String httpBlock(TwoTenantReplicas replicas) {
     // The location block as docs/operations.md shows it, without TLS.
-    return replicas.upstream("holdfast", "keepalive 32;") + """
+    return replicas.upstream("holdfast", "keepalive 32;")
+        + """
 
         server {
           listen LISTEN;

@@ -29,7 +29,10 @@ interface ProxyFront extends AutoCloseable {
     return client(null);
   }
 
-  /** What an SDK client needs to trust the proxy's certificate; {@code null} when it speaks plain HTTP. */
+  /**
+   * What an SDK client needs to trust the proxy's certificate; {@code null} when it speaks plain
+   * HTTP.
+   */
   default javax.net.ssl.SSLContext sslContext() {
     return null;
   }
@@ -38,8 +41,8 @@ interface ProxyFront extends AutoCloseable {
   EdgeClient client(InetAddress from);
 
   /**
-   * The lines of the proxy's own log that say it gave up on a replica: an upstream timeout, or
-   * a replica marked down. Empty when it did neither.
+   * The lines of the proxy's own log that say it gave up on a replica: an upstream timeout, or a
+   * replica marked down. Empty when it did neither.
    */
   List<String> gaveUp();
 
@@ -61,13 +64,16 @@ interface ProxyFront extends AutoCloseable {
   /** Waits until {@code process} accepts connections on {@code port}; fails at once if it ends. */
   static void awaitListening(String name, JavaProcess process, int port, Path log) {
     try {
-      Awaitility.await(name + " listening on " + port).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-          .until(() -> {
-            if (!process.alive()) {
-              throw new IllegalStateException(name + " ended at start: " + readOrEmpty(log));
-            }
-            return accepts(port);
-          });
+      Awaitility.await(name + " listening on " + port)
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(50))
+          .until(
+              () -> {
+                if (!process.alive()) {
+                  throw new IllegalStateException(name + " ended at start: " + readOrEmpty(log));
+                }
+                return accepts(port);
+              });
     } catch (RuntimeException e) {
       process.close();
       throw e;

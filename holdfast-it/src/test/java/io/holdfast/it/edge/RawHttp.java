@@ -26,7 +26,9 @@ final class RawHttp {
 
   private RawHttp() {}
 
-  /** A socket from {@code localAddress} (any 127.x.y.z works on Linux's loopback) to the replica. */
+  /**
+   * A socket from {@code localAddress} (any 127.x.y.z works on Linux's loopback) to the replica.
+   */
   static Socket connect(String localAddress, int port) {
     try {
       Socket socket = new Socket();
@@ -51,7 +53,10 @@ final class RawHttp {
     }
   }
 
-  /** Sends {@code request} on a new connection and reads until the server closes or {@code wait} passes. */
+  /**
+   * Sends {@code request} on a new connection and reads until the server closes or {@code wait}
+   * passes.
+   */
   static Exchange exchange(int port, String request, Duration wait) {
     try (Socket socket = connect("127.0.0.1", port)) {
       try {

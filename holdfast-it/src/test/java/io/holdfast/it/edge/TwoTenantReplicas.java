@@ -11,12 +11,11 @@ import java.util.List;
 import org.awaitility.Awaitility;
 
 /**
- * Two real replica processes over one store, with two tenants ({@code tenant-a},
- * {@code tenant-b}: one instance and one credential each, each with a secret only its own
- * document holds), a second admin and a viewer: what the edge tests put a proxy in front of.
- * Like replicas behind a proxy on their own host, they take the client's address from the
- * forwarding headers of peers on 127.0.0.1 ({@code trusted-proxies}). Close it to stop both
- * processes.
+ * Two real replica processes over one store, with two tenants ({@code tenant-a}, {@code tenant-b}:
+ * one instance and one credential each, each with a secret only its own document holds), a second
+ * admin and a viewer: what the edge tests put a proxy in front of. Like replicas behind a proxy on
+ * their own host, they take the client's address from the forwarding headers of peers on 127.0.0.1
+ * ({@code trusted-proxies}). Close it to stop both processes.
  */
 final class TwoTenantReplicas implements AutoCloseable {
 
@@ -62,8 +61,14 @@ final class TwoTenantReplicas implements AutoCloseable {
 
   private static JavaProcess replica(Path dir, String name) {
     // Port 0: each process takes a free port and names it in its READY line.
-    return JavaProcess.java(dir.resolve("replica-" + name + ".log"), ReplicaMain.class.getName(),
-        dir.resolve("data").toString(), "0", ADMIN_TOKEN, "1000", "--trusted-proxies=127.0.0.1/32");
+    return JavaProcess.java(
+        dir.resolve("replica-" + name + ".log"),
+        ReplicaMain.class.getName(),
+        dir.resolve("data").toString(),
+        "0",
+        ADMIN_TOKEN,
+        "1000",
+        "--trusted-proxies=127.0.0.1/32");
   }
 
   private static int port(JavaProcess replica) throws Exception {
@@ -74,9 +79,14 @@ final class TwoTenantReplicas implements AutoCloseable {
     api().createNamespace("core");
     tokenA = api().createInstance("tenant-a", "live");
     tokenB = api().createInstance("tenant-b", "live");
-    secondAdmin = admin("POST", "/v1/admin/credentials", "{\"name\":\"second-admin\",\"role\":\"admin\"}")
-        .get("token").asText();
-    viewer = admin("POST", "/v1/admin/credentials", "{\"name\":\"looker\",\"role\":\"viewer\"}").get("token").asText();
+    secondAdmin =
+        admin("POST", "/v1/admin/credentials", "{\"name\":\"second-admin\",\"role\":\"admin\"}")
+            .get("token")
+            .asText();
+    viewer =
+        admin("POST", "/v1/admin/credentials", "{\"name\":\"looker\",\"role\":\"viewer\"}")
+            .get("token")
+            .asText();
     api().stage("core", "default", "{\"plan\":\"standard\"}");
     api().stage("core", "instance:tenant-a", "{\"secret\":\"" + SECRET_A + "\"}");
     api().stage("core", "instance:tenant-b", "{\"secret\":\"" + SECRET_B + "\"}");
@@ -87,7 +97,8 @@ final class TwoTenantReplicas implements AutoCloseable {
   long publishCore() {
     long published = api().publish("core", "edge test");
     for (int port : List.of(portA, portB)) {
-      Awaitility.await("replica on " + port + " serves revision " + published).atMost(Duration.ofSeconds(20))
+      Awaitility.await("replica on " + port + " serves revision " + published)
+          .atMost(Duration.ofSeconds(20))
           .pollInterval(Duration.ofMillis(50))
           .until(() -> servedRevision(port) >= published);
     }
@@ -98,8 +109,14 @@ final class TwoTenantReplicas implements AutoCloseable {
   /** The newest revision a replica serves to either tenant (read with the admin credential). */
   private long servedRevision(int port) {
     return Math.max(
-        admin.call(port, ADMIN_TOKEN, "GET", "/v1/instances/tenant-a/checksums", null).path("revision").asLong(),
-        admin.call(port, ADMIN_TOKEN, "GET", "/v1/instances/tenant-b/checksums", null).path("revision").asLong());
+        admin
+            .call(port, ADMIN_TOKEN, "GET", "/v1/instances/tenant-a/checksums", null)
+            .path("revision")
+            .asLong(),
+        admin
+            .call(port, ADMIN_TOKEN, "GET", "/v1/instances/tenant-b/checksums", null)
+            .path("revision")
+            .asLong());
   }
 
   /** Any admin call as the bootstrap admin, straight to replica A (not through nginx). */
@@ -148,7 +165,15 @@ final class TwoTenantReplicas implements AutoCloseable {
 
   /** The {@code upstream} block for nginx: both replicas, then {@code extra} directives. */
   String upstream(String name, String extra) {
-    return "upstream " + name + " { server 127.0.0.1:" + portA + "; server 127.0.0.1:" + portB + "; " + extra + " }";
+    return "upstream "
+        + name
+        + " { server 127.0.0.1:"
+        + portA
+        + "; server 127.0.0.1:"
+        + portB
+        + "; "
+        + extra
+        + " }";
   }
 
   @Override

@@ -32,59 +32,98 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * FAULTS.md F3, floods of unauthenticated endpoints, against a real replica process on loopback:
- * twenty connections loop on unauthenticated endpoints while one instance reads its
- * configuration on the instance port, and the reads keep their p99, measured against a quiet
- * baseline in the same test.
+ * twenty connections loop on unauthenticated endpoints while one instance reads its configuration
+ * on the instance port, and the reads keep their p99, measured against a quiet baseline in the same
+ * test.
  *
- * <p>{@code /metrics} lives on the management port, is rendered at most once a second however
- * many ask, and its answers are sent one at a time, so a flood of scrapes takes at most one of the
- * replica's carrier threads. Before, five connections looping on it raised the reads' median to
- * 744 ms and twenty to between 0.2 and 9 s: every scrape rendered 150 KB of text. Health,
- * {@code /v1/keys} and the console's login page stay on the instance port, and each answers from
- * memory for about what a read costs.
+ * <p>{@code /metrics} lives on the management port, is rendered at most once a second however many
+ * ask, and its answers are sent one at a time, so a flood of scrapes takes at most one of the
+ * replica's carrier threads. Before, five connections looping on it raised the reads' median to 744
+ * ms and twenty to between 0.2 and 9 s: every scrape rendered 150 KB of text. Health, {@code
+ * /v1/keys} and the console's login page stay on the instance port, and each answers from memory
+ * for about what a read costs.
  */
 class UnauthenticatedFloodTest {
 
   private static final String TOKEN = "hfa_edge-flood-admin-token-0123456789";
   private static final String CONFIG = "/v1/instances/acme-prod/config/core";
-  /** What the read flood reads: another instance, so the measured reader's own limits stay its own. */
+
+  /**
+   * What the read flood reads: another instance, so the measured reader's own limits stay its own.
+   */
   private static final String OTHER_CONFIG = "/v1/instances/globex-prod/config/core";
+
   private static final int FLOOD_CONNECTIONS = 20;
   private static final int WARM_UP_READS = 2_000;
   private static final int QUIET_READS = 2_000;
+
   /** Long enough for several renders of the scrape (one a second) to fall among the reads. */
   private static final Duration FLOODED_READS = Duration.ofSeconds(5);
+
   /**
    * How much worse the flooded p99 may be than the quiet one: generous, since the flood and the
-   * reads share two cores with the test itself and with other builds (measured here: 2–3 ms
-   * flooded against 0.2–4 ms quiet), yet below what rendering every scrape cost (95 ms here with a
-   * single reader, and a 744 ms median with several).
+   * reads share two cores with the test itself and with other builds (measured here: 2–3 ms flooded
+   * against 0.2–4 ms quiet), yet below what rendering every scrape cost (95 ms here with a single
+   * reader, and a 744 ms median with several).
    */
   private static final double P99_FACTOR = 5;
+
   private static final Duration P99_SLACK = Duration.ofMillis(25);
+
   /**
    * How much worse the reads' p99 may be under a flood of health, keys and login pages than under
    * as large a flood of instance reads (measured: 10–13 ms against 6–8 ms, as both take their share
    * of two cores). It holds if each of them costs about what a read from memory does.
    */
   private static final double FLOOD_FACTOR = 2;
-  private static final Duration FLOOD_SLACK = Duration.ofMillis(25);
-  /** A replica in service scrapes to about 150 KB (measured), mostly request histograms by route and status. */
-  private static final long MIN_PAGE_BYTES = 100_000;
-  /** Admin, instance and public reads, asked as the admin, as the instance and as nobody. */
-  private static final List<String> ROUTES = List.of("/v1/admin/rings", "/v1/admin/rings/live", "/v1/admin/rings/nope",
-      "/v1/admin/changes", "/v1/admin/changes/999", "/v1/admin/rollouts", "/v1/admin/instances",
-      "/v1/admin/instances/acme-prod", "/v1/admin/instances/nope", "/v1/admin/instances/acme-prod/heartbeat",
-      "/v1/admin/namespaces", "/v1/admin/namespaces/core", "/v1/admin/namespaces/core/history",
-      "/v1/admin/namespaces/core/layers", "/v1/admin/namespaces/core/layers/default",
-      "/v1/admin/namespaces/core/effective/acme-prod", "/v1/admin/namespaces/nope", "/v1/admin/credentials",
-      "/v1/admin/applications", "/v1/admin/subscriptions", "/v1/admin/subscriptions/usage", "/v1/admin/audit",
-      "/v1/admin/audit/verify", "/v1/admin/probes", "/v1/admin/fleet", "/v1/admin/fleet/acme-prod",
-      CONFIG, "/v1/instances/acme-prod/checksums", "/v1/instances/acme-prod/config/nope", "/v1/instances/nope/checksums",
-      "/v1/keys", "/health/live", "/health/ready", "/nowhere");
 
-  @TempDir
-  static Path dir;
+  private static final Duration FLOOD_SLACK = Duration.ofMillis(25);
+
+  /**
+   * A replica in service scrapes to about 150 KB (measured), mostly request histograms by route and
+   * status.
+   */
+  private static final long MIN_PAGE_BYTES = 100_000;
+
+  /** Admin, instance and public reads, asked as the admin, as the instance and as nobody. */
+  private static final List<String> ROUTES =
+      List.of(
+          "/v1/admin/rings",
+          "/v1/admin/rings/live",
+          "/v1/admin/rings/nope",
+          "/v1/admin/changes",
+          "/v1/admin/changes/999",
+          "/v1/admin/rollouts",
+          "/v1/admin/instances",
+          "/v1/admin/instances/acme-prod",
+          "/v1/admin/instances/nope",
+          "/v1/admin/instances/acme-prod/heartbeat",
+          "/v1/admin/namespaces",
+          "/v1/admin/namespaces/core",
+          "/v1/admin/namespaces/core/history",
+          "/v1/admin/namespaces/core/layers",
+          "/v1/admin/namespaces/core/layers/default",
+          "/v1/admin/namespaces/core/effective/acme-prod",
+          "/v1/admin/namespaces/nope",
+          "/v1/admin/credentials",
+          "/v1/admin/applications",
+          "/v1/admin/subscriptions",
+          "/v1/admin/subscriptions/usage",
+          "/v1/admin/audit",
+          "/v1/admin/audit/verify",
+          "/v1/admin/probes",
+          "/v1/admin/fleet",
+          "/v1/admin/fleet/acme-prod",
+          CONFIG,
+          "/v1/instances/acme-prod/checksums",
+          "/v1/instances/acme-prod/config/nope",
+          "/v1/instances/nope/checksums",
+          "/v1/keys",
+          "/health/live",
+          "/health/ready",
+          "/nowhere");
+
+  @TempDir static Path dir;
 
   private static JavaProcess process;
   private static ReplicaMain.Ready replica;
@@ -97,8 +136,14 @@ class UnauthenticatedFloodTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    process = JavaProcess.java(dir.resolve("replica.log"), ReplicaMain.class.getName(),
-        dir.resolve("data").toString(), Integer.toString(port), TOKEN, "3600000");
+    process =
+        JavaProcess.java(
+            dir.resolve("replica.log"),
+            ReplicaMain.class.getName(),
+            dir.resolve("data").toString(),
+            Integer.toString(port),
+            TOKEN,
+            "3600000");
     replica = ReplicaMain.Ready.of(process, 60);
     String credential;
     try (AdminHttp http = new AdminHttp()) {
@@ -119,20 +164,27 @@ class UnauthenticatedFloodTest {
 
   @Test
   @Timeout(value = 2, unit = TimeUnit.MINUTES)
-  void F3_twentyConnectionsLoopingOnMetrics_onTheManagementPort_leaveInstanceReadsTheirP99() throws Exception {
+  void F3_twentyConnectionsLoopingOnMetrics_onTheManagementPort_leaveInstanceReadsTheirP99()
+      throws Exception {
     try (KeepAliveConnection reader = new KeepAliveConnection(replica.port());
         KeepAliveConnection scraper = new KeepAliveConnection(replica.managementPort())) {
       assertThat(reader.get("/metrics")).as("/metrics on the instance port").isEqualTo(404);
       assertThat(scraper.get("/metrics")).as("/metrics on the management port").isEqualTo(200);
-      assertThat(scraper.lastBodyLength()).as("bytes of a scrape, as on a replica in service")
+      assertThat(scraper.lastBodyLength())
+          .as("bytes of a scrape, as on a replica in service")
           .isGreaterThanOrEqualTo(MIN_PAGE_BYTES);
     }
-    Flood flood = floodWhileReading("metrics flood", List.of(new Target(replica.managementPort(), "/metrics")));
+    Flood flood =
+        floodWhileReading(
+            "metrics flood", List.of(new Target(replica.managementPort(), "/metrics")));
 
     assertThat(flood.answers()).as("scrapes answered, by status").containsOnlyKeys(200);
     long bound = (long) (flood.quietP99() * P99_FACTOR) + P99_SLACK.toNanos();
-    assertThat(flood.floodedP99()).as("flooded p99 (ns) against %.0f x the quiet p99 + %d ms", P99_FACTOR,
-        P99_SLACK.toMillis()).isLessThanOrEqualTo(bound);
+    assertThat(flood.floodedP99())
+        .as(
+            "flooded p99 (ns) against %.0f x the quiet p99 + %d ms",
+            P99_FACTOR, P99_SLACK.toMillis())
+        .isLessThanOrEqualTo(bound);
   }
 
   /**
@@ -142,23 +194,40 @@ class UnauthenticatedFloodTest {
    */
   @Test
   @Timeout(value = 2, unit = TimeUnit.MINUTES)
-  void F3_twentyConnectionsLoopingOnHealthKeysAndTheLoginPage_hurtReadsNoMoreThanAFloodOfReads() throws Exception {
-    Flood reads = floodWhileReading("read flood", List.of(new Target(replica.port(), OTHER_CONFIG, otherAuth)));
-    Flood unauthenticated = floodWhileReading("health, keys and login flood", List.of(
-        new Target(replica.port(), "/health/live"), new Target(replica.port(), "/health/ready"),
-        new Target(replica.port(), "/v1/keys"), new Target(replica.port(), "/console/login")));
+  void F3_twentyConnectionsLoopingOnHealthKeysAndTheLoginPage_hurtReadsNoMoreThanAFloodOfReads()
+      throws Exception {
+    Flood reads =
+        floodWhileReading(
+            "read flood", List.of(new Target(replica.port(), OTHER_CONFIG, otherAuth)));
+    Flood unauthenticated =
+        floodWhileReading(
+            "health, keys and login flood",
+            List.of(
+                new Target(replica.port(), "/health/live"),
+                    new Target(replica.port(), "/health/ready"),
+                new Target(replica.port(), "/v1/keys"),
+                    new Target(replica.port(), "/console/login")));
 
     assertThat(reads.answers()).containsOnlyKeys(200);
-    assertThat(unauthenticated.answers()).as("answers to the flood, by status").containsOnlyKeys(200);
+    assertThat(unauthenticated.answers())
+        .as("answers to the flood, by status")
+        .containsOnlyKeys(200);
     long bound = (long) (reads.floodedP99() * FLOOD_FACTOR) + FLOOD_SLACK.toNanos();
-    assertThat(unauthenticated.floodedP99()).as("p99 (ns) under the unauthenticated flood against %.0f x under the"
-        + " read flood + %d ms", FLOOD_FACTOR, FLOOD_SLACK.toMillis()).isLessThanOrEqualTo(bound);
+    assertThat(unauthenticated.floodedP99())
+        .as(
+            "p99 (ns) under the unauthenticated flood against %.0f x under the"
+                + " read flood + %d ms",
+            FLOOD_FACTOR, FLOOD_SLACK.toMillis())
+        .isLessThanOrEqualTo(bound);
   }
 
   /** Where one flood connection loops: a port, a path, header lines. */
   private record Target(int port, String path, String... headers) {}
 
-  /** The reads' p99 before and during a flood, and what the flood's connections were answered, by status. */
+  /**
+   * The reads' p99 before and during a flood, and what the flood's connections were answered, by
+   * status.
+   */
   private record Flood(long quietP99, long floodedP99, Map<Integer, Long> answers) {}
 
   /**
@@ -179,22 +248,30 @@ class UnauthenticatedFloodTest {
       List<Thread> flood = new ArrayList<>();
       for (int i = 0; i < FLOOD_CONNECTIONS; i++) {
         Target target = targets.get(i % targets.size());
-        flood.add(Thread.ofPlatform().name("flood-" + i).start(() -> {
-          try (KeepAliveConnection connection = new KeepAliveConnection(target.port())) {
-            while (flooding.get()) {
-              answers.merge(connection.get(target.path(), target.headers()), 1L, Long::sum);
-              answered.incrementAndGet();
-            }
-          } catch (IOException e) {
-            failures.add(target.path() + ": " + e);
-          }
-        }));
+        flood.add(
+            Thread.ofPlatform()
+                .name("flood-" + i)
+                .start(
+                    () -> {
+                      try (KeepAliveConnection connection =
+                          new KeepAliveConnection(target.port())) {
+                        while (flooding.get()) {
+                          answers.merge(
+                              connection.get(target.path(), target.headers()), 1L, Long::sum);
+                          answered.incrementAndGet();
+                        }
+                      } catch (IOException e) {
+                        failures.add(target.path() + ": " + e);
+                      }
+                    }));
       }
       long floodStart = System.nanoTime();
       long[] flooded;
       try {
         // Every flood connection is answering before the reads are timed.
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(50))
             .until(() -> answered.get() >= 5L * FLOOD_CONNECTIONS || !failures.isEmpty());
         flooded = timeReads(reader, QUIET_READS, FLOODED_READS);
       } finally {
@@ -205,13 +282,25 @@ class UnauthenticatedFloodTest {
       }
       double floodSeconds = (System.nanoTime() - floodStart) / 1e9;
 
-      System.out.printf("F3 %s: %d reads quiet p50 %.2f ms p99 %.2f ms; %d reads flooded p50 %.2f ms p99 %.2f ms"
+      System.out.printf(
+          "F3 %s: %d reads quiet p50 %.2f ms p99 %.2f ms; %d reads flooded p50 %.2f ms p99 %.2f ms"
               + " max %.2f ms; %d flood answers %s in %.1f s over %d connections%n",
-          name, quiet.length, millis(percentile(quiet, 50)), millis(percentile(quiet, 99)), flooded.length,
-          millis(percentile(flooded, 50)), millis(percentile(flooded, 99)), millis(percentile(flooded, 100)),
-          answered.get(), answers, floodSeconds, FLOOD_CONNECTIONS);
+          name,
+          quiet.length,
+          millis(percentile(quiet, 50)),
+          millis(percentile(quiet, 99)),
+          flooded.length,
+          millis(percentile(flooded, 50)),
+          millis(percentile(flooded, 99)),
+          millis(percentile(flooded, 100)),
+          answered.get(),
+          answers,
+          floodSeconds,
+          FLOOD_CONNECTIONS);
       assertThat(failures).as("flood connections that failed").isEmpty();
-      assertThat(answered.get()).as("flood requests answered").isGreaterThanOrEqualTo(5L * FLOOD_CONNECTIONS);
+      assertThat(answered.get())
+          .as("flood requests answered")
+          .isGreaterThanOrEqualTo(5L * FLOOD_CONNECTIONS);
       assertThat(process.alive()).isTrue();
       return new Flood(percentile(quiet, 99), percentile(flooded, 99), Map.copyOf(answers));
     }
@@ -221,7 +310,8 @@ class UnauthenticatedFloodTest {
    * Reads the instance's configuration one after another, at least {@code count} times and for at
    * least {@code during}; returns how long each read took, in nanoseconds.
    */
-  private static long[] timeReads(KeepAliveConnection reader, int count, Duration during) throws IOException {
+  private static long[] timeReads(KeepAliveConnection reader, int count, Duration during)
+      throws IOException {
     List<Long> took = new ArrayList<>();
     long until = System.nanoTime() + during.toNanos();
     while (took.size() < count || System.nanoTime() - until < 0) {
@@ -236,7 +326,8 @@ class UnauthenticatedFloodTest {
   private static long percentile(long[] values, int percentile) {
     long[] sorted = values.clone();
     Arrays.sort(sorted);
-    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(percentile / 100.0 * sorted.length) - 1)];
+    return sorted[
+        Math.min(sorted.length - 1, (int) Math.ceil(percentile / 100.0 * sorted.length) - 1)];
   }
 
   private static double millis(long nanos) {
@@ -244,14 +335,15 @@ class UnauthenticatedFloodTest {
   }
 
   /**
-   * Asks every route of {@link #ROUTES} as the admin, as the instance and with no credential, so the
-   * request histograms hold as many series as on a replica in service.
+   * Asks every route of {@link #ROUTES} as the admin, as the instance and with no credential, so
+   * the request histograms hold as many series as on a replica in service.
    */
   private static void serveEveryRoute(int port, String credential) throws Exception {
     try (HttpClient http = HttpClient.newHttpClient()) {
       for (String route : ROUTES) {
         for (String token : Arrays.asList(TOKEN, credential, null)) {
-          HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + route));
+          HttpRequest.Builder request =
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + route));
           if (token != null) {
             request.header("Authorization", "Bearer " + token);
           }
@@ -261,7 +353,10 @@ class UnauthenticatedFloodTest {
     }
   }
 
-  /** A namespace with a few kilobytes of configuration, published, and one instance; returns its credential. */
+  /**
+   * A namespace with a few kilobytes of configuration, published, and one instance; returns its
+   * credential.
+   */
   private static String seed(AdminApi admin) {
     admin.createNamespace("core");
     String credential = admin.createInstance("acme-prod", "live");

@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Debian's Varnish in front of replicas: {@code varnishd} in the foreground ({@code -F}) with a
- * VCL written by the test, a working directory ({@code -n}) of its own, no jail (it runs as the
- * test's user and reads the test's private directory), no management port, and a small memory
- * store. Installed from Debian's packages when it is missing ({@link DebianPackage}). Varnish
- * speaks plain HTTP only. Close it to stop Varnish.
+ * Debian's Varnish in front of replicas: {@code varnishd} in the foreground ({@code -F}) with a VCL
+ * written by the test, a working directory ({@code -n}) of its own, no jail (it runs as the test's
+ * user and reads the test's private directory), no management port, and a small memory store.
+ * Installed from Debian's packages when it is missing ({@link DebianPackage}). Varnish speaks plain
+ * HTTP only. Close it to stop Varnish.
  *
  * <p>In its VCL, {@code REPLICA_A} and {@code REPLICA_B} stand for the replicas' ports.
  */
@@ -38,12 +38,30 @@ final class Varnish implements ProxyFront {
     Files.createDirectories(dir);
     int port = ProxyFront.freePort();
     Path vclFile = dir.resolve("holdfast.vcl");
-    Files.writeString(vclFile, vcl.replace("REPLICA_A", replicas.ports().get(0).toString())
-        .replace("REPLICA_B", replicas.ports().get(1).toString()), StandardCharsets.UTF_8);
+    Files.writeString(
+        vclFile,
+        vcl.replace("REPLICA_A", replicas.ports().get(0).toString())
+            .replace("REPLICA_B", replicas.ports().get(1).toString()),
+        StandardCharsets.UTF_8);
     Path log = dir.resolve("varnishd.log");
-    JavaProcess process = JavaProcess.start(List.of(binary.toString(), "-F", "-j", "none",
-        "-n", dir.resolve("work").toString(), "-a", "127.0.0.1:" + port, "-T", "none", "-f", vclFile.toString(),
-        "-s", "malloc,32m"), log);
+    JavaProcess process =
+        JavaProcess.start(
+            List.of(
+                binary.toString(),
+                "-F",
+                "-j",
+                "none",
+                "-n",
+                dir.resolve("work").toString(),
+                "-a",
+                "127.0.0.1:" + port,
+                "-T",
+                "none",
+                "-f",
+                vclFile.toString(),
+                "-s",
+                "malloc,32m"),
+            log);
     ProxyFront.awaitListening("varnishd", process, port, log);
     return new Varnish(process, log, port);
   }
@@ -66,9 +84,21 @@ final class Varnish implements ProxyFront {
   public List<String> gaveUp() {
     Path dump = log.resolveSibling("varnishlog.txt");
     try {
-      Process varnishlog = new ProcessBuilder(DebianPackage.binary("varnishlog", "varnish").toString(), "-d",
-          "-n", log.resolveSibling("work").toString(), "-g", "raw", "-i", "Backend_health", "-i", "FetchError")
-          .redirectErrorStream(true).redirectOutput(dump.toFile()).start();
+      Process varnishlog =
+          new ProcessBuilder(
+                  DebianPackage.binary("varnishlog", "varnish").toString(),
+                  "-d",
+                  "-n",
+                  log.resolveSibling("work").toString(),
+                  "-g",
+                  "raw",
+                  "-i",
+                  "Backend_health",
+                  "-i",
+                  "FetchError")
+              .redirectErrorStream(true)
+              .redirectOutput(dump.toFile())
+              .start();
       if (!varnishlog.waitFor(30, TimeUnit.SECONDS) || varnishlog.exitValue() != 0) {
         varnishlog.destroyForcibly();
         throw new IllegalStateException("varnishlog -d failed: " + ProxyFront.readOrEmpty(dump));
@@ -79,8 +109,10 @@ final class Varnish implements ProxyFront {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-    return ProxyFront.readOrEmpty(dump).lines()
-        .filter(line -> line.contains("FetchError") || line.contains("Went sick")).toList();
+    return ProxyFront.readOrEmpty(dump)
+        .lines()
+        .filter(line -> line.contains("FetchError") || line.contains("Went sick"))
+        .toList();
   }
 
   @Override

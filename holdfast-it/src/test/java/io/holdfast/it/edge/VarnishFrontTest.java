@@ -6,16 +6,20 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * Varnish as docs/operations.md recommends it (section "Varnish in front"): both replicas behind
- * a round-robin director with health probes on {@code /health/ready}, every request carrying
- * {@code Authorization} passed (never stored, never served from the cache), and
- * {@code first_byte_timeout}/{@code between_bytes_timeout} above the 50 s watch maximum
- * (FAULTS F7). Varnish has no TLS of its own, so this runs in plain HTTP.
+ * Varnish as docs/operations.md recommends it (section "Varnish in front"): both replicas behind a
+ * round-robin director with health probes on {@code /health/ready}, every request carrying {@code
+ * Authorization} passed (never stored, never served from the cache), and {@code
+ * first_byte_timeout}/{@code between_bytes_timeout} above the 50 s watch maximum (FAULTS F7).
+ * Varnish has no TLS of its own, so this runs in plain HTTP.
  */
 class VarnishFrontTest extends ProxyFrontTests {
 
-  /** The VCL as docs/operations.md shows it; {@code REPLICA_A}/{@code REPLICA_B} are the replicas' ports. */
-  static final String VCL = """
+  /**
+   * The VCL as docs/operations.md shows it; {@code REPLICA_A}/{@code REPLICA_B} are the replicas'
+   * ports.
+   */
+  static final String VCL =
+      """
       vcl 4.1;
       import directors;
 
@@ -64,7 +68,9 @@ class VarnishFrontTest extends ProxyFrontTests {
   }
 
   @Test
-  void theClientsAddress_reachesTheReplicas_inXForwardedFor_andAnAddressTheClientWroteIsNotBelieved() throws Exception {
+  void
+      theClientsAddress_reachesTheReplicas_inXForwardedFor_andAnAddressTheClientWroteIsNotBelieved()
+          throws Exception {
     assertThat(auditedLoginAddress("127.0.0.2", null)).isEqualTo("127.0.0.2");
     assertThat(auditedLoginAddress("127.0.0.3", "203.0.113.9")).isEqualTo("127.0.0.3");
   }

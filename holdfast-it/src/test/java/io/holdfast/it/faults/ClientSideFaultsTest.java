@@ -41,9 +41,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * FAULTS.md section B, client-side faults: the disk cache, restarts, the grace boundary,
- * listeners and concurrent reads, with the Holdfast client against two real replicas behind
- * fault proxies. Invariants are checked through a {@link Probe} in every scenario.
+ * FAULTS.md section B, client-side faults: the disk cache, restarts, the grace boundary, listeners
+ * and concurrent reads, with the Holdfast client against two real replicas behind fault proxies.
+ * Invariants are checked through a {@link Probe} in every scenario.
  */
 class ClientSideFaultsTest extends FaultScenarios {
 
@@ -88,23 +88,31 @@ class ClientSideFaultsTest extends FaultScenarios {
       switch (this) {
         case ZERO_LENGTH -> Files.write(file, new byte[0]);
         case TRUNCATED -> Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
-        case INVALID_JSON -> Files.writeString(file, "{\"format\":\"holdfast-lkg-1\",", StandardCharsets.UTF_8);
+        case INVALID_JSON ->
+            Files.writeString(file, "{\"format\":\"holdfast-lkg-1\",", StandardCharsets.UTF_8);
         case FLIPPED_BIT_IN_BODY -> rewriteBody(file, false);
         case FORGED_BODY_WITH_MATCHING_DIGEST -> rewriteBody(file, true);
         case LEFTOVER_TEMPORARY_FILE_ONLY ->
-            Files.move(file, file.resolveSibling(file.getFileName() + ".tmp"), StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                file,
+                file.resolveSibling(file.getFileName() + ".tmp"),
+                StandardCopyOption.REPLACE_EXISTING);
         default -> throw new IllegalStateException(name());
       }
     }
 
-    /** Flips one bit of the stored document; optionally fixes up the digest so only the signature catches it. */
+    /**
+     * Flips one bit of the stored document; optionally fixes up the digest so only the signature
+     * catches it.
+     */
     private static void rewriteBody(Path file, boolean fixDigest) throws IOException {
       ObjectNode stored = (ObjectNode) JSON.readTree(file.toFile());
       byte[] body = Base64.getDecoder().decode(stored.get("body").asText());
       body[body.length / 2] ^= 1;
       stored.put("body", Base64.getEncoder().encodeToString(body));
       if (fixDigest) {
-        stored.put("reprDigest", "sha-256=:" + Base64.getEncoder().encodeToString(sha256(body)) + ":");
+        stored.put(
+            "reprDigest", "sha-256=:" + Base64.getEncoder().encodeToString(sha256(body)) + ":");
       }
       JSON.writeValue(file.toFile(), stored);
     }
@@ -120,8 +128,8 @@ class ClientSideFaultsTest extends FaultScenarios {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(Corruption.class)
-  void B2_corruptCacheFileWithAllReplicasDown_neverApplied_quarantined_coldStartFails(Corruption corruption,
-      @TempDir Path cache) throws IOException {
+  void B2_corruptCacheFileWithAllReplicasDown_neverApplied_quarantined_coldStartFails(
+      Corruption corruption, @TempDir Path cache) throws IOException {
     String id = "b2-" + corruption.name().toLowerCase(Locale.ROOT).replace('_', '-');
     fx.instance(id, doc(1));
     ManualTime time = new ManualTime();
@@ -130,8 +138,12 @@ class ClientSideFaultsTest extends FaultScenarios {
     corruption.apply(file);
 
     fx.refuseBoth();
-    HoldfastClient client = fx.build(fx.builder(id, time).cacheDirectory(cache).startupTimeout(SHORT_START)
-        .failWhenUnavailable(true));
+    HoldfastClient client =
+        fx.build(
+            fx.builder(id, time)
+                .cacheDirectory(cache)
+                .startupTimeout(SHORT_START)
+                .failWhenUnavailable(true));
     Probe probe = Probe.on(client);
     assertThatThrownBy(client::start)
         .isInstanceOf(HoldfastUnavailableException.class)
@@ -143,7 +155,8 @@ class ClientSideFaultsTest extends FaultScenarios {
     assertThat(files(cache, ".tmp")).as("leftover temporary files removed").isEmpty();
     if (corruption.quarantined) {
       assertThat(files(cache, ".corrupt")).as("moved aside").hasSize(1);
-      assertThat(files(cache, ".corrupt").get(0).getFileName().toString()).isEqualTo(file.getFileName() + ".corrupt");
+      assertThat(files(cache, ".corrupt").get(0).getFileName().toString())
+          .isEqualTo(file.getFileName() + ".corrupt");
     }
     probe.assertHeld();
   }
@@ -152,13 +165,17 @@ class ClientSideFaultsTest extends FaultScenarios {
   enum Planting {
     /** Copied as is: its wrapper still names the other instance. */
     COPIED,
-    /** Copied with the unsigned wrapper edited to name this instance: only the signed envelope tells. */
+    /**
+     * Copied with the unsigned wrapper edited to name this instance: only the signed envelope
+     * tells.
+     */
     WRAPPER_REWRITTEN
   }
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(Planting.class)
-  void B3_cacheFileOfAnotherInstance_notAdopted(Planting planting, @TempDir Path cacheDirs) throws IOException {
+  void B3_cacheFileOfAnotherInstance_notAdopted(Planting planting, @TempDir Path cacheDirs)
+      throws IOException {
     String suffix = planting.name().toLowerCase(Locale.ROOT).replace('_', '-');
     String victim = "b3-victim-" + suffix;
     String other = "b3-other-" + suffix;
@@ -180,8 +197,12 @@ class ClientSideFaultsTest extends FaultScenarios {
     }
 
     fx.refuseBoth();
-    HoldfastClient client = fx.build(fx.builder(victim, time).cacheDirectory(victimCache).startupTimeout(SHORT_START)
-        .failWhenUnavailable(false));
+    HoldfastClient client =
+        fx.build(
+            fx.builder(victim, time)
+                .cacheDirectory(victimCache)
+                .startupTimeout(SHORT_START)
+                .failWhenUnavailable(false));
     Probe probe = Probe.on(client);
     client.start();
     ConfigSnapshot snapshot = probe.read();
@@ -196,7 +217,9 @@ class ClientSideFaultsTest extends FaultScenarios {
     // Listeners run on their own thread: the change event may arrive just after the status moved.
     eventually().until(() -> probe.status() == Status.FRESH && !probe.changes().isEmpty());
     assertThat(probe.read().getString("owner", "none")).isEqualTo("victim");
-    assertThat(probe.changes()).extracting(s -> s.getString("owner", "none")).containsOnly("victim");
+    assertThat(probe.changes())
+        .extracting(s -> s.getString("owner", "none"))
+        .containsOnly("victim");
     probe.assertHeld();
   }
 
@@ -204,7 +227,8 @@ class ClientSideFaultsTest extends FaultScenarios {
   // B5-B7: restarts, cold starts and the grace boundary
 
   @Test
-  void B5_restartDuringAnOutage_servesDiskLkgAtOnce_graceContinuesNotReset(@TempDir Path cache) throws IOException {
+  void B5_restartDuringAnOutage_servesDiskLkgAtOnce_graceContinuesNotReset(@TempDir Path cache)
+      throws IOException {
     String id = "b5-restart";
     long r1 = fx.instance(id, doc(1));
     ManualTime time = new ManualTime();
@@ -212,7 +236,8 @@ class ClientSideFaultsTest extends FaultScenarios {
 
     fx.refuseBoth();
     time.advance(Duration.ofHours(2));
-    HoldfastClient client = fx.build(fx.builder(id, time).cacheDirectory(cache).startupTimeout(SHORT_START));
+    HoldfastClient client =
+        fx.build(fx.builder(id, time).cacheDirectory(cache).startupTimeout(SHORT_START));
     Probe probe = Probe.on(client);
     client.start(); // must not throw: the disk copy is a last-known-good copy
 
@@ -222,7 +247,8 @@ class ClientSideFaultsTest extends FaultScenarios {
     assertThat(snapshot.getInt("seats", -1)).isEqualTo(25);
     assertThat(snapshot.getInt("v", -1)).isEqualTo(1);
     Duration remaining = snapshot.freshness().graceRemaining();
-    assertThat(remaining).as("grace continues from the last verification, 2 h ago")
+    assertThat(remaining)
+        .as("grace continues from the last verification, 2 h ago")
         .isBetween(Duration.ofHours(6).minusSeconds(1), Duration.ofHours(6));
     assertThat(snapshot.freshness().lastVerifiedAt()).isEqualTo(ManualTime.DEFAULT_START);
 
@@ -230,7 +256,8 @@ class ClientSideFaultsTest extends FaultScenarios {
     Freshness loaded = probe.eventFreshness().get(0);
     assertThat(loaded.status()).isEqualTo(Status.STALE);
     assertThat(loaded.reason()).startsWith("loaded from the disk cache");
-    assertThat(loaded.graceRemaining()).isBetween(Duration.ofHours(6).minusSeconds(1), Duration.ofHours(6));
+    assertThat(loaded.graceRemaining())
+        .isBetween(Duration.ofHours(6).minusSeconds(1), Duration.ofHours(6));
     assertThat(probe.changedRevisions()).containsExactly(r1);
 
     // The remaining 6 h, not 8 h, is what is left: past it the document is EXPIRED.
@@ -245,20 +272,28 @@ class ClientSideFaultsTest extends FaultScenarios {
   }
 
   @Test
-  void B6_coldStartWithoutCacheOrReplicas_failsNamingTheNamespace_orRunsOnDefaultsWhenAllowed(@TempDir Path cache) {
+  void B6_coldStartWithoutCacheOrReplicas_failsNamingTheNamespace_orRunsOnDefaultsWhenAllowed(
+      @TempDir Path cache) {
     String id = "b6-cold";
     fx.instance(id, doc(1));
     fx.refuseBoth();
 
-    HoldfastClient failing = fx.build(fx.builder(id, new ManualTime()).cacheDirectory(cache.resolve("a"))
-        .startupTimeout(SHORT_START));
+    HoldfastClient failing =
+        fx.build(
+            fx.builder(id, new ManualTime())
+                .cacheDirectory(cache.resolve("a"))
+                .startupTimeout(SHORT_START));
     assertThatThrownBy(failing::start)
         .isInstanceOf(HoldfastUnavailableException.class)
         .hasMessageContaining("core")
         .hasMessageContaining("no last-known-good copy");
 
-    HoldfastClient lenient = fx.build(fx.builder(id, new ManualTime()).cacheDirectory(cache.resolve("b"))
-        .startupTimeout(SHORT_START).failWhenUnavailable(false));
+    HoldfastClient lenient =
+        fx.build(
+            fx.builder(id, new ManualTime())
+                .cacheDirectory(cache.resolve("b"))
+                .startupTimeout(SHORT_START)
+                .failWhenUnavailable(false));
     Probe probe = Probe.on(lenient);
     lenient.start();
     ConfigSnapshot snapshot = probe.read();
@@ -288,7 +323,8 @@ class ClientSideFaultsTest extends FaultScenarios {
     assertThat(almost.getInt("seats", -1)).isEqualTo(25);
     // A read re-evaluates only when a deadline passed (lock-free reads); the remaining grace is
     // brought up to date by the loop's next evaluation.
-    eventually().until(() -> probe.read().freshness().graceRemaining().equals(Duration.ofMinutes(1)));
+    eventually()
+        .until(() -> probe.read().freshness().graceRemaining().equals(Duration.ofMinutes(1)));
     assertThat(probe.status()).isEqualTo(Status.STALE);
 
     time.advance(Duration.ofMinutes(1));
@@ -301,8 +337,12 @@ class ClientSideFaultsTest extends FaultScenarios {
     time.advance(Duration.ofMinutes(1));
     assertThat(probe.status()).isEqualTo(Status.EXPIRED);
     eventually().until(() -> probe.entered(Status.EXPIRED));
-    assertThat(probe.count(Status.STALE, Status.EXPIRED)).as("the expiry applies exactly once").isEqualTo(1);
-    assertThat(probe.events()).extracting(Probe.Event::to).containsExactly(Status.FRESH, Status.STALE, Status.EXPIRED);
+    assertThat(probe.count(Status.STALE, Status.EXPIRED))
+        .as("the expiry applies exactly once")
+        .isEqualTo(1);
+    assertThat(probe.events())
+        .extracting(Probe.Event::to)
+        .containsExactly(Status.FRESH, Status.STALE, Status.EXPIRED);
     probe.assertHeld();
   }
 
@@ -325,9 +365,13 @@ class ClientSideFaultsTest extends FaultScenarios {
 
     eventually().until(() -> probe.status() == Status.FRESH);
     assertThat(probe.revision()).isEqualTo(r1);
-    eventually().untilAsserted(() -> assertThat(probe.events()).extracting(Probe.Event::to)
-        .as("every status a read saw is announced, once")
-        .containsExactly(Status.FRESH, Status.STALE, Status.EXPIRED, Status.FRESH));
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(probe.events())
+                    .extracting(Probe.Event::to)
+                    .as("every status a read saw is announced, once")
+                    .containsExactly(Status.FRESH, Status.STALE, Status.EXPIRED, Status.FRESH));
     probe.assertHeld();
   }
 
@@ -344,12 +388,22 @@ class ClientSideFaultsTest extends FaultScenarios {
       return switch (this) {
         case HTML_PAGE -> Fault.html();
         case UNSIGNED_ENVELOPE -> {
-          byte[] body = ("{\"instance\":\"b8-flapping\",\"namespace\":\"core\",\"revision\":999,"
-              + "\"content\":{\"seats\":1}}").getBytes(StandardCharsets.UTF_8);
-          String head = "HTTP/1.1 200 OK\r\nContent-Type: " + HoldfastHeaders.ENVELOPE_MEDIA_TYPE + "\r\n"
-              + "Repr-Digest: sha-256=:" + Base64.getEncoder().encodeToString(sha256(body)) + ":\r\n"
-              + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
-          byte[] response = Arrays.copyOf(head.getBytes(StandardCharsets.US_ASCII), head.length() + body.length);
+          byte[] body =
+              ("{\"instance\":\"b8-flapping\",\"namespace\":\"core\",\"revision\":999,"
+                      + "\"content\":{\"seats\":1}}")
+                  .getBytes(StandardCharsets.UTF_8);
+          String head =
+              "HTTP/1.1 200 OK\r\nContent-Type: "
+                  + HoldfastHeaders.ENVELOPE_MEDIA_TYPE
+                  + "\r\n"
+                  + "Repr-Digest: sha-256=:"
+                  + Base64.getEncoder().encodeToString(sha256(body))
+                  + ":\r\n"
+                  + "Content-Length: "
+                  + body.length
+                  + "\r\nConnection: close\r\n\r\n";
+          byte[] response =
+              Arrays.copyOf(head.getBytes(StandardCharsets.US_ASCII), head.length() + body.length);
           System.arraycopy(body, 0, response, head.length(), body.length);
           yield Fault.rawResponse(response);
         }
@@ -392,15 +446,16 @@ class ClientSideFaultsTest extends FaultScenarios {
     eventually().until(() -> probe.status() == Status.STALE);
     time.advance(Duration.ofHours(1));
     eventually().until(() -> probe.read().freshness().graceRemaining().equals(Duration.ofHours(7)));
-    assertThat(probe.events()).extracting(Probe.Event::to)
+    assertThat(probe.events())
+        .extracting(Probe.Event::to)
         .containsExactly(Status.FRESH, Status.STALE, Status.FRESH, Status.STALE);
     assertThat(probe.changedRevisions()).containsExactly(r1);
     probe.assertHeld();
   }
 
   @Test
-  void B14_cacheDirectoryDeletedWhileRunning_clientCarriesOn_andRecreatesItOwnerOnly(@TempDir Path root)
-      throws IOException {
+  void B14_cacheDirectoryDeletedWhileRunning_clientCarriesOn_andRecreatesItOwnerOnly(
+      @TempDir Path root) throws IOException {
     String id = "b14-deleted";
     fx.instance(id, doc(1));
     Path cache = root.resolve("cache");
@@ -417,12 +472,14 @@ class ClientSideFaultsTest extends FaultScenarios {
     eventually().until(() -> probe.revision() == r2);
     assertThat(probe.status()).isEqualTo(Status.FRESH);
     eventually().until(() -> Files.isDirectory(cache) && files(cache, ".lkg").size() == 1);
-    assertThat(Files.getPosixFilePermissions(cache)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    assertThat(Files.getPosixFilePermissions(cache))
+        .isEqualTo(PosixFilePermissions.fromString("rwx------"));
     probe.assertHeld();
   }
 
   @Test
-  void B14_cacheDirectoryUnusableAtStart_runsFromMemory_andWritesOnceItCan(@TempDir Path root) throws IOException {
+  void B14_cacheDirectoryUnusableAtStart_runsFromMemory_andWritesOnceItCan(@TempDir Path root)
+      throws IOException {
     String id = "b14-unusable";
     fx.instance(id, doc(1));
     Path cache = root.resolve("cache");
@@ -440,8 +497,8 @@ class ClientSideFaultsTest extends FaultScenarios {
   }
 
   @Test
-  void B15_twoClientsShareOneCacheDirectory_oneWrites_noTornFileEverRead_newestRevisionOnDisk(@TempDir Path cache)
-      throws Exception {
+  void B15_twoClientsShareOneCacheDirectory_oneWrites_noTornFileEverRead_newestRevisionOnDisk(
+      @TempDir Path cache) throws Exception {
     String id = "b15-shared";
     fx.instance(id, doc(1));
     Probe writer = startFresh(fx.builder(id, new ManualTime()).cacheDirectory(cache));
@@ -451,18 +508,22 @@ class ClientSideFaultsTest extends FaultScenarios {
     AtomicBoolean reading = new AtomicBoolean(true);
     Queue<String> torn = new ConcurrentLinkedQueue<>();
     AtomicLong reads = new AtomicLong();
-    Thread third = new Thread(() -> {
-      // A third party reading the file the whole time, as another process starting up would.
-      while (reading.get()) {
-        try {
-          JsonNode stored = JSON.readTree(Files.readAllBytes(file));
-          Base64.getDecoder().decode(stored.get("body").asText());
-          reads.incrementAndGet();
-        } catch (IOException | RuntimeException e) {
-          torn.add(e.toString());
-        }
-      }
-    }, "b15-reader");
+    Thread third =
+        new Thread(
+            () -> {
+              // A third party reading the file the whole time, as another process starting up
+              // would.
+              while (reading.get()) {
+                try {
+                  JsonNode stored = JSON.readTree(Files.readAllBytes(file));
+                  Base64.getDecoder().decode(stored.get("body").asText());
+                  reads.incrementAndGet();
+                } catch (IOException | RuntimeException e) {
+                  torn.add(e.toString());
+                }
+              }
+            },
+            "b15-reader");
     third.start();
     long last = 0;
     try {
@@ -495,10 +556,11 @@ class ClientSideFaultsTest extends FaultScenarios {
     long r1 = fx.instance(id, doc(1));
     HoldfastClient client = fx.build(fx.builder(id, new ManualTime()));
     AtomicInteger thrown = new AtomicInteger();
-    client.addChangeListener((previous, current) -> {
-      thrown.incrementAndGet();
-      throw new IllegalStateException("a listener bug (expected by the test)");
-    });
+    client.addChangeListener(
+        (previous, current) -> {
+          thrown.incrementAndGet();
+          throw new IllegalStateException("a listener bug (expected by the test)");
+        });
     Probe probe = Probe.on(client);
     client.start();
 
@@ -509,15 +571,20 @@ class ClientSideFaultsTest extends FaultScenarios {
       eventually().until(() -> probe.revision() == revision);
     }
     eventually().until(() -> probe.changedRevisions().size() >= published.size());
-    assertThat(probe.changedRevisions()).as("the second listener saw every change").isEqualTo(published);
-    assertThat(thrown.get()).as("the throwing listener was called each time").isEqualTo(published.size());
+    assertThat(probe.changedRevisions())
+        .as("the second listener saw every change")
+        .isEqualTo(published);
+    assertThat(thrown.get())
+        .as("the throwing listener was called each time")
+        .isEqualTo(published.size());
     assertThat(probe.status()).isEqualTo(Status.FRESH);
     assertThat(probe.read().getInt("v", -1)).isEqualTo(4);
     probe.assertHeld();
   }
 
   @Test
-  void B13_readsRacingTwentyUpdates_alwaysSeeWholeSnapshots_revisionsNeverDecrease() throws InterruptedException {
+  void B13_readsRacingTwentyUpdates_alwaysSeeWholeSnapshots_revisionsNeverDecrease()
+      throws InterruptedException {
     String id = "b13-race";
     fx.instance(id, "{\"a\":0,\"b\":0}");
     Probe probe = startFresh(fx.builder(id, new ManualTime()));
@@ -528,31 +595,42 @@ class ClientSideFaultsTest extends FaultScenarios {
     AtomicLong reads = new AtomicLong();
     List<Thread> readers = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
-      Thread reader = new Thread(() -> {
-        long lastRevision = 0;
-        int lastA = 0;
-        // Bounded: until the publishes are over, and at most five million reads.
-        for (int i = 0; i < 5_000_000 && reading.get(); i++) {
-          try {
-            ConfigSnapshot snapshot = client.snapshot(FaultFixture.NAMESPACE);
-            int a = snapshot.getInt("a", -1);
-            int b = snapshot.getInt("b", -2);
-            if (a != b) {
-              torn.add("a=" + a + " b=" + b + " at revision " + snapshot.revision());
-            }
-            if (snapshot.revision() < lastRevision || a < lastA) {
-              torn.add("went back from revision " + lastRevision + " (a=" + lastA + ") to " + snapshot.revision()
-                  + " (a=" + a + ")");
-            }
-            lastRevision = snapshot.revision();
-            lastA = a;
-            reads.incrementAndGet();
-          } catch (RuntimeException e) {
-            torn.add("read threw " + e);
-          }
-          Thread.yield();
-        }
-      }, "b13-reader-" + t);
+      Thread reader =
+          new Thread(
+              () -> {
+                long lastRevision = 0;
+                int lastA = 0;
+                // Bounded: until the publishes are over, and at most five million reads.
+                for (int i = 0; i < 5_000_000 && reading.get(); i++) {
+                  try {
+                    ConfigSnapshot snapshot = client.snapshot(FaultFixture.NAMESPACE);
+                    int a = snapshot.getInt("a", -1);
+                    int b = snapshot.getInt("b", -2);
+                    if (a != b) {
+                      torn.add("a=" + a + " b=" + b + " at revision " + snapshot.revision());
+                    }
+                    if (snapshot.revision() < lastRevision || a < lastA) {
+                      torn.add(
+                          "went back from revision "
+                              + lastRevision
+                              + " (a="
+                              + lastA
+                              + ") to "
+                              + snapshot.revision()
+                              + " (a="
+                              + a
+                              + ")");
+                    }
+                    lastRevision = snapshot.revision();
+                    lastA = a;
+                    reads.incrementAndGet();
+                  } catch (RuntimeException e) {
+                    torn.add("read threw " + e);
+                  }
+                  Thread.yield();
+                }
+              },
+              "b13-reader-" + t);
       reader.start();
       readers.add(reader);
     }
@@ -575,7 +653,8 @@ class ClientSideFaultsTest extends FaultScenarios {
     ConfigSnapshot end = probe.read();
     assertThat(end.getInt("a", -1)).isEqualTo(20);
     assertThat(end.getInt("b", -2)).isEqualTo(20);
-    assertThat(probe.changes()).allSatisfy(s -> assertThat(s.getInt("a", -1)).isEqualTo(s.getInt("b", -2)));
+    assertThat(probe.changes())
+        .allSatisfy(s -> assertThat(s.getInt("a", -1)).isEqualTo(s.getInt("b", -2)));
     probe.assertHeld();
     JsonNode content = end.content();
     assertThat(content.size()).isEqualTo(2);

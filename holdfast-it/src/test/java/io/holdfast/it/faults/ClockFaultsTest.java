@@ -14,10 +14,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * FAULTS.md A20 and B10 end to end: clocks that disagree. Replica A's clock is set off by
- * rewriting its {@code Date} (a real replica takes the host's clock, which a test cannot move);
- * the client's wall clock is the injected one. Grace runs on the monotonic clock, so neither
- * may change what is served or how long it is good for; the skew is reported.
+ * FAULTS.md A20 and B10 end to end: clocks that disagree. Replica A's clock is set off by rewriting
+ * its {@code Date} (a real replica takes the host's clock, which a test cannot move); the client's
+ * wall clock is the injected one. Grace runs on the monotonic clock, so neither may change what is
+ * served or how long it is good for; the skew is reported.
  */
 class ClockFaultsTest extends FaultScenarios {
 
@@ -26,7 +26,8 @@ class ClockFaultsTest extends FaultScenarios {
   }
 
   private static boolean near(Optional<Duration> skew, Duration expected) {
-    return skew.isPresent() && skew.get().minus(expected).abs().compareTo(Duration.ofMinutes(1)) < 0;
+    return skew.isPresent()
+        && skew.get().minus(expected).abs().compareTo(Duration.ofMinutes(1)) < 0;
   }
 
   @Test
@@ -40,7 +41,9 @@ class ClockFaultsTest extends FaultScenarios {
     Probe probe = startFresh(fx.builder(id, time));
 
     assertThat(probe.revision()).isEqualTo(r1);
-    assertThat(near(probe.client().clockSkew(), Duration.ofHours(12))).as("skew %s", probe.client().clockSkew()).isTrue();
+    assertThat(near(probe.client().clockSkew(), Duration.ofHours(12)))
+        .as("skew %s", probe.client().clockSkew())
+        .isTrue();
     long r2 = fx.publish(id, doc(2));
     eventually().until(() -> probe.revision() == r2);
     assertThat(probe.status()).isEqualTo(Status.FRESH);
@@ -62,14 +65,18 @@ class ClockFaultsTest extends FaultScenarios {
     time.jumpWall(Duration.ofDays(-1));
     long r2 = fx.publish(id, doc(2));
     eventually().until(() -> probe.revision() == r2);
-    assertThat(near(probe.client().clockSkew(), Duration.ofDays(1))).as("skew %s", probe.client().clockSkew()).isTrue();
+    assertThat(near(probe.client().clockSkew(), Duration.ofDays(1)))
+        .as("skew %s", probe.client().clockSkew())
+        .isTrue();
 
     fx.refuseBoth();
     eventually().until(() -> probe.status() == Status.STALE);
     time.jumpWall(Duration.ofDays(366));
     time.advance(Duration.ofHours(1));
     eventually().until(() -> probe.read().freshness().graceRemaining().equals(Duration.ofHours(7)));
-    assertThat(probe.status()).as("a year on the wall clock is not a year of grace").isEqualTo(Status.STALE);
+    assertThat(probe.status())
+        .as("a year on the wall clock is not a year of grace")
+        .isEqualTo(Status.STALE);
     assertThat(probe.read().getInt("v", -1)).isEqualTo(2);
 
     fx.clearFaults();

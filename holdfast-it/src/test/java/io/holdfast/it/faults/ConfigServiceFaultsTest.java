@@ -34,14 +34,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * FAULTS.md section A, config-service faults: the Holdfast client against two real replicas on
- * one store, each behind a fault proxy. Every scenario checks, besides its own expectations, the
- * global invariants through a {@link Probe}: the content never empties or goes back (I1, I2, I4),
- * status and reason are always reported (I5), and reads never throw.
+ * FAULTS.md section A, config-service faults: the Holdfast client against two real replicas on one
+ * store, each behind a fault proxy. Every scenario checks, besides its own expectations, the global
+ * invariants through a {@link Probe}: the content never empties or goes back (I1, I2, I4), status
+ * and reason are always reported (I5), and reads never throw.
  *
  * <p>Time that matters to the client's state (grace, staleness, replica demotion, the poll
- * schedule) is a {@link ManualTime} that stands still unless a test moves it; request deadlines
- * and backoff waits are real and short.
+ * schedule) is a {@link ManualTime} that stands still unless a test moves it; request deadlines and
+ * backoff waits are real and short.
  */
 class ConfigServiceFaultsTest extends FaultScenarios {
 
@@ -71,7 +71,9 @@ class ConfigServiceFaultsTest extends FaultScenarios {
   private static void assertFaultedOnAServedByB() {
     assertThat(fx.proxyA().faulted()).as("replica A's fault fired").isPositive();
     assertThat(fx.proxyB().faulted()).as("replica B is not faulted").isZero();
-    assertThat(fx.proxyB().requests("/config/")).as("replica B was asked for the document").isPositive();
+    assertThat(fx.proxyB().requests("/config/"))
+        .as("replica B was asked for the document")
+        .isPositive();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -93,14 +95,19 @@ class ConfigServiceFaultsTest extends FaultScenarios {
     assertServes(probe, r2, 2);
     assertThat(probe.status()).isEqualTo(Status.FRESH);
     eventually().until(() -> probe.changedRevisions().contains(r2));
-    assertThat(probe.changedRevisions()).as("each revision applied once, in order").containsExactly(r1, r2);
-    assertThat(probe.events()).as("no STALE: the failover was quicker than staleness")
-        .extracting(Probe.Event::to).containsExactly(Status.FRESH);
+    assertThat(probe.changedRevisions())
+        .as("each revision applied once, in order")
+        .containsExactly(r1, r2);
+    assertThat(probe.events())
+        .as("no STALE: the failover was quicker than staleness")
+        .extracting(Probe.Event::to)
+        .containsExactly(Status.FRESH);
     probe.assertHeld();
   }
 
   @Test
-  void A2_allReplicasRefuse_keepsLkg_staleThenExpiredAfterGrace_policyApplies_freshAgainAfterRecovery() {
+  void
+      A2_allReplicasRefuse_keepsLkg_staleThenExpiredAfterGrace_policyApplies_freshAgainAfterRecovery() {
     long r1 = fx.instance("a2-all-refuse", doc(1));
     ManualTime time = new ManualTime();
     Probe keep = startFresh(fx.builder("a2-all-refuse", time));
@@ -122,7 +129,9 @@ class ConfigServiceFaultsTest extends FaultScenarios {
     assertServes(keep, r1, 1); // SERVE_LAST_KNOWN_GOOD: still the LKG
     ConfigSnapshot emptied = defaults.read();
     assertThat(emptied.status()).isEqualTo(Status.EXPIRED);
-    assertThat(emptied.getInt("seats", -1)).as("USE_DEFAULTS: getters return the default").isEqualTo(-1);
+    assertThat(emptied.getInt("seats", -1))
+        .as("USE_DEFAULTS: getters return the default")
+        .isEqualTo(-1);
     assertThat(emptied.has("v")).isFalse();
 
     fx.clearFaults();
@@ -130,8 +139,12 @@ class ConfigServiceFaultsTest extends FaultScenarios {
     assertServes(keep, r1, 1);
     assertServes(defaults, r1, 1);
     for (Probe probe : List.of(keep, defaults)) {
-      eventually().untilAsserted(() -> assertThat(probe.events()).extracting(Probe.Event::to)
-          .containsExactly(Status.FRESH, Status.STALE, Status.EXPIRED, Status.FRESH));
+      eventually()
+          .untilAsserted(
+              () ->
+                  assertThat(probe.events())
+                      .extracting(Probe.Event::to)
+                      .containsExactly(Status.FRESH, Status.STALE, Status.EXPIRED, Status.FRESH));
       probe.assertHeld();
     }
   }
@@ -154,7 +167,8 @@ class ConfigServiceFaultsTest extends FaultScenarios {
       eventually().until(() -> probe.events().size() >= expected);
       assertThat(probe.events()).as("after outage %d", outage).hasSize(expected);
     }
-    assertThat(probe.events()).extracting(Probe.Event::to)
+    assertThat(probe.events())
+        .extracting(Probe.Event::to)
         .containsExactly(Status.FRESH, Status.STALE, Status.FRESH, Status.STALE, Status.FRESH);
     assertThat(probe.events().get(1).reason()).contains("HTTP 502");
     probe.assertHeld();
@@ -163,7 +177,9 @@ class ConfigServiceFaultsTest extends FaultScenarios {
   @Test
   void A3_blackholedReplica_deadlineFires_otherReplicaServes_staysFresh() {
     long r1 = fx.instance("a3-blackhole", doc(1));
-    Probe probe = startFresh(fx.builder("a3-blackhole", new ManualTime()).requestTimeout(Duration.ofMillis(500)));
+    Probe probe =
+        startFresh(
+            fx.builder("a3-blackhole", new ManualTime()).requestTimeout(Duration.ofMillis(500)));
 
     fx.proxyA().fault(Fault.blackhole());
     fx.resetCounts();
@@ -181,7 +197,9 @@ class ConfigServiceFaultsTest extends FaultScenarios {
   @Test
   void A4_tricklingDocument_abandonedAtTheDeadline_otherReplicaUsed_noPartialContent() {
     long r1 = fx.instance("a4-trickle", doc(1));
-    Probe probe = startFresh(fx.builder("a4-trickle", new ManualTime()).requestTimeout(Duration.ofMillis(500)));
+    Probe probe =
+        startFresh(
+            fx.builder("a4-trickle", new ManualTime()).requestTimeout(Duration.ofMillis(500)));
 
     fx.proxyA().fault("/config/", Fault.trickle(Duration.ofMillis(200)));
     fx.resetCounts();
@@ -207,7 +225,10 @@ class ConfigServiceFaultsTest extends FaultScenarios {
     eventually().until(() -> probe.status() == Status.STALE);
     assertThat(probe.read().freshness().reason()).contains("HTTP 503");
     fx.resetCounts();
-    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).pollInterval(FaultFixture.POLL)
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
+        .pollInterval(FaultFixture.POLL)
         .until(() -> fx.requests() < 200);
     assertThat(fx.requests()).as("still retrying").isPositive();
     assertServes(probe, r1, 1);
@@ -217,7 +238,10 @@ class ConfigServiceFaultsTest extends FaultScenarios {
     fx.resetCounts();
     eventually().until(() -> fx.requests() >= 4);
     fx.resetCounts();
-    await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).pollInterval(FaultFixture.POLL)
+    await()
+        .during(Duration.ofMillis(1500))
+        .atMost(Duration.ofSeconds(3))
+        .pollInterval(FaultFixture.POLL)
         .until(() -> fx.requests() <= 8);
     assertServes(probe, r1, 1);
     assertThat(probe.status()).isEqualTo(Status.STALE);
@@ -321,9 +345,13 @@ class ConfigServiceFaultsTest extends FaultScenarios {
     }
     byte[] body = compressed.toByteArray();
     assertThat(body.length).as("a thousandfold bomb").isLessThan(64 * 1024 * 1024 / 500);
-    byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: " + HoldfastHeaders.ENVELOPE_MEDIA_TYPE
-        + "\r\nContent-Encoding: gzip\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII);
+    byte[] head =
+        ("HTTP/1.1 200 OK\r\nContent-Type: "
+                + HoldfastHeaders.ENVELOPE_MEDIA_TYPE
+                + "\r\nContent-Encoding: gzip\r\nContent-Length: "
+                + body.length
+                + "\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
     byte[] response = Arrays.copyOf(head, head.length + body.length);
     System.arraycopy(body, 0, response, head.length, body.length);
 
@@ -355,8 +383,8 @@ class ConfigServiceFaultsTest extends FaultScenarios {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"Repr-Digest", "Holdfast-Signature"})
   void A9_integrityHeaderStripped_rejected_staleNamingTheHeader(String header) {
-    rejectedOnBothReplicas("a9-strip-" + header.toLowerCase(Locale.ROOT), Fault.stripHeader(header),
-        "no " + header);
+    rejectedOnBothReplicas(
+        "a9-strip-" + header.toLowerCase(Locale.ROOT), Fault.stripHeader(header), "no " + header);
   }
 
   @Test
@@ -368,14 +396,19 @@ class ConfigServiceFaultsTest extends FaultScenarios {
     // Hold the new document back while its md5 is computed, so the digest offered is correct.
     fx.faultBoth("/config/", Fault.status(503));
     long r2 = fx.publish(id, doc(2));
-    FaultyReplica.Recorded current = fx.proxyA().record("/v1/instances/" + id + "/config/core",
-        "Authorization", "Bearer " + fx.token(id));
+    FaultyReplica.Recorded current =
+        fx.proxyA()
+            .record(
+                "/v1/instances/" + id + "/config/core", "Authorization", "Bearer " + fx.token(id));
     assertThat(current.status()).isEqualTo(200);
     String md5 = "md5=:" + Base64.getEncoder().encodeToString(digest("MD5", current.body())) + ":";
     fx.faultBoth("/config/", Fault.setHeader("Repr-Digest", md5));
 
-    eventually().until(() -> probe.status() == Status.STALE
-        && probe.read().freshness().reason().contains("no accepted algorithm"));
+    eventually()
+        .until(
+            () ->
+                probe.status() == Status.STALE
+                    && probe.read().freshness().reason().contains("no accepted algorithm"));
     assertServes(probe, r1, 1);
     assertThat(probe.read().freshness().reason()).contains("Repr-Digest");
 
@@ -393,8 +426,8 @@ class ConfigServiceFaultsTest extends FaultScenarios {
   // A11-A12: entity tags the client cannot use
 
   @Test
-  void A11_etagsRewrittenByAMiddlebox_stillConverges_noSpuriousChangeOrCacheWrite(@TempDir Path cache)
-      throws IOException {
+  void A11_etagsRewrittenByAMiddlebox_stillConverges_noSpuriousChangeOrCacheWrite(
+      @TempDir Path cache) throws IOException {
     String id = "a11-etag-rewrite";
     long r1 = fx.instance(id, doc(1));
     Probe probe = startFresh(fx.builder(id, new ManualTime()).cacheDirectory(cache));
@@ -422,7 +455,9 @@ class ConfigServiceFaultsTest extends FaultScenarios {
     assertServes(probe, r2, 2);
     assertThat(probe.status()).isEqualTo(Status.FRESH);
     assertThat(probe.changedRevisions()).as("one change per publish").containsExactly(r1, r2);
-    assertThat(Files.getLastModifiedTime(file)).as("the cache file is not rewritten").isEqualTo(written);
+    assertThat(Files.getLastModifiedTime(file))
+        .as("the cache file is not rewritten")
+        .isEqualTo(written);
 
     long r3 = fx.publish(id, doc(3));
     eventually().until(() -> probe.revision() == r3);
@@ -461,7 +496,10 @@ class ConfigServiceFaultsTest extends FaultScenarios {
     assertServes(probe, r2, 2);
     assertThat(probe.status()).isEqualTo(Status.FRESH);
     assertFaultedOnAServedByB();
-    assertThat(probe.events()).as("status events %s", probe.events()).extracting(Probe.Event::to).containsExactly(Status.FRESH);
+    assertThat(probe.events())
+        .as("status events %s", probe.events())
+        .extracting(Probe.Event::to)
+        .containsExactly(Status.FRESH);
     probe.assertHeld();
 
     // A client with no stored body at all: the 304 confirms nothing; it loads from replica B.
@@ -476,12 +514,15 @@ class ConfigServiceFaultsTest extends FaultScenarios {
   // A16, A21
 
   @Test
-  void A16_staleReplicaServesAnOlderSignedRevision_refusedAsRollback_contentStaysNewer() throws Exception {
+  void A16_staleReplicaServesAnOlderSignedRevision_refusedAsRollback_contentStaysNewer()
+      throws Exception {
     String id = "a16-rollback";
     long r1 = fx.instance(id, doc(1));
     String auth = "Bearer " + fx.token(id);
-    FaultyReplica.Recorded oldDocument = fx.proxyA().record("/v1/instances/" + id + "/config/core", "Authorization", auth);
-    FaultyReplica.Recorded oldChecksums = fx.proxyA().record("/v1/instances/" + id + "/checksums", "Authorization", auth);
+    FaultyReplica.Recorded oldDocument =
+        fx.proxyA().record("/v1/instances/" + id + "/config/core", "Authorization", auth);
+    FaultyReplica.Recorded oldChecksums =
+        fx.proxyA().record("/v1/instances/" + id + "/checksums", "Authorization", auth);
     assertThat(oldDocument.status()).isEqualTo(200);
     assertThat(oldChecksums.status()).isEqualTo(200);
     long r2 = fx.publish(id, doc(2));

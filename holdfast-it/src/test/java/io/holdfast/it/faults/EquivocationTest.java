@@ -20,16 +20,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * FAULTS A17: two replicas whose stores diverged serve the same revision with different
- * content, both validly signed (they share the key). The client keeps the first one it
- * verified, refuses the other as equivocation and says so, instead of flipping between them.
+ * FAULTS A17: two replicas whose stores diverged serve the same revision with different content,
+ * both validly signed (they share the key). The client keeps the first one it verified, refuses the
+ * other as equivocation and says so, instead of flipping between them.
  */
 class EquivocationTest {
 
   private static final String ADMIN_TOKEN = "hfa_equivocation_test_token";
 
   @Test
-  void A17_sameRevisionDifferentContentOnAnotherReplica_isRefused_andTheFirstIsKept(@TempDir Path dir) throws Exception {
+  void A17_sameRevisionDifferentContentOnAnotherReplica_isRefused_andTheFirstIsKept(
+      @TempDir Path dir) throws Exception {
     Path storeA = dir.resolve("a");
     Path storeB = dir.resolve("b");
     try (HoldfastServer a = HoldfastServer.start(config(storeA))) {
@@ -45,23 +46,26 @@ class EquivocationTest {
         assertThat(b.verificationKey().keyId()).isEqualTo(a.verificationKey().keyId());
 
         ManualTime time = new ManualTime();
-        try (HoldfastClient client = HoldfastClient.builder()
-            .replicas(proxyA.uri(), proxyB.uri())
-            .instance("acme-prod", ADMIN_TOKEN)
-            .trustedKey(a.verificationKey())
-            .namespaces("core")
-            .ticker(time.ticker())
-            .clock(time.clock())
-            .watchTimeout(Duration.ofSeconds(1))
-            .pollInterval(Duration.ofMillis(100))
-            .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
-            .heartbeatInterval(Duration.ZERO)
-            .build()) {
+        try (HoldfastClient client =
+            HoldfastClient.builder()
+                .replicas(proxyA.uri(), proxyB.uri())
+                .instance("acme-prod", ADMIN_TOKEN)
+                .trustedKey(a.verificationKey())
+                .namespaces("core")
+                .ticker(time.ticker())
+                .clock(time.clock())
+                .watchTimeout(Duration.ofSeconds(1))
+                .pollInterval(Duration.ofMillis(100))
+                .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
+                .heartbeatInterval(Duration.ZERO)
+                .build()) {
           client.start();
           assertThat(client.snapshot("core").getInt("seats.crm", -1)).isEqualTo(25);
 
           proxyA.fault(Fault.refuseConnections());
-          await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .pollInterval(Duration.ofMillis(20))
               .until(() -> client.status("core").status() == Status.STALE);
 
           assertThat(client.status("core").reason()).contains("equivocation");
@@ -73,7 +77,11 @@ class EquivocationTest {
   }
 
   private static ServerConfig config(Path store) {
-    return ServerConfig.builder(store).port(0).adminToken(ADMIN_TOKEN).refreshInterval(Duration.ofMillis(50)).build();
+    return ServerConfig.builder(store)
+        .port(0)
+        .adminToken(ADMIN_TOKEN)
+        .refreshInterval(Duration.ofMillis(50))
+        .build();
   }
 
   private static URI uri(HoldfastServer server) {

@@ -71,9 +71,9 @@ final class FaultFixture implements AutoCloseable {
   }
 
   /**
-   * Publishes the instance's document (its own layer) through replica A and waits until replica
-   * B serves that revision too (it polls the shared store), so that no scenario depends on how
-   * far B lags behind; returns the revision.
+   * Publishes the instance's document (its own layer) through replica A and waits until replica B
+   * serves that revision too (it polls the shared store), so that no scenario depends on how far B
+   * lags behind; returns the revision.
    */
   long publish(String id, String content) {
     return publish(NAMESPACE, id, content);
@@ -93,9 +93,9 @@ final class FaultFixture implements AutoCloseable {
   }
 
   /**
-   * A client of the instance in the style of the incident test: time driven by {@code time}
-   * (grace, staleness, demotion and the poll schedule), short real-time request deadlines, a
-   * fast loop, no heartbeats.
+   * A client of the instance in the style of the incident test: time driven by {@code time} (grace,
+   * staleness, demotion and the poll schedule), short real-time request deadlines, a fast loop, no
+   * heartbeats.
    */
   HoldfastClient.Builder builder(String id, ManualTime time) {
     return builder(id, time, NAMESPACE);
@@ -106,8 +106,11 @@ final class FaultFixture implements AutoCloseable {
     return builder(pair.replicas(), id, time, namespaces);
   }
 
-  /** {@link #builder(String, ManualTime, String...)} with other replica URIs, such as a TLS front. */
-  HoldfastClient.Builder builder(List<URI> replicas, String id, ManualTime time, String... namespaces) {
+  /**
+   * {@link #builder(String, ManualTime, String...)} with other replica URIs, such as a TLS front.
+   */
+  HoldfastClient.Builder builder(
+      List<URI> replicas, String id, ManualTime time, String... namespaces) {
     return pair.clientBuilder(replicas, id, token(id), time).namespaces(namespaces);
   }
 

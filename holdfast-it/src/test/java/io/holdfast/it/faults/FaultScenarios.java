@@ -12,13 +12,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What every fault scenario class shares: one pair of real replicas behind fault proxies for
- * the class, healed after each test, and clients started under a {@link Probe}.
+ * What every fault scenario class shares: one pair of real replicas behind fault proxies for the
+ * class, healed after each test, and clients started under a {@link Probe}.
  */
 abstract class FaultScenarios {
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   static FaultFixture fx;
 

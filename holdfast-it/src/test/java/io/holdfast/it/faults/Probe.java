@@ -17,8 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Watches one client the way the application would see it, and checks the global invariants on
- * everything it sees: every read it makes, every change and every status event the client
- * delivers.
+ * everything it sees: every read it makes, every change and every status event the client delivers.
  *
  * <ul>
  *   <li>I1: once a document was loaded, content is never empty or INITIALIZING again (except
@@ -100,7 +99,8 @@ final class Probe implements ChangeListener, StatusListener {
   public void onChange(ConfigSnapshot previous, ConfigSnapshot current) {
     changes.add(current);
     if (current.revision() <= changeHighWater) {
-      violations.add("a change to revision " + current.revision() + " after revision " + changeHighWater);
+      violations.add(
+          "a change to revision " + current.revision() + " after revision " + changeHighWater);
     }
     long before = changeHighWater;
     changeHighWater = Math.max(changeHighWater, current.revision());
@@ -125,14 +125,16 @@ final class Probe implements ChangeListener, StatusListener {
       violations.add(where + ": blank reason for " + snapshot);
     }
     if (snapshot.revision() < highWaterBefore) {
-      violations.add(where + ": revision went back from " + highWaterBefore + " to " + snapshot.revision());
+      violations.add(
+          where + ": revision went back from " + highWaterBefore + " to " + snapshot.revision());
     }
     if (highWaterBefore > 0 && snapshot.status() == Status.INITIALIZING) {
       violations.add(where + ": INITIALIZING again after revision " + highWaterBefore);
     }
     boolean emptyAllowed = emptyWhenExpired && snapshot.status() == Status.EXPIRED;
     if (snapshot.revision() > 0 && snapshot.content().isEmpty() && !emptyAllowed) {
-      violations.add(where + ": empty content at revision " + snapshot.revision() + " " + snapshot.status());
+      violations.add(
+          where + ": empty content at revision " + snapshot.revision() + " " + snapshot.status());
     }
     if (snapshot.status() == Status.EXPIRED && !freshness.graceRemaining().isZero()) {
       violations.add(where + ": EXPIRED with grace remaining " + freshness.graceRemaining());

@@ -17,9 +17,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * FAULTS.md A22, A25, B11 and B16: push events that are lost, repeated or replayed; namespaces
- * that fail alone; a long pause during a long-poll; a refresh that fails part-way. The Holdfast
- * client against two real replicas behind fault proxies.
+ * FAULTS.md A22, A25, B11 and B16: push events that are lost, repeated or replayed; namespaces that
+ * fail alone; a long pause during a long-poll; a refresh that fails part-way. The Holdfast client
+ * against two real replicas behind fault proxies.
  */
 class PushAndNamespaceFaultsTest extends FaultScenarios {
 
@@ -49,7 +49,9 @@ class PushAndNamespaceFaultsTest extends FaultScenarios {
     eventually().until(() -> probe.revision() == last);
     eventually().until(() -> probe.changedRevisions().contains(last));
     List<Long> applied = probe.changedRevisions();
-    assertThat(applied).as("never backwards, never twice").isSortedAccordingTo(Comparator.naturalOrder())
+    assertThat(applied)
+        .as("never backwards, never twice")
+        .isSortedAccordingTo(Comparator.naturalOrder())
         .doesNotHaveDuplicates();
     assertThat(applied.get(0)).isEqualTo(r1);
     assertThat(applied.subList(1, applied.size())).isSubsetOf(published);
@@ -58,12 +60,14 @@ class PushAndNamespaceFaultsTest extends FaultScenarios {
   }
 
   @Test
-  void A22_duplicatedEventDeliveredAgainAndAgain_changesNothing_andIsNotAHotLoop() throws Exception {
+  void A22_duplicatedEventDeliveredAgainAndAgain_changesNothing_andIsNotAHotLoop()
+      throws Exception {
     String id = "a22-duplicate";
     fx.instance(id, doc(1));
     long r2 = fx.publish(id, doc(2));
     Probe probe = startFresh(fx.builder(id, new ManualTime()));
-    FaultyReplica.Recorded current = fx.proxyA().record("/v1/instances/" + id + "/checksums", "Authorization", auth(id));
+    FaultyReplica.Recorded current =
+        fx.proxyA().record("/v1/instances/" + id + "/checksums", "Authorization", auth(id));
     // Listeners run on their own thread: the first load's event may still be on its way.
     eventually().until(() -> probe.changedRevisions().contains(r2));
     int changes = probe.changes().size();
@@ -84,7 +88,8 @@ class PushAndNamespaceFaultsTest extends FaultScenarios {
   void A22_oldEventReplayedAfterAReconnect_neverAppliedOverTheNewerRevision() throws Exception {
     String id = "a22-replay";
     fx.instance(id, doc(1));
-    FaultyReplica.Recorded old = fx.proxyA().record("/v1/instances/" + id + "/checksums", "Authorization", auth(id));
+    FaultyReplica.Recorded old =
+        fx.proxyA().record("/v1/instances/" + id + "/checksums", "Authorization", auth(id));
     long r2 = fx.publish(id, doc(2));
     Probe probe = startFresh(fx.builder(id, new ManualTime()));
     // Listeners run on their own thread: the first load's event may still be on its way.
@@ -101,7 +106,9 @@ class PushAndNamespaceFaultsTest extends FaultScenarios {
     assertThat(probe.read().getInt("v", -1)).isEqualTo(2);
     assertThat(probe.status()).as("the documents are confirmed current").isEqualTo(Status.FRESH);
     assertThat(probe.changes()).hasSize(changes);
-    assertThat(tenRequests).as("old checksums make the client poll, not spin").isGreaterThan(Duration.ofMillis(250));
+    assertThat(tenRequests)
+        .as("old checksums make the client poll, not spin")
+        .isGreaterThan(Duration.ofMillis(250));
 
     fx.clearFaults();
     long r3 = fx.publish(id, doc(3));
@@ -117,7 +124,8 @@ class PushAndNamespaceFaultsTest extends FaultScenarios {
     fx.instance(id, doc(1));
     long e1 = fx.publish(extra, id, "{\"flag\":1}");
     // The failing namespace first: its timeout must not keep the other from being fetched.
-    HoldfastClient client = fx.build(fx.builder(id, new ManualTime(), extra, FaultFixture.NAMESPACE));
+    HoldfastClient client =
+        fx.build(fx.builder(id, new ManualTime(), extra, FaultFixture.NAMESPACE));
     client.start();
     String core = FaultFixture.NAMESPACE;
     assertThat(client.statuses().values()).allMatch(f -> f.status() == Status.FRESH);
@@ -149,7 +157,8 @@ class PushAndNamespaceFaultsTest extends FaultScenarios {
     fx.pair().createNamespace(broken);
     fx.instance(id, doc(1));
     fx.publish(broken, id, "{\"flag\":1}");
-    HoldfastClient client = fx.build(fx.builder(id, new ManualTime(), broken, FaultFixture.NAMESPACE));
+    HoldfastClient client =
+        fx.build(fx.builder(id, new ManualTime(), broken, FaultFixture.NAMESPACE));
     client.start();
 
     fx.faultBoth("/config/" + broken, Fault.status(500));
@@ -164,7 +173,8 @@ class PushAndNamespaceFaultsTest extends FaultScenarios {
   }
 
   @Test
-  void B16_thirdOfFiveNamespacesFailsVerification_itKeepsItsWholePreviousDocument_theOthersMoveOn() {
+  void
+      B16_thirdOfFiveNamespacesFailsVerification_itKeepsItsWholePreviousDocument_theOthersMoveOn() {
     String id = "b16-partial";
     fx.instance(id, doc(1));
     List<String> names = List.of("b16-n1", "b16-n2", "b16-n3", "b16-n4", "b16-n5");
@@ -173,7 +183,8 @@ class PushAndNamespaceFaultsTest extends FaultScenarios {
       fx.pair().createNamespace(name);
       first.add(fx.publish(name, id, "{\"a\":1,\"b\":1,\"c\":1}"));
     }
-    HoldfastClient client = fx.build(fx.builder(id, new ManualTime(), names.toArray(String[]::new)));
+    HoldfastClient client =
+        fx.build(fx.builder(id, new ManualTime(), names.toArray(String[]::new)));
     client.start();
     assertThat(client.statuses().values()).allMatch(f -> f.status() == Status.FRESH);
 
@@ -195,12 +206,14 @@ class PushAndNamespaceFaultsTest extends FaultScenarios {
     ConfigSnapshot third = client.snapshot("b16-n3");
     assertThat(third.revision()).isEqualTo(first.get(2));
     assertThat(List.of(third.getInt("a", -1), third.getInt("b", -1), third.getInt("c", -1)))
-        .as("all of the previous document, none of the new").containsOnly(1);
+        .as("all of the previous document, none of the new")
+        .containsOnly(1);
     assertThat(third.freshness().reason()).contains("Repr-Digest");
     for (String name : List.of("b16-n1", "b16-n2", "b16-n4", "b16-n5")) {
       ConfigSnapshot other = client.snapshot(name);
       assertThat(other.status()).isEqualTo(Status.FRESH);
-      assertThat(List.of(other.getInt("a", -1), other.getInt("b", -1), other.getInt("c", -1))).containsOnly(2);
+      assertThat(List.of(other.getInt("a", -1), other.getInt("b", -1), other.getInt("c", -1)))
+          .containsOnly(2);
     }
 
     fx.clearFaults();
@@ -209,7 +222,8 @@ class PushAndNamespaceFaultsTest extends FaultScenarios {
   }
 
   @Test
-  void B11_longPauseDuringALongPoll_oneResync_noDuplicateApply_graceOnlyCountsThePause() throws IOException {
+  void B11_longPauseDuringALongPoll_oneResync_noDuplicateApply_graceOnlyCountsThePause()
+      throws IOException {
     String id = "b11-pause";
     long r1 = fx.instance(id, doc(1));
     ManualTime time = new ManualTime();
@@ -224,7 +238,8 @@ class PushAndNamespaceFaultsTest extends FaultScenarios {
     long r2 = fx.publish(id, doc(2)); // what the client missed while paused
     eventually().until(() -> probe.revision() == r2);
 
-    assertThat(fx.requests()).as("the held watch answers, one fetch, one new watch: no burst")
+    assertThat(fx.requests())
+        .as("the held watch answers, one fetch, one new watch: no burst")
         .isLessThanOrEqualTo(4);
     eventually().until(() -> probe.changedRevisions().contains(r2));
     assertThat(probe.changedRevisions()).as("applied once each").containsExactly(r1, r2);

@@ -21,9 +21,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * FAULTS.md A24: replica A is reached over https through a TLS front whose certificate is
- * wrong; replica B over plain http. A broken certificate must count as a failed replica, never
- * as a reason to skip verification or fall back to plain HTTP.
+ * FAULTS.md A24: replica A is reached over https through a TLS front whose certificate is wrong;
+ * replica B over plain http. A broken certificate must count as a failed replica, never as a reason
+ * to skip verification or fall back to plain HTTP.
  */
 class TlsFaultsTest extends FaultScenarios {
 
@@ -45,10 +45,13 @@ class TlsFaultsTest extends FaultScenarios {
     certificates = TestCertificates.create(Files.createDirectories(dir.resolve("tls")));
     clientTrust = certificates.trustingThisAuthority();
     good = certificates.server("good", "ip:127.0.0.1", "-1d", 10);
-    bad = Map.of(
-        BadCertificate.UNKNOWN_AUTHORITY, certificates.selfSigned("self-signed", "ip:127.0.0.1"),
-        BadCertificate.EXPIRED, certificates.server("expired", "ip:127.0.0.1", "-10d", 1),
-        BadCertificate.WRONG_NAME, certificates.server("wrong-name", "dns:replica.invalid", "-1d", 10));
+    bad =
+        Map.of(
+            BadCertificate.UNKNOWN_AUTHORITY,
+                certificates.selfSigned("self-signed", "ip:127.0.0.1"),
+            BadCertificate.EXPIRED, certificates.server("expired", "ip:127.0.0.1", "-10d", 1),
+            BadCertificate.WRONG_NAME,
+                certificates.server("wrong-name", "dns:replica.invalid", "-1d", 10));
   }
 
   @AfterEach
@@ -60,7 +63,8 @@ class TlsFaultsTest extends FaultScenarios {
 
   /** Replica A through the TLS front, then B; trusting the test authority. */
   private HoldfastClient.Builder builder(String id) {
-    return fx.builder(List.of(front.uri(), fx.proxyB().uri()), id, new ManualTime(), FaultFixture.NAMESPACE)
+    return fx.builder(
+            List.of(front.uri(), fx.proxyB().uri()), id, new ManualTime(), FaultFixture.NAMESPACE)
         .sslContext(clientTrust);
   }
 
@@ -83,7 +87,8 @@ class TlsFaultsTest extends FaultScenarios {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(BadCertificate.class)
-  void A24_badCertificateOnReplicaA_treatedAsAFailedReplica_neverPlainHttp(BadCertificate certificate) {
+  void A24_badCertificateOnReplicaA_treatedAsAFailedReplica_neverPlainHttp(
+      BadCertificate certificate) {
     String id = "a24-" + certificate.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     long r1 = fx.instance(id, doc(1));
     front = TlsFront.start(bad.get(certificate), fx.proxyA().uri());
@@ -95,13 +100,16 @@ class TlsFaultsTest extends FaultScenarios {
     assertThat(probe.revision()).isEqualTo(r1);
     assertThat(front.handshakes()).as("no connection to A got past the certificate check").isZero();
     assertThat(front.failures()).as("the client did try TLS").isNotEmpty();
-    assertThat(front.failures()).as("and never spoke plain HTTP to A's port")
+    assertThat(front.failures())
+        .as("and never spoke plain HTTP to A's port")
         .noneMatch(f -> f.contains("plaintext") || f.contains("nrecognized"));
 
     // With B gone too, the TLS failure is the reason given, and the LKG is kept.
     fx.proxyB().fault(Fault.status(503));
     eventually().until(() -> probe.status() == Status.STALE);
-    assertThat(probe.read().freshness().reason()).contains(front.uri().getAuthority()).containsIgnoringCase("SSL");
+    assertThat(probe.read().freshness().reason())
+        .contains(front.uri().getAuthority())
+        .containsIgnoringCase("SSL");
     assertThat(probe.revision()).isEqualTo(r1);
     assertThat(front.handshakes()).isZero();
     probe.assertHeld();

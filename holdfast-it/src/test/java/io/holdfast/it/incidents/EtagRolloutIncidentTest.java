@@ -35,10 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Here two real replicas, each behind a fault proxy, lose first their checksum data and then
  * their content for two minutes of simulated time. The Holdfast client must never throw, never
- * change a subscription count, report STALE with the reason while the content is unavailable,
- * and come back to FRESH with no manual step. The same scenario run against a naive client that
- * throws when the checksums are missing fails, which is what proves the test can catch the
- * pre-fix behaviour.
+ * change a subscription count, report STALE with the reason while the content is unavailable, and
+ * come back to FRESH with no manual step. The same scenario run against a naive client that throws
+ * when the checksums are missing fails, which is what proves the test can catch the pre-fix
+ * behaviour.
  */
 class EtagRolloutIncidentTest {
 
@@ -64,7 +64,8 @@ class EtagRolloutIncidentTest {
   }
 
   @Test
-  void checksumsThenContentUnavailableOnBothReplicas_noThrowNoLostSeats_staleThenFreshAgain(@TempDir Path dir) {
+  void checksumsThenContentUnavailableOnBothReplicas_noThrowNoLostSeats_staleThenFreshAgain(
+      @TempDir Path dir) {
     runIncident(dir, HoldfastSeatReader::new);
   }
 
@@ -85,7 +86,10 @@ class EtagRolloutIncidentTest {
     try (ReplicaPair pair = ReplicaPair.start(dir.resolve("store"))) {
       pair.createNamespace("core");
       String token = pair.createInstance(INSTANCE, "live");
-      pair.publish("core", "default", "{\"seats\":{\"crm\":25,\"helpdesk\":10},\"sessionTimeoutMinutes\":30}");
+      pair.publish(
+          "core",
+          "default",
+          "{\"seats\":{\"crm\":25,\"helpdesk\":10},\"sessionTimeoutMinutes\":30}");
       ManualTime time = new ManualTime();
       try (SeatReader reader = factory.create(pair, token, time, dir.resolve("cache"))) {
         Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
@@ -95,26 +99,31 @@ class EtagRolloutIncidentTest {
         AtomicBoolean contentOutage = new AtomicBoolean();
         AtomicLong reads = new AtomicLong();
         AtomicLong outageReads = new AtomicLong();
-        Thread application = new Thread(() -> {
-          // Reads until the scenario ends (each phase below is bounded in time), paced so that it
-          // does not take a core from the replicas and the client's own loop.
-          while (reading.get()) {
-            boolean outageBefore = contentOutage.get();
-            try {
-              int crm = reader.seats("crm");
-              if (crm != 25) {
-                wrongCounts.add(crm);
-              }
-            } catch (RuntimeException e) {
-              failures.add(e);
-            }
-            reads.incrementAndGet();
-            if (outageBefore && contentOutage.get()) { // the whole read fell inside the outage
-              outageReads.incrementAndGet();
-            }
-            LockSupport.parkNanos(READ_PACE.toNanos());
-          }
-        }, "application-reads");
+        Thread application =
+            new Thread(
+                () -> {
+                  // Reads until the scenario ends (each phase below is bounded in time), paced so
+                  // that it
+                  // does not take a core from the replicas and the client's own loop.
+                  while (reading.get()) {
+                    boolean outageBefore = contentOutage.get();
+                    try {
+                      int crm = reader.seats("crm");
+                      if (crm != 25) {
+                        wrongCounts.add(crm);
+                      }
+                    } catch (RuntimeException e) {
+                      failures.add(e);
+                    }
+                    reads.incrementAndGet();
+                    if (outageBefore
+                        && contentOutage.get()) { // the whole read fell inside the outage
+                      outageReads.incrementAndGet();
+                    }
+                    LockSupport.parkNanos(READ_PACE.toNanos());
+                  }
+                },
+                "application-reads");
         application.start();
         try {
           List<FaultyReplica> proxies = List.of(pair.proxyA(), pair.proxyB());
@@ -126,7 +135,9 @@ class EtagRolloutIncidentTest {
           }
           int before = pair.proxyA().requests() + pair.proxyB().requests();
           time.advance(Duration.ofMinutes(1));
-          await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .pollInterval(Duration.ofMillis(20))
               .until(() -> pair.proxyA().requests() + pair.proxyB().requests() >= before + 6);
           check(reader, "crm", 25, failures, wrongCounts);
 
@@ -136,11 +147,15 @@ class EtagRolloutIncidentTest {
           }
           contentOutage.set(true);
           time.advance(Duration.ofMinutes(1));
-          await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .pollInterval(Duration.ofMillis(20))
               .until(() -> reader.status() == Status.STALE);
           // The outage lasts until the application has read through it, not just sampled it.
           long staleAt = outageReads.get();
-          await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .pollInterval(Duration.ofMillis(20))
               .until(() -> outageReads.get() >= staleAt + OUTAGE_READS);
           String reason = reader.reason();
           check(reader, "crm", 25, failures, wrongCounts);
@@ -153,7 +168,9 @@ class EtagRolloutIncidentTest {
           for (FaultyReplica proxy : proxies) {
             proxy.clear();
           }
-          await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .pollInterval(Duration.ofMillis(20))
               .until(() -> reader.status() == Status.FRESH);
         } finally {
           reading.set(false);
@@ -164,7 +181,8 @@ class EtagRolloutIncidentTest {
           }
         }
         check(reader, "crm", 25, failures, wrongCounts);
-        assertThat(outageReads.get()).as("reads while the content was unavailable")
+        assertThat(outageReads.get())
+            .as("reads while the content was unavailable")
             .isGreaterThanOrEqualTo(OUTAGE_READS);
         assertThat(reads.get()).as("the application kept reading").isGreaterThan(outageReads.get());
         assertThat(failures).as("reads failed during the outage").isEmpty();
@@ -173,8 +191,15 @@ class EtagRolloutIncidentTest {
     }
   }
 
-  /** One read as the application makes it, recording a throw or a wrong count instead of failing at once. */
-  private static void check(SeatReader reader, String application, int expected, Queue<Throwable> failures,
+  /**
+   * One read as the application makes it, recording a throw or a wrong count instead of failing at
+   * once.
+   */
+  private static void check(
+      SeatReader reader,
+      String application,
+      int expected,
+      Queue<Throwable> failures,
       Queue<Integer> wrongCounts) {
     try {
       int seats = reader.seats(application);
@@ -191,10 +216,11 @@ class EtagRolloutIncidentTest {
     private final HoldfastClient client;
 
     HoldfastSeatReader(ReplicaPair pair, String token, ManualTime time, Path cache) {
-      client = pair.clientBuilder(INSTANCE, token, time)
-          .namespaces("core")
-          .cacheDirectory(cache)
-          .build();
+      client =
+          pair.clientBuilder(INSTANCE, token, time)
+              .namespaces("core")
+              .cacheDirectory(cache)
+              .build();
       client.start();
     }
 
@@ -220,8 +246,8 @@ class EtagRolloutIncidentTest {
   }
 
   /**
-   * The pre-fix behaviour, kept to prove the scenario catches it: each read asks for the
-   * checksum data, throws when it cannot be had, and forgets the configuration it had.
+   * The pre-fix behaviour, kept to prove the scenario catches it: each read asks for the checksum
+   * data, throws when it cannot be had, and forgets the configuration it had.
    */
   static final class NaiveSeatReader implements SeatReader {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -238,14 +264,19 @@ class EtagRolloutIncidentTest {
     @Override
     public synchronized int seats(String application) {
       try {
-        HttpResponse<byte[]> checksums = http.send(request("/v1/instances/" + INSTANCE + "/checksums"),
-            HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> checksums =
+            http.send(
+                request("/v1/instances/" + INSTANCE + "/checksums"),
+                HttpResponse.BodyHandlers.ofByteArray());
         if (checksums.statusCode() != 200) {
           config = null;
-          throw new IllegalStateException("checksum data unavailable: HTTP " + checksums.statusCode());
+          throw new IllegalStateException(
+              "checksum data unavailable: HTTP " + checksums.statusCode());
         }
-        HttpResponse<byte[]> document = http.send(request("/v1/instances/" + INSTANCE + "/config/core"),
-            HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> document =
+            http.send(
+                request("/v1/instances/" + INSTANCE + "/config/core"),
+                HttpResponse.BodyHandlers.ofByteArray());
         config = JSON.readTree(document.body()).path("content");
         return config.path("seats").path(application).asInt();
       } catch (java.io.IOException e) {
@@ -257,8 +288,10 @@ class EtagRolloutIncidentTest {
     }
 
     private HttpRequest request(String path) {
-      return HttpRequest.newBuilder(replica.resolve(path)).header("Authorization", "Bearer " + token)
-          .timeout(Duration.ofSeconds(2)).build();
+      return HttpRequest.newBuilder(replica.resolve(path))
+          .header("Authorization", "Bearer " + token)
+          .timeout(Duration.ofSeconds(2))
+          .build();
     }
 
     @Override

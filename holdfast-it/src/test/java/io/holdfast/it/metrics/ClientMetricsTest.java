@@ -26,24 +26,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The client's Micrometer binder against two real replicas behind fault proxies: fetch outcomes
- * are counted as they happen, the status gauge follows an outage of both replicas and the
- * recovery, grace remaining runs down with the client's ticker, and the Prometheus exposition
- * uses conventional names.
+ * The client's Micrometer binder against two real replicas behind fault proxies: fetch outcomes are
+ * counted as they happen, the status gauge follows an outage of both replicas and the recovery,
+ * grace remaining runs down with the client's ticker, and the Prometheus exposition uses
+ * conventional names.
  */
 class ClientMetricsTest {
 
   private static final String INSTANCE = "metrics-1";
   private static final String NAMESPACE = "core";
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
   private static ReplicaPair pair;
   private static String credential;
 
   private final ManualTime time = new ManualTime();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry prometheus =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
   @BeforeAll
   static void replicas() {
@@ -76,12 +76,18 @@ class ClientMetricsTest {
   /** Fetches with this outcome so far, over every kind and replica. */
   private double fetches(String outcome) {
     return registry.find("holdfast.client.fetches").tag("outcome", outcome).counters().stream()
-        .mapToDouble(Counter::count).sum();
+        .mapToDouble(Counter::count)
+        .sum();
   }
 
   private double fetches(String kind, String outcome) {
-    return registry.find("holdfast.client.fetches").tags("kind", kind, "outcome", outcome).counters().stream()
-        .mapToDouble(Counter::count).sum();
+    return registry
+        .find("holdfast.client.fetches")
+        .tags("kind", kind, "outcome", outcome)
+        .counters()
+        .stream()
+        .mapToDouble(Counter::count)
+        .sum();
   }
 
   private double gauge(String name, String... tags) {
@@ -93,15 +99,20 @@ class ClientMetricsTest {
     return gauge("holdfast.client.status", "status", status) == 1;
   }
 
-  /** What {@code promtool check metrics} finds wrong with an exposition: nothing, if it is clean. */
-  private static String promtoolCheckMetrics(String exposition) throws IOException, InterruptedException {
+  /**
+   * What {@code promtool check metrics} finds wrong with an exposition: nothing, if it is clean.
+   */
+  private static String promtoolCheckMetrics(String exposition)
+      throws IOException, InterruptedException {
     Path root = Path.of("").toAbsolutePath().getParent();
     String promtool = run(root, exposition, root.resolve("bin/ensure-promtool").toString()).strip();
     return run(root, exposition, promtool, "check", "metrics");
   }
 
-  private static String run(Path root, String stdin, String... command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true).start();
+  private static String run(Path root, String stdin, String... command)
+      throws IOException, InterruptedException {
+    Process process =
+        new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true).start();
     try (var in = process.getOutputStream()) {
       in.write(stdin.getBytes(StandardCharsets.UTF_8));
     }
@@ -123,14 +134,19 @@ class ClientMetricsTest {
       eventually().until(() -> fetches("document", "adopted") >= 1 && statusIs("fresh"));
       double adopted = fetches("adopted");
       publish("{\"seats\":11}");
-      eventually().until(() -> fetches("adopted") > adopted && client.snapshot(NAMESPACE).getInt("seats", 0) == 11);
+      eventually()
+          .until(
+              () ->
+                  fetches("adopted") > adopted
+                      && client.snapshot(NAMESPACE).getInt("seats", 0) == 11);
 
       // Confirmations: the watch's 304s, and the checksums poll once the poll interval has passed.
       double confirmed = fetches("confirmed") + fetches("not_modified");
       time.advance(Duration.ofMillis(200));
       eventually().until(() -> fetches("confirmed") + fetches("not_modified") > confirmed);
       assertThat(statusIs("fresh")).isTrue();
-      assertThat(gauge("holdfast.client.grace.remaining")).isCloseTo(Duration.ofHours(8).toSeconds(), within(1.0));
+      assertThat(gauge("holdfast.client.grace.remaining"))
+          .isCloseTo(Duration.ofHours(8).toSeconds(), within(1.0));
 
       // Both replicas answer 503: counted as unavailable, and the namespace turns STALE.
       pair.proxyA().fault(Fault.status(503));
@@ -145,19 +161,29 @@ class ClientMetricsTest {
       // Grace runs down with the client's ticker, not with real time.
       double before = gauge("holdfast.client.grace.remaining");
       time.advance(Duration.ofMinutes(30));
-      eventually().until(() -> gauge("holdfast.client.grace.remaining") <= before - Duration.ofMinutes(30).toSeconds() + 1);
-      assertThat(gauge("holdfast.client.verification.age")).isGreaterThanOrEqualTo(Duration.ofMinutes(30).toSeconds());
+      eventually()
+          .until(
+              () ->
+                  gauge("holdfast.client.grace.remaining")
+                      <= before - Duration.ofMinutes(30).toSeconds() + 1);
+      assertThat(gauge("holdfast.client.verification.age"))
+          .isGreaterThanOrEqualTo(Duration.ofMinutes(30).toSeconds());
 
       // The outage ends: FRESH again, and the whole grace period is back.
       pair.proxyA().clear();
       pair.proxyB().clear();
-      eventually().until(() -> statusIs("fresh")
-          && gauge("holdfast.client.grace.remaining") >= Duration.ofHours(8).toSeconds() - 1);
+      eventually()
+          .until(
+              () ->
+                  statusIs("fresh")
+                      && gauge("holdfast.client.grace.remaining")
+                          >= Duration.ofHours(8).toSeconds() - 1);
       assertThat(gauge("holdfast.client.status", "status", "stale")).isZero();
 
       String exposition = prometheus.scrape();
       assertThat(exposition)
-          .contains("holdfast_client_fetches_total{kind=\"document\",outcome=\"adopted\",replica=\"")
+          .contains(
+              "holdfast_client_fetches_total{kind=\"document\",outcome=\"adopted\",replica=\"")
           .contains("outcome=\"unavailable\"")
           .contains("holdfast_client_fetch_duration_seconds_count{")
           .contains("holdfast_client_fetch_duration_seconds_sum{")

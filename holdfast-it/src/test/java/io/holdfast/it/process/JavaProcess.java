@@ -19,8 +19,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A JVM or other program started by a test: a reader thread copies its output to a log file and
- * completes whoever waits for a line with a given prefix (no polling of the file), and closing
- * it stops the process (SIGTERM, then SIGKILL after five seconds).
+ * completes whoever waits for a line with a given prefix (no polling of the file), and closing it
+ * stops the process (SIGTERM, then SIGKILL after five seconds).
  */
 public final class JavaProcess implements AutoCloseable {
 
@@ -41,7 +41,10 @@ public final class JavaProcess implements AutoCloseable {
     return start(javaCommand(mainClass, args), log);
   }
 
-  /** The command line that {@link #java} runs, for a test that wraps it (in a shell with limits, say). */
+  /**
+   * The command line that {@link #java} runs, for a test that wraps it (in a shell with limits,
+   * say).
+   */
   public static List<String> javaCommand(String mainClass, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -49,7 +52,8 @@ public final class JavaProcess implements AutoCloseable {
     command.add("--enable-native-access=ALL-UNNAMED");
     command.add("-cp");
     // Surefire runs tests from a manifest-only jar; the real class path is in this property.
-    command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+    command.add(
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
     command.add(mainClass);
     command.addAll(List.of(args));
     return command;
@@ -84,7 +88,9 @@ public final class JavaProcess implements AutoCloseable {
   }
 
   private void copyOutput() {
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    try (BufferedReader reader =
+            new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         Writer out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
       String line;
       while ((line = reader.readLine()) != null) {
@@ -94,11 +100,12 @@ public final class JavaProcess implements AutoCloseable {
         synchronized (this) {
           lines.add(line);
           String seen = line;
-          awaited.forEach((prefix, waiter) -> {
-            if (seen.startsWith(prefix)) {
-              waiter.complete(seen);
-            }
-          });
+          awaited.forEach(
+              (prefix, waiter) -> {
+                if (seen.startsWith(prefix)) {
+                  waiter.complete(seen);
+                }
+              });
         }
       }
     } catch (IOException e) {
@@ -106,14 +113,20 @@ public final class JavaProcess implements AutoCloseable {
     } finally {
       synchronized (this) {
         ended = true;
-        awaited.values().forEach(w -> w.completeExceptionally(
-            new IllegalStateException("the process ended before printing the line; see " + log)));
+        awaited
+            .values()
+            .forEach(
+                w ->
+                    w.completeExceptionally(
+                        new IllegalStateException(
+                            "the process ended before printing the line; see " + log)));
       }
     }
   }
 
   /** Waits for a line of output starting with {@code prefix}; returns it. */
-  public String awaitLine(String prefix, long timeoutSeconds) throws TimeoutException, InterruptedException {
+  public String awaitLine(String prefix, long timeoutSeconds)
+      throws TimeoutException, InterruptedException {
     CompletableFuture<String> waiter;
     synchronized (this) {
       for (String line : lines) {
@@ -122,7 +135,8 @@ public final class JavaProcess implements AutoCloseable {
         }
       }
       if (ended) {
-        throw new IllegalStateException("the process ended before printing '" + prefix + "'; see " + log);
+        throw new IllegalStateException(
+            "the process ended before printing '" + prefix + "'; see " + log);
       }
       waiter = awaited.computeIfAbsent(prefix, p -> new CompletableFuture<>());
     }
@@ -131,7 +145,8 @@ public final class JavaProcess implements AutoCloseable {
     } catch (ExecutionException e) {
       throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
-      throw new TimeoutException("no '" + prefix + "' line within " + timeoutSeconds + " s; see " + log);
+      throw new TimeoutException(
+          "no '" + prefix + "' line within " + timeoutSeconds + " s; see " + log);
     }
   }
 

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real Prometheus server (Debian's, unpacked by {@code bin/ensure-promtool}) scraping given
- * targets every second and evaluating {@code deploy/prometheus/alerts.yml} every second, so a
- * test can ask it which alerts fire.
+ * targets every second and evaluating {@code deploy/prometheus/alerts.yml} every second, so a test
+ * can ask it which alerts fire.
  */
 public final class PrometheusProcess implements AutoCloseable {
 
@@ -33,17 +33,24 @@ public final class PrometheusProcess implements AutoCloseable {
     this.api = api;
   }
 
-  /** @param targets host:port of each replica's management port, which serves /metrics */
-  public static PrometheusProcess start(Path root, Path work, List<String> targets) throws Exception {
+  /**
+   * @param targets host:port of each replica's management port, which serves /metrics
+   */
+  public static PrometheusProcess start(Path root, Path work, List<String> targets)
+      throws Exception {
     Path binary = Path.of(ensurePromtool(root)).resolveSibling("prometheus");
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    StringBuilder config = new StringBuilder()
-        .append("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n")
-        .append("rule_files:\n  - ").append(root.resolve("deploy/prometheus/alerts.yml")).append('\n')
-        .append("scrape_configs:\n  - job_name: holdfast\n    static_configs:\n      - targets: [");
+    StringBuilder config =
+        new StringBuilder()
+            .append("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n")
+            .append("rule_files:\n  - ")
+            .append(root.resolve("deploy/prometheus/alerts.yml"))
+            .append('\n')
+            .append(
+                "scrape_configs:\n  - job_name: holdfast\n    static_configs:\n      - targets: [");
     for (int i = 0; i < targets.size(); i++) {
       config.append(i == 0 ? "" : ", ").append('\'').append(targets.get(i)).append('\'');
     }
@@ -51,10 +58,16 @@ public final class PrometheusProcess implements AutoCloseable {
     Files.createDirectories(work);
     Path file = work.resolve("prometheus.yml");
     Files.writeString(file, config, StandardCharsets.UTF_8);
-    List<String> command = new ArrayList<>(List.of(binary.toString(), "--config.file=" + file,
-        "--storage.tsdb.path=" + work.resolve("data"), "--web.listen-address=127.0.0.1:" + port));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                binary.toString(),
+                "--config.file=" + file,
+                "--storage.tsdb.path=" + work.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + port));
     JavaProcess process = JavaProcess.start(command, work.resolve("prometheus.log"));
-    PrometheusProcess prometheus = new PrometheusProcess(process, URI.create("http://127.0.0.1:" + port));
+    PrometheusProcess prometheus =
+        new PrometheusProcess(process, URI.create("http://127.0.0.1:" + port));
     process.awaitLine("ts=", 30);
     return prometheus;
   }
@@ -63,8 +76,10 @@ public final class PrometheusProcess implements AutoCloseable {
   public List<JsonNode> firing() {
     List<JsonNode> firing = new ArrayList<>();
     try {
-      HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(api.resolve("/api/v1/alerts")).build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> response =
+          http.send(
+              HttpRequest.newBuilder(api.resolve("/api/v1/alerts")).build(),
+              HttpResponse.BodyHandlers.ofByteArray());
       if (response.statusCode() != 200) {
         return firing;
       }
@@ -91,8 +106,11 @@ public final class PrometheusProcess implements AutoCloseable {
       return false;
     }
     try {
-      return http.send(HttpRequest.newBuilder(api.resolve("/-/healthy")).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      return http.send(
+                  HttpRequest.newBuilder(api.resolve("/-/healthy")).build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {
@@ -103,12 +121,18 @@ public final class PrometheusProcess implements AutoCloseable {
 
   /** Whether {@code alert} fires for the label {@code name=value}. */
   public boolean fires(String alert, String name, String value) {
-    return firing().stream().anyMatch(l -> alert.equals(l.path("alertname").asText()) && value.equals(l.path(name).asText()));
+    return firing().stream()
+        .anyMatch(
+            l -> alert.equals(l.path("alertname").asText()) && value.equals(l.path(name).asText()));
   }
 
   private static String ensurePromtool(Path root) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(root.resolve("bin/ensure-promtool").toString()).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    Process process =
+        new ProcessBuilder(root.resolve("bin/ensure-promtool").toString())
+            .redirectErrorStream(true)
+            .start();
+    String output =
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
       throw new IllegalStateException("bin/ensure-promtool failed: " + output);
     }

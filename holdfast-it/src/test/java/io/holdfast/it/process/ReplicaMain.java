@@ -12,12 +12,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A replica in a process of its own, for system tests that need real separate processes:
- * {@code ReplicaMain <data-dir> <port> <admin-token> <probe-interval-ms> [probe-target …]
- * [--trusted-proxies=CIDR,…]}.
- * Its management port ({@code /metrics}, health) is a free one. Prints
- * {@code READY <port> <management-port>} once it serves ({@link Ready#of} reads it), and runs
- * until the process is stopped.
+ * A replica in a process of its own, for system tests that need real separate processes: {@code
+ * ReplicaMain <data-dir> <port> <admin-token> <probe-interval-ms> [probe-target …]
+ * [--trusted-proxies=CIDR,…]}. Its management port ({@code /metrics}, health) is a free one. Prints
+ * {@code READY <port> <management-port>} once it serves ({@link Ready#of} reads it), and runs until
+ * the process is stopped.
  */
 public final class ReplicaMain {
 
@@ -27,7 +26,8 @@ public final class ReplicaMain {
   public record Ready(int port, int managementPort) {
 
     /** Waits for the process's {@code READY} line and reads its ports. */
-    public static Ready of(JavaProcess process, long timeoutSeconds) throws TimeoutException, InterruptedException {
+    public static Ready of(JavaProcess process, long timeoutSeconds)
+        throws TimeoutException, InterruptedException {
       String[] words = process.awaitLine("READY ", timeoutSeconds).strip().split(" ");
       return new Ready(Integer.parseInt(words[1]), Integer.parseInt(words[2]));
     }
@@ -35,18 +35,24 @@ public final class ReplicaMain {
 
   public static void main(String[] args) throws InterruptedException {
     String trusted = "--trusted-proxies=";
-    List<URI> targets = Arrays.stream(args).skip(4).filter(a -> !a.startsWith(trusted)).map(URI::create).toList();
-    List<String> proxies = Arrays.stream(args).skip(4).filter(a -> a.startsWith(trusted))
-        .flatMap(a -> Arrays.stream(a.substring(trusted.length()).split(","))).toList();
-    ServerConfig config = ServerConfig.builder(Path.of(args[0]))
-        .port(Integer.parseInt(args[1]))
-        .adminToken(args[2])
-        .refreshInterval(Duration.ofMillis(100))
-        .probeEnabled(!targets.isEmpty())
-        .probeInterval(Duration.ofMillis(Long.parseLong(args[3])))
-        .probeTargets(targets)
-        .trustedProxies(TrustedProxies.of(proxies))
-        .build();
+    List<URI> targets =
+        Arrays.stream(args).skip(4).filter(a -> !a.startsWith(trusted)).map(URI::create).toList();
+    List<String> proxies =
+        Arrays.stream(args)
+            .skip(4)
+            .filter(a -> a.startsWith(trusted))
+            .flatMap(a -> Arrays.stream(a.substring(trusted.length()).split(",")))
+            .toList();
+    ServerConfig config =
+        ServerConfig.builder(Path.of(args[0]))
+            .port(Integer.parseInt(args[1]))
+            .adminToken(args[2])
+            .refreshInterval(Duration.ofMillis(100))
+            .probeEnabled(!targets.isEmpty())
+            .probeInterval(Duration.ofMillis(Long.parseLong(args[3])))
+            .probeTargets(targets)
+            .trustedProxies(TrustedProxies.of(proxies))
+            .build();
     HoldfastServer server = HoldfastServer.start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     System.out.println("READY " + server.port() + " " + server.managementPort());

@@ -21,19 +21,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A time-compressed fleet for rollout tests: two real replicas over one SQLite file whose clock
- * the test drives (so a 24-hour bake passes in a call), and real SDK clients in every ring that
+ * A time-compressed fleet for rollout tests: two real replicas over one SQLite file whose clock the
+ * test drives (so a 24-hour bake passes in a call), and real SDK clients in every ring that
  * heartbeat every 100 ms of real time. The replicas' engine timers are off; the test ticks them.
  *
  * <p>Each client runs one of three application builds, as a fleet mid-upgrade does: one that
- * accepts any {@code core} document, one whose validator rejects a {@code maxUsers} that is not
- * a whole number, and one that accepts it but then reports itself FAILING.
+ * accepts any {@code core} document, one whose validator rejects a {@code maxUsers} that is not a
+ * whole number, and one that accepts it but then reports itself FAILING.
  */
 final class RolloutFleet implements AutoCloseable {
 
   /** How an instance's application treats the {@code core} document. */
-  enum Build { LENIENT, STRICT, CRASHES_ON_TEXT }
-
+  enum Build {
+    LENIENT,
+    STRICT,
+    CRASHES_ON_TEXT
+  }
 
   final ManualTime serverTime = new ManualTime(Instant.now().truncatedTo(ChronoUnit.SECONDS));
   private final ManualTime clientTime = new ManualTime(serverTime.clock().instant());
@@ -41,8 +44,10 @@ final class RolloutFleet implements AutoCloseable {
   private final List<HoldfastServer> servers = new ArrayList<>();
   private final Map<String, HoldfastClient> clients = new ConcurrentHashMap<>();
   private final Map<String, String> rings = new ConcurrentHashMap<>();
+
   /** Every {@code maxUsers} value each instance's application was handed. */
   final Map<String, List<JsonNode>> seen = new ConcurrentHashMap<>();
+
   private final AdminHttp http = new AdminHttp();
 
   RolloutFleet(Path dataDir) {
@@ -55,8 +60,13 @@ final class RolloutFleet implements AutoCloseable {
   }
 
   HoldfastServer startReplica() {
-    return HoldfastServer.start(ServerConfig.builder(dataDir).port(0).refreshInterval(Duration.ofMillis(50))
-        .rolloutApprovals(0).build(), serverTime.clock());
+    return HoldfastServer.start(
+        ServerConfig.builder(dataDir)
+            .port(0)
+            .refreshInterval(Duration.ofMillis(50))
+            .rolloutApprovals(0)
+            .build(),
+        serverTime.clock());
   }
 
   HoldfastServer replica(int index) {
@@ -74,42 +84,52 @@ final class RolloutFleet implements AutoCloseable {
   /** Starts {@code count} instances in {@code ring}, each with a client of the given build. */
   void instances(String ring, int count, Build build) {
     for (int i = 0; i < count; i++) {
-      String id = ring + "-" + build.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-" + i;
+      String id =
+          ring + "-" + build.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-" + i;
       String credential = api().createInstance(id, ring);
-      List<URI> replicas = servers.stream().map(s -> URI.create("http://127.0.0.1:" + s.port())).toList();
-      HoldfastClient.Builder builder = HoldfastClient.builder()
-          .replicas(replicas)
-          .instance(id, credential)
-          .trustedKey(servers.get(0).verificationKey())
-          .namespaces("core", "subscriptions")
-          .ticker(clientTime.ticker())
-          .clock(clientTime.clock())
-          .requestTimeout(Duration.ofSeconds(1))
-          .watchTimeout(Duration.ofSeconds(1))
-          .pollInterval(Duration.ofMillis(100))
-          .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
-          .heartbeatInterval(Duration.ofMillis(100));
+      List<URI> replicas =
+          servers.stream().map(s -> URI.create("http://127.0.0.1:" + s.port())).toList();
+      HoldfastClient.Builder builder =
+          HoldfastClient.builder()
+              .replicas(replicas)
+              .instance(id, credential)
+              .trustedKey(servers.get(0).verificationKey())
+              .namespaces("core", "subscriptions")
+              .ticker(clientTime.ticker())
+              .clock(clientTime.clock())
+              .requestTimeout(Duration.ofSeconds(1))
+              .watchTimeout(Duration.ofSeconds(1))
+              .pollInterval(Duration.ofMillis(100))
+              .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
+              .heartbeatInterval(Duration.ofMillis(100));
       if (build == Build.STRICT) {
-        builder.validator("core", content -> {
-          if (!content.path("maxUsers").canConvertToInt() || !content.path("maxUsers").isIntegralNumber()) {
-            throw new DocumentRejectedException("maxUsers must be a whole number, was " + content.path("maxUsers"));
-          }
-        });
+        builder.validator(
+            "core",
+            content -> {
+              if (!content.path("maxUsers").canConvertToInt()
+                  || !content.path("maxUsers").isIntegralNumber()) {
+                throw new DocumentRejectedException(
+                    "maxUsers must be a whole number, was " + content.path("maxUsers"));
+              }
+            });
       }
       HoldfastClient client = builder.build();
       List<JsonNode> values = new CopyOnWriteArrayList<>();
       seen.put(id, values);
-      client.addChangeListener((previous, current) -> {
-        if (!current.namespace().equals("core")) {
-          return;
-        }
-        JsonNode value = current.content().path("maxUsers");
-        values.add(value);
-        if (build == Build.CRASHES_ON_TEXT) {
-          client.reportApplicationHealth(value.isIntegralNumber()
-              ? ApplicationHealth.ok() : ApplicationHealth.failing("cannot parse maxUsers " + value));
-        }
-      });
+      client.addChangeListener(
+          (previous, current) -> {
+            if (!current.namespace().equals("core")) {
+              return;
+            }
+            JsonNode value = current.content().path("maxUsers");
+            values.add(value);
+            if (build == Build.CRASHES_ON_TEXT) {
+              client.reportApplicationHealth(
+                  value.isIntegralNumber()
+                      ? ApplicationHealth.ok()
+                      : ApplicationHealth.failing("cannot parse maxUsers " + value));
+            }
+          });
       client.start();
       clients.put(id, client);
       rings.put(id, ring);
@@ -117,34 +137,66 @@ final class RolloutFleet implements AutoCloseable {
   }
 
   List<HoldfastClient> clientsIn(String ring) {
-    return clients.entrySet().stream().filter(e -> rings.get(e.getKey()).equals(ring)).map(Map.Entry::getValue).toList();
+    return clients.entrySet().stream()
+        .filter(e -> rings.get(e.getKey()).equals(ring))
+        .map(Map.Entry::getValue)
+        .toList();
   }
 
   List<String> instancesIn(String ring) {
-    return rings.entrySet().stream().filter(e -> e.getValue().equals(ring)).map(Map.Entry::getKey).sorted().toList();
+    return rings.entrySet().stream()
+        .filter(e -> e.getValue().equals(ring))
+        .map(Map.Entry::getKey)
+        .sorted()
+        .toList();
   }
 
   /** Creates a change setting {@code core/default} to {@code content}; returns its id. */
   long change(String description, String content) {
-    return admin("POST", "/v1/admin/changes", "{\"description\":\"" + description
-        + "\",\"edits\":[{\"namespace\":\"core\",\"scope\":\"default\",\"content\":" + content + "}]}").get("id").asLong();
+    return admin(
+            "POST",
+            "/v1/admin/changes",
+            "{\"description\":\""
+                + description
+                + "\",\"edits\":[{\"namespace\":\"core\",\"scope\":\"default\",\"content\":"
+                + content
+                + "}]}")
+        .get("id")
+        .asLong();
   }
 
-  /** Creates application {@code crm} if needed and a subscription of the instance; returns its id. */
+  /**
+   * Creates application {@code crm} if needed and a subscription of the instance; returns its id.
+   */
   String subscribe(String instance, long quantity) {
     if (admin("GET", "/v1/admin/applications", null).get("applications").findValues("name").stream()
         .noneMatch(n -> n.asText().equals("crm"))) {
       admin("POST", "/v1/admin/applications", "{\"name\":\"crm\",\"displayName\":\"CRM\"}");
     }
-    return admin("POST", "/v1/admin/subscriptions", "{\"instance\":\"" + instance + "\",\"application\":\"crm\","
-        + "\"quantity\":" + quantity + ",\"validFrom\":\"2026-01-01T00:00:00Z\",\"plan\":\"enterprise\"}")
-        .get("id").asText();
+    return admin(
+            "POST",
+            "/v1/admin/subscriptions",
+            "{\"instance\":\""
+                + instance
+                + "\",\"application\":\"crm\","
+                + "\"quantity\":"
+                + quantity
+                + ",\"validFrom\":\"2026-01-01T00:00:00Z\",\"plan\":\"enterprise\"}")
+        .get("id")
+        .asText();
   }
 
   /** The quantity of the instance's first {@code crm} subscription, as its client holds it. */
   long quantityHeldBy(String instance) {
-    return clients.get(instance).snapshot("subscriptions").content().path("applications").path("crm").path(0)
-        .path("quantity").asLong(-1);
+    return clients
+        .get(instance)
+        .snapshot("subscriptions")
+        .content()
+        .path("applications")
+        .path("crm")
+        .path(0)
+        .path("quantity")
+        .asLong(-1);
   }
 
   JsonNode changeView(long id) {

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Staged rollouts end to end, time-compressed: two real replicas on one SQLite file with a
- * driven clock, real SDK clients in every ring heartbeating in real time, and the rollout
- * engines ticked by the test. Bake times are the defaults (test 0, dev 24 h, beta 48 h, live 0);
- * the test moves the replicas' clock instead of waiting.
+ * Staged rollouts end to end, time-compressed: two real replicas on one SQLite file with a driven
+ * clock, real SDK clients in every ring heartbeating in real time, and the rollout engines ticked
+ * by the test. Bake times are the defaults (test 0, dev 24 h, beta 48 h, live 0); the test moves
+ * the replicas' clock instead of waiting.
  */
 @Timeout(120)
 class StagedRolloutSystemTest {
@@ -30,8 +30,7 @@ class StagedRolloutSystemTest {
   private static final ConditionFactory EVENTUALLY =
       Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50));
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private RolloutFleet fleet;
 
@@ -48,16 +47,19 @@ class StagedRolloutSystemTest {
     fleet.instances("dev", 4, devBuild);
     fleet.instances("beta", 3, devBuild);
     fleet.instances("live", 3, devBuild);
-    EVENTUALLY.until(() -> fleet.instancesIn("live").stream().allMatch(id -> !fleet.seen.get(id).isEmpty()));
+    EVENTUALLY.until(
+        () -> fleet.instancesIn("live").stream().allMatch(id -> !fleet.seen.get(id).isEmpty()));
   }
 
   /** Ticks {@code engine} until the change reaches {@code state} (and {@code ring}, if given). */
   private JsonNode tickUntil(RolloutEngine engine, long change, String state, String ring) {
-    EVENTUALLY.until(() -> {
-      engine.tick();
-      JsonNode view = fleet.changeView(change);
-      return view.get("state").asText().equals(state) && (ring == null || ring.equals(view.path("currentRing").asText()));
-    });
+    EVENTUALLY.until(
+        () -> {
+          engine.tick();
+          JsonNode view = fleet.changeView(change);
+          return view.get("state").asText().equals(state)
+              && (ring == null || ring.equals(view.path("currentRing").asText()));
+        });
     return fleet.changeView(change);
   }
 
@@ -82,19 +84,23 @@ class StagedRolloutSystemTest {
     assertThat(fixForward).isGreaterThan(devRelease);
     for (String ring : List.of("beta", "live")) {
       for (String id : fleet.instancesIn(ring)) {
-        assertThat(fleet.seen.get(id)).as("what %s was handed", id).allSatisfy(v -> assertThat(v.isIntegralNumber()).isTrue());
+        assertThat(fleet.seen.get(id))
+            .as("what %s was handed", id)
+            .allSatisfy(v -> assertThat(v.isIntegralNumber()).isTrue());
       }
     }
-    // Every client, the rejecting ones included, accepts the fix-forward revision and is FRESH again.
-    EVENTUALLY.untilAsserted(() -> {
-      for (String ring : List.of("test", "dev", "beta", "live")) {
-        for (HoldfastClient client : fleet.clientsIn(ring)) {
-          assertThat(client.snapshot("core").revision()).isGreaterThanOrEqualTo(fixForward);
-          assertThat(client.snapshot("core").getInt("maxUsers", -1)).isEqualTo(10);
-          assertThat(client.status("core").status()).isEqualTo(Status.FRESH);
-        }
-      }
-    });
+    // Every client, the rejecting ones included, accepts the fix-forward revision and is FRESH
+    // again.
+    EVENTUALLY.untilAsserted(
+        () -> {
+          for (String ring : List.of("test", "dev", "beta", "live")) {
+            for (HoldfastClient client : fleet.clientsIn(ring)) {
+              assertThat(client.snapshot("core").revision()).isGreaterThanOrEqualTo(fixForward);
+              assertThat(client.snapshot("core").getInt("maxUsers", -1)).isEqualTo(10);
+              assertThat(client.status("core").status()).isEqualTo(Status.FRESH);
+            }
+          }
+        });
     assertThat(backouts(fleet.replica(0), "gate")).isEqualTo(1.0);
   }
 
@@ -107,7 +113,9 @@ class StagedRolloutSystemTest {
     tickUntil(engine, change, "rolling_out", "dev");
     JsonNode backedOut = tickUntil(engine, change, "backed_out", null);
 
-    assertThat(backedOut.get("outcome").asText()).contains("application FAILING").contains("cannot parse maxUsers");
+    assertThat(backedOut.get("outcome").asText())
+        .contains("application FAILING")
+        .contains("cannot parse maxUsers");
     assertThat(fleet.releasedRings(change)).containsExactly("test", "dev");
     for (String id : fleet.instancesIn("beta")) {
       assertThat(fleet.seen.get(id)).allSatisfy(v -> assertThat(v.isIntegralNumber()).isTrue());
@@ -138,14 +146,15 @@ class StagedRolloutSystemTest {
 
     assertThat(fleet.releasedRings(change)).containsExactly("test", "dev", "beta", "live");
     long completed = done.get("finalRevision").asLong();
-    EVENTUALLY.untilAsserted(() -> {
-      for (String ring : List.of("test", "dev", "beta", "live")) {
-        for (HoldfastClient client : fleet.clientsIn(ring)) {
-          assertThat(client.snapshot("core").getInt("maxUsers", -1)).isEqualTo(25);
-          assertThat(client.snapshot("core").revision()).isGreaterThanOrEqualTo(completed);
-        }
-      }
-    });
+    EVENTUALLY.untilAsserted(
+        () -> {
+          for (String ring : List.of("test", "dev", "beta", "live")) {
+            for (HoldfastClient client : fleet.clientsIn(ring)) {
+              assertThat(client.snapshot("core").getInt("maxUsers", -1)).isEqualTo(25);
+              assertThat(client.snapshot("core").revision()).isGreaterThanOrEqualTo(completed);
+            }
+          }
+        });
   }
 
   @Test
@@ -171,7 +180,8 @@ class StagedRolloutSystemTest {
     JsonNode releases = fleet.changeView(change).get("releases");
     assertThat(fleet.releasedRings(change)).containsExactly("test", "dev", "beta");
     assertThat(releases.get(1).get("actor").asText()).isEqualTo("rollout-engine@" + first.holder());
-    assertThat(releases.get(2).get("actor").asText()).isEqualTo("rollout-engine@" + second.holder());
+    assertThat(releases.get(2).get("actor").asText())
+        .isEqualTo("rollout-engine@" + second.holder());
 
     // The old leader comes back while the new one keeps renewing: it does nothing.
     fleet.serverTime.advance(Duration.ofSeconds(10));
@@ -216,35 +226,63 @@ class StagedRolloutSystemTest {
     String testSubscription = fleet.subscribe(inTest, 100);
     String devSubscription = fleet.subscribe(inDev, 100);
     String liveSubscription = fleet.subscribe(inLive, 100);
-    EVENTUALLY.until(() -> fleet.quantityHeldBy(inLive) == 100 && fleet.quantityHeldBy(inTest) == 100);
+    EVENTUALLY.until(
+        () -> fleet.quantityHeldBy(inLive) == 100 && fleet.quantityHeldBy(inTest) == 100);
 
-    long change = fleet.admin("POST", "/v1/admin/changes", "{\"description\":\"seat cut\",\"edits\":["
-        + "{\"subscription\":{\"id\":\"" + testSubscription + "\",\"quantity\":5,\"force\":\"a deliberate cut\"}},"
-        + "{\"subscription\":{\"id\":\"" + devSubscription + "\",\"quantity\":5,\"force\":\"a deliberate cut\"}},"
-        + "{\"subscription\":{\"id\":\"" + liveSubscription + "\",\"quantity\":5,\"force\":\"a deliberate cut\"}}]}")
-        .get("id").asLong();
+    long change =
+        fleet
+            .admin(
+                "POST",
+                "/v1/admin/changes",
+                "{\"description\":\"seat cut\",\"edits\":["
+                    + "{\"subscription\":{\"id\":\""
+                    + testSubscription
+                    + "\",\"quantity\":5,\"force\":\"a deliberate cut\"}},"
+                    + "{\"subscription\":{\"id\":\""
+                    + devSubscription
+                    + "\",\"quantity\":5,\"force\":\"a deliberate cut\"}},"
+                    + "{\"subscription\":{\"id\":\""
+                    + liveSubscription
+                    + "\",\"quantity\":5,\"force\":\"a deliberate cut\"}}]}")
+            .get("id")
+            .asLong();
     tickUntil(engine, change, "rolling_out", "dev");
     EVENTUALLY.until(() -> fleet.quantityHeldBy(inTest) == 5 && fleet.quantityHeldBy(inDev) == 5);
     assertThat(fleet.quantityHeldBy(inLive)).isEqualTo(100);
     awaitAcknowledged(change, 1);
 
-    JsonNode backedOut = fleet.admin("POST", "/v1/admin/changes/" + change + "/backout",
-        "{\"reason\":\"users locked out in dev\"}");
+    JsonNode backedOut =
+        fleet.admin(
+            "POST",
+            "/v1/admin/changes/" + change + "/backout",
+            "{\"reason\":\"users locked out in dev\"}");
     assertThat(backedOut.get("state").asText()).isEqualTo("backed_out");
     // The count was never stored: the clients get 100 back, at a revision above the release.
-    EVENTUALLY.until(() -> fleet.quantityHeldBy(inTest) == 100 && fleet.quantityHeldBy(inDev) == 100);
+    EVENTUALLY.until(
+        () -> fleet.quantityHeldBy(inTest) == 100 && fleet.quantityHeldBy(inDev) == 100);
     assertThat(fleet.quantityHeldBy(inLive)).isEqualTo(100);
-    assertThat(fleet.admin("GET", "/v1/admin/subscriptions/" + devSubscription, null).get("quantity").asLong())
+    assertThat(
+            fleet
+                .admin("GET", "/v1/admin/subscriptions/" + devSubscription, null)
+                .get("quantity")
+                .asLong())
         .isEqualTo(100);
     assertThat(backouts(fleet.replica(0), "operator")).isEqualTo(1.0);
   }
 
   /** Waits for the current ring's gate to count {@code count} confirmations of the release. */
   private void awaitAcknowledged(long change, int count) {
-    EVENTUALLY.until(() -> fleet.changeView(change).path("gate").path("acknowledged").asInt() == count);
+    EVENTUALLY.until(
+        () -> fleet.changeView(change).path("gate").path("acknowledged").asInt() == count);
   }
 
   private static double backouts(HoldfastServer server, String trigger) {
-    return server.metrics().registry().get("holdfast.rollout.backouts").tag("trigger", trigger).counter().count();
+    return server
+        .metrics()
+        .registry()
+        .get("holdfast.rollout.backouts")
+        .tag("trigger", trigger)
+        .counter()
+        .count();
   }
 }

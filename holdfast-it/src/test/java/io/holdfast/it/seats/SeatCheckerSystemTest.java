@@ -26,10 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The seat checker against two real replicas: subscriptions created and changed through the
- * admin API reach the client as the signed {@code subscriptions} document, seats follow it,
- * heartbeats report them back, and an outage of both replicas never takes a seat or a quantity
- * away.
+ * The seat checker against two real replicas: subscriptions created and changed through the admin
+ * API reach the client as the signed {@code subscriptions} document, seats follow it, heartbeats
+ * report them back, and an outage of both replicas never takes a seat or a quantity away.
  */
 class SeatCheckerSystemTest {
 
@@ -37,13 +36,13 @@ class SeatCheckerSystemTest {
   private static final ConditionFactory EVENTUALLY =
       Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20));
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
 
   private static ReplicaPair pair;
 
   /** Starts at the real time: the replicas pick the subscription in force by their own clocks. */
   private final ManualTime time = new ManualTime(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+
   private final InMemorySeatStore seats = new InMemorySeatStore();
   private HoldfastClient client;
   private SubscriptionChecker checker;
@@ -51,7 +50,10 @@ class SeatCheckerSystemTest {
   @BeforeAll
   static void replicas() {
     pair = ReplicaPair.start(dataDir);
-    pair.admin("POST", "/v1/admin/applications", "{\"name\":\"" + APPLICATION + "\",\"displayName\":\"CRM\"}");
+    pair.admin(
+        "POST",
+        "/v1/admin/applications",
+        "{\"name\":\"" + APPLICATION + "\",\"displayName\":\"CRM\"}");
   }
 
   @AfterAll
@@ -75,16 +77,33 @@ class SeatCheckerSystemTest {
 
   private String subscribedInstance(String instance, long quantity, long overage) {
     String token = pair.createInstance(instance, "live");
-    String id = pair.admin("POST", "/v1/admin/subscriptions", "{\"instance\":\"" + instance + "\",\"application\":\""
-        + APPLICATION + "\",\"quantity\":" + quantity + ",\"overage\":" + overage + ",\"validFrom\":\"" + time.clock().instant().minus(Duration.ofDays(30)) + "\",\"validUntil\":null,"
-        + "\"plan\":\"enterprise\"}").get("id").asText();
-    client = pair.clientBuilder(instance, token, time)
-        .namespaces(SubscriptionChecker.NAMESPACE)
-        .heartbeatInterval(Duration.ofMillis(100))
-        .seatsInUse(new SeatsInUse(seats))
-        .build();
+    String id =
+        pair.admin(
+                "POST",
+                "/v1/admin/subscriptions",
+                "{\"instance\":\""
+                    + instance
+                    + "\",\"application\":\""
+                    + APPLICATION
+                    + "\",\"quantity\":"
+                    + quantity
+                    + ",\"overage\":"
+                    + overage
+                    + ",\"validFrom\":\""
+                    + time.clock().instant().minus(Duration.ofDays(30))
+                    + "\",\"validUntil\":null,"
+                    + "\"plan\":\"enterprise\"}")
+            .get("id")
+            .asText();
+    client =
+        pair.clientBuilder(instance, token, time)
+            .namespaces(SubscriptionChecker.NAMESPACE)
+            .heartbeatInterval(Duration.ofMillis(100))
+            .seatsInUse(new SeatsInUse(seats))
+            .build();
     client.start();
-    checker = SubscriptionChecker.builder().client(client).seatStore(seats).clock(time.clock()).build();
+    checker =
+        SubscriptionChecker.builder().client(client).seatStore(seats).clock(time.clock()).build();
     return id;
   }
 
@@ -105,10 +124,14 @@ class SeatCheckerSystemTest {
     assertThat(admit("ann")).isEqualTo(Outcome.ADMITTED);
     assertThat(admit("bob")).isEqualTo(Outcome.ADMITTED);
     assertThat(admit("cid")).isEqualTo(Outcome.DENIED_LIMIT_REACHED);
-    EVENTUALLY.until(() -> {
-      JsonNode row = pair.admin("GET", "/v1/admin/instances/seats-follow/subscriptions/usage", null).path("usage").path(0);
-      return row.path("seatsInUse").asLong() == 2 && row.path("overAllocated").asBoolean();
-    });
+    EVENTUALLY.until(
+        () -> {
+          JsonNode row =
+              pair.admin("GET", "/v1/admin/instances/seats-follow/subscriptions/usage", null)
+                  .path("usage")
+                  .path(0);
+          return row.path("seatsInUse").asLong() == 2 && row.path("overAllocated").asBoolean();
+        });
 
     pair.admin("PATCH", "/v1/admin/subscriptions/" + subscription, "{\"status\":\"suspended\"}");
     EVENTUALLY.until(() -> admit("ann") == Outcome.DENIED_NOT_SUBSCRIBED);
@@ -148,7 +171,8 @@ class SeatCheckerSystemTest {
     time.advance(Duration.ofHours(8));
     assertThat(client.status(SubscriptionChecker.NAMESPACE).status()).isEqualTo(Status.EXPIRED);
     assertThat(admit("ann")).isEqualTo(Outcome.ADMITTED);
-    assertThat(checker.admit(APPLICATION, "bob").reason()).startsWith("licensing service unreachable");
+    assertThat(checker.admit(APPLICATION, "bob").reason())
+        .startsWith("licensing service unreachable");
     assertThat(admit("bob")).isEqualTo(Outcome.DENIED_UNVERIFIED);
 
     pair.proxyA().clear();

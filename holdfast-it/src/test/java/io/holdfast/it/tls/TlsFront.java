@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.util.List;
@@ -18,10 +17,10 @@ import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A TLS front for a plain-HTTP replica, as a load balancer terminating TLS would be: it
- * presents a given certificate, and forwards the bytes of every connection whose handshake
- * succeeds. It counts what it saw, so a test can tell a refused certificate from a client that
- * fell back to plain HTTP (FAULTS A24).
+ * A TLS front for a plain-HTTP replica, as a load balancer terminating TLS would be: it presents a
+ * given certificate, and forwards the bytes of every connection whose handshake succeeds. It counts
+ * what it saw, so a test can tell a refused certificate from a client that fell back to plain HTTP
+ * (FAULTS A24).
  */
 public final class TlsFront implements AutoCloseable {
 
@@ -38,11 +37,17 @@ public final class TlsFront implements AutoCloseable {
     this.acceptor = Thread.ofVirtual().name("tls-front").start(this::accept);
   }
 
-  /** Listens on a loopback port, presenting {@code serverContext}'s certificate, in front of {@code upstream}. */
+  /**
+   * Listens on a loopback port, presenting {@code serverContext}'s certificate, in front of {@code
+   * upstream}.
+   */
   public static TlsFront start(SSLContext serverContext, URI upstream) {
     try {
-      SSLServerSocket listener = (SSLServerSocket) serverContext.getServerSocketFactory()
-          .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      SSLServerSocket listener =
+          (SSLServerSocket)
+              serverContext
+                  .getServerSocketFactory()
+                  .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
       return new TlsFront(listener, new InetSocketAddress(upstream.getHost(), upstream.getPort()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -96,7 +101,8 @@ public final class TlsFront implements AutoCloseable {
   }
 
   private static void pump(Socket from, Socket to) {
-    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+    try (InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream()) {
       in.transferTo(out);
     } catch (IOException e) {
       // One side closed: the other follows.

@@ -28,11 +28,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The SDK against a replica that speaks TLS itself (tls-cert, tls-key), trusting the test
- * authority through {@code Builder.trustedCertificates}: a good chain serves; an unknown
- * authority, an expired certificate and a wrong name fail verification while the client keeps
- * its last-known-good copy; a certificate renewed on disk is taken without a restart while a
- * client stays FRESH.
+ * The SDK against a replica that speaks TLS itself (tls-cert, tls-key), trusting the test authority
+ * through {@code Builder.trustedCertificates}: a good chain serves; an unknown authority, an
+ * expired certificate and a wrong name fail verification while the client keeps its last-known-good
+ * copy; a certificate renewed on disk is taken without a restart while a client stays FRESH.
  */
 class TlsReplicaTest {
 
@@ -45,16 +44,14 @@ class TlsReplicaTest {
     WRONG_NAME
   }
 
-  @TempDir
-  static Path pkiDir;
+  @TempDir static Path pkiDir;
 
   private static TestPki pki;
   private static TestPki.Issued good;
   private static TestPki.Issued renewed;
   private static Map<BadCertificate, TestPki.Issued> bad;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path certificate;
   private Path privateKey;
@@ -67,18 +64,24 @@ class TlsReplicaTest {
     pki = TestPki.create(pkiDir, "replica");
     good = pki.server("good");
     renewed = pki.server("renewed");
-    bad = Map.of(
-        BadCertificate.UNKNOWN_AUTHORITY, TestPki.create(pkiDir, "stranger").server("stranger"),
-        BadCertificate.EXPIRED, pki.issue("expired", "ip:127.0.0.1,dns:localhost", "-40d", 10),
-        BadCertificate.WRONG_NAME, pki.issue("wrong-name", "dns:replica.invalid", "-1d", 30));
+    bad =
+        Map.of(
+            BadCertificate.UNKNOWN_AUTHORITY, TestPki.create(pkiDir, "stranger").server("stranger"),
+            BadCertificate.EXPIRED, pki.issue("expired", "ip:127.0.0.1,dns:localhost", "-40d", 10),
+            BadCertificate.WRONG_NAME, pki.issue("wrong-name", "dns:replica.invalid", "-1d", 30));
   }
 
   @BeforeEach
   void start() throws Exception {
     certificate = Files.copy(good.certificate(), dir.resolve("tls.crt"));
     privateKey = Files.copy(good.privateKey(), dir.resolve("tls.key"));
-    server = HoldfastServer.start(ServerConfig.builder(dir.resolve("data")).port(0).refreshInterval(Duration.ofMillis(50))
-        .tls(new TlsSettings(certificate, privateKey, null, Duration.ofMillis(100))).build());
+    server =
+        HoldfastServer.start(
+            ServerConfig.builder(dir.resolve("data"))
+                .port(0)
+                .refreshInterval(Duration.ofMillis(50))
+                .tls(new TlsSettings(certificate, privateKey, null, Duration.ofMillis(100)))
+                .build());
     http = new AdminHttp(pki.trustingContext());
     admin = new AdminApi(http, server.port(), server.adminToken());
     admin.createNamespace(NAMESPACE);
@@ -124,33 +127,48 @@ class TlsReplicaTest {
         .build();
   }
 
-  /** Replaces the replica's files, as a renewal writes them in place, and waits until the replica presents them. */
+  /**
+   * Replaces the replica's files, as a renewal writes them in place, and waits until the replica
+   * presents them.
+   */
   private void install(TestPki.Issued files, String subject) {
     files.copyOver(new TestPki.Issued(certificate, privateKey, files.keyStore()));
     eventually().until(() -> presented().equals(subject));
   }
 
-  /** The subject a new TLS connection to the replica is shown, trusting anything: this looks, it does not verify. */
+  /**
+   * The subject a new TLS connection to the replica is shown, trusting anything: this looks, it
+   * does not verify.
+   */
   private String presented() throws Exception {
     javax.net.ssl.SSLContext lookOnly = javax.net.ssl.SSLContext.getInstance("TLS");
-    lookOnly.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
-      @Override
-      public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) { }
+    lookOnly.init(
+        null,
+        new javax.net.ssl.TrustManager[] {
+          new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(
+                java.security.cert.X509Certificate[] chain, String authType) {}
 
-      @Override
-      public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) { }
+            @Override
+            public void checkServerTrusted(
+                java.security.cert.X509Certificate[] chain, String authType) {}
 
-      @Override
-      public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-        return new java.security.cert.X509Certificate[0];
-      }
-    }}, null);
-    try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) lookOnly.getSocketFactory()
-        .createSocket("127.0.0.1", server.port())) {
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+              return new java.security.cert.X509Certificate[0];
+            }
+          }
+        },
+        null);
+    try (javax.net.ssl.SSLSocket socket =
+        (javax.net.ssl.SSLSocket)
+            lookOnly.getSocketFactory().createSocket("127.0.0.1", server.port())) {
       socket.setSoTimeout(5_000);
       socket.startHandshake();
       return ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0])
-          .getSubjectX500Principal().getName();
+          .getSubjectX500Principal()
+          .getName();
     }
   }
 
@@ -180,14 +198,21 @@ class TlsReplicaTest {
       assertThat(first.status(NAMESPACE).status()).isEqualTo(Status.FRESH);
     }
 
-    install(bad.get(kind), "CN=" + kind.name().toLowerCase(Locale.ROOT).replace("unknown_authority", "stranger")
-        .replace('_', '-'));
+    install(
+        bad.get(kind),
+        "CN="
+            + kind.name()
+                .toLowerCase(Locale.ROOT)
+                .replace("unknown_authority", "stranger")
+                .replace('_', '-'));
     publish(id, 2);
 
     try (HoldfastClient client = client(id, credential, cache)) {
       client.start();
       eventually().until(() -> client.status(NAMESPACE).status() == Status.STALE);
-      assertThat(client.snapshot(NAMESPACE).revision()).as("the last-known-good copy, not the newer one").isEqualTo(r1);
+      assertThat(client.snapshot(NAMESPACE).revision())
+          .as("the last-known-good copy, not the newer one")
+          .isEqualTo(r1);
       assertThat(client.snapshot(NAMESPACE).getInt("value", 0)).isEqualTo(1);
       assertThat(client.status(NAMESPACE).reason()).containsIgnoringCase("SSL");
 

@@ -12,9 +12,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The cheap "has anything changed" document: for one instance, every namespace's revision, ETag
- * and digest. Signed like any envelope, so it cannot be forged by a cache or proxy.
- * Immutable.
+ * The cheap "has anything changed" document: for one instance, every namespace's revision, ETag and
+ * digest. Signed like any envelope, so it cannot be forged by a cache or proxy. Immutable.
  */
 public record Checksums(String instance, long revision, SortedMap<String, Entry> namespaces) {
 
@@ -58,21 +57,32 @@ public record Checksums(String instance, long revision, SortedMap<String, Entry>
   public static Checksums parse(byte[] bytes, StrictJson json) throws JsonInputException {
     JsonNode node = json.parse(bytes);
     if (!node.isObject() || !FORMAT.equals(node.path("format").asText(null))) {
-      throw new JsonInputException(JsonInputException.Kind.MALFORMED, "not a " + FORMAT + " document");
+      throw new JsonInputException(
+          JsonInputException.Kind.MALFORMED, "not a " + FORMAT + " document");
     }
     JsonNode instance = node.get("instance");
     JsonNode revision = node.get("revision");
     JsonNode entries = node.get("namespaces");
-    if (instance == null || !instance.isTextual() || !isRevision(revision) || entries == null || !entries.isObject()) {
-      throw new JsonInputException(JsonInputException.Kind.MALFORMED, "checksums need instance, revision and namespaces");
+    if (instance == null
+        || !instance.isTextual()
+        || !isRevision(revision)
+        || entries == null
+        || !entries.isObject()) {
+      throw new JsonInputException(
+          JsonInputException.Kind.MALFORMED, "checksums need instance, revision and namespaces");
     }
     SortedMap<String, Entry> map = new TreeMap<>();
     for (Map.Entry<String, JsonNode> e : entries.properties()) {
       JsonNode v = e.getValue();
-      if (!isRevision(v.get("revision")) || !v.path("etag").isTextual() || !v.path("digest").isTextual()) {
-        throw new JsonInputException(JsonInputException.Kind.MALFORMED, "checksum entry " + e.getKey() + " is incomplete");
+      if (!isRevision(v.get("revision"))
+          || !v.path("etag").isTextual()
+          || !v.path("digest").isTextual()) {
+        throw new JsonInputException(
+            JsonInputException.Kind.MALFORMED, "checksum entry " + e.getKey() + " is incomplete");
       }
-      map.put(e.getKey(), new Entry(v.get("revision").asLong(), v.get("etag").asText(), v.get("digest").asText()));
+      map.put(
+          e.getKey(),
+          new Entry(v.get("revision").asLong(), v.get("etag").asText(), v.get("digest").asText()));
     }
     return new Checksums(instance.asText(), revision.asLong(), map);
   }

@@ -18,7 +18,8 @@ import java.util.Objects;
  * than the one it holds. {@link #toBytes()} is canonical: the same envelope always gives the same
  * bytes. Immutable; the content node must not be mutated after construction.
  */
-public record Envelope(String instance, String namespace, long revision, Instant issuedAt, JsonNode content) {
+public record Envelope(
+    String instance, String namespace, long revision, Instant issuedAt, JsonNode content) {
 
   /** The value of the {@code format} member, bumped on any incompatible change. */
   public static final String FORMAT = "holdfast-envelope-1";
@@ -39,12 +40,13 @@ public record Envelope(String instance, String namespace, long revision, Instant
   }
 
   /**
-   * The bytes of {@link #toBytes()}, given the canonical bytes of the content
-   * ({@link CanonicalJson#toBytes}): many instances of a ring share one effective content, and
-   * writing it once for all of them is most of the cost of a fleet-wide rebuild. The content
-   * member sorts first, so the bytes are the content between a fixed head and the other members.
+   * The bytes of {@link #toBytes()}, given the canonical bytes of the content ({@link
+   * CanonicalJson#toBytes}): many instances of a ring share one effective content, and writing it
+   * once for all of them is most of the cost of a fleet-wide rebuild. The content member sorts
+   * first, so the bytes are the content between a fixed head and the other members.
    */
-  public static byte[] toBytes(String instance, String namespace, long revision, Instant issuedAt, byte[] canonicalContent) {
+  public static byte[] toBytes(
+      String instance, String namespace, long revision, Instant issuedAt, byte[] canonicalContent) {
     ObjectNode rest = JsonNodeFactory.instance.objectNode();
     rest.put("format", FORMAT);
     rest.put("instance", instance);
@@ -61,7 +63,8 @@ public record Envelope(String instance, String namespace, long revision, Instant
     return out;
   }
 
-  private static final byte[] CONTENT_HEAD = "{\"content\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] CONTENT_HEAD =
+      "{\"content\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   /**
    * Parses envelope bytes received from the network.
@@ -71,33 +74,43 @@ public record Envelope(String instance, String namespace, long revision, Instant
   public static Envelope parse(byte[] bytes, StrictJson json) throws JsonInputException {
     JsonNode node = json.parse(bytes);
     if (!node.isObject()) {
-      throw new JsonInputException(JsonInputException.Kind.MALFORMED, "an envelope must be a JSON object");
+      throw new JsonInputException(
+          JsonInputException.Kind.MALFORMED, "an envelope must be a JSON object");
     }
     String format = text(node, "format");
     if (!FORMAT.equals(format)) {
-      throw new JsonInputException(JsonInputException.Kind.MALFORMED, "unknown envelope format: " + format);
+      throw new JsonInputException(
+          JsonInputException.Kind.MALFORMED, "unknown envelope format: " + format);
     }
     JsonNode revision = node.get("revision");
-    if (revision == null || !revision.isIntegralNumber() || !revision.canConvertToLong() || revision.asLong() < 1) {
-      throw new JsonInputException(JsonInputException.Kind.MALFORMED, "envelope revision must be a positive integer");
+    if (revision == null
+        || !revision.isIntegralNumber()
+        || !revision.canConvertToLong()
+        || revision.asLong() < 1) {
+      throw new JsonInputException(
+          JsonInputException.Kind.MALFORMED, "envelope revision must be a positive integer");
     }
     JsonNode content = node.get("content");
     if (content == null || !content.isObject()) {
-      throw new JsonInputException(JsonInputException.Kind.MALFORMED, "envelope content must be a JSON object");
+      throw new JsonInputException(
+          JsonInputException.Kind.MALFORMED, "envelope content must be a JSON object");
     }
     Instant issuedAt;
     try {
       issuedAt = Instant.parse(text(node, "issuedAt"));
     } catch (DateTimeParseException e) {
-      throw new JsonInputException(JsonInputException.Kind.MALFORMED, "envelope issuedAt is not an RFC 3339 instant");
+      throw new JsonInputException(
+          JsonInputException.Kind.MALFORMED, "envelope issuedAt is not an RFC 3339 instant");
     }
-    return new Envelope(text(node, "instance"), text(node, "namespace"), revision.asLong(), issuedAt, content);
+    return new Envelope(
+        text(node, "instance"), text(node, "namespace"), revision.asLong(), issuedAt, content);
   }
 
   private static String text(JsonNode node, String field) throws JsonInputException {
     JsonNode value = node.get(field);
     if (value == null || !value.isTextual()) {
-      throw new JsonInputException(JsonInputException.Kind.MALFORMED, "envelope member " + field + " must be a string");
+      throw new JsonInputException(
+          JsonInputException.Kind.MALFORMED, "envelope member " + field + " must be a string");
     }
     return value.asText();
   }

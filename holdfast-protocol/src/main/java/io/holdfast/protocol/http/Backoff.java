@@ -5,11 +5,10 @@ import java.util.Random;
 
 /**
  * Capped exponential backoff with full jitter (a uniformly random wait between zero and the
- * exponential bound), so that a fleet that lost its replicas together does not come back
- * together. A server's {@code Retry-After} is honoured up to {@code maxRetryAfter}, plus a random
- * part of up to half of it again: a replica that refuses a whole herd with the same
- * {@code Retry-After} would otherwise meet the same herd again, all at once, that many seconds
- * later.
+ * exponential bound), so that a fleet that lost its replicas together does not come back together.
+ * A server's {@code Retry-After} is honoured up to {@code maxRetryAfter}, plus a random part of up
+ * to half of it again: a replica that refuses a whole herd with the same {@code Retry-After} would
+ * otherwise meet the same herd again, all at once, that many seconds later.
  *
  * <p>Part of the protocol because it is the clients' side of the replicas' overload contract
  * (shedding with 503 and {@code Retry-After} works only if clients back off like this): the SDK

@@ -8,8 +8,8 @@ import java.util.Base64;
  * The SHA-256 of a representation's bytes, and the two validators derived from it: the strong
  * entity tag and the {@code Repr-Digest} field (RFC 9530).
  *
- * <p>Deriving both from the bytes alone is what makes every replica send the same ETag for the
- * same content (DESIGN invariant 3): no time, replica name or row id goes in. Immutable.
+ * <p>Deriving both from the bytes alone is what makes every replica send the same ETag for the same
+ * content (DESIGN invariant 3): no time, replica name or row id goes in. Immutable.
  */
 public final class ContentHash {
 
@@ -25,9 +25,9 @@ public final class ContentHash {
   }
 
   /**
-   * A fresh SHA-256 digest. Cloned from a prototype: looking the algorithm up through the
-   * security providers each time costs more than hashing a small document, and a replica
-   * hashes every document of a rebuild and every credential it is shown.
+   * A fresh SHA-256 digest. Cloned from a prototype: looking the algorithm up through the security
+   * providers each time costs more than hashing a small document, and a replica hashes every
+   * document of a rebuild and every credential it is shown.
    */
   public static MessageDigest newSha256() {
     try {

@@ -15,7 +15,8 @@ public record EntityTag(String opaque, boolean weak) {
     Objects.requireNonNull(opaque, "opaque");
     for (int i = 0; i < opaque.length(); i++) {
       if (!isEtagChar(opaque.charAt(i))) {
-        throw new IllegalArgumentException("entity tag contains a character that RFC 9110 forbids at index " + i);
+        throw new IllegalArgumentException(
+            "entity tag contains a character that RFC 9110 forbids at index " + i);
       }
     }
   }

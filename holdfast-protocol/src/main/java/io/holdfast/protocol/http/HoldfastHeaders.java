@@ -13,8 +13,8 @@ public final class HoldfastHeaders {
   public static final String REVISION = "Holdfast-Revision";
 
   /**
-   * Present only while the replica cannot reach its store: since when. The document is then
-   * served from the replica's last snapshot and may be behind other replicas (FAULTS A13).
+   * Present only while the replica cannot reach its store: since when. The document is then served
+   * from the replica's last snapshot and may be behind other replicas (FAULTS A13).
    */
   public static final String STORE_UNREACHABLE_SINCE = "Holdfast-Store-Unreachable-Since";
 

@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A parsed {@code If-None-Match} header (RFC 9110 §13.1.2): either {@code *} or a list of
- * entity tags.
+ * A parsed {@code If-None-Match} header (RFC 9110 §13.1.2): either {@code *} or a list of entity
+ * tags.
  *
- * <p>{@link #parse(List)} accepts the field values of every header line (a recipient must
- * treat repeated lines as one comma-separated list) and either returns a result or throws
- * {@link IllegalArgumentException}; it never throws anything else. A list that mixes
- * {@code *} with tags is rejected, since its meaning is undefined. Immutable and thread-safe.
+ * <p>{@link #parse(List)} accepts the field values of every header line (a recipient must treat
+ * repeated lines as one comma-separated list) and either returns a result or throws {@link
+ * IllegalArgumentException}; it never throws anything else. A list that mixes {@code *} with tags
+ * is rejected, since its meaning is undefined. Immutable and thread-safe.
  */
 public final class IfNoneMatch {
 
@@ -68,7 +68,8 @@ public final class IfNoneMatch {
           expectElement = true;
           i++;
         } else if (!expectElement) {
-          throw new IllegalArgumentException("If-None-Match entries must be separated by commas at index " + i);
+          throw new IllegalArgumentException(
+              "If-None-Match entries must be separated by commas at index " + i);
         } else if (c == '*') {
           sawAny = true;
           sawElementInLine = true;
@@ -81,11 +82,13 @@ public final class IfNoneMatch {
             i += 2;
           }
           if (i >= n || value.charAt(i) != '"') {
-            throw new IllegalArgumentException("If-None-Match entity tags must be quoted strings at index " + i);
+            throw new IllegalArgumentException(
+                "If-None-Match entity tags must be quoted strings at index " + i);
           }
           int close = value.indexOf('"', i + 1);
           if (close < 0) {
-            throw new IllegalArgumentException("If-None-Match has an unterminated entity tag at index " + i);
+            throw new IllegalArgumentException(
+                "If-None-Match has an unterminated entity tag at index " + i);
           }
           tags.add(new EntityTag(value.substring(i + 1, close), weak));
           sawElementInLine = true;

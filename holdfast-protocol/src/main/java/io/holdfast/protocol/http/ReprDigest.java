@@ -36,8 +36,12 @@ public final class ReprDigest {
         continue;
       }
       int eq = m.indexOf('=');
-      if (eq <= 0 || m.length() < eq + 3 || m.charAt(eq + 1) != ':' || m.charAt(m.length() - 1) != ':') {
-        throw new IllegalArgumentException("Repr-Digest member is not alg=:base64: — " + EntityTag.abbreviate(m));
+      if (eq <= 0
+          || m.length() < eq + 3
+          || m.charAt(eq + 1) != ':'
+          || m.charAt(m.length() - 1) != ':') {
+        throw new IllegalArgumentException(
+            "Repr-Digest member is not alg=:base64: — " + EntityTag.abbreviate(m));
       }
       String alg = m.substring(0, eq).strip().toLowerCase(java.util.Locale.ROOT);
       try {
@@ -60,12 +64,15 @@ public final class ReprDigest {
    */
   public static boolean verify(String fieldValue, byte[] representation) {
     Map<String, byte[]> digests = parse(fieldValue);
-    String alg = digests.containsKey("sha-512") ? "sha-512" : digests.containsKey(SHA_256) ? SHA_256 : null;
+    String alg =
+        digests.containsKey("sha-512") ? "sha-512" : digests.containsKey(SHA_256) ? SHA_256 : null;
     if (alg == null || !ACCEPTED.contains(alg)) {
-      throw new IllegalArgumentException("Repr-Digest offers no accepted algorithm (sha-256, sha-512): " + digests.keySet());
+      throw new IllegalArgumentException(
+          "Repr-Digest offers no accepted algorithm (sha-256, sha-512): " + digests.keySet());
     }
     try {
-      byte[] actual = MessageDigest.getInstance(alg.toUpperCase(java.util.Locale.ROOT)).digest(representation);
+      byte[] actual =
+          MessageDigest.getInstance(alg.toUpperCase(java.util.Locale.ROOT)).digest(representation);
       return MessageDigest.isEqual(actual, digests.get(alg));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime provides " + alg, e);

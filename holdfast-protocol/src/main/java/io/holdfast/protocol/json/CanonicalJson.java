@@ -14,13 +14,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Serialises a JSON tree to canonical bytes: object members sorted by name (by UTF-16 code
- * units, as RFC 8785 orders them), no insignificant whitespace, UTF-8.
+ * Serialises a JSON tree to canonical bytes: object members sorted by name (by UTF-16 code units,
+ * as RFC 8785 orders them), no insignificant whitespace, UTF-8.
  *
- * <p>Two replicas holding the same stored data therefore produce byte-identical documents,
- * hence identical ETags and, with a shared Ed25519 key, identical signatures. Numbers are
- * written as Jackson parsed them from storage; the same stored text always yields the same
- * bytes. Stateless and thread-safe.
+ * <p>Two replicas holding the same stored data therefore produce byte-identical documents, hence
+ * identical ETags and, with a shared Ed25519 key, identical signatures. Numbers are written as
+ * Jackson parsed them from storage; the same stored text always yields the same bytes. Stateless
+ * and thread-safe.
  */
 public final class CanonicalJson {
 
@@ -28,10 +28,11 @@ public final class CanonicalJson {
   // needs an ObjectCodec, and a bare JsonFactory has none.
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
   private static final JsonFactory FACTORY = MAPPER.getFactory();
+
   /**
    * Writes scalar leaves exactly as {@code writeTree} would (that is what it ends in), without
-   * creating a serializer provider per leaf, which was most of the cost of a rebuild. Only
-   * reads its configuration, so one instance serves every thread.
+   * creating a serializer provider per leaf, which was most of the cost of a rebuild. Only reads
+   * its configuration, so one instance serves every thread.
    */
   private static final SerializerProvider SCALARS = MAPPER.getSerializerProviderInstance();
 

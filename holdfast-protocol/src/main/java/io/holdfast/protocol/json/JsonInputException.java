@@ -1,8 +1,8 @@
 package io.holdfast.protocol.json;
 
 /**
- * Thrown when untrusted JSON is rejected. The {@link Kind} tells which limit or rule was broken,
- * so that the server can map each to its own problem type.
+ * Thrown when untrusted JSON is rejected. The {@link Kind} tells which limit or rule was broken, so
+ * that the server can map each to its own problem type.
  */
 public final class JsonInputException extends Exception {
 

@@ -8,16 +8,16 @@ import java.util.Map;
 /**
  * JSON Merge Patch (RFC 7396). Layers are merged with it: {@code default ← ring ← instance}.
  *
- * <p>Never mutates its arguments: the result shares no mutable node with the inputs. Stateless
- * and thread-safe.
+ * <p>Never mutates its arguments: the result shares no mutable node with the inputs. Stateless and
+ * thread-safe.
  */
 public final class MergePatch {
 
   private MergePatch() {}
 
   /**
-   * Applies {@code patch} to {@code target} as RFC 7396 §2 defines: a non-object patch replaces
-   * the target; {@code null} members remove; object members merge recursively.
+   * Applies {@code patch} to {@code target} as RFC 7396 §2 defines: a non-object patch replaces the
+   * target; {@code null} members remove; object members merge recursively.
    *
    * @param target the document to patch; {@code null} stands for an absent document
    */
@@ -25,9 +25,10 @@ public final class MergePatch {
     if (!patch.isObject()) {
       return patch.deepCopy();
     }
-    ObjectNode result = target != null && target.isObject()
-        ? ((ObjectNode) target).deepCopy()
-        : JsonNodeFactory.instance.objectNode();
+    ObjectNode result =
+        target != null && target.isObject()
+            ? ((ObjectNode) target).deepCopy()
+            : JsonNodeFactory.instance.objectNode();
     for (Map.Entry<String, JsonNode> member : patch.properties()) {
       if (member.getValue().isNull()) {
         result.remove(member.getKey());

@@ -17,8 +17,8 @@ import java.io.IOException;
 
 /**
  * A parser for untrusted JSON with explicit limits: total size, nesting depth, and no duplicate
- * member names (which different parsers resolve differently, so they could make a signed
- * document mean two things).
+ * member names (which different parsers resolve differently, so they could make a signed document
+ * mean two things).
  *
  * <p>Thread-safe once built; build one per limit set and share it.
  */
@@ -41,15 +41,18 @@ public final class StrictJson {
     }
     this.maxBytes = maxBytes;
     this.maxDepth = maxDepth;
-    JsonFactory factory = JsonFactory.builder()
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
-        .build();
-    this.mapper = JsonMapper.builder(factory)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .build();
+    JsonFactory factory =
+        JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(
+                StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
+            .build();
+    this.mapper =
+        JsonMapper.builder(factory)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
   }
 
   public int maxBytes() {
@@ -76,7 +79,8 @@ public final class StrictJson {
       throw classify(e);
     }
     if (node == null || node.isMissingNode()) {
-      throw new JsonInputException(JsonInputException.Kind.MALFORMED, "the body is empty; a JSON value is required");
+      throw new JsonInputException(
+          JsonInputException.Kind.MALFORMED, "the body is empty; a JSON value is required");
     }
     rejectUnrepresentable(node, "");
     return node;
@@ -84,17 +88,22 @@ public final class StrictJson {
 
   /** RFC 8259 §8.1: JSON text must not begin with a byte order mark. */
   private static void rejectByteOrderMark(byte[] input) throws JsonInputException {
-    if (input.length >= 3 && (input[0] & 0xFF) == 0xEF && (input[1] & 0xFF) == 0xBB && (input[2] & 0xFF) == 0xBF) {
-      throw new JsonInputException(JsonInputException.Kind.MALFORMED, "the body starts with a byte order mark");
+    if (input.length >= 3
+        && (input[0] & 0xFF) == 0xEF
+        && (input[1] & 0xFF) == 0xBB
+        && (input[2] & 0xFF) == 0xBF) {
+      throw new JsonInputException(
+          JsonInputException.Kind.MALFORMED, "the body starts with a byte order mark");
     }
   }
 
   /**
    * Rejects values that parse but cannot be represented faithfully:
+   *
    * <ul>
-   *   <li>an escaped lone surrogate ({@code "\\ud800"}) is not Unicode text (I-JSON, RFC 7493
-   *       §2.1) and would not survive a round trip through UTF-8, so the same logical document
-   *       could hash differently in different places (FAULTS C9);
+   *   <li>an escaped lone surrogate ({@code "\\ud800"}) is not Unicode text (I-JSON, RFC 7493 §2.1)
+   *       and would not survive a round trip through UTF-8, so the same logical document could hash
+   *       differently in different places (FAULTS C9);
    *   <li>a number such as {@code 1e1000000000} parses to an infinite double, which would be
    *       written back as the string {@code "Infinity"}: a number would silently change type
    *       (FAULTS C6).
@@ -104,7 +113,8 @@ public final class StrictJson {
     if (node.isTextual()) {
       requireWellFormed(node.textValue(), path);
     } else if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
-      throw new JsonInputException(JsonInputException.Kind.MALFORMED,
+      throw new JsonInputException(
+          JsonInputException.Kind.MALFORMED,
           "the number at '" + abbreviate(path.isEmpty() ? "/" : path) + "' is out of range");
     } else if (node.isObject()) {
       for (java.util.Map.Entry<String, JsonNode> member : node.properties()) {
@@ -121,11 +131,16 @@ public final class StrictJson {
   private static void requireWellFormed(String text, String path) throws JsonInputException {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
-        throw new JsonInputException(JsonInputException.Kind.MALFORMED,
-            "a string at '" + abbreviate(path.isEmpty() ? "/" : path) + "' holds a lone surrogate, which is not Unicode text");
+        throw new JsonInputException(
+            JsonInputException.Kind.MALFORMED,
+            "a string at '"
+                + abbreviate(path.isEmpty() ? "/" : path)
+                + "' holds a lone surrogate, which is not Unicode text");
       }
     }
   }
@@ -134,12 +149,14 @@ public final class StrictJson {
   public <T> T parse(byte[] input, Class<T> type) throws JsonInputException {
     checkSize(input);
     if (input.length == 0) {
-      throw new JsonInputException(JsonInputException.Kind.MALFORMED, "the body is empty; a JSON object is required");
+      throw new JsonInputException(
+          JsonInputException.Kind.MALFORMED, "the body is empty; a JSON object is required");
     }
     try {
       T value = mapper.readValue(input, type);
       if (value == null) {
-        throw new JsonInputException(JsonInputException.Kind.MALFORMED, "a JSON object is required, not null");
+        throw new JsonInputException(
+            JsonInputException.Kind.MALFORMED, "a JSON object is required, not null");
       }
       return value;
     } catch (IOException e) {
@@ -149,7 +166,8 @@ public final class StrictJson {
 
   private void checkSize(byte[] input) throws JsonInputException {
     if (input.length > maxBytes) {
-      throw new JsonInputException(JsonInputException.Kind.TOO_LARGE,
+      throw new JsonInputException(
+          JsonInputException.Kind.TOO_LARGE,
           "the body is " + input.length + " bytes; the limit is " + maxBytes);
     }
   }
@@ -161,33 +179,45 @@ public final class StrictJson {
     while (cause.getCause() instanceof JacksonException inner) {
       cause = inner;
     }
-    String message = cause instanceof JacksonException j && j.getOriginalMessage() != null
-        ? j.getOriginalMessage() : String.valueOf(cause.getMessage());
+    String message =
+        cause instanceof JacksonException j && j.getOriginalMessage() != null
+            ? j.getOriginalMessage()
+            : String.valueOf(cause.getMessage());
     // Only the nesting constraint means TOO_DEEP; Jackson's other stream constraints (number,
     // name and string length) are reported as MALFORMED with their own message.
     if (cause instanceof StreamConstraintsException && message.contains("nesting depth")) {
-      return new JsonInputException(JsonInputException.Kind.TOO_DEEP,
+      return new JsonInputException(
+          JsonInputException.Kind.TOO_DEEP,
           "the document nests deeper than the limit of " + maxDepth);
     }
     if (cause instanceof StreamConstraintsException) {
-      return new JsonInputException(JsonInputException.Kind.MALFORMED, constraint(message) + where(cause));
+      return new JsonInputException(
+          JsonInputException.Kind.MALFORMED, constraint(message) + where(cause));
     }
     // Jackson reports duplicates only through the message of a StreamReadException.
     if (cause instanceof StreamReadException && message.startsWith("Duplicate field")) {
-      return new JsonInputException(JsonInputException.Kind.DUPLICATE_KEY, withoutJavaNames(firstLine(message)));
+      return new JsonInputException(
+          JsonInputException.Kind.DUPLICATE_KEY, withoutJavaNames(firstLine(message)));
     }
     if (cause instanceof UnrecognizedPropertyException unknown) {
-      return new JsonInputException(JsonInputException.Kind.MALFORMED, "member '"
-          + abbreviate(unknown.getPropertyName()) + "' is unknown here");
+      return new JsonInputException(
+          JsonInputException.Kind.MALFORMED,
+          "member '" + abbreviate(unknown.getPropertyName()) + "' is unknown here");
     }
-    if (cause instanceof MismatchedInputException mismatch && !(cause instanceof StreamReadException)) {
-      return new JsonInputException(JsonInputException.Kind.MALFORMED, "member '" + path(mismatch)
-          + "' is missing, or of the wrong type");
+    if (cause instanceof MismatchedInputException mismatch
+        && !(cause instanceof StreamReadException)) {
+      return new JsonInputException(
+          JsonInputException.Kind.MALFORMED,
+          "member '" + path(mismatch) + "' is missing, or of the wrong type");
     }
-    return new JsonInputException(JsonInputException.Kind.MALFORMED, withoutJavaNames(firstLine(message)) + where(cause));
+    return new JsonInputException(
+        JsonInputException.Kind.MALFORMED, withoutJavaNames(firstLine(message)) + where(cause));
   }
 
-  /** Jackson's limit messages end in the name of the Java method that sets the limit: ours say which limit. */
+  /**
+   * Jackson's limit messages end in the name of the Java method that sets the limit: ours say which
+   * limit.
+   */
   private static String constraint(String message) {
     String limit = message.replaceAll("(?s).*maximum allowed \\((\\d+).*", "$1");
     boolean known = !limit.equals(message);
@@ -204,8 +234,14 @@ public final class StrictJson {
   }
 
   private static String where(Throwable cause) {
-    if (cause instanceof JacksonException j && j.getLocation() != null && j.getLocation().getLineNr() > 0) {
-      return " (line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")";
+    if (cause instanceof JacksonException j
+        && j.getLocation() != null
+        && j.getLocation().getLineNr() > 0) {
+      return " (line "
+          + j.getLocation().getLineNr()
+          + ", column "
+          + j.getLocation().getColumnNr()
+          + ")";
     }
     return "";
   }
@@ -223,14 +259,17 @@ public final class StrictJson {
   }
 
   /**
-   * The message without names of Java types, features or methods (such as
-   * {@code `java.lang.String`} or {@code StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION}), which
-   * tell a client nothing and the attacker which library parses.
+   * The message without names of Java types, features or methods (such as {@code
+   * `java.lang.String`} or {@code StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION}), which tell a
+   * client nothing and the attacker which library parses.
    */
   static String withoutJavaNames(String message) {
     String text = message.replaceAll(" ?\\(start marker at \\[Source:[^\\]]*\\][^)]*\\)", "");
     text = text.replaceAll("`[^`]*`", "a value");
-    text = text.replaceAll("\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)*(?:\\(\\))?", "a value");
+    text =
+        text.replaceAll(
+            "\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)*(?:\\(\\))?",
+            "a value");
     text = text.replaceAll("\\b[A-Z][a-z]+[A-Z][A-Za-z]*\\.[A-Z_]{3,}\\b", "a parser setting");
     return text;
   }

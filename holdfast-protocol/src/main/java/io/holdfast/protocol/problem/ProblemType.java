@@ -1,8 +1,8 @@
 package io.holdfast.protocol.problem;
 
 /**
- * Every condition the API reports, each with its own RFC 9457 problem type and HTTP status.
- * One condition, one type: a client can branch on {@link #uri()} without reading prose.
+ * Every condition the API reports, each with its own RFC 9457 problem type and HTTP status. One
+ * condition, one type: a client can branch on {@link #uri()} without reading prose.
  */
 public enum ProblemType {
   MALFORMED_JSON("malformed-json", 400, "Malformed JSON"),

@@ -24,7 +24,8 @@ public final class DocumentSigner {
     // "EdDSA" also names Ed448 keys, so the curve must be checked from the key's parameters.
     if (!(keyPair.getPrivate() instanceof EdECKey key)
         || !NamedParameterSpec.ED25519.getName().equalsIgnoreCase(key.getParams().getName())) {
-      throw new IllegalArgumentException("an Ed25519 key is required, got " + keyPair.getPrivate().getAlgorithm());
+      throw new IllegalArgumentException(
+          "an Ed25519 key is required, got " + keyPair.getPrivate().getAlgorithm());
     }
     this.privateKey = keyPair.getPrivate();
     this.verificationKey = VerificationKey.of(keyPair.getPublic());
@@ -41,7 +42,8 @@ public final class DocumentSigner {
       Signature signature = Signature.getInstance("Ed25519");
       signature.initSign(privateKey);
       signature.update(bytes);
-      return new SignatureHeader(verificationKey.keyId(), SignatureHeader.ED25519, signature.sign());
+      return new SignatureHeader(
+          verificationKey.keyId(), SignatureHeader.ED25519, signature.sign());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("Ed25519 signing failed", e);
     }

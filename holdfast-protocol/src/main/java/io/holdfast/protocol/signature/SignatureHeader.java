@@ -10,16 +10,17 @@ import java.util.Objects;
  * The {@code Holdfast-Signature} field: {@code keyid="hf1-…", alg="ed25519", sig=:<base64>:}, or
  * {@code keyid="hf1-…", alg="ed25519-tree", sig=:<base64>:, proof=:<base64>:}.
  *
- * <p>With {@code ed25519} the signature covers the exact envelope bytes of the response body.
- * With {@code ed25519-tree} it covers the root of a hash tree over many documents signed
- * together, and {@code proof} leads from this body to that root ({@link SignatureTree}). The
- * algorithm is named explicitly so that a downgrade ({@code alg="none"}, FAULTS D17) is refused
- * by name rather than by accident. Immutable.
+ * <p>With {@code ed25519} the signature covers the exact envelope bytes of the response body. With
+ * {@code ed25519-tree} it covers the root of a hash tree over many documents signed together, and
+ * {@code proof} leads from this body to that root ({@link SignatureTree}). The algorithm is named
+ * explicitly so that a downgrade ({@code alg="none"}, FAULTS D17) is refused by name rather than by
+ * accident. Immutable.
  */
 public record SignatureHeader(String keyId, String algorithm, byte[] signature, byte[] proof) {
 
   /** One signature over the body's bytes. */
   public static final String ED25519 = "ed25519";
+
   /** One signature over a tree of many bodies' hashes, with this body's path to its root. */
   public static final String ED25519_TREE = SignatureTree.ALGORITHM;
 
@@ -51,14 +52,24 @@ public record SignatureHeader(String keyId, String algorithm, byte[] signature, 
   /** The header form; {@code proof} only when there is one. */
   public String toHeaderValue() {
     Base64.Encoder base64 = Base64.getEncoder();
-    String value = "keyid=\"" + keyId + "\", alg=\"" + algorithm + "\", sig=:" + base64.encodeToString(signature) + ":";
+    String value =
+        "keyid=\""
+            + keyId
+            + "\", alg=\""
+            + algorithm
+            + "\", sig=:"
+            + base64.encodeToString(signature)
+            + ":";
     return proof.length == 0 ? value : value + ", proof=:" + base64.encodeToString(proof) + ":";
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SignatureHeader other && keyId.equals(other.keyId) && algorithm.equals(other.algorithm)
-        && Arrays.equals(signature, other.signature) && Arrays.equals(proof, other.proof);
+    return o instanceof SignatureHeader other
+        && keyId.equals(other.keyId)
+        && algorithm.equals(other.algorithm)
+        && Arrays.equals(signature, other.signature)
+        && Arrays.equals(proof, other.proof);
   }
 
   @Override
@@ -92,7 +103,8 @@ public record SignatureHeader(String keyId, String algorithm, byte[] signature, 
       } else if (raw.length() >= 2 && raw.startsWith(":") && raw.endsWith(":")) {
         v = raw.substring(1, raw.length() - 1);
       } else {
-        throw new IllegalArgumentException("signature member " + name + " is neither a string nor a byte sequence");
+        throw new IllegalArgumentException(
+            "signature member " + name + " is neither a string nor a byte sequence");
       }
       if (members.put(name, v) != null) {
         throw new IllegalArgumentException("signature member " + name + " appears twice");
@@ -104,7 +116,11 @@ public record SignatureHeader(String keyId, String algorithm, byte[] signature, 
     if (keyId == null || alg == null || sig == null) {
       throw new IllegalArgumentException("signature needs keyid, alg and sig");
     }
-    return new SignatureHeader(keyId, alg, base64(sig, "sig"), members.containsKey("proof") ? base64(members.get("proof"), "proof") : null);
+    return new SignatureHeader(
+        keyId,
+        alg,
+        base64(sig, "sig"),
+        members.containsKey("proof") ? base64(members.get("proof"), "proof") : null);
   }
 
   private static byte[] base64(String value, String member) {

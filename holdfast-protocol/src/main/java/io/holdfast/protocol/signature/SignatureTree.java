@@ -15,19 +15,20 @@ import java.util.List;
  * document per instance, and each names its instance, so no two bodies are alike. Signing each
  * costs the replica about a millisecond of CPU (JDK Ed25519 on a small VM): ten thousand instances
  * would wait seconds for their new revision. Instead the replica hashes every new body into a
- * binary hash tree, signs the root once, and gives each body the sibling hashes that lead from
- * it to the root. A client checks a proof with a few SHA-256 computations and one signature
+ * binary hash tree, signs the root once, and gives each body the sibling hashes that lead from it
+ * to the root. A client checks a proof with a few SHA-256 computations and one signature
  * verification, as before.
  *
  * <p>The tree (after RFC 6962's Merkle tree, with its domain separation):
+ *
  * <ul>
  *   <li>a leaf is {@code SHA-256(0x00 || SHA-256(body))}; leaves are sorted by their bytes, so the
  *       same set of documents always gives the same tree, whatever order a replica built them in;
  *   <li>an inner node is {@code SHA-256(0x01 || left || right)}; an odd node out at the end of a
  *       level moves up unchanged;
  *   <li>the signature covers {@code "holdfast-tree-1\n" || root}. Bodies are JSON objects, so no
- *       body is ever that message, and the prefixes 0x00 and 0x01 keep a leaf from passing for
- *       an inner node or the other way round;
+ *       body is ever that message, and the prefixes 0x00 and 0x01 keep a leaf from passing for an
+ *       inner node or the other way round;
  *   <li>the proof is the path from the leaf up: for each level where the node has a sibling, one
  *       byte saying on which side the sibling is ({@code 0x00} left, {@code 0x01} right) and the
  *       sibling's 32 bytes. At most {@value #MAX_STEPS} steps; a tree of one leaf has an empty
@@ -40,6 +41,7 @@ public final class SignatureTree {
 
   /** The algorithm's name in {@code Holdfast-Signature}. */
   public static final String ALGORITHM = "ed25519-tree";
+
   /** Longest proof accepted: far above any real tree (2^32 documents), bounded against abuse. */
   public static final int MAX_STEPS = 32;
 
@@ -48,7 +50,8 @@ public final class SignatureTree {
   private static final byte NODE = 0x01;
   private static final byte SIBLING_LEFT = 0x00;
   private static final byte SIBLING_RIGHT = 0x01;
-  private static final byte[] ROOT_CONTEXT = "holdfast-tree-1\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ROOT_CONTEXT =
+      "holdfast-tree-1\n".getBytes(StandardCharsets.US_ASCII);
 
   private SignatureTree() {}
 
@@ -82,7 +85,8 @@ public final class SignatureTree {
     while (level.length > 1) {
       byte[][] up = new byte[(level.length + 1) / 2][];
       for (int p = 0; p < up.length; p++) {
-        up[p] = 2 * p + 1 < level.length ? node(sha256, level[2 * p], level[2 * p + 1]) : level[2 * p];
+        up[p] =
+            2 * p + 1 < level.length ? node(sha256, level[2 * p], level[2 * p + 1]) : level[2 * p];
       }
       levels.add(up);
       level = up;
@@ -91,7 +95,8 @@ public final class SignatureTree {
     byte[] signature = rootSignature.signature();
     SignatureHeader[] headers = new SignatureHeader[n];
     for (int p = 0; p < n; p++) {
-      headers[order[p]] = new SignatureHeader(rootSignature.keyId(), ALGORITHM, signature, proof(levels, p));
+      headers[order[p]] =
+          new SignatureHeader(rootSignature.keyId(), ALGORITHM, signature, proof(levels, p));
     }
     return List.of(headers);
   }
@@ -115,8 +120,8 @@ public final class SignatureTree {
   }
 
   /**
-   * The message whose signature makes {@code body} authentic under {@code proof}, or
-   * {@code null} if the proof is malformed (not whole steps, too long, or a bad side byte).
+   * The message whose signature makes {@code body} authentic under {@code proof}, or {@code null}
+   * if the proof is malformed (not whole steps, too long, or a bad side byte).
    */
   static byte[] signedMessageFor(byte[] body, byte[] proof) {
     if (proof.length % STEP_BYTES != 0 || proof.length / STEP_BYTES > MAX_STEPS) {
@@ -127,11 +132,12 @@ public final class SignatureTree {
     byte[] sibling = new byte[32];
     for (int offset = 0; offset < proof.length; offset += STEP_BYTES) {
       System.arraycopy(proof, offset + 1, sibling, 0, 32);
-      hash = switch (proof[offset]) {
-        case SIBLING_LEFT -> node(sha256, sibling, hash);
-        case SIBLING_RIGHT -> node(sha256, hash, sibling);
-        default -> null;
-      };
+      hash =
+          switch (proof[offset]) {
+            case SIBLING_LEFT -> node(sha256, sibling, hash);
+            case SIBLING_RIGHT -> node(sha256, hash, sibling);
+            default -> null;
+          };
       if (hash == null) {
         return null;
       }

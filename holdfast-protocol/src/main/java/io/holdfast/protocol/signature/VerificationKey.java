@@ -10,9 +10,9 @@ import java.util.Base64;
 import java.util.Objects;
 
 /**
- * An Ed25519 public key and its key id. The key id is derived from the key itself
- * ({@code hf1-} and the first 16 hex digits of the SHA-256 of its X.509 encoding), so every
- * replica that holds the same key announces the same id. Immutable and thread-safe.
+ * An Ed25519 public key and its key id. The key id is derived from the key itself ({@code hf1-} and
+ * the first 16 hex digits of the SHA-256 of its X.509 encoding), so every replica that holds the
+ * same key announces the same id. Immutable and thread-safe.
  */
 public final class VerificationKey {
 
@@ -27,12 +27,13 @@ public final class VerificationKey {
   /** Wraps a public key, deriving its key id. */
   public static VerificationKey of(PublicKey publicKey) {
     Objects.requireNonNull(publicKey, "publicKey");
-    return new VerificationKey("hf1-" + ContentHash.of(publicKey.getEncoded()).hex().substring(0, 16), publicKey);
+    return new VerificationKey(
+        "hf1-" + ContentHash.of(publicKey.getEncoded()).hex().substring(0, 16), publicKey);
   }
 
   /**
-   * Decodes a key from the base64 of its X.509 SubjectPublicKeyInfo, as the keys endpoint
-   * publishes it.
+   * Decodes a key from the base64 of its X.509 SubjectPublicKeyInfo, as the keys endpoint publishes
+   * it.
    *
    * @throws IllegalArgumentException if the text is not an Ed25519 public key
    */
@@ -60,9 +61,9 @@ public final class VerificationKey {
 
   /**
    * Whether {@code header} makes {@code bytes} authentic under this key: an {@code ed25519}
-   * signature over the bytes themselves, or an {@code ed25519-tree} signature over a tree root
-   * that the header's proof leads to from the bytes ({@link SignatureTree}). Any other algorithm
-   * or key id, a proof on a plain signature, or a malformed proof is simply not valid.
+   * signature over the bytes themselves, or an {@code ed25519-tree} signature over a tree root that
+   * the header's proof leads to from the bytes ({@link SignatureTree}). Any other algorithm or key
+   * id, a proof on a plain signature, or a malformed proof is simply not valid.
    */
   public boolean verifies(byte[] bytes, SignatureHeader header) {
     if (!keyId.equals(header.keyId())) {

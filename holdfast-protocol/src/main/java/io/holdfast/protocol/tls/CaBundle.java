@@ -39,13 +39,15 @@ public final class CaBundle {
       for (int i = 0; i < authorities.size(); i++) {
         trust.setCertificateEntry("ca-" + i, authorities.get(i));
       }
-      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       factory.init(trust);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, factory.getTrustManagers(), null);
       return context;
     } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException("the JDK could not build an SSL context: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the JDK could not build an SSL context: " + e.getMessage(), e);
     }
   }
 
@@ -56,8 +58,8 @@ public final class CaBundle {
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read the CA bundle " + pemBundle + ": " + e, e);
     } catch (CertificateException e) {
-      throw new IllegalArgumentException("the CA bundle " + pemBundle + " is not a PEM certificate bundle: "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "the CA bundle " + pemBundle + " is not a PEM certificate bundle: " + e.getMessage(), e);
     }
     if (certificates.isEmpty()) {
       throw new IllegalArgumentException("the CA bundle " + pemBundle + " holds no certificate");

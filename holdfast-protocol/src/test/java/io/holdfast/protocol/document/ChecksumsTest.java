@@ -38,8 +38,10 @@ class ChecksumsTest {
   }
 
   private static JsonInputException.Kind rejectionKind(String text) {
-    JsonInputException e = catchThrowableOfType(JsonInputException.class,
-        () -> Checksums.parse(text.getBytes(StandardCharsets.UTF_8), JSON));
+    JsonInputException e =
+        catchThrowableOfType(
+            JsonInputException.class,
+            () -> Checksums.parse(text.getBytes(StandardCharsets.UTF_8), JSON));
     assertThat(e).as("expected rejection of %s", text).isNotNull();
     return e.kind();
   }
@@ -76,7 +78,9 @@ class ChecksumsTest {
 
     assertThat(other.toBytes()).isEqualTo(sample().toBytes());
     String text = new String(sample().toBytes(), StandardCharsets.UTF_8);
-    assertThat(text).startsWith("{\"format\":\"holdfast-checksums-1\",\"instance\":\"inst-1\",\"namespaces\":{\"core\":{\"digest\":");
+    assertThat(text)
+        .startsWith(
+            "{\"format\":\"holdfast-checksums-1\",\"instance\":\"inst-1\",\"namespaces\":{\"core\":{\"digest\":");
     assertThat(text).doesNotContain(" ", "\n");
   }
 
@@ -98,15 +102,23 @@ class ChecksumsTest {
     ObjectNode tree = sampleTree();
     ((ObjectNode) tree.get("namespaces").get("core")).remove(member);
 
-    JsonInputException e = catchThrowableOfType(JsonInputException.class,
-        () -> Checksums.parse(tree.toString().getBytes(StandardCharsets.UTF_8), JSON));
+    JsonInputException e =
+        catchThrowableOfType(
+            JsonInputException.class,
+            () -> Checksums.parse(tree.toString().getBytes(StandardCharsets.UTF_8), JSON));
 
     assertThat(e.kind()).isEqualTo(JsonInputException.Kind.MALFORMED);
     assertThat(e.getMessage()).contains("core").contains("incomplete");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"{\"revision\":\"3\"}", "{\"etag\":3}", "{\"digest\":null}", "{\"revision\":true}"})
+  @ValueSource(
+      strings = {
+        "{\"revision\":\"3\"}",
+        "{\"etag\":3}",
+        "{\"digest\":null}",
+        "{\"revision\":true}"
+      })
   void parse_entryWithWrongTypes_isRejected(String override) throws Exception {
     ObjectNode tree = sampleTree();
     ObjectNode core = (ObjectNode) tree.get("namespaces").get("core");
@@ -116,8 +128,15 @@ class ChecksumsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"{\"revision\":2.9}", "{\"revision\":-1}", "{\"revision\":0}", "{\"revision\":1e3}"})
-  void parse_entryRevisionThatIsNotAPositiveWholeNumber_isRejectedNotTruncated(String override) throws Exception {
+  @ValueSource(
+      strings = {
+        "{\"revision\":2.9}",
+        "{\"revision\":-1}",
+        "{\"revision\":0}",
+        "{\"revision\":1e3}"
+      })
+  void parse_entryRevisionThatIsNotAPositiveWholeNumber_isRejectedNotTruncated(String override)
+      throws Exception {
     ObjectNode tree = sampleTree();
     ObjectNode core = (ObjectNode) tree.get("namespaces").get("core");
     MAPPER.readTree(override).properties().forEach(e -> core.set(e.getKey(), e.getValue()));
@@ -152,33 +171,48 @@ class ChecksumsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"[]", "\"x\"", "{}", "{\"format\":\"holdfast-checksums-1\",\"instance\":1,\"revision\":1,\"namespaces\":{}}",
-      "{\"format\":\"holdfast-checksums-1\",\"instance\":\"i\",\"revision\":1,\"namespaces\":[]}"})
+  @ValueSource(
+      strings = {
+        "[]",
+        "\"x\"",
+        "{}",
+        "{\"format\":\"holdfast-checksums-1\",\"instance\":1,\"revision\":1,\"namespaces\":{}}",
+        "{\"format\":\"holdfast-checksums-1\",\"instance\":\"i\",\"revision\":1,\"namespaces\":[]}"
+      })
   void parse_wrongShape_isRejected(String text) {
     assertThat(rejectionKind(text)).isEqualTo(JsonInputException.Kind.MALFORMED);
   }
 
   @Test
   void parse_duplicateNamespace_isRejectedAsDuplicateKey() {
-    String text = new String(sample().toBytes(), StandardCharsets.UTF_8)
-        .replace("\"namespaces\":{", "\"namespaces\":{\"core\":{\"revision\":1,\"etag\":\"x\",\"digest\":\"y\"},");
+    String text =
+        new String(sample().toBytes(), StandardCharsets.UTF_8)
+            .replace(
+                "\"namespaces\":{",
+                "\"namespaces\":{\"core\":{\"revision\":1,\"etag\":\"x\",\"digest\":\"y\"},");
 
     assertThat(rejectionKind(text)).isEqualTo(JsonInputException.Kind.DUPLICATE_KEY);
   }
 
   @Test
   void entry_rejectsNulls() {
-    assertThatThrownBy(() -> new Checksums.Entry(1, null, "d")).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> new Checksums.Entry(1, "e", null)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> new Checksums(null, 1, new TreeMap<>())).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new Checksums.Entry(1, null, "d"))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new Checksums.Entry(1, "e", null))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new Checksums(null, 1, new TreeMap<>()))
+        .isInstanceOf(NullPointerException.class);
   }
 
   @Test
   void entriesCarryTheValidatorsOfTheirDocument() throws Exception {
     JsonNode core = sampleTree().get("namespaces").get("core");
 
-    assertThat(core.get("etag").asText()).isEqualTo(ContentHash.of(
-        "{\"c\":1}".getBytes(StandardCharsets.UTF_8)).entityTag().toHeaderValue());
+    assertThat(core.get("etag").asText())
+        .isEqualTo(
+            ContentHash.of("{\"c\":1}".getBytes(StandardCharsets.UTF_8))
+                .entityTag()
+                .toHeaderValue());
     assertThat(core.get("revision").asLong()).isEqualTo(12);
   }
 }

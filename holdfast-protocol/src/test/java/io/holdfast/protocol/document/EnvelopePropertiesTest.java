@@ -21,9 +21,11 @@ class EnvelopePropertiesTest {
   Arbitrary<Envelope> envelopes() {
     Arbitrary<String> names = Arbitraries.strings().withCharRange(' ', '\u00ff').ofMaxLength(12);
     Arbitrary<Long> revisions = Arbitraries.longs().between(1, Long.MAX_VALUE);
-    Arbitrary<Instant> instants = Combinators.combine(
-            Arbitraries.longs().between(0, 253_402_300_799L), Arbitraries.integers().between(0, 999_999_999))
-        .as(Instant::ofEpochSecond);
+    Arbitrary<Instant> instants =
+        Combinators.combine(
+                Arbitraries.longs().between(0, 253_402_300_799L),
+                Arbitraries.integers().between(0, 999_999_999))
+            .as(Instant::ofEpochSecond);
     Arbitrary<ObjectNode> contents = JsonArbitraries.object(2, true);
     return Combinators.combine(names, names, revisions, instants, contents).as(Envelope::new);
   }
@@ -38,8 +40,13 @@ class EnvelopePropertiesTest {
 
   @Property(tries = 300)
   void toBytes_isDeterministicForDeepCopies(@ForAll("envelopes") Envelope envelope) {
-    Envelope copy = new Envelope(envelope.instance(), envelope.namespace(), envelope.revision(),
-        envelope.issuedAt(), envelope.content().deepCopy());
+    Envelope copy =
+        new Envelope(
+            envelope.instance(),
+            envelope.namespace(),
+            envelope.revision(),
+            envelope.issuedAt(),
+            envelope.content().deepCopy());
 
     assertThat(copy.toBytes()).isEqualTo(envelope.toBytes());
   }

@@ -30,7 +30,8 @@ class BackoffTest {
   }
 
   private static long bound(Duration base, Duration cap, int attempt) {
-    java.math.BigInteger exponential = java.math.BigInteger.valueOf(base.toNanos()).shiftLeft(Math.min(attempt, 30));
+    java.math.BigInteger exponential =
+        java.math.BigInteger.valueOf(base.toNanos()).shiftLeft(Math.min(attempt, 30));
     return exponential.min(java.math.BigInteger.valueOf(cap.toNanos())).longValueExact();
   }
 
@@ -43,7 +44,9 @@ class BackoffTest {
       assertThat(wait).isBetween(0L, bound(BASE, CAP, attempt));
       maxSeen = Math.max(maxSeen, wait);
     }
-    assertThat(maxSeen).as("jitter reaches well into the capped range").isGreaterThan(CAP.toNanos() / 4);
+    assertThat(maxSeen)
+        .as("jitter reaches well into the capped range")
+        .isGreaterThan(CAP.toNanos() / 4);
   }
 
   @Test
@@ -57,7 +60,8 @@ class BackoffTest {
     }
     assertThat(java.util.Arrays.stream(waits).distinct().count()).isGreaterThan(45);
     assertThat(java.util.Arrays.stream(waits).min().getAsLong()).isLessThan(CAP.toNanos() / 4);
-    assertThat(java.util.Arrays.stream(waits).max().getAsLong()).isGreaterThan(CAP.toNanos() * 3 / 4);
+    assertThat(java.util.Arrays.stream(waits).max().getAsLong())
+        .isGreaterThan(CAP.toNanos() * 3 / 4);
   }
 
   @Test
@@ -93,14 +97,17 @@ class BackoffTest {
     Backoff backoff = new Backoff(base, cap, MAX_RETRY_AFTER, fixed(0.999_999));
     for (int attempt = 0; attempt < 40; attempt++) {
       Duration wait = backoff.next(null);
-      assertThat(wait.toNanos()).as("attempt %d", attempt)
+      assertThat(wait.toNanos())
+          .as("attempt %d", attempt)
           .isBetween((long) (bound(base, cap, attempt) * 0.999), bound(base, cap, attempt));
     }
   }
 
   @Property(tries = 300)
   void anyBaseCapAndAttempt_waitIsWithinZeroAndMinOfCapAndExponential(
-      @ForAll("bases") Long baseNanos, @ForAll("capFactors") Long capFactor, @ForAll("fractions") Double fraction,
+      @ForAll("bases") Long baseNanos,
+      @ForAll("capFactors") Long capFactor,
+      @ForAll("fractions") Double fraction,
       @ForAll("attempts") Integer attempts) {
     Duration base = Duration.ofNanos(baseNanos);
     long half = Long.MAX_VALUE / 2;
@@ -164,7 +171,8 @@ class BackoffTest {
       assertThat(n).isBetween(100L, 330L);
     }
     assertThat(new Backoff(BASE, CAP, MAX_RETRY_AFTER, fixed(0.999)).next(Duration.ofHours(6)))
-        .as("the cap applies before the spread").isLessThan(MAX_RETRY_AFTER.multipliedBy(3).dividedBy(2));
+        .as("the cap applies before the spread")
+        .isLessThan(MAX_RETRY_AFTER.multipliedBy(3).dividedBy(2));
   }
 
   @Test

@@ -23,9 +23,12 @@ class ContentHashPropertiesTest {
   }
 
   @Property
-  void entityTag_matchesIndependentlyComputedSha256(@ForAll @Size(max = 256) byte[] bytes) throws Exception {
-    String expected = Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes));
+  void entityTag_matchesIndependentlyComputedSha256(@ForAll @Size(max = 256) byte[] bytes)
+      throws Exception {
+    String expected =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes));
 
     EntityTag tag = ContentHash.of(bytes).entityTag();
 
@@ -36,7 +39,8 @@ class ContentHashPropertiesTest {
   }
 
   @Property
-  void differentBytes_giveDifferentTags(@ForAll @Size(max = 64) byte[] a, @ForAll @Size(max = 64) byte[] b) {
+  void differentBytes_giveDifferentTags(
+      @ForAll @Size(max = 64) byte[] a, @ForAll @Size(max = 64) byte[] b) {
     Assume.that(!Arrays.equals(a, b));
 
     assertThat(ContentHash.of(a).entityTag()).isNotEqualTo(ContentHash.of(b).entityTag());

@@ -22,7 +22,8 @@ class ContentHashTest {
     EntityTag tag = ContentHash.of(body).entityTag();
 
     assertThat(tag.weak()).isFalse();
-    assertThat(tag.opaque()).isEqualTo(Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(body)));
+    assertThat(tag.opaque())
+        .isEqualTo(Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(body)));
     assertThat(tag.opaque()).hasSize(43).doesNotContain("=", "+", "/");
   }
 
@@ -46,9 +47,11 @@ class ContentHashTest {
   void emptyBody_hasWellKnownDigest() {
     ContentHash hash = ContentHash.of(new byte[0]);
 
-    assertThat(hash.hex()).isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assertThat(hash.hex())
+        .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     assertThat(hash.entityTag().opaque()).isEqualTo("47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU");
-    assertThat(hash.reprDigest()).isEqualTo("sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:");
+    assertThat(hash.reprDigest())
+        .isEqualTo("sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:");
     assertThat(hash.toString()).isEqualTo("sha-256:" + hash.hex());
   }
 

@@ -36,22 +36,23 @@ class EntityTagTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "abc",            // unquoted
-      "\"abc",          // no closing quote
-      "abc\"",          // no opening quote
-      "\"",             // a lone quote
-      "",               // empty
-      "W/abc",          // weak but unquoted
-      "w/\"abc\"",      // lower-case weak prefix is not W/
-      "W/ \"abc\"",     // space between W/ and the quote
-      "W/W/\"abc\"",    // doubled prefix
-      "\"a\"b\"",       // quote inside the tag
-      "\"a b\"",        // space is not an etagc
-      "\"a\u007fb\"",   // DEL
-      "\"a\u0001b\"",   // control character
-      "\"\u20ac\"",     // beyond obs-text (U+20AC)
-  })
+  @ValueSource(
+      strings = {
+        "abc", // unquoted
+        "\"abc", // no closing quote
+        "abc\"", // no opening quote
+        "\"", // a lone quote
+        "", // empty
+        "W/abc", // weak but unquoted
+        "w/\"abc\"", // lower-case weak prefix is not W/
+        "W/ \"abc\"", // space between W/ and the quote
+        "W/W/\"abc\"", // doubled prefix
+        "\"a\"b\"", // quote inside the tag
+        "\"a b\"", // space is not an etagc
+        "\"a\u007fb\"", // DEL
+        "\"a\u0001b\"", // control character
+        "\"\u20ac\"", // beyond obs-text (U+20AC)
+      })
   void parseMalformedTag_isRejected(String text) {
     assertThatThrownBy(() -> EntityTag.parse(text)).isInstanceOf(IllegalArgumentException.class);
   }
@@ -64,7 +65,8 @@ class EntityTagTest {
   @Test
   void constructorRejectsForbiddenCharacters() {
     assertThatThrownBy(() -> EntityTag.strong("a\"b")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new EntityTag("a b", true)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new EntityTag("a b", true))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

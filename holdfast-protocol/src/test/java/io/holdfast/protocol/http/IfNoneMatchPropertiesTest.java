@@ -14,32 +14,54 @@ class IfNoneMatchPropertiesTest {
 
   /** Whole lines drawn from every UTF-16 code unit, surrogates and controls included. */
   private static Arbitrary<String> anyCharLine() {
-    return Arbitraries.strings().withCharRange(Character.MIN_VALUE, Character.MAX_VALUE).ofMaxLength(40);
+    return Arbitraries.strings()
+        .withCharRange(Character.MIN_VALUE, Character.MAX_VALUE)
+        .ofMaxLength(40);
   }
 
   /** Lines biased towards the characters the parser cares about. */
   private static Arbitrary<String> syntaxHeavyLine() {
     return Arbitraries.strings()
-        .withChars('"', ',', '*', 'W', '/', ' ', '\t', 'a', 'w', '\u00e9', '\u20ac', '\u0000', ';', '=')
+        .withChars(
+            '"', ',', '*', 'W', '/', ' ', '\t', 'a', 'w', '\u00e9', '\u20ac', '\u0000', ';', '=')
         .ofMaxLength(40);
   }
 
   /** Lines assembled from plausible tokens, so that the deeper branches are reached often. */
   private static Arbitrary<String> tokenLine() {
-    Arbitrary<String> token = Arbitraries.of(
-        "\"a\"", "W/\"b\"", "\"\"", "*", ",", ", ", " ", "\t", "W/", "W", "\"", "\"x", "x\"",
-        "\"a b\"", "\"\u20ac\"", "\"\u00ff\"", ";q=1", "W/ \"c\"");
+    Arbitrary<String> token =
+        Arbitraries.of(
+            "\"a\"",
+            "W/\"b\"",
+            "\"\"",
+            "*",
+            ",",
+            ", ",
+            " ",
+            "\t",
+            "W/",
+            "W",
+            "\"",
+            "\"x",
+            "x\"",
+            "\"a b\"",
+            "\"\u20ac\"",
+            "\"\u00ff\"",
+            ";q=1",
+            "W/ \"c\"");
     return token.list().ofMaxSize(12).map(tokens -> String.join("", tokens));
   }
 
   @Provide
   Arbitrary<List<String>> headerLines() {
-    Arbitrary<String> line = Arbitraries.oneOf(List.of(anyCharLine(), syntaxHeavyLine(), tokenLine()));
+    Arbitrary<String> line =
+        Arbitraries.oneOf(List.of(anyCharLine(), syntaxHeavyLine(), tokenLine()));
     return line.list().ofMinSize(0).ofMaxSize(4);
   }
 
   @Property(tries = 3000)
-  void A14_anyInput_eitherParsesOrThrowsIllegalArgumentException(@ForAll("headerLines") List<String> lines) {
+  void A14_anyInput_eitherParsesOrThrowsIllegalArgumentException(
+      @ForAll("headerLines") List<String> lines) {
     Throwable thrown = catchThrowable(() -> IfNoneMatch.parse(lines));
 
     if (thrown != null) {
@@ -66,10 +88,13 @@ class IfNoneMatchPropertiesTest {
 
   @Provide
   Arbitrary<List<EntityTag>> tagLists() {
-    Arbitrary<String> opaque = Arbitraries.strings()
-        .withCharRange('#', '~').withChars('!', '\u0080', '\u00ff').ofMaxLength(20);
-    Arbitrary<EntityTag> tag = net.jqwik.api.Combinators.combine(opaque, Arbitraries.of(true, false))
-        .as(EntityTag::new);
+    Arbitrary<String> opaque =
+        Arbitraries.strings()
+            .withCharRange('#', '~')
+            .withChars('!', '\u0080', '\u00ff')
+            .ofMaxLength(20);
+    Arbitrary<EntityTag> tag =
+        net.jqwik.api.Combinators.combine(opaque, Arbitraries.of(true, false)).as(EntityTag::new);
     return tag.list().ofMinSize(1).ofMaxSize(20);
   }
 
@@ -91,7 +116,8 @@ class IfNoneMatchPropertiesTest {
       assertThat(inm.matches(EntityTag.strong(tag.opaque()))).isTrue();
       assertThat(inm.matches(new EntityTag(tag.opaque(), true))).isTrue();
     }
-    String absent = "absent-" + tags.size() + String.join("", tags.stream().map(EntityTag::opaque).toList());
+    String absent =
+        "absent-" + tags.size() + String.join("", tags.stream().map(EntityTag::opaque).toList());
     assertThat(inm.matches(EntityTag.strong(absent))).isFalse();
   }
 }

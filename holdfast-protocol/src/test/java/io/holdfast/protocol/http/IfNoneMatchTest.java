@@ -30,8 +30,9 @@ class IfNoneMatchTest {
   void A14_listIncludingCurrentTag_matches() {
     IfNoneMatch inm = parse("\"old\", \"current\" ,\t\"older\"");
 
-    assertThat(inm.tags()).containsExactly(
-        EntityTag.strong("old"), EntityTag.strong("current"), EntityTag.strong("older"));
+    assertThat(inm.tags())
+        .containsExactly(
+            EntityTag.strong("old"), EntityTag.strong("current"), EntityTag.strong("older"));
     assertThat(inm.matches(CURRENT)).isTrue();
   }
 
@@ -52,8 +53,9 @@ class IfNoneMatchTest {
   void C12_repeatedHeaderLines_areCombinedIntoOneList() {
     IfNoneMatch inm = parse("\"a\"", "\"b\", \"current\"", "W/\"c\"");
 
-    assertThat(inm.tags()).containsExactly(
-        EntityTag.strong("a"), EntityTag.strong("b"), CURRENT, new EntityTag("c", true));
+    assertThat(inm.tags())
+        .containsExactly(
+            EntityTag.strong("a"), EntityTag.strong("b"), CURRENT, new EntityTag("c", true));
     assertThat(inm.matches(CURRENT)).isTrue();
   }
 
@@ -112,23 +114,24 @@ class IfNoneMatchTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "abc",                 // A14 unquoted tag
-      "\"a\" \"b\"",         // missing comma
-      "\"a\"\"b\"",          // adjacent tags
-      "**",                  // doubled star
-      "* *",                 // two stars without comma
-      "W/",                  // weak prefix without tag
-      "W",                   // bare W
-      "W/abc",               // weak prefix, unquoted
-      "w/\"abc\"",           // lower-case weak prefix
-      "\"a\"; q=1",          // parameters are not allowed
-      "\"a b\"",             // space inside the tag
-      "\"caf\u20ac\"",       // non-Latin-1 character inside the tag
-      "\"a\"\r\n\"b\"",      // line break between tags
-      "garbage!!!",
-      "<\"a\">",
-  })
+  @ValueSource(
+      strings = {
+        "abc", // A14 unquoted tag
+        "\"a\" \"b\"", // missing comma
+        "\"a\"\"b\"", // adjacent tags
+        "**", // doubled star
+        "* *", // two stars without comma
+        "W/", // weak prefix without tag
+        "W", // bare W
+        "W/abc", // weak prefix, unquoted
+        "w/\"abc\"", // lower-case weak prefix
+        "\"a\"; q=1", // parameters are not allowed
+        "\"a b\"", // space inside the tag
+        "\"caf\u20ac\"", // non-Latin-1 character inside the tag
+        "\"a\"\r\n\"b\"", // line break between tags
+        "garbage!!!",
+        "<\"a\">",
+      })
   void A14_garbageInput_isRejected(String header) {
     assertThatThrownBy(() -> parse(header)).isInstanceOf(IllegalArgumentException.class);
   }
@@ -152,7 +155,8 @@ class IfNoneMatchTest {
 
   @Test
   void emptyListOfLines_isRejected() {
-    assertThatThrownBy(() -> IfNoneMatch.parse(List.of())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> IfNoneMatch.parse(List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -219,7 +223,8 @@ class IfNoneMatchTest {
 
     assertThat(inm.tags()).containsExactly(EntityTag.strong("a"));
     assertThat(inm.matches(CURRENT)).isFalse();
-    assertThatThrownBy(() -> IfNoneMatch.of(List.of())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> IfNoneMatch.of(List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -232,6 +237,7 @@ class IfNoneMatchTest {
   void parsedTags_areImmutable() {
     IfNoneMatch inm = parse("\"a\"");
 
-    assertThatThrownBy(() -> inm.tags().add(CURRENT)).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> inm.tags().add(CURRENT))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 }

@@ -16,7 +16,10 @@ class ReprDigestTest {
   private static final byte[] BODY = "{\"content\":{\"a\":1}}".getBytes(StandardCharsets.UTF_8);
 
   private static String field(String alg, String javaAlg, byte[] bytes) throws Exception {
-    return alg + "=:" + Base64.getEncoder().encodeToString(MessageDigest.getInstance(javaAlg).digest(bytes)) + ":";
+    return alg
+        + "=:"
+        + Base64.getEncoder().encodeToString(MessageDigest.getInstance(javaAlg).digest(bytes))
+        + ":";
   }
 
   @Test
@@ -50,7 +53,8 @@ class ReprDigestTest {
   @Test
   void A8_truncatedDigest_failsVerification() throws Exception {
     byte[] digest = MessageDigest.getInstance("SHA-256").digest(BODY);
-    String field = "sha-256=:" + Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(digest, 16)) + ":";
+    String field =
+        "sha-256=:" + Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(digest, 16)) + ":";
 
     assertThat(ReprDigest.verify(field, BODY)).isFalse();
   }
@@ -61,7 +65,8 @@ class ReprDigestTest {
     String right256 = field("sha-256", "SHA-256", BODY);
 
     assertThat(ReprDigest.verify(right256 + ", " + wrong512, BODY)).isFalse();
-    assertThat(ReprDigest.verify(field("sha-512", "SHA-512", BODY) + ", " + right256, BODY)).isTrue();
+    assertThat(ReprDigest.verify(field("sha-512", "SHA-512", BODY) + ", " + right256, BODY))
+        .isTrue();
   }
 
   @Test
@@ -91,32 +96,36 @@ class ReprDigestTest {
   void D17_shaAndMd5Downgrade_isRejected() throws Exception {
     String field = field("sha", "SHA-1", BODY) + ", " + field("md5", "MD5", BODY);
 
-    assertThatThrownBy(() -> ReprDigest.verify(field, BODY)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ReprDigest.verify(field, BODY))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void A10_unknownAlgorithmOnly_isRejected() {
-    assertThatThrownBy(() -> ReprDigest.verify("blake9=:AAAA:", BODY)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ReprDigest.verify("blake9=:AAAA:", BODY))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "",
-      " , ,",
-      "sha-256",
-      "sha-256=",
-      "sha-256=:",
-      "=:AAAA:",
-      "sha-256=AAAA",
-      "sha-256=:AAAA",
-      "sha-256=AAAA:",
-      "sha-256=\"AAAA\"",
-      "sha-256=:!!!!:",
-      "sha-256=:A:",
-      "sha-256=:-_-_:",
-  })
+  @ValueSource(
+      strings = {
+        "",
+        " , ,",
+        "sha-256",
+        "sha-256=",
+        "sha-256=:",
+        "=:AAAA:",
+        "sha-256=AAAA",
+        "sha-256=:AAAA",
+        "sha-256=AAAA:",
+        "sha-256=\"AAAA\"",
+        "sha-256=:!!!!:",
+        "sha-256=:A:",
+        "sha-256=:-_-_:",
+      })
   void malformedField_isRejected(String value) {
-    assertThatThrownBy(() -> ReprDigest.verify(value, BODY)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ReprDigest.verify(value, BODY))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ReprDigest.parse(value)).isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -71,11 +71,13 @@ class CanonicalJsonPropertiesTest {
 
   @Property(tries = 500)
   void nestedKeyOrderIndependence(@ForAll("trees") JsonNode tree, @ForAll long seed) {
-    assertThat(CanonicalJson.toBytes(reorder(tree, new Random(seed)))).isEqualTo(CanonicalJson.toBytes(tree));
+    assertThat(CanonicalJson.toBytes(reorder(tree, new Random(seed))))
+        .isEqualTo(CanonicalJson.toBytes(tree));
   }
 
   @Property(tries = 500)
-  void roundTrip_parseOfCanonicalBytes_equalsOriginal(@ForAll("trees") JsonNode tree) throws Exception {
+  void roundTrip_parseOfCanonicalBytes_equalsOriginal(@ForAll("trees") JsonNode tree)
+      throws Exception {
     byte[] bytes = CanonicalJson.toBytes(tree);
 
     assertThat(PARSER.parse(bytes)).isEqualTo(tree);

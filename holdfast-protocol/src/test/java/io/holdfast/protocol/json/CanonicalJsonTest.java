@@ -114,7 +114,8 @@ class CanonicalJsonTest {
   @Test
   void sameTextFromDifferentFormatting_givesIdenticalBytes() throws Exception {
     JsonNode compact = read("{\"a\":{\"c\":[1,2],\"b\":\"x\"},\"d\":null}");
-    JsonNode pretty = read("{\n  \"d\" : null,\n  \"a\" : {\n    \"b\" : \"x\",\n    \"c\" : [ 1, 2 ]\n  }\n}");
+    JsonNode pretty =
+        read("{\n  \"d\" : null,\n  \"a\" : {\n    \"b\" : \"x\",\n    \"c\" : [ 1, 2 ]\n  }\n}");
 
     assertThat(CanonicalJson.toBytes(pretty)).isEqualTo(CanonicalJson.toBytes(compact));
   }

@@ -48,7 +48,8 @@ class MergePatchPropertiesTest {
   }
 
   @Property(tries = 400)
-  void anyPatch_isIdempotent(@ForAll("anyValues") JsonNode target, @ForAll("patches") ObjectNode patch) {
+  void anyPatch_isIdempotent(
+      @ForAll("anyValues") JsonNode target, @ForAll("patches") ObjectNode patch) {
     JsonNode once = MergePatch.apply(target, patch);
 
     assertThat(MergePatch.apply(once, patch)).isEqualTo(once);
@@ -65,11 +66,13 @@ class MergePatchPropertiesTest {
   void emptyPatch_turnsNonObjectIntoEmptyObject(@ForAll("anyValues") JsonNode target) {
     JsonNode result = MergePatch.apply(target, JsonNodeFactory.instance.objectNode());
 
-    assertThat(result).isEqualTo(target.isObject() ? target : JsonNodeFactory.instance.objectNode());
+    assertThat(result)
+        .isEqualTo(target.isObject() ? target : JsonNodeFactory.instance.objectNode());
   }
 
   @Property(tries = 400)
-  void nonObjectPatch_replacesTarget(@ForAll("anyValues") JsonNode target, @ForAll("anyValues") JsonNode patch) {
+  void nonObjectPatch_replacesTarget(
+      @ForAll("anyValues") JsonNode target, @ForAll("anyValues") JsonNode patch) {
     if (patch.isObject()) {
       return;
     }
@@ -78,7 +81,8 @@ class MergePatchPropertiesTest {
   }
 
   @Property(tries = 400)
-  void inputsAreNeverMutated(@ForAll("anyValues") JsonNode target, @ForAll("patches") ObjectNode patch) {
+  void inputsAreNeverMutated(
+      @ForAll("anyValues") JsonNode target, @ForAll("patches") ObjectNode patch) {
     JsonNode targetBefore = target.deepCopy();
     JsonNode patchBefore = patch.deepCopy();
 
@@ -120,8 +124,9 @@ class MergePatchPropertiesTest {
         assertThat(result.get(member.getKey())).isEqualTo(member.getValue());
       }
     }
-    assertThat(result.size()).isEqualTo(
-        (int) target.propertyStream().filter(e -> !removed.contains(e.getKey())).count());
+    assertThat(result.size())
+        .isEqualTo(
+            (int) target.propertyStream().filter(e -> !removed.contains(e.getKey())).count());
   }
 
   @Provide
@@ -130,7 +135,8 @@ class MergePatchPropertiesTest {
   }
 
   @Property(tries = 400)
-  void patchMembers_areMergedOrSet(@ForAll("targets") ObjectNode target, @ForAll("patches") ObjectNode patch) {
+  void patchMembers_areMergedOrSet(
+      @ForAll("targets") ObjectNode target, @ForAll("patches") ObjectNode patch) {
     JsonNode result = MergePatch.apply(target, patch);
 
     for (Map.Entry<String, JsonNode> member : patch.properties()) {
@@ -150,12 +156,14 @@ class MergePatchPropertiesTest {
   }
 
   @Property(tries = 400)
-  void patchingWithTheTargetItself_givesTheTargetWithoutNulls(@ForAll("patchesWithoutNulls") ObjectNode t) {
+  void patchingWithTheTargetItself_givesTheTargetWithoutNulls(
+      @ForAll("patchesWithoutNulls") ObjectNode t) {
     assertThat(MergePatch.apply(t, t)).isEqualTo(t);
   }
 
   @Property(tries = 400)
-  void smallStringKeysOnly_stillBehave(@ForAll("smallObjects") ObjectNode target, @ForAll("smallObjects") ObjectNode p) {
+  void smallStringKeysOnly_stillBehave(
+      @ForAll("smallObjects") ObjectNode target, @ForAll("smallObjects") ObjectNode p) {
     // Few distinct keys make target and patch overlap often, exercising the recursive branch.
     JsonNode once = MergePatch.apply(target, p);
     assertThat(MergePatch.apply(once, p)).isEqualTo(once);
@@ -165,10 +173,14 @@ class MergePatchPropertiesTest {
   Arbitrary<ObjectNode> smallObjects() {
     Arbitrary<String> keys = Arbitraries.of("a", "b", "c");
     Arbitrary<JsonNode> leaf = JsonArbitraries.scalar(true);
-    Arbitrary<ObjectNode> inner = Arbitraries.maps(keys, leaf).ofMaxSize(3).map(JsonArbitraries::toObject);
-    Arbitrary<ObjectNode> mid = Arbitraries.maps(keys, Arbitraries.<JsonNode>oneOf(List.of(leaf, inner)))
-        .ofMaxSize(3).map(JsonArbitraries::toObject);
-    return Arbitraries.maps(keys, Arbitraries.<JsonNode>oneOf(List.of(leaf, inner, mid))).ofMaxSize(3)
+    Arbitrary<ObjectNode> inner =
+        Arbitraries.maps(keys, leaf).ofMaxSize(3).map(JsonArbitraries::toObject);
+    Arbitrary<ObjectNode> mid =
+        Arbitraries.maps(keys, Arbitraries.<JsonNode>oneOf(List.of(leaf, inner)))
+            .ofMaxSize(3)
+            .map(JsonArbitraries::toObject);
+    return Arbitraries.maps(keys, Arbitraries.<JsonNode>oneOf(List.of(leaf, inner, mid)))
+        .ofMaxSize(3)
         .map(JsonArbitraries::toObject);
   }
 }

@@ -21,7 +21,11 @@ class MergePatchTest {
 
   /** RFC 7396 Appendix A, one row per example: original | patch | result. */
   @ParameterizedTest(name = "[{index}] {0} + {1} = {2}")
-  @CsvSource(delimiter = '|', quoteCharacter = '\'', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '\'',
+      textBlock =
+          """
       {"a":"b"}                      | {"a":"c"}                     | {"a":"c"}
       {"a":"b"}                      | {"b":"c"}                     | {"a":"b","b":"c"}
       {"a":"b"}                      | {"a":null}                    | {}
@@ -46,20 +50,28 @@ class MergePatchTest {
 
   @Test
   void rfc7396Section3_example() throws Exception {
-    JsonNode target = json("""
+    JsonNode target =
+        json(
+            """
         {"title":"Goodbye!","author":{"givenName":"John","familyName":"Doe"},
          "tags":["example","sample"],"content":"This will be unchanged"}""");
-    JsonNode patch = json("""
+    JsonNode patch =
+        json(
+            """
         {"title":"Hello!","phoneNumber":"+01-123-456-7890","author":{"familyName":null},"tags":["example"]}""");
 
-    assertThat(MergePatch.apply(target, patch)).isEqualTo(json("""
+    assertThat(MergePatch.apply(target, patch))
+        .isEqualTo(
+            json(
+                """
         {"title":"Hello!","author":{"givenName":"John"},"tags":["example"],
          "content":"This will be unchanged","phoneNumber":"+01-123-456-7890"}"""));
   }
 
   @Test
   void absentTarget_isTreatedAsEmptyObject() throws Exception {
-    assertThat(MergePatch.apply(null, json("{\"a\":{\"b\":null,\"c\":1}}"))).isEqualTo(json("{\"a\":{\"c\":1}}"));
+    assertThat(MergePatch.apply(null, json("{\"a\":{\"b\":null,\"c\":1}}")))
+        .isEqualTo(json("{\"a\":{\"c\":1}}"));
     assertThat(MergePatch.apply(null, json("[1]"))).isEqualTo(json("[1]"));
   }
 
@@ -71,7 +83,8 @@ class MergePatchTest {
 
     JsonNode effective = MergePatch.apply(MergePatch.apply(defaults, ring), instance);
 
-    assertThat(effective).isEqualTo(json("{\"timeout\":10,\"flags\":{\"a\":true,\"b\":true,\"c\":1}}"));
+    assertThat(effective)
+        .isEqualTo(json("{\"timeout\":10,\"flags\":{\"a\":true,\"b\":true,\"c\":1}}"));
   }
 
   @Test

@@ -31,7 +31,8 @@ class StrictJsonTest {
   }
 
   private static JsonInputException.Kind kindOf(StrictJson parser, String text) {
-    JsonInputException e = catchThrowableOfType(JsonInputException.class, () -> parser.parse(utf8(text)));
+    JsonInputException e =
+        catchThrowableOfType(JsonInputException.class, () -> parser.parse(utf8(text)));
     assertThat(e).as("expected %s to be rejected", text).isNotNull();
     assertThat(e.getMessage()).isNotBlank();
     return e.kind();
@@ -46,7 +47,12 @@ class StrictJsonTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"{\"a\":1,\"a\":2}", "{\"a\":1,\"b\":{\"c\":1,\"c\":1}}", "[{\"x\":true,\"x\":false}]"})
+  @ValueSource(
+      strings = {
+        "{\"a\":1,\"a\":2}",
+        "{\"a\":1,\"b\":{\"c\":1,\"c\":1}}",
+        "[{\"x\":true,\"x\":false}]"
+      })
   void duplicateKeys_areRejectedAsDuplicateKey(String text) {
     assertThat(kindOf(json, text)).isEqualTo(JsonInputException.Kind.DUPLICATE_KEY);
   }
@@ -62,7 +68,8 @@ class StrictJsonTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"[[[[[1]]]]]", "{\"a\":{\"b\":{\"c\":{\"d\":{}}}}}", "[{\"a\":[{\"b\":[]}]}]"})
+  @ValueSource(
+      strings = {"[[[[[1]]]]]", "{\"a\":{\"b\":{\"c\":{\"d\":{}}}}}", "[{\"a\":[{\"b\":[]}]}]"})
   void nestingOverTheLimit_isRejectedAsTooDeep(String text) {
     assertThat(kindOf(json, text)).isEqualTo(JsonInputException.Kind.TOO_DEEP);
   }
@@ -86,7 +93,8 @@ class StrictJsonTest {
   void overlongMemberName_isMalformedNotTooDeep() {
     StrictJson parser = new StrictJson(100_000, 4);
 
-    assertThat(kindOf(parser, "{\"" + "k".repeat(60_000) + "\":1}")).isEqualTo(JsonInputException.Kind.MALFORMED);
+    assertThat(kindOf(parser, "{\"" + "k".repeat(60_000) + "\":1}"))
+        .isEqualTo(JsonInputException.Kind.MALFORMED);
   }
 
   @Test
@@ -96,8 +104,9 @@ class StrictJsonTest {
     assertThat(utf8(seventeen)).hasSize(17);
 
     assertThat(kindOf(small, seventeen)).isEqualTo(JsonInputException.Kind.TOO_LARGE);
-    JsonInputException typed = catchThrowableOfType(JsonInputException.class,
-        () -> small.parse(utf8(seventeen), Point.class));
+    JsonInputException typed =
+        catchThrowableOfType(
+            JsonInputException.class, () -> small.parse(utf8(seventeen), Point.class));
     assertThat(typed.kind()).isEqualTo(JsonInputException.Kind.TOO_LARGE);
   }
 
@@ -120,10 +129,26 @@ class StrictJsonTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "", "   ", "\n", "{} x", "{}{}", "[1] 2", "{\"a\":1", "{\"a\":}", "{a:1}", "{'a':1}",
-      "[1,]", "tru", "\"unterminated", "{\"a\":1,}", "NaN", "// comment\n{}", "01",
-  })
+  @ValueSource(
+      strings = {
+        "",
+        "   ",
+        "\n",
+        "{} x",
+        "{}{}",
+        "[1] 2",
+        "{\"a\":1",
+        "{\"a\":}",
+        "{a:1}",
+        "{'a':1}",
+        "[1,]",
+        "tru",
+        "\"unterminated",
+        "{\"a\":1,}",
+        "NaN",
+        "// comment\n{}",
+        "01",
+      })
   void malformedOrEmptyInput_isRejectedAsMalformed(String text) {
     assertThat(kindOf(json, text)).isEqualTo(JsonInputException.Kind.MALFORMED);
   }
@@ -146,8 +171,9 @@ class StrictJsonTest {
 
   @Test
   void typedParse_unknownProperty_isMalformed() {
-    JsonInputException e = catchThrowableOfType(JsonInputException.class,
-        () -> json.parse(utf8("{\"x\":1,\"z\":3}"), Point.class));
+    JsonInputException e =
+        catchThrowableOfType(
+            JsonInputException.class, () -> json.parse(utf8("{\"x\":1,\"z\":3}"), Point.class));
 
     assertThat(e.kind()).isEqualTo(JsonInputException.Kind.MALFORMED);
     assertThat(e.getMessage()).contains("z").doesNotContain("\n");
@@ -155,16 +181,19 @@ class StrictJsonTest {
 
   @Test
   void typedParse_duplicateKey_isDuplicateKey() {
-    JsonInputException e = catchThrowableOfType(JsonInputException.class,
-        () -> json.parse(utf8("{\"x\":1,\"x\":2}"), Point.class));
+    JsonInputException e =
+        catchThrowableOfType(
+            JsonInputException.class, () -> json.parse(utf8("{\"x\":1,\"x\":2}"), Point.class));
 
     assertThat(e.kind()).isEqualTo(JsonInputException.Kind.DUPLICATE_KEY);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "  ", "null", "{\"x\":1} {}", "{\"x\":null}", "{\"x\":\"one\"}", "[1,2]"})
+  @ValueSource(
+      strings = {"", "  ", "null", "{\"x\":1} {}", "{\"x\":null}", "{\"x\":\"one\"}", "[1,2]"})
   void typedParse_emptyNullTrailingOrWrongShape_isMalformed(String text) {
-    JsonInputException e = catchThrowableOfType(JsonInputException.class, () -> json.parse(utf8(text), Point.class));
+    JsonInputException e =
+        catchThrowableOfType(JsonInputException.class, () -> json.parse(utf8(text), Point.class));
 
     assertThat(e).isNotNull();
     assertThat(e.kind()).isEqualTo(JsonInputException.Kind.MALFORMED);
@@ -172,16 +201,20 @@ class StrictJsonTest {
 
   @Test
   void typedParse_tooDeepInsideABoundProperty_isTooDeep() {
-    JsonInputException e = catchThrowableOfType(JsonInputException.class,
-        () -> json.parse(utf8("{\"value\":[[[[[1]]]]]}"), Holder.class));
+    JsonInputException e =
+        catchThrowableOfType(
+            JsonInputException.class,
+            () -> json.parse(utf8("{\"value\":[[[[[1]]]]]}"), Holder.class));
 
     assertThat(e.kind()).isEqualTo(JsonInputException.Kind.TOO_DEEP);
   }
 
   @Test
   void typedParse_duplicateKeyInsideABoundProperty_isDuplicateKey() {
-    JsonInputException e = catchThrowableOfType(JsonInputException.class,
-        () -> json.parse(utf8("{\"value\":{\"a\":1,\"a\":2}}"), Holder.class));
+    JsonInputException e =
+        catchThrowableOfType(
+            JsonInputException.class,
+            () -> json.parse(utf8("{\"value\":{\"a\":1,\"a\":2}}"), Holder.class));
 
     assertThat(e.kind()).isEqualTo(JsonInputException.Kind.DUPLICATE_KEY);
   }
@@ -195,7 +228,8 @@ class StrictJsonTest {
 
   @Test
   void constructorRejectsNonPositiveLimits() {
-    for (List<Integer> limits : List.of(List.of(0, 1), List.of(1, 0), List.of(-1, 5), List.of(5, -1))) {
+    for (List<Integer> limits :
+        List.of(List.of(0, 1), List.of(1, 0), List.of(-1, 5), List.of(5, -1))) {
       assertThatThrownBy(() -> new StrictJson(limits.get(0), limits.get(1)))
           .isInstanceOf(IllegalArgumentException.class);
     }
@@ -211,7 +245,8 @@ class StrictJsonTest {
   @Test
   void C1_byteOrderMarkBeforeTheDocument_isMalformed() {
     byte[] withBom = new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '{', '}'};
-    JsonInputException e = catchThrowableOfType(JsonInputException.class, () -> json.parse(withBom));
+    JsonInputException e =
+        catchThrowableOfType(JsonInputException.class, () -> json.parse(withBom));
     assertThat(e.kind()).isEqualTo(JsonInputException.Kind.MALFORMED);
     assertThat(e.getMessage()).contains("byte order mark");
   }
@@ -219,7 +254,8 @@ class StrictJsonTest {
   @ParameterizedTest
   @ValueSource(strings = {"{\"a\":\"\\ud800\"}", "{\"\\udc00\":1}", "[\"ok\",\"x\\ud83dy\"]"})
   void C9_loneSurrogateInAValueOrKey_isMalformed(String text) {
-    JsonInputException e = catchThrowableOfType(JsonInputException.class, () -> json.parse(utf8(text)));
+    JsonInputException e =
+        catchThrowableOfType(JsonInputException.class, () -> json.parse(utf8(text)));
     assertThat(e.kind()).isEqualTo(JsonInputException.Kind.MALFORMED);
     assertThat(e.getMessage()).containsIgnoringCase("surrogate");
   }
@@ -233,7 +269,8 @@ class StrictJsonTest {
   @ParameterizedTest
   @ValueSource(strings = {"{\"n\":1e1000000000}", "[-1e400]", "{\"a\":{\"b\":1.8e308}}"})
   void C6_numberBeyondTheDoubleRange_isMalformedRatherThanBecomingInfinity(String text) {
-    JsonInputException e = catchThrowableOfType(JsonInputException.class, () -> json.parse(utf8(text)));
+    JsonInputException e =
+        catchThrowableOfType(JsonInputException.class, () -> json.parse(utf8(text)));
     assertThat(e.kind()).isEqualTo(JsonInputException.Kind.MALFORMED);
     assertThat(e.getMessage()).contains("out of range");
   }
@@ -243,31 +280,53 @@ class StrictJsonTest {
    * name a Java type, package, method or parser setting (Jackson's own messages do).
    */
   @ParameterizedTest
-  @ValueSource(strings = {
-      "{\"a\":", "{\"a\":[1,2", "{\"a\":tru}", "[1,]", "{'a':1}", "{\"a\":1}}", "\"unterminated", "{\"a\":NaN}",
-      "{\"a\":01}", "{\"a\":\"\\x41\"}", "{\"a\":\"\u0001\"}"})
+  @ValueSource(
+      strings = {
+        "{\"a\":",
+        "{\"a\":[1,2",
+        "{\"a\":tru}",
+        "[1,]",
+        "{'a':1}",
+        "{\"a\":1}}",
+        "\"unterminated",
+        "{\"a\":NaN}",
+        "{\"a\":01}",
+        "{\"a\":\"\\x41\"}",
+        "{\"a\":\"\u0001\"}"
+      })
   void messages_sayWhatAndWhere_withoutJavaNames(String text) {
     StrictJson parser = new StrictJson(10_000, 8);
-    JsonInputException e = catchThrowableOfType(JsonInputException.class, () -> parser.parse(utf8(text)));
+    JsonInputException e =
+        catchThrowableOfType(JsonInputException.class, () -> parser.parse(utf8(text)));
 
-    assertThat(e.getMessage()).doesNotContainPattern("(?:[a-z]+\\.){2,}[A-Z]|`|Exception|Feature|Constraints|\\[Source");
+    assertThat(e.getMessage())
+        .doesNotContainPattern("(?:[a-z]+\\.){2,}[A-Z]|`|Exception|Feature|Constraints|\\[Source");
   }
 
   @Test
   void limitMessages_nameTheLimit_notTheMethodThatSetsIt() {
     StrictJson parser = new StrictJson(100_000, 4);
-    JsonInputException number = catchThrowableOfType(JsonInputException.class, () -> parser.parse(utf8("1".repeat(2_000))));
-    JsonInputException name = catchThrowableOfType(JsonInputException.class,
-        () -> parser.parse(utf8("{\"" + "k".repeat(60_000) + "\":1}")));
+    JsonInputException number =
+        catchThrowableOfType(JsonInputException.class, () -> parser.parse(utf8("1".repeat(2_000))));
+    JsonInputException name =
+        catchThrowableOfType(
+            JsonInputException.class,
+            () -> parser.parse(utf8("{\"" + "k".repeat(60_000) + "\":1}")));
 
-    assertThat(number.getMessage()).startsWith("a number has more than 1000 digits").doesNotContain("StreamReadConstraints");
-    assertThat(name.getMessage()).startsWith("a member name is longer than 50000 characters").doesNotContain("`");
+    assertThat(number.getMessage())
+        .startsWith("a number has more than 1000 digits")
+        .doesNotContain("StreamReadConstraints");
+    assertThat(name.getMessage())
+        .startsWith("a member name is longer than 50000 characters")
+        .doesNotContain("`");
   }
 
   @Test
   void typedParse_wrongType_namesTheMember_notTheJavaType() {
-    JsonInputException e = catchThrowableOfType(JsonInputException.class,
-        () -> json.parse(utf8("{\"x\":\"one\",\"y\":2}"), Point.class));
+    JsonInputException e =
+        catchThrowableOfType(
+            JsonInputException.class,
+            () -> json.parse(utf8("{\"x\":\"one\",\"y\":2}"), Point.class));
 
     assertThat(e.getMessage()).isEqualTo("member 'x' is missing, or of the wrong type");
   }

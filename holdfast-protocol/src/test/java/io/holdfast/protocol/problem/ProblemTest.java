@@ -34,7 +34,9 @@ class ProblemTest {
 
   @Test
   void toBytes_includesInstanceWhenGiven() throws Exception {
-    Problem problem = new Problem(ProblemType.NAMESPACE_NOT_FOUND, "no namespace 'x'", "/v1/instances/i/config/x");
+    Problem problem =
+        new Problem(
+            ProblemType.NAMESPACE_NOT_FOUND, "no namespace 'x'", "/v1/instances/i/config/x");
 
     JsonNode body = MAPPER.readTree(problem.toBytes());
 
@@ -46,9 +48,10 @@ class ProblemTest {
   void toBytes_isCanonicalText() {
     Problem problem = new Problem(ProblemType.DOCUMENT_TOO_LARGE, "the body is 2000000 bytes");
 
-    assertThat(new String(problem.toBytes(), StandardCharsets.UTF_8)).isEqualTo(
-        "{\"detail\":\"the body is 2000000 bytes\",\"status\":413,\"title\":\"Document too large\","
-            + "\"type\":\"urn:holdfast:problem:document-too-large\"}");
+    assertThat(new String(problem.toBytes(), StandardCharsets.UTF_8))
+        .isEqualTo(
+            "{\"detail\":\"the body is 2000000 bytes\",\"status\":413,\"title\":\"Document too large\","
+                + "\"type\":\"urn:holdfast:problem:document-too-large\"}");
   }
 
   @Test
@@ -66,7 +69,11 @@ class ProblemTest {
     Arrays.stream(ProblemType.values()).forEach(t -> uris.add(t.uri()));
 
     assertThat(uris).hasSize(ProblemType.values().length);
-    assertThat(uris).allMatch(u -> u.startsWith(ProblemType.URI_PREFIX) && u.length() > ProblemType.URI_PREFIX.length());
+    assertThat(uris)
+        .allMatch(
+            u ->
+                u.startsWith(ProblemType.URI_PREFIX)
+                    && u.length() > ProblemType.URI_PREFIX.length());
   }
 
   @Test
@@ -83,6 +90,7 @@ class ProblemTest {
   @Test
   void constructor_rejectsNullTypeOrDetail() {
     assertThatThrownBy(() -> new Problem(null, "d")).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> new Problem(ProblemType.FORBIDDEN, null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new Problem(ProblemType.FORBIDDEN, null))
+        .isInstanceOf(NullPointerException.class);
   }
 }

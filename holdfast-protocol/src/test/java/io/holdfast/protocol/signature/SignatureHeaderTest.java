@@ -17,7 +17,10 @@ class SignatureHeaderTest {
     SignatureHeader header = new SignatureHeader("hf1-0123456789abcdef", "ed25519", SIG);
 
     assertThat(header.toHeaderValue())
-        .isEqualTo("keyid=\"hf1-0123456789abcdef\", alg=\"ed25519\", sig=:" + Base64.getEncoder().encodeToString(SIG) + ":");
+        .isEqualTo(
+            "keyid=\"hf1-0123456789abcdef\", alg=\"ed25519\", sig=:"
+                + Base64.getEncoder().encodeToString(SIG)
+                + ":");
   }
 
   @Test
@@ -35,7 +38,8 @@ class SignatureHeaderTest {
   @Test
   void parse_acceptsAnyMemberOrderCaseAndSpacing() {
     String b64 = Base64.getEncoder().encodeToString(SIG);
-    SignatureHeader parsed = SignatureHeader.parse("  SIG = :" + b64 + ": ,Alg=\"ed25519\",KEYID=\"k1\"  ");
+    SignatureHeader parsed =
+        SignatureHeader.parse("  SIG = :" + b64 + ": ,Alg=\"ed25519\",KEYID=\"k1\"  ");
 
     assertThat(parsed.keyId()).isEqualTo("k1");
     assertThat(parsed.algorithm()).isEqualTo("ed25519");
@@ -44,7 +48,8 @@ class SignatureHeaderTest {
 
   @Test
   void parse_keepsUnknownAlgorithmSoThatVerificationCanRefuseIt() {
-    assertThat(SignatureHeader.parse("keyid=\"k\", alg=\"none\", sig=::").algorithm()).isEqualTo("none");
+    assertThat(SignatureHeader.parse("keyid=\"k\", alg=\"none\", sig=::").algorithm())
+        .isEqualTo("none");
   }
 
   @Test
@@ -58,32 +63,37 @@ class SignatureHeaderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "",
-      " ",
-      "garbage",
-      "keyid=\"k\", alg=\"ed25519\"",                         // no sig
-      "alg=\"ed25519\", sig=:AAAA:",                          // no keyid
-      "keyid=\"k\", sig=:AAAA:",                              // no alg
-      "keyid=k, alg=\"ed25519\", sig=:AAAA:",                 // unquoted keyid
-      "keyid=\"k\", alg=\"ed25519\", sig=AAAA",               // sig not a byte sequence
-      "keyid=\"k\", alg=\"ed25519\", sig=:!!!!:",             // sig not base64
-      "keyid=\"k\", alg=\"ed25519\", sig=:AAAA",              // unterminated byte sequence
-      "keyid=\"k, alg=\"ed25519\", sig=:AAAA:",               // unterminated string
-      "keyid=\"k\", keyid=\"j\", alg=\"ed25519\", sig=:AAAA:", // duplicate member
-      "keyid=\"k\",, alg=\"ed25519\", sig=:AAAA:",            // empty member
-      "=\"k\", alg=\"ed25519\", sig=:AAAA:",                  // empty name
-      "keyid=\"k\", alg=\"ed25519\", sig=\"",                 // lone quote
-      "keyid=\"k\", alg=\"ed25519\", sig=:",                  // lone colon
-  })
+  @ValueSource(
+      strings = {
+        "",
+        " ",
+        "garbage",
+        "keyid=\"k\", alg=\"ed25519\"", // no sig
+        "alg=\"ed25519\", sig=:AAAA:", // no keyid
+        "keyid=\"k\", sig=:AAAA:", // no alg
+        "keyid=k, alg=\"ed25519\", sig=:AAAA:", // unquoted keyid
+        "keyid=\"k\", alg=\"ed25519\", sig=AAAA", // sig not a byte sequence
+        "keyid=\"k\", alg=\"ed25519\", sig=:!!!!:", // sig not base64
+        "keyid=\"k\", alg=\"ed25519\", sig=:AAAA", // unterminated byte sequence
+        "keyid=\"k, alg=\"ed25519\", sig=:AAAA:", // unterminated string
+        "keyid=\"k\", keyid=\"j\", alg=\"ed25519\", sig=:AAAA:", // duplicate member
+        "keyid=\"k\",, alg=\"ed25519\", sig=:AAAA:", // empty member
+        "=\"k\", alg=\"ed25519\", sig=:AAAA:", // empty name
+        "keyid=\"k\", alg=\"ed25519\", sig=\"", // lone quote
+        "keyid=\"k\", alg=\"ed25519\", sig=:", // lone colon
+      })
   void parse_malformedValue_throwsIllegalArgumentException(String value) {
-    assertThatThrownBy(() -> SignatureHeader.parse(value)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SignatureHeader.parse(value))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void constructor_rejectsNulls() {
-    assertThatThrownBy(() -> new SignatureHeader(null, "ed25519", SIG)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> new SignatureHeader("k", null, SIG)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> new SignatureHeader("k", "ed25519", null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new SignatureHeader(null, "ed25519", SIG))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new SignatureHeader("k", null, SIG))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new SignatureHeader("k", "ed25519", null))
+        .isInstanceOf(NullPointerException.class);
   }
 }

@@ -48,7 +48,8 @@ class SignaturePropertiesTest {
   }
 
   @Property
-  void parse_anyString_returnsOrThrowsIllegalArgumentExceptionOnly(@ForAll @StringLength(max = 60) String value) {
+  void parse_anyString_returnsOrThrowsIllegalArgumentExceptionOnly(
+      @ForAll @StringLength(max = 60) String value) {
     Throwable thrown = catchThrowable(() -> SignatureHeader.parse(value));
 
     if (thrown != null) {

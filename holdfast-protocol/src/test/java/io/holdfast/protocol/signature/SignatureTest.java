@@ -21,7 +21,8 @@ class SignatureTest {
   private static KeyPair otherKeyPair;
   private static DocumentSigner signer;
 
-  private static final byte[] BYTES = "{\"content\":{},\"format\":\"holdfast-envelope-1\"}".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] BYTES =
+      "{\"content\":{},\"format\":\"holdfast-envelope-1\"}".getBytes(StandardCharsets.UTF_8);
 
   @BeforeAll
   static void generateKeys() throws Exception {
@@ -44,8 +45,13 @@ class SignatureTest {
 
   @Test
   void signedEnvelope_verifiesAfterHeaderRoundTrip() throws Exception {
-    Envelope envelope = new Envelope("i", "core", 1, Instant.parse("2024-01-01T00:00:00Z"),
-        JsonMapper.builder().build().readTree("{\"b\":1,\"a\":2}"));
+    Envelope envelope =
+        new Envelope(
+            "i",
+            "core",
+            1,
+            Instant.parse("2024-01-01T00:00:00Z"),
+            JsonMapper.builder().build().readTree("{\"b\":1,\"a\":2}"));
     byte[] body = envelope.toBytes();
 
     SignatureHeader header = SignatureHeader.parse(signer.sign(body).toHeaderValue());
@@ -56,7 +62,8 @@ class SignatureTest {
   @Test
   void ed25519IsDeterministic_sameBytesGiveSameSignature() {
     assertThat(signer.sign(BYTES).signature()).isEqualTo(signer.sign(BYTES).signature());
-    assertThat(new DocumentSigner(keyPair).sign(BYTES).toHeaderValue()).isEqualTo(signer.sign(BYTES).toHeaderValue());
+    assertThat(new DocumentSigner(keyPair).sign(BYTES).toHeaderValue())
+        .isEqualTo(signer.sign(BYTES).toHeaderValue());
   }
 
   @Test
@@ -75,7 +82,10 @@ class SignatureTest {
     byte[] sig = header.signature();
     sig[10] ^= 0x01;
 
-    assertThat(signer.verificationKey().verifies(BYTES, new SignatureHeader(header.keyId(), header.algorithm(), sig)))
+    assertThat(
+            signer
+                .verificationKey()
+                .verifies(BYTES, new SignatureHeader(header.keyId(), header.algorithm(), sig)))
         .isFalse();
   }
 
@@ -84,9 +94,15 @@ class SignatureTest {
     SignatureHeader header = signer.sign(BYTES);
     byte[] truncated = java.util.Arrays.copyOf(header.signature(), 32);
 
-    assertThat(signer.verificationKey().verifies(BYTES, new SignatureHeader(header.keyId(), "ed25519", truncated)))
+    assertThat(
+            signer
+                .verificationKey()
+                .verifies(BYTES, new SignatureHeader(header.keyId(), "ed25519", truncated)))
         .isFalse();
-    assertThat(signer.verificationKey().verifies(BYTES, new SignatureHeader(header.keyId(), "ed25519", new byte[0])))
+    assertThat(
+            signer
+                .verificationKey()
+                .verifies(BYTES, new SignatureHeader(header.keyId(), "ed25519", new byte[0])))
         .isFalse();
   }
 
@@ -97,14 +113,16 @@ class SignatureTest {
 
     assertThat(signer.verificationKey().verifies(BYTES, foreign)).isFalse();
     // Even when the attacker claims our key id, the signature does not verify.
-    SignatureHeader spoofed = new SignatureHeader(signer.verificationKey().keyId(), "ed25519", foreign.signature());
+    SignatureHeader spoofed =
+        new SignatureHeader(signer.verificationKey().keyId(), "ed25519", foreign.signature());
     assertThat(signer.verificationKey().verifies(BYTES, spoofed)).isFalse();
   }
 
   @Test
   void validSignatureUnderWrongKeyId_failsVerification() {
     SignatureHeader header = signer.sign(BYTES);
-    SignatureHeader relabelled = new SignatureHeader("hf1-0000000000000000", header.algorithm(), header.signature());
+    SignatureHeader relabelled =
+        new SignatureHeader("hf1-0000000000000000", header.algorithm(), header.signature());
 
     assertThat(signer.verificationKey().verifies(BYTES, relabelled)).isFalse();
   }
@@ -139,13 +157,19 @@ class SignatureTest {
   @Test
   void keyId_isDeterministicForSameKeyAndDerivedFromItsEncoding() throws Exception {
     String id = VerificationKey.of(keyPair.getPublic()).keyId();
-    String expected = "hf1-" + HexFormat.of().formatHex(
-        MessageDigest.getInstance("SHA-256").digest(keyPair.getPublic().getEncoded())).substring(0, 16);
+    String expected =
+        "hf1-"
+            + HexFormat.of()
+                .formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(keyPair.getPublic().getEncoded()))
+                .substring(0, 16);
 
     assertThat(id).isEqualTo(expected).matches("hf1-[0-9a-f]{16}");
     assertThat(VerificationKey.of(keyPair.getPublic()).keyId()).isEqualTo(id);
     assertThat(new DocumentSigner(keyPair).verificationKey().keyId()).isEqualTo(id);
-    assertThat(VerificationKey.fromBase64(VerificationKey.of(keyPair.getPublic()).toBase64()).keyId()).isEqualTo(id);
+    assertThat(
+            VerificationKey.fromBase64(VerificationKey.of(keyPair.getPublic()).toBase64()).keyId())
+        .isEqualTo(id);
   }
 
   @Test
@@ -174,14 +198,20 @@ class SignatureTest {
 
   @Test
   void verificationKey_fromBase64RejectsGarbage() throws Exception {
-    String rsa = Base64.getEncoder().encodeToString(
-        KeyPairGenerator.getInstance("RSA").generateKeyPair().getPublic().getEncoded());
-    String ed448 = Base64.getEncoder().encodeToString(
-        KeyPairGenerator.getInstance("Ed448").generateKeyPair().getPublic().getEncoded());
+    String rsa =
+        Base64.getEncoder()
+            .encodeToString(
+                KeyPairGenerator.getInstance("RSA").generateKeyPair().getPublic().getEncoded());
+    String ed448 =
+        Base64.getEncoder()
+            .encodeToString(
+                KeyPairGenerator.getInstance("Ed448").generateKeyPair().getPublic().getEncoded());
     String truncated = signer.verificationKey().toBase64().substring(0, 20);
 
     for (String bad : new String[] {"", "not base64!", "AAAA", rsa, ed448, truncated}) {
-      assertThatThrownBy(() -> VerificationKey.fromBase64(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> VerificationKey.fromBase64(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 
@@ -200,14 +230,19 @@ class SignatureTest {
     // Ed448 keys also report the algorithm name "EdDSA"; they must not pass as Ed25519 keys.
     KeyPair ed448 = KeyPairGenerator.getInstance("Ed448").generateKeyPair();
 
-    assertThatThrownBy(() -> new DocumentSigner(ed448)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new DocumentSigner(ed448))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void verificationKeyOfNonEd25519Key_neverVerifies() throws Exception {
-    VerificationKey rsaKey = VerificationKey.of(KeyPairGenerator.getInstance("RSA").generateKeyPair().getPublic());
+    VerificationKey rsaKey =
+        VerificationKey.of(KeyPairGenerator.getInstance("RSA").generateKeyPair().getPublic());
     SignatureHeader header = signer.sign(BYTES);
 
-    assertThat(rsaKey.verifies(BYTES, new SignatureHeader(rsaKey.keyId(), "ed25519", header.signature()))).isFalse();
+    assertThat(
+            rsaKey.verifies(
+                BYTES, new SignatureHeader(rsaKey.keyId(), "ed25519", header.signature())))
+        .isFalse();
   }
 }

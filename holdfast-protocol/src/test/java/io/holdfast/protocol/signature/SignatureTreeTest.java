@@ -39,7 +39,9 @@ class SignatureTreeTest {
     for (int i = 0; i < size; i++) {
       SignatureHeader header = SignatureHeader.parse(headers.get(i).toHeaderValue());
       assertThat(header.algorithm()).isEqualTo("ed25519-tree");
-      assertThat(signer.verificationKey().verifies(bodies.get(i), header)).as("document %d of %d", i, size).isTrue();
+      assertThat(signer.verificationKey().verifies(bodies.get(i), header))
+          .as("document %d of %d", i, size)
+          .isTrue();
     }
   }
 
@@ -47,9 +49,14 @@ class SignatureTreeTest {
   void aTreeCostsOneSignature_everyHeaderCarriesTheSameOne() {
     List<SignatureHeader> headers = SignatureTree.sign(signer, digests(bodies(50)));
 
-    assertThat(headers.stream().map(h -> java.util.Base64.getEncoder().encodeToString(h.signature())).distinct()).hasSize(1);
+    assertThat(
+            headers.stream()
+                .map(h -> java.util.Base64.getEncoder().encodeToString(h.signature()))
+                .distinct())
+        .hasSize(1);
     // A proof has one step per level at most: 50 leaves make 6 levels above them.
-    assertThat(headers).allSatisfy(h -> assertThat(h.proof().length).isLessThanOrEqualTo(6 * 33).isPositive());
+    assertThat(headers)
+        .allSatisfy(h -> assertThat(h.proof().length).isLessThanOrEqualTo(6 * 33).isPositive());
   }
 
   @Test
@@ -113,7 +120,8 @@ class SignatureTreeTest {
     byte[] ragged = java.util.Arrays.copyOf(proof, proof.length - 1);
 
     for (byte[] forged : List.of(flipped, sibling, shorter, badSide, ragged)) {
-      SignatureHeader forgedHeader = new SignatureHeader(header.keyId(), header.algorithm(), header.signature(), forged);
+      SignatureHeader forgedHeader =
+          new SignatureHeader(header.keyId(), header.algorithm(), header.signature(), forged);
       assertThat(signer.verificationKey().verifies(bodies.get(4), forgedHeader)).isFalse();
     }
   }
@@ -124,8 +132,14 @@ class SignatureTreeTest {
     SignatureHeader header = SignatureTree.sign(signer, digests(List.of(body))).get(0);
     byte[] huge = new byte[(SignatureTree.MAX_STEPS + 1) * 33];
 
-    assertThat(signer.verificationKey().verifies(body,
-        new SignatureHeader(header.keyId(), header.algorithm(), header.signature(), huge))).isFalse();
+    assertThat(
+            signer
+                .verificationKey()
+                .verifies(
+                    body,
+                    new SignatureHeader(
+                        header.keyId(), header.algorithm(), header.signature(), huge)))
+        .isFalse();
   }
 
   @Test
@@ -134,24 +148,51 @@ class SignatureTreeTest {
     SignatureHeader tree = SignatureTree.sign(signer, digests(bodies)).get(1);
     SignatureHeader plain = signer.sign(bodies.get(1));
 
-    assertThat(signer.verificationKey().verifies(bodies.get(1),
-        new SignatureHeader(tree.keyId(), SignatureHeader.ED25519, tree.signature(), tree.proof()))).isFalse();
-    assertThat(signer.verificationKey().verifies(bodies.get(1),
-        new SignatureHeader(tree.keyId(), SignatureHeader.ED25519, tree.signature()))).isFalse();
-    assertThat(signer.verificationKey().verifies(bodies.get(1),
-        new SignatureHeader(plain.keyId(), SignatureHeader.ED25519, plain.signature(), tree.proof()))).isFalse();
+    assertThat(
+            signer
+                .verificationKey()
+                .verifies(
+                    bodies.get(1),
+                    new SignatureHeader(
+                        tree.keyId(), SignatureHeader.ED25519, tree.signature(), tree.proof())))
+        .isFalse();
+    assertThat(
+            signer
+                .verificationKey()
+                .verifies(
+                    bodies.get(1),
+                    new SignatureHeader(tree.keyId(), SignatureHeader.ED25519, tree.signature())))
+        .isFalse();
+    assertThat(
+            signer
+                .verificationKey()
+                .verifies(
+                    bodies.get(1),
+                    new SignatureHeader(
+                        plain.keyId(), SignatureHeader.ED25519, plain.signature(), tree.proof())))
+        .isFalse();
     // A one-document tree has no proof, yet its signature is over the root, not the body.
     SignatureHeader single = SignatureTree.sign(signer, digests(List.of(bodies.get(0)))).get(0);
-    assertThat(signer.verificationKey().verifies(bodies.get(0),
-        new SignatureHeader(single.keyId(), SignatureHeader.ED25519, single.signature()))).isFalse();
+    assertThat(
+            signer
+                .verificationKey()
+                .verifies(
+                    bodies.get(0),
+                    new SignatureHeader(
+                        single.keyId(), SignatureHeader.ED25519, single.signature())))
+        .isFalse();
   }
 
   @Test
   void anotherKeysTree_doesNotVerify() {
     List<byte[]> bodies = bodies(4);
     SignatureHeader header = SignatureTree.sign(otherSigner, digests(bodies)).get(0);
-    SignatureHeader claimed = new SignatureHeader(signer.verificationKey().keyId(), header.algorithm(),
-        header.signature(), header.proof());
+    SignatureHeader claimed =
+        new SignatureHeader(
+            signer.verificationKey().keyId(),
+            header.algorithm(),
+            header.signature(),
+            header.proof());
 
     assertThat(signer.verificationKey().verifies(bodies.get(0), header)).isFalse();
     assertThat(signer.verificationKey().verifies(bodies.get(0), claimed)).isFalse();
@@ -160,7 +201,9 @@ class SignatureTreeTest {
   private static List<byte[]> bodies(int n) {
     List<byte[]> bodies = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      bodies.add(("{\"content\":{\"n\":" + i + "},\"instance\":\"i-" + i + "\"}").getBytes(StandardCharsets.UTF_8));
+      bodies.add(
+          ("{\"content\":{\"n\":" + i + "},\"instance\":\"i-" + i + "\"}")
+              .getBytes(StandardCharsets.UTF_8));
     }
     return bodies;
   }

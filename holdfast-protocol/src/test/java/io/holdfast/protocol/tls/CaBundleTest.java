@@ -14,8 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Reading a PEM bundle of authorities into an SSL context, and the errors that name the file. */
 class CaBundleTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aBundleOfTwoAuthorities_makesAContext() throws Exception {
@@ -30,14 +29,19 @@ class CaBundleTest {
   @Test
   void aMissingFile_anEmptyOne_orGarbage_isRefusedNamingTheFile() throws Exception {
     Path missing = dir.resolve("missing.pem");
-    assertThatThrownBy(() -> CaBundle.sslContext(missing)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> CaBundle.sslContext(missing))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("cannot read the CA bundle " + missing);
     Path empty = Files.writeString(dir.resolve("empty.pem"), "");
-    assertThatThrownBy(() -> CaBundle.sslContext(empty)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> CaBundle.sslContext(empty))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("the CA bundle " + empty + " holds no certificate");
-    Path garbage = Files.writeString(dir.resolve("garbage.pem"), "-----BEGIN CERTIFICATE-----\nnot base64\n"
-        + "-----END CERTIFICATE-----\n");
-    assertThatThrownBy(() -> CaBundle.sslContext(garbage)).isInstanceOf(IllegalArgumentException.class)
+    Path garbage =
+        Files.writeString(
+            dir.resolve("garbage.pem"),
+            "-----BEGIN CERTIFICATE-----\nnot base64\n" + "-----END CERTIFICATE-----\n");
+    assertThatThrownBy(() -> CaBundle.sslContext(garbage))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("the CA bundle " + garbage + " is not a PEM certificate bundle");
   }
 
@@ -45,9 +49,31 @@ class CaBundleTest {
   private String authority(String name) throws Exception {
     Path store = dir.resolve(name + ".p12");
     Path pem = dir.resolve(name + ".pem");
-    keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name,
-        "-ext", "bc:c", "-validity", "2", "-keystore", store.toString());
-    keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", store.toString(), "-file", pem.toString());
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "ca",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=" + name,
+        "-ext",
+        "bc:c",
+        "-validity",
+        "2",
+        "-keystore",
+        store.toString());
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "ca",
+        "-keystore",
+        store.toString(),
+        "-file",
+        pem.toString());
     return Files.readString(pem);
   }
 

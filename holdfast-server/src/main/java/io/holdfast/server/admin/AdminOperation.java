@@ -8,11 +8,11 @@ import io.holdfast.server.model.Role;
  * Every admin operation, declared once: its method and path in the admin API, the least role it
  * needs, and whether it writes. The API registers its routes from this table and its gate checks
  * the role and, after a successful write, waits until this replica serves it; the console's pages
- * and actions name the same operations, so a role cannot differ between the two. An operation
- * added without a role does not compile; one added without a route or a test fails a test.
+ * and actions name the same operations, so a role cannot differ between the two. An operation added
+ * without a role does not compile; one added without a route or a test fails a test.
  *
- * <p>Two operations share {@code PATCH /v1/admin/instances/{id}}: which one a request is depends
- * on its body (a ring move or labels), so that route names both and its handler decides.
+ * <p>Two operations share {@code PATCH /v1/admin/instances/{id}}: which one a request is depends on
+ * its body (a ring move or labels), so that route names both and its handler decides.
  */
 public enum AdminOperation {
   LIST_RINGS("GET", "/v1/admin/rings", Role.VIEWER, Access.READS),
@@ -27,7 +27,8 @@ public enum AdminOperation {
   PROMOTE_CHANGE("POST", "/v1/admin/changes/{id}/promote", Role.PUBLISHER, Access.WRITES),
   PAUSE_CHANGE("POST", "/v1/admin/changes/{id}/pause", Role.PUBLISHER, Access.WRITES),
   RESUME_CHANGE("POST", "/v1/admin/changes/{id}/resume", Role.PUBLISHER, Access.WRITES),
-  BACK_OUT_CHANGE("POST", "/v1/admin/changes/{id}/backout", Role.PUBLISHER, Access.WRITES_WITH_REASON),
+  BACK_OUT_CHANGE(
+      "POST", "/v1/admin/changes/{id}/backout", Role.PUBLISHER, Access.WRITES_WITH_REASON),
   HOTFIX_CHANGE("POST", "/v1/admin/changes/{id}/hotfix", Role.ADMIN, Access.WRITES_WITH_REASON),
   CANCEL_CHANGE("POST", "/v1/admin/changes/{id}/cancel", Role.EDITOR, Access.WRITES_WITH_REASON),
   GET_CHANGE("GET", "/v1/admin/changes/{id}", Role.VIEWER, Access.READS),
@@ -39,7 +40,8 @@ public enum AdminOperation {
 
   LIST_INSTANCES("GET", "/v1/admin/instances", Role.VIEWER, Access.READS),
   CREATE_INSTANCE("POST", "/v1/admin/instances", Role.EDITOR, Access.WRITES),
-  ROTATE_INSTANCE_CREDENTIAL("POST", "/v1/admin/instances/{id}/credential", Role.ADMIN, Access.WRITES),
+  ROTATE_INSTANCE_CREDENTIAL(
+      "POST", "/v1/admin/instances/{id}/credential", Role.ADMIN, Access.WRITES),
   GET_HEARTBEAT("GET", "/v1/admin/instances/{id}/heartbeat", Role.VIEWER, Access.READS),
   GET_INSTANCE("GET", "/v1/admin/instances/{id}", Role.VIEWER, Access.READS),
   /** Labels, which no document reads. */
@@ -92,8 +94,8 @@ public enum AdminOperation {
   GET_FLEET_INSTANCE("GET", "/v1/admin/fleet/{id}", Role.VIEWER, Access.READS);
 
   /**
-   * The most characters of any text an operator writes into the record: a description, a
-   * publish message, a reason, a comment. The API and the console both hold to it.
+   * The most characters of any text an operator writes into the record: a description, a publish
+   * message, a reason, a comment. The API and the console both hold to it.
    */
   public static final int MAX_TEXT = 1000;
 

@@ -2,10 +2,13 @@ package io.holdfast.server.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.problem.ProblemException;
-import io.holdfast.server.admin.AdminOperation;
+import io.holdfast.server.instance.Instance;
 import io.holdfast.server.model.Names;
 import io.holdfast.server.model.Scope;
+import io.holdfast.server.namespace.Draft;
+import io.holdfast.server.namespace.LayerVersion;
+import io.holdfast.server.namespace.Namespace;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.rollout.ChangeEdit;
 import io.holdfast.server.rollout.ChangeRequest;
 import io.holdfast.server.rollout.ChangeState;
@@ -16,10 +19,6 @@ import io.holdfast.server.rollout.RolloutStore;
 import io.holdfast.server.snapshot.SnapshotBuilder;
 import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.store.HistoryEntry;
-import io.holdfast.server.instance.Instance;
-import io.holdfast.server.namespace.Draft;
-import io.holdfast.server.namespace.LayerVersion;
-import io.holdfast.server.namespace.Namespace;
 import io.holdfast.server.store.PublishResult;
 import io.holdfast.server.store.RingLayer;
 import io.holdfast.server.subscription.SubscriptionsDocument;
@@ -31,11 +30,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What operators do with namespaces, checked before the store is asked, as {@link Changes} does
- * for change requests: names and descriptions, drafts, a direct publish that answers to the
- * namespace's JSON Schema, and a schema that what is served now (and what is rolling out) must
- * already satisfy. The admin API and the console both call it, so neither holds a copy of a
- * rule. Thread-safe.
+ * What operators do with namespaces, checked before the store is asked, as {@link Changes} does for
+ * change requests: names and descriptions, drafts, a direct publish that answers to the namespace's
+ * JSON Schema, and a schema that what is served now (and what is rolling out) must already satisfy.
+ * The admin API and the console both call it, so neither holds a copy of a rule. Thread-safe.
  */
 public final class NamespaceService {
 
@@ -63,8 +61,12 @@ public final class NamespaceService {
    */
   public Namespace require(String name) {
     Names.require("namespace name", name);
-    return store.findNamespace(name)
-        .orElseThrow(() -> new ProblemException(ProblemType.NAMESPACE_NOT_FOUND, "namespace '" + name + "' does not exist"));
+    return store
+        .findNamespace(name)
+        .orElseThrow(
+            () ->
+                new ProblemException(
+                    ProblemType.NAMESPACE_NOT_FOUND, "namespace '" + name + "' does not exist"));
   }
 
   /**
@@ -74,25 +76,36 @@ public final class NamespaceService {
   public Namespace create(String name, String description, String actor) {
     Names.require("namespace name", name);
     if (RESERVED.contains(name)) {
-      throw new ProblemException(ProblemType.INVALID_NAME, "namespace name '" + name + "' is reserved");
+      throw new ProblemException(
+          ProblemType.INVALID_NAME, "namespace name '" + name + "' is reserved");
     }
     if (description.length() > AdminOperation.MAX_TEXT) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST,
+      throw new ProblemException(
+          ProblemType.INVALID_REQUEST,
           "member 'description' is longer than " + AdminOperation.MAX_TEXT + " characters");
     }
     return store.createNamespace(name, description, actor);
   }
 
-  /** Whether operators edit the namespace's layers; {@code subscriptions} is built from subscriptions. */
+  /**
+   * Whether operators edit the namespace's layers; {@code subscriptions} is built from
+   * subscriptions.
+   */
   public static boolean editable(String namespace) {
     return !namespace.equals(SubscriptionsDocument.NAMESPACE);
   }
 
-  /** @throws ProblemException {@code INVALID_NAME} if the namespace's layers are not edited by hand */
+  /**
+   * @throws ProblemException {@code INVALID_NAME} if the namespace's layers are not edited by hand
+   */
   public static void requireEditable(String namespace) {
     if (!editable(namespace)) {
-      throw new ProblemException(ProblemType.INVALID_NAME, "namespace '" + namespace + "' is built from subscriptions;"
-          + " change subscriptions through the subscription API");
+      throw new ProblemException(
+          ProblemType.INVALID_NAME,
+          "namespace '"
+              + namespace
+              + "' is built from subscriptions;"
+              + " change subscriptions through the subscription API");
     }
   }
 
@@ -123,7 +136,8 @@ public final class NamespaceService {
    *
    * @param expectedVersion the draft version the editor staged from, or {@code null}
    */
-  public Draft stage(String namespace, Scope scope, JsonNode content, String actor, Long expectedVersion) {
+  public Draft stage(
+      String namespace, Scope scope, JsonNode content, String actor, Long expectedVersion) {
     return store.putDraft(namespace, scope, content, actor, expectedVersion);
   }
 
@@ -146,8 +160,10 @@ public final class NamespaceService {
     if (!staged.isEmpty()) {
       List<String> violations = changes.schemaViolations(staged);
       if (!violations.isEmpty()) {
-        throw new ProblemException(ProblemType.SCHEMA_VIOLATION,
-            "publishing would break the namespace's JSON Schema; nothing was published: " + String.join("; ", violations));
+        throw new ProblemException(
+            ProblemType.SCHEMA_VIOLATION,
+            "publishing would break the namespace's JSON Schema; nothing was published: "
+                + String.join("; ", violations));
       }
     }
     return store.publish(namespace, scopes, message, actor);
@@ -170,15 +186,23 @@ public final class NamespaceService {
     NamespaceSchema compiled = NamespaceSchema.of(schema);
     List<String> violations = DryRun.violations(namespace, compiled, List.of(), store);
     if (!violations.isEmpty()) {
-      throw new ProblemException(ProblemType.SCHEMA_VIOLATION, "what namespace '" + namespace
-          + "' serves now breaks this schema; fix the documents first: " + String.join("; ", violations));
+      throw new ProblemException(
+          ProblemType.SCHEMA_VIOLATION,
+          "what namespace '"
+              + namespace
+              + "' serves now breaks this schema; fix the documents first: "
+              + String.join("; ", violations));
     }
     // Approved and rolling-out changes were checked against the old schema (or none); they must
     // not complete into documents the new one forbids.
-    List<String> inFlight = DryRun.violations(namespace, compiled, DryRun.withInFlight(List.of(), rollouts), store);
+    List<String> inFlight =
+        DryRun.violations(namespace, compiled, DryRun.withInFlight(List.of(), rollouts), store);
     if (!inFlight.isEmpty()) {
-      throw new ProblemException(ProblemType.SCHEMA_VIOLATION, "approved or rolling-out changes would break this"
-          + " schema once they complete; back them out or cancel them first: " + String.join("; ", inFlight));
+      throw new ProblemException(
+          ProblemType.SCHEMA_VIOLATION,
+          "approved or rolling-out changes would break this"
+              + " schema once they complete; back them out or cancel them first: "
+              + String.join("; ", inFlight));
     }
     rollouts.setNamespaceSchema(namespace, schema, actor);
   }
@@ -187,10 +211,16 @@ public final class NamespaceService {
     rollouts.setNamespaceSchema(namespace, null, actor);
   }
 
-  /** Drafted, approved and rolling-out changes that edit the namespace, among the newest {@code limit}. */
+  /**
+   * Drafted, approved and rolling-out changes that edit the namespace, among the newest {@code
+   * limit}.
+   */
   public List<ChangeRequest> inFlight(String namespace, int limit) {
-    return changes.list(List.of(ChangeState.DRAFT, ChangeState.APPROVED, ChangeState.ROLLING_OUT), limit).stream()
-        .filter(c -> c.namespaces().contains(namespace)).toList();
+    return changes
+        .list(List.of(ChangeState.DRAFT, ChangeState.APPROVED, ChangeState.ROLLING_OUT), limit)
+        .stream()
+        .filter(c -> c.namespaces().contains(namespace))
+        .toList();
   }
 
   /**
@@ -214,7 +244,10 @@ public final class NamespaceService {
         layerIn(namespace, Scope.instance(instance.id()), revision, rollout));
   }
 
-  private LayerVersion layerIn(String namespace, Scope scope, long revision, Map<Scope, LayerVersion> rollout) {
-    return rollout.containsKey(scope) ? rollout.get(scope) : store.layerAt(namespace, scope, revision).orElse(null);
+  private LayerVersion layerIn(
+      String namespace, Scope scope, long revision, Map<Scope, LayerVersion> rollout) {
+    return rollout.containsKey(scope)
+        ? rollout.get(scope)
+        : store.layerAt(namespace, scope, revision).orElse(null);
   }
 }

@@ -5,10 +5,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What runs after an admin write succeeds and before its answer goes out: this replica reloads
- * its snapshot, so that whoever wrote is served the write at once by the replica they wrote
- * through. The admin API's gate and the console's actions both call it, for every operation the
- * table says writes; no handler does. Thread-safe.
+ * What runs after an admin write succeeds and before its answer goes out: this replica reloads its
+ * snapshot, so that whoever wrote is served the write at once by the replica they wrote through.
+ * The admin API's gate and the console's actions both call it, for every operation the table says
+ * writes; no handler does. Thread-safe.
  */
 public final class ReadYourWrites {
 
@@ -28,8 +28,8 @@ public final class ReadYourWrites {
   }
 
   /**
-   * Refreshes the snapshot (one query when nothing was published). A failure does not undo or
-   * fail the write: the poller retries, and the write is already durable.
+   * Refreshes the snapshot (one query when nothing was published). A failure does not undo or fail
+   * the write: the poller retries, and the write is already durable.
    */
   private void serveNow() {
     try {

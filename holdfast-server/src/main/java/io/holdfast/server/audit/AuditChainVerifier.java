@@ -1,16 +1,15 @@
 package io.holdfast.server.audit;
 
 /**
- * Walks the audit log row by row, in {@code seq} order, and remembers the first row that breaks
- * the chain: a hash that does not match the row's content (the row was edited), a
- * {@code prevHash} that is not the hash of the row before (a row was removed or inserted), or a
- * gap in {@code seq}. Fed one row at a time so that a long log needs no memory.
+ * Walks the audit log row by row, in {@code seq} order, and remembers the first row that breaks the
+ * chain: a hash that does not match the row's content (the row was edited), a {@code prevHash} that
+ * is not the hash of the row before (a row was removed or inserted), or a gap in {@code seq}. Fed
+ * one row at a time so that a long log needs no memory.
  *
- * <p>A walk starts either at row 1 ({@link #AuditChainVerifier()}) or at a checkpoint
- * ({@link #from}): the last row an earlier walk found intact. Such a walk is fed that row first,
- * then the rows after it; the rows before it are taken as verified. The checkpoint row must still
- * be there with the same hash, so a rewritten or truncated tail is found too. Not thread-safe;
- * one per walk.
+ * <p>A walk starts either at row 1 ({@link #AuditChainVerifier()}) or at a checkpoint ({@link
+ * #from}): the last row an earlier walk found intact. Such a walk is fed that row first, then the
+ * rows after it; the rows before it are taken as verified. The checkpoint row must still be there
+ * with the same hash, so a rewritten or truncated tail is found too. Not thread-safe; one per walk.
  */
 public final class AuditChainVerifier {
 
@@ -57,18 +56,33 @@ public final class AuditChainVerifier {
     checked++;
     read++;
     if (brokenAt == null) {
-      String recomputed = AuditHash.of(entry.seq(), entry.at(), entry.actor(), entry.action(), entry.target(),
-          beforeText, afterText, entry.prevHash());
+      String recomputed =
+          AuditHash.of(
+              entry.seq(),
+              entry.at(),
+              entry.actor(),
+              entry.action(),
+              entry.target(),
+              beforeText,
+              afterText,
+              entry.prevHash());
       if (entry.seq() != expectedSeq) {
-        fail(entry.seq(), "expected row " + expectedSeq + " but found row " + entry.seq()
-            + ": rows are missing");
+        fail(
+            entry.seq(),
+            "expected row " + expectedSeq + " but found row " + entry.seq() + ": rows are missing");
       } else if (!entry.prevHash().equals(previousHash)) {
-        fail(entry.seq(), "its prevHash does not match the hash of the row before: a row was removed, inserted or"
-            + " rewritten before it");
+        fail(
+            entry.seq(),
+            "its prevHash does not match the hash of the row before: a row was removed, inserted or"
+                + " rewritten before it");
       } else if (!recomputed.equals(entry.hash())) {
-        fail(entry.seq(), "its content does not match its hash: the row was changed after it was written");
+        fail(
+            entry.seq(),
+            "its content does not match its hash: the row was changed after it was written");
       } else if (read == 1 && anchor != null && !anchor.hash().equals(entry.hash())) {
-        fail(entry.seq(), "its hash is not the one it had when it was verified: the row was rewritten since");
+        fail(
+            entry.seq(),
+            "its hash is not the one it had when it was verified: the row was rewritten since");
       } else {
         last = new AuditCheckpoint(entry.seq(), entry.prevHash(), entry.hash());
       }
@@ -79,14 +93,18 @@ public final class AuditChainVerifier {
 
   public AuditVerification result() {
     if (anchor != null && read == 0 && brokenAt == null) {
-      fail(anchor.seq(), "row " + anchor.seq() + " was verified before but is gone: rows were removed from the end");
+      fail(
+          anchor.seq(),
+          "row "
+              + anchor.seq()
+              + " was verified before but is gone: rows were removed from the end");
     }
     return new AuditVerification(checked, read, brokenAt, problem, previousHash);
   }
 
   /**
-   * Where the next walk may start: the last row of this walk if the chain held throughout,
-   * {@code null} if it broke (the next walk then meets the break again) or the log is empty.
+   * Where the next walk may start: the last row of this walk if the chain held throughout, {@code
+   * null} if it broke (the next walk then meets the break again) or the log is empty.
    */
   public AuditCheckpoint checkpoint() {
     return brokenAt == null ? (last != null ? last : anchor) : null;

@@ -3,9 +3,9 @@ package io.holdfast.server.audit;
 import java.util.Objects;
 
 /**
- * The last row of the audit chain that a walk found intact: where the next incremental walk
- * starts. The next walk reads this row again and requires the same hash, so a row rewritten or
- * a tail cut off at the checkpoint is still found.
+ * The last row of the audit chain that a walk found intact: where the next incremental walk starts.
+ * The next walk reads this row again and requires the same hash, so a row rewritten or a tail cut
+ * off at the checkpoint is still found.
  *
  * @param seq the row's {@code seq}
  * @param prevHash its {@code prevHash}

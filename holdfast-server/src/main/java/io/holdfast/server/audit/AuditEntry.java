@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One row of the audit log: who did what to which target, the target before and after, and the
- * hash chain that makes rows tamper-evident.
+ * One row of the audit log: who did what to which target, the target before and after, and the hash
+ * chain that makes rows tamper-evident.
  *
  * @param seq position in the log, from 1, without gaps
  * @param actor the credential that acted ({@code admin:<name>}), as in the revision log
@@ -18,8 +18,15 @@ import java.util.Objects;
  * @param hash {@link AuditHash#of} over all the fields above
  */
 public record AuditEntry(
-    long seq, Instant at, String actor, String action, String target, JsonNode before, JsonNode after,
-    String prevHash, String hash) {
+    long seq,
+    Instant at,
+    String actor,
+    String action,
+    String target,
+    JsonNode before,
+    JsonNode after,
+    String prevHash,
+    String hash) {
 
   public AuditEntry {
     Objects.requireNonNull(at, "at");

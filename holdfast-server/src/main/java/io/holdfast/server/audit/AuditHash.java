@@ -11,11 +11,11 @@ import java.time.Instant;
 import java.util.HexFormat;
 
 /**
- * The hash of an audit row: SHA-256, in lower-case hex, over the canonical JSON of
- * {@code {"action","actor","after","at","before","prevHash","seq","target"}}, where
- * {@code before} and {@code after} are the canonical JSON texts as stored (or {@code null}) and
- * {@code at} is the ISO-8601 instant as stored. Hashing the stored text rather than a parsed
- * value keeps the hash independent of how a JSON library reads numbers back. Stateless.
+ * The hash of an audit row: SHA-256, in lower-case hex, over the canonical JSON of {@code
+ * {"action","actor","after","at","before","prevHash","seq","target"}}, where {@code before} and
+ * {@code after} are the canonical JSON texts as stored (or {@code null}) and {@code at} is the
+ * ISO-8601 instant as stored. Hashing the stored text rather than a parsed value keeps the hash
+ * independent of how a JSON library reads numbers back. Stateless.
  */
 public final class AuditHash {
 
@@ -26,7 +26,13 @@ public final class AuditHash {
 
   /** The hash of a row with these fields. */
   public static String of(
-      long seq, Instant at, String actor, String action, String target, String beforeText, String afterText,
+      long seq,
+      Instant at,
+      String actor,
+      String action,
+      String target,
+      String beforeText,
+      String afterText,
       String prevHash) {
     ObjectNode row = JsonNodeFactory.instance.objectNode();
     row.put("seq", seq);

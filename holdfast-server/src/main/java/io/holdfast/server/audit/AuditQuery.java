@@ -5,8 +5,8 @@ import java.time.Instant;
 /**
  * Which audit rows to read, newest first; a {@code null} field does not filter.
  *
- * @param target exact target, such as {@code subscription:<id>}, or a prefix ending in
- *     {@code :} ({@code subscription:}) for every target of a kind
+ * @param target exact target, such as {@code subscription:<id>}, or a prefix ending in {@code :}
+ *     ({@code subscription:}) for every target of a kind
  * @param since rows at or after this instant
  * @param limit at most this many rows
  */

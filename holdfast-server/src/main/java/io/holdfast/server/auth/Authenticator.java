@@ -1,8 +1,8 @@
 package io.holdfast.server.auth;
 
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.model.Role;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.store.AdminCredential;
 import java.time.Clock;
@@ -13,14 +13,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Resolves a bearer token to a {@link Principal} using the snapshot only, so authentication,
- * like reads, keeps working while the database is down. Thread-safe.
+ * Resolves a bearer token to a {@link Principal} using the snapshot only, so authentication, like
+ * reads, keeps working while the database is down. Thread-safe.
  *
- * <p>An admin credential that is revoked or has expired (by the injected clock) is refused
- * exactly as an unknown token is: the answer does not tell a holder of a dead token anything.
- * A revocation or rotation reaches every replica with the snapshot that carries it: at once on
- * the replica that made it, within one {@code refresh-interval} on the others. Each accepted
- * admin token is noted in {@link CredentialUse}, which writes last-use times in batches.
+ * <p>An admin credential that is revoked or has expired (by the injected clock) is refused exactly
+ * as an unknown token is: the answer does not tell a holder of a dead token anything. A revocation
+ * or rotation reaches every replica with the snapshot that carries it: at once on the replica that
+ * made it, within one {@code refresh-interval} on the others. Each accepted admin token is noted in
+ * {@link CredentialUse}, which writes last-use times in batches.
  */
 public final class Authenticator {
 
@@ -44,11 +44,14 @@ public final class Authenticator {
       throw new ProblemException(ProblemType.UNAUTHENTICATED, "send Authorization: Bearer <token>");
     }
     if (authorization.size() > 1) {
-      throw new ProblemException(ProblemType.UNAUTHENTICATED, "send exactly one Authorization header");
+      throw new ProblemException(
+          ProblemType.UNAUTHENTICATED, "send exactly one Authorization header");
     }
     String value = authorization.get(0);
-    if (value.length() > MAX_AUTHORIZATION_LENGTH || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw new ProblemException(ProblemType.UNAUTHENTICATED, "the Authorization scheme must be Bearer");
+    if (value.length() > MAX_AUTHORIZATION_LENGTH
+        || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw new ProblemException(
+          ProblemType.UNAUTHENTICATED, "the Authorization scheme must be Bearer");
     }
     String token = value.substring(7).strip();
     String hash = CredentialTokens.hash(token);
@@ -58,7 +61,8 @@ public final class Authenticator {
     }
     Optional<AdminCredential> admin = liveAdmin(snapshot, hash);
     if (admin.isPresent()) {
-      return new Principal.AdminPrincipal(admin.get().name(), admin.get().role(), admin.get().expiresAt());
+      return new Principal.AdminPrincipal(
+          admin.get().name(), admin.get().role(), admin.get().expiresAt());
     }
     throw new ProblemException(ProblemType.UNAUTHENTICATED, "the bearer token is not valid");
   }
@@ -87,8 +91,8 @@ public final class Authenticator {
   }
 
   /**
-   * The admin credential whose token has this hash but which no longer works (revoked or
-   * expired), for the audit log of a refused login; empty for a live or unknown token.
+   * The admin credential whose token has this hash but which no longer works (revoked or expired),
+   * for the audit log of a refused login; empty for a live or unknown token.
    */
   public Optional<AdminCredential> deadAdmin(EffectiveSnapshot snapshot, String tokenHash) {
     AdminCredential admin = snapshot.adminsByCredential().get(tokenHash);
@@ -105,9 +109,16 @@ public final class Authenticator {
       if (admin.role().includes(role)) {
         return admin;
       }
-      throw new ProblemException(ProblemType.FORBIDDEN,
-          "this needs the " + role.wireName() + " role; credential '" + admin.name() + "' has " + admin.role().wireName());
+      throw new ProblemException(
+          ProblemType.FORBIDDEN,
+          "this needs the "
+              + role.wireName()
+              + " role; credential '"
+              + admin.name()
+              + "' has "
+              + admin.role().wireName());
     }
-    throw new ProblemException(ProblemType.FORBIDDEN, "instance credentials cannot use the admin API");
+    throw new ProblemException(
+        ProblemType.FORBIDDEN, "instance credentials cannot use the admin API");
   }
 }

@@ -7,14 +7,15 @@ import java.util.Base64;
 
 /**
  * Bearer tokens: 256 random bits with a prefix that says what they are for ({@code hfi_} for
- * instances, {@code hfa_} for admins), so a leaked token is recognisable in a secret scanner.
- * Only the SHA-256 of a token is stored; with 256 bits of entropy a fast hash is enough, as
- * nothing can be guessed. Thread-safe.
+ * instances, {@code hfa_} for admins), so a leaked token is recognisable in a secret scanner. Only
+ * the SHA-256 of a token is stored; with 256 bits of entropy a fast hash is enough, as nothing can
+ * be guessed. Thread-safe.
  */
 public final class CredentialTokens {
 
   /** Prefix of instance tokens. */
   public static final String INSTANCE_PREFIX = "hfi_";
+
   /** Prefix of admin tokens. */
   public static final String ADMIN_PREFIX = "hfa_";
 

@@ -15,10 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * When each admin credential was last used, remembered in memory and written to the store in one
  * batch per {@link #FLUSH_INTERVAL}: at most one store write a minute per credential and replica,
- * however busy the credential, and none on the request's path. A request is never slowed or
- * failed by this bookkeeping; a failed flush keeps its times for the next one. The store keeps the
- * latest time any replica reported; {@link #pending()} lets a listing show this replica's newer
- * ones before they are written. Thread-safe.
+ * however busy the credential, and none on the request's path. A request is never slowed or failed
+ * by this bookkeeping; a failed flush keeps its times for the next one. The store keeps the latest
+ * time any replica reported; {@link #pending()} lets a listing show this replica's newer ones
+ * before they are written. Thread-safe.
  */
 public final class CredentialUse implements AutoCloseable {
 
@@ -75,19 +75,25 @@ public final class CredentialUse implements AutoCloseable {
     if (flusher != null) {
       throw new IllegalStateException("already started");
     }
-    flusher = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "holdfast-credential-use");
-      t.setDaemon(true);
-      return t;
-    });
-    flusher.scheduleWithFixedDelay(this::flushQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    flusher =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "holdfast-credential-use");
+              t.setDaemon(true);
+              return t;
+            });
+    flusher.scheduleWithFixedDelay(
+        this::flushQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void flushQuietly() {
     try {
       flush();
     } catch (RuntimeException e) {
-      LOG.warn("cannot record when admin credentials were last used; retrying in {}: {}", FLUSH_INTERVAL, e.getMessage());
+      LOG.warn(
+          "cannot record when admin credentials were last used; retrying in {}: {}",
+          FLUSH_INTERVAL,
+          e.getMessage());
     }
   }
 

@@ -20,8 +20,8 @@ public sealed interface Principal permits Principal.InstancePrincipal, Principal
   /**
    * An admin credential.
    *
-   * @param expiresAt when the credential stops working, or {@code null} for never; a long wait
-   *     (a watch) ends there
+   * @param expiresAt when the credential stops working, or {@code null} for never; a long wait (a
+   *     watch) ends there
    */
   record AdminPrincipal(String name, Role role, Instant expiresAt) implements Principal {
 

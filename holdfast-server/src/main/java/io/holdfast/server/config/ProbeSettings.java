@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param lagTolerance how long a replica may serve an older revision than its peers before it
  *     counts as lagging; default 30 s, 0 to 1 d
  */
-public record ProbeSettings(boolean enabled, Duration interval, List<URI> targets, Duration lagTolerance) {
+public record ProbeSettings(
+    boolean enabled, Duration interval, List<URI> targets, Duration lagTolerance) {
 
   /** Time between rounds unless configured. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
@@ -29,22 +30,33 @@ public record ProbeSettings(boolean enabled, Duration interval, List<URI> target
   public static final int MAX_TARGETS = 64;
 
   /** No probe. */
-  public static final ProbeSettings DISABLED = new ProbeSettings(false, DEFAULT_INTERVAL, List.of(), DEFAULT_LAG_TOLERANCE);
+  public static final ProbeSettings DISABLED =
+      new ProbeSettings(false, DEFAULT_INTERVAL, List.of(), DEFAULT_LAG_TOLERANCE);
 
   public ProbeSettings {
     Objects.requireNonNull(interval, "interval");
     Objects.requireNonNull(lagTolerance, "lagTolerance");
     targets = List.copyOf(targets);
-    require(interval.compareTo(Duration.ofSeconds(1)) >= 0 && interval.compareTo(Duration.ofHours(1)) <= 0,
+    require(
+        interval.compareTo(Duration.ofSeconds(1)) >= 0
+            && interval.compareTo(Duration.ofHours(1)) <= 0,
         "probe-interval must be between 1s and 1h, was " + interval);
-    require(!lagTolerance.isNegative() && lagTolerance.compareTo(Duration.ofDays(1)) <= 0,
+    require(
+        !lagTolerance.isNegative() && lagTolerance.compareTo(Duration.ofDays(1)) <= 0,
         "probe-lag-tolerance must be between 0s and 1d, was " + lagTolerance);
-    require(targets.size() <= MAX_TARGETS, "probe-targets lists at most " + MAX_TARGETS + " replicas, got " + targets.size());
+    require(
+        targets.size() <= MAX_TARGETS,
+        "probe-targets lists at most " + MAX_TARGETS + " replicas, got " + targets.size());
     for (URI target : targets) {
       String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
-      require((scheme.equals("http") || scheme.equals("https")) && target.getHost() != null
-              && target.getRawQuery() == null && target.getRawFragment() == null,
-          "probe-targets must be http(s) base URIs without query or fragment, was '" + target + "'");
+      require(
+          (scheme.equals("http") || scheme.equals("https"))
+              && target.getHost() != null
+              && target.getRawQuery() == null
+              && target.getRawFragment() == null,
+          "probe-targets must be http(s) base URIs without query or fragment, was '"
+              + target
+              + "'");
     }
   }
 

@@ -5,35 +5,35 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Typed, validated configuration of one replica. Build it with {@link #builder(Path)} or load
- * it from file, environment and flags with {@link ServerConfigLoader}. Immutable.
+ * Typed, validated configuration of one replica. Build it with {@link #builder(Path)} or load it
+ * from file, environment and flags with {@link ServerConfigLoader}. Immutable.
  *
  * @param host address to bind; default {@code 127.0.0.1}
  * @param port TCP port; default 7070, 0 picks a free one
  * @param dataDirectory holds the SQLite database, the signing key and the bootstrap token
  * @param jdbcUrl database; default {@code jdbc:sqlite:<data-dir>/holdfast.db}
  * @param signingKey Ed25519 key file; default {@code <data-dir>/signing-key.pem}
- * @param adminToken bootstrap admin token; if absent one is generated into
- *     {@code <data-dir>/admin-token}
+ * @param adminToken bootstrap admin token; if absent one is generated into {@code
+ *     <data-dir>/admin-token}
  * @param maxBodyBytes largest accepted request body; default 1 MiB
  * @param maxDepth deepest accepted JSON nesting; default 32
  * @param refreshInterval how often the store is polled for other replicas' writes; default 250 ms
  * @param storeTimeout how long a store call waits for a lock or connection; default 5 s
  * @param maxWatchers most long-polling watch requests waiting at once on this replica; default
  *     20000, beyond which a watch answers 503 {@code too-many-watchers}
- * @param maxConcurrentRequests most instance requests (reads and heartbeats; not waiting
- *     watches) served at once; one more waits up to {@code AdmissionControl.QUEUE_WAIT} for a
- *     place, then answers 503 {@code overloaded} with {@code Retry-After}; default 256
+ * @param maxConcurrentRequests most instance requests (reads and heartbeats; not waiting watches)
+ *     served at once; one more waits up to {@code AdmissionControl.QUEUE_WAIT} for a place, then
+ *     answers 503 {@code overloaded} with {@code Retry-After}; default 256
  * @param managementPort TCP port of the management listener ({@code /metrics} and health), on the
- *     same host, so that operators can firewall it off from instances; default 0 here (a free
- *     one), {@code port + 10} from {@link ServerConfigLoader}
+ *     same host, so that operators can firewall it off from instances; default 0 here (a free one),
+ *     {@code port + 10} from {@link ServerConfigLoader}
  * @param edge limits on connections and tenants at the network edge
  * @param probe the synthetic probe's settings; {@link ProbeSettings#DISABLED} by default here,
  *     enabled by default by {@link ServerConfigLoader}
  * @param trustedProxies proxies whose forwarded client address the console's login throttle and
  *     audit believe; none by default
- * @param tls certificate, key and optional client authorities for TLS on every port;
- *     {@link TlsSettings#NONE} (plain HTTP) by default
+ * @param tls certificate, key and optional client authorities for TLS on every port; {@link
+ *     TlsSettings#NONE} (plain HTTP) by default
  */
 public record ServerConfig(
     String host,
@@ -68,38 +68,81 @@ public record ServerConfig(
     Objects.requireNonNull(trustedProxies, "trustedProxies");
     Objects.requireNonNull(tls, "tls");
     require(port >= 0 && port <= 65535, "port must be between 0 and 65535, was " + port);
-    require(maxBodyBytes >= 1024 && maxBodyBytes <= 64 * 1024 * 1024,
+    require(
+        maxBodyBytes >= 1024 && maxBodyBytes <= 64 * 1024 * 1024,
         "max-body-bytes must be between 1024 and 67108864, was " + maxBodyBytes);
-    require(maxDepth >= 2 && maxDepth <= 1000, "max-depth must be between 2 and 1000, was " + maxDepth);
-    // compareTo, not toMillis()/toMinutes(): those truncate (10m59s passed as 10 minutes) or overflow.
-    require(refreshInterval.compareTo(Duration.ofMillis(10)) >= 0 && refreshInterval.compareTo(Duration.ofMinutes(10)) <= 0,
+    require(
+        maxDepth >= 2 && maxDepth <= 1000, "max-depth must be between 2 and 1000, was " + maxDepth);
+    // compareTo, not toMillis()/toMinutes(): those truncate (10m59s passed as 10 minutes) or
+    // overflow.
+    require(
+        refreshInterval.compareTo(Duration.ofMillis(10)) >= 0
+            && refreshInterval.compareTo(Duration.ofMinutes(10)) <= 0,
         "refresh-interval must be between 10ms and 10m, was " + refreshInterval);
-    require(storeTimeout.compareTo(Duration.ofMillis(100)) >= 0, "store-timeout must be at least 100ms, was " + storeTimeout);
-    require(maxWatchers >= 1 && maxWatchers <= 1_000_000,
+    require(
+        storeTimeout.compareTo(Duration.ofMillis(100)) >= 0,
+        "store-timeout must be at least 100ms, was " + storeTimeout);
+    require(
+        maxWatchers >= 1 && maxWatchers <= 1_000_000,
         "max-watchers must be between 1 and 1000000, was " + maxWatchers);
-    require(maxConcurrentRequests >= 1 && maxConcurrentRequests <= 100_000,
+    require(
+        maxConcurrentRequests >= 1 && maxConcurrentRequests <= 100_000,
         "max-concurrent-requests must be between 1 and 100000, was " + maxConcurrentRequests);
-    require(managementPort >= 0 && managementPort <= 65535,
+    require(
+        managementPort >= 0 && managementPort <= 65535,
         "management-port must be between 0 and 65535, was " + managementPort);
-    require(managementPort == 0 || managementPort != port, "management-port must differ from port, both were " + port);
-    require(adminToken == null || adminToken.length() >= 16,
+    require(
+        managementPort == 0 || managementPort != port,
+        "management-port must differ from port, both were " + port);
+    require(
+        adminToken == null || adminToken.length() >= 16,
         "admin-token must be at least 16 characters long");
   }
 
   /**
-   * Every setting but the secrets: the admin token's value and any password in the JDBC URL
-   * ({@link JdbcUrls#redact}). A configuration may be logged or shown (FAULTS D14). The TLS
-   * settings are file paths; the key in them is never read into this record.
+   * Every setting but the secrets: the admin token's value and any password in the JDBC URL ({@link
+   * JdbcUrls#redact}). A configuration may be logged or shown (FAULTS D14). The TLS settings are
+   * file paths; the key in them is never read into this record.
    */
   @Override
   public String toString() {
-    return "ServerConfig[host=" + host + ", port=" + port + ", dataDirectory=" + dataDirectory + ", jdbcUrl="
+    return "ServerConfig[host="
+        + host
+        + ", port="
+        + port
+        + ", dataDirectory="
+        + dataDirectory
+        + ", jdbcUrl="
         + JdbcUrls.redact(jdbcUrl)
-        + ", signingKey=" + signingKey + ", adminToken=" + (adminToken == null ? "(admin-token file)" : "(redacted)")
-        + ", maxBodyBytes=" + maxBodyBytes + ", maxDepth=" + maxDepth + ", refreshInterval=" + refreshInterval
-        + ", storeTimeout=" + storeTimeout + ", maxWatchers=" + maxWatchers + ", maxConcurrentRequests="
-        + maxConcurrentRequests + ", managementPort=" + managementPort + ", edge=" + edge + ", probe=" + probe
-        + ", rollouts=" + rollouts + ", trustedProxies=" + trustedProxies + ", tls=" + tls + "]";
+        + ", signingKey="
+        + signingKey
+        + ", adminToken="
+        + (adminToken == null ? "(admin-token file)" : "(redacted)")
+        + ", maxBodyBytes="
+        + maxBodyBytes
+        + ", maxDepth="
+        + maxDepth
+        + ", refreshInterval="
+        + refreshInterval
+        + ", storeTimeout="
+        + storeTimeout
+        + ", maxWatchers="
+        + maxWatchers
+        + ", maxConcurrentRequests="
+        + maxConcurrentRequests
+        + ", managementPort="
+        + managementPort
+        + ", edge="
+        + edge
+        + ", probe="
+        + probe
+        + ", rollouts="
+        + rollouts
+        + ", trustedProxies="
+        + trustedProxies
+        + ", tls="
+        + tls
+        + "]";
   }
 
   private static void require(boolean condition, String message) {
@@ -280,9 +323,25 @@ public record ServerConfig(
       Path dir = dataDirectory.toAbsolutePath().normalize();
       String url = jdbcUrl != null ? jdbcUrl : "jdbc:sqlite:" + dir.resolve("holdfast.db");
       Path key = signingKey != null ? signingKey : dir.resolve("signing-key.pem");
-      return new ServerConfig(host, port, dir, url, key, adminToken, maxBodyBytes, maxDepth, refreshInterval, storeTimeout,
-          maxWatchers, maxConcurrentRequests, managementPort, edge, new ProbeSettings(probeEnabled, probeInterval, probeTargets, probeLagTolerance),
-          new RolloutSettings(rolloutEngineEnabled, rolloutApprovals, rolloutTick, rolloutLeaseTtl), trustedProxies, tls);
+      return new ServerConfig(
+          host,
+          port,
+          dir,
+          url,
+          key,
+          adminToken,
+          maxBodyBytes,
+          maxDepth,
+          refreshInterval,
+          storeTimeout,
+          maxWatchers,
+          maxConcurrentRequests,
+          managementPort,
+          edge,
+          new ProbeSettings(probeEnabled, probeInterval, probeTargets, probeLagTolerance),
+          new RolloutSettings(rolloutEngineEnabled, rolloutApprovals, rolloutTick, rolloutLeaseTtl),
+          trustedProxies,
+          tls);
     }
   }
 }

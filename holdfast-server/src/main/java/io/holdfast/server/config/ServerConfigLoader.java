@@ -15,30 +15,60 @@ import java.util.Set;
 
 /**
  * Reads {@link ServerConfig} from three sources, later ones winning: a properties file, the
- * environment ({@code HOLDFAST_<KEY>} with dashes as underscores, for example
- * {@code HOLDFAST_DATA_DIR}), and command-line flags. Unknown keys in the file are an error, so
- * a typo never silently falls back to a default.
+ * environment ({@code HOLDFAST_<KEY>} with dashes as underscores, for example {@code
+ * HOLDFAST_DATA_DIR}), and command-line flags. Unknown keys in the file are an error, so a typo
+ * never silently falls back to a default.
  *
  * <p>Keys: {@code host, port, data-dir, jdbc-url, signing-key, admin-token, max-body-bytes,
- * max-depth, refresh-interval, store-timeout, max-watchers, max-concurrent-requests, management-port,
- * idle-timeout, header-timeout, request-timeout, max-connections, max-connections-per-address,
- * max-watches-per-instance, max-requests-per-instance, max-admin-requests, probe-enabled, probe-interval,
- * probe-targets, probe-lag-tolerance, rollout-engine, rollout-approvals, rollout-tick,
- * rollout-lease-ttl, trusted-proxies, tls-cert, tls-key, tls-client-ca, tls-reload-interval}. Durations take {@code 250ms}, {@code 5s}, {@code 2m} or ISO-8601
- * ({@code PT5S}). The synthetic probe and the rollout engine are on unless turned off. The
- * management port defaults to {@code port + 10} (7080 beside 7070), or a free one when the port
- * is.
+ * max-depth, refresh-interval, store-timeout, max-watchers, max-concurrent-requests,
+ * management-port, idle-timeout, header-timeout, request-timeout, max-connections,
+ * max-connections-per-address, max-watches-per-instance, max-requests-per-instance,
+ * max-admin-requests, probe-enabled, probe-interval, probe-targets, probe-lag-tolerance,
+ * rollout-engine, rollout-approvals, rollout-tick, rollout-lease-ttl, trusted-proxies, tls-cert,
+ * tls-key, tls-client-ca, tls-reload-interval}. Durations take {@code 250ms}, {@code 5s}, {@code
+ * 2m} or ISO-8601 ({@code PT5S}). The synthetic probe and the rollout engine are on unless turned
+ * off. The management port defaults to {@code port + 10} (7080 beside 7070), or a free one when the
+ * port is.
  */
 public final class ServerConfigLoader {
 
   /** Every accepted key. */
-  public static final Set<String> KEYS = Set.of("host", "port", "data-dir", "jdbc-url", "signing-key",
-      "admin-token", "max-body-bytes", "max-depth", "refresh-interval", "store-timeout", "max-watchers",
-      "max-concurrent-requests", "management-port", "idle-timeout", "header-timeout", "request-timeout",
-      "max-connections", "max-connections-per-address", "max-watches-per-instance", "max-requests-per-instance", "max-admin-requests",
-      "probe-enabled", "probe-interval", "probe-targets", "probe-lag-tolerance", "rollout-engine", "rollout-approvals",
-      "rollout-tick", "rollout-lease-ttl", "trusted-proxies", "tls-cert", "tls-key", "tls-client-ca",
-      "tls-reload-interval");
+  public static final Set<String> KEYS =
+      Set.of(
+          "host",
+          "port",
+          "data-dir",
+          "jdbc-url",
+          "signing-key",
+          "admin-token",
+          "max-body-bytes",
+          "max-depth",
+          "refresh-interval",
+          "store-timeout",
+          "max-watchers",
+          "max-concurrent-requests",
+          "management-port",
+          "idle-timeout",
+          "header-timeout",
+          "request-timeout",
+          "max-connections",
+          "max-connections-per-address",
+          "max-watches-per-instance",
+          "max-requests-per-instance",
+          "max-admin-requests",
+          "probe-enabled",
+          "probe-interval",
+          "probe-targets",
+          "probe-lag-tolerance",
+          "rollout-engine",
+          "rollout-approvals",
+          "rollout-tick",
+          "rollout-lease-ttl",
+          "trusted-proxies",
+          "tls-cert",
+          "tls-key",
+          "tls-client-ca",
+          "tls-reload-interval");
 
   private ServerConfigLoader() {}
 
@@ -48,7 +78,8 @@ public final class ServerConfigLoader {
    * @param flags values given on the command line, by key
    * @throws ConfigException naming the bad key and value
    */
-  public static ServerConfig load(Path file, Map<String, String> environment, Map<String, String> flags) {
+  public static ServerConfig load(
+      Path file, Map<String, String> environment, Map<String, String> flags) {
     Map<String, String> values = new HashMap<>();
     if (file != null) {
       values.putAll(readFile(file));
@@ -76,7 +107,8 @@ public final class ServerConfigLoader {
       int management = port == 0 ? 0 : port + 10 <= 65535 ? port + 10 : port - 10;
       values.put("management-port", Integer.toString(management));
     }
-    ServerConfig.Builder builder = ServerConfig.builder(Path.of(values.getOrDefault("data-dir", "holdfast-data")));
+    ServerConfig.Builder builder =
+        ServerConfig.builder(Path.of(values.getOrDefault("data-dir", "holdfast-data")));
     EdgeSettings defaults = EdgeSettings.DEFAULTS;
     java.time.Duration idleTimeout = defaults.idleTimeout();
     java.time.Duration headerTimeout = defaults.headerTimeout();
@@ -95,7 +127,7 @@ public final class ServerConfigLoader {
       switch (e.getKey()) {
         case "host" -> builder.host(v);
         case "port" -> builder.port(integer(e.getKey(), v));
-        case "data-dir" -> { }
+        case "data-dir" -> {}
         case "jdbc-url" -> builder.jdbcUrl(v);
         case "signing-key" -> builder.signingKey(Path.of(v));
         case "admin-token" -> builder.adminToken(v);
@@ -122,7 +154,8 @@ public final class ServerConfigLoader {
         case "rollout-approvals" -> builder.rolloutApprovals(integer(e.getKey(), v));
         case "rollout-tick" -> builder.rolloutTick(duration(e.getKey(), v));
         case "rollout-lease-ttl" -> builder.rolloutLeaseTtl(duration(e.getKey(), v));
-        case "trusted-proxies" -> builder.trustedProxies(TrustedProxies.of(java.util.List.of(v.split(","))));
+        case "trusted-proxies" ->
+            builder.trustedProxies(TrustedProxies.of(java.util.List.of(v.split(","))));
         case "tls-cert" -> tlsCert = path(e.getKey(), v);
         case "tls-key" -> tlsKey = path(e.getKey(), v);
         case "tls-client-ca" -> tlsClientCa = path(e.getKey(), v);
@@ -130,8 +163,16 @@ public final class ServerConfigLoader {
         default -> throw new ConfigException("unknown configuration key '" + e.getKey() + "'");
       }
     }
-    builder.edge(new EdgeSettings(idleTimeout, headerTimeout, requestTimeout, maxConnections, maxConnectionsPerAddress,
-        maxWatchesPerInstance, maxRequestsPerInstance, maxAdminRequests));
+    builder.edge(
+        new EdgeSettings(
+            idleTimeout,
+            headerTimeout,
+            requestTimeout,
+            maxConnections,
+            maxConnectionsPerAddress,
+            maxWatchesPerInstance,
+            maxRequestsPerInstance,
+            maxAdminRequests));
     builder.tls(new TlsSettings(tlsCert, tlsKey, tlsClientCa, tlsReloadInterval));
     return builder.build();
   }
@@ -141,13 +182,19 @@ public final class ServerConfigLoader {
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       properties.load(reader);
     } catch (IOException e) {
-      throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage(), e);
+      throw new ConfigException(
+          "cannot read configuration file " + file + ": " + e.getMessage(), e);
     }
     Map<String, String> values = new HashMap<>();
     for (String key : properties.stringPropertyNames()) {
       if (!KEYS.contains(key)) {
-        throw new ConfigException("unknown configuration key '" + key + "' in " + file + "; known keys: "
-            + new java.util.TreeSet<>(KEYS));
+        throw new ConfigException(
+            "unknown configuration key '"
+                + key
+                + "' in "
+                + file
+                + "; known keys: "
+                + new java.util.TreeSet<>(KEYS));
       }
       values.put(key, properties.getProperty(key));
     }
@@ -193,19 +240,23 @@ public final class ServerConfigLoader {
         duration = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
       } else {
         long amount = Long.parseLong(v.substring(0, v.length() - 1));
-        duration = switch (v.charAt(v.length() - 1)) {
-          case 's' -> Duration.ofSeconds(amount);
-          case 'm' -> Duration.ofMinutes(amount);
-          case 'h' -> Duration.ofHours(amount);
-          case 'd' -> Duration.ofDays(amount);
-          default -> throw new ConfigException(key + " needs a unit (ms, s, m, h, d), was '" + value + "'");
-        };
+        duration =
+            switch (v.charAt(v.length() - 1)) {
+              case 's' -> Duration.ofSeconds(amount);
+              case 'm' -> Duration.ofMinutes(amount);
+              case 'h' -> Duration.ofHours(amount);
+              case 'd' -> Duration.ofDays(amount);
+              default ->
+                  throw new ConfigException(
+                      key + " needs a unit (ms, s, m, h, d), was '" + value + "'");
+            };
       }
       // Every consumer works in milliseconds; a duration they cannot express is out of range.
       duration.toMillis();
       return duration;
     } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-      throw new ConfigException(key + " must be a duration such as 250ms, 5s, 2m or PT5S, was '" + value + "'", e);
+      throw new ConfigException(
+          key + " must be a duration such as 250ms, 5s, 2m or PT5S, was '" + value + "'", e);
     } catch (ArithmeticException e) {
       throw new ConfigException(key + " is too large, was '" + value + "'", e);
     }

@@ -10,8 +10,7 @@ import java.util.regex.Pattern;
  * The proxies whose word on a client's address a replica takes ({@code trusted-proxies}): CIDR
  * blocks such as {@code 10.0.0.0/8}, {@code 127.0.0.1/32} or {@code ::1/128}. Only when the direct
  * peer lies in one of them are {@code Forwarded} and {@code X-Forwarded-For} read; anyone else
- * could write those headers to pose as any address. Empty by default: nobody is trusted.
- * Immutable.
+ * could write those headers to pose as any address. Empty by default: nobody is trusted. Immutable.
  */
 public final class TrustedProxies {
 
@@ -19,10 +18,11 @@ public final class TrustedProxies {
   public static final TrustedProxies NONE = new TrustedProxies(List.of(), List.of());
 
   /**
-   * Literal addresses only, so that parsing never resolves a host name; IPv4 in full dotted
-   * quads (the JDK would take {@code 10.0.0} for {@code 10.0.0.0}).
+   * Literal addresses only, so that parsing never resolves a host name; IPv4 in full dotted quads
+   * (the JDK would take {@code 10.0.0} for {@code 10.0.0.0}).
    */
   static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
   static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
 
   private record Block(byte[] network, int prefix) {
@@ -77,7 +77,8 @@ public final class TrustedProxies {
           prefix = -1;
         }
         if (prefix < 0 || prefix > network.length * 8) {
-          throw new ConfigException("trusted-proxies: '" + raw + "' has a prefix length outside 0-" + network.length * 8);
+          throw new ConfigException(
+              "trusted-proxies: '" + raw + "' has a prefix length outside 0-" + network.length * 8);
         }
       }
       blocks.add(new Block(network, prefix));
@@ -116,12 +117,14 @@ public final class TrustedProxies {
 
   private static byte[] literal(String address, String raw) {
     if (!(IPV4.matcher(address).matches() || IPV6.matcher(address).matches())) {
-      throw new ConfigException("trusted-proxies: '" + raw + "' is not a CIDR block such as 10.0.0.0/8 or ::1/128");
+      throw new ConfigException(
+          "trusted-proxies: '" + raw + "' is not a CIDR block such as 10.0.0.0/8 or ::1/128");
     }
     try {
       return InetAddress.getByName(address).getAddress();
     } catch (UnknownHostException e) {
-      throw new ConfigException("trusted-proxies: '" + raw + "' is not a CIDR block such as 10.0.0.0/8 or ::1/128");
+      throw new ConfigException(
+          "trusted-proxies: '" + raw + "' is not a CIDR block such as 10.0.0.0/8 or ::1/128");
     }
   }
 }

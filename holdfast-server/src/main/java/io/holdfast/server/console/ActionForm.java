@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A form that posts one action: it always carries the session's CSRF token, optionally the
- * version of what the operator saw (so an action on something that moved meanwhile is refused,
- * as {@code If-Match} does in the API), a reason field, and a confirmation the script asks for
- * before sending. Not thread-safe; build one per form.
+ * A form that posts one action: it always carries the session's CSRF token, optionally the version
+ * of what the operator saw (so an action on something that moved meanwhile is refused, as {@code
+ * If-Match} does in the API), a reason field, and a confirmation the script asks for before
+ * sending. Not thread-safe; build one per form.
  */
 final class ActionForm {
 
@@ -57,15 +57,36 @@ final class ActionForm {
 
   Html html() {
     Html html = new Html();
-    html.open("form", "method", "post", "action", action, "class", "action", "data-confirm", confirm);
-    html.empty("input", "type", "hidden", "name", ConsoleGuard.CSRF_FIELD, "value", operator.session().csrfToken());
+    html.open(
+        "form", "method", "post", "action", action, "class", "action", "data-confirm", confirm);
+    html.empty(
+        "input",
+        "type",
+        "hidden",
+        "name",
+        ConsoleGuard.CSRF_FIELD,
+        "value",
+        operator.session().csrfToken());
     for (String[] field : hidden) {
       html.empty("input", "type", "hidden", "name", field[0], "value", field[1]);
     }
     if (reasonLabel != null) {
-      html.empty("input", "type", "text", "name", "reason", "required", "required",
-          "maxlength", String.valueOf(AdminOperation.MAX_TEXT),
-          "placeholder", reasonLabel, "aria-label", reasonLabel, "id", id == null ? null : id + "-reason");
+      html.empty(
+          "input",
+          "type",
+          "text",
+          "name",
+          "reason",
+          "required",
+          "required",
+          "maxlength",
+          String.valueOf(AdminOperation.MAX_TEXT),
+          "placeholder",
+          reasonLabel,
+          "aria-label",
+          reasonLabel,
+          "id",
+          id == null ? null : id + "-reason");
     }
     html.element("button", label, "type", "submit", "class", buttonClass, "id", id);
     return html.close("form");

@@ -27,13 +27,21 @@ final class AuditPage {
     String action = filter(req, "action");
     String target = filter(req, "target");
     String actor = filter(req, "actor");
-    List<AuditEntry> entries = ctx.store().auditLog(new AuditQuery(action, target, actor, null, LIMIT));
+    List<AuditEntry> entries =
+        ctx.store().auditLog(new AuditQuery(action, target, actor, null, LIMIT));
     AuditVerification verification = ctx.store().checkAuditLog();
     Html main = new Html();
     main.open("p", "class", "meta", "id", "audit-verification");
-    main.element("span", verification.intact() ? "chain intact" : "chain broken at " + verification.firstBrokenSeq(),
-        "class", verification.intact() ? "badge state-fresh" : "badge state-expired");
-    main.text(" · " + verification.checked() + " rows checked" + (verification.problem() == null ? "" : " · " + verification.problem()));
+    main.element(
+        "span",
+        verification.intact() ? "chain intact" : "chain broken at " + verification.firstBrokenSeq(),
+        "class",
+        verification.intact() ? "badge state-fresh" : "badge state-expired");
+    main.text(
+        " · "
+            + verification.checked()
+            + " rows checked"
+            + (verification.problem() == null ? "" : " · " + verification.problem()));
     main.close("p");
     main.open("form", "method", "get", "action", "/console/audit", "class", "filters");
     input(main, "action", "action, e.g. change.approve", action);
@@ -59,14 +67,27 @@ final class AuditPage {
     if (entries.isEmpty()) {
       main.element("p", "No entries match.", "class", "empty");
     } else if (entries.size() == LIMIT) {
-      main.element("p", "The newest " + LIMIT + " entries; filter to see older ones.", "class", "meta");
+      main.element(
+          "p", "The newest " + LIMIT + " entries; filter to see older ones.", "class", "meta");
     }
     return new View(Layout.Section.AUDIT, "Audit log", main);
   }
 
   private static void input(Html html, String name, String placeholder, String value) {
-    html.empty("input", "type", "text", "name", name, "placeholder", placeholder, "aria-label", placeholder,
-        "value", value, "maxlength", String.valueOf(AdminOperation.MAX_AUDIT_FILTER));
+    html.empty(
+        "input",
+        "type",
+        "text",
+        "name",
+        name,
+        "placeholder",
+        placeholder,
+        "aria-label",
+        placeholder,
+        "value",
+        value,
+        "maxlength",
+        String.valueOf(AdminOperation.MAX_AUDIT_FILTER));
   }
 
   private static String filter(ServerRequest req, String name) {
@@ -75,8 +96,13 @@ final class AuditPage {
       return null;
     }
     if (value.length() > AdminOperation.MAX_AUDIT_FILTER) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST,
-          "filter '" + name + "' must be at most " + AdminOperation.MAX_AUDIT_FILTER + " characters");
+      throw new ProblemException(
+          ProblemType.INVALID_REQUEST,
+          "filter '"
+              + name
+              + "' must be at most "
+              + AdminOperation.MAX_AUDIT_FILTER
+              + " characters");
     }
     return value;
   }

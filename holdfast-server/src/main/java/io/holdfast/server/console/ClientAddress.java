@@ -16,15 +16,16 @@ import java.util.regex.Pattern;
  *
  * <p>The direct peer, unless it is a trusted proxy ({@link TrustedProxies}): then the forwarded
  * chain is read, {@code Forwarded} (RFC 7239) if present, else {@code X-Forwarded-For}. Each proxy
- * appends the peer it saw, so the chain is walked from its end, skipping trusted proxies; the
- * first other entry is the client. Entries further left were written by the client itself and
- * are never believed. Without trusted proxies the headers are ignored, so nobody can pose as
- * another address, or spread failures over made-up ones. Thread-safe.
+ * appends the peer it saw, so the chain is walked from its end, skipping trusted proxies; the first
+ * other entry is the client. Entries further left were written by the client itself and are never
+ * believed. Without trusted proxies the headers are ignored, so nobody can pose as another address,
+ * or spread failures over made-up ones. Thread-safe.
  */
 final class ClientAddress {
 
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
   private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
+
   /** Longest forwarded entry used as a throttle key; longer ones are cut. */
   private static final int MAX_ENTRY = 64;
 
@@ -42,10 +43,13 @@ final class ClientAddress {
       return direct;
     }
     // Several header lines are one list, in order (RFC 9110 section 5.3).
-    List<String> chain = req.headers().contains(HeaderNames.FORWARDED)
-        ? forwardedFor(String.join(",", req.headers().values(HeaderNames.FORWARDED)))
-        : split(req.headers().contains(HeaderNames.X_FORWARDED_FOR)
-            ? String.join(",", req.headers().values(HeaderNames.X_FORWARDED_FOR)) : "");
+    List<String> chain =
+        req.headers().contains(HeaderNames.FORWARDED)
+            ? forwardedFor(String.join(",", req.headers().values(HeaderNames.FORWARDED)))
+            : split(
+                req.headers().contains(HeaderNames.X_FORWARDED_FOR)
+                    ? String.join(",", req.headers().values(HeaderNames.X_FORWARDED_FOR))
+                    : "");
     for (int i = chain.size() - 1; i >= 0; i--) {
       String entry = chain.get(i);
       InetAddress address = literal(entry);
@@ -60,7 +64,10 @@ final class ClientAddress {
     return direct;
   }
 
-  /** The {@code for=} values of a {@code Forwarded} header, in order, without quotes, brackets or ports. */
+  /**
+   * The {@code for=} values of a {@code Forwarded} header, in order, without quotes, brackets or
+   * ports.
+   */
   private static List<String> forwardedFor(String header) {
     List<String> found = new ArrayList<>();
     for (String element : header.split(",")) {

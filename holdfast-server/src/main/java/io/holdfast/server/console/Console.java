@@ -7,15 +7,15 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.protocol.json.StrictJson;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.admin.AdminOperation;
+import io.holdfast.server.admin.NamespaceService;
 import io.holdfast.server.admin.ReadYourWrites;
 import io.holdfast.server.auth.Authenticator;
 import io.holdfast.server.config.TrustedProxies;
 import io.holdfast.server.fleet.Fleet;
 import io.holdfast.server.model.InvalidNameException;
-import io.holdfast.server.admin.NamespaceService;
 import io.holdfast.server.probe.ReplicaProbe;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.snapshot.SnapshotHolder;
 import io.holdfast.server.store.ConfigStore;
@@ -33,20 +33,21 @@ import org.slf4j.LoggerFactory;
  * API, with a small script for live fragments and confirmations, on every replica.
  *
  * <p>Every route is one of four kinds, wrapped here so that none forgets a check:
+ *
  * <ul>
- *   <li>a page (GET): needs a session, else redirects to the login page; a problem becomes an
- *       error page with the problem's title, detail and status;
+ *   <li>a page (GET): needs a session, else redirects to the login page; a problem becomes an error
+ *       page with the problem's title, detail and status;
  *   <li>a live fragment (GET): needs a session, else answers 401 and the script reloads;
- *   <li>an action (POST): needs a session, the CSRF token and the role the operation table
- *       ({@link AdminOperation}) declares for it, as the API's gate does; on success it waits until
- *       this replica serves the write, leaves a message and
- *       redirects (303) to the page to show next, on a problem it leaves the problem as the
- *       message and redirects back, having changed nothing (the services' transactions see to
- *       that);
- *   <li>a form page (POST that answers a page, such as a preview): needs a session, the CSRF
- *       token and its operation's role, and renders its own errors; one that wrote redirects, and
- *       this replica serves the write first.
+ *   <li>an action (POST): needs a session, the CSRF token and the role the operation table ({@link
+ *       AdminOperation}) declares for it, as the API's gate does; on success it waits until this
+ *       replica serves the write, leaves a message and redirects (303) to the page to show next, on
+ *       a problem it leaves the problem as the message and redirects back, having changed nothing
+ *       (the services' transactions see to that);
+ *   <li>a form page (POST that answers a page, such as a preview): needs a session, the CSRF token
+ *       and its operation's role, and renders its own errors; one that wrote redirects, and this
+ *       replica serves the write first.
  * </ul>
+ *
  * Thread-safe.
  */
 public final class Console implements HttpService {
@@ -54,8 +55,8 @@ public final class Console implements HttpService {
   private static final Logger LOG = LoggerFactory.getLogger(Console.class);
 
   /**
-   * Every admin operation the console performs, each behind the role the table declares for it,
-   * as in the API; its tests perform each of them as every role.
+   * Every admin operation the console performs, each behind the role the table declares for it, as
+   * in the API; its tests perform each of them as every role.
    */
   static final Set<AdminOperation> OPERATIONS = operations();
 
@@ -112,22 +113,50 @@ public final class Console implements HttpService {
    * @param authenticator the admin API's, so a session's credential is judged as a bearer token is
    * @param trustedProxies whose forwarded client address the login throttle believes
    */
-  public Console(ConfigStore store, SnapshotHolder snapshots, Changes changes, NamespaceService namespaces, Fleet fleet,
-      ReplicaProbe probe, Clock clock, StrictJson json, ReadYourWrites writes, Authenticator authenticator,
+  public Console(
+      ConfigStore store,
+      SnapshotHolder snapshots,
+      Changes changes,
+      NamespaceService namespaces,
+      Fleet fleet,
+      ReplicaProbe probe,
+      Clock clock,
+      StrictJson json,
+      ReadYourWrites writes,
+      Authenticator authenticator,
       TrustedProxies trustedProxies) {
-    this(new ConsoleContext(store, snapshots, changes, namespaces, fleet, probe, clock, json, writes, authenticator),
-        ConsoleSettings.DEFAULT, trustedProxies);
+    this(
+        new ConsoleContext(
+            store,
+            snapshots,
+            changes,
+            namespaces,
+            fleet,
+            probe,
+            clock,
+            json,
+            writes,
+            authenticator),
+        ConsoleSettings.DEFAULT,
+        trustedProxies);
   }
 
   Console(ConsoleContext ctx, ConsoleSettings settings, TrustedProxies trustedProxies) {
     this.ctx = ctx;
-    this.guard = new ConsoleGuard(ctx, new ConsoleSessions(settings, ctx.clock(), new SecureRandom()),
-        new SessionCookie(trustedProxies));
+    this.guard =
+        new ConsoleGuard(
+            ctx,
+            new ConsoleSessions(settings, ctx.clock(), new SecureRandom()),
+            new SessionCookie(trustedProxies));
     this.assets = ConsoleAssets.load();
     this.layout = new Layout(assets);
     this.maxFormBytes = ctx.json().maxBytes() * 2; // a JSON layer, URL-encoded, grows
-    this.login = new LoginPage(guard, layout, new LoginThrottle(settings, ctx.clock()),
-        new ClientAddress(trustedProxies));
+    this.login =
+        new LoginPage(
+            guard,
+            layout,
+            new LoginThrottle(settings, ctx.clock()),
+            new ClientAddress(trustedProxies));
     this.fleet = new FleetPage(ctx);
     this.instance = new InstancePage(ctx);
     this.namespaces = new NamespacePages(ctx);
@@ -139,7 +168,8 @@ public final class Console implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/", (req, res) -> ConsoleResponses.redirect(res, "/console/fleet"))
+    rules
+        .get("/", (req, res) -> ConsoleResponses.redirect(res, "/console/fleet"))
         .get("/assets/{name}", assets::serve)
         .get("/login", login::form)
         .post("/login", (req, res) -> login.submit(req, res, maxFormBytes))
@@ -153,13 +183,21 @@ public final class Console implements HttpService {
         .post("/namespaces/{ns}/edit", formPage(AdminOperation.CREATE_CHANGE, namespaces::submit))
         .get("/rollouts", page(rollouts::list))
         .get("/rollouts/live", fragment(rollouts::listLive))
-        .post("/rollouts/freeze",
-            action(req -> AdminOperation.FREEZE_ROLLOUTS, rollouts::freeze, req -> "/console/rollouts"))
-        .post("/rollouts/unfreeze",
-            action(req -> AdminOperation.LIFT_FREEZE, rollouts::unfreeze, req -> "/console/rollouts"))
+        .post(
+            "/rollouts/freeze",
+            action(
+                req -> AdminOperation.FREEZE_ROLLOUTS,
+                rollouts::freeze,
+                req -> "/console/rollouts"))
+        .post(
+            "/rollouts/unfreeze",
+            action(
+                req -> AdminOperation.LIFT_FREEZE, rollouts::unfreeze, req -> "/console/rollouts"))
         .get("/changes/{id}", page(rollouts::change))
         .get("/changes/{id}/live", fragment(rollouts::changeLive))
-        .post("/changes/{id}/{action}", action(RolloutPages::operation, rollouts::act, RolloutPages::changeLocation))
+        .post(
+            "/changes/{id}/{action}",
+            action(RolloutPages::operation, rollouts::act, RolloutPages::changeLocation))
         .get("/subscriptions", page(subscriptions::page))
         .get("/replicas", page(replicas::page))
         .get("/audit", page(AdminOperation.READ_AUDIT, audit::page))
@@ -167,8 +205,12 @@ public final class Console implements HttpService {
   }
 
   private static Set<AdminOperation> operations() {
-    Set<AdminOperation> operations = EnumSet.of(AdminOperation.CREATE_CHANGE, AdminOperation.FREEZE_ROLLOUTS,
-        AdminOperation.LIFT_FREEZE, AdminOperation.READ_AUDIT);
+    Set<AdminOperation> operations =
+        EnumSet.of(
+            AdminOperation.CREATE_CHANGE,
+            AdminOperation.FREEZE_ROLLOUTS,
+            AdminOperation.LIFT_FREEZE,
+            AdminOperation.READ_AUDIT);
     operations.addAll(RolloutPages.changeOperations());
     return Collections.unmodifiableSet(operations);
   }
@@ -191,10 +233,11 @@ public final class Console implements HttpService {
 
   /** A page only {@code operation}'s role may see, as in the API. */
   private io.helidon.webserver.http.Handler page(AdminOperation operation, PageHandler handler) {
-    return page((req, operator) -> {
-      operation.authorize(operator.principal());
-      return handler.render(req, operator);
-    });
+    return page(
+        (req, operator) -> {
+          operation.authorize(operator.principal());
+          return handler.render(req, operator);
+        });
   }
 
   /**
@@ -202,17 +245,19 @@ public final class Console implements HttpService {
    * carry this session's CSRF token and the operator have {@code operation}'s role. A form that
    * wrote answers with a redirect (post, redirect, get), sent once this replica serves the write.
    */
-  private io.helidon.webserver.http.Handler formPage(AdminOperation operation, FormPageHandler handler) {
-    return page((req, operator) -> {
-      FormBody form = FormBody.read(req, maxFormBytes);
-      ConsoleGuard.requireCsrf(req, operator, form);
-      operation.authorize(operator.principal());
-      View view = handler.render(req, operator, form);
-      if (view.redirect() != null) {
-        ctx.writes().after(operation);
-      }
-      return view;
-    });
+  private io.helidon.webserver.http.Handler formPage(
+      AdminOperation operation, FormPageHandler handler) {
+    return page(
+        (req, operator) -> {
+          FormBody form = FormBody.read(req, maxFormBytes);
+          ConsoleGuard.requireCsrf(req, operator, form);
+          operation.authorize(operator.principal());
+          View view = handler.render(req, operator, form);
+          if (view.redirect() != null) {
+            ctx.writes().after(operation);
+          }
+          return view;
+        });
   }
 
   private io.helidon.webserver.http.Handler fragment(FragmentHandler handler) {
@@ -236,7 +281,8 @@ public final class Console implements HttpService {
     };
   }
 
-  private io.helidon.webserver.http.Handler action(OperationOf operation, ActionHandler handler, Back back) {
+  private io.helidon.webserver.http.Handler action(
+      OperationOf operation, ActionHandler handler, Back back) {
     return (req, res) -> {
       Optional<Operator> operator = operator(req, res);
       if (operator.isEmpty()) {
@@ -259,7 +305,10 @@ public final class Console implements HttpService {
         ctx.writes().after(performed);
       } catch (RuntimeException e) {
         ProblemException problem = problem(req, e);
-        operator.get().session().flash(new ConsoleSession.Flash(true, problem.type().title(), problem.getMessage()));
+        operator
+            .get()
+            .session()
+            .flash(new ConsoleSession.Flash(true, problem.type().title(), problem.getMessage()));
         next = back.location(req);
       }
       ConsoleResponses.redirect(res, next);
@@ -270,17 +319,23 @@ public final class Console implements HttpService {
     if (view.redirect() != null) {
       ConsoleResponses.redirect(res, view.redirect());
     } else {
-      ConsoleResponses.html(res, view.status(), layout.page(operator, view.section(), view.title(), view.main()));
+      ConsoleResponses.html(
+          res, view.status(), layout.page(operator, view.section(), view.title(), view.main()));
     }
   }
 
-  /** The operator, or empty after redirecting to the login page (or answering 503 before the first snapshot). */
+  /**
+   * The operator, or empty after redirecting to the login page (or answering 503 before the first
+   * snapshot).
+   */
   private Optional<Operator> operator(ServerRequest req, ServerResponse res) {
     Optional<Operator> operator;
     try {
       operator = guard.operator(req);
     } catch (ProblemException e) {
-      ConsoleResponses.html(res, Status.create(e.type().status()),
+      ConsoleResponses.html(
+          res,
+          Status.create(e.type().status()),
           layout.bare(e.type().title(), Layout.message(true, e.type().title(), e.getMessage())));
       return Optional.empty();
     }
@@ -296,7 +351,10 @@ public final class Console implements HttpService {
     return new View(null, problem.type().title(), main, Status.create(problem.type().status()));
   }
 
-  /** Failures as problems, as the API's error mapping makes them; unexpected ones are logged, their message kept back. */
+  /**
+   * Failures as problems, as the API's error mapping makes them; unexpected ones are logged, their
+   * message kept back.
+   */
   private static ProblemException problem(ServerRequest req, RuntimeException e) {
     if (e instanceof ProblemException p) {
       return p;
@@ -308,18 +366,32 @@ public final class Console implements HttpService {
         || e instanceof java.io.UncheckedIOException) {
       // The browser went away or stopped sending mid-form: not this server's fault, and nobody
       // may be left to read the answer; as the API's mapping does, no error in the log.
-      LOG.debug("request body unreadable on {} {}: {}", req.prologue().method().text(), req.path().absolute().path(),
+      LOG.debug(
+          "request body unreadable on {} {}: {}",
+          req.prologue().method().text(),
+          req.path().absolute().path(),
           e.toString());
-      return new ProblemException(ProblemType.INVALID_REQUEST, "the request body could not be read in full");
+      return new ProblemException(
+          ProblemType.INVALID_REQUEST, "the request body could not be read in full");
     }
-    LOG.error("unexpected failure on {} {}", req.prologue().method().text(), req.path().absolute().path(), e);
-    return new ProblemException(ProblemType.INTERNAL_ERROR, "the server failed unexpectedly; see its log");
+    LOG.error(
+        "unexpected failure on {} {}",
+        req.prologue().method().text(),
+        req.path().absolute().path(),
+        e);
+    return new ProblemException(
+        ProblemType.INTERNAL_ERROR, "the server failed unexpectedly; see its log");
   }
 
   private void notFound(ServerRequest req, ServerResponse res) {
     Optional<Operator> operator = operator(req, res);
     if (operator.isPresent()) {
-      send(res, operator.get(), errorView(req, new ProblemException(ProblemType.ROUTE_NOT_FOUND, "there is no console page here")));
+      send(
+          res,
+          operator.get(),
+          errorView(
+              req,
+              new ProblemException(ProblemType.ROUTE_NOT_FOUND, "there is no console page here")));
     }
   }
 }

@@ -11,9 +11,9 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 
 /**
- * The console's stylesheet and script, shipped inside the jar and read once at start. Pages
- * link them as {@code /console/assets/<name>?v=<content hash>}: with the hash, a browser may keep
- * them for a year, and a new release changes the URL. Immutable.
+ * The console's stylesheet and script, shipped inside the jar and read once at start. Pages link
+ * them as {@code /console/assets/<name>?v=<content hash>}: with the hash, a browser may keep them
+ * for a year, and a new release changes the URL. Immutable.
  */
 final class ConsoleAssets {
 
@@ -26,9 +26,10 @@ final class ConsoleAssets {
   }
 
   static ConsoleAssets load() {
-    return new ConsoleAssets(Map.of(
-        "console.css", asset("console.css", "text/css; charset=utf-8"),
-        "console.js", asset("console.js", "text/javascript; charset=utf-8")));
+    return new ConsoleAssets(
+        Map.of(
+            "console.css", asset("console.css", "text/css; charset=utf-8"),
+            "console.js", asset("console.js", "text/javascript; charset=utf-8")));
   }
 
   /** The URL of an asset, versioned by its content. */
@@ -44,7 +45,8 @@ final class ConsoleAssets {
       return;
     }
     boolean current = req.query().first("v").map(asset.version()::equals).orElse(false);
-    res.header(HeaderNames.CACHE_CONTROL, current ? "public, max-age=31536000, immutable" : "no-cache");
+    res.header(
+        HeaderNames.CACHE_CONTROL, current ? "public, max-age=31536000, immutable" : "no-cache");
     res.header(HeaderNames.ETAG, "\"" + asset.version() + "\"");
     res.header(HeaderNames.CONTENT_TYPE, asset.contentType());
     res.send(asset.body());

@@ -4,8 +4,8 @@ import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.auth.Principal;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.store.AdminCredential;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +21,9 @@ import java.util.Optional;
  * session.
  *
  * <p>Every POST carries the session's synchronizer token in a hidden field ({@link #CSRF_FIELD}),
- * compared in constant time. Browsers also say where a request comes from; when they do
- * ({@code Sec-Fetch-Site}, {@code Origin}), a cross-site post is refused before its token is
- * even looked at. The session cookie is {@code SameSite=Strict} besides. Thread-safe.
+ * compared in constant time. Browsers also say where a request comes from; when they do ({@code
+ * Sec-Fetch-Site}, {@code Origin}), a cross-site post is refused before its token is even looked
+ * at. The session cookie is {@code SameSite=Strict} besides. Thread-safe.
  */
 final class ConsoleGuard {
 
@@ -63,19 +63,22 @@ final class ConsoleGuard {
    * operator's doing (live-fragment polls), which must not keep an idle session alive.
    */
   Optional<Operator> operator(ServerRequest req, boolean touch) {
-    Optional<ConsoleSession> session = cookie.read(req)
-        .flatMap(id -> sessions.find(id, touch));
+    Optional<ConsoleSession> session = cookie.read(req).flatMap(id -> sessions.find(id, touch));
     if (session.isEmpty()) {
       return Optional.empty();
     }
-    Optional<AdminCredential> credential = ctx.authenticator().liveAdmin(ctx.snapshot(), session.get().credentialHash());
+    Optional<AdminCredential> credential =
+        ctx.authenticator().liveAdmin(ctx.snapshot(), session.get().credentialHash());
     if (credential.isEmpty()) {
       // Revoked, expired, rotated or gone: the session ends with it, on every replica that has it.
       sessions.end(session.get());
       return Optional.empty();
     }
     AdminCredential live = credential.get();
-    return Optional.of(new Operator(new Principal.AdminPrincipal(live.name(), live.role(), live.expiresAt()), session.get()));
+    return Optional.of(
+        new Operator(
+            new Principal.AdminPrincipal(live.name(), live.role(), live.expiresAt()),
+            session.get()));
   }
 
   /**
@@ -86,8 +89,11 @@ final class ConsoleGuard {
   static void requireSameOrigin(ServerRequest req) {
     Optional<String> site = req.headers().first(SEC_FETCH_SITE);
     if (site.isPresent() && !site.get().equals("same-origin") && !site.get().equals("none")) {
-      throw new ProblemException(ProblemType.FORBIDDEN, "the form was sent from another site (Sec-Fetch-Site: "
-          + FormBody.abbreviate(site.get()) + ")");
+      throw new ProblemException(
+          ProblemType.FORBIDDEN,
+          "the form was sent from another site (Sec-Fetch-Site: "
+              + FormBody.abbreviate(site.get())
+              + ")");
     }
     Optional<String> origin = req.headers().first(HeaderNames.ORIGIN);
     if (origin.isPresent()) {
@@ -108,7 +114,8 @@ final class ConsoleGuard {
     String sent = form.optional(CSRF_FIELD);
     byte[] expected = operator.session().csrfToken().getBytes(StandardCharsets.UTF_8);
     if (sent == null || !MessageDigest.isEqual(expected, sent.getBytes(StandardCharsets.UTF_8))) {
-      throw new ProblemException(ProblemType.FORBIDDEN,
+      throw new ProblemException(
+          ProblemType.FORBIDDEN,
           "the form's security token is missing or out of date; reload the page and try again");
     }
   }

@@ -16,8 +16,9 @@ import java.nio.charset.StandardCharsets;
  */
 final class ConsoleResponses {
 
-  static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
-      + "img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+  static final String CONTENT_SECURITY_POLICY =
+      "default-src 'none'; script-src 'self'; style-src 'self'; "
+          + "img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
   private ConsoleResponses() {}
 
@@ -27,7 +28,8 @@ final class ConsoleResponses {
     res.header("X-Frame-Options", "DENY");
     res.header("X-Content-Type-Options", "nosniff");
     // same-origin rather than no-referrer: under no-referrer browsers send "Origin: null" with the
-    // console's own form posts, and ConsoleGuard could no longer tell them from a sandboxed attacker's.
+    // console's own form posts, and ConsoleGuard could no longer tell them from a sandboxed
+    // attacker's.
     res.header("Referrer-Policy", "same-origin");
     res.header("Cross-Origin-Opener-Policy", "same-origin");
     res.header("Cross-Origin-Resource-Policy", "same-origin");
@@ -41,7 +43,10 @@ final class ConsoleResponses {
     res.send(html.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  /** 303 See Other: after a form post, the browser GETs {@code location}, so reloading does not post again. */
+  /**
+   * 303 See Other: after a form post, the browser GETs {@code location}, so reloading does not post
+   * again.
+   */
   static void redirect(ServerResponse res, String location) {
     secure(res);
     res.status(Status.SEE_OTHER_303);
@@ -50,7 +55,10 @@ final class ConsoleResponses {
     res.send();
   }
 
-  /** 401 with no body, for a live fragment whose session ended: the page's script reloads into the login page. */
+  /**
+   * 401 with no body, for a live fragment whose session ended: the page's script reloads into the
+   * login page.
+   */
   static void sessionEnded(ServerResponse res) {
     secure(res);
     res.status(Status.UNAUTHORIZED_401);

@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One operator's login on this replica. It holds the hash of the credential that logged in, never
- * the token, and is checked against the credentials in force on every request, so a credential
- * that is removed or rotated ends its sessions. Thread-safe.
+ * the token, and is checked against the credentials in force on every request, so a credential that
+ * is removed or rotated ends its sessions. Thread-safe.
  */
 final class ConsoleSession {
 

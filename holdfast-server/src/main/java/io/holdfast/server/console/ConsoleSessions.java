@@ -12,20 +12,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The console sessions of this replica, in memory: a login on one replica is unknown to the
- * others, so a load balancer in front of several replicas must keep an operator on one (sticky
- * sessions), and a restart logs everyone out. That keeps replicas stateless towards the store,
- * as the rest of the design wants.
+ * The console sessions of this replica, in memory: a login on one replica is unknown to the others,
+ * so a load balancer in front of several replicas must keep an operator on one (sticky sessions),
+ * and a restart logs everyone out. That keeps replicas stateless towards the store, as the rest of
+ * the design wants.
  *
  * <p>Session ids are 256 random bits. Sessions are kept under the SHA-256 of their id, so a heap
- * dump does not hand out live cookies. A session ends when idle for
- * {@link ConsoleSettings#idleTimeout()}, {@link ConsoleSettings#maxLifetime()} after login, or
- * at logout. Expiry is judged when a session is read, by the injected clock.
+ * dump does not hand out live cookies. A session ends when idle for {@link
+ * ConsoleSettings#idleTimeout()}, {@link ConsoleSettings#maxLifetime()} after login, or at logout.
+ * Expiry is judged when a session is read, by the injected clock.
  *
- * <p>Thread-safe. Only {@link #create} adds sessions, and creates are serialised by
- * {@code creating}, so making room and adding are one step: concurrent logins never take the
- * count past {@link ConsoleSettings#maxSessions()} (reads and removals need no lock, they only
- * shrink it). A {@link ReentrantLock}, not a monitor: logins run on virtual threads.
+ * <p>Thread-safe. Only {@link #create} adds sessions, and creates are serialised by {@code
+ * creating}, so making room and adding are one step: concurrent logins never take the count past
+ * {@link ConsoleSettings#maxSessions()} (reads and removals need no lock, they only shrink it). A
+ * {@link ReentrantLock}, not a monitor: logins run on virtual threads.
  */
 final class ConsoleSessions {
 
@@ -47,7 +47,8 @@ final class ConsoleSessions {
   Created create(String credentialHash) {
     Instant now = clock.instant();
     String id = randomToken();
-    ConsoleSession session = new ConsoleSession(CredentialTokens.hash(id), randomToken(), credentialHash, now);
+    ConsoleSession session =
+        new ConsoleSession(CredentialTokens.hash(id), randomToken(), credentialHash, now);
     creating.lock();
     try {
       if (sessions.size() >= settings.maxSessions()) {
@@ -66,9 +67,9 @@ final class ConsoleSessions {
   }
 
   /**
-   * The live session with this id; empty if there is none or it expired. {@code touch} says
-   * whether this counts as use: a page's own polling for live fragments does not, or a console
-   * left open on a desk would never reach its idle timeout.
+   * The live session with this id; empty if there is none or it expired. {@code touch} says whether
+   * this counts as use: a page's own polling for live fragments does not, or a console left open on
+   * a desk would never reach its idle timeout.
    */
   Optional<ConsoleSession> find(String id, boolean touch) {
     if (id == null || id.isEmpty() || id.length() > 100) {
@@ -102,11 +103,15 @@ final class ConsoleSessions {
         || !now.isBefore(session.createdAt().plus(settings.maxLifetime()));
   }
 
-  /** Drops expired sessions, then, if still full, the least recently used one; under {@code creating}. */
+  /**
+   * Drops expired sessions, then, if still full, the least recently used one; under {@code
+   * creating}.
+   */
   private void makeRoom(Instant now) {
     sessions.values().removeIf(s -> expired(s, now));
     while (sessions.size() >= settings.maxSessions()) {
-      sessions.values().stream().min(Comparator.comparing(ConsoleSession::lastSeen))
+      sessions.values().stream()
+          .min(Comparator.comparing(ConsoleSession::lastSeen))
           .ifPresent(oldest -> sessions.remove(oldest.key(), oldest));
     }
   }

@@ -2,10 +2,10 @@ package io.holdfast.server.console;
 
 import io.helidon.webserver.http.ServerRequest;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.fleet.FleetEntry;
 import io.holdfast.server.fleet.FleetState;
 import io.holdfast.server.fleet.FleetView;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.rollout.RingPolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,10 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The fleet at a glance: how many instances are in each state, and every instance by ring with
- * its state, last contact, revision lag and grace remaining, from the same view as
- * {@code GET /v1/admin/fleet}. The table is a live fragment the page's script refreshes every few
- * seconds.
+ * The fleet at a glance: how many instances are in each state, and every instance by ring with its
+ * state, last contact, revision lag and grace remaining, from the same view as {@code GET
+ * /v1/admin/fleet}. The table is a live fragment the page's script refreshes every few seconds.
  */
 final class FleetPage {
 
@@ -29,8 +28,16 @@ final class FleetPage {
   View page(ServerRequest req, Operator operator) {
     FleetState filter = filter(req);
     Html main = new Html();
-    main.open("div", "id", "fleet-live", "class", "live", "data-live",
-        "/console/fleet/live" + (filter == null ? "" : "?state=" + filter.label()), "data-every", "2000");
+    main.open(
+        "div",
+        "id",
+        "fleet-live",
+        "class",
+        "live",
+        "data-live",
+        "/console/fleet/live" + (filter == null ? "" : "?state=" + filter.label()),
+        "data-every",
+        "2000");
     main.append(fragment(filter));
     main.close("div");
     return new View(Layout.Section.FLEET, "Fleet", main);
@@ -46,7 +53,8 @@ final class FleetPage {
     html.open("ul", "class", "tiles", "id", "fleet-counts");
     for (Map.Entry<FleetState, Integer> count : view.counts().entrySet()) {
       String state = count.getKey().label();
-      html.open("li", "class", "tile state-" + state + (count.getKey() == filter ? " selected" : ""));
+      html.open(
+          "li", "class", "tile state-" + state + (count.getKey() == filter ? " selected" : ""));
       html.open("a", "href", "/console/fleet?state=" + state, "id", "count-" + state);
       html.element("span", count.getValue(), "class", "count");
       html.element("span", state, "class", "label");
@@ -54,10 +62,15 @@ final class FleetPage {
     }
     html.close("ul");
     html.open("p", "class", "meta");
-    html.text("As of ").element("time", HumanTime.stamp(view.at()), "datetime", HumanTime.iso(view.at()));
-    html.text(view.minGraceRemaining() == null ? "" : " · least grace remaining " + HumanTime.duration(view.minGraceRemaining()));
+    html.text("As of ")
+        .element("time", HumanTime.stamp(view.at()), "datetime", HumanTime.iso(view.at()));
+    html.text(
+        view.minGraceRemaining() == null
+            ? ""
+            : " · least grace remaining " + HumanTime.duration(view.minGraceRemaining()));
     if (filter != null) {
-      html.text(" · showing " + filter.label() + " only · ").element("a", "show all", "href", "/console/fleet");
+      html.text(" · showing " + filter.label() + " only · ")
+          .element("a", "show all", "href", "/console/fleet");
     }
     html.close("p");
     Map<String, List<FleetEntry>> byRing = new LinkedHashMap<>();
@@ -77,13 +90,25 @@ final class FleetPage {
       any = true;
       html.open("section", "class", "ring", "id", "ring-" + ring.getKey());
       html.element("h2", "Ring " + ring.getKey());
-      html.table(List.of("Instance", "State", "Last contact", "Revision lag", "Grace remaining", "Why"), "class", "fleet");
+      html.table(
+          List.of("Instance", "State", "Last contact", "Revision lag", "Grace remaining", "Why"),
+          "class",
+          "fleet");
       for (FleetEntry e : ring.getValue()) {
         html.open("tr", "id", "instance-" + e.instance(), "data-state", e.state().label());
-        html.open("td").element("a", e.instance(), "href", "/console/instances/" + e.instance()).close("td");
+        html.open("td")
+            .element("a", e.instance(), "href", "/console/instances/" + e.instance())
+            .close("td");
         html.open("td").append(badge(e.state())).close("td");
-        html.open("td").element("time", HumanTime.ago(e.lastContact(), view.at()), "datetime", HumanTime.iso(e.lastContact()),
-            "title", HumanTime.stamp(e.lastContact())).close("td");
+        html.open("td")
+            .element(
+                "time",
+                HumanTime.ago(e.lastContact(), view.at()),
+                "datetime",
+                HumanTime.iso(e.lastContact()),
+                "title",
+                HumanTime.stamp(e.lastContact()))
+            .close("td");
         html.element("td", e.revisionLag(), "class", e.revisionLag() > 0 ? "num warn" : "num");
         html.element("td", HumanTime.duration(e.graceRemaining()), "class", "num");
         html.element("td", e.reason(), "class", "reason");
@@ -92,7 +117,11 @@ final class FleetPage {
       html.endTable().close("section");
     }
     if (!any) {
-      html.element("p", filter == null ? "No instances yet." : "No instance is " + filter.label() + ".", "class", "empty");
+      html.element(
+          "p",
+          filter == null ? "No instances yet." : "No instance is " + filter.label() + ".",
+          "class",
+          "empty");
     }
     return html;
   }
@@ -108,8 +137,9 @@ final class FleetPage {
     }
     FleetState state = FleetState.ofLabel(value);
     if (state == null) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST, "state must be one of fresh, stale, expired,"
-          + " initializing, silent, unreported");
+      throw new ProblemException(
+          ProblemType.INVALID_REQUEST,
+          "state must be one of fresh, stale, expired," + " initializing, silent, unreported");
     }
     return state;
   }

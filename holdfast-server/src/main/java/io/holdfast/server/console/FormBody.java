@@ -11,9 +11,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A submitted console form ({@code application/x-www-form-urlencoded}), read within the same
- * size limit as API bodies. A field may appear once; a repeated one is refused rather than one
- * of its values silently chosen. Immutable once read.
+ * A submitted console form ({@code application/x-www-form-urlencoded}), read within the same size
+ * limit as API bodies. A field may appear once; a repeated one is refused rather than one of its
+ * values silently chosen. Immutable once read.
  */
 final class FormBody {
 
@@ -26,14 +26,20 @@ final class FormBody {
   }
 
   static FormBody read(ServerRequest req, int maxBytes) {
-    boolean form = req.headers().contentType().map(HttpMediaType::mediaType)
-        .map(t -> "application".equals(t.type()) && "x-www-form-urlencoded".equals(t.subtype())).orElse(false);
+    boolean form =
+        req.headers()
+            .contentType()
+            .map(HttpMediaType::mediaType)
+            .map(t -> "application".equals(t.type()) && "x-www-form-urlencoded".equals(t.subtype()))
+            .orElse(false);
     if (!form) {
-      throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "send the form as application/x-www-form-urlencoded");
+      throw new ProblemException(
+          ProblemType.UNSUPPORTED_MEDIA_TYPE, "send the form as application/x-www-form-urlencoded");
     }
     byte[] bytes = RequestBody.readAtMost(req, maxBytes);
     if (bytes.length > maxBytes) {
-      throw new ProblemException(ProblemType.DOCUMENT_TOO_LARGE, "the form is larger than " + maxBytes + " bytes");
+      throw new ProblemException(
+          ProblemType.DOCUMENT_TOO_LARGE, "the form is larger than " + maxBytes + " bytes");
     }
     return parse(new String(bytes, StandardCharsets.UTF_8));
   }
@@ -43,14 +49,16 @@ final class FormBody {
     if (!encoded.isEmpty()) {
       String[] pairs = encoded.split("&", -1);
       if (pairs.length > MAX_FIELDS) {
-        throw new ProblemException(ProblemType.INVALID_REQUEST, "the form has more than " + MAX_FIELDS + " fields");
+        throw new ProblemException(
+            ProblemType.INVALID_REQUEST, "the form has more than " + MAX_FIELDS + " fields");
       }
       for (String pair : pairs) {
         int eq = pair.indexOf('=');
         String name = decode(eq < 0 ? pair : pair.substring(0, eq));
         String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
         if (fields.put(name, value) != null) {
-          throw new ProblemException(ProblemType.INVALID_REQUEST, "form field '" + abbreviate(name) + "' is sent twice");
+          throw new ProblemException(
+              ProblemType.INVALID_REQUEST, "form field '" + abbreviate(name) + "' is sent twice");
         }
       }
     }
@@ -66,7 +74,8 @@ final class FormBody {
   String required(String name, String label, int maxLength) {
     String value = fields.getOrDefault(name, "").strip();
     if (value.isEmpty() || value.length() > maxLength) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST, label + " must be 1 to " + maxLength + " characters");
+      throw new ProblemException(
+          ProblemType.INVALID_REQUEST, label + " must be 1 to " + maxLength + " characters");
     }
     return value;
   }
@@ -80,7 +89,8 @@ final class FormBody {
     try {
       return Long.parseLong(value.strip());
     } catch (NumberFormatException e) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST, "form field '" + name + "' must be a whole number");
+      throw new ProblemException(
+          ProblemType.INVALID_REQUEST, "form field '" + name + "' must be a whole number");
     }
   }
 
@@ -88,7 +98,8 @@ final class FormBody {
     try {
       return URLDecoder.decode(text, StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST, "the form is not properly URL-encoded");
+      throw new ProblemException(
+          ProblemType.INVALID_REQUEST, "the form is not properly URL-encoded");
     }
   }
 

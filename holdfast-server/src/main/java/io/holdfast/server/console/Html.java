@@ -4,11 +4,11 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Builds HTML text in which everything that did not come from a literal in this package is
- * escaped: text and attribute values always are, and tag and attribute names must be plain
- * lower-case words, so a hostile instance name or layer value can never become markup.
- * Fragments built by other {@code Html} objects are appended as they are, having been escaped
- * when they were built. Not thread-safe; build one per response.
+ * Builds HTML text in which everything that did not come from a literal in this package is escaped:
+ * text and attribute values always are, and tag and attribute names must be plain lower-case words,
+ * so a hostile instance name or layer value can never become markup. Fragments built by other
+ * {@code Html} objects are appended as they are, having been escaped when they were built. Not
+ * thread-safe; build one per response.
  */
 final class Html {
 
@@ -16,7 +16,10 @@ final class Html {
 
   private final StringBuilder out = new StringBuilder(1024);
 
-  /** Opens {@code tag}; {@code attributes} are name/value pairs, a {@code null} value omits the pair. */
+  /**
+   * Opens {@code tag}; {@code attributes} are name/value pairs, a {@code null} value omits the
+   * pair.
+   */
   Html open(String tag, String... attributes) {
     out.append('<').append(name(tag));
     attributes(attributes);
@@ -40,8 +43,8 @@ final class Html {
   }
 
   /**
-   * Opens a table with one header row of {@code headings} and its body; end it with
-   * {@link #endTable()}. {@code attributes} as for {@link #open}.
+   * Opens a table with one header row of {@code headings} and its body; end it with {@link
+   * #endTable()}. {@code attributes} as for {@link #open}.
    */
   Html table(List<String> headings, String... attributes) {
     open("table", attributes).open("thead").open("tr");

@@ -9,8 +9,8 @@ import java.time.temporal.ChronoUnit;
 /** Times and durations as operators read them: {@code 2 h 05 min}, {@code 12 s ago}. Stateless. */
 final class HumanTime {
 
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
-      .withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
   private HumanTime() {}
 

@@ -5,15 +5,15 @@ import io.helidon.webserver.http.ServerRequest;
 import io.holdfast.protocol.document.Envelope;
 import io.holdfast.protocol.json.JsonInputException;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.fleet.FleetEntry;
+import io.holdfast.server.instance.Heartbeat;
+import io.holdfast.server.instance.Instance;
 import io.holdfast.server.model.Names;
 import io.holdfast.server.model.Scope;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.snapshot.InstanceView;
 import io.holdfast.server.snapshot.ServedDocument;
-import io.holdfast.server.instance.Heartbeat;
 import io.holdfast.server.store.HistoryEntry;
-import io.holdfast.server.instance.Instance;
 import io.holdfast.server.subscription.SubscriptionFilter;
 import io.holdfast.server.subscription.UsageReport;
 import java.time.Instant;
@@ -40,20 +40,34 @@ final class InstancePage {
 
   View page(ServerRequest req, Operator operator) {
     String id = Names.require("instance id", req.path().pathParameters().get("id"));
-    Instance instance = ctx.store().findInstance(id)
-        .orElseThrow(() -> new ProblemException(ProblemType.INSTANCE_NOT_FOUND, "instance '" + id + "' does not exist"));
+    Instance instance =
+        ctx.store()
+            .findInstance(id)
+            .orElseThrow(
+                () ->
+                    new ProblemException(
+                        ProblemType.INSTANCE_NOT_FOUND, "instance '" + id + "' does not exist"));
     Instant now = ctx.clock().instant();
     Html main = new Html();
-    Optional<FleetEntry> entry = ctx.fleet().view().entries().stream().filter(e -> e.instance().equals(id)).findFirst();
+    Optional<FleetEntry> entry =
+        ctx.fleet().view().entries().stream().filter(e -> e.instance().equals(id)).findFirst();
     main.open("dl", "class", "facts");
     fact(main, "Ring", new Html().text(instance.ring()));
-    entry.ifPresent(e -> {
-      fact(main, "State", FleetPage.badge(e.state()).text(e.reason() == null ? "" : " " + e.reason()));
-      fact(main, "Last contact", new Html().text(HumanTime.ago(e.lastContact(), now)));
-      fact(main, "Revision lag", new Html().text(e.revisionLag()));
-      fact(main, "Grace remaining", new Html().text(HumanTime.duration(e.graceRemaining())));
-    });
-    fact(main, "Labels", new Html().text(instance.labels().isEmpty() ? "–" : new TreeMap<>(instance.labels()).toString()));
+    entry.ifPresent(
+        e -> {
+          fact(
+              main,
+              "State",
+              FleetPage.badge(e.state()).text(e.reason() == null ? "" : " " + e.reason()));
+          fact(main, "Last contact", new Html().text(HumanTime.ago(e.lastContact(), now)));
+          fact(main, "Revision lag", new Html().text(e.revisionLag()));
+          fact(main, "Grace remaining", new Html().text(HumanTime.duration(e.graceRemaining())));
+        });
+    fact(
+        main,
+        "Labels",
+        new Html()
+            .text(instance.labels().isEmpty() ? "–" : new TreeMap<>(instance.labels()).toString()));
     fact(main, "Created", new Html().text(HumanTime.stamp(instance.createdAt())));
     main.close("dl");
 
@@ -77,7 +91,12 @@ final class InstancePage {
       main.open("details", "class", "document", "id", "document-" + document.getKey());
       main.open("summary");
       main.element("strong", document.getKey());
-      main.text(" · revision " + served.revision() + " · issued " + HumanTime.stamp(served.issuedAt()) + " · ETag ");
+      main.text(
+          " · revision "
+              + served.revision()
+              + " · issued "
+              + HumanTime.stamp(served.issuedAt())
+              + " · ETag ");
       main.element("code", served.etagHeaderValue());
       main.close("summary");
       main.append(PrettyJson.block(content(served), "content-" + document.getKey()));
@@ -101,39 +120,71 @@ final class InstancePage {
     }
     JsonNode body = heartbeat.get().body();
     main.open("p", "class", "meta", "id", "heartbeat-meta");
-    main.text("Received " + HumanTime.ago(heartbeat.get().receivedAt(), now) + " (" + HumanTime.stamp(heartbeat.get().receivedAt())
-        + ") · SDK " + body.path("sdkVersion").asText("?"));
+    main.text(
+        "Received "
+            + HumanTime.ago(heartbeat.get().receivedAt(), now)
+            + " ("
+            + HumanTime.stamp(heartbeat.get().receivedAt())
+            + ") · SDK "
+            + body.path("sdkVersion").asText("?"));
     if (body.hasNonNull("lastError")) {
       main.text(" · last error: " + body.get("lastError").asText());
     }
     if (body.has("application")) {
-      main.text(" · application " + body.path("application").path("status").asText()
-          + (body.path("application").hasNonNull("reason") ? " (" + body.path("application").get("reason").asText() + ")" : ""));
+      main.text(
+          " · application "
+              + body.path("application").path("status").asText()
+              + (body.path("application").hasNonNull("reason")
+                  ? " (" + body.path("application").get("reason").asText() + ")"
+                  : ""));
     }
     main.close("p");
-    main.table(List.of("Namespace", "Status", "Revision", "Since", "Grace remaining", "Reason"), "id", "heartbeat-namespaces");
+    main.table(
+        List.of("Namespace", "Status", "Revision", "Since", "Grace remaining", "Reason"),
+        "id",
+        "heartbeat-namespaces");
     for (Map.Entry<String, JsonNode> ns : body.path("namespaces").properties()) {
       JsonNode status = ns.getValue();
       main.open("tr");
       main.element("td", ns.getKey());
-      main.open("td").element("span", status.path("status").asText(),
-          "class", "badge state-" + status.path("status").asText().toLowerCase(java.util.Locale.ROOT)).close("td");
+      main.open("td")
+          .element(
+              "span",
+              status.path("status").asText(),
+              "class",
+              "badge state-" + status.path("status").asText().toLowerCase(java.util.Locale.ROOT))
+          .close("td");
       main.element("td", status.path("revision").asLong(), "class", "num");
       main.element("td", status.path("since").asText());
-      main.element("td", status.has("graceRemainingSeconds")
-          ? HumanTime.duration(java.time.Duration.ofSeconds(status.get("graceRemainingSeconds").asLong())) : "–", "class", "num");
-      main.element("td", status.path("reason").isNull() ? "" : status.path("reason").asText(), "class", "reason");
+      main.element(
+          "td",
+          status.has("graceRemainingSeconds")
+              ? HumanTime.duration(
+                  java.time.Duration.ofSeconds(status.get("graceRemainingSeconds").asLong()))
+              : "–",
+          "class",
+          "num");
+      main.element(
+          "td",
+          status.path("reason").isNull() ? "" : status.path("reason").asText(),
+          "class",
+          "reason");
       main.close("tr");
     }
     main.endTable();
-    main.open("details").element("summary", "The report as sent").append(PrettyJson.block(body, "heartbeat-json"))
+    main.open("details")
+        .element("summary", "The report as sent")
+        .append(PrettyJson.block(body, "heartbeat-json"))
         .close("details");
   }
 
   private void subscriptions(Html main, String id, Optional<Heartbeat> heartbeat, Instant now) {
     main.element("h2", "Subscriptions and seats in use");
-    var usage = UsageReport.of(ctx.store().listSubscriptions(SubscriptionFilter.ofInstance(id)),
-        heartbeat.map(List::of).orElse(List.of()), now);
+    var usage =
+        UsageReport.of(
+            ctx.store().listSubscriptions(SubscriptionFilter.ofInstance(id)),
+            heartbeat.map(List::of).orElse(List.of()),
+            now);
     if (usage.isEmpty()) {
       main.element("p", "No subscriptions.", "class", "empty");
       return;
@@ -143,8 +194,10 @@ final class InstancePage {
 
   private void history(Html main, Instance instance) {
     main.element("h2", "History");
-    Set<Scope> scopes = Set.of(Scope.DEFAULT, Scope.ring(instance.ring()), Scope.instance(instance.id()));
-    main.table(List.of("Revision", "Namespace", "Layers", "When", "Who", "Message"), "id", "history");
+    Set<Scope> scopes =
+        Set.of(Scope.DEFAULT, Scope.ring(instance.ring()), Scope.instance(instance.id()));
+    main.table(
+        List.of("Revision", "Namespace", "Layers", "When", "Who", "Message"), "id", "history");
     boolean any = false;
     for (var namespace : ctx.store().listNamespaces()) {
       int shown = 0;
@@ -156,7 +209,9 @@ final class InstancePage {
         any = true;
         main.open("tr");
         main.element("td", entry.revision().revision(), "class", "num");
-        main.open("td").element("a", namespace.name(), "href", "/console/namespaces/" + namespace.name()).close("td");
+        main.open("td")
+            .element("a", namespace.name(), "href", "/console/namespaces/" + namespace.name())
+            .close("td");
         main.element("td", String.join(", ", touched.stream().map(Scope::key).toList()));
         main.element("td", HumanTime.stamp(entry.revision().createdAt()));
         main.element("td", entry.revision().actor());

@@ -4,9 +4,9 @@ import io.holdfast.server.admin.AdminOperation;
 import io.holdfast.server.model.Role;
 
 /**
- * The chrome around every console page: head with the shipped stylesheet and script, the
- * navigation (the audit log only for admins, who alone may read it), who is logged in with which
- * role, the logout button, and a one-shot message left by the last action. Stateless.
+ * The chrome around every console page: head with the shipped stylesheet and script, the navigation
+ * (the audit log only for admins, who alone may read it), who is logged in with which role, the
+ * logout button, and a one-shot message left by the last action. Stateless.
  */
 final class Layout {
 
@@ -46,15 +46,24 @@ final class Layout {
     html.open("nav");
     for (Section s : Section.values()) {
       if (operator.can(s.role)) {
-        html.element("a", s.label, "href", s.path, "class", s == section ? "active" : null,
-            "aria-current", s == section ? "page" : null);
+        html.element(
+            "a",
+            s.label,
+            "href",
+            s.path,
+            "class",
+            s == section ? "active" : null,
+            "aria-current",
+            s == section ? "page" : null);
       }
     }
     html.close("nav");
     html.open("div", "class", "who");
     html.element("span", operator.principal().name(), "class", "name", "id", "operator");
-    html.element("span", operator.principal().role().wireName(), "class", "role", "id", "operator-role");
-    html.append(ActionForm.post(operator, "/console/logout").button("Log out", "link", "logout").html());
+    html.element(
+        "span", operator.principal().role().wireName(), "class", "role", "id", "operator-role");
+    html.append(
+        ActionForm.post(operator, "/console/logout").button("Log out", "link", "logout").html());
     html.close("div");
     html.close("header");
     html.open("main");
@@ -82,7 +91,14 @@ final class Layout {
   /** A success or error box; {@code role=alert} so screen readers announce errors. */
   static Html message(boolean error, String title, String detail) {
     Html html = new Html();
-    html.open("div", "class", error ? "flash error" : "flash ok", "role", error ? "alert" : "status", "id", "flash");
+    html.open(
+        "div",
+        "class",
+        error ? "flash error" : "flash ok",
+        "role",
+        error ? "alert" : "status",
+        "id",
+        "flash");
     html.element("strong", title);
     if (detail != null && !detail.isEmpty()) {
       html.element("p", detail);

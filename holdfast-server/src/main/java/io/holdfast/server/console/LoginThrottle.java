@@ -7,12 +7,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Slows down guessing of admin tokens through the login form: after
- * {@link ConsoleSettings#maxLoginFailures()} failures from one remote address, logins from it
- * are refused until {@link ConsoleSettings#lockout()} has passed since its last failure. Tokens
- * carry 256 random bits, so this is about noise in the logs and load more than about guessing;
- * the API itself has no such limit. At most {@link #MAX_ADDRESSES} addresses are remembered.
- * Thread-safe.
+ * Slows down guessing of admin tokens through the login form: after {@link
+ * ConsoleSettings#maxLoginFailures()} failures from one remote address, logins from it are refused
+ * until {@link ConsoleSettings#lockout()} has passed since its last failure. Tokens carry 256
+ * random bits, so this is about noise in the logs and load more than about guessing; the API itself
+ * has no such limit. At most {@link #MAX_ADDRESSES} addresses are remembered. Thread-safe.
  */
 final class LoginThrottle {
 

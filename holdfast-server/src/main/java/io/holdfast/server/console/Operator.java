@@ -5,8 +5,8 @@ import io.holdfast.server.auth.Principal;
 import io.holdfast.server.model.Role;
 
 /**
- * The operator behind a console request: the admin credential their session was opened with, as
- * it stands now (its role included), and the session.
+ * The operator behind a console request: the admin credential their session was opened with, as it
+ * stands now (its role included), and the session.
  */
 record Operator(Principal.AdminPrincipal principal, ConsoleSession session) {
 

@@ -27,10 +27,19 @@ final class ReplicasPage {
     Instant failing = ctx.snapshots().storeFailingSince();
     main.element("h2", "This replica");
     main.open("p", "class", "meta", "id", "this-replica");
-    main.text("Serving revision " + snapshot.revision() + ", built " + HumanTime.ago(snapshot.builtAt(), now)
-        + " · store revision " + storeRevision() + " · ");
-    main.element("span", failing == null ? "store answering" : "store failing since " + HumanTime.stamp(failing),
-        "class", failing == null ? "badge state-fresh" : "badge state-expired");
+    main.text(
+        "Serving revision "
+            + snapshot.revision()
+            + ", built "
+            + HumanTime.ago(snapshot.builtAt(), now)
+            + " · store revision "
+            + storeRevision()
+            + " · ");
+    main.element(
+        "span",
+        failing == null ? "store answering" : "store failing since " + HumanTime.stamp(failing),
+        "class",
+        failing == null ? "badge state-fresh" : "badge state-expired");
     main.close("p");
 
     main.element("h2", "Synthetic probe");
@@ -40,29 +49,66 @@ final class ReplicasPage {
     }
     List<TargetStatus> statuses = results.statuses();
     main.open("p", "class", "meta");
-    main.text("Last round " + results.lastRound().map(r -> HumanTime.ago(r, now)).orElse("never")
-        + " · a replica lags once it is behind its peers for " + HumanTime.duration(results.lagTolerance()));
+    main.text(
+        "Last round "
+            + results.lastRound().map(r -> HumanTime.ago(r, now)).orElse("never")
+            + " · a replica lags once it is behind its peers for "
+            + HumanTime.duration(results.lagTolerance()));
     main.close("p");
     if (statuses.isEmpty()) {
       main.element("p", "No results yet.", "class", "empty");
       return new View(Layout.Section.REPLICAS, "Replicas", main);
     }
-    main.table(List.of("Replica", "Verdict", "Document revision", "Checksums revision", "Lag", "Latency",
-        "Last success", "Failure"), "id", "probes");
+    main.table(
+        List.of(
+            "Replica",
+            "Verdict",
+            "Document revision",
+            "Checksums revision",
+            "Lag",
+            "Latency",
+            "Last success",
+            "Failure"),
+        "id",
+        "probes");
     for (TargetStatus status : statuses) {
       main.open("tr", "data-healthy", String.valueOf(status.healthy()));
       main.element("td", status.target().toString());
-      String verdict = status.healthy() ? "healthy" : status.diverged() ? "diverged" : status.lagging() ? "lagging" : "failing";
-      main.open("td").element("span", verdict, "class", "badge " + (status.healthy() ? "state-fresh" : "state-expired"))
+      String verdict =
+          status.healthy()
+              ? "healthy"
+              : status.diverged() ? "diverged" : status.lagging() ? "lagging" : "failing";
+      main.open("td")
+          .element(
+              "span",
+              verdict,
+              "class",
+              "badge " + (status.healthy() ? "state-fresh" : "state-expired"))
           .close("td");
-      main.element("td", status.contentAvailable() ? String.valueOf(status.revision()) : "–", "class", "num");
-      main.element("td", status.checksumsAvailable() ? String.valueOf(status.checksumsRevision()) : "–", "class", "num");
-      main.element("td", status.behindSince() == null ? "current" : "behind for " + HumanTime.ago(status.behindSince(), now)
-          .replace(" ago", ""));
+      main.element(
+          "td",
+          status.contentAvailable() ? String.valueOf(status.revision()) : "–",
+          "class",
+          "num");
+      main.element(
+          "td",
+          status.checksumsAvailable() ? String.valueOf(status.checksumsRevision()) : "–",
+          "class",
+          "num");
+      main.element(
+          "td",
+          status.behindSince() == null
+              ? "current"
+              : "behind for " + HumanTime.ago(status.behindSince(), now).replace(" ago", ""));
       main.element("td", status.latest().latency().toMillis() + " ms", "class", "num");
       main.element("td", HumanTime.ago(status.lastSuccess(), now));
-      main.element("td", status.latest().passed() ? "" : status.latest().failedCheck() + ": " + status.latest().failure(),
-          "class", "reason");
+      main.element(
+          "td",
+          status.latest().passed()
+              ? ""
+              : status.latest().failedCheck() + ": " + status.latest().failure(),
+          "class",
+          "reason");
       main.close("tr");
     }
     main.endTable();

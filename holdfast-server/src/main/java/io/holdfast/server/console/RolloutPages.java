@@ -2,9 +2,9 @@ package io.holdfast.server.console;
 
 import io.helidon.webserver.http.ServerRequest;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.admin.AdminOperation;
 import io.holdfast.server.auth.Principal;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.rollout.Approval;
 import io.holdfast.server.rollout.ChangeEdit;
 import io.holdfast.server.rollout.ChangeRequest;
@@ -22,11 +22,11 @@ import java.util.Optional;
 
 /**
  * Rollouts: the freeze, the rings with their bake times and gates, every change request with its
- * progress ring by ring, and one change with its gate's verdict and the controls its state and
- * the operator's role allow: approve, promote, pause, resume, back out, hot-fix, cancel; and
- * freeze or lift the freeze. Each control calls the same {@code Changes} method as the API, as
- * the operator, with the version of the change the page showed, so a change the engine moved
- * meanwhile is not acted on by mistake (412, as with {@code If-Match}).
+ * progress ring by ring, and one change with its gate's verdict and the controls its state and the
+ * operator's role allow: approve, promote, pause, resume, back out, hot-fix, cancel; and freeze or
+ * lift the freeze. Each control calls the same {@code Changes} method as the API, as the operator,
+ * with the version of the change the page showed, so a change the engine moved meanwhile is not
+ * acted on by mistake (412, as with {@code If-Match}).
  */
 final class RolloutPages {
 
@@ -38,15 +38,32 @@ final class RolloutPages {
    */
   private enum ChangeAction {
     APPROVE(AdminOperation.APPROVE_CHANGE, "approve", "Approve", "primary", null),
-    PROMOTE(AdminOperation.PROMOTE_CHANGE, "promote", "Promote to the next ring", "primary",
+    PROMOTE(
+        AdminOperation.PROMOTE_CHANGE,
+        "promote",
+        "Promote to the next ring",
+        "primary",
         "Release this change to the next ring now, before its bake and gate are done?"),
     PAUSE(AdminOperation.PAUSE_CHANGE, "pause", "Pause", "", null),
     RESUME(AdminOperation.RESUME_CHANGE, "resume", "Resume", "", null),
-    BACKOUT(AdminOperation.BACK_OUT_CHANGE, "backout", "Back out", "danger",
+    BACKOUT(
+        AdminOperation.BACK_OUT_CHANGE,
+        "backout",
+        "Back out",
+        "danger",
         "Back this change out? Every ring it reached gets the previous content at a new revision."),
-    HOTFIX(AdminOperation.HOTFIX_CHANGE, "hotfix", "Hot-fix to every ring", "danger",
+    HOTFIX(
+        AdminOperation.HOTFIX_CHANGE,
+        "hotfix",
+        "Hot-fix to every ring",
+        "danger",
         "Release this change to every remaining ring at once, ignoring bake times, gates and any freeze?"),
-    CANCEL(AdminOperation.CANCEL_CHANGE, "cancel", "Cancel", "danger", "Cancel this change? It will never roll out.");
+    CANCEL(
+        AdminOperation.CANCEL_CHANGE,
+        "cancel",
+        "Cancel",
+        "danger",
+        "Cancel this change? It will never roll out.");
 
     final AdminOperation operation;
     final String path;
@@ -54,7 +71,8 @@ final class RolloutPages {
     final String style;
     final String confirm;
 
-    ChangeAction(AdminOperation operation, String path, String label, String style, String confirm) {
+    ChangeAction(
+        AdminOperation operation, String path, String label, String style, String confirm) {
       this.operation = operation;
       this.path = path;
       this.label = label;
@@ -68,19 +86,24 @@ final class RolloutPages {
           return action;
         }
       }
-      throw new ProblemException(ProblemType.ROUTE_NOT_FOUND, "there is no change action '" + FormBody.abbreviate(path) + "'");
+      throw new ProblemException(
+          ProblemType.ROUTE_NOT_FOUND,
+          "there is no change action '" + FormBody.abbreviate(path) + "'");
     }
 
     /** Whether the action makes sense in the change's state; the store decides for certain. */
     boolean applies(ChangeRequest change) {
       return switch (this) {
         case APPROVE -> change.state() == ChangeState.DRAFT;
-        case PROMOTE -> change.state() == ChangeState.APPROVED || change.state() == ChangeState.ROLLING_OUT;
+        case PROMOTE ->
+            change.state() == ChangeState.APPROVED || change.state() == ChangeState.ROLLING_OUT;
         case BACKOUT -> change.state() == ChangeState.ROLLING_OUT;
         case PAUSE -> change.state() == ChangeState.ROLLING_OUT && !change.paused();
         case RESUME -> change.state() == ChangeState.ROLLING_OUT && change.paused();
-        case HOTFIX -> change.state() == ChangeState.APPROVED || change.state() == ChangeState.ROLLING_OUT;
-        case CANCEL -> change.state() == ChangeState.DRAFT || change.state() == ChangeState.APPROVED;
+        case HOTFIX ->
+            change.state() == ChangeState.APPROVED || change.state() == ChangeState.ROLLING_OUT;
+        case CANCEL ->
+            change.state() == ChangeState.DRAFT || change.state() == ChangeState.APPROVED;
       };
     }
   }
@@ -94,7 +117,16 @@ final class RolloutPages {
   View list(ServerRequest req, Operator operator) {
     Html main = new Html();
     freeze(main, operator);
-    main.open("div", "id", "rollouts-live", "class", "live", "data-live", "/console/rollouts/live", "data-every", "3000");
+    main.open(
+        "div",
+        "id",
+        "rollouts-live",
+        "class",
+        "live",
+        "data-live",
+        "/console/rollouts/live",
+        "data-every",
+        "3000");
     main.append(listLive(req, operator));
     main.close("div");
     rings(main);
@@ -105,12 +137,19 @@ final class RolloutPages {
     List<RingPolicy> rings = ctx.changes().ringPolicies();
     List<ChangeRequest> changes = ctx.changes().list(List.of(), RECENT);
     Html html = new Html();
-    html.table(List.of("#", "Description", "State", "Progress by ring", "Author", "Updated"), "id", "changes");
+    html.table(
+        List.of("#", "Description", "State", "Progress by ring", "Author", "Updated"),
+        "id",
+        "changes");
     Instant now = ctx.clock().instant();
     for (ChangeRequest change : changes) {
       html.open("tr", "id", "change-" + change.id(), "data-state", change.state().wireName());
-      html.open("td").element("a", "#" + change.id(), "href", "/console/changes/" + change.id()).close("td");
-      html.open("td").element("a", change.description(), "href", "/console/changes/" + change.id()).close("td");
+      html.open("td")
+          .element("a", "#" + change.id(), "href", "/console/changes/" + change.id())
+          .close("td");
+      html.open("td")
+          .element("a", change.description(), "href", "/console/changes/" + change.id())
+          .close("td");
       html.open("td").append(stateBadge(change)).close("td");
       html.open("td").append(progress(change, rings)).close("td");
       html.element("td", change.author());
@@ -119,7 +158,11 @@ final class RolloutPages {
     }
     html.endTable();
     if (changes.isEmpty()) {
-      html.element("p", "No change requests yet. Edit a layer on a namespace's page to propose one.", "class", "empty");
+      html.element(
+          "p",
+          "No change requests yet. Edit a layer on a namespace's page to propose one.",
+          "class",
+          "empty");
     }
     return html;
   }
@@ -128,8 +171,16 @@ final class RolloutPages {
     ChangeRequest change = ctx.changes().require(id(req));
     Html main = new Html();
     main.element("p", change.description(), "class", "lead");
-    main.open("div", "id", "change-live", "class", "live", "data-live", "/console/changes/" + change.id() + "/live",
-        "data-every", "2000");
+    main.open(
+        "div",
+        "id",
+        "change-live",
+        "class",
+        "live",
+        "data-live",
+        "/console/changes/" + change.id() + "/live",
+        "data-every",
+        "2000");
     main.append(changeLive(req, operator));
     main.close("div");
     edits(main, change);
@@ -143,17 +194,28 @@ final class RolloutPages {
     Instant now = ctx.clock().instant();
     Html html = new Html();
     html.open("dl", "class", "facts");
-    html.element("dt", "State").open("dd", "id", "change-state").append(stateBadge(change)).close("dd");
+    html.element("dt", "State")
+        .open("dd", "id", "change-state")
+        .append(stateBadge(change))
+        .close("dd");
     html.element("dt", "Progress").open("dd").append(progress(change, rings)).close("dd");
     if (change.currentRing() != null && !change.state().isFinal()) {
-      html.element("dt", "Baking in").element("dd", change.currentRing() + " since " + HumanTime.ago(change.releasedAt(), now)
-          + bakeLeft(change, rings, now));
+      html.element("dt", "Baking in")
+          .element(
+              "dd",
+              change.currentRing()
+                  + " since "
+                  + HumanTime.ago(change.releasedAt(), now)
+                  + bakeLeft(change, rings, now));
     }
     html.element("dt", "Author").element("dd", change.author());
     html.element("dt", "Approvals").open("dd", "id", "approvals");
     html.text(change.approvals().size() + " of " + change.requiredApprovals());
     for (Approval approval : change.approvals()) {
-      html.text(" · " + approval.approver() + (approval.comment().isEmpty() ? "" : " (“" + approval.comment() + "”)"));
+      html.text(
+          " · "
+              + approval.approver()
+              + (approval.comment().isEmpty() ? "" : " (“" + approval.comment() + "”)"));
     }
     html.close("dd");
     if (!change.outcome().isEmpty()) {
@@ -181,8 +243,8 @@ final class RolloutPages {
   }
 
   /**
-   * Performs a change action, as the API's {@code POST /v1/admin/changes/{id}/{action}} does;
-   * the console's action wrapper has checked the operation's role.
+   * Performs a change action, as the API's {@code POST /v1/admin/changes/{id}/{action}} does; the
+   * console's action wrapper has checked the operation's role.
    */
   String act(ServerRequest req, Operator operator, FormBody form) {
     long id = id(req);
@@ -190,46 +252,69 @@ final class RolloutPages {
     Principal.AdminPrincipal admin = operator.principal();
     Long version = form.optionalLong("version");
     if (version == null) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST, "the form must say which version of the change you saw");
+      throw new ProblemException(
+          ProblemType.INVALID_REQUEST, "the form must say which version of the change you saw");
     }
-    String reason = action.operation.needsReason()
-        ? form.required("reason", "The reason", AdminOperation.MAX_TEXT) : null;
-    ChangeRequest after = switch (action) {
-      case APPROVE -> {
-        if (ctx.changes().require(id).version() != version) {
-          throw new ProblemException(ProblemType.PRECONDITION_FAILED,
-              "change " + id + " moved since you read it; read it again and decide again");
-        }
-        String comment = Optional.ofNullable(form.optional("comment")).orElse("").strip();
-        if (comment.length() > AdminOperation.MAX_TEXT) {
-          throw new ProblemException(ProblemType.INVALID_REQUEST, "the comment must be at most "
-              + AdminOperation.MAX_TEXT + " characters");
-        }
-        yield ctx.changes().approve(id, admin.actor(), comment);
-      }
-      case PROMOTE -> ctx.changes().promote(id, version, admin.actor());
-      case PAUSE -> ctx.changes().pause(id, version, admin.actor());
-      case RESUME -> ctx.changes().resume(id, version, admin.actor());
-      case BACKOUT -> ctx.changes().backOut(id, version, reason, admin.actor());
-      case HOTFIX -> ctx.changes().hotfix(id, version, reason, admin.actor());
-      case CANCEL -> ctx.changes().cancel(id, version, reason, admin.actor());
-    };
-    operator.session().flash(new ConsoleSession.Flash(false, action.label + ": done",
-        "Change #" + after.id() + " is now " + after.state().wireName().replace('_', ' ')
-            + (after.currentRing() == null || after.state().isFinal() ? "" : " in ring " + after.currentRing()) + "."));
+    String reason =
+        action.operation.needsReason()
+            ? form.required("reason", "The reason", AdminOperation.MAX_TEXT)
+            : null;
+    ChangeRequest after =
+        switch (action) {
+          case APPROVE -> {
+            if (ctx.changes().require(id).version() != version) {
+              throw new ProblemException(
+                  ProblemType.PRECONDITION_FAILED,
+                  "change " + id + " moved since you read it; read it again and decide again");
+            }
+            String comment = Optional.ofNullable(form.optional("comment")).orElse("").strip();
+            if (comment.length() > AdminOperation.MAX_TEXT) {
+              throw new ProblemException(
+                  ProblemType.INVALID_REQUEST,
+                  "the comment must be at most " + AdminOperation.MAX_TEXT + " characters");
+            }
+            yield ctx.changes().approve(id, admin.actor(), comment);
+          }
+          case PROMOTE -> ctx.changes().promote(id, version, admin.actor());
+          case PAUSE -> ctx.changes().pause(id, version, admin.actor());
+          case RESUME -> ctx.changes().resume(id, version, admin.actor());
+          case BACKOUT -> ctx.changes().backOut(id, version, reason, admin.actor());
+          case HOTFIX -> ctx.changes().hotfix(id, version, reason, admin.actor());
+          case CANCEL -> ctx.changes().cancel(id, version, reason, admin.actor());
+        };
+    operator
+        .session()
+        .flash(
+            new ConsoleSession.Flash(
+                false,
+                action.label + ": done",
+                "Change #"
+                    + after.id()
+                    + " is now "
+                    + after.state().wireName().replace('_', ' ')
+                    + (after.currentRing() == null || after.state().isFinal()
+                        ? ""
+                        : " in ring " + after.currentRing())
+                    + "."));
     return "/console/changes/" + id;
   }
 
   String freeze(ServerRequest req, Operator operator, FormBody form) {
     String reason = form.required("reason", "The reason", AdminOperation.MAX_TEXT);
     ctx.changes().freeze(reason, operator.actor());
-    operator.session().flash(new ConsoleSession.Flash(false, "Rollouts frozen", "No change is promoted until the freeze is lifted."));
+    operator
+        .session()
+        .flash(
+            new ConsoleSession.Flash(
+                false, "Rollouts frozen", "No change is promoted until the freeze is lifted."));
     return "/console/rollouts";
   }
 
   String unfreeze(ServerRequest req, Operator operator, FormBody form) {
     ctx.changes().liftFreeze(operator.actor());
-    operator.session().flash(new ConsoleSession.Flash(false, "Freeze lifted", "Rollouts proceed again."));
+    operator
+        .session()
+        .flash(new ConsoleSession.Flash(false, "Freeze lifted", "Rollouts proceed again."));
     return "/console/rollouts";
   }
 
@@ -243,28 +328,48 @@ final class RolloutPages {
 
   private void freeze(Html main, Operator operator) {
     Optional<Freeze> freeze = ctx.changes().currentFreeze();
-    main.open("section", "id", "freeze-status", "class", freeze.isPresent() ? "frozen" : "unfrozen");
+    main.open(
+        "section", "id", "freeze-status", "class", freeze.isPresent() ? "frozen" : "unfrozen");
     if (freeze.isPresent()) {
-      main.append(Layout.message(true, "Rollouts are frozen", freeze.get().reason() + " (" + freeze.get().actor() + ", "
-          + HumanTime.stamp(freeze.get().since()) + ")"));
+      main.append(
+          Layout.message(
+              true,
+              "Rollouts are frozen",
+              freeze.get().reason()
+                  + " ("
+                  + freeze.get().actor()
+                  + ", "
+                  + HumanTime.stamp(freeze.get().since())
+                  + ")"));
       if (operator.can(AdminOperation.LIFT_FREEZE)) {
-        main.append(ActionForm.post(operator, "/console/rollouts/unfreeze").confirm("Lift the freeze? Rollouts proceed at once.")
-            .button("Lift the freeze", "primary", "unfreeze").html());
+        main.append(
+            ActionForm.post(operator, "/console/rollouts/unfreeze")
+                .confirm("Lift the freeze? Rollouts proceed at once.")
+                .button("Lift the freeze", "primary", "unfreeze")
+                .html());
       }
     } else {
-      main.element("p", "Rollouts proceed; changes are promoted as their gates pass.", "class", "meta");
+      main.element(
+          "p", "Rollouts proceed; changes are promoted as their gates pass.", "class", "meta");
     }
     if (operator.can(AdminOperation.FREEZE_ROLLOUTS)) {
-      main.append(ActionForm.post(operator, "/console/rollouts/freeze").reason("why freeze (incident, release window…)")
-          .confirm("Freeze every rollout?").button(freeze.isPresent() ? "Change the reason" : "Freeze rollouts", "danger", "freeze")
-          .html());
+      main.append(
+          ActionForm.post(operator, "/console/rollouts/freeze")
+              .reason("why freeze (incident, release window…)")
+              .confirm("Freeze every rollout?")
+              .button(
+                  freeze.isPresent() ? "Change the reason" : "Freeze rollouts", "danger", "freeze")
+              .html());
     }
     main.close("section");
   }
 
   private void rings(Html main) {
     main.element("h2", "Rings");
-    main.table(List.of("Ring", "Bake time", "Must confirm", "Within", "Max failing", "Max erroring"), "id", "rings");
+    main.table(
+        List.of("Ring", "Bake time", "Must confirm", "Within", "Max failing", "Max erroring"),
+        "id",
+        "rings");
     for (RingPolicy ring : ctx.changes().ringPolicies()) {
       main.open("tr");
       main.element("td", ring.ring());
@@ -276,15 +381,24 @@ final class RolloutPages {
       main.close("tr");
     }
     main.endTable();
-    main.element("p", "Approvals required per change: " + ctx.changes().requiredApprovals(), "class", "meta");
+    main.element(
+        "p",
+        "Approvals required per change: " + ctx.changes().requiredApprovals(),
+        "class",
+        "meta");
   }
 
   private static void gate(Html html, GateVerdict gate) {
     html.open("section", "class", "gate", "id", "gate");
     html.element("h2", "Health gate");
     html.open("p");
-    html.element("span", gate.decision().name(), "class", "badge gate-" + gate.decision().name().toLowerCase(java.util.Locale.ROOT),
-        "id", "gate-decision");
+    html.element(
+        "span",
+        gate.decision().name(),
+        "class",
+        "badge gate-" + gate.decision().name().toLowerCase(java.util.Locale.ROOT),
+        "id",
+        "gate-decision");
     html.text(" " + gate.reason());
     html.close("p");
     html.open("ul", "class", "tiles small");
@@ -297,7 +411,9 @@ final class RolloutPages {
   }
 
   private static void tile(Html html, int count, String label) {
-    html.open("li", "class", "tile").element("span", count, "class", "count").element("span", label, "class", "label")
+    html.open("li", "class", "tile")
+        .element("span", count, "class", "count")
+        .element("span", label, "class", "label")
         .close("li");
   }
 
@@ -319,7 +435,9 @@ final class RolloutPages {
     html.endTable();
   }
 
-  /** The buttons this operator's role and the change's state allow; the server checks both again. */
+  /**
+   * The buttons this operator's role and the change's state allow; the server checks both again.
+   */
   private static void controls(Html html, ChangeRequest change, Operator operator) {
     Html buttons = new Html();
     boolean any = false;
@@ -328,11 +446,20 @@ final class RolloutPages {
         continue;
       }
       if (action == ChangeAction.APPROVE && change.author().equals(operator.actor())) {
-        buttons.element("p", "You wrote this change: another publisher must approve it.", "class", "hint", "id", "own-change");
+        buttons.element(
+            "p",
+            "You wrote this change: another publisher must approve it.",
+            "class",
+            "hint",
+            "id",
+            "own-change");
         continue;
       }
-      ActionForm form = ActionForm.post(operator, "/console/changes/" + change.id() + "/" + action.path)
-          .hidden("version", change.version()).button(action.label, action.style, action.path).confirm(action.confirm);
+      ActionForm form =
+          ActionForm.post(operator, "/console/changes/" + change.id() + "/" + action.path)
+              .hidden("version", change.version())
+              .button(action.label, action.style, action.path)
+              .confirm(action.confirm);
       if (action.operation.needsReason()) {
         form.reason("reason for " + action.label.toLowerCase(java.util.Locale.ROOT));
       }
@@ -344,8 +471,15 @@ final class RolloutPages {
       html.element("h2", "Controls");
       html.append(buttons);
       if (!any) {
-        html.element("p", "Your role (" + operator.principal().role().wireName() + ") has no control over this change now.",
-            "class", "hint", "id", "no-controls");
+        html.element(
+            "p",
+            "Your role ("
+                + operator.principal().role().wireName()
+                + ") has no control over this change now.",
+            "class",
+            "hint",
+            "id",
+            "no-controls");
       }
       html.close("section");
     }
@@ -354,9 +488,15 @@ final class RolloutPages {
   private static void edits(Html main, ChangeRequest change) {
     main.element("h2", "Edits");
     for (ChangeEdit edit : change.edits()) {
-      main.open("h3").element("a", edit.namespace(), "href", "/console/namespaces/" + edit.namespace())
-          .text(" · ").element("code", edit.scope().key())
-          .text(edit.baseRevision() == null ? "" : " · written against revision " + edit.baseRevision()).close("h3");
+      main.open("h3")
+          .element("a", edit.namespace(), "href", "/console/namespaces/" + edit.namespace())
+          .text(" · ")
+          .element("code", edit.scope().key())
+          .text(
+              edit.baseRevision() == null
+                  ? ""
+                  : " · written against revision " + edit.baseRevision())
+          .close("h3");
       if (edit.removes()) {
         main.element("p", "Removes the layer.");
       } else {
@@ -364,14 +504,22 @@ final class RolloutPages {
       }
     }
     for (SubscriptionEdit edit : change.subscriptionEdits()) {
-      main.element("h3", "Subscription " + (edit.create() != null ? "(new) of " + edit.instance() : edit.subscriptionId()));
+      main.element(
+          "h3",
+          "Subscription "
+              + (edit.create() != null ? "(new) of " + edit.instance() : edit.subscriptionId()));
       main.append(PrettyJson.block(edit.body(), null));
     }
   }
 
   private static Html stateBadge(ChangeRequest change) {
-    Html html = new Html().element("span", change.state().wireName().replace('_', ' '),
-        "class", "badge change-" + change.state().wireName());
+    Html html =
+        new Html()
+            .element(
+                "span",
+                change.state().wireName().replace('_', ' '),
+                "class",
+                "badge change-" + change.state().wireName());
     if (change.paused() && !change.state().isFinal()) {
       html.element("span", "paused", "class", "badge change-paused");
     }
@@ -383,20 +531,32 @@ final class RolloutPages {
     Html html = new Html().open("ol", "class", "progress");
     for (RingPolicy ring : rings) {
       boolean released = change.releasedTo(ring.ring());
-      boolean current = ring.ring().equals(change.currentRing()) && change.state() == ChangeState.ROLLING_OUT;
-      String state = current ? "current" : released ? (change.state() == ChangeState.BACKED_OUT ? "reverted" : "done") : "pending";
-      html.element("li", ring.ring(), "class", "ring-" + state, "title", ring.ring() + ": " + state);
+      boolean current =
+          ring.ring().equals(change.currentRing()) && change.state() == ChangeState.ROLLING_OUT;
+      String state =
+          current
+              ? "current"
+              : released
+                  ? (change.state() == ChangeState.BACKED_OUT ? "reverted" : "done")
+                  : "pending";
+      html.element(
+          "li", ring.ring(), "class", "ring-" + state, "title", ring.ring() + ": " + state);
     }
     return html.close("ol");
   }
 
   private static String bakeLeft(ChangeRequest change, List<RingPolicy> rings, Instant now) {
-    return rings.stream().filter(r -> r.ring().equals(change.currentRing())).findFirst()
-        .map(r -> {
-          Instant done = change.releasedAt().plus(r.bakeTime());
-          return now.isBefore(done) ? " · bake ends in " + HumanTime.duration(java.time.Duration.between(now, done))
-              : " · bake done";
-        }).orElse("");
+    return rings.stream()
+        .filter(r -> r.ring().equals(change.currentRing()))
+        .findFirst()
+        .map(
+            r -> {
+              Instant done = change.releasedAt().plus(r.bakeTime());
+              return now.isBefore(done)
+                  ? " · bake ends in " + HumanTime.duration(java.time.Duration.between(now, done))
+                  : " · bake done";
+            })
+        .orElse("");
   }
 
   private static String percent(double ratio) {

@@ -14,14 +14,13 @@ import java.util.Optional;
  * TLS.
  *
  * <p>Over TLS it is {@code __Host-holdfast_console}, {@code Secure}, {@code Path=/} and without a
- * {@code Domain}: browsers accept a {@code __Host-} cookie only so, and then no plain-HTTP page
- * and no sibling subdomain can set or overwrite it (a planted session). The prefix requires
- * {@code Path=/}, so over TLS the cookie also travels to the API, which never reads cookies.
- * Otherwise it is {@code holdfast_console} with {@code Path=/console}. The browser's connection
- * is over TLS when the replica's is, or when a trusted proxy ({@code trusted-proxies}) that
- * terminated TLS says so ({@code X-Forwarded-Proto: https}, or {@code proto=https} in
- * {@code Forwarded}, the last entry, which that proxy wrote); anyone else's word on it is ignored.
- * Immutable.
+ * {@code Domain}: browsers accept a {@code __Host-} cookie only so, and then no plain-HTTP page and
+ * no sibling subdomain can set or overwrite it (a planted session). The prefix requires {@code
+ * Path=/}, so over TLS the cookie also travels to the API, which never reads cookies. Otherwise it
+ * is {@code holdfast_console} with {@code Path=/console}. The browser's connection is over TLS when
+ * the replica's is, or when a trusted proxy ({@code trusted-proxies}) that terminated TLS says so
+ * ({@code X-Forwarded-Proto: https}, or {@code proto=https} in {@code Forwarded}, the last entry,
+ * which that proxy wrote); anyone else's word on it is ignored. Immutable.
  */
 final class SessionCookie {
 
@@ -41,11 +40,17 @@ final class SessionCookie {
     return req.headers().cookies().first(overTls(req) ? SECURE : PLAIN).asOptional();
   }
 
-  /** A {@code Set-Cookie} value carrying {@code value}, or ending the cookie when {@code expire}. */
+  /**
+   * A {@code Set-Cookie} value carrying {@code value}, or ending the cookie when {@code expire}.
+   */
   String header(ServerRequest req, String value, boolean expire) {
     boolean secure = overTls(req);
     String attributes = secure ? "; Path=/; Secure" : "; Path=/console";
-    return (secure ? SECURE : PLAIN) + "=" + value + attributes + "; HttpOnly; SameSite=Strict"
+    return (secure ? SECURE : PLAIN)
+        + "="
+        + value
+        + attributes
+        + "; HttpOnly; SameSite=Strict"
         + (expire ? "; Max-Age=0" : "");
   }
 
@@ -54,7 +59,8 @@ final class SessionCookie {
     if (req.isSecure()) {
       return true;
     }
-    InetAddress peer = req.remotePeer().address() instanceof InetSocketAddress inet ? inet.getAddress() : null;
+    InetAddress peer =
+        req.remotePeer().address() instanceof InetSocketAddress inet ? inet.getAddress() : null;
     if (!trusted.trusts(peer)) {
       return false;
     }
@@ -70,19 +76,26 @@ final class SessionCookie {
       return false;
     }
     if (req.headers().contains(X_FORWARDED_PROTO)) {
-      return last(req.headers().values(X_FORWARDED_PROTO)).strip().toLowerCase(Locale.ROOT).equals("https");
+      return last(req.headers().values(X_FORWARDED_PROTO))
+          .strip()
+          .toLowerCase(Locale.ROOT)
+          .equals("https");
     }
     return false;
   }
 
-  /** The last entry of a header's list; several header lines are one list, in order (RFC 9110 section 5.3). */
+  /**
+   * The last entry of a header's list; several header lines are one list, in order (RFC 9110
+   * section 5.3).
+   */
   private static String last(java.util.List<String> lines) {
     String list = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
     return list.substring(list.lastIndexOf(',') + 1);
   }
 
   private static String unquote(String value) {
-    return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1)
+    return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+        ? value.substring(1, value.length() - 1)
         : value;
   }
 }

@@ -10,8 +10,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * Atomic, durable writes of small files: temporary file, fsync, rename, fsync of the directory.
- * A crash leaves either the old file or the new one, never a torn one.
+ * Atomic, durable writes of small files: temporary file, fsync, rename, fsync of the directory. A
+ * crash leaves either the old file or the new one, never a torn one.
  */
 public final class AtomicFiles {
 
@@ -28,7 +28,8 @@ public final class AtomicFiles {
       } catch (UnsupportedOperationException e) {
         // Not a POSIX file system: the directory's permissions must protect the file.
       }
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel channel =
+          FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) {
           channel.write(buffer);

@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * An exclusive, cross-process lock on a data directory, held while a replica initialises it
- * (schema migration, signing key, bootstrap credential). Two replicas started together on an
- * empty directory therefore never race to create two different keys.
+ * An exclusive, cross-process lock on a data directory, held while a replica initialises it (schema
+ * migration, signing key, bootstrap credential). Two replicas started together on an empty
+ * directory therefore never race to create two different keys.
  */
 public final class DataDirectoryLock implements AutoCloseable {
 

@@ -12,21 +12,28 @@ import java.util.Set;
 /**
  * Files and directories a replica creates are its owner's alone: the database (whose {@code -wal}
  * and {@code -shm} files SQLite creates with the database file's mode), the signing key, the
- * admin-token file, the data directory's lock. They are created with that mode, not narrowed
- * after the fact, so no other user can open them in between whatever the umask. Existing files
- * keep their mode, except the signing key, which must already be private
- * ({@link #requirePrivate}). On a file system without POSIX permissions the directory's own
- * protection is all there is. Stateless.
+ * admin-token file, the data directory's lock. They are created with that mode, not narrowed after
+ * the fact, so no other user can open them in between whatever the umask. Existing files keep their
+ * mode, except the signing key, which must already be private ({@link #requirePrivate}). On a file
+ * system without POSIX permissions the directory's own protection is all there is. Stateless.
  */
 public final class OwnerOnlyFiles {
 
-  private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
-      PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-      PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+  private static final Set<PosixFilePermission> GROUP_OR_OTHERS =
+      EnumSet.of(
+          PosixFilePermission.GROUP_READ,
+          PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.GROUP_EXECUTE,
+          PosixFilePermission.OTHERS_READ,
+          PosixFilePermission.OTHERS_WRITE,
+          PosixFilePermission.OTHERS_EXECUTE);
 
   private OwnerOnlyFiles() {}
 
-  /** Creates {@code directory} and missing parents as {@code rwx------}; existing ones are left alone. */
+  /**
+   * Creates {@code directory} and missing parents as {@code rwx------}; existing ones are left
+   * alone.
+   */
   public static void createDirectories(Path directory) throws IOException {
     Path absolute = directory.toAbsolutePath();
     if (Files.isDirectory(absolute)) {
@@ -38,7 +45,9 @@ public final class OwnerOnlyFiles {
     }
     try {
       if (posix(absolute)) {
-        Files.createDirectory(absolute, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectory(
+            absolute,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       } else {
         Files.createDirectory(absolute);
       }
@@ -54,7 +63,9 @@ public final class OwnerOnlyFiles {
     }
     try {
       if (posix(file)) {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+            file,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       } else {
         Files.createFile(file);
       }
@@ -74,8 +85,14 @@ public final class OwnerOnlyFiles {
     }
     Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
     if (permissions.stream().anyMatch(GROUP_OR_OTHERS::contains)) {
-      throw new UnsafePermissionsException(what + " " + file + " is accessible to other users (mode "
-          + PosixFilePermissions.toString(permissions) + "); a replica refuses to start with it. Run: chmod 600 " + file);
+      throw new UnsafePermissionsException(
+          what
+              + " "
+              + file
+              + " is accessible to other users (mode "
+              + PosixFilePermissions.toString(permissions)
+              + "); a replica refuses to start with it. Run: chmod 600 "
+              + file);
     }
   }
 
@@ -84,6 +101,7 @@ public final class OwnerOnlyFiles {
     while (existing != null && !Files.exists(existing)) {
       existing = existing.getParent();
     }
-    return existing != null && existing.getFileSystem().supportedFileAttributeViews().contains("posix");
+    return existing != null
+        && existing.getFileSystem().supportedFileAttributeViews().contains("posix");
   }
 }

@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The instance listener's socket options, which also hand every accepted socket to
- * {@link EdgeConnections} before Helidon reads from it. Helidon calls
- * {@link #configureSocket(SocketChannel)} on its accept thread for each new connection; this is
- * the one place it lets us see a connection before its first byte. Immutable apart from what
- * {@link EdgeConnections} keeps.
+ * The instance listener's socket options, which also hand every accepted socket to {@link
+ * EdgeConnections} before Helidon reads from it. Helidon calls {@link
+ * #configureSocket(SocketChannel)} on its accept thread for each new connection; this is the one
+ * place it lets us see a connection before its first byte. Immutable apart from what {@link
+ * EdgeConnections} keeps.
  */
 final class AcceptHook implements SocketOptions {
 

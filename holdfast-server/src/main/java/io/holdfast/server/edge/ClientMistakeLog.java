@@ -52,15 +52,25 @@ public final class ClientMistakeLog {
     }
     long suppressed = window.suppressed.getAndSet(0);
     if (LOG.isInfoEnabled()) {
-      LOG.info("client mistake [{}] from {}: {}{}", kind, excerpt(client), what,
-          suppressed == 0 ? "" : " (" + suppressed + " more of this kind in the last " + INTERVAL.toSeconds() + " s)");
+      LOG.info(
+          "client mistake [{}] from {}: {}{}",
+          kind,
+          excerpt(client),
+          what,
+          suppressed == 0
+              ? ""
+              : " ("
+                  + suppressed
+                  + " more of this kind in the last "
+                  + INTERVAL.toSeconds()
+                  + " s)");
     }
   }
 
   /**
-   * A short, printable rendering of client-supplied text: control characters (terminal escapes,
-   * CR and LF that could forge a line) become {@code ?}, and only the first
-   * {@value #EXCERPT_CHARS} characters are kept.
+   * A short, printable rendering of client-supplied text: control characters (terminal escapes, CR
+   * and LF that could forge a line) become {@code ?}, and only the first {@value #EXCERPT_CHARS}
+   * characters are kept.
    */
   public static String excerpt(CharSequence text) {
     return excerpt(text, EXCERPT_CHARS);

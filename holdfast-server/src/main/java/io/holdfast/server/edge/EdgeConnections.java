@@ -24,45 +24,64 @@ import java.util.function.LongSupplier;
  * address; connections that never send a byte are not even subject to its idle timeout. A client
  * could therefore hold sockets until the process ran out of descriptors (FAULTS F1, F2). This
  * registry closes that gap from outside Helidon:
+ *
  * <ul>
  *   <li>{@link #accepted} is called for every accepted socket (through {@link AcceptHook}) before
  *       Helidon reads from it. Past the per-address cap the socket is answered 503 and closed at
  *       once. At the total cap, an idle connection of the address holding the most is closed to
  *       make room, if the newcomer's address holds fewer; otherwise the newcomer is refused. So a
- *       flood from a few addresses cannot lock out everyone else.</li>
- *   <li>{@link EdgeFilter} marks when each request starts and ends, and watches mark themselves.
- *       A sweeper ({@link #sweep}) then closes connections past their deadline: a new
- *       connection that has not delivered its first request's headers within the header timeout
- *       (however slowly it trickles), an idle kept-alive one past the idle timeout, and a request
- *       whose body has not arrived within the request timeout. Waiting watches are exempt.</li>
+ *       flood from a few addresses cannot lock out everyone else.
+ *   <li>{@link EdgeFilter} marks when each request starts and ends, and watches mark themselves. A
+ *       sweeper ({@link #sweep}) then closes connections past their deadline: a new connection that
+ *       has not delivered its first request's headers within the header timeout (however slowly it
+ *       trickles), an idle kept-alive one past the idle timeout, and a request whose body has not
+ *       arrived within the request timeout. Waiting watches are exempt.
  * </ul>
+ *
  * A connection is ended by shutting its input down: Helidon's reader then sees the end of the
  * stream and closes the connection through its ordinary path, quietly. One that is still open a
  * little later is closed outright.
  *
- * <p>Connections are found by their remote address, which is unique among open TCP connections
- * to one listener. Thread-safe; {@link #sweep} runs on one thread at a time.
+ * <p>Connections are found by their remote address, which is unique among open TCP connections to
+ * one listener. Thread-safe; {@link #sweep} runs on one thread at a time.
  */
 public final class EdgeConnections {
 
   /** What a connection is doing, for its deadline. */
-  enum Phase { NEW, IN_REQUEST, WATCHING, IDLE }
+  enum Phase {
+    NEW,
+    IN_REQUEST,
+    WATCHING,
+    IDLE
+  }
 
   /** Why the edge ended a connection; the metric's tag. */
-  public enum Reason { HEADER_TIMEOUT, IDLE_TIMEOUT, REQUEST_TIMEOUT, EVICTED }
+  public enum Reason {
+    HEADER_TIMEOUT,
+    IDLE_TIMEOUT,
+    REQUEST_TIMEOUT,
+    EVICTED
+  }
 
   /** How long a connection whose input was shut may take to close before it is closed outright. */
   static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
-  private static final byte[] REFUSAL = ("HTTP/1.1 503 Service Unavailable\r\n"
-      + "Content-Type: application/problem+json\r\n"
-      + "Retry-After: 1\r\n"
-      + "Connection: close\r\n"
-      + "Content-Length: %d\r\n\r\n%s").getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] REFUSAL =
+      ("HTTP/1.1 503 Service Unavailable\r\n"
+              + "Content-Type: application/problem+json\r\n"
+              + "Retry-After: 1\r\n"
+              + "Connection: close\r\n"
+              + "Content-Length: %d\r\n\r\n%s")
+          .getBytes(StandardCharsets.US_ASCII);
 
   private final Map<SocketAddress, Connection> byRemote = new ConcurrentHashMap<>();
-  /** Connections per remote address; changed only through {@code compute}, so each change is atomic per address. */
+
+  /**
+   * Connections per remote address; changed only through {@code compute}, so each change is atomic
+   * per address.
+   */
   private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
+
   private final AtomicInteger open = new AtomicInteger();
   private volatile boolean listening = true;
   private final int maxConnections;
@@ -81,7 +100,8 @@ public final class EdgeConnections {
    * @param maxConnections the total cap in force: the configured one, already lowered to what the
    *     descriptor budget allows ({@link DescriptorBudget})
    */
-  public EdgeConnections(EdgeSettings settings, int maxConnections, LongSupplier nanoTime, ClientMistakeLog log) {
+  public EdgeConnections(
+      EdgeSettings settings, int maxConnections, LongSupplier nanoTime, ClientMistakeLog log) {
     this(settings, maxConnections, nanoTime, log, false);
   }
 
@@ -89,7 +109,11 @@ public final class EdgeConnections {
    * @param tls whether the port speaks TLS: a refusal is then a plain close, since the client
    *     expects a handshake and would read an HTTP answer as a TLS error anyway
    */
-  public EdgeConnections(EdgeSettings settings, int maxConnections, LongSupplier nanoTime, ClientMistakeLog log,
+  public EdgeConnections(
+      EdgeSettings settings,
+      int maxConnections,
+      LongSupplier nanoTime,
+      ClientMistakeLog log,
       boolean tls) {
     this.tls = tls;
     this.maxConnections = maxConnections;
@@ -125,7 +149,9 @@ public final class EdgeConnections {
     if (mine > maxPerAddress) {
       release(address);
       refusedPerAddress.increment();
-      log.mistake("connections-per-address", address.getHostAddress(),
+      log.mistake(
+          "connections-per-address",
+          address.getHostAddress(),
           "refused a connection: the address already holds " + maxPerAddress);
       refuse(channel, "too many connections from your address");
     }
@@ -133,11 +159,14 @@ public final class EdgeConnections {
       open.decrementAndGet();
       release(address);
       refusedAtCapacity.increment();
-      log.mistake("connections-at-capacity", address.getHostAddress(),
+      log.mistake(
+          "connections-at-capacity",
+          address.getHostAddress(),
           "refused a connection: " + maxConnections + " connections are open");
       refuse(channel, "this replica holds as many connections as it allows");
     }
-    Connection stale = byRemote.put(remote, new Connection(channel, remote, address, nanoTime.getAsLong()));
+    Connection stale =
+        byRemote.put(remote, new Connection(channel, remote, address, nanoTime.getAsLong()));
     if (stale != null) {
       // The client reused the port of a connection closed since the last sweep: that one is
       // over, and must stop counting.
@@ -169,7 +198,9 @@ public final class EdgeConnections {
     }
     Connection oldest = null;
     for (Connection c : byRemote.values()) {
-      if (c.address.equals(heaviest) && !c.closing && (c.phase == Phase.IDLE || c.phase == Phase.NEW)
+      if (c.address.equals(heaviest)
+          && !c.closing
+          && (c.phase == Phase.IDLE || c.phase == Phase.NEW)
           && (oldest == null || c.phaseSince < oldest.phaseSince)) {
         oldest = c;
       }
@@ -185,10 +216,14 @@ public final class EdgeConnections {
     if (tls) {
       throw new ConnectionRefusedException(detail);
     }
-    String body = "{\"type\":\"urn:holdfast:problem:too-many-connections\",\"title\":\"Too many connections\","
-        + "\"status\":503,\"detail\":\"" + detail + "\"}";
-    byte[] response = String.format(new String(REFUSAL, StandardCharsets.US_ASCII), body.length(), body)
-        .getBytes(StandardCharsets.US_ASCII);
+    String body =
+        "{\"type\":\"urn:holdfast:problem:too-many-connections\",\"title\":\"Too many connections\","
+            + "\"status\":503,\"detail\":\""
+            + detail
+            + "\"}";
+    byte[] response =
+        String.format(new String(REFUSAL, StandardCharsets.US_ASCII), body.length(), body)
+            .getBytes(StandardCharsets.US_ASCII);
     try {
       // A new socket's send buffer takes this whole; if the peer is already gone, never mind.
       channel.write(ByteBuffer.wrap(response));
@@ -199,14 +234,16 @@ public final class EdgeConnections {
     throw new ConnectionRefusedException(detail);
   }
 
-  /** The connection a request arrived on, or {@code null} if it is not (or no longer) registered. */
+  /**
+   * The connection a request arrived on, or {@code null} if it is not (or no longer) registered.
+   */
   Connection find(SocketAddress remote) {
     return remote == null ? null : byRemote.get(remote);
   }
 
   /**
-   * One pass over every connection: forgets closed ones and ends those past their deadline.
-   * Called every {@link EdgeSupervisor#SWEEP_INTERVAL}.
+   * One pass over every connection: forgets closed ones and ends those past their deadline. Called
+   * every {@link EdgeSupervisor#SWEEP_INTERVAL}.
    */
   void sweep() {
     long now = nanoTime.getAsLong();
@@ -237,11 +274,15 @@ public final class EdgeConnections {
         case IN_REQUEST -> {
           if (age > requestTimeoutNanos) {
             end(c, Reason.REQUEST_TIMEOUT);
-            log.mistake("request-timeout", c.address.getHostAddress(), "ended a request still unfinished after "
-                + Duration.ofNanos(requestTimeoutNanos).toSeconds() + " s (a body that trickles or stopped)");
+            log.mistake(
+                "request-timeout",
+                c.address.getHostAddress(),
+                "ended a request still unfinished after "
+                    + Duration.ofNanos(requestTimeoutNanos).toSeconds()
+                    + " s (a body that trickles or stopped)");
           }
         }
-        case WATCHING -> { }
+        case WATCHING -> {}
       }
     }
   }
@@ -275,7 +316,10 @@ public final class EdgeConnections {
     }
   }
 
-  /** Marks a connection that is being closed by its own thread; the sweeper closes it outright if it lingers. */
+  /**
+   * Marks a connection that is being closed by its own thread; the sweeper closes it outright if it
+   * lingers.
+   */
   void closing(Connection c) {
     c.closingSince = nanoTime.getAsLong();
     c.closing = true;
@@ -298,8 +342,8 @@ public final class EdgeConnections {
   }
 
   /**
-   * Marks the connection of a request that now waits as a watch: exempt from the request
-   * deadline, since the watch's own timeout bounds it.
+   * Marks the connection of a request that now waits as a watch: exempt from the request deadline,
+   * since the watch's own timeout bounds it.
    */
   public void watching(SocketAddress remote) {
     Connection c = find(remote);
@@ -309,11 +353,11 @@ public final class EdgeConnections {
   }
 
   /**
-   * Whether the client of a waiting request has gone (closed or reset its connection), so that
-   * the request can free what it holds at once instead of at its timeout (FAULTS F5). Only the
+   * Whether the client of a waiting request has gone (closed or reset its connection), so that the
+   * request can free what it holds at once instead of at its timeout (FAULTS F5). Only the
    * request's own thread may ask, while nothing reads the connection: the check reads without
-   * blocking. Should a pipelined byte arrive instead, it cannot be handed back to Helidon's
-   * reader, so the connection is marked to close after this answer.
+   * blocking. Should a pipelined byte arrive instead, it cannot be handed back to Helidon's reader,
+   * so the connection is marked to close after this answer.
    */
   public boolean peerGone(SocketAddress remote) {
     Connection c = find(remote);
@@ -357,7 +401,9 @@ public final class EdgeConnections {
     listening = alive;
   }
 
-  /** Whether new connections are taken: the listener lives and the connection cap is not reached. */
+  /**
+   * Whether new connections are taken: the listener lives and the connection cap is not reached.
+   */
   public boolean accepting() {
     return listening && !atCapacity();
   }
@@ -387,17 +433,25 @@ public final class EdgeConnections {
     final SocketChannel channel;
     final SocketAddress remote;
     final InetAddress address;
+
     /** Set while the connection counts against the caps; cleared exactly once when forgotten. */
     final AtomicBoolean counted = new AtomicBoolean(true);
+
     volatile Phase phase = Phase.NEW;
     volatile long phaseSince;
     volatile boolean closing;
     volatile long closingSince;
+
     /** Why the edge ended the connection, once it did. */
     volatile Reason endedFor;
+
     /** The client spoke HTTP/1.0: the connection closes after its one answer. */
     volatile boolean http10;
-    /** A byte arrived while a watch waited and was read by {@link #peerGone}: close after the answer. */
+
+    /**
+     * A byte arrived while a watch waited and was read by {@link #peerGone}: close after the
+     * answer.
+     */
     volatile boolean pipelined;
 
     Connection(SocketChannel channel, SocketAddress remote, InetAddress address, long now) {

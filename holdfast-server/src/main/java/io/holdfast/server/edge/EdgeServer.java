@@ -26,12 +26,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why a watchdog: Helidon's accept loop ends for good on any failure of {@code accept}, above
  * all "Too many open files", while the process stays up and looks alive (FAULTS F1). The caps keep
- * connections short of the descriptor limit, but other things use descriptors too. So once a
- * second the watchdog connects to its own port: when that is refused twice in a row the listener
- * is dead, and the web server is built and started again on the same port; while descriptors are
- * exhausted even that connect fails, which is logged once per episode and counted. Readiness
- * reports not ready while the listener is down or the connection cap is reached
- * ({@link #accepting()}).
+ * connections short of the descriptor limit, but other things use descriptors too. So once a second
+ * the watchdog connects to its own port: when that is refused twice in a row the listener is dead,
+ * and the web server is built and started again on the same port; while descriptors are exhausted
+ * even that connect fails, which is logged once per episode and counted. Readiness reports not
+ * ready while the listener is down or the connection cap is reached ({@link #accepting()}).
  *
  * <p>Both tasks run on one platform daemon thread, each fenced so a failure cannot stop it.
  * Thread-safe.
@@ -45,8 +44,10 @@ public final class EdgeServer implements AutoCloseable {
 
   /** How often deadlines are checked: the precision of every edge timeout. */
   public static final Duration SWEEP_INTERVAL = Duration.ofMillis(250);
+
   /** How often the listener is checked. */
   static final Duration WATCHDOG_INTERVAL = Duration.ofSeconds(1);
+
   private static final int CONNECT_TIMEOUT_MILLIS = 500;
 
   private final IntFunction<WebServer> factory;
@@ -57,29 +58,35 @@ public final class EdgeServer implements AutoCloseable {
   private final LongAdder exhaustionEpisodes = new LongAdder();
   private volatile WebServer web;
   private volatile int port;
+
   /** Watchdog state, touched only on the timer thread. */
   private int refusedInARow;
+
   private boolean exhausted;
 
-  private EdgeServer(IntFunction<WebServer> factory, EdgeConnections connections, InetAddress probeAddress) {
+  private EdgeServer(
+      IntFunction<WebServer> factory, EdgeConnections connections, InetAddress probeAddress) {
     this.factory = factory;
     this.connections = connections;
     this.probeAddress = probeAddress;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "holdfast-edge");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "holdfast-edge");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
-   * Builds the web server for {@code port} with {@code factory}, starts it, and starts keeping
-   * its edge.
+   * Builds the web server for {@code port} with {@code factory}, starts it, and starts keeping its
+   * edge.
    *
    * @param factory builds an unstarted server on the given port (0 for a free one); called again
    *     with the bound port when the listener must be restarted
    */
-  public static EdgeServer start(IntFunction<WebServer> factory, String host, int port, EdgeConnections connections) {
+  public static EdgeServer start(
+      IntFunction<WebServer> factory, String host, int port, EdgeConnections connections) {
     EdgeServer server = new EdgeServer(factory, connections, probeAddress(host));
     try {
       server.web = factory.apply(port).start();
@@ -94,21 +101,27 @@ public final class EdgeServer implements AutoCloseable {
       server.timer.shutdownNow();
       throw new IllegalStateException("the web server did not start on " + host + ":" + port);
     }
-    server.timer.scheduleWithFixedDelay(server::sweep, SWEEP_INTERVAL.toMillis(), SWEEP_INTERVAL.toMillis(),
-        TimeUnit.MILLISECONDS);
-    server.timer.scheduleWithFixedDelay(server::watch, WATCHDOG_INTERVAL.toMillis(), WATCHDOG_INTERVAL.toMillis(),
+    server.timer.scheduleWithFixedDelay(
+        server::sweep, SWEEP_INTERVAL.toMillis(), SWEEP_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    server.timer.scheduleWithFixedDelay(
+        server::watch,
+        WATCHDOG_INTERVAL.toMillis(),
+        WATCHDOG_INTERVAL.toMillis(),
         TimeUnit.MILLISECONDS);
     return server;
   }
 
-  /** Socket options for the instance listener that register each accepted socket with {@code connections}. */
+  /**
+   * Socket options for the instance listener that register each accepted socket with {@code
+   * connections}.
+   */
   public static SocketOptions acceptHook(SocketOptions options, EdgeConnections connections) {
     return new AcceptHook(options, connections);
   }
 
   /** The selector that judges each connection's first request line before HTTP/1.1 takes it. */
-  public static ServerConnectionSelector requestLineSelector(Http1ConnectionSelector http1, EdgeConnections connections,
-      ClientMistakeLog log) {
+  public static ServerConnectionSelector requestLineSelector(
+      Http1ConnectionSelector http1, EdgeConnections connections, ClientMistakeLog log) {
     return new RequestLineSelector(http1, connections, log);
   }
 
@@ -149,8 +162,9 @@ public final class EdgeServer implements AutoCloseable {
       if (message.contains("too many open files") && !exhausted) {
         exhausted = true;
         exhaustionEpisodes.increment();
-        LOG.warn("the process has run out of file descriptors; the edge's caps and timeouts free them, and the "
-            + "listener is restarted if it stopped");
+        LOG.warn(
+            "the process has run out of file descriptors; the edge's caps and timeouts free them, and the "
+                + "listener is restarted if it stopped");
       }
     } catch (RuntimeException e) {
       LOG.error("edge watchdog failed; it runs again in {} s", WATCHDOG_INTERVAL.toSeconds(), e);
@@ -158,8 +172,10 @@ public final class EdgeServer implements AutoCloseable {
   }
 
   private void restart() {
-    LOG.warn("the instance listener on port {} stopped accepting connections (Helidon's accept loop ends when "
-        + "accept fails, as when file descriptors run out); starting it again", port);
+    LOG.warn(
+        "the instance listener on port {} stopped accepting connections (Helidon's accept loop ends when "
+            + "accept fails, as when file descriptors run out); starting it again",
+        port);
     try {
       web.stop();
     } catch (RuntimeException e) {
@@ -173,7 +189,9 @@ public final class EdgeServer implements AutoCloseable {
       connections.listening(true);
       LOG.warn("the instance listener on port {} accepts connections again", port);
     } catch (RuntimeException e) {
-      LOG.warn("the instance listener could not start again yet ({}); retrying in {} s", e.getMessage(),
+      LOG.warn(
+          "the instance listener could not start again yet ({}); retrying in {} s",
+          e.getMessage(),
           WATCHDOG_INTERVAL.toSeconds());
     }
   }
@@ -188,7 +206,9 @@ public final class EdgeServer implements AutoCloseable {
     return web;
   }
 
-  /** Whether new connections are taken: the listener lives and the connection cap is not reached. */
+  /**
+   * Whether new connections are taken: the listener lives and the connection cap is not reached.
+   */
   public boolean accepting() {
     return connections.accepting();
   }

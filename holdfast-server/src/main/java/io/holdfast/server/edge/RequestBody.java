@@ -12,13 +12,12 @@ import java.io.UncheckedIOException;
  * Reads a request body whole, at most a bound, and turns broken framing into a client error.
  *
  * <p>Helidon parses chunked framing as the body is read and throws unchecked exceptions of the
- * JDK's own kinds ({@code NumberFormatException} for a chunk size such as
- * {@code fffffffffffffffffff1}, {@code IllegalStateException} and others for a malformed chunk),
- * which would otherwise be logged as server faults and answered 500; a connection reset
- * mid-body is treated the same. After such a body the rest
- * of the connection cannot be trusted to start at a request boundary, so the answer closes it
- * ({@link BrokenFramingException}; {@link EdgeFilter} closes), and Helidon cannot send a second,
- * unsolicited answer for what follows.
+ * JDK's own kinds ({@code NumberFormatException} for a chunk size such as {@code
+ * fffffffffffffffffff1}, {@code IllegalStateException} and others for a malformed chunk), which
+ * would otherwise be logged as server faults and answered 500; a connection reset mid-body is
+ * treated the same. After such a body the rest of the connection cannot be trusted to start at a
+ * request boundary, so the answer closes it ({@link BrokenFramingException}; {@link EdgeFilter}
+ * closes), and Helidon cannot send a second, unsolicited answer for what follows.
  */
 public final class RequestBody {
 
@@ -65,7 +64,9 @@ public final class RequestBody {
   /** A request body whose framing is invalid: answered 400, and the connection closes after. */
   public static final class BrokenFramingException extends ProblemException {
     BrokenFramingException() {
-      super(ProblemType.MALFORMED_REQUEST, "the request body's framing is invalid (a chunk size or chunk is malformed)");
+      super(
+          ProblemType.MALFORMED_REQUEST,
+          "the request body's framing is invalid (a chunk size or chunk is malformed)");
     }
   }
 }

@@ -3,14 +3,22 @@ package io.holdfast.server.edge;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A request line ({@code method SP request-target SP HTTP-version}, RFC 9112 section 3) and what
- * to do with it. Parsing never throws: every input gets a {@link Verdict}. Immutable.
+ * A request line ({@code method SP request-target SP HTTP-version}, RFC 9112 section 3) and what to
+ * do with it. Parsing never throws: every input gets a {@link Verdict}. Immutable.
  */
 record RequestLine(Verdict verdict, String method, String target, String version) {
 
-  enum Verdict { HTTP_1_1, HTTP_1_0, OTHER_VERSION, BAD_METHOD, MALFORMED }
+  enum Verdict {
+    HTTP_1_1,
+    HTTP_1_0,
+    OTHER_VERSION,
+    BAD_METHOD,
+    MALFORMED
+  }
 
-  /** @param line the line without its CRLF */
+  /**
+   * @param line the line without its CRLF
+   */
   static RequestLine parse(byte[] line) {
     String text = new String(line, StandardCharsets.ISO_8859_1);
     int firstSpace = text.indexOf(' ');
@@ -30,8 +38,12 @@ record RequestLine(Verdict verdict, String method, String target, String version
     return switch (version) {
       case "HTTP/1.1" -> new RequestLine(Verdict.HTTP_1_1, method, target, version);
       case "HTTP/1.0" -> new RequestLine(Verdict.HTTP_1_0, method, target, version);
-      default -> new RequestLine(isHttpVersion(version) ? Verdict.OTHER_VERSION : Verdict.MALFORMED, method, target,
-          version);
+      default ->
+          new RequestLine(
+              isHttpVersion(version) ? Verdict.OTHER_VERSION : Verdict.MALFORMED,
+              method,
+              target,
+              version);
     };
   }
 
@@ -47,8 +59,11 @@ record RequestLine(Verdict verdict, String method, String target, String version
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean tchar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      boolean tchar =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
       if (!tchar) {
         return false;
       }
@@ -68,7 +83,10 @@ record RequestLine(Verdict verdict, String method, String target, String version
 
   /** {@code HTTP/DIGIT.DIGIT} (RFC 9112 section 2.3). */
   private static boolean isHttpVersion(String v) {
-    return v.length() == 8 && v.startsWith("HTTP/") && Character.isDigit(v.charAt(5)) && v.charAt(6) == '.'
+    return v.length() == 8
+        && v.startsWith("HTTP/")
+        && Character.isDigit(v.charAt(5))
+        && v.charAt(6) == '.'
         && Character.isDigit(v.charAt(7));
   }
 }

@@ -25,21 +25,23 @@ import java.util.concurrent.ExecutorService;
  *
  * <ul>
  *   <li>{@code HTTP/1.1}: Helidon's HTTP/1.1 connection, untouched, for this request and every
- *       later one on the connection (it answers their framing errors itself).</li>
- *   <li>{@code HTTP/1.0}: the same connection, fed the line with its version rewritten to
- *       1.1, so the request is routed as any other; the response is HTTP/1.1 with a length
- *       (RFC 9112 section 2.3 lets a server answer with its own version), and the connection
- *       closes after it ({@link EdgeFilter}), as HTTP/1.0 expects.</li>
- *   <li>Anything else gets one clear answer and the connection closes: 414 for a line longer
- *       than {@link #MAX_LINE_BYTES}, 505 for another version, 400 for a bare LF, a method that
- *       is not a token, or a line that is not {@code method SP target SP version}.</li>
+ *       later one on the connection (it answers their framing errors itself).
+ *   <li>{@code HTTP/1.0}: the same connection, fed the line with its version rewritten to 1.1, so
+ *       the request is routed as any other; the response is HTTP/1.1 with a length (RFC 9112
+ *       section 2.3 lets a server answer with its own version), and the connection closes after it
+ *       ({@link EdgeFilter}), as HTTP/1.0 expects.
+ *   <li>Anything else gets one clear answer and the connection closes: 414 for a line longer than
+ *       {@link #MAX_LINE_BYTES}, 505 for another version, 400 for a bare LF, a method that is not a
+ *       token, or a line that is not {@code method SP target SP version}.
  * </ul>
+ *
  * Not thread-safe: one connection, one thread.
  */
 final class RequestLineConnection implements ServerConnection {
 
   /** Longest request line answered; Helidon's own prologue limit is the same. */
   static final int MAX_LINE_BYTES = 4096;
+
   /** Most of a refused request's remaining bytes read and dropped before closing. */
   private static final int MAX_DRAIN_BYTES = 1024 * 1024;
 
@@ -50,7 +52,10 @@ final class RequestLineConnection implements ServerConnection {
   private volatile ServerConnection delegate;
   private final long created = System.nanoTime();
 
-  RequestLineConnection(ConnectionContext ctx, Http1ConnectionSelector http1, EdgeConnections connections,
+  RequestLineConnection(
+      ConnectionContext ctx,
+      Http1ConnectionSelector http1,
+      EdgeConnections connections,
       ClientMistakeLog log) {
     this.ctx = ctx;
     this.http1 = http1;
@@ -65,13 +70,21 @@ final class RequestLineConnection implements ServerConnection {
     try {
       eol = reader.findNewLine(MAX_LINE_BYTES);
     } catch (DataReader.IncorrectNewLineException e) {
-      refuse(ProblemType.MALFORMED_REQUEST, "a request line ends with CRLF, not a bare CR or LF", "bare-newline", "");
+      refuse(
+          ProblemType.MALFORMED_REQUEST,
+          "a request line ends with CRLF, not a bare CR or LF",
+          "bare-newline",
+          "");
       return;
     } catch (DataReader.InsufficientDataAvailableException e) {
       return; // the client left, or the edge ended it, before a whole line: nobody to answer
     }
     if (eol >= MAX_LINE_BYTES) {
-      refuse(ProblemType.URI_TOO_LONG, "the request line is longer than " + MAX_LINE_BYTES + " bytes", "line-too-long", "");
+      refuse(
+          ProblemType.URI_TOO_LONG,
+          "the request line is longer than " + MAX_LINE_BYTES + " bytes",
+          "line-too-long",
+          "");
       return;
     }
     byte[] line = reader.getBuffer(eol).readBytes();
@@ -91,17 +104,34 @@ final class RequestLineConnection implements ServerConnection {
           String host = "Host: " + ctx.localPeer().host() + ":" + ctx.localPeer().port() + "\r\n";
           byte[] withHost = new byte[rewritten.length + host.length()];
           System.arraycopy(rewritten, 0, withHost, 0, rewritten.length);
-          System.arraycopy(host.getBytes(StandardCharsets.US_ASCII), 0, withHost, rewritten.length, host.length());
+          System.arraycopy(
+              host.getBytes(StandardCharsets.US_ASCII),
+              0,
+              withHost,
+              rewritten.length,
+              host.length());
           rewritten = withHost;
         }
         delegate(new RewrittenContext(ctx, rewritten, reader), limit);
       }
-      case OTHER_VERSION -> refuse(ProblemType.HTTP_VERSION_NOT_SUPPORTED,
-          "this server speaks HTTP/1.1 (and answers HTTP/1.0)", "http-version", parsed.version());
-      case BAD_METHOD -> refuse(ProblemType.MALFORMED_REQUEST, "the request method is not an HTTP token", "bad-method",
-          new String(line, StandardCharsets.ISO_8859_1));
-      case MALFORMED -> refuse(ProblemType.MALFORMED_REQUEST, "the request line must be: method SP target SP HTTP/1.1",
-          "bad-request-line", new String(line, StandardCharsets.ISO_8859_1));
+      case OTHER_VERSION ->
+          refuse(
+              ProblemType.HTTP_VERSION_NOT_SUPPORTED,
+              "this server speaks HTTP/1.1 (and answers HTTP/1.0)",
+              "http-version",
+              parsed.version());
+      case BAD_METHOD ->
+          refuse(
+              ProblemType.MALFORMED_REQUEST,
+              "the request method is not an HTTP token",
+              "bad-method",
+              new String(line, StandardCharsets.ISO_8859_1));
+      case MALFORMED ->
+          refuse(
+              ProblemType.MALFORMED_REQUEST,
+              "the request line must be: method SP target SP HTTP/1.1",
+              "bad-request-line",
+              new String(line, StandardCharsets.ISO_8859_1));
     }
   }
 
@@ -112,8 +142,8 @@ final class RequestLineConnection implements ServerConnection {
   }
 
   /**
-   * Whether the header block already read (the request line consumed) ends without a Host field.
-   * A block not yet read whole is left as it is: Helidon then judges it.
+   * Whether the header block already read (the request line consumed) ends without a Host field. A
+   * block not yet read whole is left as it is: Helidon then judges it.
    */
   private static boolean lacksHost(DataReader reader) {
     int available = reader.available();
@@ -135,14 +165,24 @@ final class RequestLineConnection implements ServerConnection {
 
   /** Answers once, closes the sending side, and drops what the client still sends. */
   private void refuse(ProblemType type, String detail, String kind, String excerpt) {
-    log.mistake(kind, ctx.remotePeer().host(), detail + (excerpt.isEmpty() ? "" : ": " + ClientMistakeLog.excerpt(excerpt)));
+    log.mistake(
+        kind,
+        ctx.remotePeer().host(),
+        detail + (excerpt.isEmpty() ? "" : ": " + ClientMistakeLog.excerpt(excerpt)));
     byte[] body = new Problem(type, detail).toBytes();
-    String head = "HTTP/1.1 " + type.status() + " " + reason(type.status()) + "\r\n"
-        + "Content-Type: application/problem+json\r\n"
-        + "Cache-Control: no-store\r\n"
-        + "X-Content-Type-Options: nosniff\r\n"
-        + "Connection: close\r\n"
-        + "Content-Length: " + body.length + "\r\n\r\n";
+    String head =
+        "HTTP/1.1 "
+            + type.status()
+            + " "
+            + reason(type.status())
+            + "\r\n"
+            + "Content-Type: application/problem+json\r\n"
+            + "Cache-Control: no-store\r\n"
+            + "X-Content-Type-Options: nosniff\r\n"
+            + "Connection: close\r\n"
+            + "Content-Length: "
+            + body.length
+            + "\r\n\r\n";
     DataWriter writer = ctx.dataWriter();
     try {
       writer.writeNow(BufferData.create(head.getBytes(StandardCharsets.US_ASCII)));
@@ -214,20 +254,22 @@ final class RequestLineConnection implements ServerConnection {
     RewrittenContext(ConnectionContext ctx, byte[] firstLine, DataReader original) {
       this.ctx = ctx;
       boolean[] firstSent = {false};
-      this.reader = DataReader.create(() -> {
-        if (!firstSent[0]) {
-          firstSent[0] = true;
-          return firstLine;
-        }
-        try {
-          if (original.available() == 0) {
-            original.pullData();
-          }
-          return original.readBytes(original.available());
-        } catch (DataReader.InsufficientDataAvailableException e) {
-          return null;
-        }
-      });
+      this.reader =
+          DataReader.create(
+              () -> {
+                if (!firstSent[0]) {
+                  firstSent[0] = true;
+                  return firstLine;
+                }
+                try {
+                  if (original.available() == 0) {
+                    original.pullData();
+                  }
+                  return original.readBytes(original.available());
+                } catch (DataReader.InsufficientDataAvailableException e) {
+                  return null;
+                }
+              });
     }
 
     @Override

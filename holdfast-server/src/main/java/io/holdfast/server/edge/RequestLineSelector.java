@@ -8,11 +8,11 @@ import io.helidon.webserver.spi.ServerConnectionSelector;
 import java.util.Set;
 
 /**
- * Takes every connection on the instance port before Helidon's HTTP/1.1 selector does, so that
- * the first request line is judged here ({@link RequestLineConnection}). Helidon alone closes
- * an HTTP/1.0 connection, or one whose first line ends in a bare LF or names another version,
- * without a word: a proxy in front (nginx talks HTTP/1.0 to upstreams by default) then reports
- * 502 for everything (FAULTS F4). Stateless.
+ * Takes every connection on the instance port before Helidon's HTTP/1.1 selector does, so that the
+ * first request line is judged here ({@link RequestLineConnection}). Helidon alone closes an
+ * HTTP/1.0 connection, or one whose first line ends in a bare LF or names another version, without
+ * a word: a proxy in front (nginx talks HTTP/1.0 to upstreams by default) then reports 502 for
+ * everything (FAULTS F4). Stateless.
  */
 final class RequestLineSelector implements ServerConnectionSelector {
 
@@ -20,7 +20,8 @@ final class RequestLineSelector implements ServerConnectionSelector {
   private final EdgeConnections connections;
   private final ClientMistakeLog log;
 
-  RequestLineSelector(Http1ConnectionSelector http1, EdgeConnections connections, ClientMistakeLog log) {
+  RequestLineSelector(
+      Http1ConnectionSelector http1, EdgeConnections connections, ClientMistakeLog log) {
     this.http1 = http1;
     this.connections = connections;
     this.log = log;

@@ -11,11 +11,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The fleet view of this replica, read from the store's latest heartbeats. Metric scrapes read a
- * copy at most {@code maxAge} old, so a scrape costs at most one query however many fleet
- * metrics it reads; the admin API always reads afresh.
+ * copy at most {@code maxAge} old, so a scrape costs at most one query however many fleet metrics
+ * it reads; the admin API always reads afresh.
  *
- * <p>Thread-safe. {@link #recentView()} is serialised by a {@link ReentrantLock}, not a monitor:
- * it reads the store, on scrape threads that may be virtual, and a virtual thread blocked while
+ * <p>Thread-safe. {@link #recentView()} is serialised by a {@link ReentrantLock}, not a monitor: it
+ * reads the store, on scrape threads that may be virtual, and a virtual thread blocked while
  * holding a monitor pins its carrier on JDK 21 to 23. A failed read is logged once per streak
  * ({@link FailureStreak}), so gauges that go blank say why.
  */
@@ -26,33 +26,45 @@ public final class Fleet {
   private final Clock clock;
   private final Duration silentAfter;
   private final Duration maxAge;
+
   /** How long a view may stand in for one the store cannot give. */
   static final Duration STALE_VIEW_LIMIT = Duration.ofSeconds(30);
 
   private final ReentrantLock recent = new ReentrantLock();
   private final FailureStreak failures;
+
   /** Guarded by {@code recent}, except that {@link #view()} replaces it (volatile). */
   private volatile FleetView cached;
+
   /** Guarded by {@code recent}. */
   private Instant lastAttempt;
 
-  public Fleet(ConfigStore store, SnapshotHolder snapshots, Clock clock, Duration silentAfter, Duration maxAge) {
+  public Fleet(
+      ConfigStore store,
+      SnapshotHolder snapshots,
+      Clock clock,
+      Duration silentAfter,
+      Duration maxAge) {
     this.store = store;
     this.snapshots = snapshots;
     this.clock = clock;
     this.silentAfter = silentAfter;
     this.maxAge = maxAge;
-    this.failures = new FailureStreak(LoggerFactory.getLogger(Fleet.class), "reading the fleet for its metrics",
-        STALE_VIEW_LIMIT, clock);
+    this.failures =
+        new FailureStreak(
+            LoggerFactory.getLogger(Fleet.class),
+            "reading the fleet for its metrics",
+            STALE_VIEW_LIMIT,
+            clock);
   }
 
   /** A fresh view; throws if the store cannot be read. */
   public FleetView view() {
-    FleetView view = FleetView.of(snapshots.current(), store.latestHeartbeats(), clock.instant(), silentAfter);
+    FleetView view =
+        FleetView.of(snapshots.current(), store.latestHeartbeats(), clock.instant(), silentAfter);
     cached = view;
     return view;
   }
-
 
   /**
    * For metric scrapes: a view at most {@code maxAge} old, computed by one caller at a time. A
@@ -64,7 +76,8 @@ public final class Fleet {
     recent.lock();
     try {
       Instant now = clock.instant();
-      boolean fresh = lastAttempt != null && Duration.between(lastAttempt, now).compareTo(maxAge) < 0;
+      boolean fresh =
+          lastAttempt != null && Duration.between(lastAttempt, now).compareTo(maxAge) < 0;
       if (!fresh) {
         lastAttempt = now;
         try {

@@ -10,7 +10,8 @@ import java.util.List;
  * @param silentFor only instances not heard from for at least this long (never-reported ones too)
  * @param graceBelow only instances with less grace remaining than this
  */
-public record FleetQuery(FleetState state, String ring, Long minLag, Duration silentFor, Duration graceBelow) {
+public record FleetQuery(
+    FleetState state, String ring, Long minLag, Duration silentFor, Duration graceBelow) {
 
   public static final FleetQuery ALL = new FleetQuery(null, null, null, null, null);
 
@@ -20,9 +21,15 @@ public record FleetQuery(FleetState state, String ring, Long minLag, Duration si
         .filter(e -> state == null || e.state() == state)
         .filter(e -> ring == null || ring.equals(e.ring()))
         .filter(e -> minLag == null || e.revisionLag() >= minLag)
-        .filter(e -> silentFor == null || e.lastContact() == null
-            || Duration.between(e.lastContact(), now).compareTo(silentFor) >= 0)
-        .filter(e -> graceBelow == null || (e.graceRemaining() != null && e.graceRemaining().compareTo(graceBelow) < 0))
+        .filter(
+            e ->
+                silentFor == null
+                    || e.lastContact() == null
+                    || Duration.between(e.lastContact(), now).compareTo(silentFor) >= 0)
+        .filter(
+            e ->
+                graceBelow == null
+                    || (e.graceRemaining() != null && e.graceRemaining().compareTo(graceBelow) < 0))
         .toList();
   }
 }

@@ -1,11 +1,11 @@
 package io.holdfast.server.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.holdfast.server.instance.Heartbeat;
 import io.holdfast.server.probe.Canary;
 import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.snapshot.InstanceView;
 import io.holdfast.server.snapshot.ServedDocument;
-import io.holdfast.server.instance.Heartbeat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,16 +16,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The fleet as its heartbeats describe it: each instance's state, last contact, revision lag
- * and grace remaining, joined with what the replicas serve it now. Pure: built from a snapshot
- * and the latest heartbeats, so every replica computes the same view from the same store.
- * Immutable.
+ * The fleet as its heartbeats describe it: each instance's state, last contact, revision lag and
+ * grace remaining, joined with what the replicas serve it now. Pure: built from a snapshot and the
+ * latest heartbeats, so every replica computes the same view from the same store. Immutable.
  */
 public final class FleetView {
 
-  private static final Map<String, FleetState> SEVERITY_ORDER = Map.of(
-      "FRESH", FleetState.FRESH, "INITIALIZING", FleetState.INITIALIZING, "STALE", FleetState.STALE,
-      "EXPIRED", FleetState.EXPIRED);
+  private static final Map<String, FleetState> SEVERITY_ORDER =
+      Map.of(
+          "FRESH",
+          FleetState.FRESH,
+          "INITIALIZING",
+          FleetState.INITIALIZING,
+          "STALE",
+          FleetState.STALE,
+          "EXPIRED",
+          FleetState.EXPIRED);
 
   private final Instant at;
   private final List<FleetEntry> entries;
@@ -36,9 +42,11 @@ public final class FleetView {
   }
 
   /**
-   * @param silentAfter an instance whose last report is older than this is {@link FleetState#SILENT}
+   * @param silentAfter an instance whose last report is older than this is {@link
+   *     FleetState#SILENT}
    */
-  public static FleetView of(EffectiveSnapshot snapshot, List<Heartbeat> heartbeats, Instant now, Duration silentAfter) {
+  public static FleetView of(
+      EffectiveSnapshot snapshot, List<Heartbeat> heartbeats, Instant now, Duration silentAfter) {
     Map<String, Heartbeat> latest = new HashMap<>();
     for (Heartbeat heartbeat : heartbeats) {
       latest.put(heartbeat.instance(), heartbeat);
@@ -54,9 +62,11 @@ public final class FleetView {
     return new FleetView(now, entries);
   }
 
-  private static FleetEntry entry(InstanceView instance, Heartbeat heartbeat, Instant now, Duration silentAfter) {
+  private static FleetEntry entry(
+      InstanceView instance, Heartbeat heartbeat, Instant now, Duration silentAfter) {
     if (heartbeat == null) {
-      return new FleetEntry(instance.id(), instance.ring(), FleetState.UNREPORTED, null, 0, null, "no heartbeat yet");
+      return new FleetEntry(
+          instance.id(), instance.ring(), FleetState.UNREPORTED, null, 0, null, "no heartbeat yet");
     }
     JsonNode namespaces = heartbeat.body().path("namespaces");
     Duration sinceReport = Duration.between(heartbeat.receivedAt(), now);
@@ -89,7 +99,14 @@ public final class FleetView {
     if (state == FleetState.SILENT) {
       reason = "no heartbeat for " + sinceReport.toSeconds() + " s";
     }
-    return new FleetEntry(instance.id(), instance.ring(), state, heartbeat.receivedAt(), Math.max(0, lag), grace, reason);
+    return new FleetEntry(
+        instance.id(),
+        instance.ring(),
+        state,
+        heartbeat.receivedAt(),
+        Math.max(0, lag),
+        grace,
+        reason);
   }
 
   private static int severity(FleetState state) {
@@ -122,7 +139,10 @@ public final class FleetView {
 
   /** The least grace remaining reported by any instance, or {@code null} if none reported one. */
   public Duration minGraceRemaining() {
-    return entries.stream().map(FleetEntry::graceRemaining).filter(g -> g != null).min(Comparator.naturalOrder())
+    return entries.stream()
+        .map(FleetEntry::graceRemaining)
+        .filter(g -> g != null)
+        .min(Comparator.naturalOrder())
         .orElse(null);
   }
 }

@@ -1,7 +1,7 @@
 package io.holdfast.server.fleet;
 
-import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.instance.Heartbeat;
+import io.holdfast.server.store.ConfigStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -14,20 +14,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes heartbeats to the store in batches, and keeps them in bounded memory while the store
- * is down.
+ * Writes heartbeats to the store in batches, and keeps them in bounded memory while the store is
+ * down.
  *
- * <p>Design memo. A fleet of thousands reporting every minute must not cost one transaction
- * (one fsync) per report, so reports wait in a map keyed by instance and one writer thread
- * stores whatever is waiting in one transaction: under load many reports share a commit
- * (group commit), at rest a report is written at once. A request waits for the commit of its
- * batch, so what it reported is readable when it is answered. Only an instance's latest report
- * matters, so a newer one replaces a waiting older one: memory is bounded by the number of
- * instances, capped at {@code maxPending}; a report from a new instance beyond the cap is
- * dropped and counted. When the store fails, the batch goes back to waiting (unless a newer
- * report came meanwhile), the requests are told it is buffered, and the writer retries every
- * {@code retryInterval} until the store answers: no report that was accepted is lost while the
- * replica runs. Thread-safe.
+ * <p>Design memo. A fleet of thousands reporting every minute must not cost one transaction (one
+ * fsync) per report, so reports wait in a map keyed by instance and one writer thread stores
+ * whatever is waiting in one transaction: under load many reports share a commit (group commit), at
+ * rest a report is written at once. A request waits for the commit of its batch, so what it
+ * reported is readable when it is answered. Only an instance's latest report matters, so a newer
+ * one replaces a waiting older one: memory is bounded by the number of instances, capped at {@code
+ * maxPending}; a report from a new instance beyond the cap is dropped and counted. When the store
+ * fails, the batch goes back to waiting (unless a newer report came meanwhile), the requests are
+ * told it is buffered, and the writer retries every {@code retryInterval} until the store answers:
+ * no report that was accepted is lost while the replica runs. Thread-safe.
  */
 public final class HeartbeatWriter implements AutoCloseable {
 
@@ -161,21 +160,27 @@ public final class HeartbeatWriter implements AutoCloseable {
   private boolean requeue(List<Waiting> batch, Throwable cause) {
     synchronized (pending) {
       if (!failing) {
-        LOG.warn("cannot write heartbeats ({}); keeping up to {} instances' latest reports in memory", cause.getMessage(),
+        LOG.warn(
+            "cannot write heartbeats ({}); keeping up to {} instances' latest reports in memory",
+            cause.getMessage(),
             maxPending);
       }
       failing = true;
       for (Waiting waiting : batch) {
         waiting.waiters().forEach(f -> f.complete(Outcome.BUFFERED));
         // A newer report that arrived meanwhile wins; the failed one is not needed.
-        pending.putIfAbsent(waiting.heartbeat().instance(), new Waiting(waiting.heartbeat(), new ArrayList<>()));
+        pending.putIfAbsent(
+            waiting.heartbeat().instance(), new Waiting(waiting.heartbeat(), new ArrayList<>()));
       }
       if (closed) {
-        LOG.warn("stopping with {} instances' heartbeats unwritten: the store is failing", pending.size());
+        LOG.warn(
+            "stopping with {} instances' heartbeats unwritten: the store is failing",
+            pending.size());
         return false;
       }
       long deadline = System.nanoTime() + retryInterval.toNanos();
-      for (long left = retryInterval.toMillis(); left > 0 && !closed;
+      for (long left = retryInterval.toMillis();
+          left > 0 && !closed;
           left = (deadline - System.nanoTime()) / 1_000_000) {
         waitQuietly(left);
       }
@@ -193,8 +198,8 @@ public final class HeartbeatWriter implements AutoCloseable {
   }
 
   /**
-   * Writes what is waiting (one last attempt) and stops. Reports still waiting after a failed
-   * last attempt are lost with the process; their senders report again within a minute.
+   * Writes what is waiting (one last attempt) and stops. Reports still waiting after a failed last
+   * attempt are lost with the process; their senders report again within a minute.
    */
   @Override
   public void close() {

@@ -13,9 +13,8 @@ import java.util.function.Consumer;
  * Publish-to-acknowledge time: from a document's publish (its {@code issuedAt}) to the first
  * heartbeat in which the instance reports holding that revision, FRESH. Its resolution is the
  * heartbeat interval (a minute by default): it says how long the fleet takes to acknowledge a
- * change, not how fast the push is (the push benchmark measures that). Each instance and
- * namespace counts once per revision; memory is one entry per instance and namespace.
- * Thread-safe.
+ * change, not how fast the push is (the push benchmark measures that). Each instance and namespace
+ * counts once per revision; memory is one entry per instance and namespace. Thread-safe.
  */
 public final class Propagation {
 
@@ -31,7 +30,9 @@ public final class Propagation {
     for (Map.Entry<String, JsonNode> reported : heartbeat.path("namespaces").properties()) {
       ServedDocument served = instance.document(reported.getKey());
       JsonNode ns = reported.getValue();
-      if (served == null || ns.path("revision").asLong(-1) != served.revision() || !"FRESH".equals(ns.path("status").asText())) {
+      if (served == null
+          || ns.path("revision").asLong(-1) != served.revision()
+          || !"FRESH".equals(ns.path("status").asText())) {
         continue;
       }
       Long before = acknowledged.put(instance.id() + "/" + reported.getKey(), served.revision());

@@ -5,21 +5,22 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
-import io.holdfast.server.edge.ClientMistakeLog;
 import io.holdfast.protocol.json.CanonicalJson;
+import io.holdfast.server.edge.ClientMistakeLog;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One JSON line per request on the {@code holdfast.access} logger: method, path, status, bytes,
- * microseconds and remote address. Query strings and headers are left out: they may carry
- * tokens; the path is cut at {@value #MAX_PATH_CHARS} characters. Installed only if the logger is enabled when the server starts
- * ({@code HOLDFAST_ACCESS_LOG=INFO}, the default).
+ * microseconds and remote address. Query strings and headers are left out: they may carry tokens;
+ * the path is cut at {@value #MAX_PATH_CHARS} characters. Installed only if the logger is enabled
+ * when the server starts ({@code HOLDFAST_ACCESS_LOG=INFO}, the default).
  */
 final class AccessLog implements Filter {
 
   private static final Logger LOG = LoggerFactory.getLogger("holdfast.access");
+
   /** Longest path written; control characters in it are written as {@code ?}. */
   static final int MAX_PATH_CHARS = 256;
 
@@ -37,7 +38,8 @@ final class AccessLog implements Filter {
       if (LOG.isInfoEnabled()) {
         ObjectNode line = JsonViews.object();
         line.put("method", req.prologue().method().text());
-        // Bounded and printable: a client chooses its path, and a line per request is a flood's lever.
+        // Bounded and printable: a client chooses its path, and a line per request is a flood's
+        // lever.
         line.put("path", ClientMistakeLog.excerpt(req.path().absolute().path(), MAX_PATH_CHARS));
         line.put("status", res.status().code());
         line.put("bytes", res.bytesWritten());

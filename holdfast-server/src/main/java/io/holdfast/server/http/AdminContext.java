@@ -9,4 +9,8 @@ import io.holdfast.server.store.ConfigStore;
  * parsing, token minting, and the snapshot being served.
  */
 record AdminContext(
-    ConfigStore store, AdminGate gate, RequestBodies bodies, CredentialTokens tokens, SnapshotHolder snapshots) {}
+    ConfigStore store,
+    AdminGate gate,
+    RequestBodies bodies,
+    CredentialTokens tokens,
+    SnapshotHolder snapshots) {}

@@ -13,9 +13,9 @@ import java.util.List;
 
 /**
  * The gate in front of every admin route: it authenticates the request, checks the role the
- * operation table ({@link AdminOperation}) declares, and, for an operation that writes, makes
- * this replica serve the write before a successful answer goes out. Handlers behind it neither
- * check roles nor refresh anything. Thread-safe.
+ * operation table ({@link AdminOperation}) declares, and, for an operation that writes, makes this
+ * replica serve the write before a successful answer goes out. Handlers behind it neither check
+ * roles nor refresh anything. Thread-safe.
  */
 final class AdminGate {
 
@@ -41,22 +41,24 @@ final class AdminGate {
   /**
    * {@code handler} behind the gate for {@code operations}, which share one route. With one
    * operation the gate checks its role. With several, which one a request is depends on its body:
-   * the gate only authenticates, and the handler authorises the one it finds
-   * ({@link AdminOperation#authorize}).
+   * the gate only authenticates, and the handler authorises the one it finds ({@link
+   * AdminOperation#authorize}).
    */
   Handler gated(List<AdminOperation> operations, AdminHandler handler) {
     Role role = operations.size() == 1 ? operations.get(0).role() : Role.VIEWER;
-    AdminOperation write = operations.stream().filter(AdminOperation::writes).findFirst().orElse(null);
+    AdminOperation write =
+        operations.stream().filter(AdminOperation::writes).findFirst().orElse(null);
     return (req, res) -> {
       Principal.AdminPrincipal admin = guard.admin(req, role);
       if (write != null) {
         // Before the answer is sent, so a client that reads after its write sees it here; only
         // after success, since a refused write changed nothing.
-        res.beforeSend(() -> {
-          if (res.status().family() == Status.Family.SUCCESSFUL) {
-            writes.after(write);
-          }
-        });
+        res.beforeSend(
+            () -> {
+              if (res.status().family() == Status.Family.SUCCESSFUL) {
+                writes.after(write);
+              }
+            });
       }
       handler.handle(req, res, admin);
     };

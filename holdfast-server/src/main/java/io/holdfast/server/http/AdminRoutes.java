@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One admin service's routes, registered from the operation table: each operation at its method
- * and path behind the {@link AdminGate}, and, once all are added, a 405 naming the allowed
- * methods on each path. Not thread-safe; used while routing is built.
+ * One admin service's routes, registered from the operation table: each operation at its method and
+ * path behind the {@link AdminGate}, and, once all are added, a 405 naming the allowed methods on
+ * each path. Not thread-safe; used while routing is built.
  */
 final class AdminRoutes {
 
@@ -46,12 +46,14 @@ final class AdminRoutes {
 
   /** Answers every other method on the paths added so far with 405 and their {@code Allow}. */
   void done() {
-    methods.forEach((path, allowed) -> rules.any(path, Routes.methodNotAllowed(String.join(", ", allowed))));
+    methods.forEach(
+        (path, allowed) -> rules.any(path, Routes.methodNotAllowed(String.join(", ", allowed))));
   }
 
   private String relative(AdminOperation operation) {
     if (!operation.path().startsWith(mount)) {
-      throw new IllegalArgumentException(operation + " at " + operation.path() + " is not under " + mount);
+      throw new IllegalArgumentException(
+          operation + " at " + operation.path() + " is not under " + mount);
     }
     String path = operation.path().substring(mount.length());
     return path.isEmpty() ? "/" : path;

@@ -13,24 +13,24 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Admission control for the instance API ({@code max-concurrent-requests}): at most so many
- * reads and heartbeats are served at once; one more waits up to {@link #QUEUE_WAIT} for a place
- * and otherwise answers 503 {@code overloaded} with a {@code Retry-After}.
+ * Admission control for the instance API ({@code max-concurrent-requests}): at most so many reads
+ * and heartbeats are served at once; one more waits up to {@link #QUEUE_WAIT} for a place and
+ * otherwise answers 503 {@code overloaded} with a {@code Retry-After}.
  *
- * <p>Why: a replica that comes back after an outage meets the whole fleet at once (FAULTS B9,
- * E5). Serving everyone at once would stretch every answer past the clients' request timeouts,
- * so they would retry and pile on more work; a bounded number in flight keeps answers fast, and
- * the brief wait absorbs ordinary bursts without refusing anyone. The clients spread their
- * retries with jitter on top of {@code Retry-After}. Waiting watches are not counted (they hold
- * a place in {@link WatchLimit} instead and cost no CPU while they wait), nor are health and
- * admin requests, so operators and probes still get through an overload. Admin and console
- * requests have a lane of their own ({@link #admitAdmin}).
- * Thread-safe.
+ * <p>Why: a replica that comes back after an outage meets the whole fleet at once (FAULTS B9, E5).
+ * Serving everyone at once would stretch every answer past the clients' request timeouts, so they
+ * would retry and pile on more work; a bounded number in flight keeps answers fast, and the brief
+ * wait absorbs ordinary bursts without refusing anyone. The clients spread their retries with
+ * jitter on top of {@code Retry-After}. Waiting watches are not counted (they hold a place in
+ * {@link WatchLimit} instead and cost no CPU while they wait), nor are health and admin requests,
+ * so operators and probes still get through an overload. Admin and console requests have a lane of
+ * their own ({@link #admitAdmin}). Thread-safe.
  */
 final class AdmissionControl implements Filter {
 
   /** How long a request may wait for a place before it is refused. */
   static final Duration QUEUE_WAIT = Duration.ofMillis(500);
+
   /** Seconds a refused client should wait; the client adds jitter of its own. */
   static final String RETRY_AFTER_SECONDS = "2";
 
@@ -39,17 +39,23 @@ final class AdmissionControl implements Filter {
 
   private final Semaphore places;
   private final KeyedLimit perCredential;
+
   /** Admin and console requests in flight; fair, so operators are served in arrival order. */
   private final Semaphore adminPlaces;
+
   private final Runnable onRefused;
 
   /**
    * @param perCredential places per credential ({@code max-requests-per-instance}), taken before a
-   *     place of the whole, so one tenant's burst is turned away (429) without queueing in front
-   *     of the others
+   *     place of the whole, so one tenant's burst is turned away (429) without queueing in front of
+   *     the others
    * @param onRefused called once per refused request (the metric)
    */
-  AdmissionControl(int maxConcurrentRequests, KeyedLimit perCredential, int maxAdminRequests, Runnable onRefused) {
+  AdmissionControl(
+      int maxConcurrentRequests,
+      KeyedLimit perCredential,
+      int maxAdminRequests,
+      Runnable onRefused) {
     this.places = new Semaphore(maxConcurrentRequests);
     this.perCredential = perCredential;
     this.adminPlaces = new Semaphore(maxAdminRequests, true);
@@ -72,8 +78,14 @@ final class AdmissionControl implements Filter {
     if (!perCredential.tryEnter(credential)) {
       onRefused.run();
       KeyedLimit.delayRefusal();
-      ProblemResponses.send(res, new Problem(ProblemType.TOO_MANY_REQUESTS, "this credential already has "
-          + perCredential.max() + " requests in flight on this replica; retry after the time in Retry-After", path));
+      ProblemResponses.send(
+          res,
+          new Problem(
+              ProblemType.TOO_MANY_REQUESTS,
+              "this credential already has "
+                  + perCredential.max()
+                  + " requests in flight on this replica; retry after the time in Retry-After",
+              path));
       return;
     }
     try {
@@ -85,14 +97,15 @@ final class AdmissionControl implements Filter {
 
   /** The admin API and console pages (not their static assets): operators' work. */
   private static boolean isAdminWork(String path) {
-    return path.startsWith("/v1/admin") || (path.startsWith("/console") && !path.startsWith("/console/assets"));
+    return path.startsWith("/v1/admin")
+        || (path.startsWith("/console") && !path.startsWith("/console/assets"));
   }
 
   /**
    * Admin and console requests take turns ({@code max-admin-requests} at once, default half the
-   * cores): twenty operators, or a script, listing the audit log in a loop then use at most
-   * those cores, and instance reads keep the rest (FAULTS F3). A turn not given within
-   * {@link #ADMIN_QUEUE_WAIT} is 503 {@code overloaded}.
+   * cores): twenty operators, or a script, listing the audit log in a loop then use at most those
+   * cores, and instance reads keep the rest (FAULTS F3). A turn not given within {@link
+   * #ADMIN_QUEUE_WAIT} is 503 {@code overloaded}.
    */
   private void admitAdmin(FilterChain chain, RoutingResponse res, String path) {
     proceedWithPlace(adminPlaces, ADMIN_QUEUE_WAIT, chain, res, path, "admin requests");
@@ -102,8 +115,15 @@ final class AdmissionControl implements Filter {
     proceedWithPlace(places, QUEUE_WAIT, chain, res, path, "requests");
   }
 
-  /** Waits up to {@code wait} for a place of {@code pool}, then serves, or answers 503 overloaded. */
-  private void proceedWithPlace(Semaphore pool, Duration wait, FilterChain chain, RoutingResponse res, String path,
+  /**
+   * Waits up to {@code wait} for a place of {@code pool}, then serves, or answers 503 overloaded.
+   */
+  private void proceedWithPlace(
+      Semaphore pool,
+      Duration wait,
+      FilterChain chain,
+      RoutingResponse res,
+      String path,
       String what) {
     boolean admitted;
     try {
@@ -114,8 +134,14 @@ final class AdmissionControl implements Filter {
     }
     if (!admitted) {
       onRefused.run();
-      ProblemResponses.send(res, new Problem(ProblemType.OVERLOADED,
-          "this replica is serving as many " + what + " as it allows; retry after the time in Retry-After", path));
+      ProblemResponses.send(
+          res,
+          new Problem(
+              ProblemType.OVERLOADED,
+              "this replica is serving as many "
+                  + what
+                  + " as it allows; retry after the time in Retry-After",
+              path));
       return;
     }
     try {

@@ -7,18 +7,18 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.admin.AdminOperation;
 import io.holdfast.server.auth.Principal;
 import io.holdfast.server.model.Names;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.subscription.Application;
 import io.holdfast.server.subscription.SubscriptionJson;
 import java.util.Set;
 
 /**
  * {@code /v1/admin/applications}: the catalogue of what instances can subscribe to. Viewers read
- * it; editors add entries and rename them, since an entry alone reaches no instance (a
- * subscription does, and needs a publisher).
+ * it; editors add entries and rename them, since an entry alone reaches no instance (a subscription
+ * does, and needs a publisher).
  */
 final class ApplicationAdminApi implements HttpService {
 
@@ -32,7 +32,8 @@ final class ApplicationAdminApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    ctx.gate().routes(rules, "/v1/admin/applications")
+    ctx.gate()
+        .routes(rules, "/v1/admin/applications")
         .add(AdminOperation.LIST_APPLICATIONS, this::list)
         .add(AdminOperation.CREATE_APPLICATION, this::create)
         .add(AdminOperation.GET_APPLICATION, this::get)
@@ -41,24 +42,34 @@ final class ApplicationAdminApi implements HttpService {
   }
 
   private void list(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
-    JsonViews.send(res, Status.OK_200,
-        JsonViews.list("applications", ctx.store().listApplications(), SubscriptionJson::application));
+    JsonViews.send(
+        res,
+        Status.OK_200,
+        JsonViews.list(
+            "applications", ctx.store().listApplications(), SubscriptionJson::application));
   }
 
   private void get(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     String name = Names.require("application name", req.path().pathParameters().get("name"));
-    Application application = ctx.store().findApplication(name)
-        .orElseThrow(() -> new ProblemException(ProblemType.APPLICATION_NOT_FOUND,
-            "application '" + name + "' does not exist"));
+    Application application =
+        ctx.store()
+            .findApplication(name)
+            .orElseThrow(
+                () ->
+                    new ProblemException(
+                        ProblemType.APPLICATION_NOT_FOUND,
+                        "application '" + name + "' does not exist"));
     JsonViews.send(res, Status.OK_200, SubscriptionJson.application(application));
   }
 
   private void create(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
-    JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), Set.of("name", "displayName"));
+    JsonObjectReader body =
+        JsonObjectReader.of(ctx.bodies().object(req), Set.of("name", "displayName"));
     String name = Names.require("application name", body.requiredString("name"));
     String displayName = displayName(body);
-    Application application = ctx.store().createApplication(name, displayName == null ? name : displayName,
-        admin.actor());
+    Application application =
+        ctx.store()
+            .createApplication(name, displayName == null ? name : displayName, admin.actor());
     res.header(HeaderNames.LOCATION, "/v1/admin/applications/" + name);
     JsonViews.send(res, Status.CREATED_201, SubscriptionJson.application(application));
   }
@@ -77,7 +88,8 @@ final class ApplicationAdminApi implements HttpService {
   private static String displayName(JsonObjectReader body) {
     String displayName = body.optionalString("displayName", MAX_DISPLAY_NAME_LENGTH);
     if (displayName != null && displayName.isBlank()) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST, "member 'displayName' must not be blank");
+      throw new ProblemException(
+          ProblemType.INVALID_REQUEST, "member 'displayName' must not be blank");
     }
     return displayName;
   }

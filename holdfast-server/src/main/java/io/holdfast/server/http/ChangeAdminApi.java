@@ -10,12 +10,12 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.admin.AdminOperation;
+import io.holdfast.server.admin.NamespaceService;
 import io.holdfast.server.auth.Principal;
 import io.holdfast.server.model.Names;
 import io.holdfast.server.model.Scope;
-import io.holdfast.server.admin.NamespaceService;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.rollout.Approval;
 import io.holdfast.server.rollout.ChangeEdit;
 import io.holdfast.server.rollout.ChangeRequest;
@@ -25,7 +25,6 @@ import io.holdfast.server.rollout.DryRun;
 import io.holdfast.server.rollout.GateVerdict;
 import io.holdfast.server.rollout.RingRelease;
 import io.holdfast.server.subscription.SubscriptionEdit;
-import io.holdfast.server.subscription.SubscriptionsDocument;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -52,29 +51,47 @@ final class ChangeAdminApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    ctx.gate().routes(rules, "/v1/admin/changes")
+    ctx.gate()
+        .routes(rules, "/v1/admin/changes")
         .add(AdminOperation.LIST_CHANGES, this::list)
         .add(AdminOperation.CREATE_CHANGE, this::create)
         .add(AdminOperation.DRY_RUN_CHANGE, this::dryRun)
         .add(AdminOperation.APPROVE_CHANGE, this::approve)
-        .add(AdminOperation.PROMOTE_CHANGE, act(AdminOperation.PROMOTE_CHANGE,
-            (id, version, actor, reason) -> changes.promote(id, version, actor)))
-        .add(AdminOperation.PAUSE_CHANGE, act(AdminOperation.PAUSE_CHANGE,
-            (id, version, actor, reason) -> changes.pause(id, version, actor)))
-        .add(AdminOperation.RESUME_CHANGE, act(AdminOperation.RESUME_CHANGE,
-            (id, version, actor, reason) -> changes.resume(id, version, actor)))
-        .add(AdminOperation.BACK_OUT_CHANGE, act(AdminOperation.BACK_OUT_CHANGE,
-            (id, version, actor, reason) -> changes.backOut(id, version, reason, actor)))
-        .add(AdminOperation.HOTFIX_CHANGE, act(AdminOperation.HOTFIX_CHANGE,
-            (id, version, actor, reason) -> changes.hotfix(id, version, reason, actor)))
-        .add(AdminOperation.CANCEL_CHANGE, act(AdminOperation.CANCEL_CHANGE,
-            (id, version, actor, reason) -> changes.cancel(id, version, reason, actor)))
+        .add(
+            AdminOperation.PROMOTE_CHANGE,
+            act(
+                AdminOperation.PROMOTE_CHANGE,
+                (id, version, actor, reason) -> changes.promote(id, version, actor)))
+        .add(
+            AdminOperation.PAUSE_CHANGE,
+            act(
+                AdminOperation.PAUSE_CHANGE,
+                (id, version, actor, reason) -> changes.pause(id, version, actor)))
+        .add(
+            AdminOperation.RESUME_CHANGE,
+            act(
+                AdminOperation.RESUME_CHANGE,
+                (id, version, actor, reason) -> changes.resume(id, version, actor)))
+        .add(
+            AdminOperation.BACK_OUT_CHANGE,
+            act(
+                AdminOperation.BACK_OUT_CHANGE,
+                (id, version, actor, reason) -> changes.backOut(id, version, reason, actor)))
+        .add(
+            AdminOperation.HOTFIX_CHANGE,
+            act(
+                AdminOperation.HOTFIX_CHANGE,
+                (id, version, actor, reason) -> changes.hotfix(id, version, reason, actor)))
+        .add(
+            AdminOperation.CANCEL_CHANGE,
+            act(
+                AdminOperation.CANCEL_CHANGE,
+                (id, version, actor, reason) -> changes.cancel(id, version, reason, actor)))
         .add(AdminOperation.GET_CHANGE, this::get)
         .done();
     // An action that does not exist is answered as a wrong method on an action route.
     rules.any("/{id}/{action}", Routes.methodNotAllowed("POST"));
   }
-
 
   @FunctionalInterface
   private interface Action {
@@ -93,11 +110,15 @@ final class ChangeAdminApi implements HttpService {
       }
     }
     int limit = req.query().first("limit").map(ChangeAdminApi::limit).orElse(DEFAULT_LIMIT);
-    JsonViews.send(res, Status.OK_200, JsonViews.list("changes", changes.list(states, limit), c -> view(c, null)));
+    JsonViews.send(
+        res,
+        Status.OK_200,
+        JsonViews.list("changes", changes.list(states, limit), c -> view(c, null)));
   }
 
   private void create(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
-    JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), Set.of("description", "edits"));
+    JsonObjectReader body =
+        JsonObjectReader.of(ctx.bodies().object(req), Set.of("description", "edits"));
     String description = text(body.requiredString("description"), "description");
     JsonNode editsNode = body.optionalNode("edits");
     List<ChangeEdit> edits = edits(editsNode);
@@ -120,7 +141,8 @@ final class ChangeAdminApi implements HttpService {
 
   private void dryRun(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     ChangeRequest change = changes.require(id(req));
-    JsonViews.send(res, Status.OK_200, report(changes.dryRun(change.edits(), change.subscriptionEdits())));
+    JsonViews.send(
+        res, Status.OK_200, report(changes.dryRun(change.edits(), change.subscriptionEdits())));
   }
 
   private void approve(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
@@ -135,15 +157,17 @@ final class ChangeAdminApi implements HttpService {
       long id = id(req);
       String reason = optionalBody(req, "reason");
       if (operation.needsReason() && reason == null) {
-        throw new ProblemException(ProblemType.INVALID_REQUEST, "member 'reason' is required: say why, in 1 to "
-            + AdminOperation.MAX_TEXT + " characters");
+        throw new ProblemException(
+            ProblemType.INVALID_REQUEST,
+            "member 'reason' is required: say why, in 1 to "
+                + AdminOperation.MAX_TEXT
+                + " characters");
       }
       ChangeRequest change = action.apply(id, expectedVersion(req), admin.actor(), reason);
       res.header(HeaderNames.ETAG, tag(change));
       JsonViews.send(res, Status.OK_200, view(change, null));
     };
   }
-
 
   /** The optional one-member body of an action; an absent body is an empty one. */
   private String optionalBody(ServerRequest req, String member) {
@@ -161,8 +185,8 @@ final class ChangeAdminApi implements HttpService {
   }
 
   /**
-   * The version named by {@code If-Match: "change-N"}, or {@code null} without one: an action
-   * sent with it is refused (412) if the engine or someone else moved the change meanwhile.
+   * The version named by {@code If-Match: "change-N"}, or {@code null} without one: an action sent
+   * with it is refused (412) if the engine or someone else moved the change meanwhile.
    */
   private static Long expectedVersion(ServerRequest req) {
     if (!req.headers().contains(HeaderNames.IF_MATCH)) {
@@ -176,53 +200,78 @@ final class ChangeAdminApi implements HttpService {
         // Reported below.
       }
     }
-    throw new ProblemException(ProblemType.INVALID_PRECONDITION,
+    throw new ProblemException(
+        ProblemType.INVALID_PRECONDITION,
         "If-Match must be one change tag as sent in the change's ETag, such as \"change-3\"");
   }
 
   /** The layer edits among {@code edits}, after checking the array as a whole. */
   private static List<ChangeEdit> edits(JsonNode node) {
     if (node == null || !node.isArray() || node.isEmpty() || node.size() > MAX_EDITS) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST,
-          "member 'edits' must be an array of 1 to " + MAX_EDITS + " edits of layers or subscriptions");
+      throw new ProblemException(
+          ProblemType.INVALID_REQUEST,
+          "member 'edits' must be an array of 1 to "
+              + MAX_EDITS
+              + " edits of layers or subscriptions");
     }
     List<ChangeEdit> edits = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < node.size(); i++) {
       String path = "edits[" + i + "]";
       if (!node.get(i).isObject()) {
-        throw new ProblemException(ProblemType.INVALID_REQUEST, "member '" + path + "' must be an object");
+        throw new ProblemException(
+            ProblemType.INVALID_REQUEST, "member '" + path + "' must be an object");
       }
       if (node.get(i).has("subscription")) {
         continue;
       }
-      JsonObjectReader edit = JsonObjectReader.of((ObjectNode) node.get(i),
-          Set.of("namespace", "scope", "content", "remove", "baseRevision"), path);
-      String namespace = Names.require("namespace name in '" + path + "'", edit.requiredString("namespace"));
+      JsonObjectReader edit =
+          JsonObjectReader.of(
+              (ObjectNode) node.get(i),
+              Set.of("namespace", "scope", "content", "remove", "baseRevision"),
+              path);
+      String namespace =
+          Names.require("namespace name in '" + path + "'", edit.requiredString("namespace"));
       if (!NamespaceService.editable(namespace)) {
-        throw new ProblemException(ProblemType.INVALID_NAME, "namespace '" + namespace + "' is built from subscriptions;"
-            + " change subscriptions through /v1/admin/subscriptions");
+        throw new ProblemException(
+            ProblemType.INVALID_NAME,
+            "namespace '"
+                + namespace
+                + "' is built from subscriptions;"
+                + " change subscriptions through /v1/admin/subscriptions");
       }
       Scope scope = Scope.parse(edit.requiredString("scope"));
       JsonNode content = edit.optionalNode("content");
       JsonNode remove = edit.optionalNode("remove");
       boolean removes = remove != null && remove.isBoolean() && remove.asBoolean();
       if (remove != null && !remove.isBoolean()) {
-        throw new ProblemException(ProblemType.INVALID_REQUEST, "member '" + path + ".remove' must be true or false");
+        throw new ProblemException(
+            ProblemType.INVALID_REQUEST, "member '" + path + ".remove' must be true or false");
       }
       if (removes == (content != null)) {
-        throw new ProblemException(ProblemType.INVALID_REQUEST,
+        throw new ProblemException(
+            ProblemType.INVALID_REQUEST,
             "member '" + path + "' must have either 'content' (a JSON object) or \"remove\": true");
       }
       if (content != null && !content.isObject()) {
-        throw new ProblemException(ProblemType.INVALID_REQUEST, "member '" + path + ".content' must be a JSON object:"
-            + " a layer is an object that merge-patches the ones below it");
+        throw new ProblemException(
+            ProblemType.INVALID_REQUEST,
+            "member '"
+                + path
+                + ".content' must be a JSON object:"
+                + " a layer is an object that merge-patches the ones below it");
       }
       if (!seen.add(namespace + " " + scope.key())) {
-        throw new ProblemException(ProblemType.INVALID_REQUEST,
-            "layer " + scope.key() + " of namespace '" + namespace + "' is edited twice; one edit per layer");
+        throw new ProblemException(
+            ProblemType.INVALID_REQUEST,
+            "layer "
+                + scope.key()
+                + " of namespace '"
+                + namespace
+                + "' is edited twice; one edit per layer");
       }
-      edits.add(new ChangeEdit(namespace, scope, content, edit.optionalNonNegativeLong("baseRevision")));
+      edits.add(
+          new ChangeEdit(namespace, scope, content, edit.optionalNonNegativeLong("baseRevision")));
     }
     return edits;
   }
@@ -239,11 +288,13 @@ final class ChangeAdminApi implements HttpService {
         continue;
       }
       String path = "edits[" + i + "].";
-      JsonObjectReader edit = JsonObjectReader.of((ObjectNode) node.get(i), Set.of("subscription", "baseRevision"),
-          "edits[" + i + "]");
+      JsonObjectReader edit =
+          JsonObjectReader.of(
+              (ObjectNode) node.get(i), Set.of("subscription", "baseRevision"), "edits[" + i + "]");
       ObjectNode fields = edit.optionalObject("subscription");
       if (fields == null) {
-        throw new ProblemException(ProblemType.INVALID_REQUEST, "member '" + path + "subscription' must be an object");
+        throw new ProblemException(
+            ProblemType.INVALID_REQUEST, "member '" + path + "subscription' must be an object");
       }
       Long baseRevision = edit.optionalNonNegativeLong("baseRevision");
       if (fields.has("id")) {
@@ -251,13 +302,19 @@ final class ChangeAdminApi implements HttpService {
         members.add("id");
         JsonObjectReader change = JsonObjectReader.of(fields, members, path + "subscription");
         String id = change.requiredString("id", 100);
-        edits.add(new SubscriptionEdit(id, null, null, SubscriptionAdminApi.subscriptionChange(change), baseRevision));
+        edits.add(
+            new SubscriptionEdit(
+                id, null, null, SubscriptionAdminApi.subscriptionChange(change), baseRevision));
       } else {
         if (baseRevision != null) {
-          throw new ProblemException(ProblemType.INVALID_REQUEST,
-              "member '" + path + "baseRevision' only applies to a change of an existing subscription");
+          throw new ProblemException(
+              ProblemType.INVALID_REQUEST,
+              "member '"
+                  + path
+                  + "baseRevision' only applies to a change of an existing subscription");
         }
-        JsonObjectReader create = JsonObjectReader.of(fields, SubscriptionAdminApi.CREATE_MEMBERS, path + "subscription");
+        JsonObjectReader create =
+            JsonObjectReader.of(fields, SubscriptionAdminApi.CREATE_MEMBERS, path + "subscription");
         edits.add(SubscriptionEdit.creating(SubscriptionAdminApi.newSubscription(create)));
       }
     }
@@ -266,8 +323,13 @@ final class ChangeAdminApi implements HttpService {
 
   private static String text(String value, String member) {
     if (value.isBlank() || value.length() > AdminOperation.MAX_TEXT) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST,
-          "member '" + member + "' must be 1 to " + AdminOperation.MAX_TEXT + " characters, not blank");
+      throw new ProblemException(
+          ProblemType.INVALID_REQUEST,
+          "member '"
+              + member
+              + "' must be 1 to "
+              + AdminOperation.MAX_TEXT
+              + " characters, not blank");
     }
     return value;
   }
@@ -281,8 +343,12 @@ final class ChangeAdminApi implements HttpService {
     return switch (text) {
       case "true" -> true;
       case "false" -> false;
-      default -> throw new ProblemException(ProblemType.INVALID_REQUEST,
-          "query parameter 'dryRun' must be true or false, was '" + Routes.abbreviate(text) + "'");
+      default ->
+          throw new ProblemException(
+              ProblemType.INVALID_REQUEST,
+              "query parameter 'dryRun' must be true or false, was '"
+                  + Routes.abbreviate(text)
+                  + "'");
     };
   }
 
@@ -295,7 +361,8 @@ final class ChangeAdminApi implements HttpService {
     } catch (NumberFormatException e) {
       // Reported below.
     }
-    throw new ProblemException(ProblemType.INVALID_REQUEST, "limit must be a whole number from 1 to " + MAX_LIMIT);
+    throw new ProblemException(
+        ProblemType.INVALID_REQUEST, "limit must be a whole number from 1 to " + MAX_LIMIT);
   }
 
   static ObjectNode view(ChangeRequest change, GateVerdict gate) {
@@ -341,13 +408,20 @@ final class ChangeAdminApi implements HttpService {
     }
     ArrayNode approvals = node.putArray("approvals");
     for (Approval approval : change.approvals()) {
-      approvals.addObject().put("approver", approval.approver()).put("comment", approval.comment())
+      approvals
+          .addObject()
+          .put("approver", approval.approver())
+          .put("comment", approval.comment())
           .put("approvedAt", approval.approvedAt().toString());
     }
     ArrayNode releases = node.putArray("releases");
     for (RingRelease release : change.releases()) {
-      releases.addObject().put("ring", release.ring()).put("revision", release.revision())
-          .put("releasedAt", release.releasedAt().toString()).put("mode", release.mode().wireName())
+      releases
+          .addObject()
+          .put("ring", release.ring())
+          .put("revision", release.revision())
+          .put("releasedAt", release.releasedAt().toString())
+          .put("mode", release.mode().wireName())
           .put("actor", release.actor());
     }
     if (gate != null) {

@@ -14,15 +14,17 @@ final class Conditions {
   private Conditions() {}
 
   /**
-   * Whether the request's {@code If-None-Match} matches {@code current}, so that the answer is
-   * 304. Call it before writing any header, so a malformed condition gets a clean 400.
+   * Whether the request's {@code If-None-Match} matches {@code current}, so that the answer is 304.
+   * Call it before writing any header, so a malformed condition gets a clean 400.
    *
    * @throws ProblemException {@code INVALID_PRECONDITION} if the header is malformed
    */
   static boolean notModified(ServerRequest req, EntityTag current) {
-    List<String> values = req.headers().find(HeaderNames.IF_NONE_MATCH)
-        .map(h -> h.allValues(false))
-        .orElse(List.of());
+    List<String> values =
+        req.headers()
+            .find(HeaderNames.IF_NONE_MATCH)
+            .map(h -> h.allValues(false))
+            .orElse(List.of());
     if (values.isEmpty()) {
       return false;
     }

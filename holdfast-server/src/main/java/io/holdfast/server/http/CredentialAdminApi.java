@@ -8,13 +8,13 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.admin.AdminOperation;
 import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.auth.CredentialUse;
 import io.holdfast.server.auth.Principal;
 import io.holdfast.server.model.Names;
 import io.holdfast.server.model.Role;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.store.AdminCredential;
 import io.holdfast.server.store.CredentialUpdate;
 import java.time.Clock;
@@ -28,12 +28,11 @@ import java.util.Set;
  *
  * <p>Create, read, change role and expiry, rotate (a new token, shown once; the old one dead at
  * once) and revoke (for good). Revocation and rotation take effect on this replica before the
- * answer is sent, and on every other within its {@code refresh-interval}: authentication reads
- * the snapshot, which carries the change. Requests, waiting watches and console sessions held
- * with the old token all end. The store refuses to revoke or demote the last usable admin
- * credential ({@code 409 last-admin}), so the API cannot lock everyone out. Every change is one
- * audit row; tokens and their hashes never leave the server except a new token, once, in the
- * answer that made it.
+ * answer is sent, and on every other within its {@code refresh-interval}: authentication reads the
+ * snapshot, which carries the change. Requests, waiting watches and console sessions held with the
+ * old token all end. The store refuses to revoke or demote the last usable admin credential ({@code
+ * 409 last-admin}), so the API cannot lock everyone out. Every change is one audit row; tokens and
+ * their hashes never leave the server except a new token, once, in the answer that made it.
  */
 final class CredentialAdminApi implements HttpService {
 
@@ -52,7 +51,8 @@ final class CredentialAdminApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    ctx.gate().routes(rules, "/v1/admin/credentials")
+    ctx.gate()
+        .routes(rules, "/v1/admin/credentials")
         .add(AdminOperation.LIST_CREDENTIALS, this::list)
         .add(AdminOperation.CREATE_CREDENTIAL, this::create)
         .add(AdminOperation.ROTATE_CREDENTIAL, this::rotate)
@@ -65,14 +65,22 @@ final class CredentialAdminApi implements HttpService {
   private void list(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     Instant now = clock.instant();
     Map<String, Instant> pending = use.pending();
-    JsonViews.send(res, Status.OK_200, JsonViews.list("credentials", ctx.store().listAdminCredentials(),
-        c -> JsonViews.credential(c.usedAt(pending.get(c.name())), now)));
+    JsonViews.send(
+        res,
+        Status.OK_200,
+        JsonViews.list(
+            "credentials",
+            ctx.store().listAdminCredentials(),
+            c -> JsonViews.credential(c.usedAt(pending.get(c.name())), now)));
   }
 
   private void get(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     AdminCredential credential = find(req.path().pathParameters().get("name"));
-    JsonViews.send(res, Status.OK_200,
-        JsonViews.credential(credential.usedAt(use.pending().get(credential.name())), clock.instant()));
+    JsonViews.send(
+        res,
+        Status.OK_200,
+        JsonViews.credential(
+            credential.usedAt(use.pending().get(credential.name())), clock.instant()));
   }
 
   private void create(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
@@ -81,8 +89,14 @@ final class CredentialAdminApi implements HttpService {
     Role role = role(body.requiredString("role"));
     OffsetDateTime expiresAt = body.optionalTimestamp("expiresAt");
     String token = ctx.tokens().newAdminToken();
-    AdminCredential credential = ctx.store().createAdminCredential(name, role, CredentialTokens.hash(token),
-        expiresAt == null ? null : expiresAt.toInstant(), admin.actor());
+    AdminCredential credential =
+        ctx.store()
+            .createAdminCredential(
+                name,
+                role,
+                CredentialTokens.hash(token),
+                expiresAt == null ? null : expiresAt.toInstant(),
+                admin.actor());
     ObjectNode view = JsonViews.credential(credential, clock.instant());
     view.put("token", token);
     res.header(HeaderNames.LOCATION, "/v1/admin/credentials/" + name);
@@ -94,10 +108,14 @@ final class CredentialAdminApi implements HttpService {
     JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), UPDATE_MEMBERS);
     String roleName = body.optionalString("role");
     OffsetDateTime expiresAt = body.optionalTimestamp("expiresAt");
-    CredentialUpdate update = new CredentialUpdate(roleName == null ? null : role(roleName), body.has("expiresAt"),
-        expiresAt == null ? null : expiresAt.toInstant());
+    CredentialUpdate update =
+        new CredentialUpdate(
+            roleName == null ? null : role(roleName),
+            body.has("expiresAt"),
+            expiresAt == null ? null : expiresAt.toInstant());
     if (update.isEmpty()) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST, "send 'role', 'expiresAt' (null for never) or both");
+      throw new ProblemException(
+          ProblemType.INVALID_REQUEST, "send 'role', 'expiresAt' (null for never) or both");
     }
     AdminCredential credential = ctx.store().updateAdminCredential(name, update, admin.actor());
     JsonViews.send(res, Status.OK_200, JsonViews.credential(credential, clock.instant()));
@@ -106,7 +124,8 @@ final class CredentialAdminApi implements HttpService {
   private void rotate(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     String name = Names.require("credential name", req.path().pathParameters().get("name"));
     String token = ctx.tokens().newAdminToken();
-    AdminCredential credential = ctx.store().rotateAdminCredential(name, CredentialTokens.hash(token), admin.actor());
+    AdminCredential credential =
+        ctx.store().rotateAdminCredential(name, CredentialTokens.hash(token), admin.actor());
     ObjectNode view = JsonViews.credential(credential, clock.instant());
     view.put("token", token);
     JsonViews.send(res, Status.OK_200, view);
@@ -120,8 +139,13 @@ final class CredentialAdminApi implements HttpService {
 
   private AdminCredential find(String name) {
     Names.require("credential name", name);
-    return ctx.store().listAdminCredentials().stream().filter(c -> c.name().equals(name)).findFirst()
-        .orElseThrow(() -> new ProblemException(ProblemType.CREDENTIAL_NOT_FOUND, "credential '" + name + "' does not exist"));
+    return ctx.store().listAdminCredentials().stream()
+        .filter(c -> c.name().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new ProblemException(
+                    ProblemType.CREDENTIAL_NOT_FOUND, "credential '" + name + "' does not exist"));
   }
 
   private static Role role(String wire) {

@@ -8,7 +8,6 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.admin.AdminOperation;
 import io.holdfast.server.auth.Principal;
 import io.holdfast.server.config.ServerConfigLoader;
@@ -18,6 +17,7 @@ import io.holdfast.server.fleet.FleetQuery;
 import io.holdfast.server.fleet.FleetState;
 import io.holdfast.server.fleet.FleetView;
 import io.holdfast.server.model.Names;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.snapshot.InstanceView;
 import java.time.Duration;
 import java.util.Arrays;
@@ -26,8 +26,8 @@ import java.util.stream.Collectors;
 
 /**
  * {@code /v1/admin/fleet}: every instance's state from its heartbeats, filtered by state, ring,
- * revision lag, silence and grace remaining, with counts by state; and one instance's detail
- * with its latest report. Viewers may read it.
+ * revision lag, silence and grace remaining, with counts by state; and one instance's detail with
+ * its latest report. Viewers may read it.
  */
 final class FleetApi implements HttpService {
 
@@ -41,7 +41,8 @@ final class FleetApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    ctx.gate().routes(rules, "/v1/admin/fleet")
+    ctx.gate()
+        .routes(rules, "/v1/admin/fleet")
         .add(AdminOperation.LIST_FLEET, this::list)
         .add(AdminOperation.GET_FLEET_INSTANCE, this::detail)
         .done();
@@ -68,15 +69,25 @@ final class FleetApi implements HttpService {
   private void detail(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     String id = Names.require("instance id", req.path().pathParameters().get("id"));
     FleetView view = fleet.view();
-    FleetEntry entry = view.entries().stream().filter(e -> e.instance().equals(id)).findFirst()
-        .orElseThrow(() -> new ProblemException(ProblemType.INSTANCE_NOT_FOUND, "instance '" + id + "' does not exist"));
+    FleetEntry entry =
+        view.entries().stream()
+            .filter(e -> e.instance().equals(id))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new ProblemException(
+                        ProblemType.INSTANCE_NOT_FOUND, "instance '" + id + "' does not exist"));
     ObjectNode body = entry(entry);
-    ctx.store().lastHeartbeat(id).ifPresentOrElse(h -> body.set("heartbeat", h.body().deepCopy()),
-        () -> body.putNull("heartbeat"));
+    ctx.store()
+        .lastHeartbeat(id)
+        .ifPresentOrElse(
+            h -> body.set("heartbeat", h.body().deepCopy()), () -> body.putNull("heartbeat"));
     ObjectNode served = body.putObject("served");
     InstanceView instance = ctx.snapshots().current().instance(id);
     if (instance != null) { // null only if it went away since the view was built
-      instance.documents().forEach((namespace, document) -> served.put(namespace, document.revision()));
+      instance
+          .documents()
+          .forEach((namespace, document) -> served.put(namespace, document.revision()));
     }
     JsonViews.send(res, Status.OK_200, body);
   }
@@ -106,20 +117,27 @@ final class FleetApi implements HttpService {
   }
 
   private static FleetQuery query(ServerRequest req) {
-    Map<String, String> params = req.query().names().stream()
-        .collect(Collectors.toMap(n -> n, n -> req.query().get(n)));
+    Map<String, String> params =
+        req.query().names().stream().collect(Collectors.toMap(n -> n, n -> req.query().get(n)));
     for (String name : params.keySet()) {
       if (!Arrays.asList("state", "ring", "minLag", "silentFor", "graceBelow").contains(name)) {
-        throw new ProblemException(ProblemType.INVALID_REQUEST, "unknown query parameter '" + Routes.abbreviate(name)
-            + "'; known: state, ring, minLag, silentFor, graceBelow");
+        throw new ProblemException(
+            ProblemType.INVALID_REQUEST,
+            "unknown query parameter '"
+                + Routes.abbreviate(name)
+                + "'; known: state, ring, minLag, silentFor, graceBelow");
       }
     }
     FleetState state = null;
     if (params.containsKey("state")) {
       state = FleetState.ofLabel(params.get("state"));
       if (state == null) {
-        throw new ProblemException(ProblemType.INVALID_REQUEST, "state must be one of "
-            + Arrays.stream(FleetState.values()).map(FleetState::label).collect(Collectors.joining(", ")));
+        throw new ProblemException(
+            ProblemType.INVALID_REQUEST,
+            "state must be one of "
+                + Arrays.stream(FleetState.values())
+                    .map(FleetState::label)
+                    .collect(Collectors.joining(", ")));
       }
     }
     String ring = params.containsKey("ring") ? Names.require("ring", params.get("ring")) : null;
@@ -131,13 +149,17 @@ final class FleetApi implements HttpService {
         minLag = -1L;
       }
       if (minLag < 0) {
-        throw new ProblemException(ProblemType.INVALID_REQUEST, "minLag must be a whole number of revisions, 0 or more");
+        throw new ProblemException(
+            ProblemType.INVALID_REQUEST, "minLag must be a whole number of revisions, 0 or more");
       }
     }
-    return new FleetQuery(state, ring, minLag, duration(params, "silentFor"), duration(params, "graceBelow"));
+    return new FleetQuery(
+        state, ring, minLag, duration(params, "silentFor"), duration(params, "graceBelow"));
   }
 
-  /** A duration as the configuration takes them: {@code 90s}, {@code 5m}, {@code 8h} or ISO-8601. */
+  /**
+   * A duration as the configuration takes them: {@code 90s}, {@code 5m}, {@code 8h} or ISO-8601.
+   */
   private static Duration duration(Map<String, String> params, String name) {
     String value = params.get(name);
     if (value == null) {
@@ -150,7 +172,8 @@ final class FleetApi implements HttpService {
       parsed = null;
     }
     if (parsed == null || parsed.isNegative()) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST, name + " must be a duration such as 90s, 5m, 8h or PT5M");
+      throw new ProblemException(
+          ProblemType.INVALID_REQUEST, name + " must be a duration such as 90s, 5m, 8h or PT5M");
     }
     return parsed;
   }

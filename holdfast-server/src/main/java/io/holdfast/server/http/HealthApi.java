@@ -13,14 +13,17 @@ import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.snapshot.SnapshotHolder;
 
 /**
- * {@code /health/live} and {@code /health/ready}. A replica is ready once it holds a snapshot,
- * even if its database is down since: it then serves reads and says it is degraded. Readiness
- * also shows how many watch requests are waiting, against {@code max-watchers}. Served on the
- * instance port (for load balancers) and on the management port; both answers read only memory.
+ * {@code /health/live} and {@code /health/ready}. A replica is ready once it holds a snapshot, even
+ * if its database is down since: it then serves reads and says it is degraded. Readiness also shows
+ * how many watch requests are waiting, against {@code max-watchers}. Served on the instance port
+ * (for load balancers) and on the management port; both answers read only memory.
  */
 final class HealthApi implements HttpService {
 
-  /** Liveness never changes while the process answers: encoded once (FAULTS.md F3, floods of it are cheap). */
+  /**
+   * Liveness never changes while the process answers: encoded once (FAULTS.md F3, floods of it are
+   * cheap).
+   */
   private static final byte[] LIVE = CanonicalJson.toBytes(JsonViews.object().put("status", "up"));
 
   private final SnapshotHolder snapshots;
@@ -35,7 +38,8 @@ final class HealthApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/live", this::live)
+    rules
+        .get("/live", this::live)
         .any("/live", Routes.methodNotAllowed("GET"))
         .get("/ready", this::ready)
         .any("/ready", Routes.methodNotAllowed("GET"));

@@ -7,12 +7,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What a heartbeat body may hold, checked member by member before anything is stored: an
- * instance reports its SDK version, when it sent the report, its last success and error, the
- * state of each namespace it reads, the seats in use per application, and, once the
- * application reported any, its own health (which a staged rollout's health gate reads).
- * Unknown members are rejected, at every level, so the stored report holds nothing the server
- * did not check. Stateless.
+ * What a heartbeat body may hold, checked member by member before anything is stored: an instance
+ * reports its SDK version, when it sent the report, its last success and error, the state of each
+ * namespace it reads, the seats in use per application, and, once the application reported any, its
+ * own health (which a staged rollout's health gate reads). Unknown members are rejected, at every
+ * level, so the stored report holds nothing the server did not check. Stateless.
  */
 final class HeartbeatBody {
 
@@ -35,9 +34,23 @@ final class HeartbeatBody {
   static final Set<String> APPLICATION_STATUSES = Set.of("OK", "DEGRADED", "FAILING");
 
   private static final Set<String> MEMBERS =
-      Set.of("sdkVersion", "sentAt", "lastSuccessAt", "lastError", "namespaces", "seatsInUse", "application");
+      Set.of(
+          "sdkVersion",
+          "sentAt",
+          "lastSuccessAt",
+          "lastError",
+          "namespaces",
+          "seatsInUse",
+          "application");
   private static final Set<String> NAMESPACE_MEMBERS =
-      Set.of("revision", "etag", "status", "since", "reason", "graceRemainingSeconds", "lastVerifiedAt");
+      Set.of(
+          "revision",
+          "etag",
+          "status",
+          "since",
+          "reason",
+          "graceRemainingSeconds",
+          "lastVerifiedAt");
   private static final Set<String> APPLICATION_MEMBERS = Set.of("status", "reason", "since");
 
   private HeartbeatBody() {}
@@ -45,9 +58,10 @@ final class HeartbeatBody {
   /**
    * Checks {@code body} and returns it unchanged.
    *
-   * @throws io.holdfast.server.problem.ProblemException {@code UNKNOWN_FIELD} or {@code INVALID_REQUEST}
-   * @throws io.holdfast.server.model.InvalidNameException for a namespace or application name
-   *     that breaks the naming rule
+   * @throws io.holdfast.server.problem.ProblemException {@code UNKNOWN_FIELD} or {@code
+   *     INVALID_REQUEST}
+   * @throws io.holdfast.server.model.InvalidNameException for a namespace or application name that
+   *     breaks the naming rule
    */
   static ObjectNode validate(ObjectNode body) {
     JsonObjectReader reader = JsonObjectReader.of(body, MEMBERS);
@@ -58,17 +72,22 @@ final class HeartbeatBody {
     ObjectNode namespaces = entries(reader, "namespaces");
     if (namespaces != null) {
       for (Map.Entry<String, JsonNode> entry : namespaces.properties()) {
-        String path = "namespaces." + Names.require("namespace name in 'namespaces'", entry.getKey());
+        String path =
+            "namespaces." + Names.require("namespace name in 'namespaces'", entry.getKey());
         if (!entry.getValue().isObject()) {
           throw JsonObjectReader.invalid("member '" + path + "' must be an object");
         }
-        JsonObjectReader namespace = JsonObjectReader.of((ObjectNode) entry.getValue(), NAMESPACE_MEMBERS, path);
+        JsonObjectReader namespace =
+            JsonObjectReader.of((ObjectNode) entry.getValue(), NAMESPACE_MEMBERS, path);
         namespace.requiredNonNegativeLong("revision");
         namespace.optionalString("etag", MAX_ETAG_LENGTH);
         String status = namespace.requiredString("status");
         if (!STATUSES.contains(status)) {
-          throw JsonObjectReader.invalid("member '" + namespace.pathOf("status") + "' must be one of "
-              + "INITIALIZING, FRESH, STALE, EXPIRED");
+          throw JsonObjectReader.invalid(
+              "member '"
+                  + namespace.pathOf("status")
+                  + "' must be one of "
+                  + "INITIALIZING, FRESH, STALE, EXPIRED");
         }
         namespace.requiredTimestamp("since");
         namespace.optionalString("reason", MAX_REASON_LENGTH);
@@ -82,16 +101,21 @@ final class HeartbeatBody {
         Names.require("application name in 'seatsInUse'", entry.getKey());
         JsonNode count = entry.getValue();
         if (!count.isIntegralNumber() || !count.canConvertToLong() || count.asLong() < 0) {
-          throw JsonObjectReader.invalid("member 'seatsInUse." + entry.getKey() + "' must be a whole number from 0 to "
-              + Long.MAX_VALUE);
+          throw JsonObjectReader.invalid(
+              "member 'seatsInUse."
+                  + entry.getKey()
+                  + "' must be a whole number from 0 to "
+                  + Long.MAX_VALUE);
         }
       }
     }
     ObjectNode application = reader.optionalObject("application");
     if (application != null) {
-      JsonObjectReader health = JsonObjectReader.of(application, APPLICATION_MEMBERS, "application");
+      JsonObjectReader health =
+          JsonObjectReader.of(application, APPLICATION_MEMBERS, "application");
       if (!APPLICATION_STATUSES.contains(health.requiredString("status"))) {
-        throw JsonObjectReader.invalid("member '" + health.pathOf("status") + "' must be one of OK, DEGRADED, FAILING");
+        throw JsonObjectReader.invalid(
+            "member '" + health.pathOf("status") + "' must be one of OK, DEGRADED, FAILING");
       }
       health.optionalString("reason", MAX_REASON_LENGTH);
       health.requiredTimestamp("since");
@@ -102,8 +126,13 @@ final class HeartbeatBody {
   private static ObjectNode entries(JsonObjectReader reader, String name) {
     ObjectNode entries = reader.optionalObject(name);
     if (entries != null && entries.size() > MAX_ENTRIES) {
-      throw JsonObjectReader.invalid("member '" + name + "' must have at most " + MAX_ENTRIES + " entries, has "
-          + entries.size());
+      throw JsonObjectReader.invalid(
+          "member '"
+              + name
+              + "' must have at most "
+              + MAX_ENTRIES
+              + " entries, has "
+              + entries.size());
     }
     return entries;
   }

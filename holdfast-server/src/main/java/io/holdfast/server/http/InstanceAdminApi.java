@@ -8,23 +8,23 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.admin.AdminOperation;
 import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.auth.Principal;
-import io.holdfast.server.model.Labels;
-import io.holdfast.server.model.Names;
 import io.holdfast.server.instance.Heartbeat;
 import io.holdfast.server.instance.Instance;
+import io.holdfast.server.model.Labels;
+import io.holdfast.server.model.Names;
+import io.holdfast.server.problem.ProblemException;
 import java.util.List;
-import io.holdfast.server.model.Role;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code /v1/admin/instances}: list and read, with the latest heartbeat (viewer), create and
- * change labels (editor), move to another ring (publisher: it changes what the instance is
- * served, as a publish does), rotate the credential (admin). A new credential is shown exactly once, in the response that creates it.
+ * {@code /v1/admin/instances}: list and read, with the latest heartbeat (viewer), create and change
+ * labels (editor), move to another ring (publisher: it changes what the instance is served, as a
+ * publish does), rotate the credential (admin). A new credential is shown exactly once, in the
+ * response that creates it.
  */
 final class InstanceAdminApi implements HttpService {
 
@@ -36,33 +36,46 @@ final class InstanceAdminApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    ctx.gate().routes(rules, "/v1/admin/instances")
+    ctx.gate()
+        .routes(rules, "/v1/admin/instances")
         .add(AdminOperation.LIST_INSTANCES, this::list)
         .add(AdminOperation.CREATE_INSTANCE, this::create)
         .add(AdminOperation.ROTATE_INSTANCE_CREDENTIAL, this::rotate)
         .add(AdminOperation.GET_HEARTBEAT, this::heartbeat)
         .add(AdminOperation.GET_INSTANCE, this::get)
-        .add(List.of(AdminOperation.UPDATE_INSTANCE, AdminOperation.MOVE_INSTANCE_RING), this::update)
+        .add(
+            List.of(AdminOperation.UPDATE_INSTANCE, AdminOperation.MOVE_INSTANCE_RING),
+            this::update)
         .done();
   }
 
-
   private void list(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
-    JsonViews.send(res, Status.OK_200, JsonViews.list("instances", ctx.store().listInstances(), JsonViews::instance));
+    JsonViews.send(
+        res,
+        Status.OK_200,
+        JsonViews.list("instances", ctx.store().listInstances(), JsonViews::instance));
   }
 
   private void get(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
-    JsonViews.send(res, Status.OK_200, JsonViews.instance(find(req.path().pathParameters().get("id"))));
+    JsonViews.send(
+        res, Status.OK_200, JsonViews.instance(find(req.path().pathParameters().get("id"))));
   }
 
   private void create(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
-    JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), Set.of("id", "ring", "labels"));
+    JsonObjectReader body =
+        JsonObjectReader.of(ctx.bodies().object(req), Set.of("id", "ring", "labels"));
     String id = Names.require("instance id", body.requiredString("id"));
     String ring = Names.require("ring name", body.requiredString("ring"));
     Map<String, String> labels = labels(body);
     String token = ctx.tokens().newInstanceToken();
-    Instance instance = ctx.store().createInstance(id, ring, labels == null ? Map.of() : labels,
-        CredentialTokens.hash(token), admin.actor());
+    Instance instance =
+        ctx.store()
+            .createInstance(
+                id,
+                ring,
+                labels == null ? Map.of() : labels,
+                CredentialTokens.hash(token),
+                admin.actor());
     ObjectNode view = JsonViews.object();
     view.set("instance", JsonViews.instance(instance));
     view.put("credential", token);
@@ -82,9 +95,14 @@ final class InstanceAdminApi implements HttpService {
     }
     AdminOperation operation = AdminOperation.toEditInstance(current.ring(), ring);
     if (operation == AdminOperation.MOVE_INSTANCE_RING && !operation.allows(admin)) {
-      throw new ProblemException(ProblemType.FORBIDDEN, "moving an instance to another ring changes what it is"
-          + " served and needs the publisher role; credential '" + admin.name() + "' has " + admin.role().wireName()
-          + " (labels alone are an editor's)");
+      throw new ProblemException(
+          ProblemType.FORBIDDEN,
+          "moving an instance to another ring changes what it is"
+              + " served and needs the publisher role; credential '"
+              + admin.name()
+              + "' has "
+              + admin.role().wireName()
+              + " (labels alone are an editor's)");
     }
     operation.authorize(admin);
     Map<String, String> labels = labels(body);
@@ -99,7 +117,8 @@ final class InstanceAdminApi implements HttpService {
     String id = req.path().pathParameters().get("id");
     Instance instance = find(id);
     String token = ctx.tokens().newInstanceToken();
-    ctx.store().replaceInstanceCredential(instance.id(), CredentialTokens.hash(token), admin.actor());
+    ctx.store()
+        .replaceInstanceCredential(instance.id(), CredentialTokens.hash(token), admin.actor());
     ObjectNode view = JsonViews.object();
     view.put("instance", instance.id());
     view.put("credential", token);
@@ -108,9 +127,14 @@ final class InstanceAdminApi implements HttpService {
 
   private void heartbeat(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     Instance instance = find(req.path().pathParameters().get("id"));
-    Heartbeat heartbeat = ctx.store().lastHeartbeat(instance.id())
-        .orElseThrow(() -> new ProblemException(ProblemType.HEARTBEAT_NOT_FOUND,
-            "instance '" + instance.id() + "' has not sent a heartbeat yet"));
+    Heartbeat heartbeat =
+        ctx.store()
+            .lastHeartbeat(instance.id())
+            .orElseThrow(
+                () ->
+                    new ProblemException(
+                        ProblemType.HEARTBEAT_NOT_FOUND,
+                        "instance '" + instance.id() + "' has not sent a heartbeat yet"));
     ObjectNode view = JsonViews.object();
     view.put("instance", heartbeat.instance());
     view.put("receivedAt", heartbeat.receivedAt().toString());
@@ -120,8 +144,12 @@ final class InstanceAdminApi implements HttpService {
 
   private Instance find(String id) {
     Names.require("instance id", id);
-    return ctx.store().findInstance(id)
-        .orElseThrow(() -> new ProblemException(ProblemType.INSTANCE_NOT_FOUND, "instance '" + id + "' does not exist"));
+    return ctx.store()
+        .findInstance(id)
+        .orElseThrow(
+            () ->
+                new ProblemException(
+                    ProblemType.INSTANCE_NOT_FOUND, "instance '" + id + "' does not exist"));
   }
 
   private static Map<String, String> labels(JsonObjectReader body) {

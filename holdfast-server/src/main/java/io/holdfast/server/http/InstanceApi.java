@@ -13,11 +13,11 @@ import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.protocol.http.EntityTag;
 import io.holdfast.protocol.http.HoldfastHeaders;
 import io.holdfast.protocol.problem.ProblemType;
+import io.holdfast.server.auth.Principal;
+import io.holdfast.server.config.ServerConfigLoader;
 import io.holdfast.server.edge.EdgeConnections;
 import io.holdfast.server.edge.KeyedLimit;
 import io.holdfast.server.problem.ProblemException;
-import io.holdfast.server.auth.Principal;
-import io.holdfast.server.config.ServerConfigLoader;
 import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.snapshot.InstanceView;
 import io.holdfast.server.snapshot.ServedDocument;
@@ -36,21 +36,21 @@ import java.util.concurrent.TimeoutException;
  * requests, and the long-polling watch on the checksums. Served from the snapshot alone; never
  * touches the database.
  *
- * <p>Tenant wall: an instance credential that asks for another instance gets exactly the answer
- * an unknown instance gets (404), so it cannot even learn which ids exist.
+ * <p>Tenant wall: an instance credential that asks for another instance gets exactly the answer an
+ * unknown instance gets (404), so it cannot even learn which ids exist.
  *
  * <p>Watch: {@code GET /{id}/watch?etag=<checksums ETag>&timeout=30s} answers with the checksums
- * document as soon as its ETag differs from {@code etag}: at once if it already does, else when
- * a snapshot swap changes it ({@link SnapshotHolder#nextChangeFor}; the handler's virtual thread
+ * document as soon as its ETag differs from {@code etag}: at once if it already does, else when a
+ * snapshot swap changes it ({@link SnapshotHolder#nextChangeFor}; the handler's virtual thread
  * parks on that future, nothing polls). At the timeout it answers 304 with the unchanged tag. A
  * swap that leaves this instance's checksums and credential as they were (a publish for another
- * ring, say) does not wake the watcher at all. At most {@code max-watchers} requests wait at
- * once ({@link WatchLimit}); one more answers 503 {@code too-many-watchers} at once. A rotation
- * of the instance's credential wakes its watchers, which check the credential again, so a watch
- * does not outlive its rotation. A watch held with an admin token (few: support and probes) wakes
- * at every swap instead and checks its token again, so it does not outlive a revocation or
- * rotation of that token either; it ends at its credential's expiry at the latest. When the
- * replica stops, waiting watchers answer at once, as at their timeout.
+ * ring, say) does not wake the watcher at all. At most {@code max-watchers} requests wait at once
+ * ({@link WatchLimit}); one more answers 503 {@code too-many-watchers} at once. A rotation of the
+ * instance's credential wakes its watchers, which check the credential again, so a watch does not
+ * outlive its rotation. A watch held with an admin token (few: support and probes) wakes at every
+ * swap instead and checks its token again, so it does not outlive a revocation or rotation of that
+ * token either; it ends at its credential's expiry at the latest. When the replica stops, waiting
+ * watchers answer at once, as at their timeout.
  */
 final class InstanceApi implements HttpService {
 
@@ -59,22 +59,25 @@ final class InstanceApi implements HttpService {
 
   // Built once: on the hot path Helidon then writes their pre-encoded bytes instead of creating
   // and encoding the same headers for every response.
-  private static final Header CACHE_CONTROL_HEADER = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, CACHE_CONTROL);
+  private static final Header CACHE_CONTROL_HEADER =
+      HeaderValues.createCached(HeaderNames.CACHE_CONTROL, CACHE_CONTROL);
   private static final Header CONTENT_TYPE_HEADER =
       HeaderValues.createCached(HeaderNames.CONTENT_TYPE, HoldfastHeaders.ENVELOPE_MEDIA_TYPE);
   private static final HeaderName REVISION = HeaderNames.create(HoldfastHeaders.REVISION);
   private static final HeaderName REPR_DIGEST = HeaderNames.create(HoldfastHeaders.REPR_DIGEST);
   private static final HeaderName SIGNATURE = HeaderNames.create(HoldfastHeaders.SIGNATURE);
-  private static final HeaderName STORE_UNREACHABLE_SINCE = HeaderNames.create(HoldfastHeaders.STORE_UNREACHABLE_SINCE);
+  private static final HeaderName STORE_UNREACHABLE_SINCE =
+      HeaderNames.create(HoldfastHeaders.STORE_UNREACHABLE_SINCE);
 
   /**
    * Longest a watch waits, and the shortest and default waits. Longer requests are clamped to the
    * maximum, not refused, so clients that ask for the former maximum of 60 s keep working. 50 s
    * answers well before the 60 s read timeouts of common proxies in front (nginx's
-   * proxy_read_timeout, Varnish's between_bytes_timeout, HAProxy's usual timeout server): a
-   * watch that outlived them would turn into a 504 and get the replica marked down (FAULTS F7).
+   * proxy_read_timeout, Varnish's between_bytes_timeout, HAProxy's usual timeout server): a watch
+   * that outlived them would turn into a 504 and get the replica marked down (FAULTS F7).
    */
   static final Duration MAX_WATCH_TIMEOUT = Duration.ofSeconds(50);
+
   static final Duration MIN_WATCH_TIMEOUT = Duration.ofSeconds(1);
   static final Duration DEFAULT_WATCH_TIMEOUT = Duration.ofSeconds(30);
 
@@ -87,7 +90,11 @@ final class InstanceApi implements HttpService {
   private final KeyedLimit watchesPerInstance;
   private final EdgeConnections connections;
 
-  InstanceApi(RequestGuard guard, SnapshotHolder snapshots, WatchLimit watchers, KeyedLimit watchesPerInstance,
+  InstanceApi(
+      RequestGuard guard,
+      SnapshotHolder snapshots,
+      WatchLimit watchers,
+      KeyedLimit watchesPerInstance,
       EdgeConnections connections) {
     this.guard = guard;
     this.snapshots = snapshots;
@@ -98,7 +105,8 @@ final class InstanceApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/{instance}/config/{namespace}", this::document)
+    rules
+        .get("/{instance}/config/{namespace}", this::document)
         .head("/{instance}/config/{namespace}", this::document)
         .any("/{instance}/config/{namespace}", Routes.methodNotAllowed("GET, HEAD"))
         .get("/{instance}/checksums", this::checksums)
@@ -113,7 +121,9 @@ final class InstanceApi implements HttpService {
     String namespace = req.path().pathParameters().get("namespace");
     ServedDocument document = view.document(namespace);
     if (document == null) {
-      throw new ProblemException(ProblemType.NAMESPACE_NOT_FOUND, "namespace '" + Routes.abbreviate(namespace) + "' does not exist");
+      throw new ProblemException(
+          ProblemType.NAMESPACE_NOT_FOUND,
+          "namespace '" + Routes.abbreviate(namespace) + "' does not exist");
     }
     serve(req, res, document);
   }
@@ -134,12 +144,18 @@ final class InstanceApi implements HttpService {
     String instance = view.id();
     if (!watchesPerInstance.tryEnter(instance)) {
       KeyedLimit.delayRefusal();
-      throw new ProblemException(ProblemType.TOO_MANY_REQUESTS, "instance '" + instance + "' already holds "
-          + watchesPerInstance.max() + " waiting watches on this replica; one watch per client is enough");
+      throw new ProblemException(
+          ProblemType.TOO_MANY_REQUESTS,
+          "instance '"
+              + instance
+              + "' already holds "
+              + watchesPerInstance.max()
+              + " waiting watches on this replica; one watch per client is enough");
     }
     if (!watchers.tryEnter()) {
       watchesPerInstance.exit(instance);
-      throw new ProblemException(ProblemType.TOO_MANY_WATCHERS,
+      throw new ProblemException(
+          ProblemType.TOO_MANY_WATCHERS,
           "this replica has as many watchers as it allows; poll the checksums or watch again later");
     }
     SocketAddress remote = req.remotePeer().address();
@@ -157,8 +173,9 @@ final class InstanceApi implements HttpService {
           // In slices, so that a client that went away frees its places now, not at the timeout.
           // An admin token is not the instance's credential, so the instance's own wake-ups do not
           // cover its revocation: an admin watch wakes at every swap and checks its token again.
-          snapshot = (admin ? snapshots.nextAfter(snapshot) : snapshots.nextChangeFor(view.id(), snapshot))
-              .get(Math.min(remaining, PEER_CHECK_INTERVAL.toNanos()), TimeUnit.NANOSECONDS);
+          snapshot =
+              (admin ? snapshots.nextAfter(snapshot) : snapshots.nextChangeFor(view.id(), snapshot))
+                  .get(Math.min(remaining, PEER_CHECK_INTERVAL.toNanos()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
           if (connections.peerGone(remote)) {
             // Gone, or it half-closed and still reads: answer now either way (an early "nothing
@@ -195,28 +212,38 @@ final class InstanceApi implements HttpService {
       return null;
     }
     if (values.size() > 1) {
-      throw new ProblemException(ProblemType.INVALID_PRECONDITION, "send one 'etag' parameter, not " + values.size());
+      throw new ProblemException(
+          ProblemType.INVALID_PRECONDITION, "send one 'etag' parameter, not " + values.size());
     }
     String value = values.get(0).strip();
     if (value.isEmpty()) {
-      throw new ProblemException(ProblemType.INVALID_PRECONDITION, "'etag' is empty; leave it out to get the checksums at once");
+      throw new ProblemException(
+          ProblemType.INVALID_PRECONDITION,
+          "'etag' is empty; leave it out to get the checksums at once");
     }
     try {
-      return value.startsWith("\"") || value.startsWith("W/") ? EntityTag.parse(value) : EntityTag.strong(value);
+      return value.startsWith("\"") || value.startsWith("W/")
+          ? EntityTag.parse(value)
+          : EntityTag.strong(value);
     } catch (IllegalArgumentException e) {
-      throw new ProblemException(ProblemType.INVALID_PRECONDITION, "'etag' must be an entity tag such as \"abc\" or abc: "
-          + e.getMessage());
+      throw new ProblemException(
+          ProblemType.INVALID_PRECONDITION,
+          "'etag' must be an entity tag such as \"abc\" or abc: " + e.getMessage());
     }
   }
 
-  /** The {@code timeout} parameter, at most {@link #MAX_WATCH_TIMEOUT}; {@link #DEFAULT_WATCH_TIMEOUT} if absent. */
+  /**
+   * The {@code timeout} parameter, at most {@link #MAX_WATCH_TIMEOUT}; {@link
+   * #DEFAULT_WATCH_TIMEOUT} if absent.
+   */
   private static Duration watchTimeout(ServerRequest req) {
     List<String> values = req.query().all("timeout", List::of);
     if (values.isEmpty()) {
       return DEFAULT_WATCH_TIMEOUT;
     }
     if (values.size() > 1) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST, "send one 'timeout' parameter, not " + values.size());
+      throw new ProblemException(
+          ProblemType.INVALID_REQUEST, "send one 'timeout' parameter, not " + values.size());
     }
     return watchTimeout(values.get(0));
   }
@@ -227,10 +254,12 @@ final class InstanceApi implements HttpService {
     try {
       timeout = ServerConfigLoader.duration("timeout", value);
     } catch (IllegalArgumentException e) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST, "'timeout' must be a duration such as 1s, 30s, 1m or PT30S");
+      throw new ProblemException(
+          ProblemType.INVALID_REQUEST, "'timeout' must be a duration such as 1s, 30s, 1m or PT30S");
     }
     if (timeout.compareTo(MIN_WATCH_TIMEOUT) < 0) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST, "'timeout' must be at least 1s, was " + timeout);
+      throw new ProblemException(
+          ProblemType.INVALID_REQUEST, "'timeout' must be at least 1s, was " + timeout);
     }
     return timeout.compareTo(MAX_WATCH_TIMEOUT) > 0 ? MAX_WATCH_TIMEOUT : timeout;
   }
@@ -243,10 +272,13 @@ final class InstanceApi implements HttpService {
     Principal principal = guard.principal(req, snapshot);
     String id = req.path().pathParameters().get("instance");
     InstanceView view = snapshot.instance(id);
-    boolean allowed = principal instanceof Principal.AdminPrincipal
-        || (principal instanceof Principal.InstancePrincipal p && p.instanceId().equals(id));
+    boolean allowed =
+        principal instanceof Principal.AdminPrincipal
+            || (principal instanceof Principal.InstancePrincipal p && p.instanceId().equals(id));
     if (view == null || !allowed) {
-      throw new ProblemException(ProblemType.INSTANCE_NOT_FOUND, "instance '" + Routes.abbreviate(id) + "' does not exist");
+      throw new ProblemException(
+          ProblemType.INSTANCE_NOT_FOUND,
+          "instance '" + Routes.abbreviate(id) + "' does not exist");
     }
     return view;
   }
@@ -257,7 +289,8 @@ final class InstanceApi implements HttpService {
   }
 
   /** Sends the document with all its validators, or a 304 with those a 304 must repeat. */
-  private void send(ServerRequest req, ServerResponse res, ServedDocument document, boolean notModified) {
+  private void send(
+      ServerRequest req, ServerResponse res, ServedDocument document, boolean notModified) {
     // Headers a 304 must repeat (RFC 9110 §15.4.5) are the same as on the 200.
     res.header(HeaderNames.ETAG, document.etagHeaderValue());
     res.header(CACHE_CONTROL_HEADER);

@@ -3,8 +3,8 @@ package io.holdfast.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.config.ServerConfigLoader;
+import io.holdfast.server.problem.ProblemException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -16,17 +16,21 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * Typed access to a request object, with a precise error for every mistake: an unknown or
- * read-only member (so a client cannot mass-assign {@code credentialHash} or {@code role}), a
- * missing member, or a member of the wrong type. Not thread-safe; one per request.
+ * Typed access to a request object, with a precise error for every mistake: an unknown or read-only
+ * member (so a client cannot mass-assign {@code credentialHash} or {@code role}), a missing member,
+ * or a member of the wrong type. Not thread-safe; one per request.
  */
 final class JsonObjectReader {
 
-  /** RFC 3339 §5.6 {@code date-time}: full date, T, full time with seconds, Z or a numeric offset. */
+  /**
+   * RFC 3339 §5.6 {@code date-time}: full date, T, full time with seconds, Z or a numeric offset.
+   */
   private static final Pattern RFC_3339 =
-      Pattern.compile("\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})");
+      Pattern.compile(
+          "\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})");
 
   private final ObjectNode node;
+
   /** Where {@code node} sits in the body, for messages: empty at the top, else ending in a dot. */
   private final String path;
 
@@ -56,8 +60,12 @@ final class JsonObjectReader {
     node.properties().forEach(e -> names.add(e.getKey()));
     for (String name : names) {
       if (!allowed.contains(name)) {
-        throw new ProblemException(ProblemType.UNKNOWN_FIELD, "member '" + Routes.abbreviate(prefix + name)
-            + "' is unknown or read-only here; allowed: " + new TreeSet<>(allowed));
+        throw new ProblemException(
+            ProblemType.UNKNOWN_FIELD,
+            "member '"
+                + Routes.abbreviate(prefix + name)
+                + "' is unknown or read-only here; allowed: "
+                + new TreeSet<>(allowed));
       }
     }
     return new JsonObjectReader(node, prefix);
@@ -86,7 +94,8 @@ final class JsonObjectReader {
   String optionalString(String name, int maxLength) {
     String value = optionalString(name);
     if (value != null && value.length() > maxLength) {
-      throw invalid("member '" + path + name + "' must be at most " + maxLength + " characters long");
+      throw invalid(
+          "member '" + path + name + "' must be at most " + maxLength + " characters long");
     }
     return value;
   }
@@ -106,14 +115,17 @@ final class JsonObjectReader {
     return value;
   }
 
-  /** A whole number that fits a {@code long} and is not negative, or {@code null} if absent or null. */
+  /**
+   * A whole number that fits a {@code long} and is not negative, or {@code null} if absent or null.
+   */
   Long optionalNonNegativeLong(String name) {
     JsonNode value = node.get(name);
     if (value == null || value.isNull()) {
       return null;
     }
     if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0) {
-      throw invalid("member '" + path + name + "' must be a whole number from 0 to " + Long.MAX_VALUE);
+      throw invalid(
+          "member '" + path + name + "' must be a whole number from 0 to " + Long.MAX_VALUE);
     }
     return value.asLong();
   }
@@ -142,7 +154,11 @@ final class JsonObjectReader {
         // Matches the shape but names no real time (month 13, 25 o'clock): reported below.
       }
     }
-    throw invalid("member '" + path + name + "' must be an RFC 3339 date-time such as 2026-11-25T18:19:15.516Z");
+    throw invalid(
+        "member '"
+            + path
+            + name
+            + "' must be an RFC 3339 date-time such as 2026-11-25T18:19:15.516Z");
   }
 
   /** An object member, or {@code null} if absent or null. */
@@ -212,7 +228,8 @@ final class JsonObjectReader {
     Map<String, String> map = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : value.properties()) {
       if (!e.getValue().isTextual()) {
-        throw invalid("member '" + path + name + "." + Routes.abbreviate(e.getKey()) + "' must be a string");
+        throw invalid(
+            "member '" + path + name + "." + Routes.abbreviate(e.getKey()) + "' must be a string");
       }
       map.put(e.getKey(), e.getValue().asText());
     }

@@ -8,19 +8,19 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.protocol.json.CanonicalJson;
-import io.holdfast.server.model.JsonDiff;
-import io.holdfast.server.store.AdminCredential;
-import io.holdfast.server.namespace.Draft;
-import io.holdfast.server.store.HistoryEntry;
 import io.holdfast.server.instance.Instance;
+import io.holdfast.server.model.JsonDiff;
+import io.holdfast.server.namespace.Draft;
 import io.holdfast.server.namespace.LayerVersion;
 import io.holdfast.server.namespace.Namespace;
+import io.holdfast.server.store.AdminCredential;
+import io.holdfast.server.store.HistoryEntry;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The admin API's JSON representations. Written out member by member so that nothing is exposed
- * by accident: no credential hash ever leaves the server.
+ * The admin API's JSON representations. Written out member by member so that nothing is exposed by
+ * accident: no credential hash ever leaves the server.
  */
 final class JsonViews {
 
@@ -127,7 +127,8 @@ final class JsonViews {
     return array;
   }
 
-  static <T> ObjectNode list(String member, List<T> items, java.util.function.Function<T, ObjectNode> view) {
+  static <T> ObjectNode list(
+      String member, List<T> items, java.util.function.Function<T, ObjectNode> view) {
     ObjectNode node = object();
     ArrayNode array = node.putArray(member);
     items.forEach(item -> array.add(view.apply(item)));

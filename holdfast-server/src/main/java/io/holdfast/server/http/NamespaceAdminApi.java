@@ -11,22 +11,17 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.protocol.http.EntityTag;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.admin.AdminOperation;
+import io.holdfast.server.admin.NamespaceService;
 import io.holdfast.server.auth.Principal;
+import io.holdfast.server.instance.Instance;
 import io.holdfast.server.model.JsonDiff;
 import io.holdfast.server.model.Names;
 import io.holdfast.server.model.Scope;
-import io.holdfast.server.admin.NamespaceService;
 import io.holdfast.server.namespace.Draft;
-import io.holdfast.server.instance.Instance;
 import io.holdfast.server.namespace.LayerVersion;
 import io.holdfast.server.namespace.Namespace;
-import io.holdfast.server.rollout.ChangeEdit;
-import io.holdfast.server.rollout.Changes;
-import io.holdfast.server.rollout.DryRun;
-import io.holdfast.server.rollout.NamespaceSchema;
-import io.holdfast.server.snapshot.SnapshotBuilder;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.store.PublishResult;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,8 +29,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code /v1/admin/namespaces}: namespaces, their layers and drafts, publishing, history and
- * diff. Editors stage drafts; publishers turn drafts into a new immutable revision.
+ * {@code /v1/admin/namespaces}: namespaces, their layers and drafts, publishing, history and diff.
+ * Editors stage drafts; publishers turn drafts into a new immutable revision.
  */
 final class NamespaceAdminApi implements HttpService {
 
@@ -51,7 +46,8 @@ final class NamespaceAdminApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    ctx.gate().routes(rules, "/v1/admin/namespaces")
+    ctx.gate()
+        .routes(rules, "/v1/admin/namespaces")
         .add(AdminOperation.LIST_NAMESPACES, this::list)
         .add(AdminOperation.CREATE_NAMESPACE, this::create)
         .add(AdminOperation.GET_LAYERS, this::layers)
@@ -70,7 +66,8 @@ final class NamespaceAdminApi implements HttpService {
   }
 
   private void list(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
-    JsonViews.send(res, Status.OK_200, JsonViews.list("namespaces", namespaces.list(), JsonViews::namespace));
+    JsonViews.send(
+        res, Status.OK_200, JsonViews.list("namespaces", namespaces.list(), JsonViews::namespace));
   }
 
   private void get(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
@@ -78,7 +75,8 @@ final class NamespaceAdminApi implements HttpService {
   }
 
   private void create(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
-    JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), Set.of("name", "description"));
+    JsonObjectReader body =
+        JsonObjectReader.of(ctx.bodies().object(req), Set.of("name", "description"));
     String name = body.requiredString("name");
     String description = Optional.ofNullable(body.optionalString("description")).orElse("");
     Namespace namespace = namespaces.create(name, description, admin.actor());
@@ -99,8 +97,10 @@ final class NamespaceAdminApi implements HttpService {
     Scope scope = scope(req);
     ObjectNode view = JsonViews.object();
     view.put("scope", scope.key());
-    namespaces.layer(ns, scope)
-        .ifPresentOrElse(l -> view.set("published", JsonViews.layer(l)), () -> view.putNull("published"));
+    namespaces
+        .layer(ns, scope)
+        .ifPresentOrElse(
+            l -> view.set("published", JsonViews.layer(l)), () -> view.putNull("published"));
     Optional<Draft> draft = namespaces.draft(ns, scope);
     draft.ifPresentOrElse(d -> view.set("draft", JsonViews.draft(d)), () -> view.putNull("draft"));
     res.header(HeaderNames.ETAG, draftTag(draft.map(Draft::version).orElse(0L)));
@@ -108,8 +108,8 @@ final class NamespaceAdminApi implements HttpService {
   }
 
   /**
-   * The layer's draft version as an entity tag, for {@code If-Match} on the next PUT or DELETE:
-   * an editor who staged from version 3 is told (412) if someone else staged since.
+   * The layer's draft version as an entity tag, for {@code If-Match} on the next PUT or DELETE: an
+   * editor who staged from version 3 is told (412) if someone else staged since.
    */
   private static String draftTag(long version) {
     return EntityTag.strong("draft-" + version).toHeaderValue();
@@ -129,14 +129,20 @@ final class NamespaceAdminApi implements HttpService {
     } catch (IllegalArgumentException e) {
       // Reported below, with the form expected.
     }
-    throw new ProblemException(ProblemType.INVALID_PRECONDITION,
+    throw new ProblemException(
+        ProblemType.INVALID_PRECONDITION,
         "If-Match must be one draft tag as sent in the layer's ETag, such as \"draft-3\"");
   }
 
   private void schema(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     String ns = namespace(req).name();
-    JsonNode schema = namespaces.schema(ns).orElseThrow(() -> new ProblemException(
-        ProblemType.ROUTE_NOT_FOUND, "namespace '" + ns + "' has no JSON Schema"));
+    JsonNode schema =
+        namespaces
+            .schema(ns)
+            .orElseThrow(
+                () ->
+                    new ProblemException(
+                        ProblemType.ROUTE_NOT_FOUND, "namespace '" + ns + "' has no JSON Schema"));
     JsonViews.send(res, Status.OK_200, schema);
   }
 
@@ -175,21 +181,25 @@ final class NamespaceAdminApi implements HttpService {
 
   private void publish(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     String ns = namespace(req).name();
-    JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), Set.of("message", "scopes"));
+    JsonObjectReader body =
+        JsonObjectReader.of(ctx.bodies().object(req), Set.of("message", "scopes"));
     String message = body.requiredString("message");
     if (message.isBlank() || message.length() > AdminOperation.MAX_TEXT) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST,
+      throw new ProblemException(
+          ProblemType.INVALID_REQUEST,
           "member 'message' must say why, in 1 to " + AdminOperation.MAX_TEXT + " characters");
     }
     Set<Scope> scopes = new LinkedHashSet<>();
     JsonNode listed = body.optionalNode("scopes");
     if (listed != null && !listed.isNull()) {
       if (!listed.isArray()) {
-        throw new ProblemException(ProblemType.INVALID_REQUEST, "member 'scopes' must be an array of scope strings");
+        throw new ProblemException(
+            ProblemType.INVALID_REQUEST, "member 'scopes' must be an array of scope strings");
       }
       for (JsonNode element : listed) {
         if (!element.isTextual()) {
-          throw new ProblemException(ProblemType.INVALID_REQUEST, "member 'scopes' must be an array of scope strings");
+          throw new ProblemException(
+              ProblemType.INVALID_REQUEST, "member 'scopes' must be an array of scope strings");
         }
         scopes.add(Scope.parse(element.asText()));
       }
@@ -206,24 +216,36 @@ final class NamespaceAdminApi implements HttpService {
   private void history(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     String ns = namespace(req).name();
     int limit = req.query().first("limit").map(v -> positive("limit", v)).orElse(50L).intValue();
-    JsonViews.send(res, Status.OK_200,
-        JsonViews.list("history", namespaces.history(ns, Math.min(limit, MAX_HISTORY)), JsonViews::history));
+    JsonViews.send(
+        res,
+        Status.OK_200,
+        JsonViews.list(
+            "history", namespaces.history(ns, Math.min(limit, MAX_HISTORY)), JsonViews::history));
   }
 
   /**
-   * {@code ?from=R1[&to=R2|draft][&scope=S | &instance=I]}: what changed between two
-   * revisions, in one layer, in one instance's effective document, or in every layer.
+   * {@code ?from=R1[&to=R2|draft][&scope=S | &instance=I]}: what changed between two revisions, in
+   * one layer, in one instance's effective document, or in every layer.
    */
   private void diff(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     String ns = namespace(req).name();
     long current = ctx.store().currentRevision();
-    long from = revision(req.query().first("from").orElseThrow(() ->
-        new ProblemException(ProblemType.INVALID_REQUEST, "query parameter 'from' (a revision) is required")), current);
+    long from =
+        revision(
+            req.query()
+                .first("from")
+                .orElseThrow(
+                    () ->
+                        new ProblemException(
+                            ProblemType.INVALID_REQUEST,
+                            "query parameter 'from' (a revision) is required")),
+            current);
     String toParam = req.query().first("to").orElse(null);
     Optional<String> scopeParam = req.query().first("scope").asOptional();
     Optional<String> instanceParam = req.query().first("instance").asOptional();
     if (scopeParam.isPresent() && instanceParam.isPresent()) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST, "give 'scope' or 'instance', not both");
+      throw new ProblemException(
+          ProblemType.INVALID_REQUEST, "give 'scope' or 'instance', not both");
     }
     boolean toDraft = "draft".equals(toParam);
     if (toDraft && scopeParam.isEmpty()) {
@@ -239,19 +261,33 @@ final class NamespaceAdminApi implements HttpService {
       view.put("to", to);
     }
     if (instanceParam.isPresent()) {
-      Instance instance = ctx.store().findInstance(Names.require("instance id", instanceParam.get()))
-          .orElseThrow(() -> new ProblemException(ProblemType.INSTANCE_NOT_FOUND,
-              "instance '" + instanceParam.get() + "' does not exist"));
+      Instance instance =
+          ctx.store()
+              .findInstance(Names.require("instance id", instanceParam.get()))
+              .orElseThrow(
+                  () ->
+                      new ProblemException(
+                          ProblemType.INSTANCE_NOT_FOUND,
+                          "instance '" + instanceParam.get() + "' does not exist"));
       view.put("instance", instance.id());
-      view.set("changes", JsonViews.changes(JsonDiff.between(namespaces.effective(ns, instance, from, false),
-          namespaces.effective(ns, instance, to, false))));
+      view.set(
+          "changes",
+          JsonViews.changes(
+              JsonDiff.between(
+                  namespaces.effective(ns, instance, from, false),
+                  namespaces.effective(ns, instance, to, false))));
     } else if (scopeParam.isPresent()) {
       Scope scope = Scope.parse(scopeParam.get());
       JsonNode before = content(namespaces.layerAt(ns, scope, from));
       JsonNode after;
       if (toDraft) {
-        Draft draft = namespaces.draft(ns, scope)
-            .orElseThrow(() -> new ProblemException(ProblemType.INVALID_REQUEST, "layer " + scope + " has no draft"));
+        Draft draft =
+            namespaces
+                .draft(ns, scope)
+                .orElseThrow(
+                    () ->
+                        new ProblemException(
+                            ProblemType.INVALID_REQUEST, "layer " + scope + " has no draft"));
         after = draft.content();
       } else {
         after = content(namespaces.layerAt(ns, scope, to));
@@ -261,8 +297,10 @@ final class NamespaceAdminApi implements HttpService {
     } else {
       ObjectNode scopes = view.putObject("scopes");
       for (LayerVersion layer : namespaces.layers(ns)) {
-        List<JsonDiff.Change> changes = JsonDiff.between(
-            content(namespaces.layerAt(ns, layer.scope(), from)), content(namespaces.layerAt(ns, layer.scope(), to)));
+        List<JsonDiff.Change> changes =
+            JsonDiff.between(
+                content(namespaces.layerAt(ns, layer.scope(), from)),
+                content(namespaces.layerAt(ns, layer.scope(), to)));
         if (!changes.isEmpty()) {
           scopes.set(layer.scope().key(), JsonViews.changes(changes));
         }
@@ -271,12 +309,20 @@ final class NamespaceAdminApi implements HttpService {
     JsonViews.send(res, Status.OK_200, view);
   }
 
-  /** The effective content an instance receives (now, or at {@code ?revision=}), unsigned, for review. */
+  /**
+   * The effective content an instance receives (now, or at {@code ?revision=}), unsigned, for
+   * review.
+   */
   private void effective(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     String ns = namespace(req).name();
     String id = Names.require("instance id", req.path().pathParameters().get("instance"));
-    Instance instance = ctx.store().findInstance(id)
-        .orElseThrow(() -> new ProblemException(ProblemType.INSTANCE_NOT_FOUND, "instance '" + id + "' does not exist"));
+    Instance instance =
+        ctx.store()
+            .findInstance(id)
+            .orElseThrow(
+                () ->
+                    new ProblemException(
+                        ProblemType.INSTANCE_NOT_FOUND, "instance '" + id + "' does not exist"));
     long current = ctx.store().currentRevision();
     long at = req.query().first("revision").map(v -> revision(v, current)).orElse(current);
     ObjectNode view = JsonViews.object();
@@ -303,7 +349,8 @@ final class NamespaceAdminApi implements HttpService {
   private static long revision(String value, long current) {
     long revision = positive("revision", value);
     if (revision > current) {
-      throw new ProblemException(ProblemType.REVISION_NOT_FOUND,
+      throw new ProblemException(
+          ProblemType.REVISION_NOT_FOUND,
           "revision " + revision + " does not exist yet; the newest is " + current);
     }
     return revision;
@@ -318,7 +365,12 @@ final class NamespaceAdminApi implements HttpService {
     } catch (NumberFormatException e) {
       // Reported below with the same message as a non-positive number.
     }
-    throw new ProblemException(ProblemType.INVALID_REQUEST,
-        "query parameter '" + name + "' must be a positive whole number, was '" + Routes.abbreviate(value) + "'");
+    throw new ProblemException(
+        ProblemType.INVALID_REQUEST,
+        "query parameter '"
+            + name
+            + "' must be a positive whole number, was '"
+            + Routes.abbreviate(value)
+            + "'");
   }
 }

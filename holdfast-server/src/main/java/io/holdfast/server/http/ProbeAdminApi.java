@@ -28,9 +28,7 @@ final class ProbeAdminApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    ctx.gate().routes(rules, "/v1/admin/probes")
-        .add(AdminOperation.LIST_PROBES, this::list)
-        .done();
+    ctx.gate().routes(rules, "/v1/admin/probes").add(AdminOperation.LIST_PROBES, this::list).done();
   }
 
   private void list(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {

@@ -11,15 +11,15 @@ import io.holdfast.protocol.http.HoldfastHeaders;
 import io.holdfast.protocol.problem.Problem;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.edge.EdgeFilter;
-import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.model.InvalidNameException;
+import io.holdfast.server.problem.ProblemException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place where failures become RFC 9457 responses. Each {@link ProblemType} has one
- * status; unexpected exceptions become {@code internal-error} without their message (which might
- * carry internals) and are logged in full.
+ * The one place where failures become RFC 9457 responses. Each {@link ProblemType} has one status;
+ * unexpected exceptions become {@code internal-error} without their message (which might carry
+ * internals) and are logged in full.
  */
 final class ProblemResponses {
 
@@ -35,7 +35,10 @@ final class ProblemResponses {
     if (failure instanceof ProblemException p) {
       problem = new Problem(p.type(), p.getMessage(), req.path().absolute().path());
       if (p.type() == ProblemType.STORE_UNAVAILABLE) {
-        LOG.warn("store unavailable for {} {}: {}", req.prologue().method().text(), req.path().absolute().path(),
+        LOG.warn(
+            "store unavailable for {} {}: {}",
+            req.prologue().method().text(),
+            req.path().absolute().path(),
             p.getCause() == null ? p.getMessage() : p.getCause().toString());
       }
     } else if (failure instanceof EdgeFilter.UnimplementedMethodException e) {
@@ -45,20 +48,41 @@ final class ProblemResponses {
     } else if (failure instanceof BadRequestException) {
       // Helidon found the request malformed while a handler read it (a header it parses
       // lazily): the client's mistake. Its message may quote the input or name its classes.
-      LOG.debug("malformed request {} {}", req.prologue().method().text(), req.path().absolute().path(), failure);
-      problem = new Problem(ProblemType.MALFORMED_REQUEST, "a header of the request cannot be parsed",
-          req.path().absolute().path());
+      LOG.debug(
+          "malformed request {} {}",
+          req.prologue().method().text(),
+          req.path().absolute().path(),
+          failure);
+      problem =
+          new Problem(
+              ProblemType.MALFORMED_REQUEST,
+              "a header of the request cannot be parsed",
+              req.path().absolute().path());
     } else if (failure instanceof DataReader.InsufficientDataAvailableException) {
       // The client closed its side before sending the whole body: not a fault of this server.
       // It is answered all the same (a client that only half-closed still reads), and a gone
       // client's write fails quietly.
-      LOG.debug("client went away during {} {}", req.prologue().method().text(), req.path().absolute().path());
-      res.header(HeaderNames.CONNECTION, "close");
-      problem = new Problem(ProblemType.MALFORMED_REQUEST, "the request body ended before its declared length",
+      LOG.debug(
+          "client went away during {} {}",
+          req.prologue().method().text(),
           req.path().absolute().path());
+      res.header(HeaderNames.CONNECTION, "close");
+      problem =
+          new Problem(
+              ProblemType.MALFORMED_REQUEST,
+              "the request body ended before its declared length",
+              req.path().absolute().path());
     } else {
-      LOG.error("unexpected failure on {} {}", req.prologue().method().text(), req.path().absolute().path(), failure);
-      problem = new Problem(ProblemType.INTERNAL_ERROR, "the server failed unexpectedly; see its log", req.path().absolute().path());
+      LOG.error(
+          "unexpected failure on {} {}",
+          req.prologue().method().text(),
+          req.path().absolute().path(),
+          failure);
+      problem =
+          new Problem(
+              ProblemType.INTERNAL_ERROR,
+              "the server failed unexpectedly; see its log",
+              req.path().absolute().path());
     }
     send(res, problem);
   }
@@ -71,9 +95,11 @@ final class ProblemResponses {
     res.header(HeaderValues.X_CONTENT_TYPE_OPTIONS_NOSNIFF);
     switch (problem.type()) {
       case UNAUTHENTICATED -> res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"holdfast\"");
-      case STORE_UNAVAILABLE, NOT_READY, TOO_MANY_WATCHERS -> res.header(HeaderNames.RETRY_AFTER, "5");
-      case OVERLOADED, TOO_MANY_REQUESTS -> res.header(HeaderNames.RETRY_AFTER, AdmissionControl.RETRY_AFTER_SECONDS);
-      default -> { }
+      case STORE_UNAVAILABLE, NOT_READY, TOO_MANY_WATCHERS ->
+          res.header(HeaderNames.RETRY_AFTER, "5");
+      case OVERLOADED, TOO_MANY_REQUESTS ->
+          res.header(HeaderNames.RETRY_AFTER, AdmissionControl.RETRY_AFTER_SECONDS);
+      default -> {}
     }
     res.send(problem.toBytes());
   }

@@ -15,10 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads request bodies within the limits: JSON media type in UTF-8, uncompressed, at most
- * {@code maxBytes}, nesting at most {@code maxDepth}, no duplicate members. The body is read into
- * memory only up to the limit plus one byte, so an oversized upload costs bounded memory.
- * Thread-safe.
+ * Reads request bodies within the limits: JSON media type in UTF-8, uncompressed, at most {@code
+ * maxBytes}, nesting at most {@code maxDepth}, no duplicate members. The body is read into memory
+ * only up to the limit plus one byte, so an oversized upload costs bounded memory. Thread-safe.
  */
 final class RequestBodies {
 
@@ -45,11 +44,13 @@ final class RequestBodies {
     } catch (RuntimeException e) {
       // Helidon parses the header lazily, and a malformed one (";;;", "charset" without "=")
       // fails as BadRequestException or worse. Its message is not ours to echo.
-      throw new ProblemException(ProblemType.MALFORMED_REQUEST, "the Content-Type header cannot be parsed;"
-          + " send application/json");
+      throw new ProblemException(
+          ProblemType.MALFORMED_REQUEST,
+          "the Content-Type header cannot be parsed;" + " send application/json");
     }
     if (type.isEmpty() || !isJson(type.get())) {
-      throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
+      throw new ProblemException(
+          ProblemType.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
     }
     requireUtf8(type.get());
     requireIdentityEncoding(req);
@@ -75,8 +76,12 @@ final class RequestBodies {
   }
 
   private ProblemException tooLarge(long length) {
-    return new ProblemException(ProblemType.DOCUMENT_TOO_LARGE, (length >= 0 ? "the body is " + length + " bytes; " : "")
-        + "the limit is " + json.maxBytes() + " bytes");
+    return new ProblemException(
+        ProblemType.DOCUMENT_TOO_LARGE,
+        (length >= 0 ? "the body is " + length + " bytes; " : "")
+            + "the limit is "
+            + json.maxBytes()
+            + " bytes");
   }
 
   /**
@@ -90,16 +95,19 @@ final class RequestBodies {
       for (String encoding : value.split(",")) {
         String coding = encoding.strip();
         if (!coding.isEmpty() && !coding.equalsIgnoreCase("identity")) {
-          throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Content-Encoding " + Routes.abbreviate(coding)
-              + " is not accepted; send the body uncompressed");
+          throw new ProblemException(
+              ProblemType.UNSUPPORTED_MEDIA_TYPE,
+              "Content-Encoding "
+                  + Routes.abbreviate(coding)
+                  + " is not accepted; send the body uncompressed");
         }
       }
     }
   }
 
   /**
-   * JSON exchanged between systems is UTF-8 (RFC 8259 §8.1). A body declared in another charset
-   * is refused rather than decoded: the parser would read ISO-8859-1 bytes as broken UTF-8, or
+   * JSON exchanged between systems is UTF-8 (RFC 8259 §8.1). A body declared in another charset is
+   * refused rather than decoded: the parser would read ISO-8859-1 bytes as broken UTF-8, or
    * auto-detect UTF-16 and store text the sender never meant.
    */
   private static void requireUtf8(HttpMediaType type) {
@@ -107,34 +115,42 @@ final class RequestBodies {
       if (parameter.getKey().equalsIgnoreCase(HttpMediaType.CHARSET_PARAMETER)) {
         String charset = parameter.getValue().replace("\"", "").strip();
         if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
-          throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json in UTF-8;"
-              + " charset " + Routes.abbreviate(charset) + " is not accepted");
+          throw new ProblemException(
+              ProblemType.UNSUPPORTED_MEDIA_TYPE,
+              "send the body as application/json in UTF-8;"
+                  + " charset "
+                  + Routes.abbreviate(charset)
+                  + " is not accepted");
         }
       }
     }
   }
 
   /**
-   * A body in UTF-16 or UTF-32 without a charset parameter: JSON in UTF-8 never holds a zero
-   * byte (control characters in strings are escaped), while the other encodings put one in the
-   * first four bytes of any JSON text.
+   * A body in UTF-16 or UTF-32 without a charset parameter: JSON in UTF-8 never holds a zero byte
+   * (control characters in strings are escaped), while the other encodings put one in the first
+   * four bytes of any JSON text.
    */
   private static void requireUtf8(byte[] body) {
     for (int i = 0; i < Math.min(4, body.length); i++) {
       if (body[i] == 0) {
-        throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+        throw new ProblemException(
+            ProblemType.UNSUPPORTED_MEDIA_TYPE,
             "the body is not UTF-8 (it looks like UTF-16 or UTF-32); send application/json in UTF-8");
       }
     }
-    if (body.length >= 2 && ((body[0] & 0xFF) == 0xFE && (body[1] & 0xFF) == 0xFF
-        || (body[0] & 0xFF) == 0xFF && (body[1] & 0xFF) == 0xFE)) {
-      throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+    if (body.length >= 2
+        && ((body[0] & 0xFF) == 0xFE && (body[1] & 0xFF) == 0xFF
+            || (body[0] & 0xFF) == 0xFF && (body[1] & 0xFF) == 0xFE)) {
+      throw new ProblemException(
+          ProblemType.UNSUPPORTED_MEDIA_TYPE,
           "the body starts with a UTF-16 byte order mark; send application/json in UTF-8");
     }
   }
 
   private static boolean isJson(HttpMediaType type) {
     String subtype = type.mediaType().subtype();
-    return "application".equals(type.mediaType().type()) && ("json".equals(subtype) || subtype.endsWith("+json"));
+    return "application".equals(type.mediaType().type())
+        && ("json".equals(subtype) || subtype.endsWith("+json"));
   }
 }

@@ -3,18 +3,16 @@ package io.holdfast.server.http;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.auth.Authenticator;
 import io.holdfast.server.auth.Principal;
 import io.holdfast.server.model.Role;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.snapshot.SnapshotHolder;
 import java.time.Duration;
 import java.util.List;
 
-/**
- * Authenticates requests against the current snapshot. Thread-safe.
- */
+/** Authenticates requests against the current snapshot. Thread-safe. */
 final class RequestGuard {
 
   private final SnapshotHolder snapshots;
@@ -29,7 +27,8 @@ final class RequestGuard {
   EffectiveSnapshot snapshot() {
     EffectiveSnapshot snapshot = snapshots.current();
     if (snapshot == null) {
-      throw new ProblemException(ProblemType.NOT_READY, "this replica has not loaded its first snapshot yet");
+      throw new ProblemException(
+          ProblemType.NOT_READY, "this replica has not loaded its first snapshot yet");
     }
     return snapshot;
   }
@@ -40,15 +39,17 @@ final class RequestGuard {
   }
 
   Principal principal(ServerRequest req, EffectiveSnapshot snapshot) {
-    List<String> authorization = req.headers().find(HeaderNames.AUTHORIZATION)
-        .map(h -> h.allValues(false))
-        .orElse(List.of());
+    List<String> authorization =
+        req.headers()
+            .find(HeaderNames.AUTHORIZATION)
+            .map(h -> h.allValues(false))
+            .orElse(List.of());
     return authenticator.authenticate(authorization, snapshot);
   }
 
   /**
-   * {@code wait}, shortened to end when the principal's credential expires, so that a long wait
-   * (a watch) held with it ends then and checks it again.
+   * {@code wait}, shortened to end when the principal's credential expires, so that a long wait (a
+   * watch) held with it ends then and checks it again.
    */
   Duration cappedByExpiry(Principal principal, Duration wait) {
     return authenticator.cappedByExpiry(principal, wait);

@@ -8,10 +8,10 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.admin.AdminOperation;
 import io.holdfast.server.auth.Principal;
 import io.holdfast.server.model.Names;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.rollout.RingGate;
 import io.holdfast.server.rollout.RingPolicy;
@@ -20,8 +20,8 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * {@code /v1/admin/rings}: list (viewer), create (admin), and change a ring's bake time and
- * health gate (admin) with {@code PATCH /v1/admin/rings/{name}}.
+ * {@code /v1/admin/rings}: list (viewer), create (admin), and change a ring's bake time and health
+ * gate (admin) with {@code PATCH /v1/admin/rings/{name}}.
  */
 final class RingAdminApi implements HttpService {
 
@@ -35,7 +35,8 @@ final class RingAdminApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    ctx.gate().routes(rules, "/v1/admin/rings")
+    ctx.gate()
+        .routes(rules, "/v1/admin/rings")
         .add(AdminOperation.LIST_RINGS, this::list)
         .add(AdminOperation.CREATE_RING, this::create)
         .add(AdminOperation.UPDATE_RING, this::update)
@@ -43,35 +44,44 @@ final class RingAdminApi implements HttpService {
   }
 
   private void list(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
-    JsonViews.send(res, Status.OK_200, JsonViews.list("rings", changes.ringPolicies(), RolloutAdminApi::ring));
+    JsonViews.send(
+        res, Status.OK_200, JsonViews.list("rings", changes.ringPolicies(), RolloutAdminApi::ring));
   }
 
   private void update(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     String name = Names.require("ring name", req.path().pathParameters().get("name"));
-    JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), Set.of("bakeTime", "gate"));
+    JsonObjectReader body =
+        JsonObjectReader.of(ctx.bodies().object(req), Set.of("bakeTime", "gate"));
     if (!body.has("bakeTime") && !body.has("gate")) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST, "send at least one of 'bakeTime' and 'gate'");
+      throw new ProblemException(
+          ProblemType.INVALID_REQUEST, "send at least one of 'bakeTime' and 'gate'");
     }
     Duration bake = body.optionalDuration("bakeTime");
     if (bake != null && bake.getNano() != 0) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST, "member 'bakeTime' must be whole seconds");
+      throw new ProblemException(
+          ProblemType.INVALID_REQUEST, "member 'bakeTime' must be whole seconds");
     }
     RingGate gate = null;
     ObjectNode gateNode = body.optionalObject("gate");
     if (gateNode != null) {
       RingPolicy current = changes.ringPolicy(name);
-      JsonObjectReader g = JsonObjectReader.of(gateNode,
-          Set.of("minAckRatio", "ackDeadline", "maxFailingRatio", "maxErrorRatio"), "gate.");
+      JsonObjectReader g =
+          JsonObjectReader.of(
+              gateNode,
+              Set.of("minAckRatio", "ackDeadline", "maxFailingRatio", "maxErrorRatio"),
+              "gate.");
       Double minAck = g.optionalRatio("minAckRatio");
       Duration deadline = g.optionalDuration("ackDeadline");
       Double maxFailing = g.optionalRatio("maxFailingRatio");
       Double maxError = g.optionalRatio("maxErrorRatio");
       RingGate was = current.gate();
       try {
-        gate = new RingGate(minAck == null ? was.minAckRatio() : minAck,
-            deadline == null ? was.ackDeadline() : deadline,
-            maxFailing == null ? was.maxFailingRatio() : maxFailing,
-            maxError == null ? was.maxErrorRatio() : maxError);
+        gate =
+            new RingGate(
+                minAck == null ? was.minAckRatio() : minAck,
+                deadline == null ? was.ackDeadline() : deadline,
+                maxFailing == null ? was.maxFailingRatio() : maxFailing,
+                maxError == null ? was.maxErrorRatio() : maxError);
       } catch (IllegalArgumentException e) {
         throw new ProblemException(ProblemType.INVALID_REQUEST, "member 'gate': " + e.getMessage());
       }
@@ -81,14 +91,17 @@ final class RingAdminApi implements HttpService {
   }
 
   private void create(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
-    JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), Set.of("name", "position", "bakeTime"));
+    JsonObjectReader body =
+        JsonObjectReader.of(ctx.bodies().object(req), Set.of("name", "position", "bakeTime"));
     String name = Names.require("ring name", body.requiredString("name"));
     Integer position = body.optionalInt("position");
     if (position == null || position < 0) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST, "member 'position' is required and must be 0 or more");
+      throw new ProblemException(
+          ProblemType.INVALID_REQUEST, "member 'position' is required and must be 0 or more");
     }
     Duration bake = body.optionalDuration("bakeTime");
-    Ring ring = ctx.store().createRing(name, position, bake == null ? Duration.ZERO : bake, admin.actor());
+    Ring ring =
+        ctx.store().createRing(name, position, bake == null ? Duration.ZERO : bake, admin.actor());
     res.header(HeaderNames.LOCATION, "/v1/admin/rings/" + ring.name());
     RingPolicy created = changes.ringPolicy(ring.name());
     JsonViews.send(res, Status.CREATED_201, RolloutAdminApi.ring(created));

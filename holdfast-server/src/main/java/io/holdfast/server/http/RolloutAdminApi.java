@@ -8,9 +8,9 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.admin.AdminOperation;
 import io.holdfast.server.auth.Principal;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.rollout.Freeze;
 import io.holdfast.server.rollout.RingPolicy;
@@ -18,9 +18,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code /v1/admin/rollouts}: the rollout settings in force (approvals, rings with their bake
- * times and gates) and the global freeze. Any publisher may freeze, since stopping rollouts
- * during an incident must not wait for an admin; lifting the freeze takes an admin.
+ * {@code /v1/admin/rollouts}: the rollout settings in force (approvals, rings with their bake times
+ * and gates) and the global freeze. Any publisher may freeze, since stopping rollouts during an
+ * incident must not wait for an admin; lifting the freeze takes an admin.
  */
 final class RolloutAdminApi implements HttpService {
 
@@ -34,7 +34,8 @@ final class RolloutAdminApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    ctx.gate().routes(rules, "/v1/admin/rollouts")
+    ctx.gate()
+        .routes(rules, "/v1/admin/rollouts")
         .add(AdminOperation.GET_ROLLOUTS, this::overview)
         .add(AdminOperation.FREEZE_ROLLOUTS, this::freeze)
         .add(AdminOperation.LIFT_FREEZE, this::lift)
@@ -56,7 +57,8 @@ final class RolloutAdminApi implements HttpService {
     JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), Set.of("reason"));
     String reason = body.requiredString("reason");
     if (reason.isBlank() || reason.length() > AdminOperation.MAX_TEXT) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST,
+      throw new ProblemException(
+          ProblemType.INVALID_REQUEST,
           "member 'reason' must say why, in 1 to " + AdminOperation.MAX_TEXT + " characters");
     }
     Freeze freeze = changes.freeze(reason, admin.actor());
@@ -84,7 +86,11 @@ final class RolloutAdminApi implements HttpService {
   private static ObjectNode freezeView(Optional<Freeze> freeze) {
     ObjectNode node = JsonViews.object();
     node.put("frozen", freeze.isPresent());
-    freeze.ifPresent(f -> node.put("reason", f.reason()).put("actor", f.actor()).put("since", f.since().toString()));
+    freeze.ifPresent(
+        f ->
+            node.put("reason", f.reason())
+                .put("actor", f.actor())
+                .put("since", f.since().toString()));
     return node;
   }
 }

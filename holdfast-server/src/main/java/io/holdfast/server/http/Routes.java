@@ -13,14 +13,23 @@ final class Routes {
   static Handler methodNotAllowed(String allowed) {
     return (req, res) -> {
       res.header(HeaderNames.ALLOW, allowed);
-      ProblemResponses.send(res, new Problem(ProblemType.METHOD_NOT_ALLOWED,
-          req.prologue().method().text() + " is not allowed here; use " + allowed, req.path().absolute().path()));
+      ProblemResponses.send(
+          res,
+          new Problem(
+              ProblemType.METHOD_NOT_ALLOWED,
+              req.prologue().method().text() + " is not allowed here; use " + allowed,
+              req.path().absolute().path()));
     };
   }
 
   static Handler notFound() {
-    return (req, res) -> ProblemResponses.send(res,
-        new Problem(ProblemType.ROUTE_NOT_FOUND, "there is no resource at this path", req.path().absolute().path()));
+    return (req, res) ->
+        ProblemResponses.send(
+            res,
+            new Problem(
+                ProblemType.ROUTE_NOT_FOUND,
+                "there is no resource at this path",
+                req.path().absolute().path()));
   }
 
   /** Echoing client input into messages is bounded, so a hostile id cannot bloat responses. */

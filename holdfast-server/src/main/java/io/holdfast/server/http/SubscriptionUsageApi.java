@@ -8,12 +8,11 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.admin.AdminOperation;
 import io.holdfast.server.auth.Principal;
-import io.holdfast.server.model.Names;
 import io.holdfast.server.instance.Heartbeat;
-import io.holdfast.server.model.Role;
+import io.holdfast.server.model.Names;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.subscription.SubscriptionFilter;
 import io.holdfast.server.subscription.Usage;
 import io.holdfast.server.subscription.UsageReport;
@@ -22,17 +21,19 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Utilisation of subscriptions, under {@code /v1/admin}: per instance
- * ({@code /instances/{id}/subscriptions/usage}) and fleet-wide ({@code /subscriptions/usage},
- * optionally {@code ?overAllocated=true}). Joins the subscription in force now with the seats in
- * use that each instance last reported in its heartbeat. Viewers may read it.
+ * Utilisation of subscriptions, under {@code /v1/admin}: per instance ({@code
+ * /instances/{id}/subscriptions/usage}) and fleet-wide ({@code /subscriptions/usage}, optionally
+ * {@code ?overAllocated=true}). Joins the subscription in force now with the seats in use that each
+ * instance last reported in its heartbeat. Viewers may read it.
  */
 final class SubscriptionUsageApi implements HttpService {
 
   private final AdminContext ctx;
   private final Clock clock;
 
-  /** @param clock says which subscription is in force "now" */
+  /**
+   * @param clock says which subscription is in force "now"
+   */
   SubscriptionUsageApi(AdminContext ctx, Clock clock) {
     this.ctx = ctx;
     this.clock = clock;
@@ -40,7 +41,8 @@ final class SubscriptionUsageApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    ctx.gate().routes(rules, "/v1/admin")
+    ctx.gate()
+        .routes(rules, "/v1/admin")
         .add(AdminOperation.INSTANCE_USAGE, this::instance)
         .add(AdminOperation.FLEET_USAGE, this::fleet)
         .done();
@@ -49,22 +51,35 @@ final class SubscriptionUsageApi implements HttpService {
   private void instance(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     String id = Names.require("instance id", req.path().pathParameters().get("id"));
     if (ctx.store().findInstance(id).isEmpty()) {
-      throw new ProblemException(ProblemType.INSTANCE_NOT_FOUND, "instance '" + id + "' does not exist");
+      throw new ProblemException(
+          ProblemType.INSTANCE_NOT_FOUND, "instance '" + id + "' does not exist");
     }
     Instant now = clock.instant();
     List<Heartbeat> heartbeat = ctx.store().lastHeartbeat(id).map(List::of).orElse(List.of());
-    send(res, now, UsageReport.of(ctx.store().listSubscriptions(SubscriptionFilter.ofInstance(id)), heartbeat, now),
+    send(
+        res,
+        now,
+        UsageReport.of(
+            ctx.store().listSubscriptions(SubscriptionFilter.ofInstance(id)), heartbeat, now),
         false);
   }
 
   private void fleet(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
-    boolean onlyOver = req.query().first("overAllocated").map(SubscriptionUsageApi::flag).orElse(false);
+    boolean onlyOver =
+        req.query().first("overAllocated").map(SubscriptionUsageApi::flag).orElse(false);
     Instant now = clock.instant();
-    send(res, now, UsageReport.of(ctx.store().listSubscriptions(SubscriptionFilter.ALL),
-        ctx.store().latestHeartbeats(), now), onlyOver);
+    send(
+        res,
+        now,
+        UsageReport.of(
+            ctx.store().listSubscriptions(SubscriptionFilter.ALL),
+            ctx.store().latestHeartbeats(),
+            now),
+        onlyOver);
   }
 
-  private static void send(ServerResponse res, Instant now, List<Usage> rows, boolean onlyOverAllocated) {
+  private static void send(
+      ServerResponse res, Instant now, List<Usage> rows, boolean onlyOverAllocated) {
     ObjectNode view = JsonViews.object();
     view.put("at", now.toString());
     ArrayNode usage = view.putArray("usage");
@@ -95,8 +110,12 @@ final class SubscriptionUsageApi implements HttpService {
     return switch (value) {
       case "true" -> true;
       case "false" -> false;
-      default -> throw new ProblemException(ProblemType.INVALID_REQUEST,
-          "query parameter 'overAllocated' must be true or false, was '" + Routes.abbreviate(value) + "'");
+      default ->
+          throw new ProblemException(
+              ProblemType.INVALID_REQUEST,
+              "query parameter 'overAllocated' must be true or false, was '"
+                  + Routes.abbreviate(value)
+                  + "'");
     };
   }
 }

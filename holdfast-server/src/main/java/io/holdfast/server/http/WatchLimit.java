@@ -3,9 +3,9 @@ package io.holdfast.server.http;
 import java.util.concurrent.Semaphore;
 
 /**
- * Bounds how many watch requests may wait at once on this replica ({@code max-watchers}). A
- * waiting watch costs a parked virtual thread, an open connection and a little heap; the bound
- * keeps a reconnect storm from turning into unbounded memory. Thread-safe.
+ * Bounds how many watch requests may wait at once on this replica ({@code max-watchers}). A waiting
+ * watch costs a parked virtual thread, an open connection and a little heap; the bound keeps a
+ * reconnect storm from turning into unbounded memory. Thread-safe.
  */
 final class WatchLimit {
 
@@ -20,7 +20,10 @@ final class WatchLimit {
     this.permits = new Semaphore(max);
   }
 
-  /** Takes a place if one is free; never waits. Every {@code true} must be followed by {@link #exit()}. */
+  /**
+   * Takes a place if one is free; never waits. Every {@code true} must be followed by {@link
+   * #exit()}.
+   */
   boolean tryEnter() {
     return permits.tryAcquire();
   }

@@ -13,8 +13,8 @@ import org.slf4j.Logger;
  * most one line per {@code interval} says how many failed since; the first success after it is
  * logged at INFO. Time comes from the injected clock.
  *
- * <p>Thread-safe: callers may fail and succeed concurrently; a race costs at most one extra or
- * one missing "still failing" line, never the first line of a streak.
+ * <p>Thread-safe: callers may fail and succeed concurrently; a race costs at most one extra or one
+ * missing "still failing" line, never the first line of a streak.
  */
 public final class FailureStreak {
 
@@ -22,8 +22,10 @@ public final class FailureStreak {
   private final String task;
   private final Duration interval;
   private final Clock clock;
+
   /** Guarded by {@code this}; held only to update these fields, never while logging. */
   private boolean failing;
+
   private Instant lastLogged;
   private long failures;
   private long unlogged;
@@ -39,7 +41,10 @@ public final class FailureStreak {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** Records one failure, and logs it if it starts a streak or {@code interval} passed since the last line. */
+  /**
+   * Records one failure, and logs it if it starts a streak or {@code interval} passed since the
+   * last line.
+   */
   public void failed(RuntimeException failure) {
     Instant now = clock.instant();
     boolean first;
@@ -57,9 +62,17 @@ public final class FailureStreak {
       unlogged = 0;
     }
     if (first) {
-      log.warn("{} failed; it is retried, and repeats are logged at most every {} s", task, interval.toSeconds(), failure);
+      log.warn(
+          "{} failed; it is retried, and repeats are logged at most every {} s",
+          task,
+          interval.toSeconds(),
+          failure);
     } else {
-      log.warn("{} still failing ({} more failures since the last line): {}", task, since + 1, describe(failure));
+      log.warn(
+          "{} still failing ({} more failures since the last line): {}",
+          task,
+          since + 1,
+          describe(failure));
     }
   }
 

@@ -10,11 +10,11 @@ import io.holdfast.server.problem.ProblemException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * {@code GET /metrics} on the management port: the Prometheus text format. It carries no ids,
- * names or secrets, only counts, and is not served on the instance port at all: operators
- * firewall the management port off from instances. A flood of scrapes costs little (FAULTS.md
- * F3): the page is rendered at most once a second however many ask ({@link ScrapeMemo}), and
- * answers are sent one at a time ({@link ScrapeGate}).
+ * {@code GET /metrics} on the management port: the Prometheus text format. It carries no ids, names
+ * or secrets, only counts, and is not served on the instance port at all: operators firewall the
+ * management port off from instances. A flood of scrapes costs little (FAULTS.md F3): the page is
+ * rendered at most once a second however many ask ({@link ScrapeMemo}), and answers are sent one at
+ * a time ({@link ScrapeGate}).
  */
 public final class MetricsApi implements HttpService {
 
@@ -24,7 +24,8 @@ public final class MetricsApi implements HttpService {
   private final ScrapeGate gate = new ScrapeGate(ScrapeGate.MAX_WAIT);
 
   public MetricsApi(ServerMetrics metrics) {
-    this.scrapes = new ScrapeMemo(() -> metrics.scrape().getBytes(StandardCharsets.UTF_8), System::nanoTime);
+    this.scrapes =
+        new ScrapeMemo(() -> metrics.scrape().getBytes(StandardCharsets.UTF_8), System::nanoTime);
   }
 
   @Override
@@ -34,7 +35,8 @@ public final class MetricsApi implements HttpService {
 
   private void scrape(ServerRequest req, ServerResponse res) {
     if (!gate.enter()) {
-      throw new ProblemException(ProblemType.OVERLOADED,
+      throw new ProblemException(
+          ProblemType.OVERLOADED,
           "too many scrapes at once on this replica; retry after the time in Retry-After");
     }
     try {

@@ -14,20 +14,25 @@ import java.util.concurrent.ConcurrentMap;
  * Times every request by route template, method and status: {@code
  * holdfast_http_server_requests_seconds}, a histogram whose count per status gives the request
  * rates and the 304 ratio, and whose buckets give latency quantiles. The route is the matched
- * pattern ({@code /v1/instances/{id}/config/{ns}}), never the raw path, so ids cannot explode
- * the series count; an unmatched request is {@code unmatched}. Timers are cached per label set
- * so the request path does a map lookup, not a registration. Thread-safe.
+ * pattern ({@code /v1/instances/{id}/config/{ns}}), never the raw path, so ids cannot explode the
+ * series count; an unmatched request is {@code unmatched}. Timers are cached per label set so the
+ * request path does a map lookup, not a registration. Thread-safe.
  */
 public final class RequestMetrics implements Filter {
 
   /** Fixed buckets: fast reads sit in the first few; watches wait up to their timeout. */
   private static final Duration[] BUCKETS = {
-      Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
-      Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
-      Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
+    Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+        Duration.ofMillis(25),
+    Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+    Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+        Duration.ofSeconds(60)
+  };
 
   private static final java.util.Set<String> METHODS =
-      java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT");
+      java.util.Set.of(
+          "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT");
 
   private record Labels(String method, String route, int status) {}
 
@@ -47,8 +52,11 @@ public final class RequestMetrics implements Filter {
       String route = req.matchingPattern().filter(p -> !p.isEmpty()).orElse("unmatched");
       String method = req.prologue().method().text();
       // Clients choose the method token: anything unusual is one label value, not one each.
-      Labels labels = new Labels(METHODS.contains(method) ? method : "OTHER", route, res.status().code());
-      timers.computeIfAbsent(labels, this::timer).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+      Labels labels =
+          new Labels(METHODS.contains(method) ? method : "OTHER", route, res.status().code());
+      timers
+          .computeIfAbsent(labels, this::timer)
+          .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
   }
 

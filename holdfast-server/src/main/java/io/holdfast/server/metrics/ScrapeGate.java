@@ -9,16 +9,16 @@ import java.util.concurrent.TimeUnit;
  * {@link #MAX_WAIT} is refused (FAULTS.md F3).
  *
  * <p>Why: even rendered once a second ({@link ScrapeMemo}), each answer is about 150 KB to copy
- * onto a socket. Twenty connections looping on {@code /metrics} kept both of a two-core
- * replica's carrier threads copying, and instance reads queued behind them: p99 went from about
- * 0.2 ms to 12–18 ms. Sent one at a time, the scrapes can take at most one carrier, and the reads'
- * p99 stayed at about 2 ms (measured by {@code UnauthenticatedFloodTest}) while the flood still got
- * over two thousand answers a second. Scrapers wait in line rather than being refused, so
- * Prometheus is still served during such a flood: a turn is well under a millisecond.
+ * onto a socket. Twenty connections looping on {@code /metrics} kept both of a two-core replica's
+ * carrier threads copying, and instance reads queued behind them: p99 went from about 0.2 ms to
+ * 12–18 ms. Sent one at a time, the scrapes can take at most one carrier, and the reads' p99 stayed
+ * at about 2 ms (measured by {@code UnauthenticatedFloodTest}) while the flood still got over two
+ * thousand answers a second. Scrapers wait in line rather than being refused, so Prometheus is
+ * still served during such a flood: a turn is well under a millisecond.
  *
  * <p>Limit: a scraper that stops reading holds its turn while its answer cannot be written; others
- * then wait {@link #MAX_WAIT} and get 503. Instance reads are not affected, and the management
- * port is reachable only from the operators' network. Thread-safe.
+ * then wait {@link #MAX_WAIT} and get 503. Instance reads are not affected, and the management port
+ * is reachable only from the operators' network. Thread-safe.
  */
 final class ScrapeGate {
 

@@ -7,8 +7,8 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The last rendered scrape, kept for a short while so that however many ask at once, the
- * exposition is rendered at most once per {@link #FRESH_FOR} (FAULTS.md F3).
+ * The last rendered scrape, kept for a short while so that however many ask at once, the exposition
+ * is rendered at most once per {@link #FRESH_FOR} (FAULTS.md F3).
  *
  * <p>Why: rendering walks every meter and builds about 150 KB of text. Five connections looping on
  * {@code /metrics} used to render it back to back and took the CPU that instance reads needed
@@ -16,8 +16,8 @@ import java.util.function.Supplier;
  * loses nothing. Scrapers that arrive while a render runs wait for that render and share it rather
  * than start their own. The result is kept as bytes, encoded once.
  *
- * <p>Time comes from a monotonic nanosecond source, injected so tests drive it; never the
- * replica's wall clock, which tests freeze and operators' NTP steps move. Thread-safe.
+ * <p>Time comes from a monotonic nanosecond source, injected so tests drive it; never the replica's
+ * wall clock, which tests freeze and operators' NTP steps move. Thread-safe.
  */
 public final class ScrapeMemo {
 
@@ -40,7 +40,9 @@ public final class ScrapeMemo {
     this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
   }
 
-  /** The exposition, rendered now or less than {@link #FRESH_FOR} ago; callers must not modify it. */
+  /**
+   * The exposition, rendered now or less than {@link #FRESH_FOR} ago; callers must not modify it.
+   */
   public byte[] get() {
     Rendered seen = last;
     if (fresh(seen)) {

@@ -7,19 +7,23 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The differences between two JSON documents, member by member, as JSON Pointer paths
- * (RFC 6901) with the value before and after. Arrays are compared as whole values: config arrays
- * are usually lists whose order matters, and an element-wise diff of them misleads reviewers.
- * Stateless and thread-safe.
+ * The differences between two JSON documents, member by member, as JSON Pointer paths (RFC 6901)
+ * with the value before and after. Arrays are compared as whole values: config arrays are usually
+ * lists whose order matters, and an element-wise diff of them misleads reviewers. Stateless and
+ * thread-safe.
  */
 public final class JsonDiff {
 
-  /** One difference. {@code before} is {@code null} for an addition, {@code after} for a removal. */
+  /**
+   * One difference. {@code before} is {@code null} for an addition, {@code after} for a removal.
+   */
   public record Change(String op, String path, JsonNode before, JsonNode after) {}
 
   private JsonDiff() {}
 
-  /** The changes that turn {@code before} into {@code after}; either may be {@code null} (absent). */
+  /**
+   * The changes that turn {@code before} into {@code after}; either may be {@code null} (absent).
+   */
   public static List<Change> between(JsonNode before, JsonNode after) {
     List<Change> changes = new ArrayList<>();
     diff("", before, after, changes);

@@ -25,15 +25,22 @@ public final class Labels {
       return Map.of();
     }
     if (labels.size() > MAX_LABELS) {
-      throw new IllegalArgumentException("an instance has at most " + MAX_LABELS + " labels; got " + labels.size());
+      throw new IllegalArgumentException(
+          "an instance has at most " + MAX_LABELS + " labels; got " + labels.size());
     }
     TreeMap<String, String> sorted = new TreeMap<>();
     for (Map.Entry<String, String> e : labels.entrySet()) {
       if (e.getKey() == null || !KEY.matcher(e.getKey()).matches()) {
-        throw new IllegalArgumentException("label key '" + e.getKey() + "' is invalid: 1-63 letters, digits, . _ / -");
+        throw new IllegalArgumentException(
+            "label key '" + e.getKey() + "' is invalid: 1-63 letters, digits, . _ / -");
       }
       if (e.getValue() == null || e.getValue().length() > MAX_VALUE_LENGTH) {
-        throw new IllegalArgumentException("label '" + e.getKey() + "' needs a value of at most " + MAX_VALUE_LENGTH + " characters");
+        throw new IllegalArgumentException(
+            "label '"
+                + e.getKey()
+                + "' needs a value of at most "
+                + MAX_VALUE_LENGTH
+                + " characters");
       }
       sorted.put(e.getKey(), e.getValue());
     }

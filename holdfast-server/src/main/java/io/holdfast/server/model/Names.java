@@ -4,8 +4,8 @@ import java.util.regex.Pattern;
 
 /**
  * The one rule for instance ids, ring names, namespace names and credential names: lower-case
- * letters, digits and inner hyphens, 1 to 63 characters (a DNS label). Such names are safe in
- * URLs, file names, metric labels and log lines without escaping.
+ * letters, digits and inner hyphens, 1 to 63 characters (a DNS label). Such names are safe in URLs,
+ * file names, metric labels and log lines without escaping.
  */
 public final class Names {
 
@@ -25,8 +25,12 @@ public final class Names {
    */
   public static String require(String what, String value) {
     if (!isValid(value)) {
-      throw new InvalidNameException(what + " '" + abbreviate(value) + "' is invalid: use 1-63 lower-case letters,"
-          + " digits and inner hyphens");
+      throw new InvalidNameException(
+          what
+              + " '"
+              + abbreviate(value)
+              + "' is invalid: use 1-63 lower-case letters,"
+              + " digits and inner hyphens");
     }
     return value;
   }

@@ -3,8 +3,8 @@ package io.holdfast.server.model;
 import java.util.Locale;
 
 /**
- * Admin roles, from least to most privileged. Each role may do everything the roles before it
- * may: a publisher can also edit, an admin can do everything.
+ * Admin roles, from least to most privileged. Each role may do everything the roles before it may:
+ * a publisher can also edit, an admin can do everything.
  */
 public enum Role {
   /** Reads the admin API. */
@@ -37,6 +37,7 @@ public enum Role {
         return role;
       }
     }
-    throw new IllegalArgumentException("role must be one of viewer, editor, publisher, admin; was " + value);
+    throw new IllegalArgumentException(
+        "role must be one of viewer, editor, publisher, admin; was " + value);
   }
 }

@@ -3,15 +3,17 @@ package io.holdfast.server.model;
 import java.util.Objects;
 
 /**
- * Where a layer applies: to every instance ({@code default}), to the instances of one ring
- * ({@code ring:<name>}) or to one instance ({@code instance:<id>}). Layers merge in that order,
- * later ones patching earlier ones. Immutable.
+ * Where a layer applies: to every instance ({@code default}), to the instances of one ring ({@code
+ * ring:<name>}) or to one instance ({@code instance:<id>}). Layers merge in that order, later ones
+ * patching earlier ones. Immutable.
  */
 public record Scope(Kind kind, String target) {
 
   /** The three layer kinds, in merge order. */
   public enum Kind {
-    DEFAULT, RING, INSTANCE
+    DEFAULT,
+    RING,
+    INSTANCE
   }
 
   public static final Scope DEFAULT = new Scope(Kind.DEFAULT, "");
@@ -44,7 +46,8 @@ public record Scope(Kind kind, String target) {
     if (text != null && text.startsWith("instance:")) {
       return instance(text.substring(9));
     }
-    throw new InvalidNameException("layer scope must be default, ring:<name> or instance:<id>; was '" + text + "'");
+    throw new InvalidNameException(
+        "layer scope must be default, ring:<name> or instance:<id>; was '" + text + "'");
   }
 
   /** The wire and storage form. */

@@ -5,10 +5,11 @@ import io.holdfast.server.model.Scope;
 import java.time.Instant;
 
 /**
- * An immutable published version of one layer. {@code content} is {@code null} when this
- * version removed the layer.
+ * An immutable published version of one layer. {@code content} is {@code null} when this version
+ * removed the layer.
  */
-public record LayerVersion(String namespace, Scope scope, long revision, JsonNode content, Instant publishedAt) {
+public record LayerVersion(
+    String namespace, Scope scope, long revision, JsonNode content, Instant publishedAt) {
 
   public boolean removed() {
     return content == null;

@@ -1,10 +1,10 @@
 package io.holdfast.server.probe;
 
 import io.holdfast.protocol.signature.DocumentSigner;
-import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.auth.CredentialTokens;
-import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.instance.Instance;
+import io.holdfast.server.problem.ProblemException;
+import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.store.Ring;
 import io.holdfast.server.subscription.SubscriptionsDocument;
 import java.nio.charset.StandardCharsets;
@@ -22,16 +22,16 @@ import org.slf4j.LoggerFactory;
  * reads its own documents, so a fault on the instance-facing path shows up on the canary first.
  *
  * <p>It lives in the first ring, so it receives every namespace's {@code default} and first-ring
- * layers, and its checksums revision moves with every such publish; that is what lets the probe
- * see a replica fall behind. It is labelled {@value #LABEL}{@code =true} so that fleet views can
- * tell it from customers.
+ * layers, and its checksums revision moves with every such publish; that is what lets the probe see
+ * a replica fall behind. It is labelled {@value #LABEL}{@code =true} so that fleet views can tell
+ * it from customers.
  *
- * <p>Its credential is derived from the signing key, which every replica shares, so every
- * replica can probe every other without extra configuration: the Ed25519 signature of a fixed
- * message (deterministic, RFC 8032) hashed with SHA-256. Only the key holder can compute it, and
- * only its hash is stored, as for any instance. No response ever reveals that signature: replicas
- * sign only canonical JSON documents, which never equal the message. Rotating the signing key
- * rotates the credential at the next start. Stateless.
+ * <p>Its credential is derived from the signing key, which every replica shares, so every replica
+ * can probe every other without extra configuration: the Ed25519 signature of a fixed message
+ * (deterministic, RFC 8032) hashed with SHA-256. Only the key holder can compute it, and only its
+ * hash is stored, as for any instance. No response ever reveals that signature: replicas sign only
+ * canonical JSON documents, which never equal the message. Rotating the signing key rotates the
+ * credential at the next start. Stateless.
  */
 public final class Canary {
 
@@ -42,15 +42,16 @@ public final class Canary {
   public static final String LABEL = "holdfast.io/canary";
 
   /**
-   * The namespace the probe fetches by default: the reserved {@code subscriptions} document,
-   * which every instance receives and whose loss was the incident.
+   * The namespace the probe fetches by default: the reserved {@code subscriptions} document, which
+   * every instance receives and whose loss was the incident.
    */
   public static final String NAMESPACE = SubscriptionsDocument.NAMESPACE;
 
   /** Who the store records as creating the canary. */
   static final String ACTOR = "system:canary";
 
-  private static final byte[] DERIVATION = "holdfast canary credential v1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] DERIVATION =
+      "holdfast canary credential v1".getBytes(StandardCharsets.US_ASCII);
   private static final Logger LOG = LoggerFactory.getLogger(Canary.class);
 
   private Canary() {}
@@ -58,17 +59,19 @@ public final class Canary {
   /** The canary's bearer credential under this signing key. */
   public static String credential(DocumentSigner signer) {
     try {
-      byte[] secret = MessageDigest.getInstance("SHA-256").digest(signer.sign(DERIVATION).signature());
-      return CredentialTokens.INSTANCE_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+      byte[] secret =
+          MessageDigest.getInstance("SHA-256").digest(signer.sign(DERIVATION).signature());
+      return CredentialTokens.INSTANCE_PREFIX
+          + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime provides SHA-256", e);
     }
   }
 
   /**
-   * Creates the canary in the first ring if it does not exist, or gives it {@code credential} if
-   * it holds another (the signing key changed). Does nothing, and writes nothing, when it is
-   * already as it should be, so every replica may call it at every start.
+   * Creates the canary in the first ring if it does not exist, or gives it {@code credential} if it
+   * holds another (the signing key changed). Does nothing, and writes nothing, when it is already
+   * as it should be, so every replica may call it at every start.
    *
    * @return whether the store was written
    */
@@ -81,7 +84,8 @@ public final class Canary {
         LOG.warn("no ring exists, so the probe's canary instance cannot be created yet");
         return false;
       }
-      Ring first = rings.stream().min(java.util.Comparator.comparingInt(Ring::position)).orElseThrow();
+      Ring first =
+          rings.stream().min(java.util.Comparator.comparingInt(Ring::position)).orElseThrow();
       try {
         store.createInstance(INSTANCE, first.name(), Map.of(LABEL, "true"), hash, ACTOR);
         LOG.info("created the probe's canary instance {} in ring {}", INSTANCE, first.name());
@@ -96,7 +100,9 @@ public final class Canary {
     }
     if (!existing.get().credentialHash().equals(hash)) {
       store.replaceInstanceCredential(INSTANCE, hash, ACTOR);
-      LOG.info("gave the probe's canary instance {} the credential of the current signing key", INSTANCE);
+      LOG.info(
+          "gave the probe's canary instance {} the credential of the current signing key",
+          INSTANCE);
       return true;
     }
     return false;

@@ -38,9 +38,9 @@ import java.util.stream.Collectors;
  * match, checksums that disagree with the document).
  *
  * <p>Integrity is checked before the body is parsed, so a corrupted body is reported as the digest
- * mismatch it is rather than as whatever parse error the corruption happens to cause. Every
- * request has a total deadline: a replica that trickles or never answers fails its checks within
- * {@code timeout} instead of holding the probe round.
+ * mismatch it is rather than as whatever parse error the corruption happens to cause. Every request
+ * has a total deadline: a replica that trickles or never answers fails its checks within {@code
+ * timeout} instead of holding the probe round.
  *
  * <p>Thread-safe: one prober may probe several replicas at once. Close it to release its HTTP
  * client.
@@ -66,7 +66,8 @@ public final class CanaryProber implements AutoCloseable {
    * @param timeout the total deadline of each request; also the connect timeout
    * @param clock stamps each result
    */
-  public CanaryProber(CanaryTarget canary, Collection<VerificationKey> trustedKeys, Duration timeout, Clock clock) {
+  public CanaryProber(
+      CanaryTarget canary, Collection<VerificationKey> trustedKeys, Duration timeout, Clock clock) {
     this(canary, trustedKeys, timeout, clock, null);
   }
 
@@ -74,20 +75,28 @@ public final class CanaryProber implements AutoCloseable {
    * As above, trusting {@code sslContext} for https replicas ({@code holdfast probe --cacert});
    * {@code null} for the JDK's trust store.
    */
-  public CanaryProber(CanaryTarget canary, Collection<VerificationKey> trustedKeys, Duration timeout, Clock clock,
+  public CanaryProber(
+      CanaryTarget canary,
+      Collection<VerificationKey> trustedKeys,
+      Duration timeout,
+      Clock clock,
       javax.net.ssl.SSLContext sslContext) {
     this.canary = Objects.requireNonNull(canary, "canary");
-    this.trustedKeys = trustedKeys.stream().collect(Collectors.toUnmodifiableMap(VerificationKey::keyId, Function.identity(),
-        (a, b) -> a));
+    this.trustedKeys =
+        trustedKeys.stream()
+            .collect(
+                Collectors.toUnmodifiableMap(
+                    VerificationKey::keyId, Function.identity(), (a, b) -> a));
     if (this.trustedKeys.isEmpty()) {
       throw new IllegalArgumentException("at least one trusted key is needed to verify signatures");
     }
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.clock = Objects.requireNonNull(clock, "clock");
-    HttpClient.Builder http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(timeout)
-        .followRedirects(HttpClient.Redirect.NEVER);
+    HttpClient.Builder http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(timeout)
+            .followRedirects(HttpClient.Redirect.NEVER);
     if (sslContext != null) {
       http.sslContext(sslContext);
     }
@@ -99,26 +108,35 @@ public final class CanaryProber implements AutoCloseable {
     Instant at = clock.instant();
     Findings findings = new Findings();
     String base = replica.toString().endsWith("/") ? replica.toString() : replica + "/";
-    URI documentUri = URI.create(base + "v1/instances/" + canary.instance() + "/config/" + canary.namespace());
+    URI documentUri =
+        URI.create(base + "v1/instances/" + canary.instance() + "/config/" + canary.namespace());
     URI checksumsUri = URI.create(base + "v1/instances/" + canary.instance() + "/checksums");
 
     long started = System.nanoTime();
     Answer document = fetch(documentUri, null, findings, ProbeCheck.CONTENT);
-    Duration latency = document == null ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - started);
+    Duration latency =
+        document == null ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - started);
     Served served = document == null ? null : checkDocument(document, findings);
     if (served != null && findings.passed(ProbeCheck.ETAG)) {
       checkNotModified(documentUri, served.etagHeader(), findings);
     }
     Served checksums = checkChecksums(checksumsUri, served, findings);
 
-    return new ProbeResult(replica, at, findings.outcomes,
-        findings.passed(ProbeCheck.CONTENT) && findings.passed(ProbeCheck.DIGEST) && findings.passed(ProbeCheck.SIGNATURE),
+    return new ProbeResult(
+        replica,
+        at,
+        findings.outcomes,
+        findings.passed(ProbeCheck.CONTENT)
+            && findings.passed(ProbeCheck.DIGEST)
+            && findings.passed(ProbeCheck.SIGNATURE),
         checksums != null,
         served == null ? 0 : served.revision(),
         served == null ? null : served.contentTag(),
         checksums == null ? 0 : checksums.revision(),
         checksums == null ? null : checksums.contentTag(),
-        latency, findings.firstFailed, findings.firstReason);
+        latency,
+        findings.firstFailed,
+        findings.firstReason);
   }
 
   /** The document's checks; returns what was served if its envelope could be read, else null. */
@@ -138,13 +156,23 @@ public final class CanaryProber implements AutoCloseable {
       findings.fail(ProbeCheck.CONTENT, "the document is not a valid envelope: " + e.getMessage());
       return null;
     }
-    if (!canary.instance().equals(envelope.instance()) || !canary.namespace().equals(envelope.namespace())) {
-      findings.fail(ProbeCheck.CONTENT, "the document is for " + envelope.instance() + "/" + envelope.namespace()
-          + ", not " + canary.instance() + "/" + canary.namespace());
+    if (!canary.instance().equals(envelope.instance())
+        || !canary.namespace().equals(envelope.namespace())) {
+      findings.fail(
+          ProbeCheck.CONTENT,
+          "the document is for "
+              + envelope.instance()
+              + "/"
+              + envelope.namespace()
+              + ", not "
+              + canary.instance()
+              + "/"
+              + canary.namespace());
       return null;
     }
     findings.pass(ProbeCheck.CONTENT);
-    return new Served(envelope.revision(), etagHeader, ContentHash.of(body).entityTag().toHeaderValue());
+    return new Served(
+        envelope.revision(), etagHeader, ContentHash.of(body).entityTag().toHeaderValue());
   }
 
   private void checkNotModified(URI documentUri, String etagHeader, Findings findings) {
@@ -181,7 +209,11 @@ public final class CanaryProber implements AutoCloseable {
       try {
         checksums = Checksums.parse(answer.body(), json);
         if (!canary.instance().equals(checksums.instance())) {
-          problem = "the checksums are for instance " + checksums.instance() + ", not " + canary.instance();
+          problem =
+              "the checksums are for instance "
+                  + checksums.instance()
+                  + ", not "
+                  + canary.instance();
         }
       } catch (JsonInputException e) {
         problem = "not a valid checksums document: " + e.getMessage();
@@ -206,13 +238,23 @@ public final class CanaryProber implements AutoCloseable {
       return null; // nothing to compare with; the document's own failure is reported
     }
     if (entry.revision() < document.revision()) {
-      return "the checksums list revision " + entry.revision() + " for " + canary.namespace()
-          + ", older than the document's " + document.revision();
+      return "the checksums list revision "
+          + entry.revision()
+          + " for "
+          + canary.namespace()
+          + ", older than the document's "
+          + document.revision();
     }
     // A higher revision in the checksums means a publish landed between the two requests: fine.
     if (entry.revision() == document.revision() && !entry.etag().equals(document.contentTag())) {
-      return "the checksums list ETag " + entry.etag() + " for " + canary.namespace() + " at revision "
-          + entry.revision() + ", the document's bytes hash to " + document.contentTag();
+      return "the checksums list ETag "
+          + entry.etag()
+          + " for "
+          + canary.namespace()
+          + " at revision "
+          + entry.revision()
+          + ", the document's bytes hash to "
+          + document.contentTag();
     }
     return null;
   }
@@ -222,7 +264,8 @@ public final class CanaryProber implements AutoCloseable {
       return "HTTP " + answer.status();
     }
     String type = answer.header("Content-Type");
-    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith(HoldfastHeaders.ENVELOPE_MEDIA_TYPE)) {
+    if (type == null
+        || !type.toLowerCase(Locale.ROOT).startsWith(HoldfastHeaders.ENVELOPE_MEDIA_TYPE)) {
       return "Content-Type " + type + ", not " + HoldfastHeaders.ENVELOPE_MEDIA_TYPE;
     }
     if (answer.body().length == 0) {
@@ -237,7 +280,9 @@ public final class CanaryProber implements AutoCloseable {
       return "no " + HoldfastHeaders.REPR_DIGEST + " header";
     }
     try {
-      return ReprDigest.verify(field, answer.body()) ? null : HoldfastHeaders.REPR_DIGEST + " does not match the body";
+      return ReprDigest.verify(field, answer.body())
+          ? null
+          : HoldfastHeaders.REPR_DIGEST + " does not match the body";
     } catch (IllegalArgumentException e) {
       return "unverifiable " + HoldfastHeaders.REPR_DIGEST + ": " + e.getMessage();
     }
@@ -258,7 +303,9 @@ public final class CanaryProber implements AutoCloseable {
     if (key == null) {
       return "signed by key " + header.keyId() + ", which is not trusted";
     }
-    return key.verifies(answer.body(), header) ? null : "the signature by " + header.keyId() + " does not verify over the body";
+    return key.verifies(answer.body(), header)
+        ? null
+        : "the signature by " + header.keyId() + " does not verify over the body";
   }
 
   private static String etagProblem(String etagHeader, byte[] body) {
@@ -275,25 +322,35 @@ public final class CanaryProber implements AutoCloseable {
       return "ETag " + etagHeader + " is weak; Holdfast's tags are strong";
     }
     EntityTag expected = ContentHash.of(body).entityTag();
-    return tag.stronglyMatches(expected) ? null
-        : "ETag " + etagHeader + " is not the content hash of the body, " + expected.toHeaderValue();
+    return tag.stronglyMatches(expected)
+        ? null
+        : "ETag "
+            + etagHeader
+            + " is not the content hash of the body, "
+            + expected.toHeaderValue();
   }
 
   /**
-   * One GET with a total deadline; {@code null} after recording why it got no answer against
-   * {@code check}.
+   * One GET with a total deadline; {@code null} after recording why it got no answer against {@code
+   * check}.
    */
   private Answer fetch(URI uri, String ifNoneMatch, Findings findings, ProbeCheck check) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET()
-        .header("Authorization", "Bearer " + canary.credential());
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri)
+            .timeout(timeout)
+            .GET()
+            .header("Authorization", "Bearer " + canary.credential());
     if (ifNoneMatch != null) {
       request.header("If-None-Match", ifNoneMatch);
     }
-    CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    CompletableFuture<HttpResponse<byte[]>> future =
+        http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     try {
       HttpResponse<byte[]> response = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
       if (response.body().length > MAX_DOCUMENT_BYTES) {
-        findings.fail(check, uri.getPath() + ": body of " + response.body().length + " bytes is over the limit");
+        findings.fail(
+            check,
+            uri.getPath() + ": body of " + response.body().length + " bytes is over the limit");
         return null;
       }
       return new Answer(response.statusCode(), response.headers().map(), response.body());
@@ -302,11 +359,17 @@ public final class CanaryProber implements AutoCloseable {
       findings.fail(check, uri.getPath() + ": no answer within " + timeout.toMillis() + " ms");
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      if (cause instanceof HttpTimeoutException) { // the client's own deadline, equal to ours, came first
+      if (cause
+          instanceof HttpTimeoutException) { // the client's own deadline, equal to ours, came first
         findings.fail(check, uri.getPath() + ": no answer within " + timeout.toMillis() + " ms");
       } else {
-        findings.fail(check, uri.getPath() + ": unreachable (" + cause.getClass().getSimpleName()
-            + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + ")");
+        findings.fail(
+            check,
+            uri.getPath()
+                + ": unreachable ("
+                + cause.getClass().getSimpleName()
+                + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
+                + ")");
       }
     } catch (InterruptedException e) {
       future.cancel(true);
@@ -333,9 +396,7 @@ public final class CanaryProber implements AutoCloseable {
     }
   }
 
-  /**
-   * What a replica served: its revision, the ETag as sent, and the tag its bytes hash to.
-   */
+  /** What a replica served: its revision, the ETag as sent, and the tag its bytes hash to. */
   private record Served(long revision, String etagHeader, String contentTag) {}
 
   /** The outcomes of one probe so far, and its first failure. Confined to one probe call. */

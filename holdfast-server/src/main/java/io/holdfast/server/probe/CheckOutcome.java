@@ -6,7 +6,10 @@ import java.util.Locale;
 public enum CheckOutcome {
   PASSED,
   FAILED,
-  /** Could not be made because what it needs failed first (no ETag to send in a conditional GET, say). */
+  /**
+   * Could not be made because what it needs failed first (no ETag to send in a conditional GET,
+   * say).
+   */
   NOT_RUN;
 
   /** The lower-case name used in JSON. */

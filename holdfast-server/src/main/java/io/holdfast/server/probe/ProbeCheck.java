@@ -1,15 +1,23 @@
 package io.holdfast.server.probe;
 
 /**
- * One check the synthetic probe makes against a replica, in the order it makes them. Each names
- * a way the incident could begin on one replica before any instance notices.
+ * One check the synthetic probe makes against a replica, in the order it makes them. Each names a
+ * way the incident could begin on one replica before any instance notices.
  */
 public enum ProbeCheck {
-  /** {@code GET …/config/{ns}} answers 200 with the envelope media type and a body that parses and names the canary. */
+  /**
+   * {@code GET …/config/{ns}} answers 200 with the envelope media type and a body that parses and
+   * names the canary.
+   */
   CONTENT("content"),
-  /** The {@code ETag} is strong and equals the content hash of the bytes received (DESIGN invariant 3). */
+  /**
+   * The {@code ETag} is strong and equals the content hash of the bytes received (DESIGN invariant
+   * 3).
+   */
   ETAG("etag"),
-  /** A conditional GET with that ETag answers 304 with the same ETag and no body (FAULTS A12, A15). */
+  /**
+   * A conditional GET with that ETag answers 304 with the same ETag and no body (FAULTS A12, A15).
+   */
   NOT_MODIFIED("notModified"),
   /** {@code Repr-Digest} matches the bytes received (FAULTS A8). */
   DIGEST("digest"),

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON form of probe statuses, shared by {@code GET /v1/admin/probes} and {@code holdfast
- * probe --json} so that scripts read one format. Written member by member: the canary's
- * credential never appears. Stateless.
+ * The JSON form of probe statuses, shared by {@code GET /v1/admin/probes} and {@code holdfast probe
+ * --json} so that scripts read one format. Written member by member: the canary's credential never
+ * appears. Stateless.
  */
 public final class ProbeReport {
 
@@ -28,7 +28,11 @@ public final class ProbeReport {
       root.put("lastRound", lastRound.toString());
     }
     // No round, no evidence: "healthy" must never be the answer of a probe that has not looked.
-    root.put("healthy", lastRound != null && !statuses.isEmpty() && statuses.stream().allMatch(TargetStatus::healthy));
+    root.put(
+        "healthy",
+        lastRound != null
+            && !statuses.isEmpty()
+            && statuses.stream().allMatch(TargetStatus::healthy));
     ArrayNode targets = root.putArray("targets");
     for (TargetStatus status : statuses) {
       targets.add(toJson(status));

@@ -21,12 +21,12 @@ import java.util.function.ToLongFunction;
  * The latest probe result per replica, and what comparing them says: which replica is behind its
  * peers and for how long, and which replicas serve different bytes for the same revision.
  *
- * <p>Lag is judged against the highest revision among the replicas' latest results, separately
- * for the document and for the checksums (whose revision moves with every namespace the canary
- * receives). A replica is lagging once it has been behind for the tolerance: replicas pick up
- * each other's writes within a refresh interval, so a moment behind is normal. "Lagging" is
- * computed when read, from when the replica fell behind, so it turns true after the tolerance
- * even if no round has run since.
+ * <p>Lag is judged against the highest revision among the replicas' latest results, separately for
+ * the document and for the checksums (whose revision moves with every namespace the canary
+ * receives). A replica is lagging once it has been behind for the tolerance: replicas pick up each
+ * other's writes within a refresh interval, so a moment behind is normal. "Lagging" is computed
+ * when read, from when the replica fell behind, so it turns true after the tolerance even if no
+ * round has run since.
  *
  * <p>Divergence is exact: same revision, different content-addressed tag, for the document or for
  * the checksums. Every replica involved is flagged, since the probe cannot know which one is right.
@@ -48,7 +48,10 @@ public final class ProbeResults {
     }
   }
 
-  /** Records one round: the results of probing each replica once. Earlier results of other replicas stay. */
+  /**
+   * Records one round: the results of probing each replica once. Earlier results of other replicas
+   * stay.
+   */
   public synchronized void record(List<ProbeResult> round) {
     Map<URI, Entry> entries = new LinkedHashMap<>();
     for (URI target : state.order()) {
@@ -56,28 +59,39 @@ public final class ProbeResults {
     }
     for (ProbeResult result : round) {
       Entry previous = entries.get(result.target());
-      Instant lastSuccess = result.passed() ? result.at() : previous == null ? null : previous.lastSuccess();
-      entries.put(result.target(), new Entry(result, lastSuccess, previous == null ? null : previous.behindSince()));
+      Instant lastSuccess =
+          result.passed() ? result.at() : previous == null ? null : previous.lastSuccess();
+      entries.put(
+          result.target(),
+          new Entry(result, lastSuccess, previous == null ? null : previous.behindSince()));
     }
     List<ProbeResult> latest = entries.values().stream().map(Entry::result).toList();
     long highestDocument = highest(latest, ProbeResult::contentAvailable, ProbeResult::revision);
-    long highestChecksums = highest(latest, ProbeResult::checksumsAvailable, ProbeResult::checksumsRevision);
+    long highestChecksums =
+        highest(latest, ProbeResult::checksumsAvailable, ProbeResult::checksumsRevision);
     Instant now = clock.instant();
     for (Map.Entry<URI, Entry> e : entries.entrySet()) {
       ProbeResult r = e.getValue().result();
       Instant behindSince = e.getValue().behindSince();
       if (r.contentAvailable() || r.checksumsAvailable()) {
-        boolean behind = (r.contentAvailable() && r.revision() < highestDocument)
-            || (r.checksumsAvailable() && r.checksumsRevision() < highestChecksums);
+        boolean behind =
+            (r.contentAvailable() && r.revision() < highestDocument)
+                || (r.checksumsAvailable() && r.checksumsRevision() < highestChecksums);
         behindSince = !behind ? null : behindSince != null ? behindSince : now;
       } // else: nothing read, nothing learnt; the last verdict stands
       e.setValue(new Entry(r, e.getValue().lastSuccess(), behindSince));
     }
     Set<URI> diverged = new HashSet<>();
-    diverged.addAll(diverged(latest, ProbeResult::contentAvailable, ProbeResult::revision, ProbeResult::etag));
-    diverged.addAll(diverged(latest, ProbeResult::checksumsAvailable, ProbeResult::checksumsRevision,
-        ProbeResult::checksumsEtag));
-    state = new State(Map.copyOf(entries), now, Set.copyOf(diverged), List.copyOf(entries.keySet()));
+    diverged.addAll(
+        diverged(latest, ProbeResult::contentAvailable, ProbeResult::revision, ProbeResult::etag));
+    diverged.addAll(
+        diverged(
+            latest,
+            ProbeResult::checksumsAvailable,
+            ProbeResult::checksumsRevision,
+            ProbeResult::checksumsEtag));
+    state =
+        new State(Map.copyOf(entries), now, Set.copyOf(diverged), List.copyOf(entries.keySet()));
   }
 
   /** The latest result of every replica probed so far, in the order they were first probed. */
@@ -100,7 +114,9 @@ public final class ProbeResults {
   /** One replica's status, if it was probed. */
   public Optional<TargetStatus> status(URI target) {
     State s = state;
-    return s.entries().containsKey(target) ? Optional.of(status(s, target, clock.instant())) : Optional.empty();
+    return s.entries().containsKey(target)
+        ? Optional.of(status(s, target, clock.instant()))
+        : Optional.empty();
   }
 
   /** When the last round was recorded; empty before the first. */
@@ -122,22 +138,35 @@ public final class ProbeResults {
     Entry entry = s.entries().get(target);
     Instant behindSince = entry.behindSince();
     boolean lagging = behindSince != null && !now.isBefore(behindSince.plus(lagTolerance));
-    return new TargetStatus(target, entry.result(), lagging, behindSince, s.diverged().contains(target), entry.lastSuccess());
+    return new TargetStatus(
+        target,
+        entry.result(),
+        lagging,
+        behindSince,
+        s.diverged().contains(target),
+        entry.lastSuccess());
   }
 
-  private static long highest(List<ProbeResult> results, Predicate<ProbeResult> available,
+  private static long highest(
+      List<ProbeResult> results,
+      Predicate<ProbeResult> available,
       ToLongFunction<ProbeResult> revision) {
     return results.stream().filter(available).mapToLong(revision).max().orElse(0);
   }
 
   /** The targets that share a revision with another target but not its tag. */
-  private static Set<URI> diverged(List<ProbeResult> results, Predicate<ProbeResult> available,
-      ToLongFunction<ProbeResult> revision, Function<ProbeResult, String> tag) {
+  private static Set<URI> diverged(
+      List<ProbeResult> results,
+      Predicate<ProbeResult> available,
+      ToLongFunction<ProbeResult> revision,
+      Function<ProbeResult, String> tag) {
     Map<Long, Map<String, List<URI>>> byRevision = new HashMap<>();
     for (ProbeResult r : results) {
       if (available.test(r) && tag.apply(r) != null) {
-        byRevision.computeIfAbsent(revision.applyAsLong(r), k -> new HashMap<>())
-            .computeIfAbsent(tag.apply(r), k -> new ArrayList<>()).add(r.target());
+        byRevision
+            .computeIfAbsent(revision.applyAsLong(r), k -> new HashMap<>())
+            .computeIfAbsent(tag.apply(r), k -> new ArrayList<>())
+            .add(r.target());
       }
     }
     Set<URI> diverged = new HashSet<>();
@@ -151,7 +180,8 @@ public final class ProbeResults {
 
   private record Entry(ProbeResult result, Instant lastSuccess, Instant behindSince) {}
 
-  private record State(Map<URI, Entry> entries, Instant lastRound, Set<URI> diverged, List<URI> order) {
+  private record State(
+      Map<URI, Entry> entries, Instant lastRound, Set<URI> diverged, List<URI> order) {
     State(Map<URI, Entry> entries, Instant lastRound) {
       this(entries, lastRound, Set.of(), List.of());
     }

@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The synthetic probe as one replica runs it: the canary is created at start, then rounds run
- * every {@link ProbeSettings#interval()} against {@link ProbeSettings#targets()} (this replica
- * alone when none are configured), with the canary credential derived from the signing key and
- * that key as the only trusted one. When the probe is disabled, nothing is created or started and
- * {@link #results()} stays empty.
+ * The synthetic probe as one replica runs it: the canary is created at start, then rounds run every
+ * {@link ProbeSettings#interval()} against {@link ProbeSettings#targets()} (this replica alone when
+ * none are configured), with the canary credential derived from the signing key and that key as the
+ * only trusted one. When the probe is disabled, nothing is created or started and {@link
+ * #results()} stays empty.
  *
  * <p>Thread-safe. {@link #start(String, int)} once the replica listens; {@link #close()} stops it.
  */
@@ -52,9 +52,14 @@ public final class ReplicaProbe implements AutoCloseable {
     if (!settings.enabled() || running != null) {
       return;
     }
-    List<URI> targets = settings.targets().isEmpty() ? List.of(self(host, port)) : settings.targets();
-    CanaryProber prober = new CanaryProber(new CanaryTarget(Canary.INSTANCE, credential, Canary.NAMESPACE), List.of(key),
-        CanaryProber.DEFAULT_TIMEOUT, clock);
+    List<URI> targets =
+        settings.targets().isEmpty() ? List.of(self(host, port)) : settings.targets();
+    CanaryProber prober =
+        new CanaryProber(
+            new CanaryTarget(Canary.INSTANCE, credential, Canary.NAMESPACE),
+            List.of(key),
+            CanaryProber.DEFAULT_TIMEOUT,
+            clock);
     running = new SyntheticProbe(prober, targets, results);
     running.start(settings.interval());
   }
@@ -74,7 +79,9 @@ public final class ReplicaProbe implements AutoCloseable {
     return Optional.ofNullable(running);
   }
 
-  /** The canary's bearer credential on this replica (every replica sharing the key has the same). */
+  /**
+   * The canary's bearer credential on this replica (every replica sharing the key has the same).
+   */
   public String canaryCredential() {
     return credential;
   }
@@ -93,7 +100,8 @@ public final class ReplicaProbe implements AutoCloseable {
 
   /** This replica as its own instances would reach it; a wildcard bind is reached on loopback. */
   private static URI self(String host, int port) {
-    String reachable = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1" : host;
+    String reachable =
+        host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1" : host;
     if (reachable.contains(":") && !reachable.startsWith("[")) {
       reachable = "[" + reachable + "]";
     }

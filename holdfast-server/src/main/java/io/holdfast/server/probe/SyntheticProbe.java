@@ -21,10 +21,9 @@ import org.slf4j.LoggerFactory;
  * {@link ProbeResults}. Rounds run every interval on one named daemon thread once {@link
  * #start(Duration)} is called; tests call {@link #runRound()} themselves instead.
  *
- * <p>A round never throws out of the schedule: a periodic task that throws is never run again,
- * so the schedule catches, logs and carries on. Each target's probe has its own deadline (see
- * {@link CanaryProber}), so a round takes at most about three request deadlines whatever the
- * replicas do.
+ * <p>A round never throws out of the schedule: a periodic task that throws is never run again, so
+ * the schedule catches, logs and carries on. Each target's probe has its own deadline (see {@link
+ * CanaryProber}), so a round takes at most about three request deadlines whatever the replicas do.
  *
  * <p>Thread-safe. Constructing starts nothing; {@link #close()} stops the schedule and closes the
  * prober.
@@ -74,16 +73,27 @@ public final class SyntheticProbe implements AutoCloseable {
   }
 
   /**
-   * Probes one target; a bug in the prober becomes that target's failed result instead of
-   * costing the other targets their round.
+   * Probes one target; a bug in the prober becomes that target's failed result instead of costing
+   * the other targets their round.
    */
   private ProbeResult probeFenced(URI target) {
     try {
       return prober.probe(target);
     } catch (RuntimeException e) {
       LOG.error("probing {} failed unexpectedly", target, e);
-      return new ProbeResult(target, results.clock().instant(), Map.of(ProbeCheck.CONTENT, CheckOutcome.FAILED),
-          false, false, 0, null, 0, null, Duration.ZERO, ProbeCheck.CONTENT, "the probe itself failed: " + e);
+      return new ProbeResult(
+          target,
+          results.clock().instant(),
+          Map.of(ProbeCheck.CONTENT, CheckOutcome.FAILED),
+          false,
+          false,
+          0,
+          null,
+          0,
+          null,
+          Duration.ZERO,
+          ProbeCheck.CONTENT,
+          "the probe itself failed: " + e);
     }
   }
 
@@ -94,7 +104,11 @@ public final class SyntheticProbe implements AutoCloseable {
   private static void logChange(ProbeResult previous, ProbeResult result) {
     if (!result.passed()) {
       if (previous == null || previous.passed() || !previous.failure().equals(result.failure())) {
-        LOG.warn("probe of {}: {} failed: {}", result.target(), result.failedCheck().label(), result.failure());
+        LOG.warn(
+            "probe of {}: {} failed: {}",
+            result.target(),
+            result.failedCheck().label(),
+            result.failure());
       }
     } else if (previous != null && !previous.passed()) {
       LOG.info("probe of {}: every check passes again", result.target());
@@ -106,11 +120,13 @@ public final class SyntheticProbe implements AutoCloseable {
     if (schedule != null) {
       throw new IllegalStateException("the probe is already started");
     }
-    schedule = Executors.newSingleThreadScheduledExecutor(task -> {
-      Thread thread = new Thread(task, "holdfast-probe");
-      thread.setDaemon(true);
-      return thread;
-    });
+    schedule =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "holdfast-probe");
+              thread.setDaemon(true);
+              return thread;
+            });
     long millis = interval.toMillis();
     schedule.scheduleWithFixedDelay(this::runRoundFenced, millis, millis, TimeUnit.MILLISECONDS);
   }

@@ -17,7 +17,12 @@ import java.util.Objects;
  * @param lastSuccess when every check last passed on it, {@code null} if never
  */
 public record TargetStatus(
-    URI target, ProbeResult latest, boolean lagging, Instant behindSince, boolean diverged, Instant lastSuccess) {
+    URI target,
+    ProbeResult latest,
+    boolean lagging,
+    Instant behindSince,
+    boolean diverged,
+    Instant lastSuccess) {
 
   public TargetStatus {
     Objects.requireNonNull(target, "target");

@@ -10,27 +10,33 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * The regular expressions of namespace schemas ({@code pattern}, {@code patternProperties}), run
- * by the JDK's engine (as the validator's default does, with its ECMA-262 adjustments) but on a
- * budget of steps. A backtracking engine can take exponential time on a pattern such as
- * {@code ^(a+)+$}; every character the engine reads costs a step, and a check that runs out
- * fails with {@link TooSlowException} instead of holding a publish (or the thread) for ever.
+ * The regular expressions of namespace schemas ({@code pattern}, {@code patternProperties}), run by
+ * the JDK's engine (as the validator's default does, with its ECMA-262 adjustments) but on a budget
+ * of steps. A backtracking engine can take exponential time on a pattern such as {@code ^(a+)+$};
+ * every character the engine reads costs a step, and a check that runs out fails with {@link
+ * TooSlowException} instead of holding a publish (or the thread) for ever.
  *
  * <p>Two uses: {@link #refusal} probes a pattern when a schema is set, so that an obviously
- * catastrophic one is refused up front; {@link #within} bounds all the matching of one
- * validation, whatever patterns and values it meets. Stateless apart from the budget of the
- * calling thread; thread-safe.
+ * catastrophic one is refused up front; {@link #within} bounds all the matching of one validation,
+ * whatever patterns and values it meets. Stateless apart from the budget of the calling thread;
+ * thread-safe.
  */
 final class BoundedRegex implements RegularExpressionFactory {
 
   /** Longest pattern accepted; patterns in configuration schemas are short. */
   static final int MAX_PATTERN_LENGTH = 1_000;
+
   /** Steps one probe may take; a linear pattern needs a few hundred on a probe string. */
   static final long PROBE_STEPS = 100_000;
+
   /** Steps all the probes of one schema may take together. */
   static final long SCHEMA_PROBE_STEPS = 20_000_000;
-  /** Steps all the matching of one document's validation may take together (well under a second). */
+
+  /**
+   * Steps all the matching of one document's validation may take together (well under a second).
+   */
   static final long VALIDATION_STEPS = 50_000_000;
+
   /**
    * Length of the run of one character in a probe string: a pattern whose work grows with the
    * fourth power of the length, or faster, needs more than {@link #PROBE_STEPS} on it.
@@ -73,8 +79,7 @@ final class BoundedRegex implements RegularExpressionFactory {
   }
 
   /**
-   * Runs {@code work} with at most {@code steps} steps of matching, among all the patterns it
-   * uses.
+   * Runs {@code work} with at most {@code steps} steps of matching, among all the patterns it uses.
    *
    * @throws TooSlowException if the matching needs more
    */
@@ -94,10 +99,10 @@ final class BoundedRegex implements RegularExpressionFactory {
 
   /**
    * Why {@code regex} cannot be used in a schema, or {@code null} if it can: too long, not a
-   * regular expression, of a {@link RegexShape refused shape}, or more than {@link #PROBE_STEPS} steps on one of the probe strings
-   * (a run of a character the pattern names, or of a common one, then a character that breaks
-   * the run: what makes nested quantifiers backtrack without end). Each probe is charged to the
-   * caller's budget too, see {@link #within}.
+   * regular expression, of a {@link RegexShape refused shape}, or more than {@link #PROBE_STEPS}
+   * steps on one of the probe strings (a run of a character the pattern names, or of a common one,
+   * then a character that breaks the run: what makes nested quantifiers backtrack without end).
+   * Each probe is charged to the caller's budget too, see {@link #within}.
    */
   static String refusal(String regex) {
     if (regex.length() > MAX_PATTERN_LENGTH) {
@@ -120,7 +125,10 @@ final class BoundedRegex implements RegularExpressionFactory {
         BUDGET.set(one);
         find(pattern, regex, probe);
       } catch (TooSlowException e) {
-        return "backtracks without bound (more than " + PROBE_STEPS + " steps on a string of " + probe.length()
+        return "backtracks without bound (more than "
+            + PROBE_STEPS
+            + " steps on a string of "
+            + probe.length()
             + " characters); rewrite it without nested or overlapping repetition";
       } finally {
         BUDGET.set(schema);
@@ -136,8 +144,9 @@ final class BoundedRegex implements RegularExpressionFactory {
   }
 
   private static Pattern compile(String regex) {
-    return Pattern.compile(RegularExpressions.replaceLongformCharacterProperties(
-        RegularExpressions.replaceDollarAnchors(regex)));
+    return Pattern.compile(
+        RegularExpressions.replaceLongformCharacterProperties(
+            RegularExpressions.replaceDollarAnchors(regex)));
   }
 
   private static boolean find(Pattern pattern, String regex, String value) {
@@ -162,7 +171,12 @@ final class BoundedRegex implements RegularExpressionFactory {
     }
     for (int i = 0; i < regex.length() && characters.size() < 40; i++) {
       char c = regex.charAt(i);
-      if (Character.isLetterOrDigit(c) || c == ' ' || c == '-' || c == '_' || c == ':' || c == ',') {
+      if (Character.isLetterOrDigit(c)
+          || c == ' '
+          || c == '-'
+          || c == '_'
+          || c == ':'
+          || c == ',') {
         characters.add(c);
       }
     }

@@ -23,12 +23,25 @@ final class ChangeTables {
 
   private ChangeTables() {}
 
-  /** Stores a new draft change with its (pinned) edits; {@code applications} in subscription edit order. */
-  static long insert(Connection c, String description, String author, int requiredApprovals, List<ChangeEdit> edits,
-      List<SubscriptionEdit> subscriptionEdits, List<String> applications, Instant now) throws SQLException {
+  /**
+   * Stores a new draft change with its (pinned) edits; {@code applications} in subscription edit
+   * order.
+   */
+  static long insert(
+      Connection c,
+      String description,
+      String author,
+      int requiredApprovals,
+      List<ChangeEdit> edits,
+      List<SubscriptionEdit> subscriptionEdits,
+      List<String> applications,
+      Instant now)
+      throws SQLException {
     long id;
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO changes (description, author, state,"
-        + " required_approvals, version, created_at, updated_at) VALUES (?, ?, 'draft', ?, 1, ?, ?) RETURNING id")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO changes (description, author, state,"
+                + " required_approvals, version, created_at, updated_at) VALUES (?, ?, 'draft', ?, 1, ?, ?) RETURNING id")) {
       ps.setString(1, description);
       ps.setString(2, author);
       ps.setInt(3, requiredApprovals);
@@ -39,8 +52,10 @@ final class ChangeTables {
         id = rs.getLong(1);
       }
     }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO change_edits"
-        + " (change_id, position, namespace, scope, content, base_revision) VALUES (?, ?, ?, ?, ?, ?)")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO change_edits"
+                + " (change_id, position, namespace, scope, content, base_revision) VALUES (?, ?, ?, ?, ?, ?)")) {
       int position = 0;
       for (ChangeEdit edit : edits) {
         ps.setLong(1, id);
@@ -52,8 +67,10 @@ final class ChangeTables {
         ps.executeUpdate();
       }
     }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO change_subscription_edits (change_id, position,"
-        + " subscription_id, instance, application, kind, body, base_revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO change_subscription_edits (change_id, position,"
+                + " subscription_id, instance, application, kind, body, base_revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
       for (int position = 0; position < subscriptionEdits.size(); position++) {
         SubscriptionEdit edit = subscriptionEdits.get(position);
         ps.setLong(1, id);
@@ -70,9 +87,11 @@ final class ChangeTables {
     return id;
   }
 
-  static void insertApproval(Connection c, long id, String approver, String comment, Instant now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO change_approvals (change_id, approver, comment, approved_at) VALUES (?, ?, ?, ?)")) {
+  static void insertApproval(Connection c, long id, String approver, String comment, Instant now)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO change_approvals (change_id, approver, comment, approved_at) VALUES (?, ?, ?, ?)")) {
       ps.setLong(1, id);
       ps.setString(2, approver);
       ps.setString(3, comment);
@@ -81,10 +100,19 @@ final class ChangeTables {
     }
   }
 
-  static void insertRelease(Connection c, long id, RingPolicy ring, long revision, Instant now, ReleaseMode mode,
-      String actor) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO change_releases"
-        + " (change_id, ring, position, revision, released_at, mode, actor) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+  static void insertRelease(
+      Connection c,
+      long id,
+      RingPolicy ring,
+      long revision,
+      Instant now,
+      ReleaseMode mode,
+      String actor)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO change_releases"
+                + " (change_id, ring, position, revision, released_at, mode, actor) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
       ps.setLong(1, id);
       ps.setString(2, ring.ring());
       ps.setInt(3, ring.position());
@@ -97,10 +125,18 @@ final class ChangeTables {
   }
 
   /** The change now rolls out in {@code ring}, released at {@code revision}. */
-  static void markReleased(Connection c, ChangeRequest change, long expectedVersion, String ring, long revision,
-      Instant now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE changes SET state = 'rolling_out', current_ring = ?,"
-        + " released_at = ?, release_revision = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?")) {
+  static void markReleased(
+      Connection c,
+      ChangeRequest change,
+      long expectedVersion,
+      String ring,
+      long revision,
+      Instant now)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE changes SET state = 'rolling_out', current_ring = ?,"
+                + " released_at = ?, release_revision = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?")) {
       ps.setString(1, ring);
       ps.setString(2, now.toString());
       ps.setLong(3, revision);
@@ -112,8 +148,9 @@ final class ChangeTables {
   }
 
   static void markApproved(Connection c, ChangeRequest change, Instant now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE changes SET state = 'approved', version = version + 1, updated_at = ? WHERE id = ? AND version = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE changes SET state = 'approved', version = version + 1, updated_at = ? WHERE id = ? AND version = ?")) {
       ps.setString(1, now.toString());
       ps.setLong(2, change.id());
       ps.setLong(3, change.version());
@@ -122,10 +159,19 @@ final class ChangeTables {
   }
 
   /** The change ends (or moves to another state without a release) and is no longer paused. */
-  static void markState(Connection c, ChangeRequest change, long expectedVersion, ChangeState to, String outcome,
-      Long finalRevision, Instant now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE changes SET state = ?, outcome = ?, final_revision = ?,"
-        + " paused = 0, version = version + 1, updated_at = ? WHERE id = ? AND version = ?")) {
+  static void markState(
+      Connection c,
+      ChangeRequest change,
+      long expectedVersion,
+      ChangeState to,
+      String outcome,
+      Long finalRevision,
+      Instant now)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE changes SET state = ?, outcome = ?, final_revision = ?,"
+                + " paused = 0, version = version + 1, updated_at = ? WHERE id = ? AND version = ?")) {
       ps.setString(1, to.wireName());
       ps.setString(2, outcome);
       if (finalRevision == null) {
@@ -140,10 +186,12 @@ final class ChangeTables {
     }
   }
 
-  static void markPaused(Connection c, ChangeRequest change, long expectedVersion, boolean paused, Instant now)
+  static void markPaused(
+      Connection c, ChangeRequest change, long expectedVersion, boolean paused, Instant now)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE changes SET paused = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE changes SET paused = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?")) {
       ps.setInt(1, paused ? 1 : 0);
       ps.setString(2, now.toString());
       ps.setLong(3, change.id());
@@ -154,7 +202,8 @@ final class ChangeTables {
 
   private static void requireOneRow(int updated, ChangeRequest change) {
     if (updated != 1) {
-      throw new ProblemException(ProblemType.CHANGE_CONFLICT, "change " + change.id() + " moved on concurrently");
+      throw new ProblemException(
+          ProblemType.CHANGE_CONFLICT, "change " + change.id() + " moved on concurrently");
     }
   }
 }

@@ -57,7 +57,9 @@ final class ChangeViews {
   }
 
   static ObjectNode freeze(Freeze freeze) {
-    return JSON.objectNode().put("reason", freeze.reason()).put("actor", freeze.actor())
+    return JSON.objectNode()
+        .put("reason", freeze.reason())
+        .put("actor", freeze.actor())
         .put("since", freeze.since().toString());
   }
 

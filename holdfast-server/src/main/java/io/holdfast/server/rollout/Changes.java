@@ -1,8 +1,8 @@
 package io.holdfast.server.rollout;
 
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.instance.Heartbeat;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.subscription.SubscriptionEdit;
 import java.time.Clock;
@@ -13,11 +13,11 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * What operators do with change requests, checked before the store is asked: a change must
- * change something and satisfy every schema before it is stored and again before it is
- * approved (a schema may have been set in between). Manual controls act on whichever replica
- * receives them; the store's compare-and-set keeps them and the engine from both moving a change
- * from the same state. Thread-safe.
+ * What operators do with change requests, checked before the store is asked: a change must change
+ * something and satisfy every schema before it is stored and again before it is approved (a schema
+ * may have been set in between). Manual controls act on whichever replica receives them; the
+ * store's compare-and-set keeps them and the engine from both moving a change from the same state.
+ * Thread-safe.
  */
 public final class Changes {
 
@@ -31,9 +31,15 @@ public final class Changes {
    * @param requiredApprovals approvals a change needs before it rolls out: 0, 1 or 2
    * @param backOuts told of each operator back-out, as the engine tells of its own
    */
-  public Changes(ConfigStore store, RolloutStore rollouts, int requiredApprovals, Clock clock, Consumer<String> backOuts) {
+  public Changes(
+      ConfigStore store,
+      RolloutStore rollouts,
+      int requiredApprovals,
+      Clock clock,
+      Consumer<String> backOuts) {
     if (requiredApprovals < 0 || requiredApprovals > 2) {
-      throw new IllegalArgumentException("required approvals must be 0, 1 or 2, was " + requiredApprovals);
+      throw new IllegalArgumentException(
+          "required approvals must be 0, 1 or 2, was " + requiredApprovals);
     }
     this.store = store;
     this.rollouts = rollouts;
@@ -58,13 +64,16 @@ public final class Changes {
 
   /** The ring named {@code ring}; {@code RING_NOT_FOUND} if there is none. */
   public RingPolicy ringPolicy(String ring) {
-    return ringPolicies().stream().filter(r -> r.ring().equals(ring)).findFirst()
-        .orElseThrow(() -> new ProblemException(ProblemType.RING_NOT_FOUND, "ring '" + ring + "' does not exist"));
+    return ringPolicies().stream()
+        .filter(r -> r.ring().equals(ring))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new ProblemException(
+                    ProblemType.RING_NOT_FOUND, "ring '" + ring + "' does not exist"));
   }
 
-  /**
-   * Changes a ring's bake time or gate; {@code null} leaves either as it is.
-   */
+  /** Changes a ring's bake time or gate; {@code null} leaves either as it is. */
   public RingPolicy updateRing(String ring, Duration bakeTime, RingGate gate, String actor) {
     return rollouts.updateRing(ring, bakeTime, gate, actor);
   }
@@ -97,7 +106,10 @@ public final class Changes {
    * @throws ProblemException {@code NO_PENDING_CHANGES} if no effective document would change,
    *     {@code SCHEMA_VIOLATION} listing what would break a schema
    */
-  public ChangeRequest create(String description, List<ChangeEdit> edits, List<SubscriptionEdit> subscriptionEdits,
+  public ChangeRequest create(
+      String description,
+      List<ChangeEdit> edits,
+      List<SubscriptionEdit> subscriptionEdits,
       String actor) {
     check(dryRun(edits, subscriptionEdits));
     return rollouts.createChange(description, edits, subscriptionEdits, requiredApprovals, actor);
@@ -125,7 +137,9 @@ public final class Changes {
     if (change.state() == ChangeState.ROLLING_OUT
         && rollouts.ringPolicies().stream().allMatch(r -> change.releasedTo(r.ring()))) {
       if (rollouts.freeze().isPresent()) {
-        throw new ProblemException(ProblemType.ROLLOUTS_FROZEN, "rollouts are frozen: " + rollouts.freeze().get().reason());
+        throw new ProblemException(
+            ProblemType.ROLLOUTS_FROZEN,
+            "rollouts are frozen: " + rollouts.freeze().get().reason());
       }
       return rollouts.complete(id, change.version(), "completed early by " + actor, actor, null);
     }
@@ -141,7 +155,8 @@ public final class Changes {
   }
 
   public ChangeRequest backOut(long id, Long expectedVersion, String reason, String actor) {
-    ChangeRequest backedOut = rollouts.backOut(id, require(id, expectedVersion).version(), reason, actor, null);
+    ChangeRequest backedOut =
+        rollouts.backOut(id, require(id, expectedVersion).version(), reason, actor, null);
     backOuts.accept("operator");
     return backedOut;
   }
@@ -160,12 +175,17 @@ public final class Changes {
     if (change.state() != ChangeState.ROLLING_OUT) {
       return Optional.empty();
     }
-    Optional<RingPolicy> ring = rollouts.ringPolicies().stream().filter(r -> r.ring().equals(change.currentRing())).findFirst();
+    Optional<RingPolicy> ring =
+        rollouts.ringPolicies().stream()
+            .filter(r -> r.ring().equals(change.currentRing()))
+            .findFirst();
     if (ring.isEmpty()) {
       return Optional.empty();
     }
     Map<String, Heartbeat> heartbeats = HealthGate.byInstance(store.latestHeartbeats());
-    return Optional.of(HealthGate.evaluate(ring.get(), change, store.listInstances(), heartbeats, clock.instant()));
+    return Optional.of(
+        HealthGate.evaluate(
+            ring.get(), change, store.listInstances(), heartbeats, clock.instant()));
   }
 
   /**
@@ -183,12 +203,18 @@ public final class Changes {
       // Reported below.
     }
     String shown = text.length() <= 80 ? text : text.substring(0, 80) + "…";
-    throw new ProblemException(ProblemType.CHANGE_NOT_FOUND, "change ids are positive whole numbers; '" + shown + "' is not one");
+    throw new ProblemException(
+        ProblemType.CHANGE_NOT_FOUND,
+        "change ids are positive whole numbers; '" + shown + "' is not one");
   }
 
   public ChangeRequest require(long id) {
-    return rollouts.findChange(id).orElseThrow(
-        () -> new ProblemException(ProblemType.CHANGE_NOT_FOUND, "change " + id + " does not exist"));
+    return rollouts
+        .findChange(id)
+        .orElseThrow(
+            () ->
+                new ProblemException(
+                    ProblemType.CHANGE_NOT_FOUND, "change " + id + " does not exist"));
   }
 
   /**
@@ -199,16 +225,26 @@ public final class Changes {
   private ChangeRequest require(long id, Long expectedVersion) {
     ChangeRequest change = require(id);
     if (expectedVersion != null && change.version() != expectedVersion) {
-      throw new ProblemException(ProblemType.PRECONDITION_FAILED, "change " + id + " is at version " + change.version()
-          + " (" + change.state().wireName() + (change.currentRing() == null ? "" : " in ring " + change.currentRing())
-          + "), not " + expectedVersion + ": it moved since you read it; read it again and decide again");
+      throw new ProblemException(
+          ProblemType.PRECONDITION_FAILED,
+          "change "
+              + id
+              + " is at version "
+              + change.version()
+              + " ("
+              + change.state().wireName()
+              + (change.currentRing() == null ? "" : " in ring " + change.currentRing())
+              + "), not "
+              + expectedVersion
+              + ": it moved since you read it; read it again and decide again");
     }
     return change;
   }
 
   private static void check(DryRun.Report report) {
     if (!report.changesAnything()) {
-      throw new ProblemException(ProblemType.NO_PENDING_CHANGES,
+      throw new ProblemException(
+          ProblemType.NO_PENDING_CHANGES,
           "the change leaves every effective document as it is; nothing to roll out");
     }
     if (!report.violations().isEmpty()) {
@@ -217,7 +253,8 @@ public final class Changes {
   }
 
   private static ProblemException schemaViolation(List<String> violations) {
-    return new ProblemException(ProblemType.SCHEMA_VIOLATION,
+    return new ProblemException(
+        ProblemType.SCHEMA_VIOLATION,
         "the change would break the namespace's JSON Schema: " + String.join("; ", violations));
   }
 }

@@ -9,7 +9,8 @@ package io.holdfast.server.rollout;
  * @param erroring those whose application reported itself FAILING since the release
  * @param reason one sentence an operator can act on
  */
-public record GateVerdict(Decision decision, int watched, int acknowledged, int failing, int erroring, String reason) {
+public record GateVerdict(
+    Decision decision, int watched, int acknowledged, int failing, int erroring, String reason) {
 
   /** What the engine does with the change. */
   public enum Decision {

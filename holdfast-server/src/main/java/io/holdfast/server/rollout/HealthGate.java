@@ -14,16 +14,16 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Judges a change baking in a ring from its instances' latest heartbeats. An instance is watched
- * if the change alters one of its documents (a {@code default} edit, an edit of its ring's layer
- * or of its own instance layer) and it reports reading that namespace. Only heartbeats the
- * replicas received after the ring's release count as evidence about the change; a watched
- * instance that has not reported since is not yet acknowledged. The verdict:
+ * Judges a change baking in a ring from its instances' latest heartbeats. An instance is watched if
+ * the change alters one of its documents (a {@code default} edit, an edit of its ring's layer or of
+ * its own instance layer) and it reports reading that namespace. Only heartbeats the replicas
+ * received after the ring's release count as evidence about the change; a watched instance that has
+ * not reported since is not yet acknowledged. The verdict:
  *
  * <ol>
- *   <li>FAIL if more than the gate's share of watched instances report a changed namespace STALE
- *       or EXPIRED (a client that rejects or cannot verify the new document keeps its old copy
- *       and says STALE), or report their application FAILING;
+ *   <li>FAIL if more than the gate's share of watched instances report a changed namespace STALE or
+ *       EXPIRED (a client that rejects or cannot verify the new document keeps its old copy and
+ *       says STALE), or report their application FAILING;
  *   <li>FAIL if the acknowledgement deadline has passed and too few have confirmed the release;
  *   <li>PASS once enough have confirmed it and the ring's bake time is over;
  *   <li>WAIT otherwise.
@@ -35,8 +35,12 @@ public final class HealthGate {
 
   private HealthGate() {}
 
-  public static GateVerdict evaluate(RingPolicy ring, ChangeRequest change, List<Instance> instances,
-      Map<String, Heartbeat> heartbeats, Instant now) {
+  public static GateVerdict evaluate(
+      RingPolicy ring,
+      ChangeRequest change,
+      List<Instance> instances,
+      Map<String, Heartbeat> heartbeats,
+      Instant now) {
     Instant releasedAt = change.releasedAt();
     long releaseRevision = change.releaseRevision();
     int watched = 0;
@@ -71,8 +75,13 @@ public final class HealthGate {
         if (status.equals("STALE") || status.equals("EXPIRED")) {
           unhealthy = true;
           if (example == null) {
-            example = instance.id() + " reports " + namespace + " " + status
-                + (state.hasNonNull("reason") ? " (" + state.get("reason").asText() + ")" : "");
+            example =
+                instance.id()
+                    + " reports "
+                    + namespace
+                    + " "
+                    + status
+                    + (state.hasNonNull("reason") ? " (" + state.get("reason").asText() + ")" : "");
           }
         }
         if (!status.equals("FRESH") || state.path("revision").asLong() < releaseRevision) {
@@ -83,8 +92,12 @@ public final class HealthGate {
       if (application.path("status").asText().equals("FAILING")) {
         erroring++;
         if (example == null) {
-          example = instance.id() + "'s application reports FAILING"
-              + (application.hasNonNull("reason") ? " (" + application.get("reason").asText() + ")" : "");
+          example =
+              instance.id()
+                  + "'s application reports FAILING"
+                  + (application.hasNonNull("reason")
+                      ? " (" + application.get("reason").asText() + ")"
+                      : "");
         }
       }
       if (unhealthy) {
@@ -95,34 +108,97 @@ public final class HealthGate {
       }
     }
     RingGate gate = ring.gate();
-    String counts = acknowledged + " of " + watched + " instances in ring " + ring.ring() + " confirmed revision "
-        + releaseRevision;
+    String counts =
+        acknowledged
+            + " of "
+            + watched
+            + " instances in ring "
+            + ring.ring()
+            + " confirmed revision "
+            + releaseRevision;
     if (watched > 0 && (double) failing / watched > gate.maxFailingRatio()) {
-      return new GateVerdict(GateVerdict.Decision.FAIL, watched, acknowledged, failing, erroring,
-          failing + " of " + watched + " instances in ring " + ring.ring() + " report a changed namespace STALE or EXPIRED"
-              + " (more than " + percent(gate.maxFailingRatio()) + "); for example " + example);
+      return new GateVerdict(
+          GateVerdict.Decision.FAIL,
+          watched,
+          acknowledged,
+          failing,
+          erroring,
+          failing
+              + " of "
+              + watched
+              + " instances in ring "
+              + ring.ring()
+              + " report a changed namespace STALE or EXPIRED"
+              + " (more than "
+              + percent(gate.maxFailingRatio())
+              + "); for example "
+              + example);
     }
     if (watched > 0 && (double) erroring / watched > gate.maxErrorRatio()) {
-      return new GateVerdict(GateVerdict.Decision.FAIL, watched, acknowledged, failing, erroring,
-          erroring + " of " + watched + " instances in ring " + ring.ring() + " report their application FAILING"
-              + " (more than " + percent(gate.maxErrorRatio()) + "); for example " + example);
+      return new GateVerdict(
+          GateVerdict.Decision.FAIL,
+          watched,
+          acknowledged,
+          failing,
+          erroring,
+          erroring
+              + " of "
+              + watched
+              + " instances in ring "
+              + ring.ring()
+              + " report their application FAILING"
+              + " (more than "
+              + percent(gate.maxErrorRatio())
+              + "); for example "
+              + example);
     }
     boolean enoughAcks = watched == 0 || (double) acknowledged / watched >= gate.minAckRatio();
     Duration since = Duration.between(releasedAt, now);
     if (!enoughAcks) {
       if (since.compareTo(gate.ackDeadline()) >= 0) {
-        return new GateVerdict(GateVerdict.Decision.FAIL, watched, acknowledged, failing, erroring,
-            "only " + counts + " within " + gate.ackDeadline() + " (needs " + percent(gate.minAckRatio()) + ")");
+        return new GateVerdict(
+            GateVerdict.Decision.FAIL,
+            watched,
+            acknowledged,
+            failing,
+            erroring,
+            "only "
+                + counts
+                + " within "
+                + gate.ackDeadline()
+                + " (needs "
+                + percent(gate.minAckRatio())
+                + ")");
       }
-      return new GateVerdict(GateVerdict.Decision.WAIT, watched, acknowledged, failing, erroring,
-          "waiting for acknowledgements: " + counts + " (needs " + percent(gate.minAckRatio()) + " by "
-              + releasedAt.plus(gate.ackDeadline()) + ")");
+      return new GateVerdict(
+          GateVerdict.Decision.WAIT,
+          watched,
+          acknowledged,
+          failing,
+          erroring,
+          "waiting for acknowledgements: "
+              + counts
+              + " (needs "
+              + percent(gate.minAckRatio())
+              + " by "
+              + releasedAt.plus(gate.ackDeadline())
+              + ")");
     }
     if (since.compareTo(ring.bakeTime()) < 0) {
-      return new GateVerdict(GateVerdict.Decision.WAIT, watched, acknowledged, failing, erroring,
+      return new GateVerdict(
+          GateVerdict.Decision.WAIT,
+          watched,
+          acknowledged,
+          failing,
+          erroring,
           "baking until " + releasedAt.plus(ring.bakeTime()) + "; " + counts);
     }
-    return new GateVerdict(GateVerdict.Decision.PASS, watched, acknowledged, failing, erroring,
+    return new GateVerdict(
+        GateVerdict.Decision.PASS,
+        watched,
+        acknowledged,
+        failing,
+        erroring,
         "healthy and baked: " + counts);
   }
 
@@ -139,11 +215,12 @@ public final class HealthGate {
   static Set<String> affected(ChangeRequest change, Instance instance) {
     Set<String> namespaces = new TreeSet<>();
     for (ChangeEdit edit : change.edits()) {
-      boolean applies = switch (edit.scope().kind()) {
-        case DEFAULT -> true;
-        case RING -> edit.scope().target().equals(instance.ring());
-        case INSTANCE -> edit.scope().target().equals(instance.id());
-      };
+      boolean applies =
+          switch (edit.scope().kind()) {
+            case DEFAULT -> true;
+            case RING -> edit.scope().target().equals(instance.ring());
+            case INSTANCE -> edit.scope().target().equals(instance.id());
+          };
       if (applies) {
         namespaces.add(edit.namespace());
       }

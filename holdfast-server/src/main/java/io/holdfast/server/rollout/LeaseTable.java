@@ -9,24 +9,25 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The {@code leases} table: named leader leases with a fencing token that rises each time the
- * lease changes holder, inside the caller's (write) transaction. Stateless.
+ * The {@code leases} table: named leader leases with a fencing token that rises each time the lease
+ * changes holder, inside the caller's (write) transaction. Stateless.
  */
 final class LeaseTable {
 
   private LeaseTable() {}
 
   /**
-   * Takes or renews the lease for {@code holder} until {@code now + ttl}; empty if another
-   * holder's lease has not expired.
+   * Takes or renews the lease for {@code holder} until {@code now + ttl}; empty if another holder's
+   * lease has not expired.
    */
-  static Optional<Lease> acquire(Connection c, String name, String holder, Duration ttl, Instant now)
-      throws SQLException {
+  static Optional<Lease> acquire(
+      Connection c, String name, String holder, Duration ttl, Instant now) throws SQLException {
     Instant expires = now.plus(ttl);
     Optional<Lease> current = find(c, name);
     if (current.isEmpty()) {
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO leases (name, holder, token, expires_at) VALUES (?, ?, ?, ?)")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO leases (name, holder, token, expires_at) VALUES (?, ?, ?, ?)")) {
         ps.setString(1, name);
         ps.setString(2, holder);
         ps.setLong(3, 1);
@@ -44,8 +45,9 @@ final class LeaseTable {
     } else {
       return Optional.empty();
     }
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE leases SET holder = ?, token = ?, expires_at = ? WHERE name = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE leases SET holder = ?, token = ?, expires_at = ? WHERE name = ?")) {
       ps.setString(1, holder);
       ps.setLong(2, token);
       ps.setString(3, expires.toString());
@@ -57,7 +59,8 @@ final class LeaseTable {
 
   /** Lets the lease expire at once if {@code holder} holds it. */
   static void release(Connection c, String name, String holder) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ?")) {
       ps.setString(1, Instant.EPOCH.toString());
       ps.setString(2, name);
       ps.setString(3, holder);
@@ -76,19 +79,28 @@ final class LeaseTable {
       return;
     }
     Optional<Lease> current = find(c, lease.name());
-    if (current.isEmpty() || !current.get().holder().equals(lease.holder()) || current.get().token() != lease.token()
+    if (current.isEmpty()
+        || !current.get().holder().equals(lease.holder())
+        || current.get().token() != lease.token()
         || !current.get().expiresAt().isAfter(now)) {
-      throw new LeaseLostException("lease '" + lease.name() + "' (token " + lease.token() + ") is no longer held by "
-          + lease.holder());
+      throw new LeaseLostException(
+          "lease '"
+              + lease.name()
+              + "' (token "
+              + lease.token()
+              + ") is no longer held by "
+              + lease.holder());
     }
   }
 
   private static Optional<Lease> find(Connection c, String name) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT holder, token, expires_at FROM leases WHERE name = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT holder, token, expires_at FROM leases WHERE name = ?")) {
       ps.setString(1, name);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next()
-            ? Optional.of(new Lease(name, rs.getString(1), rs.getLong(2), Instant.parse(rs.getString(3))))
+            ? Optional.of(
+                new Lease(name, rs.getString(1), rs.getLong(2), Instant.parse(rs.getString(3))))
             : Optional.empty();
       }
     }

@@ -4,16 +4,16 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * Two shapes of regular expression that schemas may not use, whatever the engine at hand makes
- * of them: backreferences (matching with them is NP-hard), and nested repetition without a
- * separator, such as {@code (a+)+}, {@code (\d+)*} or {@code (\w+\s?)+}. The latter is the
- * textbook catastrophic backtracking: the JDK since 9 happens to memoise the simplest cases, but
- * JavaScript, .NET or an older JDK reading the same schema do not, and a schema outlives the
- * engine it was tried on. A repeated group is fine when each repetition must contain one fixed
- * character or character class ({@code (\.[a-z]+)*}, {@code (\s\w+)*}): the scan takes any
- * mandatory single-character atom (not {@code .}) as such a separator, without checking that the
- * repeated parts cannot match it; the probes of {@link BoundedRegex} and the budget of every
- * check cover what this lets through. Stateless.
+ * Two shapes of regular expression that schemas may not use, whatever the engine at hand makes of
+ * them: backreferences (matching with them is NP-hard), and nested repetition without a separator,
+ * such as {@code (a+)+}, {@code (\d+)*} or {@code (\w+\s?)+}. The latter is the textbook
+ * catastrophic backtracking: the JDK since 9 happens to memoise the simplest cases, but JavaScript,
+ * .NET or an older JDK reading the same schema do not, and a schema outlives the engine it was
+ * tried on. A repeated group is fine when each repetition must contain one fixed character or
+ * character class ({@code (\.[a-z]+)*}, {@code (\s\w+)*}): the scan takes any mandatory
+ * single-character atom (not {@code .}) as such a separator, without checking that the repeated
+ * parts cannot match it; the probes of {@link BoundedRegex} and the budget of every check cover
+ * what this lets through. Stateless.
  */
 final class RegexShape {
 
@@ -23,8 +23,10 @@ final class RegexShape {
   private static final class Group {
     /** Some part repeats a variable number of times. */
     boolean repeats;
+
     /** Every alternative finished so far holds a mandatory single-character atom. */
     boolean separatedSoFar = true;
+
     /** The current alternative holds a mandatory single-character atom. */
     boolean separated;
 
@@ -33,7 +35,9 @@ final class RegexShape {
     }
   }
 
-  /** Why the pattern's shape is refused, or {@code null} if it is not. Expects a compiling pattern. */
+  /**
+   * Why the pattern's shape is refused, or {@code null} if it is not. Expects a compiling pattern.
+   */
   static String refusal(String regex) {
     Deque<Group> groups = new ArrayDeque<>();
     groups.push(new Group());
@@ -56,8 +60,10 @@ final class RegexShape {
           i = end < 0 ? regex.length() : end + 2;
         } else {
           oneCharacter = "bBAzZG".indexOf(next) < 0;
-          i += (next == 'p' || next == 'P') && i + 2 < regex.length() && regex.charAt(i + 2) == '{'
-              ? regex.indexOf('}', i) + 1 : 2;
+          i +=
+              (next == 'p' || next == 'P') && i + 2 < regex.length() && regex.charAt(i + 2) == '{'
+                  ? regex.indexOf('}', i) + 1
+                  : 2;
         }
       } else if (c == '[') {
         oneCharacter = true;
@@ -112,13 +118,20 @@ final class RegexShape {
       return false;
     }
     char kind = regex.charAt(i + 2);
-    return kind == ':' || kind == '=' || kind == '!' || kind == '<' || kind == '>'
+    return kind == ':'
+        || kind == '='
+        || kind == '!'
+        || kind == '<'
+        || kind == '>'
         || regex.substring(i + 2, Math.max(i + 2, regex.indexOf(')', i))).contains(":");
   }
 
   private static int skipGroupPrefix(String regex, int i) {
     char kind = regex.charAt(i + 2);
-    if (kind == '<' && i + 3 < regex.length() && regex.charAt(i + 3) != '=' && regex.charAt(i + 3) != '!') {
+    if (kind == '<'
+        && i + 3 < regex.length()
+        && regex.charAt(i + 3) != '='
+        && regex.charAt(i + 3) != '!') {
       return regex.indexOf('>', i) + 1;
     }
     if (kind == '<') {
@@ -178,7 +191,12 @@ final class RegexShape {
         }
         int comma = body.indexOf(',');
         min = Long.parseLong(comma < 0 ? body : body.substring(0, comma));
-        max = comma < 0 ? min : comma == body.length() - 1 ? Long.MAX_VALUE : Long.parseLong(body.substring(comma + 1));
+        max =
+            comma < 0
+                ? min
+                : comma == body.length() - 1
+                    ? Long.MAX_VALUE
+                    : Long.parseLong(body.substring(comma + 1));
         end = regex.indexOf('}', i) + 1;
       } else {
         return new Quantifier(1, 1, false, i);

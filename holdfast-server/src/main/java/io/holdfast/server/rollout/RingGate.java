@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param maxErrorRatio the largest tolerated share of instances whose application reports itself
  *     FAILING
  */
-public record RingGate(double minAckRatio, Duration ackDeadline, double maxFailingRatio, double maxErrorRatio) {
+public record RingGate(
+    double minAckRatio, Duration ackDeadline, double maxFailingRatio, double maxErrorRatio) {
 
   /** 90% must confirm within 15 minutes; more than 5% failing or erroring backs the change out. */
   public static final RingGate DEFAULT = new RingGate(0.9, Duration.ofMinutes(15), 0.05, 0.05);
@@ -24,7 +25,8 @@ public record RingGate(double minAckRatio, Duration ackDeadline, double maxFaili
     requireRatio("maxErrorRatio", maxErrorRatio);
     Objects.requireNonNull(ackDeadline, "ackDeadline");
     if (ackDeadline.isNegative() || ackDeadline.isZero() || ackDeadline.getNano() != 0) {
-      throw new IllegalArgumentException("ackDeadline must be a positive whole number of seconds, was " + ackDeadline);
+      throw new IllegalArgumentException(
+          "ackDeadline must be a positive whole number of seconds, was " + ackDeadline);
     }
   }
 

@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The rollout side of the {@code rings} table: each ring's bake time and health gate. Stateless. */
+/**
+ * The rollout side of the {@code rings} table: each ring's bake time and health gate. Stateless.
+ */
 final class RingPolicyTable {
 
   private RingPolicyTable() {}
@@ -17,12 +19,22 @@ final class RingPolicyTable {
   /** Every ring in rollout order. */
   static List<RingPolicy> all(Connection c) throws SQLException {
     List<RingPolicy> rings = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT name, position, bake_seconds, min_ack_ratio,"
-        + " ack_deadline_seconds, max_failing_ratio, max_error_ratio FROM rings ORDER BY position");
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT name, position, bake_seconds, min_ack_ratio,"
+                    + " ack_deadline_seconds, max_failing_ratio, max_error_ratio FROM rings ORDER BY position");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        rings.add(new RingPolicy(rs.getString(1), rs.getInt(2), Duration.ofSeconds(rs.getLong(3)),
-            new RingGate(rs.getDouble(4), Duration.ofSeconds(rs.getLong(5)), rs.getDouble(6), rs.getDouble(7))));
+        rings.add(
+            new RingPolicy(
+                rs.getString(1),
+                rs.getInt(2),
+                Duration.ofSeconds(rs.getLong(3)),
+                new RingGate(
+                    rs.getDouble(4),
+                    Duration.ofSeconds(rs.getLong(5)),
+                    rs.getDouble(6),
+                    rs.getDouble(7))));
       }
     }
     return rings;
@@ -33,8 +45,10 @@ final class RingPolicyTable {
   }
 
   static void update(Connection c, RingPolicy ring) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE rings SET bake_seconds = ?, min_ack_ratio = ?,"
-        + " ack_deadline_seconds = ?, max_failing_ratio = ?, max_error_ratio = ? WHERE name = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE rings SET bake_seconds = ?, min_ack_ratio = ?,"
+                + " ack_deadline_seconds = ?, max_failing_ratio = ?, max_error_ratio = ? WHERE name = ?")) {
       ps.setLong(1, ring.bakeTime().toSeconds());
       ps.setDouble(2, ring.gate().minAckRatio());
       ps.setLong(3, ring.gate().ackDeadline().toSeconds());

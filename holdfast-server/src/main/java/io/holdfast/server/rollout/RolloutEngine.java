@@ -1,9 +1,9 @@
 package io.holdfast.server.rollout;
 
-import io.holdfast.server.problem.ProblemException;
-import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.instance.Heartbeat;
 import io.holdfast.server.instance.Instance;
+import io.holdfast.server.problem.ProblemException;
+import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,23 +26,23 @@ import org.slf4j.LoggerFactory;
  * {@link HealthGate}, promotes it when the gate passes, and backs it out when it fails.
  *
  * <p>Every replica runs an engine, but only the one holding the {@link #LEASE} lease in the store
- * acts; the others keep trying to take it, and one does once the holder stops renewing it (it
- * died, or lost the store). All the engine's state is in the store: the ring a change bakes in
- * and when it was released. A restarted or newly leading engine therefore resumes exactly where
- * the last one stopped, and every transition it makes is fenced by its lease token and
- * compare-and-set on the change's version, so no ring is released twice or skipped even if two
- * engines briefly both believe they lead.
+ * acts; the others keep trying to take it, and one does once the holder stops renewing it (it died,
+ * or lost the store). All the engine's state is in the store: the ring a change bakes in and when
+ * it was released. A restarted or newly leading engine therefore resumes exactly where the last one
+ * stopped, and every transition it makes is fenced by its lease token and compare-and-set on the
+ * change's version, so no ring is released twice or skipped even if two engines briefly both
+ * believe they lead.
  *
  * <p>A {@link #tick()} is one pass over the changes; {@link #start(Duration)} runs ticks on a
- * daemon thread, and tests call it directly with a driven clock. Thread-safe: ticks are
- * serialised by {@code ticking}.
+ * daemon thread, and tests call it directly with a driven clock. Thread-safe: ticks are serialised
+ * by {@code ticking}.
  *
  * <p>Shutdown does not wait for a tick: a tick makes a dozen database calls, and a replica being
- * stopped should hand the lease over at once. {@link #close()} sets {@code closed}; a tick looks
- * at it between steps and stops early. Whoever is last gives up the lease: {@code close()} if no
- * tick runs (it takes {@code ticking} without waiting), else the tick as it ends (it looks at
- * {@code closed} again after letting go of {@code ticking}). Both look after the other's step,
- * so the lease is always given up, and a tick never takes it once closed is seen.
+ * stopped should hand the lease over at once. {@link #close()} sets {@code closed}; a tick looks at
+ * it between steps and stops early. Whoever is last gives up the lease: {@code close()} if no tick
+ * runs (it takes {@code ticking} without waiting), else the tick as it ends (it looks at {@code
+ * closed} again after letting go of {@code ticking}). Both look after the other's step, so the
+ * lease is always given up, and a tick never takes it once closed is seen.
  */
 public final class RolloutEngine implements AutoCloseable {
 
@@ -72,8 +72,14 @@ public final class RolloutEngine implements AutoCloseable {
    * @param afterWrite run after every transition, to serve it from this replica at once
    * @param backOuts told of each back-out with its trigger ({@code gate} or {@code operator})
    */
-  public RolloutEngine(RolloutStore rollouts, ConfigStore store, Clock clock, String holder, Duration leaseTtl,
-      Runnable afterWrite, Consumer<String> backOuts) {
+  public RolloutEngine(
+      RolloutStore rollouts,
+      ConfigStore store,
+      Clock clock,
+      String holder,
+      Duration leaseTtl,
+      Runnable afterWrite,
+      Consumer<String> backOuts) {
     this.rollouts = rollouts;
     this.store = store;
     this.clock = clock;
@@ -104,12 +110,15 @@ public final class RolloutEngine implements AutoCloseable {
       if (schedule != null || closed) {
         throw new IllegalStateException(closed ? "closed" : "already started");
       }
-      schedule = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "holdfast-rollout-engine");
-        t.setDaemon(true);
-        return t;
-      });
-      schedule.scheduleWithFixedDelay(this::tickQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+      schedule =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "holdfast-rollout-engine");
+                t.setDaemon(true);
+                return t;
+              });
+      schedule.scheduleWithFixedDelay(
+          this::tickQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -191,7 +200,8 @@ public final class RolloutEngine implements AutoCloseable {
           return; // shutting down: the next leader judges what is left
         }
         RingPolicy ring = rings.get(change.currentRing());
-        GateVerdict verdict = HealthGate.evaluate(ring, change, instances, heartbeats, clock.instant());
+        GateVerdict verdict =
+            HealthGate.evaluate(ring, change, instances, heartbeats, clock.instant());
         act(change, verdict, order, frozen, lease, actions);
       }
     }
@@ -201,20 +211,34 @@ public final class RolloutEngine implements AutoCloseable {
           return;
         }
         if (!change.paused()) {
-          transition(actions, change, "started in ring " + order.get(0).ring(),
-              () -> rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, actor(), lease));
+          transition(
+              actions,
+              change,
+              "started in ring " + order.get(0).ring(),
+              () ->
+                  rollouts.releaseNext(
+                      change.id(), change.version(), ReleaseMode.GATE, actor(), lease));
         }
       }
     }
   }
 
-  private void act(ChangeRequest change, GateVerdict verdict, List<RingPolicy> order, boolean frozen, Lease lease,
+  private void act(
+      ChangeRequest change,
+      GateVerdict verdict,
+      List<RingPolicy> order,
+      boolean frozen,
+      Lease lease,
       List<String> actions) {
     switch (verdict.decision()) {
       case FAIL -> {
         // Backing out is never held by a pause or a freeze: it is what a freeze is waiting for.
-        String reason = "automatic back-out in ring " + change.currentRing() + ": " + verdict.reason();
-        if (transition(actions, change, "backed out: " + verdict.reason(),
+        String reason =
+            "automatic back-out in ring " + change.currentRing() + ": " + verdict.reason();
+        if (transition(
+            actions,
+            change,
+            "backed out: " + verdict.reason(),
             () -> rollouts.backOut(change.id(), change.version(), reason, actor(), lease))) {
           backOuts.accept("gate");
         }
@@ -223,21 +247,37 @@ public final class RolloutEngine implements AutoCloseable {
         if (change.paused() || frozen) {
           return;
         }
-        Optional<RingPolicy> next = order.stream().filter(r -> !change.releasedTo(r.ring())).findFirst();
+        Optional<RingPolicy> next =
+            order.stream().filter(r -> !change.releasedTo(r.ring())).findFirst();
         if (next.isPresent()) {
-          transition(actions, change, "promoted to ring " + next.get().ring() + ": " + verdict.reason(),
-              () -> rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, actor(), lease));
+          transition(
+              actions,
+              change,
+              "promoted to ring " + next.get().ring() + ": " + verdict.reason(),
+              () ->
+                  rollouts.releaseNext(
+                      change.id(), change.version(), ReleaseMode.GATE, actor(), lease));
         } else {
-          transition(actions, change, "completed: " + verdict.reason(),
-              () -> rollouts.complete(change.id(), change.version(), "completed: " + verdict.reason(), actor(), lease));
+          transition(
+              actions,
+              change,
+              "completed: " + verdict.reason(),
+              () ->
+                  rollouts.complete(
+                      change.id(),
+                      change.version(),
+                      "completed: " + verdict.reason(),
+                      actor(),
+                      lease));
         }
       }
-      case WAIT -> { }
+      case WAIT -> {}
     }
   }
 
   /** Runs one transition; a change an operator moved meanwhile is left for the next tick. */
-  private boolean transition(List<String> actions, ChangeRequest change, String what, Runnable write) {
+  private boolean transition(
+      List<String> actions, ChangeRequest change, String what, Runnable write) {
     try {
       write.run();
       String line = "change " + change.id() + " " + what;
@@ -251,7 +291,8 @@ public final class RolloutEngine implements AutoCloseable {
   }
 
   private List<ChangeRequest> oldestFirst(ChangeState state) {
-    List<ChangeRequest> changes = new ArrayList<>(rollouts.listChanges(List.of(state), MAX_CHANGES_PER_TICK));
+    List<ChangeRequest> changes =
+        new ArrayList<>(rollouts.listChanges(List.of(state), MAX_CHANGES_PER_TICK));
     Collections.reverse(changes);
     return changes;
   }
@@ -261,9 +302,9 @@ public final class RolloutEngine implements AutoCloseable {
   }
 
   /**
-   * Stops ticking and gives up the lease so another replica takes over without waiting it out.
-   * Does not wait for a tick in progress: that tick stops at its next step and gives up the lease
-   * itself (see the class comment).
+   * Stops ticking and gives up the lease so another replica takes over without waiting it out. Does
+   * not wait for a tick in progress: that tick stops at its next step and gives up the lease itself
+   * (see the class comment).
    */
   @Override
   public void close() {
@@ -274,7 +315,8 @@ public final class RolloutEngine implements AutoCloseable {
       schedule = null;
     }
     if (stopping != null) {
-      stopping.shutdown(); // no interrupt: a tick in progress ends at its next step, not inside a database call
+      stopping.shutdown(); // no interrupt: a tick in progress ends at its next step, not inside a
+      // database call
     }
     releaseLeaseIfClosed();
   }
@@ -290,7 +332,8 @@ public final class RolloutEngine implements AutoCloseable {
         try {
           rollouts.releaseLease(LEASE, holder);
         } catch (RuntimeException e) {
-          LOG.warn("could not give up the rollout lease; it expires on its own: {}", e.getMessage());
+          LOG.warn(
+              "could not give up the rollout lease; it expires on its own: {}", e.getMessage());
         }
       }
     } finally {

@@ -8,16 +8,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Durable state of staged rollouts: change requests, their approvals and ring releases, ring
- * gates, namespace schemas, the freeze and the leader lease.
+ * Durable state of staged rollouts: change requests, their approvals and ring releases, ring gates,
+ * namespace schemas, the freeze and the leader lease.
  *
  * <p>Every transition is one transaction that appends one audit row, and every transition that
  * changes what instances are served (a release, a completion, a back-out) also appends one
  * revision. Transitions name the {@link ChangeRequest#version()} they start from and fail with
- * {@code CHANGE_CONFLICT} if another actor moved the change first, so a change is never released
- * to the same ring twice nor skips one. Transitions made by the engine also carry its lease and
- * fail with {@link LeaseLostException} once another replica holds it. Implementations are
- * thread-safe.
+ * {@code CHANGE_CONFLICT} if another actor moved the change first, so a change is never released to
+ * the same ring twice nor skips one. Transitions made by the engine also carry its lease and fail
+ * with {@link LeaseLostException} once another replica holds it. Implementations are thread-safe.
  */
 public interface RolloutStore {
 
@@ -31,7 +30,9 @@ public interface RolloutStore {
    */
   RingPolicy updateRing(String ring, Duration bakeTime, RingGate gate, String actor);
 
-  /** The layers rolling-out changes serve to the rings they have reached, as replicas serve them. */
+  /**
+   * The layers rolling-out changes serve to the rings they have reached, as replicas serve them.
+   */
   List<RingLayer> ringLayers();
 
   /** The namespace's JSON Schema, if it has one. */
@@ -42,17 +43,21 @@ public interface RolloutStore {
 
   /**
    * Stores a new change in state {@code draft}, or {@code approved} at once when no approval is
-   * required. An edit without a base revision is pinned to the layer's published revision now,
-   * a subscription change to the subscription's revision now; a new subscription gets its id.
-   * Subscription edits are checked as the subscription writes themselves are (counts, period,
-   * no overlap, nothing cancelled changes).
+   * required. An edit without a base revision is pinned to the layer's published revision now, a
+   * subscription change to the subscription's revision now; a new subscription gets its id.
+   * Subscription edits are checked as the subscription writes themselves are (counts, period, no
+   * overlap, nothing cancelled changes).
    *
-   * @throws io.holdfast.server.problem.ProblemException {@code NAMESPACE_NOT_FOUND},
-   *     {@code RING_NOT_FOUND}, {@code INSTANCE_NOT_FOUND}, or {@code CHANGE_CONFLICT} when
-   *     approval is immediate and a layer is stale or held by another change
+   * @throws io.holdfast.server.problem.ProblemException {@code NAMESPACE_NOT_FOUND}, {@code
+   *     RING_NOT_FOUND}, {@code INSTANCE_NOT_FOUND}, or {@code CHANGE_CONFLICT} when approval is
+   *     immediate and a layer is stale or held by another change
    */
-  ChangeRequest createChange(String description, List<ChangeEdit> edits, List<SubscriptionEdit> subscriptionEdits,
-      int requiredApprovals, String actor);
+  ChangeRequest createChange(
+      String description,
+      List<ChangeEdit> edits,
+      List<SubscriptionEdit> subscriptionEdits,
+      int requiredApprovals,
+      String actor);
 
   Optional<ChangeRequest> findChange(long id);
 
@@ -60,13 +65,13 @@ public interface RolloutStore {
   List<ChangeRequest> listChanges(List<ChangeState> states, int limit);
 
   /**
-   * Records {@code approver}'s approval of a draft; with enough approvals the change becomes
-   * {@code approved}, which holds its layers.
+   * Records {@code approver}'s approval of a draft; with enough approvals the change becomes {@code
+   * approved}, which holds its layers.
    *
-   * @throws io.holdfast.server.problem.ProblemException {@code CHANGE_NOT_FOUND}, {@code FORBIDDEN} for
-   *     the author or a second approval by the same approver, {@code CHANGE_CONFLICT} when the
-   *     change is not a draft, a layer moved on since the edit was written, or another change
-   *     holds a layer
+   * @throws io.holdfast.server.problem.ProblemException {@code CHANGE_NOT_FOUND}, {@code FORBIDDEN}
+   *     for the author or a second approval by the same approver, {@code CHANGE_CONFLICT} when the
+   *     change is not a draft, a layer moved on since the edit was written, or another change holds
+   *     a layer
    */
   ChangeRequest approve(long id, String approver, String comment);
 
@@ -81,7 +86,8 @@ public interface RolloutStore {
    * @throws io.holdfast.server.problem.ProblemException {@code CHANGE_CONFLICT} if the change moved
    *     since {@code expectedVersion}, is not approved or rolling out, or has reached every ring
    */
-  ChangeRequest releaseNext(long id, long expectedVersion, ReleaseMode mode, String actor, Lease lease);
+  ChangeRequest releaseNext(
+      long id, long expectedVersion, ReleaseMode mode, String actor, Lease lease);
 
   /**
    * Ends a change that has reached every ring: its edits become the published layers at a new
@@ -97,8 +103,8 @@ public interface RolloutStore {
   ChangeRequest backOut(long id, long expectedVersion, String reason, String actor, Lease lease);
 
   /**
-   * Releases every ring the change has not reached and completes it, in one revision, ignoring
-   * bake times and gates.
+   * Releases every ring the change has not reached and completes it, in one revision, ignoring bake
+   * times and gates.
    */
   ChangeRequest hotfix(long id, long expectedVersion, String reason, String actor);
 
@@ -113,8 +119,8 @@ public interface RolloutStore {
   void lift(String actor);
 
   /**
-   * Takes or renews the named lease for {@code holder} until now + {@code ttl}; empty if
-   * another holder's lease has not expired.
+   * Takes or renews the named lease for {@code holder} until now + {@code ttl}; empty if another
+   * holder's lease has not expired.
    */
   Optional<Lease> acquireLease(String name, String holder, Duration ttl);
 

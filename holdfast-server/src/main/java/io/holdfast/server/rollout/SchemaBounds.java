@@ -14,28 +14,39 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The bounds a namespace schema keeps so that checking a document against it is bounded in time
- * and stack, whatever the schema's author meant: at most {@link #MAX_BYTES}; no recursion (no
- * reference that leads, directly or through others, back into the subschema that holds it, which
- * ends in a StackOverflowError for {@code {"$ref":"#"}}); no expansion through references beyond
- * {@link #MAX_EXPANDED} subschemas (references that each use the next twice double per level);
- * every reference resolvable inside the schema; and regular expressions that compile and pass
- * {@link BoundedRegex}'s probes. Stateless.
+ * The bounds a namespace schema keeps so that checking a document against it is bounded in time and
+ * stack, whatever the schema's author meant: at most {@link #MAX_BYTES}; no recursion (no reference
+ * that leads, directly or through others, back into the subschema that holds it, which ends in a
+ * StackOverflowError for {@code {"$ref":"#"}}); no expansion through references beyond {@link
+ * #MAX_EXPANDED} subschemas (references that each use the next twice double per level); every
+ * reference resolvable inside the schema; and regular expressions that compile and pass {@link
+ * BoundedRegex}'s probes. Stateless.
  */
 final class SchemaBounds {
 
   /** Largest schema, as canonical JSON; real configuration schemas are a few KiB. */
   static final int MAX_BYTES = 64 * 1024;
+
   /** Most subschemas one document node can meet once every reference is expanded. */
   static final long MAX_EXPANDED = 10_000;
+
   /** Most references in one schema. */
   static final int MAX_REFERENCES = 1_000;
 
-  private static final Set<String> REFERENCE_KEYWORDS = Set.of("$ref", "$dynamicRef", "$recursiveRef");
+  private static final Set<String> REFERENCE_KEYWORDS =
+      Set.of("$ref", "$dynamicRef", "$recursiveRef");
   private static final Set<String> ANCHOR_KEYWORDS = Set.of("$anchor", "$dynamicAnchor");
+
   /** Keywords whose value maps names to subschemas; the names are not keywords. */
   private static final Set<String> SCHEMA_MAPS =
-      Set.of("properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies");
+      Set.of(
+          "properties",
+          "patternProperties",
+          "$defs",
+          "definitions",
+          "dependentSchemas",
+          "dependencies");
+
   /** Keywords whose value is data, never a subschema. */
   private static final Set<String> DATA_KEYWORDS = Set.of("const", "enum", "default", "examples");
 
@@ -65,28 +76,38 @@ final class SchemaBounds {
     SchemaBounds bounds = new SchemaBounds(schema);
     bounds.walk(schema, "");
     if (bounds.references.size() > MAX_REFERENCES) {
-      throw invalid("the JSON Schema has " + bounds.references.size() + " references; the limit is " + MAX_REFERENCES);
+      throw invalid(
+          "the JSON Schema has "
+              + bounds.references.size()
+              + " references; the limit is "
+              + MAX_REFERENCES);
     }
     long total = bounds.expand("");
     if (total > MAX_EXPANDED) {
-      throw invalid("the JSON Schema expands to more than " + MAX_EXPANDED
-          + " subschemas through its references; use each definition fewer times");
+      throw invalid(
+          "the JSON Schema expands to more than "
+              + MAX_EXPANDED
+              + " subschemas through its references; use each definition fewer times");
     }
-    BoundedRegex.within(BoundedRegex.SCHEMA_PROBE_STEPS, () -> {
-      for (String pattern : bounds.patterns) {
-        String refusal;
-        try {
-          refusal = BoundedRegex.refusal(pattern);
-        } catch (BoundedRegex.TooSlowException e) {
-          throw invalid("the JSON Schema's regular expressions together need more than "
-              + BoundedRegex.SCHEMA_PROBE_STEPS + " steps to probe; use fewer or simpler ones");
-        }
-        if (refusal != null) {
-          throw invalid("the regular expression '" + abbreviate(pattern) + "' " + refusal);
-        }
-      }
-      return null;
-    });
+    BoundedRegex.within(
+        BoundedRegex.SCHEMA_PROBE_STEPS,
+        () -> {
+          for (String pattern : bounds.patterns) {
+            String refusal;
+            try {
+              refusal = BoundedRegex.refusal(pattern);
+            } catch (BoundedRegex.TooSlowException e) {
+              throw invalid(
+                  "the JSON Schema's regular expressions together need more than "
+                      + BoundedRegex.SCHEMA_PROBE_STEPS
+                      + " steps to probe; use fewer or simpler ones");
+            }
+            if (refusal != null) {
+              throw invalid("the regular expression '" + abbreviate(pattern) + "' " + refusal);
+            }
+          }
+          return null;
+        });
   }
 
   /** Records the subschema at {@code pointer} and everything under it. Returns its node count. */
@@ -129,8 +150,8 @@ final class SchemaBounds {
   }
 
   /**
-   * How many subschemas the one at {@code pointer} stands for with its references expanded.
-   * Stops at the first cycle, and as soon as the count passes the limit.
+   * How many subschemas the one at {@code pointer} stands for with its references expanded. Stops
+   * at the first cycle, and as soon as the count passes the limit.
    */
   private long expand(String pointer) {
     Long known = expanded.get(pointer);
@@ -145,9 +166,13 @@ final class SchemaBounds {
       }
       for (String target : targets(reference)) {
         if (expanding.contains(target)) {
-          throw invalid("'" + abbreviate(reference.holder() + "/" + reference.keyword()) + "' refers to '"
-              + abbreviate(reference.target()) + "', which leads back to it: recursive schemas are not accepted,"
-              + " since checking a document against one has no bound of its own");
+          throw invalid(
+              "'"
+                  + abbreviate(reference.holder() + "/" + reference.keyword())
+                  + "' refers to '"
+                  + abbreviate(reference.target())
+                  + "', which leads back to it: recursive schemas are not accepted,"
+                  + " since checking a document against one has no bound of its own");
         }
         total += expand(target);
         if (total > MAX_EXPANDED) {
@@ -174,8 +199,12 @@ final class SchemaBounds {
     } else if (fragment != null && anchors.containsKey(fragment)) {
       return anchors.get(fragment);
     }
-    throw invalid("'" + abbreviate(reference.holder() + "/" + reference.keyword()) + "' refers to '"
-        + abbreviate(text) + "', which is not in the schema");
+    throw invalid(
+        "'"
+            + abbreviate(reference.holder() + "/" + reference.keyword())
+            + "' refers to '"
+            + abbreviate(text)
+            + "', which is not in the schema");
   }
 
   /** The pointer to the subschema at JSON Pointer {@code pointer} (RFC 6901), or {@code null}. */
@@ -202,7 +231,9 @@ final class SchemaBounds {
     return node.isObject() || node.isBoolean() ? resolved.toString() : null;
   }
 
-  /** Decodes {@code %XX} escapes (a fragment is URI-encoded), as UTF-8; {@code null} if malformed. */
+  /**
+   * Decodes {@code %XX} escapes (a fragment is URI-encoded), as UTF-8; {@code null} if malformed.
+   */
   private static String percentDecode(String text) {
     try {
       return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
@@ -211,7 +242,9 @@ final class SchemaBounds {
     }
   }
 
-  /** Whether the subschema at {@code pointer} lies inside the one at {@code ancestor} (or is it). */
+  /**
+   * Whether the subschema at {@code pointer} lies inside the one at {@code ancestor} (or is it).
+   */
   private static boolean within(String pointer, String ancestor) {
     return pointer.equals(ancestor) || pointer.startsWith(ancestor + "/");
   }

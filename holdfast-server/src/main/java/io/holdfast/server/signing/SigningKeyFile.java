@@ -1,8 +1,8 @@
 package io.holdfast.server.signing;
 
+import io.holdfast.protocol.signature.DocumentSigner;
 import io.holdfast.server.datadir.AtomicFiles;
 import io.holdfast.server.datadir.OwnerOnlyFiles;
-import io.holdfast.protocol.signature.DocumentSigner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -21,24 +21,25 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The Ed25519 signing key on disk: a PEM file holding the PKCS#8 private key and the X.509
- * public key. Replicas that share the file sign identically.
+ * The Ed25519 signing key on disk: a PEM file holding the PKCS#8 private key and the X.509 public
+ * key. Replicas that share the file sign identically.
  *
- * <p>A new key is written atomically (temporary file, fsync, rename) with owner-only
- * permissions. Callers serialise creation across processes (see {@link io.holdfast.server.datadir.DataDirectoryLock}).
+ * <p>A new key is written atomically (temporary file, fsync, rename) with owner-only permissions.
+ * Callers serialise creation across processes (see {@link
+ * io.holdfast.server.datadir.DataDirectoryLock}).
  */
 public final class SigningKeyFile {
 
-  private static final Pattern BLOCK = Pattern.compile(
-      "-----BEGIN ([A-Z ]+)-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END \\1-----");
+  private static final Pattern BLOCK =
+      Pattern.compile("-----BEGIN ([A-Z ]+)-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END \\1-----");
 
   private SigningKeyFile() {}
 
   /**
    * Loads the key at {@code path}, creating it first if the file does not exist.
    *
-   * @throws io.holdfast.server.datadir.UnsafePermissionsException if other users may read it: a
-   *     key others can read signs for anyone, so the replica does not start with it
+   * @throws io.holdfast.server.datadir.UnsafePermissionsException if other users may read it: a key
+   *     others can read signs for anyone, so the replica does not start with it
    */
   public static DocumentSigner loadOrCreate(Path path) {
     try {
@@ -66,7 +67,8 @@ public final class SigningKeyFile {
       }
     }
     if (privateDer == null || publicDer == null) {
-      throw new IOException("signing key file must hold a PRIVATE KEY and a PUBLIC KEY block: " + path);
+      throw new IOException(
+          "signing key file must hold a PRIVATE KEY and a PUBLIC KEY block: " + path);
     }
     try {
       KeyFactory factory = KeyFactory.getInstance("Ed25519");
@@ -86,9 +88,12 @@ public final class SigningKeyFile {
       throw new IllegalStateException("every Java 17+ runtime provides Ed25519", e);
     }
     Base64.Encoder encoder = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
-    String pem = "-----BEGIN PRIVATE KEY-----\n" + encoder.encodeToString(pair.getPrivate().getEncoded())
-        + "\n-----END PRIVATE KEY-----\n-----BEGIN PUBLIC KEY-----\n"
-        + encoder.encodeToString(pair.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+    String pem =
+        "-----BEGIN PRIVATE KEY-----\n"
+            + encoder.encodeToString(pair.getPrivate().getEncoded())
+            + "\n-----END PRIVATE KEY-----\n-----BEGIN PUBLIC KEY-----\n"
+            + encoder.encodeToString(pair.getPublic().getEncoded())
+            + "\n-----END PUBLIC KEY-----\n";
     AtomicFiles.writeOwnerOnly(path, pem.getBytes(StandardCharsets.US_ASCII));
   }
 }

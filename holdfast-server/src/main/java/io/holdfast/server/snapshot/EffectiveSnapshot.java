@@ -7,10 +7,10 @@ import java.util.Map;
 /**
  * Everything the read path serves, frozen at one store revision.
  *
- * <p>Design: replicas answer instance reads only from this object, never from the database, so
- * a database outage degrades writes but not reads. A new snapshot is built off to the side and
- * swapped in with one reference write ({@link SnapshotHolder}); readers never lock and never see
- * a half-built state. Immutable and thread-safe.
+ * <p>Design: replicas answer instance reads only from this object, never from the database, so a
+ * database outage degrades writes but not reads. A new snapshot is built off to the side and
+ * swapped in with one reference write ({@link SnapshotHolder}); readers never lock and never see a
+ * half-built state. Immutable and thread-safe.
  *
  * @param revision the store revision this snapshot reflects
  * @param instancesByCredential instance id by the hash of its credential

@@ -7,12 +7,12 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A document ready to send: its exact bytes and every validator derived from them, computed
- * once when the snapshot is built so the read path only copies bytes and strings to the socket.
+ * A document ready to send: its exact bytes and every validator derived from them, computed once
+ * when the snapshot is built so the read path only copies bytes and strings to the socket.
  *
  * <p>A document built for a snapshot starts unsigned ({@link #unsigned}) and gets its signature
- * from the {@link SignatureBatch} that signs every new document of the rebuild together, before
- * the snapshot is published; from then on it is immutable. The body array must not be modified.
+ * from the {@link SignatureBatch} that signs every new document of the rebuild together, before the
+ * snapshot is published; from then on it is immutable. The body array must not be modified.
  */
 public final class ServedDocument {
 
@@ -20,8 +20,10 @@ public final class ServedDocument {
   private final EntityTag etag;
   private final String etagHeaderValue;
   private final String reprDigest;
+
   /** Set once, before the snapshot that holds this document is published. */
   private String signature;
+
   private final byte[] sha256;
   private final long revision;
   private final String revisionHeaderValue;
@@ -31,7 +33,8 @@ public final class ServedDocument {
    * @param signature the {@code Holdfast-Signature} value
    * @param revision the document's revision, sent in {@code Holdfast-Revision}
    */
-  private ServedDocument(byte[] body, ContentHash hash, String signature, long revision, Instant issuedAt) {
+  private ServedDocument(
+      byte[] body, ContentHash hash, String signature, long revision, Instant issuedAt) {
     this.body = Objects.requireNonNull(body, "body");
     this.sha256 = hash.sha256();
     this.etag = hash.entityTag();
@@ -44,8 +47,10 @@ public final class ServedDocument {
   }
 
   /** Hashes and signs the bytes on their own, with a plain {@code ed25519} signature. */
-  public static ServedDocument of(byte[] body, long revision, Instant issuedAt, DocumentSigner signer) {
-    return new ServedDocument(body, ContentHash.of(body), signer.sign(body).toHeaderValue(), revision, issuedAt);
+  public static ServedDocument of(
+      byte[] body, long revision, Instant issuedAt, DocumentSigner signer) {
+    return new ServedDocument(
+        body, ContentHash.of(body), signer.sign(body).toHeaderValue(), revision, issuedAt);
   }
 
   /** Hashes the bytes; {@link SignatureBatch#sign} gives the signature. */

@@ -9,15 +9,15 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * The documents one rebuild creates, signed together with one Ed25519 signature
- * ({@link SignatureTree}) once all of them exist.
+ * The documents one rebuild creates, signed together with one Ed25519 signature ({@link
+ * SignatureTree}) once all of them exist.
  *
- * <p>Why: a publish of a widely read layer creates two documents per instance (the namespace's
- * and the checksums). Signed one by one, ten thousand instances cost the replica seconds of CPU
- * before any watcher hears of the change; signed as one tree they cost one signature and a few
- * hashes per document. Two replicas that rebuild from the same previous state sign the same set
- * and send the same headers; replicas with different histories may batch differently, and then
- * send different but equally valid signatures for the same bytes (ETags never differ).
+ * <p>Why: a publish of a widely read layer creates two documents per instance (the namespace's and
+ * the checksums). Signed one by one, ten thousand instances cost the replica seconds of CPU before
+ * any watcher hears of the change; signed as one tree they cost one signature and a few hashes per
+ * document. Two replicas that rebuild from the same previous state sign the same set and send the
+ * same headers; replicas with different histories may batch differently, and then send different
+ * but equally valid signatures for the same bytes (ETags never differ).
  *
  * <p>Thread-safe for {@link #add}, which the builder calls from parallel workers; {@link #sign}
  * runs once, after them.

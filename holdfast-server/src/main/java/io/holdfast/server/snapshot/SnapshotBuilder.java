@@ -7,11 +7,11 @@ import io.holdfast.protocol.document.Envelope;
 import io.holdfast.protocol.json.CanonicalJson;
 import io.holdfast.protocol.json.MergePatch;
 import io.holdfast.protocol.signature.DocumentSigner;
-import io.holdfast.server.model.Scope;
-import io.holdfast.server.store.AdminCredential;
 import io.holdfast.server.instance.Instance;
+import io.holdfast.server.model.Scope;
 import io.holdfast.server.namespace.LayerVersion;
 import io.holdfast.server.namespace.Namespace;
+import io.holdfast.server.store.AdminCredential;
 import io.holdfast.server.store.RingLayer;
 import io.holdfast.server.store.StoreState;
 import io.holdfast.server.subscription.Subscription;
@@ -29,36 +29,37 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 
 /**
- * Builds an {@link EffectiveSnapshot} from a {@link StoreState}: for every instance and
- * namespace, merges {@code default ← ring:<ring> ← instance:<id>} with JSON Merge Patch, wraps
- * the result in an envelope, and hashes it. Every document the build creates is then signed
- * with one signature for all ({@link SignatureBatch}).
+ * Builds an {@link EffectiveSnapshot} from a {@link StoreState}: for every instance and namespace,
+ * merges {@code default ← ring:<ring> ← instance:<id>} with JSON Merge Patch, wraps the result in
+ * an envelope, and hashes it. Every document the build creates is then signed with one signature
+ * for all ({@link SignatureBatch}).
  *
- * <p>The effective revision of a document is the highest revision among the namespace's
- * creation, the instance's ring assignment and its three layers (removals included). Any change
- * to what an instance receives therefore raises its revision, and an unchanged revision means
- * unchanged content, which lets a rebuild reuse the previous snapshot's signed documents.
+ * <p>The effective revision of a document is the highest revision among the namespace's creation,
+ * the instance's ring assignment and its three layers (removals included). Any change to what an
+ * instance receives therefore raises its revision, and an unchanged revision means unchanged
+ * content, which lets a rebuild reuse the previous snapshot's signed documents.
  *
  * <p>A change that is rolling out replaces the layers it edits, for the instances of the rings it
  * has reached, with its own content stamped with the revision of that ring's release; the other
  * rings keep the published layers.
  *
  * <p>Every instance also gets the reserved namespace {@code subscriptions}, built from its
- * subscriptions rather than from layers ({@link SubscriptionsDocument}) but signed and served
- * like any other. Its revision is the highest of the instance's ring assignment and the
- * revisions of its subscriptions' latest changes, so a change to any of them raises it. A stored
- * namespace of that name (which the admin API refuses to create) is ignored.
- * Thread-safe: holds only the signer, the clock and its pool of workers.
+ * subscriptions rather than from layers ({@link SubscriptionsDocument}) but signed and served like
+ * any other. Its revision is the highest of the instance's ring assignment and the revisions of its
+ * subscriptions' latest changes, so a change to any of them raises it. A stored namespace of that
+ * name (which the admin API refuses to create) is ignored. Thread-safe: holds only the signer, the
+ * clock and its pool of workers.
  */
 public final class SnapshotBuilder {
 
   private final DocumentSigner signer;
   private final Clock clock;
+
   /**
    * Where instances are built in parallel; {@code null} builds them on the calling thread. A pool
-   * of its own, not the common one: the common pool has one worker fewer than there are cores,
-   * and a rebuild is usually started by a request's virtual thread, which does not lend a hand as
-   * a platform thread would, so on two cores the common pool built one instance at a time.
+   * of its own, not the common one: the common pool has one worker fewer than there are cores, and
+   * a rebuild is usually started by a request's virtual thread, which does not lend a hand as a
+   * platform thread would, so on two cores the common pool built one instance at a time.
    */
   private final ForkJoinPool workers;
 
@@ -67,7 +68,9 @@ public final class SnapshotBuilder {
     this(signer, clock, true);
   }
 
-  /** @param parallel whether to build instances in parallel (the benchmark's reference is not) */
+  /**
+   * @param parallel whether to build instances in parallel (the benchmark's reference is not)
+   */
   public SnapshotBuilder(DocumentSigner signer, Clock clock, boolean parallel) {
     this.signer = signer;
     this.clock = clock;
@@ -75,8 +78,8 @@ public final class SnapshotBuilder {
   }
 
   /**
-   * Builds the snapshot for {@code state}, reusing documents of {@code previous} (may be
-   * {@code null}) whose instance, namespace and revision are unchanged.
+   * Builds the snapshot for {@code state}, reusing documents of {@code previous} (may be {@code
+   * null}) whose instance, namespace and revision are unchanged.
    */
   public EffectiveSnapshot build(StoreState state, EffectiveSnapshot previous) {
     Map<String, LayerVersion> layers = new HashMap<>();
@@ -85,30 +88,47 @@ public final class SnapshotBuilder {
     }
     Map<String, Map<String, LayerVersion>> ringLayers = new HashMap<>();
     for (RingLayer layer : state.ringLayers()) {
-      ringLayers.computeIfAbsent(layer.ring(), r -> new HashMap<>())
+      ringLayers
+          .computeIfAbsent(layer.ring(), r -> new HashMap<>())
           .put(layer.layer().namespace() + "\u0000" + layer.layer().scope().key(), layer.layer());
     }
     Map<String, InstanceView> views = new HashMap<>();
     Map<String, String> byCredential = new HashMap<>();
     Map<String, List<Subscription>> subscriptions = new HashMap<>();
     for (Subscription subscription : state.subscriptions()) {
-      subscriptions.computeIfAbsent(subscription.instance(), i -> new ArrayList<>()).add(subscription);
+      subscriptions
+          .computeIfAbsent(subscription.instance(), i -> new ArrayList<>())
+          .add(subscription);
     }
     // A rolling-out change's subscription edits replace (or add to) the stored ones of instances
     // whose ring it has reached.
     for (Subscription edited : state.ringSubscriptions()) {
-      List<Subscription> own = subscriptions.computeIfAbsent(edited.instance(), i -> new ArrayList<>());
+      List<Subscription> own =
+          subscriptions.computeIfAbsent(edited.instance(), i -> new ArrayList<>());
       own.removeIf(s -> s.id().equals(edited.id()));
       own.add(edited);
     }
-    Context context = new Context(state, previous, layers, ringLayers, subscriptions, new SignatureBatch(),
-        new ConcurrentHashMap<>());
+    Context context =
+        new Context(
+            state,
+            previous,
+            layers,
+            ringLayers,
+            subscriptions,
+            new SignatureBatch(),
+            new ConcurrentHashMap<>());
     // Each instance's documents depend only on the state and the previous snapshot, so instances
     // are built in parallel: rendering and hashing every document after a publish of a widely
     // read layer is CPU-bound. Their signature comes after, one for all of them.
-    List<InstanceView> built = workers == null
-        ? state.instances().stream().map(instance -> view(instance, context)).toList()
-        : join(workers.submit(() -> state.instances().parallelStream().map(instance -> view(instance, context)).toList()));
+    List<InstanceView> built =
+        workers == null
+            ? state.instances().stream().map(instance -> view(instance, context)).toList()
+            : join(
+                workers.submit(
+                    () ->
+                        state.instances().parallelStream()
+                            .map(instance -> view(instance, context))
+                            .toList()));
     context.batch().sign(signer);
     for (int i = 0; i < built.size(); i++) {
       Instance instance = state.instances().get(i);
@@ -119,7 +139,11 @@ public final class SnapshotBuilder {
     for (AdminCredential credential : state.adminCredentials()) {
       admins.put(credential.tokenHash(), credential);
     }
-    return new EffectiveSnapshot(state.revision(), clock.instant(), Map.copyOf(views), Map.copyOf(byCredential),
+    return new EffectiveSnapshot(
+        state.revision(),
+        clock.instant(),
+        Map.copyOf(views),
+        Map.copyOf(byCredential),
         Map.copyOf(admins));
   }
 
@@ -142,9 +166,14 @@ public final class SnapshotBuilder {
   }
 
   /** What {@link #build} prepared once for every instance. */
-  private record Context(StoreState state, EffectiveSnapshot previous, Map<String, LayerVersion> layers,
-      Map<String, Map<String, LayerVersion>> ringLayers, Map<String, List<Subscription>> subscriptions,
-      SignatureBatch batch, Map<String, byte[]> sharedContent) {}
+  private record Context(
+      StoreState state,
+      EffectiveSnapshot previous,
+      Map<String, LayerVersion> layers,
+      Map<String, Map<String, LayerVersion>> ringLayers,
+      Map<String, List<Subscription>> subscriptions,
+      SignatureBatch batch,
+      Map<String, byte[]> sharedContent) {}
 
   /** One instance's documents and checksums, reusing the previous snapshot's where unchanged. */
   private InstanceView view(Instance instance, Context c) {
@@ -157,33 +186,54 @@ public final class SnapshotBuilder {
         continue;
       }
       Map<String, LayerVersion> rollout = c.ringLayers().getOrDefault(instance.ring(), Map.of());
-      LayerVersion base = layer(c.layers(), rollout, namespace.name() + "\u0000" + Scope.DEFAULT.key());
-      LayerVersion ring = layer(c.layers(), rollout, namespace.name() + "\u0000" + "ring:" + instance.ring());
-      LayerVersion own = layer(c.layers(), rollout, namespace.name() + "\u0000" + "instance:" + instance.id());
+      LayerVersion base =
+          layer(c.layers(), rollout, namespace.name() + "\u0000" + Scope.DEFAULT.key());
+      LayerVersion ring =
+          layer(c.layers(), rollout, namespace.name() + "\u0000" + "ring:" + instance.ring());
+      LayerVersion own =
+          layer(c.layers(), rollout, namespace.name() + "\u0000" + "instance:" + instance.id());
       long revision = Math.max(namespace.revision(), instance.assignmentRevision());
       revision = Math.max(revision, revisionOf(base));
       revision = Math.max(revision, revisionOf(ring));
       revision = Math.max(revision, revisionOf(own));
       ServedDocument reused = old == null ? null : old.document(namespace.name());
-      ServedDocument document = reused != null && reused.revision() == revision
-          ? reused
-          : render(c, instance, namespace.name(), revision, base, ring, own);
+      ServedDocument document =
+          reused != null && reused.revision() == revision
+              ? reused
+              : render(c, instance, namespace.name(), revision, base, ring, own);
       documents.put(namespace.name(), document);
-      checksums.put(namespace.name(), new Checksums.Entry(revision, document.etag().toHeaderValue(), document.reprDigest()));
+      checksums.put(
+          namespace.name(),
+          new Checksums.Entry(revision, document.etag().toHeaderValue(), document.reprDigest()));
       maxRevision = Math.max(maxRevision, revision);
     }
     List<Subscription> own = c.subscriptions().getOrDefault(instance.id(), List.of());
-    ServedDocument entitlements = subscriptionsDocument(c.batch(), instance, own, old, c.state().revisionTimes());
+    ServedDocument entitlements =
+        subscriptionsDocument(c.batch(), instance, own, old, c.state().revisionTimes());
     documents.put(SubscriptionsDocument.NAMESPACE, entitlements);
-    checksums.put(SubscriptionsDocument.NAMESPACE,
-        new Checksums.Entry(entitlements.revision(), entitlements.etag().toHeaderValue(), entitlements.reprDigest()));
+    checksums.put(
+        SubscriptionsDocument.NAMESPACE,
+        new Checksums.Entry(
+            entitlements.revision(),
+            entitlements.etag().toHeaderValue(),
+            entitlements.reprDigest()));
     maxRevision = Math.max(maxRevision, entitlements.revision());
-    ServedDocument checksumDocument = old != null && old.checksums().revision() == maxRevision
-        && old.documents().keySet().equals(documents.keySet())
-        ? old.checksums()
-        : c.batch().add(new Checksums(instance.id(), maxRevision, checksums).toBytes(), maxRevision,
-            c.state().revisionTimes().getOrDefault(maxRevision, Instant.EPOCH));
-    return new InstanceView(instance.id(), instance.ring(), Map.copyOf(documents), checksumDocument, instance.credentialHash());
+    ServedDocument checksumDocument =
+        old != null
+                && old.checksums().revision() == maxRevision
+                && old.documents().keySet().equals(documents.keySet())
+            ? old.checksums()
+            : c.batch()
+                .add(
+                    new Checksums(instance.id(), maxRevision, checksums).toBytes(),
+                    maxRevision,
+                    c.state().revisionTimes().getOrDefault(maxRevision, Instant.EPOCH));
+    return new InstanceView(
+        instance.id(),
+        instance.ring(),
+        Map.copyOf(documents),
+        checksumDocument,
+        instance.credentialHash());
   }
 
   /** The effective content of one namespace for one instance, without envelope. */
@@ -198,26 +248,48 @@ public final class SnapshotBuilder {
   }
 
   /**
-   * An instance's document. Instances of one ring without an instance layer share their content:
-   * it is merged and written once per build ({@link Context#sharedContent}), keyed by the
-   * revisions of the two layers it comes from, and only the envelope around it is per instance.
+   * An instance's document. Instances of one ring without an instance layer share their content: it
+   * is merged and written once per build ({@link Context#sharedContent}), keyed by the revisions of
+   * the two layers it comes from, and only the envelope around it is per instance.
    */
   private static ServedDocument render(
-      Context c, Instance instance, String namespace, long revision, LayerVersion base, LayerVersion ring, LayerVersion own) {
+      Context c,
+      Instance instance,
+      String namespace,
+      long revision,
+      LayerVersion base,
+      LayerVersion ring,
+      LayerVersion own) {
     Instant issuedAt = c.state().revisionTimes().get(revision);
     if (issuedAt == null) {
       throw new IllegalStateException("store state lacks the time of revision " + revision);
     }
-    byte[] content = own != null
-        ? CanonicalJson.toBytes(merge(base, ring, own))
-        : c.sharedContent().computeIfAbsent(
-            namespace + "\u0000" + instance.ring() + "\u0000" + revisionOf(base) + "\u0000" + revisionOf(ring),
-            key -> CanonicalJson.toBytes(merge(base, ring, null)));
-    return c.batch().add(Envelope.toBytes(instance.id(), namespace, revision, issuedAt, content), revision, issuedAt);
+    byte[] content =
+        own != null
+            ? CanonicalJson.toBytes(merge(base, ring, own))
+            : c.sharedContent()
+                .computeIfAbsent(
+                    namespace
+                        + "\u0000"
+                        + instance.ring()
+                        + "\u0000"
+                        + revisionOf(base)
+                        + "\u0000"
+                        + revisionOf(ring),
+                    key -> CanonicalJson.toBytes(merge(base, ring, null)));
+    return c.batch()
+        .add(
+            Envelope.toBytes(instance.id(), namespace, revision, issuedAt, content),
+            revision,
+            issuedAt);
   }
 
   private static ServedDocument subscriptionsDocument(
-      SignatureBatch batch, Instance instance, List<Subscription> subscriptions, InstanceView old, Map<Long, Instant> revisionTimes) {
+      SignatureBatch batch,
+      Instance instance,
+      List<Subscription> subscriptions,
+      InstanceView old,
+      Map<Long, Instant> revisionTimes) {
     long revision = instance.assignmentRevision();
     for (Subscription subscription : subscriptions) {
       revision = Math.max(revision, subscription.revision());
@@ -230,13 +302,19 @@ public final class SnapshotBuilder {
     if (issuedAt == null) {
       throw new IllegalStateException("store state lacks the time of revision " + revision);
     }
-    Envelope envelope = new Envelope(instance.id(), SubscriptionsDocument.NAMESPACE, revision, issuedAt,
-        SubscriptionsDocument.content(subscriptions));
+    Envelope envelope =
+        new Envelope(
+            instance.id(),
+            SubscriptionsDocument.NAMESPACE,
+            revision,
+            issuedAt,
+            SubscriptionsDocument.content(subscriptions));
     return batch.add(envelope.toBytes(), revision, issuedAt);
   }
 
   /** A rolling-out change's layer for the instance's ring wins over the published one. */
-  private static LayerVersion layer(Map<String, LayerVersion> published, Map<String, LayerVersion> rollout, String key) {
+  private static LayerVersion layer(
+      Map<String, LayerVersion> published, Map<String, LayerVersion> rollout, String key) {
     LayerVersion candidate = rollout.get(key);
     return candidate != null ? candidate : published.get(key);
   }

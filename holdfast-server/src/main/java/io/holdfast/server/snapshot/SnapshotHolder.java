@@ -20,11 +20,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Holds the current {@link EffectiveSnapshot} and keeps it in step with the store.
  *
- * <p>Design: a replica learns of writes made through other replicas by polling the store's
- * newest revision (one indexed read) every {@code interval}; only when it moved does it reload
- * the state and rebuild. A write through this replica calls {@link #refresh()} before it answers,
- * so its own writes are visible at once. If the store fails, the last snapshot keeps being
- * served and the failure is recorded for the readiness probe; the next poll retries.
+ * <p>Design: a replica learns of writes made through other replicas by polling the store's newest
+ * revision (one indexed read) every {@code interval}; only when it moved does it reload the state
+ * and rebuild. A write through this replica calls {@link #refresh()} before it answers, so its own
+ * writes are visible at once. If the store fails, the last snapshot keeps being served and the
+ * failure is recorded for the readiness probe; the next poll retries.
  *
  * <p>Change signal, for long-polling watchers: {@code changed} holds a future that the next swap
  * completes with the new snapshot and replaces with a fresh one, in that order, after the new
@@ -36,20 +36,19 @@ import org.slf4j.LoggerFactory;
  * replaces the future with one that has failed, for good, so waiting watchers return at once and
  * later ones do not wait at all: shutdown never waits out its grace period for them.
  *
- * <p>Instance watchers, the many: {@link #nextChangeFor} keeps one future per watched instance,
- * and a swap completes only those of the instances whose checksums or credential it changed
- * ({@link InstanceView#changed}). A publish that concerns one tenant wakes that tenant's
- * watchers and nobody else's, so a busy tenant costs the others nothing, and ten thousand idle
- * watchers cost a swap one map walk with a comparison each, not ten thousand wake-ups. A burst of
- * publishes coalesces: the swaps are serialised, a woken watcher answers from the newest
- * snapshot it sees, and a watcher that is busy answering when more swaps land sees them all at
- * once on its next look.
+ * <p>Instance watchers, the many: {@link #nextChangeFor} keeps one future per watched instance, and
+ * a swap completes only those of the instances whose checksums or credential it changed ({@link
+ * InstanceView#changed}). A publish that concerns one tenant wakes that tenant's watchers and
+ * nobody else's, so a busy tenant costs the others nothing, and ten thousand idle watchers cost a
+ * swap one map walk with a comparison each, not ten thousand wake-ups. A burst of publishes
+ * coalesces: the swaps are serialised, a woken watcher answers from the newest snapshot it sees,
+ * and a watcher that is busy answering when more swaps land sees them all at once on its next look.
  *
- * <p>Thread-safe. {@link #current()} is a volatile read and never blocks; refreshes are
- * serialised so two callers never build the same snapshot twice. They are serialised by a
- * {@link ReentrantLock}, not a monitor: a refresh reads the store and builds in parallel (about
- * 450 ms at 10,000 instances), on request virtual threads, and a virtual thread blocked while
- * holding a monitor pins its carrier on JDK 21 to 23; a lock lets the waiting ones unmount.
+ * <p>Thread-safe. {@link #current()} is a volatile read and never blocks; refreshes are serialised
+ * so two callers never build the same snapshot twice. They are serialised by a {@link
+ * ReentrantLock}, not a monitor: a refresh reads the store and builds in parallel (about 450 ms at
+ * 10,000 instances), on request virtual threads, and a virtual thread blocked while holding a
+ * monitor pins its carrier on JDK 21 to 23; a lock lets the waiting ones unmount.
  */
 public final class SnapshotHolder implements AutoCloseable {
 
@@ -59,21 +58,31 @@ public final class SnapshotHolder implements AutoCloseable {
   private final SnapshotBuilder builder;
   private final Clock clock;
   private final AtomicReference<EffectiveSnapshot> current = new AtomicReference<>();
+
   /** Completed with the snapshot of the next swap; see the class comment. */
   private final AtomicReference<CompletableFuture<EffectiveSnapshot>> changed =
       new AtomicReference<>(new CompletableFuture<>());
-  /** One future per watched instance, completed by the swap that changes it; see the class comment. */
-  private final ConcurrentHashMap<String, CompletableFuture<EffectiveSnapshot>> instanceChanged = new ConcurrentHashMap<>();
+
+  /**
+   * One future per watched instance, completed by the swap that changes it; see the class comment.
+   */
+  private final ConcurrentHashMap<String, CompletableFuture<EffectiveSnapshot>> instanceChanged =
+      new ConcurrentHashMap<>();
+
   private volatile boolean closed;
+
   /** Put in place of {@link #changed}'s future by {@link #close()}; failed, never replaced. */
   private final CompletableFuture<EffectiveSnapshot> closedSignal = new CompletableFuture<>();
+
   private final ReentrantLock refreshLock = new ReentrantLock();
   private volatile Instant lastStoreSuccess;
   private volatile String lastStoreError;
   private volatile Instant storeFailingSince;
   private volatile RefreshTimings lastRefresh;
+
   /** The newest revision the store reported; -1 before it first answered. */
   private volatile long storeRevision = -1;
+
   private ScheduledExecutorService poller;
 
   public SnapshotHolder(ConfigStore store, SnapshotBuilder builder, Clock clock) {
@@ -89,11 +98,11 @@ public final class SnapshotHolder implements AutoCloseable {
   }
 
   /**
-   * A future that completes with the first snapshot served after {@code seen}: at once if
-   * {@link #current()} is already another one, else at the next swap. It fails (with an
-   * {@link IllegalStateException} as cause) once the holder is closed, so that waiters return.
-   * Wait on it with a timeout; never complete or cancel it: it is shared by every watcher (a copy
-   * per caller would stay attached to it until the next swap, however long the caller waited).
+   * A future that completes with the first snapshot served after {@code seen}: at once if {@link
+   * #current()} is already another one, else at the next swap. It fails (with an {@link
+   * IllegalStateException} as cause) once the holder is closed, so that waiters return. Wait on it
+   * with a timeout; never complete or cancel it: it is shared by every watcher (a copy per caller
+   * would stay attached to it until the next swap, however long the caller waited).
    */
   public CompletableFuture<EffectiveSnapshot> nextAfter(EffectiveSnapshot seen) {
     // Future first, snapshot second: a swap in between shows up as a changed snapshot.
@@ -106,22 +115,25 @@ public final class SnapshotHolder implements AutoCloseable {
   }
 
   /**
-   * A future that completes with the first snapshot in which instance {@code instance} differs
-   * from {@code seen} as a watcher sees it ({@link InstanceView#changed}): at once if
-   * {@link #current()} already does, else at the swap that makes it so; swaps that leave the
-   * instance alone do not complete it. It fails once the holder is closed. The same rules as
-   * {@link #nextAfter}: wait with a timeout, never complete or cancel it (watchers of the same
-   * instance share it).
+   * A future that completes with the first snapshot in which instance {@code instance} differs from
+   * {@code seen} as a watcher sees it ({@link InstanceView#changed}): at once if {@link #current()}
+   * already does, else at the swap that makes it so; swaps that leave the instance alone do not
+   * complete it. It fails once the holder is closed. The same rules as {@link #nextAfter}: wait
+   * with a timeout, never complete or cancel it (watchers of the same instance share it).
    */
-  public CompletableFuture<EffectiveSnapshot> nextChangeFor(String instance, EffectiveSnapshot seen) {
+  public CompletableFuture<EffectiveSnapshot> nextChangeFor(
+      String instance, EffectiveSnapshot seen) {
     if (closed) {
       return closedSignal;
     }
     // Future first, snapshot second, as in nextAfter: a swap in between either finds this future
     // registered or is visible in the snapshot read next.
-    CompletableFuture<EffectiveSnapshot> next = instanceChanged.computeIfAbsent(instance, i -> new CompletableFuture<>());
+    CompletableFuture<EffectiveSnapshot> next =
+        instanceChanged.computeIfAbsent(instance, i -> new CompletableFuture<>());
     EffectiveSnapshot now = current.get();
-    if (now != seen && InstanceView.changed(seen == null ? null : seen.instance(instance), now.instance(instance))) {
+    if (now != seen
+        && InstanceView.changed(
+            seen == null ? null : seen.instance(instance), now.instance(instance))) {
       return CompletableFuture.completedFuture(now);
     }
     // close() may have run after the first check and missed this future.
@@ -129,9 +141,9 @@ public final class SnapshotHolder implements AutoCloseable {
   }
 
   /**
-   * How many instances have a future from {@link #nextChangeFor}: watched since their last
-   * change, whether or not a watcher still waits (a watcher that timed out leaves it for the
-   * next). At most one per instance, and a deleted instance's goes at the swap that removes it.
+   * How many instances have a future from {@link #nextChangeFor}: watched since their last change,
+   * whether or not a watcher still waits (a watcher that timed out leaves it for the next). At most
+   * one per instance, and a deleted instance's goes at the swap that removes it.
    */
   public int watchedInstances() {
     return instanceChanged.size();
@@ -167,21 +179,30 @@ public final class SnapshotHolder implements AutoCloseable {
       EffectiveSnapshot next = builder.build(state, previous);
       long built = System.nanoTime();
       swap(next);
-      lastRefresh = new RefreshTimings(Duration.ofNanos(loaded - started), Duration.ofNanos(built - loaded),
-          Duration.ofNanos(System.nanoTime() - built));
+      lastRefresh =
+          new RefreshTimings(
+              Duration.ofNanos(loaded - started),
+              Duration.ofNanos(built - loaded),
+              Duration.ofNanos(System.nanoTime() - built));
       markStoreHealthy();
       if (previous == null) {
-        LOG.info("first snapshot at revision {} with {} instances", next.revision(), next.instances().size());
+        LOG.info(
+            "first snapshot at revision {} with {} instances",
+            next.revision(),
+            next.instances().size());
       } else {
-        LOG.debug("snapshot at revision {} with {} instances", next.revision(), next.instances().size());
+        LOG.debug(
+            "snapshot at revision {} with {} instances", next.revision(), next.instances().size());
       }
       return next;
     } catch (RuntimeException e) {
       String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
       if (!message.equals(lastStoreError)) {
         // Logged once per distinct failure, not once per poll.
-        LOG.warn("cannot refresh snapshot from the store; serving revision {}: {}",
-            current.get() == null ? "none" : current.get().revision(), message);
+        LOG.warn(
+            "cannot refresh snapshot from the store; serving revision {}: {}",
+            current.get() == null ? "none" : current.get().revision(),
+            message);
       }
       if (storeFailingSince == null) {
         storeFailingSince = clock.instant();
@@ -194,15 +215,18 @@ public final class SnapshotHolder implements AutoCloseable {
   /** Serves {@code next}, then wakes the watchers waiting for a change. */
   private void swap(EffectiveSnapshot next) {
     EffectiveSnapshot previous = current.getAndSet(next);
-    for (Map.Entry<String, CompletableFuture<EffectiveSnapshot>> waiting : instanceChanged.entrySet()) {
+    for (Map.Entry<String, CompletableFuture<EffectiveSnapshot>> waiting :
+        instanceChanged.entrySet()) {
       String instance = waiting.getKey();
-      if (InstanceView.changed(previous == null ? null : previous.instance(instance), next.instance(instance))
+      if (InstanceView.changed(
+              previous == null ? null : previous.instance(instance), next.instance(instance))
           && instanceChanged.remove(instance, waiting.getValue())) {
         waiting.getValue().complete(next);
       }
     }
     // The update function only allocates, so a retry under contention (with close()) is harmless.
-    CompletableFuture<EffectiveSnapshot> fired = changed.getAndUpdate(f -> f == closedSignal ? f : new CompletableFuture<>());
+    CompletableFuture<EffectiveSnapshot> fired =
+        changed.getAndUpdate(f -> f == closedSignal ? f : new CompletableFuture<>());
     if (fired != closedSignal) {
       fired.complete(next);
     }
@@ -213,12 +237,15 @@ public final class SnapshotHolder implements AutoCloseable {
     if (poller != null) {
       throw new IllegalStateException("already started");
     }
-    poller = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "holdfast-snapshot-poller");
-      t.setDaemon(true);
-      return t;
-    });
-    poller.scheduleWithFixedDelay(this::pollOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    poller =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "holdfast-snapshot-poller");
+              t.setDaemon(true);
+              return t;
+            });
+    poller.scheduleWithFixedDelay(
+        this::pollOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void pollOnce() {
@@ -239,8 +266,8 @@ public final class SnapshotHolder implements AutoCloseable {
   }
 
   /**
-   * How long the last rebuild took, phase by phase: reading the store, building the snapshot,
-   * and swapping it in (which wakes the watchers it concerns); {@code null} before the first.
+   * How long the last rebuild took, phase by phase: reading the store, building the snapshot, and
+   * swapping it in (which wakes the watchers it concerns); {@code null} before the first.
    */
   public RefreshTimings lastRefresh() {
     return lastRefresh;
@@ -277,7 +304,9 @@ public final class SnapshotHolder implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    changed.getAndSet(closedSignal).completeExceptionally(new IllegalStateException("the snapshot holder is closed"));
+    changed
+        .getAndSet(closedSignal)
+        .completeExceptionally(new IllegalStateException("the snapshot holder is closed"));
     for (String instance : instanceChanged.keySet()) {
       CompletableFuture<EffectiveSnapshot> waiting = instanceChanged.remove(instance);
       if (waiting != null) {

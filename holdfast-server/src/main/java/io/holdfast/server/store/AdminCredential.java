@@ -6,17 +6,22 @@ import java.time.Instant;
 /**
  * A named admin credential with its role. Only the token's hash is kept.
  *
- * <p>A credential authenticates while it is neither revoked nor expired ({@link #usableAt}).
- * A revoked credential keeps its row, so that its token is still recognised (and named in the
- * audit log of a failed login) but never accepted.
+ * <p>A credential authenticates while it is neither revoked nor expired ({@link #usableAt}). A
+ * revoked credential keeps its row, so that its token is still recognised (and named in the audit
+ * log of a failed login) but never accepted.
  *
  * @param expiresAt when it stops working, or {@code null} for never
  * @param revokedAt when it was revoked, or {@code null} while it is not
- * @param lastUsedAt when it last authenticated a request, as far as the store knows (replicas
- *     write it at most once a minute), or {@code null} if never
+ * @param lastUsedAt when it last authenticated a request, as far as the store knows (replicas write
+ *     it at most once a minute), or {@code null} if never
  */
 public record AdminCredential(
-    String name, Role role, String tokenHash, Instant createdAt, Instant expiresAt, Instant revokedAt,
+    String name,
+    Role role,
+    String tokenHash,
+    Instant createdAt,
+    Instant expiresAt,
+    Instant revokedAt,
     Instant lastUsedAt) {
 
   /** A credential that is live, without expiry and never used. */

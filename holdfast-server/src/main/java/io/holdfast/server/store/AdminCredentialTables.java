@@ -1,8 +1,8 @@
 package io.holdfast.server.store;
 
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.model.Role;
+import io.holdfast.server.problem.ProblemException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,13 +20,15 @@ import java.util.Optional;
  */
 final class AdminCredentialTables {
 
-  private static final String COLUMNS = "name, role, token_hash, created_at, expires_at, revoked_at, last_used_at";
+  private static final String COLUMNS =
+      "name, role, token_hash, created_at, expires_at, revoked_at, last_used_at";
 
   private AdminCredentialTables() {}
 
   static List<AdminCredential> all(Connection c) throws SQLException {
     List<AdminCredential> credentials = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM admin_credentials ORDER BY name");
+    try (PreparedStatement ps =
+            c.prepareStatement("SELECT " + COLUMNS + " FROM admin_credentials ORDER BY name");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         credentials.add(credential(rs));
@@ -36,7 +38,8 @@ final class AdminCredentialTables {
   }
 
   static Optional<AdminCredential> find(Connection c, String name) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM admin_credentials WHERE name = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT " + COLUMNS + " FROM admin_credentials WHERE name = ?")) {
       ps.setString(1, name);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(credential(rs)) : Optional.empty();
@@ -46,33 +49,60 @@ final class AdminCredentialTables {
 
   /** The named credential if it is not revoked; 404 or 409 otherwise. */
   static AdminCredential requireLive(Connection c, String name) throws SQLException {
-    AdminCredential credential = find(c, name).orElseThrow(() ->
-        new ProblemException(ProblemType.CREDENTIAL_NOT_FOUND, "credential '" + name + "' does not exist"));
+    AdminCredential credential =
+        find(c, name)
+            .orElseThrow(
+                () ->
+                    new ProblemException(
+                        ProblemType.CREDENTIAL_NOT_FOUND,
+                        "credential '" + name + "' does not exist"));
     if (credential.revoked()) {
-      throw new ProblemException(ProblemType.CREDENTIAL_REVOKED,
-          "credential '" + name + "' was revoked at " + credential.revokedAt() + "; create a new one instead");
+      throw new ProblemException(
+          ProblemType.CREDENTIAL_REVOKED,
+          "credential '"
+              + name
+              + "' was revoked at "
+              + credential.revokedAt()
+              + "; create a new one instead");
     }
     return credential;
   }
 
   /**
-   * Refuses a change that would leave no admin credential usable at {@code now} besides
-   * {@code name}: revoking or demoting the last admin, or giving it an expiry.
+   * Refuses a change that would leave no admin credential usable at {@code now} besides {@code
+   * name}: revoking or demoting the last admin, or giving it an expiry.
    */
-  static void requireAnotherAdmin(Connection c, String name, Instant now, String change) throws SQLException {
+  static void requireAnotherAdmin(Connection c, String name, Instant now, String change)
+      throws SQLException {
     for (AdminCredential other : all(c)) {
       if (!other.name().equals(name) && other.role() == Role.ADMIN && other.usableAt(now)) {
         return;
       }
     }
-    throw new ProblemException(ProblemType.LAST_ADMIN, "credential '" + name + "' is the last usable admin credential; "
-        + "create another admin credential before you " + change + " it");
+    throw new ProblemException(
+        ProblemType.LAST_ADMIN,
+        "credential '"
+            + name
+            + "' is the last usable admin credential; "
+            + "create another admin credential before you "
+            + change
+            + " it");
   }
 
-  static void insert(Connection c, String name, Role role, String tokenHash, Instant now, Instant expiresAt,
-      long revision, String configuredHash) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO admin_credentials"
-        + " (name, role, token_hash, created_at, revision, expires_at, configured_hash) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+  static void insert(
+      Connection c,
+      String name,
+      Role role,
+      String tokenHash,
+      Instant now,
+      Instant expiresAt,
+      long revision,
+      String configuredHash)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO admin_credentials"
+                + " (name, role, token_hash, created_at, revision, expires_at, configured_hash) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, name);
       ps.setString(2, role.wireName());
       ps.setString(3, tokenHash);
@@ -85,28 +115,47 @@ final class AdminCredentialTables {
   }
 
   static void delete(Connection c, String name) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM admin_credentials WHERE name = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("DELETE FROM admin_credentials WHERE name = ?")) {
       ps.setString(1, name);
       ps.executeUpdate();
     }
   }
 
   static void revoke(Connection c, String name, Instant now, long revision) throws SQLException {
-    update(c, "UPDATE admin_credentials SET revoked_at = ?, revision = ? WHERE name = ?", now.toString(), revision, name);
+    update(
+        c,
+        "UPDATE admin_credentials SET revoked_at = ?, revision = ? WHERE name = ?",
+        now.toString(),
+        revision,
+        name);
   }
 
-  static void replaceToken(Connection c, String name, String tokenHash, long revision) throws SQLException {
-    update(c, "UPDATE admin_credentials SET token_hash = ?, revision = ? WHERE name = ?", tokenHash, revision, name);
+  static void replaceToken(Connection c, String name, String tokenHash, long revision)
+      throws SQLException {
+    update(
+        c,
+        "UPDATE admin_credentials SET token_hash = ?, revision = ? WHERE name = ?",
+        tokenHash,
+        revision,
+        name);
   }
 
-  static void change(Connection c, String name, Role role, Instant expiresAt, long revision) throws SQLException {
-    update(c, "UPDATE admin_credentials SET role = ?, expires_at = ?, revision = ? WHERE name = ?",
-        role.wireName(), expiresAt == null ? null : expiresAt.toString(), revision, name);
+  static void change(Connection c, String name, Role role, Instant expiresAt, long revision)
+      throws SQLException {
+    update(
+        c,
+        "UPDATE admin_credentials SET role = ?, expires_at = ?, revision = ? WHERE name = ?",
+        role.wireName(),
+        expiresAt == null ? null : expiresAt.toString(),
+        revision,
+        name);
   }
 
   /** The hash of the configured token the named credential was last set from, if any. */
   static Optional<String> configuredHash(Connection c, String name) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT configured_hash FROM admin_credentials WHERE name = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT configured_hash FROM admin_credentials WHERE name = ?")) {
       ps.setString(1, name);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
@@ -115,7 +164,8 @@ final class AdminCredentialTables {
   }
 
   static void deleteHolderOf(Connection c, String tokenHash) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM admin_credentials WHERE token_hash = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("DELETE FROM admin_credentials WHERE token_hash = ?")) {
       ps.setString(1, tokenHash);
       ps.executeUpdate();
     }
@@ -134,7 +184,8 @@ final class AdminCredentialTables {
       if (credential.isEmpty() || credential.get().usedAt(use.getValue()) == credential.get()) {
         continue;
       }
-      try (PreparedStatement ps = c.prepareStatement("UPDATE admin_credentials SET last_used_at = ? WHERE name = ?")) {
+      try (PreparedStatement ps =
+          c.prepareStatement("UPDATE admin_credentials SET last_used_at = ? WHERE name = ?")) {
         ps.setString(1, use.getValue().toString());
         ps.setString(2, use.getKey());
         changed += ps.executeUpdate();
@@ -153,8 +204,14 @@ final class AdminCredentialTables {
   }
 
   private static AdminCredential credential(ResultSet rs) throws SQLException {
-    return new AdminCredential(rs.getString(1), Role.fromWire(rs.getString(2)), rs.getString(3),
-        Instant.parse(rs.getString(4)), instant(rs.getString(5)), instant(rs.getString(6)), instant(rs.getString(7)));
+    return new AdminCredential(
+        rs.getString(1),
+        Role.fromWire(rs.getString(2)),
+        rs.getString(3),
+        Instant.parse(rs.getString(4)),
+        instant(rs.getString(5)),
+        instant(rs.getString(6)),
+        instant(rs.getString(7)));
   }
 
   private static Instant instant(String text) {

@@ -18,23 +18,31 @@ import java.util.List;
 
 /**
  * SQL for the hash-chained {@code audit_log}. Rows are appended inside the caller's write
- * transaction, so a change and its audit row commit or roll back together. Appending reads the
- * last row's hash; the writer holds the write lock for the whole transaction, and
- * {@code prev_hash} is unique, so concurrent writers cannot fork the chain. Stateless.
+ * transaction, so a change and its audit row commit or roll back together. Appending reads the last
+ * row's hash; the writer holds the write lock for the whole transaction, and {@code prev_hash} is
+ * unique, so concurrent writers cannot fork the chain. Stateless.
  */
 public final class AuditTable {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final String COLUMNS = "seq, at, actor, action, target, before, after, prev_hash, hash";
+  private static final String COLUMNS =
+      "seq, at, actor, action, target, before, after, prev_hash, hash";
 
   private AuditTable() {}
 
   public static AuditEntry append(
-      Connection c, Instant at, String actor, String action, String target, JsonNode before, JsonNode after)
+      Connection c,
+      Instant at,
+      String actor,
+      String action,
+      String target,
+      JsonNode before,
+      JsonNode after)
       throws SQLException {
     long seq = 1;
     String prevHash = AuditHash.GENESIS;
-    try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+    try (PreparedStatement ps =
+            c.prepareStatement("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
         ResultSet rs = ps.executeQuery()) {
       if (rs.next()) {
         seq = rs.getLong(1) + 1;
@@ -44,8 +52,9 @@ public final class AuditTable {
     String beforeText = AuditHash.text(before);
     String afterText = AuditHash.text(after);
     String hash = AuditHash.of(seq, at, actor, action, target, beforeText, afterText, prevHash);
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO audit_log (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO audit_log (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setLong(1, seq);
       ps.setString(2, at.toString());
       ps.setString(3, actor);
@@ -57,7 +66,8 @@ public final class AuditTable {
       ps.setString(9, hash);
       ps.executeUpdate();
     }
-    return new AuditEntry(seq, at, actor, action, target, copy(before), copy(after), prevHash, hash);
+    return new AuditEntry(
+        seq, at, actor, action, target, copy(before), copy(after), prevHash, hash);
   }
 
   static List<AuditEntry> query(Connection c, AuditQuery query) throws SQLException {
@@ -101,9 +111,13 @@ public final class AuditTable {
     return entries;
   }
 
-  /** Feeds {@code verifier} the rows from its first one on, in order; the primary key finds the first. */
+  /**
+   * Feeds {@code verifier} the rows from its first one on, in order; the primary key finds the
+   * first.
+   */
   static AuditVerification walk(Connection c, AuditChainVerifier verifier) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM audit_log WHERE seq >= ? ORDER BY seq")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT " + COLUMNS + " FROM audit_log WHERE seq >= ? ORDER BY seq")) {
       ps.setLong(1, verifier.firstSeq());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -115,8 +129,16 @@ public final class AuditTable {
   }
 
   private static AuditEntry entry(ResultSet rs) throws SQLException {
-    return new AuditEntry(rs.getLong(1), Instant.parse(rs.getString(2)), rs.getString(3), rs.getString(4),
-        rs.getString(5), parse(rs.getString(6)), parse(rs.getString(7)), rs.getString(8), rs.getString(9));
+    return new AuditEntry(
+        rs.getLong(1),
+        Instant.parse(rs.getString(2)),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getString(5),
+        parse(rs.getString(6)),
+        parse(rs.getString(7)),
+        rs.getString(8),
+        rs.getString(9));
   }
 
   private static JsonNode parse(String text) throws SQLException {

@@ -9,8 +9,8 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * What the audit log records of the writes that are not about subscriptions: the fields an
- * operator would ask about, never a credential hash. Stateless.
+ * What the audit log records of the writes that are not about subscriptions: the fields an operator
+ * would ask about, never a credential hash. Stateless.
  */
 final class AuditViews {
 
@@ -68,7 +68,8 @@ final class AuditViews {
   /** An admin credential as the audit log keeps it: never its token or the token's hash. */
   static ObjectNode credential(AdminCredential credential, java.time.Instant now) {
     ObjectNode node = credential(credential.name(), credential.role());
-    node.put("expiresAt", credential.expiresAt() == null ? null : credential.expiresAt().toString());
+    node.put(
+        "expiresAt", credential.expiresAt() == null ? null : credential.expiresAt().toString());
     node.put("state", credential.stateAt(now));
     return node;
   }

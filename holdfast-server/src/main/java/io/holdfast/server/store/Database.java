@@ -1,9 +1,8 @@
 package io.holdfast.server.store;
 
-import io.holdfast.server.config.JdbcUrls;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.nio.file.Files;
+import io.holdfast.server.config.JdbcUrls;
 import io.holdfast.server.datadir.OwnerOnlyFiles;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,20 +15,22 @@ import org.flywaydb.core.Flyway;
  *
  * <p>SQLite allows one writer at a time, so writes go through a one-connection pool whose
  * transactions start {@code IMMEDIATE} (taking the write lock up front instead of failing on
- * upgrade), while reads use a separate pool of deferred transactions that WAL lets run beside
- * the writer.
+ * upgrade), while reads use a separate pool of deferred transactions that WAL lets run beside the
+ * writer.
  *
- * <p>PostgreSQL is shared by replicas on many hosts. Writes there are serialised across all of
- * them by a transaction-scoped advisory lock ({@link Transactions}), which gives the same
- * guarantees SQLite's single writer gives: revisions commit in order, the audit chain never
- * forks, overlap checks see every earlier write. Reads run beside them. Connections time out
- * after the store timeout, so a database that stops answering fails requests instead of holding
- * them. Thread-safe.
+ * <p>PostgreSQL is shared by replicas on many hosts. Writes there are serialised across all of them
+ * by a transaction-scoped advisory lock ({@link Transactions}), which gives the same guarantees
+ * SQLite's single writer gives: revisions commit in order, the audit chain never forks, overlap
+ * checks see every earlier write. Reads run beside them. Connections time out after the store
+ * timeout, so a database that stops answering fails requests instead of holding them. Thread-safe.
  */
 public final class Database implements AutoCloseable {
 
   /** The SQL dialects Holdfast speaks. */
-  public enum Dialect { SQLITE, POSTGRESQL }
+  public enum Dialect {
+    SQLITE,
+    POSTGRESQL
+  }
 
   private final String jdbcUrl;
   private final Dialect dialect;
@@ -38,12 +39,18 @@ public final class Database implements AutoCloseable {
   private final DataSource writer;
   private final DataSource reader;
 
-  private Database(String jdbcUrl, Dialect dialect, HikariDataSource writer, HikariDataSource reader) {
+  private Database(
+      String jdbcUrl, Dialect dialect, HikariDataSource writer, HikariDataSource reader) {
     this(jdbcUrl, dialect, writer, reader, writer, reader);
   }
 
-  private Database(String jdbcUrl, Dialect dialect, HikariDataSource writerPool, HikariDataSource readerPool,
-      DataSource writer, DataSource reader) {
+  private Database(
+      String jdbcUrl,
+      Dialect dialect,
+      HikariDataSource writerPool,
+      HikariDataSource readerPool,
+      DataSource writer,
+      DataSource reader) {
     this.jdbcUrl = jdbcUrl;
     this.dialect = dialect;
     this.writerPool = writerPool;
@@ -57,7 +64,8 @@ public final class Database implements AutoCloseable {
    * statements a store runs. Closing either database closes the pools of both.
    */
   Database viewedThrough(UnaryOperator<DataSource> view) {
-    return new Database(jdbcUrl, dialect, writerPool, readerPool, view.apply(writer), view.apply(reader));
+    return new Database(
+        jdbcUrl, dialect, writerPool, readerPool, view.apply(writer), view.apply(reader));
   }
 
   /**
@@ -70,11 +78,14 @@ public final class Database implements AutoCloseable {
       return openPostgres(jdbcUrl, busyTimeout);
     }
     if (!jdbcUrl.startsWith("jdbc:sqlite:")) {
-      throw new IllegalArgumentException("unsupported JDBC URL (jdbc:sqlite:<file> and jdbc:postgresql://host/db are"
-          + " supported): " + JdbcUrls.redact(jdbcUrl));
+      throw new IllegalArgumentException(
+          "unsupported JDBC URL (jdbc:sqlite:<file> and jdbc:postgresql://host/db are"
+              + " supported): "
+              + JdbcUrls.redact(jdbcUrl));
     }
     createParentDirectory(jdbcUrl);
-    HikariDataSource writer = sqlitePool(jdbcUrl, "holdfast-store-writer", 1, "IMMEDIATE", busyTimeout);
+    HikariDataSource writer =
+        sqlitePool(jdbcUrl, "holdfast-store-writer", 1, "IMMEDIATE", busyTimeout);
     HikariDataSource reader = null;
     try {
       Flyway.configure()
@@ -113,7 +124,8 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  private static HikariDataSource postgresPool(String jdbcUrl, String name, int size, Duration timeout) {
+  private static HikariDataSource postgresPool(
+      String jdbcUrl, String name, int size, Duration timeout) {
     HikariConfig config = new HikariConfig();
     config.setPoolName(name);
     config.setJdbcUrl(jdbcUrl);

@@ -29,9 +29,10 @@ final class HeartbeatTable {
   private HeartbeatTable() {}
 
   static void put(Connection c, Heartbeat heartbeat) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO heartbeats (instance, received_at, body) VALUES (?, ?, ?)"
-            + " ON CONFLICT (instance) DO UPDATE SET received_at = excluded.received_at, body = excluded.body")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO heartbeats (instance, received_at, body) VALUES (?, ?, ?)"
+                + " ON CONFLICT (instance) DO UPDATE SET received_at = excluded.received_at, body = excluded.body")) {
       ps.setString(1, heartbeat.instance());
       ps.setString(2, TIME.format(heartbeat.receivedAt()));
       ps.setString(3, CanonicalJson.toText(heartbeat.body()));
@@ -40,17 +41,18 @@ final class HeartbeatTable {
   }
 
   /**
-   * Stores a batch, one statement per heartbeat in the caller's one transaction (one commit,
-   * one fsync). An instance deleted meanwhile matches no row in the SELECT and is skipped; an
-   * older report never replaces a newer one (batches from two replicas may interleave).
+   * Stores a batch, one statement per heartbeat in the caller's one transaction (one commit, one
+   * fsync). An instance deleted meanwhile matches no row in the SELECT and is skipped; an older
+   * report never replaces a newer one (batches from two replicas may interleave).
    *
    * @return how many were stored
    */
   static int putAll(Connection c, List<Heartbeat> heartbeats) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO heartbeats (instance, received_at, body) SELECT id, ?, ? FROM instances WHERE id = ?"
-            + " ON CONFLICT (instance) DO UPDATE SET received_at = excluded.received_at, body = excluded.body"
-            + " WHERE excluded.received_at >= heartbeats.received_at")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO heartbeats (instance, received_at, body) SELECT id, ?, ? FROM instances WHERE id = ?"
+                + " ON CONFLICT (instance) DO UPDATE SET received_at = excluded.received_at, body = excluded.body"
+                + " WHERE excluded.received_at >= heartbeats.received_at")) {
       for (Heartbeat heartbeat : heartbeats) {
         ps.setString(1, TIME.format(heartbeat.receivedAt()));
         ps.setString(2, CanonicalJson.toText(heartbeat.body()));
@@ -66,7 +68,9 @@ final class HeartbeatTable {
   }
 
   static Optional<Heartbeat> find(Connection c, String instance) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT instance, received_at, body FROM heartbeats WHERE instance = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT instance, received_at, body FROM heartbeats WHERE instance = ?")) {
       ps.setString(1, instance);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(heartbeat(rs)) : Optional.empty();
@@ -76,7 +80,9 @@ final class HeartbeatTable {
 
   static List<Heartbeat> all(Connection c) throws SQLException {
     List<Heartbeat> heartbeats = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT instance, received_at, body FROM heartbeats ORDER BY instance");
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT instance, received_at, body FROM heartbeats ORDER BY instance");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         heartbeats.add(heartbeat(rs));
@@ -86,6 +92,7 @@ final class HeartbeatTable {
   }
 
   private static Heartbeat heartbeat(ResultSet rs) throws SQLException {
-    return new Heartbeat(rs.getString(1), Instant.parse(rs.getString(2)), StoredJson.parse(rs.getString(3)));
+    return new Heartbeat(
+        rs.getString(1), Instant.parse(rs.getString(2)), StoredJson.parse(rs.getString(3)));
   }
 }

@@ -1,8 +1,8 @@
 package io.holdfast.server.store;
 
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.instance.Instance;
+import io.holdfast.server.problem.ProblemException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,15 +24,27 @@ public final class InstanceTable {
   /** Every instance ordered by id, or only the one with {@code id} when it is not null. */
   static List<Instance> select(Connection c, String id) throws SQLException {
     List<Instance> instances = new ArrayList<>();
-    String sql = "SELECT " + COLUMNS + " FROM instances" + (id == null ? "" : " WHERE id = ?") + " ORDER BY id";
+    String sql =
+        "SELECT "
+            + COLUMNS
+            + " FROM instances"
+            + (id == null ? "" : " WHERE id = ?")
+            + " ORDER BY id";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       if (id != null) {
         ps.setString(1, id);
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          instances.add(new Instance(rs.getString(1), rs.getString(2), StoredJson.labels(rs.getString(3)),
-              rs.getString(4), rs.getLong(5), Instant.parse(rs.getString(6)), Instant.parse(rs.getString(7))));
+          instances.add(
+              new Instance(
+                  rs.getString(1),
+                  rs.getString(2),
+                  StoredJson.labels(rs.getString(3)),
+                  rs.getString(4),
+                  rs.getLong(5),
+                  Instant.parse(rs.getString(6)),
+                  Instant.parse(rs.getString(7))));
         }
       }
     }
@@ -47,16 +59,20 @@ public final class InstanceTable {
     return Rows.exists(c, "SELECT 1 FROM instances WHERE id = ?", id);
   }
 
-  /** @throws ProblemException {@code INSTANCE_NOT_FOUND} */
+  /**
+   * @throws ProblemException {@code INSTANCE_NOT_FOUND}
+   */
   public static void require(Connection c, String id) throws SQLException {
     if (!exists(c, id)) {
-      throw new ProblemException(ProblemType.INSTANCE_NOT_FOUND, "instance '" + id + "' does not exist");
+      throw new ProblemException(
+          ProblemType.INSTANCE_NOT_FOUND, "instance '" + id + "' does not exist");
     }
   }
 
   static void insert(Connection c, Instance instance) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO instances (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO instances (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, instance.id());
       ps.setString(2, instance.ring());
       ps.setString(3, StoredJson.labelsText(instance.labels()));
@@ -70,8 +86,9 @@ public final class InstanceTable {
 
   /** Stores the instance's ring, labels, assignment revision and update time. */
   static void update(Connection c, Instance instance) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE instances SET ring = ?, labels = ?, assignment_revision = ?, updated_at = ? WHERE id = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE instances SET ring = ?, labels = ?, assignment_revision = ?, updated_at = ? WHERE id = ?")) {
       ps.setString(1, instance.ring());
       ps.setString(2, StoredJson.labelsText(instance.labels()));
       ps.setLong(3, instance.assignmentRevision());
@@ -81,9 +98,11 @@ public final class InstanceTable {
     }
   }
 
-  static void replaceCredential(Connection c, String id, String credentialHash, Instant now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE instances SET credential_hash = ?, updated_at = ? WHERE id = ?")) {
+  static void replaceCredential(Connection c, String id, String credentialHash, Instant now)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE instances SET credential_hash = ?, updated_at = ? WHERE id = ?")) {
       ps.setString(1, credentialHash);
       ps.setString(2, now.toString());
       ps.setString(3, id);
@@ -92,11 +111,13 @@ public final class InstanceTable {
   }
 
   /**
-   * Raises the assignment revision of these instances to {@code revision}: their documents
-   * changed without a layer publish, and their effective revision must still go up.
+   * Raises the assignment revision of these instances to {@code revision}: their documents changed
+   * without a layer publish, and their effective revision must still go up.
    */
-  public static void bumpAssignment(Connection c, Collection<String> ids, long revision) throws SQLException {
-    try (PreparedStatement bump = c.prepareStatement("UPDATE instances SET assignment_revision = ? WHERE id = ?")) {
+  public static void bumpAssignment(Connection c, Collection<String> ids, long revision)
+      throws SQLException {
+    try (PreparedStatement bump =
+        c.prepareStatement("UPDATE instances SET assignment_revision = ? WHERE id = ?")) {
       for (String id : ids) {
         bump.setLong(1, revision);
         bump.setString(2, id);

@@ -13,9 +13,9 @@ import java.util.Optional;
 import org.postgresql.PGConnection;
 
 /**
- * The global revision log ({@code revisions}), inside the caller's transaction: appending to it
- * (on PostgreSQL that also notifies the replicas listening on {@link
- * RevisionNotifications#CHANNEL}) and reading it. Stateless.
+ * The global revision log ({@code revisions}), inside the caller's transaction: appending to it (on
+ * PostgreSQL that also notifies the replicas listening on {@link RevisionNotifications#CHANNEL})
+ * and reading it. Stateless.
  */
 public final class RevisionLog {
 
@@ -24,10 +24,12 @@ public final class RevisionLog {
   private RevisionLog() {}
 
   /** Appends one revision and returns its number, which is higher than every earlier one. */
-  public static long append(Connection c, String kind, String subject, String actor, String message, Instant at)
+  public static long append(
+      Connection c, String kind, String subject, String actor, String message, Instant at)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO revisions (kind, subject, actor, message, created_at) VALUES (?, ?, ?, ?, ?) RETURNING revision")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO revisions (kind, subject, actor, message, created_at) VALUES (?, ?, ?, ?, ?) RETURNING revision")) {
       ps.setString(1, kind);
       ps.setString(2, subject);
       ps.setString(3, actor);
@@ -60,7 +62,8 @@ public final class RevisionLog {
   }
 
   static Optional<RevisionEntry> find(Connection c, long revision) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM revisions WHERE revision = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT " + COLUMNS + " FROM revisions WHERE revision = ?")) {
       ps.setLong(1, revision);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(entry(rs)) : Optional.empty();
@@ -69,15 +72,20 @@ public final class RevisionLog {
   }
 
   /**
-   * The namespace's revisions, newest first: its creation and every revision that wrote one of
-   * its layers (publishes, and the completions and back-outs of change requests).
+   * The namespace's revisions, newest first: its creation and every revision that wrote one of its
+   * layers (publishes, and the completions and back-outs of change requests).
    */
-  static List<RevisionEntry> ofNamespace(Connection c, String namespace, int limit) throws SQLException {
+  static List<RevisionEntry> ofNamespace(Connection c, String namespace, int limit)
+      throws SQLException {
     List<RevisionEntry> entries = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM revisions"
-        + " WHERE (subject = ? AND kind = 'namespace')"
-        + " OR revision IN (SELECT revision FROM layer_versions WHERE namespace = ?)"
-        + " ORDER BY revision DESC LIMIT ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT "
+                + COLUMNS
+                + " FROM revisions"
+                + " WHERE (subject = ? AND kind = 'namespace')"
+                + " OR revision IN (SELECT revision FROM layer_versions WHERE namespace = ?)"
+                + " ORDER BY revision DESC LIMIT ?")) {
       ps.setString(1, namespace);
       ps.setString(2, namespace);
       ps.setInt(3, limit);
@@ -90,13 +98,17 @@ public final class RevisionLog {
     return entries;
   }
 
-  /** When each revision that created or moved an instance, created a namespace or changed a subscription was made. */
+  /**
+   * When each revision that created or moved an instance, created a namespace or changed a
+   * subscription was made.
+   */
   static Map<Long, Instant> assignmentTimes(Connection c) throws SQLException {
     Map<Long, Instant> times = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT revision, created_at FROM revisions WHERE revision IN ("
-            + "SELECT assignment_revision FROM instances UNION SELECT revision FROM namespaces"
-            + " UNION SELECT revision FROM subscriptions)");
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT revision, created_at FROM revisions WHERE revision IN ("
+                    + "SELECT assignment_revision FROM instances UNION SELECT revision FROM namespaces"
+                    + " UNION SELECT revision FROM subscriptions)");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         times.put(rs.getLong(1), Instant.parse(rs.getString(2)));
@@ -106,7 +118,12 @@ public final class RevisionLog {
   }
 
   private static RevisionEntry entry(ResultSet rs) throws SQLException {
-    return new RevisionEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+    return new RevisionEntry(
+        rs.getLong(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getString(5),
         Instant.parse(rs.getString(6)));
   }
 }

@@ -12,14 +12,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * On PostgreSQL, hears of every revision any replica commits ({@code LISTEN}), and runs a
- * callback at once, so that a publish through one replica is served by the others without
- * waiting for their next poll. The poll stays as the safety net: a notification lost while this
- * connection was down is caught up by it.
+ * On PostgreSQL, hears of every revision any replica commits ({@code LISTEN}), and runs a callback
+ * at once, so that a publish through one replica is served by the others without waiting for their
+ * next poll. The poll stays as the safety net: a notification lost while this connection was down
+ * is caught up by it.
  *
- * <p>One daemon thread with its own connection (outside the pools, which recycle connections
- * and would drop the {@code LISTEN}); it reconnects with a growing pause when the database goes
- * away, and runs the callback once after reconnecting for what it may have missed.
+ * <p>One daemon thread with its own connection (outside the pools, which recycle connections and
+ * would drop the {@code LISTEN}); it reconnects with a growing pause when the database goes away,
+ * and runs the callback once after reconnecting for what it may have missed.
  */
 public final class RevisionNotifications implements AutoCloseable {
 
@@ -43,10 +43,14 @@ public final class RevisionNotifications implements AutoCloseable {
     this.jdbcUrl = jdbcUrl;
     this.timeout = timeout;
     this.onRevision = onRevision;
-    this.thread = Thread.ofPlatform().daemon().name("holdfast-revision-listener").unstarted(this::run);
+    this.thread =
+        Thread.ofPlatform().daemon().name("holdfast-revision-listener").unstarted(this::run);
   }
 
-  /** Starts listening on the database behind {@code jdbcUrl}; {@code onRevision} must not block for long. */
+  /**
+   * Starts listening on the database behind {@code jdbcUrl}; {@code onRevision} must not block for
+   * long.
+   */
   public static RevisionNotifications start(String jdbcUrl, Duration timeout, Runnable onRevision) {
     RevisionNotifications notifications = new RevisionNotifications(jdbcUrl, timeout, onRevision);
     notifications.thread.start();
@@ -89,7 +93,8 @@ public final class RevisionNotifications implements AutoCloseable {
           return;
         }
         if (!failing) {
-          LOG.warn("not listening for revisions ({}); the poll carries on, retrying", e.getMessage());
+          LOG.warn(
+              "not listening for revisions ({}); the poll carries on, retrying", e.getMessage());
         }
         failing = true;
         try {

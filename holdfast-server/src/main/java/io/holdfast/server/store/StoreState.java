@@ -16,10 +16,10 @@ import java.util.Map;
  * @param revisionTimes publish time of every revision a document's revision can take: namespace
  *     creations, ring assignments, layer versions and subscription changes
  * @param subscriptions every subscription of every instance
- * @param ringLayers layers that rolling-out changes serve to the rings they have reached, in
- *     place of the matching {@code latestLayers}
- * @param ringSubscriptions subscriptions as rolling-out changes serve them to instances whose
- *     ring they have reached, in place of the stored ones of the same id
+ * @param ringLayers layers that rolling-out changes serve to the rings they have reached, in place
+ *     of the matching {@code latestLayers}
+ * @param ringSubscriptions subscriptions as rolling-out changes serve them to instances whose ring
+ *     they have reached, in place of the stored ones of the same id
  */
 public record StoreState(
     long revision,

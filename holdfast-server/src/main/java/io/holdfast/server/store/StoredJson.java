@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * JSON as the tables store it: layer contents, change edits, schemas and labels are text
- * columns. Text that does not parse is a corrupt row, reported as the {@link SQLException} the
- * store turns into "unavailable". Stateless (the mapper is only read).
+ * JSON as the tables store it: layer contents, change edits, schemas and labels are text columns.
+ * Text that does not parse is a corrupt row, reported as the {@link SQLException} the store turns
+ * into "unavailable". Stateless (the mapper is only read).
  */
 public final class StoredJson {
 

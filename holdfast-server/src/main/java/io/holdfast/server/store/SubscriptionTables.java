@@ -21,23 +21,31 @@ import java.util.List;
  */
 public final class SubscriptionTables {
 
-  private static final String SUBSCRIPTION_COLUMNS = "id, instance, application, quantity, overage, seat_model,"
-      + " status, valid_from, valid_until, plan, notes, revision, created_at, updated_at";
+  private static final String SUBSCRIPTION_COLUMNS =
+      "id, instance, application, quantity, overage, seat_model,"
+          + " status, valid_from, valid_until, plan, notes, revision, created_at, updated_at";
 
   private SubscriptionTables() {}
 
   public static List<Application> applications(Connection c, String name) throws SQLException {
     List<Application> applications = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT name, display_name, revision, created_at, updated_at FROM applications"
-            + (name == null ? "" : " WHERE name = ?") + " ORDER BY name")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT name, display_name, revision, created_at, updated_at FROM applications"
+                + (name == null ? "" : " WHERE name = ?")
+                + " ORDER BY name")) {
       if (name != null) {
         ps.setString(1, name);
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          applications.add(new Application(rs.getString(1), rs.getString(2), rs.getLong(3),
-              Instant.parse(rs.getString(4)), Instant.parse(rs.getString(5))));
+          applications.add(
+              new Application(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getLong(3),
+                  Instant.parse(rs.getString(4)),
+                  Instant.parse(rs.getString(5))));
         }
       }
     }
@@ -45,8 +53,9 @@ public final class SubscriptionTables {
   }
 
   static void insertApplication(Connection c, Application application) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO applications (name, display_name, revision, created_at, updated_at) VALUES (?, ?, ?, ?, ?)")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO applications (name, display_name, revision, created_at, updated_at) VALUES (?, ?, ?, ?, ?)")) {
       ps.setString(1, application.name());
       ps.setString(2, application.displayName());
       ps.setLong(3, application.revision());
@@ -57,8 +66,9 @@ public final class SubscriptionTables {
   }
 
   static void updateApplication(Connection c, Application application) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE applications SET display_name = ?, revision = ?, updated_at = ? WHERE name = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE applications SET display_name = ?, revision = ?, updated_at = ? WHERE name = ?")) {
       ps.setString(1, application.displayName());
       ps.setLong(2, application.revision());
       ps.setString(3, application.updatedAt().toString());
@@ -68,8 +78,10 @@ public final class SubscriptionTables {
   }
 
   /** Subscriptions matching {@code filter}, ordered by instance, application, start and id. */
-  public static List<Subscription> subscriptions(Connection c, SubscriptionFilter filter) throws SQLException {
-    StringBuilder sql = new StringBuilder("SELECT " + SUBSCRIPTION_COLUMNS + " FROM subscriptions WHERE 1 = 1");
+  public static List<Subscription> subscriptions(Connection c, SubscriptionFilter filter)
+      throws SQLException {
+    StringBuilder sql =
+        new StringBuilder("SELECT " + SUBSCRIPTION_COLUMNS + " FROM subscriptions WHERE 1 = 1");
     List<String> parameters = new ArrayList<>();
     if (filter.instance() != null) {
       sql.append(" AND instance = ?");
@@ -88,28 +100,44 @@ public final class SubscriptionTables {
   }
 
   public static List<Subscription> subscription(Connection c, String id) throws SQLException {
-    return select(c, "SELECT " + SUBSCRIPTION_COLUMNS + " FROM subscriptions WHERE id = ?", List.of(id));
+    return select(
+        c, "SELECT " + SUBSCRIPTION_COLUMNS + " FROM subscriptions WHERE id = ?", List.of(id));
   }
 
-  /** @throws ProblemException {@code APPLICATION_NOT_FOUND} */
+  /**
+   * @throws ProblemException {@code APPLICATION_NOT_FOUND}
+   */
   public static Application requireApplication(Connection c, String name) throws SQLException {
-    return applications(c, name).stream().findFirst().orElseThrow(() -> new ProblemException(
-        ProblemType.APPLICATION_NOT_FOUND, "application '" + name + "' does not exist"));
+    return applications(c, name).stream()
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new ProblemException(
+                    ProblemType.APPLICATION_NOT_FOUND,
+                    "application '" + name + "' does not exist"));
   }
 
   /** The subscriptions of the same instance and application, which it must not overlap. */
-  public static List<Subscription> siblings(Connection c, Subscription subscription) throws SQLException {
-    return subscriptions(c, new SubscriptionFilter(subscription.instance(), subscription.application(), null));
+  public static List<Subscription> siblings(Connection c, Subscription subscription)
+      throws SQLException {
+    return subscriptions(
+        c, new SubscriptionFilter(subscription.instance(), subscription.application(), null));
   }
 
   /** The subscriptions whose ids {@code idQuery} (a query without parameters) selects. */
   static List<Subscription> subscriptionsIn(Connection c, String idQuery) throws SQLException {
-    return select(c, "SELECT " + SUBSCRIPTION_COLUMNS + " FROM subscriptions WHERE id IN (" + idQuery + ")", List.of());
+    return select(
+        c,
+        "SELECT " + SUBSCRIPTION_COLUMNS + " FROM subscriptions WHERE id IN (" + idQuery + ")",
+        List.of());
   }
 
   public static void insertSubscription(Connection c, Subscription s) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO subscriptions (" + SUBSCRIPTION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO subscriptions ("
+                + SUBSCRIPTION_COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, s.id());
       ps.setString(2, s.instance());
       ps.setString(3, s.application());
@@ -129,9 +157,10 @@ public final class SubscriptionTables {
   }
 
   public static void updateSubscription(Connection c, Subscription s) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE subscriptions SET quantity = ?, overage = ?, status = ?, valid_until = ?, plan = ?, notes = ?,"
-            + " revision = ?, updated_at = ? WHERE id = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE subscriptions SET quantity = ?, overage = ?, status = ?, valid_until = ?, plan = ?, notes = ?,"
+                + " revision = ?, updated_at = ? WHERE id = ?")) {
       ps.setLong(1, s.quantity());
       ps.setLong(2, s.overage());
       ps.setString(3, s.status().wireName());
@@ -145,7 +174,8 @@ public final class SubscriptionTables {
     }
   }
 
-  private static List<Subscription> select(Connection c, String sql, List<String> parameters) throws SQLException {
+  private static List<Subscription> select(Connection c, String sql, List<String> parameters)
+      throws SQLException {
     List<Subscription> subscriptions = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < parameters.size(); i++) {
@@ -154,10 +184,22 @@ public final class SubscriptionTables {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           String until = rs.getString(9);
-          subscriptions.add(new Subscription(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-              rs.getLong(5), SeatModel.fromWire(rs.getString(6)), SubscriptionStatus.fromWire(rs.getString(7)),
-              Instant.parse(rs.getString(8)), until == null ? null : Instant.parse(until), rs.getString(10),
-              rs.getString(11), rs.getLong(12), Instant.parse(rs.getString(13)), Instant.parse(rs.getString(14))));
+          subscriptions.add(
+              new Subscription(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getLong(4),
+                  rs.getLong(5),
+                  SeatModel.fromWire(rs.getString(6)),
+                  SubscriptionStatus.fromWire(rs.getString(7)),
+                  Instant.parse(rs.getString(8)),
+                  until == null ? null : Instant.parse(until),
+                  rs.getString(10),
+                  rs.getString(11),
+                  rs.getLong(12),
+                  Instant.parse(rs.getString(13)),
+                  Instant.parse(rs.getString(14))));
         }
       }
     }

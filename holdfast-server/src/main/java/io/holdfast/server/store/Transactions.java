@@ -6,10 +6,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * The transaction discipline every JDBC store follows: reads on the reader
- * pool, writes in one transaction on the writer pool that commits completely or rolls back
- * completely. A failing database becomes {@link StoreUnavailableException}; a unique or check
- * constraint that a concurrent writer tripped becomes {@code ALREADY_EXISTS}. Thread-safe.
+ * The transaction discipline every JDBC store follows: reads on the reader pool, writes in one
+ * transaction on the writer pool that commits completely or rolls back completely. A failing
+ * database becomes {@link StoreUnavailableException}; a unique or check constraint that a
+ * concurrent writer tripped becomes {@code ALREADY_EXISTS}. Thread-safe.
  */
 public final class Transactions {
 
@@ -20,8 +20,8 @@ public final class Transactions {
   }
 
   /**
-   * The key of the advisory lock every PostgreSQL write transaction takes first: one lock for
-   * all writes of every replica, as SQLite has one writer. ("HOLDFAST" in ASCII, as a number.)
+   * The key of the advisory lock every PostgreSQL write transaction takes first: one lock for all
+   * writes of every replica, as SQLite has one writer. ("HOLDFAST" in ASCII, as a number.)
    */
   static final long WRITE_LOCK = 0x484F4C4446415354L;
 
@@ -42,8 +42,8 @@ public final class Transactions {
   /**
    * A read that must see one consistent state across several queries. SQLite's deferred read
    * transaction gives that by itself; PostgreSQL's default (READ COMMITTED) gives each statement
-   * its own view, so there the transaction is REPEATABLE READ: a snapshot built from layers of
-   * one moment and rollouts of the next could serve a lower revision than before.
+   * its own view, so there the transaction is REPEATABLE READ: a snapshot built from layers of one
+   * moment and rollouts of the next could serve a lower revision than before.
    */
   public <T> T readTransaction(SqlWork<T> work) {
     try (Connection c = database.reader().getConnection()) {
@@ -73,7 +73,8 @@ public final class Transactions {
       c.setAutoCommit(false);
       try {
         if (database.dialect() == Database.Dialect.POSTGRESQL) {
-          try (java.sql.PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+          try (java.sql.PreparedStatement lock =
+              c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
             lock.setLong(1, WRITE_LOCK);
             lock.execute();
           }
@@ -94,7 +95,10 @@ public final class Transactions {
     } catch (SQLException e) {
       if (isConstraintViolation(e)) {
         // The driver's message names tables and constraints: the log may have it, the client not.
-        throw new ProblemException(ProblemType.ALREADY_EXISTS, "a concurrent write created the same item; read it again", e);
+        throw new ProblemException(
+            ProblemType.ALREADY_EXISTS,
+            "a concurrent write created the same item; read it again",
+            e);
       }
       throw unavailable(e);
     }

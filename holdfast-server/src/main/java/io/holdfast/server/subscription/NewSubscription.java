@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * What a new subscription is made of, checked for shape by the caller; the store checks what
- * needs the database (that instance and application exist, that the period overlaps nothing).
+ * What a new subscription is made of, checked for shape by the caller; the store checks what needs
+ * the database (that instance and application exist, that the period overlaps nothing).
  *
  * @param validUntil exclusive end, or {@code null} for open-ended
  */

@@ -3,8 +3,8 @@ package io.holdfast.server.subscription;
 import java.util.Locale;
 
 /**
- * How seats of a subscription are counted. Only named seats exist today: a seat is held by one
- * user from their first login until it is released. Concurrent seats come later.
+ * How seats of a subscription are counted. Only named seats exist today: a seat is held by one user
+ * from their first login until it is released. Concurrent seats come later.
  */
 public enum SeatModel {
   NAMED;
@@ -23,6 +23,7 @@ public enum SeatModel {
         return model;
       }
     }
-    throw new IllegalArgumentException("seat model '" + value + "' is not supported; supported: named");
+    throw new IllegalArgumentException(
+        "seat model '" + value + "' is not supported; supported: named");
   }
 }

@@ -39,8 +39,21 @@ public record Subscription(
 
   /** This subscription as stored by the write that took {@code newRevision}. */
   public Subscription atRevision(long newRevision) {
-    return new Subscription(id, instance, application, quantity, overage, seatModel, status, validFrom, validUntil,
-        plan, notes, newRevision, createdAt, updatedAt);
+    return new Subscription(
+        id,
+        instance,
+        application,
+        quantity,
+        overage,
+        seatModel,
+        status,
+        validFrom,
+        validUntil,
+        plan,
+        notes,
+        newRevision,
+        createdAt,
+        updatedAt);
   }
 
   /** Whether {@code at} falls inside the period, whatever the status. */

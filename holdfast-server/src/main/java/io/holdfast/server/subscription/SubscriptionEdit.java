@@ -6,25 +6,30 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 
 /**
- * One subscription edit of a change: a new subscription ({@code create}) or a change to an
- * existing one ({@code change}), never both. It reaches its instance when the change reaches the
- * instance's ring, and becomes the stored subscription when the change completes.
+ * One subscription edit of a change: a new subscription ({@code create}) or a change to an existing
+ * one ({@code change}), never both. It reaches its instance when the change reaches the instance's
+ * ring, and becomes the stored subscription when the change completes.
  *
- * @param subscriptionId the subscription changed, or the id the new one will have; {@code null}
- *     in a request to create one (the store assigns it)
+ * @param subscriptionId the subscription changed, or the id the new one will have; {@code null} in
+ *     a request to create one (the store assigns it)
  * @param instance the instance whose {@code subscriptions} document it alters; filled in by the
  *     store for a change
- * @param baseRevision the subscription's revision the change was written against (0 for a new
- *     one); {@code null} in a request means "as it is now"
+ * @param baseRevision the subscription's revision the change was written against (0 for a new one);
+ *     {@code null} in a request means "as it is now"
  */
 public record SubscriptionEdit(
-    String subscriptionId, String instance, NewSubscription create, SubscriptionChange change, Long baseRevision) {
+    String subscriptionId,
+    String instance,
+    NewSubscription create,
+    SubscriptionChange change,
+    Long baseRevision) {
 
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
   public SubscriptionEdit {
     if ((create == null) == (change == null)) {
-      throw new IllegalArgumentException("a subscription edit either creates or changes a subscription");
+      throw new IllegalArgumentException(
+          "a subscription edit either creates or changes a subscription");
     }
     if (change != null && subscriptionId == null) {
       throw new IllegalArgumentException("a subscription change names the subscription");
@@ -42,9 +47,21 @@ public record SubscriptionEdit(
   /** {@code current} (null for a new subscription) as this edit makes it, at {@code revision}. */
   public Subscription applyTo(Subscription current, long revision, Instant at) {
     if (create != null) {
-      return new Subscription(subscriptionId, create.instance(), create.application(), create.quantity(),
-          create.overage(), create.seatModel(), SubscriptionStatus.ACTIVE, create.validFrom(), create.validUntil(),
-          create.plan(), create.notes(), revision, at, at);
+      return new Subscription(
+          subscriptionId,
+          create.instance(),
+          create.application(),
+          create.quantity(),
+          create.overage(),
+          create.seatModel(),
+          SubscriptionStatus.ACTIVE,
+          create.validFrom(),
+          create.validUntil(),
+          create.plan(),
+          create.notes(),
+          revision,
+          at,
+          at);
     }
     return change.applyTo(current, revision, at);
   }
@@ -86,23 +103,32 @@ public record SubscriptionEdit(
   }
 
   /** Reads back what {@link #body()} stored. */
-  public static SubscriptionEdit fromBody(String id, String instance, boolean creates, JsonNode body, long baseRevision) {
+  public static SubscriptionEdit fromBody(
+      String id, String instance, boolean creates, JsonNode body, long baseRevision) {
     if (creates) {
-      NewSubscription create = new NewSubscription(instance, body.get("application").asText(),
-          body.get("quantity").asLong(), body.get("overage").asLong(), SeatModel.fromWire(body.get("seatModel").asText()),
-          Instant.parse(body.get("validFrom").asText()), instant(body.get("validUntil")), body.get("plan").asText(),
-          body.get("notes").asText());
+      NewSubscription create =
+          new NewSubscription(
+              instance,
+              body.get("application").asText(),
+              body.get("quantity").asLong(),
+              body.get("overage").asLong(),
+              SeatModel.fromWire(body.get("seatModel").asText()),
+              Instant.parse(body.get("validFrom").asText()),
+              instant(body.get("validUntil")),
+              body.get("plan").asText(),
+              body.get("notes").asText());
       return new SubscriptionEdit(id, instance, create, null, baseRevision);
     }
-    SubscriptionChange change = new SubscriptionChange(
-        body.has("quantity") ? body.get("quantity").asLong() : null,
-        body.has("overage") ? body.get("overage").asLong() : null,
-        instant(body.get("validUntil")),
-        body.has("validUntil") && body.get("validUntil").isNull(),
-        body.has("plan") ? body.get("plan").asText() : null,
-        body.has("notes") ? body.get("notes").asText() : null,
-        body.has("status") ? SubscriptionStatus.fromWire(body.get("status").asText()) : null,
-        body.has("force") ? body.get("force").asText() : null);
+    SubscriptionChange change =
+        new SubscriptionChange(
+            body.has("quantity") ? body.get("quantity").asLong() : null,
+            body.has("overage") ? body.get("overage").asLong() : null,
+            instant(body.get("validUntil")),
+            body.has("validUntil") && body.get("validUntil").isNull(),
+            body.has("plan") ? body.get("plan").asText() : null,
+            body.has("notes") ? body.get("notes").asText() : null,
+            body.has("status") ? SubscriptionStatus.fromWire(body.get("status").asText()) : null,
+            body.has("force") ? body.get("force").asText() : null);
     return new SubscriptionEdit(id, instance, null, change, baseRevision);
   }
 

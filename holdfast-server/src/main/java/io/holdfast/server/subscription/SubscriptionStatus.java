@@ -25,6 +25,7 @@ public enum SubscriptionStatus {
         return status;
       }
     }
-    throw new IllegalArgumentException("status '" + value + "' is not one of active, suspended, cancelled");
+    throw new IllegalArgumentException(
+        "status '" + value + "' is not one of active, suspended, cancelled");
   }
 }

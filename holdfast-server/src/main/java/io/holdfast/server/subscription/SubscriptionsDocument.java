@@ -10,16 +10,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The content of an instance's reserved {@code subscriptions} document, the contract with the
- * SDK's seat checker:
+ * The content of an instance's reserved {@code subscriptions} document, the contract with the SDK's
+ * seat checker:
  *
  * <pre>{"applications": {"crm": [{"id": "…", "quantity": 25, "overage": 0, "seatModel": "named",
- *   "status": "active", "validFrom": "2026-01-01T00:00:00Z", "validUntil": null, "plan": "enterprise"}]}}</pre>
+ *   "status": "active", "validFrom": "2026-01-01T00:00:00Z", "validUntil": null, "plan": "enterprise"}]}}
+ * </pre>
  *
- * <p>Every subscription of the instance is listed, whatever its status and period, sorted by
- * {@code validFrom} (then id), so that the client picks the one in force by its own clock and
- * sees suspensions and cancellations. Notes are for operators and are left out. Built only from
- * stored values, so every replica builds the same bytes. Stateless.
+ * <p>Every subscription of the instance is listed, whatever its status and period, sorted by {@code
+ * validFrom} (then id), so that the client picks the one in force by its own clock and sees
+ * suspensions and cancellations. Notes are for operators and are left out. Built only from stored
+ * values, so every replica builds the same bytes. Stateless.
  */
 public final class SubscriptionsDocument {
 
@@ -36,7 +37,9 @@ public final class SubscriptionsDocument {
   public static ObjectNode content(List<Subscription> subscriptions) {
     Map<String, List<Subscription>> byApplication = new TreeMap<>();
     for (Subscription subscription : subscriptions) {
-      byApplication.computeIfAbsent(subscription.application(), a -> new ArrayList<>()).add(subscription);
+      byApplication
+          .computeIfAbsent(subscription.application(), a -> new ArrayList<>())
+          .add(subscription);
     }
     ObjectNode content = JSON.objectNode();
     ObjectNode applications = content.putObject("applications");

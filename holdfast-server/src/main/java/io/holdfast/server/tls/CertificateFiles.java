@@ -28,8 +28,8 @@ import javax.net.ssl.SSLContext;
 /**
  * One reading of the replica's PEM files ({@code tls-cert}, {@code tls-key}, {@code tls-client-ca})
  * and the Helidon {@link Tls} made from them. Every failure is a {@link ConfigException} that names
- * the setting, the file and what is wrong, never a stack trace: at start it stops the replica,
- * on reload it is logged in one line and the loaded certificate stays ({@link ReplicaTls}).
+ * the setting, the file and what is wrong, never a stack trace: at start it stops the replica, on
+ * reload it is logged in one line and the loaded certificate stays ({@link ReplicaTls}).
  *
  * <p>TLS 1.2 and 1.3 only; on 1.2 only forward-secret AEAD suites (ECDHE with AES-GCM or
  * ChaCha20-Poly1305), so no CBC, RSA key exchange or SHA-1 MAC is ever negotiated.
@@ -37,18 +37,25 @@ import javax.net.ssl.SSLContext;
 final class CertificateFiles {
 
   static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
-  private static final List<String> MODERN_SUITES = List.of(
-      "TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256",
-      "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-      "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+  private static final List<String> MODERN_SUITES =
+      List.of(
+          "TLS_AES_256_GCM_SHA384",
+          "TLS_AES_128_GCM_SHA256",
+          "TLS_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
   private final TlsSettings settings;
   private final byte[] certificate;
   private final byte[] privateKey;
   private final byte[] clientCa;
 
-  private CertificateFiles(TlsSettings settings, byte[] certificate, byte[] privateKey, byte[] clientCa) {
+  private CertificateFiles(
+      TlsSettings settings, byte[] certificate, byte[] privateKey, byte[] clientCa) {
     this.settings = settings;
     this.certificate = certificate;
     this.privateKey = privateKey;
@@ -57,14 +64,18 @@ final class CertificateFiles {
 
   /** Reads the files' bytes. */
   static CertificateFiles read(TlsSettings settings) {
-    return new CertificateFiles(settings, bytes("tls-cert", settings.certificate()),
+    return new CertificateFiles(
+        settings,
+        bytes("tls-cert", settings.certificate()),
         bytes("tls-key", settings.privateKey()),
         settings.clientCa() == null ? new byte[0] : bytes("tls-client-ca", settings.clientCa()));
   }
 
   /** The same bytes read before: nothing changed on disk. */
   boolean sameAs(CertificateFiles other) {
-    return other != null && Arrays.equals(certificate, other.certificate) && Arrays.equals(privateKey, other.privateKey)
+    return other != null
+        && Arrays.equals(certificate, other.certificate)
+        && Arrays.equals(privateKey, other.privateKey)
         && Arrays.equals(clientCa, other.clientCa);
   }
 
@@ -85,67 +96,97 @@ final class CertificateFiles {
   Loaded parse() {
     Keys keys;
     try {
-      keys = Keys.builder().pem(pem -> pem
-          .key(Resource.create(settings.privateKey().toString(), privateKey))
-          .certChain(Resource.create(settings.certificate().toString(), certificate))).build();
+      keys =
+          Keys.builder()
+              .pem(
+                  pem ->
+                      pem.key(Resource.create(settings.privateKey().toString(), privateKey))
+                          .certChain(
+                              Resource.create(settings.certificate().toString(), certificate)))
+              .build();
     } catch (RuntimeException e) {
-      throw new ConfigException("tls-cert " + settings.certificate() + " and tls-key " + settings.privateKey()
-          + " must be a PEM certificate chain and an unencrypted PEM private key: " + reason(e), e);
+      throw new ConfigException(
+          "tls-cert "
+              + settings.certificate()
+              + " and tls-key "
+              + settings.privateKey()
+              + " must be a PEM certificate chain and an unencrypted PEM private key: "
+              + reason(e),
+          e);
     }
     List<X509Certificate> chain = keys.certChain();
     if (chain.isEmpty()) {
       throw new ConfigException("tls-cert " + settings.certificate() + " holds no PEM certificate");
     }
-    PrivateKey key = keys.privateKey().orElseThrow(() -> new ConfigException("tls-key " + settings.privateKey()
-        + " holds no PEM private key"));
+    PrivateKey key =
+        keys.privateKey()
+            .orElseThrow(
+                () ->
+                    new ConfigException(
+                        "tls-key " + settings.privateKey() + " holds no PEM private key"));
     requireMatch(key, chain.get(0));
     List<X509Certificate> authorities = List.of();
     if (settings.clientCa() != null) {
       try {
-        authorities = Keys.builder().pem(pem -> pem.certificates(Resource.create(settings.clientCa().toString(), clientCa)))
-            .build().certs();
+        authorities =
+            Keys.builder()
+                .pem(
+                    pem ->
+                        pem.certificates(Resource.create(settings.clientCa().toString(), clientCa)))
+                .build()
+                .certs();
       } catch (RuntimeException e) {
-        throw new ConfigException("tls-client-ca " + settings.clientCa() + " must be a PEM certificate bundle: "
-            + reason(e), e);
+        throw new ConfigException(
+            "tls-client-ca "
+                + settings.clientCa()
+                + " must be a PEM certificate bundle: "
+                + reason(e),
+            e);
       }
       if (authorities.isEmpty()) {
-        throw new ConfigException("tls-client-ca " + settings.clientCa() + " holds no PEM certificate");
+        throw new ConfigException(
+            "tls-client-ca " + settings.clientCa() + " holds no PEM certificate");
       }
     }
-    var builder = Tls.builder()
-        .privateKey(key)
-        .privateKeyCertChain(chain)
-        .enabledProtocols(PROTOCOLS)
-        .enabledCipherSuites(modernSuites());
+    var builder =
+        Tls.builder()
+            .privateKey(key)
+            .privateKeyCertChain(chain)
+            .enabledProtocols(PROTOCOLS)
+            .enabledCipherSuites(modernSuites());
     if (!authorities.isEmpty()) {
       builder.trust(authorities).clientAuth(TlsClientAuth.REQUIRED);
     }
     try {
       return new Loaded(builder.build(), chain.get(0));
     } catch (RuntimeException e) {
-      throw new ConfigException("tls-cert " + settings.certificate() + " cannot be used: " + reason(e), e);
+      throw new ConfigException(
+          "tls-cert " + settings.certificate() + " cannot be used: " + reason(e), e);
     }
   }
 
   /** A {@link Tls} and the certificate it presents. */
   record Loaded(Tls tls, X509Certificate certificate) {
     String describe() {
-      return certificate.getSubjectX500Principal().getName() + ", valid until " + certificate.getNotAfter().toInstant();
+      return certificate.getSubjectX500Principal().getName()
+          + ", valid until "
+          + certificate.getNotAfter().toInstant();
     }
   }
 
   /**
-   * A key that is not the certificate's would load and then fail every handshake; a rotation
-   * that wrote the new certificate but not yet its key must be refused, not served.
+   * A key that is not the certificate's would load and then fail every handshake; a rotation that
+   * wrote the new certificate but not yet its key must be refused, not served.
    */
   private void requireMatch(PrivateKey key, X509Certificate certificate) {
-    String algorithm = switch (key.getAlgorithm()) {
-      case "RSA" -> "SHA256withRSA";
-      case "EC" -> "SHA256withECDSA";
-      case "Ed25519", "EdDSA" -> "Ed25519";
-      case "Ed448" -> "Ed448";
-      default -> null;
-    };
+    String algorithm =
+        switch (key.getAlgorithm()) {
+          case "RSA" -> "SHA256withRSA";
+          case "EC" -> "SHA256withECDSA";
+          case "Ed25519", "EdDSA" -> "Ed25519";
+          case "Ed448" -> "Ed448";
+          default -> null;
+        };
     if (algorithm == null) {
       return;
     }
@@ -165,14 +206,23 @@ final class CertificateFiles {
     } catch (GeneralSecurityException | RuntimeException e) {
       // A key of another type than the certificate's lands here too.
     }
-    throw new ConfigException("tls-key " + settings.privateKey() + " is not the private key of the certificate in tls-cert "
-        + settings.certificate() + " (" + certificate.getSubjectX500Principal().getName() + ")");
+    throw new ConfigException(
+        "tls-key "
+            + settings.privateKey()
+            + " is not the private key of the certificate in tls-cert "
+            + settings.certificate()
+            + " ("
+            + certificate.getSubjectX500Principal().getName()
+            + ")");
   }
 
   private static List<String> modernSuites() {
     try {
-      Set<String> supported = Set.of(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
-      return MODERN_SUITES.stream().filter(supported::contains).collect(Collectors.toUnmodifiableList());
+      Set<String> supported =
+          Set.of(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
+      return MODERN_SUITES.stream()
+          .filter(supported::contains)
+          .collect(Collectors.toUnmodifiableList());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -195,7 +245,8 @@ final class CertificateFiles {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    String message =
+        root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     return root == e ? message : e.getMessage() + " (" + message + ")";
   }
 }

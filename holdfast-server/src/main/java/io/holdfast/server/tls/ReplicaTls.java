@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The replica's certificate, and its renewal without a restart.
  *
- * <p>Certificates from ACME or cert-manager are replaced every few weeks, by writing new files
- * in place. A timer compares the files' bytes with those last seen ({@link #check()}); when they
+ * <p>Certificates from ACME or cert-manager are replaced every few weeks, by writing new files in
+ * place. A timer compares the files' bytes with those last seen ({@link #check()}); when they
  * changed and the new files make a usable certificate (a chain, its own key, a readable client CA
  * bundle), the listeners take it for new handshakes (Helidon's {@code WebServer.reloadTls}); open
  * connections keep theirs. When they do not (a half-written rotation, a key that is not the
@@ -36,9 +36,11 @@ public final class ReplicaTls implements AutoCloseable {
   private final LongAdder reloads = new LongAdder();
   private final LongAdder refusals = new LongAdder();
   private volatile CertificateFiles.Loaded current;
+
   /** The bytes last compared, good or bad, so that a bad change is reported once. */
   private CertificateFiles lastSeen;
-  private Consumer<Tls> listeners = tls -> { };
+
+  private Consumer<Tls> listeners = tls -> {};
   private ScheduledExecutorService timer;
 
   private ReplicaTls(TlsSettings settings) {
@@ -57,8 +59,13 @@ public final class ReplicaTls implements AutoCloseable {
       tls.current = files.parse();
       tls.lastSeen = files;
       warnIfNotValidNow(tls.current);
-      LOG.info("TLS on every port with {} ({}){}", settings.certificate(), tls.current.describe(),
-          settings.clientCa() == null ? "" : "; clients must present a certificate signed by " + settings.clientCa());
+      LOG.info(
+          "TLS on every port with {} ({}){}",
+          settings.certificate(),
+          tls.current.describe(),
+          settings.clientCa() == null
+              ? ""
+              : "; clients must present a certificate signed by " + settings.clientCa());
     }
     return tls;
   }
@@ -86,11 +93,13 @@ public final class ReplicaTls implements AutoCloseable {
     try {
       listeners = reload;
       if (timer == null) {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-          Thread t = new Thread(r, "holdfast-tls-reload");
-          t.setDaemon(true);
-          return t;
-        });
+        timer =
+            Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, "holdfast-tls-reload");
+                  t.setDaemon(true);
+                  return t;
+                });
         long every = settings.reloadInterval().toMillis();
         timer.scheduleWithFixedDelay(this::checkFenced, every, every, TimeUnit.MILLISECONDS);
       }
@@ -145,7 +154,11 @@ public final class ReplicaTls implements AutoCloseable {
       }
       reloads.increment();
       warnIfNotValidNow(loaded);
-      LOG.info("TLS certificate reloaded from {} (files {}): {}", settings.certificate(), files.digest(), loaded.describe());
+      LOG.info(
+          "TLS certificate reloaded from {} (files {}): {}",
+          settings.certificate(),
+          files.digest(),
+          loaded.describe());
       return true;
     } finally {
       lock.unlock();
@@ -165,7 +178,9 @@ public final class ReplicaTls implements AutoCloseable {
   private void refuse(ConfigException e) {
     refusals.increment();
     CertificateFiles.Loaded kept = current;
-    LOG.warn("TLS certificate files changed but cannot be used ({}); still serving {}", e.getMessage(),
+    LOG.warn(
+        "TLS certificate files changed but cannot be used ({}); still serving {}",
+        e.getMessage(),
         kept == null ? "nothing" : kept.describe());
   }
 
@@ -174,17 +189,22 @@ public final class ReplicaTls implements AutoCloseable {
       check();
     } catch (RuntimeException e) {
       refusals.increment();
-      LOG.error("TLS certificate check failed; the loaded certificate stays, checking again in {}",
-          settings.reloadInterval(), e);
+      LOG.error(
+          "TLS certificate check failed; the loaded certificate stays, checking again in {}",
+          settings.reloadInterval(),
+          e);
     }
   }
 
-  /** An expired or not-yet-valid certificate is served (clients decide), but the operator is told. */
+  /**
+   * An expired or not-yet-valid certificate is served (clients decide), but the operator is told.
+   */
   private static void warnIfNotValidNow(CertificateFiles.Loaded loaded) {
     try {
       loaded.certificate().checkValidity();
     } catch (java.security.cert.CertificateException e) {
-      LOG.warn("the TLS certificate {} is not valid now: clients will refuse it", loaded.describe());
+      LOG.warn(
+          "the TLS certificate {} is not valid now: clients will refuse it", loaded.describe());
     }
   }
 

@@ -3,15 +3,21 @@ package io.holdfast.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
-/** A JDBC URL shown anywhere keeps its database and user and loses its password, in every form it takes. */
+/**
+ * A JDBC URL shown anywhere keeps its database and user and loses its password, in every form it
+ * takes.
+ */
 class JdbcUrlsTest {
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       jdbc:postgresql://db:5432/holdfast?user=hf&password=s3cret                | jdbc:postgresql://db:5432/holdfast?user=hf&password=***
       jdbc:postgresql://db/holdfast?password=s3cret&user=hf                     | jdbc:postgresql://db/holdfast?password=***&user=hf
       jdbc:postgresql://db/holdfast?user=hf&PASSWORD=s3cret&ssl=true            | jdbc:postgresql://db/holdfast?user=hf&PASSWORD=***&ssl=true
@@ -28,10 +34,11 @@ class JdbcUrlsTest {
 
   @Test
   void serverConfigText_showsNeitherTheAdminTokenNorTheDatabasePassword() {
-    ServerConfig config = ServerConfig.builder(Path.of("data"))
-        .adminToken("hfa_do-not-print-this-token")
-        .jdbcUrl("jdbc:postgresql://hf:userinfo-secret@db/holdfast?password=query-secret")
-        .build();
+    ServerConfig config =
+        ServerConfig.builder(Path.of("data"))
+            .adminToken("hfa_do-not-print-this-token")
+            .jdbcUrl("jdbc:postgresql://hf:userinfo-secret@db/holdfast?password=query-secret")
+            .build();
 
     assertThat(config.toString())
         .contains("jdbcUrl=jdbc:postgresql://hf:***@db/holdfast?password=***")

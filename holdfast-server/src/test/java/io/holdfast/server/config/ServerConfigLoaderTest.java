@@ -18,8 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ServerConfigLoaderTest {
 
-  @TempDir
-  Path directory;
+  @TempDir Path directory;
 
   private Path file(String... lines) throws IOException {
     Path file = directory.resolve("holdfast.properties");
@@ -43,7 +42,8 @@ class ServerConfigLoaderTest {
   void defaults_deriveTheJdbcUrlAndSigningKeyFromTheDataDirectory() {
     Path data = directory.resolve("data");
 
-    ServerConfig config = ServerConfigLoader.load(null, Map.of("HOLDFAST_DATA_DIR", data.toString()), Map.of());
+    ServerConfig config =
+        ServerConfigLoader.load(null, Map.of("HOLDFAST_DATA_DIR", data.toString()), Map.of());
 
     Path absolute = data.toAbsolutePath().normalize();
     assertThat(config.dataDirectory()).isEqualTo(absolute);
@@ -63,7 +63,8 @@ class ServerConfigLoaderTest {
   void withoutAnySource_theDataDirectoryIsHoldfastDataInTheWorkingDirectory() {
     ServerConfig config = ServerConfigLoader.load(null, Map.of(), Map.of());
 
-    assertThat(config.dataDirectory()).isEqualTo(Path.of("holdfast-data").toAbsolutePath().normalize());
+    assertThat(config.dataDirectory())
+        .isEqualTo(Path.of("holdfast-data").toAbsolutePath().normalize());
     assertThat(config.dataDirectory()).isAbsolute();
   }
 
@@ -72,12 +73,16 @@ class ServerConfigLoaderTest {
     ServerConfig config = ServerConfigLoader.load(null, Map.of(), flag("data-dir", "a/./b/../c"));
 
     assertThat(config.dataDirectory()).isEqualTo(Path.of("a/c").toAbsolutePath());
-    assertThat(config.jdbcUrl()).isEqualTo("jdbc:sqlite:" + Path.of("a/c").toAbsolutePath().resolve("holdfast.db"));
+    assertThat(config.jdbcUrl())
+        .isEqualTo("jdbc:sqlite:" + Path.of("a/c").toAbsolutePath().resolve("holdfast.db"));
   }
 
   @Test
   void explicitJdbcUrlAndSigningKey_replaceTheDerivedOnes() {
-    ServerConfig config = load(Map.of("jdbc-url", "jdbc:sqlite:/srv/shared.db", "signing-key", "/etc/holdfast/key.pem"));
+    ServerConfig config =
+        load(
+            Map.of(
+                "jdbc-url", "jdbc:sqlite:/srv/shared.db", "signing-key", "/etc/holdfast/key.pem"));
 
     assertThat(config.jdbcUrl()).isEqualTo("jdbc:sqlite:/srv/shared.db");
     assertThat(config.signingKey()).isEqualTo(Path.of("/etc/holdfast/key.pem"));
@@ -87,40 +92,52 @@ class ServerConfigLoaderTest {
 
   @Test
   void precedence_fileThenEnvironmentThenFlags() throws IOException {
-    Path file = file(
-        "host = file-host",
-        "port = 1111",
-        "max-depth = 10",
-        "data-dir = " + directory.resolve("from-file"),
-        "store-timeout = 7s");
-    Map<String, String> environment = Map.of(
-        "HOLDFAST_HOST", "env-host",
-        "HOLDFAST_PORT", "2222",
-        "HOLDFAST_DATA_DIR", directory.resolve("from-env").toString());
+    Path file =
+        file(
+            "host = file-host",
+            "port = 1111",
+            "max-depth = 10",
+            "data-dir = " + directory.resolve("from-file"),
+            "store-timeout = 7s");
+    Map<String, String> environment =
+        Map.of(
+            "HOLDFAST_HOST", "env-host",
+            "HOLDFAST_PORT", "2222",
+            "HOLDFAST_DATA_DIR", directory.resolve("from-env").toString());
     Map<String, String> flags = Map.of("port", "3333");
 
     ServerConfig config = ServerConfigLoader.load(file, environment, flags);
 
     assertThat(config.port()).as("a flag beats the environment and the file").isEqualTo(3333);
     assertThat(config.host()).as("the environment beats the file").isEqualTo("env-host");
-    assertThat(config.dataDirectory()).isEqualTo(directory.resolve("from-env").toAbsolutePath().normalize());
-    assertThat(config.jdbcUrl()).as("derived from the winning data directory")
-        .isEqualTo("jdbc:sqlite:" + directory.resolve("from-env").toAbsolutePath().normalize().resolve("holdfast.db"));
+    assertThat(config.dataDirectory())
+        .isEqualTo(directory.resolve("from-env").toAbsolutePath().normalize());
+    assertThat(config.jdbcUrl())
+        .as("derived from the winning data directory")
+        .isEqualTo(
+            "jdbc:sqlite:"
+                + directory
+                    .resolve("from-env")
+                    .toAbsolutePath()
+                    .normalize()
+                    .resolve("holdfast.db"));
     assertThat(config.maxDepth()).as("the file fills in what nothing else sets").isEqualTo(10);
     assertThat(config.storeTimeout()).isEqualTo(Duration.ofSeconds(7));
   }
 
   @Test
   void environmentNames_areUpperCaseWithUnderscores_andOthersAreIgnored() {
-    Map<String, String> environment = Map.of(
-        "HOLDFAST_MAX_BODY_BYTES", "2048",
-        "HOLDFAST_REFRESH_INTERVAL", "1s",
-        "HOLDFAST_ADMIN_TOKEN", "0123456789abcdef",
-        "HOLDFAST_BOGUS", "ignored",
-        "holdfast_port", "1",
-        "PATH", "/usr/bin");
+    Map<String, String> environment =
+        Map.of(
+            "HOLDFAST_MAX_BODY_BYTES", "2048",
+            "HOLDFAST_REFRESH_INTERVAL", "1s",
+            "HOLDFAST_ADMIN_TOKEN", "0123456789abcdef",
+            "HOLDFAST_BOGUS", "ignored",
+            "holdfast_port", "1",
+            "PATH", "/usr/bin");
 
-    ServerConfig config = ServerConfigLoader.load(null, environment, flag("data-dir", directory.toString()));
+    ServerConfig config =
+        ServerConfigLoader.load(null, environment, flag("data-dir", directory.toString()));
 
     assertThat(config.maxBodyBytes()).isEqualTo(2048);
     assertThat(config.refreshInterval()).isEqualTo(Duration.ofSeconds(1));
@@ -132,7 +149,9 @@ class ServerConfigLoaderTest {
   void blankEnvironmentValue_doesNotOverrideTheFile() throws IOException {
     Path file = file("port = 1111");
 
-    ServerConfig config = ServerConfigLoader.load(file, Map.of("HOLDFAST_PORT", "  "), Map.of("data-dir", directory.toString()));
+    ServerConfig config =
+        ServerConfigLoader.load(
+            file, Map.of("HOLDFAST_PORT", "  "), Map.of("data-dir", directory.toString()));
 
     assertThat(config.port()).isEqualTo(1111);
   }
@@ -207,16 +226,18 @@ class ServerConfigLoaderTest {
 
   @ParameterizedTest
   @CsvSource({
-      "250ms, PT0.25S",
-      "5s, PT5S",
-      "2m, PT2M",
-      "1h, PT1H",
-      "1d, PT24H",
-      "PT5S, PT5S",
-      "pt1m30s, PT1M30S",
-      "' 7S ', PT7S"})
+    "250ms, PT0.25S",
+    "5s, PT5S",
+    "2m, PT2M",
+    "1h, PT1H",
+    "1d, PT24H",
+    "PT5S, PT5S",
+    "pt1m30s, PT1M30S",
+    "' 7S ', PT7S"
+  })
   void durations_acceptUnitsAndIso8601(String text, String expected) {
-    assertThat(ServerConfigLoader.duration("store-timeout", text)).isEqualTo(Duration.parse(expected));
+    assertThat(ServerConfigLoader.duration("store-timeout", text))
+        .isEqualTo(Duration.parse(expected));
   }
 
   @ParameterizedTest
@@ -224,7 +245,10 @@ class ServerConfigLoaderTest {
   void malformedDuration_isRejectedNamingTheKeyAndQuotingTheValue(String text) {
     assertThatThrownBy(() -> load(flag("refresh-interval", text)))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("refresh-interval must be a duration such as 250ms, 5s, 2m or PT5S, was '" + text.strip() + "'");
+        .hasMessage(
+            "refresh-interval must be a duration such as 250ms, 5s, 2m or PT5S, was '"
+                + text.strip()
+                + "'");
   }
 
   @Test
@@ -236,10 +260,11 @@ class ServerConfigLoaderTest {
 
   @ParameterizedTest
   @CsvSource({
-      "store-timeout, 999999999999999d",
-      "store-timeout, 99999999999999d",
-      "refresh-interval, 9999999999999999h",
-      "store-timeout, PT9999999999999H"})
+    "store-timeout, 999999999999999d",
+    "store-timeout, 99999999999999d",
+    "refresh-interval, 9999999999999999h",
+    "store-timeout, PT9999999999999H"
+  })
   void durationTooLargeToRepresent_isAConfigExceptionNamingTheKeyAndValue(String key, String text) {
     assertThatThrownBy(() -> load(flag(key, text)))
         .isInstanceOf(ConfigException.class)
@@ -266,7 +291,8 @@ class ServerConfigLoaderTest {
     assertThatThrownBy(() -> load(flag("store-timeout", "99ms")))
         .isInstanceOf(ConfigException.class)
         .hasMessage("store-timeout must be at least 100ms, was PT0.099S");
-    assertThat(load(flag("store-timeout", "100ms")).storeTimeout()).isEqualTo(Duration.ofMillis(100));
+    assertThat(load(flag("store-timeout", "100ms")).storeTimeout())
+        .isEqualTo(Duration.ofMillis(100));
   }
 
   @ParameterizedTest
@@ -302,8 +328,11 @@ class ServerConfigLoaderTest {
 
   @Test
   void maxWatchers_isReadFromTheEnvironment() {
-    ServerConfig config = ServerConfigLoader.load(null,
-        Map.of("HOLDFAST_DATA_DIR", directory.toString(), "HOLDFAST_MAX_WATCHERS", "1"), Map.of());
+    ServerConfig config =
+        ServerConfigLoader.load(
+            null,
+            Map.of("HOLDFAST_DATA_DIR", directory.toString(), "HOLDFAST_MAX_WATCHERS", "1"),
+            Map.of());
 
     assertThat(config.maxWatchers()).isEqualTo(1);
   }
@@ -332,11 +361,25 @@ class ServerConfigLoaderTest {
     assertThat(load(Map.of()).tls()).isEqualTo(TlsSettings.NONE);
     assertThat(load(Map.of()).tls().enabled()).isFalse();
 
-    ServerConfig config = load(Map.of("tls-cert", "/etc/holdfast/tls.crt", "tls-key", "/etc/holdfast/tls.key",
-        "tls-client-ca", "/etc/holdfast/clients.pem", "tls-reload-interval", "30s"));
+    ServerConfig config =
+        load(
+            Map.of(
+                "tls-cert",
+                "/etc/holdfast/tls.crt",
+                "tls-key",
+                "/etc/holdfast/tls.key",
+                "tls-client-ca",
+                "/etc/holdfast/clients.pem",
+                "tls-reload-interval",
+                "30s"));
 
-    assertThat(config.tls()).isEqualTo(new TlsSettings(Path.of("/etc/holdfast/tls.crt"), Path.of("/etc/holdfast/tls.key"),
-        Path.of("/etc/holdfast/clients.pem"), java.time.Duration.ofSeconds(30)));
+    assertThat(config.tls())
+        .isEqualTo(
+            new TlsSettings(
+                Path.of("/etc/holdfast/tls.crt"),
+                Path.of("/etc/holdfast/tls.key"),
+                Path.of("/etc/holdfast/clients.pem"),
+                java.time.Duration.ofSeconds(30)));
     assertThat(config.tls().enabled()).isTrue();
   }
 
@@ -346,8 +389,11 @@ class ServerConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage("tls-cert and tls-key go together: tls-cert is set but tls-key is not");
     assertThatThrownBy(() -> load(Map.of("tls-cert", " ", "tls-key", "/k")))
-        .isInstanceOf(ConfigException.class).hasMessage("tls-cert must name a file, was empty");
-    assertThatThrownBy(() -> load(Map.of("tls-cert", "/c", "tls-key", "/k", "tls-reload-interval", "10ms")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("tls-reload-interval must be between 100ms and 1h");
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("tls-cert must name a file, was empty");
+    assertThatThrownBy(
+            () -> load(Map.of("tls-cert", "/c", "tls-key", "/k", "tls-reload-interval", "10ms")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("tls-reload-interval must be between 100ms and 1h");
   }
 }

@@ -16,13 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Console actions on a real replica: CSRF protection, buttons that follow the role, the server
- * enforcing the role whatever the page showed, validation that changes nothing, and the audit
- * log naming the operator.
+ * enforcing the role whatever the page showed, validation that changes nothing, and the audit log
+ * naming the operator.
  */
 class ConsoleActionsTest {
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private ServerFixture server;
 
@@ -40,21 +39,40 @@ class ConsoleActionsTest {
   }
 
   private String credential(String name, String role) {
-    return server.admin("POST", "/v1/admin/credentials", "{\"name\":\"" + name + "\",\"role\":\"" + role + "\"}")
-        .get("token").asText();
+    return server
+        .admin(
+            "POST",
+            "/v1/admin/credentials",
+            "{\"name\":\"" + name + "\",\"role\":\"" + role + "\"}")
+        .get("token")
+        .asText();
   }
 
   private ConsoleClient as(String token) {
     return new ConsoleClient(server.server().port()).loggedIn(token);
   }
 
-  /** Proposes new content for a layer through the edit form, as written against what the form showed. */
-  private static HttpResponse<String> propose(ConsoleClient client, String scope, String content, String description) {
+  /**
+   * Proposes new content for a layer through the edit form, as written against what the form
+   * showed.
+   */
+  private static HttpResponse<String> propose(
+      ConsoleClient client, String scope, String content, String description) {
     String form = client.get("/console/namespaces/core/edit?scope=" + scope).body();
     Matcher base = Pattern.compile("name=\"baseRevision\" value=\"(\\d+)\"").matcher(form);
     assertThat(base.find()).as("the edit form of %s", scope).isTrue();
-    return client.submit("/console/namespaces/core/edit", "scope", scope, "baseRevision", base.group(1),
-        "content", content, "description", description, "intent", "create");
+    return client.submit(
+        "/console/namespaces/core/edit",
+        "scope",
+        scope,
+        "baseRevision",
+        base.group(1),
+        "content",
+        content,
+        "description",
+        description,
+        "intent",
+        "create");
   }
 
   private static long changeId(HttpResponse<String> created) {
@@ -73,7 +91,8 @@ class ConsoleActionsTest {
     ConsoleClient admin = as(server.adminToken());
 
     HttpResponse<String> missing = admin.post("/console/rollouts/freeze", "reason", "incident");
-    HttpResponse<String> wrong = admin.post("/console/rollouts/freeze", "reason", "incident", "csrf", "forged");
+    HttpResponse<String> wrong =
+        admin.post("/console/rollouts/freeze", "reason", "incident", "csrf", "forged");
 
     assertThat(missing.statusCode()).isEqualTo(403);
     assertThat(wrong.statusCode()).isEqualTo(403);
@@ -85,10 +104,22 @@ class ConsoleActionsTest {
   void aPostFromAnotherOrigin_isRefused_evenWithTheToken() {
     ConsoleClient admin = as(server.adminToken());
 
-    HttpResponse<String> crossOrigin = admin.postWithHeaders("/console/rollouts/freeze",
-        List.of("Origin", "http://evil.example"), "reason", "incident", "csrf", admin.csrf());
-    HttpResponse<String> crossSite = admin.postWithHeaders("/console/rollouts/freeze",
-        List.of("Sec-Fetch-Site", "cross-site"), "reason", "incident", "csrf", admin.csrf());
+    HttpResponse<String> crossOrigin =
+        admin.postWithHeaders(
+            "/console/rollouts/freeze",
+            List.of("Origin", "http://evil.example"),
+            "reason",
+            "incident",
+            "csrf",
+            admin.csrf());
+    HttpResponse<String> crossSite =
+        admin.postWithHeaders(
+            "/console/rollouts/freeze",
+            List.of("Sec-Fetch-Site", "cross-site"),
+            "reason",
+            "incident",
+            "csrf",
+            admin.csrf());
 
     assertThat(crossOrigin.statusCode()).isEqualTo(403);
     assertThat(crossSite.statusCode()).isEqualTo(403);
@@ -99,15 +130,19 @@ class ConsoleActionsTest {
   void aPostWithTheToken_acts_asTheLoggedInCredential_inTheAuditLog() {
     ConsoleClient publisher = as(credential("oncall", "publisher"));
 
-    HttpResponse<String> freeze = publisher.submit("/console/rollouts/freeze", "reason", "incident 42");
+    HttpResponse<String> freeze =
+        publisher.submit("/console/rollouts/freeze", "reason", "incident 42");
 
     assertThat(freeze.statusCode()).isEqualTo(303);
     assertThat(freeze.headers().firstValue("Location")).hasValue("/console/rollouts");
     assertThat(frozen()).isTrue();
-    JsonNode audit = server.admin("GET", "/v1/admin/audit?action=rollouts.freeze", null).get("entries");
+    JsonNode audit =
+        server.admin("GET", "/v1/admin/audit?action=rollouts.freeze", null).get("entries");
     assertThat(audit).hasSize(1);
     assertThat(audit.get(0).get("actor").asText()).isEqualTo("admin:oncall");
-    assertThat(publisher.get("/console/rollouts").body()).contains("Rollouts frozen").contains("incident 42");
+    assertThat(publisher.get("/console/rollouts").body())
+        .contains("Rollouts frozen")
+        .contains("incident 42");
   }
 
   @Test
@@ -116,17 +151,24 @@ class ConsoleActionsTest {
 
     String rollouts = viewer.get("/console/rollouts").body();
     String namespace = viewer.get("/console/namespaces/core").body();
-    assertThat(rollouts).doesNotContain("id=\"freeze\"").doesNotContain("action=\"/console/rollouts/freeze\"");
-    assertThat(namespace).doesNotContain("id=\"edit-default\"").doesNotContain("Edit another layer");
+    assertThat(rollouts)
+        .doesNotContain("id=\"freeze\"")
+        .doesNotContain("action=\"/console/rollouts/freeze\"");
+    assertThat(namespace)
+        .doesNotContain("id=\"edit-default\"")
+        .doesNotContain("Edit another layer");
     assertThat(viewer.get("/console/fleet").body()).doesNotContain("href=\"/console/audit\"");
 
-    HttpResponse<String> freeze = viewer.submit("/console/rollouts/freeze", "reason", "I should not");
+    HttpResponse<String> freeze =
+        viewer.submit("/console/rollouts/freeze", "reason", "I should not");
     assertThat(freeze.statusCode()).isEqualTo(303);
     assertThat(frozen()).isFalse();
-    assertThat(viewer.get("/console/rollouts").body()).contains("Not permitted for this role")
+    assertThat(viewer.get("/console/rollouts").body())
+        .contains("Not permitted for this role")
         .contains("this needs the publisher role; credential &#39;watcher&#39; has viewer");
     assertThat(viewer.get("/console/audit").statusCode()).isEqualTo(403);
-    assertThat(viewer.get("/console/namespaces/core/edit?scope=default").statusCode()).isEqualTo(403);
+    assertThat(viewer.get("/console/namespaces/core/edit?scope=default").statusCode())
+        .isEqualTo(403);
   }
 
   @Test
@@ -137,9 +179,15 @@ class ConsoleActionsTest {
     admin.submit("/console/rollouts/freeze", "reason", "release window");
 
     assertThat(editor.get("/console/namespaces/core").body()).contains("id=\"edit-default\"");
-    assertThat(editor.get("/console/rollouts").body()).doesNotContain("id=\"freeze\"").doesNotContain("id=\"unfreeze\"");
-    assertThat(publisher.get("/console/rollouts").body()).contains("id=\"freeze\"").doesNotContain("id=\"unfreeze\"");
-    assertThat(admin.get("/console/rollouts").body()).contains("id=\"freeze\"").contains("id=\"unfreeze\"");
+    assertThat(editor.get("/console/rollouts").body())
+        .doesNotContain("id=\"freeze\"")
+        .doesNotContain("id=\"unfreeze\"");
+    assertThat(publisher.get("/console/rollouts").body())
+        .contains("id=\"freeze\"")
+        .doesNotContain("id=\"unfreeze\"");
+    assertThat(admin.get("/console/rollouts").body())
+        .contains("id=\"freeze\"")
+        .contains("id=\"unfreeze\"");
     assertThat(admin.get("/console/fleet").body()).contains("href=\"/console/audit\"");
   }
 
@@ -147,20 +195,33 @@ class ConsoleActionsTest {
   void anEditorsChange_needsAnotherPublishersApproval_andTheAuthorSeesNoApproveButton() {
     ConsoleClient editor = as(credential("ed", "editor"));
     long id = changeId(propose(editor, "default", "{\"maxUsers\": 20}", "more users"));
-    assertThat(server.admin("GET", "/v1/admin/changes/" + id, null).get("author").asText()).isEqualTo("admin:ed");
+    assertThat(server.admin("GET", "/v1/admin/changes/" + id, null).get("author").asText())
+        .isEqualTo("admin:ed");
 
     ConsoleClient author = as(credential("pubauthor", "publisher"));
     long own = changeId(propose(author, "ring:live", "{\"maxUsers\": 30}", "live only"));
-    assertThat(author.get("/console/changes/" + own).body()).contains("id=\"own-change\"").doesNotContain("id=\"approve\"");
+    assertThat(author.get("/console/changes/" + own).body())
+        .contains("id=\"own-change\"")
+        .doesNotContain("id=\"approve\"");
 
     ConsoleClient publisher = as(credential("pub", "publisher"));
     String page = publisher.get("/console/changes/" + id).body();
     assertThat(page).contains("id=\"approve\"");
-    HttpResponse<String> approve = publisher.submit("/console/changes/" + id + "/approve", "version",
-        String.valueOf(server.admin("GET", "/v1/admin/changes/" + id, null).get("version").asLong()));
+    HttpResponse<String> approve =
+        publisher.submit(
+            "/console/changes/" + id + "/approve",
+            "version",
+            String.valueOf(
+                server.admin("GET", "/v1/admin/changes/" + id, null).get("version").asLong()));
     assertThat(approve.statusCode()).isEqualTo(303);
     assertThat(publisher.get("/console/changes/" + id).body()).contains("Approve: done");
-    assertThat(server.admin("GET", "/v1/admin/changes/" + id, null).get("approvals").get(0).get("approver").asText())
+    assertThat(
+            server
+                .admin("GET", "/v1/admin/changes/" + id, null)
+                .get("approvals")
+                .get(0)
+                .get("approver")
+                .asText())
         .isEqualTo("admin:pub");
   }
 
@@ -169,21 +230,87 @@ class ConsoleActionsTest {
     ConsoleClient editor = as(credential("ed", "editor"));
     editor.get("/console/namespaces/core/edit?scope=default");
 
-    HttpResponse<String> malformed = editor.submit("/console/namespaces/core/edit", "scope", "default", "baseRevision", "0",
-        "content", "{\"maxUsers\": ", "description", "broken", "intent", "create");
-    HttpResponse<String> notAnObject = editor.submit("/console/namespaces/core/edit", "scope", "default",
-        "baseRevision", "0", "content", "[1, 2]", "description", "broken", "intent", "create");
-    HttpResponse<String> duplicate = editor.submit("/console/namespaces/core/edit", "scope", "default",
-        "baseRevision", "0", "content", "{\"a\":1,\"a\":2}", "description", "broken", "intent", "create");
-    HttpResponse<String> noDescription = editor.submit("/console/namespaces/core/edit", "scope", "default",
-        "baseRevision", "0", "content", "{\"maxUsers\": 11}", "description", " ", "intent", "create");
-    HttpResponse<String> negativeBase = editor.submit("/console/namespaces/core/edit", "scope", "default",
-        "baseRevision", "-1", "content", "{\"maxUsers\": 11}", "description", "edit", "intent", "create");
-    HttpResponse<String> noBase = editor.submit("/console/namespaces/core/edit", "scope", "default",
-        "content", "{\"maxUsers\": 11}", "description", "edit", "intent", "create");
+    HttpResponse<String> malformed =
+        editor.submit(
+            "/console/namespaces/core/edit",
+            "scope",
+            "default",
+            "baseRevision",
+            "0",
+            "content",
+            "{\"maxUsers\": ",
+            "description",
+            "broken",
+            "intent",
+            "create");
+    HttpResponse<String> notAnObject =
+        editor.submit(
+            "/console/namespaces/core/edit",
+            "scope",
+            "default",
+            "baseRevision",
+            "0",
+            "content",
+            "[1, 2]",
+            "description",
+            "broken",
+            "intent",
+            "create");
+    HttpResponse<String> duplicate =
+        editor.submit(
+            "/console/namespaces/core/edit",
+            "scope",
+            "default",
+            "baseRevision",
+            "0",
+            "content",
+            "{\"a\":1,\"a\":2}",
+            "description",
+            "broken",
+            "intent",
+            "create");
+    HttpResponse<String> noDescription =
+        editor.submit(
+            "/console/namespaces/core/edit",
+            "scope",
+            "default",
+            "baseRevision",
+            "0",
+            "content",
+            "{\"maxUsers\": 11}",
+            "description",
+            " ",
+            "intent",
+            "create");
+    HttpResponse<String> negativeBase =
+        editor.submit(
+            "/console/namespaces/core/edit",
+            "scope",
+            "default",
+            "baseRevision",
+            "-1",
+            "content",
+            "{\"maxUsers\": 11}",
+            "description",
+            "edit",
+            "intent",
+            "create");
+    HttpResponse<String> noBase =
+        editor.submit(
+            "/console/namespaces/core/edit",
+            "scope",
+            "default",
+            "content",
+            "{\"maxUsers\": 11}",
+            "description",
+            "edit",
+            "intent",
+            "create");
 
     assertThat(malformed.statusCode()).isEqualTo(400);
-    assertThat(malformed.body()).contains("Malformed JSON").contains("{&quot;maxUsers&quot;: </textarea>");
+    assertThat(malformed.body())
+        .contains("Malformed JSON")
+        .contains("{&quot;maxUsers&quot;: </textarea>");
     assertThat(notAnObject.statusCode()).isEqualTo(400);
     assertThat(notAnObject.body()).contains("a layer must be a JSON object");
     assertThat(duplicate.body()).contains("Duplicate JSON member");
@@ -199,12 +326,27 @@ class ConsoleActionsTest {
     ConsoleClient editor = as(credential("ed", "editor"));
     editor.get("/console/namespaces/core/edit?scope=default");
 
-    HttpResponse<String> preview = editor.submit("/console/namespaces/core/edit", "scope", "default", "baseRevision", "0",
-        "content", "{\"maxUsers\": 25, \"theme\": \"dark\"}", "description", "", "intent", "preview");
+    HttpResponse<String> preview =
+        editor.submit(
+            "/console/namespaces/core/edit",
+            "scope",
+            "default",
+            "baseRevision",
+            "0",
+            "content",
+            "{\"maxUsers\": 25, \"theme\": \"dark\"}",
+            "description",
+            "",
+            "intent",
+            "preview");
 
     assertThat(preview.statusCode()).isEqualTo(200);
-    assertThat(preview.body()).contains("id=\"preview-result\"").contains("core for ring:live")
-        .contains("<code>/maxUsers</code>").contains("<code>10</code>").contains("<code>25</code>")
+    assertThat(preview.body())
+        .contains("id=\"preview-result\"")
+        .contains("core for ring:live")
+        .contains("<code>/maxUsers</code>")
+        .contains("<code>10</code>")
+        .contains("<code>25</code>")
         .contains("<code>/theme</code>");
     assertThat(server.admin("GET", "/v1/admin/changes", null).get("changes")).isEmpty();
   }
@@ -214,10 +356,12 @@ class ConsoleActionsTest {
     ConsoleClient editor = as(credential("ed", "editor"));
     long id = changeId(propose(editor, "default", "{\"maxUsers\": 20}", "more"));
 
-    HttpResponse<String> cancel = editor.submit("/console/changes/" + id + "/cancel", "version", "999", "reason", "oops");
+    HttpResponse<String> cancel =
+        editor.submit("/console/changes/" + id + "/cancel", "version", "999", "reason", "oops");
 
     assertThat(cancel.statusCode()).isEqualTo(303);
-    assertThat(server.admin("GET", "/v1/admin/changes/" + id, null).get("state").asText()).isEqualTo("draft");
+    assertThat(server.admin("GET", "/v1/admin/changes/" + id, null).get("state").asText())
+        .isEqualTo("draft");
     assertThat(editor.get("/console/changes/" + id).body()).contains("Changed since you read it");
   }
 }

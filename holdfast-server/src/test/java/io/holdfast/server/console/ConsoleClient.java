@@ -15,8 +15,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A console user without a browser: keeps the session cookie, does not follow redirects (tests
- * look at them), and reads the CSRF token from the last page, as a form would send it.
+ * A console user without a browser: keeps the session cookie, does not follow redirects (tests look
+ * at them), and reads the CSRF token from the last page, as a form would send it.
  */
 final class ConsoleClient {
 
@@ -34,13 +34,19 @@ final class ConsoleClient {
   /** A client of {@code base} (such as {@code https://127.0.0.1:7070}) built from {@code http}. */
   ConsoleClient(String base, HttpClient.Builder http) {
     this.base = base;
-    this.http = http.followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    this.http =
+        http.followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
   }
 
   /** Logs in with {@code token}; the answer is the login's (a 303 on success). */
   HttpResponse<String> login(String token) {
     HttpResponse<String> response = post("/console/login", "token", token);
-    response.headers().firstValue("Set-Cookie").ifPresent(c -> cookie = c.substring(0, c.indexOf(';')));
+    response
+        .headers()
+        .firstValue("Set-Cookie")
+        .ifPresent(c -> cookie = c.substring(0, c.indexOf(';')));
     return response;
   }
 
@@ -78,12 +84,14 @@ final class ConsoleClient {
       if (form.length() > 0) {
         form.append('&');
       }
-      form.append(URLEncoder.encode(fields[i], StandardCharsets.UTF_8)).append('=')
+      form.append(URLEncoder.encode(fields[i], StandardCharsets.UTF_8))
+          .append('=')
           .append(URLEncoder.encode(fields[i + 1], StandardCharsets.UTF_8));
     }
-    HttpRequest.Builder request = request(path, headers.toArray(String[]::new))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(form.toString()));
+    HttpRequest.Builder request =
+        request(path, headers.toArray(String[]::new))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form.toString()));
     return send(request);
   }
 
@@ -96,8 +104,8 @@ final class ConsoleClient {
   }
 
   private HttpRequest.Builder request(String path, String... headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-        .timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     if (cookie != null) {
       request.header("Cookie", cookie);
     }
@@ -109,7 +117,8 @@ final class ConsoleClient {
 
   private HttpResponse<String> send(HttpRequest.Builder request) {
     try {
-      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       Matcher token = CSRF.matcher(response.body());
       if (token.find()) {
         csrf = token.group(1);

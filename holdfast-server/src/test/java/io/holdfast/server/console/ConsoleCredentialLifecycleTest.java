@@ -17,17 +17,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Console sessions are worth only as much as the credential that opened them: a revoked, rotated
- * or expired credential ends its sessions on every replica (at once where the change was made,
- * within one refresh interval on another replica over the same SQLite file). Refused logins are
- * audited, with the credential's name when the token was a revoked one, and never the token.
+ * Console sessions are worth only as much as the credential that opened them: a revoked, rotated or
+ * expired credential ends its sessions on every replica (at once where the change was made, within
+ * one refresh interval on another replica over the same SQLite file). Refused logins are audited,
+ * with the credential's name when the token was a revoked one, and never the token.
  */
 class ConsoleCredentialLifecycleTest {
 
   private static final Duration PROPAGATION = Duration.ofSeconds(5);
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private ServerFixture replicaA;
   private ServerFixture replicaB;
@@ -45,9 +44,13 @@ class ConsoleCredentialLifecycleTest {
   }
 
   private String createOps() {
-    String token = replicaA.admin("POST", "/v1/admin/credentials", "{\"name\":\"ops\",\"role\":\"editor\"}")
-        .get("token").asText();
-    Awaitility.await().atMost(PROPAGATION)
+    String token =
+        replicaA
+            .admin("POST", "/v1/admin/credentials", "{\"name\":\"ops\",\"role\":\"editor\"}")
+            .get("token")
+            .asText();
+    Awaitility.await()
+        .atMost(PROPAGATION)
         .until(() -> replicaB.get("/v1/admin/rings", token).statusCode() == 200);
     return token;
   }
@@ -71,7 +74,8 @@ class ConsoleCredentialLifecycleTest {
     assertThat(page.headers().firstValue("Location")).hasValue("/console/login");
     Awaitility.await().atMost(PROPAGATION).until(() -> !inSession(onB));
     assertThat(new ConsoleClient(replicaB.server().port()).login(token).statusCode())
-        .as("and the token cannot log in again").isEqualTo(401);
+        .as("and the token cannot log in again")
+        .isEqualTo(401);
   }
 
   @Test
@@ -80,12 +84,14 @@ class ConsoleCredentialLifecycleTest {
     ConsoleClient onA = new ConsoleClient(replicaA.server().port()).loggedIn(token);
     ConsoleClient onB = new ConsoleClient(replicaB.server().port()).loggedIn(token);
 
-    String fresh = replicaB.admin("POST", "/v1/admin/credentials/ops/rotate", null).get("token").asText();
+    String fresh =
+        replicaB.admin("POST", "/v1/admin/credentials/ops/rotate", null).get("token").asText();
 
     assertThat(inSession(onB)).as("at once where it was rotated").isFalse();
     Awaitility.await().atMost(PROPAGATION).until(() -> !inSession(onA));
-    Awaitility.await().atMost(PROPAGATION).until(() ->
-        new ConsoleClient(replicaA.server().port()).login(fresh).statusCode() == 303);
+    Awaitility.await()
+        .atMost(PROPAGATION)
+        .until(() -> new ConsoleClient(replicaA.server().port()).login(fresh).statusCode() == 303);
   }
 
   @Test
@@ -97,7 +103,8 @@ class ConsoleCredentialLifecycleTest {
     assertThat(client.login("hfa_no-such-token-at-all").statusCode()).isEqualTo(401);
     assertThat(client.login(token).statusCode()).isEqualTo(401);
 
-    JsonNode entries = replicaA.admin("GET", "/v1/admin/audit?action=console.login-failed", null).get("entries");
+    JsonNode entries =
+        replicaA.admin("GET", "/v1/admin/audit?action=console.login-failed", null).get("entries");
     assertThat(entries).hasSize(2);
     JsonNode revoked = entries.get(0);
     assertThat(revoked.get("actor").asText()).isEqualTo("unknown");
@@ -108,7 +115,9 @@ class ConsoleCredentialLifecycleTest {
     assertThat(unknown.get("target").asText()).isEqualTo("console");
     assertThat(unknown.get("after").has("credential")).isFalse();
     String audit = replicaA.admin("GET", "/v1/admin/audit", null).toString();
-    assertThat(audit).doesNotContain(token).doesNotContain(CredentialTokens.hash(token))
+    assertThat(audit)
+        .doesNotContain(token)
+        .doesNotContain(CredentialTokens.hash(token))
         .doesNotContain("hfa_no-such-token-at-all");
   }
 
@@ -117,8 +126,14 @@ class ConsoleCredentialLifecycleTest {
     ManualTime time = new ManualTime(Instant.now());
     try (ServerFixture replica = ServerFixture.startWithClock(ownDir, time.clock())) {
       Instant expiry = time.clock().instant().plus(Duration.ofMinutes(10));
-      String token = replica.admin("POST", "/v1/admin/credentials",
-          "{\"name\":\"temp\",\"role\":\"viewer\",\"expiresAt\":\"" + expiry + "\"}").get("token").asText();
+      String token =
+          replica
+              .admin(
+                  "POST",
+                  "/v1/admin/credentials",
+                  "{\"name\":\"temp\",\"role\":\"viewer\",\"expiresAt\":\"" + expiry + "\"}")
+              .get("token")
+              .asText();
       ConsoleClient client = new ConsoleClient(replica.server().port()).loggedIn(token);
       time.advance(Duration.ofMinutes(9));
       assertThat(inSession(client)).isTrue();
@@ -126,7 +141,8 @@ class ConsoleCredentialLifecycleTest {
       time.advance(Duration.ofMinutes(1));
 
       assertThat(inSession(client)).isFalse();
-      assertThat(new ConsoleClient(replica.server().port()).login(token).statusCode()).isEqualTo(401);
+      assertThat(new ConsoleClient(replica.server().port()).login(token).statusCode())
+          .isEqualTo(401);
     }
   }
 }

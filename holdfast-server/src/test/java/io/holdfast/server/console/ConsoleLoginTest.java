@@ -20,18 +20,20 @@ import org.junit.jupiter.api.io.TempDir;
 /** Logging in and out of the console of a real replica, and what ends a session. */
 class ConsoleLoginTest {
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private ServerFixture server;
   private final AtomicReference<ConfigStore> store = new AtomicReference<>();
 
   @BeforeEach
   void start() {
-    server = ServerFixture.start(dataDir, s -> {
-      store.set(s);
-      return s;
-    });
+    server =
+        ServerFixture.start(
+            dataDir,
+            s -> {
+              store.set(s);
+              return s;
+            });
   }
 
   @AfterEach
@@ -51,10 +53,16 @@ class ConsoleLoginTest {
     assertThat(login.statusCode()).isEqualTo(303);
     assertThat(login.headers().firstValue("Location")).hasValue("/console/fleet");
     String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
-    assertThat(cookie).startsWith("holdfast_console=").contains("; Path=/console").contains("; HttpOnly")
-        .contains("; SameSite=Strict").doesNotContain("Secure").doesNotContain(server.adminToken());
+    assertThat(cookie)
+        .startsWith("holdfast_console=")
+        .contains("; Path=/console")
+        .contains("; HttpOnly")
+        .contains("; SameSite=Strict")
+        .doesNotContain("Secure")
+        .doesNotContain(server.adminToken());
     // 256 random bits, URL-safe base64 without padding.
-    assertThat(client.cookie().substring("holdfast_console=".length())).matches("[A-Za-z0-9_-]{43}");
+    assertThat(client.cookie().substring("holdfast_console=".length()))
+        .matches("[A-Za-z0-9_-]{43}");
 
     HttpResponse<String> fleet = client.get("/console/fleet");
     assertThat(fleet.statusCode()).isEqualTo(200);
@@ -68,7 +76,9 @@ class ConsoleLoginTest {
 
     assertThat(login.statusCode()).isEqualTo(401);
     assertThat(login.headers().firstValue("Set-Cookie")).isEmpty();
-    assertThat(login.body()).contains("Authentication required").doesNotContain("hfa_not-a-real-token");
+    assertThat(login.body())
+        .contains("Authentication required")
+        .doesNotContain("hfa_not-a-real-token");
     assertThat(client.get("/console/fleet").statusCode()).isEqualTo(303);
   }
 
@@ -102,14 +112,19 @@ class ConsoleLoginTest {
     HttpResponse<String> login = null;
     // A hostile page the operator visits can post the login form many times over.
     for (int attempt = 0; attempt < 10; attempt++) {
-      login = client.postWithHeaders("/console/login", List.of("Sec-Fetch-Site", "cross-site"),
-          "token", "hfa_guess-" + attempt);
+      login =
+          client.postWithHeaders(
+              "/console/login",
+              List.of("Sec-Fetch-Site", "cross-site"),
+              "token",
+              "hfa_guess-" + attempt);
     }
 
     assertThat(login.statusCode()).isEqualTo(403);
     assertThat(login.headers().firstValue("Set-Cookie")).isEmpty();
     assertThat(client.login(server.adminToken()).statusCode())
-        .as("the operator's own login from the same address still works").isEqualTo(303);
+        .as("the operator's own login from the same address still works")
+        .isEqualTo(303);
   }
 
   @Test
@@ -120,8 +135,11 @@ class ConsoleLoginTest {
     assertThat(page.statusCode()).isEqualTo(303);
     assertThat(page.headers().firstValue("Location")).hasValue("/console/login");
     assertThat(anonymous.get("/console/fleet/live").statusCode()).isEqualTo(401);
-    assertThat(anonymous.post("/console/rollouts/freeze", "reason", "x").statusCode()).isEqualTo(303);
-    assertThat(server.admin("GET", "/v1/admin/rollouts", null).get("freeze").get("frozen").asBoolean()).isFalse();
+    assertThat(anonymous.post("/console/rollouts/freeze", "reason", "x").statusCode())
+        .isEqualTo(303);
+    assertThat(
+            server.admin("GET", "/v1/admin/rollouts", null).get("freeze").get("frozen").asBoolean())
+        .isFalse();
   }
 
   @Test
@@ -137,28 +155,39 @@ class ConsoleLoginTest {
 
   @Test
   void aRotatedCredential_endsItsSessions() {
-    String token = server.admin("POST", "/v1/admin/credentials", "{\"name\":\"ops\",\"role\":\"publisher\"}")
-        .get("token").asText();
+    String token =
+        server
+            .admin("POST", "/v1/admin/credentials", "{\"name\":\"ops\",\"role\":\"publisher\"}")
+            .get("token")
+            .asText();
     ConsoleClient client = client().loggedIn(token);
     assertThat(client.get("/console/fleet").statusCode()).isEqualTo(200);
 
-    store.get().ensureAdminCredential("ops", Role.PUBLISHER, CredentialTokens.hash("hfa_a-new-token"));
+    store
+        .get()
+        .ensureAdminCredential("ops", Role.PUBLISHER, CredentialTokens.hash("hfa_a-new-token"));
 
-    Awaitility.await().atMost(Duration.ofSeconds(10))
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> client.get("/console/fleet").statusCode() == 303);
   }
 
   @Test
   void aCredentialsNewRole_appliesToItsOpenSession() {
-    String token = server.admin("POST", "/v1/admin/credentials", "{\"name\":\"ops\",\"role\":\"publisher\"}")
-        .get("token").asText();
+    String token =
+        server
+            .admin("POST", "/v1/admin/credentials", "{\"name\":\"ops\",\"role\":\"publisher\"}")
+            .get("token")
+            .asText();
     ConsoleClient client = client().loggedIn(token);
     assertThat(client.get("/console/rollouts").body()).contains("id=\"freeze\"");
 
     store.get().ensureAdminCredential("ops", Role.VIEWER, CredentialTokens.hash(token));
 
-    Awaitility.await().atMost(Duration.ofSeconds(10))
-        .until(() -> client.get("/console/rollouts").body().contains("id=\"operator-role\">viewer<"));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> client.get("/console/rollouts").body().contains("id=\"operator-role\">viewer<"));
     assertThat(client.get("/console/rollouts").body()).doesNotContain("id=\"freeze\"");
   }
 }

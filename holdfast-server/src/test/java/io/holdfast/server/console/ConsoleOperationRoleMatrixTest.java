@@ -28,30 +28,34 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every admin operation the console performs, as every role, against the role the operation
- * table declares for it, the same table the API's gate checks: an allowed cell does what it
- * says, a denied one is refused naming the role it needs and changes nothing. The replica's
- * poller waits ten minutes, so a write an instance is served at once was served by the console's
- * wait after the write, as the API's gate waits.
+ * Every admin operation the console performs, as every role, against the role the operation table
+ * declares for it, the same table the API's gate checks: an allowed cell does what it says, a
+ * denied one is refused naming the role it needs and changes nothing. The replica's poller waits
+ * ten minutes, so a write an instance is served at once was served by the console's wait after the
+ * write, as the API's gate waits.
  */
 class ConsoleOperationRoleMatrixTest {
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
 
   private static ServerFixture server;
   private static final Map<Role, ConsoleClient> CLIENTS = new EnumMap<>(Role.class);
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
   /** Writes the changes the cells act on, so that no approver is their author. */
   private static String author;
 
   @BeforeAll
   static void start() {
-    server = ServerFixture.startConfigured(dataDir, config -> config.refreshInterval(Duration.ofMinutes(10)));
+    server =
+        ServerFixture.startConfigured(
+            dataDir, config -> config.refreshInterval(Duration.ofMinutes(10)));
     author = credential("author", "editor");
     for (Role role : Role.values()) {
-      CLIENTS.put(role, new ConsoleClient(server.server().port()).loggedIn(credential("as-" + role.wireName(),
-          role.wireName())));
+      CLIENTS.put(
+          role,
+          new ConsoleClient(server.server().port())
+              .loggedIn(credential("as-" + role.wireName(), role.wireName())));
     }
   }
 
@@ -68,8 +72,13 @@ class ConsoleOperationRoleMatrixTest {
   }
 
   private static String credential(String name, String role) {
-    return server.admin("POST", "/v1/admin/credentials", "{\"name\":\"" + name + "\",\"role\":\"" + role + "\"}")
-        .get("token").asText();
+    return server
+        .admin(
+            "POST",
+            "/v1/admin/credentials",
+            "{\"name\":\"" + name + "\",\"role\":\"" + role + "\"}")
+        .get("token")
+        .asText();
   }
 
   /** A namespace of the cell's own with a published default layer. */
@@ -81,8 +90,14 @@ class ConsoleOperationRoleMatrixTest {
   }
 
   private static long draft(int n) {
-    String body = "{\"description\":\"cell " + n + "\",\"edits\":[{\"namespace\":\"" + namespace(n)
-        + "\",\"scope\":\"default\",\"content\":{\"n\":" + n + "}}]}";
+    String body =
+        "{\"description\":\"cell "
+            + n
+            + "\",\"edits\":[{\"namespace\":\""
+            + namespace(n)
+            + "\",\"scope\":\"default\",\"content\":{\"n\":"
+            + n
+            + "}}]}";
     HttpResponse<byte[]> created = server.sendJson("POST", "/v1/admin/changes", author, body);
     assertThat(created.statusCode()).isEqualTo(201);
     return ServerFixture.json(created).get("id").asLong();
@@ -110,41 +125,77 @@ class ConsoleOperationRoleMatrixTest {
 
   /** What a cell leaves behind, to compare after a denied one. */
   private static String state(long id) {
-    return id == 0 ? "frozen=" + frozen() + " changes=" + server.admin("GET", "/v1/admin/changes", null).get("changes").size()
+    return id == 0
+        ? "frozen="
+            + frozen()
+            + " changes="
+            + server.admin("GET", "/v1/admin/changes", null).get("changes").size()
         : change(id).toString();
   }
 
   /** One console operation: what to prepare (the change acted on, or 0), and how to perform it. */
   enum Scenario {
-    CREATE_CHANGE(AdminOperation.CREATE_CHANGE, n -> {
-      namespace(n);
-      return 0L;
-    }, (scenario, client, n, id) -> {
-      // The form is the one page the operation shows; a role without it is refused both.
-      HttpResponse<String> form = client.get("/console/namespaces/c" + n + "/edit?scope=default");
-      Matcher base = Pattern.compile("name=\"baseRevision\" value=\"(\\d+)\"").matcher(form.body());
-      return client.submit("/console/namespaces/c" + n + "/edit", "scope", "default",
-          "baseRevision", base.find() ? base.group(1) : "1", "content", "{\"n\": " + n + "}",
-          "description", "cell " + n, "intent", "create");
-    }),
-    APPROVE_CHANGE(AdminOperation.APPROVE_CHANGE, ConsoleOperationRoleMatrixTest::draft, Scenario::act),
-    PROMOTE_CHANGE(AdminOperation.PROMOTE_CHANGE, ConsoleOperationRoleMatrixTest::approved, Scenario::act),
-    PAUSE_CHANGE(AdminOperation.PAUSE_CHANGE, ConsoleOperationRoleMatrixTest::rollingOut, Scenario::act),
-    RESUME_CHANGE(AdminOperation.RESUME_CHANGE, n -> {
-      long id = rollingOut(n);
-      server.admin("POST", "/v1/admin/changes/" + id + "/pause", null);
-      return id;
-    }, Scenario::act),
-    BACK_OUT_CHANGE(AdminOperation.BACK_OUT_CHANGE, ConsoleOperationRoleMatrixTest::rollingOut, Scenario::act),
-    HOTFIX_CHANGE(AdminOperation.HOTFIX_CHANGE, ConsoleOperationRoleMatrixTest::approved, Scenario::act),
-    CANCEL_CHANGE(AdminOperation.CANCEL_CHANGE, ConsoleOperationRoleMatrixTest::draft, Scenario::act),
-    FREEZE_ROLLOUTS(AdminOperation.FREEZE_ROLLOUTS, n -> 0L,
-        (scenario, client, n, id) -> client.submit("/console/rollouts/freeze", "reason", "incident " + n)),
-    LIFT_FREEZE(AdminOperation.LIFT_FREEZE, n -> {
-      server.admin("PUT", "/v1/admin/rollouts/freeze", "{\"reason\":\"window " + n + "\"}");
-      return 0L;
-    }, (scenario, client, n, id) -> client.submit("/console/rollouts/unfreeze")),
-    READ_AUDIT(AdminOperation.READ_AUDIT, n -> 0L, (scenario, client, n, id) -> client.get("/console/audit"));
+    CREATE_CHANGE(
+        AdminOperation.CREATE_CHANGE,
+        n -> {
+          namespace(n);
+          return 0L;
+        },
+        (scenario, client, n, id) -> {
+          // The form is the one page the operation shows; a role without it is refused both.
+          HttpResponse<String> form =
+              client.get("/console/namespaces/c" + n + "/edit?scope=default");
+          Matcher base =
+              Pattern.compile("name=\"baseRevision\" value=\"(\\d+)\"").matcher(form.body());
+          return client.submit(
+              "/console/namespaces/c" + n + "/edit",
+              "scope",
+              "default",
+              "baseRevision",
+              base.find() ? base.group(1) : "1",
+              "content",
+              "{\"n\": " + n + "}",
+              "description",
+              "cell " + n,
+              "intent",
+              "create");
+        }),
+    APPROVE_CHANGE(
+        AdminOperation.APPROVE_CHANGE, ConsoleOperationRoleMatrixTest::draft, Scenario::act),
+    PROMOTE_CHANGE(
+        AdminOperation.PROMOTE_CHANGE, ConsoleOperationRoleMatrixTest::approved, Scenario::act),
+    PAUSE_CHANGE(
+        AdminOperation.PAUSE_CHANGE, ConsoleOperationRoleMatrixTest::rollingOut, Scenario::act),
+    RESUME_CHANGE(
+        AdminOperation.RESUME_CHANGE,
+        n -> {
+          long id = rollingOut(n);
+          server.admin("POST", "/v1/admin/changes/" + id + "/pause", null);
+          return id;
+        },
+        Scenario::act),
+    BACK_OUT_CHANGE(
+        AdminOperation.BACK_OUT_CHANGE, ConsoleOperationRoleMatrixTest::rollingOut, Scenario::act),
+    HOTFIX_CHANGE(
+        AdminOperation.HOTFIX_CHANGE, ConsoleOperationRoleMatrixTest::approved, Scenario::act),
+    CANCEL_CHANGE(
+        AdminOperation.CANCEL_CHANGE, ConsoleOperationRoleMatrixTest::draft, Scenario::act),
+    FREEZE_ROLLOUTS(
+        AdminOperation.FREEZE_ROLLOUTS,
+        n -> 0L,
+        (scenario, client, n, id) ->
+            client.submit("/console/rollouts/freeze", "reason", "incident " + n)),
+    LIFT_FREEZE(
+        AdminOperation.LIFT_FREEZE,
+        n -> {
+          server.admin("PUT", "/v1/admin/rollouts/freeze", "{\"reason\":\"window " + n + "\"}");
+          return 0L;
+        },
+        (scenario, client, n, id) -> client.submit("/console/rollouts/unfreeze")),
+    READ_AUDIT(
+        AdminOperation.READ_AUDIT,
+        n -> 0L,
+        (scenario, client, n, id) -> client.get("/console/audit"));
 
     @FunctionalInterface
     interface Perform {
@@ -165,16 +216,26 @@ class ConsoleOperationRoleMatrixTest {
      * Posts the change page's form for the operation: its action is named as in the API's path
      * ({@code /v1/admin/changes/{id}/approve} → {@code /console/changes/{id}/approve}).
      */
-    private static HttpResponse<String> act(Scenario scenario, ConsoleClient client, int n, long id) {
+    private static HttpResponse<String> act(
+        Scenario scenario, ConsoleClient client, int n, long id) {
       String path = scenario.operation.path();
-      return client.submit("/console/changes/" + id + "/" + path.substring(path.lastIndexOf('/') + 1),
-          "version", String.valueOf(change(id).get("version").asLong()), "reason", "cell " + n, "comment", "ok");
+      return client.submit(
+          "/console/changes/" + id + "/" + path.substring(path.lastIndexOf('/') + 1),
+          "version",
+          String.valueOf(change(id).get("version").asLong()),
+          "reason",
+          "cell " + n,
+          "comment",
+          "ok");
     }
   }
 
   static Stream<Arguments> matrix() {
-    return Stream.of(Role.values()).flatMap(role -> Stream.of(Scenario.values())
-        .map(s -> Arguments.of(role, s, role.includes(s.operation.role()))));
+    return Stream.of(Role.values())
+        .flatMap(
+            role ->
+                Stream.of(Scenario.values())
+                    .map(s -> Arguments.of(role, s, role.includes(s.operation.role()))));
   }
 
   @Test
@@ -191,9 +252,11 @@ class ConsoleOperationRoleMatrixTest {
     long id = approved(n);
     String token = server.createInstance("console-" + n, "live");
     String config = "/v1/instances/console-" + n + "/config/c" + n;
-    assertThat(ServerFixture.json(server.get(config, token)).toString()).doesNotContain("\"n\":" + n);
+    assertThat(ServerFixture.json(server.get(config, token)).toString())
+        .doesNotContain("\"n\":" + n);
 
-    HttpResponse<String> hotfix = Scenario.HOTFIX_CHANGE.perform.as(Scenario.HOTFIX_CHANGE, CLIENTS.get(Role.ADMIN), n, id);
+    HttpResponse<String> hotfix =
+        Scenario.HOTFIX_CHANGE.perform.as(Scenario.HOTFIX_CHANGE, CLIENTS.get(Role.ADMIN), n, id);
 
     assertThat(hotfix.statusCode()).isEqualTo(303);
     assertThat(change(id).get("state").asText()).isEqualTo("completed");
@@ -202,7 +265,8 @@ class ConsoleOperationRoleMatrixTest {
 
   @ParameterizedTest(name = "[{index}] {0} {1} allowed={2}")
   @MethodSource("matrix")
-  void everyConsoleOperation_asEveryRole_followsTheTable(Role role, Scenario scenario, boolean allowed) {
+  void everyConsoleOperation_asEveryRole_followsTheTable(
+      Role role, Scenario scenario, boolean allowed) {
     int n = SEQUENCE.incrementAndGet();
     long id = scenario.setup.apply(n);
     String before = state(id);
@@ -231,8 +295,10 @@ class ConsoleOperationRoleMatrixTest {
       return;
     }
     switch (scenario) {
-      case CREATE_CHANGE -> assertThat(server.admin("GET", "/v1/admin/changes", null).get("changes").size())
-          .as("a change was created").isGreaterThan(0);
+      case CREATE_CHANGE ->
+          assertThat(server.admin("GET", "/v1/admin/changes", null).get("changes").size())
+              .as("a change was created")
+              .isGreaterThan(0);
       case FREEZE_ROLLOUTS -> assertThat(frozen()).isTrue();
       case LIFT_FREEZE -> assertThat(frozen()).isFalse();
       case READ_AUDIT -> assertThat(response.body()).contains("Audit log");

@@ -14,15 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every console page of a real replica with data in it: it renders, carries the security
- * headers, escapes what operators and instances put in, and never shows a secret.
+ * Every console page of a real replica with data in it: it renders, carries the security headers,
+ * escapes what operators and instances put in, and never shows a secret.
  */
 class ConsolePagesTest {
 
   private static final String HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)>";
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private ServerFixture server;
   private String instanceToken;
@@ -33,19 +32,55 @@ class ConsolePagesTest {
   void start() {
     server = ServerFixture.start(dataDir);
     server.createNamespace("core");
-    server.publishLayer("core", "default", "{\"maxUsers\":10,\"banner\":\"" + HOSTILE.replace("\"", "\\\"") + "\"}");
-    instanceToken = server.admin("POST", "/v1/admin/instances", "{\"id\":\"acme-prod\",\"ring\":\"live\","
-        + "\"labels\":{\"owner\":\"" + HOSTILE.replace("\"", "\\\"") + "\"}}").get("credential").asText();
-    editorToken = server.admin("POST", "/v1/admin/credentials", "{\"name\":\"ed\",\"role\":\"editor\"}").get("token").asText();
-    change = server.admin("POST", "/v1/admin/changes", "{\"description\":\"" + HOSTILE.replace("\"", "\\\"")
-        + "\",\"edits\":[{\"namespace\":\"core\",\"scope\":\"default\",\"content\":{\"maxUsers\":20}}]}").get("id").asLong();
+    server.publishLayer(
+        "core",
+        "default",
+        "{\"maxUsers\":10,\"banner\":\"" + HOSTILE.replace("\"", "\\\"") + "\"}");
+    instanceToken =
+        server
+            .admin(
+                "POST",
+                "/v1/admin/instances",
+                "{\"id\":\"acme-prod\",\"ring\":\"live\","
+                    + "\"labels\":{\"owner\":\""
+                    + HOSTILE.replace("\"", "\\\"")
+                    + "\"}}")
+            .get("credential")
+            .asText();
+    editorToken =
+        server
+            .admin("POST", "/v1/admin/credentials", "{\"name\":\"ed\",\"role\":\"editor\"}")
+            .get("token")
+            .asText();
+    change =
+        server
+            .admin(
+                "POST",
+                "/v1/admin/changes",
+                "{\"description\":\""
+                    + HOSTILE.replace("\"", "\\\"")
+                    + "\",\"edits\":[{\"namespace\":\"core\",\"scope\":\"default\",\"content\":{\"maxUsers\":20}}]}")
+            .get("id")
+            .asLong();
     server.admin("POST", "/v1/admin/applications", "{\"name\":\"crm\"}");
-    server.admin("POST", "/v1/admin/subscriptions", "{\"instance\":\"acme-prod\",\"application\":\"crm\",\"quantity\":5,"
-        + "\"validFrom\":\"2026-01-01T00:00:00Z\",\"plan\":\"" + "gold" + "\",\"notes\":\"" + HOSTILE.replace("\"", "\\\"") + "\"}");
-    HttpResponse<byte[]> heartbeat = server.sendJson("POST", "/v1/instances/acme-prod/heartbeat", instanceToken,
-        "{\"sdkVersion\":\"1.0.0\",\"sentAt\":\"2026-11-25T18:19:15Z\",\"lastError\":\"" + HOSTILE.replace("\"", "\\\"")
-            + "\",\"namespaces\":{\"core\":{\"revision\":1,\"status\":\"STALE\",\"since\":\"2026-11-25T18:00:00Z\","
-            + "\"reason\":\"replica unreachable\",\"graceRemainingSeconds\":7000}},\"seatsInUse\":{\"crm\":9}}");
+    server.admin(
+        "POST",
+        "/v1/admin/subscriptions",
+        "{\"instance\":\"acme-prod\",\"application\":\"crm\",\"quantity\":5,"
+            + "\"validFrom\":\"2026-01-01T00:00:00Z\",\"plan\":\""
+            + "gold"
+            + "\",\"notes\":\""
+            + HOSTILE.replace("\"", "\\\"")
+            + "\"}");
+    HttpResponse<byte[]> heartbeat =
+        server.sendJson(
+            "POST",
+            "/v1/instances/acme-prod/heartbeat",
+            instanceToken,
+            "{\"sdkVersion\":\"1.0.0\",\"sentAt\":\"2026-11-25T18:19:15Z\",\"lastError\":\""
+                + HOSTILE.replace("\"", "\\\"")
+                + "\",\"namespaces\":{\"core\":{\"revision\":1,\"status\":\"STALE\",\"since\":\"2026-11-25T18:00:00Z\","
+                + "\"reason\":\"replica unreachable\",\"graceRemainingSeconds\":7000}},\"seatsInUse\":{\"crm\":9}}");
     assertThat(heartbeat.statusCode()).isBetween(200, 299);
   }
 
@@ -55,10 +90,22 @@ class ConsolePagesTest {
   }
 
   private List<String> pages() {
-    return List.of("/console/fleet", "/console/fleet/live", "/console/fleet?state=stale", "/console/instances/acme-prod",
-        "/console/namespaces", "/console/namespaces/core", "/console/namespaces/core/edit?scope=default",
-        "/console/rollouts", "/console/rollouts/live", "/console/changes/" + change, "/console/changes/" + change + "/live",
-        "/console/subscriptions", "/console/subscriptions?over=true", "/console/replicas", "/console/audit");
+    return List.of(
+        "/console/fleet",
+        "/console/fleet/live",
+        "/console/fleet?state=stale",
+        "/console/instances/acme-prod",
+        "/console/namespaces",
+        "/console/namespaces/core",
+        "/console/namespaces/core/edit?scope=default",
+        "/console/rollouts",
+        "/console/rollouts/live",
+        "/console/changes/" + change,
+        "/console/changes/" + change + "/live",
+        "/console/subscriptions",
+        "/console/subscriptions?over=true",
+        "/console/replicas",
+        "/console/audit");
   }
 
   @Test
@@ -67,15 +114,26 @@ class ConsolePagesTest {
     for (String page : pages()) {
       HttpResponse<String> response = admin.get(page);
       assertThat(response.statusCode()).as(page).isEqualTo(200);
-      assertThat(response.headers().firstValue("Content-Type")).as(page).hasValue("text/html; charset=utf-8");
+      assertThat(response.headers().firstValue("Content-Type"))
+          .as(page)
+          .hasValue("text/html; charset=utf-8");
       assertThat(response.headers().firstValue("Cache-Control")).as(page).hasValue("no-store");
-      assertThat(response.headers().firstValue("Content-Security-Policy").orElseThrow()).as(page)
-          .contains("script-src 'self'").contains("frame-ancestors 'none'").doesNotContain("unsafe-inline");
+      assertThat(response.headers().firstValue("Content-Security-Policy").orElseThrow())
+          .as(page)
+          .contains("script-src 'self'")
+          .contains("frame-ancestors 'none'")
+          .doesNotContain("unsafe-inline");
       assertThat(response.headers().firstValue("X-Frame-Options")).as(page).hasValue("DENY");
-      assertThat(response.headers().firstValue("X-Content-Type-Options")).as(page).hasValue("nosniff");
+      assertThat(response.headers().firstValue("X-Content-Type-Options"))
+          .as(page)
+          .hasValue("nosniff");
       assertThat(response.headers().firstValue("Referrer-Policy")).as(page).hasValue("same-origin");
       // No inline script or style for the CSP to have to allow.
-      assertThat(response.body()).as(page).doesNotContain("<script>").doesNotContain("style=").doesNotContain(" onclick=");
+      assertThat(response.body())
+          .as(page)
+          .doesNotContain("<script>")
+          .doesNotContain("style=")
+          .doesNotContain(" onclick=");
     }
   }
 
@@ -85,10 +143,16 @@ class ConsolePagesTest {
     String sessionId = admin.cookie().substring(admin.cookie().indexOf('=') + 1);
     for (String page : pages()) {
       String body = admin.get(page).body();
-      assertThat(body).as(page).doesNotContain(server.adminToken()).doesNotContain(instanceToken).doesNotContain(editorToken)
+      assertThat(body)
+          .as(page)
+          .doesNotContain(server.adminToken())
+          .doesNotContain(instanceToken)
+          .doesNotContain(editorToken)
           .doesNotContain(io.holdfast.server.auth.CredentialTokens.hash(server.adminToken()))
           .doesNotContain(io.holdfast.server.auth.CredentialTokens.hash(instanceToken))
-          .doesNotContain(sessionId).doesNotContain("hfa_").doesNotContain("hfi_");
+          .doesNotContain(sessionId)
+          .doesNotContain("hfa_")
+          .doesNotContain("hfi_");
     }
   }
 
@@ -99,11 +163,13 @@ class ConsolePagesTest {
     for (String page : pages()) {
       String body = admin.get(page).body();
       assertThat(body).as(page).doesNotContain("<script>alert").doesNotContain("<img src=x");
-      if (body.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;")) {
+      if (body.contains(
+          "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;")) {
         shown++;
       }
     }
-    // The hostile text is shown, escaped: in the layer, the labels, the change, the heartbeat's error, the audit log.
+    // The hostile text is shown, escaped: in the layer, the labels, the change, the heartbeat's
+    // error, the audit log.
     assertThat(shown).isGreaterThanOrEqualTo(5);
   }
 
@@ -113,9 +179,14 @@ class ConsolePagesTest {
 
     String fleet = viewer.get("/console/fleet/live").body();
 
-    assertThat(fleet).contains("id=\"ring-live\"").contains("id=\"instance-acme-prod\" data-state=\"stale\"")
-        .contains("replica unreachable").contains("id=\"count-stale\"><span class=\"count\">1<");
-    assertThat(viewer.get("/console/subscriptions").body()).contains("data-over=\"true\"").contains("<meter")
+    assertThat(fleet)
+        .contains("id=\"ring-live\"")
+        .contains("id=\"instance-acme-prod\" data-state=\"stale\"")
+        .contains("replica unreachable")
+        .contains("id=\"count-stale\"><span class=\"count\">1<");
+    assertThat(viewer.get("/console/subscriptions").body())
+        .contains("data-over=\"true\"")
+        .contains("<meter")
         .contains("1 over-allocated");
   }
 
@@ -123,8 +194,10 @@ class ConsolePagesTest {
   void assets_areServedFromTheJar_withTheirTypes_andCachedWhenVersioned() {
     ConsoleClient anonymous = new ConsoleClient(server.server().port());
     String login = anonymous.get("/console/login").body();
-    Matcher css = Pattern.compile("href=\"(/console/assets/console\\.css\\?v=[0-9a-f]+)\"").matcher(login);
-    Matcher js = Pattern.compile("src=\"(/console/assets/console\\.js\\?v=[0-9a-f]+)\"").matcher(login);
+    Matcher css =
+        Pattern.compile("href=\"(/console/assets/console\\.css\\?v=[0-9a-f]+)\"").matcher(login);
+    Matcher js =
+        Pattern.compile("src=\"(/console/assets/console\\.js\\?v=[0-9a-f]+)\"").matcher(login);
     assertThat(css.find()).isTrue();
     assertThat(js.find()).isTrue();
 
@@ -134,7 +207,8 @@ class ConsolePagesTest {
 
     assertThat(style.headers().firstValue("Content-Type")).hasValue("text/css; charset=utf-8");
     assertThat(style.headers().firstValue("Cache-Control").orElseThrow()).contains("immutable");
-    assertThat(script.headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");
+    assertThat(script.headers().firstValue("Content-Type"))
+        .hasValue("text/javascript; charset=utf-8");
     assertThat(script.body()).contains("data-live");
     assertThat(unversioned.headers().firstValue("Cache-Control")).hasValue("no-cache");
     assertThat(anonymous.get("/console/assets/secrets.txt").statusCode()).isEqualTo(404);

@@ -20,8 +20,10 @@ class ConsoleSessionsTest {
 
   private final ManualTime time = new ManualTime();
   private final ConsoleSettings settings =
-      new ConsoleSettings(Duration.ofMinutes(30), Duration.ofHours(12), 3, 5, Duration.ofMinutes(5));
-  private final ConsoleSessions sessions = new ConsoleSessions(settings, time.clock(), new SecureRandom());
+      new ConsoleSettings(
+          Duration.ofMinutes(30), Duration.ofHours(12), 3, 5, Duration.ofMinutes(5));
+  private final ConsoleSessions sessions =
+      new ConsoleSessions(settings, time.clock(), new SecureRandom());
 
   @Test
   void aSession_isFoundByItsId_andNotByItsKeyOrAnotherId() {
@@ -103,14 +105,16 @@ class ConsoleSessionsTest {
     try {
       List<Future<?>> logins = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
-        logins.add(pool.submit(() -> {
-          go.await();
-          for (int i = 0; i < 5_000; i++) {
-            sessions.create("hash");
-            mostSeen.accumulateAndGet(sessions.size(), Math::max);
-          }
-          return null;
-        }));
+        logins.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  for (int i = 0; i < 5_000; i++) {
+                    sessions.create("hash");
+                    mostSeen.accumulateAndGet(sessions.size(), Math::max);
+                  }
+                  return null;
+                }));
       }
       go.countDown(); // every thread starts creating at once, into a full table
       for (Future<?> login : logins) {

@@ -16,8 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The console's session cookie when the console is served over TLS. */
 class ConsoleTlsCookieTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private ServerFixture server;
   private TestPki pki;
@@ -27,13 +26,18 @@ class ConsoleTlsCookieTest {
   void start() {
     pki = TestPki.create(dir, "console");
     TestPki.Issued certificate = pki.server("replica");
-    server = ServerFixture.startConfigured(dir.resolve("data"),
-        config -> config.tls(TlsSettings.of(certificate.certificate(), certificate.privateKey(), null)));
+    server =
+        ServerFixture.startConfigured(
+            dir.resolve("data"),
+            config ->
+                config.tls(
+                    TlsSettings.of(certificate.certificate(), certificate.privateKey(), null)));
     client = newClient();
   }
 
   private ConsoleClient newClient() {
-    return new ConsoleClient("https://127.0.0.1:" + server.server().port(),
+    return new ConsoleClient(
+        "https://127.0.0.1:" + server.server().port(),
         HttpClient.newBuilder().sslContext(pki.trustingContext()));
   }
 
@@ -49,8 +53,13 @@ class ConsoleTlsCookieTest {
     assertThat(login.statusCode()).isEqualTo(303);
     String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
     // What browsers require of a __Host- cookie: Secure, Path=/, no Domain.
-    assertThat(cookie).startsWith("__Host-holdfast_console=").contains("; Secure").contains("; Path=/;")
-        .contains("; HttpOnly").contains("; SameSite=Strict").doesNotContain("Domain");
+    assertThat(cookie)
+        .startsWith("__Host-holdfast_console=")
+        .contains("; Secure")
+        .contains("; Path=/;")
+        .contains("; HttpOnly")
+        .contains("; SameSite=Strict")
+        .doesNotContain("Domain");
     assertThat(client.get("/console/fleet").statusCode()).isEqualTo(200);
   }
 
@@ -60,7 +69,8 @@ class ConsoleTlsCookieTest {
     String id = client.cookie().substring(client.cookie().indexOf('=') + 1);
 
     // What a plain-HTTP page or a sibling domain could set is not read over TLS.
-    HttpResponse<String> fleet = newClient().get("/console/fleet", "Cookie", "holdfast_console=" + id);
+    HttpResponse<String> fleet =
+        newClient().get("/console/fleet", "Cookie", "holdfast_console=" + id);
 
     assertThat(fleet.statusCode()).isEqualTo(303);
     assertThat(fleet.headers().firstValue("Location")).hasValue("/console/login");

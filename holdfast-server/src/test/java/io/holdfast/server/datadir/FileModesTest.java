@@ -16,20 +16,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Everything a replica creates is its owner's alone, whatever the umask: the database and its
- * {@code -wal} and {@code -shm} files, the signing key, the admin-token file and the lock file
- * are 0600, a data directory it creates is 0700. A signing key that others may read makes the
- * replica refuse to start, naming the file and the fix.
+ * {@code -wal} and {@code -shm} files, the signing key, the admin-token file and the lock file are
+ * 0600, a data directory it creates is 0700. A signing key that others may read makes the replica
+ * refuse to start, naming the file and the fix.
  */
 class FileModesTest {
 
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   private static Map<String, String> modes(Path directory) throws IOException {
     Map<String, String> modes = new TreeMap<>();
     try (Stream<Path> files = Files.walk(directory)) {
       for (Path file : files.toList()) {
-        modes.put(directory.relativize(file).toString(), PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        modes.put(
+            directory.relativize(file).toString(),
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
       }
     }
     return modes;
@@ -44,20 +45,29 @@ class FileModesTest {
 
       Map<String, String> modes = modes(root.resolve("nested"));
 
-      assertThat(modes).containsKeys("data", "data/holdfast.db", "data/holdfast.db-wal", "data/holdfast.db-shm",
-          "data/signing-key.pem", "data/admin-token", "data/.init.lock");
-      modes.forEach((file, mode) -> {
-        if (Files.isDirectory(root.resolve("nested").resolve(file))) {
-          assertThat(mode).as("directory %s", file).isEqualTo("rwx------");
-        } else {
-          assertThat(mode).as("file %s", file).isEqualTo("rw-------");
-        }
-      });
+      assertThat(modes)
+          .containsKeys(
+              "data",
+              "data/holdfast.db",
+              "data/holdfast.db-wal",
+              "data/holdfast.db-shm",
+              "data/signing-key.pem",
+              "data/admin-token",
+              "data/.init.lock");
+      modes.forEach(
+          (file, mode) -> {
+            if (Files.isDirectory(root.resolve("nested").resolve(file))) {
+              assertThat(mode).as("directory %s", file).isEqualTo("rwx------");
+            } else {
+              assertThat(mode).as("file %s", file).isEqualTo("rw-------");
+            }
+          });
     }
   }
 
   @Test
-  void aSigningKeyOthersCanRead_stopsTheReplicaFromStarting_sayingWhichFileAndTheFix() throws IOException {
+  void aSigningKeyOthersCanRead_stopsTheReplicaFromStarting_sayingWhichFileAndTheFix()
+      throws IOException {
     Path data = root.resolve("data");
     ServerFixture.start(data).close();
     Path key = data.resolve("signing-key.pem");
@@ -73,7 +83,8 @@ class FileModesTest {
 
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
     try (ServerFixture server = ServerFixture.start(data)) {
-      assertThat(server.get("/v1/admin/rings", server.adminToken()).statusCode()).as("starts once it is private")
+      assertThat(server.get("/v1/admin/rings", server.adminToken()).statusCode())
+          .as("starts once it is private")
           .isEqualTo(200);
     }
   }
@@ -84,7 +95,8 @@ class FileModesTest {
     ServerFixture.start(data).close();
     Path key = data.resolve("signing-key.pem");
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-rw-rw-"));
-    assertThatThrownBy(() -> ServerFixture.start(data)).isInstanceOf(UnsafePermissionsException.class);
+    assertThatThrownBy(() -> ServerFixture.start(data))
+        .isInstanceOf(UnsafePermissionsException.class);
 
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("r--------"));
     try (ServerFixture server = ServerFixture.start(data)) {

@@ -47,11 +47,16 @@ class ClientMistakeLogTest {
     now.addAndGet(1);
     log.mistake("bad-method", "127.0.0.3", "unimplemented method");
     assertThat(lines.list).hasSize(3);
-    assertThat(lines.list.get(2).getFormattedMessage()).contains("(1000 more of this kind in the last 10 s)");
-    assertThat(lines.list).allSatisfy(e -> {
-      assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.INFO);
-      assertThat(e.getThrowableProxy()).as("no stack trace for a client's mistake").isNull();
-    });
+    assertThat(lines.list.get(2).getFormattedMessage())
+        .contains("(1000 more of this kind in the last 10 s)");
+    assertThat(lines.list)
+        .allSatisfy(
+            e -> {
+              assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.INFO);
+              assertThat(e.getThrowableProxy())
+                  .as("no stack trace for a client's mistake")
+                  .isNull();
+            });
   }
 
   @Test
@@ -66,6 +71,8 @@ class ClientMistakeLogTest {
   @Test
   void F8_aClientNameWithAnEscape_cannotForgeALine() {
     log.mistake("bad-method", "evil\nINFO forged line", "unimplemented method");
-    assertThat(lines.list.get(0).getFormattedMessage()).doesNotContain("\n").contains("evil?INFO forged line");
+    assertThat(lines.list.get(0).getFormattedMessage())
+        .doesNotContain("\n")
+        .contains("evil?INFO forged line");
   }
 }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link EdgeConnections} over real loopback sockets, with its clock driven: the test is the
- * accept loop, so every deadline and cap is exercised without Helidon and without waiting.
+ * {@link EdgeConnections} over real loopback sockets, with its clock driven: the test is the accept
+ * loop, so every deadline and cap is exercised without Helidon and without waiting.
  */
 class EdgeConnectionsTest {
 
@@ -44,7 +44,8 @@ class EdgeConnectionsTest {
   }
 
   private EdgeConnections connections(int max, int perAddress) throws IOException {
-    listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    listener =
+        ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     EdgeSettings settings = new EdgeSettings(IDLE, HEADER, REQUEST, max, perAddress, 4, 4, 1);
     return new EdgeConnections(settings, max, now::get, new ClientMistakeLog(now::get));
   }
@@ -114,17 +115,22 @@ class EdgeConnectionsTest {
 
     now.addAndGet(REQUEST.toNanos() + 1);
     connections.sweep();
-    assertThat(connections.find(busy.getRemoteAddress()).endedFor).isEqualTo(EdgeConnections.Reason.REQUEST_TIMEOUT);
+    assertThat(connections.find(busy.getRemoteAddress()).endedFor)
+        .isEqualTo(EdgeConnections.Reason.REQUEST_TIMEOUT);
     assertThat(connections.find(idle.getRemoteAddress()).endedFor).isNull();
 
     now.addAndGet(IDLE.toNanos());
     connections.sweep();
-    assertThat(connections.find(idle.getRemoteAddress()).endedFor).isEqualTo(EdgeConnections.Reason.IDLE_TIMEOUT);
-    assertThat(connections.find(watching.getRemoteAddress()).endedFor).as("a waiting watch has no deadline here").isNull();
+    assertThat(connections.find(idle.getRemoteAddress()).endedFor)
+        .isEqualTo(EdgeConnections.Reason.IDLE_TIMEOUT);
+    assertThat(connections.find(watching.getRemoteAddress()).endedFor)
+        .as("a waiting watch has no deadline here")
+        .isNull();
   }
 
   @Test
-  void F2_theConnectionOverThePerAddressCap_isAnswered503AndRefused_otherAddressesAreNot() throws IOException {
+  void F2_theConnectionOverThePerAddressCap_isAnswered503AndRefused_otherAddressesAreNot()
+      throws IOException {
     EdgeConnections connections = connections(100, 2);
     for (int i = 0; i < 2; i++) {
       client("127.0.0.2");
@@ -132,10 +138,14 @@ class EdgeConnectionsTest {
     }
     Socket third = client("127.0.0.2");
     SocketChannel thirdServer = accept();
-    assertThatThrownBy(() -> connections.accepted(thirdServer)).isInstanceOf(ConnectionRefusedException.class);
+    assertThatThrownBy(() -> connections.accepted(thirdServer))
+        .isInstanceOf(ConnectionRefusedException.class);
     third.setSoTimeout(2_000);
     String answer = new String(third.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-    assertThat(answer).startsWith("HTTP/1.1 503 ").contains("Retry-After: 1").contains("too-many-connections");
+    assertThat(answer)
+        .startsWith("HTTP/1.1 503 ")
+        .contains("Retry-After: 1")
+        .contains("too-many-connections");
     assertThat(connections.refusedPerAddress()).isEqualTo(1);
 
     client("127.0.0.3");
@@ -144,7 +154,8 @@ class EdgeConnectionsTest {
   }
 
   @Test
-  void F1_atTheTotalCap_anIdleConnectionOfTheHeaviestAddressMakesRoom_forALighterOne() throws IOException {
+  void F1_atTheTotalCap_anIdleConnectionOfTheHeaviestAddressMakesRoom_forALighterOne()
+      throws IOException {
     EdgeConnections connections = connections(3, 10);
     List<SocketChannel> flood = new ArrayList<>();
     List<Socket> floodClients = new ArrayList<>();
@@ -158,19 +169,23 @@ class EdgeConnectionsTest {
     client("127.0.0.1");
     connections.accepted(accept());
     assertThat(connections.ended(EdgeConnections.Reason.EVICTED)).isEqualTo(1);
-    assertThat(closedByServer(floodClients.get(0))).as("the oldest of the heaviest address").isTrue();
+    assertThat(closedByServer(floodClients.get(0)))
+        .as("the oldest of the heaviest address")
+        .isTrue();
 
     // The flooding address itself gets no room that way: refused.
     Socket more = client("127.0.0.2");
     SocketChannel moreServer = accept();
     connections.sweep();
-    assertThatThrownBy(() -> connections.accepted(moreServer)).isInstanceOf(ConnectionRefusedException.class);
+    assertThatThrownBy(() -> connections.accepted(moreServer))
+        .isInstanceOf(ConnectionRefusedException.class);
     assertThat(connections.refusedAtCapacity()).isEqualTo(1);
     assertThat(more.isConnected()).isTrue();
   }
 
   @Test
-  void F1_aClientReusingThePortOfAConnectionClosedBeforeTheSweep_isCountedOnce() throws IOException {
+  void F1_aClientReusingThePortOfAConnectionClosedBeforeTheSweep_isCountedOnce()
+      throws IOException {
     EdgeConnections connections = connections(100, 10);
     Socket first = new Socket();
     first.setReuseAddress(true);
@@ -179,7 +194,8 @@ class EdgeConnectionsTest {
     first.connect(listener.getLocalAddress());
     SocketChannel firstServer = accept();
     connections.accepted(firstServer);
-    // The server closes first (its side waits out TIME_WAIT, the client's does not), then the client.
+    // The server closes first (its side waits out TIME_WAIT, the client's does not), then the
+    // client.
     firstServer.close();
     closedByServer(first);
     first.close();
@@ -190,9 +206,12 @@ class EdgeConnectionsTest {
     again.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.4"), localPort));
     again.connect(listener.getLocalAddress());
     SocketChannel againServer = accept();
-    assertThat(againServer.getRemoteAddress()).isEqualTo(new InetSocketAddress(InetAddress.getByName("127.0.0.4"), localPort));
+    assertThat(againServer.getRemoteAddress())
+        .isEqualTo(new InetSocketAddress(InetAddress.getByName("127.0.0.4"), localPort));
     connections.accepted(againServer);
-    assertThat(connections.open()).as("the closed one no longer counts, though no sweep ran").isEqualTo(1);
+    assertThat(connections.open())
+        .as("the closed one no longer counts, though no sweep ran")
+        .isEqualTo(1);
     connections.sweep();
     assertThat(connections.open()).isEqualTo(1);
     againServer.close();

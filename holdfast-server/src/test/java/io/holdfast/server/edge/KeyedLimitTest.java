@@ -42,20 +42,23 @@ class KeyedLimitTest {
     CountDownLatch start = new CountDownLatch(1);
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < 16; t++) {
-      threads.add(Thread.ofPlatform().start(() -> {
-        try {
-          start.await();
-        } catch (InterruptedException e) {
-          return;
-        }
-        for (int i = 0; i < 2_000; i++) {
-          if (limit.tryEnter("k")) {
-            most.accumulateAndGet(inside.incrementAndGet(), Math::max);
-            inside.decrementAndGet();
-            limit.exit("k");
-          }
-        }
-      }));
+      threads.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      start.await();
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                    for (int i = 0; i < 2_000; i++) {
+                      if (limit.tryEnter("k")) {
+                        most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                        inside.decrementAndGet();
+                        limit.exit("k");
+                      }
+                    }
+                  }));
     }
     start.countDown();
     for (Thread t : threads) {

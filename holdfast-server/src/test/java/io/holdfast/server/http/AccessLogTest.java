@@ -32,16 +32,22 @@ class AccessLogTest {
       server.get("/v1/keys?secret=hunter2", server.adminToken());
       server.get("/v1/admin/instances/missing", server.adminToken());
 
-      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(10))
           .until(() -> appender.list.size() >= 2);
       ObjectMapper json = new ObjectMapper();
-      List<JsonNode> lines = appender.list.stream().map(e -> {
-        try {
-          return json.readTree(e.getFormattedMessage());
-        } catch (Exception ex) {
-          throw new AssertionError("not JSON: " + e.getFormattedMessage(), ex);
-        }
-      }).toList();
+      List<JsonNode> lines =
+          appender.list.stream()
+              .map(
+                  e -> {
+                    try {
+                      return json.readTree(e.getFormattedMessage());
+                    } catch (Exception ex) {
+                      throw new AssertionError("not JSON: " + e.getFormattedMessage(), ex);
+                    }
+                  })
+              .toList();
       assertThat(lines.get(0).path("method").asText()).isEqualTo("GET");
       assertThat(lines.get(0).path("path").asText()).isEqualTo("/v1/keys");
       assertThat(lines.get(0).path("status").asInt()).isEqualTo(200);
@@ -49,7 +55,9 @@ class AccessLogTest {
       assertThat(lines.get(0).has("micros")).isTrue();
       assertThat(lines.get(1).path("status").asInt()).isEqualTo(404);
       for (ILoggingEvent event : appender.list) {
-        assertThat(event.getFormattedMessage()).doesNotContain("hunter2").doesNotContain(server.adminToken());
+        assertThat(event.getFormattedMessage())
+            .doesNotContain("hunter2")
+            .doesNotContain(server.adminToken());
       }
     } finally {
       logger.setLevel(previous);

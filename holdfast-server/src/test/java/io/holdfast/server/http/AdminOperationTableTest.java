@@ -24,22 +24,23 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The admin operation table against the running API: every operation it declares is served at
- * its route behind the gate, is exercised by a role matrix (so an operation added to the table
- * without a test fails here), and a write is served by the replica it went through before its
- * answer arrives, with the store's poller all but off.
+ * The admin operation table against the running API: every operation it declares is served at its
+ * route behind the gate, is exercised by a role matrix (so an operation added to the table without
+ * a test fails here), and a write is served by the replica it went through before its answer
+ * arrives, with the store's poller all but off.
  */
 class AdminOperationTableTest {
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
 
   private static ServerFixture server;
 
   @BeforeAll
   static void start() {
     // The poller waits ten minutes: whatever this replica serves at once, the gate made it serve.
-    server = ServerFixture.startConfigured(dataDir, config -> config.refreshInterval(Duration.ofMinutes(10)));
+    server =
+        ServerFixture.startConfigured(
+            dataDir, config -> config.refreshInterval(Duration.ofMinutes(10)));
   }
 
   @AfterAll
@@ -55,7 +56,9 @@ class AdminOperationTableTest {
     Stream.of(AdminRoleMatrixTest.Operation.values()).forEach(o -> performed.add(o.operation));
     Stream.of(ChangeRoleMatrixTest.Operation.values()).forEach(o -> performed.add(o.operation));
 
-    assertThat(EnumSet.complementOf(EnumSet.copyOf(performed))).as("operations that no role matrix performs").isEmpty();
+    assertThat(EnumSet.complementOf(EnumSet.copyOf(performed)))
+        .as("operations that no role matrix performs")
+        .isEmpty();
   }
 
   @ParameterizedTest
@@ -75,15 +78,21 @@ class AdminOperationTableTest {
     for (AdminOperation operation : AdminOperation.values()) {
       assertThat(operation.role()).as("%s declares its role", operation).isNotNull();
       assertThat(operation.path()).startsWith("/v1/admin/");
-      assertThat(operation.method().equals("GET")).as("%s reads if and only if it is a GET", operation)
+      assertThat(operation.method().equals("GET"))
+          .as("%s reads if and only if it is a GET", operation)
           .isEqualTo(!operation.writes());
-      byRoute.computeIfAbsent(operation.method() + " " + operation.path(), r -> new ArrayList<>()).add(operation);
+      byRoute
+          .computeIfAbsent(operation.method() + " " + operation.path(), r -> new ArrayList<>())
+          .add(operation);
     }
     byRoute.values().removeIf(operations -> operations.size() == 1);
     assertThat(byRoute).containsOnlyKeys("PATCH /v1/admin/instances/{id}");
-    assertThat(AdminOperation.toEditInstance("live", "beta")).isEqualTo(AdminOperation.MOVE_INSTANCE_RING);
-    assertThat(AdminOperation.toEditInstance("live", "live")).isEqualTo(AdminOperation.UPDATE_INSTANCE);
-    assertThat(AdminOperation.toEditInstance("live", null)).isEqualTo(AdminOperation.UPDATE_INSTANCE);
+    assertThat(AdminOperation.toEditInstance("live", "beta"))
+        .isEqualTo(AdminOperation.MOVE_INSTANCE_RING);
+    assertThat(AdminOperation.toEditInstance("live", "live"))
+        .isEqualTo(AdminOperation.UPDATE_INSTANCE);
+    assertThat(AdminOperation.toEditInstance("live", null))
+        .isEqualTo(AdminOperation.UPDATE_INSTANCE);
   }
 
   @Test
@@ -99,15 +108,21 @@ class AdminOperationTableTest {
       HttpTestSupport.publish(server, "ryw");
       HttpResponse<byte[]> served = server.get("/v1/instances/ryw-prod/config/ryw", token);
       assertThat(served.statusCode()).isEqualTo(200);
-      assertThat(HttpTestSupport.envelope(served.body()).content().get("version").asInt()).isEqualTo(version);
+      assertThat(HttpTestSupport.envelope(served.body()).content().get("version").asInt())
+          .isEqualTo(version);
     }
 
-    HttpResponse<byte[]> moved = server.sendJson("PATCH", "/v1/admin/instances/ryw-prod", server.adminToken(),
-        "{\"ring\":\"beta\"}");
+    HttpResponse<byte[]> moved =
+        server.sendJson(
+            "PATCH", "/v1/admin/instances/ryw-prod", server.adminToken(), "{\"ring\":\"beta\"}");
     assertThat(moved.statusCode()).isEqualTo(200);
     HttpTestSupport.stage(server, "ryw", "ring:beta", "{\"version\":\"beta\"}");
     HttpTestSupport.publish(server, "ryw");
-    assertThat(HttpTestSupport.envelope(server.get("/v1/instances/ryw-prod/config/ryw", token).body()).content()
-        .get("version").asText()).isEqualTo("beta");
+    assertThat(
+            HttpTestSupport.envelope(server.get("/v1/instances/ryw-prod/config/ryw", token).body())
+                .content()
+                .get("version")
+                .asText())
+        .isEqualTo("beta");
   }
 }

@@ -32,20 +32,21 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Function-level authorisation of the admin API: every role against every operation (FAULTS
- * D6). Roles are ordered viewer &lt; editor &lt; publisher &lt; admin; an allowed cell succeeds, a
+ * Function-level authorisation of the admin API: every role against every operation (FAULTS D6).
+ * Roles are ordered viewer &lt; editor &lt; publisher &lt; admin; an allowed cell succeeds, a
  * denied one answers 403 {@code forbidden} and changes nothing.
  */
 class AdminRoleMatrixTest {
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
 
   private static ServerFixture server;
   private static final Map<Role, String> TOKENS = new EnumMap<>(Role.class);
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
   /** Subscriptions created by a setup, by sequence number, for the operation that ends them. */
   private static final Map<Integer, String> SUBSCRIPTIONS = new ConcurrentHashMap<>();
+
   private static String standingSubscription;
 
   @BeforeAll
@@ -56,10 +57,14 @@ class AdminRoleMatrixTest {
     server.createInstance("matrix-mover", "live");
     heartbeatOf(server.createInstance("matrix-beat", "live"));
     SubscriptionTestSupport.application(server, "crm");
-    standingSubscription = SubscriptionTestSupport.subscribe(server, "matrix-base", "crm", 10, "2000-01-01T00:00:00Z",
-        "2001-01-01T00:00:00Z").get("id").asText();
+    standingSubscription =
+        SubscriptionTestSupport.subscribe(
+                server, "matrix-base", "crm", 10, "2000-01-01T00:00:00Z", "2001-01-01T00:00:00Z")
+            .get("id")
+            .asText();
     for (Role role : Role.values()) {
-      TOKENS.put(role, HttpTestSupport.createCredential(server, "as-" + role.wireName(), role.wireName()));
+      TOKENS.put(
+          role, HttpTestSupport.createCredential(server, "as-" + role.wireName(), role.wireName()));
     }
   }
 
@@ -76,80 +81,200 @@ class AdminRoleMatrixTest {
    */
   enum Operation {
     LIST_RINGS(AdminOperation.LIST_RINGS, (token, n) -> server.get("/v1/admin/rings", token)),
-    LIST_INSTANCES(AdminOperation.LIST_INSTANCES, (token, n) -> server.get("/v1/admin/instances", token)),
-    GET_INSTANCE(AdminOperation.GET_INSTANCE, (token, n) -> server.get("/v1/admin/instances/matrix-base", token)),
-    LIST_NAMESPACES(AdminOperation.LIST_NAMESPACES, (token, n) -> server.get("/v1/admin/namespaces", token)),
-    GET_LAYERS(AdminOperation.GET_LAYERS, (token, n) -> server.get("/v1/admin/namespaces/core/layers", token)),
-    GET_HISTORY(AdminOperation.GET_HISTORY, (token, n) -> server.get("/v1/admin/namespaces/core/history", token)),
-    GET_EFFECTIVE(AdminOperation.GET_EFFECTIVE, (token, n) -> server.get("/v1/admin/namespaces/core/effective/matrix-base", token)),
-    CREATE_INSTANCE(AdminOperation.CREATE_INSTANCE, (token, n) ->
-        server.sendJson("POST", "/v1/admin/instances", token, "{\"id\":\"inst-" + n + "\",\"ring\":\"live\"}")),
-    UPDATE_INSTANCE(AdminOperation.UPDATE_INSTANCE, (token, n) ->
-        server.sendJson("PATCH", "/v1/admin/instances/matrix-base", token, "{\"labels\":{\"n\":\"" + n + "\"}}")),
-    MOVE_INSTANCE_RING(AdminOperation.MOVE_INSTANCE_RING,
+    LIST_INSTANCES(
+        AdminOperation.LIST_INSTANCES, (token, n) -> server.get("/v1/admin/instances", token)),
+    GET_INSTANCE(
+        AdminOperation.GET_INSTANCE,
+        (token, n) -> server.get("/v1/admin/instances/matrix-base", token)),
+    LIST_NAMESPACES(
+        AdminOperation.LIST_NAMESPACES, (token, n) -> server.get("/v1/admin/namespaces", token)),
+    GET_LAYERS(
+        AdminOperation.GET_LAYERS,
+        (token, n) -> server.get("/v1/admin/namespaces/core/layers", token)),
+    GET_HISTORY(
+        AdminOperation.GET_HISTORY,
+        (token, n) -> server.get("/v1/admin/namespaces/core/history", token)),
+    GET_EFFECTIVE(
+        AdminOperation.GET_EFFECTIVE,
+        (token, n) -> server.get("/v1/admin/namespaces/core/effective/matrix-base", token)),
+    CREATE_INSTANCE(
+        AdminOperation.CREATE_INSTANCE,
+        (token, n) ->
+            server.sendJson(
+                "POST",
+                "/v1/admin/instances",
+                token,
+                "{\"id\":\"inst-" + n + "\",\"ring\":\"live\"}")),
+    UPDATE_INSTANCE(
+        AdminOperation.UPDATE_INSTANCE,
+        (token, n) ->
+            server.sendJson(
+                "PATCH",
+                "/v1/admin/instances/matrix-base",
+                token,
+                "{\"labels\":{\"n\":\"" + n + "\"}}")),
+    MOVE_INSTANCE_RING(
+        AdminOperation.MOVE_INSTANCE_RING,
         n -> server.admin("PATCH", "/v1/admin/instances/matrix-mover", "{\"ring\":\"beta\"}"),
-        (token, n) -> server.sendJson("PATCH", "/v1/admin/instances/matrix-mover", token, "{\"ring\":\"live\"}")),
-    CREATE_NAMESPACE(AdminOperation.CREATE_NAMESPACE, (token, n) ->
-        server.sendJson("POST", "/v1/admin/namespaces", token, "{\"name\":\"ns-" + n + "\"}")),
-    PUT_DRAFT(AdminOperation.PUT_DRAFT, (token, n) ->
-        server.sendJson("PUT", "/v1/admin/namespaces/core/layers/default", token, "{\"n\":" + n + "}")),
-    STAGE_REMOVAL(AdminOperation.STAGE_REMOVAL, (token, n) ->
-        server.send("DELETE", "/v1/admin/namespaces/core/layers/instance:matrix-base", token, null)),
-    PUBLISH(AdminOperation.PUBLISH, n -> HttpTestSupport.stage(server, "core", "ring:live", "{\"published\":" + n + "}"),
-        (token, n) -> server.sendJson("POST", "/v1/admin/namespaces/core/publish", token,
-            "{\"message\":\"matrix " + n + "\",\"scopes\":[\"ring:live\"]}")),
-    LIST_CREDENTIALS(AdminOperation.LIST_CREDENTIALS, (token, n) -> server.get("/v1/admin/credentials", token)),
-    CREATE_RING(AdminOperation.CREATE_RING, (token, n) ->
-        server.sendJson("POST", "/v1/admin/rings", token, "{\"name\":\"ring-" + n + "\",\"position\":" + (100 + n) + "}")),
-    CREATE_CREDENTIAL(AdminOperation.CREATE_CREDENTIAL, (token, n) ->
-        server.sendJson("POST", "/v1/admin/credentials", token, "{\"name\":\"cred-" + n + "\",\"role\":\"viewer\"}")),
-    GET_CREDENTIAL(AdminOperation.GET_CREDENTIAL, (token, n) -> server.get("/v1/admin/credentials/as-viewer", token)),
-    UPDATE_CREDENTIAL(AdminOperation.UPDATE_CREDENTIAL, n -> victim(n),
-        (token, n) -> server.sendJson("PATCH", "/v1/admin/credentials/victim-" + n, token, "{\"role\":\"editor\"}")),
-    ROTATE_CREDENTIAL(AdminOperation.ROTATE_CREDENTIAL, n -> victim(n),
-        (token, n) -> server.send("POST", "/v1/admin/credentials/victim-" + n + "/rotate", token, null)),
-    REVOKE_CREDENTIAL(AdminOperation.REVOKE_CREDENTIAL, n -> victim(n),
-        (token, n) -> server.send("POST", "/v1/admin/credentials/victim-" + n + "/revoke", token, null)),
-    ROTATE_INSTANCE_CREDENTIAL(AdminOperation.ROTATE_INSTANCE_CREDENTIAL, (token, n) ->
-        server.send("POST", "/v1/admin/instances/matrix-base/credential", token, null)),
-    LIST_APPLICATIONS(AdminOperation.LIST_APPLICATIONS, (token, n) -> server.get("/v1/admin/applications", token)),
-    GET_APPLICATION(AdminOperation.GET_APPLICATION, (token, n) -> server.get("/v1/admin/applications/crm", token)),
-    LIST_SUBSCRIPTIONS(AdminOperation.LIST_SUBSCRIPTIONS, (token, n) -> server.get("/v1/admin/subscriptions?instance=matrix-base", token)),
-    GET_SUBSCRIPTION(AdminOperation.GET_SUBSCRIPTION, (token, n) -> server.get("/v1/admin/subscriptions/" + standingSubscription, token)),
-    INSTANCE_USAGE(AdminOperation.INSTANCE_USAGE, (token, n) -> server.get("/v1/admin/instances/matrix-base/subscriptions/usage", token)),
-    FLEET_USAGE(AdminOperation.FLEET_USAGE, (token, n) -> server.get("/v1/admin/subscriptions/usage?overAllocated=true", token)),
-    CREATE_APPLICATION(AdminOperation.CREATE_APPLICATION, (token, n) ->
-        server.sendJson("POST", "/v1/admin/applications", token, "{\"name\":\"app-" + n + "\"}")),
-    RENAME_APPLICATION(AdminOperation.RENAME_APPLICATION, (token, n) ->
-        server.sendJson("PATCH", "/v1/admin/applications/crm", token, "{\"displayName\":\"CRM " + n + "\"}")),
-    CREATE_SUBSCRIPTION(AdminOperation.CREATE_SUBSCRIPTION, (token, n) -> server.sendJson("POST", "/v1/admin/subscriptions", token,
-        subscriptionBody(n))),
-    CHANGE_SUBSCRIPTION(AdminOperation.CHANGE_SUBSCRIPTION, (token, n) -> server.sendJson("PATCH",
-        "/v1/admin/subscriptions/" + standingSubscription, token, "{\"notes\":\"matrix " + n + "\"}")),
-    END_SUBSCRIPTION(AdminOperation.END_SUBSCRIPTION,
-        n -> SUBSCRIPTIONS.put(n, server.admin("POST", "/v1/admin/subscriptions", subscriptionBody(n)).get("id").asText()),
-        (token, n) -> server.send("POST", "/v1/admin/subscriptions/" + SUBSCRIPTIONS.get(n) + "/end", token, null)),
-    GET_NAMESPACE(AdminOperation.GET_NAMESPACE, (token, n) -> server.get("/v1/admin/namespaces/core", token)),
-    GET_LAYER(AdminOperation.GET_LAYER, (token, n) -> server.get("/v1/admin/namespaces/core/layers/default", token)),
-    GET_DIFF(AdminOperation.GET_DIFF, (token, n) -> server.get("/v1/admin/namespaces/core/diff?from=1", token)),
-    GET_HEARTBEAT(AdminOperation.GET_HEARTBEAT, (token, n) -> server.get("/v1/admin/instances/matrix-beat/heartbeat", token)),
+        (token, n) ->
+            server.sendJson(
+                "PATCH", "/v1/admin/instances/matrix-mover", token, "{\"ring\":\"live\"}")),
+    CREATE_NAMESPACE(
+        AdminOperation.CREATE_NAMESPACE,
+        (token, n) ->
+            server.sendJson("POST", "/v1/admin/namespaces", token, "{\"name\":\"ns-" + n + "\"}")),
+    PUT_DRAFT(
+        AdminOperation.PUT_DRAFT,
+        (token, n) ->
+            server.sendJson(
+                "PUT", "/v1/admin/namespaces/core/layers/default", token, "{\"n\":" + n + "}")),
+    STAGE_REMOVAL(
+        AdminOperation.STAGE_REMOVAL,
+        (token, n) ->
+            server.send(
+                "DELETE", "/v1/admin/namespaces/core/layers/instance:matrix-base", token, null)),
+    PUBLISH(
+        AdminOperation.PUBLISH,
+        n -> HttpTestSupport.stage(server, "core", "ring:live", "{\"published\":" + n + "}"),
+        (token, n) ->
+            server.sendJson(
+                "POST",
+                "/v1/admin/namespaces/core/publish",
+                token,
+                "{\"message\":\"matrix " + n + "\",\"scopes\":[\"ring:live\"]}")),
+    LIST_CREDENTIALS(
+        AdminOperation.LIST_CREDENTIALS, (token, n) -> server.get("/v1/admin/credentials", token)),
+    CREATE_RING(
+        AdminOperation.CREATE_RING,
+        (token, n) ->
+            server.sendJson(
+                "POST",
+                "/v1/admin/rings",
+                token,
+                "{\"name\":\"ring-" + n + "\",\"position\":" + (100 + n) + "}")),
+    CREATE_CREDENTIAL(
+        AdminOperation.CREATE_CREDENTIAL,
+        (token, n) ->
+            server.sendJson(
+                "POST",
+                "/v1/admin/credentials",
+                token,
+                "{\"name\":\"cred-" + n + "\",\"role\":\"viewer\"}")),
+    GET_CREDENTIAL(
+        AdminOperation.GET_CREDENTIAL,
+        (token, n) -> server.get("/v1/admin/credentials/as-viewer", token)),
+    UPDATE_CREDENTIAL(
+        AdminOperation.UPDATE_CREDENTIAL,
+        n -> victim(n),
+        (token, n) ->
+            server.sendJson(
+                "PATCH", "/v1/admin/credentials/victim-" + n, token, "{\"role\":\"editor\"}")),
+    ROTATE_CREDENTIAL(
+        AdminOperation.ROTATE_CREDENTIAL,
+        n -> victim(n),
+        (token, n) ->
+            server.send("POST", "/v1/admin/credentials/victim-" + n + "/rotate", token, null)),
+    REVOKE_CREDENTIAL(
+        AdminOperation.REVOKE_CREDENTIAL,
+        n -> victim(n),
+        (token, n) ->
+            server.send("POST", "/v1/admin/credentials/victim-" + n + "/revoke", token, null)),
+    ROTATE_INSTANCE_CREDENTIAL(
+        AdminOperation.ROTATE_INSTANCE_CREDENTIAL,
+        (token, n) ->
+            server.send("POST", "/v1/admin/instances/matrix-base/credential", token, null)),
+    LIST_APPLICATIONS(
+        AdminOperation.LIST_APPLICATIONS,
+        (token, n) -> server.get("/v1/admin/applications", token)),
+    GET_APPLICATION(
+        AdminOperation.GET_APPLICATION,
+        (token, n) -> server.get("/v1/admin/applications/crm", token)),
+    LIST_SUBSCRIPTIONS(
+        AdminOperation.LIST_SUBSCRIPTIONS,
+        (token, n) -> server.get("/v1/admin/subscriptions?instance=matrix-base", token)),
+    GET_SUBSCRIPTION(
+        AdminOperation.GET_SUBSCRIPTION,
+        (token, n) -> server.get("/v1/admin/subscriptions/" + standingSubscription, token)),
+    INSTANCE_USAGE(
+        AdminOperation.INSTANCE_USAGE,
+        (token, n) -> server.get("/v1/admin/instances/matrix-base/subscriptions/usage", token)),
+    FLEET_USAGE(
+        AdminOperation.FLEET_USAGE,
+        (token, n) -> server.get("/v1/admin/subscriptions/usage?overAllocated=true", token)),
+    CREATE_APPLICATION(
+        AdminOperation.CREATE_APPLICATION,
+        (token, n) ->
+            server.sendJson(
+                "POST", "/v1/admin/applications", token, "{\"name\":\"app-" + n + "\"}")),
+    RENAME_APPLICATION(
+        AdminOperation.RENAME_APPLICATION,
+        (token, n) ->
+            server.sendJson(
+                "PATCH",
+                "/v1/admin/applications/crm",
+                token,
+                "{\"displayName\":\"CRM " + n + "\"}")),
+    CREATE_SUBSCRIPTION(
+        AdminOperation.CREATE_SUBSCRIPTION,
+        (token, n) ->
+            server.sendJson("POST", "/v1/admin/subscriptions", token, subscriptionBody(n))),
+    CHANGE_SUBSCRIPTION(
+        AdminOperation.CHANGE_SUBSCRIPTION,
+        (token, n) ->
+            server.sendJson(
+                "PATCH",
+                "/v1/admin/subscriptions/" + standingSubscription,
+                token,
+                "{\"notes\":\"matrix " + n + "\"}")),
+    END_SUBSCRIPTION(
+        AdminOperation.END_SUBSCRIPTION,
+        n ->
+            SUBSCRIPTIONS.put(
+                n,
+                server
+                    .admin("POST", "/v1/admin/subscriptions", subscriptionBody(n))
+                    .get("id")
+                    .asText()),
+        (token, n) ->
+            server.send(
+                "POST", "/v1/admin/subscriptions/" + SUBSCRIPTIONS.get(n) + "/end", token, null)),
+    GET_NAMESPACE(
+        AdminOperation.GET_NAMESPACE, (token, n) -> server.get("/v1/admin/namespaces/core", token)),
+    GET_LAYER(
+        AdminOperation.GET_LAYER,
+        (token, n) -> server.get("/v1/admin/namespaces/core/layers/default", token)),
+    GET_DIFF(
+        AdminOperation.GET_DIFF,
+        (token, n) -> server.get("/v1/admin/namespaces/core/diff?from=1", token)),
+    GET_HEARTBEAT(
+        AdminOperation.GET_HEARTBEAT,
+        (token, n) -> server.get("/v1/admin/instances/matrix-beat/heartbeat", token)),
     LIST_PROBES(AdminOperation.LIST_PROBES, (token, n) -> server.get("/v1/admin/probes", token)),
     LIST_FLEET(AdminOperation.LIST_FLEET, (token, n) -> server.get("/v1/admin/fleet", token)),
-    GET_FLEET_INSTANCE(AdminOperation.GET_FLEET_INSTANCE, (token, n) -> server.get("/v1/admin/fleet/matrix-base", token)),
-    READ_AUDIT(AdminOperation.READ_AUDIT, (token, n) -> server.get("/v1/admin/audit?limit=5", token)),
-    VERIFY_AUDIT(AdminOperation.VERIFY_AUDIT, (token, n) -> server.get("/v1/admin/audit/verify", token));
+    GET_FLEET_INSTANCE(
+        AdminOperation.GET_FLEET_INSTANCE,
+        (token, n) -> server.get("/v1/admin/fleet/matrix-base", token)),
+    READ_AUDIT(
+        AdminOperation.READ_AUDIT, (token, n) -> server.get("/v1/admin/audit?limit=5", token)),
+    VERIFY_AUDIT(
+        AdminOperation.VERIFY_AUDIT, (token, n) -> server.get("/v1/admin/audit/verify", token));
 
     final AdminOperation operation;
     final Role least;
+
     /** Done as the bootstrap admin before the request, for example staging what to publish. */
     final IntConsumer setup;
+
     final BiFunction<String, Integer, HttpResponse<byte[]>> request;
 
     Operation(AdminOperation operation, BiFunction<String, Integer, HttpResponse<byte[]>> request) {
-      this(operation, n -> { }, request);
+      this(operation, n -> {}, request);
     }
 
-    Operation(AdminOperation operation, IntConsumer setup, BiFunction<String, Integer, HttpResponse<byte[]>> request) {
+    Operation(
+        AdminOperation operation,
+        IntConsumer setup,
+        BiFunction<String, Integer, HttpResponse<byte[]>> request) {
       this.operation = operation;
       this.least = operation.role();
       this.setup = setup;
@@ -164,27 +289,47 @@ class AdminRoleMatrixTest {
 
   /** A heartbeat of matrix-beat, written (the writer batches) before the matrix reads it. */
   private static void heartbeatOf(String instanceToken) {
-    String body = "{\"sdkVersion\":\"1.0.0\",\"sentAt\":\"2026-11-25T18:19:15Z\",\"namespaces\":{}}";
-    assertThat(server.sendJson("POST", "/v1/instances/matrix-beat/heartbeat", instanceToken, body).statusCode())
+    String body =
+        "{\"sdkVersion\":\"1.0.0\",\"sentAt\":\"2026-11-25T18:19:15Z\",\"namespaces\":{}}";
+    assertThat(
+            server
+                .sendJson("POST", "/v1/instances/matrix-beat/heartbeat", instanceToken, body)
+                .statusCode())
         .isLessThan(300);
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
-        assertThat(server.get("/v1/admin/instances/matrix-beat/heartbeat", server.adminToken()).statusCode()).isEqualTo(200));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        server
+                            .get("/v1/admin/instances/matrix-beat/heartbeat", server.adminToken())
+                            .statusCode())
+                    .isEqualTo(200));
   }
 
   /** A viewer credential for an operation on credentials to act on. */
   private static void victim(int n) {
-    server.admin("POST", "/v1/admin/credentials", "{\"name\":\"victim-" + n + "\",\"role\":\"viewer\"}");
+    server.admin(
+        "POST", "/v1/admin/credentials", "{\"name\":\"victim-" + n + "\",\"role\":\"viewer\"}");
   }
 
   /** A subscription of matrix-base to crm in a year of its own, so that no two overlap. */
   private static String subscriptionBody(int n) {
     return "{\"instance\":\"matrix-base\",\"application\":\"crm\",\"quantity\":1,\"plan\":\"p\","
-        + "\"validFrom\":\"" + (2100 + n) + "-01-01T00:00:00Z\",\"validUntil\":\"" + (2101 + n) + "-01-01T00:00:00Z\"}";
+        + "\"validFrom\":\""
+        + (2100 + n)
+        + "-01-01T00:00:00Z\",\"validUntil\":\""
+        + (2101 + n)
+        + "-01-01T00:00:00Z\"}";
   }
 
   static Stream<Arguments> matrix() {
-    return Stream.of(Role.values()).flatMap(role -> Stream.of(Operation.values())
-        .map(op -> Arguments.of(role, op, role.includes(op.least))));
+    return Stream.of(Role.values())
+        .flatMap(
+            role ->
+                Stream.of(Operation.values())
+                    .map(op -> Arguments.of(role, op, role.includes(op.least))));
   }
 
   @ParameterizedTest(name = "[{index}] {0} {1} allowed={2}")
@@ -195,12 +340,16 @@ class AdminRoleMatrixTest {
     String before = HttpTestSupport.fingerprint(server, "core");
     HttpResponse<byte[]> response = operation.request.apply(TOKENS.get(role), n);
     if (allowed) {
-      assertThat(response.statusCode()).as("%s by %s: %s", operation, role, text(response)).isBetween(200, 201);
+      assertThat(response.statusCode())
+          .as("%s by %s: %s", operation, role, text(response))
+          .isBetween(200, 201);
       assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
     } else {
       JsonNode problem = assertProblem(response, ProblemType.FORBIDDEN);
       assertThat(problem.get("detail").asText()).contains(operation.least.wireName());
-      assertThat(HttpTestSupport.fingerprint(server, "core")).as("a denied request changes nothing").isEqualTo(before);
+      assertThat(HttpTestSupport.fingerprint(server, "core"))
+          .as("a denied request changes nothing")
+          .isEqualTo(before);
     }
   }
 
@@ -208,25 +357,35 @@ class AdminRoleMatrixTest {
   void D6_allowedWrites_takeEffect() {
     int n = SEQUENCE.incrementAndGet();
     assertThat(Operation.CREATE_INSTANCE.perform(Role.EDITOR, n).statusCode()).isEqualTo(201);
-    assertThat(server.get("/v1/admin/instances/inst-" + n, TOKENS.get(Role.VIEWER)).statusCode()).isEqualTo(200);
+    assertThat(server.get("/v1/admin/instances/inst-" + n, TOKENS.get(Role.VIEWER)).statusCode())
+        .isEqualTo(200);
 
     assertThat(Operation.CREATE_NAMESPACE.perform(Role.EDITOR, n).statusCode()).isEqualTo(201);
-    assertThat(server.get("/v1/admin/namespaces/ns-" + n, TOKENS.get(Role.VIEWER)).statusCode()).isEqualTo(200);
+    assertThat(server.get("/v1/admin/namespaces/ns-" + n, TOKENS.get(Role.VIEWER)).statusCode())
+        .isEqualTo(200);
 
     HttpResponse<byte[]> published = Operation.PUBLISH.perform(Role.PUBLISHER, n);
     assertThat(published.statusCode()).isEqualTo(200);
     long revision = json(published).get("revision").asLong();
-    JsonNode history = server.admin("GET", "/v1/admin/namespaces/core/history", null).get("history");
+    JsonNode history =
+        server.admin("GET", "/v1/admin/namespaces/core/history", null).get("history");
     assertThat(history.get(0).get("revision").asLong()).isEqualTo(revision);
-    assertThat(history.get(0).get("actor").asText()).as("the write is attributed to its credential")
+    assertThat(history.get(0).get("actor").asText())
+        .as("the write is attributed to its credential")
         .isEqualTo("admin:as-publisher");
 
     HttpResponse<byte[]> credential = Operation.CREATE_CREDENTIAL.perform(Role.ADMIN, n);
     assertThat(credential.statusCode()).isEqualTo(201);
     String newToken = json(credential).get("token").asText();
-    assertThat(server.get("/v1/admin/rings", newToken).statusCode()).as("the new viewer token works").isEqualTo(200);
-    assertThat(server.sendJson("POST", "/v1/admin/namespaces", newToken, "{\"name\":\"nope-" + n + "\"}").statusCode())
-        .as("and is only a viewer").isEqualTo(403);
+    assertThat(server.get("/v1/admin/rings", newToken).statusCode())
+        .as("the new viewer token works")
+        .isEqualTo(200);
+    assertThat(
+            server
+                .sendJson("POST", "/v1/admin/namespaces", newToken, "{\"name\":\"nope-" + n + "\"}")
+                .statusCode())
+        .as("and is only a viewer")
+        .isEqualTo(403);
   }
 
   /**
@@ -241,32 +400,57 @@ class AdminRoleMatrixTest {
     HttpTestSupport.stage(server, "features", "ring:live", "{\"aiAssist\":{\"enabled\":false}}");
     HttpTestSupport.stage(server, "features", "ring:test", "{\"aiAssist\":{\"enabled\":true}}");
     HttpTestSupport.publish(server, "features");
-    HttpResponse<byte[]> before = server.get("/v1/instances/side-door/config/features", instanceToken);
+    HttpResponse<byte[]> before =
+        server.get("/v1/instances/side-door/config/features", instanceToken);
     assertThat(before.statusCode()).isEqualTo(200);
 
-    HttpResponse<byte[]> moved = server.sendJson("PATCH", "/v1/admin/instances/side-door", TOKENS.get(Role.EDITOR),
-        "{\"ring\":\"test\"}");
+    HttpResponse<byte[]> moved =
+        server.sendJson(
+            "PATCH",
+            "/v1/admin/instances/side-door",
+            TOKENS.get(Role.EDITOR),
+            "{\"ring\":\"test\"}");
     JsonNode problem = assertProblem(moved, ProblemType.FORBIDDEN);
     assertThat(problem.get("detail").asText()).contains("publisher");
-    HttpResponse<byte[]> labelsAndRing = server.sendJson("PATCH", "/v1/admin/instances/side-door",
-        TOKENS.get(Role.EDITOR), "{\"ring\":\"test\",\"labels\":{\"team\":\"x\"}}");
+    HttpResponse<byte[]> labelsAndRing =
+        server.sendJson(
+            "PATCH",
+            "/v1/admin/instances/side-door",
+            TOKENS.get(Role.EDITOR),
+            "{\"ring\":\"test\",\"labels\":{\"team\":\"x\"}}");
     assertProblem(labelsAndRing, ProblemType.FORBIDDEN);
     assertThat(server.admin("GET", "/v1/admin/instances/side-door", null).get("labels").size())
-        .as("a refused request changes nothing, its labels included").isZero();
+        .as("a refused request changes nothing, its labels included")
+        .isZero();
 
-    HttpResponse<byte[]> labels = server.sendJson("PATCH", "/v1/admin/instances/side-door", TOKENS.get(Role.EDITOR),
-        "{\"labels\":{\"team\":\"payments\"},\"ring\":\"live\"}");
-    assertThat(labels.statusCode()).as("labels, and naming the ring it is in, are an editor's").isEqualTo(200);
-    HttpResponse<byte[]> after = server.get("/v1/instances/side-door/config/features", instanceToken);
-    assertThat(HttpTestSupport.header(after, "ETag")).as("what the instance is served did not change")
+    HttpResponse<byte[]> labels =
+        server.sendJson(
+            "PATCH",
+            "/v1/admin/instances/side-door",
+            TOKENS.get(Role.EDITOR),
+            "{\"labels\":{\"team\":\"payments\"},\"ring\":\"live\"}");
+    assertThat(labels.statusCode())
+        .as("labels, and naming the ring it is in, are an editor's")
+        .isEqualTo(200);
+    HttpResponse<byte[]> after =
+        server.get("/v1/instances/side-door/config/features", instanceToken);
+    assertThat(HttpTestSupport.header(after, "ETag"))
+        .as("what the instance is served did not change")
         .isEqualTo(HttpTestSupport.header(before, "ETag"));
-    assertThat(HttpTestSupport.envelope(after.body()).content().at("/aiAssist/enabled").asBoolean()).isFalse();
+    assertThat(HttpTestSupport.envelope(after.body()).content().at("/aiAssist/enabled").asBoolean())
+        .isFalse();
 
-    HttpResponse<byte[]> published = server.sendJson("PATCH", "/v1/admin/instances/side-door",
-        TOKENS.get(Role.PUBLISHER), "{\"ring\":\"test\"}");
+    HttpResponse<byte[]> published =
+        server.sendJson(
+            "PATCH",
+            "/v1/admin/instances/side-door",
+            TOKENS.get(Role.PUBLISHER),
+            "{\"ring\":\"test\"}");
     assertThat(published.statusCode()).as("a publisher may move it").isEqualTo(200);
-    HttpResponse<byte[]> moves = server.get("/v1/instances/side-door/config/features", instanceToken);
-    assertThat(HttpTestSupport.envelope(moves.body()).content().at("/aiAssist/enabled").asBoolean()).isTrue();
+    HttpResponse<byte[]> moves =
+        server.get("/v1/instances/side-door/config/features", instanceToken);
+    assertThat(HttpTestSupport.envelope(moves.body()).content().at("/aiAssist/enabled").asBoolean())
+        .isTrue();
   }
 
   @Test
@@ -275,9 +459,13 @@ class AdminRoleMatrixTest {
     assertThat(list.statusCode()).isEqualTo(200);
     String body = text(list);
     for (Map.Entry<Role, String> entry : TOKENS.entrySet()) {
-      assertThat(body).doesNotContain(entry.getValue()).doesNotContain(CredentialTokens.hash(entry.getValue()));
+      assertThat(body)
+          .doesNotContain(entry.getValue())
+          .doesNotContain(CredentialTokens.hash(entry.getValue()));
     }
-    assertThat(body).doesNotContain(server.adminToken()).doesNotContain(CredentialTokens.hash(server.adminToken()));
+    assertThat(body)
+        .doesNotContain(server.adminToken())
+        .doesNotContain(CredentialTokens.hash(server.adminToken()));
     for (JsonNode credential : json(list).get("credentials")) {
       assertThat(credential.has("token")).isFalse();
       assertThat(credential.has("tokenHash")).isFalse();

@@ -20,86 +20,123 @@ import org.junit.jupiter.api.io.TempDir;
  * Admission control on the instance API ({@code max-concurrent-requests}, FAULTS B9 and E5): a
  * request beyond the limit waits briefly for a place, then gets 503 {@code overloaded} with a
  * {@code Retry-After}; health, metrics, admin and waiting watches are never refused; the place
- * comes back when the request holding it ends. A request holds its place here because its body
- * is still on the way: a real request in flight, with no test hook in the server.
+ * comes back when the request holding it ends. A request holds its place here because its body is
+ * still on the way: a real request in flight, with no test hook in the server.
  */
 class AdmissionControlTest {
 
   private static final String CHECKSUMS = "/v1/instances/acme-prod/checksums";
 
   @Test
-  void B9_aRequestBeyondTheLimit_is503OverloadedWithRetryAfter_andThePlaceComesBackWhenTheHolderEnds(@TempDir Path dir)
-      throws Exception {
-    try (ServerFixture server = ServerFixture.startConfigured(dir, config -> config.maxConcurrentRequests(1))) {
+  void
+      B9_aRequestBeyondTheLimit_is503OverloadedWithRetryAfter_andThePlaceComesBackWhenTheHolderEnds(
+          @TempDir Path dir) throws Exception {
+    try (ServerFixture server =
+        ServerFixture.startConfigured(dir, config -> config.maxConcurrentRequests(1))) {
       server.createNamespace("core");
       String token = server.createInstance("acme-prod", "live");
-      assertThat(server.get(CHECKSUMS, token).statusCode()).as("one at a time is within the limit").isEqualTo(200);
+      assertThat(server.get(CHECKSUMS, token).statusCode())
+          .as("one at a time is within the limit")
+          .isEqualTo(200);
 
       try (Socket holder = new Socket("127.0.0.1", server.server().port())) {
         // A heartbeat whose body has not arrived yet holds the only place while it reads.
         OutputStream out = holder.getOutputStream();
-        out.write(("POST /v1/instances/acme-prod/heartbeat HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
-            + "\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            ("POST /v1/instances/acme-prod/heartbeat HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + token
+                    + "\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{")
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() ->
-            server.get(CHECKSUMS, token).statusCode() == 503);
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(5))
+            .pollInterval(Duration.ofMillis(20))
+            .until(() -> server.get(CHECKSUMS, token).statusCode() == 503);
 
         var refused = server.get(CHECKSUMS, token);
         assertProblem(refused, ProblemType.OVERLOADED);
         assertThat(header(refused, "Retry-After")).isEqualTo(AdmissionControl.RETRY_AFTER_SECONDS);
-        assertThat(server.get("/health/ready", null).statusCode()).as("health is never refused").isEqualTo(200);
+        assertThat(server.get("/health/ready", null).statusCode())
+            .as("health is never refused")
+            .isEqualTo(200);
         assertThat(server.get("/v1/admin/instances/acme-prod", server.adminToken()).statusCode())
-            .as("operators get through an overload").isEqualTo(200);
+            .as("operators get through an overload")
+            .isEqualTo(200);
         assertThat(server.get("/v1/instances/acme-prod/watch?etag=%22stale%22", token).statusCode())
-            .as("watches are bounded by max-watchers instead").isEqualTo(200);
+            .as("watches are bounded by max-watchers instead")
+            .isEqualTo(200);
         String metrics = server.scrapeMetrics();
         assertThat(metrics).containsPattern("holdfast_requests_refused_total(\\{[^}]*})? [1-9]");
         assertThat(metrics).contains("holdfast_requests_concurrent_limit 1.0");
       }
 
-      Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() ->
-          server.get(CHECKSUMS, token).statusCode() == 200);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> server.get(CHECKSUMS, token).statusCode() == 200);
     }
   }
 
   @Test
-  void F3_adminRequestsTakeTurns_soInstanceReadsKeepTheirCores_andTheNextAdminWaitsNotFails(@TempDir Path dir)
-      throws Exception {
-    EdgeSettings oneAdmin = new EdgeSettings(EdgeSettings.DEFAULT_IDLE_TIMEOUT, EdgeSettings.DEFAULT_HEADER_TIMEOUT,
-        EdgeSettings.DEFAULT_REQUEST_TIMEOUT, EdgeSettings.DEFAULT_MAX_CONNECTIONS,
-        EdgeSettings.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, EdgeSettings.DEFAULT_MAX_WATCHES_PER_INSTANCE,
-        EdgeSettings.DEFAULT_MAX_REQUESTS_PER_INSTANCE, 1);
-    try (ServerFixture server = ServerFixture.startConfigured(dir, config -> config.edge(oneAdmin))) {
+  void F3_adminRequestsTakeTurns_soInstanceReadsKeepTheirCores_andTheNextAdminWaitsNotFails(
+      @TempDir Path dir) throws Exception {
+    EdgeSettings oneAdmin =
+        new EdgeSettings(
+            EdgeSettings.DEFAULT_IDLE_TIMEOUT,
+            EdgeSettings.DEFAULT_HEADER_TIMEOUT,
+            EdgeSettings.DEFAULT_REQUEST_TIMEOUT,
+            EdgeSettings.DEFAULT_MAX_CONNECTIONS,
+            EdgeSettings.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+            EdgeSettings.DEFAULT_MAX_WATCHES_PER_INSTANCE,
+            EdgeSettings.DEFAULT_MAX_REQUESTS_PER_INSTANCE,
+            1);
+    try (ServerFixture server =
+        ServerFixture.startConfigured(dir, config -> config.edge(oneAdmin))) {
       server.createNamespace("core");
       String token = server.createInstance("acme-prod", "live");
       java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-      java.net.http.HttpRequest admin = java.net.http.HttpRequest.newBuilder(
-              java.net.URI.create("http://127.0.0.1:" + server.server().port() + "/v1/admin/instances/acme-prod"))
-          .header("Authorization", "Bearer " + server.adminToken())
-          .timeout(Duration.ofMillis(500))
-          .build();
+      java.net.http.HttpRequest admin =
+          java.net.http.HttpRequest.newBuilder(
+                  java.net.URI.create(
+                      "http://127.0.0.1:"
+                          + server.server().port()
+                          + "/v1/admin/instances/acme-prod"))
+              .header("Authorization", "Bearer " + server.adminToken())
+              .timeout(Duration.ofMillis(500))
+              .build();
       try (Socket holder = new Socket("127.0.0.1", server.server().port())) {
         // An admin write whose body has not arrived yet holds the only admin turn.
         OutputStream out = holder.getOutputStream();
-        out.write(("POST /v1/admin/namespaces HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
-            + server.adminToken() + "\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{")
-            .getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            ("POST /v1/admin/namespaces HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + server.adminToken()
+                    + "\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{")
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         // Once the holder has its turn, another admin request waits for it (and times out here).
-        Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptionsMatching(e -> false).until(() -> {
-          try {
-            http.send(admin, java.net.http.HttpResponse.BodyHandlers.discarding());
-            return false;
-          } catch (java.net.http.HttpTimeoutException waited) {
-            return true;
-          }
-        });
-        assertThat(server.get(CHECKSUMS, token).statusCode()).as("instance reads do not wait for operators")
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .ignoreExceptionsMatching(e -> false)
+            .until(
+                () -> {
+                  try {
+                    http.send(admin, java.net.http.HttpResponse.BodyHandlers.discarding());
+                    return false;
+                  } catch (java.net.http.HttpTimeoutException waited) {
+                    return true;
+                  }
+                });
+        assertThat(server.get(CHECKSUMS, token).statusCode())
+            .as("instance reads do not wait for operators")
             .isEqualTo(200);
       }
       // The holder is gone: the turn passes on, and operators are served again, not refused.
-      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
-          server.get("/v1/admin/instances/acme-prod", server.adminToken()).statusCode() == 200);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  server.get("/v1/admin/instances/acme-prod", server.adminToken()).statusCode()
+                      == 200);
       http.close();
     }
   }

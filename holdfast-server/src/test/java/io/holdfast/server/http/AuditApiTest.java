@@ -21,13 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The audit log through the admin API: who changed what and how (the bootstrap credential
- * registered at start-up is the first row), filters, and the chain verification that catches a
- * row edited straight in the database.
+ * registered at start-up is the first row), filters, and the chain verification that catches a row
+ * edited straight in the database.
  */
 class AuditApiTest {
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private ServerFixture server;
   private String subscription;
@@ -37,7 +36,8 @@ class AuditApiTest {
     server = ServerFixture.start(dataDir);
     server.createInstance("acme-prod", "live");
     application(server, "crm");
-    subscription = subscribe(server, "acme-prod", "crm", 25, "2026-01-01T00:00:00Z", null).get("id").asText();
+    subscription =
+        subscribe(server, "acme-prod", "crm", 25, "2026-01-01T00:00:00Z", null).get("id").asText();
     server.admin("PATCH", SUBSCRIPTIONS + "/" + subscription, "{\"quantity\":30}");
     server.admin("POST", SUBSCRIPTIONS + "/" + subscription + "/end", null);
   }
@@ -52,11 +52,24 @@ class AuditApiTest {
     JsonNode audit = server.admin("GET", "/v1/admin/audit", null);
 
     JsonNode entries = audit.get("entries");
-    assertThat(entries).extracting(e -> e.get("action").asText())
-        .containsExactly("subscription.cancel", "subscription.change", "subscription.create", "application.create",
-            "instance.create", "credential.bootstrap");
-    assertThat(entries).extracting(e -> e.get("actor").asText()).containsExactly("admin:bootstrap",
-        "admin:bootstrap", "admin:bootstrap", "admin:bootstrap", "admin:bootstrap", "system");
+    assertThat(entries)
+        .extracting(e -> e.get("action").asText())
+        .containsExactly(
+            "subscription.cancel",
+            "subscription.change",
+            "subscription.create",
+            "application.create",
+            "instance.create",
+            "credential.bootstrap");
+    assertThat(entries)
+        .extracting(e -> e.get("actor").asText())
+        .containsExactly(
+            "admin:bootstrap",
+            "admin:bootstrap",
+            "admin:bootstrap",
+            "admin:bootstrap",
+            "admin:bootstrap",
+            "system");
     JsonNode change = entries.get(1);
     assertThat(change.get("target").asText()).isEqualTo("subscription:" + subscription);
     assertThat(change.get("before").get("quantity").asLong()).isEqualTo(25);
@@ -65,27 +78,39 @@ class AuditApiTest {
     JsonNode verification = audit.get("verification");
     assertThat(verification.get("intact").asBoolean()).isTrue();
     assertThat(verification.get("checked").asLong()).isEqualTo(6);
-    assertThat(verification.get("lastHash").asText()).isEqualTo(entries.get(0).get("hash").asText());
+    assertThat(verification.get("lastHash").asText())
+        .isEqualTo(entries.get(0).get("hash").asText());
   }
 
   @Test
   void auditLog_filtersByActionTargetActorSinceAndLimit() {
-    assertThat(server.admin("GET", "/v1/admin/audit?action=subscription.change", null).get("entries")).hasSize(1);
-    assertThat(server.admin("GET", "/v1/admin/audit?target=subscription:" + subscription, null).get("entries"))
+    assertThat(
+            server.admin("GET", "/v1/admin/audit?action=subscription.change", null).get("entries"))
+        .hasSize(1);
+    assertThat(
+            server
+                .admin("GET", "/v1/admin/audit?target=subscription:" + subscription, null)
+                .get("entries"))
         .hasSize(3);
-    assertThat(server.admin("GET", "/v1/admin/audit?target=application:", null).get("entries")).hasSize(1);
-    assertThat(server.admin("GET", "/v1/admin/audit?actor=admin:someone-else", null).get("entries")).isEmpty();
+    assertThat(server.admin("GET", "/v1/admin/audit?target=application:", null).get("entries"))
+        .hasSize(1);
+    assertThat(server.admin("GET", "/v1/admin/audit?actor=admin:someone-else", null).get("entries"))
+        .isEmpty();
     assertThat(server.admin("GET", "/v1/admin/audit?limit=2", null).get("entries")).hasSize(2);
-    assertThat(server.admin("GET", "/v1/admin/audit?since=2999-01-01T00:00:00Z", null).get("entries")).isEmpty();
+    assertThat(
+            server.admin("GET", "/v1/admin/audit?since=2999-01-01T00:00:00Z", null).get("entries"))
+        .isEmpty();
   }
 
   @Test
   void rowEditedInTheDatabase_isReportedByVerification() throws SQLException {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("holdfast.db"));
+    try (Connection c =
+            DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("holdfast.db"));
         Statement statement = c.createStatement()) {
       statement.execute("PRAGMA busy_timeout = 5000");
-      statement.executeUpdate("UPDATE audit_log SET after = replace(after, '\"quantity\":30', '\"quantity\":300')"
-          + " WHERE action = 'subscription.change'");
+      statement.executeUpdate(
+          "UPDATE audit_log SET after = replace(after, '\"quantity\":30', '\"quantity\":300')"
+              + " WHERE action = 'subscription.change'");
     }
 
     JsonNode verification = server.admin("GET", "/v1/admin/audit/verify", null);
@@ -93,22 +118,32 @@ class AuditApiTest {
     assertThat(verification.get("intact").asBoolean()).isFalse();
     assertThat(verification.get("firstBrokenSeq").asLong()).isEqualTo(5);
     assertThat(verification.get("problem").asText()).contains("row 5");
-    assertThat(server.admin("GET", "/v1/admin/audit", null).get("verification").get("intact").asBoolean()).isFalse();
+    assertThat(
+            server
+                .admin("GET", "/v1/admin/audit", null)
+                .get("verification")
+                .get("intact")
+                .asBoolean())
+        .isFalse();
   }
 
   @Test
   void listing_checksOnlyTheRowsSinceItsLastCheck_whileVerifyWalksThemAll() throws SQLException {
-    assertThat(server.admin("GET", "/v1/admin/audit", null).get("verification").get("read").asLong()).isEqualTo(6);
+    assertThat(
+            server.admin("GET", "/v1/admin/audit", null).get("verification").get("read").asLong())
+        .isEqualTo(6);
     application(server, "billing");
 
     JsonNode listed = server.admin("GET", "/v1/admin/audit?limit=1", null).get("verification");
     assertThat(listed.get("read").asLong()).as("the checkpoint row and the new one").isEqualTo(2);
     assertThat(listed.get("checked").asLong()).isEqualTo(7);
     assertThat(listed.get("intact").asBoolean()).isTrue();
-    assertThat(server.admin("GET", "/v1/admin/audit/verify", null).get("read").asLong()).isEqualTo(7);
+    assertThat(server.admin("GET", "/v1/admin/audit/verify", null).get("read").asLong())
+        .isEqualTo(7);
 
     application(server, "search");
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("holdfast.db"));
+    try (Connection c =
+            DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("holdfast.db"));
         Statement statement = c.createStatement()) {
       statement.execute("PRAGMA busy_timeout = 5000");
       statement.executeUpdate("UPDATE audit_log SET actor = 'admin:mallory' WHERE seq = 8");

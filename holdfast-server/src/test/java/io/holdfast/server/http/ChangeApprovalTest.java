@@ -20,16 +20,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Who may approve a change and how many must: never its author, never the same approver twice,
- * as many distinct approvers as {@code rollout-approvals} says, and with zero the change is
- * approved as it is created. A refused approval changes nothing.
+ * Who may approve a change and how many must: never its author, never the same approver twice, as
+ * many distinct approvers as {@code rollout-approvals} says, and with zero the change is approved
+ * as it is created. A refused approval changes nothing.
  */
 class ChangeApprovalTest {
 
   private static final String EDIT = edit("core", "default", "{\"maxUsers\":10}");
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private ServerFixture server;
   private RolloutTestSupport.Crew crew;
@@ -54,7 +53,8 @@ class ChangeApprovalTest {
     long id = create(server, crew.publisher(), EDIT).get("id").asLong();
     String before = fingerprint(server, "core");
 
-    JsonNode problem = assertProblem(act(server, crew.publisher(), id, "approve", null), ProblemType.FORBIDDEN);
+    JsonNode problem =
+        assertProblem(act(server, crew.publisher(), id, "approve", null), ProblemType.FORBIDDEN);
 
     assertThat(problem.get("detail").asText()).contains(RolloutTestSupport.Crew.PUBLISHER);
     assertThat(fingerprint(server, "core")).isEqualTo(before);
@@ -67,7 +67,9 @@ class ChangeApprovalTest {
     long id = create(server, crew.admin(), EDIT).get("id").asLong();
     String before = fingerprint(server, "core");
 
-    assertProblem(act(server, crew.admin(), id, "approve", "{\"comment\":\"looks fine to me\"}"), ProblemType.FORBIDDEN);
+    assertProblem(
+        act(server, crew.admin(), id, "approve", "{\"comment\":\"looks fine to me\"}"),
+        ProblemType.FORBIDDEN);
 
     assertThat(fingerprint(server, "core")).isEqualTo(before);
   }
@@ -79,13 +81,20 @@ class ChangeApprovalTest {
     assertThat(created.get("state").asText()).isEqualTo("draft");
     assertThat(created.get("requiredApprovals").asInt()).isEqualTo(1);
 
-    JsonNode approved = perform(server, crew.publisher(), created.get("id").asLong(), "approve",
-        "{\"comment\":\"checked the diff\"}");
+    JsonNode approved =
+        perform(
+            server,
+            crew.publisher(),
+            created.get("id").asLong(),
+            "approve",
+            "{\"comment\":\"checked the diff\"}");
 
     assertThat(approved.get("state").asText()).isEqualTo("approved");
     assertThat(approved.get("approvals")).hasSize(1);
-    assertThat(approved.get("approvals").get(0).get("approver").asText()).isEqualTo(RolloutTestSupport.Crew.PUBLISHER);
-    assertThat(approved.get("approvals").get(0).get("comment").asText()).isEqualTo("checked the diff");
+    assertThat(approved.get("approvals").get(0).get("approver").asText())
+        .isEqualTo(RolloutTestSupport.Crew.PUBLISHER);
+    assertThat(approved.get("approvals").get(0).get("comment").asText())
+        .isEqualTo("checked the diff");
     assertThat(approved.get("version").asLong()).isGreaterThan(created.get("version").asLong());
   }
 
@@ -96,7 +105,8 @@ class ChangeApprovalTest {
     perform(server, crew.publisher(), id, "approve", null);
     String before = fingerprint(server, "core");
 
-    assertProblem(act(server, crew.secondPublisher(), id, "approve", null), ProblemType.CHANGE_CONFLICT);
+    assertProblem(
+        act(server, crew.secondPublisher(), id, "approve", null), ProblemType.CHANGE_CONFLICT);
 
     assertThat(fingerprint(server, "core")).isEqualTo(before);
   }
@@ -110,7 +120,9 @@ class ChangeApprovalTest {
     assertThat(first.get("approvals")).hasSize(1);
     String before = fingerprint(server, "core");
 
-    JsonNode problem = assertProblem(act(server, crew.publisher(), id, "approve", null), ProblemType.CHANGE_CONFLICT);
+    JsonNode problem =
+        assertProblem(
+            act(server, crew.publisher(), id, "approve", null), ProblemType.CHANGE_CONFLICT);
 
     assertThat(problem.get("detail").asText()).contains("already approved");
     assertThat(fingerprint(server, "core")).isEqualTo(before);
@@ -125,14 +137,19 @@ class ChangeApprovalTest {
     JsonNode created = create(server, crew.editor(), EDIT);
     long id = created.get("id").asLong();
     assertThat(created.get("requiredApprovals").asInt()).isEqualTo(2);
-    assertThat(server.admin("GET", RolloutTestSupport.ROLLOUTS, null).get("requiredApprovals").asInt()).isEqualTo(2);
+    assertThat(
+            server.admin("GET", RolloutTestSupport.ROLLOUTS, null).get("requiredApprovals").asInt())
+        .isEqualTo(2);
 
-    assertThat(perform(server, crew.publisher(), id, "approve", null).get("state").asText()).isEqualTo("draft");
+    assertThat(perform(server, crew.publisher(), id, "approve", null).get("state").asText())
+        .isEqualTo("draft");
     JsonNode approved = perform(server, crew.secondPublisher(), id, "approve", null);
 
     assertThat(approved.get("state").asText()).isEqualTo("approved");
-    assertThat(approved.get("approvals")).extracting(a -> a.get("approver").asText())
-        .containsExactlyInAnyOrder(RolloutTestSupport.Crew.PUBLISHER, RolloutTestSupport.Crew.SECOND_PUBLISHER);
+    assertThat(approved.get("approvals"))
+        .extracting(a -> a.get("approver").asText())
+        .containsExactlyInAnyOrder(
+            RolloutTestSupport.Crew.PUBLISHER, RolloutTestSupport.Crew.SECOND_PUBLISHER);
     assertThat(tick(server)).hasSize(1);
     assertThat(RolloutTestSupport.state(server, id)).isEqualTo("rolling_out");
   }
@@ -157,8 +174,11 @@ class ChangeApprovalTest {
     assertThat(created.get("state").asText()).isEqualTo("approved");
     assertThat(created.get("requiredApprovals").asInt()).isZero();
     assertThat(created.get("approvals")).isEmpty();
-    assertThat(server.admin("GET", RolloutTestSupport.ROLLOUTS, null).get("requiredApprovals").asInt()).isZero();
-    assertThat(RolloutTestSupport.audit(server, "change:" + id)).extracting(e -> e.get("action").asText())
+    assertThat(
+            server.admin("GET", RolloutTestSupport.ROLLOUTS, null).get("requiredApprovals").asInt())
+        .isZero();
+    assertThat(RolloutTestSupport.audit(server, "change:" + id))
+        .extracting(e -> e.get("action").asText())
         .containsExactly("change.approved", "change.create");
     assertThat(tick(server)).hasSize(1);
     assertThat(RolloutTestSupport.state(server, id)).isEqualTo("rolling_out");
@@ -170,8 +190,14 @@ class ChangeApprovalTest {
     long first = create(server, crew.editor(), EDIT).get("id").asLong();
     String before = fingerprint(server, "core");
 
-    JsonNode problem = assertProblem(server.sendJson("POST", CHANGES, crew.editor(),
-        RolloutTestSupport.body("second", edit("core", "default", "{\"maxUsers\":20}"))), ProblemType.LAYER_HELD);
+    JsonNode problem =
+        assertProblem(
+            server.sendJson(
+                "POST",
+                CHANGES,
+                crew.editor(),
+                RolloutTestSupport.body("second", edit("core", "default", "{\"maxUsers\":20}"))),
+            ProblemType.LAYER_HELD);
 
     assertThat(problem.get("detail").asText()).contains("change " + first);
     assertThat(fingerprint(server, "core")).isEqualTo(before);

@@ -28,8 +28,7 @@ class ChangeDryRunTest {
 
   private static final String DEFAULT = "{\"maxUsers\":5,\"theme\":\"light\"}";
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
 
   private static ServerFixture server;
   private static RolloutTestSupport.Crew crew;
@@ -76,19 +75,24 @@ class ChangeDryRunTest {
 
     assertThat(report.get("changesAnything").asBoolean()).isTrue();
     assertThat(report.get("violations")).isEmpty();
-    assertThat(report.get("previews")).extracting(p -> p.get("target").asText())
+    assertThat(report.get("previews"))
+        .extracting(p -> p.get("target").asText())
         .containsExactly("ring:test", "ring:dev", "ring:beta", "ring:live");
-    assertThat(report.get("previews")).extracting(p -> p.get("namespace").asText()).containsOnly("core");
+    assertThat(report.get("previews"))
+        .extracting(p -> p.get("namespace").asText())
+        .containsOnly("core");
     JsonNode beta = preview(report, "ring:beta");
     assertThat(beta.get("before")).isEqualTo(json(DEFAULT));
     assertThat(beta.get("after")).isEqualTo(json("{\"maxUsers\":50,\"theme\":\"light\"}"));
-    assertThat(beta.get("diff")).isEqualTo(json("[{\"op\":\"replace\",\"path\":\"/maxUsers\",\"before\":5,\"after\":50}]"));
+    assertThat(beta.get("diff"))
+        .isEqualTo(json("[{\"op\":\"replace\",\"path\":\"/maxUsers\",\"before\":5,\"after\":50}]"));
     for (String other : new String[] {"ring:test", "ring:dev", "ring:live"}) {
       JsonNode unchanged = preview(report, other);
       assertThat(unchanged.get("diff")).as(other).isEmpty();
       assertThat(unchanged.get("after")).as(other).isEqualTo(unchanged.get("before"));
     }
-    assertThat(preview(report, "ring:live").get("after")).isEqualTo(json("{\"maxUsers\":5,\"theme\":\"dark\"}"));
+    assertThat(preview(report, "ring:live").get("after"))
+        .isEqualTo(json("{\"maxUsers\":5,\"theme\":\"dark\"}"));
     assertThat(fingerprint(server, "core")).isEqualTo(before);
   }
 
@@ -97,22 +101,29 @@ class ChangeDryRunTest {
     JsonNode report = dryRun(edit("core", "default", "{\"maxUsers\":5,\"theme\":\"blue\"}"));
 
     for (String ring : new String[] {"ring:test", "ring:dev", "ring:beta"}) {
-      assertThat(preview(report, ring).get("diff")).as(ring)
-          .isEqualTo(json("[{\"op\":\"replace\",\"path\":\"/theme\",\"before\":\"light\",\"after\":\"blue\"}]"));
+      assertThat(preview(report, ring).get("diff"))
+          .as(ring)
+          .isEqualTo(
+              json(
+                  "[{\"op\":\"replace\",\"path\":\"/theme\",\"before\":\"light\",\"after\":\"blue\"}]"));
     }
-    assertThat(preview(report, "ring:live").get("diff")).as("ring:live sets its own theme").isEmpty();
+    assertThat(preview(report, "ring:live").get("diff"))
+        .as("ring:live sets its own theme")
+        .isEmpty();
   }
 
   @Test
   void instanceEdit_previewsThatInstance_andAddAndRemoveShowAsSuch() {
-    JsonNode report = dryRun(edit("core", "instance:acme", "{\"maxUsers\":null,\"region\":\"eu\"}"));
+    JsonNode report =
+        dryRun(edit("core", "instance:acme", "{\"maxUsers\":null,\"region\":\"eu\"}"));
 
     JsonNode acme = preview(report, "instance:acme");
     assertThat(acme.get("before")).isEqualTo(json("{\"maxUsers\":5,\"theme\":\"dark\"}"));
     assertThat(acme.get("after")).isEqualTo(json("{\"region\":\"eu\",\"theme\":\"dark\"}"));
-    assertThat(acme.get("diff")).containsExactlyInAnyOrder(
-        json("{\"op\":\"remove\",\"path\":\"/maxUsers\",\"before\":5}"),
-        json("{\"op\":\"add\",\"path\":\"/region\",\"after\":\"eu\"}"));
+    assertThat(acme.get("diff"))
+        .containsExactlyInAnyOrder(
+            json("{\"op\":\"remove\",\"path\":\"/maxUsers\",\"before\":5}"),
+            json("{\"op\":\"add\",\"path\":\"/region\",\"after\":\"eu\"}"));
     for (String ring : new String[] {"ring:test", "ring:dev", "ring:beta", "ring:live"}) {
       assertThat(preview(report, ring).get("diff")).as(ring).isEmpty();
     }
@@ -128,11 +139,22 @@ class ChangeDryRunTest {
 
   @Test
   void editsOfTwoNamespaces_arePreviewedPerNamespace() {
-    JsonNode report = dryRun(edit("core", "ring:dev", "{\"maxUsers\":6}"), edit("other", "default", "{\"on\":true}"));
+    JsonNode report =
+        dryRun(
+            edit("core", "ring:dev", "{\"maxUsers\":6}"),
+            edit("other", "default", "{\"on\":true}"));
 
-    assertThat(report.get("previews")).extracting(p -> p.get("namespace").asText() + " " + p.get("target").asText())
-        .containsExactly("core ring:test", "core ring:dev", "core ring:beta", "core ring:live",
-            "other ring:test", "other ring:dev", "other ring:beta", "other ring:live");
+    assertThat(report.get("previews"))
+        .extracting(p -> p.get("namespace").asText() + " " + p.get("target").asText())
+        .containsExactly(
+            "core ring:test",
+            "core ring:dev",
+            "core ring:beta",
+            "core ring:live",
+            "other ring:test",
+            "other ring:dev",
+            "other ring:beta",
+            "other ring:live");
     assertThat(report.get("previews").get(4).get("before")).isEqualTo(json("{}"));
     assertThat(report.get("previews").get(4).get("after")).isEqualTo(json("{\"on\":true}"));
   }

@@ -30,11 +30,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * A change request's life over HTTP, with the engine driven by {@code tick()}: approved, started
- * in ring {@code test}, promoted ring by ring, then completed (everyone gets the new content) or
- * backed out (everyone gets the old content again, at a revision above the rollout's: fix
- * forward). Instances read their documents with their own credentials throughout; the audit log
- * records every step on the change's target.
+ * A change request's life over HTTP, with the engine driven by {@code tick()}: approved, started in
+ * ring {@code test}, promoted ring by ring, then completed (everyone gets the new content) or
+ * backed out (everyone gets the old content again, at a revision above the rollout's: fix forward).
+ * Instances read their documents with their own credentials throughout; the audit log records every
+ * step on the change's target.
  *
  * <p>Each test has its own replica, since a tick moves every change in the store.
  */
@@ -43,14 +43,15 @@ class ChangeLifecycleTest {
   private static final String OLD = "{\"maxUsers\":5,\"theme\":\"light\"}";
   private static final String NEW = "{\"maxUsers\":10,\"theme\":\"light\"}";
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private ServerFixture server;
   private RolloutTestSupport.Crew crew;
   private long published;
+
   /** One instance per ring, by ring name, and their credentials. */
   private final List<String> instances = new ArrayList<>();
+
   private final List<String> tokens = new ArrayList<>();
 
   @BeforeEach
@@ -145,29 +146,52 @@ class ChangeLifecycleTest {
   void promote_withTheVersionTheOperatorSaw_afterTheEngineMovedTheChange_is412_andSkipsNoRing() {
     long id = approvedChange();
     tick(server);
-    String seen = HttpTestSupport.header(server.get(RolloutTestSupport.CHANGES + "/" + id, crew.viewer()), "ETag");
-    assertThat(tick(server)).as("the gate of ring test passes: the engine promotes to dev").hasSize(1);
+    String seen =
+        HttpTestSupport.header(
+            server.get(RolloutTestSupport.CHANGES + "/" + id, crew.viewer()), "ETag");
+    assertThat(tick(server))
+        .as("the gate of ring test passes: the engine promotes to dev")
+        .hasSize(1);
     String before = RolloutTestSupport.fingerprint(server, "core");
 
-    JsonNode problem = assertProblem(server.send("POST", RolloutTestSupport.CHANGES + "/" + id + "/promote",
-        crew.publisher(), null, "If-Match", seen), ProblemType.PRECONDITION_FAILED);
+    JsonNode problem =
+        assertProblem(
+            server.send(
+                "POST",
+                RolloutTestSupport.CHANGES + "/" + id + "/promote",
+                crew.publisher(),
+                null,
+                "If-Match",
+                seen),
+            ProblemType.PRECONDITION_FAILED);
 
     assertThat(problem.get("detail").asText()).contains("dev");
     assertThat(RolloutTestSupport.fingerprint(server, "core")).isEqualTo(before);
-    assertThat(change(server, id).get("currentRing").asText()).as("not promoted past dev by mistake").isEqualTo("dev");
+    assertThat(change(server, id).get("currentRing").asText())
+        .as("not promoted past dev by mistake")
+        .isEqualTo("dev");
   }
 
   @Test
   void promote_withTheCurrentVersion_succeeds_andAnswersTheNewTag() {
     long id = approvedChange();
     tick(server);
-    String current = HttpTestSupport.header(server.get(RolloutTestSupport.CHANGES + "/" + id, crew.viewer()), "ETag");
+    String current =
+        HttpTestSupport.header(
+            server.get(RolloutTestSupport.CHANGES + "/" + id, crew.viewer()), "ETag");
 
-    HttpResponse<byte[]> response = server.send("POST", RolloutTestSupport.CHANGES + "/" + id + "/promote",
-        crew.publisher(), null, "If-Match", current);
+    HttpResponse<byte[]> response =
+        server.send(
+            "POST",
+            RolloutTestSupport.CHANGES + "/" + id + "/promote",
+            crew.publisher(),
+            null,
+            "If-Match",
+            current);
 
     assertThat(response.statusCode()).as(HttpTestSupport.text(response)).isEqualTo(200);
-    assertThat(HttpTestSupport.header(response, "ETag")).isNotEqualTo(current)
+    assertThat(HttpTestSupport.header(response, "ETag"))
+        .isNotEqualTo(current)
         .isEqualTo("\"change-" + json(response).get("version").asLong() + "\"");
   }
 
@@ -177,9 +201,17 @@ class ChangeLifecycleTest {
     tick(server);
     String before = RolloutTestSupport.fingerprint(server, "core");
 
-    for (String tag : new String[] {"change-3", "\"draft-3\"", "W/\"change-3\"", "\"change-x\"", "*"}) {
-      assertProblem(server.send("POST", RolloutTestSupport.CHANGES + "/" + id + "/promote", crew.publisher(), null,
-          "If-Match", tag), ProblemType.INVALID_PRECONDITION);
+    for (String tag :
+        new String[] {"change-3", "\"draft-3\"", "W/\"change-3\"", "\"change-x\"", "*"}) {
+      assertProblem(
+          server.send(
+              "POST",
+              RolloutTestSupport.CHANGES + "/" + id + "/promote",
+              crew.publisher(),
+              null,
+              "If-Match",
+              tag),
+          ProblemType.INVALID_PRECONDITION);
     }
 
     assertThat(RolloutTestSupport.fingerprint(server, "core")).isEqualTo(before);
@@ -212,21 +244,27 @@ class ChangeLifecycleTest {
 
   @Test
   void backout_ofAChangeThatAddedARingLayer_takesTheLayerAwayAgain() {
-    long id = create(server, crew.editor(), edit("core", "ring:test", "{\"theme\":\"dark\"}")).get("id").asLong();
+    long id =
+        create(server, crew.editor(), edit("core", "ring:test", "{\"theme\":\"dark\"}"))
+            .get("id")
+            .asLong();
     perform(server, crew.publisher(), id, "approve", null);
     tick(server);
     assertThat(servedIn("test").content()).isEqualTo(json("{\"maxUsers\":5,\"theme\":\"dark\"}"));
 
-    long fix = perform(server, crew.publisher(), id, "backout", reason("too dark")).get("finalRevision").asLong();
+    long fix =
+        perform(server, crew.publisher(), id, "backout", reason("too dark"))
+            .get("finalRevision")
+            .asLong();
 
     assertThat(servedIn("test").content()).isEqualTo(json(OLD));
     assertThat(servedIn("test").revision()).isEqualTo(fix);
   }
 
   /**
-   * The admin API's effective view is documented as "the effective content an instance
-   * receives": during a rollout, for an instance in a ring the change reached, that is the
-   * change's content, not the published layers'.
+   * The admin API's effective view is documented as "the effective content an instance receives":
+   * during a rollout, for an instance in a ring the change reached, that is the change's content,
+   * not the published layers'.
    */
   @Test
   void adminEffectiveView_duringARollout_showsWhatTheInstanceIsServed() {
@@ -237,7 +275,8 @@ class ChangeLifecycleTest {
 
     JsonNode effective = server.admin("GET", "/v1/admin/namespaces/core/effective/in-test", null);
 
-    assertThat(effective.get("content")).as("what in-test is served at revision %s", canary.revision())
+    assertThat(effective.get("content"))
+        .as("what in-test is served at revision %s", canary.revision())
         .isEqualTo(canary.content());
   }
 
@@ -246,8 +285,10 @@ class ChangeLifecycleTest {
     long id = approvedChange();
     String before = RolloutTestSupport.fingerprint(server, "core");
 
-    JsonNode problem = assertProblem(act(server, crew.publisher(), id, "backout", reason("never mind")),
-        ProblemType.CHANGE_CONFLICT);
+    JsonNode problem =
+        assertProblem(
+            act(server, crew.publisher(), id, "backout", reason("never mind")),
+            ProblemType.CHANGE_CONFLICT);
 
     assertThat(problem.get("detail").asText()).contains("cancel");
     assertThat(RolloutTestSupport.fingerprint(server, "core")).isEqualTo(before);
@@ -268,7 +309,8 @@ class ChangeLifecycleTest {
     JsonNode completed = perform(server, crew.publisher(), id, "promote", null);
 
     assertThat(completed.get("state").asText()).isEqualTo("completed");
-    assertThat(completed.get("releases")).extracting(r -> r.get("ring").asText())
+    assertThat(completed.get("releases"))
+        .extracting(r -> r.get("ring").asText())
         .containsExactlyElementsOf(RolloutTestSupport.RINGS);
     long done = completed.get("finalRevision").asLong();
     assertThat(done).isGreaterThan(lastRelease);
@@ -280,7 +322,8 @@ class ChangeLifecycleTest {
     JsonNode history = history(server, "core");
     assertThat(history).extracting(h -> h.get("revision").asLong()).contains(done, published);
     assertThat(history.get(0).get("revision").asLong()).isEqualTo(done);
-    JsonNode layer = server.admin("GET", "/v1/admin/namespaces/core/layers/default", null).get("published");
+    JsonNode layer =
+        server.admin("GET", "/v1/admin/namespaces/core/layers/default", null).get("published");
     assertThat(layer.get("revision").asLong()).isEqualTo(done);
     assertThat(layer.get("content")).isEqualTo(json(NEW));
     assertThat(change(server, id).has("gate")).isFalse();
@@ -310,8 +353,11 @@ class ChangeLifecycleTest {
   void gate_inRingDev_waitsForTheBakeTime_andSaysSo() {
     long id = approvedChange();
     tick(server);
-    assertThat(tick(server)).as("test bakes for 0 s and has no watched instances: promoted to dev")
-        .singleElement().asString().contains("ring dev");
+    assertThat(tick(server))
+        .as("test bakes for 0 s and has no watched instances: promoted to dev")
+        .singleElement()
+        .asString()
+        .contains("ring dev");
 
     assertThat(tick(server)).as("dev bakes for a day").isEmpty();
 
@@ -332,7 +378,8 @@ class ChangeLifecycleTest {
     assertThat(tick(server)).isEmpty();
     assertThat(change(server, id).get("state").asText()).isEqualTo("approved");
 
-    assertThat(perform(server, crew.publisher(), id, "resume", null).get("paused").asBoolean()).isFalse();
+    assertThat(perform(server, crew.publisher(), id, "resume", null).get("paused").asBoolean())
+        .isFalse();
     assertThat(tick(server)).hasSize(1);
     assertThat(change(server, id).get("state").asText()).isEqualTo("rolling_out");
   }
@@ -360,7 +407,9 @@ class ChangeLifecycleTest {
     long rolling = approvedChange();
     tick(server);
     String before = RolloutTestSupport.fingerprint(server, "core");
-    assertProblem(act(server, crew.editor(), rolling, "cancel", reason("too late")), ProblemType.CHANGE_CONFLICT);
+    assertProblem(
+        act(server, crew.editor(), rolling, "cancel", reason("too late")),
+        ProblemType.CHANGE_CONFLICT);
     assertThat(RolloutTestSupport.fingerprint(server, "core")).isEqualTo(before);
   }
 
@@ -368,12 +417,18 @@ class ChangeLifecycleTest {
   void listChanges_filtersByState_newestFirst() {
     long first = approvedChange();
     tick(server);
-    long second = create(server, crew.editor(), edit("core", "ring:live", "{\"theme\":\"dark\"}")).get("id").asLong();
+    long second =
+        create(server, crew.editor(), edit("core", "ring:live", "{\"theme\":\"dark\"}"))
+            .get("id")
+            .asLong();
 
     JsonNode all = server.admin("GET", RolloutTestSupport.CHANGES, null).get("changes");
-    JsonNode drafts = server.admin("GET", RolloutTestSupport.CHANGES + "?state=draft", null).get("changes");
-    JsonNode some = server.admin("GET", RolloutTestSupport.CHANGES + "?state=draft,rolling_out&limit=1", null)
-        .get("changes");
+    JsonNode drafts =
+        server.admin("GET", RolloutTestSupport.CHANGES + "?state=draft", null).get("changes");
+    JsonNode some =
+        server
+            .admin("GET", RolloutTestSupport.CHANGES + "?state=draft,rolling_out&limit=1", null)
+            .get("changes");
 
     assertThat(all).extracting(c -> c.get("id").asLong()).containsExactly(second, first);
     assertThat(drafts).extracting(c -> c.get("id").asLong()).containsExactly(second);
@@ -394,9 +449,17 @@ class ChangeLifecycleTest {
 
     JsonNode trail = audit(server, "change:" + id);
 
-    assertThat(trail).extracting(e -> e.get("action").asText()).containsExactly(
-        "change.backout", "change.release", "change.resume", "change.pause", "change.release", "change.approved",
-        "change.approve", "change.create");
+    assertThat(trail)
+        .extracting(e -> e.get("action").asText())
+        .containsExactly(
+            "change.backout",
+            "change.release",
+            "change.resume",
+            "change.pause",
+            "change.release",
+            "change.approved",
+            "change.approve",
+            "change.create");
     assertThat(trail).extracting(e -> e.get("target").asText()).containsOnly("change:" + id);
     JsonNode create = trail.get(7);
     assertThat(create.get("actor").asText()).isEqualTo(RolloutTestSupport.Crew.EDITOR);
@@ -427,7 +490,10 @@ class ChangeLifecycleTest {
     assertThat(trail.get(0).get("actor").asText()).isEqualTo(RolloutTestSupport.Crew.PUBLISHER);
     assertThat(trail.get(0).get("after").get("revision").asLong())
         .isEqualTo(change(server, id).get("finalRevision").asLong());
-    assertThat(trail).extracting(e -> e.get("action").asText()).filteredOn("change.release"::equals).hasSize(4);
+    assertThat(trail)
+        .extracting(e -> e.get("action").asText())
+        .filteredOn("change.release"::equals)
+        .hasSize(4);
   }
 
   /**
@@ -436,9 +502,9 @@ class ChangeLifecycleTest {
    */
   @ParameterizedTest(name = "[{index}] {0}")
   @CsvSource({
-      "backout, change.backout, publisher",
-      "hotfix,  change.hotfix,  admin",
-      "cancel,  change.cancel,  editor",
+    "backout, change.backout, publisher",
+    "hotfix,  change.hotfix,  admin",
+    "cancel,  change.cancel,  editor",
   })
   void actionWithAReason_isAttributedToTheOperator_andRecordsTheReasonAsOutcome(
       String action, String auditAction, String role) {
@@ -446,16 +512,20 @@ class ChangeLifecycleTest {
     if (action.equals("backout")) {
       tick(server);
     }
-    String token = switch (role) {
-      case "publisher" -> crew.publisher();
-      case "admin" -> crew.admin();
-      default -> crew.editor();
-    };
+    String token =
+        switch (role) {
+          case "publisher" -> crew.publisher();
+          case "admin" -> crew.admin();
+          default -> crew.editor();
+        };
     String actor = "admin:as-" + role;
 
     JsonNode ended = perform(server, token, id, action, reason("ticket 4711"));
 
-    assertThat(ended.get("outcome").asText()).as("outcome of %s", action).contains("ticket 4711").doesNotContain(actor);
+    assertThat(ended.get("outcome").asText())
+        .as("outcome of %s", action)
+        .contains("ticket 4711")
+        .doesNotContain(actor);
     JsonNode row = audit(server, "change:" + id).get(0);
     assertThat(row.get("action").asText()).isEqualTo(auditAction);
     assertThat(row.get("actor").asText()).as("actor of %s", auditAction).isEqualTo(actor);

@@ -33,10 +33,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Function-level authorisation of change requests, rollouts, rings and schemas (FAULTS D6):
- * viewers read, editors write and cancel changes, publishers approve and steer them and may
- * freeze, admins hot-fix, lift the freeze, tune rings and set schemas. An allowed cell succeeds;
- * a denied one answers 403 {@code forbidden} naming the role it needs, and changes nothing.
+ * Function-level authorisation of change requests, rollouts, rings and schemas (FAULTS D6): viewers
+ * read, editors write and cancel changes, publishers approve and steer them and may freeze, admins
+ * hot-fix, lift the freeze, tune rings and set schemas. An allowed cell succeeds; a denied one
+ * answers 403 {@code forbidden} naming the role it needs, and changes nothing.
  *
  * <p>Every cell works on a change of its own, in a namespace of its own, written by the editor
  * credential and moved by the bootstrap admin, so no cell holds a layer another needs and the
@@ -44,12 +44,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ChangeRoleMatrixTest {
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
 
   private static ServerFixture server;
   private static final Map<Role, String> TOKENS = new EnumMap<>(Role.class);
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
   /** The change each cell's setup prepared, by sequence number. */
   private static final Map<Integer, Long> CHANGE = new ConcurrentHashMap<>();
 
@@ -57,7 +57,8 @@ class ChangeRoleMatrixTest {
   static void start() {
     server = RolloutTestSupport.start(dataDir, 1);
     for (Role role : Role.values()) {
-      TOKENS.put(role, HttpTestSupport.createCredential(server, "as-" + role.wireName(), role.wireName()));
+      TOKENS.put(
+          role, HttpTestSupport.createCredential(server, "as-" + role.wireName(), role.wireName()));
     }
     server.createNamespace("core");
     server.createNamespace("loose");
@@ -80,8 +81,11 @@ class ChangeRoleMatrixTest {
   /** A draft in namespace {@code m<n>}, written by the editor. */
   private static long draft(int n) {
     server.createNamespace("m" + n);
-    long id = RolloutTestSupport.create(server, TOKENS.get(Role.EDITOR), edit("m" + n, "default", "{\"n\":" + n + "}"))
-        .get("id").asLong();
+    long id =
+        RolloutTestSupport.create(
+                server, TOKENS.get(Role.EDITOR), edit("m" + n, "default", "{\"n\":" + n + "}"))
+            .get("id")
+            .asLong();
     CHANGE.put(n, id);
     return id;
   }
@@ -103,39 +107,97 @@ class ChangeRoleMatrixTest {
   }
 
   /**
-   * One operation: what to prepare as the bootstrap admin, and the request; the least role it
-   * needs is the operation table's ({@link AdminOperation}).
+   * One operation: what to prepare as the bootstrap admin, and the request; the least role it needs
+   * is the operation table's ({@link AdminOperation}).
    */
   enum Operation {
-    LIST_CHANGES(AdminOperation.LIST_CHANGES, (token, n) -> server.get(CHANGES + "?state=draft,approved", token)),
-    GET_CHANGE(AdminOperation.GET_CHANGE, ChangeRoleMatrixTest::draft, (token, n) -> server.get(CHANGES + "/" + CHANGE.get(n), token)),
-    DRY_RUN_STORED_CHANGE(AdminOperation.DRY_RUN_CHANGE, ChangeRoleMatrixTest::draft,
+    LIST_CHANGES(
+        AdminOperation.LIST_CHANGES,
+        (token, n) -> server.get(CHANGES + "?state=draft,approved", token)),
+    GET_CHANGE(
+        AdminOperation.GET_CHANGE,
+        ChangeRoleMatrixTest::draft,
+        (token, n) -> server.get(CHANGES + "/" + CHANGE.get(n), token)),
+    DRY_RUN_STORED_CHANGE(
+        AdminOperation.DRY_RUN_CHANGE,
+        ChangeRoleMatrixTest::draft,
         (token, n) -> server.get(CHANGES + "/" + CHANGE.get(n) + "/dry-run", token)),
-    GET_ROLLOUTS(AdminOperation.GET_ROLLOUTS, (token, n) -> server.get("/v1/admin/rollouts", token)),
+    GET_ROLLOUTS(
+        AdminOperation.GET_ROLLOUTS, (token, n) -> server.get("/v1/admin/rollouts", token)),
     GET_RINGS(AdminOperation.LIST_RINGS, (token, n) -> server.get("/v1/admin/rings", token)),
-    GET_SCHEMA(AdminOperation.GET_SCHEMA, (token, n) -> server.get("/v1/admin/namespaces/core/schema", token)),
-    CREATE_CHANGE(AdminOperation.CREATE_CHANGE, n -> server.createNamespace("m" + n), (token, n) -> server.sendJson("POST", CHANGES, token,
-        body("role matrix " + n, edit("m" + n, "default", "{\"n\":" + n + "}")))),
-    DRY_RUN_NEW_CHANGE(AdminOperation.CREATE_CHANGE, (token, n) -> server.sendJson("POST", CHANGES + "?dryRun=true", token,
-        body("role matrix " + n, edit("core", "default", "{\"n\":" + n + "}")))),
-    CANCEL(AdminOperation.CANCEL_CHANGE, ChangeRoleMatrixTest::draft, (token, n) -> post(token, n, "cancel", reason("not needed"))),
-    APPROVE(AdminOperation.APPROVE_CHANGE, ChangeRoleMatrixTest::draft, (token, n) -> post(token, n, "approve", "{\"comment\":\"ok\"}")),
-    PROMOTE(AdminOperation.PROMOTE_CHANGE, ChangeRoleMatrixTest::approved, (token, n) -> post(token, n, "promote", null)),
-    PAUSE(AdminOperation.PAUSE_CHANGE, ChangeRoleMatrixTest::approved, (token, n) -> post(token, n, "pause", null)),
-    RESUME(AdminOperation.RESUME_CHANGE, n -> {
-      RolloutTestSupport.perform(server, server.adminToken(), approved(n), "pause", null);
-    }, (token, n) -> post(token, n, "resume", null)),
-    BACK_OUT(AdminOperation.BACK_OUT_CHANGE, ChangeRoleMatrixTest::rollingOut, (token, n) -> post(token, n, "backout", reason("errors"))),
-    FREEZE_ROLLOUTS(AdminOperation.FREEZE_ROLLOUTS, (token, n) -> server.sendJson("PUT", FREEZE, token, reason("incident " + n))),
-    HOTFIX(AdminOperation.HOTFIX_CHANGE, ChangeRoleMatrixTest::approved, (token, n) -> post(token, n, "hotfix", reason("outage"))),
-    LIFT_FREEZE(AdminOperation.LIFT_FREEZE, n -> server.admin("PUT", FREEZE, reason("incident " + n)),
+    GET_SCHEMA(
+        AdminOperation.GET_SCHEMA,
+        (token, n) -> server.get("/v1/admin/namespaces/core/schema", token)),
+    CREATE_CHANGE(
+        AdminOperation.CREATE_CHANGE,
+        n -> server.createNamespace("m" + n),
+        (token, n) ->
+            server.sendJson(
+                "POST",
+                CHANGES,
+                token,
+                body("role matrix " + n, edit("m" + n, "default", "{\"n\":" + n + "}")))),
+    DRY_RUN_NEW_CHANGE(
+        AdminOperation.CREATE_CHANGE,
+        (token, n) ->
+            server.sendJson(
+                "POST",
+                CHANGES + "?dryRun=true",
+                token,
+                body("role matrix " + n, edit("core", "default", "{\"n\":" + n + "}")))),
+    CANCEL(
+        AdminOperation.CANCEL_CHANGE,
+        ChangeRoleMatrixTest::draft,
+        (token, n) -> post(token, n, "cancel", reason("not needed"))),
+    APPROVE(
+        AdminOperation.APPROVE_CHANGE,
+        ChangeRoleMatrixTest::draft,
+        (token, n) -> post(token, n, "approve", "{\"comment\":\"ok\"}")),
+    PROMOTE(
+        AdminOperation.PROMOTE_CHANGE,
+        ChangeRoleMatrixTest::approved,
+        (token, n) -> post(token, n, "promote", null)),
+    PAUSE(
+        AdminOperation.PAUSE_CHANGE,
+        ChangeRoleMatrixTest::approved,
+        (token, n) -> post(token, n, "pause", null)),
+    RESUME(
+        AdminOperation.RESUME_CHANGE,
+        n -> {
+          RolloutTestSupport.perform(server, server.adminToken(), approved(n), "pause", null);
+        },
+        (token, n) -> post(token, n, "resume", null)),
+    BACK_OUT(
+        AdminOperation.BACK_OUT_CHANGE,
+        ChangeRoleMatrixTest::rollingOut,
+        (token, n) -> post(token, n, "backout", reason("errors"))),
+    FREEZE_ROLLOUTS(
+        AdminOperation.FREEZE_ROLLOUTS,
+        (token, n) -> server.sendJson("PUT", FREEZE, token, reason("incident " + n))),
+    HOTFIX(
+        AdminOperation.HOTFIX_CHANGE,
+        ChangeRoleMatrixTest::approved,
+        (token, n) -> post(token, n, "hotfix", reason("outage"))),
+    LIFT_FREEZE(
+        AdminOperation.LIFT_FREEZE,
+        n -> server.admin("PUT", FREEZE, reason("incident " + n)),
         (token, n) -> server.send("DELETE", FREEZE, token, null)),
-    PATCH_RING(AdminOperation.UPDATE_RING, (token, n) ->
-        server.sendJson("PATCH", "/v1/admin/rings/beta", token, "{\"bakeTime\":\"" + (48 + n) + "h\"}")),
-    PUT_SCHEMA(AdminOperation.SET_SCHEMA, (token, n) ->
-        server.sendJson("PUT", "/v1/admin/namespaces/core/schema", token,
-            "{\"type\":\"object\",\"title\":\"v" + n + "\"}")),
-    DELETE_SCHEMA(AdminOperation.REMOVE_SCHEMA, n -> server.admin("PUT", "/v1/admin/namespaces/loose/schema", "{\"type\":\"object\"}"),
+    PATCH_RING(
+        AdminOperation.UPDATE_RING,
+        (token, n) ->
+            server.sendJson(
+                "PATCH", "/v1/admin/rings/beta", token, "{\"bakeTime\":\"" + (48 + n) + "h\"}")),
+    PUT_SCHEMA(
+        AdminOperation.SET_SCHEMA,
+        (token, n) ->
+            server.sendJson(
+                "PUT",
+                "/v1/admin/namespaces/core/schema",
+                token,
+                "{\"type\":\"object\",\"title\":\"v" + n + "\"}")),
+    DELETE_SCHEMA(
+        AdminOperation.REMOVE_SCHEMA,
+        n -> server.admin("PUT", "/v1/admin/namespaces/loose/schema", "{\"type\":\"object\"}"),
         (token, n) -> server.send("DELETE", "/v1/admin/namespaces/loose/schema", token, null));
 
     final AdminOperation operation;
@@ -144,10 +206,13 @@ class ChangeRoleMatrixTest {
     final BiFunction<String, Integer, HttpResponse<byte[]>> request;
 
     Operation(AdminOperation operation, BiFunction<String, Integer, HttpResponse<byte[]>> request) {
-      this(operation, n -> { }, request);
+      this(operation, n -> {}, request);
     }
 
-    Operation(AdminOperation operation, IntConsumer setup, BiFunction<String, Integer, HttpResponse<byte[]>> request) {
+    Operation(
+        AdminOperation operation,
+        IntConsumer setup,
+        BiFunction<String, Integer, HttpResponse<byte[]>> request) {
       this.operation = operation;
       this.least = operation.role();
       this.setup = setup;
@@ -156,8 +221,11 @@ class ChangeRoleMatrixTest {
   }
 
   static Stream<Arguments> matrix() {
-    return Stream.of(Role.values()).flatMap(role -> Stream.of(Operation.values())
-        .map(op -> Arguments.of(role, op, role.includes(op.least))));
+    return Stream.of(Role.values())
+        .flatMap(
+            role ->
+                Stream.of(Operation.values())
+                    .map(op -> Arguments.of(role, op, role.includes(op.least))));
   }
 
   @ParameterizedTest(name = "[{index}] {0} {1} allowed={2}")
@@ -170,11 +238,15 @@ class ChangeRoleMatrixTest {
     HttpResponse<byte[]> response = operation.request.apply(TOKENS.get(role), n);
 
     if (allowed) {
-      assertThat(response.statusCode()).as("%s by %s: %s", operation, role, text(response)).isIn(200, 201, 204);
+      assertThat(response.statusCode())
+          .as("%s by %s: %s", operation, role, text(response))
+          .isIn(200, 201, 204);
     } else {
       JsonNode problem = assertProblem(response, ProblemType.FORBIDDEN);
       assertThat(problem.get("detail").asText()).contains(operation.least.wireName());
-      assertThat(RolloutTestSupport.fingerprint(server, "core")).as("a denied request changes nothing").isEqualTo(before);
+      assertThat(RolloutTestSupport.fingerprint(server, "core"))
+          .as("a denied request changes nothing")
+          .isEqualTo(before);
     }
   }
 
@@ -182,37 +254,53 @@ class ChangeRoleMatrixTest {
   void D6_allowedChangeActions_takeEffect_andAreAttributedToTheirCredential() {
     int n = SEQUENCE.incrementAndGet();
     server.createNamespace("m" + n);
-    HttpResponse<byte[]> created = Operation.CREATE_CHANGE.request.apply(TOKENS.get(Role.EDITOR), n);
+    HttpResponse<byte[]> created =
+        Operation.CREATE_CHANGE.request.apply(TOKENS.get(Role.EDITOR), n);
     assertThat(created.statusCode()).as(text(created)).isEqualTo(201);
     long id = HttpTestSupport.json(created).get("id").asLong();
     CHANGE.put(n, id);
     assertThat(HttpTestSupport.json(created).get("author").asText()).isEqualTo("admin:as-editor");
 
-    JsonNode approved = HttpTestSupport.json(post(TOKENS.get(Role.PUBLISHER), n, "approve", "{\"comment\":\"ok\"}"));
+    JsonNode approved =
+        HttpTestSupport.json(
+            post(TOKENS.get(Role.PUBLISHER), n, "approve", "{\"comment\":\"ok\"}"));
     assertThat(approved.get("state").asText()).isEqualTo("approved");
-    assertThat(approved.get("approvals").get(0).get("approver").asText()).isEqualTo("admin:as-publisher");
+    assertThat(approved.get("approvals").get(0).get("approver").asText())
+        .isEqualTo("admin:as-publisher");
 
     JsonNode promoted = HttpTestSupport.json(post(TOKENS.get(Role.PUBLISHER), n, "promote", null));
     assertThat(promoted.get("state").asText()).isEqualTo("rolling_out");
-    assertThat(promoted.get("releases").get(0).get("actor").asText()).isEqualTo("admin:as-publisher");
+    assertThat(promoted.get("releases").get(0).get("actor").asText())
+        .isEqualTo("admin:as-publisher");
     assertThat(promoted.get("releases").get(0).get("mode").asText()).isEqualTo("manual");
 
-    JsonNode hotfixed = HttpTestSupport.json(post(TOKENS.get(Role.ADMIN), n, "hotfix", reason("outage")));
+    JsonNode hotfixed =
+        HttpTestSupport.json(post(TOKENS.get(Role.ADMIN), n, "hotfix", reason("outage")));
     assertThat(hotfixed.get("state").asText()).isEqualTo("completed");
-    assertThat(hotfixed.get("releases")).extracting(r -> r.get("actor").asText()).containsExactly(
-        "admin:as-publisher", "admin:as-admin", "admin:as-admin", "admin:as-admin");
+    assertThat(hotfixed.get("releases"))
+        .extracting(r -> r.get("actor").asText())
+        .containsExactly(
+            "admin:as-publisher", "admin:as-admin", "admin:as-admin", "admin:as-admin");
   }
 
   @Test
   void D6_freezeByAPublisher_showsWhoFroze_andOnlyAnAdminLiftsIt() {
-    JsonNode frozen = HttpTestSupport.json(server.sendJson("PUT", FREEZE, TOKENS.get(Role.PUBLISHER), reason("incident")));
+    JsonNode frozen =
+        HttpTestSupport.json(
+            server.sendJson("PUT", FREEZE, TOKENS.get(Role.PUBLISHER), reason("incident")));
     assertThat(frozen.get("frozen").asBoolean()).isTrue();
     assertThat(frozen.get("actor").asText()).isEqualTo("admin:as-publisher");
 
-    assertProblem(server.send("DELETE", FREEZE, TOKENS.get(Role.PUBLISHER), null), ProblemType.FORBIDDEN);
-    assertThat(server.admin("GET", "/v1/admin/rollouts", null).get("freeze").get("frozen").asBoolean()).isTrue();
+    assertProblem(
+        server.send("DELETE", FREEZE, TOKENS.get(Role.PUBLISHER), null), ProblemType.FORBIDDEN);
+    assertThat(
+            server.admin("GET", "/v1/admin/rollouts", null).get("freeze").get("frozen").asBoolean())
+        .isTrue();
 
-    assertThat(server.send("DELETE", FREEZE, TOKENS.get(Role.ADMIN), null).statusCode()).isEqualTo(204);
-    assertThat(server.admin("GET", "/v1/admin/rollouts", null).get("freeze").get("frozen").asBoolean()).isFalse();
+    assertThat(server.send("DELETE", FREEZE, TOKENS.get(Role.ADMIN), null).statusCode())
+        .isEqualTo(204);
+    assertThat(
+            server.admin("GET", "/v1/admin/rollouts", null).get("freeze").get("frozen").asBoolean())
+        .isFalse();
   }
 }

@@ -33,16 +33,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Conditional GET and HEAD on the instance read API (RFC 9110 §13.1.2; FAULTS A11, A12, A14,
- * A15, C12). Nothing is written after setup, so one pair of replicas serves every test.
+ * Conditional GET and HEAD on the instance read API (RFC 9110 §13.1.2; FAULTS A11, A12, A14, A15,
+ * C12). Nothing is written after setup, so one pair of replicas serves every test.
  */
 class ConditionalGetTest {
 
   private static final String CONFIG = "/v1/instances/acme-prod/config/core";
   private static final String CHECKSUMS = "/v1/instances/acme-prod/checksums";
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
 
   private static ServerFixture replicaA;
   private static ServerFixture replicaB;
@@ -54,7 +53,8 @@ class ConditionalGetTest {
     replicaA.createNamespace("core");
     replicaA.createNamespace("features");
     token = replicaA.createInstance("acme-prod", "live");
-    HttpTestSupport.stage(replicaA, "core", "default", "{\"seats\":{\"crm\":25},\"name\":\"Acme\",\"list\":[3,1,2]}");
+    HttpTestSupport.stage(
+        replicaA, "core", "default", "{\"seats\":{\"crm\":25},\"name\":\"Acme\",\"list\":[3,1,2]}");
     HttpTestSupport.stage(replicaA, "features", "default", "{\"beta\":true}");
     HttpTestSupport.publish(replicaA, "core");
     HttpTestSupport.publish(replicaA, "features");
@@ -93,9 +93,11 @@ class ConditionalGetTest {
     HttpResponse<byte[]> response = get(CONFIG);
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(header(response, "Content-Type")).isEqualTo("application/vnd.holdfast.envelope+json");
+    assertThat(header(response, "Content-Type"))
+        .isEqualTo("application/vnd.holdfast.envelope+json");
     byte[] body = response.body();
-    assertThat(header(response, "ETag")).isEqualTo(ContentHash.of(body).entityTag().toHeaderValue());
+    assertThat(header(response, "ETag"))
+        .isEqualTo(ContentHash.of(body).entityTag().toHeaderValue());
     assertThat(EntityTag.parse(header(response, "ETag")).weak()).isFalse();
     assertThat(ReprDigest.verify(header(response, "Repr-Digest"), body)).isTrue();
 
@@ -106,13 +108,17 @@ class ConditionalGetTest {
     assertThat(key.verifies(body, signature)).isTrue();
     byte[] tampered = body.clone();
     tampered[tampered.length - 2] ^= 1;
-    assertThat(key.verifies(tampered, signature)).as("the signature covers the exact bytes").isFalse();
+    assertThat(key.verifies(tampered, signature))
+        .as("the signature covers the exact bytes")
+        .isFalse();
 
     Envelope envelope = envelope(body);
     assertThat(envelope.instance()).isEqualTo("acme-prod");
     assertThat(envelope.namespace()).isEqualTo("core");
-    assertThat(envelope.revision()).isEqualTo(Long.parseLong(header(response, "Holdfast-Revision")));
-    assertThat(envelope.content()).isEqualTo(json("{\"list\":[3,1,2],\"name\":\"Acme\",\"seats\":{\"crm\":25}}"));
+    assertThat(envelope.revision())
+        .isEqualTo(Long.parseLong(header(response, "Holdfast-Revision")));
+    assertThat(envelope.content())
+        .isEqualTo(json("{\"list\":[3,1,2],\"name\":\"Acme\",\"seats\":{\"crm\":25}}"));
   }
 
   @Test
@@ -146,7 +152,8 @@ class ConditionalGetTest {
   @Test
   void A14_listContainingTheTag_is304() {
     String etag = currentEtag();
-    HttpResponse<byte[]> response = get(CONFIG, "If-None-Match", "\"stale-1\", " + etag + " , W/\"stale-2\"");
+    HttpResponse<byte[]> response =
+        get(CONFIG, "If-None-Match", "\"stale-1\", " + etag + " , W/\"stale-2\"");
     assertThat(response.statusCode()).isEqualTo(304);
     assertThat(header(response, "ETag")).isEqualTo(etag);
   }
@@ -160,7 +167,8 @@ class ConditionalGetTest {
 
   @Test
   void A14_star_onAMissingNamespace_is404NotA304() {
-    HttpResponse<byte[]> response = get("/v1/instances/acme-prod/config/nope", "If-None-Match", "*");
+    HttpResponse<byte[]> response =
+        get("/v1/instances/acme-prod/config/nope", "If-None-Match", "*");
     assertProblem(response, ProblemType.NAMESPACE_NOT_FOUND);
   }
 
@@ -175,8 +183,11 @@ class ConditionalGetTest {
   @Test
   void A11_A14_suffixedTagsFromIntermediaries_doNotMatch() {
     String opaque = EntityTag.parse(currentEtag()).opaque();
-    HttpResponse<byte[]> response = get(CONFIG, "If-None-Match",
-        "\"" + opaque + "-gzip\", \"" + opaque + "--gzip\", W/\"" + opaque + "x\"");
+    HttpResponse<byte[]> response =
+        get(
+            CONFIG,
+            "If-None-Match",
+            "\"" + opaque + "-gzip\", \"" + opaque + "--gzip\", W/\"" + opaque + "x\"");
     assertThat(response.statusCode()).isEqualTo(200);
   }
 
@@ -207,23 +218,25 @@ class ConditionalGetTest {
 
   @Test
   void C12_repeatedIfNoneMatchLines_areOneList() {
-    RawHttp.Response response = raw("GET", CONFIG, "If-None-Match: \"other\"", "If-None-Match: " + currentEtag());
+    RawHttp.Response response =
+        raw("GET", CONFIG, "If-None-Match: \"other\"", "If-None-Match: " + currentEtag());
     assertThat(response.status()).isEqualTo(304);
   }
 
   @ParameterizedTest(name = "[{index}] If-None-Match: {0}")
-  @ValueSource(strings = {
-      "abc",                 // unquoted
-      "@@@ garbage ###",     // garbage
-      "*, \"x\"",            // star mixed with tags
-      "\"x\", *",            // tags mixed with star
-      "\"abc",               // unterminated quote
-      "W/abc",               // weak marker without quotes
-      "\"a\" \"b\"",         // missing comma
-      "\"a b\"",             // space is not an etagc
-      "w/\"abc\"",           // the weak marker is case-sensitive
-      ",",                   // only an empty element
-  })
+  @ValueSource(
+      strings = {
+        "abc", // unquoted
+        "@@@ garbage ###", // garbage
+        "*, \"x\"", // star mixed with tags
+        "\"x\", *", // tags mixed with star
+        "\"abc", // unterminated quote
+        "W/abc", // weak marker without quotes
+        "\"a\" \"b\"", // missing comma
+        "\"a b\"", // space is not an etagc
+        "w/\"abc\"", // the weak marker is case-sensitive
+        ",", // only an empty element
+      })
   void A14_malformedIfNoneMatch_is400InvalidPrecondition_never5xx(String value) {
     RawHttp.Response response = raw("GET", CONFIG, "If-None-Match: " + value);
     assertProblem(response, ProblemType.INVALID_PRECONDITION);
@@ -242,8 +255,8 @@ class ConditionalGetTest {
       tags.append(i == 0 ? "" : ", ").append("\"t").append(i).append('"');
     }
     tags.append(", ").append(currentEtag());
-    RawHttp.Response response = assertTimeout(Duration.ofSeconds(10),
-        () -> raw("GET", CONFIG, "If-None-Match: " + tags));
+    RawHttp.Response response =
+        assertTimeout(Duration.ofSeconds(10), () -> raw("GET", CONFIG, "If-None-Match: " + tags));
     assertProblem(response, ProblemType.HEADERS_TOO_LARGE);
     assertThat(get(CONFIG).statusCode()).as("the replica still serves").isEqualTo(200);
   }
@@ -251,8 +264,8 @@ class ConditionalGetTest {
   @Test
   void A14_C12_headerOf64KiB_gets4xxWithinBoundedTime() {
     String big = "\"" + "x".repeat(64 * 1024) + "\"";
-    RawHttp.Response response = assertTimeout(Duration.ofSeconds(10),
-        () -> raw("GET", CONFIG, "If-None-Match: " + big));
+    RawHttp.Response response =
+        assertTimeout(Duration.ofSeconds(10), () -> raw("GET", CONFIG, "If-None-Match: " + big));
     assertProblem(response, ProblemType.HEADERS_TOO_LARGE);
     assertThat(get(CONFIG).statusCode()).as("the replica still serves").isEqualTo(200);
   }
@@ -268,15 +281,23 @@ class ConditionalGetTest {
 
     assertThat(notModified.status()).isEqualTo(304);
     assertThat(notModified.all("ETag")).containsExactly(etag);
-    assertThat(notModified.all("Cache-Control")).containsExactly("private, no-cache").isEqualTo(ok.all("Cache-Control"));
-    assertThat(notModified.all("Holdfast-Revision")).isEqualTo(ok.all("Holdfast-Revision")).hasSize(1);
+    assertThat(notModified.all("Cache-Control"))
+        .containsExactly("private, no-cache")
+        .isEqualTo(ok.all("Cache-Control"));
+    assertThat(notModified.all("Holdfast-Revision"))
+        .isEqualTo(ok.all("Holdfast-Revision"))
+        .hasSize(1);
     assertThat(notModified.all("Vary")).isEqualTo(ok.all("Vary"));
     assertThat(notModified.rest()).as("bytes after the 304's header block").isEmpty();
     assertThat(notModified.all("Transfer-Encoding")).isEmpty();
     // RFC 9110 §8.6: a 304 may carry Content-Length only with the 200's value; never a 0.
     List<String> contentLength = notModified.all("Content-Length");
-    assertThat(contentLength.isEmpty() || contentLength.equals(List.of(Integer.toString(ok.rest().length))))
-        .as("Content-Length of the 304 %s is absent or the 200's %s", contentLength, ok.rest().length)
+    assertThat(
+            contentLength.isEmpty()
+                || contentLength.equals(List.of(Integer.toString(ok.rest().length))))
+        .as(
+            "Content-Length of the 304 %s is absent or the 200's %s",
+            contentLength, ok.rest().length)
         .isTrue();
   }
 
@@ -289,8 +310,14 @@ class ConditionalGetTest {
     assertThat(head.rest()).isEmpty();
     assertThat(head.all("Content-Length")).containsExactly(Integer.toString(get.rest().length));
     assertThat(withoutHopAndDate(head)).isEqualTo(withoutHopAndDate(get));
-    for (String name : List.of("ETag", "Cache-Control", "Holdfast-Revision", "Content-Type", "Repr-Digest",
-        "Holdfast-Signature")) {
+    for (String name :
+        List.of(
+            "ETag",
+            "Cache-Control",
+            "Holdfast-Revision",
+            "Content-Type",
+            "Repr-Digest",
+            "Holdfast-Signature")) {
       assertThat(head.all(name)).as(name).isEqualTo(get.all(name)).hasSize(1);
     }
   }
@@ -328,9 +355,12 @@ class ConditionalGetTest {
     HttpResponse<byte[]> response = get(CHECKSUMS);
     assertThat(response.statusCode()).isEqualTo(200);
     byte[] body = response.body();
-    assertThat(header(response, "ETag")).isEqualTo(ContentHash.of(body).entityTag().toHeaderValue());
+    assertThat(header(response, "ETag"))
+        .isEqualTo(ContentHash.of(body).entityTag().toHeaderValue());
     assertThat(ReprDigest.verify(header(response, "Repr-Digest"), body)).isTrue();
-    assertThat(announcedKey(replicaA).verifies(body, SignatureHeader.parse(header(response, "Holdfast-Signature"))))
+    assertThat(
+            announcedKey(replicaA)
+                .verifies(body, SignatureHeader.parse(header(response, "Holdfast-Signature"))))
         .isTrue();
 
     Checksums checksums = Checksums.parse(body, HttpTestSupport.STRICT);
@@ -339,7 +369,8 @@ class ConditionalGetTest {
     HttpResponse<byte[]> core = get(CONFIG);
     assertThat(checksums.namespaces().get("core").etag()).isEqualTo(header(core, "ETag"));
     assertThat(checksums.namespaces().get("core").digest()).isEqualTo(header(core, "Repr-Digest"));
-    assertThat(checksums.namespaces().get("core").revision()).isEqualTo(Long.parseLong(header(core, "Holdfast-Revision")));
+    assertThat(checksums.namespaces().get("core").revision())
+        .isEqualTo(Long.parseLong(header(core, "Holdfast-Revision")));
   }
 
   @Test
@@ -393,10 +424,15 @@ class ConditionalGetTest {
     // Each replica signs the documents of each of its rebuilds together, so replicas with
     // different histories may send different signatures for the same bytes: both verify.
     VerificationKey key = announcedKey(replicaA);
-    assertThat(key.verifies(fromB.body(), SignatureHeader.parse(header(fromB, "Holdfast-Signature")))).isTrue();
-    assertThat(key.verifies(fromB.body(), SignatureHeader.parse(header(fromA, "Holdfast-Signature")))).isTrue();
+    assertThat(
+            key.verifies(fromB.body(), SignatureHeader.parse(header(fromB, "Holdfast-Signature"))))
+        .isTrue();
+    assertThat(
+            key.verifies(fromB.body(), SignatureHeader.parse(header(fromA, "Holdfast-Signature"))))
+        .isTrue();
 
     String checksumsTag = header(get(CHECKSUMS), "ETag");
-    assertThat(replicaB.get(CHECKSUMS, token, "If-None-Match", checksumsTag).statusCode()).isEqualTo(304);
+    assertThat(replicaB.get(CHECKSUMS, token, "If-None-Match", checksumsTag).statusCode())
+        .isEqualTo(304);
   }
 }

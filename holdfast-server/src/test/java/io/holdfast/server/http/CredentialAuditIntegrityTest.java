@@ -20,13 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * FAULTS D15, for access control: every credential action (bootstrap, create, change of role and
  * expiry, rotation, revocation, a refused console login) leaves exactly one audit row naming its
- * actor, target and before/after, in the chain; a row edited or deleted in the database
- * afterwards is found by the chain check, at that row.
+ * actor, target and before/after, in the chain; a row edited or deleted in the database afterwards
+ * is found by the chain check, at that row.
  */
 class CredentialAuditIntegrityTest {
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private ServerFixture server;
 
@@ -34,13 +33,20 @@ class CredentialAuditIntegrityTest {
   void start() throws Exception {
     server = ServerFixture.start(dataDir);
     server.admin("POST", "/v1/admin/credentials", "{\"name\":\"ops\",\"role\":\"viewer\"}");
-    server.admin("PATCH", "/v1/admin/credentials/ops", "{\"role\":\"admin\",\"expiresAt\":\"2100-01-01T00:00:00Z\"}");
+    server.admin(
+        "PATCH",
+        "/v1/admin/credentials/ops",
+        "{\"role\":\"admin\",\"expiresAt\":\"2100-01-01T00:00:00Z\"}");
     server.admin("POST", "/v1/admin/credentials/ops/rotate", null);
     server.admin("PATCH", "/v1/admin/credentials/ops", "{\"role\":\"editor\"}");
     server.admin("POST", "/v1/admin/credentials/ops/revoke", null);
-    HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.uri("/console/login"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("token=hfa_guess")).build(), HttpResponse.BodyHandlers.discarding());
+    HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(server.uri("/console/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=hfa_guess"))
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
   }
 
   @AfterEach
@@ -53,23 +59,33 @@ class CredentialAuditIntegrityTest {
     JsonNode audit = server.admin("GET", "/v1/admin/audit?target=credential:", null);
     JsonNode entries = audit.get("entries");
 
-    assertThat(entries).extracting(e -> e.get("action").asText()).containsExactly(
-        "credential.revoke", "credential.update", "credential.rotate", "credential.update", "credential.create",
-        "credential.bootstrap");
+    assertThat(entries)
+        .extracting(e -> e.get("action").asText())
+        .containsExactly(
+            "credential.revoke",
+            "credential.update",
+            "credential.rotate",
+            "credential.update",
+            "credential.create",
+            "credential.bootstrap");
     for (JsonNode entry : entries) {
       String action = entry.get("action").asText();
-      assertThat(entry.get("actor").asText()).as(action).isEqualTo(action.equals("credential.bootstrap") ? "system"
-          : "admin:bootstrap");
+      assertThat(entry.get("actor").asText())
+          .as(action)
+          .isEqualTo(action.equals("credential.bootstrap") ? "system" : "admin:bootstrap");
       assertThat(entry.get("after").get("name").asText()).as(action).isIn("ops", "bootstrap");
       if (!action.equals("credential.create") && !action.equals("credential.bootstrap")) {
-        assertThat(entry.get("before").isObject()).as("%s says what it was before", action).isTrue();
+        assertThat(entry.get("before").isObject())
+            .as("%s says what it was before", action)
+            .isTrue();
       }
     }
     JsonNode promoted = entries.get(3);
     assertThat(promoted.get("before").get("role").asText()).isEqualTo("viewer");
     assertThat(promoted.get("after").get("role").asText()).isEqualTo("admin");
     assertThat(promoted.get("after").get("expiresAt").asText()).isEqualTo("2100-01-01T00:00:00Z");
-    JsonNode login = server.admin("GET", "/v1/admin/audit?action=console.login-failed", null).get("entries");
+    JsonNode login =
+        server.admin("GET", "/v1/admin/audit?action=console.login-failed", null).get("entries");
     assertThat(login).hasSize(1);
     assertThat(login.get(0).get("actor").asText()).isEqualTo("unknown");
     assertThat(audit.get("verification").get("intact").asBoolean()).isTrue();
@@ -78,10 +94,12 @@ class CredentialAuditIntegrityTest {
   @Test
   void D15_aCredentialRowEditedInTheDatabase_isFoundByTheChainCheck_atThatRow() throws Exception {
     long seq;
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("holdfast.db"));
+    try (Connection c =
+            DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("holdfast.db"));
         Statement statement = c.createStatement()) {
       statement.execute("PRAGMA busy_timeout = 5000");
-      try (ResultSet rs = statement.executeQuery("SELECT seq FROM audit_log WHERE action = 'credential.revoke'")) {
+      try (ResultSet rs =
+          statement.executeQuery("SELECT seq FROM audit_log WHERE action = 'credential.revoke'")) {
         rs.next();
         seq = rs.getLong(1);
       }
@@ -98,10 +116,12 @@ class CredentialAuditIntegrityTest {
   @Test
   void D15_aCredentialRowDeletedFromTheDatabase_isFoundByTheChainCheck() throws Exception {
     long seq;
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("holdfast.db"));
+    try (Connection c =
+            DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("holdfast.db"));
         Statement statement = c.createStatement()) {
       statement.execute("PRAGMA busy_timeout = 5000");
-      try (ResultSet rs = statement.executeQuery("SELECT seq FROM audit_log WHERE action = 'credential.rotate'")) {
+      try (ResultSet rs =
+          statement.executeQuery("SELECT seq FROM audit_log WHERE action = 'credential.rotate'")) {
         rs.next();
         seq = rs.getLong(1);
       }

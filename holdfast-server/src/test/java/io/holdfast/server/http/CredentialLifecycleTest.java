@@ -28,18 +28,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Admin credentials can be taken back: revoked and rotated tokens fail at once on the replica
- * that made the change and within one refresh interval on another replica over the same SQLite
- * file, for plain requests and for watches already waiting; the last admin stays; an expiry
- * (on a driven clock) refuses the token as a revocation does; every change is audited.
+ * Admin credentials can be taken back: revoked and rotated tokens fail at once on the replica that
+ * made the change and within one refresh interval on another replica over the same SQLite file, for
+ * plain requests and for watches already waiting; the last admin stays; an expiry (on a driven
+ * clock) refuses the token as a revocation does; every change is audited.
  */
 class CredentialLifecycleTest {
 
   /** Far above the replicas' 50 ms refresh interval, far below a watch's 30 s timeout. */
   private static final Duration PROPAGATION = Duration.ofSeconds(5);
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
 
   private static ServerFixture replicaA;
   private static ServerFixture replicaB;
@@ -63,8 +62,11 @@ class CredentialLifecycleTest {
   /** A new credential of {@code role}, made through replica A, known to both replicas. */
   private static Credential credential(String role) {
     String name = "cred-" + SEQUENCE.incrementAndGet();
-    JsonNode created = replicaA.admin("POST", "/v1/admin/credentials",
-        "{\"name\":\"" + name + "\",\"role\":\"" + role + "\"}");
+    JsonNode created =
+        replicaA.admin(
+            "POST",
+            "/v1/admin/credentials",
+            "{\"name\":\"" + name + "\",\"role\":\"" + role + "\"}");
     String token = created.get("token").asText();
     Awaitility.await().atMost(PROPAGATION).until(() -> works(replicaB, token));
     return new Credential(name, token);
@@ -85,7 +87,8 @@ class CredentialLifecycleTest {
     Credential ops = credential("editor");
     assertThat(works(replicaA, ops.token())).isTrue();
 
-    JsonNode revoked = replicaA.admin("POST", "/v1/admin/credentials/" + ops.name() + "/revoke", null);
+    JsonNode revoked =
+        replicaA.admin("POST", "/v1/admin/credentials/" + ops.name() + "/revoke", null);
 
     assertThat(revoked.get("state").asText()).isEqualTo("revoked");
     assertThat(revoked.get("revokedAt").isTextual()).isTrue();
@@ -93,18 +96,22 @@ class CredentialLifecycleTest {
     assertRefused(replicaA, ops.token());
     Awaitility.await().atMost(PROPAGATION).until(() -> !works(replicaB, ops.token()));
     assertRefused(replicaB, ops.token());
-    HttpResponse<byte[]> again = replicaA.send("POST", "/v1/admin/credentials/" + ops.name() + "/revoke",
-        replicaA.adminToken(), null);
+    HttpResponse<byte[]> again =
+        replicaA.send(
+            "POST", "/v1/admin/credentials/" + ops.name() + "/revoke", replicaA.adminToken(), null);
     assertProblem(again, ProblemType.CREDENTIAL_REVOKED);
     JsonNode listed = listed(replicaB, ops.name());
-    assertThat(listed.get("state").asText()).as("a revoked credential stays listed, as revoked").isEqualTo("revoked");
+    assertThat(listed.get("state").asText())
+        .as("a revoked credential stays listed, as revoked")
+        .isEqualTo("revoked");
   }
 
   @Test
   void rotatedToken_failsAtOnceOnBothReplicas_andTheNewOneWorks_withItsRoleKept() {
     Credential ops = credential("publisher");
 
-    JsonNode rotated = replicaA.admin("POST", "/v1/admin/credentials/" + ops.name() + "/rotate", null);
+    JsonNode rotated =
+        replicaA.admin("POST", "/v1/admin/credentials/" + ops.name() + "/rotate", null);
 
     String fresh = rotated.get("token").asText();
     assertThat(fresh).startsWith(CredentialTokens.ADMIN_PREFIX).isNotEqualTo(ops.token());
@@ -114,13 +121,16 @@ class CredentialLifecycleTest {
     Awaitility.await().atMost(PROPAGATION).until(() -> works(replicaB, fresh));
     assertRefused(replicaB, ops.token());
     assertThat(text(replicaA.get("/v1/admin/credentials/" + ops.name(), replicaA.adminToken())))
-        .as("the new token is shown once, in the rotation's answer").doesNotContain(fresh);
+        .as("the new token is shown once, in the rotation's answer")
+        .doesNotContain(fresh);
   }
 
   @Test
   void waitingWatches_heldWithARevokedToken_endAtOnce_onBothReplicas() throws Exception {
     Credential watcher = credential("viewer");
-    String etag = HttpTestSupport.header(replicaA.get("/v1/instances/watched/checksums", watcher.token()), "ETag");
+    String etag =
+        HttpTestSupport.header(
+            replicaA.get("/v1/instances/watched/checksums", watcher.token()), "ETag");
     CompletableFuture<HttpResponse<String>> onA = watch(replicaA, watcher.token(), etag);
     CompletableFuture<HttpResponse<String>> onB = watch(replicaB, watcher.token(), etag);
     Awaitility.await().atMost(PROPAGATION).until(() -> waiting(replicaA) && waiting(replicaB));
@@ -132,14 +142,17 @@ class CredentialLifecycleTest {
     HttpResponse<String> endedB = onB.get(PROPAGATION.toSeconds(), TimeUnit.SECONDS);
     assertThat(endedA.statusCode()).isEqualTo(401);
     assertThat(endedB.statusCode()).isEqualTo(401);
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).as("long before the watch's 30 s timeout")
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .as("long before the watch's 30 s timeout")
         .isLessThan(PROPAGATION);
   }
 
   @Test
   void waitingWatches_heldWithARotatedToken_endAtOnce() throws Exception {
     Credential watcher = credential("viewer");
-    String etag = HttpTestSupport.header(replicaB.get("/v1/instances/watched/checksums", watcher.token()), "ETag");
+    String etag =
+        HttpTestSupport.header(
+            replicaB.get("/v1/instances/watched/checksums", watcher.token()), "ETag");
     CompletableFuture<HttpResponse<String>> onB = watch(replicaB, watcher.token(), etag);
     Awaitility.await().atMost(PROPAGATION).until(() -> waiting(replicaB));
 
@@ -148,42 +161,71 @@ class CredentialLifecycleTest {
     assertThat(onB.get(PROPAGATION.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(401);
   }
 
-  /** Real time here: the watch's own deadline is what is tested, and it runs on the replica's wall clock. */
+  /**
+   * Real time here: the watch's own deadline is what is tested, and it runs on the replica's wall
+   * clock.
+   */
   @Test
   void aWatchHeldWithAnExpiringCredential_endsAtItsExpiry_notAtItsTimeout() throws Exception {
     String name = "expiring-" + SEQUENCE.incrementAndGet();
-    String token = replicaA.admin("POST", "/v1/admin/credentials", "{\"name\":\"" + name
-        + "\",\"role\":\"viewer\",\"expiresAt\":\"" + Instant.now().plusSeconds(3) + "\"}").get("token").asText();
-    String etag = HttpTestSupport.header(replicaA.get("/v1/instances/watched/checksums", token), "ETag");
+    String token =
+        replicaA
+            .admin(
+                "POST",
+                "/v1/admin/credentials",
+                "{\"name\":\""
+                    + name
+                    + "\",\"role\":\"viewer\",\"expiresAt\":\""
+                    + Instant.now().plusSeconds(3)
+                    + "\"}")
+            .get("token")
+            .asText();
+    String etag =
+        HttpTestSupport.header(replicaA.get("/v1/instances/watched/checksums", token), "ETag");
     long started = System.nanoTime();
 
     HttpResponse<String> ended = watch(replicaA, token, etag).get(20, TimeUnit.SECONDS);
 
     assertThat(ended.statusCode()).isEqualTo(401);
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).as("well before the 30 s timeout")
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .as("well before the 30 s timeout")
         .isLessThan(Duration.ofSeconds(15));
   }
 
   @Test
   void theLastAdmin_cannotBeRevokedOrDemoted_409LastAdmin() throws Exception {
     // Every other admin credential of this pair is a viewer, editor or publisher, or revoked.
-    for (JsonNode credential : replicaA.admin("GET", "/v1/admin/credentials", null).get("credentials")) {
-      if (credential.get("role").asText().equals("admin") && credential.get("state").asText().equals("active")
+    for (JsonNode credential :
+        replicaA.admin("GET", "/v1/admin/credentials", null).get("credentials")) {
+      if (credential.get("role").asText().equals("admin")
+          && credential.get("state").asText().equals("active")
           && !credential.get("name").asText().equals("bootstrap")) {
-        replicaA.admin("POST", "/v1/admin/credentials/" + credential.get("name").asText() + "/revoke", null);
+        replicaA.admin(
+            "POST", "/v1/admin/credentials/" + credential.get("name").asText() + "/revoke", null);
       }
     }
     String before = HttpTestSupport.fingerprint(replicaA, "lifecycle");
 
-    JsonNode revoke = assertProblem(replicaA.send("POST", "/v1/admin/credentials/bootstrap/revoke",
-        replicaA.adminToken(), null), ProblemType.LAST_ADMIN);
-    JsonNode demote = assertProblem(replicaA.sendJson("PATCH", "/v1/admin/credentials/bootstrap",
-        replicaA.adminToken(), "{\"role\":\"publisher\"}"), ProblemType.LAST_ADMIN);
+    JsonNode revoke =
+        assertProblem(
+            replicaA.send(
+                "POST", "/v1/admin/credentials/bootstrap/revoke", replicaA.adminToken(), null),
+            ProblemType.LAST_ADMIN);
+    JsonNode demote =
+        assertProblem(
+            replicaA.sendJson(
+                "PATCH",
+                "/v1/admin/credentials/bootstrap",
+                replicaA.adminToken(),
+                "{\"role\":\"publisher\"}"),
+            ProblemType.LAST_ADMIN);
 
     assertThat(revoke.get("status").asInt()).isEqualTo(409);
     assertThat(revoke.get("detail").asText()).contains("last usable admin");
     assertThat(demote.get("detail").asText()).contains("last usable admin");
-    assertThat(HttpTestSupport.fingerprint(replicaA, "lifecycle")).as("nothing changed").isEqualTo(before);
+    assertThat(HttpTestSupport.fingerprint(replicaA, "lifecycle"))
+        .as("nothing changed")
+        .isEqualTo(before);
     assertThat(works(replicaA, replicaA.adminToken())).isTrue();
   }
 
@@ -192,29 +234,56 @@ class CredentialLifecycleTest {
     Credential ops = credential("viewer");
     String path = "/v1/admin/credentials/" + ops.name();
 
-    JsonNode updated = json(replicaA.sendJson("PATCH", path, replicaA.adminToken(),
-        "{\"role\":\"editor\",\"expiresAt\":\"2100-01-01T00:00:00Z\"}"));
+    JsonNode updated =
+        json(
+            replicaA.sendJson(
+                "PATCH",
+                path,
+                replicaA.adminToken(),
+                "{\"role\":\"editor\",\"expiresAt\":\"2100-01-01T00:00:00Z\"}"));
     assertThat(updated.get("role").asText()).isEqualTo("editor");
     assertThat(updated.get("expiresAt").asText()).isEqualTo("2100-01-01T00:00:00Z");
-    assertThat(replicaA.sendJson("POST", "/v1/admin/namespaces", ops.token(), "{\"name\":\"by-" + ops.name() + "\"}")
-        .statusCode()).as("the new role applies at once").isEqualTo(201);
-    JsonNode cleared = json(replicaA.sendJson("PATCH", path, replicaA.adminToken(), "{\"expiresAt\":null}"));
+    assertThat(
+            replicaA
+                .sendJson(
+                    "POST",
+                    "/v1/admin/namespaces",
+                    ops.token(),
+                    "{\"name\":\"by-" + ops.name() + "\"}")
+                .statusCode())
+        .as("the new role applies at once")
+        .isEqualTo(201);
+    JsonNode cleared =
+        json(replicaA.sendJson("PATCH", path, replicaA.adminToken(), "{\"expiresAt\":null}"));
     assertThat(cleared.get("expiresAt").isNull()).isTrue();
 
-    assertProblem(replicaA.sendJson("PATCH", path, replicaA.adminToken(), "{}"), ProblemType.INVALID_REQUEST);
-    assertProblem(replicaA.sendJson("PATCH", path, replicaA.adminToken(), "{\"role\":\"root\"}"),
+    assertProblem(
+        replicaA.sendJson("PATCH", path, replicaA.adminToken(), "{}"), ProblemType.INVALID_REQUEST);
+    assertProblem(
+        replicaA.sendJson("PATCH", path, replicaA.adminToken(), "{\"role\":\"root\"}"),
         ProblemType.INVALID_REQUEST);
-    assertProblem(replicaA.sendJson("PATCH", path, replicaA.adminToken(), "{\"expiresAt\":\"tomorrow\"}"),
+    assertProblem(
+        replicaA.sendJson("PATCH", path, replicaA.adminToken(), "{\"expiresAt\":\"tomorrow\"}"),
         ProblemType.INVALID_REQUEST);
-    assertProblem(replicaA.sendJson("PATCH", path, replicaA.adminToken(), "{\"expiresAt\":\"2001-01-01T00:00:00Z\"}"),
+    assertProblem(
+        replicaA.sendJson(
+            "PATCH", path, replicaA.adminToken(), "{\"expiresAt\":\"2001-01-01T00:00:00Z\"}"),
         ProblemType.INVALID_REQUEST);
-    assertProblem(replicaA.sendJson("PATCH", path, replicaA.adminToken(), "{\"token\":\"hfa_mine\"}"),
+    assertProblem(
+        replicaA.sendJson("PATCH", path, replicaA.adminToken(), "{\"token\":\"hfa_mine\"}"),
         ProblemType.UNKNOWN_FIELD);
-    assertProblem(replicaA.sendJson("PATCH", "/v1/admin/credentials/nobody", replicaA.adminToken(),
-        "{\"role\":\"viewer\"}"), ProblemType.CREDENTIAL_NOT_FOUND);
-    assertProblem(replicaA.send("POST", "/v1/admin/credentials/nobody/rotate", replicaA.adminToken(), null),
+    assertProblem(
+        replicaA.sendJson(
+            "PATCH",
+            "/v1/admin/credentials/nobody",
+            replicaA.adminToken(),
+            "{\"role\":\"viewer\"}"),
         ProblemType.CREDENTIAL_NOT_FOUND);
-    assertProblem(replicaA.send("DELETE", path, replicaA.adminToken(), null), ProblemType.METHOD_NOT_ALLOWED);
+    assertProblem(
+        replicaA.send("POST", "/v1/admin/credentials/nobody/rotate", replicaA.adminToken(), null),
+        ProblemType.CREDENTIAL_NOT_FOUND);
+    assertProblem(
+        replicaA.send("DELETE", path, replicaA.adminToken(), null), ProblemType.METHOD_NOT_ALLOWED);
     assertThat(listed(replicaA, ops.name()).get("role").asText()).isEqualTo("editor");
   }
 
@@ -230,9 +299,12 @@ class CredentialLifecycleTest {
 
     List<String> actions = new java.util.ArrayList<>();
     audit.get("entries").forEach(e -> actions.add(0, e.get("action").asText()));
-    assertThat(actions).containsExactly("credential.create", "credential.update", "credential.rotate",
-        "credential.revoke");
-    audit.get("entries").forEach(e -> assertThat(e.get("actor").asText()).isEqualTo("admin:bootstrap"));
+    assertThat(actions)
+        .containsExactly(
+            "credential.create", "credential.update", "credential.rotate", "credential.revoke");
+    audit
+        .get("entries")
+        .forEach(e -> assertThat(e.get("actor").asText()).isEqualTo("admin:bootstrap"));
     assertThat(audit.get("verification").get("intact").asBoolean()).isTrue();
     String text = audit.toString();
     for (String secret : List.of(ops.token(), rotated)) {
@@ -252,14 +324,19 @@ class CredentialLifecycleTest {
     }
 
     String shownByA = listed(replicaA, ops.name()).get("lastUsedAt").asText();
-    assertThat(Instant.parse(shownByA)).as("this replica shows the use it has not written yet")
+    assertThat(Instant.parse(shownByA))
+        .as("this replica shows the use it has not written yet")
         .isAfter(Instant.parse(stored));
     assertThat(listed(replicaB, ops.name()).get("lastUsedAt").asText())
-        .as("twenty requests wrote nothing to the store").isEqualTo(stored);
+        .as("twenty requests wrote nothing to the store")
+        .isEqualTo(stored);
     assertThat(replicaA.server().credentialUse().flush()).as("one batch").isPositive();
-    assertThat(listed(replicaB, ops.name()).get("lastUsedAt").asText()).as("the batch, seen from the other replica")
+    assertThat(listed(replicaB, ops.name()).get("lastUsedAt").asText())
+        .as("the batch, seen from the other replica")
         .isEqualTo(shownByA);
-    assertThat(replicaA.server().snapshots().storeRevision()).as("last use is not a revision").isEqualTo(revision);
+    assertThat(replicaA.server().snapshots().storeRevision())
+        .as("last use is not a revision")
+        .isEqualTo(revision);
     JsonNode created = listed(replicaB, ops.name()).get("createdAt");
     assertThat(Instant.parse(created.asText())).isBefore(Instant.parse(shownByA));
   }
@@ -270,8 +347,11 @@ class CredentialLifecycleTest {
     ManualTime time = new ManualTime(Instant.now());
     try (ServerFixture replica = ServerFixture.startWithClock(ownDir, time.clock())) {
       Instant expiry = time.clock().instant().plus(Duration.ofHours(1));
-      JsonNode created = replica.admin("POST", "/v1/admin/credentials",
-          "{\"name\":\"temp\",\"role\":\"viewer\",\"expiresAt\":\"" + expiry + "\"}");
+      JsonNode created =
+          replica.admin(
+              "POST",
+              "/v1/admin/credentials",
+              "{\"name\":\"temp\",\"role\":\"viewer\",\"expiresAt\":\"" + expiry + "\"}");
       String token = created.get("token").asText();
       assertThat(created.get("expiresAt").asText()).isEqualTo(expiry.toString());
       assertThat(works(replica, token)).isTrue();
@@ -280,7 +360,8 @@ class CredentialLifecycleTest {
       assertThat(works(replica, token)).as("a minute before its expiry").isTrue();
       time.advance(Duration.ofMinutes(1));
 
-      JsonNode problem = assertProblem(replica.get("/v1/admin/instances", token), ProblemType.UNAUTHENTICATED);
+      JsonNode problem =
+          assertProblem(replica.get("/v1/admin/instances", token), ProblemType.UNAUTHENTICATED);
       assertThat(problem.get("detail").asText()).isEqualTo("the bearer token is not valid");
       assertThat(listed(replica, "temp").get("state").asText()).isEqualTo("expired");
       replica.admin("PATCH", "/v1/admin/credentials/temp", "{\"expiresAt\":null}");
@@ -289,23 +370,29 @@ class CredentialLifecycleTest {
   }
 
   /**
-   * The bootstrap credential rotates like any other; its old token (the admin-token file's, or
-   * the configured one) is then dead, and a restart with the same token does not revive it. A
-   * new token in its place (here: the file deleted, so a new one is generated) resets it: the way
-   * back in for an operator who holds the data directory.
+   * The bootstrap credential rotates like any other; its old token (the admin-token file's, or the
+   * configured one) is then dead, and a restart with the same token does not revive it. A new token
+   * in its place (here: the file deleted, so a new one is generated) resets it: the way back in for
+   * an operator who holds the data directory.
    */
   @Test
-  void theBootstrapCredential_rotates_andARestartDoesNotReviveItsOldToken(@TempDir Path ownDir) throws Exception {
+  void theBootstrapCredential_rotates_andARestartDoesNotReviveItsOldToken(@TempDir Path ownDir)
+      throws Exception {
     String original;
     String rotated;
     try (ServerFixture replica = ServerFixture.start(ownDir)) {
       original = replica.adminToken();
-      rotated = replica.admin("POST", "/v1/admin/credentials/bootstrap/rotate", null).get("token").asText();
+      rotated =
+          replica
+              .admin("POST", "/v1/admin/credentials/bootstrap/rotate", null)
+              .get("token")
+              .asText();
       assertRefused(replica, original);
       assertThat(works(replica, rotated)).isTrue();
     }
     assertThat(java.nio.file.Files.readString(ownDir.resolve("admin-token")).strip())
-        .as("the file still holds the retired token").isEqualTo(original);
+        .as("the file still holds the retired token")
+        .isEqualTo(original);
 
     try (ServerFixture restarted = ServerFixture.start(ownDir)) {
       assertRefused(restarted, original);
@@ -318,8 +405,10 @@ class CredentialLifecycleTest {
       assertThat(generated).isNotEqualTo(original);
       assertThat(works(reset, generated)).isTrue();
       assertRefused(reset, rotated);
-      JsonNode audit = reset.admin("GET", "/v1/admin/audit?target=credential:bootstrap", null).get("entries");
-      assertThat(audit).extracting(e -> e.get("action").asText())
+      JsonNode audit =
+          reset.admin("GET", "/v1/admin/audit?target=credential:bootstrap", null).get("entries");
+      assertThat(audit)
+          .extracting(e -> e.get("action").asText())
           .containsExactly("credential.bootstrap", "credential.rotate", "credential.bootstrap");
     }
   }
@@ -333,11 +422,17 @@ class CredentialLifecycleTest {
     return health.path("watchers").path("waiting").asInt() > 0;
   }
 
-  private static CompletableFuture<HttpResponse<String>> watch(ServerFixture replica, String token, String etag) {
-    URI uri = replica.uri("/v1/instances/watched/watch?timeout=30s&etag=" + java.net.URLEncoder.encode(etag,
-        java.nio.charset.StandardCharsets.UTF_8));
-    HttpRequest request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
-        .timeout(Duration.ofSeconds(40)).build();
+  private static CompletableFuture<HttpResponse<String>> watch(
+      ServerFixture replica, String token, String etag) {
+    URI uri =
+        replica.uri(
+            "/v1/instances/watched/watch?timeout=30s&etag="
+                + java.net.URLEncoder.encode(etag, java.nio.charset.StandardCharsets.UTF_8));
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .header("Authorization", "Bearer " + token)
+            .timeout(Duration.ofSeconds(40))
+            .build();
     return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString());
   }
 }

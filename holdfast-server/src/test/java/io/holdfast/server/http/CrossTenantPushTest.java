@@ -39,8 +39,7 @@ class CrossTenantPushTest {
   private static final String B_SECRET = "b-only-push-secret-3c1e";
   private static final Duration AT_ONCE = Duration.ofSeconds(5);
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
 
   private static ServerFixture server;
   private static String tokenA;
@@ -65,16 +64,26 @@ class CrossTenantPushTest {
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {"", "?timeout=50s", "?etag=B-ETAG&timeout=50s", "?etag=W/B-ETAG&timeout=50s",
-      "?ns=core&etag=B-ETAG", "?instance=tenant-a&etag=B-ETAG"})
-  void D2_watchWithAsCredential_onBsInstance_isRefusedAtOnce_exactlyLikeAnUnknownInstance(String query) {
+  @ValueSource(
+      strings = {
+        "",
+        "?timeout=50s",
+        "?etag=B-ETAG&timeout=50s",
+        "?etag=W/B-ETAG&timeout=50s",
+        "?ns=core&etag=B-ETAG",
+        "?instance=tenant-a&etag=B-ETAG"
+      })
+  void D2_watchWithAsCredential_onBsInstance_isRefusedAtOnce_exactlyLikeAnUnknownInstance(
+      String query) {
     String etagOfB = header(server.get("/v1/instances/tenant-b/checksums", tokenB), "ETag");
     String withTag = query.replace("B-ETAG", URLEncoder.encode(etagOfB, StandardCharsets.UTF_8));
 
-    HttpResponse<byte[]> crossTenant = assertTimeoutPreemptively(AT_ONCE,
-        () -> server.get("/v1/instances/tenant-b/watch" + withTag, tokenA));
-    HttpResponse<byte[]> unknown = assertTimeoutPreemptively(AT_ONCE,
-        () -> server.get("/v1/instances/tenant-z/watch" + withTag, tokenA));
+    HttpResponse<byte[]> crossTenant =
+        assertTimeoutPreemptively(
+            AT_ONCE, () -> server.get("/v1/instances/tenant-b/watch" + withTag, tokenA));
+    HttpResponse<byte[]> unknown =
+        assertTimeoutPreemptively(
+            AT_ONCE, () -> server.get("/v1/instances/tenant-z/watch" + withTag, tokenA));
 
     assertProblem(crossTenant, ProblemType.INSTANCE_NOT_FOUND);
     assertProblem(unknown, ProblemType.INSTANCE_NOT_FOUND);
@@ -88,8 +97,9 @@ class CrossTenantPushTest {
   @Test
   void D2_wildcardsAndPrefixesOfInstanceIds_matchNoInstance() {
     for (String id : List.of("*", "tenant-*", "tenant-", "tenant", "%2A")) {
-      HttpResponse<byte[]> response = assertTimeoutPreemptively(AT_ONCE,
-          () -> server.get("/v1/instances/" + id + "/watch", tokenA));
+      HttpResponse<byte[]> response =
+          assertTimeoutPreemptively(
+              AT_ONCE, () -> server.get("/v1/instances/" + id + "/watch", tokenA));
       assertThat(response.statusCode()).as(id).isIn(400, 404);
       assertThat(text(response)).as(id).doesNotContain(B_SECRET).doesNotContain("\"namespaces\"");
     }
@@ -101,24 +111,33 @@ class CrossTenantPushTest {
     String etagOfA = header(before, "ETag");
     long revisionOfA = json(before).get("revision").asLong();
 
-    CompletableFuture<HttpResponse<byte[]>> watch = CompletableFuture.supplyAsync(() -> server.get(
-        "/v1/instances/tenant-a/watch?timeout=2s&etag=" + URLEncoder.encode(etagOfA, StandardCharsets.UTF_8), tokenA));
+    CompletableFuture<HttpResponse<byte[]>> watch =
+        CompletableFuture.supplyAsync(
+            () ->
+                server.get(
+                    "/v1/instances/tenant-a/watch?timeout=2s&etag="
+                        + URLEncoder.encode(etagOfA, StandardCharsets.UTF_8),
+                    tokenA));
     // Publish B-only changes for as long as A's watch waits (bounded), so some land during it.
     List<Long> revisionsOfB = new ArrayList<>();
     for (int i = 0; i < 200 && !watch.isDone(); i++) {
-      HttpTestSupport.stage(server, "core", "instance:tenant-b", "{\"apiKey\":\"" + B_SECRET + "\",\"n\":" + i + "}");
+      HttpTestSupport.stage(
+          server, "core", "instance:tenant-b", "{\"apiKey\":\"" + B_SECRET + "\",\"n\":" + i + "}");
       revisionsOfB.add(HttpTestSupport.publish(server, "core"));
     }
     HttpResponse<byte[]> answered = watch.get(10, TimeUnit.SECONDS);
 
     assertThat(revisionsOfB).as("B published while A watched").isNotEmpty();
-    assertThat(answered.statusCode()).as("A's watch ran to its timeout, never woken by B").isEqualTo(304);
+    assertThat(answered.statusCode())
+        .as("A's watch ran to its timeout, never woken by B")
+        .isEqualTo(304);
     assertThat(header(answered, "ETag")).isEqualTo(etagOfA);
     assertThat(header(answered, "Holdfast-Revision")).isEqualTo(Long.toString(revisionOfA));
     HttpResponse<byte[]> after = server.get("/v1/instances/tenant-a/checksums", tokenA);
     JsonNode checksums = json(after);
     assertThat(checksums.get("revision").asLong()).isEqualTo(revisionOfA);
-    assertThat(revisionsOfB).doesNotContain(checksums.get("revision").asLong())
+    assertThat(revisionsOfB)
+        .doesNotContain(checksums.get("revision").asLong())
         .doesNotContain(checksums.at("/namespaces/core/revision").asLong());
     assertThat(text(after)).doesNotContain(B_SECRET).doesNotContain("tenant-b");
   }
@@ -126,10 +145,16 @@ class CrossTenantPushTest {
   @Test
   void D2_aChangeForEveryone_wakesAsWatch_withAsOwnChecksumsOnly() throws Exception {
     String etagOfA = header(server.get("/v1/instances/tenant-a/checksums", tokenA), "ETag");
-    CompletableFuture<HttpResponse<byte[]>> watch = CompletableFuture.supplyAsync(() -> server.get(
-        "/v1/instances/tenant-a/watch?timeout=30s&etag=" + URLEncoder.encode(etagOfA, StandardCharsets.UTF_8), tokenA));
+    CompletableFuture<HttpResponse<byte[]>> watch =
+        CompletableFuture.supplyAsync(
+            () ->
+                server.get(
+                    "/v1/instances/tenant-a/watch?timeout=30s&etag="
+                        + URLEncoder.encode(etagOfA, StandardCharsets.UTF_8),
+                    tokenA));
 
-    HttpTestSupport.stage(server, "core", "default", "{\"plan\":\"premium-" + System.nanoTime() + "\"}");
+    HttpTestSupport.stage(
+        server, "core", "default", "{\"plan\":\"premium-" + System.nanoTime() + "\"}");
     long published = HttpTestSupport.publish(server, "core");
     HttpResponse<byte[]> woken = watch.get(20, TimeUnit.SECONDS);
 

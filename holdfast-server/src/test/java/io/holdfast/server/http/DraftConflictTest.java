@@ -24,8 +24,7 @@ class DraftConflictTest {
 
   private static final String LAYER = "/v1/admin/namespaces/core/layers/default";
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
 
   private static ServerFixture server;
 
@@ -43,7 +42,11 @@ class DraftConflictTest {
   }
 
   private static HttpResponse<byte[]> put(String json, String... headers) {
-    return server.send("PUT", LAYER, server.adminToken(), json.getBytes(StandardCharsets.UTF_8),
+    return server.send(
+        "PUT",
+        LAYER,
+        server.adminToken(),
+        json.getBytes(StandardCharsets.UTF_8),
         concat(new String[] {"Content-Type", "application/json"}, headers));
   }
 
@@ -78,7 +81,8 @@ class DraftConflictTest {
     String before = json(server.get(LAYER, server.adminToken())).toString();
 
     assertProblem(put("{\"limit\":1}", "If-Match", "draft-1"), ProblemType.INVALID_PRECONDITION);
-    assertProblem(put("{\"limit\":1}", "If-Match", "W/\"draft-1\""), ProblemType.INVALID_PRECONDITION);
+    assertProblem(
+        put("{\"limit\":1}", "If-Match", "W/\"draft-1\""), ProblemType.INVALID_PRECONDITION);
 
     assertThat(json(server.get(LAYER, server.adminToken())).toString()).isEqualTo(before);
   }

@@ -18,13 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code /v1/admin/fleet} from real heartbeats: states, lag and grace per instance, the filters
- * of issue 5, counts, detail, and the same figures on {@code /metrics}.
+ * {@code /v1/admin/fleet} from real heartbeats: states, lag and grace per instance, the filters of
+ * issue 5, counts, detail, and the same figures on {@code /metrics}.
  */
 class FleetApiTest {
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
 
   private static ServerFixture server;
   private static long revision;
@@ -51,17 +50,31 @@ class FleetApiTest {
     }
   }
 
-  private static int beat(String instance, String token, long reported, String status, long graceSeconds) {
-    String body = "{\"sdkVersion\":\"1.0.0\",\"sentAt\":\"2026-11-25T18:19:15Z\",\"namespaces\":{\"core\":"
-        + "{\"revision\":" + reported + ",\"status\":\"" + status + "\",\"since\":\"2026-11-25T18:00:00Z\","
-        + "\"reason\":\"" + (status.equals("FRESH") ? "verified" : "all replicas unreachable") + "\","
-        + "\"graceRemainingSeconds\":" + graceSeconds + "}}}";
-    return server.sendJson("POST", "/v1/instances/" + instance + "/heartbeat", token, body).statusCode();
+  private static int beat(
+      String instance, String token, long reported, String status, long graceSeconds) {
+    String body =
+        "{\"sdkVersion\":\"1.0.0\",\"sentAt\":\"2026-11-25T18:19:15Z\",\"namespaces\":{\"core\":"
+            + "{\"revision\":"
+            + reported
+            + ",\"status\":\""
+            + status
+            + "\",\"since\":\"2026-11-25T18:00:00Z\","
+            + "\"reason\":\""
+            + (status.equals("FRESH") ? "verified" : "all replicas unreachable")
+            + "\","
+            + "\"graceRemainingSeconds\":"
+            + graceSeconds
+            + "}}}";
+    return server
+        .sendJson("POST", "/v1/instances/" + instance + "/heartbeat", token, body)
+        .statusCode();
   }
 
   private static JsonNode fleet(String query) {
     HttpResponse<byte[]> response = server.get("/v1/admin/fleet" + query, server.adminToken());
-    assertThat(response.statusCode()).as(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+    assertThat(response.statusCode())
+        .as(new String(response.body(), StandardCharsets.UTF_8))
+        .isEqualTo(200);
     return json(response);
   }
 
@@ -83,7 +96,9 @@ class FleetApiTest {
     assertThat(stale.get("state").asText()).isEqualTo("stale");
     assertThat(stale.get("ring").asText()).isEqualTo("beta");
     assertThat(stale.get("revisionLag").asLong()).isEqualTo(1);
-    assertThat(stale.get("graceRemainingSeconds").asLong()).as("7200 s reported, running since").isBetween(7_100L, 7_200L);
+    assertThat(stale.get("graceRemainingSeconds").asLong())
+        .as("7200 s reported, running since")
+        .isBetween(7_100L, 7_200L);
     assertThat(stale.get("reason").asText()).contains("all replicas unreachable");
     JsonNode quiet = view.get("instances").get(1);
     assertThat(quiet.get("state").asText()).isEqualTo("unreported");
@@ -104,14 +119,31 @@ class FleetApiTest {
   @Test
   void badFilters_get400ProblemsNamingTheParameter() {
     String admin = server.adminToken();
-    assertThat(assertProblem(server.get("/v1/admin/fleet?state=sleepy", admin), ProblemType.INVALID_REQUEST)
-        .get("detail").asText()).contains("state must be one of");
-    assertThat(assertProblem(server.get("/v1/admin/fleet?minLag=-3", admin), ProblemType.INVALID_REQUEST)
-        .get("detail").asText()).contains("minLag");
-    assertThat(assertProblem(server.get("/v1/admin/fleet?graceBelow=soon", admin), ProblemType.INVALID_REQUEST)
-        .get("detail").asText()).contains("graceBelow");
-    assertThat(assertProblem(server.get("/v1/admin/fleet?colour=red", admin), ProblemType.INVALID_REQUEST)
-        .get("detail").asText()).contains("unknown query parameter");
+    assertThat(
+            assertProblem(
+                    server.get("/v1/admin/fleet?state=sleepy", admin), ProblemType.INVALID_REQUEST)
+                .get("detail")
+                .asText())
+        .contains("state must be one of");
+    assertThat(
+            assertProblem(
+                    server.get("/v1/admin/fleet?minLag=-3", admin), ProblemType.INVALID_REQUEST)
+                .get("detail")
+                .asText())
+        .contains("minLag");
+    assertThat(
+            assertProblem(
+                    server.get("/v1/admin/fleet?graceBelow=soon", admin),
+                    ProblemType.INVALID_REQUEST)
+                .get("detail")
+                .asText())
+        .contains("graceBelow");
+    assertThat(
+            assertProblem(
+                    server.get("/v1/admin/fleet?colour=red", admin), ProblemType.INVALID_REQUEST)
+                .get("detail")
+                .asText())
+        .contains("unknown query parameter");
   }
 
   @Test
@@ -119,9 +151,11 @@ class FleetApiTest {
     JsonNode detail = json(server.get("/v1/admin/fleet/stale-co", server.adminToken()));
 
     assertThat(detail.get("state").asText()).isEqualTo("stale");
-    assertThat(detail.get("heartbeat").get("namespaces").get("core").get("revision").asLong()).isEqualTo(revision - 1);
+    assertThat(detail.get("heartbeat").get("namespaces").get("core").get("revision").asLong())
+        .isEqualTo(revision - 1);
     assertThat(detail.get("served").get("core").asLong()).isEqualTo(revision);
-    assertProblem(server.get("/v1/admin/fleet/nobody", server.adminToken()), ProblemType.INSTANCE_NOT_FOUND);
+    assertProblem(
+        server.get("/v1/admin/fleet/nobody", server.adminToken()), ProblemType.INSTANCE_NOT_FOUND);
   }
 
   @Test

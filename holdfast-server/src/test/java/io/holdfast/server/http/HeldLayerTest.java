@@ -25,16 +25,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A change that is approved or rolling out holds the layers it edits until it ends: nobody may
- * publish them directly, and no second change of them may be approved. A change written against
- * a layer that has been published since cannot be approved either; it would silently undo that
+ * publish them directly, and no second change of them may be approved. A change written against a
+ * layer that has been published since cannot be approved either; it would silently undo that
  * publish. Every refusal leaves the store as it was.
  */
 class HeldLayerTest {
 
   private static final String PUBLISH = "/v1/admin/namespaces/core/publish";
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private ServerFixture server;
   private RolloutTestSupport.Crew crew;
@@ -73,10 +72,14 @@ class HeldLayerTest {
     HttpTestSupport.stage(server, "core", "ring:live", "{\"theme\":\"dark\"}");
     String before = fingerprint(server, "core");
 
-    JsonNode problem = assertProblem(publishDirectly("{\"message\":\"around the change\"}"), ProblemType.LAYER_HELD);
+    JsonNode problem =
+        assertProblem(
+            publishDirectly("{\"message\":\"around the change\"}"), ProblemType.LAYER_HELD);
 
     assertThat(problem.get("detail").asText()).contains("change " + holder).contains("default");
-    assertThat(fingerprint(server, "core")).as("not even the unheld ring:live draft is published").isEqualTo(before);
+    assertThat(fingerprint(server, "core"))
+        .as("not even the unheld ring:live draft is published")
+        .isEqualTo(before);
   }
 
   @Test
@@ -87,11 +90,18 @@ class HeldLayerTest {
     HttpTestSupport.stage(server, "core", "default", "{\"maxUsers\":99}");
     String before = fingerprint(server, "core");
 
-    assertProblem(publishDirectly("{\"message\":\"around the change\",\"scopes\":[\"default\"]}"), ProblemType.LAYER_HELD);
+    assertProblem(
+        publishDirectly("{\"message\":\"around the change\",\"scopes\":[\"default\"]}"),
+        ProblemType.LAYER_HELD);
 
     assertThat(fingerprint(server, "core")).isEqualTo(before);
-    assertThat(server.admin("GET", "/v1/admin/namespaces/core/layers/default", null).get("published")
-        .get("revision").asLong()).isEqualTo(published);
+    assertThat(
+            server
+                .admin("GET", "/v1/admin/namespaces/core/layers/default", null)
+                .get("published")
+                .get("revision")
+                .asLong())
+        .isEqualTo(published);
   }
 
   @Test
@@ -99,7 +109,8 @@ class HeldLayerTest {
     approvedChange("{\"maxUsers\":10}");
     HttpTestSupport.stage(server, "core", "ring:live", "{\"theme\":\"dark\"}");
 
-    HttpResponse<byte[]> response = publishDirectly("{\"message\":\"ring only\",\"scopes\":[\"ring:live\"]}");
+    HttpResponse<byte[]> response =
+        publishDirectly("{\"message\":\"ring only\",\"scopes\":[\"ring:live\"]}");
 
     assertThat(response.statusCode()).as(text(response)).isEqualTo(200);
     assertThat(json(response).get("scopes").get(0).asText()).isEqualTo("ring:live");
@@ -110,7 +121,8 @@ class HeldLayerTest {
     create(server, crew.editor(), edit("core", "default", "{\"maxUsers\":10}"));
     HttpTestSupport.stage(server, "core", "default", "{\"maxUsers\":99}");
 
-    HttpResponse<byte[]> response = publishDirectly("{\"message\":\"the draft change holds nothing\"}");
+    HttpResponse<byte[]> response =
+        publishDirectly("{\"message\":\"the draft change holds nothing\"}");
 
     assertThat(response.statusCode()).as(text(response)).isEqualTo(200);
   }
@@ -118,26 +130,37 @@ class HeldLayerTest {
   @Test
   void secondChangeOfAHeldLayer_canBeWritten_butNotApproved_409LayerHeld() {
     long holder = approvedChange("{\"maxUsers\":10}");
-    long second = create(server, crew.editor(), edit("core", "default", "{\"maxUsers\":20}")).get("id").asLong();
+    long second =
+        create(server, crew.editor(), edit("core", "default", "{\"maxUsers\":20}"))
+            .get("id")
+            .asLong();
     String before = fingerprint(server, "core");
 
-    JsonNode problem = assertProblem(act(server, crew.publisher(), second, "approve", null), ProblemType.LAYER_HELD);
+    JsonNode problem =
+        assertProblem(
+            act(server, crew.publisher(), second, "approve", null), ProblemType.LAYER_HELD);
 
     assertThat(problem.get("detail").asText()).contains("change " + holder);
-    assertThat(fingerprint(server, "core")).as("the refused approval is not recorded").isEqualTo(before);
+    assertThat(fingerprint(server, "core"))
+        .as("the refused approval is not recorded")
+        .isEqualTo(before);
     assertThat(change(server, second).get("approvals")).isEmpty();
   }
 
   @Test
   void layerIsReleased_whenItsChangeIsBackedOut_butAChangeWrittenBeforeThat_conflicts() {
     long holder = approvedChange("{\"maxUsers\":10}");
-    long second = create(server, crew.editor(), edit("core", "default", "{\"maxUsers\":20}")).get("id").asLong();
+    long second =
+        create(server, crew.editor(), edit("core", "default", "{\"maxUsers\":20}"))
+            .get("id")
+            .asLong();
     tick(server);
     perform(server, crew.publisher(), holder, "backout", reason("bad idea"));
 
     // The back-out published the old content again at a new revision: the second change was
     // written against the one before, so approving it now would skip that publish.
-    assertProblem(act(server, crew.publisher(), second, "approve", null), ProblemType.CHANGE_CONFLICT);
+    assertProblem(
+        act(server, crew.publisher(), second, "approve", null), ProblemType.CHANGE_CONFLICT);
 
     HttpTestSupport.stage(server, "core", "default", "{\"maxUsers\":99}");
     HttpResponse<byte[]> response = publishDirectly("{\"message\":\"the layer is free again\"}");
@@ -153,17 +176,29 @@ class HeldLayerTest {
     long inBetween = HttpTestSupport.publish(server, "core");
     String before = fingerprint(server, "core");
 
-    JsonNode problem = assertProblem(act(server, crew.publisher(), id, "approve", null), ProblemType.CHANGE_CONFLICT);
+    JsonNode problem =
+        assertProblem(
+            act(server, crew.publisher(), id, "approve", null), ProblemType.CHANGE_CONFLICT);
 
-    assertThat(problem.get("detail").asText()).contains(Long.toString(inBetween)).contains(Long.toString(published));
+    assertThat(problem.get("detail").asText())
+        .contains(Long.toString(inBetween))
+        .contains(Long.toString(published));
     assertThat(fingerprint(server, "core")).isEqualTo(before);
     assertThat(change(server, id).get("state").asText()).isEqualTo("draft");
   }
 
   @Test
   void changeWithAnExplicitStaleBaseRevision_cannotBeApproved() {
-    long id = create(server, crew.editor(), "{\"namespace\":\"core\",\"scope\":\"default\",\"content\":{\"maxUsers\":10},"
-        + "\"baseRevision\":" + (published - 1) + "}").get("id").asLong();
+    long id =
+        create(
+                server,
+                crew.editor(),
+                "{\"namespace\":\"core\",\"scope\":\"default\",\"content\":{\"maxUsers\":10},"
+                    + "\"baseRevision\":"
+                    + (published - 1)
+                    + "}")
+            .get("id")
+            .asLong();
 
     assertProblem(act(server, crew.publisher(), id, "approve", null), ProblemType.CHANGE_CONFLICT);
 

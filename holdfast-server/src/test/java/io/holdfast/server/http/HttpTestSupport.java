@@ -51,8 +51,11 @@ final class HttpTestSupport {
 
   /** The one value of a header that must be present. */
   static String header(HttpResponse<byte[]> response, String name) {
-    return response.headers().firstValue(name)
-        .orElseThrow(() -> new AssertionError("no " + name + " header in " + response.headers().map()));
+    return response
+        .headers()
+        .firstValue(name)
+        .orElseThrow(
+            () -> new AssertionError("no " + name + " header in " + response.headers().map()));
   }
 
   static Envelope envelope(byte[] body) {
@@ -80,11 +83,9 @@ final class HttpTestSupport {
    * document whose type, title and status match and whose detail says something.
    */
   static JsonNode assertProblem(HttpResponse<byte[]> response, ProblemType type) {
-    assertThat(response.statusCode())
-        .as("status of %s", text(response))
-        .isEqualTo(type.status());
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-        v -> assertThat(v).startsWith(PROBLEM_JSON));
+    assertThat(response.statusCode()).as("status of %s", text(response)).isEqualTo(type.status());
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith(PROBLEM_JSON));
     return assertProblemBody(response.body(), type);
   }
 
@@ -92,13 +93,16 @@ final class HttpTestSupport {
     assertThat(response.status())
         .as("status of %s", new String(response.rest(), StandardCharsets.UTF_8))
         .isEqualTo(type.status());
-    assertThat(response.first("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith(PROBLEM_JSON));
+    assertThat(response.first("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith(PROBLEM_JSON));
     return assertProblemBody(response.rest(), type);
   }
 
   private static JsonNode assertProblemBody(byte[] body, ProblemType type) {
     JsonNode problem = json(body);
-    assertThat(problem.path("type").asText()).as("problem type in %s", problem).isEqualTo(type.uri());
+    assertThat(problem.path("type").asText())
+        .as("problem type in %s", problem)
+        .isEqualTo(type.uri());
     assertThat(problem.path("title").asText()).isEqualTo(type.title());
     assertThat(problem.path("status").asInt()).isEqualTo(type.status());
     assertThat(problem.path("detail").asText()).as("detail in %s", problem).isNotBlank();
@@ -107,8 +111,11 @@ final class HttpTestSupport {
 
   /** Creates an admin credential with the role and returns its token. */
   static String createCredential(ServerFixture server, String name, String role) {
-    JsonNode created = server.admin("POST", "/v1/admin/credentials",
-        "{\"name\":\"" + name + "\",\"role\":\"" + role + "\"}");
+    JsonNode created =
+        server.admin(
+            "POST",
+            "/v1/admin/credentials",
+            "{\"name\":\"" + name + "\",\"role\":\"" + role + "\"}");
     assertThat(created.get("role").asText()).isEqualTo(role);
     return created.get("token").asText();
   }
@@ -120,33 +127,49 @@ final class HttpTestSupport {
 
   /** Publishes every draft of the namespace as the bootstrap admin; returns the new revision. */
   static long publish(ServerFixture server, String namespace) {
-    return server.admin("POST", "/v1/admin/namespaces/" + namespace + "/publish", "{\"message\":\"test publish\"}")
-        .get("revision").asLong();
+    return server
+        .admin(
+            "POST",
+            "/v1/admin/namespaces/" + namespace + "/publish",
+            "{\"message\":\"test publish\"}")
+        .get("revision")
+        .asLong();
   }
 
   /**
-   * The store's newest revision, read through the admin API (the diff endpoint's default
-   * {@code to}); a write that slipped through would raise it.
+   * The store's newest revision, read through the admin API (the diff endpoint's default {@code
+   * to}); a write that slipped through would raise it.
    */
   static long storeRevision(ServerFixture server, String anyNamespace) {
-    return server.admin("GET", "/v1/admin/namespaces/" + anyNamespace + "/diff?from=1", null).get("to").asLong();
+    return server
+        .admin("GET", "/v1/admin/namespaces/" + anyNamespace + "/diff?from=1", null)
+        .get("to")
+        .asLong();
   }
 
   /**
    * Everything the admin API shows about the store's state: the newest revision and every list,
-   * plus the layers, drafts and history of one namespace. Equal fingerprints mean nothing
-   * changed.
+   * plus the layers, drafts and history of one namespace. Equal fingerprints mean nothing changed.
    */
   static String fingerprint(ServerFixture server, String namespace) {
     StringBuilder sb = new StringBuilder();
     sb.append("revision=").append(storeRevision(server, namespace)).append('\n');
-    for (String path : new String[] {
-        "/v1/admin/rings", "/v1/admin/instances", "/v1/admin/namespaces", "/v1/admin/credentials",
-        "/v1/admin/namespaces/" + namespace + "/layers", "/v1/admin/namespaces/" + namespace + "/history"}) {
+    for (String path :
+        new String[] {
+          "/v1/admin/rings",
+          "/v1/admin/instances",
+          "/v1/admin/namespaces",
+          "/v1/admin/credentials",
+          "/v1/admin/namespaces/" + namespace + "/layers",
+          "/v1/admin/namespaces/" + namespace + "/history"
+        }) {
       JsonNode answer = server.admin("GET", path, null);
       if (path.equals("/v1/admin/credentials")) {
         // When a credential was last used is bookkeeping, moved by the very requests compared.
-        answer.get("credentials").forEach(c -> ((com.fasterxml.jackson.databind.node.ObjectNode) c).remove("lastUsedAt"));
+        answer
+            .get("credentials")
+            .forEach(
+                c -> ((com.fasterxml.jackson.databind.node.ObjectNode) c).remove("lastUsedAt"));
       }
       sb.append(path).append(" = ").append(answer).append('\n');
     }

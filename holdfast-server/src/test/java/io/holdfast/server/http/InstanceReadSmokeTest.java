@@ -19,8 +19,10 @@ class InstanceReadSmokeTest {
       HttpResponse<byte[]> first = server.get("/v1/instances/acme-prod/config/core", token);
       assertThat(first.statusCode()).isEqualTo(200);
       String etag = first.headers().firstValue("ETag").orElseThrow();
-      assertThat(new String(first.body())).contains("\"content\":{\"a\":{\"x\":1,\"y\":2},\"b\":1}");
-      HttpResponse<byte[]> second = server.get("/v1/instances/acme-prod/config/core", token, "If-None-Match", etag);
+      assertThat(new String(first.body()))
+          .contains("\"content\":{\"a\":{\"x\":1,\"y\":2},\"b\":1}");
+      HttpResponse<byte[]> second =
+          server.get("/v1/instances/acme-prod/config/core", token, "If-None-Match", etag);
       assertThat(second.statusCode()).isEqualTo(304);
       assertThat(second.headers().firstValue("ETag")).contains(etag);
       assertThat(second.body()).isEmpty();

@@ -17,8 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The public keys endpoint's validators and the health routes' methods. */
 class KeysAndHealthRoutesTest {
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
 
   private static ServerFixture server;
 
@@ -43,7 +42,9 @@ class KeysAndHealthRoutesTest {
     assertThat(notModified.statusCode()).isEqualTo(304);
     assertThat(notModified.body()).isEmpty();
     assertThat(header(notModified, "ETag")).isEqualTo(etag);
-    assertProblem(server.get("/v1/keys", null, "If-None-Match", "nonsense"), ProblemType.INVALID_PRECONDITION);
+    assertProblem(
+        server.get("/v1/keys", null, "If-None-Match", "nonsense"),
+        ProblemType.INVALID_PRECONDITION);
   }
 
   @Test

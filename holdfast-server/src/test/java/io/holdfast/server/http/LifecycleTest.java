@@ -31,7 +31,8 @@ class LifecycleTest {
       assertThat(ready.statusCode()).isEqualTo(200);
       JsonNode body = json(ready);
       assertThat(body.get("status").asText()).isEqualTo("ready");
-      assertThat(body.get("revision").asLong()).isEqualTo(HttpTestSupport.storeRevision(server, "core"));
+      assertThat(body.get("revision").asLong())
+          .isEqualTo(HttpTestSupport.storeRevision(server, "core"));
       assertThat(body.get("store").get("healthy").asBoolean()).isTrue();
       assertThat(body.get("store").has("error")).isFalse();
       assertThat(header(ready, "Cache-Control")).isEqualTo("no-store");
@@ -73,21 +74,38 @@ class LifecycleTest {
       assertThat(second.adminToken()).isEqualTo(adminToken);
       assertThat(HttpTestSupport.announcedKey(second).keyId()).isEqualTo(keyId);
       assertThat(second.get("/v1/keys", null).body()).isEqualTo(keys);
-      assertThat(json(second.get("/health/ready", null)).get("revision").asLong()).isEqualTo(revision);
+      assertThat(json(second.get("/health/ready", null)).get("revision").asLong())
+          .isEqualTo(revision);
 
       HttpResponse<byte[]> again = second.get("/v1/instances/acme-prod/config/core", instanceToken);
-      assertThat(again.statusCode()).as("the instance credential survives the restart").isEqualTo(200);
+      assertThat(again.statusCode())
+          .as("the instance credential survives the restart")
+          .isEqualTo(200);
       assertThat(again.body()).isEqualTo(document.body());
       assertThat(header(again, "ETag")).isEqualTo(header(document, "ETag"));
       // The restarted replica signs its first snapshot as one batch: another signature, as valid.
-      assertThat(HttpTestSupport.announcedKey(second).verifies(again.body(),
-          io.holdfast.protocol.signature.SignatureHeader.parse(header(again, "Holdfast-Signature")))).isTrue();
-      assertThat(second.get("/v1/instances/acme-prod/config/core", instanceToken,
-          "If-None-Match", header(document, "ETag")).statusCode()).isEqualTo(304);
-      HttpResponse<byte[]> checksumsAgain = second.get("/v1/instances/acme-prod/checksums", instanceToken);
+      assertThat(
+              HttpTestSupport.announcedKey(second)
+                  .verifies(
+                      again.body(),
+                      io.holdfast.protocol.signature.SignatureHeader.parse(
+                          header(again, "Holdfast-Signature"))))
+          .isTrue();
+      assertThat(
+              second
+                  .get(
+                      "/v1/instances/acme-prod/config/core",
+                      instanceToken,
+                      "If-None-Match",
+                      header(document, "ETag"))
+                  .statusCode())
+          .isEqualTo(304);
+      HttpResponse<byte[]> checksumsAgain =
+          second.get("/v1/instances/acme-prod/checksums", instanceToken);
       assertThat(checksumsAgain.body()).isEqualTo(checksums.body());
       assertThat(header(checksumsAgain, "ETag")).isEqualTo(header(checksums, "ETag"));
-      assertThat(second.admin("GET", "/v1/admin/namespaces/core/history", null).get("history")).hasSize(2);
+      assertThat(second.admin("GET", "/v1/admin/namespaces/core/history", null).get("history"))
+          .hasSize(2);
     }
   }
 

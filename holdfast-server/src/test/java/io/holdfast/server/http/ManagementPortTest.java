@@ -21,14 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The management port (FAULTS.md F3): {@code /metrics} and health are served there, on the
- * configured port; {@code /metrics} is not served on the instance port at all, which keeps
- * {@code /health} for load balancers; nothing of the instance or admin API leaks onto the
- * management port.
+ * configured port; {@code /metrics} is not served on the instance port at all, which keeps {@code
+ * /health} for load balancers; nothing of the instance or admin API leaks onto the management port.
  */
 class ManagementPortTest {
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
 
   private static ServerFixture replica;
   private static int configuredPort;
@@ -38,7 +36,8 @@ class ManagementPortTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       configuredPort = socket.getLocalPort();
     }
-    replica = ServerFixture.startConfigured(dataDir, config -> config.managementPort(configuredPort));
+    replica =
+        ServerFixture.startConfigured(dataDir, config -> config.managementPort(configuredPort));
   }
 
   @AfterAll
@@ -50,7 +49,9 @@ class ManagementPortTest {
 
   @Test
   void theManagementListener_isOnTheConfiguredPort_apartFromTheInstancePort() {
-    assertThat(replica.server().managementPort()).isEqualTo(configuredPort).isNotEqualTo(replica.server().port());
+    assertThat(replica.server().managementPort())
+        .isEqualTo(configuredPort)
+        .isNotEqualTo(replica.server().port());
   }
 
   @Test
@@ -59,7 +60,9 @@ class ManagementPortTest {
     assertThat(scrape.statusCode()).isEqualTo(200);
     assertThat(header(scrape, "Content-Type")).startsWith("text/plain; version=0.0.4");
     assertThat(header(scrape, "Cache-Control")).isEqualTo("no-store");
-    assertThat(text(scrape)).contains("holdfast_replica_revision ").contains("holdfast_store_up 1.0");
+    assertThat(text(scrape))
+        .contains("holdfast_replica_revision ")
+        .contains("holdfast_store_up 1.0");
   }
 
   @Test
@@ -69,7 +72,8 @@ class ManagementPortTest {
 
   @Test
   void health_isServedOnBothPorts() {
-    for (HttpResponse<byte[]> live : List.of(replica.get("/health/live", null), replica.getManagement("/health/live"))) {
+    for (HttpResponse<byte[]> live :
+        List.of(replica.get("/health/live", null), replica.getManagement("/health/live"))) {
       assertThat(live.statusCode()).isEqualTo(200);
       assertThat(header(live, "Content-Type")).isEqualTo("application/json");
       assertThat(json(live).get("status").asText()).isEqualTo("up");
@@ -83,8 +87,11 @@ class ManagementPortTest {
 
   @Test
   void aMalformedRequestOnTheManagementPort_getsAProblem_notAServerError() {
-    RawHttp.Response response = RawHttp.exchange(replica.server().managementPort(),
-        "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nno colon here\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    RawHttp.Response response =
+        RawHttp.exchange(
+            replica.server().managementPort(),
+            "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nno colon here\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
     assertProblem(response, ProblemType.MALFORMED_REQUEST);
   }
 

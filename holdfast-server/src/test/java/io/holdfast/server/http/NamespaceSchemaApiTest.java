@@ -32,19 +32,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A namespace's JSON Schema: set by an admin only if what is served already satisfies it, never
- * referring outside itself; then every change and every direct publish must keep every ring's
- * and every layered instance's document valid, or it is refused 422 naming where, and nothing is
+ * referring outside itself; then every change and every direct publish must keep every ring's and
+ * every layered instance's document valid, or it is refused 422 naming where, and nothing is
  * stored.
  */
 class NamespaceSchemaApiTest {
 
   private static final String SCHEMA_PATH = "/v1/admin/namespaces/core/schema";
-  /** {@code maxUsers} is required and a whole number of at least one. */
-  private static final String SCHEMA = "{\"type\":\"object\",\"required\":[\"maxUsers\"],"
-      + "\"properties\":{\"maxUsers\":{\"type\":\"integer\",\"minimum\":1}}}";
 
-  @TempDir
-  Path dataDir;
+  /** {@code maxUsers} is required and a whole number of at least one. */
+  private static final String SCHEMA =
+      "{\"type\":\"object\",\"required\":[\"maxUsers\"],"
+          + "\"properties\":{\"maxUsers\":{\"type\":\"integer\",\"minimum\":1}}}";
+
+  @TempDir Path dataDir;
 
   private ServerFixture server;
   private RolloutTestSupport.Crew crew;
@@ -102,29 +103,39 @@ class NamespaceSchemaApiTest {
     assertThat(server.send("DELETE", SCHEMA_PATH, crew.admin(), null).statusCode()).isEqualTo(204);
 
     assertProblem(server.get(SCHEMA_PATH, crew.viewer()), ProblemType.ROUTE_NOT_FOUND);
-    assertThat(audit(server, "namespace:core").get(0).get("action").asText()).isEqualTo("namespace.schema.remove");
+    assertThat(audit(server, "namespace:core").get(0).get("action").asText())
+        .isEqualTo("namespace.schema.remove");
     create(server, crew.editor(), edit("core", "default", "{\"maxUsers\":\"ten\"}"));
   }
 
   @Test
   void schema_ofAnUnknownNamespace_is404() {
-    assertProblem(server.sendJson("PUT", "/v1/admin/namespaces/nowhere/schema", crew.admin(), SCHEMA),
+    assertProblem(
+        server.sendJson("PUT", "/v1/admin/namespaces/nowhere/schema", crew.admin(), SCHEMA),
         ProblemType.NAMESPACE_NOT_FOUND);
-    assertProblem(server.get("/v1/admin/namespaces/nowhere/schema", crew.viewer()), ProblemType.NAMESPACE_NOT_FOUND);
+    assertProblem(
+        server.get("/v1/admin/namespaces/nowhere/schema", crew.viewer()),
+        ProblemType.NAMESPACE_NOT_FOUND);
   }
 
   static Stream<Arguments> unusableSchemas() {
     return Stream.of(
         Arguments.of("a $ref to http", "{\"$ref\":\"http://example.com/schema.json\"}"),
-        Arguments.of("a nested $ref to https", "{\"type\":\"object\",\"properties\":{\"maxUsers\":"
-            + "{\"$ref\":\"https://example.com/defs.json#/int\"}}}"),
-        Arguments.of("a $ref to a relative file", "{\"properties\":{\"a\":{\"$ref\":\"defs.json\"}}}"),
-        Arguments.of("a $ref in $defs to a file URL", "{\"$defs\":{\"x\":{\"$ref\":\"file:///etc/passwd\"}}}"),
+        Arguments.of(
+            "a nested $ref to https",
+            "{\"type\":\"object\",\"properties\":{\"maxUsers\":"
+                + "{\"$ref\":\"https://example.com/defs.json#/int\"}}}"),
+        Arguments.of(
+            "a $ref to a relative file", "{\"properties\":{\"a\":{\"$ref\":\"defs.json\"}}}"),
+        Arguments.of(
+            "a $ref in $defs to a file URL",
+            "{\"$defs\":{\"x\":{\"$ref\":\"file:///etc/passwd\"}}}"),
         Arguments.of("a $dynamicRef to http", "{\"$dynamicRef\":\"http://example.com/s#meta\"}"),
         Arguments.of("a nested $id", "{\"properties\":{\"a\":{\"$id\":\"http://example.com/a\"}}}"),
         Arguments.of("an unknown dialect", "{\"$schema\":\"http://example.com/my-dialect\"}"),
         Arguments.of("a type that is a number", "{\"type\":12}"),
-        Arguments.of("minimum as a string", "{\"properties\":{\"maxUsers\":{\"minimum\":\"one\"}}}"),
+        Arguments.of(
+            "minimum as a string", "{\"properties\":{\"maxUsers\":{\"minimum\":\"one\"}}}"),
         Arguments.of("an array", "[{\"type\":\"object\"}]"),
         Arguments.of("a string", "\"object\""));
   }
@@ -145,8 +156,10 @@ class NamespaceSchemaApiTest {
   void schemaThatWhatIsServedNowBreaks_is422_namingTheRing_andIsNotSet() {
     String before = fingerprint(server, "core");
 
-    JsonNode problem = assertProblem(putSchema("{\"properties\":{\"maxUsers\":{\"type\":\"string\"}}}"),
-        ProblemType.SCHEMA_VIOLATION);
+    JsonNode problem =
+        assertProblem(
+            putSchema("{\"properties\":{\"maxUsers\":{\"type\":\"string\"}}}"),
+            ProblemType.SCHEMA_VIOLATION);
 
     assertThat(problem.get("detail").asText()).contains("maxUsers").contains("ring live");
     assertProblem(server.get(SCHEMA_PATH, crew.viewer()), ProblemType.ROUTE_NOT_FOUND);
@@ -169,8 +182,14 @@ class NamespaceSchemaApiTest {
     setSchema();
     String before = fingerprint(server, "core");
 
-    JsonNode problem = assertProblem(server.sendJson("POST", CHANGES, crew.editor(),
-        body("text seats", edit("core", "default", "{\"maxUsers\":\"ten\"}"))), ProblemType.SCHEMA_VIOLATION);
+    JsonNode problem =
+        assertProblem(
+            server.sendJson(
+                "POST",
+                CHANGES,
+                crew.editor(),
+                body("text seats", edit("core", "default", "{\"maxUsers\":\"ten\"}"))),
+            ProblemType.SCHEMA_VIOLATION);
 
     assertThat(problem.get("detail").asText()).contains("maxUsers").contains("core");
     assertThat(fingerprint(server, "core")).isEqualTo(before);
@@ -181,12 +200,27 @@ class NamespaceSchemaApiTest {
     setSchema();
     String before = fingerprint(server, "core");
 
-    assertProblem(server.sendJson("POST", CHANGES, crew.editor(),
-        body("no seats", edit("core", "default", "{\"maxUsers\":0}"))), ProblemType.SCHEMA_VIOLATION);
-    assertProblem(server.sendJson("POST", CHANGES, crew.editor(),
-        body("drop seats", edit("core", "default", "{\"theme\":\"dark\"}"))), ProblemType.SCHEMA_VIOLATION);
-    assertProblem(server.sendJson("POST", CHANGES, crew.editor(),
-        body("ring seats", edit("core", "ring:beta", "{\"maxUsers\":-3}"))), ProblemType.SCHEMA_VIOLATION);
+    assertProblem(
+        server.sendJson(
+            "POST",
+            CHANGES,
+            crew.editor(),
+            body("no seats", edit("core", "default", "{\"maxUsers\":0}"))),
+        ProblemType.SCHEMA_VIOLATION);
+    assertProblem(
+        server.sendJson(
+            "POST",
+            CHANGES,
+            crew.editor(),
+            body("drop seats", edit("core", "default", "{\"theme\":\"dark\"}"))),
+        ProblemType.SCHEMA_VIOLATION);
+    assertProblem(
+        server.sendJson(
+            "POST",
+            CHANGES,
+            crew.editor(),
+            body("ring seats", edit("core", "ring:beta", "{\"maxUsers\":-3}"))),
+        ProblemType.SCHEMA_VIOLATION);
 
     assertThat(fingerprint(server, "core")).isEqualTo(before);
   }
@@ -196,8 +230,12 @@ class NamespaceSchemaApiTest {
     setSchema();
     String before = fingerprint(server, "core");
 
-    HttpResponse<byte[]> response = server.sendJson("POST", CHANGES + "?dryRun=true", crew.editor(),
-        body("text seats", edit("core", "ring:beta", "{\"maxUsers\":\"ten\"}")));
+    HttpResponse<byte[]> response =
+        server.sendJson(
+            "POST",
+            CHANGES + "?dryRun=true",
+            crew.editor(),
+            body("text seats", edit("core", "ring:beta", "{\"maxUsers\":\"ten\"}")));
 
     assertThat(response.statusCode()).as(text(response)).isEqualTo(200);
     JsonNode violations = json(response).get("violations");
@@ -216,11 +254,16 @@ class NamespaceSchemaApiTest {
 
   @Test
   void approve_checksASchemaSetAfterTheChangeWasWritten_422_andTheChangeStaysADraft() {
-    long id = create(server, crew.editor(), edit("core", "default", "{\"maxUsers\":\"ten\"}")).get("id").asLong();
+    long id =
+        create(server, crew.editor(), edit("core", "default", "{\"maxUsers\":\"ten\"}"))
+            .get("id")
+            .asLong();
     setSchema();
     String before = fingerprint(server, "core");
 
-    JsonNode problem = assertProblem(act(server, crew.publisher(), id, "approve", null), ProblemType.SCHEMA_VIOLATION);
+    JsonNode problem =
+        assertProblem(
+            act(server, crew.publisher(), id, "approve", null), ProblemType.SCHEMA_VIOLATION);
 
     assertThat(problem.get("detail").asText()).contains("maxUsers");
     assertThat(fingerprint(server, "core")).isEqualTo(before);
@@ -233,11 +276,19 @@ class NamespaceSchemaApiTest {
     HttpTestSupport.stage(server, "core", "default", "{\"maxUsers\":\"ten\"}");
     String before = fingerprint(server, "core");
 
-    JsonNode problem = assertProblem(server.sendJson("POST", "/v1/admin/namespaces/core/publish", crew.publisher(),
-        "{\"message\":\"text seats\"}"), ProblemType.SCHEMA_VIOLATION);
+    JsonNode problem =
+        assertProblem(
+            server.sendJson(
+                "POST",
+                "/v1/admin/namespaces/core/publish",
+                crew.publisher(),
+                "{\"message\":\"text seats\"}"),
+            ProblemType.SCHEMA_VIOLATION);
 
     assertThat(problem.get("detail").asText()).contains("maxUsers");
-    assertThat(fingerprint(server, "core")).as("nothing published; the draft stays staged").isEqualTo(before);
+    assertThat(fingerprint(server, "core"))
+        .as("nothing published; the draft stays staged")
+        .isEqualTo(before);
   }
 
   @Test
@@ -246,23 +297,32 @@ class NamespaceSchemaApiTest {
     server.admin("DELETE", "/v1/admin/namespaces/core/layers/default", null);
     String before = fingerprint(server, "core");
 
-    assertProblem(server.sendJson("POST", "/v1/admin/namespaces/core/publish", crew.publisher(),
-        "{\"message\":\"drop everything\"}"), ProblemType.SCHEMA_VIOLATION);
+    assertProblem(
+        server.sendJson(
+            "POST",
+            "/v1/admin/namespaces/core/publish",
+            crew.publisher(),
+            "{\"message\":\"drop everything\"}"),
+        ProblemType.SCHEMA_VIOLATION);
 
     assertThat(fingerprint(server, "core")).isEqualTo(before);
   }
 
   /**
    * What ring {@code test} is served during a rollout is served now: a schema it breaks must be
-   * refused like one the published layers break, or the change completes and publishes a
-   * document its namespace's schema forbids.
+   * refused like one the published layers break, or the change completes and publishes a document
+   * its namespace's schema forbids.
    */
   @Test
   void schemaThatARollingOutChangeBreaks_is422_likeOneThePublishedLayersBreak() {
-    long id = create(server, crew.editor(), edit("core", "default", "{\"maxUsers\":\"ten\"}")).get("id").asLong();
+    long id =
+        create(server, crew.editor(), edit("core", "default", "{\"maxUsers\":\"ten\"}"))
+            .get("id")
+            .asLong();
     perform(server, crew.publisher(), id, "approve", null);
     tick(server);
-    assertThat(served(server, "in-test", testToken, "core").content()).isEqualTo(json("{\"maxUsers\":\"ten\"}"));
+    assertThat(served(server, "in-test", testToken, "core").content())
+        .isEqualTo(json("{\"maxUsers\":\"ten\"}"));
 
     JsonNode problem = assertProblem(putSchema(SCHEMA), ProblemType.SCHEMA_VIOLATION);
 

@@ -29,17 +29,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PostgresReplicasTest {
 
-  private static final ConditionFactory SOON = Awaitility.await().atMost(Duration.ofSeconds(10))
-      .pollInterval(Duration.ofMillis(20));
-  private static final String RUN = "holdfast_replicas_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+  private static final ConditionFactory SOON =
+      Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20));
+  private static final String RUN =
+      "holdfast_replicas_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
   private static final AtomicInteger DATABASES = new AtomicInteger();
   private static final String TOKEN = "replicas-test-admin-token-0123456789";
 
-  @TempDir
-  Path hostA;
+  @TempDir Path hostA;
 
-  @TempDir
-  Path hostB;
+  @TempDir Path hostB;
 
   private final String database = RUN + "_" + DATABASES.incrementAndGet();
   private ServerFixture a;
@@ -51,7 +50,8 @@ class PostgresReplicasTest {
   }
 
   private static void admin(String sql) throws SQLException {
-    try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+    try (Connection c =
+            DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
         Statement statement = c.createStatement()) {
       statement.execute(sql);
     }
@@ -59,7 +59,8 @@ class PostgresReplicasTest {
 
   /** The single number that {@code sql} selects, on the maintenance database. */
   private static int count(String sql) throws SQLException {
-    try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+    try (Connection c =
+            DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
         Statement statement = c.createStatement();
         ResultSet result = statement.executeQuery(sql)) {
       result.next();
@@ -89,17 +90,25 @@ class PostgresReplicasTest {
   }
 
   private ServerFixture replica(Path dataDir, Path signingKey) {
-    return ServerFixture.startConfigured(dataDir, config -> config.jdbcUrl(url()).signingKey(signingKey)
-        .adminToken(TOKEN).refreshInterval(Duration.ofMinutes(10)));
+    return ServerFixture.startConfigured(
+        dataDir,
+        config ->
+            config
+                .jdbcUrl(url())
+                .signingKey(signingKey)
+                .adminToken(TOKEN)
+                .refreshInterval(Duration.ofMinutes(10)));
   }
 
   @Test
   void aPublishThroughOneReplica_isServedByTheOther_withoutWaitingForItsPoll() {
     startPair();
-    assertThat(Database.open(url(), Duration.ofSeconds(5))).satisfies(database -> {
-      assertThat(database.dialect()).isEqualTo(Database.Dialect.POSTGRESQL);
-      database.close();
-    });
+    assertThat(Database.open(url(), Duration.ofSeconds(5)))
+        .satisfies(
+            database -> {
+              assertThat(database.dialect()).isEqualTo(Database.Dialect.POSTGRESQL);
+              database.close();
+            });
     a.createNamespace("core");
     String credential = a.createInstance("acme-prod", "live");
     long revision = a.publishLayer("core", "default", "{\"maxUsers\":10}");
@@ -107,22 +116,34 @@ class PostgresReplicasTest {
     SOON.until(() -> servedRevision(b, credential) == revision);
     long next = b.publishLayer("core", "default", "{\"maxUsers\":11}");
     SOON.until(() -> servedRevision(a, credential) == next);
-    assertThat(HttpTestSupport.envelope(a.get("/v1/instances/acme-prod/config/core", credential).body()).content()
-        .get("maxUsers").asInt()).isEqualTo(11);
+    assertThat(
+            HttpTestSupport.envelope(
+                    a.get("/v1/instances/acme-prod/config/core", credential).body())
+                .content()
+                .get("maxUsers")
+                .asInt())
+        .isEqualTo(11);
   }
 
   @Test
-  void whenTheListeningConnectionIsKilled_theReplicaListensAgain_andCatchesUp() throws SQLException {
+  void whenTheListeningConnectionIsKilled_theReplicaListensAgain_andCatchesUp()
+      throws SQLException {
     startPair();
     a.createNamespace("core");
     String credential = a.createInstance("acme-prod", "live");
     SOON.until(() -> b.get("/v1/instances/acme-prod/config/core", credential).statusCode() == 200);
 
-    String listeners = "FROM pg_stat_activity WHERE application_name = 'holdfast-listener' AND datname = '"
-        + database + "'";
-    SOON.until(() -> count("SELECT count(*) " + listeners) == 2); // one listening connection per replica
-    int terminated = count("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) AS ended " + listeners
-        + ") AS kills WHERE ended");
+    String listeners =
+        "FROM pg_stat_activity WHERE application_name = 'holdfast-listener' AND datname = '"
+            + database
+            + "'";
+    SOON.until(
+        () -> count("SELECT count(*) " + listeners) == 2); // one listening connection per replica
+    int terminated =
+        count(
+            "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) AS ended "
+                + listeners
+                + ") AS kills WHERE ended");
     assertThat(terminated).as("listening connections terminated").isEqualTo(2);
     long revision = a.publishLayer("core", "default", "{\"maxUsers\":12}");
     SOON.until(() -> servedRevision(b, credential) == revision);

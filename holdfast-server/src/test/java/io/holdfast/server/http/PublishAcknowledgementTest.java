@@ -17,16 +17,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * FAULTS A19 on the embedded store: a publish that commits but is never acknowledged (the
- * replica fails between commit and answer). The committed revision is not lost, every replica
- * serves it, and retrying the same publish creates no second revision.
+ * FAULTS A19 on the embedded store: a publish that commits but is never acknowledged (the replica
+ * fails between commit and answer). The committed revision is not lost, every replica serves it,
+ * and retrying the same publish creates no second revision.
  */
 class PublishAcknowledgementTest {
 
   private static final String CONFIG = "/v1/instances/acme-prod/config/core";
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
 
   private static FailingStore failing;
   private static ServerFixture replicaA;
@@ -54,30 +53,45 @@ class PublishAcknowledgementTest {
   @Test
   void A19_publishCommittedButNotAcknowledged_isServedByEveryReplica_andARetryAddsNoRevision() {
     long before = replicaB.server().snapshots().current().revision();
-    replicaA.sendJson("PUT", "/v1/admin/namespaces/core/layers/default", replicaA.adminToken(), "{\"seats\":25}");
+    replicaA.sendJson(
+        "PUT", "/v1/admin/namespaces/core/layers/default", replicaA.adminToken(), "{\"seats\":25}");
     failing.failAfterPublishCommit.set(true);
 
-    HttpResponse<byte[]> lost = replicaA.sendJson("POST", "/v1/admin/namespaces/core/publish", replicaA.adminToken(),
-        "{\"message\":\"raise seats\"}");
+    HttpResponse<byte[]> lost =
+        replicaA.sendJson(
+            "POST",
+            "/v1/admin/namespaces/core/publish",
+            replicaA.adminToken(),
+            "{\"message\":\"raise seats\"}");
 
     failing.failAfterPublishCommit.set(false);
     assertProblem(lost, ProblemType.STORE_UNAVAILABLE);
     // Not acknowledged, yet committed: both replicas pick it up from the store.
     for (ServerFixture replica : new ServerFixture[] {replicaA, replicaB}) {
-      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
-          .until(() -> json(replica.get(CONFIG, token)).path("content").path("seats").asInt() == 25);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () -> json(replica.get(CONFIG, token)).path("content").path("seats").asInt() == 25);
     }
     long committed = replicaB.server().snapshots().current().revision();
     assertThat(committed).isGreaterThan(before);
 
     // The operator, unsure, retries the same publish.
-    replicaA.sendJson("PUT", "/v1/admin/namespaces/core/layers/default", replicaA.adminToken(), "{\"seats\":25}");
-    HttpResponse<byte[]> retry = replicaA.sendJson("POST", "/v1/admin/namespaces/core/publish", replicaA.adminToken(),
-        "{\"message\":\"raise seats\"}");
+    replicaA.sendJson(
+        "PUT", "/v1/admin/namespaces/core/layers/default", replicaA.adminToken(), "{\"seats\":25}");
+    HttpResponse<byte[]> retry =
+        replicaA.sendJson(
+            "POST",
+            "/v1/admin/namespaces/core/publish",
+            replicaA.adminToken(),
+            "{\"message\":\"raise seats\"}");
 
     assertProblem(retry, ProblemType.NO_PENDING_CHANGES);
     assertThat(replicaA.admin("GET", "/v1/admin/namespaces/core/history", null).toString())
-        .as("one publish of seats 25, not two").containsOnlyOnce("raise seats");
-    assertThat(replicaA.get(CONFIG, token).headers().firstValue("Holdfast-Revision")).hasValue(Long.toString(committed));
+        .as("one publish of seats 25, not two")
+        .containsOnlyOnce("raise seats");
+    assertThat(replicaA.get(CONFIG, token).headers().firstValue("Holdfast-Revision"))
+        .hasValue(Long.toString(committed));
   }
 }

@@ -18,8 +18,8 @@ import java.util.Optional;
  * A deliberately dumb HTTP/1.1 client over a plain socket: it sends exactly the bytes it is given
  * (so tests can send headers that {@link java.net.http.HttpClient} would refuse or rewrite) and
  * returns exactly what came back, with every header line as sent and every byte after the header
- * block. Each request uses {@code Connection: close} and reads to end of stream, so "no body"
- * means no byte at all followed the headers.
+ * block. Each request uses {@code Connection: close} and reads to end of stream, so "no body" means
+ * no byte at all followed the headers.
  */
 final class RawHttp {
 
@@ -51,8 +51,8 @@ final class RawHttp {
   private RawHttp() {}
 
   /**
-   * Sends {@code method path} with the given extra header lines (already formatted as
-   * {@code Name: value}) and no body.
+   * Sends {@code method path} with the given extra header lines (already formatted as {@code Name:
+   * value}) and no body.
    */
   static Response request(int port, String method, String path, String... headerLines) {
     StringBuilder head = new StringBuilder();
@@ -93,8 +93,11 @@ final class RawHttp {
   private static Response parse(byte[] raw) {
     int end = indexOf(raw, new byte[] {'\r', '\n', '\r', '\n'});
     if (end < 0) {
-      throw new AssertionError("no complete header block in " + raw.length + " bytes: "
-          + new String(raw, StandardCharsets.ISO_8859_1));
+      throw new AssertionError(
+          "no complete header block in "
+              + raw.length
+              + " bytes: "
+              + new String(raw, StandardCharsets.ISO_8859_1));
     }
     String[] lines = new String(raw, 0, end, StandardCharsets.ISO_8859_1).split("\r\n");
     String[] statusLine = lines[0].split(" ", 3);
@@ -102,7 +105,10 @@ final class RawHttp {
     List<String[]> headers = new ArrayList<>();
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
-      headers.add(new String[] {lines[i].substring(0, colon).strip(), lines[i].substring(colon + 1).strip()});
+      headers.add(
+          new String[] {
+            lines[i].substring(0, colon).strip(), lines[i].substring(colon + 1).strip()
+          });
     }
     return new Response(status, List.copyOf(headers), Arrays.copyOfRange(raw, end + 4, raw.length));
   }

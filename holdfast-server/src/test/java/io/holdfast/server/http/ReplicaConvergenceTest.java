@@ -40,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two replicas over one data directory converge: what is published through one is served by the
- * other, byte for byte, with the same ETag and signature (DESIGN invariant 3; FAULTS I9, I11,
- * A11, D5).
+ * other, byte for byte, with the same ETag and signature (DESIGN invariant 3; FAULTS I9, I11, A11,
+ * D5).
  *
  * <p>The {@code @Test}s share one pair of replicas (JUnit Jupiter lifecycle); the property starts
  * its own pair once for all its tries (jqwik lifecycle).
@@ -51,8 +51,7 @@ class ReplicaConvergenceTest {
   private static final Duration CONVERGENCE = Duration.ofSeconds(1);
   private static final Duration POLL = Duration.ofMillis(20);
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
 
   private static ServerFixture replicaA;
   private static ServerFixture replicaB;
@@ -78,38 +77,49 @@ class ReplicaConvergenceTest {
   }
 
   /** Waits until {@code replica} serves exactly {@code expected}, then returns its answer. */
-  private static HttpResponse<byte[]> awaitIdentical(ServerFixture replica, String path, String token,
-      HttpResponse<byte[]> expected) {
+  private static HttpResponse<byte[]> awaitIdentical(
+      ServerFixture replica, String path, String token, HttpResponse<byte[]> expected) {
     AtomicReference<HttpResponse<byte[]>> last = new AtomicReference<>();
-    await().atMost(CONVERGENCE).pollDelay(Duration.ZERO).pollInterval(POLL).untilAsserted(() -> {
-      HttpResponse<byte[]> response = replica.get(path, token);
-      assertThat(response.statusCode()).isEqualTo(200);
-      assertThat(header(response, "ETag")).isEqualTo(header(expected, "ETag"));
-      last.set(response);
-    });
+    await()
+        .atMost(CONVERGENCE)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(POLL)
+        .untilAsserted(
+            () -> {
+              HttpResponse<byte[]> response = replica.get(path, token);
+              assertThat(response.statusCode()).isEqualTo(200);
+              assertThat(header(response, "ETag")).isEqualTo(header(expected, "ETag"));
+              last.set(response);
+            });
     return last.get();
   }
 
   /**
-   * The same bytes and validators from both. Signatures are compared by validity, not equality:
-   * a replica signs each rebuild's new documents together, so replicas with different histories
-   * send different, equally valid signatures (docs/protocol.md).
+   * The same bytes and validators from both. Signatures are compared by validity, not equality: a
+   * replica signs each rebuild's new documents together, so replicas with different histories send
+   * different, equally valid signatures (docs/protocol.md).
    */
-  private static void assertSameRepresentation(ServerFixture signer, HttpResponse<byte[]> a, HttpResponse<byte[]> b) {
+  private static void assertSameRepresentation(
+      ServerFixture signer, HttpResponse<byte[]> a, HttpResponse<byte[]> b) {
     assertThat(b.body()).isEqualTo(a.body());
-    for (String name : List.of("ETag", "Repr-Digest", "Holdfast-Revision", "Content-Type", "Cache-Control")) {
+    for (String name :
+        List.of("ETag", "Repr-Digest", "Holdfast-Revision", "Content-Type", "Cache-Control")) {
       assertThat(header(b, name)).as(name).isEqualTo(header(a, name));
     }
     assertThat(header(a, "ETag")).isEqualTo(ContentHash.of(a.body()).entityTag().toHeaderValue());
     VerificationKey key = HttpTestSupport.announcedKey(signer);
     for (HttpResponse<byte[]> response : List.of(a, b)) {
-      assertThat(key.verifies(response.body(), SignatureHeader.parse(header(response, "Holdfast-Signature"))))
-          .as("the signature of %s", response.uri()).isTrue();
+      assertThat(
+              key.verifies(
+                  response.body(), SignatureHeader.parse(header(response, "Holdfast-Signature"))))
+          .as("the signature of %s", response.uri())
+          .isTrue();
     }
   }
 
   @Test
-  void I9_publishThroughA_isServedByBWithIdenticalBytesAndEtag_andAValidSignature_withinOneSecond() {
+  void
+      I9_publishThroughA_isServedByBWithIdenticalBytesAndEtag_andAValidSignature_withinOneSecond() {
     int n = SEQUENCE.incrementAndGet();
     String ns = "conv-" + n;
     String instance = "conv-inst-" + n;
@@ -133,7 +143,9 @@ class ReplicaConvergenceTest {
     assertThat(envelope(newOnB.body()).content()).isEqualTo(json("{\"seats\":{\"crm\":12}}"));
 
     String checksums = "/v1/instances/" + instance + "/checksums";
-    assertSameRepresentation(replicaA, replicaA.get(checksums, token),
+    assertSameRepresentation(
+        replicaA,
+        replicaA.get(checksums, token),
         awaitIdentical(replicaB, checksums, token, replicaA.get(checksums, token)));
   }
 
@@ -163,8 +175,10 @@ class ReplicaConvergenceTest {
     HttpResponse<byte[]> onA = replicaA.get(path, token);
     HttpResponse<byte[]> onB = awaitIdentical(replicaB, path, token, onA);
 
-    assertThat(replicaB.get(path, token, "If-None-Match", header(onA, "ETag")).statusCode()).isEqualTo(304);
-    assertThat(replicaA.get(path, token, "If-None-Match", header(onB, "ETag")).statusCode()).isEqualTo(304);
+    assertThat(replicaB.get(path, token, "If-None-Match", header(onA, "ETag")).statusCode())
+        .isEqualTo(304);
+    assertThat(replicaA.get(path, token, "If-None-Match", header(onB, "ETag")).statusCode())
+        .isEqualTo(304);
   }
 
   @Test
@@ -173,12 +187,19 @@ class ReplicaConvergenceTest {
     HttpResponse<byte[]> keysB = replicaB.get("/v1/keys", null);
     assertThat(keysB.body()).isEqualTo(keysA.body());
     assertThat(header(keysB, "ETag")).isEqualTo(header(keysA, "ETag"));
-    assertThat(HttpTestSupport.announcedKey(replicaA).keyId()).isEqualTo(replicaA.server().verificationKey().keyId());
+    assertThat(HttpTestSupport.announcedKey(replicaA).keyId())
+        .isEqualTo(replicaA.server().verificationKey().keyId());
 
     replicaA.createNamespace("ready-" + SEQUENCE.incrementAndGet());
     long revisionA = json(replicaA.get("/health/ready", null)).get("revision").asLong();
-    await().atMost(CONVERGENCE).pollDelay(Duration.ZERO).pollInterval(POLL).untilAsserted(() ->
-        assertThat(json(replicaB.get("/health/ready", null)).get("revision").asLong()).isEqualTo(revisionA));
+    await()
+        .atMost(CONVERGENCE)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(POLL)
+        .untilAsserted(
+            () ->
+                assertThat(json(replicaB.get("/health/ready", null)).get("revision").asLong())
+                    .isEqualTo(revisionA));
   }
 
   @Test
@@ -187,17 +208,28 @@ class ReplicaConvergenceTest {
     String instance = "rot-" + n;
     String oldToken = replicaA.createInstance(instance, "live");
     String path = "/v1/instances/" + instance + "/checksums";
-    await().atMost(CONVERGENCE).pollDelay(Duration.ZERO).pollInterval(POLL).untilAsserted(() ->
-        assertThat(replicaB.get(path, oldToken).statusCode()).isEqualTo(200));
+    await()
+        .atMost(CONVERGENCE)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(POLL)
+        .untilAsserted(() -> assertThat(replicaB.get(path, oldToken).statusCode()).isEqualTo(200));
 
-    String newToken = replicaA.admin("POST", "/v1/admin/instances/" + instance + "/credential", null)
-        .get("credential").asText();
+    String newToken =
+        replicaA
+            .admin("POST", "/v1/admin/instances/" + instance + "/credential", null)
+            .get("credential")
+            .asText();
 
     assertProblem(replicaA.get(path, oldToken), ProblemType.UNAUTHENTICATED);
-    await().atMost(CONVERGENCE).pollDelay(Duration.ZERO).pollInterval(POLL).untilAsserted(() -> {
-      assertThat(replicaB.get(path, oldToken).statusCode()).isEqualTo(401);
-      assertThat(replicaB.get(path, newToken).statusCode()).isEqualTo(200);
-    });
+    await()
+        .atMost(CONVERGENCE)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(POLL)
+        .untilAsserted(
+            () -> {
+              assertThat(replicaB.get(path, oldToken).statusCode()).isEqualTo(401);
+              assertThat(replicaB.get(path, newToken).statusCode()).isEqualTo(200);
+            });
   }
 
   // ------------------------------------------------------------------ property (jqwik lifecycle)
@@ -232,11 +264,16 @@ class ReplicaConvergenceTest {
   void identicalContentGivesIdenticalEtagsOnTwoSeparatelyStartedServers(
       @ForAll("documents") Map<String, Object> document) {
     String text = toJson(document);
-    HttpResponse<byte[]> staged = propertyA.sendJson("PUT", "/v1/admin/namespaces/prop/layers/default",
-        propertyA.adminToken(), text);
+    HttpResponse<byte[]> staged =
+        propertyA.sendJson(
+            "PUT", "/v1/admin/namespaces/prop/layers/default", propertyA.adminToken(), text);
     assertThat(staged.statusCode()).as(text(staged)).isEqualTo(200);
-    HttpResponse<byte[]> published = propertyA.sendJson("POST", "/v1/admin/namespaces/prop/publish",
-        propertyA.adminToken(), "{\"message\":\"property\"}");
+    HttpResponse<byte[]> published =
+        propertyA.sendJson(
+            "POST",
+            "/v1/admin/namespaces/prop/publish",
+            propertyA.adminToken(),
+            "{\"message\":\"property\"}");
     // The same document twice in a row is nothing to publish; the served one is then unchanged.
     assertThat(published.statusCode()).as(text(published)).isIn(200, 409);
 
@@ -255,15 +292,24 @@ class ReplicaConvergenceTest {
   }
 
   private static Arbitrary<Map<String, Object>> objects(int depth) {
-    Arbitrary<String> keys = Arbitraries.strings().withCharRange('a', 'z').withChars('-', '_', 'é')
-        .ofMinLength(1).ofMaxLength(6);
+    Arbitrary<String> keys =
+        Arbitraries.strings()
+            .withCharRange('a', 'z')
+            .withChars('-', '_', 'é')
+            .ofMinLength(1)
+            .ofMaxLength(6);
     Arbitrary<Object> ints = Arbitraries.integers().between(-1_000_000, 1_000_000).map(i -> i);
-    Arbitrary<Object> strings = Arbitraries.strings().withCharRange(' ', '~').withChars('é', '€', '中', '\u2028', '\n')
-        .ofMaxLength(12).map(s -> s);
+    Arbitrary<Object> strings =
+        Arbitraries.strings()
+            .withCharRange(' ', '~')
+            .withChars('é', '€', '中', '\u2028', '\n')
+            .ofMaxLength(12)
+            .map(s -> s);
     Arbitrary<Object> booleans = Arbitraries.of(true, false).map(b -> b);
-    List<Arbitrary<Object>> choices = depth == 0
-        ? List.of(ints, strings, booleans)
-        : List.of(ints, strings, booleans, objects(depth - 1).<Object>map(m -> m));
+    List<Arbitrary<Object>> choices =
+        depth == 0
+            ? List.of(ints, strings, booleans)
+            : List.of(ints, strings, booleans, objects(depth - 1).<Object>map(m -> m));
     Arbitrary<Object> values = Arbitraries.oneOf(choices);
     return Arbitraries.maps(keys, values).ofMaxSize(5);
   }

@@ -31,17 +31,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Rings' bake times and health gates through {@code PATCH /v1/admin/rings/{name}}: what an admin
- * sets shows in the ring list and the rollout overview and is audited; a bad value is refused
- * and changes nothing; and the engine judges changes by the values in force, from the
- * heartbeats the ring's instances send over HTTP.
+ * sets shows in the ring list and the rollout overview and is audited; a bad value is refused and
+ * changes nothing; and the engine judges changes by the values in force, from the heartbeats the
+ * ring's instances send over HTTP.
  */
 class RingGateApiTest {
 
   private static final String DEFAULT_GATE =
       "{\"minAckRatio\":0.9,\"ackDeadline\":\"PT15M\",\"maxFailingRatio\":0.05,\"maxErrorRatio\":0.05}";
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private ServerFixture server;
   private RolloutTestSupport.Crew crew;
@@ -82,8 +81,12 @@ class RingGateApiTest {
   void rings_listTheirBakeTimesAndDefaultGates_inRolloutOrder() {
     JsonNode rings = server.admin("GET", "/v1/admin/rings", null).get("rings");
 
-    assertThat(rings).extracting(r -> r.get("name").asText()).containsExactlyElementsOf(RolloutTestSupport.RINGS);
-    assertThat(rings).extracting(r -> r.get("bakeTime").asText()).containsExactly("PT0S", "PT24H", "PT48H", "PT0S");
+    assertThat(rings)
+        .extracting(r -> r.get("name").asText())
+        .containsExactlyElementsOf(RolloutTestSupport.RINGS);
+    assertThat(rings)
+        .extracting(r -> r.get("bakeTime").asText())
+        .containsExactly("PT0S", "PT24H", "PT48H", "PT0S");
     for (JsonNode ring : rings) {
       assertThat(ring.get("gate")).isEqualTo(json(DEFAULT_GATE));
     }
@@ -93,24 +96,31 @@ class RingGateApiTest {
   @Test
   void patch_changesBakeTimeAndSomeGateThresholds_andShowsInRingsAndRollouts() {
     HttpResponse<byte[]> response =
-        patch("dev", "{\"bakeTime\":\"2h\",\"gate\":{\"minAckRatio\":0.5,\"ackDeadline\":\"30m\"}}");
+        patch(
+            "dev", "{\"bakeTime\":\"2h\",\"gate\":{\"minAckRatio\":0.5,\"ackDeadline\":\"30m\"}}");
 
     assertThat(response.statusCode()).as(text(response)).isEqualTo(200);
     JsonNode updated = json(response);
     assertThat(updated.get("name").asText()).isEqualTo("dev");
     assertThat(updated.get("bakeTime").asText()).isEqualTo("PT2H");
-    assertThat(updated.get("gate")).isEqualTo(json(
-        "{\"minAckRatio\":0.5,\"ackDeadline\":\"PT30M\",\"maxFailingRatio\":0.05,\"maxErrorRatio\":0.05}"));
-    assertThat(ring(server.admin("GET", "/v1/admin/rings", null).get("rings"), "dev")).isEqualTo(updated);
+    assertThat(updated.get("gate"))
+        .isEqualTo(
+            json(
+                "{\"minAckRatio\":0.5,\"ackDeadline\":\"PT30M\",\"maxFailingRatio\":0.05,\"maxErrorRatio\":0.05}"));
+    assertThat(ring(server.admin("GET", "/v1/admin/rings", null).get("rings"), "dev"))
+        .isEqualTo(updated);
     JsonNode overview = server.admin("GET", ROLLOUTS, null).get("rings");
     assertThat(ring(overview, "dev")).isEqualTo(updated);
-    assertThat(ring(overview, "beta").get("bakeTime").asText()).as("other rings untouched").isEqualTo("PT48H");
+    assertThat(ring(overview, "beta").get("bakeTime").asText())
+        .as("other rings untouched")
+        .isEqualTo("PT48H");
     assertThat(ring(overview, "beta").get("gate")).isEqualTo(json(DEFAULT_GATE));
   }
 
   @Test
   void patch_ofTheGateAlone_keepsTheBakeTime_andIsAudited() {
-    HttpResponse<byte[]> response = patch("beta", "{\"gate\":{\"maxFailingRatio\":0,\"maxErrorRatio\":1}}");
+    HttpResponse<byte[]> response =
+        patch("beta", "{\"gate\":{\"maxFailingRatio\":0,\"maxErrorRatio\":1}}");
 
     assertThat(response.statusCode()).as(text(response)).isEqualTo(200);
     assertThat(json(response).get("bakeTime").asText()).isEqualTo("PT48H");
@@ -127,12 +137,21 @@ class RingGateApiTest {
     ProblemType invalid = ProblemType.INVALID_REQUEST;
     return Stream.of(
         Arguments.of("minAckRatio 1.5", "dev", "{\"gate\":{\"minAckRatio\":1.5}}", invalid),
-        Arguments.of("maxFailingRatio negative", "dev", "{\"gate\":{\"maxFailingRatio\":-0.1}}", invalid),
-        Arguments.of("maxErrorRatio as a string", "dev", "{\"gate\":{\"maxErrorRatio\":\"0.5\"}}", invalid),
-        Arguments.of("ratio 1.5 next to a good bake time", "dev",
-            "{\"bakeTime\":\"1h\",\"gate\":{\"minAckRatio\":1.5}}", invalid),
+        Arguments.of(
+            "maxFailingRatio negative", "dev", "{\"gate\":{\"maxFailingRatio\":-0.1}}", invalid),
+        Arguments.of(
+            "maxErrorRatio as a string", "dev", "{\"gate\":{\"maxErrorRatio\":\"0.5\"}}", invalid),
+        Arguments.of(
+            "ratio 1.5 next to a good bake time",
+            "dev",
+            "{\"bakeTime\":\"1h\",\"gate\":{\"minAckRatio\":1.5}}",
+            invalid),
         Arguments.of("ackDeadline zero", "dev", "{\"gate\":{\"ackDeadline\":\"0s\"}}", invalid),
-        Arguments.of("ackDeadline in milliseconds", "dev", "{\"gate\":{\"ackDeadline\":\"1500ms\"}}", invalid),
+        Arguments.of(
+            "ackDeadline in milliseconds",
+            "dev",
+            "{\"gate\":{\"ackDeadline\":\"1500ms\"}}",
+            invalid),
         Arguments.of("bakeTime without a unit", "dev", "{\"bakeTime\":\"2\"}", invalid),
         Arguments.of("bakeTime in words", "dev", "{\"bakeTime\":\"two hours\"}", invalid),
         Arguments.of("bakeTime negative", "dev", "{\"bakeTime\":\"-1h\"}", invalid),
@@ -141,15 +160,21 @@ class RingGateApiTest {
         Arguments.of("gate not an object", "dev", "{\"gate\":0.5}", invalid),
         Arguments.of("body an array", "dev", "[]", invalid),
         Arguments.of("unknown member", "dev", "{\"position\":9}", ProblemType.UNKNOWN_FIELD),
-        Arguments.of("unknown gate member", "dev", "{\"gate\":{\"minAcks\":3}}", ProblemType.UNKNOWN_FIELD),
-        Arguments.of("unknown ring", "nosuchring", "{\"bakeTime\":\"1h\"}", ProblemType.RING_NOT_FOUND),
-        Arguments.of("unknown ring with a gate", "nosuchring", "{\"gate\":{\"minAckRatio\":0.5}}",
+        Arguments.of(
+            "unknown gate member", "dev", "{\"gate\":{\"minAcks\":3}}", ProblemType.UNKNOWN_FIELD),
+        Arguments.of(
+            "unknown ring", "nosuchring", "{\"bakeTime\":\"1h\"}", ProblemType.RING_NOT_FOUND),
+        Arguments.of(
+            "unknown ring with a gate",
+            "nosuchring",
+            "{\"gate\":{\"minAckRatio\":0.5}}",
             ProblemType.RING_NOT_FOUND));
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
   @MethodSource("badPatches")
-  void badPatch_getsItsProblemType_andChangesNothing(String name, String ring, String body, ProblemType expected) {
+  void badPatch_getsItsProblemType_andChangesNothing(
+      String name, String ring, String body, ProblemType expected) {
     String before = fingerprint(server, "core");
 
     assertProblem(patch(ring, body), expected);
@@ -157,7 +182,10 @@ class RingGateApiTest {
     assertThat(fingerprint(server, "core")).isEqualTo(before);
   }
 
-  /** As for instances ({@code GET /v1/admin/instances/Acme}), a malformed name in the path is 400, not 404. */
+  /**
+   * As for instances ({@code GET /v1/admin/instances/Acme}), a malformed name in the path is 400,
+   * not 404.
+   */
   @Test
   void patch_ofAMalformedRingName_is400InvalidName() {
     String before = fingerprint(server, "core");
@@ -167,7 +195,10 @@ class RingGateApiTest {
     assertThat(fingerprint(server, "core")).isEqualTo(before);
   }
 
-  /** As for instances and applications, a PATCH that changes nothing is a mistake, not an audited update. */
+  /**
+   * As for instances and applications, a PATCH that changes nothing is a mistake, not an audited
+   * update.
+   */
   @Test
   void emptyPatch_is400_andWritesNoAuditRow() {
     String before = fingerprint(server, "core");
@@ -183,7 +214,10 @@ class RingGateApiTest {
   void bakeTimesOfZero_letTheEnginePromoteRingByRing_andComplete() {
     patch("dev", "{\"bakeTime\":\"0s\"}");
     patch("beta", "{\"bakeTime\":\"0s\"}");
-    long id = create(server, crew.editor(), edit("core", "default", "{\"maxUsers\":10}")).get("id").asLong();
+    long id =
+        create(server, crew.editor(), edit("core", "default", "{\"maxUsers\":10}"))
+            .get("id")
+            .asLong();
     perform(server, crew.publisher(), id, "approve", null);
 
     for (String ring : RolloutTestSupport.RINGS) {
@@ -194,8 +228,11 @@ class RingGateApiTest {
 
     JsonNode completed = change(server, id);
     assertThat(completed.get("state").asText()).isEqualTo("completed");
-    assertThat(completed.get("releases")).extracting(r -> r.get("mode").asText()).containsOnly("gate");
-    assertThat(served(server, "canary", canaryToken, "core").revision()).isEqualTo(completed.get("finalRevision").asLong());
+    assertThat(completed.get("releases"))
+        .extracting(r -> r.get("mode").asText())
+        .containsOnly("gate");
+    assertThat(served(server, "canary", canaryToken, "core").revision())
+        .isEqualTo(completed.get("finalRevision").asLong());
   }
 
   @Test
@@ -250,19 +287,26 @@ class RingGateApiTest {
     patch("test", "{\"bakeTime\":\"1h\"}");
     long id = startedInTest();
     long release = change(server, id).get("releaseRevision").asLong();
-    assertThat(change(server, id).get("gate").get("watched").asInt()).as("no report yet: not watched").isZero();
+    assertThat(change(server, id).get("gate").get("watched").asInt())
+        .as("no report yet: not watched")
+        .isZero();
 
     beat(namespaceReport("FRESH", release, null));
 
     JsonNode gate = change(server, id).get("gate");
     assertThat(gate.get("watched").asInt()).isEqualTo(1);
     assertThat(gate.get("acknowledged").asInt()).isEqualTo(1);
-    assertThat(gate.get("decision").asText()).as("acknowledged, but baking for an hour").isEqualTo("WAIT");
+    assertThat(gate.get("decision").asText())
+        .as("acknowledged, but baking for an hour")
+        .isEqualTo("WAIT");
     assertThat(tick(server)).isEmpty();
   }
 
   private long startedInTest() {
-    long id = create(server, crew.editor(), edit("core", "default", "{\"maxUsers\":10}")).get("id").asLong();
+    long id =
+        create(server, crew.editor(), edit("core", "default", "{\"maxUsers\":10}"))
+            .get("id")
+            .asLong();
     perform(server, crew.publisher(), id, "approve", null);
     tick(server);
     assertThat(change(server, id).get("currentRing").asText()).isEqualTo("test");
@@ -271,7 +315,8 @@ class RingGateApiTest {
 
   /** Sends the canary's heartbeat; 204 means it is stored, so the gate sees it at once. */
   private void beat(String body) {
-    HttpResponse<byte[]> response = server.sendJson("POST", "/v1/instances/canary/heartbeat", canaryToken, body);
+    HttpResponse<byte[]> response =
+        server.sendJson("POST", "/v1/instances/canary/heartbeat", canaryToken, body);
     assertThat(response.statusCode()).as(text(response)).isEqualTo(204);
   }
 
@@ -280,17 +325,31 @@ class RingGateApiTest {
   }
 
   /**
-   * A complete heartbeat of the canary: namespace {@code core} in {@code status} at
-   * {@code revision}, and its application's health if {@code application} is not null.
+   * A complete heartbeat of the canary: namespace {@code core} in {@code status} at {@code
+   * revision}, and its application's health if {@code application} is not null.
    */
   private static String report(String status, long revision, String reason, String application) {
     // The gate judges a report by when the replica received it, not by these client times.
     String now = "2026-11-25T18:19:15.516Z";
-    return "{\"sdkVersion\":\"1.0.0\",\"sentAt\":\"" + now + "\",\"lastSuccessAt\":\"" + now + "\",\"lastError\":null,"
-        + "\"namespaces\":{\"core\":{\"revision\":" + revision + ",\"etag\":null,\"status\":\"" + status + "\","
-        + "\"since\":\"" + now + "\",\"reason\":" + (reason == null ? "null" : "\"" + reason + "\"") + "}},"
+    return "{\"sdkVersion\":\"1.0.0\",\"sentAt\":\""
+        + now
+        + "\",\"lastSuccessAt\":\""
+        + now
+        + "\",\"lastError\":null,"
+        + "\"namespaces\":{\"core\":{\"revision\":"
+        + revision
+        + ",\"etag\":null,\"status\":\""
+        + status
+        + "\","
+        + "\"since\":\""
+        + now
+        + "\",\"reason\":"
+        + (reason == null ? "null" : "\"" + reason + "\"")
+        + "}},"
         + "\"seatsInUse\":{}"
-        + (application == null ? "" : ",\"application\":{\"status\":\"" + application + "\",\"since\":\"" + now + "\"}")
+        + (application == null
+            ? ""
+            : ",\"application\":{\"status\":\"" + application + "\",\"since\":\"" + now + "\"}")
         + "}";
   }
 }

@@ -33,17 +33,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The global rollout freeze: while frozen, nothing moves forward (no promote, no start by the
- * engine, no gate promotion), but backing out still works, since it is what a freeze waits for,
- * and an admin may hot-fix with a reason. Lifting the freeze takes an admin; the engine then
- * starts approved changes again.
+ * engine, no gate promotion), but backing out still works, since it is what a freeze waits for, and
+ * an admin may hot-fix with a reason. Lifting the freeze takes an admin; the engine then starts
+ * approved changes again.
  *
  * <p>Two namespaces, so that two changes can be in flight at once: {@code core} (rolling out in
  * ring {@code test} when frozen) and {@code extra} (approved, not yet started).
  */
 class RolloutFreezeTest {
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private ServerFixture server;
   private RolloutTestSupport.Crew crew;
@@ -60,10 +59,16 @@ class RolloutFreezeTest {
     liveToken = server.createInstance("in-live", "live");
     server.publishLayer("core", "default", "{\"maxUsers\":5}");
     server.publishLayer("extra", "default", "{\"colour\":\"red\"}");
-    rolling = create(server, crew.editor(), edit("core", "default", "{\"maxUsers\":10}")).get("id").asLong();
+    rolling =
+        create(server, crew.editor(), edit("core", "default", "{\"maxUsers\":10}"))
+            .get("id")
+            .asLong();
     perform(server, crew.publisher(), rolling, "approve", null);
     tick(server);
-    approved = create(server, crew.editor(), edit("extra", "default", "{\"colour\":\"blue\"}")).get("id").asLong();
+    approved =
+        create(server, crew.editor(), edit("extra", "default", "{\"colour\":\"blue\"}"))
+            .get("id")
+            .asLong();
     perform(server, crew.publisher(), approved, "approve", null);
     assertThat(change(server, rolling).get("state").asText()).isEqualTo("rolling_out");
     assertThat(change(server, approved).get("state").asText()).isEqualTo("approved");
@@ -77,7 +82,8 @@ class RolloutFreezeTest {
   }
 
   private JsonNode freeze() {
-    HttpResponse<byte[]> response = server.sendJson("PUT", FREEZE, crew.publisher(), reason("incident 42"));
+    HttpResponse<byte[]> response =
+        server.sendJson("PUT", FREEZE, crew.publisher(), reason("incident 42"));
     assertThat(response.statusCode()).isEqualTo(200);
     return json(response);
   }
@@ -102,8 +108,10 @@ class RolloutFreezeTest {
     freeze();
     String before = fingerprint(server, "core");
 
-    assertProblem(act(server, crew.publisher(), rolling, "promote", null), ProblemType.ROLLOUTS_FROZEN);
-    assertProblem(act(server, crew.admin(), approved, "promote", null), ProblemType.ROLLOUTS_FROZEN);
+    assertProblem(
+        act(server, crew.publisher(), rolling, "promote", null), ProblemType.ROLLOUTS_FROZEN);
+    assertProblem(
+        act(server, crew.admin(), approved, "promote", null), ProblemType.ROLLOUTS_FROZEN);
 
     assertThat(fingerprint(server, "core")).isEqualTo(before);
   }
@@ -112,7 +120,9 @@ class RolloutFreezeTest {
   void whileFrozen_theEngine_neitherStartsApprovedChanges_norPromotesOnesWhoseGatePasses() {
     freeze();
     JsonNode rollingBefore = change(server, rolling);
-    assertThat(rollingBefore.get("gate").get("decision").asText()).as("the test ring's gate passes").isEqualTo("PASS");
+    assertThat(rollingBefore.get("gate").get("decision").asText())
+        .as("the test ring's gate passes")
+        .isEqualTo("PASS");
 
     assertThat(tick(server)).isEmpty();
 
@@ -126,7 +136,8 @@ class RolloutFreezeTest {
   void whileFrozen_backout_stillWorks() {
     freeze();
 
-    JsonNode backedOut = perform(server, crew.publisher(), rolling, "backout", reason("incident 42"));
+    JsonNode backedOut =
+        perform(server, crew.publisher(), rolling, "backout", reason("incident 42"));
 
     assertThat(backedOut.get("state").asText()).isEqualTo("backed_out");
     Envelope document = served(server, "in-live", liveToken, "core");
@@ -137,24 +148,32 @@ class RolloutFreezeTest {
   @Test
   void whileFrozen_hotfix_byAnAdminWithAReason_releasesEveryRingAndCompletes() {
     freeze();
-    assertProblem(act(server, crew.publisher(), approved, "hotfix", reason("customers down")), ProblemType.FORBIDDEN);
+    assertProblem(
+        act(server, crew.publisher(), approved, "hotfix", reason("customers down")),
+        ProblemType.FORBIDDEN);
     assertProblem(act(server, crew.admin(), approved, "hotfix", null), ProblemType.INVALID_REQUEST);
-    assertProblem(act(server, crew.admin(), approved, "hotfix", reason("  ")), ProblemType.INVALID_REQUEST);
+    assertProblem(
+        act(server, crew.admin(), approved, "hotfix", reason("  ")), ProblemType.INVALID_REQUEST);
     assertThat(change(server, approved).get("state").asText()).isEqualTo("approved");
 
     JsonNode fixed = perform(server, crew.admin(), approved, "hotfix", reason("customers down"));
 
     assertThat(fixed.get("state").asText()).isEqualTo("completed");
     assertThat(fixed.get("outcome").asText()).contains("customers down");
-    assertThat(fixed.get("releases")).extracting(r -> r.get("ring").asText())
+    assertThat(fixed.get("releases"))
+        .extracting(r -> r.get("ring").asText())
         .containsExactlyElementsOf(RolloutTestSupport.RINGS);
-    assertThat(fixed.get("releases")).extracting(r -> r.get("mode").asText()).containsOnly("hotfix");
+    assertThat(fixed.get("releases"))
+        .extracting(r -> r.get("mode").asText())
+        .containsOnly("hotfix");
     long done = fixed.get("finalRevision").asLong();
     Envelope document = served(server, "in-live", liveToken, "extra");
     assertThat(document.content()).isEqualTo(json("{\"colour\":\"blue\"}"));
     assertThat(document.revision()).isEqualTo(done);
-    assertThat(audit(server, "change:" + approved).get(0).get("action").asText()).isEqualTo("change.hotfix");
-    assertThat(server.admin("GET", ROLLOUTS, null).get("freeze").get("frozen").asBoolean()).isTrue();
+    assertThat(audit(server, "change:" + approved).get(0).get("action").asText())
+        .isEqualTo("change.hotfix");
+    assertThat(server.admin("GET", ROLLOUTS, null).get("freeze").get("frozen").asBoolean())
+        .isTrue();
   }
 
   @Test
@@ -163,9 +182,11 @@ class RolloutFreezeTest {
 
     JsonNode fixed = perform(server, crew.admin(), rolling, "hotfix", reason("customers down"));
 
-    assertThat(fixed.get("releases")).extracting(r -> r.get("mode").asText())
+    assertThat(fixed.get("releases"))
+        .extracting(r -> r.get("mode").asText())
         .containsExactly("gate", "hotfix", "hotfix", "hotfix");
-    assertThat(served(server, "in-live", liveToken, "core").content()).isEqualTo(json("{\"maxUsers\":10}"));
+    assertThat(served(server, "in-live", liveToken, "core").content())
+        .isEqualTo(json("{\"maxUsers\":10}"));
   }
 
   @Test
@@ -179,7 +200,8 @@ class RolloutFreezeTest {
 
     assertThat(lifted.statusCode()).isEqualTo(204);
     assertThat(lifted.body()).isEmpty();
-    assertThat(server.admin("GET", ROLLOUTS, null).get("freeze")).isEqualTo(json("{\"frozen\":false}"));
+    assertThat(server.admin("GET", ROLLOUTS, null).get("freeze"))
+        .isEqualTo(json("{\"frozen\":false}"));
     assertThat(tick(server)).hasSize(2);
     assertThat(change(server, approved).get("currentRing").asText()).isEqualTo("test");
     assertThat(change(server, rolling).get("currentRing").asText()).isEqualTo("dev");

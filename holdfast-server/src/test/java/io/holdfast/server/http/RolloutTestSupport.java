@@ -14,10 +14,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Requests the change-request and rollout tests share: a replica with a chosen number of
- * required approvals (the rollout engine's timer is off, so {@link #tick} drives it), a crew of
- * admin credentials, change bodies, actions, what an instance is served, and a fingerprint of
- * everything a rejected request must leave alone.
+ * Requests the change-request and rollout tests share: a replica with a chosen number of required
+ * approvals (the rollout engine's timer is off, so {@link #tick} drives it), a crew of admin
+ * credentials, change bodies, actions, what an instance is served, and a fingerprint of everything
+ * a rejected request must leave alone.
  */
 final class RolloutTestSupport {
 
@@ -36,10 +36,11 @@ final class RolloutTestSupport {
   }
 
   /**
-   * One admin credential per role, plus a second publisher for two-person approval. Their
-   * actors are {@code admin:<name>}.
+   * One admin credential per role, plus a second publisher for two-person approval. Their actors
+   * are {@code admin:<name>}.
    */
-  record Crew(String viewer, String editor, String publisher, String secondPublisher, String admin) {
+  record Crew(
+      String viewer, String editor, String publisher, String secondPublisher, String admin) {
 
     static final String EDITOR = "admin:as-editor";
     static final String PUBLISHER = "admin:as-publisher";
@@ -60,7 +61,13 @@ final class RolloutTestSupport {
 
   /** An edit that sets a layer's content. */
   static String edit(String namespace, String scope, String content) {
-    return "{\"namespace\":\"" + namespace + "\",\"scope\":\"" + scope + "\",\"content\":" + content + "}";
+    return "{\"namespace\":\""
+        + namespace
+        + "\",\"scope\":\""
+        + scope
+        + "\",\"content\":"
+        + content
+        + "}";
   }
 
   /** An edit that removes a layer. */
@@ -80,7 +87,8 @@ final class RolloutTestSupport {
 
   /** Creates a change as {@code token}; requires 201 with its Location, and returns the view. */
   static JsonNode create(ServerFixture server, String token, String... edits) {
-    HttpResponse<byte[]> response = server.sendJson("POST", CHANGES, token, body("test change", edits));
+    HttpResponse<byte[]> response =
+        server.sendJson("POST", CHANGES, token, body("test change", edits));
     assertThat(response.statusCode()).as("create: %s", text(response)).isEqualTo(201);
     JsonNode change = json(response);
     assertThat(header(response, "Location")).isEqualTo(CHANGES + "/" + change.get("id").asLong());
@@ -88,15 +96,20 @@ final class RolloutTestSupport {
   }
 
   /** POSTs an action ({@code approve}, {@code promote}, ...) with an optional JSON body. */
-  static HttpResponse<byte[]> act(ServerFixture server, String token, long id, String action, String json) {
+  static HttpResponse<byte[]> act(
+      ServerFixture server, String token, long id, String action, String json) {
     String path = CHANGES + "/" + id + "/" + action;
-    return json == null ? server.send("POST", path, token, null) : server.sendJson("POST", path, token, json);
+    return json == null
+        ? server.send("POST", path, token, null)
+        : server.sendJson("POST", path, token, json);
   }
 
   /** An action that must succeed; returns the change view it answers with. */
   static JsonNode perform(ServerFixture server, String token, long id, String action, String json) {
     HttpResponse<byte[]> response = act(server, token, id, action, json);
-    assertThat(response.statusCode()).as("%s of change %s: %s", action, id, text(response)).isEqualTo(200);
+    assertThat(response.statusCode())
+        .as("%s of change %s: %s", action, id, text(response))
+        .isEqualTo(200);
     return json(response);
   }
 
@@ -116,16 +129,22 @@ final class RolloutTestSupport {
 
   /** What the instance is served for the namespace, read with its own credential. */
   static Envelope served(ServerFixture server, String instance, String token, String namespace) {
-    HttpResponse<byte[]> response = server.get("/v1/instances/" + instance + "/config/" + namespace, token);
-    assertThat(response.statusCode()).as("config of %s: %s", instance, text(response)).isEqualTo(200);
+    HttpResponse<byte[]> response =
+        server.get("/v1/instances/" + instance + "/config/" + namespace, token);
+    assertThat(response.statusCode())
+        .as("config of %s: %s", instance, text(response))
+        .isEqualTo(200);
     Envelope envelope = envelope(response.body());
-    assertThat(Long.parseLong(header(response, "Holdfast-Revision"))).isEqualTo(envelope.revision());
+    assertThat(Long.parseLong(header(response, "Holdfast-Revision")))
+        .isEqualTo(envelope.revision());
     return envelope;
   }
 
   /** The namespace's history, newest first, as the admin API lists it. */
   static JsonNode history(ServerFixture server, String namespace) {
-    return server.admin("GET", "/v1/admin/namespaces/" + namespace + "/history", null).get("history");
+    return server
+        .admin("GET", "/v1/admin/namespaces/" + namespace + "/history", null)
+        .get("history");
   }
 
   /** The audit entries about one target, newest first. */
@@ -142,13 +161,21 @@ final class RolloutTestSupport {
 
   /**
    * Everything a rejected request must leave alone: the store's revision, every list, the
-   * namespace's layers, drafts and history (see {@link HttpTestSupport#fingerprint}), every
-   * change request, the rollout settings and freeze, and the number of audit rows.
+   * namespace's layers, drafts and history (see {@link HttpTestSupport#fingerprint}), every change
+   * request, the rollout settings and freeze, and the number of audit rows.
    */
   static String fingerprint(ServerFixture server, String namespace) {
     return HttpTestSupport.fingerprint(server, namespace)
-        + CHANGES + " = " + server.admin("GET", CHANGES + "?limit=500", null) + "\n"
-        + ROLLOUTS + " = " + server.admin("GET", ROLLOUTS, null) + "\n"
-        + "audit rows = " + auditCount(server) + "\n";
+        + CHANGES
+        + " = "
+        + server.admin("GET", CHANGES + "?limit=500", null)
+        + "\n"
+        + ROLLOUTS
+        + " = "
+        + server.admin("GET", ROLLOUTS, null)
+        + "\n"
+        + "audit rows = "
+        + auditCount(server)
+        + "\n";
   }
 }

@@ -35,8 +35,7 @@ class SubscriptionAdminTest {
 
   private static final String DOCUMENT = "/v1/instances/%s/config/subscriptions";
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
 
   private static ServerFixture replicaA;
   private static ServerFixture replicaB;
@@ -68,44 +67,64 @@ class SubscriptionAdminTest {
     }
   }
 
-  private static HttpResponse<byte[]> document(ServerFixture replica, String instance, String token) {
+  private static HttpResponse<byte[]> document(
+      ServerFixture replica, String instance, String token) {
     return replica.get(DOCUMENT.formatted(instance), token);
   }
 
   private static String content(HttpResponse<byte[]> response) {
-    return new String(CanonicalJson.toBytes(envelope(response.body()).content()), StandardCharsets.UTF_8);
+    return new String(
+        CanonicalJson.toBytes(envelope(response.body()).content()), StandardCharsets.UTF_8);
   }
 
   @Test
   void applications_areCreatedListedReadAndRenamed() {
-    JsonNode created = replicaA.admin("POST", "/v1/admin/applications", "{\"name\":\"hr\",\"displayName\":\"HR\"}");
+    JsonNode created =
+        replicaA.admin(
+            "POST", "/v1/admin/applications", "{\"name\":\"hr\",\"displayName\":\"HR\"}");
     assertThat(created.get("name").asText()).isEqualTo("hr");
     assertThat(created.get("displayName").asText()).isEqualTo("HR");
 
-    JsonNode renamed = replicaA.admin("PATCH", "/v1/admin/applications/hr", "{\"displayName\":\"People\"}");
+    JsonNode renamed =
+        replicaA.admin("PATCH", "/v1/admin/applications/hr", "{\"displayName\":\"People\"}");
 
     assertThat(renamed.get("displayName").asText()).isEqualTo("People");
-    assertThat(replicaA.admin("GET", "/v1/admin/applications/hr", null).get("displayName").asText()).isEqualTo("People");
+    assertThat(replicaA.admin("GET", "/v1/admin/applications/hr", null).get("displayName").asText())
+        .isEqualTo("People");
     assertThat(replicaA.admin("GET", "/v1/admin/applications", null).get("applications"))
-        .extracting(a -> a.get("name").asText()).contains("billing", "crm", "hr");
-    assertProblem(replicaA.get("/v1/admin/applications/payroll", replicaA.adminToken()), ProblemType.APPLICATION_NOT_FOUND);
+        .extracting(a -> a.get("name").asText())
+        .contains("billing", "crm", "hr");
+    assertProblem(
+        replicaA.get("/v1/admin/applications/payroll", replicaA.adminToken()),
+        ProblemType.APPLICATION_NOT_FOUND);
   }
 
   @Test
   void subscription_isCreatedReadListedChangedAndEnded() {
-    JsonNode created = subscribe(replicaA, "quiet-co", "billing", 10, "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z");
+    JsonNode created =
+        subscribe(
+            replicaA, "quiet-co", "billing", 10, "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z");
     String id = created.get("id").asText();
     assertThat(created.get("status").asText()).isEqualTo("active");
     assertThat(created.get("overage").asLong()).as("overage defaults to 0").isZero();
-    assertThat(created.get("seatModel").asText()).as("seat model defaults to named").isEqualTo("named");
+    assertThat(created.get("seatModel").asText())
+        .as("seat model defaults to named")
+        .isEqualTo("named");
     assertThat(created.get("notes").asText()).isEqualTo("deal 42");
 
     assertThat(replicaA.admin("GET", SUBSCRIPTIONS + "/" + id, null)).isEqualTo(created);
-    assertThat(replicaA.admin("GET", SUBSCRIPTIONS + "?instance=quiet-co&application=billing", null)
-        .get("subscriptions")).extracting(s -> s.get("id").asText()).containsExactly(id);
+    assertThat(
+            replicaA
+                .admin("GET", SUBSCRIPTIONS + "?instance=quiet-co&application=billing", null)
+                .get("subscriptions"))
+        .extracting(s -> s.get("id").asText())
+        .containsExactly(id);
 
-    JsonNode changed = replicaA.admin("PATCH", SUBSCRIPTIONS + "/" + id,
-        "{\"quantity\":15,\"overage\":2,\"validUntil\":null,\"plan\":\"premium\",\"notes\":\"upsold\",\"status\":\"suspended\"}");
+    JsonNode changed =
+        replicaA.admin(
+            "PATCH",
+            SUBSCRIPTIONS + "/" + id,
+            "{\"quantity\":15,\"overage\":2,\"validUntil\":null,\"plan\":\"premium\",\"notes\":\"upsold\",\"status\":\"suspended\"}");
     assertThat(changed.get("quantity").asLong()).isEqualTo(15);
     assertThat(changed.get("overage").asLong()).isEqualTo(2);
     assertThat(changed.get("validUntil").isNull()).isTrue();
@@ -116,9 +135,12 @@ class SubscriptionAdminTest {
 
     JsonNode ended = replicaA.admin("POST", SUBSCRIPTIONS + "/" + id + "/end", null);
     assertThat(ended.get("status").asText()).isEqualTo("cancelled");
-    assertThat(replicaA.admin("GET", SUBSCRIPTIONS + "?status=cancelled", null).get("subscriptions"))
-        .extracting(s -> s.get("id").asText()).contains(id);
-    assertProblem(replicaA.send("POST", SUBSCRIPTIONS + "/" + id + "/end", replicaA.adminToken(), null),
+    assertThat(
+            replicaA.admin("GET", SUBSCRIPTIONS + "?status=cancelled", null).get("subscriptions"))
+        .extracting(s -> s.get("id").asText())
+        .contains(id);
+    assertProblem(
+        replicaA.send("POST", SUBSCRIPTIONS + "/" + id + "/end", replicaA.adminToken(), null),
         ProblemType.SUBSCRIPTION_ENDED);
   }
 
@@ -131,22 +153,34 @@ class SubscriptionAdminTest {
     assertThat(envelope.instance()).isEqualTo("empty-co");
     assertThat(envelope.namespace()).isEqualTo("subscriptions");
     assertThat(content(response)).isEqualTo("{\"applications\":{}}");
-    assertThat(HttpTestSupport.announcedKey(replicaA).verifies(response.body(),
-        io.holdfast.protocol.signature.SignatureHeader.parse(header(response, "Holdfast-Signature")))).isTrue();
+    assertThat(
+            HttpTestSupport.announcedKey(replicaA)
+                .verifies(
+                    response.body(),
+                    io.holdfast.protocol.signature.SignatureHeader.parse(
+                        header(response, "Holdfast-Signature"))))
+        .isTrue();
   }
 
   @Test
   void subscriptionChanges_reachTheInstanceAsNewRevisions_identicalOnBothReplicas() {
     HttpResponse<byte[]> empty = document(replicaA, "acme-prod", acmeToken);
-    JsonNode created = subscribe(replicaA, "acme-prod", "crm", 25, "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z");
+    JsonNode created =
+        subscribe(replicaA, "acme-prod", "crm", 25, "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z");
     String id = created.get("id").asText();
 
     HttpResponse<byte[]> first = document(replicaA, "acme-prod", acmeToken);
     assertThat(first.statusCode()).isEqualTo(200);
-    assertThat(content(first)).isEqualTo("{\"applications\":{\"crm\":[{\"id\":\"" + id + "\",\"overage\":0,"
-        + "\"plan\":\"enterprise\",\"quantity\":25,\"seatModel\":\"named\",\"status\":\"active\","
-        + "\"validFrom\":\"2026-01-01T00:00:00Z\",\"validUntil\":\"2027-01-01T00:00:00Z\"}]}}");
-    assertThat(new String(first.body(), StandardCharsets.UTF_8)).as("notes are for operators").doesNotContain("deal 42");
+    assertThat(content(first))
+        .isEqualTo(
+            "{\"applications\":{\"crm\":[{\"id\":\""
+                + id
+                + "\",\"overage\":0,"
+                + "\"plan\":\"enterprise\",\"quantity\":25,\"seatModel\":\"named\",\"status\":\"active\","
+                + "\"validFrom\":\"2026-01-01T00:00:00Z\",\"validUntil\":\"2027-01-01T00:00:00Z\"}]}}");
+    assertThat(new String(first.body(), StandardCharsets.UTF_8))
+        .as("notes are for operators")
+        .doesNotContain("deal 42");
     assertThat(envelope(first.body()).revision()).isGreaterThan(envelope(empty.body()).revision());
     assertThat(header(first, "ETag")).isNotEqualTo(header(empty, "ETag"));
     awaitIdentical(first);
@@ -157,12 +191,15 @@ class SubscriptionAdminTest {
     assertThat(envelope(second.body()).revision()).isGreaterThan(envelope(first.body()).revision());
     assertThat(content(second)).contains("\"quantity\":30");
     awaitIdentical(second);
-    HttpResponse<byte[]> notModified = document(replicaB, "acme-prod", acmeToken, "If-None-Match",
-        header(second, "ETag"));
-    assertThat(notModified.statusCode()).as("replica A's ETag validates on replica B").isEqualTo(304);
+    HttpResponse<byte[]> notModified =
+        document(replicaB, "acme-prod", acmeToken, "If-None-Match", header(second, "ETag"));
+    assertThat(notModified.statusCode())
+        .as("replica A's ETag validates on replica B")
+        .isEqualTo(304);
   }
 
-  private static HttpResponse<byte[]> document(ServerFixture replica, String instance, String token, String... headers) {
+  private static HttpResponse<byte[]> document(
+      ServerFixture replica, String instance, String token, String... headers) {
     return replica.get(DOCUMENT.formatted(instance), token, headers);
   }
 
@@ -171,13 +208,22 @@ class SubscriptionAdminTest {
    * signature that verifies (replicas batch their signatures differently, docs/protocol.md).
    */
   private static void awaitIdentical(HttpResponse<byte[]> fromA) {
-    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
-      HttpResponse<byte[]> fromB = document(replicaB, "acme-prod", acmeToken);
-      assertThat(fromB.body()).isEqualTo(fromA.body());
-      assertThat(header(fromB, "ETag")).isEqualTo(header(fromA, "ETag"));
-      assertThat(HttpTestSupport.announcedKey(replicaA).verifies(fromB.body(),
-          io.holdfast.protocol.signature.SignatureHeader.parse(header(fromB, "Holdfast-Signature")))).isTrue();
-    });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(20))
+        .untilAsserted(
+            () -> {
+              HttpResponse<byte[]> fromB = document(replicaB, "acme-prod", acmeToken);
+              assertThat(fromB.body()).isEqualTo(fromA.body());
+              assertThat(header(fromB, "ETag")).isEqualTo(header(fromA, "ETag"));
+              assertThat(
+                      HttpTestSupport.announcedKey(replicaA)
+                          .verifies(
+                              fromB.body(),
+                              io.holdfast.protocol.signature.SignatureHeader.parse(
+                                  header(fromB, "Holdfast-Signature"))))
+                  .isTrue();
+            });
   }
 
   @Test
@@ -185,9 +231,14 @@ class SubscriptionAdminTest {
     subscribe(replicaA, "globex-beta", "billing", 5, "2026-01-01T00:00:00Z", null);
 
     assertProblem(document(replicaA, "globex-beta", acmeToken), ProblemType.INSTANCE_NOT_FOUND);
-    assertProblem(replicaA.get("/v1/instances/globex-beta/checksums", acmeToken), ProblemType.INSTANCE_NOT_FOUND);
-    assertProblem(replicaA.get(SUBSCRIPTIONS + "?instance=globex-beta", acmeToken), ProblemType.FORBIDDEN);
-    assertProblem(replicaA.get("/v1/admin/instances/globex-beta/subscriptions/usage", acmeToken), ProblemType.FORBIDDEN);
+    assertProblem(
+        replicaA.get("/v1/instances/globex-beta/checksums", acmeToken),
+        ProblemType.INSTANCE_NOT_FOUND);
+    assertProblem(
+        replicaA.get(SUBSCRIPTIONS + "?instance=globex-beta", acmeToken), ProblemType.FORBIDDEN);
+    assertProblem(
+        replicaA.get("/v1/admin/instances/globex-beta/subscriptions/usage", acmeToken),
+        ProblemType.FORBIDDEN);
     assertThat(content(document(replicaA, "globex-beta", globexToken))).contains("billing");
   }
 
@@ -196,13 +247,26 @@ class SubscriptionAdminTest {
     application(replicaA, "watched");
     String checksums = "/v1/instances/quiet-co/checksums";
     // Start from a replica B that has caught up, so that only the change below can end the watch.
-    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() ->
-        header(replicaB.get(checksums, quietToken), "ETag").equals(header(replicaA.get(checksums, quietToken), "ETag")));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () ->
+                header(replicaB.get(checksums, quietToken), "ETag")
+                    .equals(header(replicaA.get(checksums, quietToken), "ETag")));
     String etag = header(replicaB.get(checksums, quietToken), "ETag");
-    String path = "/v1/instances/quiet-co/watch?timeout=30s&etag=" + java.net.URLEncoder.encode(etag, StandardCharsets.UTF_8);
-    CompletableFuture<HttpResponse<byte[]>> watch = CompletableFuture.supplyAsync(() -> replicaB.get(path, quietToken));
-    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() ->
-        json(replicaB.get("/health/ready", null)).path("watchers").path("waiting").asInt() == 1);
+    String path =
+        "/v1/instances/quiet-co/watch?timeout=30s&etag="
+            + java.net.URLEncoder.encode(etag, StandardCharsets.UTF_8);
+    CompletableFuture<HttpResponse<byte[]>> watch =
+        CompletableFuture.supplyAsync(() -> replicaB.get(path, quietToken));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () ->
+                json(replicaB.get("/health/ready", null)).path("watchers").path("waiting").asInt()
+                    == 1);
 
     subscribe(replicaA, "quiet-co", "watched", 3, "2026-01-01T00:00:00Z", null);
 
@@ -221,14 +285,22 @@ class SubscriptionAdminTest {
 
     JsonNode entry = json(checksums).get("namespaces").get("subscriptions");
     assertThat(entry.get("etag").asText()).isEqualTo(header(subscriptions, "ETag"));
-    assertThat(entry.get("revision").asLong()).isEqualTo(Long.parseLong(header(subscriptions, "Holdfast-Revision")));
+    assertThat(entry.get("revision").asLong())
+        .isEqualTo(Long.parseLong(header(subscriptions, "Holdfast-Revision")));
   }
 
   @Test
   void reservedNamespace_cannotBeEditedThroughTheNamespaceApi() {
-    assertProblem(replicaA.sendJson("PUT", "/v1/admin/namespaces/subscriptions/layers/default", replicaA.adminToken(),
-        "{\"applications\":{}}"), ProblemType.NAMESPACE_NOT_FOUND);
-    assertProblem(replicaA.sendJson("POST", "/v1/admin/namespaces", replicaA.adminToken(),
-        "{\"name\":\"subscriptions\"}"), ProblemType.INVALID_NAME);
+    assertProblem(
+        replicaA.sendJson(
+            "PUT",
+            "/v1/admin/namespaces/subscriptions/layers/default",
+            replicaA.adminToken(),
+            "{\"applications\":{}}"),
+        ProblemType.NAMESPACE_NOT_FOUND);
+    assertProblem(
+        replicaA.sendJson(
+            "POST", "/v1/admin/namespaces", replicaA.adminToken(), "{\"name\":\"subscriptions\"}"),
+        ProblemType.INVALID_NAME);
   }
 }

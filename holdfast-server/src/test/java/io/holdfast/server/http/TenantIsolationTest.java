@@ -33,8 +33,7 @@ class TenantIsolationTest {
   /** Only tenant B's document holds this; it must never reach tenant A. */
   private static final String B_SECRET = "b-only-secret-7f3a";
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
 
   private static ServerFixture server;
   private static String tokenA;
@@ -78,7 +77,8 @@ class TenantIsolationTest {
   @Test
   void D1_tokenOfA_withBsEtag_getsA404_notA304Oracle() {
     String etagOfB = header(server.get("/v1/instances/tenant-b/config/core", tokenB), "ETag");
-    HttpResponse<byte[]> guess = server.get("/v1/instances/tenant-b/config/core", tokenA, "If-None-Match", etagOfB);
+    HttpResponse<byte[]> guess =
+        server.get("/v1/instances/tenant-b/config/core", tokenA, "If-None-Match", etagOfB);
     assertProblem(guess, ProblemType.INSTANCE_NOT_FOUND);
     assertThat(guess.headers().firstValue("ETag")).isEmpty();
     assertThat(guess.headers().firstValue("Holdfast-Revision")).isEmpty();
@@ -86,8 +86,16 @@ class TenantIsolationTest {
 
   @Test
   void D1_tenantHintsInHeadersOrQuery_areIgnored() {
-    HttpResponse<byte[]> response = server.get("/v1/instances/tenant-a/config/core?instance=tenant-b&tenant=tenant-b",
-        tokenA, "X-Tenant", "tenant-b", "X-Project-Id", "tenant-b", "X-Instance", "tenant-b");
+    HttpResponse<byte[]> response =
+        server.get(
+            "/v1/instances/tenant-a/config/core?instance=tenant-b&tenant=tenant-b",
+            tokenA,
+            "X-Tenant",
+            "tenant-b",
+            "X-Project-Id",
+            "tenant-b",
+            "X-Instance",
+            "tenant-b");
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(envelope(response.body()).instance()).isEqualTo("tenant-a");
     assertThat(text(response)).doesNotContain(B_SECRET);
@@ -98,24 +106,34 @@ class TenantIsolationTest {
     HttpResponse<byte[]> a = server.get("/v1/instances/tenant-a/config/core", tokenA);
     HttpResponse<byte[]> b = server.get("/v1/instances/tenant-b/config/core", tokenB);
     assertThat(envelope(a.body()).content()).isEqualTo(json("{\"plan\":\"standard\"}"));
-    assertThat(envelope(b.body()).content()).isEqualTo(json("{\"apiKey\":\"" + B_SECRET + "\",\"plan\":\"standard\"}"));
-    assertThat(text(server.get("/v1/instances/tenant-a/checksums", tokenA))).doesNotContain("tenant-b");
+    assertThat(envelope(b.body()).content())
+        .isEqualTo(json("{\"apiKey\":\"" + B_SECRET + "\",\"plan\":\"standard\"}"));
+    assertThat(text(server.get("/v1/instances/tenant-a/checksums", tokenA)))
+        .doesNotContain("tenant-b");
   }
 
   @Test
   void adminToken_readsAnyInstancesConfigAndChecksums() {
-    HttpResponse<byte[]> config = server.get("/v1/instances/tenant-b/config/core", server.adminToken());
+    HttpResponse<byte[]> config =
+        server.get("/v1/instances/tenant-b/config/core", server.adminToken());
     assertThat(config.statusCode()).isEqualTo(200);
     assertThat(envelope(config.body()).instance()).isEqualTo("tenant-b");
     assertThat(text(config)).contains(B_SECRET);
-    assertThat(server.get("/v1/instances/tenant-a/checksums", server.adminToken()).statusCode()).isEqualTo(200);
+    assertThat(server.get("/v1/instances/tenant-a/checksums", server.adminToken()).statusCode())
+        .isEqualTo(200);
   }
 
   // ------------------------------------------------------------------ authentication
 
   @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {"/v1/instances/tenant-a/config/core", "/v1/instances/tenant-a/checksums",
-      "/v1/instances/no-such-one/config/core", "/v1/admin/instances", "/v1/admin/namespaces/core/layers"})
+  @ValueSource(
+      strings = {
+        "/v1/instances/tenant-a/config/core",
+        "/v1/instances/tenant-a/checksums",
+        "/v1/instances/no-such-one/config/core",
+        "/v1/admin/instances",
+        "/v1/admin/namespaces/core/layers"
+      })
   void missingAuthorization_is401WithBearerChallenge(String path) {
     HttpResponse<byte[]> response = server.get(path, null);
     assertProblem(response, ProblemType.UNAUTHENTICATED);
@@ -124,81 +142,109 @@ class TenantIsolationTest {
   }
 
   @ParameterizedTest(name = "[{index}] Authorization: {0}")
-  @ValueSource(strings = {
-      "Basic dGVuYW50LWE6c2VjcmV0",
-      "Token hfi_abcdef",
-      "Bearer",
-      "Bearer ",
-      "Bearer not-a-token",
-      "Bearer hfi_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-      "hfi_without_scheme",
-  })
+  @ValueSource(
+      strings = {
+        "Basic dGVuYW50LWE6c2VjcmV0",
+        "Token hfi_abcdef",
+        "Bearer",
+        "Bearer ",
+        "Bearer not-a-token",
+        "Bearer hfi_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "hfi_without_scheme",
+      })
   void wrongSchemeOrUnknownToken_is401(String authorization) {
-    RawHttp.Response response = RawHttp.request(server.server().port(), "GET", "/v1/instances/tenant-a/config/core",
-        "Authorization: " + authorization);
+    RawHttp.Response response =
+        RawHttp.request(
+            server.server().port(),
+            "GET",
+            "/v1/instances/tenant-a/config/core",
+            "Authorization: " + authorization);
     assertProblem(response, ProblemType.UNAUTHENTICATED);
-    assertThat(response.first("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+    assertThat(response.first("WWW-Authenticate"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
   }
 
   @Test
   void tokenWithOtherCaseOrPadding_isNotAccepted() {
-    assertThat(server.get("/v1/instances/tenant-a/config/core", tokenA.toUpperCase(Locale.ROOT)).statusCode())
+    assertThat(
+            server
+                .get("/v1/instances/tenant-a/config/core", tokenA.toUpperCase(Locale.ROOT))
+                .statusCode())
         .isEqualTo(401);
-    assertThat(server.get("/v1/instances/tenant-a/config/core", tokenA + "x").statusCode()).isEqualTo(401);
-    assertThat(server.get("/v1/instances/tenant-a/config/core", tokenA.substring(0, tokenA.length() - 1)).statusCode())
+    assertThat(server.get("/v1/instances/tenant-a/config/core", tokenA + "x").statusCode())
+        .isEqualTo(401);
+    assertThat(
+            server
+                .get("/v1/instances/tenant-a/config/core", tokenA.substring(0, tokenA.length() - 1))
+                .statusCode())
         .isEqualTo(401);
   }
 
   @Test
   void twoAuthorizationHeaders_are401EvenIfOneIsValid() {
-    RawHttp.Response response = RawHttp.request(server.server().port(), "GET", "/v1/instances/tenant-a/config/core",
-        "Authorization: Bearer " + tokenA, "Authorization: Bearer " + tokenB);
+    RawHttp.Response response =
+        RawHttp.request(
+            server.server().port(),
+            "GET",
+            "/v1/instances/tenant-a/config/core",
+            "Authorization: Bearer " + tokenA,
+            "Authorization: Bearer " + tokenB);
     assertProblem(response, ProblemType.UNAUTHENTICATED);
   }
 
   @Test
   void oversizedAuthorization_is401Not5xx() {
-    RawHttp.Response response = RawHttp.request(server.server().port(), "GET", "/v1/instances/tenant-a/config/core",
-        "Authorization: Bearer " + "a".repeat(8000));
+    RawHttp.Response response =
+        RawHttp.request(
+            server.server().port(),
+            "GET",
+            "/v1/instances/tenant-a/config/core",
+            "Authorization: Bearer " + "a".repeat(8000));
     assertProblem(response, ProblemType.UNAUTHENTICATED);
   }
 
-  // ------------------------------------------------------------------ D6: instance credential on admin routes
+  // ------------------------------------------------------------------ D6: instance credential on
+  // admin routes
 
   @ParameterizedTest(name = "[{index}] {0} {1}")
-  @CsvSource(delimiter = '|', value = {
-      "GET    | /v1/admin/rings                                |",
-      "POST   | /v1/admin/rings                                | {\"name\":\"evil\",\"position\":9}",
-      "GET    | /v1/admin/instances                            |",
-      "GET    | /v1/admin/instances/tenant-a                   |",
-      "POST   | /v1/admin/instances                            | {\"id\":\"evil\",\"ring\":\"live\"}",
-      "PATCH  | /v1/admin/instances/tenant-a                   | {\"ring\":\"test\"}",
-      "POST   | /v1/admin/instances/tenant-a/credential        |",
-      "POST   | /v1/admin/instances/tenant-b/credential        |",
-      "GET    | /v1/admin/namespaces                           |",
-      "POST   | /v1/admin/namespaces                           | {\"name\":\"evil\"}",
-      "GET    | /v1/admin/namespaces/core                      |",
-      "GET    | /v1/admin/namespaces/core/layers               |",
-      "GET    | /v1/admin/namespaces/core/layers/default       |",
-      "PUT    | /v1/admin/namespaces/core/layers/default       | {\"plan\":\"free\"}",
-      "DELETE | /v1/admin/namespaces/core/layers/default       |",
-      "POST   | /v1/admin/namespaces/core/publish              | {\"message\":\"evil\"}",
-      "GET    | /v1/admin/namespaces/core/history              |",
-      "GET    | /v1/admin/namespaces/core/diff?from=1          |",
-      "GET    | /v1/admin/namespaces/core/effective/tenant-b   |",
-      "GET    | /v1/admin/credentials                          |",
-      "POST   | /v1/admin/credentials                          | {\"name\":\"evil\",\"role\":\"admin\"}",
-  })
-  void D6_instanceCredentialOnAnyAdminRoute_is403AndChangesNothing(String method, String path, String body) {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "GET    | /v1/admin/rings                                |",
+        "POST   | /v1/admin/rings                                | {\"name\":\"evil\",\"position\":9}",
+        "GET    | /v1/admin/instances                            |",
+        "GET    | /v1/admin/instances/tenant-a                   |",
+        "POST   | /v1/admin/instances                            | {\"id\":\"evil\",\"ring\":\"live\"}",
+        "PATCH  | /v1/admin/instances/tenant-a                   | {\"ring\":\"test\"}",
+        "POST   | /v1/admin/instances/tenant-a/credential        |",
+        "POST   | /v1/admin/instances/tenant-b/credential        |",
+        "GET    | /v1/admin/namespaces                           |",
+        "POST   | /v1/admin/namespaces                           | {\"name\":\"evil\"}",
+        "GET    | /v1/admin/namespaces/core                      |",
+        "GET    | /v1/admin/namespaces/core/layers               |",
+        "GET    | /v1/admin/namespaces/core/layers/default       |",
+        "PUT    | /v1/admin/namespaces/core/layers/default       | {\"plan\":\"free\"}",
+        "DELETE | /v1/admin/namespaces/core/layers/default       |",
+        "POST   | /v1/admin/namespaces/core/publish              | {\"message\":\"evil\"}",
+        "GET    | /v1/admin/namespaces/core/history              |",
+        "GET    | /v1/admin/namespaces/core/diff?from=1          |",
+        "GET    | /v1/admin/namespaces/core/effective/tenant-b   |",
+        "GET    | /v1/admin/credentials                          |",
+        "POST   | /v1/admin/credentials                          | {\"name\":\"evil\",\"role\":\"admin\"}",
+      })
+  void D6_instanceCredentialOnAnyAdminRoute_is403AndChangesNothing(
+      String method, String path, String body) {
     String before = HttpTestSupport.fingerprint(server, "core");
-    HttpResponse<byte[]> response = body == null
-        ? server.send(method, path, tokenA, null)
-        : server.sendJson(method, path, tokenA, body);
+    HttpResponse<byte[]> response =
+        body == null
+            ? server.send(method, path, tokenA, null)
+            : server.sendJson(method, path, tokenA, body);
     JsonNode problem = assertProblem(response, ProblemType.FORBIDDEN);
     assertThat(problem.get("detail").asText()).doesNotContain(B_SECRET);
     assertThat(HttpTestSupport.fingerprint(server, "core")).isEqualTo(before);
     assertThat(server.get("/v1/instances/tenant-a/config/core", tokenA).statusCode())
-        .as("the instance credential still works for reads").isEqualTo(200);
+        .as("the instance credential still works for reads")
+        .isEqualTo(200);
   }
 
   // ------------------------------------------------------------------ D5: credential rotation
@@ -216,20 +262,26 @@ class TenantIsolationTest {
     assertThat(rotated.get("instance").asText()).isEqualTo("tenant-rot");
     assertThat(newToken).startsWith("hfi_").isNotEqualTo(oldToken);
     assertProblem(server.get(path, oldToken), ProblemType.UNAUTHENTICATED);
-    assertProblem(server.get("/v1/instances/tenant-rot/checksums", oldToken), ProblemType.UNAUTHENTICATED);
+    assertProblem(
+        server.get("/v1/instances/tenant-rot/checksums", oldToken), ProblemType.UNAUTHENTICATED);
     HttpResponse<byte[]> after = server.get(path, newToken);
     assertThat(after.statusCode()).isEqualTo(200);
-    assertThat(after.body()).as("rotation changes who may read, not what is served").isEqualTo(before.body());
+    assertThat(after.body())
+        .as("rotation changes who may read, not what is served")
+        .isEqualTo(before.body());
     assertThat(header(after, "ETag")).isEqualTo(header(before, "ETag"));
     assertThat(server.get("/v1/instances/tenant-a/config/core", tokenA).statusCode())
-        .as("other tenants' credentials are untouched").isEqualTo(200);
+        .as("other tenants' credentials are untouched")
+        .isEqualTo(200);
   }
 
   @Test
   void D5_newTokenOfOneTenant_doesNotOpenAnotherTenant() {
     String token = server.createInstance("tenant-new", "live");
-    assertProblem(server.get("/v1/instances/tenant-b/config/core", token), ProblemType.INSTANCE_NOT_FOUND);
-    assertThat(server.get("/v1/instances/tenant-new/config/core", token).statusCode()).isEqualTo(200);
+    assertProblem(
+        server.get("/v1/instances/tenant-b/config/core", token), ProblemType.INSTANCE_NOT_FOUND);
+    assertThat(server.get("/v1/instances/tenant-new/config/core", token).statusCode())
+        .isEqualTo(200);
   }
 
   private static Map<String, List<String>> headersWithoutDate(HttpResponse<byte[]> response) {

@@ -31,8 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The long-polling watch on an instance's checksums: it answers at once when the client's tag is
  * out of date, waits (without polling) for a publish that changes this instance's checksums, and
- * answers 304 at its timeout; behind the same tenant wall as the reads, bounded by
- * {@code max-watchers}, and released when the replica stops (FAULTS A5, A10, B11, B16).
+ * answers 304 at its timeout; behind the same tenant wall as the reads, bounded by {@code
+ * max-watchers}, and released when the replica stops (FAULTS A5, A10, B11, B16).
  *
  * <p>Two replicas share one data directory; a watch is known to be waiting once the replica's
  * readiness counts it, so no test sleeps.
@@ -43,8 +43,7 @@ class WatchTest {
   private static final Duration AT_ONCE = Duration.ofSeconds(5);
   private static final Duration POLL = Duration.ofMillis(10);
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
 
   private static ServerFixture replicaA;
   private static ServerFixture replicaB;
@@ -85,11 +84,15 @@ class WatchTest {
     StringBuilder path = new StringBuilder("/v1/instances/").append(instance).append("/watch");
     String separator = "?";
     if (etag != null) {
-      path.append(separator).append("etag=").append(URLEncoder.encode(etag, StandardCharsets.UTF_8));
+      path.append(separator)
+          .append("etag=")
+          .append(URLEncoder.encode(etag, StandardCharsets.UTF_8));
       separator = "&";
     }
     if (timeout != null) {
-      path.append(separator).append("timeout=").append(URLEncoder.encode(timeout, StandardCharsets.UTF_8));
+      path.append(separator)
+          .append("timeout=")
+          .append(URLEncoder.encode(timeout, StandardCharsets.UTF_8));
     }
     return path.toString();
   }
@@ -99,7 +102,8 @@ class WatchTest {
   }
 
   /** Sends the watch on a virtual thread of its own. */
-  private static CompletableFuture<HttpResponse<byte[]>> watchAsync(ServerFixture replica, String path) {
+  private static CompletableFuture<HttpResponse<byte[]>> watchAsync(
+      ServerFixture replica, String path) {
     return CompletableFuture.supplyAsync(() -> replica.get(path, token), clients);
   }
 
@@ -109,22 +113,36 @@ class WatchTest {
   }
 
   private static void awaitWaiting(ServerFixture replica, int count) {
-    await().atMost(AT_ONCE).pollDelay(Duration.ZERO).pollInterval(POLL)
+    await()
+        .atMost(AT_ONCE)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(POLL)
         .untilAsserted(() -> assertThat(waiting(replica)).isEqualTo(count));
   }
 
   /** Publishes new content to the default layer, which every instance's documents include. */
   private static long publishForEveryone() {
-    HttpTestSupport.stage(replicaA, "core", "default", "{\"seats\":{\"crm\":" + (100 + SEQUENCE.incrementAndGet()) + "}}");
+    HttpTestSupport.stage(
+        replicaA,
+        "core",
+        "default",
+        "{\"seats\":{\"crm\":" + (100 + SEQUENCE.incrementAndGet()) + "}}");
     return HttpTestSupport.publish(replicaA, "core");
   }
 
-  private static void assertSameAsChecksums(HttpResponse<byte[]> watched, HttpResponse<byte[]> checksums) {
+  private static void assertSameAsChecksums(
+      HttpResponse<byte[]> watched, HttpResponse<byte[]> checksums) {
     assertThat(watched.statusCode()).isEqualTo(200);
     assertThat(checksums.statusCode()).isEqualTo(200);
     assertThat(watched.body()).isEqualTo(checksums.body());
-    for (String name : List.of("ETag", "Repr-Digest", "Holdfast-Signature", "Holdfast-Revision", "Cache-Control",
-        "Content-Type")) {
+    for (String name :
+        List.of(
+            "ETag",
+            "Repr-Digest",
+            "Holdfast-Signature",
+            "Holdfast-Revision",
+            "Cache-Control",
+            "Content-Type")) {
       assertThat(header(watched, name)).as(name).isEqualTo(header(checksums, name));
     }
   }
@@ -133,8 +151,9 @@ class WatchTest {
 
   @Test
   void watch_withoutEtag_answersAtOnceWithTheChecksumsDocumentAndItsHeaders() {
-    HttpResponse<byte[]> watched = assertTimeoutPreemptively(AT_ONCE,
-        () -> replicaA.get(watchPath("acme-prod", null, "60s"), token));
+    HttpResponse<byte[]> watched =
+        assertTimeoutPreemptively(
+            AT_ONCE, () -> replicaA.get(watchPath("acme-prod", null, "60s"), token));
 
     assertSameAsChecksums(watched, replicaA.get(CHECKSUMS, token));
     assertThat(header(watched, "Cache-Control")).isEqualTo("private, no-cache");
@@ -144,15 +163,17 @@ class WatchTest {
   @ParameterizedTest(name = "[{index}] etag={0}")
   @ValueSource(strings = {"\"out-of-date\"", "out-of-date", "W/\"out-of-date\""})
   void watch_withAnOutOfDateEtag_quotedOrNot_answersAtOnceWithTheChecksums(String etag) {
-    HttpResponse<byte[]> watched = assertTimeoutPreemptively(AT_ONCE,
-        () -> replicaA.get(watchPath("acme-prod", etag, "60s"), token));
+    HttpResponse<byte[]> watched =
+        assertTimeoutPreemptively(
+            AT_ONCE, () -> replicaA.get(watchPath("acme-prod", etag, "60s"), token));
 
     assertSameAsChecksums(watched, replicaA.get(CHECKSUMS, token));
   }
 
   @Test
   void watch_withoutTimeout_isAccepted_andDefaultsToThirtySeconds() {
-    HttpResponse<byte[]> watched = replicaA.get(watchPath("acme-prod", "\"out-of-date\"", null), token);
+    HttpResponse<byte[]> watched =
+        replicaA.get(watchPath("acme-prod", "\"out-of-date\"", null), token);
 
     assertThat(watched.statusCode()).isEqualTo(200);
   }
@@ -160,7 +181,8 @@ class WatchTest {
   @ParameterizedTest(name = "[{index}] timeout={0}")
   @ValueSource(strings = {"1s", "1000ms", "1m", "60s", "PT5S", "pt1m", "61s", "2m", "1h"})
   void watch_acceptsTimeoutsFromOneSecondUp_inShortOrIsoForm(String timeout) {
-    HttpResponse<byte[]> watched = replicaA.get(watchPath("acme-prod", "\"out-of-date\"", timeout), token);
+    HttpResponse<byte[]> watched =
+        replicaA.get(watchPath("acme-prod", "\"out-of-date\"", timeout), token);
 
     assertThat(watched.statusCode()).as(HttpTestSupport.text(watched)).isEqualTo(200);
   }
@@ -170,7 +192,8 @@ class WatchTest {
   @Test
   void watch_withTheCurrentEtag_waitsForAPublishForThisInstance_thenAnswersWithTheNewChecksums() {
     String etag = checksumsEtag(replicaA);
-    CompletableFuture<HttpResponse<byte[]>> watch = watchAsync(replicaA, watchPath("acme-prod", etag, "30s"));
+    CompletableFuture<HttpResponse<byte[]>> watch =
+        watchAsync(replicaA, watchPath("acme-prod", etag, "30s"));
     awaitWaiting(replicaA, 1);
     assertThat(watch).as("the watch waits while nothing changed").isNotDone();
 
@@ -202,10 +225,12 @@ class WatchTest {
   void watch_isNotWokenByAPublishForAnotherRing_andTimesOutWith304() {
     String etag = checksumsEtag(replicaA);
     String betaEtag = header(replicaA.get("/v1/instances/beta-co/checksums", betaToken), "ETag");
-    CompletableFuture<HttpResponse<byte[]>> watch = watchAsync(replicaA, watchPath("acme-prod", etag, "1s"));
+    CompletableFuture<HttpResponse<byte[]>> watch =
+        watchAsync(replicaA, watchPath("acme-prod", etag, "1s"));
     awaitWaiting(replicaA, 1);
 
-    HttpTestSupport.stage(replicaA, "core", "ring:beta", "{\"beta\":" + SEQUENCE.incrementAndGet() + "}");
+    HttpTestSupport.stage(
+        replicaA, "core", "ring:beta", "{\"beta\":" + SEQUENCE.incrementAndGet() + "}");
     HttpTestSupport.publish(replicaA, "core");
 
     HttpResponse<byte[]> watched = watch.orTimeout(AT_ONCE.toSeconds(), TimeUnit.SECONDS).join();
@@ -213,24 +238,30 @@ class WatchTest {
     assertThat(header(watched, "ETag")).isEqualTo(etag).isEqualTo(checksumsEtag(replicaA));
     assertThat(watched.body()).isEmpty();
     assertThat(header(replicaA.get("/v1/instances/beta-co/checksums", betaToken), "ETag"))
-        .as("the publish did change the other ring's checksums").isNotEqualTo(betaEtag);
+        .as("the publish did change the other ring's checksums")
+        .isNotEqualTo(betaEtag);
   }
 
   @Test
-  void watch_isNotAnsweredByAPublishToAnotherInstancesLayer_whileThatInstancesWatcherIsAnsweredAtOnce() {
+  void
+      watch_isNotAnsweredByAPublishToAnotherInstancesLayer_whileThatInstancesWatcherIsAnsweredAtOnce() {
     String etag = checksumsEtag(replicaA);
     String betaEtag = header(replicaA.get("/v1/instances/beta-co/checksums", betaToken), "ETag");
-    CompletableFuture<HttpResponse<byte[]>> acme = watchAsync(replicaA, watchPath("acme-prod", etag, "1s"));
-    CompletableFuture<HttpResponse<byte[]>> beta = CompletableFuture.supplyAsync(
-        () -> replicaA.get(watchPath("beta-co", betaEtag, "60s"), betaToken), clients);
+    CompletableFuture<HttpResponse<byte[]>> acme =
+        watchAsync(replicaA, watchPath("acme-prod", etag, "1s"));
+    CompletableFuture<HttpResponse<byte[]>> beta =
+        CompletableFuture.supplyAsync(
+            () -> replicaA.get(watchPath("beta-co", betaEtag, "60s"), betaToken), clients);
     awaitWaiting(replicaA, 2);
 
-    HttpTestSupport.stage(replicaA, "core", "instance:beta-co", "{\"own\":" + SEQUENCE.incrementAndGet() + "}");
+    HttpTestSupport.stage(
+        replicaA, "core", "instance:beta-co", "{\"own\":" + SEQUENCE.incrementAndGet() + "}");
     long revision = HttpTestSupport.publish(replicaA, "core");
 
     HttpResponse<byte[]> betaWatched = beta.orTimeout(AT_ONCE.toSeconds(), TimeUnit.SECONDS).join();
     assertThat(betaWatched.statusCode()).isEqualTo(200);
-    assertThat(header(betaWatched, "ETag")).isNotEqualTo(betaEtag)
+    assertThat(header(betaWatched, "ETag"))
+        .isNotEqualTo(betaEtag)
         .isEqualTo(header(replicaA.get("/v1/instances/beta-co/checksums", betaToken), "ETag"));
     assertThat(Long.parseLong(header(betaWatched, "Holdfast-Revision"))).isEqualTo(revision);
     HttpResponse<byte[]> acmeWatched = acme.orTimeout(AT_ONCE.toSeconds(), TimeUnit.SECONDS).join();
@@ -240,7 +271,8 @@ class WatchTest {
   }
 
   @Test
-  void watch_whoseCredentialIsRotatedWhileItWaits_endsPromptlyWith401_notAtItsTimeout(@TempDir Path dir) {
+  void watch_whoseCredentialIsRotatedWhileItWaits_endsPromptlyWith401_notAtItsTimeout(
+      @TempDir Path dir) {
     // A replica of its own: the rotation must not touch the shared instances, and closing it
     // releases the watch even if the rotation did not.
     try (ServerFixture server = ServerFixture.start(dir)) {
@@ -248,27 +280,40 @@ class WatchTest {
       String own = server.createInstance("acme-prod", "live");
       String etag = header(server.get(CHECKSUMS, own), "ETag");
       CompletableFuture<HttpResponse<byte[]>> watch =
-          CompletableFuture.supplyAsync(() -> server.get(watchPath("acme-prod", etag, "60s"), own), clients);
+          CompletableFuture.supplyAsync(
+              () -> server.get(watchPath("acme-prod", etag, "60s"), own), clients);
       awaitWaiting(server, 1);
 
-      String rotated = server.admin("POST", "/v1/admin/instances/acme-prod/credential", null).get("credential").asText();
+      String rotated =
+          server
+              .admin("POST", "/v1/admin/instances/acme-prod/credential", null)
+              .get("credential")
+              .asText();
 
       HttpResponse<byte[]> ended = watch.orTimeout(AT_ONCE.toSeconds(), TimeUnit.SECONDS).join();
       assertProblem(ended, ProblemType.UNAUTHENTICATED);
       awaitWaiting(server, 0);
       HttpResponse<byte[]> withNewCredential = server.get(CHECKSUMS, rotated);
       assertThat(withNewCredential.statusCode()).isEqualTo(200);
-      assertThat(header(withNewCredential, "ETag")).as("the rotation changed nothing the instance reads").isEqualTo(etag);
+      assertThat(header(withNewCredential, "ETag"))
+          .as("the rotation changed nothing the instance reads")
+          .isEqualTo(etag);
     }
   }
 
   @Test
   void watch_timeout_answers304WithTheSameValidatorsAsThe200_andNoContentLength() {
-    RawHttp.Response ok = RawHttp.request(replicaA.server().port(), "GET", CHECKSUMS, "Authorization: Bearer " + token);
+    RawHttp.Response ok =
+        RawHttp.request(
+            replicaA.server().port(), "GET", CHECKSUMS, "Authorization: Bearer " + token);
     String etag = ok.first("ETag").orElseThrow();
 
-    RawHttp.Response timedOut = RawHttp.request(replicaA.server().port(), "GET", watchPath("acme-prod", etag, "1s"),
-        "Authorization: Bearer " + token);
+    RawHttp.Response timedOut =
+        RawHttp.request(
+            replicaA.server().port(),
+            "GET",
+            watchPath("acme-prod", etag, "1s"),
+            "Authorization: Bearer " + token);
 
     assertThat(timedOut.status()).isEqualTo(304);
     assertThat(timedOut.all("ETag")).containsExactly(etag);
@@ -281,15 +326,24 @@ class WatchTest {
 
   @Test
   void watchOnReplicaB_wakesWithinOneSecondOfAPublishThroughReplicaA() {
-    await().atMost(AT_ONCE).pollDelay(Duration.ZERO).pollInterval(POLL)
-        .untilAsserted(() -> assertThat(checksumsEtag(replicaB)).isEqualTo(checksumsEtag(replicaA)));
+    await()
+        .atMost(AT_ONCE)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(POLL)
+        .untilAsserted(
+            () -> assertThat(checksumsEtag(replicaB)).isEqualTo(checksumsEtag(replicaA)));
     String etag = checksumsEtag(replicaB);
-    CompletableFuture<HttpResponse<byte[]>> watch = watchAsync(replicaB, watchPath("acme-prod", etag, "30s"));
+    CompletableFuture<HttpResponse<byte[]>> watch =
+        watchAsync(replicaB, watchPath("acme-prod", etag, "30s"));
     awaitWaiting(replicaB, 1);
 
     publishForEveryone();
 
-    await().atMost(Duration.ofSeconds(1)).pollDelay(Duration.ZERO).pollInterval(POLL).until(watch::isDone);
+    await()
+        .atMost(Duration.ofSeconds(1))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(POLL)
+        .until(watch::isDone);
     HttpResponse<byte[]> watched = watch.join();
     assertThat(watched.statusCode()).isEqualTo(200);
     assertThat(header(watched, "ETag")).isNotEqualTo(etag);
@@ -305,35 +359,41 @@ class WatchTest {
 
     assertProblem(crossTenant, ProblemType.INSTANCE_NOT_FOUND);
     assertProblem(unknown, ProblemType.INSTANCE_NOT_FOUND);
-    assertThat(HttpTestSupport.text(crossTenant).replace("acme-prod", "acme-zzzz")).isEqualTo(HttpTestSupport.text(unknown));
+    assertThat(HttpTestSupport.text(crossTenant).replace("acme-prod", "acme-zzzz"))
+        .isEqualTo(HttpTestSupport.text(unknown));
   }
 
   @Test
   void watch_withAnotherInstancesToken_andItsCurrentEtag_is404_notAWaitOr304() {
     String etag = checksumsEtag(replicaA);
 
-    HttpResponse<byte[]> crossTenant = assertTimeoutPreemptively(AT_ONCE,
-        () -> replicaA.get(watchPath("acme-prod", etag, "60s"), betaToken));
+    HttpResponse<byte[]> crossTenant =
+        assertTimeoutPreemptively(
+            AT_ONCE, () -> replicaA.get(watchPath("acme-prod", etag, "60s"), betaToken));
 
     assertProblem(crossTenant, ProblemType.INSTANCE_NOT_FOUND);
   }
 
   @Test
   void watch_withAnAdminToken_readsAnyInstance() {
-    HttpResponse<byte[]> watched = replicaA.get(watchPath("acme-prod", null, "1s"), replicaA.adminToken());
+    HttpResponse<byte[]> watched =
+        replicaA.get(watchPath("acme-prod", null, "1s"), replicaA.adminToken());
 
     assertSameAsChecksums(watched, replicaA.get(CHECKSUMS, token));
   }
 
   @Test
   void watch_withoutOrWithABadToken_is401() {
-    assertProblem(replicaA.get(watchPath("acme-prod", null, "1s"), null), ProblemType.UNAUTHENTICATED);
-    assertProblem(replicaA.get(watchPath("acme-prod", null, "1s"), "hfi_wrong"), ProblemType.UNAUTHENTICATED);
+    assertProblem(
+        replicaA.get(watchPath("acme-prod", null, "1s"), null), ProblemType.UNAUTHENTICATED);
+    assertProblem(
+        replicaA.get(watchPath("acme-prod", null, "1s"), "hfi_wrong"), ProblemType.UNAUTHENTICATED);
   }
 
   @Test
   void watch_withAnotherMethod_is405NamingGet() {
-    HttpResponse<byte[]> response = replicaA.send("POST", watchPath("acme-prod", null, "1s"), token, null);
+    HttpResponse<byte[]> response =
+        replicaA.send("POST", watchPath("acme-prod", null, "1s"), token, null);
 
     assertProblem(response, ProblemType.METHOD_NOT_ALLOWED);
     assertThat(header(response, "Allow")).isEqualTo("GET");
@@ -344,23 +404,30 @@ class WatchTest {
   @ParameterizedTest(name = "[{index}] etag={0}")
   @ValueSource(strings = {"", "abc\"", "\"abc", "W/abc", "a b", "\"a\", \"b\"", "w/\"abc\""})
   void watch_withAMalformedEtag_is400InvalidPrecondition(String etag) {
-    assertProblem(replicaA.get(watchPath("acme-prod", etag, "1s"), token), ProblemType.INVALID_PRECONDITION);
+    assertProblem(
+        replicaA.get(watchPath("acme-prod", etag, "1s"), token), ProblemType.INVALID_PRECONDITION);
   }
 
   @Test
   void watch_withTwoEtags_is400InvalidPrecondition() {
-    assertProblem(replicaA.get(watchPath("acme-prod", "a", "1s") + "&etag=b", token), ProblemType.INVALID_PRECONDITION);
+    assertProblem(
+        replicaA.get(watchPath("acme-prod", "a", "1s") + "&etag=b", token),
+        ProblemType.INVALID_PRECONDITION);
   }
 
   @ParameterizedTest(name = "[{index}] timeout={0}")
-  @ValueSource(strings = {"", "0s", "999ms", "250ms", "-5s", "PT0S", "soon", "5", "9999999999999999999s"})
+  @ValueSource(
+      strings = {"", "0s", "999ms", "250ms", "-5s", "PT0S", "soon", "5", "9999999999999999999s"})
   void watch_withATimeoutThatIsMalformedOrUnderOneSecond_is400InvalidRequest(String timeout) {
-    assertProblem(replicaA.get(watchPath("acme-prod", "\"out-of-date\"", timeout), token), ProblemType.INVALID_REQUEST);
+    assertProblem(
+        replicaA.get(watchPath("acme-prod", "\"out-of-date\"", timeout), token),
+        ProblemType.INVALID_REQUEST);
   }
 
   @ParameterizedTest(name = "[{index}] timeout={0}")
   @ValueSource(strings = {"51s", "60s", "1m", "PT60S", "2m", "1h", "365d"})
-  void F7_watchTimeoutsAboveFiftySeconds_areClampedToFifty_beforeCommonProxyTimeoutsOfSixty(String timeout) {
+  void F7_watchTimeoutsAboveFiftySeconds_areClampedToFifty_beforeCommonProxyTimeoutsOfSixty(
+      String timeout) {
     assertThat(InstanceApi.watchTimeout(timeout)).isEqualTo(Duration.ofSeconds(50));
     assertThat(InstanceApi.MAX_WATCH_TIMEOUT).isLessThan(Duration.ofSeconds(60));
   }
@@ -374,7 +441,9 @@ class WatchTest {
 
   @Test
   void watch_withTwoTimeouts_is400InvalidRequest() {
-    assertProblem(replicaA.get(watchPath("acme-prod", null, "1s") + "&timeout=2s", token), ProblemType.INVALID_REQUEST);
+    assertProblem(
+        replicaA.get(watchPath("acme-prod", null, "1s") + "&timeout=2s", token),
+        ProblemType.INVALID_REQUEST);
   }
 
   // ------------------------------------------------------------------ lifecycle and limits
@@ -388,7 +457,9 @@ class WatchTest {
       server.createNamespace("core");
       String own = server.createInstance("acme-prod", "live");
       etag = header(server.get(CHECKSUMS, own), "ETag");
-      watch = CompletableFuture.supplyAsync(() -> server.get(watchPath("acme-prod", etag, "60s"), own), clients);
+      watch =
+          CompletableFuture.supplyAsync(
+              () -> server.get(watchPath("acme-prod", etag, "60s"), own), clients);
       awaitWaiting(server, 1);
     } catch (RuntimeException | Error e) {
       server.close();
@@ -404,26 +475,33 @@ class WatchTest {
   }
 
   @Test
-  void watchBeyondMaxWatchers_is503TooManyWatchersWithRetryAfter_andTheLimitFreesUpAgain(@TempDir Path dir) {
-    try (ServerFixture server = ServerFixture.startConfigured(dir, config -> config.maxWatchers(1))) {
+  void watchBeyondMaxWatchers_is503TooManyWatchersWithRetryAfter_andTheLimitFreesUpAgain(
+      @TempDir Path dir) {
+    try (ServerFixture server =
+        ServerFixture.startConfigured(dir, config -> config.maxWatchers(1))) {
       server.createNamespace("core");
       String own = server.createInstance("acme-prod", "live");
       String etag = header(server.get(CHECKSUMS, own), "ETag");
-      assertThat(json(server.get("/health/ready", null)).path("watchers").path("max").asInt()).isEqualTo(1);
+      assertThat(json(server.get("/health/ready", null)).path("watchers").path("max").asInt())
+          .isEqualTo(1);
       CompletableFuture<HttpResponse<byte[]>> first =
-          CompletableFuture.supplyAsync(() -> server.get(watchPath("acme-prod", etag, "2s"), own), clients);
+          CompletableFuture.supplyAsync(
+              () -> server.get(watchPath("acme-prod", etag, "2s"), own), clients);
       awaitWaiting(server, 1);
 
       HttpResponse<byte[]> refused = server.get(watchPath("acme-prod", etag, "2s"), own);
       assertProblem(refused, ProblemType.TOO_MANY_WATCHERS);
       assertThat(header(refused, "Retry-After")).matches("[1-9][0-9]*");
       assertThat(server.get(watchPath("acme-prod", "\"out-of-date\"", "2s"), own).statusCode())
-          .as("a watch that answers at once needs no place").isEqualTo(200);
+          .as("a watch that answers at once needs no place")
+          .isEqualTo(200);
 
-      assertThat(first.orTimeout(AT_ONCE.toSeconds(), TimeUnit.SECONDS).join().statusCode()).isEqualTo(304);
+      assertThat(first.orTimeout(AT_ONCE.toSeconds(), TimeUnit.SECONDS).join().statusCode())
+          .isEqualTo(304);
       awaitWaiting(server, 0);
       assertThat(server.get(watchPath("acme-prod", etag, "1s"), own).statusCode())
-          .as("the place is free again").isEqualTo(304);
+          .as("the place is free again")
+          .isEqualTo(304);
     }
   }
 }

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.holdfast.protocol.signature.DocumentSigner;
 import io.holdfast.server.FailingStore;
 import io.holdfast.server.fleet.Fleet;
 import io.holdfast.server.metrics.ServerMetrics;
@@ -14,7 +15,6 @@ import io.holdfast.server.snapshot.SnapshotHolder;
 import io.holdfast.server.store.Database;
 import io.holdfast.server.store.JdbcConfigStore;
 import io.holdfast.testkit.ManualTime;
-import io.holdfast.protocol.signature.DocumentSigner;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
@@ -26,13 +26,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A failure that a periodic read catches to stay alive (a gauge's fleet view, the subscription
- * figures) leaves a log line: the first of a streak with its stack trace, then at most one line
- * per interval with a count, and one line when it works again. Driven by a manual clock.
+ * figures) leaves a log line: the first of a streak with its stack trace, then at most one line per
+ * interval with a count, and one line when it works again. Driven by a manual clock.
  */
 class FailureStreakTest {
 
-  @TempDir
-  Path directory;
+  @TempDir Path directory;
 
   private final ManualTime time = new ManualTime();
   private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
@@ -42,7 +41,8 @@ class FailureStreakTest {
   private Logger capture(Class<?> type) {
     captured = (Logger) LoggerFactory.getLogger(type);
     capturedLevel = captured.getLevel();
-    captured.setLevel(Level.INFO); // the recovery line is INFO; the tests' configuration may be quieter
+    captured.setLevel(
+        Level.INFO); // the recovery line is INFO; the tests' configuration may be quieter
     lines.start();
     captured.addAppender(lines);
     return captured;
@@ -62,8 +62,12 @@ class FailureStreakTest {
 
   @Test
   void aStreak_isLoggedOnceWithItsTrace_thenOncePerInterval_andItsEndOnce() {
-    FailureStreak streak = new FailureStreak(capture(FailureStreakTest.class), "reading the thing", Duration.ofMinutes(1),
-        time.clock());
+    FailureStreak streak =
+        new FailureStreak(
+            capture(FailureStreakTest.class),
+            "reading the thing",
+            Duration.ofMinutes(1),
+            time.clock());
 
     streak.failed(new IllegalStateException("store down"));
     for (int i = 0; i < 5; i++) {
@@ -75,17 +79,19 @@ class FailureStreakTest {
     streak.succeeded();
     streak.succeeded();
 
-    assertThat(messages()).containsExactly(
-        "WARN reading the thing failed; it is retried, and repeats are logged at most every 60 s",
-        "WARN reading the thing still failing (6 more failures since the last line): still down",
-        "INFO reading the thing works again after 7 failures");
+    assertThat(messages())
+        .containsExactly(
+            "WARN reading the thing failed; it is retried, and repeats are logged at most every 60 s",
+            "WARN reading the thing still failing (6 more failures since the last line): still down",
+            "INFO reading the thing works again after 7 failures");
     assertThat(lines.list.get(0).getThrowableProxy().getMessage()).isEqualTo("store down");
   }
 
   @Test
   void aNewStreak_afterRecovery_isLoggedWithItsTraceAgain() {
-    FailureStreak streak = new FailureStreak(capture(FailureStreakTest.class), "reading", Duration.ofMinutes(1),
-        time.clock());
+    FailureStreak streak =
+        new FailureStreak(
+            capture(FailureStreakTest.class), "reading", Duration.ofMinutes(1), time.clock());
     streak.failed(new IllegalStateException("first"));
     streak.succeeded();
 
@@ -98,14 +104,22 @@ class FailureStreakTest {
 
   @Test
   void fleetGauges_aFailingStore_isLoggedOncePerStreak_notOncePerScrape() throws Exception {
-    JdbcConfigStore jdbc = new JdbcConfigStore(
-        Database.open("jdbc:sqlite:" + directory.resolve("holdfast.db"), Duration.ofSeconds(5)), time.clock());
+    JdbcConfigStore jdbc =
+        new JdbcConfigStore(
+            Database.open("jdbc:sqlite:" + directory.resolve("holdfast.db"), Duration.ofSeconds(5)),
+            time.clock());
     FailingStore store = new FailingStore(jdbc);
     try {
-      SnapshotHolder snapshots = new SnapshotHolder(store, new SnapshotBuilder(
-          new DocumentSigner(KeyPairGenerator.getInstance("Ed25519").generateKeyPair()), time.clock()), time.clock());
+      SnapshotHolder snapshots =
+          new SnapshotHolder(
+              store,
+              new SnapshotBuilder(
+                  new DocumentSigner(KeyPairGenerator.getInstance("Ed25519").generateKeyPair()),
+                  time.clock()),
+              time.clock());
       snapshots.refresh();
-      Fleet fleet = new Fleet(store, snapshots, time.clock(), Duration.ofMinutes(3), Duration.ofSeconds(1));
+      Fleet fleet =
+          new Fleet(store, snapshots, time.clock(), Duration.ofMinutes(3), Duration.ofSeconds(1));
       capture(Fleet.class);
       store.down.set(true);
 
@@ -116,11 +130,12 @@ class FailureStreakTest {
       store.down.set(false);
       assertThat(fleet.recentView()).isNotNull();
 
-      assertThat(messages()).containsExactly(
-          "WARN reading the fleet for its metrics failed; it is retried, and repeats are logged at most every 30 s",
-          "WARN reading the fleet for its metrics still failing (8 more failures since the last line): "
-              + "injected failure: store.down",
-          "INFO reading the fleet for its metrics works again after 10 failures");
+      assertThat(messages())
+          .containsExactly(
+              "WARN reading the fleet for its metrics failed; it is retried, and repeats are logged at most every 30 s",
+              "WARN reading the fleet for its metrics still failing (8 more failures since the last line): "
+                  + "injected failure: store.down",
+              "INFO reading the fleet for its metrics works again after 10 failures");
     } finally {
       jdbc.close();
     }
@@ -129,17 +144,20 @@ class FailureStreakTest {
   @Test
   void subscriptionMetrics_aFailingRecomputation_isLogged_andTheScrapeStillAnswers() {
     try (ServerMetrics metrics = new ServerMetrics(time.clock())) {
-      metrics.bindSubscriptions(() -> {
-        throw new IllegalStateException("usage report broke");
-      });
+      metrics.bindSubscriptions(
+          () -> {
+            throw new IllegalStateException("usage report broke");
+          });
       capture(ServerMetrics.class);
 
       String scraped = metrics.scrape();
 
       assertThat(scraped).contains("jvm_");
-      assertThat(messages()).containsExactly(
-          "WARN recomputing the subscription metrics failed; it is retried, and repeats are logged at most every 60 s");
-      assertThat(lines.list.get(0).getThrowableProxy().getMessage()).isEqualTo("usage report broke");
+      assertThat(messages())
+          .containsExactly(
+              "WARN recomputing the subscription metrics failed; it is retried, and repeats are logged at most every 60 s");
+      assertThat(lines.list.get(0).getThrowableProxy().getMessage())
+          .isEqualTo("usage report broke");
     }
   }
 }

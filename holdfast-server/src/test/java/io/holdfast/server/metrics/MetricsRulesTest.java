@@ -14,16 +14,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shipped monitoring: {@code deploy/prometheus/alerts.yml} is valid and passes its unit
- * tests, the example scrape configuration is valid and scrapes management ports, and every query of the Grafana dashboard parses, all checked by Prometheus's own
- * {@code promtool}.
+ * The shipped monitoring: {@code deploy/prometheus/alerts.yml} is valid and passes its unit tests,
+ * the example scrape configuration is valid and scrapes management ports, and every query of the
+ * Grafana dashboard parses, all checked by Prometheus's own {@code promtool}.
  */
 class MetricsRulesTest {
 
   private static final Path ALERTS = Promtool.ROOT.resolve("deploy/prometheus/alerts.yml");
-  private static final Path ALERT_TESTS = Promtool.ROOT.resolve("deploy/prometheus/alerts.test.yml");
-  private static final Path DASHBOARD = Promtool.ROOT.resolve("deploy/grafana/holdfast-dashboard.json");
-  private static final Path SCRAPE_CONFIG = Promtool.ROOT.resolve("deploy/prometheus/prometheus.yml");
+  private static final Path ALERT_TESTS =
+      Promtool.ROOT.resolve("deploy/prometheus/alerts.test.yml");
+  private static final Path DASHBOARD =
+      Promtool.ROOT.resolve("deploy/grafana/holdfast-dashboard.json");
+  private static final Path SCRAPE_CONFIG =
+      Promtool.ROOT.resolve("deploy/prometheus/prometheus.yml");
 
   @Test
   void alertRules_areValid() {
@@ -44,15 +47,24 @@ class MetricsRulesTest {
     Promtool.Result result = Promtool.run(new byte[0], "check", "config", SCRAPE_CONFIG.toString());
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).contains("SUCCESS: 8 rules found");
-    assertThat(Files.readString(SCRAPE_CONFIG, StandardCharsets.UTF_8)).contains(":7080'").doesNotContain(":7070");
+    assertThat(Files.readString(SCRAPE_CONFIG, StandardCharsets.UTF_8))
+        .contains(":7080'")
+        .doesNotContain(":7070");
   }
 
   @Test
   void everyAlertTheIssueNames_isDefined() throws IOException {
     String rules = Files.readString(ALERTS, StandardCharsets.UTF_8);
-    for (String alert : List.of("ReplicaContentUnavailable", "ReplicaChecksumUnavailable", "ReplicaLagging",
-        "InstancesStale", "InstancesNearGraceExpiry", "InstancesExpired", "SubscriptionOverAllocated",
-        "RolloutBackedOut")) {
+    for (String alert :
+        List.of(
+            "ReplicaContentUnavailable",
+            "ReplicaChecksumUnavailable",
+            "ReplicaLagging",
+            "InstancesStale",
+            "InstancesNearGraceExpiry",
+            "InstancesExpired",
+            "SubscriptionOverAllocated",
+            "RolloutBackedOut")) {
       assertThat(rules).contains("- alert: " + alert + "\n");
     }
   }
@@ -70,8 +82,13 @@ class MetricsRulesTest {
     // promtool parses rule files, not bare queries: each query becomes a recording rule.
     StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
     for (int i = 0; i < queries.size(); i++) {
-      rules.append("      - record: dashboard:query_").append(i).append('\n')
-          .append("        expr: ").append(new ObjectMapper().writeValueAsString(queries.get(i))).append('\n');
+      rules
+          .append("      - record: dashboard:query_")
+          .append(i)
+          .append('\n')
+          .append("        expr: ")
+          .append(new ObjectMapper().writeValueAsString(queries.get(i)))
+          .append('\n');
     }
     Path file = work.resolve("dashboard-rules.yml");
     Files.writeString(file, rules, StandardCharsets.UTF_8);

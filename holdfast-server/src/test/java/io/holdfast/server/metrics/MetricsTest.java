@@ -17,16 +17,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code /metrics} on a real replica's management port: request counts by route template and status (the 304
- * ratio comes from these), the served revision and store health, bounded label values, and a
- * clean bill from {@code promtool check metrics}.
+ * {@code /metrics} on a real replica's management port: request counts by route template and status
+ * (the 304 ratio comes from these), the served revision and store health, bounded label values, and
+ * a clean bill from {@code promtool check metrics}.
  */
 class MetricsTest {
 
   private static final String CONFIG = "/v1/instances/acme-prod/config/core";
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
 
   private static ServerFixture replica;
   private static String token;
@@ -49,7 +48,8 @@ class MetricsTest {
   private static String scrape() {
     HttpResponse<byte[]> response = replica.getManagement("/metrics");
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
     return new String(response.body(), StandardCharsets.UTF_8);
   }
 
@@ -58,11 +58,15 @@ class MetricsTest {
    * an earlier test is served for up to a second (ScrapeMemo).
    */
   private static void scrapeUntil(Consumer<String> expectations) {
-    Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(100))
         .untilAsserted(() -> expectations.accept(scrape()));
   }
 
-  /** The value of the first sample whose line starts with {@code name} and contains every fragment. */
+  /**
+   * The value of the first sample whose line starts with {@code name} and contains every fragment.
+   */
   private static Optional<Double> sample(String text, String name, String... fragments) {
     return text.lines()
         .filter(l -> !l.startsWith("#") && (l.startsWith(name + "{") || l.startsWith(name + " ")))
@@ -80,12 +84,22 @@ class MetricsTest {
     }
 
     String name = "holdfast_http_server_requests_seconds_count";
-    scrapeUntil(text -> {
-      assertThat(sample(text, name, "status=\"304\"", "config")).as(text).hasValueSatisfying(v -> assertThat(v).isEqualTo(3.0));
-      assertThat(sample(text, name, "status=\"200\"", "config")).hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(1.0));
-      assertThat(text).contains("route=\"/v1/instances/{instance}/config/{namespace}\"");
-      assertThat(sample(text, "holdfast_http_server_requests_seconds_bucket", "status=\"304\"", "le=\"+Inf\"")).isPresent();
-    });
+    scrapeUntil(
+        text -> {
+          assertThat(sample(text, name, "status=\"304\"", "config"))
+              .as(text)
+              .hasValueSatisfying(v -> assertThat(v).isEqualTo(3.0));
+          assertThat(sample(text, name, "status=\"200\"", "config"))
+              .hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(1.0));
+          assertThat(text).contains("route=\"/v1/instances/{instance}/config/{namespace}\"");
+          assertThat(
+                  sample(
+                      text,
+                      "holdfast_http_server_requests_seconds_bucket",
+                      "status=\"304\"",
+                      "le=\"+Inf\""))
+              .isPresent();
+        });
   }
 
   @Test
@@ -94,11 +108,17 @@ class MetricsTest {
       replica.get("/v1/instances/nobody-" + i + "/config/core", token);
       replica.get("/no/such/route/" + i, null);
     }
-    scrapeUntil(text -> {
-      assertThat(text).doesNotContain("nobody-").doesNotContain("/no/such/route");
-      assertThat(sample(text, "holdfast_http_server_requests_seconds_count", "route=\"unmatched\"", "status=\"404\""))
-          .hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(20.0));
-    });
+    scrapeUntil(
+        text -> {
+          assertThat(text).doesNotContain("nobody-").doesNotContain("/no/such/route");
+          assertThat(
+                  sample(
+                      text,
+                      "holdfast_http_server_requests_seconds_count",
+                      "route=\"unmatched\"",
+                      "status=\"404\""))
+              .hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(20.0));
+        });
   }
 
   @Test
@@ -110,14 +130,16 @@ class MetricsTest {
     assertThat(sample(text, "holdfast_store_unreachable_seconds")).contains(0.0);
     assertThat(sample(text, "holdfast_replica_lag_revisions")).contains(0.0);
     assertThat(sample(text, "holdfast_watchers")).contains(0.0);
-    assertThat(sample(text, "holdfast_watchers_limit")).hasValueSatisfying(v -> assertThat(v).isPositive());
+    assertThat(sample(text, "holdfast_watchers_limit"))
+        .hasValueSatisfying(v -> assertThat(v).isPositive());
   }
 
   @Test
   void exposition_passesPromtoolCheckMetrics() {
     replica.get(CONFIG, token);
     String text = scrape();
-    Promtool.Result result = Promtool.run(text.getBytes(StandardCharsets.UTF_8), "check", "metrics");
+    Promtool.Result result =
+        Promtool.run(text.getBytes(StandardCharsets.UTF_8), "check", "metrics");
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).as("promtool findings").isBlank();
   }

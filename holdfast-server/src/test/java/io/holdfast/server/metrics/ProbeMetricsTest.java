@@ -15,19 +15,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The probe's verdicts on {@code /metrics}, the series the replica alerts read: one gauge per
- * check and target, the lag and divergence. Rounds are run directly, not waited for.
+ * The probe's verdicts on {@code /metrics}, the series the replica alerts read: one gauge per check
+ * and target, the lag and divergence. Rounds are run directly, not waited for.
  */
 class ProbeMetricsTest {
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
 
   private static ServerFixture replica;
 
   @BeforeAll
   static void start() {
-    replica = ServerFixture.startConfigured(dataDir, b -> b.probeEnabled(true).probeInterval(Duration.ofHours(1)));
+    replica =
+        ServerFixture.startConfigured(
+            dataDir, b -> b.probeEnabled(true).probeInterval(Duration.ofHours(1)));
   }
 
   @AfterAll
@@ -51,14 +52,24 @@ class ProbeMetricsTest {
     probe.runRound();
 
     // The page before the round may still be served for up to a second (ScrapeMemo).
-    String text = Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
-        .until(ProbeMetricsTest::scrape, t -> !t.contains(unknown));
+    String text =
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(5))
+            .pollInterval(Duration.ofMillis(100))
+            .until(ProbeMetricsTest::scrape, t -> !t.contains(unknown));
     for (ProbeCheck check : ProbeCheck.values()) {
-      assertThat(text).contains("holdfast_probe_success{check=\"" + check.label() + "\",target=\"" + target + "\"} 1.0");
+      assertThat(text)
+          .contains(
+              "holdfast_probe_success{check=\""
+                  + check.label()
+                  + "\",target=\""
+                  + target
+                  + "\"} 1.0");
     }
     assertThat(text).contains("holdfast_probe_lag_revisions{target=\"" + target + "\"} 0.0");
     assertThat(text).contains("holdfast_probe_diverged{target=\"" + target + "\"} 0.0");
-    Promtool.Result result = Promtool.run(text.getBytes(StandardCharsets.UTF_8), "check", "metrics");
+    Promtool.Result result =
+        Promtool.run(text.getBytes(StandardCharsets.UTF_8), "check", "metrics");
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).isBlank();
   }

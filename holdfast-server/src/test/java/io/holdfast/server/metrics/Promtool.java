@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs Prometheus's own checker, fetched by {@code bin/ensure-promtool} when the machine has none. */
+/**
+ * Runs Prometheus's own checker, fetched by {@code bin/ensure-promtool} when the machine has none.
+ */
 final class Promtool {
 
   /** What a run printed, and its exit status. */
@@ -36,7 +38,8 @@ final class Promtool {
 
   private static Result exec(List<String> command, byte[] stdin) {
     try {
-      Process process = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
+      Process process =
+          new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
       try (var in = process.getOutputStream()) {
         in.write(stdin);
       }

@@ -16,7 +16,9 @@ class ScrapeGateTest {
     assertThat(gate.enter()).isTrue();
     AtomicBoolean entered = new AtomicBoolean();
     Thread waiting = Thread.ofPlatform().start(() -> entered.set(gate.enter()));
-    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> waiting.getState() == Thread.State.TIMED_WAITING);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> waiting.getState() == Thread.State.TIMED_WAITING);
     assertThat(entered).isFalse();
 
     gate.leave();

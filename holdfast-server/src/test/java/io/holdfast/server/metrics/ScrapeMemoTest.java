@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A scrape is rendered at most once a second however many ask (FAULTS.md F3), on a clock the test
- * drives: concurrent scrapers share the one render in progress, later ones within the second get
- * it too, and the first scrape a second after it renders anew.
+ * drives: concurrent scrapers share the one render in progress, later ones within the second get it
+ * too, and the first scrape a second after it renders anew.
  */
 class ScrapeMemoTest {
 
@@ -37,14 +37,17 @@ class ScrapeMemoTest {
   @Test
   void concurrentScrapesWithinASecond_shareOneRender() throws Exception {
     CountDownLatch renderMayFinish = new CountDownLatch(1);
-    ScrapeMemo memo = new ScrapeMemo(() -> {
-      try {
-        renderMayFinish.await(); // holds the first render open while the others arrive
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return render();
-    }, nanos::get);
+    ScrapeMemo memo =
+        new ScrapeMemo(
+            () -> {
+              try {
+                renderMayFinish.await(); // holds the first render open while the others arrive
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return render();
+            },
+            nanos::get);
     AtomicReferenceArray<byte[]> answers = new AtomicReferenceArray<>(SCRAPERS);
     List<Thread> scrapers = new ArrayList<>();
     for (int i = 0; i < SCRAPERS; i++) {
@@ -52,7 +55,9 @@ class ScrapeMemoTest {
       scrapers.add(Thread.ofPlatform().start(() -> answers.set(index, memo.get())));
     }
     // Every scraper is parked: one in the render, the others waiting for it.
-    Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(10))
         .until(() -> scrapers.stream().allMatch(t -> t.getState() == Thread.State.WAITING));
     renderMayFinish.countDown();
     for (Thread scraper : scrapers) {
@@ -84,12 +89,15 @@ class ScrapeMemoTest {
   @Test
   void aRenderThatFails_isNotKept_theNextScrapeRendersAgain() {
     AtomicInteger calls = new AtomicInteger();
-    ScrapeMemo memo = new ScrapeMemo(() -> {
-      if (calls.incrementAndGet() == 1) {
-        throw new IllegalStateException("a gauge's source is down");
-      }
-      return render();
-    }, nanos::get);
+    ScrapeMemo memo =
+        new ScrapeMemo(
+            () -> {
+              if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("a gauge's source is down");
+              }
+              return render();
+            },
+            nanos::get);
 
     assertThatThrownBy(memo::get).isInstanceOf(IllegalStateException.class);
     assertThat(text(memo.get())).isEqualTo("render 1");

@@ -36,7 +36,8 @@ class JsonDiffTest {
   }
 
   private static List<Change> diff(String before, String after) {
-    return JsonDiff.between(before == null ? null : json(before), after == null ? null : json(after));
+    return JsonDiff.between(
+        before == null ? null : json(before), after == null ? null : json(after));
   }
 
   // ------------------------------------------------------------------ examples
@@ -49,12 +50,14 @@ class JsonDiffTest {
 
   @Test
   void addedMember_isAnAddWithoutBefore() {
-    assertThat(diff("{\"a\":1}", "{\"a\":1,\"b\":2}")).containsExactly(new Change("add", "/b", null, json("2")));
+    assertThat(diff("{\"a\":1}", "{\"a\":1,\"b\":2}"))
+        .containsExactly(new Change("add", "/b", null, json("2")));
   }
 
   @Test
   void removedMember_isARemoveWithoutAfter() {
-    assertThat(diff("{\"a\":1,\"b\":2}", "{\"a\":1}")).containsExactly(new Change("remove", "/b", json("2"), null));
+    assertThat(diff("{\"a\":1,\"b\":2}", "{\"a\":1}"))
+        .containsExactly(new Change("remove", "/b", json("2"), null));
   }
 
   @Test
@@ -65,16 +68,22 @@ class JsonDiffTest {
 
   @Test
   void nestedChanges_areReportedAtTheirDeepestObjectPath() {
-    assertThat(diff("{\"a\":{\"b\":{\"c\":1,\"d\":2}}}", "{\"a\":{\"b\":{\"c\":1,\"d\":3,\"e\":4}}}")).containsExactly(
-        new Change("replace", "/a/b/d", json("2"), json("3")),
-        new Change("add", "/a/b/e", null, json("4")));
+    assertThat(
+            diff("{\"a\":{\"b\":{\"c\":1,\"d\":2}}}", "{\"a\":{\"b\":{\"c\":1,\"d\":3,\"e\":4}}}"))
+        .containsExactly(
+            new Change("replace", "/a/b/d", json("2"), json("3")),
+            new Change("add", "/a/b/e", null, json("4")));
   }
 
   @Test
   void arrays_areComparedAsWholeValues() {
     assertThat(diff("{\"hosts\":[\"a\",\"b\",\"c\"]}", "{\"hosts\":[\"a\",\"x\",\"c\"]}"))
-        .containsExactly(new Change("replace", "/hosts", json("[\"a\",\"b\",\"c\"]"), json("[\"a\",\"x\",\"c\"]")));
-    assertThat(diff("{\"hosts\":[1,2]}", "{\"hosts\":[2,1]}")).extracting(Change::path).containsExactly("/hosts");
+        .containsExactly(
+            new Change(
+                "replace", "/hosts", json("[\"a\",\"b\",\"c\"]"), json("[\"a\",\"x\",\"c\"]")));
+    assertThat(diff("{\"hosts\":[1,2]}", "{\"hosts\":[2,1]}"))
+        .extracting(Change::path)
+        .containsExactly("/hosts");
   }
 
   @Test
@@ -85,27 +94,32 @@ class JsonDiffTest {
 
   @Test
   void jsonNull_isAValue_notAnAbsence() {
-    assertThat(diff("{\"a\":null}", "{}")).containsExactly(new Change("remove", "/a", NullNode.getInstance(), null));
+    assertThat(diff("{\"a\":null}", "{}"))
+        .containsExactly(new Change("remove", "/a", NullNode.getInstance(), null));
     assertThat(diff("{\"a\":null}", "{\"a\":0}"))
         .containsExactly(new Change("replace", "/a", NullNode.getInstance(), json("0")));
   }
 
   @Test
   void memberNames_areEscapedAsJsonPointer() {
-    assertThat(diff("{}", "{\"a/b\":1,\"m~n\":2,\"\":3}")).extracting(Change::path)
+    assertThat(diff("{}", "{\"a/b\":1,\"m~n\":2,\"\":3}"))
+        .extracting(Change::path)
         .containsExactly("/", "/a~1b", "/m~0n");
   }
 
   @Test
   void changes_areOrderedByMemberName() {
-    assertThat(diff("{\"z\":1,\"a\":1,\"m\":1}", "{\"z\":2,\"a\":2,\"m\":2}")).extracting(Change::path)
+    assertThat(diff("{\"z\":1,\"a\":1,\"m\":1}", "{\"z\":2,\"a\":2,\"m\":2}"))
+        .extracting(Change::path)
         .containsExactly("/a", "/m", "/z");
   }
 
   @Test
   void absentDocuments_areAnAddOrRemoveOfTheRoot() {
-    assertThat(diff(null, "{\"a\":1}")).containsExactly(new Change("add", "", null, json("{\"a\":1}")));
-    assertThat(diff("{\"a\":1}", null)).containsExactly(new Change("remove", "", json("{\"a\":1}"), null));
+    assertThat(diff(null, "{\"a\":1}"))
+        .containsExactly(new Change("add", "", null, json("{\"a\":1}")));
+    assertThat(diff("{\"a\":1}", null))
+        .containsExactly(new Change("remove", "", json("{\"a\":1}"), null));
   }
 
   // ------------------------------------------------------------------ properties
@@ -124,7 +138,9 @@ class JsonDiffTest {
     JsonNode patched = before.deepCopy();
     for (Change change : changes) {
       JsonPointer pointer = JsonPointer.compile(change.path());
-      assertThat(nodeAt(before, pointer)).as("before at %s", change.path()).isEqualTo(change.before());
+      assertThat(nodeAt(before, pointer))
+          .as("before at %s", change.path())
+          .isEqualTo(change.before());
       assertThat(nodeAt(after, pointer)).as("after at %s", change.path()).isEqualTo(change.after());
       patched = apply(patched, pointer, change);
     }
@@ -156,25 +172,36 @@ class JsonDiffTest {
   }
 
   private static Arbitrary<JsonNode> objects(int depth) {
-    return Arbitraries.maps(Arbitraries.of("a", "b", "c/d", "e~f", ""), values(depth - 1)).ofMaxSize(4).map(members -> {
-      ObjectNode node = JsonNodeFactory.instance.objectNode();
-      members.forEach((name, value) -> node.set(name, value));
-      return node;
-    });
+    return Arbitraries.maps(Arbitraries.of("a", "b", "c/d", "e~f", ""), values(depth - 1))
+        .ofMaxSize(4)
+        .map(
+            members -> {
+              ObjectNode node = JsonNodeFactory.instance.objectNode();
+              members.forEach((name, value) -> node.set(name, value));
+              return node;
+            });
   }
 
   private static Arbitrary<JsonNode> values(int depth) {
     Arbitrary<JsonNode> integers = Arbitraries.integers().between(-2, 2).map(IntNode::valueOf);
     Arbitrary<JsonNode> texts = Arbitraries.of("x", "y").map(TextNode::valueOf);
-    Arbitrary<JsonNode> constants = Arbitraries.of(BooleanNode.TRUE, BooleanNode.FALSE, NullNode.getInstance());
-    Arbitrary<JsonNode> arrays = Arbitraries.integers().between(0, 2).list().ofMaxSize(3).map(list -> {
-      ArrayNode array = JsonNodeFactory.instance.arrayNode();
-      list.forEach(array::add);
-      return array;
-    });
+    Arbitrary<JsonNode> constants =
+        Arbitraries.of(BooleanNode.TRUE, BooleanNode.FALSE, NullNode.getInstance());
+    Arbitrary<JsonNode> arrays =
+        Arbitraries.integers()
+            .between(0, 2)
+            .list()
+            .ofMaxSize(3)
+            .map(
+                list -> {
+                  ArrayNode array = JsonNodeFactory.instance.arrayNode();
+                  list.forEach(array::add);
+                  return array;
+                });
     if (depth <= 0) {
       return Arbitraries.oneOf(List.of(integers, texts, constants, arrays));
     }
-    return Arbitraries.oneOf(List.of(integers, texts, constants, arrays, objects(depth), objects(depth)));
+    return Arbitraries.oneOf(
+        List.of(integers, texts, constants, arrays, objects(depth), objects(depth)));
   }
 }

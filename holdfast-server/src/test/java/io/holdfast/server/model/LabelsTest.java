@@ -19,11 +19,16 @@ class LabelsTest {
 
   @Test
   void validLabels_comeBackSortedAndUnmodifiable() {
-    Map<String, String> result = Labels.validate(Map.of("zone", "eu-1", "app.kubernetes.io/name", "shop", "Team_A", ""));
+    Map<String, String> result =
+        Labels.validate(Map.of("zone", "eu-1", "app.kubernetes.io/name", "shop", "Team_A", ""));
 
-    assertThat(result).containsExactly(
-        Map.entry("Team_A", ""), Map.entry("app.kubernetes.io/name", "shop"), Map.entry("zone", "eu-1"));
-    assertThatThrownBy(() -> result.put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(result)
+        .containsExactly(
+            Map.entry("Team_A", ""),
+            Map.entry("app.kubernetes.io/name", "shop"),
+            Map.entry("zone", "eu-1"));
+    assertThatThrownBy(() -> result.put("x", "y"))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test
@@ -38,7 +43,19 @@ class LabelsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "-team", ".team", "_team", "/team", "../x", "team name", "t\u00e9am", "team:x", "team=x"})
+  @ValueSource(
+      strings = {
+        "",
+        "-team",
+        ".team",
+        "_team",
+        "/team",
+        "../x",
+        "team name",
+        "t\u00e9am",
+        "team:x",
+        "team=x"
+      })
   void invalidKey_isRejectedNamingIt(String key) {
     assertThatThrownBy(() -> Labels.validate(Map.of(key, "v")))
         .isInstanceOf(IllegalArgumentException.class)
@@ -48,7 +65,8 @@ class LabelsTest {
   @Test
   void keyLength_isAtMostSixtyThree() {
     assertThat(Labels.validate(Map.of("k".repeat(63), "v"))).hasSize(1);
-    assertThatThrownBy(() -> Labels.validate(Map.of("k".repeat(64), "v"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Labels.validate(Map.of("k".repeat(64), "v")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -67,7 +85,8 @@ class LabelsTest {
     nullKey.put(null, "v");
 
     assertThatThrownBy(() -> Labels.validate(nullValue)).hasMessageContaining("label 'k'");
-    assertThatThrownBy(() -> Labels.validate(nullKey)).hasMessageContaining("label key 'null' is invalid");
+    assertThatThrownBy(() -> Labels.validate(nullKey))
+        .hasMessageContaining("label key 'null' is invalid");
   }
 
   @Test

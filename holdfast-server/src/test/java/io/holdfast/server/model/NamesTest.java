@@ -28,19 +28,45 @@ class NamesTest {
 
   @ParameterizedTest
   @NullAndEmptySource
-  @ValueSource(strings = {
-      "../x", "..", ".", "a/b", "a\\b", "x/../../etc", "%2e%2e", "Acme", "ACME", "acme-Prod", "-a", "a-", "-",
-      "a_b", "a.b", "a b", " a", "a ", "a\n", "\ta", "caf\u00e9", "a:b", "ring:live", "a;drop"})
+  @ValueSource(
+      strings = {
+        "../x",
+        "..",
+        ".",
+        "a/b",
+        "a\\b",
+        "x/../../etc",
+        "%2e%2e",
+        "Acme",
+        "ACME",
+        "acme-Prod",
+        "-a",
+        "a-",
+        "-",
+        "a_b",
+        "a.b",
+        "a b",
+        " a",
+        "a ",
+        "a\n",
+        "\ta",
+        "caf\u00e9",
+        "a:b",
+        "ring:live",
+        "a;drop"
+      })
   void namesOutsideTheRule_areInvalid(String name) {
     assertThat(Names.isValid(name)).isFalse();
-    assertThatThrownBy(() -> Names.require("namespace name", name)).isInstanceOf(InvalidNameException.class);
+    assertThatThrownBy(() -> Names.require("namespace name", name))
+        .isInstanceOf(InvalidNameException.class);
   }
 
   @Test
   void rejection_saysWhatTheNameWasForAndWhatIsAllowed() {
     assertThatThrownBy(() -> Names.require("ring", "../x"))
         .isInstanceOf(InvalidNameException.class)
-        .hasMessage("ring '../x' is invalid: use 1-63 lower-case letters, digits and inner hyphens");
+        .hasMessage(
+            "ring '../x' is invalid: use 1-63 lower-case letters, digits and inner hyphens");
   }
 
   @Test
@@ -54,6 +80,7 @@ class NamesTest {
 
   @Test
   void rejectionOfNull_saysNull() {
-    assertThatThrownBy(() -> Names.require("instance id", null)).hasMessageStartingWith("instance id 'null' is invalid");
+    assertThatThrownBy(() -> Names.require("instance id", null))
+        .hasMessageStartingWith("instance id 'null' is invalid");
   }
 }

@@ -13,13 +13,17 @@ class ScopeTest {
   @Test
   void parse_readsTheThreeKinds() {
     assertThat(Scope.parse("default")).isSameAs(Scope.DEFAULT);
-    assertThat(Scope.parse("ring:live")).isEqualTo(new Scope(Scope.Kind.RING, "live")).isEqualTo(Scope.ring("live"));
+    assertThat(Scope.parse("ring:live"))
+        .isEqualTo(new Scope(Scope.Kind.RING, "live"))
+        .isEqualTo(Scope.ring("live"));
     assertThat(Scope.parse("instance:acme-prod"))
-        .isEqualTo(new Scope(Scope.Kind.INSTANCE, "acme-prod")).isEqualTo(Scope.instance("acme-prod"));
+        .isEqualTo(new Scope(Scope.Kind.INSTANCE, "acme-prod"))
+        .isEqualTo(Scope.instance("acme-prod"));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"default", "ring:live", "ring:beta-2", "instance:acme-prod", "instance:a"})
+  @ValueSource(
+      strings = {"default", "ring:live", "ring:beta-2", "instance:acme-prod", "instance:a"})
   void key_isTheFormParseReads(String text) {
     Scope scope = Scope.parse(text);
 
@@ -36,18 +40,37 @@ class ScopeTest {
 
   @ParameterizedTest
   @NullAndEmptySource
-  @ValueSource(strings = {
-      "Default", "DEFAULT", "default ", "global", "ring", "ring:", "ring:../x", "ring:live/../../x", "ring:Live",
-      "instance:", "instance:ACME", "instance:../../etc/passwd", "instance:a b", "ring:live:extra",
-      "namespace:core", ":live", "ring :live"})
+  @ValueSource(
+      strings = {
+        "Default",
+        "DEFAULT",
+        "default ",
+        "global",
+        "ring",
+        "ring:",
+        "ring:../x",
+        "ring:live/../../x",
+        "ring:Live",
+        "instance:",
+        "instance:ACME",
+        "instance:../../etc/passwd",
+        "instance:a b",
+        "ring:live:extra",
+        "namespace:core",
+        ":live",
+        "ring :live"
+      })
   void anythingElse_isAnInvalidName(String text) {
     assertThatThrownBy(() -> Scope.parse(text)).isInstanceOf(InvalidNameException.class);
   }
 
   @Test
   void factories_validateTheTarget() {
-    assertThatThrownBy(() -> Scope.ring("../x")).isInstanceOf(InvalidNameException.class).hasMessageStartingWith("ring '");
-    assertThatThrownBy(() -> Scope.instance("Acme")).isInstanceOf(InvalidNameException.class)
+    assertThatThrownBy(() -> Scope.ring("../x"))
+        .isInstanceOf(InvalidNameException.class)
+        .hasMessageStartingWith("ring '");
+    assertThatThrownBy(() -> Scope.instance("Acme"))
+        .isInstanceOf(InvalidNameException.class)
         .hasMessageStartingWith("instance id '");
   }
 
@@ -59,12 +82,14 @@ class ScopeTest {
 
   @Test
   void kindsAreDeclaredInMergeOrder() {
-    assertThat(Scope.Kind.values()).containsExactly(Scope.Kind.DEFAULT, Scope.Kind.RING, Scope.Kind.INSTANCE);
+    assertThat(Scope.Kind.values())
+        .containsExactly(Scope.Kind.DEFAULT, Scope.Kind.RING, Scope.Kind.INSTANCE);
   }
 
   @Test
   void missingKindOrTarget_isRefused() {
     assertThatThrownBy(() -> new Scope(null, "x")).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> new Scope(Scope.Kind.RING, null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new Scope(Scope.Kind.RING, null))
+        .isInstanceOf(NullPointerException.class);
   }
 }

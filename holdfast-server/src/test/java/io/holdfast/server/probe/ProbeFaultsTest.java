@@ -30,8 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 class ProbeFaultsTest {
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private ServerFixture a;
   private ServerFixture b;
@@ -48,15 +47,25 @@ class ProbeFaultsTest {
     b = ServerFixture.start(dataDir);
     credential = a.createInstance(Canary.INSTANCE, "test");
     // B sees A's write within its refresh interval; wait for that state, not for a time.
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
-        .until(() -> b.get("/v1/instances/" + Canary.INSTANCE + "/checksums", credential).statusCode() == 200);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () ->
+                b.get("/v1/instances/" + Canary.INSTANCE + "/checksums", credential).statusCode()
+                    == 200);
     proxyA = FaultyReplica.start(URI.create("http://127.0.0.1:" + a.server().port()));
     proxyB = FaultyReplica.start(URI.create("http://127.0.0.1:" + b.server().port()));
     results = new ProbeResults(Duration.ofSeconds(30), time.clock());
-    probe = new SyntheticProbe(
-        new CanaryProber(new CanaryTarget(Canary.INSTANCE, credential, Canary.NAMESPACE),
-            List.of(a.server().verificationKey()), Duration.ofSeconds(2), time.clock()),
-        List.of(proxyA.uri(), proxyB.uri()), results);
+    probe =
+        new SyntheticProbe(
+            new CanaryProber(
+                new CanaryTarget(Canary.INSTANCE, credential, Canary.NAMESPACE),
+                List.of(a.server().verificationKey()),
+                Duration.ofSeconds(2),
+                time.clock()),
+            List.of(proxyA.uri(), proxyB.uri()),
+            results);
   }
 
   @AfterEach
@@ -72,22 +81,29 @@ class ProbeFaultsTest {
   void healthyPair_everyCheckPassesOnBothReplicas() {
     List<ProbeResult> round = probe.runRound();
 
-    assertThat(round).hasSize(2).allSatisfy(result -> {
-      assertThat(result.passed()).as(result.failure()).isTrue();
-      assertThat(result.checks()).containsOnlyKeys(ProbeCheck.values()).doesNotContainValue(CheckOutcome.FAILED)
-          .doesNotContainValue(CheckOutcome.NOT_RUN);
-      assertThat(result.revision()).isPositive();
-      assertThat(result.etag()).startsWith("\"");
-    });
+    assertThat(round)
+        .hasSize(2)
+        .allSatisfy(
+            result -> {
+              assertThat(result.passed()).as(result.failure()).isTrue();
+              assertThat(result.checks())
+                  .containsOnlyKeys(ProbeCheck.values())
+                  .doesNotContainValue(CheckOutcome.FAILED)
+                  .doesNotContainValue(CheckOutcome.NOT_RUN);
+              assertThat(result.revision()).isPositive();
+              assertThat(result.etag()).startsWith("\"");
+            });
     assertThat(round.get(0).etag()).isEqualTo(round.get(1).etag());
-    assertThat(results.statuses()).allSatisfy(status -> {
-      assertThat(status.healthy()).isTrue();
-      assertThat(status.contentAvailable()).isTrue();
-      assertThat(status.checksumsAvailable()).isTrue();
-      assertThat(status.lagging()).isFalse();
-      assertThat(status.diverged()).isFalse();
-      assertThat(status.lastSuccess()).isEqualTo(time.clock().instant());
-    });
+    assertThat(results.statuses())
+        .allSatisfy(
+            status -> {
+              assertThat(status.healthy()).isTrue();
+              assertThat(status.contentAvailable()).isTrue();
+              assertThat(status.checksumsAvailable()).isTrue();
+              assertThat(status.lagging()).isFalse();
+              assertThat(status.diverged()).isFalse();
+              assertThat(status.lastSuccess()).isEqualTo(time.clock().instant());
+            });
   }
 
   @Test
@@ -144,7 +160,9 @@ class ProbeFaultsTest {
     assertThat(resultB.failure()).isEqualTo("Repr-Digest does not match the body");
     assertThat(resultB.outcome(ProbeCheck.SIGNATURE)).isEqualTo(CheckOutcome.FAILED);
     assertThat(resultB.outcome(ProbeCheck.ETAG)).isEqualTo(CheckOutcome.FAILED);
-    assertThat(resultB.contentAvailable()).as("a corrupted document is of no use to an instance").isFalse();
+    assertThat(resultB.contentAvailable())
+        .as("a corrupted document is of no use to an instance")
+        .isFalse();
   }
 
   @Test
@@ -193,9 +211,12 @@ class ProbeFaultsTest {
       logger.detachAppender(appender);
     }
 
-    assertThat(appender.list).extracting(ILoggingEvent::getLevel, ILoggingEvent::getFormattedMessage).containsExactly(
-        tuple(Level.WARN, "probe of " + proxyB.uri() + ": checksums failed: checksums: HTTP 503"),
-        tuple(Level.INFO, "probe of " + proxyB.uri() + ": every check passes again"));
+    assertThat(appender.list)
+        .extracting(ILoggingEvent::getLevel, ILoggingEvent::getFormattedMessage)
+        .containsExactly(
+            tuple(
+                Level.WARN, "probe of " + proxyB.uri() + ": checksums failed: checksums: HTTP 503"),
+            tuple(Level.INFO, "probe of " + proxyB.uri() + ": every check passes again"));
   }
 
   @Test

@@ -15,13 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The probe as a replica runs it: the canary created at start from the signing key alone,
- * rounds against the configured peers, and {@code GET /v1/admin/probes}.
+ * The probe as a replica runs it: the canary created at start from the signing key alone, rounds
+ * against the configured peers, and {@code GET /v1/admin/probes}.
  */
 class ProbeInReplicaTest {
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   @Test
   void enabledReplica_createsTheLabelledCanary_andProbesItselfAndItsPeer() throws Exception {
@@ -29,14 +28,22 @@ class ProbeInReplicaTest {
       int portA = freePort();
       URI uriA = URI.create("http://127.0.0.1:" + portA);
       URI uriB = URI.create("http://127.0.0.1:" + b.server().port());
-      try (ServerFixture a = ServerFixture.startConfigured(dataDir,
-          config -> config.port(portA).probeEnabled(true).probeTargets(List.of(uriA, uriB)))) {
+      try (ServerFixture a =
+          ServerFixture.startConfigured(
+              dataDir,
+              config -> config.port(portA).probeEnabled(true).probeTargets(List.of(uriA, uriB)))) {
         JsonNode canary = a.admin("GET", "/v1/admin/instances/" + Canary.INSTANCE, null);
         assertThat(canary.path("ring").asText()).isEqualTo("test");
         assertThat(canary.path("labels").path(Canary.LABEL).asText()).isEqualTo("true");
         String credential = a.server().probe().canaryCredential();
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
-            .until(() -> b.get("/v1/instances/" + Canary.INSTANCE + "/checksums", credential).statusCode() == 200);
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(20))
+            .until(
+                () ->
+                    b.get("/v1/instances/" + Canary.INSTANCE + "/checksums", credential)
+                            .statusCode()
+                        == 200);
 
         List<ProbeResult> round = a.server().probe().running().orElseThrow().runRound();
 
@@ -46,15 +53,21 @@ class ProbeInReplicaTest {
         assertThat(report.path("enabled").asBoolean()).isTrue();
         assertThat(report.path("healthy").asBoolean()).isTrue();
         assertThat(report.path("lastRound").isTextual()).isTrue();
-        assertThat(report.path("targets")).hasSize(2).allSatisfy(target -> {
-          assertThat(target.path("contentAvailable").asBoolean()).isTrue();
-          assertThat(target.path("checksumsAvailable").asBoolean()).isTrue();
-          assertThat(target.path("lagging").asBoolean()).isFalse();
-          assertThat(target.path("diverged").asBoolean()).isFalse();
-          assertThat(target.path("checks").path("notModified").asText()).isEqualTo("passed");
-          assertThat(target.path("failure").isNull()).isTrue();
-        });
-        assertThat(a.get("/v1/admin/probes", credential).statusCode()).as("an instance credential").isEqualTo(403);
+        assertThat(report.path("targets"))
+            .hasSize(2)
+            .allSatisfy(
+                target -> {
+                  assertThat(target.path("contentAvailable").asBoolean()).isTrue();
+                  assertThat(target.path("checksumsAvailable").asBoolean()).isTrue();
+                  assertThat(target.path("lagging").asBoolean()).isFalse();
+                  assertThat(target.path("diverged").asBoolean()).isFalse();
+                  assertThat(target.path("checks").path("notModified").asText())
+                      .isEqualTo("passed");
+                  assertThat(target.path("failure").isNull()).isTrue();
+                });
+        assertThat(a.get("/v1/admin/probes", credential).statusCode())
+            .as("an instance credential")
+            .isEqualTo(403);
       }
     }
   }
@@ -62,13 +75,16 @@ class ProbeInReplicaTest {
   @Test
   void restartWithTheSameKey_findsTheCanaryAsItIs_andWritesNothing() {
     long revision;
-    try (ServerFixture first = ServerFixture.startConfigured(dataDir, config -> config.probeEnabled(true))) {
+    try (ServerFixture first =
+        ServerFixture.startConfigured(dataDir, config -> config.probeEnabled(true))) {
       revision = first.server().snapshots().current().revision();
     }
-    try (ServerFixture again = ServerFixture.startConfigured(dataDir, config -> config.probeEnabled(true))) {
+    try (ServerFixture again =
+        ServerFixture.startConfigured(dataDir, config -> config.probeEnabled(true))) {
       assertThat(again.server().snapshots().current().revision()).isEqualTo(revision);
       assertThat(again.server().probe().running().orElseThrow().runRound())
-          .singleElement().satisfies(r -> assertThat(r.passed()).as(r.failure()).isTrue());
+          .singleElement()
+          .satisfies(r -> assertThat(r.passed()).as(r.failure()).isTrue());
     }
   }
 
@@ -81,7 +97,11 @@ class ProbeInReplicaTest {
       assertThat(report.path("healthy").asBoolean()).as("no round, no evidence").isFalse();
       assertThat(report.path("targets")).isEmpty();
       assertThat(report.path("lastRound").isNull()).isTrue();
-      assertThat(server.get("/v1/admin/instances/" + Canary.INSTANCE, server.adminToken()).statusCode()).isEqualTo(404);
+      assertThat(
+              server
+                  .get("/v1/admin/instances/" + Canary.INSTANCE, server.adminToken())
+                  .statusCode())
+          .isEqualTo(404);
       assertThat(server.server().probe().running()).isEmpty();
     }
   }

@@ -81,8 +81,11 @@ class ProbeResultsTest {
     results.record(List.of(ok(A, 10, "\"x\"", 12, "\"c12\""), ok(B, 11, "\"y\"", 13, "\"c13\"")));
     assertThat(results.statuses()).allSatisfy(s -> assertThat(s.diverged()).isFalse());
 
-    results.record(List.of(ok(A, 11, "\"y\"", 13, "\"c13-a\""), ok(B, 11, "\"y\"", 13, "\"c13-b\"")));
-    assertThat(results.statuses()).as("checksums diverge too").allSatisfy(s -> assertThat(s.diverged()).isTrue());
+    results.record(
+        List.of(ok(A, 11, "\"y\"", 13, "\"c13-a\""), ok(B, 11, "\"y\"", 13, "\"c13-b\"")));
+    assertThat(results.statuses())
+        .as("checksums diverge too")
+        .allSatisfy(s -> assertThat(s.diverged()).isTrue());
   }
 
   @Test
@@ -94,18 +97,40 @@ class ProbeResultsTest {
     assertThat(results.latest()).extracting(ProbeResult::target).containsExactly(B, A);
   }
 
-  private ProbeResult ok(URI target, long revision, String etag, long checksumsRevision, String checksumsEtag) {
+  private ProbeResult ok(
+      URI target, long revision, String etag, long checksumsRevision, String checksumsEtag) {
     Map<ProbeCheck, CheckOutcome> checks = new EnumMap<>(ProbeCheck.class);
     for (ProbeCheck check : ProbeCheck.values()) {
       checks.put(check, CheckOutcome.PASSED);
     }
-    return new ProbeResult(target, time.clock().instant(), checks, true, true, revision, etag, checksumsRevision,
-        checksumsEtag, Duration.ofMillis(2), null, null);
+    return new ProbeResult(
+        target,
+        time.clock().instant(),
+        checks,
+        true,
+        true,
+        revision,
+        etag,
+        checksumsRevision,
+        checksumsEtag,
+        Duration.ofMillis(2),
+        null,
+        null);
   }
 
   private ProbeResult unreachable(URI target) {
-    return new ProbeResult(target, time.clock().instant(), Map.of(ProbeCheck.CONTENT, CheckOutcome.FAILED,
-        ProbeCheck.CHECKSUMS, CheckOutcome.FAILED), false, false, 0, null, 0, null, Duration.ZERO, ProbeCheck.CONTENT,
+    return new ProbeResult(
+        target,
+        time.clock().instant(),
+        Map.of(ProbeCheck.CONTENT, CheckOutcome.FAILED, ProbeCheck.CHECKSUMS, CheckOutcome.FAILED),
+        false,
+        false,
+        0,
+        null,
+        0,
+        null,
+        Duration.ZERO,
+        ProbeCheck.CONTENT,
         "unreachable (ConnectException)");
   }
 }

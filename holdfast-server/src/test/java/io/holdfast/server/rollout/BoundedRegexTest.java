@@ -10,38 +10,49 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Which patterns a schema may hold: the everyday ones of configuration schemas are accepted, the
- * shapes that backtrack catastrophically on some engine are refused, and matching on a budget
- * stops instead of running on.
+ * shapes that backtrack catastrophically on some engine are refused, and matching on a budget stops
+ * instead of running on.
  */
 class BoundedRegexTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "^[a-z][a-z0-9-]{0,62}(\\.[a-z][a-z0-9-]{0,62})*$",
-      "^\\d{1,3}(\\.\\d{1,3}){3}$",
-      "^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$",
-      "^(https?://)?[a-z.]+(:[0-9]+)?(/[a-z0-9_-]*)*$",
-      "^(?<year>\\d{4})-(?:0[1-9]|1[0-2])$",
-      "(?i)^[a-z]+$",
-      "^([A-F0-9]{2})+$",
-      "^(ab|cd)*$",
-      "^\\p{L}+$",
-      "^[\\[\\]()]+$",
-      "^x-[a-z]+$",
-      "^(\\w+)(\\s\\w+)*$",
-      "^([a-z0-9-]+,)*[a-z0-9-]+$",
-      "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)"
-          + "(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$",
-      "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"})
+  @ValueSource(
+      strings = {
+        "^[a-z][a-z0-9-]{0,62}(\\.[a-z][a-z0-9-]{0,62})*$",
+        "^\\d{1,3}(\\.\\d{1,3}){3}$",
+        "^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$",
+        "^(https?://)?[a-z.]+(:[0-9]+)?(/[a-z0-9_-]*)*$",
+        "^(?<year>\\d{4})-(?:0[1-9]|1[0-2])$",
+        "(?i)^[a-z]+$",
+        "^([A-F0-9]{2})+$",
+        "^(ab|cd)*$",
+        "^\\p{L}+$",
+        "^[\\[\\]()]+$",
+        "^x-[a-z]+$",
+        "^(\\w+)(\\s\\w+)*$",
+        "^([a-z0-9-]+,)*[a-z0-9-]+$",
+        "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)"
+            + "(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$",
+        "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+      })
   void everydayPatterns_areAccepted(String pattern) {
     assertThat(BoundedRegex.refusal(pattern)).isNull();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "^(a+)+$", "^(\\d+)*$", "^([a-z]*)*$", "^(\\w+\\s?)+$", "(x+x+)+y", "^(.*){1,32000}[bc]", "^((ab)*)+$",
-      "^([a-zA-Z0-9])(([\\-.]|[_]+)?([a-zA-Z0-9]+))*(@){1}[a-z0-9]+[.]{1}(([a-z]{2,3})|([a-z]{2,3}[.]{1}[a-z]{2,3}))$",
-      "^(a+)\\1$", "^(?<x>a)\\k<x>$"})
+  @ValueSource(
+      strings = {
+        "^(a+)+$",
+        "^(\\d+)*$",
+        "^([a-z]*)*$",
+        "^(\\w+\\s?)+$",
+        "(x+x+)+y",
+        "^(.*){1,32000}[bc]",
+        "^((ab)*)+$",
+        "^([a-zA-Z0-9])(([\\-.]|[_]+)?([a-zA-Z0-9]+))*(@){1}[a-z0-9]+[.]{1}(([a-z]{2,3})|([a-z]{2,3}[.]{1}[a-z]{2,3}))$",
+        "^(a+)\\1$",
+        "^(?<x>a)\\k<x>$"
+      })
   void catastrophicShapes_andBackreferences_areRefused(String pattern) {
     assertThat(BoundedRegex.refusal(pattern)).isNotNull();
   }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.holdfast.server.model.Scope;
 import io.holdfast.server.instance.Heartbeat;
 import io.holdfast.server.instance.Instance;
+import io.holdfast.server.model.Scope;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +21,8 @@ class HealthGateTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant RELEASED = Instant.parse("2026-03-01T10:00:00Z");
   private static final long RELEASE_REVISION = 40;
-  private static final RingPolicy DEV = new RingPolicy("dev", 1, Duration.ofHours(24), RingGate.DEFAULT);
+  private static final RingPolicy DEV =
+      new RingPolicy("dev", 1, Duration.ofHours(24), RingGate.DEFAULT);
 
   private final List<Instance> instances = new ArrayList<>();
   private final Map<String, Heartbeat> heartbeats = new HashMap<>();
@@ -38,7 +39,8 @@ class HealthGateTest {
   @Test
   void enoughConfirmations_andBaked_passes() {
     fleet(10, "FRESH", RELEASE_REVISION + 3, "OK");
-    assertThat(evaluate(RELEASED.plus(Duration.ofHours(24))).decision()).isEqualTo(GateVerdict.Decision.PASS);
+    assertThat(evaluate(RELEASED.plus(Duration.ofHours(24))).decision())
+        .isEqualTo(GateVerdict.Decision.PASS);
   }
 
   @Test
@@ -65,7 +67,8 @@ class HealthGateTest {
   void tooFewConfirmations_waitUntilTheDeadline_thenFail() {
     fleet(5, "FRESH", RELEASE_REVISION, "OK");
     fleet(5, "FRESH", RELEASE_REVISION - 1, "OK");
-    assertThat(evaluate(RELEASED.plus(Duration.ofMinutes(14))).decision()).isEqualTo(GateVerdict.Decision.WAIT);
+    assertThat(evaluate(RELEASED.plus(Duration.ofMinutes(14))).decision())
+        .isEqualTo(GateVerdict.Decision.WAIT);
     GateVerdict late = evaluate(RELEASED.plus(Duration.ofMinutes(15)));
     assertThat(late.decision()).isEqualTo(GateVerdict.Decision.FAIL);
     assertThat(late.reason()).contains("only 5 of 10");
@@ -85,8 +88,12 @@ class HealthGateTest {
   void instancesOfOtherRings_orNotReadingTheNamespace_areNotWatched() {
     instance("beta-1", "beta", "STALE", 1, "FAILING", RELEASED.plusSeconds(1));
     instances.add(new Instance("dev-other", "dev", Map.of(), "h", 1, RELEASED, RELEASED));
-    heartbeats.put("dev-other", new Heartbeat("dev-other", RELEASED.plusSeconds(1),
-        json("{\"namespaces\":{\"features\":{\"revision\":1,\"status\":\"STALE\"}}}")));
+    heartbeats.put(
+        "dev-other",
+        new Heartbeat(
+            "dev-other",
+            RELEASED.plusSeconds(1),
+            json("{\"namespaces\":{\"features\":{\"revision\":1,\"status\":\"STALE\"}}}")));
     GateVerdict verdict = evaluate(RELEASED.plus(Duration.ofHours(24)));
     assertThat(verdict.watched()).isZero();
     assertThat(verdict.decision()).isEqualTo(GateVerdict.Decision.PASS);
@@ -96,7 +103,8 @@ class HealthGateTest {
   void anInstanceLayerEdit_watchesOnlyThatInstance_soTheUnchangedRestNeedNotConfirm() {
     fleet(9, "FRESH", RELEASE_REVISION - 1, "OK");
     instance("dev-target", "dev", "FRESH", RELEASE_REVISION, "OK", RELEASED.plusSeconds(2));
-    GateVerdict verdict = evaluate(RELEASED.plus(Duration.ofHours(24)), Scope.instance("dev-target"));
+    GateVerdict verdict =
+        evaluate(RELEASED.plus(Duration.ofHours(24)), Scope.instance("dev-target"));
     assertThat(verdict.watched()).isEqualTo(1);
     assertThat(verdict.acknowledged()).isEqualTo(1);
     assertThat(verdict.decision()).isEqualTo(GateVerdict.Decision.PASS);
@@ -115,23 +123,62 @@ class HealthGateTest {
   }
 
   private GateVerdict evaluate(Instant now, Scope scope) {
-    ChangeRequest change = new ChangeRequest(1, "d", "alice", ChangeState.ROLLING_OUT, 0, false, "dev", RELEASED,
-        RELEASE_REVISION, "", null, 3, RELEASED, RELEASED,
-        List.of(new ChangeEdit("core", scope, json("{}"), 1L)), List.of(), List.of(), List.of());
+    ChangeRequest change =
+        new ChangeRequest(
+            1,
+            "d",
+            "alice",
+            ChangeState.ROLLING_OUT,
+            0,
+            false,
+            "dev",
+            RELEASED,
+            RELEASE_REVISION,
+            "",
+            null,
+            3,
+            RELEASED,
+            RELEASED,
+            List.of(new ChangeEdit("core", scope, json("{}"), 1L)),
+            List.of(),
+            List.of(),
+            List.of());
     return HealthGate.evaluate(DEV, change, instances, heartbeats, now);
   }
 
   private void fleet(int count, String status, long revision, String application) {
     for (int i = 0; i < count; i++) {
-      instance("dev-" + status.toLowerCase() + "-" + revision + "-" + i + "-" + instances.size(), "dev", status, revision,
-          application, RELEASED.plusSeconds(2));
+      instance(
+          "dev-" + status.toLowerCase() + "-" + revision + "-" + i + "-" + instances.size(),
+          "dev",
+          status,
+          revision,
+          application,
+          RELEASED.plusSeconds(2));
     }
   }
 
-  private void instance(String id, String ring, String status, long revision, String application, Instant receivedAt) {
+  private void instance(
+      String id,
+      String ring,
+      String status,
+      long revision,
+      String application,
+      Instant receivedAt) {
     instances.add(new Instance(id, ring, Map.of(), "hash-" + id, 1, RELEASED, RELEASED));
-    heartbeats.put(id, new Heartbeat(id, receivedAt, json("{\"namespaces\":{\"core\":{\"revision\":" + revision
-        + ",\"status\":\"" + status + "\",\"reason\":\"because\"}},\"application\":{\"status\":\"" + application + "\"}}")));
+    heartbeats.put(
+        id,
+        new Heartbeat(
+            id,
+            receivedAt,
+            json(
+                "{\"namespaces\":{\"core\":{\"revision\":"
+                    + revision
+                    + ",\"status\":\""
+                    + status
+                    + "\",\"reason\":\"because\"}},\"application\":{\"status\":\""
+                    + application
+                    + "\"}}")));
   }
 
   private static JsonNode json(String text) {

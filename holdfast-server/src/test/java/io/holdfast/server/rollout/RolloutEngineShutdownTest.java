@@ -20,15 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Shutdown does not wait for a rollout tick: {@code close()} returns while a tick waits inside a
- * database call, the tick stops at its next step, and the lease is given up by whichever of the
- * two ends last, so another replica can lead at once.
+ * database call, the tick stops at its next step, and the lease is given up by whichever of the two
+ * ends last, so another replica can lead at once.
  */
 class RolloutEngineShutdownTest {
 
   private static final Duration TTL = Duration.ofSeconds(30);
 
-  @TempDir
-  Path directory;
+  @TempDir Path directory;
 
   private final ManualTime time = new ManualTime();
   private final ExecutorService threads = Executors.newCachedThreadPool();
@@ -37,7 +36,8 @@ class RolloutEngineShutdownTest {
 
   @BeforeEach
   void open() {
-    Database database = Database.open("jdbc:sqlite:" + directory.resolve("holdfast.db"), Duration.ofSeconds(5));
+    Database database =
+        Database.open("jdbc:sqlite:" + directory.resolve("holdfast.db"), Duration.ofSeconds(5));
     store = new JdbcConfigStore(database, time.clock());
     rollouts = new JdbcRolloutStore(database, time.clock());
   }
@@ -49,12 +49,15 @@ class RolloutEngineShutdownTest {
   }
 
   private RolloutEngine engine(RolloutStore through) {
-    return new RolloutEngine(through, store, time.clock(), "replica-a", TTL, () -> { }, trigger -> { });
+    return new RolloutEngine(
+        through, store, time.clock(), "replica-a", TTL, () -> {}, trigger -> {});
   }
 
   @Test
-  void close_whileATickWaitsOnTheStore_returnsAtOnce_andTheTickGivesUpTheLeaseAsItEnds() throws Exception {
-    HangingCall freeze = new HangingCall("freeze"); // the first database call after the lease is taken
+  void close_whileATickWaitsOnTheStore_returnsAtOnce_andTheTickGivesUpTheLeaseAsItEnds()
+      throws Exception {
+    HangingCall freeze =
+        new HangingCall("freeze"); // the first database call after the lease is taken
     RolloutEngine engine = engine(freeze.around(RolloutStore.class, rollouts));
     CompletableFuture<List<String>> tick = CompletableFuture.supplyAsync(engine::tick, threads);
     try {

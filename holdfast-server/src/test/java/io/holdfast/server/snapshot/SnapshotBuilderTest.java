@@ -13,12 +13,12 @@ import io.holdfast.protocol.json.JsonInputException;
 import io.holdfast.protocol.json.StrictJson;
 import io.holdfast.protocol.signature.DocumentSigner;
 import io.holdfast.protocol.signature.SignatureHeader;
+import io.holdfast.server.instance.Instance;
 import io.holdfast.server.model.Role;
 import io.holdfast.server.model.Scope;
-import io.holdfast.server.store.AdminCredential;
-import io.holdfast.server.instance.Instance;
 import io.holdfast.server.namespace.LayerVersion;
 import io.holdfast.server.namespace.Namespace;
+import io.holdfast.server.store.AdminCredential;
 import io.holdfast.server.store.Ring;
 import io.holdfast.server.store.StoreState;
 import io.holdfast.server.subscription.SeatModel;
@@ -50,12 +50,14 @@ class SnapshotBuilderTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final StrictJson STRICT = new StrictJson(1 << 20, 64);
   private static final Instant T0 = Instant.parse("2026-02-01T00:00:00Z");
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-02-02T10:00:00Z"), ZoneOffset.UTC);
-  private static final List<Ring> RINGS = List.of(
-      new Ring("test", 0, Duration.ZERO, 1),
-      new Ring("dev", 1, Duration.ofHours(24), 1),
-      new Ring("beta", 2, Duration.ofHours(48), 1),
-      new Ring("live", 3, Duration.ZERO, 1));
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-02-02T10:00:00Z"), ZoneOffset.UTC);
+  private static final List<Ring> RINGS =
+      List.of(
+          new Ring("test", 0, Duration.ZERO, 1),
+          new Ring("dev", 1, Duration.ofHours(24), 1),
+          new Ring("beta", 2, Duration.ofHours(48), 1),
+          new Ring("live", 3, Duration.ZERO, 1));
 
   private static KeyPair keyPair;
   private static DocumentSigner signer;
@@ -84,7 +86,14 @@ class SnapshotBuilderTest {
   }
 
   private static Instance instance(String id, String ring, long assignmentRevision) {
-    return new Instance(id, ring, Map.of(), "hash-" + id, assignmentRevision, at(assignmentRevision), at(assignmentRevision));
+    return new Instance(
+        id,
+        ring,
+        Map.of(),
+        "hash-" + id,
+        assignmentRevision,
+        at(assignmentRevision),
+        at(assignmentRevision));
   }
 
   private static Namespace namespace(String name, long revision) {
@@ -92,39 +101,74 @@ class SnapshotBuilderTest {
   }
 
   private static LayerVersion layer(String namespace, String scope, long revision, String content) {
-    return new LayerVersion(namespace, Scope.parse(scope), revision, content == null ? null : json(content), at(revision));
+    return new LayerVersion(
+        namespace,
+        Scope.parse(scope),
+        revision,
+        content == null ? null : json(content),
+        at(revision));
   }
 
-  /** A consistent state: its revision is the highest one mentioned, and every revision has a time. */
+  /**
+   * A consistent state: its revision is the highest one mentioned, and every revision has a time.
+   */
   private static StoreState state(
-      List<Instance> instances, List<Namespace> namespaces, List<LayerVersion> layers, List<AdminCredential> admins) {
-    long revision = Stream.of(
-            instances.stream().map(Instance::assignmentRevision),
-            namespaces.stream().map(Namespace::revision),
-            layers.stream().map(LayerVersion::revision))
-        .flatMap(Function.identity()).mapToLong(Long::longValue).max().orElse(1);
-    Map<Long, Instant> times = LongStream.rangeClosed(1, revision).boxed()
-        .collect(Collectors.toMap(r -> r, SnapshotBuilderTest::at));
-    return new StoreState(revision, RINGS, instances, namespaces, layers, admins, times, List.of(), List.of(), List.of());
+      List<Instance> instances,
+      List<Namespace> namespaces,
+      List<LayerVersion> layers,
+      List<AdminCredential> admins) {
+    long revision =
+        Stream.of(
+                instances.stream().map(Instance::assignmentRevision),
+                namespaces.stream().map(Namespace::revision),
+                layers.stream().map(LayerVersion::revision))
+            .flatMap(Function.identity())
+            .mapToLong(Long::longValue)
+            .max()
+            .orElse(1);
+    Map<Long, Instant> times =
+        LongStream.rangeClosed(1, revision)
+            .boxed()
+            .collect(Collectors.toMap(r -> r, SnapshotBuilderTest::at));
+    return new StoreState(
+        revision,
+        RINGS,
+        instances,
+        namespaces,
+        layers,
+        admins,
+        times,
+        List.of(),
+        List.of(),
+        List.of());
   }
 
-  private static StoreState state(List<Instance> instances, List<Namespace> namespaces, List<LayerVersion> layers) {
+  private static StoreState state(
+      List<Instance> instances, List<Namespace> namespaces, List<LayerVersion> layers) {
     return state(instances, namespaces, layers, List.of());
   }
 
   /**
-   * Two instances in different rings; namespace {@code core} with a default layer, a layer for
-   * each ring and an instance layer for {@code acme-prod}.
+   * Two instances in different rings; namespace {@code core} with a default layer, a layer for each
+   * ring and an instance layer for {@code acme-prod}.
    */
   private static StoreState fleet() {
     return state(
         List.of(instance("acme-prod", "live", 2), instance("beta-co", "beta", 3)),
         List.of(namespace("core", 4)),
         List.of(
-            layer("core", "default", 5, "{\"a\":1,\"b\":{\"x\":1,\"y\":2},\"c\":\"keep\",\"seats\":10}"),
+            layer(
+                "core",
+                "default",
+                5,
+                "{\"a\":1,\"b\":{\"x\":1,\"y\":2},\"c\":\"keep\",\"seats\":10}"),
             layer("core", "ring:live", 6, "{\"b\":{\"x\":10},\"d\":true,\"seats\":15}"),
             layer("core", "ring:beta", 7, "{\"beta\":true,\"seats\":20}"),
-            layer("core", "instance:acme-prod", 8, "{\"b\":{\"y\":null},\"c\":null,\"e\":[1,2],\"seats\":12}")));
+            layer(
+                "core",
+                "instance:acme-prod",
+                8,
+                "{\"b\":{\"y\":null},\"c\":null,\"e\":[1,2],\"seats\":12}")));
   }
 
   private static Envelope envelope(ServedDocument document) throws JsonInputException {
@@ -139,7 +183,8 @@ class SnapshotBuilderTest {
 
     Envelope acme = envelope(snapshot.instance("acme-prod").document("core"));
 
-    assertThat(acme.content()).isEqualTo(json("{\"a\":1,\"b\":{\"x\":10},\"d\":true,\"e\":[1,2],\"seats\":12}"));
+    assertThat(acme.content())
+        .isEqualTo(json("{\"a\":1,\"b\":{\"x\":10},\"d\":true,\"e\":[1,2],\"seats\":12}"));
   }
 
   @Test
@@ -151,19 +196,23 @@ class SnapshotBuilderTest {
 
     assertThat(acme.content().has("beta")).isFalse();
     assertThat(beta.content())
-        .isEqualTo(json("{\"a\":1,\"b\":{\"x\":1,\"y\":2},\"c\":\"keep\",\"beta\":true,\"seats\":20}"));
-    assertThat(beta.revision()).as("acme-prod's instance layer does not count for beta-co").isEqualTo(7);
+        .isEqualTo(
+            json("{\"a\":1,\"b\":{\"x\":1,\"y\":2},\"c\":\"keep\",\"beta\":true,\"seats\":20}"));
+    assertThat(beta.revision())
+        .as("acme-prod's instance layer does not count for beta-co")
+        .isEqualTo(7);
   }
 
   @Test
   void removedLayer_contributesNoContent_butItsRevisionCounts() throws Exception {
-    StoreState removed = state(
-        List.of(instance("acme-prod", "live", 2)),
-        List.of(namespace("core", 3)),
-        List.of(
-            layer("core", "default", 4, "{\"a\":1}"),
-            layer("core", "ring:live", 9, null),
-            layer("core", "instance:acme-prod", 5, "{\"i\":true}")));
+    StoreState removed =
+        state(
+            List.of(instance("acme-prod", "live", 2)),
+            List.of(namespace("core", 3)),
+            List.of(
+                layer("core", "default", 4, "{\"a\":1}"),
+                layer("core", "ring:live", 9, null),
+                layer("core", "instance:acme-prod", 5, "{\"i\":true}")));
 
     ServedDocument document = builder.build(removed, null).instance("acme-prod").document("core");
     Envelope envelope = envelope(document);
@@ -175,11 +224,13 @@ class SnapshotBuilderTest {
   }
 
   @Test
-  void namespaceWithoutLayers_servesAnEmptyObjectAtTheLaterOfNamespaceAndAssignment() throws Exception {
-    StoreState state = state(
-        List.of(instance("acme-prod", "live", 2), instance("late", "live", 7)),
-        List.of(namespace("core", 5)),
-        List.of());
+  void namespaceWithoutLayers_servesAnEmptyObjectAtTheLaterOfNamespaceAndAssignment()
+      throws Exception {
+    StoreState state =
+        state(
+            List.of(instance("acme-prod", "live", 2), instance("late", "live", 7)),
+            List.of(namespace("core", 5)),
+            List.of());
 
     EffectiveSnapshot snapshot = builder.build(state, null);
 
@@ -191,25 +242,31 @@ class SnapshotBuilderTest {
 
   @Test
   void effectiveRevision_isTheHighestOfNamespaceAssignmentAndLayerRevisions() throws Exception {
-    List<LayerVersion> layers = List.of(
-        layer("core", "default", 4, "{\"a\":1}"),
-        layer("core", "ring:live", 6, "{\"b\":1}"),
-        layer("core", "instance:acme-prod", 5, "{\"c\":1}"));
+    List<LayerVersion> layers =
+        List.of(
+            layer("core", "default", 4, "{\"a\":1}"),
+            layer("core", "ring:live", 6, "{\"b\":1}"),
+            layer("core", "instance:acme-prod", 5, "{\"c\":1}"));
     record Case(String what, long namespace, long assignment, long expected) {}
-    List<Case> cases = List.of(
-        new Case("a ring layer is newest", 1, 2, 6),
-        new Case("the ring assignment is newest", 1, 11, 11),
-        new Case("the namespace is newest", 12, 2, 12));
+    List<Case> cases =
+        List.of(
+            new Case("a ring layer is newest", 1, 2, 6),
+            new Case("the ring assignment is newest", 1, 11, 11),
+            new Case("the namespace is newest", 12, 2, 12));
 
     for (Case c : cases) {
-      StoreState state = state(List.of(instance("acme-prod", "live", c.assignment())),
-          List.of(namespace("core", c.namespace())), layers);
+      StoreState state =
+          state(
+              List.of(instance("acme-prod", "live", c.assignment())),
+              List.of(namespace("core", c.namespace())),
+              layers);
       ServedDocument document = builder.build(state, null).instance("acme-prod").document("core");
       Envelope envelope = envelope(document);
 
       assertThat(envelope.revision()).as(c.what()).isEqualTo(c.expected());
       assertThat(document.revision()).as(c.what()).isEqualTo(c.expected());
-      assertThat(envelope.issuedAt()).as("%s: issued at the publish time of that revision", c.what())
+      assertThat(envelope.issuedAt())
+          .as("%s: issued at the publish time of that revision", c.what())
           .isEqualTo(at(c.expected()));
       assertThat(document.issuedAt()).isEqualTo(at(c.expected()));
     }
@@ -247,7 +304,9 @@ class SnapshotBuilderTest {
       assertThat(envelope.instance()).isEqualTo(instance.id());
       assertThat(envelope.namespace()).isEqualTo("core");
       assertThat(envelope.revision()).isEqualTo(document.revision());
-      assertThat(envelope.issuedAt()).isEqualTo(document.issuedAt()).isEqualTo(at(document.revision()));
+      assertThat(envelope.issuedAt())
+          .isEqualTo(document.issuedAt())
+          .isEqualTo(at(document.revision()));
     }
   }
 
@@ -283,10 +342,13 @@ class SnapshotBuilderTest {
 
   @Test
   void checksumsDocument_listsEveryNamespacesEtagDigestAndRevision_andIsSigned() throws Exception {
-    StoreState state = state(
-        List.of(instance("acme-prod", "live", 2)),
-        List.of(namespace("core", 3), namespace("features", 4), namespace("quiet", 5)),
-        List.of(layer("core", "default", 6, "{\"a\":1}"), layer("features", "ring:live", 9, "{\"f\":true}")));
+    StoreState state =
+        state(
+            List.of(instance("acme-prod", "live", 2)),
+            List.of(namespace("core", 3), namespace("features", 4), namespace("quiet", 5)),
+            List.of(
+                layer("core", "default", 6, "{\"a\":1}"),
+                layer("features", "ring:live", 9, "{\"f\":true}")));
 
     InstanceView view = builder.build(state, null).instance("acme-prod");
     ServedDocument checksumDocument = view.checksums();
@@ -296,17 +358,27 @@ class SnapshotBuilderTest {
     assertThat(checksums.revision()).isEqualTo(9);
     assertThat(checksumDocument.revision()).isEqualTo(9);
     assertThat(checksumDocument.issuedAt()).isEqualTo(at(9));
-    assertThat(checksums.namespaces()).containsOnlyKeys("core", "features", "quiet", "subscriptions");
+    assertThat(checksums.namespaces())
+        .containsOnlyKeys("core", "features", "quiet", "subscriptions");
     for (String namespace : List.of("core", "features", "quiet", "subscriptions")) {
       ServedDocument document = view.document(namespace);
-      assertThat(checksums.namespaces().get(namespace)).isEqualTo(
-          new Checksums.Entry(document.revision(), document.etag().toHeaderValue(), document.reprDigest()));
+      assertThat(checksums.namespaces().get(namespace))
+          .isEqualTo(
+              new Checksums.Entry(
+                  document.revision(), document.etag().toHeaderValue(), document.reprDigest()));
     }
     assertThat(checksums.namespaces().get("quiet").revision()).isEqualTo(5);
-    assertThat(checksums.namespaces().get("subscriptions").revision()).as("no subscriptions: the assignment").isEqualTo(2);
-    assertThat(checksumDocument.etag()).isEqualTo(ContentHash.of(checksumDocument.body()).entityTag());
-    assertThat(signer.verificationKey().verifies(checksumDocument.body(),
-        SignatureHeader.parse(checksumDocument.signature()))).isTrue();
+    assertThat(checksums.namespaces().get("subscriptions").revision())
+        .as("no subscriptions: the assignment")
+        .isEqualTo(2);
+    assertThat(checksumDocument.etag())
+        .isEqualTo(ContentHash.of(checksumDocument.body()).entityTag());
+    assertThat(
+            signer
+                .verificationKey()
+                .verifies(
+                    checksumDocument.body(), SignatureHeader.parse(checksumDocument.signature())))
+        .isTrue();
   }
 
   @Test
@@ -315,7 +387,8 @@ class SnapshotBuilderTest {
 
     assertThat(snapshot.instance("acme-prod").document("features")).isNull();
     assertThat(snapshot.instance("nobody")).isNull();
-    assertThat(snapshot.instance("acme-prod").documents()).containsOnlyKeys("core", "subscriptions");
+    assertThat(snapshot.instance("acme-prod").documents())
+        .containsOnlyKeys("core", "subscriptions");
   }
 
   // ------------------------------------------------------------------ reuse and determinism
@@ -332,7 +405,8 @@ class SnapshotBuilderTest {
     EffectiveSnapshot second = builder.build(later, first);
 
     for (String id : List.of("acme-prod", "beta-co")) {
-      assertThat(second.instance(id).document("core")).isSameAs(first.instance(id).document("core"));
+      assertThat(second.instance(id).document("core"))
+          .isSameAs(first.instance(id).document("core"));
       assertThat(second.instance(id).checksums()).isSameAs(first.instance(id).checksums());
     }
     assertThat(second.revision()).isEqualTo(20);
@@ -340,7 +414,8 @@ class SnapshotBuilderTest {
   }
 
   @Test
-  void rebuildWithAChangedRevision_rendersNewDocumentsForTheAffectedInstancesOnly() throws Exception {
+  void rebuildWithAChangedRevision_rendersNewDocumentsForTheAffectedInstancesOnly()
+      throws Exception {
     StoreState state = fleet();
     EffectiveSnapshot first = builder.build(state, null);
     List<LayerVersion> layers = new ArrayList<>(state.latestLayers());
@@ -354,21 +429,28 @@ class SnapshotBuilderTest {
     assertThat(acme).isNotSameAs(first.instance("acme-prod").document("core"));
     assertThat(acme.etag()).isNotEqualTo(first.instance("acme-prod").document("core").etag());
     assertThat(envelope(acme).content().get("b")).isEqualTo(json("{\"x\":11}"));
-    assertThat(second.instance("acme-prod").checksums()).isNotSameAs(first.instance("acme-prod").checksums());
-    assertThat(Checksums.parse(second.instance("acme-prod").checksums().body(), STRICT).revision()).isEqualTo(15);
-    assertThat(second.instance("beta-co").document("core")).isSameAs(first.instance("beta-co").document("core"));
+    assertThat(second.instance("acme-prod").checksums())
+        .isNotSameAs(first.instance("acme-prod").checksums());
+    assertThat(Checksums.parse(second.instance("acme-prod").checksums().body(), STRICT).revision())
+        .isEqualTo(15);
+    assertThat(second.instance("beta-co").document("core"))
+        .isSameAs(first.instance("beta-co").document("core"));
   }
 
   @Test
   void newNamespace_rendersANewChecksumsDocumentEvenAtAnOlderRevision() throws Exception {
-    StoreState state = state(
-        List.of(instance("acme-prod", "live", 2)),
-        List.of(namespace("core", 3)),
-        List.of(layer("core", "default", 9, "{\"a\":1}")));
+    StoreState state =
+        state(
+            List.of(instance("acme-prod", "live", 2)),
+            List.of(namespace("core", 3)),
+            List.of(layer("core", "default", 9, "{\"a\":1}")));
     EffectiveSnapshot first = builder.build(state, null);
     // A namespace whose own revision is below the instance's current maximum.
-    StoreState later = state(state.instances(), List.of(namespace("core", 3), namespace("features", 4)),
-        state.latestLayers());
+    StoreState later =
+        state(
+            state.instances(),
+            List.of(namespace("core", 3), namespace("features", 4)),
+            state.latestLayers());
 
     EffectiveSnapshot second = builder.build(later, first);
 
@@ -383,14 +465,34 @@ class SnapshotBuilderTest {
     // and builds at another time.
     List<LayerVersion> shuffled = new ArrayList<>(state.latestLayers());
     Collections.shuffle(shuffled, new Random(7));
-    shuffled.replaceAll(l -> l.removed() ? l : new LayerVersion(l.namespace(), l.scope(), l.revision(),
-        reversedMembers(l.content()), l.publishedAt()));
+    shuffled.replaceAll(
+        l ->
+            l.removed()
+                ? l
+                : new LayerVersion(
+                    l.namespace(),
+                    l.scope(),
+                    l.revision(),
+                    reversedMembers(l.content()),
+                    l.publishedAt()));
     List<Instance> instances = new ArrayList<>(state.instances());
     Collections.reverse(instances);
-    StoreState sameData = new StoreState(state.revision(), state.rings(), instances, state.namespaces(), shuffled,
-        state.adminCredentials(), state.revisionTimes(), state.subscriptions(), state.ringLayers(), state.ringSubscriptions());
-    SnapshotBuilder otherReplica = new SnapshotBuilder(new DocumentSigner(keyPair),
-        Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"), ZoneOffset.UTC));
+    StoreState sameData =
+        new StoreState(
+            state.revision(),
+            state.rings(),
+            instances,
+            state.namespaces(),
+            shuffled,
+            state.adminCredentials(),
+            state.revisionTimes(),
+            state.subscriptions(),
+            state.ringLayers(),
+            state.ringSubscriptions());
+    SnapshotBuilder otherReplica =
+        new SnapshotBuilder(
+            new DocumentSigner(keyPair),
+            Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"), ZoneOffset.UTC));
 
     EffectiveSnapshot one = builder.build(state, null);
     EffectiveSnapshot two = otherReplica.build(sameData, null);
@@ -405,9 +507,13 @@ class SnapshotBuilderTest {
       assertThat(b.checksums().body()).isEqualTo(a.checksums().body());
       assertThat(b.checksums().signature()).isEqualTo(a.checksums().signature());
     }
-    assertThat(new String(one.instance("acme-prod").document("core").body(), java.nio.charset.StandardCharsets.UTF_8))
+    assertThat(
+            new String(
+                one.instance("acme-prod").document("core").body(),
+                java.nio.charset.StandardCharsets.UTF_8))
         .as("canonical: members sorted, no whitespace")
-        .startsWith("{\"content\":{\"a\":1,\"b\":{\"x\":10},\"d\":true,\"e\":[1,2],\"seats\":12},\"format\":");
+        .startsWith(
+            "{\"content\":{\"a\":1,\"b\":{\"x\":10},\"d\":true,\"e\":[1,2],\"seats\":12},\"format\":");
   }
 
   private static JsonNode reversedMembers(JsonNode node) {
@@ -452,14 +558,20 @@ class SnapshotBuilderTest {
   }
 
   @Test
-  void rebuildAfterAPublishReadBySeveralInstances_signsEveryNewDocumentWithOneSignature_andReusedOnesKeepTheirs()
-      throws Exception {
-    List<Instance> instances = List.of(instance("acme-prod", "live", 2), instance("globex", "live", 3),
-        instance("initech", "live", 4), instance("beta-co", "beta", 5));
-    List<LayerVersion> layers = List.of(
-        layer("core", "default", 7, "{\"a\":1}"),
-        layer("core", "ring:live", 8, "{\"live\":1}"),
-        layer("core", "ring:beta", 9, "{\"beta\":1}"));
+  void
+      rebuildAfterAPublishReadBySeveralInstances_signsEveryNewDocumentWithOneSignature_andReusedOnesKeepTheirs()
+          throws Exception {
+    List<Instance> instances =
+        List.of(
+            instance("acme-prod", "live", 2),
+            instance("globex", "live", 3),
+            instance("initech", "live", 4),
+            instance("beta-co", "beta", 5));
+    List<LayerVersion> layers =
+        List.of(
+            layer("core", "default", 7, "{\"a\":1}"),
+            layer("core", "ring:live", 8, "{\"live\":1}"),
+            layer("core", "ring:beta", 9, "{\"beta\":1}"));
     StoreState before = state(instances, List.of(namespace("core", 6)), layers);
     EffectiveSnapshot first = builder.build(before, null);
     List<LayerVersion> republished = new ArrayList<>(layers);
@@ -479,32 +591,53 @@ class SnapshotBuilderTest {
       created.add(view.checksums());
     }
     byte[] rebuildSignature = SignatureHeader.parse(created.get(0).signature()).signature();
-    byte[] firstSignature = SignatureHeader.parse(first.instance("beta-co").checksums().signature()).signature();
+    byte[] firstSignature =
+        SignatureHeader.parse(first.instance("beta-co").checksums().signature()).signature();
     assertThat(rebuildSignature).as("the rebuild signs anew").isNotEqualTo(firstSignature);
     for (ServedDocument document : created) {
       SignatureHeader header = SignatureHeader.parse(document.signature());
       assertThat(header.algorithm()).isEqualTo(SignatureHeader.ED25519_TREE);
       assertThat(header.keyId()).isEqualTo(signer.verificationKey().keyId());
-      assertThat(header.signature()).as("one signature for every document the rebuild created")
+      assertThat(header.signature())
+          .as("one signature for every document the rebuild created")
           .isEqualTo(rebuildSignature);
       assertThat(signer.verificationKey().verifies(document.body(), header)).isTrue();
     }
-    assertThat(signer.verificationKey().verifies(created.get(1).body(), SignatureHeader.parse(created.get(0).signature())))
-        .as("each proof leads from its own body only").isFalse();
+    assertThat(
+            signer
+                .verificationKey()
+                .verifies(created.get(1).body(), SignatureHeader.parse(created.get(0).signature())))
+        .as("each proof leads from its own body only")
+        .isFalse();
 
     // Reused: beta-co reads no live layer, and nobody's subscriptions changed.
     record Kept(String what, ServedDocument before, ServedDocument after) {}
-    List<Kept> kept = new ArrayList<>(List.of(
-        new Kept("beta-co/core", first.instance("beta-co").document("core"), second.instance("beta-co").document("core")),
-        new Kept("beta-co/checksums", first.instance("beta-co").checksums(), second.instance("beta-co").checksums())));
+    List<Kept> kept =
+        new ArrayList<>(
+            List.of(
+                new Kept(
+                    "beta-co/core",
+                    first.instance("beta-co").document("core"),
+                    second.instance("beta-co").document("core")),
+                new Kept(
+                    "beta-co/checksums",
+                    first.instance("beta-co").checksums(),
+                    second.instance("beta-co").checksums())));
     for (String id : List.of("acme-prod", "globex", "initech", "beta-co")) {
-      kept.add(new Kept(id + "/subscriptions", first.instance(id).document("subscriptions"),
-          second.instance(id).document("subscriptions")));
+      kept.add(
+          new Kept(
+              id + "/subscriptions",
+              first.instance(id).document("subscriptions"),
+              second.instance(id).document("subscriptions")));
     }
     for (Kept k : kept) {
       assertThat(k.after()).as(k.what()).isSameAs(k.before());
-      assertThat(k.after().signature()).as("%s keeps its header", k.what()).isEqualTo(k.before().signature());
-      assertThat(SignatureHeader.parse(k.after().signature()).signature()).as(k.what()).isEqualTo(firstSignature);
+      assertThat(k.after().signature())
+          .as("%s keeps its header", k.what())
+          .isEqualTo(k.before().signature());
+      assertThat(SignatureHeader.parse(k.after().signature()).signature())
+          .as(k.what())
+          .isEqualTo(firstSignature);
     }
   }
 
@@ -516,25 +649,58 @@ class SnapshotBuilderTest {
     private static final String NAMESPACE = "subscriptions";
 
     private static Subscription subscription(
-        String id, String instance, String application, SubscriptionStatus status, String from, String until,
+        String id,
+        String instance,
+        String application,
+        SubscriptionStatus status,
+        String from,
+        String until,
         long revision) {
-      return new Subscription(id, instance, application, 25, 2, SeatModel.NAMED, status, Instant.parse(from),
-          until == null ? null : Instant.parse(until), "enterprise", "renewal agreed with Jo", revision, at(revision),
+      return new Subscription(
+          id,
+          instance,
+          application,
+          25,
+          2,
+          SeatModel.NAMED,
+          status,
+          Instant.parse(from),
+          until == null ? null : Instant.parse(until),
+          "enterprise",
+          "renewal agreed with Jo",
+          revision,
+          at(revision),
           at(revision));
     }
 
-    /** {@code base} plus subscriptions, with the state's revision and times extended to cover them. */
+    /**
+     * {@code base} plus subscriptions, with the state's revision and times extended to cover them.
+     */
     private static StoreState with(StoreState base, Subscription... subscriptions) {
-      long revision = Math.max(base.revision(),
-          Stream.of(subscriptions).mapToLong(Subscription::revision).max().orElse(0));
-      Map<Long, Instant> times = LongStream.rangeClosed(1, revision).boxed()
-          .collect(Collectors.toMap(r -> r, SnapshotBuilderTest::at));
-      return new StoreState(revision, base.rings(), base.instances(), base.namespaces(), base.latestLayers(),
-          base.adminCredentials(), times, List.of(subscriptions), List.of(), List.of());
+      long revision =
+          Math.max(
+              base.revision(),
+              Stream.of(subscriptions).mapToLong(Subscription::revision).max().orElse(0));
+      Map<Long, Instant> times =
+          LongStream.rangeClosed(1, revision)
+              .boxed()
+              .collect(Collectors.toMap(r -> r, SnapshotBuilderTest::at));
+      return new StoreState(
+          revision,
+          base.rings(),
+          base.instances(),
+          base.namespaces(),
+          base.latestLayers(),
+          base.adminCredentials(),
+          times,
+          List.of(subscriptions),
+          List.of(),
+          List.of());
     }
 
     private static String content(ServedDocument document) throws JsonInputException {
-      return new String(io.holdfast.protocol.json.CanonicalJson.toBytes(envelope(document).content()),
+      return new String(
+          io.holdfast.protocol.json.CanonicalJson.toBytes(envelope(document).content()),
           java.nio.charset.StandardCharsets.UTF_8);
     }
 
@@ -549,56 +715,120 @@ class SnapshotBuilderTest {
       assertThat(content(document)).isEqualTo("{\"applications\":{}}");
       assertThat(document.revision()).as("the instance's assignment revision").isEqualTo(3);
       assertThat(envelope.issuedAt()).isEqualTo(at(3));
-      assertThat(signer.verificationKey().verifies(document.body(), SignatureHeader.parse(document.signature())))
+      assertThat(
+              signer
+                  .verificationKey()
+                  .verifies(document.body(), SignatureHeader.parse(document.signature())))
           .isTrue();
     }
 
     @Test
-    void content_listsEveryStatusAndPeriodPerApplication_sortedByStart_withoutNotes() throws Exception {
-      StoreState state = with(fleet(),
-          subscription("s-later", "acme-prod", "crm", SubscriptionStatus.ACTIVE, "2027-01-01T00:00:00Z", null, 11),
-          subscription("s-now", "acme-prod", "crm", SubscriptionStatus.SUSPENDED, "2026-01-01T00:00:00Z",
-              "2027-01-01T00:00:00Z", 10),
-          subscription("s-gone", "acme-prod", "billing", SubscriptionStatus.CANCELLED, "2025-01-01T00:00:00Z",
-              "2026-01-01T00:00:00Z", 9),
-          subscription("s-other", "beta-co", "crm", SubscriptionStatus.ACTIVE, "2026-01-01T00:00:00Z", null, 12));
+    void content_listsEveryStatusAndPeriodPerApplication_sortedByStart_withoutNotes()
+        throws Exception {
+      StoreState state =
+          with(
+              fleet(),
+              subscription(
+                  "s-later",
+                  "acme-prod",
+                  "crm",
+                  SubscriptionStatus.ACTIVE,
+                  "2027-01-01T00:00:00Z",
+                  null,
+                  11),
+              subscription(
+                  "s-now",
+                  "acme-prod",
+                  "crm",
+                  SubscriptionStatus.SUSPENDED,
+                  "2026-01-01T00:00:00Z",
+                  "2027-01-01T00:00:00Z",
+                  10),
+              subscription(
+                  "s-gone",
+                  "acme-prod",
+                  "billing",
+                  SubscriptionStatus.CANCELLED,
+                  "2025-01-01T00:00:00Z",
+                  "2026-01-01T00:00:00Z",
+                  9),
+              subscription(
+                  "s-other",
+                  "beta-co",
+                  "crm",
+                  SubscriptionStatus.ACTIVE,
+                  "2026-01-01T00:00:00Z",
+                  null,
+                  12));
 
       EffectiveSnapshot snapshot = builder.build(state, null);
 
-      assertThat(content(snapshot.instance("acme-prod").document(NAMESPACE))).isEqualTo("{\"applications\":{"
-          + "\"billing\":[{\"id\":\"s-gone\",\"overage\":2,\"plan\":\"enterprise\",\"quantity\":25,\"seatModel\":\"named\","
-          + "\"status\":\"cancelled\",\"validFrom\":\"2025-01-01T00:00:00Z\",\"validUntil\":\"2026-01-01T00:00:00Z\"}],"
-          + "\"crm\":[{\"id\":\"s-now\",\"overage\":2,\"plan\":\"enterprise\",\"quantity\":25,\"seatModel\":\"named\","
-          + "\"status\":\"suspended\",\"validFrom\":\"2026-01-01T00:00:00Z\",\"validUntil\":\"2027-01-01T00:00:00Z\"},"
-          + "{\"id\":\"s-later\",\"overage\":2,\"plan\":\"enterprise\",\"quantity\":25,\"seatModel\":\"named\","
-          + "\"status\":\"active\",\"validFrom\":\"2027-01-01T00:00:00Z\",\"validUntil\":null}]}}");
-      assertThat(new String(snapshot.instance("acme-prod").document(NAMESPACE).body(),
-          java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("renewal agreed");
-      assertThat(content(snapshot.instance("beta-co").document(NAMESPACE))).contains("s-other").doesNotContain("s-now");
+      assertThat(content(snapshot.instance("acme-prod").document(NAMESPACE)))
+          .isEqualTo(
+              "{\"applications\":{"
+                  + "\"billing\":[{\"id\":\"s-gone\",\"overage\":2,\"plan\":\"enterprise\",\"quantity\":25,\"seatModel\":\"named\","
+                  + "\"status\":\"cancelled\",\"validFrom\":\"2025-01-01T00:00:00Z\",\"validUntil\":\"2026-01-01T00:00:00Z\"}],"
+                  + "\"crm\":[{\"id\":\"s-now\",\"overage\":2,\"plan\":\"enterprise\",\"quantity\":25,\"seatModel\":\"named\","
+                  + "\"status\":\"suspended\",\"validFrom\":\"2026-01-01T00:00:00Z\",\"validUntil\":\"2027-01-01T00:00:00Z\"},"
+                  + "{\"id\":\"s-later\",\"overage\":2,\"plan\":\"enterprise\",\"quantity\":25,\"seatModel\":\"named\","
+                  + "\"status\":\"active\",\"validFrom\":\"2027-01-01T00:00:00Z\",\"validUntil\":null}]}}");
+      assertThat(
+              new String(
+                  snapshot.instance("acme-prod").document(NAMESPACE).body(),
+                  java.nio.charset.StandardCharsets.UTF_8))
+          .doesNotContain("renewal agreed");
+      assertThat(content(snapshot.instance("beta-co").document(NAMESPACE)))
+          .contains("s-other")
+          .doesNotContain("s-now");
     }
 
     @Test
     void revision_isTheHighestOfTheInstancesSubscriptions_andRisesWithAnyChange() throws Exception {
-      Subscription crm = subscription("s-1", "acme-prod", "crm", SubscriptionStatus.ACTIVE, "2026-01-01T00:00:00Z",
-          null, 10);
-      Subscription other = subscription("s-2", "beta-co", "crm", SubscriptionStatus.ACTIVE, "2026-01-01T00:00:00Z",
-          null, 11);
+      Subscription crm =
+          subscription(
+              "s-1",
+              "acme-prod",
+              "crm",
+              SubscriptionStatus.ACTIVE,
+              "2026-01-01T00:00:00Z",
+              null,
+              10);
+      Subscription other =
+          subscription(
+              "s-2", "beta-co", "crm", SubscriptionStatus.ACTIVE, "2026-01-01T00:00:00Z", null, 11);
       EffectiveSnapshot first = builder.build(with(fleet(), crm, other), null);
       ServedDocument before = first.instance("acme-prod").document(NAMESPACE);
       assertThat(before.revision()).isEqualTo(10);
       assertThat(envelope(before).issuedAt()).isEqualTo(at(10));
 
-      Subscription suspended = new Subscription(crm.id(), crm.instance(), crm.application(), crm.quantity(),
-          crm.overage(), crm.seatModel(), SubscriptionStatus.SUSPENDED, crm.validFrom(), crm.validUntil(), crm.plan(),
-          crm.notes(), 12, crm.createdAt(), at(12));
+      Subscription suspended =
+          new Subscription(
+              crm.id(),
+              crm.instance(),
+              crm.application(),
+              crm.quantity(),
+              crm.overage(),
+              crm.seatModel(),
+              SubscriptionStatus.SUSPENDED,
+              crm.validFrom(),
+              crm.validUntil(),
+              crm.plan(),
+              crm.notes(),
+              12,
+              crm.createdAt(),
+              at(12));
       EffectiveSnapshot second = builder.build(with(fleet(), suspended, other), first);
 
       ServedDocument after = second.instance("acme-prod").document(NAMESPACE);
       assertThat(after.revision()).isEqualTo(12);
       assertThat(after.etag()).isNotEqualTo(before.etag());
       assertThat(content(after)).contains("\"status\":\"suspended\"");
-      assertThat(Checksums.parse(second.instance("acme-prod").checksums().body(), STRICT).namespaces().get(NAMESPACE)
-          .etag()).isEqualTo(after.etag().toHeaderValue());
+      assertThat(
+              Checksums.parse(second.instance("acme-prod").checksums().body(), STRICT)
+                  .namespaces()
+                  .get(NAMESPACE)
+                  .etag())
+          .isEqualTo(after.etag().toHeaderValue());
       assertThat(second.instance("beta-co").document(NAMESPACE))
           .as("an instance whose subscriptions did not change keeps its signed document")
           .isSameAs(first.instance("beta-co").document(NAMESPACE));
@@ -606,15 +836,33 @@ class SnapshotBuilderTest {
 
     @Test
     void twoBuilders_produceIdenticalBytesForTheSameSubscriptions_inAnyOrder() {
-      Subscription a = subscription("s-a", "acme-prod", "crm", SubscriptionStatus.ACTIVE, "2026-01-01T00:00:00Z",
-          "2026-07-01T00:00:00Z", 10);
-      Subscription b = subscription("s-b", "acme-prod", "crm", SubscriptionStatus.ACTIVE, "2026-07-01T00:00:00Z",
-          null, 11);
-      SnapshotBuilder otherReplica = new SnapshotBuilder(new DocumentSigner(keyPair),
-          Clock.fixed(Instant.parse("2031-01-01T00:00:00Z"), ZoneOffset.UTC));
+      Subscription a =
+          subscription(
+              "s-a",
+              "acme-prod",
+              "crm",
+              SubscriptionStatus.ACTIVE,
+              "2026-01-01T00:00:00Z",
+              "2026-07-01T00:00:00Z",
+              10);
+      Subscription b =
+          subscription(
+              "s-b",
+              "acme-prod",
+              "crm",
+              SubscriptionStatus.ACTIVE,
+              "2026-07-01T00:00:00Z",
+              null,
+              11);
+      SnapshotBuilder otherReplica =
+          new SnapshotBuilder(
+              new DocumentSigner(keyPair),
+              Clock.fixed(Instant.parse("2031-01-01T00:00:00Z"), ZoneOffset.UTC));
 
-      ServedDocument one = builder.build(with(fleet(), a, b), null).instance("acme-prod").document(NAMESPACE);
-      ServedDocument two = otherReplica.build(with(fleet(), b, a), null).instance("acme-prod").document(NAMESPACE);
+      ServedDocument one =
+          builder.build(with(fleet(), a, b), null).instance("acme-prod").document(NAMESPACE);
+      ServedDocument two =
+          otherReplica.build(with(fleet(), b, a), null).instance("acme-prod").document(NAMESPACE);
 
       assertThat(two.body()).isEqualTo(one.body());
       assertThat(two.etag()).isEqualTo(one.etag());
@@ -631,7 +879,8 @@ class SnapshotBuilderTest {
 
       EffectiveSnapshot snapshot = builder.build(state(base.instances(), namespaces, layers), null);
 
-      assertThat(content(snapshot.instance("acme-prod").document(NAMESPACE))).isEqualTo("{\"applications\":{}}");
+      assertThat(content(snapshot.instance("acme-prod").document(NAMESPACE)))
+          .isEqualTo("{\"applications\":{}}");
     }
   }
 
@@ -641,13 +890,16 @@ class SnapshotBuilderTest {
   void credentialHashes_mapToTheirInstancesAndAdmins() {
     AdminCredential ops = new AdminCredential("ops", Role.EDITOR, "admin-hash-ops", at(1));
     StoreState base = fleet();
-    StoreState state = state(base.instances(), base.namespaces(), base.latestLayers(), List.of(ops));
+    StoreState state =
+        state(base.instances(), base.namespaces(), base.latestLayers(), List.of(ops));
 
     EffectiveSnapshot snapshot = builder.build(state, null);
 
     assertThat(snapshot.instancesByCredential())
-        .containsExactlyInAnyOrderEntriesOf(Map.of("hash-acme-prod", "acme-prod", "hash-beta-co", "beta-co"));
-    assertThat(snapshot.adminsByCredential()).containsExactlyEntriesOf(Map.of("admin-hash-ops", ops));
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("hash-acme-prod", "acme-prod", "hash-beta-co", "beta-co"));
+    assertThat(snapshot.adminsByCredential())
+        .containsExactlyEntriesOf(Map.of("admin-hash-ops", ops));
   }
 
   @Test
@@ -665,8 +917,18 @@ class SnapshotBuilderTest {
     StoreState complete = fleet();
     Map<Long, Instant> times = new java.util.HashMap<>(complete.revisionTimes());
     times.remove(8L);
-    StoreState incomplete = new StoreState(complete.revision(), complete.rings(), complete.instances(),
-        complete.namespaces(), complete.latestLayers(), complete.adminCredentials(), times, List.of(), List.of(), List.of());
+    StoreState incomplete =
+        new StoreState(
+            complete.revision(),
+            complete.rings(),
+            complete.instances(),
+            complete.namespaces(),
+            complete.latestLayers(),
+            complete.adminCredentials(),
+            times,
+            List.of(),
+            List.of(),
+            List.of());
 
     assertThatThrownBy(() -> builder.build(incomplete, null))
         .isInstanceOf(IllegalStateException.class)

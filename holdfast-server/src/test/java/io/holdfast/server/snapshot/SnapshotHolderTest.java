@@ -32,13 +32,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The holder keeps serving its last snapshot when the store fails (reads survive a database outage). */
+/**
+ * The holder keeps serving its last snapshot when the store fails (reads survive a database
+ * outage).
+ */
 class SnapshotHolderTest {
 
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-02-01T00:00:00Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-02-01T00:00:00Z"), ZoneOffset.UTC);
 
-  @TempDir
-  Path directory;
+  @TempDir Path directory;
 
   private FailingStore store;
   private SnapshotBuilder builder;
@@ -46,10 +49,13 @@ class SnapshotHolderTest {
 
   @BeforeEach
   void open() throws Exception {
-    JdbcConfigStore jdbc = new JdbcConfigStore(
-        Database.open("jdbc:sqlite:" + directory.resolve("holdfast.db"), Duration.ofSeconds(5)), CLOCK);
+    JdbcConfigStore jdbc =
+        new JdbcConfigStore(
+            Database.open("jdbc:sqlite:" + directory.resolve("holdfast.db"), Duration.ofSeconds(5)),
+            CLOCK);
     store = new FailingStore(jdbc);
-    DocumentSigner signer = new DocumentSigner(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
+    DocumentSigner signer =
+        new DocumentSigner(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
     builder = new SnapshotBuilder(signer, CLOCK);
     holder = new SnapshotHolder(store, builder, CLOCK);
     store.createNamespace("core", "", "alice");
@@ -72,28 +78,37 @@ class SnapshotHolderTest {
   }
 
   /**
-   * The store, except that {@link ConfigStore#loadState} leaves out the instances in
-   * {@code hidden}, as if they had been deleted (the store has no way to delete one).
+   * The store, except that {@link ConfigStore#loadState} leaves out the instances in {@code
+   * hidden}, as if they had been deleted (the store has no way to delete one).
    */
   private static ConfigStore hiding(ConfigStore store, Set<String> hidden) {
-    InvocationHandler handler = (proxy, method, args) -> {
-      Object result;
-      try {
-        result = method.invoke(store, args);
-      } catch (InvocationTargetException e) {
-        throw e.getCause();
-      }
-      if (!method.getName().equals("loadState")) {
-        return result;
-      }
-      StoreState state = (StoreState) result;
-      return new StoreState(state.revision(), state.rings(),
-          state.instances().stream().filter(i -> !hidden.contains(i.id())).toList(), state.namespaces(),
-          state.latestLayers(), state.adminCredentials(), state.revisionTimes(), state.subscriptions(),
-          state.ringLayers(), state.ringSubscriptions());
-    };
-    return (ConfigStore) Proxy.newProxyInstance(
-        ConfigStore.class.getClassLoader(), new Class<?>[] {ConfigStore.class}, handler);
+    InvocationHandler handler =
+        (proxy, method, args) -> {
+          Object result;
+          try {
+            result = method.invoke(store, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+          if (!method.getName().equals("loadState")) {
+            return result;
+          }
+          StoreState state = (StoreState) result;
+          return new StoreState(
+              state.revision(),
+              state.rings(),
+              state.instances().stream().filter(i -> !hidden.contains(i.id())).toList(),
+              state.namespaces(),
+              state.latestLayers(),
+              state.adminCredentials(),
+              state.revisionTimes(),
+              state.subscriptions(),
+              state.ringLayers(),
+              state.ringSubscriptions());
+        };
+    return (ConfigStore)
+        Proxy.newProxyInstance(
+            ConfigStore.class.getClassLoader(), new Class<?>[] {ConfigStore.class}, handler);
   }
 
   @Test
@@ -126,7 +141,9 @@ class SnapshotHolderTest {
 
     EffectiveSnapshot second = holder.refresh();
 
-    assertThat(second.revision()).isEqualTo(store.currentRevision()).isGreaterThan(first.revision());
+    assertThat(second.revision())
+        .isEqualTo(store.currentRevision())
+        .isGreaterThan(first.revision());
     assertThat(second.instance("acme-prod").document("core").etag())
         .isNotEqualTo(first.instance("acme-prod").document("core").etag());
   }
@@ -195,20 +212,25 @@ class SnapshotHolderTest {
     holder.close();
 
     assertThat(waiting).isCompletedExceptionally();
-    assertThatThrownBy(() -> waiting.get(1, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+    assertThatThrownBy(() -> waiting.get(1, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(IllegalStateException.class);
     assertThat(holder.nextAfter(served)).isCompletedExceptionally();
     publish("{\"a\":1}");
     EffectiveSnapshot after = holder.refresh();
     assertThat(holder.current()).as("reads still work after close").isSameAs(after);
-    assertThat(holder.nextAfter(served)).as("a swap after close does not re-arm the signal").isCompletedExceptionally();
+    assertThat(holder.nextAfter(served))
+        .as("a swap after close does not re-arm the signal")
+        .isCompletedExceptionally();
     assertThat(holder.nextAfter(after)).isCompletedExceptionally();
   }
 
-  // ------------------------------------------------------------------ per-instance change signal (watch)
+  // ------------------------------------------------------------------ per-instance change signal
+  // (watch)
 
   @Test
-  void nextChangeFor_aSwapThatChangesOnlyAnotherInstance_leavesTheFutureIncomplete() throws Exception {
+  void nextChangeFor_aSwapThatChangesOnlyAnotherInstance_leavesTheFutureIncomplete()
+      throws Exception {
     store.createInstance("beta-co", "beta", Map.of(), "hash-beta", "alice");
     EffectiveSnapshot first = holder.refresh();
     CompletableFuture<EffectiveSnapshot> acme = holder.nextChangeFor("acme-prod", first);
@@ -218,13 +240,16 @@ class SnapshotHolderTest {
     EffectiveSnapshot second = holder.refresh();
 
     assertThat(anySwap).as("the swap happened").isCompletedWithValue(second);
-    assertThat(second.instance("beta-co").checksums().etag()).isNotEqualTo(first.instance("beta-co").checksums().etag());
-    assertThat(second.instance("acme-prod").checksums().etag()).isEqualTo(first.instance("acme-prod").checksums().etag());
+    assertThat(second.instance("beta-co").checksums().etag())
+        .isNotEqualTo(first.instance("beta-co").checksums().etag());
+    assertThat(second.instance("acme-prod").checksums().etag())
+        .isEqualTo(first.instance("acme-prod").checksums().etag());
     assertThat(acme).isNotDone();
   }
 
   @Test
-  void nextChangeFor_aSwapThatChangesThisInstancesChecksums_completesWithTheNewSnapshot() throws Exception {
+  void nextChangeFor_aSwapThatChangesThisInstancesChecksums_completesWithTheNewSnapshot()
+      throws Exception {
     EffectiveSnapshot first = holder.refresh();
     CompletableFuture<EffectiveSnapshot> acme = holder.nextChangeFor("acme-prod", first);
     assertThat(acme).isNotDone();
@@ -232,9 +257,12 @@ class SnapshotHolderTest {
     publish(Scope.instance("acme-prod"), "{\"a\":1}");
     EffectiveSnapshot second = holder.refresh();
 
-    assertThat(second.instance("acme-prod").checksums().etag()).isNotEqualTo(first.instance("acme-prod").checksums().etag());
+    assertThat(second.instance("acme-prod").checksums().etag())
+        .isNotEqualTo(first.instance("acme-prod").checksums().etag());
     assertThat(acme).isCompletedWithValue(second);
-    assertThat(holder.nextChangeFor("acme-prod", second)).as("a fresh future for the next change").isNotDone();
+    assertThat(holder.nextChangeFor("acme-prod", second))
+        .as("a fresh future for the next change")
+        .isNotDone();
   }
 
   @Test
@@ -245,10 +273,13 @@ class SnapshotHolderTest {
     store.replaceInstanceCredential("acme-prod", "hash-acme-rotated", "alice");
     EffectiveSnapshot second = holder.refresh();
 
-    assertThat(second.instance("acme-prod").checksums()).as("nothing it reads changed")
+    assertThat(second.instance("acme-prod").checksums())
+        .as("nothing it reads changed")
         .isSameAs(first.instance("acme-prod").checksums());
     assertThat(second.instance("acme-prod").credentialHash()).isEqualTo("hash-acme-rotated");
-    assertThat(acme).as("its watchers must check their credential again").isCompletedWithValue(second);
+    assertThat(acme)
+        .as("its watchers must check their credential again")
+        .isCompletedWithValue(second);
   }
 
   @Test
@@ -280,15 +311,20 @@ class SnapshotHolderTest {
   }
 
   @Test
-  void nextChangeFor_aSeenSnapshotOlderThanTheCurrentOne_isCompleteAtOnceOnlyIfThisInstanceDiffers() throws Exception {
+  void nextChangeFor_aSeenSnapshotOlderThanTheCurrentOne_isCompleteAtOnceOnlyIfThisInstanceDiffers()
+      throws Exception {
     store.createInstance("beta-co", "beta", Map.of(), "hash-beta", "alice");
     EffectiveSnapshot first = holder.refresh();
     publish(Scope.instance("acme-prod"), "{\"a\":1}");
     EffectiveSnapshot second = holder.refresh();
 
     assertThat(holder.nextChangeFor("acme-prod", first)).isCompletedWithValue(second);
-    assertThat(holder.nextChangeFor("acme-prod", null)).as("nothing seen yet").isCompletedWithValue(second);
-    assertThat(holder.nextChangeFor("beta-co", first)).as("beta-co is as it was in the older snapshot").isNotDone();
+    assertThat(holder.nextChangeFor("acme-prod", null))
+        .as("nothing seen yet")
+        .isCompletedWithValue(second);
+    assertThat(holder.nextChangeFor("beta-co", first))
+        .as("beta-co is as it was in the older snapshot")
+        .isNotDone();
   }
 
   @Test
@@ -299,26 +335,31 @@ class SnapshotHolderTest {
     holder.close();
 
     assertThat(waiting).isCompletedExceptionally();
-    assertThatThrownBy(() -> waiting.get(1, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+    assertThatThrownBy(() -> waiting.get(1, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(IllegalStateException.class);
     assertThat(holder.watchedInstances()).isZero();
     assertThat(holder.nextChangeFor("acme-prod", served)).isCompletedExceptionally();
     publish(Scope.instance("acme-prod"), "{\"a\":1}");
     EffectiveSnapshot after = holder.refresh();
-    assertThat(holder.nextChangeFor("acme-prod", after)).as("a swap after close does not re-arm it")
+    assertThat(holder.nextChangeFor("acme-prod", after))
+        .as("a swap after close does not re-arm it")
         .isCompletedExceptionally();
     assertThat(holder.nextChangeFor("acme-prod", served)).isCompletedExceptionally();
     assertThat(holder.watchedInstances()).isZero();
   }
 
   @Test
-  void watchedInstances_countsInstancesWaiting_andDropsBackAfterTheCompletingSwap() throws Exception {
+  void watchedInstances_countsInstancesWaiting_andDropsBackAfterTheCompletingSwap()
+      throws Exception {
     store.createInstance("beta-co", "beta", Map.of(), "hash-beta", "alice");
     EffectiveSnapshot first = holder.refresh();
     assertThat(holder.watchedInstances()).isZero();
 
     CompletableFuture<EffectiveSnapshot> acme = holder.nextChangeFor("acme-prod", first);
-    assertThat(holder.nextChangeFor("acme-prod", first)).as("watchers of one instance share its future").isSameAs(acme);
+    assertThat(holder.nextChangeFor("acme-prod", first))
+        .as("watchers of one instance share its future")
+        .isSameAs(acme);
     CompletableFuture<EffectiveSnapshot> beta = holder.nextChangeFor("beta-co", first);
     assertThat(holder.watchedInstances()).isEqualTo(2);
 

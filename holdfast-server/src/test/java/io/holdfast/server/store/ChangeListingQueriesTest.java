@@ -33,11 +33,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Listing change requests costs the same number of statements whether it lists 10 or 1,000
- * (the engine lists up to 1,000 every tick, the publish schema check and the namespace pages
- * do too), and the changes it assembles are the ones {@code findChange} reads one by one.
- * Statements are counted by a proxy around the store's connections. On a real SQLite file here,
- * and on the real PostgreSQL through {@code PostgresChangeListingQueriesTest}.
+ * Listing change requests costs the same number of statements whether it lists 10 or 1,000 (the
+ * engine lists up to 1,000 every tick, the publish schema check and the namespace pages do too),
+ * and the changes it assembles are the ones {@code findChange} reads one by one. Statements are
+ * counted by a proxy around the store's connections. On a real SQLite file here, and on the real
+ * PostgreSQL through {@code PostgresChangeListingQueriesTest}.
  */
 class ChangeListingQueriesTest {
 
@@ -45,8 +45,7 @@ class ChangeListingQueriesTest {
   private static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
   private static final int CHANGES = 1_000;
 
-  @TempDir
-  Path directory;
+  @TempDir Path directory;
 
   private final AtomicInteger statements = new AtomicInteger();
   private JdbcConfigStore store;
@@ -70,11 +69,20 @@ class ChangeListingQueriesTest {
     store.publish("core", Set.of(), "first", "alice");
     // One change with every kind of child row: an edit, a subscription edit, an approval and a
     // ring release. The rest are drafts with one edit each, one approval on every other one.
-    ChangeRequest rolling = rollouts.createChange("rolling", List.of(edit(0)), List.of(SubscriptionEdit.creating(
-        new NewSubscription("in-test", "crm", 5, 0, SeatModel.NAMED, START, null, "std", ""))), 0, "alice");
+    ChangeRequest rolling =
+        rollouts.createChange(
+            "rolling",
+            List.of(edit(0)),
+            List.of(
+                SubscriptionEdit.creating(
+                    new NewSubscription(
+                        "in-test", "crm", 5, 0, SeatModel.NAMED, START, null, "std", ""))),
+            0,
+            "alice");
     rollouts.releaseNext(rolling.id(), rolling.version(), ReleaseMode.MANUAL, "alice", null);
     for (int i = 1; i < CHANGES; i++) {
-      ChangeRequest draft = rollouts.createChange("draft " + i, List.of(edit(i)), List.of(), 2, "alice");
+      ChangeRequest draft =
+          rollouts.createChange("draft " + i, List.of(edit(i)), List.of(), 2, "alice");
       if (i % 2 == 0) {
         rollouts.approve(draft.id(), "bob", "fine " + i);
       }
@@ -89,16 +97,24 @@ class ChangeListingQueriesTest {
   @Test
   void listingAThousandChanges_runsAsManyStatementsAsListingTen() {
     int ten = statementsOf(() -> assertThat(rollouts.listChanges(List.of(), 10)).hasSize(10));
-    int thousand = statementsOf(() -> assertThat(rollouts.listChanges(List.of(), CHANGES)).hasSize(CHANGES));
-    int drafts = statementsOf(() -> assertThat(rollouts.listChanges(List.of(ChangeState.DRAFT), CHANGES))
-        .hasSize(CHANGES - 1));
+    int thousand =
+        statementsOf(() -> assertThat(rollouts.listChanges(List.of(), CHANGES)).hasSize(CHANGES));
+    int drafts =
+        statementsOf(
+            () ->
+                assertThat(rollouts.listChanges(List.of(ChangeState.DRAFT), CHANGES))
+                    .hasSize(CHANGES - 1));
 
     assertThat(thousand).as("statements to list 1,000 changes").isEqualTo(ten);
     assertThat(drafts).as("statements to list 999 drafts").isEqualTo(ten);
     // The changes, the edits, the subscription edits, the approvals and the releases.
     assertThat(thousand).isLessThanOrEqualTo(5);
     // With nothing to list (the engine's usual tick finds no approved change) only the first.
-    assertThat(statementsOf(() -> assertThat(rollouts.listChanges(List.of(ChangeState.CANCELLED), CHANGES)).isEmpty()))
+    assertThat(
+            statementsOf(
+                () ->
+                    assertThat(rollouts.listChanges(List.of(ChangeState.CANCELLED), CHANGES))
+                        .isEmpty()))
         .isEqualTo(1);
   }
 
@@ -110,7 +126,9 @@ class ChangeListingQueriesTest {
       found.add(rollouts.findChange(change.id()).orElseThrow());
     }
     assertThat(listed).isEqualTo(found);
-    assertThat(listed).extracting(ChangeRequest::id).isSortedAccordingTo((a, b) -> Long.compare(b, a));
+    assertThat(listed)
+        .extracting(ChangeRequest::id)
+        .isSortedAccordingTo((a, b) -> Long.compare(b, a));
     ChangeRequest rolling = listed.get(listed.size() - 1);
     assertThat(rolling.state()).isEqualTo(ChangeState.ROLLING_OUT);
     assertThat(rolling.edits()).hasSize(1);
@@ -126,32 +144,42 @@ class ChangeListingQueriesTest {
   }
 
   private static ChangeEdit edit(int i) throws Exception {
-    return new ChangeEdit("core", Scope.DEFAULT, JSON.readTree("{\"maxUsers\":" + (20 + i) + "}"), null);
+    return new ChangeEdit(
+        "core", Scope.DEFAULT, JSON.readTree("{\"maxUsers\":" + (20 + i) + "}"), null);
   }
 
   /** The data source with every statement its connections prepare or create counted. */
   private DataSource counting(DataSource real) {
-    InvocationHandler connections = (proxy, method, args) -> {
-      Object result = invoke(real, method, args);
-      return method.getName().equals("getConnection") ? countingConnection((Connection) result) : result;
-    };
-    return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
-        connections);
+    InvocationHandler connections =
+        (proxy, method, args) -> {
+          Object result = invoke(real, method, args);
+          return method.getName().equals("getConnection")
+              ? countingConnection((Connection) result)
+              : result;
+        };
+    return (DataSource)
+        Proxy.newProxyInstance(
+            getClass().getClassLoader(), new Class<?>[] {DataSource.class}, connections);
   }
 
   private Connection countingConnection(Connection real) {
-    InvocationHandler statementsOn = (proxy, method, args) -> {
-      String name = method.getName();
-      if (name.equals("prepareStatement") || name.equals("createStatement") || name.equals("prepareCall")) {
-        statements.incrementAndGet();
-      }
-      return invoke(real, method, args);
-    };
-    return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
-        statementsOn);
+    InvocationHandler statementsOn =
+        (proxy, method, args) -> {
+          String name = method.getName();
+          if (name.equals("prepareStatement")
+              || name.equals("createStatement")
+              || name.equals("prepareCall")) {
+            statements.incrementAndGet();
+          }
+          return invoke(real, method, args);
+        };
+    return (Connection)
+        Proxy.newProxyInstance(
+            getClass().getClassLoader(), new Class<?>[] {Connection.class}, statementsOn);
   }
 
-  private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+  private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args)
+      throws Throwable {
     try {
       return method.invoke(target, args);
     } catch (InvocationTargetException e) {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.audit.AuditEntry;
 import io.holdfast.server.audit.AuditHash;
 import io.holdfast.server.audit.AuditQuery;
@@ -20,6 +19,7 @@ import io.holdfast.server.model.Scope;
 import io.holdfast.server.namespace.Draft;
 import io.holdfast.server.namespace.LayerVersion;
 import io.holdfast.server.namespace.Namespace;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.subscription.Application;
 import io.holdfast.server.subscription.NewSubscription;
 import io.holdfast.server.subscription.SeatModel;
@@ -52,14 +52,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The behaviour every {@link ConfigStore} must have, whatever database is behind it. An
- * implementation proves itself by extending this class (as {@code SqliteConfigStoreTest} does)
- * and providing {@link #newStore()} and {@link #reopen()}.
+ * implementation proves itself by extending this class (as {@code SqliteConfigStoreTest} does) and
+ * providing {@link #newStore()} and {@link #reopen()}.
  *
  * <p>The suite only uses the {@link ConfigStore} interface. It expects a fresh store to hold the
- * default rings {@code test, dev, beta, live} and nothing else, and each test to get its own
- * fresh store. Revision numbers are only assumed to increase: an implementation may leave gaps
- * (a PostgreSQL sequence does after a rollback), so "exactly one revision" is checked by counting
- * the entries {@link ConfigStore#findRevision} knows.
+ * default rings {@code test, dev, beta, live} and nothing else, and each test to get its own fresh
+ * store. Revision numbers are only assumed to increase: an implementation may leave gaps (a
+ * PostgreSQL sequence does after a rollback), so "exactly one revision" is checked by counting the
+ * entries {@link ConfigStore#findRevision} knows.
  */
 public abstract class ConfigStoreContract {
 
@@ -78,8 +78,8 @@ public abstract class ConfigStoreContract {
   protected abstract ConfigStore reopen();
 
   /**
-   * Runs one SQL statement on the store's database behind its back, as someone with access to
-   * the database would: for the tampering tests.
+   * Runs one SQL statement on the store's database behind its back, as someone with access to the
+   * database would: for the tampering tests.
    */
   protected abstract void executeSql(String sql) throws java.sql.SQLException;
 
@@ -130,7 +130,9 @@ public abstract class ConfigStoreContract {
   /** Asserts that the call fails with a problem of this type, and returns it. */
   protected static ProblemException problem(ProblemType type, ThrowingCallable call) {
     Throwable thrown = catchThrowable(call);
-    assertThat(thrown).as("the call should fail with %s", type).isInstanceOf(ProblemException.class);
+    assertThat(thrown)
+        .as("the call should fail with %s", type)
+        .isInstanceOf(ProblemException.class);
     ProblemException problem = (ProblemException) thrown;
     assertThat(problem.type()).as("problem type of: %s", problem.getMessage()).isEqualTo(type);
     return problem;
@@ -145,14 +147,24 @@ public abstract class ConfigStoreContract {
       drafts.put(namespace.name(), store.listDrafts(namespace.name()));
       history.put(namespace.name(), store.history(namespace.name(), 1000));
     }
-    return List.of(store.currentRevision(), state, store.listRings(), store.listInstances(),
-        store.listNamespaces(), store.listAdminCredentials(), drafts, history, store.listApplications(),
-        store.listSubscriptions(SubscriptionFilter.ALL), store.auditLog(AuditQuery.latest(10_000)),
+    return List.of(
+        store.currentRevision(),
+        state,
+        store.listRings(),
+        store.listInstances(),
+        store.listNamespaces(),
+        store.listAdminCredentials(),
+        drafts,
+        history,
+        store.listApplications(),
+        store.listSubscriptions(SubscriptionFilter.ALL),
+        store.auditLog(AuditQuery.latest(10_000)),
         store.verifyAuditLog());
   }
 
   /** Asserts that the call fails with {@code type} and leaves no trace: no revision, no change. */
-  protected final ProblemException assertRejectedAndUnchanged(ProblemType type, ThrowingCallable call) {
+  protected final ProblemException assertRejectedAndUnchanged(
+      ProblemType type, ThrowingCallable call) {
     List<Object> before = everything();
     long revision = store.currentRevision();
     ProblemException problem = problem(type, call);
@@ -164,7 +176,9 @@ public abstract class ConfigStoreContract {
 
   /** How many revision-log entries exist in {@code (after, upTo]}. */
   protected final long revisionsAppended(long after, long upTo) {
-    return LongStream.rangeClosed(after + 1, upTo).filter(r -> store.findRevision(r).isPresent()).count();
+    return LongStream.rangeClosed(after + 1, upTo)
+        .filter(r -> store.findRevision(r).isPresent())
+        .count();
   }
 
   private static Optional<LayerVersion> layer(List<LayerVersion> layers, Scope scope) {
@@ -179,9 +193,13 @@ public abstract class ConfigStoreContract {
     @Test
     void freshStore_hasARevisionAndTheDefaultRingsInOrder() {
       assertThat(store.currentRevision()).isPositive();
-      assertThat(store.listRings()).extracting(Ring::name).containsExactly("test", "dev", "beta", "live");
-      assertThat(store.listRings()).extracting(Ring::bakeTime)
-          .containsExactly(Duration.ZERO, Duration.ofHours(24), Duration.ofHours(48), Duration.ZERO);
+      assertThat(store.listRings())
+          .extracting(Ring::name)
+          .containsExactly("test", "dev", "beta", "live");
+      assertThat(store.listRings())
+          .extracting(Ring::bakeTime)
+          .containsExactly(
+              Duration.ZERO, Duration.ofHours(24), Duration.ofHours(48), Duration.ZERO);
       assertThat(store.listInstances()).isEmpty();
       assertThat(store.listNamespaces()).isEmpty();
       assertThat(store.listAdminCredentials()).isEmpty();
@@ -203,39 +221,72 @@ public abstract class ConfigStoreContract {
     void everyKindOfWrite_appendsExactlyOneRevisionAndReportsIt() {
       namespace("core");
       instance("acme-prod", "live");
-      List<Write> writes = List.of(
-          new Write("create ring", "alice", () -> store.createRing("canary", 10, Duration.ofHours(1), "alice").revision()),
-          new Write("create namespace", "alice", () -> store.createNamespace("features", "", "alice").revision()),
-          new Write("create instance", "alice",
-              () -> store.createInstance("beta-co", "beta", Map.of(), "hash-beta-co", "alice").assignmentRevision()),
-          new Write("move instance", "alice", () -> store.updateInstance("acme-prod", "dev", null, "alice").assignmentRevision()),
-          new Write("relabel instance", "alice", () -> {
-            store.updateInstance("acme-prod", null, Map.of("tier", "gold"), "alice");
-            return -1;
-          }),
-          new Write("rotate instance credential", "alice", () -> {
-            store.replaceInstanceCredential("acme-prod", "hash-rotated", "alice");
-            return -1;
-          }),
-          new Write("publish", "bob", () -> {
-            store.putDraft("core", Scope.DEFAULT, json("{\"a\":1}"), "alice");
-            return store.publish("core", Set.of(), "first", "bob").revision();
-          }),
-          new Write("create admin credential", "alice", () -> {
-            store.createAdminCredential("ops", Role.EDITOR, "hash-ops", "alice");
-            return -1;
-          }),
-          new Write("bootstrap admin credential", null, () -> {
-            store.ensureAdminCredential("bootstrap", Role.ADMIN, "hash-bootstrap");
-            return -1;
-          }));
+      List<Write> writes =
+          List.of(
+              new Write(
+                  "create ring",
+                  "alice",
+                  () -> store.createRing("canary", 10, Duration.ofHours(1), "alice").revision()),
+              new Write(
+                  "create namespace",
+                  "alice",
+                  () -> store.createNamespace("features", "", "alice").revision()),
+              new Write(
+                  "create instance",
+                  "alice",
+                  () ->
+                      store
+                          .createInstance("beta-co", "beta", Map.of(), "hash-beta-co", "alice")
+                          .assignmentRevision()),
+              new Write(
+                  "move instance",
+                  "alice",
+                  () ->
+                      store.updateInstance("acme-prod", "dev", null, "alice").assignmentRevision()),
+              new Write(
+                  "relabel instance",
+                  "alice",
+                  () -> {
+                    store.updateInstance("acme-prod", null, Map.of("tier", "gold"), "alice");
+                    return -1;
+                  }),
+              new Write(
+                  "rotate instance credential",
+                  "alice",
+                  () -> {
+                    store.replaceInstanceCredential("acme-prod", "hash-rotated", "alice");
+                    return -1;
+                  }),
+              new Write(
+                  "publish",
+                  "bob",
+                  () -> {
+                    store.putDraft("core", Scope.DEFAULT, json("{\"a\":1}"), "alice");
+                    return store.publish("core", Set.of(), "first", "bob").revision();
+                  }),
+              new Write(
+                  "create admin credential",
+                  "alice",
+                  () -> {
+                    store.createAdminCredential("ops", Role.EDITOR, "hash-ops", "alice");
+                    return -1;
+                  }),
+              new Write(
+                  "bootstrap admin credential",
+                  null,
+                  () -> {
+                    store.ensureAdminCredential("bootstrap", Role.ADMIN, "hash-bootstrap");
+                    return -1;
+                  }));
       List<Long> revisions = new ArrayList<>();
       for (Write write : writes) {
         long before = store.currentRevision();
         long reported = write.run().getAsLong();
         long after = store.currentRevision();
         assertThat(after).as("revision after %s", write.what()).isGreaterThan(before);
-        assertThat(revisionsAppended(before, after)).as("log entries appended by %s", write.what()).isEqualTo(1);
+        assertThat(revisionsAppended(before, after))
+            .as("log entries appended by %s", write.what())
+            .isEqualTo(1);
         if (reported >= 0) {
           assertThat(reported).as("revision reported by %s", write.what()).isEqualTo(after);
         }
@@ -312,20 +363,22 @@ public abstract class ConfigStoreContract {
 
       assertThat(ring.name()).isEqualTo("canary");
       assertThat(ring.bakeTime()).isEqualTo(Duration.ofHours(6));
-      assertThat(store.listRings()).extracting(Ring::name).containsExactly("canary", "test", "dev", "beta", "live");
+      assertThat(store.listRings())
+          .extracting(Ring::name)
+          .containsExactly("canary", "test", "dev", "beta", "live");
       assertThat(store.listRings().get(0)).isEqualTo(ring);
     }
 
     @Test
     void duplicateRingName_isAlreadyExistsAndWritesNothing() {
-      assertRejectedAndUnchanged(ProblemType.ALREADY_EXISTS,
-          () -> store.createRing("live", 99, Duration.ZERO, "alice"));
+      assertRejectedAndUnchanged(
+          ProblemType.ALREADY_EXISTS, () -> store.createRing("live", 99, Duration.ZERO, "alice"));
     }
 
     @Test
     void takenRingPosition_isAlreadyExistsAndWritesNothing() {
-      assertRejectedAndUnchanged(ProblemType.ALREADY_EXISTS,
-          () -> store.createRing("canary", 0, Duration.ZERO, "alice"));
+      assertRejectedAndUnchanged(
+          ProblemType.ALREADY_EXISTS, () -> store.createRing("canary", 0, Duration.ZERO, "alice"));
     }
   }
 
@@ -334,8 +387,13 @@ public abstract class ConfigStoreContract {
 
     @Test
     void createdInstance_isFoundWithItsRingLabelsAndCredentialHash() {
-      Instance created = store.createInstance("acme-prod", "live", Map.of("team", "payments", "region", "eu"),
-          "hash-acme", "alice");
+      Instance created =
+          store.createInstance(
+              "acme-prod",
+              "live",
+              Map.of("team", "payments", "region", "eu"),
+              "hash-acme",
+              "alice");
 
       assertThat(created.id()).isEqualTo("acme-prod");
       assertThat(created.ring()).isEqualTo("live");
@@ -359,13 +417,15 @@ public abstract class ConfigStoreContract {
       instance("beta-co", "beta");
       instance("zeta", "test");
 
-      assertThat(store.listInstances()).extracting(Instance::id)
+      assertThat(store.listInstances())
+          .extracting(Instance::id)
           .containsExactlyInAnyOrder("acme-prod", "beta-co", "zeta");
     }
 
     @Test
     void createInstance_inUnknownRing_isRingNotFoundAndWritesNothing() {
-      assertRejectedAndUnchanged(ProblemType.RING_NOT_FOUND,
+      assertRejectedAndUnchanged(
+          ProblemType.RING_NOT_FOUND,
           () -> store.createInstance("acme-prod", "canary", Map.of(), "hash-acme", "alice"));
 
       assertThat(store.findInstance("acme-prod")).isEmpty();
@@ -375,7 +435,8 @@ public abstract class ConfigStoreContract {
     void createInstance_withDuplicateId_isAlreadyExistsAndKeepsTheOriginal() {
       Instance original = instance("acme-prod", "live");
 
-      assertRejectedAndUnchanged(ProblemType.ALREADY_EXISTS,
+      assertRejectedAndUnchanged(
+          ProblemType.ALREADY_EXISTS,
           () -> store.createInstance("acme-prod", "beta", Map.of(), "hash-other", "mallory"));
 
       assertThat(store.findInstance("acme-prod")).contains(original);
@@ -385,7 +446,8 @@ public abstract class ConfigStoreContract {
     void createInstance_withACredentialHashInUse_isAlreadyExistsAndWritesNothing() {
       instance("acme-prod", "live");
 
-      assertRejectedAndUnchanged(ProblemType.ALREADY_EXISTS,
+      assertRejectedAndUnchanged(
+          ProblemType.ALREADY_EXISTS,
           () -> store.createInstance("beta-co", "beta", Map.of(), "hash-acme-prod", "alice"));
 
       assertThat(store.findInstance("beta-co")).isEmpty();
@@ -399,7 +461,8 @@ public abstract class ConfigStoreContract {
       Instance moved = store.updateInstance("acme-prod", "live", null, "alice");
 
       assertThat(moved.ring()).isEqualTo("live");
-      assertThat(moved.assignmentRevision()).isGreaterThan(before.assignmentRevision())
+      assertThat(moved.assignmentRevision())
+          .isGreaterThan(before.assignmentRevision())
           .isEqualTo(store.currentRevision());
       assertThat(moved.labels()).isEqualTo(before.labels());
       assertThat(store.findInstance("acme-prod")).contains(moved);
@@ -434,7 +497,8 @@ public abstract class ConfigStoreContract {
     void updateInstance_toUnknownRing_isRingNotFoundAndWritesNothing() {
       instance("acme-prod", "live");
 
-      assertRejectedAndUnchanged(ProblemType.RING_NOT_FOUND,
+      assertRejectedAndUnchanged(
+          ProblemType.RING_NOT_FOUND,
           () -> store.updateInstance("acme-prod", "canary", Map.of("x", "y"), "alice"));
     }
 
@@ -442,7 +506,8 @@ public abstract class ConfigStoreContract {
     void updateInstance_ofUnknownInstance_isInstanceNotFoundAndWritesNothing() {
       instance("acme-prod", "live");
 
-      assertRejectedAndUnchanged(ProblemType.INSTANCE_NOT_FOUND,
+      assertRejectedAndUnchanged(
+          ProblemType.INSTANCE_NOT_FOUND,
           () -> store.updateInstance("acme-test", "beta", null, "alice"));
     }
 
@@ -461,7 +526,8 @@ public abstract class ConfigStoreContract {
 
     @Test
     void replaceInstanceCredential_ofUnknownInstance_isInstanceNotFoundAndWritesNothing() {
-      assertRejectedAndUnchanged(ProblemType.INSTANCE_NOT_FOUND,
+      assertRejectedAndUnchanged(
+          ProblemType.INSTANCE_NOT_FOUND,
           () -> store.replaceInstanceCredential("acme-prod", "hash-rotated", "alice"));
     }
 
@@ -470,7 +536,8 @@ public abstract class ConfigStoreContract {
       instance("acme-prod", "live");
       instance("beta-co", "beta");
 
-      assertRejectedAndUnchanged(ProblemType.ALREADY_EXISTS,
+      assertRejectedAndUnchanged(
+          ProblemType.ALREADY_EXISTS,
           () -> store.replaceInstanceCredential("acme-prod", "hash-beta-co", "alice"));
     }
   }
@@ -502,7 +569,8 @@ public abstract class ConfigStoreContract {
     void duplicateNamespace_isAlreadyExistsAndKeepsTheOriginal() {
       Namespace original = namespace("core");
 
-      assertRejectedAndUnchanged(ProblemType.ALREADY_EXISTS, () -> store.createNamespace("core", "other", "mallory"));
+      assertRejectedAndUnchanged(
+          ProblemType.ALREADY_EXISTS, () -> store.createNamespace("core", "other", "mallory"));
 
       assertThat(store.findNamespace("core")).contains(original);
     }
@@ -515,9 +583,11 @@ public abstract class ConfigStoreContract {
       problem(ProblemType.NAMESPACE_NOT_FOUND, () -> store.latestLayers("features"));
       problem(ProblemType.NAMESPACE_NOT_FOUND, () -> store.listDrafts("features"));
       problem(ProblemType.NAMESPACE_NOT_FOUND, () -> store.history("features", 10));
-      assertRejectedAndUnchanged(ProblemType.NAMESPACE_NOT_FOUND,
+      assertRejectedAndUnchanged(
+          ProblemType.NAMESPACE_NOT_FOUND,
           () -> store.putDraft("features", Scope.DEFAULT, json("{}"), "alice"));
-      assertRejectedAndUnchanged(ProblemType.NAMESPACE_NOT_FOUND,
+      assertRejectedAndUnchanged(
+          ProblemType.NAMESPACE_NOT_FOUND,
           () -> store.publish("features", Set.of(), "nothing", "bob"));
     }
   }
@@ -546,13 +616,16 @@ public abstract class ConfigStoreContract {
     }
 
     @Test
-    void putDraft_withTheVersionItWasReadAt_succeeds_andAStaleVersion_isPreconditionFailedAndChangesNothing() {
+    void
+        putDraft_withTheVersionItWasReadAt_succeeds_andAStaleVersion_isPreconditionFailedAndChangesNothing() {
       Draft first = store.putDraft("core", Scope.DEFAULT, json("{\"limit\":5}"), "alice", 0L);
       assertThat(first.version()).isEqualTo(1);
 
       // Bob read version 0 too, before Alice staged: his edit must not silently replace hers.
-      ProblemException refused = assertRejectedAndUnchanged(ProblemType.PRECONDITION_FAILED,
-          () -> store.putDraft("core", Scope.DEFAULT, json("{\"limit\":9}"), "bob", 0L));
+      ProblemException refused =
+          assertRejectedAndUnchanged(
+              ProblemType.PRECONDITION_FAILED,
+              () -> store.putDraft("core", Scope.DEFAULT, json("{\"limit\":9}"), "bob", 0L));
 
       assertThat(refused.getMessage()).contains("version 1, not 0");
       assertThat(store.listDrafts("core")).containsExactly(first);
@@ -567,11 +640,14 @@ public abstract class ConfigStoreContract {
       Draft second = store.putDraft("core", Scope.DEFAULT, json("{\"limit\":6}"), "carol");
 
       assertThat(second.version()).isEqualTo(2);
-      assertThat(store.listDrafts("core")).singleElement().satisfies(d -> {
-        assertThat(d.content()).isEqualTo(json("{\"limit\":6}"));
-        assertThat(d.version()).isEqualTo(2);
-        assertThat(d.updatedBy()).isEqualTo("carol");
-      });
+      assertThat(store.listDrafts("core"))
+          .singleElement()
+          .satisfies(
+              d -> {
+                assertThat(d.content()).isEqualTo(json("{\"limit\":6}"));
+                assertThat(d.version()).isEqualTo(2);
+                assertThat(d.updatedBy()).isEqualTo("carol");
+              });
     }
 
     @Test
@@ -586,13 +662,15 @@ public abstract class ConfigStoreContract {
 
     @Test
     void putDraft_forUnknownRing_isRingNotFoundAndWritesNothing() {
-      assertRejectedAndUnchanged(ProblemType.RING_NOT_FOUND,
+      assertRejectedAndUnchanged(
+          ProblemType.RING_NOT_FOUND,
           () -> store.putDraft("core", Scope.ring("canary"), json("{\"a\":1}"), "alice"));
     }
 
     @Test
     void putDraft_forUnknownInstance_isInstanceNotFoundAndWritesNothing() {
-      assertRejectedAndUnchanged(ProblemType.INSTANCE_NOT_FOUND,
+      assertRejectedAndUnchanged(
+          ProblemType.INSTANCE_NOT_FOUND,
           () -> store.putDraft("core", Scope.instance("acme-test"), json("{\"a\":1}"), "alice"));
     }
 
@@ -608,36 +686,46 @@ public abstract class ConfigStoreContract {
       assertThat(result.namespace()).isEqualTo("core");
       assertThat(result.revision()).isEqualTo(store.currentRevision()).isGreaterThan(before);
       assertThat(revisionsAppended(before, result.revision())).isEqualTo(1);
-      assertThat(result.scopes()).containsExactlyInAnyOrder(
-          Scope.DEFAULT, Scope.ring("live"), Scope.instance("acme-prod"));
+      assertThat(result.scopes())
+          .containsExactlyInAnyOrder(
+              Scope.DEFAULT, Scope.ring("live"), Scope.instance("acme-prod"));
       assertThat(store.listDrafts("core")).isEmpty();
       List<LayerVersion> layers = store.latestLayers("core");
-      assertThat(layers).hasSize(3).allSatisfy(layer -> {
-        assertThat(layer.namespace()).isEqualTo("core");
-        assertThat(layer.revision()).isEqualTo(result.revision());
-        assertThat(layer.removed()).isFalse();
-        assertThat(layer.publishedAt()).isEqualTo(store.findRevision(result.revision()).orElseThrow().createdAt());
-      });
-      assertThat(layer(layers, Scope.DEFAULT).orElseThrow().content()).isEqualTo(json("{\"limit\":5,\"name\":\"x\"}"));
-      assertThat(layer(layers, Scope.ring("live")).orElseThrow().content()).isEqualTo(json("{\"limit\":7}"));
+      assertThat(layers)
+          .hasSize(3)
+          .allSatisfy(
+              layer -> {
+                assertThat(layer.namespace()).isEqualTo("core");
+                assertThat(layer.revision()).isEqualTo(result.revision());
+                assertThat(layer.removed()).isFalse();
+                assertThat(layer.publishedAt())
+                    .isEqualTo(store.findRevision(result.revision()).orElseThrow().createdAt());
+              });
+      assertThat(layer(layers, Scope.DEFAULT).orElseThrow().content())
+          .isEqualTo(json("{\"limit\":5,\"name\":\"x\"}"));
+      assertThat(layer(layers, Scope.ring("live")).orElseThrow().content())
+          .isEqualTo(json("{\"limit\":7}"));
       assertThat(layer(layers, Scope.instance("acme-prod")).orElseThrow().content())
           .isEqualTo(json("{\"name\":\"acme\"}"));
     }
 
     @Test
     void publishedContent_roundTripsExactly_includingNullMembersThatRemoveInTheMerge() {
-      String content = "{\"n\":null,\"nested\":{\"list\":[1,\"two\",{\"three\":3.5}],\"flag\":false},"
-          + "\"big\":12345678901234,\"text\":\"gr\u00fc\u00df \u2603 \\\"quoted\\\"\"}";
+      String content =
+          "{\"n\":null,\"nested\":{\"list\":[1,\"two\",{\"three\":3.5}],\"flag\":false},"
+              + "\"big\":12345678901234,\"text\":\"gr\u00fc\u00df \u2603 \\\"quoted\\\"\"}";
 
       PublishResult result = publishLayer("core", Scope.DEFAULT, content);
 
       assertThat(store.latestLayers("core").get(0).content()).isEqualTo(json(content));
-      assertThat(store.layerAt("core", Scope.DEFAULT, result.revision()).orElseThrow().content()).isEqualTo(json(content));
+      assertThat(store.layerAt("core", Scope.DEFAULT, result.revision()).orElseThrow().content())
+          .isEqualTo(json(content));
     }
 
     @Test
     void publishWithoutDrafts_isRejectedAndWritesNothing() {
-      assertRejectedAndUnchanged(ProblemType.NO_PENDING_CHANGES, () -> store.publish("core", Set.of(), "empty", "bob"));
+      assertRejectedAndUnchanged(
+          ProblemType.NO_PENDING_CHANGES, () -> store.publish("core", Set.of(), "empty", "bob"));
     }
 
     @Test
@@ -645,14 +733,16 @@ public abstract class ConfigStoreContract {
       publishLayer("core", Scope.DEFAULT, "{\"a\":1,\"b\":{\"c\":2}}");
       store.putDraft("core", Scope.DEFAULT, json("{\"b\":{\"c\":2},\"a\":1}"), "alice");
 
-      assertRejectedAndUnchanged(ProblemType.NO_PENDING_CHANGES, () -> store.publish("core", Set.of(), "same", "bob"));
+      assertRejectedAndUnchanged(
+          ProblemType.NO_PENDING_CHANGES, () -> store.publish("core", Set.of(), "same", "bob"));
     }
 
     @Test
     void publishNamingAScopeWithoutDraft_isRejectedAndKeepsEveryDraft() {
       store.putDraft("core", Scope.DEFAULT, json("{\"a\":1}"), "alice");
 
-      assertRejectedAndUnchanged(ProblemType.NO_PENDING_CHANGES,
+      assertRejectedAndUnchanged(
+          ProblemType.NO_PENDING_CHANGES,
           () -> store.publish("core", Set.of(Scope.DEFAULT, Scope.ring("live")), "two", "bob"));
 
       assertThat(store.listDrafts("core")).extracting(Draft::scope).containsExactly(Scope.DEFAULT);
@@ -666,11 +756,16 @@ public abstract class ConfigStoreContract {
       PublishResult result = store.publish("core", Set.of(Scope.DEFAULT), "default only", "bob");
 
       assertThat(result.scopes()).containsExactly(Scope.DEFAULT);
-      assertThat(store.latestLayers("core")).extracting(LayerVersion::scope).containsExactly(Scope.DEFAULT);
-      assertThat(store.listDrafts("core")).singleElement().satisfies(d -> {
-        assertThat(d.scope()).isEqualTo(Scope.ring("live"));
-        assertThat(d.content()).isEqualTo(json("{\"b\":2}"));
-      });
+      assertThat(store.latestLayers("core"))
+          .extracting(LayerVersion::scope)
+          .containsExactly(Scope.DEFAULT);
+      assertThat(store.listDrafts("core"))
+          .singleElement()
+          .satisfies(
+              d -> {
+                assertThat(d.scope()).isEqualTo(Scope.ring("live"));
+                assertThat(d.content()).isEqualTo(json("{\"b\":2}"));
+              });
     }
 
     @Test
@@ -684,7 +779,8 @@ public abstract class ConfigStoreContract {
       assertThat(second.scopes()).containsExactly(Scope.ring("live"));
       List<LayerVersion> layers = store.latestLayers("core");
       assertThat(layer(layers, Scope.DEFAULT).orElseThrow().revision()).isEqualTo(first.revision());
-      assertThat(layer(layers, Scope.ring("live")).orElseThrow().revision()).isEqualTo(second.revision());
+      assertThat(layer(layers, Scope.ring("live")).orElseThrow().revision())
+          .isEqualTo(second.revision());
       assertThat(store.listDrafts("core")).isEmpty();
     }
 
@@ -694,7 +790,9 @@ public abstract class ConfigStoreContract {
 
       Draft removal = store.putDraft("core", Scope.ring("live"), null, "alice");
       assertThat(removal.content()).isNull();
-      assertThat(store.listDrafts("core")).singleElement().satisfies(d -> assertThat(d.content()).isNull());
+      assertThat(store.listDrafts("core"))
+          .singleElement()
+          .satisfies(d -> assertThat(d.content()).isNull());
       PublishResult result = store.publish("core", Set.of(), "remove the ring layer", "bob");
 
       assertThat(result.scopes()).containsExactly(Scope.ring("live"));
@@ -702,16 +800,19 @@ public abstract class ConfigStoreContract {
       assertThat(latest.removed()).isTrue();
       assertThat(latest.content()).isNull();
       assertThat(latest.revision()).isEqualTo(result.revision());
-      assertThat(store.layerAt("core", Scope.ring("live"), result.revision())).hasValueSatisfying(
-          v -> assertThat(v.removed()).isTrue());
-      assertThat(store.loadState().latestLayers()).singleElement().satisfies(l -> assertThat(l.removed()).isTrue());
+      assertThat(store.layerAt("core", Scope.ring("live"), result.revision()))
+          .hasValueSatisfying(v -> assertThat(v.removed()).isTrue());
+      assertThat(store.loadState().latestLayers())
+          .singleElement()
+          .satisfies(l -> assertThat(l.removed()).isTrue());
     }
 
     @Test
     void removalOfALayerThatWasNeverPublished_hasNothingToPublish() {
       store.putDraft("core", Scope.ring("live"), null, "alice");
 
-      assertRejectedAndUnchanged(ProblemType.NO_PENDING_CHANGES, () -> store.publish("core", Set.of(), "noop", "bob"));
+      assertRejectedAndUnchanged(
+          ProblemType.NO_PENDING_CHANGES, () -> store.publish("core", Set.of(), "noop", "bob"));
     }
 
     @Test
@@ -724,12 +825,17 @@ public abstract class ConfigStoreContract {
       long r4 = publishLayer("core", Scope.DEFAULT, "{\"v\":4}").revision();
 
       assertThat(store.layerAt("core", Scope.DEFAULT, beforeFirst)).isEmpty();
-      assertThat(store.layerAt("core", Scope.DEFAULT, r1).orElseThrow().content()).isEqualTo(json("{\"v\":1}"));
-      assertThat(store.layerAt("core", Scope.DEFAULT, r2 - 1).orElseThrow().revision()).isEqualTo(r1);
-      assertThat(store.layerAt("core", Scope.DEFAULT, r2).orElseThrow().content()).isEqualTo(json("{\"v\":2}"));
+      assertThat(store.layerAt("core", Scope.DEFAULT, r1).orElseThrow().content())
+          .isEqualTo(json("{\"v\":1}"));
+      assertThat(store.layerAt("core", Scope.DEFAULT, r2 - 1).orElseThrow().revision())
+          .isEqualTo(r1);
+      assertThat(store.layerAt("core", Scope.DEFAULT, r2).orElseThrow().content())
+          .isEqualTo(json("{\"v\":2}"));
       assertThat(store.layerAt("core", Scope.DEFAULT, r3).orElseThrow().removed()).isTrue();
-      assertThat(store.layerAt("core", Scope.DEFAULT, r4).orElseThrow().content()).isEqualTo(json("{\"v\":4}"));
-      assertThat(store.layerAt("core", Scope.DEFAULT, r4 + 100).orElseThrow().revision()).isEqualTo(r4);
+      assertThat(store.layerAt("core", Scope.DEFAULT, r4).orElseThrow().content())
+          .isEqualTo(json("{\"v\":4}"));
+      assertThat(store.layerAt("core", Scope.DEFAULT, r4 + 100).orElseThrow().revision())
+          .isEqualTo(r4);
       assertThat(store.layerAt("core", Scope.ring("live"), r4)).isEmpty();
     }
 
@@ -785,9 +891,12 @@ public abstract class ConfigStoreContract {
 
       List<HistoryEntry> history = store.history("core", 10);
 
-      assertThat(history).extracting(h -> h.revision().revision()).containsExactly(r3, r2, r1, created);
+      assertThat(history)
+          .extracting(h -> h.revision().revision())
+          .containsExactly(r3, r2, r1, created);
       assertThat(history.get(0).scopes()).containsExactly(Scope.DEFAULT);
-      assertThat(history.get(1).scopes()).containsExactlyInAnyOrder(Scope.ring("live"), Scope.instance("acme-prod"));
+      assertThat(history.get(1).scopes())
+          .containsExactlyInAnyOrder(Scope.ring("live"), Scope.instance("acme-prod"));
       assertThat(history.get(1).revision().actor()).isEqualTo("carol");
       assertThat(history.get(1).revision().message()).isEqualTo("two layers");
       assertThat(history.get(2).scopes()).containsExactly(Scope.DEFAULT);
@@ -801,7 +910,9 @@ public abstract class ConfigStoreContract {
       long r2 = publishLayer("core", Scope.DEFAULT, "{\"v\":2}").revision();
       long r3 = publishLayer("core", Scope.DEFAULT, "{\"v\":3}").revision();
 
-      assertThat(store.history("core", 2)).extracting(h -> h.revision().revision()).containsExactly(r3, r2);
+      assertThat(store.history("core", 2))
+          .extracting(h -> h.revision().revision())
+          .containsExactly(r3, r2);
     }
 
     @Test
@@ -813,7 +924,8 @@ public abstract class ConfigStoreContract {
 
       List<HistoryEntry> history = store.history("core", 10);
 
-      assertThat(history).extracting(h -> h.revision().revision())
+      assertThat(history)
+          .extracting(h -> h.revision().revision())
           .containsExactly(r1, store.findNamespace("core").orElseThrow().revision());
       assertThat(store.history("features", 10)).hasSize(2);
     }
@@ -824,7 +936,8 @@ public abstract class ConfigStoreContract {
 
     @Test
     void createdCredential_isListedWithRoleAndHash() {
-      AdminCredential created = store.createAdminCredential("ops", Role.PUBLISHER, "hash-ops", "alice");
+      AdminCredential created =
+          store.createAdminCredential("ops", Role.PUBLISHER, "hash-ops", "alice");
 
       assertThat(created.name()).isEqualTo("ops");
       assertThat(created.role()).isEqualTo(Role.PUBLISHER);
@@ -836,7 +949,8 @@ public abstract class ConfigStoreContract {
     void duplicateCredentialName_isAlreadyExistsAndWritesNothing() {
       store.createAdminCredential("ops", Role.VIEWER, "hash-ops", "alice");
 
-      assertRejectedAndUnchanged(ProblemType.ALREADY_EXISTS,
+      assertRejectedAndUnchanged(
+          ProblemType.ALREADY_EXISTS,
           () -> store.createAdminCredential("ops", Role.ADMIN, "hash-other", "mallory"));
     }
 
@@ -844,7 +958,8 @@ public abstract class ConfigStoreContract {
     void duplicateTokenHash_isAlreadyExistsAndWritesNothing() {
       store.createAdminCredential("ops", Role.VIEWER, "hash-ops", "alice");
 
-      assertRejectedAndUnchanged(ProblemType.ALREADY_EXISTS,
+      assertRejectedAndUnchanged(
+          ProblemType.ALREADY_EXISTS,
           () -> store.createAdminCredential("ops2", Role.ADMIN, "hash-ops", "mallory"));
     }
 
@@ -855,11 +970,14 @@ public abstract class ConfigStoreContract {
       store.ensureAdminCredential("bootstrap", Role.ADMIN, "hash-1");
 
       assertThat(revisionsAppended(before, store.currentRevision())).isEqualTo(1);
-      assertThat(store.listAdminCredentials()).singleElement().satisfies(c -> {
-        assertThat(c.name()).isEqualTo("bootstrap");
-        assertThat(c.role()).isEqualTo(Role.ADMIN);
-        assertThat(c.tokenHash()).isEqualTo("hash-1");
-      });
+      assertThat(store.listAdminCredentials())
+          .singleElement()
+          .satisfies(
+              c -> {
+                assertThat(c.name()).isEqualTo("bootstrap");
+                assertThat(c.role()).isEqualTo(Role.ADMIN);
+                assertThat(c.tokenHash()).isEqualTo("hash-1");
+              });
     }
 
     @Test
@@ -882,7 +1000,8 @@ public abstract class ConfigStoreContract {
       store.ensureAdminCredential("bootstrap", Role.ADMIN, "hash-2");
 
       assertThat(revisionsAppended(before, store.currentRevision())).isEqualTo(1);
-      assertThat(store.listAdminCredentials()).extracting(AdminCredential::name, AdminCredential::tokenHash)
+      assertThat(store.listAdminCredentials())
+          .extracting(AdminCredential::name, AdminCredential::tokenHash)
           .containsExactlyInAnyOrder(
               org.assertj.core.groups.Tuple.tuple("bootstrap", "hash-2"),
               org.assertj.core.groups.Tuple.tuple("ops", "hash-ops"));
@@ -893,14 +1012,18 @@ public abstract class ConfigStoreContract {
       store.ensureAdminCredential("bootstrap", Role.ADMIN, "hash-1");
       store.createAdminCredential("ops", Role.ADMIN, "hash-ops", "alice");
       store.rotateAdminCredential("bootstrap", "hash-rotated", "admin:ops");
-      store.updateAdminCredential("bootstrap", new CredentialUpdate(Role.VIEWER, false, null), "admin:ops");
+      store.updateAdminCredential(
+          "bootstrap", new CredentialUpdate(Role.VIEWER, false, null), "admin:ops");
       long before = store.currentRevision();
 
-      store.ensureAdminCredential("bootstrap", Role.ADMIN, "hash-1"); // a restart with the same token
+      store.ensureAdminCredential(
+          "bootstrap", Role.ADMIN, "hash-1"); // a restart with the same token
 
       assertThat(store.currentRevision()).as("nothing written").isEqualTo(before);
       AdminCredential bootstrap = credential("bootstrap");
-      assertThat(bootstrap.tokenHash()).as("the retired token stays retired").isEqualTo("hash-rotated");
+      assertThat(bootstrap.tokenHash())
+          .as("the retired token stays retired")
+          .isEqualTo("hash-rotated");
       assertThat(bootstrap.role()).isEqualTo(Role.VIEWER);
     }
 
@@ -920,10 +1043,15 @@ public abstract class ConfigStoreContract {
   }
 
   private AdminCredential credential(String name) {
-    return store.listAdminCredentials().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    return store.listAdminCredentials().stream()
+        .filter(c -> c.name().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 
-  /** Revoke, rotate, change role and expiry, last use; the last admin stays; every change audited. */
+  /**
+   * Revoke, rotate, change role and expiry, last use; the last admin stays; every change audited.
+   */
   @Nested
   class AdminCredentialLifecycle {
 
@@ -960,9 +1088,14 @@ public abstract class ConfigStoreContract {
       store.revokeAdminCredential("ops", "admin:root");
       long before = store.currentRevision();
 
-      problem(ProblemType.CREDENTIAL_REVOKED, () -> store.revokeAdminCredential("ops", "admin:root"));
-      problem(ProblemType.CREDENTIAL_REVOKED, () -> store.rotateAdminCredential("ops", "hash-new", "admin:root"));
-      problem(ProblemType.CREDENTIAL_NOT_FOUND, () -> store.revokeAdminCredential("nobody", "admin:root"));
+      problem(
+          ProblemType.CREDENTIAL_REVOKED, () -> store.revokeAdminCredential("ops", "admin:root"));
+      problem(
+          ProblemType.CREDENTIAL_REVOKED,
+          () -> store.rotateAdminCredential("ops", "hash-new", "admin:root"));
+      problem(
+          ProblemType.CREDENTIAL_NOT_FOUND,
+          () -> store.revokeAdminCredential("nobody", "admin:root"));
 
       assertThat(store.currentRevision()).isEqualTo(before);
     }
@@ -974,10 +1107,16 @@ public abstract class ConfigStoreContract {
       long before = store.currentRevision();
 
       problem(ProblemType.LAST_ADMIN, () -> store.revokeAdminCredential("root", "admin:root"));
-      problem(ProblemType.LAST_ADMIN, () ->
-          store.updateAdminCredential("root", new CredentialUpdate(Role.PUBLISHER, false, null), "admin:root"));
-      problem(ProblemType.LAST_ADMIN, () ->
-          store.updateAdminCredential("root", new CredentialUpdate(null, true, FAR), "admin:root"));
+      problem(
+          ProblemType.LAST_ADMIN,
+          () ->
+              store.updateAdminCredential(
+                  "root", new CredentialUpdate(Role.PUBLISHER, false, null), "admin:root"));
+      problem(
+          ProblemType.LAST_ADMIN,
+          () ->
+              store.updateAdminCredential(
+                  "root", new CredentialUpdate(null, true, FAR), "admin:root"));
 
       assertThat(store.currentRevision()).isEqualTo(before);
       assertThat(credential("root").usableAt(FAR)).isTrue();
@@ -990,37 +1129,49 @@ public abstract class ConfigStoreContract {
 
     @Test
     void rotate_replacesOnlyTheHash() {
-      store.updateAdminCredential("ops", new CredentialUpdate(Role.EDITOR, true, FAR), "admin:root");
+      store.updateAdminCredential(
+          "ops", new CredentialUpdate(Role.EDITOR, true, FAR), "admin:root");
       long before = store.currentRevision();
 
       AdminCredential rotated = store.rotateAdminCredential("ops", "hash-ops-new", "admin:root");
 
       assertThat(revisionsAppended(before, store.currentRevision())).isEqualTo(1);
       assertThat(rotated.tokenHash()).isEqualTo("hash-ops-new");
-      assertThat(credential("ops")).extracting(AdminCredential::tokenHash, AdminCredential::role,
-          AdminCredential::expiresAt).containsExactly("hash-ops-new", Role.EDITOR, FAR);
-      assertThat(store.auditLog(AuditQuery.latest(1000)).get(0).action()).isEqualTo("credential.rotate");
+      assertThat(credential("ops"))
+          .extracting(AdminCredential::tokenHash, AdminCredential::role, AdminCredential::expiresAt)
+          .containsExactly("hash-ops-new", Role.EDITOR, FAR);
+      assertThat(store.auditLog(AuditQuery.latest(1000)).get(0).action())
+          .isEqualTo("credential.rotate");
       assertThat(store.auditLog(AuditQuery.latest(1000)).toString()).doesNotContain("hash-ops");
     }
 
     @Test
     void update_changesRoleAndExpiry_andAnExpiryCanBeCleared() {
-      store.updateAdminCredential("ops", new CredentialUpdate(Role.VIEWER, true, FAR), "admin:root");
-      assertThat(credential("ops")).extracting(AdminCredential::role, AdminCredential::expiresAt)
+      store.updateAdminCredential(
+          "ops", new CredentialUpdate(Role.VIEWER, true, FAR), "admin:root");
+      assertThat(credential("ops"))
+          .extracting(AdminCredential::role, AdminCredential::expiresAt)
           .containsExactly(Role.VIEWER, FAR);
 
       store.updateAdminCredential("ops", new CredentialUpdate(null, true, null), "admin:root");
-      assertThat(credential("ops")).extracting(AdminCredential::role, AdminCredential::expiresAt)
+      assertThat(credential("ops"))
+          .extracting(AdminCredential::role, AdminCredential::expiresAt)
           .containsExactly(Role.VIEWER, null);
-      assertThat(store.auditLog(AuditQuery.latest(1000)).get(0).action()).isEqualTo("credential.update");
+      assertThat(store.auditLog(AuditQuery.latest(1000)).get(0).action())
+          .isEqualTo("credential.update");
     }
 
     @Test
     void anExpiryInThePast_isInvalid() {
       Instant past = Instant.parse("2000-01-01T00:00:00Z");
-      problem(ProblemType.INVALID_REQUEST, () ->
-          store.updateAdminCredential("ops", new CredentialUpdate(null, true, past), "admin:root"));
-      problem(ProblemType.INVALID_REQUEST, () -> store.createAdminCredential("late", Role.VIEWER, "hash-late", past, "x"));
+      problem(
+          ProblemType.INVALID_REQUEST,
+          () ->
+              store.updateAdminCredential(
+                  "ops", new CredentialUpdate(null, true, past), "admin:root"));
+      problem(
+          ProblemType.INVALID_REQUEST,
+          () -> store.createAdminCredential("late", Role.VIEWER, "hash-late", past, "x"));
       assertThat(credential("ops").expiresAt()).isNull();
     }
 
@@ -1030,9 +1181,12 @@ public abstract class ConfigStoreContract {
 
       store.createAdminCredential("ops", Role.VIEWER, "hash-ops-again", "admin:root");
 
-      assertThat(credential("ops")).extracting(AdminCredential::role, AdminCredential::tokenHash, AdminCredential::revoked)
+      assertThat(credential("ops"))
+          .extracting(AdminCredential::role, AdminCredential::tokenHash, AdminCredential::revoked)
           .containsExactly(Role.VIEWER, "hash-ops-again", false);
-      problem(ProblemType.ALREADY_EXISTS, () -> store.createAdminCredential("ops", Role.VIEWER, "hash-x", "admin:root"));
+      problem(
+          ProblemType.ALREADY_EXISTS,
+          () -> store.createAdminCredential("ops", Role.VIEWER, "hash-x", "admin:root"));
     }
 
     @Test
@@ -1053,7 +1207,8 @@ public abstract class ConfigStoreContract {
     void recordAuditEvent_appendsOneRow_withoutARevision() {
       long before = store.currentRevision();
 
-      store.recordAuditEvent("unknown", "console.login-failed", "console", json("{\"address\":\"192.0.2.1\"}"));
+      store.recordAuditEvent(
+          "unknown", "console.login-failed", "console", json("{\"address\":\"192.0.2.1\"}"));
 
       assertThat(store.currentRevision()).isEqualTo(before);
       io.holdfast.server.audit.AuditEntry entry = store.auditLog(AuditQuery.latest(1000)).get(0);
@@ -1087,14 +1242,23 @@ public abstract class ConfigStoreContract {
       assertThat(state.rings()).isEqualTo(store.listRings());
       assertThat(state.instances()).containsExactlyInAnyOrder(acme, moved);
       assertThat(state.namespaces()).containsExactlyInAnyOrderElementsOf(store.listNamespaces());
-      assertThat(state.adminCredentials()).containsExactlyInAnyOrderElementsOf(store.listAdminCredentials());
+      assertThat(state.adminCredentials())
+          .containsExactlyInAnyOrderElementsOf(store.listAdminCredentials());
       assertThat(state.latestLayers())
-          .extracting(l -> l.namespace() + " " + l.scope() + " @" + l.revision() + (l.removed() ? " removed" : ""))
+          .extracting(
+              l ->
+                  l.namespace()
+                      + " "
+                      + l.scope()
+                      + " @"
+                      + l.revision()
+                      + (l.removed() ? " removed" : ""))
           .containsExactlyInAnyOrder(
               "core default @" + r2,
               "core ring:live @" + r4 + " removed",
               "features instance:acme-prod @" + r5);
-      assertThat(layer(state.latestLayers(), Scope.DEFAULT).orElseThrow().content()).isEqualTo(json("{\"v\":2}"));
+      assertThat(layer(state.latestLayers(), Scope.DEFAULT).orElseThrow().content())
+          .isEqualTo(json("{\"v\":2}"));
     }
 
     @Test
@@ -1115,21 +1279,25 @@ public abstract class ConfigStoreContract {
       state.latestLayers().forEach(l -> referenced.add(l.revision()));
       assertThat(state.revisionTimes()).containsKeys(referenced.toArray(Long[]::new));
       for (long revision : referenced) {
-        assertThat(state.revisionTimes().get(revision)).as("time of revision %d", revision)
+        assertThat(state.revisionTimes().get(revision))
+            .as("time of revision %d", revision)
             .isEqualTo(store.findRevision(revision).orElseThrow().createdAt());
       }
     }
   }
 
-  // ------------------------------------------------------------------ applications, subscriptions, audit
+  // ------------------------------------------------------------------ applications, subscriptions,
+  // audit
 
   protected static final Instant JAN_2026 = Instant.parse("2026-01-01T00:00:00Z");
   protected static final Instant JUL_2026 = Instant.parse("2026-07-01T00:00:00Z");
   protected static final Instant JAN_2027 = Instant.parse("2027-01-01T00:00:00Z");
 
   /** A subscription of 25 named seats to {@code application} for {@code [from, until)}. */
-  protected static NewSubscription seats(String instance, String application, Instant from, Instant until) {
-    return new NewSubscription(instance, application, 25, 0, SeatModel.NAMED, from, until, "enterprise", "signed by Jo");
+  protected static NewSubscription seats(
+      String instance, String application, Instant from, Instant until) {
+    return new NewSubscription(
+        instance, application, 25, 0, SeatModel.NAMED, from, until, "enterprise", "signed by Jo");
   }
 
   private static SubscriptionChange quantity(long quantity) {
@@ -1149,14 +1317,17 @@ public abstract class ConfigStoreContract {
       assertThat(revisionsAppended(before, crm.revision())).isEqualTo(1);
       assertThat(store.findApplication("crm")).contains(crm);
       assertThat(store.findApplication("hr")).isEmpty();
-      assertThat(store.listApplications()).extracting(Application::name).containsExactly("billing", "crm");
+      assertThat(store.listApplications())
+          .extracting(Application::name)
+          .containsExactly("billing", "crm");
     }
 
     @Test
     void duplicateApplication_isAlreadyExistsAndWritesNothing() {
       store.createApplication("crm", "CRM", "alice");
 
-      assertRejectedAndUnchanged(ProblemType.ALREADY_EXISTS, () -> store.createApplication("crm", "Other", "bob"));
+      assertRejectedAndUnchanged(
+          ProblemType.ALREADY_EXISTS, () -> store.createApplication("crm", "Other", "bob"));
     }
 
     @Test
@@ -1173,8 +1344,8 @@ public abstract class ConfigStoreContract {
 
     @Test
     void updateOfAnUnknownApplication_isApplicationNotFoundAndWritesNothing() {
-      assertRejectedAndUnchanged(ProblemType.APPLICATION_NOT_FOUND,
-          () -> store.updateApplication("crm", "CRM", "alice"));
+      assertRejectedAndUnchanged(
+          ProblemType.APPLICATION_NOT_FOUND, () -> store.updateApplication("crm", "CRM", "alice"));
     }
   }
 
@@ -1193,14 +1364,32 @@ public abstract class ConfigStoreContract {
     void createdSubscription_isActiveWithANewIdAndExactlyOneNewRevision() {
       long before = store.currentRevision();
 
-      Subscription created = store.createSubscription(seats("acme-prod", "crm", JAN_2026, JAN_2027), "alice");
+      Subscription created =
+          store.createSubscription(seats("acme-prod", "crm", JAN_2026, JAN_2027), "alice");
 
       assertThat(created.id()).isNotBlank();
       assertThat(created.status()).isEqualTo(SubscriptionStatus.ACTIVE);
-      assertThat(created).extracting(Subscription::instance, Subscription::application, Subscription::quantity,
-              Subscription::overage, Subscription::seatModel, Subscription::validFrom, Subscription::validUntil,
-              Subscription::plan, Subscription::notes)
-          .containsExactly("acme-prod", "crm", 25L, 0L, SeatModel.NAMED, JAN_2026, JAN_2027, "enterprise", "signed by Jo");
+      assertThat(created)
+          .extracting(
+              Subscription::instance,
+              Subscription::application,
+              Subscription::quantity,
+              Subscription::overage,
+              Subscription::seatModel,
+              Subscription::validFrom,
+              Subscription::validUntil,
+              Subscription::plan,
+              Subscription::notes)
+          .containsExactly(
+              "acme-prod",
+              "crm",
+              25L,
+              0L,
+              SeatModel.NAMED,
+              JAN_2026,
+              JAN_2027,
+              "enterprise",
+              "signed by Jo");
       assertThat(created.revision()).isGreaterThan(before);
       assertThat(revisionsAppended(before, store.currentRevision())).isEqualTo(1);
       assertThat(store.findRevision(created.revision()).orElseThrow().actor()).isEqualTo("alice");
@@ -1209,43 +1398,55 @@ public abstract class ConfigStoreContract {
 
     @Test
     void twoSubscriptions_getDistinctIds() {
-      Subscription first = store.createSubscription(seats("acme-prod", "crm", JAN_2026, JAN_2027), "alice");
-      Subscription second = store.createSubscription(seats("beta-co", "crm", JAN_2026, JAN_2027), "alice");
+      Subscription first =
+          store.createSubscription(seats("acme-prod", "crm", JAN_2026, JAN_2027), "alice");
+      Subscription second =
+          store.createSubscription(seats("beta-co", "crm", JAN_2026, JAN_2027), "alice");
 
       assertThat(first.id()).isNotEqualTo(second.id());
     }
 
     @Test
     void subscriptionOfAnUnknownInstance_isInstanceNotFoundAndWritesNothing() {
-      assertRejectedAndUnchanged(ProblemType.INSTANCE_NOT_FOUND,
+      assertRejectedAndUnchanged(
+          ProblemType.INSTANCE_NOT_FOUND,
           () -> store.createSubscription(seats("nobody", "crm", JAN_2026, null), "alice"));
     }
 
     @Test
     void subscriptionToAnUnknownApplication_isApplicationNotFoundAndWritesNothing() {
-      assertRejectedAndUnchanged(ProblemType.APPLICATION_NOT_FOUND,
+      assertRejectedAndUnchanged(
+          ProblemType.APPLICATION_NOT_FOUND,
           () -> store.createSubscription(seats("acme-prod", "hr", JAN_2026, null), "alice"));
     }
 
     @Test
     void overlappingPeriodForTheSameInstanceAndApplication_isRejectedAndWritesNothing() {
-      Subscription existing = store.createSubscription(seats("acme-prod", "crm", JAN_2026, JAN_2027), "alice");
+      Subscription existing =
+          store.createSubscription(seats("acme-prod", "crm", JAN_2026, JAN_2027), "alice");
 
-      ProblemException overlap = assertRejectedAndUnchanged(ProblemType.SUBSCRIPTION_OVERLAP,
-          () -> store.createSubscription(seats("acme-prod", "crm", JUL_2026, null), "alice"));
+      ProblemException overlap =
+          assertRejectedAndUnchanged(
+              ProblemType.SUBSCRIPTION_OVERLAP,
+              () -> store.createSubscription(seats("acme-prod", "crm", JUL_2026, null), "alice"));
       assertThat(overlap.getMessage()).contains(existing.id());
-      assertRejectedAndUnchanged(ProblemType.SUBSCRIPTION_OVERLAP,
-          () -> store.createSubscription(seats("acme-prod", "crm", Instant.parse("2025-01-01T00:00:00Z"), JUL_2026),
-              "alice"));
+      assertRejectedAndUnchanged(
+          ProblemType.SUBSCRIPTION_OVERLAP,
+          () ->
+              store.createSubscription(
+                  seats("acme-prod", "crm", Instant.parse("2025-01-01T00:00:00Z"), JUL_2026),
+                  "alice"));
     }
 
     @Test
     void openEndedSubscription_overlapsEveryLaterPeriod() {
       store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "alice");
 
-      assertRejectedAndUnchanged(ProblemType.SUBSCRIPTION_OVERLAP,
-          () -> store.createSubscription(seats("acme-prod", "crm", Instant.parse("2030-01-01T00:00:00Z"), null),
-              "alice"));
+      assertRejectedAndUnchanged(
+          ProblemType.SUBSCRIPTION_OVERLAP,
+          () ->
+              store.createSubscription(
+                  seats("acme-prod", "crm", Instant.parse("2030-01-01T00:00:00Z"), null), "alice"));
     }
 
     @Test
@@ -1261,29 +1462,48 @@ public abstract class ConfigStoreContract {
 
     @Test
     void cancelledSubscription_leavesItsPeriodFreeForANewOne() {
-      Subscription old = store.createSubscription(seats("acme-prod", "crm", JAN_2026, JAN_2027), "alice");
+      Subscription old =
+          store.createSubscription(seats("acme-prod", "crm", JAN_2026, JAN_2027), "alice");
       store.changeSubscription(old.id(), SubscriptionChange.cancel(), "alice");
 
-      Subscription replacement = store.createSubscription(seats("acme-prod", "crm", JAN_2026, JAN_2027), "alice");
+      Subscription replacement =
+          store.createSubscription(seats("acme-prod", "crm", JAN_2026, JAN_2027), "alice");
 
       assertThat(store.listSubscriptions(SubscriptionFilter.ofInstance("acme-prod")))
           .extracting(Subscription::id, Subscription::status)
-          .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(old.id(), SubscriptionStatus.CANCELLED),
+          .containsExactlyInAnyOrder(
+              org.assertj.core.groups.Tuple.tuple(old.id(), SubscriptionStatus.CANCELLED),
               org.assertj.core.groups.Tuple.tuple(replacement.id(), SubscriptionStatus.ACTIVE));
     }
 
     @Test
     void change_setsOnlyTheNamedFields_andTakesANewRevision() {
-      Subscription created = store.createSubscription(seats("acme-prod", "crm", JAN_2026, JAN_2027), "alice");
+      Subscription created =
+          store.createSubscription(seats("acme-prod", "crm", JAN_2026, JAN_2027), "alice");
 
-      Subscription changed = store.changeSubscription(created.id(),
-          new SubscriptionChange(40L, 5L, null, true, "premium", "upsold", SubscriptionStatus.SUSPENDED), "bob");
+      Subscription changed =
+          store.changeSubscription(
+              created.id(),
+              new SubscriptionChange(
+                  40L, 5L, null, true, "premium", "upsold", SubscriptionStatus.SUSPENDED),
+              "bob");
 
-      assertThat(changed).extracting(Subscription::quantity, Subscription::overage, Subscription::validUntil,
-              Subscription::plan, Subscription::notes, Subscription::status)
+      assertThat(changed)
+          .extracting(
+              Subscription::quantity,
+              Subscription::overage,
+              Subscription::validUntil,
+              Subscription::plan,
+              Subscription::notes,
+              Subscription::status)
           .containsExactly(40L, 5L, null, "premium", "upsold", SubscriptionStatus.SUSPENDED);
-      assertThat(changed).extracting(Subscription::id, Subscription::instance, Subscription::application,
-              Subscription::validFrom, Subscription::createdAt)
+      assertThat(changed)
+          .extracting(
+              Subscription::id,
+              Subscription::instance,
+              Subscription::application,
+              Subscription::validFrom,
+              Subscription::createdAt)
           .containsExactly(created.id(), "acme-prod", "crm", JAN_2026, created.createdAt());
       assertThat(changed.revision()).isGreaterThan(created.revision());
       assertThat(store.findSubscription(created.id())).contains(changed);
@@ -1295,81 +1515,126 @@ public abstract class ConfigStoreContract {
 
     @Test
     void C3_aCutTo0_needsAForceReason_andChangesNothingWithout() {
-      Subscription created = store.createSubscription(seats("acme-prod", "crm", JAN_2026, JAN_2027), "alice");
+      Subscription created =
+          store.createSubscription(seats("acme-prod", "crm", JAN_2026, JAN_2027), "alice");
       long revision = store.currentRevision();
 
-      assertRejectedAndUnchanged(ProblemType.FORCE_REQUIRED, () -> store.changeSubscription(created.id(), quantity(0), "bob"));
+      assertRejectedAndUnchanged(
+          ProblemType.FORCE_REQUIRED,
+          () -> store.changeSubscription(created.id(), quantity(0), "bob"));
 
-      Subscription cut = store.changeSubscription(created.id(),
-          new SubscriptionChange(0L, 0L, null, false, null, null, null, "contract ended early"), "bob");
+      Subscription cut =
+          store.changeSubscription(
+              created.id(),
+              new SubscriptionChange(0L, 0L, null, false, null, null, null, "contract ended early"),
+              "bob");
       assertThat(cut.quantity()).isZero();
       assertThat(store.currentRevision()).isGreaterThan(revision);
     }
 
     @Test
     void changeThatEndsThePeriodBeforeItStarts_isInvalidAndWritesNothing() {
-      Subscription created = store.createSubscription(seats("acme-prod", "crm", JUL_2026, JAN_2027), "alice");
+      Subscription created =
+          store.createSubscription(seats("acme-prod", "crm", JUL_2026, JAN_2027), "alice");
 
-      assertRejectedAndUnchanged(ProblemType.INVALID_REQUEST, () -> store.changeSubscription(created.id(),
-          new SubscriptionChange(null, null, JUL_2026, false, null, null, null), "bob"));
-      assertRejectedAndUnchanged(ProblemType.INVALID_REQUEST, () -> store.changeSubscription(created.id(),
-          new SubscriptionChange(null, null, JAN_2026, false, null, null, null), "bob"));
+      assertRejectedAndUnchanged(
+          ProblemType.INVALID_REQUEST,
+          () ->
+              store.changeSubscription(
+                  created.id(),
+                  new SubscriptionChange(null, null, JUL_2026, false, null, null, null),
+                  "bob"));
+      assertRejectedAndUnchanged(
+          ProblemType.INVALID_REQUEST,
+          () ->
+              store.changeSubscription(
+                  created.id(),
+                  new SubscriptionChange(null, null, JAN_2026, false, null, null, null),
+                  "bob"));
     }
 
     @Test
     void changeThatExtendsIntoTheNextPeriod_isAnOverlapAndWritesNothing() {
-      Subscription first = store.createSubscription(seats("acme-prod", "crm", JAN_2026, JUL_2026), "alice");
+      Subscription first =
+          store.createSubscription(seats("acme-prod", "crm", JAN_2026, JUL_2026), "alice");
       store.createSubscription(seats("acme-prod", "crm", JUL_2026, JAN_2027), "alice");
 
-      assertRejectedAndUnchanged(ProblemType.SUBSCRIPTION_OVERLAP, () -> store.changeSubscription(first.id(),
-          new SubscriptionChange(null, null, null, true, null, null, null), "bob"));
+      assertRejectedAndUnchanged(
+          ProblemType.SUBSCRIPTION_OVERLAP,
+          () ->
+              store.changeSubscription(
+                  first.id(),
+                  new SubscriptionChange(null, null, null, true, null, null, null),
+                  "bob"));
     }
 
     @Test
     void negativeCounts_areInvalidAndWriteNothing() {
-      Subscription created = store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "alice");
+      Subscription created =
+          store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "alice");
 
-      assertRejectedAndUnchanged(ProblemType.INVALID_REQUEST, () -> store.changeSubscription(created.id(), quantity(-1), "bob"));
-      assertRejectedAndUnchanged(ProblemType.INVALID_REQUEST, () -> store.changeSubscription(created.id(),
-          new SubscriptionChange(null, -2L, null, false, null, null, null), "bob"));
+      assertRejectedAndUnchanged(
+          ProblemType.INVALID_REQUEST,
+          () -> store.changeSubscription(created.id(), quantity(-1), "bob"));
+      assertRejectedAndUnchanged(
+          ProblemType.INVALID_REQUEST,
+          () ->
+              store.changeSubscription(
+                  created.id(),
+                  new SubscriptionChange(null, -2L, null, false, null, null, null),
+                  "bob"));
     }
 
     @Test
     void cancelledSubscription_cannotChangeAnyMore() {
-      Subscription created = store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "alice");
+      Subscription created =
+          store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "alice");
       store.changeSubscription(created.id(), SubscriptionChange.cancel(), "alice");
 
-      assertRejectedAndUnchanged(ProblemType.SUBSCRIPTION_ENDED,
+      assertRejectedAndUnchanged(
+          ProblemType.SUBSCRIPTION_ENDED,
           () -> store.changeSubscription(created.id(), quantity(5), "bob"));
-      assertRejectedAndUnchanged(ProblemType.SUBSCRIPTION_ENDED,
+      assertRejectedAndUnchanged(
+          ProblemType.SUBSCRIPTION_ENDED,
           () -> store.changeSubscription(created.id(), SubscriptionChange.cancel(), "bob"));
     }
 
     @Test
     void changeOfAnUnknownSubscription_isSubscriptionNotFoundAndWritesNothing() {
-      assertRejectedAndUnchanged(ProblemType.SUBSCRIPTION_NOT_FOUND,
+      assertRejectedAndUnchanged(
+          ProblemType.SUBSCRIPTION_NOT_FOUND,
           () -> store.changeSubscription("no-such-id", quantity(5), "bob"));
     }
 
     @Test
     void listSubscriptions_filtersByInstanceApplicationAndStatus() {
-      Subscription acmeCrm = store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "alice");
-      Subscription acmeBilling = store.createSubscription(seats("acme-prod", "billing", JAN_2026, null), "alice");
-      Subscription betaCrm = store.createSubscription(seats("beta-co", "crm", JAN_2026, null), "alice");
+      Subscription acmeCrm =
+          store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "alice");
+      Subscription acmeBilling =
+          store.createSubscription(seats("acme-prod", "billing", JAN_2026, null), "alice");
+      Subscription betaCrm =
+          store.createSubscription(seats("beta-co", "crm", JAN_2026, null), "alice");
       store.changeSubscription(betaCrm.id(), SubscriptionChange.cancel(), "alice");
 
       assertThat(store.listSubscriptions(SubscriptionFilter.ofInstance("acme-prod")))
-          .extracting(Subscription::id).containsExactly(acmeBilling.id(), acmeCrm.id());
+          .extracting(Subscription::id)
+          .containsExactly(acmeBilling.id(), acmeCrm.id());
       assertThat(store.listSubscriptions(new SubscriptionFilter(null, "crm", null)))
-          .extracting(Subscription::id).containsExactly(acmeCrm.id(), betaCrm.id());
-      assertThat(store.listSubscriptions(new SubscriptionFilter(null, null, SubscriptionStatus.CANCELLED)))
-          .extracting(Subscription::id).containsExactly(betaCrm.id());
-      assertThat(store.listSubscriptions(new SubscriptionFilter("beta-co", "billing", null))).isEmpty();
+          .extracting(Subscription::id)
+          .containsExactly(acmeCrm.id(), betaCrm.id());
+      assertThat(
+              store.listSubscriptions(
+                  new SubscriptionFilter(null, null, SubscriptionStatus.CANCELLED)))
+          .extracting(Subscription::id)
+          .containsExactly(betaCrm.id());
+      assertThat(store.listSubscriptions(new SubscriptionFilter("beta-co", "billing", null)))
+          .isEmpty();
     }
 
     @Test
     void loadState_holdsEverySubscriptionAndTheTimeOfItsRevision() {
-      Subscription created = store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "alice");
+      Subscription created =
+          store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "alice");
       Subscription changed = store.changeSubscription(created.id(), quantity(30), "alice");
 
       StoreState state = store.loadState();
@@ -1381,7 +1646,8 @@ public abstract class ConfigStoreContract {
 
     @Test
     void subscriptions_surviveReopening() {
-      Subscription created = store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "alice");
+      Subscription created =
+          store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "alice");
       List<Object> before = everything();
 
       restart();
@@ -1402,23 +1668,41 @@ public abstract class ConfigStoreContract {
     @Test
     void everyApplicationAndSubscriptionWrite_appendsOneAuditRowWithWhoWhatBeforeAndAfter() {
       store.createApplication("crm", "CRM", "alice");
-      Subscription created = store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "bob");
+      Subscription created =
+          store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "bob");
       store.changeSubscription(created.id(), quantity(30), "carol");
       store.changeSubscription(created.id(), SubscriptionChange.cancel(), "dave");
       store.updateApplication("crm", "Customer relations", "erin");
 
       List<AuditEntry> log = store.auditLog(AuditQuery.latest(100));
 
-      assertThat(log).extracting(AuditEntry::action).containsExactly("application.update", "subscription.cancel",
-          "subscription.change", "subscription.create", "application.create", "instance.create");
-      assertThat(log).extracting(AuditEntry::actor).containsExactly("erin", "dave", "carol", "bob", "alice", "alice");
-      assertThat(log).extracting(AuditEntry::target).containsExactly("application:crm",
-          "subscription:" + created.id(), "subscription:" + created.id(), "subscription:" + created.id(),
-          "application:crm", "instance:acme-prod");
+      assertThat(log)
+          .extracting(AuditEntry::action)
+          .containsExactly(
+              "application.update",
+              "subscription.cancel",
+              "subscription.change",
+              "subscription.create",
+              "application.create",
+              "instance.create");
+      assertThat(log)
+          .extracting(AuditEntry::actor)
+          .containsExactly("erin", "dave", "carol", "bob", "alice", "alice");
+      assertThat(log)
+          .extracting(AuditEntry::target)
+          .containsExactly(
+              "application:crm",
+              "subscription:" + created.id(),
+              "subscription:" + created.id(),
+              "subscription:" + created.id(),
+              "application:crm",
+              "instance:acme-prod");
       AuditEntry change = log.get(2);
       assertThat(change.before().path("quantity").asLong()).isEqualTo(25);
       assertThat(change.after().path("quantity").asLong()).isEqualTo(30);
-      assertThat(change.after().path("notes").asText()).as("the audit keeps what operators see").isEqualTo("signed by Jo");
+      assertThat(change.after().path("notes").asText())
+          .as("the audit keeps what operators see")
+          .isEqualTo("signed by Jo");
       assertThat(log.get(3).before()).isNull();
       assertThat(log.get(1).after().path("status").asText()).isEqualTo("cancelled");
     }
@@ -1446,23 +1730,31 @@ public abstract class ConfigStoreContract {
     void auditLog_filtersByActionTargetActorAndTime_newestFirstUpToTheLimit() {
       store.createApplication("crm", "CRM", "alice");
       store.createApplication("billing", "Billing", "bob");
-      Subscription created = store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "bob");
+      Subscription created =
+          store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "bob");
       store.changeSubscription(created.id(), quantity(30), "alice");
 
       assertThat(store.auditLog(new AuditQuery("application.create", null, null, null, 10)))
-          .extracting(AuditEntry::target).containsExactly("application:billing", "application:crm");
-      assertThat(store.auditLog(new AuditQuery(null, "subscription:" + created.id(), null, null, 10)))
-          .extracting(AuditEntry::action).containsExactly("subscription.change", "subscription.create");
+          .extracting(AuditEntry::target)
+          .containsExactly("application:billing", "application:crm");
+      assertThat(
+              store.auditLog(new AuditQuery(null, "subscription:" + created.id(), null, null, 10)))
+          .extracting(AuditEntry::action)
+          .containsExactly("subscription.change", "subscription.create");
       assertThat(store.auditLog(new AuditQuery(null, "application:", null, null, 10))).hasSize(2);
       assertThat(store.auditLog(new AuditQuery(null, null, "bob", null, 10)))
-          .extracting(AuditEntry::action).containsExactly("subscription.create", "application.create");
-      assertThat(store.auditLog(AuditQuery.latest(1))).extracting(AuditEntry::action)
+          .extracting(AuditEntry::action)
+          .containsExactly("subscription.create", "application.create");
+      assertThat(store.auditLog(AuditQuery.latest(1)))
+          .extracting(AuditEntry::action)
           .containsExactly("subscription.change");
       List<AuditEntry> all = store.auditLog(AuditQuery.latest(10));
       Instant newest = all.get(0).at();
-      assertThat(store.auditLog(new AuditQuery(null, null, null, newest.plusMillis(1), 10))).isEmpty();
+      assertThat(store.auditLog(new AuditQuery(null, null, null, newest.plusMillis(1), 10)))
+          .isEmpty();
       assertThat(store.auditLog(new AuditQuery(null, null, null, all.get(3).at(), 10)))
-          .as("everything at or after the fourth newest row").containsAll(all.subList(0, 4));
+          .as("everything at or after the fourth newest row")
+          .containsAll(all.subList(0, 4));
     }
 
     @Test
@@ -1478,17 +1770,29 @@ public abstract class ConfigStoreContract {
 
       List<AuditEntry> log = store.auditLog(AuditQuery.latest(100));
 
-      assertThat(log).extracting(AuditEntry::action).containsExactly("credential.bootstrap", "credential.create",
-          "namespace.publish", "layer.stage", "instance.rotate-credential", "instance.update", "ring.create",
-          "namespace.create", "instance.create");
-      assertThat(log).extracting(AuditEntry::actor).containsExactly("system", "erin", "dave", "carol", "bob", "bob",
-          "alice", "alice", "alice");
+      assertThat(log)
+          .extracting(AuditEntry::action)
+          .containsExactly(
+              "credential.bootstrap",
+              "credential.create",
+              "namespace.publish",
+              "layer.stage",
+              "instance.rotate-credential",
+              "instance.update",
+              "ring.create",
+              "namespace.create",
+              "instance.create");
+      assertThat(log)
+          .extracting(AuditEntry::actor)
+          .containsExactly(
+              "system", "erin", "dave", "carol", "bob", "bob", "alice", "alice", "alice");
       assertThat(log.get(2).after().path("revision").asLong()).isEqualTo(published.revision());
       assertThat(log.get(3).after().path("content")).isEqualTo(json("{\"a\":1}"));
       assertThat(log.get(5).before().path("ring").asText()).isEqualTo("live");
       assertThat(log.get(5).after().path("ring").asText()).isEqualTo("canary");
       assertThat(log.get(1).after().path("role").asText()).isEqualTo("editor");
-      assertThat(log).extracting(e -> String.valueOf(e.before()) + e.after())
+      assertThat(log)
+          .extracting(e -> String.valueOf(e.before()) + e.after())
           .noneSatisfy(text -> assertThat(text).contains("hash-"));
       assertThat(store.verifyAuditLog().intact()).isTrue();
     }
@@ -1499,7 +1803,8 @@ public abstract class ConfigStoreContract {
       store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "alice");
       long rows = store.verifyAuditLog().checked();
 
-      problem(ProblemType.SUBSCRIPTION_OVERLAP,
+      problem(
+          ProblemType.SUBSCRIPTION_OVERLAP,
           () -> store.createSubscription(seats("acme-prod", "crm", JUL_2026, null), "alice"));
       problem(ProblemType.ALREADY_EXISTS, () -> store.createApplication("crm", "CRM", "alice"));
 
@@ -1541,7 +1846,9 @@ public abstract class ConfigStoreContract {
 
       assertThat(store.verifyAuditLog().read()).isEqualTo(25);
       assertThat(store.checkAuditLog().read()).isEqualTo(1);
-      assertThat(store.verifyAuditLog().read()).as("the full walk always reads everything").isEqualTo(25);
+      assertThat(store.verifyAuditLog().read())
+          .as("the full walk always reads everything")
+          .isEqualTo(25);
     }
 
     @Test
@@ -1555,7 +1862,9 @@ public abstract class ConfigStoreContract {
       AuditVerification check = store.checkAuditLog();
       assertThat(check.firstBrokenSeq()).as("%s", check).isEqualTo(13);
       assertThat(check.problem()).contains("changed after it was written");
-      assertThat(store.checkAuditLog().firstBrokenSeq()).as("the checkpoint does not pass the break").isEqualTo(13);
+      assertThat(store.checkAuditLog().firstBrokenSeq())
+          .as("the checkpoint does not pass the break")
+          .isEqualTo(13);
       assertThat(store.verifyAuditLog().firstBrokenSeq()).isEqualTo(13);
     }
 
@@ -1566,9 +1875,18 @@ public abstract class ConfigStoreContract {
 
       // Consistent on its own (content and hash agree) but not the row that was verified.
       AuditEntry row = store.auditLog(AuditQuery.latest(1)).get(0);
-      String forged = AuditHash.of(row.seq(), row.at(), "admin:mallory", row.action(), row.target(),
-          AuditHash.text(row.before()), AuditHash.text(row.after()), row.prevHash());
-      executeSql("UPDATE audit_log SET actor = 'admin:mallory', hash = '" + forged + "' WHERE seq = 10");
+      String forged =
+          AuditHash.of(
+              row.seq(),
+              row.at(),
+              "admin:mallory",
+              row.action(),
+              row.target(),
+              AuditHash.text(row.before()),
+              AuditHash.text(row.after()),
+              row.prevHash());
+      executeSql(
+          "UPDATE audit_log SET actor = 'admin:mallory', hash = '" + forged + "' WHERE seq = 10");
 
       AuditVerification check = store.checkAuditLog();
       assertThat(check.firstBrokenSeq()).as("%s", check).isEqualTo(10);
@@ -1635,7 +1953,11 @@ public abstract class ConfigStoreContract {
 
     /** Appends {@code count} audit rows, one application each. */
     private void auditRows(int count) {
-      long before = store.auditLog(AuditQuery.latest(1)).stream().mapToLong(AuditEntry::seq).findFirst().orElse(0);
+      long before =
+          store.auditLog(AuditQuery.latest(1)).stream()
+              .mapToLong(AuditEntry::seq)
+              .findFirst()
+              .orElse(0);
       for (int i = 1; i <= count; i++) {
         store.createApplication("app-" + (before + i), "App " + (before + i), "alice");
       }
@@ -1651,18 +1973,22 @@ public abstract class ConfigStoreContract {
       instance("acme-prod", "live");
       store.putDraft("core", Scope.DEFAULT, json("{\"a\":1}"), "alice");
 
-      assertRejectedAndUnchanged(ProblemType.ALREADY_EXISTS,
+      assertRejectedAndUnchanged(
+          ProblemType.ALREADY_EXISTS,
           () -> store.createInstance("beta-co", "beta", Map.of(), "hash-acme-prod", "alice"));
-      assertRejectedAndUnchanged(ProblemType.RING_NOT_FOUND,
+      assertRejectedAndUnchanged(
+          ProblemType.RING_NOT_FOUND,
           () -> store.createInstance("beta-co", "canary", Map.of(), "hash-beta-co", "alice"));
-      assertRejectedAndUnchanged(ProblemType.NO_PENDING_CHANGES,
+      assertRejectedAndUnchanged(
+          ProblemType.NO_PENDING_CHANGES,
           () -> store.publish("core", Set.of(Scope.ring("live")), "none", "bob"));
 
       long before = store.currentRevision();
       Instance created = store.createInstance("beta-co", "beta", Map.of(), "hash-beta-co", "alice");
       assertThat(created.assignmentRevision()).isGreaterThan(before);
       assertThat(revisionsAppended(before, created.assignmentRevision())).isEqualTo(1);
-      assertThat(store.publish("core", Set.of(), "go", "bob").scopes()).containsExactly(Scope.DEFAULT);
+      assertThat(store.publish("core", Set.of(), "go", "bob").scopes())
+          .containsExactly(Scope.DEFAULT);
     }
 
     @Test
@@ -1676,14 +2002,19 @@ public abstract class ConfigStoreContract {
         List<Future<List<Long>>> futures = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
           int thread = t;
-          futures.add(pool.submit(() -> {
-            start.await();
-            List<Long> revisions = new ArrayList<>();
-            for (int i = 0; i < writesPerThread; i++) {
-              revisions.add(store.createNamespace("ns-" + thread + "-" + i, "", "writer-" + thread).revision());
-            }
-            return revisions;
-          }));
+          futures.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    List<Long> revisions = new ArrayList<>();
+                    for (int i = 0; i < writesPerThread; i++) {
+                      revisions.add(
+                          store
+                              .createNamespace("ns-" + thread + "-" + i, "", "writer-" + thread)
+                              .revision());
+                    }
+                    return revisions;
+                  }));
         }
         start.countDown();
         List<Long> all = new ArrayList<>();
@@ -1692,9 +2023,12 @@ public abstract class ConfigStoreContract {
           assertThat(revisions).as("one writer's revisions").isSorted();
           all.addAll(revisions);
         }
-        assertThat(all).hasSize(threads * writesPerThread).doesNotHaveDuplicates()
+        assertThat(all)
+            .hasSize(threads * writesPerThread)
+            .doesNotHaveDuplicates()
             .allSatisfy(r -> assertThat(r).isGreaterThan(base));
-        assertThat(store.currentRevision()).isEqualTo(all.stream().mapToLong(Long::longValue).max().orElseThrow());
+        assertThat(store.currentRevision())
+            .isEqualTo(all.stream().mapToLong(Long::longValue).max().orElseThrow());
         assertThat(store.listNamespaces()).hasSize(threads * writesPerThread);
       } finally {
         pool.shutdownNow();
@@ -1735,7 +2069,8 @@ public abstract class ConfigStoreContract {
       long after = publishLayer("core", Scope.DEFAULT, "{\"v\":2}").revision();
 
       assertThat(after).isGreaterThan(before);
-      assertThat(store.layerAt("core", Scope.DEFAULT, before).orElseThrow().content()).isEqualTo(json("{\"v\":1}"));
+      assertThat(store.layerAt("core", Scope.DEFAULT, before).orElseThrow().content())
+          .isEqualTo(json("{\"v\":1}"));
     }
   }
 
@@ -1751,9 +2086,12 @@ public abstract class ConfigStoreContract {
     }
 
     private JsonNode report(String sdkVersion) {
-      return json("{\"sdkVersion\":\"" + sdkVersion + "\",\"sentAt\":\"2026-03-01T12:00:05Z\","
-          + "\"namespaces\":{\"core\":{\"revision\":7,\"etag\":\"\\\"abc\\\"\",\"status\":\"FRESH\","
-          + "\"since\":\"2026-03-01T11:00:00Z\",\"reason\":null}},\"lastError\":null}");
+      return json(
+          "{\"sdkVersion\":\""
+              + sdkVersion
+              + "\",\"sentAt\":\"2026-03-01T12:00:05Z\","
+              + "\"namespaces\":{\"core\":{\"revision\":7,\"etag\":\"\\\"abc\\\"\",\"status\":\"FRESH\","
+              + "\"since\":\"2026-03-01T11:00:00Z\",\"reason\":null}},\"lastError\":null}");
     }
 
     @Test
@@ -1779,7 +2117,8 @@ public abstract class ConfigStoreContract {
       assertThat(latest.body()).isEqualTo(report("1.0.1"));
       assertThat(latest.receivedAt()).isEqualTo(RECEIVED.plusSeconds(30));
       assertThat(store.lastHeartbeat("beta-co").orElseThrow().body()).isEqualTo(report("0.9.0"));
-      assertThat(store.latestHeartbeats()).as("the latest of every instance, by id")
+      assertThat(store.latestHeartbeats())
+          .as("the latest of every instance, by id")
           .containsExactly(latest, store.lastHeartbeat("beta-co").orElseThrow());
     }
 
@@ -1800,7 +2139,8 @@ public abstract class ConfigStoreContract {
 
     @Test
     void heartbeatOfAnUnknownInstance_isInstanceNotFoundAndWritesNothing() {
-      assertRejectedAndUnchanged(ProblemType.INSTANCE_NOT_FOUND,
+      assertRejectedAndUnchanged(
+          ProblemType.INSTANCE_NOT_FOUND,
           () -> store.recordHeartbeat("acme-test", report("1.0.0"), RECEIVED));
 
       assertThat(store.lastHeartbeat("acme-test")).isEmpty();
@@ -1808,14 +2148,17 @@ public abstract class ConfigStoreContract {
 
     @Test
     void batchOfHeartbeats_isStoredInOneGo_skippingUnknownInstances() {
-      int stored = store.recordHeartbeats(List.of(
-          new Heartbeat("acme-prod", RECEIVED, report("2.0.0")),
-          new Heartbeat("acme-test", RECEIVED, report("2.0.0")),
-          new Heartbeat("beta-co", RECEIVED.plusSeconds(1), report("2.1.0"))));
+      int stored =
+          store.recordHeartbeats(
+              List.of(
+                  new Heartbeat("acme-prod", RECEIVED, report("2.0.0")),
+                  new Heartbeat("acme-test", RECEIVED, report("2.0.0")),
+                  new Heartbeat("beta-co", RECEIVED.plusSeconds(1), report("2.1.0"))));
 
       assertThat(stored).isEqualTo(2);
       assertThat(store.lastHeartbeat("acme-prod").orElseThrow().body()).isEqualTo(report("2.0.0"));
-      assertThat(store.lastHeartbeat("beta-co").orElseThrow().receivedAt()).isEqualTo(RECEIVED.plusSeconds(1));
+      assertThat(store.lastHeartbeat("beta-co").orElseThrow().receivedAt())
+          .isEqualTo(RECEIVED.plusSeconds(1));
       assertThat(store.lastHeartbeat("acme-test")).isEmpty();
       assertThat(store.recordHeartbeats(List.of())).isZero();
     }
@@ -1826,10 +2169,12 @@ public abstract class ConfigStoreContract {
       Instant whole = Instant.parse("2026-03-01T12:00:15Z");
       store.recordHeartbeat("acme-prod", report("3.0.1"), whole);
 
-      store.recordHeartbeats(List.of(new Heartbeat("acme-prod", whole.minusMillis(1), report("3.0.0"))));
+      store.recordHeartbeats(
+          List.of(new Heartbeat("acme-prod", whole.minusMillis(1), report("3.0.0"))));
 
       assertThat(store.lastHeartbeat("acme-prod").orElseThrow().body()).isEqualTo(report("3.0.1"));
-      store.recordHeartbeats(List.of(new Heartbeat("acme-prod", whole.plusMillis(1), report("3.0.2"))));
+      store.recordHeartbeats(
+          List.of(new Heartbeat("acme-prod", whole.plusMillis(1), report("3.0.2"))));
       assertThat(store.lastHeartbeat("acme-prod").orElseThrow().body()).isEqualTo(report("3.0.2"));
     }
 
@@ -1862,10 +2207,12 @@ public abstract class ConfigStoreContract {
 
       restart();
 
-      assertThat(store.lastHeartbeat("acme-prod")).hasValueSatisfying(h -> {
-        assertThat(h.body()).isEqualTo(report("1.0.0"));
-        assertThat(h.receivedAt()).isEqualTo(RECEIVED);
-      });
+      assertThat(store.lastHeartbeat("acme-prod"))
+          .hasValueSatisfying(
+              h -> {
+                assertThat(h.body()).isEqualTo(report("1.0.0"));
+                assertThat(h.receivedAt()).isEqualTo(RECEIVED);
+              });
     }
   }
 }

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.holdfast.protocol.problem.ProblemType;
-import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.audit.AuditQuery;
 import io.holdfast.server.model.Scope;
 import io.holdfast.server.namespace.LayerVersion;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.rollout.ChangeEdit;
 import io.holdfast.server.rollout.ChangeRequest;
 import io.holdfast.server.rollout.ChangeState;
@@ -43,16 +43,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The rollout store on a real SQLite file (and, through {@code PostgresRolloutStoreTest}, on the
- * real PostgreSQL): change lifecycle, what each ring is served, fix-forward
- * back-outs, layer holds, compare-and-set transitions and lease fencing.
+ * real PostgreSQL): change lifecycle, what each ring is served, fix-forward back-outs, layer holds,
+ * compare-and-set transitions and lease fencing.
  */
 class JdbcRolloutStoreTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
 
-  @TempDir
-  Path directory;
+  @TempDir Path directory;
 
   private final ManualTime time = new ManualTime(START);
   private Database database;
@@ -83,13 +82,15 @@ class JdbcRolloutStoreTest {
 
   @Test
   void defaultRings_haveTheIncidentPipelineBakeTimesAndDefaultGates() {
-    assertThat(rollouts.ringPolicies()).extracting(RingPolicy::ring, RingPolicy::bakeTime)
+    assertThat(rollouts.ringPolicies())
+        .extracting(RingPolicy::ring, RingPolicy::bakeTime)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("test", Duration.ZERO),
             org.assertj.core.groups.Tuple.tuple("dev", Duration.ofHours(24)),
             org.assertj.core.groups.Tuple.tuple("beta", Duration.ofHours(48)),
             org.assertj.core.groups.Tuple.tuple("live", Duration.ZERO));
-    assertThat(rollouts.ringPolicies()).allSatisfy(r -> assertThat(r.gate()).isEqualTo(RingGate.DEFAULT));
+    assertThat(rollouts.ringPolicies())
+        .allSatisfy(r -> assertThat(r.gate()).isEqualTo(RingGate.DEFAULT));
   }
 
   @Test
@@ -97,7 +98,10 @@ class JdbcRolloutStoreTest {
     long published = store.latestLayers("core").get(0).revision();
     ChangeRequest change = create(1, "{\"maxUsers\":20}");
     assertThat(change.state()).isEqualTo(ChangeState.DRAFT);
-    assertThat(change.edits()).singleElement().extracting(ChangeEdit::baseRevision).isEqualTo(published);
+    assertThat(change.edits())
+        .singleElement()
+        .extracting(ChangeEdit::baseRevision)
+        .isEqualTo(published);
     assertThat(change.author()).isEqualTo("alice");
   }
 
@@ -117,23 +121,35 @@ class JdbcRolloutStoreTest {
   void releasesFollowTheRingOrder_oneRevisionEach_andServeOnlyTheRingsReached() {
     ChangeRequest change = create(0, "{\"maxUsers\":20}");
     long before = store.currentRevision();
-    ChangeRequest inTest = rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, "engine", null);
+    ChangeRequest inTest =
+        rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, "engine", null);
     assertThat(inTest.state()).isEqualTo(ChangeState.ROLLING_OUT);
     assertThat(inTest.currentRing()).isEqualTo("test");
     assertThat(inTest.releaseRevision()).isEqualTo(before + 1);
     StoreState state = store.loadState();
-    assertThat(state.ringLayers()).singleElement().satisfies(layer -> {
-      assertThat(layer.ring()).isEqualTo("test");
-      assertThat(layer.layer().revision()).isEqualTo(before + 1);
-      assertThat(layer.layer().content()).isEqualTo(json("{\"maxUsers\":20}"));
-    });
-    assertThat(state.latestLayers()).singleElement().extracting(LayerVersion::content).isEqualTo(json("{\"maxUsers\":10}"));
+    assertThat(state.ringLayers())
+        .singleElement()
+        .satisfies(
+            layer -> {
+              assertThat(layer.ring()).isEqualTo("test");
+              assertThat(layer.layer().revision()).isEqualTo(before + 1);
+              assertThat(layer.layer().content()).isEqualTo(json("{\"maxUsers\":20}"));
+            });
+    assertThat(state.latestLayers())
+        .singleElement()
+        .extracting(LayerVersion::content)
+        .isEqualTo(json("{\"maxUsers\":10}"));
 
-    ChangeRequest inDev = rollouts.releaseNext(change.id(), inTest.version(), ReleaseMode.MANUAL, "bob", null);
-    assertThat(inDev.releases()).extracting(RingRelease::ring, RingRelease::mode).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("test", ReleaseMode.GATE),
-        org.assertj.core.groups.Tuple.tuple("dev", ReleaseMode.MANUAL));
-    assertThat(store.loadState().ringLayers()).extracting(RingLayer::ring).containsExactlyInAnyOrder("test", "dev");
+    ChangeRequest inDev =
+        rollouts.releaseNext(change.id(), inTest.version(), ReleaseMode.MANUAL, "bob", null);
+    assertThat(inDev.releases())
+        .extracting(RingRelease::ring, RingRelease::mode)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("test", ReleaseMode.GATE),
+            org.assertj.core.groups.Tuple.tuple("dev", ReleaseMode.MANUAL));
+    assertThat(store.loadState().ringLayers())
+        .extracting(RingLayer::ring)
+        .containsExactlyInAnyOrder("test", "dev");
   }
 
   @Test
@@ -141,7 +157,9 @@ class JdbcRolloutStoreTest {
     ChangeRequest change = create(0, "{\"maxUsers\":20}");
     rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, "engine", null);
     long revision = store.currentRevision();
-    assertProblem(() -> rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, "engine-2", null),
+    assertProblem(
+        () ->
+            rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, "engine-2", null),
         ProblemType.CHANGE_CONFLICT);
     assertThat(store.currentRevision()).isEqualTo(revision);
     assertThat(rollouts.findChange(change.id()).orElseThrow().releases()).hasSize(1);
@@ -160,56 +178,80 @@ class JdbcRolloutStoreTest {
     } finally {
       pool.shutdownNow();
     }
-    assertThat(rollouts.findChange(change.id()).orElseThrow().releases()).singleElement()
-        .extracting(RingRelease::ring).isEqualTo("test");
+    assertThat(rollouts.findChange(change.id()).orElseThrow().releases())
+        .singleElement()
+        .extracting(RingRelease::ring)
+        .isEqualTo("test");
   }
 
   @Test
   void completion_publishesTheEditsForEveryRing_aboveEveryReleaseRevision() {
     ChangeRequest change = releaseEveryRing(create(0, "{\"maxUsers\":20}"));
     long lastRelease = change.releaseRevision();
-    assertProblem(() -> rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, "engine", null),
+    assertProblem(
+        () -> rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, "engine", null),
         ProblemType.CHANGE_CONFLICT);
-    ChangeRequest done = rollouts.complete(change.id(), change.version(), "healthy", "engine", null);
+    ChangeRequest done =
+        rollouts.complete(change.id(), change.version(), "healthy", "engine", null);
     assertThat(done.state()).isEqualTo(ChangeState.COMPLETED);
     assertThat(done.finalRevision()).isGreaterThan(lastRelease);
     StoreState state = store.loadState();
     assertThat(state.ringLayers()).isEmpty();
-    assertThat(state.latestLayers()).singleElement().satisfies(layer -> {
-      assertThat(layer.content()).isEqualTo(json("{\"maxUsers\":20}"));
-      assertThat(layer.revision()).isEqualTo(done.finalRevision());
-    });
-    assertThat(store.history("core", 10)).extracting(h -> h.revision().revision()).contains(done.finalRevision());
+    assertThat(state.latestLayers())
+        .singleElement()
+        .satisfies(
+            layer -> {
+              assertThat(layer.content()).isEqualTo(json("{\"maxUsers\":20}"));
+              assertThat(layer.revision()).isEqualTo(done.finalRevision());
+            });
+    assertThat(store.history("core", 10))
+        .extracting(h -> h.revision().revision())
+        .contains(done.finalRevision());
   }
 
   @Test
   void backOut_fixesForward_withThePreviousContentAtARevisionAboveEveryRelease() {
     ChangeRequest change = create(0, "{\"maxUsers\":20}");
-    ChangeRequest rolling = rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, "engine", null);
-    rolling = rollouts.releaseNext(change.id(), rolling.version(), ReleaseMode.GATE, "engine", null);
-    ChangeRequest backedOut = rollouts.backOut(change.id(), rolling.version(), "clients reject it", "engine", null);
+    ChangeRequest rolling =
+        rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, "engine", null);
+    rolling =
+        rollouts.releaseNext(change.id(), rolling.version(), ReleaseMode.GATE, "engine", null);
+    ChangeRequest backedOut =
+        rollouts.backOut(change.id(), rolling.version(), "clients reject it", "engine", null);
     assertThat(backedOut.state()).isEqualTo(ChangeState.BACKED_OUT);
     assertThat(backedOut.outcome()).isEqualTo("clients reject it");
     assertThat(backedOut.finalRevision()).isGreaterThan(rolling.releaseRevision());
     StoreState state = store.loadState();
     assertThat(state.ringLayers()).isEmpty();
-    assertThat(state.latestLayers()).singleElement().satisfies(layer -> {
-      assertThat(layer.content()).isEqualTo(json("{\"maxUsers\":10}"));
-      assertThat(layer.revision()).isEqualTo(backedOut.finalRevision());
-    });
+    assertThat(state.latestLayers())
+        .singleElement()
+        .satisfies(
+            layer -> {
+              assertThat(layer.content()).isEqualTo(json("{\"maxUsers\":10}"));
+              assertThat(layer.revision()).isEqualTo(backedOut.finalRevision());
+            });
   }
 
   @Test
   void backingOutANewLayer_recordsItsRemoval_soTheRevisionStillRises() {
-    ChangeRequest change = rollouts.createChange("ring layer", List.of(
-        new ChangeEdit("core", Scope.ring("test"), json("{\"beta\":true}"), null)), List.of(), 0, "alice");
-    ChangeRequest rolling = rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, "engine", null);
+    ChangeRequest change =
+        rollouts.createChange(
+            "ring layer",
+            List.of(new ChangeEdit("core", Scope.ring("test"), json("{\"beta\":true}"), null)),
+            List.of(),
+            0,
+            "alice");
+    ChangeRequest rolling =
+        rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, "engine", null);
     ChangeRequest backedOut = rollouts.backOut(change.id(), rolling.version(), "no", "bob", null);
-    assertThat(store.latestLayers("core")).filteredOn(l -> l.scope().equals(Scope.ring("test"))).singleElement()
-        .satisfies(layer -> {
-          assertThat(layer.removed()).isTrue();
-          assertThat(layer.revision()).isEqualTo(backedOut.finalRevision());
-        });
+    assertThat(store.latestLayers("core"))
+        .filteredOn(l -> l.scope().equals(Scope.ring("test")))
+        .singleElement()
+        .satisfies(
+            layer -> {
+              assertThat(layer.removed()).isTrue();
+              assertThat(layer.revision()).isEqualTo(backedOut.finalRevision());
+            });
   }
 
   @Test
@@ -217,7 +259,8 @@ class JdbcRolloutStoreTest {
     ChangeRequest held = create(0, "{\"maxUsers\":20}");
     store.putDraft("core", Scope.DEFAULT, json("{\"maxUsers\":99}"), "dave");
     long revision = store.currentRevision();
-    assertProblem(() -> store.publish("core", Set.of(), "around it", "dave"), ProblemType.LAYER_HELD);
+    assertProblem(
+        () -> store.publish("core", Set.of(), "around it", "dave"), ProblemType.LAYER_HELD);
     assertThat(store.currentRevision()).isEqualTo(revision);
     assertProblem(() -> create(0, "{\"maxUsers\":30}"), ProblemType.LAYER_HELD);
     rollouts.cancel(held.id(), "not now", "alice");
@@ -237,17 +280,24 @@ class JdbcRolloutStoreTest {
   @Test
   void aFreezeStopsReleases_butNotHotfixesOrBackOuts() {
     ChangeRequest change = create(0, "{\"maxUsers\":20}");
-    ChangeRequest rolling = rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, "engine", null);
+    ChangeRequest rolling =
+        rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, "engine", null);
     rollouts.setFreeze("incident 42", "carol");
-    assertProblem(() -> rollouts.releaseNext(change.id(), rolling.version(), ReleaseMode.MANUAL, "bob", null),
+    assertProblem(
+        () -> rollouts.releaseNext(change.id(), rolling.version(), ReleaseMode.MANUAL, "bob", null),
         ProblemType.ROLLOUTS_FROZEN);
-    ChangeRequest fixed = rollouts.hotfix(change.id(), rolling.version(), "the fix for incident 42", "admin");
+    ChangeRequest fixed =
+        rollouts.hotfix(change.id(), rolling.version(), "the fix for incident 42", "admin");
     assertThat(fixed.state()).isEqualTo(ChangeState.COMPLETED);
-    assertThat(fixed.releases()).extracting(RingRelease::ring).containsExactly("test", "dev", "beta", "live");
-    assertThat(fixed.releases().subList(1, 4)).allSatisfy(r -> {
-      assertThat(r.mode()).isEqualTo(ReleaseMode.HOTFIX);
-      assertThat(r.revision()).isEqualTo(fixed.finalRevision());
-    });
+    assertThat(fixed.releases())
+        .extracting(RingRelease::ring)
+        .containsExactly("test", "dev", "beta", "live");
+    assertThat(fixed.releases().subList(1, 4))
+        .allSatisfy(
+            r -> {
+              assertThat(r.mode()).isEqualTo(ReleaseMode.HOTFIX);
+              assertThat(r.revision()).isEqualTo(fixed.finalRevision());
+            });
     rollouts.lift("admin");
     assertThat(rollouts.freeze()).isEmpty();
   }
@@ -265,10 +315,15 @@ class JdbcRolloutStoreTest {
 
     ChangeRequest change = create(0, "{\"maxUsers\":20}");
     long revision = store.currentRevision();
-    assertThatThrownBy(() -> rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, "a", renewed))
+    assertThatThrownBy(
+            () ->
+                rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, "a", renewed))
         .isInstanceOf(LeaseLostException.class);
     assertThat(store.currentRevision()).isEqualTo(revision);
-    assertThat(rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, "b", taken).currentRing())
+    assertThat(
+            rollouts
+                .releaseNext(change.id(), change.version(), ReleaseMode.GATE, "b", taken)
+                .currentRing())
         .isEqualTo("test");
   }
 
@@ -287,7 +342,12 @@ class JdbcRolloutStoreTest {
     rollouts.backOut(change.id(), change.version(), "bad", "bob", null);
     assertThat(store.auditLog(new AuditQuery(null, "change:" + change.id(), null, null, 100)))
         .extracting(e -> e.action())
-        .containsExactly("change.backout", "change.release", "change.approved", "change.approve", "change.create");
+        .containsExactly(
+            "change.backout",
+            "change.release",
+            "change.approved",
+            "change.approve",
+            "change.create");
     assertThat(store.verifyAuditLog().intact()).isTrue();
   }
 
@@ -295,30 +355,46 @@ class JdbcRolloutStoreTest {
   void ringGatesAndBakeTimes_canBeChanged() {
     RingGate strict = new RingGate(1.0, Duration.ofMinutes(5), 0.0, 0.0);
     rollouts.updateRing("dev", Duration.ofHours(2), strict, "admin");
-    assertThat(rollouts.ringPolicies()).filteredOn(r -> r.ring().equals("dev")).singleElement()
-        .satisfies(r -> {
-          assertThat(r.bakeTime()).isEqualTo(Duration.ofHours(2));
-          assertThat(r.gate()).isEqualTo(strict);
-        });
-    assertProblem(() -> rollouts.updateRing("nope", null, null, "admin"), ProblemType.RING_NOT_FOUND);
+    assertThat(rollouts.ringPolicies())
+        .filteredOn(r -> r.ring().equals("dev"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.bakeTime()).isEqualTo(Duration.ofHours(2));
+              assertThat(r.gate()).isEqualTo(strict);
+            });
+    assertProblem(
+        () -> rollouts.updateRing("nope", null, null, "admin"), ProblemType.RING_NOT_FOUND);
   }
 
   @Test
   void aSubscriptionEdit_isServedToItsInstanceOnceItsRingIsReached_andStoredOnCompletion() {
     Subscription test = subscription("in-test", 100);
     Subscription live = subscription("in-live", 100);
-    ChangeRequest change = rollouts.createChange("more seats", List.of(), List.of(
-        SubscriptionEdit.changing(test.id(), quantity(150)), SubscriptionEdit.changing(live.id(), quantity(150))),
-        0, "alice");
-    assertThat(change.subscriptionEdits()).extracting(SubscriptionEdit::instance).containsExactly("in-test", "in-live");
+    ChangeRequest change =
+        rollouts.createChange(
+            "more seats",
+            List.of(),
+            List.of(
+                SubscriptionEdit.changing(test.id(), quantity(150)),
+                SubscriptionEdit.changing(live.id(), quantity(150))),
+            0,
+            "alice");
+    assertThat(change.subscriptionEdits())
+        .extracting(SubscriptionEdit::instance)
+        .containsExactly("in-test", "in-live");
     assertThat(change.namespaces()).containsExactly("subscriptions");
 
-    ChangeRequest inTest = rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, "engine", null);
-    assertThat(store.loadState().ringSubscriptions()).singleElement().satisfies(s -> {
-      assertThat(s.id()).isEqualTo(test.id());
-      assertThat(s.quantity()).isEqualTo(150);
-      assertThat(s.revision()).isEqualTo(inTest.releaseRevision());
-    });
+    ChangeRequest inTest =
+        rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, "engine", null);
+    assertThat(store.loadState().ringSubscriptions())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.id()).isEqualTo(test.id());
+              assertThat(s.quantity()).isEqualTo(150);
+              assertThat(s.revision()).isEqualTo(inTest.releaseRevision());
+            });
     assertThat(store.findSubscription(test.id()).orElseThrow().quantity()).isEqualTo(100);
 
     ChangeRequest last = inTest;
@@ -328,50 +404,116 @@ class JdbcRolloutStoreTest {
     assertThat(store.loadState().ringSubscriptions()).hasSize(2);
     ChangeRequest done = rollouts.complete(change.id(), last.version(), "healthy", "engine", null);
     assertThat(store.loadState().ringSubscriptions()).isEmpty();
-    assertThat(store.findSubscription(live.id()).orElseThrow()).satisfies(s -> {
-      assertThat(s.quantity()).isEqualTo(150);
-      assertThat(s.revision()).isEqualTo(done.finalRevision());
-    });
+    assertThat(store.findSubscription(live.id()).orElseThrow())
+        .satisfies(
+            s -> {
+              assertThat(s.quantity()).isEqualTo(150);
+              assertThat(s.revision()).isEqualTo(done.finalRevision());
+            });
   }
 
   @Test
   void backingOutASubscriptionEdit_leavesTheCountAsItWas_atARisenRevision() {
     Subscription test = subscription("in-test", 100);
-    ChangeRequest change = rollouts.createChange("fewer seats", List.of(),
-        List.of(SubscriptionEdit.changing(test.id(), quantity(60))), 0, "alice");
-    ChangeRequest rolling = rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, "engine", null);
-    ChangeRequest backedOut = rollouts.backOut(change.id(), rolling.version(), "locked users out", "bob", null);
+    ChangeRequest change =
+        rollouts.createChange(
+            "fewer seats",
+            List.of(),
+            List.of(SubscriptionEdit.changing(test.id(), quantity(60))),
+            0,
+            "alice");
+    ChangeRequest rolling =
+        rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, "engine", null);
+    ChangeRequest backedOut =
+        rollouts.backOut(change.id(), rolling.version(), "locked users out", "bob", null);
     assertThat(store.findSubscription(test.id()).orElseThrow().quantity()).isEqualTo(100);
-    assertThat(store.findInstance("in-test").orElseThrow().assignmentRevision()).isEqualTo(backedOut.finalRevision());
+    assertThat(store.findInstance("in-test").orElseThrow().assignmentRevision())
+        .isEqualTo(backedOut.finalRevision());
     assertThat(store.loadState().ringSubscriptions()).isEmpty();
   }
 
   @Test
   void subscriptionsAChangeHolds_cannotBeChangedDirectly_andOverlapsAreRefusedUpFront() {
     Subscription test = subscription("in-test", 100);
-    rollouts.createChange("more seats", List.of(), List.of(SubscriptionEdit.changing(test.id(), quantity(150))), 0, "alice");
+    rollouts.createChange(
+        "more seats",
+        List.of(),
+        List.of(SubscriptionEdit.changing(test.id(), quantity(150))),
+        0,
+        "alice");
     long revision = store.currentRevision();
-    assertProblem(() -> store.changeSubscription(test.id(), quantity(1), "dave"), ProblemType.LAYER_HELD);
-    assertProblem(() -> store.createSubscription(new NewSubscription("in-test", "crm", 1, 0, SeatModel.NAMED,
-        START.plus(Duration.ofDays(400)), null, "std", ""), "dave"), ProblemType.LAYER_HELD);
+    assertProblem(
+        () -> store.changeSubscription(test.id(), quantity(1), "dave"), ProblemType.LAYER_HELD);
+    assertProblem(
+        () ->
+            store.createSubscription(
+                new NewSubscription(
+                    "in-test",
+                    "crm",
+                    1,
+                    0,
+                    SeatModel.NAMED,
+                    START.plus(Duration.ofDays(400)),
+                    null,
+                    "std",
+                    ""),
+                "dave"),
+        ProblemType.LAYER_HELD);
     assertThat(store.currentRevision()).isEqualTo(revision);
     assertThat(store.findSubscription(test.id()).orElseThrow().quantity()).isEqualTo(100);
 
-    assertProblem(() -> rollouts.createChange("overlapping", List.of(), List.of(SubscriptionEdit.creating(
-        new NewSubscription("in-test", "crm", 10, 0, SeatModel.NAMED, START, null, "std", ""))), 1, "alice"),
+    assertProblem(
+        () ->
+            rollouts.createChange(
+                "overlapping",
+                List.of(),
+                List.of(
+                    SubscriptionEdit.creating(
+                        new NewSubscription(
+                            "in-test", "crm", 10, 0, SeatModel.NAMED, START, null, "std", ""))),
+                1,
+                "alice"),
         ProblemType.SUBSCRIPTION_OVERLAP);
   }
 
   @Test
   void approval_rechecksSubscriptionOverlaps_writtenSinceTheDraft() {
     subscription("in-live", 100);
-    Subscription ending = store.createSubscription(new NewSubscription("in-test", "crm", 10, 0, SeatModel.NAMED,
-        START.minus(Duration.ofDays(30)), START.plus(Duration.ofDays(30)), "std", ""), "alice");
-    ChangeRequest draft = rollouts.createChange("successor", List.of(), List.of(SubscriptionEdit.creating(
-        new NewSubscription("in-test", "crm", 20, 0, SeatModel.NAMED, START.plus(Duration.ofDays(30)), null, "std", ""))),
-        1, "alice");
-    // Nothing holds a draft's subscriptions: someone extends the old one over the successor's period.
-    store.changeSubscription(ending.id(), new SubscriptionChange(null, null, null, true, null, null, null), "dave");
+    Subscription ending =
+        store.createSubscription(
+            new NewSubscription(
+                "in-test",
+                "crm",
+                10,
+                0,
+                SeatModel.NAMED,
+                START.minus(Duration.ofDays(30)),
+                START.plus(Duration.ofDays(30)),
+                "std",
+                ""),
+            "alice");
+    ChangeRequest draft =
+        rollouts.createChange(
+            "successor",
+            List.of(),
+            List.of(
+                SubscriptionEdit.creating(
+                    new NewSubscription(
+                        "in-test",
+                        "crm",
+                        20,
+                        0,
+                        SeatModel.NAMED,
+                        START.plus(Duration.ofDays(30)),
+                        null,
+                        "std",
+                        ""))),
+            1,
+            "alice");
+    // Nothing holds a draft's subscriptions: someone extends the old one over the successor's
+    // period.
+    store.changeSubscription(
+        ending.id(), new SubscriptionChange(null, null, null, true, null, null, null), "dave");
     assertProblem(() -> rollouts.approve(draft.id(), "bob", ""), ProblemType.SUBSCRIPTION_OVERLAP);
     assertThat(rollouts.findChange(draft.id()).orElseThrow().state()).isEqualTo(ChangeState.DRAFT);
   }
@@ -380,8 +522,18 @@ class JdbcRolloutStoreTest {
     if (store.findApplication("crm").isEmpty()) {
       store.createApplication("crm", "CRM", "alice");
     }
-    return store.createSubscription(new NewSubscription(instance, "crm", quantity, 0, SeatModel.NAMED,
-        START.minus(Duration.ofDays(30)), null, "std", ""), "alice");
+    return store.createSubscription(
+        new NewSubscription(
+            instance,
+            "crm",
+            quantity,
+            0,
+            SeatModel.NAMED,
+            START.minus(Duration.ofDays(30)),
+            null,
+            "std",
+            ""),
+        "alice");
   }
 
   private static SubscriptionChange quantity(long quantity) {
@@ -389,14 +541,19 @@ class JdbcRolloutStoreTest {
   }
 
   private ChangeRequest create(int approvals, String content) {
-    return rollouts.createChange("raise the limit", List.of(new ChangeEdit("core", Scope.DEFAULT, json(content), null)),
-        List.of(), approvals, "alice");
+    return rollouts.createChange(
+        "raise the limit",
+        List.of(new ChangeEdit("core", Scope.DEFAULT, json(content), null)),
+        List.of(),
+        approvals,
+        "alice");
   }
 
   private ChangeRequest releaseEveryRing(ChangeRequest change) {
     ChangeRequest current = change;
     for (int i = 0; i < 4; i++) {
-      current = rollouts.releaseNext(change.id(), current.version(), ReleaseMode.GATE, "engine", null);
+      current =
+          rollouts.releaseNext(change.id(), current.version(), ReleaseMode.GATE, "engine", null);
     }
     return current;
   }
@@ -410,8 +567,10 @@ class JdbcRolloutStoreTest {
     }
   }
 
-  private static void assertProblem(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, ProblemType type) {
-    assertThatThrownBy(call).isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.type()).isEqualTo(type));
+  private static void assertProblem(
+      org.assertj.core.api.ThrowableAssert.ThrowingCallable call, ProblemType type) {
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.type()).isEqualTo(type));
   }
 
   private static JsonNode json(String text) {

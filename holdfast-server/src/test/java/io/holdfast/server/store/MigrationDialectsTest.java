@@ -18,15 +18,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The PostgreSQL migrations are the SQLite ones in another dialect: the same versions, tables,
- * columns, constraints' names of columns and seed rows, so the two stores cannot drift apart.
- * (The store contract suite proves they behave alike; this catches a migration added to one
- * dialect only, which the suite might not exercise.)
+ * columns, constraints' names of columns and seed rows, so the two stores cannot drift apart. (The
+ * store contract suite proves they behave alike; this catches a migration added to one dialect
+ * only, which the suite might not exercise.)
  */
 class MigrationDialectsTest {
 
-  private static final Pattern TABLE = Pattern.compile("CREATE TABLE (\\w+)|ALTER TABLE (\\w+) ADD COLUMN (\\w+)"
-      + "|CREATE INDEX (\\w+) ON (\\w+)|INSERT INTO (\\w+)");
-  private static final Pattern COLUMN = Pattern.compile("(?m)^\\s{2}(\\w+)\\s+(?:TEXT|INTEGER|BIGINT|REAL|DOUBLE)");
+  private static final Pattern TABLE =
+      Pattern.compile(
+          "CREATE TABLE (\\w+)|ALTER TABLE (\\w+) ADD COLUMN (\\w+)"
+              + "|CREATE INDEX (\\w+) ON (\\w+)|INSERT INTO (\\w+)");
+  private static final Pattern COLUMN =
+      Pattern.compile("(?m)^\\s{2}(\\w+)\\s+(?:TEXT|INTEGER|BIGINT|REAL|DOUBLE)");
 
   @Test
   void bothDialects_haveTheSameMigrations() throws Exception {
@@ -35,7 +38,8 @@ class MigrationDialectsTest {
 
   @ParameterizedTest
   @MethodSource("sqliteMigrations")
-  void eachSqliteMigration_hasAPostgresTwin_withTheSameTablesAndColumns(String file) throws IOException {
+  void eachSqliteMigration_hasAPostgresTwin_withTheSameTablesAndColumns(String file)
+      throws IOException {
     String sqlite = read("db/migration/sqlite/" + file);
     String postgres = read("db/migration/postgresql/" + file);
     assertThat(shape(postgres)).isEqualTo(shape(sqlite)).isNotEmpty();
@@ -48,7 +52,12 @@ class MigrationDialectsTest {
 
   /** The migration files of a dialect, as the test class path holds them (a directory). */
   private static List<String> files(String dialect) throws Exception {
-    Path directory = Path.of(MigrationDialectsTest.class.getClassLoader().getResource("db/migration/" + dialect).toURI());
+    Path directory =
+        Path.of(
+            MigrationDialectsTest.class
+                .getClassLoader()
+                .getResource("db/migration/" + dialect)
+                .toURI());
     try (Stream<Path> files = Files.list(directory)) {
       return files.map(f -> f.getFileName().toString()).sorted().toList();
     }
@@ -73,7 +82,8 @@ class MigrationDialectsTest {
   }
 
   private static String read(String resource) throws IOException {
-    try (InputStream in = MigrationDialectsTest.class.getClassLoader().getResourceAsStream(resource)) {
+    try (InputStream in =
+        MigrationDialectsTest.class.getClassLoader().getResourceAsStream(resource)) {
       assertThat(in).as(resource).isNotNull();
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.AfterAll;
  */
 class PostgresChangeListingQueriesTest extends ChangeListingQueriesTest {
 
-  private static final String RUN = "holdfast_listing_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+  private static final String RUN =
+      "holdfast_listing_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
   private static final List<String> CREATED = new ArrayList<>();
 
   @Override
@@ -23,7 +24,8 @@ class PostgresChangeListingQueriesTest extends ChangeListingQueriesTest {
     try {
       PostgresConfigStoreTest.admin("CREATE DATABASE " + name);
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot create a test database on PostgreSQL at 127.0.0.1:5432", e);
+      throw new IllegalStateException(
+          "cannot create a test database on PostgreSQL at 127.0.0.1:5432", e);
     }
     CREATED.add(name);
     return Database.open(PostgresConfigStoreTest.url(name), Duration.ofSeconds(5));

@@ -18,16 +18,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The store contract on the real PostgreSQL at 127.0.0.1:5432 (user {@code postgres}, trust
- * auth). Each test gets its own database, copied from a template migrated once for this run,
- * and every database is dropped afterwards. An unreachable server fails these tests; it never
- * skips them.
+ * The store contract on the real PostgreSQL at 127.0.0.1:5432 (user {@code postgres}, trust auth).
+ * Each test gets its own database, copied from a template migrated once for this run, and every
+ * database is dropped afterwards. An unreachable server fails these tests; it never skips them.
  */
 class PostgresConfigStoreTest extends ConfigStoreContract {
 
   private static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
   private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
-  private static final String RUN = "holdfast_store_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+  private static final String RUN =
+      "holdfast_store_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
   private static final List<String> CREATED = new ArrayList<>();
 
   private final ManualTime time = new ManualTime(START);
@@ -52,7 +52,8 @@ class PostgresConfigStoreTest extends ConfigStoreContract {
   }
 
   static void admin(String sql) throws SQLException {
-    try (Connection c = DriverManager.getConnection(url("postgres")); Statement statement = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(url("postgres"));
+        Statement statement = c.createStatement()) {
       statement.execute(sql);
     }
   }
@@ -63,7 +64,8 @@ class PostgresConfigStoreTest extends ConfigStoreContract {
     try {
       admin("CREATE DATABASE " + current + " TEMPLATE " + RUN + "_template");
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot create a test database on PostgreSQL at 127.0.0.1:5432", e);
+      throw new IllegalStateException(
+          "cannot create a test database on PostgreSQL at 127.0.0.1:5432", e);
     }
     CREATED.add(current);
     return reopen();
@@ -76,7 +78,8 @@ class PostgresConfigStoreTest extends ConfigStoreContract {
 
   @Override
   protected void executeSql(String sql) throws SQLException {
-    try (Connection c = DriverManager.getConnection(url(current)); Statement statement = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(url(current));
+        Statement statement = c.createStatement()) {
       statement.executeUpdate(sql);
     }
   }

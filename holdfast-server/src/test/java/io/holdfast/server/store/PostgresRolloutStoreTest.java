@@ -11,12 +11,13 @@ import org.junit.jupiter.api.AfterAll;
 /**
  * Every rollout store test of {@link JdbcRolloutStoreTest} on the real PostgreSQL at
  * 127.0.0.1:5432, each in a database of its own, dropped afterwards: the same releases, races,
- * fencing and holds, with writes serialised by the advisory lock instead of SQLite's single
- * writer. Fails, never skips, without the server.
+ * fencing and holds, with writes serialised by the advisory lock instead of SQLite's single writer.
+ * Fails, never skips, without the server.
  */
 class PostgresRolloutStoreTest extends JdbcRolloutStoreTest {
 
-  private static final String RUN = "holdfast_rollouts_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+  private static final String RUN =
+      "holdfast_rollouts_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
   private static final List<String> CREATED = new ArrayList<>();
 
   @Override
@@ -25,7 +26,8 @@ class PostgresRolloutStoreTest extends JdbcRolloutStoreTest {
     try {
       PostgresConfigStoreTest.admin("CREATE DATABASE " + name);
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot create a test database on PostgreSQL at 127.0.0.1:5432", e);
+      throw new IllegalStateException(
+          "cannot create a test database on PostgreSQL at 127.0.0.1:5432", e);
     }
     CREATED.add(name);
     return Database.open(PostgresConfigStoreTest.url(name), Duration.ofSeconds(5));

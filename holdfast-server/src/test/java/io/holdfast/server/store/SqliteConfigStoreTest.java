@@ -37,8 +37,7 @@ class SqliteConfigStoreTest extends ConfigStoreContract {
   private static final Instant START = Instant.parse("2026-03-01T12:00:00.123Z");
   private static final AtomicInteger FILES = new AtomicInteger();
 
-  @TempDir
-  Path directory;
+  @TempDir Path directory;
 
   private final ManualTime time = new ManualTime(START);
   private Path file;
@@ -64,7 +63,8 @@ class SqliteConfigStoreTest extends ConfigStoreContract {
   }
 
   private JdbcConfigStore open(Path database) {
-    return new JdbcConfigStore(Database.open("jdbc:sqlite:" + database, Duration.ofSeconds(5)), time.clock());
+    return new JdbcConfigStore(
+        Database.open("jdbc:sqlite:" + database, Duration.ofSeconds(5)), time.clock());
   }
 
   @Nested
@@ -83,9 +83,11 @@ class SqliteConfigStoreTest extends ConfigStoreContract {
 
       Instant published = START.plusSeconds(3600);
       assertThat(namespace.createdAt()).isEqualTo(START);
-      assertThat(store.findRevision(namespace.revision()).orElseThrow().createdAt()).isEqualTo(START);
+      assertThat(store.findRevision(namespace.revision()).orElseThrow().createdAt())
+          .isEqualTo(START);
       assertThat(store.latestLayers("core").get(0).publishedAt()).isEqualTo(published);
-      assertThat(store.findRevision(result.revision()).orElseThrow().createdAt()).isEqualTo(published);
+      assertThat(store.findRevision(result.revision()).orElseThrow().createdAt())
+          .isEqualTo(published);
       assertThat(store.loadState().revisionTimes())
           .containsEntry(namespace.revision(), START)
           .containsEntry(result.revision(), published);
@@ -105,14 +107,16 @@ class SqliteConfigStoreTest extends ConfigStoreContract {
         assertThat(store.currentRevision()).isEqualTo(result.revision());
         StoreState state = store.loadState();
         assertThat(state.revision()).isEqualTo(result.revision());
-        assertThat(state.latestLayers()).singleElement()
+        assertThat(state.latestLayers())
+            .singleElement()
             .satisfies(l -> assertThat(l.content()).isEqualTo(json("{\"a\":1}")));
         assertThat(store.listDrafts("core")).isEmpty();
       }
     }
 
     @Test
-    void concurrentWritesThroughTwoStoresOnOneFile_allSucceedWithDistinctRevisionsAndNoneIsLost() throws Exception {
+    void concurrentWritesThroughTwoStoresOnOneFile_allSucceedWithDistinctRevisionsAndNoneIsLost()
+        throws Exception {
       int threads = 4;
       int writesPerThread = 25;
       try (JdbcConfigStore other = open(file)) {
@@ -125,18 +129,23 @@ class SqliteConfigStoreTest extends ConfigStoreContract {
           for (int t = 0; t < threads; t++) {
             int thread = t;
             ConfigStore replica = replicas.get(t % replicas.size());
-            futures.add(pool.submit(() -> {
-              start.await();
-              List<Long> revisions = new ArrayList<>();
-              for (int i = 0; i < writesPerThread; i++) {
-                String name = "w" + thread + "-" + i;
-                revisions.add(i % 2 == 0
-                    ? replica.createNamespace(name, "", "writer-" + thread).revision()
-                    : replica.createInstance(name, "live", Map.of(), "hash-" + name, "writer-" + thread)
-                        .assignmentRevision());
-              }
-              return revisions;
-            }));
+            futures.add(
+                pool.submit(
+                    () -> {
+                      start.await();
+                      List<Long> revisions = new ArrayList<>();
+                      for (int i = 0; i < writesPerThread; i++) {
+                        String name = "w" + thread + "-" + i;
+                        revisions.add(
+                            i % 2 == 0
+                                ? replica.createNamespace(name, "", "writer-" + thread).revision()
+                                : replica
+                                    .createInstance(
+                                        name, "live", Map.of(), "hash-" + name, "writer-" + thread)
+                                    .assignmentRevision());
+                      }
+                      return revisions;
+                    }));
           }
           start.countDown();
           List<Long> all = new ArrayList<>();
@@ -146,8 +155,9 @@ class SqliteConfigStoreTest extends ConfigStoreContract {
 
           int total = threads * writesPerThread;
           // SQLite numbers revisions without gaps: every write got exactly the next free one.
-          assertThat(all).containsExactlyInAnyOrderElementsOf(
-              LongStream.rangeClosed(base + 1, base + total).boxed().toList());
+          assertThat(all)
+              .containsExactlyInAnyOrderElementsOf(
+                  LongStream.rangeClosed(base + 1, base + total).boxed().toList());
           assertThat(store.currentRevision()).isEqualTo(base + total);
           assertThat(other.currentRevision()).isEqualTo(base + total);
           StoreState state = other.loadState();
@@ -167,7 +177,8 @@ class SqliteConfigStoreTest extends ConfigStoreContract {
       instance("acme-prod", "live");
       long before = store.currentRevision();
 
-      problem(ProblemType.ALREADY_EXISTS,
+      problem(
+          ProblemType.ALREADY_EXISTS,
           () -> store.createInstance("beta-co", "beta", Map.of(), "hash-acme-prod", "alice"));
       Namespace next = namespace("core");
 
@@ -178,7 +189,8 @@ class SqliteConfigStoreTest extends ConfigStoreContract {
     void auditRowEditedInTheDatabase_isReportedAsTheFirstBrokenLink() throws SQLException {
       auditedHistory();
 
-      executeSql("UPDATE audit_log SET after = replace(after, '\"quantity\":25', '\"quantity\":2500') WHERE seq = 4");
+      executeSql(
+          "UPDATE audit_log SET after = replace(after, '\"quantity\":25', '\"quantity\":2500') WHERE seq = 4");
 
       AuditVerification verification = store.verifyAuditLog();
       assertThat(verification.intact()).isFalse();
@@ -203,19 +215,24 @@ class SqliteConfigStoreTest extends ConfigStoreContract {
       auditedHistory();
 
       // A forger who recomputes the edited row's own hash still breaks the next row's prevHash.
-      executeSql("UPDATE audit_log SET actor = 'mallory', hash = 'f' || substr(hash, 2) WHERE seq = 2");
+      executeSql(
+          "UPDATE audit_log SET actor = 'mallory', hash = 'f' || substr(hash, 2) WHERE seq = 2");
 
       assertThat(store.verifyAuditLog().firstBrokenSeq()).isEqualTo(2);
-      executeSql("UPDATE audit_log SET prev_hash = (SELECT hash FROM audit_log WHERE seq = 2) WHERE seq = 3");
+      executeSql(
+          "UPDATE audit_log SET prev_hash = (SELECT hash FROM audit_log WHERE seq = 2) WHERE seq = 3");
       assertThat(store.verifyAuditLog().firstBrokenSeq()).isEqualTo(2);
     }
 
     @Test
-    void databaseConstraints_refuseNegativeCountsAndUnknownSeatModels_evenPastTheStore() throws SQLException {
+    void databaseConstraints_refuseNegativeCountsAndUnknownSeatModels_evenPastTheStore()
+        throws SQLException {
       auditedHistory();
 
-      assertThatThrownBy(() -> executeSql("UPDATE subscriptions SET quantity = -1")).isInstanceOf(SQLException.class);
-      assertThatThrownBy(() -> executeSql("UPDATE subscriptions SET overage = -1")).isInstanceOf(SQLException.class);
+      assertThatThrownBy(() -> executeSql("UPDATE subscriptions SET quantity = -1"))
+          .isInstanceOf(SQLException.class);
+      assertThatThrownBy(() -> executeSql("UPDATE subscriptions SET overage = -1"))
+          .isInstanceOf(SQLException.class);
       assertThatThrownBy(() -> executeSql("UPDATE subscriptions SET seat_model = 'concurrent'"))
           .isInstanceOf(SQLException.class);
     }
@@ -226,8 +243,11 @@ class SqliteConfigStoreTest extends ConfigStoreContract {
       store.createApplication("crm", "CRM", "alice");
       store.createApplication("billing", "Billing", "alice");
       var created = store.createSubscription(seats("acme-prod", "crm", JAN_2026, null), "alice");
-      store.changeSubscription(created.id(), new io.holdfast.server.subscription.SubscriptionChange(
-          30L, null, null, false, null, null, null), "bob");
+      store.changeSubscription(
+          created.id(),
+          new io.holdfast.server.subscription.SubscriptionChange(
+              30L, null, null, false, null, null, null),
+          "bob");
       assertThat(store.verifyAuditLog().intact()).isTrue();
     }
 
@@ -237,7 +257,8 @@ class SqliteConfigStoreTest extends ConfigStoreContract {
       other.close();
 
       problem(ProblemType.STORE_UNAVAILABLE, other::currentRevision);
-      assertThatThrownBy(() -> other.createNamespace("core", "", "alice")).isInstanceOf(StoreUnavailableException.class);
+      assertThatThrownBy(() -> other.createNamespace("core", "", "alice"))
+          .isInstanceOf(StoreUnavailableException.class);
       assertThat(store.findNamespace("core")).isEmpty();
     }
 

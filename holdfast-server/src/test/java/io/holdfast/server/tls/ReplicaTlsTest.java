@@ -15,18 +15,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Reading the replica's PEM files at start, and taking (or refusing) new ones without a restart. */
+/**
+ * Reading the replica's PEM files at start, and taking (or refusing) new ones without a restart.
+ */
 class ReplicaTlsTest {
 
-  @TempDir
-  static Path pkiDir;
+  @TempDir static Path pkiDir;
 
   private static TestPki pki;
   private static TestPki.Issued first;
   private static TestPki.Issued second;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void issue() {
@@ -47,31 +47,39 @@ class ReplicaTlsTest {
   void start_withAMissingCertificate_failsNamingTheSettingAndFile() {
     Path missing = dir.resolve("nope.pem");
     assertThatThrownBy(() -> ReplicaTls.load(TlsSettings.of(missing, first.privateKey(), null)))
-        .isInstanceOf(ConfigException.class).hasMessage("tls-cert " + missing + " does not exist");
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("tls-cert " + missing + " does not exist");
   }
 
   @Test
   void start_withAKeyThatIsNotTheCertificates_fails() {
-    assertThatThrownBy(() -> ReplicaTls.load(TlsSettings.of(first.certificate(), second.privateKey(), null)))
+    assertThatThrownBy(
+            () -> ReplicaTls.load(TlsSettings.of(first.certificate(), second.privateKey(), null)))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("tls-key " + second.privateKey() + " is not the private key of the certificate");
+        .hasMessageContaining(
+            "tls-key " + second.privateKey() + " is not the private key of the certificate");
   }
 
   @Test
   void start_withGarbageInsteadOfPem_fails() throws Exception {
     Path garbage = Files.writeString(dir.resolve("garbage.pem"), "not a certificate\n");
     assertThatThrownBy(() -> ReplicaTls.load(TlsSettings.of(garbage, first.privateKey(), null)))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("tls-cert " + garbage);
-    assertThatThrownBy(() -> ReplicaTls.load(TlsSettings.of(first.certificate(), first.privateKey(), garbage)))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("tls-client-ca " + garbage);
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("tls-cert " + garbage);
+    assertThatThrownBy(
+            () -> ReplicaTls.load(TlsSettings.of(first.certificate(), first.privateKey(), garbage)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("tls-client-ca " + garbage);
   }
 
   @Test
   void settings_needCertificateAndKeyTogether_andClientCaOnlyWithTls() {
     assertThatThrownBy(() -> TlsSettings.of(first.certificate(), null, null))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("tls-cert is set but tls-key is not");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("tls-cert is set but tls-key is not");
     assertThatThrownBy(() -> TlsSettings.of(null, null, pki.caCertificate()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("tls-client-ca needs TLS");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("tls-client-ca needs TLS");
   }
 
   @Test
@@ -86,7 +94,8 @@ class ReplicaTlsTest {
   void check_takesANewCertificate_onlyWhenTheFilesChanged() throws Exception {
     TestPki.Issued files = installed();
     List<Tls> given = new ArrayList<>();
-    try (ReplicaTls tls = ReplicaTls.load(TlsSettings.of(files.certificate(), files.privateKey(), null))) {
+    try (ReplicaTls tls =
+        ReplicaTls.load(TlsSettings.of(files.certificate(), files.privateKey(), null))) {
       tls.watch(given::add);
       Tls started = tls.current().orElseThrow();
       assertThat(tls.check()).isFalse();
@@ -103,15 +112,20 @@ class ReplicaTlsTest {
   }
 
   @Test
-  void check_keepsTheLoadedCertificate_whenTheNewFilesCannotBeUsed_andReportsEachChangeOnce() throws Exception {
+  void check_keepsTheLoadedCertificate_whenTheNewFilesCannotBeUsed_andReportsEachChangeOnce()
+      throws Exception {
     TestPki.Issued files = installed();
     List<Tls> given = new ArrayList<>();
-    try (ReplicaTls tls = ReplicaTls.load(TlsSettings.of(files.certificate(), files.privateKey(), null))) {
+    try (ReplicaTls tls =
+        ReplicaTls.load(TlsSettings.of(files.certificate(), files.privateKey(), null))) {
       tls.watch(given::add);
       Tls started = tls.current().orElseThrow();
 
       // A rotation half done: the new certificate is there, its key not yet.
-      Files.copy(second.certificate(), files.certificate(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(
+          second.certificate(),
+          files.certificate(),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       assertThat(tls.check()).isFalse();
       assertThat(tls.check()).isFalse();
       assertThat(tls.refusals()).isEqualTo(1);
@@ -132,18 +146,21 @@ class ReplicaTlsTest {
   }
 
   @Test
-  void check_whenTheListenersFailToTakeIt_keepsTheOldOne_andTriesAgainAtTheNextCheck() throws Exception {
+  void check_whenTheListenersFailToTakeIt_keepsTheOldOne_andTriesAgainAtTheNextCheck()
+      throws Exception {
     TestPki.Issued files = installed();
     List<Tls> given = new ArrayList<>();
     boolean[] failOnce = {true};
-    try (ReplicaTls tls = ReplicaTls.load(TlsSettings.of(files.certificate(), files.privateKey(), null))) {
-      tls.watch(renewed -> {
-        if (failOnce[0]) {
-          failOnce[0] = false;
-          throw new IllegalStateException("listener stopping");
-        }
-        given.add(renewed);
-      });
+    try (ReplicaTls tls =
+        ReplicaTls.load(TlsSettings.of(files.certificate(), files.privateKey(), null))) {
+      tls.watch(
+          renewed -> {
+            if (failOnce[0]) {
+              failOnce[0] = false;
+              throw new IllegalStateException("listener stopping");
+            }
+            given.add(renewed);
+          });
       Tls started = tls.current().orElseThrow();
       second.copyOver(files);
 

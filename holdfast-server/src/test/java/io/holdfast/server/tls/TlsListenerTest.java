@@ -34,8 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TlsListenerTest {
 
-  @TempDir
-  static Path pkiDir;
+  @TempDir static Path pkiDir;
 
   private static TestPki pki;
   private static TestPki clients;
@@ -43,8 +42,7 @@ class TlsListenerTest {
   private static TestPki.Issued first;
   private static TestPki.Issued second;
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private ServerFixture server;
 
@@ -65,7 +63,8 @@ class TlsListenerTest {
   }
 
   private void start(TestPki.Issued files, Path clientCa) {
-    TlsSettings tls = new TlsSettings(files.certificate(), files.privateKey(), clientCa, Duration.ofMillis(100));
+    TlsSettings tls =
+        new TlsSettings(files.certificate(), files.privateKey(), clientCa, Duration.ofMillis(100));
     server = ServerFixture.startConfigured(dataDir, config -> config.tls(tls));
   }
 
@@ -73,11 +72,19 @@ class TlsListenerTest {
   void bothPorts_speakTls_withTheConfiguredCertificate_andPlainHttpGetsNothing() throws Exception {
     start(first, null);
 
-    assertThat(get(pki.trustingContext(), "https://127.0.0.1:" + server.server().port() + "/health/live")).isEqualTo(200);
-    assertThat(get(pki.trustingContext(), "https://127.0.0.1:" + server.server().managementPort() + "/metrics"))
+    assertThat(
+            get(
+                pki.trustingContext(),
+                "https://127.0.0.1:" + server.server().port() + "/health/live"))
+        .isEqualTo(200);
+    assertThat(
+            get(
+                pki.trustingContext(),
+                "https://127.0.0.1:" + server.server().managementPort() + "/metrics"))
         .isEqualTo(200);
     assertThat(presented(server.server().port())).isEqualTo("CN=first");
-    assertThatThrownBy(() -> get(null, "http://127.0.0.1:" + server.server().port() + "/health/live"))
+    assertThatThrownBy(
+            () -> get(null, "http://127.0.0.1:" + server.server().port() + "/health/live"))
         .isInstanceOf(IOException.class);
   }
 
@@ -94,7 +101,9 @@ class TlsListenerTest {
       tls12.setEnabledProtocols(new String[] {"TLSv1.2"});
       tls12.startHandshake();
       assertThat(tls12.getSession().getProtocol()).isEqualTo("TLSv1.2");
-      assertThat(tls12.getSession().getCipherSuite()).startsWith("TLS_ECDHE_").containsAnyOf("_GCM_", "CHACHA20");
+      assertThat(tls12.getSession().getCipherSuite())
+          .startsWith("TLS_ECDHE_")
+          .containsAnyOf("_GCM_", "CHACHA20");
     }
     try (SSLSocket tls13 = socket(pki.trustingContext(), server.server().port())) {
       tls13.startHandshake();
@@ -102,7 +111,10 @@ class TlsListenerTest {
     }
   }
 
-  /** ALPN picks the connection selector by name: HTTP/1.1 must still be the edge's request-line selector. */
+  /**
+   * ALPN picks the connection selector by name: HTTP/1.1 must still be the edge's request-line
+   * selector.
+   */
   @Test
   void http10_overTls_isAnswered_withAndWithoutAlpn() throws Exception {
     start(first, null);
@@ -115,8 +127,11 @@ class TlsListenerTest {
         socket.startHandshake();
         assertThat(socket.getApplicationProtocol()).isEqualTo(alpn.length == 0 ? "" : "http/1.1");
         // Helidon's own HTTP/1.1 connection closes an HTTP/1.0 request unanswered (FAULTS F4).
-        socket.getOutputStream().write("GET /health/live HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
-            .getBytes(StandardCharsets.US_ASCII));
+        socket
+            .getOutputStream()
+            .write(
+                "GET /health/live HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
         String answer = readAll(socket.getInputStream());
         assertThat(answer).matches("(?s)HTTP/1\\.[01] 200 .*");
@@ -134,11 +149,15 @@ class TlsListenerTest {
 
     second.copyOver(new TestPki.Issued(cert, key, first.keyStore()));
 
-    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> presented(port).equals("CN=second"));
-    Awaitility.await().atMost(Duration.ofSeconds(10))
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> presented(port).equals("CN=second"));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> presented(server.server().managementPort()).equals("CN=second"));
     assertThat(server.server().port()).isEqualTo(port);
-    assertThat(get(pki.trustingContext(), "https://127.0.0.1:" + port + "/health/live")).isEqualTo(200);
+    assertThat(get(pki.trustingContext(), "https://127.0.0.1:" + port + "/health/live"))
+        .isEqualTo(200);
   }
 
   @Test
@@ -146,12 +165,22 @@ class TlsListenerTest {
     start(first, clients.caCertificate());
     String health = "https://127.0.0.1:" + server.server().port() + "/health/live";
 
-    assertThat(get(clients.issue("instance", "dns:acme-prod", "-1d", 30).clientContext(pki), health)).isEqualTo(200);
+    assertThat(
+            get(clients.issue("instance", "dns:acme-prod", "-1d", 30).clientContext(pki), health))
+        .isEqualTo(200);
     assertThatThrownBy(() -> get(pki.trustingContext(), health)).isInstanceOf(IOException.class);
-    assertThatThrownBy(() -> get(strangers.issue("intruder", "dns:acme-prod", "-1d", 30).clientContext(pki), health))
+    assertThatThrownBy(
+            () ->
+                get(
+                    strangers.issue("intruder", "dns:acme-prod", "-1d", 30).clientContext(pki),
+                    health))
         .isInstanceOf(IOException.class);
-    assertThatThrownBy(() -> get(pki.trustingContext(),
-        "https://127.0.0.1:" + server.server().managementPort() + "/health/live")).isInstanceOf(IOException.class);
+    assertThatThrownBy(
+            () ->
+                get(
+                    pki.trustingContext(),
+                    "https://127.0.0.1:" + server.server().managementPort() + "/health/live"))
+        .isInstanceOf(IOException.class);
   }
 
   @Test
@@ -162,32 +191,56 @@ class TlsListenerTest {
     SSLContext partner = strangers.issue("partner", "dns:acme-prod", "-1d", 30).clientContext(pki);
     assertThatThrownBy(() -> get(partner, health)).isInstanceOf(IOException.class);
 
-    Files.copy(strangers.caCertificate(), bundle, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        strangers.caCertificate(), bundle, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
-    Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> get(partner, health) == 200);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
+        .until(() -> get(partner, health) == 200);
   }
 
-  /** The edge's header deadline runs from accept, so a handshake that never comes is bounded by it too. */
+  /**
+   * The edge's header deadline runs from accept, so a handshake that never comes is bounded by it
+   * too.
+   */
   @Test
-  void F2_tlsConnectionsThatNeverHandshake_orNeverSendARequest_areClosedAtTheHeaderTimeout() throws Exception {
+  void F2_tlsConnectionsThatNeverHandshake_orNeverSendARequest_areClosedAtTheHeaderTimeout()
+      throws Exception {
     EdgeSettings edge = EdgeSettings.DEFAULTS;
-    EdgeSettings quick = new EdgeSettings(edge.idleTimeout(), Duration.ofMillis(500), edge.requestTimeout(),
-        edge.maxConnections(), edge.maxConnectionsPerAddress(), edge.maxWatchesPerInstance(),
-        edge.maxRequestsPerInstance(), edge.maxAdminRequests());
-    server = ServerFixture.startConfigured(dataDir, config -> config.edge(quick)
-        .tls(TlsSettings.of(first.certificate(), first.privateKey(), null)));
+    EdgeSettings quick =
+        new EdgeSettings(
+            edge.idleTimeout(),
+            Duration.ofMillis(500),
+            edge.requestTimeout(),
+            edge.maxConnections(),
+            edge.maxConnectionsPerAddress(),
+            edge.maxWatchesPerInstance(),
+            edge.maxRequestsPerInstance(),
+            edge.maxAdminRequests());
+    server =
+        ServerFixture.startConfigured(
+            dataDir,
+            config ->
+                config
+                    .edge(quick)
+                    .tls(TlsSettings.of(first.certificate(), first.privateKey(), null)));
     int port = server.server().port();
 
     try (java.net.Socket silent = new java.net.Socket("127.0.0.1", port)) {
       silent.setSoTimeout(10_000);
       long started = System.nanoTime();
-      assertThat(silent.getInputStream().read()).as("closed by the replica, no byte sent").isEqualTo(-1);
+      assertThat(silent.getInputStream().read())
+          .as("closed by the replica, no byte sent")
+          .isEqualTo(-1);
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
     }
     try (SSLSocket handshaken = socket(pki.trustingContext(), port)) {
       handshaken.startHandshake();
       long started = System.nanoTime();
-      assertThat(handshaken.getInputStream().read()).as("closed by the replica, no request sent").isEqualTo(-1);
+      assertThat(handshaken.getInputStream().read())
+          .as("closed by the replica, no request sent")
+          .isEqualTo(-1);
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
     }
   }
@@ -198,8 +251,10 @@ class TlsListenerTest {
       builder.sslContext(context);
     }
     try (HttpClient http = builder.build()) {
-      return http.send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode();
+      return http.send(
+              HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
     }
   }
 
@@ -207,7 +262,9 @@ class TlsListenerTest {
   private static String presented(int port) throws IOException {
     try (SSLSocket socket = socket(pki.trustingContext(), port)) {
       socket.startHandshake();
-      return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
+      return ((X509Certificate) socket.getSession().getPeerCertificates()[0])
+          .getSubjectX500Principal()
+          .getName();
     }
   }
 
