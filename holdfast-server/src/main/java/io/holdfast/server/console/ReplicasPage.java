@@ -119,6 +119,8 @@ final class ReplicasPage {
     try {
       return String.valueOf(ctx.store().currentRevision());
     } catch (RuntimeException e) {
+      // Not logged here: the snapshot refresh meets the same failure and logs it (and the page
+      // shows since when the store fails); a console refresh must not add a line per view.
       return "unknown (store unreachable)";
     }
   }
