@@ -181,12 +181,17 @@ class SpringConfigApiTest {
   }
 
   @Test
-  void anUnchangedAnswerIsA304OnItsEtag() {
+  void anUnchangedAnswerIsA304OnItsEtagAndVariesByCredential() {
     HttpResponse<byte[]> first = server.get("/core/default", token);
     String etag = first.headers().firstValue("ETag").orElseThrow();
     HttpResponse<byte[]> second = server.get("/core/default", token, "If-None-Match", etag);
     assertThat(second.statusCode()).isEqualTo(304);
     assertThat(second.body()).isEmpty();
+    // The answers depend on the credential: a shared cache must key them by it (FAULTS F6).
+    assertThat(first.headers().allValues("Vary")).contains("Authorization");
+    assertThat(second.headers().allValues("Vary")).contains("Authorization");
+    assertThat(server.get("/core/default", null).headers().allValues("Vary"))
+        .contains("Authorization");
   }
 
   @Test
