@@ -69,7 +69,10 @@ final class AdmissionControl implements Filter {
       admitAdmin(chain, res, path);
       return;
     }
-    if (!path.startsWith("/v1/instances/") || path.endsWith("/watch")) {
+    boolean instanceRead =
+        (path.startsWith("/v1/instances/") && !path.endsWith("/watch"))
+            || SpringConfigApi.serves(path);
+    if (!instanceRead) {
       chain.proceed();
       return;
     }

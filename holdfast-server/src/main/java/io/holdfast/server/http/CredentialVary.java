@@ -9,9 +9,10 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 
 /**
- * Marks every answer on an authenticated route ({@code /v1/instances/…}, {@code /v1/admin…}) with
- * {@code Vary: Authorization}: documents and their 304s, checksums, watches, admin answers and
- * every problem (401, 403, 404, 503…) sent there.
+ * Marks every answer on an authenticated route ({@code /v1/instances/…}, {@code /v1/admin…}, and
+ * Spring Cloud Config's routes at the root, {@link SpringConfigApi}) with {@code Vary:
+ * Authorization}: documents and their 304s, checksums, watches, admin answers and every problem
+ * (401, 403, 404, 503…) sent there.
  *
  * <p>Why: those answers depend on the credential, and {@code Cache-Control: private, no-cache} or
  * {@code no-store} only protect them from caches that obey it. A proxy cache configured to ignore
@@ -52,6 +53,7 @@ final class CredentialVary implements Filter {
     return path.startsWith("/v1/instances/")
         || path.equals("/v1/instances")
         || path.startsWith("/v1/admin/")
-        || path.equals("/v1/admin");
+        || path.equals("/v1/admin")
+        || SpringConfigApi.serves(path);
   }
 }

@@ -190,6 +190,8 @@ public final class HttpApi {
                 writes,
                 authenticator,
                 config.trustedProxies()))
+        // Last: Spring Cloud Config's routes start at the root and pass other APIs' paths on.
+        .register(new SpringConfigApi(guard))
         .any(Routes.notFound())
         .error(
             Throwable.class,

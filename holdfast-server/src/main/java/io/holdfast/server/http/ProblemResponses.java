@@ -2,6 +2,7 @@ package io.holdfast.server.http;
 
 import io.helidon.common.buffers.DataReader;
 import io.helidon.http.BadRequestException;
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
@@ -87,14 +88,22 @@ final class ProblemResponses {
     send(res, problem);
   }
 
+  private static final Header BEARER_CHALLENGE =
+      HeaderValues.createCached(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"holdfast\"");
+
   static void send(ServerResponse res, Problem problem) {
+    send(res, problem, BEARER_CHALLENGE);
+  }
+
+  /** Sends the problem; a 401 carries {@code challenge} as its {@code WWW-Authenticate}. */
+  static void send(ServerResponse res, Problem problem, Header challenge) {
     res.status(Status.create(problem.type().status()));
     res.header(HeaderNames.CONTENT_TYPE, HoldfastHeaders.PROBLEM_MEDIA_TYPE);
     res.header(HeaderNames.CACHE_CONTROL, "no-store");
     // A problem quotes the request's path: a browser must never sniff it into HTML.
     res.header(HeaderValues.X_CONTENT_TYPE_OPTIONS_NOSNIFF);
     switch (problem.type()) {
-      case UNAUTHENTICATED -> res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"holdfast\"");
+      case UNAUTHENTICATED -> res.header(challenge);
       case STORE_UNAVAILABLE, NOT_READY, TOO_MANY_WATCHERS ->
           res.header(HeaderNames.RETRY_AFTER, "5");
       case OVERLOADED, TOO_MANY_REQUESTS ->

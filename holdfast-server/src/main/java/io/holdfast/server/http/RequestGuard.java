@@ -44,6 +44,11 @@ final class RequestGuard {
             .find(HeaderNames.AUTHORIZATION)
             .map(h -> h.allValues(false))
             .orElse(List.of());
+    return principal(authorization, snapshot);
+  }
+
+  /** The principal of these {@code Authorization} values (every one the request sent). */
+  Principal principal(List<String> authorization, EffectiveSnapshot snapshot) {
     return authenticator.authenticate(authorization, snapshot);
   }
 

@@ -56,6 +56,8 @@ class AdmissionControlTest {
         var refused = server.get(CHECKSUMS, token);
         assertProblem(refused, ProblemType.OVERLOADED);
         assertThat(header(refused, "Retry-After")).isEqualTo(AdmissionControl.RETRY_AFTER_SECONDS);
+        // Spring Cloud Config's routes are instance reads too: the same lane, the same refusal.
+        assertProblem(server.get("/core/default", token), ProblemType.OVERLOADED);
         assertThat(server.get("/health/ready", null).statusCode())
             .as("health is never refused")
             .isEqualTo(200);

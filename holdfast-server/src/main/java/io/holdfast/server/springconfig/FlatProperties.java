@@ -1,0 +1,41 @@
+package io.holdfast.server.springconfig;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A JSON document as Spring sees properties: nested objects become dotted keys ({@code
+ * core.session.timeout}), array elements {@code key[i]}, in document order. Scalars keep their JSON
+ * type (Spring Cloud Config's own server sends numbers and booleans as such). A {@code null}, an
+ * empty object and an empty array become the empty string under their key, as Spring's YAML loader
+ * does, so that a key that exists in the document exists in the {@code Environment}.
+ */
+public final class FlatProperties {
+
+  private static final TextNode EMPTY = TextNode.valueOf("");
+
+  private FlatProperties() {}
+
+  /** The flattened properties of {@code document} (a JSON object), in document order. */
+  public static Map<String, JsonNode> of(JsonNode document) {
+    Map<String, JsonNode> out = new LinkedHashMap<>();
+    flatten("", document, out);
+    return out;
+  }
+
+  private static void flatten(String key, JsonNode node, Map<String, JsonNode> out) {
+    if (node.isObject() && !node.isEmpty()) {
+      for (Map.Entry<String, JsonNode> field : node.properties()) {
+        flatten(key.isEmpty() ? field.getKey() : key + "." + field.getKey(), field.getValue(), out);
+      }
+    } else if (node.isArray() && !node.isEmpty()) {
+      for (int i = 0; i < node.size(); i++) {
+        flatten(key + "[" + i + "]", node.get(i), out);
+      }
+    } else if (!key.isEmpty()) {
+      out.put(key, node.isNull() || node.isContainerNode() ? EMPTY : node);
+    }
+  }
+}
