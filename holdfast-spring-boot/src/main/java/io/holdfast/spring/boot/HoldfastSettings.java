@@ -27,6 +27,7 @@ record HoldfastSettings(
     List<String> namespaces,
     Path cacheDirectory,
     Duration grace,
+    Duration staleAfter,
     Duration startupTimeout,
     StartupPolicy whenUnavailable,
     KeyPrefix keyPrefix,
@@ -101,6 +102,7 @@ record HoldfastSettings(
     }
     String cache = text(binder, "cache-directory");
     Duration grace = duration(binder, "grace", Duration.ofHours(8), problems);
+    Duration staleAfter = duration(binder, "stale-after", null, problems);
     Duration startup = duration(binder, "startup-timeout", Duration.ofSeconds(10), problems);
     StartupPolicy policy =
         choice(binder, "when-unavailable", StartupPolicy.class, StartupPolicy.FAIL, problems);
@@ -122,6 +124,7 @@ record HoldfastSettings(
         namespaces,
         cache == null ? null : Path.of(cache),
         grace,
+        staleAfter,
         startup,
         policy,
         prefix,
@@ -147,6 +150,9 @@ record HoldfastSettings(
     trustedKeys.forEach(builder::trustedKey);
     if (cacheDirectory != null) {
       builder.cacheDirectory(cacheDirectory);
+    }
+    if (staleAfter != null) {
+      builder.staleAfter(staleAfter);
     }
     if (pollInterval != null) {
       builder.pollInterval(pollInterval);

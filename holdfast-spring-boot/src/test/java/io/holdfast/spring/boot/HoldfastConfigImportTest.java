@@ -9,17 +9,24 @@ import io.holdfast.client.Status;
 import io.holdfast.spring.boot.demo.DemoApplication;
 import io.holdfast.spring.boot.demo.DemoApplication.CoreProperties;
 import io.holdfast.spring.boot.demo.DemoApplication.Greeting;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthEndpoint;
+import org.springframework.boot.actuate.info.Info;
+import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -63,7 +70,8 @@ class HoldfastConfigImportTest {
                 "--holdfast.request-timeout=1s",
                 "--holdfast.watch-timeout=1s",
                 "--holdfast.poll-interval=100ms",
-                "--holdfast.heartbeat-interval=0s"));
+                "--holdfast.heartbeat-interval=0s",
+                "--management.endpoint.health.show-details=always"));
     args.addAll(List.of(more));
     return args.toArray(String[]::new);
   }
@@ -103,6 +111,29 @@ class HoldfastConfigImportTest {
 
         client = app.getBean(HoldfastClient.class);
         assertThat(client.status("core").status()).isEqualTo(Status.FRESH);
+
+        Health health = health(app);
+        assertThat(health.getStatus().getCode()).isEqualTo("UP");
+        assertThat(namespaceDetails(health, "core"))
+            .containsEntry("status", "FRESH")
+            .containsKeys("age", "reason", "graceRemaining");
+        Info.Builder contributions = new Info.Builder();
+        app.getBeansOfType(InfoContributor.class)
+            .values()
+            .forEach(c -> c.contribute(contributions));
+        Map<Object, Object> info =
+            map(map(contributions.build().get("holdfast")).get("namespaces"));
+        assertThat(map(info.get("core")))
+            .containsEntry("revision", client.snapshot("core").revision())
+            .containsEntry("etag", client.snapshot("core").etag());
+        assertThat(
+                app.getBean(MeterRegistry.class)
+                    .get("holdfast.client.status")
+                    .tag("namespace", "core")
+                    .tag("status", "fresh")
+                    .gauge()
+                    .value())
+            .isEqualTo(1);
       }
       // Closed with the context: its sync thread is gone.
       assertThat(Thread.getAllStackTraces().keySet())
@@ -134,6 +165,87 @@ class HoldfastConfigImportTest {
             (HoldfastEnvironmentChangeEvent) events.seen.get(1);
         assertThat(holdfast.getNamespace()).isEqualTo("core");
         assertThat(holdfast.getKeys()).containsExactly("core.sessionTimeoutMinutes");
+      }
+    }
+  }
+
+  private static Health health(ConfigurableApplicationContext app) {
+    return (Health) app.getBean(HealthEndpoint.class).healthForPath("holdfast");
+  }
+
+  private static Map<Object, Object> namespaceDetails(Health health, String namespace) {
+    return map(map(health.getDetails().get("namespaces")).get(namespace));
+  }
+
+  private static Map<Object, Object> map(Object value) {
+    return new LinkedHashMap<>((Map<?, ?>) value);
+  }
+
+  @Test
+  void bothReplicasCutMidRun_keepsServing_andHealthStaysUpWithStatusStale() {
+    TwoReplicas replicas = new TwoReplicas(store);
+    String credential = serve(replicas);
+    try (ConfigurableApplicationContext app =
+        start(args(replicas.replicas(), replicas.trustedKey(), credential))) {
+      replicas.close();
+      HoldfastClient client = app.getBean(HoldfastClient.class);
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> client.status("core").status() == Status.STALE);
+
+      Health health = health(app);
+      assertThat(health.getStatus().getCode()).isEqualTo("UP");
+      assertThat(namespaceDetails(health, "core")).containsEntry("status", "STALE");
+      assertThat((String) namespaceDetails(health, "core").get("reason")).isNotBlank();
+      assertThat(app.getEnvironment().getProperty("core.greeting")).isEqualTo("from holdfast");
+      assertThat(app.getBean(CoreProperties.class).getSessionTimeoutMinutes()).isEqualTo(15);
+    }
+  }
+
+  @Test
+  void expired_reportsTheStatusTheOperatorChose() {
+    String credential;
+    String key;
+    String addresses;
+    try (TwoReplicas replicas = new TwoReplicas(store)) {
+      credential = serve(replicas);
+      key = replicas.trustedKey();
+      addresses = replicas.replicas();
+      start(args(addresses, key, credential)).close();
+    }
+    // On the cache, with a grace period already used up by the time since the last verification.
+    try (ConfigurableApplicationContext app =
+        start(
+            args(
+                addresses,
+                key,
+                credential,
+                "--holdfast.grace=1ms",
+                "--holdfast.stale-after=1ms",
+                "--holdfast.health.expired-status=OUT_OF_SERVICE"))) {
+      HoldfastClient client = app.getBean(HoldfastClient.class);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> client.status("core").status() == Status.EXPIRED);
+      assertThat(health(app).getStatus().getCode()).isEqualTo("OUT_OF_SERVICE");
+      assertThat(app.getEnvironment().getProperty("core.greeting")).isEqualTo("from holdfast");
+    }
+  }
+
+  @Test
+  void keyPrefixNone_namesPropertiesWithoutTheNamespace() {
+    try (TwoReplicas replicas = new TwoReplicas(store)) {
+      String credential = serve(replicas);
+      try (ConfigurableApplicationContext app =
+          start(
+              args(
+                  replicas.replicas(),
+                  replicas.trustedKey(),
+                  credential,
+                  "--holdfast.key-prefix=none"))) {
+        assertThat(app.getEnvironment().getProperty("greeting")).isEqualTo("from holdfast");
+        assertThat(app.getEnvironment().getProperty("darkMode")).isEqualTo("true");
+        assertThat(app.getEnvironment().containsProperty("core.greeting")).isFalse();
       }
     }
   }
