@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.holdfast.client.HoldfastClient;
 import io.holdfast.client.Status;
+import io.holdfast.client.seats.SubscriptionChecker;
+import io.holdfast.protocol.signature.VerificationKey;
 import io.holdfast.spring.boot.demo.DemoApplication;
 import io.holdfast.spring.boot.demo.DemoApplication.CoreProperties;
 import io.holdfast.spring.boot.demo.DemoApplication.Greeting;
@@ -14,8 +16,11 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +92,11 @@ class HoldfastConfigImportTest {
             + "\"hosts\":[\"a.example\",\"b.example\"]}");
     replicas.publish("features", "{\"darkMode\":true}");
     return credential;
+  }
+
+  private static String randomKey() throws GeneralSecurityException {
+    return VerificationKey.of(KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic())
+        .toBase64();
   }
 
   private static String closedPort() throws IOException {
@@ -273,10 +283,7 @@ class HoldfastConfigImportTest {
   @Test
   void neitherReplicasNorCache_failsByDefault_namingTheWayOut() throws Exception {
     String nowhere = closedPort();
-    String key =
-        io.holdfast.protocol.signature.VerificationKey.of(
-                java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic())
-            .toBase64();
+    String key = randomKey();
     assertThatThrownBy(() -> start(args(nowhere, key, "token")))
         .hasStackTraceContaining("holdfast.when-unavailable=start-on-defaults");
   }
@@ -284,15 +291,29 @@ class HoldfastConfigImportTest {
   @Test
   void neitherReplicasNorCache_startOnDefaults_startsOnLocalDefaults() throws Exception {
     String nowhere = closedPort();
-    String key =
-        io.holdfast.protocol.signature.VerificationKey.of(
-                java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic())
-            .toBase64();
+    String key = randomKey();
     try (ConfigurableApplicationContext app =
         start(args(nowhere, key, "token", "--holdfast.when-unavailable=start-on-defaults"))) {
       assertThat(app.getBean(Greeting.class)).isEqualTo(new Greeting("local default", 30));
       assertThat(app.getBean(HoldfastClient.class).status("core").status())
           .isEqualTo(Status.INITIALIZING);
+    }
+  }
+
+  @Test
+  void aSeatStore_andTheSubscriptionsNamespace_makeASubscriptionChecker() throws Exception {
+    String nowhere = closedPort();
+    String key = randomKey();
+    String[] common = {"--holdfast.when-unavailable=start-on-defaults", "--demo.seats=true"};
+    String[] withSubscriptions =
+        Arrays.stream(args(nowhere, key, "token", common))
+            .map(a -> a.startsWith("--holdfast.namespaces=") ? a + ",subscriptions" : a)
+            .toArray(String[]::new);
+    try (ConfigurableApplicationContext app = start(withSubscriptions)) {
+      assertThat(app.getBeansOfType(SubscriptionChecker.class)).hasSize(1);
+    }
+    try (ConfigurableApplicationContext app = start(args(nowhere, key, "token", common))) {
+      assertThat(app.getBeansOfType(SubscriptionChecker.class)).isEmpty();
     }
   }
 

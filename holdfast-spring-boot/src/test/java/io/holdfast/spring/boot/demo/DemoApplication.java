@@ -1,10 +1,13 @@
 package io.holdfast.spring.boot.demo;
 
+import io.holdfast.client.seats.InMemorySeatStore;
+import io.holdfast.client.seats.SeatStore;
 import io.holdfast.spring.boot.HoldfastEnvironmentChangeEvent;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
@@ -40,6 +43,13 @@ public class DemoApplication {
     void onCloud(EnvironmentChangeEvent event) {
       seen.add(event);
     }
+  }
+
+  /** Only when the test asks for one: the starter then makes a SubscriptionChecker over it. */
+  @Bean
+  @ConditionalOnProperty("demo.seats")
+  SeatStore seats() {
+    return new InMemorySeatStore();
   }
 
   @Bean
