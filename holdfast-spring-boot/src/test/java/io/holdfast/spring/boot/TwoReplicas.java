@@ -1,0 +1,92 @@
+package io.holdfast.spring.boot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.holdfast.server.HoldfastServer;
+import io.holdfast.server.config.ServerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Two real replicas on one SQLite store, set up through replica A's admin API. Closing stops both
+ * (every replica down); the store stays for the next pair.
+ */
+final class TwoReplicas implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HoldfastServer a;
+  private final HoldfastServer b;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  TwoReplicas(Path store) {
+    this.a = HoldfastServer.start(config(store));
+    this.b = HoldfastServer.start(config(store));
+  }
+
+  private static ServerConfig config(Path store) {
+    return ServerConfig.builder(store).port(0).refreshInterval(Duration.ofMillis(50)).build();
+  }
+
+  /** The {@code holdfast.replicas} value: replica A, then B. */
+  String replicas() {
+    return "http://127.0.0.1:" + a.port() + ",http://127.0.0.1:" + b.port();
+  }
+
+  String trustedKey() {
+    return a.verificationKey().toBase64();
+  }
+
+  void createNamespace(String name) {
+    admin("POST", "/v1/admin/namespaces", "{\"name\":\"" + name + "\"}");
+  }
+
+  /** Creates an instance in the ring {@code live}; returns its credential. */
+  String createInstance(String id) {
+    return admin("POST", "/v1/admin/instances", "{\"id\":\"" + id + "\",\"ring\":\"live\"}")
+        .path("credential")
+        .asText();
+  }
+
+  /** Stages {@code json} as the namespace's default layer and publishes it. */
+  void publish(String namespace, String json) {
+    admin("PUT", "/v1/admin/namespaces/" + namespace + "/layers/default", json);
+    admin("POST", "/v1/admin/namespaces/" + namespace + "/publish", "{\"message\":\"test\"}");
+  }
+
+  private JsonNode admin(String method, String path, String body) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port() + path))
+            .header("Authorization", "Bearer " + a.adminToken())
+            .header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    try {
+      HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      if (response.statusCode() >= 300) {
+        throw new AssertionError(
+            method + " " + path + ": " + new String(response.body(), StandardCharsets.UTF_8));
+      }
+      return response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    b.close();
+    a.close();
+    http.close();
+  }
+}
