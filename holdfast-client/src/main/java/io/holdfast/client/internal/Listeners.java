@@ -144,16 +144,23 @@ final class Listeners implements AutoCloseable {
         && transition.passedThrough() == null) {
       return;
     }
+    // The listeners registered now, not at delivery: one added after a transition (an OpenFeature
+    // provider set once the client is FRESH) must not be told of it later, out of turn.
+    List<ChangeListener> changeTargets = List.copyOf(changes);
+    List<StatusListener> statusTargets = List.copyOf(statuses);
     try {
-      executor.execute(() -> deliver(transition));
+      executor.execute(() -> deliver(transition, changeTargets, statusTargets));
     } catch (RejectedExecutionException e) {
       // Closed: nobody is listening any more.
     }
   }
 
-  private void deliver(NamespaceTracker.Transition t) {
+  private void deliver(
+      NamespaceTracker.Transition t,
+      List<ChangeListener> changeTargets,
+      List<StatusListener> statusTargets) {
     if (t.contentChanged()) {
-      for (ChangeListener listener : changes) {
+      for (ChangeListener listener : changeTargets) {
         try {
           listener.onChange(t.previous().revision() == 0 ? null : t.previous(), t.current());
         } catch (RuntimeException e) {
@@ -163,15 +170,16 @@ final class Listeners implements AutoCloseable {
       }
     }
     if (t.passedThrough() != null) {
-      deliverStatus(t.previous(), t.passedThrough());
-      deliverStatus(t.passedThrough(), t.current());
+      deliverStatus(statusTargets, t.previous(), t.passedThrough());
+      deliverStatus(statusTargets, t.passedThrough(), t.current());
     } else if (t.statusChanged()) {
-      deliverStatus(t.previous(), t.current());
+      deliverStatus(statusTargets, t.previous(), t.current());
     }
   }
 
-  private void deliverStatus(ConfigSnapshot previous, ConfigSnapshot current) {
-    for (StatusListener listener : statuses) {
+  private void deliverStatus(
+      List<StatusListener> targets, ConfigSnapshot previous, ConfigSnapshot current) {
+    for (StatusListener listener : targets) {
       try {
         listener.onStatus(current.namespace(), previous.freshness(), current.freshness());
       } catch (RuntimeException e) {
