@@ -15,6 +15,7 @@ import io.holdfast.protocol.signature.VerificationKey;
 import io.holdfast.testkit.Fault;
 import io.holdfast.testkit.FaultyReplica;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
@@ -58,10 +59,9 @@ class IncidentReplayTest {
 
   private final AdminHttp http = new AdminHttp();
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+  /** A free loopback port, held until the caller closes it. */
+  private static ServerSocket reservePort() throws IOException {
+    return new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
   }
 
   private static ConditionFactory within(Duration duration) {
@@ -83,11 +83,19 @@ class IncidentReplayTest {
       checksumsThenContentUnavailableOnBothReplicaProcesses_fleetHolds_monitoringSeesIt_allFreshAfterwards(
           @TempDir Path dir) throws Exception {
     Path root = Path.of("").toAbsolutePath().getParent();
-    int portA = freePort();
-    int portB = freePort();
+    ServerSocket reservedA = reservePort();
+    ServerSocket reservedB = reservePort();
+    int portA = reservedA.getLocalPort();
+    int portB = reservedB.getLocalPort();
     List<HoldfastClient> fleet = new ArrayList<>();
-    try (FaultyReplica proxyA = FaultyReplica.start(URI.create("http://127.0.0.1:" + portA));
+    try (reservedA;
+        reservedB;
+        FaultyReplica proxyA = FaultyReplica.start(URI.create("http://127.0.0.1:" + portA));
         FaultyReplica proxyB = FaultyReplica.start(URI.create("http://127.0.0.1:" + portB))) {
+      // The replicas' ports are let go only now that both proxies are bound: a port released
+      // earlier could be handed to a proxy, and a replica that cannot bind its port stops.
+      reservedA.close();
+      reservedB.close();
       String[] probeTargets = {proxyA.uri().toString(), proxyB.uri().toString()};
       try (JavaProcess replicaA = replica(dir, "a", portA, probeTargets);
           JavaProcess replicaB = replica(dir, "b", portB, probeTargets);
