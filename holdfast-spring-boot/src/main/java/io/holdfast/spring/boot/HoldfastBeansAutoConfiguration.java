@@ -8,7 +8,6 @@ import io.holdfast.client.seats.SubscriptionChecker;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -30,16 +29,32 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnBean(name = HoldfastConfigDataLoader.CLIENT_BEAN)
 public class HoldfastBeansAutoConfiguration {
 
-  /** Actuator present: health and info. */
+  /** Spring Boot 3.5's Actuator: health, at {@code /actuator/health/holdfast}. */
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(HealthIndicator.class)
-  static class Actuator {
+  @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
+  static class Boot3Health {
     @Bean
-    HoldfastHealthIndicator holdfastHealthIndicator(
+    Boot3HealthIndicator holdfastHealthIndicator(
         HoldfastClient client, @Value("${holdfast.health.expired-status:UP}") String expired) {
-      return new HoldfastHealthIndicator(client, expired, Clock.systemUTC());
+      return new Boot3HealthIndicator(client, expired, Clock.systemUTC());
     }
+  }
 
+  /** Spring Boot 4.0's health module: the same health, at the same path. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+  static class Boot4Health {
+    @Bean
+    Boot4HealthIndicator holdfastHealthIndicator(
+        HoldfastClient client, @Value("${holdfast.health.expired-status:UP}") String expired) {
+      return new Boot4HealthIndicator(client, expired, Clock.systemUTC());
+    }
+  }
+
+  /** Actuator present (the same API in 3.5 and 4.0): {@code /actuator/info}. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.actuate.info.InfoContributor")
+  static class Info {
     @Bean
     HoldfastInfoContributor holdfastInfoContributor(HoldfastClient client) {
       return new HoldfastInfoContributor(client);

@@ -3,17 +3,17 @@ package io.holdfast.spring.boot;
 import io.holdfast.client.HoldfastClient;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
-import org.springframework.boot.BootstrapRegistry.InstanceSupplier;
-import org.springframework.boot.ConfigurableBootstrapContext;
 import org.springframework.boot.context.config.ConfigData;
 import org.springframework.boot.context.config.ConfigDataLoader;
 import org.springframework.boot.context.config.ConfigDataLoaderContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Starts the client and returns its namespaces as property sources. When the bootstrap context
- * closes, the same client becomes the bean {@code holdfastClient}, closed with the application
- * context.
+ * Starts the client and returns its namespaces as property sources. The started namespaces are kept
+ * in the bootstrap context, so the application has one client however often its config data is
+ * loaded again (Spring Cloud's {@code /actuator/refresh} reloads it with the same bootstrap
+ * context). When the bootstrap context closes, the client becomes the bean {@code holdfastClient},
+ * closed with the application context.
  */
 public final class HoldfastConfigDataLoader
     implements ConfigDataLoader<HoldfastConfigDataResource> {
@@ -23,22 +23,21 @@ public final class HoldfastConfigDataLoader
 
   @Override
   public ConfigData load(ConfigDataLoaderContext context, HoldfastConfigDataResource resource) {
-    ConfigurableBootstrapContext bootstrap = context.getBootstrapContext();
-    HoldfastClient client = bootstrap.get(HoldfastClient.class);
-    boolean first = !bootstrap.isRegistered(LiveNamespaces.class);
-    bootstrap.registerIfAbsent(
-        LiveNamespaces.class,
-        InstanceSupplier.from(() -> LiveNamespaces.start(client, resource.settings())));
-    LiveNamespaces live = bootstrap.get(LiveNamespaces.class);
-    if (first) {
-      bootstrap.addCloseListener(event -> becomeBeans(event.getApplicationContext(), client, live));
+    BootstrapRegistryAccess bootstrap = BootstrapRegistryAccess.of(context);
+    LiveNamespaces live = bootstrap.find(LiveNamespaces.class);
+    if (live == null) {
+      HoldfastClient client = resource.settings().clientBuilder(resource.optional()).build();
+      LiveNamespaces started = LiveNamespaces.start(client, resource.settings());
+      bootstrap.register(LiveNamespaces.class, started);
+      bootstrap.onClose(application -> becomeBeans(application, started));
+      live = started;
     }
     return new ConfigData(live.propertySources());
   }
 
-  private static void becomeBeans(
-      ConfigurableApplicationContext context, HoldfastClient client, LiveNamespaces live) {
+  private static void becomeBeans(ConfigurableApplicationContext context, LiveNamespaces live) {
     ConfigurableListableBeanFactory beans = context.getBeanFactory();
+    HoldfastClient client = live.client();
     beans.registerSingleton(CLIENT_BEAN, client);
     beans.registerSingleton(NAMESPACES_BEAN, live);
     if (beans instanceof DefaultSingletonBeanRegistry registry) {

@@ -1,15 +1,13 @@
 package io.holdfast.spring.boot;
 
-import io.holdfast.client.HoldfastClient;
 import java.util.List;
-import org.springframework.boot.BootstrapRegistry.InstanceSupplier;
 import org.springframework.boot.context.config.ConfigDataLocation;
 import org.springframework.boot.context.config.ConfigDataLocationResolver;
 import org.springframework.boot.context.config.ConfigDataLocationResolverContext;
 
 /**
  * Resolves {@code spring.config.import=holdfast:} (and {@code optional:holdfast:}): reads the
- * {@code holdfast.*} settings and registers the one client in the bootstrap context.
+ * {@code holdfast.*} settings (and fails, naming each bad one, before anything starts).
  */
 public final class HoldfastConfigDataLocationResolver
     implements ConfigDataLocationResolver<HoldfastConfigDataResource> {
@@ -26,11 +24,6 @@ public final class HoldfastConfigDataLocationResolver
   public List<HoldfastConfigDataResource> resolve(
       ConfigDataLocationResolverContext context, ConfigDataLocation location) {
     HoldfastSettings settings = HoldfastSettings.read(context.getBinder());
-    context
-        .getBootstrapContext()
-        .registerIfAbsent(
-            HoldfastClient.class,
-            InstanceSupplier.from(() -> settings.clientBuilder(location.isOptional()).build()));
     return List.of(new HoldfastConfigDataResource(settings, location.isOptional()));
   }
 }

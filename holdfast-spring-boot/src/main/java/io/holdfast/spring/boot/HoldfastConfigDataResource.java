@@ -19,6 +19,11 @@ final class HoldfastConfigDataResource extends ConfigDataResource {
     return settings;
   }
 
+  /** {@code optional:holdfast:}: start on local defaults rather than fail. */
+  boolean optional() {
+    return optional;
+  }
+
   @Override
   public boolean equals(Object other) {
     return other instanceof HoldfastConfigDataResource that

@@ -16,10 +16,12 @@ import java.util.function.BiConsumer;
  */
 final class LiveNamespaces {
 
+  private final HoldfastClient client;
   private final Map<String, HoldfastPropertySource> sources;
   private final List<BiConsumer<String, Set<String>>> subscribers = new CopyOnWriteArrayList<>();
 
-  private LiveNamespaces(Map<String, HoldfastPropertySource> sources) {
+  private LiveNamespaces(HoldfastClient client, Map<String, HoldfastPropertySource> sources) {
+    this.client = client;
     this.sources = sources;
   }
 
@@ -48,7 +50,7 @@ final class LiveNamespaces {
       sources.put(
           namespace, new HoldfastPropertySource(namespace, prefix, client.snapshot(namespace)));
     }
-    LiveNamespaces live = new LiveNamespaces(sources);
+    LiveNamespaces live = new LiveNamespaces(client, sources);
     client.addChangeListener(
         (previous, current) -> {
           HoldfastPropertySource source = sources.get(current.namespace());
@@ -60,6 +62,11 @@ final class LiveNamespaces {
           }
         });
     return live;
+  }
+
+  /** The started client these namespaces come from. */
+  HoldfastClient client() {
+    return client;
   }
 
   /** First-listed namespace first: it wins where two documents name the same property. */

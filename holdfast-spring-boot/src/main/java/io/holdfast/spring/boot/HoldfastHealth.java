@@ -7,29 +7,22 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.springframework.boot.actuate.health.Health;
-import org.springframework.boot.actuate.health.HealthIndicator;
 
 /**
  * The config service as the application's health sees it. FRESH, STALE and INITIALIZING are UP: an
  * unreachable config service must never take an application that still serves its last verified
  * configuration out of a load balancer. EXPIRED reports the status the operator chose ({@code
  * holdfast.health.expired-status}, UP unless set).
+ *
+ * <p>Spring Boot 3.5 and 4.0 name their health types differently ({@link Boot3HealthIndicator},
+ * {@link Boot4HealthIndicator}); both report what this computes.
+ *
+ * @param status the health status code
+ * @param details per namespace: status, since, age, reason and grace remaining
  */
-final class HoldfastHealthIndicator implements HealthIndicator {
+record HoldfastHealth(String status, Map<String, Object> details) {
 
-  private final HoldfastConfig config;
-  private final String expiredStatus;
-  private final Clock clock;
-
-  HoldfastHealthIndicator(HoldfastConfig config, String expiredStatus, Clock clock) {
-    this.config = config;
-    this.expiredStatus = expiredStatus;
-    this.clock = clock;
-  }
-
-  @Override
-  public Health health() {
+  static HoldfastHealth of(HoldfastConfig config, String expiredStatus, Clock clock) {
     boolean expired = false;
     Map<String, Object> namespaces = new LinkedHashMap<>();
     for (Map.Entry<String, Freshness> entry : config.statuses().entrySet()) {
@@ -46,8 +39,6 @@ final class HoldfastHealthIndicator implements HealthIndicator {
       details.put("graceRemaining", freshness.graceRemaining().toString());
       namespaces.put(entry.getKey(), details);
     }
-    return Health.status(expired ? expiredStatus : "UP")
-        .withDetail("namespaces", namespaces)
-        .build();
+    return new HoldfastHealth(expired ? expiredStatus : "UP", Map.of("namespaces", namespaces));
   }
 }
