@@ -36,7 +36,7 @@ public class HoldfastBeansAutoConfiguration {
     @Bean
     Boot3HealthIndicator holdfastHealthIndicator(
         HoldfastClient client, @Value("${holdfast.health.expired-status:UP}") String expired) {
-      return new Boot3HealthIndicator(client, expired, Clock.systemUTC());
+      return new Boot3HealthIndicator(() -> HoldfastHealth.of(client, expired, Clock.systemUTC()));
     }
   }
 
@@ -47,7 +47,7 @@ public class HoldfastBeansAutoConfiguration {
     @Bean
     Boot4HealthIndicator holdfastHealthIndicator(
         HoldfastClient client, @Value("${holdfast.health.expired-status:UP}") String expired) {
-      return new Boot4HealthIndicator(client, expired, Clock.systemUTC());
+      return new Boot4HealthIndicator(() -> HoldfastHealth.of(client, expired, Clock.systemUTC()));
     }
   }
 
