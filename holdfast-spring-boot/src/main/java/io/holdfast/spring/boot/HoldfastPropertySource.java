@@ -1,7 +1,9 @@
 package io.holdfast.spring.boot;
 
 import io.holdfast.client.ConfigSnapshot;
+import io.holdfast.protocol.json.FlatProperties;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -20,7 +22,7 @@ final class HoldfastPropertySource extends EnumerablePropertySource<String> {
   HoldfastPropertySource(String namespace, String prefix, ConfigSnapshot snapshot) {
     super("holdfast:" + namespace, namespace);
     this.prefix = Objects.requireNonNull(prefix, "prefix");
-    this.properties = FlatProperties.of(prefix, snapshot.content());
+    this.properties = flatten(prefix, snapshot);
   }
 
   @Override
@@ -41,7 +43,7 @@ final class HoldfastPropertySource extends EnumerablePropertySource<String> {
   /** Takes the new document; returns the names added, removed or given another value. */
   Set<String> update(ConfigSnapshot snapshot) {
     Map<String, Object> before = properties;
-    Map<String, Object> after = FlatProperties.of(prefix, snapshot.content());
+    Map<String, Object> after = flatten(prefix, snapshot);
     properties = after;
     Set<String> changed = new HashSet<>();
     before.forEach(
@@ -52,5 +54,12 @@ final class HoldfastPropertySource extends EnumerablePropertySource<String> {
         });
     after.keySet().stream().filter(name -> !before.containsKey(name)).forEach(changed::add);
     return changed;
+  }
+
+  private static Map<String, Object> flatten(String prefix, ConfigSnapshot snapshot) {
+    Map<String, Object> flat = new LinkedHashMap<>();
+    FlatProperties.of(prefix, snapshot.content())
+        .forEach((name, value) -> flat.put(name, FlatProperties.value(value)));
+    return flat;
   }
 }
