@@ -8,6 +8,7 @@ import io.holdfast.client.Freshness;
 import io.holdfast.client.Status;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -90,6 +91,30 @@ class ListenersTest {
 
     assertThat(twoChanges.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(seen).containsExactly(Status.STALE, Status.FRESH);
+  }
+
+  @Test
+  void aListenerAddedAfterATransitionWasQueued_isToldOnlyOfLaterOnes() {
+    List<Runnable> queued = new ArrayList<>();
+    try (Listeners held = new Listeners(log, queued::add)) {
+      held.dispatch(tracker.adopt(DOCS.document("core", 3, "{\"seats\":7}"), "replica-a"));
+      List<Long> revisions = new ArrayList<>();
+      held.add((before, after) -> revisions.add(after.revision()));
+
+      runAll(queued);
+      assertThat(revisions).as("revision 3 fired before the listener was added").isEmpty();
+
+      held.dispatch(tracker.adopt(DOCS.document("core", 4, "{\"seats\":9}"), "replica-a"));
+      runAll(queued);
+      assertThat(revisions).containsExactly(4L);
+    }
+  }
+
+  /** Runs what the listeners handed their executor, including what running it hands over. */
+  private static void runAll(List<Runnable> queued) {
+    while (!queued.isEmpty()) {
+      queued.remove(0).run();
+    }
   }
 
   @Test
