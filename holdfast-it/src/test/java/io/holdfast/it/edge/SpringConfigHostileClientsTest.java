@@ -17,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Spring Cloud Config's routes ({@code /{application}/{profile}[/{label}]} and the file forms) are
  * network-facing and take HTTP Basic, so they get their own hostile clients, against a real replica
- * process: malformed credentials of every kind, HTTP/1.0, and paths that try traversal, oversized
- * or oddly encoded segments. Each must get a clean 4xx problem (never a 500 or a stack trace in the
- * log), and none may change what the instance is served.
+ * process: malformed credentials of every kind, HTTP/1.0, other methods, garbage validators, and
+ * paths that try traversal, oversized or oddly encoded segments. Each must get a clean 4xx problem
+ * (never a 500 or a stack trace in the log), and none may change what the instance is served.
  */
 class SpringConfigHostileClientsTest {
 
@@ -187,6 +187,43 @@ class SpringConfigHostileClientsTest {
       }
     }
     assertThat(wrong).as("paths not answered with one 4xx problem").isEmpty();
+    assertNoServerErrors();
+  }
+
+  @Test
+  void otherMethodsAndGarbageValidators_getCleanAnswers() {
+    String auth = "Authorization: " + basic("acme:" + replica.acme);
+    for (String method : List.of("POST", "PUT", "DELETE", "PATCH")) {
+      RawHttp.Exchange seen =
+          RawHttp.exchange(
+              replica.port,
+              method
+                  + " /core/default HTTP/1.1\r\nHost: x\r\n"
+                  + auth
+                  + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+                  + "Connection: close\r\n\r\n{}",
+              WAIT);
+      assertThat(seen.statuses()).as("%s: %s", method, seen.text()).hasSize(1);
+      assertThat(seen.statuses().get(0)).as("%s: %s", method, seen.text()).isBetween(400, 499);
+      assertThat(seen.text()).as(method).contains("application/problem+json");
+    }
+    for (String validator :
+        List.of(
+            "\"",
+            "*",
+            "W/",
+            "\"" + "e".repeat(8000) + "\"",
+            "\"a\", \"b\", " + "\"c\", ".repeat(500) + "\"d\"",
+            "\u0000")) {
+      RawHttp.Exchange seen = get("/core/default", auth, "If-None-Match: " + validator);
+      assertThat(seen.statuses())
+          .as("If-None-Match %s: %s", validator.length(), seen.text())
+          .hasSize(1);
+      int status = seen.statuses().get(0);
+      assertThat(status == 200 || status == 304 || (status >= 400 && status < 500))
+          .as("If-None-Match of %s characters: %s", validator.length(), seen.text())
+          .isTrue();
+    }
     assertNoServerErrors();
   }
 
