@@ -12,10 +12,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +49,9 @@ class UnauthenticatedFloodTest {
 
   private static final String TOKEN = "hfa_edge-flood-admin-token-0123456789";
   private static final String CONFIG = "/v1/instances/acme-prod/config/core";
+
+  /** The same document through Spring Cloud Config's route, for an unmodified Spring client. */
+  private static final String SPRING_CONFIG = "/core/default";
 
   /**
    * What the read flood reads: another instance, so the measured reader's own limits stay its own.
@@ -130,6 +135,12 @@ class UnauthenticatedFloodTest {
   private static String auth;
   private static String otherAuth;
 
+  /** The measured instance's Basic credentials, as Spring Cloud Config's client sends them. */
+  private static String basicAuth;
+
+  /** Another instance's, for the flood of valid Spring Cloud Config reads. */
+  private static String otherBasicAuth;
+
   @BeforeAll
   static void startReplica() throws Exception {
     int port;
@@ -149,10 +160,13 @@ class UnauthenticatedFloodTest {
     try (AdminHttp http = new AdminHttp()) {
       AdminApi admin = new AdminApi(http, replica.port(), TOKEN);
       credential = seed(admin);
-      otherAuth = "Authorization: Bearer " + admin.createInstance("globex-prod", "live");
+      String other = admin.createInstance("globex-prod", "live");
+      otherAuth = "Authorization: Bearer " + other;
+      otherBasicAuth = "Authorization: " + basic("globex-prod", other);
     }
     serveEveryRoute(replica.port(), credential);
     auth = "Authorization: Bearer " + credential;
+    basicAuth = "Authorization: " + basic("acme-prod", credential);
   }
 
   @AfterAll
@@ -221,6 +235,66 @@ class UnauthenticatedFloodTest {
         .isLessThanOrEqualTo(bound);
   }
 
+  /**
+   * Spring Cloud Config's routes take HTTP Basic from anyone who can reach the port. Twenty
+   * connections looping on them with wrong, malformed and unknown-scheme credentials (each its own,
+   * as scattered attackers would send) cost an instance reading through the same routes no more
+   * than twenty connections of valid reads do: a refused credential is a hash and a map lookup.
+   */
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void F3_twentyConnectionsOfBadCredentialsOnSpringConfigPaths_hurtReadsNoMoreThanValidReads()
+      throws Exception {
+    Reader springReader = new Reader(SPRING_CONFIG, basicAuth);
+    Flood reads =
+        floodWhileReading(
+            "Spring Cloud Config read flood",
+            springReader,
+            List.of(new Target(replica.port(), SPRING_CONFIG, otherBasicAuth)));
+    List<String> paths =
+        List.of(
+            SPRING_CONFIG,
+            "/application/default/main",
+            "/core-default.properties",
+            "/main/core-default.yml");
+    List<Target> bad = new ArrayList<>();
+    for (int i = 0; i < FLOOD_CONNECTIONS; i++) {
+      String header =
+          switch (i % 5) {
+            case 0 -> basic("acme-prod", "hfi_wrong_" + i);
+            case 1 -> "Basic !!not-base64-" + i;
+            case 2 -> "Basic " + base64("acme-prod-no-colon-" + i);
+            case 3 -> "Digest username=\"acme-prod\", nonce=\"" + i + "\"";
+            default -> "Basic " + base64(":empty-user-" + i);
+          };
+      bad.add(new Target(replica.port(), paths.get(i % paths.size()), "Authorization: " + header));
+    }
+    Flood badCredentials =
+        floodWhileReading("Spring Cloud Config bad-credential flood", springReader, bad);
+
+    assertThat(reads.answers()).containsOnlyKeys(200);
+    assertThat(badCredentials.answers())
+        .as("answers to the bad-credential flood, by status")
+        .containsOnlyKeys(401);
+    long bound = (long) (reads.floodedP99() * FLOOD_FACTOR) + FLOOD_SLACK.toNanos();
+    assertThat(badCredentials.floodedP99())
+        .as(
+            "p99 (ns) under the bad-credential flood against %.0f x under the read flood + %d ms",
+            FLOOD_FACTOR, FLOOD_SLACK.toMillis())
+        .isLessThanOrEqualTo(bound);
+  }
+
+  private static String basic(String user, String password) {
+    return "Basic " + base64(user + ":" + password);
+  }
+
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** What the measured reads ask: a path and header lines. */
+  private record Reader(String path, String... headers) {}
+
   /** Where one flood connection loops: a port, a path, header lines. */
   private record Target(int port, String path, String... headers) {}
 
@@ -235,11 +309,17 @@ class UnauthenticatedFloodTest {
    * evenly over them; requires that every flood connection was answered throughout.
    */
   private static Flood floodWhileReading(String name, List<Target> targets) throws Exception {
+    return floodWhileReading(name, new Reader(CONFIG, auth), targets);
+  }
+
+  /** {@link #floodWhileReading(String, List)} with other measured reads. */
+  private static Flood floodWhileReading(String name, Reader read, List<Target> targets)
+      throws Exception {
     try (KeepAliveConnection reader = new KeepAliveConnection(replica.port())) {
       for (int i = 0; i < WARM_UP_READS; i++) {
-        assertThat(reader.get(CONFIG, auth)).isEqualTo(200);
+        assertThat(reader.get(read.path(), read.headers())).isEqualTo(200);
       }
-      long[] quiet = timeReads(reader, QUIET_READS, Duration.ZERO);
+      long[] quiet = timeReads(reader, read, QUIET_READS, Duration.ZERO);
 
       AtomicBoolean flooding = new AtomicBoolean(true);
       AtomicLong answered = new AtomicLong();
@@ -273,7 +353,7 @@ class UnauthenticatedFloodTest {
             .atMost(Duration.ofSeconds(30))
             .pollInterval(Duration.ofMillis(50))
             .until(() -> answered.get() >= 5L * FLOOD_CONNECTIONS || !failures.isEmpty());
-        flooded = timeReads(reader, QUIET_READS, FLOODED_READS);
+        flooded = timeReads(reader, read, QUIET_READS, FLOODED_READS);
       } finally {
         flooding.set(false);
         for (Thread thread : flood) {
@@ -310,13 +390,13 @@ class UnauthenticatedFloodTest {
    * Reads the instance's configuration one after another, at least {@code count} times and for at
    * least {@code during}; returns how long each read took, in nanoseconds.
    */
-  private static long[] timeReads(KeepAliveConnection reader, int count, Duration during)
-      throws IOException {
+  private static long[] timeReads(
+      KeepAliveConnection reader, Reader read, int count, Duration during) throws IOException {
     List<Long> took = new ArrayList<>();
     long until = System.nanoTime() + during.toNanos();
     while (took.size() < count || System.nanoTime() - until < 0) {
       long start = System.nanoTime();
-      int status = reader.get(CONFIG, auth);
+      int status = reader.get(read.path(), read.headers());
       took.add(System.nanoTime() - start);
       assertThat(status).isEqualTo(200);
     }

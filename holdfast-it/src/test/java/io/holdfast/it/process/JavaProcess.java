@@ -29,6 +29,7 @@ public final class JavaProcess implements AutoCloseable {
   private final List<String> lines = new ArrayList<>();
   private final Map<String, CompletableFuture<String>> awaited = new ConcurrentHashMap<>();
   private boolean ended;
+  private final CompletableFuture<Void> outputCopied = new CompletableFuture<>();
 
   private JavaProcess(Process process, Path log) {
     this.process = process;
@@ -111,6 +112,7 @@ public final class JavaProcess implements AutoCloseable {
     } catch (IOException e) {
       // The process went away with its pipe; whoever waits learns it below.
     } finally {
+      outputCopied.complete(null);
       synchronized (this) {
         ended = true;
         awaited
@@ -148,6 +150,24 @@ public final class JavaProcess implements AutoCloseable {
       throw new TimeoutException(
           "no '" + prefix + "' line within " + timeoutSeconds + " s; see " + log);
     }
+  }
+
+  /**
+   * Waits for the process to end by itself and for its last line of output; returns its exit
+   * status.
+   */
+  public int awaitExit(long timeoutSeconds) throws TimeoutException, InterruptedException {
+    if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      throw new TimeoutException(
+          "the process did not end within " + timeoutSeconds + " s; see " + log);
+    }
+    try {
+      // The pipe closes when the process ends: the copy finishes at once.
+      outputCopied.get(timeoutSeconds, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+    return process.exitValue();
   }
 
   public boolean alive() {

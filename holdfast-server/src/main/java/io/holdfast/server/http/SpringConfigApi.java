@@ -131,6 +131,11 @@ final class SpringConfigApi implements HttpService {
       res.next();
       return;
     }
+    try {
+      SpringConfigRequest.checkRawPath(req.path().absolute().rawPath());
+    } catch (SpringConfigRequestException e) {
+      throw new ProblemException(ProblemType.INVALID_REQUEST, e.getMessage());
+    }
     Optional<SpringConfigRequest> parsed = parse.get();
     if (parsed.isEmpty()) {
       res.next();

@@ -95,6 +95,26 @@ public record SpringConfigRequest(
         create(stem.substring(0, dash), stem.substring(dash + 1), label, format.get()));
   }
 
+  /**
+   * Refuses a request path, as sent (before percent-decoding), that Spring's client never sends and
+   * that a proxy in front of the replica could read otherwise than the replica does: {@code %2F} or
+   * {@code %5C} (the replica decodes an encoded slash into a segment separator, while a proxy that
+   * routes or filters on the raw path sees one segment), or {@code ;} parameters (the replica drops
+   * them from the segment).
+   *
+   * @throws SpringConfigRequestException if the path has any of them
+   */
+  public static void checkRawPath(String rawPath) {
+    String lower = rawPath.toLowerCase(Locale.ROOT);
+    if (lower.contains("%2f") || lower.contains("%5c")) {
+      throw new SpringConfigRequestException(
+          "an encoded '/' or '\\' is not allowed in the path; a label's '/' is sent as '(_)'");
+    }
+    if (rawPath.indexOf(';') >= 0) {
+      throw new SpringConfigRequestException("';' parameters are not allowed in the path");
+    }
+  }
+
   /** Whether this is one of the forms that names a label. */
   public boolean hasLabel() {
     return label != null;
@@ -114,6 +134,11 @@ public record SpringConfigRequest(
   private static void checkSegment(String what, String value) {
     if (value.isEmpty()) {
       throw new SpringConfigRequestException("the " + what + " must not be empty");
+    }
+    // A dot segment can only arrive percent-encoded (a plain one is resolved before routing): no
+    // namespace, profile or label is one, and echoing it would only help a traversal attempt.
+    if (value.equals(".") || value.equals("..")) {
+      throw new SpringConfigRequestException("the " + what + " must not be '.' or '..'");
     }
     if (value.length() > MAX_SEGMENT_LENGTH) {
       throw new SpringConfigRequestException(

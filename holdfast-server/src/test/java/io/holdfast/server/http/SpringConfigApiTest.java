@@ -268,6 +268,39 @@ class SpringConfigApiTest {
     }
   }
 
+  /**
+   * Paths the replica would otherwise read otherwise than a proxy filtering on the raw path: an
+   * encoded slash became a separator ({@code /core%2Fdefault/main} was served as {@code
+   * /core/default/main}), {@code ;} parameters were dropped, and an encoded dot segment was echoed
+   * as the label.
+   */
+  @Test
+  void encodedSeparatorsDotSegmentsAndParametersAre400() {
+    int port = server.server().port();
+    for (String path :
+        new String[] {
+          "/core%2Fdefault/main",
+          "/core%2fdefault",
+          "/core/default/a%5Cb",
+          "/core/default/%2e%2e",
+          "/core/default/%2E",
+          "/%2e%2e/default",
+          "/core;jsessionid=1/default",
+          "/core/default;x=y",
+          "/main/core-default.properties;x"
+        }) {
+      RawHttp.Response response =
+          RawHttp.request(port, "GET", path, "Authorization: Bearer " + token);
+      assertThat(response.status()).as(path).isEqualTo(400);
+    }
+    assertThat(
+            RawHttp.request(
+                    port, "GET", "/core/default/feature(_)x", "Authorization: Bearer " + token)
+                .status())
+        .as("a label with Spring's stand-in for '/'")
+        .isEqualTo(200);
+  }
+
   @Test
   void otherApisKeepTheirAnswers() {
     assertProblem(server.get("/v1/nope", token), ProblemType.ROUTE_NOT_FOUND);
