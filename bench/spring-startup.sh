@@ -13,7 +13,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jdk=$("$root/bin/find-jdk")
 module="$root/holdfast-spring-boot"
 cp_file="$module/target/spring-startup-classpath.txt"
-(cd "$root" && mvn -B -o -q -pl holdfast-spring-boot -am test-compile dependency:build-classpath \
+(cd "$root" && mvn -B -o -q -Dstyle.color=never -pl holdfast-spring-boot -am test-compile dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile=target/spring-startup-classpath.txt)
 
 work=$(mktemp -d /tmp/holdfast-spring-startup.XXXXXX)
