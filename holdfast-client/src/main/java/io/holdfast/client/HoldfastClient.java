@@ -77,7 +77,9 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
 
   /**
    * Loads the last-known-good copies from disk, starts the background threads, and waits up to the
-   * start-up timeout for every namespace to be confirmed by a replica. Afterwards, a namespace with
+   * start-up timeout for every namespace to be confirmed by a replica. It returns sooner once every
+   * replica has been asked and each namespace has at least its verified disk copy (STALE): with
+   * every replica down, an application starts on its cache at once. Afterwards, a namespace with
    * neither a replica's document nor a disk copy makes this throw {@link
    * HoldfastUnavailableException} when {@link Builder#failWhenUnavailable(boolean)} is set (the
    * default); otherwise it stays INITIALIZING and reads return defaults.

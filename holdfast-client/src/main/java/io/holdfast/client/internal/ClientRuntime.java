@@ -35,6 +35,10 @@ public final class ClientRuntime implements AutoCloseable {
   private final Map<String, NamespaceTracker> trackers;
   private final Listeners listeners;
   private final Object freshnessMonitor = new Object();
+
+  /** Set after the sync loop's first cycle: every replica has been asked once. */
+  private volatile boolean cycled;
+
   private final DocumentVerifier verifier;
   private final Replicas replicas;
   private final ClockSkew skew;
@@ -156,7 +160,7 @@ public final class ClientRuntime implements AutoCloseable {
         beats.sendSoon();
       }
     }
-    awaitFresh(settings.startupTimeout());
+    awaitStartup(settings.startupTimeout());
     List<String> missing = new ArrayList<>();
     for (NamespaceTracker tracker : trackers.values()) {
       if (tracker.read().status() == Status.INITIALIZING) {
@@ -269,6 +273,40 @@ public final class ClientRuntime implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until every namespace is FRESH, or until every replica has been asked once and each
+   * namespace at least has its verified disk copy (the seed's rule: start on what was last
+   * verified); at most {@code timeout}. Waiting longer for a replica that has just refused would
+   * only hold up the application, on a configuration it already has. A namespace with nothing yet
+   * keeps start-up waiting for the whole timeout: a replica may come up in time.
+   */
+  private void awaitStartup(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (freshnessMonitor) {
+      while (!allFresh() && !(cycled && noneInitializing())) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0 || closed) {
+          return;
+        }
+        try {
+          freshnessMonitor.wait(Math.max(1, remaining / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private boolean noneInitializing() {
+    for (NamespaceTracker tracker : trackers.values()) {
+      if (tracker.read().status() == Status.INITIALIZING) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private boolean allFresh() {
     for (NamespaceTracker tracker : trackers.values()) {
       if (tracker.read().status() != Status.FRESH) {
@@ -279,6 +317,7 @@ public final class ClientRuntime implements AutoCloseable {
   }
 
   private void signalCycle() {
+    cycled = true;
     synchronized (freshnessMonitor) {
       freshnessMonitor.notifyAll();
     }
