@@ -1,6 +1,8 @@
 package io.holdfast.spring.boot;
 
 import io.holdfast.client.HoldfastClient;
+import java.util.Collections;
+import java.util.List;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
 import org.springframework.boot.context.config.ConfigData;
@@ -32,7 +34,10 @@ public final class HoldfastConfigDataLoader
       bootstrap.onClose(application -> becomeBeans(application, started));
       live = started;
     }
-    return new ConfigData(live.propertySources());
+    // ConfigData takes its sources in ascending priority: the first-listed namespace goes last.
+    List<HoldfastPropertySource> sources = live.propertySources();
+    Collections.reverse(sources);
+    return new ConfigData(sources);
   }
 
   private static void becomeBeans(ConfigurableApplicationContext context, LiveNamespaces live) {

@@ -1,13 +1,19 @@
 package io.holdfast.spring.boot;
 
+import io.holdfast.client.DocumentValidator;
 import io.holdfast.client.HoldfastClient;
 import io.holdfast.protocol.signature.VerificationKey;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.convert.DurationStyle;
 
@@ -18,6 +24,9 @@ import org.springframework.boot.convert.DurationStyle;
  * @param keyPrefix whether property names start with the namespace ({@code core.timeout}) or not
  * @param startupTimeout how long start-up waits for every namespace to be confirmed
  * @param whenUnavailable what start-up does with neither a replica's document nor a disk copy
+ * @param validators per namespace, the application's {@link DocumentValidator} class ({@code
+ *     holdfast.validators.<namespace>}); a class and not a bean, because the client is built while
+ *     config data loads, before any bean exists, and its validators are fixed when it is built
  */
 record HoldfastSettings(
     List<URI> replicas,
@@ -34,7 +43,8 @@ record HoldfastSettings(
     Duration pollInterval,
     Duration requestTimeout,
     Duration watchTimeout,
-    Duration heartbeatInterval) {
+    Duration heartbeatInterval,
+    Map<String, Class<? extends DocumentValidator>> validators) {
 
   /** What start-up does when a namespace has neither a replica's document nor a disk copy. */
   enum StartupPolicy {
@@ -111,6 +121,8 @@ record HoldfastSettings(
     Duration request = duration(binder, "request-timeout", null, problems);
     Duration watch = duration(binder, "watch-timeout", null, problems);
     Duration heartbeat = duration(binder, "heartbeat-interval", null, problems);
+    Map<String, Class<? extends DocumentValidator>> validators =
+        validators(binder, namespaces, problems);
     if (!problems.isEmpty()) {
       throw new IllegalStateException(
           "spring.config.import=holdfast: cannot start, fix these properties:\n  "
@@ -131,7 +143,8 @@ record HoldfastSettings(
         poll,
         request,
         watch,
-        heartbeat);
+        heartbeat,
+        validators);
   }
 
   /**
@@ -166,7 +179,90 @@ record HoldfastSettings(
     if (heartbeatInterval != null) {
       builder.heartbeatInterval(heartbeatInterval);
     }
+    validators.forEach((namespace, type) -> builder.validator(namespace, instantiate(type)));
     return builder;
+  }
+
+  /**
+   * {@code holdfast.validators.<namespace>=<class name>}: each class must exist, implement {@link
+   * DocumentValidator} and have a public no-argument constructor, and each namespace must be one
+   * that is loaded. The classes are only checked here; they are made when the client is built.
+   */
+  private static Map<String, Class<? extends DocumentValidator>> validators(
+      Binder binder, List<String> namespaces, List<String> problems) {
+    Map<String, String> named =
+        binder
+            .bind(PREFIX + ".validators", Bindable.mapOf(String.class, String.class))
+            .orElse(Map.of());
+    Map<String, Class<? extends DocumentValidator>> validators = new LinkedHashMap<>();
+    named.forEach(
+        (namespace, className) -> {
+          String setting = "holdfast.validators." + namespace;
+          if (!namespaces.isEmpty() && !namespaces.contains(namespace)) {
+            problems.add(
+                setting + ": '" + namespace + "' is not in holdfast.namespaces " + namespaces);
+          }
+          Class<? extends DocumentValidator> type = validatorClass(setting, className, problems);
+          if (type != null) {
+            validators.put(namespace, type);
+          }
+        });
+    return Map.copyOf(validators);
+  }
+
+  private static Class<? extends DocumentValidator> validatorClass(
+      String setting, String className, List<String> problems) {
+    String name = className == null ? "" : className.trim();
+    if (name.isEmpty()) {
+      problems.add(setting + ": name a class that implements " + DocumentValidator.class.getName());
+      return null;
+    }
+    Class<?> type;
+    try {
+      // The thread's loader: in a packaged application that is the one holding its classes.
+      type = Class.forName(name, false, classLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      problems.add(setting + ": class '" + name + "' is not on the class path");
+      return null;
+    }
+    if (!DocumentValidator.class.isAssignableFrom(type)) {
+      problems.add(
+          setting + ": " + name + " does not implement " + DocumentValidator.class.getName());
+      return null;
+    }
+    if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
+      problems.add(setting + ": " + name + " is abstract; name a concrete class");
+      return null;
+    }
+    if (!Modifier.isPublic(type.getModifiers())) {
+      problems.add(setting + ": " + name + " is not a public class");
+      return null;
+    }
+    try {
+      type.getConstructor();
+    } catch (NoSuchMethodException e) {
+      problems.add(setting + ": " + name + " has no public constructor without arguments");
+      return null;
+    }
+    return type.asSubclass(DocumentValidator.class);
+  }
+
+  private static ClassLoader classLoader() {
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    return context != null ? context : HoldfastSettings.class.getClassLoader();
+  }
+
+  private static DocumentValidator instantiate(Class<? extends DocumentValidator> type) {
+    try {
+      return type.getConstructor().newInstance();
+    } catch (InvocationTargetException e) {
+      throw new IllegalStateException(
+          "Holdfast: the document validator " + type.getName() + " failed to construct",
+          e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(
+          "Holdfast: cannot make the document validator " + type.getName() + ": " + e, e);
+    }
   }
 
   private static List<String> strings(Binder binder, String name) {

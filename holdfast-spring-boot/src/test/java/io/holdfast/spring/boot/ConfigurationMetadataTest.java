@@ -41,6 +41,7 @@ class ConfigurationMetadataTest {
             "holdfast.request-timeout",
             "holdfast.watch-timeout",
             "holdfast.heartbeat-interval",
+            "holdfast.validators",
             "holdfast.health.expired-status");
   }
 }

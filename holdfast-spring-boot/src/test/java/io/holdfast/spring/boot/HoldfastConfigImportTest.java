@@ -19,15 +19,11 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -50,47 +46,15 @@ class HoldfastConfigImportTest {
   }
 
   private static ConfigurableApplicationContext start(String... args) {
-    return new SpringApplicationBuilder(DemoApplication.class)
-        .web(WebApplicationType.SERVLET)
-        .run(args);
+    return StarterApp.start(DemoApplication.class, args);
   }
 
   private String[] args(String replicas, String key, String credential, String... more) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--spring.main.banner-mode=off",
-                "--spring.config.import=holdfast:",
-                "--holdfast.replicas=" + replicas,
-                "--holdfast.instance-id=app-1",
-                "--holdfast.credential=" + credential,
-                "--holdfast.trusted-keys=" + key,
-                "--holdfast.namespaces=core,features",
-                "--holdfast.cache-directory=" + cache,
-                "--holdfast.startup-timeout=2s",
-                "--holdfast.request-timeout=1s",
-                "--holdfast.watch-timeout=1s",
-                "--holdfast.poll-interval=100ms",
-                "--holdfast.heartbeat-interval=0s",
-                "--server.port=0",
-                "--server.address=127.0.0.1",
-                "--management.endpoints.web.exposure.include=health,info",
-                "--management.endpoint.health.show-details=always"));
-    args.addAll(List.of(more));
-    return args.toArray(String[]::new);
+    return StarterApp.args(replicas, key, credential, cache, more);
   }
 
-  /** Two replicas serving app-1 core and features; returns the credential. */
   private static String serve(TwoReplicas replicas) {
-    replicas.createNamespace("core");
-    replicas.createNamespace("features");
-    String credential = replicas.createInstance("app-1");
-    replicas.publish(
-        "core",
-        "{\"greeting\":\"from holdfast\",\"sessionTimeoutMinutes\":15,"
-            + "\"hosts\":[\"a.example\",\"b.example\"]}");
-    replicas.publish("features", "{\"darkMode\":true}");
-    return credential;
+    return StarterApp.serve(replicas);
   }
 
   private static String randomKey() throws GeneralSecurityException {

@@ -13,6 +13,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 /**
  * Two real replicas on one SQLite store, set up through replica A's admin API. Closing stops both
@@ -40,6 +43,12 @@ final class TwoReplicas implements AutoCloseable {
     return "http://127.0.0.1:" + a.port() + ",http://127.0.0.1:" + b.port();
   }
 
+  /** Replica A's and B's base URIs, for fault proxies to stand in front of. */
+  List<URI> uris() {
+    return List.of(
+        URI.create("http://127.0.0.1:" + a.port()), URI.create("http://127.0.0.1:" + b.port()));
+  }
+
   String trustedKey() {
     return a.verificationKey().toBase64();
   }
@@ -59,6 +68,26 @@ final class TwoReplicas implements AutoCloseable {
   void publish(String namespace, String json) {
     admin("PUT", "/v1/admin/namespaces/" + namespace + "/layers/default", json);
     admin("POST", "/v1/admin/namespaces/" + namespace + "/publish", "{\"message\":\"test\"}");
+  }
+
+  /**
+   * Subscribes {@code instance} to {@code application} (created here) for {@code quantity} seats,
+   * in force since a month ago; the replicas serve it in the instance's {@code subscriptions}.
+   */
+  void subscribe(String instance, String application, long quantity) {
+    admin("POST", "/v1/admin/applications", "{\"name\":\"" + application + "\"}");
+    admin(
+        "POST",
+        "/v1/admin/subscriptions",
+        "{\"instance\":\""
+            + instance
+            + "\",\"application\":\""
+            + application
+            + "\",\"quantity\":"
+            + quantity
+            + ",\"validFrom\":\""
+            + Instant.now().minus(Duration.ofDays(30)).truncatedTo(ChronoUnit.SECONDS)
+            + "\",\"plan\":\"enterprise\"}");
   }
 
   private JsonNode admin(String method, String path, String body) {

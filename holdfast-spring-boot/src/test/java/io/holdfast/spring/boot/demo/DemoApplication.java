@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.context.config.annotation.RefreshScope;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.annotation.Bean;
@@ -28,6 +29,25 @@ public class DemoApplication {
       @Value("${core.greeting:local default}") String text,
       @Value("${core.sessionTimeoutMinutes:30}") int timeout) {
     return new Greeting(text, timeout);
+  }
+
+  /** Read through {@code @Value} too, but in the refresh scope: made again after a change. */
+  public static class Motd {
+    private final String text;
+
+    public Motd(String text) {
+      this.text = text;
+    }
+
+    public String text() {
+      return text;
+    }
+  }
+
+  @Bean
+  @RefreshScope
+  Motd motd(@Value("${core.greeting:local default}") String text) {
+    return new Motd(text);
   }
 
   /** The events the starter publishes, as the application sees them. */
