@@ -27,20 +27,24 @@ final class Members {
     this.path = path;
   }
 
-  /** The object at {@code path}, which must hold every required member and no unknown one. */
+  /**
+   * The object at {@code path} (empty for the whole document), which must hold every required
+   * member and no unknown one.
+   */
   static Members of(JsonNode node, String path, Set<String> required, Set<String> optional)
       throws JsonInputException {
+    String what = path.isEmpty() ? "the key set" : path;
     if (node == null || !node.isObject()) {
-      throw malformed(path + " must be a JSON object");
+      throw malformed(what + " must be a JSON object");
     }
     for (Map.Entry<String, JsonNode> member : node.properties()) {
       if (!required.contains(member.getKey()) && !optional.contains(member.getKey())) {
-        throw malformed(path + " has the unknown member '" + abbreviate(member.getKey()) + "'");
+        throw malformed(what + " has the unknown member '" + abbreviate(member.getKey()) + "'");
       }
     }
-    for (String name : required) {
+    for (String name : required.stream().sorted().toList()) {
       if (!node.has(name)) {
-        throw malformed(path + " lacks the member '" + name + "'");
+        throw malformed(what + " lacks the member '" + name + "'");
       }
     }
     return new Members(node, path);
@@ -54,8 +58,9 @@ final class Members {
     return node.get(name);
   }
 
+  /** The path of a member, as messages name it: {@code signed.root.threshold}. */
   String where(String name) {
-    return path + "." + name;
+    return path.isEmpty() ? name : path + "." + name;
   }
 
   String text(String name) throws JsonInputException {

@@ -111,7 +111,7 @@ public final class SignedKeySet {
    */
   public static SignedKeySet parse(byte[] bytes) throws JsonInputException {
     JsonNode node = JSON.parse(bytes);
-    Members document = Members.of(node, "key set", Set.of("signed", "signatures"), Set.of());
+    Members document = Members.of(node, "", Set.of("signed", "signatures"), Set.of());
     KeySet keySet = KeySet.fromJson(document.node("signed"), "signed");
     List<JsonNode> elements = document.array("signatures", MAX_SIGNATURES);
     if (elements.isEmpty()) {
