@@ -232,6 +232,21 @@ class SignedKeySetTest {
   }
 
   @Test
+  void signatureInNonCanonicalBase64_isRefused_soNoSignedKeySetHasTwoSpellings() throws Exception {
+    String sig = text.replaceFirst(".*?\"sig\":\"([^\"]*)\".*", "$1");
+    // 64 bytes end in one byte spread over two characters: the second carries 4 unused bits.
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char last = sig.charAt(sig.length() - 3);
+    String respelled =
+        sig.substring(0, sig.length() - 3) + alphabet.charAt(alphabet.indexOf(last) | 1) + "==";
+    assertThat(java.util.Base64.getDecoder().decode(respelled))
+        .isEqualTo(java.util.Base64.getDecoder().decode(sig));
+
+    assertThat(parseFailure(text.replace(sig, respelled)))
+        .hasMessageStartingWith("the key set is not in canonical form");
+  }
+
+  @Test
   void oversizedInput_isRefusedBeforeParsing() {
     byte[] big = new byte[SignedKeySet.MAX_BYTES + 1];
     java.util.Arrays.fill(big, (byte) ' ');
