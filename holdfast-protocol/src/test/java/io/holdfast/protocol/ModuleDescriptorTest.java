@@ -35,6 +35,7 @@ class ModuleDescriptorTest {
             "io.holdfast.protocol.document",
             "io.holdfast.protocol.http",
             "io.holdfast.protocol.json",
+            "io.holdfast.protocol.keyset",
             "io.holdfast.protocol.problem",
             "io.holdfast.protocol.signature",
             "io.holdfast.protocol.tls");
