@@ -21,7 +21,7 @@ import java.util.List;
  * Two real replicas on one SQLite store, set up through replica A's admin API. Closing stops both
  * (every replica down); the store stays for the next pair.
  */
-final class TwoReplicas implements AutoCloseable {
+public final class TwoReplicas implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -29,7 +29,7 @@ final class TwoReplicas implements AutoCloseable {
   private final HoldfastServer b;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  TwoReplicas(Path store) {
+  public TwoReplicas(Path store) {
     this.a = HoldfastServer.start(config(store));
     this.b = HoldfastServer.start(config(store));
   }
@@ -39,7 +39,7 @@ final class TwoReplicas implements AutoCloseable {
   }
 
   /** The {@code holdfast.replicas} value: replica A, then B. */
-  String replicas() {
+  public String replicas() {
     return "http://127.0.0.1:" + a.port() + ",http://127.0.0.1:" + b.port();
   }
 
@@ -49,23 +49,23 @@ final class TwoReplicas implements AutoCloseable {
         URI.create("http://127.0.0.1:" + a.port()), URI.create("http://127.0.0.1:" + b.port()));
   }
 
-  String trustedKey() {
+  public String trustedKey() {
     return a.verificationKey().toBase64();
   }
 
-  void createNamespace(String name) {
+  public void createNamespace(String name) {
     admin("POST", "/v1/admin/namespaces", "{\"name\":\"" + name + "\"}");
   }
 
   /** Creates an instance in the ring {@code live}; returns its credential. */
-  String createInstance(String id) {
+  public String createInstance(String id) {
     return admin("POST", "/v1/admin/instances", "{\"id\":\"" + id + "\",\"ring\":\"live\"}")
         .path("credential")
         .asText();
   }
 
   /** Stages {@code json} as the namespace's default layer and publishes it. */
-  void publish(String namespace, String json) {
+  public void publish(String namespace, String json) {
     admin("PUT", "/v1/admin/namespaces/" + namespace + "/layers/default", json);
     admin("POST", "/v1/admin/namespaces/" + namespace + "/publish", "{\"message\":\"test\"}");
   }
@@ -106,6 +106,54 @@ final class TwoReplicas implements AutoCloseable {
       return response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Waits until both replicas serve every namespace to the instance, so that no run meets a replica
+   * that has not yet seen the publish.
+   */
+  public void awaitServed(String instance, String credential, List<String> namespaces) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    for (HoldfastServer replica : List.of(a, b)) {
+      for (String namespace : namespaces) {
+        URI uri =
+            URI.create(
+                "http://127.0.0.1:"
+                    + replica.port()
+                    + "/v1/instances/"
+                    + instance
+                    + "/config/"
+                    + namespace);
+        while (status(uri, credential) != 200) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("replica never served " + uri);
+          }
+          pause();
+        }
+      }
+    }
+  }
+
+  private int status(URI uri, String credential) {
+    HttpRequest request =
+        HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + credential).build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(50);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

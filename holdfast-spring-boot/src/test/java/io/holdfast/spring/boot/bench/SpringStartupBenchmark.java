@@ -1,5 +1,6 @@
 package io.holdfast.spring.boot.bench;
 
+import io.holdfast.spring.boot.TwoReplicas;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -68,13 +69,13 @@ public final class SpringStartupBenchmark {
     local.putAll(
         BenchDocuments.asProperties("features", BenchDocuments.json(BenchDocuments.FEATURES)));
 
-    try (BenchReplicas replicas = new BenchReplicas(work.resolve("store"))) {
+    try (TwoReplicas replicas = new TwoReplicas(work.resolve("store"))) {
       for (String namespace : NAMESPACES) {
         replicas.createNamespace(namespace);
       }
       String credential = replicas.createInstance(INSTANCE);
-      replicas.publish("core", BenchDocuments.json(BenchDocuments.CORE));
-      replicas.publish("features", BenchDocuments.json(BenchDocuments.FEATURES));
+      replicas.publish("core", BenchDocuments.json(BenchDocuments.CORE).toString());
+      replicas.publish("features", BenchDocuments.json(BenchDocuments.FEATURES).toString());
       replicas.awaitServed(INSTANCE, credential, NAMESPACES);
 
       Map<String, String> starter = new LinkedHashMap<>();
