@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 /** {@code holdfast keys sign-keyset}: build a key set and sign it with root keys held here. */
 @Command(
     name = "sign-keyset",
-    mixinStandardHelpOptions = true,
+    // Not the standard help mixin: its -V/--version would take --version, which here is the key
+    // set's version.
     description = {
       "Build a key set (the online keys that may sign documents, the revoked ones, a version and"
           + " an expiry), sign it with the root keys given, verify it and write it.",
@@ -44,6 +45,12 @@ final class SignKeySetCommand implements Callable<Integer> {
   static final Duration DEFAULT_BACKDATE = Duration.ofDays(1);
 
   @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help message and exit.")
+  boolean help;
 
   @Option(
       names = "--root",
@@ -75,7 +82,8 @@ final class SignKeySetCommand implements Callable<Integer> {
         paramLabel = "KEY",
         description =
             "An online signing key: the base64 publicKey as a replica's GET /v1/keys lists it,"
-                + " or a PEM file with a PUBLIC KEY block. Repeat for several; --not-before and"
+                + " or a file: PEM with a PUBLIC KEY block, or the base64 alone. Repeat for several;"
+                + " --not-before and"
                 + " --not-after after it apply to it.")
     String key;
 

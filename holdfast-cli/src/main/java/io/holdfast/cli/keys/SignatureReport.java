@@ -60,9 +60,9 @@ final class SignatureReport {
     for (SignatureLine line : signatures()) {
       out.println("  " + line.keyId + "  " + line.state.text);
     }
-    out.println("  " + thresholdLine(rotation() ? "outgoing root" : "root", trusted));
+    out.println("  " + thresholdLine(rotation() ? "trusted root" : "root", trusted));
     if (rotation()) {
-      out.println("  " + thresholdLine("incoming root", signed.keySet().root()));
+      out.println("  " + thresholdLine("new root the key set names", signed.keySet().root()));
     }
     out.println("verdict: " + verdictText());
   }
@@ -130,7 +130,7 @@ final class SignatureReport {
   private enum SignatureState {
     VERIFIES("verifies"),
     DOES_NOT_VERIFY("DOES NOT VERIFY: the key set was changed after it was signed"),
-    UNKNOWN_KEY("by a key neither root holds");
+    UNKNOWN_KEY("by a key not in the root(s) checked");
 
     private final String text;
 

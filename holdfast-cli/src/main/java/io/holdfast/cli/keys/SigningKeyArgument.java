@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
  *   <li>the base64 X.509 key exactly as a replica's {@code GET /v1/keys} lists it in {@code
  *       publicKey} ({@code MCowBQYDK2VwAyEA…}, 60 characters);
  *   <li>the path of a PEM file with a {@code PUBLIC KEY} block ({@code openssl pkey -in
- *       signing-key.pem -pubout}); any other block in it is ignored, and never read.
+ *       signing-key.pem -pubout}, or a replica's {@code signing-key.pem} itself: only its public
+ *       block is read), or of a file holding that base64 alone, as {@code holdfast probe
+ *       --trust-key} takes them.
  * </ul>
  *
  * Only public keys are needed: a replica's private signing key never has to reach the offline
@@ -57,17 +59,15 @@ final class SigningKeyArgument {
       throw new IllegalArgumentException("cannot read --signing-key " + value + ": " + e, e);
     }
     Matcher m = PUBLIC_BLOCK.matcher(pem);
-    if (!m.find()) {
+    String base64 = m.find() ? m.group(1).replaceAll("\\s", "") : pem.strip();
+    try {
+      return VerificationKey.fromBase64(base64);
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "--signing-key "
               + value
-              + " has no PUBLIC KEY block; extract one with: openssl pkey -in <key.pem> -pubout");
-    }
-    try {
-      return VerificationKey.fromBase64(m.group(1).replaceAll("\\s", ""));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "--signing-key " + value + " does not hold an Ed25519 public key");
+              + " holds neither a PUBLIC KEY block nor a base64 public key; extract one with:"
+              + " openssl pkey -in <key.pem> -pubout");
     }
   }
 }
