@@ -164,7 +164,7 @@ final class SignKeySetCommand implements Callable<Integer> {
       }
     }
     var signer = RootSigner.of(rootKeys, signingRoot, namedRoot);
-    Instant expiry = time("--expires", expires).resolve(issuedAt);
+    Instant expiry = time("--expires", expires, issuedAt);
     if (!expiry.isAfter(issuedAt)) {
       throw new IllegalArgumentException(
           "--expires " + expires + " is not after the issue time " + issuedAt);
@@ -215,9 +215,9 @@ final class SignKeySetCommand implements Callable<Integer> {
       Instant notBefore =
           option.notBefore == null
               ? issuedAt.minus(DEFAULT_BACKDATE)
-              : time("--not-before", option.notBefore).resolve(issuedAt);
+              : time("--not-before", option.notBefore, issuedAt);
       Instant notAfter =
-          option.notAfter == null ? expiry : time("--not-after", option.notAfter).resolve(issuedAt);
+          option.notAfter == null ? expiry : time("--not-after", option.notAfter, issuedAt);
       if (!notAfter.isAfter(notBefore)) {
         throw new IllegalArgumentException(
             "signing key "
@@ -250,9 +250,9 @@ final class SignKeySetCommand implements Callable<Integer> {
     return Optional.of(new KeySet.Recovery(recoveryEpoch, new TreeSet<>(recoveryKeys)));
   }
 
-  private static TimeArgument time(String option, String text) {
+  private static Instant time(String option, String text, Instant issuedAt) {
     try {
-      return TimeArgument.parse(text);
+      return TimeArgument.parse(text).resolve(issuedAt);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(option + ": " + e.getMessage());
     }

@@ -1,5 +1,6 @@
 package io.holdfast.cli.keys;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -60,8 +61,25 @@ record TimeArgument(String text, Instant absolute, Duration relative) {
             + " 30m or P90D");
   }
 
-  /** The instant this names, for a key set issued at {@code issuedAt}. */
+  // Instant.toString writes later years with a sign ("+10000-01-01T00:00:00Z"), which no RFC 3339
+  // reader, the key set parser included, accepts: a key set holding one could never be read back.
+  private static final Instant LAST = Instant.parse("9999-12-31T23:59:59Z");
+
+  /**
+   * The instant this names, for a key set issued at {@code issuedAt}.
+   *
+   * @throws IllegalArgumentException if it falls after the year 9999
+   */
   Instant resolve(Instant issuedAt) {
-    return absolute != null ? absolute : issuedAt.plus(relative);
+    Instant resolved;
+    try {
+      resolved = absolute != null ? absolute : issuedAt.plus(relative);
+    } catch (DateTimeException | ArithmeticException e) {
+      resolved = Instant.MAX;
+    }
+    if (resolved.isAfter(LAST)) {
+      throw new IllegalArgumentException("'" + text + "' is after the year 9999");
+    }
+    return resolved;
   }
 }

@@ -349,6 +349,12 @@ class SignKeySetCommandTest {
             "--version", 1, "--expires", "soon", "--out", out)
         .refused("--expires: 'soon' is neither an instant such as 2027-03-01T00:00:00Z nor a duration");
     sign("--root", rootJson(), "--root-key", rootKey(), "--signing-key", key,
+            "--version", 1, "--expires", "P9999999D", "--out", out)
+        .refused("--expires: 'P9999999D' is after the year 9999");
+    sign("--root", rootJson(), "--root-key", rootKey(), "--signing-key", key,
+            "--version", 1, "--expires", "0d", "--out", out)
+        .refused("--expires: '0d' is not a positive duration");
+    sign("--root", rootJson(), "--root-key", rootKey(), "--signing-key", key,
             "--version", 1, "--expires", "2020-01-01T00:00:00Z", "--out", out)
         .refused("--expires 2020-01-01T00:00:00Z is not after the issue time");
     sign("--root", rootJson(), "--root-key", rootKey(), "--signing-key", key,
