@@ -106,8 +106,18 @@ class InitRootCommandTest {
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
 
     KeysRun.of(
-            "keys", "sign-keyset", "--root", out.resolve("root.json"), "--root-key", key,
-            "--version", 1, "--expires", "90d", "--out", dir.resolve("ks.json"))
+            "keys",
+            "sign-keyset",
+            "--root",
+            out.resolve("root.json"),
+            "--root-key",
+            key,
+            "--version",
+            1,
+            "--expires",
+            "90d",
+            "--out",
+            dir.resolve("ks.json"))
         .refused("is accessible to other users (mode rw-r--r--); run: chmod 600 " + key);
     assertThat(dir.resolve("ks.json")).doesNotExist();
   }
@@ -122,8 +132,18 @@ class InitRootCommandTest {
     Files.writeString(edited, Files.readString(edited).replace(ids.get(0), "hf1-0000000000000000"));
 
     KeysRun.of(
-            "keys", "sign-keyset", "--root", edited, "--root-key", out.resolve("root-key-1.pem"),
-            "--version", 1, "--expires", "90d", "--out", dir.resolve("ks.json"))
+            "keys",
+            "sign-keyset",
+            "--root",
+            edited,
+            "--root-key",
+            out.resolve("root-key-1.pem"),
+            "--version",
+            1,
+            "--expires",
+            "90d",
+            "--out",
+            dir.resolve("ks.json"))
         .refused("keys[0].keyId is 'hf1-0000000000000000', but the public key's id is");
   }
 }

@@ -53,10 +53,26 @@ class SignKeySetCommandTest {
 
     KeysRun run =
         KeysRun.of(
-                "keys", "sign-keyset", "--root", rootJson(), "--root-key", rootKey(),
-                "--signing-key", online.toBase64(),
-                "--not-before", "2026-01-01T00:00:00Z", "--not-after", "30d",
-                "--revoke", leaked.keyId(), "--version", 7, "--expires", "90d", "--out", out)
+                "keys",
+                "sign-keyset",
+                "--root",
+                rootJson(),
+                "--root-key",
+                rootKey(),
+                "--signing-key",
+                online.toBase64(),
+                "--not-before",
+                "2026-01-01T00:00:00Z",
+                "--not-after",
+                "30d",
+                "--revoke",
+                leaked.keyId(),
+                "--version",
+                7,
+                "--expires",
+                "90d",
+                "--out",
+                out)
             .ok();
 
     KeySetVerdict verdict = verify(RootFile.read(rootJson()), out);
@@ -84,9 +100,20 @@ class SignKeySetCommandTest {
   void defaultWindow_startsADayBeforeIssue_andEndsWithTheKeySet() {
     Path out = dir.resolve("ks.json");
     KeysRun.of(
-            "keys", "sign-keyset", "--root", rootJson(), "--root-key", rootKey(),
-            "--signing-key", online.toBase64(), "--version", 1,
-            "--expires", "2099-01-01T00:00:00Z", "--out", out)
+            "keys",
+            "sign-keyset",
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--signing-key",
+            online.toBase64(),
+            "--version",
+            1,
+            "--expires",
+            "2099-01-01T00:00:00Z",
+            "--out",
+            out)
         .ok();
 
     KeySet keySet = KeySetFile.read(out).keySet();
@@ -100,15 +127,30 @@ class SignKeySetCommandTest {
   void signingKey_fromAPemFileWithAPublicKeyBlock_andWindowsPerKey() throws Exception {
     Path pem = dir.resolve("signing-public.pem");
     Files.writeString(
-        pem,
-        "-----BEGIN PUBLIC KEY-----\n" + online.toBase64() + "\n-----END PUBLIC KEY-----\n");
+        pem, "-----BEGIN PUBLIC KEY-----\n" + online.toBase64() + "\n-----END PUBLIC KEY-----\n");
     Path out = dir.resolve("ks.json");
 
     KeysRun.of(
-            "keys", "sign-keyset", "--root", rootJson(), "--root-key", rootKey(),
-            "--signing-key", leaked.toBase64(), "--not-after", "1d",
-            "--signing-key", pem, "--not-before", "2d",
-            "--version", 1, "--expires", "90d", "--out", out)
+            "keys",
+            "sign-keyset",
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--signing-key",
+            leaked.toBase64(),
+            "--not-after",
+            "1d",
+            "--signing-key",
+            pem,
+            "--not-before",
+            "2d",
+            "--version",
+            1,
+            "--expires",
+            "90d",
+            "--out",
+            out)
         .ok();
 
     KeySet keySet = KeySetFile.read(out).keySet();
@@ -127,10 +169,26 @@ class SignKeySetCommandTest {
 
     KeysRun run =
         KeysRun.of(
-                "keys", "sign-keyset", "--root", rootJson(), "--root-key", rootKey(),
-                "--signing-key", online.toBase64(), "--revoke", leaked.keyId(),
-                "--recovery-epoch", 1, "--recovery-key", leaked.keyId(),
-                "--version", 2, "--expires", "90d", "--out", out)
+                "keys",
+                "sign-keyset",
+                "--root",
+                rootJson(),
+                "--root-key",
+                rootKey(),
+                "--signing-key",
+                online.toBase64(),
+                "--revoke",
+                leaked.keyId(),
+                "--recovery-epoch",
+                1,
+                "--recovery-key",
+                leaked.keyId(),
+                "--version",
+                2,
+                "--expires",
+                "90d",
+                "--out",
+                out)
             .ok();
 
     KeySet keySet = KeySetFile.read(out).keySet();
@@ -151,10 +209,20 @@ class SignKeySetCommandTest {
 
     KeysRun first =
         KeysRun.of(
-                "keys", "sign-keyset", "--root", teamRoot,
-                "--root-key", team.resolve("root-key-1.pem"),
-                "--signing-key", online.toBase64(), "--version", 1, "--expires", "90d",
-                "--out", out)
+                "keys",
+                "sign-keyset",
+                "--root",
+                teamRoot,
+                "--root-key",
+                team.resolve("root-key-1.pem"),
+                "--signing-key",
+                online.toBase64(),
+                "--version",
+                1,
+                "--expires",
+                "90d",
+                "--out",
+                out)
             .ok();
     assertThat(first.out())
         .contains("1 of 3 keys signed; threshold 2 not met, 1 more needed")
@@ -163,13 +231,22 @@ class SignKeySetCommandTest {
     assertThat(verify(pinned, out))
         .isInstanceOfSatisfying(
             KeySetVerdict.Refused.class,
-            refused -> assertThat(refused.reason()).isEqualTo(KeySetVerdict.Reason.THRESHOLD_NOT_MET));
+            refused ->
+                assertThat(refused.reason()).isEqualTo(KeySetVerdict.Reason.THRESHOLD_NOT_MET));
     byte[] payload = KeySetFile.read(out).payload();
 
     KeysRun second =
         KeysRun.of(
-                "keys", "cosign", "--in", out, "--root", teamRoot,
-                "--root-key", team.resolve("root-key-3.pem"), "--out", out)
+                "keys",
+                "cosign",
+                "--in",
+                out,
+                "--root",
+                teamRoot,
+                "--root-key",
+                team.resolve("root-key-3.pem"),
+                "--out",
+                out)
             .ok();
 
     assertThat(second.out())
@@ -182,8 +259,16 @@ class SignKeySetCommandTest {
 
     KeysRun again =
         KeysRun.of(
-                "keys", "cosign", "--in", out, "--root", teamRoot,
-                "--root-key", team.resolve("root-key-3.pem"), "--out", dir.resolve("again.json"))
+                "keys",
+                "cosign",
+                "--in",
+                out,
+                "--root",
+                teamRoot,
+                "--root-key",
+                team.resolve("root-key-3.pem"),
+                "--out",
+                dir.resolve("again.json"))
             .ok();
     assertThat(again.out()).contains("nothing added: every key given had signed already");
   }
@@ -196,16 +281,43 @@ class SignKeySetCommandTest {
     RootKeys nextRoot = RootFile.read(next.resolve("root.json"));
     Path v1 = dir.resolve("v1.json");
     KeysRun.of(
-            "keys", "sign-keyset", "--root", rootJson(), "--root-key", rootKey(),
-            "--signing-key", online.toBase64(), "--version", 1, "--expires", "90d", "--out", v1)
+            "keys",
+            "sign-keyset",
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--signing-key",
+            online.toBase64(),
+            "--version",
+            1,
+            "--expires",
+            "90d",
+            "--out",
+            v1)
         .ok();
     Path v2 = dir.resolve("v2.json");
 
     KeysRun outgoingOnly =
         KeysRun.of(
-                "keys", "sign-keyset", "--root", rootJson(), "--next-root", next.resolve("root.json"),
-                "--root-key", rootKey(), "--root-key", next.resolve("root-key-1.pem"),
-                "--signing-key", online.toBase64(), "--version", 2, "--expires", "90d", "--out", v2)
+                "keys",
+                "sign-keyset",
+                "--root",
+                rootJson(),
+                "--next-root",
+                next.resolve("root.json"),
+                "--root-key",
+                rootKey(),
+                "--root-key",
+                next.resolve("root-key-1.pem"),
+                "--signing-key",
+                online.toBase64(),
+                "--version",
+                2,
+                "--expires",
+                "90d",
+                "--out",
+                v2)
             .ok();
     assertThat(outgoingOnly.out())
         .contains("trusted root " + RootText.ids(pinned) + ": 1 of 1 keys signed; threshold 1 met")
@@ -216,8 +328,16 @@ class SignKeySetCommandTest {
         .contains("verdict: refused (NEW_ROOT_THRESHOLD_NOT_MET)");
 
     KeysRun.of(
-            "keys", "cosign", "--in", v2, "--root", rootJson(),
-            "--root-key", next.resolve("root-key-2.pem"), "--out", v2)
+            "keys",
+            "cosign",
+            "--in",
+            v2,
+            "--root",
+            rootJson(),
+            "--root-key",
+            next.resolve("root-key-2.pem"),
+            "--out",
+            v2)
         .ok();
 
     KeySetVerdict chain =
@@ -229,9 +349,22 @@ class SignKeySetCommandTest {
     // The next key set needs only the new root, and continues the chain.
     Path v3 = dir.resolve("v3.json");
     KeysRun.of(
-            "keys", "sign-keyset", "--root", next.resolve("root.json"),
-            "--root-key", next.resolve("root-key-1.pem"), "--root-key", next.resolve("root-key-2.pem"),
-            "--signing-key", online.toBase64(), "--version", 3, "--expires", "90d", "--out", v3)
+            "keys",
+            "sign-keyset",
+            "--root",
+            next.resolve("root.json"),
+            "--root-key",
+            next.resolve("root-key-1.pem"),
+            "--root-key",
+            next.resolve("root-key-2.pem"),
+            "--signing-key",
+            online.toBase64(),
+            "--version",
+            3,
+            "--expires",
+            "90d",
+            "--out",
+            v3)
         .ok();
     assertThat(
             new KeySetVerifier(pinned)
@@ -249,9 +382,22 @@ class SignKeySetCommandTest {
   void inspect_printsTheKeySetReadably() {
     Path out = dir.resolve("ks.json");
     KeysRun.of(
-            "keys", "sign-keyset", "--root", rootJson(), "--root-key", rootKey(),
-            "--signing-key", online.toBase64(), "--revoke", leaked.keyId(),
-            "--version", 4, "--expires", "2099-01-01T00:00:00Z", "--out", out)
+            "keys",
+            "sign-keyset",
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--signing-key",
+            online.toBase64(),
+            "--revoke",
+            leaked.keyId(),
+            "--version",
+            4,
+            "--expires",
+            "2099-01-01T00:00:00Z",
+            "--out",
+            out)
         .ok();
     String rootKeyId = RootFile.read(rootJson()).keyIds().first();
 
@@ -273,8 +419,20 @@ class SignKeySetCommandTest {
   void inspect_withAnotherRoot_exitsUntrusted() {
     Path out = dir.resolve("ks.json");
     KeysRun.of(
-            "keys", "sign-keyset", "--root", rootJson(), "--root-key", rootKey(),
-            "--signing-key", online.toBase64(), "--version", 1, "--expires", "90d", "--out", out)
+            "keys",
+            "sign-keyset",
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--signing-key",
+            online.toBase64(),
+            "--version",
+            1,
+            "--expires",
+            "90d",
+            "--out",
+            out)
         .ok();
     Path other = dir.resolve("other");
     KeysRun.of("keys", "init-root", "--out", other).ok();
@@ -296,9 +454,20 @@ class SignKeySetCommandTest {
     KeysRun.of("keys", "init-root", "--out", team, "--keys", 2, "--threshold", 2).ok();
     Path out = dir.resolve("ks.json");
     KeysRun.of(
-            "keys", "sign-keyset", "--root", team.resolve("root.json"),
-            "--root-key", team.resolve("root-key-1.pem"),
-            "--signing-key", online.toBase64(), "--version", 1, "--expires", "90d", "--out", out)
+            "keys",
+            "sign-keyset",
+            "--root",
+            team.resolve("root.json"),
+            "--root-key",
+            team.resolve("root-key-1.pem"),
+            "--signing-key",
+            online.toBase64(),
+            "--version",
+            1,
+            "--expires",
+            "90d",
+            "--out",
+            out)
         .ok();
     SignedKeySet signed = KeySetFile.read(out);
     RootSignature original = signed.signatures().get(0);
@@ -311,9 +480,18 @@ class SignKeySetCommandTest {
             .toBytes());
 
     KeysRun.of(
-            "keys", "cosign", "--in", tampered, "--root", team.resolve("root.json"),
-            "--root-key", team.resolve("root-key-2.pem"), "--out", dir.resolve("x.json"))
-        .refused("not signing " + tampered + ": the key set would be refused: refused (BAD_SIGNATURE)");
+            "keys",
+            "cosign",
+            "--in",
+            tampered,
+            "--root",
+            team.resolve("root.json"),
+            "--root-key",
+            team.resolve("root-key-2.pem"),
+            "--out",
+            dir.resolve("x.json"))
+        .refused(
+            "not signing " + tampered + ": the key set would be refused: refused (BAD_SIGNATURE)");
     assertThat(dir.resolve("x.json")).doesNotExist();
 
     KeysRun inspect = KeysRun.of("keys", "inspect", tampered);
@@ -327,66 +505,288 @@ class SignKeySetCommandTest {
     Path otherRoot = dir.resolve("other");
     KeysRun.of("keys", "init-root", "--out", otherRoot).ok();
 
-    sign("--root", dir.resolve("missing.json"), "--root-key", rootKey(), "--signing-key", key,
-            "--version", 1, "--expires", "90d", "--out", out)
+    sign(
+            "--root",
+            dir.resolve("missing.json"),
+            "--root-key",
+            rootKey(),
+            "--signing-key",
+            key,
+            "--version",
+            1,
+            "--expires",
+            "90d",
+            "--out",
+            out)
         .refused("the root file " + dir.resolve("missing.json") + " does not exist");
-    sign("--root", rootJson(), "--root-key", otherRoot.resolve("root-key-1.pem"),
-            "--signing-key", key, "--version", 1, "--expires", "90d", "--out", out)
+    sign(
+            "--root",
+            rootJson(),
+            "--root-key",
+            otherRoot.resolve("root-key-1.pem"),
+            "--signing-key",
+            key,
+            "--version",
+            1,
+            "--expires",
+            "90d",
+            "--out",
+            out)
         .refused("which is not a key of the root (1 of ");
-    sign("--root", rootJson(), "--root-key", rootKey(), "--root-key", rootKey(),
-            "--signing-key", key, "--version", 1, "--expires", "90d", "--out", out)
+    sign(
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--root-key",
+            rootKey(),
+            "--signing-key",
+            key,
+            "--version",
+            1,
+            "--expires",
+            "90d",
+            "--out",
+            out)
         .refused("which another --root-key gives already");
-    sign("--root", rootJson(), "--root-key", dir.resolve("nokey.pem"), "--signing-key", key,
-            "--version", 1, "--expires", "90d", "--out", out)
+    sign(
+            "--root",
+            rootJson(),
+            "--root-key",
+            dir.resolve("nokey.pem"),
+            "--signing-key",
+            key,
+            "--version",
+            1,
+            "--expires",
+            "90d",
+            "--out",
+            out)
         .refused("the root key " + dir.resolve("nokey.pem") + " does not exist");
-    sign("--root", rootJson(), "--root-key", rootKey(), "--signing-key", "not-a-key",
-            "--version", 1, "--expires", "90d", "--out", out)
+    sign(
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--signing-key",
+            "not-a-key",
+            "--version",
+            1,
+            "--expires",
+            "90d",
+            "--out",
+            out)
         .refused("--signing-key 'not-a-key' is neither a public key as GET /v1/keys lists it");
-    sign("--root", rootJson(), "--root-key", rootKey(), "--signing-key", rootJson(),
-            "--version", 1, "--expires", "90d", "--out", out)
+    sign(
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--signing-key",
+            rootJson(),
+            "--version",
+            1,
+            "--expires",
+            "90d",
+            "--out",
+            out)
         .refused("holds neither a PUBLIC KEY block nor a base64 public key; extract one with:");
-    sign("--root", rootJson(), "--root-key", rootKey(), "--signing-key", key,
-            "--version", 1, "--expires", "soon", "--out", out)
-        .refused("--expires: 'soon' is neither an instant such as 2027-03-01T00:00:00Z nor a duration");
-    sign("--root", rootJson(), "--root-key", rootKey(), "--signing-key", key,
-            "--version", 1, "--expires", "P9999999D", "--out", out)
+    sign(
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--signing-key",
+            key,
+            "--version",
+            1,
+            "--expires",
+            "soon",
+            "--out",
+            out)
+        .refused(
+            "--expires: 'soon' is neither an instant such as 2027-03-01T00:00:00Z nor a duration");
+    sign(
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--signing-key",
+            key,
+            "--version",
+            1,
+            "--expires",
+            "P9999999D",
+            "--out",
+            out)
         .refused("--expires: 'P9999999D' is after the year 9999");
-    sign("--root", rootJson(), "--root-key", rootKey(), "--signing-key", key,
-            "--version", 1, "--expires", "0d", "--out", out)
+    sign(
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--signing-key",
+            key,
+            "--version",
+            1,
+            "--expires",
+            "0d",
+            "--out",
+            out)
         .refused("--expires: '0d' is not a positive duration");
-    sign("--root", rootJson(), "--root-key", rootKey(), "--signing-key", key,
-            "--version", 1, "--expires", "2020-01-01T00:00:00Z", "--out", out)
+    sign(
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--signing-key",
+            key,
+            "--version",
+            1,
+            "--expires",
+            "2020-01-01T00:00:00Z",
+            "--out",
+            out)
         .refused("--expires 2020-01-01T00:00:00Z is not after the issue time");
-    sign("--root", rootJson(), "--root-key", rootKey(), "--signing-key", key,
-            "--not-before", "2d", "--not-after", "1d", "--version", 1, "--expires", "90d",
-            "--out", out)
+    sign(
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--signing-key",
+            key,
+            "--not-before",
+            "2d",
+            "--not-after",
+            "1d",
+            "--version",
+            1,
+            "--expires",
+            "90d",
+            "--out",
+            out)
         .refused("signing key " + online.keyId() + ": --not-after");
-    sign("--root", rootJson(), "--root-key", rootKey(), "--signing-key", key,
-            "--revoke", "hf1-nothex", "--version", 1, "--expires", "90d", "--out", out)
-        .refused("cannot build the key set: a revoked key id is hf1- and 16 hex digits, not 'hf1-nothex'");
-    sign("--root", rootJson(), "--root-key", rootKey(), "--signing-key", key,
-            "--revoke", online.keyId(), "--version", 1, "--expires", "90d", "--out", out)
+    sign(
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--signing-key",
+            key,
+            "--revoke",
+            "hf1-nothex",
+            "--version",
+            1,
+            "--expires",
+            "90d",
+            "--out",
+            out)
+        .refused(
+            "cannot build the key set: a revoked key id is hf1- and 16 hex digits, not 'hf1-nothex'");
+    sign(
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--signing-key",
+            key,
+            "--revoke",
+            online.keyId(),
+            "--version",
+            1,
+            "--expires",
+            "90d",
+            "--out",
+            out)
         .refused("signing key " + online.keyId() + " is listed and revoked at once");
-    sign("--root", rootJson(), "--root-key", rootKey(), "--signing-key", key,
-            "--version", 0, "--expires", "90d", "--out", out)
+    sign(
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--signing-key",
+            key,
+            "--version",
+            0,
+            "--expires",
+            "90d",
+            "--out",
+            out)
         .refused("the version must be at least 1, was 0");
-    sign("--root", rootJson(), "--root-key", rootKey(), "--signing-key", key,
-            "--recovery-epoch", 1, "--version", 1, "--expires", "90d", "--out", out)
+    sign(
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--signing-key",
+            key,
+            "--recovery-epoch",
+            1,
+            "--version",
+            1,
+            "--expires",
+            "90d",
+            "--out",
+            out)
         .refused("a recovery marker needs both --recovery-epoch and at least one --recovery-key");
-    sign("--root", rootJson(), "--next-root", rootJson(), "--root-key", rootKey(),
-            "--signing-key", key, "--version", 1, "--expires", "90d", "--out", out)
+    sign(
+            "--root",
+            rootJson(),
+            "--next-root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--signing-key",
+            key,
+            "--version",
+            1,
+            "--expires",
+            "90d",
+            "--out",
+            out)
         .refused("is the same root as --root; leave --next-root out");
-    sign("--root", rootJson(), "--root-key", rootKey(), "--signing-key", key,
-            "--expires", "90d", "--out", out)
+    sign(
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--signing-key",
+            key,
+            "--expires",
+            "90d",
+            "--out",
+            out)
         .refused("Missing required option: '--version=N'");
-    sign("--root", rootJson(), "--root-key", rootKey(), "--not-before", "1d",
-            "--version", 1, "--expires", "90d", "--out", out)
+    sign(
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--not-before",
+            "1d",
+            "--version",
+            1,
+            "--expires",
+            "90d",
+            "--out",
+            out)
         .refused("Missing required argument(s): --signing-key=KEY");
     assertThat(out).doesNotExist();
 
     Files.writeString(out, "taken");
-    sign("--root", rootJson(), "--root-key", rootKey(), "--signing-key", key,
-            "--version", 1, "--expires", "90d", "--out", out)
+    sign(
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--signing-key",
+            key,
+            "--version",
+            1,
+            "--expires",
+            "90d",
+            "--out",
+            out)
         .refused("--out " + out + " exists; choose another file");
     assertThat(Files.readString(out)).isEqualTo("taken");
   }
@@ -395,33 +795,76 @@ class SignKeySetCommandTest {
   void badKeySetFiles_areRefusedByNameAndMember() throws Exception {
     Path out = dir.resolve("ks.json");
     KeysRun.of(
-            "keys", "sign-keyset", "--root", rootJson(), "--root-key", rootKey(),
-            "--signing-key", online.toBase64(), "--version", 1, "--expires", "90d", "--out", out)
+            "keys",
+            "sign-keyset",
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--signing-key",
+            online.toBase64(),
+            "--version",
+            1,
+            "--expires",
+            "90d",
+            "--out",
+            out)
         .ok();
     Path pretty = dir.resolve("pretty.json");
     Files.writeString(pretty, Files.readString(out) + "\n");
     Path garbage = dir.resolve("garbage.json");
     Files.writeString(garbage, "{\"signed\":{}}");
 
-    KeysRun.of("keys", "inspect", pretty).refused("the key set " + pretty + " is refused: the key set is not in canonical form");
+    KeysRun.of("keys", "inspect", pretty)
+        .refused("the key set " + pretty + " is refused: the key set is not in canonical form");
     KeysRun.of("keys", "inspect", garbage).refused("the key set " + garbage + " is refused:");
     KeysRun.of("keys", "inspect", dir.resolve("none.json"))
         .refused("the key set " + dir.resolve("none.json") + " does not exist");
     KeysRun.of(
-            "keys", "cosign", "--in", dir.resolve("none.json"), "--root", rootJson(),
-            "--root-key", rootKey(), "--out", out)
+            "keys",
+            "cosign",
+            "--in",
+            dir.resolve("none.json"),
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--out",
+            out)
         .refused("does not exist");
     Path big = dir.resolve("big.json");
     Files.write(big, new byte[SignedKeySet.MAX_BYTES + 1]);
     KeysRun.of("keys", "inspect", big).refused("a key set has at most 65536");
     Path plain = dir.resolve("plain.json");
     Files.writeString(plain, "[1,");
-    KeysRun.of("keys", "sign-keyset", "--root", plain, "--root-key", rootKey(), "--version", 1,
-            "--expires", "1d", "--out", dir.resolve("x.json"))
+    KeysRun.of(
+            "keys",
+            "sign-keyset",
+            "--root",
+            plain,
+            "--root-key",
+            rootKey(),
+            "--version",
+            1,
+            "--expires",
+            "1d",
+            "--out",
+            dir.resolve("x.json"))
         .refused("the root file " + plain + " is not valid JSON");
     Files.writeString(plain, "{\"keys\":[],\"threshold\":1,\"extra\":true}");
-    KeysRun.of("keys", "sign-keyset", "--root", plain, "--root-key", rootKey(), "--version", 1,
-            "--expires", "1d", "--out", dir.resolve("x.json"))
+    KeysRun.of(
+            "keys",
+            "sign-keyset",
+            "--root",
+            plain,
+            "--root-key",
+            rootKey(),
+            "--version",
+            1,
+            "--expires",
+            "1d",
+            "--out",
+            dir.resolve("x.json"))
         .refused("the root file " + plain + " has the unknown member 'extra'");
   }
 
@@ -429,8 +872,20 @@ class SignKeySetCommandTest {
   void signatureBytesOnDisk_areBase64OfSixtyFourBytes() throws Exception {
     Path out = dir.resolve("ks.json");
     KeysRun.of(
-            "keys", "sign-keyset", "--root", rootJson(), "--root-key", rootKey(),
-            "--signing-key", online.toBase64(), "--version", 1, "--expires", "90d", "--out", out)
+            "keys",
+            "sign-keyset",
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--signing-key",
+            online.toBase64(),
+            "--version",
+            1,
+            "--expires",
+            "90d",
+            "--out",
+            out)
         .ok();
 
     RootSignature signature = KeySetFile.read(out).signatures().get(0);
