@@ -113,10 +113,19 @@ final class SignKeySetCommand implements Callable<Integer> {
 
   @Option(
       names = "--version",
-      required = true,
       paramLabel = "N",
-      description = "The key set's version, higher than any published before.")
-  long version;
+      description =
+          "The key set's version, higher than any published before (with --previous, default:"
+              + " the previous one's plus 1).")
+  Long version;
+
+  @Option(
+      names = "--previous",
+      paramLabel = "FILE",
+      description =
+          "The key set published before this one: its version must be exceeded, its root must"
+              + " sign, and its revocations and recovery marker are carried over.")
+  Path previous;
 
   @Option(
       names = "--expires",
@@ -163,6 +172,19 @@ final class SignKeySetCommand implements Callable<Integer> {
             "--next-root " + nextRoot + " is the same root as --root; leave --next-root out");
       }
     }
+    Optional<KeySetSuccession> succession =
+        Optional.ofNullable(previous)
+            .map(file -> new KeySetSuccession(KeySetFile.read(file).keySet(), file));
+    succession.ifPresent(s -> s.requireSigningRoot(signingRoot));
+    long keySetVersion;
+    if (succession.isPresent()) {
+      keySetVersion = succession.get().version(version);
+    } else if (version == null) {
+      throw new IllegalArgumentException(
+          "give --version, or --previous <the key set published before> to take the next one");
+    } else {
+      keySetVersion = version;
+    }
     var signer = RootSigner.of(rootKeys, signingRoot, namedRoot);
     Instant expiry = time("--expires", expires, issuedAt);
     if (!expiry.isAfter(issuedAt)) {
@@ -173,13 +195,13 @@ final class SignKeySetCommand implements Callable<Integer> {
     try {
       keySet =
           new KeySet(
-              version,
+              keySetVersion,
               issuedAt,
               expiry,
               signingKeys(issuedAt, expiry),
-              new TreeSet<>(revoked),
+              succession.map(s -> s.revoked(revoked)).orElseGet(() -> new TreeSet<>(revoked)),
               namedRoot,
-              recovery());
+              succession.isPresent() ? succession.get().recovery(recovery()) : recovery());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("cannot build the key set: " + e.getMessage());
     }
@@ -187,6 +209,7 @@ final class SignKeySetCommand implements Callable<Integer> {
     SignatureReport report = new SignatureReport(signed, signingRoot, issuedAt);
     PrintWriter stdout = spec.commandLine().getOut();
     KeySetText.print(stdout, keySet, issuedAt);
+    succession.ifPresent(s -> stdout.println("  " + s.describe()));
     report.print(stdout);
     if (!report.accepted() && !report.awaitsSignatures()) {
       throw new IllegalArgumentException(

@@ -750,18 +750,6 @@ class SignKeySetCommandTest {
             rootJson(),
             "--root-key",
             rootKey(),
-            "--signing-key",
-            key,
-            "--expires",
-            "90d",
-            "--out",
-            out)
-        .refused("Missing required option: '--version=N'");
-    sign(
-            "--root",
-            rootJson(),
-            "--root-key",
-            rootKey(),
             "--not-before",
             "1d",
             "--version",
@@ -893,6 +881,159 @@ class SignKeySetCommandTest {
     assertThat(signature.signature()).hasSize(RootSignature.LENGTH);
     assertThat(Files.readString(out))
         .contains(Base64.getEncoder().encodeToString(signature.signature()));
+  }
+
+  @Test
+  void previous_carriesRevocationsAndTheRecoveryMarker_andTakesTheNextVersion() {
+    Path v1 = dir.resolve("v1.json");
+    KeysRun.of(
+            "keys",
+            "sign-keyset",
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--signing-key",
+            online.toBase64(),
+            "--revoke",
+            leaked.keyId(),
+            "--recovery-epoch",
+            1,
+            "--recovery-key",
+            leaked.keyId(),
+            "--version",
+            5,
+            "--expires",
+            "90d",
+            "--out",
+            v1)
+        .ok();
+    Path v2 = dir.resolve("v2.json");
+
+    KeysRun run =
+        KeysRun.of(
+                "keys",
+                "sign-keyset",
+                "--root",
+                rootJson(),
+                "--root-key",
+                rootKey(),
+                "--previous",
+                v1,
+                "--signing-key",
+                online.toBase64(),
+                "--expires",
+                "90d",
+                "--out",
+                v2)
+            .ok();
+
+    KeySet keySet = KeySetFile.read(v2).keySet();
+    assertThat(keySet.version()).isEqualTo(6);
+    assertThat(keySet.revoked()).containsExactly(leaked.keyId());
+    assertThat(keySet.recovery()).isEqualTo(KeySetFile.read(v1).keySet().recovery());
+    assertThat(run.out()).contains("follows key set version 5 (" + v1 + ")");
+    assertThat(
+            new KeySetVerifier(RootFile.read(rootJson()))
+                .verifyChain(
+                    List.of(KeySetFile.read(v1), KeySetFile.read(v2)), null, Instant.now()))
+        .isInstanceOf(KeySetVerdict.Accepted.class);
+  }
+
+  @Test
+  void previous_refusesWhatClientsWouldRefuse() {
+    Path v1 = dir.resolve("v1.json");
+    KeysRun.of(
+            "keys",
+            "sign-keyset",
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--signing-key",
+            online.toBase64(),
+            "--recovery-epoch",
+            1,
+            "--recovery-key",
+            leaked.keyId(),
+            "--version",
+            5,
+            "--expires",
+            "90d",
+            "--out",
+            v1)
+        .ok();
+    Path out = dir.resolve("v2.json");
+    Path other = dir.resolve("other");
+    KeysRun.of("keys", "init-root", "--out", other).ok();
+
+    sign(
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--previous",
+            v1,
+            "--version",
+            5,
+            "--signing-key",
+            online.toBase64(),
+            "--expires",
+            "90d",
+            "--out",
+            out)
+        .refused("--version 5 is not above the version of the previous key set " + v1 + " (5)");
+    sign(
+            "--root",
+            other.resolve("root.json"),
+            "--root-key",
+            other.resolve("root-key-1.pem"),
+            "--previous",
+            v1,
+            "--signing-key",
+            online.toBase64(),
+            "--expires",
+            "90d",
+            "--out",
+            out)
+        .refused(
+            "names the root "
+                + RootText.ids(RootFile.read(rootJson()))
+                + ", which must sign the next one");
+    sign(
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--previous",
+            v1,
+            "--recovery-epoch",
+            1,
+            "--recovery-key",
+            online.keyId(),
+            "--signing-key",
+            leaked.toBase64(),
+            "--expires",
+            "90d",
+            "--out",
+            out)
+        .refused(
+            "the recovery marker goes back from the previous key set's (epoch 1, "
+                + leaked.keyId());
+    sign(
+            "--root",
+            rootJson(),
+            "--root-key",
+            rootKey(),
+            "--signing-key",
+            online.toBase64(),
+            "--expires",
+            "90d",
+            "--out",
+            out)
+        .refused(
+            "give --version, or --previous <the key set published before> to take the next one");
+    assertThat(out).doesNotExist();
   }
 
   @Test
