@@ -110,6 +110,9 @@ public final class PublishedKeySets implements AutoCloseable {
     try {
       Held current = held;
       long newest = current.newest() == null ? 0 : current.newest().keySet().version();
+      // Asking only above the newest held is safe: versions commit in ascending order (each
+      // publish needs a version above every stored one, under the store's single writer), so a
+      // reader that sees version N sees every version below it.
       List<StoredKeySet> more;
       try {
         more = store.after(newest, Integer.MAX_VALUE);
