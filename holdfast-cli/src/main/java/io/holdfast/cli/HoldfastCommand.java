@@ -1,5 +1,6 @@
 package io.holdfast.cli;
 
+import io.holdfast.cli.keys.KeysCommand;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Command;
       AuditCommand.class,
       ProbeCommand.class,
       FleetCommand.class,
+      KeysCommand.class,
       AutoComplete.GenerateCompletion.class
     })
 public final class HoldfastCommand implements Runnable {
