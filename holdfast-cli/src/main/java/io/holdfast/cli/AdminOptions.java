@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  * Options every admin verb takes: where the server is, which authorities vouch for it, and which
  * token to use.
  */
-final class AdminOptions {
+public final class AdminOptions {
 
   private static final ObjectMapper PRETTY =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -41,11 +41,11 @@ final class AdminOptions {
               + "(env HOLDFAST_CACERT).")
   Path caCert;
 
-  AdminClient client() {
+  public AdminClient client() {
     return new AdminClient(server, token, caCert == null ? null : CaBundle.sslContext(caCert));
   }
 
-  static void print(PrintWriter out, JsonNode node) {
+  public static void print(PrintWriter out, JsonNode node) {
     try {
       out.println(PRETTY.writeValueAsString(node));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -14,6 +14,8 @@ import io.holdfast.server.edge.EdgeServer;
 import io.holdfast.server.fleet.Fleet;
 import io.holdfast.server.fleet.HeartbeatWriter;
 import io.holdfast.server.http.HttpApi;
+import io.holdfast.server.keyset.KeySetStore;
+import io.holdfast.server.keyset.PublishedKeySets;
 import io.holdfast.server.metrics.ServerMetrics;
 import io.holdfast.server.model.Role;
 import io.holdfast.server.probe.ReplicaProbe;
@@ -81,6 +83,7 @@ public final class HoldfastServer implements AutoCloseable {
   private final RolloutEngine engine;
   private final CredentialUse credentialUse;
   private final ReplicaTls tls;
+  private final PublishedKeySets keySets;
 
   /**
    * On PostgreSQL, wakes the snapshot at once on other replicas' writes; {@code null} on SQLite.
@@ -100,8 +103,10 @@ public final class HoldfastServer implements AutoCloseable {
       RolloutEngine engine,
       RevisionNotifications notifications,
       CredentialUse credentialUse,
-      ReplicaTls tls) {
+      ReplicaTls tls,
+      PublishedKeySets keySets) {
     this.tls = tls;
+    this.keySets = keySets;
     this.engine = engine;
     this.credentialUse = credentialUse;
     this.notifications = notifications;
@@ -178,6 +183,7 @@ public final class HoldfastServer implements AutoCloseable {
     Database.Dialect dialect;
     DocumentSigner signer;
     String adminToken;
+    KeySetStore keySetStore;
     ReplicaProbe probe;
     try (DataDirectoryLock lock = DataDirectoryLock.acquire(config.dataDirectory())) {
       Database database = StartFailures.openDatabase(config);
@@ -186,6 +192,7 @@ public final class HoldfastServer implements AutoCloseable {
       store = storeDecorator.apply(new JdbcConfigStore(database, clock));
       started.add(store::close);
       rollouts = new JdbcRolloutStore(database, clock);
+      keySetStore = new KeySetStore(database, clock);
       signer = StartFailures.signer(config);
       adminToken = bootstrapToken(config, tokens);
       store.ensureAdminCredential(
@@ -206,6 +213,12 @@ public final class HoldfastServer implements AutoCloseable {
       started.add(notifications::close);
     }
     metrics.bindSnapshots(snapshots);
+    // Polled like the snapshot, so a key set published through another replica is served here
+    // within one refresh interval.
+    PublishedKeySets keySets = new PublishedKeySets(keySetStore);
+    started.add(keySets::close);
+    keySets.refresh();
+    keySets.start(config.refreshInterval());
     HeartbeatWriter heartbeats =
         new HeartbeatWriter(store, MAX_BUFFERED_HEARTBEATS, HEARTBEAT_BATCH, HEARTBEAT_RETRY);
     started.add(heartbeats::close);
@@ -241,6 +254,7 @@ public final class HoldfastServer implements AutoCloseable {
                     changes,
                     new NamespaceService(store, rollouts, changes),
                     credentialUse,
+                    keySets,
                     tls));
     started.add(web::close);
     metrics.bindEdge(web);
@@ -294,7 +308,8 @@ public final class HoldfastServer implements AutoCloseable {
         engine,
         notifications,
         credentialUse,
-        tls);
+        tls,
+        keySets);
   }
 
   /**
@@ -398,6 +413,7 @@ public final class HoldfastServer implements AutoCloseable {
       notifications.close();
     }
     probe.close(); // its rounds read this replica: stop them before it stops answering
+    keySets.close();
     try {
       // First, so that long-polling watchers answer at once instead of holding the web server's
       // stop for its whole grace period; requests in flight are still served from the snapshot.

@@ -90,6 +90,9 @@ public enum AdminOperation {
 
   LIST_PROBES("GET", "/v1/admin/probes", Role.VIEWER, Access.READS),
 
+  /** A root-signed key set, which decides which signing keys every client trusts. */
+  PUBLISH_KEYSET("PUT", "/v1/admin/keyset", Role.ADMIN, Access.WRITES),
+
   LIST_FLEET("GET", "/v1/admin/fleet", Role.VIEWER, Access.READS),
   GET_FLEET_INSTANCE("GET", "/v1/admin/fleet/{id}", Role.VIEWER, Access.READS);
 

@@ -27,6 +27,7 @@ import io.holdfast.server.edge.KeyedLimit;
 import io.holdfast.server.fleet.Fleet;
 import io.holdfast.server.fleet.HeartbeatWriter;
 import io.holdfast.server.fleet.Propagation;
+import io.holdfast.server.keyset.PublishedKeySets;
 import io.holdfast.server.metrics.RequestMetrics;
 import io.holdfast.server.metrics.ServerMetrics;
 import io.holdfast.server.probe.ReplicaProbe;
@@ -95,6 +96,7 @@ public final class HttpApi {
       Changes changes,
       NamespaceService namespaces,
       CredentialUse credentialUse,
+      PublishedKeySets keySets,
       ReplicaTls tls) {
     LongSupplier nanoTime = System::nanoTime;
     ClientMistakeLog mistakes = new ClientMistakeLog(nanoTime);
@@ -161,6 +163,8 @@ public final class HttpApi {
                 heartbeats,
                 new Propagation(metrics::recordPropagation)))
         .register("/v1/keys", new KeysApi(keys))
+        .register("/v1/keyset", new KeySetApi(keySets))
+        .register("/v1/admin/keyset", new KeySetAdminApi(admin, keySets))
         .register("/v1/admin/rings", new RingAdminApi(admin, changes))
         .register("/v1/admin/changes", new ChangeAdminApi(admin, changes))
         .register("/v1/admin/rollouts", new RolloutAdminApi(admin, changes))

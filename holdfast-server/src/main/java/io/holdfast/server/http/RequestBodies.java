@@ -38,6 +38,19 @@ final class RequestBodies {
 
   /** The body as any JSON value. */
   JsonNode value(ServerRequest req) {
+    byte[] bytes = raw(req, json.maxBytes());
+    try {
+      return json.parse(bytes);
+    } catch (JsonInputException e) {
+      throw ProblemException.of(e);
+    }
+  }
+
+  /**
+   * The body's bytes, unparsed, for a caller that keeps them exactly as sent (a signed key set),
+   * after the same checks of media type, charset and encoding, and at most {@code maxBytes}.
+   */
+  byte[] raw(ServerRequest req, int maxBytes) {
     Optional<HttpMediaType> type;
     try {
       type = req.headers().contentType();
@@ -54,33 +67,28 @@ final class RequestBodies {
     }
     requireUtf8(type.get());
     requireIdentityEncoding(req);
-    if (req.headers().contentLength().orElse(0) > json.maxBytes()) {
-      throw tooLarge(req.headers().contentLength().getAsLong());
+    if (req.headers().contentLength().orElse(0) > maxBytes) {
+      throw tooLarge(req.headers().contentLength().getAsLong(), maxBytes);
     }
-    byte[] bytes = readBounded(req);
+    byte[] bytes = readBounded(req, maxBytes);
     requireUtf8(bytes);
-    try {
-      return json.parse(bytes);
-    } catch (JsonInputException e) {
-      throw ProblemException.of(e);
-    }
+    return bytes;
   }
 
-  private byte[] readBounded(ServerRequest req) {
-    int limit = json.maxBytes();
+  private static byte[] readBounded(ServerRequest req, int limit) {
     byte[] bytes = RequestBody.readAtMost(req, limit);
     if (bytes.length > limit) {
-      throw tooLarge(-1);
+      throw tooLarge(-1, limit);
     }
     return bytes;
   }
 
-  private ProblemException tooLarge(long length) {
+  private static ProblemException tooLarge(long length, int limit) {
     return new ProblemException(
         ProblemType.DOCUMENT_TOO_LARGE,
         (length >= 0 ? "the body is " + length + " bytes; " : "")
             + "the limit is "
-            + json.maxBytes()
+            + limit
             + " bytes");
   }
 

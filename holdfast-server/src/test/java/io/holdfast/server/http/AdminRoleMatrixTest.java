@@ -44,6 +44,9 @@ class AdminRoleMatrixTest {
   private static final Map<Role, String> TOKENS = new EnumMap<>(Role.class);
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
+  /** The root of the key sets the matrix publishes (it also serves as their signing key). */
+  private static final java.security.KeyPair KEYSET_ROOT = KeySetFixtures.pair();
+
   /** Subscriptions created by a setup, by sequence number, for the operation that ends them. */
   private static final Map<Integer, String> SUBSCRIPTIONS = new ConcurrentHashMap<>();
 
@@ -250,6 +253,19 @@ class AdminRoleMatrixTest {
         AdminOperation.GET_HEARTBEAT,
         (token, n) -> server.get("/v1/admin/instances/matrix-beat/heartbeat", token)),
     LIST_PROBES(AdminOperation.LIST_PROBES, (token, n) -> server.get("/v1/admin/probes", token)),
+    /** Version n: the sequence only grows, so each allowed publish is a newer key set. */
+    PUBLISH_KEYSET(
+        AdminOperation.PUBLISH_KEYSET,
+        (token, n) ->
+            server.send(
+                "PUT",
+                "/v1/admin/keyset",
+                token,
+                KeySetFixtures.signed(
+                    KeySetFixtures.keySet(n, KeySetFixtures.root(1, KEYSET_ROOT), KEYSET_ROOT),
+                    KEYSET_ROOT),
+                "Content-Type",
+                "application/json")),
     LIST_FLEET(AdminOperation.LIST_FLEET, (token, n) -> server.get("/v1/admin/fleet", token)),
     GET_FLEET_INSTANCE(
         AdminOperation.GET_FLEET_INSTANCE,

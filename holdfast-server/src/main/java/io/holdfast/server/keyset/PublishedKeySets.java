@@ -1,0 +1,183 @@
+package io.holdfast.server.keyset;
+
+import io.holdfast.protocol.http.ContentHash;
+import io.holdfast.protocol.http.EntityTag;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The key sets this replica serves, held in memory so that {@code GET /v1/keyset} and its chain
+ * never touch the database. The store is append-only, so a refresh only asks for the rows above the
+ * newest version held: one small query when nothing was published. Other replicas on the same store
+ * see a new key set at their next poll ({@code refresh-interval}); the replica it was published
+ * through serves it before the publish answers.
+ *
+ * <p>Thread-safe: readers take the volatile {@link Held} without locking; refreshes are serialised.
+ */
+public final class PublishedKeySets implements AutoCloseable {
+
+  /** The most key sets one chain answer holds; a client asks again after the last one. */
+  public static final int MAX_CHAIN = 100;
+
+  private static final Logger LOG = LoggerFactory.getLogger(PublishedKeySets.class);
+
+  /** The newest key set with its strong entity tag, which hashes its exact bytes. */
+  public record Newest(StoredKeySet keySet, EntityTag etag) {}
+
+  /** Every key set stored, ascending by version; immutable once published here. */
+  private record Held(List<StoredKeySet> all, Newest newest) {}
+
+  private final KeySetStore store;
+  private final ReentrantLock refreshLock = new ReentrantLock();
+  private volatile Held held = new Held(List.of(), null);
+  private volatile String lastError;
+  private ScheduledExecutorService poller;
+
+  public PublishedKeySets(KeySetStore store) {
+    this.store = store;
+  }
+
+  /** The newest key set, if any was ever published. */
+  public Optional<Newest> newest() {
+    return Optional.ofNullable(held.newest());
+  }
+
+  /** The key sets of version above {@code after}, ascending, at most {@link #MAX_CHAIN}. */
+  public List<StoredKeySet> chainAfter(long after) {
+    List<StoredKeySet> all = held.all();
+    int from = 0;
+    int to = all.size();
+    while (from < to) {
+      int middle = (from + to) >>> 1;
+      if (all.get(middle).version() <= after) {
+        from = middle + 1;
+      } else {
+        to = middle;
+      }
+    }
+    return all.subList(from, Math.min(all.size(), from + MAX_CHAIN));
+  }
+
+  /**
+   * The chain answer, {@code {"keySets":[…]}}, with every key set embedded byte for byte as
+   * published (they are canonical JSON objects, so they embed as they are).
+   */
+  public static byte[] chainJson(List<StoredKeySet> chain) {
+    int size = 16;
+    for (StoredKeySet keySet : chain) {
+      size += keySet.length() + 1;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(size);
+    out.writeBytes("{\"keySets\":[".getBytes(StandardCharsets.US_ASCII));
+    for (int i = 0; i < chain.size(); i++) {
+      if (i > 0) {
+        out.write(',');
+      }
+      chain.get(i).writeTo(out);
+    }
+    out.writeBytes("]}".getBytes(StandardCharsets.US_ASCII));
+    return out.toByteArray();
+  }
+
+  /**
+   * Publishes through the store ({@link KeySetStore#publish}) and, once it committed, serves it
+   * here before returning, so the publisher reads what it wrote from this replica.
+   */
+  public KeySetPublication publish(byte[] bytes, String actor) {
+    KeySetPublication publication = store.publish(bytes, actor);
+    try {
+      refresh();
+    } catch (RuntimeException e) {
+      // The publish is durable; the poller serves it at its next round.
+      LOG.warn("key set {} stored but not served yet: {}", publication.version(), e.getMessage());
+    }
+    return publication;
+  }
+
+  /** Loads the key sets published since the newest one held. */
+  public void refresh() {
+    refreshLock.lock();
+    try {
+      Held current = held;
+      long newest = current.newest() == null ? 0 : current.newest().keySet().version();
+      // Asking only above the newest held is safe: versions commit in ascending order (each
+      // publish needs a version above every stored one, under the store's single writer), so a
+      // reader that sees version N sees every version below it.
+      List<StoredKeySet> more;
+      try {
+        more = store.after(newest, Integer.MAX_VALUE);
+      } catch (RuntimeException e) {
+        String message = String.valueOf(e.getMessage());
+        if (!message.equals(lastError)) {
+          LOG.warn("cannot refresh key sets from the store; serving the ones held: {}", message);
+        }
+        lastError = message;
+        throw e;
+      }
+      lastError = null;
+      if (more.isEmpty()) {
+        return;
+      }
+      List<StoredKeySet> all = new ArrayList<>(current.all().size() + more.size());
+      all.addAll(current.all());
+      all.addAll(more);
+      StoredKeySet last = more.get(more.size() - 1);
+      held = new Held(List.copyOf(all), new Newest(last, ContentHash.of(last.body()).entityTag()));
+      LOG.info("serving key set version {}", last.version());
+    } finally {
+      refreshLock.unlock();
+    }
+  }
+
+  /** Polls the store every {@code interval} on a daemon thread. */
+  public synchronized void start(Duration interval) {
+    if (poller != null) {
+      throw new IllegalStateException("already started");
+    }
+    poller =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "holdfast-keyset-poller");
+              t.setDaemon(true);
+              return t;
+            });
+    poller.scheduleWithFixedDelay(
+        this::pollOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void pollOnce() {
+    try {
+      refresh();
+    } catch (RuntimeException e) {
+      // Logged by refresh(); the next poll retries.
+    }
+  }
+
+  /** Stops polling; what is held stays served. Idempotent. */
+  @Override
+  public void close() {
+    ScheduledExecutorService stopping;
+    synchronized (this) {
+      stopping = poller;
+      poller = null;
+    }
+    if (stopping != null) {
+      stopping.shutdownNow();
+      try {
+        stopping.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
