@@ -5,15 +5,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code holdfast keys …}: the trust lifecycle (issue 19). The offline root signs key sets
- * ({@code init-root}, {@code sign-keyset}, {@code cosign}, {@code inspect}: run them on the machine
- * that holds the root keys; they never talk to a replica); the replicas store and serve them
- * ({@code publish}, {@code status}); clients pinning the root trust the signing keys they list.
+ * {@code holdfast keys …}: the trust lifecycle (issue 19). The offline root signs key sets ({@code
+ * init-root}, {@code sign-keyset}, {@code cosign}, {@code inspect}: run them on the machine that
+ * holds the root keys; they never talk to a replica); the replicas store and serve them ({@code
+ * publish}, {@code status}); clients pinning the root trust the signing keys they list.
  *
  * <p>Exit codes of the offline commands: 0 done; 2 the command line or an input file is wrong (one
  * line says which and why); {@value #EXIT_UNTRUSTED} {@code inspect --root} found a key set that a
- * client pinning that root would refuse. {@code publish} and {@code status} use the admin
- * commands' codes.
+ * client pinning that root would refuse. {@code publish} and {@code status} use the admin commands'
+ * codes.
  */
 @Command(
     name = "keys",
