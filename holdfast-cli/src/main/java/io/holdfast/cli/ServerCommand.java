@@ -174,6 +174,14 @@ final class ServerCommand implements Callable<Integer> {
   String tlsReloadInterval;
 
   @Option(
+      names = "--signing-key-reload-interval",
+      paramLabel = "DURATION",
+      description =
+          "How often the signing-key file is checked for a new key, taken without a restart"
+              + " (default 30s; 0 never).")
+  String signingKeyReloadInterval;
+
+  @Option(
       names = "--probe-enabled",
       paramLabel = "true|false",
       description = "Run the synthetic probe (default true).")
@@ -225,6 +233,7 @@ final class ServerCommand implements Callable<Integer> {
     flags.put("tls-key", tlsKey);
     flags.put("tls-client-ca", tlsClientCa);
     flags.put("tls-reload-interval", tlsReloadInterval);
+    flags.put("signing-key-reload-interval", signingKeyReloadInterval);
     flags.put("probe-enabled", probeEnabled);
     flags.put("probe-interval", probeInterval);
     flags.put("probe-targets", probeTargets);

@@ -1,6 +1,5 @@
 package io.holdfast.server;
 
-import io.holdfast.protocol.signature.DocumentSigner;
 import io.holdfast.protocol.signature.VerificationKey;
 import io.holdfast.server.admin.NamespaceService;
 import io.holdfast.server.auth.CredentialTokens;
@@ -23,6 +22,7 @@ import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.rollout.JdbcRolloutStore;
 import io.holdfast.server.rollout.RolloutEngine;
 import io.holdfast.server.rollout.RolloutStore;
+import io.holdfast.server.signing.ReplicaSigningKey;
 import io.holdfast.server.snapshot.SnapshotBuilder;
 import io.holdfast.server.snapshot.SnapshotHolder;
 import io.holdfast.server.store.ConfigStore;
@@ -75,7 +75,7 @@ public final class HoldfastServer implements AutoCloseable {
   private final ConfigStore store;
   private final SnapshotHolder snapshots;
   private final EdgeServer web;
-  private final VerificationKey verificationKey;
+  private final ReplicaSigningKey signingKey;
   private final String adminToken;
   private final ServerMetrics metrics;
   private final ReplicaProbe probe;
@@ -95,7 +95,7 @@ public final class HoldfastServer implements AutoCloseable {
       ConfigStore store,
       SnapshotHolder snapshots,
       EdgeServer web,
-      VerificationKey verificationKey,
+      ReplicaSigningKey signingKey,
       String adminToken,
       ReplicaProbe probe,
       ServerMetrics metrics,
@@ -117,7 +117,7 @@ public final class HoldfastServer implements AutoCloseable {
     this.store = store;
     this.snapshots = snapshots;
     this.web = web;
-    this.verificationKey = verificationKey;
+    this.signingKey = signingKey;
     this.adminToken = adminToken;
   }
 
@@ -181,7 +181,7 @@ public final class HoldfastServer implements AutoCloseable {
     ConfigStore store;
     RolloutStore rollouts;
     Database.Dialect dialect;
-    DocumentSigner signer;
+    ReplicaSigningKey signingKey;
     String adminToken;
     KeySetStore keySetStore;
     ReplicaProbe probe;
@@ -193,18 +193,32 @@ public final class HoldfastServer implements AutoCloseable {
       started.add(store::close);
       rollouts = new JdbcRolloutStore(database, clock);
       keySetStore = new KeySetStore(database, clock);
-      signer = StartFailures.signer(config);
+      signingKey = StartFailures.signingKey(config, clock);
+      started.add(signingKey::close);
       adminToken = bootstrapToken(config, tokens);
       store.ensureAdminCredential(
           BOOTSTRAP_CREDENTIAL, Role.ADMIN, CredentialTokens.hash(adminToken));
-      probe = new ReplicaProbe(config.probe(), signer, clock);
+      probe = new ReplicaProbe(config.probe(), signingKey.current(), clock);
       started.add(probe::close);
       probe.ensureCanary(store);
     }
-    SnapshotHolder snapshots = new SnapshotHolder(store, new SnapshotBuilder(signer, clock), clock);
+    SnapshotHolder snapshots =
+        new SnapshotHolder(store, new SnapshotBuilder(signingKey::current, clock), clock);
     started.add(snapshots::close);
     snapshots.refresh();
     snapshots.start(config.refreshInterval());
+    // A new key on disk re-signs the snapshot at once; should the store be down for that rebuild,
+    // the poller's next refresh re-signs it (the snapshot knows which key signed it). The probe
+    // first, so that the canary's new credential is in the same rebuild.
+    signingKey.watch(
+        config.signingKeyReloadInterval(),
+        () -> {
+          try {
+            probe.signingKeyChanged(signingKey.current(), store);
+          } finally {
+            snapshots.refresh();
+          }
+        });
     RevisionNotifications notifications = null;
     if (dialect == Database.Dialect.POSTGRESQL) {
       notifications =
@@ -213,6 +227,7 @@ public final class HoldfastServer implements AutoCloseable {
       started.add(notifications::close);
     }
     metrics.bindSnapshots(snapshots);
+    metrics.bindSigningKey(signingKey);
     // Polled like the snapshot, so a key set published through another replica is served here
     // within one refresh interval.
     PublishedKeySets keySets = new PublishedKeySets(keySetStore);
@@ -244,7 +259,7 @@ public final class HoldfastServer implements AutoCloseable {
                     config,
                     store,
                     snapshots,
-                    List.of(signer.verificationKey()),
+                    () -> List.of(signingKey.current().verificationKey()),
                     tokens,
                     clock,
                     probe,
@@ -284,7 +299,7 @@ public final class HoldfastServer implements AutoCloseable {
         config.host(),
         HttpApi.managementPort(web),
         JdbcUrls.redact(config.jdbcUrl()),
-        signer.verificationKey().keyId());
+        signingKey.current().verificationKey().keyId());
     if (tls.enabled() && config.probe().enabled() && config.probe().targets().isEmpty()) {
       // The probe's client trusts the JDK's authorities and has no client certificate; this
       // replica's own name and CA are not known to it.
@@ -300,7 +315,7 @@ public final class HoldfastServer implements AutoCloseable {
         store,
         snapshots,
         web,
-        signer.verificationKey(),
+        signingKey,
         adminToken,
         probe,
         metrics,
@@ -381,9 +396,14 @@ public final class HoldfastServer implements AutoCloseable {
     return adminToken;
   }
 
-  /** The public key that verifies this replica's signatures. */
+  /** The public key that verifies this replica's signatures now. */
   public VerificationKey verificationKey() {
-    return verificationKey;
+    return signingKey.current().verificationKey();
+  }
+
+  /** The key this replica signs with, and its reload from disk; tests run a check at once. */
+  public ReplicaSigningKey signingKey() {
+    return signingKey;
   }
 
   /** The replica's metrics registry. */
@@ -414,6 +434,7 @@ public final class HoldfastServer implements AutoCloseable {
     }
     probe.close(); // its rounds read this replica: stop them before it stops answering
     keySets.close();
+    signingKey.close();
     try {
       // First, so that long-polling watchers answer at once instead of holding the web server's
       // stop for its whole grace period; requests in flight are still served from the snapshot.

@@ -1,15 +1,15 @@
 package io.holdfast.server;
 
-import io.holdfast.protocol.signature.DocumentSigner;
 import io.holdfast.server.config.JdbcUrls;
 import io.holdfast.server.config.ServerConfig;
 import io.holdfast.server.datadir.UnsafePermissionsException;
 import io.holdfast.server.edge.EdgeServer;
-import io.holdfast.server.signing.SigningKeyFile;
+import io.holdfast.server.signing.ReplicaSigningKey;
 import io.holdfast.server.store.Database;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -32,9 +32,9 @@ final class StartFailures {
     }
   }
 
-  static DocumentSigner signer(ServerConfig config) {
+  static ReplicaSigningKey signingKey(ServerConfig config, Clock clock) {
     try {
-      return SigningKeyFile.loadOrCreate(config.signingKey());
+      return ReplicaSigningKey.load(config.signingKey(), clock);
     } catch (UnsafePermissionsException e) {
       throw e; // already one line, and the CLI gives it an exit status of its own
     } catch (RuntimeException e) {

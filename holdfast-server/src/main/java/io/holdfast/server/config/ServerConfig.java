@@ -34,6 +34,8 @@ import java.util.Objects;
  *     audit believe; none by default
  * @param tls certificate, key and optional client authorities for TLS on every port; {@link
  *     TlsSettings#NONE} (plain HTTP) by default
+ * @param signingKeyReloadInterval how often the signing-key file is compared with the key in use,
+ *     so that a new key is taken without a restart; 100 ms to 1 h, or zero for never; default 30 s
  */
 public record ServerConfig(
     String host,
@@ -53,7 +55,11 @@ public record ServerConfig(
     ProbeSettings probe,
     RolloutSettings rollouts,
     TrustedProxies trustedProxies,
-    TlsSettings tls) {
+    TlsSettings tls,
+    Duration signingKeyReloadInterval) {
+
+  /** How often the signing-key file is compared with the key in use unless configured. */
+  public static final Duration DEFAULT_SIGNING_KEY_RELOAD_INTERVAL = Duration.ofSeconds(30);
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -67,6 +73,13 @@ public record ServerConfig(
     Objects.requireNonNull(rollouts, "rollouts");
     Objects.requireNonNull(trustedProxies, "trustedProxies");
     Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(signingKeyReloadInterval, "signingKeyReloadInterval");
+    require(
+        signingKeyReloadInterval.isZero()
+            || (signingKeyReloadInterval.compareTo(Duration.ofMillis(100)) >= 0
+                && signingKeyReloadInterval.compareTo(Duration.ofHours(1)) <= 0),
+        "signing-key-reload-interval must be 0 (off) or between 100ms and 1h, was "
+            + signingKeyReloadInterval);
     require(port >= 0 && port <= 65535, "port must be between 0 and 65535, was " + port);
     require(
         maxBodyBytes >= 1024 && maxBodyBytes <= 64 * 1024 * 1024,
@@ -142,6 +155,8 @@ public record ServerConfig(
         + trustedProxies
         + ", tls="
         + tls
+        + ", signingKeyReloadInterval="
+        + signingKeyReloadInterval
         + "]";
   }
 
@@ -182,6 +197,7 @@ public record ServerConfig(
     private Duration rolloutLeaseTtl = RolloutSettings.DEFAULT_LEASE_TTL;
     private TrustedProxies trustedProxies = TrustedProxies.NONE;
     private TlsSettings tls = TlsSettings.NONE;
+    private Duration signingKeyReloadInterval = DEFAULT_SIGNING_KEY_RELOAD_INTERVAL;
 
     private Builder(Path dataDirectory) {
       this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -319,6 +335,15 @@ public record ServerConfig(
       return this;
     }
 
+    /**
+     * How often the signing-key file is compared with the key in use; zero turns the check off;
+     * default {@link #DEFAULT_SIGNING_KEY_RELOAD_INTERVAL}.
+     */
+    public Builder signingKeyReloadInterval(Duration interval) {
+      this.signingKeyReloadInterval = interval;
+      return this;
+    }
+
     public ServerConfig build() {
       Path dir = dataDirectory.toAbsolutePath().normalize();
       String url = jdbcUrl != null ? jdbcUrl : "jdbc:sqlite:" + dir.resolve("holdfast.db");
@@ -341,7 +366,8 @@ public record ServerConfig(
           new ProbeSettings(probeEnabled, probeInterval, probeTargets, probeLagTolerance),
           new RolloutSettings(rolloutEngineEnabled, rolloutApprovals, rolloutTick, rolloutLeaseTtl),
           trustedProxies,
-          tls);
+          tls,
+          signingKeyReloadInterval);
     }
   }
 }

@@ -40,6 +40,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import jdk.net.ExtendedSocketOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,7 +87,7 @@ public final class HttpApi {
       ServerConfig config,
       ConfigStore store,
       SnapshotHolder snapshots,
-      List<VerificationKey> keys,
+      Supplier<List<VerificationKey>> keys,
       CredentialTokens tokens,
       Clock clock,
       ReplicaProbe probe,

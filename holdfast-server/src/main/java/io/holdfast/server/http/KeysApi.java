@@ -14,6 +14,7 @@ import io.holdfast.protocol.http.EntityTag;
 import io.holdfast.protocol.json.CanonicalJson;
 import io.holdfast.protocol.signature.VerificationKey;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /v1/keys}: the public keys that verify document signatures, by key id. Public and
@@ -21,20 +22,43 @@ import java.util.List;
  */
 final class KeysApi implements HttpService {
 
-  private final byte[] body;
-  private final EntityTag etag;
+  private final Supplier<List<VerificationKey>> keys;
 
-  KeysApi(List<VerificationKey> keys) {
-    ObjectNode node = JsonViews.object();
-    ArrayNode array = node.putArray("keys");
-    for (VerificationKey key : keys) {
-      ObjectNode entry = array.addObject();
-      entry.put("keyId", key.keyId());
-      entry.put("algorithm", "ed25519");
-      entry.put("publicKey", key.toBase64());
+  /** The body for the keys last listed; rebuilt when they change (a signing key reloaded). */
+  private volatile Listing listing;
+
+  /**
+   * @param keys the keys to list, asked for on every request: a replica that reloads its signing
+   *     key lists the new one at once
+   */
+  KeysApi(Supplier<List<VerificationKey>> keys) {
+    this.keys = keys;
+  }
+
+  private record Listing(List<VerificationKey> keys, byte[] body, EntityTag etag) {
+
+    static Listing of(List<VerificationKey> keys) {
+      ObjectNode node = JsonViews.object();
+      ArrayNode array = node.putArray("keys");
+      for (VerificationKey key : keys) {
+        ObjectNode entry = array.addObject();
+        entry.put("keyId", key.keyId());
+        entry.put("algorithm", "ed25519");
+        entry.put("publicKey", key.toBase64());
+      }
+      byte[] body = CanonicalJson.toBytes(node);
+      return new Listing(List.copyOf(keys), body, ContentHash.of(body).entityTag());
     }
-    this.body = CanonicalJson.toBytes(node);
-    this.etag = ContentHash.of(body).entityTag();
+  }
+
+  private Listing listing() {
+    List<VerificationKey> now = keys.get();
+    Listing last = listing;
+    if (last == null || !last.keys().equals(now)) {
+      last = Listing.of(now);
+      listing = last;
+    }
+    return last;
   }
 
   @Override
@@ -43,6 +67,9 @@ final class KeysApi implements HttpService {
   }
 
   private void keys(ServerRequest req, ServerResponse res) {
+    Listing current = listing();
+    byte[] body = current.body();
+    EntityTag etag = current.etag();
     boolean notModified = Conditions.notModified(req, etag);
     res.header(HeaderNames.ETAG, etag.toHeaderValue());
     res.header(HeaderNames.CACHE_CONTROL, "public, max-age=300");

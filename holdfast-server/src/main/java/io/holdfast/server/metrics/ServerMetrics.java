@@ -12,6 +12,7 @@ import io.holdfast.server.probe.ProbeCheck;
 import io.holdfast.server.probe.ProbeResults;
 import io.holdfast.server.probe.TargetStatus;
 import io.holdfast.server.rollout.RolloutEngine;
+import io.holdfast.server.signing.ReplicaSigningKey;
 import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.snapshot.SnapshotHolder;
 import io.holdfast.server.subscription.Usage;
@@ -121,6 +122,25 @@ public final class ServerMetrics implements AutoCloseable {
 
   public MeterRegistry registry() {
     return registry;
+  }
+
+  /**
+   * Signing keys taken from disk without a restart, changed key files refused (the key in use
+   * kept), and whether the file on disk is refused now: an operator who wrote a bad key sees it
+   * here, not only in the log.
+   */
+  public void bindSigningKey(ReplicaSigningKey key) {
+    FunctionCounter.builder("holdfast.signing.key.reloads", key, ReplicaSigningKey::reloads)
+        .description("Signing keys reloaded from disk without a restart")
+        .register(registry);
+    FunctionCounter.builder("holdfast.signing.key.refusals", key, ReplicaSigningKey::refusals)
+        .description(
+            "Checks that found a changed signing-key file that cannot be used; the key in use stays")
+        .register(registry);
+    Gauge.builder("holdfast.signing.key.refusing", key, k -> k.refusing() ? 1 : 0)
+        .description(
+            "1 while the signing-key file on disk differs from the key in use and cannot be used")
+        .register(registry);
   }
 
   /** The revision served, the store's, the lag between them, and whether the store answers. */

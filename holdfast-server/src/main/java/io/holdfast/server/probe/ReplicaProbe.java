@@ -21,16 +21,22 @@ import java.util.Optional;
 public final class ReplicaProbe implements AutoCloseable {
 
   private final ProbeSettings settings;
-  private final String credential;
-  private final VerificationKey key;
   private final Clock clock;
   private final ProbeResults results;
+  private volatile String credential;
+
+  /** The key the replica signs with, first, and the one it signed with before, if any. */
+  private List<VerificationKey> trusted; // guarded by this
+
   private SyntheticProbe running; // guarded by this
+  private String host; // guarded by this; where start() was told the replica listens
+  private int port; // guarded by this
+  private boolean closed; // guarded by this
 
   public ReplicaProbe(ProbeSettings settings, DocumentSigner signer, Clock clock) {
     this.settings = settings;
     this.credential = Canary.credential(signer);
-    this.key = signer.verificationKey();
+    this.trusted = List.of(signer.verificationKey());
     this.clock = clock;
     this.results = new ProbeResults(settings.lagTolerance(), clock);
   }
@@ -49,19 +55,51 @@ public final class ReplicaProbe implements AutoCloseable {
    * @param port the port it listens on
    */
   public synchronized void start(String host, int port) {
-    if (!settings.enabled() || running != null) {
+    if (!settings.enabled() || running != null || closed) {
       return;
     }
+    this.host = host;
+    this.port = port;
     List<URI> targets =
         settings.targets().isEmpty() ? List.of(self(host, port)) : settings.targets();
     CanaryProber prober =
         new CanaryProber(
             new CanaryTarget(Canary.INSTANCE, credential, Canary.NAMESPACE),
-            List.of(key),
+            trusted,
             CanaryProber.DEFAULT_TIMEOUT,
             clock);
     running = new SyntheticProbe(prober, targets, results);
     running.start(settings.interval());
+  }
+
+  /**
+   * Follows a signing key reloaded without a restart: the canary's credential is derived from the
+   * new key (and given to the canary in the store), and the rounds verify signatures with the new
+   * key and the previous one, which peers not yet reloaded still sign with. Running rounds are
+   * restarted with them.
+   *
+   * @throws RuntimeException if the store cannot be written; the rounds run with the new key anyway
+   */
+  public void signingKeyChanged(DocumentSigner signer, ConfigStore store) {
+    SyntheticProbe stopping;
+    synchronized (this) {
+      credential = Canary.credential(signer);
+      trusted = List.of(signer.verificationKey(), trusted.get(0));
+      stopping = running;
+      running = null;
+    }
+    if (stopping != null) {
+      stopping.close(); // outside the monitor: it waits for a round that may be probing
+    }
+    try {
+      ensureCanary(store);
+    } finally {
+      synchronized (this) {
+        if (stopping != null) {
+          start(host, port);
+        }
+      }
+    }
   }
 
   /** Whether this replica probes. */
@@ -90,6 +128,7 @@ public final class ReplicaProbe implements AutoCloseable {
   public void close() {
     SyntheticProbe stopping;
     synchronized (this) {
+      closed = true;
       stopping = running;
       running = null;
     }

@@ -14,6 +14,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
@@ -54,7 +55,17 @@ public final class SigningKeyFile {
   }
 
   static KeyPair read(Path path) throws IOException {
-    String pem = Files.readString(path, StandardCharsets.US_ASCII);
+    return parse(Files.readAllBytes(path), path);
+  }
+
+  /**
+   * The key pair in {@code content}, the bytes of the file at {@code path} (named in messages).
+   *
+   * @throws IOException if the content is not a whole Ed25519 pair whose halves belong together: a
+   *     file read while an operator still writes it fails here, never yields a key
+   */
+  static KeyPair parse(byte[] content, Path path) throws IOException {
+    String pem = new String(content, StandardCharsets.US_ASCII);
     byte[] privateDer = null;
     byte[] publicDer = null;
     Matcher m = BLOCK.matcher(pem);
@@ -74,9 +85,30 @@ public final class SigningKeyFile {
       KeyFactory factory = KeyFactory.getInstance("Ed25519");
       PrivateKey privateKey = factory.generatePrivate(new PKCS8EncodedKeySpec(privateDer));
       PublicKey publicKey = factory.generatePublic(new X509EncodedKeySpec(publicDer));
+      requireHalvesMatch(privateKey, publicKey, path);
       return new KeyPair(publicKey, privateKey);
-    } catch (GeneralSecurityException e) {
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new IOException("signing key file does not hold an Ed25519 key pair: " + path, e);
+    }
+  }
+
+  /**
+   * A public block copied from another key would make the replica announce a key id whose key does
+   * not verify its signatures; one signature over a fixed message shows the halves belong together.
+   */
+  private static void requireHalvesMatch(PrivateKey privateKey, PublicKey publicKey, Path path)
+      throws GeneralSecurityException, IOException {
+    byte[] probe = "holdfast signing-key pair check".getBytes(StandardCharsets.US_ASCII);
+    Signature signer = Signature.getInstance("Ed25519");
+    signer.initSign(privateKey);
+    signer.update(probe);
+    byte[] signature = signer.sign();
+    Signature verifier = Signature.getInstance("Ed25519");
+    verifier.initVerify(publicKey);
+    verifier.update(probe);
+    if (!verifier.verify(signature)) {
+      throw new IOException(
+          "the PUBLIC KEY block is not the public half of the PRIVATE KEY block: " + path);
     }
   }
 

@@ -16,13 +16,16 @@ import java.util.Map;
  * @param instancesByCredential instance id by the hash of its credential
  * @param adminsByCredential admin credential by the hash of its token, revoked and expired ones
  *     included: only {@link io.holdfast.server.auth.Authenticator} decides whether one still works
+ * @param keyId the id of the signing key every document and checksums of this snapshot is signed
+ *     with
  */
 public record EffectiveSnapshot(
     long revision,
     Instant builtAt,
     Map<String, InstanceView> instances,
     Map<String, String> instancesByCredential,
-    Map<String, AdminCredential> adminsByCredential) {
+    Map<String, AdminCredential> adminsByCredential,
+    String keyId) {
 
   /** The instance's view, or {@code null}. */
   public InstanceView instance(String id) {

@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.function.Supplier;
 
 /**
  * Builds an {@link EffectiveSnapshot} from a {@link StoreState}: for every instance and namespace,
@@ -47,12 +48,16 @@ import java.util.concurrent.ForkJoinTask;
  * subscriptions rather than from layers ({@link SubscriptionsDocument}) but signed and served like
  * any other. Its revision is the highest of the instance's ring assignment and the revisions of its
  * subscriptions' latest changes, so a change to any of them raises it. A stored namespace of that
- * name (which the admin API refuses to create) is ignored. Thread-safe: holds only the signer, the
- * clock and its pool of workers.
+ * name (which the admin API refuses to create) is ignored.
+ *
+ * <p>The signer is asked for at the start of every build, so a signing key reloaded from disk signs
+ * the next build; documents of a previous snapshot signed with another key are never reused, so
+ * that one build re-signs everything with the new key. Thread-safe: holds only the source of the
+ * signer, the clock and its pool of workers.
  */
 public final class SnapshotBuilder {
 
-  private final DocumentSigner signer;
+  private final Supplier<DocumentSigner> signers;
   private final Clock clock;
 
   /**
@@ -72,7 +77,19 @@ public final class SnapshotBuilder {
    * @param parallel whether to build instances in parallel (the benchmark's reference is not)
    */
   public SnapshotBuilder(DocumentSigner signer, Clock clock, boolean parallel) {
-    this.signer = signer;
+    this(() -> signer, clock, parallel);
+  }
+
+  /**
+   * A builder that signs each build with the signer {@code signers} gives at its start (the key
+   * reloaded from disk), building instances in parallel.
+   */
+  public SnapshotBuilder(Supplier<DocumentSigner> signers, Clock clock) {
+    this(signers, clock, true);
+  }
+
+  private SnapshotBuilder(Supplier<DocumentSigner> signers, Clock clock, boolean parallel) {
+    this.signers = java.util.Objects.requireNonNull(signers, "signers");
     this.clock = clock;
     this.workers = parallel ? new ForkJoinPool(Runtime.getRuntime().availableProcessors()) : null;
   }
@@ -82,6 +99,12 @@ public final class SnapshotBuilder {
    * null}) whose instance, namespace and revision are unchanged.
    */
   public EffectiveSnapshot build(StoreState state, EffectiveSnapshot previous) {
+    // One signer for the whole build: its documents and checksums carry one key id.
+    DocumentSigner signer = signers.get();
+    String keyId = signer.verificationKey().keyId();
+    if (previous != null && !previous.keyId().equals(keyId)) {
+      previous = null; // signed with a key no longer in use: nothing of it is reused
+    }
     Map<String, LayerVersion> layers = new HashMap<>();
     for (LayerVersion layer : state.latestLayers()) {
       layers.put(layer.namespace() + "\u0000" + layer.scope().key(), layer);
@@ -144,7 +167,13 @@ public final class SnapshotBuilder {
         clock.instant(),
         Map.copyOf(views),
         Map.copyOf(byCredential),
-        Map.copyOf(admins));
+        Map.copyOf(admins),
+        keyId);
+  }
+
+  /** The id of the key the next build signs with. */
+  public String keyId() {
+    return signers.get().verificationKey().keyId();
   }
 
   /** The task's result; its own exception if it failed, as a sequential build would throw it. */

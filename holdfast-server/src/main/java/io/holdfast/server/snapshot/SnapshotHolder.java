@@ -150,7 +150,7 @@ public final class SnapshotHolder implements AutoCloseable {
   }
 
   /**
-   * Brings the snapshot up to the store's newest revision.
+   * Brings the snapshot up to the store's newest revision, signed with the builder's current key.
    *
    * @return the snapshot now being served
    * @throws RuntimeException if the store cannot be read; the previous snapshot stays in place
@@ -169,7 +169,10 @@ public final class SnapshotHolder implements AutoCloseable {
       EffectiveSnapshot previous = current.get();
       long newest = store.currentRevision();
       storeRevision = newest;
-      if (previous != null && newest == previous.revision()) {
+      // A signing key reloaded since the last build re-signs everything, even at the same revision.
+      if (previous != null
+          && newest == previous.revision()
+          && previous.keyId().equals(builder.keyId())) {
         markStoreHealthy();
         return previous;
       }

@@ -396,4 +396,32 @@ class ServerConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("tls-reload-interval must be between 100ms and 1h");
   }
+
+  @Test
+  void signingKeyReloadInterval_defaultsToThirtySeconds_zeroTurnsItOff_fileEnvFlagsInOrder()
+      throws IOException {
+    assertThat(load(Map.of()).signingKeyReloadInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(load(flag("signing-key-reload-interval", "0")).signingKeyReloadInterval()).isZero();
+    assertThat(load(flag("signing-key-reload-interval", "0s")).signingKeyReloadInterval()).isZero();
+
+    Path file = file("data-dir=" + directory, "signing-key-reload-interval=5s");
+    Map<String, String> env = Map.of("HOLDFAST_SIGNING_KEY_RELOAD_INTERVAL", "7s");
+    assertThat(ServerConfigLoader.load(file, Map.of(), Map.of()).signingKeyReloadInterval())
+        .isEqualTo(Duration.ofSeconds(5));
+    assertThat(ServerConfigLoader.load(file, env, Map.of()).signingKeyReloadInterval())
+        .isEqualTo(Duration.ofSeconds(7));
+    assertThat(
+            ServerConfigLoader.load(file, env, flag("signing-key-reload-interval", "2m"))
+                .signingKeyReloadInterval())
+        .isEqualTo(Duration.ofMinutes(2));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"50ms", "2h", "-1s"})
+  void signingKeyReloadIntervalOutOfRange_isRejected(String text) {
+    assertThatThrownBy(() -> load(flag("signing-key-reload-interval", text)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "signing-key-reload-interval must be 0 (off) or between 100ms and 1h");
+  }
 }
