@@ -171,4 +171,34 @@ class SigningKeyReloadReplicaTest {
                     .contains("holdfast_signing_key_refusing 1.0")
                     .contains("holdfast_signing_key_reloads_total 0.0"));
   }
+
+  @Test
+  void probe_followsTheReloadedKey_withTheCanarysNewCredential() throws Exception {
+    Path probeDir = dataDir.resolve("probing");
+    try (ServerFixture probing =
+        ServerFixture.startConfigured(
+            probeDir,
+            b ->
+                b.signingKeyReloadInterval(Duration.ZERO)
+                    .probeEnabled(true)
+                    .probeInterval(Duration.ofHours(1)))) {
+      String before = probing.server().probe().canaryCredential();
+      assertThat(probing.server().probe().running().orElseThrow().runRound())
+          .allSatisfy(r -> assertThat(r.passed()).as(r.failure()).isTrue());
+
+      KeyFiles.write(
+          probing.server().config().signingKey(),
+          KeyFiles.pem(KeyFiles.newPair("Ed25519")),
+          "rw-------");
+      assertThat(probing.server().signingKey().check()).isTrue();
+
+      String after = probing.server().probe().canaryCredential();
+      assertThat(after).isNotEqualTo(before);
+      String canary = "/v1/instances/" + io.holdfast.server.probe.Canary.INSTANCE + "/checksums";
+      assertThat(probing.get(canary, after).statusCode()).isEqualTo(200);
+      assertThat(probing.get(canary, before).statusCode()).isEqualTo(401);
+      assertThat(probing.server().probe().running().orElseThrow().runRound())
+          .allSatisfy(r -> assertThat(r.passed()).as(r.failure()).isTrue());
+    }
+  }
 }
