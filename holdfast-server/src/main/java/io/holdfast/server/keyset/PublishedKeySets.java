@@ -2,15 +2,13 @@ package io.holdfast.server.keyset;
 
 import io.holdfast.protocol.http.ContentHash;
 import io.holdfast.protocol.http.EntityTag;
+import io.holdfast.server.schedule.PeriodicTask;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +39,7 @@ public final class PublishedKeySets implements AutoCloseable {
   private final ReentrantLock refreshLock = new ReentrantLock();
   private volatile Held held = new Held(List.of(), null);
   private volatile String lastError;
-  private ScheduledExecutorService poller;
+  private PeriodicTask poller;
 
   public PublishedKeySets(KeySetStore store) {
     this.store = store;
@@ -144,15 +142,7 @@ public final class PublishedKeySets implements AutoCloseable {
     if (poller != null) {
       throw new IllegalStateException("already started");
     }
-    poller =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "holdfast-keyset-poller");
-              t.setDaemon(true);
-              return t;
-            });
-    poller.scheduleWithFixedDelay(
-        this::pollOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    poller = PeriodicTask.start("holdfast-keyset-poller", interval, this::pollOnce);
   }
 
   private void pollOnce() {
@@ -166,18 +156,13 @@ public final class PublishedKeySets implements AutoCloseable {
   /** Stops polling; what is held stays served. Idempotent. */
   @Override
   public void close() {
-    ScheduledExecutorService stopping;
+    PeriodicTask stopping;
     synchronized (this) {
       stopping = poller;
       poller = null;
     }
     if (stopping != null) {
-      stopping.shutdownNow();
-      try {
-        stopping.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      stopping.close();
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.holdfast.server.snapshot;
 
+import io.holdfast.server.schedule.PeriodicTask;
 import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.store.StoreState;
 import java.time.Clock;
@@ -9,9 +10,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -83,7 +81,7 @@ public final class SnapshotHolder implements AutoCloseable {
   /** The newest revision the store reported; -1 before it first answered. */
   private volatile long storeRevision = -1;
 
-  private ScheduledExecutorService poller;
+  private PeriodicTask poller;
 
   public SnapshotHolder(ConfigStore store, SnapshotBuilder builder, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
@@ -240,15 +238,7 @@ public final class SnapshotHolder implements AutoCloseable {
     if (poller != null) {
       throw new IllegalStateException("already started");
     }
-    poller =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "holdfast-snapshot-poller");
-              t.setDaemon(true);
-              return t;
-            });
-    poller.scheduleWithFixedDelay(
-        this::pollOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    poller = PeriodicTask.start("holdfast-snapshot-poller", interval, this::pollOnce);
   }
 
   private void pollOnce() {
@@ -316,19 +306,14 @@ public final class SnapshotHolder implements AutoCloseable {
         waiting.completeExceptionally(new IllegalStateException("the snapshot holder is closed"));
       }
     }
-    ScheduledExecutorService stopping;
+    PeriodicTask stopping;
     synchronized (this) {
       stopping = poller;
       poller = null;
     }
     if (stopping != null) {
       // Outside the monitor: the wait is for a poll that may be reading the store.
-      stopping.shutdownNow();
-      try {
-        stopping.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      stopping.close();
     }
   }
 }

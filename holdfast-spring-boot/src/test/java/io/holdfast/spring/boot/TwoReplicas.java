@@ -113,12 +113,13 @@ public final class TwoReplicas implements AutoCloseable {
   }
 
   /**
-   * Waits until both replicas serve every namespace to the instance, so that no run meets a replica
-   * that has not yet seen the publish.
+   * Makes both replicas read the store now and checks that each serves every namespace to the
+   * instance, so that no run meets a replica that has not yet seen the publish (B would otherwise
+   * learn of it at its next poll).
    */
   public void awaitServed(String instance, String credential, List<String> namespaces) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     for (HoldfastServer replica : List.of(a, b)) {
+      replica.snapshots().refresh();
       for (String namespace : namespaces) {
         URI uri =
             URI.create(
@@ -128,11 +129,9 @@ public final class TwoReplicas implements AutoCloseable {
                     + instance
                     + "/config/"
                     + namespace);
-        while (status(uri, credential) != 200) {
-          if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("replica never served " + uri);
-          }
-          pause();
+        int status = status(uri, credential);
+        if (status != 200) {
+          throw new IllegalStateException(uri + " answered " + status + " after a refresh");
         }
       }
     }
@@ -145,15 +144,6 @@ public final class TwoReplicas implements AutoCloseable {
       return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void pause() {
-    try {
-      Thread.sleep(50);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
