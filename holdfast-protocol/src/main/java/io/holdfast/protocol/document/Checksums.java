@@ -6,16 +6,35 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.holdfast.protocol.json.CanonicalJson;
 import io.holdfast.protocol.json.JsonInputException;
 import io.holdfast.protocol.json.StrictJson;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
  * The cheap "has anything changed" document: for one instance, every namespace's revision, ETag and
  * digest. Signed like any envelope, so it cannot be forged by a cache or proxy. Immutable.
+ *
+ * <p>It is also the instance's freshness statement, as TUF's timestamp role is: {@link #validity()}
+ * says until when a client may treat it (and every document it lists) as current, however many
+ * {@code 304}s it gets afterwards (the freeze attack, FAULTS D11); and {@link #keySetVersion()}
+ * names the newest root-signed key set, so a published revocation reaches watching clients with the
+ * next checksums. Both are optional on the wire: replicas before they existed sent neither, and a
+ * client reads such checksums as it always did.
+ *
+ * @param validity when the statement was issued and when it expires; empty from older replicas
+ * @param keySetVersion the version of the newest key set the replica serves; 0 when it serves none
  */
-public record Checksums(String instance, long revision, SortedMap<String, Entry> namespaces) {
+public record Checksums(
+    String instance,
+    long revision,
+    SortedMap<String, Entry> namespaces,
+    Optional<Validity> validity,
+    long keySetVersion) {
 
   /** The value of the {@code format} member. */
   public static final String FORMAT = "holdfast-checksums-1";
@@ -28,9 +47,38 @@ public record Checksums(String instance, long revision, SortedMap<String, Entry>
     }
   }
 
+  /**
+   * The window in which the statement holds: from {@code issuedAt} (inclusive) to {@code expires}
+   * (exclusive).
+   */
+  public record Validity(Instant issuedAt, Instant expires) {
+    public Validity {
+      Objects.requireNonNull(issuedAt, "issuedAt");
+      Objects.requireNonNull(expires, "expires");
+      if (!expires.isAfter(issuedAt)) {
+        throw new IllegalArgumentException(
+            "expires " + expires + " is not after issuedAt " + issuedAt);
+      }
+    }
+
+    /** Whether the statement no longer holds at {@code now}. */
+    public boolean expiredAt(Instant now) {
+      return !now.isBefore(expires);
+    }
+  }
+
   public Checksums {
     Objects.requireNonNull(instance, "instance");
-    namespaces = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(namespaces));
+    Objects.requireNonNull(validity, "validity");
+    namespaces = Collections.unmodifiableSortedMap(new TreeMap<>(namespaces));
+    if (keySetVersion < 0) {
+      throw new IllegalArgumentException("keySetVersion must be 0 or more, was " + keySetVersion);
+    }
+  }
+
+  /** Checksums without a freshness statement or key set, as replicas sent before either existed. */
+  public Checksums(String instance, long revision, SortedMap<String, Entry> namespaces) {
+    this(instance, revision, namespaces, Optional.empty(), 0);
   }
 
   /** Canonical bytes, as sent, hashed and signed. */
@@ -39,6 +87,14 @@ public record Checksums(String instance, long revision, SortedMap<String, Entry>
     node.put("format", FORMAT);
     node.put("instance", instance);
     node.put("revision", revision);
+    validity.ifPresent(
+        window -> {
+          node.put("issuedAt", window.issuedAt().toString());
+          node.put("expires", window.expires().toString());
+        });
+    if (keySetVersion > 0) {
+      node.put("keySetVersion", keySetVersion);
+    }
     ObjectNode entries = node.putObject("namespaces");
     for (Map.Entry<String, Entry> e : namespaces.entrySet()) {
       ObjectNode entry = entries.putObject(e.getKey());
@@ -84,7 +140,32 @@ public record Checksums(String instance, long revision, SortedMap<String, Entry>
           e.getKey(),
           new Entry(v.get("revision").asLong(), v.get("etag").asText(), v.get("digest").asText()));
     }
-    return new Checksums(instance.asText(), revision.asLong(), map);
+    long keySetVersion = 0;
+    if (node.has("keySetVersion")) {
+      if (!isRevision(node.get("keySetVersion"))) {
+        throw new JsonInputException(
+            JsonInputException.Kind.MALFORMED, "checksums keySetVersion is not a whole number");
+      }
+      keySetVersion = node.get("keySetVersion").asLong();
+    }
+    return new Checksums(instance.asText(), revision.asLong(), map, validity(node), keySetVersion);
+  }
+
+  /** Both members or neither: a statement with only one end would be read as never expiring. */
+  private static Optional<Validity> validity(JsonNode node) throws JsonInputException {
+    if (!node.has("issuedAt") && !node.has("expires")) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          new Validity(
+              Instant.parse(node.path("issuedAt").asText("")),
+              Instant.parse(node.path("expires").asText(""))));
+    } catch (DateTimeParseException | IllegalArgumentException e) {
+      throw new JsonInputException(
+          JsonInputException.Kind.MALFORMED,
+          "checksums issuedAt and expires must both be RFC 3339 instants, expires after issuedAt");
+    }
   }
 
   /** Revisions are whole, positive numbers; Jackson would otherwise truncate 2.9 to 2. */

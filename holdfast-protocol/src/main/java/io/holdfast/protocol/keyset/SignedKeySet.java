@@ -153,6 +153,43 @@ public final class SignedKeySet {
     return signed;
   }
 
+  /** The most key sets one chain answer holds; a replica sends at most this many at a time. */
+  public static final int MAX_CHAIN = 100;
+
+  private static final StrictJson CHAIN_JSON = new StrictJson(MAX_CHAIN * MAX_BYTES, 10);
+
+  /**
+   * Parses a replica's answer to {@code GET /v1/keyset/chain}: {@code {"keySets":[…]}}, each
+   * element a signed key set in canonical form ({@link #parse}), in ascending version order. Form
+   * only, as {@link #parse}: the chain is trusted once {@link KeySetVerifier#verifyChain} says so.
+   *
+   * @throws JsonInputException naming the element that is wrong, or if the versions do not ascend
+   */
+  public static List<SignedKeySet> parseChain(byte[] bytes) throws JsonInputException {
+    JsonNode node = CHAIN_JSON.parse(bytes);
+    Members chain = Members.of(node, "", Set.of("keySets"), Set.of());
+    List<JsonNode> elements = chain.array("keySets", MAX_CHAIN);
+    List<SignedKeySet> keySets = new ArrayList<>(elements.size());
+    for (int i = 0; i < elements.size(); i++) {
+      SignedKeySet keySet;
+      try {
+        keySet = parse(CanonicalJson.toBytes(elements.get(i)));
+      } catch (JsonInputException e) {
+        throw Members.malformed("keySets[" + i + "]: " + e.getMessage());
+      }
+      if (i > 0 && keySet.keySet().version() <= keySets.get(i - 1).keySet().version()) {
+        throw Members.malformed(
+            "keySets["
+                + i
+                + "] has version "
+                + keySet.keySet().version()
+                + ", not above the one before");
+      }
+      keySets.add(keySet);
+    }
+    return keySets;
+  }
+
   private static final Set<String> SIGNATURE_MEMBERS = Set.of("alg", "keyId", "sig");
 
   @Override

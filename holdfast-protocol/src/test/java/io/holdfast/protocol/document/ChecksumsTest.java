@@ -12,9 +12,11 @@ import io.holdfast.protocol.http.ContentHash;
 import io.holdfast.protocol.json.JsonInputException;
 import io.holdfast.protocol.json.StrictJson;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -214,5 +216,52 @@ class ChecksumsTest {
                 .entityTag()
                 .toHeaderValue());
     assertThat(core.get("revision").asLong()).isEqualTo(12);
+  }
+
+  @Test
+  void aFreshnessStatementAndKeySetVersion_roundTrip_andAreSigned() throws Exception {
+    Instant issued = Instant.parse("2026-12-06T12:00:00Z");
+    Checksums.Validity window = new Checksums.Validity(issued, issued.plusSeconds(86_400));
+    Checksums stated = new Checksums("inst-1", 15, sample().namespaces(), Optional.of(window), 4);
+
+    Checksums parsed = Checksums.parse(stated.toBytes(), JSON);
+
+    assertThat(parsed).isEqualTo(stated);
+    assertThat(parsed.toBytes()).isEqualTo(stated.toBytes());
+    assertThat(stated.toBytes()).isNotEqualTo(sample().toBytes());
+    assertThat(window.expiredAt(issued.plusSeconds(86_399))).isFalse();
+    assertThat(window.expiredAt(issued.plusSeconds(86_400))).isTrue();
+  }
+
+  @Test
+  void checksumsOfOlderReplicas_withoutStatementOrKeySet_stillParse() throws Exception {
+    Checksums parsed = Checksums.parse(sample().toBytes(), JSON);
+
+    assertThat(parsed.validity()).isEmpty();
+    assertThat(parsed.keySetVersion()).isZero();
+    assertThat(new String(sample().toBytes(), StandardCharsets.UTF_8))
+        .doesNotContain("expires")
+        .doesNotContain("keySetVersion");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\"expires\":\"2026-12-07T00:00:00Z\"",
+        "\"issuedAt\":\"2026-12-06T00:00:00Z\"",
+        "\"issuedAt\":\"2026-12-07T00:00:00Z\",\"expires\":\"2026-12-07T00:00:00Z\"",
+        "\"issuedAt\":\"2026-12-06T00:00:00Z\",\"expires\":1765000000",
+        "\"issuedAt\":\"yesterday\",\"expires\":\"2026-12-07T00:00:00Z\"",
+        "\"keySetVersion\":0",
+        "\"keySetVersion\":2.5",
+        "\"keySetVersion\":\"3\""
+      })
+  void aHalfOrMalformedStatement_isRefused(String members) {
+    String text =
+        "{\"format\":\"holdfast-checksums-1\",\"instance\":\"i\",\"revision\":1,"
+            + members
+            + ",\"namespaces\":{}}";
+
+    assertThat(rejectionKind(text)).isEqualTo(JsonInputException.Kind.MALFORMED);
   }
 }

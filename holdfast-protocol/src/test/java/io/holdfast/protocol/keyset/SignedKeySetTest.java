@@ -277,4 +277,50 @@ class SignedKeySetTest {
 
     assertThat(e.kind()).isEqualTo(JsonInputException.Kind.TOO_DEEP);
   }
+
+  @Test
+  void parseChain_readsAReplicasChainAnswer_inVersionOrder() throws Exception {
+    SignedKeySet next = sign(withVersion(signed.keySet(), 8), rootA);
+    String answer =
+        "{\"keySets\":[" + text + "," + new String(next.toBytes(), StandardCharsets.UTF_8) + "]}";
+
+    List<SignedKeySet> chain = SignedKeySet.parseChain(answer.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(chain).extracting(k -> k.keySet().version()).containsExactly(7L, 8L);
+    assertThat(chain.get(0).toBytes()).isEqualTo(signed.toBytes());
+    assertThat(SignedKeySet.parseChain("{\"keySets\":[]}".getBytes(StandardCharsets.UTF_8)))
+        .isEmpty();
+  }
+
+  @Test
+  void parseChain_refusesVersionsThatDoNotAscend_andNamesTheBrokenElement() {
+    SignedKeySet older = sign(withVersion(signed.keySet(), 6), rootA);
+    String descending =
+        "{\"keySets\":[" + text + "," + new String(older.toBytes(), StandardCharsets.UTF_8) + "]}";
+    String repeated = "{\"keySets\":[" + text + "," + text + "]}";
+    String broken = "{\"keySets\":[" + text.replace("\"version\":7", "\"version\":\"7\"") + "]}";
+
+    for (String answer : List.of(descending, repeated)) {
+      assertThatThrownBy(() -> SignedKeySet.parseChain(answer.getBytes(StandardCharsets.UTF_8)))
+          .isInstanceOf(JsonInputException.class)
+          .hasMessageContaining("keySets[1]");
+    }
+    assertThatThrownBy(() -> SignedKeySet.parseChain(broken.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(JsonInputException.class)
+        .hasMessageContaining("keySets[0]");
+    assertThatThrownBy(
+            () -> SignedKeySet.parseChain("{\"sets\":[]}".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(JsonInputException.class);
+  }
+
+  private static KeySet withVersion(KeySet keySet, long version) {
+    return new KeySet(
+        version,
+        keySet.issuedAt(),
+        keySet.expires(),
+        keySet.signingKeys(),
+        keySet.revoked(),
+        keySet.root(),
+        keySet.recovery());
+  }
 }
