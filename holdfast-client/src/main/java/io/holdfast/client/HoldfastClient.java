@@ -3,10 +3,15 @@ package io.holdfast.client;
 import io.holdfast.client.internal.ClientRuntime;
 import io.holdfast.client.internal.ClientSettings;
 import io.holdfast.client.internal.JsonPaths;
+import io.holdfast.client.internal.SettingChecks;
 import io.holdfast.client.internal.SyncSettings;
+import io.holdfast.protocol.json.JsonInputException;
+import io.holdfast.protocol.keyset.RootKeys;
 import io.holdfast.protocol.signature.VerificationKey;
 import io.holdfast.protocol.tls.CaBundle;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -24,7 +29,6 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -52,8 +56,6 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
 
   /** The SDK version reported in heartbeats. */
   public static final String VERSION = "0.1.0";
-
-  private static final Pattern NAME = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
 
   private final Clock clock;
   private final AtomicReference<ApplicationHealth> applicationHealth = new AtomicReference<>();
@@ -198,12 +200,11 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
    * #build()} checks that the required values are present. Not thread-safe.
    */
   public static final class Builder {
-    private static final Duration MAX_DURATION = Duration.ofDays(3650);
-
     private final List<URI> replicas = new ArrayList<>();
     private String instance;
     private String credential;
     private final Map<String, VerificationKey> trustedKeys = new LinkedHashMap<>();
+    private RootKeys trustedRoot;
     private final List<String> namespaces = new ArrayList<>();
     private Path cacheDirectory;
     private Duration gracePeriod = Duration.ofHours(8);
@@ -239,13 +240,7 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
 
     public Builder replicas(List<URI> uris) {
       for (URI uri : uris) {
-        Objects.requireNonNull(uri, "replica");
-        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())
-            || uri.getHost() == null) {
-          throw new IllegalArgumentException(
-              "replica must be an http or https URL with a host, was " + uri);
-        }
-        URI base = URI.create(uri.getScheme() + "://" + uri.getRawAuthority() + "/");
+        URI base = SettingChecks.replicaBase(uri);
         if (replicas.contains(base)) {
           throw new IllegalArgumentException("replica listed twice: " + uri);
         }
@@ -277,37 +272,57 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
 
     /** The instance id and its credential. */
     public Builder instance(String id, String credential) {
-      if (id == null || !NAME.matcher(id).matches()) {
-        throw new IllegalArgumentException(
-            "instance id must be 1-63 lower-case letters, digits and inner hyphens, was " + id);
-      }
-      if (credential == null
-          || credential.isBlank()
-          || credential.chars().anyMatch(c -> c <= ' ' || c > '~')) {
-        throw new IllegalArgumentException(
-            "credential must be a non-empty token of printable ASCII characters");
-      }
-      this.instance = id;
-      this.credential = credential;
+      this.instance = SettingChecks.name("instance id", id);
+      this.credential = SettingChecks.credential(credential);
       return this;
     }
 
-    /** A public key whose signatures are trusted, pinned by its key id. */
+    /**
+     * A public key whose signatures are trusted, pinned by its key id. Changing it takes a release
+     * of the application; {@link #trustedRoot(RootKeys)} lets operators rotate and revoke keys
+     * without one. A pinned key stays trusted beside a root, unless the root's key set revokes it.
+     */
     public Builder trustedKey(VerificationKey key) {
       Objects.requireNonNull(key, "trusted key");
       trustedKeys.put(key.keyId(), key);
       return this;
     }
 
+    /**
+     * Pins the offline root of trust (one or more keys and how many must sign): documents are then
+     * accepted when signed by a key that the newest root-signed key set lists as valid now. The
+     * client fetches the key set from the replicas, follows newer ones and root rotations, keeps it
+     * in the cache directory, and refuses documents signed by revoked or retired keys (see
+     * docs/client.md, "Trusting a root"). Needs replicas that serve key sets.
+     */
+    public Builder trustedRoot(RootKeys root) {
+      this.trustedRoot = Objects.requireNonNull(root, "trusted root");
+      return this;
+    }
+
+    /**
+     * {@link #trustedRoot(RootKeys)} from the public {@code root.json} that {@code holdfast keys
+     * init-root} writes. The file is read here, once.
+     *
+     * @throws IllegalArgumentException naming the file and what is wrong with it
+     */
+    public Builder trustedRoot(Path rootJson) {
+      Objects.requireNonNull(rootJson, "root file");
+      try {
+        return trustedRoot(RootKeys.parse(Files.readAllBytes(rootJson)));
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read the root file " + rootJson + ": " + e, e);
+      } catch (JsonInputException e) {
+        throw new IllegalArgumentException(
+            "the root file " + rootJson + " is not a root: " + e.getMessage(), e);
+      }
+    }
+
     /** The namespaces to keep; at least one. */
     public Builder namespaces(String... names) {
       Set<String> seen = new LinkedHashSet<>(namespaces);
       for (String name : names) {
-        if (name == null || !NAME.matcher(name).matches()) {
-          throw new IllegalArgumentException(
-              "namespace must be 1-63 lower-case letters, digits and inner hyphens, was " + name);
-        }
-        if (!seen.add(name)) {
+        if (!seen.add(SettingChecks.name("namespace", name))) {
           throw new IllegalArgumentException("namespace listed twice: " + name);
         }
         namespaces.add(name);
@@ -340,7 +355,7 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
 
     /** How long after the last successful verification the LKG is served as STALE; default 8 h. */
     public Builder gracePeriod(Duration grace) {
-      this.gracePeriod = positive("grace period", grace);
+      this.gracePeriod = SettingChecks.positive("grace period", grace);
       return this;
     }
 
@@ -349,13 +364,13 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
      * min.
      */
     public Builder staleAfter(Duration staleAfter) {
-      this.staleAfter = positive("stale-after", staleAfter);
+      this.staleAfter = SettingChecks.positive("stale-after", staleAfter);
       return this;
     }
 
     /** Default 1 s. */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = positive("connect timeout", timeout);
+      this.connectTimeout = SettingChecks.positive("connect timeout", timeout);
       return this;
     }
 
@@ -364,7 +379,7 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
      * this).
      */
     public Builder requestTimeout(Duration timeout) {
-      this.requestTimeout = positive("request timeout", timeout);
+      this.requestTimeout = SettingChecks.positive("request timeout", timeout);
       return this;
     }
 
@@ -373,7 +388,7 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
      * whatever is asked, before the 60 s read timeouts of common proxies.
      */
     public Builder watchTimeout(Duration timeout) {
-      this.watchTimeout = positive("watch timeout", timeout);
+      this.watchTimeout = SettingChecks.positive("watch timeout", timeout);
       return this;
     }
 
@@ -382,7 +397,7 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
      * min.
      */
     public Builder pollInterval(Duration interval) {
-      this.pollInterval = positive("poll interval", interval);
+      this.pollInterval = SettingChecks.positive("poll interval", interval);
       return this;
     }
 
@@ -394,15 +409,7 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
 
     /** Heartbeats to the server; default every minute, {@link Duration#ZERO} for none. */
     public Builder heartbeatInterval(Duration interval) {
-      Objects.requireNonNull(interval, "heartbeat interval");
-      if (interval.isNegative() || interval.compareTo(MAX_DURATION) > 0) {
-        throw new IllegalArgumentException(
-            "heartbeat interval must be between 0 and "
-                + MAX_DURATION.toDays()
-                + " days, was "
-                + interval);
-      }
-      this.heartbeatInterval = interval;
+      this.heartbeatInterval = SettingChecks.zeroOrMore("heartbeat interval", interval);
       return this;
     }
 
@@ -411,8 +418,8 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
      * ms, 1 min.
      */
     public Builder backoff(Duration base, Duration cap) {
-      this.backoffBase = positive("backoff base", base);
-      this.backoffCap = positive("backoff cap", cap);
+      this.backoffBase = SettingChecks.positive("backoff base", base);
+      this.backoffCap = SettingChecks.positive("backoff cap", cap);
       if (cap.compareTo(base) < 0) {
         throw new IllegalArgumentException("backoff cap " + cap + " is below its base " + base);
       }
@@ -424,15 +431,7 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
      * wait.
      */
     public Builder startupTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "startup timeout");
-      if (timeout.isNegative() || timeout.compareTo(MAX_DURATION) > 0) {
-        throw new IllegalArgumentException(
-            "startup timeout must be between 0 and "
-                + MAX_DURATION.toDays()
-                + " days, was "
-                + timeout);
-      }
-      this.startupTimeout = timeout;
+      this.startupTimeout = SettingChecks.zeroOrMore("startup timeout", timeout);
       return this;
     }
 
@@ -504,38 +503,13 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
      * @throws IllegalStateException naming the first missing required value
      */
     public HoldfastClient build() {
-      if (replicas.isEmpty()) {
-        throw new IllegalStateException("no replicas: call replicas(...)");
-      }
-      if (instance == null) {
-        throw new IllegalStateException("no instance: call instance(id, credential)");
-      }
-      if (trustedKeys.isEmpty()) {
-        throw new IllegalStateException(
-            "no trusted key: call trustedKey(...); documents can only be verified against pinned keys");
-      }
-      if (namespaces.isEmpty()) {
-        throw new IllegalStateException("no namespaces: call namespaces(...)");
-      }
-      if (staleAfter.compareTo(gracePeriod) > 0) {
-        throw new IllegalStateException(
-            "stale-after " + staleAfter + " exceeds the grace period " + gracePeriod);
-      }
-      for (String namespace : validators.keySet()) {
-        if (!namespaces.contains(namespace)) {
-          throw new IllegalStateException(
-              "a validator is set for namespace '"
-                  + namespace
-                  + "', which is not configured; configured: "
-                  + namespaces);
-        }
-      }
       return new HoldfastClient(
           new ClientSettings(
               replicas,
               instance,
               credential,
               trustedKeys,
+              trustedRoot,
               namespaces,
               cacheDirectory,
               gracePeriod,
@@ -562,19 +536,6 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
               validators,
               sslContext,
               executor));
-    }
-
-    private static Duration positive(String what, Duration value) {
-      Objects.requireNonNull(value, what);
-      if (value.isZero() || value.isNegative()) {
-        throw new IllegalArgumentException(what + " must be positive, was " + value);
-      }
-      // Far beyond any sensible setting, and far below where nanosecond arithmetic overflows.
-      if (value.compareTo(MAX_DURATION) > 0) {
-        throw new IllegalArgumentException(
-            what + " must be at most " + MAX_DURATION.toDays() + " days, was " + value);
-      }
-      return value;
     }
   }
 }

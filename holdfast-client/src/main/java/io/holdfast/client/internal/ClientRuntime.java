@@ -88,7 +88,7 @@ public final class ClientRuntime implements AutoCloseable {
     this.listeners = new Listeners(LOG, settings.executor());
     this.verifier =
         new DocumentVerifier(
-            settings.trustedKeys(),
+            new SigningTrust(settings.trustedKeys(), settings.trustedRoot(), settings.clock()),
             settings.instance(),
             new StrictJson(settings.maxDocumentBytes(), 64));
     this.replicas = new Replicas(settings.replicas(), settings.ticker());
@@ -117,6 +117,13 @@ public final class ClientRuntime implements AutoCloseable {
           settings.cacheDirectory() == null
               ? null
               : DiskCache.open(settings.cacheDirectory(), settings.instance(), LOG);
+      KeySetSync keySets =
+          new KeySetSync(
+              verifier.trust(), transport, cache, trackers, settings.sync().requestTimeout(), LOG);
+      if (settings.trustedRoot() != null) {
+        // Before the documents: they are verified under the cached key set.
+        keySets.restore();
+      }
       restoreFromDisk();
       loop =
           SyncLoop.create(
@@ -124,6 +131,7 @@ public final class ClientRuntime implements AutoCloseable {
               trackers,
               transport,
               verifier,
+              keySets,
               validators,
               replicas,
               cache,
@@ -188,11 +196,12 @@ public final class ClientRuntime implements AutoCloseable {
               stored -> {
                 try {
                   VerifiedDocument document =
-                      verifier.stored(
+                      verifier.fromDisk(
                           stored.body(),
                           stored.reprDigest(),
                           stored.signature(),
-                          tracker.namespace());
+                          tracker.namespace(),
+                          stored.verifiedAt());
                   long highWater = cache.highWaterMark(tracker.namespace());
                   if (document.revision() < highWater) {
                     throw new Rejection(

@@ -3,6 +3,7 @@ package io.holdfast.client.internal;
 import io.holdfast.client.DocumentValidator;
 import io.holdfast.client.ExpiredPolicy;
 import io.holdfast.client.Ticker;
+import io.holdfast.protocol.keyset.RootKeys;
 import io.holdfast.protocol.signature.VerificationKey;
 import java.net.URI;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import javax.net.ssl.SSLContext;
  * are copies; ticker, clock, random, suppliers and executor are the application's own objects).
  * Validated by the builder.
  *
+ * @param trustedRoot the pinned root of trust, or {@code null}: only {@code trustedKeys} sign
  * @param cacheDirectory {@code null}: last-known-good copies in memory only
  * @param sslContext {@code null}: the JDK's default trust store
  * @param executor where listeners and heartbeats run; {@code null}: the client's own threads
@@ -32,6 +34,7 @@ public record ClientSettings(
     String instance,
     String credential,
     Map<String, VerificationKey> trustedKeys,
+    RootKeys trustedRoot,
     List<String> namespaces,
     Path cacheDirectory,
     Duration gracePeriod,
@@ -51,7 +54,39 @@ public record ClientSettings(
     SSLContext sslContext,
     Executor executor) {
 
+  /**
+   * Checks how the settings fit together; each setting alone was checked by the builder.
+   *
+   * @throws IllegalStateException naming the first missing or conflicting value
+   */
   public ClientSettings {
+    if (replicas.isEmpty()) {
+      throw new IllegalStateException("no replicas: call replicas(...)");
+    }
+    if (instance == null) {
+      throw new IllegalStateException("no instance: call instance(id, credential)");
+    }
+    if (trustedKeys.isEmpty() && trustedRoot == null) {
+      throw new IllegalStateException(
+          "no trusted key: call trustedRoot(...) or trustedKey(...); documents can only be"
+              + " verified against a pinned root or pinned keys");
+    }
+    if (namespaces.isEmpty()) {
+      throw new IllegalStateException("no namespaces: call namespaces(...)");
+    }
+    if (staleAfter.compareTo(gracePeriod) > 0) {
+      throw new IllegalStateException(
+          "stale-after " + staleAfter + " exceeds the grace period " + gracePeriod);
+    }
+    for (String namespace : validators.keySet()) {
+      if (!namespaces.contains(namespace)) {
+        throw new IllegalStateException(
+            "a validator is set for namespace '"
+                + namespace
+                + "', which is not configured; configured: "
+                + namespaces);
+      }
+    }
     replicas = List.copyOf(replicas);
     trustedKeys = ordered(trustedKeys);
     namespaces = List.copyOf(namespaces);

@@ -267,18 +267,29 @@ public final class DiskCache implements AutoCloseable {
     quarantine(file(namespace), reason);
   }
 
-  /** Writes a namespace's copy atomically; failures are logged and counted, not thrown. */
-  public synchronized void save(
-      String namespace, VerifiedDocument document, Instant verifiedAt, Duration graceConsumed) {
+  /**
+   * Whether this cache may write now: open, not another writer's, and holding the lock (taken again
+   * if the directory was replaced, FAULTS B14). A failure to take it counts as a failed write.
+   */
+  private boolean readyToWrite() {
     if (closed || ownedElsewhere) {
-      return;
+      return false;
     }
     if (!stillHeld()) {
       release();
       if (!acquire()) {
         writeFailures++;
-        return;
+        return false;
       }
+    }
+    return true;
+  }
+
+  /** Writes a namespace's copy atomically; failures are logged and counted, not thrown. */
+  public synchronized void save(
+      String namespace, VerifiedDocument document, Instant verifiedAt, Duration graceConsumed) {
+    if (!readyToWrite()) {
+      return;
     }
     ObjectNode node = JSON.createObjectNode();
     node.put("format", FORMAT);
@@ -332,6 +343,57 @@ public final class DiskCache implements AutoCloseable {
           e.toString());
       return 0;
     }
+  }
+
+  /**
+   * Forgets the namespace's high-water mark: a recovery marker voided the key that vouched for it
+   * (FAULTS D13). Called before the key set carrying the marker is saved, so a crash in between
+   * leaves the marker to be applied again, never a floor that outlives it.
+   */
+  public synchronized void forgetHighWaterMark(String namespace) {
+    if (closed || lock == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(highWaterFile(namespace));
+    } catch (IOException e) {
+      log.log(
+          Level.WARNING, "cannot remove the high-water mark of {0} ({1})", namespace, e.toString());
+    }
+  }
+
+  /** The signed key set last saved, as its exact bytes; the caller verifies it again. */
+  public Optional<byte[]> loadKeySet() {
+    Path file = keySetFile();
+    try {
+      return Files.exists(file) ? Optional.of(Files.readAllBytes(file)) : Optional.empty();
+    } catch (IOException e) {
+      log.log(Level.WARNING, "cannot read the cached key set: {0}", e.toString());
+      return Optional.empty();
+    }
+  }
+
+  /** Moves a cached key set that failed verification aside. */
+  public void quarantineKeySet(String reason) {
+    quarantine(keySetFile(), reason);
+  }
+
+  /** Saves a verified key set's exact bytes atomically; failures are logged, not thrown. */
+  public synchronized void saveKeySet(byte[] signedKeySet) {
+    if (!readyToWrite()) {
+      return;
+    }
+    try {
+      writeAtomically(keySetFile(), signedKeySet);
+    } catch (IOException e) {
+      writeFailures++;
+      log.log(Level.WARNING, "cannot write the key set ({0}); keeping it in memory", e.toString());
+    }
+  }
+
+  private Path keySetFile() {
+    return directory.resolve(
+        ContentHash.of((instance + "\n").getBytes(StandardCharsets.UTF_8)).hex() + ".keyset");
   }
 
   private void writeAtomically(Path target, byte[] bytes) throws IOException {

@@ -9,25 +9,37 @@ import io.holdfast.protocol.json.JsonInputException;
 import io.holdfast.protocol.json.StrictJson;
 import io.holdfast.protocol.signature.SignatureHeader;
 import io.holdfast.protocol.signature.VerificationKey;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * Verify before trust (DESIGN invariant 4): every document the client adopts, from a replica or
  * from its own disk, must carry a matching {@code Repr-Digest}, an Ed25519 signature over its exact
- * bytes by a pinned key, and an envelope naming this instance and the namespace asked for. Anything
- * else is a {@link Rejection} naming the failed check; nothing is adopted partially. Thread-safe.
+ * bytes by a key that {@link SigningTrust} trusts now, and an envelope naming this instance and the
+ * namespace asked for. Anything else is a {@link Rejection} naming the failed check; nothing is
+ * adopted partially. Thread-safe.
  */
 final class DocumentVerifier {
 
-  private final Map<String, VerificationKey> trustedKeys;
+  private final SigningTrust trust;
   private final String instance;
   private final StrictJson json;
 
+  /** A verifier that trusts the pinned keys alone (tests, and clients without a root). */
   DocumentVerifier(Map<String, VerificationKey> trustedKeys, String instance, StrictJson json) {
-    this.trustedKeys = Map.copyOf(trustedKeys);
+    this(SigningTrust.pinned(trustedKeys, java.time.Clock.systemUTC()), instance, json);
+  }
+
+  DocumentVerifier(SigningTrust trust, String instance, StrictJson json) {
+    this.trust = trust;
     this.instance = instance;
     this.json = json;
+  }
+
+  /** Which keys may sign, and since when: shared with the key-set sync that updates it. */
+  SigningTrust trust() {
+    return trust;
   }
 
   /** Verifies a 200 carrying a namespace's envelope. */
@@ -45,7 +57,24 @@ final class DocumentVerifier {
    */
   public VerifiedDocument stored(byte[] body, String reprDigest, String signature, String namespace)
       throws Rejection {
-    verifyIntegrity(body, reprDigest, signature);
+    return document(body, reprDigest, signature, namespace, null);
+  }
+
+  /**
+   * Verifies a copy from the disk cache that a replica last confirmed at {@code verifiedAt}: as
+   * {@link #stored}, but the key is judged at that time and the key set's expiry is not held
+   * against it ({@link SigningTrust#keyForStoredCopy}).
+   */
+  public VerifiedDocument fromDisk(
+      byte[] body, String reprDigest, String signature, String namespace, Instant verifiedAt)
+      throws Rejection {
+    return document(body, reprDigest, signature, namespace, verifiedAt);
+  }
+
+  private VerifiedDocument document(
+      byte[] body, String reprDigest, String signature, String namespace, Instant storedAt)
+      throws Rejection {
+    verifyIntegrity(body, reprDigest, signature, storedAt);
     Envelope envelope;
     try {
       envelope = Envelope.parse(body, json);
@@ -70,7 +99,8 @@ final class DocumentVerifier {
     verifyIntegrity(
         response.body(),
         response.header(HoldfastHeaders.REPR_DIGEST),
-        response.header(HoldfastHeaders.SIGNATURE));
+        response.header(HoldfastHeaders.SIGNATURE),
+        null);
     Checksums checksums;
     try {
       checksums = Checksums.parse(response.body(), json);
@@ -106,7 +136,11 @@ final class DocumentVerifier {
     }
   }
 
-  private void verifyIntegrity(byte[] body, String reprDigest, String signature) throws Rejection {
+  /**
+   * @param storedAt when a disk copy was last confirmed, or {@code null} for what a replica sends
+   */
+  private void verifyIntegrity(byte[] body, String reprDigest, String signature, Instant storedAt)
+      throws Rejection {
     if (reprDigest == null) {
       throw new Rejection("no Repr-Digest");
     }
@@ -126,10 +160,10 @@ final class DocumentVerifier {
     } catch (IllegalArgumentException e) {
       throw new Rejection("malformed Holdfast-Signature: " + e.getMessage());
     }
-    VerificationKey key = trustedKeys.get(header.keyId());
-    if (key == null) {
-      throw new Rejection("signed by key '" + header.keyId() + "', which is not trusted");
-    }
+    VerificationKey key =
+        storedAt == null
+            ? trust.key(header.keyId())
+            : trust.keyForStoredCopy(header.keyId(), storedAt);
     if (!key.verifies(body, header)) {
       throw new Rejection("the signature does not verify");
     }

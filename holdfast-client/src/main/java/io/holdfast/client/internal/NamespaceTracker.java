@@ -67,6 +67,13 @@ final class NamespaceTracker {
   private Instant lastVerifiedWall;
   private String problem = "waiting for the first document";
   private boolean unconfirmedSinceRestart;
+
+  /**
+   * The held revision was vouched for by a key a recovery marker voided (FAULTS D13): it sets no
+   * floor, and the next verified document is adopted whatever its revision.
+   */
+  private boolean floorVoided;
+
   private volatile ConfigSnapshot served;
 
   /** The snapshot listeners were last told about; reads may move {@code served} past it. */
@@ -163,7 +170,7 @@ final class NamespaceTracker {
    * @return a reason to refuse it, or {@code null} if it may be adopted
    */
   public synchronized String refusal(VerifiedDocument candidate) {
-    if (lkg == null) {
+    if (lkg == null || floorVoided) {
       return null;
     }
     if (candidate.revision() < lkg.revision()) {
@@ -185,9 +192,35 @@ final class NamespaceTracker {
   public synchronized Transition adopt(VerifiedDocument document, String source) {
     VerifiedDocument previous = lkg;
     lkg = document;
+    floorVoided = false;
     verified(source);
     reevaluate(ticker.read());
     return transition(previous == null || !previous.etag().equals(document.etag()));
+  }
+
+  /**
+   * A verified document became the last-known-good one, but nothing vouches that it is current (the
+   * newest freshness statement expired, FAULTS D11): it is served STALE with {@code reason}, and
+   * grace keeps running from the last confirmation. The first document of all starts grace, as
+   * {@link #adopt} does. The caller checked {@link #refusal}.
+   */
+  public synchronized Transition adoptUnconfirmed(VerifiedDocument document, String reason) {
+    VerifiedDocument previous = lkg;
+    lkg = document;
+    floorVoided = false;
+    if (previous == null) {
+      verified(null);
+    }
+    problem = reason;
+    reevaluate(ticker.read());
+    return transition(previous == null || !previous.etag().equals(document.etag()));
+  }
+
+  /** A recovery marker voided the key that signed the held document: its revision is no floor. */
+  public synchronized void voidFloor() {
+    if (lkg != null) {
+      floorVoided = true;
+    }
   }
 
   /** A replica confirmed that the held document is current. */

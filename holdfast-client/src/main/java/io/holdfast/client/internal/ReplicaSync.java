@@ -4,14 +4,12 @@ import io.holdfast.client.FetchEvent.Kind;
 import io.holdfast.client.FetchEvent.Outcome;
 import io.holdfast.client.Ticker;
 import io.holdfast.protocol.document.Checksums;
-import io.holdfast.protocol.http.Backoff;
 import io.holdfast.protocol.http.ContentHash;
 import io.holdfast.protocol.http.EntityTag;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,9 +21,13 @@ import java.util.concurrent.CountDownLatch;
  * and adopts or confirms it in the trackers. Which replica to ask, and when, is {@link SyncLoop}'s
  * business. See {@link SyncLoop} for the design memo.
  *
+ * <p>With a pinned root, the key set comes first: a replica's checksums can only be verified under
+ * a key set, and they announce a newer one ({@link KeySetSync}). Their freshness statement is
+ * checked before they are used ({@link FreshnessStatement}); fetching each document is {@link
+ * DocumentFetcher}'s.
+ *
  * <p>Keeps what carries over between cycles: the checksums' ETag a watch waits on, whether the
- * replicas support the watch, when the last full poll was, and the documents the application
- * rejected. Used by the sync loop's thread only.
+ * replicas support the watch, and when the last full poll was. Used by the sync loop's thread only.
  */
 final class ReplicaSync {
 
@@ -34,22 +36,15 @@ final class ReplicaSync {
   private final Map<String, NamespaceTracker> trackers;
   private final Transport transport;
   private final DocumentVerifier verifier;
-  private final Validators validators;
+  private final DocumentFetcher fetcher;
+  private final KeySetSync keySets;
+  private final FreshnessStatement freshness;
   private final Listeners listeners;
   private final FetchReporter events;
-  private final LastKnownGoodWriter writer;
   private final SyncSettings settings;
   private final Ticker ticker;
   private final System.Logger log;
   private final CountDownLatch stopped;
-
-  /** Told when the application rejects a document it had not rejected before; must not block. */
-  private final Runnable onRejection;
-
-  /**
-   * Per namespace, the document the application rejected, while no other was adopted or confirmed.
-   */
-  private final Map<String, RejectedDocument> rejected = new HashMap<>();
 
   private String checksumsEtag;
 
@@ -60,18 +55,18 @@ final class ReplicaSync {
   private boolean watchSupported;
   private String lastChecksumsProblem;
 
-  /** A document the application rejected: its ETag, the reason, and when (on the ticker). */
-  private record RejectedDocument(String etag, String reason, long at) {}
-
   /**
    * @param stopped counted down when the client closes: requests then failing are no replica's
    *     failure
+   * @param onRejection told when the application rejects a document it had not rejected before;
+   *     must not block
    */
   ReplicaSync(
       String instance,
       Map<String, NamespaceTracker> trackers,
       Transport transport,
       DocumentVerifier verifier,
+      KeySetSync keySets,
       Validators validators,
       Listeners listeners,
       LastKnownGoodWriter writer,
@@ -85,15 +80,30 @@ final class ReplicaSync {
     this.trackers = trackers;
     this.transport = transport;
     this.verifier = verifier;
-    this.validators = validators;
+    this.keySets = keySets;
+    this.freshness = new FreshnessStatement(verifier.trust().root() != null, verifier.trust());
     this.listeners = listeners;
     this.events = new FetchReporter(listeners);
-    this.writer = writer;
+    this.fetcher =
+        new DocumentFetcher(
+            instance,
+            trackers,
+            transport,
+            verifier,
+            validators,
+            listeners,
+            events,
+            writer,
+            freshness,
+            settings,
+            ticker,
+            log,
+            stopped,
+            onRejection);
     this.settings = settings;
     this.ticker = ticker;
     this.log = log;
     this.stopped = stopped;
-    this.onRejection = onRejection;
     this.watchSupported = settings.watch();
   }
 
@@ -112,11 +122,23 @@ final class ReplicaSync {
   /** Brings as many pending namespaces as possible up to date from one replica. */
   void syncWith(URI replica, Set<String> pending, Map<String, String> reasons)
       throws ReplicaFailure {
-    boolean allHeld = pending.stream().allMatch(ns -> trackers.get(ns).etag() != null);
+    if (keySets.needed(0)) {
+      // A pinned root and no key set yet: nothing this replica signs can be verified without one.
+      keySets.bringUpTo(replica, 0);
+    }
+    boolean allHeld =
+        pending.stream()
+            .allMatch(ns -> trackers.get(ns).etag() != null && fetcher.heldDistrust(ns) == null);
     boolean pollDue =
         lastFullPoll == Long.MIN_VALUE
             || ticker.read() - lastFullPoll >= settings.pollInterval().toNanos();
-    boolean useWatch = watchSupported && checksumsEtag != null && allHeld && !pollDue;
+    // An expired statement is renewed by the checksums themselves, never by a watch's 304.
+    boolean useWatch =
+        watchSupported
+            && checksumsEtag != null
+            && allHeld
+            && !pollDue
+            && freshness.expired() == null;
     String watchedEtag = useWatch ? checksumsEtag : null;
     long watchStarted = System.nanoTime();
     long started = events.start();
@@ -161,14 +183,14 @@ final class ReplicaSync {
                 started);
             watchAnsweredEarly = early;
             for (String namespace : List.copyOf(pending)) {
-              RejectedDocument standing = rejected.get(namespace);
+              String standing = fetcher.standingRejection(namespace);
               if (standing == null) {
-                confirm(namespace, replica);
+                fetcher.confirm(namespace, replica, pending, reasons);
               } else {
                 // The checksums watched list the rejected document (see "consistent" below).
-                listeners.dispatch(trackers.get(namespace).fail(standing.reason()));
+                listeners.dispatch(trackers.get(namespace).fail(standing));
+                pending.remove(namespace);
               }
-              pending.remove(namespace);
             }
             return;
           }
@@ -204,7 +226,7 @@ final class ReplicaSync {
     Checksums checksums = null;
     String problem = null;
     try {
-      checksums = verifier.checksums(response);
+      checksums = usableChecksums(replica, response);
     } catch (Rejection rejection) {
       problem = "checksums from " + replica + " unusable: " + rejection.getMessage();
       events.reportUnusable(
@@ -221,7 +243,7 @@ final class ReplicaSync {
         if (stopped.getCount() == 0) {
           return;
         }
-        fetch(replica, namespace, pending, reasons, false);
+        fetcher.fetch(replica, namespace, null, pending, reasons, false);
       }
       return;
     }
@@ -229,6 +251,7 @@ final class ReplicaSync {
       log.log(Level.INFO, "checksums from {0} are usable again", replica);
       lastChecksumsProblem = null;
     }
+    freshness.accept(checksums);
     if (events.active()) {
       Map<String, Checksums.Entry> entries = checksums.namespaces();
       boolean current =
@@ -258,14 +281,14 @@ final class ReplicaSync {
       NamespaceTracker tracker = trackers.get(namespace);
       if (entry == null) {
         addReason(reasons, namespace, replica + " does not serve namespace '" + namespace + "'");
-      } else if (weaklyEqual(entry.etag(), tracker.etag())) {
-        confirm(namespace, replica);
-        pending.remove(namespace);
-      } else if (rejectedRecently(namespace, entry.etag())) {
-        listeners.dispatch(tracker.fail(rejected.get(namespace).reason()));
+      } else if (weaklyEqual(entry.etag(), tracker.etag())
+          && fetcher.heldDistrust(namespace) == null) {
+        fetcher.confirm(namespace, replica, pending, reasons);
+      } else if (fetcher.rejectedRecently(namespace, entry.etag())) {
+        listeners.dispatch(tracker.fail(fetcher.standingRejection(namespace)));
         pending.remove(namespace);
       } else {
-        fetch(replica, namespace, pending, reasons, true);
+        fetcher.fetch(replica, namespace, entry.etag(), pending, reasons, true);
       }
     }
     // Kept only if what is held now is what these checksums list: checksums that disagree with
@@ -278,136 +301,40 @@ final class ReplicaSync {
                 ns ->
                     listed.get(ns) != null
                         && (weaklyEqual(listed.get(ns).etag(), trackers.get(ns).etag())
-                            || isRejected(ns, listed.get(ns).etag())));
+                            || fetcher.isRejected(ns, listed.get(ns).etag())));
     if (pending.isEmpty() && consistent) {
       checksumsEtag = etag;
     }
   }
 
   /**
-   * Fetches one namespace. {@code replicaHealthy} says the replica just served verified checksums:
-   * a request that then fails for this namespace alone is this namespace's problem, and the others
-   * are still fetched (FAULTS A25); otherwise the replica as a whole is failing and the next one is
-   * tried at once.
+   * Verifies the replica's checksums, first following a newer key set they announce (or, when they
+   * do not verify, one that lists the key they are signed with), then checks their freshness
+   * statement.
+   *
+   * @throws ReplicaFailure if the replica's key sets are refused
    */
-  private void fetch(
-      URI replica,
-      String namespace,
-      Set<String> pending,
-      Map<String, String> reasons,
-      boolean replicaHealthy)
-      throws ReplicaFailure {
-    NamespaceTracker tracker = trackers.get(namespace);
-    URI uri = replica.resolve("/v1/instances/" + instance + "/config/" + namespace);
-    String held = tracker.etag();
-    long started = events.start();
-    Transport.Response response;
+  private Checksums usableChecksums(URI replica, Transport.Response response)
+      throws Rejection, ReplicaFailure {
+    Checksums checksums;
     try {
-      response =
-          held == null
-              ? transport.get(uri, settings.requestTimeout())
-              : transport.get(uri, settings.requestTimeout(), "If-None-Match", held);
-      if (response.status() == 304) {
-        if (held != null && weaklyEqual(response.header("ETag"), held)) {
-          events.report(
-              replica,
-              namespace,
-              Kind.DOCUMENT,
-              Outcome.NOT_MODIFIED,
-              "the held document is current",
-              started);
-          confirm(namespace, replica);
-          pending.remove(namespace);
-          return;
-        }
-        // A 304 the client cannot match confirms nothing (FAULTS A12): ask again unconditionally.
-        events.report(
-            replica,
-            namespace,
-            Kind.DOCUMENT,
-            Outcome.REJECTED,
-            "304 for a document not held",
-            started);
-        started = events.start();
-        response = transport.get(uri, settings.requestTimeout(), "Cache-Control", "no-cache");
-      }
-    } catch (Transport.TransportException e) {
-      if (stopped.getCount() > 0) {
-        events.report(
-            replica, namespace, Kind.DOCUMENT, Outcome.UNREACHABLE, e.getMessage(), started);
-      }
-      if (replicaHealthy && stopped.getCount() > 0) {
-        addReason(
-            reasons, namespace, replica + ": fetching the document failed: " + e.getMessage());
-        return;
-      }
-      // Closing abandons the request: no further namespace is fetched, so close() stays prompt.
-      throw new ReplicaFailure("unreachable: " + e.getMessage(), null);
-    }
-    if (replicaHealthy && isDocumentError(response.status())) {
-      // The replica is up (its checksums verified) but this document errs: the others may not
-      // (a bad publish of one namespace must not starve the rest, FAULTS A25).
-      events.reportUnusable(
-          replica,
-          namespace,
-          Kind.DOCUMENT,
-          response.status(),
-          "HTTP " + response.status(),
-          started);
-      addReason(reasons, namespace, replica + ": HTTP " + response.status() + " for the document");
-      return;
-    }
-    try {
-      requireAvailable(response);
-    } catch (ReplicaFailure failure) {
-      events.reportUnusable(
-          replica, namespace, Kind.DOCUMENT, response.status(), failure.getMessage(), started);
-      throw failure;
-    }
-    try {
-      VerifiedDocument document = verifier.envelope(response, namespace);
-      String refusal = tracker.refusal(document);
-      if (refusal != null) {
-        events.report(replica, namespace, Kind.DOCUMENT, Outcome.REFUSED, refusal, started);
-        addReason(reasons, namespace, replica + ": " + refusal);
-        log.log(
-            Level.WARNING,
-            "namespace {0}: refused a document from {1}: {2}",
-            namespace,
-            replica,
-            refusal);
-        return;
-      }
-      // The held document fetched again was validated when it was adopted.
-      String rejection =
-          document.etag().equals(tracker.etag()) ? null : validators.rejection(namespace, document);
-      if (rejection != null) {
-        events.report(replica, namespace, Kind.DOCUMENT, Outcome.REFUSED, rejection, started);
-        rejectedByApplication(namespace, document, rejection);
-        // Settled for this cycle: another replica would serve the same document, and a
-        // rejection is no failure of this replica's.
-        pending.remove(namespace);
-        return;
-      }
-      rejected.remove(namespace);
-      NamespaceTracker.Transition adopted = tracker.adopt(document, replica.toString());
-      events.report(
-          replica,
-          namespace,
-          Kind.DOCUMENT,
-          adopted.contentChanged() ? Outcome.ADOPTED : Outcome.CONFIRMED,
-          adopted.contentChanged() ? "a new document" : "the held document again",
-          started);
-      listeners.dispatch(adopted);
-      // The same bytes fetched again (a tag rewritten on the way, FAULTS A11) are no reason to
-      // write.
-      writer.persistIfDue(tracker, adopted.contentChanged());
-      pending.remove(namespace);
+      checksums = verifier.checksums(response);
     } catch (Rejection rejection) {
-      events.reportUnusable(
-          replica, namespace, Kind.DOCUMENT, response.status(), rejection.getMessage(), started);
-      addReason(reasons, namespace, replica + ": " + rejection.getMessage());
+      if (response.status() != 200 || !keySets.tryNewer(replica)) {
+        throw rejection;
+      }
+      checksums = verifier.checksums(response);
     }
+    if (keySets.needed(checksums.keySetVersion())) {
+      keySets.bringUpTo(replica, checksums.keySetVersion());
+      // The new key set may revoke the very key these checksums were signed with.
+      checksums = verifier.checksums(response);
+    }
+    String refusal = freshness.refusal(checksums);
+    if (refusal != null) {
+      throw new Rejection(refusal);
+    }
+    return checksums;
   }
 
   /**
@@ -416,66 +343,6 @@ final class ReplicaSync {
    */
   static void addReason(Map<String, String> reasons, String namespace, String reason) {
     reasons.merge(namespace, reason, (earlier, later) -> earlier + "; " + later);
-  }
-
-  private void rejectedByApplication(String namespace, VerifiedDocument document, String reason) {
-    NamespaceTracker tracker = trackers.get(namespace);
-    RejectedDocument previous =
-        rejected.put(namespace, new RejectedDocument(document.etag(), reason, ticker.read()));
-    listeners.dispatch(tracker.fail(reason));
-    if (previous == null || !previous.etag().equals(document.etag())) {
-      VerifiedDocument held = tracker.lastKnownGood();
-      log.log(
-          Level.WARNING,
-          "namespace {0}: {1}; keeping {2}",
-          namespace,
-          reason,
-          held == null ? "no document" : "revision " + held.revision());
-      // After the status changed: a heartbeat sent now reports the rejection.
-      onRejection.run();
-    }
-  }
-
-  /**
-   * Whether the application rejected this ETag of the namespace and no other document was taken
-   * since.
-   */
-  private boolean isRejected(String namespace, String etag) {
-    RejectedDocument standing = rejected.get(namespace);
-    return standing != null && weaklyEqual(standing.etag(), etag);
-  }
-
-  /** {@link #isRejected}, less than a poll interval ago: not worth downloading again yet. */
-  private boolean rejectedRecently(String namespace, String etag) {
-    return isRejected(namespace, etag)
-        && ticker.read() - rejected.get(namespace).at() < settings.pollInterval().toNanos();
-  }
-
-  private void confirm(String namespace, URI replica) {
-    NamespaceTracker tracker = trackers.get(namespace);
-    rejected.remove(namespace);
-    listeners.dispatch(tracker.confirm(replica.toString()));
-    writer.persistIfDue(tracker, false);
-  }
-
-  /**
-   * An error that concerns the document, not the replica: 500, 502, 504. Overload (429, 503) and
-   * refused credentials (401, 403) concern the replica as a whole.
-   */
-  private static boolean isDocumentError(int status) {
-    return status == 500 || status == 502 || status == 504;
-  }
-
-  /** 429 and 5xx mean the replica as a whole cannot serve now: fail over, honouring Retry-After. */
-  private static void requireAvailable(Transport.Response response) throws ReplicaFailure {
-    int status = response.status();
-    if (status == 429 || status >= 500) {
-      throw new ReplicaFailure(
-          "HTTP " + status, Backoff.parseRetryAfter(response.header("Retry-After")));
-    }
-    if (status == 401 || status == 403) {
-      throw new ReplicaFailure("HTTP " + status + ": the credential was refused", null);
-    }
   }
 
   private static boolean isRouteMissing(Transport.Response response) {

@@ -1,6 +1,7 @@
 package io.holdfast.client.internal;
 
 import io.holdfast.protocol.document.Envelope;
+import io.holdfast.protocol.signature.SignatureHeader;
 
 /**
  * A document that passed every check: digest, signature under a trusted key, binding to this
@@ -12,5 +13,10 @@ record VerifiedDocument(
 
   public long revision() {
     return envelope.revision();
+  }
+
+  /** The id of the key that signed it; the signature was parsed when it was verified. */
+  public String signerKeyId() {
+    return SignatureHeader.parse(signature).keyId();
   }
 }

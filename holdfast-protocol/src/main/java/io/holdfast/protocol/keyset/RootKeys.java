@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.holdfast.protocol.json.JsonInputException;
+import io.holdfast.protocol.json.StrictJson;
 import io.holdfast.protocol.signature.VerificationKey;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -98,6 +99,18 @@ public final class RootKeys {
       array.addObject().put("keyId", key.keyId()).put("publicKey", key.toBase64());
     }
     return node;
+  }
+
+  /**
+   * Reads a root as {@code holdfast keys init-root} writes it to {@code root.json}: the members of
+   * a key set's {@code root} object, {@code {"keys":[{"keyId":…,"publicKey":…}],"threshold":K}}, in
+   * any layout. As strict as a key set: no unknown, missing or repeated member, and each key id
+   * must be the one derived from its public key.
+   *
+   * @throws JsonInputException naming the member that is wrong
+   */
+  public static RootKeys parse(byte[] json) throws JsonInputException {
+    return fromJson(new StrictJson(64 * 1024, 4).parse(json), "root");
   }
 
   static RootKeys fromJson(JsonNode node, String path) throws JsonInputException {
