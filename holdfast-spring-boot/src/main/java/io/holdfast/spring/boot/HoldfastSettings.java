@@ -21,6 +21,8 @@ import org.springframework.boot.convert.DurationStyle;
  * The {@code holdfast.*} properties, read and checked before any application bean exists (they
  * configure a property source, so they cannot themselves come from one that Holdfast serves).
  *
+ * @param trustedRoot the public {@code root.json} to pin ({@code holdfast keys init-root}), or
+ *     {@code null}; with it, signing keys rotate and are revoked without a release
  * @param keyPrefix whether property names start with the namespace ({@code core.timeout}) or not
  * @param startupTimeout how long start-up waits for every namespace to be confirmed
  * @param whenUnavailable what start-up does with neither a replica's document nor a disk copy
@@ -33,6 +35,7 @@ record HoldfastSettings(
     String instanceId,
     String credential,
     List<VerificationKey> trustedKeys,
+    Path trustedRoot,
     List<String> namespaces,
     Path cacheDirectory,
     Duration grace,
@@ -102,9 +105,21 @@ record HoldfastSettings(
         problems.add("holdfast.trusted-keys: '" + text + "' is " + e.getMessage());
       }
     }
-    if (keys.isEmpty() && problems.stream().noneMatch(p -> p.startsWith("holdfast.trusted"))) {
+    String root = text(binder, "trusted-root");
+    if (root != null) {
+      try {
+        // Read now only to name a bad file with the other problems; the builder reads it again.
+        HoldfastClient.builder().trustedRoot(Path.of(root));
+      } catch (IllegalArgumentException e) {
+        problems.add("holdfast.trusted-root: " + e.getMessage());
+      }
+    }
+    if (keys.isEmpty()
+        && root == null
+        && problems.stream().noneMatch(p -> p.startsWith("holdfast.trusted"))) {
       problems.add(
-          "holdfast.trusted-keys: at least one pinned public key is required (GET /v1/keys)");
+          "holdfast.trusted-keys or holdfast.trusted-root: pin the root (root.json from holdfast"
+              + " keys init-root) or at least one public key (GET /v1/keys)");
     }
     List<String> namespaces = strings(binder, "namespaces").stream().map(String::trim).toList();
     if (namespaces.isEmpty()) {
@@ -133,6 +148,7 @@ record HoldfastSettings(
         instanceId,
         credential,
         List.copyOf(keys),
+        root == null ? null : Path.of(root),
         namespaces,
         cache == null ? null : Path.of(cache),
         grace,
@@ -161,6 +177,9 @@ record HoldfastSettings(
             .startupTimeout(startupTimeout)
             .failWhenUnavailable(!optional && whenUnavailable == StartupPolicy.FAIL);
     trustedKeys.forEach(builder::trustedKey);
+    if (trustedRoot != null) {
+      builder.trustedRoot(trustedRoot);
+    }
     if (cacheDirectory != null) {
       builder.cacheDirectory(cacheDirectory);
     }

@@ -30,6 +30,7 @@ class ConfigurationMetadataTest {
             "holdfast.instance-id",
             "holdfast.credential",
             "holdfast.trusted-keys",
+            "holdfast.trusted-root",
             "holdfast.namespaces",
             "holdfast.cache-directory",
             "holdfast.grace",

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
@@ -272,7 +273,21 @@ class HoldfastConfigImportTest {
         .hasStackTraceContaining("holdfast.replicas: at least one replica URI is required")
         .hasStackTraceContaining("holdfast.instance-id: required")
         .hasStackTraceContaining("holdfast.credential: required")
-        .hasStackTraceContaining("holdfast.trusted-keys")
+        .hasStackTraceContaining("holdfast.trusted-keys or holdfast.trusted-root")
         .hasStackTraceContaining("holdfast.namespaces");
+  }
+
+  @Test
+  void aTrustedRootThatIsNotARoot_isNamedWithTheFile(@TempDir Path dir) throws Exception {
+    Path notARoot = Files.writeString(dir.resolve("root.json"), "{\"keys\":[],\"threshold\":1}");
+
+    assertThatThrownBy(
+            () ->
+                start(
+                    "--spring.config.import=holdfast:",
+                    "--spring.main.banner-mode=off",
+                    "--holdfast.trusted-root=" + notARoot))
+        .hasStackTraceContaining("holdfast.trusted-root: the root file " + notARoot)
+        .hasStackTraceContaining("holdfast.replicas: at least one replica URI is required");
   }
 }
