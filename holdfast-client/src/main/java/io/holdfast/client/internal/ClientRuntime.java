@@ -132,6 +132,7 @@ public final class ClientRuntime implements AutoCloseable {
               transport,
               verifier,
               keySets,
+              skew,
               validators,
               replicas,
               cache,

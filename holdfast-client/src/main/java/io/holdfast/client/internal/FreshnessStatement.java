@@ -1,7 +1,9 @@
 package io.holdfast.client.internal;
 
 import io.holdfast.protocol.document.Checksums;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The freshness statement of the newest verified checksums (FAULTS D11, the freeze attack): until
@@ -16,16 +18,23 @@ import java.time.Instant;
  */
 final class FreshnessStatement {
 
+  /** Beyond this, the local clock running ahead is named as the likely cause of an expiry. */
+  private static final Duration SKEW_WORTH_NAMING = Duration.ofMinutes(5);
+
   private final boolean required;
   private final SigningTrust trust;
+  private final ClockSkew skew;
   private Checksums.Validity newest;
 
   /**
    * @param required whether checksums without a statement are unusable (a root is pinned)
+   * @param skew how far the replicas' clocks are from this host's: a host clock set ahead makes
+   *     statements expire early (FAULTS B10), and the reason says so
    */
-  FreshnessStatement(boolean required, SigningTrust trust) {
+  FreshnessStatement(boolean required, SigningTrust trust, ClockSkew skew) {
     this.required = required;
     this.trust = trust;
+    this.skew = skew;
   }
 
   /**
@@ -45,7 +54,8 @@ final class FreshnessStatement {
           + validity.expires()
           + " (it is "
           + now
-          + "): an old answer replayed";
+          + "): "
+          + cause("an old answer replayed");
     }
     return null;
   }
@@ -81,7 +91,20 @@ final class FreshnessStatement {
     return newest.expiredAt(now)
         ? "the newest verified checksums expired at "
             + newest.expires()
-            + "; replicas or a cache keep confirming without newer ones (freeze suspected)"
+            + "; "
+            + cause("replicas or a cache keep confirming without newer ones (freeze suspected)")
         : null;
+  }
+
+  /** The likely cause of an expiry: this host's clock, when it runs ahead of the replicas'. */
+  private String cause(String otherwise) {
+    Optional<Duration> replicaMinusLocal = skew.estimate();
+    if (replicaMinusLocal.isPresent()
+        && replicaMinusLocal.get().negated().compareTo(SKEW_WORTH_NAMING) > 0) {
+      return "this host's clock runs "
+          + replicaMinusLocal.get().negated().toMinutes()
+          + " min ahead of the replicas' (fix the clock)";
+    }
+    return otherwise;
   }
 }

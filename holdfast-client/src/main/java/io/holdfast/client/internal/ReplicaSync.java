@@ -67,6 +67,7 @@ final class ReplicaSync {
       Transport transport,
       DocumentVerifier verifier,
       KeySetSync keySets,
+      ClockSkew skew,
       Validators validators,
       Listeners listeners,
       LastKnownGoodWriter writer,
@@ -81,7 +82,8 @@ final class ReplicaSync {
     this.transport = transport;
     this.verifier = verifier;
     this.keySets = keySets;
-    this.freshness = new FreshnessStatement(verifier.trust().root() != null, verifier.trust());
+    this.freshness =
+        new FreshnessStatement(verifier.trust().root() != null, verifier.trust(), skew);
     this.listeners = listeners;
     this.events = new FetchReporter(listeners);
     this.fetcher =
