@@ -47,12 +47,20 @@ final class TrustMetrics {
         .register(registry);
   }
 
-  /** Seconds until the served freshness statement expires; negative once it has. */
+  /**
+   * Seconds until the served freshness statement expires (negative once it has), and its whole
+   * validity: an alert compares the two, whatever {@code checksums-validity} is.
+   */
   void bindStatement(SnapshotHolder snapshots) {
     Gauge.builder("holdfast.checksums.statement.expires", snapshots, s -> expiresIn(s.current()))
         .description(
             "Seconds until the freshness statement in the served checksums expires (negative once"
                 + " it has); re-issued every half of checksums-validity while the store answers")
+        .baseUnit("seconds")
+        .register(registry);
+    // What the countdown starts from: it stays above half of this while the replica re-issues.
+    Gauge.builder("holdfast.checksums.statement.validity", snapshots, s -> validity(s.current()))
+        .description("How long the served freshness statement holds in all (checksums-validity)")
         .baseUnit("seconds")
         .register(registry);
   }
@@ -75,6 +83,15 @@ final class TrustMetrics {
       return Double.NaN;
     }
     return Duration.between(clock.instant(), snapshot.validity().expires()).toMillis() / 1000.0;
+  }
+
+  private static double validity(EffectiveSnapshot snapshot) {
+    if (snapshot == null) {
+      return Double.NaN;
+    }
+    return Duration.between(snapshot.validity().issuedAt(), snapshot.validity().expires())
+            .toMillis()
+        / 1000.0;
   }
 
   private double listed(PublishedKeySets keySets, ReplicaSigningKey key) {
