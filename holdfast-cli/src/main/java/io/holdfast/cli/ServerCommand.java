@@ -182,6 +182,14 @@ final class ServerCommand implements Callable<Integer> {
   String signingKeyReloadInterval;
 
   @Option(
+      names = "--checksums-validity",
+      paramLabel = "DURATION",
+      description =
+          "How long the freshness statement in every instance's checksums holds; re-issued every"
+              + " half of it (default 24h; 10m to 30d).")
+  String checksumsValidity;
+
+  @Option(
       names = "--probe-enabled",
       paramLabel = "true|false",
       description = "Run the synthetic probe (default true).")
@@ -234,6 +242,7 @@ final class ServerCommand implements Callable<Integer> {
     flags.put("tls-client-ca", tlsClientCa);
     flags.put("tls-reload-interval", tlsReloadInterval);
     flags.put("signing-key-reload-interval", signingKeyReloadInterval);
+    flags.put("checksums-validity", checksumsValidity);
     flags.put("probe-enabled", probeEnabled);
     flags.put("probe-interval", probeInterval);
     flags.put("probe-targets", probeTargets);

@@ -145,6 +145,19 @@ class CliCommandsTest {
   }
 
   @Test
+  void serverWithAChecksumsValidityOutOfRange_exitsTwoWithTheRange() {
+    CliRun invalid =
+        runRaw(
+            "server",
+            "--checksums-validity",
+            "5m",
+            "--data-dir",
+            dataDir.resolve("unused").toString());
+    assertThat(invalid.exit()).isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(invalid.err()).contains("checksums-validity must be between 10m and 30d, was PT5M");
+  }
+
+  @Test
   void demoData_seedsFourInstancesWithWorkingCredentialsAndSubscriptions() throws Exception {
     Path other = Files.createDirectories(dataDir.resolve("demo"));
     try (HoldfastServer demo = HoldfastServer.start(ServerConfig.builder(other).port(0).build())) {

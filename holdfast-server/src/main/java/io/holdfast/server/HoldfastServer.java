@@ -23,6 +23,7 @@ import io.holdfast.server.rollout.JdbcRolloutStore;
 import io.holdfast.server.rollout.RolloutEngine;
 import io.holdfast.server.rollout.RolloutStore;
 import io.holdfast.server.signing.ReplicaSigningKey;
+import io.holdfast.server.snapshot.FreshnessStatement;
 import io.holdfast.server.snapshot.SnapshotBuilder;
 import io.holdfast.server.snapshot.SnapshotHolder;
 import io.holdfast.server.store.ConfigStore;
@@ -202,8 +203,21 @@ public final class HoldfastServer implements AutoCloseable {
       started.add(probe::close);
       probe.ensureCanary(store);
     }
+    // Before the first snapshot, whose checksums name the newest key set's version. Polled like the
+    // snapshot, so a key set published through another replica is served here within one refresh
+    // interval, and re-issues the checksums at once (whenNewer, below).
+    PublishedKeySets keySets = new PublishedKeySets(keySetStore);
+    started.add(keySets::close);
+    keySets.refresh();
     SnapshotHolder snapshots =
-        new SnapshotHolder(store, new SnapshotBuilder(signingKey::current, clock), clock);
+        new SnapshotHolder(
+            store,
+            new SnapshotBuilder(
+                signingKey::current,
+                clock,
+                new FreshnessStatement(config.checksumsValidity()),
+                keySets::newestVersion),
+            clock);
     started.add(snapshots::close);
     snapshots.refresh();
     snapshots.start(config.refreshInterval());
@@ -227,12 +241,8 @@ public final class HoldfastServer implements AutoCloseable {
       started.add(notifications::close);
     }
     metrics.bindSnapshots(snapshots);
-    metrics.bindSigningKey(signingKey);
-    // Polled like the snapshot, so a key set published through another replica is served here
-    // within one refresh interval.
-    PublishedKeySets keySets = new PublishedKeySets(keySetStore);
-    started.add(keySets::close);
-    keySets.refresh();
+    metrics.bindTrust(signingKey, snapshots, keySets);
+    keySets.whenNewer(() -> refreshQuietly(snapshots));
     keySets.start(config.refreshInterval());
     HeartbeatWriter heartbeats =
         new HeartbeatWriter(store, MAX_BUFFERED_HEARTBEATS, HEARTBEAT_BATCH, HEARTBEAT_RETRY);
@@ -340,9 +350,8 @@ public final class HoldfastServer implements AutoCloseable {
     try {
       snapshots.refresh();
     } catch (RuntimeException e) {
-      LOG.warn(
-          "rollout transition committed but the snapshot could not be refreshed yet: {}",
-          e.getMessage());
+      // A rollout transition or a key set committed; the next poll serves it.
+      LOG.warn("the snapshot could not be refreshed yet: {}", e.getMessage());
     }
   }
 

@@ -36,6 +36,9 @@ import java.util.Objects;
  *     TlsSettings#NONE} (plain HTTP) by default
  * @param signingKeyReloadInterval how often the signing-key file is compared with the key in use,
  *     so that a new key is taken without a restart; 100 ms to 1 h, or zero for never; default 30 s
+ * @param checksumsValidity how long the freshness statement in every instance's checksums holds
+ *     ({@code issuedAt} to {@code expires}); re-issued every half of it; 10 min to 30 d, default 24
+ *     h
  */
 public record ServerConfig(
     String host,
@@ -56,10 +59,14 @@ public record ServerConfig(
     RolloutSettings rollouts,
     TrustedProxies trustedProxies,
     TlsSettings tls,
-    Duration signingKeyReloadInterval) {
+    Duration signingKeyReloadInterval,
+    Duration checksumsValidity) {
 
   /** How often the signing-key file is compared with the key in use unless configured. */
   public static final Duration DEFAULT_SIGNING_KEY_RELOAD_INTERVAL = Duration.ofSeconds(30);
+
+  /** How long a checksums freshness statement holds unless configured. */
+  public static final Duration DEFAULT_CHECKSUMS_VALIDITY = Duration.ofHours(24);
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -80,6 +87,14 @@ public record ServerConfig(
                 && signingKeyReloadInterval.compareTo(Duration.ofHours(1)) <= 0),
         "signing-key-reload-interval must be 0 (off) or between 100ms and 1h, was "
             + signingKeyReloadInterval);
+    Objects.requireNonNull(checksumsValidity, "checksumsValidity");
+    // At least ten minutes: clients must get a re-issued statement (every half of it) well before
+    // theirs expires, across watch timeouts and failovers. At most 30 days: a frozen replica must
+    // not be believed for longer than a revocation is allowed to take.
+    require(
+        checksumsValidity.compareTo(Duration.ofMinutes(10)) >= 0
+            && checksumsValidity.compareTo(Duration.ofDays(30)) <= 0,
+        "checksums-validity must be between 10m and 30d, was " + checksumsValidity);
     require(port >= 0 && port <= 65535, "port must be between 0 and 65535, was " + port);
     require(
         maxBodyBytes >= 1024 && maxBodyBytes <= 64 * 1024 * 1024,
@@ -157,6 +172,8 @@ public record ServerConfig(
         + tls
         + ", signingKeyReloadInterval="
         + signingKeyReloadInterval
+        + ", checksumsValidity="
+        + checksumsValidity
         + "]";
   }
 
@@ -198,6 +215,7 @@ public record ServerConfig(
     private TrustedProxies trustedProxies = TrustedProxies.NONE;
     private TlsSettings tls = TlsSettings.NONE;
     private Duration signingKeyReloadInterval = DEFAULT_SIGNING_KEY_RELOAD_INTERVAL;
+    private Duration checksumsValidity = DEFAULT_CHECKSUMS_VALIDITY;
 
     private Builder(Path dataDirectory) {
       this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -344,6 +362,15 @@ public record ServerConfig(
       return this;
     }
 
+    /**
+     * How long the checksums freshness statement holds; default {@link
+     * #DEFAULT_CHECKSUMS_VALIDITY}.
+     */
+    public Builder checksumsValidity(Duration validity) {
+      this.checksumsValidity = validity;
+      return this;
+    }
+
     public ServerConfig build() {
       Path dir = dataDirectory.toAbsolutePath().normalize();
       String url = jdbcUrl != null ? jdbcUrl : "jdbc:sqlite:" + dir.resolve("holdfast.db");
@@ -367,7 +394,8 @@ public record ServerConfig(
           new RolloutSettings(rolloutEngineEnabled, rolloutApprovals, rolloutTick, rolloutLeaseTtl),
           trustedProxies,
           tls,
-          signingKeyReloadInterval);
+          signingKeyReloadInterval,
+          checksumsValidity);
     }
   }
 }

@@ -72,7 +72,8 @@ final class KeysApi implements HttpService {
     EntityTag etag = current.etag();
     boolean notModified = Conditions.notModified(req, etag);
     res.header(HeaderNames.ETAG, etag.toHeaderValue());
-    res.header(HeaderNames.CACHE_CONTROL, "public, max-age=300");
+    // no-cache: a cache may keep the listing but must ask again, so a rotated key is never hidden.
+    res.header(HeaderNames.CACHE_CONTROL, "no-cache");
     if (notModified) {
       res.status(Status.NOT_MODIFIED_304);
       res.send();

@@ -1,6 +1,5 @@
 package io.holdfast.server.keyset;
 
-import io.holdfast.protocol.json.JsonInputException;
 import io.holdfast.protocol.keyset.KeySetVerdict;
 import io.holdfast.protocol.keyset.KeySetVerifier;
 import io.holdfast.protocol.keyset.SignedKeySet;
@@ -68,7 +67,7 @@ final class KeySetAcceptance {
     }
     List<SignedKeySet> chain = new ArrayList<>(stored.size() + 1);
     for (StoredKeySet row : stored) {
-      chain.add(parseStored(row));
+      chain.add(row.parsed());
     }
     chain.add(candidate);
     KeySetVerdict verdict =
@@ -81,17 +80,6 @@ final class KeySetAcceptance {
               : "the stored chain does not verify at version " + refused.version() + ": ");
     }
     return true;
-  }
-
-  private static SignedKeySet parseStored(StoredKeySet row) {
-    try {
-      return SignedKeySet.parse(row.body());
-    } catch (JsonInputException e) {
-      // Only verified, canonical bytes are ever stored: this is a damaged store, not a client's
-      // mistake.
-      throw new IllegalStateException(
-          "stored key set version " + row.version() + " cannot be parsed: " + e.getMessage(), e);
-    }
   }
 
   private static ProblemException refusal(KeySetVerdict.Refused refused, String context) {

@@ -2,6 +2,7 @@ package io.holdfast.server.keyset;
 
 import io.holdfast.protocol.http.ContentHash;
 import io.holdfast.protocol.http.EntityTag;
+import io.holdfast.protocol.keyset.KeySet;
 import io.holdfast.server.schedule.PeriodicTask;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * see a new key set at their next poll ({@code refresh-interval}); the replica it was published
  * through serves it before the publish answers.
  *
+ * <p>A refresh that finds a newer key set runs the action given to {@link #whenNewer}, after the
+ * key set is served: the replica re-issues every instance's checksums with its version, which is
+ * how a revocation reaches watching clients within one watch round-trip.
+ *
  * <p>Thread-safe: readers take the volatile {@link Held} without locking; refreshes are serialised.
  */
 public final class PublishedKeySets implements AutoCloseable {
@@ -29,8 +34,11 @@ public final class PublishedKeySets implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PublishedKeySets.class);
 
-  /** The newest key set with its strong entity tag, which hashes its exact bytes. */
-  public record Newest(StoredKeySet keySet, EntityTag etag) {}
+  /**
+   * The newest key set with its strong entity tag, which hashes its exact bytes, and its content
+   * parsed.
+   */
+  public record Newest(StoredKeySet keySet, EntityTag etag, KeySet content) {}
 
   /** Every key set stored, ascending by version; immutable once published here. */
   private record Held(List<StoredKeySet> all, Newest newest) {}
@@ -39,6 +47,7 @@ public final class PublishedKeySets implements AutoCloseable {
   private final ReentrantLock refreshLock = new ReentrantLock();
   private volatile Held held = new Held(List.of(), null);
   private volatile String lastError;
+  private volatile Runnable newer = () -> {};
   private PeriodicTask poller;
 
   public PublishedKeySets(KeySetStore store) {
@@ -48,6 +57,20 @@ public final class PublishedKeySets implements AutoCloseable {
   /** The newest key set, if any was ever published. */
   public Optional<Newest> newest() {
     return Optional.ofNullable(held.newest());
+  }
+
+  /** The newest key set's version; 0 when none was ever published. */
+  public long newestVersion() {
+    Newest newest = held.newest();
+    return newest == null ? 0 : newest.keySet().version();
+  }
+
+  /**
+   * Runs {@code action} after each refresh that found a newer key set (on the refreshing thread,
+   * outside the refresh lock); replaces any action set before. Set it before {@link #start}.
+   */
+  public void whenNewer(Runnable action) {
+    this.newer = java.util.Objects.requireNonNull(action, "action");
   }
 
   /** The key sets of version above {@code after}, ascending, at most {@link #MAX_CHAIN}. */
@@ -104,6 +127,13 @@ public final class PublishedKeySets implements AutoCloseable {
 
   /** Loads the key sets published since the newest one held. */
   public void refresh() {
+    if (load()) {
+      newer.run();
+    }
+  }
+
+  /** Loads the key sets published since the newest one held; whether there were any. */
+  private boolean load() {
     refreshLock.lock();
     try {
       Held current = held;
@@ -124,14 +154,18 @@ public final class PublishedKeySets implements AutoCloseable {
       }
       lastError = null;
       if (more.isEmpty()) {
-        return;
+        return false;
       }
       List<StoredKeySet> all = new ArrayList<>(current.all().size() + more.size());
       all.addAll(current.all());
       all.addAll(more);
       StoredKeySet last = more.get(more.size() - 1);
-      held = new Held(List.copyOf(all), new Newest(last, ContentHash.of(last.body()).entityTag()));
+      held =
+          new Held(
+              List.copyOf(all),
+              new Newest(last, ContentHash.of(last.body()).entityTag(), last.parsed().keySet()));
       LOG.info("serving key set version {}", last.version());
+      return true;
     } finally {
       refreshLock.unlock();
     }

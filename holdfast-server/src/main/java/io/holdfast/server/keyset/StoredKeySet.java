@@ -1,5 +1,7 @@
 package io.holdfast.server.keyset;
 
+import io.holdfast.protocol.json.JsonInputException;
+import io.holdfast.protocol.keyset.SignedKeySet;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -23,6 +25,21 @@ public final class StoredKeySet {
   /** The signed key set, byte for byte as published. */
   public byte[] body() {
     return body.clone();
+  }
+
+  /**
+   * The stored key set, parsed.
+   *
+   * @throws IllegalStateException if the bytes do not parse: only verified, canonical bytes are
+   *     ever stored, so this is a damaged store, not a client's mistake
+   */
+  public SignedKeySet parsed() {
+    try {
+      return SignedKeySet.parse(body);
+    } catch (JsonInputException e) {
+      throw new IllegalStateException(
+          "stored key set version " + version + " cannot be parsed: " + e.getMessage(), e);
+    }
   }
 
   /** Whether {@code bytes} are the very bytes stored. */

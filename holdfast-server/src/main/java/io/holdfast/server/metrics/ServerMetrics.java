@@ -6,6 +6,7 @@ import io.holdfast.server.fleet.Fleet;
 import io.holdfast.server.fleet.FleetState;
 import io.holdfast.server.fleet.FleetView;
 import io.holdfast.server.fleet.HeartbeatWriter;
+import io.holdfast.server.keyset.PublishedKeySets;
 import io.holdfast.server.logging.FailureStreak;
 import io.holdfast.server.probe.CheckOutcome;
 import io.holdfast.server.probe.ProbeCheck;
@@ -125,22 +126,14 @@ public final class ServerMetrics implements AutoCloseable {
   }
 
   /**
-   * Signing keys taken from disk without a restart, changed key files refused (the key in use
-   * kept), and whether the file on disk is refused now: an operator who wrote a bad key sees it
-   * here, not only in the log.
+   * The replica's trust in itself: its signing key's reloads, the freshness statement its checksums
+   * carry, and whether the newest key set lists its key ({@link TrustMetrics}).
    */
-  public void bindSigningKey(ReplicaSigningKey key) {
-    FunctionCounter.builder("holdfast.signing.key.reloads", key, ReplicaSigningKey::reloads)
-        .description("Signing keys reloaded from disk without a restart")
-        .register(registry);
-    FunctionCounter.builder("holdfast.signing.key.refusals", key, ReplicaSigningKey::refusals)
-        .description(
-            "Checks that found a changed signing-key file that cannot be used; the key in use stays")
-        .register(registry);
-    Gauge.builder("holdfast.signing.key.refusing", key, k -> k.refusing() ? 1 : 0)
-        .description(
-            "1 while the signing-key file on disk differs from the key in use and cannot be used")
-        .register(registry);
+  public void bindTrust(ReplicaSigningKey key, SnapshotHolder snapshots, PublishedKeySets keySets) {
+    TrustMetrics trust = new TrustMetrics(registry, clock);
+    trust.bindSigningKey(key);
+    trust.bindStatement(snapshots);
+    trust.bindKeyListing(key, keySets);
   }
 
   /** The revision served, the store's, the lag between them, and whether the store answers. */

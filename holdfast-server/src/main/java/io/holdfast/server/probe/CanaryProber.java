@@ -223,9 +223,36 @@ public final class CanaryProber implements AutoCloseable {
       findings.fail(ProbeCheck.CHECKSUMS, "checksums: " + problem);
       return null;
     }
-    findings.record(ProbeCheck.CHECKSUMS, listingProblem(checksums, document));
+    String freshness = freshnessProblem(checksums);
+    findings.record(
+        ProbeCheck.CHECKSUMS, freshness != null ? freshness : listingProblem(checksums, document));
     String tag = ContentHash.of(answer.body()).entityTag().toHeaderValue();
     return new Served(checksums.revision(), tag, tag);
+  }
+
+  /**
+   * Whether the checksums carry a freshness statement that holds now (FAULTS D11): a client whose
+   * newest statement expired is STALE however many 304s it gets, so a replica that stopped
+   * re-issuing (cut off from its store, or frozen behind a cache) must be reported before its
+   * clients' statements run out.
+   */
+  private String freshnessProblem(Checksums checksums) {
+    if (checksums.validity().isEmpty()) {
+      return "checksums: no freshness statement (issuedAt, expires); clients cannot tell whether"
+          + " they are current";
+    }
+    Instant now = clock.instant();
+    Checksums.Validity validity = checksums.validity().get();
+    if (validity.expiredAt(now)) {
+      return "checksums: the freshness statement expired at "
+          + validity.expires()
+          + " (issued "
+          + validity.issuedAt()
+          + ", now "
+          + now
+          + ")";
+    }
+    return null;
   }
 
   /** Whether the checksums list the document the replica just served. */

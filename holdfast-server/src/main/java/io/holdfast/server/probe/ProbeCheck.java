@@ -24,8 +24,9 @@ public enum ProbeCheck {
   /** {@code Holdfast-Signature} verifies under a trusted key. */
   SIGNATURE("signature"),
   /**
-   * {@code GET …/checksums} answers 200, its digest and signature verify, and it lists the same
-   * ETag for the canary namespace (FAULTS A9, the incident itself).
+   * {@code GET …/checksums} answers 200, its digest and signature verify, its freshness statement
+   * holds now (FAULTS D11), and it lists the same ETag for the canary namespace (FAULTS A9, the
+   * incident itself).
    */
   CHECKSUMS("checksums");
 

@@ -1,5 +1,6 @@
 package io.holdfast.server.snapshot;
 
+import io.holdfast.protocol.document.Checksums;
 import io.holdfast.server.store.AdminCredential;
 import java.time.Instant;
 import java.util.Map;
@@ -18,6 +19,8 @@ import java.util.Map;
  *     included: only {@link io.holdfast.server.auth.Authenticator} decides whether one still works
  * @param keyId the id of the signing key every document and checksums of this snapshot is signed
  *     with
+ * @param validity the freshness statement every instance's checksums carry
+ * @param keySetVersion the key set version every instance's checksums name; 0 for none
  */
 public record EffectiveSnapshot(
     long revision,
@@ -25,7 +28,9 @@ public record EffectiveSnapshot(
     Map<String, InstanceView> instances,
     Map<String, String> instancesByCredential,
     Map<String, AdminCredential> adminsByCredential,
-    String keyId) {
+    String keyId,
+    Checksums.Validity validity,
+    long keySetVersion) {
 
   /** The instance's view, or {@code null}. */
   public InstanceView instance(String id) {

@@ -2,11 +2,11 @@ package io.holdfast.server.snapshot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.holdfast.protocol.document.Checksums;
 import io.holdfast.protocol.document.Envelope;
 import io.holdfast.protocol.json.CanonicalJson;
 import io.holdfast.protocol.json.MergePatch;
 import io.holdfast.protocol.signature.DocumentSigner;
+import io.holdfast.server.config.ServerConfig;
 import io.holdfast.server.instance.Instance;
 import io.holdfast.server.model.Scope;
 import io.holdfast.server.namespace.LayerVersion;
@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -52,13 +53,19 @@ import java.util.function.Supplier;
  *
  * <p>The signer is asked for at the start of every build, so a signing key reloaded from disk signs
  * the next build; documents of a previous snapshot signed with another key are never reused, so
- * that one build re-signs everything with the new key. Thread-safe: holds only the source of the
- * signer, the clock and its pool of workers.
+ * that one build re-signs everything with the new key.
+ *
+ * <p>Every instance's checksums carry the freshness statement of the current period ({@link
+ * FreshnessStatement}) and the newest published key set's version. A previous snapshot's checksums
+ * are reused only when both are still the same; when only they changed, {@link #reissue} signs new
+ * checksums over the same documents without reading the store or rendering anything. Thread-safe:
+ * holds only the sources of the signer and key set version, the clock and its pool of workers.
  */
 public final class SnapshotBuilder {
 
   private final Supplier<DocumentSigner> signers;
   private final Clock clock;
+  private final ChecksumsIssuer issuer;
 
   /**
    * Where instances are built in parallel; {@code null} builds them on the calling thread. A pool
@@ -85,13 +92,40 @@ public final class SnapshotBuilder {
    * reloaded from disk), building instances in parallel.
    */
   public SnapshotBuilder(Supplier<DocumentSigner> signers, Clock clock) {
-    this(signers, clock, true);
+    this(signers, clock, true, defaultStatement(), () -> 0);
+  }
+
+  /**
+   * A replica's builder: signs with the signer {@code signers} gives at the start of each build,
+   * issues {@code statement}'s windows, and names the key set version {@code keySetVersions} gives
+   * (0 for none), building instances in parallel.
+   */
+  public SnapshotBuilder(
+      Supplier<DocumentSigner> signers,
+      Clock clock,
+      FreshnessStatement statement,
+      LongSupplier keySetVersions) {
+    this(signers, clock, true, statement, keySetVersions);
   }
 
   private SnapshotBuilder(Supplier<DocumentSigner> signers, Clock clock, boolean parallel) {
+    this(signers, clock, parallel, defaultStatement(), () -> 0);
+  }
+
+  private SnapshotBuilder(
+      Supplier<DocumentSigner> signers,
+      Clock clock,
+      boolean parallel,
+      FreshnessStatement statement,
+      LongSupplier keySetVersions) {
     this.signers = java.util.Objects.requireNonNull(signers, "signers");
     this.clock = clock;
+    this.issuer = new ChecksumsIssuer(statement, keySetVersions, clock);
     this.workers = parallel ? new ForkJoinPool(Runtime.getRuntime().availableProcessors()) : null;
+  }
+
+  private static FreshnessStatement defaultStatement() {
+    return new FreshnessStatement(ServerConfig.DEFAULT_CHECKSUMS_VALIDITY);
   }
 
   /**
@@ -131,6 +165,7 @@ public final class SnapshotBuilder {
       own.removeIf(s -> s.id().equals(edited.id()));
       own.add(edited);
     }
+    ChecksumsIssuer.Issue issue = issuer.now();
     Context context =
         new Context(
             state,
@@ -139,7 +174,9 @@ public final class SnapshotBuilder {
             ringLayers,
             subscriptions,
             new SignatureBatch(),
-            new ConcurrentHashMap<>());
+            new ConcurrentHashMap<>(),
+            issue,
+            previous != null && issue.carriedBy(previous));
     // Each instance's documents depend only on the state and the previous snapshot, so instances
     // are built in parallel: rendering and hashing every document after a publish of a widely
     // read layer is CPU-bound. Their signature comes after, one for all of them.
@@ -168,12 +205,40 @@ public final class SnapshotBuilder {
         Map.copyOf(views),
         Map.copyOf(byCredential),
         Map.copyOf(admins),
-        keyId);
+        keyId,
+        issue.validity(),
+        issue.keySetVersion());
   }
 
   /** The id of the key the next build signs with. */
   public String keyId() {
     return signers.get().verificationKey().keyId();
+  }
+
+  /**
+   * Whether {@code snapshot}'s checksums carry what a build now would put in them: the current
+   * period's statement and the newest key set version (its revision and key are the caller's to
+   * compare).
+   */
+  public boolean statementCurrent(EffectiveSnapshot snapshot) {
+    return issuer.now().carriedBy(snapshot);
+  }
+
+  /**
+   * {@code previous} with every instance's checksums issued anew (the current period's statement,
+   * the newest key set version) over the very same documents: nothing is read from the store or
+   * rendered, only the checksums are hashed and signed. For a new period or a new key set when the
+   * store has not moved.
+   *
+   * @throws IllegalStateException if {@code previous} was signed with another key than the one in
+   *     use, which needs a full {@link #build}
+   */
+  public EffectiveSnapshot reissue(EffectiveSnapshot previous) {
+    DocumentSigner signer = signers.get();
+    if (!previous.keyId().equals(signer.verificationKey().keyId())) {
+      throw new IllegalStateException("the snapshot was signed with another key; rebuild it");
+    }
+    return issuer.reissue(previous, signer);
   }
 
   /** The task's result; its own exception if it failed, as a sequential build would throw it. */
@@ -202,13 +267,14 @@ public final class SnapshotBuilder {
       Map<String, Map<String, LayerVersion>> ringLayers,
       Map<String, List<Subscription>> subscriptions,
       SignatureBatch batch,
-      Map<String, byte[]> sharedContent) {}
+      Map<String, byte[]> sharedContent,
+      ChecksumsIssuer.Issue issue,
+      boolean sameIssue) {}
 
   /** One instance's documents and checksums, reusing the previous snapshot's where unchanged. */
   private InstanceView view(Instance instance, Context c) {
     InstanceView old = c.previous() == null ? null : c.previous().instance(instance.id());
     Map<String, ServedDocument> documents = new TreeMap<>();
-    TreeMap<String, Checksums.Entry> checksums = new TreeMap<>();
     long maxRevision = instance.assignmentRevision();
     for (Namespace namespace : c.state().namespaces()) {
       if (namespace.name().equals(SubscriptionsDocument.NAMESPACE)) {
@@ -231,32 +297,26 @@ public final class SnapshotBuilder {
               ? reused
               : render(c, instance, namespace.name(), revision, base, ring, own);
       documents.put(namespace.name(), document);
-      checksums.put(
-          namespace.name(),
-          new Checksums.Entry(revision, document.etag().toHeaderValue(), document.reprDigest()));
       maxRevision = Math.max(maxRevision, revision);
     }
     List<Subscription> own = c.subscriptions().getOrDefault(instance.id(), List.of());
     ServedDocument entitlements =
         subscriptionsDocument(c.batch(), instance, own, old, c.state().revisionTimes());
     documents.put(SubscriptionsDocument.NAMESPACE, entitlements);
-    checksums.put(
-        SubscriptionsDocument.NAMESPACE,
-        new Checksums.Entry(
-            entitlements.revision(),
-            entitlements.etag().toHeaderValue(),
-            entitlements.reprDigest()));
     maxRevision = Math.max(maxRevision, entitlements.revision());
     ServedDocument checksumDocument =
         old != null
+                && c.sameIssue()
                 && old.checksums().revision() == maxRevision
                 && old.documents().keySet().equals(documents.keySet())
             ? old.checksums()
-            : c.batch()
-                .add(
-                    new Checksums(instance.id(), maxRevision, checksums).toBytes(),
-                    maxRevision,
-                    c.state().revisionTimes().getOrDefault(maxRevision, Instant.EPOCH));
+            : ChecksumsIssuer.checksums(
+                c.batch(),
+                instance.id(),
+                maxRevision,
+                c.state().revisionTimes().getOrDefault(maxRevision, Instant.EPOCH),
+                documents,
+                c.issue());
     return new InstanceView(
         instance.id(),
         instance.ring(),

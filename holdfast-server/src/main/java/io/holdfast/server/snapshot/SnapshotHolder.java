@@ -21,8 +21,11 @@ import org.slf4j.LoggerFactory;
  * <p>Design: a replica learns of writes made through other replicas by polling the store's newest
  * revision (one indexed read) every {@code interval}; only when it moved does it reload the state
  * and rebuild. A write through this replica calls {@link #refresh()} before it answers, so its own
- * writes are visible at once. If the store fails, the last snapshot keeps being served and the
- * failure is recorded for the readiness probe; the next poll retries.
+ * writes are visible at once. Every poll also re-issues the checksums when their freshness
+ * statement's period rolled over or a newer key set was published ({@link
+ * SnapshotBuilder#reissue}), so a replica with nothing to change still hands out a current
+ * statement. If the store fails, the last snapshot keeps being served and the failure is recorded
+ * for the readiness probe; the next poll retries.
  *
  * <p>Change signal, for long-polling watchers: {@code changed} holds a future that the next swap
  * completes with the new snapshot and replaces with a fresh one, in that order, after the new
@@ -172,7 +175,9 @@ public final class SnapshotHolder implements AutoCloseable {
           && newest == previous.revision()
           && previous.keyId().equals(builder.keyId())) {
         markStoreHealthy();
-        return previous;
+        // Only after the store answered: a replica cut off from its store stops vouching for its
+        // snapshot's freshness, and its statement expires.
+        return builder.statementCurrent(previous) ? previous : reissue(previous);
       }
       long started = System.nanoTime();
       StoreState state = store.loadState();
@@ -211,6 +216,28 @@ public final class SnapshotHolder implements AutoCloseable {
       lastStoreError = message;
       throw e;
     }
+  }
+
+  /**
+   * Serves {@code previous} with checksums issued anew, for a new statement period or key set:
+   * every instance's checksums change, so every watcher wakes.
+   */
+  private EffectiveSnapshot reissue(EffectiveSnapshot previous) {
+    long started = System.nanoTime();
+    EffectiveSnapshot next = builder.reissue(previous);
+    long built = System.nanoTime();
+    swap(next);
+    lastRefresh =
+        new RefreshTimings(
+            Duration.ZERO,
+            Duration.ofNanos(built - started),
+            Duration.ofNanos(System.nanoTime() - built));
+    LOG.debug(
+        "checksums re-issued at revision {}: statement until {}, key set version {}",
+        next.revision(),
+        next.validity().expires(),
+        next.keySetVersion());
+    return next;
   }
 
   /** Serves {@code next}, then wakes the watchers waiting for a change. */

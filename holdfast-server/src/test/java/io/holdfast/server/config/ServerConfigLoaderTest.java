@@ -424,4 +424,39 @@ class ServerConfigLoaderTest {
         .hasMessageContaining(
             "signing-key-reload-interval must be 0 (off) or between 100ms and 1h");
   }
+
+  @Test
+  void checksumsValidity_defaultsToADay_fileEnvFlagsInOrder() throws IOException {
+    assertThat(load(Map.of()).checksumsValidity()).isEqualTo(Duration.ofHours(24));
+    assertThat(load(flag("checksums-validity", "10m")).checksumsValidity())
+        .isEqualTo(Duration.ofMinutes(10));
+    assertThat(load(flag("checksums-validity", "30d")).checksumsValidity())
+        .isEqualTo(Duration.ofDays(30));
+
+    Path file = file("data-dir=" + directory, "checksums-validity=6h");
+    Map<String, String> env = Map.of("HOLDFAST_CHECKSUMS_VALIDITY", "PT8H");
+    assertThat(ServerConfigLoader.load(file, Map.of(), Map.of()).checksumsValidity())
+        .isEqualTo(Duration.ofHours(6));
+    assertThat(ServerConfigLoader.load(file, env, Map.of()).checksumsValidity())
+        .isEqualTo(Duration.ofHours(8));
+    assertThat(
+            ServerConfigLoader.load(file, env, flag("checksums-validity", "2d"))
+                .checksumsValidity())
+        .isEqualTo(Duration.ofDays(2));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"9m", "599s", "31d", "0s", "-1h"})
+  void checksumsValidityOutOfRange_isRejected(String text) {
+    assertThatThrownBy(() -> load(flag("checksums-validity", text)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("checksums-validity must be between 10m and 30d, was");
+  }
+
+  @Test
+  void checksumsValidityWithoutAUnit_isRejectedByName() {
+    assertThatThrownBy(() -> load(flag("checksums-validity", "24")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("checksums-validity");
+  }
 }

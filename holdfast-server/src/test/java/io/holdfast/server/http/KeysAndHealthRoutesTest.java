@@ -32,11 +32,13 @@ class KeysAndHealthRoutesTest {
   }
 
   @Test
-  void keys_carryAContentAddressedEtag_andAnswer304WhenItMatches() {
+  void keys_carryAContentAddressedEtag_areNotCachedUnrevalidated_andAnswer304WhenItMatches() {
     HttpResponse<byte[]> keys = server.get("/v1/keys", null);
     assertThat(keys.statusCode()).isEqualTo(200);
     String etag = header(keys, "ETag");
     assertThat(etag).isEqualTo(ContentHash.of(keys.body()).entityTag().toHeaderValue());
+    // Revalidated on every use, never kept fresh by a cache: a rotated key must not be hidden.
+    assertThat(header(keys, "Cache-Control")).isEqualTo("no-cache");
 
     HttpResponse<byte[]> notModified = server.get("/v1/keys", null, "If-None-Match", etag);
     assertThat(notModified.statusCode()).isEqualTo(304);

@@ -8,13 +8,23 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.holdfast.protocol.document.Checksums;
+import io.holdfast.protocol.http.ContentHash;
+import io.holdfast.protocol.http.HoldfastHeaders;
+import io.holdfast.protocol.json.StrictJson;
+import io.holdfast.protocol.signature.DocumentSigner;
 import io.holdfast.server.ServerFixture;
+import io.holdfast.server.signing.SigningKeyFile;
 import io.holdfast.testkit.Fault;
 import io.holdfast.testkit.FaultyReplica;
 import io.holdfast.testkit.ManualTime;
 import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -230,5 +240,76 @@ class ProbeFaultsTest {
     assertThat(statusB.checksumsAvailable()).isFalse();
     assertThat(statusB.latest().failure()).contains("no answer within 2000 ms");
     assertThat(results.status(proxyA.uri()).orElseThrow().healthy()).isTrue();
+  }
+
+  @Test
+  void D11_aStatementThatExpired_failsTheChecksumsCheck_sayingWhen() {
+    // What a probe sees of a replica that stopped re-issuing a day and more ago: its clock is past
+    // the statement the replicas serve now (24 h at most).
+    ManualTime later = new ManualTime(Instant.now().plus(Duration.ofHours(25)));
+    try (CanaryProber prober =
+        new CanaryProber(
+            new CanaryTarget(Canary.INSTANCE, credential, Canary.NAMESPACE),
+            List.of(a.server().verificationKey()),
+            Duration.ofSeconds(2),
+            later.clock())) {
+
+      ProbeResult result = prober.probe(proxyA.uri());
+
+      assertThat(result.contentAvailable()).isTrue();
+      assertThat(result.checks()).containsEntry(ProbeCheck.CHECKSUMS, CheckOutcome.FAILED);
+      assertThat(result.failedCheck()).isEqualTo(ProbeCheck.CHECKSUMS);
+      assertThat(result.failure()).contains("the freshness statement expired at");
+    }
+  }
+
+  @Test
+  void D11_checksumsWithoutAStatement_failTheChecksumsCheck_onThatReplicaOnly() throws Exception {
+    // Genuine checksums, signed with the replica's own key, as a replica from before statements
+    // existed would send them: verifiable, but no client can tell whether they are current.
+    HttpResponse<byte[]> genuine =
+        a.get("/v1/instances/" + Canary.INSTANCE + "/checksums", credential);
+    Checksums current = Checksums.parse(genuine.body(), new StrictJson(1 << 20, 64));
+    byte[] body =
+        new Checksums(current.instance(), current.revision(), current.namespaces()).toBytes();
+    DocumentSigner key = SigningKeyFile.loadOrCreate(dataDir.resolve("signing-key.pem"));
+    proxyB.fault("/checksums", Fault.rawResponse(response(body, key)));
+
+    probe.runRound();
+
+    TargetStatus statusB = results.status(proxyB.uri()).orElseThrow();
+    assertThat(statusB.healthy()).isFalse();
+    assertThat(statusB.contentAvailable()).isTrue();
+    // Fetched and verified, so available; but the check fails, which is what alerts.
+    assertThat(statusB.latest().outcome(ProbeCheck.CHECKSUMS)).isEqualTo(CheckOutcome.FAILED);
+    assertThat(statusB.latest().failedCheck()).isEqualTo(ProbeCheck.CHECKSUMS);
+    assertThat(statusB.latest().failure()).contains("no freshness statement");
+    TargetStatus statusA = results.status(proxyA.uri()).orElseThrow();
+    assertThat(statusA.latest().passed()).isTrue();
+    // A's checksums differ from B's at one revision, so the pair is also flagged as diverging.
+    assertThat(statusA.diverged()).isTrue();
+  }
+
+  /** A whole 200 answer carrying {@code body} as a replica sends checksums. */
+  private static byte[] response(byte[] body, DocumentSigner key) {
+    String head =
+        "HTTP/1.1 200 OK\r\n"
+            + "Content-Type: "
+            + HoldfastHeaders.ENVELOPE_MEDIA_TYPE
+            + "\r\n"
+            + HoldfastHeaders.REPR_DIGEST
+            + ": "
+            + ContentHash.of(body).reprDigest()
+            + "\r\n"
+            + HoldfastHeaders.SIGNATURE
+            + ": "
+            + key.sign(body).toHeaderValue()
+            + "\r\nContent-Length: "
+            + body.length
+            + "\r\nConnection: close\r\n\r\n";
+    byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
+    byte[] whole = Arrays.copyOf(headBytes, headBytes.length + body.length);
+    System.arraycopy(body, 0, whole, headBytes.length, body.length);
+    return whole;
   }
 }

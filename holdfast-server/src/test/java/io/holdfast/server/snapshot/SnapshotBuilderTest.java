@@ -492,7 +492,9 @@ class SnapshotBuilderTest {
     SnapshotBuilder otherReplica =
         new SnapshotBuilder(
             new DocumentSigner(keyPair),
-            Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"), ZoneOffset.UTC));
+            // Another instant, in the same freshness statement period (12 h from 00:00): the
+            // checksums carry that period's window, which is the same on both.
+            Clock.fixed(Instant.parse("2026-02-02T11:59:59Z"), ZoneOffset.UTC));
 
     EffectiveSnapshot one = builder.build(state, null);
     EffectiveSnapshot two = otherReplica.build(sameData, null);
@@ -857,7 +859,9 @@ class SnapshotBuilderTest {
       SnapshotBuilder otherReplica =
           new SnapshotBuilder(
               new DocumentSigner(keyPair),
-              Clock.fixed(Instant.parse("2031-01-01T00:00:00Z"), ZoneOffset.UTC));
+              // Another instant, in the same freshness statement period (12 h from 00:00): the
+              // checksums carry that period's window, which is the same on both.
+              Clock.fixed(Instant.parse("2026-02-02T11:59:59Z"), ZoneOffset.UTC));
 
       ServedDocument one =
           builder.build(with(fleet(), a, b), null).instance("acme-prod").document(NAMESPACE);
