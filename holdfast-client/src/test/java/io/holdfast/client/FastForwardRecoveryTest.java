@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.holdfast.client.internal.DiskCache;
 import io.holdfast.client.internal.TestDocuments;
 import io.holdfast.client.internal.TestKeySets;
+import io.holdfast.protocol.keyset.SignedKeySet;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +28,14 @@ class FastForwardRecoveryTest {
   private final TestDocuments leaked = new TestDocuments();
 
   @TempDir Path cache;
+
+  /** Version 2: only the genuine key, and a marker voiding the revisions of the leaked one. */
+  private SignedKeySet recovery(KeyPair signer) {
+    return TestKeySets.sign(
+        TestKeySets.keySet(
+            2, rooted.root, List.of(), TestKeySets.recovery(leaked.key().keyId()), genuine.key()),
+        signer);
+  }
 
   @Test
   void D13_aRecoveryMarker_voidsTheFloorSetByTheLeakedKey_andTheGenuineRevisionIsAdopted()
@@ -48,15 +58,7 @@ class FastForwardRecoveryTest {
         assertThat(RootedClients.eventuallyStatus(client, Status.STALE).reason())
             .contains("rollback");
 
-        replica.publish(
-            TestKeySets.sign(
-                TestKeySets.keySet(
-                    2,
-                    rooted.root,
-                    List.of(),
-                    TestKeySets.recovery(leaked.key().keyId()),
-                    genuine.key()),
-                rooted.rootPair));
+        replica.publish(recovery(rooted.rootPair));
 
         RootedClients.eventuallyStatus(client, Status.FRESH);
         assertThat(client.snapshot("core").revision()).isEqualTo(6);
@@ -73,6 +75,26 @@ class FastForwardRecoveryTest {
       assertThat(core.status()).isEqualTo(Status.STALE);
       assertThat(core.revision()).isEqualTo(6);
       assertThat(core.getInt("seats", -1)).isEqualTo(30);
+    }
+  }
+
+  @Test
+  void D13_aRecoveryMarkerTheRootDidNotSign_isRefused_andTheFloorStays() {
+    try (KeySetReplica replica =
+        new KeySetReplica(leaked, core(ABSURD, "{\"seats\":0}"), rooted.currentStatement())) {
+      replica.publish(rooted.keySet(1, genuine, leaked));
+      try (HoldfastClient client = rooted.startedFresh(replica, cache)) {
+        assertThat(client.snapshot("core").revision()).isEqualTo(ABSURD);
+
+        // The thief of the online key forges the recovery with a root of its own.
+        replica.publish(recovery(TestDocuments.newKeyPair()));
+        replica.signWith(genuine);
+        replica.serve(core(6, "{\"seats\":30}"));
+
+        Freshness refused = RootedClients.eventuallyReason(client, "key set refused");
+        assertThat(refused.status()).isEqualTo(Status.STALE);
+        assertThat(client.snapshot("core").revision()).isEqualTo(ABSURD);
+      }
     }
   }
 }

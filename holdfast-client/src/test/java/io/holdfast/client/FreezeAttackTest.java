@@ -28,11 +28,7 @@ class FreezeAttackTest {
       // The replica keeps answering 304 and the same checksums; their statement expires.
       rooted.time.advance(Duration.ofHours(2));
 
-      Freshness frozen =
-          RootedClients.eventually(
-              () -> client.status("core"),
-              f -> f.reason().contains("freeze suspected"),
-              "the freeze reported");
+      Freshness frozen = RootedClients.eventuallyReason(client, "freeze suspected");
       assertThat(frozen.status()).isEqualTo(Status.STALE);
       Duration graceBefore = frozen.graceRemaining();
       assertThat(graceBefore).isLessThanOrEqualTo(Duration.ofHours(6));

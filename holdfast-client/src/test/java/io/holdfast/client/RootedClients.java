@@ -147,4 +147,12 @@ final class RootedClients {
   static Freshness eventuallyStatus(HoldfastClient client, Status status) {
     return eventually(() -> client.status("core"), f -> f.status() == status, "core " + status);
   }
+
+  /** The freshness of {@code core} once its reason mentions {@code fragment}. */
+  static Freshness eventuallyReason(HoldfastClient client, String fragment) {
+    return eventually(
+        () -> client.status("core"),
+        f -> f.reason().contains(fragment),
+        "a reason with " + fragment);
+  }
 }

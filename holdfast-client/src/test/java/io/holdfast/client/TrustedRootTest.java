@@ -4,10 +4,12 @@ import static io.holdfast.client.RootedClients.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.holdfast.client.internal.TestDocuments;
+import io.holdfast.client.internal.TestKeySets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -57,11 +59,7 @@ class TrustedRootTest {
         HoldfastClient client = rooted.notWaiting(replica.uri(), cache).build()) {
       client.start();
 
-      Freshness core =
-          RootedClients.eventually(
-              () -> client.status("core"),
-              f -> f.reason().contains("serves no key set"),
-              "the missing key set reported");
+      Freshness core = RootedClients.eventuallyReason(client, "serves no key set");
       assertThat(core.status()).isEqualTo(Status.INITIALIZING);
       assertThat(client.snapshot("core").getInt("seats", -1)).isEqualTo(-1);
     }
@@ -76,6 +74,20 @@ class TrustedRootTest {
       ConfigSnapshot core = client.snapshot("core");
       assertThat(core.status()).isEqualTo(Status.STALE);
       assertThat(core.revision()).isEqualTo(2);
+      assertThat(core.getInt("seats", -1)).isEqualTo(25);
+    }
+    assertThat(cacheFiles()).noneMatch(name -> name.endsWith(".corrupt"));
+  }
+
+  @Test
+  void restartLongAfterTheCachedKeySetExpired_stillServesTheVerifiedCopy() throws IOException {
+    firstRun();
+    // Offline for longer than the key set's life: it was valid when the copy was verified.
+    rooted.time.advance(Duration.between(rooted.time.now(), TestKeySets.EXPIRES).plusDays(1));
+
+    try (HoldfastClient client = rooted.startedOffline(cache)) {
+      ConfigSnapshot core = client.snapshot("core");
+      assertThat(core.status()).isEqualTo(Status.EXPIRED);
       assertThat(core.getInt("seats", -1)).isEqualTo(25);
     }
     assertThat(cacheFiles()).noneMatch(name -> name.endsWith(".corrupt"));
