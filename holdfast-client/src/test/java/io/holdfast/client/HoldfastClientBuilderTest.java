@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.holdfast.client.internal.TestDocuments;
 import io.holdfast.protocol.signature.VerificationKey;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -234,7 +238,76 @@ class HoldfastClientBuilderTest {
                     .namespaces("core")
                     .build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("no trusted key");
+        .hasMessageContaining("no trusted key")
+        .hasMessageContaining("trustedRoot(...)")
+        .hasMessageContaining("trustedKey(...)");
+  }
+
+  /** A root.json as {@code holdfast keys init-root} writes it, for one key. */
+  private static Path rootFile(Path dir, VerificationKey key) throws IOException {
+    return Files.writeString(
+        dir.resolve("root.json"),
+        "{\"keys\":[{\"keyId\":\""
+            + key.keyId()
+            + "\",\"publicKey\":\""
+            + key.toBase64()
+            + "\"}],\"threshold\":1}");
+  }
+
+  @Test
+  void build_withATrustedRootFile_andNoTrustedKey_works(@TempDir Path dir) throws IOException {
+    Path root = rootFile(dir, new TestDocuments().key());
+
+    assertThatCode(
+            () ->
+                HoldfastClient.builder()
+                    .replicas(REPLICA)
+                    .instance("acme-prod", "t")
+                    .trustedRoot(root)
+                    .namespaces("core")
+                    .build()
+                    .close())
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void trustedRoot_fromAMissingFile_namesTheFile(@TempDir Path dir) {
+    Path missing = dir.resolve("no-such-root.json");
+
+    assertThatThrownBy(() -> HoldfastClient.builder().trustedRoot(missing))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cannot read the root file " + missing);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "",
+        "not json",
+        "{\"keys\":[],\"threshold\":1}",
+        "{\"keys\":[{\"keyId\":\"hf1-0000000000000000\",\"publicKey\":\"AAAA\"}],\"threshold\":1}",
+        "{\"threshold\":1}"
+      })
+  void trustedRoot_fromAFileThatIsNoRoot_namesTheFile(String content, @TempDir Path dir)
+      throws IOException {
+    Path bad = Files.writeString(dir.resolve("root.json"), content);
+
+    assertThatThrownBy(() -> HoldfastClient.builder().trustedRoot(bad))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the root file " + bad + " is not a root");
+  }
+
+  @Test
+  void trustedRoot_ofAKeyWhoseIdDoesNotMatch_namesTheFile(@TempDir Path dir) throws IOException {
+    VerificationKey key = new TestDocuments().key();
+    Path forged =
+        Files.writeString(
+            rootFile(dir, key),
+            Files.readString(rootFile(dir, key)).replace(key.keyId(), KEY.keyId()));
+
+    assertThatThrownBy(() -> HoldfastClient.builder().trustedRoot(forged))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the root file " + forged + " is not a root");
   }
 
   @Test

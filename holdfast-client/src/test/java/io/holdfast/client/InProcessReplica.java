@@ -52,16 +52,21 @@ public final class InProcessReplica implements AutoCloseable {
     this.docs = docs;
     this.namespace = namespace;
     this.document = document;
-    try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    server = loopbackServer();
     server.createContext(BASE + "/checksums", this::checksums);
     server.createContext(BASE + "/config/" + namespace, this::document);
     server.createContext(BASE + "/heartbeat", this::heartbeat);
     server.createContext(BASE + "/watch", this::watch);
     server.start();
+  }
+
+  /** An HTTP server on a free loopback port, not started. */
+  static HttpServer loopbackServer() {
+    try {
+      return HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public URI uri() {
@@ -161,7 +166,7 @@ public final class InProcessReplica implements AutoCloseable {
     send(exchange, 200, signedHeaders(served), served.body());
   }
 
-  private static Map<String, String> signedHeaders(TestDocuments.Signed signed) {
+  static Map<String, String> signedHeaders(TestDocuments.Signed signed) {
     return Map.of(
         "Content-Type",
         HoldfastHeaders.ENVELOPE_MEDIA_TYPE,
@@ -173,8 +178,7 @@ public final class InProcessReplica implements AutoCloseable {
         signed.etag());
   }
 
-  private static void send(
-      HttpExchange exchange, int status, Map<String, String> headers, byte[] body)
+  static void send(HttpExchange exchange, int status, Map<String, String> headers, byte[] body)
       throws IOException {
     try (exchange) {
       headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
