@@ -127,6 +127,32 @@ final class ClientFixture implements AutoCloseable {
         .heartbeatInterval(Duration.ZERO);
   }
 
+  /**
+   * Publishes key set 1 of a new root, listing the replica's signing key, and returns the root to
+   * pin: what operators do before clients use {@code trustedRoot(...)}.
+   */
+  BenchRoot publishKeySet() throws IOException, InterruptedException {
+    BenchRoot root = new BenchRoot();
+    admin(
+        "PUT",
+        "/v1/admin/keyset",
+        new String(
+            root.keySet(1, java.util.List.of(server.verificationKey()), java.util.Set.of()),
+            java.nio.charset.StandardCharsets.UTF_8));
+    return root;
+  }
+
+  /** As {@link #builder}, trusting a root instead of the replica's key. */
+  HoldfastClient.Builder builder(BenchRoot root, URI... replicas) {
+    return HoldfastClient.builder()
+        .replicas(replicas)
+        .instance(INSTANCE, token)
+        .trustedRoot(root.root())
+        .namespaces("core")
+        .cacheDirectory(cacheDirectory())
+        .heartbeatInterval(Duration.ZERO);
+  }
+
   /** A loopback URI on which nothing listens: connections are refused at once. */
   static URI closedPort() {
     try (ServerSocket socket = new ServerSocket(0)) {

@@ -36,6 +36,7 @@ final class KeySetReplica implements AutoCloseable {
   private volatile Envelope document;
   private volatile Envelope listed;
   private volatile Checksums.Validity validity;
+  private volatile int checksumsStatus = 200;
   private final AtomicInteger unconditional = new AtomicInteger();
   private final AtomicInteger keySetRequests = new AtomicInteger();
 
@@ -77,6 +78,11 @@ final class KeySetReplica implements AutoCloseable {
   /** Lists this document in the checksums while serving another (FAULTS D12). */
   void listInstead(Envelope other) {
     this.listed = other;
+  }
+
+  /** Answers the checksums with this status and no body; 200 serves them again (FAULTS A9). */
+  void checksumsStatus(int status) {
+    this.checksumsStatus = status;
   }
 
   /** The freshness statement of the checksums from now on. */
@@ -126,6 +132,10 @@ final class KeySetReplica implements AutoCloseable {
   }
 
   private void checksums(HttpExchange exchange) throws IOException {
+    if (checksumsStatus != 200) {
+      InProcessReplica.send(exchange, checksumsStatus, Map.of(), new byte[0]);
+      return;
+    }
     TestDocuments key = signer;
     Envelope inList = listed == null ? document : listed;
     TestDocuments.Signed entry = key.sign(inList.toBytes());

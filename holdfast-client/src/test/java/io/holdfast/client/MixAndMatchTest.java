@@ -55,4 +55,25 @@ class MixAndMatchTest {
       assertThat(client.snapshot("core").revision()).isEqualTo(2);
     }
   }
+
+  @Test
+  void A9_D12_withARootPinned_aDocumentTakenWithoutUsableChecksums_isKeptButStale() {
+    try (KeySetReplica replica = rooted.replica(online);
+        HoldfastClient client = rooted.startedFresh(replica, cache)) {
+
+      replica.checksumsStatus(500);
+      replica.serve(core(3, "{\"seats\":30}"));
+
+      // The configuration keeps flowing (the incident's lesson), but nothing vouches for the set.
+      Freshness unvouched = RootedClients.eventuallyStatus(client, Status.STALE);
+      assertThat(unvouched.reason()).contains("checksums are unusable");
+      assertThat(client.snapshot("core").revision()).isEqualTo(3);
+      assertThat(client.snapshot("core").getInt("seats", -1)).isEqualTo(30);
+
+      replica.checksumsStatus(200);
+
+      RootedClients.eventuallyStatus(client, Status.FRESH);
+      assertThat(client.snapshot("core").revision()).isEqualTo(3);
+    }
+  }
 }

@@ -21,8 +21,9 @@ import java.util.concurrent.CountDownLatch;
  * <ul>
  *   <li>mix-and-match (FAULTS D12): a document fetched after verified checksums must be the one
  *       they list, by ETag; another is not adopted, and a {@code 304} for a held document they do
- *       not list confirms nothing. What a client holds as FRESH is therefore always a set that one
- *       signed checksums document listed;
+ *       not list confirms nothing. With a pinned root, a document taken without usable checksums
+ *       (FAULTS A9) is kept but STALE. What a client that pins a root holds as FRESH is therefore
+ *       always a set that one signed checksums document listed;
  *   <li>the key that signed the held document must still be trusted ({@link SigningTrust}): after a
  *       revocation or a key's retirement the held copy is fetched again without {@code
  *       If-None-Match}, since a re-signed document keeps its ETag, and stays STALE until one
@@ -152,7 +153,7 @@ final class DocumentFetcher {
               Outcome.NOT_MODIFIED,
               "the held document is current",
               started);
-          confirm(namespace, replica, pending, reasons);
+          confirm(namespace, replica, listed != null, pending, reasons);
           return;
         }
         // A 304 the client cannot match confirms nothing (FAULTS A12): ask again unconditionally.
@@ -239,7 +240,7 @@ final class DocumentFetcher {
         return;
       }
       rejected.remove(namespace);
-      String stale = freshness.expired();
+      String stale = unvouched(listed != null);
       NamespaceTracker.Transition adopted =
           stale == null
               ? tracker.adopt(document, replica.toString())
@@ -269,12 +270,34 @@ final class DocumentFetcher {
   }
 
   /**
-   * A replica says the held document is current. It counts only while the newest freshness
-   * statement holds and the key that signed the document is still trusted; otherwise the namespace
-   * stays pending with the reason, so another replica is asked.
+   * Why a document taken now is not vouched for as current, or {@code null}: the newest freshness
+   * statement expired (FAULTS D11); or, with a pinned root, it was not listed by usable checksums
+   * (FAULTS A9), so nothing rules out a set that no replica served (D12). It is then kept, STALE.
    */
-  void confirm(String namespace, URI replica, Set<String> pending, Map<String, String> reasons) {
-    String refusal = freshness.expired();
+  private String unvouched(boolean listedByChecksums) {
+    String expired = freshness.expired();
+    if (expired != null || listedByChecksums || !freshness.required()) {
+      return expired;
+    }
+    return "the replicas' checksums are unusable, so nothing vouches that the document is current"
+        + " and belongs to a set a replica served (FAULTS A9, D12)";
+  }
+
+  /**
+   * A replica says the held document is current. It counts only while the newest freshness
+   * statement holds, the document was listed by usable checksums (with a pinned root) and the key
+   * that signed it is still trusted; otherwise the namespace stays pending with the reason, so
+   * another replica is asked.
+   *
+   * @param listed whether the replica's verified checksums list the held document
+   */
+  void confirm(
+      String namespace,
+      URI replica,
+      boolean listed,
+      Set<String> pending,
+      Map<String, String> reasons) {
+    String refusal = unvouched(listed);
     if (refusal == null) {
       refusal = heldDistrust(namespace);
     }

@@ -79,6 +79,11 @@ final class FreshnessStatement {
             });
   }
 
+  /** Whether checksums must carry a statement: a root is pinned. */
+  boolean required() {
+    return required;
+  }
+
   /**
    * Why a confirmation must not make a namespace FRESH now, or {@code null}: the newest statement
    * expired, or none was ever had though one is required.

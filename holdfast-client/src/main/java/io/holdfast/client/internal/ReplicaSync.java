@@ -187,7 +187,7 @@ final class ReplicaSync {
             for (String namespace : List.copyOf(pending)) {
               String standing = fetcher.standingRejection(namespace);
               if (standing == null) {
-                fetcher.confirm(namespace, replica, pending, reasons);
+                fetcher.confirm(namespace, replica, true, pending, reasons);
               } else {
                 // The checksums watched list the rejected document (see "consistent" below).
                 listeners.dispatch(trackers.get(namespace).fail(standing));
@@ -285,7 +285,7 @@ final class ReplicaSync {
         addReason(reasons, namespace, replica + " does not serve namespace '" + namespace + "'");
       } else if (weaklyEqual(entry.etag(), tracker.etag())
           && fetcher.heldDistrust(namespace) == null) {
-        fetcher.confirm(namespace, replica, pending, reasons);
+        fetcher.confirm(namespace, replica, true, pending, reasons);
       } else if (fetcher.rejectedRecently(namespace, entry.etag())) {
         listeners.dispatch(tracker.fail(fetcher.standingRejection(namespace)));
         pending.remove(namespace);

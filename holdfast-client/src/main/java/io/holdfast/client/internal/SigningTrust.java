@@ -5,6 +5,7 @@ import io.holdfast.protocol.keyset.RootKeys;
 import io.holdfast.protocol.keyset.TrustedKeySet;
 import io.holdfast.protocol.signature.VerificationKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,6 +22,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Thread-safe: the key set is swapped atomically by the sync loop and read by verification.
  */
 final class SigningTrust {
+
+  /** How far past this host's clock a signed time may move trust's clock (Kerberos' skew). */
+  static final Duration SIGNED_TIME_LEAD = Duration.ofMinutes(5);
 
   private final Map<String, VerificationKey> pinned;
   private final RootKeys root;
@@ -64,9 +68,16 @@ final class SigningTrust {
     noteSignedTime(trusted.keySet().issuedAt());
   }
 
-  /** A signed instant seen in a verified statement: time is never judged earlier than it. */
+  /**
+   * A signed instant seen in a verified statement: time is never judged earlier than it. At most
+   * {@link #SIGNED_TIME_LEAD} past this host's clock is taken: a replica whose clock runs hours
+   * ahead (FAULTS A20) must not make every other replica's statements, and the key set, look
+   * expired here. A host clock set back (B10) is still held up by what was seen before.
+   */
   void noteSignedTime(Instant signed) {
-    highestSignedTime.accumulateAndGet(signed, (a, b) -> a.isAfter(b) ? a : b);
+    Instant limit = clock.instant().plus(SIGNED_TIME_LEAD);
+    Instant taken = signed.isAfter(limit) ? limit : signed;
+    highestSignedTime.accumulateAndGet(taken, (a, b) -> a.isAfter(b) ? a : b);
   }
 
   /** Now, as trust judges it: never before a signed time already seen. */

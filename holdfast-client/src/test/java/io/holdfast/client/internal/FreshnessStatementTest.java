@@ -15,6 +15,8 @@ class FreshnessStatementTest {
 
   private final ManualTime time = new ManualTime();
   private final SigningTrust trust = SigningTrust.pinned(Map.of(), time.clock());
+  private final ClockSkew skew =
+      new ClockSkew(time.clock(), Duration.ofMinutes(5), System.getLogger("test"));
 
   private static Checksums stated(Instant issuedAt, Duration validFor) {
     return new Checksums(
@@ -31,7 +33,7 @@ class FreshnessStatementTest {
 
   @Test
   void required_refusesChecksumsWithoutAStatement_andConfirmsNothingBeforeTheFirst() {
-    FreshnessStatement freshness = new FreshnessStatement(true, trust);
+    FreshnessStatement freshness = new FreshnessStatement(true, trust, skew);
 
     assertThat(freshness.refusal(legacy())).contains("no freshness statement");
     assertThat(freshness.expired()).contains("no verified checksums with a freshness statement");
@@ -39,7 +41,7 @@ class FreshnessStatementTest {
 
   @Test
   void legacy_takesChecksumsWithoutAStatement_andConfirmsAsItAlwaysDid() {
-    FreshnessStatement freshness = new FreshnessStatement(false, trust);
+    FreshnessStatement freshness = new FreshnessStatement(false, trust, skew);
 
     assertThat(freshness.refusal(legacy())).isNull();
     freshness.accept(legacy());
@@ -48,7 +50,7 @@ class FreshnessStatementTest {
 
   @Test
   void anExpiredStatement_isRefused_judgedByTheLaterOfWallAndSignedTime() {
-    FreshnessStatement freshness = new FreshnessStatement(true, trust);
+    FreshnessStatement freshness = new FreshnessStatement(true, trust, skew);
     Checksums old = stated(ManualTime.START.minus(Duration.ofHours(2)), Duration.ofHours(1));
 
     assertThat(freshness.refusal(old))
@@ -58,13 +60,15 @@ class FreshnessStatementTest {
     Checksums current = stated(ManualTime.START, Duration.ofHours(1));
     assertThat(freshness.refusal(current)).isNull();
     // A clock set back does not revive it once a later signed time was seen.
-    trust.noteSignedTime(ManualTime.START.plus(Duration.ofHours(1)));
+    time.advance(Duration.ofHours(1));
+    trust.noteSignedTime(time.now());
+    time.jumpWall(Duration.ofHours(-2));
     assertThat(freshness.refusal(current)).contains("expired");
   }
 
   @Test
   void accept_keepsTheLatestExpiry_andConfirmationsStopWhenItPasses() {
-    FreshnessStatement freshness = new FreshnessStatement(true, trust);
+    FreshnessStatement freshness = new FreshnessStatement(true, trust, skew);
     freshness.accept(stated(ManualTime.START, Duration.ofHours(3)));
     // Older checksums from a lagging replica, valid but expiring sooner, do not shorten it.
     freshness.accept(stated(ManualTime.START.minus(Duration.ofMinutes(30)), Duration.ofHours(1)));
@@ -83,8 +87,8 @@ class FreshnessStatementTest {
 
   @Test
   void accept_notesTheStatementsIssuedAt_asASignedTime() {
-    FreshnessStatement freshness = new FreshnessStatement(true, trust);
-    Instant ahead = ManualTime.START.plus(Duration.ofMinutes(10));
+    FreshnessStatement freshness = new FreshnessStatement(true, trust, skew);
+    Instant ahead = ManualTime.START.plus(Duration.ofMinutes(3));
 
     freshness.accept(stated(ahead, Duration.ofHours(1)));
 
@@ -93,7 +97,7 @@ class FreshnessStatementTest {
 
   @Test
   void legacyChecksumsWithoutAStatement_resetAnEarlierStatement() {
-    FreshnessStatement freshness = new FreshnessStatement(false, trust);
+    FreshnessStatement freshness = new FreshnessStatement(false, trust, skew);
     freshness.accept(stated(ManualTime.START, Duration.ofHours(1)));
     time.advance(Duration.ofHours(2));
     assertThat(freshness.expired()).contains("freeze suspected");
@@ -102,5 +106,22 @@ class FreshnessStatementTest {
     freshness.accept(legacy());
 
     assertThat(freshness.expired()).isNull();
+  }
+
+  @Test
+  void B10_aStatementExpiredBecauseThisHostsClockRunsAhead_saysSo_notFreeze() {
+    FreshnessStatement freshness = new FreshnessStatement(true, trust, skew);
+    freshness.accept(stated(ManualTime.START, Duration.ofHours(1)));
+    // The host's clock jumps a year ahead; the replicas' Date says the real time.
+    time.jumpWall(Duration.ofDays(365));
+    skew.observe(
+        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+            ManualTime.START.atOffset(java.time.ZoneOffset.UTC)),
+        "replica-a");
+
+    assertThat(freshness.expired())
+        .contains("this host's clock runs")
+        .contains("ahead of the replicas'")
+        .doesNotContain("freeze");
   }
 }

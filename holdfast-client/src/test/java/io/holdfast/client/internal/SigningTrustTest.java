@@ -185,7 +185,8 @@ class SigningTrustTest {
     SigningTrust trust = rooted(Map.of());
     assertThat(trust.now()).isEqualTo(ManualTime.START);
 
-    Instant signed = ManualTime.START.plus(Duration.ofHours(2));
+    time.advance(Duration.ofHours(2));
+    Instant signed = time.now();
     trust.noteSignedTime(signed);
     trust.noteSignedTime(ManualTime.START.minus(Duration.ofDays(3)));
     assertThat(trust.now()).isEqualTo(signed);
@@ -198,12 +199,22 @@ class SigningTrustTest {
   }
 
   @Test
-  void trustingAKeySet_notesItsIssuedAtAsASignedTime() {
+  void trustingAKeySet_notesItsIssuedAt_atMostTheLeadPastThisHostsClock() {
     SigningTrust trust = rooted(Map.of());
     time.jumpWall(Duration.ofDays(-10)); // the wall clock is far behind the key set's issuedAt
 
     trust.trust(trusted(TestKeySets.keySet(1, ROOT, ONLINE)));
 
-    assertThat(trust.now()).isEqualTo(TestKeySets.ISSUED);
+    assertThat(trust.now()).isEqualTo(time.now().plus(SigningTrust.SIGNED_TIME_LEAD));
+    assertThat(trust.now()).isBefore(TestKeySets.ISSUED);
+  }
+
+  @Test
+  void A20_aReplicaTwelveHoursAhead_movesTrustsClockByTheLeadAtMost() {
+    SigningTrust trust = rooted(Map.of());
+
+    trust.noteSignedTime(ManualTime.START.plus(Duration.ofHours(12)));
+
+    assertThat(trust.now()).isEqualTo(ManualTime.START.plus(SigningTrust.SIGNED_TIME_LEAD));
   }
 }
