@@ -118,13 +118,7 @@ final class ClientFixture implements AutoCloseable {
 
   /** A client builder for this instance with the given replicas, caching under this fixture. */
   HoldfastClient.Builder builder(URI... replicas) {
-    return HoldfastClient.builder()
-        .replicas(replicas)
-        .instance(INSTANCE, token)
-        .trustedKey(server.verificationKey())
-        .namespaces("core")
-        .cacheDirectory(cacheDirectory())
-        .heartbeatInterval(Duration.ZERO);
+    return untrusting(replicas).trustedKey(server.verificationKey());
   }
 
   /**
@@ -144,10 +138,14 @@ final class ClientFixture implements AutoCloseable {
 
   /** As {@link #builder}, trusting a root instead of the replica's key. */
   HoldfastClient.Builder builder(BenchRoot root, URI... replicas) {
+    return untrusting(replicas).trustedRoot(root.root());
+  }
+
+  /** Everything but what the client trusts. */
+  private HoldfastClient.Builder untrusting(URI... replicas) {
     return HoldfastClient.builder()
         .replicas(replicas)
         .instance(INSTANCE, token)
-        .trustedRoot(root.root())
         .namespaces("core")
         .cacheDirectory(cacheDirectory())
         .heartbeatInterval(Duration.ZERO);
