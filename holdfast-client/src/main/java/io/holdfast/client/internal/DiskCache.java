@@ -349,16 +349,20 @@ public final class DiskCache implements AutoCloseable {
    * Forgets the namespace's high-water mark: a recovery marker voided the key that vouched for it
    * (FAULTS D13). Called before the key set carrying the marker is saved, so a crash in between
    * leaves the marker to be applied again, never a floor that outlives it.
+   *
+   * @return whether no mark is left: the caller saves the key set only then
    */
-  public synchronized void forgetHighWaterMark(String namespace) {
+  public synchronized boolean forgetHighWaterMark(String namespace) {
     if (closed || lock == null) {
-      return;
+      return !Files.exists(highWaterFile(namespace));
     }
     try {
       Files.deleteIfExists(highWaterFile(namespace));
+      return true;
     } catch (IOException e) {
       log.log(
           Level.WARNING, "cannot remove the high-water mark of {0} ({1})", namespace, e.toString());
+      return false;
     }
   }
 

@@ -3,6 +3,7 @@ package io.holdfast.client.internal;
 import io.holdfast.client.FetchEvent.Kind;
 import io.holdfast.client.FetchEvent.Outcome;
 import io.holdfast.client.Ticker;
+import io.holdfast.protocol.document.Checksums;
 import io.holdfast.protocol.http.Backoff;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -20,10 +21,12 @@ import java.util.concurrent.CountDownLatch;
  *
  * <ul>
  *   <li>mix-and-match (FAULTS D12): a document fetched after verified checksums must be the one
- *       they list, by ETag; another is not adopted, and a {@code 304} for a held document they do
- *       not list confirms nothing. With a pinned root, a document taken without usable checksums
- *       (FAULTS A9) is kept but STALE. What a client that pins a root holds as FRESH is therefore
- *       always a set that one signed checksums document listed;
+ *       they list, by ETag; another is not adopted, and a {@code 304} for a held document confirms
+ *       nothing when they list a newer one (when they list an older one, they were replayed or lag,
+ *       FAULTS A22, and the held document stays current while their statement holds). With a pinned
+ *       root, a document taken without usable checksums (FAULTS A9) is kept but STALE. What a
+ *       client that pins a root holds as FRESH is therefore always a set that one signed checksums
+ *       document listed;
  *   <li>the key that signed the held document must still be trusted ({@link SigningTrust}): after a
  *       revocation or a key's retirement the held copy is fetched again without {@code
  *       If-None-Match}, since a re-signed document keeps its ETag, and stays STALE until one
@@ -111,18 +114,19 @@ final class DocumentFetcher {
    * are still fetched (FAULTS A25); otherwise the replica as a whole is failing and the next one is
    * tried at once.
    *
-   * @param listed the ETag the replica's verified checksums list for the namespace, or {@code null}
-   *     when there are none (FAULTS A9): the document must be that one
+   * @param entry what the replica's verified checksums list for the namespace, or {@code null} when
+   *     there are none (FAULTS A9): a document received must be that one
    */
   void fetch(
       URI replica,
       String namespace,
-      String listed,
+      Checksums.Entry entry,
       Set<String> pending,
       Map<String, String> reasons,
       boolean replicaHealthy)
       throws ReplicaFailure {
     NamespaceTracker tracker = trackers.get(namespace);
+    String listed = entry == null ? null : entry.etag();
     URI uri = replica.resolve("/v1/instances/" + instance + "/config/" + namespace);
     // A re-signed document keeps its ETag: asking conditionally would only confirm the old copy.
     boolean resign = heldDistrust(namespace) != null;
@@ -139,7 +143,12 @@ final class DocumentFetcher {
       }
       if (response.status() == 304) {
         if (held != null && ReplicaSync.weaklyEqual(response.header("ETag"), held)) {
-          if (listed != null && !ReplicaSync.weaklyEqual(listed, held)) {
+          // Checksums that list an older revision than the one held were replayed or lag (FAULTS
+          // A22): the held document stays current, for as long as their statement holds (D11).
+          // Checksums that list a newer one contradict the 304: nothing is confirmed (D12).
+          if (listed != null
+              && !ReplicaSync.weaklyEqual(listed, held)
+              && entry.revision() >= tracker.lastKnownGood().revision()) {
             String refusal =
                 "answered 304 for the held document, but its checksums list another (mix-and-match refused, FAULTS D12)";
             events.report(replica, namespace, Kind.DOCUMENT, Outcome.REFUSED, refusal, started);

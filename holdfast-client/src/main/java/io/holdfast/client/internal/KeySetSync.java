@@ -195,11 +195,15 @@ final class KeySetSync {
       return new Walk(List.of(newest), verdict);
     }
     List<SignedKeySet> chain = chainAfter(replica, 0, newest.keySet().version());
-    for (int start = 0; start < chain.size(); start++) {
-      List<SignedKeySet> path = chain.subList(start, chain.size());
-      KeySetVerdict walked = verifier.verifyChain(path, null, trust.now());
-      if (walked instanceof KeySetVerdict.Accepted) {
-        return new Walk(List.copyOf(path), walked);
+    // Walk from the newest key set the pinned root signed itself: each is checked alone once (at
+    // its own issue time, so an old one has not expired), and one chain is walked from there. A
+    // hostile replica's long chain costs one check per key set, never one walk per key set.
+    for (int start = chain.size() - 1; start >= 0; start--) {
+      SignedKeySet candidate = chain.get(start);
+      if (verifier.verify(candidate, null, candidate.keySet().issuedAt())
+          instanceof KeySetVerdict.Accepted) {
+        List<SignedKeySet> path = List.copyOf(chain.subList(start, chain.size()));
+        return new Walk(path, verifier.verifyChain(path, null, trust.now()));
       }
     }
     return new Walk(List.of(newest), verdict);
@@ -260,10 +264,10 @@ final class KeySetSync {
     if (held != null && trusted.version() == held.version()) {
       return;
     }
-    accepted.recovery().ifPresent(this::recover);
+    boolean floorsForgotten = accepted.recovery().map(this::recover).orElse(true);
     rotations = rotationsIn(chain, held);
     trust.trust(trusted);
-    if (cache != null) {
+    if (cache != null && floorsForgotten) {
       cache.saveKeySet(cachedChain(trusted.signed()));
     }
     log.log(
@@ -294,13 +298,19 @@ final class KeySetSync {
     return out.toByteArray();
   }
 
-  /** Forgets the revision floors that voided keys vouched for; the disk's first. */
-  private void recover(KeySet.Recovery marker) {
+  /**
+   * Forgets the revision floors that voided keys vouched for; the disk's first.
+   *
+   * @return whether every floor on disk is gone; if not, the key set is not saved, so that a
+   *     restart applies the marker again rather than keep a floor that outlived it
+   */
+  private boolean recover(KeySet.Recovery marker) {
+    boolean forgotten = true;
     for (NamespaceTracker tracker : trackers.values()) {
       VerifiedDocument held = tracker.lastKnownGood();
       if (held != null && marker.keyIds().contains(held.signerKeyId())) {
         if (cache != null) {
-          cache.forgetHighWaterMark(tracker.namespace());
+          forgotten &= cache.forgetHighWaterMark(tracker.namespace());
         }
         tracker.voidFloor();
         log.log(
@@ -312,5 +322,6 @@ final class KeySetSync {
             held.revision());
       }
     }
+    return forgotten;
   }
 }

@@ -290,7 +290,7 @@ final class ReplicaSync {
         listeners.dispatch(tracker.fail(fetcher.standingRejection(namespace)));
         pending.remove(namespace);
       } else {
-        fetcher.fetch(replica, namespace, entry.etag(), pending, reasons, true);
+        fetcher.fetch(replica, namespace, entry, pending, reasons, true);
       }
     }
     // Kept only if what is held now is what these checksums list: checksums that disagree with
