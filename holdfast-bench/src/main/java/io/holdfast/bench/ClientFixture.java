@@ -3,6 +3,7 @@ package io.holdfast.bench;
 import io.holdfast.client.HoldfastClient;
 import io.holdfast.client.Status;
 import io.holdfast.server.HoldfastServer;
+import io.holdfast.server.config.EdgeSettings;
 import io.holdfast.server.config.ServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,9 +40,34 @@ final class ClientFixture implements AutoCloseable {
   }
 
   static ClientFixture start() throws IOException, InterruptedException {
+    return start(false);
+  }
+
+  /**
+   * A fixture whose replica takes a fleet of clients from this one host: every simulated instance
+   * connects from 127.0.0.1, so the per-address connection cap that guards a replica against one
+   * flooding host is raised to the replica-wide one.
+   */
+  static ClientFixture startForFleet() throws IOException, InterruptedException {
+    return start(true);
+  }
+
+  private static ClientFixture start(boolean fleet) throws IOException, InterruptedException {
     Path directory = Files.createTempDirectory("holdfast-client-bench");
-    HoldfastServer server =
-        HoldfastServer.start(ServerConfig.builder(directory.resolve("server")).port(0).build());
+    ServerConfig.Builder config = ServerConfig.builder(directory.resolve("server")).port(0);
+    if (fleet) {
+      config.edge(
+          new EdgeSettings(
+              EdgeSettings.DEFAULT_IDLE_TIMEOUT,
+              EdgeSettings.DEFAULT_HEADER_TIMEOUT,
+              EdgeSettings.DEFAULT_REQUEST_TIMEOUT,
+              EdgeSettings.DEFAULT_MAX_CONNECTIONS,
+              EdgeSettings.DEFAULT_MAX_CONNECTIONS,
+              EdgeSettings.DEFAULT_MAX_WATCHES_PER_INSTANCE,
+              EdgeSettings.DEFAULT_MAX_REQUESTS_PER_INSTANCE,
+              EdgeSettings.DEFAULT_MAX_ADMIN_REQUESTS));
+    }
+    HoldfastServer server = HoldfastServer.start(config.build());
     HttpClient http = HttpClient.newHttpClient();
     admin(http, server, "POST", "/v1/admin/namespaces", "{\"name\":\"core\"}");
     String created =
@@ -98,6 +124,13 @@ final class ClientFixture implements AutoCloseable {
 
   String token() {
     return token;
+  }
+
+  /** Creates another instance in the same ring as the first; returns its credential. */
+  String addInstance(String id) throws IOException, InterruptedException {
+    String created =
+        admin("POST", "/v1/admin/instances", "{\"id\":\"" + id + "\",\"ring\":\"live\"}");
+    return created.replaceAll(".*\"credential\":\"([^\"]+)\".*", "$1");
   }
 
   io.holdfast.protocol.signature.VerificationKey key() {

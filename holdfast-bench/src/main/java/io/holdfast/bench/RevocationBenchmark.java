@@ -1,7 +1,6 @@
 package io.holdfast.bench;
 
 import io.holdfast.client.HoldfastClient;
-import io.holdfast.client.Status;
 import io.holdfast.protocol.signature.VerificationKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,12 +16,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * How long a published revocation takes to reach a fleet of watching SDK clients (issue 19): N
- * clients pin a root and watch one replica; the operator publishes a key set that revokes the key
- * the replica signs with; each client's time is when it first reports its namespace STALE because
- * that key is revoked. The reference in the same run is a configuration change published to the
- * same clients, timed to each one's change listener: a revocation should cost about one watch
- * round-trip more (the key set chain is fetched and verified), never a poll interval. Target: max ≤
- * 2 s for 1,000 clients.
+ * instances, one SDK client each, pin a root and watch one replica; the operator publishes a key
+ * set that revokes the key the replica signs with; each client's time is when it first refuses
+ * something signed by that key because the key set revokes it (its first such {@code FetchEvent}).
+ * The reference in the same run is a configuration change published to the same clients, timed to
+ * each one's change listener: a revocation should cost about one watch round-trip more (the key set
+ * chain is fetched and verified), never a poll interval. Target: max ≤ 2 s for 1,000 clients.
  *
  * <p>Usage: {@code RevocationBenchmark [clients]} (default 1000). Prints p50 and max per case.
  */
@@ -34,8 +33,20 @@ public final class RevocationBenchmark {
     int count = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     ExecutorService listeners = Executors.newFixedThreadPool(4);
     List<HoldfastClient> clients = new ArrayList<>();
-    try (ClientFixture fixture = ClientFixture.start()) {
+    try (ClientFixture fixture = ClientFixture.startForFleet()) {
       BenchRoot root = fixture.publishKeySet();
+      long creating = System.nanoTime();
+      List<String> ids = new ArrayList<>();
+      List<String> tokens = new ArrayList<>();
+      ids.add(ClientFixture.INSTANCE);
+      tokens.add(fixture.token());
+      for (int i = 1; i < count; i++) {
+        String id = "fleet-" + i;
+        ids.add(id);
+        tokens.add(fixture.addInstance(id));
+      }
+      System.out.printf(
+          "%d instances created in %.1f s%n", count, (System.nanoTime() - creating) / 1e9);
       AtomicLongArray changed = new AtomicLongArray(count);
       AtomicLongArray refused = new AtomicLongArray(count);
       CountDownLatch allChanged = new CountDownLatch(count);
@@ -46,7 +57,7 @@ public final class RevocationBenchmark {
         HoldfastClient client =
             HoldfastClient.builder()
                 .replicas(fixture.replica())
-                .instance(ClientFixture.INSTANCE, fixture.token())
+                .instance(ids.get(i), tokens.get(i))
                 .trustedRoot(root.root())
                 .namespaces("core")
                 .heartbeatInterval(Duration.ZERO)
@@ -60,16 +71,24 @@ public final class RevocationBenchmark {
                 allChanged.countDown();
               }
             });
-        client.addStatusListener(
-            (namespace, previous, current) -> {
-              if (current.status() != Status.FRESH
-                  && current.reason().contains("revokes")
+        client.addFetchListener(
+            event -> {
+              if (event.reason().contains("revokes")
                   && refused.compareAndSet(index, 0, System.nanoTime())) {
                 allRefused.countDown();
               }
             });
-        client.start();
         clients.add(client);
+      }
+      // Started a few at a time: start() waits for the first verified document.
+      ExecutorService starting = Executors.newFixedThreadPool(16);
+      try {
+        for (HoldfastClient client : clients) {
+          starting.submit(client::start);
+        }
+      } finally {
+        starting.shutdown();
+        starting.awaitTermination(5, TimeUnit.MINUTES);
       }
       for (HoldfastClient client : clients) {
         if (!client.awaitFresh(Duration.ofSeconds(30))) {
