@@ -3,7 +3,6 @@ package io.holdfast.bench;
 import io.holdfast.client.HoldfastClient;
 import io.holdfast.client.Status;
 import io.holdfast.server.HoldfastServer;
-import io.holdfast.server.config.EdgeSettings;
 import io.holdfast.server.config.ServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,16 +55,7 @@ final class ClientFixture implements AutoCloseable {
     Path directory = Files.createTempDirectory("holdfast-client-bench");
     ServerConfig.Builder config = ServerConfig.builder(directory.resolve("server")).port(0);
     if (fleet) {
-      config.edge(
-          new EdgeSettings(
-              EdgeSettings.DEFAULT_IDLE_TIMEOUT,
-              EdgeSettings.DEFAULT_HEADER_TIMEOUT,
-              EdgeSettings.DEFAULT_REQUEST_TIMEOUT,
-              EdgeSettings.DEFAULT_MAX_CONNECTIONS,
-              EdgeSettings.DEFAULT_MAX_CONNECTIONS,
-              EdgeSettings.DEFAULT_MAX_WATCHES_PER_INSTANCE,
-              EdgeSettings.DEFAULT_MAX_REQUESTS_PER_INSTANCE,
-              EdgeSettings.DEFAULT_MAX_ADMIN_REQUESTS));
+      config.edge(FleetEdge.oneHost());
     }
     HoldfastServer server = HoldfastServer.start(config.build());
     HttpClient http = HttpClient.newHttpClient();

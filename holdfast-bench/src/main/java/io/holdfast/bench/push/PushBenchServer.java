@@ -2,8 +2,8 @@ package io.holdfast.bench.push;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.holdfast.bench.FleetEdge;
 import io.holdfast.server.HoldfastServer;
-import io.holdfast.server.config.EdgeSettings;
 import io.holdfast.server.config.ServerConfig;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -51,16 +51,7 @@ public final class PushBenchServer {
                 .maxWatchers(20_000)
                 // Every simulated instance connects from 127.0.0.1: the per-address cap that
                 // guards a replica against one flooding host would refuse most of the fleet here.
-                .edge(
-                    new EdgeSettings(
-                        EdgeSettings.DEFAULT_IDLE_TIMEOUT,
-                        EdgeSettings.DEFAULT_HEADER_TIMEOUT,
-                        EdgeSettings.DEFAULT_REQUEST_TIMEOUT,
-                        EdgeSettings.DEFAULT_MAX_CONNECTIONS,
-                        EdgeSettings.DEFAULT_MAX_CONNECTIONS,
-                        EdgeSettings.DEFAULT_MAX_WATCHES_PER_INSTANCE,
-                        EdgeSettings.DEFAULT_MAX_REQUESTS_PER_INSTANCE,
-                        EdgeSettings.DEFAULT_MAX_ADMIN_REQUESTS));
+                .edge(FleetEdge.oneHost());
         if (args.length > 5) {
           config.maxConcurrentRequests(Integer.parseInt(args[5]));
         }
