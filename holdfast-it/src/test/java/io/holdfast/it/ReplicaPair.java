@@ -109,10 +109,18 @@ public final class ReplicaPair implements AutoCloseable {
    */
   public HoldfastClient.Builder clientBuilder(
       List<URI> replicas, String instance, String credential, ManualTime time) {
+    return untrustingClientBuilder(replicas, instance, credential, time).trustedKey(key());
+  }
+
+  /**
+   * {@link #clientBuilder(List, String, String, ManualTime)} that trusts nothing yet: for clients
+   * that pin a root of trust instead of the replicas' key.
+   */
+  public HoldfastClient.Builder untrustingClientBuilder(
+      List<URI> replicas, String instance, String credential, ManualTime time) {
     return HoldfastClient.builder()
         .replicas(replicas)
         .instance(instance, credential)
-        .trustedKey(key())
         .ticker(time.ticker())
         .clock(time.clock())
         .requestTimeout(Duration.ofSeconds(1))

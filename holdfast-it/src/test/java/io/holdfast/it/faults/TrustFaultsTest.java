@@ -61,11 +61,11 @@ class TrustFaultsTest {
   void D4_documentAndChecksumsOfAnotherInstance_replayedOnThisOnesPath_areRefused()
       throws Exception {
     Instant now = start();
-    String victim = replicas.pair().createInstance("d4-victim", "live");
-    String other = replicas.pair().createInstance("d4-other", "live");
-    long v1 = publish("d4-victim", doc(1));
-    publish("d4-other", "{\"seats\":999,\"v\":99}");
-    HoldfastClient client = build(replicas.client("d4-victim", victim, new ManualTime(now)));
+    Tenant victim = tenant("d4-victim");
+    long v1 = victim.first();
+    Tenant other = tenant("d4-other");
+    publish(other.id(), "{\"seats\":999,\"v\":99}");
+    HoldfastClient client = build(client(victim, new ManualTime(now)));
     List<String> refusals = new CopyOnWriteArrayList<>();
     client.addFetchListener(
         event -> {
@@ -74,10 +74,8 @@ class TrustFaultsTest {
           }
         });
     Probe probe = startFresh(client);
-    FaultyReplica.Recorded otherDocument =
-        proxyA().record("/v1/instances/d4-other/config/" + NS, bearer(other));
-    FaultyReplica.Recorded otherChecksums =
-        proxyA().record("/v1/instances/d4-other/checksums", bearer(other));
+    FaultyReplica.Recorded otherDocument = recordDocument(other);
+    FaultyReplica.Recorded otherChecksums = recordChecksums(other);
 
     faultBoth("/instances/d4-victim/config/", Fault.replay(otherDocument));
     long v2 = publish("d4-victim", doc(2));
@@ -113,12 +111,9 @@ class TrustFaultsTest {
   void D4_olderKeySetReplayedThroughBothProxies_isRefusedAsRollback_andTheNewerOneKept()
       throws Exception {
     Instant now = start();
-    String credential = replicas.pair().createInstance("d4-keyset", "live");
-    publish("d4-keyset", doc(1));
+    Tenant tenant = tenant("d4-keyset");
     Path cache = dir.resolve("cache");
-    Probe probe =
-        startFresh(
-            replicas.client("d4-keyset", credential, new ManualTime(now)).cacheDirectory(cache));
+    Probe probe = startFresh(client(tenant, new ManualTime(now)).cacheDirectory(cache));
     FaultyReplica.Recorded keySet1 = proxyA().record("/v1/keyset");
     FaultyReplica.Recorded chain1 = proxyA().record("/v1/keyset/chain?after=0");
     List<VerificationKey> signing = List.of(SigningKeys.publicKey(key));
@@ -144,8 +139,7 @@ class TrustFaultsTest {
   @Test
   void D4_revokedInstanceCredentialReplayed_is401OnBothReplicas() throws Exception {
     start();
-    String old = replicas.pair().createInstance("d4-rotated", "live");
-    publish("d4-rotated", doc(1));
+    String old = tenant("d4-rotated").credential();
     String fresh =
         replicas
             .pair()
@@ -165,16 +159,12 @@ class TrustFaultsTest {
   void D9_afterRotation_documentAndChecksumsSignedByTheRevokedKey_areRejected_lkgKept()
       throws Exception {
     Instant now = start();
-    String credential = replicas.pair().createInstance("d9-rotated", "live");
-    long v1 = publish("d9-rotated", doc(1));
+    Tenant tenant = tenant("d9-rotated");
+    long v1 = tenant.first();
     Path cache = dir.resolve("cache");
-    Probe probe =
-        startFresh(
-            replicas.client("d9-rotated", credential, new ManualTime(now)).cacheDirectory(cache));
-    FaultyReplica.Recorded oldDocument =
-        proxyA().record("/v1/instances/d9-rotated/config/" + NS, bearer(credential));
-    FaultyReplica.Recorded oldChecksums =
-        proxyA().record("/v1/instances/d9-rotated/checksums", bearer(credential));
+    Probe probe = startFresh(client(tenant, new ManualTime(now)).cacheDirectory(cache));
+    FaultyReplica.Recorded oldDocument = recordDocument(tenant);
+    FaultyReplica.Recorded oldChecksums = recordChecksums(tenant);
 
     KeyPair next = SigningKeys.generate();
     VerificationKey oldPublic = SigningKeys.publicKey(key);
@@ -212,12 +202,11 @@ class TrustFaultsTest {
     // client blame its own clock, FAULTS B10).
     Instant past = Instant.now().minus(Duration.ofMinutes(30));
     start(past);
-    String credential = replicas.pair().createInstance("d11-frozen", "live");
-    long v1 = publish("d11-frozen", doc(1));
+    Tenant tenant = tenant("d11-frozen");
+    long v1 = tenant.first();
     ManualTime time = new ManualTime(past);
-    Probe probe = startFresh(replicas.client("d11-frozen", credential, time));
-    FaultyReplica.Recorded held =
-        proxyA().record("/v1/instances/d11-frozen/checksums", bearer(credential));
+    Probe probe = startFresh(client(tenant, time));
+    FaultyReplica.Recorded held = recordChecksums(tenant);
     String heldTag = held.headers().firstValue("ETag").orElseThrow();
     String documentTag = probe.client().snapshot(NS).etag();
 
@@ -260,22 +249,19 @@ class TrustFaultsTest {
   @Test
   void D12_proxyServesANewerGenuineDocument_withChecksumsListingAnother_refused() throws Exception {
     Instant now = start();
-    String credential = replicas.pair().createInstance("d12-mixed", "live");
-    long v1 = publish("d12-mixed", doc(1));
-    Probe probe = startFresh(replicas.client("d12-mixed", credential, new ManualTime(now)));
-    FaultyReplica.Recorded checksums1 =
-        proxyA().record("/v1/instances/d12-mixed/checksums", bearer(credential));
+    Tenant tenant = tenant("d12-mixed");
+    long v1 = tenant.first();
+    Probe probe = startFresh(client(tenant, new ManualTime(now)));
+    FaultyReplica.Recorded checksums1 = recordChecksums(tenant);
     faultBoth("/instances/d12-mixed/checksums", Fault.replay(checksums1));
     faultBoth(
         "/instances/d12-mixed/watch",
         Fault.notModified(checksums1.headers().firstValue("ETag").orElseThrow()));
     awaitFaulted();
     publish("d12-mixed", doc(2));
-    FaultyReplica.Recorded checksums2 =
-        proxyA().record("/v1/instances/d12-mixed/checksums", bearer(credential));
+    FaultyReplica.Recorded checksums2 = recordChecksums(tenant);
     long v3 = publish("d12-mixed", doc(3));
-    FaultyReplica.Recorded document3 =
-        proxyA().record("/v1/instances/d12-mixed/config/" + NS, bearer(credential));
+    FaultyReplica.Recorded document3 = recordDocument(tenant);
 
     // The checksums list revision 2; the document served is revision 3, newer and validly signed.
     faultBoth("/instances/d12-mixed/config/", Fault.replay(document3));
@@ -299,13 +285,12 @@ class TrustFaultsTest {
       D13_leakedKeySignsRevision2pow62_recoveryKeySet_genuineLowerRevisionAdopted_alsoAfterRestart()
           throws Exception {
     Instant now = start();
-    String credential = replicas.pair().createInstance("d13-forward", "live");
-    long v1 = publish("d13-forward", doc(1));
+    Tenant tenant = tenant("d13-forward");
+    long v1 = tenant.first();
     Path cache = dir.resolve("cache");
     ManualTime time = new ManualTime(now);
     // A static forgery cannot hold a watch: this client polls.
-    HoldfastClient.Builder builder =
-        replicas.client("d13-forward", credential, time).cacheDirectory(cache).watch(false);
+    HoldfastClient.Builder builder = client(tenant, time).cacheDirectory(cache).watch(false);
     HoldfastClient client = build(builder);
     client.start();
     assertThat(client.status(NS).status()).isEqualTo(Status.FRESH);
@@ -351,6 +336,20 @@ class TrustFaultsTest {
     assertThat(restarted.snapshot(NS).getInt("v", -1)).isEqualTo(3);
   }
 
+  /** An instance with its credential and the revision of its first document. */
+  private record Tenant(String id, String credential, long first) {}
+
+  /** Creates the instance and publishes its first document, {@link #doc doc(1)}. */
+  private Tenant tenant(String id) {
+    String credential = replicas.pair().createInstance(id, "live");
+    return new Tenant(id, credential, publish(id, doc(1)));
+  }
+
+  /** A client of the tenant through both proxies, pinning the root. */
+  private HoldfastClient.Builder client(Tenant tenant, ManualTime time) {
+    return replicas.client(tenant.id(), tenant.credential(), time);
+  }
+
   private Instant start() {
     return start(Instant.now());
   }
@@ -362,6 +361,18 @@ class TrustFaultsTest {
 
   private static String doc(int version) {
     return "{\"seats\":25,\"v\":" + version + "}";
+  }
+
+  /** Replica A's answer now to the tenant's {@code GET …/checksums}. */
+  private FaultyReplica.Recorded recordChecksums(Tenant tenant) throws Exception {
+    return proxyA()
+        .record("/v1/instances/" + tenant.id() + "/checksums", bearer(tenant.credential()));
+  }
+
+  /** Replica A's answer now to the tenant's {@code GET …/config/core}. */
+  private FaultyReplica.Recorded recordDocument(Tenant tenant) throws Exception {
+    return proxyA()
+        .record("/v1/instances/" + tenant.id() + "/config/" + NS, bearer(tenant.credential()));
   }
 
   private static String[] bearer(String credential) {

@@ -139,18 +139,9 @@ public final class TrustedPair implements AutoCloseable {
    * the fault tests: time driven by {@code time}, short deadlines, a fast loop, no heartbeats.
    */
   public HoldfastClient.Builder client(String instance, String credential, ManualTime time) {
-    return HoldfastClient.builder()
-        .replicas(pair.replicas())
-        .instance(instance, credential)
+    return pair.untrustingClientBuilder(pair.replicas(), instance, credential, time)
         .trustedRoot(root.root())
-        .namespaces(NAMESPACE)
-        .ticker(time.ticker())
-        .clock(time.clock())
-        .requestTimeout(Duration.ofSeconds(1))
-        .watchTimeout(Duration.ofSeconds(1))
-        .pollInterval(Duration.ofMillis(100))
-        .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
-        .heartbeatInterval(Duration.ZERO);
+        .namespaces(NAMESPACE);
   }
 
   /** The key the replicas sign with now. */
