@@ -70,6 +70,12 @@ class RotationDrillTest {
       until(() -> replicas.allServeKeySet(2));
       replicas.installSigningKey(newKey);
       until(() -> replicas.allSignWith(newPublic.keyId()));
+      // A change published while both keys are listed is signed by the new one only: the fleet
+      // must take it FRESH (a key switched before the key set listing it would fail here).
+      replicas.admin().publishLayer("core", "default", "{\"v\":2}");
+      for (WatchedClient client : fleet) {
+        until(() -> client.adopted().contains(2));
+      }
       replicas.publishKeySet(root.keySet(3, List.of(newPublic), Set.of(oldPublic.keyId())));
       until(() -> replicas.allServeKeySet(3));
       for (WatchedClient client : fleet) {
@@ -84,9 +90,9 @@ class RotationDrillTest {
       until(() -> replicas.allServeKeySet(4));
       replicas.publishKeySet(newRoot.keySet(5, List.of(newPublic), Set.of(oldPublic.keyId())));
       until(() -> replicas.allServeKeySet(5));
-      replicas.admin().publishLayer("core", "default", "{\"v\":2}");
+      replicas.admin().publishLayer("core", "default", "{\"v\":3}");
       for (WatchedClient client : fleet) {
-        until(() -> client.adopted().contains(2));
+        until(() -> client.adopted().contains(3));
         assertThat(client.client().status("core").status()).isEqualTo(Status.FRESH);
         until(() -> client.cachedKeySetVersion() == 5);
       }
@@ -99,7 +105,7 @@ class RotationDrillTest {
               "v")) {
         late.start();
         assertThat(late.client().awaitFresh(WAIT)).as("a late client on the old root").isTrue();
-        assertThat(late.client().snapshot("core").getInt("v", -1)).isEqualTo(2);
+        assertThat(late.client().snapshot("core").getInt("v", -1)).isEqualTo(3);
         assertThat(late.cachedSigners()).containsExactly(newPublic.keyId());
       }
 
