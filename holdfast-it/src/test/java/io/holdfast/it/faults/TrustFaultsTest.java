@@ -127,6 +127,15 @@ class TrustFaultsTest {
     replicas.publishKeySet(replicas.root().keySet(3, signing, Set.of()));
     eventually()
         .until(() -> proxyA().requests("/v1/keyset") > 0 && proxyB().requests("/v1/keyset") > 0);
+    eventually()
+        .until(
+            () ->
+                probe
+                    .read()
+                    .freshness()
+                    .reason()
+                    .contains("answers key sets after version 2 with version 1"));
+    assertThat(probe.status()).isEqualTo(Status.STALE);
     assertThat(ClientCache.keySetVersion(cache)).as("key set held").isEqualTo(2);
     assertThat(probe.read().getInt("v", -1)).isEqualTo(1);
 
