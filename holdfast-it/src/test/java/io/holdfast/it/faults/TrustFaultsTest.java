@@ -128,13 +128,7 @@ class TrustFaultsTest {
     eventually()
         .until(() -> proxyA().requests("/v1/keyset") > 0 && proxyB().requests("/v1/keyset") > 0);
     eventually()
-        .until(
-            () ->
-                probe
-                    .read()
-                    .freshness()
-                    .reason()
-                    .contains("answers key sets after version 2 with version 1"));
+        .until(() -> reason(probe).contains("answers key sets after version 2 with version 1"));
     assertThat(probe.status()).isEqualTo(Status.STALE);
     assertThat(ClientCache.keySetVersion(cache)).as("key set held").isEqualTo(2);
     assertThat(probe.read().getInt("v", -1)).isEqualTo(1);
@@ -237,14 +231,8 @@ class TrustFaultsTest {
     Duration grace = probe.read().freshness().graceRemaining();
     time.advance(Duration.ofMinutes(30));
     passed = passed.plus(Duration.ofMinutes(30));
-    eventually()
-        .until(
-            () ->
-                probe
-                    .read()
-                    .freshness()
-                    .graceRemaining()
-                    .equals(grace.minus(Duration.ofMinutes(30))));
+    Duration later = grace.minus(Duration.ofMinutes(30));
+    eventually().until(() -> probe.read().freshness().graceRemaining().equals(later));
     assertThat(probe.status()).isEqualTo(Status.STALE);
 
     // The proxies stop; the replicas' time has passed as the client's did, and they re-issue.
@@ -357,6 +345,10 @@ class TrustFaultsTest {
   /** A client of the tenant through both proxies, pinning the root. */
   private HoldfastClient.Builder client(Tenant tenant, ManualTime time) {
     return replicas.client(tenant.id(), tenant.credential(), time);
+  }
+
+  private static String reason(Probe probe) {
+    return probe.read().freshness().reason();
   }
 
   private Instant start() {

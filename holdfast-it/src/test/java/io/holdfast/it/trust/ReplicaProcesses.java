@@ -83,11 +83,7 @@ final class ReplicaProcesses implements AutoCloseable {
 
   /** Whether every replica serves key set {@code version} at {@code GET /v1/keyset}. */
   boolean allServeKeySet(long version) {
-    return ports.stream()
-        .allMatch(
-            port ->
-                http.call(port, TOKEN, "GET", "/v1/keyset", null).findValue("version").asLong()
-                    == version);
+    return ports.stream().allMatch(port -> ServedKeySet.version(port) == version);
   }
 
   private List<String> keyIds(int port) {

@@ -6,10 +6,6 @@ import io.holdfast.client.HoldfastClient;
 import io.holdfast.it.ReplicaPair;
 import io.holdfast.protocol.signature.VerificationKey;
 import io.holdfast.testkit.ManualTime;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -101,21 +97,8 @@ public final class TrustedPair implements AutoCloseable {
         .pollInterval(Duration.ofMillis(20))
         .until(
             () ->
-                servedKeySetVersion(pair.serverA().port()) >= version
-                    && servedKeySetVersion(pair.serverB().port()) >= version);
-  }
-
-  /** The version a replica serves at {@code GET /v1/keyset}; 0 before it serves one. */
-  private long servedKeySetVersion(int port) throws Exception {
-    try (HttpClient http = HttpClient.newHttpClient()) {
-      HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/keyset")).build(),
-              HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200
-          ? JSON.readTree(response.body()).findValue("version").asLong()
-          : 0;
-    }
+                ServedKeySet.version(pair.serverA().port()) >= version
+                    && ServedKeySet.version(pair.serverB().port()) >= version);
   }
 
   /**
