@@ -11,8 +11,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Two real replicas on one SQLite store, each behind a fault-injecting proxy, with a small admin
@@ -37,8 +39,17 @@ public final class ReplicaPair implements AutoCloseable {
   }
 
   public static ReplicaPair start(Path dataDir) {
-    HoldfastServer a = HoldfastServer.start(config(dataDir));
-    HoldfastServer b = HoldfastServer.start(config(dataDir));
+    return start(dataDir, Clock.systemUTC(), UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #start(Path)}, with both replicas on {@code clock} (their freshness statements, key
+   * set checks and store times) and {@code settings} applied over the defaults.
+   */
+  public static ReplicaPair start(
+      Path dataDir, Clock clock, UnaryOperator<ServerConfig.Builder> settings) {
+    HoldfastServer a = HoldfastServer.start(config(dataDir, settings), clock);
+    HoldfastServer b = HoldfastServer.start(config(dataDir, settings), clock);
     try {
       return new ReplicaPair(
           a,
@@ -52,8 +63,10 @@ public final class ReplicaPair implements AutoCloseable {
     }
   }
 
-  private static ServerConfig config(Path dataDir) {
-    return ServerConfig.builder(dataDir).port(0).refreshInterval(Duration.ofMillis(50)).build();
+  private static ServerConfig config(Path dataDir, UnaryOperator<ServerConfig.Builder> settings) {
+    return settings
+        .apply(ServerConfig.builder(dataDir).port(0).refreshInterval(Duration.ofMillis(50)))
+        .build();
   }
 
   /** The proxies' URIs, replica A first: what clients are given. */
@@ -96,10 +109,18 @@ public final class ReplicaPair implements AutoCloseable {
    */
   public HoldfastClient.Builder clientBuilder(
       List<URI> replicas, String instance, String credential, ManualTime time) {
+    return untrustingClientBuilder(replicas, instance, credential, time).trustedKey(key());
+  }
+
+  /**
+   * {@link #clientBuilder(List, String, String, ManualTime)} that trusts nothing yet: for clients
+   * that pin a root of trust instead of the replicas' key.
+   */
+  public HoldfastClient.Builder untrustingClientBuilder(
+      List<URI> replicas, String instance, String credential, ManualTime time) {
     return HoldfastClient.builder()
         .replicas(replicas)
         .instance(instance, credential)
-        .trustedKey(key())
         .ticker(time.ticker())
         .clock(time.clock())
         .requestTimeout(Duration.ofSeconds(1))

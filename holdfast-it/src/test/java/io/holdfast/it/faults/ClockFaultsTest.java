@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * FAULTS.md A20 and B10 end to end: clocks that disagree. Replica A's clock is set off by rewriting
  * its {@code Date} (a real replica takes the host's clock, which a test cannot move); the client's
  * wall clock is the injected one. Grace runs on the monotonic clock, so neither may change what is
- * served or how long it is good for; the skew is reported.
+ * served or how long it is good for; the skew is reported, and a client clock far ahead expires the
+ * replicas' signed freshness statements (STALE, naming the clock).
  */
 class ClockFaultsTest extends FaultScenarios {
 
@@ -55,8 +56,15 @@ class ClockFaultsTest extends FaultScenarios {
     probe.assertHeld();
   }
 
+  /**
+   * Since replicas sign freshness statements (issue 19), a wall clock a year ahead makes every
+   * statement look expired, so the client is STALE even with both replicas answering; FAULTS B10
+   * expects exactly that ("a clock set ahead marks proofs expired … but does not break it"), with
+   * the clock named as the cause. Grace and content are unaffected, and fixing the clock makes it
+   * FRESH again.
+   */
   @Test
-  void B10_clientWallClockJumps_aDayBackAndAYearAhead_statusAndGraceUnchanged() {
+  void B10_clientWallClockJumps_aDayBackAndAYearAhead_graceAndContentUnchanged_clockNamed() {
     String id = "b10-wall";
     long r1 = fx.instance(id, doc(1));
     ManualTime time = new ManualTime(Instant.now());
@@ -80,6 +88,13 @@ class ClockFaultsTest extends FaultScenarios {
     assertThat(probe.read().getInt("v", -1)).isEqualTo(2);
 
     fx.clearFaults();
+    eventually()
+        .until(() -> probe.read().freshness().reason().contains("ahead of the replicas' (fix"));
+    assertThat(probe.status()).isEqualTo(Status.STALE);
+    assertThat(probe.read().getInt("v", -1)).isEqualTo(2);
+    assertThat(probe.read().freshness().graceRemaining()).isLessThanOrEqualTo(Duration.ofHours(7));
+
+    time.jumpWall(Duration.ofDays(-365));
     eventually().until(() -> probe.status() == Status.FRESH);
     eventually().until(() -> probe.changedRevisions().contains(r2));
     assertThat(probe.changedRevisions()).containsExactly(r1, r2);

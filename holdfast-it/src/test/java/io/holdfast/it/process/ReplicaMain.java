@@ -14,9 +14,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * A replica in a process of its own, for system tests that need real separate processes: {@code
  * ReplicaMain <data-dir> <port> <admin-token> <probe-interval-ms> [probe-target …]
- * [--trusted-proxies=CIDR,…]}. Its management port ({@code /metrics}, health) is a free one. Prints
- * {@code READY <port> <management-port>} once it serves ({@link Ready#of} reads it), and runs until
- * the process is stopped.
+ * [--trusted-proxies=CIDR,…] [--signing-key-reload-ms=N]}. Its management port ({@code /metrics},
+ * health) is a free one. Prints {@code READY <port> <management-port>} once it serves ({@link
+ * Ready#of} reads it), and runs until the process is stopped.
  */
 public final class ReplicaMain {
 
@@ -35,14 +35,23 @@ public final class ReplicaMain {
 
   public static void main(String[] args) throws InterruptedException {
     String trusted = "--trusted-proxies=";
+    String reload = "--signing-key-reload-ms=";
     List<URI> targets =
-        Arrays.stream(args).skip(4).filter(a -> !a.startsWith(trusted)).map(URI::create).toList();
+        Arrays.stream(args).skip(4).filter(a -> !a.startsWith("--")).map(URI::create).toList();
     List<String> proxies =
         Arrays.stream(args)
             .skip(4)
             .filter(a -> a.startsWith(trusted))
             .flatMap(a -> Arrays.stream(a.substring(trusted.length()).split(",")))
             .toList();
+    // The trust drills replace signing-key.pem and must not wait the default 30 s for the reload.
+    Duration reloadInterval =
+        Arrays.stream(args)
+            .skip(4)
+            .filter(a -> a.startsWith(reload))
+            .map(a -> Duration.ofMillis(Long.parseLong(a.substring(reload.length()))))
+            .findFirst()
+            .orElse(ServerConfig.DEFAULT_SIGNING_KEY_RELOAD_INTERVAL);
     ServerConfig config =
         ServerConfig.builder(Path.of(args[0]))
             .port(Integer.parseInt(args[1]))
@@ -52,6 +61,7 @@ public final class ReplicaMain {
             .probeInterval(Duration.ofMillis(Long.parseLong(args[3])))
             .probeTargets(targets)
             .trustedProxies(TrustedProxies.of(proxies))
+            .signingKeyReloadInterval(reloadInterval)
             .build();
     HoldfastServer server = HoldfastServer.start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));
