@@ -39,7 +39,7 @@ import javax.net.ssl.SSLContext;
  * try (HoldfastClient client = HoldfastClient.builder()
  *     .replicas(URI.create("https://config-a.example"), URI.create("https://config-b.example"))
  *     .instance("acme-prod", System.getenv("HOLDFAST_CREDENTIAL"))
- *     .trustedKey(VerificationKey.fromBase64(PINNED_KEY))
+ *     .trustedRoot(Path.of("/etc/acme/holdfast-root.json")) // or trustedKey(...): see trustedRoot
  *     .namespaces("core", "features")
  *     .cacheDirectory(Path.of("/var/cache/holdfast"))
  *     .build()) {
