@@ -1,5 +1,6 @@
 package io.holdfast.cli;
 
+import io.holdfast.cli.gameday.GamedayCommand;
 import io.holdfast.cli.keys.KeysCommand;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -8,7 +9,8 @@ import picocli.CommandLine.Command;
 /**
  * The {@code holdfast} command. Exit codes: 0 success, 1 the server refused the request (its
  * problem is printed), 2 the command line is wrong, 3 the server could not be reached, 4 the audit
- * chain is broken ({@code audit verify}).
+ * chain is broken ({@code audit verify}), 5 a probe check failed ({@code probe}), 6 a game day
+ * missed an expectation ({@code gameday}).
  */
 @Command(
     name = "holdfast",
@@ -29,6 +31,7 @@ import picocli.CommandLine.Command;
       AuditCommand.class,
       ProbeCommand.class,
       FleetCommand.class,
+      GamedayCommand.class,
       KeysCommand.class,
       AutoComplete.GenerateCompletion.class
     })

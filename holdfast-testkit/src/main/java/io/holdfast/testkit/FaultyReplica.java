@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import javax.net.ssl.SSLContext;
 
 /**
  * An HTTP/1.1 fault proxy on 127.0.0.1, in front of a real Holdfast replica, in the spirit of
@@ -80,12 +81,7 @@ public final class FaultyReplica implements AutoCloseable {
   private final URI upstream;
   private final String upstreamBase;
   private final int port;
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .build();
+  private final HttpClient http;
 
   private final Object lock = new Object();
   private ServerSocket listener; // guarded by lock; null while refusing connections or closed
@@ -110,8 +106,17 @@ public final class FaultyReplica implements AutoCloseable {
 
   private record Rule(String pathContains, Fault fault) {}
 
-  private FaultyReplica(URI upstream, ServerSocket listener) {
+  private FaultyReplica(URI upstream, ServerSocket listener, SSLContext upstreamTls) {
     this.upstream = upstream;
+    HttpClient.Builder client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER);
+    if (upstreamTls != null) {
+      client.sslContext(upstreamTls);
+    }
+    this.http = client.build();
     String base = upstream.toString();
     this.upstreamBase = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     this.port = listener.getLocalPort();
@@ -127,6 +132,19 @@ public final class FaultyReplica implements AutoCloseable {
    * @throws IOException if no port can be bound
    */
   public static FaultyReplica start(URI upstream) throws IOException {
+    return start(upstream, null);
+  }
+
+  /**
+   * Starts a proxy on 127.0.0.1, on an ephemeral port, in front of an {@code https} replica whose
+   * certificate {@code upstreamTls} trusts (a private certificate authority, say). Clients still
+   * reach the proxy over plain HTTP on loopback.
+   *
+   * @param upstream the real replica, as for {@link #start(URI)}
+   * @param upstreamTls the TLS context to reach it with; {@code null} for the JDK's default
+   * @throws IOException if no port can be bound
+   */
+  public static FaultyReplica start(URI upstream, SSLContext upstreamTls) throws IOException {
     Objects.requireNonNull(upstream, "upstream");
     String scheme = upstream.getScheme();
     if (!("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
@@ -136,7 +154,7 @@ public final class FaultyReplica implements AutoCloseable {
       throw new IllegalArgumentException(
           "upstream must be an http(s) URI without query or fragment: " + upstream);
     }
-    FaultyReplica replica = new FaultyReplica(upstream, bind(0));
+    FaultyReplica replica = new FaultyReplica(upstream, bind(0), upstreamTls);
     synchronized (replica.lock) {
       replica.startAccepting(replica.listener);
     }
