@@ -128,7 +128,7 @@ final class Drill {
     }
     proxies.forEach(FaultyReplica::clear);
     Duration healedAt = timeline.print("HEAL: every fault cleared");
-    Duration freshAfter = awaitFresh(sampler, healedAt, "the heal");
+    Duration freshAfter = awaitFresh(sampler, probe, healedAt, "the heal");
     return observe(
         true, startedAfter, healedAt.minus(firstFault), probe, sampler, freshAfter, null);
   }
@@ -184,7 +184,7 @@ final class Drill {
           "CHANGE " + id + " not backed out within " + Durations.text(settings.gateWithin()));
       return observe(true, startedAfter, endedAt.minus(approvedAt), probe, sampler, null, outcome);
     }
-    Duration freshAfter = awaitFresh(sampler, endedAt, "the back-out");
+    Duration freshAfter = awaitFresh(sampler, probe, endedAt, "the back-out");
     return observe(
         true, startedAfter, endedAt.minus(approvedAt), probe, sampler, freshAfter, outcome);
   }
@@ -206,15 +206,25 @@ final class Drill {
             : ", outcome: " + change.path("outcome").asText());
   }
 
-  /** Waits for every canary to be FRESH; returns how long after {@code from}, or null. */
-  private Duration awaitFresh(FleetSampler sampler, Duration from, String what) {
+  /**
+   * Waits for every canary to be FRESH; returns how long after {@code from}, or null. Then waits,
+   * within the same bound, for the probe to pass everywhere again, so that the failing streaks the
+   * heal ended are judged.
+   */
+  private Duration awaitFresh(FleetSampler sampler, ProbeWatch probe, Duration from, String what) {
+    Duration after = null;
     if (sampler.sampleUntil(settings.freshWithin(), sampler::allFresh)) {
-      Duration after = timeline.now().minus(from);
+      after = timeline.now().minus(from);
       timeline.print("RECOVERED: every canary FRESH " + Durations.span(after) + " after " + what);
-      return after;
+    } else {
+      timeline.print("NOT RECOVERED within " + Durations.text(settings.freshWithin()));
     }
-    timeline.print("NOT RECOVERED within " + Durations.text(settings.freshWithin()));
-    return null;
+    Duration left = settings.freshWithin().minus(timeline.now().minus(from));
+    if (!left.isNegative() && !sampler.sampleUntil(left, probe::allPassing)) {
+      timeline.print("the probe still fails: " + probeLine(probe));
+    }
+    probe.finish(timeline.now());
+    return after;
   }
 
   private Observations observe(
@@ -231,6 +241,7 @@ final class Drill {
         faultLasted,
         probe.detectedAfter().orElse(null),
         probe.firings(),
+        probe.shortStreaks(),
         sampler.maxStale(),
         sampler.maxExpired(),
         sampler.last(),

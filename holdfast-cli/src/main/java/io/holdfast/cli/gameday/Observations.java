@@ -12,6 +12,7 @@ import java.util.List;
  * @param faultLasted from the first fault to the heal (for bad-change: approval to back-out seen)
  * @param detectedAfter first failing probe round after the first fault; {@code null} if none
  * @param firings the alert rules that would have fired
+ * @param shortStreaks failing streaks that ended before their rule's {@code for}
  * @param maxStale most canaries STALE at once
  * @param maxExpired most canaries EXPIRED at once
  * @param last the fleet's last view
@@ -24,6 +25,7 @@ record Observations(
     Duration faultLasted,
     Duration detectedAfter,
     List<ProbeWatch.Firing> firings,
+    List<ProbeWatch.ShortStreak> shortStreaks,
     int maxStale,
     int maxExpired,
     FleetView last,

@@ -45,6 +45,9 @@ final class ProbeWatch implements AutoCloseable {
   /** An alert rule that would have fired for a replica, when. */
   record Firing(String rule, String replica, Duration at) {}
 
+  /** A failing streak that ended before the rule's {@code for}: the alert would not have fired. */
+  record ShortStreak(String rule, String replica, Duration lasted) {}
+
   private final SyntheticProbe probe;
   private final Map<URI, String> names;
   private final Duration alertFor;
@@ -61,6 +64,7 @@ final class ProbeWatch implements AutoCloseable {
   private final Map<String, Duration> streaks = new HashMap<>(); // "A/content" -> first failing
   private final Map<String, Boolean> fired = new HashMap<>();
   private final List<Firing> firings = new ArrayList<>();
+  private final List<ShortStreak> shortStreaks = new ArrayList<>();
   private final Map<URI, Boolean> passing = new HashMap<>();
   private Duration faultSince;
   private Duration detectedAt;
@@ -95,8 +99,11 @@ final class ProbeWatch implements AutoCloseable {
       for (Alert alert : Alert.values()) {
         String key = replica + "/" + alert.check;
         if (!alert.failing(result)) {
-          if (streaks.remove(key) != null) {
-            fired.remove(key);
+          Duration began = streaks.remove(key);
+          if (began != null) {
+            if (fired.remove(key) == null) {
+              shortStreaks.add(new ShortStreak(alert.rule, replica, at.minus(began)));
+            }
             timeline.print("probe: " + alert.check + " passes again on " + replica);
           }
           continue;
@@ -146,6 +153,29 @@ final class ProbeWatch implements AutoCloseable {
 
   synchronized List<Firing> firings() {
     return List.copyOf(firings);
+  }
+
+  /**
+   * Ends the watch's judging at {@code at}: a streak still failing that has not fired counts as a
+   * short streak of its length so far.
+   */
+  synchronized void finish(Duration at) {
+    streaks.forEach(
+        (key, began) -> {
+          if (!fired.containsKey(key)) {
+            String[] parts = key.split("/", 2);
+            String rule =
+                parts[1].equals(Alert.CONTENT.check) ? Alert.CONTENT.rule : Alert.CHECKSUMS.rule;
+            shortStreaks.add(new ShortStreak(rule, parts[0], at.minus(began)));
+          }
+        });
+    streaks.clear();
+    fired.clear();
+  }
+
+  /** Failing streaks that ended too soon for their alert rule to fire. */
+  synchronized List<ShortStreak> shortStreaks() {
+    return List.copyOf(shortStreaks);
   }
 
   /** Whether the latest round passed every check on every replica. */

@@ -98,7 +98,9 @@ record Verdict(List<Check> checks) {
     Duration fresh = seen.freshAfterHeal();
     checks.add(
         new Check(
-            "every canary FRESH within " + Durations.text(settings.freshWithin()) + " of the heal",
+            "every canary FRESH within "
+                + Durations.text(settings.freshWithin())
+                + (scenario == Scenario.BAD_CHANGE ? " of the back-out" : " of the heal"),
             fresh == null ? "not reached: " + describe(last) : "after " + Durations.span(fresh),
             fresh != null));
     return new Verdict(checks);

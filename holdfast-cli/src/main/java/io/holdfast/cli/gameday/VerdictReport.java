@@ -2,6 +2,7 @@ package io.holdfast.cli.gameday;
 
 import io.holdfast.cli.fleet.FleetView;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -86,18 +87,24 @@ final class VerdictReport {
     String alerts;
     if (!scenario.probeVisible()) {
       alerts = "not applicable";
-    } else if (seen.firings().isEmpty()) {
-      alerts =
-          "none: the faults lasted "
-              + Durations.span(seen.faultLasted())
-              + "; a rule fires after "
-              + Durations.text(settings.alertFor())
-              + " of failing rounds on one replica";
     } else {
-      alerts =
-          seen.firings().stream()
-              .map(f -> f.rule() + " for " + f.replica() + " at " + Durations.seconds(f.at()))
-              .collect(Collectors.joining("; "));
+      List<String> parts = new ArrayList<>();
+      seen.firings()
+          .forEach(
+              f ->
+                  parts.add(f.rule() + " for " + f.replica() + " at " + Durations.seconds(f.at())));
+      seen.shortStreaks()
+          .forEach(
+              s ->
+                  parts.add(
+                      s.rule()
+                          + " for "
+                          + s.replica()
+                          + " not fired: failing "
+                          + Durations.span(s.lasted())
+                          + ", under the rule's for: "
+                          + Durations.text(settings.alertFor())));
+      alerts = parts.isEmpty() ? "none" : String.join("; ", parts);
     }
     String gate =
         seen.change() == null
