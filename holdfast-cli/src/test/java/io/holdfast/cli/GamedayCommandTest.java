@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.holdfast.cli.gameday.GamedayCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,6 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -59,6 +62,10 @@ class GamedayCommandTest {
                 "--port",
                 "0",
                 "--second-port",
+                "0",
+                // The demo's own fleet reads the replicas directly, untouched by the game day;
+                // it is left out to keep the test cheap.
+                "--fleet",
                 "0",
                 "--data-dir",
                 dir.resolve("holdfast-demo").toString());
@@ -150,23 +157,49 @@ class GamedayCommandTest {
   void badChange_againstTheDemo_theCanariesRejectIt_andTheGateBacksItOut() throws Exception {
     Path report = dir.resolve("bad-change.md");
     try (DemoCommand.Running demo = demo()) {
+      ObjectNode saved = (ObjectNode) JSON.readTree(demo.credentials().toFile());
+      AdminClient admin = new AdminClient(demo.a(), saved.path("adminToken").asText());
+
       CliRun run = gameday(new GamedayCommand(), "bad-change", report);
 
       assertThat(run.exit()).as(run.out() + run.err()).isZero();
       assertThat(run.out()).contains("backed_out").contains("Game day 'bad-change': PASS");
-      AdminClient admin =
-          new AdminClient(
-              demo.a(), JSON.readTree(demo.credentials().toFile()).path("adminToken").asText());
-      // The throwaway approvers exist only for their approval: each is revoked once used.
+      // Against the demo, its reviewer approves: nobody approves their own change.
+      long first = changeId(run);
+      assertThat(
+              admin
+                  .get("/v1/admin/changes/" + first)
+                  .path("approvals")
+                  .get(0)
+                  .path("approver")
+                  .asText())
+          .isEqualTo("admin:demo-reviewer");
+
+      // Without an approver, throwaway ones are made, and revoked once they have approved.
+      saved.remove("reviewerToken");
+      Files.write(demo.credentials(), JSON.writeValueAsBytes(saved));
+      CliRun again = gameday(new GamedayCommand(), "bad-change", dir.resolve("again.md"));
+
+      assertThat(again.exit()).as(again.out() + again.err()).isZero();
       List<JsonNode> approvers = new ArrayList<>();
       admin.get("/v1/admin/credentials").path("credentials").forEach(approvers::add);
-      approvers.removeIf(c -> !c.path("name").asText().startsWith("gameday-approver-"));
-      assertThat(approvers).isNotEmpty().allMatch(c -> c.path("state").asText().equals("revoked"));
+      String throwaway = "gameday-approver-" + changeId(again) + "-";
+      approvers.removeIf(c -> !c.path("name").asText().startsWith(throwaway));
+      assertThat(approvers).hasSize(1).allMatch(c -> c.path("state").asText().equals("revoked"));
     }
     assertThat(Files.readString(report))
         .startsWith("# Game day `bad-change`: PASS")
         .containsPattern(
-            "\\| gate backed the change out \\| yes, change [0-9]+ after [0-9.]+ s \\|");
+            "\\| gate backed the change out \\| yes, change [0-9]+ after [0-9.]+ s \\|")
+        .containsPattern(
+            "\\| every canary FRESH within 60s of the back-out \\| after [0-9.]+ s \\| met");
+  }
+
+  /** The id of the change a bad-change run created, as its timeline names it. */
+  private static long changeId(CliRun run) {
+    Matcher created = Pattern.compile("CHANGE ([0-9]+) created").matcher(run.out());
+    assertThat(created.find()).as(run.out()).isTrue();
+    return Long.parseLong(created.group(1));
   }
 
   @Test

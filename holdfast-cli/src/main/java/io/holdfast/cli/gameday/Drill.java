@@ -152,7 +152,7 @@ final class Drill {
     }
     long id = change.path("id").asLong();
     timeline.print("CHANGE " + id + " created: core maxUploadMb \"" + BadChange.BAD_VALUE + "\"");
-    badChange.approve(change);
+    badChange.approve(change, target.approverToken());
     Duration approvedAt = timeline.print("CHANGE " + id + " approved; the rollout engine takes it");
     String[] seen = {""};
     JsonNode[] latest = {change};

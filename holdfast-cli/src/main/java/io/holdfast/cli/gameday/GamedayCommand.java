@@ -87,6 +87,16 @@ public final class GamedayCommand implements Callable<Integer> {
   String adminToken;
 
   @Option(
+      names = "--approver-token",
+      paramLabel = "TOKEN",
+      defaultValue = "${env:HOLDFAST_APPROVER_TOKEN}",
+      description =
+          "bad-change: a publisher's token (not the admin's) that approves the change; the demo's"
+              + " reviewer by default; without one, throwaway approvers are made and revoked"
+              + " (env HOLDFAST_APPROVER_TOKEN).")
+  String approverToken;
+
+  @Option(
       names = "--cacert",
       paramLabel = "FILE",
       defaultValue = "${env:HOLDFAST_CACERT}",
@@ -322,7 +332,8 @@ public final class GamedayCommand implements Callable<Integer> {
           adminToken,
           ssl,
           TrustedKeyArguments.resolve(
-              trustKeys, pinKeyId, replicas.get(0), Duration.ofSeconds(5), ssl));
+              trustKeys, pinKeyId, replicas.get(0), Duration.ofSeconds(5), ssl),
+          approverToken);
     }
     Path credentials = demoDir.resolve("demo-credentials.json");
     if (!Files.isRegularFile(credentials)) {
@@ -356,6 +367,11 @@ public final class GamedayCommand implements Callable<Integer> {
         TrustedKeyArguments.resolve(
             keys, pinKeyId, demoReplicas.get(0), Duration.ofSeconds(5), ssl);
     return new Target(
-        "the demo in " + demoDir, demoReplicas, demo.path("adminToken").asText(), ssl, trusted);
+        "the demo in " + demoDir,
+        demoReplicas,
+        demo.path("adminToken").asText(),
+        ssl,
+        trusted,
+        approverToken != null ? approverToken : demo.path("reviewerToken").asText(null));
   }
 }

@@ -15,13 +15,16 @@ import javax.net.ssl.SSLContext;
  * @param adminToken an admin credential
  * @param sslContext trusts https replicas (a private authority); {@code null} for the JDK's
  * @param trustedKeys the keys the probe and the fleet verify signatures with
+ * @param approverToken a publisher's token that approves bad-change's change (not the admin's: no
+ *     one approves their own change); {@code null} to make throwaway approvers
  */
 record Target(
     String description,
     List<URI> replicas,
     String adminToken,
     SSLContext sslContext,
-    List<VerificationKey> trustedKeys) {
+    List<VerificationKey> trustedKeys,
+    String approverToken) {
 
   Target {
     replicas = List.copyOf(replicas);
