@@ -54,21 +54,24 @@ class GamedayCommandTest {
   @TempDir Path dir;
 
   /** The demo's two replicas on ephemeral ports, seeded, in {@code dir/holdfast-demo}. */
-  private DemoCommand.Running demo() throws IOException {
-    CommandLine.ParseResult parsed =
-        HoldfastCommand.commandLine()
-            .parseArgs(
-                "demo",
-                "--port",
-                "0",
-                "--second-port",
-                "0",
-                // The demo's own fleet reads the replicas directly, untouched by the game day;
-                // it is left out to keep the test cheap.
-                "--fleet",
-                "0",
-                "--data-dir",
-                dir.resolve("holdfast-demo").toString());
+  private DemoCommand.Running demo(String... options) throws IOException {
+    String[] args =
+        Stream.concat(
+                Stream.of(
+                    "demo",
+                    "--port",
+                    "0",
+                    "--second-port",
+                    "0",
+                    // The demo's own fleet reads the replicas directly, untouched by the game day;
+                    // it is left out to keep the test cheap.
+                    "--fleet",
+                    "0",
+                    "--data-dir",
+                    dir.resolve("holdfast-demo").toString()),
+                Stream.of(options))
+            .toArray(String[]::new);
+    CommandLine.ParseResult parsed = HoldfastCommand.commandLine().parseArgs(args);
     return ((DemoCommand) parsed.subcommand().commandSpec().userObject()).start();
   }
 
@@ -193,6 +196,23 @@ class GamedayCommandTest {
             "\\| gate backed the change out \\| yes, change [0-9]+ after [0-9.]+ s \\|")
         .containsPattern(
             "\\| every canary FRESH within 60s of the back-out \\| after [0-9.]+ s \\| met");
+  }
+
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void checksumsOne_againstTheDemoOverTls_reachesItThroughItsCaPem_andPasses() throws Exception {
+    Path report = dir.resolve("tls.md");
+    try (DemoCommand.Running demo = demo("--tls")) {
+      CliRun run = gameday(new GamedayCommand(), "checksums-one", report);
+
+      assertThat(run.exit()).as(run.out() + run.err()).isZero();
+      assertThat(run.out())
+          .contains("in front of " + demo.a())
+          .contains("FAULT: checksums unavailable on A")
+          .contains("probe: checksums FAILING on A")
+          .contains("Game day 'checksums-one': PASS");
+      assertThat(demo.a().getScheme()).isEqualTo("https");
+    }
   }
 
   /** The id of the change a bad-change run created, as its timeline names it. */

@@ -154,22 +154,9 @@ final class Drill {
     timeline.print("CHANGE " + id + " created: core maxUploadMb \"" + BadChange.BAD_VALUE + "\"");
     badChange.approve(change, target.approverToken());
     Duration approvedAt = timeline.print("CHANGE " + id + " approved; the rollout engine takes it");
-    String[] seen = {""};
-    JsonNode[] latest = {change};
-    boolean backedOut =
-        sampler.sampleUntil(
-            settings.gateWithin(),
-            () -> {
-              latest[0] = badChange.status(id);
-              String line = changeLine(latest[0]);
-              if (!line.equals(seen[0])) {
-                timeline.print(line);
-                seen[0] = line;
-              }
-              return !latest[0].path("state").asText().equals("rolling_out")
-                  && !latest[0].path("state").asText().equals("approved");
-            });
-    String state = latest[0].path("state").asText();
+    ChangeWatch watch = new ChangeWatch(badChange, change, timeline);
+    boolean backedOut = sampler.sampleUntil(settings.gateWithin(), watch::ended);
+    String state = watch.latest().path("state").asText();
     backedOut &= state.equals("backed_out");
     Duration endedAt = timeline.now();
     Observations.ChangeOutcome outcome =
@@ -178,7 +165,7 @@ final class Drill {
             backedOut,
             backedOut ? endedAt.minus(approvedAt) : null,
             state,
-            latest[0].path("outcome").asText(""));
+            watch.latest().path("outcome").asText(""));
     if (!backedOut) {
       timeline.print(
           "CHANGE " + id + " not backed out within " + Durations.text(settings.gateWithin()));
@@ -187,23 +174,6 @@ final class Drill {
     Duration freshAfter = awaitFresh(sampler, probe, endedAt, "the back-out");
     return observe(
         true, startedAfter, endedAt.minus(approvedAt), probe, sampler, freshAfter, outcome);
-  }
-
-  private static String changeLine(JsonNode change) {
-    JsonNode gate = change.path("gate");
-    return "change "
-        + change.path("id").asLong()
-        + ": "
-        + change.path("state").asText()
-        + (change.hasNonNull("currentRing")
-            ? " in ring " + change.path("currentRing").asText()
-            : "")
-        + (gate.isObject()
-            ? ", gate " + gate.path("decision").asText() + ": " + gate.path("reason").asText()
-            : "")
-        + (change.path("outcome").asText("").isEmpty()
-            ? ""
-            : ", outcome: " + change.path("outcome").asText());
   }
 
   /**
