@@ -23,7 +23,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code holdfast demo} started as its command line asks, plain and with {@code --tls}. */
 class DemoCommandTest {
@@ -152,11 +151,7 @@ class DemoCommandTest {
 
   /** Starts the demo as {@code holdfast demo ARGS} would, on free ports. */
   private static DemoCommand.Running demo(String... args) throws IOException {
-    String[] full =
-        Stream.concat(Stream.of("demo", "--port", "0", "--second-port", "0"), Stream.of(args))
-            .toArray(String[]::new);
-    CommandLine.ParseResult parsed = HoldfastCommand.commandLine().parseArgs(full);
-    return ((DemoCommand) parsed.subcommand().commandSpec().userObject()).start();
+    return DemoRun.onFreePorts(args);
   }
 
   private static HttpResponse<String> get(SSLContext tls, URI uri, String token) throws Exception {

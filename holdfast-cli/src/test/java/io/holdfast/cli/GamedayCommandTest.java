@@ -55,24 +55,14 @@ class GamedayCommandTest {
 
   /** The demo's two replicas on ephemeral ports, seeded, in {@code dir/holdfast-demo}. */
   private DemoCommand.Running demo(String... options) throws IOException {
-    String[] args =
+    return DemoRun.onFreePorts(
         Stream.concat(
                 Stream.of(
-                    "demo",
-                    "--port",
-                    "0",
-                    "--second-port",
-                    "0",
                     // The demo's own fleet reads the replicas directly, untouched by the game day;
                     // it is left out to keep the test cheap.
-                    "--fleet",
-                    "0",
-                    "--data-dir",
-                    dir.resolve("holdfast-demo").toString()),
+                    "--fleet", "0", "--data-dir", dir.resolve("holdfast-demo").toString()),
                 Stream.of(options))
-            .toArray(String[]::new);
-    CommandLine.ParseResult parsed = HoldfastCommand.commandLine().parseArgs(args);
-    return ((DemoCommand) parsed.subcommand().commandSpec().userObject()).start();
+            .toArray(String[]::new));
   }
 
   /** Runs {@code command} with the short settings against the demo; the report goes to dir. */
