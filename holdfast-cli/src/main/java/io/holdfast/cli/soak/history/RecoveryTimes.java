@@ -27,7 +27,10 @@ public record RecoveryTimes(List<HealRecovery> heals) {
     return heals.stream().flatMap(heal -> heal.nanosToFresh().values().stream()).sorted().toList();
   }
 
-  /** The median time to FRESH (nearest rank), if any client had to recover. */
+  /**
+   * The median time to FRESH (nearest rank) of the clients that were not FRESH at a heal, if any
+   * had to recover.
+   */
   public Optional<Duration> p50() {
     List<Long> sorted = nanosToFresh();
     if (sorted.isEmpty()) {
@@ -43,6 +46,11 @@ public record RecoveryTimes(List<HealRecovery> heals) {
     return sorted.isEmpty()
         ? Optional.empty()
         : Optional.of(Duration.ofNanos(sorted.get(sorted.size() - 1)));
+  }
+
+  /** How many times a client was FRESH already when a heal came (not in the times). */
+  public int freshAtHeal() {
+    return heals.stream().mapToInt(HealRecovery::freshAtHeal).sum();
   }
 
   /** How many times a client did not become FRESH before the next fault. */

@@ -25,6 +25,13 @@ final class SummaryTable {
     RecoveryTimes recovery = summary.recovery();
     rows.add(new Row("recovery", "heals", Integer.toString(recovery.heals().size())));
     rows.add(
+        new Row("recovery", "FRESH already at a heal", Integer.toString(recovery.freshAtHeal())));
+    rows.add(
+        new Row(
+            "recovery",
+            "FRESH again after a heal",
+            Integer.toString(recovery.nanosToFresh().size())));
+    rows.add(
         new Row(
             "recovery",
             "time to FRESH p50",

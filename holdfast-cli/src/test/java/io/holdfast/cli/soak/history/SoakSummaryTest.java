@@ -52,6 +52,7 @@ class SoakSummaryTest {
     assertThat(recovery.p50()).contains(Duration.ofMillis(500));
     assertThat(recovery.max()).contains(Duration.ofMillis(800));
     assertThat(recovery.notRecovered()).isZero();
+    assertThat(recovery.freshAtHeal()).isEqualTo(2);
   }
 
   @Test
@@ -93,6 +94,9 @@ class SoakSummaryTest {
         .containsEntry("SEATS_OVER_LIMIT", "0");
     assertThat(section(table, "faults")).containsEntry("kill", "1");
     assertThat(section(table, "recovery"))
+        .containsEntry("heals", "2")
+        .containsEntry("FRESH already at a heal", "2")
+        .containsEntry("FRESH again after a heal", "2")
         .containsEntry("time to FRESH p50", "0.500s")
         .containsEntry("time to FRESH max", "0.800s");
     assertThat(table).contains("APPLICATION_EXCEPTION at 3.500s by c01: c01 got");
