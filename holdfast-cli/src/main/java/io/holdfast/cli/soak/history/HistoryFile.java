@@ -2,7 +2,6 @@ package io.holdfast.cli.soak.history;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,8 +90,6 @@ public final class HistoryFile {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           file + " line " + number + " is not a history event: " + e.getMessage(), e);
-    } catch (UncheckedIOException e) {
-      throw new IllegalArgumentException(file + " line " + number + ": " + e.getMessage(), e);
     }
   }
 

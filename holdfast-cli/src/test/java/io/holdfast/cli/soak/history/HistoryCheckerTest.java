@@ -205,6 +205,15 @@ class HistoryCheckerTest {
   }
 
   @Test
+  void seatsOfAnApplicationNeverSubscribed_areAViolation() {
+    SoakSummary summary = duringFaults(b -> b.seatCount("globex", 1));
+
+    assertOnly(summary, ViolationKind.SEATS_OVER_LIMIT, "globex/crm");
+    assertThat(summary.violations().get(0).explanation())
+        .isEqualTo("globex/crm had 1 seats in use, though no subscription was acknowledged");
+  }
+
+  @Test
   void admittingPastTheLimit_isAViolation() {
     SoakSummary summary =
         duringFaults(b -> b.admit("c01", "acme", "u9", false, DecisionOutcome.ADMITTED, 4));
