@@ -163,6 +163,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    boolean quiet = fleetSize > 0 && DemoLogging.quietFleet(System.getenv());
     Running running;
     try {
       running = start();
@@ -176,12 +177,17 @@ final class DemoCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     awaitFleet(running.fleet());
+    if (quiet) {
+      out.println(
+          "\n(The access log is at WARN, the SDK's log at ERROR, while the fleet runs;"
+              + " HOLDFAST_ACCESS_LOG=INFO shows every request.)");
+    }
     if (running.authority() == null) {
       printTour(out, running, running.first().verificationKey().keyId());
     } else {
       printTlsTour(out, running, running.first().verificationKey().keyId());
     }
-    ServerCommand.awaitShutdown(running.second(), running.first());
+    ServerCommand.awaitShutdown(running);
     return 0;
   }
 
@@ -428,9 +434,10 @@ final class DemoCommand implements Callable<Integer> {
           echo '{"sessionTimeoutMinutes": 40}' | ./holdfast change create --description "longer sessions" --merge core:default=-
           HOLDFAST_TOKEN=%s ./holdfast change approve ID   # demo-reviewer: nobody approves their own change
           ./holdfast change status ID    # the ring it is in, and the gate's verdict from heartbeats
-        A bad value is stopped: with {"maxUploadMb": "lots"} every simulated instance's validator
-        rejects core (maxUploadMb must be a whole number), the instances in test report it STALE,
-        the gate fails, and the engine backs the change out on its own.
+        A bad value is stopped: every simulated instance's validator rejects a core whose maxUploadMb
+        is not a whole number, the instances in test report it STALE, the gate fails, and the engine
+        backs the change out on its own (approve it as above, then read its outcome):
+          echo '{"maxUploadMb": "lots"}' | ./holdfast change create --description "unlimited uploads" --merge core:default=-
         """
             .formatted(saved.path("reviewerToken").asText()));
     return text.toString();

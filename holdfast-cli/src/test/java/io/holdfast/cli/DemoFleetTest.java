@@ -80,7 +80,7 @@ class DemoFleetTest {
           .contains("dev 24h → 10s")
           .contains("beta 48h → 20s")
           .contains("./holdfast change create")
-          .contains("{\"maxUploadMb\": \"lots\"}");
+          .contains("echo '{\"maxUploadMb\": \"lots\"}' | ./holdfast change create");
     }
   }
 
