@@ -35,6 +35,10 @@ import picocli.CommandLine.Spec;
  * subscriptions. The admin token and instance credentials go to {@code
  * <data-dir>/demo-credentials.json}.
  *
+ * <p>A simulated fleet of real SDK clients ({@link SimulatedFleet}, {@code --fleet}) reads from
+ * both replicas, heartbeats and moves seats, so the console and the rollout gates have instances to
+ * show and judge; the rings' bake times are compressed ({@code --bake-scale}, a demo setting).
+ *
  * <p>Plain HTTP on loopback by default. With {@code --tls} both replicas speak TLS with a
  * certificate from a throwaway authority made at every start ({@link DemoCertificates}); its
  * certificate is {@code <data-dir>/ca.pem}, and the commands printed pass it with {@code --cacert}.
@@ -43,7 +47,8 @@ import picocli.CommandLine.Spec;
     name = "demo",
     mixinStandardHelpOptions = true,
     description =
-        "Start two replicas on the embedded store with sample data, and print what to try.")
+        "Start two replicas on the embedded store with sample data and a simulated fleet, and"
+            + " print what to try.")
 final class DemoCommand implements Callable<Integer> {
 
   static final String CREDENTIALS_FILE = "demo-credentials.json";

@@ -138,6 +138,29 @@ class DemoFleetTest {
   }
 
   @Test
+  void restart_growsTheFleetFromSavedCredentials_andBakeScaleOneRestoresTheRealBakes()
+      throws Exception {
+    try (DemoCommand.Running demo = demo("--fleet", "5")) {
+      await().atMost(FRESH_WITHIN).until(() -> demo.fleet().view().allFresh());
+      assertThat(admin(demo, "adminToken").get("/v1/admin/rings").findValuesAsText("bakeTime"))
+          .containsExactly("PT0S", "PT10S", "PT20S", "PT0S");
+    }
+    try (DemoCommand.Running demo = demo("--fleet", "7", "--bake-scale", "1")) {
+      // The real bake times come back: the first start recorded them, not the compressed ones.
+      assertThat(admin(demo, "adminToken").get("/v1/admin/rings").findValuesAsText("bakeTime"))
+          .containsExactly("PT0S", "PT24H", "PT48H", "PT0S");
+      assertThat(demo.compressedBakes()).isEmpty();
+      assertThat(DemoCommand.fleetTour(demo, saved(demo))).contains("Bake times are the real ones");
+      // test-sim-1 from the first start is reused; dev-sim-1 and beta-sim-1 are new.
+      assertThat(demo.fleet().members())
+          .extracting(io.holdfast.cli.fleet.FleetMember::instance)
+          .endsWith("test-sim-1", "dev-sim-1", "beta-sim-1");
+      await().atMost(FRESH_WITHIN).until(() -> demo.fleet().view().allFresh());
+      assertThat(saved(demo).path("instances").size()).isEqualTo(7);
+    }
+  }
+
+  @Test
   void outOfRangeFleetOrBakeScale_isRefusedWithOneLine_beforeAnythingStarts() {
     for (String[] args :
         List.of(
