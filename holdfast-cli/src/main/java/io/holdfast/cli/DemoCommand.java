@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.holdfast.cli.fleet.FleetMember;
 import io.holdfast.cli.fleet.FleetPlan;
-import io.holdfast.cli.fleet.FleetView;
 import io.holdfast.cli.fleet.SimulatedFleet;
 import io.holdfast.protocol.tls.CaBundle;
 import io.holdfast.server.HoldfastServer;
@@ -55,8 +54,6 @@ final class DemoCommand implements Callable<Integer> {
 
   /** Where each simulated instance keeps its last-known-good copies, one directory each. */
   static final String FLEET_CACHE = "fleet-cache";
-
-  private static final Duration FLEET_START_WAIT = Duration.ofSeconds(10);
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -181,7 +178,7 @@ final class DemoCommand implements Callable<Integer> {
       return ServerCommand.EXIT_START_FAILED;
     }
     PrintWriter out = spec.commandLine().getOut();
-    awaitFleet(running.fleet());
+    DemoFleet.awaitFresh(running.fleet());
     if (quiet) {
       out.println(
           "\n(The access log is at WARN, the SDK's log at ERROR, while the fleet runs;"
@@ -310,20 +307,6 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * Waits, at most {@link #FLEET_START_WAIT}, for the fleet to go FRESH, so the tour it prints
-   * after says how many are; a member still coming up is no reason to hold the demo back longer.
-   */
-  private static void awaitFleet(SimulatedFleet fleet) throws InterruptedException {
-    if (fleet == null) {
-      return;
-    }
-    long deadline = System.nanoTime() + FLEET_START_WAIT.toNanos();
-    while (!fleet.view().allFresh() && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-  }
-
-  /**
    * The names the demo's certificate is valid for: loopback, and the bound address when it is
    * another.
    */
@@ -398,54 +381,8 @@ final class DemoCommand implements Callable<Integer> {
         keyId,
         managementA,
         a,
-        fleetTour(running, saved));
+        DemoFleet.tour(running, saved));
     out.flush();
-  }
-
-  /**
-   * The fleet, the DEMO SETTING of the bake times, and a change request to watch cross the rings:
-   * the same commands with or without TLS (the CLI reads {@code HOLDFAST_CACERT}).
-   */
-  static String fleetTour(Running running, JsonNode saved) {
-    StringBuilder text = new StringBuilder();
-    SimulatedFleet fleet = running.fleet();
-    if (fleet == null) {
-      text.append(
-          "Fleet: none (--fleet 0): no instance reports, and a change's health gates have no"
-              + " heartbeats to judge.\n");
-    } else {
-      FleetView view = fleet.view();
-      text.append("Fleet: ")
-          .append(view.members())
-          .append(" simulated instances (real SDK clients with heartbeats and seat traffic) across")
-          .append(" test, dev, beta and live; ")
-          .append(view.fresh())
-          .append(" FRESH now.\n")
-          .append("  ./holdfast fleet list       # their state, from their heartbeats\n")
-          .append("  ./holdfast subscription usage\n");
-    }
-    text.append('\n');
-    if (running.compressedBakes().isEmpty()) {
-      text.append("Bake times are the real ones (--bake-scale 1): a change takes days to cross.\n");
-    } else {
-      text.append("DEMO SETTING, never for production: bake times compressed (")
-          .append(String.join(", ", running.compressedBakes()))
-          .append("); --bake-scale 1 restores the real ones.\n");
-    }
-    text.append(
-        """
-
-        A change request crossing test → dev → beta → live, promoted by each ring's health gate:
-          echo '{"sessionTimeoutMinutes": 40}' | ./holdfast change create --description "longer sessions" --merge core:default=-
-          HOLDFAST_TOKEN=%s ./holdfast change approve ID   # demo-reviewer: nobody approves their own change
-          ./holdfast change status ID    # the ring it is in, and the gate's verdict from heartbeats
-        A bad value is stopped: every simulated instance's validator rejects a core whose maxUploadMb
-        is not a whole number, the instances in test report it STALE, the gate fails, and the engine
-        backs the change out on its own (approve it as above, then read its outcome):
-          echo '{"maxUploadMb": "lots"}' | ./holdfast change create --description "unlimited uploads" --merge core:default=-
-        """
-            .formatted(saved.path("reviewerToken").asText()));
-    return text.toString();
   }
 
   /** What to try against the TLS demo: every command passes its CA. */
@@ -502,7 +439,7 @@ final class DemoCommand implements Callable<Integer> {
         keyId,
         running.managementA(),
         a,
-        fleetTour(running, saved));
+        DemoFleet.tour(running, saved));
     out.flush();
   }
 }

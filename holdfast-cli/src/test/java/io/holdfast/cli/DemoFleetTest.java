@@ -73,7 +73,7 @@ class DemoFleetTest {
       assertThat(view.holdersDenied()).isZero();
       assertThat(view.applicationErrors()).isZero();
 
-      String tour = DemoCommand.fleetTour(demo, saved(demo));
+      String tour = DemoFleet.tour(demo, saved(demo));
       assertThat(tour)
           .contains("Fleet: 8 simulated instances")
           .contains("DEMO SETTING, never for production")
@@ -150,7 +150,7 @@ class DemoFleetTest {
       assertThat(admin(demo, "adminToken").get("/v1/admin/rings").findValuesAsText("bakeTime"))
           .containsExactly("PT0S", "PT24H", "PT48H", "PT0S");
       assertThat(demo.compressedBakes()).isEmpty();
-      assertThat(DemoCommand.fleetTour(demo, saved(demo))).contains("Bake times are the real ones");
+      assertThat(DemoFleet.tour(demo, saved(demo))).contains("Bake times are the real ones");
       // test-sim-1 from the first start is reused; dev-sim-1 and beta-sim-1 are new.
       assertThat(demo.fleet().members())
           .extracting(io.holdfast.cli.fleet.FleetMember::instance)
