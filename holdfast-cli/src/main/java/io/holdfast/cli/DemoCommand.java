@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.holdfast.cli.fleet.FleetMember;
+import io.holdfast.cli.fleet.FleetPlan;
+import io.holdfast.cli.fleet.SimulatedFleet;
 import io.holdfast.protocol.tls.CaBundle;
 import io.holdfast.server.HoldfastServer;
 import io.holdfast.server.ReplicaStartException;
@@ -19,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,6 +34,10 @@ import picocli.CommandLine.Spec;
  * subscriptions. The admin token and instance credentials go to {@code
  * <data-dir>/demo-credentials.json}.
  *
+ * <p>A simulated fleet of real SDK clients ({@link SimulatedFleet}, {@code --fleet}) reads from
+ * both replicas, heartbeats and moves seats, so the console and the rollout gates have instances to
+ * show and judge; the rings' bake times are compressed ({@code --bake-scale}, a demo setting).
+ *
  * <p>Plain HTTP on loopback by default. With {@code --tls} both replicas speak TLS with a
  * certificate from a throwaway authority made at every start ({@link DemoCertificates}); its
  * certificate is {@code <data-dir>/ca.pem}, and the commands printed pass it with {@code --cacert}.
@@ -38,10 +46,14 @@ import picocli.CommandLine.Spec;
     name = "demo",
     mixinStandardHelpOptions = true,
     description =
-        "Start two replicas on the embedded store with sample data, and print what to try.")
+        "Start two replicas on the embedded store with sample data and a simulated fleet, and"
+            + " print what to try.")
 final class DemoCommand implements Callable<Integer> {
 
   static final String CREDENTIALS_FILE = "demo-credentials.json";
+
+  /** Where each simulated instance keeps its last-known-good copies, one directory each. */
+  static final String FLEET_CACHE = "fleet-cache";
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -79,7 +91,35 @@ final class DemoCommand implements Callable<Integer> {
               + "authority made at start; clients trust it with <data-dir>/ca.pem.")
   boolean tls;
 
-  /** The two demo replicas, seeded and serving; closing stops both. */
+  @Option(
+      names = "--fleet",
+      defaultValue = "24",
+      paramLabel = "N",
+      description =
+          "Simulated instances to run: real SDK clients with heartbeats and seat traffic, the four "
+              + "sample instances first, then <ring>-sim-<n> across the rings; 0 for none "
+              + "(default ${DEFAULT-VALUE}).")
+  int fleetSize;
+
+  @Option(
+      names = "--bake-scale",
+      defaultValue = "" + DemoBakes.DEFAULT_SCALE,
+      paramLabel = "FACTOR",
+      description =
+          "DEMO SETTING, never for production: divide every ring's real bake time by FACTOR "
+              + "(${DEFAULT-VALUE}: dev 24h becomes 10s, beta 48h 20s); 1 keeps the real ones.")
+  long bakeScale;
+
+  /** The largest {@code --fleet}: each member runs a few threads of its own. */
+  static final int MAX_FLEET = 500;
+
+  /**
+   * The two demo replicas, seeded and serving, and the simulated fleet reading from them ({@code
+   * null} with {@code --fleet 0}); closing stops the fleet, then both replicas.
+   *
+   * @param compressedBakes one line per ring whose bake time the demo compressed, as {@code dev 24h
+   *     → 10s}; empty with {@code --bake-scale 1}
+   */
   record Running(
       HoldfastServer first,
       HoldfastServer second,
@@ -88,15 +128,23 @@ final class DemoCommand implements Callable<Integer> {
       URI managementA,
       URI managementB,
       Path credentials,
-      Path authority)
+      Path authority,
+      SimulatedFleet fleet,
+      List<String> compressedBakes)
       implements AutoCloseable {
 
     @Override
     public void close() {
       try {
-        second.close();
+        if (fleet != null) {
+          fleet.close();
+        }
       } finally {
-        first.close();
+        try {
+          second.close();
+        } finally {
+          first.close();
+        }
       }
     }
   }
@@ -117,6 +165,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    boolean quiet = fleetSize > 0 && DemoLogging.quietFleet(System.getenv());
     Running running;
     try {
       running = start();
@@ -129,17 +178,36 @@ final class DemoCommand implements Callable<Integer> {
       return ServerCommand.EXIT_START_FAILED;
     }
     PrintWriter out = spec.commandLine().getOut();
+    DemoFleet.awaitFresh(running.fleet());
+    if (quiet) {
+      out.println(
+          "\n(The access log is at WARN, the SDK's log at ERROR, while the fleet runs;"
+              + " HOLDFAST_ACCESS_LOG=INFO shows every request.)");
+    }
     if (running.authority() == null) {
       printTour(out, running, running.first().verificationKey().keyId());
     } else {
       printTlsTour(out, running, running.first().verificationKey().keyId());
     }
-    ServerCommand.awaitShutdown(running.second(), running.first());
+    ServerCommand.awaitShutdown(running);
     return 0;
   }
 
-  /** Starts both replicas and seeds the store on a first start. */
+  /**
+   * Starts both replicas, seeds the store on a first start, compresses the bake times and starts
+   * the fleet.
+   *
+   * @throws IllegalArgumentException for a {@code --fleet} or {@code --bake-scale} out of range,
+   *     before anything starts
+   */
   Running start() throws IOException {
+    if (fleetSize < 0 || fleetSize > MAX_FLEET) {
+      throw new IllegalArgumentException(
+          "--fleet must be from 0 to " + MAX_FLEET + ", was " + fleetSize);
+    }
+    if (bakeScale < 1) {
+      throw new IllegalArgumentException("--bake-scale must be 1 or more, was " + bakeScale);
+    }
     String reachable = host.equals("0.0.0.0") ? "127.0.0.1" : host;
     String scheme = tls ? "https" : "http";
     TlsSettings tlsSettings = TlsSettings.NONE;
@@ -183,33 +251,59 @@ final class DemoCommand implements Callable<Integer> {
       throw e;
     }
     String base = scheme + "://" + (tls ? reachable : host) + ":";
-    Running running =
-        new Running(
-            first,
-            second,
-            URI.create(base + first.port()),
-            URI.create(base + second.port()),
-            URI.create(base + first.managementPort()),
-            URI.create(base + second.managementPort()),
-            dataDir.toAbsolutePath().resolve(CREDENTIALS_FILE),
-            authority);
+    Path credentials = dataDir.toAbsolutePath().resolve(CREDENTIALS_FILE);
+    SimulatedFleet fleet = null;
     try {
-      if (!Files.exists(running.credentials())) {
-        AdminClient admin =
-            new AdminClient(
-                running.a(),
-                first.adminToken(),
-                authority == null ? null : CaBundle.sslContext(authority));
-        ObjectNode seeded = DemoData.seed(admin);
-        seeded.put("adminToken", first.adminToken());
-        seeded.putArray("replicas").add(running.a().toString()).add(running.b().toString());
-        AtomicFiles.writeOwnerOnly(running.credentials(), JSON.writeValueAsBytes(seeded));
+      SSLContext trust = authority == null ? null : CaBundle.sslContext(authority);
+      AdminClient admin =
+          new AdminClient(URI.create(base + first.port()), first.adminToken(), trust);
+      ObjectNode saved;
+      if (Files.exists(credentials)) {
+        saved = (ObjectNode) JSON.readTree(Files.readAllBytes(credentials));
+      } else {
+        saved = DemoData.seed(admin);
+        saved.put("adminToken", first.adminToken());
       }
+      if (!saved.has("reviewerToken")) {
+        saved.put("reviewerToken", DemoData.reviewer(admin));
+      }
+      saved.putArray("replicas").add(base + first.port()).add(base + second.port());
+      List<String> compressed = DemoBakes.apply(admin, saved, bakeScale);
+      List<FleetMember> members = DemoFleet.members(admin, saved, fleetSize);
+      AtomicFiles.writeOwnerOnly(credentials, JSON.writeValueAsBytes(saved));
+      if (!members.isEmpty()) {
+        // The members read from loopback even when the replicas bind every address.
+        String fleetBase = scheme + "://" + reachable + ":";
+        FleetPlan plan =
+            FleetPlan.of(
+                    List.of(
+                        URI.create(fleetBase + first.port()),
+                        URI.create(fleetBase + second.port())),
+                    first.verificationKey(),
+                    members,
+                    dataDir.toAbsolutePath().resolve(FLEET_CACHE))
+                .withSslContext(trust);
+        fleet = SimulatedFleet.start(plan);
+      }
+      return new Running(
+          first,
+          second,
+          URI.create(base + first.port()),
+          URI.create(base + second.port()),
+          URI.create(base + first.managementPort()),
+          URI.create(base + second.managementPort()),
+          credentials,
+          authority,
+          fleet,
+          compressed);
     } catch (IOException | RuntimeException e) {
-      running.close();
+      if (fleet != null) {
+        fleet.close();
+      }
+      second.close();
+      first.close();
       throw e;
     }
-    return running;
   }
 
   /**
@@ -267,7 +361,8 @@ final class DemoCommand implements Callable<Integer> {
 
         Web console: %s/console (log in with the admin token above).
 
-        Ctrl-C stops both replicas.
+        %s
+        Ctrl-C stops the fleet and both replicas.
         """,
         a,
         managementA,
@@ -285,7 +380,8 @@ final class DemoCommand implements Callable<Integer> {
         b,
         keyId,
         managementA,
-        a);
+        a,
+        DemoFleet.tour(running, saved));
     out.flush();
   }
 
@@ -322,7 +418,8 @@ final class DemoCommand implements Callable<Integer> {
         The CLI reads HOLDFAST_CACERT (or --cacert); without it the replicas' certificate is refused.
         Web console: %s/console (your browser does not know this CA: import ca.pem, or accept the warning).
 
-        Ctrl-C stops both replicas.
+        %s
+        Ctrl-C stops the fleet and both replicas.
         """,
         a,
         running.managementA(),
@@ -341,7 +438,8 @@ final class DemoCommand implements Callable<Integer> {
         b,
         keyId,
         running.managementA(),
-        a);
+        a,
+        DemoFleet.tour(running, saved));
     out.flush();
   }
 }

@@ -15,7 +15,8 @@ final class DemoData {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static final String[][] INSTANCES = {
+  /** The sample instances: id, ring, region, plan. */
+  static final String[][] INSTANCES = {
     {"acme-prod", "live", "eu", "enterprise"},
     {"globex-beta", "beta", "us", "business"},
     {"initech-dev", "dev", "us", "team"},
@@ -83,6 +84,17 @@ final class DemoData {
     return result;
   }
 
+  /**
+   * Creates {@code demo-reviewer}, a publisher who approves the tour's change request (nobody
+   * approves their own); returns its token.
+   */
+  static String reviewer(AdminClient client) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("name", "demo-reviewer");
+    body.put("role", "publisher");
+    return client.post("/v1/admin/credentials", body).path("token").asText();
+  }
+
   private static void application(AdminClient client, String name, String displayName) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("name", name);
@@ -90,7 +102,7 @@ final class DemoData {
     client.post("/v1/admin/applications", body);
   }
 
-  private static void subscription(
+  static void subscription(
       AdminClient client,
       String instance,
       String application,
