@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.holdfast.cli.fleet.FleetMember;
 import io.holdfast.cli.fleet.FleetPlan;
-import io.holdfast.cli.fleet.FleetView;
 import io.holdfast.cli.fleet.SimulatedFleet;
 import io.holdfast.protocol.tls.CaBundle;
 import io.holdfast.server.HoldfastServer;
@@ -35,6 +34,10 @@ import picocli.CommandLine.Spec;
  * subscriptions. The admin token and instance credentials go to {@code
  * <data-dir>/demo-credentials.json}.
  *
+ * <p>A simulated fleet of real SDK clients ({@link SimulatedFleet}, {@code --fleet}) reads from
+ * both replicas, heartbeats and moves seats, so the console and the rollout gates have instances to
+ * show and judge; the rings' bake times are compressed ({@code --bake-scale}, a demo setting).
+ *
  * <p>Plain HTTP on loopback by default. With {@code --tls} both replicas speak TLS with a
  * certificate from a throwaway authority made at every start ({@link DemoCertificates}); its
  * certificate is {@code <data-dir>/ca.pem}, and the commands printed pass it with {@code --cacert}.
@@ -43,15 +46,14 @@ import picocli.CommandLine.Spec;
     name = "demo",
     mixinStandardHelpOptions = true,
     description =
-        "Start two replicas on the embedded store with sample data, and print what to try.")
+        "Start two replicas on the embedded store with sample data and a simulated fleet, and"
+            + " print what to try.")
 final class DemoCommand implements Callable<Integer> {
 
   static final String CREDENTIALS_FILE = "demo-credentials.json";
 
   /** Where each simulated instance keeps its last-known-good copies, one directory each. */
   static final String FLEET_CACHE = "fleet-cache";
-
-  private static final Duration FLEET_START_WAIT = Duration.ofSeconds(10);
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -163,6 +165,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    boolean quiet = fleetSize > 0 && DemoLogging.quietFleet(System.getenv());
     Running running;
     try {
       running = start();
@@ -175,13 +178,18 @@ final class DemoCommand implements Callable<Integer> {
       return ServerCommand.EXIT_START_FAILED;
     }
     PrintWriter out = spec.commandLine().getOut();
-    awaitFleet(running.fleet());
+    DemoFleet.awaitFresh(running.fleet());
+    if (quiet) {
+      out.println(
+          "\n(The access log is at WARN, the SDK's log at ERROR, while the fleet runs;"
+              + " HOLDFAST_ACCESS_LOG=INFO shows every request.)");
+    }
     if (running.authority() == null) {
       printTour(out, running, running.first().verificationKey().keyId());
     } else {
       printTlsTour(out, running, running.first().verificationKey().keyId());
     }
-    ServerCommand.awaitShutdown(running.second(), running.first());
+    ServerCommand.awaitShutdown(running);
     return 0;
   }
 
@@ -299,20 +307,6 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * Waits, at most {@link #FLEET_START_WAIT}, for the fleet to go FRESH, so the tour it prints
-   * after says how many are; a member still coming up is no reason to hold the demo back longer.
-   */
-  private static void awaitFleet(SimulatedFleet fleet) throws InterruptedException {
-    if (fleet == null) {
-      return;
-    }
-    long deadline = System.nanoTime() + FLEET_START_WAIT.toNanos();
-    while (!fleet.view().allFresh() && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-  }
-
-  /**
    * The names the demo's certificate is valid for: loopback, and the bound address when it is
    * another.
    */
@@ -387,53 +381,8 @@ final class DemoCommand implements Callable<Integer> {
         keyId,
         managementA,
         a,
-        fleetTour(running, saved));
+        DemoFleet.tour(running, saved));
     out.flush();
-  }
-
-  /**
-   * The fleet, the DEMO SETTING of the bake times, and a change request to watch cross the rings:
-   * the same commands with or without TLS (the CLI reads {@code HOLDFAST_CACERT}).
-   */
-  static String fleetTour(Running running, JsonNode saved) {
-    StringBuilder text = new StringBuilder();
-    SimulatedFleet fleet = running.fleet();
-    if (fleet == null) {
-      text.append(
-          "Fleet: none (--fleet 0): no instance reports, and a change's health gates have no"
-              + " heartbeats to judge.\n");
-    } else {
-      FleetView view = fleet.view();
-      text.append("Fleet: ")
-          .append(view.members())
-          .append(" simulated instances (real SDK clients with heartbeats and seat traffic) across")
-          .append(" test, dev, beta and live; ")
-          .append(view.fresh())
-          .append(" FRESH now.\n")
-          .append("  ./holdfast fleet list       # their state, from their heartbeats\n")
-          .append("  ./holdfast subscription usage\n");
-    }
-    text.append('\n');
-    if (running.compressedBakes().isEmpty()) {
-      text.append("Bake times are the real ones (--bake-scale 1): a change takes days to cross.\n");
-    } else {
-      text.append("DEMO SETTING, never for production: bake times compressed (")
-          .append(String.join(", ", running.compressedBakes()))
-          .append("); --bake-scale 1 restores the real ones.\n");
-    }
-    text.append(
-        """
-
-        A change request crossing test → dev → beta → live, promoted by each ring's health gate:
-          echo '{"sessionTimeoutMinutes": 40}' | ./holdfast change create --description "longer sessions" --merge core:default=-
-          HOLDFAST_TOKEN=%s ./holdfast change approve ID   # demo-reviewer: nobody approves their own change
-          ./holdfast change status ID    # the ring it is in, and the gate's verdict from heartbeats
-        A bad value is stopped: with {"maxUploadMb": "lots"} every simulated instance's validator
-        rejects core (maxUploadMb must be a whole number), the instances in test report it STALE,
-        the gate fails, and the engine backs the change out on its own.
-        """
-            .formatted(saved.path("reviewerToken").asText()));
-    return text.toString();
   }
 
   /** What to try against the TLS demo: every command passes its CA. */
@@ -490,7 +439,7 @@ final class DemoCommand implements Callable<Integer> {
         keyId,
         running.managementA(),
         a,
-        fleetTour(running, saved));
+        DemoFleet.tour(running, saved));
     out.flush();
   }
 }

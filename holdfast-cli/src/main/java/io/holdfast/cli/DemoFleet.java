@@ -1,8 +1,12 @@
 package io.holdfast.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.holdfast.cli.fleet.FleetMember;
+import io.holdfast.cli.fleet.FleetView;
+import io.holdfast.cli.fleet.SimulatedFleet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,11 +16,14 @@ import java.util.List;
  * beta-sim-1}, {@code live-sim-1}, {@code test-sim-2}, ...), each with subscriptions so its seats
  * show. Instances are created through the admin API the first time a fleet needs them; their
  * credentials join the others in {@code demo-credentials.json}, so a later start with the same or a
- * smaller {@code --fleet} creates nothing.
+ * smaller {@code --fleet} creates nothing. Also what the demo's tour says of its fleet.
  */
 final class DemoFleet {
 
   static final List<String> RINGS = List.of("test", "dev", "beta", "live");
+
+  /** How long the demo waits for its fleet before printing the tour. */
+  private static final Duration START_WAIT = Duration.ofSeconds(10);
 
   private DemoFleet() {}
 
@@ -62,5 +69,65 @@ final class DemoFleet {
       DemoData.subscription(admin, id, "helpdesk", 5, 0, "2026-01-01T00:00:00Z", null, "simulated");
     }
     return credential;
+  }
+
+  /**
+   * Waits, at most {@link #START_WAIT}, for the fleet to go FRESH, so the tour it prints after says
+   * how many are; a member still coming up is no reason to hold the demo back longer.
+   */
+  static void awaitFresh(SimulatedFleet fleet) throws InterruptedException {
+    if (fleet == null) {
+      return;
+    }
+    long deadline = System.nanoTime() + START_WAIT.toNanos();
+    while (!fleet.view().allFresh() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+  }
+
+  /**
+   * The fleet, the DEMO SETTING of the bake times, and a change request to watch cross the rings:
+   * the same commands with or without TLS (the CLI reads {@code HOLDFAST_CACERT}).
+   */
+  static String tour(DemoCommand.Running running, JsonNode saved) {
+    StringBuilder text = new StringBuilder();
+    SimulatedFleet fleet = running.fleet();
+    if (fleet == null) {
+      text.append(
+          "Fleet: none (--fleet 0): no instance reports, and a change's health gates have no"
+              + " heartbeats to judge.\n");
+    } else {
+      FleetView view = fleet.view();
+      text.append("Fleet: ")
+          .append(view.members())
+          .append(" simulated instances (real SDK clients with heartbeats and seat traffic) across")
+          .append(" test, dev, beta and live; ")
+          .append(view.fresh())
+          .append(" FRESH now.\n")
+          .append("  ./holdfast fleet list       # their state, from their heartbeats\n")
+          .append("  ./holdfast subscription usage\n");
+    }
+    text.append('\n');
+    if (running.compressedBakes().isEmpty()) {
+      text.append("Bake times are the real ones (--bake-scale 1): a change takes days to cross.\n");
+    } else {
+      text.append("DEMO SETTING, never for production: bake times compressed (")
+          .append(String.join(", ", running.compressedBakes()))
+          .append("); --bake-scale 1 restores the real ones.\n");
+    }
+    text.append(
+        """
+
+        A change request crossing test → dev → beta → live, promoted by each ring's health gate:
+          echo '{"sessionTimeoutMinutes": 40}' | ./holdfast change create --description "longer sessions" --merge core:default=-
+          HOLDFAST_TOKEN=%s ./holdfast change approve ID   # demo-reviewer: nobody approves their own change
+          ./holdfast change status ID    # the ring it is in, and the gate's verdict from heartbeats
+        A bad value is stopped: every simulated instance's validator rejects a core whose maxUploadMb
+        is not a whole number, the instances in test report it STALE, the gate fails, and the engine
+        backs the change out on its own (approve it as above, then read its outcome):
+          echo '{"maxUploadMb": "lots"}' | ./holdfast change create --description "unlimited uploads" --merge core:default=-
+        """
+            .formatted(saved.path("reviewerToken").asText()));
+    return text.toString();
   }
 }

@@ -38,6 +38,10 @@ class DemoCommandTest {
 
     try (DemoCommand.Running demo = demo("--tls", "--data-dir", dataDir.toString())) {
       assertThat(demo.authority()).isEqualTo(dataDir.toAbsolutePath().resolve("ca.pem"));
+      // The simulated fleet reads over TLS too, trusting the same CA.
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> demo.fleet().view().allFresh());
       assertThat(Files.readString(demo.authority()))
           .contains("BEGIN CERTIFICATE")
           .doesNotContain("PRIVATE KEY");

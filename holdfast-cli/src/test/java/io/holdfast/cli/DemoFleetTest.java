@@ -73,14 +73,14 @@ class DemoFleetTest {
       assertThat(view.holdersDenied()).isZero();
       assertThat(view.applicationErrors()).isZero();
 
-      String tour = DemoCommand.fleetTour(demo, saved(demo));
+      String tour = DemoFleet.tour(demo, saved(demo));
       assertThat(tour)
           .contains("Fleet: 8 simulated instances")
           .contains("DEMO SETTING, never for production")
           .contains("dev 24h → 10s")
           .contains("beta 48h → 20s")
           .contains("./holdfast change create")
-          .contains("{\"maxUploadMb\": \"lots\"}");
+          .contains("echo '{\"maxUploadMb\": \"lots\"}' | ./holdfast change create");
     }
   }
 
@@ -134,6 +134,29 @@ class DemoFleetTest {
       FleetView view = demo.fleet().view();
       assertThat(view.holdersDenied()).isZero();
       assertThat(view.applicationErrors()).isZero();
+    }
+  }
+
+  @Test
+  void restart_growsTheFleetFromSavedCredentials_andBakeScaleOneRestoresTheRealBakes()
+      throws Exception {
+    try (DemoCommand.Running demo = demo("--fleet", "5")) {
+      await().atMost(FRESH_WITHIN).until(() -> demo.fleet().view().allFresh());
+      assertThat(admin(demo, "adminToken").get("/v1/admin/rings").findValuesAsText("bakeTime"))
+          .containsExactly("PT0S", "PT10S", "PT20S", "PT0S");
+    }
+    try (DemoCommand.Running demo = demo("--fleet", "7", "--bake-scale", "1")) {
+      // The real bake times come back: the first start recorded them, not the compressed ones.
+      assertThat(admin(demo, "adminToken").get("/v1/admin/rings").findValuesAsText("bakeTime"))
+          .containsExactly("PT0S", "PT24H", "PT48H", "PT0S");
+      assertThat(demo.compressedBakes()).isEmpty();
+      assertThat(DemoFleet.tour(demo, saved(demo))).contains("Bake times are the real ones");
+      // test-sim-1 from the first start is reused; dev-sim-1 and beta-sim-1 are new.
+      assertThat(demo.fleet().members())
+          .extracting(io.holdfast.cli.fleet.FleetMember::instance)
+          .endsWith("test-sim-1", "dev-sim-1", "beta-sim-1");
+      await().atMost(FRESH_WITHIN).until(() -> demo.fleet().view().allFresh());
+      assertThat(saved(demo).path("instances").size()).isEqualTo(7);
     }
   }
 

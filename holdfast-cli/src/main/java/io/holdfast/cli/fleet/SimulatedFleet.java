@@ -3,10 +3,12 @@ package io.holdfast.cli.fleet;
 import io.holdfast.client.Status;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +57,9 @@ public final class SimulatedFleet implements Fleet {
           });
   private final Random random;
 
+  /** Members whose last turn failed; read and written on the seat traffic's thread only. */
+  private final Set<String> failing = new HashSet<>();
+
   private SimulatedFleet(List<SimulatedMember> members, Random random) {
     this.members = members;
     this.random = random;
@@ -86,17 +91,24 @@ public final class SimulatedFleet implements Fleet {
     return fleet;
   }
 
-  /** One turn of every member's application; never throws, so the schedule never stops. */
+  /**
+   * One turn of every member's application; never throws, so the schedule never stops. Every
+   * failure is counted; a member's failures are logged once per streak, not four times a second.
+   */
   private void turn() {
     for (SimulatedMember member : members) {
+      String instance = member.member().instance();
       try {
         member.step(random, traffic);
+        if (failing.remove(instance)) {
+          LOG.log(System.Logger.Level.INFO, "the application loop of " + instance + " recovered");
+        }
       } catch (RuntimeException e) {
         traffic.applicationError();
-        LOG.log(
-            System.Logger.Level.WARNING,
-            "the application loop of " + member.member().instance() + " failed",
-            e);
+        if (failing.add(instance)) {
+          LOG.log(
+              System.Logger.Level.WARNING, "the application loop of " + instance + " failed", e);
+        }
       }
     }
   }

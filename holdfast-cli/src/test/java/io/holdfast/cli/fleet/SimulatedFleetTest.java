@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -89,7 +90,7 @@ class SimulatedFleetTest {
             .withSeatInterval(Duration.ofMillis(20))
             .withSeed(42);
 
-    Set<Long> before = fleetThreads();
+    Map<Long, String> before = fleetThreads();
     try (SimulatedFleet fleet = SimulatedFleet.start(plan)) {
       await().atMost(DEADLINE).until(() -> fleet.view().allFresh());
       // Seats move: logins admitted up to the quantity, and denied beyond it.
@@ -126,8 +127,7 @@ class SimulatedFleetTest {
     }
     await()
         .atMost(DEADLINE)
-        .untilAsserted(
-            () -> assertThat(difference(fleetThreads(), before)).as("threads left").isEmpty());
+        .untilAsserted(() -> assertThat(leftSince(before)).as("threads left").isEmpty());
   }
 
   @Test
@@ -151,21 +151,45 @@ class SimulatedFleetTest {
     return URI.create("http://127.0.0.1:" + server.port());
   }
 
-  /** Live threads a fleet may start: the SDK's, the seat traffic's and HTTP clients'. */
-  private static Set<Long> fleetThreads() {
+  /**
+   * Live threads a fleet may start, by id: the SDK's, the seat traffic's and HTTP clients'. An HTTP
+   * client's threads are named {@code HttpClient-<n>-...}; the test's own admin client is one.
+   */
+  private static Map<Long, String> fleetThreads() {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(Thread::isAlive)
         .filter(
             t ->
                 t.getName().startsWith("holdfast-client")
                     || t.getName().startsWith("holdfast-fleet")
-                    || t.getName().startsWith("HttpClient"))
-        .map(Thread::threadId)
-        .collect(Collectors.toSet());
+                    || t.getName().startsWith("HttpClient-"))
+        .collect(Collectors.toMap(Thread::threadId, Thread::getName));
   }
 
-  private static Set<Long> difference(Set<Long> now, Set<Long> before) {
-    return now.stream().filter(id -> !before.contains(id)).collect(Collectors.toSet());
+  /**
+   * The threads started since {@code before} and still alive, leaving out the workers of an HTTP
+   * client that existed before (the test's admin client, whose pool grows as the test calls it).
+   */
+  private static List<String> leftSince(Map<Long, String> before) {
+    Set<String> earlierClients =
+        before.values().stream()
+            .map(SimulatedFleetTest::httpClient)
+            .filter(c -> !c.isEmpty())
+            .collect(Collectors.toSet());
+    return fleetThreads().entrySet().stream()
+        .filter(e -> !before.containsKey(e.getKey()))
+        .map(Map.Entry::getValue)
+        .filter(name -> !earlierClients.contains(httpClient(name)))
+        .toList();
+  }
+
+  /** {@code HttpClient-7-} for a thread of HTTP client 7, empty for any other thread. */
+  private static String httpClient(String threadName) {
+    if (!threadName.startsWith("HttpClient-")) {
+      return "";
+    }
+    int dash = threadName.indexOf('-', "HttpClient-".length());
+    return dash < 0 ? "" : threadName.substring(0, dash + 1);
   }
 
   private static ObjectNode json(String text) throws Exception {

@@ -170,6 +170,11 @@ public final class JavaProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** The process's id, to read its resources under {@code /proc}. */
+  public long pid() {
+    return process.pid();
+  }
+
   public boolean alive() {
     return process.isAlive();
   }

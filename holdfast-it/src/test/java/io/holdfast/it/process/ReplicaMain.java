@@ -1,6 +1,7 @@
 package io.holdfast.it.process;
 
 import io.holdfast.server.HoldfastServer;
+import io.holdfast.server.config.EdgeSettings;
 import io.holdfast.server.config.ServerConfig;
 import io.holdfast.server.config.TrustedProxies;
 import java.net.URI;
@@ -14,9 +15,11 @@ import java.util.concurrent.TimeoutException;
 /**
  * A replica in a process of its own, for system tests that need real separate processes: {@code
  * ReplicaMain <data-dir> <port> <admin-token> <probe-interval-ms> [probe-target …]
- * [--trusted-proxies=CIDR,…] [--signing-key-reload-ms=N]}. Its management port ({@code /metrics},
- * health) is a free one. Prints {@code READY <port> <management-port>} once it serves ({@link
- * Ready#of} reads it), and runs until the process is stopped.
+ * [--trusted-proxies=CIDR,…] [--signing-key-reload-ms=N] [--watch-load=N]}: {@code --watch-load}
+ * raises the per-address connection and per-instance watch limits to {@code N}, for load tests
+ * whose many watchers all come from loopback. Its management port ({@code /metrics}, health) is a
+ * free one. Prints {@code READY <port> <management-port>} once it serves ({@link Ready#of} reads
+ * it), and runs until the process is stopped.
  */
 public final class ReplicaMain {
 
@@ -52,6 +55,15 @@ public final class ReplicaMain {
             .map(a -> Duration.ofMillis(Long.parseLong(a.substring(reload.length()))))
             .findFirst()
             .orElse(ServerConfig.DEFAULT_SIGNING_KEY_RELOAD_INTERVAL);
+    String watchLoad = "--watch-load=";
+    EdgeSettings edge =
+        Arrays.stream(args)
+            .skip(4)
+            .filter(a -> a.startsWith(watchLoad))
+            .map(a -> Integer.parseInt(a.substring(watchLoad.length())))
+            .map(ReplicaMain::loadEdge)
+            .findFirst()
+            .orElse(EdgeSettings.DEFAULTS);
     ServerConfig config =
         ServerConfig.builder(Path.of(args[0]))
             .port(Integer.parseInt(args[1]))
@@ -62,11 +74,28 @@ public final class ReplicaMain {
             .probeTargets(targets)
             .trustedProxies(TrustedProxies.of(proxies))
             .signingKeyReloadInterval(reloadInterval)
+            .edge(edge)
             .build();
     HoldfastServer server = HoldfastServer.start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     System.out.println("READY " + server.port() + " " + server.managementPort());
     System.out.flush();
     new CountDownLatch(1).await();
+  }
+
+  /**
+   * The default edge, but with {@code watchers} connections per address and watches per instance.
+   */
+  private static EdgeSettings loadEdge(int watchers) {
+    EdgeSettings d = EdgeSettings.DEFAULTS;
+    return new EdgeSettings(
+        d.idleTimeout(),
+        d.headerTimeout(),
+        d.requestTimeout(),
+        d.maxConnections(),
+        watchers,
+        watchers,
+        d.maxRequestsPerInstance(),
+        d.maxAdminRequests());
   }
 }
