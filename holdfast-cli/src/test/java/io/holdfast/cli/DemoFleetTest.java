@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code holdfast demo} with its simulated fleet: FRESH within seconds with seats in its
@@ -235,19 +234,8 @@ class DemoFleetTest {
 
   /** Starts the demo as {@code holdfast demo ARGS} would, on free ports, in its own directory. */
   private DemoCommand.Running demo(String... args) throws IOException {
-    String[] full =
-        Stream.concat(
-                Stream.of(
-                    "demo",
-                    "--port",
-                    "0",
-                    "--second-port",
-                    "0",
-                    "--data-dir",
-                    dir.resolve("demo").toString()),
-                Stream.of(args))
-            .toArray(String[]::new);
-    CommandLine.ParseResult parsed = HoldfastCommand.commandLine().parseArgs(full);
-    return ((DemoCommand) parsed.subcommand().commandSpec().userObject()).start();
+    return DemoRun.onFreePorts(
+        Stream.concat(Stream.of("--data-dir", dir.resolve("demo").toString()), Stream.of(args))
+            .toArray(String[]::new));
   }
 }
