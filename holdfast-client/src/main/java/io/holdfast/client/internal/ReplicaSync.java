@@ -10,6 +10,7 @@ import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,6 +55,12 @@ final class ReplicaSync {
   private long lastFullPoll = Long.MIN_VALUE;
   private boolean watchSupported;
   private String lastChecksumsProblem;
+
+  /**
+   * What was last logged about each replica's checksums: a client alternates between replicas, and
+   * one shared "last problem" made both replicas' warnings alternate too, one per cycle (I5).
+   */
+  private final Map<URI, String> loggedChecksumsProblems = new HashMap<>();
 
   /**
    * @param stopped counted down when the client closes: requests then failing are no replica's
@@ -236,7 +243,7 @@ final class ReplicaSync {
     }
     if (checksums == null) {
       // The incident (FAULTS A9): without checksum data, fetch each document conditionally.
-      if (!problem.equals(lastChecksumsProblem)) {
+      if (!problem.equals(loggedChecksumsProblems.put(replica, problem))) {
         log.log(Level.WARNING, "{0}; fetching documents directly", problem);
       }
       lastChecksumsProblem = problem;
@@ -249,10 +256,10 @@ final class ReplicaSync {
       }
       return;
     }
-    if (lastChecksumsProblem != null) {
+    if (loggedChecksumsProblems.remove(replica) != null) {
       log.log(Level.INFO, "checksums from {0} are usable again", replica);
-      lastChecksumsProblem = null;
     }
+    lastChecksumsProblem = null;
     freshness.accept(checksums);
     if (events.active()) {
       Map<String, Checksums.Entry> entries = checksums.namespaces();

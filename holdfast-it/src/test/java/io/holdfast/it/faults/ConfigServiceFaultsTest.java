@@ -4,6 +4,9 @@ import static io.holdfast.it.faults.FaultFixture.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.holdfast.client.ConfigSnapshot;
@@ -32,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * FAULTS.md section A, config-service faults: the Holdfast client against two real replicas on one
@@ -378,6 +382,46 @@ class ConfigServiceFaultsTest extends FaultScenarios {
     assertThat(probe.status()).isEqualTo(Status.FRESH);
     assertThat(probe.events()).extracting(Probe.Event::to).containsExactly(Status.FRESH);
     probe.assertHeld();
+  }
+
+  @Test
+  void A9_checksumsThenDocumentsMissingOnBothReplicas_checksumsWarnedOncePerReplica() {
+    String id = "a9-checksums-logged-once";
+    fx.instance(id, doc(1));
+    Logger sdkLog = (Logger) LoggerFactory.getLogger("io.holdfast.client");
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    sdkLog.addAppender(lines);
+    sdkLog.setLevel(ch.qos.logback.classic.Level.INFO); // "usable again" is INFO
+    try {
+      Probe probe = startFresh(fx.builder(id, new ManualTime()));
+      fx.faultBoth("/checksums", Fault.status(503));
+      fx.faultBoth("/watch", Fault.status(503));
+      // The documents too, as in the incident: every cycle now tries A, then B, then A again.
+      fx.faultBoth("/config/", Fault.status(503));
+      eventually().until(() -> probe.status() == Status.STALE);
+      fx.resetCounts();
+      eventually().until(() -> fx.requests() >= 40); // ten or more cycles across both replicas
+      assertThat(count(lines, "fetching documents directly"))
+          .as("one warning per replica for the whole outage")
+          .isEqualTo(2);
+      fx.clearFaults();
+      fx.resetCounts();
+      eventually().until(() -> fx.requests() >= 10);
+      assertThat(count(lines, "usable again")).isBetween(1L, 2L);
+      probe.assertHeld();
+    } finally {
+      sdkLog.detachAppender(lines);
+      sdkLog.setLevel(null);
+    }
+  }
+
+  private static long count(ListAppender<ILoggingEvent> lines, String fragment) {
+    List<ILoggingEvent> copy;
+    synchronized (lines) { // the appender appends under its own lock
+      copy = List.copyOf(lines.list);
+    }
+    return copy.stream().filter(e -> e.getFormattedMessage().contains(fragment)).count();
   }
 
   @ParameterizedTest(name = "{0}")
