@@ -6,9 +6,9 @@ import io.holdfast.cli.soak.history.HistoryRecorder;
 import io.holdfast.testkit.FaultyReplica;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -29,7 +29,7 @@ final class Nemesis {
   private final HistoryRecorder history;
   private final OperationCounts faults;
   private final CountDownLatch healing = new CountDownLatch(1);
-  private final Set<String> busy = ConcurrentHashMap.newKeySet();
+  private final Set<String> busy = new HashSet<>(); // guarded by itself
   private final List<Thread> running = new ArrayList<>();
   private int ids;
 
@@ -67,8 +67,8 @@ final class Nemesis {
 
   private void run(String id, PlannedFault planned) {
     String target = target(planned);
-    String family = family(planned, target);
-    if (!busy.add(family)) {
+    List<String> families = families(planned, target);
+    if (!claim(families)) {
       faults.count("skipped (target busy)");
       return;
     }
@@ -95,7 +95,20 @@ final class Nemesis {
       }
       history.record(t -> new Fault(t, id, Phase.END, planned.kind().label(), target, ""));
     } finally {
-      busy.remove(family);
+      synchronized (busy) {
+        families.forEach(busy::remove);
+      }
+    }
+  }
+
+  /** Claims every family or none. */
+  private boolean claim(List<String> families) {
+    synchronized (busy) {
+      if (families.stream().anyMatch(busy::contains)) {
+        return false;
+      }
+      busy.addAll(families);
+      return true;
     }
   }
 
@@ -103,10 +116,12 @@ final class Nemesis {
   private Runnable apply(PlannedFault planned) throws Exception {
     FaultKind kind = planned.kind();
     if (kind.onProxy()) {
-      FaultyReplica proxy = cluster.proxies().get(planned.target() % cluster.proxies().size());
+      List<FaultyReplica> proxies = proxies(planned);
       String path = proxyPath(planned);
-      proxy.fault(path, ProxyFaults.of(kind));
-      return proxy::clear;
+      for (FaultyReplica proxy : proxies) {
+        proxy.fault(path, ProxyFaults.of(kind));
+      }
+      return () -> proxies.forEach(FaultyReplica::clear);
     }
     return switch (kind) {
       case KILL -> {
@@ -208,6 +223,21 @@ final class Nemesis {
     return cluster.replicas().get(planned.target() % cluster.replicas().size());
   }
 
+  /**
+   * The proxies a proxy fault hits: one replica's, or every replica's for a quarter of the targets,
+   * so that clients lose every path at times and must ride it out on their cache.
+   */
+  private List<FaultyReplica> proxies(PlannedFault planned) {
+    if (everyReplica(planned)) {
+      return cluster.proxies();
+    }
+    return List.of(cluster.proxies().get(planned.target() % cluster.proxies().size()));
+  }
+
+  private static boolean everyReplica(PlannedFault planned) {
+    return planned.target() % 4 == 3;
+  }
+
   private AppNode node(PlannedFault planned) {
     return nodes.get(planned.target() % nodes.size());
   }
@@ -231,7 +261,8 @@ final class Nemesis {
     FaultKind kind = planned.kind();
     if (kind.onProxy()) {
       String path = proxyPath(planned);
-      return replica(planned).name() + (path.isEmpty() ? "" : " " + path);
+      String replicas = everyReplica(planned) ? "every replica" : replica(planned).name();
+      return replicas + (path.isEmpty() ? "" : " " + path);
     }
     return switch (kind) {
       case KILL -> replica(planned).name();
@@ -242,18 +273,21 @@ final class Nemesis {
   }
 
   /** What two faults must not share: their undo would clear each other. */
-  private String family(PlannedFault planned, String target) {
+  private List<String> families(PlannedFault planned, String target) {
     FaultKind kind = planned.kind();
     if (kind.onProxy()) {
-      return "proxy " + replica(planned).name();
+      return proxies(planned).stream()
+          .map(proxy -> "proxy " + cluster.proxies().indexOf(proxy))
+          .toList();
     }
-    return switch (kind) {
-      case CACHE_FULL, CACHE_READ_ONLY, CLIENT_RESTART, CLIENT_COLD_START ->
-          "node " + node(planned).name();
-      case CLOCK_STEP -> "clock " + node(planned).name();
-      case KILL -> "replica " + target;
-      default -> target;
-    };
+    return List.of(
+        switch (kind) {
+          case CACHE_FULL, CACHE_READ_ONLY, CLIENT_RESTART, CLIENT_COLD_START ->
+              "node " + node(planned).name();
+          case CLOCK_STEP -> "clock " + node(planned).name();
+          case KILL -> "replica " + target;
+          default -> target;
+        });
   }
 
   private static String detail(PlannedFault planned) {

@@ -9,6 +9,7 @@ import io.holdfast.cli.soak.history.SeatCount;
 import io.holdfast.cli.soak.history.Served;
 import io.holdfast.cli.soak.history.SoakHeader;
 import io.holdfast.client.Status;
+import io.holdfast.client.seats.SubscriptionChecker;
 import io.holdfast.protocol.signature.VerificationKey;
 import java.io.IOException;
 import java.net.URI;
@@ -37,6 +38,10 @@ final class SoakRun {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration CONVERGENCE_TIMEOUT = Duration.ofSeconds(120);
+
+  /** The namespaces every client reads and every replica must agree on at the end. */
+  private static final List<String> NAMESPACES =
+      List.of(Tenant.NAMESPACE, SubscriptionChecker.NAMESPACE);
 
   private final SoakSettings settings;
   private final List<PlannedFault> schedule;
@@ -241,14 +246,16 @@ final class SoakRun {
 
   private boolean allServeLatest(HttpClient http, SoakCluster cluster, List<Tenant> tenants) {
     for (Tenant tenant : tenants) {
-      long revision = -1;
-      for (ReplicaProcess replica : cluster.replicas()) {
-        JsonNode served = fetch(http, replica.uri(), tenant).document();
-        long r = served == null ? -1 : served.path("revision").asLong(-1);
-        if (r < 0 || (revision >= 0 && r != revision)) {
-          return false;
+      for (String namespace : NAMESPACES) {
+        long revision = -1;
+        for (ReplicaProcess replica : cluster.replicas()) {
+          JsonNode served = fetch(http, replica.uri(), tenant, namespace).document();
+          long r = served == null ? -1 : served.path("revision").asLong(-1);
+          if (r < 0 || (revision >= 0 && r != revision)) {
+            return false;
+          }
+          revision = r;
         }
-        revision = r;
       }
     }
     return true;
@@ -258,21 +265,23 @@ final class SoakRun {
     try (HttpClient http = HttpClient.newHttpClient()) {
       for (ReplicaProcess replica : cluster.replicas()) {
         for (Tenant tenant : tenants) {
-          Fetched fetched = fetch(http, replica.uri(), tenant);
-          JsonNode document = fetched.document();
-          long revision = document == null ? 0 : document.path("revision").asLong();
-          ContentStamp stamp = document == null ? null : Tenant.stamp(document.path("content"));
-          recorder.record(
-              t ->
-                  new Served(
-                      t,
-                      replica.name(),
-                      tenant.id(),
-                      Tenant.NAMESPACE,
-                      revision,
-                      fetched.etag(),
-                      stamp,
-                      fetched.error()));
+          for (String namespace : NAMESPACES) {
+            Fetched fetched = fetch(http, replica.uri(), tenant, namespace);
+            JsonNode document = fetched.document();
+            long revision = document == null ? 0 : document.path("revision").asLong();
+            ContentStamp stamp = document == null ? null : Tenant.stamp(document.path("content"));
+            recorder.record(
+                t ->
+                    new Served(
+                        t,
+                        replica.name(),
+                        tenant.id(),
+                        namespace,
+                        revision,
+                        fetched.etag(),
+                        stamp,
+                        fetched.error()));
+          }
         }
       }
     }
@@ -281,10 +290,10 @@ final class SoakRun {
   /** One replica's answer for a tenant's document: the envelope and its ETag, or why not. */
   private record Fetched(JsonNode document, String etag, String error) {}
 
-  private static Fetched fetch(HttpClient http, URI replica, Tenant tenant) {
+  private static Fetched fetch(HttpClient http, URI replica, Tenant tenant, String namespace) {
     HttpRequest request =
         HttpRequest.newBuilder(
-                replica.resolve("/v1/instances/" + tenant.id() + "/config/" + Tenant.NAMESPACE))
+                replica.resolve("/v1/instances/" + tenant.id() + "/config/" + namespace))
             .timeout(Duration.ofSeconds(5))
             .header("Authorization", "Bearer " + tenant.credential())
             .build();
