@@ -7,6 +7,7 @@ import io.holdfast.client.Status;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,6 +86,64 @@ class HistoryRecorderTest {
     assertThat(read).isEqualTo(History.of(recorded));
     assertThat(read.events().get(0).nanos()).isEqualTo(5);
     assertThat(read.header().seed()).isEqualTo(42);
+  }
+
+  @Test
+  void historyFile_isCheckedWithTheSameVerdictAsInMemory() throws IOException {
+    History planted =
+        Soaks.soak(
+            b -> b.admit("c01", "acme", "u1", true, DecisionOutcome.DENIED_LIMIT_REACHED, 3),
+            b -> b.observed("c01", "acme", "core", 1, "h1", 1));
+    Path file = dir.resolve("planted.jsonl");
+
+    HistoryFile.write(file, planted);
+
+    SoakSummary fromFile = HistoryChecker.check(file, Soaks.FRESH_BOUND);
+    assertThat(fromFile).isEqualTo(Soaks.check(planted));
+    assertThat(fromFile.violationCounts())
+        .containsOnlyKeys(ViolationKind.SEAT_HOLDER_DENIED, ViolationKind.REVISION_WENT_BACKWARDS);
+    assertThat(HistoryFile.read(file)).isEqualTo(planted);
+  }
+
+  @Test
+  void recorderFromManyThreads_writesEveryEventInTimeOrder_andFeedsALiveChecker() throws Exception {
+    Path file = dir.resolve("concurrent.jsonl");
+    HistoryChecker live = HistoryChecker.create(Soaks.FRESH_BOUND);
+    int threads = 4;
+    int perThread = 500;
+    try (HistoryRecorder recorder =
+        HistoryRecorder.open(file, SoakHeader.of(7, Instant.now(), Map.of()), List.of(live))) {
+      List<Thread> running = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        String client = "c0" + t;
+        running.add(
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      for (int i = 1; i <= perThread; i++) {
+                        long revision = i;
+                        recorder.record(
+                            n ->
+                                new Observed(
+                                    n, client, "acme", "core", revision, null, Status.FRESH, null));
+                      }
+                    }));
+      }
+      for (Thread thread : running) {
+        thread.join(Duration.ofSeconds(30));
+        assertThat(thread.isAlive()).as("recording thread finished").isFalse();
+      }
+      recorder.record(Heal::new);
+    }
+
+    History read = HistoryFile.read(file);
+    assertThat(read.events()).hasSize(threads * perThread + 1);
+    assertThat(read.events()).extracting(SoakEvent::nanos).isSorted();
+    SoakSummary fromFile = HistoryChecker.check(file, Soaks.FRESH_BOUND);
+    assertThat(live.finish()).isEqualTo(fromFile);
+    // Nothing published, so every revision the clients held is unverified; none went backwards.
+    assertThat(fromFile.violationCounts())
+        .containsOnlyKeys(ViolationKind.UNVERIFIED_ADOPTED, ViolationKind.NOT_FRESH_AFTER_HEAL);
   }
 
   @Test
