@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class SoakRun {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Duration CONVERGENCE_TIMEOUT = Duration.ofSeconds(120);
+  static final Duration CONVERGENCE_TIMEOUT = Duration.ofSeconds(120);
 
   /** The namespaces every client reads and every replica must agree on at the end. */
   private static final List<String> NAMESPACES =
