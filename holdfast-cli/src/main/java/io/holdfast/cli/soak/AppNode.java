@@ -49,6 +49,7 @@ final class AppNode implements AutoCloseable {
   private final HistoryRecorder history;
   private final OperationCounts counts;
   private final Random random;
+  private final UserLocks userLocks;
   private final HikariDataSource seatDatabase;
   private final JdbcSeatStore seats;
   private final AtomicReference<Status> overall = new AtomicReference<>(Status.INITIALIZING);
@@ -64,6 +65,7 @@ final class AppNode implements AutoCloseable {
       VerificationKey key,
       CacheDirectory cache,
       String seatDatabaseUrl,
+      UserLocks userLocks,
       HistoryRecorder history,
       OperationCounts counts,
       Random random) {
@@ -72,6 +74,7 @@ final class AppNode implements AutoCloseable {
     this.replicas = List.copyOf(replicas);
     this.key = key;
     this.cache = cache;
+    this.userLocks = userLocks;
     this.history = history;
     this.counts = counts;
     this.random = random;
@@ -196,10 +199,14 @@ final class AppNode implements AutoCloseable {
         observe(Tenant.NAMESPACE);
       } else if (pick < 11) {
         observe(SubscriptionChecker.NAMESPACE);
-      } else if (pick < 16) {
-        admit(user);
       } else {
-        release(user);
+        synchronized (userLocks.of(user)) {
+          if (pick < 16) {
+            admit(user);
+          } else {
+            release(user);
+          }
+        }
       }
     } catch (RuntimeException e) {
       String operation = pick < 11 ? "snapshot" : pick < 16 ? "admit" : "release";

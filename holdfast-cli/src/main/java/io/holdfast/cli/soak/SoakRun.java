@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -67,10 +68,17 @@ final class SoakRun {
     Files.writeString(out.resolve("seed"), settings.seed() + "\n");
     Path history = out.resolve("history.jsonl");
     Random random = new Random(settings.seed() ^ 0x5eed5eedL);
+    // Stopped by a signal (Ctrl-C), the run still kills its replicas, unmounts its caches and
+    // drops its databases: try-with-resources does not run then, shutdown hooks do.
+    List<AutoCloseable> leftovers = new CopyOnWriteArrayList<>();
+    Thread onSignal = new Thread(() -> closeAll(leftovers), "soak-cleanup");
+    Runtime.getRuntime().addShutdownHook(onSignal);
     try (SoakDatabases databases = new SoakDatabases(settings);
         HistoryRecorder recorder =
             HistoryRecorder.open(history, SoakHeader.of(settings.seed(), Instant.now(), header()));
         SoakCluster cluster = SoakCluster.start(settings, databases, out.resolve("work"))) {
+      leftovers.add(databases);
+      leftovers.add(cluster);
       String seatUrl = settings.databaseUrl(databases.create("seats"));
       Map<String, Long> rssAtStart = resident(cluster);
       List<Tenant> tenants = FleetSetup.create(cluster.admin(0), settings.clients(), recorder);
@@ -82,11 +90,13 @@ final class SoakRun {
       try {
         for (Tenant tenant : tenants) {
           List<AppNode> tenantNodes = new ArrayList<>();
+          UserLocks userLocks = new UserLocks();
           for (int n = 0; n < tenant.nodes(); n++) {
             String name = String.format(Locale.ROOT, "c%02d", nodes.size() + 1);
             CacheDirectory cache =
                 CacheDirectory.create(out.resolve("work").resolve("cache").resolve(name));
             caches.add(cache);
+            leftovers.add(cache);
             AppNode node =
                 new AppNode(
                     name,
@@ -95,6 +105,7 @@ final class SoakRun {
                     key,
                     cache,
                     seatUrl,
+                    userLocks,
                     recorder,
                     operations,
                     new Random(random.nextLong()));
@@ -173,6 +184,23 @@ final class SoakRun {
         for (CacheDirectory cache : caches) {
           cache.close();
         }
+      }
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(onSignal);
+      } catch (IllegalStateException e) {
+        // Already shutting down: the hook runs.
+      }
+    }
+  }
+
+  /** Closes the newest first; each failure is printed and the rest still closed. */
+  private static void closeAll(List<AutoCloseable> leftovers) {
+    for (AutoCloseable leftover : leftovers.reversed()) {
+      try {
+        leftover.close();
+      } catch (Exception e) {
+        System.err.println("soak cleanup: " + e);
       }
     }
   }
