@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +32,8 @@ final class Nemesis {
   private final CountDownLatch healing = new CountDownLatch(1);
   private final Set<String> busy = new HashSet<>(); // guarded by itself
   private final List<Thread> running = new ArrayList<>();
+  // Replicas that may be down at once: all but one, so that writes can always be acknowledged.
+  private final Semaphore killable;
   private int ids;
 
   Nemesis(
@@ -44,6 +47,7 @@ final class Nemesis {
     this.publishers = List.copyOf(publishers);
     this.history = history;
     this.faults = faults;
+    this.killable = new Semaphore(cluster.replicas().size() - 1);
   }
 
   /** Plays {@code schedule} from now until its last start, or until {@link #healAll()}. */
@@ -73,8 +77,7 @@ final class Nemesis {
       return;
     }
     try {
-      if (planned.kind() == FaultKind.KILL
-          && cluster.replicas().stream().filter(ReplicaProcess::alive).count() < 2) {
+      if (planned.kind() == FaultKind.KILL && !killable.tryAcquire()) {
         faults.count("skipped (last replica)");
         return;
       }
@@ -127,7 +130,13 @@ final class Nemesis {
       case KILL -> {
         ReplicaProcess replica = replica(planned);
         replica.kill();
-        yield () -> restart(replica);
+        yield () -> {
+          try {
+            restart(replica);
+          } finally {
+            killable.release();
+          }
+        };
       }
       case POSTGRES_CUT -> {
         var relay = cluster.relay().orElseThrow();
