@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Nemesis {
 
-  private static final Duration RESTART_PAUSE = Duration.ofMillis(500);
+  private static final Duration RESTART_PAUSE = Duration.ofSeconds(1);
+  private static final int RESTART_ATTEMPTS = 60;
 
   private final SoakCluster cluster;
   private final List<AppNode> nodes;
@@ -200,9 +201,11 @@ final class Nemesis {
   }
 
   private static void restart(ReplicaProcess replica) {
-    // A replica just killed may hold its port a moment longer: try a few times.
+    // A replica just killed may hold its port a moment longer, and one on PostgreSQL does not
+    // start while the database is cut off (it exits: "cannot open the database"), so try again
+    // for up to a minute; the cut ends within its own lifetime.
     RuntimeException failure = null;
-    for (int attempt = 0; attempt < 5; attempt++) {
+    for (int attempt = 0; attempt < RESTART_ATTEMPTS; attempt++) {
       try {
         replica.start();
         return;
