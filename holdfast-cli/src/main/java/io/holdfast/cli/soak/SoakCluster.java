@@ -64,6 +64,9 @@ final class SoakCluster implements AutoCloseable {
                 Map.of(
                     "HOLDFAST_ADMIN_TOKEN", cluster.adminToken,
                     "HOLDFAST_ACCESS_LOG", "WARN",
+                    // The start is read from the INFO line "listening on ...", whatever the
+                    // caller's own HOLDFAST_LOG_LEVEL.
+                    "HOLDFAST_LOG_LEVEL", "INFO",
                     "HOLDFAST_STORE_TIMEOUT", "2s"),
                 dir.resolve("logs").resolve(name + ".log"));
         cluster.replicas.add(replica);

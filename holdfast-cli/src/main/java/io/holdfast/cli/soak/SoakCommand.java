@@ -1,12 +1,15 @@
 package io.holdfast.cli.soak;
 
 import io.holdfast.server.config.ServerConfigLoader;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,6 +28,9 @@ public final class SoakCommand implements Callable<Integer> {
 
   /** Exit status when the history holds a violation. */
   static final int EXIT_VIOLATIONS = 1;
+
+  /** Exit status when the soak could not be set up or run to its end. */
+  static final int EXIT_NOT_RUN = 3;
 
   @Spec CommandSpec spec;
 
@@ -100,7 +106,17 @@ public final class SoakCommand implements Callable<Integer> {
     java.nio.file.Files.createDirectories(settings.out());
     SoakLogging.toFile(settings.out().resolve("clients.log"));
     List<PlannedFault> schedule = SoakRun.seededSchedule(settings);
-    SoakReport report = SoakReport.of(settings, new SoakRun(settings, schedule).run());
+    SoakReport report;
+    try {
+      report = SoakReport.of(settings, new SoakRun(settings, schedule).run());
+    } catch (IOException | TimeoutException | SQLException e) {
+      // The soak could not be set up or run to its end (a replica that never served, PostgreSQL
+      // unreachable): not a verdict on the history.
+      err.printf(
+          "error: the soak could not run: %s (seed %d; logs in %s)%n",
+          e.getMessage(), settings.seed(), settings.out().resolve("work").resolve("logs"));
+      return EXIT_NOT_RUN;
+    }
     report.write(settings.out());
     stdout.print(report.table());
     if (report.violations() > 0) {
