@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.holdfast.it.process.ClusterReplicaMain;
 import io.holdfast.it.process.JavaProcess;
+import io.holdfast.testkit.TcpRelay;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -57,12 +58,12 @@ class PostgresClusterTest {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final List<JavaProcess> processes = new ArrayList<>();
   private final List<URI> replicas = new ArrayList<>();
-  private TcpProxy proxy;
+  private TcpRelay proxy;
 
   @BeforeEach
   void cluster() throws Exception {
     admin("CREATE DATABASE " + database);
-    proxy = TcpProxy.start("127.0.0.1", 5432);
+    proxy = TcpRelay.start("127.0.0.1", 5432);
     String url = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + database + "?user=postgres";
     Path key = dir.resolve("a").resolve("signing-key.pem");
     for (String name : List.of("a", "b", "c")) {
@@ -132,7 +133,7 @@ class PostgresClusterTest {
             .firstValue("ETag")
             .orElseThrow();
 
-    proxy.block();
+    proxy.cut();
 
     for (URI replica : replicas) {
       HttpResponse<byte[]> read =

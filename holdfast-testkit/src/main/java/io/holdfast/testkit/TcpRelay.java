@@ -1,4 +1,4 @@
-package io.holdfast.it.cluster;
+package io.holdfast.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,31 +8,41 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP proxy in front of a real server (PostgreSQL here) that a test can cut: {@link #block()}
- * drops every open connection and refuses new ones, as a database that went down does, until {@link
- * #restore()}. Thread-safe.
+ * A TCP relay on 127.0.0.1 in front of a real server (a replica's PostgreSQL, say) that a test can
+ * cut: {@link #cut()} drops every open connection and refuses new ones, as a database that went
+ * down does, until {@link #restore()}. Unlike {@link FaultyReplica} it knows nothing of the
+ * protocol it carries.
+ *
+ * <p>Thread-safe. Each relayed connection costs two daemon threads (the testkit runs on Java 17).
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpRelay implements AutoCloseable {
 
   private final InetSocketAddress target;
   private final ServerSocket listener;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-  private volatile boolean blocked;
+  private volatile boolean cut;
   private volatile boolean closed;
 
-  private TcpProxy(InetSocketAddress target, ServerSocket listener) {
+  private TcpRelay(InetSocketAddress target, ServerSocket listener) {
     this.target = target;
     this.listener = listener;
-    Thread.ofVirtual().name("tcp-proxy-accept").start(this::accept);
+    daemon("holdfast-tcp-relay-accept", this::accept);
   }
 
-  static TcpProxy start(String host, int port) {
+  /**
+   * Starts a relay on an ephemeral loopback port to {@code host:port}.
+   *
+   * @throws UncheckedIOException if no port can be bound
+   */
+  public static TcpRelay start(String host, int port) {
+    Objects.requireNonNull(host, "host");
     try {
-      return new TcpProxy(
+      return new TcpRelay(
           new InetSocketAddress(host, port),
           new ServerSocket(0, 128, InetAddress.getLoopbackAddress()));
     } catch (IOException e) {
@@ -40,20 +50,27 @@ final class TcpProxy implements AutoCloseable {
     }
   }
 
-  int port() {
+  /** The loopback port to connect to instead of the target's. */
+  public int port() {
     return listener.getLocalPort();
   }
 
-  /** Drops every connection through the proxy and refuses new ones. */
-  void block() {
-    blocked = true;
+  /** Drops every connection through the relay and refuses new ones until {@link #restore()}. */
+  public void cut() {
+    cut = true;
     for (Socket socket : open) {
       closeQuietly(socket);
     }
   }
 
-  void restore() {
-    blocked = false;
+  /** Relays new connections again. */
+  public void restore() {
+    cut = false;
+  }
+
+  /** Whether the relay is cut. */
+  public boolean isCut() {
+    return cut;
   }
 
   private void accept() {
@@ -64,11 +81,11 @@ final class TcpProxy implements AutoCloseable {
       } catch (IOException e) {
         return;
       }
-      if (blocked) {
+      if (cut) {
         closeQuietly(client);
         continue;
       }
-      Thread.ofVirtual().start(() -> connect(client));
+      daemon("holdfast-tcp-relay-connection", () -> connect(client));
     }
   }
 
@@ -83,12 +100,12 @@ final class TcpProxy implements AutoCloseable {
     }
     open.add(client);
     open.add(server);
-    if (blocked) {
-      // Blocked while connecting: drop this one too.
+    if (cut) {
+      // Cut while connecting: drop this one too.
       closeQuietly(client);
       closeQuietly(server);
     }
-    Thread.ofVirtual().start(() -> pump(client, server));
+    daemon("holdfast-tcp-relay-pump", () -> pump(client, server));
     pump(server, client);
   }
 
@@ -111,6 +128,12 @@ final class TcpProxy implements AutoCloseable {
     }
   }
 
+  private static void daemon(String name, Runnable body) {
+    Thread thread = new Thread(body, name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
   private static void closeQuietly(Socket socket) {
     try {
       socket.close();
@@ -119,10 +142,11 @@ final class TcpProxy implements AutoCloseable {
     }
   }
 
+  /** Drops every connection and stops listening. */
   @Override
   public void close() {
     closed = true;
-    block();
+    cut();
     try {
       listener.close();
     } catch (IOException e) {
