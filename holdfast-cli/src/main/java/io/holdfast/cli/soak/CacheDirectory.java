@@ -120,9 +120,19 @@ final class CacheDirectory implements AutoCloseable {
   public void close() throws IOException {
     try {
       heal();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      // Unmounted even when healing failed: a tmpfs must not outlive the soak.
       if (mode == Mode.TMPFS) {
-        run("umount", "-l", path.toString());
+        unmount();
       }
+    }
+  }
+
+  private void unmount() throws IOException {
+    try {
+      run("umount", "-l", path.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

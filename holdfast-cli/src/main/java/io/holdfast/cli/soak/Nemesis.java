@@ -171,6 +171,24 @@ final class Nemesis {
   }
 
   /**
+   * Ends the schedule and every fault now, for a run that ends early (an error, a signal): fault
+   * threads are interrupted, so none is left restarting a replica after the soak has closed them.
+   */
+  void stop() throws InterruptedException {
+    healing.countDown();
+    List<Thread> threads;
+    synchronized (running) {
+      threads = List.copyOf(running);
+    }
+    for (Thread thread : threads) {
+      thread.interrupt();
+    }
+    for (Thread thread : threads) {
+      thread.join(Duration.ofSeconds(10));
+    }
+  }
+
+  /**
    * Ends every fault now and waits (bounded) for their threads; then restarts replicas that are
    * down and clears every proxy, relay, cache and clock, whatever state a failed undo left.
    */

@@ -24,8 +24,9 @@ import java.util.regex.Pattern;
 /**
  * One {@code holdfast server} in a process of its own, started with this JVM's java and class path.
  * The first start picks a free port; every restart binds the same one, so the fault proxy in front
- * of it keeps its upstream. Its output is appended to a log file. Not thread-safe: the soak's
- * nemesis is its only user while it runs.
+ * of it keeps its upstream. Its output is appended to a log file. Starts are serialised (the final
+ * heal may restart a replica a fault's undo is still restarting), and once closed it never starts
+ * again, so no replica outlives the soak.
  */
 final class ReplicaProcess implements AutoCloseable {
 
@@ -36,8 +37,9 @@ final class ReplicaProcess implements AutoCloseable {
   private final IntFunction<List<String>> serverArguments;
   private final Map<String, String> environment;
   private final Path log;
-  private Process process;
-  private int port;
+  private volatile Process process;
+  private volatile boolean closed;
+  private volatile int port;
   private int starts;
 
   /**
@@ -58,8 +60,14 @@ final class ReplicaProcess implements AutoCloseable {
     return name;
   }
 
-  /** Starts the process and waits until it serves. */
-  void start() throws IOException, InterruptedException, TimeoutException {
+  /** Starts the process and waits until it serves; does nothing if it already runs. */
+  synchronized void start() throws IOException, InterruptedException, TimeoutException {
+    if (closed) {
+      throw new IllegalStateException("replica " + name + " is closed: the soak is ending");
+    }
+    if (alive()) {
+      return;
+    }
     List<String> command = new ArrayList<>();
     command.add(javaExecutable());
     command.add("-Xmx256m");
@@ -77,6 +85,10 @@ final class ReplicaProcess implements AutoCloseable {
     Files.createDirectories(log.getParent());
     process = builder.start();
     starts++;
+    if (closed) { // closed while it was being launched
+      process.destroyForcibly();
+      throw new IllegalStateException("replica " + name + " is closed: the soak is ending");
+    }
     CompletableFuture<Integer> listening = new CompletableFuture<>();
     Process started = process;
     Thread.ofVirtual().name("replica-" + name + "-output").start(() -> copy(started, listening));
@@ -167,6 +179,8 @@ final class ReplicaProcess implements AutoCloseable {
   /** A graceful stop (SIGTERM), then SIGKILL after ten seconds. */
   @Override
   public void close() {
+    closed = true;
+    Process process = this.process;
     if (process == null) {
       return;
     }

@@ -109,9 +109,10 @@ public final class SoakCommand implements Callable<Integer> {
     SoakReport report;
     try {
       report = SoakReport.of(settings, new SoakRun(settings, schedule).run());
-    } catch (IOException | TimeoutException | SQLException e) {
+    } catch (IOException | TimeoutException | SQLException | RuntimeException e) {
       // The soak could not be set up or run to its end (a replica that never served, PostgreSQL
-      // unreachable): not a verdict on the history.
+      // unreachable, an admin call refused, a fault that could not be healed): not a verdict on
+      // the history, so never the exit status of violations.
       err.printf(
           "error: the soak could not run: %s (seed %d; logs in %s)%n",
           e.getMessage(), settings.seed(), settings.out().resolve("work").resolve("logs"));

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One soak, start to end: databases, replica processes behind fault proxies, the tenants and their
@@ -87,6 +88,9 @@ final class SoakRun {
       List<Publisher> publishers = new ArrayList<>();
       List<CacheDirectory> caches = new ArrayList<>();
       List<Thread> loops = new ArrayList<>();
+      // Stopped in the finally below, so that an early end leaves no fault thread restarting a
+      // replica after the cluster is closed.
+      AtomicReference<Nemesis> playing = new AtomicReference<>();
       try {
         for (Tenant tenant : tenants) {
           List<AppNode> tenantNodes = new ArrayList<>();
@@ -137,6 +141,7 @@ final class SoakRun {
           loops.add(loop("publisher", publisher::step, 300, 1500));
         }
         Nemesis nemesis = new Nemesis(cluster, nodes, publishers, recorder, faults);
+        playing.set(nemesis);
         long started = System.nanoTime();
         Thread timer =
             Thread.ofVirtual()
@@ -178,6 +183,9 @@ final class SoakRun {
             converged);
       } finally {
         running.set(false);
+        if (playing.get() != null) {
+          playing.get().stop(); // after healAll it has nothing left to stop
+        }
         for (AppNode node : nodes) {
           node.close();
         }

@@ -50,10 +50,10 @@ class ManyWatchersTest {
 
   /**
    * What 5,000 silent watches may add to the idle replica's CPU, as a share of one core: they took
-   * 0.35 when each looked for its client every second, 0.09 to 0.12 since the replica bounds those
-   * checks.
+   * 0.35 when each looked for its client every second, 0.12 to 0.18 (on a busy machine) since the
+   * replica bounds those checks.
    */
-  private static final double MAX_IDLE_CORE_SHARE = 0.2;
+  private static final double MAX_IDLE_CORE_SHARE = 0.3;
 
   private static final Duration MAX_P99_TO_NOTIFY = Duration.ofSeconds(5);
 
@@ -98,7 +98,7 @@ class ManyWatchersTest {
           }
         }
         Awaitility.await()
-            .atMost(Duration.ofSeconds(60))
+            .atMost(Duration.ofSeconds(40)) // under the watches' own 50 s timeout
             .pollInterval(Duration.ofMillis(200))
             .until(
                 () ->
