@@ -13,8 +13,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * The replicas under test: {@code holdfast server} processes over one store, each behind a {@link
@@ -25,17 +27,24 @@ import java.util.concurrent.TimeoutException;
 final class SoakCluster implements AutoCloseable {
 
   private final String adminToken = "hfa_soak_" + HexFormat.of().formatHex(randomBytes());
-  private final List<ReplicaProcess> replicas = new ArrayList<>();
-  private final List<FaultyReplica> proxies = new ArrayList<>();
-  private final List<AdminClient> admins = new ArrayList<>();
+  // Written while starting, read by a signal's cleanup meanwhile.
+  private final List<ReplicaProcess> replicas = new CopyOnWriteArrayList<>();
+  private final List<FaultyReplica> proxies = new CopyOnWriteArrayList<>();
+  private final List<AdminClient> admins = new CopyOnWriteArrayList<>();
   private final TcpRelay relay;
 
   private SoakCluster(TcpRelay relay) {
     this.relay = relay;
   }
 
-  /** Creates the store (PostgreSQL: a database of {@code databases}), starts every replica. */
-  static SoakCluster start(SoakSettings settings, SoakDatabases databases, Path dir)
+  /**
+   * Creates the store (PostgreSQL: a database of {@code databases}) and starts every replica,
+   * handing the cluster to {@code created} before its first replica starts: a signal during the
+   * minutes a start may take still finds every process to stop (the replicas are children the JVM
+   * does not end on its own).
+   */
+  static SoakCluster start(
+      SoakSettings settings, SoakDatabases databases, Path dir, Consumer<SoakCluster> created)
       throws IOException, InterruptedException, TimeoutException, SQLException {
     TcpRelay relay = null;
     String jdbcUrl = null;
@@ -49,6 +58,7 @@ final class SoakCluster implements AutoCloseable {
               .replaceFirst("//[^/]+/", "//127.0.0.1:" + relay.port() + "/");
     }
     SoakCluster cluster = new SoakCluster(relay);
+    created.accept(cluster);
     try {
       Path sharedKey = dir.resolve("replica-1").resolve("signing-key.pem");
       for (int i = 1; i <= settings.replicas(); i++) {

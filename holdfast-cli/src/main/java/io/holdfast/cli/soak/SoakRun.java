@@ -77,9 +77,15 @@ final class SoakRun {
     try (SoakDatabases databases = new SoakDatabases(settings);
         HistoryRecorder recorder =
             HistoryRecorder.open(history, SoakHeader.of(settings.seed(), Instant.now(), header()));
-        SoakCluster cluster = SoakCluster.start(settings, databases, out.resolve("work"))) {
-      leftovers.add(databases);
-      leftovers.add(cluster);
+        SoakCluster cluster =
+            SoakCluster.start(
+                settings,
+                databases,
+                out.resolve("work"),
+                created -> {
+                  leftovers.add(databases);
+                  leftovers.add(created);
+                })) {
       String seatUrl = settings.databaseUrl(databases.create("seats"));
       Map<String, Long> rssAtStart = resident(cluster);
       List<Tenant> tenants = FleetSetup.create(cluster.admin(0), settings.clients(), recorder);
