@@ -67,6 +67,11 @@ class GamedayCommandTest {
 
   /** Runs {@code command} with the short settings against the demo; the report goes to dir. */
   private CliRun gameday(GamedayCommand command, String scenario, Path report) {
+    return gameday(command, scenario, report, SHORT);
+  }
+
+  private CliRun gameday(
+      GamedayCommand command, String scenario, Path report, List<String> settings) {
     String[] args =
         Stream.concat(
                 Stream.of(
@@ -75,7 +80,7 @@ class GamedayCommandTest {
                     dir.resolve("holdfast-demo").toString(),
                     "--report",
                     report.toString()),
-                SHORT.stream())
+                settings.stream())
             .toArray(String[]::new);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -186,6 +191,38 @@ class GamedayCommandTest {
             "\\| gate backed the change out \\| yes, change [0-9]+ after [0-9.]+ s \\|")
         .containsPattern(
             "\\| every canary FRESH within 60s of the back-out \\| after [0-9.]+ s \\| met");
+  }
+
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void badChange_theGateDoesNotEndIt_theDrillEndsIt_andFails() throws Exception {
+    // The naive fleet sends no heartbeats, so the gate has nothing to fail on and the change bakes
+    // on through the rings (tens of seconds): it is still rolling out when 2 s are up.
+    List<String> settings = new ArrayList<>(SHORT);
+    settings.set(settings.indexOf("--gate-within") + 1, "2s");
+    try (DemoCommand.Running demo = demo()) {
+      ObjectNode saved = (ObjectNode) JSON.readTree(demo.credentials().toFile());
+      AdminClient admin = new AdminClient(demo.a(), saved.path("adminToken").asText());
+
+      CliRun run =
+          gameday(
+              new GamedayCommand(NaiveFleet::start),
+              "bad-change",
+              dir.resolve("left-open.md"),
+              settings);
+
+      assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(GamedayCommand.EXIT_FAILED);
+      long id = changeId(run);
+      assertThat(run.out())
+          .contains("CHANGE " + id + " not backed out within 2s")
+          .containsPattern("CLEANUP: change " + id + " was still (approved|rolling_out)")
+          .contains("Game day 'bad-change': FAIL");
+      JsonNode change = admin.get("/v1/admin/changes/" + id);
+      assertThat(change.path("state").asText()).isIn("cancelled", "backed_out");
+      // Nothing is left open for the next game day.
+      assertThat(admin.get("/v1/admin/changes?state=draft,approved,rolling_out").path("changes"))
+          .isEmpty();
+    }
   }
 
   @Test

@@ -20,24 +20,29 @@ import java.util.function.Function;
  * <p>A change needs approvals from someone other than its author. The game day holds one admin
  * token, so it makes a short-lived publisher credential per approval needed ({@code
  * gameday-approver-<change>-<n>}, expiring in {@value #APPROVER_MINUTES} minutes), approves with it
- * and revokes it at once. Every step is in the audit log under those names. Not thread-safe; one
- * drill's thread uses it.
+ * and revokes it at once. Every step is in the audit log under those names. A change the gate did
+ * not end is ended by {@link #endIfOpen}, so the next game day does not start with it still open.
+ * Not thread-safe; one drill's thread uses it.
  */
 final class BadChange {
 
   static final String BAD_VALUE = "lots";
   static final int APPROVER_MINUTES = 15;
+  static final String CLEANUP_REASON = "game day cleanup: the gate did not end the change";
 
   private final AdminClient admin;
   private final Function<String, AdminClient> asToken;
+  private final Timeline timeline;
 
   /**
    * @param admin the game day's admin client
    * @param asToken a client of the same replica with another token
+   * @param timeline where a credential or change left behind is named
    */
-  BadChange(AdminClient admin, Function<String, AdminClient> asToken) {
+  BadChange(AdminClient admin, Function<String, AdminClient> asToken, Timeline timeline) {
     this.admin = admin;
     this.asToken = asToken;
+    this.timeline = timeline;
   }
 
   /**
@@ -118,10 +123,89 @@ final class BadChange {
       String token = admin.post("/v1/admin/credentials", credential).path("token").asText();
       try {
         asToken.apply(token).post("/v1/admin/changes/" + id + "/approve", comment());
-      } finally {
-        admin.post("/v1/admin/credentials/" + name + "/revoke", null);
+      } catch (RuntimeException e) {
+        revoke(name, e);
+        throw e;
       }
+      revoke(name, null);
     }
+  }
+
+  /**
+   * Revokes a throwaway approver. If that fails, the credential stays live until it expires: it is
+   * named on the timeline, and the failure is added to {@code pending} (the approval's own, which
+   * matters more) or, if there is none, thrown.
+   */
+  private void revoke(String name, RuntimeException pending) {
+    try {
+      admin.post("/v1/admin/credentials/" + name + "/revoke", null);
+    } catch (AdminClient.RefusedException | AdminClient.UnreachableException e) {
+      timeline.print(
+          "approver credential "
+              + name
+              + " NOT revoked ("
+              + e.getMessage()
+              + "): it stays live until it expires within "
+              + APPROVER_MINUTES
+              + " minutes; revoke it with `holdfast credential revoke "
+              + name
+              + "`");
+      if (pending == null) {
+        throw e;
+      }
+      pending.addSuppressed(e);
+    }
+  }
+
+  /**
+   * Ends the change if the gate left it open (a pending change would hold the canaries' layers for
+   * later game days): cancels it while draft or approved, backs it out while it rolls out, and says
+   * so on the timeline. Failures are printed, not thrown, as this runs on the way out of the drill.
+   *
+   * @return whether it ended the change
+   */
+  boolean endIfOpen(long id) {
+    try {
+      String state = status(id).path("state").asText();
+      if (state.equals("draft") || state.equals("approved")) {
+        try {
+          return end(id, state, "cancel", "cancelled");
+        } catch (AdminClient.RefusedException e) {
+          // The engine may have released it meanwhile; then it is backed out below.
+          state = status(id).path("state").asText();
+        }
+      }
+      return state.equals("rolling_out") && end(id, state, "backout", "backed out");
+    } catch (AdminClient.RefusedException | AdminClient.UnreachableException e) {
+      timeline.print(
+          "CLEANUP FAILED: change "
+              + id
+              + " may still be open ("
+              + e.getMessage()
+              + "); end it with `holdfast change cancel "
+              + id
+              + "` or `holdfast change backout "
+              + id
+              + "`");
+      return false;
+    }
+  }
+
+  private boolean end(long id, String state, String action, String done) {
+    ObjectNode reason = JsonNodeFactory.instance.objectNode();
+    reason.put("reason", CLEANUP_REASON);
+    admin.post("/v1/admin/changes/" + id + "/" + action, reason);
+    timeline.print(
+        "CLEANUP: change "
+            + id
+            + " was still "
+            + state
+            + "; "
+            + done
+            + " (\""
+            + CLEANUP_REASON
+            + "\")");
+    return true;
   }
 
   private static ObjectNode comment() {

@@ -33,6 +33,7 @@ import java.util.function.Function;
 final class Drill {
 
   private static final Duration PROBE_DEADLINE = CanaryProber.DEFAULT_TIMEOUT;
+  private static final String CLEANED_UP = "then ended by the game day's cleanup";
 
   private final Target target;
   private final Scenario scenario;
@@ -59,7 +60,7 @@ final class Drill {
     AdminClient admin = target.admin();
     BadChange badChange = null;
     if (scenario == Scenario.BAD_CHANGE) {
-      badChange = new BadChange(admin, target::as);
+      badChange = new BadChange(admin, target::as, timeline);
       badChange.requireRunnable(settings.ring());
     }
     List<FleetMember> canaries = Canaries.ensure(admin, settings.canaries(), settings.ring());
@@ -152,23 +153,58 @@ final class Drill {
     }
     long id = change.path("id").asLong();
     timeline.print("CHANGE " + id + " created: core maxUploadMb \"" + BadChange.BAD_VALUE + "\"");
-    badChange.approve(change, target.approverToken());
+    boolean closed = false;
+    try {
+      Observations seen = rollOut(badChange, change, startedAfter, probe, sampler);
+      closed = true;
+      return seen;
+    } finally {
+      if (!closed) {
+        // Something threw after the change was created: still no change is left open behind us.
+        badChange.endIfOpen(id);
+      }
+    }
+  }
+
+  /**
+   * Approves the change and follows it until the gate ends it or the gate bound passes. A change
+   * the gate did not end is ended here; the verdict fails then, as it was not backed out.
+   */
+  private Observations rollOut(
+      BadChange badChange,
+      JsonNode change,
+      Duration startedAfter,
+      ProbeWatch probe,
+      FleetSampler sampler) {
+    long id = change.path("id").asLong();
+    try {
+      badChange.approve(change, target.approverToken());
+    } catch (AdminClient.RefusedException | AdminClient.UnreachableException e) {
+      timeline.print("CHANGE " + id + " not approved: " + e.getMessage());
+      badChange.endIfOpen(id);
+      Observations.ChangeOutcome unapproved =
+          new Observations.ChangeOutcome(
+              id, false, null, "not approved", "the approval failed: " + e.getMessage());
+      return observe(true, startedAfter, Duration.ZERO, probe, sampler, null, unapproved);
+    }
     Duration approvedAt = timeline.print("CHANGE " + id + " approved; the rollout engine takes it");
     ChangeWatch watch = new ChangeWatch(badChange, change, timeline);
     boolean backedOut = sampler.sampleUntil(settings.gateWithin(), watch::ended);
     String state = watch.latest().path("state").asText();
     backedOut &= state.equals("backed_out");
     Duration endedAt = timeline.now();
-    Observations.ChangeOutcome outcome =
-        new Observations.ChangeOutcome(
-            id,
-            backedOut,
-            backedOut ? endedAt.minus(approvedAt) : null,
-            state,
-            watch.latest().path("outcome").asText(""));
     if (!backedOut) {
       timeline.print(
           "CHANGE " + id + " not backed out within " + Durations.text(settings.gateWithin()));
+    }
+    String said = watch.latest().path("outcome").asText("");
+    if (!backedOut && badChange.endIfOpen(id)) {
+      said = said.isEmpty() ? CLEANED_UP : said + "; " + CLEANED_UP;
+    }
+    Observations.ChangeOutcome outcome =
+        new Observations.ChangeOutcome(
+            id, backedOut, backedOut ? endedAt.minus(approvedAt) : null, state, said);
+    if (!backedOut) {
       return observe(true, startedAfter, endedAt.minus(approvedAt), probe, sampler, null, outcome);
     }
     Duration freshAfter = awaitFresh(sampler, probe, endedAt, "the back-out");
