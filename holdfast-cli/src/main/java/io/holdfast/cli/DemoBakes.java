@@ -25,11 +25,12 @@ final class DemoBakes {
 
   /**
    * Sets every ring's bake to its real one divided by {@code scale} (rounded up to whole seconds,
-   * so a ring that bakes still bakes), recording the real ones in {@code saved} first.
+   * so a ring that bakes still bakes), recording the real ones in {@code saved} and running {@code
+   * save} before any is changed, so an interrupted start never divides a compressed one.
    *
    * @return one line per ring whose bake time differs from its real one, as {@code dev 24h → 10s}
    */
-  static List<String> apply(AdminClient admin, ObjectNode saved, long scale) {
+  static List<String> apply(AdminClient admin, ObjectNode saved, long scale, Runnable save) {
     if (scale < 1) {
       throw new IllegalArgumentException("--bake-scale must be 1 or more, was " + scale);
     }
@@ -41,6 +42,7 @@ final class DemoBakes {
             ring.path("name").asText(), Duration.parse(ring.path("bakeTime").asText()).toSeconds());
       }
     }
+    save.run();
     List<String> compressed = new ArrayList<>();
     for (JsonNode ring : rings) {
       String name = ring.path("name").asText();

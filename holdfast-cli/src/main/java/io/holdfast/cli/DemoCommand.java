@@ -16,6 +16,7 @@ import io.holdfast.server.datadir.AtomicFiles;
 import io.holdfast.server.datadir.UnsafePermissionsException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +55,9 @@ final class DemoCommand implements Callable<Integer> {
 
   /** Where each simulated instance keeps its last-known-good copies, one directory each. */
   static final String FLEET_CACHE = "fleet-cache";
+
+  /** Set in the credentials file once the sample data is made, so a restart does not seed again. */
+  private static final String SEEDED = "seeded";
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -257,20 +261,29 @@ final class DemoCommand implements Callable<Integer> {
       SSLContext trust = authority == null ? null : CaBundle.sslContext(authority);
       AdminClient admin =
           new AdminClient(URI.create(base + first.port()), first.adminToken(), trust);
-      ObjectNode saved;
-      if (Files.exists(credentials)) {
-        saved = (ObjectNode) JSON.readTree(Files.readAllBytes(credentials));
-      } else {
-        saved = DemoData.seed(admin);
+      // Saved after every step that creates something, so an interrupted first start resumes
+      // from the file: only what it lacks is made, and nothing is seeded or compressed twice.
+      ObjectNode saved =
+          Files.exists(credentials)
+              ? (ObjectNode) JSON.readTree(Files.readAllBytes(credentials))
+              : JSON.createObjectNode();
+      Runnable save = () -> save(credentials, saved);
+      if (!saved.has("adminToken")) {
         saved.put("adminToken", first.adminToken());
       }
+      saved.putArray("replicas").add(base + first.port()).add(base + second.port());
+      save.run();
+      // A file from before "seeded" was recorded was written once everything was made.
+      if (!saved.has(SEEDED) && !saved.has("reviewerToken")) {
+        DemoData.seed(admin, saved.withObjectProperty("instances"), save);
+      }
+      saved.put(SEEDED, true);
       if (!saved.has("reviewerToken")) {
         saved.put("reviewerToken", DemoData.reviewer(admin));
       }
-      saved.putArray("replicas").add(base + first.port()).add(base + second.port());
-      List<String> compressed = DemoBakes.apply(admin, saved, bakeScale);
-      List<FleetMember> members = DemoFleet.members(admin, saved, fleetSize);
-      AtomicFiles.writeOwnerOnly(credentials, JSON.writeValueAsBytes(saved));
+      save.run();
+      List<String> compressed = DemoBakes.apply(admin, saved, bakeScale, save);
+      List<FleetMember> members = DemoFleet.members(admin, saved, fleetSize, save);
       if (!members.isEmpty()) {
         // The members read from loopback even when the replicas bind every address.
         String fleetBase = scheme + "://" + reachable + ":";
@@ -303,6 +316,14 @@ final class DemoCommand implements Callable<Integer> {
       second.close();
       first.close();
       throw e;
+    }
+  }
+
+  private static void save(Path credentials, ObjectNode saved) {
+    try {
+      AtomicFiles.writeOwnerOnly(credentials, JSON.writeValueAsBytes(saved));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + credentials, e);
     }
   }
 

@@ -25,18 +25,24 @@ final class DemoData {
 
   private DemoData() {}
 
-  /** Creates the sample data and returns {@code {"instances": {id: credential}}}. */
-  static ObjectNode seed(AdminClient client) {
+  /**
+   * Creates the sample data, adding each sample instance's credential to {@code credentials} and
+   * running {@code save} after each. Safe to run again after an interrupted start: what {@code
+   * credentials} names is kept, and whatever else exists already (a {@code 409}) is taken as made.
+   */
+  static void seed(AdminClient client, ObjectNode credentials, Runnable save) {
     namespace(client, "core", "Core settings of every instance");
     namespace(client, "features", "Feature flags");
-    ObjectNode result = JsonNodeFactory.instance.objectNode();
-    ObjectNode credentials = result.putObject("instances");
     for (String[] i : INSTANCES) {
+      if (credentials.has(i[0])) {
+        continue;
+      }
       ObjectNode body = JsonNodeFactory.instance.objectNode();
       body.put("id", i[0]);
       body.put("ring", i[1]);
       body.putObject("labels").put("region", i[2]).put("plan", i[3]);
-      credentials.put(i[0], client.post("/v1/admin/instances", body).path("credential").asText());
+      credentials.put(i[0], instance(client, body));
+      save.run();
     }
     layer(
         client,
@@ -81,25 +87,62 @@ final class DemoData {
     subscription(
         client, "globex-beta", "helpdesk", 15, 0, "2026-06-01T00:00:00Z", null, "business");
     subscription(client, "initech-dev", "crm", 10, 0, "2026-01-01T00:00:00Z", null, "team");
-    return result;
   }
 
   /**
    * Creates {@code demo-reviewer}, a publisher who approves the tour's change request (nobody
-   * approves their own); returns its token.
+   * approves their own); returns its token. One made by an interrupted start whose token was never
+   * saved is rotated: its token is shown only once.
    */
   static String reviewer(AdminClient client) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("name", "demo-reviewer");
     body.put("role", "publisher");
-    return client.post("/v1/admin/credentials", body).path("token").asText();
+    try {
+      return client.post("/v1/admin/credentials", body).path("token").asText();
+    } catch (AdminClient.RefusedException e) {
+      if (e.status() != 409) {
+        throw e;
+      }
+      return client.post("/v1/admin/credentials/demo-reviewer/rotate", null).path("token").asText();
+    }
+  }
+
+  /**
+   * Creates an instance and returns its credential. One made by an interrupted start whose
+   * credential was never saved is given a fresh credential instead, as the game day's canaries are.
+   */
+  static String instance(AdminClient client, ObjectNode body) {
+    try {
+      return client.post("/v1/admin/instances", body).path("credential").asText();
+    } catch (AdminClient.RefusedException e) {
+      if (e.status() != 409) {
+        throw e;
+      }
+      String path = "/v1/admin/instances/" + AdminClient.encode(body.path("id").asText());
+      return client.post(path + "/credential", null).path("credential").asText();
+    }
+  }
+
+  /**
+   * Posts a create; a {@code 409} means an interrupted start made it (or, for a publish, that there
+   * is nothing left to publish), so it is taken as done.
+   */
+  private static void create(AdminClient client, String path, JsonNode body) {
+    try {
+      client.post(path, body);
+    } catch (AdminClient.RefusedException e) {
+      if (e.status() != 409) {
+        throw e;
+      }
+    }
   }
 
   private static void application(AdminClient client, String name, String displayName) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("name", name);
     body.put("displayName", displayName);
-    client.post("/v1/admin/applications", body);
+    create(client, "/v1/admin/applications", body);
   }
 
   static void subscription(
@@ -122,14 +165,14 @@ final class DemoData {
     }
     body.put("plan", plan);
     body.put("notes", "demo data");
-    client.post("/v1/admin/subscriptions", body);
+    create(client, "/v1/admin/subscriptions", body);
   }
 
   private static void namespace(AdminClient client, String name, String description) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("name", name);
     body.put("description", description);
-    client.post("/v1/admin/namespaces", body);
+    create(client, "/v1/admin/namespaces", body);
   }
 
   private static void layer(AdminClient client, String ns, String scope, String json) {
@@ -139,7 +182,7 @@ final class DemoData {
   private static void publish(AdminClient client, String ns, String message) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("message", message);
-    client.post("/v1/admin/namespaces/" + ns + "/publish", body);
+    create(client, "/v1/admin/namespaces/" + ns + "/publish", body);
   }
 
   private static JsonNode parse(String json) {

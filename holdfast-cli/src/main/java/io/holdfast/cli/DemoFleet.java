@@ -29,9 +29,10 @@ final class DemoFleet {
 
   /**
    * The first {@code size} members, creating the instances missing from {@code saved}'s {@code
-   * instances} and adding their credentials to it.
+   * instances} and adding their credentials to it, running {@code save} after each, so an
+   * interrupted start loses none (one created but not yet saved gets a fresh credential next time).
    */
-  static List<FleetMember> members(AdminClient admin, ObjectNode saved, int size) {
+  static List<FleetMember> members(AdminClient admin, ObjectNode saved, int size, Runnable save) {
     ObjectNode credentials = saved.withObjectProperty("instances");
     List<FleetMember> members = new ArrayList<>();
     for (int i = 0; i < size; i++) {
@@ -46,6 +47,7 @@ final class DemoFleet {
         id = ring + "-sim-" + (sim / RINGS.size() + 1);
         if (!credentials.has(id)) {
           credentials.put(id, create(admin, id, ring, sim));
+          save.run();
         }
       }
       members.add(new FleetMember(id, credentials.path(id).asText(), ring));
@@ -62,7 +64,7 @@ final class DemoFleet {
     body.put("id", id);
     body.put("ring", ring);
     body.putObject("labels").put("region", sim % 2 == 0 ? "eu" : "us").put("plan", "simulated");
-    String credential = admin.post("/v1/admin/instances", body).path("credential").asText();
+    String credential = DemoData.instance(admin, body);
     DemoData.subscription(
         admin, id, "crm", 5 + 5L * (sim % 3), 2, "2026-01-01T00:00:00Z", null, "simulated");
     if (sim % 2 == 1) {

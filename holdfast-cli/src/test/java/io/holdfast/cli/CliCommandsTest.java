@@ -164,7 +164,9 @@ class CliCommandsTest {
       AdminClient client =
           new AdminClient(
               java.net.URI.create("http://127.0.0.1:" + demo.port()), demo.adminToken());
-      JsonNode seeded = DemoData.seed(client);
+      com.fasterxml.jackson.databind.node.ObjectNode seeded =
+          com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+      DemoData.seed(client, seeded.putObject("instances"), () -> {});
       assertThat(seeded.path("instances").size()).isEqualTo(4);
       String token = seeded.path("instances").path("acme-prod").asText();
       java.net.http.HttpResponse<String> response =

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.holdfast.cli.fleet.FleetView;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -156,6 +157,41 @@ class DemoFleetTest {
           .endsWith("test-sim-1", "dev-sim-1", "beta-sim-1");
       await().atMost(FRESH_WITHIN).until(() -> demo.fleet().view().allFresh());
       assertThat(saved(demo).path("instances").size()).isEqualTo(7);
+    }
+  }
+
+  @Test
+  void interruptedFirstStart_resumesFromTheFile_recoversWhatItLost_andCompressesBakesOnce()
+      throws Exception {
+    try (DemoCommand.Running demo = demo("--fleet", "6")) {
+      await().atMost(FRESH_WITHIN).until(() -> demo.fleet().view().allFresh());
+    }
+    // What a start interrupted between making things and saving them leaves: the store holds the
+    // sample data, the reviewer and two instances, but the file has no sign of having seeded, no
+    // reviewer token and not those two instances' credentials.
+    Path file = dir.resolve("demo").resolve(DemoCommand.CREDENTIALS_FILE);
+    ObjectNode saved = (ObjectNode) JSON.readTree(file.toFile());
+    saved.remove(List.of("seeded", "reviewerToken"));
+    ((ObjectNode) saved.get("instances")).remove(List.of("umbrella-test", "dev-sim-1"));
+    Files.write(file, JSON.writeValueAsBytes(saved));
+
+    try (DemoCommand.Running demo = demo("--fleet", "6")) {
+      // The real bakes recorded before the first PATCH are divided, not the compressed ones.
+      assertThat(demo.compressedBakes()).containsExactly("dev 24h → 10s", "beta 48h → 20s");
+      AdminClient admin = admin(demo, "adminToken");
+      assertThat(admin.get("/v1/admin/rings").findValuesAsText("bakeTime"))
+          .containsExactly("PT0S", "PT10S", "PT20S", "PT0S");
+      // The two instances got fresh credentials that work: the whole fleet goes FRESH.
+      assertThat(saved(demo).path("instances").size()).isEqualTo(6);
+      assertThat(saved(demo).path("seeded").asBoolean()).isTrue();
+      await().atMost(FRESH_WITHIN).until(() -> demo.fleet().view().allFresh());
+      assertThat(demo.fleet().view().members()).isEqualTo(6);
+      assertThat(demo.fleet().members())
+          .extracting(io.holdfast.cli.fleet.FleetMember::instance)
+          .contains("umbrella-test", "dev-sim-1");
+      // The reviewer was rotated, not created again: its new token approves a change (a refused
+      // approval throws).
+      assertThat(approvedChange(demo, 40, "45")).isPositive();
     }
   }
 
