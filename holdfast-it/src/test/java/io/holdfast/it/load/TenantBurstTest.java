@@ -190,6 +190,10 @@ class TenantBurstTest {
         "{\"owner\":\"" + id(tenant) + "\",\"round\":" + round + "}");
   }
 
+  /**
+   * The tenant's document from replica A, whose watch announced the publishes (B serves them only
+   * after its next poll of the store).
+   */
   private static JsonNode read(
       HttpClient http, ReplicaPair pair, int tenant, String credential, String ns)
       throws Exception {
@@ -198,7 +202,7 @@ class TenantBurstTest {
             HttpRequest.newBuilder(
                     URI.create(
                         "http://127.0.0.1:"
-                            + pair.serverB().port()
+                            + pair.serverA().port()
                             + "/v1/instances/"
                             + id(tenant)
                             + "/config/"
