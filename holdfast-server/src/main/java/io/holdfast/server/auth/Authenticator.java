@@ -21,6 +21,10 @@ import java.util.Optional;
  * or rotation reaches every replica with the snapshot that carries it: at once on the replica that
  * made it, within one {@code refresh-interval} on the others. Each accepted admin token is noted in
  * {@link CredentialUse}, which writes last-use times in batches.
+ *
+ * <p>A token is hashed once, not on every request: {@link VerifiedTokens} remembers the hash of
+ * each value that named a credential, and the snapshot still decides each time what that hash
+ * opens, so a revocation or rotation is refused on the very next request.
  */
 public final class Authenticator {
 
@@ -29,10 +33,20 @@ public final class Authenticator {
 
   private final Clock clock;
   private final CredentialUse use;
+  private final VerifiedTokens verified;
 
   public Authenticator(Clock clock, CredentialUse use) {
+    this(clock, use, new VerifiedTokens(VerifiedTokens.DEFAULT_CAPACITY));
+  }
+
+  /**
+   * @param verified remembers the hash of each value that named a known credential; the snapshot
+   *     still decides on every request whether that hash opens anything
+   */
+  public Authenticator(Clock clock, CredentialUse use, VerifiedTokens verified) {
     this.clock = clock;
     this.use = use;
+    this.verified = verified;
   }
 
   /**
@@ -40,21 +54,31 @@ public final class Authenticator {
    * @throws ProblemException {@code UNAUTHENTICATED} if missing, malformed or unknown
    */
   public Principal authenticate(List<String> authorization, EffectiveSnapshot snapshot) {
-    if (authorization.isEmpty()) {
-      throw new ProblemException(ProblemType.UNAUTHENTICATED, "send Authorization: Bearer <token>");
-    }
     if (authorization.size() > 1) {
       throw new ProblemException(
           ProblemType.UNAUTHENTICATED, "send exactly one Authorization header");
     }
-    String value = authorization.get(0);
-    if (value.length() > MAX_AUTHORIZATION_LENGTH
-        || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw new ProblemException(
-          ProblemType.UNAUTHENTICATED, "the Authorization scheme must be Bearer");
+    return authenticate(authorization.isEmpty() ? null : authorization.get(0), snapshot);
+  }
+
+  /**
+   * @param authorization the request's one {@code Authorization} value, or {@code null} if it sent
+   *     none (the caller refuses several)
+   * @throws ProblemException {@code UNAUTHENTICATED} if missing, malformed or unknown
+   */
+  public Principal authenticate(String authorization, EffectiveSnapshot snapshot) {
+    if (authorization == null) {
+      throw new ProblemException(ProblemType.UNAUTHENTICATED, "send Authorization: Bearer <token>");
     }
-    String token = value.substring(7).strip();
-    String hash = CredentialTokens.hash(token);
+    // A remembered value passed the checks below before: they depend on the value alone.
+    String hash = verified.hashOf(authorization);
+    if (hash == null) {
+      hash = hashOf(authorization);
+      if (VerifiedTokens.knows(snapshot, hash)) {
+        verified.remember(authorization, hash, snapshot);
+      }
+    }
+    // Every request, remembered or not: the snapshot being served says what the hash opens now.
     String instance = snapshot.instancesByCredential().get(hash);
     if (instance != null) {
       return new Principal.InstancePrincipal(instance);
@@ -65,6 +89,16 @@ public final class Authenticator {
           admin.get().name(), admin.get().role(), admin.get().expiresAt());
     }
     throw new ProblemException(ProblemType.UNAUTHENTICATED, "the bearer token is not valid");
+  }
+
+  /** The stored form of the token in a well-formed {@code Bearer} value. */
+  private static String hashOf(String authorization) {
+    if (authorization.length() > MAX_AUTHORIZATION_LENGTH
+        || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw new ProblemException(
+          ProblemType.UNAUTHENTICATED, "the Authorization scheme must be Bearer");
+    }
+    return CredentialTokens.hash(authorization.substring(7).strip());
   }
 
   /** {@code wait}, shortened to end when the principal's credential expires. */

@@ -59,8 +59,12 @@ public final class EdgeFilter implements io.helidon.webserver.http.Filter {
     if (c != null) {
       c.enter(EdgeConnections.Phase.IN_REQUEST, nanoTime.getAsLong());
     }
+    // contains() first: containsToken() streams and collects the values, and most requests send
+    // no Connection header at all.
     boolean close =
-        (c != null && c.http10) || req.headers().containsToken(HeaderValues.CONNECTION_CLOSE);
+        (c != null && c.http10)
+            || (req.headers().contains(HeaderNames.CONNECTION)
+                && req.headers().containsToken(HeaderValues.CONNECTION_CLOSE));
     if (close) {
       res.header(HeaderValues.CONNECTION_CLOSE);
     }

@@ -24,30 +24,84 @@ public final class KeyedLimit {
   /**
    * Takes a place for {@code key} if it holds fewer than the max; never waits. Every {@code true}
    * needs an {@link #exit}.
+   *
+   * <p>While a key holds places, entering and leaving are one compare-and-set on its counter: many
+   * requests of one credential at once (a busy tenant, a benchmark) would otherwise queue on the
+   * map's lock for that key twice per request (issue 21). The map's lock is taken only to create a
+   * key's counter and to retire it at zero; a counter at zero is never raised again, so a place is
+   * never taken on a counter that has left the map.
    */
   public boolean tryEnter(String key) {
+    AtomicInteger count = held.get(key);
+    while (count != null) {
+      int now = count.get();
+      if (now <= 0) {
+        break; // being retired: take the locked path, which finds it gone
+      }
+      if (now >= max) {
+        return false;
+      }
+      if (count.compareAndSet(now, now + 1)) {
+        return true;
+      }
+    }
+    return tryEnterLocked(key);
+  }
+
+  private boolean tryEnterLocked(String key) {
     boolean[] entered = {false};
     held.compute(
         key,
         (k, count) -> {
-          AtomicInteger c = count == null ? new AtomicInteger() : count;
-          if (c.get() < max) {
-            c.incrementAndGet();
+          if (count == null) {
             entered[0] = true;
+            return new AtomicInteger(1);
           }
-          return c.get() == 0 ? null : c;
+          // Present under the lock, so above zero; others may move it with their CAS meanwhile.
+          entered[0] = raiseBelowMax(count);
+          return count;
         });
     return entered[0];
   }
 
+  private boolean raiseBelowMax(AtomicInteger count) {
+    while (true) {
+      int now = count.get();
+      if (now >= max) {
+        return false;
+      }
+      if (count.compareAndSet(now, now + 1)) {
+        return true;
+      }
+    }
+  }
+
   public void exit(String key) {
-    held.computeIfPresent(key, (k, count) -> count.decrementAndGet() <= 0 ? null : count);
+    AtomicInteger count = held.get(key);
+    if (count == null) {
+      return;
+    }
+    while (true) {
+      int now = count.get();
+      if (now <= 1) {
+        break; // the last place: retire the counter under the map's lock
+      }
+      if (count.compareAndSet(now, now - 1)) {
+        return;
+      }
+    }
+    held.computeIfPresent(key, (k, c) -> c.decrementAndGet() <= 0 ? null : c);
   }
 
   /** Places held for {@code key} now. */
   public int held(String key) {
     AtomicInteger count = held.get(key);
     return count == null ? 0 : count.get();
+  }
+
+  /** How many keys hold places now. */
+  int keys() {
+    return held.size();
   }
 
   public int max() {

@@ -1,6 +1,8 @@
 package io.holdfast.server.http;
 
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
 import io.helidon.webserver.http.ServerRequest;
 import io.holdfast.protocol.http.EntityTag;
 import io.holdfast.protocol.http.IfNoneMatch;
@@ -20,11 +22,27 @@ final class Conditions {
    * @throws ProblemException {@code INVALID_PRECONDITION} if the header is malformed
    */
   static boolean notModified(ServerRequest req, EntityTag current) {
-    List<String> values =
-        req.headers()
-            .find(HeaderNames.IF_NONE_MATCH)
-            .map(h -> h.allValues(false))
-            .orElse(List.of());
+    return notModified(req, current, null);
+  }
+
+  /**
+   * As {@link #notModified(ServerRequest, EntityTag)}, for a resource whose {@code ETag} field
+   * value is {@code currentHeaderValue}: a request that sends back exactly that value, as a client
+   * revalidating its copy does, matches without being parsed (it is one well-formed tag, equal to
+   * the current one). Anything else is parsed and compared as before.
+   */
+  static boolean notModified(ServerRequest req, EntityTag current, String currentHeaderValue) {
+    Headers headers = req.headers();
+    if (!headers.contains(HeaderNames.IF_NONE_MATCH)) {
+      return false;
+    }
+    Header header = headers.get(HeaderNames.IF_NONE_MATCH);
+    if (currentHeaderValue != null
+        && header.valueCount() == 1
+        && currentHeaderValue.equals(header.get())) {
+      return true;
+    }
+    List<String> values = header.allValues(false);
     if (values.isEmpty()) {
       return false;
     }

@@ -30,6 +30,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 /**
  * The instance-facing read API: effective documents and checksums, with RFC 9110 conditional
@@ -63,9 +64,6 @@ final class InstanceApi implements HttpService {
       HeaderValues.createCached(HeaderNames.CACHE_CONTROL, CACHE_CONTROL);
   private static final Header CONTENT_TYPE_HEADER =
       HeaderValues.createCached(HeaderNames.CONTENT_TYPE, HoldfastHeaders.ENVELOPE_MEDIA_TYPE);
-  private static final HeaderName REVISION = HeaderNames.create(HoldfastHeaders.REVISION);
-  private static final HeaderName REPR_DIGEST = HeaderNames.create(HoldfastHeaders.REPR_DIGEST);
-  private static final HeaderName SIGNATURE = HeaderNames.create(HoldfastHeaders.SIGNATURE);
   private static final HeaderName STORE_UNREACHABLE_SINCE =
       HeaderNames.create(HoldfastHeaders.STORE_UNREACHABLE_SINCE);
 
@@ -94,11 +92,21 @@ final class InstanceApi implements HttpService {
    */
   static final int MAX_PEER_CHECKS_PER_SECOND = 500;
 
+  // The read routes' paths, matched segment by segment rather than by Helidon's regular
+  // expressions (SegmentPathMatcher says why); the templates are the same.
+  private static final SegmentPathMatcher DOCUMENT_PATH =
+      SegmentPathMatcher.of("/{instance}/config/{namespace}");
+  private static final SegmentPathMatcher CHECKSUMS_PATH =
+      SegmentPathMatcher.of("/{instance}/checksums");
+  private static final Predicate<Method> GET_OR_HEAD = Method.predicate(Method.GET, Method.HEAD);
+  private static final Predicate<Method> ANY_METHOD = method -> true;
+
   private final RequestGuard guard;
   private final SnapshotHolder snapshots;
   private final WatchLimit watchers;
   private final KeyedLimit watchesPerInstance;
   private final EdgeConnections connections;
+  private final DocumentHeaders documentHeaders;
 
   InstanceApi(
       RequestGuard guard,
@@ -111,17 +119,16 @@ final class InstanceApi implements HttpService {
     this.watchers = watchers;
     this.watchesPerInstance = watchesPerInstance;
     this.connections = connections;
+    this.documentHeaders = new DocumentHeaders(snapshots);
   }
 
   @Override
   public void routing(HttpRules rules) {
     rules
-        .get("/{instance}/config/{namespace}", this::document)
-        .head("/{instance}/config/{namespace}", this::document)
-        .any("/{instance}/config/{namespace}", Routes.methodNotAllowed("GET, HEAD"))
-        .get("/{instance}/checksums", this::checksums)
-        .head("/{instance}/checksums", this::checksums)
-        .any("/{instance}/checksums", Routes.methodNotAllowed("GET, HEAD"))
+        .route(GET_OR_HEAD, DOCUMENT_PATH, this::document)
+        .route(ANY_METHOD, DOCUMENT_PATH, Routes.methodNotAllowed("GET, HEAD"))
+        .route(GET_OR_HEAD, CHECKSUMS_PATH, this::checksums)
+        .route(ANY_METHOD, CHECKSUMS_PATH, Routes.methodNotAllowed("GET, HEAD"))
         .get("/{instance}/watch", this::watch)
         .any("/{instance}/watch", Routes.methodNotAllowed("GET"));
   }
@@ -304,16 +311,21 @@ final class InstanceApi implements HttpService {
 
   /** Sends the document, or 304 if the request's If-None-Match matches it. */
   private void serve(ServerRequest req, ServerResponse res, ServedDocument document) {
-    send(req, res, document, Conditions.notModified(req, document.etag()));
+    send(
+        req,
+        res,
+        document,
+        Conditions.notModified(req, document.etag(), document.etagHeaderValue()));
   }
 
   /** Sends the document with all its validators, or a 304 with those a 304 must repeat. */
   private void send(
       ServerRequest req, ServerResponse res, ServedDocument document, boolean notModified) {
+    DocumentHeaders.Encoded headers = documentHeaders.of(document);
     // Headers a 304 must repeat (RFC 9110 §15.4.5) are the same as on the 200.
-    res.header(HeaderNames.ETAG, document.etagHeaderValue());
+    res.header(headers.etag());
     res.header(CACHE_CONTROL_HEADER);
-    res.header(REVISION, document.revisionHeaderValue());
+    res.header(headers.revision());
     Instant storeFailingSince = guard.storeFailingSince();
     if (storeFailingSince != null) {
       res.header(STORE_UNREACHABLE_SINCE, storeFailingSince.toString());
@@ -327,8 +339,8 @@ final class InstanceApi implements HttpService {
       return;
     }
     res.header(CONTENT_TYPE_HEADER);
-    res.header(REPR_DIGEST, document.reprDigest());
-    res.header(SIGNATURE, document.signature());
+    res.header(headers.reprDigest());
+    res.header(headers.signature());
     if (req.prologue().method() == Method.HEAD) {
       res.contentLength(document.body().length);
       res.send();

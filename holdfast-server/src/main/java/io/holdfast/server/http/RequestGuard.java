@@ -1,6 +1,8 @@
 package io.holdfast.server.http;
 
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
 import io.helidon.webserver.http.ServerRequest;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.auth.Authenticator;
@@ -39,12 +41,16 @@ final class RequestGuard {
   }
 
   Principal principal(ServerRequest req, EffectiveSnapshot snapshot) {
-    List<String> authorization =
-        req.headers()
-            .find(HeaderNames.AUTHORIZATION)
-            .map(h -> h.allValues(false))
-            .orElse(List.of());
-    return principal(authorization, snapshot);
+    // Read without an Optional or a list: this runs for every instance read.
+    Headers headers = req.headers();
+    if (!headers.contains(HeaderNames.AUTHORIZATION)) {
+      return authenticator.authenticate((String) null, snapshot);
+    }
+    Header authorization = headers.get(HeaderNames.AUTHORIZATION);
+    if (authorization.valueCount() != 1) {
+      return principal(authorization.allValues(false), snapshot);
+    }
+    return authenticator.authenticate(authorization.get(), snapshot);
   }
 
   /** The principal of these {@code Authorization} values (every one the request sent). */

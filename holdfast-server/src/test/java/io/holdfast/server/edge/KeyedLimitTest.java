@@ -34,15 +34,12 @@ class KeyedLimitTest {
     assertThat(limit.tryEnter("a")).isFalse();
   }
 
-  @Test
-  void tryEnter_underContention_neverAdmitsMoreThanTheMax() throws Exception {
-    KeyedLimit limit = new KeyedLimit(5);
-    AtomicInteger inside = new AtomicInteger();
-    AtomicInteger most = new AtomicInteger();
+  /** Runs {@code body} on {@code threads} platform threads started together; waits for all. */
+  private static void race(int threads, Runnable body) throws InterruptedException {
     CountDownLatch start = new CountDownLatch(1);
-    List<Thread> threads = new ArrayList<>();
-    for (int t = 0; t < 16; t++) {
-      threads.add(
+    List<Thread> started = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      started.add(
           Thread.ofPlatform()
               .start(
                   () -> {
@@ -51,20 +48,62 @@ class KeyedLimitTest {
                     } catch (InterruptedException e) {
                       return;
                     }
-                    for (int i = 0; i < 2_000; i++) {
-                      if (limit.tryEnter("k")) {
-                        most.accumulateAndGet(inside.incrementAndGet(), Math::max);
-                        inside.decrementAndGet();
-                        limit.exit("k");
-                      }
-                    }
+                    body.run();
                   }));
     }
     start.countDown();
-    for (Thread t : threads) {
+    for (Thread t : started) {
       t.join();
     }
+  }
+
+  @Test
+  void tryEnter_underContention_neverAdmitsMoreThanTheMax() throws Exception {
+    KeyedLimit limit = new KeyedLimit(5);
+    AtomicInteger inside = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    race(
+        16,
+        () -> {
+          for (int i = 0; i < 2_000; i++) {
+            if (limit.tryEnter("k")) {
+              most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+              inside.decrementAndGet();
+              limit.exit("k");
+            }
+          }
+        });
     assertThat(most.get()).isBetween(1, 5);
     assertThat(limit.held("k")).isZero();
+  }
+
+  @Test
+  void enteringAndLeavingTogether_neverLosesAPlace_andForgetsTheKeyWhenAllHaveLeft()
+      throws Exception {
+    // Many holders entering and leaving at once walk a key's counter through zero again and again:
+    // the lock-free path must neither hand out a place on a retired counter nor lose one.
+    KeyedLimit limit = new KeyedLimit(3);
+    AtomicInteger inside = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    race(
+        8,
+        () -> {
+          for (int i = 0; i < 20_000; i++) {
+            String key = i % 2 == 0 ? "a" : "b";
+            if (limit.tryEnter(key)) {
+              if (key.equals("a")) {
+                most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                inside.decrementAndGet();
+              }
+              limit.exit(key);
+            }
+          }
+        });
+    assertThat(most.get()).isBetween(1, 3);
+    assertThat(limit.keys()).as("no counter is left behind").isZero();
+    for (int i = 0; i < 3; i++) {
+      assertThat(limit.tryEnter("a")).as("place %d is back", i + 1).isTrue();
+    }
+    assertThat(limit.tryEnter("a")).isFalse();
   }
 }
