@@ -147,15 +147,19 @@ public final class HttpApi {
       // Only when it would write: a filter costs every request even when its logger is off.
       routing.addFilter(new AccessLog());
     }
+    InstanceApi instances =
+        new InstanceApi(
+            guard,
+            snapshots,
+            watchers,
+            new KeyedLimit(edgeSettings.maxWatchesPerInstance()),
+            connections);
+    // First of all routes: the reads every instance makes, matched on their full paths.
+    instances.readRoutes(routing);
     routing
         .register(
-            "/v1/instances",
-            new InstanceApi(
-                guard,
-                snapshots,
-                watchers,
-                new KeyedLimit(edgeSettings.maxWatchesPerInstance()),
-                connections),
+            InstanceApi.PREFIX,
+            instances,
             new HeartbeatApi(
                 guard,
                 heartbeatBodies,

@@ -92,14 +92,18 @@ final class InstanceApi implements HttpService {
    */
   static final int MAX_PEER_CHECKS_PER_SECOND = 500;
 
-  // The read routes' paths, matched segment by segment rather than by Helidon's regular
-  // expressions (SegmentPathMatcher says why); the templates are the same.
+  /** Where {@link HttpApi} registers this service. */
+  static final String PREFIX = "/v1/instances";
+
+  // The read routes' full paths, matched segment by segment rather than by Helidon's regular
+  // expressions (SegmentPathMatcher says why), and registered on the top-level routing
+  // ({@link #readRoutes}): under this service's prefix Helidon would also cut and decode the
+  // path again for every request. The templates are those the metrics label routes with.
   private static final SegmentPathMatcher DOCUMENT_PATH =
-      SegmentPathMatcher.of("/{instance}/config/{namespace}");
+      SegmentPathMatcher.of(PREFIX + "/{instance}/config/{namespace}");
   private static final SegmentPathMatcher CHECKSUMS_PATH =
-      SegmentPathMatcher.of("/{instance}/checksums");
+      SegmentPathMatcher.of(PREFIX + "/{instance}/checksums");
   private static final Predicate<Method> GET_OR_HEAD = Method.predicate(Method.GET, Method.HEAD);
-  private static final Predicate<Method> ANY_METHOD = method -> true;
 
   private final RequestGuard guard;
   private final SnapshotHolder snapshots;
@@ -122,13 +126,21 @@ final class InstanceApi implements HttpService {
     this.documentHeaders = new DocumentHeaders(snapshots);
   }
 
+  /**
+   * The document and checksums reads, GET and HEAD, on the top-level routing: register them before
+   * this service, whose own routes then answer their other methods.
+   */
+  void readRoutes(HttpRules rules) {
+    rules
+        .route(GET_OR_HEAD, DOCUMENT_PATH, this::document)
+        .route(GET_OR_HEAD, CHECKSUMS_PATH, this::checksums);
+  }
+
   @Override
   public void routing(HttpRules rules) {
     rules
-        .route(GET_OR_HEAD, DOCUMENT_PATH, this::document)
-        .route(ANY_METHOD, DOCUMENT_PATH, Routes.methodNotAllowed("GET, HEAD"))
-        .route(GET_OR_HEAD, CHECKSUMS_PATH, this::checksums)
-        .route(ANY_METHOD, CHECKSUMS_PATH, Routes.methodNotAllowed("GET, HEAD"))
+        .any("/{instance}/config/{namespace}", Routes.methodNotAllowed("GET, HEAD"))
+        .any("/{instance}/checksums", Routes.methodNotAllowed("GET, HEAD"))
         .get("/{instance}/watch", this::watch)
         .any("/{instance}/watch", Routes.methodNotAllowed("GET"));
   }

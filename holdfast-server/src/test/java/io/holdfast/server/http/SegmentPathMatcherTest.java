@@ -16,10 +16,21 @@ import org.junit.jupiter.api.Test;
 class SegmentPathMatcherTest {
 
   private static final List<String> TEMPLATES =
-      List.of("/{instance}/config/{namespace}", "/{instance}/checksums", "/{a}", "/x/{b}/y");
+      List.of(
+          "/v1/instances/{instance}/config/{namespace}",
+          "/v1/instances/{instance}/checksums",
+          "/{instance}/config/{namespace}",
+          "/{a}",
+          "/x/{b}/y");
 
   private static final List<String> PATHS =
       List.of(
+          "/v1/instances/acme/config/core",
+          "/v1/instances/acme/checksums",
+          "/v1/instances/acme/config/",
+          "/v1/instance/acme/config/core",
+          "/v1/instances//config/core",
+          "/v1/instances/acme/config/core/x",
           "/acme/config/core",
           "/acme/config/core/",
           "/acme/config/",
