@@ -60,6 +60,11 @@ public final class JdbcConfigStore implements ConfigStore {
   }
 
   @Override
+  public Optional<StoreChanges> changesSince(long since) {
+    return Optional.of(readTransaction(c -> StateReads.since(c, since)));
+  }
+
+  @Override
   public List<Ring> listRings() {
     return read(RingTable::all);
   }

@@ -52,4 +52,45 @@ final class StateReads {
         ringLayers,
         ringSubscriptions);
   }
+
+  /** What changed after {@code since}; see {@link StoreChanges}. */
+  static StoreChanges since(Connection c, long since) throws SQLException {
+    long revision = RevisionLog.current(c);
+    List<RingLayer> ringLayers = OpenChanges.ringLayers(c);
+    List<Subscription> ringSubscriptions = OpenChanges.ringSubscriptions(c);
+    if (revision == since) {
+      // Nothing new; what rolling-out changes serve is read anyway, as a full load would.
+      return new StoreChanges(
+          since,
+          revision,
+          RingTable.all(c),
+          List.of(),
+          List.of(),
+          List.of(),
+          AdminCredentialTables.all(c),
+          Map.of(),
+          List.of(),
+          ringLayers,
+          ringSubscriptions);
+    }
+    Map<Long, Instant> times = RevisionLog.timesSince(c, since);
+    for (RingLayer layer : ringLayers) {
+      times.put(layer.layer().revision(), layer.layer().publishedAt());
+    }
+    for (Subscription subscription : ringSubscriptions) {
+      times.put(subscription.revision(), subscription.updatedAt());
+    }
+    return new StoreChanges(
+        since,
+        revision,
+        RingTable.all(c),
+        InstanceTable.changedSince(c, since),
+        NamespaceTable.createdSince(c, since),
+        LayerTables.latestSince(c, since),
+        AdminCredentialTables.all(c),
+        times,
+        SubscriptionTables.changedSince(c, since),
+        ringLayers,
+        ringSubscriptions);
+  }
 }
