@@ -370,6 +370,11 @@ public final class SnapshotHolder implements AutoCloseable {
     return coalesced.get();
   }
 
+  /** How many callers wait for the refresh in progress to end (for tests of coalescing). */
+  int refreshesWaiting() {
+    return refreshLock.getQueueLength();
+  }
+
   /** The newest revision the store reported when it last answered; -1 if it never did. */
   public long storeRevision() {
     return storeRevision;
