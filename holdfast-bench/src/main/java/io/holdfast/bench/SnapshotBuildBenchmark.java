@@ -8,6 +8,7 @@ import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.snapshot.SnapshotBuilder;
 import io.holdfast.server.store.Database;
 import io.holdfast.server.store.JdbcConfigStore;
+import io.holdfast.server.store.StoreChanges;
 import io.holdfast.server.store.StoreState;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,6 +88,33 @@ public final class SnapshotBuildBenchmark {
               });
       report(size, "rebuild after a publish, in parallel", parallel);
       report(size, "the same, started on a virtual thread", fromVirtual);
+      // Issue 21: what a replica does now, reading only what changed and rendering only the
+      // instances it concerns; a default layer concerns them all, an instance layer one.
+      StoreChanges changes = store.changesSince(before.revision()).orElseThrow();
+      report(
+          size,
+          "store.changesSince(R) after the publish",
+          median(() -> store.changesSince(before.revision())));
+      report(size, "state.with(changes)", median(() -> before.with(changes)));
+      report(
+          size,
+          "incremental rebuild, default layer, parallel",
+          median(() -> inParallel.rebuild(before, changes, after, previous)));
+      EffectiveSnapshot current = inParallel.build(after, previous);
+      store.putDraft("core", Scope.instance("i-1"), JSON.readTree("{\"maxUsers\":12}"), "bench");
+      store.publish("core", Set.of(), "bench", "bench");
+      StoreChanges one = store.changesSince(after.revision()).orElseThrow();
+      StoreState afterOne = after.with(one);
+      report(
+          size,
+          "store.changesSince(R), one instance layer",
+          median(() -> store.changesSince(after.revision())));
+      report(size, "store.loadState(), the same", median(store::loadState));
+      report(
+          size,
+          "incremental rebuild, one instance layer",
+          median(() -> inParallel.rebuild(after, one, afterOne, current)));
+      report(size, "full rebuild, the same", median(() -> inParallel.build(afterOne, current)));
       byte[] document = previous.instance("i-0").document("core").body();
       // Two signatures per instance change: the document and its checksums.
       double signatures =

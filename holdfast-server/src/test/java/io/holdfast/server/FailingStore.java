@@ -17,6 +17,7 @@ import io.holdfast.server.store.HistoryEntry;
 import io.holdfast.server.store.PublishResult;
 import io.holdfast.server.store.RevisionEntry;
 import io.holdfast.server.store.Ring;
+import io.holdfast.server.store.StoreChanges;
 import io.holdfast.server.store.StoreState;
 import io.holdfast.server.store.StoreUnavailableException;
 import io.holdfast.server.subscription.Application;
@@ -69,6 +70,12 @@ public final class FailingStore implements ConfigStore {
   public StoreState loadState() {
     check();
     return delegate.loadState();
+  }
+
+  @Override
+  public Optional<StoreChanges> changesSince(long since) {
+    check();
+    return delegate.changesSince(since);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.holdfast.protocol.signature.DocumentSigner;
 import io.holdfast.protocol.signature.SignatureHeader;
 import io.holdfast.protocol.signature.SignatureTree;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -15,9 +16,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>Why: a publish of a widely read layer creates two documents per instance (the namespace's and
  * the checksums). Signed one by one, ten thousand instances cost the replica seconds of CPU before
  * any watcher hears of the change; signed as one tree they cost one signature and a few hashes per
- * document. Two replicas that rebuild from the same previous state sign the same set and send the
- * same headers; replicas with different histories may batch differently, and then send different
- * but equally valid signatures for the same bytes (ETags never differ).
+ * document. Two replicas that rebuild from the same previous state sign the same set, in the order
+ * of their digests, and send the same headers; replicas with different histories may batch
+ * differently, and then send different but equally valid signatures for the same bytes (ETags never
+ * differ).
  *
  * <p>Thread-safe for {@link #add}, which the builder calls from parallel workers; {@link #sign}
  * runs once, after them.
@@ -37,6 +39,10 @@ final class SignatureBatch {
   int sign(DocumentSigner signer) {
     List<ServedDocument> documents = new ArrayList<>(pending);
     pending.clear();
+    // In the order of their digests, not of their arrival from parallel workers: the same set of
+    // documents always gets the same signatures, so an incremental rebuild and a full one from the
+    // same previous snapshot send the same headers.
+    documents.sort((a, b) -> Arrays.compare(a.sha256(), b.sha256()));
     List<byte[]> digests = new ArrayList<>(documents.size());
     for (ServedDocument document : documents) {
       digests.add(document.sha256());

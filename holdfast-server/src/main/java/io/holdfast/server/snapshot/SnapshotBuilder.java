@@ -1,29 +1,20 @@
 package io.holdfast.server.snapshot;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.holdfast.protocol.document.Envelope;
-import io.holdfast.protocol.json.CanonicalJson;
-import io.holdfast.protocol.json.MergePatch;
 import io.holdfast.protocol.signature.DocumentSigner;
 import io.holdfast.server.config.ServerConfig;
 import io.holdfast.server.instance.Instance;
-import io.holdfast.server.model.Scope;
 import io.holdfast.server.namespace.LayerVersion;
-import io.holdfast.server.namespace.Namespace;
 import io.holdfast.server.store.AdminCredential;
-import io.holdfast.server.store.RingLayer;
+import io.holdfast.server.store.StoreChanges;
 import io.holdfast.server.store.StoreState;
-import io.holdfast.server.subscription.Subscription;
-import io.holdfast.server.subscription.SubscriptionsDocument;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
@@ -74,6 +65,9 @@ public final class SnapshotBuilder {
    * platform thread would, so on two cores the common pool built one instance at a time.
    */
   private final ForkJoinPool workers;
+
+  /** Fewer instances than this are rendered on the calling thread: a handful is not worth a hop. */
+  private static final int PARALLEL_FROM = 64;
 
   /** A builder that builds instances in parallel, one worker per core. */
   public SnapshotBuilder(DocumentSigner signer, Clock clock) {
@@ -139,62 +133,75 @@ public final class SnapshotBuilder {
     if (previous != null && !previous.keyId().equals(keyId)) {
       previous = null; // signed with a key no longer in use: nothing of it is reused
     }
-    Map<String, LayerVersion> layers = new HashMap<>();
-    for (LayerVersion layer : state.latestLayers()) {
-      layers.put(layer.namespace() + "\u0000" + layer.scope().key(), layer);
-    }
-    Map<String, Map<String, LayerVersion>> ringLayers = new HashMap<>();
-    for (RingLayer layer : state.ringLayers()) {
-      ringLayers
-          .computeIfAbsent(layer.ring(), r -> new HashMap<>())
-          .put(layer.layer().namespace() + "\u0000" + layer.layer().scope().key(), layer.layer());
-    }
-    Map<String, InstanceView> views = new HashMap<>();
-    Map<String, String> byCredential = new HashMap<>();
-    Map<String, List<Subscription>> subscriptions = new HashMap<>();
-    for (Subscription subscription : state.subscriptions()) {
-      subscriptions
-          .computeIfAbsent(subscription.instance(), i -> new ArrayList<>())
-          .add(subscription);
-    }
-    // A rolling-out change's subscription edits replace (or add to) the stored ones of instances
-    // whose ring it has reached.
-    for (Subscription edited : state.ringSubscriptions()) {
-      List<Subscription> own =
-          subscriptions.computeIfAbsent(edited.instance(), i -> new ArrayList<>());
-      own.removeIf(s -> s.id().equals(edited.id()));
-      own.add(edited);
-    }
     ChecksumsIssuer.Issue issue = issuer.now();
-    Context context =
-        new Context(
-            state,
-            previous,
-            layers,
-            ringLayers,
-            subscriptions,
-            new SignatureBatch(),
-            new ConcurrentHashMap<>(),
-            issue,
-            previous != null && issue.carriedBy(previous));
-    // Each instance's documents depend only on the state and the previous snapshot, so instances
-    // are built in parallel: rendering and hashing every document after a publish of a widely
-    // read layer is CPU-bound. Their signature comes after, one for all of them.
+    SignatureBatch batch = new SignatureBatch();
     List<InstanceView> built =
-        workers == null
-            ? state.instances().stream().map(instance -> view(instance, context)).toList()
-            : join(
-                workers.submit(
-                    () ->
-                        state.instances().parallelStream()
-                            .map(instance -> view(instance, context))
-                            .toList()));
-    context.batch().sign(signer);
-    for (int i = 0; i < built.size(); i++) {
-      Instance instance = state.instances().get(i);
-      views.put(instance.id(), built.get(i));
-      byCredential.put(instance.credentialHash(), instance.id());
+        renderAll(state.instances(), new InstanceRenderer(state, previous, batch, issue));
+    batch.sign(signer);
+    Map<String, InstanceView> views = HashMap.newHashMap(built.size());
+    Map<String, String> byCredential = HashMap.newHashMap(built.size());
+    for (InstanceView view : built) {
+      views.put(view.id(), view);
+      byCredential.put(view.credentialHash(), view.id());
     }
+    return snapshot(state, views, Map.copyOf(byCredential), keyId, issue);
+  }
+
+  /**
+   * The snapshot for {@code after}, which is {@code before} with {@code changes} applied, made from
+   * {@code previous}, the snapshot of {@code before}: only the instances the changes may concern
+   * ({@link AffectedInstances}) are rendered again, and every other instance keeps its view of
+   * {@code previous} as it is. The result is the snapshot {@link #build} would make of {@code
+   * after} and {@code previous}, byte for byte. When the signing key or the checksums' issue
+   * changed, or {@code previous} is not {@code before}'s, every instance changes and this is {@link
+   * #build}.
+   */
+  public EffectiveSnapshot rebuild(
+      StoreState before, StoreChanges changes, StoreState after, EffectiveSnapshot previous) {
+    DocumentSigner signer = signers.get();
+    String keyId = signer.verificationKey().keyId();
+    ChecksumsIssuer.Issue issue = issuer.now();
+    Optional<Set<String>> affected = AffectedInstances.of(before, changes, after);
+    if (previous == null
+        || previous.revision() != before.revision()
+        || !previous.keyId().equals(keyId)
+        || !issue.carriedBy(previous)
+        || affected.isEmpty()) {
+      return build(after, previous);
+    }
+    List<Instance> concerned = new ArrayList<>(affected.get().size());
+    for (Instance instance : after.instances()) {
+      if (affected.get().contains(instance.id())) {
+        concerned.add(instance);
+      }
+    }
+    SignatureBatch batch = new SignatureBatch();
+    List<InstanceView> built =
+        renderAll(concerned, new InstanceRenderer(after, previous, batch, issue));
+    batch.sign(signer);
+    Map<String, InstanceView> views = new HashMap<>(previous.instances());
+    for (InstanceView view : built) {
+      views.put(view.id(), view);
+    }
+    Map<String, String> byCredential;
+    if (changes.instances().isEmpty()) {
+      byCredential = previous.instancesByCredential(); // no credential given or replaced
+    } else {
+      Map<String, String> credentials = HashMap.newHashMap(views.size());
+      for (InstanceView view : views.values()) {
+        credentials.put(view.credentialHash(), view.id());
+      }
+      byCredential = Map.copyOf(credentials);
+    }
+    return snapshot(after, views, byCredential, keyId, issue);
+  }
+
+  private EffectiveSnapshot snapshot(
+      StoreState state,
+      Map<String, InstanceView> views,
+      Map<String, String> byCredential,
+      String keyId,
+      ChecksumsIssuer.Issue issue) {
     Map<String, AdminCredential> admins = new HashMap<>();
     for (AdminCredential credential : state.adminCredentials()) {
       admins.put(credential.tokenHash(), credential);
@@ -203,11 +210,24 @@ public final class SnapshotBuilder {
         state.revision(),
         clock.instant(),
         Map.copyOf(views),
-        Map.copyOf(byCredential),
+        byCredential,
         Map.copyOf(admins),
         keyId,
         issue.validity(),
         issue.keySetVersion());
+  }
+
+  /**
+   * Renders the instances' views, in parallel when there are enough of them to pay for it: each
+   * instance's documents depend only on the state and the previous snapshot, and rendering and
+   * hashing every document after a publish of a widely read layer is CPU-bound. Their signature
+   * comes after, one for all of them.
+   */
+  private List<InstanceView> renderAll(List<Instance> instances, InstanceRenderer renderer) {
+    if (workers == null || instances.size() < PARALLEL_FROM) {
+      return instances.stream().map(renderer::view).toList();
+    }
+    return join(workers.submit(() -> instances.parallelStream().map(renderer::view).toList()));
   }
 
   /** The id of the key the next build signs with. */
@@ -259,156 +279,8 @@ public final class SnapshotBuilder {
     }
   }
 
-  /** What {@link #build} prepared once for every instance. */
-  private record Context(
-      StoreState state,
-      EffectiveSnapshot previous,
-      Map<String, LayerVersion> layers,
-      Map<String, Map<String, LayerVersion>> ringLayers,
-      Map<String, List<Subscription>> subscriptions,
-      SignatureBatch batch,
-      Map<String, byte[]> sharedContent,
-      ChecksumsIssuer.Issue issue,
-      boolean sameIssue) {}
-
-  /** One instance's documents and checksums, reusing the previous snapshot's where unchanged. */
-  private InstanceView view(Instance instance, Context c) {
-    InstanceView old = c.previous() == null ? null : c.previous().instance(instance.id());
-    Map<String, ServedDocument> documents = new TreeMap<>();
-    long maxRevision = instance.assignmentRevision();
-    for (Namespace namespace : c.state().namespaces()) {
-      if (namespace.name().equals(SubscriptionsDocument.NAMESPACE)) {
-        continue;
-      }
-      Map<String, LayerVersion> rollout = c.ringLayers().getOrDefault(instance.ring(), Map.of());
-      LayerVersion base =
-          layer(c.layers(), rollout, namespace.name() + "\u0000" + Scope.DEFAULT.key());
-      LayerVersion ring =
-          layer(c.layers(), rollout, namespace.name() + "\u0000" + "ring:" + instance.ring());
-      LayerVersion own =
-          layer(c.layers(), rollout, namespace.name() + "\u0000" + "instance:" + instance.id());
-      long revision = Math.max(namespace.revision(), instance.assignmentRevision());
-      revision = Math.max(revision, revisionOf(base));
-      revision = Math.max(revision, revisionOf(ring));
-      revision = Math.max(revision, revisionOf(own));
-      ServedDocument reused = old == null ? null : old.document(namespace.name());
-      ServedDocument document =
-          reused != null && reused.revision() == revision
-              ? reused
-              : render(c, instance, namespace.name(), revision, base, ring, own);
-      documents.put(namespace.name(), document);
-      maxRevision = Math.max(maxRevision, revision);
-    }
-    List<Subscription> own = c.subscriptions().getOrDefault(instance.id(), List.of());
-    ServedDocument entitlements =
-        subscriptionsDocument(c.batch(), instance, own, old, c.state().revisionTimes());
-    documents.put(SubscriptionsDocument.NAMESPACE, entitlements);
-    maxRevision = Math.max(maxRevision, entitlements.revision());
-    ServedDocument checksumDocument =
-        old != null
-                && c.sameIssue()
-                && old.checksums().revision() == maxRevision
-                && old.documents().keySet().equals(documents.keySet())
-            ? old.checksums()
-            : ChecksumsIssuer.checksums(
-                c.batch(),
-                instance.id(),
-                maxRevision,
-                c.state().revisionTimes().getOrDefault(maxRevision, Instant.EPOCH),
-                documents,
-                c.issue());
-    return new InstanceView(
-        instance.id(),
-        instance.ring(),
-        Map.copyOf(documents),
-        checksumDocument,
-        instance.credentialHash());
-  }
-
   /** The effective content of one namespace for one instance, without envelope. */
   public static JsonNode merge(LayerVersion base, LayerVersion ring, LayerVersion own) {
-    JsonNode document = JsonNodeFactory.instance.objectNode();
-    for (LayerVersion layer : new LayerVersion[] {base, ring, own}) {
-      if (layer != null && !layer.removed()) {
-        document = MergePatch.apply(document, layer.content());
-      }
-    }
-    return document;
-  }
-
-  /**
-   * An instance's document. Instances of one ring without an instance layer share their content: it
-   * is merged and written once per build ({@link Context#sharedContent}), keyed by the revisions of
-   * the two layers it comes from, and only the envelope around it is per instance.
-   */
-  private static ServedDocument render(
-      Context c,
-      Instance instance,
-      String namespace,
-      long revision,
-      LayerVersion base,
-      LayerVersion ring,
-      LayerVersion own) {
-    Instant issuedAt = c.state().revisionTimes().get(revision);
-    if (issuedAt == null) {
-      throw new IllegalStateException("store state lacks the time of revision " + revision);
-    }
-    byte[] content =
-        own != null
-            ? CanonicalJson.toBytes(merge(base, ring, own))
-            : c.sharedContent()
-                .computeIfAbsent(
-                    namespace
-                        + "\u0000"
-                        + instance.ring()
-                        + "\u0000"
-                        + revisionOf(base)
-                        + "\u0000"
-                        + revisionOf(ring),
-                    key -> CanonicalJson.toBytes(merge(base, ring, null)));
-    return c.batch()
-        .add(
-            Envelope.toBytes(instance.id(), namespace, revision, issuedAt, content),
-            revision,
-            issuedAt);
-  }
-
-  private static ServedDocument subscriptionsDocument(
-      SignatureBatch batch,
-      Instance instance,
-      List<Subscription> subscriptions,
-      InstanceView old,
-      Map<Long, Instant> revisionTimes) {
-    long revision = instance.assignmentRevision();
-    for (Subscription subscription : subscriptions) {
-      revision = Math.max(revision, subscription.revision());
-    }
-    ServedDocument reused = old == null ? null : old.document(SubscriptionsDocument.NAMESPACE);
-    if (reused != null && reused.revision() == revision) {
-      return reused;
-    }
-    Instant issuedAt = revisionTimes.get(revision);
-    if (issuedAt == null) {
-      throw new IllegalStateException("store state lacks the time of revision " + revision);
-    }
-    Envelope envelope =
-        new Envelope(
-            instance.id(),
-            SubscriptionsDocument.NAMESPACE,
-            revision,
-            issuedAt,
-            SubscriptionsDocument.content(subscriptions));
-    return batch.add(envelope.toBytes(), revision, issuedAt);
-  }
-
-  /** A rolling-out change's layer for the instance's ring wins over the published one. */
-  private static LayerVersion layer(
-      Map<String, LayerVersion> published, Map<String, LayerVersion> rollout, String key) {
-    LayerVersion candidate = rollout.get(key);
-    return candidate != null ? candidate : published.get(key);
-  }
-
-  private static long revisionOf(LayerVersion layer) {
-    return layer == null ? 0 : layer.revision();
+    return InstanceRenderer.merge(base, ring, own);
   }
 }

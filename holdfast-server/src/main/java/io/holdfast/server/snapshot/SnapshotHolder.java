@@ -2,14 +2,17 @@ package io.holdfast.server.snapshot;
 
 import io.holdfast.server.schedule.PeriodicTask;
 import io.holdfast.server.store.ConfigStore;
+import io.holdfast.server.store.StoreChanges;
 import io.holdfast.server.store.StoreState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -45,6 +48,13 @@ import org.slf4j.LoggerFactory;
  * coalesces: the swaps are serialised, a woken watcher answers from the newest snapshot it sees,
  * and a watcher that is busy answering when more swaps land sees them all at once on its next look.
  *
+ * <p>Incremental: the holder keeps the store state its snapshot was built from, reads only what
+ * changed since its revision and renders only the instances concerned (see {@link
+ * #refreshHoldingLock}). A burst coalesces: a caller who finds a refresh in progress waits for the
+ * lock, and is answered by the first refresh that <em>started</em> after it called, which read the
+ * store after the caller's own write (read-your-writes) - so callers queued behind one refresh
+ * share the next one instead of each reading the store.
+ *
  * <p>Thread-safe. {@link #current()} is a volatile read and never blocks; refreshes are serialised
  * so two callers never build the same snapshot twice. They are serialised by a {@link
  * ReentrantLock}, not a monitor: a refresh reads the store and builds in parallel (about 450 ms at
@@ -76,6 +86,28 @@ public final class SnapshotHolder implements AutoCloseable {
   private final CompletableFuture<EffectiveSnapshot> closedSignal = new CompletableFuture<>();
 
   private final ReentrantLock refreshLock = new ReentrantLock();
+
+  /** How many refreshes have started reading the store; see {@link #refresh()}. */
+  private final AtomicLong refreshesStarted = new AtomicLong();
+
+  /** The number of the last refresh that succeeded, under {@link #refreshLock}. */
+  private long lastSucceededStart;
+
+  /** Calls to {@link #refresh()} answered by a refresh that started after they arrived. */
+  private final AtomicLong coalesced = new AtomicLong();
+
+  /**
+   * The store state {@link #current} was built from, under {@link #refreshLock}; {@code null}
+   * before the first build.
+   */
+  private StoreState mirror;
+
+  /** Incremental refreshes since the last full load, under {@link #refreshLock}. */
+  private int incrementalSinceFullLoad;
+
+  /** A full load every so many incremental refreshes bounds what the mirror keeps. */
+  static final int FULL_LOAD_EVERY = 1000;
+
   private volatile Instant lastStoreSuccess;
   private volatile String lastStoreError;
   private volatile Instant storeFailingSince;
@@ -157,15 +189,33 @@ public final class SnapshotHolder implements AutoCloseable {
    * @throws RuntimeException if the store cannot be read; the previous snapshot stays in place
    */
   public EffectiveSnapshot refresh() {
+    // Taken before the lock: a refresh that starts after this point reads the store after the
+    // caller's own write, so its snapshot serves this caller as well as one of its own would.
+    long arrived = refreshesStarted.get();
     refreshLock.lock();
     try {
-      return refreshHoldingLock();
+      EffectiveSnapshot served = current.get();
+      if (served != null && lastSucceededStart > arrived) {
+        coalesced.incrementAndGet();
+        return served;
+      }
+      lastSucceededStart = refreshHoldingLock(refreshesStarted.incrementAndGet());
+      return current.get();
     } finally {
       refreshLock.unlock();
     }
   }
 
-  private EffectiveSnapshot refreshHoldingLock() {
+  /**
+   * One refresh, the {@code number}th started; returns {@code number} once it succeeded.
+   *
+   * <p>A replica that holds the state its snapshot was built from ({@link #mirror}) reads only what
+   * changed since ({@link ConfigStore#changesSince}) and renders only the instances concerned
+   * ({@link SnapshotBuilder#rebuild}); it loads the whole state when it has none, when the store
+   * cannot tell what changed, and every {@link #FULL_LOAD_EVERY} refreshes (which also drops the
+   * times of revisions nothing refers to any more).
+   */
+  private long refreshHoldingLock(long number) {
     try {
       EffectiveSnapshot previous = current.get();
       long newest = store.currentRevision();
@@ -177,13 +227,29 @@ public final class SnapshotHolder implements AutoCloseable {
         markStoreHealthy();
         // Only after the store answered: a replica cut off from its store stops vouching for its
         // snapshot's freshness, and its statement expires.
-        return builder.statementCurrent(previous) ? previous : reissue(previous);
+        if (!builder.statementCurrent(previous)) {
+          reissue(previous);
+        }
+        return number;
       }
       long started = System.nanoTime();
-      StoreState state = store.loadState();
+      StoreState before = mirror;
+      Optional<StoreChanges> changes =
+          before != null
+                  && previous != null
+                  && before.revision() == previous.revision()
+                  && incrementalSinceFullLoad < FULL_LOAD_EVERY
+              ? store.changesSince(before.revision())
+              : Optional.empty();
+      StoreState state = changes.isPresent() ? before.with(changes.get()) : store.loadState();
       long loaded = System.nanoTime();
-      EffectiveSnapshot next = builder.build(state, previous);
+      EffectiveSnapshot next =
+          changes.isPresent()
+              ? builder.rebuild(before, changes.get(), state, previous)
+              : builder.build(state, previous);
       long built = System.nanoTime();
+      mirror = state;
+      incrementalSinceFullLoad = changes.isPresent() ? incrementalSinceFullLoad + 1 : 0;
       swap(next);
       lastRefresh =
           new RefreshTimings(
@@ -200,7 +266,7 @@ public final class SnapshotHolder implements AutoCloseable {
         LOG.debug(
             "snapshot at revision {} with {} instances", next.revision(), next.instances().size());
       }
-      return next;
+      return number;
     } catch (RuntimeException e) {
       String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
       if (!message.equals(lastStoreError)) {
@@ -295,6 +361,19 @@ public final class SnapshotHolder implements AutoCloseable {
 
   /** The phases of one rebuild; see {@link #lastRefresh()}. */
   public record RefreshTimings(Duration load, Duration build, Duration swap) {}
+
+  /**
+   * How many calls to {@link #refresh()} were answered by a refresh another caller ran, one that
+   * started after they arrived, instead of reading the store themselves.
+   */
+  public long coalescedRefreshes() {
+    return coalesced.get();
+  }
+
+  /** How many callers wait for the refresh in progress to end (for tests of coalescing). */
+  int refreshesWaiting() {
+    return refreshLock.getQueueLength();
+  }
 
   /** The newest revision the store reported when it last answered; -1 if it never did. */
   public long storeRevision() {

@@ -46,6 +46,15 @@ public interface ConfigStore extends AutoCloseable {
   /** Everything needed to build a snapshot, read consistently. */
   StoreState loadState();
 
+  /**
+   * What changed after revision {@code since}, read consistently, for a replica that holds the
+   * state at {@code since} ({@link StoreState#with}); empty when this store cannot tell, and then
+   * the caller loads the whole state. This default cannot.
+   */
+  default Optional<StoreChanges> changesSince(long since) {
+    return Optional.empty();
+  }
+
   List<Ring> listRings();
 
   Ring createRing(String name, int position, Duration bakeTime, String actor);

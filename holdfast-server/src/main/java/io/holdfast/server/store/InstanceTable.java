@@ -23,16 +23,31 @@ public final class InstanceTable {
 
   /** Every instance ordered by id, or only the one with {@code id} when it is not null. */
   static List<Instance> select(Connection c, String id) throws SQLException {
+    return id == null
+        ? selectWhere(c, "", List.of())
+        : selectWhere(c, " WHERE id = ?", List.of(id));
+  }
+
+  /**
+   * The instances that a revision after {@code revision} created or changed, ordered by id: moved
+   * to another ring or backed out (their assignment revision), relabelled or given a new credential
+   * (named by the revision log, as those leave no revision on the row).
+   */
+  static List<Instance> changedSince(Connection c, long revision) throws SQLException {
+    return selectWhere(
+        c,
+        " WHERE assignment_revision > ? OR id IN (SELECT subject FROM revisions"
+            + " WHERE revision > ? AND kind IN ('instance', 'credential'))",
+        List.of(revision, revision));
+  }
+
+  private static List<Instance> selectWhere(Connection c, String where, List<Object> parameters)
+      throws SQLException {
     List<Instance> instances = new ArrayList<>();
-    String sql =
-        "SELECT "
-            + COLUMNS
-            + " FROM instances"
-            + (id == null ? "" : " WHERE id = ?")
-            + " ORDER BY id";
+    String sql = "SELECT " + COLUMNS + " FROM instances" + where + " ORDER BY id";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      if (id != null) {
-        ps.setString(1, id);
+      for (int i = 0; i < parameters.size(); i++) {
+        ps.setObject(i + 1, parameters.get(i));
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

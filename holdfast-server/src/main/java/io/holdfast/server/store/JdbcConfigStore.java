@@ -1,7 +1,6 @@
 package io.holdfast.server.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.audit.AuditEntry;
 import io.holdfast.server.audit.AuditQuery;
 import io.holdfast.server.audit.AuditVerification;
@@ -12,8 +11,6 @@ import io.holdfast.server.model.Scope;
 import io.holdfast.server.namespace.Draft;
 import io.holdfast.server.namespace.LayerVersion;
 import io.holdfast.server.namespace.Namespace;
-import io.holdfast.server.problem.ProblemException;
-import io.holdfast.server.store.LayerTables.StoredLayer;
 import io.holdfast.server.subscription.Application;
 import io.holdfast.server.subscription.NewSubscription;
 import io.holdfast.server.subscription.Subscription;
@@ -24,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -60,40 +56,12 @@ public final class JdbcConfigStore implements ConfigStore {
 
   @Override
   public StoreState loadState() {
-    return readTransaction(
-        c -> {
-          long revision = RevisionLog.current(c);
-          List<Ring> rings = RingTable.all(c);
-          List<Instance> instances = InstanceTable.select(c, null);
-          List<Namespace> namespaces = NamespaceTable.select(c, null);
-          List<LayerVersion> layers = LayerTables.latest(c, null);
-          List<AdminCredential> credentials = AdminCredentialTables.all(c);
-          Map<Long, Instant> times = RevisionLog.assignmentTimes(c);
-          for (LayerVersion layer : layers) {
-            times.put(layer.revision(), layer.publishedAt());
-          }
-          List<RingLayer> ringLayers = OpenChanges.ringLayers(c);
-          for (RingLayer layer : ringLayers) {
-            times.put(layer.layer().revision(), layer.layer().publishedAt());
-          }
-          List<Subscription> subscriptions =
-              SubscriptionTables.subscriptions(c, SubscriptionFilter.ALL);
-          List<Subscription> ringSubscriptions = OpenChanges.ringSubscriptions(c);
-          for (Subscription subscription : ringSubscriptions) {
-            times.put(subscription.revision(), subscription.updatedAt());
-          }
-          return new StoreState(
-              revision,
-              rings,
-              instances,
-              namespaces,
-              layers,
-              credentials,
-              times,
-              subscriptions,
-              ringLayers,
-              ringSubscriptions);
-        });
+    return readTransaction(StateReads::full);
+  }
+
+  @Override
+  public Optional<StoreChanges> changesSince(long since) {
+    return Optional.of(readTransaction(c -> StateReads.since(c, since)));
   }
 
   @Override
@@ -183,17 +151,7 @@ public final class JdbcConfigStore implements ConfigStore {
 
   @Override
   public Ring createRing(String name, int position, Duration bakeTime, String actor) {
-    return write(
-        c -> {
-          RingTable.requireFree(c, name, position);
-          Instant now = now();
-          long revision = RevisionLog.append(c, "ring", name, actor, "create ring", now);
-          Ring ring = new Ring(name, position, Duration.ofSeconds(bakeTime.toSeconds()), revision);
-          RingTable.insert(c, ring);
-          AuditTable.append(
-              c, now, actor, "ring.create", "ring:" + name, null, AuditViews.ring(ring));
-          return ring;
-        });
+    return write(c -> FleetWrites.createRing(c, name, position, bakeTime, actor, now()));
   }
 
   @Override
@@ -201,236 +159,38 @@ public final class JdbcConfigStore implements ConfigStore {
       String id, String ring, Map<String, String> labels, String credentialHash, String actor) {
     Map<String, String> givenLabels = labels == null ? Map.of() : labels;
     return write(
-        c -> {
-          if (InstanceTable.exists(c, id)) {
-            throw new ProblemException(
-                ProblemType.ALREADY_EXISTS, "instance '" + id + "' already exists");
-          }
-          RingTable.require(c, ring);
-          Instant now = now();
-          long revision =
-              RevisionLog.append(c, "instance", id, actor, "create instance in ring " + ring, now);
-          Instance created =
-              new Instance(id, ring, Map.copyOf(givenLabels), credentialHash, revision, now, now);
-          InstanceTable.insert(c, created);
-          AuditTable.append(
-              c,
-              now,
-              actor,
-              "instance.create",
-              "instance:" + id,
-              null,
-              AuditViews.instance(id, ring, givenLabels));
-          return created;
-        });
+        c -> FleetWrites.createInstance(c, id, ring, givenLabels, credentialHash, actor, now()));
   }
 
   @Override
   public Instance updateInstance(String id, String ring, Map<String, String> labels, String actor) {
-    return write(
-        c -> {
-          Instance current =
-              InstanceTable.find(c, id)
-                  .orElseThrow(
-                      () ->
-                          new ProblemException(
-                              ProblemType.INSTANCE_NOT_FOUND,
-                              "instance '" + id + "' does not exist"));
-          boolean ringChanges = ring != null && !ring.equals(current.ring());
-          if (ringChanges) {
-            RingTable.require(c, ring);
-          }
-          Instant now = now();
-          String message = ringChanges ? "move instance to ring " + ring : "update instance labels";
-          long revision = RevisionLog.append(c, "instance", id, actor, message, now);
-          // Only a ring move changes the instance's documents, so only it moves the assignment
-          // revision.
-          long assignment = ringChanges ? revision : current.assignmentRevision();
-          String newRing = ringChanges ? ring : current.ring();
-          Map<String, String> newLabels = labels != null ? labels : current.labels();
-          Instance updated =
-              new Instance(
-                  id,
-                  newRing,
-                  Map.copyOf(newLabels),
-                  current.credentialHash(),
-                  assignment,
-                  current.createdAt(),
-                  now);
-          InstanceTable.update(c, updated);
-          AuditTable.append(
-              c,
-              now,
-              actor,
-              "instance.update",
-              "instance:" + id,
-              AuditViews.instance(id, current.ring(), current.labels()),
-              AuditViews.instance(id, newRing, newLabels));
-          return updated;
-        });
+    return write(c -> FleetWrites.updateInstance(c, id, ring, labels, actor, now()));
   }
 
   @Override
   public void replaceInstanceCredential(String id, String credentialHash, String actor) {
     write(
         c -> {
-          InstanceTable.require(c, id);
-          Instant now = now();
-          RevisionLog.append(c, "credential", id, actor, "rotate instance credential", now);
-          InstanceTable.replaceCredential(c, id, credentialHash, now);
-          AuditTable.append(
-              c, now, actor, "instance.rotate-credential", "instance:" + id, null, null);
+          FleetWrites.replaceCredential(c, id, credentialHash, actor, now());
           return null;
         });
   }
 
   @Override
   public Namespace createNamespace(String name, String description, String actor) {
-    return write(
-        c -> {
-          NamespaceTable.requireAbsent(c, name);
-          Instant now = now();
-          long revision = RevisionLog.append(c, "namespace", name, actor, "create namespace", now);
-          Namespace created = new Namespace(name, description, revision, now);
-          NamespaceTable.insert(c, created);
-          AuditTable.append(
-              c,
-              now,
-              actor,
-              "namespace.create",
-              "namespace:" + name,
-              null,
-              AuditViews.namespace(name, description));
-          return created;
-        });
+    return write(c -> LayerWrites.createNamespace(c, name, description, actor, now()));
   }
 
   @Override
   public Draft putDraft(
       String namespace, Scope scope, JsonNode content, String actor, Long expectedVersion) {
     return write(
-        c -> {
-          NamespaceTable.require(c, namespace);
-          LayerTables.requireTarget(c, scope);
-          long current = LayerTables.draftVersion(c, namespace, scope);
-          // Checked in the writing transaction: two editors who read version 3 cannot both write 4.
-          if (expectedVersion != null && expectedVersion != current) {
-            throw new ProblemException(
-                ProblemType.PRECONDITION_FAILED,
-                "the draft of layer "
-                    + scope.key()
-                    + " in namespace '"
-                    + namespace
-                    + "' is at version "
-                    + current
-                    + ", not "
-                    + expectedVersion
-                    + ": someone else staged it since;"
-                    + " read it again and reapply your edit");
-          }
-          Draft draft =
-              new Draft(
-                  namespace,
-                  scope,
-                  content == null ? null : content.deepCopy(),
-                  current + 1,
-                  actor,
-                  now());
-          LayerTables.putDraft(c, draft);
-          // Staging is not a revision (replicas do not serve drafts) but it is an admin action.
-          AuditTable.append(
-              c,
-              draft.updatedAt(),
-              actor,
-              "layer.stage",
-              "namespace:" + namespace,
-              null,
-              AuditViews.draft(scope, content));
-          return draft;
-        });
+        c -> LayerWrites.putDraft(c, namespace, scope, content, actor, expectedVersion, now()));
   }
 
   @Override
   public PublishResult publish(String namespace, Set<Scope> scopes, String message, String actor) {
-    return write(
-        c -> {
-          NamespaceTable.require(c, namespace);
-          List<Draft> drafts = new ArrayList<>();
-          for (Draft draft : LayerTables.drafts(c, namespace)) {
-            if (scopes.isEmpty() || scopes.contains(draft.scope())) {
-              drafts.add(draft);
-            }
-          }
-          for (Scope wanted : scopes) {
-            if (drafts.stream().noneMatch(d -> d.scope().equals(wanted))) {
-              throw new ProblemException(
-                  ProblemType.NO_PENDING_CHANGES,
-                  "layer "
-                      + wanted.key()
-                      + " of namespace '"
-                      + namespace
-                      + "' has no draft to publish");
-            }
-          }
-          Map<Scope, LayerVersion> latest = new HashMap<>();
-          for (LayerVersion layer : LayerTables.latest(c, namespace)) {
-            latest.put(layer.scope(), layer);
-          }
-          List<Draft> changed = new ArrayList<>();
-          for (Draft draft : drafts) {
-            LayerVersion current = latest.get(draft.scope());
-            JsonNode published = current == null ? null : current.content();
-            if (!Objects.equals(published, draft.content())) {
-              changed.add(draft);
-            }
-          }
-          for (Draft draft : changed) {
-            // A change request owns the layer until it ends: publishing around it would be undone
-            // by
-            // its completion or back-out, and the rollout's health gates would judge the wrong
-            // content.
-            Optional<Long> holder = OpenChanges.layerHolder(c, namespace, draft.scope());
-            if (holder.isPresent()) {
-              throw new ProblemException(
-                  ProblemType.LAYER_HELD,
-                  "layer "
-                      + draft.scope().key()
-                      + " of namespace '"
-                      + namespace
-                      + "' is held by change "
-                      + holder.get()
-                      + " until it completes or is backed out; nothing was published");
-            }
-          }
-          if (changed.isEmpty()) {
-            throw new ProblemException(
-                ProblemType.NO_PENDING_CHANGES,
-                drafts.isEmpty()
-                    ? "namespace '" + namespace + "' has no drafts to publish"
-                    : "the drafts of namespace '"
-                        + namespace
-                        + "' match what is already published");
-          }
-          Instant now = now();
-          long revision = RevisionLog.append(c, "publish", namespace, actor, message, now);
-          List<Scope> published = new ArrayList<>();
-          List<StoredLayer> versions = new ArrayList<>();
-          for (Draft draft : changed) {
-            versions.add(StoredLayer.of(namespace, draft.scope(), draft.content()));
-            published.add(draft.scope());
-          }
-          LayerTables.insertVersions(c, revision, versions);
-          LayerTables.deleteDrafts(c, drafts);
-          AuditTable.append(
-              c,
-              now,
-              actor,
-              "namespace.publish",
-              "namespace:" + namespace,
-              null,
-              AuditViews.publish(revision, message, published));
-          return new PublishResult(namespace, revision, List.copyOf(published));
-        });
+    return write(c -> LayerWrites.publish(c, namespace, scopes, message, actor, now()));
   }
 
   @Override

@@ -51,6 +51,22 @@ public final class LayerTables {
 
   /** The newest version of every layer, of one namespace or (when {@code null}) of all. */
   static List<LayerVersion> latest(Connection c, String namespace) throws SQLException {
+    return namespace == null
+        ? latestWhere(c, "", List.of())
+        : latestWhere(c, " AND lv.namespace = ?", List.of(namespace));
+  }
+
+  /**
+   * The newest version of every layer whose newest version a revision after {@code revision}
+   * published, removals included: versions are only ever added, so these are all the layers that
+   * changed since.
+   */
+  static List<LayerVersion> latestSince(Connection c, long revision) throws SQLException {
+    return latestWhere(c, " AND lv.revision > ?", List.of(revision));
+  }
+
+  private static List<LayerVersion> latestWhere(
+      Connection c, String condition, List<Object> parameters) throws SQLException {
     List<LayerVersion> layers = new ArrayList<>();
     String sql =
         "SELECT "
@@ -59,11 +75,11 @@ public final class LayerTables {
             + " JOIN revisions r ON r.revision = lv.revision"
             + " WHERE lv.revision = (SELECT max(x.revision) FROM layer_versions x"
             + " WHERE x.namespace = lv.namespace AND x.scope = lv.scope)"
-            + (namespace == null ? "" : " AND lv.namespace = ?")
+            + condition
             + " ORDER BY lv.namespace, lv.scope";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      if (namespace != null) {
-        ps.setString(1, namespace);
+      for (int i = 0; i < parameters.size(); i++) {
+        ps.setObject(i + 1, parameters.get(i));
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -74,7 +90,6 @@ public final class LayerTables {
     return layers;
   }
 
-  /** The layer's version that was current at {@code revision}. */
   static Optional<LayerVersion> at(Connection c, String namespace, Scope scope, long revision)
       throws SQLException {
     try (PreparedStatement ps =

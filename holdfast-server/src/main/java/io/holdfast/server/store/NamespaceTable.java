@@ -23,14 +23,24 @@ public final class NamespaceTable {
 
   /** Every namespace ordered by name, or only the one named {@code name} when it is not null. */
   static List<Namespace> select(Connection c, String name) throws SQLException {
+    return name == null
+        ? selectWhere(c, "", List.of())
+        : selectWhere(c, " WHERE name = ?", List.of(name));
+  }
+
+  /** The namespaces created after {@code revision}, ordered by name (none is ever deleted). */
+  static List<Namespace> createdSince(Connection c, long revision) throws SQLException {
+    return selectWhere(c, " WHERE revision > ?", List.of(revision));
+  }
+
+  private static List<Namespace> selectWhere(Connection c, String where, List<Object> parameters)
+      throws SQLException {
     List<Namespace> namespaces = new ArrayList<>();
     String sql =
-        "SELECT name, description, revision, created_at FROM namespaces"
-            + (name == null ? "" : " WHERE name = ?")
-            + " ORDER BY name";
+        "SELECT name, description, revision, created_at FROM namespaces" + where + " ORDER BY name";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      if (name != null) {
-        ps.setString(1, name);
+      for (int i = 0; i < parameters.size(); i++) {
+        ps.setObject(i + 1, parameters.get(i));
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

@@ -117,6 +117,21 @@ public final class RevisionLog {
     return times;
   }
 
+  /** When each revision after {@code revision} was made. */
+  static Map<Long, Instant> timesSince(Connection c, long revision) throws SQLException {
+    Map<Long, Instant> times = new HashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT revision, created_at FROM revisions WHERE revision > ?")) {
+      ps.setLong(1, revision);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          times.put(rs.getLong(1), Instant.parse(rs.getString(2)));
+        }
+      }
+    }
+    return times;
+  }
+
   private static RevisionEntry entry(ResultSet rs) throws SQLException {
     return new RevisionEntry(
         rs.getLong(1),

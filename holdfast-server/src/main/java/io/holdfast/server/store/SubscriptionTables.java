@@ -124,6 +124,21 @@ public final class SubscriptionTables {
         c, new SubscriptionFilter(subscription.instance(), subscription.application(), null));
   }
 
+  /**
+   * The subscriptions a revision after {@code revision} created or changed, in the order of {@link
+   * #subscriptions}: every change stamps the row with its revision, and none is ever deleted.
+   */
+  static List<Subscription> changedSince(Connection c, long revision) throws SQLException {
+    return select(
+        c,
+        "SELECT "
+            + SUBSCRIPTION_COLUMNS
+            + " FROM subscriptions WHERE revision > "
+            + revision
+            + " ORDER BY instance, application, valid_from, id",
+        List.of());
+  }
+
   /** The subscriptions whose ids {@code idQuery} (a query without parameters) selects. */
   static List<Subscription> subscriptionsIn(Connection c, String idQuery) throws SQLException {
     return select(

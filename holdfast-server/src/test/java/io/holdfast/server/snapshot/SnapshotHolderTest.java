@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,11 +80,15 @@ class SnapshotHolderTest {
 
   /**
    * The store, except that {@link ConfigStore#loadState} leaves out the instances in {@code
-   * hidden}, as if they had been deleted (the store has no way to delete one).
+   * hidden}, as if they had been deleted (the store has no way to delete one), and that it cannot
+   * tell what changed ({@link ConfigStore#changesSince} is empty), so the holder loads it whole.
    */
   private static ConfigStore hiding(ConfigStore store, Set<String> hidden) {
     InvocationHandler handler =
         (proxy, method, args) -> {
+          if (method.getName().equals("changesSince")) {
+            return Optional.empty();
+          }
           Object result;
           try {
             result = method.invoke(store, args);
