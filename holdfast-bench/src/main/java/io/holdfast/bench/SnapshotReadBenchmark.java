@@ -33,12 +33,24 @@ public class SnapshotReadBenchmark {
 
   private ClientFixture fixture;
   private HoldfastClient client;
+
+  /** The same, reading the monotonic clock on every read: the read path before issue 21. */
+  private HoldfastClient exactClient;
+
   private JsonNode direct;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     fixture = ClientFixture.startedFromDiskCache();
     client = fixture.client();
+    // An injected ticker (even one reading System.nanoTime) is read exactly on every read.
+    exactClient =
+        fixture
+            .builder(ClientFixture.closedPort())
+            .startupTimeout(java.time.Duration.ZERO)
+            .ticker(System::nanoTime)
+            .build();
+    exactClient.start();
     direct =
         new ObjectMapper()
             .readTree(
@@ -47,6 +59,7 @@ public class SnapshotReadBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() {
+    exactClient.close();
     fixture.close();
   }
 
@@ -58,6 +71,14 @@ public class SnapshotReadBenchmark {
   @Benchmark
   public int snapshotAndGetInt() {
     return client.snapshot("core").getInt("seats.crm", 0);
+  }
+
+  /**
+   * Reference: {@link #snapshotAndGetInt} reading the real clock every time, as before issue 21.
+   */
+  @Benchmark
+  public int referenceExactClockSnapshotAndGetInt() {
+    return exactClient.snapshot("core").getInt("seats.crm", 0);
   }
 
   @Benchmark
