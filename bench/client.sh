@@ -11,8 +11,13 @@ jdk=$("$root/bin/find-jdk")
 cp="$root/holdfast-bench/target/holdfast-bench-0.1.0-SNAPSHOT.jar:$root/holdfast-bench/target/lib/*"
 export HOLDFAST_LOG_LEVEL=WARN HOLDFAST_ACCESS_LOG=WARN
 echo "== JMH: read path (ns/op; gc.alloc.rate.norm is bytes allocated per operation)"
-"$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main SnapshotReadBenchmark -prof gc \
-  | grep -E "^Benchmark|SnapshotReadBenchmark\.[a-zA-Z]+ |gc.alloc.rate.norm "
+read=$("$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main SnapshotReadBenchmark -prof gc \
+  | grep -E "^Benchmark|SnapshotReadBenchmark\.[a-zA-Z]+ |gc.alloc.rate.norm ")
+echo "$read"
+# Target (issue 21): snapshot plus typed get at most twice one System.nanoTime() of the same run.
+echo "$read" | awk '$1 ~ /\.snapshotAndGetInt$/ {get=$4} $1 ~ /\.referenceNanoTime$/ {clock=$4}
+  END {if (clock > 0) printf "snapshot plus typed get / System.nanoTime(): %.2fx (target <= 2x: %s)\n",
+    get / clock, get <= 2 * clock ? "met" : "MISSED"}'
 echo "== JMH: seat admission, in memory and on SQLite (ns/op; B/op as above)"
 "$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main SeatAdmitBenchmark -prof gc \
   | grep -E "^Benchmark|SeatAdmitBenchmark\.[a-zA-Z]+ |gc.alloc.rate.norm "

@@ -16,8 +16,9 @@ import java.util.List;
  * How long a client takes to its first verified document when its preferred replica is broken, and
  * to its first snapshot from the disk cache when every replica is down, with default settings. The
  * healthy case is the reference in the same run. Targets (issue 3): refused ≤ 100 ms, blackholed ≤
- * 1.5 s, cold start from disk ≤ 100 ms; and (issue 19) the same cold start for a client that pins a
- * root, so that a key set chain is verified from disk before the documents, ≤ 100 ms.
+ * 1.5 s (≤ 300 ms since issue 21, which hedges the request), cold start from disk ≤ 100 ms; and
+ * (issue 19) the same cold start for a client that pins a root, so that a key set chain is verified
+ * from disk before the documents, ≤ 100 ms.
  *
  * <p>Usage: {@code ClientFailoverBenchmark [runs]} (default 15). Prints p50 and max per case.
  */
@@ -43,7 +44,7 @@ public final class ClientFailoverBenchmark {
       report(
           "first replica blackholed",
           measureFirstFresh(fixture, Math.min(runs, 8), blackhole.uri(), fixture.replica()),
-          Duration.ofMillis(1500));
+          Duration.ofMillis(300));
       report(
           "cold start from disk, all replicas down",
           measureColdStart(fixture, runs, null),

@@ -13,6 +13,6 @@ public interface Ticker {
 
   /** {@link System#nanoTime()}. */
   static Ticker system() {
-    return System::nanoTime;
+    return io.holdfast.client.internal.SystemTicker.INSTANCE;
   }
 }

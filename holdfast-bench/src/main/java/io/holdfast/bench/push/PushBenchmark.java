@@ -80,6 +80,10 @@ public final class PushBenchmark {
     int watchers = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int publishes = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int burst = args.length > 2 ? Integer.parseInt(args[2]) : 50;
+    if (args.length > 3 && args[3].equals("herd")) {
+      herdOnly(watchers);
+      return;
+    }
     boolean all = args.length <= 3 || !args[3].equals("latency");
     System.out.printf(
         "push benchmark: %d watchers, %d publishes, a burst of %d (%d cores, %s)%n",
@@ -565,6 +569,60 @@ public final class PushBenchmark {
         (System.nanoTime() - ready) / 1e9,
         fleet.refused.get() - refusedBefore,
         fleet.size());
+  }
+
+  /**
+   * The recovery herd alone (issue 21, {@code bench/herd.sh}): the fleet of simulated SDK clients
+   * against one Holdfast replica process, killed and restarted after {@link #OUTAGE}, twice: first
+   * backing off after refused connections as the SDK did before issue 21 (up to its one-minute
+   * cap), then as it does now (at most {@link io.holdfast.protocol.http.Backoff#REFUSED_CAP}).
+   * Prints, per round, the time from the replica being ready until every client is FRESH again, the
+   * 503s it answered on the way, and whether it was still ready afterwards.
+   */
+  private static void herdOnly(int size) throws Exception {
+    System.out.printf(
+        "recovery herd: %d clients, one replica down for %d s (%d cores, %s)%n",
+        size,
+        OUTAGE.toSeconds(),
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.arch"));
+    Holdfast target = new Holdfast(size);
+    int port = freePort();
+    URI base = URI.create("http://127.0.0.1:" + port);
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    List<ServerProcess> processes = new ArrayList<>();
+    processes.add(ServerProcess.start(target.serverArguments(port)));
+    try {
+      for (boolean shortRefusals : new boolean[] {false, true}) {
+        try (WatchFleet fleet =
+            new WatchFleet(
+                new InetSocketAddress("127.0.0.1", port), size, target::token, 42, shortRefusals)) {
+          fleet.start(500);
+          awaitWaiting(target, http, base, size);
+          Herd herd = herd(processes.get(processes.size() - 1), fleet, processes);
+          int ready =
+              http.send(
+                      HttpRequest.newBuilder(base.resolve("/health/ready")).GET().build(),
+                      HttpResponse.BodyHandlers.discarding())
+                  .statusCode();
+          System.out.printf(
+              "%-44s outage %5.1f s  all %d FRESH %5.1f s after ready  503s %6d  replica"
+                  + " afterwards: %s%n",
+              shortRefusals
+                  ? "now: refused connections back off <= 5 s"
+                  : "before: every failure backs off <= 1 min",
+              herd.outageSeconds(),
+              herd.watchers(),
+              herd.secondsToFresh(),
+              herd.refused(),
+              ready == 200 ? "ready" : "HTTP " + ready);
+        }
+      }
+    } finally {
+      for (ServerProcess process : processes) {
+        process.close();
+      }
+    }
   }
 
   private static void awaitReached(WatchFleet fleet, long revision) {

@@ -14,7 +14,8 @@ import java.util.function.IntFunction;
  * the checksums, fetch its {@code core} document (now it is FRESH), then watch the checksums again
  * and again. A refused request ({@code 503}) waits for {@code Retry-After} with the SDK's own
  * jitter, and a lost connection reconnects with the SDK's own full-jitter backoff and defaults
- * ({@link Backoff}), so the recovery herd here is the one real clients make.
+ * ({@link Backoff}, with {@link Backoff#nextRefused()} while nothing listens at the address), so
+ * the recovery herd here is the one real clients make.
  *
  * <p>Every watcher's newest revision and the moment it arrived are readable from any thread; the
  * rest belongs to the load client's loop thread.
@@ -37,6 +38,7 @@ final class WatchFleet implements AutoCloseable {
   private final int size;
   private final IntFunction<String> authorization;
   private final Watcher[] watchers;
+  private final boolean shortRefusals;
 
   /** Newest revision each watcher has heard of, and when (System.nanoTime) it heard it. */
   final AtomicLongArray revision;
@@ -157,11 +159,15 @@ final class WatchFleet implements AutoCloseable {
 
     @Override
     public void onClosed(LoadClient.Conn conn, String reason) {
+      // Closed while connecting: nothing listened at the address. The SDK then backs off at most
+      // Backoff.REFUSED_CAP (issue 21); before, it backed off as after any failure.
+      boolean refused = step == Step.CONNECTING;
       step = Step.CONNECTING;
       if (recounting) {
         freshSinceRecount = false;
       }
-      client.schedule(backoff.next(null).toNanos(), this::connect);
+      Duration wait = refused && shortRefusals ? backoff.nextRefused() : backoff.next(null);
+      client.schedule(wait.toNanos(), this::connect);
     }
   }
 
@@ -170,6 +176,21 @@ final class WatchFleet implements AutoCloseable {
    */
   WatchFleet(InetSocketAddress address, int size, IntFunction<String> authorization, long seed)
       throws IOException {
+    this(address, size, authorization, seed, true);
+  }
+
+  /**
+   * @param shortRefusals whether a refused connection backs off at most {@link
+   *     Backoff#REFUSED_CAP}, as the SDK does since issue 21; {@code false} for the SDK before it
+   */
+  WatchFleet(
+      InetSocketAddress address,
+      int size,
+      IntFunction<String> authorization,
+      long seed,
+      boolean shortRefusals)
+      throws IOException {
+    this.shortRefusals = shortRefusals;
     this.client = new LoadClient();
     this.address = address;
     this.size = size;

@@ -43,6 +43,7 @@ public final class ClientRuntime implements AutoCloseable {
   private final Replicas replicas;
   private final ClockSkew skew;
   private final Validators validators;
+  private final ReadClock readClock;
   private final Supplier<ApplicationHealth> applicationHealth;
   private Transport transport;
   private DiskCache cache;
@@ -70,6 +71,11 @@ public final class ClientRuntime implements AutoCloseable {
     this.settings = settings;
     this.applicationHealth = applicationHealth;
     this.sdkVersion = sdkVersion;
+    // An injected ticker is driven by hand (tests): reads then read it exactly.
+    this.readClock =
+        settings.ticker() == SystemTicker.INSTANCE
+            ? ReadClock.coarse(settings.ticker())
+            : ReadClock.exact(settings.ticker());
     Map<String, NamespaceTracker> byName = new LinkedHashMap<>();
     for (String namespace : settings.namespaces()) {
       byName.put(
@@ -80,6 +86,7 @@ public final class ClientRuntime implements AutoCloseable {
               settings.staleAfter(),
               settings.expiredPolicy(),
               settings.ticker(),
+              readClock,
               settings.clock(),
               snapshots,
               LOG));
@@ -161,6 +168,7 @@ public final class ClientRuntime implements AutoCloseable {
         beats.start();
       }
       heartbeats = beats;
+      readClock.start();
       loopThread = new Thread(loop, "holdfast-client-sync");
       loopThread.setDaemon(true);
       loopThread.start();
@@ -350,6 +358,7 @@ public final class ClientRuntime implements AutoCloseable {
         heartbeats.close();
       }
     }
+    readClock.stop();
     signalCycle();
     if (transport != null) {
       // Abandons a watch the server may hold open for its whole timeout, so the loop ends now.

@@ -187,7 +187,7 @@ final class DocumentFetcher {
         return;
       }
       // Closing abandons the request: no further namespace is fetched, so close() stays prompt.
-      throw new ReplicaFailure("unreachable: " + e.getMessage(), null);
+      throw ReplicaFailure.unreachable(e);
     }
     if (replicaHealthy && isDocumentError(response.status())) {
       // The replica is up (its checksums verified) but this document errs: the others may not

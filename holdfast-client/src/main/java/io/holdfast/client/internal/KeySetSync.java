@@ -246,7 +246,7 @@ final class KeySetSync {
     try {
       response = transport.get(uri, requestTimeout);
     } catch (Transport.TransportException e) {
-      throw new ReplicaFailure("unreachable: " + e.getMessage(), null);
+      throw ReplicaFailure.unreachable(e);
     }
     DocumentFetcher.requireAvailable(response);
     if (response.status() == 404) {

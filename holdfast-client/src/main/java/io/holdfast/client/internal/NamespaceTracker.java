@@ -21,7 +21,10 @@ import java.time.Instant;
  * continues from what the disk copy recorded instead of starting again. Status is re-evaluated by
  * every event and, for the passage of time alone, on read: a read compares the ticker with two
  * precomputed deadlines (stale-at and expire-at) and only takes the lock when one has passed, so
- * the common read is two volatile loads and a ticker read, with no allocation (invariant I6).
+ * the common read is a few volatile loads and no allocation (invariant I6). Reads take the time
+ * from a {@link ReadClock}, a coarse reading that a thread of the client advances, and check the
+ * real clock only near a deadline (or when that thread stalls), which keeps a read cheaper than one
+ * {@link Ticker#read()} without ever reporting a deadline late (issue 21).
  *
  * <p>Thread-safe: events are synchronized on this tracker; reads are lock-free. Listener
  * notification is returned as a {@link Transition} for the caller to dispatch outside the lock.
@@ -58,6 +61,7 @@ final class NamespaceTracker {
   private final Duration staleAfter;
   private final ExpiredPolicy expiredPolicy;
   private final Ticker ticker;
+  private final ReadClock readClock;
   private final Clock clock;
   private final SnapshotFactory snapshots;
   private final System.Logger log;
@@ -94,6 +98,33 @@ final class NamespaceTracker {
       Clock clock,
       SnapshotFactory snapshots,
       System.Logger log) {
+    this(
+        namespace,
+        grace,
+        staleAfter,
+        expiredPolicy,
+        ticker,
+        ReadClock.exact(ticker),
+        clock,
+        snapshots,
+        log);
+  }
+
+  /**
+   * @param readClock the time reads judge freshness by, a cheaper reading of {@code ticker}; events
+   *     always use {@code ticker} itself
+   */
+  NamespaceTracker(
+      String namespace,
+      Duration grace,
+      Duration staleAfter,
+      ExpiredPolicy expiredPolicy,
+      Ticker ticker,
+      ReadClock readClock,
+      Clock clock,
+      SnapshotFactory snapshots,
+      System.Logger log) {
+    this.readClock = readClock;
     this.namespace = namespace;
     this.grace = grace;
     this.staleAfter = staleAfter;
@@ -118,10 +149,15 @@ final class NamespaceTracker {
 
   /** The snapshot to serve now; never blocks on I/O, never throws. */
   public ConfigSnapshot read() {
-    long now = ticker.read();
     long stale = staleAt;
     long expire = expireAt;
-    if ((stale != NONE && now - stale >= 0) || (expire != NONE && now - expire >= 0)) {
+    long now = readClock.read();
+    long slack = readClock.slackNanos();
+    if (due(stale, now + slack) || due(expire, now + slack)) {
+      // Close to a deadline, or past it: the coarse reading may lag, so judge by the real clock.
+      now = readClock.exact();
+    }
+    if (due(stale, now) || due(expire, now)) {
       synchronized (this) {
         Status before = served.status();
         reevaluate(now);
@@ -131,6 +167,10 @@ final class NamespaceTracker {
       }
     }
     return served;
+  }
+
+  private static boolean due(long deadline, long now) {
+    return deadline != NONE && now - deadline >= 0;
   }
 
   /** The held document, or {@code null}. */

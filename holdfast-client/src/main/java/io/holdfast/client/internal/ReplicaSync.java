@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -128,13 +129,12 @@ final class ReplicaSync {
     return lastChecksumsProblem;
   }
 
-  /** Brings as many pending namespaces as possible up to date from one replica. */
-  void syncWith(URI replica, Set<String> pending, Map<String, String> reasons)
-      throws ReplicaFailure {
-    if (keySets.needed(0)) {
-      // A pinned root and no key set yet: nothing this replica signs can be verified without one.
-      keySets.bringUpTo(replica, 0);
-    }
+  /**
+   * Whether {@link #syncWith} would ask through the watch now; otherwise it asks for the checksums
+   * with a plain GET, which the sync loop may send ahead to several replicas ({@link
+   * #requestChecksums}).
+   */
+  boolean usesWatch(Set<String> pending) {
     boolean allHeld =
         pending.stream()
             .allMatch(ns -> trackers.get(ns).etag() != null && fetcher.heldDistrust(ns) == null);
@@ -142,12 +142,39 @@ final class ReplicaSync {
         lastFullPoll == Long.MIN_VALUE
             || ticker.read() - lastFullPoll >= settings.pollInterval().toNanos();
     // An expired statement is renewed by the checksums themselves, never by a watch's 304.
-    boolean useWatch =
-        watchSupported
-            && checksumsEtag != null
-            && allHeld
-            && !pollDue
-            && freshness.expired() == null;
+    return watchSupported
+        && checksumsEtag != null
+        && allHeld
+        && !pollDue
+        && freshness.expired() == null;
+  }
+
+  /** The plain GET of the replica's checksums, sent now; for a hedged cycle. */
+  CompletableFuture<Transport.Response> requestChecksums(URI replica) {
+    return transport.getAsync(checksumsUri(replica), settings.requestTimeout());
+  }
+
+  /** Brings as many pending namespaces as possible up to date from one replica. */
+  void syncWith(URI replica, Set<String> pending, Map<String, String> reasons)
+      throws ReplicaFailure {
+    syncWith(replica, pending, reasons, null);
+  }
+
+  /**
+   * {@link #syncWith(URI, Set, Map)}, with the replica's answer to {@link #requestChecksums} when
+   * the sync loop already asked for it (then no watch is used), or {@code null}.
+   */
+  void syncWith(
+      URI replica,
+      Set<String> pending,
+      Map<String, String> reasons,
+      CompletableFuture<Transport.Response> checksumsAsked)
+      throws ReplicaFailure {
+    if (keySets.needed(0)) {
+      // A pinned root and no key set yet: nothing this replica signs can be verified without one.
+      keySets.bringUpTo(replica, 0);
+    }
+    boolean useWatch = checksumsAsked == null && usesWatch(pending);
     String watchedEtag = useWatch ? checksumsEtag : null;
     long watchStarted = System.nanoTime();
     long started = events.start();
@@ -213,9 +240,9 @@ final class ReplicaSync {
       if (!useWatch) {
         started = events.start();
         response =
-            transport.get(
-                replica.resolve("/v1/instances/" + instance + "/checksums"),
-                settings.requestTimeout());
+            checksumsAsked == null
+                ? transport.get(checksumsUri(replica), settings.requestTimeout())
+                : Transport.await(checksumsAsked);
         lastFullPoll = ticker.read();
       }
     } catch (Transport.TransportException e) {
@@ -229,7 +256,7 @@ final class ReplicaSync {
             e.getMessage(),
             started);
       }
-      throw new ReplicaFailure("unreachable: " + e.getMessage(), null);
+      throw ReplicaFailure.unreachable(e);
     }
     Kind kind = useWatch ? Kind.WATCH : Kind.CHECKSUMS;
     Checksums checksums = null;
@@ -352,6 +379,10 @@ final class ReplicaSync {
    */
   static void addReason(Map<String, String> reasons, String namespace, String reason) {
     reasons.merge(namespace, reason, (earlier, later) -> earlier + "; " + later);
+  }
+
+  private URI checksumsUri(URI replica) {
+    return replica.resolve("/v1/instances/" + instance + "/checksums");
   }
 
   private static boolean isRouteMissing(Transport.Response response) {

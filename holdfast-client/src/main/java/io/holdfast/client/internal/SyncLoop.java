@@ -56,6 +56,7 @@ final class SyncLoop implements Runnable, SyncProgress {
   private final LastKnownGoodWriter writer;
   private final Duration pollInterval;
   private final Backoff backoff;
+  private final ChecksumsHedge hedge;
   private final Clock clock;
   private final Random random;
   private final System.Logger log;
@@ -86,6 +87,8 @@ final class SyncLoop implements Runnable, SyncProgress {
     this.backoff =
         new Backoff(
             settings.backoffBase(), settings.backoffCap(), settings.maxRetryAfter(), random);
+    this.hedge =
+        new ChecksumsHedge(sync::requestChecksums, new ReplicaLatency(settings.requestTimeout()));
     this.clock = clock;
     this.random = random;
     this.log = log;
@@ -201,21 +204,46 @@ final class SyncLoop implements Runnable, SyncProgress {
     Map<String, String> reasons = new LinkedHashMap<>();
     Duration retryAfter = null;
     List<URI> order = replicas.order();
-    for (URI replica : order) {
+    // A watch is held open on purpose, so silence says nothing: only a plain poll is hedged.
+    ChecksumsHedge.Race race =
+        order.size() > 1 && !sync.usesWatch(pending) ? hedge.run(order) : null;
+    List<URI> plan = order;
+    if (race != null) {
+      plan = race.order(order);
+      race.abandoned()
+          .forEach(
+              (replica, silence) -> {
+                replicas.failure(replica);
+                for (String namespace : pending) {
+                  ReplicaSync.addReason(
+                      reasons,
+                      namespace,
+                      replica + ": silent for " + silence.toMillis() + " ms; asked another");
+                }
+              });
+    }
+    boolean allRefused = true;
+    for (URI replica : plan) {
       if (stopped.getCount() == 0) {
         return Duration.ZERO;
       }
+      if (race != null && race.abandoned().containsKey(replica)) {
+        allRefused = false;
+        continue;
+      }
       try {
-        sync.syncWith(replica, pending, reasons);
+        sync.syncWith(replica, pending, reasons, race == null ? null : race.answer(replica));
         noteChecksumsProblem();
         if (pending.isEmpty()) {
           replicas.success(replica);
           break;
         }
         replicas.failure(replica);
+        allRefused = false;
       } catch (ReplicaFailure failure) {
         noteChecksumsProblem();
         replicas.failure(replica);
+        allRefused &= failure.refused;
         for (String namespace : pending) {
           ReplicaSync.addReason(reasons, namespace, replica + ": " + failure.getMessage());
         }
@@ -246,7 +274,9 @@ final class SyncLoop implements Runnable, SyncProgress {
                   reason + (order.size() > 1 ? " (all " + order.size() + " replicas tried)" : "")));
       lastError = reason;
     }
-    return backoff.next(retryAfter);
+    // Every replica refused the connection: they are down or restarting, and asking them costs
+    // them nothing, so the wait stays short and the fleet is back soon after one is (issue 21).
+    return allRefused && retryAfter == null ? backoff.nextRefused() : backoff.next(retryAfter);
   }
 
   /**

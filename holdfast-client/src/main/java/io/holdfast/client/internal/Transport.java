@@ -9,11 +9,14 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * HTTP for the client, with the deadlines that keep a broken replica from holding it: a connect
@@ -34,6 +37,14 @@ final class Transport {
   public static final class TransportException extends Exception {
     TransportException(String message, Throwable cause) {
       super(message, cause);
+    }
+
+    /**
+     * Whether nothing listened at the replica's address: the connection was refused at once. Such a
+     * replica is down (or restarting), and asking it again costs it nothing.
+     */
+    public boolean refused() {
+      return getCause() instanceof java.net.ConnectException;
     }
   }
 
@@ -93,11 +104,7 @@ final class Transport {
 
   /** GET with extra headers as name/value pairs, abandoned after {@code deadline}. */
   public Response get(URI uri, Duration deadline, String... headers) throws TransportException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
-    for (int i = 0; i < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
-    }
-    return send(request, deadline);
+    return await(getAsync(uri, deadline, headers));
   }
 
   /** POST of a JSON body, abandoned after {@code deadline}. */
@@ -109,7 +116,47 @@ final class Transport {
         deadline);
   }
 
+  /**
+   * GET without waiting: the answer, or a {@link TransportException} for the same failures as
+   * {@link #get}. Cancelling the future abandons the exchange (a hedged request that lost its
+   * race).
+   */
+  public CompletableFuture<Response> getAsync(URI uri, Duration deadline, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return exchange(request, deadline);
+  }
+
   private Response send(HttpRequest.Builder builder, Duration deadline) throws TransportException {
+    return await(exchange(builder, deadline));
+  }
+
+  /** Waits for an exchange started by {@link #getAsync}; an interrupt abandons it. */
+  public static Response await(CompletableFuture<Response> exchange) throws TransportException {
+    try {
+      return exchange.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof TransportException failure) {
+        throw failure;
+      }
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new TransportException(describe(cause), cause);
+    } catch (CancellationException e) {
+      throw new TransportException("abandoned", e);
+    } catch (InterruptedException e) {
+      exchange.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new TransportException("interrupted", e);
+    }
+  }
+
+  /**
+   * One exchange, abandoned at its deadline. The deadline covers the body too: the HTTP client's
+   * own request timeout ends only the wait for the headers.
+   */
+  private CompletableFuture<Response> exchange(HttpRequest.Builder builder, Duration deadline) {
     HttpRequest request =
         builder
             .timeout(deadline)
@@ -119,31 +166,53 @@ final class Transport {
     CompletableFuture<HttpResponse<byte[]>> future =
         http.sendAsync(request, info -> new LimitedBody(maxBodyBytes));
     inFlight.add(future);
-    try {
-      HttpResponse<byte[]> response =
-          future.get(deadline.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-      if (skew != null) {
-        skew.observe(
-            response.headers().firstValue("Date").orElse(null),
-            response.headers().firstValue("Age").orElse(null),
-            request.uri().getRawAuthority());
-      }
-      return new Response(response.statusCode(), response.headers(), response.body());
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      throw new TransportException("no complete answer within " + deadline.toMillis() + " ms", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new TransportException(describe(cause), cause);
-    } catch (java.util.concurrent.CancellationException e) {
-      throw new TransportException("abandoned: the client is closing", e);
-    } catch (InterruptedException e) {
-      future.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new TransportException("interrupted", e);
-    } finally {
-      inFlight.remove(future);
+    AtomicBoolean timedOut = new AtomicBoolean();
+    CompletableFuture<Response> result = new CompletableFuture<>();
+    CompletableFuture.delayedExecutor(deadline.toNanos(), TimeUnit.NANOSECONDS)
+        .execute(
+            () -> {
+              if (!future.isDone()) {
+                timedOut.set(true);
+                future.cancel(true);
+              }
+            });
+    future.whenComplete(
+        (response, error) -> {
+          inFlight.remove(future);
+          if (error == null) {
+            if (skew != null) {
+              skew.observe(
+                  response.headers().firstValue("Date").orElse(null),
+                  response.headers().firstValue("Age").orElse(null),
+                  request.uri().getRawAuthority());
+            }
+            result.complete(
+                new Response(response.statusCode(), response.headers(), response.body()));
+          } else {
+            result.completeExceptionally(failure(error, timedOut.get(), deadline));
+          }
+        });
+    // Whoever gives up on the answer (a lost hedge, an interrupted caller) ends the exchange.
+    result.whenComplete(
+        (response, error) -> {
+          if (result.isCancelled()) {
+            future.cancel(true);
+          }
+        });
+    return result;
+  }
+
+  private static TransportException failure(Throwable error, boolean timedOut, Duration deadline) {
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (timedOut) {
+      return new TransportException(
+          "no complete answer within " + deadline.toMillis() + " ms", cause);
     }
+    if (cause instanceof CancellationException) {
+      return new TransportException("abandoned: the client is closing", cause);
+    }
+    return new TransportException(describe(cause), cause);
   }
 
   private static String describe(Throwable cause) {

@@ -29,10 +29,31 @@ public final class Backoff {
     this.random = random;
   }
 
+  /**
+   * The longest wait after an attempt that found nothing listening at the replica's address (the
+   * connection refused at once), whatever the cap: a replica that is down or restarting is asked
+   * again at this pace, which costs it nothing, so a fleet is back within about this long of the
+   * replica being ready instead of within the cap (a minute in the SDK). Full jitter spreads the
+   * fleet's return over the whole interval, and the replica's admission control answers any excess
+   * with 503 and {@code Retry-After}, which {@link #next} honours (issue 21).
+   */
+  public static final Duration REFUSED_CAP = Duration.ofSeconds(5);
+
   /** The wait before the next attempt; {@code retryAfter} may be {@code null}. */
   public Duration next(Duration retryAfter) {
+    return next(retryAfter, cap.toNanos());
+  }
+
+  /**
+   * The wait before the next attempt after the connection was refused: as {@link #next} with no
+   * {@code Retry-After}, capped at {@link #REFUSED_CAP} if that is below the cap.
+   */
+  public Duration nextRefused() {
+    return next(null, Math.min(cap.toNanos(), REFUSED_CAP.toNanos()));
+  }
+
+  private Duration next(Duration retryAfter, long capNanos) {
     int shift = Math.min(attempt, 30);
-    long capNanos = cap.toNanos();
     // Compared before shifting: base·2ⁿ can overflow a long and wrap to a small positive bound.
     long bound = base.toNanos() > (capNanos >> shift) ? capNanos : base.toNanos() << shift;
     if (attempt < 31) {

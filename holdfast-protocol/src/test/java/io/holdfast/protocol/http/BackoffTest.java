@@ -50,6 +50,35 @@ class BackoffTest {
   }
 
   @Test
+  void B9_refusedConnections_waitAtMostTheRefusedCap_fullJitterBelowIt() {
+    Backoff top = new Backoff(BASE, CAP, MAX_RETRY_AFTER, fixed(0.999_999));
+    for (int attempt = 0; attempt < 40; attempt++) {
+      Duration wait = top.nextRefused();
+      assertThat(wait)
+          .as("attempt %d after a refusal", attempt)
+          .isLessThanOrEqualTo(Backoff.REFUSED_CAP)
+          .isLessThanOrEqualTo(Duration.ofNanos(bound(BASE, CAP, attempt)));
+    }
+    assertThat(top.nextRefused())
+        .as("a long outage still probes at the refused cap, not the minute")
+        .isGreaterThan(Backoff.REFUSED_CAP.multipliedBy(9).dividedBy(10));
+    assertThat(top.next(null))
+        .as("any other failure keeps the configured cap")
+        .isGreaterThan(CAP.dividedBy(2));
+    Backoff bottom = new Backoff(BASE, CAP, MAX_RETRY_AFTER, fixed(0));
+    assertThat(bottom.nextRefused()).as("full jitter reaches zero").isZero();
+  }
+
+  @Test
+  void B9_refusedCap_neverRaisesASmallerConfiguredCap() {
+    Duration smallCap = Duration.ofSeconds(2);
+    Backoff backoff = new Backoff(BASE, smallCap, MAX_RETRY_AFTER, fixed(0.999_999));
+    for (int attempt = 0; attempt < 20; attempt++) {
+      assertThat(backoff.nextRefused()).isLessThanOrEqualTo(smallCap);
+    }
+  }
+
+  @Test
   void B9_jitter_spreadsAFleetThatFailedTogether() {
     long[] waits = new long[50];
     for (int client = 0; client < waits.length; client++) {
