@@ -24,6 +24,8 @@ import io.holdfast.server.edge.EdgeConnections;
 import io.holdfast.server.edge.EdgeFilter;
 import io.holdfast.server.edge.EdgeServer;
 import io.holdfast.server.edge.KeyedLimit;
+import io.holdfast.server.edge.WatchLimit;
+import io.holdfast.server.edge.WatchPlaces;
 import io.holdfast.server.fleet.Fleet;
 import io.holdfast.server.fleet.HeartbeatWriter;
 import io.holdfast.server.fleet.Propagation;
@@ -31,6 +33,7 @@ import io.holdfast.server.keyset.PublishedKeySets;
 import io.holdfast.server.metrics.RequestMetrics;
 import io.holdfast.server.metrics.ServerMetrics;
 import io.holdfast.server.probe.ReplicaProbe;
+import io.holdfast.server.push.ChecksumsStream;
 import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.snapshot.SnapshotHolder;
 import io.holdfast.server.store.ConfigStore;
@@ -120,6 +123,9 @@ public final class HttpApi {
     StrictJson adminJson = new StrictJson(config.maxBodyBytes(), config.maxDepth());
     RequestBodies bodies = new RequestBodies(adminJson);
     WatchLimit watchers = new WatchLimit(config.maxWatchers());
+    // Long polls and streams share both caps: a client holds one or the other.
+    WatchPlaces watchPlaces =
+        new WatchPlaces(watchers, new KeyedLimit(edgeSettings.maxWatchesPerInstance()));
     RequestBodies heartbeatBodies =
         new RequestBodies(
             new StrictJson(
@@ -151,12 +157,13 @@ public final class HttpApi {
     routing
         .register(
             "/v1/instances",
-            new InstanceApi(
-                guard,
+            new InstanceApi(guard, snapshots, watchPlaces, connections),
+            new ChecksumsStream(
+                new InstanceGate(guard),
                 snapshots,
-                watchers,
-                new KeyedLimit(edgeSettings.maxWatchesPerInstance()),
-                connections),
+                watchPlaces,
+                connections,
+                config.streamKeepAlive()),
             new HeartbeatApi(
                 guard,
                 heartbeatBodies,
