@@ -221,6 +221,7 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
     private Duration startupTimeout = Duration.ofSeconds(10);
     private boolean failWhenUnavailable = true;
     private boolean watch = true;
+    private boolean eventStream = true;
     private int maxDocumentBytes = 4 * 1024 * 1024;
     private ExpiredPolicy expiredPolicy = ExpiredPolicy.SERVE_LAST_KNOWN_GOOD;
     private Ticker ticker = Ticker.system();
@@ -407,6 +408,16 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
       return this;
     }
 
+    /**
+     * Whether a watch goes through the replicas' checksums event stream (server-sent events), the
+     * long poll serving only where a proxy buffers or cuts streams; default true. {@code false}
+     * forces the long poll. No effect without {@link #watch(boolean) watch}.
+     */
+    public Builder eventStream(boolean eventStream) {
+      this.eventStream = eventStream;
+      return this;
+    }
+
     /** Heartbeats to the server; default every minute, {@link Duration#ZERO} for none. */
     public Builder heartbeatInterval(Duration interval) {
       this.heartbeatInterval = SettingChecks.zeroOrMore("heartbeat interval", interval);
@@ -528,7 +539,8 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
                   backoffBase,
                   backoffCap,
                   maxRetryAfter,
-                  watch),
+                  watch,
+                  eventStream),
               ticker,
               clock,
               random,

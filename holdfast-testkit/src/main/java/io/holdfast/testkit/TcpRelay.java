@@ -26,6 +26,7 @@ public final class TcpRelay implements AutoCloseable {
   private final ServerSocket listener;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean cut;
+  private volatile boolean blackholed;
   private volatile boolean closed;
 
   private TcpRelay(InetSocketAddress target, ServerSocket listener) {
@@ -63,9 +64,19 @@ public final class TcpRelay implements AutoCloseable {
     }
   }
 
-  /** Relays new connections again. */
+  /**
+   * Keeps every connection open, new ones too, but forwards no byte in either direction until
+   * {@link #restore()}: a replica whose host froze, or a network path that silently drops
+   * everything. What arrives meanwhile is held, not lost.
+   */
+  public void blackhole() {
+    blackholed = true;
+  }
+
+  /** Relays new connections again, and bytes on the open ones after a {@link #blackhole()}. */
   public void restore() {
     cut = false;
+    blackholed = false;
   }
 
   /** Whether the relay is cut. */
@@ -115,6 +126,9 @@ public final class TcpRelay implements AutoCloseable {
         OutputStream out = to.getOutputStream()) {
       int read;
       while ((read = in.read(buffer)) >= 0) {
+        while (blackholed && !cut && !closed) {
+          java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+        }
         out.write(buffer, 0, read);
         out.flush();
       }

@@ -50,6 +50,12 @@ final class ReplicaSync {
 
   private String checksumsEtag;
 
+  /** The revision of the checksums last accepted: older stream events are stale. */
+  private long checksumsRevision = Long.MIN_VALUE;
+
+  /** The event stream, or {@code null} when the settings force the long poll. */
+  private final StreamWatch stream;
+
   /** The last watch came back early with nothing new: do not ask again at once. */
   private boolean watchAnsweredEarly;
 
@@ -115,6 +121,10 @@ final class ReplicaSync {
     this.log = log;
     this.stopped = stopped;
     this.watchSupported = settings.watch();
+    this.stream =
+        settings.watch() && settings.stream()
+            ? new StreamWatch(instance, transport, settings.requestTimeout(), log, stopped)
+            : null;
   }
 
   /** Whether the next request can itself wait for a change: a usable watch on held checksums. */
@@ -182,16 +192,23 @@ final class ReplicaSync {
     Transport.Response response = null;
     try {
       if (useWatch) {
-        URI watch =
-            replica.resolve(
-                "/v1/instances/"
-                    + instance
-                    + "/watch?etag="
-                    + encode(checksumsEtag)
-                    + "&timeout="
-                    + settings.watchTimeout().toMillis()
-                    + "ms");
-        response = transport.get(watch, settings.watchTimeout().plus(settings.requestTimeout()));
+        // The event stream first; null where it cannot be had, and the long poll does instead.
+        response =
+            stream == null
+                ? null
+                : stream.next(replica, checksumsEtag, checksumsRevision, settings.watchTimeout());
+        if (response == null) {
+          URI watch =
+              replica.resolve(
+                  "/v1/instances/"
+                      + instance
+                      + "/watch?etag="
+                      + encode(checksumsEtag)
+                      + "&timeout="
+                      + settings.watchTimeout().toMillis()
+                      + "ms");
+          response = transport.get(watch, settings.watchTimeout().plus(settings.requestTimeout()));
+        }
         // A replica holds a watch until something changes or the timeout passes. One that
         // answers "nothing new" at once (a replayed or duplicated event, FAULTS A22, or a
         // middlebox, A23) must not turn the loop into a hot loop. Real time on purpose: this
@@ -288,6 +305,7 @@ final class ReplicaSync {
     }
     lastChecksumsProblem = null;
     freshness.accept(checksums);
+    checksumsRevision = checksums.revision();
     if (events.active()) {
       Map<String, Checksums.Entry> entries = checksums.namespaces();
       boolean current =

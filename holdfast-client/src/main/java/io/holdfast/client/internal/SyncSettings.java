@@ -2,7 +2,12 @@ package io.holdfast.client.internal;
 
 import java.time.Duration;
 
-/** The timings the sync loop runs by; validated by the client builder. Immutable. */
+/**
+ * The timings the sync loop runs by; validated by the client builder. Immutable.
+ *
+ * @param watch whether to wait for changes (stream or long poll) rather than only poll
+ * @param stream whether to watch through the event stream first, the long poll being the fallback
+ */
 public record SyncSettings(
     Duration requestTimeout,
     Duration watchTimeout,
@@ -11,4 +16,5 @@ public record SyncSettings(
     Duration backoffBase,
     Duration backoffCap,
     Duration maxRetryAfter,
-    boolean watch) {}
+    boolean watch,
+    boolean stream) {}

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -50,6 +51,8 @@ final class Transport {
 
   private final HttpClient http;
   private final java.util.Set<CompletableFuture<?>> inFlight =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<OpenEventStream> streams =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final String bearer;
   private final int maxBodyBytes;
@@ -93,6 +96,9 @@ final class Transport {
     for (CompletableFuture<?> exchange : inFlight) {
       exchange.cancel(true);
     }
+    for (OpenEventStream stream : streams) {
+      stream.cancel();
+    }
     if (http instanceof AutoCloseable closeable) {
       try {
         closeable.close();
@@ -105,6 +111,51 @@ final class Transport {
   /** GET with extra headers as name/value pairs, abandoned after {@code deadline}. */
   public Response get(URI uri, Duration deadline, String... headers) throws TransportException {
     return await(getAsync(uri, deadline, headers));
+  }
+
+  /**
+   * Opens a streaming GET whose body, if the answer is 200, flows into {@code body} until it ends
+   * or is cancelled ({@link #closeStream}, or when the transport closes). Returns the answer's
+   * status and headers once they arrive, within {@code deadline}.
+   */
+  public HttpResponse<Void> openStream(
+      URI uri, Duration deadline, OpenEventStream body, String... headers)
+      throws TransportException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    request.header("Authorization", bearer).header("User-Agent", userAgent);
+    streams.add(body);
+    CompletableFuture<HttpResponse<Void>> future =
+        http.sendAsync(
+            request.build(),
+            info -> info.statusCode() == 200 ? body : HttpResponse.BodySubscribers.replacing(null));
+    try {
+      return future.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      closeStream(body);
+      throw new TransportException("no answer within " + deadline.toMillis() + " ms", e);
+    } catch (ExecutionException e) {
+      closeStream(body);
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new TransportException(describe(cause), cause);
+    } catch (CancellationException e) {
+      closeStream(body);
+      throw new TransportException("abandoned: the client is closing", e);
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      closeStream(body);
+      Thread.currentThread().interrupt();
+      throw new TransportException("interrupted", e);
+    }
+  }
+
+  /** Ends a stream opened by {@link #openStream}. */
+  public void closeStream(OpenEventStream body) {
+    streams.remove(body);
+    body.cancel();
   }
 
   /** POST of a JSON body, abandoned after {@code deadline}. */

@@ -24,5 +24,17 @@ public final class HoldfastHeaders {
   /** The media type of RFC 9457 problem details. */
   public static final String PROBLEM_MEDIA_TYPE = "application/problem+json";
 
+  /** The media type of a server-sent-events stream (the checksums stream). */
+  public static final String EVENT_STREAM_MEDIA_TYPE = "text/event-stream";
+
+  /**
+   * On a checksums stream: how many seconds apart the replica sends keep-alive comments while
+   * nothing changes, so that a client can tell a dead stream from a quiet one.
+   */
+  public static final String KEEP_ALIVE = "Holdfast-Keep-Alive";
+
+  /** The SSE resumption header: the id of the last event the client received. */
+  public static final String LAST_EVENT_ID = "Last-Event-ID";
+
   private HoldfastHeaders() {}
 }

@@ -39,6 +39,9 @@ import java.util.Objects;
  * @param checksumsValidity how long the freshness statement in every instance's checksums holds
  *     ({@code issuedAt} to {@code expires}); re-issued every half of it; 10 min to 30 d, default 24
  *     h
+ * @param streamKeepAlive how often an idle checksums event stream carries a comment, so that
+ *     proxies keep it open and clients notice a dead replica within a few of them; 1 s to 5 min,
+ *     default 15 s
  */
 public record ServerConfig(
     String host,
@@ -60,13 +63,17 @@ public record ServerConfig(
     TrustedProxies trustedProxies,
     TlsSettings tls,
     Duration signingKeyReloadInterval,
-    Duration checksumsValidity) {
+    Duration checksumsValidity,
+    Duration streamKeepAlive) {
 
   /** How often the signing-key file is compared with the key in use unless configured. */
   public static final Duration DEFAULT_SIGNING_KEY_RELOAD_INTERVAL = Duration.ofSeconds(30);
 
   /** How long a checksums freshness statement holds unless configured. */
   public static final Duration DEFAULT_CHECKSUMS_VALIDITY = Duration.ofHours(24);
+
+  /** How often an idle event stream carries a keep-alive comment unless configured. */
+  public static final Duration DEFAULT_STREAM_KEEP_ALIVE = Duration.ofSeconds(15);
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -95,6 +102,11 @@ public record ServerConfig(
         checksumsValidity.compareTo(Duration.ofMinutes(10)) >= 0
             && checksumsValidity.compareTo(Duration.ofDays(30)) <= 0,
         "checksums-validity must be between 10m and 30d, was " + checksumsValidity);
+    Objects.requireNonNull(streamKeepAlive, "streamKeepAlive");
+    require(
+        streamKeepAlive.compareTo(Duration.ofSeconds(1)) >= 0
+            && streamKeepAlive.compareTo(Duration.ofMinutes(5)) <= 0,
+        "stream-keep-alive must be between 1s and 5m, was " + streamKeepAlive);
     require(port >= 0 && port <= 65535, "port must be between 0 and 65535, was " + port);
     require(
         maxBodyBytes >= 1024 && maxBodyBytes <= 64 * 1024 * 1024,
@@ -174,6 +186,8 @@ public record ServerConfig(
         + signingKeyReloadInterval
         + ", checksumsValidity="
         + checksumsValidity
+        + ", streamKeepAlive="
+        + streamKeepAlive
         + "]";
   }
 
@@ -216,6 +230,7 @@ public record ServerConfig(
     private TlsSettings tls = TlsSettings.NONE;
     private Duration signingKeyReloadInterval = DEFAULT_SIGNING_KEY_RELOAD_INTERVAL;
     private Duration checksumsValidity = DEFAULT_CHECKSUMS_VALIDITY;
+    private Duration streamKeepAlive = DEFAULT_STREAM_KEEP_ALIVE;
 
     private Builder(Path dataDirectory) {
       this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -371,6 +386,15 @@ public record ServerConfig(
       return this;
     }
 
+    /**
+     * How often an idle checksums event stream carries a keep-alive comment; default {@link
+     * #DEFAULT_STREAM_KEEP_ALIVE}.
+     */
+    public Builder streamKeepAlive(Duration keepAlive) {
+      this.streamKeepAlive = keepAlive;
+      return this;
+    }
+
     public ServerConfig build() {
       Path dir = dataDirectory.toAbsolutePath().normalize();
       String url = jdbcUrl != null ? jdbcUrl : "jdbc:sqlite:" + dir.resolve("holdfast.db");
@@ -395,7 +419,8 @@ public record ServerConfig(
           trustedProxies,
           tls,
           signingKeyReloadInterval,
-          checksumsValidity);
+          checksumsValidity,
+          streamKeepAlive);
     }
   }
 }

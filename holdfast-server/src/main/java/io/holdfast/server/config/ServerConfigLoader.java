@@ -25,10 +25,10 @@ import java.util.Set;
  * max-connections-per-address, max-watches-per-instance, max-requests-per-instance,
  * max-admin-requests, probe-enabled, probe-interval, probe-targets, probe-lag-tolerance,
  * rollout-engine, rollout-approvals, rollout-tick, rollout-lease-ttl, trusted-proxies, tls-cert,
- * tls-key, tls-client-ca, tls-reload-interval, signing-key-reload-interval, checksums-validity}.
- * Durations take {@code 250ms}, {@code 5s}, {@code 2m} or ISO-8601 ({@code PT5S}). The synthetic
- * probe and the rollout engine are on unless turned off. The management port defaults to {@code
- * port + 10} (7080 beside 7070), or a free one when the port is.
+ * tls-key, tls-client-ca, tls-reload-interval, signing-key-reload-interval, checksums-validity,
+ * stream-keep-alive}. Durations take {@code 250ms}, {@code 5s}, {@code 2m} or ISO-8601 ({@code
+ * PT5S}). The synthetic probe and the rollout engine are on unless turned off. The management port
+ * defaults to {@code port + 10} (7080 beside 7070), or a free one when the port is.
  */
 public final class ServerConfigLoader {
 
@@ -70,7 +70,8 @@ public final class ServerConfigLoader {
           "tls-client-ca",
           "tls-reload-interval",
           "signing-key-reload-interval",
-          "checksums-validity");
+          "checksums-validity",
+          "stream-keep-alive");
 
   private ServerConfigLoader() {}
 
@@ -167,6 +168,7 @@ public final class ServerConfigLoader {
             builder.signingKeyReloadInterval(
                 v.equals("0") ? Duration.ZERO : duration(e.getKey(), v));
         case "checksums-validity" -> builder.checksumsValidity(duration(e.getKey(), v));
+        case "stream-keep-alive" -> builder.streamKeepAlive(duration(e.getKey(), v));
         default -> throw new ConfigException("unknown configuration key '" + e.getKey() + "'");
       }
     }

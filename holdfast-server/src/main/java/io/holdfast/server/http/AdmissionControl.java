@@ -8,6 +8,7 @@ import io.helidon.webserver.http.RoutingResponse;
 import io.holdfast.protocol.problem.Problem;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.edge.KeyedLimit;
+import io.holdfast.server.edge.WatchLimit;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +71,7 @@ final class AdmissionControl implements Filter {
       return;
     }
     boolean instanceRead =
-        (path.startsWith("/v1/instances/") && !path.endsWith("/watch"))
+        (path.startsWith("/v1/instances/") && !path.endsWith("/watch") && !path.endsWith("/events"))
             || SpringConfigApi.serves(path);
     if (!instanceRead) {
       chain.proceed();

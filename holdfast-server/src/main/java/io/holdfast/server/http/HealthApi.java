@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.protocol.json.CanonicalJson;
 import io.holdfast.server.edge.EdgeConnections;
+import io.holdfast.server.edge.WatchLimit;
 import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.snapshot.SnapshotHolder;
 

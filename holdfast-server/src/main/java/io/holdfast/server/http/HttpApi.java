@@ -24,12 +24,15 @@ import io.holdfast.server.edge.EdgeConnections;
 import io.holdfast.server.edge.EdgeFilter;
 import io.holdfast.server.edge.EdgeServer;
 import io.holdfast.server.edge.KeyedLimit;
+import io.holdfast.server.edge.WatchLimit;
+import io.holdfast.server.edge.WatchPlaces;
 import io.holdfast.server.fleet.Fleet;
 import io.holdfast.server.fleet.HeartbeatWriter;
 import io.holdfast.server.fleet.Propagation;
 import io.holdfast.server.keyset.PublishedKeySets;
 import io.holdfast.server.metrics.ServerMetrics;
 import io.holdfast.server.probe.ReplicaProbe;
+import io.holdfast.server.push.ChecksumsStream;
 import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.snapshot.SnapshotHolder;
 import io.holdfast.server.store.ConfigStore;
@@ -119,6 +122,9 @@ public final class HttpApi {
     StrictJson adminJson = new StrictJson(config.maxBodyBytes(), config.maxDepth());
     RequestBodies bodies = new RequestBodies(adminJson);
     WatchLimit watchers = new WatchLimit(config.maxWatchers());
+    // Long polls and streams share both caps: a client holds one or the other.
+    WatchPlaces watchPlaces =
+        new WatchPlaces(watchers, new KeyedLimit(edgeSettings.maxWatchesPerInstance()));
     RequestBodies heartbeatBodies =
         new RequestBodies(
             new StrictJson(
@@ -147,19 +153,19 @@ public final class HttpApi {
       // Only when it would write: a filter costs every request even when its logger is off.
       routing.addFilter(new AccessLog());
     }
-    InstanceApi instances =
-        new InstanceApi(
-            guard,
-            snapshots,
-            watchers,
-            new KeyedLimit(edgeSettings.maxWatchesPerInstance()),
-            connections);
+    InstanceApi instances = new InstanceApi(guard, snapshots, watchPlaces, connections);
     // First of all routes: the reads every instance makes, matched on their full paths.
     instances.readRoutes(routing);
     routing
         .register(
             InstanceApi.PREFIX,
             instances,
+            new ChecksumsStream(
+                new InstanceGate(guard),
+                snapshots,
+                watchPlaces,
+                connections,
+                config.streamKeepAlive()),
             new HeartbeatApi(
                 guard,
                 heartbeatBodies,

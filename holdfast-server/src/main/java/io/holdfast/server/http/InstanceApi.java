@@ -16,7 +16,8 @@ import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.auth.Principal;
 import io.holdfast.server.config.ServerConfigLoader;
 import io.holdfast.server.edge.EdgeConnections;
-import io.holdfast.server.edge.KeyedLimit;
+import io.holdfast.server.edge.WatchLimit;
+import io.holdfast.server.edge.WatchPlaces;
 import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.snapshot.InstanceView;
@@ -107,21 +108,18 @@ final class InstanceApi implements HttpService {
 
   private final RequestGuard guard;
   private final SnapshotHolder snapshots;
-  private final WatchLimit watchers;
-  private final KeyedLimit watchesPerInstance;
+  private final WatchPlaces places;
   private final EdgeConnections connections;
   private final DocumentHeaders documentHeaders;
 
   InstanceApi(
       RequestGuard guard,
       SnapshotHolder snapshots,
-      WatchLimit watchers,
-      KeyedLimit watchesPerInstance,
+      WatchPlaces places,
       EdgeConnections connections) {
     this.guard = guard;
     this.snapshots = snapshots;
-    this.watchers = watchers;
-    this.watchesPerInstance = watchesPerInstance;
+    this.places = places;
     this.connections = connections;
     this.documentHeaders = new DocumentHeaders(snapshots);
   }
@@ -171,22 +169,7 @@ final class InstanceApi implements HttpService {
       return;
     }
     String instance = view.id();
-    if (!watchesPerInstance.tryEnter(instance)) {
-      KeyedLimit.delayRefusal();
-      throw new ProblemException(
-          ProblemType.TOO_MANY_REQUESTS,
-          "instance '"
-              + instance
-              + "' already holds "
-              + watchesPerInstance.max()
-              + " waiting watches on this replica; one watch per client is enough");
-    }
-    if (!watchers.tryEnter()) {
-      watchesPerInstance.exit(instance);
-      throw new ProblemException(
-          ProblemType.TOO_MANY_WATCHERS,
-          "this replica has as many watchers as it allows; poll the checksums or watch again later");
-    }
+    places.enter(instance);
     SocketAddress remote = req.remotePeer().address();
     connections.watching(remote);
     try {
@@ -226,8 +209,7 @@ final class InstanceApi implements HttpService {
         }
       }
     } finally {
-      watchers.exit();
-      watchesPerInstance.exit(instance);
+      places.exit(instance);
     }
     // Timed out, or stopped early: answer from the snapshot served now, 304 if still unchanged.
     view = authorisedInstance(req, guard.snapshot());
@@ -239,7 +221,7 @@ final class InstanceApi implements HttpService {
    * that all waiting watches together make at most {@link #MAX_PEER_CHECKS_PER_SECOND}.
    */
   private long peerCheckInterval() {
-    long spread = TimeUnit.SECONDS.toNanos(watchers.waiting()) / MAX_PEER_CHECKS_PER_SECOND;
+    long spread = TimeUnit.SECONDS.toNanos(places.waiting()) / MAX_PEER_CHECKS_PER_SECOND;
     return Math.max(PEER_CHECK_INTERVAL.toNanos(), spread);
   }
 
@@ -307,18 +289,7 @@ final class InstanceApi implements HttpService {
   }
 
   private InstanceView authorisedInstance(ServerRequest req, EffectiveSnapshot snapshot) {
-    Principal principal = guard.principal(req, snapshot);
-    String id = req.path().pathParameters().get("instance");
-    InstanceView view = snapshot.instance(id);
-    boolean allowed =
-        principal instanceof Principal.AdminPrincipal
-            || (principal instanceof Principal.InstancePrincipal p && p.instanceId().equals(id));
-    if (view == null || !allowed) {
-      throw new ProblemException(
-          ProblemType.INSTANCE_NOT_FOUND,
-          "instance '" + Routes.abbreviate(id) + "' does not exist");
-    }
-    return view;
+    return InstanceGate.authorised(guard, req, snapshot);
   }
 
   /** Sends the document, or 304 if the request's If-None-Match matches it. */

@@ -32,6 +32,12 @@ final class ProblemResponses {
     if (res.isSent()) {
       return;
     }
+    if (failure instanceof io.helidon.webserver.ServerConnectionException) {
+      // The client went away mid-answer (a checksums stream ends so): no one to answer, no fault.
+      LOG.debug(
+          "client gone during {} {}", req.prologue().method().text(), req.path().absolute().path());
+      return;
+    }
     Problem problem;
     if (failure instanceof ProblemException p) {
       problem = new Problem(p.type(), p.getMessage(), req.path().absolute().path());

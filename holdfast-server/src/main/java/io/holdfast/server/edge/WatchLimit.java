@@ -1,18 +1,18 @@
-package io.holdfast.server.http;
+package io.holdfast.server.edge;
 
 import java.util.concurrent.Semaphore;
 
 /**
- * Bounds how many watch requests may wait at once on this replica ({@code max-watchers}). A waiting
- * watch costs a parked virtual thread, an open connection and a little heap; the bound keeps a
- * reconnect storm from turning into unbounded memory. Thread-safe.
+ * Bounds how many watch requests and checksums event streams may wait at once on this replica
+ * ({@code max-watchers}). A waiting watch costs a parked virtual thread, an open connection and a
+ * little heap; the bound keeps a reconnect storm from turning into unbounded memory. Thread-safe.
  */
-final class WatchLimit {
+public final class WatchLimit {
 
   private final int max;
   private final Semaphore permits;
 
-  WatchLimit(int max) {
+  public WatchLimit(int max) {
     if (max < 1) {
       throw new IllegalArgumentException("max must be at least 1, was " + max);
     }
@@ -24,20 +24,20 @@ final class WatchLimit {
    * Takes a place if one is free; never waits. Every {@code true} must be followed by {@link
    * #exit()}.
    */
-  boolean tryEnter() {
+  public boolean tryEnter() {
     return permits.tryAcquire();
   }
 
-  void exit() {
+  public void exit() {
     permits.release();
   }
 
   /** How many watch requests are waiting now. */
-  int waiting() {
+  public int waiting() {
     return max - permits.availablePermits();
   }
 
-  int max() {
+  public int max() {
     return max;
   }
 }

@@ -1,0 +1,55 @@
+package io.holdfast.server.edge;
+
+import io.holdfast.protocol.problem.ProblemType;
+import io.holdfast.server.problem.ProblemException;
+
+/**
+ * The places that waiting watches and checksums streams hold: one of the replica's ({@link
+ * WatchLimit}, {@code max-watchers}) and one of their instance's ({@link KeyedLimit}, {@code
+ * max-watches-per-instance}). Long polls and streams share both, since a client holds one or the
+ * other. Thread-safe.
+ */
+public final class WatchPlaces {
+
+  private final WatchLimit replica;
+  private final KeyedLimit perInstance;
+
+  public WatchPlaces(WatchLimit replica, KeyedLimit perInstance) {
+    this.replica = replica;
+    this.perInstance = perInstance;
+  }
+
+  /**
+   * Takes a place for a watch or stream of {@code instance}, or refuses: 429 {@code
+   * too-many-requests} (after {@link KeyedLimit#delayRefusal()}) when the instance holds its share,
+   * 503 {@code too-many-watchers} when the replica is full. Every return needs an {@link #exit}.
+   */
+  public void enter(String instance) {
+    if (!perInstance.tryEnter(instance)) {
+      KeyedLimit.delayRefusal();
+      throw new ProblemException(
+          ProblemType.TOO_MANY_REQUESTS,
+          "instance '"
+              + instance
+              + "' already holds "
+              + perInstance.max()
+              + " waiting watches and streams on this replica; one per client is enough");
+    }
+    if (!replica.tryEnter()) {
+      perInstance.exit(instance);
+      throw new ProblemException(
+          ProblemType.TOO_MANY_WATCHERS,
+          "this replica has as many watchers as it allows; poll the checksums or watch again later");
+    }
+  }
+
+  public void exit(String instance) {
+    replica.exit();
+    perInstance.exit(instance);
+  }
+
+  /** Watches and streams waiting on the replica now. */
+  public int waiting() {
+    return replica.waiting();
+  }
+}
