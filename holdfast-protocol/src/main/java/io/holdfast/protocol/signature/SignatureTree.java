@@ -1,12 +1,14 @@
 package io.holdfast.protocol.signature;
 
 import io.holdfast.protocol.http.ContentHash;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -155,17 +157,17 @@ public final class SignatureTree {
         leaves[i] = leaf(sha256, bodySha256s.get(i));
       }
       // Position of each document among the sorted leaves.
-      Integer[] sorted = new Integer[n];
+      SortedLeaf[] sorted = new SortedLeaf[n];
       for (int i = 0; i < n; i++) {
-        sorted[i] = i;
+        sorted[i] = new SortedLeaf(leaves[i], i);
       }
-      Arrays.sort(sorted, Comparator.comparing(i -> leaves[i], Arrays::compareUnsigned));
+      Arrays.sort(sorted);
       int[] order = new int[n];
       List<byte[][]> levels = new ArrayList<>();
       byte[][] level = new byte[n][];
       for (int p = 0; p < n; p++) {
-        order[p] = sorted[p];
-        level[p] = leaves[order[p]];
+        order[p] = sorted[p].index();
+        level[p] = sorted[p].hash();
       }
       levels.add(level);
       while (level.length > 1) {
@@ -182,6 +184,29 @@ public final class SignatureTree {
       return new Tree(levels, order, signer.sign(signedMessage(level[0])));
     }
   }
+
+  /**
+   * A leaf and the index of its document, ordered as {@link Arrays#compareUnsigned} orders the
+   * hashes. Why not an index array sorted by a comparator: boxed indexes and a byte-wise comparison
+   * per step were a sixth of a fleet-wide rebuild; the first eight bytes, compared as one number,
+   * almost always decide.
+   */
+  private record SortedLeaf(byte[] hash, int index, long head) implements Comparable<SortedLeaf> {
+
+    SortedLeaf(byte[] hash, int index) {
+      this(hash, index, (long) HEAD.get(hash, 0));
+    }
+
+    @Override
+    public int compareTo(SortedLeaf other) {
+      int byHead = Long.compareUnsigned(head, other.head);
+      return byHead != 0 ? byHead : Arrays.compareUnsigned(hash, other.hash);
+    }
+  }
+
+  /** Reads a leaf's first eight bytes as one big-endian number. */
+  private static final VarHandle HEAD =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   /** The sibling path of the leaf at sorted position {@code position}. */
   private static byte[] proof(List<byte[][]> levels, int position) {
