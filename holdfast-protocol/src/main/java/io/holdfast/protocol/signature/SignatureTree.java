@@ -105,15 +105,18 @@ public final class SignatureTree {
     String[][] steps = encodedSteps(tree.levels());
     int stepChars = 4 * STEP_BYTES / 3;
     for (int position = 0; position < values.length; position++) {
-      StringBuilder value = new StringBuilder(prefix.length() + stepChars * MAX_STEPS + 1);
+      int count = 0;
+      for (int l = 0, p = position; l < steps.length; l++, p >>= 1) {
+        count += steps[l][p] == null ? 0 : 1;
+      }
+      // Sized exactly: the value is copied once more into its string, and there are thousands.
+      StringBuilder value = new StringBuilder(prefix.length() + stepChars * count + 1);
       value.append(prefix);
-      int p = position;
-      for (int l = 0; l < steps.length; l++) {
+      for (int l = 0, p = position; l < steps.length; l++, p >>= 1) {
         String step = steps[l][p];
         if (step != null) {
           value.append(step);
         }
-        p >>= 1;
       }
       values[tree.order()[position]] = value.append(':').toString();
     }
