@@ -1,8 +1,6 @@
 package io.holdfast.protocol.document;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.holdfast.protocol.json.CanonicalJson;
 import io.holdfast.protocol.json.JsonInputException;
 import io.holdfast.protocol.json.StrictJson;
@@ -47,13 +45,19 @@ public record Envelope(
    */
   public static byte[] toBytes(
       String instance, String namespace, long revision, Instant issuedAt, byte[] canonicalContent) {
-    ObjectNode rest = JsonNodeFactory.instance.objectNode();
-    rest.put("format", FORMAT);
-    rest.put("instance", instance);
-    rest.put("namespace", namespace);
-    rest.put("revision", revision);
-    rest.put("issuedAt", issuedAt.toString());
-    byte[] tail = CanonicalJson.toBytes(rest); // {"format":…,"revision":N}
+    // The other members in canonical order, written straight out (CanonicalJson.written).
+    byte[] tail =
+        CanonicalJson.written(
+            128,
+            gen -> {
+              gen.writeStartObject();
+              gen.writeStringField("format", FORMAT);
+              gen.writeStringField("instance", instance);
+              gen.writeStringField("issuedAt", issuedAt.toString());
+              gen.writeStringField("namespace", namespace);
+              gen.writeNumberField("revision", revision);
+              gen.writeEndObject();
+            }); // {"format":…,"revision":N}
     byte[] out = new byte[CONTENT_HEAD.length + canonicalContent.length + tail.length];
     System.arraycopy(CONTENT_HEAD, 0, out, 0, CONTENT_HEAD.length);
     System.arraycopy(canonicalContent, 0, out, CONTENT_HEAD.length, canonicalContent.length);

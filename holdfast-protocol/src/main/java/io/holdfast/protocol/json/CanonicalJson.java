@@ -49,6 +49,30 @@ public final class CanonicalJson {
     return out.toByteArray();
   }
 
+  /** Writes one JSON value to a generator; see {@link #written}. */
+  @FunctionalInterface
+  public interface Writing {
+    void writeTo(JsonGenerator generator) throws IOException;
+  }
+
+  /**
+   * The bytes {@code writing} writes with the generator {@link #toBytes} writes with. When it
+   * writes an object's members in canonical order (names sorted as {@link #toBytes} sorts them, no
+   * whitespace), the bytes are those {@link #toBytes} gives for the same tree, without building the
+   * tree: a fleet-wide rebuild writes a checksums document and an envelope per instance, and their
+   * trees were a good part of what it allocated. Callers of fixed shape only; the order is theirs
+   * to keep.
+   */
+  public static byte[] written(int expectedSize, Writing writing) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(expectedSize);
+    try (JsonGenerator gen = FACTORY.createGenerator(out)) {
+      writing.writeTo(gen);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing to memory cannot fail", e);
+    }
+    return out.toByteArray();
+  }
+
   /** The canonical text of {@code node}. */
   public static String toText(JsonNode node) {
     return new String(toBytes(node), java.nio.charset.StandardCharsets.UTF_8);

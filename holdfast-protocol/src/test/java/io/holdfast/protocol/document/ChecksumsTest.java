@@ -32,6 +32,58 @@ class ChecksumsTest {
     return new Checksums.Entry(revision, hash.entityTag().toHeaderValue(), hash.reprDigest());
   }
 
+  /** The bytes as a tree made canonical: what toBytes gave before it wrote members in order. */
+  private static byte[] asCanonicalTree(Checksums checksums) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("format", Checksums.FORMAT);
+    node.put("instance", checksums.instance());
+    node.put("revision", checksums.revision());
+    checksums
+        .validity()
+        .ifPresent(
+            window -> {
+              node.put("issuedAt", window.issuedAt().toString());
+              node.put("expires", window.expires().toString());
+            });
+    if (checksums.keySetVersion() > 0) {
+      node.put("keySetVersion", checksums.keySetVersion());
+    }
+    ObjectNode entries = node.putObject("namespaces");
+    checksums
+        .namespaces()
+        .forEach(
+            (name, e) ->
+                entries
+                    .putObject(name)
+                    .put("revision", e.revision())
+                    .put("etag", e.etag())
+                    .put("digest", e.digest()));
+    return io.holdfast.protocol.json.CanonicalJson.toBytes(node);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"inst-1", "é\"q\u0001 ü", "\uD83D\uDE00-𝄞", ""})
+  void toBytes_areTheCanonicalBytesOfTheTree_withAndWithoutStatementAndKeySet(String name) {
+    TreeMap<String, Checksums.Entry> namespaces = new TreeMap<>();
+    namespaces.put("core", entry(12, "{\"c\":1}"));
+    namespaces.put(name.isEmpty() ? "z" : name, entry(3, name));
+    namespaces.put("Zeta\u00e9", entry(Long.MAX_VALUE, "{}"));
+    namespaces.put("\uFB01x", entry(1, "{}")); // sorts after a surrogate pair by UTF-16 units
+    Checksums.Validity window =
+        new Checksums.Validity(
+            Instant.parse("2026-02-01T00:00:00Z"), Instant.parse("2026-02-01T00:10:00.5Z"));
+    for (Checksums checksums :
+        new Checksums[] {
+          new Checksums(name, 15, namespaces),
+          new Checksums(name, 15, namespaces, Optional.of(window), 0),
+          new Checksums(name, 1, namespaces, Optional.of(window), 7),
+          new Checksums(name, 2, new TreeMap<>(), Optional.empty(), 3)
+        }) {
+      assertThat(new String(checksums.toBytes(), StandardCharsets.UTF_8))
+          .isEqualTo(new String(asCanonicalTree(checksums), StandardCharsets.UTF_8));
+    }
+  }
+
   private static Checksums sample() {
     Map<String, Checksums.Entry> namespaces = new LinkedHashMap<>();
     namespaces.put("flags", entry(3, "{\"f\":true}"));

@@ -45,6 +45,24 @@ class SignatureTreeTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 5, 8, 13, 100, 1025})
+  void headerValues_areTheHeadersOfSign_characterForCharacter(int size) {
+    List<byte[]> digests = new ArrayList<>(digests(bodies(size)));
+    Collections.shuffle(digests, new Random(size));
+
+    List<String> values = SignatureTree.signHeaderValues(signer, digests);
+    List<SignatureHeader> headers = SignatureTree.sign(signer, digests);
+
+    // Ed25519 is deterministic, so both calls sign the same root with the same bytes.
+    assertThat(values).hasSize(size);
+    for (int i = 0; i < size; i++) {
+      assertThat(values.get(i))
+          .as("document %d of %d", i, size)
+          .isEqualTo(headers.get(i).toHeaderValue());
+    }
+  }
+
   @Test
   void aTreeCostsOneSignature_everyHeaderCarriesTheSameOne() {
     List<SignatureHeader> headers = SignatureTree.sign(signer, digests(bodies(50)));

@@ -59,8 +59,7 @@ final class ChecksumsIssuer {
       ServedDocument served = document.getValue();
       entries.put(
           document.getKey(),
-          new Checksums.Entry(
-              served.revision(), served.etag().toHeaderValue(), served.reprDigest()));
+          new Checksums.Entry(served.revision(), served.etagHeaderValue(), served.reprDigest()));
     }
     byte[] body =
         new Checksums(

@@ -37,8 +37,16 @@ final class InstanceRenderer {
 
   private final StoreState state;
   private final EffectiveSnapshot previous;
-  private final Map<String, LayerVersion> layers = new HashMap<>();
-  private final Map<String, Map<String, LayerVersion>> ringLayers = new HashMap<>();
+
+  /**
+   * Published layers by scope key, then by namespace: an instance looks its three scopes up once
+   * and then each namespace by name, rather than making a key string per namespace and scope.
+   */
+  private final Map<String, Map<String, LayerVersion>> layers = new HashMap<>();
+
+  /** Rolling-out layers by ring, then as {@link #layers}. */
+  private final Map<String, Map<String, Map<String, LayerVersion>>> ringLayers = new HashMap<>();
+
   private final Map<String, List<Subscription>> subscriptions = new HashMap<>();
   private final SignatureBatch batch;
   private final Map<String, byte[]> sharedContent = new ConcurrentHashMap<>();
@@ -59,12 +67,10 @@ final class InstanceRenderer {
     this.issue = issue;
     this.sameIssue = previous != null && issue.carriedBy(previous);
     for (LayerVersion layer : state.latestLayers()) {
-      layers.put(key(layer.namespace(), layer.scope().key()), layer);
+      byScope(layers, layer);
     }
     for (RingLayer layer : state.ringLayers()) {
-      ringLayers
-          .computeIfAbsent(layer.ring(), r -> new HashMap<>())
-          .put(key(layer.layer().namespace(), layer.layer().scope().key()), layer.layer());
+      byScope(ringLayers.computeIfAbsent(layer.ring(), r -> new HashMap<>()), layer.layer());
     }
     for (Subscription subscription : state.subscriptions()) {
       subscriptions
@@ -81,8 +87,8 @@ final class InstanceRenderer {
     }
   }
 
-  private static String key(String namespace, String scope) {
-    return namespace + "\u0000" + scope;
+  private static void byScope(Map<String, Map<String, LayerVersion>> index, LayerVersion layer) {
+    index.computeIfAbsent(layer.scope().key(), k -> new HashMap<>()).put(layer.namespace(), layer);
   }
 
   /** One instance's documents and checksums, reusing the previous snapshot's where unchanged. */
@@ -90,14 +96,18 @@ final class InstanceRenderer {
     InstanceView old = previous == null ? null : previous.instance(instance.id());
     Map<String, ServedDocument> documents = new TreeMap<>();
     long maxRevision = instance.assignmentRevision();
-    Map<String, LayerVersion> rollout = ringLayers.getOrDefault(instance.ring(), Map.of());
+    Map<String, Map<String, LayerVersion>> rollout =
+        ringLayers.getOrDefault(instance.ring(), Map.of());
+    ScopeLayers defaults = scope(rollout, Scope.DEFAULT.key());
+    ScopeLayers rings = scope(rollout, "ring:" + instance.ring());
+    ScopeLayers owns = scope(rollout, "instance:" + instance.id());
     for (Namespace namespace : state.namespaces()) {
       if (namespace.name().equals(SubscriptionsDocument.NAMESPACE)) {
         continue;
       }
-      LayerVersion base = layer(rollout, key(namespace.name(), Scope.DEFAULT.key()));
-      LayerVersion ring = layer(rollout, key(namespace.name(), "ring:" + instance.ring()));
-      LayerVersion own = layer(rollout, key(namespace.name(), "instance:" + instance.id()));
+      LayerVersion base = defaults.of(namespace.name());
+      LayerVersion ring = rings.of(namespace.name());
+      LayerVersion own = owns.of(namespace.name());
       long revision = Math.max(namespace.revision(), instance.assignmentRevision());
       revision = Math.max(revision, revisionOf(base));
       revision = Math.max(revision, revisionOf(ring));
@@ -201,10 +211,20 @@ final class InstanceRenderer {
     return issuedAt;
   }
 
-  /** A rolling-out change's layer for the instance's ring wins over the published one. */
-  private LayerVersion layer(Map<String, LayerVersion> rollout, String key) {
-    LayerVersion candidate = rollout.get(key);
-    return candidate != null ? candidate : layers.get(key);
+  private ScopeLayers scope(Map<String, Map<String, LayerVersion>> rollout, String scope) {
+    return new ScopeLayers(
+        rollout.getOrDefault(scope, Map.of()), layers.getOrDefault(scope, Map.of()));
+  }
+
+  /** One scope's layers for one instance, by namespace. */
+  private record ScopeLayers(
+      Map<String, LayerVersion> rollingOut, Map<String, LayerVersion> published) {
+
+    /** A rolling-out change's layer for the instance's ring wins over the published one. */
+    LayerVersion of(String namespace) {
+      LayerVersion candidate = rollingOut.get(namespace);
+      return candidate != null ? candidate : published.get(namespace);
+    }
   }
 
   private static long revisionOf(LayerVersion layer) {

@@ -1,10 +1,8 @@
 package io.holdfast.server.snapshot;
 
 import io.holdfast.protocol.signature.DocumentSigner;
-import io.holdfast.protocol.signature.SignatureHeader;
 import io.holdfast.protocol.signature.SignatureTree;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -39,17 +37,16 @@ final class SignatureBatch {
   int sign(DocumentSigner signer) {
     List<ServedDocument> documents = new ArrayList<>(pending);
     pending.clear();
-    // In the order of their digests, not of their arrival from parallel workers: the same set of
-    // documents always gets the same signatures, so an incremental rebuild and a full one from the
-    // same previous snapshot send the same headers.
-    documents.sort((a, b) -> Arrays.compare(a.sha256(), b.sha256()));
+    // In whatever order the parallel workers added them: the tree sorts its leaves, so a document's
+    // signature depends only on the set of documents, never on their order, and an incremental
+    // rebuild and a full one from the same previous snapshot send the same headers.
     List<byte[]> digests = new ArrayList<>(documents.size());
     for (ServedDocument document : documents) {
       digests.add(document.sha256());
     }
-    List<SignatureHeader> headers = SignatureTree.sign(signer, digests);
+    List<String> headers = SignatureTree.signHeaderValues(signer, digests);
     for (int i = 0; i < documents.size(); i++) {
-      documents.get(i).sign(headers.get(i).toHeaderValue());
+      documents.get(i).sign(headers.get(i));
     }
     return documents.size();
   }
