@@ -1,0 +1,110 @@
+package io.holdfast.testkit;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The rules of a {@link FaultyReplica} and the counts of what they were applied to: which fault a
+ * request-target meets, and how many requests arrived, per target and faulted. Kept apart from the
+ * connection handling so that the selection of a fault can be read (and changed) on its own.
+ *
+ * <p><b>Thread safety.</b> Safe for use from any number of threads; the owner serialises rule
+ * changes with its listener state.
+ */
+final class FaultRules {
+
+  /** A fault for the request-targets that contain {@code pathContains}. */
+  record Rule(String pathContains, Fault fault) {}
+
+  /** Rules, the most recently added first. */
+  private final CopyOnWriteArrayList<Rule> rules = new CopyOnWriteArrayList<>();
+
+  private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger faulted = new AtomicInteger();
+
+  /** Requests read per request-target since the last reset: few distinct targets in a test. */
+  private final ConcurrentHashMap<String, AtomicInteger> targets = new ConcurrentHashMap<>();
+
+  void add(String pathContains, Fault fault) {
+    rules.add(0, new Rule(pathContains, fault));
+  }
+
+  void clear() {
+    rules.clear();
+  }
+
+  /** Whether the highest-precedence rule for every path refuses connections. */
+  boolean refusesConnections() {
+    for (Rule rule : rules) {
+      if (rule.pathContains().isEmpty()) {
+        return rule.fault().refusesConnections();
+      }
+    }
+    return false;
+  }
+
+  /** The fault {@code target} meets, or {@code null} to forward it untouched. */
+  Fault faultFor(String target) {
+    for (Rule rule : rules) {
+      if (!rule.fault().refusesConnections() && target.contains(rule.pathContains())) {
+        return rule.fault();
+      }
+    }
+    return null;
+  }
+
+  /** Counts a request whose fault has been chosen, and wakes {@link #awaitRequests}. */
+  void count(String target, boolean wasFaulted) {
+    targets.computeIfAbsent(target, t -> new AtomicInteger()).incrementAndGet();
+    if (wasFaulted) {
+      faulted.incrementAndGet();
+    }
+    synchronized (requests) {
+      requests.incrementAndGet();
+      requests.notifyAll();
+    }
+  }
+
+  int requests() {
+    return requests.get();
+  }
+
+  int requests(String pathContains) {
+    return targets.entrySet().stream()
+        .filter(e -> e.getKey().contains(pathContains))
+        .mapToInt(e -> e.getValue().get())
+        .sum();
+  }
+
+  int faulted() {
+    return faulted.get();
+  }
+
+  void resetCount() {
+    requests.set(0);
+    faulted.set(0);
+    targets.clear();
+  }
+
+  boolean awaitRequests(int count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (requests) {
+      for (long left = timeout.toNanos(); requests.get() < count; ) {
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(requests, left);
+        left = deadline - System.nanoTime();
+      }
+      return true;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return rules.toString();
+  }
+}
