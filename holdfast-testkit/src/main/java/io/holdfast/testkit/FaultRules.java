@@ -49,11 +49,31 @@ final class FaultRules {
   /** The fault {@code target} meets, or {@code null} to forward it untouched. */
   Fault faultFor(String target) {
     for (Rule rule : rules) {
-      if (!rule.fault().refusesConnections() && target.contains(rule.pathContains())) {
+      if (!rule.fault().refusesConnections() && matches(rule.pathContains(), target)) {
         return rule.fault();
       }
     }
     return null;
+  }
+
+  /**
+   * Whether a rule for {@code pathContains} applies to {@code target}: where the target contains
+   * it, and for the checksums event stream ({@code .../events}) also where the target would contain
+   * it if it asked for {@code .../checksums} or {@code .../watch} instead. The stream carries the
+   * checksums and replaces the watch as the push channel, so a test that makes "the checksums
+   * unavailable" or "the watch stall" means the stream too, whichever way the client reads them.
+   */
+  static boolean matches(String pathContains, String target) {
+    if (target.contains(pathContains)) {
+      return true;
+    }
+    int query = target.indexOf('?');
+    String path = query < 0 ? target : target.substring(0, query);
+    if (!path.endsWith("/events")) {
+      return false;
+    }
+    String base = path.substring(0, path.length() - "/events".length());
+    return (base + "/checksums").contains(pathContains) || (base + "/watch").contains(pathContains);
   }
 
   /** Counts a request whose fault has been chosen, and wakes {@link #awaitRequests}. */

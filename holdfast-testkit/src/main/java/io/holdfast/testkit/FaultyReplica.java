@@ -84,6 +84,9 @@ public final class FaultyReplica implements AutoCloseable {
 
   private final FaultRules rules = new FaultRules();
 
+  /** Event streams being relayed, which a rule added later for their target cuts. */
+  private final Set<Exchange> streams = ConcurrentHashMap.newKeySet();
+
   private final AtomicInteger threadIds = new AtomicInteger();
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
@@ -218,6 +221,11 @@ public final class FaultyReplica implements AutoCloseable {
     }
     synchronized (lock) {
       rules.add(pathContains, fault);
+      for (Exchange stream : streams) {
+        if (FaultRules.matches(pathContains, stream.target())) {
+          stream.cut(); // the client reconnects and meets the new rule, as a poll would
+        }
+      }
       listenAsRulesSay();
     }
   }
@@ -425,7 +433,7 @@ public final class FaultyReplica implements AutoCloseable {
       CountDownLatch clearedAtStart = cleared; // read before the rules: a clear() ends the fault
       Fault fault = rules.faultFor(request.target());
       rules.count(request.target(), fault != null); // once its fault is chosen: awaitRequests()
-      Exchange exchange = new Exchange(this, request, out, clearedAtStart);
+      Exchange exchange = new Exchange(this, request, out, clearedAtStart, socket);
       if (fault == null) {
         exchange.send(exchange.forward());
       } else {
@@ -439,6 +447,14 @@ public final class FaultyReplica implements AutoCloseable {
     } finally {
       sockets.remove(socket);
     }
+  }
+
+  void streamOpened(Exchange stream) {
+    streams.add(stream);
+  }
+
+  void streamClosed(Exchange stream) {
+    streams.remove(stream);
   }
 
   /** Sends {@code request} to the replica; answers {@code 502} if it cannot be reached. */

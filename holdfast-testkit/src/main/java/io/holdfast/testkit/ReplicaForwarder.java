@@ -1,6 +1,7 @@
 package io.holdfast.testkit;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -82,17 +83,26 @@ final class ReplicaForwarder {
         body.length == 0
             ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofByteArray(body));
-    HttpResponse<byte[]> response;
+    boolean head = request.method().equals("HEAD");
+    HttpResponse<InputStream> response;
     try {
-      response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+      response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException | IllegalArgumentException e) {
       return Response.problem(502, null, "FaultyReplica could not reach the replica.");
     }
-    return Response.from(
-        response.statusCode(),
-        response.headers(),
-        response.body(),
-        request.method().equals("HEAD"));
+    InputStream stream = response.body();
+    if (!head
+        && Response.hasBody(response.statusCode())
+        && Response.isEventStream(response.headers().firstValue("Content-Type").orElse(null))) {
+      return Response.streaming(response.statusCode(), response.headers(), stream);
+    }
+    byte[] answer;
+    try (stream) {
+      answer = stream.readAllBytes();
+    } catch (IOException e) {
+      return Response.problem(502, null, "FaultyReplica could not read the replica's answer.");
+    }
+    return Response.from(response.statusCode(), response.headers(), answer, head);
   }
 
   private static Set<String> notForwarded() {
