@@ -51,9 +51,21 @@ import javax.net.ssl.SSLContext;
  *
  * <p><b>Forwarding.</b> The method, request-target, body and headers are forwarded, except
  * hop-by-hop headers, {@code Host}, {@code Content-Length} and {@code Expect}, and any header the
- * JDK's {@link HttpClient} will not send. Responses are buffered whole before they are written, so
- * streaming responses are not supported; hop-by-hop headers are dropped and {@code Content-Length}
- * is recomputed. If the replica cannot be reached, the proxy answers {@code 502}.
+ * JDK's {@link HttpClient} will not send. Responses are buffered whole before they are written;
+ * hop-by-hop headers are dropped and {@code Content-Length} is recomputed. If the replica cannot be
+ * reached, the proxy answers {@code 502}.
+ *
+ * <p><b>Event streams.</b> A {@code 200 text/event-stream} answer (the checksums stream, {@code GET
+ * .../events}) is not buffered but passed on as it arrives, chunked, a chunk per read from the
+ * replica, flushed at once. Faults apply to it as the stream's equivalent of what they do to a
+ * body: {@link Fault#truncate(int)} cuts it after so many bytes without its last chunk, {@link
+ * Fault#flipByte()} alters the first event's {@code data} line, {@link Fault#trickle(Duration)}
+ * sends it a byte at a time, {@link Fault#replay(Recorded)} of a recorded {@code .../checksums}
+ * answer sends that as a one-event stream, and {@link Fault#bufferStreams()} buffers it as a
+ * buffering proxy would. A rule on a path containing {@code /checksums} or {@code /watch} also
+ * matches the instance's {@code /events}, which carries the checksums and replaces the watch, so
+ * "the checksums are unavailable" means the stream too; and adding a rule cuts the streams in
+ * progress that it matches, so the client's reconnect meets it, as a poll would.
  *
  * <p><b>Limits.</b> Requests must use the origin form ({@code /path?query}), fit in 1 MiB of head
  * and 16 MiB of body, and state their body's length with {@code Content-Length} (chunked request
