@@ -50,18 +50,26 @@ final class Exchange {
   private final OutputStream out;
   private final CountDownLatch cleared;
   private final Closeable connection;
+  private final long rulesSeen;
 
   Exchange(
       FaultyReplica replica,
       Request request,
       OutputStream out,
       CountDownLatch cleared,
-      Closeable connection) {
+      Closeable connection,
+      long rulesSeen) {
     this.replica = replica;
     this.request = request;
     this.out = out;
     this.cleared = cleared;
     this.connection = connection;
+    this.rulesSeen = rulesSeen;
+  }
+
+  /** {@link FaultRules#sequence()} when this exchange's fault was chosen. */
+  long rulesSeen() {
+    return rulesSeen;
   }
 
   /** The request-target as sent. */
@@ -234,11 +242,11 @@ final class Exchange {
   /** Relays a stream, open to being cut by a rule added meanwhile that matches its target. */
   private void relay(Response response, StreamRelay relay)
       throws IOException, InterruptedException {
-    replica.streamOpened(this);
+    replica.streams().opened(this);
     try {
       relay.relay(response);
     } finally {
-      replica.streamClosed(this);
+      replica.streams().closed(this);
     }
   }
 

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The rules of a {@link FaultyReplica} and the counts of what they were applied to: which fault a
@@ -17,10 +18,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FaultRules {
 
   /** A fault for the request-targets that contain {@code pathContains}. */
-  record Rule(String pathContains, Fault fault) {}
+  record Rule(String pathContains, Fault fault, long sequence) {}
 
   /** Rules, the most recently added first. */
   private final CopyOnWriteArrayList<Rule> rules = new CopyOnWriteArrayList<>();
+
+  /** How many rules were ever added: each rule's sequence number. */
+  private final AtomicLong added = new AtomicLong();
 
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger faulted = new AtomicInteger();
@@ -29,7 +33,22 @@ final class FaultRules {
   private final ConcurrentHashMap<String, AtomicInteger> targets = new ConcurrentHashMap<>();
 
   void add(String pathContains, Fault fault) {
-    rules.add(0, new Rule(pathContains, fault));
+    rules.add(0, new Rule(pathContains, fault, added.incrementAndGet()));
+  }
+
+  /** The sequence number of the latest rule added: rules added later have higher ones. */
+  long sequence() {
+    return added.get();
+  }
+
+  /** Whether a rule added after {@code sequence}, and still in force, matches {@code target}. */
+  boolean addedSince(long sequence, String target) {
+    for (Rule rule : rules) {
+      if (rule.sequence() > sequence && matches(rule.pathContains(), target)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   void clear() {

@@ -96,8 +96,7 @@ public final class FaultyReplica implements AutoCloseable {
 
   private final FaultRules rules = new FaultRules();
 
-  /** Event streams being relayed, which a rule added later for their target cuts. */
-  private final Set<Exchange> streams = ConcurrentHashMap.newKeySet();
+  private final OpenStreams streams = new OpenStreams(rules);
 
   private final AtomicInteger threadIds = new AtomicInteger();
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
@@ -233,11 +232,7 @@ public final class FaultyReplica implements AutoCloseable {
     }
     synchronized (lock) {
       rules.add(pathContains, fault);
-      for (Exchange stream : streams) {
-        if (FaultRules.matches(pathContains, stream.target())) {
-          stream.cut(); // the client reconnects and meets the new rule, as a poll would
-        }
-      }
+      streams.cutMatching(pathContains);
       listenAsRulesSay();
     }
   }
@@ -443,9 +438,10 @@ public final class FaultyReplica implements AutoCloseable {
         return;
       }
       CountDownLatch clearedAtStart = cleared; // read before the rules: a clear() ends the fault
+      long rulesSeen = rules.sequence(); // a stream that opens later is cut by rules added since
       Fault fault = rules.faultFor(request.target());
       rules.count(request.target(), fault != null); // once its fault is chosen: awaitRequests()
-      Exchange exchange = new Exchange(this, request, out, clearedAtStart, socket);
+      Exchange exchange = new Exchange(this, request, out, clearedAtStart, socket, rulesSeen);
       if (fault == null) {
         exchange.send(exchange.forward());
       } else {
@@ -461,12 +457,9 @@ public final class FaultyReplica implements AutoCloseable {
     }
   }
 
-  void streamOpened(Exchange stream) {
-    streams.add(stream);
-  }
-
-  void streamClosed(Exchange stream) {
-    streams.remove(stream);
+  /** The event streams being relayed, for {@link Exchange}. */
+  OpenStreams streams() {
+    return streams;
   }
 
   /** Sends {@code request} to the replica; answers {@code 502} if it cannot be reached. */
