@@ -1,6 +1,7 @@
 package io.holdfast.testkit;
 
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,12 +49,48 @@ final class Exchange {
   private final Request request;
   private final OutputStream out;
   private final CountDownLatch cleared;
+  private final Closeable connection;
+  private final long rulesSeen;
 
-  Exchange(FaultyReplica replica, Request request, OutputStream out, CountDownLatch cleared) {
+  Exchange(
+      FaultyReplica replica,
+      Request request,
+      OutputStream out,
+      CountDownLatch cleared,
+      Closeable connection,
+      long rulesSeen) {
     this.replica = replica;
     this.request = request;
     this.out = out;
     this.cleared = cleared;
+    this.connection = connection;
+    this.rulesSeen = rulesSeen;
+  }
+
+  /** {@link FaultRules#sequence()} when this exchange's fault was chosen. */
+  long rulesSeen() {
+    return rulesSeen;
+  }
+
+  /** The request-target as sent. */
+  String target() {
+    return request.target();
+  }
+
+  /** Whether the request asks for the checksums event stream ({@code GET .../events}). */
+  boolean forEventStream() {
+    String target = request.target();
+    int query = target.indexOf('?');
+    return (query < 0 ? target : target.substring(0, query)).endsWith("/events");
+  }
+
+  /** Ends the exchange at once by closing its connection: a stream cut by a rule added later. */
+  void cut() {
+    try {
+      connection.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
   }
 
   /**
@@ -145,13 +182,17 @@ final class Exchange {
     return replica.forward(request);
   }
 
-  /** Writes {@code response} whole. */
-  void send(Response response) throws IOException {
+  /** Writes {@code response} whole; a stream as it arrives. */
+  void send(Response response) throws IOException, InterruptedException {
     truncate(response, Integer.MAX_VALUE);
   }
 
   /** Writes the head of {@code response} and at most {@code bytes} bytes of its body. */
-  void truncate(Response response, int bytes) throws IOException {
+  void truncate(Response response, int bytes) throws IOException, InterruptedException {
+    if (response.stream() != null) {
+      relay(response, new StreamRelay(this, out).limit(bytes));
+      return;
+    }
     out.write(response.head());
     if (carriesBody(response)) {
       out.write(response.body(), 0, Math.min(bytes, response.body().length));
@@ -161,6 +202,10 @@ final class Exchange {
 
   /** Writes the head at once, then the body a byte at a time, or the rest once cleared. */
   void trickle(Response response, Duration perByte) throws IOException, InterruptedException {
+    if (response.stream() != null) {
+      relay(response, new StreamRelay(this, out).trickle(perByte));
+      return;
+    }
     out.write(response.head());
     out.flush();
     byte[] body = carriesBody(response) ? response.body() : new byte[0];
@@ -176,6 +221,33 @@ final class Exchange {
       out.flush();
     }
     out.flush();
+  }
+
+  /**
+   * Writes {@code response}, flipping a byte of its first event if it is a stream, else of the
+   * body's middle byte.
+   */
+  void flipByte(Response response) throws IOException, InterruptedException {
+    if (response.stream() != null) {
+      relay(response, new StreamRelay(this, out).flipFirstData());
+      return;
+    }
+    byte[] body = response.body();
+    if (body.length > 0) {
+      body[body.length / 2] ^= 1;
+    }
+    send(response);
+  }
+
+  /** Relays a stream, open to being cut by a rule added meanwhile that matches its target. */
+  private void relay(Response response, StreamRelay relay)
+      throws IOException, InterruptedException {
+    replica.streams().opened(this);
+    try {
+      relay.relay(response);
+    } finally {
+      replica.streams().closed(this);
+    }
   }
 
   void writeRaw(byte[] bytes) throws IOException {

@@ -61,7 +61,8 @@ public final class Fault {
   /**
    * Forwards, sends the status line and headers (with the full {@code Content-Length}) at once,
    * then the body one byte per {@code perByte}, waiting before each byte. If the rule is cleared
-   * meanwhile, the rest of the body goes out at once.
+   * meanwhile, the rest of the body goes out at once. An event stream is trickled as it arrives, a
+   * byte per chunk, and passed on as it comes once the rule is cleared.
    *
    * @param perByte the pause before each body byte; positive
    */
@@ -129,7 +130,9 @@ public final class Fault {
   /**
    * Forwards, then sends the replica's headers with the full {@code Content-Length} but only the
    * first {@code bytes} bytes of the body, and closes: the client sees the connection end early. A
-   * body no longer than {@code bytes} goes out whole.
+   * body no longer than {@code bytes} goes out whole. An event stream is passed on until {@code
+   * bytes} bytes of it have gone out, then cut without its last chunk (mid-event, for a count that
+   * falls inside one).
    *
    * @param bytes how many body bytes to send; zero or more
    */
@@ -143,19 +146,13 @@ public final class Fault {
 
   /**
    * Forwards, then flips the lowest bit of the body's middle byte (index {@code length / 2}),
-   * leaving the headers, digests and signature as they were. An empty body is sent unchanged.
+   * leaving the headers, digests and signature as they were. An empty body is sent unchanged. In an
+   * event stream, the middle byte of the first {@code data:} line's value is flipped instead (the
+   * rest of the stream passes untouched): the event no longer matches its digest or signature, or
+   * no longer parses.
    */
   public static Fault flipByte() {
-    return new Fault(
-        "flipByte()",
-        exchange -> {
-          Response response = exchange.forward();
-          byte[] body = response.body();
-          if (body.length > 0) {
-            body[body.length / 2] ^= 1;
-          }
-          exchange.send(response);
-        });
+    return new Fault("flipByte()", exchange -> exchange.flipByte(exchange.forward()));
   }
 
   /**
@@ -207,16 +204,35 @@ public final class Fault {
   }
 
   /**
+   * Forwards, then holds the whole answer until the replica has ended it and writes it at once with
+   * its {@code Content-Length}, as a reverse proxy that buffers upstream answers does (nginx's
+   * {@code proxy_buffering}, say). Answers that are not streams go out as without the fault; an
+   * event stream shows its client no byte at all, since the replica keeps it open, until the
+   * replica ends it or the proxy closes: the way a client tells that it must fall back to polling.
+   */
+  public static Fault bufferStreams() {
+    return new Fault("bufferStreams()", exchange -> exchange.send(exchange.forward().buffered()));
+  }
+
+  /**
    * Answers with a response recorded earlier by {@link FaultyReplica#record(String, String...)},
    * without contacting the replica: a validly signed but older document, to test rollback
-   * protection.
+   * protection. A request for the checksums event stream ({@code GET .../events}) is answered
+   * instead with a stream of one {@code checksums} event built from a recorded {@code GET
+   * .../checksums} answer (as in docs/protocol.md), which then ends: the same old state, over the
+   * channel the client asked on.
    *
    * @param recorded the response to serve
    */
   public static Fault replay(FaultyReplica.Recorded recorded) {
     Objects.requireNonNull(recorded, "recorded");
     return new Fault(
-        "replay(" + recorded + ")", exchange -> exchange.send(Response.replay(recorded)));
+        "replay(" + recorded + ")",
+        exchange ->
+            exchange.send(
+                exchange.forEventStream() && recorded.status() == 200
+                    ? Response.replayAsEvent(recorded)
+                    : Response.replay(recorded)));
   }
 
   /**

@@ -3,7 +3,6 @@ package io.holdfast.testkit;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -13,14 +12,10 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,9 +51,21 @@ import javax.net.ssl.SSLContext;
  *
  * <p><b>Forwarding.</b> The method, request-target, body and headers are forwarded, except
  * hop-by-hop headers, {@code Host}, {@code Content-Length} and {@code Expect}, and any header the
- * JDK's {@link HttpClient} will not send. Responses are buffered whole before they are written, so
- * streaming responses are not supported; hop-by-hop headers are dropped and {@code Content-Length}
- * is recomputed. If the replica cannot be reached, the proxy answers {@code 502}.
+ * JDK's {@link HttpClient} will not send. Responses are buffered whole before they are written;
+ * hop-by-hop headers are dropped and {@code Content-Length} is recomputed. If the replica cannot be
+ * reached, the proxy answers {@code 502}.
+ *
+ * <p><b>Event streams.</b> A {@code 200 text/event-stream} answer (the checksums stream, {@code GET
+ * .../events}) is not buffered but passed on as it arrives, chunked, a chunk per read from the
+ * replica, flushed at once. Faults apply to it as the stream's equivalent of what they do to a
+ * body: {@link Fault#truncate(int)} cuts it after so many bytes without its last chunk, {@link
+ * Fault#flipByte()} alters the first event's {@code data} line, {@link Fault#trickle(Duration)}
+ * sends it a byte at a time, {@link Fault#replay(Recorded)} of a recorded {@code .../checksums}
+ * answer sends that as a one-event stream, and {@link Fault#bufferStreams()} buffers it as a
+ * buffering proxy would. A rule on a path containing {@code /checksums} or {@code /watch} also
+ * matches the instance's {@code /events}, which carries the checksums and replaces the watch, so
+ * "the checksums are unavailable" means the stream too; and adding a rule cuts the streams in
+ * progress that it matches, so the client's reconnect meets it, as a poll would.
  *
  * <p><b>Limits.</b> Requests must use the origin form ({@code /path?query}), fit in 1 MiB of head
  * and 16 MiB of body, and state their body's length with {@code Content-Length} (chunked request
@@ -75,50 +82,29 @@ public final class FaultyReplica implements AutoCloseable {
   private static final int READ_TIMEOUT_MILLIS = 30_000;
   private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
-  /** Request headers not forwarded: hop-by-hop, and those the proxy's client sets itself. */
-  private static final Set<String> NOT_FORWARDED = notForwarded();
-
   private final URI upstream;
-  private final String upstreamBase;
   private final int port;
-  private final HttpClient http;
+  private final ReplicaForwarder forwarder;
 
   private final Object lock = new Object();
   private ServerSocket listener; // guarded by lock; null while refusing connections or closed
   private Thread acceptor; // guarded by lock; the thread accepting on listener
   private volatile boolean closed;
 
-  /** Rules, the most recently added first. */
-  private final CopyOnWriteArrayList<Rule> rules = new CopyOnWriteArrayList<>();
-
   /** Counted down (and replaced) by {@link #clear()}, and counted down by {@link #close()}. */
   private volatile CountDownLatch cleared = new CountDownLatch(1);
 
-  private final AtomicInteger requests = new AtomicInteger();
-  private final AtomicInteger faulted = new AtomicInteger();
+  private final FaultRules rules = new FaultRules();
 
-  /** Requests read per request-target since the last reset: few distinct targets in a test. */
-  private final ConcurrentHashMap<String, AtomicInteger> targets = new ConcurrentHashMap<>();
+  private final OpenStreams streams = new OpenStreams(rules);
 
   private final AtomicInteger threadIds = new AtomicInteger();
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
-  private record Rule(String pathContains, Fault fault) {}
-
   private FaultyReplica(URI upstream, ServerSocket listener, SSLContext upstreamTls) {
     this.upstream = upstream;
-    HttpClient.Builder client =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER);
-    if (upstreamTls != null) {
-      client.sslContext(upstreamTls);
-    }
-    this.http = client.build();
-    String base = upstream.toString();
-    this.upstreamBase = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    this.forwarder = new ReplicaForwarder(upstream, upstreamTls);
     this.port = listener.getLocalPort();
     this.listener = listener;
   }
@@ -176,7 +162,7 @@ public final class FaultyReplica implements AutoCloseable {
    * or not. Connections refused, or closed before a whole request head arrived, do not count.
    */
   public int requests() {
-    return requests.get();
+    return rules.requests();
   }
 
   /**
@@ -187,10 +173,7 @@ public final class FaultyReplica implements AutoCloseable {
    */
   public int requests(String pathContains) {
     Objects.requireNonNull(pathContains, "pathContains");
-    return targets.entrySet().stream()
-        .filter(e -> e.getKey().contains(pathContains))
-        .mapToInt(e -> e.getValue().get())
-        .sum();
+    return rules.requests(pathContains);
   }
 
   /**
@@ -199,14 +182,12 @@ public final class FaultyReplica implements AutoCloseable {
    * Fault#refuseConnections()} do not count, since no request is read.
    */
   public int faulted() {
-    return faulted.get();
+    return rules.faulted();
   }
 
   /** Sets {@link #requests()}, {@link #requests(String)} and {@link #faulted()} back to zero. */
   public void resetCount() {
-    requests.set(0);
-    faulted.set(0);
-    targets.clear();
+    rules.resetCount();
   }
 
   /**
@@ -221,17 +202,7 @@ public final class FaultyReplica implements AutoCloseable {
    * @throws InterruptedException if the thread is interrupted while waiting
    */
   public boolean awaitRequests(int count, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (requests) {
-      for (long left = timeout.toNanos(); requests.get() < count; ) {
-        if (left <= 0) {
-          return false;
-        }
-        TimeUnit.NANOSECONDS.timedWait(requests, left);
-        left = deadline - System.nanoTime();
-      }
-      return true;
-    }
+    return rules.awaitRequests(count, timeout);
   }
 
   /**
@@ -260,7 +231,8 @@ public final class FaultyReplica implements AutoCloseable {
       throw new IllegalArgumentException("refuseConnections() applies to every path");
     }
     synchronized (lock) {
-      rules.add(0, new Rule(pathContains, fault));
+      rules.add(pathContains, fault);
+      streams.cutMatching(pathContains);
       listenAsRulesSay();
     }
   }
@@ -301,18 +273,7 @@ public final class FaultyReplica implements AutoCloseable {
     if (headers.length % 2 != 0) {
       throw new IllegalArgumentException("headers must come as name, value pairs");
     }
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(upstreamBase + path)).GET();
-    for (int i = 0; i < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
-    }
-    try {
-      HttpResponse<byte[]> response =
-          http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-      return new Recorded(path, response.statusCode(), response.headers(), response.body());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while recording " + path);
-    }
+    return forwarder.record(path, headers);
   }
 
   /**
@@ -357,13 +318,7 @@ public final class FaultyReplica implements AutoCloseable {
     if (closed) {
       return;
     }
-    boolean refuse = false;
-    for (Rule rule : rules) {
-      if (rule.pathContains().isEmpty()) {
-        refuse = rule.fault().refusesConnections();
-        break;
-      }
-    }
+    boolean refuse = rules.refusesConnections();
     if (refuse && listener != null) {
       stopAccepting();
     } else if (!refuse && listener == null) {
@@ -483,16 +438,10 @@ public final class FaultyReplica implements AutoCloseable {
         return;
       }
       CountDownLatch clearedAtStart = cleared; // read before the rules: a clear() ends the fault
-      Fault fault = faultFor(request.target());
-      targets.computeIfAbsent(request.target(), t -> new AtomicInteger()).incrementAndGet();
-      if (fault != null) {
-        faulted.incrementAndGet();
-      }
-      synchronized (requests) { // counted once its fault is chosen, for awaitRequests()
-        requests.incrementAndGet();
-        requests.notifyAll();
-      }
-      Exchange exchange = new Exchange(this, request, out, clearedAtStart);
+      long rulesSeen = rules.sequence(); // a stream that opens later is cut by rules added since
+      Fault fault = rules.faultFor(request.target());
+      rules.count(request.target(), fault != null); // once its fault is chosen: awaitRequests()
+      Exchange exchange = new Exchange(this, request, out, clearedAtStart, socket, rulesSeen);
       if (fault == null) {
         exchange.send(exchange.forward());
       } else {
@@ -508,56 +457,14 @@ public final class FaultyReplica implements AutoCloseable {
     }
   }
 
-  private Fault faultFor(String target) {
-    for (Rule rule : rules) {
-      if (!rule.fault().refusesConnections() && target.contains(rule.pathContains())) {
-        return rule.fault();
-      }
-    }
-    return null;
+  /** The event streams being relayed, for {@link Exchange}. */
+  OpenStreams streams() {
+    return streams;
   }
 
   /** Sends {@code request} to the replica; answers {@code 502} if it cannot be reached. */
   Response forward(Exchange.Request request) throws IOException, InterruptedException {
-    URI target;
-    try {
-      target = URI.create(upstreamBase + request.target());
-    } catch (IllegalArgumentException e) {
-      return Response.problem(400, null, "FaultyReplica cannot forward this request-target.");
-    }
-    HttpRequest.Builder builder = HttpRequest.newBuilder(target);
-    for (String[] header : request.headers()) {
-      if (!NOT_FORWARDED.contains(header[0].toLowerCase(Locale.ROOT))) {
-        try {
-          builder.header(header[0], header[1]);
-        } catch (IllegalArgumentException e) {
-          // A header the JDK client refuses to send: it is not forwarded.
-        }
-      }
-    }
-    byte[] body = request.body();
-    builder.method(
-        request.method(),
-        body.length == 0
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofByteArray(body));
-    HttpResponse<byte[]> response;
-    try {
-      response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException | IllegalArgumentException e) {
-      return Response.problem(502, null, "FaultyReplica could not reach the replica.");
-    }
-    return Response.from(
-        response.statusCode(),
-        response.headers(),
-        response.body(),
-        request.method().equals("HEAD"));
-  }
-
-  private static Set<String> notForwarded() {
-    Set<String> names = new java.util.HashSet<>(Response.HOP_BY_HOP);
-    names.addAll(Set.of("host", "content-length", "expect", "http2-settings"));
-    return Set.copyOf(names);
+    return forwarder.forward(request);
   }
 
   private static void closeQuietly(AutoCloseable closeable) {
@@ -583,7 +490,7 @@ public final class FaultyReplica implements AutoCloseable {
     private final HttpHeaders headers;
     private final byte[] body;
 
-    private Recorded(String path, int status, HttpHeaders headers, byte[] body) {
+    Recorded(String path, int status, HttpHeaders headers, byte[] body) {
       this.path = path;
       this.status = status;
       this.headers = headers;

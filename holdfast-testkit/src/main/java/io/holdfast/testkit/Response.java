@@ -1,8 +1,11 @@
 package io.holdfast.testkit;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,6 +30,13 @@ final class Response {
   private final int status;
   private final List<String[]> headers = new ArrayList<>();
   private byte[] body;
+
+  /**
+   * The replica's event stream still arriving, or {@code null} for an answer buffered whole in
+   * {@link #body}. A streamed answer goes out chunked, a chunk per read, so that each event reaches
+   * the client as soon as the replica sent it.
+   */
+  private InputStream stream;
 
   private Response(int status, byte[] body) {
     this.status = status;
@@ -57,8 +67,84 @@ final class Response {
     return response;
   }
 
+  /**
+   * The replica's {@code text/event-stream} answer, passed on as it arrives: hop-by-hop headers and
+   * {@code Content-Length} dropped, {@code Transfer-Encoding: chunked} added when the head is
+   * written.
+   */
+  static Response streaming(int status, HttpHeaders from, InputStream stream) {
+    Response response = from(status, from, new byte[0], true);
+    response.remove("Content-Length");
+    response.stream = stream;
+    return response;
+  }
+
+  /** Whether {@code contentType} is that of a server-sent-events stream. */
+  static boolean isEventStream(String contentType) {
+    return contentType != null
+        && contentType.strip().toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+  }
+
+  /** The stream still arriving, or {@code null} for an answer buffered whole. */
+  InputStream stream() {
+    return stream;
+  }
+
   static Response replay(FaultyReplica.Recorded recorded) {
     return from(recorded.status(), recorded.headers(), recorded.body(), false);
+  }
+
+  /**
+   * A recorded {@code GET .../checksums} answer as a whole {@code text/event-stream} body: the
+   * opening comment and one {@code checksums} event whose data members carry its headers and its
+   * body (base64), as the replica's stream does.
+   */
+  static Response replayAsEvent(FaultyReplica.Recorded recorded) {
+    HttpHeaders headers = recorded.headers();
+    String etag = headers.firstValue("ETag").orElse("");
+    StringBuilder data = new StringBuilder(256).append('{');
+    member(data, "etag", etag);
+    headers.firstValue("Holdfast-Revision").ifPresent(v -> member(data, "revision", v));
+    headers.firstValue("Repr-Digest").ifPresent(v -> member(data, "reprDigest", v));
+    headers.firstValue("Holdfast-Signature").ifPresent(v -> member(data, "signature", v));
+    headers
+        .firstValue("Holdfast-Store-Unreachable-Since")
+        .ifPresent(v -> member(data, "storeUnreachableSince", v));
+    member(data, "body", Base64.getEncoder().encodeToString(recorded.body()));
+    data.setCharAt(data.length() - 1, '}');
+    String events =
+        ": holdfast checksums stream\n\nevent: checksums\nid: " + etag + "\ndata: " + data + "\n\n";
+    Response response = of(200, "text/event-stream", events.getBytes(StandardCharsets.UTF_8));
+    response.set("Cache-Control", "no-store, no-transform");
+    return response;
+  }
+
+  /** Appends {@code "name":"value",} with the value's quotes and backslashes escaped. */
+  private static void member(StringBuilder json, String name, String value) {
+    json.append('"').append(name).append("\":\"");
+    for (char c : value.toCharArray()) {
+      if (c == '"' || c == '\\') {
+        json.append('\\');
+      }
+      json.append(c);
+    }
+    json.append("\",");
+  }
+
+  /**
+   * This answer buffered whole: a stream read to its end (however long the replica keeps it open)
+   * and sent with its {@code Content-Length}, as a buffering proxy would.
+   */
+  Response buffered() throws IOException {
+    if (stream == null) {
+      return this;
+    }
+    byte[] all;
+    try (InputStream in = stream) {
+      all = in.readAllBytes();
+    }
+    stream = null;
+    return withBody(all);
   }
 
   static Response of(int status, String contentType, byte[] body) {
@@ -106,6 +192,14 @@ final class Response {
 
   /** Replaces the body and, where the status allows a body, the {@code Content-Length}. */
   Response withBody(byte[] newBody) {
+    if (stream != null) { // the stream is dropped, as a proxy that cut it before its first byte
+      try {
+        stream.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
+      stream = null;
+    }
     body = newBody;
     if (hasBody(status)) {
       set("Content-Length", Integer.toString(newBody.length));
@@ -128,6 +222,9 @@ final class Response {
     head.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
     for (String[] header : headers) {
       head.append(header[0]).append(": ").append(header[1]).append("\r\n");
+    }
+    if (stream != null) {
+      head.append("Transfer-Encoding: chunked\r\n");
     }
     head.append("Connection: close\r\n\r\n");
     return head.toString().getBytes(StandardCharsets.ISO_8859_1);

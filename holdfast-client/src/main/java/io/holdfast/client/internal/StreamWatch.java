@@ -125,8 +125,6 @@ final class StreamWatch {
         OpenEventStream.State state = open.await(deadline, silenceNanos);
         switch (state) {
           case EVENT -> {
-            eventSinceOpen = true;
-            fruitless = 0;
             Transport.Response response = response(open.take());
             if (response == null) {
               continue; // malformed: the verifier would refuse it anyway; wait for the next
@@ -135,6 +133,10 @@ final class StreamWatch {
                 || revision(response) < heldRevision) {
               continue; // what is held, or older than it (sent before a poll caught up)
             }
+            // Only news makes a stream fruitful: one that ends after repeating what the client
+            // holds (a proxy replaying an old event) would otherwise be reopened in a hot loop.
+            eventSinceOpen = true;
+            fruitless = 0;
             return response;
           }
           case QUIET -> {

@@ -9,6 +9,7 @@ import io.holdfast.it.AdminApi;
 import io.holdfast.it.AdminHttp;
 import io.holdfast.server.HoldfastServer;
 import io.holdfast.server.config.ServerConfig;
+import io.holdfast.testkit.Fault;
 import io.holdfast.testkit.FaultyReplica;
 import io.holdfast.testkit.TcpRelay;
 import java.net.URI;
@@ -175,10 +176,11 @@ class EventStreamSdkTest {
 
   @Test
   void stream_behindAProxyThatBuffersIt_fallsBackToTheLongPoll() throws Exception {
-    // FaultyReplica buffers every answer whole before it writes it: a stream never shows a byte.
+    // Buffered whole before it is written, a stream that the replica keeps open never shows a byte.
     try (FaultyReplica buffering = FaultyReplica.start(URI.create("http://127.0.0.1:" + a.port()));
         HoldfastClient client =
             client(List.of(buffering.uri())).watchTimeout(Duration.ofSeconds(2)).build()) {
+      buffering.fault("/events", Fault.bufferStreams());
       client.start();
       assertThat(client.awaitFresh(PROMPTLY)).isTrue();
 
@@ -186,6 +188,8 @@ class EventStreamSdkTest {
       awaitRevision(client, first);
       long second = publish();
       awaitRevision(client, second);
+      assertThat(buffering.requests("/events")).as("the stream was tried").isPositive();
+      assertThat(buffering.requests("/watch")).as("the long poll carried the changes").isPositive();
     }
   }
 
