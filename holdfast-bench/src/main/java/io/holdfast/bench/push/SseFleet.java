@@ -42,7 +42,14 @@ final class SseFleet implements AutoCloseable {
       new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
 
   /** One read buffer for every stream: only the loop thread reads. */
-  private final ByteBuffer in = ByteBuffer.allocateDirect(64 * 1024);
+  private final ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+
+  /**
+   * The most of a line a stream keeps: a data line's {@code "revision"} member comes after the
+   * {@code etag} alone, and the fleet's one thread must not copy every event's base64 body when the
+   * same thread's speed bounds the fan-out it measures.
+   */
+  private static final int LINE_KEPT = 256;
 
   private volatile boolean running = true;
 
@@ -85,10 +92,11 @@ final class SseFleet implements AutoCloseable {
     boolean opened;
     long chunkLeft;
 
-    /** The line being read (status, header, chunk size or SSE), grown as needed. */
-    byte[] line = new byte[128];
+    /** The start of the line being read (status, header or SSE), and its whole length. */
+    final byte[] line = new byte[LINE_KEPT];
 
     int lineLength;
+    int lineTotal;
 
     /** The event being read: whether it is a checksums event, its revision, its size. */
     boolean checksums;
@@ -106,6 +114,7 @@ final class SseFleet implements AutoCloseable {
       chunked = false;
       opened = false;
       lineLength = 0;
+      lineTotal = 0;
       resetEvent();
       String auth = authorization.apply(index);
       request =
@@ -155,24 +164,29 @@ final class SseFleet implements AutoCloseable {
       }
     }
 
-    /** Takes {@code n} bytes of the HTTP body from {@code in}; returns false if it must close. */
+    /** Takes the next {@code n} bytes of the HTTP body from {@code data}. */
     void body(ByteBuffer data, int n, long now) {
-      for (int i = 0; i < n; i++) {
-        byte b = data.get();
+      byte[] bytes = data.array();
+      int from = data.position();
+      int to = from + n;
+      for (int i = from; i < to; i++) {
+        byte b = bytes[i];
         if (b == '\n') {
           sseLine(now);
           lineLength = 0;
+          lineTotal = 0;
         } else {
           append(b);
         }
       }
+      data.position(to);
     }
 
     void append(byte b) {
-      if (lineLength == line.length) {
-        line = java.util.Arrays.copyOf(line, line.length * 2);
+      if (lineLength < line.length) {
+        line[lineLength++] = b;
       }
-      line[lineLength++] = b;
+      lineTotal++;
     }
 
     int lineEnd() {
@@ -181,7 +195,7 @@ final class SseFleet implements AutoCloseable {
 
     void sseLine(long now) {
       int end = lineEnd();
-      eventSize += lineLength + 1;
+      eventSize += lineTotal + 1;
       if (end == 0) {
         if (checksums && eventRevision >= 0) {
           heard(eventRevision, eventSize, now);
@@ -252,6 +266,7 @@ final class SseFleet implements AutoCloseable {
             }
             String text = new String(line, 0, lineEnd(), StandardCharsets.US_ASCII);
             lineLength = 0;
+            lineTotal = 0;
             if (part == Part.STATUS) {
               if (!text.startsWith("HTTP/1.1 200")) {
                 return false;
