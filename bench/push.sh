@@ -3,7 +3,10 @@
 # (p50/p99/max), server memory per watcher, coalescing of a publish burst, tenant fairness and
 # the recovery herd after a restart, for Holdfast and, in the same run, for a plain long-polling
 # server on the JDK's HttpServer driven by the same harness.
-# Usage: bench/push.sh [watchers] [publishes] [burst]   (default 10000 10 50)
+# Usage: bench/push.sh [watchers] [publishes] [burst] [all|latency|herd|sse]   (default 10000 10 50 all)
+#   all: long polls (WatchFleet), every part; latency: long polls, latency and memory only;
+#   herd: the recovery herd alone; sse: event streams (GET /v1/instances/{id}/events, issue 21)
+#   against Holdfast and a plain JDK SSE server: latency, fan-out, burst events, memory.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/holdfast" --version >/dev/null   # builds if needed

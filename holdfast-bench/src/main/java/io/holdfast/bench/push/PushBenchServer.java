@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code plain PORT}: the baseline, the JDK's own HttpServer on virtual threads doing the
  *       same long poll with none of Holdfast's work (no store, no authentication, no signing, no
  *       snapshot): {@code GET /v1/instances/ID/checksums|config/core|watch?etag=…&timeout=…},
- *       {@code POST /publish} and {@code GET /health}.
+ *       {@code POST /publish} and {@code GET /health};
+ *   <li>{@code plain-sse PORT}: the same baseline for event streams ({@link PlainSseServer}).
  * </ul>
  *
  * Prints {@code READY <port>} once it serves.
@@ -48,7 +49,8 @@ public final class PushBenchServer {
                 .port(Integer.parseInt(args[2]))
                 .adminToken(args[3])
                 .managementPort(Integer.parseInt(args[4]))
-                .maxWatchers(20_000)
+                // Room for the 50,000-watcher run of the event streams (issue 21).
+                .maxWatchers(100_000)
                 // Every simulated instance connects from 127.0.0.1: the per-address cap that
                 // guards a replica against one flooding host would refuse most of the fleet here.
                 .edge(FleetEdge.oneHost());
@@ -63,7 +65,11 @@ public final class PushBenchServer {
         PlainWatchServer server = new PlainWatchServer(Integer.parseInt(args[1]));
         ready(server.port());
       }
-      default -> throw new IllegalArgumentException("holdfast|plain, not " + args[0]);
+      case "plain-sse" -> {
+        PlainSseServer server = new PlainSseServer(Integer.parseInt(args[1]));
+        ready(server.port());
+      }
+      default -> throw new IllegalArgumentException("holdfast|plain|plain-sse, not " + args[0]);
     }
     new CountDownLatch(1).await();
   }

@@ -47,8 +47,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       every watcher is FRESH again, and the 503s on the way.
  * </ol>
  *
- * Arguments: {@code [watchers=10000] [publishes=10] [burst=50] [all|latency]}; {@code latency} runs
- * the first two parts only, for quick comparisons while profiling.
+ * Arguments: {@code [watchers=10000] [publishes=10] [burst=50] [all|latency|herd|sse]}; {@code
+ * latency} runs the first two parts only, for quick comparisons while profiling; {@code herd} the
+ * recovery herd alone; {@code sse} the same fleet over event streams instead of long polls ({@link
+ * SseBenchmark}).
  */
 public final class PushBenchmark {
 
@@ -84,6 +86,10 @@ public final class PushBenchmark {
       herdOnly(watchers);
       return;
     }
+    if (args.length > 3 && args[3].equals("sse")) {
+      SseBenchmark.run(watchers, publishes, burst);
+      return;
+    }
     boolean all = args.length <= 3 || !args[3].equals("latency");
     System.out.printf(
         "push benchmark: %d watchers, %d publishes, a burst of %d (%d cores, %s)%n",
@@ -98,7 +104,7 @@ public final class PushBenchmark {
   }
 
   /** What differs between the two servers: how to start one and how to publish to it. */
-  private interface Target {
+  interface Target {
     String name();
 
     List<String> serverArguments(int port) throws IOException;
@@ -130,7 +136,7 @@ public final class PushBenchmark {
     }
   }
 
-  private static final class Plain implements Target {
+  static class Plain implements Target {
     @Override
     public String name() {
       return "plain JDK HttpServer";
@@ -177,7 +183,7 @@ public final class PushBenchmark {
     }
   }
 
-  private static final class Holdfast implements Target {
+  static final class Holdfast implements Target {
     private final Path dataDir;
 
     /**
@@ -435,7 +441,7 @@ public final class PushBenchmark {
    * own namespace's default layer, as fast as the server acknowledges them; returns the highest
    * revision.
    */
-  private static long burst(Target target, URI base, int publishes) throws Exception {
+  static long burst(Target target, URI base, int publishes) throws Exception {
     List<String> namespaces = target.burstNamespaces();
     AtomicInteger left = new AtomicInteger(publishes);
     AtomicLong highest = new AtomicLong();
@@ -640,8 +646,7 @@ public final class PushBenchmark {
     }
   }
 
-  private static void awaitWaiting(Target target, HttpClient http, URI base, int size)
-      throws Exception {
+  static void awaitWaiting(Target target, HttpClient http, URI base, int size) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
     int waiting;
     while ((waiting = target.waiting(http, base)) < size) {
@@ -664,14 +669,14 @@ public final class PushBenchmark {
     return response.body();
   }
 
-  private static double median(double[] values) {
+  static double median(double[] values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     return sorted[sorted.length / 2];
   }
 
   /** The median of each column. */
-  private static double[] medians(double[][] rows) {
+  static double[] medians(double[][] rows) {
     double[] medians = new double[rows[0].length];
     for (int column = 0; column < medians.length; column++) {
       double[] values = new double[rows.length];
@@ -683,12 +688,12 @@ public final class PushBenchmark {
     return medians;
   }
 
-  private static double percentile(double[] sorted, double p) {
+  static double percentile(double[] sorted, double p) {
     int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
     return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
