@@ -121,6 +121,9 @@ public final class ChecksumsStream implements HttpService {
     try {
       Principal principal = gate.principal(req, snapshot);
       boolean admin = principal instanceof Principal.AdminPrincipal;
+      if (!admin) {
+        snapshot = null; // an instance's stream keeps its view only: see nextChangeOf
+      }
       long end = System.nanoTime() + gate.cappedByExpiry(principal, MAX_LIFETIME).toNanos();
       res.status(Status.OK_200);
       res.header(CONTENT_TYPE);
@@ -136,8 +139,10 @@ public final class ChecksumsStream implements HttpService {
           if (now - end >= 0) {
             return;
           }
+          // An instance's stream waits by its view, holding no snapshot (see nextChangeOf); an
+          // admin's wakes at every swap, so the one it holds is never older than the last swap.
           CompletableFuture<EffectiveSnapshot> next =
-              admin ? snapshots.nextAfter(snapshot) : snapshots.nextChangeFor(instance, snapshot);
+              admin ? snapshots.nextAfter(snapshot) : snapshots.nextChangeOf(instance, view);
           try {
             next.get(Math.min(end, keepAliveDue) - now, TimeUnit.NANOSECONDS);
           } catch (TimeoutException e) {
@@ -157,14 +162,15 @@ public final class ChecksumsStream implements HttpService {
           }
           // The newest snapshot, not the one that woke us: a reader that was slow to take the last
           // event gets the state as it is now, whatever happened meanwhile.
-          snapshot = snapshots.current();
+          EffectiveSnapshot newest = snapshots.current();
           try {
-            view = gate.authorisedInstance(req, snapshot);
+            view = gate.authorisedInstance(req, newest);
           } catch (ProblemException revokedOrGone) {
             // The credential was rotated or revoked, or the instance deleted: the stream ends,
             // and the client's next request gets the problem.
             return;
           }
+          snapshot = admin ? newest : null;
           lastSent = sendIfChanged(out, view.checksums(), lastSent);
         }
       } catch (IOException | UncheckedIOException gone) {

@@ -156,6 +156,17 @@ public final class SnapshotHolder implements AutoCloseable {
    */
   public CompletableFuture<EffectiveSnapshot> nextChangeFor(
       String instance, EffectiveSnapshot seen) {
+    return nextChangeOf(instance, seen == null ? null : seen.instance(instance));
+  }
+
+  /**
+   * {@link #nextChangeFor} by the instance's view alone ({@code null}: the instance did not exist).
+   * For a waiter that lasts: an event stream holds only its instance's view between changes, not
+   * the whole snapshot it last saw, which would keep every other instance's documents of that
+   * snapshot alive for as long as the stream waits (up to an hour), one old snapshot per quiet
+   * stream.
+   */
+  public CompletableFuture<EffectiveSnapshot> nextChangeOf(String instance, InstanceView seen) {
     if (closed) {
       return closedSignal;
     }
@@ -164,9 +175,7 @@ public final class SnapshotHolder implements AutoCloseable {
     CompletableFuture<EffectiveSnapshot> next =
         instanceChanged.computeIfAbsent(instance, i -> new CompletableFuture<>());
     EffectiveSnapshot now = current.get();
-    if (now != seen
-        && InstanceView.changed(
-            seen == null ? null : seen.instance(instance), now.instance(instance))) {
+    if (InstanceView.changed(seen, now.instance(instance))) {
       return CompletableFuture.completedFuture(now);
     }
     // close() may have run after the first check and missed this future.

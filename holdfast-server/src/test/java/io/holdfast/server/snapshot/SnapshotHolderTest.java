@@ -271,6 +271,31 @@ class SnapshotHolderTest {
   }
 
   @Test
+  void nextChangeOf_judgesByTheInstancesViewAlone_likeNextChangeFor() throws Exception {
+    store.createInstance("beta-co", "beta", Map.of(), "hash-beta", "alice");
+    EffectiveSnapshot first = holder.refresh();
+    InstanceView acmeView = first.instance("acme-prod");
+    CompletableFuture<EffectiveSnapshot> acme = holder.nextChangeOf("acme-prod", acmeView);
+
+    publish(Scope.instance("beta-co"), "{\"b\":1}");
+    holder.refresh();
+    assertThat(acme).as("another instance's change").isNotDone();
+    assertThat(holder.nextChangeOf("acme-prod", acmeView))
+        .as("the view is still the one served")
+        .isNotDone();
+
+    publish(Scope.instance("acme-prod"), "{\"a\":1}");
+    EffectiveSnapshot third = holder.refresh();
+    assertThat(acme).isCompletedWithValue(third);
+    assertThat(holder.nextChangeOf("acme-prod", acmeView))
+        .as("a view older than the one served completes at once")
+        .isCompletedWithValue(third);
+    assertThat(holder.nextChangeOf("newcomer", null))
+        .as("an instance that still does not exist")
+        .isNotDone();
+  }
+
+  @Test
   void nextChangeFor_aSwapThatOnlyRotatesThisInstancesCredential_completesIt() {
     EffectiveSnapshot first = holder.refresh();
     CompletableFuture<EffectiveSnapshot> acme = holder.nextChangeFor("acme-prod", first);
