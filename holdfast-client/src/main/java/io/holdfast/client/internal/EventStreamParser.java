@@ -10,18 +10,18 @@ import java.util.function.Consumer;
  * HTML standard's parsing that the checksums stream uses: lines end in LF (a CR before it is
  * dropped), a line starting with a colon is a comment, {@code event}, {@code id} and {@code data}
  * fields are kept (several {@code data} lines join with LF), a blank line dispatches. Other fields
- * are ignored. A line longer than the limit fails the stream rather than growing without bound.
- * Used by one thread at a time (the HTTP client's delivery is sequential).
+ * are ignored. A line, or an event's data, longer than the limit fails the stream rather than
+ * growing without bound. Used by one thread at a time (the HTTP client's delivery is sequential).
  */
 final class EventStreamParser {
 
   /** One dispatched event; {@code type} is {@code "message"} when the event names none. */
   record Event(String type, String id, String data) {}
 
-  /** A line longer than the limit. */
+  /** A line, or an event's data, longer than the limit. */
   static final class OversizedLineException extends RuntimeException {
     OversizedLineException(int limit) {
-      super("an event stream line exceeds " + limit + " bytes");
+      super("an event stream line or event exceeds " + limit + " bytes");
     }
   }
 
@@ -79,6 +79,9 @@ final class EventStreamParser {
       case "data" -> {
         if (data == null) {
           data = new StringBuilder(value);
+        } else if (data.length() + 1 + value.length() > maxLineBytes) {
+          // Many short data lines must not grow an event past what one long line may be.
+          throw new OversizedLineException(maxLineBytes);
         } else {
           data.append('\n').append(value);
         }

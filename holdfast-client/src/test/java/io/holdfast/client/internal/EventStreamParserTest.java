@@ -45,6 +45,15 @@ class EventStreamParserTest {
   }
 
   @Test
+  void feed_manyShortDataLinesBeyondTheLimit_failInsteadOfGrowing() {
+    feed("data: " + "x".repeat(30) + "\n");
+    feed("data: " + "x".repeat(30) + "\n");
+    assertThatThrownBy(() -> feed("data: " + "x".repeat(30) + "\n"))
+        .isInstanceOf(EventStreamParser.OversizedLineException.class);
+    assertThat(events).isEmpty();
+  }
+
+  @Test
   void feed_lineLongerThanTheLimit_failsInsteadOfGrowing() {
     assertThatThrownBy(() -> feed("data: " + "x".repeat(100)))
         .isInstanceOf(EventStreamParser.OversizedLineException.class);
