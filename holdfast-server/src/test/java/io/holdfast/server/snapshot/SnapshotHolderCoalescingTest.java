@@ -29,7 +29,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -133,7 +133,9 @@ class SnapshotHolderCoalescingTest {
       answers.add(writers.submit(() -> publishAndRefresh(writer)));
     }
     // Every other writer has written and waits behind the refresh in progress.
-    await(() -> holder.refreshesWaiting() == WRITERS - 1);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> holder.refreshesWaiting() == WRITERS - 1);
     releaseRead.countDown();
 
     for (int i = 0; i < WRITERS; i++) {
@@ -156,7 +158,7 @@ class SnapshotHolderCoalescingTest {
     assertThat(readHeld.await(10, TimeUnit.SECONDS)).isTrue();
     // The refresh in progress read the store's revision before this write: it cannot answer it.
     Future<EffectiveSnapshot> late = writers.submit(() -> publishAndRefresh(3));
-    await(() -> holder.refreshesWaiting() == 1);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> holder.refreshesWaiting() == 1);
     releaseRead.countDown();
     first.get(10, TimeUnit.SECONDS);
 
@@ -165,13 +167,5 @@ class SnapshotHolderCoalescingTest {
     assertThat(new String(seen.instance("in-3").document("core").body(), StandardCharsets.UTF_8))
         .contains("\"writer\":3");
     assertThat(holder.coalescedRefreshes()).isZero();
-  }
-
-  private static void await(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition met within 10 s").isLessThan(deadline);
-      Thread.sleep(1);
-    }
   }
 }
