@@ -31,7 +31,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A failpoint around a real store: while {@link #down} is set, every call fails as an unreachable
@@ -48,6 +51,16 @@ public final class FailingStore implements ConfigStore {
    * before acknowledging it (FAULTS A19).
    */
   public final AtomicBoolean failAfterPublishCommit = new AtomicBoolean();
+
+  /**
+   * FPT {@code store.slowChanges}: while set, reading what changed since a revision (the start of
+   * every snapshot refresh that has something to do) waits until the latch opens, as a store
+   * answering slowly does.
+   */
+  public final AtomicReference<CountDownLatch> holdChanges = new AtomicReference<>();
+
+  /** How many reads of changes have waited on {@link #holdChanges}. */
+  public final AtomicInteger heldChanges = new AtomicInteger();
 
   public FailingStore(ConfigStore delegate) {
     this.delegate = delegate;
@@ -75,6 +88,15 @@ public final class FailingStore implements ConfigStore {
   @Override
   public Optional<StoreChanges> changesSince(long since) {
     check();
+    CountDownLatch hold = holdChanges.get();
+    if (hold != null) {
+      heldChanges.incrementAndGet();
+      try {
+        hold.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     return delegate.changesSince(since);
   }
 

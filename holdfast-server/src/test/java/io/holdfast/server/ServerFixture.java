@@ -57,12 +57,19 @@ public final class ServerFixture implements AutoCloseable {
    */
   public static ServerFixture startConfigured(
       Path dataDir, UnaryOperator<ServerConfig.Builder> configure) {
+    return startConfigured(dataDir, configure, UnaryOperator.identity());
+  }
+
+  /** {@link #startConfigured}, with the store wrapped for fault injection. */
+  public static ServerFixture startConfigured(
+      Path dataDir,
+      UnaryOperator<ServerConfig.Builder> configure,
+      UnaryOperator<ConfigStore> storeDecorator) {
     ServerConfig config =
         configure
             .apply(ServerConfig.builder(dataDir).port(0).refreshInterval(Duration.ofMillis(50)))
             .build();
-    return new ServerFixture(
-        HoldfastServer.start(config, Clock.systemUTC(), UnaryOperator.identity()));
+    return new ServerFixture(HoldfastServer.start(config, Clock.systemUTC(), storeDecorator));
   }
 
   public HoldfastServer server() {

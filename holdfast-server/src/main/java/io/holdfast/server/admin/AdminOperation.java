@@ -6,10 +6,11 @@ import io.holdfast.server.model.Role;
 
 /**
  * Every admin operation, declared once: its method and path in the admin API, the least role it
- * needs, and whether it writes. The API registers its routes from this table and its gate checks
- * the role and, after a successful write, waits until this replica serves it; the console's pages
- * and actions name the same operations, so a role cannot differ between the two. An operation added
- * without a role does not compile; one added without a route or a test fails a test.
+ * needs, and whether it writes (and changes what replicas serve). The API registers its routes from
+ * this table and its gate checks the role and, after a successful write, waits until this replica
+ * serves it; the console's pages and actions name the same operations, so a role cannot differ
+ * between the two. An operation added without a role does not compile; one added without a route or
+ * a test fails a test.
  *
  * <p>Two operations share {@code PATCH /v1/admin/instances/{id}}: which one a request is depends on
  * its body (a ring move or labels), so that route names both and its handler decides.
@@ -53,8 +54,8 @@ public enum AdminOperation {
   CREATE_NAMESPACE("POST", "/v1/admin/namespaces", Role.EDITOR, Access.WRITES),
   GET_LAYERS("GET", "/v1/admin/namespaces/{ns}/layers", Role.VIEWER, Access.READS),
   GET_LAYER("GET", "/v1/admin/namespaces/{ns}/layers/{scope}", Role.VIEWER, Access.READS),
-  PUT_DRAFT("PUT", "/v1/admin/namespaces/{ns}/layers/{scope}", Role.EDITOR, Access.WRITES),
-  STAGE_REMOVAL("DELETE", "/v1/admin/namespaces/{ns}/layers/{scope}", Role.EDITOR, Access.WRITES),
+  PUT_DRAFT("PUT", "/v1/admin/namespaces/{ns}/layers/{scope}", Role.EDITOR, Access.STAGES),
+  STAGE_REMOVAL("DELETE", "/v1/admin/namespaces/{ns}/layers/{scope}", Role.EDITOR, Access.STAGES),
   PUBLISH("POST", "/v1/admin/namespaces/{ns}/publish", Role.PUBLISHER, Access.WRITES),
   GET_HISTORY("GET", "/v1/admin/namespaces/{ns}/history", Role.VIEWER, Access.READS),
   GET_DIFF("GET", "/v1/admin/namespaces/{ns}/diff", Role.VIEWER, Access.READS),
@@ -111,7 +112,13 @@ public enum AdminOperation {
     /** After it succeeds, this replica serves it before the answer goes out (read-your-writes). */
     WRITES,
     /** A write that must say why, in 1 to {@link #MAX_TEXT} characters. */
-    WRITES_WITH_REASON
+    WRITES_WITH_REASON,
+    /**
+     * Writes a draft, which no replica serves until it is published: there is nothing for this
+     * replica to catch up with, so the answer does not wait for a snapshot refresh (behind a
+     * publish's rebuild, that wait would make every edit of a burst pay for the rebuild).
+     */
+    STAGES
   }
 
   private final String method;
@@ -143,6 +150,11 @@ public enum AdminOperation {
 
   public boolean writes() {
     return access != Access.READS;
+  }
+
+  /** Whether it changes what replicas serve, so that its answer waits until this one serves it. */
+  public boolean changesWhatIsServed() {
+    return access == Access.WRITES || access == Access.WRITES_WITH_REASON;
   }
 
   public boolean needsReason() {

@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
  * What runs after an admin write succeeds and before its answer goes out: this replica reloads its
  * snapshot, so that whoever wrote is served the write at once by the replica they wrote through.
  * The admin API's gate and the console's actions both call it, for every operation the table says
- * writes; no handler does. Thread-safe.
+ * changes what is served; no handler does. Thread-safe.
  */
 public final class ReadYourWrites {
 
@@ -20,9 +20,14 @@ public final class ReadYourWrites {
     this.snapshots = snapshots;
   }
 
-  /** After {@code operation} succeeded: waits until this replica serves it, if it wrote. */
-  public void after(AdminOperation operation) {
-    if (operation.writes()) {
+  /**
+   * After {@code operation} succeeded: waits until this replica serves it, if it changed what is
+   * served (a draft does not), having given back the request's {@code turn} first (the write is
+   * committed; see {@link AdminTurn}).
+   */
+  public void after(AdminOperation operation, AdminTurn turn) {
+    if (operation.changesWhatIsServed()) {
+      turn.giveBack();
       serveNow();
     }
   }

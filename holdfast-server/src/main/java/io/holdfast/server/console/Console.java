@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.protocol.json.StrictJson;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.admin.AdminOperation;
+import io.holdfast.server.admin.AdminTurn;
 import io.holdfast.server.admin.NamespaceService;
 import io.holdfast.server.admin.ReadYourWrites;
 import io.holdfast.server.auth.Authenticator;
@@ -254,7 +255,7 @@ public final class Console implements HttpService {
           operation.authorize(operator.principal());
           View view = handler.render(req, operator, form);
           if (view.redirect() != null) {
-            ctx.writes().after(operation);
+            ctx.writes().after(operation, AdminTurn.of(req.context()));
           }
           return view;
         });
@@ -302,7 +303,7 @@ public final class Console implements HttpService {
         AdminOperation performed = operation.of(req);
         performed.authorize(operator.get().principal());
         next = handler.perform(req, operator.get(), form);
-        ctx.writes().after(performed);
+        ctx.writes().after(performed, AdminTurn.of(req.context()));
       } catch (RuntimeException e) {
         ProblemException problem = problem(req, e);
         operator

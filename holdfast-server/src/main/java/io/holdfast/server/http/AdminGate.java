@@ -6,6 +6,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.server.admin.AdminOperation;
+import io.holdfast.server.admin.AdminTurn;
 import io.holdfast.server.admin.ReadYourWrites;
 import io.holdfast.server.auth.Principal;
 import io.holdfast.server.model.Role;
@@ -56,7 +57,7 @@ final class AdminGate {
         res.beforeSend(
             () -> {
               if (res.status().family() == Status.Family.SUCCESSFUL) {
-                writes.after(write);
+                writes.after(write, AdminTurn.of(req.context()));
               }
             });
       }

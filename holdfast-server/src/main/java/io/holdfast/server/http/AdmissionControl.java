@@ -7,11 +7,13 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.holdfast.protocol.problem.Problem;
 import io.holdfast.protocol.problem.ProblemType;
+import io.holdfast.server.admin.AdminTurn;
 import io.holdfast.server.edge.KeyedLimit;
 import io.holdfast.server.edge.WatchLimit;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Admission control for the instance API ({@code max-concurrent-requests}): at most so many reads
@@ -67,7 +69,7 @@ final class AdmissionControl implements Filter {
   public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
     String path = req.path().path();
     if (isAdminWork(path)) {
-      admitAdmin(chain, res, path);
+      admitAdmin(chain, req, res, path);
       return;
     }
     boolean instanceRead =
@@ -109,49 +111,60 @@ final class AdmissionControl implements Filter {
    * Admin and console requests take turns ({@code max-admin-requests} at once, default half the
    * cores): twenty operators, or a script, listing the audit log in a loop then use at most those
    * cores, and instance reads keep the rest (FAULTS F3). A turn not given within {@link
-   * #ADMIN_QUEUE_WAIT} is 503 {@code overloaded}.
+   * #ADMIN_QUEUE_WAIT} is 503 {@code overloaded}. A write gives its turn back once committed,
+   * before it waits for this replica to serve it ({@link AdminTurn}).
    */
-  private void admitAdmin(FilterChain chain, RoutingResponse res, String path) {
-    proceedWithPlace(adminPlaces, ADMIN_QUEUE_WAIT, chain, res, path, "admin requests");
-  }
-
-  private void admitAndProceed(FilterChain chain, RoutingResponse res, String path) {
-    proceedWithPlace(places, QUEUE_WAIT, chain, res, path, "requests");
-  }
-
-  /**
-   * Waits up to {@code wait} for a place of {@code pool}, then serves, or answers 503 overloaded.
-   */
-  private void proceedWithPlace(
-      Semaphore pool,
-      Duration wait,
-      FilterChain chain,
-      RoutingResponse res,
-      String path,
-      String what) {
-    boolean admitted;
-    try {
-      admitted = pool.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      admitted = false;
+  private void admitAdmin(FilterChain chain, RoutingRequest req, RoutingResponse res, String path) {
+    if (!acquire(adminPlaces, ADMIN_QUEUE_WAIT)) {
+      refuse(res, path, "admin requests");
+      return;
     }
-    if (!admitted) {
-      onRefused.run();
-      ProblemResponses.send(
-          res,
-          new Problem(
-              ProblemType.OVERLOADED,
-              "this replica is serving as many "
-                  + what
-                  + " as it allows; retry after the time in Retry-After",
-              path));
+    AtomicBoolean held = new AtomicBoolean(true);
+    AdminTurn turn =
+        () -> {
+          if (held.compareAndSet(true, false)) {
+            adminPlaces.release();
+          }
+        };
+    AdminTurn.register(req.context(), turn);
+    try {
+      chain.proceed();
+    } finally {
+      turn.giveBack();
+    }
+  }
+
+  /** Waits up to {@link #QUEUE_WAIT} for a place, then serves, or answers 503 overloaded. */
+  private void admitAndProceed(FilterChain chain, RoutingResponse res, String path) {
+    if (!acquire(places, QUEUE_WAIT)) {
+      refuse(res, path, "requests");
       return;
     }
     try {
       chain.proceed();
     } finally {
-      pool.release();
+      places.release();
     }
+  }
+
+  private static boolean acquire(Semaphore pool, Duration wait) {
+    try {
+      return pool.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void refuse(RoutingResponse res, String path, String what) {
+    onRefused.run();
+    ProblemResponses.send(
+        res,
+        new Problem(
+            ProblemType.OVERLOADED,
+            "this replica is serving as many "
+                + what
+                + " as it allows; retry after the time in Retry-After",
+            path));
   }
 }

@@ -5,13 +5,21 @@ import static io.holdfast.server.http.HttpTestSupport.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.holdfast.protocol.problem.ProblemType;
+import io.holdfast.server.FailingStore;
 import io.holdfast.server.ServerFixture;
 import io.holdfast.server.config.EdgeSettings;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +34,18 @@ import org.junit.jupiter.api.io.TempDir;
 class AdmissionControlTest {
 
   private static final String CHECKSUMS = "/v1/instances/acme-prod/checksums";
+
+  /** One admin or console request served at once: the default on a 2-core machine. */
+  private static final EdgeSettings ONE_ADMIN =
+      new EdgeSettings(
+          EdgeSettings.DEFAULT_IDLE_TIMEOUT,
+          EdgeSettings.DEFAULT_HEADER_TIMEOUT,
+          EdgeSettings.DEFAULT_REQUEST_TIMEOUT,
+          EdgeSettings.DEFAULT_MAX_CONNECTIONS,
+          EdgeSettings.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+          EdgeSettings.DEFAULT_MAX_WATCHES_PER_INSTANCE,
+          EdgeSettings.DEFAULT_MAX_REQUESTS_PER_INSTANCE,
+          1);
 
   @Test
   void
@@ -82,18 +102,8 @@ class AdmissionControlTest {
   @Test
   void F3_adminRequestsTakeTurns_soInstanceReadsKeepTheirCores_andTheNextAdminWaitsNotFails(
       @TempDir Path dir) throws Exception {
-    EdgeSettings oneAdmin =
-        new EdgeSettings(
-            EdgeSettings.DEFAULT_IDLE_TIMEOUT,
-            EdgeSettings.DEFAULT_HEADER_TIMEOUT,
-            EdgeSettings.DEFAULT_REQUEST_TIMEOUT,
-            EdgeSettings.DEFAULT_MAX_CONNECTIONS,
-            EdgeSettings.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
-            EdgeSettings.DEFAULT_MAX_WATCHES_PER_INSTANCE,
-            EdgeSettings.DEFAULT_MAX_REQUESTS_PER_INSTANCE,
-            1);
     try (ServerFixture server =
-        ServerFixture.startConfigured(dir, config -> config.edge(oneAdmin))) {
+        ServerFixture.startConfigured(dir, config -> config.edge(ONE_ADMIN))) {
       server.createNamespace("core");
       String token = server.createInstance("acme-prod", "live");
       java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
@@ -141,5 +151,83 @@ class AdmissionControlTest {
                       == 200);
       http.close();
     }
+  }
+
+  @Test
+  void
+      aCommittedWriteWaitingForItsSnapshot_givesItsTurnBack_draftsDoNotWait_andItIsAnsweredOnceServed(
+          @TempDir Path dir) throws Exception {
+    AtomicReference<FailingStore> failing = new AtomicReference<>();
+    try (ServerFixture server =
+        ServerFixture.startConfigured(
+            dir,
+            config -> config.edge(ONE_ADMIN),
+            store -> {
+              failing.set(new FailingStore(store));
+              return failing.get();
+            })) {
+      server.createNamespace("core");
+      String token = server.createInstance("acme-prod", "live");
+      server.publishLayer("core", "default", "{\"seats\":10}");
+      server.sendJson(
+          "PUT", "/v1/admin/namespaces/core/layers/default", server.adminToken(), "{\"seats\":25}");
+      CountDownLatch slowStore = new CountDownLatch(1);
+      failing.get().holdChanges.set(slowStore);
+
+      try (HttpClient http = HttpClient.newHttpClient()) {
+        CompletableFuture<HttpResponse<String>> publish =
+            http.sendAsync(
+                adminRequest(server, "/v1/admin/namespaces/core/publish")
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"raise seats\"}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        // Only the publish moves the store's revision, so a refresh that reads changes (the
+        // publish's own, or the poller's) comes after its commit.
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> failing.get().heldChanges.get() > 0);
+
+        HttpResponse<String> meanwhile =
+            http.send(
+                adminRequest(server, "/v1/admin/instances/acme-prod")
+                    .timeout(Duration.ofSeconds(5))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(meanwhile.statusCode())
+            .as("the only admin turn is free while the publish waits for its snapshot")
+            .isEqualTo(200);
+        HttpResponse<String> draft =
+            http.send(
+                adminRequest(server, "/v1/admin/namespaces/core/layers/ring:live")
+                    .header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"seats\":30}"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(draft.statusCode())
+            .as("a draft, which no replica serves, does not wait for the snapshot")
+            .isEqualTo(200);
+        assertThat(publish).as("not answered before this replica serves it").isNotDone();
+
+        slowStore.countDown();
+        assertThat(publish.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(
+                HttpTestSupport.json(server.get("/v1/instances/acme-prod/config/core", token))
+                    .path("content")
+                    .path("seats")
+                    .asInt())
+            .as("read your writes: served the moment the publish is answered")
+            .isEqualTo(25);
+      } finally {
+        slowStore.countDown(); // a failed assertion must not leave the replica's refresh waiting
+      }
+    }
+  }
+
+  private static HttpRequest.Builder adminRequest(ServerFixture server, String path) {
+    return HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + server.server().port() + path))
+        .header("Authorization", "Bearer " + server.adminToken());
   }
 }
