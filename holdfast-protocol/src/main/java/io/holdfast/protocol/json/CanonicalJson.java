@@ -26,7 +26,7 @@ public final class CanonicalJson {
 
   // The factory must come from a mapper: JsonGenerator.writeTree (used for scalar leaves)
   // needs an ObjectCodec, and a bare JsonFactory has none.
-  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+  private static final JsonMapper MAPPER = SharedJsonBuffers.mapper();
   private static final JsonFactory FACTORY = MAPPER.getFactory();
 
   /**

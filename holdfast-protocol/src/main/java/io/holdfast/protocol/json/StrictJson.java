@@ -42,7 +42,7 @@ public final class StrictJson {
     this.maxBytes = maxBytes;
     this.maxDepth = maxDepth;
     JsonFactory factory =
-        JsonFactory.builder()
+        SharedJsonBuffers.factoryBuilder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(
                 StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())

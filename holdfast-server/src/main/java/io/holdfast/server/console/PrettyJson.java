@@ -1,5 +1,6 @@
 package io.holdfast.server.console;
 
+import io.holdfast.protocol.json.SharedJsonBuffers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 /** JSON indented for reading in a {@code <pre>} or editing in a text area. Thread-safe. */
 final class PrettyJson {
 
-  private static final ObjectWriter WRITER = new ObjectMapper().writerWithDefaultPrettyPrinter();
+  private static final ObjectWriter WRITER = SharedJsonBuffers.mapper().writerWithDefaultPrettyPrinter();
 
   private PrettyJson() {}
 

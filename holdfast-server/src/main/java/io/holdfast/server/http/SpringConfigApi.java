@@ -1,5 +1,6 @@
 package io.holdfast.server.http;
 
+import io.holdfast.protocol.json.SharedJsonBuffers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.Header;
@@ -49,7 +50,7 @@ import java.util.function.Supplier;
  */
 final class SpringConfigApi implements HttpService {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = SharedJsonBuffers.mapper();
 
   /** What an unauthenticated client is told: Spring's client sends Basic, the SDK sends Bearer. */
   static final Header CHALLENGE =

@@ -1,5 +1,6 @@
 package io.holdfast.server.springconfig;
 
+import io.holdfast.protocol.json.SharedJsonBuffers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,7 +23,7 @@ import java.util.StringJoiner;
  */
 public record SpringEnvironment(SpringConfigRequest request, List<Source> sources, String version) {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = SharedJsonBuffers.mapper();
 
   /**
    * One namespace's effective document, flattened.

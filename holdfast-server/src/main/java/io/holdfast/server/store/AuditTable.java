@@ -1,5 +1,6 @@
 package io.holdfast.server.store;
 
+import io.holdfast.protocol.json.SharedJsonBuffers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,7 +25,7 @@ import java.util.List;
  */
 public final class AuditTable {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = SharedJsonBuffers.mapper();
   private static final String COLUMNS =
       "seq, at, actor, action, target, before, after, prev_hash, hash";
 

@@ -1,5 +1,6 @@
 package io.holdfast.server.store;
 
+import io.holdfast.protocol.json.SharedJsonBuffers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,7 +17,7 @@ import java.util.TreeMap;
  */
 public final class StoredJson {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = SharedJsonBuffers.mapper();
   private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {};
 
   private StoredJson() {}
