@@ -181,19 +181,27 @@ final class ChangeText {
     freeze(out, overview.path("freeze"));
     out.println("approvals required: " + overview.path("requiredApprovals").asInt());
     out.printf(
-        "%-12s %8s %8s %8s %12s %11s %9s%n",
-        "RING", "POSITION", "BAKE", "MIN ACK", "ACK DEADLINE", "MAX FAILING", "MAX ERROR");
+        "%-12s %8s %8s %8s %12s %11s %9s %11s%n",
+        "RING",
+        "POSITION",
+        "BAKE",
+        "MIN ACK",
+        "ACK DEADLINE",
+        "MAX FAILING",
+        "MAX ERROR",
+        "ALLOW EMPTY");
     for (JsonNode r : overview.path("rings")) {
       JsonNode g = r.path("gate");
       out.printf(
-          "%-12s %8d %8s %8s %12s %11s %9s%n",
+          "%-12s %8d %8s %8s %12s %11s %9s %11s%n",
           r.path("name").asText(),
           r.path("position").asInt(),
           duration(r.path("bakeTime").asText()),
           g.path("minAckRatio").asText(),
           duration(g.path("ackDeadline").asText()),
           g.path("maxFailingRatio").asText(),
-          g.path("maxErrorRatio").asText());
+          g.path("maxErrorRatio").asText(),
+          g.path("allowEmpty").asBoolean(false) ? "yes" : "no");
     }
     out.flush();
   }

@@ -123,6 +123,7 @@ final class DemoCommand implements Callable<Integer> {
    *
    * @param compressedBakes one line per ring whose bake time the demo compressed, as {@code dev 24h
    *     → 10s}; empty with {@code --bake-scale 1}
+   * @param emptyRings the rings without a fleet member, which the demo allows to be empty
    */
   record Running(
       HoldfastServer first,
@@ -134,7 +135,8 @@ final class DemoCommand implements Callable<Integer> {
       Path credentials,
       Path authority,
       SimulatedFleet fleet,
-      List<String> compressedBakes)
+      List<String> compressedBakes,
+      List<String> emptyRings)
       implements AutoCloseable {
 
     @Override
@@ -155,7 +157,8 @@ final class DemoCommand implements Callable<Integer> {
 
   /**
    * A demo replica probes both replicas and runs the rollout engine on a one-second tick, so a
-   * change moves while you watch; it needs no SDK clients to pass its gates.
+   * change moves while you watch; its gates judge the simulated fleet's heartbeats, and rings
+   * without a member may be empty ({@link DemoEmptyRings}).
    */
   private static ServerConfig demo(ServerConfig.Builder builder, List<URI> pair) {
     return builder
@@ -284,6 +287,7 @@ final class DemoCommand implements Callable<Integer> {
       save.run();
       List<String> compressed = DemoBakes.apply(admin, saved, bakeScale, save);
       List<FleetMember> members = DemoFleet.members(admin, saved, fleetSize, save);
+      List<String> emptyRings = DemoEmptyRings.apply(admin, members);
       if (!members.isEmpty()) {
         // The members read from loopback even when the replicas bind every address.
         String fleetBase = scheme + "://" + reachable + ":";
@@ -308,7 +312,8 @@ final class DemoCommand implements Callable<Integer> {
           credentials,
           authority,
           fleet,
-          compressed);
+          compressed,
+          emptyRings);
     } catch (IOException | RuntimeException e) {
       if (fleet != null) {
         fleet.close();

@@ -100,14 +100,27 @@ final class DemoFleet {
               + " heartbeats to judge.\n");
     } else {
       FleetView view = fleet.view();
+      List<String> rings = new ArrayList<>(RINGS);
+      rings.removeAll(running.emptyRings());
       text.append("Fleet: ")
           .append(view.members())
-          .append(" simulated instances (real SDK clients with heartbeats and seat traffic) across")
-          .append(" test, dev, beta and live; ")
+          .append(" simulated instances (real SDK clients with heartbeats and seat traffic) in ")
+          .append(String.join(", ", rings))
+          .append("; ")
           .append(view.fresh())
           .append(" FRESH now.\n")
           .append("  ./holdfast fleet list       # their state, from their heartbeats\n")
           .append("  ./holdfast subscription usage\n");
+    }
+    if (!running.emptyRings().isEmpty()) {
+      text.append("DEMO SETTING: no simulated instance runs in ")
+          .append(running.emptyRings().size() == 1 ? "ring " : "rings ")
+          .append(String.join(", ", running.emptyRings()))
+          .append(
+              ", so the demo allows them to be empty: a change passes them on bake time alone."
+                  + " A ring whose instances never report otherwise holds a change until its"
+                  + " ack deadline and backs it out (./holdfast ring update RING --allow-empty"
+                  + " true|false).\n");
     }
     text.append('\n');
     if (running.compressedBakes().isEmpty()) {

@@ -82,7 +82,16 @@ final class RingCommand {
               paramLabel = "RATIO",
               description =
                   "Largest tolerated share whose application reports itself failing, 0 to 1.")
-          Double maxErrorRatio) {
+          Double maxErrorRatio,
+      @Option(
+              names = "--allow-empty",
+              paramLabel = "true|false",
+              arity = "1",
+              description =
+                  "Whether the ring may have no reporting instance: if true, a change that no"
+                      + " instance here ever reports on passes once baked; if false (the default"
+                      + " for every ring), it fails at the ack deadline and is backed out.")
+          String allowEmpty) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     if (bakeTime != null) {
       body.put("bakeTime", bakeTime);
@@ -94,18 +103,35 @@ final class RingCommand {
     }
     putRatio(gate, "maxFailingRatio", "--max-failing-ratio", maxFailingRatio);
     putRatio(gate, "maxErrorRatio", "--max-error-ratio", maxErrorRatio);
+    if (allowEmpty != null) {
+      gate.put("allowEmpty", flag("--allow-empty", allowEmpty));
+    }
     if (!gate.isEmpty()) {
       body.set("gate", gate);
     }
     if (body.isEmpty()) {
       throw new IllegalArgumentException(
           "nothing to change: give --bake-time, --min-ack-ratio, --ack-deadline, "
-              + "--max-failing-ratio or --max-error-ratio");
+              + "--max-failing-ratio, --max-error-ratio or --allow-empty");
     }
     AdminOptions.print(
         spec.commandLine().getOut(),
         admin.client().patch("/v1/admin/rings/" + AdminClient.encode(name), body));
     return 0;
+  }
+
+  /**
+   * Exactly {@code true} or {@code false}: picocli's own conversion would take an empty value as
+   * false, and an accidental {@code --allow-empty ""} must not quietly change a gate.
+   */
+  private static boolean flag(String option, String value) {
+    return switch (value) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              option + " must be true or false, was '" + value + "'");
+    };
   }
 
   private static void putRatio(ObjectNode gate, String member, String option, Double value) {

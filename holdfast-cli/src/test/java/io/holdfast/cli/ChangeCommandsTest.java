@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -147,6 +148,12 @@ class ChangeCommandsTest {
         .contains("in ring dev")
         .contains(", paused");
     assertThat(runAsPublisher("change", "resume", id).out()).doesNotContain("paused");
+
+    JsonNode history = run("ns", "history", "core").json().path("history");
+    assertThat(history.get(0).path("kind").asText()).isEqualTo("release");
+    assertThat(history.get(0).path("rings").toString()).isEqualTo("[\"dev\"]");
+    assertThat(history.get(0).path("actor").asText()).isEqualTo("admin:alice");
+    assertThat(history.get(1).path("rings").toString()).isEqualTo("[\"test\"]");
 
     CliRun backedOut =
         runAsPublisher("change", "backout", id, "--reason", "latency doubled in dev");
@@ -473,9 +480,12 @@ class ChangeCommandsTest {
             "--min-ack-ratio",
             "0.8",
             "--ack-deadline",
-            "30m");
+            "30m",
+            "--allow-empty",
+            "true");
     assertThat(updated.exit()).as(updated.err()).isZero();
     JsonNode ring = updated.json();
+    assertThat(ring.path("gate").path("allowEmpty").asBoolean()).isTrue();
     assertThat(ring.path("bakeTime").asText()).isEqualTo("PT2H");
     assertThat(ring.path("gate").path("minAckRatio").asDouble()).isEqualTo(0.8);
     assertThat(ring.path("gate").path("ackDeadline").asText()).isEqualTo("PT30M");
@@ -486,12 +496,19 @@ class ChangeCommandsTest {
     assertThat(rings.out())
         .contains("rollouts: not frozen")
         .contains("approvals required: 1")
-        .containsPattern("(?m)^dev +1 +2h +0\\.8 +30m +0\\.05 +0\\.05$")
-        .containsPattern("(?m)^beta +2 +2d ");
+        .containsPattern("(?m)^RING .* ALLOW EMPTY$")
+        .containsPattern("(?m)^dev +1 +2h +0\\.8 +30m +0\\.05 +0\\.05 +yes$")
+        .containsPattern("(?m)^beta +2 +2d .* no$");
+
+    CliRun back = run("ring", "update", "dev", "--allow-empty=false");
+    assertThat(back.exit()).as(back.err()).isZero();
+    assertThat(back.json().path("gate").path("allowEmpty").asBoolean()).isFalse();
+    assertThat(back.json().path("gate").path("minAckRatio").asDouble()).isEqualTo(0.8);
   }
 
   @Test
-  void ringUpdate_withNothingOrABadRatio_isAUsageError_andAnUnknownRingIsRefused() {
+  void ringUpdate_withNothingOrABadRatio_isAUsageError_andAnUnknownRingIsRefused()
+      throws Exception {
     CliRun nothing = run("ring", "update", "dev");
     assertThat(nothing.exit()).isEqualTo(CommandLine.ExitCode.USAGE);
     assertThat(nothing.err()).contains("nothing to change");
@@ -499,6 +516,17 @@ class ChangeCommandsTest {
     CliRun ratio = run("ring", "update", "dev", "--max-error-ratio", "1.5");
     assertThat(ratio.exit()).isEqualTo(CommandLine.ExitCode.USAGE);
     assertThat(ratio.err()).contains("--max-error-ratio must be a ratio from 0 to 1, was 1.5");
+
+    for (String bad : List.of("yes", "1", "", "TRUE")) {
+      CliRun notBoolean = run("ring", "update", "dev", "--bake-time", "1h", "--allow-empty", bad);
+      assertThat(notBoolean.exit()).as("'%s'", bad).isEqualTo(CommandLine.ExitCode.USAGE);
+      assertThat(notBoolean.err())
+          .as("'%s'", bad)
+          .contains("--allow-empty must be true or false, was '" + bad + "'");
+    }
+    JsonNode dev = run("ring", "list").json().path("rings").get(1);
+    assertThat(dev.path("bakeTime").asText()).as("nothing sent").isEqualTo("PT24H");
+    assertThat(dev.path("gate").path("allowEmpty").asBoolean()).isFalse();
 
     CliRun unknown = run("ring", "update", "canary", "--bake-time", "1h");
     assertThat(unknown.exit()).isEqualTo(HoldfastCommand.EXIT_REFUSED);

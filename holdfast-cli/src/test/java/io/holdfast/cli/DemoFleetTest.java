@@ -138,6 +138,36 @@ class DemoFleetTest {
   }
 
   @Test
+  void aFleetMissingSomeRings_hasThoseRingsAllowedToBeEmpty_soAChangeStillCrosses_untilItGrows()
+      throws Exception {
+    // Two members: acme-prod in live and globex-beta in beta; nobody reports in test or dev.
+    try (DemoCommand.Running demo = demo("--fleet", "2", "--bake-scale", "86400")) {
+      AdminClient admin = admin(demo, "adminToken");
+      assertThat(demo.emptyRings()).containsExactly("test", "dev");
+      assertThat(admin.get("/v1/admin/rings").findValues("allowEmpty"))
+          .extracting(JsonNode::asBoolean)
+          .containsExactly(true, true, false, false);
+      assertThat(DemoFleet.tour(demo, saved(demo)))
+          .contains("Fleet: 2 simulated instances (real SDK clients")
+          .contains("in beta, live;")
+          .contains("DEMO SETTING: no simulated instance runs in rings test, dev");
+      await().atMost(FRESH_WITHIN).until(() -> demo.fleet().view().allFresh());
+
+      JsonNode done = awaitEnded(admin, approvedChange(demo, 40, "45"), new ArrayList<>());
+
+      assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("completed");
+    }
+    try (DemoCommand.Running demo = demo("--fleet", "4")) {
+      // Every ring has a member now: every gate judges heartbeats again.
+      assertThat(demo.emptyRings()).isEmpty();
+      assertThat(admin(demo, "adminToken").get("/v1/admin/rings").findValues("allowEmpty"))
+          .extracting(JsonNode::asBoolean)
+          .containsOnly(false);
+      assertThat(DemoFleet.tour(demo, saved(demo))).doesNotContain("allows them to be empty");
+    }
+  }
+
+  @Test
   void restart_growsTheFleetFromSavedCredentials_andBakeScaleOneRestoresTheRealBakes()
       throws Exception {
     try (DemoCommand.Running demo = demo("--fleet", "5")) {

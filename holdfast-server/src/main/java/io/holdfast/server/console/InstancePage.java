@@ -203,7 +203,10 @@ final class InstancePage {
       int shown = 0;
       for (HistoryEntry entry : ctx.store().history(namespace.name(), 50)) {
         List<Scope> touched = entry.scopes().stream().filter(scopes::contains).toList();
-        if (touched.isEmpty() || shown++ >= HISTORY_PER_NAMESPACE) {
+        // A ring release served other rings than this instance's: not part of its history.
+        boolean otherRing =
+            entry.revision().kind().equals("release") && !entry.rings().contains(instance.ring());
+        if (touched.isEmpty() || otherRing || shown++ >= HISTORY_PER_NAMESPACE) {
           continue;
         }
         any = true;

@@ -412,11 +412,12 @@ final class NamespacePages {
 
   private void history(Html main, String ns) {
     main.element("h2", "History");
-    main.table(List.of("Revision", "Layers", "When", "Who", "Message"), "id", "history");
+    main.table(List.of("Revision", "Layers", "Rings", "When", "Who", "Message"), "id", "history");
     for (HistoryEntry entry : ctx.namespaces().history(ns, HISTORY)) {
       main.open("tr");
       main.element("td", entry.revision().revision(), "class", "num");
       main.element("td", String.join(", ", entry.scopes().stream().map(Scope::key).toList()));
+      main.element("td", String.join(", ", entry.rings()));
       main.element("td", HumanTime.stamp(entry.revision().createdAt()));
       main.element("td", entry.revision().actor());
       main.element("td", entry.revision().message());

@@ -367,7 +367,14 @@ final class RolloutPages {
   private void rings(Html main) {
     main.element("h2", "Rings");
     main.table(
-        List.of("Ring", "Bake time", "Must confirm", "Within", "Max failing", "Max erroring"),
+        List.of(
+            "Ring",
+            "Bake time",
+            "Must confirm",
+            "Within",
+            "Max failing",
+            "Max erroring",
+            "May be empty"),
         "id",
         "rings");
     for (RingPolicy ring : ctx.changes().ringPolicies()) {
@@ -378,6 +385,13 @@ final class RolloutPages {
       main.element("td", HumanTime.duration(ring.gate().ackDeadline()), "class", "num");
       main.element("td", percent(ring.gate().maxFailingRatio()), "class", "num");
       main.element("td", percent(ring.gate().maxErrorRatio()), "class", "num");
+      main.element(
+          "td",
+          ring.gate().allowEmpty() ? "yes" : "no",
+          "title",
+          ring.gate().allowEmpty()
+              ? "A change passes once baked even if no instance here ever reports"
+              : "A change fails at the ack deadline if no instance it affects here has reported");
       main.close("tr");
     }
     main.endTable();

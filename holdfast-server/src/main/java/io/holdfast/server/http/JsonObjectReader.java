@@ -217,6 +217,18 @@ final class JsonObjectReader {
     return value.asDouble();
   }
 
+  /** {@code true} or {@code false}, or {@code null} if absent or null; no string or number. */
+  Boolean optionalBoolean(String name) {
+    JsonNode value = node.get(name);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isBoolean()) {
+      throw invalid("member '" + path + name + "' must be true or false");
+    }
+    return value.asBoolean();
+  }
+
   Map<String, String> optionalStringMap(String name) {
     JsonNode value = node.get(name);
     if (value == null || value.isNull()) {

@@ -91,6 +91,8 @@ final class JsonViews {
     node.put("createdAt", entry.revision().createdAt().toString());
     ArrayNode scopes = node.putArray("scopes");
     entry.scopes().forEach(s -> scopes.add(s.key()));
+    ArrayNode rings = node.putArray("rings");
+    entry.rings().forEach(rings::add);
     return node;
   }
 

@@ -68,12 +68,14 @@ final class RingAdminApi implements HttpService {
       JsonObjectReader g =
           JsonObjectReader.of(
               gateNode,
-              Set.of("minAckRatio", "ackDeadline", "maxFailingRatio", "maxErrorRatio"),
+              Set.of(
+                  "minAckRatio", "ackDeadline", "maxFailingRatio", "maxErrorRatio", "allowEmpty"),
               "gate.");
       Double minAck = g.optionalRatio("minAckRatio");
       Duration deadline = g.optionalDuration("ackDeadline");
       Double maxFailing = g.optionalRatio("maxFailingRatio");
       Double maxError = g.optionalRatio("maxErrorRatio");
+      Boolean allowEmpty = g.optionalBoolean("allowEmpty");
       RingGate was = current.gate();
       try {
         gate =
@@ -81,7 +83,8 @@ final class RingAdminApi implements HttpService {
                 minAck == null ? was.minAckRatio() : minAck,
                 deadline == null ? was.ackDeadline() : deadline,
                 maxFailing == null ? was.maxFailingRatio() : maxFailing,
-                maxError == null ? was.maxErrorRatio() : maxError);
+                maxError == null ? was.maxErrorRatio() : maxError,
+                allowEmpty == null ? was.allowEmpty() : allowEmpty);
       } catch (IllegalArgumentException e) {
         throw new ProblemException(ProblemType.INVALID_REQUEST, "member 'gate': " + e.getMessage());
       }

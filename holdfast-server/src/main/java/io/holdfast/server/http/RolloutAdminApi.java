@@ -80,6 +80,7 @@ final class RolloutAdminApi implements HttpService {
     gate.put("ackDeadline", ring.gate().ackDeadline().toString());
     gate.put("maxFailingRatio", ring.gate().maxFailingRatio());
     gate.put("maxErrorRatio", ring.gate().maxErrorRatio());
+    gate.put("allowEmpty", ring.gate().allowEmpty());
     return node;
   }
 

@@ -53,7 +53,8 @@ final class ChangeViews {
         .put("minAckRatio", ring.gate().minAckRatio())
         .put("ackDeadline", ring.gate().ackDeadline().toString())
         .put("maxFailingRatio", ring.gate().maxFailingRatio())
-        .put("maxErrorRatio", ring.gate().maxErrorRatio());
+        .put("maxErrorRatio", ring.gate().maxErrorRatio())
+        .put("allowEmpty", ring.gate().allowEmpty());
   }
 
   static ObjectNode freeze(Freeze freeze) {

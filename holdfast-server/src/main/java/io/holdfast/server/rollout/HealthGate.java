@@ -3,6 +3,7 @@ package io.holdfast.server.rollout;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.holdfast.server.instance.Heartbeat;
 import io.holdfast.server.instance.Instance;
+import io.holdfast.server.model.Scope;
 import io.holdfast.server.subscription.SubscriptionEdit;
 import io.holdfast.server.subscription.SubscriptionsDocument;
 import java.time.Duration;
@@ -24,12 +25,20 @@ import java.util.TreeSet;
  *   <li>FAIL if more than the gate's share of watched instances report a changed namespace STALE or
  *       EXPIRED (a client that rejects or cannot verify the new document keeps its old copy and
  *       says STALE), or report their application FAILING;
+ *   <li>if the change alters the ring (a {@code default} edit or one of its ring layer, or an edit
+ *       of one of its instances) but none of the instances it affects there has ever sent a
+ *       heartbeat: WAIT until the acknowledgement deadline, then FAIL, unless the gate allows the
+ *       ring to be empty ({@link RingGate#allowEmpty()}), when it passes once baked;
  *   <li>FAIL if the acknowledgement deadline has passed and too few have confirmed the release;
  *   <li>PASS once enough have confirmed it and the ring's bake time is over;
  *   <li>WAIT otherwise.
  * </ol>
  *
- * A ring without watched instances has nothing to judge: it passes once baked. Stateless.
+ * <p>The second rule is there because silence is no evidence: a ring whose instances are new, or
+ * whose heartbeats never reach the replicas, would otherwise pass a bad change straight on to the
+ * next ring. A ring the change does not alter at all (another ring's layer, another ring's
+ * instance), and a ring whose instances report but read none of the changed namespaces, have
+ * nothing to judge and pass once baked. Stateless.
  */
 public final class HealthGate {
 
@@ -43,6 +52,8 @@ public final class HealthGate {
       Instant now) {
     Instant releasedAt = change.releasedAt();
     long releaseRevision = change.releaseRevision();
+    int affected = 0;
+    int reporting = 0;
     int watched = 0;
     int acknowledged = 0;
     int failing = 0;
@@ -55,8 +66,16 @@ public final class HealthGate {
       // Only what the change alters for this instance can be confirmed: an instance layer of
       // another instance, or another ring's layer, leaves its documents as they were.
       Set<String> namespaces = affected(change, instance);
+      if (namespaces.isEmpty()) {
+        continue;
+      }
+      affected++;
       Heartbeat heartbeat = heartbeats.get(instance.id());
-      if (namespaces.isEmpty() || heartbeat == null || !readsAny(heartbeat.body(), namespaces)) {
+      if (heartbeat == null) {
+        continue; // never reported: see unreported()
+      }
+      reporting++;
+      if (!readsAny(heartbeat.body(), namespaces)) {
         continue;
       }
       watched++;
@@ -152,6 +171,9 @@ public final class HealthGate {
               + "); for example "
               + example);
     }
+    if (reporting == 0 && (affected > 0 || altersRing(change, ring.ring()))) {
+      return unreported(ring, change, affected, now);
+    }
     boolean enoughAcks = watched == 0 || (double) acknowledged / watched >= gate.minAckRatio();
     Duration since = Duration.between(releasedAt, now);
     if (!enoughAcks) {
@@ -200,6 +222,88 @@ public final class HealthGate {
         failing,
         erroring,
         "healthy and baked: " + counts);
+  }
+
+  /**
+   * The verdict on a ring the change alters but from which none of the {@code affected} instances
+   * it affects has ever reported. No instance is affected only when the ring has none: an edit of
+   * the default or the ring's layer affects every instance of the ring.
+   */
+  private static GateVerdict unreported(
+      RingPolicy ring, ChangeRequest change, int affected, Instant now) {
+    RingGate gate = ring.gate();
+    Instant releasedAt = change.releasedAt();
+    Instant deadline = releasedAt.plus(gate.ackDeadline());
+    String silence =
+        affected == 0
+            ? "ring " + ring.ring() + " has no instances"
+            : affected == 1
+                ? "the one instance in ring "
+                    + ring.ring()
+                    + " that the change affects has never"
+                    + " sent a heartbeat"
+                : "none of the "
+                    + affected
+                    + " instances in ring "
+                    + ring.ring()
+                    + " that the change affects has ever sent a heartbeat";
+    if (gate.allowEmpty()) {
+      Instant baked = releasedAt.plus(ring.bakeTime());
+      if (now.isBefore(baked)) {
+        return new GateVerdict(
+            GateVerdict.Decision.WAIT,
+            0,
+            0,
+            0,
+            0,
+            "baking until " + baked + "; " + silence + ", which the ring allows");
+      }
+      return new GateVerdict(
+          GateVerdict.Decision.PASS,
+          0,
+          0,
+          0,
+          0,
+          "baked; " + silence + ", which the ring allows (it may be empty)");
+    }
+    if (now.isBefore(deadline)) {
+      return new GateVerdict(
+          GateVerdict.Decision.WAIT,
+          0,
+          0,
+          0,
+          0,
+          "waiting for a first heartbeat: "
+              + silence
+              + "; unless one confirms the change, the gate fails it at "
+              + deadline);
+    }
+    return new GateVerdict(
+        GateVerdict.Decision.FAIL,
+        0,
+        0,
+        0,
+        0,
+        "no heartbeat from ring "
+            + ring.ring()
+            + " by its acknowledgement deadline "
+            + deadline
+            + " ("
+            + gate.ackDeadline()
+            + " after the release): "
+            + silence
+            + ", so nothing shows the change is safe there. If ring "
+            + ring.ring()
+            + " is meant to have no reporting instances, allow it to be empty: holdfast ring update "
+            + ring.ring()
+            + " --allow-empty true");
+  }
+
+  /** Whether the change edits the {@code default} layer or {@code ring}'s own layer. */
+  private static boolean altersRing(ChangeRequest change, String ring) {
+    return change.edits().stream()
+        .map(ChangeEdit::scope)
+        .anyMatch(scope -> scope.equals(Scope.DEFAULT) || scope.equals(Scope.ring(ring)));
   }
 
   /** The latest heartbeats keyed by instance, as {@link #evaluate} takes them. */

@@ -12,12 +12,24 @@ import java.util.Objects;
  *     STALE or EXPIRED (a rejected or unverifiable document makes a client STALE)
  * @param maxErrorRatio the largest tolerated share of instances whose application reports itself
  *     FAILING
+ * @param allowEmpty whether the ring may have no reporting instance: when none of the instances a
+ *     change affects in the ring has ever sent a heartbeat, the gate passes it once baked if this
+ *     is set, and otherwise waits until {@code ackDeadline} and then fails it (default false: a
+ *     ring nobody hears from has shown nothing about the change)
  */
 public record RingGate(
-    double minAckRatio, Duration ackDeadline, double maxFailingRatio, double maxErrorRatio) {
+    double minAckRatio,
+    Duration ackDeadline,
+    double maxFailingRatio,
+    double maxErrorRatio,
+    boolean allowEmpty) {
 
-  /** 90% must confirm within 15 minutes; more than 5% failing or erroring backs the change out. */
-  public static final RingGate DEFAULT = new RingGate(0.9, Duration.ofMinutes(15), 0.05, 0.05);
+  /**
+   * 90% must confirm within 15 minutes; more than 5% failing or erroring backs the change out; a
+   * ring from which no instance reports fails at the deadline.
+   */
+  public static final RingGate DEFAULT =
+      new RingGate(0.9, Duration.ofMinutes(15), 0.05, 0.05, false);
 
   public RingGate {
     requireRatio("minAckRatio", minAckRatio);

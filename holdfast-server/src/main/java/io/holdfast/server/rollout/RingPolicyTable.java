@@ -22,7 +22,8 @@ final class RingPolicyTable {
     try (PreparedStatement ps =
             c.prepareStatement(
                 "SELECT name, position, bake_seconds, min_ack_ratio,"
-                    + " ack_deadline_seconds, max_failing_ratio, max_error_ratio FROM rings ORDER BY position");
+                    + " ack_deadline_seconds, max_failing_ratio, max_error_ratio, allow_empty"
+                    + " FROM rings ORDER BY position");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         rings.add(
@@ -34,7 +35,8 @@ final class RingPolicyTable {
                     rs.getDouble(4),
                     Duration.ofSeconds(rs.getLong(5)),
                     rs.getDouble(6),
-                    rs.getDouble(7))));
+                    rs.getDouble(7),
+                    rs.getInt(8) == 1)));
       }
     }
     return rings;
@@ -48,13 +50,15 @@ final class RingPolicyTable {
     try (PreparedStatement ps =
         c.prepareStatement(
             "UPDATE rings SET bake_seconds = ?, min_ack_ratio = ?,"
-                + " ack_deadline_seconds = ?, max_failing_ratio = ?, max_error_ratio = ? WHERE name = ?")) {
+                + " ack_deadline_seconds = ?, max_failing_ratio = ?, max_error_ratio = ?,"
+                + " allow_empty = ? WHERE name = ?")) {
       ps.setLong(1, ring.bakeTime().toSeconds());
       ps.setDouble(2, ring.gate().minAckRatio());
       ps.setLong(3, ring.gate().ackDeadline().toSeconds());
       ps.setDouble(4, ring.gate().maxFailingRatio());
       ps.setDouble(5, ring.gate().maxErrorRatio());
-      ps.setString(6, ring.ring());
+      ps.setInt(6, ring.gate().allowEmpty() ? 1 : 0);
+      ps.setString(7, ring.ring());
       ps.executeUpdate();
     }
   }

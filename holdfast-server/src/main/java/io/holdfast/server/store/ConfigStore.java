@@ -101,7 +101,10 @@ public interface ConfigStore extends AutoCloseable {
    */
   PublishResult publish(String namespace, Set<Scope> scopes, String message, String actor);
 
-  /** Revisions that touched the namespace, newest first. */
+  /**
+   * Revisions that touched the namespace, newest first: its creation, publishes, and the ring
+   * releases, completions, back-outs and hot-fixes of changes that edit it.
+   */
   List<HistoryEntry> history(String namespace, int limit);
 
   Optional<RevisionEntry> findRevision(long revision);

@@ -121,17 +121,21 @@ public final class JdbcConfigStore implements ConfigStore {
           if (entries.isEmpty()) {
             return List.of();
           }
-          Map<Long, List<Scope>> scopes =
-              LayerTables.scopesByRevision(
-                  c,
-                  namespace,
-                  entries.get(entries.size() - 1).revision(),
-                  entries.get(0).revision());
+          long first = entries.get(entries.size() - 1).revision();
+          long last = entries.get(0).revision();
+          Map<Long, List<Scope>> scopes = LayerTables.scopesByRevision(c, namespace, first, last);
+          Map<Long, RingReleases.Released> releases =
+              RingReleases.byRevision(c, namespace, first, last);
           List<HistoryEntry> history = new ArrayList<>(entries.size());
           for (RevisionEntry entry : entries) {
+            RingReleases.Released released = releases.get(entry.revision());
+            List<Scope> written = scopes.get(entry.revision());
+            // A hot-fix both writes layers and releases rings; a plain release writes none.
+            List<Scope> touched =
+                written != null ? written : released != null ? released.scopes() : List.<Scope>of();
             history.add(
                 new HistoryEntry(
-                    entry, List.copyOf(scopes.getOrDefault(entry.revision(), List.of()))));
+                    entry, List.copyOf(touched), released == null ? List.of() : released.rings()));
           }
           return history;
         });

@@ -72,8 +72,9 @@ public final class RevisionLog {
   }
 
   /**
-   * The namespace's revisions, newest first: its creation and every revision that wrote one of its
-   * layers (publishes, and the completions and back-outs of change requests).
+   * The namespace's revisions, newest first: its creation, every revision that wrote one of its
+   * layers (publishes, and the completions, back-outs and hot-fixes of change requests), and every
+   * ring release of a change that edits it (served to that ring only, from that revision on).
    */
   static List<RevisionEntry> ofNamespace(Connection c, String namespace, int limit)
       throws SQLException {
@@ -85,10 +86,13 @@ public final class RevisionLog {
                 + " FROM revisions"
                 + " WHERE (subject = ? AND kind = 'namespace')"
                 + " OR revision IN (SELECT revision FROM layer_versions WHERE namespace = ?)"
-                + " ORDER BY revision DESC LIMIT ?")) {
+                + " OR revision IN ("
+                + RingReleases.OF_NAMESPACE
+                + ") ORDER BY revision DESC LIMIT ?")) {
       ps.setString(1, namespace);
       ps.setString(2, namespace);
-      ps.setInt(3, limit);
+      ps.setString(3, namespace);
+      ps.setInt(4, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           entries.add(entry(rs));

@@ -64,6 +64,8 @@ class ChangeLifecycleTest {
       tokens.add(server.createInstance("in-" + ring, ring));
     }
     published = server.publishLayer("core", "default", OLD);
+    // These instances run no client and never report; the gate here judges bake times only.
+    RolloutTestSupport.allowEmpty(server, RolloutTestSupport.RINGS);
   }
 
   @AfterEach
@@ -322,6 +324,18 @@ class ChangeLifecycleTest {
     JsonNode history = history(server, "core");
     assertThat(history).extracting(h -> h.get("revision").asLong()).contains(done, published);
     assertThat(history.get(0).get("revision").asLong()).isEqualTo(done);
+    // Every ring's release, newest first, with its ring, time and the layer it served that ring.
+    JsonNode releases = completed.get("releases");
+    for (int i = 0; i < 4; i++) {
+      JsonNode entry = history.get(4 - i);
+      JsonNode release = releases.get(i);
+      assertThat(entry.get("revision").asLong()).isEqualTo(release.get("revision").asLong());
+      assertThat(entry.get("kind").asText()).isEqualTo("release");
+      assertThat(entry.get("rings")).isEqualTo(json("[\"" + release.get("ring").asText() + "\"]"));
+      assertThat(entry.get("createdAt").asText()).isEqualTo(release.get("releasedAt").asText());
+      assertThat(entry.get("scopes")).isEqualTo(json("[\"default\"]"));
+    }
+    assertThat(history.get(0).get("rings")).as("the completion releases no ring").isEmpty();
     JsonNode layer =
         server.admin("GET", "/v1/admin/namespaces/core/layers/default", null).get("published");
     assertThat(layer.get("revision").asLong()).isEqualTo(done);
@@ -354,7 +368,7 @@ class ChangeLifecycleTest {
     long id = approvedChange();
     tick(server);
     assertThat(tick(server))
-        .as("test bakes for 0 s and has no watched instances: promoted to dev")
+        .as("test bakes for 0 s and may be empty: promoted to dev")
         .singleElement()
         .asString()
         .contains("ring dev");

@@ -38,7 +38,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RingGateApiTest {
 
   private static final String DEFAULT_GATE =
-      "{\"minAckRatio\":0.9,\"ackDeadline\":\"PT15M\",\"maxFailingRatio\":0.05,\"maxErrorRatio\":0.05}";
+      "{\"minAckRatio\":0.9,\"ackDeadline\":\"PT15M\",\"maxFailingRatio\":0.05,\"maxErrorRatio\":0.05,"
+          + "\"allowEmpty\":false}";
 
   @TempDir Path dataDir;
 
@@ -106,7 +107,8 @@ class RingGateApiTest {
     assertThat(updated.get("gate"))
         .isEqualTo(
             json(
-                "{\"minAckRatio\":0.5,\"ackDeadline\":\"PT30M\",\"maxFailingRatio\":0.05,\"maxErrorRatio\":0.05}"));
+                "{\"minAckRatio\":0.5,\"ackDeadline\":\"PT30M\",\"maxFailingRatio\":0.05,\"maxErrorRatio\":0.05,"
+                    + "\"allowEmpty\":false}"));
     assertThat(ring(server.admin("GET", "/v1/admin/rings", null).get("rings"), "dev"))
         .isEqualTo(updated);
     JsonNode overview = server.admin("GET", ROLLOUTS, null).get("rings");
@@ -131,6 +133,34 @@ class RingGateApiTest {
     assertThat(row.get("actor").asText()).isEqualTo(RolloutTestSupport.Crew.ADMIN);
     assertThat(row.get("before").get("maxFailingRatio").asDouble()).isEqualTo(0.05);
     assertThat(row.get("after").get("maxFailingRatio").asDouble()).isZero();
+  }
+
+  @Test
+  void patch_allowingARingToBeEmpty_keepsTheRestOfItsGate_showsEverywhere_andIsAudited() {
+    HttpResponse<byte[]> response = patch("live", "{\"gate\":{\"allowEmpty\":true}}");
+
+    assertThat(response.statusCode()).as(text(response)).isEqualTo(200);
+    JsonNode updated = json(response);
+    assertThat(updated.get("gate").get("allowEmpty").asBoolean()).isTrue();
+    assertThat(updated.get("gate").get("minAckRatio").asDouble()).isEqualTo(0.9);
+    assertThat(updated.get("bakeTime").asText()).isEqualTo("PT0S");
+    assertThat(ring(server.admin("GET", "/v1/admin/rings", null).get("rings"), "live"))
+        .isEqualTo(updated);
+    assertThat(ring(server.admin("GET", ROLLOUTS, null).get("rings"), "live")).isEqualTo(updated);
+    assertThat(
+            ring(server.admin("GET", "/v1/admin/rings", null).get("rings"), "beta")
+                .get("gate")
+                .get("allowEmpty")
+                .asBoolean())
+        .as("other rings untouched")
+        .isFalse();
+    JsonNode row = audit(server, "ring:live").get(0);
+    assertThat(row.get("action").asText()).isEqualTo("ring.update");
+    assertThat(row.get("before").get("allowEmpty").asBoolean()).isFalse();
+    assertThat(row.get("after").get("allowEmpty").asBoolean()).isTrue();
+
+    JsonNode back = json(patch("live", "{\"gate\":{\"allowEmpty\":false}}"));
+    assertThat(back.get("gate")).isEqualTo(json(DEFAULT_GATE));
   }
 
   static Stream<Arguments> badPatches() {
@@ -158,6 +188,21 @@ class RingGateApiTest {
         Arguments.of("bakeTime a number", "dev", "{\"bakeTime\":7200}", invalid),
         Arguments.of("bakeTime fractional seconds", "dev", "{\"bakeTime\":\"1500ms\"}", invalid),
         Arguments.of("gate not an object", "dev", "{\"gate\":0.5}", invalid),
+        Arguments.of("allowEmpty as a word", "dev", "{\"gate\":{\"allowEmpty\":\"yes\"}}", invalid),
+        Arguments.of(
+            "allowEmpty as a string", "dev", "{\"gate\":{\"allowEmpty\":\"true\"}}", invalid),
+        Arguments.of("allowEmpty as a number", "dev", "{\"gate\":{\"allowEmpty\":1}}", invalid),
+        Arguments.of("allowEmpty as an array", "dev", "{\"gate\":{\"allowEmpty\":[]}}", invalid),
+        Arguments.of(
+            "bad allowEmpty next to a good bake time and ratio",
+            "dev",
+            "{\"bakeTime\":\"1h\",\"gate\":{\"minAckRatio\":0.5,\"allowEmpty\":0}}",
+            invalid),
+        Arguments.of(
+            "allowEmpty outside the gate",
+            "dev",
+            "{\"allowEmpty\":true}",
+            ProblemType.UNKNOWN_FIELD),
         Arguments.of("body an array", "dev", "[]", invalid),
         Arguments.of("unknown member", "dev", "{\"position\":9}", ProblemType.UNKNOWN_FIELD),
         Arguments.of(
@@ -212,15 +257,14 @@ class RingGateApiTest {
 
   @Test
   void bakeTimesOfZero_letTheEnginePromoteRingByRing_andComplete() {
-    patch("dev", "{\"bakeTime\":\"0s\"}");
-    patch("beta", "{\"bakeTime\":\"0s\"}");
-    long id =
-        create(server, crew.editor(), edit("core", "default", "{\"maxUsers\":10}"))
-            .get("id")
-            .asLong();
-    perform(server, crew.publisher(), id, "approve", null);
+    // The canary confirms in test; dev, beta and live have no instances and may be empty.
+    patch("dev", "{\"bakeTime\":\"0s\",\"gate\":{\"allowEmpty\":true}}");
+    patch("beta", "{\"bakeTime\":\"0s\",\"gate\":{\"allowEmpty\":true}}");
+    patch("live", "{\"gate\":{\"allowEmpty\":true}}");
+    long id = startedInTest();
+    beat(namespaceReport("FRESH", change(server, id).get("releaseRevision").asLong(), null));
 
-    for (String ring : RolloutTestSupport.RINGS) {
+    for (String ring : RolloutTestSupport.RINGS.subList(1, 4)) {
       assertThat(tick(server)).singleElement().asString().contains("ring " + ring);
       assertThat(change(server, id).get("currentRing").asText()).isEqualTo(ring);
     }
@@ -233,6 +277,23 @@ class RingGateApiTest {
         .containsOnly("gate");
     assertThat(served(server, "canary", canaryToken, "core").revision())
         .isEqualTo(completed.get("finalRevision").asLong());
+  }
+
+  @Test
+  void aCanaryThatNeverReported_holdsTheChangeInTest_untilTheRingIsAllowedToBeEmpty() {
+    long id = startedInTest();
+
+    JsonNode gate = change(server, id).get("gate");
+    assertThat(gate.get("decision").asText()).isEqualTo("WAIT");
+    assertThat(gate.get("reason").asText())
+        .contains("waiting for a first heartbeat")
+        .contains("the one instance in ring test that the change affects has never sent");
+    assertThat(tick(server)).as("test bakes for 0 s, but nobody there has reported").isEmpty();
+
+    patch("test", "{\"gate\":{\"allowEmpty\":true}}");
+
+    assertThat(change(server, id).get("gate").get("decision").asText()).isEqualTo("PASS");
+    assertThat(tick(server)).singleElement().asString().contains("ring dev");
   }
 
   @Test

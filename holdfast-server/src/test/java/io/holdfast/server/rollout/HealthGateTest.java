@@ -118,11 +118,67 @@ class HealthGateTest {
     assertThat(verdict.decision()).isEqualTo(GateVerdict.Decision.PASS);
   }
 
+  @Test
+  void affectedInstancesThatNeverReported_waitUntilTheDeadline_thenFail_namingTheWayOut() {
+    for (int i = 1; i <= 3; i++) {
+      instances.add(new Instance("dev-new-" + i, "dev", Map.of(), "h" + i, 1, RELEASED, RELEASED));
+    }
+    GateVerdict before = evaluate(RELEASED.plus(Duration.ofMinutes(14)));
+    assertThat(before.decision()).isEqualTo(GateVerdict.Decision.WAIT);
+    assertThat(before.reason())
+        .contains(
+            "none of the 3 instances in ring dev that the change affects has ever sent a heartbeat")
+        .contains("fails it at 2026-03-01T10:15:00Z");
+
+    GateVerdict late = evaluate(RELEASED.plus(Duration.ofMinutes(15)));
+    assertThat(late.decision()).isEqualTo(GateVerdict.Decision.FAIL);
+    assertThat(late.reason())
+        .startsWith("no heartbeat from ring dev by its acknowledgement deadline")
+        .contains("--allow-empty true");
+  }
+
+  @Test
+  void aRingAllowedToBeEmpty_passesUnreported_onlyOnceBaked() {
+    instances.add(new Instance("dev-new", "dev", Map.of(), "h", 1, RELEASED, RELEASED));
+    RingPolicy mayBeEmpty =
+        new RingPolicy(
+            "dev",
+            1,
+            Duration.ofHours(24),
+            new RingGate(0.9, Duration.ofMinutes(15), 0.05, 0.05, true));
+
+    assertThat(evaluate(mayBeEmpty, RELEASED.plus(Duration.ofHours(1)), Scope.DEFAULT).decision())
+        .isEqualTo(GateVerdict.Decision.WAIT);
+    GateVerdict baked = evaluate(mayBeEmpty, RELEASED.plus(Duration.ofHours(24)), Scope.DEFAULT);
+    assertThat(baked.decision()).isEqualTo(GateVerdict.Decision.PASS);
+    assertThat(baked.reason()).contains("which the ring allows");
+  }
+
+  @Test
+  void aRingHeardFrom_whoseReportsReadNoneOfTheChangedNamespaces_passesOnceBaked() {
+    instances.add(new Instance("dev-new", "dev", Map.of(), "h", 1, RELEASED, RELEASED));
+    instances.add(new Instance("dev-other", "dev", Map.of(), "h2", 1, RELEASED, RELEASED));
+    heartbeats.put(
+        "dev-other",
+        new Heartbeat(
+            "dev-other",
+            RELEASED.plusSeconds(1),
+            json("{\"namespaces\":{\"features\":{\"revision\":1,\"status\":\"FRESH\"}}}")));
+
+    assertThat(evaluate(RELEASED.plus(Duration.ofHours(24))).decision())
+        .as("the ring is heard from, and what it reads the change leaves alone")
+        .isEqualTo(GateVerdict.Decision.PASS);
+  }
+
   private GateVerdict evaluate(Instant now) {
     return evaluate(now, Scope.DEFAULT);
   }
 
   private GateVerdict evaluate(Instant now, Scope scope) {
+    return evaluate(DEV, now, scope);
+  }
+
+  private GateVerdict evaluate(RingPolicy ring, Instant now, Scope scope) {
     ChangeRequest change =
         new ChangeRequest(
             1,
@@ -143,7 +199,7 @@ class HealthGateTest {
             List.of(),
             List.of(),
             List.of());
-    return HealthGate.evaluate(DEV, change, instances, heartbeats, now);
+    return HealthGate.evaluate(ring, change, instances, heartbeats, now);
   }
 
   private void fleet(int count, String status, long revision, String application) {

@@ -68,6 +68,14 @@ class JdbcRolloutStoreTest {
     database = openDatabase();
     store = new JdbcConfigStore(database, time.clock());
     rollouts = new JdbcRolloutStore(database, time.clock());
+    seed(store);
+  }
+
+  /**
+   * What the rollout tests start from: namespace {@code core} published as {@code {"maxUsers":10}},
+   * and instances {@code in-test} in ring test and {@code in-live} in ring live.
+   */
+  static void seed(JdbcConfigStore store) {
     store.createNamespace("core", "core settings", "alice");
     store.createInstance("in-test", "test", Map.of(), "hash-test", "alice");
     store.createInstance("in-live", "live", Map.of(), "hash-live", "alice");
@@ -207,6 +215,50 @@ class JdbcRolloutStoreTest {
     assertThat(store.history("core", 10))
         .extracting(h -> h.revision().revision())
         .contains(done.finalRevision());
+  }
+
+  @Test
+  void everyRingRelease_isInTheNamespacesHistory_withItsRingAndTime_andAHotfixNamesTheRestOfThem() {
+    ChangeRequest change = create(0, "{\"maxUsers\":20}");
+    ChangeRequest inTest =
+        rollouts.releaseNext(change.id(), change.version(), ReleaseMode.GATE, "engine", null);
+    time.advance(Duration.ofMinutes(3));
+    ChangeRequest inDev =
+        rollouts.releaseNext(change.id(), inTest.version(), ReleaseMode.MANUAL, "bob", null);
+    time.advance(Duration.ofMinutes(4));
+    ChangeRequest fixed = rollouts.hotfix(change.id(), inDev.version(), "incident 42", "admin");
+    // Another namespace's change releases too, and must not show in core's history.
+    store.createNamespace("features", "flags", "alice");
+    ChangeRequest flags =
+        rollouts.createChange(
+            "flags",
+            List.of(new ChangeEdit("features", Scope.DEFAULT, json("{\"x\":1}"), null)),
+            List.of(),
+            0,
+            "alice");
+    rollouts.releaseNext(flags.id(), flags.version(), ReleaseMode.GATE, "engine", null);
+
+    List<HistoryEntry> history = store.history("core", 10);
+
+    assertThat(history)
+        .extracting(h -> h.revision().revision(), h -> h.revision().kind(), HistoryEntry::rings)
+        .startsWith(
+            org.assertj.core.groups.Tuple.tuple(
+                fixed.finalRevision(), "hotfix", List.of("beta", "live")),
+            org.assertj.core.groups.Tuple.tuple(inDev.releaseRevision(), "release", List.of("dev")),
+            org.assertj.core.groups.Tuple.tuple(
+                inTest.releaseRevision(), "release", List.of("test")));
+    HistoryEntry devRelease = history.get(1);
+    assertThat(devRelease.revision().createdAt()).isEqualTo(START.plus(Duration.ofMinutes(3)));
+    assertThat(devRelease.revision().actor()).isEqualTo("bob");
+    assertThat(devRelease.revision().message()).contains("reaches ring dev");
+    assertThat(devRelease.scopes()).containsExactly(Scope.DEFAULT);
+    assertThat(history.get(0).scopes()).containsExactly(Scope.DEFAULT);
+    assertThat(history.subList(3, history.size()))
+        .as("the first publish and the namespace's creation release no ring")
+        .extracting(HistoryEntry::rings)
+        .containsOnly(List.of());
+    assertThat(store.history("features", 10).get(0).rings()).containsExactly("test");
   }
 
   @Test
@@ -353,7 +405,7 @@ class JdbcRolloutStoreTest {
 
   @Test
   void ringGatesAndBakeTimes_canBeChanged() {
-    RingGate strict = new RingGate(1.0, Duration.ofMinutes(5), 0.0, 0.0);
+    RingGate strict = new RingGate(1.0, Duration.ofMinutes(5), 0.0, 0.0, true);
     rollouts.updateRing("dev", Duration.ofHours(2), strict, "admin");
     assertThat(rollouts.ringPolicies())
         .filteredOn(r -> r.ring().equals("dev"))

@@ -1,12 +1,6 @@
 package io.holdfast.server.store;
 
-import java.sql.SQLException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every rollout store test of {@link JdbcRolloutStoreTest} on the real PostgreSQL at
@@ -16,27 +10,11 @@ import org.junit.jupiter.api.AfterAll;
  */
 class PostgresRolloutStoreTest extends JdbcRolloutStoreTest {
 
-  private static final String RUN =
-      "holdfast_rollouts_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-  private static final List<String> CREATED = new ArrayList<>();
+  @RegisterExtension
+  static final PostgresTestDatabases DATABASES = new PostgresTestDatabases("holdfast_rollouts");
 
   @Override
   Database openDatabase() {
-    String name = RUN + "_" + CREATED.size();
-    try {
-      PostgresConfigStoreTest.admin("CREATE DATABASE " + name);
-    } catch (SQLException e) {
-      throw new IllegalStateException(
-          "cannot create a test database on PostgreSQL at 127.0.0.1:5432", e);
-    }
-    CREATED.add(name);
-    return Database.open(PostgresConfigStoreTest.url(name), Duration.ofSeconds(5));
-  }
-
-  @AfterAll
-  static void dropDatabases() throws SQLException {
-    for (String database : CREATED) {
-      PostgresConfigStoreTest.admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-    }
+    return DATABASES.open();
   }
 }
