@@ -1,15 +1,15 @@
 package io.holdfast.server.console;
 
-import io.holdfast.protocol.json.SharedJsonBuffers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import io.holdfast.protocol.json.SharedJsonBuffers;
 
 /** JSON indented for reading in a {@code <pre>} or editing in a text area. Thread-safe. */
 final class PrettyJson {
 
-  private static final ObjectWriter WRITER = SharedJsonBuffers.mapper().writerWithDefaultPrettyPrinter();
+  private static final ObjectWriter WRITER =
+      SharedJsonBuffers.mapper().writerWithDefaultPrettyPrinter();
 
   private PrettyJson() {}
 

@@ -1,6 +1,5 @@
 package io.holdfast.server.http;
 
-import io.holdfast.protocol.json.SharedJsonBuffers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.Header;
@@ -13,6 +12,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.holdfast.protocol.http.ContentHash;
 import io.holdfast.protocol.http.EntityTag;
+import io.holdfast.protocol.json.SharedJsonBuffers;
 import io.holdfast.protocol.problem.Problem;
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.auth.Principal;

@@ -3,6 +3,7 @@ package io.holdfast.server.push;
 import io.holdfast.server.snapshot.ServedDocument;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -30,32 +31,43 @@ final class ChecksumsEvent {
 
   private ChecksumsEvent() {}
 
+  /** What follows the body's base64: the end of the JSON and of the event. */
+  private static final byte[] TAIL = "\"}\n\n".getBytes(StandardCharsets.US_ASCII);
+
   /**
    * The event for {@code checksums}, ready to write.
    *
    * <p>Written by hand rather than through a Jackson generator: each stream encodes on a virtual
    * thread of its own, and Jackson's default buffer recycling keeps a recycler per thread (8 KB of
    * bytes and 8 KB of chars), which every stream would then hold for its whole life. The values are
-   * HTTP header values (ASCII) and base64, so the JSON needs only string escaping.
+   * HTTP header values (ASCII) and base64, so the JSON needs only string escaping, and the body's
+   * base64 (most of the event) none: it is copied in as bytes.
    */
   static byte[] encode(ServedDocument checksums, Instant storeFailingSince) {
-    String body = Base64.getEncoder().encodeToString(checksums.body());
-    StringBuilder event = new StringBuilder(body.length() + 640);
-    event.append("event: checksums\nid: ").append(checksums.etagHeaderValue()).append("\ndata: {");
-    field(event, "etag", checksums.etagHeaderValue()).append(',');
-    field(event, "revision", checksums.revisionHeaderValue()).append(',');
-    field(event, "reprDigest", checksums.reprDigest()).append(',');
-    field(event, "signature", checksums.signature()).append(',');
+    byte[] body = Base64.getEncoder().encode(checksums.body());
+    StringBuilder head = new StringBuilder(1024);
+    head.append("event: checksums\nid: ").append(checksums.etagHeaderValue()).append("\ndata: {");
+    field(head, "etag", checksums.etagHeaderValue()).append(',');
+    field(head, "revision", checksums.revisionHeaderValue()).append(',');
+    field(head, "reprDigest", checksums.reprDigest()).append(',');
+    field(head, "signature", checksums.signature()).append(',');
     if (storeFailingSince != null) {
-      field(event, "storeUnreachableSince", storeFailingSince.toString()).append(',');
+      field(head, "storeUnreachableSince", storeFailingSince.toString()).append(',');
     }
-    field(event, "body", body).append("}\n\n");
-    return event.toString().getBytes(StandardCharsets.US_ASCII);
+    head.append("\"body\":\"");
+    byte[] start = head.toString().getBytes(StandardCharsets.US_ASCII);
+    byte[] event = Arrays.copyOf(start, start.length + body.length + TAIL.length);
+    System.arraycopy(body, 0, event, start.length, body.length);
+    System.arraycopy(TAIL, 0, event, start.length + body.length, TAIL.length);
+    return event;
   }
 
   /** {@code "name":"value"}, the value escaped as JSON and kept to ASCII. */
   static StringBuilder field(StringBuilder out, String name, String value) {
     out.append('"').append(name).append("\":\"");
+    if (plain(value)) {
+      return out.append(value).append('"'); // the usual case, appended whole
+    }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (c == '"' || c == '\\') {
@@ -67,5 +79,16 @@ final class ChecksumsEvent {
       }
     }
     return out.append('"');
+  }
+
+  /** Whether {@code value} is printable ASCII without quotes or backslashes. */
+  private static boolean plain(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '"' || c == '\\' || c < 0x20 || c > 0x7e) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -1,9 +1,9 @@
 package io.holdfast.server.store;
 
-import io.holdfast.protocol.json.SharedJsonBuffers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.holdfast.protocol.json.SharedJsonBuffers;
 import io.holdfast.server.audit.AuditChainVerifier;
 import io.holdfast.server.audit.AuditEntry;
 import io.holdfast.server.audit.AuditHash;

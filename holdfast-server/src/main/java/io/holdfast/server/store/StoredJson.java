@@ -1,10 +1,10 @@
 package io.holdfast.server.store;
 
-import io.holdfast.protocol.json.SharedJsonBuffers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.holdfast.protocol.json.SharedJsonBuffers;
 import java.sql.SQLException;
 import java.util.Collections;
 import java.util.Map;
