@@ -382,6 +382,14 @@ public final class ServerMetrics implements AutoCloseable {
     Gauge.builder("holdfast.rollouts.active", engine, e -> e.leader() ? e.active() : 0)
         .description("Changes rolling out, as seen by the leading replica (0 elsewhere)")
         .register(registry);
+    Gauge.builder(
+            "holdfast.rollout.instances.waiting.for.window",
+            engine,
+            e -> e.leader() ? e.waitingForWindows() : 0)
+        .description(
+            "Instances of rings that rolling-out changes have reached which wait for their change"
+                + " window to open (issue 22); counted by the replica that leads rollouts")
+        .register(registry);
     // Both triggers exist from the start, so a back-out shows as an increase from 0.
     Counter.builder("holdfast.rollout.backouts")
         .description("Changes backed out, by what triggered it")

@@ -2,11 +2,14 @@ package io.holdfast.server.rollout;
 
 import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.instance.Heartbeat;
+import io.holdfast.server.instance.Instance;
 import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.subscription.SubscriptionEdit;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -183,9 +186,16 @@ public final class Changes {
       return Optional.empty();
     }
     Map<String, Heartbeat> heartbeats = HealthGate.byInstance(store.latestHeartbeats());
+    List<Instance> instances = store.listInstances();
+    Map<String, String> ringOf = new HashMap<>();
+    for (Instance instance : instances) {
+      ringOf.put(instance.id(), instance.ring());
+    }
+    Instant now = clock.instant();
+    RingDeliveries deliveries =
+        RingDeliveries.read(rollouts, change, ringOf, rollouts.fleetTimings(), now);
     return Optional.of(
-        HealthGate.evaluate(
-            ring.get(), change, store.listInstances(), heartbeats, clock.instant()));
+        HealthGate.evaluate(ring.get(), change, instances, heartbeats, now, deliveries));
   }
 
   /**

@@ -6,7 +6,6 @@ import io.holdfast.server.instance.Instance;
 import io.holdfast.server.model.Scope;
 import io.holdfast.server.subscription.SubscriptionEdit;
 import io.holdfast.server.subscription.SubscriptionsDocument;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -44,14 +43,40 @@ public final class HealthGate {
 
   private HealthGate() {}
 
+  /**
+   * {@link #evaluate(RingPolicy, ChangeRequest, List, Map, Instant, RingDeliveries)} without
+   * windows.
+   */
   public static GateVerdict evaluate(
       RingPolicy ring,
       ChangeRequest change,
       List<Instance> instances,
       Map<String, Heartbeat> heartbeats,
       Instant now) {
+    return evaluate(ring, change, instances, heartbeats, now, RingDeliveries.NONE);
+  }
+
+  /**
+   * The verdict on {@code change} baking in {@code ring}, whose instances may receive it at
+   * different times ({@code deliveries}): one that waits for its change window is not judged, and
+   * one that received it after the ring's release is judged from its own delivery, which is also
+   * when its acknowledgement deadline starts. The bake time counts from the first delivery.
+   */
+  public static GateVerdict evaluate(
+      RingPolicy ring,
+      ChangeRequest change,
+      List<Instance> instances,
+      Map<String, Heartbeat> heartbeats,
+      Instant now,
+      RingDeliveries deliveries) {
     Instant releasedAt = change.releasedAt();
     long releaseRevision = change.releaseRevision();
+    RingGate gate = ring.gate();
+    Instant judgedFrom = null; // the first delivery: when the bake time starts
+    Instant ackDue = null; // the earliest deadline of an instance not acknowledged yet
+    int waiting = 0;
+    int due = 0; // watched instances whose acknowledgement deadline has passed
+    int dueAcknowledged = 0;
     int affected = 0;
     int reporting = 0;
     int watched = 0;
@@ -69,6 +94,12 @@ public final class HealthGate {
       if (namespaces.isEmpty()) {
         continue;
       }
+      if (deliveries.waits(instance.id())) {
+        waiting++; // its window is closed: it is still served what it had
+        continue;
+      }
+      Instant since = deliveries.deliveredAt(instance.id(), releasedAt);
+      judgedFrom = judgedFrom == null || since.isBefore(judgedFrom) ? since : judgedFrom;
       affected++;
       Heartbeat heartbeat = heartbeats.get(instance.id());
       if (heartbeat == null) {
@@ -79,8 +110,15 @@ public final class HealthGate {
         continue;
       }
       watched++;
-      if (heartbeat.receivedAt().isBefore(releasedAt)) {
-        continue; // silent since the release: not acknowledged, and no evidence against it
+      Instant deadline = since.plus(gate.ackDeadline());
+      boolean overdue = !now.isBefore(deadline);
+      if (overdue) {
+        due++;
+      }
+      if (heartbeat.receivedAt().isBefore(since)) {
+        // Silent since it received the change: not acknowledged, and no evidence against it.
+        ackDue = ackDue == null || deadline.isBefore(ackDue) ? deadline : ackDue;
+        continue;
       }
       JsonNode reported = heartbeat.body().path("namespaces");
       boolean confirmed = true;
@@ -124,9 +162,13 @@ public final class HealthGate {
       }
       if (confirmed && !unhealthy) {
         acknowledged++;
+        if (overdue) {
+          dueAcknowledged++;
+        }
+      } else {
+        ackDue = ackDue == null || deadline.isBefore(ackDue) ? deadline : ackDue;
       }
     }
-    RingGate gate = ring.gate();
     String counts =
         acknowledged
             + " of "
@@ -171,27 +213,53 @@ public final class HealthGate {
               + "); for example "
               + example);
     }
+    if (deliveries.neverOpens().isPresent()) {
+      return new GateVerdict(
+          GateVerdict.Decision.FAIL,
+          watched,
+          acknowledged,
+          failing,
+          erroring,
+          deliveries.neverOpens().get()
+              + ", so the change cannot reach every instance of ring "
+              + ring.ring()
+              + "; change the window or the blackout, or back the change out");
+    }
+    if (affected == 0 && waiting > 0) {
+      return new GateVerdict(
+          GateVerdict.Decision.WAIT,
+          0,
+          0,
+          0,
+          0,
+          "all " + waiting + " instances in ring " + ring.ring() + " " + windowWait(deliveries));
+    }
     if (reporting == 0 && (affected > 0 || altersRing(change, ring.ring()))) {
-      return unreported(ring, change, affected, now);
+      return unreported(ring, affected, now, judgedFrom == null ? releasedAt : judgedFrom);
+    }
+    if (due > 0 && (double) dueAcknowledged / due < gate.minAckRatio()) {
+      return new GateVerdict(
+          GateVerdict.Decision.FAIL,
+          watched,
+          acknowledged,
+          failing,
+          erroring,
+          "only "
+              + dueAcknowledged
+              + " of "
+              + due
+              + " instances in ring "
+              + ring.ring()
+              + " confirmed revision "
+              + releaseRevision
+              + " within "
+              + gate.ackDeadline()
+              + " of receiving it (needs "
+              + percent(gate.minAckRatio())
+              + ")");
     }
     boolean enoughAcks = watched == 0 || (double) acknowledged / watched >= gate.minAckRatio();
-    Duration since = Duration.between(releasedAt, now);
     if (!enoughAcks) {
-      if (since.compareTo(gate.ackDeadline()) >= 0) {
-        return new GateVerdict(
-            GateVerdict.Decision.FAIL,
-            watched,
-            acknowledged,
-            failing,
-            erroring,
-            "only "
-                + counts
-                + " within "
-                + gate.ackDeadline()
-                + " (needs "
-                + percent(gate.minAckRatio())
-                + ")");
-      }
       return new GateVerdict(
           GateVerdict.Decision.WAIT,
           watched,
@@ -202,18 +270,33 @@ public final class HealthGate {
               + counts
               + " (needs "
               + percent(gate.minAckRatio())
-              + " by "
-              + releasedAt.plus(gate.ackDeadline())
+              + (ackDue == null ? "" : ", the first due by " + ackDue)
               + ")");
     }
-    if (since.compareTo(ring.bakeTime()) < 0) {
+    if (waiting > 0) {
       return new GateVerdict(
           GateVerdict.Decision.WAIT,
           watched,
           acknowledged,
           failing,
           erroring,
-          "baking until " + releasedAt.plus(ring.bakeTime()) + "; " + counts);
+          waiting
+              + " more instances in ring "
+              + ring.ring()
+              + " "
+              + windowWait(deliveries)
+              + "; "
+              + counts);
+    }
+    Instant baked = (judgedFrom == null ? releasedAt : judgedFrom).plus(ring.bakeTime());
+    if (now.isBefore(baked)) {
+      return new GateVerdict(
+          GateVerdict.Decision.WAIT,
+          watched,
+          acknowledged,
+          failing,
+          erroring,
+          "baking until " + baked + "; " + counts);
     }
     return new GateVerdict(
         GateVerdict.Decision.PASS,
@@ -224,15 +307,20 @@ public final class HealthGate {
         "healthy and baked: " + counts);
   }
 
+  private static String windowWait(RingDeliveries deliveries) {
+    return "wait for their change window"
+        + deliveries.nextOpening().map(at -> "; the next opens at " + at).orElse("");
+  }
+
   /**
    * The verdict on a ring the change alters but from which none of the {@code affected} instances
    * it affects has ever reported. No instance is affected only when the ring has none: an edit of
-   * the default or the ring's layer affects every instance of the ring.
+   * the default or the ring's layer affects every instance of the ring. {@code releasedAt}: when
+   * the first of them received the change.
    */
   private static GateVerdict unreported(
-      RingPolicy ring, ChangeRequest change, int affected, Instant now) {
+      RingPolicy ring, int affected, Instant now, Instant releasedAt) {
     RingGate gate = ring.gate();
-    Instant releasedAt = change.releasedAt();
     Instant deadline = releasedAt.plus(gate.ackDeadline());
     String silence =
         affected == 0

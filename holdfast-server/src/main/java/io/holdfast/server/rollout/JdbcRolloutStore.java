@@ -8,11 +8,15 @@ import io.holdfast.server.store.OpenChanges;
 import io.holdfast.server.store.RingLayer;
 import io.holdfast.server.store.Transactions;
 import io.holdfast.server.subscription.SubscriptionEdit;
+import io.holdfast.server.window.ChangeDeliveries;
+import io.holdfast.server.window.FleetTimings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -92,6 +96,26 @@ public final class JdbcRolloutStore implements RolloutStore {
         c ->
             DraftWrites.create(
                 c, description, edits, subscriptionEdits, requiredApprovals, actor, time));
+  }
+
+  @Override
+  public FleetTimings fleetTimings() {
+    return transactions.readTransaction(FleetTimings::read);
+  }
+
+  @Override
+  public List<ChangeDeliveries.Waiting> waitingDeliveries() {
+    return transactions.readTransaction(ChangeDeliveries::waiting);
+  }
+
+  @Override
+  public Map<String, ChangeDeliveries.Delivery> heldInRing(long id, String ring) {
+    return transactions.readTransaction(c -> ChangeDeliveries.ofRing(c, id, ring));
+  }
+
+  @Override
+  public int deliver(long id, Collection<String> instances, String actor, Lease lease) {
+    return transactions.write(c -> DeliveryWrites.deliver(c, id, instances, actor, lease, time));
   }
 
   @Override

@@ -5,6 +5,8 @@ import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.store.AuditTable;
 import io.holdfast.server.store.RevisionLog;
+import io.holdfast.server.window.ChangeDeliveries;
+import io.holdfast.server.window.FleetTimings;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -61,11 +63,18 @@ final class RingReleaseWrites {
             now);
     ChangeTables.insertRelease(c, id, next, revision, now, mode, actor);
     ChangeTables.markReleased(c, change, expectedVersion, next.ring(), revision, now);
+    // Instances whose change window is closed keep what they had until it opens (issue 22); a
+    // hot-fix does not wait for windows.
+    int held =
+        mode == ReleaseMode.HOTFIX
+            ? 0
+            : ChangeDeliveries.holdClosed(c, id, next.ring(), FleetTimings.read(c), now);
     ObjectNode after =
         ChangeViews.object()
             .put("ring", next.ring())
             .put("revision", revision)
-            .put("mode", mode.wireName());
+            .put("mode", mode.wireName())
+            .put("waitingForWindows", held);
     AuditTable.append(
         c, now, actor, "change.release", ChangeViews.target(id), ChangeViews.state(change), after);
     return ChangeTransitions.requireChange(c, id);

@@ -5,11 +5,15 @@ import io.holdfast.server.instance.Instance;
 import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.store.StoreUnavailableException;
+import io.holdfast.server.window.ChangeDeliveries;
+import io.holdfast.server.window.FleetTimings;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,6 +57,13 @@ public final class RolloutEngine implements AutoCloseable {
 
   private static final int MAX_CHANGES_PER_TICK = 1000;
 
+  /**
+   * How far ahead an instance's change window must open: a change that one of the ring's instances
+   * cannot receive within it (a window that never opens, or a blackout longer than this) fails the
+   * ring's gate rather than waiting for ever.
+   */
+  public static final Duration WINDOW_BOUND = Duration.ofDays(31);
+
   private final RolloutStore rollouts;
   private final ConfigStore store;
   private final Clock clock;
@@ -66,6 +77,7 @@ public final class RolloutEngine implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean leader;
   private volatile int active;
+  private volatile int waitingForWindows;
 
   /**
    * @param holder this replica's name in the lease; unique among replicas
@@ -102,6 +114,11 @@ public final class RolloutEngine implements AutoCloseable {
   /** Changes rolling out at the last tick this engine led. */
   public int active() {
     return active;
+  }
+
+  /** Instances that waited for their change window at the last tick this engine led. */
+  public int waitingForWindows() {
+    return waitingForWindows;
   }
 
   /** Runs a tick every {@code interval} until closed. */
@@ -192,18 +209,35 @@ public final class RolloutEngine implements AutoCloseable {
     }
     List<ChangeRequest> rolling = oldestFirst(ChangeState.ROLLING_OUT);
     active = rolling.size();
-    if (!rolling.isEmpty()) {
+    if (rolling.isEmpty()) {
+      waitingForWindows = 0;
+    } else {
+      List<ChangeDeliveries.Waiting> waiting = rollouts.waitingDeliveries();
+      FleetTimings timings = waiting.isEmpty() ? FleetTimings.NONE : rollouts.fleetTimings();
+      if (!frozen) {
+        deliverWhereOpen(rolling, waiting, timings, lease, actions);
+      }
       List<Instance> instances = store.listInstances();
+      Map<String, String> ringOf = new HashMap<>();
+      for (Instance instance : instances) {
+        ringOf.put(instance.id(), instance.ring());
+      }
       Map<String, Heartbeat> heartbeats = HealthGate.byInstance(store.latestHeartbeats());
+      int stillWaiting = 0;
       for (ChangeRequest change : rolling) {
         if (closed) {
           return; // shutting down: the next leader judges what is left
         }
         RingPolicy ring = rings.get(change.currentRing());
+        // Read even when nobody waits: instances delivered late are judged from their delivery.
+        RingDeliveries deliveries =
+            RingDeliveries.read(rollouts, change, ringOf, timings, clock.instant());
+        stillWaiting += (int) deliveries.held().values().stream().filter(d -> d.waiting()).count();
         GateVerdict verdict =
-            HealthGate.evaluate(ring, change, instances, heartbeats, clock.instant());
+            HealthGate.evaluate(ring, change, instances, heartbeats, clock.instant(), deliveries);
         act(change, verdict, order, frozen, lease, actions);
       }
+      waitingForWindows = stillWaiting;
     }
     if (!frozen && !closed) {
       for (ChangeRequest change : oldestFirst(ChangeState.APPROVED)) {
@@ -219,6 +253,51 @@ public final class RolloutEngine implements AutoCloseable {
                   rollouts.releaseNext(
                       change.id(), change.version(), ReleaseMode.GATE, actor(), lease));
         }
+      }
+    }
+  }
+
+  /**
+   * Gives each rolling-out change to the instances that waited for it and whose window is open now,
+   * one write per change. A paused change waits with them: pausing stops a change spreading.
+   */
+  private void deliverWhereOpen(
+      List<ChangeRequest> rolling,
+      List<ChangeDeliveries.Waiting> waiting,
+      FleetTimings timings,
+      Lease lease,
+      List<String> actions) {
+    if (waiting.isEmpty()) {
+      return;
+    }
+    Map<Long, ChangeRequest> byId = new HashMap<>();
+    for (ChangeRequest change : rolling) {
+      byId.put(change.id(), change);
+    }
+    Instant now = clock.instant();
+    Map<Long, List<String>> open = new LinkedHashMap<>();
+    for (ChangeDeliveries.Waiting instance : waiting) {
+      ChangeRequest change = byId.get(instance.change());
+      if (change != null
+          && !change.paused()
+          && timings.schedule(instance.instance(), instance.ring()).isOpen(now)) {
+        open.computeIfAbsent(instance.change(), c -> new ArrayList<>()).add(instance.instance());
+      }
+    }
+    for (Map.Entry<Long, List<String>> change : open.entrySet()) {
+      if (closed) {
+        return;
+      }
+      int delivered = rollouts.deliver(change.getKey(), change.getValue(), actor(), lease);
+      if (delivered > 0) {
+        String line =
+            "change "
+                + change.getKey()
+                + " reached "
+                + delivered
+                + " instances as their windows opened";
+        LOG.info("rollout: {}", line);
+        actions.add(line);
       }
     }
   }

@@ -3,8 +3,12 @@ package io.holdfast.server.rollout;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.holdfast.server.store.RingLayer;
 import io.holdfast.server.subscription.SubscriptionEdit;
+import io.holdfast.server.window.ChangeDeliveries;
+import io.holdfast.server.window.FleetTimings;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -74,6 +78,23 @@ public interface RolloutStore {
    *     a layer
    */
   ChangeRequest approve(long id, String approver, String comment);
+
+  /** Every window setting of the fleet (issue 22). */
+  FleetTimings fleetTimings();
+
+  /** Every instance that waits for its change window, for changes still rolling out. */
+  List<ChangeDeliveries.Waiting> waitingDeliveries();
+
+  /** The instances of {@code ring} held back from change {@code id} at its release, by instance. */
+  Map<String, ChangeDeliveries.Delivery> heldInRing(long id, String ring);
+
+  /**
+   * Gives rolling-out change {@code id} to those of {@code instances} that wait for their window,
+   * at one new revision; returns how many. Fenced by the engine's lease.
+   *
+   * @throws LeaseLostException if another replica holds the lease now
+   */
+  int deliver(long id, Collection<String> instances, String actor, Lease lease);
 
   /** Ends a draft or approved change without it reaching any ring. */
   ChangeRequest cancel(long id, String reason, String actor);

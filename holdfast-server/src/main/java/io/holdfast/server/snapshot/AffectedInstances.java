@@ -2,6 +2,7 @@ package io.holdfast.server.snapshot;
 
 import io.holdfast.server.instance.Instance;
 import io.holdfast.server.namespace.LayerVersion;
+import io.holdfast.server.store.InstanceDelivery;
 import io.holdfast.server.store.RingLayer;
 import io.holdfast.server.store.StoreChanges;
 import io.holdfast.server.store.StoreState;
@@ -18,12 +19,13 @@ import java.util.Set;
  * those and keeps every other instance's view as it was.
  *
  * <p>An instance reads the namespaces, the default layer, its ring's layer and its own, what
- * rolling-out changes serve its ring, and its subscriptions. So: a new namespace or a default layer
- * concerns every instance; a ring layer, or a change of what rolling-out changes serve a ring, the
- * instances of that ring; an instance layer, a change to the instance row (ring move, labels,
- * credential) or to one of its subscriptions, that instance. Over-approximating is safe (a rendered
- * instance whose revisions did not move reuses its documents); missing one is not, which the
- * property test that compares incremental with full rebuilds guards.
+ * rolling-out changes serve its ring (unless it waits for its change window), and its
+ * subscriptions. So: a new namespace or a default layer concerns every instance; a ring layer, or a
+ * change of what rolling-out changes serve a ring, the instances of that ring; an instance layer, a
+ * change to the instance row (ring move, labels, credential) or to one of its subscriptions, that
+ * instance. Over-approximating is safe (a rendered instance whose revisions did not move reuses its
+ * documents); missing one is not, which the property test that compares incremental with full
+ * rebuilds guards.
  */
 final class AffectedInstances {
 
@@ -55,6 +57,20 @@ final class AffectedInstances {
       ids.add(subscription.instance());
     }
     rings.addAll(ringsServedOtherwise(before.ringLayers(), after.ringLayers()));
+    // An instance whose change window opened (or that a new release holds back) is served
+    // otherwise.
+    Set<InstanceDelivery> heldBefore = new HashSet<>(before.deliveries());
+    Set<InstanceDelivery> heldAfter = new HashSet<>(after.deliveries());
+    for (InstanceDelivery layer : heldBefore) {
+      if (!heldAfter.contains(layer)) {
+        ids.add(layer.instance());
+      }
+    }
+    for (InstanceDelivery layer : heldAfter) {
+      if (!heldBefore.contains(layer)) {
+        ids.add(layer.instance());
+      }
+    }
     Set<Subscription> servedBefore = new HashSet<>(before.ringSubscriptions());
     Set<Subscription> servedAfter = new HashSet<>(after.ringSubscriptions());
     for (Subscription subscription : before.ringSubscriptions()) {

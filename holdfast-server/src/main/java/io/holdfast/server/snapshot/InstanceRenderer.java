@@ -9,6 +9,7 @@ import io.holdfast.server.instance.Instance;
 import io.holdfast.server.model.Scope;
 import io.holdfast.server.namespace.LayerVersion;
 import io.holdfast.server.namespace.Namespace;
+import io.holdfast.server.store.InstanceDelivery;
 import io.holdfast.server.store.RingLayer;
 import io.holdfast.server.store.StoreState;
 import io.holdfast.server.subscription.Subscription;
@@ -47,6 +48,12 @@ final class InstanceRenderer {
   /** Rolling-out layers by ring, then as {@link #layers}. */
   private final Map<String, Map<String, Map<String, LayerVersion>>> ringLayers = new HashMap<>();
 
+  /**
+   * Per instance, the rolling-out layers that reached it apart from its ring (issue 22), by
+   * namespace NUL scope key: waiting for its change window, or delivered at a revision of its own.
+   */
+  private final Map<String, Map<String, InstanceDelivery>> deliveries = new HashMap<>();
+
   private final Map<String, List<Subscription>> subscriptions = new HashMap<>();
   private final SignatureBatch batch;
   private final Map<String, byte[]> sharedContent = new ConcurrentHashMap<>();
@@ -71,6 +78,11 @@ final class InstanceRenderer {
     }
     for (RingLayer layer : state.ringLayers()) {
       byScope(ringLayers.computeIfAbsent(layer.ring(), r -> new HashMap<>()), layer.layer());
+    }
+    for (InstanceDelivery delivery : state.deliveries()) {
+      deliveries
+          .computeIfAbsent(delivery.instance(), i -> new HashMap<>())
+          .put(deliveryKey(delivery.namespace(), delivery.scope().key()), delivery);
     }
     for (Subscription subscription : state.subscriptions()) {
       subscriptions
@@ -98,9 +110,10 @@ final class InstanceRenderer {
     long maxRevision = instance.assignmentRevision();
     Map<String, Map<String, LayerVersion>> rollout =
         ringLayers.getOrDefault(instance.ring(), Map.of());
-    ScopeLayers defaults = scope(rollout, Scope.DEFAULT.key());
-    ScopeLayers rings = scope(rollout, "ring:" + instance.ring());
-    ScopeLayers owns = scope(rollout, "instance:" + instance.id());
+    Map<String, InstanceDelivery> late = deliveries.getOrDefault(instance.id(), Map.of());
+    ScopeLayers defaults = scope(rollout, Scope.DEFAULT.key(), late);
+    ScopeLayers rings = scope(rollout, "ring:" + instance.ring(), late);
+    ScopeLayers owns = scope(rollout, "instance:" + instance.id(), late);
     for (Namespace namespace : state.namespaces()) {
       if (namespace.name().equals(SubscriptionsDocument.NAMESPACE)) {
         continue;
@@ -211,19 +224,50 @@ final class InstanceRenderer {
     return issuedAt;
   }
 
-  private ScopeLayers scope(Map<String, Map<String, LayerVersion>> rollout, String scope) {
+  private ScopeLayers scope(
+      Map<String, Map<String, LayerVersion>> rollout,
+      String scope,
+      Map<String, InstanceDelivery> deliveries) {
     return new ScopeLayers(
-        rollout.getOrDefault(scope, Map.of()), layers.getOrDefault(scope, Map.of()));
+        scope,
+        rollout.getOrDefault(scope, Map.of()),
+        layers.getOrDefault(scope, Map.of()),
+        deliveries);
+  }
+
+  private static String deliveryKey(String namespace, String scope) {
+    return namespace + "\u0000" + scope;
   }
 
   /** One scope's layers for one instance, by namespace. */
   private record ScopeLayers(
-      Map<String, LayerVersion> rollingOut, Map<String, LayerVersion> published) {
+      String scope,
+      Map<String, LayerVersion> rollingOut,
+      Map<String, LayerVersion> published,
+      Map<String, InstanceDelivery> deliveries) {
 
-    /** A rolling-out change's layer for the instance's ring wins over the published one. */
+    /**
+     * A rolling-out change's layer for the instance's ring wins over the published one, unless the
+     * instance still waits for it; delivered late, it carries the revision of its delivery.
+     */
     LayerVersion of(String namespace) {
       LayerVersion candidate = rollingOut.get(namespace);
-      return candidate != null ? candidate : published.get(namespace);
+      if (candidate == null) {
+        return published.get(namespace);
+      }
+      InstanceDelivery delivery =
+          deliveries.isEmpty() ? null : deliveries.get(deliveryKey(namespace, scope));
+      if (delivery == null) {
+        return candidate;
+      }
+      return delivery.waiting()
+          ? published.get(namespace)
+          : new LayerVersion(
+              candidate.namespace(),
+              candidate.scope(),
+              delivery.revision(),
+              candidate.content(),
+              delivery.deliveredAt());
     }
   }
 

@@ -18,9 +18,9 @@ import java.util.Optional;
 /**
  * What approved and rolling-out change requests hold and serve, read from the change tables inside
  * the caller's transaction: the layers and subscriptions rolling-out changes serve to the rings
- * they have reached (replicas overlay them on what is published), and which change holds a layer or
- * an instance's subscriptions (no one writes around it until it ends). Both stores read these.
- * Stateless.
+ * they have reached (replicas overlay them on what is published) and which of those wait for an
+ * instance's change window, and which change holds a layer or an instance's subscriptions (no one
+ * writes around it until it ends). Both stores read these. Stateless.
  */
 public final class OpenChanges {
 
@@ -54,22 +54,56 @@ public final class OpenChanges {
   }
 
   /**
+   * The layers of rolling-out changes that reached instances apart from their ring, because their
+   * change window was closed when it was released: waiting, or delivered since.
+   */
+  public static List<InstanceDelivery> deliveries(Connection c) throws SQLException {
+    List<InstanceDelivery> deliveries = new ArrayList<>();
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT d.instance, e.namespace, e.scope, d.revision, d.delivered_at"
+                    + " FROM change_deliveries d"
+                    + " JOIN changes ch ON ch.id = d.change_id AND ch.state = 'rolling_out'"
+                    + " JOIN change_edits e ON e.change_id = d.change_id"
+                    + " ORDER BY d.instance, e.namespace, e.scope");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        long revision = rs.getLong(4);
+        boolean delivered = !rs.wasNull();
+        deliveries.add(
+            new InstanceDelivery(
+                rs.getString(1),
+                rs.getString(2),
+                Scope.parse(rs.getString(3)),
+                delivered ? revision : null,
+                delivered ? Instant.parse(rs.getString(5)) : null));
+      }
+    }
+    return deliveries;
+  }
+
+  /**
    * The subscriptions as rolling-out changes serve them to instances whose ring they have reached,
-   * each stamped with the revision and time of that release. Two queries: the edits, then the
-   * current subscriptions they change, all at once.
+   * each stamped with the revision and time of that release (or of the instance's own delivery, if
+   * its change window held it back). Two queries: the edits, then the current subscriptions they
+   * change, all at once.
    */
   static List<Subscription> ringSubscriptions(Connection c) throws SQLException {
     String reached =
         " FROM change_subscription_edits e"
             + " JOIN changes ch ON ch.id = e.change_id AND ch.state = 'rolling_out'"
             + " JOIN instances i ON i.id = e.instance"
-            + " JOIN change_releases r ON r.change_id = e.change_id AND r.ring = i.ring";
+            + " JOIN change_releases r ON r.change_id = e.change_id AND r.ring = i.ring"
+            // An instance held back for its change window: none while it waits, and the revision
+            // of its own delivery once delivered (see InstanceDelivery).
+            + " LEFT JOIN change_deliveries d ON d.change_id = e.change_id AND d.instance = e.instance"
+            + " WHERE (d.instance IS NULL OR d.delivered_at IS NOT NULL)";
     record Reached(SubscriptionEdit edit, long revision, Instant at) {}
     List<Reached> edits = new ArrayList<>();
     try (PreparedStatement ps =
             c.prepareStatement(
-                "SELECT e.subscription_id, e.instance, e.kind, e.body,"
-                    + " e.base_revision, r.revision, r.released_at"
+                "SELECT e.subscription_id, e.instance, e.kind, e.body, e.base_revision,"
+                    + " COALESCE(d.revision, r.revision), COALESCE(d.delivered_at, r.released_at)"
                     + reached
                     + " ORDER BY e.change_id, e.position");
         ResultSet rs = ps.executeQuery()) {
@@ -92,7 +126,7 @@ public final class OpenChanges {
     Map<String, Subscription> current = new HashMap<>();
     for (Subscription subscription :
         SubscriptionTables.subscriptionsIn(
-            c, "SELECT e.subscription_id" + reached + " WHERE e.kind = 'change'")) {
+            c, "SELECT e.subscription_id" + reached + " AND e.kind = 'change'")) {
       current.put(subscription.id(), subscription);
     }
     List<Subscription> overlaid = new ArrayList<>(edits.size());

@@ -35,6 +35,8 @@ final class StateReads {
     for (RingLayer layer : ringLayers) {
       times.put(layer.layer().revision(), layer.layer().publishedAt());
     }
+    List<InstanceDelivery> deliveries = OpenChanges.deliveries(c);
+    putDeliveryTimes(times, deliveries);
     List<Subscription> subscriptions = SubscriptionTables.subscriptions(c, SubscriptionFilter.ALL);
     List<Subscription> ringSubscriptions = OpenChanges.ringSubscriptions(c);
     for (Subscription subscription : ringSubscriptions) {
@@ -50,7 +52,8 @@ final class StateReads {
         times,
         subscriptions,
         ringLayers,
-        ringSubscriptions);
+        ringSubscriptions,
+        deliveries);
   }
 
   /** What changed after {@code since}; see {@link StoreChanges}. */
@@ -58,6 +61,7 @@ final class StateReads {
     long revision = RevisionLog.current(c);
     List<RingLayer> ringLayers = OpenChanges.ringLayers(c);
     List<Subscription> ringSubscriptions = OpenChanges.ringSubscriptions(c);
+    List<InstanceDelivery> deliveries = OpenChanges.deliveries(c);
     if (revision == since) {
       // Nothing new; what rolling-out changes serve is read anyway, as a full load would.
       return new StoreChanges(
@@ -71,7 +75,8 @@ final class StateReads {
           Map.of(),
           List.of(),
           ringLayers,
-          ringSubscriptions);
+          ringSubscriptions,
+          deliveries);
     }
     Map<Long, Instant> times = RevisionLog.timesSince(c, since);
     for (RingLayer layer : ringLayers) {
@@ -80,6 +85,7 @@ final class StateReads {
     for (Subscription subscription : ringSubscriptions) {
       times.put(subscription.revision(), subscription.updatedAt());
     }
+    putDeliveryTimes(times, deliveries);
     return new StoreChanges(
         since,
         revision,
@@ -91,6 +97,17 @@ final class StateReads {
         times,
         SubscriptionTables.changedSince(c, since),
         ringLayers,
-        ringSubscriptions);
+        ringSubscriptions,
+        deliveries);
+  }
+
+  /** The time of each delivery's revision: its documents are issued at it. */
+  private static void putDeliveryTimes(
+      Map<Long, Instant> times, List<InstanceDelivery> deliveries) {
+    for (InstanceDelivery delivery : deliveries) {
+      if (!delivery.waiting()) {
+        times.put(delivery.revision(), delivery.deliveredAt());
+      }
+    }
   }
 }

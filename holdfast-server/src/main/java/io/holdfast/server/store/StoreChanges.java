@@ -14,10 +14,10 @@ import java.util.Map;
  * without reading everything again ({@link StoreState#with}).
  *
  * <p>Nothing a snapshot is built from is ever deleted row by row except admin credentials (a
- * revoked name given again replaces its row), and what rolling-out changes serve stops when they
- * end: those few are read whole, as are the rings. Everything else is read as a delta: a layer
- * removal is a version with no content, an instance or a subscription is changed in place and
- * stamped with a revision, and a namespace is only ever created.
+ * revoked name given again replaces its row), and what rolling-out changes serve (and to whom)
+ * stops when they end: those few are read whole, as are the rings. Everything else is read as a
+ * delta: a layer removal is a version with no content, an instance or a subscription is changed in
+ * place and stamped with a revision, and a namespace is only ever created.
  *
  * @param since the revision the delta starts after
  * @param revision the newest revision in the store when this was read
@@ -31,6 +31,7 @@ import java.util.Map;
  * @param ringLayers every layer rolling-out changes serve now ({@link StoreState#ringLayers})
  * @param ringSubscriptions every subscription rolling-out changes serve now ({@link
  *     StoreState#ringSubscriptions})
+ * @param deliveries every rolling-out layer an instance waits for ({@link StoreState#deliveries})
  */
 public record StoreChanges(
     long since,
@@ -43,4 +44,5 @@ public record StoreChanges(
     Map<Long, Instant> revisionTimes,
     List<Subscription> subscriptions,
     List<RingLayer> ringLayers,
-    List<Subscription> ringSubscriptions) {}
+    List<Subscription> ringSubscriptions,
+    List<InstanceDelivery> deliveries) {}

@@ -26,6 +26,8 @@ import java.util.function.Function;
  *     of the matching {@code latestLayers}
  * @param ringSubscriptions subscriptions as rolling-out changes serve them to instances whose ring
  *     they have reached, in place of the stored ones of the same id
+ * @param deliveries the {@code ringLayers} that instances of their ring are not served yet: they
+ *     wait for their change window
  */
 public record StoreState(
     long revision,
@@ -37,7 +39,8 @@ public record StoreState(
     Map<Long, Instant> revisionTimes,
     List<Subscription> subscriptions,
     List<RingLayer> ringLayers,
-    List<Subscription> ringSubscriptions) {
+    List<Subscription> ringSubscriptions,
+    List<InstanceDelivery> deliveries) {
 
   /** Orders subscriptions as the store lists them (instance, application, start, id). */
   private static final Comparator<Subscription> SUBSCRIPTION_ORDER =
@@ -72,7 +75,8 @@ public record StoreState(
         times,
         mergedSubscriptions(changes.subscriptions()),
         List.copyOf(changes.ringLayers()),
-        List.copyOf(changes.ringSubscriptions()));
+        List.copyOf(changes.ringSubscriptions()),
+        List.copyOf(changes.deliveries()));
   }
 
   /**

@@ -22,6 +22,9 @@ import io.holdfast.server.subscription.SeatModel;
 import io.holdfast.server.subscription.Subscription;
 import io.holdfast.server.subscription.SubscriptionChange;
 import io.holdfast.server.subscription.SubscriptionFilter;
+import io.holdfast.server.window.ChangeDeliveries;
+import io.holdfast.server.window.ChangeWindow;
+import io.holdfast.server.window.JdbcWindowStore;
 import io.holdfast.testkit.ManualTime;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
@@ -33,6 +36,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -70,6 +74,9 @@ class IncrementalRebuildPropertiesTest {
   private static final int INSTANCES = 14;
   private static final int STEPS = 40;
 
+  /** A window open one minute a week, at an hour the run never reaches. */
+  private static final ChangeWindow CLOSED = ChangeWindow.parse("Wed 03:00-03:01 in UTC");
+
   @TempDir Path directory;
 
   /** A new, empty database: here a SQLite file. */
@@ -87,18 +94,23 @@ class IncrementalRebuildPropertiesTest {
   void anIncrementalRebuildEqualsAFullRebuild_overRandomEditSequences() throws Exception {
     int kept = 0;
     int rollingOut = 0;
+    int held = 0;
     for (long seed : seeds()) {
       Exercised exercised = run(seed);
       kept += exercised.keptViews();
       rollingOut += exercised.stepsRollingOut();
+      held += exercised.stepsWithHeldInstances();
     }
     // The sequences exercised what they are meant to: views kept as they were, and rollouts.
     assertThat(kept).as("instance views kept").isPositive();
     assertThat(rollingOut).as("steps with a change rolling out").isPositive();
+    assertThat(held)
+        .as("steps with a change held back from an instance by its window")
+        .isPositive();
   }
 
   /** How much of what the property is about a run exercised. */
-  private record Exercised(int keptViews, int stepsRollingOut) {}
+  private record Exercised(int keptViews, int stepsRollingOut, int stepsWithHeldInstances) {}
 
   private Exercised run(long seed) throws Exception {
     ManualTime time = new ManualTime(START);
@@ -109,12 +121,15 @@ class IncrementalRebuildPropertiesTest {
           new SnapshotBuilder(
               new DocumentSigner(KeyPairGenerator.getInstance("Ed25519").generateKeyPair()),
               BUILD_CLOCK);
-      Editor editor = new Editor(new Random(seed), store, rollouts);
+      Editor editor =
+          new Editor(
+              new Random(seed), store, rollouts, new JdbcWindowStore(database, time.clock()));
       editor.setUp();
       StoreState state = store.loadState();
       EffectiveSnapshot snapshot = builder.build(state, null);
       int kept = 0;
       int rollingOut = 0;
+      int held = 0;
       for (int step = 0; step < STEPS; step++) {
         String where = "seed " + seed + ", step " + step;
         int edits = 1 + editor.random.nextInt(3);
@@ -134,11 +149,12 @@ class IncrementalRebuildPropertiesTest {
           kept += view == snapshot.instance(view.id()) ? 1 : 0;
         }
         rollingOut += after.ringLayers().isEmpty() ? 0 : 1;
+        held += after.deliveries().isEmpty() ? 0 : 1;
         state = after;
         snapshot = incremental;
       }
       assertThat(editor.applied).as("seed %d: edits that took effect", seed).isGreaterThan(STEPS);
-      return new Exercised(kept, rollingOut);
+      return new Exercised(kept, rollingOut, held);
     }
   }
 
@@ -160,6 +176,7 @@ class IncrementalRebuildPropertiesTest {
     assertThat(delta.ringSubscriptions())
         .as(where)
         .containsExactlyInAnyOrderElementsOf(full.ringSubscriptions());
+    assertThat(delta.deliveries()).as(where).containsExactlyInAnyOrderElementsOf(full.deliveries());
     assertThat(delta.revisionTimes()).as(where).containsAllEntriesOf(full.revisionTimes());
   }
 
@@ -207,6 +224,7 @@ class IncrementalRebuildPropertiesTest {
     final Random random;
     private final JdbcConfigStore store;
     private final JdbcRolloutStore rollouts;
+    private final JdbcWindowStore windows;
     private final List<String> instances = new ArrayList<>();
     private final List<String> namespaces = new ArrayList<>();
     private final Set<String> subscribed = new HashSet<>();
@@ -215,10 +233,12 @@ class IncrementalRebuildPropertiesTest {
     private int serial;
     int applied;
 
-    Editor(Random random, JdbcConfigStore store, JdbcRolloutStore rollouts) {
+    Editor(
+        Random random, JdbcConfigStore store, JdbcRolloutStore rollouts, JdbcWindowStore windows) {
       this.random = random;
       this.store = store;
       this.rollouts = rollouts;
+      this.windows = windows;
     }
 
     void setUp() {
@@ -290,6 +310,10 @@ class IncrementalRebuildPropertiesTest {
       String id = "in-" + instances.size();
       store.createInstance(id, pick(RINGS), Map.of(), "hash-" + next(), "alice");
       instances.add(id);
+      if (random.nextInt(3) == 0) {
+        // Closed whenever the run's clock reads: a release holds the instance back.
+        windows.setInstanceTiming(id, Optional.empty(), Optional.of(CLOSED), "alice");
+      }
     }
 
     private void subscription() {
@@ -334,6 +358,17 @@ class IncrementalRebuildPropertiesTest {
         return;
       }
       ChangeRequest change = rollouts.findChange(openChange).orElseThrow();
+      List<String> waiting =
+          rollouts.waitingDeliveries().stream()
+              .filter(w -> w.change() == change.id())
+              .map(ChangeDeliveries.Waiting::instance)
+              .toList();
+      if (!waiting.isEmpty() && random.nextBoolean()) {
+        // Some of them, as their windows open.
+        rollouts.deliver(
+            change.id(), waiting.subList(0, 1 + random.nextInt(waiting.size())), "alice", null);
+        return;
+      }
       switch (random.nextInt(5)) {
         case 0 -> {
           openChange = null;

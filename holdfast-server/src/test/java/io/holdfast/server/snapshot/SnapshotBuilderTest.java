@@ -140,6 +140,7 @@ class SnapshotBuilderTest {
         times,
         List.of(),
         List.of(),
+        List.of(),
         List.of());
   }
 
@@ -488,7 +489,8 @@ class SnapshotBuilderTest {
             state.revisionTimes(),
             state.subscriptions(),
             state.ringLayers(),
-            state.ringSubscriptions());
+            state.ringSubscriptions(),
+            state.deliveries());
     SnapshotBuilder otherReplica =
         new SnapshotBuilder(
             new DocumentSigner(keyPair),
@@ -696,6 +698,7 @@ class SnapshotBuilderTest {
           base.adminCredentials(),
           times,
           List.of(subscriptions),
+          List.of(),
           List.of(),
           List.of());
     }
@@ -930,6 +933,7 @@ class SnapshotBuilderTest {
             complete.latestLayers(),
             complete.adminCredentials(),
             times,
+            List.of(),
             List.of(),
             List.of(),
             List.of());

@@ -109,7 +109,8 @@ class SnapshotHolderTest {
               state.revisionTimes(),
               state.subscriptions(),
               state.ringLayers(),
-              state.ringSubscriptions());
+              state.ringSubscriptions(),
+              state.deliveries());
         };
     return (ConfigStore)
         Proxy.newProxyInstance(
