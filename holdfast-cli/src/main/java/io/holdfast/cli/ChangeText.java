@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
@@ -120,6 +122,11 @@ final class ChangeText {
               + " erroring; "
               + gate.path("reason").asText());
     }
+    String windowsLabel = "windows";
+    for (JsonNode w : c.path("windows")) {
+      line(out, windowsLabel, window(w, ZoneId.systemDefault()));
+      windowsLabel = "";
+    }
     if (!c.path("outcome").asText("").isEmpty()) {
       line(out, "outcome", c.path("outcome").asText());
     }
@@ -127,6 +134,41 @@ final class ChangeText {
       line(out, "final revision", c.path("finalRevision").asText());
     }
     out.flush();
+  }
+
+  /**
+   * One ring's progress through its change windows: who has the change, who waits, and when the
+   * next window opens, in the customer's zone and in the operator's ({@code here}).
+   */
+  static String window(JsonNode w, ZoneId here) {
+    StringBuilder text =
+        new StringBuilder("ring ")
+            .append(w.path("ring").asText())
+            .append(": ")
+            .append(w.path("received").asInt())
+            .append(" of ")
+            .append(w.path("instances").asInt())
+            .append(" instances have it, ")
+            .append(w.path("waiting").asInt())
+            .append(" wait for their window");
+    JsonNode next = w.path("nextOpening");
+    if (next.isObject()) {
+      Instant at = Instant.parse(next.path("at").asText());
+      text.append("; next opens ")
+          .append(at)
+          .append(" for ")
+          .append(next.path("instance").asText())
+          .append(" (")
+          .append(next.path("local").asText())
+          .append(" in ")
+          .append(next.path("zone").asText())
+          .append("; ")
+          .append(at.atZone(here).toLocalDateTime())
+          .append(" here, ")
+          .append(here.getId())
+          .append(')');
+    }
+    return text.toString();
   }
 
   /** A table of changes, newest first, as the API lists them. */

@@ -14,6 +14,7 @@ import io.holdfast.server.rollout.Freeze;
 import io.holdfast.server.rollout.GateVerdict;
 import io.holdfast.server.rollout.RingPolicy;
 import io.holdfast.server.rollout.RingRelease;
+import io.holdfast.server.rollout.RingWindowStatus;
 import io.holdfast.server.subscription.SubscriptionEdit;
 import java.time.Instant;
 import java.util.Arrays;
@@ -207,6 +208,35 @@ final class RolloutPages {
                   + " since "
                   + HumanTime.ago(change.releasedAt(), now)
                   + bakeLeft(change, rings, now));
+    }
+    for (RingWindowStatus ring : ctx.changes().windows(change)) {
+      if (ring.received() == ring.instances()) {
+        continue; // every instance has it: nothing waits for a window
+      }
+      html.element("dt", "Windows in " + ring.ring())
+          .element(
+              "dd",
+              ring.received()
+                  + " of "
+                  + ring.instances()
+                  + " instances have it, "
+                  + ring.waiting()
+                  + " wait for their change window"
+                  + ring.nextOpening()
+                      .map(
+                          at ->
+                              "; the next opens "
+                                  + at
+                                  + " for "
+                                  + ring.nextInstance().orElseThrow()
+                                  + " ("
+                                  + at.atZone(ring.nextZone().orElseThrow()).toLocalDateTime()
+                                  + " in "
+                                  + ring.nextZone().orElseThrow().getId()
+                                  + ")")
+                      .orElse(""),
+              "class",
+              "windows");
     }
     html.element("dt", "Author").element("dd", change.author());
     html.element("dt", "Approvals").open("dd", "id", "approvals");

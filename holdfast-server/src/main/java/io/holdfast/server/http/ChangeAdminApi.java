@@ -24,7 +24,9 @@ import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.rollout.DryRun;
 import io.holdfast.server.rollout.GateVerdict;
 import io.holdfast.server.rollout.RingRelease;
+import io.holdfast.server.rollout.RingWindowStatus;
 import io.holdfast.server.subscription.SubscriptionEdit;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -136,7 +138,9 @@ final class ChangeAdminApi implements HttpService {
   private void get(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     ChangeRequest change = changes.require(id(req));
     res.header(HeaderNames.ETAG, tag(change));
-    JsonViews.send(res, Status.OK_200, view(change, changes.gate(change).orElse(null)));
+    ObjectNode view = view(change, changes.gate(change).orElse(null));
+    windows(view, changes.windows(change));
+    JsonViews.send(res, Status.OK_200, view);
   }
 
   private void dryRun(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
@@ -363,6 +367,34 @@ final class ChangeAdminApi implements HttpService {
     }
     throw new ProblemException(
         ProblemType.INVALID_REQUEST, "limit must be a whole number from 1 to " + MAX_LIMIT);
+  }
+
+  /**
+   * Per ring reached, who has the change and who waits for a change window, with the next opening
+   * as an instant and in the zone of the instance it opens for.
+   */
+  private static void windows(ObjectNode view, List<RingWindowStatus> rings) {
+    if (rings.isEmpty()) {
+      return;
+    }
+    ArrayNode windows = view.putArray("windows");
+    for (RingWindowStatus ring : rings) {
+      ObjectNode w = windows.addObject();
+      w.put("ring", ring.ring());
+      w.put("instances", ring.instances());
+      w.put("received", ring.received());
+      w.put("waiting", ring.waiting());
+      ring.nextOpening()
+          .ifPresent(
+              at -> {
+                ObjectNode next = w.putObject("nextOpening");
+                next.put("at", at.toString());
+                next.put("instance", ring.nextInstance().orElseThrow());
+                ZoneId zone = ring.nextZone().orElseThrow();
+                next.put("zone", zone.getId());
+                next.put("local", at.atZone(zone).toLocalDateTime().toString());
+              });
+    }
   }
 
   static ObjectNode view(ChangeRequest change, GateVerdict gate) {

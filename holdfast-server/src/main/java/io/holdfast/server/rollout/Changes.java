@@ -6,9 +6,12 @@ import io.holdfast.server.instance.Instance;
 import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.subscription.SubscriptionEdit;
+import io.holdfast.server.window.ChangeDeliveries;
+import io.holdfast.server.window.FleetTimings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,6 +174,60 @@ public final class Changes {
   public ChangeRequest cancel(long id, Long expectedVersion, String reason, String actor) {
     require(id, expectedVersion);
     return rollouts.cancel(id, reason, actor);
+  }
+
+  /**
+   * For each ring a rolling-out change has reached, how many of its instances have the change and
+   * how many wait for their change window, and when the next window opens; empty when it is not
+   * rolling out.
+   */
+  public List<RingWindowStatus> windows(ChangeRequest change) {
+    if (change.state() != ChangeState.ROLLING_OUT) {
+      return List.of();
+    }
+    Map<String, Integer> perRing = new HashMap<>();
+    Map<String, String> ringOf = new HashMap<>();
+    for (Instance instance : store.listInstances()) {
+      perRing.merge(instance.ring(), 1, Integer::sum);
+      ringOf.put(instance.id(), instance.ring());
+    }
+    Instant now = clock.instant();
+    FleetTimings timings = null;
+    List<RingWindowStatus> status = new ArrayList<>();
+    for (RingRelease release : change.releases()) {
+      String ring = release.ring();
+      int waiting = 0;
+      Instant next = null;
+      String nextInstance = null;
+      for (ChangeDeliveries.Delivery delivery : rollouts.heldInRing(change.id(), ring).values()) {
+        if (!delivery.waiting() || !ring.equals(ringOf.get(delivery.instance()))) {
+          continue;
+        }
+        waiting++;
+        timings = timings == null ? rollouts.fleetTimings() : timings;
+        Optional<Instant> opens =
+            timings
+                .schedule(delivery.instance(), ring)
+                .nextOpening(now, RolloutEngine.WINDOW_BOUND);
+        if (opens.isPresent() && (next == null || opens.get().isBefore(next))) {
+          next = opens.get();
+          nextInstance = delivery.instance();
+        }
+      }
+      int instances = perRing.getOrDefault(ring, 0);
+      Optional<String> first = Optional.ofNullable(nextInstance);
+      FleetTimings zones = timings;
+      status.add(
+          new RingWindowStatus(
+              ring,
+              instances,
+              instances - waiting,
+              waiting,
+              Optional.ofNullable(next),
+              first,
+              first.map(i -> zones.schedule(i, ring).zone())));
+    }
+    return status;
   }
 
   /** The gate's verdict on the change right now, if it is rolling out. */

@@ -118,6 +118,17 @@ class WindowedRolloutTest {
     assertThat(maxUsers("ldn")).as("London's working day: what it had").isEqualTo(10);
     assertThat(maxUsers("nyc")).isEqualTo(10);
     assertThat(engine.tick()).as("nothing to do before the first window opens").isEmpty();
+    assertThat(changes.windows(change(id)))
+        .singleElement()
+        .satisfies(
+            ring -> {
+              assertThat(ring.instances()).isEqualTo(2);
+              assertThat(ring.received()).isZero();
+              assertThat(ring.waiting()).isEqualTo(2);
+              assertThat(ring.nextOpening()).hasValue(LONDON_EVENING);
+              assertThat(ring.nextInstance()).hasValue("ldn");
+              assertThat(ring.nextZone()).hasValue(IanaZone.parse("Europe/London"));
+            });
     assertThat(engine.waitingForWindows()).isEqualTo(2);
     assertThat(gate(id).decision()).isEqualTo(GateVerdict.Decision.WAIT);
     assertThat(gate(id).reason())
@@ -137,6 +148,15 @@ class WindowedRolloutTest {
         .as("a revision of its own delivery, after the ring's release")
         .isGreaterThan(release);
     assertThat(engine.waitingForWindows()).isEqualTo(1);
+    assertThat(changes.windows(change(id)))
+        .singleElement()
+        .satisfies(
+            ring -> {
+              assertThat(ring.received()).isEqualTo(1);
+              assertThat(ring.waiting()).isEqualTo(1);
+              assertThat(ring.nextOpening()).hasValue(NEW_YORK_EVENING);
+              assertThat(ring.nextZone()).hasValue(IanaZone.parse("America/New_York"));
+            });
 
     heartbeat("ldn", document("ldn").revision());
     GateVerdict halfway = gate(id);
