@@ -92,7 +92,8 @@ public final class RevisionLog {
       ps.setString(1, namespace);
       ps.setString(2, namespace);
       ps.setString(3, namespace);
-      ps.setInt(4, limit);
+      ps.setString(4, namespace);
+      ps.setInt(5, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           entries.add(entry(rs));

@@ -17,14 +17,21 @@ import java.util.TreeSet;
  * change_releases} and {@code change_edits} inside the caller's transaction. A release writes no
  * layer version (the change is served to the rings it reached from its edits until it completes),
  * so without these a history would show a change only when it completed or was backed out, never
- * that one ring was served it for a while. Stateless.
+ * that one ring was served it for a while. A ring's instances whose change window was closed at its
+ * release receive the change later, at revisions of their own, which the history shows too.
+ * Stateless.
  */
 final class RingReleases {
 
-  /** The revisions at which a change editing the namespace (the one parameter) reached a ring. */
+  /**
+   * The revisions at which a change editing the namespace (both parameters) reached a ring, or
+   * instances of a ring whose change window had held them back (issue 22).
+   */
   static final String OF_NAMESPACE =
       "SELECT r.revision FROM change_releases r"
-          + " WHERE r.change_id IN (SELECT change_id FROM change_edits WHERE namespace = ?)";
+          + " WHERE r.change_id IN (SELECT change_id FROM change_edits WHERE namespace = ?)"
+          + " UNION SELECT d.revision FROM change_deliveries d WHERE d.revision IS NOT NULL"
+          + " AND d.change_id IN (SELECT change_id FROM change_edits WHERE namespace = ?)";
 
   private RingReleases() {}
 
@@ -45,6 +52,23 @@ final class RingReleases {
             "SELECT r.revision, r.ring, e.scope FROM change_releases r"
                 + " JOIN change_edits e ON e.change_id = r.change_id AND e.namespace = ?"
                 + " WHERE r.revision BETWEEN ? AND ? ORDER BY r.revision, r.position")) {
+      ps.setString(1, namespace);
+      ps.setLong(2, first);
+      ps.setLong(3, last);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long revision = rs.getLong(1);
+          rings.computeIfAbsent(revision, r -> new LinkedHashSet<>()).add(rs.getString(2));
+          scopes.computeIfAbsent(revision, r -> new TreeSet<>()).add(rs.getString(3));
+        }
+      }
+    }
+    // Deliveries to instances whose change window opened: the ring they belong to.
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT DISTINCT d.revision, d.ring, e.scope FROM change_deliveries d"
+                + " JOIN change_edits e ON e.change_id = d.change_id AND e.namespace = ?"
+                + " WHERE d.revision BETWEEN ? AND ? ORDER BY d.revision")) {
       ps.setString(1, namespace);
       ps.setLong(2, first);
       ps.setLong(3, last);

@@ -1,6 +1,7 @@
 package io.holdfast.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -177,6 +178,14 @@ class WindowedRolloutTest {
     heartbeat("nyc", document("nyc").revision());
     assertThat(engine.tick()).singleElement().asString().contains("promoted to ring dev");
     assertThat(engine.waitingForWindows()).isZero();
+    assertThat(store.history("core", 10))
+        .as("the release, then each instance's own delivery, then the next ring")
+        .extracting(h -> h.revision().kind(), h -> h.rings(), h -> h.revision().createdAt())
+        .startsWith(
+            tuple("release", List.of("dev"), NEW_YORK_EVENING.plusSeconds(60)),
+            tuple("deliver", List.of("test"), NEW_YORK_EVENING),
+            tuple("deliver", List.of("test"), LONDON_EVENING),
+            tuple("release", List.of("test"), MONDAY_MIDDAY));
   }
 
   @Test
