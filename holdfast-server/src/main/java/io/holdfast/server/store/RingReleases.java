@@ -47,36 +47,25 @@ final class RingReleases {
       throws SQLException {
     Map<Long, Set<String>> rings = new HashMap<>();
     Map<Long, Set<String>> scopes = new HashMap<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
+    // Ring releases, then deliveries to instances whose change window opened (their ring).
+    for (String query :
+        List.of(
             "SELECT r.revision, r.ring, e.scope FROM change_releases r"
                 + " JOIN change_edits e ON e.change_id = r.change_id AND e.namespace = ?"
-                + " WHERE r.revision BETWEEN ? AND ? ORDER BY r.revision, r.position")) {
-      ps.setString(1, namespace);
-      ps.setLong(2, first);
-      ps.setLong(3, last);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          long revision = rs.getLong(1);
-          rings.computeIfAbsent(revision, r -> new LinkedHashSet<>()).add(rs.getString(2));
-          scopes.computeIfAbsent(revision, r -> new TreeSet<>()).add(rs.getString(3));
-        }
-      }
-    }
-    // Deliveries to instances whose change window opened: the ring they belong to.
-    try (PreparedStatement ps =
-        c.prepareStatement(
+                + " WHERE r.revision BETWEEN ? AND ? ORDER BY r.revision, r.position",
             "SELECT DISTINCT d.revision, d.ring, e.scope FROM change_deliveries d"
                 + " JOIN change_edits e ON e.change_id = d.change_id AND e.namespace = ?"
                 + " WHERE d.revision BETWEEN ? AND ? ORDER BY d.revision")) {
-      ps.setString(1, namespace);
-      ps.setLong(2, first);
-      ps.setLong(3, last);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          long revision = rs.getLong(1);
-          rings.computeIfAbsent(revision, r -> new LinkedHashSet<>()).add(rs.getString(2));
-          scopes.computeIfAbsent(revision, r -> new TreeSet<>()).add(rs.getString(3));
+      try (PreparedStatement ps = c.prepareStatement(query)) {
+        ps.setString(1, namespace);
+        ps.setLong(2, first);
+        ps.setLong(3, last);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            long revision = rs.getLong(1);
+            rings.computeIfAbsent(revision, r -> new LinkedHashSet<>()).add(rs.getString(2));
+            scopes.computeIfAbsent(revision, r -> new TreeSet<>()).add(rs.getString(3));
+          }
         }
       }
     }
