@@ -114,8 +114,17 @@ class WindowedRolloutTest {
 
   @Test
   void aMiddayRelease_reachesEachInstanceAtItsOwnEvening_andTheGateJudgesOnlyThoseThatHaveIt() {
+    ServedDocument before = document("ldn");
+    EffectiveSnapshot beforeSnapshot = builder.build(store.loadState(), null);
     long id = started();
     long release = change(id).releaseRevision();
+    EffectiveSnapshot held = builder.build(store.loadState(), null);
+    assertThat(document("ldn").etagHeaderValue())
+        .as("held back: served exactly what it had")
+        .isEqualTo(before.etagHeaderValue());
+    assertThat(held.instance("ldn").checksums().etagHeaderValue())
+        .as("its checksums too")
+        .isEqualTo(beforeSnapshot.instance("ldn").checksums().etagHeaderValue());
     assertThat(maxUsers("ldn")).as("London's working day: what it had").isEqualTo(10);
     assertThat(maxUsers("nyc")).isEqualTo(10);
     assertThat(engine.tick()).as("nothing to do before the first window opens").isEmpty();
