@@ -336,7 +336,10 @@ public final class RolloutEngine implements AutoCloseable {
               () ->
                   rollouts.releaseNext(
                       change.id(), change.version(), ReleaseMode.GATE, actor(), lease));
-        } else {
+        } else if (rollouts.waitingDeliveries().stream()
+            .noneMatch(w -> w.change() == change.id())) {
+          // Completing publishes the change to everyone: not while an instance of an earlier ring
+          // (passed by an operator's promotion) still waits for its window.
           transition(
               actions,
               change,

@@ -13,6 +13,7 @@ import io.holdfast.server.rollout.ChangeState;
 import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.rollout.GateVerdict;
 import io.holdfast.server.rollout.JdbcRolloutStore;
+import io.holdfast.server.rollout.ReleaseMode;
 import io.holdfast.server.rollout.RingGate;
 import io.holdfast.server.rollout.RolloutEngine;
 import io.holdfast.server.snapshot.EffectiveSnapshot;
@@ -215,6 +216,31 @@ class WindowedRolloutTest {
   }
 
   @Test
+  void theEngineDoesNotComplete_whileAnInstanceOfAnEarlierRingStillWaitsForItsWindow() {
+    long id = started();
+    for (String ring : List.of("dev", "beta", "live")) {
+      ChangeRequest change = change(id);
+      rollouts.releaseNext(id, change.version(), ReleaseMode.MANUAL, "oncall", null);
+      assertThat(change(id).currentRing()).isEqualTo(ring);
+    }
+    allowEmpty("live");
+
+    assertThat(engine.tick()).as("live passes, but London and New York wait in test").isEmpty();
+    assertThat(change(id).state()).isEqualTo(ChangeState.ROLLING_OUT);
+    assertThat(maxUsers("ldn")).isEqualTo(10);
+
+    at(NEW_YORK_EVENING);
+    assertThat(engine.tick())
+        .containsExactly(
+            "change " + id + " reached 2 instances as their windows opened",
+            "change "
+                + id
+                + " completed: baked; ring live has no instances, which the ring"
+                + " allows (it may be empty)");
+    assertThat(change(id).state()).isEqualTo(ChangeState.COMPLETED);
+  }
+
+  @Test
   void aBackOutInBusinessHours_isNotHeldByWindows_andTakesTheChangeFromEveryInstanceAtOnce() {
     long id = started();
     at(LONDON_EVENING);
@@ -327,6 +353,20 @@ class WindowedRolloutTest {
     at(Instant.parse("2027-03-13T05:00:00Z")); // Saturday 00:00 in New York
     assertThat(engine.tick()).singleElement().asString().contains("reached 1 instances");
     assertThat(maxUsers("nyc")).isEqualTo(20);
+  }
+
+  private void allowEmpty(String ring) {
+    RingGate gate = RingGate.DEFAULT;
+    rollouts.updateRing(
+        ring,
+        Duration.ZERO,
+        new RingGate(
+            gate.minAckRatio(),
+            gate.ackDeadline(),
+            gate.maxFailingRatio(),
+            gate.maxErrorRatio(),
+            true),
+        "admin");
   }
 
   /** Drives the clock forward to {@code instant}. */
