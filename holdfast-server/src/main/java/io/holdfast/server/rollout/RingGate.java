@@ -42,6 +42,11 @@ public record RingGate(
     }
   }
 
+  /** These thresholds, with {@code allowEmpty} as given. */
+  public RingGate withAllowEmpty(boolean allowEmpty) {
+    return new RingGate(minAckRatio, ackDeadline, maxFailingRatio, maxErrorRatio, allowEmpty);
+  }
+
   private static void requireRatio(String name, double value) {
     if (!(value >= 0 && value <= 1)) {
       throw new IllegalArgumentException(name + " must be between 0 and 1, was " + value);

@@ -182,17 +182,7 @@ class UnreportedRingRolloutTest {
   }
 
   private void allowEmpty(String ring, Duration bake) {
-    RingGate gate = RingGate.DEFAULT;
-    rollouts.updateRing(
-        ring,
-        bake,
-        new RingGate(
-            gate.minAckRatio(),
-            gate.ackDeadline(),
-            gate.maxFailingRatio(),
-            gate.maxErrorRatio(),
-            true),
-        "admin");
+    rollouts.updateRing(ring, bake, RingGate.DEFAULT.withAllowEmpty(true), "admin");
   }
 
   private ChangeRequest change(long id) {

@@ -356,17 +356,7 @@ class WindowedRolloutTest {
   }
 
   private void allowEmpty(String ring) {
-    RingGate gate = RingGate.DEFAULT;
-    rollouts.updateRing(
-        ring,
-        Duration.ZERO,
-        new RingGate(
-            gate.minAckRatio(),
-            gate.ackDeadline(),
-            gate.maxFailingRatio(),
-            gate.maxErrorRatio(),
-            true),
-        "admin");
+    rollouts.updateRing(ring, Duration.ZERO, RingGate.DEFAULT.withAllowEmpty(true), "admin");
   }
 
   /** Drives the clock forward to {@code instant}. */
