@@ -487,7 +487,7 @@ final class ChangeCommand {
   @Command(
       name = "rings",
       description =
-          "Rings in rollout order with their bake times and health gates, "
+          "Rings in rollout order with their bake times, health gates and change windows, "
               + "the approvals a change needs, and the freeze.")
   int rings(
       @Mixin AdminOptions admin,

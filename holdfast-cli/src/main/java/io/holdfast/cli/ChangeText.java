@@ -244,6 +244,10 @@ final class ChangeText {
           g.path("maxFailingRatio").asText(),
           g.path("maxErrorRatio").asText(),
           g.path("allowEmpty").asBoolean(false) ? "yes" : "no");
+      // On a line of its own: a window's text is longer than any column could be.
+      if (r.hasNonNull("changeWindow")) {
+        out.println("  window: " + r.get("changeWindow").asText());
+      }
     }
     out.flush();
   }

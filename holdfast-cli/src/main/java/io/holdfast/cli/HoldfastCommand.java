@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       InstanceCommand.class,
       NamespaceCommand.class,
       RingCommand.class,
+      BlackoutCommand.class,
       ChangeCommand.class,
       CredentialCommand.class,
       ApplicationCommand.class,

@@ -57,7 +57,9 @@ final class InstanceCommand {
 
   @Command(
       name = "update",
-      description = "Move an instance to another ring and/or replace its labels.")
+      description =
+          "Move an instance to another ring (publisher), replace its labels, set its time zone and"
+              + " change window; options not given stay as they are.")
   int update(
       @Mixin AdminOptions admin,
       @Parameters(paramLabel = "ID") String id,
@@ -66,7 +68,26 @@ final class InstanceCommand {
               names = "--label",
               paramLabel = "KEY=VALUE",
               description = "Replaces all labels; repeatable.")
-          Map<String, String> labels) {
+          Map<String, String> labels,
+      @Option(
+              names = "--zone",
+              paramLabel = "ZONE",
+              description =
+                  "The customer's IANA time zone, e.g. Europe/London: the ring's window is read in"
+                      + " it, so the customer gets its own evenings.")
+          String zone,
+      @Option(names = "--no-zone", description = "Remove the instance's time zone.") boolean noZone,
+      @Option(
+              names = "--window",
+              paramLabel = "WINDOW",
+              description =
+                  "A window of the instance's own, replacing its ring's, e.g. 'Mon-Fri"
+                      + " 19:00-07:00, Sat-Sun all day in Europe/London'.")
+          String window,
+      @Option(
+              names = "--no-window",
+              description = "Remove the instance's own window: it follows its ring's again.")
+          boolean noWindow) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     if (ring != null) {
       body.put("ring", ring);
@@ -74,6 +95,12 @@ final class InstanceCommand {
     if (labels != null) {
       ObjectNode node = body.putObject("labels");
       labels.forEach(node::put);
+    }
+    WindowOptions.put(body, "zone", "--zone", zone, "--no-zone", noZone);
+    WindowOptions.put(body, "changeWindow", "--window", window, "--no-window", noWindow);
+    if (body.isEmpty()) {
+      throw new IllegalArgumentException(
+          "nothing to change: give --ring, --label, --zone, --no-zone, --window or --no-window");
     }
     AdminOptions.print(
         spec.commandLine().getOut(),

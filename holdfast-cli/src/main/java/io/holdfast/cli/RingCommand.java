@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "ring",
     mixinStandardHelpOptions = true,
-    description = "List and create rollout rings; change their bake times and health gates.")
+    description =
+        "List and create rollout rings; change their bake times, health gates and change windows.")
 final class RingCommand {
 
   @Spec CommandSpec spec;
@@ -49,8 +50,8 @@ final class RingCommand {
   @Command(
       name = "update",
       description =
-          "Change a ring's bake time and health gate (admin); options not given "
-              + "stay as they are.")
+          "Change a ring's bake time, health gate and change window (admin); options not"
+              + " given stay as they are.")
   int update(
       @Mixin AdminOptions admin,
       @Parameters(paramLabel = "NAME") String name,
@@ -91,11 +92,24 @@ final class RingCommand {
                   "Whether the ring may have no reporting instance: if true, a change that no"
                       + " instance here ever reports on passes once baked; if false (the default"
                       + " for every ring), it fails at the ack deadline and is backed out.")
-          String allowEmpty) {
+          String allowEmpty,
+      @Option(
+              names = "--window",
+              paramLabel = "WINDOW",
+              description =
+                  "When the ring's instances may receive a change: weekly ranges and a time zone,"
+                      + " e.g. 'Mon-Fri 19:00-07:00, Sat-Sun all day in Europe/London'; each"
+                      + " instance reads it in its own zone, if it has one.")
+          String window,
+      @Option(
+              names = "--no-window",
+              description = "Remove the ring's window: its instances take changes at any time.")
+          boolean noWindow) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     if (bakeTime != null) {
       body.put("bakeTime", bakeTime);
     }
+    WindowOptions.put(body, "changeWindow", "--window", window, "--no-window", noWindow);
     ObjectNode gate = JsonNodeFactory.instance.objectNode();
     putRatio(gate, "minAckRatio", "--min-ack-ratio", minAckRatio);
     if (ackDeadline != null) {
@@ -112,7 +126,7 @@ final class RingCommand {
     if (body.isEmpty()) {
       throw new IllegalArgumentException(
           "nothing to change: give --bake-time, --min-ack-ratio, --ack-deadline, "
-              + "--max-failing-ratio, --max-error-ratio or --allow-empty");
+              + "--max-failing-ratio, --max-error-ratio, --allow-empty, --window or --no-window");
     }
     AdminOptions.print(
         spec.commandLine().getOut(),

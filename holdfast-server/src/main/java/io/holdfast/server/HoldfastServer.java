@@ -33,6 +33,8 @@ import io.holdfast.server.store.RevisionNotifications;
 import io.holdfast.server.subscription.SubscriptionFilter;
 import io.holdfast.server.subscription.UsageReport;
 import io.holdfast.server.tls.ReplicaTls;
+import io.holdfast.server.window.JdbcWindowStore;
+import io.holdfast.server.window.WindowSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -181,6 +183,7 @@ public final class HoldfastServer implements AutoCloseable {
     started.add(metrics::close);
     ConfigStore store;
     RolloutStore rollouts;
+    WindowSettings windows;
     Database.Dialect dialect;
     ReplicaSigningKey signingKey;
     String adminToken;
@@ -193,6 +196,7 @@ public final class HoldfastServer implements AutoCloseable {
       store = storeDecorator.apply(new JdbcConfigStore(database, clock));
       started.add(store::close);
       rollouts = new JdbcRolloutStore(database, clock);
+      windows = new WindowSettings(new JdbcWindowStore(database, clock));
       keySetStore = new KeySetStore(database, clock);
       signingKey = StartFailures.signingKey(config, clock);
       started.add(signingKey::close);
@@ -278,6 +282,7 @@ public final class HoldfastServer implements AutoCloseable {
                     heartbeats,
                     changes,
                     new NamespaceService(store, rollouts, changes),
+                    windows,
                     credentialUse,
                     keySets,
                     tls));

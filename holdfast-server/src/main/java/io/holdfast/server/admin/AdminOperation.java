@@ -45,7 +45,10 @@ public enum AdminOperation {
       "POST", "/v1/admin/instances/{id}/credential", Role.ADMIN, Access.WRITES),
   GET_HEARTBEAT("GET", "/v1/admin/instances/{id}/heartbeat", Role.VIEWER, Access.READS),
   GET_INSTANCE("GET", "/v1/admin/instances/{id}", Role.VIEWER, Access.READS),
-  /** Labels, which no document reads. */
+  /**
+   * Labels, which no document reads, and the time zone and change window, which decide when a
+   * release reaches the instance, not what it is served.
+   */
   UPDATE_INSTANCE("PATCH", "/v1/admin/instances/{id}", Role.EDITOR, Access.WRITES),
   /** Moving an instance to another ring changes what it is served, as a publish does. */
   MOVE_INSTANCE_RING("PATCH", "/v1/admin/instances/{id}", Role.PUBLISHER, Access.WRITES),
@@ -95,7 +98,12 @@ public enum AdminOperation {
   PUBLISH_KEYSET("PUT", "/v1/admin/keyset", Role.ADMIN, Access.WRITES),
 
   LIST_FLEET("GET", "/v1/admin/fleet", Role.VIEWER, Access.READS),
-  GET_FLEET_INSTANCE("GET", "/v1/admin/fleet/{id}", Role.VIEWER, Access.READS);
+  GET_FLEET_INSTANCE("GET", "/v1/admin/fleet/{id}", Role.VIEWER, Access.READS),
+
+  LIST_BLACKOUTS("GET", "/v1/admin/blackouts", Role.VIEWER, Access.READS),
+  /** A publisher's: it holds back what releases deliver, as a publish decides what they deliver. */
+  ADD_BLACKOUT("POST", "/v1/admin/blackouts", Role.PUBLISHER, Access.WRITES),
+  REMOVE_BLACKOUT("DELETE", "/v1/admin/blackouts/{id}", Role.PUBLISHER, Access.WRITES);
 
   /**
    * The most characters of any text an operator writes into the record: a description, a publish

@@ -20,6 +20,8 @@ import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.snapshot.SnapshotHolder;
 import io.holdfast.server.store.ConfigStore;
+import io.holdfast.server.window.InvalidWindowException;
+import io.holdfast.server.window.WindowSettings;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Collections;
@@ -119,6 +121,7 @@ public final class Console implements HttpService {
       SnapshotHolder snapshots,
       Changes changes,
       NamespaceService namespaces,
+      WindowSettings windows,
       Fleet fleet,
       ReplicaProbe probe,
       Clock clock,
@@ -132,6 +135,7 @@ public final class Console implements HttpService {
             snapshots,
             changes,
             namespaces,
+            windows,
             fleet,
             probe,
             clock,
@@ -362,6 +366,9 @@ public final class Console implements HttpService {
     }
     if (e instanceof InvalidNameException n) {
       return new ProblemException(ProblemType.INVALID_NAME, n.getMessage());
+    }
+    if (e instanceof InvalidWindowException w) {
+      return new ProblemException(ProblemType.INVALID_WINDOW, w.getMessage());
     }
     if (e instanceof io.helidon.common.buffers.DataReader.InsufficientDataAvailableException
         || e instanceof java.io.UncheckedIOException) {

@@ -12,6 +12,7 @@ import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.snapshot.SnapshotHolder;
 import io.holdfast.server.store.ConfigStore;
+import io.holdfast.server.window.WindowSettings;
 import java.time.Clock;
 
 /**
@@ -25,6 +26,7 @@ record ConsoleContext(
     SnapshotHolder snapshots,
     Changes changes,
     NamespaceService namespaces,
+    WindowSettings windows,
     Fleet fleet,
     ReplicaProbe probe,
     Clock clock,

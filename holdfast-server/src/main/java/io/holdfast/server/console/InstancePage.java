@@ -16,7 +16,12 @@ import io.holdfast.server.snapshot.ServedDocument;
 import io.holdfast.server.store.HistoryEntry;
 import io.holdfast.server.subscription.SubscriptionFilter;
 import io.holdfast.server.subscription.UsageReport;
+import io.holdfast.server.window.Blackout;
+import io.holdfast.server.window.ChangeWindow;
+import io.holdfast.server.window.FleetTimings;
+import io.holdfast.server.window.InstanceTiming;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,9 +29,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * One instance: its state in the fleet, the effective documents this replica serves it (the
- * content, never the credential), the revisions that changed them, its latest heartbeat, and its
- * subscriptions with the seats it reports in use.
+ * One instance: its state in the fleet, when it takes changes (zone, change window, blackouts), the
+ * effective documents this replica serves it (the content, never the credential), the revisions
+ * that changed them, its latest heartbeat, and its subscriptions with the seats it reports in use.
  */
 final class InstancePage {
 
@@ -69,6 +74,7 @@ final class InstancePage {
         new Html()
             .text(instance.labels().isEmpty() ? "–" : new TreeMap<>(instance.labels()).toString()));
     fact(main, "Created", new Html().text(HumanTime.stamp(instance.createdAt())));
+    timing(main, id, instance.ring());
     main.close("dl");
 
     documents(main, id);
@@ -77,6 +83,42 @@ final class InstancePage {
     subscriptions(main, id, heartbeat, now);
     history(main, instance);
     return new View(Layout.Section.FLEET, "Instance " + id, main);
+  }
+
+  /**
+   * When the instance takes changes: its own zone and window, what applies (its own window, else
+   * its ring's read in its zone), and the blackouts that name it. Read-only; the CLI and the API
+   * change them.
+   */
+  private void timing(Html main, String id, String ring) {
+    FleetTimings timings = ctx.windows().timings();
+    InstanceTiming own = timings.instance(id);
+    fact(
+        main,
+        "Time zone",
+        new Html()
+            .element(
+                "span", own.zone().map(ZoneId::getId).orElse("– (none of its own)"), "id", "zone"));
+    String window =
+        own.window()
+            .map(ChangeWindow::format)
+            .orElse(
+                timings
+                    .schedule(id, ring)
+                    .window()
+                    .map(w -> "– (ring " + ring + "'s, read in its zone: " + w.format() + ")")
+                    .orElse("– (always open)"));
+    fact(main, "Change window", new Html().element("span", window, "id", "change-window"));
+    List<String> blackouts = own.blackouts().stream().map(Blackout::format).toList();
+    fact(
+        main,
+        "Own blackouts",
+        new Html()
+            .element(
+                "span",
+                blackouts.isEmpty() ? "–" : String.join("; ", blackouts),
+                "id",
+                "instance-blackouts"));
   }
 
   private void documents(Html main, String id) {

@@ -16,18 +16,23 @@ import io.holdfast.server.rollout.RingPolicy;
 import io.holdfast.server.rollout.RingRelease;
 import io.holdfast.server.rollout.RingWindowStatus;
 import io.holdfast.server.subscription.SubscriptionEdit;
+import io.holdfast.server.window.Blackout;
+import io.holdfast.server.window.ChangeWindow;
+import io.holdfast.server.window.FleetTimings;
+import io.holdfast.server.window.StoredBlackout;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Rollouts: the freeze, the rings with their bake times and gates, every change request with its
- * progress ring by ring, and one change with its gate's verdict and the controls its state and the
- * operator's role allow: approve, promote, pause, resume, back out, hot-fix, cancel; and freeze or
- * lift the freeze. Each control calls the same {@code Changes} method as the API, as the operator,
- * with the version of the change the page showed, so a change the engine moved meanwhile is not
- * acted on by mistake (412, as with {@code If-Match}).
+ * Rollouts: the freeze, the rings with their bake times, gates and change windows, the blackout
+ * dates, every change request with its progress ring by ring, and one change with its gate's
+ * verdict and the controls its state and the operator's role allow: approve, promote, pause,
+ * resume, back out, hot-fix, cancel; and freeze or lift the freeze. Each control calls the same
+ * {@code Changes} method as the API, as the operator, with the version of the change the page
+ * showed, so a change the engine moved meanwhile is not acted on by mistake (412, as with {@code
+ * If-Match}).
  */
 final class RolloutPages {
 
@@ -404,9 +409,11 @@ final class RolloutPages {
             "Within",
             "Max failing",
             "Max erroring",
-            "May be empty"),
+            "May be empty",
+            "Change window"),
         "id",
         "rings");
+    FleetTimings timings = ctx.windows().timings();
     for (RingPolicy ring : ctx.changes().ringPolicies()) {
       main.open("tr");
       main.element("td", ring.ring());
@@ -422,6 +429,11 @@ final class RolloutPages {
           ring.gate().allowEmpty()
               ? "A change passes once baked even if no instance here ever reports"
               : "A change fails at the ack deadline if no instance it affects here has reported");
+      main.element(
+          "td",
+          timings.ringWindow(ring.ring()).map(ChangeWindow::format).orElse("always open"),
+          "id",
+          "window-" + ring.ring());
       main.close("tr");
     }
     main.endTable();
@@ -430,6 +442,37 @@ final class RolloutPages {
         "Approvals required per change: " + ctx.changes().requiredApprovals(),
         "class",
         "meta");
+    blackouts(main, ctx.windows().blackouts());
+  }
+
+  /** Every blackout: days on which nothing is released. */
+  private static void blackouts(Html main, List<StoredBlackout> blackouts) {
+    main.element("h2", "Blackouts");
+    if (blackouts.isEmpty()) {
+      main.element("p", "No blackout dates.", "class", "empty");
+      return;
+    }
+    main.table(List.of("#", "Applies to", "Days", "Reason"), "id", "blackouts");
+    for (StoredBlackout stored : blackouts) {
+      main.open("tr", "id", "blackout-" + stored.id());
+      main.element("td", stored.id(), "class", "num");
+      main.element(
+          "td",
+          switch (stored.level()) {
+            case GLOBAL -> "every instance";
+            case RING -> "ring " + stored.target();
+            case INSTANCE -> "instance " + stored.target();
+          });
+      Blackout blackout = stored.blackout();
+      main.element(
+          "td",
+          blackout.from()
+              + (blackout.to().equals(blackout.from()) ? "" : " to " + blackout.to())
+              + blackout.zone().map(z -> " in " + z.getId()).orElse(" in each instance's zone"));
+      main.element("td", blackout.reason());
+      main.close("tr");
+    }
+    main.endTable();
   }
 
   private static void gate(Html html, GateVerdict gate) {

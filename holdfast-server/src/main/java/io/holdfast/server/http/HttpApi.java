@@ -37,6 +37,7 @@ import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.snapshot.SnapshotHolder;
 import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.tls.ReplicaTls;
+import io.holdfast.server.window.WindowSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -98,6 +99,7 @@ public final class HttpApi {
       HeartbeatWriter heartbeats,
       Changes changes,
       NamespaceService namespaces,
+      WindowSettings windows,
       CredentialUse credentialUse,
       PublishedKeySets keySets,
       ReplicaTls tls) {
@@ -132,7 +134,7 @@ public final class HttpApi {
                 Math.min(HeartbeatBody.MAX_DEPTH, config.maxDepth())));
     ReadYourWrites writes = new ReadYourWrites(snapshots);
     AdminContext admin =
-        new AdminContext(store, new AdminGate(guard, writes), bodies, tokens, snapshots);
+        new AdminContext(store, new AdminGate(guard, writes), bodies, tokens, snapshots, windows);
     metrics.bindWatchers(watchers::waiting, watchers.max());
     AdmissionControl admission =
         new AdmissionControl(
@@ -188,6 +190,7 @@ public final class HttpApi {
         .register("/v1/admin/audit", new AuditAdminApi(admin))
         .register("/v1/admin/probes", new ProbeAdminApi(admin, probe))
         .register("/v1/admin/fleet", new FleetApi(admin, fleet))
+        .register("/v1/admin/blackouts", new BlackoutAdminApi(admin))
         .register("/health", health)
         // The web console, over the same services, checks and audit as the admin API.
         .register(
@@ -197,6 +200,7 @@ public final class HttpApi {
                 snapshots,
                 changes,
                 namespaces,
+                windows,
                 fleet,
                 probe,
                 clock,

@@ -16,15 +16,20 @@ import io.holdfast.server.instance.Instance;
 import io.holdfast.server.model.Labels;
 import io.holdfast.server.model.Names;
 import io.holdfast.server.problem.ProblemException;
+import io.holdfast.server.window.ChangeWindow;
+import io.holdfast.server.window.FleetTimings;
+import io.holdfast.server.window.InstanceTiming;
+import io.holdfast.server.window.WindowSettings;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * {@code /v1/admin/instances}: list and read, with the latest heartbeat (viewer), create and change
- * labels (editor), move to another ring (publisher: it changes what the instance is served, as a
- * publish does), rotate the credential (admin). A new credential is shown exactly once, in the
- * response that creates it.
+ * labels, time zone and change window (editor), move to another ring (publisher: it changes what
+ * the instance is served, as a publish does), rotate the credential (admin). A new credential is
+ * shown exactly once, in the response that creates it.
  */
 final class InstanceAdminApi implements HttpService {
 
@@ -50,15 +55,23 @@ final class InstanceAdminApi implements HttpService {
   }
 
   private void list(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
+    // One read of every instance's window settings, not one per instance.
+    FleetTimings timings = ctx.windows().timings();
     JsonViews.send(
         res,
         Status.OK_200,
-        JsonViews.list("instances", ctx.store().listInstances(), JsonViews::instance));
+        JsonViews.list(
+            "instances",
+            ctx.store().listInstances(),
+            instance -> JsonViews.instance(instance, timings.instance(instance.id()))));
   }
 
   private void get(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
+    Instance instance = find(req.path().pathParameters().get("id"));
     JsonViews.send(
-        res, Status.OK_200, JsonViews.instance(find(req.path().pathParameters().get("id"))));
+        res,
+        Status.OK_200,
+        JsonViews.instance(instance, ctx.windows().instanceTiming(instance.id())));
   }
 
   private void create(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
@@ -77,7 +90,7 @@ final class InstanceAdminApi implements HttpService {
                 CredentialTokens.hash(token),
                 admin.actor());
     ObjectNode view = JsonViews.object();
-    view.set("instance", JsonViews.instance(instance));
+    view.set("instance", JsonViews.instance(instance, InstanceTiming.NONE));
     view.put("credential", token);
     res.header(HeaderNames.LOCATION, "/v1/admin/instances/" + id);
     JsonViews.send(res, Status.CREATED_201, view);
@@ -88,7 +101,9 @@ final class InstanceAdminApi implements HttpService {
     // gate let any admin role through to be told which.
     String id = req.path().pathParameters().get("id");
     Instance current = find(id);
-    JsonObjectReader body = JsonObjectReader.of(ctx.bodies().object(req), Set.of("ring", "labels"));
+    JsonObjectReader body =
+        JsonObjectReader.of(
+            ctx.bodies().object(req), Set.of("ring", "labels", "zone", "changeWindow"));
     String ring = body.optionalString("ring");
     if (ring != null) {
       Names.require("ring name", ring);
@@ -106,11 +121,28 @@ final class InstanceAdminApi implements HttpService {
     }
     operation.authorize(admin);
     Map<String, String> labels = labels(body);
-    if (ring == null && labels == null) {
-      throw new ProblemException(ProblemType.INVALID_REQUEST, "send 'ring', 'labels' or both");
+    // Read before anything is written, so that a bad zone or window changes nothing else either.
+    WindowSettings.Edit<ZoneId> zone =
+        body.has("zone")
+            ? WindowSettings.Edit.set(WindowSettings.zone(body.optionalString("zone")))
+            : WindowSettings.Edit.keep();
+    WindowSettings.Edit<ChangeWindow> window =
+        body.has("changeWindow")
+            ? WindowSettings.Edit.set(ChangeWindowMember.read(body))
+            : WindowSettings.Edit.keep();
+    if (ring == null && labels == null && !zone.changes() && !window.changes()) {
+      throw new ProblemException(
+          ProblemType.INVALID_REQUEST,
+          "send at least one of 'ring', 'labels', 'zone' and 'changeWindow'");
     }
-    Instance instance = ctx.store().updateInstance(id, ring, labels, admin.actor());
-    JsonViews.send(res, Status.OK_200, JsonViews.instance(instance));
+    // Two transactions: everything above is validated and the instance exists, so the second
+    // fails only if the store does; the first refuses an unknown ring before the second runs.
+    Instance instance =
+        ring == null && labels == null
+            ? current
+            : ctx.store().updateInstance(id, ring, labels, admin.actor());
+    InstanceTiming timing = ctx.windows().updateInstance(id, zone, window, admin.actor());
+    JsonViews.send(res, Status.OK_200, JsonViews.instance(instance, timing));
   }
 
   private void rotate(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {

@@ -15,6 +15,9 @@ import io.holdfast.server.namespace.LayerVersion;
 import io.holdfast.server.namespace.Namespace;
 import io.holdfast.server.store.AdminCredential;
 import io.holdfast.server.store.HistoryEntry;
+import io.holdfast.server.window.ChangeWindow;
+import io.holdfast.server.window.InstanceTiming;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 
@@ -39,7 +42,8 @@ final class JsonViews {
     res.send(CanonicalJson.toBytes(body));
   }
 
-  static ObjectNode instance(Instance instance) {
+  /** An instance with its own window settings ({@code null} members for none). */
+  static ObjectNode instance(Instance instance, InstanceTiming timing) {
     ObjectNode node = object();
     node.put("id", instance.id());
     node.put("ring", instance.ring());
@@ -47,6 +51,8 @@ final class JsonViews {
     for (Map.Entry<String, String> e : instance.labels().entrySet()) {
       labels.put(e.getKey(), e.getValue());
     }
+    node.put("zone", timing.zone().map(ZoneId::getId).orElse(null));
+    node.put("changeWindow", timing.window().map(ChangeWindow::format).orElse(null));
     node.put("createdAt", instance.createdAt().toString());
     node.put("updatedAt", instance.updatedAt().toString());
     return node;

@@ -14,6 +14,7 @@ import io.holdfast.protocol.problem.ProblemType;
 import io.holdfast.server.edge.EdgeFilter;
 import io.holdfast.server.model.InvalidNameException;
 import io.holdfast.server.problem.ProblemException;
+import io.holdfast.server.window.InvalidWindowException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,11 @@ final class ProblemResponses {
       problem = e.problem(req.path().absolute().path());
     } else if (failure instanceof InvalidNameException e) {
       problem = new Problem(ProblemType.INVALID_NAME, e.getMessage(), req.path().absolute().path());
+    } else if (failure instanceof InvalidWindowException e) {
+      // The model's message names the part of the window, zone or blackout that is wrong, as the
+      // operator wrote it; it never carries internals.
+      problem =
+          new Problem(ProblemType.INVALID_WINDOW, e.getMessage(), req.path().absolute().path());
     } else if (failure instanceof BadRequestException) {
       // Helidon found the request malformed while a handler read it (a header it parses
       // lazily): the client's mistake. Its message may quote the input or name its classes.

@@ -16,12 +16,15 @@ import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.rollout.RingGate;
 import io.holdfast.server.rollout.RingPolicy;
 import io.holdfast.server.store.Ring;
+import io.holdfast.server.window.ChangeWindow;
+import io.holdfast.server.window.FleetTimings;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code /v1/admin/rings}: list (viewer), create (admin), and change a ring's bake time and health
- * gate (admin) with {@code PATCH /v1/admin/rings/{name}}.
+ * {@code /v1/admin/rings}: list (viewer), create (admin), and change a ring's bake time, health
+ * gate and change window (admin) with {@code PATCH /v1/admin/rings/{name}}.
  */
 final class RingAdminApi implements HttpService {
 
@@ -44,18 +47,28 @@ final class RingAdminApi implements HttpService {
   }
 
   private void list(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
+    FleetTimings timings = ctx.windows().timings();
     JsonViews.send(
-        res, Status.OK_200, JsonViews.list("rings", changes.ringPolicies(), RolloutAdminApi::ring));
+        res,
+        Status.OK_200,
+        JsonViews.list(
+            "rings",
+            changes.ringPolicies(),
+            ring -> RolloutAdminApi.ring(ring, timings.ringWindow(ring.ring()))));
   }
 
   private void update(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
     String name = Names.require("ring name", req.path().pathParameters().get("name"));
     JsonObjectReader body =
-        JsonObjectReader.of(ctx.bodies().object(req), Set.of("bakeTime", "gate"));
-    if (!body.has("bakeTime") && !body.has("gate")) {
+        JsonObjectReader.of(ctx.bodies().object(req), Set.of("bakeTime", "gate", "changeWindow"));
+    if (!body.has("bakeTime") && !body.has("gate") && !body.has("changeWindow")) {
       throw new ProblemException(
-          ProblemType.INVALID_REQUEST, "send at least one of 'bakeTime' and 'gate'");
+          ProblemType.INVALID_REQUEST,
+          "send at least one of 'bakeTime', 'gate' and 'changeWindow'");
     }
+    // Read before anything is written, so that a malformed window changes nothing else either.
+    Optional<ChangeWindow> window =
+        body.has(ChangeWindowMember.NAME) ? ChangeWindowMember.read(body) : Optional.empty();
     Duration bake = body.optionalDuration("bakeTime");
     if (bake != null && bake.getNano() != 0) {
       throw new ProblemException(
@@ -89,8 +102,17 @@ final class RingAdminApi implements HttpService {
         throw new ProblemException(ProblemType.INVALID_REQUEST, "member 'gate': " + e.getMessage());
       }
     }
-    RingPolicy updated = changes.updateRing(name, bake, gate, admin.actor());
-    JsonViews.send(res, Status.OK_200, RolloutAdminApi.ring(updated));
+    // Two transactions: everything above is validated, so the second fails only if the store
+    // does, and the ring exists (the first refuses an unknown one).
+    RingPolicy updated =
+        bake != null || gate != null
+            ? changes.updateRing(name, bake, gate, admin.actor())
+            : changes.ringPolicy(name);
+    if (body.has("changeWindow")) {
+      ctx.windows().setRingWindow(name, window, admin.actor());
+    }
+    JsonViews.send(
+        res, Status.OK_200, RolloutAdminApi.ring(updated, ctx.windows().ringWindow(name)));
   }
 
   private void create(ServerRequest req, ServerResponse res, Principal.AdminPrincipal admin) {
@@ -107,6 +129,6 @@ final class RingAdminApi implements HttpService {
         ctx.store().createRing(name, position, bake == null ? Duration.ZERO : bake, admin.actor());
     res.header(HeaderNames.LOCATION, "/v1/admin/rings/" + ring.name());
     RingPolicy created = changes.ringPolicy(ring.name());
-    JsonViews.send(res, Status.CREATED_201, RolloutAdminApi.ring(created));
+    JsonViews.send(res, Status.CREATED_201, RolloutAdminApi.ring(created, Optional.empty()));
   }
 }

@@ -14,6 +14,8 @@ import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.rollout.Freeze;
 import io.holdfast.server.rollout.RingPolicy;
+import io.holdfast.server.window.ChangeWindow;
+import io.holdfast.server.window.FleetTimings;
 import java.util.Optional;
 import java.util.Set;
 
@@ -47,8 +49,9 @@ final class RolloutAdminApi implements HttpService {
     view.set("freeze", freezeView(changes.currentFreeze()));
     view.put("requiredApprovals", changes.requiredApprovals());
     ArrayNode rings = view.putArray("rings");
+    FleetTimings timings = ctx.windows().timings();
     for (RingPolicy ring : changes.ringPolicies()) {
-      rings.add(ring(ring));
+      rings.add(ring(ring, timings.ringWindow(ring.ring())));
     }
     JsonViews.send(res, Status.OK_200, view);
   }
@@ -70,11 +73,13 @@ final class RolloutAdminApi implements HttpService {
     res.status(Status.NO_CONTENT_204).send();
   }
 
-  static ObjectNode ring(RingPolicy ring) {
+  /** A ring's view: its place, bake time, gate, and change window ({@code null} for none). */
+  static ObjectNode ring(RingPolicy ring, Optional<ChangeWindow> window) {
     ObjectNode node = JsonViews.object();
     node.put("name", ring.ring());
     node.put("position", ring.position());
     node.put("bakeTime", ring.bakeTime().toString());
+    node.put("changeWindow", window.map(ChangeWindow::format).orElse(null));
     ObjectNode gate = node.putObject("gate");
     gate.put("minAckRatio", ring.gate().minAckRatio());
     gate.put("ackDeadline", ring.gate().ackDeadline().toString());

@@ -104,6 +104,16 @@ public final class FleetTimings {
         && rings.values().stream().allMatch(r -> r.window().isEmpty() && r.blackouts().isEmpty());
   }
 
+  /** Ring {@code ring}'s own window; empty when it has none (or there is no such ring). */
+  public Optional<ChangeWindow> ringWindow(String ring) {
+    return rings.getOrDefault(ring, RingTiming.NONE).window();
+  }
+
+  /** Instance {@code instance}'s own settings: zone, window and blackouts; NONE without any. */
+  public InstanceTiming instance(String instance) {
+    return instances.getOrDefault(instance, InstanceTiming.NONE);
+  }
+
   /** The zone an instance's own settings give, if any. */
   public Optional<ZoneId> zoneOf(String instance) {
     return instances.getOrDefault(instance, InstanceTiming.NONE).zone();

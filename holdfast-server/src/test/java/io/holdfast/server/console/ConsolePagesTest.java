@@ -191,6 +191,59 @@ class ConsolePagesTest {
   }
 
   @Test
+  void changeWindows_showOnTheRolloutsPage_andTheInstancePage() {
+    ConsoleClient viewer =
+        new ConsoleClient(server.server().port())
+            .loggedIn(
+                server
+                    .admin("POST", "/v1/admin/credentials", "{\"name\":\"v\",\"role\":\"viewer\"}")
+                    .get("token")
+                    .asText());
+    server.createInstance("acme-tokyo", "beta");
+    server.admin(
+        "PATCH", "/v1/admin/rings/beta", "{\"changeWindow\":\"Sat-Sun all day in Europe/London\"}");
+    server.admin("PATCH", "/v1/admin/instances/acme-tokyo", "{\"zone\":\"Asia/Tokyo\"}");
+    server.admin(
+        "PATCH",
+        "/v1/admin/instances/acme-prod",
+        "{\"zone\":\"America/New_York\",\"changeWindow\":\"Mon-Fri 19:00-07:00 in America/New_York\"}");
+    long blackout =
+        server
+            .admin(
+                "POST",
+                "/v1/admin/blackouts",
+                "{\"level\":\"instance\",\"target\":\"acme-prod\",\"from\":\"2027-03-29\","
+                    + "\"to\":\"2027-03-31\",\"reason\":\""
+                    + HOSTILE.replace("\"", "\\\"")
+                    + "\"}")
+            .get("id")
+            .asLong();
+
+    String rollouts = viewer.get("/console/rollouts").body();
+    String own = viewer.get("/console/instances/acme-prod").body();
+    String ringsOnly = viewer.get("/console/instances/acme-tokyo").body();
+
+    assertThat(rollouts)
+        .contains("id=\"window-beta\">Sat-Sun all day in Europe/London<")
+        .contains("id=\"window-live\">always open<")
+        .contains("id=\"blackout-" + blackout + "\"")
+        .contains("instance acme-prod")
+        .contains("2027-03-29 to 2027-03-31 in each instance&#39;s zone")
+        .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;")
+        .doesNotContain("<script>alert");
+    assertThat(own)
+        .contains("id=\"zone\">America/New_York<")
+        .contains("id=\"change-window\">Mon-Fri 19:00-07:00 in America/New_York<")
+        .contains("id=\"instance-blackouts\">2027-03-29..2027-03-31: &lt;script&gt;");
+    assertThat(ringsOnly)
+        .contains("id=\"zone\">Asia/Tokyo<")
+        .as("the ring's window, read in the instance's zone")
+        .contains(
+            "id=\"change-window\">– (ring beta&#39;s, read in its zone: Sat-Sun all day in Asia/Tokyo)<")
+        .contains("id=\"instance-blackouts\">–<");
+  }
+
+  @Test
   void assets_areServedFromTheJar_withTheirTypes_andCachedWhenVersioned() {
     ConsoleClient anonymous = new ConsoleClient(server.server().port());
     String login = anonymous.get("/console/login").body();

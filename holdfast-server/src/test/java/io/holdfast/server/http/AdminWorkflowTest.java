@@ -311,7 +311,9 @@ class AdminWorkflowTest {
     assertThat(view.get("labels").get("tier").asText()).isEqualTo("gold");
     List<String> members = new ArrayList<>();
     view.properties().forEach(e -> members.add(e.getKey()));
-    assertThat(members).containsExactlyInAnyOrder("id", "ring", "labels", "createdAt", "updatedAt");
+    assertThat(members)
+        .containsExactlyInAnyOrder(
+            "id", "ring", "labels", "zone", "changeWindow", "createdAt", "updatedAt");
   }
 
   // ------------------------------------------------------------------ history and diff

@@ -160,6 +160,7 @@ final class HttpTestSupport {
           "/v1/admin/instances",
           "/v1/admin/namespaces",
           "/v1/admin/credentials",
+          "/v1/admin/blackouts",
           "/v1/admin/namespaces/" + namespace + "/layers",
           "/v1/admin/namespaces/" + namespace + "/history"
         }) {
