@@ -16,6 +16,7 @@ import io.holdfast.server.instance.Instance;
 import io.holdfast.server.model.Labels;
 import io.holdfast.server.model.Names;
 import io.holdfast.server.problem.ProblemException;
+import io.holdfast.server.store.FleetWrites;
 import io.holdfast.server.window.ChangeWindow;
 import io.holdfast.server.window.FleetTimings;
 import io.holdfast.server.window.InstanceTiming;
@@ -135,13 +136,20 @@ final class InstanceAdminApi implements HttpService {
           ProblemType.INVALID_REQUEST,
           "send at least one of 'ring', 'labels', 'zone' and 'changeWindow'");
     }
-    // Two transactions: everything above is validated and the instance exists, so the second
-    // fails only if the store does; the first refuses an unknown ring before the second runs.
-    Instance instance =
-        ring == null && labels == null
-            ? current
-            : ctx.store().updateInstance(id, ring, labels, admin.actor());
-    InstanceTiming timing = ctx.windows().updateInstance(id, zone, window, admin.actor());
+    // One transaction: the ring, the labels and the window settings change together or not at all.
+    InstanceTiming timing =
+        ctx.windows()
+            .updateInstance(
+                id,
+                zone,
+                window,
+                admin.actor(),
+                (c, now) -> {
+                  if (ring != null || labels != null) {
+                    FleetWrites.updateInstance(c, id, ring, labels, admin.actor(), now);
+                  }
+                });
+    Instance instance = find(id);
     JsonViews.send(res, Status.OK_200, JsonViews.instance(instance, timing));
   }
 

@@ -18,6 +18,7 @@ import io.holdfast.server.rollout.RingPolicy;
 import io.holdfast.server.store.Ring;
 import io.holdfast.server.window.ChangeWindow;
 import io.holdfast.server.window.FleetTimings;
+import io.holdfast.server.window.WindowSettings;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -102,15 +103,16 @@ final class RingAdminApi implements HttpService {
         throw new ProblemException(ProblemType.INVALID_REQUEST, "member 'gate': " + e.getMessage());
       }
     }
-    // Two transactions: everything above is validated, so the second fails only if the store
-    // does, and the ring exists (the first refuses an unknown one).
+    // One transaction: the bake time, the gate and the window change together or not at all.
     RingPolicy updated =
-        bake != null || gate != null
-            ? changes.updateRing(name, bake, gate, admin.actor())
-            : changes.ringPolicy(name);
-    if (body.has("changeWindow")) {
-      ctx.windows().setRingWindow(name, window, admin.actor());
-    }
+        changes.updateRing(
+            name,
+            bake,
+            gate,
+            body.has("changeWindow")
+                ? WindowSettings.Edit.set(window)
+                : WindowSettings.Edit.<ChangeWindow>keep(),
+            admin.actor());
     JsonViews.send(
         res, Status.OK_200, RolloutAdminApi.ring(updated, ctx.windows().ringWindow(name)));
   }

@@ -7,7 +7,9 @@ import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.subscription.SubscriptionEdit;
 import io.holdfast.server.window.ChangeDeliveries;
+import io.holdfast.server.window.ChangeWindow;
 import io.holdfast.server.window.FleetTimings;
+import io.holdfast.server.window.WindowSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,6 +84,19 @@ public final class Changes {
   /** Changes a ring's bake time or gate; {@code null} leaves either as it is. */
   public RingPolicy updateRing(String ring, Duration bakeTime, RingGate gate, String actor) {
     return rollouts.updateRing(ring, bakeTime, gate, actor);
+  }
+
+  /**
+   * Changes a ring's bake time and gate ({@code null} keeps each) and its change window, all or
+   * nothing.
+   */
+  public RingPolicy updateRing(
+      String ring,
+      Duration bakeTime,
+      RingGate gate,
+      WindowSettings.Edit<ChangeWindow> window,
+      String actor) {
+    return rollouts.updateRing(ring, bakeTime, gate, window, actor);
   }
 
   /** The freeze in force, if rollouts are frozen. */

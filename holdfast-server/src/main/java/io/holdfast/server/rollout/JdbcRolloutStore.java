@@ -1,6 +1,8 @@
 package io.holdfast.server.rollout;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.holdfast.protocol.problem.ProblemType;
+import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.store.Database;
 import io.holdfast.server.store.JdbcConfigStore;
 import io.holdfast.server.store.NamespaceTable;
@@ -9,7 +11,10 @@ import io.holdfast.server.store.RingLayer;
 import io.holdfast.server.store.Transactions;
 import io.holdfast.server.subscription.SubscriptionEdit;
 import io.holdfast.server.window.ChangeDeliveries;
+import io.holdfast.server.window.ChangeWindow;
 import io.holdfast.server.window.FleetTimings;
+import io.holdfast.server.window.WindowSettings;
+import io.holdfast.server.window.WindowWrites;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -62,6 +67,31 @@ public final class JdbcRolloutStore implements RolloutStore {
   public RingPolicy updateRing(String ring, Duration bakeTime, RingGate gate, String actor) {
     return transactions.write(
         c -> RolloutPolicyWrites.updateRing(c, ring, bakeTime, gate, actor, time));
+  }
+
+  @Override
+  public RingPolicy updateRing(
+      String ring,
+      Duration bakeTime,
+      RingGate gate,
+      WindowSettings.Edit<ChangeWindow> window,
+      String actor) {
+    return transactions.write(
+        c -> {
+          RingPolicy policy =
+              bakeTime != null || gate != null
+                  ? RolloutPolicyWrites.updateRing(c, ring, bakeTime, gate, actor, time)
+                  : RingPolicyTable.find(c, ring)
+                      .orElseThrow(
+                          () ->
+                              new ProblemException(
+                                  ProblemType.RING_NOT_FOUND,
+                                  "ring '" + ring + "' does not exist"));
+          if (window.changes()) {
+            WindowWrites.setRingWindow(c, ring, window.value(), actor, time.instant());
+          }
+          return policy;
+        });
   }
 
   @Override

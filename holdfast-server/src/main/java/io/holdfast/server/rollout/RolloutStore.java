@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.holdfast.server.store.RingLayer;
 import io.holdfast.server.subscription.SubscriptionEdit;
 import io.holdfast.server.window.ChangeDeliveries;
+import io.holdfast.server.window.ChangeWindow;
 import io.holdfast.server.window.FleetTimings;
+import io.holdfast.server.window.WindowSettings;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -33,6 +35,19 @@ public interface RolloutStore {
    * @throws io.holdfast.server.problem.ProblemException {@code RING_NOT_FOUND}
    */
   RingPolicy updateRing(String ring, Duration bakeTime, RingGate gate, String actor);
+
+  /**
+   * Changes a ring's bake time and gate ({@code null} keeps each) and its change window, in one
+   * transaction.
+   *
+   * @throws io.holdfast.server.problem.ProblemException {@code RING_NOT_FOUND}
+   */
+  RingPolicy updateRing(
+      String ring,
+      Duration bakeTime,
+      RingGate gate,
+      WindowSettings.Edit<ChangeWindow> window,
+      String actor);
 
   /**
    * The layers rolling-out changes serve to the rings they have reached, as replicas serve them.

@@ -14,7 +14,7 @@ import java.util.Map;
  * appends its revision, changes {@link RingTable} or {@link InstanceTable} and appends its audit
  * row. Stateless.
  */
-final class FleetWrites {
+public final class FleetWrites {
 
   private FleetWrites() {}
 
@@ -60,7 +60,7 @@ final class FleetWrites {
   }
 
   /** Moves the instance to another ring or replaces its labels ({@code null}: unchanged). */
-  static Instance updateInstance(
+  public static Instance updateInstance(
       Connection c, String id, String ring, Map<String, String> labels, String actor, Instant now)
       throws SQLException {
     Instance current =

@@ -8,8 +8,6 @@ import io.holdfast.server.store.AuditTable;
 import io.holdfast.server.store.Database;
 import io.holdfast.server.store.Transactions;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -55,7 +53,7 @@ public final class JdbcWindowStore {
    * @throws ProblemException {@code RING_NOT_FOUND}
    */
   public Optional<ChangeWindow> ringWindow(String ring) {
-    return transactions.readTransaction(c -> ringWindowIn(c, ring));
+    return transactions.readTransaction(c -> WindowWrites.ringWindow(c, ring));
   }
 
   /**
@@ -64,7 +62,7 @@ public final class JdbcWindowStore {
    * @throws ProblemException {@code INSTANCE_NOT_FOUND}
    */
   public InstanceTiming instanceTiming(String instance) {
-    return transactions.readTransaction(c -> instanceTimingIn(c, instance));
+    return transactions.readTransaction(c -> WindowWrites.instanceTiming(c, instance));
   }
 
   /**
@@ -75,14 +73,7 @@ public final class JdbcWindowStore {
   public void setRingWindow(String ring, Optional<ChangeWindow> window, String actor) {
     transactions.write(
         c -> {
-          Optional<ChangeWindow> before = ringWindowIn(c, ring);
-          try (PreparedStatement ps =
-              c.prepareStatement("UPDATE rings SET change_window = ? WHERE name = ?")) {
-            ps.setString(1, window.map(ChangeWindow::format).orElse(null));
-            ps.setString(2, ring);
-            ps.executeUpdate();
-          }
-          audit(c, actor, "ring.window", "ring:" + ring, window(before), window(window));
+          WindowWrites.setRingWindow(c, ring, window, actor, now());
           return null;
         });
   }
@@ -95,28 +86,41 @@ public final class JdbcWindowStore {
   public void setInstanceTiming(
       String instance, Optional<ZoneId> zone, Optional<ChangeWindow> window, String actor) {
     transactions.write(
+        c ->
+            WindowWrites.updateInstance(
+                c,
+                instance,
+                WindowSettings.Edit.set(zone),
+                WindowSettings.Edit.set(window),
+                actor,
+                now()));
+  }
+
+  /**
+   * Applies {@code zone} and {@code window} to instance {@code instance}'s settings, keeping what
+   * they leave, in one transaction with {@code alongside} (the rest of an admin edit of the
+   * instance), run first; returns the settings afterwards.
+   *
+   * @throws ProblemException {@code INSTANCE_NOT_FOUND}
+   */
+  public InstanceTiming updateInstance(
+      String instance,
+      WindowSettings.Edit<ZoneId> zone,
+      WindowSettings.Edit<ChangeWindow> window,
+      String actor,
+      Alongside alongside) {
+    return transactions.write(
         c -> {
-          InstanceTiming was = instanceTimingIn(c, instance);
-          ObjectNode before =
-              JsonNodeFactory.instance
-                  .objectNode()
-                  .put("zone", was.zone().map(ZoneId::getId).orElse(null))
-                  .put("changeWindow", was.window().map(ChangeWindow::format).orElse(null));
-          try (PreparedStatement ps =
-              c.prepareStatement("UPDATE instances SET zone = ?, change_window = ? WHERE id = ?")) {
-            ps.setString(1, zone.map(ZoneId::getId).orElse(null));
-            ps.setString(2, window.map(ChangeWindow::format).orElse(null));
-            ps.setString(3, instance);
-            ps.executeUpdate();
-          }
-          ObjectNode after =
-              JsonNodeFactory.instance
-                  .objectNode()
-                  .put("zone", zone.map(ZoneId::getId).orElse(null))
-                  .put("changeWindow", window.map(ChangeWindow::format).orElse(null));
-          audit(c, actor, "instance.window", "instance:" + instance, before, after);
-          return null;
+          Instant now = now();
+          alongside.run(c, now);
+          return WindowWrites.updateInstance(c, instance, zone, window, actor, now);
         });
+  }
+
+  /** Another write of the same admin edit, in the same transaction and at the same time. */
+  @FunctionalInterface
+  public interface Alongside {
+    void run(Connection c, Instant now) throws SQLException;
   }
 
   /**
@@ -132,8 +136,8 @@ public final class JdbcWindowStore {
     return transactions.write(
         c -> {
           switch (level) {
-            case RING -> ringWindowIn(c, whom); // refuses an unknown ring
-            case INSTANCE -> instanceTimingIn(c, whom); // refuses an unknown instance
+            case RING -> WindowWrites.ringWindow(c, whom); // refuses an unknown ring
+            case INSTANCE -> WindowWrites.instanceTiming(c, whom); // refuses an unknown instance
             case GLOBAL -> {}
           }
           if (BlackoutTable.count(c, level, whom) >= Blackout.MAX_PER_LEVEL) {
@@ -184,45 +188,6 @@ public final class JdbcWindowStore {
               null);
           return true;
         });
-  }
-
-  private static Optional<ChangeWindow> ringWindowIn(Connection c, String ring)
-      throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT change_window FROM rings WHERE name = ?")) {
-      ps.setString(1, ring);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          throw new ProblemException(
-              ProblemType.RING_NOT_FOUND, "ring " + ring + " does not exist");
-        }
-        return Optional.ofNullable(rs.getString(1)).map(ChangeWindow::parse);
-      }
-    }
-  }
-
-  private static InstanceTiming instanceTimingIn(Connection c, String instance)
-      throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT zone, change_window FROM instances WHERE id = ?")) {
-      ps.setString(1, instance);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          throw new ProblemException(
-              ProblemType.INSTANCE_NOT_FOUND, "instance " + instance + " does not exist");
-        }
-        return new InstanceTiming(
-            Optional.ofNullable(rs.getString(1)).map(IanaZone::parse),
-            Optional.ofNullable(rs.getString(2)).map(ChangeWindow::parse),
-            List.of());
-      }
-    }
-  }
-
-  private static ObjectNode window(Optional<ChangeWindow> window) {
-    return JsonNodeFactory.instance
-        .objectNode()
-        .put("changeWindow", window.map(ChangeWindow::format).orElse(null));
   }
 
   private static String describe(BlackoutLevel level, String target) {

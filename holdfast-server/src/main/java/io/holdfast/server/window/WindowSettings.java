@@ -105,21 +105,19 @@ public final class WindowSettings {
 
   /**
    * Applies {@code zone} and {@code window} to instance {@code instance}'s settings, keeping what
-   * they leave; does nothing if both keep.
+   * they leave (nothing is written if both keep), in one transaction with {@code alongside}: the
+   * rest of the edit (its ring and labels), run first.
    *
    * @return the instance's settings afterwards
    * @throws ProblemException {@code INSTANCE_NOT_FOUND}
    */
   public InstanceTiming updateInstance(
-      String instance, Edit<ZoneId> zone, Edit<ChangeWindow> window, String actor) {
-    InstanceTiming current = store.instanceTiming(instance);
-    if (!zone.changes() && !window.changes()) {
-      return current;
-    }
-    Optional<ZoneId> newZone = zone.applyTo(current.zone());
-    Optional<ChangeWindow> newWindow = window.applyTo(current.window());
-    store.setInstanceTiming(instance, newZone, newWindow, actor);
-    return new InstanceTiming(newZone, newWindow, List.of());
+      String instance,
+      Edit<ZoneId> zone,
+      Edit<ChangeWindow> window,
+      String actor,
+      JdbcWindowStore.Alongside alongside) {
+    return store.updateInstance(instance, zone, window, actor, alongside);
   }
 
   /** Every blackout, oldest first. */
