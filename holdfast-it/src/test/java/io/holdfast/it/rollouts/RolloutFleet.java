@@ -8,6 +8,9 @@ import io.holdfast.it.AdminApi;
 import io.holdfast.it.AdminHttp;
 import io.holdfast.server.HoldfastServer;
 import io.holdfast.server.config.ServerConfig;
+import io.holdfast.server.rollout.RolloutEngine;
+import io.holdfast.server.store.Database;
+import io.holdfast.server.window.JdbcWindowStore;
 import io.holdfast.testkit.ManualTime;
 import java.net.URI;
 import java.nio.file.Path;
@@ -19,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 
 /**
  * A time-compressed fleet for rollout tests: two real replicas over one SQLite file whose clock the
@@ -38,8 +43,12 @@ final class RolloutFleet implements AutoCloseable {
     CRASHES_ON_TEXT
   }
 
-  final ManualTime serverTime = new ManualTime(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-  private final ManualTime clientTime = new ManualTime(serverTime.clock().instant());
+  /** How long the tests wait for what the clients and replicas do in real time. */
+  static final ConditionFactory EVENTUALLY =
+      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50));
+
+  final ManualTime serverTime;
+  private final ManualTime clientTime;
   private final Path dataDir;
   private final List<HoldfastServer> servers = new ArrayList<>();
   private final Map<String, HoldfastClient> clients = new ConcurrentHashMap<>();
@@ -50,8 +59,22 @@ final class RolloutFleet implements AutoCloseable {
 
   private final AdminHttp http = new AdminHttp();
 
+  /** The replicas' database opened a third time, for the window settings; opened on first use. */
+  private Database windowDatabase;
+
   RolloutFleet(Path dataDir) {
+    this(dataDir, Instant.now().truncatedTo(ChronoUnit.SECONDS));
+  }
+
+  /**
+   * A fleet whose replicas' clock starts at {@code start}. The clients' wall clock starts there too
+   * and stays: the freshness statements the replicas sign as their clock moves on never look
+   * expired to them, and their grace never runs out.
+   */
+  RolloutFleet(Path dataDir, Instant start) {
     this.dataDir = dataDir;
+    this.serverTime = new ManualTime(start);
+    this.clientTime = new ManualTime(start);
     servers.add(startReplica());
     servers.add(startReplica());
     api().createNamespace("core");
@@ -60,13 +83,27 @@ final class RolloutFleet implements AutoCloseable {
   }
 
   HoldfastServer startReplica() {
-    return HoldfastServer.start(
-        ServerConfig.builder(dataDir)
-            .port(0)
-            .refreshInterval(Duration.ofMillis(50))
-            .rolloutApprovals(0)
-            .build(),
-        serverTime.clock());
+    return HoldfastServer.start(replicaConfig(), serverTime.clock());
+  }
+
+  private ServerConfig replicaConfig() {
+    return ServerConfig.builder(dataDir)
+        .port(0)
+        .refreshInterval(Duration.ofMillis(50))
+        .rolloutApprovals(0)
+        .build();
+  }
+
+  /**
+   * The change windows, zones and blackouts in the replicas' store, written directly: the setup an
+   * operator would make through the admin API, on the replicas' clock.
+   */
+  JdbcWindowStore windows() {
+    if (windowDatabase == null) {
+      ServerConfig config = replicaConfig();
+      windowDatabase = Database.open(config.jdbcUrl(), config.storeTimeout());
+    }
+    return new JdbcWindowStore(windowDatabase, serverTime.clock());
   }
 
   HoldfastServer replica(int index) {
@@ -136,6 +173,15 @@ final class RolloutFleet implements AutoCloseable {
     }
   }
 
+  HoldfastClient client(String instance) {
+    return clients.get(instance);
+  }
+
+  /** The instance's latest heartbeat as the replicas stored it: {@code receivedAt} and the body. */
+  JsonNode lastHeartbeat(String instance) {
+    return admin("GET", "/v1/admin/instances/" + instance + "/heartbeat", null);
+  }
+
   List<HoldfastClient> clientsIn(String ring) {
     return clients.entrySet().stream()
         .filter(e -> rings.get(e.getKey()).equals(ring))
@@ -203,6 +249,30 @@ final class RolloutFleet implements AutoCloseable {
     return admin("GET", "/v1/admin/changes/" + id, null);
   }
 
+  /**
+   * Ticks {@code engine} until change {@code id} reaches {@code state} (and {@code ring}, if
+   * given); returns the change's view.
+   */
+  JsonNode tickUntil(RolloutEngine engine, long id, String state, String ring) {
+    EVENTUALLY.until(
+        () -> {
+          engine.tick();
+          JsonNode view = changeView(id);
+          return view.get("state").asText().equals(state)
+              && (ring == null || ring.equals(view.path("currentRing").asText()));
+        });
+    return changeView(id);
+  }
+
+  /**
+   * Waits for the current ring's gate to count {@code count} confirmations of change {@code id}'s
+   * release; returns the change's view.
+   */
+  JsonNode awaitAcknowledged(long id, int count) {
+    EVENTUALLY.until(() -> changeView(id).path("gate").path("acknowledged").asInt() == count);
+    return changeView(id);
+  }
+
   List<String> releasedRings(long id) {
     List<String> released = new ArrayList<>();
     changeView(id).get("releases").forEach(r -> released.add(r.get("ring").asText()));
@@ -223,6 +293,9 @@ final class RolloutFleet implements AutoCloseable {
   public void close() {
     clients.values().forEach(HoldfastClient::close);
     servers.forEach(HoldfastServer::close);
+    if (windowDatabase != null) {
+      windowDatabase.close();
+    }
     http.close();
   }
 }

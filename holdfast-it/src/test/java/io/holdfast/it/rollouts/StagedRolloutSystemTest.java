@@ -1,5 +1,6 @@
 package io.holdfast.it.rollouts;
 
+import static io.holdfast.it.rollouts.RolloutFleet.EVENTUALLY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,8 +12,6 @@ import io.holdfast.server.rollout.RolloutEngine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,9 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class StagedRolloutSystemTest {
-
-  private static final ConditionFactory EVENTUALLY =
-      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50));
 
   @TempDir Path dataDir;
 
@@ -51,29 +47,17 @@ class StagedRolloutSystemTest {
         () -> fleet.instancesIn("live").stream().allMatch(id -> !fleet.seen.get(id).isEmpty()));
   }
 
-  /** Ticks {@code engine} until the change reaches {@code state} (and {@code ring}, if given). */
-  private JsonNode tickUntil(RolloutEngine engine, long change, String state, String ring) {
-    EVENTUALLY.until(
-        () -> {
-          engine.tick();
-          JsonNode view = fleet.changeView(change);
-          return view.get("state").asText().equals(state)
-              && (ring == null || ring.equals(view.path("currentRing").asText()));
-        });
-    return fleet.changeView(change);
-  }
-
   @Test
   void aChangeThatClientsReject_isBackedOutAutomaticallyInDev_andNeverReachesBeta() {
     standardFleet(Build.STRICT);
     RolloutEngine engine = fleet.replica(0).rolloutEngine();
     long change = fleet.change("maxUsers as text", "{\"maxUsers\":\"ten\"}");
 
-    tickUntil(engine, change, "rolling_out", "test");
+    fleet.tickUntil(engine, change, "rolling_out", "test");
     // The test ring runs a build that accepts it: it confirms, and the gate promotes to dev.
-    tickUntil(engine, change, "rolling_out", "dev");
+    fleet.tickUntil(engine, change, "rolling_out", "dev");
     long devRelease = fleet.changeView(change).get("releaseRevision").asLong();
-    JsonNode backedOut = tickUntil(engine, change, "backed_out", null);
+    JsonNode backedOut = fleet.tickUntil(engine, change, "backed_out", null);
 
     assertThat(backedOut.get("outcome").asText())
         .startsWith("automatic back-out in ring dev")
@@ -110,8 +94,8 @@ class StagedRolloutSystemTest {
     RolloutEngine engine = fleet.replica(0).rolloutEngine();
     long change = fleet.change("maxUsers as text", "{\"maxUsers\":\"ten\"}");
 
-    tickUntil(engine, change, "rolling_out", "dev");
-    JsonNode backedOut = tickUntil(engine, change, "backed_out", null);
+    fleet.tickUntil(engine, change, "rolling_out", "dev");
+    JsonNode backedOut = fleet.tickUntil(engine, change, "backed_out", null);
 
     assertThat(backedOut.get("outcome").asText())
         .contains("application FAILING")
@@ -128,9 +112,9 @@ class StagedRolloutSystemTest {
     RolloutEngine engine = fleet.replica(0).rolloutEngine();
     long change = fleet.change("more users", "{\"maxUsers\":25}");
 
-    tickUntil(engine, change, "rolling_out", "dev");
+    fleet.tickUntil(engine, change, "rolling_out", "dev");
     // Healthy and acknowledged, but the 24-hour bake is not over: it stays in dev.
-    awaitAcknowledged(change, 4);
+    fleet.awaitAcknowledged(change, 4);
     assertThat(fleet.changeView(change).path("gate").path("decision").asText()).isEqualTo("WAIT");
     fleet.serverTime.advance(Duration.ofHours(23));
     engine.tick();
@@ -138,11 +122,11 @@ class StagedRolloutSystemTest {
     assertThat(fleet.seen.get(fleet.instancesIn("beta").get(0))).noneMatch(v -> v.asInt() == 25);
 
     fleet.serverTime.advance(Duration.ofHours(1));
-    tickUntil(engine, change, "rolling_out", "beta");
-    awaitAcknowledged(change, 3);
+    fleet.tickUntil(engine, change, "rolling_out", "beta");
+    fleet.awaitAcknowledged(change, 3);
     fleet.serverTime.advance(Duration.ofHours(48));
-    tickUntil(engine, change, "rolling_out", "live");
-    JsonNode done = tickUntil(engine, change, "completed", null);
+    fleet.tickUntil(engine, change, "rolling_out", "live");
+    JsonNode done = fleet.tickUntil(engine, change, "completed", null);
 
     assertThat(fleet.releasedRings(change)).containsExactly("test", "dev", "beta", "live");
     long completed = done.get("finalRevision").asLong();
@@ -163,8 +147,8 @@ class StagedRolloutSystemTest {
     RolloutEngine first = fleet.replica(0).rolloutEngine();
     RolloutEngine second = fleet.replica(1).rolloutEngine();
     long change = fleet.change("more users", "{\"maxUsers\":25}");
-    tickUntil(first, change, "rolling_out", "dev");
-    awaitAcknowledged(change, 4);
+    fleet.tickUntil(first, change, "rolling_out", "dev");
+    fleet.awaitAcknowledged(change, 4);
     assertThat(second.tick()).isEmpty();
     assertThat(second.leader()).isFalse();
 
@@ -174,7 +158,7 @@ class StagedRolloutSystemTest {
     assertThat(second.tick()).isEmpty();
     assertThat(second.leader()).isFalse();
     fleet.serverTime.advance(Duration.ofHours(24));
-    tickUntil(second, change, "rolling_out", "beta");
+    fleet.tickUntil(second, change, "rolling_out", "beta");
     assertThat(second.leader()).isTrue();
 
     JsonNode releases = fleet.changeView(change).get("releases");
@@ -195,8 +179,8 @@ class StagedRolloutSystemTest {
   void aRestartInTheMiddleOfABake_resumesTheSameBake() {
     standardFleet(Build.STRICT);
     long change = fleet.change("more users", "{\"maxUsers\":25}");
-    tickUntil(fleet.replica(0).rolloutEngine(), change, "rolling_out", "dev");
-    awaitAcknowledged(change, 4);
+    fleet.tickUntil(fleet.replica(0).rolloutEngine(), change, "rolling_out", "dev");
+    fleet.awaitAcknowledged(change, 4);
     String releasedAt = fleet.changeView(change).get("releasedAt").asText();
     fleet.serverTime.advance(Duration.ofHours(12));
 
@@ -212,7 +196,7 @@ class StagedRolloutSystemTest {
     engine.tick();
     assertThat(fleet.changeView(change).get("currentRing").asText()).isEqualTo("dev");
     fleet.serverTime.advance(Duration.ofHours(1));
-    tickUntil(engine, change, "rolling_out", "beta");
+    fleet.tickUntil(engine, change, "rolling_out", "beta");
     assertThat(fleet.releasedRings(change)).containsExactly("test", "dev", "beta");
   }
 
@@ -246,10 +230,10 @@ class StagedRolloutSystemTest {
                     + "\",\"quantity\":5,\"force\":\"a deliberate cut\"}}]}")
             .get("id")
             .asLong();
-    tickUntil(engine, change, "rolling_out", "dev");
+    fleet.tickUntil(engine, change, "rolling_out", "dev");
     EVENTUALLY.until(() -> fleet.quantityHeldBy(inTest) == 5 && fleet.quantityHeldBy(inDev) == 5);
     assertThat(fleet.quantityHeldBy(inLive)).isEqualTo(100);
-    awaitAcknowledged(change, 1);
+    fleet.awaitAcknowledged(change, 1);
 
     JsonNode backedOut =
         fleet.admin(
@@ -268,12 +252,6 @@ class StagedRolloutSystemTest {
                 .asLong())
         .isEqualTo(100);
     assertThat(backouts(fleet.replica(0), "operator")).isEqualTo(1.0);
-  }
-
-  /** Waits for the current ring's gate to count {@code count} confirmations of the release. */
-  private void awaitAcknowledged(long change, int count) {
-    EVENTUALLY.until(
-        () -> fleet.changeView(change).path("gate").path("acknowledged").asInt() == count);
   }
 
   private static double backouts(HoldfastServer server, String trigger) {
