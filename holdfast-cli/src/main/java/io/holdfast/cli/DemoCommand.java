@@ -21,8 +21,13 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -114,6 +119,19 @@ final class DemoCommand implements Callable<Integer> {
               + "(${DEFAULT-VALUE}: dev 24h becomes 10s, beta 48h 20s); 1 keeps the real ones.")
   long bakeScale;
 
+  @Option(
+      names = "--window-in",
+      defaultValue = "10m",
+      paramLabel = "DURATION",
+      description =
+          "DEMO SETTING: sample tenant globex-beta, a customer in Asia/Tokyo, takes changes only in a"
+              + " daily window opening this long after the start, for 12 hours (default"
+              + " ${DEFAULT-VALUE}; 0 for no window). A change reaching ring beta before then waits"
+              + " for it.")
+  String windowIn;
+
+  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,6})([smh])");
+
   /** The largest {@code --fleet}: each member runs a few threads of its own. */
   static final int MAX_FLEET = 500;
 
@@ -136,7 +154,8 @@ final class DemoCommand implements Callable<Integer> {
       Path authority,
       SimulatedFleet fleet,
       List<String> compressedBakes,
-      List<String> emptyRings)
+      List<String> emptyRings,
+      Optional<String> demoWindow)
       implements AutoCloseable {
 
     @Override
@@ -201,6 +220,42 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /**
+   * {@code --window-in}: {@code 0}, a number of seconds, minutes or hours ({@code 90s}, {@code
+   * 10m}, {@code 2h}) or an ISO 8601 duration, up to {@link DemoWindow#MAX_DELAY}.
+   *
+   * @throws IllegalArgumentException saying what is accepted
+   */
+  Duration windowDelay() {
+    String text = windowIn.strip();
+    Duration delay;
+    try {
+      Matcher m = SHORT_DURATION.matcher(text);
+      if (text.equals("0")) {
+        delay = Duration.ZERO;
+      } else if (m.matches()) {
+        long amount = Long.parseLong(m.group(1));
+        delay =
+            switch (m.group(2)) {
+              case "s" -> Duration.ofSeconds(amount);
+              case "m" -> Duration.ofMinutes(amount);
+              default -> Duration.ofHours(amount);
+            };
+      } else {
+        delay = Duration.parse(text);
+      }
+    } catch (DateTimeParseException e) {
+      delay = null;
+    }
+    if (delay == null || delay.isNegative() || delay.compareTo(DemoWindow.MAX_DELAY) > 0) {
+      throw new IllegalArgumentException(
+          "--window-in must be 0 or a duration up to 12h such as 90s, 10m or 2h, was '"
+              + windowIn
+              + "'");
+    }
+    return delay;
+  }
+
+  /**
    * Starts both replicas, seeds the store on a first start, compresses the bake times and starts
    * the fleet.
    *
@@ -215,6 +270,7 @@ final class DemoCommand implements Callable<Integer> {
     if (bakeScale < 1) {
       throw new IllegalArgumentException("--bake-scale must be 1 or more, was " + bakeScale);
     }
+    windowDelay(); // refuses a bad --window-in before anything starts
     String reachable = host.equals("0.0.0.0") ? "127.0.0.1" : host;
     String scheme = tls ? "https" : "http";
     TlsSettings tlsSettings = TlsSettings.NONE;
@@ -288,6 +344,7 @@ final class DemoCommand implements Callable<Integer> {
       List<String> compressed = DemoBakes.apply(admin, saved, bakeScale, save);
       List<FleetMember> members = DemoFleet.members(admin, saved, fleetSize, save);
       List<String> emptyRings = DemoEmptyRings.apply(admin, members);
+      Optional<String> demoWindow = DemoWindow.apply(admin, windowDelay(), Instant.now());
       if (!members.isEmpty()) {
         // The members read from loopback even when the replicas bind every address.
         String fleetBase = scheme + "://" + reachable + ":";
@@ -313,7 +370,8 @@ final class DemoCommand implements Callable<Integer> {
           authority,
           fleet,
           compressed,
-          emptyRings);
+          emptyRings,
+          demoWindow);
     } catch (IOException | RuntimeException e) {
       if (fleet != null) {
         fleet.close();

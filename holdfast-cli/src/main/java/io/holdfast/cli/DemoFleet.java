@@ -122,6 +122,19 @@ final class DemoFleet {
                   + " ack deadline and backs it out (./holdfast ring update RING --allow-empty"
                   + " true|false).\n");
     }
+    running
+        .demoWindow()
+        .ifPresent(
+            window ->
+                text.append("DEMO SETTING: sample tenant ")
+                    .append(DemoWindow.TENANT)
+                    .append(" (ring beta) is a customer in ")
+                    .append(DemoWindow.ZONE.getId())
+                    .append(" that takes changes only in its change window, ")
+                    .append(window)
+                    .append(": a change that reaches beta before it opens waits for it there")
+                    .append(" (./holdfast change status ID shows who waits and when it opens;")
+                    .append(" --window-in 0 removes the window).\n"));
     text.append('\n');
     if (running.compressedBakes().isEmpty()) {
       text.append("Bake times are the real ones (--bake-scale 1): a change takes days to cross.\n");

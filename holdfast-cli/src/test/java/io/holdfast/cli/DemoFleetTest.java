@@ -87,7 +87,9 @@ class DemoFleetTest {
   @Test
   void goodChange_crossesEveryRing_gatedByTheFleetsHeartbeats_onCompressedBakes() throws Exception {
     // 24 h and 48 h divided by 86400: dev bakes 1 s, beta 2 s.
-    try (DemoCommand.Running demo = demo("--fleet", "8", "--bake-scale", "86400")) {
+    // No change window for the sample tenant in Tokyo: the change crosses every ring at once.
+    try (DemoCommand.Running demo =
+        demo("--fleet", "8", "--bake-scale", "86400", "--window-in", "0")) {
       AdminClient admin = admin(demo, "adminToken");
       assertThat(admin.get("/v1/admin/rings").findValuesAsText("bakeTime"))
           .containsExactly("PT0S", "PT1S", "PT2S", "PT0S");
@@ -138,10 +140,49 @@ class DemoFleetTest {
   }
 
   @Test
+  void theSampleTenantInTokyo_holdsAChangeInBetaUntilItsWindowOpens_andTheTourSaysSo()
+      throws Exception {
+    try (DemoCommand.Running demo = demo("--fleet", "4", "--bake-scale", "86400")) {
+      AdminClient admin = admin(demo, "adminToken");
+      JsonNode tenant = admin.get("/v1/admin/instances/" + DemoWindow.TENANT);
+      assertThat(tenant.path("zone").asText()).isEqualTo("Asia/Tokyo");
+      assertThat(tenant.path("changeWindow").asText()).endsWith(" in Asia/Tokyo");
+      assertThat(DemoFleet.tour(demo, saved(demo)))
+          .contains(
+              "DEMO SETTING: sample tenant globex-beta (ring beta) is a customer in Asia/Tokyo");
+      await().atMost(FRESH_WITHIN).until(() -> demo.fleet().view().allFresh());
+
+      long id = approvedChange(demo, 40, "45");
+
+      JsonNode waiting =
+          await()
+              .atMost(ROLLOUT_WITHIN)
+              .pollInterval(Duration.ofMillis(100))
+              .until(
+                  () -> admin.get("/v1/admin/changes/" + id),
+                  change ->
+                      change.path("currentRing").asText().equals("beta")
+                          && change.path("windows").findValues("ring").stream()
+                              .anyMatch(r -> r.asText().equals("beta")));
+      JsonNode beta = waiting.path("windows").get(waiting.path("windows").size() - 1);
+      assertThat(beta.path("ring").asText()).isEqualTo("beta");
+      assertThat(beta.path("waiting").asInt()).isEqualTo(1);
+      assertThat(beta.path("nextOpening").path("instance").asText()).isEqualTo(DemoWindow.TENANT);
+      assertThat(waiting.path("state").asText()).isEqualTo("rolling_out");
+    }
+    try (DemoCommand.Running demo = demo("--fleet", "0", "--window-in", "0")) {
+      JsonNode tenant = admin(demo, "adminToken").get("/v1/admin/instances/" + DemoWindow.TENANT);
+      assertThat(tenant.path("zone").isNull()).as(tenant.toString()).isTrue();
+      assertThat(DemoFleet.tour(demo, saved(demo))).doesNotContain("sample tenant globex-beta");
+    }
+  }
+
+  @Test
   void aFleetMissingSomeRings_hasThoseRingsAllowedToBeEmpty_soAChangeStillCrosses_untilItGrows()
       throws Exception {
     // Two members: acme-prod in live and globex-beta in beta; nobody reports in test or dev.
-    try (DemoCommand.Running demo = demo("--fleet", "2", "--bake-scale", "86400")) {
+    try (DemoCommand.Running demo =
+        demo("--fleet", "2", "--bake-scale", "86400", "--window-in", "0")) {
       AdminClient admin = admin(demo, "adminToken");
       assertThat(demo.emptyRings()).containsExactly("test", "dev");
       assertThat(admin.get("/v1/admin/rings").findValues("allowEmpty"))
@@ -226,12 +267,14 @@ class DemoFleetTest {
   }
 
   @Test
-  void outOfRangeFleetOrBakeScale_isRefusedWithOneLine_beforeAnythingStarts() {
+  void outOfRangeFleetBakeScaleOrWindowDelay_isRefusedWithOneLine_beforeAnythingStarts() {
     for (String[] args :
         List.of(
             new String[] {"--fleet", "-1"},
             new String[] {"--fleet", "501"},
-            new String[] {"--bake-scale", "0"})) {
+            new String[] {"--bake-scale", "0"},
+            new String[] {"--window-in", "13h"},
+            new String[] {"--window-in", "soon"})) {
       CliRun run =
           CliRun.raw(
               Stream.concat(
