@@ -241,6 +241,60 @@ class WindowedRolloutTest {
   }
 
   @Test
+  void aWindowOpeningAtAnHourTheClockSkips_opensAtTheJump() {
+    // London's own window opens at 01:30 on Sundays only; New York's never within these weeks.
+    windows.setInstanceTiming(
+        "ldn",
+        Optional.of(IanaZone.parse("Europe/London")),
+        Optional.of(ChangeWindow.parse("Sun 01:30-03:00 in Europe/London")),
+        "admin");
+    windows.setInstanceTiming(
+        "nyc",
+        Optional.of(IanaZone.parse("America/New_York")),
+        Optional.of(ChangeWindow.parse("Wed 12:00-12:01 in America/New_York")),
+        "admin");
+    // 28 March 2027: at 01:00 GMT London's clocks go to 02:00 BST, so 01:30 never happens.
+    at(Instant.parse("2027-03-27T12:00:00Z"));
+    started();
+    at(Instant.parse("2027-03-28T00:59:00Z"));
+    assertThat(engine.tick()).isEmpty();
+    at(Instant.parse("2027-03-28T01:00:00Z"));
+    assertThat(engine.tick())
+        .as("spring: at the jump, 02:00 BST")
+        .singleElement()
+        .asString()
+        .contains("reached 1 instances");
+    assertThat(maxUsers("ldn")).isEqualTo(20);
+  }
+
+  @Test
+  void aWindowOpeningInTheHourTheClockRepeats_opensAtItsFirstOccurrence() {
+    windows.setInstanceTiming(
+        "ldn",
+        Optional.of(IanaZone.parse("Europe/London")),
+        Optional.of(ChangeWindow.parse("Sun 01:30-03:00 in Europe/London")),
+        "admin");
+    windows.setInstanceTiming(
+        "nyc",
+        Optional.of(IanaZone.parse("America/New_York")),
+        Optional.of(ChangeWindow.parse("Wed 12:00-12:01 in America/New_York")),
+        "admin");
+    // 31 October 2027: at 02:00 BST London's clocks go back to 01:00 GMT; 01:30 happens twice,
+    // first at 00:30 UTC (BST).
+    at(Instant.parse("2027-10-30T12:00:00Z"));
+    started();
+    at(Instant.parse("2027-10-31T00:29:00Z"));
+    assertThat(engine.tick()).isEmpty();
+    at(Instant.parse("2027-10-31T00:30:00Z"));
+    assertThat(engine.tick())
+        .as("autumn: the first 01:30, in summer time")
+        .singleElement()
+        .asString()
+        .contains("reached 1 instances");
+    assertThat(maxUsers("ldn")).isEqualTo(20);
+  }
+
+  @Test
   void aBackOutInBusinessHours_isNotHeldByWindows_andTakesTheChangeFromEveryInstanceAtOnce() {
     long id = started();
     at(LONDON_EVENING);
