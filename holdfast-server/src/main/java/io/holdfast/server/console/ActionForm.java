@@ -15,6 +15,7 @@ final class ActionForm {
   private final Operator operator;
   private final String action;
   private final List<String[]> hidden = new ArrayList<>();
+  private final Html fields = new Html();
   private String reasonLabel;
   private String confirm;
   private String label = "Submit";
@@ -32,6 +33,36 @@ final class ActionForm {
 
   ActionForm hidden(String name, Object value) {
     hidden.add(new String[] {name, String.valueOf(value)});
+    return this;
+  }
+
+  /**
+   * A text field {@code name} showing {@code value}, labelled {@code label}; optional, since an
+   * empty value means something to the action that reads it (such as "remove").
+   */
+  ActionForm field(String name, String label, String value) {
+    fields.empty(
+        "input",
+        "type",
+        "text",
+        "name",
+        name,
+        "value",
+        value,
+        "placeholder",
+        label,
+        "aria-label",
+        label);
+    return this;
+  }
+
+  /** A choice {@code name} among {@code options}, the first chosen, labelled {@code label}. */
+  ActionForm choice(String name, String label, List<String> options) {
+    fields.open("select", "name", name, "aria-label", label);
+    for (String option : options) {
+      fields.element("option", option, "value", option);
+    }
+    fields.close("select");
     return this;
   }
 
@@ -70,6 +101,7 @@ final class ActionForm {
     for (String[] field : hidden) {
       html.empty("input", "type", "hidden", "name", field[0], "value", field[1]);
     }
+    html.append(fields);
     if (reasonLabel != null) {
       html.empty(
           "input",

@@ -76,6 +76,7 @@ public final class Console implements HttpService {
   private final SubscriptionsPage subscriptions;
   private final ReplicasPage replicas;
   private final AuditPage audit;
+  private final WindowForms windows;
 
   @FunctionalInterface
   interface PageHandler {
@@ -169,6 +170,7 @@ public final class Console implements HttpService {
     this.subscriptions = new SubscriptionsPage(ctx);
     this.replicas = new ReplicasPage(ctx);
     this.audit = new AuditPage(ctx);
+    this.windows = new WindowForms(ctx);
   }
 
   @Override
@@ -198,6 +200,30 @@ public final class Console implements HttpService {
             "/rollouts/unfreeze",
             action(
                 req -> AdminOperation.LIFT_FREEZE, rollouts::unfreeze, req -> "/console/rollouts"))
+        .post(
+            "/rings/{name}/window",
+            action(
+                req -> AdminOperation.UPDATE_RING,
+                windows::setRingWindow,
+                req -> "/console/rollouts"))
+        .post(
+            "/instances/{id}/timing",
+            action(
+                req -> AdminOperation.UPDATE_INSTANCE,
+                windows::setInstanceTiming,
+                WindowForms::instanceLocation))
+        .post(
+            "/blackouts",
+            action(
+                req -> AdminOperation.ADD_BLACKOUT,
+                windows::addBlackout,
+                req -> "/console/rollouts"))
+        .post(
+            "/blackouts/{id}/remove",
+            action(
+                req -> AdminOperation.REMOVE_BLACKOUT,
+                windows::removeBlackout,
+                req -> "/console/rollouts"))
         .get("/changes/{id}", page(rollouts::change))
         .get("/changes/{id}/live", fragment(rollouts::changeLive))
         .post(
@@ -217,6 +243,7 @@ public final class Console implements HttpService {
             AdminOperation.LIFT_FREEZE,
             AdminOperation.READ_AUDIT);
     operations.addAll(RolloutPages.changeOperations());
+    operations.addAll(WindowForms.OPERATIONS);
     return Collections.unmodifiableSet(operations);
   }
 

@@ -74,7 +74,7 @@ final class InstancePage {
         new Html()
             .text(instance.labels().isEmpty() ? "–" : new TreeMap<>(instance.labels()).toString()));
     fact(main, "Created", new Html().text(HumanTime.stamp(instance.createdAt())));
-    timing(main, id, instance.ring());
+    timing(main, id, instance.ring(), operator);
     main.close("dl");
 
     documents(main, id);
@@ -87,10 +87,10 @@ final class InstancePage {
 
   /**
    * When the instance takes changes: its own zone and window, what applies (its own window, else
-   * its ring's read in its zone), and the blackouts that name it. Read-only; the CLI and the API
-   * change them.
+   * its ring's read in its zone), and the blackouts that name it; a role that may edits the zone
+   * and window here (blackouts on the Rollouts page).
    */
-  private void timing(Html main, String id, String ring) {
+  private void timing(Html main, String id, String ring, Operator operator) {
     FleetTimings timings = ctx.windows().timings();
     InstanceTiming own = timings.instance(id);
     fact(
@@ -109,6 +109,10 @@ final class InstancePage {
                     .map(w -> "– (ring " + ring + "'s, read in its zone: " + w.format() + ")")
                     .orElse("– (always open)"));
     fact(main, "Change window", new Html().element("span", window, "id", "change-window"));
+    Html edit = WindowForms.instanceTiming(operator, id, own);
+    if (!edit.toString().isEmpty()) {
+      fact(main, "Edit", edit);
+    }
     List<String> blackouts = own.blackouts().stream().map(Blackout::format).toList();
     fact(
         main,

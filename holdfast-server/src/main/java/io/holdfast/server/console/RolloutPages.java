@@ -135,7 +135,7 @@ final class RolloutPages {
         "3000");
     main.append(listLive(req, operator));
     main.close("div");
-    rings(main);
+    rings(main, operator);
     return new View(Layout.Section.ROLLOUTS, "Rollouts", main);
   }
 
@@ -399,7 +399,7 @@ final class RolloutPages {
     main.close("section");
   }
 
-  private void rings(Html main) {
+  private void rings(Html main, Operator operator) {
     main.element("h2", "Rings");
     main.table(
         List.of(
@@ -429,11 +429,11 @@ final class RolloutPages {
           ring.gate().allowEmpty()
               ? "A change passes once baked even if no instance here ever reports"
               : "A change fails at the ack deadline if no instance it affects here has reported");
-      main.element(
-          "td",
-          timings.ringWindow(ring.ring()).map(ChangeWindow::format).orElse("always open"),
-          "id",
-          "window-" + ring.ring());
+      Optional<ChangeWindow> window = timings.ringWindow(ring.ring());
+      main.open("td", "id", "window-" + ring.ring())
+          .text(window.map(ChangeWindow::format).orElse("always open"))
+          .append(WindowForms.ringWindow(operator, ring.ring(), window))
+          .close("td");
       main.close("tr");
     }
     main.endTable();
@@ -442,17 +442,18 @@ final class RolloutPages {
         "Approvals required per change: " + ctx.changes().requiredApprovals(),
         "class",
         "meta");
-    blackouts(main, ctx.windows().blackouts());
+    blackouts(main, operator, ctx.windows().blackouts());
   }
 
   /** Every blackout: days on which nothing is released. */
-  private static void blackouts(Html main, List<StoredBlackout> blackouts) {
+  private static void blackouts(Html main, Operator operator, List<StoredBlackout> blackouts) {
     main.element("h2", "Blackouts");
+    main.append(WindowForms.addBlackout(operator));
     if (blackouts.isEmpty()) {
       main.element("p", "No blackout dates.", "class", "empty");
       return;
     }
-    main.table(List.of("#", "Applies to", "Days", "Reason"), "id", "blackouts");
+    main.table(List.of("#", "Applies to", "Days", "Reason", ""), "id", "blackouts");
     for (StoredBlackout stored : blackouts) {
       main.open("tr", "id", "blackout-" + stored.id());
       main.element("td", stored.id(), "class", "num");
@@ -470,6 +471,7 @@ final class RolloutPages {
               + (blackout.to().equals(blackout.from()) ? "" : " to " + blackout.to())
               + blackout.zone().map(z -> " in " + z.getId()).orElse(" in each instance's zone"));
       main.element("td", blackout.reason());
+      main.open("td").append(WindowForms.removeBlackout(operator, stored)).close("td");
       main.close("tr");
     }
     main.endTable();

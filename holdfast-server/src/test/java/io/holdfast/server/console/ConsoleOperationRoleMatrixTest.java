@@ -67,8 +67,10 @@ class ConsoleOperationRoleMatrixTest {
   }
 
   @AfterEach
-  void liftFreeze() {
+  void liftFreezeAndWindow() {
     server.admin("DELETE", "/v1/admin/rollouts/freeze", null);
+    // A window a cell set on a ring would hold back the releases other cells wait for.
+    server.admin("PATCH", "/v1/admin/rings/beta", "{\"changeWindow\":null}");
   }
 
   private static String credential(String name, String role) {
@@ -130,7 +132,29 @@ class ConsoleOperationRoleMatrixTest {
             + frozen()
             + " changes="
             + server.admin("GET", "/v1/admin/changes", null).get("changes").size()
+            + " rings="
+            + server.admin("GET", "/v1/admin/rollouts", null).get("rings")
+            + " instances="
+            + server.admin("GET", "/v1/admin/instances", null)
+            + " blackouts="
+            + server.admin("GET", "/v1/admin/blackouts", null)
         : change(id).toString();
+  }
+
+  /** An instance of the cell's own, in ring beta. */
+  private static long instance(int n) {
+    server.createInstance("w" + n, "beta");
+    return 0L;
+  }
+
+  /** The id of the blackout on the cell's instance. */
+  private static String blackoutOf(int n) {
+    for (JsonNode blackout : server.admin("GET", "/v1/admin/blackouts", null).get("blackouts")) {
+      if (blackout.get("target").asText().equals("w" + n)) {
+        return blackout.get("id").asText();
+      }
+    }
+    throw new AssertionError("no blackout on w" + n);
   }
 
   /** One console operation: what to prepare (the change acted on, or 0), and how to perform it. */
@@ -192,6 +216,52 @@ class ConsoleOperationRoleMatrixTest {
           return 0L;
         },
         (scenario, client, n, id) -> client.submit("/console/rollouts/unfreeze")),
+    UPDATE_RING(
+        AdminOperation.UPDATE_RING,
+        n -> 0L,
+        (scenario, client, n, id) ->
+            client.submit(
+                "/console/rings/beta/window", "changeWindow", "Sat-Sun all day in Europe/London")),
+    UPDATE_INSTANCE(
+        AdminOperation.UPDATE_INSTANCE,
+        ConsoleOperationRoleMatrixTest::instance,
+        (scenario, client, n, id) ->
+            client.submit(
+                "/console/instances/w" + n + "/timing",
+                "zone",
+                "Asia/Tokyo",
+                "changeWindow",
+                "Mon-Fri 19:00-07:00 in Asia/Tokyo")),
+    ADD_BLACKOUT(
+        AdminOperation.ADD_BLACKOUT,
+        ConsoleOperationRoleMatrixTest::instance,
+        (scenario, client, n, id) ->
+            client.submit(
+                "/console/blackouts",
+                "level",
+                "instance",
+                "target",
+                "w" + n,
+                "from",
+                "2027-11-26",
+                "reason",
+                "cell " + n)),
+    REMOVE_BLACKOUT(
+        AdminOperation.REMOVE_BLACKOUT,
+        n -> {
+          instance(n);
+          server.admin(
+              "POST",
+              "/v1/admin/blackouts",
+              "{\"level\":\"instance\",\"target\":\"w"
+                  + n
+                  + "\",\"from\":\"2027-11-26\",\"reason\":\"cell "
+                  + n
+                  + "\"}");
+          return 0L;
+        },
+        (scenario, client, n, id) ->
+            client.submit("/console/blackouts/" + blackoutOf(n) + "/remove")),
     READ_AUDIT(
         AdminOperation.READ_AUDIT,
         n -> 0L,
