@@ -36,24 +36,25 @@ import java.util.stream.Stream;
 /**
  * What change windows add to one pass of the rollout engine (issue 22; target: at most twice the
  * pass without them). Two fleets of the same size, each in ring {@code dev} of its own SQLite file
- * with a heartbeat per instance, each with a change that ring {@code dev} has been released:
+ * with a heartbeat per instance, each with a change released to ring {@code dev}:
  *
  * <ul>
  *   <li>(a) no window anywhere: every instance received the change with the ring, and each tick
  *       lists, reads and judges (gate WAIT while it bakes), as before issue 22;
- *   <li>(b) each instance in one of 24 IANA zones from UTC-10 to UTC+12 (half of them with summer
- *       time), the ring's window read in each one's zone, one instance in 50 with a window or a
- *       blackout of its own, two global and two ring blackouts. A change released on a Tuesday at
- *       12:00 UTC holds back the instances where it is working hours; the clock then moves in
- *       30-minute steps for 12 hours and the engine delivers to each zone as its evening starts.
+ *   <li>(b) each instance in one of 24 IANA zones from UTC-10 to UTC+12 (13 of them with summer
+ *       time), the ring's window read in each one's zone, one instance in 50 with a window of its
+ *       own and one in 50 with blackouts of its own, two global and two ring blackouts. A change
+ *       released on a Tuesday at 12:00 UTC holds back the instances where it is working hours; the
+ *       clock then moves in 30-minute steps for 12 hours and the engine delivers to each zone as
+ *       its evening starts.
  * </ul>
  *
  * Each step times the first tick after the clock moved (it delivers when a window opened) and two
  * more at the same instant (they only judge), and three ticks of fleet (a) with its own clock moved
  * by 30 s, so the two are measured interleaved on the same machine at the same moments. After each
  * step every instance reports, as the SDK would: what it is served now. A round is one change; the
- * next is released a week later (so the rounds straddle the American and European summer-time
- * changes and the end of Australian summer time). The first round warms up and is not counted.
+ * next is released a week later (so the rounds straddle the American and the European change to
+ * summer time). The first round warms up and is not counted.
  */
 public final class WindowedRolloutBenchmark {
 
