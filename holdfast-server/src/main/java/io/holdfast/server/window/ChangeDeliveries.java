@@ -75,6 +75,7 @@ public final class ChangeDeliveries {
   /** Every instance that waits for its window, for changes still rolling out. */
   public static List<Waiting> waiting(Connection c) throws SQLException {
     List<Waiting> waiting = new ArrayList<>();
+    Map<String, Instant> parsed = new HashMap<>();
     try (PreparedStatement ps =
             c.prepareStatement(
                 "SELECT d.change_id, d.instance, d.ring, d.held_at FROM change_deliveries d"
@@ -84,7 +85,7 @@ public final class ChangeDeliveries {
       while (rs.next()) {
         waiting.add(
             new Waiting(
-                rs.getLong(1), rs.getString(2), rs.getString(3), Instant.parse(rs.getString(4))));
+                rs.getLong(1), rs.getString(2), rs.getString(3), instant(parsed, rs.getString(4))));
       }
     }
     return waiting;
@@ -94,6 +95,7 @@ public final class ChangeDeliveries {
   public static Map<String, Delivery> ofRing(Connection c, long change, String ring)
       throws SQLException {
     Map<String, Delivery> deliveries = new HashMap<>();
+    Map<String, Instant> parsed = new HashMap<>();
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT instance, held_at, delivered_at FROM change_deliveries"
@@ -107,12 +109,21 @@ public final class ChangeDeliveries {
               rs.getString(1),
               new Delivery(
                   rs.getString(1),
-                  Instant.parse(rs.getString(2)),
-                  delivered == null ? null : Instant.parse(delivered)));
+                  instant(parsed, rs.getString(2)),
+                  delivered == null ? null : instant(parsed, delivered)));
         }
       }
     }
     return deliveries;
+  }
+
+  /**
+   * {@code text} as an instant, parsed once per read: the rows held back at one ring release share
+   * their {@code held_at}, and those delivered together their {@code delivered_at}, and parsing
+   * each of thousands of rows was most of what reading them cost the engine per pass.
+   */
+  private static Instant instant(Map<String, Instant> parsed, String text) {
+    return parsed.computeIfAbsent(text, Instant::parse);
   }
 
   /**

@@ -7,8 +7,10 @@ import java.time.ZoneId;
 import java.time.zone.ZoneRules;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * When changes may reach a customer: a {@link WeeklyPattern} of open hours read in an IANA time
@@ -50,6 +52,10 @@ public final class ChangeWindow {
   // opened earlier and is still open is seen. A range is shorter than a week; a day is at most 25
   // hours, and two days more cover any zone's oddities.
   private final int lookBackDays;
+  // This window's hours in other zones (see inZone). A ring's window is read in the zone of each
+  // of its instances, thousands of times per engine pass but in a few dozen zones; the key set is
+  // bounded by the IANA zones the constructor accepts.
+  private final Map<ZoneId, ChangeWindow> inZones = new ConcurrentHashMap<>();
 
   private ChangeWindow(ZoneId zone, WeeklyPattern pattern) {
     this.zone = IanaZone.require(Objects.requireNonNull(zone, "zone"));
@@ -112,7 +118,9 @@ public final class ChangeWindow {
 
   /** The same open hours in another zone: how a ring's window becomes an instance's own. */
   public ChangeWindow inZone(ZoneId other) {
-    return other.equals(zone) ? this : new ChangeWindow(other, pattern);
+    return other.equals(zone)
+        ? this
+        : inZones.computeIfAbsent(other, z -> new ChangeWindow(z, pattern));
   }
 
   public ZoneId zone() {

@@ -66,6 +66,10 @@ public final class FleetTimings {
       }
     }
     Map<String, InstanceTiming> instances = new HashMap<>();
+    // Thousands of instances share a few dozen zones and a handful of windows: parse each text
+    // once per read.
+    Map<String, ZoneId> zones = new HashMap<>();
+    Map<String, ChangeWindow> windows = new HashMap<>();
     try (PreparedStatement ps =
             c.prepareStatement(
                 "SELECT id, zone, change_window FROM instances"
@@ -76,8 +80,10 @@ public final class FleetTimings {
         instances.put(
             instance,
             new InstanceTiming(
-                Optional.ofNullable(rs.getString(2)).map(IanaZone::parse),
-                Optional.ofNullable(rs.getString(3)).map(ChangeWindow::parse),
+                Optional.ofNullable(rs.getString(2))
+                    .map(zone -> zones.computeIfAbsent(zone, IanaZone::parse)),
+                Optional.ofNullable(rs.getString(3))
+                    .map(window -> windows.computeIfAbsent(window, ChangeWindow::parse)),
                 instanceBlackouts.getOrDefault(instance, List.of())));
       }
     }
