@@ -22,12 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -130,8 +127,6 @@ final class DemoCommand implements Callable<Integer> {
               + " for it.")
   String windowIn;
 
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,6})([smh])");
-
   /** The largest {@code --fleet}: each member runs a few threads of its own. */
   static final int MAX_FLEET = 500;
 
@@ -219,40 +214,9 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  /**
-   * {@code --window-in}: {@code 0}, a number of seconds, minutes or hours ({@code 90s}, {@code
-   * 10m}, {@code 2h}) or an ISO 8601 duration, up to {@link DemoWindow#MAX_DELAY}.
-   *
-   * @throws IllegalArgumentException saying what is accepted
-   */
+  /** {@code --window-in}, checked ({@link DemoWindow#delay}). */
   Duration windowDelay() {
-    String text = windowIn.strip();
-    Duration delay;
-    try {
-      Matcher m = SHORT_DURATION.matcher(text);
-      if (text.equals("0")) {
-        delay = Duration.ZERO;
-      } else if (m.matches()) {
-        long amount = Long.parseLong(m.group(1));
-        delay =
-            switch (m.group(2)) {
-              case "s" -> Duration.ofSeconds(amount);
-              case "m" -> Duration.ofMinutes(amount);
-              default -> Duration.ofHours(amount);
-            };
-      } else {
-        delay = Duration.parse(text);
-      }
-    } catch (DateTimeParseException e) {
-      delay = null;
-    }
-    if (delay == null || delay.isNegative() || delay.compareTo(DemoWindow.MAX_DELAY) > 0) {
-      throw new IllegalArgumentException(
-          "--window-in must be 0 or a duration up to 12h such as 90s, 10m or 2h, was '"
-              + windowIn
-              + "'");
-    }
-    return delay;
+    return DemoWindow.delay(windowIn);
   }
 
   /**

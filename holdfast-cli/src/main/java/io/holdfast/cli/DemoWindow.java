@@ -6,8 +6,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A DEMO SETTING: sample tenant {@value #TENANT} (ring beta) is a customer in Tokyo that takes
@@ -25,7 +28,45 @@ final class DemoWindow {
   /** The longest {@code --window-in}. */
   static final Duration MAX_DELAY = Duration.ofHours(12);
 
+  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,6})([smh])");
+
   private DemoWindow() {}
+
+  /**
+   * {@code --window-in}: {@code 0}, a number of seconds, minutes or hours ({@code 90s}, {@code
+   * 10m}, {@code 2h}) or an ISO 8601 duration, up to {@link #MAX_DELAY}.
+   *
+   * @throws IllegalArgumentException saying what is accepted
+   */
+  static Duration delay(String option) {
+    String text = option.strip();
+    Duration delay;
+    try {
+      Matcher m = SHORT_DURATION.matcher(text);
+      if (text.equals("0")) {
+        delay = Duration.ZERO;
+      } else if (m.matches()) {
+        long amount = Long.parseLong(m.group(1));
+        delay =
+            switch (m.group(2)) {
+              case "s" -> Duration.ofSeconds(amount);
+              case "m" -> Duration.ofMinutes(amount);
+              default -> Duration.ofHours(amount);
+            };
+      } else {
+        delay = Duration.parse(text);
+      }
+    } catch (DateTimeParseException e) {
+      delay = null;
+    }
+    if (delay == null || delay.isNegative() || delay.compareTo(MAX_DELAY) > 0) {
+      throw new IllegalArgumentException(
+          "--window-in must be 0 or a duration up to 12h such as 90s, 10m or 2h, was '"
+              + option
+              + "'");
+    }
+    return delay;
+  }
 
   /**
    * Sets (or, for a zero delay, removes) the tenant's zone and window.

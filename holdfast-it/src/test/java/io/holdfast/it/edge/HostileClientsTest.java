@@ -262,12 +262,19 @@ class HostileClientsTest {
       }
       // Four requests of acme's are in flight (their bodies stalled): the fifth is refused at once.
       await().atMost(Duration.ofSeconds(2)).until(() -> replica.read("acme", replica.acme) == 429);
-      List<Future<Integer>> others = new ArrayList<>();
-      for (int i = 0; i < 8; i++) {
-        others.add(pool.submit(() -> replica.read("globex", replica.globex)));
+      // Another tenant, reading as hard as its own share allows (4 at once, each twice), is
+      // served: more than 4 at once would be refused by its own share, not by acme's flood.
+      List<Future<List<Integer>>> others = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        others.add(
+            pool.submit(
+                () ->
+                    List.of(
+                        replica.read("globex", replica.globex),
+                        replica.read("globex", replica.globex))));
       }
-      for (Future<Integer> status : others) {
-        assertThat(status.get()).isEqualTo(200);
+      for (Future<List<Integer>> statuses : others) {
+        assertThat(statuses.get()).containsOnly(200);
       }
     } finally {
       for (Socket s : held) {
