@@ -73,6 +73,7 @@ public final class Console implements HttpService {
   private final InstancePage instance;
   private final NamespacePages namespaces;
   private final RolloutPages rollouts;
+  private final ChangePage change;
   private final SubscriptionsPage subscriptions;
   private final ReplicasPage replicas;
   private final AuditPage audit;
@@ -167,6 +168,7 @@ public final class Console implements HttpService {
     this.instance = new InstancePage(ctx);
     this.namespaces = new NamespacePages(ctx);
     this.rollouts = new RolloutPages(ctx);
+    this.change = new ChangePage(ctx);
     this.subscriptions = new SubscriptionsPage(ctx);
     this.replicas = new ReplicasPage(ctx);
     this.audit = new AuditPage(ctx);
@@ -224,11 +226,11 @@ public final class Console implements HttpService {
                 req -> AdminOperation.REMOVE_BLACKOUT,
                 windows::removeBlackout,
                 req -> "/console/rollouts"))
-        .get("/changes/{id}", page(rollouts::change))
-        .get("/changes/{id}/live", fragment(rollouts::changeLive))
+        .get("/changes/{id}", page(change::change))
+        .get("/changes/{id}/live", fragment(change::changeLive))
         .post(
             "/changes/{id}/{action}",
-            action(RolloutPages::operation, rollouts::act, RolloutPages::changeLocation))
+            action(ChangePage::operation, change::act, ChangePage::changeLocation))
         .get("/subscriptions", page(subscriptions::page))
         .get("/replicas", page(replicas::page))
         .get("/audit", page(AdminOperation.READ_AUDIT, audit::page))
@@ -242,7 +244,7 @@ public final class Console implements HttpService {
             AdminOperation.FREEZE_ROLLOUTS,
             AdminOperation.LIFT_FREEZE,
             AdminOperation.READ_AUDIT);
-    operations.addAll(RolloutPages.changeOperations());
+    operations.addAll(ChangePage.changeOperations());
     operations.addAll(WindowForms.OPERATIONS);
     return Collections.unmodifiableSet(operations);
   }
