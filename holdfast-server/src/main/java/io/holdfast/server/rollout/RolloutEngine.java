@@ -223,7 +223,6 @@ public final class RolloutEngine implements AutoCloseable {
         ringOf.put(instance.id(), instance.ring());
       }
       Map<String, Heartbeat> heartbeats = HealthGate.byInstance(store.latestHeartbeats());
-      int stillWaiting = 0;
       for (ChangeRequest change : rolling) {
         if (closed) {
           return; // shutting down: the next leader judges what is left
@@ -232,12 +231,12 @@ public final class RolloutEngine implements AutoCloseable {
         // Read even when nobody waits: instances delivered late are judged from their delivery.
         RingDeliveries deliveries =
             RingDeliveries.read(rollouts, change, ringOf, timings, clock.instant());
-        stillWaiting += (int) deliveries.held().values().stream().filter(d -> d.waiting()).count();
         GateVerdict verdict =
             HealthGate.evaluate(ring, change, instances, heartbeats, clock.instant(), deliveries);
         act(change, verdict, order, frozen, lease, actions);
       }
-      waitingForWindows = stillWaiting;
+      // Every ring's, not only the rings changes bake in: a manual promotion leaves some behind.
+      waitingForWindows = waiting.isEmpty() ? 0 : rollouts.waitingDeliveries().size();
     }
     if (!frozen && !closed) {
       for (ChangeRequest change : oldestFirst(ChangeState.APPROVED)) {

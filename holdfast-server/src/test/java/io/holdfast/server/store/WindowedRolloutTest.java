@@ -228,6 +228,9 @@ class WindowedRolloutTest {
     allowEmpty("live");
 
     assertThat(engine.tick()).as("live passes, but London and New York wait in test").isEmpty();
+    assertThat(engine.waitingForWindows())
+        .as("test's, though the change bakes in live")
+        .isEqualTo(2);
     assertThat(change(id).state()).isEqualTo(ChangeState.ROLLING_OUT);
     assertThat(maxUsers("ldn")).isEqualTo(10);
 
