@@ -214,9 +214,7 @@ public final class RolloutEngine implements AutoCloseable {
     } else {
       List<ChangeDeliveries.Waiting> waiting = rollouts.waitingDeliveries();
       FleetTimings timings = waiting.isEmpty() ? FleetTimings.NONE : rollouts.fleetTimings();
-      if (!frozen) {
-        deliverWhereOpen(rolling, waiting, timings, lease, actions);
-      }
+      int delivered = frozen ? 0 : deliverWhereOpen(rolling, waiting, timings, lease, actions);
       List<Instance> instances = store.listInstances();
       Map<String, String> ringOf = new HashMap<>();
       for (Instance instance : instances) {
@@ -236,7 +234,7 @@ public final class RolloutEngine implements AutoCloseable {
         act(change, verdict, order, frozen, lease, actions);
       }
       // Every ring's, not only the rings changes bake in: a manual promotion leaves some behind.
-      waitingForWindows = waiting.isEmpty() ? 0 : rollouts.waitingDeliveries().size();
+      waitingForWindows = waiting.size() - delivered;
     }
     if (!frozen && !closed) {
       for (ChangeRequest change : oldestFirst(ChangeState.APPROVED)) {
@@ -259,15 +257,16 @@ public final class RolloutEngine implements AutoCloseable {
   /**
    * Gives each rolling-out change to the instances that waited for it and whose window is open now,
    * one write per change. A paused change waits with them: pausing stops a change spreading.
+   * Returns how many were delivered.
    */
-  private void deliverWhereOpen(
+  private int deliverWhereOpen(
       List<ChangeRequest> rolling,
       List<ChangeDeliveries.Waiting> waiting,
       FleetTimings timings,
       Lease lease,
       List<String> actions) {
     if (waiting.isEmpty()) {
-      return;
+      return 0;
     }
     Map<Long, ChangeRequest> byId = new HashMap<>();
     for (ChangeRequest change : rolling) {
@@ -283,11 +282,13 @@ public final class RolloutEngine implements AutoCloseable {
         open.computeIfAbsent(instance.change(), c -> new ArrayList<>()).add(instance.instance());
       }
     }
+    int total = 0;
     for (Map.Entry<Long, List<String>> change : open.entrySet()) {
       if (closed) {
-        return;
+        return total;
       }
       int delivered = rollouts.deliver(change.getKey(), change.getValue(), actor(), lease);
+      total += delivered;
       if (delivered > 0) {
         String line =
             "change "
@@ -299,6 +300,7 @@ public final class RolloutEngine implements AutoCloseable {
         actions.add(line);
       }
     }
+    return total;
   }
 
   private void act(
