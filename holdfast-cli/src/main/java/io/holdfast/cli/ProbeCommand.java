@@ -190,8 +190,9 @@ final class ProbeCommand implements Callable<Integer> {
 
   private static void printTable(PrintWriter out, List<TargetStatus> statuses) {
     out.printf(
-        "%-32s %-8s %-9s %-6s %-6s %-7s %-9s %8s  %s%n",
+        "%-32s %-26s %-8s %-9s %-6s %-6s %-7s %-9s %8s  %s%n",
         "REPLICA",
+        "VERSION",
         "CONTENT",
         "CHECKSUMS",
         "304",
@@ -205,8 +206,9 @@ final class ProbeCommand implements Callable<Integer> {
       String state =
           s.diverged() ? "DIVERGED" : s.lagging() ? "LAGGING" : s.healthy() ? "ok" : "FAILING";
       out.printf(
-          "%-32s %-8s %-9s %-6s %-6s %-7d %-9s %6d ms  %s%n",
+          "%-32s %-26s %-8s %-9s %-6s %-6s %-7d %-9s %6d ms  %s%n",
           s.target(),
+          r.release().label(),
           s.contentAvailable() ? "ok" : "DOWN",
           s.checksumsAvailable() ? "ok" : "DOWN",
           r.outcome(ProbeCheck.NOT_MODIFIED).label(),

@@ -79,6 +79,10 @@ class ProbeCommandTest {
         .contains("REPLICA")
         .contains(replica().toString())
         .contains(proxy.uri().toString());
+    // Each replica's release and schema, as its readiness says (issue 23): both run this build.
+    String release =
+        server.version().release() + " (schema " + server.version().schema().understood() + ")";
+    assertThat(run.out().lines().filter(line -> line.contains(release))).hasSize(2);
     assertThat(run.err()).isEmpty();
   }
 

@@ -6,7 +6,7 @@ import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.auth.CredentialUse;
 import io.holdfast.server.config.JdbcUrls;
 import io.holdfast.server.config.ServerConfig;
-import io.holdfast.server.datadir.AtomicFiles;
+import io.holdfast.server.datadir.BootstrapTokenFile;
 import io.holdfast.server.datadir.DataDirectoryLock;
 import io.holdfast.server.datadir.UnsafePermissionsException;
 import io.holdfast.server.edge.EdgeServer;
@@ -33,13 +33,11 @@ import io.holdfast.server.store.RevisionNotifications;
 import io.holdfast.server.subscription.SubscriptionFilter;
 import io.holdfast.server.subscription.UsageReport;
 import io.holdfast.server.tls.ReplicaTls;
+import io.holdfast.server.upgrade.ReplicaDrain;
+import io.holdfast.server.upgrade.ReplicaVersion;
+import io.holdfast.server.upgrade.VersionMetrics;
 import io.holdfast.server.window.JdbcWindowStore;
 import io.holdfast.server.window.WindowSettings;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,6 +85,8 @@ public final class HoldfastServer implements AutoCloseable {
   private final CredentialUse credentialUse;
   private final ReplicaTls tls;
   private final PublishedKeySets keySets;
+  private final ReplicaVersion version;
+  private final ReplicaDrain drain;
 
   /**
    * On PostgreSQL, wakes the snapshot at once on other replicas' writes; {@code null} on SQLite.
@@ -107,7 +107,11 @@ public final class HoldfastServer implements AutoCloseable {
       RevisionNotifications notifications,
       CredentialUse credentialUse,
       ReplicaTls tls,
-      PublishedKeySets keySets) {
+      PublishedKeySets keySets,
+      ReplicaVersion version,
+      ReplicaDrain drain) {
+    this.version = version;
+    this.drain = drain;
     this.tls = tls;
     this.keySets = keySets;
     this.engine = engine;
@@ -185,6 +189,7 @@ public final class HoldfastServer implements AutoCloseable {
     RolloutStore rollouts;
     WindowSettings windows;
     Database.Dialect dialect;
+    ReplicaVersion version;
     ReplicaSigningKey signingKey;
     String adminToken;
     KeySetStore keySetStore;
@@ -193,6 +198,14 @@ public final class HoldfastServer implements AutoCloseable {
       Database database = StartFailures.openDatabase(config);
       started.add(database::close);
       dialect = database.dialect();
+      version = ReplicaVersion.of(database.schema());
+      if (version.schema().storeAhead()) {
+        LOG.warn(
+            "the database's schema is at version {}, newer than this replica's {}: running on it as"
+                + " one compatible step of a rolling upgrade; upgrade this replica too",
+            version.schema().store(),
+            version.schema().understood());
+      }
       store = storeDecorator.apply(new JdbcConfigStore(database, clock));
       started.add(store::close);
       rollouts = new JdbcRolloutStore(database, clock);
@@ -200,7 +213,7 @@ public final class HoldfastServer implements AutoCloseable {
       keySetStore = new KeySetStore(database, clock);
       signingKey = StartFailures.signingKey(config, clock);
       started.add(signingKey::close);
-      adminToken = bootstrapToken(config, tokens);
+      adminToken = BootstrapTokenFile.read(config, tokens);
       store.ensureAdminCredential(
           BOOTSTRAP_CREDENTIAL, Role.ADMIN, CredentialTokens.hash(adminToken));
       probe = new ReplicaProbe(config.probe(), signingKey.current(), clock);
@@ -263,6 +276,7 @@ public final class HoldfastServer implements AutoCloseable {
         new Changes(
             store, rollouts, config.rollouts().requiredApprovals(), clock, metrics::recordBackout);
     CredentialUse credentialUse = new CredentialUse(store);
+    ReplicaDrain drain = new ReplicaDrain(config.drainDelay());
     started.add(credentialUse::close);
     credentialUse.start(CredentialUse.FLUSH_INTERVAL);
     EdgeServer web =
@@ -285,9 +299,12 @@ public final class HoldfastServer implements AutoCloseable {
                     windows,
                     credentialUse,
                     keySets,
-                    tls));
+                    tls,
+                    version,
+                    drain));
     started.add(web::close);
     metrics.bindEdge(web);
+    VersionMetrics.bind(metrics.registry(), version);
     // Only now that the replica listens: a replica that cannot serve must not lead rollouts.
     RolloutEngine engine =
         new RolloutEngine(
@@ -305,8 +322,10 @@ public final class HoldfastServer implements AutoCloseable {
     }
     String scheme = tls.enabled() ? "https" : "http";
     LOG.info(
-        "Holdfast replica listening on {}://{}:{} for instances and {}://{}:{} for /metrics and health "
-            + "(store {}, signing key {})",
+        "Holdfast {} (schema {}) listening on {}://{}:{} for instances and {}://{}:{} for /metrics"
+            + " and health (store {}, signing key {})",
+        version.release(),
+        version.schema().understood(),
         scheme,
         config.host(),
         web.port(),
@@ -339,7 +358,9 @@ public final class HoldfastServer implements AutoCloseable {
         notifications,
         credentialUse,
         tls,
-        keySets);
+        keySets,
+        version,
+        drain);
   }
 
   /**
@@ -357,28 +378,6 @@ public final class HoldfastServer implements AutoCloseable {
     } catch (RuntimeException e) {
       // A rollout transition or a key set committed; the next poll serves it.
       LOG.warn("the snapshot could not be refreshed yet: {}", e.getMessage());
-    }
-  }
-
-  /**
-   * The configured admin token, or the one kept in {@code <data-dir>/admin-token}, generated on
-   * first start.
-   */
-  private static String bootstrapToken(ServerConfig config, CredentialTokens tokens) {
-    if (config.adminToken() != null) {
-      return config.adminToken();
-    }
-    Path file = config.dataDirectory().resolve("admin-token");
-    try {
-      if (Files.exists(file)) {
-        return Files.readString(file, StandardCharsets.UTF_8).strip();
-      }
-      String token = tokens.newAdminToken();
-      AtomicFiles.writeOwnerOnly(file, (token + "\n").getBytes(StandardCharsets.UTF_8));
-      LOG.info("generated the bootstrap admin token into {}", file);
-      return token;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read or write the admin token file " + file, e);
     }
   }
 
@@ -440,9 +439,22 @@ public final class HoldfastServer implements AutoCloseable {
     return snapshots;
   }
 
+  /** The release and schema versions this replica runs. */
+  public ReplicaVersion version() {
+    return version;
+  }
+
+  /**
+   * Stops the replica so that its instances do not notice (issue 23): it turns not-ready and sends
+   * its watches elsewhere at once, keeps serving reads for {@code drain-delay} while load balancers
+   * take it out of rotation, then stops taking requests and lets those in flight finish.
+   */
   @Override
   public void close() {
-    engine.close(); // first, so the lease passes to another replica at once
+    drain.begin();
+    snapshots.releaseWatchers();
+    engine.close(); // early, so the lease passes to another replica at once
+    drain.holdForBalancers();
     if (notifications != null) {
       notifications.close();
     }

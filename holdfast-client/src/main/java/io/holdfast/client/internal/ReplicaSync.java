@@ -6,6 +6,7 @@ import io.holdfast.client.Ticker;
 import io.holdfast.protocol.document.Checksums;
 import io.holdfast.protocol.http.ContentHash;
 import io.holdfast.protocol.http.EntityTag;
+import io.holdfast.protocol.http.HoldfastHeaders;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -58,6 +59,9 @@ final class ReplicaSync {
 
   /** The last watch came back early with nothing new: do not ask again at once. */
   private boolean watchAnsweredEarly;
+
+  /** The last replica asked is stopping and released the watch: watch another one next. */
+  private boolean replicaDraining;
 
   private long lastFullPoll = Long.MIN_VALUE;
   private boolean watchSupported;
@@ -133,6 +137,14 @@ final class ReplicaSync {
   }
 
   /**
+   * Whether the replica last synced with said it is stopping ({@code Holdfast-Draining}) while
+   * answering: the sync loop then turns to another replica at once, before it stops (issue 23).
+   */
+  boolean replicaDraining() {
+    return replicaDraining;
+  }
+
+  /**
    * Why the last replica's checksums were unusable, or {@code null} once they were usable again.
    */
   String checksumsProblem() {
@@ -189,6 +201,7 @@ final class ReplicaSync {
     long watchStarted = System.nanoTime();
     long started = events.start();
     watchAnsweredEarly = false;
+    replicaDraining = false;
     Transport.Response response = null;
     try {
       if (useWatch) {
@@ -208,6 +221,17 @@ final class ReplicaSync {
                       + settings.watchTimeout().toMillis()
                       + "ms");
           response = transport.get(watch, settings.watchTimeout().plus(settings.requestTimeout()));
+        }
+        if (response.header(HoldfastHeaders.DRAINING) != null) {
+          // A stopping replica: a new watch is refused (503), a held one answered early. Neither
+          // says anything against the replica's data: go to the next replica now, in this cycle
+          // if it refused, in the next (at once) if it answered.
+          if (response.status() == 503) {
+            events.report(
+                replica, null, Kind.WATCH, Outcome.UNREACHABLE, "draining (stopping)", started);
+            throw new ReplicaFailure("draining: the replica is stopping", null);
+          }
+          replicaDraining = true;
         }
         // A replica holds a watch until something changes or the timeout passes. One that
         // answers "nothing new" at once (a replayed or duplicated event, FAULTS A22, or a
@@ -234,7 +258,7 @@ final class ReplicaSync {
                 Outcome.NOT_MODIFIED,
                 "the held checksums are current",
                 started);
-            watchAnsweredEarly = early;
+            watchAnsweredEarly = early && !replicaDraining;
             for (String namespace : List.copyOf(pending)) {
               String standing = fetcher.standingRejection(namespace);
               if (standing == null) {

@@ -235,7 +235,11 @@ final class SyncLoop implements Runnable, SyncProgress {
         sync.syncWith(replica, pending, reasons, race == null ? null : race.answer(replica));
         noteChecksumsProblem();
         if (pending.isEmpty()) {
-          replicas.success(replica);
+          if (sync.replicaDraining()) {
+            replicas.failure(replica); // demoted: the next cycle watches another replica
+          } else {
+            replicas.success(replica);
+          }
           break;
         }
         replicas.failure(replica);
@@ -259,7 +263,7 @@ final class SyncLoop implements Runnable, SyncProgress {
         lastError = null;
       }
       // With a usable watch the next request itself waits for a change; otherwise poll.
-      return sync.watchNext() ? Duration.ZERO : jittered(pollInterval);
+      return sync.watchNext() || sync.replicaDraining() ? Duration.ZERO : jittered(pollInterval);
     }
     if (stopped.getCount() == 0) {
       // Closing interrupted the requests: that is no replica's failure.

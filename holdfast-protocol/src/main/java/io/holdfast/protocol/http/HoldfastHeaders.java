@@ -36,5 +36,11 @@ public final class HoldfastHeaders {
   /** The SSE resumption header: the id of the last event the client received. */
   public static final String LAST_EVENT_ID = "Last-Event-ID";
 
+  /**
+   * On an answer to a watch: the replica is stopping (a rolling restart) and released the watch
+   * early; the client should watch another replica. Its value is {@code true}.
+   */
+  public static final String DRAINING = "Holdfast-Draining";
+
   private HoldfastHeaders() {}
 }

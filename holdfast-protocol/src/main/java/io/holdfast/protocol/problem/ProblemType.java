@@ -53,6 +53,7 @@ public enum ProblemType {
   STORE_UNAVAILABLE("store-unavailable", 503, "Store unavailable"),
   NOT_READY("not-ready", 503, "Replica not ready"),
   TOO_MANY_WATCHERS("too-many-watchers", 503, "Too many watchers"),
+  DRAINING("draining", 503, "Replica stopping"),
   OVERLOADED("overloaded", 503, "Replica overloaded"),
   TOO_MANY_REQUESTS("too-many-requests", 429, "Too many requests from this instance"),
   TOO_MANY_CONNECTIONS("too-many-connections", 503, "Too many connections"),

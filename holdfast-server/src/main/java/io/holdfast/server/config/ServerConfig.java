@@ -42,6 +42,10 @@ import java.util.Objects;
  * @param streamKeepAlive how often an idle checksums event stream carries a comment, so that
  *     proxies keep it open and clients notice a dead replica within a few of them; 1 s to 5 min,
  *     default 15 s
+ * @param drainDelay how long a stopping replica reports not-ready, while still serving, before it
+ *     stops taking requests: long enough for load balancers' health checks to take it out of
+ *     rotation (issue 23); 0 to 5 min; 0 here (embedded replicas, tests), 5 s from {@link
+ *     ServerConfigLoader}
  */
 public record ServerConfig(
     String host,
@@ -64,7 +68,11 @@ public record ServerConfig(
     TlsSettings tls,
     Duration signingKeyReloadInterval,
     Duration checksumsValidity,
-    Duration streamKeepAlive) {
+    Duration streamKeepAlive,
+    Duration drainDelay) {
+
+  /** How long a stopping replica stays not-ready but serving, unless configured (the loader's). */
+  public static final Duration DEFAULT_DRAIN_DELAY = Duration.ofSeconds(5);
 
   /** How often the signing-key file is compared with the key in use unless configured. */
   public static final Duration DEFAULT_SIGNING_KEY_RELOAD_INTERVAL = Duration.ofSeconds(30);
@@ -107,6 +115,10 @@ public record ServerConfig(
         streamKeepAlive.compareTo(Duration.ofSeconds(1)) >= 0
             && streamKeepAlive.compareTo(Duration.ofMinutes(5)) <= 0,
         "stream-keep-alive must be between 1s and 5m, was " + streamKeepAlive);
+    Objects.requireNonNull(drainDelay, "drainDelay");
+    require(
+        !drainDelay.isNegative() && drainDelay.compareTo(Duration.ofMinutes(5)) <= 0,
+        "drain-delay must be between 0 and 5m, was " + drainDelay);
     require(port >= 0 && port <= 65535, "port must be between 0 and 65535, was " + port);
     require(
         maxBodyBytes >= 1024 && maxBodyBytes <= 64 * 1024 * 1024,
@@ -188,6 +200,8 @@ public record ServerConfig(
         + checksumsValidity
         + ", streamKeepAlive="
         + streamKeepAlive
+        + ", drainDelay="
+        + drainDelay
         + "]";
   }
 
@@ -231,6 +245,7 @@ public record ServerConfig(
     private Duration signingKeyReloadInterval = DEFAULT_SIGNING_KEY_RELOAD_INTERVAL;
     private Duration checksumsValidity = DEFAULT_CHECKSUMS_VALIDITY;
     private Duration streamKeepAlive = DEFAULT_STREAM_KEEP_ALIVE;
+    private Duration drainDelay = Duration.ZERO;
 
     private Builder(Path dataDirectory) {
       this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -395,6 +410,15 @@ public record ServerConfig(
       return this;
     }
 
+    /**
+     * How long a stopping replica reports not-ready while still serving; default 0 here, {@link
+     * #DEFAULT_DRAIN_DELAY} from the loader.
+     */
+    public Builder drainDelay(Duration drainDelay) {
+      this.drainDelay = drainDelay;
+      return this;
+    }
+
     public ServerConfig build() {
       Path dir = dataDirectory.toAbsolutePath().normalize();
       String url = jdbcUrl != null ? jdbcUrl : "jdbc:sqlite:" + dir.resolve("holdfast.db");
@@ -420,7 +444,8 @@ public record ServerConfig(
           tls,
           signingKeyReloadInterval,
           checksumsValidity,
-          streamKeepAlive);
+          streamKeepAlive,
+          drainDelay);
     }
   }
 }

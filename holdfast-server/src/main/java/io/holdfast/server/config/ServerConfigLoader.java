@@ -26,9 +26,10 @@ import java.util.Set;
  * max-admin-requests, probe-enabled, probe-interval, probe-targets, probe-lag-tolerance,
  * rollout-engine, rollout-approvals, rollout-tick, rollout-lease-ttl, trusted-proxies, tls-cert,
  * tls-key, tls-client-ca, tls-reload-interval, signing-key-reload-interval, checksums-validity,
- * stream-keep-alive}. Durations take {@code 250ms}, {@code 5s}, {@code 2m} or ISO-8601 ({@code
- * PT5S}). The synthetic probe and the rollout engine are on unless turned off. The management port
- * defaults to {@code port + 10} (7080 beside 7070), or a free one when the port is.
+ * stream-keep-alive, drain-delay}. Durations take {@code 250ms}, {@code 5s}, {@code 2m} or ISO-8601
+ * ({@code PT5S}). The synthetic probe and the rollout engine are on unless turned off. The
+ * management port defaults to {@code port + 10} (7080 beside 7070), or a free one when the port is.
+ * A stopping replica drains for {@link ServerConfig#DEFAULT_DRAIN_DELAY} unless configured.
  */
 public final class ServerConfigLoader {
 
@@ -71,7 +72,8 @@ public final class ServerConfigLoader {
           "tls-reload-interval",
           "signing-key-reload-interval",
           "checksums-validity",
-          "stream-keep-alive");
+          "stream-keep-alive",
+          "drain-delay");
 
   private ServerConfigLoader() {}
 
@@ -104,6 +106,7 @@ public final class ServerConfigLoader {
     // An operator's replica probes unless told not to; embedded ones (tests, the demo) choose.
     values.putIfAbsent("probe-enabled", "true");
     values.putIfAbsent("rollout-engine", "true");
+    values.putIfAbsent("drain-delay", ServerConfig.DEFAULT_DRAIN_DELAY.toSeconds() + "s");
     if (!values.containsKey("management-port")) {
       int port = values.containsKey("port") ? integer("port", values.get("port").strip()) : 7070;
       // Ten above the instance port, or ten below it at the top of the range.
@@ -169,6 +172,7 @@ public final class ServerConfigLoader {
                 v.equals("0") ? Duration.ZERO : duration(e.getKey(), v));
         case "checksums-validity" -> builder.checksumsValidity(duration(e.getKey(), v));
         case "stream-keep-alive" -> builder.streamKeepAlive(duration(e.getKey(), v));
+        case "drain-delay" -> builder.drainDelay(duration(e.getKey(), v));
         default -> throw new ConfigException("unknown configuration key '" + e.getKey() + "'");
       }
     }

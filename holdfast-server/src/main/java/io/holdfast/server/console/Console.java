@@ -20,6 +20,7 @@ import io.holdfast.server.problem.ProblemException;
 import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.snapshot.SnapshotHolder;
 import io.holdfast.server.store.ConfigStore;
+import io.holdfast.server.upgrade.ReplicaVersion;
 import io.holdfast.server.window.InvalidWindowException;
 import io.holdfast.server.window.WindowSettings;
 import java.security.SecureRandom;
@@ -126,6 +127,7 @@ public final class Console implements HttpService {
       WindowSettings windows,
       Fleet fleet,
       ReplicaProbe probe,
+      ReplicaVersion version,
       Clock clock,
       StrictJson json,
       ReadYourWrites writes,
@@ -140,6 +142,7 @@ public final class Console implements HttpService {
             windows,
             fleet,
             probe,
+            version,
             clock,
             json,
             writes,

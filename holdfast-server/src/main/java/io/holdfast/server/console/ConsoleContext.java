@@ -12,6 +12,7 @@ import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.snapshot.SnapshotHolder;
 import io.holdfast.server.store.ConfigStore;
+import io.holdfast.server.upgrade.ReplicaVersion;
 import io.holdfast.server.window.WindowSettings;
 import java.time.Clock;
 
@@ -29,6 +30,7 @@ record ConsoleContext(
     WindowSettings windows,
     Fleet fleet,
     ReplicaProbe probe,
+    ReplicaVersion version,
     Clock clock,
     StrictJson json,
     ReadYourWrites writes,

@@ -28,7 +28,14 @@ final class ReplicasPage {
     main.element("h2", "This replica");
     main.open("p", "class", "meta", "id", "this-replica");
     main.text(
-        "Serving revision "
+        "Holdfast "
+            + ctx.version().release()
+            + " (schema "
+            + ctx.version().schema().understood()
+            + (ctx.version().schema().storeAhead()
+                ? ", store at " + ctx.version().schema().store()
+                : "")
+            + ") · serving revision "
             + snapshot.revision()
             + ", built "
             + HumanTime.ago(snapshot.builtAt(), now)
@@ -62,6 +69,7 @@ final class ReplicasPage {
     main.table(
         List.of(
             "Replica",
+            "Version",
             "Verdict",
             "Document revision",
             "Checksums revision",
@@ -74,6 +82,7 @@ final class ReplicasPage {
     for (TargetStatus status : statuses) {
       main.open("tr", "data-healthy", String.valueOf(status.healthy()));
       main.element("td", status.target().toString());
+      main.element("td", status.latest().release().label());
       String verdict =
           status.healthy()
               ? "healthy"

@@ -12,12 +12,17 @@ import io.holdfast.server.edge.EdgeConnections;
 import io.holdfast.server.edge.WatchLimit;
 import io.holdfast.server.snapshot.EffectiveSnapshot;
 import io.holdfast.server.snapshot.SnapshotHolder;
+import io.holdfast.server.upgrade.ReplicaDrain;
+import io.holdfast.server.upgrade.ReplicaVersion;
 
 /**
  * {@code /health/live} and {@code /health/ready}. A replica is ready once it holds a snapshot, even
  * if its database is down since: it then serves reads and says it is degraded. Readiness also shows
- * how many watch requests are waiting, against {@code max-watchers}. Served on the instance port
- * (for load balancers) and on the management port; both answers read only memory.
+ * how many watch requests are waiting, against {@code max-watchers}, and which release and schema
+ * the replica runs (issue 23: during a rolling upgrade, which replicas run which). A stopping
+ * replica is not ready ({@code draining}) while it still serves, so that load balancers take it out
+ * of rotation first. Served on the instance port (for load balancers) and on the management port;
+ * both answers read only memory.
  */
 final class HealthApi implements HttpService {
 
@@ -30,11 +35,20 @@ final class HealthApi implements HttpService {
   private final SnapshotHolder snapshots;
   private final WatchLimit watchers;
   private final EdgeConnections connections;
+  private final ReplicaVersion version;
+  private final ReplicaDrain drain;
 
-  HealthApi(SnapshotHolder snapshots, WatchLimit watchers, EdgeConnections connections) {
+  HealthApi(
+      SnapshotHolder snapshots,
+      WatchLimit watchers,
+      EdgeConnections connections,
+      ReplicaVersion version,
+      ReplicaDrain drain) {
     this.snapshots = snapshots;
     this.watchers = watchers;
     this.connections = connections;
+    this.version = version;
+    this.drain = drain;
   }
 
   @Override
@@ -59,8 +73,15 @@ final class HealthApi implements HttpService {
     // Not ready while the instance listener refuses new connections (dead, or at its cap): a load
     // balancer should send new clients elsewhere until it takes them again (FAULTS F1).
     boolean accepting = connections.accepting();
-    boolean ready = snapshot != null && accepting;
-    body.put("status", !ready ? "not-ready" : storeError == null ? "ready" : "degraded");
+    boolean draining = drain.draining();
+    boolean ready = snapshot != null && accepting && !draining;
+    body.put(
+        "status",
+        draining ? "draining" : !ready ? "not-ready" : storeError == null ? "ready" : "degraded");
+    ObjectNode release = body.putObject("version");
+    release.put("holdfast", version.release());
+    release.put("schema", version.schema().understood());
+    release.put("storeSchema", version.schema().store());
     if (snapshot != null) {
       body.put("revision", snapshot.revision());
       body.put("snapshotBuiltAt", snapshot.builtAt().toString());

@@ -37,6 +37,8 @@ import io.holdfast.server.rollout.Changes;
 import io.holdfast.server.snapshot.SnapshotHolder;
 import io.holdfast.server.store.ConfigStore;
 import io.holdfast.server.tls.ReplicaTls;
+import io.holdfast.server.upgrade.ReplicaDrain;
+import io.holdfast.server.upgrade.ReplicaVersion;
 import io.holdfast.server.window.WindowSettings;
 import java.time.Clock;
 import java.time.Duration;
@@ -102,7 +104,9 @@ public final class HttpApi {
       WindowSettings windows,
       CredentialUse credentialUse,
       PublishedKeySets keySets,
-      ReplicaTls tls) {
+      ReplicaTls tls,
+      ReplicaVersion version,
+      ReplicaDrain drain) {
     LongSupplier nanoTime = System::nanoTime;
     ClientMistakeLog mistakes = new ClientMistakeLog(nanoTime);
     DescriptorBudget descriptors = DescriptorBudget.current();
@@ -126,7 +130,7 @@ public final class HttpApi {
     WatchLimit watchers = new WatchLimit(config.maxWatchers());
     // Long polls and streams share both caps: a client holds one or the other.
     WatchPlaces watchPlaces =
-        new WatchPlaces(watchers, new KeyedLimit(edgeSettings.maxWatchesPerInstance()));
+        new WatchPlaces(watchers, new KeyedLimit(edgeSettings.maxWatchesPerInstance()), drain);
     RequestBodies heartbeatBodies =
         new RequestBodies(
             new StrictJson(
@@ -142,7 +146,7 @@ public final class HttpApi {
             new KeyedLimit(edgeSettings.maxRequestsPerInstance()),
             edgeSettings.maxAdminRequests(),
             metrics.bindAdmission(config.maxConcurrentRequests()));
-    HealthApi health = new HealthApi(snapshots, watchers, connections);
+    HealthApi health = new HealthApi(snapshots, watchers, connections, version, drain);
     HttpRouting.Builder routing = HttpRouting.builder();
     // First: it times every request, closes connections that asked for it, and answers failures.
     EdgeFilter edgeFilter = new EdgeFilter(connections, ProblemResponses::send, mistakes, nanoTime);
@@ -203,6 +207,7 @@ public final class HttpApi {
                 windows,
                 fleet,
                 probe,
+                version,
                 clock,
                 adminJson,
                 writes,

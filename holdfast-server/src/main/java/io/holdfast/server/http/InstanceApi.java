@@ -106,6 +106,9 @@ final class InstanceApi implements HttpService {
       SegmentPathMatcher.of(PREFIX + "/{instance}/checksums");
   private static final Predicate<Method> GET_OR_HEAD = Method.predicate(Method.GET, Method.HEAD);
 
+  private static final Header DRAINING =
+      HeaderValues.createCached(HeaderNames.create(HoldfastHeaders.DRAINING), "true");
+
   private final RequestGuard guard;
   private final SnapshotHolder snapshots;
   private final WatchPlaces places;
@@ -196,7 +199,9 @@ final class InstanceApi implements HttpService {
           }
           continue;
         } catch (ExecutionException | CancellationException e) {
-          // The holder closed: the replica is stopping. Answer now, from what it serves.
+          // The holder released its watchers: the replica is stopping. Answer now, from what it
+          // serves, and say so, so that the client watches another replica next (issue 23).
+          res.header(DRAINING);
           break;
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();

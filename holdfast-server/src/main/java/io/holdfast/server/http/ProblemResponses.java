@@ -100,6 +100,9 @@ final class ProblemResponses {
     send(res, problem);
   }
 
+  private static final Header DRAINING_HEADER =
+      HeaderValues.createCached(HeaderNames.create(HoldfastHeaders.DRAINING), "true");
+
   private static final Header BEARER_CHALLENGE =
       HeaderValues.createCached(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"holdfast\"");
 
@@ -118,6 +121,10 @@ final class ProblemResponses {
       case UNAUTHENTICATED -> res.header(challenge);
       case STORE_UNAVAILABLE, NOT_READY, TOO_MANY_WATCHERS ->
           res.header(HeaderNames.RETRY_AFTER, "5");
+      case DRAINING -> {
+        res.header(HeaderNames.RETRY_AFTER, "1");
+        res.header(DRAINING_HEADER);
+      }
       case OVERLOADED, TOO_MANY_REQUESTS ->
           res.header(HeaderNames.RETRY_AFTER, AdmissionControl.RETRY_AFTER_SECONDS);
       default -> {}

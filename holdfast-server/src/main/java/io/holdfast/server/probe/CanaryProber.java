@@ -136,7 +136,8 @@ public final class CanaryProber implements AutoCloseable {
         checksums == null ? null : checksums.contentTag(),
         latency,
         findings.firstFailed,
-        findings.firstReason);
+        findings.firstReason,
+        ReplicaRelease.read(http, replica, timeout));
   }
 
   /** The document's checks; returns what was served if its envelope could be read, else null. */

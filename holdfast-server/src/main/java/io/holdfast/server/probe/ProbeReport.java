@@ -53,6 +53,10 @@ public final class ProbeReport {
     putInstant(node, "behindSince", status.behindSince());
     node.put("diverged", status.diverged());
     node.put("revision", r.revision());
+    if (r.release().release() != null) {
+      node.put("version", r.release().release());
+      node.put("schema", r.release().schema());
+    }
     putText(node, "etag", r.etag());
     node.put("checksumsRevision", r.checksumsRevision());
     putText(node, "checksumsEtag", r.checksumsEtag());

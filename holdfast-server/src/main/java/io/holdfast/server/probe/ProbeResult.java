@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param latency how long the document's GET took; {@link Duration#ZERO} when it failed to connect
  * @param failedCheck the first check that failed, {@code null} if all passed
  * @param failure why {@code failedCheck} failed, {@code null} if all passed
+ * @param release which release and schema the replica says it runs; {@link ReplicaRelease#UNKNOWN}
+ *     when it does not say
  */
 public record ProbeResult(
     URI target,
@@ -40,10 +42,12 @@ public record ProbeResult(
     String checksumsEtag,
     Duration latency,
     ProbeCheck failedCheck,
-    String failure) {
+    String failure,
+    ReplicaRelease release) {
 
   public ProbeResult {
     Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(release, "release");
     Objects.requireNonNull(at, "at");
     Objects.requireNonNull(latency, "latency");
     EnumMap<ProbeCheck, CheckOutcome> all = new EnumMap<>(ProbeCheck.class);

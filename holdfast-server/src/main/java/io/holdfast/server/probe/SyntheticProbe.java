@@ -93,7 +93,8 @@ public final class SyntheticProbe implements AutoCloseable {
           null,
           Duration.ZERO,
           ProbeCheck.CONTENT,
-          "the probe itself failed: " + e);
+          "the probe itself failed: " + e,
+          ReplicaRelease.UNKNOWN);
     }
   }
 

@@ -405,12 +405,11 @@ public final class SnapshotHolder implements AutoCloseable {
   }
 
   /**
-   * Stops polling and releases every watcher waiting in {@link #nextAfter}: their futures fail at
-   * once, and so do those of later calls. {@link #current()} and {@link #refresh()} keep working,
-   * so requests still in flight are answered. Idempotent.
+   * Releases every watcher waiting in {@link #nextAfter} or {@link #nextChangeFor}: their futures
+   * fail at once, and so do those of later calls. Polling goes on, so a draining replica still
+   * serves what the store holds while its watches go elsewhere (issue 23). Idempotent.
    */
-  @Override
-  public void close() {
+  public void releaseWatchers() {
     closed = true;
     changed
         .getAndSet(closedSignal)
@@ -421,6 +420,15 @@ public final class SnapshotHolder implements AutoCloseable {
         waiting.completeExceptionally(new IllegalStateException("the snapshot holder is closed"));
       }
     }
+  }
+
+  /**
+   * Stops polling and releases every watcher ({@link #releaseWatchers()}). {@link #current()} and
+   * {@link #refresh()} keep working, so requests still in flight are answered. Idempotent.
+   */
+  @Override
+  public void close() {
+    releaseWatchers();
     PeriodicTask stopping;
     synchronized (this) {
       stopping = poller;

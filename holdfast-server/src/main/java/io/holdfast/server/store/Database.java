@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.holdfast.server.config.JdbcUrls;
 import io.holdfast.server.datadir.OwnerOnlyFiles;
+import io.holdfast.server.upgrade.SchemaCompatibility;
+import io.holdfast.server.upgrade.SchemaVersions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
@@ -38,21 +40,28 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource readerPool;
   private final DataSource writer;
   private final DataSource reader;
+  private final SchemaVersions schema;
 
   private Database(
-      String jdbcUrl, Dialect dialect, HikariDataSource writer, HikariDataSource reader) {
-    this(jdbcUrl, dialect, writer, reader, writer, reader);
+      String jdbcUrl,
+      Dialect dialect,
+      SchemaVersions schema,
+      HikariDataSource writer,
+      HikariDataSource reader) {
+    this(jdbcUrl, dialect, schema, writer, reader, writer, reader);
   }
 
   private Database(
       String jdbcUrl,
       Dialect dialect,
+      SchemaVersions schema,
       HikariDataSource writerPool,
       HikariDataSource readerPool,
       DataSource writer,
       DataSource reader) {
     this.jdbcUrl = jdbcUrl;
     this.dialect = dialect;
+    this.schema = schema;
     this.writerPool = writerPool;
     this.readerPool = readerPool;
     this.writer = writer;
@@ -65,13 +74,15 @@ public final class Database implements AutoCloseable {
    */
   Database viewedThrough(UnaryOperator<DataSource> view) {
     return new Database(
-        jdbcUrl, dialect, writerPool, readerPool, view.apply(writer), view.apply(reader));
+        jdbcUrl, dialect, schema, writerPool, readerPool, view.apply(writer), view.apply(reader));
   }
 
   /**
    * Opens the pools and brings the schema up to date.
    *
    * @throws IllegalArgumentException if the URL names a database Holdfast does not support
+   * @throws io.holdfast.server.upgrade.SchemaTooNewException if a newer release contracted the
+   *     schema beyond what this replica understands
    */
   public static Database open(String jdbcUrl, Duration busyTimeout) {
     if (jdbcUrl.startsWith("jdbc:postgresql:")) {
@@ -88,13 +99,9 @@ public final class Database implements AutoCloseable {
         sqlitePool(jdbcUrl, "holdfast-store-writer", 1, "IMMEDIATE", busyTimeout);
     HikariDataSource reader = null;
     try {
-      Flyway.configure()
-          .dataSource(writer)
-          .locations("classpath:db/migration/sqlite")
-          .load()
-          .migrate();
+      SchemaVersions schema = migrate(writer, "classpath:db/migration/sqlite");
       reader = sqlitePool(jdbcUrl, "holdfast-store-reader", 4, "DEFERRED", busyTimeout);
-      return new Database(jdbcUrl, Dialect.SQLITE, writer, reader);
+      return new Database(jdbcUrl, Dialect.SQLITE, schema, writer, reader);
     } catch (RuntimeException e) {
       writer.close();
       if (reader != null) {
@@ -108,13 +115,9 @@ public final class Database implements AutoCloseable {
     HikariDataSource writer = postgresPool(jdbcUrl, "holdfast-store-writer", 4, timeout);
     HikariDataSource reader = null;
     try {
-      Flyway.configure()
-          .dataSource(writer)
-          .locations("classpath:db/migration/postgresql")
-          .load()
-          .migrate();
+      SchemaVersions schema = migrate(writer, "classpath:db/migration/postgresql");
       reader = postgresPool(jdbcUrl, "holdfast-store-reader", 8, timeout);
-      return new Database(jdbcUrl, Dialect.POSTGRESQL, writer, reader);
+      return new Database(jdbcUrl, Dialect.POSTGRESQL, schema, writer, reader);
     } catch (RuntimeException e) {
       writer.close();
       if (reader != null) {
@@ -122,6 +125,18 @@ public final class Database implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Checks that this replica may run on the store's schema, then applies the migrations it lacks.
+   * Migrations of a newer release that this replica does not carry are left alone (Flyway's default
+   * ignores such "future" ones).
+   */
+  private static SchemaVersions migrate(DataSource writer, String location) {
+    Flyway flyway = Flyway.configure().dataSource(writer).locations(location).load();
+    SchemaVersions schema = SchemaCompatibility.check(flyway, writer);
+    flyway.migrate();
+    return schema;
   }
 
   private static HikariDataSource postgresPool(
@@ -191,6 +206,11 @@ public final class Database implements AutoCloseable {
 
   public Dialect dialect() {
     return dialect;
+  }
+
+  /** The schema this replica understands, and the store's when it opened. */
+  public SchemaVersions schema() {
+    return schema;
   }
 
   /** Connections for write transactions. */

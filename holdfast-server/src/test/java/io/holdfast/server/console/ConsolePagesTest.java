@@ -109,6 +109,19 @@ class ConsolePagesTest {
   }
 
   @Test
+  void replicasPage_namesTheReleaseAndSchemaThisReplicaRuns() {
+    ConsoleClient admin = new ConsoleClient(server.server().port()).loggedIn(server.adminToken());
+    String body = admin.get("/console/replicas").body();
+    assertThat(body)
+        .contains(
+            "Holdfast "
+                + server.server().version().release()
+                + " (schema "
+                + server.server().version().schema().understood()
+                + ") · serving revision");
+  }
+
+  @Test
   void everyPage_renders_withTheSecurityHeaders() {
     ConsoleClient admin = new ConsoleClient(server.server().port()).loggedIn(server.adminToken());
     for (String page : pages()) {

@@ -115,7 +115,8 @@ class ProbeResultsTest {
         checksumsEtag,
         Duration.ofMillis(2),
         null,
-        null);
+        null,
+        ReplicaRelease.UNKNOWN);
   }
 
   private ProbeResult unreachable(URI target) {
@@ -131,6 +132,7 @@ class ProbeResultsTest {
         null,
         Duration.ZERO,
         ProbeCheck.CONTENT,
-        "unreachable (ConnectException)");
+        "unreachable (ConnectException)",
+        ReplicaRelease.UNKNOWN);
   }
 }
