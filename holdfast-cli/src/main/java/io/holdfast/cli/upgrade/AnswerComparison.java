@@ -18,8 +18,8 @@ import java.util.TreeSet;
 /**
  * Compares one answer of the candidate with the same request's answer from a current replica:
  * status, body bytes, and the header fields a client acts on ({@code ETag}, {@code Repr-Digest},
- * {@code Content-Type}, {@code Cache-Control}, {@code Vary}, and every {@code Holdfast-*} field
- * but the signature). {@code Date}, {@code Content-Length} and connection fields are left out: they
+ * {@code Content-Type}, {@code Cache-Control}, {@code Vary}, and every {@code Holdfast-*} field but
+ * the signature). {@code Date}, {@code Content-Length} and connection fields are left out: they
  * differ between any two answers, or follow from the body. Signatures are verified on both sides,
  * never compared: replicas may sign the same bytes with another key or in another batch. Stateless.
  */
@@ -35,7 +35,8 @@ final class AnswerComparison {
   /**
    * Adds every difference between the two answers to {@code out}.
    *
-   * @param signatures how to verify the answers' signatures; {@code null} for unsigned answers
+   * @param signatures how to verify the current replica's signature (the candidate's is {@link
+   *     #checkCandidate}'s); {@code null} for unsigned answers
    */
   static void compare(
       String instance,
@@ -57,8 +58,7 @@ final class AnswerComparison {
     }
     if (!Arrays.equals(candidate.body(), current.body())) {
       out.add(
-          new Difference(
-              instance, document, against, Aspect.BODY, bodyDetail(candidate, current)));
+          new Difference(instance, document, against, Aspect.BODY, bodyDetail(candidate, current)));
     }
     for (String name : comparedHeaders(candidate, current)) {
       String mine = candidate.header(name);
@@ -73,20 +73,37 @@ final class AnswerComparison {
                 name + ": candidate " + quoted(mine) + ", current " + quoted(theirs)));
       }
     }
-    if (candidate.status() != 200) {
-      return;
-    }
-    selfConsistency(instance, document, against, candidate, out);
-    if (signatures != null) {
-      String mine = signatures.problem(candidate);
-      if (mine != null) {
-        out.add(new Difference(instance, document, against, Aspect.SIGNATURE, "candidate: " + mine));
-      }
+    if (signatures != null && current.status() == 200) {
       String theirs = signatures.problem(current);
       if (theirs != null) {
         out.add(
             new Difference(
                 instance, document, against, Aspect.SIGNATURE, "current replica: " + theirs));
+      }
+    }
+  }
+
+  /**
+   * Adds what is wrong with the candidate's answer on its own, whatever the current replicas send:
+   * a signature that does not verify, validators that do not describe its body. Reported once per
+   * document, with no current replica named.
+   *
+   * @param signatures how to verify the answer's signature; {@code null} for an unsigned answer
+   */
+  static void checkCandidate(
+      String instance,
+      String document,
+      Reading candidate,
+      SignatureCheck signatures,
+      List<Difference> out) {
+    if (candidate.status() != 200) {
+      return;
+    }
+    selfConsistency(instance, document, null, candidate, out);
+    if (signatures != null) {
+      String problem = signatures.problem(candidate);
+      if (problem != null) {
+        out.add(new Difference(instance, document, null, Aspect.SIGNATURE, problem));
       }
     }
   }
@@ -107,10 +124,7 @@ final class AnswerComparison {
               document,
               against,
               Aspect.ETAG,
-              "the candidate's ETag "
-                  + etag
-                  + " is not the content hash of its body, "
-                  + hash.entityTag().toHeaderValue()));
+              etag + " is not the content hash of its body, " + hash.entityTag().toHeaderValue()));
     }
     String digest = candidate.header(HoldfastHeaders.REPR_DIGEST);
     if (digest != null && !digestMatches(digest, candidate.body())) {
@@ -120,7 +134,7 @@ final class AnswerComparison {
               document,
               against,
               Aspect.DIGEST,
-              "the candidate's Repr-Digest does not match its body"));
+              "the Repr-Digest does not match the body"));
     }
   }
 

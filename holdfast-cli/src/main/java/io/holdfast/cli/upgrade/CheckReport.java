@@ -52,7 +52,9 @@ record CheckReport(
     return requests / seconds;
   }
 
-  /** 0, {@link UpgradeCheckCommand#EXIT_DIFFERENT} or {@link UpgradeCheckCommand#EXIT_UNSETTLED}. */
+  /**
+   * 0, {@link UpgradeCheckCommand#EXIT_DIFFERENT} or {@link UpgradeCheckCommand#EXIT_UNSETTLED}.
+   */
   int exitCode() {
     if (!differences().isEmpty()) {
       return UpgradeCheckCommand.EXIT_DIFFERENT;
@@ -113,7 +115,7 @@ record CheckReport(
       ObjectNode node = differences.addObject();
       node.put("instance", d.instance());
       node.put("namespace", d.document());
-      node.put("against", d.against().toString());
+      node.put("against", d.against() == null ? null : d.against().toString());
       node.put("what", d.aspect().label());
       node.put("detail", d.detail());
     }

@@ -7,7 +7,8 @@ import java.net.URI;
  *
  * @param instance the instance read, or {@code null} for what no instance owns (the key set)
  * @param document the namespace, {@code checksums}, or {@code keyset}
- * @param against the current replica compared with
+ * @param against the current replica compared with; {@code null} for what is wrong with the
+ *     candidate's answer on its own (a signature that does not verify)
  * @param aspect what differs
  * @param detail both sides' values, or why one side fails
  */
@@ -43,8 +44,9 @@ record Difference(String instance, String document, URI against, Aspect aspect, 
 
   /** One line for the operator. */
   String describe() {
-    String where =
-        instance == null ? document : "instance " + instance + " namespace " + document;
-    return where + ": " + aspect.label() + " differs from " + against + ": " + detail;
+    String where = instance == null ? document : "instance " + instance + " namespace " + document;
+    return against == null
+        ? where + ": " + aspect.label() + " wrong on the candidate: " + detail
+        : where + ": " + aspect.label() + " differs from " + against + ": " + detail;
   }
 }

@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
  * (otherwise a publish, a re-issue or a poll is in flight and the instance is read again, with a
  * growing pause, until the settle time is up); then every namespace the checksums list, {@code
  * subscriptions} included, whose documents must name the same revision everywhere, else the whole
- * instance is read again. Only answers at one revision are compared, so a publish during the
- * check is never reported as a difference. Thread-safe: one check serves every worker.
+ * instance is read again. Only answers at one revision are compared, so a publish during the check
+ * is never reported as a difference. Thread-safe: one check serves every worker.
  */
 final class InstanceCheck {
 
@@ -71,7 +71,10 @@ final class InstanceCheck {
       // Replicas catch up within their refresh interval; reading again at once would only load
       // them while they do.
       TimeUnit.NANOSECONDS.sleep(Math.min(left, pause.toNanos()));
-      pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
+      pause =
+          pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0
+              ? LONGEST_PAUSE
+              : pause.multipliedBy(2);
     }
   }
 
@@ -98,6 +101,8 @@ final class InstanceCheck {
             signatures,
             differences);
       }
+      AnswerComparison.checkCandidate(
+          instance, "checksums", candidateSums, signatures, differences);
       return Attempt.compared(new InstanceOutcome(instance, 1, differences, null));
     }
     for (int i = 0; i < current.size(); i++) {
@@ -131,10 +136,20 @@ final class InstanceCheck {
         }
       }
     }
+    AnswerComparison.checkCandidate(instance, "checksums", candidateSums, signatures, differences);
+    candidateDocs.forEach(
+        (namespace, doc) ->
+            AnswerComparison.checkCandidate(instance, namespace, doc, signatures, differences));
     for (int i = 0; i < current.size(); i++) {
       URI against = current.get(i);
       AnswerComparison.compare(
-          instance, "checksums", against, candidateSums, currentSums.get(i), signatures, differences);
+          instance,
+          "checksums",
+          against,
+          candidateSums,
+          currentSums.get(i),
+          signatures,
+          differences);
       compareEntries(instance, against, mine, theirs.get(i), differences);
       for (String namespace : namespaces) {
         AnswerComparison.compare(

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One answer of a replica, read whole: its status, its header fields (names compared without
- * regard to case, the first value of each) and its body.
+ * One answer of a replica, read whole: its status, its header fields (names compared without regard
+ * to case, the first value of each) and its body.
  */
 record Reading(int status, Map<String, String> headers, byte[] body) {
 

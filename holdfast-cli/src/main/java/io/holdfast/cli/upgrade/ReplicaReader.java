@@ -13,11 +13,11 @@ import javax.net.ssl.SSLContext;
 
 /**
  * Reads instance documents from replicas as an admin, through the public path, over one HTTP/1.1
- * client whose connections are kept alive between requests. Every request waits for its slot
- * from the {@link RequestPacer}. An answer that says "not now" ({@code 429}, {@code 503}) is
- * asked again after its {@code Retry-After} (at most {@link #MAX_RETRY_WAIT}), a few times, since
- * it says nothing about the replica's version; whatever comes after that is compared as it is. A
- * replica that cannot be reached ends the check: {@link AdminClient.UnreachableException}.
+ * client whose connections are kept alive between requests. Every request waits for its slot from
+ * the {@link RequestPacer}. An answer that says "not now" ({@code 429}, {@code 503}) is asked again
+ * after its {@code Retry-After} (at most {@link #MAX_RETRY_WAIT}), a few times, since it says
+ * nothing about the replica's version; whatever comes after that is compared as it is. A replica
+ * that cannot be reached ends the check: {@link AdminClient.UnreachableException}.
  *
  * <p>Thread-safe.
  */

@@ -4,9 +4,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Spaces requests evenly at a rate (per second) across every thread that asks, so that the check
- * never loads the replicas more than the operator allowed. Each caller is given the next free
- * slot and waits for it; slots are not saved up while nobody asks, so there is no burst after a
- * pause. Thread-safe.
+ * never loads the replicas more than the operator allowed. Each caller is given the next free slot
+ * and waits for it; slots are not saved up while nobody asks, so there is no burst after a pause.
+ * Thread-safe.
  */
 final class RequestPacer {
 

@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code holdfast upgrade check}: before a replica of a new version serves anyone, compares what it
  * serves with what the current replicas serve, instance by instance, at one revision. Reads as an
- * admin through the public instance path; see {@link InstanceCheck} for what is compared and
- * {@link AnswerComparison} for how.
+ * admin through the public instance path; see {@link InstanceCheck} for what is compared and {@link
+ * AnswerComparison} for how.
  */
 @Command(
     name = "check",
@@ -89,7 +89,8 @@ public final class UpgradeCheckCommand implements Callable<Integer> {
       names = "--cacert",
       paramLabel = "FILE",
       defaultValue = "${env:HOLDFAST_CACERT}",
-      description = "PEM bundle of the authorities to trust for https replicas (env HOLDFAST_CACERT).")
+      description =
+          "PEM bundle of the authorities to trust for https replicas (env HOLDFAST_CACERT).")
   Path caCert;
 
   @Option(
@@ -122,7 +123,8 @@ public final class UpgradeCheckCommand implements Callable<Integer> {
       names = "--concurrency",
       paramLabel = "N",
       defaultValue = "8",
-      description = "Instances read at once, so requests in flight (1-64; default ${DEFAULT-VALUE}).")
+      description =
+          "Instances read at once, so requests in flight (1-64; default ${DEFAULT-VALUE}).")
   int concurrency;
 
   @Option(
