@@ -58,7 +58,7 @@ public final class AdminClient {
 
   /** The server could not be reached. */
   public static final class UnreachableException extends RuntimeException {
-    UnreachableException(String message, Throwable cause) {
+    public UnreachableException(String message, Throwable cause) {
       super(message, cause);
     }
   }

@@ -2,6 +2,7 @@ package io.holdfast.cli;
 
 import io.holdfast.cli.gameday.GamedayCommand;
 import io.holdfast.cli.keys.KeysCommand;
+import io.holdfast.cli.upgrade.UpgradeCommand;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +11,8 @@ import picocli.CommandLine.Command;
  * The {@code holdfast} command. Exit codes: 0 success, 1 the server refused the request (its
  * problem is printed), 2 the command line is wrong, 3 the server could not be reached, 4 the audit
  * chain is broken ({@code audit verify}), 5 a probe check failed ({@code probe}), 6 a game day
- * missed an expectation ({@code gameday}).
+ * missed an expectation ({@code gameday}), 7 the candidate differs from the current replicas
+ * ({@code upgrade check}), 8 the replicas never settled at one revision ({@code upgrade check}).
  */
 @Command(
     name = "holdfast",
@@ -35,6 +37,7 @@ import picocli.CommandLine.Command;
       FleetCommand.class,
       GamedayCommand.class,
       KeysCommand.class,
+      UpgradeCommand.class,
       AutoComplete.GenerateCompletion.class
     })
 public final class HoldfastCommand implements Runnable {

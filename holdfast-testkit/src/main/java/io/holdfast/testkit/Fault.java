@@ -1,10 +1,13 @@
 package io.holdfast.testkit;
 
+import io.holdfast.protocol.http.ContentHash;
+import io.holdfast.protocol.http.HoldfastHeaders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * One way for a {@link FaultyReplica} to misbehave, applied to each request a rule matches. Faults
@@ -187,6 +190,38 @@ public final class Fault {
         exchange -> {
           Response response = exchange.forward();
           response.set(name, value);
+          exchange.send(response);
+        });
+  }
+
+  /**
+   * Forwards, then sends {@code rewrite} applied to the body in its place, with {@code ETag} and
+   * {@code Repr-Digest} recomputed for the new bytes where the replica sent them: what a replica
+   * that serialises documents differently would send (a changed canonical form, say). The signature
+   * is left as it was, so it no longer verifies. An empty body, or an answer that carries none, is
+   * sent unchanged.
+   *
+   * @param description what the rewrite does, for {@link #toString()}
+   * @param rewrite the new body from the old; must not return {@code null}
+   */
+  public static Fault rewriteBody(String description, UnaryOperator<byte[]> rewrite) {
+    Objects.requireNonNull(description, "description");
+    Objects.requireNonNull(rewrite, "rewrite");
+    return new Fault(
+        "rewriteBody(" + description + ")",
+        exchange -> {
+          Response response = exchange.forward();
+          if (response.body().length > 0 && Response.hasBody(response.status())) {
+            byte[] body = Objects.requireNonNull(rewrite.apply(response.body().clone()), "body");
+            ContentHash hash = ContentHash.of(body);
+            if (response.has("ETag")) {
+              response.set("ETag", hash.entityTag().toHeaderValue());
+            }
+            if (response.has(HoldfastHeaders.REPR_DIGEST)) {
+              response.set(HoldfastHeaders.REPR_DIGEST, hash.reprDigest());
+            }
+            response.withBody(body);
+          }
           exchange.send(response);
         });
   }

@@ -207,6 +207,10 @@ final class Response {
     return this;
   }
 
+  boolean has(String name) {
+    return headers.stream().anyMatch(header -> header[0].equalsIgnoreCase(name));
+  }
+
   void remove(String name) {
     headers.removeIf(header -> header[0].equalsIgnoreCase(name));
   }

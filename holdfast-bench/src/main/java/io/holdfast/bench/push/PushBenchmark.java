@@ -772,8 +772,8 @@ public final class PushBenchmark {
   /** Resident set and heap-after-GC of a server process, in KB. */
   record Memory(long rssKb, long heapKb) {}
 
-  /** A server child process of this benchmark. */
-  static final class ServerProcess implements AutoCloseable {
+  /** A server child process of this benchmark (and of {@code UpgradeCheckBenchmark}). */
+  public static final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final List<String> arguments;
 
@@ -782,7 +782,7 @@ public final class PushBenchmark {
       this.arguments = arguments;
     }
 
-    static ServerProcess start(List<String> arguments) throws IOException {
+    public static ServerProcess start(List<String> arguments) throws IOException {
       String java = ProcessHandle.current().info().command().orElseThrow();
       List<String> command =
           new ArrayList<>(
@@ -826,6 +826,11 @@ public final class PushBenchmark {
 
     List<String> arguments() {
       return arguments;
+    }
+
+    /** The child process, to read its CPU time. */
+    public ProcessHandle handle() {
+      return process.toHandle();
     }
 
     Memory memory() throws Exception {
