@@ -214,6 +214,14 @@ final class ServerCommand implements Callable<Integer> {
           "How long a replica may be behind its peers before it counts as lagging (default 30s).")
   String probeLagTolerance;
 
+  @Option(
+      names = "--drain-delay",
+      paramLabel = "DURATION",
+      description =
+          "On stop, how long the replica reports not-ready while it still serves, so that load"
+              + " balancers take it out first (default 5s; 0 to stop at once).")
+  String drainDelay;
+
   @Override
   public Integer call() throws InterruptedException {
     Map<String, String> flags = new HashMap<>();
@@ -247,6 +255,7 @@ final class ServerCommand implements Callable<Integer> {
     flags.put("probe-interval", probeInterval);
     flags.put("probe-targets", probeTargets);
     flags.put("probe-lag-tolerance", probeLagTolerance);
+    flags.put("drain-delay", drainDelay);
     ServerConfig config = ServerConfigLoader.load(configFile, System.getenv(), flags);
     HoldfastServer server;
     try {

@@ -1,4 +1,4 @@
-package io.holdfast.server.upgrade;
+package io.holdfast.it.upgrade;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

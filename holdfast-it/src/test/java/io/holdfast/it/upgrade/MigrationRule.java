@@ -1,4 +1,4 @@
-package io.holdfast.server.upgrade;
+package io.holdfast.it.upgrade;
 
 import java.util.ArrayList;
 import java.util.List;

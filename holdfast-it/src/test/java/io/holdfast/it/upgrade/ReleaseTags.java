@@ -1,4 +1,4 @@
-package io.holdfast.server.upgrade;
+package io.holdfast.it.upgrade;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,12 +27,22 @@ final class ReleaseTags {
 
   /** The newest {@code v*} tag reachable from the current commit's parent. */
   String previousRelease() {
-    return git(repository, "describe", "--tags", "--abbrev=0", "--match", "v*", "HEAD^").strip();
+    return git("describe", "--tags", "--abbrev=0", "--match", "v*", "HEAD^").strip();
+  }
+
+  /** The commit {@code tag} names. */
+  String commitOf(String tag) {
+    return git("rev-parse", tag + "^{commit}").strip();
+  }
+
+  /** Runs {@code git} in the repository; its output. */
+  String git(String... arguments) {
+    return git(repository, arguments);
   }
 
   /** The file names in {@code folder} (relative to the repository) at {@code tag}. */
   List<String> filesAt(String tag, String folder) {
-    String listing = git(repository, "ls-tree", "--name-only", tag + ":" + folder);
+    String listing = git("ls-tree", "--name-only", tag + ":" + folder);
     return Arrays.stream(listing.split("\n")).filter(name -> !name.isBlank()).toList();
   }
 
