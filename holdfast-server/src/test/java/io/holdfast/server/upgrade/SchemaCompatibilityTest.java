@@ -3,6 +3,9 @@ package io.holdfast.server.upgrade;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.holdfast.server.HoldfastServer;
+import io.holdfast.server.ReplicaStartException;
+import io.holdfast.server.config.ServerConfig;
 import io.holdfast.server.store.Database;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -93,6 +97,22 @@ class SchemaCompatibilityTest {
                 + ": upgrade it to the release the other replicas run (docs/operations.md,"
                 + " Upgrading Holdfast)");
     assertThat(query(url, "SELECT COUNT(*) FROM flyway_schema_history")).isEqualTo(historyBefore);
+  }
+
+  @Test
+  void aReplica_refusesToStartOnAContractedStore_inOneLineForTheOperator() throws Exception {
+    String url = store("sqlite");
+    Database.open(url, Duration.ofSeconds(5)).close();
+    laterRelease(url, "sqlite", "contract");
+
+    assertThatThrownBy(
+            () ->
+                HoldfastServer.start(
+                    ServerConfig.builder(dir.resolve("replica")).port(0).jdbcUrl(url).build()))
+        .isInstanceOf(ReplicaStartException.class)
+        .hasMessageStartingWith("cannot open the database jdbc:sqlite:")
+        .hasMessageContaining("runs only replicas that understand schema")
+        .hasMessageNotContaining("\n");
   }
 
   /** Applies a later release's test migration (expand or contract) on top of the real ones. */
