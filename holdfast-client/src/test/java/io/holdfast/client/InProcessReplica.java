@@ -1,5 +1,7 @@
 package io.holdfast.client;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -41,6 +43,8 @@ public final class InProcessReplica implements AutoCloseable {
   private volatile int documentStatus = 200;
   private final AtomicInteger documentsSent = new AtomicInteger();
   private final AtomicInteger documentsNotModified = new AtomicInteger();
+  private final AtomicInteger watches = new AtomicInteger();
+  private volatile Draining draining = Draining.NO;
   private final BlockingQueue<JsonNode> heartbeats = new LinkedBlockingQueue<>();
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -86,6 +90,26 @@ public final class InProcessReplica implements AutoCloseable {
   /** Answers requests for the document with this status and no body; 200 serves it again. */
   public void documentStatus(int status) {
     this.documentStatus = status;
+  }
+
+  /** How a stopping replica answers watches (issue 23). */
+  public enum Draining {
+    /** Not stopping. */
+    NO,
+    /** Answers the watch as usual, marked {@code Holdfast-Draining}, as a released watch is. */
+    RELEASES_WATCHES,
+    /** Refuses the watch with {@code 503 draining}, as a new watch on a stopping replica is. */
+    REFUSES_WATCHES
+  }
+
+  /** Makes the watch answer as a stopping replica's does. */
+  public void draining(Draining draining) {
+    this.draining = draining;
+  }
+
+  /** How many watch requests it answered. */
+  public int watches() {
+    return watches.get();
   }
 
   /** How many times a request for the document was answered 304 Not Modified. */
@@ -139,6 +163,25 @@ public final class InProcessReplica implements AutoCloseable {
   }
 
   private void watch(HttpExchange exchange) throws IOException {
+    watches.incrementAndGet();
+    Draining mode = draining;
+    if (mode == Draining.REFUSES_WATCHES) {
+      send(
+          exchange,
+          503,
+          Map.of(
+              "Content-Type",
+              HoldfastHeaders.PROBLEM_MEDIA_TYPE,
+              HoldfastHeaders.DRAINING,
+              "true",
+              "Retry-After",
+              "1"),
+          "{\"type\":\"urn:holdfast:problem:draining\",\"status\":503}".getBytes(UTF_8));
+      return;
+    }
+    if (mode == Draining.RELEASES_WATCHES) {
+      exchange.getResponseHeaders().add(HoldfastHeaders.DRAINING, "true");
+    }
     TestDocuments.Signed signed = signedChecksums();
     String query = exchange.getRequestURI().getQuery();
     String named = query.substring(query.indexOf("etag=") + 5, query.indexOf("&timeout="));
