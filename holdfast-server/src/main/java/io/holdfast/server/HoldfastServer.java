@@ -2,11 +2,11 @@ package io.holdfast.server;
 
 import io.holdfast.protocol.signature.VerificationKey;
 import io.holdfast.server.admin.NamespaceService;
+import io.holdfast.server.auth.BootstrapTokenFile;
 import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.auth.CredentialUse;
 import io.holdfast.server.config.JdbcUrls;
 import io.holdfast.server.config.ServerConfig;
-import io.holdfast.server.datadir.BootstrapTokenFile;
 import io.holdfast.server.datadir.DataDirectoryLock;
 import io.holdfast.server.datadir.UnsafePermissionsException;
 import io.holdfast.server.edge.EdgeServer;

@@ -1,7 +1,7 @@
-package io.holdfast.server.datadir;
+package io.holdfast.server.auth;
 
-import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.config.ServerConfig;
+import io.holdfast.server.datadir.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
