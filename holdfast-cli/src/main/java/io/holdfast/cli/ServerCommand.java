@@ -219,7 +219,7 @@ final class ServerCommand implements Callable<Integer> {
       paramLabel = "DURATION",
       description =
           "On stop, how long the replica reports not-ready while it still serves, so that load"
-              + " balancers take it out first (default 5s; 0 to stop at once).")
+              + " balancers take it out first (default 5s; 0s to stop at once).")
   String drainDelay;
 
   @Override

@@ -88,6 +88,20 @@ class ServerConfigLoaderTest {
     assertThat(config.signingKey()).isEqualTo(Path.of("/etc/holdfast/key.pem"));
   }
 
+  @Test
+  void drainDelay_isFiveSecondsForAnOperatorsReplica_zeroWhenEmbedded_andBounded() {
+    assertThat(ServerConfigLoader.load(null, Map.of(), Map.of()).drainDelay())
+        .isEqualTo(Duration.ofSeconds(5));
+    assertThat(ServerConfig.builder(directory).build().drainDelay()).isZero();
+    assertThat(
+            ServerConfigLoader.load(null, Map.of("HOLDFAST_DRAIN_DELAY", "30s"), Map.of())
+                .drainDelay())
+        .isEqualTo(Duration.ofSeconds(30));
+    assertThat(load(Map.of("drain-delay", "0s")).drainDelay()).isZero();
+    assertThatThrownBy(() -> load(Map.of("drain-delay", "6m")))
+        .hasMessage("drain-delay must be between 0 and 5m, was PT6M");
+  }
+
   // ------------------------------------------------------------------ precedence
 
   @Test
