@@ -161,7 +161,8 @@ public final class UpgradeCheckCommand implements Callable<Integer> {
     long drawSeed = seed != null ? seed : new SecureRandom().nextLong();
     List<String> chosen = InstanceSample.choose(fleet, sample, drawSeed);
     RequestPacer pacer = rate == null ? RequestPacer.unlimited() : RequestPacer.perSecond(rate);
-    try (ReplicaReader reader = new ReplicaReader(token, settings.timeout(), ssl, pacer)) {
+    try (ReplicaReader reader =
+        new ReplicaReader(token, settings.timeout(), ssl, pacer, concurrency)) {
       SignatureCheck signatures = new SignatureCheck(trustedKeys(reader, settings.timeout(), ssl));
       List<Difference> fleetWide = new ArrayList<>();
       Reading candidateKeySet = reader.get(candidate, "/v1/keyset", false);
@@ -187,7 +188,8 @@ public final class UpgradeCheckCommand implements Callable<Integer> {
               fleetWide,
               outcomes,
               Duration.ofNanos(System.nanoTime() - started),
-              reader.requests() + 1);
+              reader.requests() + 1,
+              signatures.verifications());
       if (json) {
         AdminOptions.print(spec.commandLine().getOut(), report.toJson());
       } else {
