@@ -124,7 +124,8 @@ public final class UpgradeCheckCommand implements Callable<Integer> {
       paramLabel = "N",
       defaultValue = "8",
       description =
-          "Instances read at once, so requests in flight (1-64; default ${DEFAULT-VALUE}).")
+          "Requests in flight at once, over all replicas; each document is read from the"
+              + " candidate and every current replica at once (1-64; default ${DEFAULT-VALUE}).")
   int concurrency;
 
   @Option(
@@ -199,7 +200,11 @@ public final class UpgradeCheckCommand implements Callable<Integer> {
     }
   }
 
-  /** Checks the instances on {@code concurrency} workers; the first unreachable replica ends it. */
+  /**
+   * Checks the instances on {@code concurrency} workers, each reading its documents from every
+   * replica at once; the reader keeps the requests in flight to {@code concurrency}. The first
+   * unreachable replica ends it.
+   */
   private List<InstanceOutcome> run(InstanceCheck check, List<String> instances)
       throws InterruptedException {
     ExecutorService workers =
