@@ -40,12 +40,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * requests a second, the CPU the replicas and the check used during it, and the p99 ratio.
  *
  * <p>Arguments: {@code HOLDFAST_JAR [instances] [reads/s] [baseline seconds] [check args...]}
- * (default 10000, 300, 20).
+ * (default 10000, 300, 20). With the system property {@code holdfast.bench.check-nice} set, the
+ * check runs under {@code nice -n <value>}: in production it runs from an operator's machine, not
+ * on a replica's host, and on one small machine a niced check stands in for that (see
+ * bench/upgrade-check.sh).
  */
 public final class UpgradeCheckBenchmark {
 
   private static final String ADMIN_TOKEN = "hfa_upgrade-check-benchmark-admin-token";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String NICE = System.getProperty("holdfast.bench.check-nice");
 
   private UpgradeCheckBenchmark() {}
 
@@ -89,9 +93,11 @@ public final class UpgradeCheckBenchmark {
         long[] cpuBefore = cpu(replicas);
         long started = System.nanoTime();
         Process check = startCheck(jar, candidate, current, checkArgs);
+        CpuSampler checkCpu = CpuSampler.start(check.toHandle());
         String report = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int exit = check.waitFor();
         double seconds = (System.nanoTime() - started) / 1e9;
+        double checkCpuSeconds = checkCpu.stop() / 1000.0;
         long[] cpuAfter = cpu(replicas);
         double[] loaded = load.reset();
 
@@ -104,11 +110,16 @@ public final class UpgradeCheckBenchmark {
             json.path("differences").size(),
             json.path("unsettled").size());
         System.out.printf(
-            "check: %.1f s wall (its own figure %.1f s), %d requests, %d requests/s%n",
+            "check: %.1f s wall (its own figure %.1f s), %d requests, %d requests/s,"
+                + " %d signature verifications; its JVM's CPU %.1f s (%.2f cores)%s%n",
             seconds,
             json.path("durationMillis").asLong() / 1000.0,
             json.path("requests").asLong(),
-            json.path("requestsPerSecond").asLong());
+            json.path("requestsPerSecond").asLong(),
+            json.path("signatureVerifications").asLong(),
+            checkCpuSeconds,
+            checkCpuSeconds / seconds,
+            NICE == null ? "" : ", under nice -n " + NICE);
         String[] names = {"current-1", "current-2", "candidate"};
         for (int i = 0; i < replicas.size(); i++) {
           double used = (cpuAfter[i] - cpuBefore[i]) / 1000.0;
@@ -162,25 +173,30 @@ public final class UpgradeCheckBenchmark {
   private static Process startCheck(Path jar, URI candidate, List<URI> current, List<String> extra)
       throws IOException {
     String java = ProcessHandle.current().info().command().orElseThrow();
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                java,
-                "--enable-native-access=ALL-UNNAMED",
-                "-jar",
-                jar.toString(),
-                "upgrade",
-                "check",
-                "--json",
-                "--token",
-                ADMIN_TOKEN,
-                "--candidate",
-                candidate.toString()));
+    List<String> command = new ArrayList<>();
+    if (NICE != null) {
+      command.addAll(List.of("nice", "-n", NICE)); // nice execs java: the process is the check
+    }
+    int shown = command.size() + 4;
+    command.addAll(
+        List.of(
+            java,
+            "--enable-native-access=ALL-UNNAMED",
+            "-jar",
+            jar.toString(),
+            "upgrade",
+            "check",
+            "--json",
+            "--token",
+            ADMIN_TOKEN,
+            "--candidate",
+            candidate.toString()));
     for (URI uri : current) {
       command.addAll(List.of("--against", uri.toString()));
     }
     command.addAll(extra);
-    System.out.println("running: holdfast " + String.join(" ", command.subList(4, command.size())));
+    System.out.println(
+        "running: holdfast " + String.join(" ", command.subList(shown, command.size())));
     return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 
@@ -191,6 +207,44 @@ public final class UpgradeCheckBenchmark {
           replicas.get(i).handle().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
     }
     return millis;
+  }
+
+  /**
+   * The CPU a process used, read every 100 ms while it runs: the OS forgets a process's times once
+   * it has been reaped, so the last reading before it exits is the figure (short by at most the
+   * interval).
+   */
+  private static final class CpuSampler {
+    private final ProcessHandle process;
+    private final AtomicLong lastMillis = new AtomicLong();
+    private final Thread thread;
+
+    private CpuSampler(ProcessHandle process) {
+      this.process = process;
+      this.thread = Thread.ofPlatform().daemon().name("check-cpu").unstarted(this::sample);
+    }
+
+    static CpuSampler start(ProcessHandle process) {
+      CpuSampler sampler = new CpuSampler(process);
+      sampler.thread.start();
+      return sampler;
+    }
+
+    private void sample() {
+      while (process.isAlive()) {
+        process
+            .info()
+            .totalCpuDuration()
+            .ifPresent(cpu -> lastMillis.accumulateAndGet(cpu.toMillis(), Math::max));
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+      }
+    }
+
+    /** The last reading, in milliseconds, once the process has ended. */
+    long stop() throws InterruptedException {
+      thread.join();
+      return lastMillis.get();
+    }
   }
 
   private static double percentile(double[] sorted, double p) {

@@ -14,6 +14,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,19 +104,14 @@ class UpgradeCheckCommandTest {
 
   /** Checks {@code candidateUri} against both current replicas, with any extra arguments. */
   private static CliRun check(URI candidateUri, String... extra) {
+    return checkAgainst(candidateUri, List.of(uri(first), uri(second)), extra);
+  }
+
+  private static CliRun checkAgainst(URI candidateUri, List<URI> current, String... extra) {
     List<String> args =
-        new ArrayList<>(
-            List.of(
-                "upgrade",
-                "check",
-                "--candidate",
-                candidateUri.toString(),
-                "--against",
-                uri(first).toString(),
-                "--against",
-                uri(second).toString(),
-                "--token",
-                first.adminToken()));
+        new ArrayList<>(List.of("upgrade", "check", "--candidate", candidateUri.toString()));
+    current.forEach(replica -> args.addAll(List.of("--against", replica.toString())));
+    args.addAll(List.of("--token", first.adminToken()));
     args.addAll(List.of(extra));
     return CliRun.raw(args.toArray(String[]::new));
   }
@@ -233,6 +231,59 @@ class UpgradeCheckCommandTest {
                 + " signature by "
                 + keyId
                 + " does not verify over the body");
+  }
+
+  @Test
+  void currentReplicaSigningWithAnotherKeyItVouchesFor_isAccepted() {
+    HoldfastServer otherSigner = replica(otherKeyDir.resolve("other-key.pem"));
+    try {
+      CliRun run = checkAgainst(proxy.uri(), List.of(uri(first), uri(otherSigner)));
+
+      // Same bytes, other signatures: each verified on its own, none compared.
+      assertThat(run.exit()).as(run.out() + run.err()).isZero();
+      assertThat(run.out()).contains(" 0 differences, 0 unsettled;").contains("PASSED");
+    } finally {
+      otherSigner.close();
+    }
+  }
+
+  @Test
+  void currentReplicaSendingAnotherDocumentsSignature_isReportedForThatReplica()
+      throws IOException, InterruptedException {
+    String foreign;
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      foreign =
+          http.send(
+                  HttpRequest.newBuilder(
+                          URI.create(uri(first) + "/v1/instances/acme-3/config/core"))
+                      .header("Authorization", "Bearer " + first.adminToken())
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .headers()
+              .firstValue("Holdfast-Signature")
+              .orElseThrow();
+    }
+    try (FaultyReplica current = FaultyReplica.start(uri(second))) {
+      // A valid signature of the same batch (the root the candidate's answer was just accepted
+      // under), carried by a body whose proof does not lead to it.
+      current.fault(
+          "/v1/instances/acme-4/config/core", Fault.setHeader("Holdfast-Signature", foreign));
+
+      CliRun run = checkAgainst(proxy.uri(), List.of(uri(first), current.uri()));
+
+      assertThat(run.exit())
+          .as(run.out() + run.err())
+          .isEqualTo(UpgradeCheckCommand.EXIT_DIFFERENT);
+      assertThat(run.out())
+          .contains(
+              "DIFFERENT instance acme-4 namespace core: signature differs from "
+                  + current.uri()
+                  + ": current replica: the signature by "
+                  + candidate.verificationKey().keyId()
+                  + " does not verify over the body")
+          .doesNotContain("wrong on the candidate")
+          .doesNotContain("differs from " + uri(first));
+    }
   }
 
   @Test

@@ -16,6 +16,8 @@ import java.util.Locale;
  *
  * @param fleetSize how many instances the current replicas list
  * @param seed the sampling seed, or {@code null} when every instance was checked
+ * @param verifications Ed25519 verifications run (the others were remembered: {@link
+ *     SignatureCheck})
  */
 record CheckReport(
     URI candidate,
@@ -25,7 +27,8 @@ record CheckReport(
     List<Difference> fleetWide,
     List<InstanceOutcome> outcomes,
     Duration duration,
-    long requests) {
+    long requests,
+    long verifications) {
 
   CheckReport {
     current = List.copyOf(current);
@@ -110,6 +113,7 @@ record CheckReport(
     root.put("durationMillis", duration.toMillis());
     root.put("requests", requests);
     root.put("requestsPerSecond", Math.round(requestsPerSecond()));
+    root.put("signatureVerifications", verifications);
     ArrayNode differences = root.putArray("differences");
     for (Difference d : differences()) {
       ObjectNode node = differences.addObject();

@@ -34,6 +34,7 @@ final class InstanceCheck {
   private final ReplicaReader reader;
   private final URI candidate;
   private final List<URI> current;
+  private final List<URI> everyReplica;
   private final SignatureCheck signatures;
   private final Duration settleTime;
   private final StrictJson json = new StrictJson(2 * 1024 * 1024, 64);
@@ -47,6 +48,10 @@ final class InstanceCheck {
     this.reader = reader;
     this.candidate = candidate;
     this.current = List.copyOf(current);
+    List<URI> all = new ArrayList<>(current.size() + 1);
+    all.add(candidate);
+    all.addAll(current);
+    this.everyReplica = List.copyOf(all);
     this.signatures = signatures;
     this.settleTime = settleTime;
   }
@@ -81,11 +86,10 @@ final class InstanceCheck {
   /** One reading of the instance: compared, or the disagreement that calls for another. */
   private Attempt attempt(String instance) throws InterruptedException {
     String base = "/v1/instances/" + AdminClient.encode(instance);
-    Reading candidateSums = reader.get(candidate, base + "/checksums", true);
-    List<Reading> currentSums = new ArrayList<>();
-    for (URI replica : current) {
-      currentSums.add(reader.get(replica, base + "/checksums", true));
-    }
+    // The candidate first, then the current replicas, each document read from all of them at once.
+    List<Reading> sums = reader.getEach(everyReplica, base + "/checksums", true);
+    Reading candidateSums = sums.get(0);
+    List<Reading> currentSums = sums.subList(1, sums.size());
     List<Difference> differences = new ArrayList<>();
     Checksums mine = parse(candidateSums);
     List<Checksums> theirs = currentSums.stream().map(this::parse).toList();
@@ -112,16 +116,17 @@ final class InstanceCheck {
       }
     }
     SortedSet<String> namespaces = new TreeSet<>(mine.namespaces().keySet());
-    theirs.forEach(sums -> namespaces.addAll(sums.namespaces().keySet()));
+    theirs.forEach(listed -> namespaces.addAll(listed.namespaces().keySet()));
     Map<String, Reading> candidateDocs = new LinkedHashMap<>();
     List<Map<String, Reading>> currentDocs = new ArrayList<>();
     current.forEach(replica -> currentDocs.add(new LinkedHashMap<>()));
     for (String namespace : namespaces) {
       String path = base + "/config/" + AdminClient.encode(namespace);
-      Reading doc = reader.get(candidate, path, true);
+      List<Reading> docs = reader.getEach(everyReplica, path, true);
+      Reading doc = docs.get(0);
       candidateDocs.put(namespace, doc);
       for (int i = 0; i < current.size(); i++) {
-        Reading other = reader.get(current.get(i), path, true);
+        Reading other = docs.get(i + 1);
         currentDocs.get(i).put(namespace, other);
         if (doc.status() == 200 && other.status() == 200 && doc.revision() != other.revision()) {
           return Attempt.disagreeing(

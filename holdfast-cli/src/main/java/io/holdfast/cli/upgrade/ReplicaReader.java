@@ -7,6 +7,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
@@ -18,6 +25,11 @@ import javax.net.ssl.SSLContext;
  * after its {@code Retry-After} (at most {@link #MAX_RETRY_WAIT}), a few times, since it says
  * nothing about the replica's version; whatever comes after that is compared as it is. A replica
  * that cannot be reached ends the check: {@link AdminClient.UnreachableException}.
+ *
+ * <p>At most {@code inFlight} requests are outstanding at once, over every caller: {@link #getEach}
+ * asks several replicas at once (one virtual thread per request, each waiting for a permit), so
+ * that an instance's replicas are read side by side rather than one after another without the
+ * operator's bound being exceeded.
  *
  * <p>Thread-safe.
  */
@@ -34,11 +46,22 @@ final class ReplicaReader implements AutoCloseable {
   private final RequestPacer pacer;
   private final HttpClient http;
   private final AtomicLong requests = new AtomicLong();
+  private final Semaphore inFlight;
+  private final ExecutorService fanOut =
+      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("upgrade-read-", 0).factory());
 
-  ReplicaReader(String token, Duration timeout, SSLContext sslContext, RequestPacer pacer) {
+  /**
+   * @param inFlight most requests outstanding at once; 1 or more
+   */
+  ReplicaReader(
+      String token, Duration timeout, SSLContext sslContext, RequestPacer pacer, int inFlight) {
+    if (inFlight < 1) {
+      throw new IllegalArgumentException("inFlight must be 1 or more, was " + inFlight);
+    }
     this.token = token;
     this.timeout = timeout;
     this.pacer = pacer;
+    this.inFlight = new Semaphore(inFlight);
     HttpClient.Builder builder =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -50,8 +73,54 @@ final class ReplicaReader implements AutoCloseable {
     this.http = builder.build();
   }
 
+  /**
+   * {@code GET path} on each replica at once; the answers in the order of {@code replicas}. The
+   * first replica that cannot be reached ends the call with its {@link
+   * AdminClient.UnreachableException}, once every request has finished.
+   */
+  List<Reading> getEach(List<URI> replicas, String path, boolean authenticated)
+      throws InterruptedException {
+    List<Future<Reading>> answers = new ArrayList<>(replicas.size());
+    try {
+      for (URI replica : replicas) {
+        answers.add(fanOut.submit(() -> get(replica, path, authenticated)));
+      }
+      List<Reading> readings = new ArrayList<>(replicas.size());
+      RuntimeException failure = null;
+      for (Future<Reading> answer : answers) {
+        try {
+          readings.add(answer.get());
+        } catch (ExecutionException e) {
+          if (failure == null) {
+            failure =
+                e.getCause() instanceof RuntimeException runtime
+                    ? runtime
+                    : new IllegalStateException("reading " + path + " failed", e.getCause());
+          }
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      return readings;
+    } finally {
+      // Interrupted while waiting: the requests still out are of no use to anyone.
+      answers.forEach(answer -> answer.cancel(true));
+    }
+  }
+
   /** {@code GET path} on the replica, with the admin token when {@code authenticated}. */
   Reading get(URI replica, String path, boolean authenticated) throws InterruptedException {
+    inFlight.acquire();
+    try {
+      return send(replica, path, authenticated);
+    } finally {
+      inFlight.release();
+    }
+  }
+
+  private Reading send(URI replica, String path, boolean authenticated)
+      throws InterruptedException {
     URI uri = resolve(replica, path);
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
     if (authenticated) {
@@ -107,6 +176,7 @@ final class ReplicaReader implements AutoCloseable {
 
   @Override
   public void close() {
+    fanOut.shutdownNow();
     http.close();
   }
 }

@@ -124,7 +124,8 @@ public final class UpgradeCheckCommand implements Callable<Integer> {
       paramLabel = "N",
       defaultValue = "8",
       description =
-          "Instances read at once, so requests in flight (1-64; default ${DEFAULT-VALUE}).")
+          "Requests in flight at once, over all replicas; each document is read from the"
+              + " candidate and every current replica at once (1-64; default ${DEFAULT-VALUE}).")
   int concurrency;
 
   @Option(
@@ -161,7 +162,8 @@ public final class UpgradeCheckCommand implements Callable<Integer> {
     long drawSeed = seed != null ? seed : new SecureRandom().nextLong();
     List<String> chosen = InstanceSample.choose(fleet, sample, drawSeed);
     RequestPacer pacer = rate == null ? RequestPacer.unlimited() : RequestPacer.perSecond(rate);
-    try (ReplicaReader reader = new ReplicaReader(token, settings.timeout(), ssl, pacer)) {
+    try (ReplicaReader reader =
+        new ReplicaReader(token, settings.timeout(), ssl, pacer, concurrency)) {
       SignatureCheck signatures = new SignatureCheck(trustedKeys(reader, settings.timeout(), ssl));
       List<Difference> fleetWide = new ArrayList<>();
       Reading candidateKeySet = reader.get(candidate, "/v1/keyset", false);
@@ -187,7 +189,8 @@ public final class UpgradeCheckCommand implements Callable<Integer> {
               fleetWide,
               outcomes,
               Duration.ofNanos(System.nanoTime() - started),
-              reader.requests() + 1);
+              reader.requests() + 1,
+              signatures.verifications());
       if (json) {
         AdminOptions.print(spec.commandLine().getOut(), report.toJson());
       } else {
@@ -197,7 +200,11 @@ public final class UpgradeCheckCommand implements Callable<Integer> {
     }
   }
 
-  /** Checks the instances on {@code concurrency} workers; the first unreachable replica ends it. */
+  /**
+   * Checks the instances on {@code concurrency} workers, each reading its documents from every
+   * replica at once; the reader keeps the requests in flight to {@code concurrency}. The first
+   * unreachable replica ends it.
+   */
   private List<InstanceOutcome> run(InstanceCheck check, List<String> instances)
       throws InterruptedException {
     ExecutorService workers =

@@ -231,9 +231,18 @@ public final class SignatureTree {
 
   /**
    * The message whose signature makes {@code body} authentic under {@code proof}, or {@code null}
-   * if the proof is malformed (not whole steps, too long, or a bad side byte).
+   * if the proof is malformed (not whole steps, too long, or a bad side byte): the tree root the
+   * proof leads to, with its context prefix. {@link VerificationKey#verifies} checks the signature
+   * over it.
+   *
+   * <p>Public so that a verifier of many documents can tell which of them share one signed root and
+   * verify each distinct root and signature once: every document of one batch leads to the same
+   * message, and an Ed25519 verification costs far more than the few hashes of a proof.
+   *
+   * @param body the document's exact bytes
+   * @param proof the header's proof ({@link SignatureHeader#proof()})
    */
-  static byte[] signedMessageFor(byte[] body, byte[] proof) {
+  public static byte[] signedMessageFor(byte[] body, byte[] proof) {
     if (proof.length % STEP_BYTES != 0 || proof.length / STEP_BYTES > MAX_STEPS) {
       return null;
     }

@@ -32,7 +32,7 @@ class MetricsRulesTest {
   void alertRules_areValid() {
     Promtool.Result result = Promtool.run(new byte[0], "check", "rules", ALERTS.toString());
     assertThat(result.exitCode()).as(result.output()).isZero();
-    assertThat(result.output()).contains("SUCCESS: 11 rules found");
+    assertThat(result.output()).contains("SUCCESS: 12 rules found");
   }
 
   @Test
@@ -46,7 +46,7 @@ class MetricsRulesTest {
   void theExampleScrapeConfig_isValid_andScrapesManagementPorts() throws IOException {
     Promtool.Result result = Promtool.run(new byte[0], "check", "config", SCRAPE_CONFIG.toString());
     assertThat(result.exitCode()).as(result.output()).isZero();
-    assertThat(result.output()).contains("SUCCESS: 11 rules found");
+    assertThat(result.output()).contains("SUCCESS: 12 rules found");
     assertThat(Files.readString(SCRAPE_CONFIG, StandardCharsets.UTF_8))
         .contains(":7080'")
         .doesNotContain(":7070");
@@ -60,6 +60,7 @@ class MetricsRulesTest {
             "ReplicaContentUnavailable",
             "ReplicaChecksumUnavailable",
             "ReplicaLagging",
+            "ReplicaDiverged",
             "InstancesStale",
             "InstancesNearGraceExpiry",
             "InstancesExpired",
