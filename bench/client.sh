@@ -8,7 +8,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/holdfast" --version >/dev/null   # builds if needed
 jdk=$("$root/bin/find-jdk")
-cp="$root/holdfast-bench/target/holdfast-bench-0.1.0-SNAPSHOT.jar:$root/holdfast-bench/target/lib/*"
+cp="$root/holdfast-bench/target/holdfast-bench.jar:$root/holdfast-bench/target/lib/*"
 export HOLDFAST_LOG_LEVEL=WARN HOLDFAST_ACCESS_LOG=WARN
 echo "== JMH: read path (ns/op; gc.alloc.rate.norm is bytes allocated per operation)"
 read=$("$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main SnapshotReadBenchmark -prof gc \

@@ -15,7 +15,7 @@ management=$((port + 10))
 admin_token="hfa_bench_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 "$root/holdfast" --version >/dev/null   # builds if needed
 jdk=$("$root/bin/find-jdk")
-cp="$root/holdfast-bench/target/holdfast-bench-0.1.0-SNAPSHOT.jar:$root/holdfast-bench/target/lib/*"
+cp="$root/holdfast-bench/target/holdfast-bench.jar:$root/holdfast-bench/target/lib/*"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 hf_pid=""

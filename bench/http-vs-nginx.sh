@@ -138,7 +138,7 @@ run() {
 
 # --- the candidate servers doing the same validator work ----------------------------------------
 jdk=$("$root/bin/find-jdk")
-bench_cp="$root/holdfast-bench/target/holdfast-bench-0.1.0-SNAPSHOT.jar:$root/holdfast-bench/target/lib/*"
+bench_cp="$root/holdfast-bench/target/holdfast-bench.jar:$root/holdfast-bench/target/lib/*"
 ref_ports=()
 servers=(nginx holdfast)
 ref_etag=

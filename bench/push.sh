@@ -11,7 +11,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/holdfast" --version >/dev/null   # builds if needed
 jdk=$("$root/bin/find-jdk")
-cp="$root/holdfast-bench/target/holdfast-bench-0.1.0-SNAPSHOT.jar:$root/holdfast-bench/target/lib/*"
+cp="$root/holdfast-bench/target/holdfast-bench.jar:$root/holdfast-bench/target/lib/*"
 export HOLDFAST_LOG_LEVEL=WARN HOLDFAST_ACCESS_LOG=WARN
 # One socket per watcher on each side, in two processes: raise the open-file limit if allowed.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true

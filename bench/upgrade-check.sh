@@ -16,8 +16,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/holdfast" --version >/dev/null   # builds if needed
 jdk=$("$root/bin/find-jdk")
 # The bench jar carries the project version: take whichever one the build left.
-bench_jar=$(ls "$root"/holdfast-bench/target/holdfast-bench-*.jar | grep -v -e sources -e javadoc | head -1)
-cp="$bench_jar:$root/holdfast-bench/target/lib/*"
+cp="$root/holdfast-bench/target/holdfast-bench.jar:$root/holdfast-bench/target/lib/*"
 export HOLDFAST_LOG_LEVEL=WARN HOLDFAST_ACCESS_LOG=WARN
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 echo "== holdfast upgrade check over ${1:-10000} instances ($(nproc) cores, $(uname -m), $("$jdk/bin/java" -version 2>&1 | head -1))"
