@@ -1,14 +1,23 @@
 package io.holdfast.it.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.holdfast.agent.AgentMain;
+import io.holdfast.it.ReplicaPair;
 import io.holdfast.it.process.JavaProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -27,6 +36,9 @@ final class AgentProcess implements AutoCloseable {
   private static final Pattern SERVING =
       Pattern.compile(
           "on http://([0-9.]+):(\\d+) \\(health and metrics on http://([0-9.]+):(\\d+)\\)");
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final JavaProcess process;
   private final URI base;
@@ -54,6 +66,56 @@ final class AgentProcess implements AutoCloseable {
     settings.put("holdfast.agent.listen", "127.0.0.1:0");
     settings.put("holdfast.agent.management-listen", "127.0.0.1:0");
     return settings;
+  }
+
+  /**
+   * The settings of an agent for a new instance of the pair, subscribed to {@code application}
+   * ({@code quantity} seats plus {@code overage}, in force for the last 30 days), serving {@code
+   * core} and {@code subscriptions} with seats in an SQLite file in {@code dir}.
+   */
+  static Map<String, String> subscribedSettings(
+      ReplicaPair pair,
+      Path dir,
+      String instance,
+      String application,
+      long quantity,
+      long overage) {
+    String credential = pair.createInstance(instance, "live");
+    pair.subscribe(
+        instance,
+        application,
+        quantity,
+        overage,
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(30)));
+    Map<String, String> settings =
+        settings(
+            pair.replicas().get(0) + "," + pair.replicas().get(1),
+            instance,
+            credential,
+            pair.key().toBase64(),
+            dir.resolve("cache"));
+    settings.put("holdfast.namespaces", "core,subscriptions");
+    settings.put("holdfast.agent.seats.jdbc-url", "jdbc:sqlite:" + dir.resolve("seats.db"));
+    settings.put("holdfast.agent.token-file", tokenFile(dir).toString());
+    return settings;
+  }
+
+  /** Whether {@code GET /v1/status} shows every namespace in {@code status}. */
+  boolean statusOfEveryNamespace(String status) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(base.resolve("/v1/status")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    JsonNode namespaces = JSON.readTree(response.body()).path("namespaces");
+    if (namespaces.isEmpty()) {
+      return false;
+    }
+    for (JsonNode entry : namespaces) {
+      if (!status.equals(entry.path("status").asText())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Writes the token file the seat settings name (owner-only, as the agent requires). */

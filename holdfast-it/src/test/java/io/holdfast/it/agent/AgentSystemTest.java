@@ -13,8 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -79,50 +77,12 @@ class AgentSystemTest {
 
   /** A new instance with {@code quantity} seats of the application; returns its settings. */
   private Map<String, String> instance(long quantity, long overage) {
-    String instance = "agent-it-" + INSTANCES.incrementAndGet();
-    String credential = pair.createInstance(instance, "live");
-    pair.admin(
-        "POST",
-        "/v1/admin/subscriptions",
-        "{\"instance\":\""
-            + instance
-            + "\",\"application\":\""
-            + APPLICATION
-            + "\",\"quantity\":"
-            + quantity
-            + ",\"overage\":"
-            + overage
-            + ",\"validFrom\":\""
-            + Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(30))
-            + "\",\"validUntil\":null,\"plan\":\"enterprise\"}");
-    Map<String, String> settings =
-        AgentProcess.settings(
-            pair.replicas().get(0) + "," + pair.replicas().get(1),
-            instance,
-            credential,
-            pair.key().toBase64(),
-            dir.resolve("cache"));
-    settings.put("holdfast.namespaces", "core,subscriptions");
-    settings.put("holdfast.agent.seats.jdbc-url", "jdbc:sqlite:" + dir.resolve("seats.db"));
-    settings.put("holdfast.agent.token-file", AgentProcess.tokenFile(dir).toString());
-    return settings;
-  }
-
-  private JsonNode statusOf(AgentProcess agent) throws Exception {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(agent.base().resolve("/v1/status")).build(),
-            HttpResponse.BodyHandlers.ofString());
-    return JSON.readTree(response.body()).path("namespaces");
+    return AgentProcess.subscribedSettings(
+        pair, dir, "agent-it-" + INSTANCES.incrementAndGet(), APPLICATION, quantity, overage);
   }
 
   private void awaitStatus(AgentProcess agent, String status) {
-    EVENTUALLY.until(
-        () -> {
-          JsonNode namespaces = statusOf(agent);
-          return status.equals(namespaces.path("core").path("status").asText())
-              && status.equals(namespaces.path("subscriptions").path("status").asText());
-        });
+    EVENTUALLY.until(() -> agent.statusOfEveryNamespace(status));
   }
 
   private Map<String, String> pythonRead(String path) throws Exception {
