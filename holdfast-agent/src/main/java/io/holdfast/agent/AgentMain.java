@@ -5,7 +5,7 @@ import io.holdfast.agent.config.AgentSettingsReader;
 import io.holdfast.agent.config.SettingsSource;
 import io.holdfast.client.HoldfastUnavailableException;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -38,7 +38,12 @@ public final class AgentMain {
   public record Launch(Agent agent, int exitCode) {}
 
   public static void main(String[] args) throws InterruptedException {
-    Launch launch = start(args, System.getenv(), System.out, System.err);
+    Launch launch =
+        start(
+            args,
+            System.getenv(),
+            new PrintWriter(System.out, true),
+            new PrintWriter(System.err, true));
     if (launch.agent() == null) {
       System.exit(launch.exitCode());
     }
@@ -54,7 +59,7 @@ public final class AgentMain {
    * @return the running agent, or the exit code when it did not start
    */
   public static Launch start(
-      String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
+      String[] args, Map<String, String> environment, PrintWriter out, PrintWriter err) {
     Path config = null;
     boolean allowPublic = false;
     for (int i = 0; i < args.length; i++) {
@@ -78,13 +83,13 @@ public final class AgentMain {
     return start(config, allowPublic, environment, out, err);
   }
 
-  /** {@link #start(String[], Map, PrintStream, PrintStream)} with the arguments read. */
+  /** {@link #start(String[], Map, PrintWriter, PrintWriter)} with the arguments read. */
   public static Launch start(
       Path config,
       boolean allowPublicAddress,
       Map<String, String> environment,
-      PrintStream out,
-      PrintStream err) {
+      PrintWriter out,
+      PrintWriter err) {
     AgentSettings settings;
     try {
       settings =
@@ -126,7 +131,7 @@ public final class AgentMain {
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
   }
 
-  private static Launch fail(PrintStream err, int code, String message) {
+  private static Launch fail(PrintWriter err, int code, String message) {
     err.println(message);
     err.flush();
     return new Launch(null, code);
