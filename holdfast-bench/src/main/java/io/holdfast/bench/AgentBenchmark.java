@@ -15,7 +15,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -51,8 +54,12 @@ public final class AgentBenchmark {
     try {
       measure(java, classpath, requests, coldRuns, work);
     } finally {
+      if (System.getenv("AGENT_BENCH_KEEP") != null) {
+        System.out.println("kept " + work);
+        return;
+      }
       try (var files = Files.walk(work)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
   }
@@ -72,6 +79,17 @@ public final class AgentBenchmark {
       Files.writeString(token, TOKEN);
       Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
 
+      if (requests > 0) {
+        latencies(java, classpath, requests, work, fixture, token);
+      }
+      coldStarts(java, classpath, coldRuns, work, fixture, token);
+    }
+  }
+
+  private static void latencies(
+      String java, String classpath, int requests, Path work, ClientFixture fixture, Path token)
+      throws Exception {
+    {
       System.out.println(
           "== reads and admits at 1,000/s (" + requests + " each, after as many to warm up)");
       int port = freePort();
@@ -112,68 +130,45 @@ public final class AgentBenchmark {
       } finally {
         stop(agent);
       }
+    }
+  }
 
-      System.out.println(
-          "== cold start, every replica down, disk cache only: process start to first 200 ("
-              + coldRuns
-              + " runs each)");
-      Path aotCache = work.resolve("agent.aot");
-      Path cds = work.resolve("agent.jsa");
-      coldStart(java, classpath, work, fixture, token, "default", List.of(), coldRuns);
+  private static void coldStarts(
+      String java, String classpath, int coldRuns, Path work, ClientFixture fixture, Path token)
+      throws Exception {
+    System.out.println(
+        "== cold start, every replica down, disk cache only: process start to first 200 ("
+            + coldRuns
+            + " runs each)");
+    String cds = "-XX:SharedArchiveFile=" + work.resolve("agent.jsa");
+    Path aotCache = work.resolve("agent.aot");
+    String aot = "-XX:AOTCache=" + aotCache;
+    String c1 = "-XX:TieredStopAtLevel=1";
+    String serial = "-XX:+UseSerialGC";
+    Map<String, List<String>> variants = new LinkedHashMap<>();
+    variants.put("default", List.of());
+    variants.put(c1, List.of(c1));
+    variants.put(
+        "AppCDS (-XX:+AutoCreateSharedArchive)", List.of("-XX:+AutoCreateSharedArchive", cds));
+    variants.put("AppCDS + C1 only", List.of("-XX:+AutoCreateSharedArchive", cds, c1));
+    for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
       coldStart(
-          java,
-          classpath,
-          work,
-          fixture,
-          token,
-          "-XX:TieredStopAtLevel=1",
-          List.of("-XX:TieredStopAtLevel=1"),
-          coldRuns);
+          java, classpath, work, fixture, token, variant.getKey(), variant.getValue(), coldRuns);
+    }
+    // JDK 25's AOT cache (JEPs 483, 514): one training run writes it, the measured runs use it.
+    run(java, classpath, work, fixture, token, List.of("-XX:AOTCacheOutput=" + aotCache));
+    if (!Files.exists(aotCache)) {
+      System.out.println("AOT cache: not written by this JDK (needs JDK 25)");
+      return;
+    }
+    variants.clear();
+    variants.put("AOT cache (-XX:AOTCache, JDK 25)", List.of(aot));
+    variants.put("AOT cache + C1 only", List.of(aot, c1));
+    variants.put("AOT cache + SerialGC", List.of(aot, serial));
+    variants.put("AOT cache + SerialGC + C1 only", List.of(aot, serial, c1));
+    for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
       coldStart(
-          java,
-          classpath,
-          work,
-          fixture,
-          token,
-          "AppCDS (-XX:+AutoCreateSharedArchive)",
-          List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + cds),
-          coldRuns);
-      coldStart(
-          java,
-          classpath,
-          work,
-          fixture,
-          token,
-          "AppCDS + TieredStopAtLevel=1",
-          List.of(
-              "-XX:+AutoCreateSharedArchive",
-              "-XX:SharedArchiveFile=" + cds,
-              "-XX:TieredStopAtLevel=1"),
-          coldRuns);
-      // JDK 25's AOT cache (JEP 483/514): one training run writes it, the measured runs use it.
-      run(java, classpath, work, fixture, token, List.of("-XX:AOTCacheOutput=" + aotCache));
-      if (Files.exists(aotCache)) {
-        coldStart(
-            java,
-            classpath,
-            work,
-            fixture,
-            token,
-            "AOT cache (-XX:AOTCache, JDK 25)",
-            List.of("-XX:AOTCache=" + aotCache),
-            coldRuns);
-        coldStart(
-            java,
-            classpath,
-            work,
-            fixture,
-            token,
-            "AOT cache + TieredStopAtLevel=1",
-            List.of("-XX:AOTCache=" + aotCache, "-XX:TieredStopAtLevel=1"),
-            coldRuns);
-      } else {
-        System.out.println("AOT cache: not written by this JDK (needs JDK 25)");
-      }
+          java, classpath, work, fixture, token, variant.getKey(), variant.getValue(), coldRuns);
     }
   }
 
@@ -299,6 +294,10 @@ public final class AgentBenchmark {
     List<String> command = new ArrayList<>();
     command.add(java);
     command.add("--enable-native-access=ALL-UNNAMED");
+    String extra = System.getenv("AGENT_BENCH_JVM_OPTS"); // profiling: -Xlog:class+load...
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
     command.addAll(options);
     command.addAll(
         List.of("-cp", classpath, "io.holdfast.agent.AgentMain", "--config", settings.toString()));
