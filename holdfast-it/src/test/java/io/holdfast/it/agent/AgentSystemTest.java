@@ -225,6 +225,26 @@ class AgentSystemTest {
   }
 
   @Test
+  void aNamespaceNeverHad_withEveryReplicaDown_is503WithItsStatus_untilAReplicaServesIt()
+      throws Exception {
+    pair.proxyA().fault(Fault.refuseConnections());
+    pair.proxyB().fault(Fault.refuseConnections());
+    agent = AgentProcess.start(dir, instance(1, 0));
+
+    HttpResponse<String> none = get("/v1/config/core");
+    assertProblem(none, 503, "no-document");
+    assertThat(none.headers().firstValue("Holdfast-Status")).hasValue("INITIALIZING");
+    assertThat(none.headers().firstValue("Retry-After")).hasValue("1");
+    Map<String, String> c = cRead("greeting");
+    assertThat(c).containsEntry("exit", "1").containsEntry("status", "INITIALIZING");
+
+    pair.proxyA().clear();
+    pair.proxyB().clear();
+    EVENTUALLY.until(() -> get("/v1/config/core").statusCode() == 200);
+    assertThat(cRead("greeting")).containsEntry("value", "\"hello\"");
+  }
+
+  @Test
   void aPublicAddress_withoutTheFlag_refusesToStart_withAPreciseMessage() throws Exception {
     Map<String, String> settings = instance(1, 0);
     settings.put("holdfast.agent.listen", "0.0.0.0:0");
