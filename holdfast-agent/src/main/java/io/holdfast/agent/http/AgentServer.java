@@ -42,7 +42,7 @@ public final class AgentServer implements AutoCloseable {
    * Sets the JDK server's limits, unless the operator set them with {@code -D}: they are read once,
    * when its classes load. Bounded request headers, a request that must arrive within 10 s (a
    * slow-loris client holds a connection no longer), idle keep-alive connections closed after 60 s,
-   * and no Nagle delay on small answers.
+   * at most 1,024 connections open, and no Nagle delay on small answers.
    */
   public static void configureLimits() {
     setDefault("sun.net.httpserver.maxReqHeaders", "64");
@@ -51,6 +51,8 @@ public final class AgentServer implements AutoCloseable {
     setDefault("sun.net.httpserver.idleInterval", "60");
     setDefault("sun.net.httpserver.maxIdleConnections", "256");
     setDefault("sun.net.httpserver.nodelay", "true");
+    // Open connections in all, idle or not: a flood of sockets is refused at accept.
+    setDefault("jdk.httpserver.maxConnections", "1024");
   }
 
   private static void setDefault(String name, String value) {

@@ -131,6 +131,34 @@ class AgentServerTest {
   }
 
   @Test
+  void oversizedHeaders_areRefused_beforeAnyHandlerRuns() throws Exception {
+    try (java.net.Socket socket =
+        new java.net.Socket(
+            java.net.InetAddress.getLoopbackAddress(), server.address().getPort())) {
+      socket.setSoTimeout(10_000);
+      String request =
+          "GET /v1/config/core HTTP/1.1\r\nHost: x\r\nX-Padding: "
+              + "a".repeat(32 * 1024)
+              + "\r\n\r\n";
+      String status;
+      try {
+        socket
+            .getOutputStream()
+            .write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        status =
+            new String(
+                socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+      } catch (java.net.SocketException reset) {
+        status = "reset: " + reset.getMessage();
+      }
+      // The JDK server answers 431 or drops the connection; never the document.
+      assertThat(status).doesNotContain(" 200");
+    }
+    String scrape = new String(metrics.scrape(config), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(scrape).doesNotContain("endpoint=\"config\",code=\"200\"");
+  }
+
+  @Test
   void health_andMetrics_areOnTheManagementPort() throws Exception {
     URI management = URI.create("http://127.0.0.1:" + server.managementAddress().getPort());
     HttpResponse<String> health =
