@@ -105,7 +105,8 @@ class AgentSystemTest {
 
   @Test
   void pythonAndC_readValuesWithTheirStatus_andGetSeatsUpToTheSubscription() throws Exception {
-    agent = AgentProcess.start(dir, instance(1, 1));
+    Map<String, String> settings = instance(1, 1);
+    agent = AgentProcess.start(dir, settings);
     awaitStatus(agent, "FRESH");
 
     Map<String, String> python = pythonRead("greeting");
@@ -126,6 +127,17 @@ class AgentSystemTest {
     assertThat(pythonAdmit("cid")).containsEntry("outcome", "DENIED_LIMIT_REACHED");
     assertThat(cAdmit("cid")).containsEntry("outcome", "DENIED_LIMIT_REACHED");
     assertThat(cAdmit("ann")).containsEntry("outcome", "ADMITTED");
+
+    // Heartbeats say they come from the agent, with the seats its store holds.
+    String heartbeat = "/v1/admin/instances/" + settings.get("holdfast.instance-id") + "/heartbeat";
+    EVENTUALLY
+        .ignoreExceptions()
+        .until(
+            () -> {
+              JsonNode body = pair.admin("GET", heartbeat, null).path("heartbeat");
+              return body.path("sdkVersion").asText().endsWith(" (holdfast-agent)")
+                  && body.path("seatsInUse").path(APPLICATION).asLong() == 2;
+            });
   }
 
   @Test
