@@ -14,6 +14,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -30,13 +34,14 @@ public final class Agent implements AutoCloseable {
   public static final String PROGRAM = "holdfast-agent";
 
   private static final System.Logger LOG = System.getLogger("io.holdfast.agent");
+  private static final Duration SEAT_RETRY_FIRST = Duration.ofMillis(250);
   private static final Duration SEAT_RETRY_CAP = Duration.ofSeconds(30);
 
   private final HoldfastClient client;
   private final AgentServer server;
   private final AtomicReference<SeatService> seats;
   private final FileMirror files;
-  private final Thread seatOpener;
+  private final ScheduledExecutorService seatOpener;
   private final CountDownLatch closed = new CountDownLatch(1);
 
   private Agent(
@@ -44,7 +49,7 @@ public final class Agent implements AutoCloseable {
       AgentServer server,
       AtomicReference<SeatService> seats,
       FileMirror files,
-      Thread seatOpener) {
+      ScheduledExecutorService seatOpener) {
     this.client = client;
     this.server = server;
     this.seats = seats;
@@ -102,39 +107,56 @@ public final class Agent implements AutoCloseable {
       client.close();
       throw e;
     }
-    Thread opener = null;
+    ScheduledExecutorService opener = null;
     if (settings.seats() != null) {
       opener =
-          Thread.ofVirtual()
-              .name("holdfast-agent-seat-store")
-              .start(() -> openSeats(settings.seats(), client, seats));
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread thread = new Thread(r, "holdfast-agent-seat-store");
+                thread.setDaemon(true);
+                return thread;
+              });
+      openSeats(opener, settings.seats(), client, seats, Duration.ZERO);
     }
     return new Agent(client, server, seats, files, opener);
   }
 
-  /** Opens the seat store, retrying with a capped backoff while the database is unreachable. */
+  /**
+   * Opens the seat store on {@code opener}'s thread after {@code delay}; while the database cannot
+   * be reached it tries again, waiting {@link #SEAT_RETRY_FIRST} and then twice as long each time,
+   * up to {@link #SEAT_RETRY_CAP}.
+   */
   private static void openSeats(
+      ScheduledExecutorService opener,
       AgentSettings.SeatSettings settings,
       HoldfastClient client,
-      AtomicReference<SeatService> seats) {
-    Duration wait = Duration.ofMillis(250);
-    while (!Thread.currentThread().isInterrupted()) {
-      try {
-        seats.set(SeatService.open(settings, client));
-        LOG.log(Level.INFO, "seat store open: {0}", settings);
-        return;
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "seat store not open yet, retrying in {0}: {1}", wait, e.toString());
-      }
-      try {
-        Thread.sleep(wait);
-      } catch (InterruptedException e) {
-        return; // closing
-      }
-      wait =
-          wait.multipliedBy(2).compareTo(SEAT_RETRY_CAP) > 0
-              ? SEAT_RETRY_CAP
-              : wait.multipliedBy(2);
+      AtomicReference<SeatService> seats,
+      Duration delay) {
+    Duration next =
+        delay.isZero()
+            ? SEAT_RETRY_FIRST
+            : delay.multipliedBy(2).compareTo(SEAT_RETRY_CAP) > 0
+                ? SEAT_RETRY_CAP
+                : delay.multipliedBy(2);
+    try {
+      opener.schedule(
+          () -> {
+            try {
+              seats.set(SeatService.open(settings, client));
+              LOG.log(Level.INFO, "seat store open: {0}", settings);
+            } catch (RuntimeException e) {
+              LOG.log(
+                  Level.WARNING,
+                  "seat store not open yet, retrying in {0}: {1}",
+                  next,
+                  e.toString());
+              openSeats(opener, settings, client, seats, next);
+            }
+          },
+          delay.toNanos(),
+          TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // Closing.
     }
   }
 
@@ -160,7 +182,14 @@ public final class Agent implements AutoCloseable {
   @Override
   public void close() {
     if (seatOpener != null) {
-      seatOpener.interrupt();
+      seatOpener.shutdownNow();
+      try {
+        // An open in progress (up to the pool's 5 s connection timeout) finishes before the pool
+        // is closed below, so no pool outlives the agent.
+        seatOpener.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     server.close();
     if (files != null) {

@@ -34,7 +34,6 @@ final class Exchanges {
   static void sendJson(HttpExchange exchange, int status, byte[] body) throws IOException {
     exchange.getResponseHeaders().set("Content-Type", "application/json");
     if ("HEAD".equals(exchange.getRequestMethod())) {
-      exchange.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
       exchange.sendResponseHeaders(status, -1);
       return;
     }
