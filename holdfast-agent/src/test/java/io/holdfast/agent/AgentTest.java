@@ -2,10 +2,10 @@ package io.holdfast.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.holdfast.agent.config.AgentEnvironments;
 import io.holdfast.agent.config.AgentSettings;
 import io.holdfast.agent.config.AgentSettingsReader;
 import io.holdfast.agent.config.SettingsSource;
-import io.holdfast.protocol.signature.DocumentSigner;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,8 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyPairGenerator;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
@@ -38,16 +36,7 @@ class AgentTest {
     Path token = dir.resolve("token");
     Files.writeString(token, TOKEN);
     Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
-    Map<String, String> env = new HashMap<>();
-    env.put("HOLDFAST_REPLICAS", "http://127.0.0.1:" + closed);
-    env.put("HOLDFAST_INSTANCE_ID", "acme-prod");
-    env.put("HOLDFAST_CREDENTIAL", "hfi_0123456789abcdef0123456789abcdef");
-    env.put(
-        "HOLDFAST_TRUSTED_KEYS",
-        new DocumentSigner(KeyPairGenerator.getInstance("Ed25519").generateKeyPair())
-            .verificationKey()
-            .toBase64());
-    env.put("HOLDFAST_NAMESPACES", "core,subscriptions");
+    Map<String, String> env = AgentEnvironments.minimal("http://127.0.0.1:" + closed);
     env.put("HOLDFAST_HEARTBEAT_INTERVAL", "0");
     env.put("HOLDFAST_AGENT_LISTEN", "127.0.0.1:0");
     env.put("HOLDFAST_AGENT_MANAGEMENT_LISTEN", "127.0.0.1:0");

@@ -136,6 +136,14 @@ public final class ReplicaPair implements AutoCloseable {
     admin.createNamespace(name);
   }
 
+  /** Creates an application (what subscriptions grant seats of) through replica A. */
+  public void createApplication(String name) {
+    admin(
+        "POST",
+        "/v1/admin/applications",
+        "{\"name\":\"" + name + "\",\"displayName\":\"" + name + "\"}");
+  }
+
   /** Creates an instance through replica A and returns its credential. */
   public String createInstance(String id, String ring) {
     return admin.createInstance(id, ring);

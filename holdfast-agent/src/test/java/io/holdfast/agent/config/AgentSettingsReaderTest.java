@@ -3,11 +3,9 @@ package io.holdfast.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.holdfast.protocol.signature.DocumentSigner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,15 +19,7 @@ class AgentSettingsReaderTest {
   private final Map<String, String> env = new HashMap<>();
 
   private Map<String, String> minimal() throws Exception {
-    env.put("HOLDFAST_REPLICAS", "http://127.0.0.1:9001,http://127.0.0.1:9002");
-    env.put("HOLDFAST_INSTANCE_ID", "acme-prod");
-    env.put("HOLDFAST_CREDENTIAL", "hfi_0123456789abcdef0123456789abcdef");
-    env.put(
-        "HOLDFAST_TRUSTED_KEYS",
-        new DocumentSigner(KeyPairGenerator.getInstance("Ed25519").generateKeyPair())
-            .verificationKey()
-            .toBase64());
-    env.put("HOLDFAST_NAMESPACES", "core,subscriptions");
+    env.putAll(AgentEnvironments.minimal());
     return env;
   }
 

@@ -56,10 +56,7 @@ class AgentSeatConcurrencyTest {
     pair = ReplicaPair.start(shared.resolve("replicas"));
     pair.createNamespace("core");
     pair.publish("core", "default", "{}");
-    pair.admin(
-        "POST",
-        "/v1/admin/applications",
-        "{\"name\":\"" + APPLICATION + "\",\"displayName\":\"CRM\"}");
+    pair.createApplication(APPLICATION);
   }
 
   @AfterAll

@@ -54,10 +54,7 @@ class AgentSystemTest {
     pair = ReplicaPair.start(shared.resolve("replicas"));
     pair.createNamespace("core");
     pair.publish("core", "default", "{\"greeting\":\"hello\",\"timeoutSeconds\":30}");
-    pair.admin(
-        "POST",
-        "/v1/admin/applications",
-        "{\"name\":\"" + APPLICATION + "\",\"displayName\":\"CRM\"}");
+    pair.createApplication(APPLICATION);
     clients = ExampleClients.build(shared);
   }
 

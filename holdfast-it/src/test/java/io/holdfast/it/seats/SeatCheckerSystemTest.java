@@ -50,10 +50,7 @@ class SeatCheckerSystemTest {
   @BeforeAll
   static void replicas() {
     pair = ReplicaPair.start(dataDir);
-    pair.admin(
-        "POST",
-        "/v1/admin/applications",
-        "{\"name\":\"" + APPLICATION + "\",\"displayName\":\"CRM\"}");
+    pair.createApplication(APPLICATION);
   }
 
   @AfterAll
