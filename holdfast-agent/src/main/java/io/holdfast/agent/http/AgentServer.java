@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  * set by {@link #configureLimits()} before the first server is made.
  *
  * <ul>
- *   <li>API: {@code /v1/config/{namespace}}, {@code /v1/status}, {@code /v1/seats/...}.
+ *   <li>API: {@code /v1/config/{namespace}}, {@code /v1/watch} (server-sent events), {@code
+ *       /v1/status}, {@code /v1/seats/...}.
  *   <li>Management: {@code /health}, {@code /metrics}.
  * </ul>
  */
@@ -93,6 +94,9 @@ public final class AgentServer implements AutoCloseable {
     api.createContext(
         ConfigEndpoint.PREFIX,
         new Endpoint("config", new ConfigEndpoint(config, changes), permits, metrics));
+    api.createContext(
+        WatchStreamEndpoint.PATH,
+        new Endpoint("watch", new WatchStreamEndpoint(config, changes), permits, metrics));
     api.createContext(
         "/v1/status",
         new Endpoint("status", new StatusEndpoint(config, false, "/v1/status"), permits, metrics));

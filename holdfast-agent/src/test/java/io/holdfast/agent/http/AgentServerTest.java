@@ -99,12 +99,47 @@ class AgentServerTest {
   }
 
   @Test
+  void eventStream_sendsEachNamespace_thenEveryChange() throws Exception {
+    HttpResponse<java.util.stream.Stream<String>> stream =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:"
+                            + server.address().getPort()
+                            + "/v1/watch?namespaces=core"))
+                .build(),
+            HttpResponse.BodyHandlers.ofLines());
+    assertThat(stream.statusCode()).isEqualTo(200);
+    assertThat(stream.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+    java.util.Iterator<String> lines = stream.body().iterator();
+    assertThat(nextData(lines)).contains("\"revision\":1").contains("\"status\":\"FRESH\"");
+
+    config.status("core", Status.STALE, "replicas down");
+    assertThat(nextData(lines)).contains("\"status\":\"STALE\"").contains("replicas down");
+    config.publish("core", "{\"greeting\":\"again\"}");
+    assertThat(nextData(lines)).contains("\"revision\":2").contains("\"status\":\"FRESH\"");
+    stream.body().close();
+  }
+
+  /** The data of the next event on the stream. */
+  private static String nextData(java.util.Iterator<String> lines) {
+    while (lines.hasNext()) {
+      String line = lines.next();
+      if (line.startsWith("data: ")) {
+        return line.substring(6);
+      }
+    }
+    throw new AssertionError("the stream ended");
+  }
+
+  @Test
   void clientMistakes_areProblems_neverServerErrors() throws Exception {
     assertThat(get("/v1/config/nope").statusCode()).isEqualTo(404);
     assertThat(get("/v1/config/").statusCode()).isEqualTo(400);
     assertThat(get("/v1/config/core?wait=-1").statusCode()).isEqualTo(400);
     assertThat(get("/v1/config/core", "If-None-Match", "not-an-etag").statusCode()).isEqualTo(400);
     assertThat(get("/elsewhere").statusCode()).isEqualTo(404);
+    assertThat(get("/v1/watch?namespaces=core,nope").statusCode()).isEqualTo(404);
     HttpResponse<String> post =
         http.send(
             HttpRequest.newBuilder(
