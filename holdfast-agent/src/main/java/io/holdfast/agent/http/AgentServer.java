@@ -143,7 +143,8 @@ public final class AgentServer implements AutoCloseable {
   private static void notFound(com.sun.net.httpserver.HttpExchange exchange) {
     throw AgentProblem.of(
         ProblemType.ROUTE_NOT_FOUND,
-        "no such resource; the agent serves /v1/config/{namespace}, /v1/status and /v1/seats");
+        "no such resource; the agent serves /v1/config/{namespace}, /v1/watch, /v1/status and"
+            + " /v1/seats");
   }
 
   public InetSocketAddress address() {
