@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         "Configuration and subscriptions for fleets of instances, served so that a broken config service never takes an instance down.",
     subcommands = {
       ServerCommand.class,
+      AgentCommand.class,
       io.holdfast.cli.soak.SoakCommand.class,
       DemoCommand.class,
       InstanceCommand.class,

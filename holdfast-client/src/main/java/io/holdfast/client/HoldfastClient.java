@@ -61,13 +61,13 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
   private final AtomicReference<ApplicationHealth> applicationHealth = new AtomicReference<>();
   private final ClientRuntime runtime;
 
-  private HoldfastClient(ClientSettings settings) {
+  private HoldfastClient(ClientSettings settings, String reportedVersion) {
     JsonPaths paths = new JsonPaths();
     this.clock = settings.clock();
     this.runtime =
         new ClientRuntime(
             settings,
-            VERSION,
+            reportedVersion,
             (namespace, revision, etag, content, freshness) ->
                 new ConfigSnapshot(namespace, revision, etag, content, freshness, paths),
             applicationHealth::get);
@@ -231,6 +231,7 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
     private final Map<String, DocumentValidator> validators = new LinkedHashMap<>();
     private SSLContext sslContext;
     private Executor executor;
+    private String reportedAs;
 
     private Builder() {}
 
@@ -508,6 +509,24 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
     }
 
     /**
+     * Names the program this client runs in when it serves an application rather than being
+     * embedded in it, such as {@code holdfast-agent}: heartbeats then report {@code sdkVersion} as
+     * {@code "0.1.0 (holdfast-agent)"} and requests carry it in their {@code User-Agent}, so the
+     * fleet view tells instances read through an agent from those embedding the SDK. The heartbeat
+     * keeps its members, so every replica accepts it. A name by the naming rule, at most 32
+     * characters; default none.
+     */
+    public Builder reportedAs(String program) {
+      String name = SettingChecks.name("program name", program);
+      if (name.length() > 32) {
+        throw new IllegalArgumentException(
+            "program name must be at most 32 characters, was " + name.length());
+      }
+      this.reportedAs = name;
+      return this;
+    }
+
+    /**
      * Copies this configuration into a new client: changing this builder afterwards changes nothing
      * in it, and the builder may be used again for another client.
      *
@@ -547,7 +566,8 @@ public final class HoldfastClient implements HoldfastConfig, AutoCloseable {
               seatsInUse,
               validators,
               sslContext,
-              executor));
+              executor),
+          reportedAs == null ? VERSION : VERSION + " (" + reportedAs + ")");
     }
   }
 }

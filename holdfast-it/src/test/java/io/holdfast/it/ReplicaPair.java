@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -135,9 +136,41 @@ public final class ReplicaPair implements AutoCloseable {
     admin.createNamespace(name);
   }
 
+  /** Creates an application (what subscriptions grant seats of) through replica A. */
+  public void createApplication(String name) {
+    admin(
+        "POST",
+        "/v1/admin/applications",
+        "{\"name\":\"" + name + "\",\"displayName\":\"" + name + "\"}");
+  }
+
   /** Creates an instance through replica A and returns its credential. */
   public String createInstance(String id, String ring) {
     return admin.createInstance(id, ring);
+  }
+
+  /**
+   * Subscribes an instance to an application through replica A, in force from {@code validFrom}
+   * (whole seconds) with no end, plan {@code enterprise}; returns the subscription's id.
+   */
+  public String subscribe(
+      String instance, String application, long quantity, long overage, Instant validFrom) {
+    return admin(
+            "POST",
+            "/v1/admin/subscriptions",
+            "{\"instance\":\""
+                + instance
+                + "\",\"application\":\""
+                + application
+                + "\",\"quantity\":"
+                + quantity
+                + ",\"overage\":"
+                + overage
+                + ",\"validFrom\":\""
+                + validFrom
+                + "\",\"validUntil\":null,\"plan\":\"enterprise\"}")
+        .get("id")
+        .asText();
   }
 
   /** Stages and publishes one layer through replica A; returns the revision. */

@@ -49,7 +49,15 @@ final class Transport {
     }
   }
 
-  private final HttpClient http;
+  /**
+   * Made by the first request, on the sync thread, not by the constructor: building the JDK's
+   * client loads its TLS context and trust store, a few hundred milliseconds of a cold JVM that
+   * would otherwise stand between {@code start()} and the disk cache's documents.
+   */
+  private final HttpClient.Builder builder;
+
+  private HttpClient http;
+  private boolean closed;
   private final java.util.Set<CompletableFuture<?>> inFlight =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.Set<OpenEventStream> streams =
@@ -77,12 +85,11 @@ final class Transport {
     if (sslContext != null) {
       builder.sslContext(sslContext);
     }
-    this.http =
+    this.builder =
         builder
             .connectTimeout(connectTimeout)
             .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+            .followRedirects(HttpClient.Redirect.NEVER);
     this.bearer = "Bearer " + credential;
     this.maxBodyBytes = maxBodyBytes;
     this.userAgent = userAgent;
@@ -93,6 +100,11 @@ final class Transport {
    * releases the HTTP client's thread where the runtime allows it (Java 21+).
    */
   public void close() {
+    HttpClient http;
+    synchronized (this) {
+      closed = true;
+      http = this.http;
+    }
     for (CompletableFuture<?> exchange : inFlight) {
       exchange.cancel(true);
     }
@@ -106,6 +118,21 @@ final class Transport {
         // Nothing is left to do with a client that fails to close.
       }
     }
+  }
+
+  /**
+   * The HTTP client, made on first use.
+   *
+   * @throws CancellationException once closed: no client (and its thread) is made after close
+   */
+  private synchronized HttpClient http() {
+    if (closed) {
+      throw new CancellationException("the client is closing");
+    }
+    if (http == null) {
+      http = builder.build();
+    }
+    return http;
   }
 
   /** GET with extra headers as name/value pairs, abandoned after {@code deadline}. */
@@ -126,6 +153,12 @@ final class Transport {
       request.header(headers[i], headers[i + 1]);
     }
     request.header("Authorization", bearer).header("User-Agent", userAgent);
+    HttpClient http;
+    try {
+      http = http();
+    } catch (CancellationException e) {
+      throw new TransportException("abandoned: the client is closing", e);
+    }
     streams.add(body);
     CompletableFuture<HttpResponse<Void>> future =
         http.sendAsync(
@@ -214,8 +247,12 @@ final class Transport {
             .header("Authorization", bearer)
             .header("User-Agent", userAgent)
             .build();
-    CompletableFuture<HttpResponse<byte[]>> future =
-        http.sendAsync(request, info -> new LimitedBody(maxBodyBytes));
+    CompletableFuture<HttpResponse<byte[]>> future;
+    try {
+      future = http().sendAsync(request, info -> new LimitedBody(maxBodyBytes));
+    } catch (CancellationException e) {
+      return CompletableFuture.failedFuture(failure(e, false, deadline));
+    }
     inFlight.add(future);
     AtomicBoolean timedOut = new AtomicBoolean();
     CompletableFuture<Response> result = new CompletableFuture<>();

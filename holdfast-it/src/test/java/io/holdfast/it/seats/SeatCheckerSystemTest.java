@@ -50,10 +50,7 @@ class SeatCheckerSystemTest {
   @BeforeAll
   static void replicas() {
     pair = ReplicaPair.start(dataDir);
-    pair.admin(
-        "POST",
-        "/v1/admin/applications",
-        "{\"name\":\"" + APPLICATION + "\",\"displayName\":\"CRM\"}");
+    pair.createApplication(APPLICATION);
   }
 
   @AfterAll
@@ -78,23 +75,12 @@ class SeatCheckerSystemTest {
   private String subscribedInstance(String instance, long quantity, long overage) {
     String token = pair.createInstance(instance, "live");
     String id =
-        pair.admin(
-                "POST",
-                "/v1/admin/subscriptions",
-                "{\"instance\":\""
-                    + instance
-                    + "\",\"application\":\""
-                    + APPLICATION
-                    + "\",\"quantity\":"
-                    + quantity
-                    + ",\"overage\":"
-                    + overage
-                    + ",\"validFrom\":\""
-                    + time.clock().instant().minus(Duration.ofDays(30))
-                    + "\",\"validUntil\":null,"
-                    + "\"plan\":\"enterprise\"}")
-            .get("id")
-            .asText();
+        pair.subscribe(
+            instance,
+            APPLICATION,
+            quantity,
+            overage,
+            time.clock().instant().minus(Duration.ofDays(30)));
     client =
         pair.clientBuilder(instance, token, time)
             .namespaces(SubscriptionChecker.NAMESPACE)

@@ -1,0 +1,3 @@
+module example.com/holdfast/agentclient
+
+go 1.21
