@@ -13,7 +13,7 @@ jdk=$("$root/bin/find-jdk")
   -Dmaven.test.skip=true -Dspotless.check.skip=true -Djapicmp.skip=true \
   dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile=target/runtime-classpath.txt)
 # The agent on its own small class path, as deploy/systemd/holdfast-agent.service runs it.
-agent_cp="$root/holdfast-agent/target/holdfast-agent-0.1.0-SNAPSHOT.jar:$(cat "$root/holdfast-agent/target/runtime-classpath.txt")"
+agent_cp="$root/holdfast-agent/target/holdfast-agent.jar:$(cat "$root/holdfast-agent/target/runtime-classpath.txt")"
 bench_cp="$root/holdfast-bench/target/classes:$(cat "$root/holdfast-bench/target/runtime-classpath.txt")"
 echo "== holdfast agent vs the SDK in-process ($(nproc) cores, $(uname -m), $("$jdk/bin/java" -version 2>&1 | sed -n 1p))"
 echo "agent class path: $(tr ':' '\n' <<<"$agent_cp" | wc -l) entries"
