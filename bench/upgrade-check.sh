@@ -15,12 +15,21 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/holdfast" --version >/dev/null   # builds if needed
 jdk=$("$root/bin/find-jdk")
-# The bench jar carries the project version: take whichever one the build left.
 cp="$root/holdfast-bench/target/holdfast-bench.jar:$root/holdfast-bench/target/lib/*"
 export HOLDFAST_LOG_LEVEL=WARN HOLDFAST_ACCESS_LOG=WARN
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 echo "== holdfast upgrade check over ${1:-10000} instances ($(nproc) cores, $(uname -m), $("$jdk/bin/java" -version 2>&1 | head -1))"
 nice_level=${HOLDFAST_BENCH_CHECK_NICE-19}
-exec "$jdk/bin/java" --enable-native-access=ALL-UNNAMED -Xmx1g ${nice_level:+-Dholdfast.bench.check-nice=$nice_level} \
+# With two or more CPUs the replicas and the read load (this JVM and the replica processes it
+# starts, which inherit its affinity) run on all CPUs but the last, and the check alone on the last:
+# its own machine, as in production, so that what the read p99 shows is what answering the check
+# costs the replicas. HOLDFAST_BENCH_SPLIT_CPUS=0 shares every CPU (the check then only niced).
+pin=()
+if [ "${HOLDFAST_BENCH_SPLIT_CPUS-1}" != 0 ] && [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+  last=$(( $(nproc) - 1 ))
+  pin=(taskset -c "0-$(( last - 1 ))")
+  split="-Dholdfast.bench.check-cpus=$last"
+fi
+exec "${pin[@]}" "$jdk/bin/java" --enable-native-access=ALL-UNNAMED -Xmx1g ${nice_level:+-Dholdfast.bench.check-nice=$nice_level} ${split:-} \
   -cp "$cp" io.holdfast.bench.UpgradeCheckBenchmark \
   "$root/holdfast-cli/target/holdfast.jar" "$@"

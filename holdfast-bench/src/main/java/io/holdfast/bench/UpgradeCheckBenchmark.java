@@ -51,6 +51,12 @@ public final class UpgradeCheckBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String NICE = System.getProperty("holdfast.bench.check-nice");
 
+  /**
+   * CPUs the check is pinned to ({@code taskset -c}), when the script pins the replicas and the
+   * read load to the others: the nearest a one-box bench comes to the check's own machine.
+   */
+  private static final String CHECK_CPUS = System.getProperty("holdfast.bench.check-cpus");
+
   private UpgradeCheckBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -119,7 +125,8 @@ public final class UpgradeCheckBenchmark {
             json.path("signatureVerifications").asLong(),
             checkCpuSeconds,
             checkCpuSeconds / seconds,
-            NICE == null ? "" : ", under nice -n " + NICE);
+            (NICE == null ? "" : ", under nice -n " + NICE)
+                + (CHECK_CPUS == null ? "" : ", on CPU " + CHECK_CPUS + " alone"));
         String[] names = {"current-1", "current-2", "candidate"};
         for (int i = 0; i < replicas.size(); i++) {
           double used = (cpuAfter[i] - cpuBefore[i]) / 1000.0;
@@ -174,6 +181,9 @@ public final class UpgradeCheckBenchmark {
       throws IOException {
     String java = ProcessHandle.current().info().command().orElseThrow();
     List<String> command = new ArrayList<>();
+    if (CHECK_CPUS != null) {
+      command.addAll(List.of("taskset", "-c", CHECK_CPUS)); // execs what follows, as nice does
+    }
     if (NICE != null) {
       command.addAll(List.of("nice", "-n", NICE)); // nice execs java: the process is the check
     }

@@ -39,6 +39,9 @@ class HedgedFailoverTest extends FaultScenarios {
     ConfigSnapshot snapshot = probe.read();
     assertThat(snapshot.revision()).isEqualTo(r1);
     assertThat(snapshot.getInt("v", -1)).isEqualTo(1);
+    // Listeners are told on the client's listener thread: a start that no longer waits for the
+    // HTTP client's TLS set-up returns before they are.
+    eventually().until(() -> !probe.changedRevisions().isEmpty() && !probe.events().isEmpty());
     assertThat(probe.changedRevisions()).as("adopted once").containsExactly(r1);
     assertThat(probe.events()).extracting(Probe.Event::to).containsExactly(Status.FRESH);
     probe.assertHeld();

@@ -137,7 +137,9 @@ public final class CanaryProber implements AutoCloseable {
         latency,
         findings.firstFailed,
         findings.firstReason,
-        ReplicaRelease.read(http, replica, timeout));
+        // A replica that did not answer is not asked again: a blackholed one would cost the
+        // round another whole timeout.
+        document == null ? ReplicaRelease.UNKNOWN : ReplicaRelease.read(http, replica, timeout));
   }
 
   /** The document's checks; returns what was served if its envelope could be read, else null. */
