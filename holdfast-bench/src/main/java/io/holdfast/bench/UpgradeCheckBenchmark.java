@@ -2,7 +2,7 @@ package io.holdfast.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.holdfast.bench.push.PushBenchmark.ServerProcess;
+import io.holdfast.bench.push.ServerProcess;
 import io.holdfast.server.auth.CredentialTokens;
 import io.holdfast.server.config.ServerConfig;
 import io.holdfast.server.model.Scope;

@@ -1,8 +1,7 @@
 package io.holdfast.bench.push;
 
-import io.holdfast.bench.push.PushBenchmark.Memory;
-import io.holdfast.bench.push.PushBenchmark.ServerProcess;
 import io.holdfast.bench.push.PushBenchmark.Target;
+import io.holdfast.bench.push.ServerProcess.Memory;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
