@@ -16,9 +16,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Migrations only expand within a release step (issue 23): every migration added since the previous
- * release's tag is read and refused if it drops, renames, or adds a column NOT NULL without a
- * default; and the floor of replicas that may run on the schema never rises above the previous
- * release's schema, so that release's replicas keep running beside this one.
+ * release (newer than the schema {@code RELEASES} records for it) is read and refused if it drops,
+ * renames, or adds a column NOT NULL without a default; and the floor of replicas that may run on
+ * the schema never rises above the previous release's schema, so that release's replicas keep
+ * running beside this one.
  */
 class MigrationRuleTest {
 
@@ -27,14 +28,16 @@ class MigrationRuleTest {
   @ParameterizedTest
   @ValueSource(strings = {"sqlite", "postgresql"})
   void migrationsAddedSinceThePreviousRelease_onlyExpand(String dialect) throws IOException {
-    ReleaseTags history = ReleaseTags.here();
-    String previous = history.previousRelease();
-    List<String> released = history.filesAt(previous, MIGRATIONS + dialect);
-    assertThat(released).as("the previous release %s has migrations", previous).isNotEmpty();
+    ReleaseHistory history = ReleaseHistory.here();
+    ReleaseHistory.Release previous = history.previous();
+    List<Path> migrations = migrations(history.repository().resolve(MIGRATIONS + dialect));
+    assertThat(migrations.stream().map(m -> version(m.getFileName().toString())))
+        .as("the migrations up to the previous release %s", previous)
+        .contains(previous.schema());
     List<String> problems = new ArrayList<>();
-    for (Path migration : migrations(history.repository().resolve(MIGRATIONS + dialect))) {
+    for (Path migration : migrations) {
       String name = migration.getFileName().toString();
-      if (released.contains(name)) {
+      if (version(name) <= previous.schema()) {
         continue;
       }
       String sql = Files.readString(migration);
@@ -47,7 +50,7 @@ class MigrationRuleTest {
         .as(
             "migrations since %s that do not only expand (a contraction comes a release later,"
                 + " marked %s, raising the floor: docs/operations.md)",
-            previous, MigrationRule.CONTRACTION_MARK)
+            previous.version(), MigrationRule.CONTRACTION_MARK)
         .isEmpty();
   }
 
@@ -55,14 +58,9 @@ class MigrationRuleTest {
   @ValueSource(strings = {"sqlite", "postgresql"})
   void theFloorOfReplicasThatMayRun_letsThePreviousReleaseRun_andRisesToItForAContraction(
       String dialect) throws IOException {
-    ReleaseTags history = ReleaseTags.here();
-    String previous = history.previousRelease();
-    int previousSchema =
-        history.filesAt(previous, MIGRATIONS + dialect).stream()
-            .filter(name -> name.matches("V\\d+__.*\\.sql"))
-            .mapToInt(MigrationRuleTest::version)
-            .max()
-            .orElseThrow();
+    ReleaseHistory history = ReleaseHistory.here();
+    String previous = history.previous().version();
+    int previousSchema = history.previous().schema();
     OptionalInt floor = OptionalInt.empty();
     boolean contractedSinceRelease = false;
     for (Path migration : migrations(history.repository().resolve(MIGRATIONS + dialect))) {

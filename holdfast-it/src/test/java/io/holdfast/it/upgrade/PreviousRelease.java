@@ -15,27 +15,27 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The previous release of Holdfast, built from the repository's history: the newest {@code v*} tag
- * before the current commit, exported with {@code git archive} into a work tree of its own and
- * packaged with Maven (offline: its dependencies are this build's). The jar is kept under {@code
- * ~/.cache/holdfast/releases/<commit>/dist/} (with the lib/ its manifest names), under the tag's
- * commit, so later runs reuse it; a lock file keeps two test JVMs from building it at once. Fails,
- * never skips, when the history or the build cannot be had.
+ * The previous release of Holdfast, built from the repository's history: the last release named in
+ * {@code RELEASES}, its commit exported with {@code git archive} into a work tree of its own and
+ * packaged with Maven (online: most of what it needs is already in the local repository, the rest
+ * comes from Maven Central as for this build). The jar is kept under {@code
+ * ~/.cache/holdfast/releases/<commit>/dist/} (with the lib/ its manifest names), under the
+ * release's commit, so later runs reuse it; a lock file keeps two test JVMs from building it at
+ * once. Fails, never skips, when the history or the build cannot be had.
  *
- * @param tag the release tag
- * @param commit the commit it names
+ * @param release the release, as {@code RELEASES} names it
  * @param jar the CLI's jar of that release ({@code java -jar <jar> server ...})
  */
-record PreviousRelease(String tag, String commit, Path jar) {
+record PreviousRelease(ReleaseHistory.Release release, Path jar) {
 
   private static final long BUILD_MINUTES = 20;
 
   /** The previous release's jar, built on first use. */
   @SuppressWarnings("try") // the lock is held, not used, for the block
   static PreviousRelease build() {
-    ReleaseTags history = ReleaseTags.here();
-    String tag = history.previousRelease();
-    String commit = history.commitOf(tag);
+    ReleaseHistory history = ReleaseHistory.here();
+    ReleaseHistory.Release release = history.previous();
+    String commit = release.commit();
     Path home = Path.of(System.getProperty("user.home"), ".cache", "holdfast", "releases", commit);
     Path dist = home.resolve("dist");
     Path jar = dist.resolve("holdfast.jar");
@@ -46,32 +46,38 @@ record PreviousRelease(String tag, String commit, Path jar) {
                   home.resolve("build.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
           FileLock ignored = lockFile.lock()) {
         if (!Files.exists(jar)) {
-          buildInto(history, commit, home, dist);
+          buildInto(history, release, home, dist);
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot build the previous release " + tag, e);
+      throw new UncheckedIOException("cannot build the previous release " + release, e);
     }
-    return new PreviousRelease(tag, commit, jar);
+    return new PreviousRelease(release, jar);
   }
 
-  /** Builds the release at {@code commit} into {@code dist}: its jar and the lib/ it names. */
-  private static void buildInto(ReleaseTags history, String commit, Path home, Path dist)
+  /** Builds {@code release} into {@code dist}: its jar and the lib/ it names. */
+  private static void buildInto(
+      ReleaseHistory history, ReleaseHistory.Release release, Path home, Path dist)
       throws IOException {
     Path tree = home.resolve("src");
     deleteTree(tree);
     Files.createDirectories(tree);
-    history.git(
-        "-c",
-        "tar.umask=0022",
-        "archive",
-        "--format=tar",
-        "--output=" + home.resolve("src.tar"),
-        commit);
+    history.archive(release.commit(), home.resolve("src.tar"));
     exec(tree, "tar", "-x", "-f", home.resolve("src.tar").toString());
     Files.delete(home.resolve("src.tar"));
+    int schema = newestMigration(tree.resolve("holdfast-server/src/main/resources/db/migration"));
+    if (schema != release.schema()) {
+      throw new IllegalStateException(
+          ReleaseHistory.FILE
+              + " says "
+              + release
+              + " carries schema "
+              + release.schema()
+              + ", but its newest migration is V"
+              + schema);
+    }
     Path log = home.resolve("build.log");
-    List<String> mvn = new ArrayList<>(List.of("mvn", "-B", "-o", "-q", "package"));
+    List<String> mvn = new ArrayList<>(List.of("mvn", "-B", "-q", "package"));
     mvn.addAll(List.of("-Dmaven.test.skip=true", "-pl", "holdfast-cli", "-am"));
     Process build =
         new ProcessBuilder(mvn)
@@ -109,6 +115,17 @@ record PreviousRelease(String tag, String commit, Path jar) {
     deleteTree(dist);
     Files.move(partial, dist, StandardCopyOption.ATOMIC_MOVE);
     deleteTree(tree);
+  }
+
+  private static int newestMigration(Path migrations) throws IOException {
+    try (Stream<Path> files = Files.walk(migrations)) {
+      return files
+          .map(file -> file.getFileName().toString())
+          .filter(name -> name.matches("V\\d+__.*\\.sql"))
+          .mapToInt(name -> Integer.parseInt(name.substring(1, name.indexOf("__"))))
+          .max()
+          .orElse(0);
+    }
   }
 
   private static void deleteTree(Path tree) throws IOException {
