@@ -302,6 +302,25 @@ class ConditionalGetTest {
   }
 
   @Test
+  void A15_every304OfTheReplica_carriesNoContentLength() {
+    // The places that answer 304 here: documents, checksums, the keys, Spring Cloud Config (the
+    // key set's is in KeySetApiTest). Each must lose the Content-Length: 0 Helidon adds.
+    for (String path : List.of(CONFIG, CHECKSUMS, "/v1/keys", "/core/default")) {
+      RawHttp.Response ok = raw("GET", path);
+      assertThat(ok.status()).as(path).isEqualTo(200);
+      RawHttp.Response notModified =
+          raw("GET", path, "If-None-Match: " + ok.first("ETag").orElseThrow());
+
+      assertThat(notModified.status()).as(path).isEqualTo(304);
+      assertThat(notModified.all("Content-Length")).as(path).isEmpty();
+      assertThat(notModified.rest()).as(path).isEmpty();
+      assertThat(ok.all("Content-Length"))
+          .as("%s: the 200 keeps its length", path)
+          .containsExactly(Integer.toString(ok.rest().length));
+    }
+  }
+
+  @Test
   void A15_headAnswersWithTheHeadersOfGet_andNoBody() {
     RawHttp.Response get = raw("GET", CONFIG);
     RawHttp.Response head = raw("HEAD", CONFIG);
