@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Many documents signed with one Ed25519 signature: the {@code ed25519-tree} algorithm.
@@ -49,6 +50,10 @@ public final class SignatureTree {
   public static final int MAX_STEPS = 32;
 
   static final int STEP_BYTES = 33;
+
+  /** A step's base64: 33 bytes are eleven whole groups of three, with no padding. */
+  private static final int STEP_CHARS = 4 * STEP_BYTES / 3;
+
   private static final byte LEAF = 0x00;
   private static final byte NODE = 0x01;
   private static final byte SIBLING_LEFT = 0x00;
@@ -92,25 +97,81 @@ public final class SignatureTree {
     if (bodySha256s.isEmpty()) {
       return List.of();
     }
-    Tree tree = Tree.of(signer, bodySha256s);
-    String unproved =
-        new SignatureHeader(tree.root().keyId(), ALGORITHM, tree.root().signature())
-            .toHeaderValue();
-    String[] values = new String[bodySha256s.size()];
-    if (values.length == 1) {
-      values[0] = unproved; // a tree of one leaf: no proof, as toHeaderValue writes it
-      return List.of(values);
+    SignedTree tree = signTree(signer, bodySha256s);
+    String[] values = new String[tree.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = tree.headerValue(i);
     }
-    String prefix = unproved + ", proof=:";
-    String[][] steps = encodedSteps(tree.levels());
-    int stepChars = 4 * STEP_BYTES / 3;
-    for (int position = 0; position < values.length; position++) {
+    return List.of(values);
+  }
+
+  /**
+   * Signs documents together, as {@link #signHeaderValues} does, but makes no header value yet:
+   * each is made when {@link SignedTree#headerValue} is first asked for it.
+   *
+   * <p>Why: the values of a fleet-wide rebuild are about 800 characters each, twenty thousand of
+   * them, made on one thread after every document exists, which delayed the new snapshot (and the
+   * publish waiting for it) by tens of milliseconds on a 2-core replica (issue 21). A replica can
+   * make each value when the document is first sent, on the thread that sends it.
+   *
+   * @param bodySha256s at least one digest
+   */
+  public static SignedTree signTree(DocumentSigner signer, List<byte[]> bodySha256s) {
+    if (bodySha256s.isEmpty()) {
+      throw new IllegalArgumentException("a tree needs at least one document");
+    }
+    return new SignedTree(Tree.of(signer, bodySha256s));
+  }
+
+  /**
+   * A signed tree of documents and what each document's {@code Holdfast-Signature} value is made
+   * from: the root's signature and every node's proof step, encoded once. Immutable and
+   * thread-safe; {@link #headerValue} may be called from any thread, any number of times.
+   */
+  public static final class SignedTree {
+
+    private final int size;
+    private final String unproved;
+    private final String prefix;
+    private final String[][] steps;
+
+    /** The sorted position of each document, by its index in the list signed. */
+    private final int[] positions;
+
+    private SignedTree(Tree tree) {
+      this.size = tree.order().length;
+      this.unproved =
+          new SignatureHeader(tree.root().keyId(), ALGORITHM, tree.root().signature())
+              .toHeaderValue();
+      this.prefix = unproved + ", proof=:";
+      this.steps = encodedSteps(tree.levels());
+      this.positions = new int[size];
+      for (int position = 0; position < size; position++) {
+        positions[tree.order()[position]] = position;
+      }
+    }
+
+    /** How many documents the tree signs. */
+    public int size() {
+      return size;
+    }
+
+    /**
+     * The {@code Holdfast-Signature} value of the document at {@code index} in the list signed:
+     * exactly {@code sign(signer, bodySha256s).get(index).toHeaderValue()}. A new string each call.
+     */
+    public String headerValue(int index) {
+      if (size == 1) {
+        Objects.checkIndex(index, size);
+        return unproved; // a tree of one leaf: no proof, as toHeaderValue writes it
+      }
+      int position = positions[index];
       int count = 0;
       for (int l = 0, p = position; l < steps.length; l++, p >>= 1) {
         count += steps[l][p] == null ? 0 : 1;
       }
       // Sized exactly: the value is copied once more into its string, and there are thousands.
-      StringBuilder value = new StringBuilder(prefix.length() + stepChars * count + 1);
+      StringBuilder value = new StringBuilder(prefix.length() + STEP_CHARS * count + 1);
       value.append(prefix);
       for (int l = 0, p = position; l < steps.length; l++, p >>= 1) {
         String step = steps[l][p];
@@ -118,9 +179,8 @@ public final class SignatureTree {
           value.append(step);
         }
       }
-      values[tree.order()[position]] = value.append(':').toString();
+      return value.append(':').toString();
     }
-    return List.of(values);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.holdfast.protocol.signature;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.holdfast.protocol.http.ContentHash;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,6 +66,45 @@ class SignatureTreeTest {
           .as("document %d of %d", i, size)
           .isEqualTo(headers.get(i).toHeaderValue());
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 100, 1025})
+  void aSignedTree_makesEachHeaderValueWhenAsked_theSameAsSignsHeaders(int size) throws Exception {
+    List<byte[]> digests = new ArrayList<>(digests(bodies(size)));
+    Collections.shuffle(digests, new Random(size));
+
+    SignatureTree.SignedTree tree = SignatureTree.signTree(signer, digests);
+    List<SignatureHeader> headers = SignatureTree.sign(signer, digests);
+
+    assertThat(tree.size()).isEqualTo(size);
+    // From two threads at once, in opposite orders: the values do not depend on who asks first.
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      Future<List<String>> forwards =
+          threads.submit(() -> IntStream.range(0, size).mapToObj(tree::headerValue).toList());
+      Future<List<String>> backwards =
+          threads.submit(
+              () -> {
+                String[] values = new String[size];
+                for (int i = size - 1; i >= 0; i--) {
+                  values[i] = tree.headerValue(i);
+                }
+                return List.of(values);
+              });
+      List<String> expected = headers.stream().map(SignatureHeader::toHeaderValue).toList();
+      assertThat(forwards.get()).isEqualTo(expected);
+      assertThat(backwards.get()).isEqualTo(expected);
+    } finally {
+      threads.shutdownNow();
+    }
+    assertThatThrownBy(() -> tree.headerValue(size)).isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
+  @Test
+  void aSignedTree_needsADocument() {
+    assertThatThrownBy(() -> SignatureTree.signTree(signer, List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

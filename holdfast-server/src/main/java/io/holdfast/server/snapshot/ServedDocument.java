@@ -3,6 +3,7 @@ package io.holdfast.server.snapshot;
 import io.holdfast.protocol.http.ContentHash;
 import io.holdfast.protocol.http.EntityTag;
 import io.holdfast.protocol.signature.DocumentSigner;
+import io.holdfast.protocol.signature.SignatureTree;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -10,9 +11,12 @@ import java.util.Objects;
  * A document ready to send: its exact bytes and every validator derived from them, computed once
  * when the snapshot is built so the read path only copies bytes and strings to the socket.
  *
- * <p>A document built for a snapshot starts unsigned ({@link #unsigned}) and gets its signature
- * from the {@link SignatureBatch} that signs every new document of the rebuild together, before the
- * snapshot is published; from then on it is immutable. The body array must not be modified.
+ * <p>A document built for a snapshot starts unsigned ({@link #unsigned}) and gets its place in the
+ * signed tree of the {@link SignatureBatch} that signs every new document of the rebuild together,
+ * before the snapshot is published. Its {@code Holdfast-Signature} value is made from the tree when
+ * first asked for, on the thread that first sends the document, not by the rebuild (issue 21: a
+ * fleet-wide rebuild made twenty thousand of them on one thread before any watcher heard of it).
+ * The body array must not be modified.
  */
 public final class ServedDocument {
 
@@ -21,8 +25,16 @@ public final class ServedDocument {
   private final String etagHeaderValue;
   private final String reprDigest;
 
-  /** Set once, before the snapshot that holds this document is published. */
+  /**
+   * The signature value once made. Racy on purpose: two threads that both find it missing make the
+   * same string from the same tree, and a {@code String} is safe to publish that way.
+   */
   private String signature;
+
+  /** Where the value is made from; set once, before the snapshot that holds this document. */
+  private SignatureTree.SignedTree tree;
+
+  private int treeIndex;
 
   private final byte[] sha256;
   private final long revision;
@@ -63,11 +75,14 @@ public final class ServedDocument {
     return sha256;
   }
 
-  void sign(String signatureHeaderValue) {
-    if (signature != null) {
+  /** Signs the document as the {@code index}th of those {@code tree} signs. */
+  void sign(SignatureTree.SignedTree tree, int index) {
+    if (signature != null || this.tree != null) {
       throw new IllegalStateException("the document is already signed");
     }
-    signature = Objects.requireNonNull(signatureHeaderValue, "signatureHeaderValue");
+    Objects.checkIndex(index, tree.size());
+    this.tree = tree;
+    this.treeIndex = index;
   }
 
   /** The exact bytes sent (not a copy: callers must not modify it). */
@@ -90,10 +105,15 @@ public final class ServedDocument {
 
   /** The {@code Holdfast-Signature} field value. */
   public String signature() {
-    if (signature == null) {
-      throw new IllegalStateException("the document was never signed");
+    String value = signature;
+    if (value == null) {
+      if (tree == null) {
+        throw new IllegalStateException("the document was never signed");
+      }
+      value = tree.headerValue(treeIndex);
+      signature = value;
     }
-    return signature;
+    return value;
   }
 
   public long revision() {

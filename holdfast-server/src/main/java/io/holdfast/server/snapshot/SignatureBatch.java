@@ -33,10 +33,16 @@ final class SignatureBatch {
     return document;
   }
 
-  /** Signs every document added, with one signature; returns how many there were. */
+  /**
+   * Signs every document added, with one signature; returns how many there were. Each document's
+   * header value is made when it is first sent ({@link ServedDocument#signature}).
+   */
   int sign(DocumentSigner signer) {
     List<ServedDocument> documents = new ArrayList<>(pending);
     pending.clear();
+    if (documents.isEmpty()) {
+      return 0;
+    }
     // In whatever order the parallel workers added them: the tree sorts its leaves, so a document's
     // signature depends only on the set of documents, never on their order, and an incremental
     // rebuild and a full one from the same previous snapshot send the same headers.
@@ -44,9 +50,9 @@ final class SignatureBatch {
     for (ServedDocument document : documents) {
       digests.add(document.sha256());
     }
-    List<String> headers = SignatureTree.signHeaderValues(signer, digests);
+    SignatureTree.SignedTree tree = SignatureTree.signTree(signer, digests);
     for (int i = 0; i < documents.size(); i++) {
-      documents.get(i).sign(headers.get(i));
+      documents.get(i).sign(tree, i);
     }
     return documents.size();
   }
