@@ -31,8 +31,13 @@ public final class ServedDocument {
    */
   private String signature;
 
-  /** Where the value is made from; set once, before the snapshot that holds this document. */
-  private SignatureTree.SignedTree tree;
+  /**
+   * Where the value is made from: set before the snapshot that holds this document is published,
+   * let go once the value is made, so that a document kept across rebuilds does not keep the whole
+   * tree of the rebuild that signed it. Volatile: a thread that finds it gone must then see the
+   * value that was made.
+   */
+  private volatile SignatureTree.SignedTree tree;
 
   private int treeIndex;
 
@@ -106,13 +111,20 @@ public final class ServedDocument {
   /** The {@code Holdfast-Signature} field value. */
   public String signature() {
     String value = signature;
-    if (value == null) {
-      if (tree == null) {
+    if (value != null) {
+      return value;
+    }
+    SignatureTree.SignedTree from = tree;
+    if (from == null) {
+      value = signature; // made by another thread, which then let the tree go
+      if (value == null) {
         throw new IllegalStateException("the document was never signed");
       }
-      value = tree.headerValue(treeIndex);
-      signature = value;
+      return value;
     }
+    value = from.headerValue(treeIndex);
+    signature = value;
+    tree = null;
     return value;
   }
 
