@@ -1,27 +1,12 @@
 package io.holdfast.bench.push;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.holdfast.server.auth.CredentialTokens;
-import io.holdfast.server.config.ServerConfig;
-import io.holdfast.server.model.Scope;
-import io.holdfast.server.store.Database;
-import io.holdfast.server.store.JdbcConfigStore;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,19 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class PushBenchmark {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String ADMIN_TOKEN = "push-benchmark-admin-token";
-  private static final Duration WAIT = Duration.ofSeconds(120);
-
-  /** A burst comes from this many publishers at once, each to a namespace of its own. */
-  private static final List<String> BURST_NAMESPACES =
-      List.of("burst-1", "burst-2", "burst-3", "burst-4");
-
-  /** How long the replica is down before the recovery herd: about the same for both servers. */
-  private static final Duration OUTAGE = Duration.ofSeconds(10);
-
-  /** Part of the outage left for the server's own start-up. */
-  private static final Duration STARTUP_ALLOWANCE = Duration.ofSeconds(3);
+  /** The longest the harness waits for watchers, the fleet or a server. */
+  static final Duration WAIT = Duration.ofSeconds(120);
 
   private PushBenchmark() {}
 
@@ -72,7 +46,7 @@ public final class PushBenchmark {
     int publishes = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int burst = args.length > 2 ? Integer.parseInt(args[2]) : 50;
     if (args.length > 3 && args[3].equals("herd")) {
-      herdOnly(watchers);
+      RecoveryHerd.runAlone(watchers);
       return;
     }
     if (args.length > 3 && args[3].equals("sse")) {
@@ -87,223 +61,9 @@ public final class PushBenchmark {
         burst,
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("os.arch"));
-    Report plain = run(new Plain(), watchers, publishes, burst, all);
-    Report holdfast = run(new Holdfast(watchers), watchers, publishes, burst, all);
+    Report plain = run(new PlainPushTarget(), watchers, publishes, burst, all);
+    Report holdfast = run(new HoldfastPushTarget(watchers), watchers, publishes, burst, all);
     print(plain, holdfast);
-  }
-
-  /** What differs between the two servers: how to start one and how to publish to it. */
-  interface Target {
-    String name();
-
-    List<String> serverArguments(int port) throws IOException;
-
-    String token(int watcher);
-
-    /** Prepares the next publish (a draft), so the timed part is the publish alone. */
-    void prepare(HttpClient http, URI base, String namespace, String scope, int value)
-        throws Exception;
-
-    /**
-     * Publishes the draft of {@code scope} of {@code namespace}, only that one; returns the
-     * revision.
-     */
-    long publish(HttpClient http, URI base, String namespace, String scope) throws Exception;
-
-    /** The namespaces a concurrent burst publishes to, one per publisher. */
-    List<String> burstNamespaces();
-
-    /** How many watches wait now, as the server counts them. */
-    int waiting(HttpClient http, URI base) throws Exception;
-
-    /**
-     * The server's own timing of its rebuild for {@code revision}, ms by phase; empty if it has
-     * none.
-     */
-    default double[] lastRefresh(HttpClient http, URI base, long revision) throws Exception {
-      return new double[0];
-    }
-  }
-
-  static class Plain implements Target {
-    @Override
-    public String name() {
-      return "plain JDK HttpServer";
-    }
-
-    @Override
-    public List<String> serverArguments(int port) {
-      return List.of("plain", Integer.toString(port));
-    }
-
-    @Override
-    public String token(int watcher) {
-      return null;
-    }
-
-    @Override
-    public void prepare(HttpClient http, URI base, String namespace, String scope, int value) {
-      // Nothing to prepare: a publish just moves the revision.
-    }
-
-    @Override
-    public long publish(HttpClient http, URI base, String namespace, String scope)
-        throws Exception {
-      return JSON.readTree(
-              send(
-                  http,
-                  HttpRequest.newBuilder(base.resolve("/publish"))
-                      .POST(HttpRequest.BodyPublishers.noBody()),
-                  200))
-          .get("revision")
-          .asLong();
-    }
-
-    @Override
-    public List<String> burstNamespaces() {
-      return BURST_NAMESPACES;
-    }
-
-    @Override
-    public int waiting(HttpClient http, URI base) throws Exception {
-      return JSON.readTree(send(http, HttpRequest.newBuilder(base.resolve("/health")).GET(), 200))
-          .get("waiting")
-          .asInt();
-    }
-  }
-
-  static final class Holdfast implements Target {
-    private final Path dataDir;
-
-    /**
-     * Where the server process serves /metrics; chosen with its arguments, kept across its restart.
-     */
-    private int managementPort;
-
-    private final String[] tokens;
-
-    Holdfast(int watchers) throws Exception {
-      dataDir = Files.createTempDirectory("holdfast-push-bench");
-      tokens = new String[watchers];
-      ServerConfig config = ServerConfig.builder(dataDir).build();
-      CredentialTokens credentials = new CredentialTokens(new java.security.SecureRandom());
-      try (JdbcConfigStore store =
-          new JdbcConfigStore(
-              Database.open(config.jdbcUrl(), Duration.ofSeconds(30)), Clock.systemUTC())) {
-        store.createNamespace("core", "bench", "bench");
-        store.putDraft(
-            "core", Scope.DEFAULT, JSON.readTree("{\"maxUsers\":10,\"region\":\"eu\"}"), "bench");
-        store.publish("core", Set.of(), "bench", "bench");
-        for (String namespace : BURST_NAMESPACES) {
-          store.createNamespace(namespace, "bench", "bench");
-          store.putDraft(namespace, Scope.DEFAULT, JSON.readTree("{\"n\":0}"), "bench");
-          store.publish(namespace, Set.of(), "bench", "bench");
-        }
-        for (int i = 0; i < watchers; i++) {
-          tokens[i] = credentials.newInstanceToken();
-          store.createInstance(
-              "i-" + i, "live", Map.of(), CredentialTokens.hash(tokens[i]), "bench");
-        }
-      }
-    }
-
-    @Override
-    public String name() {
-      return "Holdfast";
-    }
-
-    @Override
-    public List<String> serverArguments(int port) throws IOException {
-      managementPort = freePort();
-      return List.of(
-          "holdfast",
-          dataDir.toString(),
-          Integer.toString(port),
-          ADMIN_TOKEN,
-          Integer.toString(managementPort));
-    }
-
-    private static long servedRevision(String metrics) {
-      for (String line : metrics.split("\n")) {
-        if (line.startsWith("holdfast_replica_revision ")) {
-          return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        }
-      }
-      return -1;
-    }
-
-    @Override
-    public String token(int watcher) {
-      return tokens[watcher];
-    }
-
-    @Override
-    public void prepare(HttpClient http, URI base, String namespace, String scope, int value)
-        throws Exception {
-      send(
-          http,
-          admin(base, "/v1/admin/namespaces/" + namespace + "/layers/" + scope)
-              .PUT(
-                  HttpRequest.BodyPublishers.ofString(
-                      "{\"maxUsers\":" + value + ",\"region\":\"eu\"}")),
-          200);
-    }
-
-    @Override
-    public long publish(HttpClient http, URI base, String namespace, String scope)
-        throws Exception {
-      return JSON.readTree(
-              send(
-                  http,
-                  admin(base, "/v1/admin/namespaces/" + namespace + "/publish")
-                      .POST(
-                          HttpRequest.BodyPublishers.ofString(
-                              "{\"message\":\"bench\",\"scopes\":[\"" + scope + "\"]}")),
-                  200))
-          .get("revision")
-          .asLong();
-    }
-
-    @Override
-    public List<String> burstNamespaces() {
-      return BURST_NAMESPACES;
-    }
-
-    @Override
-    public int waiting(HttpClient http, URI base) throws Exception {
-      return JSON.readTree(
-              send(http, HttpRequest.newBuilder(base.resolve("/health/ready")).GET(), 200))
-          .get("watchers")
-          .get("waiting")
-          .asInt();
-    }
-
-    @Override
-    public double[] lastRefresh(HttpClient http, URI base, long revision) throws Exception {
-      // /metrics is on the management port, and a page may be up to a second old: read until it
-      // shows the revision, so the timings are this publish's rebuild.
-      URI metricsUri = URI.create("http://127.0.0.1:" + managementPort + "/metrics");
-      String metrics = send(http, HttpRequest.newBuilder(metricsUri).GET(), 200);
-      while (servedRevision(metrics) < revision) {
-        WatchFleet.sleepQuietly(Duration.ofMillis(100));
-        metrics = send(http, HttpRequest.newBuilder(metricsUri).GET(), 200);
-      }
-      double[] phases = new double[3];
-      List<String> names = List.of("load", "build", "swap");
-      for (String line : metrics.split("\n")) {
-        if (line.startsWith("holdfast_snapshot_refresh_last_seconds{")) {
-          int phase = names.indexOf(line.replaceAll(".*phase=\"([a-z]+)\".*", "$1"));
-          phases[phase] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) * 1000;
-        }
-      }
-      return phases;
-    }
-
-    private static HttpRequest.Builder admin(URI base, String path) {
-      return HttpRequest.newBuilder(base.resolve(path))
-          .header("Authorization", "Bearer " + ADMIN_TOKEN)
-          .header("Content-Type", "application/json");
-    }
   }
 
   private record Report(
@@ -319,7 +79,7 @@ public final class PushBenchmark {
       long maxEvents,
       int backwards,
       Fairness fairness,
-      Herd herd) {}
+      RecoveryHerd herd) {}
 
   private record Fairness(
       int busyPublishes,
@@ -329,11 +89,9 @@ public final class PushBenchmark {
       double busyMax,
       long othersWoken) {}
 
-  private record Herd(double outageSeconds, double secondsToFresh, int refused, int watchers) {}
-
-  private static Report run(Target target, int size, int publishes, int burst, boolean all)
+  private static Report run(PushTarget target, int size, int publishes, int burst, boolean all)
       throws Exception {
-    int port = freePort();
+    int port = BenchHttp.freePort();
     URI base = URI.create("http://127.0.0.1:" + port);
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     List<ServerProcess> processes = new ArrayList<>();
@@ -402,8 +160,9 @@ public final class PushBenchmark {
       int backwards = fleet.wentBackwards.get();
       awaitWaiting(target, http, base, size);
 
-      Fairness fairness = target instanceof Holdfast ? fairness(target, http, base, fleet) : null;
-      Herd herd = herd(server, fleet, processes);
+      Fairness fairness =
+          target instanceof HoldfastPushTarget ? fairness(target, http, base, fleet) : null;
+      RecoveryHerd herd = RecoveryHerd.measure(server, fleet, processes);
       return new Report(
           target.name(),
           size,
@@ -426,11 +185,11 @@ public final class PushBenchmark {
   }
 
   /**
-   * {@code publishes} publishes from {@link Target#burstNamespaces} publishers at once, each to its
-   * own namespace's default layer, as fast as the server acknowledges them; returns the highest
+   * {@code publishes} publishes from {@link PushTarget#burstNamespaces} publishers at once, each to
+   * its own namespace's default layer, as fast as the server acknowledges them; returns the highest
    * revision.
    */
-  static long burst(Target target, URI base, int publishes) throws Exception {
+  static long burst(PushTarget target, URI base, int publishes) throws Exception {
     List<String> namespaces = target.burstNamespaces();
     AtomicInteger left = new AtomicInteger(publishes);
     AtomicLong highest = new AtomicLong();
@@ -468,7 +227,7 @@ public final class PushBenchmark {
    * {@code i-1} publishes its own every 200 ms. Latency of i-1's publishes, quiet and busy, and how
    * many of the other watchers heard anything meanwhile (they should not).
    */
-  private static Fairness fairness(Target target, HttpClient http, URI base, WatchFleet fleet)
+  private static Fairness fairness(PushTarget target, HttpClient http, URI base, WatchFleet fleet)
       throws Exception {
     int rounds = 10;
     double[] quiet = tenantLatencies(target, http, base, fleet, rounds, 0);
@@ -515,7 +274,7 @@ public final class PushBenchmark {
   }
 
   private static double[] tenantLatencies(
-      Target target, HttpClient http, URI base, WatchFleet fleet, int rounds, int firstValue)
+      PushTarget target, HttpClient http, URI base, WatchFleet fleet, int rounds, int firstValue)
       throws Exception {
     double[] latencies = new double[rounds];
     for (int r = 0; r < rounds; r++) {
@@ -535,91 +294,6 @@ public final class PushBenchmark {
     return latencies;
   }
 
-  /**
-   * Kills the server, restarts it on the same port (adding the new process to {@code processes}),
-   * and times the fleet's return to FRESH.
-   */
-  private static Herd herd(ServerProcess server, WatchFleet fleet, List<ServerProcess> processes)
-      throws Exception {
-    int refusedBefore = fleet.refused.get();
-    fleet.recountFresh();
-    long killed = System.nanoTime();
-    server.kill();
-    // The same outage for both servers, so the fleet's backoff stands at the same point when
-    // each comes back, whatever its start-up time.
-    WatchFleet.sleepQuietly(OUTAGE.minus(STARTUP_ALLOWANCE));
-    processes.add(ServerProcess.start(server.arguments()));
-    long ready = System.nanoTime();
-    double outage = (ready - killed) / 1e9;
-    long deadline = ready + WAIT.toNanos();
-    while (fleet.fresh.get() < fleet.size()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            "only " + fleet.fresh.get() + " of " + fleet.size() + " watchers FRESH again");
-      }
-      WatchFleet.sleepQuietly(Duration.ofMillis(5));
-    }
-    return new Herd(
-        outage,
-        (System.nanoTime() - ready) / 1e9,
-        fleet.refused.get() - refusedBefore,
-        fleet.size());
-  }
-
-  /**
-   * The recovery herd alone (issue 21, {@code bench/herd.sh}): the fleet of simulated SDK clients
-   * against one Holdfast replica process, killed and restarted after {@link #OUTAGE}, twice: first
-   * backing off after refused connections as the SDK did before issue 21 (up to its one-minute
-   * cap), then as it does now (at most {@link io.holdfast.protocol.http.Backoff#REFUSED_CAP}).
-   * Prints, per round, the time from the replica being ready until every client is FRESH again, the
-   * 503s it answered on the way, and whether it was still ready afterwards.
-   */
-  private static void herdOnly(int size) throws Exception {
-    System.out.printf(
-        "recovery herd: %d clients, one replica down for %d s (%d cores, %s)%n",
-        size,
-        OUTAGE.toSeconds(),
-        Runtime.getRuntime().availableProcessors(),
-        System.getProperty("os.arch"));
-    Holdfast target = new Holdfast(size);
-    int port = freePort();
-    URI base = URI.create("http://127.0.0.1:" + port);
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    List<ServerProcess> processes = new ArrayList<>();
-    processes.add(ServerProcess.start(target.serverArguments(port)));
-    try {
-      for (boolean shortRefusals : new boolean[] {false, true}) {
-        try (WatchFleet fleet =
-            new WatchFleet(
-                new InetSocketAddress("127.0.0.1", port), size, target::token, 42, shortRefusals)) {
-          fleet.start(500);
-          awaitWaiting(target, http, base, size);
-          Herd herd = herd(processes.get(processes.size() - 1), fleet, processes);
-          int ready =
-              http.send(
-                      HttpRequest.newBuilder(base.resolve("/health/ready")).GET().build(),
-                      HttpResponse.BodyHandlers.discarding())
-                  .statusCode();
-          System.out.printf(
-              "%-44s outage %5.1f s  all %d FRESH %5.1f s after ready  503s %6d  replica"
-                  + " afterwards: %s%n",
-              shortRefusals
-                  ? "now: refused connections back off <= 5 s"
-                  : "before: every failure backs off <= 1 min",
-              herd.outageSeconds(),
-              herd.watchers(),
-              herd.secondsToFresh(),
-              herd.refused(),
-              ready == 200 ? "ready" : "HTTP " + ready);
-        }
-      }
-    } finally {
-      for (ServerProcess process : processes) {
-        process.close();
-      }
-    }
-  }
-
   private static void awaitReached(WatchFleet fleet, long revision) {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (fleet.reached(revision) < fleet.size()) {
@@ -635,7 +309,8 @@ public final class PushBenchmark {
     }
   }
 
-  static void awaitWaiting(Target target, HttpClient http, URI base, int size) throws Exception {
+  static void awaitWaiting(PushTarget target, HttpClient http, URI base, int size)
+      throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
     int waiting;
     while ((waiting = target.waiting(http, base)) < size) {
@@ -644,18 +319,6 @@ public final class PushBenchmark {
       }
       WatchFleet.sleepQuietly(Duration.ofMillis(20));
     }
-  }
-
-  private static String send(HttpClient http, HttpRequest.Builder request, int expected)
-      throws Exception {
-    HttpResponse<String> response =
-        http.send(
-            request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != expected) {
-      throw new IllegalStateException(
-          response.request().uri() + " answered " + response.statusCode() + ": " + response.body());
-    }
-    return response.body();
   }
 
   static double median(double[] values) {
@@ -680,12 +343,6 @@ public final class PushBenchmark {
   static double percentile(double[] sorted, double p) {
     int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
     return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private static void print(Report plain, Report holdfast) {
@@ -729,7 +386,7 @@ public final class PushBenchmark {
         "burst of "
             + plain.burst()
             + " publishes ("
-            + BURST_NAMESPACES.size()
+            + PushTarget.BURST_NAMESPACES.size()
             + " publishers): events per watcher, mean",
         plain.meanEvents(),
         holdfast.meanEvents());

@@ -1,6 +1,5 @@
 package io.holdfast.bench.push;
 
-import io.holdfast.bench.push.PushBenchmark.Target;
 import io.holdfast.bench.push.ServerProcess.Memory;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -35,7 +34,7 @@ final class SseBenchmark {
   private SseBenchmark() {}
 
   /** The plain long-poll target's publishing and counting, against the plain SSE server. */
-  private static final class PlainSse extends PushBenchmark.Plain {
+  private static final class PlainSse extends PlainPushTarget {
     @Override
     public String name() {
       return "plain JDK SSE";
@@ -72,12 +71,13 @@ final class SseBenchmark {
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("os.arch"));
     Report plain = run(new PlainSse(), watchers, publishes, burst);
-    Report holdfast = run(new PushBenchmark.Holdfast(watchers), watchers, publishes, burst);
+    Report holdfast = run(new HoldfastPushTarget(watchers), watchers, publishes, burst);
     print(watchers, burst, plain, holdfast);
   }
 
-  private static Report run(Target target, int size, int publishes, int burst) throws Exception {
-    int port = PushBenchmark.freePort();
+  private static Report run(PushTarget target, int size, int publishes, int burst)
+      throws Exception {
+    int port = BenchHttp.freePort();
     URI base = URI.create("http://127.0.0.1:" + port);
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     try (ServerProcess server = ServerProcess.start(target.serverArguments(port));
