@@ -117,11 +117,6 @@ final class HoldfastPushTarget implements PushTarget {
   }
 
   @Override
-  public List<String> burstNamespaces() {
-    return BURST_NAMESPACES;
-  }
-
-  @Override
   public int waiting(HttpClient http, URI base) throws Exception {
     return JSON.readTree(
             BenchHttp.send(http, HttpRequest.newBuilder(base.resolve("/health/ready")).GET(), 200))

@@ -47,11 +47,6 @@ class PlainPushTarget implements PushTarget {
   }
 
   @Override
-  public List<String> burstNamespaces() {
-    return BURST_NAMESPACES;
-  }
-
-  @Override
   public int waiting(HttpClient http, URI base) throws Exception {
     return JSON.readTree(
             BenchHttp.send(http, HttpRequest.newBuilder(base.resolve("/health")).GET(), 200))

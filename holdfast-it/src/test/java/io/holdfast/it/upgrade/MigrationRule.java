@@ -1,11 +1,16 @@
 package io.holdfast.it.upgrade;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The rule for migrations within one release step (docs/operations.md, "Upgrading Holdfast"): they
@@ -33,7 +38,28 @@ final class MigrationRule {
           "\\b(?:INSERT\\s+INTO|UPDATE)\\s+schema_compatibility\\b.*?(\\d+)\\s*\\)?\\s*$",
           Pattern.DOTALL);
 
+  private static final Pattern VERSIONED = Pattern.compile("V(\\d+)__.*\\.sql");
+
   private MigrationRule() {}
+
+  /** The versioned migrations ({@code V<n>__*.sql}) in {@code folder}, oldest first. */
+  static List<Path> migrations(Path folder) throws IOException {
+    try (Stream<Path> files = Files.list(folder)) {
+      return files
+          .filter(f -> VERSIONED.matcher(f.getFileName().toString()).matches())
+          .sorted(Comparator.comparingInt(f -> version(f.getFileName().toString())))
+          .toList();
+    }
+  }
+
+  /** The version of a migration named {@code V<n>__*.sql}. */
+  static int version(String name) {
+    Matcher versioned = VERSIONED.matcher(name);
+    if (!versioned.matches()) {
+      throw new IllegalArgumentException("not a versioned migration: " + name);
+    }
+    return Integer.parseInt(versioned.group(1));
+  }
 
   /** Whether the migration declares itself a contraction. */
   static boolean contraction(String sql) {

@@ -6,10 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,14 +28,15 @@ class MigrationRuleTest {
   void migrationsAddedSinceThePreviousRelease_onlyExpand(String dialect) throws IOException {
     ReleaseHistory history = ReleaseHistory.here();
     ReleaseHistory.Release previous = history.previous();
-    List<Path> migrations = migrations(history.repository().resolve(MIGRATIONS + dialect));
-    assertThat(migrations.stream().map(m -> version(m.getFileName().toString())))
+    List<Path> migrations =
+        MigrationRule.migrations(history.repository().resolve(MIGRATIONS + dialect));
+    assertThat(migrations.stream().map(m -> MigrationRule.version(m.getFileName().toString())))
         .as("the migrations up to the previous release %s", previous)
         .contains(previous.schema());
     List<String> problems = new ArrayList<>();
     for (Path migration : migrations) {
       String name = migration.getFileName().toString();
-      if (version(name) <= previous.schema()) {
+      if (MigrationRule.version(name) <= previous.schema()) {
         continue;
       }
       String sql = Files.readString(migration);
@@ -63,13 +62,14 @@ class MigrationRuleTest {
     int previousSchema = history.previous().schema();
     OptionalInt floor = OptionalInt.empty();
     boolean contractedSinceRelease = false;
-    for (Path migration : migrations(history.repository().resolve(MIGRATIONS + dialect))) {
+    for (Path migration :
+        MigrationRule.migrations(history.repository().resolve(MIGRATIONS + dialect))) {
       String sql = Files.readString(migration);
       OptionalInt written = MigrationRule.floorWritten(sql);
       if (written.isPresent()) {
         floor = written;
       }
-      if (version(migration.getFileName().toString()) > previousSchema
+      if (MigrationRule.version(migration.getFileName().toString()) > previousSchema
           && MigrationRule.contraction(sql)) {
         contractedSinceRelease = true;
       }
@@ -119,18 +119,5 @@ class MigrationRuleTest {
                 "INSERT INTO schema_compatibility (id, oldest_replica_schema) VALUES (1, 8);"))
         .hasValue(8);
     assertThat(MigrationRule.floorWritten("CREATE TABLE x (id INTEGER);")).isEmpty();
-  }
-
-  private static List<Path> migrations(Path folder) throws IOException {
-    try (Stream<Path> files = Files.list(folder)) {
-      return files
-          .filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql"))
-          .sorted(Comparator.comparingInt(f -> version(f.getFileName().toString())))
-          .toList();
-    }
-  }
-
-  private static int version(String name) {
-    return Integer.parseInt(name.substring(1, name.indexOf("__")));
   }
 }

@@ -117,15 +117,15 @@ record PreviousRelease(ReleaseHistory.Release release, Path jar) {
     deleteTree(tree);
   }
 
+  /** The newest migration of either dialect in {@code migrations}. */
   private static int newestMigration(Path migrations) throws IOException {
-    try (Stream<Path> files = Files.walk(migrations)) {
-      return files
-          .map(file -> file.getFileName().toString())
-          .filter(name -> name.matches("V\\d+__.*\\.sql"))
-          .mapToInt(name -> Integer.parseInt(name.substring(1, name.indexOf("__"))))
-          .max()
-          .orElse(0);
+    int newest = 0;
+    for (String dialect : List.of("sqlite", "postgresql")) {
+      for (Path migration : MigrationRule.migrations(migrations.resolve(dialect))) {
+        newest = Math.max(newest, MigrationRule.version(migration.getFileName().toString()));
+      }
     }
+    return newest;
   }
 
   private static void deleteTree(Path tree) throws IOException {
