@@ -4,6 +4,7 @@ import io.holdfast.protocol.document.Checksums;
 import io.holdfast.protocol.signature.DocumentSigner;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -75,8 +76,8 @@ final class ChecksumsIssuer {
    */
   EffectiveSnapshot reissue(EffectiveSnapshot previous, DocumentSigner signer) {
     Issue issue = now();
-    SignatureBatch batch = new SignatureBatch();
-    Map<String, InstanceView> views = new HashMap<>();
+    SignatureBatch batch = new SignatureBatch(previous.instances().size());
+    Map<String, InstanceView> views = HashMap.newHashMap(previous.instances().size());
     for (InstanceView old : previous.instances().values()) {
       ServedDocument checksums =
           checksums(
@@ -94,7 +95,7 @@ final class ChecksumsIssuer {
     return new EffectiveSnapshot(
         previous.revision(),
         clock.instant(),
-        Map.copyOf(views),
+        Collections.unmodifiableMap(views), // this issue's own, as in SnapshotBuilder
         previous.instancesByCredential(),
         previous.adminsByCredential(),
         previous.keyId(),

@@ -3,7 +3,6 @@ package io.holdfast.server.snapshot;
 import io.holdfast.protocol.http.ContentHash;
 import io.holdfast.protocol.http.EntityTag;
 import io.holdfast.protocol.signature.DocumentSigner;
-import io.holdfast.protocol.signature.SignatureTree;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -32,18 +31,24 @@ public final class ServedDocument {
   private String signature;
 
   /**
-   * Where the value is made from: set before the snapshot that holds this document is published,
-   * let go once the value is made, so that a document kept across rebuilds does not keep the whole
-   * tree of the rebuild that signed it. Volatile: a thread that finds it gone must then see the
-   * value that was made.
+   * Where the value is made from: the batch that signs the document and its slot in it, let go once
+   * the value is made, so that a document kept across rebuilds does not keep the whole tree of the
+   * rebuild that signed it. Volatile: a thread that finds it gone must then see the value that was
+   * made.
    */
-  private volatile SignatureTree.SignedTree tree;
+  private volatile SignatureBatch batch;
 
-  private int treeIndex;
+  private final int slot;
 
   private final byte[] sha256;
   private final long revision;
-  private final String revisionHeaderValue;
+
+  /**
+   * Made on first use, racy as {@link #signature}: a rebuild creates thousands of documents at one
+   * revision, and writing the number for each was a twenty-fifth of a fleet-wide rebuild.
+   */
+  private String revisionHeaderValue;
+
   private final Instant issuedAt;
 
   /**
@@ -51,7 +56,13 @@ public final class ServedDocument {
    * @param revision the document's revision, sent in {@code Holdfast-Revision}
    */
   private ServedDocument(
-      byte[] body, ContentHash hash, String signature, long revision, Instant issuedAt) {
+      byte[] body,
+      ContentHash hash,
+      String signature,
+      long revision,
+      Instant issuedAt,
+      SignatureBatch batch,
+      int slot) {
     this.body = Objects.requireNonNull(body, "body");
     this.sha256 = hash.sha256();
     this.etag = hash.entityTag();
@@ -59,35 +70,40 @@ public final class ServedDocument {
     this.reprDigest = hash.reprDigest();
     this.signature = signature;
     this.revision = revision;
-    this.revisionHeaderValue = Long.toString(revision);
     this.issuedAt = Objects.requireNonNull(issuedAt, "issuedAt");
+    this.batch = batch;
+    this.slot = slot;
   }
 
   /** Hashes and signs the bytes on their own, with a plain {@code ed25519} signature. */
   public static ServedDocument of(
       byte[] body, long revision, Instant issuedAt, DocumentSigner signer) {
     return new ServedDocument(
-        body, ContentHash.of(body), signer.sign(body).toHeaderValue(), revision, issuedAt);
+        body,
+        ContentHash.of(body),
+        signer.sign(body).toHeaderValue(),
+        revision,
+        issuedAt,
+        null,
+        -1);
   }
 
-  /** Hashes the bytes; {@link SignatureBatch#sign} gives the signature. */
-  static ServedDocument unsigned(byte[] body, long revision, Instant issuedAt) {
-    return new ServedDocument(body, ContentHash.of(body), null, revision, issuedAt);
+  /** Hashes the bytes; {@code batch}, once signed, gives the signature of {@code slot}. */
+  static ServedDocument unsigned(
+      byte[] body, long revision, Instant issuedAt, SignatureBatch batch, int slot) {
+    return new ServedDocument(
+        body,
+        ContentHash.of(body),
+        null,
+        revision,
+        issuedAt,
+        Objects.requireNonNull(batch, "batch"),
+        slot);
   }
 
   /** The SHA-256 of the body (not a copy: callers must not modify it). */
   byte[] sha256() {
     return sha256;
-  }
-
-  /** Signs the document as the {@code index}th of those {@code tree} signs. */
-  void sign(SignatureTree.SignedTree tree, int index) {
-    if (signature != null || this.tree != null) {
-      throw new IllegalStateException("the document is already signed");
-    }
-    Objects.checkIndex(index, tree.size());
-    this.tree = tree;
-    this.treeIndex = index;
   }
 
   /** The exact bytes sent (not a copy: callers must not modify it). */
@@ -114,17 +130,13 @@ public final class ServedDocument {
     if (value != null) {
       return value;
     }
-    SignatureTree.SignedTree from = tree;
+    SignatureBatch from = batch;
     if (from == null) {
-      value = signature; // made by another thread, which then let the tree go
-      if (value == null) {
-        throw new IllegalStateException("the document was never signed");
-      }
-      return value;
+      return signature; // made by another thread, which then let the batch go
     }
-    value = from.headerValue(treeIndex);
+    value = from.headerValue(slot);
     signature = value;
-    tree = null;
+    batch = null;
     return value;
   }
 
@@ -134,7 +146,12 @@ public final class ServedDocument {
 
   /** The {@code Holdfast-Revision} field value. */
   public String revisionHeaderValue() {
-    return revisionHeaderValue;
+    String value = revisionHeaderValue;
+    if (value == null) {
+      value = Long.toString(revision);
+      revisionHeaderValue = value;
+    }
+    return value;
   }
 
   public Instant issuedAt() {

@@ -37,7 +37,7 @@ class SignatureBatchTest {
 
   @Test
   void everyDocumentOfABatch_getsTheValueOfTheTree_andItVerifies() {
-    SignatureBatch batch = new SignatureBatch();
+    SignatureBatch batch = new SignatureBatch(37);
     List<ServedDocument> documents = new ArrayList<>();
     for (int i = 0; i < 37; i++) {
       documents.add(batch.add(body(i), i, ISSUED));
@@ -50,12 +50,7 @@ class SignatureBatchTest {
     for (int i = 0; i < documents.size(); i++) {
       ServedDocument document = documents.get(i);
       assertThat(document.signature()).isEqualTo(expected.get(i).toHeaderValue());
-      assertThat(
-              signer
-                  .verificationKey()
-                  .verifies(document.body(), SignatureHeader.parse(document.signature())))
-          .as("document %d", i)
-          .isTrue();
+      assertThat(verifies(document)).as("document %d", i).isTrue();
       assertThat(document.signature())
           .as("asked again: the value made the first time")
           .isSameAs(document.signature());
@@ -64,7 +59,7 @@ class SignatureBatchTest {
 
   @Test
   void oneDocumentAskedByManyThreadsAtOnce_givesEachTheSameValue() throws Exception {
-    SignatureBatch batch = new SignatureBatch();
+    SignatureBatch batch = new SignatureBatch(64);
     List<ServedDocument> documents = new ArrayList<>();
     for (int i = 0; i < 64; i++) {
       documents.add(batch.add(body(i), 1, ISSUED));
@@ -96,17 +91,47 @@ class SignatureBatchTest {
   }
 
   @Test
-  void aDocumentNeverSigned_orSignedTwice_isRefused() {
-    SignatureBatch batch = new SignatureBatch();
+  void documentsAddedFromParallelWorkers_spanningManyChunks_allVerify() throws Exception {
+    int count = 5000;
+    SignatureBatch batch = new SignatureBatch(count + 100);
+    ExecutorService threads = Executors.newFixedThreadPool(4);
+    List<ServedDocument> documents;
+    try {
+      List<Future<ServedDocument>> adding = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        int n = i;
+        adding.add(threads.submit(() -> batch.add(body(n), 1, ISSUED)));
+      }
+      documents = new ArrayList<>();
+      for (Future<ServedDocument> added : adding) {
+        documents.add(added.get());
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+
+    assertThat(batch.sign(signer)).isEqualTo(count);
+
+    assertThat(documents).allMatch(SignatureBatchTest::verifies);
+  }
+
+  @Test
+  void aDocumentNeverSigned_aBatchSignedTwice_andOneOverItsBound_areRefused() {
+    SignatureBatch batch = new SignatureBatch(1);
     ServedDocument document = batch.add(body(1), 1, ISSUED);
     assertThatThrownBy(document::signature)
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("never signed");
+    assertThatThrownBy(() -> batch.add(body(2), 1, ISSUED))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("more documents than the batch was made for (1)");
 
-    batch.sign(signer);
+    assertThat(batch.sign(signer)).isEqualTo(1);
     String value = document.signature();
-    SignatureTree.SignedTree other = SignatureTree.signTree(signer, List.of(document.sha256()));
-    assertThatThrownBy(() -> document.sign(other, 0))
+    assertThatThrownBy(() -> batch.sign(signer))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already signed");
+    assertThatThrownBy(() -> batch.add(body(3), 1, ISSUED))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("already signed");
     assertThat(document.signature()).isEqualTo(value);
@@ -114,7 +139,14 @@ class SignatureBatchTest {
 
   @Test
   void anEmptyBatch_signsNothing() {
-    assertThat(new SignatureBatch().sign(signer)).isZero();
+    assertThat(new SignatureBatch(0).sign(signer)).isZero();
+    assertThat(new SignatureBatch(10).sign(signer)).isZero();
+  }
+
+  private static boolean verifies(ServedDocument document) {
+    return signer
+        .verificationKey()
+        .verifies(document.body(), SignatureHeader.parse(document.signature()));
   }
 
   private static byte[] body(int i) {
