@@ -125,23 +125,14 @@ public final class SignatureTree {
 
   /**
    * A signed tree of documents and what each document's {@code Holdfast-Signature} value is made
-   * from: the root's signature and the tree's nodes, whose proof steps are encoded when a value
-   * first needs them, each once. Thread-safe; {@link #headerValue} may be called from any thread,
-   * any number of times.
+   * from: the root's signature and every node's proof step, encoded once. Immutable and
+   * thread-safe; {@link #headerValue} may be called from any thread, any number of times.
    */
   public static final class SignedTree {
 
     private final int size;
     private final String unproved;
     private final String prefix;
-    private final byte[][][] levels;
-
-    /**
-     * The base64 of each node's proof step (the side and hash of its sibling), by level and
-     * position, made on first use: a rebuild that signs twenty thousand documents no longer encodes
-     * forty thousand steps before any is sent (issue 21). Racy on purpose: two threads that both
-     * find a step missing make the same string, and a {@code String} is safe to publish that way.
-     */
     private final String[][] steps;
 
     /** The sorted position of each document, by its index in the list signed. */
@@ -153,11 +144,7 @@ public final class SignatureTree {
           new SignatureHeader(tree.root().keyId(), ALGORITHM, tree.root().signature())
               .toHeaderValue();
       this.prefix = unproved + ", proof=:";
-      this.levels = tree.levels().toArray(new byte[0][][]);
-      this.steps = new String[levels.length - 1][];
-      for (int l = 0; l < steps.length; l++) {
-        steps[l] = new String[levels[l].length];
-      }
+      this.steps = encodedSteps(tree.levels());
       this.positions = new int[size];
       for (int position = 0; position < size; position++) {
         positions[tree.order()[position]] = position;
@@ -181,32 +168,42 @@ public final class SignatureTree {
       int position = positions[index];
       int count = 0;
       for (int l = 0, p = position; l < steps.length; l++, p >>= 1) {
-        count += (p ^ 1) < levels[l].length ? 1 : 0;
+        count += steps[l][p] == null ? 0 : 1;
       }
       // Sized exactly: the value is copied once more into its string, and there are thousands.
       StringBuilder value = new StringBuilder(prefix.length() + STEP_CHARS * count + 1);
       value.append(prefix);
       for (int l = 0, p = position; l < steps.length; l++, p >>= 1) {
-        if ((p ^ 1) < levels[l].length) {
-          value.append(step(l, p));
+        String step = steps[l][p];
+        if (step != null) {
+          value.append(step);
         }
       }
       return value.append(':').toString();
     }
+  }
 
-    /** The encoded proof step of the node at {@code position} of level {@code level}. */
-    private String step(int level, int position) {
-      String step = steps[level][position];
-      if (step == null) {
-        int sibling = position ^ 1;
-        byte[] bytes = new byte[STEP_BYTES];
-        bytes[0] = sibling < position ? SIBLING_LEFT : SIBLING_RIGHT;
-        System.arraycopy(levels[level][sibling], 0, bytes, 1, 32);
-        step = Base64.getEncoder().encodeToString(bytes);
-        steps[level][position] = step;
+  /**
+   * The base64 of each node's proof step, by level and position: the side and hash of its sibling,
+   * {@code null} for a node without one.
+   */
+  private static String[][] encodedSteps(List<byte[][]> levels) {
+    Base64.Encoder base64 = Base64.getEncoder();
+    String[][] steps = new String[levels.size() - 1][];
+    byte[] step = new byte[STEP_BYTES];
+    for (int l = 0; l < steps.length; l++) {
+      byte[][] level = levels.get(l);
+      steps[l] = new String[level.length];
+      for (int p = 0; p < level.length; p++) {
+        int sibling = p ^ 1;
+        if (sibling < level.length) {
+          step[0] = sibling < p ? SIBLING_LEFT : SIBLING_RIGHT;
+          System.arraycopy(level[sibling], 0, step, 1, 32);
+          steps[l][p] = base64.encodeToString(step);
+        }
       }
-      return step;
     }
+    return steps;
   }
 
   /**

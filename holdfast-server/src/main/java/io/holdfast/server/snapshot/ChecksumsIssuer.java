@@ -4,7 +4,6 @@ import io.holdfast.protocol.document.Checksums;
 import io.holdfast.protocol.signature.DocumentSigner;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -95,7 +94,7 @@ final class ChecksumsIssuer {
     return new EffectiveSnapshot(
         previous.revision(),
         clock.instant(),
-        Collections.unmodifiableMap(views), // this issue's own, as in SnapshotBuilder
+        Map.copyOf(views),
         previous.instancesByCredential(),
         previous.adminsByCredential(),
         previous.keyId(),

@@ -22,12 +22,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>Thread-safe for {@link #add}, which the builder calls from parallel workers; {@link #sign}
  * runs once, after them. Laid out for the one thread that signs: each document claims a slot with
- * one atomic increment and copies its digest into one flat array while the digest is still in the
- * worker's cache, and a document finds its value through its batch and slot, so signing reads one
- * contiguous array and touches no document. A profile of a 10,000-instance rebuild had put a
- * seventh of it in copying the documents out of a concurrent queue and clearing it, and as much
- * again in walking twenty thousand scattered documents to read their digests and hand each its
- * place (issue 21).
+ * one atomic increment and copies its digest into a flat chunk of digests while it is still in the
+ * worker's cache, and a document finds its value through its batch and slot, so signing reads the
+ * chunks in order and touches no document. A profile of a 10,000-instance rebuild had put a seventh
+ * of it in copying the documents out of a concurrent queue and clearing it, and as much again in
+ * walking twenty thousand scattered documents to read their digests and hand each its place (issue
+ * 21).
  */
 final class SignatureBatch {
 
