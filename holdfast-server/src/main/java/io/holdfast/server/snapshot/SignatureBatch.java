@@ -102,6 +102,11 @@ final class SignatureBatch {
       int from = (slot % CHUNK_SLOTS) * DIGEST_BYTES;
       leaves.add(Arrays.copyOfRange(digests.get(slot / CHUNK_SLOTS), from, from + DIGEST_BYTES));
     }
+    // The chunks go: the batch lives as long as any of its documents has not made its value, and
+    // the tree is all that needs.
+    for (int chunk = 0; chunk < digests.length(); chunk++) {
+      digests.set(chunk, null);
+    }
     tree = SignatureTree.signTree(signer, leaves);
     return count;
   }
