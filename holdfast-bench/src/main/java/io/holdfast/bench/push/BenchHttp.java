@@ -1,5 +1,7 @@
 package io.holdfast.bench.push;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
@@ -7,10 +9,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** The push benchmarks' requests on loopback: a free port, and a request that must succeed. */
+/** The push benchmarks' requests on loopback: a free port, and requests that must succeed. */
 final class BenchHttp {
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private BenchHttp() {}
+
+  /** Sends {@code request}, which must answer 200 with JSON; the JSON. */
+  static JsonNode json(HttpClient http, HttpRequest.Builder request) throws Exception {
+    return JSON.readTree(send(http, request, 200));
+  }
 
   /** Sends {@code request}; its body, or a failure naming what it answered instead. */
   static String send(HttpClient http, HttpRequest.Builder request, int expected) throws Exception {

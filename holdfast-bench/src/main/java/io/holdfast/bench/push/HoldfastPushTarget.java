@@ -104,22 +104,19 @@ final class HoldfastPushTarget implements PushTarget {
 
   @Override
   public long publish(HttpClient http, URI base, String namespace, String scope) throws Exception {
-    return JSON.readTree(
-            BenchHttp.send(
-                http,
-                admin(base, "/v1/admin/namespaces/" + namespace + "/publish")
-                    .POST(
-                        HttpRequest.BodyPublishers.ofString(
-                            "{\"message\":\"bench\",\"scopes\":[\"" + scope + "\"]}")),
-                200))
+    return BenchHttp.json(
+            http,
+            admin(base, "/v1/admin/namespaces/" + namespace + "/publish")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"message\":\"bench\",\"scopes\":[\"" + scope + "\"]}")))
         .get("revision")
         .asLong();
   }
 
   @Override
   public int waiting(HttpClient http, URI base) throws Exception {
-    return JSON.readTree(
-            BenchHttp.send(http, HttpRequest.newBuilder(base.resolve("/health/ready")).GET(), 200))
+    return BenchHttp.json(http, HttpRequest.newBuilder(base.resolve("/health/ready")).GET())
         .get("watchers")
         .get("waiting")
         .asInt();

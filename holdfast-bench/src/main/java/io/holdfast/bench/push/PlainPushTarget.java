@@ -1,6 +1,5 @@
 package io.holdfast.bench.push;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,8 +10,6 @@ import java.util.List;
  * publish only moves the revision.
  */
 class PlainPushTarget implements PushTarget {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Override
   public String name() {
@@ -36,20 +33,17 @@ class PlainPushTarget implements PushTarget {
 
   @Override
   public long publish(HttpClient http, URI base, String namespace, String scope) throws Exception {
-    return JSON.readTree(
-            BenchHttp.send(
-                http,
-                HttpRequest.newBuilder(base.resolve("/publish"))
-                    .POST(HttpRequest.BodyPublishers.noBody()),
-                200))
+    return BenchHttp.json(
+            http,
+            HttpRequest.newBuilder(base.resolve("/publish"))
+                .POST(HttpRequest.BodyPublishers.noBody()))
         .get("revision")
         .asLong();
   }
 
   @Override
   public int waiting(HttpClient http, URI base) throws Exception {
-    return JSON.readTree(
-            BenchHttp.send(http, HttpRequest.newBuilder(base.resolve("/health")).GET(), 200))
+    return BenchHttp.json(http, HttpRequest.newBuilder(base.resolve("/health")).GET())
         .get("waiting")
         .asInt();
   }
