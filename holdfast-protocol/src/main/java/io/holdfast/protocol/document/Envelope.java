@@ -48,7 +48,6 @@ public record Envelope(
     // The other members in canonical order, written straight out (CanonicalJson.written).
     byte[] tail =
         CanonicalJson.written(
-            128,
             gen -> {
               gen.writeStartObject();
               gen.writeStringField("format", FORMAT);
