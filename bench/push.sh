@@ -7,6 +7,10 @@
 #   all: long polls (WatchFleet), every part; latency: long polls, latency and memory only;
 #   herd: the recovery herd alone; sse: event streams (GET /v1/instances/{id}/events, issue 21)
 #   against Holdfast and a plain JDK SSE server: latency, fan-out, burst events, memory.
+# PUSH_BENCH_WARMUPS=N: publishes before the timed ones, not counted (default 3). The replica's JIT
+#   is still compiling after 3 (a perf profile put a sixth of the CPU during a rebuild in C2);
+#   20 or more measure a replica that has been publishing for a while.
+# PUSH_BENCH_SERVER_OPTS: extra JVM options for both servers (a GC log, JFR, another heap).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/holdfast" --version >/dev/null   # builds if needed

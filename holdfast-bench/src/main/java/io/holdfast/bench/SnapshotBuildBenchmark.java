@@ -10,6 +10,7 @@ import io.holdfast.server.store.Database;
 import io.holdfast.server.store.JdbcConfigStore;
 import io.holdfast.server.store.StoreChanges;
 import io.holdfast.server.store.StoreState;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,12 +24,23 @@ import java.util.Set;
  * re-renders and re-signs each instance's document and checksums. Times {@code
  * SnapshotBuilder.build(after, before)} for a fleet on a real SQLite file, built one instance at a
  * time (the reference) and in parallel, and as the floor, the same number of bare Ed25519
- * signatures on one thread. Arguments: fleet sizes (default 1000 5000).
+ * signatures on one thread. Each operation also prints what every thread allocated per run, the
+ * garbage a replica's collector then clears while it serves (issue 21). Arguments: fleet sizes
+ * (default 1000 5000).
  */
 public final class SnapshotBuildBenchmark {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int RUNS = 7;
+
+  /**
+   * Namespaces besides {@code core} and {@code features}, each a small default layer that the
+   * publish leaves alone: {@code SNAPSHOT_BENCH_EXTRA_NAMESPACES}, default 0. With 3, every
+   * instance has the six documents of {@code bench/push.sh}'s fleet (five and its subscriptions),
+   * whose checksums are twice as long.
+   */
+  private static final int EXTRA_NAMESPACES =
+      Integer.parseInt(System.getenv().getOrDefault("SNAPSHOT_BENCH_EXTRA_NAMESPACES", "0"));
 
   private SnapshotBuildBenchmark() {}
 
@@ -37,7 +49,9 @@ public final class SnapshotBuildBenchmark {
         args.length == 0
             ? new int[] {1_000, 5_000}
             : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
-    System.out.printf("%-8s %-44s %10s %14s%n", "fleet", "operation", "median ms", "µs/instance");
+    System.out.printf(
+        "%-8s %-44s %10s %14s %12s%n",
+        "fleet", "operation", "median ms", "µs/instance", "MB allocated");
     for (int size : sizes) {
       run(size);
     }
@@ -58,6 +72,10 @@ public final class SnapshotBuildBenchmark {
           "core",
           "{\"maxUsers\":10,\"region\":\"eu\",\"support\":{\"email\":\"support@example.com\"}}");
       publish(store, "features", "{\"newEditor\":false,\"beta\":{\"search\":true}}");
+      for (int n = 1; n <= EXTRA_NAMESPACES; n++) {
+        store.createNamespace("extra-" + n, "bench", "bench");
+        publish(store, "extra-" + n, "{\"n\":0}");
+      }
       for (int i = 0; i < size; i++) {
         store.createInstance("i-" + i, "live", Map.of(), "hash-" + i, "bench");
       }
@@ -72,11 +90,11 @@ public final class SnapshotBuildBenchmark {
       report(size, "store.loadState() after the publish", median(store::loadState));
       SnapshotBuilder oneAtATime = new SnapshotBuilder(signer, clock, false);
       SnapshotBuilder inParallel = new SnapshotBuilder(signer, clock, true);
-      double sequential = median(() -> oneAtATime.build(after, previous));
+      Measured sequential = median(() -> oneAtATime.build(after, previous));
       report(size, "rebuild after a publish, one instance at a time", sequential);
-      double parallel = median(() -> inParallel.build(after, previous));
+      Measured parallel = median(() -> inParallel.build(after, previous));
       // What a replica does: the rebuild starts on a request's virtual thread.
-      double fromVirtual =
+      Measured fromVirtual =
           median(
               () -> {
                 try (var virtual =
@@ -117,7 +135,7 @@ public final class SnapshotBuildBenchmark {
       report(size, "full rebuild, the same", median(() -> inParallel.build(afterOne, current)));
       byte[] document = previous.instance("i-0").document("core").body();
       // Two signatures per instance change: the document and its checksums.
-      double signatures =
+      Measured signatures =
           median(
               () -> {
                 for (int i = 0; i < 2 * size; i++) {
@@ -135,20 +153,29 @@ public final class SnapshotBuildBenchmark {
     store.publish(namespace, Set.of(), "bench", "bench");
   }
 
-  private static double median(java.util.function.Supplier<?> work) {
+  /** The median time of a run and the bytes all threads allocated, per run on average. */
+  private record Measured(double millis, double megabytes) {}
+
+  private static Measured median(java.util.function.Supplier<?> work) {
     work.get(); // warm-up
     work.get();
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long[] nanos = new long[RUNS];
+    long allocatedBefore = threads.getTotalThreadAllocatedBytes();
     for (int i = 0; i < RUNS; i++) {
       long start = System.nanoTime();
       work.get();
       nanos[i] = System.nanoTime() - start;
     }
+    long allocated = threads.getTotalThreadAllocatedBytes() - allocatedBefore;
     Arrays.sort(nanos);
-    return nanos[RUNS / 2] / 1e6;
+    return new Measured(nanos[RUNS / 2] / 1e6, allocated / 1e6 / RUNS);
   }
 
-  private static void report(int size, String operation, double millis) {
-    System.out.printf("%-8d %-44s %10.1f %14.1f%n", size, operation, millis, millis * 1000 / size);
+  private static void report(int size, String operation, Measured measured) {
+    System.out.printf(
+        "%-8d %-44s %10.1f %14.1f %12.1f%n",
+        size, operation, measured.millis(), measured.millis() * 1000 / size, measured.megabytes());
   }
 }

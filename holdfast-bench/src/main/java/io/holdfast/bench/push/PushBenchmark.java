@@ -111,7 +111,7 @@ public final class PushBenchmark {
 
       // Warm-up publishes, not counted.
       int value = 100;
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < PushBenchmark.warmups(); i++) {
         target.prepare(http, base, "core", "default", value++);
         awaitReached(fleet, target.publish(http, base, "core", "default"));
         awaitWaiting(target, http, base, size);
@@ -319,6 +319,15 @@ public final class PushBenchmark {
       }
       WatchFleet.sleepQuietly(Duration.ofMillis(20));
     }
+  }
+
+  /**
+   * Publishes made and waited for before the timed ones, not counted: {@code PUSH_BENCH_WARMUPS},
+   * default 3.
+   */
+  static int warmups() {
+    String set = System.getenv("PUSH_BENCH_WARMUPS");
+    return set == null || set.isBlank() ? 3 : Integer.parseInt(set.strip());
   }
 
   static double median(double[] values) {

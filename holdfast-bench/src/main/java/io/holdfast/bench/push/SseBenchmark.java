@@ -97,7 +97,7 @@ final class SseBenchmark {
           target.name(), size, (System.nanoTime() - opening) / 1e9);
 
       int value = 100;
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < PushBenchmark.warmups(); i++) {
         target.prepare(http, base, "core", "default", value++);
         awaitReached(fleet, target.publish(http, base, "core", "default"));
       }

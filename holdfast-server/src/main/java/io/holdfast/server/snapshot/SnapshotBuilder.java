@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -115,7 +116,22 @@ public final class SnapshotBuilder {
     this.signers = java.util.Objects.requireNonNull(signers, "signers");
     this.clock = clock;
     this.issuer = new ChecksumsIssuer(statement, keySetVersions, clock);
-    this.workers = parallel ? new ForkJoinPool(Runtime.getRuntime().availableProcessors()) : null;
+    this.workers =
+        parallel
+            ? new ForkJoinPool(
+                Runtime.getRuntime().availableProcessors(), SnapshotBuilder::worker, null, false)
+            : null;
+  }
+
+  /**
+   * A worker named for what it does, so that a thread dump or a per-thread profile (perf, {@code
+   * bench/perf-build-threads.py}) tells the rebuild apart from the virtual threads' carriers, which
+   * are also fork-join workers.
+   */
+  private static ForkJoinWorkerThread worker(ForkJoinPool pool) {
+    ForkJoinWorkerThread thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+    thread.setName("holdfast-build-" + thread.getPoolIndex());
+    return thread;
   }
 
   private static FreshnessStatement defaultStatement() {
