@@ -57,15 +57,18 @@ final class ChecksumsEvent {
   static byte[] encode(ServedDocument checksums, Instant storeFailingSince) {
     byte[] body = checksums.body();
     String etag = checksums.etagHeaderValue();
+    String revision = checksums.revisionHeaderValue();
+    String digest = checksums.reprDigest();
+    String signature = checksums.signature();
     String since = storeFailingSince == null ? null : storeFailingSince.toString();
     int length =
         EVENT_ID.length
             + etag.length()
             + DATA.length
             + fieldLength("etag", etag)
-            + fieldLength("revision", checksums.revisionHeaderValue())
-            + fieldLength("reprDigest", checksums.reprDigest())
-            + fieldLength("signature", checksums.signature())
+            + fieldLength("revision", revision)
+            + fieldLength("reprDigest", digest)
+            + fieldLength("signature", signature)
             + (since == null ? 0 : fieldLength("storeUnreachableSince", since))
             + BODY.length
             + base64Length(body.length)
@@ -75,9 +78,9 @@ final class ChecksumsEvent {
     at = ascii(event, at, etag); // an entity tag is printable ASCII: as it is on the id line
     at = put(event, at, DATA);
     at = field(event, at, "etag", etag);
-    at = field(event, at, "revision", checksums.revisionHeaderValue());
-    at = field(event, at, "reprDigest", checksums.reprDigest());
-    at = field(event, at, "signature", checksums.signature());
+    at = field(event, at, "revision", revision);
+    at = field(event, at, "reprDigest", digest);
+    at = field(event, at, "signature", signature);
     if (since != null) {
       at = field(event, at, "storeUnreachableSince", since);
     }
